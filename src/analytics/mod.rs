@@ -1,0 +1,52 @@
+//! Analytics: the only module that uses polars. Records → DataFrames → plain report structs,
+//! and the columnar writers (CSV, Parquet) for `faascope export`.
+
+pub mod frames;
+pub mod report;
+pub mod traces;
+
+use std::io::Write;
+
+use polars::prelude::*;
+
+use crate::model::Tables;
+pub use report::{build_report, FunctionReport, Report, Totals};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyticsError {
+    #[error("analytics failed: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+/// The normalized tables by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableName {
+    Invocations,
+    Logs,
+    Spans,
+    Metrics,
+}
+
+/// One table as a DataFrame.
+pub fn table_frame(tables: &Tables, which: TableName) -> Result<DataFrame, AnalyticsError> {
+    Ok(match which {
+        TableName::Invocations => frames::invocations_frame(&tables.invocations)?,
+        TableName::Logs => frames::logs_frame(&tables.logs)?,
+        TableName::Spans => frames::spans_frame(&tables.spans)?,
+        TableName::Metrics => frames::metrics_frame(&tables.metrics)?,
+    })
+}
+
+/// Writes a table as CSV (header row, RFC 4180 quoting).
+pub fn write_csv(mut df: DataFrame, w: &mut dyn Write) -> Result<(), AnalyticsError> {
+    CsvWriter::new(w).include_header(true).finish(&mut df)?;
+    Ok(())
+}
+
+/// Writes a table as Parquet (zstd-compressed).
+pub fn write_parquet(mut df: DataFrame, w: &mut dyn Write) -> Result<(), AnalyticsError> {
+    ParquetWriter::new(w)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(&mut df)?;
+    Ok(())
+}

@@ -1,0 +1,411 @@
+//! The per-function report: one lazy polars plan over the invocations table, collected once.
+//!
+//! Percentiles are exact (polars' `Linear` quantile: linear interpolation between closest
+//! ranks, numpy's default), never sketches.
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::frames::invocations_frame;
+use super::AnalyticsError;
+use crate::model::Invocation;
+
+/// Distribution of a duration, ms.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DurationStats {
+    pub mean: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// Distribution of the init (cold start) duration, ms.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InitStats {
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// Distribution of the memory used, MB.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MemoryStats {
+    pub p50: Option<f64>,
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// One function's figures. Field names are the JSON output's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FunctionReport {
+    pub function: String,
+    pub invocations: u64,
+    pub errors: u64,
+    pub timeouts: u64,
+    /// (errors + timeouts) / invocations.
+    pub error_ratio: f64,
+    pub cold_starts: u64,
+    pub cold_start_ratio: f64,
+    /// All invocations.
+    pub duration_ms: DurationStats,
+    pub warm_duration_ms: DurationStats,
+    pub cold_duration_ms: DurationStats,
+    pub init_duration_ms: InitStats,
+    pub restore_duration_ms: InitStats,
+    /// Σ billed duration.
+    pub billed_duration_ms: f64,
+    /// Σ billed_duration_ms/1000 × memory_size_mb/1024.
+    pub gb_seconds: f64,
+    /// The configured memory of the latest invocation.
+    pub memory_size_mb: Option<u32>,
+    pub max_memory_used_mb: MemoryStats,
+    /// max(max_memory_used_mb / memory_size_mb) over invocations.
+    pub memory_utilization_max: Option<f64>,
+    /// First and last REPORT time, RFC 3339 UTC (null when the input carries no times).
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// Most invocations running at once, from REPORT time and duration (+ init/restore).
+    pub peak_concurrency: Option<u64>,
+    /// invocations / minutes between first and last seen (at least one minute).
+    pub invocations_per_minute: Option<f64>,
+}
+
+/// Totals over all functions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub functions: u64,
+    pub invocations: u64,
+    pub errors: u64,
+    pub timeouts: u64,
+    pub error_ratio: f64,
+    pub cold_starts: u64,
+    pub cold_start_ratio: f64,
+    pub billed_duration_ms: f64,
+    pub gb_seconds: f64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// Peak concurrency of all functions together (the account's view).
+    pub peak_concurrency: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    pub functions: Vec<FunctionReport>,
+    pub totals: Totals,
+}
+
+const QUANTILES: [(&str, f64); 4] = [("p50", 0.50), ("p90", 0.90), ("p95", 0.95), ("p99", 0.99)];
+
+fn q(e: Expr, p: f64) -> Expr {
+    e.quantile(lit(p), QuantileMethod::Linear)
+}
+
+fn duration_aggs(e: Expr, prefix: &str) -> Vec<Expr> {
+    let mut v = vec![e.clone().mean().alias(format!("{prefix}_mean"))];
+    for (name, p) in QUANTILES {
+        v.push(q(e.clone(), p).alias(format!("{prefix}_{name}")));
+    }
+    v.push(
+        e.max()
+            .cast(DataType::Float64)
+            .alias(format!("{prefix}_max")),
+    );
+    v
+}
+
+fn init_aggs(e: Expr, prefix: &str) -> Vec<Expr> {
+    vec![
+        q(e.clone(), 0.50).alias(format!("{prefix}_p50")),
+        q(e.clone(), 0.95).alias(format!("{prefix}_p95")),
+        q(e.clone(), 0.99).alias(format!("{prefix}_p99")),
+        e.max()
+            .cast(DataType::Float64)
+            .alias(format!("{prefix}_max")),
+    ]
+}
+
+/// Peak overlap of [start, end) intervals in `lf` (columns `start_ms`, `timestamp`), per group.
+fn peak_expr() -> Expr {
+    col("delta")
+        .sort_by(
+            [col("t"), col("delta")],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .cum_sum(false)
+        .max()
+        .alias("peak_concurrency")
+}
+
+fn interval_events(lf: LazyFrame) -> PolarsResult<LazyFrame> {
+    let timed = lf.filter(col("timestamp").is_not_null());
+    let starts = timed.clone().select([
+        col("function"),
+        col("start_ms").alias("t"),
+        lit(1i64).alias("delta"),
+    ]);
+    let ends = timed.select([
+        col("function"),
+        col("timestamp").alias("t"),
+        lit(-1i64).alias("delta"),
+    ]);
+    concat([starts, ends], UnionArgs::default())
+}
+
+/// Builds the report over `rows` (already filtered by the caller).
+pub fn build_report(rows: &[Invocation]) -> Result<Report, AnalyticsError> {
+    if rows.is_empty() {
+        return Ok(Report::default());
+    }
+    let df = invocations_frame(rows)?;
+    // Only the columns the report needs; the request ids, trace ids and sources stay behind.
+    let lf = df
+        .lazy()
+        .select([
+            col("function"),
+            col("timestamp"),
+            col("duration_ms"),
+            col("billed_duration_ms"),
+            col("memory_size_mb"),
+            col("max_memory_used_mb"),
+            col("init_duration_ms"),
+            col("restore_duration_ms"),
+            col("cold_start"),
+            col("status"),
+        ])
+        .with_columns([(col("timestamp").cast(DataType::Float64)
+            - (col("duration_ms")
+                + col("init_duration_ms").fill_null(lit(0.0))
+                + col("restore_duration_ms").fill_null(lit(0.0))))
+        .round(0, RoundMode::HalfToEven)
+        .cast(DataType::Int64)
+        .alias("start_ms")]);
+
+    let warm = col("duration_ms").filter(col("cold_start").not());
+    let cold = col("duration_ms").filter(col("cold_start"));
+    let mut aggs = vec![
+        len().cast(DataType::UInt64).alias("invocations"),
+        col("status")
+            .eq(lit("error"))
+            .sum()
+            .cast(DataType::UInt64)
+            .alias("errors"),
+        col("status")
+            .eq(lit("timeout"))
+            .sum()
+            .cast(DataType::UInt64)
+            .alias("timeouts"),
+        col("cold_start")
+            .sum()
+            .cast(DataType::UInt64)
+            .alias("cold_starts"),
+        col("billed_duration_ms").sum().alias("billed_duration_ms"),
+        (col("billed_duration_ms") / lit(1000.0) * col("memory_size_mb").cast(DataType::Float64)
+            / lit(1024.0))
+        .sum()
+        .alias("gb_seconds"),
+        col("memory_size_mb")
+            .sort_by(
+                [col("timestamp")],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .last()
+            .alias("memory_size_mb"),
+        (col("max_memory_used_mb").cast(DataType::Float64)
+            / col("memory_size_mb").cast(DataType::Float64))
+        .max()
+        .alias("memory_utilization_max"),
+        col("timestamp").min().alias("first_seen"),
+        col("timestamp").max().alias("last_seen"),
+    ];
+    aggs.extend(duration_aggs(col("duration_ms"), "d"));
+    aggs.extend(duration_aggs(warm, "w"));
+    aggs.extend(duration_aggs(cold, "c"));
+    aggs.extend(init_aggs(col("init_duration_ms"), "i"));
+    aggs.extend(init_aggs(col("restore_duration_ms"), "r"));
+    aggs.push(q(col("max_memory_used_mb").cast(DataType::Float64), 0.5).alias("m_p50"));
+    aggs.push(q(col("max_memory_used_mb").cast(DataType::Float64), 0.99).alias("m_p99"));
+    aggs.push(
+        col("max_memory_used_mb")
+            .max()
+            .cast(DataType::Float64)
+            .alias("m_max"),
+    );
+
+    let per_fn = lf.clone().group_by([col("function")]).agg(aggs);
+    let events = interval_events(lf)?;
+    let peaks = events
+        .clone()
+        .group_by([col("function")])
+        .agg([peak_expr()]);
+    let account_peak = events
+        .select([peak_expr().alias("account_peak")])
+        .with_column(lit(1i32).alias("k"));
+    let out = per_fn
+        .left_join(peaks, col("function"), col("function"))
+        .with_column(lit(1i32).alias("k"))
+        .left_join(account_peak, col("k"), col("k"))
+        .sort(["function"], SortMultipleOptions::default())
+        .collect()?;
+    from_frame(&out)
+}
+
+fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, AnalyticsError> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().collect())
+}
+
+fn u64s(df: &DataFrame, name: &str) -> Result<Vec<Option<u64>>, AnalyticsError> {
+    let c = df.column(name)?.cast(&DataType::UInt64)?;
+    Ok(c.u64()?.iter().collect())
+}
+
+fn i64s(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>, AnalyticsError> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().collect())
+}
+
+fn ratio(n: u64, d: u64) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        n as f64 / d as f64
+    }
+}
+
+fn from_frame(df: &DataFrame) -> Result<Report, AnalyticsError> {
+    let names: Vec<String> = df
+        .column("function")?
+        .str()?
+        .iter()
+        .map(|s| s.unwrap_or("").to_string())
+        .collect();
+    let g = |n: &str| f64s(df, n);
+    let dist = |p: &str| -> Result<Vec<DurationStats>, AnalyticsError> {
+        let (mean, p50, p90, p95, p99, max) = (
+            g(&format!("{p}_mean"))?,
+            g(&format!("{p}_p50"))?,
+            g(&format!("{p}_p90"))?,
+            g(&format!("{p}_p95"))?,
+            g(&format!("{p}_p99"))?,
+            g(&format!("{p}_max"))?,
+        );
+        Ok((0..names.len())
+            .map(|i| DurationStats {
+                mean: mean[i],
+                p50: p50[i],
+                p90: p90[i],
+                p95: p95[i],
+                p99: p99[i],
+                max: max[i],
+            })
+            .collect())
+    };
+    let init = |p: &str| -> Result<Vec<InitStats>, AnalyticsError> {
+        let (p50, p95, p99, max) = (
+            g(&format!("{p}_p50"))?,
+            g(&format!("{p}_p95"))?,
+            g(&format!("{p}_p99"))?,
+            g(&format!("{p}_max"))?,
+        );
+        Ok((0..names.len())
+            .map(|i| InitStats {
+                p50: p50[i],
+                p95: p95[i],
+                p99: p99[i],
+                max: max[i],
+            })
+            .collect())
+    };
+    let (d, w, c, i, r) = (dist("d")?, dist("w")?, dist("c")?, init("i")?, init("r")?);
+    let (m50, m99, mmax) = (g("m_p50")?, g("m_p99")?, g("m_max")?);
+    let invocations = u64s(df, "invocations")?;
+    let errors = u64s(df, "errors")?;
+    let timeouts = u64s(df, "timeouts")?;
+    let cold = u64s(df, "cold_starts")?;
+    let billed = g("billed_duration_ms")?;
+    let gbs = g("gb_seconds")?;
+    let mem = u64s(df, "memory_size_mb")?;
+    let util = g("memory_utilization_max")?;
+    let first = i64s(df, "first_seen")?;
+    let last = i64s(df, "last_seen")?;
+    let peak = u64s(df, "peak_concurrency")?;
+    let account_peak = i64s(df, "account_peak")?;
+
+    let mut functions = Vec::with_capacity(names.len());
+    for (k, name) in names.iter().enumerate() {
+        let n = invocations[k].unwrap_or(0);
+        let (e, t, cs) = (
+            errors[k].unwrap_or(0),
+            timeouts[k].unwrap_or(0),
+            cold[k].unwrap_or(0),
+        );
+        let per_minute = match (first[k], last[k]) {
+            (Some(a), Some(b)) => Some(n as f64 / (((b - a) as f64) / 60_000.0).max(1.0)),
+            _ => None,
+        };
+        functions.push(FunctionReport {
+            function: name.clone(),
+            invocations: n,
+            errors: e,
+            timeouts: t,
+            error_ratio: ratio(e + t, n),
+            cold_starts: cs,
+            cold_start_ratio: ratio(cs, n),
+            duration_ms: d[k].clone(),
+            warm_duration_ms: w[k].clone(),
+            cold_duration_ms: c[k].clone(),
+            init_duration_ms: i[k].clone(),
+            restore_duration_ms: r[k].clone(),
+            billed_duration_ms: billed[k].unwrap_or(0.0),
+            gb_seconds: gbs[k].unwrap_or(0.0),
+            memory_size_mb: mem[k].map(|m| m as u32),
+            max_memory_used_mb: MemoryStats {
+                p50: m50[k],
+                p99: m99[k],
+                max: mmax[k],
+            },
+            memory_utilization_max: util[k],
+            first_seen: first[k].map(crate::timeparse::format_ms),
+            last_seen: last[k].map(crate::timeparse::format_ms),
+            peak_concurrency: peak[k],
+            invocations_per_minute: per_minute,
+        });
+    }
+    let sum = |f: fn(&FunctionReport) -> u64| functions.iter().map(f).sum::<u64>();
+    let (n, e, t, cs) = (
+        sum(|f| f.invocations),
+        sum(|f| f.errors),
+        sum(|f| f.timeouts),
+        sum(|f| f.cold_starts),
+    );
+    let totals = Totals {
+        functions: functions.len() as u64,
+        invocations: n,
+        errors: e,
+        timeouts: t,
+        error_ratio: ratio(e + t, n),
+        cold_starts: cs,
+        cold_start_ratio: ratio(cs, n),
+        billed_duration_ms: functions.iter().map(|f| f.billed_duration_ms).sum(),
+        gb_seconds: functions.iter().map(|f| f.gb_seconds).sum(),
+        first_seen: first
+            .iter()
+            .flatten()
+            .min()
+            .map(|&x| crate::timeparse::format_ms(x)),
+        last_seen: last
+            .iter()
+            .flatten()
+            .max()
+            .map(|&x| crate::timeparse::format_ms(x)),
+        peak_concurrency: account_peak
+            .first()
+            .copied()
+            .flatten()
+            .map(|p| p.max(0) as u64),
+    };
+    Ok(Report { functions, totals })
+}

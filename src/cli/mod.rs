@@ -1,0 +1,459 @@
+//! Command line: clap definitions, validated settings, and the commands' runs. `main.rs` maps
+//! the result to an exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use regex::Regex;
+
+use crate::analytics::{self, TableName};
+use crate::ingest::{self, IngestOptions, Ingested, InputFormat};
+use crate::model::Tables;
+use crate::output::{self, Format};
+
+/// Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_CHECK_FAILED: i32 = 1;
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "faascope",
+    version,
+    about = "Serverless (FaaS) observability and cost analysis in the terminal",
+    long_about = "faascope reads AWS Lambda logs (text and JSON log format), CloudWatch Logs exports and API \
+output, X-Ray traces and CloudWatch metrics, and reports per function: invocations, errors, cold starts, \
+latency percentiles (warm and cold), memory and concurrency.",
+    after_help = "Examples:\n  faascope report sample-data\n  faascope report logs/ --function '^orders' --since 2d --format json\n  faascope export sample-data --table invocations --format ndjson > invocations.ndjson\n  faascope traces sample-data/xray\n  faascope completions bash > /etc/bash_completion.d/faascope"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Per-function report: invocations, errors, cold starts, duration percentiles, memory, GB-s
+    #[command(
+        after_help = "Examples:\n  faascope report sample-data\n  faascope report exported.ndjson.gz --function 'api$' --sort duration_ms_p99\n  faascope report logs/ --since 2025-09-01T00:00:00Z --until 6h --format markdown\n  faascope report sample-data --format json | jq '.functions[] | {function, cold_start_ratio}'\n\nTimes (--since/--until) are RFC 3339 (2025-09-02T14:00:00Z), a date, or relative to now (90m, 2h, 7d).\nSort columns are the JSON/CSV column names (duration_ms_p99, cold_start_ratio, gb_seconds, ...)."
+    )]
+    Report(ReportArgs),
+    /// Write a normalized table (invocations, logs, spans, metrics) as NDJSON, CSV or Parquet
+    #[command(
+        after_help = "Examples:\n  faascope export sample-data --table invocations --format ndjson > invocations.ndjson\n  faascope export sample-data --table logs --format csv --out logs.csv\n  faascope export sample-data --table spans --format parquet --out spans.parquet"
+    )]
+    Export(ExportArgs),
+    /// X-Ray trace summaries (duration, cold start, errors, downstream time), or one trace as a waterfall
+    #[command(
+        after_help = "Examples:\n  faascope traces sample-data/xray\n  faascope traces sample-data --cold --errors --format json\n  faascope traces sample-data/xray --trace-id 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e"
+    )]
+    Traces(TracesArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  faascope completions bash > ~/.local/share/bash-completion/completions/faascope\n  faascope completions zsh > ~/.zfunc/_faascope"
+    )]
+    Completions { shell: clap_complete::Shell },
+}
+
+/// Where to read from and how.
+#[derive(Args, Debug, Clone)]
+pub struct SourceArgs {
+    /// Files or directories (read recursively; .gz and zlib detected by content)
+    #[arg(value_name = "SOURCES", required = true)]
+    pub sources: Vec<PathBuf>,
+    /// Force the input format instead of detecting it per file
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Function name for records whose input does not name one (before the file stem)
+    #[arg(long, value_name = "NAME")]
+    pub function_name: Option<String>,
+    /// Exit with code 2 if any record was skipped as malformed
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress bar and no skipped-records summary on stderr
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Which records to keep.
+#[derive(Args, Debug, Clone)]
+pub struct FilterArgs {
+    /// Only functions whose name matches this regular expression
+    #[arg(long, value_name = "REGEX")]
+    pub function: Option<String>,
+    /// Only records at or after this time (RFC 3339, date, or relative: 90m, 2h, 7d)
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// Only records before this time (RFC 3339, date, or relative)
+    #[arg(long, value_name = "T")]
+    pub until: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Sort by this column (numbers largest first); default: function name
+    #[arg(long, value_name = "COL")]
+    pub sort: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Ndjson,
+    Csv,
+    Parquet,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum)]
+    pub table: TableName,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Ndjson)]
+    pub format: ExportFormat,
+    /// Output file (written atomically); default stdout for ndjson and csv
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Replace --out if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TracesArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Show this one trace as a waterfall
+    #[arg(long, value_name = "ID")]
+    pub trace_id: Option<String>,
+    /// Only traces with a cold start
+    #[arg(long)]
+    pub cold: bool,
+    /// Only traces with an error, fault or throttle
+    #[arg(long)]
+    pub errors: bool,
+    /// Order: slowest first (default) or by start time
+    #[arg(long, value_enum, default_value_t = TraceOrder::Slowest)]
+    pub order: TraceOrder,
+    /// At most this many traces (0: all)
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceOrder {
+    Slowest,
+    Start,
+}
+
+/// An error that means "bad input or usage" (exit 2) rather than an internal failure.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Runs the command; returns the exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Report(a) => run_report(a),
+        Command::Export(a) => run_export(a),
+        Command::Traces(a) => run_traces(a),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "faascope", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+/// Validated record filters.
+pub struct Filter {
+    function: Option<Regex>,
+    since_ms: Option<i64>,
+    until_ms: Option<i64>,
+}
+
+impl Filter {
+    pub fn from_args(a: &FilterArgs) -> Result<Filter> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let function = match &a.function {
+            Some(re) => Some(Regex::new(re).map_err(|e| {
+                UsageError(format!(
+                    "--function '{re}' is not a valid regular expression: {e}"
+                ))
+            })?),
+            None => None,
+        };
+        let t = |s: &Option<String>, flag: &str| -> Result<Option<i64>> {
+            match s {
+                Some(s) => Ok(Some(
+                    crate::timeparse::parse_time_arg(s, now)
+                        .map_err(|e| UsageError(format!("{flag}: {e}")))?,
+                )),
+                None => Ok(None),
+            }
+        };
+        let since_ms = t(&a.since, "--since")?;
+        let until_ms = t(&a.until, "--until")?;
+        if let (Some(s), Some(u)) = (since_ms, until_ms) {
+            if s >= u {
+                return Err(UsageError("--since must be before --until".into()).into());
+            }
+        }
+        Ok(Filter {
+            function,
+            since_ms,
+            until_ms,
+        })
+    }
+
+    fn keep(&self, function: &str, ts: Option<i64>) -> bool {
+        if let Some(re) = &self.function {
+            if !re.is_match(function) {
+                return false;
+            }
+        }
+        if self.since_ms.is_none() && self.until_ms.is_none() {
+            return true;
+        }
+        let Some(ts) = ts else { return false };
+        self.since_ms.is_none_or(|s| ts >= s) && self.until_ms.is_none_or(|u| ts < u)
+    }
+
+    /// Applies the filter to every table.
+    pub fn apply(&self, t: &mut Tables) {
+        t.invocations
+            .retain(|r| self.keep(&r.function, r.timestamp));
+        t.logs.retain(|r| self.keep(&r.function, r.timestamp));
+        t.spans
+            .retain(|r| self.keep(&r.function, Some(r.start_ms as i64)));
+        t.metrics
+            .retain(|r| self.keep(&r.function, Some(r.timestamp)));
+    }
+}
+
+/// Reads the sources with a progress bar when stderr is a terminal and the input is large.
+pub fn load(src: &SourceArgs, keep: IngestOptions) -> Result<Ingested> {
+    let opts = IngestOptions {
+        input_format: src.input_format,
+        function_name: src.function_name.clone(),
+        ..keep
+    };
+    let files = ingest::expand_paths(&src.sources).map_err(|e| UsageError(e.to_string()))?;
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = (!src.quiet && std::io::stderr().is_terminal() && total > 8 << 20).then(|| {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} reading {bytes}/{total_bytes} ({bytes_per_sec}) {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let cb = |n: u64| {
+        if let Some(b) = &bar {
+            b.inc(n);
+        }
+    };
+    let result = ingest::ingest_paths(&src.sources, &opts, Some(&cb));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    result.map_err(|e| match e {
+        ingest::IngestError::NotFound { .. } | ingest::IngestError::NoInputs => {
+            UsageError(e.to_string()).into()
+        }
+        other => anyhow::Error::new(other),
+    })
+}
+
+fn report_skips(src: &SourceArgs, ing: &Ingested) {
+    if !src.quiet && !ing.skips.is_empty() {
+        eprint!("{}", output::report::skipped_summary(&ing.skips, 5));
+    }
+}
+
+fn strict_exit(src: &SourceArgs, ing: &Ingested) -> i32 {
+    if src.strict && !ing.skips.is_empty() {
+        eprintln!(
+            "error: --strict: {} record(s) were skipped as malformed",
+            ing.skips.total
+        );
+        EXIT_BAD_INPUT
+    } else {
+        EXIT_OK
+    }
+}
+
+fn terminal_width() -> Option<u16> {
+    if std::io::stdout().is_terminal() {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .or(Some(160))
+    } else {
+        None
+    }
+}
+
+fn run_report(a: ReportArgs) -> Result<i32> {
+    let filter = Filter::from_args(&a.filter)?;
+    let mut ing = load(
+        &a.source,
+        IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            ..IngestOptions::default()
+        },
+    )?;
+    filter.apply(&mut ing.tables);
+    let mut report = analytics::build_report(&ing.tables.invocations)?;
+    if let Some(col) = &a.sort {
+        output::report::sort_functions(&mut report, col).map_err(UsageError)?;
+    }
+    let text = output::report::render(&report, &ing.skips, a.format, terminal_width());
+    write_stdout(text.as_bytes())?;
+    report_skips(&a.source, &ing);
+    if report.functions.is_empty() && !a.source.quiet {
+        eprintln!(
+            "note: read {} file(s), {} log line(s), and found no invocation reports",
+            ing.files, ing.log_lines
+        );
+    }
+    Ok(strict_exit(&a.source, &ing))
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to stdout"),
+    }
+}
+
+fn run_export(a: ExportArgs) -> Result<i32> {
+    let filter = Filter::from_args(&a.filter)?;
+    if a.format == ExportFormat::Parquet && a.out.is_none() {
+        bail!(UsageError(
+            "--format parquet needs --out PATH (Parquet is a binary format)".into()
+        ));
+    }
+    if let Some(out) = &a.out {
+        if out.exists() && !a.force {
+            bail!(UsageError(format!(
+                "{} exists; pass --force to replace it",
+                out.display()
+            )));
+        }
+    }
+    let mut ing = load(
+        &a.source,
+        IngestOptions {
+            keep_logs: a.table == TableName::Logs,
+            keep_spans: a.table == TableName::Spans,
+            keep_metrics: a.table == TableName::Metrics,
+            ..IngestOptions::default()
+        },
+    )?;
+    filter.apply(&mut ing.tables);
+    let mut buf: Vec<u8> = Vec::new();
+    match a.format {
+        ExportFormat::Ndjson => write_ndjson(&ing.tables, a.table, &mut buf)?,
+        ExportFormat::Csv => {
+            analytics::write_csv(analytics::table_frame(&ing.tables, a.table)?, &mut buf)?
+        }
+        ExportFormat::Parquet => {
+            analytics::write_parquet(analytics::table_frame(&ing.tables, a.table)?, &mut buf)?
+        }
+    }
+    match &a.out {
+        Some(p) => output::write_atomic(p, a.force, &buf)
+            .with_context(|| format!("cannot write {}", p.display()))?,
+        None => write_stdout(&buf)?,
+    }
+    report_skips(&a.source, &ing);
+    Ok(strict_exit(&a.source, &ing))
+}
+
+fn write_ndjson(t: &Tables, which: TableName, out: &mut Vec<u8>) -> Result<()> {
+    fn rows<T: serde::Serialize>(rows: &[T], out: &mut Vec<u8>) -> Result<()> {
+        for r in rows {
+            serde_json::to_writer(&mut *out, r)?;
+            out.push(b'\n');
+        }
+        Ok(())
+    }
+    match which {
+        TableName::Invocations => rows(&t.invocations, out),
+        TableName::Logs => rows(&t.logs, out),
+        TableName::Spans => rows(&t.spans, out),
+        TableName::Metrics => rows(&t.metrics, out),
+    }
+}
+
+fn run_traces(a: TracesArgs) -> Result<i32> {
+    use crate::analytics::traces;
+    let filter = Filter::from_args(&a.filter)?;
+    let mut ing = load(
+        &a.source,
+        IngestOptions {
+            keep_logs: false,
+            keep_spans: true,
+            keep_metrics: false,
+            ..IngestOptions::default()
+        },
+    )?;
+    filter.apply(&mut ing.tables);
+    if let Some(id) = &a.trace_id {
+        let Some(rows) = traces::waterfall(&ing.tables.spans, id) else {
+            bail!(UsageError(format!(
+                "trace {id} is not in the sources ({} spans read); list traces with `faascope traces SOURCES`",
+                ing.tables.spans.len()
+            )));
+        };
+        let text = match a.format {
+            Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
+            _ => traces::render_waterfall_text(&rows, terminal_width().unwrap_or(120) as usize),
+        };
+        write_stdout(output::sanitize_block(&text).as_bytes())?;
+        report_skips(&a.source, &ing);
+        return Ok(strict_exit(&a.source, &ing));
+    }
+    let mut list = traces::summarize(&ing.tables.spans);
+    list.retain(|t| (!a.cold || t.cold_start) && (!a.errors || t.error || t.fault || t.throttle));
+    if a.order == TraceOrder::Slowest {
+        list.sort_by(|x, y| {
+            y.duration_ms
+                .total_cmp(&x.duration_ms)
+                .then_with(|| x.trace_id.cmp(&y.trace_id))
+        });
+    }
+    let total = list.len();
+    if a.limit > 0 {
+        list.truncate(a.limit);
+    }
+    let text = output::traces::render(&list, total, a.format, terminal_width());
+    write_stdout(text.as_bytes())?;
+    report_skips(&a.source, &ing);
+    Ok(strict_exit(&a.source, &ing))
+}

@@ -1,0 +1,927 @@
+//! The collector: turns log events (a message plus what the container knew of its time, group and
+//! stream) and JSON values into normalized records. One collector per file (or per chunk of a
+//! large file); collectors merge.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::platform_line::{self, PlatformLine, ReportFields};
+use super::skips::Skips;
+use super::{metrics, xray, IngestOptions};
+use crate::model::{Invocation, LogKind, LogRecord, SourceRef, Status, Tables};
+use crate::timeparse::{parse_timestamp_ms, timestamp_in_prefix};
+
+/// The function name of a record that its input did not name; resolved per file at the end
+/// (from a name the file's records carry, `--function-name`, or the file stem).
+pub(crate) const UNRESOLVED: &str = "";
+
+/// What the container of a message says about it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Event<'a> {
+    pub line: u64,
+    pub timestamp: Option<i64>,
+    pub log_group: Option<&'a str>,
+    pub log_stream: Option<&'a str>,
+}
+
+/// A status learned from a line other than the REPORT (`Task timed out`, an `Invoke Error`),
+/// applied to the invocation with that request id once every file is read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusOverride {
+    pub request_id: String,
+    pub status: Status,
+    pub error_type: Option<String>,
+}
+
+/// Per-stream state of the text format: what happened in the stream before its next REPORT.
+#[derive(Debug, Default)]
+struct StreamState {
+    /// `RESTORE_REPORT Restore Duration` seen, not yet attached to a REPORT.
+    restore_ms: Option<f64>,
+    /// A runtime error line without a request id (`[ERROR] ValueError: …`).
+    error_type: Option<Option<String>>,
+}
+
+pub(crate) struct Collector<'o> {
+    opts: &'o IngestOptions,
+    pub file: Arc<str>,
+    pub tables: Tables,
+    pub skips: Skips,
+    pub overrides: Vec<StatusOverride>,
+    /// A function name the file's own records carry (`platform.initStart.functionName`, X-Ray).
+    pub learned_function: Option<Arc<str>>,
+    /// Log records seen (kept or not).
+    pub log_lines: u64,
+    interner: HashMap<String, Arc<str>>,
+    unresolved: Arc<str>,
+    streams: HashMap<String, StreamState>,
+    /// Index of the invocation pushed by the previous line, for an `XRAY TraceId` continuation.
+    last_report: Option<usize>,
+}
+
+impl<'o> Collector<'o> {
+    pub fn new(opts: &'o IngestOptions, file: Arc<str>) -> Self {
+        Collector {
+            opts,
+            file,
+            tables: Tables::default(),
+            skips: Skips::default(),
+            overrides: Vec::new(),
+            learned_function: None,
+            log_lines: 0,
+            interner: HashMap::new(),
+            unresolved: Arc::from(UNRESOLVED),
+            streams: HashMap::new(),
+            last_report: None,
+        }
+    }
+
+    pub fn skip(&mut self, line: u64, reason: &str, detail: Option<&str>) {
+        self.skips.add(&self.file, line, reason, detail);
+    }
+
+    fn source(&self, line: u64) -> SourceRef {
+        SourceRef {
+            file: self.file.clone(),
+            line,
+        }
+    }
+
+    fn intern(&mut self, name: &str) -> Arc<str> {
+        if let Some(a) = self.interner.get(name) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(name);
+        self.interner.insert(name.to_string(), a.clone());
+        a
+    }
+
+    /// Function name from a log group: `/aws/lambda/NAME` → NAME (also `123456789012:/aws/lambda/NAME`
+    /// as Logs Insights writes `@log`); a custom group name is used whole.
+    fn function_for(&mut self, group: Option<&str>) -> Arc<str> {
+        match group {
+            Some(g) if !g.trim().is_empty() => {
+                let g = g.trim();
+                let g = match g.find(":/") {
+                    Some(i) if g[..i].bytes().all(|b| b.is_ascii_digit()) => &g[i + 1..],
+                    _ => g,
+                };
+                let name = g.strip_prefix("/aws/lambda/").unwrap_or(g);
+                self.intern(name)
+            }
+            _ => self.unresolved.clone(),
+        }
+    }
+
+    fn learn_function(&mut self, name: &str) {
+        if self.learned_function.is_none() && !name.trim().is_empty() {
+            self.learned_function = Some(self.intern(name.trim()));
+        }
+    }
+
+    /// Does this text message carry anything the invocation table needs? Used to skip the rest
+    /// cheaply when logs are not kept (the `report` path over large exports).
+    fn text_matters(msg: &str) -> bool {
+        msg.contains("Duration")
+            || msg.contains("RESTORE_")
+            || msg.contains("XRAY")
+            || msg.contains("timed out")
+            || msg.contains("Process exited")
+            || msg.contains("ERROR")
+    }
+
+    fn json_matters(msg: &str) -> bool {
+        msg.contains("platform.")
+            || msg.contains("errorType")
+            || msg.contains("ERROR")
+            || msg.contains("logEvents")
+            || msg.contains("awslogs")
+            || msg.contains("functionName")
+            || msg.contains("function_name")
+    }
+
+    /// One log event's message (a text line or a JSON-format record).
+    pub fn message(&mut self, ev: &Event<'_>, msg: &str) {
+        let msg = msg.trim_end_matches(['\n', '\r']);
+        let trimmed = msg.trim_start();
+        if trimmed.is_empty() {
+            return;
+        }
+        if trimmed.starts_with('{') {
+            if !self.opts.keep_logs && !Self::json_matters(trimmed) {
+                self.log_lines += 1;
+                self.last_report = None;
+                return;
+            }
+            if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
+                self.last_report = None;
+                self.json_in_message(ev, &v, msg);
+                return;
+            }
+        }
+        if !self.opts.keep_logs && !Self::text_matters(msg) {
+            self.log_lines += 1;
+            self.last_report = None;
+            return;
+        }
+        if let Some(p) = platform_line::parse(msg) {
+            let ts = ev.timestamp.or_else(|| timestamp_in_prefix(p.prefix));
+            self.platform(ev, ts, p.line, msg);
+        } else if let Some(f) = platform_line::parse_headless_report(msg) {
+            let ts = ev.timestamp;
+            self.platform(ev, ts, PlatformLine::Report(f), msg);
+        } else {
+            self.last_report = None;
+            self.app_text(ev, msg);
+        }
+    }
+
+    fn stream_key(ev: &Event<'_>) -> String {
+        ev.log_stream.unwrap_or("").to_string()
+    }
+
+    fn platform(&mut self, ev: &Event<'_>, ts: Option<i64>, line: PlatformLine<'_>, raw: &str) {
+        let continuing = matches!(line, PlatformLine::Xray { .. });
+        match &line {
+            PlatformLine::Report(f) => {
+                self.report(ev, ts, f);
+                return;
+            }
+            PlatformLine::Xray { trace_id, .. } => {
+                if let Some(i) = self.last_report.take() {
+                    if let Some(inv) = self.tables.invocations.get_mut(i) {
+                        if inv.trace_id.is_none() {
+                            inv.trace_id = Some(trace_id.to_string());
+                        }
+                    }
+                    return;
+                }
+            }
+            PlatformLine::RestoreReport {
+                restore_duration_ms: Some(ms),
+                ..
+            } => {
+                self.streams
+                    .entry(Self::stream_key(ev))
+                    .or_default()
+                    .restore_ms = Some(*ms);
+            }
+            PlatformLine::TaskTimedOut {
+                request_id: Some(id),
+                ..
+            } => self.overrides.push(StatusOverride {
+                request_id: id.to_string(),
+                status: Status::Timeout,
+                error_type: None,
+            }),
+            PlatformLine::ProcessExited { request_id } => match request_id {
+                Some(id) => self.overrides.push(StatusOverride {
+                    request_id: id.to_string(),
+                    status: Status::Error,
+                    error_type: Some("Runtime.ExitError".to_string()),
+                }),
+                None => {
+                    self.streams
+                        .entry(Self::stream_key(ev))
+                        .or_default()
+                        .error_type = Some(Some("Runtime.ExitError".to_string()));
+                }
+            },
+            _ => {}
+        }
+        if !continuing {
+            self.last_report = None;
+        }
+        self.log_lines += 1;
+        if self.opts.keep_logs {
+            let function = self.function_for(ev.log_group);
+            let trace_id = match &line {
+                PlatformLine::Xray { trace_id, .. } => Some(trace_id.to_string()),
+                _ => None,
+            };
+            self.tables.logs.push(LogRecord {
+                function,
+                timestamp: ts,
+                kind: LogKind::Platform,
+                event_type: Some(line.event_type().to_string()),
+                level: None,
+                request_id: line.request_id().map(str::to_string),
+                trace_id,
+                cold_start: None,
+                message: raw.trim().to_string(),
+                log_stream: ev.log_stream.map(str::to_string),
+                source: self.source(ev.line),
+            });
+        }
+    }
+
+    fn report(&mut self, ev: &Event<'_>, ts: Option<i64>, f: &ReportFields<'_>) {
+        let line = ev.line;
+        if let Some(label) = f.bad_field {
+            self.skip(line, "REPORT field is not a number", Some(label));
+            return;
+        }
+        let Some(request_id) = f.request_id else {
+            self.skip(line, "REPORT without RequestId", None);
+            return;
+        };
+        let (Some(duration_ms), Some(billed), Some(memory)) =
+            (f.duration_ms, f.billed_duration_ms, f.memory_size_mb)
+        else {
+            let missing = [
+                ("Duration", f.duration_ms.is_none()),
+                ("Billed Duration", f.billed_duration_ms.is_none()),
+                ("Memory Size", f.memory_size_mb.is_none()),
+            ]
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ");
+            self.skip(line, "REPORT missing a required field", Some(&missing));
+            return;
+        };
+        let state = self
+            .streams
+            .remove(&Self::stream_key(ev))
+            .unwrap_or_default();
+        let restore = f.restore_duration_ms.or(state.restore_ms);
+        let mut status = f
+            .status
+            .map(Status::from_platform)
+            .unwrap_or(Status::Success);
+        let mut error_type = f.error_type.map(str::to_string);
+        if status == Status::Success {
+            if let Some(et) = state.error_type {
+                status = Status::Error;
+                error_type = et;
+            }
+        }
+        let function = self.function_for(ev.log_group);
+        self.tables.invocations.push(Invocation {
+            function,
+            request_id: request_id.to_string(),
+            timestamp: ts,
+            duration_ms,
+            billed_duration_ms: billed,
+            memory_size_mb: memory,
+            max_memory_used_mb: f.max_memory_used_mb,
+            init_duration_ms: f.init_duration_ms,
+            restore_duration_ms: restore,
+            billed_restore_duration_ms: f.billed_restore_duration_ms,
+            cold_start: f.init_duration_ms.is_some() || restore.is_some(),
+            status,
+            error_type,
+            trace_id: f.trace_id.map(str::to_string),
+            source: self.source(line),
+        });
+        self.last_report = Some(self.tables.invocations.len() - 1);
+    }
+
+    /// An application text line: `<ts>\t<request id>\t<LEVEL>\t<msg>` (Node.js),
+    /// `[LEVEL]\t<ts>\t<request id>\t<msg>` (Python), or anything else.
+    fn app_text(&mut self, ev: &Event<'_>, msg: &str) {
+        let head: Vec<&str> = msg.split_whitespace().take(4).collect();
+        let request_id = head
+            .iter()
+            .find(|t| platform_line::looks_like_request_id(t))
+            .map(|s| s.to_string());
+        let level = head.iter().find_map(|t| level_word(t));
+        let ts = ev
+            .timestamp
+            .or_else(|| head.iter().take(2).find_map(|t| parse_timestamp_ms(t)));
+        // Runtime-reported handler failures (not every ERROR-level line): Node's `Invoke Error`,
+        // Python's `[ERROR] Type: message` followed by a traceback.
+        if level == Some("ERROR") {
+            let error_type = if let Some(i) = msg.find("Invoke Error") {
+                Some(json_string_field(&msg[i..], "errorType"))
+            } else if let Some(rest) = msg.trim_start().strip_prefix("[ERROR]") {
+                python_error_type(rest, request_id.is_some())
+            } else {
+                None
+            };
+            if let Some(error_type) = error_type {
+                match &request_id {
+                    Some(id) => self.overrides.push(StatusOverride {
+                        request_id: id.clone(),
+                        status: Status::Error,
+                        error_type,
+                    }),
+                    None => {
+                        self.streams
+                            .entry(Self::stream_key(ev))
+                            .or_default()
+                            .error_type = Some(error_type)
+                    }
+                }
+            }
+        }
+        self.log_lines += 1;
+        if self.opts.keep_logs {
+            let function = self.function_for(ev.log_group);
+            self.tables.logs.push(LogRecord {
+                function,
+                timestamp: ts,
+                kind: LogKind::Application,
+                event_type: None,
+                level: level.map(str::to_string),
+                request_id,
+                trace_id: None,
+                cold_start: None,
+                message: msg.trim_end().to_string(),
+                log_stream: ev.log_stream.map(str::to_string),
+                source: self.source(ev.line),
+            });
+        }
+    }
+
+    /// A JSON message inside a log event: a JSON-log-format platform record or application log.
+    fn json_in_message(&mut self, ev: &Event<'_>, v: &Value, raw: &str) {
+        match v {
+            Value::Object(o) if o.contains_key("type") && o.contains_key("record") => {
+                self.telemetry(ev, o)
+            }
+            Value::Object(o) => self.app_json(ev, o, raw),
+            _ => self.app_text(ev, raw),
+        }
+    }
+
+    /// Any JSON value from a file: a container (CloudWatch API output, subscription payloads,
+    /// X-Ray, metrics, arrays of any of these) or a single record.
+    pub fn json_value(&mut self, ev: &Event<'_>, v: &Value, depth: u32) {
+        if depth > 8 {
+            self.skip(ev.line, "JSON nested too deeply", None);
+            return;
+        }
+        let o = match v {
+            Value::Array(items) => {
+                for item in items {
+                    self.json_value(ev, item, depth + 1);
+                }
+                return;
+            }
+            Value::Object(o) => o,
+            _ => {
+                self.skip(ev.line, "JSON value is not an object", None);
+                return;
+            }
+        };
+        if xray::is_xray_value(v) {
+            let mut out = xray::XrayOut::default();
+            xray::parse_xray_value(v, &self.file, ev.line, &mut out);
+            for s in out.skipped {
+                self.skip(s.line, s.reason, Some(&s.detail));
+            }
+            if let Some(seg) = out.spans.first() {
+                let f = seg.function.to_string();
+                self.learn_function(&f);
+            }
+            if self.opts.keep_spans {
+                self.tables.spans.extend(out.spans);
+            }
+            return;
+        }
+        if metrics::is_metrics_value(v) {
+            let mut out = metrics::MetricsOut::default();
+            let hint = self.opts.function_name.clone().unwrap_or_default();
+            metrics::parse_metrics_value(v, &self.file, ev.line, &hint, &mut out);
+            for s in out.skipped {
+                self.skip(s.line, s.reason, Some(&s.detail));
+            }
+            if self.opts.keep_metrics {
+                self.tables.metrics.extend(out.points);
+            }
+            return;
+        }
+        if let Some(data) = o.get("awslogs").and_then(|a| a.get("data")) {
+            self.awslogs_data(ev, data, depth);
+            return;
+        }
+        if let Some(records) = o.get("Records").and_then(Value::as_array) {
+            // Kinesis / Firehose records carrying subscription payloads.
+            for r in records {
+                let data = r
+                    .get("kinesis")
+                    .and_then(|k| k.get("data"))
+                    .or(r.get("data"));
+                match data {
+                    Some(d) => self.awslogs_data(ev, d, depth),
+                    None => self.skip(ev.line, "record without data", None),
+                }
+            }
+            return;
+        }
+        if let Some(events) = o.get("logEvents").and_then(Value::as_array) {
+            if o.get("messageType").and_then(Value::as_str) == Some("CONTROL_MESSAGE") {
+                return;
+            }
+            let group = o.get("logGroup").and_then(Value::as_str);
+            let stream = o.get("logStream").and_then(Value::as_str);
+            for e in events {
+                self.event_object(ev, e, group, stream);
+            }
+            return;
+        }
+        for key in ["events", "payload"] {
+            if let Some(events) = o.get(key).and_then(Value::as_array) {
+                let group = o.get("logGroupName").and_then(Value::as_str);
+                for e in events {
+                    self.event_object(ev, e, group, None);
+                }
+                return;
+            }
+        }
+        if let Some(results) = o.get("results").and_then(Value::as_array) {
+            self.insights_results(ev, results);
+            return;
+        }
+        if o.contains_key("type") && o.contains_key("record") {
+            self.telemetry(ev, o);
+            return;
+        }
+        if o.contains_key("message") && (o.contains_key("timestamp") || o.contains_key("logStream"))
+        {
+            self.event_object(ev, v, None, None);
+            return;
+        }
+        let raw = v.to_string();
+        self.app_json(ev, o, &raw);
+    }
+
+    /// One CloudWatch event object: `{timestamp, message, logGroup?, logStream?|logStreamName?}`.
+    fn event_object(
+        &mut self,
+        ev: &Event<'_>,
+        e: &Value,
+        group: Option<&str>,
+        stream: Option<&str>,
+    ) {
+        let Some(msg) = e.get("message").and_then(Value::as_str) else {
+            self.skip(ev.line, "log event without message", None);
+            return;
+        };
+        let ts = e.get("timestamp").and_then(json_time_ms);
+        let group = e.get("logGroup").and_then(Value::as_str).or(group);
+        let stream = e
+            .get("logStream")
+            .or(e.get("logStreamName"))
+            .and_then(Value::as_str)
+            .or(stream);
+        let inner = Event {
+            line: ev.line,
+            timestamp: ts.or(ev.timestamp),
+            log_group: group,
+            log_stream: stream,
+        };
+        self.message(&inner, msg);
+    }
+
+    /// `awslogs.data`: base64 of a gzip (or zlib, or plain) subscription payload.
+    fn awslogs_data(&mut self, ev: &Event<'_>, data: &Value, depth: u32) {
+        let Some(s) = data.as_str() else {
+            self.skip(ev.line, "awslogs data is not a string", None);
+            return;
+        };
+        match super::decode::awslogs_payload(s) {
+            Ok(text) => match serde_json::from_slice::<Value>(&text) {
+                Ok(v) => self.json_value(ev, &v, depth + 1),
+                Err(e) => self.skip(
+                    ev.line,
+                    "awslogs payload is not JSON after decoding",
+                    Some(&e.to_string()),
+                ),
+            },
+            Err(e) => self.skip(ev.line, "awslogs data cannot be decoded", Some(&e)),
+        }
+    }
+
+    /// GetQueryResults rows: `[[{field, value}…]…]`, rows flattened into one list (PowerShell
+    /// re-serialisation; a repeated field starts a new row), or plain row objects.
+    fn insights_results(&mut self, ev: &Event<'_>, results: &[Value]) {
+        let mut rows: Vec<HashMap<String, String>> = Vec::new();
+        let field_value = |x: &Value| -> Option<(String, String)> {
+            let f = x.get("field")?.as_str()?.to_string();
+            let v = match x.get("value")? {
+                Value::String(s) => s.clone(),
+                Value::Null => return None,
+                other => other.to_string(),
+            };
+            Some((f, v))
+        };
+        for r in results {
+            match r {
+                Value::Array(cells) => {
+                    rows.push(cells.iter().filter_map(field_value).collect());
+                }
+                Value::Object(o) if o.contains_key("field") => {
+                    if let Some((f, v)) = field_value(r) {
+                        if rows.last().is_none_or(|row| row.contains_key(&f)) {
+                            rows.push(HashMap::new());
+                        }
+                        if let Some(row) = rows.last_mut() {
+                            row.insert(f, v);
+                        }
+                    }
+                }
+                Value::Object(o) => rows.push(
+                    o.iter()
+                        .map(|(k, v)| {
+                            let v = v.as_str().map(str::to_string).unwrap_or(v.to_string());
+                            (k.clone(), v)
+                        })
+                        .collect(),
+                ),
+                _ => self.skip(ev.line, "Logs Insights row is not an object or list", None),
+            }
+        }
+        for row in rows {
+            let ts = row.get("@timestamp").and_then(|t| parse_timestamp_ms(t));
+            let group = row.get("@log").map(String::as_str);
+            let stream = row.get("@logStream").map(String::as_str);
+            let inner = Event {
+                line: ev.line,
+                timestamp: ts,
+                log_group: group,
+                log_stream: stream,
+            };
+            if let Some(m) = row.get("@message") {
+                self.message(&inner, m);
+            } else if row.contains_key("@duration") && row.contains_key("@requestId") {
+                self.insights_report_row(&inner, &row);
+            }
+        }
+    }
+
+    /// A result row with REPORT's discovered fields. The memory fields are in bytes there,
+    /// counted as MB × 10^6 (`@memorySize` 1.28E8 for a 128 MB function).
+    fn insights_report_row(&mut self, ev: &Event<'_>, row: &HashMap<String, String>) {
+        let num = |k: &str| row.get(k).and_then(|v| v.trim().parse::<f64>().ok());
+        let mb = |k: &str| num(k).map(|b| (b / 1_000_000.0).round() as u32);
+        let f = ReportFields {
+            request_id: row.get("@requestId").map(String::as_str),
+            duration_ms: num("@duration"),
+            billed_duration_ms: num("@billedDuration"),
+            memory_size_mb: mb("@memorySize"),
+            max_memory_used_mb: mb("@maxMemoryUsed"),
+            init_duration_ms: num("@initDuration"),
+            ..Default::default()
+        };
+        self.report(ev, ev.timestamp, &f);
+    }
+
+    /// A JSON-log-format / Telemetry API event: `{time, type, record}`.
+    fn telemetry(&mut self, ev: &Event<'_>, o: &serde_json::Map<String, Value>) {
+        let kind = o.get("type").and_then(Value::as_str).unwrap_or("");
+        let ts = o.get("time").and_then(json_time_ms).or(ev.timestamp);
+        let rec = o.get("record");
+        if let Some(name) = rec
+            .and_then(|r| r.get("functionName"))
+            .and_then(Value::as_str)
+        {
+            self.learn_function(name);
+        }
+        let request_id = rec
+            .and_then(|r| r.get("requestId"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let trace_id = rec
+            .and_then(|r| r.get("tracing"))
+            .and_then(|t| t.get("value"))
+            .and_then(Value::as_str)
+            .and_then(root_trace_id);
+        if kind == "platform.report" {
+            let Some(r) = rec.and_then(Value::as_object) else {
+                self.skip(ev.line, "platform.report without record", None);
+                return;
+            };
+            let Some(request_id) = request_id else {
+                self.skip(ev.line, "platform.report without requestId", None);
+                return;
+            };
+            let m = r.get("metrics");
+            let num = |k: &str| m.and_then(|m| m.get(k)).and_then(Value::as_f64);
+            let (Some(duration_ms), Some(billed), Some(memory)) = (
+                num("durationMs"),
+                num("billedDurationMs"),
+                num("memorySizeMB"),
+            ) else {
+                self.skip(
+                    ev.line,
+                    "platform.report missing a required metric",
+                    Some("durationMs, billedDurationMs and memorySizeMB are required"),
+                );
+                return;
+            };
+            let init = num("initDurationMs");
+            let restore = num("restoreDurationMs");
+            let status = r
+                .get("status")
+                .and_then(Value::as_str)
+                .map(Status::from_platform)
+                .unwrap_or(Status::Unknown);
+            let function = self.function_for(ev.log_group);
+            self.tables.invocations.push(Invocation {
+                function,
+                request_id,
+                timestamp: ts,
+                duration_ms,
+                billed_duration_ms: billed,
+                memory_size_mb: memory as u32,
+                max_memory_used_mb: num("maxMemoryUsedMB").map(|x| x as u32),
+                init_duration_ms: init,
+                restore_duration_ms: restore,
+                billed_restore_duration_ms: num("billedRestoreDurationMs"),
+                cold_start: init.is_some() || restore.is_some(),
+                status,
+                error_type: r
+                    .get("errorType")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                trace_id,
+                source: self.source(ev.line),
+            });
+            return;
+        }
+        self.log_lines += 1;
+        if self.opts.keep_logs {
+            let function = self.function_for(ev.log_group);
+            let (level, message) = match rec {
+                Some(Value::String(s)) => (None, s.clone()),
+                Some(r) => (
+                    r.get("level").and_then(Value::as_str).map(str::to_string),
+                    r.to_string(),
+                ),
+                None => (None, String::new()),
+            };
+            let is_platform = kind.starts_with("platform.");
+            self.tables.logs.push(LogRecord {
+                function,
+                timestamp: ts,
+                kind: if is_platform {
+                    LogKind::Platform
+                } else {
+                    LogKind::Application
+                },
+                event_type: Some(kind.to_string()),
+                level,
+                request_id,
+                trace_id,
+                cold_start: None,
+                message,
+                log_stream: ev.log_stream.map(str::to_string),
+                source: self.source(ev.line),
+            });
+        }
+    }
+
+    /// An application's JSON log line (Lambda JSON format, Powertools, …).
+    fn app_json(&mut self, ev: &Event<'_>, o: &serde_json::Map<String, Value>, raw: &str) {
+        let s = |k: &str| o.get(k).and_then(Value::as_str);
+        if let Some(name) = s("function_name").or(s("functionName")) {
+            self.learn_function(name);
+        }
+        let level = s("level")
+            .or(s("levelname"))
+            .map(|l| l.to_ascii_uppercase());
+        let request_id = s("requestId")
+            .or(s("request_id"))
+            .or(s("AWSRequestId"))
+            .or(s("function_request_id"))
+            .or(s("awsRequestId"))
+            .map(str::to_string);
+        if level.as_deref() == Some("ERROR") {
+            if let (Some(et), Some(id)) = (s("errorType"), &request_id) {
+                if o.contains_key("stackTrace")
+                    || s("message").is_some_and(|m| m.contains("Invoke Error"))
+                {
+                    self.overrides.push(StatusOverride {
+                        request_id: id.clone(),
+                        status: Status::Error,
+                        error_type: Some(et.to_string()),
+                    });
+                }
+            }
+        }
+        self.log_lines += 1;
+        if !self.opts.keep_logs {
+            return;
+        }
+        let ts = ev
+            .timestamp
+            .or_else(|| o.get("timestamp").or(o.get("time")).and_then(json_time_ms));
+        let trace_id = s("xray_trace_id")
+            .or(s("traceId"))
+            .or(s("trace_id"))
+            .and_then(|t| root_trace_id(t).or(Some(t.to_string())));
+        let cold_start = o
+            .get("cold_start")
+            .or(o.get("coldStart"))
+            .and_then(Value::as_bool);
+        let message = match o.get("message").or(o.get("msg")) {
+            Some(Value::String(m)) => m.clone(),
+            Some(other) => other.to_string(),
+            None => raw.trim().to_string(),
+        };
+        let function = self.function_for(ev.log_group);
+        self.tables.logs.push(LogRecord {
+            function,
+            timestamp: ts,
+            kind: LogKind::Application,
+            event_type: None,
+            level,
+            request_id,
+            trace_id,
+            cold_start,
+            message,
+            log_stream: ev.log_stream.map(str::to_string),
+            source: self.source(ev.line),
+        });
+    }
+
+    /// Resolves the records' function names left open and returns the file's output.
+    pub fn finish(mut self, fallback: &str) -> super::FileOutput {
+        let name: Arc<str> = match &self.learned_function {
+            Some(l) => l.clone(),
+            None => self.intern(fallback),
+        };
+        let fix = |f: &mut Arc<str>| {
+            if f.is_empty() {
+                *f = name.clone();
+            }
+        };
+        self.tables
+            .invocations
+            .iter_mut()
+            .for_each(|r| fix(&mut r.function));
+        self.tables
+            .logs
+            .iter_mut()
+            .for_each(|r| fix(&mut r.function));
+        self.tables
+            .spans
+            .iter_mut()
+            .for_each(|r| fix(&mut r.function));
+        self.tables
+            .metrics
+            .iter_mut()
+            .for_each(|r| fix(&mut r.function));
+        super::FileOutput {
+            tables: self.tables,
+            skips: self.skips,
+            overrides: self.overrides,
+            log_lines: self.log_lines,
+        }
+    }
+}
+
+/// `Root=1-…;Parent=…;Sampled=1` → `1-…`.
+pub fn root_trace_id(header: &str) -> Option<String> {
+    header
+        .split(';')
+        .find_map(|kv| kv.trim().strip_prefix("Root="))
+        .map(str::to_string)
+}
+
+/// A JSON time: epoch ms number, or an RFC 3339 string.
+fn json_time_ms(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => parse_timestamp_ms(s),
+        _ => None,
+    }
+}
+
+fn level_word(t: &str) -> Option<&'static str> {
+    let t = t.trim_matches(|c| c == '[' || c == ']' || c == ':');
+    Some(match t.to_ascii_uppercase().as_str() {
+        "TRACE" => "TRACE",
+        "DEBUG" => "DEBUG",
+        "INFO" => "INFO",
+        "WARN" | "WARNING" => "WARN",
+        "ERROR" => "ERROR",
+        "FATAL" | "CRITICAL" => "FATAL",
+        _ => return None,
+    })
+}
+
+/// `"errorType":"X"` inside a text; `Some(None)` when the marker is there without a type.
+fn json_string_field(text: &str, key: &str) -> Option<String> {
+    let pat = format!("\"{key}\":\"");
+    let i = text.find(&pat)? + pat.len();
+    let end = text[i..].find('"')?;
+    Some(text[i..i + end].to_string())
+}
+
+/// The Python runtime's `[ERROR] ValueError: bad signature` (then a traceback). Returns the
+/// error type; lines logged by the handler itself at ERROR level (`[ERROR]\t<ts>\t<id>\t…`) are
+/// not runtime failures.
+fn python_error_type(rest: &str, has_request_id: bool) -> Option<Option<String>> {
+    // `[ERROR]\t<ts>\t<id>\tType: message` (runtime layout with the request id) or
+    // `[ERROR] Type: message`: the text after the timestamp and request id.
+    let text = rest
+        .split('\t')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .find(|t| parse_timestamp_ms(t).is_none() && !platform_line::looks_like_request_id(t))
+        .unwrap_or("");
+    let _ = has_request_id;
+    let ty = text.split(':').next().unwrap_or("").trim();
+    if is_python_exception_name(ty) && text.contains(':') {
+        Some(Some(ty.to_string()))
+    } else {
+        None
+    }
+}
+
+fn is_python_exception_name(t: &str) -> bool {
+    !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        && t.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && (t.ends_with("Error") || t.ends_with("Exception") || t.contains('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_header() {
+        assert_eq!(
+            root_trace_id(
+                "Root=1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e;Parent=5d2c8b1a9e7f3c4d;Sampled=1"
+            )
+            .as_deref(),
+            Some("1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e")
+        );
+    }
+
+    #[test]
+    fn python_errors() {
+        assert_eq!(
+            python_error_type(" ValueError: bad signature", false),
+            Some(Some("ValueError".into()))
+        );
+        assert_eq!(
+            python_error_type("\t2025-01-01T00:00:00Z\tid\tall fine", true),
+            None
+        );
+        let id = "6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33";
+        assert_eq!(
+            python_error_type(
+                &format!("\t2025-01-01T00:00:00Z\t{id}\tKeyError: 'x'"),
+                true
+            ),
+            Some(Some("KeyError".into()))
+        );
+        assert_eq!(
+            python_error_type(
+                &format!("\t2025-01-01T00:00:00Z\t{id}\tTraceback (most recent call last):"),
+                true
+            ),
+            None
+        );
+    }
+}

@@ -1,0 +1,881 @@
+//! Ingestion: files and directories → normalized [`Tables`].
+//!
+//! Every file is read as bytes, decompressed when it starts with gzip or zlib magic (whatever
+//! its name), and its format is detected from its content (`--input-format` forces one). Records
+//! that cannot be read are counted in [`Skips`] with their `file:line`; nothing panics on input.
+
+pub mod collect;
+pub mod decode;
+pub mod metrics;
+pub mod platform_line;
+pub mod pyrepr;
+pub mod skips;
+pub mod xray;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use flate2::read::{MultiGzDecoder, ZlibDecoder};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::{Status, Tables};
+use collect::{Collector, Event, StatusOverride};
+pub use skips::Skips;
+
+/// Input formats `--input-format` can force. `Auto` detects per file from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Detect from the content of each file.
+    #[default]
+    Auto,
+    /// Lambda text logs, S3-export lines, `aws logs tail` output, JSON lines mixed in.
+    Text,
+    /// One JSON value per line (CloudWatch NDJSON exports, JSON log format, X-Ray segments).
+    Ndjson,
+    /// JSON documents (API/CLI output, subscription payloads, X-Ray, metrics), possibly several
+    /// and pretty-printed.
+    Json,
+    /// Metrics CSV: `timestamp,function,metric,value,unit`.
+    MetricsCsv,
+}
+
+/// What to read and what to keep.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub input_format: InputFormat,
+    /// Used for records whose input does not name their function (before the file stem).
+    pub function_name: Option<String>,
+    /// Keep log records (export, traces); `report` only needs invocations and counts them.
+    pub keep_logs: bool,
+    pub keep_spans: bool,
+    pub keep_metrics: bool,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            input_format: InputFormat::Auto,
+            function_name: None,
+            keep_logs: true,
+            keep_spans: true,
+            keep_metrics: true,
+        }
+    }
+}
+
+/// Errors that stop ingestion (as opposed to records that are skipped).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: no such file or directory")]
+    NotFound { path: String },
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error(
+        "no input files: give files or directories to read (e.g. `faascope report sample-data`)"
+    )]
+    NoInputs,
+}
+
+/// The result of one file (or chunk).
+#[derive(Debug, Default)]
+pub struct FileOutput {
+    pub tables: Tables,
+    pub skips: Skips,
+    pub overrides: Vec<StatusOverride>,
+    pub log_lines: u64,
+}
+
+impl FileOutput {
+    fn append(&mut self, other: FileOutput) {
+        let FileOutput {
+            tables,
+            skips,
+            overrides,
+            log_lines,
+        } = other;
+        self.tables.invocations.extend(tables.invocations);
+        self.tables.logs.extend(tables.logs);
+        self.tables.spans.extend(tables.spans);
+        self.tables.metrics.extend(tables.metrics);
+        self.skips.merge(skips);
+        self.overrides.extend(overrides);
+        self.log_lines += log_lines;
+    }
+}
+
+/// Everything read from all inputs.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    pub tables: Tables,
+    pub skips: Skips,
+    pub files: usize,
+    pub bytes: u64,
+    /// Log lines seen (kept in `tables.logs` only when asked).
+    pub log_lines: u64,
+}
+
+/// Expands files and directories (recursively, sorted, hidden entries skipped) into files.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+    if paths.is_empty() {
+        return Err(IngestError::NoInputs);
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => IngestError::NotFound {
+                path: p.display().to_string(),
+            },
+            _ => IngestError::Io {
+                path: p.display().to_string(),
+                source: e,
+            },
+        })?;
+        if meta.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+    let io_err = |e| IngestError::Io {
+        path: dir.display().to_string(),
+        source: e,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io_err)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Reads every input and builds the tables. `progress` is told how many bytes were read.
+pub fn ingest_paths(
+    paths: &[PathBuf],
+    opts: &IngestOptions,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Ingested, IngestError> {
+    let files = expand_paths(paths)?;
+    let results: Vec<Result<(FileOutput, u64), IngestError>> = files
+        .par_iter()
+        .map(|f| ingest_file(f, opts, progress))
+        .collect();
+    let mut all = FileOutput::default();
+    let mut bytes = 0;
+    for r in results {
+        let (out, b) = r?;
+        bytes += b;
+        all.append(out);
+    }
+    apply_overrides(&mut all.tables, &all.overrides);
+    Ok(Ingested {
+        tables: all.tables,
+        skips: all.skips,
+        files: files.len(),
+        bytes,
+        log_lines: all.log_lines,
+    })
+}
+
+/// Applies statuses learned from other lines (`Task timed out`, runtime errors) to the
+/// invocations with those request ids, when their REPORT did not already say so.
+fn apply_overrides(tables: &mut Tables, overrides: &[StatusOverride]) {
+    if overrides.is_empty() {
+        return;
+    }
+    let mut by_id: HashMap<&str, &StatusOverride> = HashMap::new();
+    for o in overrides {
+        by_id
+            .entry(o.request_id.as_str())
+            .and_modify(|cur| {
+                if o.status == Status::Timeout {
+                    *cur = o;
+                }
+            })
+            .or_insert(o);
+    }
+    for inv in &mut tables.invocations {
+        if matches!(inv.status, Status::Success | Status::Unknown) {
+            if let Some(o) = by_id.get(inv.request_id.as_str()) {
+                inv.status = o.status;
+                if inv.error_type.is_none() {
+                    inv.error_type = o.error_type.clone();
+                }
+            }
+        }
+    }
+}
+
+/// The name used for records of a file that names no function: the file stem up to its first
+/// dot, or a parent directory's name when the stem is only a date or an S3 export object number.
+pub fn fallback_function_name(path: &Path) -> String {
+    let stem = |p: &Path| -> Option<String> {
+        let n = p.file_name()?.to_str()?;
+        Some(n.split('.').next().unwrap_or(n).to_string())
+    };
+    let name = stem(path).unwrap_or_default();
+    let uninformative = |s: &str| {
+        s.is_empty()
+            || s.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-' || b == b'_')
+            || s.contains("[$")
+            || s.contains(']')
+    };
+    if !uninformative(&name) {
+        return name;
+    }
+    for anc in path.ancestors().skip(1).take(6) {
+        if let Some(n) = anc.file_name().and_then(|n| n.to_str()) {
+            if !uninformative(n) {
+                return n.to_string();
+            }
+        }
+    }
+    if name.is_empty() {
+        "unknown".to_string()
+    } else {
+        name
+    }
+}
+
+/// Block size for reading large inputs; each block is parsed in parallel chunks.
+const BLOCK_BYTES: usize = 64 << 20;
+
+fn ingest_file(
+    path: &Path,
+    opts: &IngestOptions,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<(FileOutput, u64), IngestError> {
+    let display: Arc<str> = Arc::from(path.display().to_string());
+    let io_err = |e| IngestError::Io {
+        path: display.to_string(),
+        source: e,
+    };
+    let mut file = File::open(path).map_err(io_err)?;
+    let mut head = [0u8; 2];
+    let (n, err) = read_up_to(&mut file, &mut head);
+    if let Some(e) = err {
+        return Err(io_err(e));
+    }
+    let on_disk = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let prefix = io::Cursor::new(head[..n].to_vec());
+    let raw = prefix.chain(file);
+    let mut reader: Box<dyn Read> = if decode::is_gzip(&head[..n]) {
+        Box::new(MultiGzDecoder::new(raw))
+    } else if decode::is_zlib(&head[..n]) {
+        Box::new(ZlibDecoder::new(raw))
+    } else {
+        Box::new(raw)
+    };
+    let fallback = opts
+        .function_name
+        .clone()
+        .unwrap_or_else(|| fallback_function_name(path));
+    let mut state = FileState::new(opts, display.clone());
+    let mut carry: Vec<u8> = Vec::new();
+    let mut first = true;
+    let mut next_line: u64 = 1;
+    let mut out = FileOutput::default();
+    loop {
+        let mut block = std::mem::take(&mut carry);
+        let want = BLOCK_BYTES.max(block.len() + 1);
+        let start = block.len();
+        block.resize(want, 0);
+        let (got, err) = read_up_to(&mut reader, &mut block[start..]);
+        if let Some(e) = err {
+            // A truncated or corrupt compressed file: keep what was read, say where it broke.
+            block.truncate(start + got);
+            if let Some(i) = memchr::memrchr(b'\n', &block) {
+                block.truncate(i + 1);
+            } else {
+                block.clear();
+            }
+            if !block.is_empty() {
+                if first && !looks_binary(&block) {
+                    state.detect(&block);
+                }
+                process_block(&mut state, &block, &mut next_line, &mut out);
+            }
+            state.skips_file(next_line, "file is truncated or corrupt", &e.to_string());
+            break;
+        }
+        block.truncate(start + got);
+        if let Some(p) = progress {
+            p(got as u64);
+        }
+        let eof = got == 0 || block.len() < want;
+        if first {
+            first = false;
+            if block.is_empty() {
+                state.skips_file(0, "empty file", "no records");
+                break;
+            }
+            if looks_binary(&block) {
+                state.skips_file(0, "binary file", "not text, gzip or zlib; skipped whole");
+                break;
+            }
+            if block.starts_with(b"\xEF\xBB\xBF") {
+                block.drain(..3);
+            }
+            state.detect(&block);
+            if state.mode == Mode::MetricsCsv {
+                // Metrics CSV files are small; read whole.
+                let mut rest = Vec::new();
+                if let Err(e) = std::io::Read::read_to_end(&mut reader, &mut rest) {
+                    state.skips_file(0, "file is truncated or corrupt", &e.to_string());
+                }
+                block.extend_from_slice(&rest);
+                let text = String::from_utf8_lossy(&block);
+                let mut m = metrics::MetricsOut::default();
+                metrics::parse_metrics_csv(&text, &display, &mut m);
+                let mut c = Collector::new(opts, display.clone());
+                for s in m.skipped {
+                    c.skip(s.line, s.reason, Some(&s.detail));
+                }
+                if opts.keep_metrics {
+                    c.tables.metrics = m.points;
+                }
+                out.append(c.finish(&fallback));
+                break;
+            }
+        }
+        if !eof {
+            // Keep the partial last line for the next block.
+            match memchr::memrchr(b'\n', &block) {
+                Some(i) => carry = block.split_off(i + 1),
+                None => {
+                    carry = block;
+                    continue;
+                }
+            }
+        }
+        process_block(&mut state, &block, &mut next_line, &mut out);
+        if eof {
+            break;
+        }
+    }
+    state.finish_pending(&mut out);
+    let mut file_out = FileOutput::default();
+    file_out.append(out);
+    // Resolve unnamed functions for the whole file at once (a name learned anywhere in it).
+    let mut c = Collector::new(opts, display);
+    c.learned_function = state.learned.take();
+    c.tables = std::mem::take(&mut file_out.tables);
+    c.skips = std::mem::take(&mut file_out.skips);
+    c.skips.merge(std::mem::take(&mut state.file_skips));
+    c.overrides = std::mem::take(&mut file_out.overrides);
+    c.log_lines = file_out.log_lines;
+    Ok((c.finish(&fallback), on_disk))
+}
+
+/// Fills `buf` as far as the reader goes. Returns the bytes read and the error that stopped it,
+/// if any, so that what was read before a corrupt stretch is still used.
+fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (n, Some(e)),
+        }
+    }
+    (n, None)
+}
+
+/// NUL bytes or mostly non-text bytes in the first 8 KiB.
+fn looks_binary(block: &[u8]) -> bool {
+    let head = &block[..block.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let bad = head
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) && b != 0x1b)
+        .count();
+    bad * 10 > head.len()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// One JSON value per line: a line that is not JSON is malformed.
+    Ndjson,
+    /// Text lines; JSON values (also pretty-printed over several lines) are recognised.
+    Text,
+    MetricsCsv,
+}
+
+/// State carried across the blocks of one file.
+struct FileState<'o> {
+    opts: &'o IngestOptions,
+    file: Arc<str>,
+    mode: Mode,
+    /// A JSON value spanning several lines, being collected (text mode).
+    pending: Option<PendingJson>,
+    learned: Option<Arc<str>>,
+    file_skips: Skips,
+}
+
+struct PendingJson {
+    start_line: u64,
+    text: String,
+    depth: i64,
+    in_string: bool,
+    escaped: bool,
+    lines: u64,
+}
+
+/// Past this, a JSON value that does not close is given up on.
+const MAX_PENDING_LINES: u64 = 2_000_000;
+
+impl<'o> FileState<'o> {
+    fn new(opts: &'o IngestOptions, file: Arc<str>) -> Self {
+        FileState {
+            opts,
+            file,
+            mode: Mode::Text,
+            pending: None,
+            learned: None,
+            file_skips: Skips::default(),
+        }
+    }
+
+    fn skips_file(&mut self, line: u64, reason: &str, detail: &str) {
+        self.file_skips.add(&self.file, line, reason, Some(detail));
+    }
+
+    fn detect(&mut self, block: &[u8]) {
+        self.mode = match self.opts.input_format {
+            InputFormat::Ndjson => Mode::Ndjson,
+            InputFormat::Text | InputFormat::Json => Mode::Text,
+            InputFormat::MetricsCsv => Mode::MetricsCsv,
+            InputFormat::Auto => {
+                let first = block
+                    .split(|&b| b == b'\n')
+                    .map(|l| String::from_utf8_lossy(l).trim().to_string())
+                    .find(|l| !l.is_empty())
+                    .unwrap_or_default();
+                if metrics::looks_like_metrics_csv(&first) {
+                    Mode::MetricsCsv
+                } else if first.starts_with('{')
+                    && serde_json::from_str::<Value>(&first).is_ok_and(|v| v.is_object())
+                {
+                    Mode::Ndjson
+                } else {
+                    Mode::Text
+                }
+            }
+        };
+    }
+
+    fn finish_pending(&mut self, out: &mut FileOutput) {
+        if let Some(p) = self.pending.take() {
+            let mut c = Collector::new(self.opts, self.file.clone());
+            c.skip(
+                p.start_line,
+                "truncated JSON at end of file",
+                Some("a JSON value starts here and never closes"),
+            );
+            out.append(c.finish(collect::UNRESOLVED));
+        }
+    }
+}
+
+/// Parses one block (whole lines). Large NDJSON blocks are split into chunks parsed in parallel.
+fn process_block(
+    state: &mut FileState<'_>,
+    block: &[u8],
+    next_line: &mut u64,
+    out: &mut FileOutput,
+) {
+    let text: Cow<str> = match std::str::from_utf8(block) {
+        Ok(t) => Cow::Borrowed(t),
+        Err(_) => {
+            state.skips_file(
+                *next_line,
+                "invalid UTF-8",
+                "bytes that are not UTF-8 were replaced; the lines were still read",
+            );
+            Cow::Owned(String::from_utf8_lossy(block).into_owned())
+        }
+    };
+    let first_line = *next_line;
+    *next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+    const PAR_MIN: usize = 4 << 20;
+    if state.mode == Mode::Ndjson && text.len() >= PAR_MIN {
+        let chunks = split_chunks(&text, rayon::current_num_threads() * 4);
+        let mut starts = Vec::with_capacity(chunks.len());
+        let mut line = first_line;
+        for c in &chunks {
+            starts.push(line);
+            line += memchr::memchr_iter(b'\n', c.as_bytes()).count() as u64;
+        }
+        let results: Vec<(FileOutput, Option<Arc<str>>)> = chunks
+            .par_iter()
+            .zip(starts.par_iter())
+            .map(|(chunk, &start)| {
+                let mut c = Collector::new(state.opts, state.file.clone());
+                let mut none = None;
+                parse_lines(&mut c, chunk, start, Mode::Ndjson, &mut none);
+                let learned = c.learned_function.clone();
+                (c.finish(collect::UNRESOLVED), learned)
+            })
+            .collect();
+        for (r, learned) in results {
+            if state.learned.is_none() {
+                state.learned = learned;
+            }
+            out.append(r);
+        }
+    } else {
+        let mut c = Collector::new(state.opts, state.file.clone());
+        let mode = state.mode;
+        parse_lines(&mut c, &text, first_line, mode, &mut state.pending);
+        if state.learned.is_none() {
+            state.learned = c.learned_function.clone();
+        }
+        out.append(c.finish(collect::UNRESOLVED));
+    }
+}
+
+/// Splits text into about `n` chunks at line boundaries. A boundary never falls before an
+/// `XRAY TraceId` continuation line, which belongs to the line before it.
+fn split_chunks(text: &str, n: usize) -> Vec<&str> {
+    let target = (text.len() / n.max(1)).max(1);
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + target).min(text.len());
+        loop {
+            match memchr::memchr(b'\n', &bytes[end.min(bytes.len())..]) {
+                Some(i) => end += i + 1,
+                None => {
+                    end = text.len();
+                    break;
+                }
+            }
+            if !text[end..].trim_start_matches('{').contains_xray_head() {
+                break;
+            }
+        }
+        out.push(&text[start..end]);
+        start = end;
+    }
+    out
+}
+
+trait XrayHead {
+    fn contains_xray_head(&self) -> bool;
+}
+
+impl XrayHead for str {
+    /// Does this text start with an X-Ray continuation line?
+    fn contains_xray_head(&self) -> bool {
+        self.starts_with("XRAY TraceId:")
+    }
+}
+
+/// A CloudWatch log event as a line of an NDJSON export, parsed without building a `Value`
+/// (the hot path of large exports).
+#[derive(Deserialize)]
+struct LineEvent<'a> {
+    #[serde(borrow)]
+    message: Option<Cow<'a, str>>,
+    timestamp: Option<Value>,
+    #[serde(rename = "logGroup", borrow)]
+    log_group: Option<Cow<'a, str>>,
+    #[serde(rename = "logStream", alias = "logStreamName", borrow)]
+    log_stream: Option<Cow<'a, str>>,
+}
+
+fn parse_lines(
+    c: &mut Collector<'_>,
+    text: &str,
+    first_line: u64,
+    mode: Mode,
+    pending: &mut Option<PendingJson>,
+) {
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let line_no = first_line + i as u64;
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if let Some(p) = pending.as_mut() {
+            p.feed(line);
+            if p.depth <= 0 {
+                if let Some(p) = pending.take() {
+                    parse_json_text(c, &p.text, p.start_line);
+                }
+            } else if p.lines > MAX_PENDING_LINES {
+                c.skip(p.start_line, "JSON value never closes", None);
+                *pending = None;
+            }
+            continue;
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let ev = Event {
+            line: line_no,
+            ..Event::default()
+        };
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            if trimmed.starts_with('{') {
+                match serde_json::from_str::<LineEvent>(trimmed) {
+                    Ok(LineEvent {
+                        message: Some(m),
+                        timestamp,
+                        log_group,
+                        log_stream,
+                    }) if timestamp.is_some() || log_group.is_some() || log_stream.is_some() => {
+                        let ev = Event {
+                            line: line_no,
+                            timestamp: timestamp.as_ref().and_then(json_ms),
+                            log_group: log_group.as_deref(),
+                            log_stream: log_stream.as_deref(),
+                        };
+                        c.message(&ev, &m);
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.is_data() => {}
+                    Err(e) => {
+                        if handle_bad_json(c, e, trimmed, line_no, mode, pending) {
+                            continue;
+                        }
+                        c.message(&ev, line);
+                        continue;
+                    }
+                }
+            }
+            match serde_json::from_str::<Value>(trimmed) {
+                Ok(v) => c.json_value(&ev, &v, 0),
+                Err(e) => {
+                    if !handle_bad_json(c, e, trimmed, line_no, mode, pending) {
+                        c.message(&ev, line);
+                    }
+                }
+            }
+        } else if mode == Mode::Ndjson {
+            c.skip(line_no, "line is not JSON", Some(&excerpt(trimmed)));
+        } else if let Some(v) = pyrepr::parse(trimmed) {
+            c.json_value(&ev, &v, 0);
+        } else {
+            let (ev, msg) = strip_event_prefix(ev, line);
+            c.message(&ev, msg);
+        }
+    }
+}
+
+/// Lines that carry the CloudWatch event's time in front of the message: S3 exports
+/// (`<ISO ts> <message>`) and `aws logs tail` (`<ISO ts> <log stream> <message>`). Returns the
+/// event with its time (and stream) and the message. A timestamp followed by a tab is part of the
+/// message itself (Node.js runtime layout) and is left alone.
+fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) {
+    let b = line.as_bytes();
+    if b.len() < 20 || !b[0].is_ascii_digit() || b[4] != b'-' {
+        return (ev, line);
+    }
+    let Some(sp) = line.find(' ') else {
+        return (ev, line);
+    };
+    if line[..sp].contains('\t') {
+        return (ev, line);
+    }
+    let Some(ts) = crate::timeparse::parse_timestamp_ms(&line[..sp]) else {
+        return (ev, line);
+    };
+    let mut rest = &line[sp + 1..];
+    let mut stream = ev.log_stream;
+    if let Some(sp2) = rest.find(' ') {
+        let tok = &rest[..sp2];
+        // `2025/09/02/[$LATEST]9f3c…` or `2025/09/02/fn[$LATEST]…`
+        if tok.len() > 11 && tok.as_bytes()[4] == b'/' && tok.contains('[') {
+            stream = Some(tok);
+            rest = &rest[sp2 + 1..];
+        }
+    }
+    (
+        Event {
+            timestamp: Some(ts),
+            log_stream: stream,
+            ..ev
+        },
+        rest,
+    )
+}
+
+/// A line starting with `{`/`[` that is not complete JSON. Returns true when it was dealt
+/// with (counted as malformed, or the start of a multi-line value); false to read it as text.
+fn handle_bad_json(
+    c: &mut Collector<'_>,
+    e: serde_json::Error,
+    trimmed: &str,
+    line_no: u64,
+    mode: Mode,
+    pending: &mut Option<PendingJson>,
+) -> bool {
+    if mode == Mode::Ndjson {
+        c.skip(
+            line_no,
+            "malformed JSON line",
+            Some(&format!("{e} (column {})", e.column())),
+        );
+        return true;
+    }
+    if e.is_eof() {
+        *pending = Some(PendingJson::start(line_no, trimmed));
+        return true;
+    }
+    if let Some(v) = pyrepr::parse(trimmed) {
+        c.json_value(
+            &Event {
+                line: line_no,
+                ..Event::default()
+            },
+            &v,
+            0,
+        );
+        return true;
+    }
+    false
+}
+
+/// A complete multi-line JSON text.
+fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
+    let ev = Event {
+        line: start_line,
+        ..Event::default()
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(v) => c.json_value(&ev, &v, 0),
+        Err(e) => match pyrepr::parse(text) {
+            Some(v) => c.json_value(&ev, &v, 0),
+            None => c.skip(
+                start_line + e.line().saturating_sub(1) as u64,
+                "malformed JSON",
+                Some(&format!("{e}")),
+            ),
+        },
+    }
+}
+
+impl PendingJson {
+    fn start(line: u64, first: &str) -> Self {
+        let mut p = PendingJson {
+            start_line: line,
+            text: String::new(),
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            lines: 0,
+        };
+        p.feed(first);
+        p
+    }
+
+    /// Appends a line and tracks bracket depth outside strings.
+    fn feed(&mut self, line: &str) {
+        self.lines += 1;
+        self.text.push_str(line);
+        self.text.push('\n');
+        for b in line.bytes() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => self.depth -= 1,
+                _ => {}
+            }
+        }
+    }
+}
+
+fn json_ms(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => crate::timeparse::parse_timestamp_ms(s),
+        _ => None,
+    }
+}
+
+fn excerpt(s: &str) -> String {
+    let mut e: String = s.chars().take(60).collect();
+    if e.len() < s.len() {
+        e.push('…');
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fallback_names() {
+        assert_eq!(
+            fallback_function_name(Path::new("x/payments-java.page-1.json")),
+            "payments-java"
+        );
+        assert_eq!(
+            fallback_function_name(Path::new("s3-export/orders-api/2025-09-01.log.gz")),
+            "orders-api"
+        );
+        assert_eq!(
+            fallback_function_name(Path::new("exp/task1/2025/09/01/[$LATEST]abc/000000.gz")),
+            "task1"
+        );
+    }
+
+    #[test]
+    fn chunks_keep_xray_with_report() {
+        let text = "a\nb\nXRAY TraceId: 1\nc\nd\n";
+        let chunks = split_chunks(text, 4);
+        assert_eq!(chunks.concat(), text);
+        assert!(chunks.iter().all(|c| !c.starts_with("XRAY")));
+    }
+
+    #[test]
+    fn pending_json_depth_ignores_strings() {
+        let mut p = PendingJson::start(1, "{");
+        p.feed(r#"  "a": "}{\"]", "#);
+        assert_eq!(p.depth, 1);
+        p.feed("}");
+        assert_eq!(p.depth, 0);
+    }
+}

@@ -1,0 +1,580 @@
+//! Pure parser for the lines the Lambda platform writes in the text log format:
+//! `START`, `END`, `REPORT`, `INIT_START`, `INIT_REPORT`, `RESTORE_START`, `RESTORE_REPORT`,
+//! `EXTENSION`, the `XRAY TraceId` continuation, `Task timed out after N seconds` and
+//! `Process exited before completing request`.
+//!
+//! Written by hand rather than with a regex: REPORT fields come separated by tabs, runs of spaces,
+//! single spaces (consoles, markdown tables) with trailing separators and in any order (local
+//! emulators print `Init Duration` first), so the parser walks whitespace tokens and matches the
+//! field labels, which is both simpler to get right for every variant and several times faster.
+
+/// A recognised platform line. Borrowed from the input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlatformLine<'a> {
+    Start {
+        request_id: &'a str,
+        version: Option<&'a str>,
+    },
+    End {
+        request_id: &'a str,
+    },
+    Report(ReportFields<'a>),
+    InitStart {
+        runtime_version: Option<&'a str>,
+    },
+    InitReport {
+        init_duration_ms: Option<f64>,
+        phase: Option<&'a str>,
+        status: Option<&'a str>,
+        error_type: Option<&'a str>,
+    },
+    RestoreStart {
+        runtime_version: Option<&'a str>,
+    },
+    RestoreReport {
+        restore_duration_ms: Option<f64>,
+        status: Option<&'a str>,
+        error_type: Option<&'a str>,
+    },
+    Extension {
+        name: Option<&'a str>,
+        state: Option<&'a str>,
+    },
+    /// `XRAY TraceId: … SegmentId: … Sampled: …` on its own line (how the docs print it).
+    Xray {
+        trace_id: &'a str,
+        segment_id: Option<&'a str>,
+        sampled: Option<bool>,
+    },
+    TaskTimedOut {
+        request_id: Option<&'a str>,
+        after_seconds: Option<f64>,
+    },
+    ProcessExited {
+        request_id: Option<&'a str>,
+    },
+}
+
+impl PlatformLine<'_> {
+    /// The word used as `event_type` in the logs table.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            PlatformLine::Start { .. } => "START",
+            PlatformLine::End { .. } => "END",
+            PlatformLine::Report(_) => "REPORT",
+            PlatformLine::InitStart { .. } => "INIT_START",
+            PlatformLine::InitReport { .. } => "INIT_REPORT",
+            PlatformLine::RestoreStart { .. } => "RESTORE_START",
+            PlatformLine::RestoreReport { .. } => "RESTORE_REPORT",
+            PlatformLine::Extension { .. } => "EXTENSION",
+            PlatformLine::Xray { .. } => "XRAY",
+            PlatformLine::TaskTimedOut { .. } => "TIMEOUT",
+            PlatformLine::ProcessExited { .. } => "PROCESS_EXITED",
+        }
+    }
+
+    /// The request id the line names, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            PlatformLine::Start { request_id, .. } | PlatformLine::End { request_id } => {
+                Some(request_id)
+            }
+            PlatformLine::Report(r) => r.request_id,
+            PlatformLine::TaskTimedOut { request_id, .. }
+            | PlatformLine::ProcessExited { request_id } => *request_id,
+            _ => None,
+        }
+    }
+}
+
+/// The fields of one REPORT line; every field optional so the caller decides what is required.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportFields<'a> {
+    pub request_id: Option<&'a str>,
+    pub duration_ms: Option<f64>,
+    pub billed_duration_ms: Option<f64>,
+    pub memory_size_mb: Option<u32>,
+    pub max_memory_used_mb: Option<u32>,
+    pub init_duration_ms: Option<f64>,
+    pub restore_duration_ms: Option<f64>,
+    pub billed_restore_duration_ms: Option<f64>,
+    pub status: Option<&'a str>,
+    pub error_type: Option<&'a str>,
+    pub trace_id: Option<&'a str>,
+    pub segment_id: Option<&'a str>,
+    pub sampled: Option<bool>,
+    /// A field label was followed by something that is not a number (`Duration: abc ms`).
+    pub bad_field: Option<&'static str>,
+}
+
+/// A parsed line: the prefix before the platform keyword (a timestamp, a log-stream name, a
+/// console's decoration) and what the line says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<'a> {
+    pub prefix: &'a str,
+    pub line: PlatformLine<'a>,
+}
+
+const KEYWORDS: &[&str] = &[
+    "REPORT RequestId:",
+    "START RequestId:",
+    "END RequestId:",
+    "INIT_START",
+    "INIT_REPORT",
+    "RESTORE_START",
+    "RESTORE_REPORT",
+    "EXTENSION Name:",
+    "XRAY TraceId:",
+    "Task timed out after",
+    "Process exited before completing request",
+];
+
+/// How many whitespace-separated tokens a prefix may hold before the keyword and still be taken
+/// as decoration (`2023/06/02/[72]88ab… 2023-06-02T11:27:22.355000`, `| 2026-06-03 05:22:39.288 |`,
+/// `<ts> <request id>` before `Task timed out`).
+const MAX_PREFIX_TOKENS: usize = 5;
+
+/// Recognises a platform line anywhere after a short prefix. Returns `None` for everything else
+/// (application output).
+pub fn parse(line: &str) -> Option<Parsed<'_>> {
+    let line = line.trim_end_matches(['\r', '\n']);
+    let (pos, kw) = find_keyword(line)?;
+    let prefix = &line[..pos];
+    if prefix.split_whitespace().count() > MAX_PREFIX_TOKENS || prefix.contains('"') {
+        return None;
+    }
+    let rest = &line[pos + kw.len()..];
+    let parsed = match kw {
+        "REPORT RequestId:" => PlatformLine::Report(report_fields(&line[pos + "REPORT ".len()..])),
+        "START RequestId:" => {
+            let mut t = rest.split_whitespace();
+            let request_id = t.next()?;
+            let version = match (t.next(), t.next()) {
+                (Some("Version:"), v) => v,
+                _ => None,
+            };
+            PlatformLine::Start {
+                request_id,
+                version,
+            }
+        }
+        "END RequestId:" => PlatformLine::End {
+            request_id: rest.split_whitespace().next()?,
+        },
+        "INIT_START" | "RESTORE_START" => {
+            let toks: Vec<&str> = rest.split_whitespace().collect();
+            let runtime_version = toks
+                .windows(3)
+                .find(|w| w[0] == "Runtime" && w[1] == "Version:")
+                .map(|w| w[2]);
+            if kw == "INIT_START" {
+                PlatformLine::InitStart { runtime_version }
+            } else {
+                PlatformLine::RestoreStart { runtime_version }
+            }
+        }
+        "INIT_REPORT" | "RESTORE_REPORT" => {
+            let f = report_fields(rest);
+            let toks: Vec<&str> = rest.split_whitespace().collect();
+            let phase = toks.windows(2).find(|w| w[0] == "Phase:").map(|w| w[1]);
+            if kw == "INIT_REPORT" {
+                PlatformLine::InitReport {
+                    init_duration_ms: f.init_duration_ms,
+                    phase,
+                    status: f.status,
+                    error_type: f.error_type,
+                }
+            } else {
+                PlatformLine::RestoreReport {
+                    restore_duration_ms: f.restore_duration_ms,
+                    status: f.status,
+                    error_type: f.error_type,
+                }
+            }
+        }
+        "EXTENSION Name:" => {
+            let toks: Vec<&str> = rest.split_whitespace().collect();
+            let state = toks.windows(2).find(|w| w[0] == "State:").map(|w| w[1]);
+            PlatformLine::Extension {
+                name: toks.first().copied(),
+                state,
+            }
+        }
+        "XRAY TraceId:" => {
+            let f = report_fields(&line[pos..]);
+            PlatformLine::Xray {
+                trace_id: f.trace_id?,
+                segment_id: f.segment_id,
+                sampled: f.sampled,
+            }
+        }
+        "Task timed out after" => PlatformLine::TaskTimedOut {
+            request_id: request_id_in_prefix(prefix),
+            after_seconds: rest
+                .split_whitespace()
+                .next()
+                .and_then(|s| s.parse::<f64>().ok()),
+        },
+        "Process exited before completing request" => PlatformLine::ProcessExited {
+            request_id: request_id_in_prefix(prefix),
+        },
+        _ => return None,
+    };
+    Some(Parsed {
+        prefix,
+        line: parsed,
+    })
+}
+
+/// A REPORT fragment without its `REPORT RequestId:` head, as people paste them
+/// (`<request id>\tDuration: 3757.18 ms\tBilled Duration: 3758 ms\tMemory Size: 128 MB…`).
+pub fn parse_headless_report(line: &str) -> Option<ReportFields<'_>> {
+    if !(line.contains("Billed Duration:") && line.contains("Memory Size:")) {
+        return None;
+    }
+    let mut f = report_fields(line);
+    if f.request_id.is_none() {
+        // The token just before `Duration:` is the request id when it looks like one.
+        let toks: Vec<&str> = line.split_whitespace().collect();
+        let i = toks.iter().position(|t| *t == "Duration:")?;
+        let cand = toks.get(i.checked_sub(1)?)?;
+        if looks_like_request_id(cand) {
+            f.request_id = Some(cand);
+        }
+    }
+    Some(f)
+}
+
+fn find_keyword(line: &str) -> Option<(usize, &'static str)> {
+    // Cheap pre-check: every keyword contains an upper-case ASCII letter run or "Task"/"Process".
+    let mut best: Option<(usize, &'static str)> = None;
+    for kw in KEYWORDS {
+        if let Some(p) = line.find(kw) {
+            // A keyword must start the line or follow whitespace/'|'/']'.
+            let ok = p == 0
+                || line[..p]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_whitespace() || c == '|' || c == ']');
+            if ok && best.is_none_or(|(bp, _)| p < bp) {
+                best = Some((p, kw));
+            }
+        }
+    }
+    best
+}
+
+/// The last token of a prefix that looks like a Lambda request id (`<ts> <request id> Task timed
+/// out…`, `RequestId: <id> Process exited…`).
+fn request_id_in_prefix(prefix: &str) -> Option<&str> {
+    prefix
+        .split_whitespace()
+        .rev()
+        .find(|t| looks_like_request_id(t))
+}
+
+/// Lambda request ids are UUIDs (36 chars, 4 dashes); older ones are the same shape.
+pub fn looks_like_request_id(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().filter(|&b| b == b'-').count() == 4
+        && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+/// Walks whitespace tokens and picks out the REPORT field labels. Unknown tokens are ignored, so
+/// decoration (`|`), trailing separators and new fields do not break parsing.
+pub fn report_fields(body: &str) -> ReportFields<'_> {
+    let toks: Vec<&str> = body.split_whitespace().collect();
+    let mut f = ReportFields::default();
+    let mut i = 0;
+    let num = |i: usize, label: &'static str, f: &mut ReportFields<'_>| -> Option<f64> {
+        let v = toks.get(i).and_then(|t| t.parse::<f64>().ok());
+        if v.is_none() || !v.is_some_and(f64::is_finite) {
+            f.bad_field.get_or_insert(label);
+            return None;
+        }
+        v
+    };
+    let mb = |v: Option<f64>| {
+        v.filter(|x| *x >= 0.0 && *x <= u32::MAX as f64)
+            .map(|x| x as u32)
+    };
+    while i < toks.len() {
+        let t = toks[i];
+        let next = toks.get(i + 1).copied();
+        let next2 = toks.get(i + 2).copied();
+        match (t, next, next2) {
+            ("RequestId:", Some(id), _) => {
+                f.request_id = Some(id);
+                i += 2;
+            }
+            ("Duration:", _, _) => {
+                f.duration_ms = num(i + 1, "Duration", &mut f);
+                i += 2;
+            }
+            ("Billed", Some("Duration:"), _) => {
+                f.billed_duration_ms = num(i + 2, "Billed Duration", &mut f);
+                i += 3;
+            }
+            ("Billed", Some("Restore"), Some("Duration:")) => {
+                f.billed_restore_duration_ms = num(i + 3, "Billed Restore Duration", &mut f);
+                i += 4;
+            }
+            ("Init", Some("Duration:"), _) => {
+                f.init_duration_ms = num(i + 2, "Init Duration", &mut f);
+                i += 3;
+            }
+            ("Restore", Some("Duration:"), _) => {
+                f.restore_duration_ms = num(i + 2, "Restore Duration", &mut f);
+                i += 3;
+            }
+            ("Memory", Some("Size:"), _) => {
+                f.memory_size_mb = mb(num(i + 2, "Memory Size", &mut f));
+                i += 3;
+            }
+            ("Max", Some("Memory"), Some("Used:")) => {
+                f.max_memory_used_mb = mb(num(i + 3, "Max Memory Used", &mut f));
+                i += 4;
+            }
+            ("Status:", Some(s), _) => {
+                f.status = Some(s);
+                i += 2;
+            }
+            ("Error", Some("Type:"), Some(e)) => {
+                f.error_type = Some(e);
+                i += 3;
+            }
+            ("XRAY", Some("TraceId:"), Some(id)) => {
+                f.trace_id = Some(id);
+                i += 3;
+            }
+            ("SegmentId:", Some(id), _) => {
+                f.segment_id = Some(id);
+                i += 2;
+            }
+            ("Sampled:", Some(s), _) => {
+                f.sampled = match s {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                };
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RID: &str = "6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33";
+
+    fn report(line: &str) -> ReportFields<'_> {
+        match parse(line).map(|p| p.line) {
+            Some(PlatformLine::Report(r)) => r,
+            other => panic!("not a report: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn report_tab_separated_cold_with_xray() {
+        let l = format!("REPORT RequestId: {RID}\tDuration: 48.27 ms\tBilled Duration: 261 ms\tMemory Size: 512 MB\tMax Memory Used: 91 MB\tInit Duration: 212.40 ms\tXRAY TraceId: 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e\tSegmentId: 3e5a7c9b1d2f4a6e\tSampled: true\t\n");
+        let r = report(&l);
+        assert_eq!(r.request_id, Some(RID));
+        assert_eq!(r.duration_ms, Some(48.27));
+        assert_eq!(r.billed_duration_ms, Some(261.0));
+        assert_eq!(r.memory_size_mb, Some(512));
+        assert_eq!(r.max_memory_used_mb, Some(91));
+        assert_eq!(r.init_duration_ms, Some(212.40));
+        assert_eq!(r.trace_id, Some("1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e"));
+        assert_eq!(r.segment_id, Some("3e5a7c9b1d2f4a6e"));
+        assert_eq!(r.sampled, Some(true));
+        assert_eq!(r.bad_field, None);
+    }
+
+    #[test]
+    fn report_runs_of_spaces_crlf_and_trailing() {
+        let l = format!("REPORT RequestId: {RID}  Duration: 94.42 ms      Billed Duration: 95 ms  Memory Size: 256 MB     Max Memory Used: 66 MB   \r\n");
+        let r = report(&l);
+        assert_eq!(r.duration_ms, Some(94.42));
+        assert_eq!(r.max_memory_used_mb, Some(66));
+        assert_eq!(r.init_duration_ms, None);
+    }
+
+    #[test]
+    fn report_init_before_duration_local_emulator() {
+        let l = format!("REPORT RequestId: {RID}\tInit Duration: 0.53 ms\tDuration: 902.44 ms\tBilled Duration: 1000 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB");
+        let r = report(&l);
+        assert_eq!(r.init_duration_ms, Some(0.53));
+        assert_eq!(r.duration_ms, Some(902.44));
+        assert_eq!(r.billed_duration_ms, Some(1000.0));
+    }
+
+    #[test]
+    fn report_snapstart_restore() {
+        let l = format!("REPORT RequestId: {RID}\tDuration: 20.12 ms\tBilled Duration: 163 ms\tMemory Size: 2048 MB\tMax Memory Used: 140 MB\tRestore Duration: 389.14 ms\tBilled Restore Duration: 142 ms\t");
+        let r = report(&l);
+        assert_eq!(r.restore_duration_ms, Some(389.14));
+        assert_eq!(r.billed_restore_duration_ms, Some(142.0));
+        assert_eq!(r.billed_duration_ms, Some(163.0));
+    }
+
+    #[test]
+    fn report_status_timeout_and_error_type() {
+        let l = format!("| 2026-06-03 05:22:39.288 | REPORT RequestId: {RID} Duration: 31000.00 ms Billed Duration: 34440 ms Memory Size: 160 MB Max Memory Used: 150 MB Init Duration: 3439.00 ms Status: timeout |");
+        let p = parse(&l).unwrap();
+        assert_eq!(p.prefix.trim(), "| 2026-06-03 05:22:39.288 |");
+        let PlatformLine::Report(r) = p.line else {
+            panic!()
+        };
+        assert_eq!(r.status, Some("timeout"));
+        let l = format!("REPORT RequestId: {RID}\tDuration: 10.1 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 10 MB\tStatus: error\tError Type: Runtime.ExitError");
+        let r = report(&l);
+        assert_eq!(r.status, Some("error"));
+        assert_eq!(r.error_type, Some("Runtime.ExitError"));
+    }
+
+    #[test]
+    fn report_with_stream_and_timestamp_prefix() {
+        let l = format!("2023/06/02/[72]88ab219a63d343d294d0a9947e8ab36a 2023-06-02T11:27:22.974000 REPORT RequestId: {RID}\tDuration: 1.0 ms\tBilled Duration: 100 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB");
+        let p = parse(&l).unwrap();
+        assert!(p.prefix.starts_with("2023/06/02/[72]"));
+        assert!(matches!(p.line, PlatformLine::Report(_)));
+    }
+
+    #[test]
+    fn start_end_and_versions() {
+        let l = format!("START RequestId: {RID} Version: $LATEST");
+        let p = parse(&l).unwrap();
+        assert_eq!(
+            p.line,
+            PlatformLine::Start {
+                request_id: RID,
+                version: Some("$LATEST")
+            }
+        );
+        let l = format!("END RequestId: {RID}\n");
+        let p = parse(&l).unwrap();
+        assert_eq!(p.line, PlatformLine::End { request_id: RID });
+    }
+
+    #[test]
+    fn init_restore_extension_lines() {
+        let p = parse("INIT_REPORT Init Duration: 1666.62 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ExitError").unwrap();
+        assert_eq!(
+            p.line,
+            PlatformLine::InitReport {
+                init_duration_ms: Some(1666.62),
+                phase: Some("invoke"),
+                status: Some("error"),
+                error_type: Some("Runtime.ExitError")
+            }
+        );
+        let p = parse("RESTORE_REPORT Restore Duration: 398.97 ms").unwrap();
+        assert_eq!(
+            p.line,
+            PlatformLine::RestoreReport {
+                restore_duration_ms: Some(398.97),
+                status: None,
+                error_type: None
+            }
+        );
+        let p = parse("INIT_START Runtime Version: python:3.13.v40\tRuntime Version ARN: arn:x")
+            .unwrap();
+        assert_eq!(
+            p.line,
+            PlatformLine::InitStart {
+                runtime_version: Some("python:3.13.v40")
+            }
+        );
+        let p = parse("EXTENSION Name: csharp-example-extension  State: LaunchError  Events: []  Error Type: PermissionDenied").unwrap();
+        assert_eq!(
+            p.line,
+            PlatformLine::Extension {
+                name: Some("csharp-example-extension"),
+                state: Some("LaunchError")
+            }
+        );
+    }
+
+    #[test]
+    fn timeouts_and_process_exited() {
+        let p = parse("2016-04-14T23:52:45.715Z b47cde10-029a-11e6-b5d6-1f01b70b94b2 Task timed out after 120.00 seconds ").unwrap();
+        assert_eq!(
+            p.line,
+            PlatformLine::TaskTimedOut {
+                request_id: Some("b47cde10-029a-11e6-b5d6-1f01b70b94b2"),
+                after_seconds: Some(120.0)
+            }
+        );
+        let p =
+            parse("RequestId: 18fea243-5715-11e7-9ad9-a197117ae4d4 Process exited before completing request")
+                .unwrap();
+        assert_eq!(
+            p.line,
+            PlatformLine::ProcessExited {
+                request_id: Some("18fea243-5715-11e7-9ad9-a197117ae4d4")
+            }
+        );
+    }
+
+    #[test]
+    fn xray_continuation_line() {
+        let p = parse("XRAY TraceId: 1-5e9a1a2b-0c3e1c0e8f8b8a5d6e7f8a9b\tSegmentId: 0a1b2c3d4e5f6a7b\tSampled: false\t").unwrap();
+        assert_eq!(
+            p.line,
+            PlatformLine::Xray {
+                trace_id: "1-5e9a1a2b-0c3e1c0e8f8b8a5d6e7f8a9b",
+                segment_id: Some("0a1b2c3d4e5f6a7b"),
+                sampled: Some(false)
+            }
+        );
+    }
+
+    #[test]
+    fn application_lines_are_not_platform_lines() {
+        assert!(parse("2021-01-26T23:12:50.909Z\tabc\tINFO\tThis is Hello World event").is_none());
+        assert!(parse(r#"{"message":"REPORT RequestId: x"}"#).is_none());
+        assert!(parse("the user said a b c d e f g REPORT RequestId: x").is_none());
+    }
+
+    #[test]
+    fn bad_numbers_are_flagged() {
+        let l = format!(
+            "REPORT RequestId: {RID}\tDuration: abc ms\tBilled Duration: 1 ms\tMemory Size: 128 MB"
+        );
+        let r = report(&l);
+        assert_eq!(r.duration_ms, None);
+        assert_eq!(r.bad_field, Some("Duration"));
+    }
+
+    #[test]
+    fn headless_fragment() {
+        let f = parse_headless_report("22f4200d-856a-41b5-9276-29d48412c78f\tDuration: 3757.18 ms\tBilled Duration: 3758 ms\tMemory Size: 128 MB\tMax Memory Used: 81 MB").unwrap();
+        assert_eq!(f.request_id, Some("22f4200d-856a-41b5-9276-29d48412c78f"));
+        assert_eq!(f.duration_ms, Some(3757.18));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,200}") {
+            let _ = parse(&s);
+            let _ = parse_headless_report(&s);
+        }
+
+        #[test]
+        fn roundtrips_generated_reports(d in 0.0f64..900000.0, b in 1u32..900000, m in 128u32..10240, u in 1u32..10240, init in proptest::option::of(0.0f64..10000.0), sep in "(\t| {1,4})") {
+            let mut l = format!("REPORT RequestId: {RID}{sep}Duration: {d:.2} ms{sep}Billed Duration: {b} ms{sep}Memory Size: {m} MB{sep}Max Memory Used: {u} MB");
+            if let Some(i) = init { l.push_str(&format!("{sep}Init Duration: {i:.2} ms")); }
+            l.push_str(&sep);
+            let r = report(&l);
+            proptest::prop_assert_eq!(r.duration_ms, Some(format!("{d:.2}").parse::<f64>().unwrap()));
+            proptest::prop_assert_eq!(r.billed_duration_ms, Some(b as f64));
+            proptest::prop_assert_eq!(r.memory_size_mb, Some(m));
+            proptest::prop_assert_eq!(r.max_memory_used_mb, Some(u));
+            proptest::prop_assert_eq!(r.init_duration_ms.is_some(), init.is_some());
+        }
+    }
+}

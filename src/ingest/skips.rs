@@ -1,0 +1,79 @@
+//! Counting what could not be read: every malformed record is counted per reason, and the first
+//! few are kept with their `file:line` so the user can look.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// How many examples are kept in total (the counts are always complete).
+pub const MAX_EXAMPLES: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkipExample {
+    /// `file:line`
+    pub source: String,
+    pub reason: String,
+}
+
+/// Skipped-record accounting, mergeable across files and threads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Skips {
+    pub total: u64,
+    /// Count per reason (a short fixed phrase such as "REPORT without Duration").
+    pub by_reason: BTreeMap<String, u64>,
+    /// The first few, in input order.
+    pub examples: Vec<SkipExample>,
+}
+
+impl Skips {
+    /// Records one skip. `reason` is the short category; `detail` may add specifics.
+    pub fn add(&mut self, file: &str, line: u64, reason: &str, detail: Option<&str>) {
+        self.total += 1;
+        *self.by_reason.entry(reason.to_string()).or_default() += 1;
+        if self.examples.len() < MAX_EXAMPLES {
+            let reason = match detail {
+                Some(d) if !d.is_empty() => format!("{reason}: {d}"),
+                _ => reason.to_string(),
+            };
+            self.examples.push(SkipExample {
+                source: format!("{file}:{line}"),
+                reason,
+            });
+        }
+    }
+
+    pub fn merge(&mut self, other: Skips) {
+        self.total += other.total;
+        for (k, v) in other.by_reason {
+            *self.by_reason.entry(k).or_default() += v;
+        }
+        let room = MAX_EXAMPLES.saturating_sub(self.examples.len());
+        self.examples.extend(other.examples.into_iter().take(room));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_caps_examples() {
+        let mut a = Skips::default();
+        for i in 0..30 {
+            a.add("f.log", i, "bad", Some("why"));
+        }
+        let mut b = Skips::default();
+        b.add("g.log", 1, "other", None);
+        a.merge(b);
+        assert_eq!(a.total, 31);
+        assert_eq!(a.by_reason["bad"], 30);
+        assert_eq!(a.by_reason["other"], 1);
+        assert_eq!(a.examples.len(), MAX_EXAMPLES);
+        assert_eq!(a.examples[0].source, "f.log:0");
+        assert_eq!(a.examples[0].reason, "bad: why");
+    }
+}

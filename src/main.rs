@@ -1,0 +1,22 @@
+//! The `faascope` binary: parse the command line, run, map errors to exit codes
+//! (0 ok, 1 a check failed, 2 bad input or usage).
+
+use clap::Parser;
+use faascope::cli::{self, Cli, UsageError};
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cli::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<UsageError>().is_some() {
+                cli::EXIT_BAD_INPUT
+            } else {
+                // Internal failures (I/O, analytics) are also not a "check failed".
+                cli::EXIT_BAD_INPUT
+            }
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,179 @@
+//! Records shared by every layer: the normalized invocation, log, span and metric rows.
+//!
+//! Units are in the field names (`duration_ms`, `memory_size_mb`); timestamps are UTC epoch
+//! milliseconds (`timestamp_ms`).
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a record came from: a file (shared, interned) and a 1-based line (or record) number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SourceRef {
+    pub file: Arc<str>,
+    pub line: u64,
+}
+
+impl fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+impl Serialize for SourceRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Outcome of one invocation as the platform reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Success,
+    Error,
+    Timeout,
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Success => "success",
+            Status::Error => "error",
+            Status::Timeout => "timeout",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    /// Maps the platform's status words (REPORT `Status:`, `platform.report` `status`).
+    pub fn from_platform(word: &str) -> Status {
+        match word.trim().to_ascii_lowercase().as_str() {
+            "success" => Status::Success,
+            "timeout" => Status::Timeout,
+            "error" | "failure" | "fault" => Status::Error,
+            _ => Status::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row per REPORT line or `platform.report` event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Invocation {
+    pub function: Arc<str>,
+    pub request_id: String,
+    /// Time of the REPORT record (the end of the invocation), UTC epoch ms; null when the input
+    /// carries no time at all (a console copy).
+    pub timestamp: Option<i64>,
+    pub duration_ms: f64,
+    pub billed_duration_ms: f64,
+    pub memory_size_mb: u32,
+    pub max_memory_used_mb: Option<u32>,
+    pub init_duration_ms: Option<f64>,
+    pub restore_duration_ms: Option<f64>,
+    pub billed_restore_duration_ms: Option<f64>,
+    pub cold_start: bool,
+    pub status: Status,
+    pub error_type: Option<String>,
+    pub trace_id: Option<String>,
+    pub source: SourceRef,
+}
+
+/// What kind of line a log record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogKind {
+    /// START / END / INIT_START / platform.* and other lines the platform writes.
+    Platform,
+    /// Anything the function (or an extension) printed.
+    Application,
+}
+
+/// One log line or event that is not itself an invocation report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogRecord {
+    pub function: Arc<str>,
+    pub timestamp: Option<i64>,
+    pub kind: LogKind,
+    /// `START`, `END`, `INIT_START`, `platform.start`, … for platform lines; the level for
+    /// application lines when one could be read (`INFO`, `ERROR`, …).
+    pub event_type: Option<String>,
+    pub level: Option<String>,
+    pub request_id: Option<String>,
+    pub trace_id: Option<String>,
+    pub cold_start: Option<bool>,
+    pub message: String,
+    pub log_stream: Option<String>,
+    pub source: SourceRef,
+}
+
+/// One X-Ray segment or subsegment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Span {
+    pub trace_id: String,
+    pub span_id: String,
+    pub parent_id: Option<String>,
+    /// Segment name, or subsegment name (`Initialization`, `Invocation`, `DynamoDB`, …).
+    pub name: String,
+    /// The function (or service) this span belongs to: the name of its segment.
+    pub function: Arc<str>,
+    pub origin: Option<String>,
+    /// `segment` or `subsegment`.
+    pub span_kind: SpanKind,
+    /// `aws`, `remote` or empty for subsegments.
+    pub namespace: Option<String>,
+    pub start_ms: f64,
+    pub end_ms: Option<f64>,
+    pub duration_ms: Option<f64>,
+    pub in_progress: bool,
+    pub error: bool,
+    pub fault: bool,
+    pub throttle: bool,
+    pub http_status: Option<u16>,
+    /// AWS operation of an SDK call (`GetItem`), when recorded.
+    pub operation: Option<String>,
+    /// Downstream service of a subsegment: its name for `aws`/`remote` namespaces.
+    pub remote_service: Option<String>,
+    pub request_id: Option<String>,
+    /// Depth in the span tree: 0 for a segment.
+    pub depth: u32,
+    pub source: SourceRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpanKind {
+    Segment,
+    Subsegment,
+    /// One row of GetTraceSummaries output: a whole trace, without its segments.
+    TraceSummary,
+}
+
+/// One CloudWatch metric datapoint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricPoint {
+    pub timestamp: i64,
+    pub function: Arc<str>,
+    pub metric: String,
+    /// The statistic (`Sum`, `Average`, `Maximum`, `p99`…) when the input names one.
+    pub statistic: Option<String>,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub source: SourceRef,
+}
+
+/// The four normalized tables built from all inputs of one run.
+#[derive(Debug, Default, Clone)]
+pub struct Tables {
+    pub invocations: Vec<Invocation>,
+    pub logs: Vec<LogRecord>,
+    pub spans: Vec<Span>,
+    pub metrics: Vec<MetricPoint>,
+}

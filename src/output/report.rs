@@ -1,0 +1,326 @@
+//! `faascope report` output in every format.
+
+use std::fmt::Write as _;
+
+use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{sanitize, Format};
+use crate::analytics::{FunctionReport, Report};
+use crate::ingest::Skips;
+
+/// The JSON document: `{"functions":[…], "totals":{…}, "skipped":{…}}`.
+#[derive(Serialize)]
+pub struct ReportDoc<'a> {
+    pub functions: &'a [FunctionReport],
+    pub totals: &'a crate::analytics::Totals,
+    pub skipped: &'a Skips,
+}
+
+/// Flattens a function report into `name → value` with nested keys joined by `_`
+/// (`duration_ms_p99`); the columns of CSV output and of `--sort`.
+pub fn flatten(f: &FunctionReport) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Ok(Value::Object(o)) = serde_json::to_value(f) {
+        for (k, v) in o {
+            match v {
+                Value::Object(inner) => {
+                    for (k2, v2) in inner {
+                        out.insert(format!("{k}_{k2}"), v2);
+                    }
+                }
+                other => {
+                    out.insert(k, other);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Column names accepted by `--sort`.
+pub fn sort_columns() -> Vec<String> {
+    flatten(&FunctionReport::default())
+        .keys()
+        .cloned()
+        .collect()
+}
+
+/// Sorts functions by a flattened column: numbers descending (largest first), text ascending;
+/// ties by function name. Unknown column → error listing the valid ones.
+pub fn sort_functions(report: &mut Report, column: &str) -> Result<(), String> {
+    let cols = sort_columns();
+    if !cols.iter().any(|c| c == column) {
+        return Err(format!(
+            "unknown sort column '{column}'; use one of: {}",
+            cols.join(", ")
+        ));
+    }
+    let key = |f: &FunctionReport| flatten(f).remove(column).unwrap_or(Value::Null);
+    report.functions.sort_by(|a, b| {
+        let (ka, kb) = (key(a), key(b));
+        let ord = match (&ka, &kb) {
+            (Value::Number(x), Value::Number(y)) => y
+                .as_f64()
+                .unwrap_or(0.0)
+                .total_cmp(&x.as_f64().unwrap_or(0.0)),
+            (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+            (Value::Null, _) => std::cmp::Ordering::Greater,
+            (_, Value::Null) => std::cmp::Ordering::Less,
+            (x, y) => x.to_string().cmp(&y.to_string()),
+        };
+        ord.then_with(|| a.function.cmp(&b.function))
+    });
+    Ok(())
+}
+
+fn ms(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x >= 10_000.0 => format!("{:.1}s", x / 1000.0),
+        Some(x) if x >= 100.0 => format!("{x:.0}"),
+        Some(x) => format!("{x:.1}"),
+        None => "-".into(),
+    }
+}
+
+fn pct(r: f64) -> String {
+    if r == 0.0 {
+        "0".into()
+    } else if r < 0.001 {
+        "<0.1%".into()
+    } else {
+        format!("{:.1}%", r * 100.0)
+    }
+}
+
+fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+const HEADER: [&str; 13] = [
+    "function",
+    "invocations",
+    "errors",
+    "cold",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "warm p99",
+    "cold p99",
+    "init p50",
+    "memory max/size MB",
+    "GB-s",
+    "peak conc",
+];
+
+fn row(f: &FunctionReport) -> Vec<String> {
+    let mem = match (f.max_memory_used_mb.max, f.memory_size_mb) {
+        (Some(u), Some(s)) => format!("{u:.0}/{s}"),
+        (None, Some(s)) => format!("-/{s}"),
+        _ => "-".into(),
+    };
+    vec![
+        sanitize(&f.function),
+        count(f.invocations),
+        pct(f.error_ratio),
+        pct(f.cold_start_ratio),
+        ms(f.duration_ms.p50),
+        ms(f.duration_ms.p95),
+        ms(f.duration_ms.p99),
+        ms(f.warm_duration_ms.p99),
+        ms(f.cold_duration_ms.p99),
+        ms(f.init_duration_ms.p50.or(f.restore_duration_ms.p50)),
+        mem,
+        format!("{:.1}", f.gb_seconds),
+        f.peak_concurrency
+            .map(|p| p.to_string())
+            .unwrap_or("-".into()),
+    ]
+}
+
+fn totals_row(r: &Report) -> Vec<String> {
+    let t = &r.totals;
+    let mut v = vec![
+        format!("total ({} functions)", t.functions),
+        count(t.invocations),
+        pct(t.error_ratio),
+        pct(t.cold_start_ratio),
+    ];
+    v.extend(std::iter::repeat_n(String::new(), 7));
+    v.push(format!("{:.1}", t.gb_seconds));
+    v.push(
+        t.peak_concurrency
+            .map(|p| p.to_string())
+            .unwrap_or("-".into()),
+    );
+    v
+}
+
+/// Renders the report. `width` is the terminal width for the table format.
+pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u16>) -> String {
+    match format {
+        Format::Json => {
+            let doc = ReportDoc {
+                functions: &report.functions,
+                totals: &report.totals,
+                skipped,
+            };
+            let mut s = serde_json::to_string_pretty(&doc)
+                .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise report: {e}\"}}"));
+            s.push('\n');
+            s
+        }
+        Format::Csv => {
+            let mut out = String::new();
+            let cols = sort_columns();
+            out.push_str(&cols.join(","));
+            out.push('\n');
+            for f in &report.functions {
+                let flat = flatten(f);
+                let cells: Vec<String> = cols
+                    .iter()
+                    .map(|c| match flat.get(c) {
+                        Some(Value::String(s)) => csv_cell(s),
+                        Some(Value::Null) | None => String::new(),
+                        Some(v) => v.to_string(),
+                    })
+                    .collect();
+                out.push_str(&cells.join(","));
+                out.push('\n');
+            }
+            out
+        }
+        Format::Markdown => {
+            let mut out = String::new();
+            let _ = writeln!(out, "| {} |", HEADER.join(" | "));
+            let _ = writeln!(
+                out,
+                "|{}",
+                HEADER
+                    .iter()
+                    .enumerate()
+                    .map(|(i, _)| if i == 0 { "---|" } else { "---:|" })
+                    .collect::<String>()
+            );
+            for f in &report.functions {
+                let cells: Vec<String> = row(f).iter().map(|c| c.replace('|', "\\|")).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+            let _ = writeln!(out, "| **{}** |", totals_row(report).join(" | "));
+            out
+        }
+        Format::Table => {
+            let mut t = Table::new();
+            t.load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(HEADER.iter().map(Cell::new));
+            if let Some(w) = width {
+                t.set_width(w);
+            }
+            for f in &report.functions {
+                t.add_row(row(f));
+            }
+            t.add_row(totals_row(report));
+            for i in 1..HEADER.len() {
+                if let Some(c) = t.column_mut(i) {
+                    c.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            let mut s = t.to_string();
+            s.push('\n');
+            if report.functions.is_empty() {
+                s.push_str("no invocations (REPORT lines or platform.report events) found\n");
+            }
+            s
+        }
+    }
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The skipped-records summary for stderr: counts per reason and the first examples.
+pub fn skipped_summary(skips: &Skips, show: usize) -> String {
+    let mut s = String::new();
+    if skips.is_empty() {
+        return s;
+    }
+    let _ = writeln!(s, "warning: skipped {} malformed record(s):", skips.total);
+    for (reason, n) in &skips.by_reason {
+        let _ = writeln!(s, "  {n:>8}  {}", sanitize(reason));
+    }
+    for e in skips.examples.iter().take(show) {
+        let _ = writeln!(s, "  {}: {}", sanitize(&e.source), sanitize(&e.reason));
+    }
+    if skips.total as usize > show.min(skips.examples.len()) {
+        let _ = writeln!(
+            s,
+            "  (use --format json to see the first {} with their lines)",
+            skips.examples.len()
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flatten_names() {
+        let cols = sort_columns();
+        for c in [
+            "function",
+            "invocations",
+            "duration_ms_p99",
+            "warm_duration_ms_p50",
+            "cold_duration_ms_max",
+            "init_duration_ms_p95",
+            "max_memory_used_mb_max",
+            "gb_seconds",
+            "peak_concurrency",
+        ] {
+            assert!(cols.iter().any(|x| x == c), "{c} missing");
+        }
+    }
+
+    #[test]
+    fn sorting_validates_and_orders() {
+        let mut r = Report::default();
+        for (name, n) in [("a", 1), ("b", 5), ("c", 3)] {
+            r.functions.push(FunctionReport {
+                function: name.into(),
+                invocations: n,
+                ..Default::default()
+            });
+        }
+        sort_functions(&mut r, "invocations").unwrap();
+        let names: Vec<_> = r.functions.iter().map(|f| f.function.as_str()).collect();
+        assert_eq!(names, ["b", "c", "a"]);
+        assert!(sort_functions(&mut r, "nope")
+            .unwrap_err()
+            .contains("duration_ms_p99"));
+    }
+
+    #[test]
+    fn number_formatting() {
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(ms(Some(45.26)), "45.3");
+        assert_eq!(ms(Some(31000.0)), "31.0s");
+        assert_eq!(pct(0.0123), "1.2%");
+    }
+}

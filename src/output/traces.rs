@@ -1,0 +1,135 @@
+//! `faascope traces` output: trace summaries in every format.
+
+use std::fmt::Write as _;
+
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+
+use super::{sanitize, Format};
+use crate::analytics::traces::TraceSummary;
+
+fn downstream_text(t: &TraceSummary) -> String {
+    t.downstream
+        .iter()
+        .take(3)
+        .map(|d| match &d.operation {
+            Some(op) => format!("{} {} {:.1}ms", d.service, op, d.total_ms),
+            None => format!("{} {:.1}ms", d.service, d.total_ms),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn flags(t: &TraceSummary) -> String {
+    let mut f = Vec::new();
+    if t.cold_start {
+        f.push("cold");
+    }
+    if t.fault {
+        f.push("fault");
+    }
+    if t.error {
+        f.push("error");
+    }
+    if t.throttle {
+        f.push("throttle");
+    }
+    f.join(",")
+}
+
+const HEADER: [&str; 7] = [
+    "trace id",
+    "root",
+    "start",
+    "duration ms",
+    "init ms",
+    "flags",
+    "downstream",
+];
+
+fn row(t: &TraceSummary) -> Vec<String> {
+    vec![
+        sanitize(&t.trace_id),
+        sanitize(&t.root),
+        crate::timeparse::format_ms(t.start_ms as i64),
+        format!("{:.1}", t.duration_ms),
+        t.init_ms.map(|i| format!("{i:.1}")).unwrap_or_default(),
+        flags(t),
+        sanitize(&downstream_text(t)),
+    ]
+}
+
+/// Renders trace summaries; `total` is the count before `--limit`.
+pub fn render(list: &[TraceSummary], total: usize, format: Format, width: Option<u16>) -> String {
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({ "traces": list, "total": total });
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+        Format::Csv => {
+            let mut out = String::from(
+                "trace_id,root,start_ms,duration_ms,cold_start,init_ms,error,fault,throttle,segments,spans,downstream\n",
+            );
+            for t in list {
+                let ds = downstream_text(t).replace('"', "\"\"");
+                let _ = writeln!(
+                    out,
+                    "{},\"{}\",{},{},{},{},{},{},{},{},{},\"{}\"",
+                    t.trace_id,
+                    t.root.replace('"', "\"\""),
+                    t.start_ms,
+                    t.duration_ms,
+                    t.cold_start,
+                    t.init_ms.map(|i| i.to_string()).unwrap_or_default(),
+                    t.error,
+                    t.fault,
+                    t.throttle,
+                    t.segments,
+                    t.spans,
+                    ds
+                );
+            }
+            out
+        }
+        Format::Markdown => {
+            let mut out = format!(
+                "| {} |\n|{}\n",
+                HEADER.join(" | "),
+                "---|".repeat(HEADER.len())
+            );
+            for t in list {
+                let cells: Vec<String> = row(t).iter().map(|c| c.replace('|', "\\|")).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+            out
+        }
+        Format::Table => {
+            let mut t = Table::new();
+            t.load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(HEADER);
+            if let Some(w) = width {
+                t.set_width(w);
+            }
+            for s in list {
+                t.add_row(row(s));
+            }
+            for i in [3, 4] {
+                if let Some(c) = t.column_mut(i) {
+                    c.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            let mut s = t.to_string();
+            s.push('\n');
+            if list.len() < total {
+                let _ = writeln!(
+                    s,
+                    "showing {} of {total} traces (--limit 0 shows all)",
+                    list.len()
+                );
+            } else if total == 0 {
+                s.push_str("no X-Ray traces found\n");
+            }
+            s
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! Timestamps as users and AWS tools write them, to UTC epoch milliseconds.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+/// Parses one timestamp token: RFC 3339 (`2025-09-02T14:03:11.482Z`, `…+08:00`), the same without a
+/// zone (taken as UTC, as `sam logs` prints them: `2023-06-02T11:27:22.355000`), a space instead of
+/// the `T` (`2026-06-03 05:22:39.288`), slashes (`2021/05/10 12:00:00`), or epoch seconds/ms.
+pub fn parse_timestamp_ms(s: &str) -> Option<i64> {
+    let s = s.trim().trim_matches(|c| c == '[' || c == ']' || c == '|');
+    if s.len() < 10 {
+        return None;
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().ok()?;
+        // 10 digits: seconds; 13: milliseconds.
+        return match s.len() {
+            10 => Some(n * 1000),
+            13 => Some(n),
+            16 => Some(n / 1000),
+            _ => None,
+        };
+    }
+    let b = s.as_bytes();
+    if !(b[0].is_ascii_digit() && (b[4] == b'-' || b[4] == b'/')) {
+        return None;
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.with_timezone(&Utc).timestamp_millis());
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+            return Some(dt.with_timezone(&Utc).timestamp_millis());
+        }
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y/%m/%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.fZ",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(dt.and_utc().timestamp_millis());
+        }
+    }
+    if s.len() == 10 {
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis());
+        }
+    }
+    None
+}
+
+/// Finds a timestamp in a short prefix (`2023/06/02/[72]88ab… 2023-06-02T11:27:22.355000`,
+/// `| 2026-06-03 05:22:39.288 |`): tries each token and each pair of adjacent tokens.
+pub fn timestamp_in_prefix(prefix: &str) -> Option<i64> {
+    let toks: Vec<&str> = prefix
+        .split(|c: char| c.is_whitespace() || c == '|')
+        .filter(|t| !t.is_empty())
+        .collect();
+    for (i, t) in toks.iter().enumerate() {
+        if let Some(next) = toks.get(i + 1) {
+            if t.len() == 10 && next.contains(':') {
+                if let Some(ts) = parse_timestamp_ms(&format!("{t} {next}")) {
+                    return Some(ts);
+                }
+            }
+        }
+        if let Some(ts) = parse_timestamp_ms(t) {
+            return Some(ts);
+        }
+    }
+    None
+}
+
+/// Formats epoch ms as RFC 3339 UTC with milliseconds.
+pub fn format_ms(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        .unwrap_or_else(|| ms.to_string())
+}
+
+/// Error for `--since`/`--until` values.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read time '{0}': use RFC 3339 (2025-09-02T14:00:00Z), a date (2025-09-02) or a relative time such as 90m, 2h, 7d")]
+pub struct TimeArgError(pub String);
+
+/// `--since`/`--until`: RFC 3339 or relative to `now_ms` (`30s`, `90m`, `2h`, `7d`, `1w`).
+pub fn parse_time_arg(s: &str, now_ms: i64) -> Result<i64, TimeArgError> {
+    let t = s.trim();
+    if let Some(ms) = parse_timestamp_ms(t) {
+        return Ok(ms);
+    }
+    let err = || TimeArgError(s.to_string());
+    let split = t
+        .find(|c: char| !c.is_ascii_digit())
+        .filter(|&i| i > 0)
+        .ok_or_else(err)?;
+    let n: i64 = t[..split].parse().map_err(|_| err())?;
+    let unit_ms = match &t[split..] {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        _ => return Err(err()),
+    };
+    Ok(now_ms - n * unit_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        let z = 1_756_821_791_482;
+        assert_eq!(parse_timestamp_ms("2025-09-02T14:03:11.482Z"), Some(z));
+        assert_eq!(parse_timestamp_ms("2025-09-02T14:03:11.482+00:00"), Some(z));
+        assert_eq!(parse_timestamp_ms("2025-09-02T22:03:11.482+08:00"), Some(z));
+        assert_eq!(parse_timestamp_ms("2025-09-02T14:03:11.482000"), Some(z));
+        assert_eq!(parse_timestamp_ms("2025-09-02 14:03:11.482"), Some(z));
+        assert_eq!(parse_timestamp_ms("1756821791482"), Some(z));
+        assert_eq!(parse_timestamp_ms("not a time"), None);
+        assert_eq!(timestamp_in_prefix("| 2025-09-02 14:03:11.482 | "), Some(z));
+        assert_eq!(
+            timestamp_in_prefix("2023/06/02/[72]88ab219a 2025-09-02T14:03:11.482000 "),
+            Some(z)
+        );
+        assert_eq!(format_ms(z), "2025-09-02T14:03:11.482Z");
+    }
+
+    #[test]
+    fn relative() {
+        assert_eq!(
+            parse_time_arg("90m", 10_000_000).unwrap(),
+            10_000_000 - 5_400_000
+        );
+        assert_eq!(
+            parse_time_arg("2h", 10_000_000).unwrap(),
+            10_000_000 - 7_200_000
+        );
+        assert!(parse_time_arg("2 fortnights", 0).is_err());
+        assert_eq!(parse_time_arg("2025-09-02", 0).unwrap(), 1_756_771_200_000);
+    }
+}

@@ -1,0 +1,490 @@
+//! Integration tests: the real `faascope` binary on the bundled sample-data and on bad input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn faascope() -> Command {
+    let mut c = Command::cargo_bin("faascope").unwrap();
+    c.current_dir(root());
+    c
+}
+
+fn report_json(args: &[&str]) -> Value {
+    let out = faascope()
+        .arg("report")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn expected() -> Value {
+    let p = root().join("tests/fixtures/sample-data-expected.json");
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn report_table_on_sample_data() {
+    let out = faascope()
+        .args(["report", "sample-data"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for f in expected()["functions"].as_object().unwrap().keys() {
+        assert!(stdout.contains(f.as_str()), "{f} missing from:\n{stdout}");
+    }
+    assert!(stdout.contains("p99 ms"));
+    assert!(stdout.contains("total (8 functions)"));
+}
+
+#[test]
+fn report_json_matches_the_generators_ground_truth() {
+    let doc = report_json(&["sample-data"]);
+    let exp = expected();
+    let funcs = doc["functions"].as_array().unwrap();
+    assert_eq!(funcs.len(), exp["functions"].as_object().unwrap().len());
+    for f in funcs {
+        let name = f["function"].as_str().unwrap();
+        let e = &exp["functions"][name];
+        assert!(e.is_object(), "unexpected function {name}");
+        for (ours, theirs) in [
+            ("invocations", "invocations"),
+            ("cold_starts", "cold_starts"),
+            ("errors", "errors"),
+            ("timeouts", "timeouts"),
+            ("memory_size_mb", "memory_size_mb"),
+        ] {
+            assert_eq!(f[ours], e[theirs], "{name}: {ours}");
+        }
+        assert_eq!(
+            f["billed_duration_ms"].as_f64().unwrap(),
+            e["sum_billed_duration_ms"].as_f64().unwrap(),
+            "{name}: billed"
+        );
+        assert_eq!(f["duration_ms"]["max"], e["max_duration_ms"], "{name}: max");
+        let first =
+            chrono::DateTime::parse_from_rfc3339(f["first_seen"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            first.timestamp_millis(),
+            e["first_report_ts_ms"].as_i64().unwrap(),
+            "{name}: first_seen"
+        );
+        for k in ["p50", "p90", "p95", "p99", "mean", "max"] {
+            assert!(f["duration_ms"][k].is_number(), "{name}: duration_ms.{k}");
+        }
+        assert!(f["peak_concurrency"].as_u64().unwrap() >= 1);
+    }
+    assert_eq!(
+        doc["skipped"]["total"], 0,
+        "sample-data must read cleanly: {}",
+        doc["skipped"]
+    );
+    let total: u64 = funcs
+        .iter()
+        .map(|f| f["invocations"].as_u64().unwrap())
+        .sum();
+    assert_eq!(doc["totals"]["invocations"].as_u64().unwrap(), total);
+}
+
+/// numpy's default percentile: linear interpolation between closest ranks.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+#[test]
+fn export_round_trips_to_the_reports_numbers() {
+    let out = faascope()
+        .args([
+            "export",
+            "sample-data",
+            "--table",
+            "invocations",
+            "--format",
+            "ndjson",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut by_fn: std::collections::BTreeMap<String, (Vec<f64>, u64, u64)> = Default::default();
+    for line in text.lines() {
+        let r: Value = serde_json::from_str(line).unwrap();
+        for k in [
+            "function",
+            "request_id",
+            "timestamp",
+            "duration_ms",
+            "billed_duration_ms",
+            "memory_size_mb",
+            "max_memory_used_mb",
+            "init_duration_ms",
+            "restore_duration_ms",
+            "billed_restore_duration_ms",
+            "cold_start",
+            "status",
+            "error_type",
+            "trace_id",
+            "source",
+        ] {
+            assert!(r.get(k).is_some(), "column {k} missing in {line}");
+        }
+        let e = by_fn
+            .entry(r["function"].as_str().unwrap().to_string())
+            .or_default();
+        e.0.push(r["duration_ms"].as_f64().unwrap());
+        e.1 += u64::from(r["cold_start"].as_bool().unwrap());
+        e.2 += u64::from(r["status"] == "error");
+    }
+    let doc = report_json(&["sample-data"]);
+    for f in doc["functions"].as_array().unwrap() {
+        let (d, cold, errors) = by_fn.get_mut(f["function"].as_str().unwrap()).unwrap();
+        d.sort_by(f64::total_cmp);
+        assert_eq!(f["invocations"].as_u64().unwrap(), d.len() as u64);
+        assert_eq!(f["cold_starts"].as_u64().unwrap(), *cold);
+        assert_eq!(f["errors"].as_u64().unwrap(), *errors);
+        for (k, p) in [("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99)] {
+            let ours = f["duration_ms"][k].as_f64().unwrap();
+            let want = percentile(d, p);
+            assert!(
+                (ours - want).abs() <= 1e-9 * want.abs().max(1.0),
+                "{k}: {ours} vs {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn export_csv_and_parquet_write_files_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("inv.csv");
+    faascope()
+        .args([
+            "export",
+            "sample-data/ndjson",
+            "--table",
+            "invocations",
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(&csv)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("function,request_id,timestamp,duration_ms,"));
+    assert_eq!(text.lines().count(), 1 + 21047 + 7719);
+    // Refuses to overwrite without --force.
+    faascope()
+        .args([
+            "export",
+            "sample-data/ndjson",
+            "--table",
+            "invocations",
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(&csv)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    let pq = dir.path().join("spans.parquet");
+    faascope()
+        .args([
+            "export",
+            "sample-data/xray",
+            "--table",
+            "spans",
+            "--format",
+            "parquet",
+            "--out",
+        ])
+        .arg(&pq)
+        .assert()
+        .success();
+    assert_eq!(&std::fs::read(&pq).unwrap()[..4], b"PAR1");
+    faascope()
+        .args([
+            "export",
+            "sample-data/xray",
+            "--table",
+            "spans",
+            "--format",
+            "parquet",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs --out"));
+}
+
+#[test]
+fn filters_and_sorting() {
+    let doc = report_json(&[
+        "sample-data",
+        "--function",
+        "^orders",
+        "--since",
+        "2025-09-02T00:00:00Z",
+        "--until",
+        "2025-09-03T00:00:00Z",
+    ]);
+    let f = doc["functions"].as_array().unwrap();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["function"], "orders-api");
+    assert!(f[0]["first_seen"]
+        .as_str()
+        .unwrap()
+        .starts_with("2025-09-02"));
+    assert!(f[0]["last_seen"]
+        .as_str()
+        .unwrap()
+        .starts_with("2025-09-02"));
+    let doc = report_json(&["sample-data", "--sort", "invocations"]);
+    let n: Vec<u64> = doc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["invocations"].as_u64().unwrap())
+        .collect();
+    assert!(n.windows(2).all(|w| w[0] >= w[1]));
+    faascope()
+        .args(["report", "sample-data", "--sort", "bogus"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown sort column 'bogus'"));
+    faascope()
+        .args(["report", "sample-data", "--since", "yesterday-ish"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--since"));
+}
+
+#[test]
+fn csv_and_markdown_formats() {
+    faascope()
+        .args(["report", "sample-data/logs-tail", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("function,invocations,errors,"))
+        .stdout(predicate::str::contains("nightly-report,73,"));
+    faascope()
+        .args(["report", "sample-data/logs-tail", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("| nightly-report | 73 |"));
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/formats").join(name)
+}
+
+#[test]
+fn malformed_input_is_counted_reported_and_strict_fails() {
+    faascope()
+        .arg("report")
+        .arg(fixture("bad-lines.ndjson"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("skipped 2 malformed record(s)"))
+        .stderr(predicate::str::contains(
+            "bad-lines.ndjson:2: malformed JSON line",
+        ))
+        .stderr(predicate::str::contains(
+            "bad-lines.ndjson:3: line is not JSON",
+        ));
+    faascope()
+        .arg("report")
+        .arg(fixture("bad-lines.ndjson"))
+        .arg("--strict")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--strict"));
+    let doc = report_json(&[fixture("bad-lines.ndjson").to_str().unwrap()]);
+    assert_eq!(doc["skipped"]["total"], 2);
+    assert_eq!(
+        doc["skipped"]["examples"][0]["source"]
+            .as_str()
+            .unwrap()
+            .rsplit(':')
+            .next(),
+        Some("2")
+    );
+}
+
+#[test]
+fn truncated_empty_and_binary_files() {
+    faascope()
+        .arg("report")
+        .arg(fixture("truncated.log.gz"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("truncated"))
+        .stderr(predicate::str::contains("file is truncated or corrupt"));
+    faascope()
+        .arg("report")
+        .arg(fixture("empty.log"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("empty.log:0: empty file"))
+        .stderr(predicate::str::contains("found no invocation reports"));
+    faascope()
+        .arg("report")
+        .arg(fixture("binary.dat"))
+        .arg("--strict")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("binary.dat:0: binary file"));
+}
+
+#[test]
+fn missing_path_and_bad_usage_exit_2() {
+    faascope()
+        .args(["report", "no/such/dir"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no/such/dir: no such file or directory",
+        ));
+    faascope().args(["report"]).assert().code(2);
+    faascope()
+        .args(["report", "sample-data", "--function", "("])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a valid regular expression"));
+}
+
+#[test]
+fn input_format_can_be_forced() {
+    // Forcing NDJSON on a text file makes every line malformed.
+    faascope()
+        .arg("report")
+        .arg(fixture("text-tabs.log"))
+        .args(["--input-format", "ndjson", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"total\": 8"));
+}
+
+#[test]
+fn traces_summaries_and_waterfall() {
+    let out = faascope()
+        .args([
+            "traces",
+            "sample-data/xray",
+            "--format",
+            "json",
+            "--limit",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["total"], expected()["traces"]);
+    let traces = doc["traces"].as_array().unwrap();
+    let slowest = traces[0]["duration_ms"].as_f64().unwrap();
+    assert!(traces
+        .iter()
+        .all(|t| t["duration_ms"].as_f64().unwrap() <= slowest));
+    let id = traces[0]["trace_id"].as_str().unwrap();
+    faascope()
+        .args(["traces", "sample-data/xray", "--trace-id", id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Invocation"));
+    faascope()
+        .args([
+            "traces",
+            "sample-data/xray",
+            "--trace-id",
+            "1-00000000-000000000000000000000000",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not in the sources"));
+    faascope()
+        .args(["traces", "sample-data/xray", "--cold"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cold"));
+}
+
+#[test]
+fn completions_and_help() {
+    faascope()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("_faascope"));
+    for cmd in ["report", "export", "traces"] {
+        faascope()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Examples:"));
+    }
+}
+
+#[test]
+fn control_sequences_in_data_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("evil.ndjson");
+    let line = serde_json::json!({
+        "timestamp": 1756821791482i64,
+        "logGroup": "/aws/lambda/evil\u{1b}]0;pwned\u{7}\u{1b}[2J",
+        "message": "REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t"
+    });
+    std::fs::write(&p, format!("{line}\n")).unwrap();
+    let out = faascope().arg("report").arg(&p).output().unwrap();
+    assert!(out.status.success());
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(!s.contains('\u{1b}'), "escape reached output: {s:?}");
+    assert!(s.contains("evil"));
+}
+
+#[test]
+fn sample_data_generator_is_deterministic() {
+    // The committed generator reproduces the committed ground truth.
+    let dir = tempfile::tempdir().unwrap();
+    let exp = dir.path().join("expected.json");
+    // `cargo test` builds the examples beside the binaries.
+    let bin = Path::new(env!("CARGO_BIN_EXE_faascope"));
+    let gen = bin
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("gen_sample_data{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        gen.exists(),
+        "{} not built; run `cargo test`",
+        gen.display()
+    );
+    let status = std::process::Command::new(gen)
+        .args(["--seed", "42", "--out"])
+        .arg(dir.path().join("data"))
+        .arg("--expected")
+        .arg(&exp)
+        .current_dir(root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let ours: Value = serde_json::from_str(&std::fs::read_to_string(&exp).unwrap()).unwrap();
+    assert_eq!(ours["functions"], expected()["functions"]);
+    assert_eq!(ours["files"], expected()["files"]);
+}
