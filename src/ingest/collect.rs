@@ -166,6 +166,15 @@ impl<'o> Collector<'o> {
             self.last_report = None;
             return;
         }
+        // Messages escaped twice (`\\t` in the JSON, a literal backslash-t in the text), as some
+        // test payloads and re-serialised exports carry them.
+        let unescaped;
+        let msg = if msg.contains("\\t") || msg.ends_with("\\n") {
+            unescaped = msg.replace("\\t", "\t").replace("\\n", "\n");
+            unescaped.trim_end_matches(['\n', '\r'])
+        } else {
+            msg
+        };
         if let Some(p) = platform_line::parse(msg) {
             let ts = ev.timestamp.or_else(|| timestamp_in_prefix(p.prefix));
             self.platform(ev, ts, p.line, msg);
@@ -479,6 +488,11 @@ impl<'o> Collector<'o> {
         }
         if o.contains_key("type") && o.contains_key("record") {
             self.telemetry(ev, o);
+            return;
+        }
+        if o.contains_key("@message") || o.contains_key("@requestId") {
+            // One Logs Insights result row as a plain object (rows saved by scripts and apps).
+            self.insights_results(ev, std::slice::from_ref(v));
             return;
         }
         if o.contains_key("message") && (o.contains_key("timestamp") || o.contains_key("logStream"))

@@ -476,15 +476,21 @@ impl<'o> FileState<'o> {
             InputFormat::Text | InputFormat::Json => Mode::Text,
             InputFormat::MetricsCsv => Mode::MetricsCsv,
             InputFormat::Auto => {
-                let first = block
+                let mut lines = block
                     .split(|&b| b == b'\n')
                     .map(|l| String::from_utf8_lossy(l).trim().to_string())
-                    .find(|l| !l.is_empty())
-                    .unwrap_or_default();
+                    .filter(|l| !l.is_empty());
+                let first = lines.next().unwrap_or_default();
+                let second = lines.next();
+                let json_object = |l: &str| {
+                    l.starts_with('{')
+                        && serde_json::from_str::<Value>(l).is_ok_and(|v| v.is_object())
+                };
                 if metrics::looks_like_metrics_csv(&first) {
                     Mode::MetricsCsv
-                } else if first.starts_with('{')
-                    && serde_json::from_str::<Value>(&first).is_ok_and(|v| v.is_object())
+                } else if json_object(&first)
+                    // A header line before pretty-printed JSON (the X-Ray daemon format) is not NDJSON.
+                    && second.as_deref().is_none_or(|l| json_object(l) || !l.starts_with(['{', '[', ' ', '"']))
                 {
                     Mode::Ndjson
                 } else {
