@@ -158,4 +158,36 @@ fn report_fields_are_read_exactly() {
     .unwrap();
     let i = &ing.tables.invocations[0];
     assert_eq!((i.memory_size_mb, i.max_memory_used_mb), (128, Some(67)));
+
+    // Log records and spans join to their invocation.
+    let ing = ingest_paths(
+        &[dir.join("text-tabs.log")],
+        &IngestOptions::default(),
+        None,
+    )
+    .unwrap();
+    let traced: Vec<_> = ing
+        .tables
+        .logs
+        .iter()
+        .filter(|l| l.trace_id.is_some())
+        .collect();
+    assert_eq!(
+        traced.len(),
+        3,
+        "START, app line and END of the traced invocation"
+    );
+    let ing = ingest_paths(
+        &[dir.join("text-tabs.log"), dir.join("xray-segments.ndjson")],
+        &IngestOptions::default(),
+        None,
+    )
+    .unwrap();
+    let joined = ing
+        .tables
+        .spans
+        .iter()
+        .filter(|s| s.request_id.as_deref() == Some("6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b30"))
+        .count();
+    assert_eq!(joined, 7, "every span of the invocation's trace");
 }

@@ -91,6 +91,33 @@ pub fn invocations_frame(rows: &[Invocation]) -> PolarsResult<DataFrame> {
     )
 }
 
+/// The columns `report` aggregates, without request ids, trace ids or sources (which would
+/// cost a string per row for nothing).
+pub fn report_frame(rows: &[Invocation]) -> PolarsResult<DataFrame> {
+    DataFrame::new(
+        rows.len(),
+        vec![
+            col_str("function", rows, |r| &r.function),
+            col_opt_i64("timestamp", rows, |r| r.timestamp),
+            col_f64("duration_ms", rows, |r| r.duration_ms),
+            col_f64("billed_duration_ms", rows, |r| r.billed_duration_ms),
+            Column::new(
+                "memory_size_mb".into(),
+                rows.iter()
+                    .map(|r| i64::from(r.memory_size_mb))
+                    .collect::<Vec<i64>>(),
+            ),
+            col_opt_i64("max_memory_used_mb", rows, |r| {
+                r.max_memory_used_mb.map(i64::from)
+            }),
+            col_opt_f64("init_duration_ms", rows, |r| r.init_duration_ms),
+            col_opt_f64("restore_duration_ms", rows, |r| r.restore_duration_ms),
+            col_bool("cold_start", rows, |r| r.cold_start),
+            col_str("status", rows, |r| r.status.as_str()),
+        ],
+    )
+}
+
 pub fn logs_frame(rows: &[LogRecord]) -> PolarsResult<DataFrame> {
     let sources: Vec<String> = rows.iter().map(|r| r.source.to_string()).collect();
     let kinds: Vec<&str> = rows

@@ -6,7 +6,7 @@
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::frames::invocations_frame;
+use super::frames::report_frame;
 use super::AnalyticsError;
 use crate::model::Invocation;
 
@@ -159,22 +159,9 @@ pub fn build_report(rows: &[Invocation]) -> Result<Report, AnalyticsError> {
     if rows.is_empty() {
         return Ok(Report::default());
     }
-    let df = invocations_frame(rows)?;
-    // Only the columns the report needs; the request ids, trace ids and sources stay behind.
+    let df = report_frame(rows)?;
     let lf = df
         .lazy()
-        .select([
-            col("function"),
-            col("timestamp"),
-            col("duration_ms"),
-            col("billed_duration_ms"),
-            col("memory_size_mb"),
-            col("max_memory_used_mb"),
-            col("init_duration_ms"),
-            col("restore_duration_ms"),
-            col("cold_start"),
-            col("status"),
-        ])
         .with_columns([(col("timestamp").cast(DataType::Float64)
             - (col("duration_ms")
                 + col("init_duration_ms").fill_null(lit(0.0))

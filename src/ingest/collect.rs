@@ -121,6 +121,33 @@ impl<'o> Collector<'o> {
         }
     }
 
+    /// Words of which a line that matters to the invocation table (when logs are not kept) holds
+    /// at least one: the union of [`Self::text_matters`] and [`Self::json_matters`]. None needs
+    /// JSON escaping, so the raw line of an NDJSON export can be tested before it is parsed.
+    pub const MATTERS: &'static [&'static str] = &[
+        "Duration",
+        "RESTORE_",
+        "XRAY",
+        "timed out",
+        "Process exited",
+        "ERROR",
+        "platform.",
+        "errorType",
+        "logEvents",
+        "awslogs",
+        "functionName",
+        "function_name",
+    ];
+
+    pub fn keeps_logs(&self) -> bool {
+        self.opts.keep_logs
+    }
+
+    /// A log line passed over without parsing (see [`Self::MATTERS`]).
+    pub fn pass_over_log_line(&mut self) {
+        self.log_lines += 1;
+    }
+
     /// Does this text message carry anything the invocation table needs? Used to skip the rest
     /// cheaply when logs are not kept (the `report` path over large exports).
     fn text_matters(msg: &str) -> bool {
@@ -292,10 +319,13 @@ impl<'o> Collector<'o> {
             self.skip(line, "REPORT missing a required field", Some(&missing));
             return;
         };
-        let state = self
-            .streams
-            .remove(&Self::stream_key(ev))
-            .unwrap_or_default();
+        let state = if self.streams.is_empty() {
+            StreamState::default()
+        } else {
+            self.streams
+                .remove(&Self::stream_key(ev))
+                .unwrap_or_default()
+        };
         let restore = f.restore_duration_ms.or(state.restore_ms);
         let mut status = f
             .status

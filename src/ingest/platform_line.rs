@@ -246,7 +246,10 @@ pub fn parse_headless_report(line: &str) -> Option<ReportFields<'_>> {
 }
 
 fn find_keyword(line: &str) -> Option<(usize, &'static str)> {
-    // Cheap pre-check: every keyword contains an upper-case ASCII letter run or "Task"/"Process".
+    // Fast path: most platform lines start with their keyword.
+    if let Some(kw) = KEYWORDS.iter().find(|kw| line.starts_with(*kw)) {
+        return Some((0, kw));
+    }
     let mut best: Option<(usize, &'static str)> = None;
     for kw in KEYWORDS {
         if let Some(p) = line.find(kw) {
