@@ -60,62 +60,55 @@ fn col_bool<T>(name: &str, rows: &[T], f: impl Fn(&T) -> bool) -> Column {
 /// The invocations table. `source` is rendered `file:line`.
 pub fn invocations_frame(rows: &[Invocation]) -> PolarsResult<DataFrame> {
     let sources: Vec<String> = rows.iter().map(|r| r.source.to_string()).collect();
-    DataFrame::new(
-        rows.len(),
-        vec![
-            col_str("function", rows, |r| &r.function),
-            col_str("request_id", rows, |r| &r.request_id),
-            col_opt_i64("timestamp", rows, |r| r.timestamp),
-            col_f64("duration_ms", rows, |r| r.duration_ms),
-            col_f64("billed_duration_ms", rows, |r| r.billed_duration_ms),
-            Column::new(
-                "memory_size_mb".into(),
-                rows.iter()
-                    .map(|r| i64::from(r.memory_size_mb))
-                    .collect::<Vec<i64>>(),
-            ),
-            col_opt_i64("max_memory_used_mb", rows, |r| {
-                r.max_memory_used_mb.map(i64::from)
-            }),
-            col_opt_f64("init_duration_ms", rows, |r| r.init_duration_ms),
-            col_opt_f64("restore_duration_ms", rows, |r| r.restore_duration_ms),
-            col_opt_f64("billed_restore_duration_ms", rows, |r| {
-                r.billed_restore_duration_ms
-            }),
-            col_bool("cold_start", rows, |r| r.cold_start),
-            col_str("status", rows, |r| r.status.as_str()),
-            col_opt_str("error_type", rows, |r| r.error_type.as_deref()),
-            col_opt_str("trace_id", rows, |r| r.trace_id.as_deref()),
-            Column::new("source".into(), sources),
-        ],
-    )
+    let mut cols = vec![
+        col_str("function", rows, |r| &r.function),
+        col_str("request_id", rows, |r| &r.request_id),
+        col_opt_i64("timestamp", rows, |r| r.timestamp),
+    ];
+    cols.extend(usage_columns(rows));
+    cols.extend([
+        col_opt_f64("billed_restore_duration_ms", rows, |r| {
+            r.billed_restore_duration_ms
+        }),
+        col_bool("cold_start", rows, |r| r.cold_start),
+        col_str("status", rows, |r| r.status.as_str()),
+        col_opt_str("error_type", rows, |r| r.error_type.as_deref()),
+        col_opt_str("trace_id", rows, |r| r.trace_id.as_deref()),
+        Column::new("source".into(), sources),
+    ]);
+    DataFrame::new(rows.len(), cols)
+}
+
+/// Duration, billing and memory columns: shared by the full table and the report's frame.
+fn usage_columns(rows: &[Invocation]) -> [Column; 6] {
+    [
+        col_f64("duration_ms", rows, |r| r.duration_ms),
+        col_f64("billed_duration_ms", rows, |r| r.billed_duration_ms),
+        Column::new(
+            "memory_size_mb".into(),
+            rows.iter()
+                .map(|r| i64::from(r.memory_size_mb))
+                .collect::<Vec<i64>>(),
+        ),
+        col_opt_i64("max_memory_used_mb", rows, |r| {
+            r.max_memory_used_mb.map(i64::from)
+        }),
+        col_opt_f64("init_duration_ms", rows, |r| r.init_duration_ms),
+        col_opt_f64("restore_duration_ms", rows, |r| r.restore_duration_ms),
+    ]
 }
 
 /// The columns `report` aggregates, without request ids, trace ids or sources (which would
 /// cost a string per row for nothing).
 pub fn report_frame(rows: &[Invocation]) -> PolarsResult<DataFrame> {
-    DataFrame::new(
-        rows.len(),
-        vec![
-            col_str("function", rows, |r| &r.function),
-            col_opt_i64("timestamp", rows, |r| r.timestamp),
-            col_f64("duration_ms", rows, |r| r.duration_ms),
-            col_f64("billed_duration_ms", rows, |r| r.billed_duration_ms),
-            Column::new(
-                "memory_size_mb".into(),
-                rows.iter()
-                    .map(|r| i64::from(r.memory_size_mb))
-                    .collect::<Vec<i64>>(),
-            ),
-            col_opt_i64("max_memory_used_mb", rows, |r| {
-                r.max_memory_used_mb.map(i64::from)
-            }),
-            col_opt_f64("init_duration_ms", rows, |r| r.init_duration_ms),
-            col_opt_f64("restore_duration_ms", rows, |r| r.restore_duration_ms),
-            col_bool("cold_start", rows, |r| r.cold_start),
-            col_str("status", rows, |r| r.status.as_str()),
-        ],
-    )
+    let mut cols = vec![
+        col_str("function", rows, |r| &r.function),
+        col_opt_i64("timestamp", rows, |r| r.timestamp),
+    ];
+    cols.extend(usage_columns(rows));
+    cols.push(col_bool("cold_start", rows, |r| r.cold_start));
+    cols.push(col_str("status", rows, |r| r.status.as_str()));
+    DataFrame::new(rows.len(), cols)
 }
 
 pub fn logs_frame(rows: &[LogRecord]) -> PolarsResult<DataFrame> {

@@ -377,7 +377,7 @@ impl<'o> Collector<'o> {
             let error_type = if let Some(i) = msg.find("Invoke Error") {
                 Some(json_string_field(&msg[i..], "errorType"))
             } else if let Some(rest) = msg.trim_start().strip_prefix("[ERROR]") {
-                python_error_type(rest, request_id.is_some())
+                python_error_type(rest)
             } else {
                 None
             };
@@ -901,7 +901,7 @@ fn json_string_field(text: &str, key: &str) -> Option<String> {
 /// The Python runtime's `[ERROR] ValueError: bad signature` (then a traceback). Returns the
 /// error type; lines logged by the handler itself at ERROR level (`[ERROR]\t<ts>\t<id>\t…`) are
 /// not runtime failures.
-fn python_error_type(rest: &str, has_request_id: bool) -> Option<Option<String>> {
+fn python_error_type(rest: &str) -> Option<Option<String>> {
     // `[ERROR]\t<ts>\t<id>\tType: message` (runtime layout with the request id) or
     // `[ERROR] Type: message`: the text after the timestamp and request id.
     let text = rest
@@ -910,7 +910,6 @@ fn python_error_type(rest: &str, has_request_id: bool) -> Option<Option<String>>
         .filter(|t| !t.is_empty())
         .find(|t| parse_timestamp_ms(t).is_none() && !platform_line::looks_like_request_id(t))
         .unwrap_or("");
-    let _ = has_request_id;
     let ty = text.split(':').next().unwrap_or("").trim();
     if is_python_exception_name(ty) && text.contains(':') {
         Some(Some(ty.to_string()))
@@ -945,26 +944,22 @@ mod tests {
     #[test]
     fn python_errors() {
         assert_eq!(
-            python_error_type(" ValueError: bad signature", false),
+            python_error_type(" ValueError: bad signature"),
             Some(Some("ValueError".into()))
         );
         assert_eq!(
-            python_error_type("\t2025-01-01T00:00:00Z\tid\tall fine", true),
+            python_error_type("\t2025-01-01T00:00:00Z\tid\tall fine"),
             None
         );
         let id = "6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33";
         assert_eq!(
-            python_error_type(
-                &format!("\t2025-01-01T00:00:00Z\t{id}\tKeyError: 'x'"),
-                true
-            ),
+            python_error_type(&format!("\t2025-01-01T00:00:00Z\t{id}\tKeyError: 'x'")),
             Some(Some("KeyError".into()))
         );
         assert_eq!(
-            python_error_type(
-                &format!("\t2025-01-01T00:00:00Z\t{id}\tTraceback (most recent call last):"),
-                true
-            ),
+            python_error_type(&format!(
+                "\t2025-01-01T00:00:00Z\t{id}\tTraceback (most recent call last):"
+            )),
             None
         );
     }

@@ -635,7 +635,7 @@ fn split_chunks(text: &str, n: usize) -> Vec<&str> {
                     break;
                 }
             }
-            if !text[end..].trim_start_matches('{').contains_xray_head() {
+            if !text[end..].starts_with("XRAY TraceId:") {
                 break;
             }
         }
@@ -643,17 +643,6 @@ fn split_chunks(text: &str, n: usize) -> Vec<&str> {
         start = end;
     }
     out
-}
-
-trait XrayHead {
-    fn contains_xray_head(&self) -> bool;
-}
-
-impl XrayHead for str {
-    /// Does this text start with an X-Ray continuation line?
-    fn contains_xray_head(&self) -> bool {
-        self.starts_with("XRAY TraceId:")
-    }
 }
 
 /// A CloudWatch log event as a line of an NDJSON export, parsed without building a `Value`
