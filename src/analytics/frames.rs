@@ -3,7 +3,9 @@
 
 use polars::prelude::*;
 
-use crate::model::{Invocation, LogRecord, MetricPoint, Span};
+use std::sync::Arc;
+
+use crate::model::{Invocation, LogRecord, MetricPoint, ReportColumns, Span};
 
 /// Column names of the invocations table, in order.
 pub const INVOCATION_COLUMNS: &[&str] = &[
@@ -98,17 +100,30 @@ fn usage_columns(rows: &[Invocation]) -> [Column; 6] {
     ]
 }
 
-/// The columns `report` aggregates, without request ids, trace ids or sources (which would
-/// cost a string per row for nothing).
-pub fn report_frame(rows: &[Invocation]) -> PolarsResult<DataFrame> {
-    let mut cols = vec![
-        col_str("function", rows, |r| &r.function),
-        col_opt_i64("timestamp", rows, |r| r.timestamp),
+/// The columns `report` aggregates, from the compact columns: `function` is the index into the
+/// returned names and `status` a [`crate::model::columns::status_code`]. No request ids, trace ids
+/// or sources (a string per row for nothing).
+pub fn report_frame(cols: ReportColumns) -> PolarsResult<(DataFrame, Vec<Arc<str>>)> {
+    let p = cols.into_parts();
+    let n = p.function.len();
+    let columns = vec![
+        UInt32Chunked::from_vec("function".into(), p.function).into_column(),
+        Column::new("timestamp".into(), p.timestamp),
+        Float64Chunked::from_vec("duration_ms".into(), p.duration_ms).into_column(),
+        Float64Chunked::from_vec("billed_duration_ms".into(), p.billed_duration_ms).into_column(),
+        UInt32Chunked::from_vec("memory_size_mb".into(), p.memory_size_mb).into_column(),
+        Column::new("max_memory_used_mb".into(), p.max_memory_used_mb),
+        Column::new("init_duration_ms".into(), p.init_duration_ms),
+        Column::new("restore_duration_ms".into(), p.restore_duration_ms),
+        Column::new("cold_start".into(), p.cold_start),
+        // u8 is not a dtype of this polars build (feature `dtype-u8` off to keep it lean).
+        UInt32Chunked::from_vec(
+            "status".into(),
+            p.status.into_iter().map(u32::from).collect(),
+        )
+        .into_column(),
     ];
-    cols.extend(usage_columns(rows));
-    cols.push(col_bool("cold_start", rows, |r| r.cold_start));
-    cols.push(col_str("status", rows, |r| r.status.as_str()));
-    DataFrame::new(rows.len(), cols)
+    Ok((DataFrame::new(n, columns)?, p.names))
 }
 
 pub fn logs_frame(rows: &[LogRecord]) -> PolarsResult<DataFrame> {

@@ -3,12 +3,15 @@
 //! Percentiles are exact (polars' `Linear` quantile: linear interpolation between closest
 //! ranks, numpy's default), never sketches.
 
+use std::sync::Arc;
+
 use polars::prelude::*;
 use serde::Serialize;
 
 use super::frames::report_frame;
 use super::AnalyticsError;
-use crate::model::Invocation;
+use crate::model::columns::status_code;
+use crate::model::{ReportColumns, Status};
 
 /// Distribution of a duration, ms.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -154,12 +157,12 @@ fn interval_events(lf: LazyFrame) -> PolarsResult<LazyFrame> {
     concat([starts, ends], UnionArgs::default())
 }
 
-/// Builds the report over `rows` (already filtered by the caller).
-pub fn build_report(rows: &[Invocation]) -> Result<Report, AnalyticsError> {
-    if rows.is_empty() {
+/// Builds the report over the invocations in `cols` (already filtered by the caller).
+pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
+    if cols.is_empty() {
         return Ok(Report::default());
     }
-    let df = report_frame(rows)?;
+    let (df, names) = report_frame(cols)?;
     let lf = df
         .lazy()
         .with_columns([(col("timestamp").cast(DataType::Float64)
@@ -175,12 +178,12 @@ pub fn build_report(rows: &[Invocation]) -> Result<Report, AnalyticsError> {
     let mut aggs = vec![
         len().cast(DataType::UInt64).alias("invocations"),
         col("status")
-            .eq(lit("error"))
+            .eq(lit(u32::from(status_code(Status::Error))))
             .sum()
             .cast(DataType::UInt64)
             .alias("errors"),
         col("status")
-            .eq(lit("timeout"))
+            .eq(lit(u32::from(status_code(Status::Timeout))))
             .sum()
             .cast(DataType::UInt64)
             .alias("timeouts"),
@@ -234,9 +237,8 @@ pub fn build_report(rows: &[Invocation]) -> Result<Report, AnalyticsError> {
         .left_join(peaks, col("function"), col("function"))
         .with_column(lit(1i32).alias("k"))
         .left_join(account_peak, col("k"), col("k"))
-        .sort(["function"], SortMultipleOptions::default())
         .collect()?;
-    from_frame(&out)
+    from_frame(&out, &names)
 }
 
 fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, AnalyticsError> {
@@ -262,12 +264,16 @@ fn ratio(n: u64, d: u64) -> f64 {
     }
 }
 
-fn from_frame(df: &DataFrame) -> Result<Report, AnalyticsError> {
+fn from_frame(df: &DataFrame, function_names: &[Arc<str>]) -> Result<Report, AnalyticsError> {
     let names: Vec<String> = df
         .column("function")?
-        .str()?
+        .u32()?
         .iter()
-        .map(|s| s.unwrap_or("").to_string())
+        .map(|id| {
+            id.and_then(|i| function_names.get(i as usize))
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        })
         .collect();
     let g = |n: &str| f64s(df, n);
     let dist = |p: &str| -> Result<Vec<DurationStats>, AnalyticsError> {
@@ -361,6 +367,8 @@ fn from_frame(df: &DataFrame) -> Result<Report, AnalyticsError> {
             invocations_per_minute: per_minute,
         });
     }
+    // By name, before the totals are summed (float sums depend on their order).
+    functions.sort_by(|a, b| a.function.cmp(&b.function));
     let sum = |f: fn(&FunctionReport) -> u64| functions.iter().map(f).sum::<u64>();
     let (n, e, t, cs) = (
         sum(|f| f.invocations),

@@ -10,7 +10,7 @@ use regex::Regex;
 
 use crate::analytics::{self, TableName};
 use crate::ingest::{self, IngestOptions, Ingested, InputFormat};
-use crate::model::Tables;
+use crate::model::{ReportColumns, Tables};
 use crate::output::{self, Format};
 
 /// Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
@@ -221,16 +221,29 @@ impl Filter {
     }
 
     fn keep(&self, function: &str, ts: Option<i64>) -> bool {
-        if let Some(re) = &self.function {
-            if !re.is_match(function) {
-                return false;
-            }
-        }
+        self.keep_function(function) && self.keep_time(ts)
+    }
+
+    fn keep_function(&self, function: &str) -> bool {
+        self.function
+            .as_ref()
+            .is_none_or(|re| re.is_match(function))
+    }
+
+    fn keep_time(&self, ts: Option<i64>) -> bool {
         if self.since_ms.is_none() && self.until_ms.is_none() {
             return true;
         }
         let Some(ts) = ts else { return false };
         self.since_ms.is_none_or(|s| ts >= s) && self.until_ms.is_none_or(|u| ts < u)
+    }
+
+    /// Applies the filter to compact invocation columns.
+    pub fn apply_columns(&self, mut c: ReportColumns) -> ReportColumns {
+        if self.function.is_some() || self.since_ms.is_some() || self.until_ms.is_some() {
+            c.retain(|f| self.keep_function(f), |ts| self.keep_time(ts));
+        }
+        c
     }
 
     /// Applies the filter to every table.
@@ -322,11 +335,13 @@ fn run_report(a: ReportArgs) -> Result<i32> {
             keep_logs: false,
             keep_spans: false,
             keep_metrics: false,
+            report_columns: true,
             ..IngestOptions::default()
         },
     )?;
-    filter.apply(&mut ing.tables);
-    let mut report = analytics::build_report(&ing.tables.invocations)?;
+    let columns = std::mem::take(&mut ing.columns);
+    let columns = filter.apply_columns(columns);
+    let mut report = analytics::build_report(columns)?;
     if let Some(col) = &a.sort {
         output::report::sort_functions(&mut report, col).map_err(UsageError)?;
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::platform_line::{self, PlatformLine, ReportFields};
 use super::skips::Skips;
 use super::{metrics, xray, IngestOptions};
-use crate::model::{Invocation, LogKind, LogRecord, SourceRef, Status, Tables};
+use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables};
 use crate::timeparse::{parse_timestamp_ms, timestamp_in_prefix};
 
 /// The function name of a record that its input did not name; resolved per file at the end
@@ -48,6 +48,8 @@ pub(crate) struct Collector<'o> {
     opts: &'o IngestOptions,
     pub file: Arc<str>,
     pub tables: Tables,
+    /// With [`IngestOptions::report_columns`]: the invocations, folded in by [`Self::finish`].
+    pub columns: ReportColumns,
     pub skips: Skips,
     pub overrides: Vec<StatusOverride>,
     /// A function name the file's own records carry (`platform.initStart.functionName`, X-Ray).
@@ -67,6 +69,7 @@ impl<'o> Collector<'o> {
             opts,
             file,
             tables: Tables::default(),
+            columns: ReportColumns::default(),
             skips: Skips::default(),
             overrides: Vec::new(),
             learned_function: None,
@@ -125,6 +128,7 @@ impl<'o> Collector<'o> {
     /// at least one: the union of [`Self::text_matters`] and [`Self::json_matters`]. None needs
     /// JSON escaping, so the raw line of an NDJSON export can be tested before it is parsed.
     pub const MATTERS: &'static [&'static str] = &[
+        "REPORT",
         "Duration",
         "RESTORE_",
         "XRAY",
@@ -151,7 +155,9 @@ impl<'o> Collector<'o> {
     /// Does this text message carry anything the invocation table needs? Used to skip the rest
     /// cheaply when logs are not kept (the `report` path over large exports).
     fn text_matters(msg: &str) -> bool {
+        // `REPORT` too: a REPORT line missing its durations must still be counted as malformed.
         msg.contains("Duration")
+            || msg.contains("REPORT")
             || msg.contains("RESTORE_")
             || msg.contains("XRAY")
             || msg.contains("timed out")
@@ -851,8 +857,13 @@ impl<'o> Collector<'o> {
             .metrics
             .iter_mut()
             .for_each(|r| fix(&mut r.function));
+        if self.opts.report_columns {
+            self.columns.extend_from(&mut self.tables.invocations);
+            self.columns.rename_function(UNRESOLVED, &name);
+        }
         super::FileOutput {
             tables: self.tables,
+            columns: self.columns,
             skips: self.skips,
             overrides: self.overrides,
             log_lines: self.log_lines,

@@ -6,6 +6,7 @@
 
 pub mod collect;
 pub mod decode;
+mod export_line;
 pub mod metrics;
 pub mod platform_line;
 pub mod pyrepr;
@@ -24,7 +25,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::model::{Status, Tables};
+use crate::model::{ReportColumns, Status, Tables};
 use collect::{Collector, Event, StatusOverride};
 pub use skips::Skips;
 
@@ -55,6 +56,10 @@ pub struct IngestOptions {
     pub keep_logs: bool,
     pub keep_spans: bool,
     pub keep_metrics: bool,
+    /// Fold invocations into compact [`ReportColumns`] (all `report` needs) as each chunk is
+    /// read, leaving `tables.invocations` empty: a large input then costs a fraction of the
+    /// memory of full rows.
+    pub report_columns: bool,
 }
 
 impl Default for IngestOptions {
@@ -65,6 +70,7 @@ impl Default for IngestOptions {
             keep_logs: true,
             keep_spans: true,
             keep_metrics: true,
+            report_columns: false,
         }
     }
 }
@@ -90,6 +96,7 @@ pub enum IngestError {
 #[derive(Debug, Default)]
 pub struct FileOutput {
     pub tables: Tables,
+    pub columns: ReportColumns,
     pub skips: Skips,
     pub overrides: Vec<StatusOverride>,
     pub log_lines: u64,
@@ -99,6 +106,7 @@ impl FileOutput {
     fn append(&mut self, other: FileOutput) {
         let FileOutput {
             tables,
+            columns,
             skips,
             overrides,
             log_lines,
@@ -107,6 +115,7 @@ impl FileOutput {
         self.tables.logs.extend(tables.logs);
         self.tables.spans.extend(tables.spans);
         self.tables.metrics.extend(tables.metrics);
+        self.columns.append(columns);
         self.skips.merge(skips);
         self.overrides.extend(overrides);
         self.log_lines += log_lines;
@@ -117,6 +126,9 @@ impl FileOutput {
 #[derive(Debug, Default)]
 pub struct Ingested {
     pub tables: Tables,
+    /// The invocations when [`IngestOptions::report_columns`] was asked for (`tables.invocations`
+    /// is then empty).
+    pub columns: ReportColumns,
     pub skips: Skips,
     pub files: usize,
     pub bytes: u64,
@@ -193,10 +205,11 @@ pub fn ingest_paths(
         bytes += b;
         all.append(out);
     }
-    apply_overrides(&mut all.tables, &all.overrides);
+    apply_overrides(&mut all.tables, &mut all.columns, &all.overrides);
     link_records(&mut all.tables);
     Ok(Ingested {
         tables: all.tables,
+        columns: all.columns,
         skips: all.skips,
         files: files.len(),
         bytes,
@@ -206,7 +219,7 @@ pub fn ingest_paths(
 
 /// Applies statuses learned from other lines (`Task timed out`, runtime errors) to the
 /// invocations with those request ids, when their REPORT did not already say so.
-fn apply_overrides(tables: &mut Tables, overrides: &[StatusOverride]) {
+fn apply_overrides(tables: &mut Tables, columns: &mut ReportColumns, overrides: &[StatusOverride]) {
     if overrides.is_empty() {
         return;
     }
@@ -220,6 +233,10 @@ fn apply_overrides(tables: &mut Tables, overrides: &[StatusOverride]) {
                 }
             })
             .or_insert(o);
+    }
+    if !columns.is_empty() {
+        let statuses: HashMap<&str, Status> = by_id.iter().map(|(k, o)| (*k, o.status)).collect();
+        columns.apply_statuses(&statuses);
     }
     for inv in &mut tables.invocations {
         if matches!(inv.status, Status::Success | Status::Unknown) {
@@ -435,6 +452,7 @@ fn ingest_file(
     let mut c = Collector::new(opts, display);
     c.learned_function = state.learned.take();
     c.tables = std::mem::take(&mut file_out.tables);
+    c.columns = std::mem::take(&mut file_out.columns);
     c.skips = std::mem::take(&mut file_out.skips);
     c.skips.merge(std::mem::take(&mut state.file_skips));
     c.overrides = std::mem::take(&mut file_out.overrides);
@@ -668,84 +686,127 @@ fn parse_lines(
     // When only invocations are wanted, NDJSON lines that cannot hold one are passed over before
     // parsing: one multi-pattern scan instead of a JSON parse (the hot path of `report` over
     // large exports). They are counted as log lines; they would not be records of any table.
-    let prefilter = (mode == Mode::Ndjson && !c.keeps_logs()).then(matters_scanner);
-    for (i, raw) in text.split_inclusive('\n').enumerate() {
-        let line_no = first_line + i as u64;
-        let line = raw.trim_end_matches(['\n', '\r']);
-        if let Some(ac) = prefilter {
-            // Only lines shaped like a whole JSON object; anything else is parsed (and counted
-            // as malformed when it is not JSON).
+    let mut scratch = String::new();
+    if mode == Mode::Ndjson && !c.keeps_logs() && pending.is_none() {
+        // One scan of the whole chunk for the words of `Collector::MATTERS` (a SIMD multi-pattern
+        // search is far faster over a long text than over each short line); a line without a hit
+        // that is shaped like a whole JSON object is passed over. Anything else is parsed (and
+        // counted as malformed when it is not JSON).
+        let ac = matters_scanner();
+        let bytes = text.as_bytes();
+        let mut next_hit = ac.find(text).map(|m| m.start());
+        let mut pos = 0;
+        let mut line_no = first_line;
+        while pos < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+            if next_hit.is_some_and(|h| h < pos) {
+                next_hit = ac
+                    .find(aho_corasick::Input::new(text).span(pos..bytes.len()))
+                    .map(|m| m.start());
+            }
+            let line = text[pos..end].trim_end_matches(['\n', '\r']);
+            let hit = next_hit.is_some_and(|h| h < end);
             let t = line.trim();
-            if pending.is_none() && t.starts_with('{') && t.ends_with('}') && !ac.is_match(t) {
+            if !hit && t.starts_with('{') && t.ends_with('}') {
                 c.pass_over_log_line();
-                continue;
+            } else {
+                parse_line(c, line, line_no, mode, pending, &mut scratch);
             }
+            pos = end;
+            line_no += 1;
         }
-        if let Some(p) = pending.as_mut() {
-            p.feed(line);
-            if p.depth <= 0 {
-                if let Some(p) = pending.take() {
-                    parse_json_text(c, &p.text, p.start_line);
+        return;
+    }
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        parse_line(c, line, first_line + i as u64, mode, pending, &mut scratch);
+    }
+}
+
+/// One line (without its end of line); `scratch` is a reusable buffer for unescaping.
+fn parse_line(
+    c: &mut Collector<'_>,
+    line: &str,
+    line_no: u64,
+    mode: Mode,
+    pending: &mut Option<PendingJson>,
+    scratch: &mut String,
+) {
+    if let Some(p) = pending.as_mut() {
+        p.feed(line);
+        if p.depth <= 0 {
+            if let Some(p) = pending.take() {
+                parse_json_text(c, &p.text, p.start_line);
+            }
+        } else if p.lines > MAX_PENDING_LINES {
+            c.skip(p.start_line, "JSON value never closes", None);
+            *pending = None;
+        }
+        return;
+    }
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let ev = Event {
+        line: line_no,
+        ..Event::default()
+    };
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if trimmed.starts_with('{') {
+            if let Some(fast) = export_line::scan(trimmed, scratch) {
+                let ev = Event {
+                    line: line_no,
+                    timestamp: fast.timestamp_ms,
+                    log_group: fast.log_group,
+                    log_stream: fast.log_stream,
+                };
+                let message = fast.message.unwrap_or(scratch.as_str());
+                c.message(&ev, message);
+                return;
+            }
+            match serde_json::from_str::<LineEvent>(trimmed) {
+                Ok(LineEvent {
+                    message: Some(m),
+                    timestamp,
+                    log_group,
+                    log_stream,
+                }) if timestamp.is_some() || log_group.is_some() || log_stream.is_some() => {
+                    let ev = Event {
+                        line: line_no,
+                        timestamp: timestamp.as_ref().and_then(json_ms),
+                        log_group: log_group.as_deref(),
+                        log_stream: log_stream.as_deref(),
+                    };
+                    c.message(&ev, &m);
+                    return;
                 }
-            } else if p.lines > MAX_PENDING_LINES {
-                c.skip(p.start_line, "JSON value never closes", None);
-                *pending = None;
-            }
-            continue;
-        }
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        let ev = Event {
-            line: line_no,
-            ..Event::default()
-        };
-        if trimmed.starts_with('{') || trimmed.starts_with('[') {
-            if trimmed.starts_with('{') {
-                match serde_json::from_str::<LineEvent>(trimmed) {
-                    Ok(LineEvent {
-                        message: Some(m),
-                        timestamp,
-                        log_group,
-                        log_stream,
-                    }) if timestamp.is_some() || log_group.is_some() || log_stream.is_some() => {
-                        let ev = Event {
-                            line: line_no,
-                            timestamp: timestamp.as_ref().and_then(json_ms),
-                            log_group: log_group.as_deref(),
-                            log_stream: log_stream.as_deref(),
-                        };
-                        c.message(&ev, &m);
-                        continue;
-                    }
-                    Ok(_) => {}
-                    Err(e) if e.is_data() => {}
-                    Err(e) => {
-                        if handle_bad_json(c, e, trimmed, line_no, mode, pending) {
-                            continue;
-                        }
-                        c.message(&ev, line);
-                        continue;
-                    }
-                }
-            }
-            match serde_json::from_str::<Value>(trimmed) {
-                Ok(v) => c.json_value(&ev, &v, 0),
+                Ok(_) => {}
+                Err(e) if e.is_data() => {}
                 Err(e) => {
-                    if !handle_bad_json(c, e, trimmed, line_no, mode, pending) {
-                        c.message(&ev, line);
+                    if handle_bad_json(c, e, trimmed, line_no, mode, pending) {
+                        return;
                     }
+                    c.message(&ev, line);
+                    return;
                 }
             }
-        } else if mode == Mode::Ndjson {
-            c.skip(line_no, "line is not JSON", Some(&excerpt(trimmed)));
-        } else if let Some(v) = pyrepr::parse(trimmed) {
-            c.json_value(&ev, &v, 0);
-        } else {
-            let (ev, msg) = strip_event_prefix(ev, line);
-            c.message(&ev, msg);
         }
+        match serde_json::from_str::<Value>(trimmed) {
+            Ok(v) => c.json_value(&ev, &v, 0),
+            Err(e) => {
+                if !handle_bad_json(c, e, trimmed, line_no, mode, pending) {
+                    c.message(&ev, line);
+                }
+            }
+        }
+    } else if mode == Mode::Ndjson {
+        c.skip(line_no, "line is not JSON", Some(&excerpt(trimmed)));
+    } else if let Some(v) = pyrepr::parse(trimmed) {
+        c.json_value(&ev, &v, 0);
+    } else {
+        let (ev, msg) = strip_event_prefix(ev, line);
+        c.message(&ev, msg);
     }
 }
 
@@ -790,7 +851,11 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
 fn matters_scanner() -> &'static aho_corasick::AhoCorasick {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(Collector::MATTERS)
+        // Leftmost-first semantics let the crate use its SIMD (Teddy) searcher; which word
+        // matches does not matter here, only whether one does.
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(Collector::MATTERS)
             .unwrap_or_else(|e| panic!("fixed patterns always build: {e}"))
     })
 }

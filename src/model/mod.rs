@@ -3,10 +3,14 @@
 //! Units are in the field names (`duration_ms`, `memory_size_mb`); timestamps are UTC epoch
 //! milliseconds (`timestamp_ms`).
 
+pub mod columns;
+
 use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+
+pub use columns::ReportColumns;
 
 /// Where a record came from: a file (shared, interned) and a 1-based line (or record) number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,0 +1,459 @@
+//! The invocation columns `report` aggregates, stored compactly.
+//!
+//! A 1 GB export holds over a million invocations; as [`Invocation`] rows they take about 250
+//! bytes each (strings for the request id and source, options of every field), which alone is
+//! larger than a third of the input. `report` needs none of the strings but the function, so
+//! ingestion can fold each chunk's rows into these columns (about 70 bytes a row) as it goes.
+//! Nulls are sentinels inside the columns (`i64::MIN`, `u32::MAX`, NaN), never visible outside:
+//! the accessors return `Option`s.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{Invocation, Status};
+
+/// Request ids, kept only to apply statuses learned from other lines (`Task timed out`) by id.
+/// Canonical UUIDs (36 lowercase hex characters with dashes, as Lambda writes them) are packed
+/// into a `u128`; anything else is kept as text beside its row.
+#[derive(Debug, Default, Clone)]
+struct RequestIds {
+    packed: Vec<u128>,
+    other: HashMap<u32, Box<str>>,
+}
+
+/// A canonical lowercase UUID as a number; `None` for any other text (kept verbatim instead).
+fn pack_uuid(id: &str) -> Option<u128> {
+    let b = id.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u128::from(d);
+    }
+    Some(v)
+}
+
+const NO_TIMESTAMP: i64 = i64::MIN;
+const NO_MEMORY: u32 = u32::MAX;
+
+/// Status as stored in [`ReportColumns::status_codes`] (and the report frame's `status`).
+pub fn status_code(s: Status) -> u8 {
+    match s {
+        Status::Success => 0,
+        Status::Error => 1,
+        Status::Timeout => 2,
+        Status::Unknown => 3,
+    }
+}
+
+fn status_from_code(c: u8) -> Status {
+    match c {
+        0 => Status::Success,
+        1 => Status::Error,
+        2 => Status::Timeout,
+        _ => Status::Unknown,
+    }
+}
+
+fn opt_f64(v: Option<f64>) -> f64 {
+    // A non-finite value cannot come from a REPORT line (the parsers reject them); if one did,
+    // it is stored as null rather than poisoning every aggregate.
+    v.filter(|x| x.is_finite()).unwrap_or(f64::NAN)
+}
+
+/// Compact columns of the invocations table (see the module docs). Rows keep their order.
+#[derive(Debug, Default, Clone)]
+pub struct ReportColumns {
+    names: Vec<Arc<str>>,
+    name_ids: HashMap<Arc<str>, u32>,
+    /// The id of each interned name by its address: rows of one file share one `Arc` per
+    /// function, so this skips hashing the name for every row. Sound because `names` holds
+    /// every `Arc` seen, so no address is freed and reused while it is in here.
+    ids_by_address: HashMap<usize, u32>,
+    keep_alive: Vec<Arc<str>>,
+    function: Vec<u32>,
+    timestamp: Vec<i64>,
+    duration_ms: Vec<f64>,
+    billed_duration_ms: Vec<f64>,
+    memory_size_mb: Vec<u32>,
+    max_memory_used_mb: Vec<u32>,
+    init_duration_ms: Vec<f64>,
+    restore_duration_ms: Vec<f64>,
+    cold_start: Vec<bool>,
+    status: Vec<u8>,
+    request_ids: RequestIds,
+}
+
+/// The columns moved out for a polars frame (see [`ReportColumns::into_parts`]).
+pub struct ReportParts {
+    /// Function names, indexed by the values of `function`.
+    pub names: Vec<Arc<str>>,
+    pub function: Vec<u32>,
+    pub timestamp: Vec<Option<i64>>,
+    pub duration_ms: Vec<f64>,
+    pub billed_duration_ms: Vec<f64>,
+    pub memory_size_mb: Vec<u32>,
+    pub max_memory_used_mb: Vec<Option<u32>>,
+    pub init_duration_ms: Vec<Option<f64>>,
+    pub restore_duration_ms: Vec<Option<f64>>,
+    pub cold_start: Vec<bool>,
+    /// [`status_code`]s.
+    pub status: Vec<u8>,
+}
+
+impl ReportColumns {
+    pub fn from_invocations(rows: &[Invocation]) -> ReportColumns {
+        let mut c = ReportColumns::default();
+        for r in rows {
+            c.push(r);
+        }
+        c
+    }
+
+    pub fn len(&self) -> usize {
+        self.function.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.function.is_empty()
+    }
+
+    fn name_id(&mut self, name: &Arc<str>) -> u32 {
+        let address = Arc::as_ptr(name) as *const u8 as usize;
+        if let Some(&id) = self.ids_by_address.get(&address) {
+            return id;
+        }
+        let id = match self.name_ids.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = self.names.len() as u32;
+                self.names.push(name.clone());
+                self.name_ids.insert(name.clone(), id);
+                id
+            }
+        };
+        // Keep this `Arc` alive (see `ids_by_address`) when it is not the one in `names`.
+        if !Arc::ptr_eq(&self.names[id as usize], name) {
+            self.keep_alive.push(name.clone());
+        }
+        self.ids_by_address.insert(address, id);
+        id
+    }
+
+    pub fn push(&mut self, r: &Invocation) {
+        let row = self.len() as u32;
+        let f = self.name_id(&r.function);
+        self.function.push(f);
+        self.timestamp.push(r.timestamp.unwrap_or(NO_TIMESTAMP));
+        self.duration_ms.push(r.duration_ms);
+        self.billed_duration_ms.push(r.billed_duration_ms);
+        self.memory_size_mb.push(r.memory_size_mb);
+        self.max_memory_used_mb
+            .push(r.max_memory_used_mb.unwrap_or(NO_MEMORY));
+        self.init_duration_ms.push(opt_f64(r.init_duration_ms));
+        self.restore_duration_ms
+            .push(opt_f64(r.restore_duration_ms));
+        self.cold_start.push(r.cold_start);
+        self.status.push(status_code(r.status));
+        match pack_uuid(&r.request_id) {
+            Some(k) => self.request_ids.packed.push(k),
+            None => {
+                self.request_ids.packed.push(0);
+                self.request_ids
+                    .other
+                    .insert(row, r.request_id.as_str().into());
+            }
+        }
+    }
+
+    /// Moves `rows` in (emptying it).
+    pub fn extend_from(&mut self, rows: &mut Vec<Invocation>) {
+        self.reserve(rows.len());
+        for r in rows.drain(..) {
+            self.push(&r);
+        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.function.reserve(n);
+        self.timestamp.reserve(n);
+        self.duration_ms.reserve(n);
+        self.billed_duration_ms.reserve(n);
+        self.memory_size_mb.reserve(n);
+        self.max_memory_used_mb.reserve(n);
+        self.init_duration_ms.reserve(n);
+        self.restore_duration_ms.reserve(n);
+        self.cold_start.reserve(n);
+        self.status.reserve(n);
+        self.request_ids.packed.reserve(n);
+    }
+
+    /// Appends another set of rows after these.
+    pub fn append(&mut self, mut other: ReportColumns) {
+        if self.is_empty() && self.names.is_empty() {
+            *self = other;
+            return;
+        }
+        let base = self.len() as u32;
+        let map: Vec<u32> = other.names.iter().map(|n| self.name_id(n)).collect();
+        self.function
+            .extend(other.function.iter().map(|&f| map[f as usize]));
+        self.timestamp.append(&mut other.timestamp);
+        self.duration_ms.append(&mut other.duration_ms);
+        self.billed_duration_ms
+            .append(&mut other.billed_duration_ms);
+        self.memory_size_mb.append(&mut other.memory_size_mb);
+        self.max_memory_used_mb
+            .append(&mut other.max_memory_used_mb);
+        self.init_duration_ms.append(&mut other.init_duration_ms);
+        self.restore_duration_ms
+            .append(&mut other.restore_duration_ms);
+        self.cold_start.append(&mut other.cold_start);
+        self.status.append(&mut other.status);
+        self.request_ids
+            .packed
+            .append(&mut other.request_ids.packed);
+        for (row, id) in other.request_ids.other {
+            self.request_ids.other.insert(base + row, id);
+        }
+    }
+
+    /// Gives the rows of function `from` the name `to` (merging with `to`'s rows if it exists).
+    pub fn rename_function(&mut self, from: &str, to: &Arc<str>) {
+        if from == to.as_ref() {
+            return;
+        }
+        // Names change meaning here: forget the address cache (and the `Arc`s it kept alive).
+        self.ids_by_address.clear();
+        self.keep_alive.clear();
+        let Some(&from_id) = self.name_ids.get(from) else {
+            return;
+        };
+        if let Some(&to_id) = self.name_ids.get(to) {
+            for f in &mut self.function {
+                if *f == from_id {
+                    *f = to_id;
+                }
+            }
+            // `from` keeps its slot (ids are positions) but no rows refer to it any more.
+        } else {
+            self.name_ids.remove(from);
+            self.names[from_id as usize] = to.clone();
+            self.name_ids.insert(to.clone(), from_id);
+        }
+    }
+
+    /// Sets the status of the rows whose request id has an entry in `by_id`, when their own
+    /// REPORT said success or nothing (the rule of [`crate::ingest`]'s status overrides).
+    pub fn apply_statuses(&mut self, by_id: &HashMap<&str, Status>) {
+        if by_id.is_empty() {
+            return;
+        }
+        let mut packed: HashMap<u128, Status> = HashMap::new();
+        for (id, s) in by_id {
+            if let Some(k) = pack_uuid(id) {
+                packed.insert(k, *s);
+            }
+        }
+        for (row, key) in self.request_ids.packed.iter().enumerate() {
+            let cur = status_from_code(self.status[row]);
+            if !matches!(cur, Status::Success | Status::Unknown) {
+                continue;
+            }
+            let new = match self.request_ids.other.get(&(row as u32)) {
+                Some(text) => by_id.get(text.as_ref()).copied(),
+                None => packed.get(key).copied(),
+            };
+            if let Some(s) = new {
+                self.status[row] = status_code(s);
+            }
+        }
+    }
+
+    /// Keeps the rows whose function and time both pass (the function test runs once per name).
+    pub fn retain(
+        &mut self,
+        keep_function: impl Fn(&str) -> bool,
+        keep_time: impl Fn(Option<i64>) -> bool,
+    ) {
+        let by_name: Vec<bool> = self.names.iter().map(|n| keep_function(n)).collect();
+        let mask: Vec<bool> = (0..self.len())
+            .map(|i| by_name[self.function[i] as usize] && keep_time(self.timestamp(i)))
+            .collect();
+        if mask.iter().all(|&k| k) {
+            return;
+        }
+        fn sieve<T>(v: &mut Vec<T>, mask: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                let k = mask[i];
+                i += 1;
+                k
+            });
+        }
+        let mut new_row = Vec::with_capacity(mask.len());
+        let mut n = 0u32;
+        for &k in &mask {
+            new_row.push(n);
+            n += u32::from(k);
+        }
+        let other = std::mem::take(&mut self.request_ids.other);
+        self.request_ids.other = other
+            .into_iter()
+            .filter(|(row, _)| mask[*row as usize])
+            .map(|(row, id)| (new_row[row as usize], id))
+            .collect();
+        sieve(&mut self.function, &mask);
+        sieve(&mut self.timestamp, &mask);
+        sieve(&mut self.duration_ms, &mask);
+        sieve(&mut self.billed_duration_ms, &mask);
+        sieve(&mut self.memory_size_mb, &mask);
+        sieve(&mut self.max_memory_used_mb, &mask);
+        sieve(&mut self.init_duration_ms, &mask);
+        sieve(&mut self.restore_duration_ms, &mask);
+        sieve(&mut self.cold_start, &mask);
+        sieve(&mut self.status, &mask);
+        sieve(&mut self.request_ids.packed, &mask);
+    }
+
+    pub fn function(&self, row: usize) -> &Arc<str> {
+        &self.names[self.function[row] as usize]
+    }
+
+    pub fn timestamp(&self, row: usize) -> Option<i64> {
+        Some(self.timestamp[row]).filter(|&t| t != NO_TIMESTAMP)
+    }
+
+    pub fn status(&self, row: usize) -> Status {
+        status_from_code(self.status[row])
+    }
+
+    /// Moves the columns out, nulls as `None`, for building a frame.
+    pub fn into_parts(self) -> ReportParts {
+        let nan_none = |v: Vec<f64>| -> Vec<Option<f64>> {
+            v.into_iter()
+                .map(|x| Some(x).filter(|x| !x.is_nan()))
+                .collect()
+        };
+        ReportParts {
+            names: self.names,
+            function: self.function,
+            timestamp: self
+                .timestamp
+                .into_iter()
+                .map(|t| Some(t).filter(|&t| t != NO_TIMESTAMP))
+                .collect(),
+            duration_ms: self.duration_ms,
+            billed_duration_ms: self.billed_duration_ms,
+            memory_size_mb: self.memory_size_mb,
+            max_memory_used_mb: self
+                .max_memory_used_mb
+                .into_iter()
+                .map(|m| Some(m).filter(|&m| m != NO_MEMORY))
+                .collect(),
+            init_duration_ms: nan_none(self.init_duration_ms),
+            restore_duration_ms: nan_none(self.restore_duration_ms),
+            cold_start: self.cold_start,
+            status: self.status,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceRef;
+
+    fn inv(f: &str, id: &str, ts: Option<i64>, d: f64) -> Invocation {
+        Invocation {
+            function: Arc::from(f),
+            request_id: id.to_string(),
+            timestamp: ts,
+            duration_ms: d,
+            billed_duration_ms: d.ceil(),
+            memory_size_mb: 128,
+            max_memory_used_mb: Some(64),
+            init_duration_ms: None,
+            restore_duration_ms: None,
+            billed_restore_duration_ms: None,
+            cold_start: false,
+            status: Status::Success,
+            error_type: None,
+            trace_id: None,
+            source: SourceRef {
+                file: Arc::from("f"),
+                line: 1,
+            },
+        }
+    }
+
+    const U1: &str = "6d8507ed-bbd2-4f9e-aa40-7de388ec6cb7";
+    const U2: &str = "0f2974a8-088e-427c-a95c-793aef34a9a5";
+
+    #[test]
+    fn uuids_pack_and_others_do_not() {
+        assert_eq!(pack_uuid("00000000-0000-0000-0000-00000000000f"), Some(15));
+        assert!(pack_uuid(U1).is_some());
+        assert_eq!(pack_uuid("6D8507ED-BBD2-4F9E-AA40-7DE388EC6CB7"), None);
+        assert_eq!(pack_uuid("req-1"), None);
+        assert_eq!(pack_uuid("6d8507ed_bbd2-4f9e-aa40-7de388ec6cb7"), None);
+    }
+
+    #[test]
+    fn append_rename_and_statuses() {
+        let mut a = ReportColumns::from_invocations(&[inv("", U1, Some(5), 1.5)]);
+        let b = ReportColumns::from_invocations(&[
+            inv("api", "req-odd", None, 2.0),
+            inv("", U2, Some(7), 3.0),
+        ]);
+        a.append(b);
+        assert_eq!(a.len(), 3);
+        a.rename_function("", &Arc::from("api"));
+        assert!((0..3).all(|i| a.function(i).as_ref() == "api"));
+        let mut by_id = HashMap::new();
+        by_id.insert(U2, Status::Timeout);
+        by_id.insert("req-odd", Status::Error);
+        a.apply_statuses(&by_id);
+        assert_eq!(
+            (0..3).map(|i| a.status(i)).collect::<Vec<_>>(),
+            [Status::Success, Status::Error, Status::Timeout]
+        );
+        a.retain(|_| true, |ts| ts.is_some());
+        assert_eq!(a.len(), 2);
+        assert_eq!(a.timestamp(1), Some(7));
+        // The odd id's row was dropped; the packed rows keep their statuses.
+        assert!(a.request_ids.other.is_empty());
+        let p = a.into_parts();
+        assert_eq!(p.duration_ms, [1.5, 3.0]);
+        assert_eq!(p.max_memory_used_mb, [Some(64), Some(64)]);
+        assert_eq!(p.init_duration_ms, [None, None]);
+    }
+
+    #[test]
+    fn rename_to_a_new_name_keeps_rows() {
+        let mut a = ReportColumns::from_invocations(&[inv("", U1, Some(1), 1.0)]);
+        a.rename_function("", &Arc::from("fallback"));
+        assert_eq!(a.function(0).as_ref(), "fallback");
+        let mut b = ReportColumns::default();
+        b.append(a);
+        let odd = ReportColumns::from_invocations(&[inv("x", "r", None, 1.0)]);
+        b.append(odd);
+        let mut by_id = HashMap::new();
+        by_id.insert("r", Status::Timeout);
+        b.apply_statuses(&by_id);
+        assert_eq!(b.status(1), Status::Timeout);
+        assert_eq!(b.status(0), Status::Success);
+    }
+}
