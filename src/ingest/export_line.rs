@@ -278,8 +278,8 @@ pub(super) fn scan<'a>(line: &'a str, scratch: &mut String) -> Option<ExportLine
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
     use crate::ingest::LineEvent;
+    use proptest::prelude::*;
     use serde_json::Value;
 
     /// When `scan` answers, it must agree with serde_json reading the line as the slow path does.
