@@ -1,10 +1,12 @@
 //! faascope: serverless (FaaS) observability and cost analysis.
 //!
 //! Data flows one way: [`ingest`] (sources → normalized [`model`] records) → [`analytics`]
-//! (polars, report structs) → [`output`] (table / JSON / CSV / Markdown).
+//! (polars, report structs) → [`output`] (table / JSON / CSV / Markdown); [`cost`] prices the
+//! usage with the dated sheets under `pricing/`.
 
 pub mod analytics;
 pub mod cli;
+pub mod cost;
 pub mod ingest;
 pub mod model;
 pub mod output;

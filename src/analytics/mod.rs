@@ -4,6 +4,7 @@
 pub mod frames;
 pub mod report;
 pub mod traces;
+pub mod usage;
 
 use std::io::Write;
 

@@ -8,6 +8,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use regex::Regex;
 
+mod cost;
+mod simulate;
+
 use crate::analytics::{self, TableName};
 use crate::ingest::{self, IngestOptions, Ingested, InputFormat};
 use crate::model::{ReportColumns, Tables};
@@ -55,13 +58,35 @@ pub enum Command {
         after_help = "Examples:\n  faascope completions bash > ~/.local/share/bash-completion/completions/faascope\n  faascope completions zsh > ~/.zfunc/_faascope"
     )]
     Completions { shell: clap_complete::Shell },
+    /// Monthly cost per function: on demand, provisioned concurrency, Savings Plans, Fargate/EC2
+    /// capacity, Azure and Google, from observed logs or a calculator spec.
+    #[command(
+        after_help = "Examples:\n  faascope cost sample-data\n  faascope cost sample-data --free-tier --function-arch geo-lookup=arm64 --format markdown\n  faascope cost --requests 5000000 --duration-ms 5000 --memory-mb 128 --free-tier --format json\n  faascope cost logs/ --provider aws --provisioned 10 --region eu-west-1\n\nObserved usage is projected to a month of 730 h; low/high come from the quietest and busiest full day.\nPrices come from the dated sheets in pricing/ (see `faascope pricing list`); --pricing FILE overrides them."
+    )]
+    Cost(cost::CostArgs),
+    /// Memory right-sizing: the cost-vs-memory curve per function and the size to use.
+    #[command(
+        after_help = "Examples:\n  faascope tune sample-data\n  faascope tune sample-data --strategy balanced --curve --function thumbnailer\n\nDuration at other sizes is modelled from the vCPU share (1 vCPU at 1,769 MB, up to 6 at 10,240 MB), with the\nCPU-bound fraction calibrated when a function ran at two or more sizes, and assumed (stated) otherwise."
+    )]
+    Tune(cost::TuneArgs),
+    /// The price sheets loaded (built in, from pricing/, plus --pricing files).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  faascope pricing list\n  faascope pricing show aws-lambda\n  faascope pricing show aws-lambda --format json"
+    )]
+    Pricing(cost::PricingCommand),
+    /// Deterministic simulation of FaaS scaling, cold starts and throttling (what-if questions).
+    #[command(
+        after_help = "Examples:\n  faascope simulate simulator/scenarios/api-basic.toml\n  faascope simulate simulator/scenarios/api-basic.toml --replications 10 --set functions.0.keep_alive.idle_timeout_s=300\n  faascope simulate --from sample-data --function orders-api --traffic-scale 3 --price\n  faascope simulate simulator/scenarios/diurnal-provisioned.toml --format json > run.json\n\nThe same scenario and seed give the same output on every machine. Scenario files are documented in\nsimulator/README.md; commented examples are in simulator/scenarios/."
+    )]
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Where to read from and how.
 #[derive(Args, Debug, Clone)]
 pub struct SourceArgs {
     /// Files or directories (read recursively; .gz and zlib detected by content)
-    #[arg(value_name = "SOURCES", required = true)]
+    #[arg(value_name = "SOURCES")]
     pub sources: Vec<PathBuf>,
     /// Force the input format instead of detecting it per file
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
@@ -171,6 +196,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Report(a) => run_report(a),
         Command::Export(a) => run_export(a),
         Command::Traces(a) => run_traces(a),
+        Command::Cost(a) => cost::run_cost(a),
+        Command::Tune(a) => cost::run_tune(a),
+        Command::Pricing(c) => cost::run_pricing(c),
+        Command::Simulate(a) => simulate::run_simulate(a),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "faascope", &mut std::io::stdout());

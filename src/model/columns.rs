@@ -91,6 +91,7 @@ pub struct ReportColumns {
     max_memory_used_mb: Vec<u32>,
     init_duration_ms: Vec<f64>,
     restore_duration_ms: Vec<f64>,
+    billed_restore_duration_ms: Vec<f64>,
     cold_start: Vec<bool>,
     status: Vec<u8>,
     request_ids: RequestIds,
@@ -165,6 +166,8 @@ impl ReportColumns {
         self.init_duration_ms.push(opt_f64(r.init_duration_ms));
         self.restore_duration_ms
             .push(opt_f64(r.restore_duration_ms));
+        self.billed_restore_duration_ms
+            .push(opt_f64(r.billed_restore_duration_ms));
         self.cold_start.push(r.cold_start);
         self.status.push(status_code(r.status));
         match pack_uuid(&r.request_id) {
@@ -195,6 +198,7 @@ impl ReportColumns {
         self.max_memory_used_mb.reserve(n);
         self.init_duration_ms.reserve(n);
         self.restore_duration_ms.reserve(n);
+        self.billed_restore_duration_ms.reserve(n);
         self.cold_start.reserve(n);
         self.status.reserve(n);
         self.request_ids.packed.reserve(n);
@@ -220,6 +224,8 @@ impl ReportColumns {
         self.init_duration_ms.append(&mut other.init_duration_ms);
         self.restore_duration_ms
             .append(&mut other.restore_duration_ms);
+        self.billed_restore_duration_ms
+            .append(&mut other.billed_restore_duration_ms);
         self.cold_start.append(&mut other.cold_start);
         self.status.append(&mut other.status);
         self.request_ids
@@ -323,6 +329,7 @@ impl ReportColumns {
         sieve(&mut self.max_memory_used_mb, &mask);
         sieve(&mut self.init_duration_ms, &mask);
         sieve(&mut self.restore_duration_ms, &mask);
+        sieve(&mut self.billed_restore_duration_ms, &mask);
         sieve(&mut self.cold_start, &mask);
         sieve(&mut self.status, &mask);
         sieve(&mut self.request_ids.packed, &mask);
@@ -338,6 +345,57 @@ impl ReportColumns {
 
     pub fn status(&self, row: usize) -> Status {
         status_from_code(self.status[row])
+    }
+
+    /// Function names; [`Self::function_id`] indexes them.
+    pub fn names(&self) -> &[Arc<str>] {
+        &self.names
+    }
+
+    pub fn function_id(&self, row: usize) -> u32 {
+        self.function[row]
+    }
+
+    pub fn duration_ms(&self, row: usize) -> f64 {
+        self.duration_ms[row]
+    }
+
+    pub fn billed_duration_ms(&self, row: usize) -> f64 {
+        self.billed_duration_ms[row]
+    }
+
+    pub fn memory_size_mb(&self, row: usize) -> u32 {
+        self.memory_size_mb[row]
+    }
+
+    pub fn max_memory_used_mb(&self, row: usize) -> Option<u32> {
+        Some(self.max_memory_used_mb[row]).filter(|&m| m != NO_MEMORY)
+    }
+
+    pub fn init_duration_ms(&self, row: usize) -> Option<f64> {
+        Some(self.init_duration_ms[row]).filter(|x| !x.is_nan())
+    }
+
+    pub fn restore_duration_ms(&self, row: usize) -> Option<f64> {
+        Some(self.restore_duration_ms[row]).filter(|x| !x.is_nan())
+    }
+
+    pub fn billed_restore_duration_ms(&self, row: usize) -> Option<f64> {
+        Some(self.billed_restore_duration_ms[row]).filter(|x| !x.is_nan())
+    }
+
+    pub fn cold_start(&self, row: usize) -> bool {
+        self.cold_start[row]
+    }
+
+    /// When the invocation started (UTC epoch ms): its REPORT time less its duration, init and
+    /// restore, rounded to the ms; `None` without a time.
+    pub fn start_ms(&self, row: usize) -> Option<i64> {
+        let t = self.timestamp(row)?;
+        let span = self.duration_ms(row)
+            + self.init_duration_ms(row).unwrap_or(0.0)
+            + self.restore_duration_ms(row).unwrap_or(0.0);
+        Some(t - span.round_ties_even() as i64)
     }
 
     /// Moves the columns out, nulls as `None`, for building a frame.

@@ -1,0 +1,727 @@
+//! Platform model: instances and their pools, concurrency limits, the scaling-rate limit, provisioned
+//! concurrency and the configuration of those.
+//!
+//! ## Concurrency accounting (AWS Lambda rules, facts sheet section 3)
+//! A function's *concurrency in use* is its number of busy on-demand instances (an instance is busy while it
+//! initialises or runs at least one request) plus its *configured* provisioned concurrency (which counts whether
+//! busy or not). Idle on-demand instances do not count. A function with reserved concurrency `r` may use at most
+//! `r`; all other functions share `account limit - sum of reservations`. With per-instance concurrency `N > 1`
+//! (Cloud Run style) the same limits apply to busy instances, not to requests.
+//!
+//! ## Scaling rate
+//! Each function may create at most `new_environments_per_window` instances per `window_s` (AWS since
+//! November 2023: 1,000 per 10 s), modelled as a token bucket that holds at most one window's worth and refills
+//! continuously. On-demand creations (cold starts) take a token; pre-warms by the hybrid policy and provisioned
+//! allocations do not.
+
+use crate::error::ConfigError;
+use crate::time::{SimDuration, SimTime};
+use serde::{Deserialize, Serialize};
+use std::collections::{BinaryHeap, VecDeque};
+
+/// A count limit that may be `"unlimited"` in a scenario file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "LimitRepr", into = "LimitRepr")]
+pub enum Limit {
+    /// At most this many.
+    Count(u64),
+    /// No limit.
+    Unlimited,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum LimitRepr {
+    Count(u64),
+    Word(String),
+}
+
+impl TryFrom<LimitRepr> for Limit {
+    type Error = String;
+    fn try_from(r: LimitRepr) -> Result<Self, String> {
+        match r {
+            LimitRepr::Count(n) => Ok(Limit::Count(n)),
+            LimitRepr::Word(w) if w == "unlimited" => Ok(Limit::Unlimited),
+            LimitRepr::Word(w) => Err(format!(
+                "expected a whole number or \"unlimited\", got \"{w}\""
+            )),
+        }
+    }
+}
+
+impl From<Limit> for LimitRepr {
+    fn from(l: Limit) -> Self {
+        match l {
+            Limit::Count(n) => LimitRepr::Count(n),
+            Limit::Unlimited => LimitRepr::Word("unlimited".into()),
+        }
+    }
+}
+
+impl Limit {
+    /// The limit as a number (`u64::MAX` when unlimited).
+    pub fn as_u64(self) -> u64 {
+        match self {
+            Limit::Count(n) => n,
+            Limit::Unlimited => u64::MAX,
+        }
+    }
+}
+
+/// Which idle instance serves a request when several are available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdleSelection {
+    /// The newest instance (SimFaaS's routing; keeps old instances idle so they expire).
+    MostRecentlyCreated,
+    /// The instance that finished a request last (a stack; AWS-like reuse of hot instances).
+    #[default]
+    MostRecentlyUsed,
+    /// The instance idle the longest (a queue; spreads load, keeps every instance alive).
+    LeastRecentlyUsed,
+}
+
+/// How the function is invoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvocationType {
+    /// Synchronous (RequestResponse): a throttled request is rejected (HTTP 429).
+    #[default]
+    Sync,
+    /// Asynchronous (Event): a throttled event is queued and retried with backoff up to the maximum event age.
+    Async,
+}
+
+fn d_age() -> f64 {
+    21_600.0
+}
+fn d_backoff0() -> f64 {
+    1.0
+}
+fn d_backoff_max() -> f64 {
+    300.0
+}
+fn d_mult() -> f64 {
+    2.0
+}
+
+/// Retry of throttled asynchronous events. Defaults follow AWS (facts 3.2): retried for up to 6 h with
+/// exponential backoff from about 1 s to at most 5 min. AWS adds jitter; this model does not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AsyncRetryConfig {
+    /// Events older than this are dropped instead of retried, seconds (AWS: 60..21600, default 21600).
+    #[serde(default = "d_age")]
+    pub max_event_age_s: f64,
+    /// First retry delay, seconds.
+    #[serde(default = "d_backoff0")]
+    pub initial_backoff_s: f64,
+    /// Largest retry delay, seconds.
+    #[serde(default = "d_backoff_max")]
+    pub max_backoff_s: f64,
+    /// Delay multiplier per retry (>= 1).
+    #[serde(default = "d_mult")]
+    pub backoff_multiplier: f64,
+}
+
+impl Default for AsyncRetryConfig {
+    fn default() -> Self {
+        AsyncRetryConfig {
+            max_event_age_s: d_age(),
+            initial_backoff_s: d_backoff0(),
+            max_backoff_s: d_backoff_max(),
+            backoff_multiplier: d_mult(),
+        }
+    }
+}
+
+/// Compiled retry rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryRule {
+    /// Maximum event age.
+    pub max_age: SimDuration,
+    /// First delay.
+    pub initial: SimDuration,
+    /// Largest delay.
+    pub max_delay: SimDuration,
+    /// Multiplier.
+    pub multiplier: f64,
+}
+
+impl RetryRule {
+    /// The delay after `previous` (the first delay when `previous` is zero).
+    pub fn next_delay(&self, previous: SimDuration) -> SimDuration {
+        if previous.0 == 0 {
+            return SimDuration(self.initial.0.min(self.max_delay.0));
+        }
+        let next = previous.0 as f64 * self.multiplier;
+        let next = if next >= self.max_delay.0 as f64 {
+            self.max_delay.0
+        } else {
+            next as u64
+        };
+        SimDuration(next.max(1))
+    }
+}
+
+impl AsyncRetryConfig {
+    /// Validates and compiles.
+    pub fn compile(&self, path: &str) -> Result<RetryRule, ConfigError> {
+        let secs = |name: &str, v: f64| {
+            SimDuration::from_secs_f64(v)
+                .filter(|d| !d.is_infinite())
+                .ok_or_else(|| {
+                    ConfigError::invalid(
+                        format!("{path}.{name}"),
+                        format!("must be a finite number of seconds >= 0, got {v}"),
+                        "give seconds",
+                    )
+                })
+        };
+        let max_age = secs("max_event_age_s", self.max_event_age_s)?;
+        let initial = secs("initial_backoff_s", self.initial_backoff_s)?;
+        let max_delay = secs("max_backoff_s", self.max_backoff_s)?;
+        if initial.0 == 0 || max_delay.0 == 0 {
+            return Err(ConfigError::invalid(
+                format!("{path}.initial_backoff_s"),
+                "backoff delays must be > 0".to_string(),
+                "give initial_backoff_s and max_backoff_s > 0 (AWS: about 1 s and 300 s)",
+            ));
+        }
+        if !(self.backoff_multiplier.is_finite() && self.backoff_multiplier >= 1.0) {
+            return Err(ConfigError::invalid(
+                format!("{path}.backoff_multiplier"),
+                format!(
+                    "must be a finite number >= 1, got {}",
+                    self.backoff_multiplier
+                ),
+                "use 2 for doubling delays",
+            ));
+        }
+        Ok(RetryRule {
+            max_age,
+            initial,
+            max_delay,
+            multiplier: self.backoff_multiplier,
+        })
+    }
+}
+
+fn d_env() -> Limit {
+    Limit::Count(1_000)
+}
+fn d_window() -> f64 {
+    10.0
+}
+
+/// Per-function scaling-rate limit (AWS since 2023-11: 1,000 new environments per 10 s).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalingConfig {
+    /// New instances per window, or `"unlimited"`.
+    #[serde(default = "d_env")]
+    pub new_environments_per_window: Limit,
+    /// Window length, seconds.
+    #[serde(default = "d_window")]
+    pub window_s: f64,
+}
+
+impl Default for ScalingConfig {
+    fn default() -> Self {
+        ScalingConfig {
+            new_environments_per_window: d_env(),
+            window_s: d_window(),
+        }
+    }
+}
+
+/// A token bucket in integer arithmetic: one creation costs `window_us` units; the bucket refills at
+/// `per_window` units per microsecond and holds at most `per_window * window_us` units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScalingLimiter {
+    per_window: u64,
+    window_us: u64,
+    /// Stored units (`u128` so the products cannot overflow).
+    units: u128,
+    last: SimTime,
+    unlimited: bool,
+}
+
+impl ScalingLimiter {
+    /// Validates and builds a full bucket.
+    pub fn new(cfg: &ScalingConfig, path: &str) -> Result<Self, ConfigError> {
+        let window = SimDuration::from_secs_f64(cfg.window_s)
+            .filter(|d| d.0 > 0 && !d.is_infinite())
+            .ok_or_else(|| {
+                ConfigError::invalid(
+                    format!("{path}.window_s"),
+                    format!(
+                        "must be a finite number of seconds > 0, got {}",
+                        cfg.window_s
+                    ),
+                    "AWS uses 10",
+                )
+            })?;
+        let (per_window, unlimited) = match cfg.new_environments_per_window {
+            Limit::Unlimited => (0, true),
+            Limit::Count(0) => {
+                return Err(ConfigError::invalid(
+                    format!("{path}.new_environments_per_window"),
+                    "0 would never allow an instance".to_string(),
+                    "give a positive count (AWS: 1000) or \"unlimited\"",
+                ))
+            }
+            Limit::Count(n) => (n, false),
+        };
+        Ok(ScalingLimiter {
+            per_window,
+            window_us: window.0,
+            units: u128::from(per_window) * u128::from(window.0),
+            last: SimTime::ZERO,
+            unlimited,
+        })
+    }
+
+    /// Takes a token at `now` if one is available.
+    #[inline]
+    pub fn try_take(&mut self, now: SimTime) -> bool {
+        if self.unlimited {
+            return true;
+        }
+        let cap = u128::from(self.per_window) * u128::from(self.window_us);
+        let dt = u128::from(now.0.saturating_sub(self.last.0));
+        self.units = (self.units + dt * u128::from(self.per_window)).min(cap);
+        self.last = now;
+        let cost = u128::from(self.window_us);
+        if self.units >= cost {
+            self.units -= cost;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// One step of a provisioned-concurrency schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionedStep {
+    /// From this simulated time on (seconds)...
+    pub from_s: f64,
+    /// ...this many provisioned instances are configured.
+    pub count: u32,
+}
+
+/// Provisioned concurrency: instances that never expire and serve requests first (spillover goes on demand).
+/// `count` applies from t = 0; each schedule step replaces it from `from_s` on. Allocation is modelled as
+/// instantaneous (the real allocation rate is unconfirmed, facts 3.3/7). When the count drops, idle
+/// provisioned instances are removed at once and busy ones when they finish.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionedConfig {
+    /// Instances configured from t = 0.
+    #[serde(default)]
+    pub count: u32,
+    /// Later changes, in increasing `from_s` order.
+    #[serde(default)]
+    pub schedule: Vec<ProvisionedStep>,
+}
+
+impl ProvisionedConfig {
+    /// Validates and returns the steps as `(time, count)`, starting with `(0, count)`.
+    pub fn compile(&self, path: &str) -> Result<Vec<(SimTime, u32)>, ConfigError> {
+        let mut out = vec![(SimTime::ZERO, self.count)];
+        for (i, s) in self.schedule.iter().enumerate() {
+            let t = SimDuration::from_secs_f64(s.from_s)
+                .filter(|d| !d.is_infinite())
+                .ok_or_else(|| {
+                    ConfigError::invalid(
+                        format!("{path}.schedule[{i}].from_s"),
+                        format!("must be a finite number of seconds >= 0, got {}", s.from_s),
+                        "give the simulated time in seconds",
+                    )
+                })?;
+            let t = SimTime(t.0);
+            if let Some(&(prev, _)) = out.last() {
+                if i > 0 && t <= prev {
+                    return Err(ConfigError::invalid(
+                        format!("{path}.schedule[{i}].from_s"),
+                        format!("{} is not after the previous step", s.from_s),
+                        "list schedule steps in strictly increasing from_s order",
+                    ));
+                }
+            }
+            out.push((t, s.count));
+        }
+        Ok(out)
+    }
+
+    /// The largest count ever configured.
+    pub fn max_count(&self) -> u32 {
+        self.schedule
+            .iter()
+            .map(|s| s.count)
+            .fold(self.count, u32::max)
+    }
+}
+
+/// Sentinel for "no timer pending" / "never".
+pub const NO_TIME: u64 = u64::MAX;
+
+/// One execution environment. Kept in a slab (`Vec<Instance>`) and referred to by index; slots of expired
+/// instances are reused.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// Owning function index.
+    pub func: u32,
+    /// Requests currently assigned (including one waiting for init to finish).
+    pub busy_slots: u32,
+    /// Provisioned (never expires)?
+    pub provisioned: bool,
+    /// Provisioned instance to remove once idle (the configured count dropped).
+    pub retire_when_idle: bool,
+    /// Alive (slab slot in use)?
+    pub alive: bool,
+    /// Generation of the pending idle timer (stale timers carry an older value).
+    pub timer_gen: u32,
+    /// Pool entry stamp (stale pool entries carry an older value).
+    pub pool_stamp: u32,
+    /// In the function's pool of instances with a free slot?
+    pub in_pool: bool,
+    /// Creation order (for most-recently-created selection).
+    pub created_seq: u64,
+    /// Creation time.
+    pub created_at: SimTime,
+    /// When the instance can start executing (end of init).
+    pub ready_at: SimTime,
+    /// When it became idle last.
+    pub idle_since: SimTime,
+    /// When it expires if still idle (`NO_TIME`: never).
+    pub expires_at: u64,
+    /// Time of the pending idle timer (`NO_TIME`: none).
+    pub timer_at: u64,
+}
+
+/// A pool of instances that have a free slot, with lazy deletion: entries carry the instance's stamp at
+/// insertion and are skipped when the stamp no longer matches. The pool is compacted when stale entries
+/// outnumber live ones, so memory stays proportional to the number of instances.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    /// Most/least recently used: a deque in order of insertion (back = newest).
+    Deque {
+        /// Entries `(instance, stamp)`.
+        q: VecDeque<(u32, u32)>,
+        /// Take from the back (MRU) or the front (LRU).
+        take_back: bool,
+        /// Live entries.
+        live: usize,
+    },
+    /// Most recently created: a max-heap on the creation sequence.
+    Newest {
+        /// Entries `(created_seq, instance, stamp)`.
+        heap: BinaryHeap<(u64, u32, u32)>,
+        /// Live entries.
+        live: usize,
+    },
+}
+
+impl Pool {
+    /// An empty pool for `sel`.
+    pub fn new(sel: IdleSelection) -> Self {
+        match sel {
+            IdleSelection::MostRecentlyUsed => Pool::Deque {
+                q: VecDeque::new(),
+                take_back: true,
+                live: 0,
+            },
+            IdleSelection::LeastRecentlyUsed => Pool::Deque {
+                q: VecDeque::new(),
+                take_back: false,
+                live: 0,
+            },
+            IdleSelection::MostRecentlyCreated => Pool::Newest {
+                heap: BinaryHeap::new(),
+                live: 0,
+            },
+        }
+    }
+
+    /// Number of live entries.
+    pub fn live(&self) -> usize {
+        match self {
+            Pool::Deque { live, .. } | Pool::Newest { live, .. } => *live,
+        }
+    }
+
+    /// Adds instance `id` (which must not be in the pool).
+    #[inline]
+    pub fn insert(&mut self, id: u32, inst: &mut Instance) {
+        inst.pool_stamp = inst.pool_stamp.wrapping_add(1);
+        inst.in_pool = true;
+        match self {
+            Pool::Deque { q, live, .. } => {
+                q.push_back((id, inst.pool_stamp));
+                *live += 1;
+            }
+            Pool::Newest { heap, live } => {
+                heap.push((inst.created_seq, id, inst.pool_stamp));
+                *live += 1;
+            }
+        }
+    }
+
+    /// Marks an instance anywhere in the pool as removed (its entry goes stale and is dropped later).
+    #[inline]
+    pub fn remove(&mut self, inst: &mut Instance) {
+        if !inst.in_pool {
+            return;
+        }
+        inst.in_pool = false;
+        inst.pool_stamp = inst.pool_stamp.wrapping_add(1);
+        match self {
+            Pool::Deque { live, .. } | Pool::Newest { live, .. } => *live -= 1,
+        }
+    }
+
+    /// Removes the instance that [`Pool::peek`] just returned (its entry is at the selection end).
+    #[inline]
+    pub fn pop_peeked(&mut self, inst: &mut Instance) {
+        if !inst.in_pool {
+            return;
+        }
+        match self {
+            Pool::Deque { q, take_back, .. } => {
+                if *take_back {
+                    q.pop_back();
+                } else {
+                    q.pop_front();
+                }
+            }
+            Pool::Newest { heap, .. } => {
+                heap.pop();
+            }
+        }
+        self.remove(inst);
+    }
+
+    /// The selected instance, without removing it (stale entries at the selection end are dropped).
+    #[inline]
+    pub fn peek(&mut self, instances: &[Instance]) -> Option<u32> {
+        match self {
+            Pool::Deque { q, take_back, .. } => loop {
+                let &(id, stamp) = if *take_back { q.back()? } else { q.front()? };
+                let inst = &instances[id as usize];
+                if inst.in_pool && inst.pool_stamp == stamp {
+                    return Some(id);
+                }
+                if *take_back {
+                    q.pop_back();
+                } else {
+                    q.pop_front();
+                }
+            },
+            Pool::Newest { heap, .. } => loop {
+                let &(_, id, stamp) = heap.peek()?;
+                let inst = &instances[id as usize];
+                if inst.in_pool && inst.pool_stamp == stamp {
+                    return Some(id);
+                }
+                heap.pop();
+            },
+        }
+    }
+
+    /// Removes stale entries when they dominate (amortised O(1) per operation).
+    pub fn maybe_compact(&mut self, instances: &[Instance]) {
+        let valid = |id: u32, stamp: u32| {
+            let i = &instances[id as usize];
+            i.in_pool && i.pool_stamp == stamp
+        };
+        match self {
+            Pool::Deque { q, live, .. } => {
+                if q.len() > 64 && q.len() > 2 * *live {
+                    q.retain(|&(id, s)| valid(id, s));
+                }
+            }
+            Pool::Newest { heap, live } => {
+                if heap.len() > 64 && heap.len() > 2 * *live {
+                    heap.retain(|&(_, id, s)| valid(id, s));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inst(seq: u64) -> Instance {
+        Instance {
+            func: 0,
+            busy_slots: 0,
+            provisioned: false,
+            retire_when_idle: false,
+            alive: true,
+            timer_gen: 0,
+            pool_stamp: 0,
+            in_pool: false,
+            created_seq: seq,
+            created_at: SimTime::ZERO,
+            ready_at: SimTime::ZERO,
+            idle_since: SimTime::ZERO,
+            expires_at: NO_TIME,
+            timer_at: NO_TIME,
+        }
+    }
+
+    fn setup(sel: IdleSelection) -> (Pool, Vec<Instance>) {
+        // Created in order 0, 1, 2 (seq = id) but released in order 2, 0, 1.
+        let mut v: Vec<Instance> = (0..3).map(inst).collect();
+        let mut p = Pool::new(sel);
+        for id in [2u32, 0, 1] {
+            p.insert(id, &mut v[id as usize]);
+        }
+        (p, v)
+    }
+
+    #[test]
+    fn selection_policies_pick_the_right_instance() {
+        let (mut p, v) = setup(IdleSelection::MostRecentlyUsed);
+        assert_eq!(p.peek(&v), Some(1));
+        let (mut p, v) = setup(IdleSelection::LeastRecentlyUsed);
+        assert_eq!(p.peek(&v), Some(2));
+        let (mut p, v) = setup(IdleSelection::MostRecentlyCreated);
+        assert_eq!(p.peek(&v), Some(2));
+    }
+
+    #[test]
+    fn removed_entries_are_skipped_and_compacted() {
+        for sel in [
+            IdleSelection::MostRecentlyUsed,
+            IdleSelection::LeastRecentlyUsed,
+            IdleSelection::MostRecentlyCreated,
+        ] {
+            let (mut p, mut v) = setup(sel);
+            let first = p.peek(&v).expect("non-empty");
+            p.pop_peeked(&mut v[first as usize]);
+            assert_eq!(p.live(), 2);
+            let second = p.peek(&v).expect("non-empty");
+            assert_ne!(first, second);
+            // Re-inserting makes it the newest-used entry.
+            p.insert(first, &mut v[first as usize]);
+            if sel == IdleSelection::MostRecentlyUsed {
+                assert_eq!(p.peek(&v), Some(first));
+            }
+            for id in 0..3u32 {
+                p.remove(&mut v[id as usize]);
+            }
+            assert_eq!(p.live(), 0);
+            assert_eq!(p.peek(&v), None);
+        }
+        // Compaction drops stale entries once they dominate.
+        let mut v: Vec<Instance> = (0..1).map(inst).collect();
+        let mut p = Pool::new(IdleSelection::MostRecentlyUsed);
+        for _ in 0..100 {
+            p.insert(0, &mut v[0]);
+            p.remove(&mut v[0]);
+        }
+        p.insert(0, &mut v[0]);
+        p.maybe_compact(&v);
+        if let Pool::Deque { q, .. } = &p {
+            assert_eq!(q.len(), 1);
+        }
+    }
+
+    #[test]
+    fn token_bucket_allows_one_window_then_the_refill_rate() {
+        let cfg = ScalingConfig {
+            new_environments_per_window: Limit::Count(1_000),
+            window_s: 10.0,
+        };
+        let mut l = ScalingLimiter::new(&cfg, "scaling").expect("valid");
+        let t0 = SimTime(5_000_000);
+        let granted = (0..1_500).filter(|_| l.try_take(t0)).count();
+        assert_eq!(granted, 1_000);
+        // 100 per second refill: after 1 s, 100 more.
+        let t1 = SimTime(6_000_000);
+        assert_eq!((0..500).filter(|_| l.try_take(t1)).count(), 100);
+        // Never more than one window's worth, however long the pause.
+        let t2 = SimTime(1_000_000_000);
+        assert_eq!((0..5_000).filter(|_| l.try_take(t2)).count(), 1_000);
+        let mut u = ScalingLimiter::new(
+            &ScalingConfig {
+                new_environments_per_window: Limit::Unlimited,
+                window_s: 10.0,
+            },
+            "s",
+        )
+        .expect("valid");
+        assert_eq!((0..10_000).filter(|_| u.try_take(t0)).count(), 10_000);
+    }
+
+    #[test]
+    fn retry_delays_grow_to_the_cap() {
+        let r = AsyncRetryConfig::default()
+            .compile("async_retry")
+            .expect("valid");
+        let mut d = SimDuration::ZERO;
+        let mut seen = Vec::new();
+        for _ in 0..12 {
+            d = r.next_delay(d);
+            seen.push(d.0 / 1_000_000);
+        }
+        assert_eq!(seen, vec![1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]);
+    }
+
+    #[test]
+    fn provisioned_schedule_must_increase() {
+        let p = ProvisionedConfig {
+            count: 5,
+            schedule: vec![
+                ProvisionedStep {
+                    from_s: 60.0,
+                    count: 10,
+                },
+                ProvisionedStep {
+                    from_s: 30.0,
+                    count: 2,
+                },
+            ],
+        };
+        let e = p
+            .compile("functions[0].provisioned")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("functions[0].provisioned.schedule[1].from_s"),
+            "{e}"
+        );
+        let ok = ProvisionedConfig {
+            count: 5,
+            schedule: vec![ProvisionedStep {
+                from_s: 60.0,
+                count: 10,
+            }],
+        };
+        assert_eq!(
+            ok.compile("p").expect("valid"),
+            vec![(SimTime(0), 5), (SimTime(60_000_000), 10)]
+        );
+        assert_eq!(ok.max_count(), 10);
+    }
+
+    #[test]
+    fn limit_parses_numbers_and_unlimited() {
+        #[derive(Deserialize)]
+        struct W {
+            l: Limit,
+        }
+        let a: W = toml::from_str("l = 1000").expect("number");
+        assert_eq!(a.l, Limit::Count(1000));
+        let b: W = toml::from_str("l = \"unlimited\"").expect("word");
+        assert_eq!(b.l, Limit::Unlimited);
+        assert!(toml::from_str::<W>("l = \"lots\"").is_err());
+        assert_eq!(Limit::Unlimited.as_u64(), u64::MAX);
+    }
+}

@@ -1,0 +1,305 @@
+//! Invocation columns → the cost engine's observed usage ([`FunctionUsage`]): per function, sums
+//! per UTC day and memory size, and the time spent at each concurrency level.
+//!
+//! Plain Rust over the compact columns rather than a polars plan: the sums are integer (billed
+//! milliseconds), and the occupancy histogram is a sweep over start/end events that a columnar
+//! plan would express only through several window functions. Both are one pass per function.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate};
+
+use polars::prelude::*;
+
+use super::frames::report_frame;
+use super::AnalyticsError;
+use crate::cost::tune::MemoryObservation;
+use crate::cost::{ConcurrencyLevel, FunctionMeta, FunctionUsage, UsageBucket};
+use crate::model::ReportColumns;
+
+/// Observed usage of every function, over the window of the whole input.
+#[derive(Debug, Clone, Default)]
+pub struct ObservedUsage {
+    /// Sorted by function name.
+    pub functions: Vec<FunctionUsage>,
+    /// The observed window, UTC ms: from the hour of the first invocation's start to the end of
+    /// the hour of the last REPORT. Whole hours, because logs are kept and exported by the hour
+    /// or day: a day of logs that starts 0.5 s after midnight is still a whole day (and counts
+    /// as one for the day-to-day range).
+    pub window_start_ms: i64,
+    pub window_end_ms: i64,
+    /// Invocations without a time (console copies): they cannot be placed in the window and are
+    /// left out of the usage.
+    pub untimed_invocations: u64,
+}
+
+#[derive(Default)]
+struct Acc {
+    buckets: BTreeMap<(NaiveDate, u32), UsageBucket>,
+    /// (time, +1 | -1) events of the invocations.
+    events: Vec<(i64, i32)>,
+    latest: Option<(i64, u32)>,
+    max_memory_used_mb: Option<u32>,
+}
+
+fn ms(x: f64) -> u64 {
+    if x.is_finite() && x > 0.0 {
+        x.round() as u64
+    } else {
+        0
+    }
+}
+
+/// Builds the usage. `meta` gives each function's configuration from its name, latest memory
+/// size and largest memory used (region, architecture and packaging come from the user, as the
+/// logs do not carry them).
+pub fn observed_usage(
+    cols: &ReportColumns,
+    meta: &dyn Fn(&str, u32, Option<u32>) -> FunctionMeta,
+) -> ObservedUsage {
+    let names = cols.names();
+    let mut acc: Vec<Acc> = (0..names.len()).map(|_| Acc::default()).collect();
+    let mut untimed = 0u64;
+    let (mut first, mut last) = (i64::MAX, i64::MIN);
+    for row in 0..cols.len() {
+        let (Some(ts), Some(start)) = (cols.timestamp(row), cols.start_ms(row)) else {
+            untimed += 1;
+            continue;
+        };
+        let Some(date) = DateTime::from_timestamp_millis(ts).map(|d| d.date_naive()) else {
+            untimed += 1;
+            continue;
+        };
+        first = first.min(start);
+        last = last.max(ts);
+        let a = &mut acc[cols.function_id(row) as usize];
+        let memory_mb = cols.memory_size_mb(row);
+        let b = a
+            .buckets
+            .entry((date, memory_mb))
+            .or_insert_with(|| UsageBucket::new(date, memory_mb, 0, 0));
+        let billed = ms(cols.billed_duration_ms(row));
+        b.requests += 1;
+        b.billed_ms += billed;
+        if cols.cold_start(row) {
+            b.cold_starts += 1;
+        }
+        if let Some(init) = cols.init_duration_ms(row) {
+            // INIT that AWS did not bill (a managed runtime before 2025-08-01): what the
+            // 2025-08-01 rule would add, `ceil(duration + init) - billed`.
+            let with_init = (cols.duration_ms(row) + init).ceil();
+            b.unbilled_init_ms += ms(with_init).saturating_sub(billed);
+        }
+        if cols.restore_duration_ms(row).is_some() {
+            b.restores += 1;
+            b.billed_restore_ms += cols.billed_restore_duration_ms(row).map_or(0, ms);
+        }
+        a.events.push((start, 1));
+        a.events.push((ts, -1));
+        if a.latest.is_none_or(|(t, _)| ts >= t) {
+            a.latest = Some((ts, memory_mb));
+        }
+        if let Some(m) = cols.max_memory_used_mb(row) {
+            a.max_memory_used_mb = Some(a.max_memory_used_mb.map_or(m, |x| x.max(m)));
+        }
+    }
+    if first > last {
+        return ObservedUsage {
+            untimed_invocations: untimed,
+            ..ObservedUsage::default()
+        };
+    }
+    const HOUR_MS: i64 = 3_600_000;
+    let first = first.div_euclid(HOUR_MS) * HOUR_MS;
+    let window_end = (last.div_euclid(HOUR_MS) + 1) * HOUR_MS;
+    let mut functions: Vec<FunctionUsage> = acc
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let (_, memory_mb) = a.latest?;
+            let mut m = meta(&names[i], memory_mb, a.max_memory_used_mb);
+            m.max_memory_used_mb = a.max_memory_used_mb;
+            Some(FunctionUsage {
+                meta: m,
+                window_start_ms: first,
+                window_end_ms: window_end,
+                buckets: a.buckets.into_values().collect(),
+                concurrency: occupancy(a.events),
+                rounding: None,
+            })
+        })
+        .collect();
+    functions.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    ObservedUsage {
+        functions,
+        window_start_ms: first,
+        window_end_ms: window_end,
+        untimed_invocations: untimed,
+    }
+}
+
+/// Time at each concurrency level > 0 from start (+1) and end (-1) events. At equal times ends
+/// come first, so back-to-back invocations do not overlap (as in the report's peak).
+fn occupancy(mut events: Vec<(i64, i32)>) -> Vec<ConcurrencyLevel> {
+    events.sort_unstable();
+    let mut time_at: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut level: i64 = 0;
+    for w in events.windows(2) {
+        level += i64::from(w[0].1);
+        let dt = w[1].0 - w[0].0;
+        if level > 0 && dt > 0 {
+            *time_at.entry(level as u32).or_default() += dt as u64;
+        }
+    }
+    time_at
+        .into_iter()
+        .map(|(level, ms)| ConcurrencyLevel { level, ms })
+        .collect()
+}
+
+/// Durations of each function at each memory size it ran with (for right-sizing): one polars
+/// plan, exact percentiles as in the report. Keyed by function name, sizes ascending.
+pub fn memory_observations(
+    cols: ReportColumns,
+) -> Result<BTreeMap<String, Vec<MemoryObservation>>, AnalyticsError> {
+    if cols.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let (df, names) = report_frame(cols)?;
+    let out = df
+        .lazy()
+        .group_by([col("function"), col("memory_size_mb")])
+        .agg([
+            len().cast(DataType::UInt64).alias("n"),
+            col("billed_duration_ms").mean().alias("billed_mean"),
+            col("duration_ms")
+                .quantile(lit(0.5), QuantileMethod::Linear)
+                .alias("p50"),
+            col("duration_ms")
+                .quantile(lit(0.99), QuantileMethod::Linear)
+                .alias("p99"),
+        ])
+        .sort(
+            ["function", "memory_size_mb"],
+            SortMultipleOptions::default(),
+        )
+        .collect()?;
+    let ids = out.column("function")?.u32()?.clone();
+    let mem = out.column("memory_size_mb")?.u32()?.clone();
+    let n = out.column("n")?.u64()?.clone();
+    let f = |c: &str| -> Result<Float64Chunked, AnalyticsError> {
+        Ok(out.column(c)?.cast(&DataType::Float64)?.f64()?.clone())
+    };
+    let (billed, p50, p99) = (f("billed_mean")?, f("p50")?, f("p99")?);
+    let mut by_name: BTreeMap<String, Vec<MemoryObservation>> = BTreeMap::new();
+    for i in 0..out.height() {
+        let (Some(id), Some(memory_mb)) = (ids.get(i), mem.get(i)) else {
+            continue;
+        };
+        let Some(name) = names.get(id as usize) else {
+            continue;
+        };
+        by_name
+            .entry(name.to_string())
+            .or_default()
+            .push(MemoryObservation {
+                memory_mb,
+                invocations: n.get(i).unwrap_or(0),
+                mean_billed_ms: billed.get(i).unwrap_or(0.0),
+                p50_duration_ms: p50.get(i).unwrap_or(0.0),
+                p99_duration_ms: p99.get(i).unwrap_or(0.0),
+            });
+    }
+    Ok(by_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::Arch;
+    use crate::model::{Invocation, SourceRef, Status};
+    use std::sync::Arc;
+
+    fn inv(f: &str, ts: i64, d: f64, billed: f64, init: Option<f64>) -> Invocation {
+        Invocation {
+            function: Arc::from(f),
+            request_id: format!("r{ts}"),
+            timestamp: Some(ts),
+            duration_ms: d,
+            billed_duration_ms: billed,
+            memory_size_mb: 1024,
+            max_memory_used_mb: Some(100),
+            init_duration_ms: init,
+            restore_duration_ms: None,
+            billed_restore_duration_ms: None,
+            cold_start: init.is_some(),
+            status: Status::Success,
+            error_type: None,
+            trace_id: None,
+            source: SourceRef {
+                file: Arc::from("t"),
+                line: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn buckets_window_and_occupancy() {
+        let day = 86_400_000;
+        // Two overlapping invocations on day 0 (one cold, INIT unbilled), one on day 1.
+        let rows = [
+            inv("a", 1_000, 1_000.0, 1_000.0, Some(200.4)),
+            inv("a", 1_500, 1_000.0, 1_000.0, None),
+            inv("a", day + 10_000, 100.0, 100.0, None),
+        ];
+        let cols = ReportColumns::from_invocations(&rows);
+        let u = observed_usage(&cols, &|n, m, _| {
+            FunctionMeta::new(n, "us-east-1", Arch::X86_64, m)
+        });
+        assert_eq!(u.untimed_invocations, 0);
+        // First start: 1000 - 1000 - 200.4 → -200 ms, in the hour before the epoch; the last
+        // REPORT's hour ends at day + 1 h.
+        assert_eq!(u.window_start_ms, -3_600_000);
+        assert_eq!(u.window_end_ms, day + 3_600_000);
+        let f = &u.functions[0];
+        assert_eq!(f.meta.max_memory_used_mb, Some(100));
+        assert_eq!(f.buckets.len(), 2);
+        assert_eq!(f.buckets[0].requests, 2);
+        assert_eq!(f.buckets[0].billed_ms, 2_000);
+        assert_eq!(f.buckets[0].cold_starts, 1);
+        // ceil(1000 + 200.4) - 1000 = 201.
+        assert_eq!(f.buckets[0].unbilled_init_ms, 201);
+        assert_eq!(f.buckets[1].requests, 1);
+        // [-200, 1000) and [500, 1500): level 1 for 700 + 500 ms, level 2 for 500 ms; the
+        // day-1 invocation adds 100 ms at level 1.
+        assert_eq!(
+            f.concurrency,
+            [
+                ConcurrencyLevel {
+                    level: 1,
+                    ms: 1_300
+                },
+                ConcurrencyLevel { level: 2, ms: 500 },
+            ]
+        );
+    }
+
+    #[test]
+    fn back_to_back_invocations_do_not_overlap() {
+        let rows = [
+            inv("a", 1_000, 1_000.0, 1_000.0, None),
+            inv("a", 2_000, 1_000.0, 1_000.0, None),
+        ];
+        let cols = ReportColumns::from_invocations(&rows);
+        let u = observed_usage(&cols, &|n, m, _| {
+            FunctionMeta::new(n, "us-east-1", Arch::X86_64, m)
+        });
+        assert_eq!(
+            u.functions[0].concurrency,
+            [ConcurrencyLevel {
+                level: 1,
+                ms: 2_000
+            }]
+        );
+    }
+}

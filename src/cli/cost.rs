@@ -1,0 +1,436 @@
+//! `faascope cost`, `faascope tune` and `faascope pricing`: observed usage (or a calculator
+//! spec) priced with the catalog under `pricing/` by the pure engine in [`crate::cost`].
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use rust_decimal::Decimal;
+
+use super::{load, report_skips, strict_exit, terminal_width, write_stdout, Filter, FilterArgs};
+use super::{SourceArgs, UsageError};
+use crate::analytics::usage::{memory_observations, observed_usage};
+use crate::cost::comparisons::OptionFamily;
+use crate::cost::{
+    compare_functions, project_calculator, project_observed, tune_function, Allocation, Arch,
+    CalculatorSpec, Catalog, CompareOptions, FunctionMeta, PriceBook, ProjectionOptions, TuneInput,
+    TuneOptions, TuneStrategy,
+};
+use crate::ingest::IngestOptions;
+use crate::model::ReportColumns;
+use crate::output::cost::CostBasis;
+use crate::output::cost::{render_cost, render_pricing_list, render_pricing_show, render_tune};
+use crate::output::Format;
+
+fn parse_arch(s: &str) -> Result<Arch, String> {
+    Arch::parse(s).ok_or_else(|| format!("'{s}' is not an architecture: use x86_64 or arm64"))
+}
+
+fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    let d = Decimal::from_str(s.trim().replace('_', "").as_str())
+        .or_else(|_| Decimal::from_scientific(s.trim()))
+        .map_err(|_| format!("'{s}' is not a number"))?;
+    if d.is_sign_negative() {
+        return Err(format!("'{s}' is negative; give a number of at least 0"));
+    }
+    Ok(d)
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+            Ok((k.trim().to_string(), v.trim().to_string()))
+        }
+        _ => Err(format!("'{s}' is not NAME=VALUE")),
+    }
+}
+
+/// Where functions run and which prices apply (shared by `cost` and `tune`).
+#[derive(Args, Debug, Clone)]
+pub struct PriceArgs {
+    /// AWS region of the functions (unless --function-region names one).
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+    /// Architecture of the functions (unless --function-arch names one): x86_64 or arm64.
+    #[arg(long, default_value = "x86_64", value_parser = parse_arch)]
+    pub arch: Arch,
+    /// Region of one function, NAME=REGION (repeatable). Logs do not say where a function ran.
+    #[arg(long = "function-region", value_name = "NAME=REGION", value_parser = parse_pair)]
+    pub function_region: Vec<(String, String)>,
+    /// Architecture of one function, NAME=ARCH (repeatable).
+    #[arg(long = "function-arch", value_name = "NAME=ARCH", value_parser = parse_pair)]
+    pub function_arch: Vec<(String, String)>,
+    /// A price file (TOML, the schema of pricing/) that overrides or extends the built-in
+    /// sheets (repeatable; later files win).
+    #[arg(long, value_name = "FILE")]
+    pub pricing: Vec<PathBuf>,
+}
+
+impl PriceArgs {
+    pub(super) fn catalog(&self) -> Result<Catalog> {
+        let mut c = Catalog::builtin()?;
+        for f in &self.pricing {
+            c.apply_override_file(f)
+                .map_err(|e| UsageError(e.to_string()))?;
+        }
+        Ok(c)
+    }
+
+    /// Region and architecture per function name, validated.
+    pub(super) fn placement(&self) -> Result<impl Fn(&str) -> (String, Arch)> {
+        let regions: HashMap<String, String> = self.function_region.iter().cloned().collect();
+        let mut arches: HashMap<String, Arch> = HashMap::new();
+        for (name, a) in &self.function_arch {
+            arches.insert(
+                name.clone(),
+                parse_arch(a).map_err(|e| UsageError(format!("--function-arch {name}: {e}")))?,
+            );
+        }
+        let (region, arch) = (self.region.clone(), self.arch);
+        Ok(move |name: &str| {
+            (
+                regions.get(name).cloned().unwrap_or_else(|| region.clone()),
+                arches.get(name).copied().unwrap_or(arch),
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AllocationArg {
+    /// Every function pays its group's average rate over the volume tiers.
+    Blended,
+    /// Functions fill the volume tiers one after another, smallest first.
+    Marginal,
+}
+
+/// Option families for --compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FamilyArg {
+    Lambda,
+    Provisioned,
+    SavingsPlan,
+    Fargate,
+    Ec2,
+    Azure,
+    Google,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderArg {
+    Aws,
+    Azure,
+    Gcp,
+}
+
+#[derive(Args, Debug)]
+pub struct CostArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub price: PriceArgs,
+    /// Calculator: invocations per month (instead of SOURCES).
+    #[arg(long, value_name = "N", value_parser = parse_decimal, requires_all = ["duration_ms", "memory_mb"])]
+    pub requests: Option<Decimal>,
+    /// Calculator: duration of one invocation, ms.
+    #[arg(long, value_name = "MS", value_parser = parse_decimal, requires = "requests")]
+    pub duration_ms: Option<Decimal>,
+    /// Calculator: configured memory, MB.
+    #[arg(long, value_name = "MB", requires = "requests")]
+    pub memory_mb: Option<u32>,
+    /// Calculator: share of invocations that are cold starts (0 to 1).
+    #[arg(long, value_name = "R", value_parser = parse_decimal, default_value = "0", requires = "requests")]
+    pub cold_ratio: Decimal,
+    /// Calculator: INIT duration of a cold start, ms.
+    #[arg(long, value_name = "MS", value_parser = parse_decimal, default_value = "0", requires = "requests")]
+    pub init_ms: Decimal,
+    /// Calculator: the function's name in the output.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "calculator",
+        requires = "requests"
+    )]
+    pub name: String,
+    /// Apply the account's free tier (1M requests and 400,000 GB-s a month), shared pro rata.
+    #[arg(long)]
+    pub free_tier: bool,
+    /// How the account's volume tiers are shared between functions.
+    #[arg(long, value_enum, default_value_t = AllocationArg::Blended)]
+    pub allocation: AllocationArg,
+    /// Only these providers' options (repeatable or comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub provider: Vec<ProviderArg>,
+    /// Only these option families (repeatable or comma-separated); default all.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub compare: Vec<FamilyArg>,
+    /// Also price provisioned concurrency with N environments (repeatable).
+    #[arg(long, value_name = "N")]
+    pub provisioned: Vec<u32>,
+    /// Concurrent executions one Fargate task / EC2 instance serves (default: as many
+    /// Lambda-sized environments as fit).
+    #[arg(long, value_name = "N")]
+    pub per_instance_concurrency: Option<u32>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    /// Cheapest size.
+    Cost,
+    /// Fastest size (cheapest among equally fast).
+    Speed,
+    /// Least cost × duration.
+    Balanced,
+}
+
+#[derive(Args, Debug)]
+pub struct TuneArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub price: PriceArgs,
+    #[arg(long, value_enum, default_value_t = StrategyArg::Cost)]
+    pub strategy: StrategyArg,
+    /// Memory headroom above the largest memory used, percent.
+    #[arg(long, value_name = "PCT", default_value_t = 20)]
+    pub headroom: u32,
+    /// Threads the functions keep busy (1 = single-threaded; more vCPU then helps).
+    #[arg(long, default_value_t = 1)]
+    pub threads: u32,
+    /// Print each function's cost-vs-memory curve.
+    #[arg(long)]
+    pub curve: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PricingCommand {
+    /// The offerings loaded, with their effective dates.
+    List {
+        #[arg(long, value_name = "FILE")]
+        pricing: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Every figure of one offering, with its source and date.
+    Show {
+        offering: String,
+        #[arg(long, value_name = "FILE")]
+        pricing: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+fn families(a: &CostArgs) -> Vec<OptionFamily> {
+    let by_family = |f: FamilyArg| match f {
+        FamilyArg::Lambda => OptionFamily::LambdaOnDemand,
+        FamilyArg::Provisioned => OptionFamily::ProvisionedConcurrency,
+        FamilyArg::SavingsPlan => OptionFamily::SavingsPlan,
+        FamilyArg::Fargate => OptionFamily::Fargate,
+        FamilyArg::Ec2 => OptionFamily::Ec2,
+        FamilyArg::Azure => OptionFamily::Azure,
+        FamilyArg::Google => OptionFamily::Google,
+    };
+    let mut fams: Vec<OptionFamily> = if a.compare.is_empty() {
+        OptionFamily::ALL.to_vec()
+    } else {
+        a.compare.iter().map(|&f| by_family(f)).collect()
+    };
+    if !a.provider.is_empty() {
+        fams.retain(|f| {
+            let p = match f {
+                OptionFamily::Azure => ProviderArg::Azure,
+                OptionFamily::Google => ProviderArg::Gcp,
+                _ => ProviderArg::Aws,
+            };
+            a.provider.contains(&p)
+        });
+    }
+    // On demand is the baseline every saving is measured from.
+    if !fams.contains(&OptionFamily::LambdaOnDemand) {
+        fams.insert(0, OptionFamily::LambdaOnDemand);
+    }
+    fams
+}
+
+/// Loads the sources' invocations as compact columns, filtered.
+fn load_columns(
+    source: &SourceArgs,
+    filter: &FilterArgs,
+) -> Result<(ReportColumns, crate::ingest::Ingested)> {
+    let filter = Filter::from_args(filter)?;
+    let mut ing = load(
+        source,
+        IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            report_columns: true,
+            ..IngestOptions::default()
+        },
+    )?;
+    let cols = filter.apply_columns(std::mem::take(&mut ing.columns));
+    Ok((cols, ing))
+}
+
+pub fn run_cost(a: CostArgs) -> Result<i32> {
+    let catalog = a.price.catalog()?;
+    let book = PriceBook::new(&catalog);
+    let options = CompareOptions {
+        account: crate::cost::AccountOptions {
+            allocation: match a.allocation {
+                AllocationArg::Blended => Allocation::Blended,
+                AllocationArg::Marginal => Allocation::Marginal(Default::default()),
+            },
+            free_tier: a.free_tier,
+        },
+        provisioned: a.provisioned.clone(),
+        per_instance_concurrency: a.per_instance_concurrency,
+        families: families(&a),
+        ..CompareOptions::default()
+    };
+    let place = a.price.placement()?;
+    let (projections, basis, ing) = if let Some(requests) = a.requests {
+        if !a.source.sources.is_empty() {
+            return Err(UsageError(
+                "give either SOURCES or --requests/--duration-ms/--memory-mb, not both".into(),
+            )
+            .into());
+        }
+        let (region, arch) = place(&a.name);
+        let (Some(duration_ms), Some(memory_mb)) = (a.duration_ms, a.memory_mb) else {
+            return Err(UsageError("--requests needs --duration-ms and --memory-mb".into()).into());
+        };
+        let spec = CalculatorSpec {
+            cold_ratio: a.cold_ratio,
+            init_ms: a.init_ms,
+            ..CalculatorSpec::new(
+                FunctionMeta::new(a.name.clone(), region, arch, memory_mb),
+                requests,
+                duration_ms,
+            )
+        };
+        let p = project_calculator(&spec, &book).map_err(|e| UsageError(e.to_string()))?;
+        (vec![p], CostBasis::Calculator, None)
+    } else {
+        let (cols, ing) = load_columns(&a.source, &a.filter)?;
+        let usage = observed_usage(&cols, &|name, memory_mb, _| {
+            let (region, arch) = place(name);
+            FunctionMeta::new(name, region, arch, memory_mb)
+        });
+        let projections = usage
+            .functions
+            .iter()
+            .map(|u| project_observed(u, &book, &ProjectionOptions::default()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| UsageError(e.to_string()))?;
+        let basis = CostBasis::Observed {
+            window_start: crate::timeparse::format_ms(usage.window_start_ms),
+            window_end: crate::timeparse::format_ms(usage.window_end_ms),
+            window_hours: (usage.window_end_ms - usage.window_start_ms) as f64 / 3.6e6,
+            untimed_invocations_left_out: usage.untimed_invocations,
+        };
+        (projections, basis, Some(ing))
+    };
+    if projections.is_empty() {
+        if let Some(ing) = &ing {
+            report_skips(&a.source, ing);
+        }
+        eprintln!("note: no invocations with a time were found; nothing to price");
+        return Ok(ing.as_ref().map_or(0, |i| strict_exit(&a.source, i)));
+    }
+    let comparison =
+        compare_functions(&projections, &book, &options).map_err(|e| UsageError(e.to_string()))?;
+    let text = render_cost(
+        &comparison,
+        &projections,
+        &basis,
+        a.format,
+        terminal_width(),
+    );
+    write_stdout(text.as_bytes())?;
+    match &ing {
+        Some(ing) => {
+            report_skips(&a.source, ing);
+            Ok(strict_exit(&a.source, ing))
+        }
+        None => Ok(super::EXIT_OK),
+    }
+}
+
+pub fn run_tune(a: TuneArgs) -> Result<i32> {
+    let catalog = a.price.catalog()?;
+    let book = PriceBook::new(&catalog);
+    let place = a.price.placement()?;
+    let (cols, ing) = load_columns(&a.source, &a.filter)?;
+    let usage = observed_usage(&cols, &|name, memory_mb, _| {
+        let (region, arch) = place(name);
+        FunctionMeta::new(name, region, arch, memory_mb)
+    });
+    let observations = memory_observations(cols)?;
+    let options = TuneOptions {
+        strategy: match a.strategy {
+            StrategyArg::Cost => TuneStrategy::Cost,
+            StrategyArg::Speed => TuneStrategy::Speed,
+            StrategyArg::Balanced => TuneStrategy::Balanced,
+        },
+        headroom: Decimal::new(i64::from(a.headroom), 2),
+        threads: a.threads.max(1),
+        ..TuneOptions::default()
+    };
+    let rules = book.lambda_rules().map_err(|e| UsageError(e.to_string()))?;
+    let mut reports = Vec::new();
+    for u in &usage.functions {
+        let p = project_observed(u, &book, &ProjectionOptions::default())
+            .map_err(|e| UsageError(e.to_string()))?;
+        let obs = observations.get(&u.meta.name).cloned().unwrap_or_default();
+        let rates = book
+            .lambda(&u.meta.region, u.meta.arch)
+            .map_err(|e| UsageError(e.to_string()))?;
+        let input = TuneInput::from_projection(&p, obs);
+        reports.push(
+            tune_function(&input, rates, rules, &options).map_err(|e| UsageError(e.to_string()))?,
+        );
+    }
+    let text = render_tune(&reports, a.format, terminal_width(), a.curve);
+    write_stdout(text.as_bytes())?;
+    report_skips(&a.source, &ing);
+    Ok(strict_exit(&a.source, &ing))
+}
+
+pub fn run_pricing(cmd: PricingCommand) -> Result<i32> {
+    let load = |files: &[PathBuf]| -> Result<Catalog> {
+        let mut c = Catalog::builtin()?;
+        for f in files {
+            c.apply_override_file(f)
+                .map_err(|e| UsageError(e.to_string()))?;
+        }
+        Ok(c)
+    };
+    let text = match cmd {
+        PricingCommand::List { pricing, format } => {
+            render_pricing_list(&load(&pricing)?.list(), format, terminal_width())
+        }
+        PricingCommand::Show {
+            offering,
+            pricing,
+            format,
+        } => {
+            let c = load(&pricing)?;
+            let d = c.show(&offering).map_err(|e| UsageError(e.to_string()))?;
+            render_pricing_show(&d, format, terminal_width())
+        }
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(super::EXIT_OK)
+}

@@ -1,0 +1,554 @@
+//! `faascope simulate`: runs a scenario file (or one built from observed data) through the
+//! pure simulator crate `faascope-sim`, optionally over several seeded replications, and prices
+//! the simulated month with the cost engine (`--price`).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use faascope_sim::{
+    run_replications, ArrivalConfig, ColdConfig, DistConfig, KeepAliveConfig, ReplayEvent,
+    ReplicatedOutput, Scenario, SimOutput, Simulation,
+};
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::cost::PriceArgs;
+use super::{load, terminal_width, write_stdout, UsageError, EXIT_OK};
+use crate::cost::usage::MonthlyUsage;
+use crate::cost::{
+    format_usd, lambda_on_demand_account, projection::project_supplied, AccountOptions,
+    FunctionMeta, PriceBook, Range, MS_PER_MONTH,
+};
+use crate::ingest::{IngestOptions, InputFormat};
+use crate::output::cost::render_grid;
+use crate::output::Format;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ArrivalsArg {
+    /// The observed arrival times, as they happened (scaled by --traffic-scale).
+    Replay,
+    /// Poisson arrivals at the observed mean rate.
+    Poisson,
+}
+
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// Scenario file (TOML; see simulator/scenarios/). Not with --from.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// Build the scenario from observed logs instead (files or directories).
+    #[arg(long, value_name = "SOURCES", num_args = 1.., conflicts_with = "scenario")]
+    pub from: Vec<PathBuf>,
+    /// With --from: the function to simulate (its exact name).
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub function: Option<String>,
+    /// With --from: multiply the observed traffic (thinning below 1, superposition above).
+    #[arg(long, value_name = "X", default_value_t = 1.0, requires = "from")]
+    pub traffic_scale: f64,
+    /// With --from: replay the observed arrivals or draw Poisson arrivals at their rate.
+    #[arg(long, value_enum, default_value_t = ArrivalsArg::Replay, requires = "from")]
+    pub arrivals: ArrivalsArg,
+    /// With --from: idle keep-alive of instances, seconds (AWS does not publish its own).
+    #[arg(long, value_name = "S", default_value_t = 600.0, requires = "from")]
+    pub keep_alive_s: f64,
+    /// Seed of every random stream (same seed, same output).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Independent runs with derived seeds; headline outputs get 95 % confidence intervals.
+    #[arg(long, default_value_t = 1)]
+    pub replications: u32,
+    /// Override a scenario value, KEY.PATH=VALUE (repeatable): e.g. `functions.0.memory_mb=1024`,
+    /// `functions.checkout-api.keep_alive.idle_timeout_s=300`, `account.concurrency_limit=50`.
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Price the simulated month (on demand, with the catalog under pricing/).
+    #[arg(long)]
+    pub price: bool,
+    #[command(flatten)]
+    pub place: PriceArgs,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Applies `a.b.0.c=value` to a TOML document. A path segment picks a table key, an array
+/// index, or the element of an array of tables whose `name` is the segment.
+pub fn apply_set(doc: &mut toml::Value, assignment: &str) -> Result<(), String> {
+    let (path, raw) = assignment
+        .split_once('=')
+        .ok_or_else(|| format!("--set '{assignment}': expected KEY.PATH=VALUE"))?;
+    let value: toml::Value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_string()));
+    let segs: Vec<&str> = path.trim().split('.').collect();
+    let mut cur = doc;
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        cur = match cur {
+            toml::Value::Table(t) => {
+                if last {
+                    t.insert((*seg).to_string(), value);
+                    return Ok(());
+                }
+                t.entry((*seg).to_string())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            }
+            toml::Value::Array(items) => {
+                let idx = match seg.parse::<usize>() {
+                    Ok(k) => k,
+                    Err(_) => items
+                        .iter()
+                        .position(|v| v.get("name").and_then(|n| n.as_str()) == Some(seg))
+                        .ok_or_else(|| {
+                            format!(
+                                "--set '{assignment}': no element named '{seg}' in '{}'",
+                                segs[..i].join(".")
+                            )
+                        })?,
+                };
+                let len = items.len();
+                let item = items.get_mut(idx).ok_or_else(|| {
+                    format!(
+                        "--set '{assignment}': index {idx} is past the {len} element(s) of '{}'",
+                        segs[..i].join(".")
+                    )
+                })?;
+                if last {
+                    *item = value;
+                    return Ok(());
+                }
+                item
+            }
+            _ => {
+                return Err(format!(
+                    "--set '{assignment}': '{}' is a value, not a table",
+                    segs[..i].join(".")
+                ))
+            }
+        };
+    }
+    Err(format!("--set '{assignment}': empty key path"))
+}
+
+/// A scenario for one function from its observed invocations.
+fn scenario_from_observed(a: &SimulateArgs, notes: &mut Vec<String>) -> Result<Scenario> {
+    let source = super::SourceArgs {
+        sources: a.from.clone(),
+        input_format: InputFormat::Auto,
+        function_name: None,
+        strict: false,
+        quiet: true,
+    };
+    let ing = load(
+        &source,
+        IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            report_columns: true,
+            ..IngestOptions::default()
+        },
+    )?;
+    let cols = ing.columns;
+    let names: Vec<String> = cols.names().iter().map(|n| n.to_string()).collect();
+    let name = match &a.function {
+        Some(n) => n.clone(),
+        None if names.len() == 1 => names[0].clone(),
+        None => {
+            return Err(UsageError(format!(
+                "--from holds several functions; pick one with --function NAME ({})",
+                names.join(", ")
+            ))
+            .into())
+        }
+    };
+    let Some(id) = names.iter().position(|n| *n == name) else {
+        return Err(UsageError(format!(
+            "no invocations of function '{name}' in the sources; functions seen: {}",
+            names.join(", ")
+        ))
+        .into());
+    };
+    let mut rows: Vec<(i64, f64, Option<f64>, u32)> = (0..cols.len())
+        .filter(|&r| cols.function_id(r) as usize == id)
+        .filter_map(|r| {
+            Some((
+                cols.start_ms(r)?,
+                cols.duration_ms(r),
+                cols.init_duration_ms(r),
+                cols.memory_size_mb(r),
+            ))
+        })
+        .collect();
+    if rows.len() < 2 {
+        return Err(UsageError(format!(
+            "function '{name}' has {} timed invocation(s); a replay needs at least 2",
+            rows.len()
+        ))
+        .into());
+    }
+    rows.sort_by_key(|r| r.0);
+    let t0 = rows[0].0;
+    let span_ms = (rows[rows.len() - 1].0 - t0).max(1);
+    let memory_mb = rows[rows.len() - 1].3;
+    let warm: Vec<f64> = rows.iter().filter(|r| r.2.is_none()).map(|r| r.1).collect();
+    let inits: Vec<f64> = rows.iter().filter_map(|r| r.2).collect();
+    let us = |ms: f64| (ms.max(0.0) * 1000.0).round() as u64;
+    let arrivals = match a.arrivals {
+        ArrivalsArg::Replay => ArrivalConfig::Replay {
+            events: rows
+                .iter()
+                .map(|r| ReplayEvent {
+                    offset_us: us((r.0 - t0) as f64),
+                    duration_us: Some(us(r.1)),
+                    init_us: r.2.map(us),
+                })
+                .collect(),
+            traffic_scale: a.traffic_scale,
+            jitter_s: 1.0,
+        },
+        ArrivalsArg::Poisson => ArrivalConfig::Poisson {
+            rate_per_s: rows.len() as f64 / (span_ms as f64 / 1000.0) * a.traffic_scale,
+        },
+    };
+    let warm_samples = if warm.is_empty() {
+        rows.iter().map(|r| r.1).collect()
+    } else {
+        warm
+    };
+    let init = if inits.is_empty() {
+        notes.push(format!(
+            "no cold start of '{name}' was observed: simulated cold starts get an init time of 0 ms"
+        ));
+        DistConfig::Constant { value_ms: 0.0 }
+    } else {
+        DistConfig::Empirical { samples_ms: inits }
+    };
+    notes.push(format!(
+        "scenario from {} observed invocations of '{name}' over {:.1} h ({} arrivals), {memory_mb} MB, keep-alive {} s",
+        rows.len(),
+        span_ms as f64 / 3.6e6,
+        match a.arrivals {
+            ArrivalsArg::Replay => "replayed",
+            ArrivalsArg::Poisson => "Poisson",
+        },
+        a.keep_alive_s
+    ));
+    let mut s = default_scenario(&name, memory_mb)?;
+    s.duration_s = span_ms as f64 / 1000.0 + 1.0;
+    if let Some(f) = s.functions.first_mut() {
+        f.arrivals = arrivals;
+        f.warm = DistConfig::Empirical {
+            samples_ms: warm_samples,
+        };
+        f.cold = ColdConfig::InitAdded { init };
+        f.keep_alive = KeepAliveConfig::Fixed {
+            idle_timeout_s: a.keep_alive_s,
+        };
+    }
+    Ok(s)
+}
+
+/// A one-function scenario with the simulator's defaults for everything not set (parsed from a
+/// minimal file, so the defaults are the crate's own); the caller fills in the workload.
+fn default_scenario(name: &str, memory_mb: u32) -> Result<Scenario> {
+    toml::from_str(&format!(
+        "duration_s = 1\n[[functions]]\nname = {name:?}\nmemory_mb = {memory_mb}\narrivals = {{ kind = \"poisson\", rate_per_s = 1.0 }}\nwarm = {{ dist = \"constant\", value_ms = 1.0 }}\ncold = {{ model = \"init_added\", init = {{ dist = \"constant\", value_ms = 0.0 }} }}\n"
+    ))
+    .context("building the scenario of a replay")
+}
+
+fn scenario_from_file(path: &PathBuf, sets: &[String]) -> Result<Scenario> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("{}: cannot read: {e}", path.display())))?;
+    let mut doc: toml::Value = toml::from_str(&text)
+        .map_err(|e| UsageError(format!("{}: not a valid scenario: {e}", path.display())))?;
+    for s in sets {
+        apply_set(&mut doc, s).map_err(UsageError)?;
+    }
+    let scenario: Scenario = doc
+        .try_into()
+        .map_err(|e| UsageError(format!("{}: not a valid scenario: {e}", path.display())))?;
+    Ok(scenario)
+}
+
+fn opt(v: Option<f64>, digits: usize) -> String {
+    v.map_or("-".into(), |x| format!("{x:.digits$}"))
+}
+
+fn single_table(out: &SimOutput, format: Format) -> String {
+    let headers = [
+        "function",
+        "requests",
+        "cold starts",
+        "P(cold)",
+        "rejected",
+        "P(reject)",
+        "avg inst",
+        "max inst",
+        "lifespan s",
+        "p50 ms",
+        "p99 ms",
+        "p99 cold ms",
+        "GB-s exec",
+        "GB-s init",
+        "idle inst-s",
+    ];
+    let mut rows = Vec::new();
+    let mut push = |name: &str, m: &faascope_sim::Metrics| {
+        rows.push(vec![
+            crate::output::sanitize(name),
+            m.requests.to_string(),
+            m.cold_starts.to_string(),
+            opt(m.cold_start_probability, 4),
+            m.rejected.to_string(),
+            opt(m.rejection_probability, 4),
+            format!("{:.2}", m.avg_instances),
+            m.max_instances.to_string(),
+            opt(m.mean_instance_lifespan_s, 1),
+            opt(m.latency.all.p50_ms, 1),
+            opt(m.latency.all.p99_ms, 1),
+            opt(m.latency.cold.p99_ms, 1),
+            format!("{:.1}", m.billed_execution_gb_s),
+            format!("{:.1}", m.billed_init_gb_s),
+            format!("{:.0}", m.idle_instance_s),
+        ]);
+    };
+    for f in &out.functions {
+        push(&f.name, &f.metrics);
+    }
+    if out.functions.len() > 1 {
+        push("total", &out.total);
+    }
+    render_grid(&headers, &rows, format, terminal_width(), 1)
+}
+
+fn replicated_table(out: &ReplicatedOutput, format: Format) -> String {
+    let headers = ["function", "metric", "mean", "± 95 % CI", "std dev", "n"];
+    let mut rows = Vec::new();
+    for f in &out.functions {
+        for e in &f.metrics {
+            rows.push(vec![
+                crate::output::sanitize(&f.name),
+                e.metric.clone(),
+                opt(e.mean, 4),
+                opt(e.ci95_half_width, 4),
+                opt(e.std_dev, 4),
+                e.n.to_string(),
+            ]);
+        }
+    }
+    if out.functions.len() > 1 {
+        for e in &out.total {
+            rows.push(vec![
+                "total".into(),
+                e.metric.clone(),
+                opt(e.mean, 4),
+                opt(e.ci95_half_width, 4),
+                opt(e.std_dev, 4),
+                e.n.to_string(),
+            ]);
+        }
+    }
+    render_grid(&headers, &rows, format, terminal_width(), 2)
+}
+
+#[derive(Serialize)]
+struct PricedFunction {
+    function: String,
+    memory_mb: u32,
+    requests_per_month: f64,
+    gb_seconds_per_month: f64,
+    on_demand_usd_per_month: f64,
+}
+
+/// The simulated usage scaled to a month of 730 h, priced on demand.
+fn price(out: &SimOutput, a: &SimulateArgs) -> Result<Vec<PricedFunction>> {
+    let catalog = a.place.catalog()?;
+    let book = PriceBook::new(&catalog);
+    let place = a.place.placement()?;
+    let measured_ms = (out.measured_s * 1000.0).max(1.0);
+    let factor = Decimal::from_f64(MS_PER_MONTH as f64 / measured_ms).unwrap_or(Decimal::ZERO);
+    let dec = |x: f64| Decimal::from_f64(x).unwrap_or(Decimal::ZERO);
+    let projections: Vec<_> = out
+        .functions
+        .iter()
+        .map(|f| {
+            let m = &f.metrics;
+            let billed = Decimal::from(m.billed_execution_ms + m.billed_init_ms);
+            let usage = MonthlyUsage {
+                requests: Decimal::from(m.served),
+                billed_ms: billed,
+                gb_seconds: dec(m.billed_execution_gb_s + m.billed_init_gb_s),
+                init_billed_ms: Decimal::from(m.billed_init_ms),
+                init_gb_seconds: dec(m.billed_init_gb_s),
+                cold_starts: Decimal::from(m.cold_starts),
+                ms_at_least_100: billed,
+                ms_rounded_up_to_100: billed,
+                ..MonthlyUsage::default()
+            }
+            .scaled(factor);
+            let (region, arch) = place(&f.name);
+            project_supplied(
+                FunctionMeta::new(f.name.clone(), region, arch, f.memory_mb),
+                Range::collapsed(usage),
+                &[],
+                MS_PER_MONTH,
+                Vec::new(),
+            )
+        })
+        .collect();
+    let account = lambda_on_demand_account(&projections, &book, &AccountOptions::default())
+        .map_err(|e| UsageError(e.to_string()))?;
+    Ok(projections
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PricedFunction {
+            function: p.meta.name.clone(),
+            memory_mb: p.meta.memory_mb,
+            requests_per_month: p.usage.typical.requests.round().try_into().unwrap_or(0.0),
+            gb_seconds_per_month: p
+                .usage
+                .typical
+                .gb_seconds
+                .round_dp(1)
+                .try_into()
+                .unwrap_or(0.0),
+            on_demand_usd_per_month: crate::cost::round_cents(account.function_usd(i).typical)
+                .try_into()
+                .unwrap_or(0.0),
+        })
+        .collect())
+}
+
+pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
+    let mut notes = Vec::new();
+    let scenario = match (&a.scenario, a.from.is_empty()) {
+        (Some(p), true) => scenario_from_file(p, &a.set)?,
+        (None, false) => {
+            let s = scenario_from_observed(&a, &mut notes)?;
+            let mut doc = toml::Value::try_from(&s).context("scenario to TOML")?;
+            for set in &a.set {
+                apply_set(&mut doc, set).map_err(UsageError)?;
+            }
+            doc.try_into()
+                .map_err(|e| UsageError(format!("--set gave an invalid scenario: {e}")))?
+        }
+        _ => {
+            return Err(UsageError(
+                "give a SCENARIO file, or --from SOURCES --function NAME".into(),
+            )
+            .into())
+        }
+    };
+    if a.replications == 0 {
+        return Err(UsageError("--replications must be at least 1".into()).into());
+    }
+    let mut text = String::new();
+    if a.replications > 1 {
+        let rep = run_replications(&scenario, a.seed, a.replications)
+            .map_err(|e| UsageError(e.to_string()))?;
+        if a.format == Format::Json {
+            text = serde_json::to_string_pretty(&rep).context("serialising")? + "\n";
+        } else {
+            text.push_str(&replicated_table(&rep, a.format));
+        }
+    } else {
+        let sim = Simulation::new(&scenario, a.seed).map_err(|e| UsageError(e.to_string()))?;
+        let out = sim.run();
+        let priced = if a.price {
+            Some(price(&out, &a)?)
+        } else {
+            None
+        };
+        if a.format == Format::Json {
+            #[derive(Serialize)]
+            struct Doc<'a> {
+                simulation: &'a SimOutput,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                cost: Option<&'a Vec<PricedFunction>>,
+                notes: &'a [String],
+            }
+            text = serde_json::to_string_pretty(&Doc {
+                simulation: &out,
+                cost: priced.as_ref(),
+                notes: &notes,
+            })
+            .context("serialising")?
+                + "\n";
+        } else {
+            let _ = writeln!(
+                text,
+                "Simulated {:.0} s after a {:.0} s warm-up, seed {}.",
+                out.measured_s, out.warmup_s, out.seed
+            );
+            text.push_str(&single_table(&out, a.format));
+            if let Some(p) = &priced {
+                text.push('\n');
+                let headers = [
+                    "function",
+                    "memory MB",
+                    "requests/mo",
+                    "GB-s/mo",
+                    "on demand $/mo",
+                ];
+                let rows: Vec<Vec<String>> = p
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            crate::output::sanitize(&f.function),
+                            f.memory_mb.to_string(),
+                            format!("{:.0}", f.requests_per_month),
+                            format!("{:.1}", f.gb_seconds_per_month),
+                            Decimal::from_f64(f.on_demand_usd_per_month)
+                                .map(format_usd)
+                                .unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                text.push_str(&render_grid(&headers, &rows, a.format, terminal_width(), 1));
+            }
+        }
+    }
+    if a.format != Format::Json {
+        for n in &notes {
+            let _ = writeln!(text, "note: {n}");
+        }
+    }
+    write_stdout(text.as_bytes())?;
+    Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_paths_reach_tables_indexes_and_named_elements() {
+        let mut doc: toml::Value = toml::from_str(
+            "duration_s = 1\n[[functions]]\nname = \"api\"\nmemory_mb = 128\n[functions.keep_alive]\nidle_timeout_s = 600\n",
+        )
+        .unwrap();
+        apply_set(&mut doc, "functions.0.memory_mb=1024").unwrap();
+        apply_set(&mut doc, "functions.api.keep_alive.idle_timeout_s=300").unwrap();
+        apply_set(&mut doc, "account.concurrency_limit=\"unlimited\"").unwrap();
+        apply_set(&mut doc, "duration_s=7200.5").unwrap();
+        assert_eq!(doc["functions"][0]["memory_mb"].as_integer(), Some(1024));
+        assert_eq!(
+            doc["functions"][0]["keep_alive"]["idle_timeout_s"].as_integer(),
+            Some(300)
+        );
+        assert_eq!(
+            doc["account"]["concurrency_limit"].as_str(),
+            Some("unlimited")
+        );
+        assert_eq!(doc["duration_s"].as_float(), Some(7200.5));
+        assert!(apply_set(&mut doc, "functions.nope.memory_mb=1").is_err());
+        assert!(apply_set(&mut doc, "functions.5.memory_mb=1").is_err());
+        assert!(apply_set(&mut doc, "duration_s.x=1").is_err());
+        assert!(apply_set(&mut doc, "no-equals").is_err());
+    }
+}

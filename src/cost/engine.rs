@@ -1,0 +1,1432 @@
+//! Pure cost functions: no I/O, no clock, exact decimals.
+//!
+//! # Lambda on demand, per account ([`lambda_on_demand_account`])
+//!
+//! * **Requests**: `billable requests × request price` of the function's region.
+//! * **Duration**: GB-seconds from 1 ms-rounded billed duration (the projection already holds
+//!   them). Volume tiers apply to the **sum over all functions of the same account, region
+//!   and architecture** (the AWS rule). The group's tiered cost is then shared among its
+//!   functions by an explicit [`Allocation`]:
+//!   * [`Allocation::Blended`]: every function pays the group's average rate:
+//!     `share_i = group_cost × gbs_i / Σ gbs`.
+//!   * [`Allocation::Marginal`]: the functions fill the tiers one after another in a stated
+//!     [`MarginalOrder`]; each pays the tier rates of the slice of the account's volume axis
+//!     it occupies (`cost(offset_i, offset_i + gbs_i)`). With `SmallestFirst` (the default
+//!     order) small functions pay tier-1 rates and the largest users are credited with the
+//!     volume discount they push the account into; `LargestFirst` is the reverse; `AsGiven`
+//!     uses the input order.
+//!
+//!   Either way the shares add up to the group cost exactly: the group cost and the shares are
+//!   rounded to [`ALLOCATION_DP`] (1e-12 USD) and the residual goes to the group's largest user.
+//! * **Free tier** (off by default; [`AccountOptions::free_tier`]): 1M requests and 400,000
+//!   GB-s per month for the **whole account** (all regions, both architectures). When on, the
+//!   used allowance (`min(grant, account total)`) is shared pro rata across functions,
+//!   requests and GB-seconds separately (`free_i = used × x_i / Σ x`, residual to the largest),
+//!   and volume tiers are applied to the remaining billable GB-seconds.
+//! * **Ephemeral storage**: `(configured GB − 0.5) × billed seconds × rate` when above 512 MB;
+//!   no free tier.
+//! * **SnapStart** (Python/.NET only): cache `versions × memory GB × max(730 h, 3 h minimum) ×
+//!   rate` and restore `Σ restores × memory GB × rate`. Java SnapStart has no extra charge.
+//!   The billed restore time is duration (inside the projection's billed ms).
+//! * **INIT**: applied when projecting ([`init_is_billed`]): from 2025-08-01 INIT is billed for
+//!   every cold start; before that only for custom runtimes, container images and provisioned
+//!   concurrency.
+//!
+//! # Other models
+//! Provisioned concurrency ([`provisioned_concurrency_cost`]), Compute Savings Plans
+//! ([`savings_plan_commitment_usd`]), reserved capacity ([`capacity_cost`]), Azure
+//! ([`azure_consumption_metered`], [`azure_flex_metered`], [`azure_flex_always_ready`],
+//! [`azure_premium`]), Google ([`gcp_request_metered`], [`gcp_instance_based`]) and
+//! Lambda@Edge ([`lambda_edge_cost`]). Their modelling assumptions are in their docs.
+
+use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::money::{mb_to_gb, ms_to_s, non_negative, ratio, round_up_to};
+use super::rates::{
+    AzureRates, EdgeRates, GcpRates, InstanceShape, LambdaRates, LambdaRules, PriceBook,
+    SavingsPlanRates, TierBand,
+};
+use super::usage::{
+    ConcurrencyProfile, FunctionMeta, FunctionProjection, MonthlyUsage, PackageType, SnapStart,
+};
+use super::{Arch, CostError, Range, HOURS_PER_MONTH};
+
+// ---------------------------------------------------------------------------------------------
+// Shared small types
+// ---------------------------------------------------------------------------------------------
+
+/// How a group's tiered duration cost is shared among its functions (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "order")]
+pub enum Allocation {
+    /// Every function pays the group's average rate.
+    #[default]
+    Blended,
+    /// Functions fill the tiers one after another in the given order.
+    Marginal(MarginalOrder),
+}
+
+/// Order in which functions fill the tiers under [`Allocation::Marginal`]. Ties keep input order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarginalOrder {
+    /// Ascending GB-seconds: the largest users take the discounted top of the volume.
+    #[default]
+    SmallestFirst,
+    /// Descending GB-seconds: the largest users pay tier 1 first.
+    LargestFirst,
+    /// Input order.
+    AsGiven,
+}
+
+/// Options of the account-level Lambda computation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct AccountOptions {
+    pub allocation: Allocation,
+    /// Apply the account-level free tier (off by default in per-function views).
+    pub free_tier: bool,
+}
+
+/// One line of a cost breakdown: `quantity × usd_per_unit = usd`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakdownLine {
+    pub item: String,
+    pub quantity: Decimal,
+    pub unit: String,
+    pub usd_per_unit: Decimal,
+    pub usd: Decimal,
+}
+
+impl BreakdownLine {
+    pub fn new(
+        item: impl Into<String>,
+        quantity: Decimal,
+        unit: impl Into<String>,
+        usd_per_unit: Decimal,
+    ) -> BreakdownLine {
+        BreakdownLine {
+            item: item.into(),
+            quantity,
+            unit: unit.into(),
+            usd_per_unit,
+            usd: quantity * usd_per_unit,
+        }
+    }
+
+    /// A line whose amount is given (e.g. an allocated tier share), with the implied rate.
+    pub fn with_usd(
+        item: impl Into<String>,
+        quantity: Decimal,
+        unit: impl Into<String>,
+        usd: Decimal,
+    ) -> BreakdownLine {
+        let usd_per_unit = ratio(usd, quantity).unwrap_or(Decimal::ZERO);
+        BreakdownLine {
+            item: item.into(),
+            quantity,
+            unit: unit.into(),
+            usd_per_unit,
+            usd,
+        }
+    }
+}
+
+/// A priced alternative: its lines, total and notes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ProviderCost {
+    pub lines: Vec<BreakdownLine>,
+    pub total_usd: Decimal,
+    pub notes: Vec<String>,
+}
+
+impl ProviderCost {
+    fn from_lines(lines: Vec<BreakdownLine>, notes: Vec<String>) -> ProviderCost {
+        let total_usd = lines.iter().map(|l| l.usd).sum();
+        ProviderCost {
+            lines,
+            total_usd,
+            notes,
+        }
+    }
+}
+
+/// Seconds in the projected month (730 h).
+pub fn month_seconds() -> Decimal {
+    Decimal::from(HOURS_PER_MONTH) * Decimal::from(3600)
+}
+
+/// The INIT rule (facts.md §1.8): INIT is billed for a cold start on `date` when the date is on
+/// or after `init_billed_from` (2025-08-01), or the function uses a custom runtime or a
+/// container image, or the environment is provisioned concurrency.
+pub fn init_is_billed(
+    date: NaiveDate,
+    package: PackageType,
+    provisioned: bool,
+    init_billed_from: NaiveDate,
+) -> bool {
+    date >= init_billed_from
+        || provisioned
+        || matches!(
+            package,
+            PackageType::CustomRuntime | PackageType::ContainerImage
+        )
+}
+
+/// `usage.billed_ms` with a per-execution minimum: exact for the 100 ms minimum when the
+/// projection carries that sum, otherwise `max(Σ ms, requests × minimum)` (exact when all
+/// executions fall on the same side of the minimum, a lower bound otherwise).
+pub fn time_with_minimum_ms(usage: &MonthlyUsage, minimum_ms: Decimal) -> (Decimal, bool) {
+    if minimum_ms <= Decimal::ZERO {
+        (usage.billed_ms, true)
+    } else if minimum_ms == Decimal::from(100) {
+        (usage.ms_at_least_100, true)
+    } else {
+        (usage.billed_ms.max(usage.requests * minimum_ms), false)
+    }
+}
+
+/// `usage.billed_ms` with each execution rounded up to `step_ms`: exact for 100 ms when the
+/// projection carries that sum, otherwise `Σ ms + requests × step / 2` (uniform remainders).
+pub fn time_rounded_up_ms(usage: &MonthlyUsage, step_ms: Decimal) -> (Decimal, bool) {
+    if step_ms <= Decimal::ONE {
+        (usage.billed_ms, true)
+    } else if step_ms == Decimal::from(100) {
+        (usage.ms_rounded_up_to_100, true)
+    } else {
+        (
+            usage.billed_ms + usage.requests * step_ms / Decimal::from(2),
+            false,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tiers, pro rata
+// ---------------------------------------------------------------------------------------------
+
+/// Use of one tier band by a slice of the volume axis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BandUse {
+    pub from_gb_seconds: Decimal,
+    pub to_gb_seconds: Option<Decimal>,
+    pub usd_per_gb_second: Decimal,
+    pub gb_seconds: Decimal,
+    pub usd: Decimal,
+}
+
+/// Cost of the GB-seconds occupying `[from, from + amount)` of the monthly volume axis.
+pub fn tiered_usd(bands: &[TierBand], from: Decimal, amount: Decimal) -> (Decimal, Vec<BandUse>) {
+    let to = from + amount;
+    let mut total = Decimal::ZERO;
+    let mut uses = Vec::new();
+    for b in bands {
+        let lo = b.from_gb_seconds.max(from);
+        let hi = match b.to_gb_seconds {
+            Some(t) => t.min(to),
+            None => to,
+        };
+        if hi > lo {
+            let gbs = hi - lo;
+            let usd = gbs * b.usd_per_gb_second;
+            total += usd;
+            uses.push(BandUse {
+                from_gb_seconds: b.from_gb_seconds,
+                to_gb_seconds: b.to_gb_seconds,
+                usd_per_gb_second: b.usd_per_gb_second,
+                gb_seconds: gbs,
+                usd,
+            });
+        }
+    }
+    (total, uses)
+}
+
+/// Index of the largest amount (first on ties).
+fn largest(amounts: &[Decimal]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, a) in amounts.iter().enumerate() {
+        if best.is_none_or(|b| *a > amounts[b]) {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+/// Decimal places of allocated shares (free-tier shares, tier-cost shares): 1e-12 of a USD,
+/// GB-second or request. Shares are rounded to this precision and the residual goes to the
+/// largest member, so that shares add up to the total exactly (decimal addition of numbers with
+/// at most 12 decimal places below 1e15 is exact in 28 digits).
+pub const ALLOCATION_DP: u32 = 12;
+
+fn alloc_round(v: Decimal) -> Decimal {
+    v.round_dp(ALLOCATION_DP)
+}
+
+/// Shares a grant pro rata: `used = min(grant, Σ amounts)`, `share_i = used × a_i / Σ a`
+/// (rounded to [`ALLOCATION_DP`] places), with the residual on the largest amount so that
+/// `Σ share_i == used` exactly. No share exceeds its amount.
+pub fn pro_rata(grant: Decimal, amounts: &[Decimal]) -> Vec<Decimal> {
+    let total: Decimal = amounts.iter().copied().sum();
+    if total <= Decimal::ZERO || grant <= Decimal::ZERO {
+        return vec![Decimal::ZERO; amounts.len()];
+    }
+    if grant >= total {
+        return amounts.to_vec();
+    }
+    let grant = alloc_round(grant);
+    let mut shares: Vec<Decimal> = amounts
+        .iter()
+        .map(|a| alloc_round(grant * *a / total))
+        .collect();
+    let residual = grant - shares.iter().copied().sum::<Decimal>();
+    if let Some(i) = largest(amounts) {
+        shares[i] = (shares[i] + residual).min(amounts[i]);
+    }
+    shares
+}
+
+/// Allocates a group's tiered duration cost (see the module docs). Returns (per-member usd,
+/// group cost, band uses of the whole group). The group cost and the shares are rounded to
+/// [`ALLOCATION_DP`] places (1e-12 USD) so that the shares add up to it exactly.
+pub fn allocate_tiers(
+    bands: &[TierBand],
+    billable_gb_seconds: &[Decimal],
+    allocation: Allocation,
+) -> (Vec<Decimal>, Decimal, Vec<BandUse>) {
+    let group_total: Decimal = billable_gb_seconds.iter().copied().sum();
+    let (group_usd, uses) = tiered_usd(bands, Decimal::ZERO, group_total);
+    let group_usd = alloc_round(group_usd);
+    let mut shares = vec![Decimal::ZERO; billable_gb_seconds.len()];
+    if group_total.is_zero() {
+        return (shares, group_usd, uses);
+    }
+    match allocation {
+        Allocation::Blended => {
+            for (s, g) in shares.iter_mut().zip(billable_gb_seconds) {
+                *s = alloc_round(group_usd * *g / group_total);
+            }
+        }
+        Allocation::Marginal(order) => {
+            let mut idx: Vec<usize> = (0..billable_gb_seconds.len()).collect();
+            match order {
+                MarginalOrder::SmallestFirst => {
+                    idx.sort_by(|a, b| billable_gb_seconds[*a].cmp(&billable_gb_seconds[*b]))
+                }
+                MarginalOrder::LargestFirst => {
+                    idx.sort_by(|a, b| billable_gb_seconds[*b].cmp(&billable_gb_seconds[*a]))
+                }
+                MarginalOrder::AsGiven => {}
+            }
+            let mut offset = Decimal::ZERO;
+            for i in idx {
+                shares[i] = alloc_round(tiered_usd(bands, offset, billable_gb_seconds[i]).0);
+                offset += billable_gb_seconds[i];
+            }
+        }
+    }
+    let residual = group_usd - shares.iter().copied().sum::<Decimal>();
+    if let Some(i) = largest(billable_gb_seconds) {
+        shares[i] += residual;
+    }
+    (shares, group_usd, uses)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lambda on demand per account
+// ---------------------------------------------------------------------------------------------
+
+/// On-demand Lambda charges of one function in one scenario.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct LambdaCharges {
+    pub requests: Decimal,
+    pub free_requests: Decimal,
+    pub billable_requests: Decimal,
+    pub request_usd: Decimal,
+    pub gb_seconds: Decimal,
+    pub free_gb_seconds: Decimal,
+    pub billable_gb_seconds: Decimal,
+    /// Allocated share of the group's tiered duration cost.
+    pub duration_usd: Decimal,
+    /// GB-seconds of billed INIT added by the INIT rule (part of `gb_seconds`).
+    pub init_gb_seconds: Decimal,
+    pub ephemeral_gb_seconds: Decimal,
+    pub ephemeral_usd: Decimal,
+    pub snapstart_cache_usd: Decimal,
+    pub snapstart_restore_usd: Decimal,
+    pub total_usd: Decimal,
+    /// `duration_usd / billable_gb_seconds` (tier-1 rate when nothing is billable).
+    pub effective_usd_per_gb_second: Decimal,
+}
+
+impl LambdaCharges {
+    /// The charges as breakdown lines.
+    pub fn lines(&self, rates: &LambdaRates) -> Vec<BreakdownLine> {
+        let mut lines = vec![
+            BreakdownLine::new(
+                "requests",
+                self.billable_requests,
+                "requests",
+                rates.request_usd,
+            ),
+            BreakdownLine::with_usd(
+                "duration (on demand, allocated tiers)",
+                self.billable_gb_seconds,
+                "GB-s",
+                self.duration_usd,
+            ),
+        ];
+        if !self.ephemeral_gb_seconds.is_zero() {
+            lines.push(BreakdownLine::new(
+                "ephemeral storage above 512 MB",
+                self.ephemeral_gb_seconds,
+                "GB-s",
+                rates.ephemeral_usd_per_gb_second,
+            ));
+        }
+        if !self.snapstart_cache_usd.is_zero() {
+            lines.push(BreakdownLine::with_usd(
+                "SnapStart cache",
+                Decimal::ONE,
+                "month",
+                self.snapstart_cache_usd,
+            ));
+        }
+        if !self.snapstart_restore_usd.is_zero() {
+            lines.push(BreakdownLine::with_usd(
+                "SnapStart restore",
+                Decimal::ONE,
+                "month",
+                self.snapstart_restore_usd,
+            ));
+        }
+        lines
+    }
+}
+
+/// One (region, architecture) tier group in a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupCost {
+    pub region: String,
+    pub arch: Arch,
+    pub functions: usize,
+    pub billable_gb_seconds: Decimal,
+    pub bands: Vec<BandUse>,
+    pub duration_usd: Decimal,
+}
+
+/// The account's free-tier use in a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FreeTierUse {
+    pub requests_granted: Decimal,
+    pub requests_used: Decimal,
+    pub gb_seconds_granted: Decimal,
+    pub gb_seconds_used: Decimal,
+}
+
+/// The account in one scenario (low, typical or high month).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ScenarioCost {
+    /// Same order as the input functions.
+    pub functions: Vec<LambdaCharges>,
+    pub groups: Vec<GroupCost>,
+    pub free_tier: Option<FreeTierUse>,
+    pub total_usd: Decimal,
+}
+
+/// On-demand Lambda cost of an account, per function and in total, for the low / typical /
+/// high month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountCost {
+    pub names: Vec<String>,
+    pub options: AccountOptions,
+    pub scenarios: Range<ScenarioCost>,
+    /// Assumption notes of the figures used (deduplicated).
+    pub assumptions: Vec<String>,
+}
+
+impl AccountCost {
+    pub fn total_usd(&self) -> Range<Decimal> {
+        self.scenarios.map(|s| s.total_usd)
+    }
+
+    /// One function's total (index in input order).
+    pub fn function_usd(&self, index: usize) -> Range<Decimal> {
+        self.scenarios.map(|s| {
+            s.functions
+                .get(index)
+                .map(|c| c.total_usd)
+                .unwrap_or(Decimal::ZERO)
+        })
+    }
+}
+
+/// On-demand Lambda cost for an account (see the module docs for every rule applied).
+pub fn lambda_on_demand_account(
+    functions: &[FunctionProjection],
+    book: &PriceBook,
+    options: &AccountOptions,
+) -> Result<AccountCost, CostError> {
+    let rules = book.lambda_rules()?;
+    let mut rates: Vec<&LambdaRates> = Vec::with_capacity(functions.len());
+    let mut assumptions: Vec<String> = rules.assumptions.clone();
+    for f in functions {
+        let r = book.lambda(&f.meta.region, f.meta.arch)?;
+        for a in &r.assumptions {
+            if !assumptions.contains(a) {
+                assumptions.push(a.clone());
+            }
+        }
+        rates.push(r);
+    }
+    let metas: Vec<&FunctionMeta> = functions.iter().map(|f| &f.meta).collect();
+    let scenario = |pick: fn(&Range<MonthlyUsage>) -> &MonthlyUsage| {
+        let usages: Vec<&MonthlyUsage> = functions.iter().map(|f| pick(&f.usage)).collect();
+        lambda_account_scenario(&metas, &usages, &rates, rules, options)
+    };
+    Ok(AccountCost {
+        names: functions.iter().map(|f| f.meta.name.clone()).collect(),
+        options: *options,
+        scenarios: Range {
+            low: scenario(|r| &r.low),
+            typical: scenario(|r| &r.typical),
+            high: scenario(|r| &r.high),
+        },
+        assumptions,
+    })
+}
+
+/// One scenario of the account: `metas`, `usages` and `rates` are parallel slices.
+pub fn lambda_account_scenario(
+    metas: &[&FunctionMeta],
+    usages: &[&MonthlyUsage],
+    rates: &[&LambdaRates],
+    rules: &LambdaRules,
+    options: &AccountOptions,
+) -> ScenarioCost {
+    let n = metas.len().min(usages.len()).min(rates.len());
+    let requests: Vec<Decimal> = usages[..n].iter().map(|u| u.requests).collect();
+    let gbs: Vec<Decimal> = usages[..n].iter().map(|u| u.gb_seconds).collect();
+    let (free_req, free_gbs, free_use) = if options.free_tier {
+        let fr = pro_rata(rules.free_requests, &requests);
+        let fg = pro_rata(rules.free_gb_seconds, &gbs);
+        let use_ = FreeTierUse {
+            requests_granted: rules.free_requests,
+            requests_used: fr.iter().copied().sum(),
+            gb_seconds_granted: rules.free_gb_seconds,
+            gb_seconds_used: fg.iter().copied().sum(),
+        };
+        (fr, fg, Some(use_))
+    } else {
+        (vec![Decimal::ZERO; n], vec![Decimal::ZERO; n], None)
+    };
+
+    let mut charges: Vec<LambdaCharges> = (0..n)
+        .map(|i| {
+            let u = usages[i];
+            let r = rates[i];
+            let billable_requests = non_negative(u.requests - free_req[i]);
+            LambdaCharges {
+                requests: u.requests,
+                free_requests: free_req[i],
+                billable_requests,
+                request_usd: billable_requests * r.request_usd,
+                gb_seconds: u.gb_seconds,
+                free_gb_seconds: free_gbs[i],
+                billable_gb_seconds: non_negative(u.gb_seconds - free_gbs[i]),
+                init_gb_seconds: u.init_gb_seconds,
+                ephemeral_gb_seconds: u.ephemeral_gb_seconds,
+                ephemeral_usd: u.ephemeral_gb_seconds * r.ephemeral_usd_per_gb_second,
+                snapstart_cache_usd: snapstart_cache_usd(metas[i], r, rules),
+                snapstart_restore_usd: snapstart_restore_usd(metas[i], u, r),
+                ..LambdaCharges::default()
+            }
+        })
+        .collect();
+
+    // Tier groups by (region, arch), in first-seen order.
+    let mut group_keys: Vec<(&str, Arch)> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for (i, meta) in metas.iter().enumerate().take(n) {
+        let key = (meta.region.as_str(), meta.arch);
+        match group_keys.iter().position(|k| *k == key) {
+            Some(g) => members[g].push(i),
+            None => {
+                group_keys.push(key);
+                members.push(vec![i]);
+            }
+        }
+    }
+    let mut groups = Vec::with_capacity(group_keys.len());
+    for (g, (region, arch)) in group_keys.iter().enumerate() {
+        let idx = &members[g];
+        let billable: Vec<Decimal> = idx
+            .iter()
+            .map(|&i| charges[i].billable_gb_seconds)
+            .collect();
+        let bands = &rates[idx[0]].duration_tiers;
+        let (shares, group_usd, uses) = allocate_tiers(bands, &billable, options.allocation);
+        for (k, &i) in idx.iter().enumerate() {
+            charges[i].duration_usd = shares[k];
+        }
+        groups.push(GroupCost {
+            region: region.to_string(),
+            arch: *arch,
+            functions: idx.len(),
+            billable_gb_seconds: billable.iter().copied().sum(),
+            bands: uses,
+            duration_usd: group_usd,
+        });
+    }
+    for (i, c) in charges.iter_mut().enumerate() {
+        c.total_usd = c.request_usd
+            + c.duration_usd
+            + c.ephemeral_usd
+            + c.snapstart_cache_usd
+            + c.snapstart_restore_usd;
+        c.effective_usd_per_gb_second = ratio(c.duration_usd, c.billable_gb_seconds)
+            .unwrap_or_else(|| rates[i].tier1_usd_per_gb_second());
+    }
+    let total_usd = charges.iter().map(|c| c.total_usd).sum();
+    ScenarioCost {
+        functions: charges,
+        groups,
+        free_tier: free_use,
+        total_usd,
+    }
+}
+
+/// SnapStart cache for a month: Python/.NET only, `versions × memory GB × max(730 h, minimum)
+/// × rate` (versions assumed active the whole month).
+pub fn snapstart_cache_usd(
+    meta: &FunctionMeta,
+    rates: &LambdaRates,
+    rules: &LambdaRules,
+) -> Decimal {
+    match meta.snapstart {
+        SnapStart::PythonOrDotnet { active_versions } => {
+            let seconds = month_seconds().max(rules.snapstart_cache_minimum_seconds);
+            Decimal::from(active_versions)
+                * mb_to_gb(Decimal::from(meta.memory_mb))
+                * seconds
+                * rates.snapstart_cache_usd_per_gb_second
+        }
+        _ => Decimal::ZERO,
+    }
+}
+
+/// SnapStart restore charge: Python/.NET only, `Σ restores × memory GB × rate`.
+pub fn snapstart_restore_usd(
+    meta: &FunctionMeta,
+    usage: &MonthlyUsage,
+    rates: &LambdaRates,
+) -> Decimal {
+    match meta.snapstart {
+        SnapStart::PythonOrDotnet { .. } => usage.restore_gb * rates.snapstart_restore_usd_per_gb,
+        _ => Decimal::ZERO,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provisioned concurrency
+// ---------------------------------------------------------------------------------------------
+
+/// Provisioned concurrency configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PcPlan {
+    pub environments: u32,
+    /// Seconds PC is enabled in the month (rounded up to the 5-minute increment when billed).
+    pub enabled_seconds: Decimal,
+}
+
+impl PcPlan {
+    /// `environments` enabled for the whole 730 h month.
+    pub fn full_month(environments: u32) -> PcPlan {
+        PcPlan {
+            environments,
+            enabled_seconds: month_seconds(),
+        }
+    }
+}
+
+/// Cost of one PC configuration for one month.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PcCost {
+    pub environments: u32,
+    pub billed_enabled_seconds: Decimal,
+    /// environments × memory GB × billed enabled seconds.
+    pub allocated_gb_seconds: Decimal,
+    pub allocation_usd: Decimal,
+    /// Share of execution time served by PC (from the concurrency histogram).
+    pub covered_share: Decimal,
+    pub pc_gb_seconds: Decimal,
+    pub pc_duration_usd: Decimal,
+    pub spill_gb_seconds: Decimal,
+    pub spill_usd: Decimal,
+    pub request_usd: Decimal,
+    pub ephemeral_usd: Decimal,
+    pub snapstart_usd: Decimal,
+    pub total_usd: Decimal,
+    /// Busy fraction of the provisioned environments: Σ min(level, N) × ms / (N × window).
+    pub utilization: Decimal,
+    /// Utilisation above which PC is cheaper than on demand (see [`break_even_utilization`]).
+    pub break_even_utilization: Option<Decimal>,
+}
+
+impl PcCost {
+    pub fn lines(
+        &self,
+        request_rate: Decimal,
+        rates: (Decimal, Decimal, Decimal),
+    ) -> Vec<BreakdownLine> {
+        let (pc_rate, pcd_rate, _) = rates;
+        let mut lines = vec![
+            BreakdownLine::new(
+                format!(
+                    "provisioned concurrency: {} env × {} s (5-min rounding)",
+                    self.environments,
+                    self.billed_enabled_seconds.normalize()
+                ),
+                self.allocated_gb_seconds,
+                "GB-s",
+                pc_rate,
+            ),
+            BreakdownLine::new(
+                "duration served by PC",
+                self.pc_gb_seconds,
+                "GB-s",
+                pcd_rate,
+            ),
+            BreakdownLine::with_usd(
+                "spillover duration at on-demand rate",
+                self.spill_gb_seconds,
+                "GB-s",
+                self.spill_usd,
+            ),
+            BreakdownLine::with_usd(
+                "requests (no free tier with PC)",
+                ratio(self.request_usd, request_rate).unwrap_or(Decimal::ZERO),
+                "requests",
+                self.request_usd,
+            ),
+        ];
+        if !self.ephemeral_usd.is_zero() {
+            lines.push(BreakdownLine::with_usd(
+                "ephemeral storage above 512 MB",
+                Decimal::ONE,
+                "month",
+                self.ephemeral_usd,
+            ));
+        }
+        if !self.snapstart_usd.is_zero() {
+            lines.push(BreakdownLine::with_usd(
+                "SnapStart cache and restore",
+                Decimal::ONE,
+                "month",
+                self.snapstart_usd,
+            ));
+        }
+        lines
+    }
+}
+
+/// PC enabled time as billed: rounded up to the increment (5 minutes).
+pub fn pc_billed_seconds(enabled_seconds: Decimal, increment_seconds: Decimal) -> Decimal {
+    round_up_to(enabled_seconds, increment_seconds)
+}
+
+/// Break-even utilisation u* where PC equals on demand per provisioned GB-second:
+/// `pc + pc_duration × u = on_demand × u` → `u* = pc / (on_demand − pc_duration)`.
+/// `None` when on demand is not dearer than PC duration (PC never pays off).
+/// With us-east-1 x86 tier 1: 0.0000041667 / (0.0000166667 − 0.0000097222) ≈ 0.600.
+pub fn break_even_utilization(
+    pc_usd_per_gb_second: Decimal,
+    pc_duration_usd_per_gb_second: Decimal,
+    on_demand_usd_per_gb_second: Decimal,
+) -> Option<Decimal> {
+    let margin = on_demand_usd_per_gb_second - pc_duration_usd_per_gb_second;
+    if margin <= Decimal::ZERO {
+        None
+    } else {
+        Some(pc_usd_per_gb_second / margin)
+    }
+}
+
+/// Provisioned concurrency for one month.
+///
+/// * allocation = N × memory GB × enabled seconds (rounded up to 5 minutes) × PC rate;
+/// * the execution time served by PC is the histogram share Σ min(level, N) × ms / Σ level × ms,
+///   applied to the month's billed GB-seconds; it is billed at the PC duration rate;
+/// * the rest ("spillover") is billed at `spill_usd_per_gb_second` (the function's effective
+///   on-demand rate from the account allocation; no free tier, since the free tier does not
+///   apply to functions with PC);
+/// * requests at the request price (no free tier); ephemeral storage and SnapStart as on demand;
+/// * with a Savings Plan, its PC, PC-duration and duration rates replace the on-demand ones
+///   where the catalog has them (spillover then at the plan's duration rate).
+///
+/// Not modelled: INIT of the PC environments themselves (billed by AWS when they are
+/// (re)initialised every few hours; the rate applied is unconfirmed), and the cold starts PC
+/// removes (their INIT stays in the observed GB-seconds); the two roughly offset. The PC
+/// window is the whole month, so utilisation uses the observed histogram's window.
+#[allow(clippy::too_many_arguments)]
+pub fn provisioned_concurrency_cost(
+    meta: &FunctionMeta,
+    usage: &MonthlyUsage,
+    profile: &ConcurrencyProfile,
+    rates: &LambdaRates,
+    rules: &LambdaRules,
+    plan: PcPlan,
+    spill_usd_per_gb_second: Decimal,
+    savings_plan: Option<&SavingsPlanRates>,
+) -> PcCost {
+    let gb = mb_to_gb(Decimal::from(meta.memory_mb));
+    let pc_rate = savings_plan
+        .and_then(|s| s.pc_usd_per_gb_second)
+        .unwrap_or(rates.pc_usd_per_gb_second);
+    let pcd_rate = savings_plan
+        .and_then(|s| s.pc_duration_usd_per_gb_second)
+        .unwrap_or(rates.pc_duration_usd_per_gb_second);
+    let spill_rate = savings_plan
+        .map(|s| s.duration_usd_per_gb_second)
+        .unwrap_or(spill_usd_per_gb_second);
+    let billed_seconds =
+        pc_billed_seconds(plan.enabled_seconds, rules.pc_billing_increment_seconds);
+    let allocated = Decimal::from(plan.environments) * gb * billed_seconds;
+    let share = profile.covered_share(plan.environments);
+    let pc_gbs = usage.gb_seconds * share;
+    let spill_gbs = usage.gb_seconds - pc_gbs;
+    let utilization = match (plan.environments, profile.window_ms) {
+        (0, _) | (_, 0) => Decimal::ZERO,
+        (n, w) => {
+            let covered =
+                super::money::decimal_from_u128(profile.covered_ms(n)).unwrap_or(Decimal::ZERO);
+            covered / (Decimal::from(n) * Decimal::from(w))
+        }
+    };
+    let mut cost = PcCost {
+        environments: plan.environments,
+        billed_enabled_seconds: billed_seconds,
+        allocated_gb_seconds: allocated,
+        allocation_usd: allocated * pc_rate,
+        covered_share: share,
+        pc_gb_seconds: pc_gbs,
+        pc_duration_usd: pc_gbs * pcd_rate,
+        spill_gb_seconds: spill_gbs,
+        spill_usd: spill_gbs * spill_rate,
+        request_usd: usage.requests * rates.request_usd,
+        ephemeral_usd: usage.ephemeral_gb_seconds * rates.ephemeral_usd_per_gb_second,
+        snapstart_usd: snapstart_cache_usd(meta, rates, rules)
+            + snapstart_restore_usd(meta, usage, rates),
+        utilization,
+        break_even_utilization: break_even_utilization(pc_rate, pcd_rate, spill_rate),
+        ..PcCost::default()
+    };
+    cost.total_usd = cost.allocation_usd
+        + cost.pc_duration_usd
+        + cost.spill_usd
+        + cost.request_usd
+        + cost.ephemeral_usd
+        + cost.snapstart_usd;
+    cost
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compute Savings Plans
+// ---------------------------------------------------------------------------------------------
+
+/// Monthly cost of plan-eligible usage under a Savings Plan commitment.
+///
+/// The commitment (USD per month at plan rates) covers the first `commitment_usd` of usage
+/// priced at plan rates; the uncovered fraction is billed at on-demand rates; an unused
+/// commitment is still paid:
+/// `cost = C + (1 − min(1, C / S)) × O` where `S` is the usage at plan rates and `O` at
+/// on-demand rates. With `C = S` (commitment sized to the usage) the cost is `S`.
+pub fn savings_plan_commitment_usd(
+    eligible_on_demand_usd: Decimal,
+    eligible_plan_usd: Decimal,
+    commitment_usd: Decimal,
+) -> Decimal {
+    if eligible_plan_usd <= Decimal::ZERO {
+        return commitment_usd;
+    }
+    let covered = (commitment_usd / eligible_plan_usd).min(Decimal::ONE);
+    commitment_usd + (Decimal::ONE - covered) * eligible_on_demand_usd
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reserved capacity (Fargate tasks, EC2 instances, self-hosted FaaS on them)
+// ---------------------------------------------------------------------------------------------
+
+/// Default concurrent executions one machine serves: as many Lambda-sized environments as fit
+/// both its memory (`memory / function memory`) and its CPU at Lambda's CPU share
+/// (`vCPU × 1,769 MB / function memory`), at least 1. No reserve for the OS or a FaaS
+/// runtime is kept: override with an explicit per-instance concurrency when you know better.
+pub fn per_instance_concurrency(
+    shape: &InstanceShape,
+    function_memory_mb: u32,
+    memory_per_vcpu_mb: Decimal,
+) -> u32 {
+    let fn_mb = Decimal::from(function_memory_mb.max(1));
+    let by_memory = shape.memory_gb * Decimal::from(1024) / fn_mb;
+    let by_cpu = shape.vcpu * memory_per_vcpu_mb / fn_mb;
+    by_memory
+        .min(by_cpu)
+        .floor()
+        .to_u32()
+        .unwrap_or(u32::MAX)
+        .max(1)
+}
+
+/// Machines needed to serve `peak` concurrent executions: `max(1, ceil(peak / per_instance))`.
+pub fn instances_for_peak(peak: u32, per_instance: u32) -> u32 {
+    let per = per_instance.max(1);
+    peak.div_ceil(per).max(1)
+}
+
+/// Always-on capacity for a month: `instances × hourly × 730`.
+pub fn capacity_cost(
+    label: &str,
+    instances: u32,
+    usd_per_hour_per_instance: Decimal,
+    notes: Vec<String>,
+) -> ProviderCost {
+    let hours = Decimal::from(instances) * Decimal::from(HOURS_PER_MONTH);
+    ProviderCost::from_lines(
+        vec![BreakdownLine::new(
+            label,
+            hours,
+            "instance-hours",
+            usd_per_hour_per_instance,
+        )],
+        notes,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Azure Functions
+// ---------------------------------------------------------------------------------------------
+
+/// Usage in a provider's billing meters (before free grants).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Metered {
+    pub requests: Decimal,
+    pub gb_seconds: Decimal,
+    pub vcpu_seconds: Decimal,
+    pub notes: Vec<String>,
+}
+
+/// Azure Consumption meters for the same workload.
+///
+/// Memory: observed `max_memory_used_mb` (the configured memory when unknown, stated),
+/// rounded up to 128 MB, at least 128 MB; `Err` when above the 1,536 MB maximum. Time: the
+/// billed ms with the 100 ms per-execution minimum (exact when the projection carries the sum).
+/// Using the peak observed memory for every execution overestimates slightly (Azure uses each
+/// execution's own memory).
+pub fn azure_consumption_metered(
+    meta: &FunctionMeta,
+    usage: &MonthlyUsage,
+    rates: &AzureRates,
+    rounding_exact: bool,
+) -> Result<Metered, String> {
+    let mut notes = Vec::new();
+    let observed = match meta.max_memory_used_mb {
+        Some(m) => Decimal::from(m),
+        None => {
+            notes.push(
+                "max memory used unknown: Azure Consumption priced on the configured memory"
+                    .to_string(),
+            );
+            Decimal::from(meta.memory_mb)
+        }
+    };
+    let step = rates.consumption_memory_rounding_mb.max(Decimal::ONE);
+    let billed_mb = round_up_to(observed.max(step), step);
+    if billed_mb > rates.consumption_memory_max_mb {
+        return Err(format!(
+            "needs {} MB, above Azure Consumption's {} MB maximum",
+            billed_mb.normalize(),
+            rates.consumption_memory_max_mb.normalize()
+        ));
+    }
+    let (time_ms, exact) = time_with_minimum_ms(usage, rates.consumption_min_execution_ms);
+    if !(exact && rounding_exact) {
+        notes.push(format!(
+            "Azure's {} ms minimum approximated from totals",
+            rates.consumption_min_execution_ms.normalize()
+        ));
+    }
+    notes.push(format!(
+        "billed memory {} MB (observed, rounded up to {} MB)",
+        billed_mb.normalize(),
+        step.normalize()
+    ));
+    Ok(Metered {
+        requests: usage.requests,
+        gb_seconds: mb_to_gb(billed_mb) * ms_to_s(time_ms),
+        vcpu_seconds: Decimal::ZERO,
+        notes,
+    })
+}
+
+/// Flex Consumption on-demand meters: the instance memory is the smallest Flex size at least
+/// the Lambda configured memory (the largest size when none is, stated); one execution per
+/// instance at a time (as on Lambda). The unconfirmed minimum of 1,000 ms per
+/// *instance-execution window* is applied once per cold start (each cold start opens a window;
+/// warm windows after idle gaps are not counted, so this is a lower bound):
+/// `time = max(Σ ms, cold starts × minimum)`. Returns the meters and the instance (name, GB).
+pub fn azure_flex_metered(
+    meta: &FunctionMeta,
+    usage: &MonthlyUsage,
+    rates: &AzureRates,
+) -> (Metered, (String, Decimal)) {
+    let (instance, mut notes) = flex_instance(meta, rates);
+    let minimum = rates.flex_min_execution_ms;
+    let time_ms = usage.billed_ms.max(usage.cold_starts * minimum);
+    if minimum > Decimal::ZERO {
+        notes.push(format!(
+            "Flex's unconfirmed {} ms minimum per instance-execution window applied once per cold start (a lower bound)",
+            minimum.normalize()
+        ));
+    }
+    let m = Metered {
+        requests: usage.requests,
+        gb_seconds: instance.1 * ms_to_s(time_ms),
+        vcpu_seconds: Decimal::ZERO,
+        notes,
+    };
+    (m, instance)
+}
+
+fn flex_instance(meta: &FunctionMeta, rates: &AzureRates) -> ((String, Decimal), Vec<String>) {
+    let need_gb = mb_to_gb(Decimal::from(meta.memory_mb));
+    let mut notes = Vec::new();
+    let pick = rates
+        .flex_instance_sizes
+        .iter()
+        .find(|(_, gb)| *gb >= need_gb)
+        .or_else(|| {
+            notes.push(format!(
+                "no Flex instance as large as {} MB: the largest is used",
+                meta.memory_mb
+            ));
+            rates.flex_instance_sizes.last()
+        });
+    let instance = pick
+        .cloned()
+        .unwrap_or_else(|| ("flex".to_string(), need_gb));
+    notes.push(format!(
+        "Flex instance memory {} GB (billing uses the instance size, not observed memory)",
+        instance.1.normalize()
+    ));
+    (instance, notes)
+}
+
+/// Prices meters against free grants (`free` = this function's share) and rates.
+pub fn price_metered(
+    meters: &Metered,
+    free: &Metered,
+    request_usd: Decimal,
+    usd_per_gb_second: Decimal,
+    usd_per_vcpu_second: Decimal,
+    labels: (&str, &str, &str),
+) -> ProviderCost {
+    let mut lines = vec![
+        BreakdownLine::new(
+            labels.0,
+            non_negative(meters.requests - free.requests),
+            "requests",
+            request_usd,
+        ),
+        BreakdownLine::new(
+            labels.1,
+            non_negative(meters.gb_seconds - free.gb_seconds),
+            "GB-s",
+            usd_per_gb_second,
+        ),
+    ];
+    if !meters.vcpu_seconds.is_zero() || !usd_per_vcpu_second.is_zero() {
+        lines.push(BreakdownLine::new(
+            labels.2,
+            non_negative(meters.vcpu_seconds - free.vcpu_seconds),
+            "vCPU-s",
+            usd_per_vcpu_second,
+        ));
+    }
+    ProviderCost::from_lines(lines, meters.notes.clone())
+}
+
+/// Flex Consumption with `always_ready` instances for the whole month plus on-demand spillover.
+///
+/// Always-ready instances are billed the baseline rate on their allocated-but-idle GB-seconds
+/// (`N × instance GB × 730 h − busy GB-s`) and the always-ready execution rate on busy GB-s;
+/// the busy share is the concurrency histogram's Σ min(level, N) share (one execution per
+/// instance). The rest runs on demand, with the function's share of the on-demand free grant
+/// (`free`, which does not cover always-ready usage).
+pub fn azure_flex_always_ready(
+    meta: &FunctionMeta,
+    usage: &MonthlyUsage,
+    profile: &ConcurrencyProfile,
+    rates: &AzureRates,
+    always_ready: u32,
+    free: &Metered,
+) -> ProviderCost {
+    let (meters, (name, inst_gb)) = azure_flex_metered(meta, usage, rates);
+    let share = profile.covered_share(always_ready);
+    let allocated = Decimal::from(always_ready) * inst_gb * month_seconds();
+    let busy = meters.gb_seconds * share;
+    let idle = non_negative(allocated - busy);
+    let spill_gbs = meters.gb_seconds - busy;
+    let ar_requests = meters.requests * share;
+    let spill_requests = meters.requests - ar_requests;
+    let lines = vec![
+        BreakdownLine::new(
+            format!("always-ready baseline: {always_ready} × {name}, idle"),
+            idle,
+            "GB-s",
+            rates.flex_always_ready_baseline_usd_per_gb_second,
+        ),
+        BreakdownLine::new(
+            "always-ready execution time",
+            busy,
+            "GB-s",
+            rates.flex_always_ready_execution_usd_per_gb_second,
+        ),
+        BreakdownLine::new(
+            "always-ready executions",
+            ar_requests,
+            "requests",
+            rates.flex_always_ready_request_usd,
+        ),
+        BreakdownLine::new(
+            "on-demand spillover time",
+            non_negative(spill_gbs - free.gb_seconds),
+            "GB-s",
+            rates.flex_on_demand_usd_per_gb_second,
+        ),
+        BreakdownLine::new(
+            "on-demand spillover executions",
+            non_negative(spill_requests - free.requests),
+            "requests",
+            rates.flex_on_demand_request_usd,
+        ),
+    ];
+    let mut notes = meters.notes;
+    notes.push("always-ready baseline billed on idle allocated GB-s only".to_string());
+    ProviderCost::from_lines(lines, notes)
+}
+
+/// Elastic Premium: `instances × (vCPU × vCPU rate + GB × GB rate) × 730 h`. At least the plan's
+/// minimum instance count (1: no scale to zero, no free grant).
+pub fn azure_premium(sku: &InstanceShape, instances: u32, rates: &AzureRates) -> ProviderCost {
+    let n = instances.max(rates.premium_min_instances);
+    let hours = Decimal::from(n) * Decimal::from(HOURS_PER_MONTH);
+    let lines = vec![
+        BreakdownLine::new(
+            format!("{} vCPU: {n} × {} vCPU", sku.name, sku.vcpu.normalize()),
+            hours * sku.vcpu,
+            "vCPU-hours",
+            rates.premium_usd_per_vcpu_hour,
+        ),
+        BreakdownLine::new(
+            format!(
+                "{} memory: {n} × {} GB",
+                sku.name,
+                sku.memory_gb.normalize()
+            ),
+            hours * sku.memory_gb,
+            "GB-hours",
+            rates.premium_usd_per_gb_hour,
+        ),
+    ];
+    ProviderCost::from_lines(lines, Vec::new())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Google Cloud Run functions
+// ---------------------------------------------------------------------------------------------
+
+/// Default vCPU for a function on Cloud Run: Lambda's share (`memory / 1,769 MB`), so the
+/// workload runs as fast as on Lambda (an assumption; Cloud Run lets you choose).
+pub fn lambda_equivalent_vcpu(memory_mb: u32, memory_per_vcpu_mb: Decimal) -> Decimal {
+    if memory_per_vcpu_mb <= Decimal::ZERO {
+        return Decimal::ONE;
+    }
+    Decimal::from(memory_mb) / memory_per_vcpu_mb
+}
+
+/// Request-based Cloud Run meters: billable time is each request's billed duration rounded up
+/// to 100 ms (one request per instance at a time, like Lambda), × vCPU and × memory GiB.
+pub fn gcp_request_metered(
+    meta: &FunctionMeta,
+    usage: &MonthlyUsage,
+    rates: &GcpRates,
+    vcpu: Decimal,
+    rounding_exact: bool,
+) -> Metered {
+    let (time_ms, exact) = time_rounded_up_ms(usage, rates.request_based_rounding_ms);
+    let seconds = ms_to_s(time_ms);
+    let mut notes = vec![format!(
+        "Cloud Run {} vCPU, {} MiB; tier-1 region {}",
+        vcpu.round_dp(3).normalize(),
+        meta.memory_mb,
+        rates.region
+    )];
+    if !(exact && rounding_exact) {
+        notes.push(format!(
+            "Cloud Run {} ms rounding approximated from totals (+half a step per request)",
+            rates.request_based_rounding_ms.normalize()
+        ));
+    }
+    Metered {
+        requests: usage.requests,
+        gb_seconds: mb_to_gb(Decimal::from(meta.memory_mb)) * seconds,
+        vcpu_seconds: vcpu * seconds,
+        notes,
+    }
+}
+
+/// Instance-based Cloud Run: `instances` always on for the month (sized for peak concurrency),
+/// billed vCPU-seconds and GiB-seconds of their whole lifetime, no request fee; `free` is the
+/// function's share of the (unconfirmed) instance-based free tier.
+pub fn gcp_instance_based(
+    meta: &FunctionMeta,
+    instances: u32,
+    vcpu: Decimal,
+    rates: &GcpRates,
+    free: &Metered,
+) -> ProviderCost {
+    let lifetime = Decimal::from(instances) * month_seconds();
+    let lines = vec![
+        BreakdownLine::new(
+            format!(
+                "vCPU: {instances} instance(s) × {} vCPU, always on",
+                vcpu.round_dp(3).normalize()
+            ),
+            non_negative(lifetime * vcpu - free.vcpu_seconds),
+            "vCPU-s",
+            rates.instance_based_usd_per_vcpu_second,
+        ),
+        BreakdownLine::new(
+            format!("memory: {instances} instance(s) × {} MiB", meta.memory_mb),
+            non_negative(lifetime * mb_to_gb(Decimal::from(meta.memory_mb)) - free.gb_seconds),
+            "GiB-s",
+            rates.instance_based_usd_per_gib_second,
+        ),
+    ];
+    ProviderCost::from_lines(lines, vec![format!("tier-1 region {}", rates.region)])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lambda@Edge
+// ---------------------------------------------------------------------------------------------
+
+/// Lambda@Edge for the same usage: requests and GB-seconds at the Edge rates, no free tier,
+/// no volume tiers, 1 ms granularity (unconfirmed).
+pub fn lambda_edge_cost(usage: &MonthlyUsage, rates: &EdgeRates) -> ProviderCost {
+    ProviderCost::from_lines(
+        vec![
+            BreakdownLine::new(
+                "Lambda@Edge requests",
+                usage.requests,
+                "requests",
+                rates.request_usd,
+            ),
+            BreakdownLine::new(
+                "Lambda@Edge duration",
+                usage.gb_seconds,
+                "GB-s",
+                rates.duration_usd_per_gb_second,
+            ),
+        ],
+        rates.assumptions.clone(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("test literal")
+    }
+
+    fn x86_bands() -> Vec<TierBand> {
+        vec![
+            TierBand {
+                from_gb_seconds: d("0"),
+                to_gb_seconds: Some(d("6000000000")),
+                usd_per_gb_second: d("0.0000166667"),
+            },
+            TierBand {
+                from_gb_seconds: d("6000000000"),
+                to_gb_seconds: Some(d("15000000000")),
+                usd_per_gb_second: d("0.0000150000"),
+            },
+            TierBand {
+                from_gb_seconds: d("15000000000"),
+                to_gb_seconds: None,
+                usd_per_gb_second: d("0.0000133334"),
+            },
+        ]
+    }
+
+    #[test]
+    fn tier_boundaries() {
+        let b = x86_bands();
+        // Exactly at the tier-1 bound: all tier 1.
+        let (usd, uses) = tiered_usd(&b, d("0"), d("6000000000"));
+        assert_eq!(usd, d("100000.2"));
+        assert_eq!(uses.len(), 1);
+        // One GB-s over the bound: that GB-s at tier 2.
+        let (usd, uses) = tiered_usd(&b, d("0"), d("6000000001"));
+        assert_eq!(usd, d("100000.2") + d("0.000015"));
+        assert_eq!(uses.len(), 2);
+        // Straddling tiers 2 and 3 from an offset.
+        let (usd, _) = tiered_usd(&b, d("14000000000"), d("2000000000"));
+        assert_eq!(
+            usd,
+            d("1000000000") * d("0.000015") + d("1000000000") * d("0.0000133334")
+        );
+        // 20B GB-s in total.
+        let (usd, _) = tiered_usd(&b, d("0"), d("20000000000"));
+        assert_eq!(usd, d("100000.2") + d("135000") + d("66667"));
+    }
+
+    #[test]
+    fn blended_and_marginal_sum_exactly() {
+        let b = x86_bands();
+        let usage = [
+            d("5000000000.123"),
+            d("7000000000.5"),
+            d("3333333333.3333"),
+            d("1"),
+        ];
+        let total = tiered_usd(&b, d("0"), usage.iter().copied().sum()).0;
+        for alloc in [
+            Allocation::Blended,
+            Allocation::Marginal(MarginalOrder::SmallestFirst),
+            Allocation::Marginal(MarginalOrder::LargestFirst),
+            Allocation::Marginal(MarginalOrder::AsGiven),
+        ] {
+            let (shares, group, _) = allocate_tiers(&b, &usage, alloc);
+            assert_eq!(group, total.round_dp(ALLOCATION_DP));
+            assert_eq!(shares.iter().copied().sum::<Decimal>(), group, "{alloc:?}");
+        }
+        // Marginal, smallest first: the 1 GB-s function pays tier 1 exactly.
+        let (shares, _, _) = allocate_tiers(
+            &b,
+            &usage,
+            Allocation::Marginal(MarginalOrder::SmallestFirst),
+        );
+        assert_eq!(shares[3], d("0.0000166667"));
+        // Largest first: the 7B function pays 6B at tier 1 and 1B at tier 2.
+        let (shares, _, _) = allocate_tiers(
+            &b,
+            &usage,
+            Allocation::Marginal(MarginalOrder::LargestFirst),
+        );
+        assert_eq!(shares[1], d("100000.2") + d("1000000000.5") * d("0.000015"));
+    }
+
+    #[test]
+    fn pro_rata_sums_exactly_and_caps() {
+        let amounts = [d("1"), d("2"), d("3.3333333")];
+        let shares = pro_rata(d("1"), &amounts);
+        assert_eq!(shares.iter().copied().sum::<Decimal>(), d("1"));
+        let all = pro_rata(d("100"), &amounts);
+        assert_eq!(all, amounts.to_vec());
+        assert_eq!(pro_rata(d("5"), &[d("0"), d("0")]), vec![d("0"), d("0")]);
+    }
+
+    #[test]
+    fn init_rule_by_date_and_package() {
+        let from = NaiveDate::from_ymd_opt(2025, 8, 1).expect("date");
+        let before = NaiveDate::from_ymd_opt(2025, 7, 31).expect("date");
+        assert!(!init_is_billed(
+            before,
+            PackageType::ManagedRuntimeZip,
+            false,
+            from
+        ));
+        assert!(init_is_billed(
+            from,
+            PackageType::ManagedRuntimeZip,
+            false,
+            from
+        ));
+        assert!(init_is_billed(
+            before,
+            PackageType::CustomRuntime,
+            false,
+            from
+        ));
+        assert!(init_is_billed(
+            before,
+            PackageType::ContainerImage,
+            false,
+            from
+        ));
+        assert!(init_is_billed(
+            before,
+            PackageType::ManagedRuntimeZip,
+            true,
+            from
+        ));
+    }
+
+    #[test]
+    fn pc_five_minute_rounding_and_break_even() {
+        assert_eq!(pc_billed_seconds(d("1"), d("300")), d("300"));
+        assert_eq!(pc_billed_seconds(d("301"), d("300")), d("600"));
+        assert_eq!(pc_billed_seconds(d("7200"), d("300")), d("7200"));
+        assert_eq!(pc_billed_seconds(month_seconds(), d("300")), d("2628000"));
+        let x86 = break_even_utilization(d("0.0000041667"), d("0.0000097222"), d("0.0000166667"))
+            .expect("x86");
+        let arm = break_even_utilization(d("0.0000033334"), d("0.0000077778"), d("0.0000133334"))
+            .expect("arm");
+        assert_eq!(x86.round_dp(3), d("0.600"));
+        assert_eq!(arm.round_dp(3), d("0.600"));
+        assert!(break_even_utilization(d("1"), d("2"), d("2")).is_none());
+    }
+
+    #[test]
+    fn savings_plan_commitment() {
+        // Commitment sized to the usage: pay the plan-rate amount.
+        assert_eq!(
+            savings_plan_commitment_usd(d("100"), d("88"), d("88")),
+            d("88")
+        );
+        // Quieter month: the commitment is still paid.
+        assert_eq!(
+            savings_plan_commitment_usd(d("50"), d("44"), d("88")),
+            d("88")
+        );
+        // Busier month: half covered, the rest on demand.
+        assert_eq!(
+            savings_plan_commitment_usd(d("200"), d("176"), d("88")),
+            d("188")
+        );
+    }
+
+    #[test]
+    fn capacity_sizing() {
+        let m7g = InstanceShape {
+            name: "m7g.large".into(),
+            vcpu: d("2"),
+            memory_gb: d("8"),
+            arch: Some(Arch::Arm64),
+        };
+        // 128 MB functions: memory fits 64, CPU fits 2 × 1769 / 128 = 27.6 → 27.
+        assert_eq!(per_instance_concurrency(&m7g, 128, d("1769")), 27);
+        // 4096 MB: memory fits 2, CPU 0.86 → at least 1.
+        assert_eq!(per_instance_concurrency(&m7g, 4096, d("1769")), 1);
+        assert_eq!(instances_for_peak(0, 27), 1);
+        assert_eq!(instances_for_peak(28, 27), 2);
+        assert_eq!(instances_for_peak(54, 27), 2);
+        let c = capacity_cost("m7g.large", 2, d("0.0816"), Vec::new());
+        assert_eq!(c.total_usd, d("119.136"));
+    }
+}

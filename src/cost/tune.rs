@@ -1,0 +1,622 @@
+//! Memory right-sizing: a cost-vs-memory curve and a recommendation.
+//!
+//! # Model
+//! * CPU share: `vcpu(m) = min(m / 1,769 MB, 6)` (1 vCPU-equivalent at 1,769 MB, AWS's figure;
+//!   the proportional share at 10,240 MB is 5.79).
+//! * Speed: `speed(m) = min(vcpu(m), threads)`; single-threaded (`threads = 1`) unless told
+//!   otherwise, so memory above 1,769 MB buys no speed for a single-threaded function.
+//! * Duration at another size: `d(m) = d0 × (f × speed(m0) / speed(m) + (1 − f))`, where `d0` is
+//!   the duration observed at the reference size `m0` (the current memory) and `f` the
+//!   CPU-bound fraction at `m0`. The same factor scales p50, p99 and the mean billed duration
+//!   (the mean billed duration is scaled as `(mean − 0.5) × factor + 0.5`, keeping the expected
+//!   half-millisecond of 1 ms rounding). INIT billed by the INIT rule is not scaled (INIT runs
+//!   with burst CPU); INIT already inside the observed billed ms is scaled with the rest.
+//! * `f` is **calibrated** by weighted least squares (weights = invocations) when the function
+//!   was observed at two or more memory sizes with different speeds: fit `d = A + B / speed(m)`,
+//!   clamp `A, B ≥ 0`, then `f = (B / speed(m0)) / (A + B / speed(m0))`. Otherwise `f` is an
+//!   **assumption, 1.0** (fully CPU-bound): the conservative choice, which never predicts a
+//!   saving from shrinking memory below the speed the function can use (cost is then flat
+//!   below 1 vCPU for a single-threaded function) and only finds the saving of memory the
+//!   function cannot turn into speed. I/O-bound functions (f < 1) would save more by
+//!   shrinking: calibrate by running the function at a second memory size.
+//! * Candidates: 128, 256, 512, 768, 1024, 1536, 1769, 2048, 3008, 4096, 5120, 6144, 8192,
+//!   10240 MB plus the current size; those below `max memory used × (1 + headroom)` (20 %
+//!   by default) are excluded. Without a known max memory used only sizes ≥ the current one
+//!   are allowed.
+//! * Monthly cost of a candidate: `requests × request price + GB-s × the tier-1 rate` of the
+//!   function's region and architecture (the marginal rate of almost every account), no free
+//!   tier; ephemeral storage does not depend on memory and is left out.
+//!
+//! # Strategies
+//! * `cost`: the cheapest; sizes within 1 % of the cheapest count as ties and the fastest of
+//!   them wins (so a negligible saving never buys a large slowdown).
+//! * `speed`: the fastest p50; sizes within 1 % of the fastest count as ties and the cheapest
+//!   of them wins.
+//! * `balanced`: the smallest `monthly cost × p50 duration` (cost-time product).
+
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::money::mb_to_gb;
+use super::rates::{LambdaRates, LambdaRules};
+use super::usage::{FunctionMeta, FunctionProjection};
+use super::CostError;
+
+/// AWS memory steps used as candidates (plus the current size).
+pub const DEFAULT_CANDIDATES_MB: [u32; 14] = [
+    128, 256, 512, 768, 1024, 1536, 1769, 2048, 3008, 4096, 5120, 6144, 8192, 10240,
+];
+
+/// What to optimise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TuneStrategy {
+    #[default]
+    Cost,
+    Speed,
+    Balanced,
+}
+
+/// Durations observed at one memory size.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MemoryObservation {
+    pub memory_mb: u32,
+    pub invocations: u64,
+    /// Mean billed duration (ms).
+    pub mean_billed_ms: f64,
+    pub p50_duration_ms: f64,
+    pub p99_duration_ms: f64,
+}
+
+/// Input of [`tune_function`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TuneInput {
+    /// Name, region, arch, current `memory_mb` and `max_memory_used_mb`.
+    pub meta: FunctionMeta,
+    pub requests_per_month: Decimal,
+    /// INIT ms per month added by the INIT rule (not scaled with memory).
+    pub init_billed_ms_per_month: Decimal,
+    /// At least one; the one at the current memory is the reference.
+    pub observations: Vec<MemoryObservation>,
+}
+
+impl TuneInput {
+    /// From a projection's typical month and per-memory observations.
+    pub fn from_projection(
+        p: &FunctionProjection,
+        observations: Vec<MemoryObservation>,
+    ) -> TuneInput {
+        TuneInput {
+            meta: p.meta.clone(),
+            requests_per_month: p.usage.typical.requests,
+            init_billed_ms_per_month: p.usage.typical.init_billed_ms,
+            observations,
+        }
+    }
+}
+
+/// Options of [`tune_function`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TuneOptions {
+    pub strategy: TuneStrategy,
+    /// Memory headroom above the max used (0.2 = 20 %).
+    pub headroom: Decimal,
+    /// Threads the function can keep busy (1 = single-threaded).
+    pub threads: u32,
+    /// Force the CPU-bound fraction instead of calibrating / assuming.
+    pub cpu_bound_fraction: Option<f64>,
+    pub candidates_mb: Vec<u32>,
+}
+
+impl Default for TuneOptions {
+    fn default() -> TuneOptions {
+        TuneOptions {
+            strategy: TuneStrategy::Cost,
+            headroom: Decimal::new(2, 1),
+            threads: 1,
+            cpu_bound_fraction: None,
+            candidates_mb: DEFAULT_CANDIDATES_MB.to_vec(),
+        }
+    }
+}
+
+/// How the CPU-bound fraction was obtained.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum CpuModel {
+    Calibrated {
+        fraction: f64,
+        memory_sizes: usize,
+        rmse_ms: f64,
+    },
+    Assumed {
+        fraction: f64,
+        reason: String,
+    },
+    Given {
+        fraction: f64,
+    },
+}
+
+impl CpuModel {
+    pub fn fraction(&self) -> f64 {
+        match self {
+            CpuModel::Calibrated { fraction, .. }
+            | CpuModel::Assumed { fraction, .. }
+            | CpuModel::Given { fraction } => *fraction,
+        }
+    }
+}
+
+/// One point of the cost-vs-memory curve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurvePoint {
+    pub memory_mb: u32,
+    pub vcpu: f64,
+    pub est_p50_ms: f64,
+    pub est_p99_ms: f64,
+    pub est_mean_billed_ms: f64,
+    pub monthly_usd: Decimal,
+    /// False when below the memory floor (or outside Lambda's limits).
+    pub allowed: bool,
+    pub current: bool,
+}
+
+/// Result of [`tune_function`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TuneReport {
+    pub name: String,
+    pub strategy: TuneStrategy,
+    pub current_memory_mb: u32,
+    /// Smallest allowed size (max used × (1 + headroom), rounded up to 1 MB).
+    pub memory_floor_mb: u32,
+    pub cpu_model: CpuModel,
+    pub curve: Vec<CurvePoint>,
+    pub recommended_memory_mb: u32,
+    pub current_monthly_usd: Decimal,
+    pub recommended_monthly_usd: Decimal,
+    /// Current − recommended (typical month).
+    pub monthly_saving_usd: Decimal,
+    pub current_p50_ms: f64,
+    pub recommended_p50_ms: f64,
+    /// True when the recommendation differs from the current size.
+    pub change: bool,
+    pub assumptions: Vec<String>,
+}
+
+fn bad(meta: &FunctionMeta, problem: impl Into<String>, fix: impl Into<String>) -> CostError {
+    CostError::InvalidInput {
+        function: meta.name.clone(),
+        problem: problem.into(),
+        fix: fix.into(),
+    }
+}
+
+struct Model {
+    memory_per_vcpu: f64,
+    max_vcpu: f64,
+    threads: f64,
+}
+
+impl Model {
+    fn vcpu(&self, memory_mb: u32) -> f64 {
+        (f64::from(memory_mb) / self.memory_per_vcpu).min(self.max_vcpu)
+    }
+
+    fn speed(&self, memory_mb: u32) -> f64 {
+        self.vcpu(memory_mb)
+            .min(self.threads)
+            .max(f64::MIN_POSITIVE)
+    }
+}
+
+/// Weighted least squares of `y = A + B x`; returns (A, B, rmse) or `None` when the xs do not vary.
+fn fit_line(points: &[(f64, f64, f64)]) -> Option<(f64, f64, f64)> {
+    let wsum: f64 = points.iter().map(|p| p.2).sum();
+    if wsum <= 0.0 {
+        return None;
+    }
+    let xm = points.iter().map(|p| p.2 * p.0).sum::<f64>() / wsum;
+    let ym = points.iter().map(|p| p.2 * p.1).sum::<f64>() / wsum;
+    let sxx: f64 = points.iter().map(|p| p.2 * (p.0 - xm).powi(2)).sum();
+    if sxx <= 1e-12 * wsum.max(1.0) {
+        return None;
+    }
+    let sxy: f64 = points.iter().map(|p| p.2 * (p.0 - xm) * (p.1 - ym)).sum();
+    let b = sxy / sxx;
+    let a = ym - b * xm;
+    let sse: f64 = points
+        .iter()
+        .map(|p| p.2 * (p.1 - (a + b * p.0)).powi(2))
+        .sum();
+    Some((a, b, (sse / wsum).sqrt()))
+}
+
+fn to_decimal(v: f64) -> Decimal {
+    Decimal::from_f64(v)
+        .map(|d| d.round_dp(6))
+        .unwrap_or(Decimal::ZERO)
+}
+
+/// Right-sizes one function (see the module docs).
+pub fn tune_function(
+    input: &TuneInput,
+    rates: &LambdaRates,
+    rules: &LambdaRules,
+    options: &TuneOptions,
+) -> Result<TuneReport, CostError> {
+    let meta = &input.meta;
+    let obs: Vec<&MemoryObservation> = input
+        .observations
+        .iter()
+        .filter(|o| o.invocations > 0 && o.memory_mb > 0)
+        .collect();
+    if obs.is_empty() {
+        return Err(bad(
+            meta,
+            "no observation with invocations",
+            "pass at least one MemoryObservation with invocations > 0",
+        ));
+    }
+    if obs.iter().any(|o| {
+        !(o.mean_billed_ms.is_finite()
+            && o.p50_duration_ms.is_finite()
+            && o.p99_duration_ms.is_finite())
+            || o.mean_billed_ms < 0.0
+    }) {
+        return Err(bad(
+            meta,
+            "an observation has a negative or non-finite duration",
+            "pass durations in ms as finite numbers",
+        ));
+    }
+    if input.requests_per_month.is_sign_negative() {
+        return Err(bad(
+            meta,
+            "requests_per_month is negative",
+            "pass the projected monthly requests",
+        ));
+    }
+    let model = Model {
+        memory_per_vcpu: rules.memory_per_vcpu_mb.to_f64().unwrap_or(1769.0).max(1.0),
+        max_vcpu: rules.max_vcpu.to_f64().unwrap_or(6.0).max(1.0),
+        threads: f64::from(options.threads.max(1)),
+    };
+    let mut assumptions = Vec::new();
+    let reference = match obs.iter().find(|o| o.memory_mb == meta.memory_mb) {
+        Some(o) => **o,
+        None => {
+            let most = obs
+                .iter()
+                .max_by_key(|o| o.invocations)
+                .map(|o| **o)
+                .unwrap_or(*obs[0]);
+            assumptions.push(format!(
+                "no observation at the current {} MB: the {} MB observation is the reference",
+                meta.memory_mb, most.memory_mb
+            ));
+            most
+        }
+    };
+
+    // CPU-bound fraction.
+    let cpu_model = if let Some(f) = options.cpu_bound_fraction {
+        CpuModel::Given {
+            fraction: f.clamp(0.0, 1.0),
+        }
+    } else {
+        let points: Vec<(f64, f64, f64)> = obs
+            .iter()
+            .map(|o| {
+                (
+                    1.0 / model.speed(o.memory_mb),
+                    o.mean_billed_ms,
+                    o.invocations as f64,
+                )
+            })
+            .collect();
+        match fit_line(&points) {
+            Some((a, b, rmse)) => {
+                let (a, b) = (a.max(0.0), b.max(0.0));
+                let xr = 1.0 / model.speed(reference.memory_mb);
+                let denom = a + b * xr;
+                let fraction = if denom > 0.0 {
+                    (b * xr / denom).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                };
+                CpuModel::Calibrated {
+                    fraction,
+                    memory_sizes: obs.len(),
+                    rmse_ms: rmse,
+                }
+            }
+            None => CpuModel::Assumed {
+                fraction: 1.0,
+                reason: if obs.len() < 2 {
+                    "observed at one memory size only: CPU-bound fraction assumed 1.0 (fully CPU-bound; conservative for shrinking)".into()
+                } else {
+                    "the observed memory sizes all give the same CPU speed: CPU-bound fraction assumed 1.0".into()
+                },
+            },
+        }
+    };
+    if let CpuModel::Assumed { reason, .. } = &cpu_model {
+        assumptions.push(reason.clone());
+    }
+    let f = cpu_model.fraction();
+    assumptions.push(format!(
+        "duration scales as f × speed(m0)/speed(m) + (1 − f) with f = {:.3}, speed = min(memory / {} MB, {} thread(s))",
+        f,
+        rules.memory_per_vcpu_mb.normalize(),
+        options.threads.max(1)
+    ));
+    assumptions.push(format!(
+        "monthly cost at the {} {} tier-1 rate, no free tier; ephemeral storage and SnapStart charges left out",
+        rates.region, rates.arch
+    ));
+    assumptions.extend(rates.assumptions.iter().cloned());
+
+    // Memory floor.
+    let min_mb = rules.memory_min_mb.to_u32().unwrap_or(128);
+    let max_mb = rules.memory_max_mb.to_u32().unwrap_or(10_240);
+    let floor = match meta.max_memory_used_mb {
+        Some(used) => {
+            let f = (Decimal::from(used) * (Decimal::ONE + options.headroom)).ceil();
+            f.to_u32().unwrap_or(u32::MAX).max(min_mb)
+        }
+        None => {
+            assumptions.push(
+                "max memory used unknown: only sizes at or above the current memory are considered"
+                    .into(),
+            );
+            meta.memory_mb
+        }
+    };
+
+    let factor = |m: u32| f * model.speed(reference.memory_mb) / model.speed(m) + (1.0 - f);
+    let gb_rate = rates.tier1_usd_per_gb_second();
+    let monthly = |m: u32, mean_billed: f64| -> Decimal {
+        let gb = mb_to_gb(Decimal::from(m));
+        let invoke_gbs =
+            input.requests_per_month * to_decimal(mean_billed) * gb / Decimal::from(1000);
+        let init_gbs = input.init_billed_ms_per_month * gb / Decimal::from(1000);
+        input.requests_per_month * rates.request_usd + (invoke_gbs + init_gbs) * gb_rate
+    };
+    let mut sizes: Vec<u32> = options
+        .candidates_mb
+        .iter()
+        .copied()
+        .chain(std::iter::once(meta.memory_mb))
+        .collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    let curve: Vec<CurvePoint> = sizes
+        .into_iter()
+        .map(|m| {
+            let k = factor(m);
+            let mean = if m == reference.memory_mb {
+                reference.mean_billed_ms
+            } else {
+                (reference.mean_billed_ms - 0.5).max(0.0) * k + 0.5
+            };
+            CurvePoint {
+                memory_mb: m,
+                vcpu: model.vcpu(m),
+                est_p50_ms: reference.p50_duration_ms * k,
+                est_p99_ms: reference.p99_duration_ms * k,
+                est_mean_billed_ms: mean,
+                monthly_usd: monthly(m, mean),
+                allowed: m >= floor && m >= min_mb && m <= max_mb,
+                current: m == meta.memory_mb,
+            }
+        })
+        .collect();
+
+    let current = curve.iter().find(|p| p.current).cloned();
+    let allowed: Vec<&CurvePoint> = curve.iter().filter(|p| p.allowed).collect();
+    let tolerance = Decimal::new(101, 2);
+    let chosen: Option<&CurvePoint> = match options.strategy {
+        TuneStrategy::Cost => {
+            let min_cost = allowed.iter().map(|p| p.monthly_usd).min();
+            min_cost.and_then(|mc| {
+                allowed
+                    .iter()
+                    .filter(|p| p.monthly_usd <= mc * tolerance)
+                    .min_by(|a, b| {
+                        a.est_p50_ms
+                            .total_cmp(&b.est_p50_ms)
+                            .then(a.memory_mb.cmp(&b.memory_mb))
+                    })
+                    .copied()
+            })
+        }
+        TuneStrategy::Speed => {
+            let min_p50 = allowed
+                .iter()
+                .map(|p| p.est_p50_ms)
+                .fold(f64::INFINITY, f64::min);
+            allowed
+                .iter()
+                .filter(|p| p.est_p50_ms <= min_p50 * 1.01)
+                .min_by(|a, b| {
+                    a.monthly_usd
+                        .cmp(&b.monthly_usd)
+                        .then(a.memory_mb.cmp(&b.memory_mb))
+                })
+                .copied()
+        }
+        TuneStrategy::Balanced => allowed
+            .iter()
+            .min_by(|a, b| {
+                let ka = a.monthly_usd * to_decimal(a.est_p50_ms.max(0.0));
+                let kb = b.monthly_usd * to_decimal(b.est_p50_ms.max(0.0));
+                ka.cmp(&kb)
+                    .then(a.monthly_usd.cmp(&b.monthly_usd))
+                    .then(a.memory_mb.cmp(&b.memory_mb))
+            })
+            .copied(),
+    };
+    let current = current.ok_or_else(|| {
+        bad(
+            meta,
+            "the current memory size is missing from the curve",
+            "report this as a bug",
+        )
+    })?;
+    let recommended = match chosen {
+        Some(p) => p.clone(),
+        None => {
+            assumptions.push("no candidate size is allowed (memory floor above the maximum): keeping the current size".into());
+            current.clone()
+        }
+    };
+    Ok(TuneReport {
+        name: meta.name.clone(),
+        strategy: options.strategy,
+        current_memory_mb: meta.memory_mb,
+        memory_floor_mb: floor,
+        cpu_model,
+        change: recommended.memory_mb != current.memory_mb,
+        recommended_memory_mb: recommended.memory_mb,
+        current_monthly_usd: current.monthly_usd,
+        recommended_monthly_usd: recommended.monthly_usd,
+        monthly_saving_usd: current.monthly_usd - recommended.monthly_usd,
+        current_p50_ms: current.est_p50_ms,
+        recommended_p50_ms: recommended.est_p50_ms,
+        curve,
+        assumptions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::rates::PriceBook;
+    use crate::cost::Arch;
+
+    fn obs(memory_mb: u32, mean: f64) -> MemoryObservation {
+        MemoryObservation {
+            memory_mb,
+            invocations: 1000,
+            mean_billed_ms: mean,
+            p50_duration_ms: mean - 0.5,
+            p99_duration_ms: 3.0 * mean,
+        }
+    }
+
+    fn input(
+        memory_mb: u32,
+        max_used: Option<u32>,
+        observations: Vec<MemoryObservation>,
+    ) -> TuneInput {
+        let mut meta = FunctionMeta::new("f", "us-east-1", Arch::X86_64, memory_mb);
+        meta.max_memory_used_mb = max_used;
+        TuneInput {
+            meta,
+            requests_per_month: Decimal::from(1_000_000),
+            init_billed_ms_per_month: Decimal::ZERO,
+            observations,
+        }
+    }
+
+    #[test]
+    fn over_provisioned_single_threaded_goes_to_one_vcpu() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        let t = tune_function(
+            &input(3008, Some(120), vec![obs(3008, 400.5)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        assert!(matches!(t.cpu_model, CpuModel::Assumed { .. }));
+        assert_eq!(t.memory_floor_mb, 144);
+        assert_eq!(t.recommended_memory_mb, 1769);
+        assert!(t.monthly_saving_usd > Decimal::ZERO);
+        // Speed is unchanged (single-threaded above 1 vCPU).
+        assert!((t.recommended_p50_ms - t.current_p50_ms).abs() < 1e-9);
+        assert!(t.curve.iter().any(|p| p.memory_mb == 128 && !p.allowed));
+        for s in [TuneStrategy::Speed, TuneStrategy::Balanced] {
+            let o = TuneOptions {
+                strategy: s,
+                ..TuneOptions::default()
+            };
+            let t = tune_function(
+                &input(3008, Some(120), vec![obs(3008, 400.5)]),
+                rates,
+                rules,
+                &o,
+            )
+            .expect("tuned");
+            assert_eq!(t.recommended_memory_mb, 1769, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn calibrates_an_io_bound_function() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        // Same duration at 512 and 1024 MB: I/O bound → f = 0 → the smallest allowed size.
+        let t = tune_function(
+            &input(1024, Some(100), vec![obs(512, 200.5), obs(1024, 200.5)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        match t.cpu_model {
+            CpuModel::Calibrated {
+                fraction,
+                memory_sizes,
+                ..
+            } => {
+                assert!(fraction.abs() < 1e-9, "{fraction}");
+                assert_eq!(memory_sizes, 2);
+            }
+            other => panic!("not calibrated: {other:?}"),
+        }
+        assert_eq!(t.recommended_memory_mb, 128);
+        // Duration halves from 512 to 1024 MB: fully CPU bound.
+        let t = tune_function(
+            &input(1024, Some(100), vec![obs(512, 400.0), obs(1024, 200.0)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        assert!((t.cpu_model.fraction() - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn unknown_max_memory_only_grows() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        let t = tune_function(
+            &input(512, None, vec![obs(512, 1000.5)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        assert!(t
+            .curve
+            .iter()
+            .filter(|p| p.memory_mb < 512)
+            .all(|p| !p.allowed));
+        assert!(t.recommended_memory_mb >= 512);
+        let e = tune_function(
+            &input(512, None, vec![]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect_err("no data");
+        assert!(e.to_string().contains("MemoryObservation"), "{e}");
+    }
+}

@@ -1,0 +1,666 @@
+//! Printers for `cost`, `tune` and `pricing`: the engine's structs as table, JSON, CSV or
+//! Markdown. Money is shown rounded to cents (the engine keeps exact decimals); JSON carries
+//! cents as numbers.
+
+use std::fmt::Write as _;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::Format;
+use crate::cost::catalog::{OfferingDetail, OfferingSummary};
+use crate::cost::{format_usd, round_cents, Comparison, Range, TuneReport};
+
+/// A grid of cells in any of the text formats (`Format::Json` is the caller's business; here it
+/// falls back to CSV). Columns from `right_from` on are right-aligned in tables.
+pub fn render_grid(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    format: Format,
+    width: Option<u16>,
+    right_from: usize,
+) -> String {
+    match format {
+        Format::Markdown => {
+            let mut out = String::new();
+            let _ = writeln!(out, "| {} |", headers.join(" | "));
+            let _ = writeln!(
+                out,
+                "|{}",
+                (0..headers.len())
+                    .map(|i| if i < right_from { "---|" } else { "---:|" })
+                    .collect::<String>()
+            );
+            for r in rows {
+                let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+            out
+        }
+        Format::Table => {
+            use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
+            let mut t = Table::new();
+            t.load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(headers.iter().map(Cell::new));
+            if let Some(w) = width {
+                t.set_width(w);
+            }
+            for r in rows {
+                t.add_row(r);
+            }
+            for i in right_from..headers.len() {
+                if let Some(c) = t.column_mut(i) {
+                    c.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            let mut s = t.to_string();
+            s.push('\n');
+            s
+        }
+        Format::Csv | Format::Json => {
+            let cell = |s: &str| {
+                if s.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", s.replace('"', "\"\""))
+                } else {
+                    s.to_string()
+                }
+            };
+            let mut out = headers.join(",");
+            out.push('\n');
+            for r in rows {
+                out.push_str(&r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+                out.push('\n');
+            }
+            out
+        }
+    }
+}
+
+fn cents(d: Decimal) -> f64 {
+    round_cents(d).to_f64().unwrap_or(f64::NAN)
+}
+
+fn cents_range(r: &Range<Decimal>) -> Range<f64> {
+    r.map(|d| cents(*d))
+}
+
+fn ratio(d: Decimal) -> f64 {
+    d.round_dp(4).to_f64().unwrap_or(f64::NAN)
+}
+
+fn json(value: &impl Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise: {e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// What the cost was computed from, for the header of the output.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum CostBasis {
+    /// Observed invocations over a window, projected to a month of 730 h.
+    Observed {
+        window_start: String,
+        window_end: String,
+        window_hours: f64,
+        untimed_invocations_left_out: u64,
+    },
+    /// `--requests/--duration-ms/--memory-mb`.
+    Calculator,
+}
+
+#[derive(Serialize)]
+struct OnDemandView {
+    requests_usd: f64,
+    compute_usd: f64,
+    ephemeral_storage_usd: f64,
+    snapstart_usd: f64,
+    total_usd: f64,
+    range_usd: Range<f64>,
+}
+
+#[derive(Serialize)]
+struct OptionView<'a> {
+    id: &'a str,
+    name: &'a str,
+    family: crate::cost::comparisons::OptionFamily,
+    monthly_usd: Range<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisioned_environments: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    utilization: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    break_even_utilization: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instances: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_instance_concurrency: Option<u32>,
+    breakdown: Vec<LineView<'a>>,
+    assumptions: &'a [String],
+}
+
+#[derive(Serialize)]
+struct LineView<'a> {
+    item: &'a str,
+    quantity: f64,
+    unit: &'a str,
+    usd_per_unit: String,
+    usd: f64,
+}
+
+#[derive(Serialize)]
+struct Unavailable<'a> {
+    option: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct FunctionView<'a> {
+    function: &'a str,
+    region: &'a str,
+    arch: &'a str,
+    memory_mb: u32,
+    requests_per_month: f64,
+    gb_seconds_per_month: f64,
+    on_demand: OnDemandView,
+    concurrency: &'a crate::cost::comparisons::ConcurrencySummary,
+    options: Vec<OptionView<'a>>,
+    cheapest: &'a str,
+    cheapest_usd: Range<f64>,
+    monthly_saving_usd: Range<f64>,
+    unavailable: Vec<Unavailable<'a>>,
+    notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct AccountView {
+    on_demand_usd: Range<f64>,
+    cheapest_usd: Range<f64>,
+    monthly_saving_usd: Range<f64>,
+}
+
+#[derive(Serialize)]
+struct CostDoc<'a> {
+    basis: &'a CostBasis,
+    hours_per_month: u32,
+    free_tier: bool,
+    allocation: String,
+    account: AccountView,
+    functions: Vec<FunctionView<'a>>,
+    assumptions: &'a [String],
+}
+
+fn function_views<'a>(
+    c: &'a Comparison,
+    projections: &'a [crate::cost::FunctionProjection],
+) -> Vec<FunctionView<'a>> {
+    c.functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let charges = c.account.scenarios.typical.functions.get(i);
+            let usage = projections.get(i).map(|p| &p.usage.typical);
+            let d = |g: fn(&crate::cost::engine::LambdaCharges) -> Decimal| {
+                charges.map(g).map(cents).unwrap_or(0.0)
+            };
+            FunctionView {
+                function: &f.name,
+                region: &f.region,
+                arch: f.arch.as_str(),
+                memory_mb: f.memory_mb,
+                requests_per_month: usage
+                    .and_then(|u| u.requests.round_dp(2).to_f64())
+                    .unwrap_or(0.0),
+                gb_seconds_per_month: usage
+                    .and_then(|u| u.gb_seconds.round_dp(3).to_f64())
+                    .unwrap_or(0.0),
+                on_demand: OnDemandView {
+                    requests_usd: d(|c| c.request_usd),
+                    compute_usd: d(|c| c.duration_usd),
+                    ephemeral_storage_usd: d(|c| c.ephemeral_usd),
+                    snapstart_usd: d(|c| c.snapstart_cache_usd + c.snapstart_restore_usd),
+                    total_usd: d(|c| c.total_usd),
+                    range_usd: cents_range(&f.on_demand_usd),
+                },
+                concurrency: &f.concurrency,
+                options: f
+                    .options
+                    .iter()
+                    .map(|o| OptionView {
+                        id: &o.id,
+                        name: &o.name,
+                        family: o.family,
+                        monthly_usd: cents_range(&o.monthly_usd),
+                        provisioned_environments: o.provisioned.as_ref().map(|p| p.environments),
+                        utilization: o.provisioned.as_ref().map(|p| ratio(p.utilization)),
+                        break_even_utilization: o
+                            .provisioned
+                            .as_ref()
+                            .and_then(|p| p.break_even_utilization)
+                            .map(ratio),
+                        instances: o.capacity.as_ref().map(|c| c.instances),
+                        per_instance_concurrency: o
+                            .capacity
+                            .as_ref()
+                            .map(|c| c.per_instance_concurrency),
+                        breakdown: o
+                            .breakdown
+                            .iter()
+                            .map(|l| LineView {
+                                item: &l.item,
+                                quantity: l.quantity.round_dp(6).to_f64().unwrap_or(f64::NAN),
+                                unit: &l.unit,
+                                usd_per_unit: l.usd_per_unit.normalize().to_string(),
+                                usd: cents(l.usd),
+                            })
+                            .collect(),
+                        assumptions: &o.assumptions,
+                    })
+                    .collect(),
+                cheapest: &f.cheapest,
+                cheapest_usd: cents_range(&f.cheapest_usd),
+                monthly_saving_usd: cents_range(&f.monthly_saving_usd),
+                unavailable: f
+                    .unavailable
+                    .iter()
+                    .map(|(o, r)| Unavailable {
+                        option: o,
+                        reason: r,
+                    })
+                    .collect(),
+                notes: &f.notes,
+            }
+        })
+        .collect()
+}
+
+fn sum_ranges<'a>(rs: impl Iterator<Item = &'a Range<Decimal>>) -> Range<Decimal> {
+    let mut t = Range::collapsed(Decimal::ZERO);
+    for r in rs {
+        t.low += r.low;
+        t.typical += r.typical;
+        t.high += r.high;
+    }
+    t
+}
+
+fn range_text(r: &Range<Decimal>) -> String {
+    if r.low == r.high {
+        "-".to_string()
+    } else {
+        format!("{} – {}", format_usd(r.low), format_usd(r.high))
+    }
+}
+
+/// Renders `faascope cost`.
+pub fn render_cost(
+    c: &Comparison,
+    projections: &[crate::cost::FunctionProjection],
+    basis: &CostBasis,
+    format: Format,
+    width: Option<u16>,
+) -> String {
+    let cheapest_total = sum_ranges(c.functions.iter().map(|f| &f.cheapest_usd));
+    let on_demand_total = c.account.total_usd();
+    let saving_total = sum_ranges(c.functions.iter().map(|f| &f.monthly_saving_usd));
+    match format {
+        Format::Json => json(&CostDoc {
+            basis,
+            hours_per_month: crate::cost::HOURS_PER_MONTH,
+            free_tier: c.account.options.free_tier,
+            allocation: format!("{:?}", c.account.options.allocation).to_lowercase(),
+            account: AccountView {
+                on_demand_usd: cents_range(&on_demand_total),
+                cheapest_usd: cents_range(&cheapest_total),
+                monthly_saving_usd: cents_range(&saving_total),
+            },
+            functions: function_views(c, projections),
+            assumptions: &c.assumptions,
+        }),
+        Format::Csv => {
+            let headers = [
+                "function",
+                "option",
+                "name",
+                "family",
+                "usd_low",
+                "usd_typical",
+                "usd_high",
+                "cheapest",
+            ];
+            let rows: Vec<Vec<String>> = c
+                .functions
+                .iter()
+                .flat_map(|f| {
+                    f.options.iter().map(move |o| {
+                        vec![
+                            f.name.clone(),
+                            o.id.clone(),
+                            o.name.clone(),
+                            format!("{:?}", o.family),
+                            round_cents(o.monthly_usd.low).to_string(),
+                            round_cents(o.monthly_usd.typical).to_string(),
+                            round_cents(o.monthly_usd.high).to_string(),
+                            (o.id == f.cheapest).to_string(),
+                        ]
+                    })
+                })
+                .collect();
+            render_grid(&headers, &rows, Format::Csv, None, 4)
+        }
+        Format::Table | Format::Markdown => {
+            let mut out = String::new();
+            match basis {
+                CostBasis::Observed {
+                    window_start,
+                    window_end,
+                    window_hours,
+                    ..
+                } => {
+                    let _ = writeln!(
+                        out,
+                        "Observed {window_start} – {window_end} ({window_hours:.1} h), projected to a month of {} h.{}",
+                        crate::cost::HOURS_PER_MONTH,
+                        if c.account.options.free_tier { " Free tier applied to the account." } else { "" }
+                    );
+                }
+                CostBasis::Calculator => {
+                    let _ = writeln!(
+                        out,
+                        "Calculator month ({} h).{}",
+                        crate::cost::HOURS_PER_MONTH,
+                        if c.account.options.free_tier {
+                            " Free tier applied."
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+            out.push('\n');
+            let headers = [
+                "function",
+                "memory MB",
+                "arch",
+                "requests/mo",
+                "on demand $/mo",
+                "low – high",
+                "cheapest option",
+                "cheapest $/mo",
+                "saving $/mo",
+            ];
+            let mut rows: Vec<Vec<String>> = function_views(c, projections)
+                .iter()
+                .zip(&c.functions)
+                .map(|(v, f)| {
+                    let cheapest_name = f
+                        .options
+                        .iter()
+                        .find(|o| o.id == f.cheapest)
+                        .map(|o| o.name.clone())
+                        .unwrap_or_else(|| f.cheapest.clone());
+                    vec![
+                        super::sanitize(&f.name),
+                        f.memory_mb.to_string(),
+                        f.arch.to_string(),
+                        format!("{:.0}", v.requests_per_month),
+                        format_usd(f.on_demand_usd.typical),
+                        range_text(&f.on_demand_usd),
+                        cheapest_name,
+                        format_usd(f.cheapest_usd.typical),
+                        format_usd(f.monthly_saving_usd.typical),
+                    ]
+                })
+                .collect();
+            rows.push(vec![
+                "total".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                format_usd(on_demand_total.typical),
+                range_text(&on_demand_total),
+                String::new(),
+                format_usd(cheapest_total.typical),
+                format_usd(saving_total.typical),
+            ]);
+            out.push_str(&render_grid(&headers, &rows, format, width, 3));
+            for (f, v) in c.functions.iter().zip(function_views(c, projections)) {
+                let _ = writeln!(
+                    out,
+                    "\n{}: on demand {} (requests {}, compute {}); concurrency p50 {} p95 {} p99 {} peak {}",
+                    super::sanitize(&f.name),
+                    format_usd(f.on_demand_usd.typical),
+                    v.on_demand.requests_usd,
+                    v.on_demand.compute_usd,
+                    f.concurrency.p50,
+                    f.concurrency.p95,
+                    f.concurrency.p99,
+                    f.concurrency.peak
+                );
+                let headers = ["option", "$/mo", "low", "high", "detail"];
+                let rows: Vec<Vec<String>> = f
+                    .options
+                    .iter()
+                    .map(|o| {
+                        let mut detail = Vec::new();
+                        if let Some(p) = &o.provisioned {
+                            detail
+                                .push(format!("utilization {:.0} %", ratio(p.utilization) * 100.0));
+                            if let Some(b) = p.break_even_utilization {
+                                detail.push(format!("break-even {:.0} %", ratio(b) * 100.0));
+                            }
+                        }
+                        if let Some(k) = &o.capacity {
+                            detail.push(format!(
+                                "{} × {} ({} per instance)",
+                                k.instances, k.instance_type, k.per_instance_concurrency
+                            ));
+                        }
+                        if o.id == f.cheapest {
+                            detail.push("cheapest".into());
+                        }
+                        vec![
+                            o.name.clone(),
+                            format_usd(o.monthly_usd.typical),
+                            format_usd(o.monthly_usd.low),
+                            format_usd(o.monthly_usd.high),
+                            detail.join(", "),
+                        ]
+                    })
+                    .collect();
+                out.push_str(&render_grid(&headers, &rows, format, width, 1));
+                for n in &f.notes {
+                    let _ = writeln!(out, "note: {n}");
+                }
+            }
+            if !c.assumptions.is_empty() {
+                out.push_str("\nAssumptions:\n");
+                for a in &c.assumptions {
+                    let _ = writeln!(out, "- {a}");
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Renders `faascope tune`: one row per function, and each function's curve when `curves`.
+pub fn render_tune(
+    reports: &[TuneReport],
+    format: Format,
+    width: Option<u16>,
+    curves: bool,
+) -> String {
+    if format == Format::Json {
+        return json(&reports);
+    }
+    let headers = [
+        "function",
+        "memory MB",
+        "floor MB",
+        "recommended MB",
+        "p50 ms now",
+        "p50 ms then",
+        "$/mo now",
+        "$/mo then",
+        "saving $/mo",
+        "CPU model",
+    ];
+    let rows: Vec<Vec<String>> = reports
+        .iter()
+        .map(|r| {
+            vec![
+                super::sanitize(&r.name),
+                r.current_memory_mb.to_string(),
+                r.memory_floor_mb.to_string(),
+                if r.change {
+                    format!("{} ←", r.recommended_memory_mb)
+                } else {
+                    r.recommended_memory_mb.to_string()
+                },
+                format!("{:.1}", r.current_p50_ms),
+                format!("{:.1}", r.recommended_p50_ms),
+                format_usd(r.current_monthly_usd),
+                format_usd(r.recommended_monthly_usd),
+                format_usd(r.monthly_saving_usd),
+                cpu_model_text(&r.cpu_model),
+            ]
+        })
+        .collect();
+    let mut out = render_grid(&headers, &rows, format, width, 1);
+    if curves && format != Format::Csv {
+        for r in reports {
+            let _ = writeln!(out, "\n{} — cost vs memory:", super::sanitize(&r.name));
+            let headers = ["memory MB", "vCPU", "p50 ms", "p99 ms", "$/mo", ""];
+            let rows: Vec<Vec<String>> = r
+                .curve
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.memory_mb.to_string(),
+                        format!("{:.2}", p.vcpu),
+                        format!("{:.1}", p.est_p50_ms),
+                        format!("{:.1}", p.est_p99_ms),
+                        format_usd(p.monthly_usd),
+                        [
+                            (p.current, "current"),
+                            (p.memory_mb == r.recommended_memory_mb, "recommended"),
+                            (!p.allowed, "below floor"),
+                        ]
+                        .iter()
+                        .filter(|(b, _)| *b)
+                        .map(|(_, s)| *s)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    ]
+                })
+                .collect();
+            out.push_str(&render_grid(&headers, &rows, format, width, 0));
+        }
+    }
+    out
+}
+
+fn cpu_model_text(m: &crate::cost::tune::CpuModel) -> String {
+    use crate::cost::tune::CpuModel;
+    match m {
+        CpuModel::Calibrated {
+            fraction,
+            memory_sizes,
+            ..
+        } => format!("calibrated f={fraction:.2} from {memory_sizes} sizes"),
+        CpuModel::Assumed { fraction, .. } => format!("assumed f={fraction:.2}"),
+        CpuModel::Given { fraction } => format!("given f={fraction:.2}"),
+    }
+}
+
+/// Renders `faascope pricing list`.
+pub fn render_pricing_list(list: &[OfferingSummary], format: Format, width: Option<u16>) -> String {
+    if format == Format::Json {
+        return json(&list);
+    }
+    let headers = [
+        "offering",
+        "provider",
+        "name",
+        "figures",
+        "assumptions",
+        "effective",
+        "regions",
+    ];
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|o| {
+            let dates = match (o.oldest_effective_date, o.newest_effective_date) {
+                (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+                (Some(a), _) => a.to_string(),
+                _ => "-".into(),
+            };
+            vec![
+                o.id.clone(),
+                o.provider.clone(),
+                o.name.clone(),
+                (o.prices + o.rules + o.skus).to_string(),
+                o.assumptions.to_string(),
+                dates,
+                o.regions.join(" "),
+            ]
+        })
+        .collect();
+    render_grid(&headers, &rows, format, width, 3)
+}
+
+/// Renders `faascope pricing show OFFERING`.
+pub fn render_pricing_show(d: &OfferingDetail, format: Format, width: Option<u16>) -> String {
+    if format == Format::Json {
+        return json(&d);
+    }
+    let mut out = String::new();
+    if format != Format::Csv {
+        let _ = writeln!(
+            out,
+            "{} ({}, {})",
+            d.summary.name, d.summary.id, d.summary.provider
+        );
+        if let Some(desc) = &d.description {
+            let _ = writeln!(out, "{desc}");
+        }
+        out.push('\n');
+    }
+    let headers = [
+        "key",
+        "region",
+        "arch",
+        "tier",
+        "value",
+        "unit",
+        "effective",
+        "source",
+    ];
+    let rows: Vec<Vec<String>> = d
+        .figures
+        .iter()
+        .map(|f| {
+            vec![
+                f.sku
+                    .clone()
+                    .map_or(f.key.clone(), |s| format!("{} {s}", f.key)),
+                f.region.clone().unwrap_or_default(),
+                f.arch.clone().unwrap_or_default(),
+                f.tier.clone().unwrap_or_default(),
+                f.value.clone(),
+                f.unit.clone(),
+                f.effective_date.to_string(),
+                match &f.source_url {
+                    Some(u) => format!("{} <{u}>", f.source_title),
+                    None => f.source_title.clone(),
+                },
+            ]
+        })
+        .collect();
+    out.push_str(&render_grid(&headers, &rows, format, width, 99));
+    out
+}

@@ -1,0 +1,266 @@
+//! Integration tests of `faascope cost`, `tune` and `pricing`: the real binary on the calculator
+//! examples of the issue, on sample-data and on bad price files.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn faascope() -> Command {
+    let mut c = Command::cargo_bin("faascope").unwrap();
+    c.current_dir(root());
+    c
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let out = faascope()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// 128 MB, 5,000,000 invocations of 5 s, with the free tier. The catalog's rate
+/// ($0.0000166667/GB-s, AWS Price List 2025-10-01) gives $45.42 of compute; AWS's published
+/// example arithmetic uses the rounded $0.00001667 and gets $45.43, reproduced with that rate as
+/// a --pricing override.
+#[test]
+fn classic_example_128mb_5m_5s() {
+    let args = [
+        "cost",
+        "--requests",
+        "5000000",
+        "--duration-ms",
+        "5000",
+        "--memory-mb",
+        "128",
+        "--free-tier",
+    ];
+    let v = json_of(&args);
+    let od = &v["functions"][0]["on_demand"];
+    assert_eq!(f(&od["compute_usd"]), 45.42);
+    assert_eq!(f(&od["requests_usd"]), 0.80);
+    let mut with_rate = args.to_vec();
+    with_rate.extend([
+        "--pricing",
+        "tests/fixtures/pricing/published-example-rate.toml",
+    ]);
+    let v = json_of(&with_rate);
+    let od = &v["functions"][0]["on_demand"];
+    assert_eq!(f(&od["compute_usd"]), 45.43);
+    assert_eq!(f(&od["requests_usd"]), 0.80);
+}
+
+#[test]
+fn classic_example_512mb_200k_10s() {
+    let v = json_of(&[
+        "cost",
+        "--requests",
+        "200000",
+        "--duration-ms",
+        "10000",
+        "--memory-mb",
+        "512",
+        "--free-tier",
+    ]);
+    let od = &v["functions"][0]["on_demand"];
+    assert_eq!(f(&od["compute_usd"]), 10.00);
+    assert_eq!(f(&od["requests_usd"]), 0.00);
+    // Without the free tier: 1,000,000 GB-s × $0.0000166667 and 0.2 M × $0.20.
+    let v = json_of(&[
+        "cost",
+        "--requests",
+        "200000",
+        "--duration-ms",
+        "10000",
+        "--memory-mb",
+        "512",
+    ]);
+    let od = &v["functions"][0]["on_demand"];
+    assert_eq!(f(&od["compute_usd"]), 16.67);
+    assert_eq!(f(&od["requests_usd"]), 0.04);
+}
+
+#[test]
+fn cost_of_sample_data_names_every_function_with_options_cheapest_and_range() {
+    let v = json_of(&["cost", "sample-data", "--function-arch", "geo-lookup=arm64"]);
+    let fns = v["functions"].as_array().unwrap();
+    assert_eq!(fns.len(), 8);
+    assert!(matches!(v["basis"]["kind"].as_str(), Some("observed")));
+    // Three days of data, whole hours: 72 h, and a day-to-day range.
+    assert_eq!(f(&v["basis"]["window_hours"]), 72.0);
+    let mut on_demand_sum = 0.0;
+    // Functions whose quietest and busiest day differ by a cent or more.
+    let mut with_range = 0;
+    for func in fns {
+        let name = func["function"].as_str().unwrap();
+        let options = func["options"].as_array().unwrap();
+        assert!(options.len() >= 10, "{name}: {} options", options.len());
+        let ids: Vec<&str> = options.iter().map(|o| o["id"].as_str().unwrap()).collect();
+        assert!(ids.contains(&"lambda-on-demand"), "{name}");
+        assert!(ids.iter().any(|i| i.starts_with("lambda-pc-")), "{name}");
+        assert!(ids.iter().any(|i| i.starts_with("azure-")), "{name}");
+        assert!(ids.iter().any(|i| i.starts_with("gcp-")), "{name}");
+        let cheapest = func["cheapest"].as_str().unwrap();
+        let cheapest_usd = options
+            .iter()
+            .find(|o| o["id"] == cheapest)
+            .map(|o| f(&o["monthly_usd"]["typical"]))
+            .unwrap();
+        for o in options {
+            assert!(f(&o["monthly_usd"]["typical"]) >= cheapest_usd, "{name}");
+        }
+        let od = &func["on_demand"];
+        let r = &od["range_usd"];
+        assert!(f(&r["low"]) <= f(&r["typical"]) && f(&r["typical"]) <= f(&r["high"]));
+        if f(&r["low"]) < f(&r["high"]) {
+            with_range += 1;
+        }
+        let saving = f(&func["monthly_saving_usd"]["typical"]);
+        assert!(
+            (saving - (f(&od["total_usd"]) - cheapest_usd)).abs() < 0.011,
+            "{name}"
+        );
+        on_demand_sum += f(&od["total_usd"]);
+        if name == "geo-lookup" {
+            assert_eq!(func["arch"], "arm64");
+        }
+    }
+    assert!(
+        with_range >= 4,
+        "{with_range} functions with a day-to-day range"
+    );
+    assert!((f(&v["account"]["on_demand_usd"]["typical"]) - on_demand_sum).abs() < 0.05);
+}
+
+#[test]
+fn cost_table_and_markdown_render() {
+    faascope()
+        .args(["cost", "sample-data"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("orders-api"))
+        .stdout(predicate::str::contains("cheapest"))
+        .stdout(predicate::str::contains("Assumptions:"));
+    faascope()
+        .args([
+            "cost",
+            "sample-data",
+            "--format",
+            "markdown",
+            "--provider",
+            "aws",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("| function |"))
+        .stdout(predicate::str::contains("Azure").not());
+    faascope()
+        .args(["cost", "sample-data", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "function,option,name,family,usd_low,usd_typical,usd_high,cheapest\n",
+        ));
+}
+
+#[test]
+fn tune_flags_the_over_provisioned_function_with_its_saving() {
+    let v = json_of(&["tune", "sample-data"]);
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 8);
+    let t = rows
+        .iter()
+        .find(|r| r["name"] == "legacy-thumbnailer")
+        .unwrap();
+    assert_eq!(t["current_memory_mb"], 3008);
+    assert!(t["change"].as_bool().unwrap());
+    assert!(t["recommended_memory_mb"].as_u64().unwrap() < 3008);
+    let saving: f64 = t["monthly_saving_usd"].as_str().unwrap().parse().unwrap();
+    assert!(saving > 0.0, "saving {saving}");
+    assert!(!t["curve"].as_array().unwrap().is_empty());
+    faascope()
+        .args(["tune", "sample-data", "--function", "legacy", "--curve"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cost vs memory"))
+        .stdout(predicate::str::contains("recommended"));
+}
+
+#[test]
+fn pricing_list_and_show_carry_sources_and_dates() {
+    faascope()
+        .args(["pricing", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("aws-lambda"))
+        .stdout(predicate::str::contains("azure-functions"))
+        .stdout(predicate::str::contains("2025-10-01"));
+    let v = json_of(&["pricing", "show", "aws-lambda"]);
+    let figures = v["figures"].as_array().unwrap();
+    assert!(figures.len() > 20);
+    for fig in figures {
+        assert!(!fig["source_title"].as_str().unwrap().is_empty(), "{fig}");
+        assert!(fig["effective_date"].as_str().unwrap().len() == 10, "{fig}");
+    }
+    faascope()
+        .args(["pricing", "show", "no-such-offering"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-offering"));
+}
+
+#[test]
+fn bad_price_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(
+        &p,
+        "schema_version = 1\n[offering]\nid = \"aws-lambda\"\n[[price]]\nkey = \"requests\"\nusd = \"1\"\nunit = \"usd_per_parsec\"\nsource = \"x\"\neffective_date = 2025-01-01\n",
+    )
+    .unwrap();
+    faascope()
+        .args([
+            "cost",
+            "--requests",
+            "1",
+            "--duration-ms",
+            "1",
+            "--memory-mb",
+            "128",
+        ])
+        .arg("--pricing")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml"));
+    faascope()
+        .args([
+            "cost",
+            "sample-data",
+            "--requests",
+            "1",
+            "--duration-ms",
+            "1",
+            "--memory-mb",
+            "128",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not both"));
+}

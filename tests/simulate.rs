@@ -1,0 +1,192 @@
+//! Integration tests of `faascope simulate`: every example scenario runs, the same seed gives the
+//! same bytes, replications give confidence intervals, a sample-data function replays and is
+//! priced, and bad scenarios are exit 2 with the file and the problem.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn faascope() -> Command {
+    let mut c = Command::cargo_bin("faascope").unwrap();
+    c.current_dir(root());
+    c
+}
+
+fn run(args: &[&str]) -> Vec<u8> {
+    let out = faascope().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn every_example_scenario_runs_and_prints_the_outputs() {
+    let dir = root().join("simulator/scenarios");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "toml")
+            || p.file_name().is_some_and(|f| f == "benchmark-24h.toml")
+        {
+            continue;
+        }
+        // Shortened so the suite stays quick; the file itself is what is checked.
+        let out = run(&[
+            "simulate",
+            p.to_str().unwrap(),
+            "--set",
+            "duration_s=120",
+            "--set",
+            "warmup_s=10",
+        ]);
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("cold starts") && text.contains("P(reject)"),
+            "{text}"
+        );
+        n += 1;
+    }
+    assert!(n >= 5, "{n} scenarios");
+}
+
+#[test]
+fn same_seed_same_json_different_seed_different() {
+    let a = run(&[
+        "simulate",
+        "simulator/scenarios/api-basic.toml",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ]);
+    let b = run(&[
+        "simulate",
+        "simulator/scenarios/api-basic.toml",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(a, b);
+    let c = run(&[
+        "simulate",
+        "simulator/scenarios/api-basic.toml",
+        "--seed",
+        "8",
+        "--format",
+        "json",
+    ]);
+    assert_ne!(a, c);
+    let v: Value = serde_json::from_slice(&a).unwrap();
+    let m = &v["simulation"]["functions"][0]["metrics"];
+    assert!(m["requests"].as_u64().unwrap() > 80_000);
+    assert!(m["latency"]["all"]["p99_ms"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn replications_give_confidence_intervals() {
+    let v: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        "simulator/scenarios/api-basic.toml",
+        "--replications",
+        "4",
+        "--set",
+        "duration_s=300",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(v["seeds"].as_array().unwrap().len(), 4);
+    let est = v["functions"][0]["metrics"].as_array().unwrap();
+    let cold = est
+        .iter()
+        .find(|e| e["metric"] == "cold_start_probability")
+        .unwrap();
+    assert_eq!(cold["n"], 4);
+    assert!(cold["ci95_half_width"].as_f64().unwrap() >= 0.0);
+}
+
+#[test]
+fn a_sample_data_function_replays_and_is_priced() {
+    let v: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        "--from",
+        "sample-data",
+        "--function",
+        "orders-api",
+        "--price",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let m = &v["simulation"]["functions"][0]["metrics"];
+    // Every observed arrival is replayed once at scale 1.
+    let observed: Value = serde_json::from_slice(&run(&[
+        "report",
+        "sample-data",
+        "--function",
+        "^orders-api$",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        m["requests"].as_u64(),
+        observed["functions"][0]["invocations"].as_u64()
+    );
+    assert!(v["cost"][0]["on_demand_usd_per_month"].as_f64().unwrap() > 0.0);
+    // Tripled traffic: about three times the requests.
+    let v3: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        "--from",
+        "sample-data",
+        "--function",
+        "orders-api",
+        "--traffic-scale",
+        "3",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let r1 = m["requests"].as_f64().unwrap();
+    let r3 = v3["simulation"]["functions"][0]["metrics"]["requests"]
+        .as_f64()
+        .unwrap();
+    assert!((r3 / r1 - 3.0).abs() < 0.05, "{r3} vs {r1}");
+}
+
+#[test]
+fn bad_scenarios_are_exit_2_with_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, "duration_s = 60\nbogus = 1\n").unwrap();
+    faascope()
+        .arg("simulate")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml"));
+    faascope()
+        .args([
+            "simulate",
+            "simulator/scenarios/api-basic.toml",
+            "--set",
+            "functions.0.memory_mb=-5",
+        ])
+        .assert()
+        .code(2);
+    faascope()
+        .args(["simulate", "--from", "sample-data", "--function", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("orders-api"));
+}
