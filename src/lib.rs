@@ -10,4 +10,5 @@ pub mod cost;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod timeparse;

@@ -264,3 +264,74 @@ fn bad_price_file_is_a_clear_error() {
         .code(2)
         .stderr(predicate::str::contains("not both"));
 }
+
+#[test]
+fn plots_render_to_png_and_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("curve.svg");
+    faascope()
+        .args([
+            "plot",
+            "cost-curve",
+            "sample-data",
+            "--function",
+            "legacy-thumbnailer",
+            "--out",
+        ])
+        .arg(&svg)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg"), "{}", &text[..text.len().min(80)]);
+    assert!(text.contains("Monthly cost vs memory size"));
+    assert!(text.contains("legacy-thumbnailer recommended"));
+    let png = dir.path().join("pc.png");
+    faascope()
+        .args([
+            "plot",
+            "break-even",
+            "sample-data",
+            "--function",
+            "^orders-api$",
+            "--out",
+        ])
+        .arg(&png)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(bytes.len() > 10_000, "{} bytes", bytes.len());
+    // Kept without --force; replaced with it.
+    faascope()
+        .args([
+            "plot",
+            "break-even",
+            "sample-data",
+            "--function",
+            "^orders-api$",
+            "--out",
+        ])
+        .arg(&png)
+        .assert()
+        .code(2);
+    faascope()
+        .args([
+            "plot",
+            "break-even",
+            "sample-data",
+            "--function",
+            "^orders-api$",
+            "--force",
+            "--out",
+        ])
+        .arg(&png)
+        .assert()
+        .success();
+    // Break-even is for one function.
+    faascope()
+        .args(["plot", "break-even", "sample-data", "--out"])
+        .arg(dir.path().join("x.png"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--function"));
+}

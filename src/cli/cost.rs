@@ -264,7 +264,7 @@ fn families(a: &CostArgs) -> Vec<OptionFamily> {
 }
 
 /// Loads the sources' invocations as compact columns, filtered.
-fn load_columns(
+pub(super) fn load_columns(
     source: &SourceArgs,
     filter: &FilterArgs,
 ) -> Result<(ReportColumns, crate::ingest::Ingested)> {

@@ -9,6 +9,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use regex::Regex;
 
 mod cost;
+mod plot;
 mod simulate;
 
 use crate::analytics::{self, TableName};
@@ -80,6 +81,11 @@ pub enum Command {
         after_help = "Examples:\n  faascope simulate simulator/scenarios/api-basic.toml\n  faascope simulate simulator/scenarios/api-basic.toml --replications 10 --set functions.0.keep_alive.idle_timeout_s=300\n  faascope simulate --from sample-data --function orders-api --traffic-scale 3 --price\n  faascope simulate simulator/scenarios/diurnal-provisioned.toml --format json > run.json\n\nThe same scenario and seed give the same output on every machine. Scenario files are documented in\nsimulator/README.md; commented examples are in simulator/scenarios/."
     )]
     Simulate(simulate::SimulateArgs),
+    /// Charts (PNG or SVG): the cost-vs-memory curve, or provisioned concurrency vs on demand.
+    #[command(
+        after_help = "Examples:\n  faascope plot cost-curve sample-data --function legacy-thumbnailer --out thumbnailer.svg\n  faascope plot break-even sample-data --function '^orders-api$' --out orders-pc.png\n\nThe font is built in, so charts render the same on any machine. Existing files are kept unless --force."
+    )]
+    Plot(plot::PlotArgs),
 }
 
 /// Where to read from and how.
@@ -200,6 +206,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Tune(a) => cost::run_tune(a),
         Command::Pricing(c) => cost::run_pricing(c),
         Command::Simulate(a) => simulate::run_simulate(a),
+        Command::Plot(a) => plot::run_plot(a),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "faascope", &mut std::io::stdout());

@@ -1,0 +1,192 @@
+//! `faascope plot cost-curve|break-even`: charts of the cost engine's answers.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use rust_decimal::prelude::ToPrimitive;
+
+use super::cost::{load_columns, PriceArgs};
+use super::{FilterArgs, SourceArgs, UsageError, EXIT_OK};
+use crate::analytics::usage::{memory_observations, observed_usage};
+use crate::cost::comparisons::OptionFamily;
+use crate::cost::{
+    compare_functions, project_observed, tune_function, CompareOptions, FunctionMeta, PriceBook,
+    ProjectionOptions, TuneInput, TuneOptions,
+};
+use crate::plot::{write, LineChart, Marker, Series};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlotKind {
+    /// Monthly cost against memory size (the `tune` curve), current and recommended sizes marked.
+    CostCurve,
+    /// Monthly cost against provisioned environments, with on demand for comparison.
+    BreakEven,
+}
+
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    pub kind: PlotKind,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub price: PriceArgs,
+    /// The chart file: .png or .svg.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn usd(d: rust_decimal::Decimal) -> f64 {
+    d.to_f64().unwrap_or(f64::NAN)
+}
+
+pub fn run_plot(a: PlotArgs) -> Result<i32> {
+    let catalog = a.price.catalog()?;
+    let book = PriceBook::new(&catalog);
+    let place = a.price.placement()?;
+    let (cols, _ing) = load_columns(&a.source, &a.filter)?;
+    let usage = observed_usage(&cols, &|name, memory_mb, _| {
+        let (region, arch) = place(name);
+        FunctionMeta::new(name, region, arch, memory_mb)
+    });
+    if usage.functions.is_empty() {
+        return Err(UsageError(
+            "no invocations with a time in the sources; nothing to plot".into(),
+        )
+        .into());
+    }
+    let projections = usage
+        .functions
+        .iter()
+        .map(|u| project_observed(u, &book, &ProjectionOptions::default()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| UsageError(e.to_string()))?;
+    let chart = match a.kind {
+        PlotKind::CostCurve => {
+            let observations = memory_observations(cols)?;
+            let rules = book.lambda_rules().map_err(|e| UsageError(e.to_string()))?;
+            let mut series = Vec::new();
+            let mut markers = Vec::new();
+            for p in &projections {
+                let rates = book
+                    .lambda(&p.meta.region, p.meta.arch)
+                    .map_err(|e| UsageError(e.to_string()))?;
+                let obs = observations.get(&p.meta.name).cloned().unwrap_or_default();
+                let t = tune_function(
+                    &TuneInput::from_projection(p, obs),
+                    rates,
+                    rules,
+                    &TuneOptions::default(),
+                )
+                .map_err(|e| UsageError(e.to_string()))?;
+                series.push(Series {
+                    name: t.name.clone(),
+                    points: t
+                        .curve
+                        .iter()
+                        .filter(|c| c.allowed)
+                        .map(|c| (f64::from(c.memory_mb), usd(c.monthly_usd)))
+                        .collect(),
+                });
+                markers.push(Marker {
+                    label: format!("{} now", t.name),
+                    x: f64::from(t.current_memory_mb),
+                    y: usd(t.current_monthly_usd),
+                });
+                if t.change {
+                    markers.push(Marker {
+                        label: format!("{} recommended", t.name),
+                        x: f64::from(t.recommended_memory_mb),
+                        y: usd(t.recommended_monthly_usd),
+                    });
+                }
+            }
+            LineChart {
+                title: "Monthly cost vs memory size".into(),
+                x_label: "memory (MB)".into(),
+                y_label: "USD per month (730 h)".into(),
+                series,
+                markers,
+            }
+        }
+        PlotKind::BreakEven => {
+            let [p] = projections.as_slice() else {
+                return Err(UsageError(format!(
+                    "break-even plots one function; pick one with --function (found: {})",
+                    projections
+                        .iter()
+                        .map(|p| p.meta.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .into());
+            };
+            let peak = p.concurrency.peak.max(1);
+            let max_n = peak + peak.div_ceil(2).max(2);
+            let options = CompareOptions {
+                provisioned: (1..=max_n).collect(),
+                pc_at_percentiles: false,
+                families: vec![
+                    OptionFamily::LambdaOnDemand,
+                    OptionFamily::ProvisionedConcurrency,
+                ],
+                ..CompareOptions::default()
+            };
+            let c = compare_functions(std::slice::from_ref(p), &book, &options)
+                .map_err(|e| UsageError(e.to_string()))?;
+            let f = c
+                .functions
+                .first()
+                .ok_or_else(|| UsageError("no comparison for the function".into()))?;
+            let on_demand = usd(f.on_demand_usd.typical);
+            let mut pc: Vec<(f64, f64)> = f
+                .options
+                .iter()
+                .filter_map(|o| {
+                    let n = o.provisioned.as_ref()?.environments;
+                    Some((f64::from(n), usd(o.monthly_usd.typical)))
+                })
+                .collect();
+            pc.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut markers = vec![Marker {
+                label: format!("peak concurrency {}", p.concurrency.peak),
+                x: f64::from(p.concurrency.peak),
+                y: pc
+                    .iter()
+                    .find(|(n, _)| *n == f64::from(p.concurrency.peak))
+                    .map_or(on_demand, |x| x.1),
+            }];
+            if let Some((n, cost)) = pc.iter().find(|(_, cost)| *cost <= on_demand) {
+                markers.push(Marker {
+                    label: format!("PC pays off from {n}"),
+                    x: *n,
+                    y: *cost,
+                });
+            }
+            LineChart {
+                title: format!("{}: provisioned concurrency vs on demand", p.meta.name),
+                x_label: "provisioned environments".into(),
+                y_label: "USD per month (730 h)".into(),
+                series: vec![
+                    Series {
+                        name: "on demand".into(),
+                        points: vec![(0.0, on_demand), (f64::from(max_n), on_demand)],
+                    },
+                    Series {
+                        name: "provisioned + spillover".into(),
+                        points: pc,
+                    },
+                ],
+                markers,
+            }
+        }
+    };
+    write(&chart, &a.out, a.force).map_err(|e| UsageError(e.to_string()))?;
+    eprintln!("wrote {}", a.out.display());
+    Ok(EXIT_OK)
+}
