@@ -11,12 +11,12 @@ use rust_decimal::Decimal;
 
 use super::{load, report_skips, strict_exit, terminal_width, write_stdout, Filter, FilterArgs};
 use super::{SourceArgs, UsageError};
-use crate::analytics::usage::{memory_observations, observed_usage};
+use crate::analytics::usage::{memory_observations, observed_usage, ObservedUsage};
 use crate::cost::comparisons::OptionFamily;
 use crate::cost::{
     compare_functions, project_calculator, project_observed, tune_function, Allocation, Arch,
-    CalculatorSpec, Catalog, CompareOptions, FunctionMeta, PriceBook, ProjectionOptions, TuneInput,
-    TuneOptions, TuneStrategy,
+    CalculatorSpec, Catalog, CompareOptions, FunctionMeta, FunctionProjection, PriceBook,
+    ProjectionOptions, TuneInput, TuneOptions, TuneReport, TuneStrategy,
 };
 use crate::ingest::IngestOptions;
 use crate::model::ReportColumns;
@@ -70,12 +70,7 @@ pub struct PriceArgs {
 
 impl PriceArgs {
     pub(super) fn catalog(&self) -> Result<Catalog> {
-        let mut c = Catalog::builtin()?;
-        for f in &self.pricing {
-            c.apply_override_file(f)
-                .map_err(|e| UsageError(e.to_string()))?;
-        }
-        Ok(c)
+        catalog_with(&self.pricing)
     }
 
     /// Region and architecture per function name, validated.
@@ -263,8 +258,18 @@ fn families(a: &CostArgs) -> Vec<OptionFamily> {
     fams
 }
 
+/// The built-in catalog with `files` applied over it, in order.
+fn catalog_with(files: &[PathBuf]) -> Result<Catalog> {
+    let mut c = Catalog::builtin()?;
+    for f in files {
+        c.apply_override_file(f)
+            .map_err(|e| UsageError(e.to_string()))?;
+    }
+    Ok(c)
+}
+
 /// Loads the sources' invocations as compact columns, filtered.
-pub(super) fn load_columns(
+fn load_columns(
     source: &SourceArgs,
     filter: &FilterArgs,
 ) -> Result<(ReportColumns, crate::ingest::Ingested)> {
@@ -281,6 +286,64 @@ pub(super) fn load_columns(
     )?;
     let cols = filter.apply_columns(std::mem::take(&mut ing.columns));
     Ok((cols, ing))
+}
+
+/// The sources' invocations, their usage, and each function's month projected from it.
+pub(super) struct Observed {
+    pub cols: ReportColumns,
+    pub ing: crate::ingest::Ingested,
+    pub usage: ObservedUsage,
+    pub projections: Vec<FunctionProjection>,
+}
+
+pub(super) fn observe(
+    source: &SourceArgs,
+    filter: &FilterArgs,
+    price: &PriceArgs,
+    book: &PriceBook,
+) -> Result<Observed> {
+    let place = price.placement()?;
+    let (cols, ing) = load_columns(source, filter)?;
+    let usage = observed_usage(&cols, &|name, memory_mb, _| {
+        let (region, arch) = place(name);
+        FunctionMeta::new(name, region, arch, memory_mb)
+    });
+    let projections = usage
+        .functions
+        .iter()
+        .map(|u| project_observed(u, book, &ProjectionOptions::default()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| UsageError(e.to_string()))?;
+    Ok(Observed {
+        cols,
+        ing,
+        usage,
+        projections,
+    })
+}
+
+/// Right-sizes every projected function from its durations at each memory size in `cols`.
+pub(super) fn tune_all(
+    projections: &[FunctionProjection],
+    cols: ReportColumns,
+    book: &PriceBook,
+    options: &TuneOptions,
+) -> Result<Vec<TuneReport>> {
+    let observations = memory_observations(cols)?;
+    let rules = book.lambda_rules().map_err(|e| UsageError(e.to_string()))?;
+    projections
+        .iter()
+        .map(|p| {
+            let rates = book
+                .lambda(&p.meta.region, p.meta.arch)
+                .map_err(|e| UsageError(e.to_string()))?;
+            let obs = observations.get(&p.meta.name).cloned().unwrap_or_default();
+            Ok(
+                tune_function(&TuneInput::from_projection(p, obs), rates, rules, options)
+                    .map_err(|e| UsageError(e.to_string()))?,
+            )
+        })
+        .collect()
 }
 
 pub fn run_cost(a: CostArgs) -> Result<i32> {
@@ -323,17 +386,12 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         let p = project_calculator(&spec, &book).map_err(|e| UsageError(e.to_string()))?;
         (vec![p], CostBasis::Calculator, None)
     } else {
-        let (cols, ing) = load_columns(&a.source, &a.filter)?;
-        let usage = observed_usage(&cols, &|name, memory_mb, _| {
-            let (region, arch) = place(name);
-            FunctionMeta::new(name, region, arch, memory_mb)
-        });
-        let projections = usage
-            .functions
-            .iter()
-            .map(|u| project_observed(u, &book, &ProjectionOptions::default()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| UsageError(e.to_string()))?;
+        let Observed {
+            ing,
+            usage,
+            projections,
+            ..
+        } = observe(&a.source, &a.filter, &a.price, &book)?;
         let basis = CostBasis::Observed {
             window_start: crate::timeparse::format_ms(usage.window_start_ms),
             window_end: crate::timeparse::format_ms(usage.window_end_ms),
@@ -371,13 +429,7 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
 pub fn run_tune(a: TuneArgs) -> Result<i32> {
     let catalog = a.price.catalog()?;
     let book = PriceBook::new(&catalog);
-    let place = a.price.placement()?;
-    let (cols, ing) = load_columns(&a.source, &a.filter)?;
-    let usage = observed_usage(&cols, &|name, memory_mb, _| {
-        let (region, arch) = place(name);
-        FunctionMeta::new(name, region, arch, memory_mb)
-    });
-    let observations = memory_observations(cols)?;
+    let observed = observe(&a.source, &a.filter, &a.price, &book)?;
     let options = TuneOptions {
         strategy: match a.strategy {
             StrategyArg::Cost => TuneStrategy::Cost,
@@ -388,20 +440,8 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
         threads: a.threads.max(1),
         ..TuneOptions::default()
     };
-    let rules = book.lambda_rules().map_err(|e| UsageError(e.to_string()))?;
-    let mut reports = Vec::new();
-    for u in &usage.functions {
-        let p = project_observed(u, &book, &ProjectionOptions::default())
-            .map_err(|e| UsageError(e.to_string()))?;
-        let obs = observations.get(&u.meta.name).cloned().unwrap_or_default();
-        let rates = book
-            .lambda(&u.meta.region, u.meta.arch)
-            .map_err(|e| UsageError(e.to_string()))?;
-        let input = TuneInput::from_projection(&p, obs);
-        reports.push(
-            tune_function(&input, rates, rules, &options).map_err(|e| UsageError(e.to_string()))?,
-        );
-    }
+    let reports = tune_all(&observed.projections, observed.cols, &book, &options)?;
+    let ing = observed.ing;
     let text = render_tune(&reports, a.format, terminal_width(), a.curve);
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
@@ -409,24 +449,16 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
 }
 
 pub fn run_pricing(cmd: PricingCommand) -> Result<i32> {
-    let load = |files: &[PathBuf]| -> Result<Catalog> {
-        let mut c = Catalog::builtin()?;
-        for f in files {
-            c.apply_override_file(f)
-                .map_err(|e| UsageError(e.to_string()))?;
-        }
-        Ok(c)
-    };
     let text = match cmd {
         PricingCommand::List { pricing, format } => {
-            render_pricing_list(&load(&pricing)?.list(), format, terminal_width())
+            render_pricing_list(&catalog_with(&pricing)?.list(), format, terminal_width())
         }
         PricingCommand::Show {
             offering,
             pricing,
             format,
         } => {
-            let c = load(&pricing)?;
+            let c = catalog_with(&pricing)?;
             let d = c.show(&offering).map_err(|e| UsageError(e.to_string()))?;
             render_pricing_show(&d, format, terminal_width())
         }

@@ -6,14 +6,10 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use rust_decimal::prelude::ToPrimitive;
 
-use super::cost::{load_columns, PriceArgs};
+use super::cost::{observe, tune_all, Observed, PriceArgs};
 use super::{FilterArgs, SourceArgs, UsageError, EXIT_OK};
-use crate::analytics::usage::{memory_observations, observed_usage};
 use crate::cost::comparisons::OptionFamily;
-use crate::cost::{
-    compare_functions, project_observed, tune_function, CompareOptions, FunctionMeta, PriceBook,
-    ProjectionOptions, TuneInput, TuneOptions,
-};
+use crate::cost::{compare_functions, CompareOptions, PriceBook, TuneOptions};
 use crate::plot::{write, LineChart, Marker, Series};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,42 +44,20 @@ fn usd(d: rust_decimal::Decimal) -> f64 {
 pub fn run_plot(a: PlotArgs) -> Result<i32> {
     let catalog = a.price.catalog()?;
     let book = PriceBook::new(&catalog);
-    let place = a.price.placement()?;
-    let (cols, _ing) = load_columns(&a.source, &a.filter)?;
-    let usage = observed_usage(&cols, &|name, memory_mb, _| {
-        let (region, arch) = place(name);
-        FunctionMeta::new(name, region, arch, memory_mb)
-    });
-    if usage.functions.is_empty() {
+    let Observed {
+        cols, projections, ..
+    } = observe(&a.source, &a.filter, &a.price, &book)?;
+    if projections.is_empty() {
         return Err(UsageError(
             "no invocations with a time in the sources; nothing to plot".into(),
         )
         .into());
     }
-    let projections = usage
-        .functions
-        .iter()
-        .map(|u| project_observed(u, &book, &ProjectionOptions::default()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| UsageError(e.to_string()))?;
     let chart = match a.kind {
         PlotKind::CostCurve => {
-            let observations = memory_observations(cols)?;
-            let rules = book.lambda_rules().map_err(|e| UsageError(e.to_string()))?;
             let mut series = Vec::new();
             let mut markers = Vec::new();
-            for p in &projections {
-                let rates = book
-                    .lambda(&p.meta.region, p.meta.arch)
-                    .map_err(|e| UsageError(e.to_string()))?;
-                let obs = observations.get(&p.meta.name).cloned().unwrap_or_default();
-                let t = tune_function(
-                    &TuneInput::from_projection(p, obs),
-                    rates,
-                    rules,
-                    &TuneOptions::default(),
-                )
-                .map_err(|e| UsageError(e.to_string()))?;
+            for t in tune_all(&projections, cols, &book, &TuneOptions::default())? {
                 series.push(Series {
                     name: t.name.clone(),
                     points: t
