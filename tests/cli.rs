@@ -2,19 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn faascope() -> Command {
-    let mut c = Command::cargo_bin("faascope").unwrap();
-    c.current_dir(root());
-    c
-}
+mod common;
+use common::{faascope, root};
 
 fn report_json(args: &[&str]) -> Value {
     let out = faascope()

@@ -1,21 +1,11 @@
 //! Integration tests of `faascope cost`, `tune` and `pricing`: the real binary on the calculator
 //! examples of the issue, on sample-data and on bad price files.
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn faascope() -> Command {
-    let mut c = Command::cargo_bin("faascope").unwrap();
-    c.current_dir(root());
-    c
-}
+mod common;
+use common::faascope;
 
 fn json_of(args: &[&str]) -> Value {
     let out = faascope()

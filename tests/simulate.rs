@@ -2,21 +2,11 @@
 //! same bytes, replications give confidence intervals, a sample-data function replays and is
 //! priced, and bad scenarios are exit 2 with the file and the problem.
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn faascope() -> Command {
-    let mut c = Command::cargo_bin("faascope").unwrap();
-    c.current_dir(root());
-    c
-}
+mod common;
+use common::{faascope, root};
 
 fn run(args: &[&str]) -> Vec<u8> {
     let out = faascope().args(args).output().unwrap();
