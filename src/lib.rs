@@ -5,10 +5,13 @@
 //! usage with the dated sheets under `pricing/`.
 
 pub mod analytics;
+pub mod ci;
 pub mod cli;
 pub mod cost;
 pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod rules;
+pub mod scenario;
 pub mod timeparse;

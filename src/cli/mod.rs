@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use regex::Regex;
 
+mod ci;
 mod cost;
 mod plot;
 mod simulate;
@@ -86,6 +87,12 @@ pub enum Command {
         after_help = "Examples:\n  faascope plot cost-curve sample-data --function legacy-thumbnailer --out thumbnailer.svg\n  faascope plot break-even sample-data --function '^orders-api$' --out orders-pc.png\n\nThe font is built in, so charts render the same on any machine. Existing files are kept unless --force."
     )]
     Plot(plot::PlotArgs),
+    /// Cost-regression gate for CI: write a baseline, then check a change against it.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  faascope ci baseline --config faascope.toml --out cost-baseline.json\n  faascope ci check --baseline cost-baseline.json --max-increase-pct 10 --format markdown\n\nThe project file (functions, traffic from logs or explicit, SAM/Serverless files, thresholds, rules)\nis documented in docs/ci/README.md."
+    )]
+    Ci(ci::CiCommand),
 }
 
 /// Where to read from and how.
@@ -207,6 +214,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Pricing(c) => cost::run_pricing(c),
         Command::Simulate(a) => simulate::run_simulate(a),
         Command::Plot(a) => plot::run_plot(a),
+        Command::Ci(c) => ci::run_ci(c),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "faascope", &mut std::io::stdout());

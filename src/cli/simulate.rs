@@ -7,10 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use faascope_sim::{
-    run_replications, ArrivalConfig, ColdConfig, DistConfig, KeepAliveConfig, ReplayEvent,
-    ReplicatedOutput, Scenario, SimOutput, Simulation,
-};
+use faascope_sim::{run_replications, ReplicatedOutput, Scenario, SimOutput, Simulation};
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -25,6 +22,7 @@ use crate::cost::{
 use crate::ingest::{IngestOptions, InputFormat};
 use crate::output::cost::render_grid;
 use crate::output::Format;
+use crate::scenario::{replay_scenario, ReplayArrivals};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ArrivalsArg {
@@ -172,61 +170,27 @@ fn scenario_from_observed(a: &SimulateArgs, notes: &mut Vec<String>) -> Result<S
         ))
         .into());
     };
-    let mut rows: Vec<(i64, f64, Option<f64>, u32)> = (0..cols.len())
-        .filter(|&r| cols.function_id(r) as usize == id)
-        .filter_map(|r| {
-            Some((
-                cols.start_ms(r)?,
-                cols.duration_ms(r),
-                cols.init_duration_ms(r),
-                cols.memory_size_mb(r),
-            ))
-        })
-        .collect();
-    if rows.len() < 2 {
-        return Err(UsageError(format!(
-            "function '{name}' has {} timed invocation(s); a replay needs at least 2",
-            rows.len()
-        ))
-        .into());
-    }
-    rows.sort_by_key(|r| r.0);
-    let t0 = rows[0].0;
-    let span_ms = (rows[rows.len() - 1].0 - t0).max(1);
-    let memory_mb = rows[rows.len() - 1].3;
-    let warm: Vec<f64> = rows.iter().filter(|r| r.2.is_none()).map(|r| r.1).collect();
-    let inits: Vec<f64> = rows.iter().filter_map(|r| r.2).collect();
-    let us = |ms: f64| (ms.max(0.0) * 1000.0).round() as u64;
+    let rows = crate::scenario::observed_rows(&cols, id);
+    let memory_mb = rows.last().map_or(128, |r| r.memory_mb);
     let arrivals = match a.arrivals {
-        ArrivalsArg::Replay => ArrivalConfig::Replay {
-            events: rows
-                .iter()
-                .map(|r| ReplayEvent {
-                    offset_us: us((r.0 - t0) as f64),
-                    duration_us: Some(us(r.1)),
-                    init_us: r.2.map(us),
-                })
-                .collect(),
+        ArrivalsArg::Replay => ReplayArrivals::Replay {
             traffic_scale: a.traffic_scale,
-            jitter_s: 1.0,
         },
-        ArrivalsArg::Poisson => ArrivalConfig::Poisson {
-            rate_per_s: rows.len() as f64 / (span_ms as f64 / 1000.0) * a.traffic_scale,
+        ArrivalsArg::Poisson => ReplayArrivals::Poisson {
+            traffic_scale: a.traffic_scale,
         },
     };
-    let warm_samples = if warm.is_empty() {
-        rows.iter().map(|r| r.1).collect()
-    } else {
-        warm
-    };
-    let init = if inits.is_empty() {
-        notes.push(format!(
-            "no cold start of '{name}' was observed: simulated cold starts get an init time of 0 ms"
-        ));
-        DistConfig::Constant { value_ms: 0.0 }
-    } else {
-        DistConfig::Empirical { samples_ms: inits }
-    };
+    let s = replay_scenario(
+        &name,
+        &rows,
+        memory_mb,
+        a.keep_alive_s,
+        1.0,
+        arrivals,
+        notes,
+    )
+    .map_err(UsageError)?;
+    let span_ms = rows.last().map_or(0, |r| r.start_ms) - rows.first().map_or(0, |r| r.start_ms);
     notes.push(format!(
         "scenario from {} observed invocations of '{name}' over {:.1} h ({} arrivals), {memory_mb} MB, keep-alive {} s",
         rows.len(),
@@ -237,28 +201,7 @@ fn scenario_from_observed(a: &SimulateArgs, notes: &mut Vec<String>) -> Result<S
         },
         a.keep_alive_s
     ));
-    let mut s = default_scenario(&name, memory_mb)?;
-    s.duration_s = span_ms as f64 / 1000.0 + 1.0;
-    if let Some(f) = s.functions.first_mut() {
-        f.arrivals = arrivals;
-        f.warm = DistConfig::Empirical {
-            samples_ms: warm_samples,
-        };
-        f.cold = ColdConfig::InitAdded { init };
-        f.keep_alive = KeepAliveConfig::Fixed {
-            idle_timeout_s: a.keep_alive_s,
-        };
-    }
     Ok(s)
-}
-
-/// A one-function scenario with the simulator's defaults for everything not set (parsed from a
-/// minimal file, so the defaults are the crate's own); the caller fills in the workload.
-fn default_scenario(name: &str, memory_mb: u32) -> Result<Scenario> {
-    toml::from_str(&format!(
-        "duration_s = 1\n[[functions]]\nname = {name:?}\nmemory_mb = {memory_mb}\narrivals = {{ kind = \"poisson\", rate_per_s = 1.0 }}\nwarm = {{ dist = \"constant\", value_ms = 1.0 }}\ncold = {{ model = \"init_added\", init = {{ dist = \"constant\", value_ms = 0.0 }} }}\n"
-    ))
-    .context("building the scenario of a replay")
 }
 
 fn scenario_from_file(path: &PathBuf, sets: &[String]) -> Result<Scenario> {

@@ -115,7 +115,7 @@ impl fmt::Display for Arch {
 }
 
 /// A low / typical / high triple (a monthly range from the traffic's day-to-day variation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Range<T> {
     pub low: T,
     pub typical: T,

@@ -211,6 +211,31 @@ impl Model {
     }
 }
 
+impl Model {
+    fn new(rules: &LambdaRules, threads: u32) -> Model {
+        Model {
+            memory_per_vcpu: rules.memory_per_vcpu_mb.to_f64().unwrap_or(1769.0).max(1.0),
+            max_vcpu: rules.max_vcpu.to_f64().unwrap_or(6.0).max(1.0),
+            threads: f64::from(threads.max(1)),
+        }
+    }
+}
+
+/// The factor a duration observed at `from_mb` is multiplied by at `to_mb`, for a function whose
+/// time is the share `cpu_bound_fraction` CPU-bound at `from_mb` and which keeps `threads`
+/// threads busy (the model of the module docs): `f × speed(from) / speed(to) + (1 − f)`.
+pub fn duration_factor(
+    from_mb: u32,
+    to_mb: u32,
+    cpu_bound_fraction: f64,
+    threads: u32,
+    rules: &LambdaRules,
+) -> f64 {
+    let model = Model::new(rules, threads);
+    let f = cpu_bound_fraction.clamp(0.0, 1.0);
+    f * model.speed(from_mb) / model.speed(to_mb) + (1.0 - f)
+}
+
 /// Weighted least squares of `y = A + B x`; returns (A, B, rmse) or `None` when the xs do not vary.
 fn fit_line(points: &[(f64, f64, f64)]) -> Option<(f64, f64, f64)> {
     let wsum: f64 = points.iter().map(|p| p.2).sum();
@@ -278,11 +303,7 @@ pub fn tune_function(
             "pass the projected monthly requests",
         ));
     }
-    let model = Model {
-        memory_per_vcpu: rules.memory_per_vcpu_mb.to_f64().unwrap_or(1769.0).max(1.0),
-        max_vcpu: rules.max_vcpu.to_f64().unwrap_or(6.0).max(1.0),
-        threads: f64::from(options.threads.max(1)),
-    };
+    let model = Model::new(rules, options.threads);
     let mut assumptions = Vec::new();
     let reference = match obs.iter().find(|o| o.memory_mb == meta.memory_mb) {
         Some(o) => **o,

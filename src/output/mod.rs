@@ -1,5 +1,6 @@
 //! Printers over report structs: table, JSON, CSV and Markdown. Nothing here computes figures.
 
+pub mod ci;
 pub mod cost;
 pub mod report;
 pub mod traces;

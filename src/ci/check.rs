@@ -1,0 +1,374 @@
+//! `ci check`: the current evaluation against a baseline, with thresholds.
+//!
+//! Threshold rules (ids as in the outputs, each per function and — for cost — for the total):
+//! * `max_increase_pct`: typical monthly cost up by more than P % (a function new since the
+//!   baseline has no percentage; only the USD limit applies to it);
+//! * `max_increase_usd`: typical monthly cost up by more than U USD;
+//! * `max_p99_increase_pct`: simulated p99 response time up by more than Q %;
+//! * `max_cold_start_ratio`: simulated cold-start ratio above R.
+//!
+//! Plus the insight rules of the current evaluation ([`crate::rules`]): `warn` findings are
+//! reported, `fail` findings fail the check.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::config::Thresholds;
+use super::evaluate::{Evaluation, FunctionEval};
+use crate::rules::Outcome;
+
+/// Old / new / delta of the typical month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostDiff {
+    pub old_usd: Decimal,
+    pub new_usd: Decimal,
+    pub delta_usd: Decimal,
+    /// `None` when the old cost is zero.
+    pub delta_pct: Option<f64>,
+}
+
+impl CostDiff {
+    fn new(old: Decimal, new: Decimal) -> CostDiff {
+        let delta = new - old;
+        CostDiff {
+            old_usd: old,
+            new_usd: new,
+            delta_usd: delta,
+            delta_pct: if old > Decimal::ZERO {
+                (delta / old * Decimal::from(100)).round_dp(4).to_f64()
+            } else {
+                None
+            },
+        }
+    }
+}
+
+/// One setting that differs from the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettingChange {
+    pub key: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// One rule's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleResult {
+    pub rule: String,
+    pub outcome: Outcome,
+    pub value: Option<f64>,
+    pub limit: Option<f64>,
+    pub message: String,
+}
+
+/// A function's comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunctionCheck {
+    pub name: String,
+    /// `changed`, `unchanged`, `added` or `removed`.
+    pub change: String,
+    pub cost: CostDiff,
+    pub p99_ms: (Option<f64>, Option<f64>),
+    pub cold_start_ratio: (Option<f64>, Option<f64>),
+    pub settings_changes: Vec<SettingChange>,
+    pub results: Vec<RuleResult>,
+    /// `file:line` of the function's definition (for annotations).
+    pub defined_at: Option<String>,
+}
+
+impl FunctionCheck {
+    pub fn outcome(&self) -> Outcome {
+        worst(self.results.iter().map(|r| r.outcome))
+    }
+}
+
+fn worst(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
+    let mut w = Outcome::Pass;
+    for o in outcomes {
+        w = match (w, o) {
+            (_, Outcome::Fail) | (Outcome::Fail, _) => Outcome::Fail,
+            (_, Outcome::Warn) | (Outcome::Warn, _) => Outcome::Warn,
+            _ => Outcome::Pass,
+        };
+    }
+    w
+}
+
+/// The whole check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// `pass` or `fail`.
+    pub status: String,
+    pub baseline: String,
+    pub config: String,
+    pub total: CostDiff,
+    pub total_results: Vec<RuleResult>,
+    pub thresholds: Thresholds,
+    pub functions: Vec<FunctionCheck>,
+    pub failed: usize,
+    pub warnings: usize,
+    pub notes: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn passed(&self) -> bool {
+        self.failed == 0
+    }
+}
+
+fn pct_change(old: Option<f64>, new: Option<f64>) -> Option<f64> {
+    match (old, new) {
+        (Some(o), Some(n)) if o > 0.0 => Some((n - o) / o * 100.0),
+        _ => None,
+    }
+}
+
+fn usd(d: Decimal) -> String {
+    crate::cost::format_usd(d)
+}
+
+fn signed_usd(d: Decimal) -> String {
+    if d.is_sign_negative() {
+        format!("-{}", usd(-d))
+    } else {
+        format!("+{}", usd(d))
+    }
+}
+
+fn cost_rules(cost: &CostDiff, t: &Thresholds, what: &str, out: &mut Vec<RuleResult>) {
+    if let Some(p) = t.max_increase_pct {
+        out.push(match cost.delta_pct {
+            Some(d) => RuleResult {
+                rule: "max_increase_pct".into(),
+                outcome: if d > p { Outcome::Fail } else { Outcome::Pass },
+                value: Some(d),
+                limit: Some(p),
+                message: format!(
+                    "{what} monthly cost {} ({} → {}, {:+.1} %) {} the {p} % limit",
+                    signed_usd(cost.delta_usd),
+                    usd(cost.old_usd),
+                    usd(cost.new_usd),
+                    d,
+                    if d > p { "is over" } else { "is within" }
+                ),
+            },
+            None => RuleResult {
+                rule: "max_increase_pct".into(),
+                outcome: Outcome::Skipped,
+                value: None,
+                limit: Some(p),
+                message: format!("{what} had no cost in the baseline: only the USD limit applies"),
+            },
+        });
+    }
+    if let Some(u) = t.max_increase_usd {
+        let d = cost.delta_usd.to_f64().unwrap_or(0.0);
+        let over = d > u;
+        out.push(RuleResult {
+            rule: "max_increase_usd".into(),
+            outcome: if over { Outcome::Fail } else { Outcome::Pass },
+            value: Some((d * 100.0).round() / 100.0),
+            limit: Some(u),
+            message: format!(
+                "{what} monthly cost {} ({} → {}) {} the ${u:.2} limit",
+                signed_usd(cost.delta_usd),
+                usd(cost.old_usd),
+                usd(cost.new_usd),
+                if over { "is over" } else { "is within" }
+            ),
+        });
+    }
+}
+
+fn settings_changes(old: &FunctionEval, new: &FunctionEval) -> Vec<SettingChange> {
+    let o = serde_json::to_value(&old.settings).unwrap_or_default();
+    let n = serde_json::to_value(&new.settings).unwrap_or_default();
+    let mut out = Vec::new();
+    if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
+        for (k, nv) in n {
+            let ov = o.get(k).cloned().unwrap_or(serde_json::Value::Null);
+            if &ov != nv {
+                let show = |v: &serde_json::Value| match v {
+                    serde_json::Value::Null => "unset".to_string(),
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                out.push(SettingChange {
+                    key: k.clone(),
+                    old: show(&ov),
+                    new: show(nv),
+                });
+            }
+        }
+    }
+    if old.traffic.requests_per_month != new.traffic.requests_per_month {
+        out.push(SettingChange {
+            key: "requests_per_month".into(),
+            old: old.traffic.requests_per_month.typical.round().to_string(),
+            new: new.traffic.requests_per_month.typical.round().to_string(),
+        });
+    }
+    out
+}
+
+/// Compares `current` with `baseline`. `thresholds` maps function names to their thresholds
+/// (command-line values already applied); `total` holds the account-level ones.
+pub fn check(
+    baseline: &Evaluation,
+    current: &Evaluation,
+    thresholds: &BTreeMap<String, Thresholds>,
+    total: Thresholds,
+    baseline_name: &str,
+    config_name: &str,
+) -> CheckReport {
+    let mut names: Vec<&str> = baseline
+        .functions
+        .iter()
+        .chain(current.functions.iter())
+        .map(|f| f.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut functions = Vec::new();
+    for name in names {
+        let old = baseline.function(name);
+        let new = current.function(name);
+        let zero = Decimal::ZERO;
+        let cost = CostDiff::new(
+            old.map_or(zero, |f| f.monthly_usd.typical),
+            new.map_or(zero, |f| f.monthly_usd.typical),
+        );
+        let t = thresholds.get(name).copied().unwrap_or(total);
+        let mut results = Vec::new();
+        let change;
+        let mut changes = Vec::new();
+        match (old, new) {
+            (Some(o), Some(n)) => {
+                changes = settings_changes(o, n);
+                change = if o == n { "unchanged" } else { "changed" };
+                cost_rules(&cost, &t, "the", &mut results);
+            }
+            (None, Some(_)) => {
+                change = "added";
+                cost_rules(&cost, &t, "the new function's", &mut results);
+            }
+            _ => change = "removed",
+        }
+        let p99 = (
+            old.and_then(|f| f.performance.as_ref()?.p99_ms),
+            new.and_then(|f| f.performance.as_ref()?.p99_ms),
+        );
+        let cold = (
+            old.and_then(|f| f.performance.as_ref()?.cold_start_ratio),
+            new.and_then(|f| f.performance.as_ref()?.cold_start_ratio),
+        );
+        if let (Some(q), Some(_)) = (t.max_p99_increase_pct, new) {
+            match pct_change(p99.0, p99.1) {
+                Some(d) => results.push(RuleResult {
+                    rule: "max_p99_increase_pct".into(),
+                    outcome: if d > q { Outcome::Fail } else { Outcome::Pass },
+                    value: Some((d * 10_000.0).round() / 10_000.0),
+                    limit: Some(q),
+                    message: format!(
+                        "simulated p99 {:.1} ms → {:.1} ms ({d:+.1} %) {} the {q} % limit",
+                        p99.0.unwrap_or(0.0),
+                        p99.1.unwrap_or(0.0),
+                        if d > q { "is over" } else { "is within" }
+                    ),
+                }),
+                None => results.push(RuleResult {
+                    rule: "max_p99_increase_pct".into(),
+                    outcome: Outcome::Skipped,
+                    value: None,
+                    limit: Some(q),
+                    message: "no simulated p99 on both sides".into(),
+                }),
+            }
+        }
+        if let (Some(r), Some(_)) = (t.max_cold_start_ratio, new) {
+            match cold.1 {
+                Some(c) => results.push(RuleResult {
+                    rule: "max_cold_start_ratio".into(),
+                    outcome: if c > r { Outcome::Fail } else { Outcome::Pass },
+                    value: Some(c),
+                    limit: Some(r),
+                    message: format!(
+                        "simulated cold-start ratio {:.2} % {} the {:.2} % limit",
+                        c * 100.0,
+                        if c > r { "is over" } else { "is within" },
+                        r * 100.0
+                    ),
+                }),
+                None => results.push(RuleResult {
+                    rule: "max_cold_start_ratio".into(),
+                    outcome: Outcome::Skipped,
+                    value: None,
+                    limit: Some(r),
+                    message: "no simulated requests".into(),
+                }),
+            }
+        }
+        if let Some(n) = new {
+            for f in &n.insights {
+                results.push(RuleResult {
+                    rule: f.rule.clone(),
+                    outcome: f.outcome,
+                    value: f.value,
+                    limit: Some(f.threshold),
+                    message: f.message.clone(),
+                });
+            }
+        }
+        functions.push(FunctionCheck {
+            name: name.to_string(),
+            change: change.into(),
+            cost,
+            p99_ms: p99,
+            cold_start_ratio: cold,
+            settings_changes: changes,
+            results,
+            defined_at: new.or(old).and_then(|f| f.defined_at.first().cloned()),
+        });
+    }
+    let total_cost = CostDiff::new(
+        baseline.total_monthly_usd.typical,
+        current.total_monthly_usd.typical,
+    );
+    let mut total_results = Vec::new();
+    cost_rules(&total_cost, &total, "the total", &mut total_results);
+    let count = |o: Outcome| {
+        functions
+            .iter()
+            .flat_map(|f| f.results.iter())
+            .chain(total_results.iter())
+            .filter(|r| r.outcome == o)
+            .count()
+    };
+    let failed = count(Outcome::Fail);
+    let warnings = count(Outcome::Warn);
+    let mut notes = Vec::new();
+    if baseline.pricing != current.pricing {
+        notes.push("the price sheets differ from the baseline's: part of the difference may be price changes".into());
+    }
+    if baseline.skipped_records != current.skipped_records {
+        notes.push(format!(
+            "malformed records skipped: {} in the baseline, {} now",
+            baseline.skipped_records, current.skipped_records
+        ));
+    }
+    CheckReport {
+        status: if failed == 0 { "pass" } else { "fail" }.into(),
+        baseline: baseline_name.into(),
+        config: config_name.into(),
+        total: total_cost,
+        total_results,
+        thresholds: total,
+        functions,
+        failed,
+        warnings,
+        notes,
+    }
+}

@@ -1,0 +1,807 @@
+//! The project file `faascope.toml`: functions, their settings and traffic, thresholds and
+//! rule settings; plus SAM / Serverless Framework files it points at. Loading resolves
+//! everything that does not need the logs into [`Project`]; the file format is documented in
+//! `docs/ci/README.md`.
+//!
+//! Precedence of a function's settings: `faascope.toml` > SAM / Serverless file > `[defaults]`
+//! > what the logs show (memory) > AWS's defaults (x86_64, 512 MB ephemeral storage).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::templates::{read_sam, read_serverless, TemplateError, TemplateFunction};
+use crate::cost::{Arch, PackageType};
+use crate::rules::{RuleError, RuleOverride, RuleSet};
+
+/// A project file that cannot be used; the message names the file, the place and the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{file}: {message}", file = file.display())]
+    Invalid { file: PathBuf, message: String },
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+}
+
+fn invalid(file: &Path, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        file: file.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+/// A number, or a `{ low, typical, high }` band.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Band {
+    One(f64),
+    Range { low: f64, typical: f64, high: f64 },
+}
+
+impl Band {
+    pub fn triple(self) -> [f64; 3] {
+        match self {
+            Band::One(x) => [x, x, x],
+            Band::Range { low, typical, high } => [low, typical, high],
+        }
+    }
+}
+
+/// A duration: a mean, or a mean and a 99th percentile (log-normal between them).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DurationSpec {
+    Mean(f64),
+    Shape { mean: f64, p99: f64 },
+}
+
+impl DurationSpec {
+    pub fn mean_ms(self) -> f64 {
+        match self {
+            DurationSpec::Mean(m) | DurationSpec::Shape { mean: m, .. } => m,
+        }
+    }
+
+    pub fn p99_ms(self) -> Option<f64> {
+        match self {
+            DurationSpec::Mean(_) => None,
+            DurationSpec::Shape { p99, .. } => Some(p99),
+        }
+    }
+}
+
+/// Explicit traffic of a function (instead of logs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplicitTraffic {
+    pub requests_per_month: Band,
+    pub duration_ms: DurationSpec,
+    #[serde(default)]
+    pub cold_start_ratio: f64,
+    #[serde(default)]
+    pub init_ms: f64,
+    #[serde(default)]
+    pub error_ratio: f64,
+    /// Memory the durations were measured at (default: the configured memory, i.e. the
+    /// durations do not change when the memory does).
+    #[serde(default)]
+    pub measured_at_memory_mb: Option<u32>,
+    /// Largest memory used, MB (for the memory rules).
+    #[serde(default)]
+    pub max_memory_used_mb: Option<u32>,
+}
+
+/// Cost and performance thresholds (`[thresholds]`, `[functions.thresholds]`, CLI flags).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Largest allowed increase of the typical monthly cost, percent.
+    pub max_increase_pct: Option<f64>,
+    /// Largest allowed increase of the typical monthly cost, USD.
+    pub max_increase_usd: Option<f64>,
+    /// Largest allowed increase of the (simulated) p99 response time, percent.
+    pub max_p99_increase_pct: Option<f64>,
+    /// Largest allowed (simulated) cold-start ratio, 0..1.
+    pub max_cold_start_ratio: Option<f64>,
+}
+
+impl Thresholds {
+    /// `self` where set, else `other`.
+    pub fn or(self, other: Thresholds) -> Thresholds {
+        Thresholds {
+            max_increase_pct: self.max_increase_pct.or(other.max_increase_pct),
+            max_increase_usd: self.max_increase_usd.or(other.max_increase_usd),
+            max_p99_increase_pct: self.max_p99_increase_pct.or(other.max_p99_increase_pct),
+            max_cold_start_ratio: self.max_cold_start_ratio.or(other.max_cold_start_ratio),
+        }
+    }
+
+    fn validate(&self, file: &Path, at: &str) -> Result<(), ConfigError> {
+        for (k, v) in [
+            ("max_increase_pct", self.max_increase_pct),
+            ("max_increase_usd", self.max_increase_usd),
+            ("max_p99_increase_pct", self.max_p99_increase_pct),
+        ] {
+            if let Some(v) = v {
+                if !v.is_finite() || v < 0.0 {
+                    return Err(invalid(
+                        file,
+                        format!("{at}{k} = {v}: give a number of at least 0"),
+                    ));
+                }
+            }
+        }
+        if let Some(r) = self.max_cold_start_ratio {
+            if !(0.0..=1.0).contains(&r) {
+                return Err(invalid(
+                    file,
+                    format!("{at}max_cold_start_ratio = {r}: give a ratio between 0 and 1 (0.05 for 5 %)"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How durations change when the memory does (see `docs/ci/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum DurationModelName {
+    /// Calibrated from logs at two or more memory sizes; otherwise `pessimistic`.
+    #[default]
+    Auto,
+    /// The less favourable of I/O-bound and CPU-bound: unchanged durations for more memory,
+    /// durations scaled by the vCPU share for less.
+    Pessimistic,
+    /// Durations do not depend on memory.
+    IoBound,
+    /// Durations scale with the vCPU share.
+    CpuBound,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    pub region: Option<String>,
+    pub arch: Option<String>,
+    pub memory_mb: Option<u32>,
+    pub timeout_s: Option<u32>,
+    pub runtime: Option<String>,
+    pub ephemeral_storage_mb: Option<u32>,
+    /// Idle keep-alive of execution environments in the simulation, seconds (default 600).
+    pub keep_alive_s: Option<f64>,
+    pub duration_model: Option<DurationModelName>,
+    /// CPU-bound fraction 0..1 (instead of a named duration model).
+    pub cpu_bound_fraction: Option<f64>,
+    /// Threads a function keeps busy (default 1).
+    pub threads: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricingSection {
+    /// Price override files (the schema of pricing/), relative to faascope.toml.
+    #[serde(default)]
+    pub files: Vec<PathBuf>,
+    /// Apply the account's free tier.
+    #[serde(default)]
+    pub free_tier: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSection {
+    /// SAM / CloudFormation template.
+    pub sam: Option<PathBuf>,
+    /// Serverless Framework file.
+    pub serverless: Option<PathBuf>,
+    /// Serverless stage (default: provider.stage, else `dev`).
+    pub stage: Option<String>,
+    /// Template parameter values (and pseudo parameters such as `AWS::StackName`).
+    #[serde(default)]
+    pub parameters: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectSection {
+    pub name: Option<String>,
+    /// Seed of the simulations (default 1).
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionEntry {
+    pub name: String,
+    /// The template resource (logical id) or Serverless function key this entry describes.
+    pub resource: Option<String>,
+    pub memory_mb: Option<u32>,
+    pub arch: Option<String>,
+    pub region: Option<String>,
+    pub timeout_s: Option<u32>,
+    pub runtime: Option<String>,
+    pub provisioned_concurrency: Option<u32>,
+    pub reserved_concurrency: Option<u32>,
+    pub ephemeral_storage_mb: Option<u32>,
+    pub keep_alive_s: Option<f64>,
+    pub duration_model: Option<DurationModelName>,
+    pub cpu_bound_fraction: Option<f64>,
+    pub threads: Option<u32>,
+    /// Log sources of this function (instead of the top-level `logs`).
+    #[serde(default)]
+    pub logs: Vec<PathBuf>,
+    /// Explicit traffic instead of logs.
+    pub traffic: Option<ExplicitTraffic>,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleOverride>,
+}
+
+/// The file as written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFile {
+    #[serde(default)]
+    pub project: ProjectSection,
+    /// Log sources (files or directories) of the functions' observed traffic.
+    #[serde(default)]
+    pub logs: Vec<PathBuf>,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(default)]
+    pub pricing: PricingSection,
+    #[serde(default)]
+    pub template: TemplateSection,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleOverride>,
+    #[serde(default)]
+    pub functions: Vec<FunctionEntry>,
+}
+
+/// How durations scale with memory, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum DurationModel {
+    Auto,
+    Pessimistic,
+    Fraction(f64),
+}
+
+/// Where a function's traffic comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TrafficSource {
+    /// Logs: the sources and the names a log group may use for the function.
+    Logs {
+        paths: Vec<PathBuf>,
+        names: Vec<String>,
+    },
+    Explicit(ExplicitTraffic),
+}
+
+/// A function's settings (memory may still come from the logs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Settings {
+    pub memory_mb: Option<u32>,
+    pub arch: Arch,
+    pub region: String,
+    pub timeout_s: Option<u32>,
+    pub runtime: Option<String>,
+    pub provisioned_concurrency: u32,
+    pub reserved_concurrency: Option<u32>,
+    pub ephemeral_storage_mb: u32,
+    pub package: PackageType,
+}
+
+/// One function, resolved from the project file and templates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectFunction {
+    pub name: String,
+    /// Where its settings come from, `file:line`, most specific first.
+    pub defined_at: Vec<String>,
+    /// First definition as (file, line) for annotations.
+    pub location: Option<(PathBuf, usize)>,
+    pub settings: Settings,
+    pub traffic: TrafficSource,
+    pub thresholds: Thresholds,
+    pub rules: RuleSet,
+    pub duration_model: DurationModel,
+    pub threads: u32,
+    pub keep_alive_s: f64,
+}
+
+/// The resolved project.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Project {
+    pub file: PathBuf,
+    pub name: Option<String>,
+    pub seed: u64,
+    pub pricing_files: Vec<PathBuf>,
+    pub free_tier: bool,
+    pub thresholds: Thresholds,
+    pub functions: Vec<ProjectFunction>,
+    /// No functions were declared: every function seen in `logs` is one, with these settings.
+    pub auto: Option<AutoFunctions>,
+}
+
+/// Settings for functions discovered in the logs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AutoFunctions {
+    pub paths: Vec<PathBuf>,
+    pub template: ProjectFunction,
+}
+
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+fn parse_arch(file: &Path, at: &str, s: &str) -> Result<Arch, ConfigError> {
+    Arch::parse(s).ok_or_else(|| invalid(file, format!("{at}arch = \"{s}\": use x86_64 or arm64")))
+}
+
+fn check_memory(file: &Path, at: &str, m: Option<u32>) -> Result<(), ConfigError> {
+    match m {
+        Some(m) if !(128..=10_240).contains(&m) => Err(invalid(
+            file,
+            format!("{at}memory_mb = {m} is outside Lambda's 128..=10240 MB"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_fraction(file: &Path, at: &str, f: Option<f64>) -> Result<(), ConfigError> {
+    match f {
+        Some(f) if !(0.0..=1.0).contains(&f) => Err(invalid(
+            file,
+            format!("{at}cpu_bound_fraction = {f}: give a share between 0 and 1"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn validate_traffic(file: &Path, at: &str, t: &ExplicitTraffic) -> Result<(), ConfigError> {
+    let [lo, ty, hi] = t.requests_per_month.triple();
+    if !(lo.is_finite() && lo >= 0.0 && lo <= ty && ty <= hi && hi <= 1e15) {
+        return Err(invalid(
+            file,
+            format!("{at}traffic.requests_per_month: need 0 <= low <= typical <= high <= 1e15, got {lo}, {ty}, {hi}"),
+        ));
+    }
+    let mean = t.duration_ms.mean_ms();
+    if !(mean.is_finite() && mean > 0.0 && mean <= 900_000.0) {
+        return Err(invalid(
+            file,
+            format!(
+                "{at}traffic.duration_ms = {mean}: give the mean duration in ms (0 < d <= 900000)"
+            ),
+        ));
+    }
+    if let Some(p99) = t.duration_ms.p99_ms() {
+        if !(p99.is_finite() && p99 > mean && p99 <= 15.0 * mean) {
+            return Err(invalid(
+                file,
+                format!("{at}traffic.duration_ms.p99 = {p99}: must be above the mean ({mean}) and at most 15× it"),
+            ));
+        }
+    }
+    for (k, v) in [
+        ("cold_start_ratio", t.cold_start_ratio),
+        ("error_ratio", t.error_ratio),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(invalid(
+                file,
+                format!("{at}traffic.{k} = {v}: give a ratio between 0 and 1"),
+            ));
+        }
+    }
+    if !(t.init_ms.is_finite() && (0.0..=900_000.0).contains(&t.init_ms)) {
+        return Err(invalid(
+            file,
+            format!(
+                "{at}traffic.init_ms = {}: give the INIT duration in ms",
+                t.init_ms
+            ),
+        ));
+    }
+    check_memory(
+        file,
+        &format!("{at}traffic.measured_at_"),
+        t.measured_at_memory_mb,
+    )
+}
+
+fn rule_err(file: &Path, at: &str, e: RuleError) -> ConfigError {
+    invalid(file, format!("{at}rules: {e}"))
+}
+
+fn toml_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+impl Project {
+    /// Reads and resolves `file` (paths inside it are relative to its directory).
+    pub fn load(file: &Path) -> Result<Project, ConfigError> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| invalid(file, format!("cannot read the project file: {e}")))?;
+        let raw: ProjectFile = toml::from_str(&text).map_err(|e| {
+            invalid(
+                file,
+                format!("not a valid faascope.toml: {}", e.to_string().trim_end()),
+            )
+        })?;
+        Project::resolve(file, &text, raw)
+    }
+
+    fn resolve(file: &Path, text: &str, raw: ProjectFile) -> Result<Project, ConfigError> {
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let rel = |p: &PathBuf| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                dir.join(p)
+            }
+        };
+        let d = &raw.defaults;
+        check_memory(file, "defaults.", d.memory_mb)?;
+        check_fraction(file, "defaults.", d.cpu_bound_fraction)?;
+        raw.thresholds.validate(file, "thresholds.")?;
+        let d_arch = match &d.arch {
+            Some(a) => parse_arch(file, "defaults.", a)?,
+            None => Arch::X86_64,
+        };
+        let d_region = d.region.clone().unwrap_or_else(|| "us-east-1".into());
+        let mut base_rules = RuleSet::defaults();
+        base_rules
+            .apply(&raw.rules)
+            .map_err(|e| rule_err(file, "", e))?;
+        let keep_alive = d.keep_alive_s.unwrap_or(600.0);
+        if !(keep_alive.is_finite() && keep_alive >= 0.0) {
+            return Err(invalid(
+                file,
+                format!("defaults.keep_alive_s = {keep_alive}: give seconds >= 0"),
+            ));
+        }
+        let model_of = |name: Option<DurationModelName>, frac: Option<f64>| match (frac, name) {
+            (Some(f), _) => DurationModel::Fraction(f),
+            (None, Some(DurationModelName::IoBound)) => DurationModel::Fraction(0.0),
+            (None, Some(DurationModelName::CpuBound)) => DurationModel::Fraction(1.0),
+            (None, Some(DurationModelName::Pessimistic)) => DurationModel::Pessimistic,
+            (None, Some(DurationModelName::Auto) | None) => DurationModel::Auto,
+        };
+        let d_model = model_of(d.duration_model, d.cpu_bound_fraction);
+        let logs: Vec<PathBuf> = raw.logs.iter().map(rel).collect();
+
+        // Template functions.
+        let params: BTreeMap<String, String> = raw
+            .template
+            .parameters
+            .iter()
+            .map(|(k, v)| (k.clone(), toml_text(v)))
+            .collect();
+        let mut from_templates: Vec<TemplateFunction> = Vec::new();
+        if let Some(sam) = &raw.template.sam {
+            from_templates.extend(read_sam(&rel(sam), &params)?);
+        }
+        if let Some(sls) = &raw.template.serverless {
+            from_templates.extend(read_serverless(&rel(sls), raw.template.stage.as_deref())?);
+        }
+
+        let base = |name: String| ProjectFunction {
+            name,
+            defined_at: Vec::new(),
+            location: None,
+            settings: Settings {
+                memory_mb: d.memory_mb,
+                arch: d_arch,
+                region: d_region.clone(),
+                timeout_s: d.timeout_s,
+                runtime: d.runtime.clone(),
+                provisioned_concurrency: 0,
+                reserved_concurrency: None,
+                ephemeral_storage_mb: d.ephemeral_storage_mb.unwrap_or(512),
+                package: PackageType::ManagedRuntimeZip,
+            },
+            traffic: TrafficSource::Logs {
+                paths: logs.clone(),
+                names: Vec::new(),
+            },
+            thresholds: raw.thresholds,
+            rules: base_rules.clone(),
+            duration_model: d_model,
+            threads: d.threads.unwrap_or(1).max(1),
+            keep_alive_s: keep_alive,
+        };
+
+        let mut functions: Vec<ProjectFunction> = Vec::new();
+        let mut used_templates = vec![false; from_templates.len()];
+        let mut seen_names: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, e) in raw.functions.iter().enumerate() {
+            let at = format!("functions[{i}] ({}): ", e.name);
+            if e.name.trim().is_empty() {
+                return Err(invalid(file, format!("functions[{i}]: name is empty")));
+            }
+            if let Some(prev) = seen_names.insert(e.name.clone(), i) {
+                return Err(invalid(
+                    file,
+                    format!("{at}the name is already used by functions[{prev}]; give each function once"),
+                ));
+            }
+            check_memory(file, &at, e.memory_mb)?;
+            check_fraction(file, &at, e.cpu_bound_fraction)?;
+            e.thresholds.validate(file, &format!("{at}thresholds."))?;
+            let mut f = base(e.name.clone());
+            // The template entry this function describes: by resource key or by name.
+            let t_index = from_templates.iter().position(|t| match &e.resource {
+                Some(r) => &t.key == r,
+                None => t.candidate_names().contains(&e.name),
+            });
+            if let (Some(r), None) = (&e.resource, t_index) {
+                return Err(invalid(
+                    file,
+                    format!("{at}resource = \"{r}\" is not a function of the SAM/Serverless file(s) given under [template]"),
+                ));
+            }
+            let line = line_of(text, &format!("\"{}\"", e.name));
+            f.defined_at.push(match line {
+                Some(l) => format!("{}:{l}", file.display()),
+                None => file.display().to_string(),
+            });
+            f.location = line.map(|l| (file.to_path_buf(), l));
+            let mut names = vec![e.name.clone()];
+            if let Some(ti) = t_index {
+                used_templates[ti] = true;
+                let t = &from_templates[ti];
+                apply_template(&mut f, t);
+                for n in t.candidate_names() {
+                    if !names.contains(&n) {
+                        names.push(n);
+                    }
+                }
+            }
+            let s = &mut f.settings;
+            if let Some(m) = e.memory_mb {
+                s.memory_mb = Some(m);
+            }
+            if let Some(a) = &e.arch {
+                s.arch = parse_arch(file, &at, a)?;
+            }
+            if let Some(r) = &e.region {
+                s.region = r.clone();
+            }
+            if e.timeout_s.is_some() {
+                s.timeout_s = e.timeout_s;
+            }
+            if e.runtime.is_some() {
+                s.runtime = e.runtime.clone();
+                s.package = super::templates::package_type(None, e.runtime.as_deref());
+            }
+            if let Some(pc) = e.provisioned_concurrency {
+                s.provisioned_concurrency = pc;
+            }
+            if e.reserved_concurrency.is_some() {
+                s.reserved_concurrency = e.reserved_concurrency;
+            }
+            if let Some(eph) = e.ephemeral_storage_mb {
+                if !(512..=10_240).contains(&eph) {
+                    return Err(invalid(
+                        file,
+                        format!("{at}ephemeral_storage_mb = {eph} is outside 512..=10240"),
+                    ));
+                }
+                s.ephemeral_storage_mb = eph;
+            }
+            if let Some(k) = e.keep_alive_s {
+                f.keep_alive_s = k;
+            }
+            if e.duration_model.is_some() || e.cpu_bound_fraction.is_some() {
+                f.duration_model = model_of(e.duration_model, e.cpu_bound_fraction);
+            }
+            if let Some(t) = e.threads {
+                f.threads = t.max(1);
+            }
+            f.thresholds = e.thresholds.or(raw.thresholds);
+            f.rules
+                .apply(&e.rules)
+                .map_err(|err| rule_err(file, &at, err))?;
+            f.traffic = match (&e.traffic, e.logs.is_empty()) {
+                (Some(_), false) => {
+                    return Err(invalid(
+                        file,
+                        format!("{at}give either `logs` or `traffic`, not both"),
+                    ))
+                }
+                (Some(t), true) => {
+                    validate_traffic(file, &at, t)?;
+                    TrafficSource::Explicit(t.clone())
+                }
+                (None, _) => {
+                    let paths: Vec<PathBuf> = if e.logs.is_empty() {
+                        logs.clone()
+                    } else {
+                        e.logs.iter().map(rel).collect()
+                    };
+                    if paths.is_empty() {
+                        return Err(invalid(
+                            file,
+                            format!("{at}no traffic: add a [functions.traffic] table, or log sources (`logs = [...]` at the top or in the function)"),
+                        ));
+                    }
+                    TrafficSource::Logs { paths, names }
+                }
+            };
+            functions.push(f);
+        }
+        // Template functions not described in faascope.toml take their traffic from the logs.
+        for (ti, t) in from_templates.iter().enumerate() {
+            if used_templates[ti] {
+                continue;
+            }
+            let mut f = base(t.display_name().to_string());
+            apply_template(&mut f, t);
+            if logs.is_empty() {
+                return Err(invalid(
+                    file,
+                    format!(
+                        "function `{}` ({}) has no traffic: add top-level `logs = [...]`, or a [[functions]] entry with a [functions.traffic] table",
+                        t.display_name(),
+                        t.location()
+                    ),
+                ));
+            }
+            f.traffic = TrafficSource::Logs {
+                paths: logs.clone(),
+                names: t.candidate_names(),
+            };
+            if let Some(prev) = functions.iter().find(|g| g.name == f.name) {
+                return Err(invalid(
+                    file,
+                    format!(
+                        "function `{}` is defined twice ({} and {})",
+                        f.name,
+                        prev.defined_at.join(", "),
+                        t.location()
+                    ),
+                ));
+            }
+            functions.push(f);
+        }
+        let auto = if functions.is_empty() {
+            if logs.is_empty() {
+                return Err(invalid(
+                    file,
+                    "no functions: add [[functions]] entries, a [template] file, or top-level `logs = [...]` to price every function the logs show",
+                ));
+            }
+            Some(AutoFunctions {
+                paths: logs.clone(),
+                template: base(String::new()),
+            })
+        } else {
+            None
+        };
+        let pricing_files = raw.pricing.files.iter().map(rel).collect();
+        Ok(Project {
+            file: file.to_path_buf(),
+            name: raw.project.name.clone(),
+            seed: raw.project.seed.unwrap_or(1),
+            pricing_files,
+            free_tier: raw.pricing.free_tier,
+            thresholds: raw.thresholds,
+            functions,
+            auto,
+        })
+    }
+}
+
+fn apply_template(f: &mut ProjectFunction, t: &TemplateFunction) {
+    f.defined_at.push(t.location());
+    if f.location.is_none() {
+        f.location = t.line.map(|l| (t.file.clone(), l));
+    }
+    let s = &mut f.settings;
+    if t.memory_mb.is_some() {
+        s.memory_mb = t.memory_mb;
+    }
+    if let Some(a) = t.arch {
+        s.arch = a;
+    }
+    if t.timeout_s.is_some() {
+        s.timeout_s = t.timeout_s;
+    }
+    if t.runtime.is_some() {
+        s.runtime = t.runtime.clone();
+    }
+    if let Some(pc) = t.provisioned_concurrency {
+        s.provisioned_concurrency = pc;
+    }
+    if t.reserved_concurrency.is_some() {
+        s.reserved_concurrency = t.reserved_concurrency;
+    }
+    if let Some(e) = t.ephemeral_storage_mb {
+        s.ephemeral_storage_mb = e;
+    }
+    if let Some(p) = t.package {
+        s.package = p;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Project, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("faascope.toml");
+        std::fs::write(&p, text).unwrap();
+        Project::load(&p)
+    }
+
+    #[test]
+    fn functions_with_logs_and_explicit_traffic() {
+        let p = load(
+            "logs = [\"logs\"]\n[defaults]\nregion = \"eu-west-1\"\n[thresholds]\nmax_increase_pct = 10\n[[functions]]\nname = \"api\"\nmemory_mb = 1024\narch = \"arm64\"\n[functions.thresholds]\nmax_increase_pct = 50\n[[functions]]\nname = \"batch\"\nmemory_mb = 2048\n[functions.traffic]\nrequests_per_month = { low = 1e5, typical = 2e5, high = 4e5 }\nduration_ms = { mean = 800, p99 = 3000 }\ncold_start_ratio = 0.02\ninit_ms = 400\n",
+        )
+        .unwrap();
+        assert_eq!(p.functions.len(), 2);
+        let api = &p.functions[0];
+        assert_eq!(api.settings.memory_mb, Some(1024));
+        assert_eq!(api.settings.arch, Arch::Arm64);
+        assert_eq!(api.settings.region, "eu-west-1");
+        assert_eq!(api.thresholds.max_increase_pct, Some(50.0));
+        assert!(
+            matches!(&api.traffic, TrafficSource::Logs { paths, .. } if paths[0].ends_with("logs"))
+        );
+        let batch = &p.functions[1];
+        assert_eq!(batch.thresholds.max_increase_pct, Some(10.0));
+        assert!(
+            matches!(&batch.traffic, TrafficSource::Explicit(t) if t.requests_per_month.triple() == [1e5, 2e5, 4e5])
+        );
+        assert!(p.auto.is_none());
+    }
+
+    #[test]
+    fn errors_name_the_key_and_the_fix() {
+        let e = load("[[functions]]\nname = \"a\"\nmemroy_mb = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("faascope.toml"), "{e}");
+        assert!(e.contains("memroy_mb"), "{e}");
+        assert!(e.contains("line 3"), "{e}");
+        let e = load("logs = [\"x\"]\n[[functions]]\nname = \"a\"\nmemory_mb = 20000\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("functions[0] (a): memory_mb = 20000"), "{e}");
+        let e = load("[[functions]]\nname = \"a\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no traffic"), "{e}");
+        let e = load("logs = [\"x\"]\n[rules.nope]\nthreshold = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown rule `nope`"), "{e}");
+        let e = load("[thresholds]\nmax_cold_start_ratio = 5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("max_cold_start_ratio"), "{e}");
+        let e = load("").unwrap_err().to_string();
+        assert!(e.contains("no functions"), "{e}");
+    }
+
+    #[test]
+    fn logs_only_means_every_observed_function() {
+        let p = load("logs = [\"sample\"]\n[defaults]\narch = \"arm64\"\n").unwrap();
+        assert!(p.functions.is_empty());
+        let auto = p.auto.unwrap();
+        assert_eq!(auto.template.settings.arch, Arch::Arm64);
+    }
+}

@@ -1,0 +1,748 @@
+//! A project's state priced and simulated: the content of a baseline, and the "new" side of a
+//! check. Deterministic: the same project, sources, prices and seed give the same
+//! [`Evaluation`], byte for byte once serialised.
+//!
+//! Per function:
+//! 1. **Traffic** from logs (the invocations of the log function whose name matches, see
+//!    [`super::config::TrafficSource`]) or explicit.
+//! 2. **Durations at the configured memory**: the observed durations times the memory model's
+//!    factor ([`crate::cost::tune::duration_factor`]); the CPU-bound fraction is calibrated from
+//!    logs at two or more memory sizes, or given, or `pessimistic` (durations unchanged when the
+//!    memory grows, scaled by the vCPU share when it shrinks: never an optimistic guess).
+//! 3. **Cost**: the observed usage buckets re-expressed at the configured memory and projected
+//!    to a month of 730 h by the cost engine (low / typical / high from the quietest and busiest
+//!    day), all functions priced together as one account (volume tiers, optional free tier);
+//!    with provisioned concurrency, its allocation, the share of execution time it serves and
+//!    the on-demand spillover.
+//! 4. **Performance**: the simulator (seeded) replays the observed arrivals (or Poisson arrivals
+//!    at the explicit rate) with the configured memory's durations, keep-alive, provisioned and
+//!    reserved concurrency: p50 / p99 response time (INIT included), cold-start ratio, throttles.
+//! 5. **Insights**: the rules engine over the observed facts with the simulated cold-start
+//!    ratio and throttles (what the configuration will do) and the configured timeout and PC.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use faascope_sim::Simulation;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::config::{
+    DurationModel, ExplicitTraffic, Project, ProjectFunction, Settings, TrafficSource,
+};
+use crate::analytics::usage::{memory_observations, observed_usage};
+use crate::analytics::{build_report, FunctionReport};
+use crate::cost::engine::{provisioned_concurrency_cost, PcPlan};
+use crate::cost::projection::project_observed;
+use crate::cost::tune::{duration_factor, tune_function, CpuModel, TuneInput, TuneOptions};
+use crate::cost::{
+    lambda_on_demand_account, project_calculator, AccountOptions, CalculatorSpec, FunctionMeta,
+    FunctionProjection, FunctionUsage, PriceBook, ProjectionOptions, Range,
+};
+use crate::ingest::{ingest_paths, IngestOptions, Skips};
+use crate::model::ReportColumns;
+use crate::rules::{evaluate as evaluate_rules, Finding, FunctionFacts};
+use crate::scenario::{explicit_scenario, observed_rows, replay_scenario, ReplayArrivals};
+
+/// The schema id written into every baseline.
+pub const SCHEMA: &str = "faascope-ci-baseline/1";
+
+/// Errors of an evaluation; each names the function or source and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("{0}")]
+    Input(String),
+    #[error("reading logs: {0}")]
+    Ingest(#[from] crate::ingest::IngestError),
+    #[error("analysing logs: {0}")]
+    Analytics(#[from] crate::analytics::AnalyticsError),
+}
+
+fn input(msg: impl Into<String>) -> EvalError {
+    EvalError::Input(msg.into())
+}
+
+/// The settings priced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalSettings {
+    pub memory_mb: u32,
+    pub arch: String,
+    pub region: String,
+    pub timeout_s: Option<u32>,
+    pub runtime: Option<String>,
+    pub provisioned_concurrency: u32,
+    pub reserved_concurrency: Option<u32>,
+    pub ephemeral_storage_mb: u32,
+    pub keep_alive_s: f64,
+}
+
+/// Where the traffic came from and how it was adapted to the settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrafficEval {
+    /// `logs` or `explicit`.
+    pub basis: String,
+    /// The function name in the logs.
+    pub log_name: Option<String>,
+    pub observed_invocations: Option<u64>,
+    /// Memory the durations were observed / given at (the most used size).
+    pub reference_memory_mb: u32,
+    pub cpu_bound_fraction: f64,
+    /// How the fraction was obtained: `calibrated`, `given`, `pessimistic`.
+    pub duration_model: String,
+    /// Durations at the configured memory = reference durations × this.
+    pub duration_factor: f64,
+    pub requests_per_month: Range<Decimal>,
+    pub gb_seconds_per_month: Range<Decimal>,
+}
+
+/// Provisioned concurrency priced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PcEval {
+    pub environments: u32,
+    pub utilization: Decimal,
+    pub break_even_utilization: Option<Decimal>,
+    pub on_demand_usd: Range<Decimal>,
+}
+
+/// Simulated performance of the configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PerfEval {
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    pub cold_start_ratio: Option<f64>,
+    pub throttles: u64,
+    pub simulated_requests: u64,
+    pub simulated_hours: f64,
+    pub seed: u64,
+}
+
+/// What the logs show (not adapted to the settings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedEval {
+    pub invocations: u64,
+    pub errors: u64,
+    /// Errors and timeouts / invocations, as `faascope report` counts them.
+    pub error_ratio: f64,
+    pub timeouts: u64,
+    pub cold_start_ratio: f64,
+    pub p99_ms: Option<f64>,
+    pub max_duration_ms: Option<f64>,
+    pub max_memory_used_mb: Option<f64>,
+}
+
+/// One function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionEval {
+    pub name: String,
+    pub defined_at: Vec<String>,
+    pub settings: EvalSettings,
+    pub traffic: TrafficEval,
+    /// The function's monthly cost (with PC when configured).
+    pub monthly_usd: Range<Decimal>,
+    pub provisioned: Option<PcEval>,
+    pub performance: Option<PerfEval>,
+    pub observed: Option<ObservedEval>,
+    pub insights: Vec<Finding>,
+    pub notes: Vec<String>,
+}
+
+/// A price sheet used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricingRef {
+    pub offering: String,
+    pub effective: String,
+}
+
+/// The whole project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub schema: String,
+    pub project: Option<String>,
+    /// Only when asked for (`--timestamp`): a baseline is otherwise byte-identical across runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    pub pricing: Vec<PricingRef>,
+    pub functions: Vec<FunctionEval>,
+    pub total_monthly_usd: Range<Decimal>,
+    pub skipped_records: u64,
+    pub notes: Vec<String>,
+}
+
+impl Evaluation {
+    pub fn function(&self, name: &str) -> Option<&FunctionEval> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+}
+
+/// Logs read once per distinct list of sources.
+struct Loaded {
+    cols: ReportColumns,
+    report: BTreeMap<String, FunctionReport>,
+    calibration: BTreeMap<String, Vec<crate::cost::tune::MemoryObservation>>,
+}
+
+fn load_logs(paths: &[PathBuf], skips: &mut Skips) -> Result<Loaded, EvalError> {
+    let ing = ingest_paths(
+        paths,
+        &IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            report_columns: true,
+            ..IngestOptions::default()
+        },
+        None,
+    )?;
+    skips.merge(ing.skips);
+    let cols = ing.columns;
+    let report = build_report(cols.clone())?
+        .functions
+        .into_iter()
+        .map(|f| (f.function.clone(), f))
+        .collect();
+    let calibration = memory_observations(cols.clone())?;
+    Ok(Loaded {
+        cols,
+        report,
+        calibration,
+    })
+}
+
+fn dec(x: f64) -> Decimal {
+    Decimal::from_f64(x).unwrap_or(Decimal::ZERO)
+}
+
+/// Rounds a float for the baseline so that last-bit noise never shows as a change.
+fn r6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+struct Prepared {
+    name: String,
+    spec: ProjectFunction,
+    settings: EvalSettings,
+    projection: FunctionProjection,
+    traffic: TrafficEval,
+    observed: Option<ObservedEval>,
+    perf: Option<PerfEval>,
+    max_memory_used_mb: Option<f64>,
+    notes: Vec<String>,
+}
+
+/// Evaluates `project` with `book`'s prices.
+pub fn evaluate(
+    project: &Project,
+    book: &PriceBook,
+    pricing: Vec<PricingRef>,
+) -> Result<Evaluation, EvalError> {
+    let rules = book.lambda_rules().map_err(|e| input(e.to_string()))?;
+    let mut skips = Skips::default();
+    let mut loaded: BTreeMap<Vec<PathBuf>, Loaded> = BTreeMap::new();
+    let mut specs: Vec<ProjectFunction> = project.functions.clone();
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(auto) = &project.auto {
+        let l = load_logs(&auto.paths, &mut skips)?;
+        for name in l.cols.names() {
+            let mut f = auto.template.clone();
+            f.name = name.to_string();
+            f.traffic = TrafficSource::Logs {
+                paths: auto.paths.clone(),
+                names: vec![name.to_string()],
+            };
+            f.defined_at = vec![format!("{} (logs)", project.file.display())];
+            specs.push(f);
+        }
+        loaded.insert(auto.paths.clone(), l);
+        if specs.is_empty() {
+            return Err(input(format!(
+                "{}: the logs ({}) hold no invocations; nothing to price",
+                project.file.display(),
+                auto.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    for f in &specs {
+        if let TrafficSource::Logs { paths, .. } = &f.traffic {
+            if !loaded.contains_key(paths) {
+                let l = load_logs(paths, &mut skips)?;
+                loaded.insert(paths.clone(), l);
+            }
+        }
+    }
+    let mut prepared: Vec<Prepared> = Vec::with_capacity(specs.len());
+    for spec in specs {
+        prepared.push(prepare(spec, &loaded, book, rules, project.seed)?);
+    }
+    // One account: on-demand for all, then PC where configured.
+    let projections: Vec<FunctionProjection> =
+        prepared.iter().map(|p| p.projection.clone()).collect();
+    let account = lambda_on_demand_account(
+        &projections,
+        book,
+        &AccountOptions {
+            free_tier: project.free_tier,
+            ..AccountOptions::default()
+        },
+    )
+    .map_err(|e| input(e.to_string()))?;
+    let mut functions = Vec::with_capacity(prepared.len());
+    let mut total = Range::collapsed(Decimal::ZERO);
+    for (i, p) in prepared.into_iter().enumerate() {
+        let on_demand = account.function_usd(i);
+        let rates = book
+            .lambda(&p.projection.meta.region, p.projection.meta.arch)
+            .map_err(|e| input(format!("function `{}`: {e}", p.name)))?;
+        let (monthly, provisioned) = if p.settings.provisioned_concurrency > 0 {
+            let n = p.settings.provisioned_concurrency;
+            let scen = [
+                &account.scenarios.low,
+                &account.scenarios.typical,
+                &account.scenarios.high,
+            ];
+            let costs: Vec<_> = (0..3)
+                .map(|s| {
+                    let usage = p.projection.usage.as_array()[s];
+                    provisioned_concurrency_cost(
+                        &p.projection.meta,
+                        usage,
+                        &p.projection.concurrency,
+                        rates,
+                        rules,
+                        PcPlan::full_month(n),
+                        scen[s].functions[i].effective_usd_per_gb_second,
+                        None,
+                    )
+                })
+                .collect();
+            let monthly = Range {
+                low: costs[0].total_usd,
+                typical: costs[1].total_usd,
+                high: costs[2].total_usd,
+            };
+            (
+                monthly,
+                Some(PcEval {
+                    environments: n,
+                    utilization: costs[1].utilization.round_dp(6),
+                    break_even_utilization: costs[1].break_even_utilization.map(|b| b.round_dp(6)),
+                    on_demand_usd: on_demand.map(|d| d.round_dp(6)),
+                }),
+            )
+        } else {
+            (on_demand, None)
+        };
+        let monthly = monthly.map(|d| d.round_dp(6));
+        total = Range {
+            low: total.low + monthly.low,
+            typical: total.typical + monthly.typical,
+            high: total.high + monthly.high,
+        };
+        let facts = FunctionFacts {
+            function: p.name.clone(),
+            invocations: p
+                .perf
+                .as_ref()
+                .map(|x| x.simulated_requests)
+                .or(p.observed.as_ref().map(|o| o.invocations))
+                .unwrap_or(0),
+            errors: None,
+            cold_starts: p.perf.as_ref().and_then(|x| {
+                x.cold_start_ratio
+                    .map(|r| (r * x.simulated_requests as f64).round() as u64)
+            }),
+            cold_start_basis: Some("simulated".into()),
+            memory_size_mb: Some(p.settings.memory_mb),
+            max_memory_used_mb: p.max_memory_used_mb,
+            max_duration_ms: p
+                .observed
+                .as_ref()
+                .and_then(|o| o.max_duration_ms)
+                .map(|d| d * p.traffic.duration_factor),
+            timeouts: p.observed.as_ref().map(|o| o.timeouts),
+            timeout_ms: p.settings.timeout_s.map(|t| f64::from(t) * 1000.0),
+            provisioned_concurrency: (p.settings.provisioned_concurrency > 0)
+                .then_some(p.settings.provisioned_concurrency),
+            provisioned_utilization: provisioned.as_ref().and_then(|pc| pc.utilization.to_f64()),
+            throttles: p.perf.as_ref().map(|x| x.throttles),
+            throttles_basis: Some("simulated".into()),
+        };
+        let mut facts = facts;
+        // Errors are observed (the configuration does not change them); the ratio applies to
+        // the simulated requests so that the rule sees one population.
+        if let Some(o) = &p.observed {
+            if o.invocations > 0 {
+                facts.errors = Some((o.error_ratio * facts.invocations as f64).round() as u64);
+            }
+        } else if let TrafficSource::Explicit(t) = &p.spec.traffic {
+            facts.errors = Some((t.error_ratio * facts.invocations as f64).round() as u64);
+        }
+        let insights = evaluate_rules(&facts, &p.spec.rules)
+            .into_iter()
+            .map(|mut f| {
+                f.value = f.value.map(r6);
+                f
+            })
+            .collect();
+        functions.push(FunctionEval {
+            name: p.name,
+            defined_at: p.spec.defined_at.clone(),
+            settings: p.settings,
+            traffic: p.traffic,
+            monthly_usd: monthly,
+            provisioned,
+            performance: p.perf,
+            observed: p.observed,
+            insights,
+            notes: p.notes,
+        });
+    }
+    functions.sort_by(|a, b| a.name.cmp(&b.name));
+    if project.free_tier {
+        notes.push("the account's free tier is applied, shared pro rata".into());
+    }
+    notes.push("one month = 730 h; typical = the observed window's mean rate, low/high = the quietest/busiest full day".into());
+    Ok(Evaluation {
+        schema: SCHEMA.into(),
+        project: project.name.clone(),
+        generated_at: None,
+        pricing,
+        functions,
+        total_monthly_usd: total,
+        skipped_records: skips.total,
+        notes,
+    })
+}
+
+fn meta_of(name: &str, s: &Settings, memory_mb: u32) -> FunctionMeta {
+    let mut m = FunctionMeta::new(name, s.region.clone(), s.arch, memory_mb);
+    m.ephemeral_storage_mb = s.ephemeral_storage_mb;
+    m.package = s.package;
+    m
+}
+
+fn eval_settings(f: &ProjectFunction, memory_mb: u32) -> EvalSettings {
+    let s = &f.settings;
+    EvalSettings {
+        memory_mb,
+        arch: s.arch.as_str().into(),
+        region: s.region.clone(),
+        timeout_s: s.timeout_s,
+        runtime: s.runtime.clone(),
+        provisioned_concurrency: s.provisioned_concurrency,
+        reserved_concurrency: s.reserved_concurrency,
+        ephemeral_storage_mb: s.ephemeral_storage_mb,
+        keep_alive_s: f.keep_alive_s,
+    }
+}
+
+/// The CPU-bound fraction for a move from `from_mb` to `to_mb`, and how it was chosen.
+fn fraction(
+    model: DurationModel,
+    calibrated: Option<f64>,
+    from_mb: u32,
+    to_mb: u32,
+) -> (f64, &'static str) {
+    match (model, calibrated) {
+        (DurationModel::Fraction(f), _) => (f, "given"),
+        (DurationModel::Auto, Some(f)) => (f, "calibrated"),
+        // Pessimistic: I/O-bound when memory grows (cost grows with memory), CPU-bound when it
+        // shrinks (durations grow by the lost vCPU share).
+        _ => (if to_mb >= from_mb { 0.0 } else { 1.0 }, "pessimistic"),
+    }
+}
+
+fn prepare(
+    spec: ProjectFunction,
+    loaded: &BTreeMap<Vec<PathBuf>, Loaded>,
+    book: &PriceBook,
+    rules: &crate::cost::rates::LambdaRules,
+    seed: u64,
+) -> Result<Prepared, EvalError> {
+    let mut notes = Vec::new();
+    match &spec.traffic {
+        TrafficSource::Logs { paths, names } => {
+            let l = loaded
+                .get(paths)
+                .ok_or_else(|| input("internal: logs not loaded"))?;
+            let cols_names = l.cols.names();
+            let candidates: Vec<String> = if names.is_empty() {
+                vec![spec.name.clone()]
+            } else {
+                names.clone()
+            };
+            let Some((id, log_name)) = candidates.iter().find_map(|n| {
+                cols_names
+                    .iter()
+                    .position(|c| c.as_ref() == n.as_str())
+                    .map(|i| (i, n.clone()))
+            }) else {
+                let mut seen: Vec<&str> = cols_names.iter().map(|n| n.as_ref()).collect();
+                seen.sort_unstable();
+                return Err(input(format!(
+                    "function `{}` ({}): no invocations under the name(s) {} in the logs; the logs show: {}. Fix: name the function as its log group does, or give it [functions.traffic]",
+                    spec.name,
+                    spec.defined_at.join(", "),
+                    candidates.join(", "),
+                    seen.join(", ")
+                )));
+            };
+            let usage_all = observed_usage(&l.cols, &|name, memory_mb, max_used| {
+                let mut m = meta_of(name, &spec.settings, memory_mb);
+                m.max_memory_used_mb = max_used;
+                m
+            });
+            let Some(usage) = usage_all
+                .functions
+                .iter()
+                .find(|u| u.meta.name == log_name)
+                .cloned()
+            else {
+                return Err(input(format!(
+                    "function `{}`: its invocations in the logs carry no timestamps, so they cannot be projected to a month",
+                    spec.name
+                )));
+            };
+            // Reference memory: the size most invocations ran at.
+            let mut by_memory: BTreeMap<u32, u64> = BTreeMap::new();
+            for b in &usage.buckets {
+                *by_memory.entry(b.memory_mb).or_default() += b.requests;
+            }
+            let reference = by_memory
+                .iter()
+                .max_by_key(|(m, n)| (**n, std::cmp::Reverse(**m)))
+                .map(|(m, _)| *m)
+                .unwrap_or(usage.meta.memory_mb);
+            let memory_mb = spec.settings.memory_mb.unwrap_or(usage.meta.memory_mb);
+            let calibrated = calibrate(&usage, l, &log_name, book, rules, spec.threads);
+            let (f, how) = fraction(spec.duration_model, calibrated, reference, memory_mb);
+            let factor_of = |from: u32| duration_factor(from, memory_mb, f, spec.threads, rules);
+            let mut adapted: FunctionUsage = usage.clone();
+            adapted.meta = meta_of(&spec.name, &spec.settings, memory_mb);
+            adapted.meta.max_memory_used_mb = usage.meta.max_memory_used_mb;
+            for b in &mut adapted.buckets {
+                let k = factor_of(b.memory_mb);
+                if b.memory_mb != memory_mb || (k - 1.0).abs() > 1e-12 {
+                    // Billed ms scale as (mean − 0.5) × k + 0.5: the expected half millisecond
+                    // of 1 ms rounding stays (the tune module's convention).
+                    let half = b.requests as f64 * 0.5;
+                    let scaled = ((b.billed_ms as f64 - half).max(0.0) * k + half).round();
+                    b.billed_ms = scaled.max(0.0) as u64;
+                    b.memory_mb = memory_mb;
+                }
+            }
+            adapted.rounding = None;
+            let projection = project_observed(&adapted, book, &ProjectionOptions::default())
+                .map_err(|e| input(e.to_string()))?;
+            let k = factor_of(reference);
+            if memory_mb != reference {
+                notes.push(format!(
+                    "priced at {memory_mb} MB from logs at {reference} MB: durations × {:.3} ({how} CPU-bound fraction {f:.2})",
+                    k
+                ));
+            }
+            let report = l.report.get(&log_name);
+            let observed = report.map(|r| ObservedEval {
+                invocations: r.invocations,
+                errors: r.errors,
+                error_ratio: r6(r.error_ratio),
+                timeouts: r.timeouts,
+                cold_start_ratio: r6(r.cold_start_ratio),
+                p99_ms: r.duration_ms.p99.map(r6),
+                max_duration_ms: r.duration_ms.max.map(r6),
+                max_memory_used_mb: r.max_memory_used_mb.max,
+            });
+            // Simulation: replay the observed arrivals at the configured memory.
+            let rows = observed_rows(&l.cols, id);
+            let perf = if rows.len() >= 2 {
+                let mut s = replay_scenario(
+                    &spec.name,
+                    &rows,
+                    memory_mb,
+                    spec.keep_alive_s,
+                    k,
+                    ReplayArrivals::Replay { traffic_scale: 1.0 },
+                    &mut notes,
+                )
+                .map_err(input)?;
+                s.resolution = faascope_sim::Resolution::None;
+                configure(&mut s, &spec.settings);
+                Some(simulate(&s, seed, &spec.name)?)
+            } else {
+                notes.push("fewer than 2 timed invocations: performance not simulated".into());
+                None
+            };
+            let settings = eval_settings(&spec, memory_mb);
+            let traffic = TrafficEval {
+                basis: "logs".into(),
+                log_name: Some(log_name.clone()),
+                observed_invocations: report.map(|r| r.invocations),
+                reference_memory_mb: reference,
+                cpu_bound_fraction: r6(f),
+                duration_model: how.into(),
+                duration_factor: r6(k),
+                requests_per_month: projection.usage.map(|u| u.requests.round_dp(3)),
+                gb_seconds_per_month: projection.usage.map(|u| u.gb_seconds.round_dp(3)),
+            };
+            Ok(Prepared {
+                name: spec.name.clone(),
+                max_memory_used_mb: observed.as_ref().and_then(|o| o.max_memory_used_mb),
+                settings,
+                projection,
+                traffic,
+                observed,
+                perf,
+                notes,
+                spec,
+            })
+        }
+        TrafficSource::Explicit(t) => prepare_explicit(spec.clone(), t, book, rules, seed, notes),
+    }
+}
+
+fn prepare_explicit(
+    spec: ProjectFunction,
+    t: &ExplicitTraffic,
+    book: &PriceBook,
+    rules: &crate::cost::rates::LambdaRules,
+    seed: u64,
+    mut notes: Vec<String>,
+) -> Result<Prepared, EvalError> {
+    let Some(memory_mb) = spec.settings.memory_mb else {
+        return Err(input(format!(
+            "function `{}` ({}): memory_mb is not known; set it in faascope.toml or the template",
+            spec.name,
+            spec.defined_at.join(", ")
+        )));
+    };
+    let reference = t.measured_at_memory_mb.unwrap_or(memory_mb);
+    let (f, how) = match t.measured_at_memory_mb {
+        None => (0.0, "durations given at the configured memory"),
+        Some(_) => fraction(spec.duration_model, None, reference, memory_mb),
+    };
+    let k = duration_factor(reference, memory_mb, f, spec.threads, rules);
+    let mean = t.duration_ms.mean_ms() * k;
+    let p99 = t.duration_ms.p99_ms().map(|p| p * k);
+    let [lo, ty, hi] = t.requests_per_month.triple();
+    let meta = meta_of(&spec.name, &spec.settings, memory_mb);
+    let project_at = |requests: f64| {
+        let mut c = CalculatorSpec::new(meta.clone(), dec(requests).round(), dec(mean));
+        c.cold_ratio = dec(t.cold_start_ratio);
+        c.init_ms = dec(t.init_ms);
+        project_calculator(&c, book).map_err(|e| input(e.to_string()))
+    };
+    let typical = project_at(ty)?;
+    let usage = Range {
+        low: project_at(lo)?.usage.typical,
+        typical: typical.usage.typical.clone(),
+        high: project_at(hi)?.usage.typical,
+    };
+    let mut projection = typical;
+    projection.usage = usage;
+    if reference != memory_mb {
+        notes.push(format!(
+            "durations given at {reference} MB, priced at {memory_mb} MB: × {k:.3} ({how} CPU-bound fraction {f:.2})"
+        ));
+    }
+    notes.push("explicit traffic: cost uses the given cold-start ratio; performance is simulated with Poisson arrivals".into());
+    let mut s = explicit_scenario(
+        &spec.name,
+        memory_mb,
+        ty,
+        mean,
+        p99,
+        t.init_ms,
+        spec.keep_alive_s,
+    )
+    .map_err(input)?;
+    configure(&mut s, &spec.settings);
+    let perf = Some(simulate(&s, seed, &spec.name)?);
+    let settings = eval_settings(&spec, memory_mb);
+    let traffic = TrafficEval {
+        basis: "explicit".into(),
+        log_name: None,
+        observed_invocations: None,
+        reference_memory_mb: reference,
+        cpu_bound_fraction: r6(f),
+        duration_model: how.into(),
+        duration_factor: r6(k),
+        requests_per_month: projection.usage.map(|u| u.requests.round_dp(3)),
+        gb_seconds_per_month: projection.usage.map(|u| u.gb_seconds.round_dp(3)),
+    };
+    Ok(Prepared {
+        name: spec.name.clone(),
+        max_memory_used_mb: t.max_memory_used_mb.map(f64::from),
+        settings,
+        projection,
+        traffic,
+        observed: None,
+        perf,
+        notes,
+        spec,
+    })
+}
+
+/// Calibrated CPU-bound fraction when the function ran at two or more memory sizes.
+fn calibrate(
+    usage: &FunctionUsage,
+    l: &Loaded,
+    log_name: &str,
+    book: &PriceBook,
+    rules: &crate::cost::rates::LambdaRules,
+    threads: u32,
+) -> Option<f64> {
+    let obs = l.calibration.get(log_name)?;
+    if obs.iter().filter(|o| o.invocations > 0).count() < 2 {
+        return None;
+    }
+    let rates = book.lambda(&usage.meta.region, usage.meta.arch).ok()?;
+    let input = TuneInput {
+        meta: usage.meta.clone(),
+        requests_per_month: Decimal::ONE,
+        init_billed_ms_per_month: Decimal::ZERO,
+        observations: obs.clone(),
+    };
+    let options = TuneOptions {
+        threads,
+        ..TuneOptions::default()
+    };
+    match tune_function(&input, rates, rules, &options)
+        .ok()?
+        .cpu_model
+    {
+        CpuModel::Calibrated { fraction, .. } => Some(fraction),
+        _ => None,
+    }
+}
+
+/// Applies provisioned and reserved concurrency to a one-function scenario.
+fn configure(s: &mut faascope_sim::Scenario, settings: &Settings) {
+    if let Some(f) = s.functions.first_mut() {
+        f.provisioned.count = settings.provisioned_concurrency;
+        f.reserved_concurrency = settings.reserved_concurrency.map(u64::from);
+    }
+}
+
+fn simulate(s: &faascope_sim::Scenario, seed: u64, name: &str) -> Result<PerfEval, EvalError> {
+    let sim = Simulation::new(s, seed)
+        .map_err(|e| input(format!("function `{name}`: cannot simulate: {e}")))?;
+    let out = sim.run();
+    let m = out
+        .functions
+        .first()
+        .map(|f| f.metrics.clone())
+        .unwrap_or_else(|| out.total.clone());
+    Ok(PerfEval {
+        p50_ms: m.latency.all.p50_ms.map(r6),
+        p99_ms: m.latency.all.p99_ms.map(r6),
+        cold_start_ratio: m.cold_start_probability.map(r6),
+        throttles: m.throttles,
+        simulated_requests: m.requests,
+        simulated_hours: r6(out.measured_s / 3600.0),
+        seed,
+    })
+}

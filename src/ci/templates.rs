@@ -1,0 +1,828 @@
+//! Function settings from infrastructure files, so a pull request's own change to them is what
+//! `faascope ci check` prices:
+//!
+//! * **AWS SAM / CloudFormation** templates (`template.yaml` / `.json`): resources of type
+//!   `AWS::Serverless::Function` (with the template's `Globals.Function`) and
+//!   `AWS::Lambda::Function`; provisioned concurrency from a SAM function's
+//!   `ProvisionedConcurrencyConfig` or from an `AWS::Lambda::Alias` / `AWS::Lambda::Version`
+//!   that points at the function. Short-form intrinsics (`!Ref`, `!Sub`) and their long forms are
+//!   read; `Ref` to a template parameter resolves to the parameter override given in
+//!   `faascope.toml`, else to the parameter's `Default`. Anything else that is not a literal
+//!   (`!If`, `!FindInMap`, `!GetAtt`, …) is an error naming the resource and property, so a
+//!   value is never guessed.
+//! * **Serverless Framework** (`serverless.yml`): `provider.memorySize / timeout / architecture /
+//!   runtime / region / stage` as defaults and each function's `memorySize`, `timeout`,
+//!   `architecture`, `runtime`, `provisionedConcurrency`, `ephemeralStorageSize`, `name`.
+//!   Variables `${self:path}`, `${opt:stage}`, `${sls:stage}`, `${opt:region}` and a literal
+//!   fallback (`${env:MEMORY, 1024}`) are resolved; other variables are errors naming the key.
+//!
+//! YAML parsing is `serde_norway` (a maintained fork of serde_yaml), which keeps
+//! CloudFormation's local tags as tagged values instead of rejecting them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_norway::Value;
+
+use crate::cost::{Arch, PackageType};
+
+/// Function settings read from a template. `None`: the file does not say.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TemplateFunction {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// 1-based line of the resource / function key, when found.
+    pub line: Option<usize>,
+    /// Logical id (SAM/CloudFormation) or function key (Serverless).
+    pub key: String,
+    /// The deployed function name when the file gives or implies one.
+    pub deployed_name: Option<String>,
+    pub memory_mb: Option<u32>,
+    pub timeout_s: Option<u32>,
+    pub arch: Option<Arch>,
+    pub runtime: Option<String>,
+    pub provisioned_concurrency: Option<u32>,
+    pub ephemeral_storage_mb: Option<u32>,
+    pub package: Option<PackageType>,
+    pub reserved_concurrency: Option<u32>,
+}
+
+impl TemplateFunction {
+    /// Names a log group may use for this function: the deployed name, then the key.
+    pub fn candidate_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.deployed_name.iter().cloned().collect();
+        if !v.contains(&self.key) {
+            v.push(self.key.clone());
+        }
+        v
+    }
+
+    /// The name shown in reports: the deployed name, else the key.
+    pub fn display_name(&self) -> &str {
+        self.deployed_name.as_deref().unwrap_or(&self.key)
+    }
+
+    /// `file:line` (or the file alone).
+    pub fn location(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.file.display()),
+            None => self.file.display().to_string(),
+        }
+    }
+}
+
+/// A template that cannot be read; the message names the file, the place and the fix.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}{line}: {message}", file = file.display(), line = line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct TemplateError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+fn err(file: &Path, line: Option<usize>, message: impl Into<String>) -> TemplateError {
+    TemplateError {
+        file: file.to_path_buf(),
+        line,
+        message: message.into(),
+    }
+}
+
+fn read(file: &Path) -> Result<(String, Value), TemplateError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| err(file, None, format!("cannot read the file: {e}")))?;
+    let doc: Value = serde_norway::from_str(&text).map_err(|e| {
+        err(
+            file,
+            e.location().map(|l| l.line()),
+            format!("not valid YAML/JSON: {e}"),
+        )
+    })?;
+    Ok((text, doc))
+}
+
+/// 1-based line of the first line that is `key:` at any indentation (a good enough pointer for
+/// annotations; YAML values carry no positions).
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l
+                .trim_start()
+                .trim_start_matches('"')
+                .trim_start_matches('\'');
+            t.strip_prefix(key).is_some_and(|rest| {
+                let rest = rest.trim_start_matches('"').trim_start_matches('\'');
+                rest.trim_start().starts_with(':')
+            })
+        })
+        .map(|i| i + 1)
+}
+
+fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    match v {
+        Value::Mapping(m) => m.get(key),
+        _ => None,
+    }
+}
+
+/// What a scalar resolved to.
+enum Scalar {
+    Text(String),
+    Absent,
+}
+
+/// Replaces every `${...}` in `s` by `value(inside)`.
+fn substitute(
+    s: &str,
+    file: &Path,
+    at: &str,
+    line: Option<usize>,
+    mut value: impl FnMut(&str) -> Result<String, TemplateError>,
+) -> Result<String, TemplateError> {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find('}') else {
+            return Err(err(file, line, format!("{at}: unclosed ${{ in `{s}`")));
+        };
+        out.push_str(&value(&rest[i + 2..i + j])?);
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Turns template values into settings: implemented by each file format's resolver, which
+/// only has to say how one value resolves ([`Resolve::scalar`]).
+trait Resolve {
+    fn file(&self) -> &Path;
+
+    fn scalar(&self, v: &Value, at: &str, line: Option<usize>) -> Result<Scalar, TemplateError>;
+
+    fn text(
+        &self,
+        v: Option<&Value>,
+        at: &str,
+        line: Option<usize>,
+    ) -> Result<Option<String>, TemplateError> {
+        let Some(v) = v else { return Ok(None) };
+        match self.scalar(v, at, line)? {
+            Scalar::Absent => Ok(None),
+            Scalar::Text(t) => Ok(Some(t)),
+        }
+    }
+
+    fn number(
+        &self,
+        v: Option<&Value>,
+        at: &str,
+        line: Option<usize>,
+    ) -> Result<Option<u32>, TemplateError> {
+        match self.text(v, at, line)? {
+            None => Ok(None),
+            Some(t) => t.trim().parse::<u32>().map(Some).map_err(|_| {
+                err(
+                    self.file(),
+                    line,
+                    format!("{at}: `{t}` is not a whole number"),
+                )
+            }),
+        }
+    }
+
+    /// An architecture, or the first of a list of them (`Architectures: [arm64]`).
+    fn arch(
+        &self,
+        v: Option<&Value>,
+        at: &str,
+        line: Option<usize>,
+    ) -> Result<Option<Arch>, TemplateError> {
+        let v = match v {
+            Some(Value::Sequence(items)) => items.first(),
+            other => other,
+        };
+        match self.text(v, at, line)? {
+            None => Ok(None),
+            Some(t) => Arch::parse(&t).map(Some).ok_or_else(|| {
+                err(
+                    self.file(),
+                    line,
+                    format!("{at}: `{t}` is not an architecture (x86_64 or arm64)"),
+                )
+            }),
+        }
+    }
+}
+
+impl Resolve for Cfn<'_> {
+    fn file(&self) -> &Path {
+        self.file
+    }
+
+    /// Resolves a literal, a `Ref` to a parameter, or a `Sub` without variables or with
+    /// parameter variables only.
+    fn scalar(&self, v: &Value, at: &str, line: Option<usize>) -> Result<Scalar, TemplateError> {
+        self.cfn_scalar(v, at, line)
+    }
+}
+
+impl Resolve for Sls<'_> {
+    fn file(&self) -> &Path {
+        self.file
+    }
+
+    fn scalar(&self, v: &Value, at: &str, line: Option<usize>) -> Result<Scalar, TemplateError> {
+        self.resolve(v, at, line, 0)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SAM / CloudFormation
+// ---------------------------------------------------------------------------------------------
+
+struct Cfn<'a> {
+    file: &'a Path,
+    text: &'a str,
+    params: BTreeMap<String, Value>,
+    overrides: &'a BTreeMap<String, String>,
+}
+
+impl Cfn<'_> {
+    fn cfn_scalar(
+        &self,
+        v: &Value,
+        at: &str,
+        line: Option<usize>,
+    ) -> Result<Scalar, TemplateError> {
+        let unsupported = |what: &str| {
+            err(
+                self.file,
+                line,
+                format!(
+                    "{at}: cannot evaluate {what} offline; set the value for this function in faascope.toml instead"
+                ),
+            )
+        };
+        match v {
+            Value::Null => Ok(Scalar::Absent),
+            Value::Bool(b) => Ok(Scalar::Text(b.to_string())),
+            Value::Number(n) => Ok(Scalar::Text(n.to_string())),
+            Value::String(s) => Ok(Scalar::Text(s.clone())),
+            Value::Tagged(t) => {
+                if t.tag == "Ref" {
+                    self.reference(&t.value, at, line)
+                } else if t.tag == "Sub" {
+                    self.sub(&t.value, at, line)
+                } else {
+                    Err(unsupported(&t.tag.to_string()))
+                }
+            }
+            Value::Mapping(m) if m.len() == 1 => {
+                if let Some(r) = m.get("Ref") {
+                    self.reference(r, at, line)
+                } else if let Some(s) = m.get("Fn::Sub") {
+                    self.sub(s, at, line)
+                } else {
+                    let k = m
+                        .keys()
+                        .next()
+                        .and_then(|k| k.as_str())
+                        .unwrap_or("a mapping");
+                    Err(unsupported(k))
+                }
+            }
+            _ => Err(unsupported("a list or mapping")),
+        }
+    }
+
+    fn param(&self, name: &str, at: &str, line: Option<usize>) -> Result<Scalar, TemplateError> {
+        if let Some(v) = self.overrides.get(name) {
+            return Ok(Scalar::Text(v.clone()));
+        }
+        match self.params.get(name) {
+            Some(p) => match get(p, "Default") {
+                Some(d) => self.scalar(d, &format!("Parameters.{name}.Default"), line),
+                None => Err(err(
+                    self.file,
+                    line,
+                    format!("{at}: parameter `{name}` has no Default; give its value in faascope.toml under [template.parameters]"),
+                )),
+            },
+            None => Err(err(
+                self.file,
+                line,
+                format!("{at}: `{name}` is not a parameter of the template (only parameter references can be resolved offline)"),
+            )),
+        }
+    }
+
+    fn reference(&self, v: &Value, at: &str, line: Option<usize>) -> Result<Scalar, TemplateError> {
+        match v.as_str() {
+            Some(name) => self.param(name, at, line),
+            None => Err(err(self.file, line, format!("{at}: Ref needs a name"))),
+        }
+    }
+
+    fn sub(&self, v: &Value, at: &str, line: Option<usize>) -> Result<Scalar, TemplateError> {
+        let Some(s) = v.as_str() else {
+            return Err(err(
+                self.file,
+                line,
+                format!("{at}: only the one-string form of Sub can be evaluated offline; set the value in faascope.toml"),
+            ));
+        };
+        let out = substitute(s, self.file, at, line, |var| {
+            if let Some(v) = self.overrides.get(var) {
+                Ok(v.clone())
+            } else if self.params.contains_key(var) {
+                match self.param(var, at, line)? {
+                    Scalar::Text(t) => Ok(t),
+                    Scalar::Absent => Ok(String::new()),
+                }
+            } else {
+                Err(err(
+                    self.file,
+                    line,
+                    format!("{at}: `${{{var}}}` in `{s}` is only known at deploy time; give it under [template.parameters] in faascope.toml (e.g. \"AWS::StackName\" = \"shop\")"),
+                ))
+            }
+        })?;
+        Ok(Scalar::Text(out))
+    }
+
+    /// Reads the function settings of one resource's properties, over the globals.
+    fn function(
+        &self,
+        key: &str,
+        props: &Value,
+        globals: Option<&Value>,
+        sam: bool,
+    ) -> Result<TemplateFunction, TemplateError> {
+        let line = line_of_key(self.text, key);
+        let prop = |name: &str| get(props, name).or_else(|| globals.and_then(|g| get(g, name)));
+        let at = |name: &str| format!("Resources.{key}.Properties.{name}");
+        let mut f = TemplateFunction {
+            file: self.file.to_path_buf(),
+            line,
+            key: key.to_string(),
+            deployed_name: self.text(get(props, "FunctionName"), &at("FunctionName"), line)?,
+            memory_mb: self.number(prop("MemorySize"), &at("MemorySize"), line)?,
+            timeout_s: self.number(prop("Timeout"), &at("Timeout"), line)?,
+            arch: self.arch(prop("Architectures"), &at("Architectures"), line)?,
+            runtime: self.text(prop("Runtime"), &at("Runtime"), line)?,
+            reserved_concurrency: self.number(
+                prop("ReservedConcurrentExecutions"),
+                &at("ReservedConcurrentExecutions"),
+                line,
+            )?,
+            ..TemplateFunction::default()
+        };
+        if let Some(e) = prop("EphemeralStorage") {
+            f.ephemeral_storage_mb =
+                self.number(get(e, "Size"), &at("EphemeralStorage.Size"), line)?;
+        }
+        if sam {
+            if let Some(pc) = prop("ProvisionedConcurrencyConfig") {
+                f.provisioned_concurrency = self.number(
+                    get(pc, "ProvisionedConcurrentExecutions"),
+                    &at("ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions"),
+                    line,
+                )?;
+            }
+        }
+        let package = self.text(prop("PackageType"), &at("PackageType"), line)?;
+        f.package = Some(package_type(package.as_deref(), f.runtime.as_deref()));
+        Ok(f)
+    }
+}
+
+/// `Image` packages and `provided.*` runtimes always pay INIT; others are ZIP on a managed runtime.
+pub fn package_type(package: Option<&str>, runtime: Option<&str>) -> PackageType {
+    if package.is_some_and(|p| p.eq_ignore_ascii_case("image")) {
+        PackageType::ContainerImage
+    } else if runtime.is_some_and(|r| r.starts_with("provided")) {
+        PackageType::CustomRuntime
+    } else {
+        PackageType::ManagedRuntimeZip
+    }
+}
+
+/// Reads a SAM or CloudFormation template. `parameters` override the template's parameter
+/// defaults (and give pseudo parameters such as `AWS::StackName`).
+pub fn read_sam(
+    file: &Path,
+    parameters: &BTreeMap<String, String>,
+) -> Result<Vec<TemplateFunction>, TemplateError> {
+    let (text, doc) = read(file)?;
+    let Some(resources) = get(&doc, "Resources") else {
+        return Err(err(
+            file,
+            None,
+            "no `Resources` section: this is not a SAM or CloudFormation template",
+        ));
+    };
+    let Value::Mapping(resources) = resources else {
+        return Err(err(
+            file,
+            line_of_key(&text, "Resources"),
+            "`Resources` is not a mapping",
+        ));
+    };
+    let params: BTreeMap<String, Value> = match get(&doc, "Parameters") {
+        Some(Value::Mapping(m)) => m
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.clone())))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    let cfn = Cfn {
+        file,
+        text: &text,
+        params,
+        overrides: parameters,
+    };
+    let globals = get(&doc, "Globals").and_then(|g| get(g, "Function"));
+    let mut out: Vec<TemplateFunction> = Vec::new();
+    let mut pcs: Vec<(String, u32, Option<usize>)> = Vec::new();
+    for (k, res) in resources {
+        let Some(key) = k.as_str() else { continue };
+        let ty = get(res, "Type").and_then(|t| t.as_str()).unwrap_or("");
+        let empty = Value::Mapping(Default::default());
+        let props = get(res, "Properties").unwrap_or(&empty);
+        match ty {
+            "AWS::Serverless::Function" => out.push(cfn.function(key, props, globals, true)?),
+            "AWS::Lambda::Function" => out.push(cfn.function(key, props, None, false)?),
+            "AWS::Lambda::Alias" | "AWS::Lambda::Version" => {
+                let line = line_of_key(&text, key);
+                let Some(pc) = get(props, "ProvisionedConcurrencyConfig") else {
+                    continue;
+                };
+                let at = format!("Resources.{key}.Properties.ProvisionedConcurrencyConfig");
+                let n = cfn
+                    .number(
+                        get(pc, "ProvisionedConcurrentExecutions"),
+                        &format!("{at}.ProvisionedConcurrentExecutions"),
+                        line,
+                    )?
+                    .unwrap_or(0);
+                let target = match get(props, "FunctionName") {
+                    Some(Value::Tagged(t)) if t.tag == "Ref" => t.value.as_str().map(String::from),
+                    Some(Value::Mapping(m)) => {
+                        m.get("Ref").and_then(|r| r.as_str()).map(String::from)
+                    }
+                    Some(Value::String(s)) => Some(s.clone()),
+                    _ => None,
+                };
+                let Some(target) = target else {
+                    return Err(err(
+                        file,
+                        line,
+                        format!("Resources.{key}.Properties.FunctionName: expected !Ref to a function of the template"),
+                    ));
+                };
+                pcs.push((target, n, line));
+            }
+            _ => {}
+        }
+    }
+    for (target, n, line) in pcs {
+        let f = out
+            .iter_mut()
+            .find(|f| f.key == target || f.deployed_name.as_deref() == Some(&target))
+            .ok_or_else(|| {
+                err(
+                    file,
+                    line,
+                    format!("provisioned concurrency points at `{target}`, which is not a function of this template"),
+                )
+            })?;
+        f.provisioned_concurrency = Some(f.provisioned_concurrency.unwrap_or(0) + n);
+    }
+    if out.is_empty() {
+        return Err(err(
+            file,
+            None,
+            "no AWS::Serverless::Function or AWS::Lambda::Function resources in the template",
+        ));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serverless Framework
+// ---------------------------------------------------------------------------------------------
+
+struct Sls<'a> {
+    file: &'a Path,
+    doc: &'a Value,
+    stage: String,
+    /// `--stage` as given (what `${opt:stage}` means); `None` falls back.
+    cli_stage: Option<String>,
+    region: Option<String>,
+}
+
+impl Sls<'_> {
+    fn resolve(
+        &self,
+        v: &Value,
+        at: &str,
+        line: Option<usize>,
+        depth: u32,
+    ) -> Result<Scalar, TemplateError> {
+        match v {
+            Value::Null => Ok(Scalar::Absent),
+            Value::Bool(b) => Ok(Scalar::Text(b.to_string())),
+            Value::Number(n) => Ok(Scalar::Text(n.to_string())),
+            Value::String(s) => self.interpolate(s, at, line, depth).map(Scalar::Text),
+            _ => Err(err(
+                self.file,
+                line,
+                format!("{at}: expected a single value, found a list or mapping"),
+            )),
+        }
+    }
+
+    fn interpolate(
+        &self,
+        s: &str,
+        at: &str,
+        line: Option<usize>,
+        depth: u32,
+    ) -> Result<String, TemplateError> {
+        if depth > 10 {
+            return Err(err(
+                self.file,
+                line,
+                format!("{at}: variables nest too deep (a cycle?)"),
+            ));
+        }
+        substitute(s, self.file, at, line, |inner| {
+            self.variable(inner, at, line, depth)
+        })
+    }
+
+    fn variable(
+        &self,
+        inner: &str,
+        at: &str,
+        line: Option<usize>,
+        depth: u32,
+    ) -> Result<String, TemplateError> {
+        let (var, fallback) = match inner.split_once(',') {
+            Some((v, f)) => (
+                v.trim(),
+                Some(f.trim().trim_matches(|c| c == '\'' || c == '"')),
+            ),
+            None => (inner.trim(), None),
+        };
+        let found: Option<String> = if let Some(path) = var.strip_prefix("self:") {
+            let mut cur = self.doc;
+            let mut ok = true;
+            for seg in path.split('.') {
+                match get(cur, seg) {
+                    Some(n) => cur = n,
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok {
+                match self.resolve(cur, &format!("self:{path}"), line, depth + 1)? {
+                    Scalar::Text(t) => Some(t),
+                    Scalar::Absent => None,
+                }
+            } else {
+                None
+            }
+        } else if var == "opt:stage" {
+            self.cli_stage.clone()
+        } else if var == "sls:stage" {
+            Some(self.stage.clone())
+        } else if var == "opt:region" || var == "aws:region" {
+            self.region.clone()
+        } else {
+            None
+        };
+        match (found, fallback) {
+            (Some(v), _) => Ok(v),
+            (None, Some(f)) if !f.contains(':') => Ok(f.to_string()),
+            (None, Some(f)) => self.variable(f, at, line, depth + 1),
+            (None, None) => Err(err(
+                self.file,
+                line,
+                format!("{at}: variable `${{{var}}}` cannot be resolved offline; give a fallback (`${{{var}, 1024}}`) or set the value in faascope.toml"),
+            )),
+        }
+    }
+}
+
+/// Reads a Serverless Framework `serverless.yml`. `stage` overrides `provider.stage` (default
+/// `dev`, as the framework's).
+pub fn read_serverless(
+    file: &Path,
+    stage: Option<&str>,
+) -> Result<Vec<TemplateFunction>, TemplateError> {
+    let (text, doc) = read(file)?;
+    let Some(functions) = get(&doc, "functions") else {
+        return Err(err(
+            file,
+            None,
+            "no `functions` section: this is not a Serverless Framework file",
+        ));
+    };
+    let provider = get(&doc, "provider").cloned().unwrap_or(Value::Null);
+    if let Some(name) = get(&provider, "name").and_then(|n| n.as_str()) {
+        if name != "aws" {
+            return Err(err(
+                file,
+                line_of_key(&text, "provider"),
+                format!("provider.name is `{name}`; only aws functions can be priced here"),
+            ));
+        }
+    }
+    let mut sls = Sls {
+        file,
+        doc: &doc,
+        stage: stage.unwrap_or("dev").into(),
+        cli_stage: stage.map(String::from),
+        region: None,
+    };
+    let pline = line_of_key(&text, "provider");
+    let provider_stage = sls.text(get(&provider, "stage"), "provider.stage", pline)?;
+    sls.stage = stage
+        .map(String::from)
+        .or(provider_stage)
+        .unwrap_or_else(|| "dev".into());
+    sls.region = sls.text(get(&provider, "region"), "provider.region", pline)?;
+    let service = match get(&doc, "service") {
+        Some(Value::Mapping(m)) => m.get("name").cloned(),
+        other => other.cloned(),
+    };
+    let service = sls.text(service.as_ref(), "service", line_of_key(&text, "service"))?;
+    let d_memory = sls.number(get(&provider, "memorySize"), "provider.memorySize", pline)?;
+    let d_timeout = sls.number(get(&provider, "timeout"), "provider.timeout", pline)?;
+    let d_arch = sls.arch(
+        get(&provider, "architecture"),
+        "provider.architecture",
+        pline,
+    )?;
+    let d_runtime = sls.text(get(&provider, "runtime"), "provider.runtime", pline)?;
+    let d_eph = sls.number(
+        get(&provider, "ephemeralStorageSize"),
+        "provider.ephemeralStorageSize",
+        pline,
+    )?;
+    let Value::Mapping(functions) = functions else {
+        return Err(err(
+            file,
+            line_of_key(&text, "functions"),
+            "`functions` is not a mapping",
+        ));
+    };
+    let mut out = Vec::new();
+    for (k, f) in functions {
+        let Some(key) = k.as_str() else { continue };
+        let line = line_of_key(&text, key);
+        let at = |p: &str| format!("functions.{key}.{p}");
+        let explicit = sls.text(get(f, "name"), &at("name"), line)?;
+        let deployed =
+            explicit.or_else(|| service.as_ref().map(|s| format!("{s}-{}-{key}", sls.stage)));
+        let runtime = sls
+            .text(get(f, "runtime"), &at("runtime"), line)?
+            .or(d_runtime.clone());
+        let image = get(f, "image").is_some();
+        out.push(TemplateFunction {
+            file: file.to_path_buf(),
+            line,
+            key: key.to_string(),
+            deployed_name: deployed,
+            memory_mb: sls
+                .number(get(f, "memorySize"), &at("memorySize"), line)?
+                .or(d_memory),
+            timeout_s: sls
+                .number(get(f, "timeout"), &at("timeout"), line)?
+                .or(d_timeout),
+            arch: sls
+                .arch(get(f, "architecture"), &at("architecture"), line)?
+                .or(d_arch),
+            provisioned_concurrency: sls.number(
+                get(f, "provisionedConcurrency"),
+                &at("provisionedConcurrency"),
+                line,
+            )?,
+            reserved_concurrency: sls.number(
+                get(f, "reservedConcurrency"),
+                &at("reservedConcurrency"),
+                line,
+            )?,
+            ephemeral_storage_mb: sls
+                .number(
+                    get(f, "ephemeralStorageSize"),
+                    &at("ephemeralStorageSize"),
+                    line,
+                )?
+                .or(d_eph),
+            package: Some(package_type(image.then_some("Image"), runtime.as_deref())),
+            runtime,
+        });
+    }
+    if out.is_empty() {
+        return Err(err(
+            file,
+            line_of_key(&text, "functions"),
+            "`functions` is empty",
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        (dir, p)
+    }
+
+    #[test]
+    fn sam_globals_refs_and_aliases() {
+        let (_d, p) = write(
+            "template.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nParameters:\n  Mem:\n    Type: Number\n    Default: 768\n  Stage:\n    Type: String\n    Default: prod\nGlobals:\n  Function:\n    Timeout: 10\n    Runtime: python3.12\n    Architectures: [arm64]\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: !Sub 'orders-${Stage}'\n      MemorySize: !Ref Mem\n      AutoPublishAlias: live\n      ProvisionedConcurrencyConfig:\n        ProvisionedConcurrentExecutions: 3\n  Legacy:\n    Type: AWS::Lambda::Function\n    Properties:\n      MemorySize: 3008\n      Timeout: 60\n      Runtime: provided.al2023\n      EphemeralStorage: {Size: 2048}\n  LegacyAlias:\n    Type: AWS::Lambda::Alias\n    Properties:\n      FunctionName: !Ref Legacy\n      FunctionVersion: '1'\n      Name: live\n      ProvisionedConcurrencyConfig:\n        ProvisionedConcurrentExecutions: 2\n  Bucket:\n    Type: AWS::S3::Bucket\n",
+        );
+        let fs = read_sam(&p, &BTreeMap::new()).unwrap();
+        assert_eq!(fs.len(), 2);
+        let api = &fs[0];
+        assert_eq!(api.deployed_name.as_deref(), Some("orders-prod"));
+        assert_eq!(api.memory_mb, Some(768));
+        assert_eq!(api.timeout_s, Some(10));
+        assert_eq!(api.arch, Some(Arch::Arm64));
+        assert_eq!(api.provisioned_concurrency, Some(3));
+        assert_eq!(api.line, Some(16));
+        let legacy = &fs[1];
+        assert_eq!(legacy.arch, None);
+        assert_eq!(legacy.timeout_s, Some(60));
+        assert_eq!(legacy.ephemeral_storage_mb, Some(2048));
+        assert_eq!(legacy.provisioned_concurrency, Some(2));
+        assert_eq!(legacy.package, Some(PackageType::CustomRuntime));
+        let mut over = BTreeMap::new();
+        over.insert("Mem".to_string(), "1536".to_string());
+        assert_eq!(read_sam(&p, &over).unwrap()[0].memory_mb, Some(1536));
+    }
+
+    #[test]
+    fn sam_errors_name_the_place() {
+        let (_d, p) = write(
+            "t.yaml",
+            "Resources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      MemorySize: !If [Big, 1024, 128]\n",
+        );
+        let e = read_sam(&p, &BTreeMap::new()).unwrap_err().to_string();
+        assert!(e.contains("t.yaml:2"), "{e}");
+        assert!(e.contains("Resources.Api.Properties.MemorySize"), "{e}");
+        assert!(e.contains("!If"), "{e}");
+        let (_d2, p2) = write("bad.yaml", "Resources:\n  Api: [unclosed\n");
+        let e = read_sam(&p2, &BTreeMap::new()).unwrap_err();
+        assert!(e.line.is_some(), "{e}");
+        let (_d3, p3) = write("x.yaml", "service: nope\n");
+        assert!(read_sam(&p3, &BTreeMap::new())
+            .unwrap_err()
+            .to_string()
+            .contains("Resources"));
+    }
+
+    #[test]
+    fn serverless_variables_and_defaults() {
+        let (_d, p) = write(
+            "serverless.yml",
+            "service: shop\ncustom:\n  bigMemory: 2048\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  stage: ${opt:stage, 'prod'}\n  region: eu-west-1\n  memorySize: 512\n  timeout: 6\n  architecture: arm64\nfunctions:\n  orders:\n    handler: src/orders.handler\n    provisionedConcurrency: 2\n  thumbs:\n    handler: src/thumbs.handler\n    name: legacy-thumbnailer\n    memorySize: ${self:custom.bigMemory}\n    timeout: ${env:THUMB_TIMEOUT, 30}\n    architecture: x86_64\n    ephemeralStorageSize: 1024\n",
+        );
+        let fs = read_serverless(&p, None).unwrap();
+        assert_eq!(fs[0].deployed_name.as_deref(), Some("shop-prod-orders"));
+        assert_eq!(fs[0].memory_mb, Some(512));
+        assert_eq!(fs[0].arch, Some(Arch::Arm64));
+        assert_eq!(fs[0].provisioned_concurrency, Some(2));
+        assert_eq!(fs[1].deployed_name.as_deref(), Some("legacy-thumbnailer"));
+        assert_eq!(fs[1].memory_mb, Some(2048));
+        assert_eq!(fs[1].timeout_s, Some(30));
+        assert_eq!(fs[1].arch, Some(Arch::X86_64));
+        assert_eq!(fs[1].ephemeral_storage_mb, Some(1024));
+        assert_eq!(
+            read_serverless(&p, Some("dev")).unwrap()[0]
+                .deployed_name
+                .as_deref(),
+            Some("shop-dev-orders")
+        );
+        let (_d2, p2) = write(
+            "serverless.yml",
+            "service: s\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h\n    memorySize: ${ssm:/mem}\n",
+        );
+        let e = read_serverless(&p2, None).unwrap_err().to_string();
+        assert!(e.contains("functions.f.memorySize"), "{e}");
+        assert!(e.contains("ssm:/mem"), "{e}");
+    }
+}

@@ -1,0 +1,277 @@
+//! `faascope ci baseline` and `faascope ci check`: the cost-regression gate.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+
+use super::{terminal_width, write_stdout, UsageError, EXIT_CHECK_FAILED, EXIT_OK};
+use crate::ci::evaluate::PricingRef;
+use crate::ci::{canonical_json, check, evaluate, Evaluation, Project, Thresholds, SCHEMA};
+use crate::cost::{Catalog, PriceBook};
+use crate::output::ci::{render_baseline_summary, render_check, render_github, CheckFormat};
+use crate::output::{write_atomic, Format};
+
+#[derive(Subcommand, Debug)]
+pub enum CiCommand {
+    /// Price and simulate the project as it is and write the baseline (deterministic JSON).
+    #[command(
+        after_help = "Examples:\n  faascope ci baseline --out cost-baseline.json\n  faascope ci baseline --config infra/faascope.toml --out cost-baseline.json --force"
+    )]
+    Baseline(BaselineArgs),
+    /// Compare the project as it is now with a baseline; exit 1 when a threshold is crossed.
+    #[command(
+        after_help = "Examples:\n  faascope ci check --baseline cost-baseline.json --max-increase-pct 10\n  faascope ci check --baseline cost-baseline.json --format markdown --out comment.md --github\n  faascope ci check --baseline cost-baseline.json --format junit --out faascope-junit.xml\n\nExit codes: 0 within every threshold, 1 over a threshold (or a rule set to severity \"fail\"), 2 bad input."
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// The project file.
+    #[arg(long, value_name = "FILE", default_value = "faascope.toml")]
+    pub config: PathBuf,
+    /// Extra price files over the built-in sheets and the project's (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub pricing: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub project: ConfigArgs,
+    /// Where to write the baseline (atomically).
+    #[arg(long, value_name = "FILE", default_value = "cost-baseline.json")]
+    pub out: PathBuf,
+    /// Replace --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Record the wall-clock time in the baseline (it is then no longer byte-identical).
+    #[arg(long)]
+    pub timestamp: bool,
+    /// The summary printed on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub project: ConfigArgs,
+    /// The baseline written by `faascope ci baseline`.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: PathBuf,
+    /// Fail when a function's or the total typical monthly cost grows by more than P percent.
+    #[arg(long, value_name = "P")]
+    pub max_increase_pct: Option<f64>,
+    /// Fail when a function's or the total typical monthly cost grows by more than U USD.
+    #[arg(long, value_name = "U")]
+    pub max_increase_usd: Option<f64>,
+    /// Fail when a function's simulated p99 response time grows by more than Q percent.
+    #[arg(long, value_name = "Q")]
+    pub max_p99_increase_pct: Option<f64>,
+    /// Fail when a function's simulated cold-start ratio is above R (0.05 = 5 %).
+    #[arg(long, value_name = "R")]
+    pub max_cold_start_ratio: Option<f64>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+    /// Also print GitHub Actions annotations (::error / ::warning) on stdout, and append the
+    /// Markdown report to $GITHUB_STEP_SUMMARY when it is set.
+    #[arg(long)]
+    pub github: bool,
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn load_project(a: &ConfigArgs) -> Result<(Project, Evaluation)> {
+    let project = Project::load(&a.config).map_err(|e| UsageError(e.to_string()))?;
+    let mut catalog = Catalog::builtin()?;
+    for f in project.pricing_files.iter().chain(a.pricing.iter()) {
+        catalog
+            .apply_override_file(f)
+            .map_err(|e| UsageError(e.to_string()))?;
+    }
+    let pricing: Vec<PricingRef> = catalog
+        .list()
+        .into_iter()
+        .filter(|o| o.id.starts_with("aws-lambda"))
+        .map(|o| PricingRef {
+            offering: o.id.clone(),
+            effective: o
+                .newest_effective_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let book = PriceBook::new(&catalog);
+    let eval = evaluate(&project, &book, pricing).map_err(|e| match e {
+        crate::ci::evaluate::EvalError::Input(m) => UsageError(m).into(),
+        crate::ci::evaluate::EvalError::Ingest(i) => {
+            anyhow::Error::from(UsageError(format!("{}: {i}", a.config.display())))
+        }
+        other => anyhow::Error::new(other),
+    })?;
+    if eval.skipped_records > 0 {
+        eprintln!(
+            "note: {} malformed record(s) in the logs were skipped (run `faascope report` on the logs for the details)",
+            eval.skipped_records
+        );
+    }
+    Ok((project, eval))
+}
+
+fn refuse_overwrite(path: &Path, force: bool) -> Result<()> {
+    if path.exists() && !force {
+        return Err(UsageError(format!(
+            "{} exists; pass --force to replace it",
+            path.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+pub fn run_ci(cmd: CiCommand) -> Result<i32> {
+    match cmd {
+        CiCommand::Baseline(a) => run_baseline(a),
+        CiCommand::Check(a) => run_check(a),
+    }
+}
+
+fn run_baseline(a: BaselineArgs) -> Result<i32> {
+    refuse_overwrite(&a.out, a.force)?;
+    let (_, mut eval) = load_project(&a.project)?;
+    if a.timestamp {
+        eval.generated_at = Some(chrono::Utc::now().to_rfc3339());
+    }
+    let json = canonical_json(&eval).context("serialising the baseline")?;
+    write_atomic(&a.out, a.force, json.as_bytes())
+        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    let text = match a.format {
+        Format::Json => json,
+        f => {
+            let mut s = render_baseline_summary(&eval, f, terminal_width());
+            if f == Format::Table {
+                s.push_str(&format!("baseline written to {}\n", a.out.display()));
+            }
+            s
+        }
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(EXIT_OK)
+}
+
+fn read_baseline(path: &Path) -> Result<Evaluation> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        UsageError(format!(
+            "{}: cannot read the baseline: {e}. Fix: write one with `faascope ci baseline --out {}`",
+            path.display(),
+            path.display()
+        ))
+    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| UsageError(format!("{}: not valid JSON: {e}", path.display())))?;
+    match value.get("schema").and_then(|s| s.as_str()) {
+        Some(SCHEMA) => {}
+        Some(other) => {
+            return Err(UsageError(format!(
+                "{}: baseline schema `{other}` is not `{SCHEMA}`. Fix: regenerate it with `faascope ci baseline`",
+                path.display()
+            ))
+            .into())
+        }
+        None => {
+            return Err(UsageError(format!(
+                "{}: not a faascope baseline (no \"schema\": \"{SCHEMA}\"). Fix: write one with `faascope ci baseline`",
+                path.display()
+            ))
+            .into())
+        }
+    }
+    serde_json::from_str(&text).map_err(|e| {
+        UsageError(format!(
+            "{}: malformed baseline: {e}. Fix: regenerate it with `faascope ci baseline`",
+            path.display()
+        ))
+        .into()
+    })
+}
+
+fn run_check(a: CheckArgs) -> Result<i32> {
+    if let Some(out) = &a.out {
+        refuse_overwrite(out, a.force)?;
+    }
+    let cli = Thresholds {
+        max_increase_pct: a.max_increase_pct,
+        max_increase_usd: a.max_increase_usd,
+        max_p99_increase_pct: a.max_p99_increase_pct,
+        max_cold_start_ratio: a.max_cold_start_ratio,
+    };
+    for (flag, v) in [
+        ("--max-increase-pct", a.max_increase_pct),
+        ("--max-increase-usd", a.max_increase_usd),
+        ("--max-p99-increase-pct", a.max_p99_increase_pct),
+    ] {
+        if v.is_some_and(|v| !v.is_finite() || v < 0.0) {
+            return Err(UsageError(format!("{flag}: give a number of at least 0")).into());
+        }
+    }
+    if a.max_cold_start_ratio
+        .is_some_and(|r| !(0.0..=1.0).contains(&r))
+    {
+        return Err(UsageError(
+            "--max-cold-start-ratio: give a ratio between 0 and 1 (0.05 for 5 %)".into(),
+        )
+        .into());
+    }
+    let baseline = read_baseline(&a.baseline)?;
+    let (project, current) = load_project(&a.project)?;
+    let total = cli.or(project.thresholds);
+    let mut per_function: BTreeMap<String, Thresholds> = BTreeMap::new();
+    for f in &project.functions {
+        per_function.insert(f.name.clone(), cli.or(f.thresholds));
+    }
+    let report = check(
+        &baseline,
+        &current,
+        &per_function,
+        total,
+        &a.baseline.display().to_string(),
+        &a.project.config.display().to_string(),
+    );
+    let text = render_check(&report, a.format, terminal_width());
+    if a.github {
+        write_stdout(render_github(&report).as_bytes())?;
+        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+            use std::io::Write;
+            let md = crate::output::ci::render_markdown(&report);
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&summary)
+                .and_then(|mut f| f.write_all(md.as_bytes()))
+                .with_context(|| {
+                    format!("cannot append to {}", PathBuf::from(&summary).display())
+                })?;
+        }
+    }
+    match &a.out {
+        Some(p) => write_atomic(p, a.force, text.as_bytes())
+            .with_context(|| format!("cannot write {}", p.display()))?,
+        None => write_stdout(text.as_bytes())?,
+    }
+    if !report.passed() && a.out.is_some() && std::io::stderr().is_terminal() {
+        eprintln!("faascope: {} rule(s) over the limit", report.failed);
+    }
+    Ok(if report.passed() {
+        EXIT_OK
+    } else {
+        EXIT_CHECK_FAILED
+    })
+}

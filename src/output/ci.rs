@@ -1,0 +1,555 @@
+//! Renderings of `faascope ci check`: a Markdown PR comment, JSON, JUnit XML, a terminal table,
+//! and GitHub Actions workflow annotations. All pure: the same report gives the same bytes.
+
+use std::fmt::Write as _;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+use rust_decimal::Decimal;
+
+use super::cost::render_grid;
+use super::{sanitize, Format};
+use crate::ci::check::{CheckReport, CostDiff, FunctionCheck, RuleResult};
+use crate::ci::Evaluation;
+use crate::cost::format_usd;
+use crate::rules::Outcome;
+
+fn usd(d: Decimal) -> String {
+    format_usd(d)
+}
+
+fn signed_usd(d: Decimal) -> String {
+    let r = crate::cost::round_cents(d);
+    if r.is_zero() {
+        "$0.00".into()
+    } else if r.is_sign_negative() {
+        format!("-{}", usd(-d))
+    } else {
+        format!("+{}", usd(d))
+    }
+}
+
+/// `+12.5 % ▲`, `-3.0 % ▼`, `0.0 %`, or `new`.
+fn pct_arrow(c: &CostDiff) -> String {
+    match c.delta_pct {
+        Some(p) if p > 0.05 => format!("+{p:.1} % ▲"),
+        Some(p) if p < -0.05 => format!("{p:.1} % ▼"),
+        Some(_) => "0.0 %".into(),
+        None if c.new_usd > Decimal::ZERO => "new".into(),
+        None => "-".into(),
+    }
+}
+
+fn ms(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| {
+        if x >= 100.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.1}")
+        }
+    })
+}
+
+fn ratio(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{:.2} %", x * 100.0))
+}
+
+fn pair(old: String, new: String) -> String {
+    if old == new {
+        new
+    } else {
+        format!("{old} → {new}")
+    }
+}
+
+fn md_cell(s: &str) -> String {
+    sanitize(s).replace('|', "\\|")
+}
+
+fn icon(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Fail => "❌",
+        Outcome::Warn => "⚠️",
+        Outcome::Pass => "✅",
+        Outcome::Skipped => "➖",
+    }
+}
+
+fn failed_rules(f: &FunctionCheck) -> Vec<&RuleResult> {
+    f.results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Fail)
+        .collect()
+}
+
+fn changes_text(f: &FunctionCheck) -> String {
+    f.settings_changes
+        .iter()
+        .map(|c| format!("{} {} → {}", c.key, c.old, c.new))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The Markdown PR comment.
+pub fn render_markdown(r: &CheckReport) -> String {
+    let mut s = String::new();
+    let head = if r.passed() {
+        format!(
+            "✅ faascope cost check passed{}",
+            match r.warnings {
+                0 => String::new(),
+                n => format!(" ({n} warning{})", if n == 1 { "" } else { "s" }),
+            }
+        )
+    } else {
+        format!(
+            "❌ faascope cost check failed: {} rule{} over the limit",
+            r.failed,
+            if r.failed == 1 { "" } else { "s" }
+        )
+    };
+    let _ = writeln!(s, "## {head}\n");
+    let _ = writeln!(
+        s,
+        "Monthly cost (typical month of 730 h): **{} → {}** ({}, {})\n",
+        usd(r.total.old_usd),
+        usd(r.total.new_usd),
+        signed_usd(r.total.delta_usd),
+        pct_arrow(&r.total)
+    );
+    let _ = writeln!(
+        s,
+        "| | Function | Old $/mo | New $/mo | Δ $/mo | Δ % | p99 ms | Cold starts | What changed |"
+    );
+    let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|---|");
+    for f in &r.functions {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            icon(f.outcome()),
+            md_cell(&f.name),
+            usd(f.cost.old_usd),
+            usd(f.cost.new_usd),
+            signed_usd(f.cost.delta_usd),
+            pct_arrow(&f.cost),
+            pair(ms(f.p99_ms.0), ms(f.p99_ms.1)),
+            pair(ratio(f.cold_start_ratio.0), ratio(f.cold_start_ratio.1)),
+            match (f.change.as_str(), f.settings_changes.is_empty()) {
+                ("added", _) => "new function".to_string(),
+                ("removed", _) => "removed".to_string(),
+                (_, true) => "-".to_string(),
+                _ => md_cell(&changes_text(f)),
+            }
+        );
+    }
+    let _ = writeln!(
+        s,
+        "| | **Total** | **{}** | **{}** | **{}** | **{}** | | | |",
+        usd(r.total.old_usd),
+        usd(r.total.new_usd),
+        signed_usd(r.total.delta_usd),
+        pct_arrow(&r.total)
+    );
+    let failures: Vec<(String, &RuleResult)> = r
+        .total_results
+        .iter()
+        .filter(|x| x.outcome == Outcome::Fail)
+        .map(|x| ("total".to_string(), x))
+        .chain(
+            r.functions
+                .iter()
+                .flat_map(|f| failed_rules(f).into_iter().map(|x| (f.name.clone(), x))),
+        )
+        .collect();
+    if !failures.is_empty() {
+        let _ = writeln!(s, "\n### Failed\n");
+        for (name, x) in &failures {
+            let _ = writeln!(
+                s,
+                "- ❌ **{}** `{}`: {}",
+                md_cell(name),
+                x.rule,
+                md_cell(&x.message)
+            );
+        }
+    }
+    let warnings: Vec<(&str, &RuleResult)> = r
+        .functions
+        .iter()
+        .flat_map(|f| {
+            f.results
+                .iter()
+                .filter(|x| x.outcome == Outcome::Warn)
+                .map(move |x| (f.name.as_str(), x))
+        })
+        .collect();
+    if !warnings.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n<details><summary>⚠️ {} insight warning(s)</summary>\n",
+            warnings.len()
+        );
+        for (name, x) in warnings {
+            let _ = writeln!(
+                s,
+                "- **{}** `{}`: {}",
+                md_cell(name),
+                x.rule,
+                md_cell(&x.message)
+            );
+        }
+        let _ = writeln!(s, "\n</details>");
+    }
+    let t = &r.thresholds;
+    let mut limits = Vec::new();
+    if let Some(p) = t.max_increase_pct {
+        limits.push(format!("cost +{p} %"));
+    }
+    if let Some(u) = t.max_increase_usd {
+        limits.push(format!("cost +${u:.2}"));
+    }
+    if let Some(q) = t.max_p99_increase_pct {
+        limits.push(format!("p99 +{q} %"));
+    }
+    if let Some(c) = t.max_cold_start_ratio {
+        limits.push(format!("cold starts {:.2} %", c * 100.0));
+    }
+    let _ = writeln!(
+        s,
+        "\n<sub>Limits: {}. p99 and cold starts are simulated (seeded, deterministic) from the observed or configured traffic. Baseline `{}`, config `{}`. {}</sub>",
+        if limits.is_empty() {
+            "none set (report only)".to_string()
+        } else {
+            limits.join(", ")
+        },
+        md_cell(&r.baseline),
+        md_cell(&r.config),
+        r.notes.iter().map(|n| md_cell(n)).collect::<Vec<_>>().join(" ")
+    );
+    s
+}
+
+/// A terminal (or CSV) table.
+pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> String {
+    let headers = [
+        "function",
+        "old $/mo",
+        "new $/mo",
+        "delta $/mo",
+        "delta %",
+        "p99 ms",
+        "cold starts",
+        "result",
+        "changed",
+    ];
+    let mut rows: Vec<Vec<String>> = r
+        .functions
+        .iter()
+        .map(|f| {
+            vec![
+                sanitize(&f.name),
+                usd(f.cost.old_usd),
+                usd(f.cost.new_usd),
+                signed_usd(f.cost.delta_usd),
+                pct_arrow(&f.cost),
+                pair(ms(f.p99_ms.0), ms(f.p99_ms.1)),
+                pair(ratio(f.cold_start_ratio.0), ratio(f.cold_start_ratio.1)),
+                f.outcome().as_str().to_string(),
+                sanitize(&match f.change.as_str() {
+                    "added" | "removed" => f.change.clone(),
+                    _ => changes_text(f),
+                }),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "total".into(),
+        usd(r.total.old_usd),
+        usd(r.total.new_usd),
+        signed_usd(r.total.delta_usd),
+        pct_arrow(&r.total),
+        String::new(),
+        String::new(),
+        r.status.clone(),
+        String::new(),
+    ]);
+    let mut s = render_grid(&headers, &rows, format, width, 1);
+    if format == Format::Csv {
+        return s;
+    }
+    for (name, x) in r
+        .total_results
+        .iter()
+        .map(|x| ("total", x))
+        .chain(
+            r.functions
+                .iter()
+                .flat_map(|f| f.results.iter().map(move |x| (f.name.as_str(), x))),
+        )
+        .filter(|(_, x)| matches!(x.outcome, Outcome::Fail | Outcome::Warn))
+    {
+        let _ = writeln!(
+            s,
+            "{}: {} {}: {}",
+            x.outcome.as_str(),
+            sanitize(name),
+            x.rule,
+            sanitize(&x.message)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "{}: {} failed, {} warning(s)",
+        r.status, r.failed, r.warnings
+    );
+    s
+}
+
+/// JUnit XML: one test suite per function (and one for the total), one test case per rule;
+/// failed rules are `<failure>`, rules that could not be evaluated `<skipped>`, warnings pass
+/// with the message in `<system-out>`.
+pub fn render_junit(r: &CheckReport) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let mut suites: Vec<(String, &[RuleResult])> = vec![("total".into(), &r.total_results)];
+    for f in &r.functions {
+        suites.push((f.name.clone(), &f.results));
+    }
+    let count = |o: Outcome| {
+        suites
+            .iter()
+            .flat_map(|(_, rs)| rs.iter())
+            .filter(|x| x.outcome == o)
+            .count()
+    };
+    let tests: usize = suites.iter().map(|(_, rs)| rs.len()).sum();
+    let write = |w: &mut Writer<Vec<u8>>| -> std::io::Result<()> {
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        let mut root = BytesStart::new("testsuites");
+        root.push_attribute(("name", "faascope ci check"));
+        root.push_attribute(("tests", tests.to_string().as_str()));
+        root.push_attribute(("failures", count(Outcome::Fail).to_string().as_str()));
+        root.push_attribute(("skipped", count(Outcome::Skipped).to_string().as_str()));
+        w.write_event(Event::Start(root))?;
+        for (name, results) in &suites {
+            let mut suite = BytesStart::new("testsuite");
+            let clean = sanitize(name);
+            suite.push_attribute(("name", clean.as_str()));
+            suite.push_attribute(("tests", results.len().to_string().as_str()));
+            let fails = results
+                .iter()
+                .filter(|x| x.outcome == Outcome::Fail)
+                .count();
+            suite.push_attribute(("failures", fails.to_string().as_str()));
+            let skips = results
+                .iter()
+                .filter(|x| x.outcome == Outcome::Skipped)
+                .count();
+            suite.push_attribute(("skipped", skips.to_string().as_str()));
+            w.write_event(Event::Start(suite))?;
+            for x in results.iter() {
+                let mut case = BytesStart::new("testcase");
+                case.push_attribute(("classname", format!("faascope.{clean}").as_str()));
+                case.push_attribute(("name", x.rule.as_str()));
+                let msg = sanitize(&x.message);
+                match x.outcome {
+                    Outcome::Pass => {
+                        w.write_event(Event::Empty(case))?;
+                    }
+                    Outcome::Warn => {
+                        w.write_event(Event::Start(case))?;
+                        w.write_event(Event::Start(BytesStart::new("system-out")))?;
+                        w.write_event(Event::Text(BytesText::new(&format!("warning: {msg}"))))?;
+                        w.write_event(Event::End(BytesEnd::new("system-out")))?;
+                        w.write_event(Event::End(BytesEnd::new("testcase")))?;
+                    }
+                    Outcome::Fail | Outcome::Skipped => {
+                        w.write_event(Event::Start(case))?;
+                        let tag = if x.outcome == Outcome::Fail {
+                            "failure"
+                        } else {
+                            "skipped"
+                        };
+                        let mut el = BytesStart::new(tag);
+                        el.push_attribute(("message", msg.as_str()));
+                        if x.outcome == Outcome::Fail {
+                            el.push_attribute(("type", x.rule.as_str()));
+                        }
+                        w.write_event(Event::Empty(el))?;
+                        w.write_event(Event::End(BytesEnd::new("testcase")))?;
+                    }
+                }
+            }
+            w.write_event(Event::End(BytesEnd::new("testsuite")))?;
+        }
+        w.write_event(Event::End(BytesEnd::new("testsuites")))?;
+        Ok(())
+    };
+    // Writing into a Vec cannot fail.
+    let _ = write(&mut w);
+    let mut s = String::from_utf8(w.into_inner()).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Escapes a workflow-command message (`%`, CR, LF) or property (also `:` and `,`).
+fn gh_escape(s: &str, property: bool) -> String {
+    let mut out = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+/// GitHub Actions workflow commands: `::error` per failed rule and `::warning` per warning,
+/// pointing at the function's definition (`faascope.toml` or the template) when known.
+pub fn render_github(r: &CheckReport) -> String {
+    let mut s = String::new();
+    let mut emit = |level: &str, at: Option<&str>, title: &str, msg: &str| {
+        let mut props = Vec::new();
+        if let Some(at) = at {
+            let (file, line) = match at.rsplit_once(':') {
+                Some((f, l)) if l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty() => {
+                    (f, Some(l))
+                }
+                _ => (at, None),
+            };
+            props.push(format!("file={}", gh_escape(file, true)));
+            if let Some(l) = line {
+                props.push(format!("line={l}"));
+            }
+        }
+        props.push(format!("title={}", gh_escape(title, true)));
+        let _ = writeln!(
+            s,
+            "::{level} {}::{}",
+            props.join(","),
+            gh_escape(&sanitize(msg), false)
+        );
+    };
+    for x in &r.total_results {
+        if x.outcome == Outcome::Fail {
+            emit(
+                "error",
+                None,
+                &format!("faascope total {}", x.rule),
+                &x.message,
+            );
+        }
+    }
+    for f in &r.functions {
+        for x in &f.results {
+            let level = match x.outcome {
+                Outcome::Fail => "error",
+                Outcome::Warn => "warning",
+                _ => continue,
+            };
+            emit(
+                level,
+                f.defined_at.as_deref(),
+                &format!("faascope {} {}", sanitize(&f.name), x.rule),
+                &x.message,
+            );
+        }
+    }
+    s
+}
+
+/// `ci check` in the chosen format.
+pub fn render_check(r: &CheckReport, format: CheckFormat, width: Option<u16>) -> String {
+    match format {
+        CheckFormat::Markdown => render_markdown(r),
+        CheckFormat::Json => crate::ci::canonical_json(r).unwrap_or_default(),
+        CheckFormat::Junit => render_junit(r),
+        CheckFormat::Table => render_table(r, Format::Table, width),
+        CheckFormat::Csv => render_table(r, Format::Csv, width),
+    }
+}
+
+/// Output formats of `ci check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Markdown,
+    Json,
+    Junit,
+    Csv,
+}
+
+/// A short summary of a baseline for the terminal.
+pub fn render_baseline_summary(e: &Evaluation, format: Format, width: Option<u16>) -> String {
+    let headers = [
+        "function",
+        "memory MB",
+        "arch",
+        "PC",
+        "requests/mo",
+        "$/mo low",
+        "$/mo typical",
+        "$/mo high",
+        "p99 ms",
+        "cold starts",
+    ];
+    let mut rows: Vec<Vec<String>> = e
+        .functions
+        .iter()
+        .map(|f| {
+            vec![
+                sanitize(&f.name),
+                f.settings.memory_mb.to_string(),
+                f.settings.arch.clone(),
+                f.settings.provisioned_concurrency.to_string(),
+                f.traffic.requests_per_month.typical.round().to_string(),
+                usd(f.monthly_usd.low),
+                usd(f.monthly_usd.typical),
+                usd(f.monthly_usd.high),
+                ms(f.performance.as_ref().and_then(|p| p.p99_ms)),
+                ratio(f.performance.as_ref().and_then(|p| p.cold_start_ratio)),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "total".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        usd(e.total_monthly_usd.low),
+        usd(e.total_monthly_usd.typical),
+        usd(e.total_monthly_usd.high),
+        String::new(),
+        String::new(),
+    ]);
+    render_grid(&headers, &rows, format, width, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(gh_escape("a%b\nc", false), "a%25b%0Ac");
+        assert_eq!(gh_escape("x:y,z", true), "x%3Ay%2Cz");
+    }
+
+    #[test]
+    fn arrows() {
+        let c = |o: i64, n: i64| CostDiff {
+            old_usd: Decimal::from(o),
+            new_usd: Decimal::from(n),
+            delta_usd: Decimal::from(n - o),
+            delta_pct: if o > 0 {
+                Some((n - o) as f64 / o as f64 * 100.0)
+            } else {
+                None
+            },
+        };
+        assert_eq!(pct_arrow(&c(10, 20)), "+100.0 % ▲");
+        assert_eq!(pct_arrow(&c(20, 10)), "-50.0 % ▼");
+        assert_eq!(pct_arrow(&c(10, 10)), "0.0 %");
+        assert_eq!(pct_arrow(&c(0, 10)), "new");
+    }
+}

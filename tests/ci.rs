@@ -1,0 +1,411 @@
+//! `faascope ci baseline` / `ci check` on the real binary: the example project over sample-data
+//! (docs/ci/example), a Serverless Framework fixture, and malformed inputs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{faascope, root};
+use predicates::prelude::*;
+
+/// Copies docs/ci/example into a temporary directory with the log path made absolute.
+fn example_project() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("docs/ci/example");
+    for f in ["faascope.toml", "template.yaml"] {
+        std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
+    }
+    let cfg = dir.path().join("faascope.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let abs = root().join("sample-data");
+    let text = text.replace(
+        "\"../../../sample-data\"",
+        &format!("{:?}", abs.display().to_string()),
+    );
+    std::fs::write(&cfg, text).unwrap();
+    (dir, cfg)
+}
+
+fn baseline(cfg: &Path, out: &Path) -> Vec<u8> {
+    faascope()
+        .args(["ci", "baseline", "--config"])
+        .arg(cfg)
+        .arg("--out")
+        .arg(out)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    std::fs::read(out).unwrap()
+}
+
+fn check(cfg: &Path, base: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    faascope()
+        .args(["ci", "check", "--config"])
+        .arg(cfg)
+        .arg("--baseline")
+        .arg(base)
+        .args(extra)
+        .assert()
+}
+
+fn json(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes).unwrap()
+}
+
+fn function<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    doc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {doc}"))
+}
+
+#[test]
+fn baseline_is_deterministic_and_reads_the_sam_template() {
+    let (dir, cfg) = example_project();
+    let a = baseline(&cfg, &dir.path().join("a.json"));
+    let b = baseline(&cfg, &dir.path().join("b.json"));
+    assert_eq!(a, b, "two baselines of the same project differ");
+    let doc = json(&a);
+    assert_eq!(doc["schema"], "faascope-ci-baseline/1");
+    assert!(doc.get("generated_at").is_none());
+    let names: Vec<&str> = doc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "catalog-snapstart",
+            "geo-lookup",
+            "image-batch",
+            "legacy-thumbnailer",
+            "nightly-report",
+            "orders-api",
+            "payments-java",
+            "search-suggest",
+            "webhook-handler"
+        ]
+    );
+    // Settings come from the template (a plain CloudFormation function included).
+    let legacy = function(&doc, "legacy-thumbnailer");
+    assert_eq!(legacy["settings"]["memory_mb"], 3008);
+    assert_eq!(legacy["settings"]["timeout_s"], 30);
+    assert_eq!(legacy["settings"]["runtime"], "nodejs18.x");
+    let webhook = function(&doc, "webhook-handler");
+    assert_eq!(webhook["settings"]["reserved_concurrency"], 20);
+    assert_eq!(webhook["settings"]["timeout_s"], 6);
+    assert_eq!(
+        function(&doc, "image-batch")["settings"]["ephemeral_storage_mb"],
+        2048
+    );
+    let orders = function(&doc, "orders-api");
+    assert_eq!(orders["settings"]["memory_mb"], 512);
+    assert_eq!(orders["traffic"]["basis"], "logs");
+    assert_eq!(orders["traffic"]["observed_invocations"], 39021);
+    // Explicit traffic: 3M requests of 35 ms at 512 MB on arm64.
+    let search = function(&doc, "search-suggest");
+    assert_eq!(search["traffic"]["basis"], "explicit");
+    assert_eq!(search["settings"]["arch"], "arm64");
+    assert_eq!(
+        search["traffic"]["requests_per_month"]["typical"],
+        "3000000"
+    );
+    // Every monthly cost is positive and the total is their sum.
+    let sum: f64 = doc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["monthly_usd"]["typical"]
+                .as_str()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+        })
+        .sum();
+    let total: f64 = doc["total_monthly_usd"]["typical"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(total > 1.0);
+    assert!((sum - total).abs() < 1e-6, "{sum} vs {total}");
+    // An existing file is kept unless --force.
+    faascope()
+        .args(["ci", "baseline", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(dir.path().join("a.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+}
+
+#[test]
+fn unchanged_project_passes_with_identical_output() {
+    let (dir, cfg) = example_project();
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    for format in ["markdown", "json", "junit", "table"] {
+        let one = check(&cfg, &base, &["--format", format])
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let two = check(&cfg, &base, &["--format", format])
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(one, two, "{format} output differs between runs");
+        if format == "markdown" {
+            let md = String::from_utf8(one).unwrap();
+            assert!(md.starts_with("## ✅ faascope cost check passed"), "{md}");
+            assert!(
+                md.contains("| ✅ | orders-api | $0.29 | $0.29 | $0.00 | 0.0 % |"),
+                "{md}"
+            );
+        }
+    }
+    // A command-line threshold tighter than the data fails: nightly-report cold-starts on
+    // almost every run (once a night).
+    let out = check(
+        &cfg,
+        &base,
+        &["--format", "json", "--max-cold-start-ratio", "0.5"],
+    )
+    .code(1)
+    .get_output()
+    .stdout
+    .clone();
+    let report = json(&out);
+    let nightly = report["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "nightly-report")
+        .unwrap();
+    let rule = nightly["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "max_cold_start_ratio")
+        .unwrap();
+    assert_eq!(rule["outcome"], "fail");
+    assert_eq!(report["failed"], 1);
+}
+
+fn doubled_check(cfg: &Path, base: &Path) {
+    let out = check(cfg, base, &["--format", "json"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json(&out);
+    let orders = report["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "orders-api")
+        .unwrap();
+    assert_eq!(orders["change"], "changed");
+    assert_eq!(orders["settings_changes"][0]["key"], "memory_mb");
+    assert_eq!(orders["settings_changes"][0]["old"], "512");
+    assert_eq!(orders["settings_changes"][0]["new"], "1024");
+    let failed: Vec<&str> = report["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["results"].as_array().unwrap().iter().map(move |r| (f, r)))
+        .filter(|(_, r)| r["outcome"] == "fail")
+        .map(|(f, r)| {
+            assert_eq!(f["name"], "orders-api");
+            r["rule"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(failed, ["max_increase_pct"]);
+    // Durations unchanged (pessimistic model for more memory): GB-s double, requests do not.
+    let old: f64 = orders["cost"]["old_usd"].as_str().unwrap().parse().unwrap();
+    let new: f64 = orders["cost"]["new_usd"].as_str().unwrap().parse().unwrap();
+    let delta = new - old;
+    assert!(new > 1.5 * old && new < 2.0 * old, "{old} -> {new}");
+    // The total moves by exactly this function's delta.
+    let total_delta: f64 = report["total"]["delta_usd"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((total_delta - delta).abs() < 1e-9);
+    let md = check(cfg, base, &["--format", "markdown"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let md = String::from_utf8(md).unwrap();
+    assert!(
+        md.starts_with("## ❌ faascope cost check failed: 1 rule over the limit"),
+        "{md}"
+    );
+    let delta_text = format!("+${:.2}", delta);
+    let row = md
+        .lines()
+        .find(|l| l.contains("| orders-api |"))
+        .unwrap_or_else(|| panic!("no orders-api row in {md}"));
+    assert!(row.starts_with("| ❌ |"), "{row}");
+    assert!(row.contains(&delta_text), "{row} lacks {delta_text}");
+    assert!(row.contains("▲"), "{row}");
+    assert!(row.contains("memory_mb 512 → 1024"), "{row}");
+    assert!(md.contains("**orders-api** `max_increase_pct`"), "{md}");
+    assert!(md.contains("is over the 10 % limit"), "{md}");
+}
+
+#[test]
+fn doubling_memory_in_faascope_toml_fails_the_check() {
+    let (dir, cfg) = example_project();
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\n[[functions]]\nname = \"orders-api\"\nmemory_mb = 1024\n");
+    std::fs::write(&cfg, text).unwrap();
+    doubled_check(&cfg, &base);
+}
+
+#[test]
+fn doubling_memory_in_the_sam_template_fails_the_check_with_annotations_and_junit() {
+    let (dir, cfg) = example_project();
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    let tpl = dir.path().join("template.yaml");
+    let text = std::fs::read_to_string(&tpl).unwrap();
+    let changed = text.replace(
+        "    Type: Number\n    Default: 512",
+        "    Type: Number\n    Default: 1024",
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&tpl, changed).unwrap();
+    doubled_check(&cfg, &base);
+    // GitHub annotations point at the template line of the function.
+    let report_file = dir.path().join("report.json");
+    let gh = faascope()
+        .args(["ci", "check", "--config"])
+        .arg(&cfg)
+        .arg("--baseline")
+        .arg(&base)
+        .args(["--github", "--format", "junit", "--out"])
+        .arg(&report_file)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let gh = String::from_utf8(gh).unwrap();
+    let err_line = gh
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("no ::error in {gh}"));
+    assert!(err_line.contains("template.yaml,line=29,"), "{err_line}");
+    assert!(
+        err_line.contains("title=faascope orders-api max_increase_pct::"),
+        "{err_line}"
+    );
+    assert!(err_line.contains("%25"), "{err_line}");
+    let junit = std::fs::read_to_string(&report_file).unwrap();
+    assert!(junit.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+    assert!(junit.contains("failures=\"1\""), "{junit}");
+    let case = junit
+        .find("<testcase classname=\"faascope.orders-api\" name=\"max_increase_pct\">")
+        .expect("orders-api case");
+    assert!(
+        junit[case..].trim_start()[..400].contains("<failure message="),
+        "{junit}"
+    );
+}
+
+#[test]
+fn serverless_framework_settings_are_priced() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = root().join("tests/fixtures/ci/serverless/faascope.toml");
+    let doc = json(&baseline(&cfg, &dir.path().join("b.json")));
+    let names: Vec<&str> = doc["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "geo-lookup",
+            "legacy-thumbnailer",
+            "orders-api",
+            "webhook-handler"
+        ]
+    );
+    let orders = function(&doc, "orders-api");
+    assert_eq!(orders["settings"]["arch"], "arm64");
+    assert_eq!(orders["settings"]["memory_mb"], 512);
+    assert_eq!(orders["settings"]["provisioned_concurrency"], 2);
+    assert!(orders["provisioned"]["environments"] == 2);
+    let geo = function(&doc, "geo-lookup");
+    assert_eq!(geo["settings"]["memory_mb"], 256);
+    assert_eq!(geo["settings"]["timeout_s"], 3);
+    let thumbs = function(&doc, "legacy-thumbnailer");
+    assert_eq!(thumbs["settings"]["memory_mb"], 3008);
+    assert_eq!(thumbs["settings"]["arch"], "x86_64");
+    assert_eq!(thumbs["settings"]["timeout_s"], 30);
+    assert_eq!(thumbs["settings"]["ephemeral_storage_mb"], 1024);
+    let webhook = function(&doc, "webhook-handler");
+    assert_eq!(webhook["settings"]["reserved_concurrency"], 20);
+    assert_eq!(webhook["settings"]["memory_mb"], 128);
+    assert_eq!(webhook["traffic"]["log_name"], "webhook-handler");
+}
+
+#[test]
+fn malformed_inputs_exit_2_naming_the_file_and_the_problem() {
+    let (dir, cfg) = example_project();
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    let bad = root().join("tests/fixtures/ci/bad");
+    check(&cfg, &bad.join("baseline-truncated.json"), &[])
+        .code(2)
+        .stderr(predicate::str::contains("baseline-truncated.json"))
+        .stderr(predicate::str::contains("not valid JSON"))
+        .stderr(predicate::str::contains("line"));
+    check(&cfg, &bad.join("baseline-wrong-schema.json"), &[])
+        .code(2)
+        .stderr(predicate::str::contains("baseline-wrong-schema.json"))
+        .stderr(predicate::str::contains("faascope-ci-baseline/0"));
+    check(&cfg, &dir.path().join("missing.json"), &[])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "missing.json: cannot read the baseline",
+        ));
+    // A field of the right JSON with the wrong type.
+    let mut doc = json(&std::fs::read(&base).unwrap());
+    doc["functions"][0]["monthly_usd"] = serde_json::json!("lots");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, serde_json::to_vec(&doc).unwrap()).unwrap();
+    check(&cfg, &broken, &[])
+        .code(2)
+        .stderr(predicate::str::contains("broken.json: malformed baseline"));
+    check(&bad.join("unknown-key.toml"), &base, &[])
+        .code(2)
+        .stderr(predicate::str::contains("unknown-key.toml"))
+        .stderr(predicate::str::contains("memroy_mb"))
+        .stderr(predicate::str::contains("line 5"));
+    check(&bad.join("template-if.toml"), &base, &[])
+        .code(2)
+        .stderr(predicate::str::contains("template-if.yaml:8"))
+        .stderr(predicate::str::contains(
+            "Resources.OrdersApi.Properties.MemorySize",
+        ))
+        .stderr(predicate::str::contains("!If"));
+    check(&cfg, &base, &["--max-cold-start-ratio", "3"])
+        .code(2)
+        .stderr(predicate::str::contains("--max-cold-start-ratio"));
+}
