@@ -409,3 +409,72 @@ fn malformed_inputs_exit_2_naming_the_file_and_the_problem() {
         .code(2)
         .stderr(predicate::str::contains("--max-cold-start-ratio"));
 }
+
+#[test]
+fn report_rules_use_the_same_engine_and_fail_on_fail_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::write(
+        &cfg,
+        "logs = [\"logs\"]\n[rules.error_ratio]\nseverity = \"fail\"\n[[functions]]\nname = \"webhook-handler\"\ntimeout_s = 6\nprovisioned_concurrency = 4\n",
+    )
+    .unwrap();
+    let out = faascope()
+        .args([
+            "report",
+            "sample-data",
+            "-q",
+            "--rules",
+            "--format",
+            "json",
+            "--config",
+        ])
+        .arg(&cfg)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    let insights = doc["insights"].as_array().unwrap();
+    let find = |f: &str, r: &str| {
+        insights
+            .iter()
+            .find(|i| i["function"] == f && i["rule"] == r)
+            .unwrap_or_else(|| panic!("{f} {r}"))
+    };
+    let e = find("webhook-handler", "error_ratio");
+    assert_eq!(e["outcome"], "fail");
+    assert!((e["value"].as_f64().unwrap() - 449.0 / 6467.0).abs() < 1e-9);
+    assert_eq!(
+        find("webhook-handler", "duration_near_timeout")["outcome"],
+        "warn"
+    );
+    // Four provisioned environments for a function mostly at concurrency 0-1: utilisation is low.
+    let pc = find("webhook-handler", "provisioned_utilization_low");
+    assert_eq!(pc["outcome"], "warn");
+    assert!(pc["value"].as_f64().unwrap() < 0.6);
+    // Throttles come from the CloudWatch metrics in sample-data.
+    assert_eq!(find("image-batch", "throttles")["outcome"], "warn");
+    // Without a project file: defaults, severity warn, exit 0; a timeout is unknown.
+    let out = faascope()
+        .args(["report", "sample-data", "-q", "--rules", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    let t = doc["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["function"] == "orders-api" && i["rule"] == "duration_near_timeout")
+        .unwrap();
+    assert_eq!(t["outcome"], "skipped");
+    faascope()
+        .args(["report", "sample-data", "-q", "--rules", "--format", "csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format json"));
+}

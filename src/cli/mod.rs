@@ -10,6 +10,7 @@ use regex::Regex;
 
 mod ci;
 mod cost;
+mod insights;
 mod plot;
 mod simulate;
 
@@ -138,6 +139,13 @@ pub struct ReportArgs {
     /// Sort by this column (numbers largest first); default: function name
     #[arg(long, value_name = "COL")]
     pub sort: Option<String>,
+    /// Also evaluate the insight rules (error and cold-start ratios, memory, timeout, provisioned
+    /// concurrency, throttles); exit 1 if a rule set to severity "fail" fires
+    #[arg(long)]
+    pub rules: bool,
+    /// Project file giving timeouts, provisioned concurrency and rule settings (with --rules)
+    #[arg(long, value_name = "FILE", requires = "rules")]
+    pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -373,23 +381,54 @@ fn terminal_width() -> Option<u16> {
 
 fn run_report(a: ReportArgs) -> Result<i32> {
     let filter = Filter::from_args(&a.filter)?;
+    if a.rules && a.format == Format::Csv {
+        bail!(UsageError(
+            "--rules adds a second table, which CSV cannot hold: use --format json, table or markdown".into()
+        ));
+    }
+    let project = match &a.config {
+        Some(p) => {
+            Some(crate::ci::config::Project::load(p).map_err(|e| UsageError(e.to_string()))?)
+        }
+        None => None,
+    };
     let mut ing = load(
         &a.source,
         IngestOptions {
             keep_logs: false,
             keep_spans: false,
-            keep_metrics: false,
+            keep_metrics: a.rules,
             report_columns: true,
             ..IngestOptions::default()
         },
     )?;
     let columns = std::mem::take(&mut ing.columns);
     let columns = filter.apply_columns(columns);
+    let kept = if a.rules { Some(columns.clone()) } else { None };
     let mut report = analytics::build_report(columns)?;
     if let Some(col) = &a.sort {
         output::report::sort_functions(&mut report, col).map_err(UsageError)?;
     }
-    let text = output::report::render(&report, &ing.skips, a.format, terminal_width());
+    let mut text = output::report::render(&report, &ing.skips, a.format, terminal_width());
+    let mut failed = false;
+    if let Some(cols) = kept {
+        filter.apply(&mut ing.tables);
+        let findings = insights::findings(&report, &cols, &ing.tables.metrics, project.as_ref());
+        failed = findings
+            .iter()
+            .any(|f| f.outcome == crate::rules::Outcome::Fail);
+        if a.format == Format::Json {
+            let mut doc: serde_json::Value = serde_json::from_str(&text)?;
+            doc["insights"] = serde_json::to_value(&findings)?;
+            text = serde_json::to_string_pretty(&doc)? + "\n";
+        } else {
+            text.push_str(&insights::render_findings(
+                &findings,
+                a.format,
+                terminal_width(),
+            ));
+        }
+    }
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
     if report.functions.is_empty() && !a.source.quiet {
@@ -398,7 +437,12 @@ fn run_report(a: ReportArgs) -> Result<i32> {
             ing.files, ing.log_lines
         );
     }
-    Ok(strict_exit(&a.source, &ing))
+    let code = strict_exit(&a.source, &ing);
+    Ok(if code == EXIT_OK && failed {
+        EXIT_CHECK_FAILED
+    } else {
+        code
+    })
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<()> {

@@ -404,7 +404,13 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
         RuleId::Throttles => match f.throttles {
             Some(t) => (
                 t as f64,
-                format!("{t} {}throttled request(s)", prefix(&f.throttles_basis)),
+                format!(
+                    "{t} throttled request(s){}",
+                    f.throttles_basis
+                        .as_deref()
+                        .map(|b| format!(" ({b})"))
+                        .unwrap_or_default()
+                ),
                 "raise reserved or account concurrency, or smooth the traffic".to_string(),
             ),
             None => {

@@ -1,0 +1,171 @@
+//! `faascope report --rules`: the insight rules ([`crate::rules`]) over the observed report,
+//! with timeouts, provisioned concurrency and rule settings from a project file when given.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::analytics::usage::observed_usage;
+use crate::analytics::Report;
+use crate::ci::config::Project;
+use crate::cost::usage::ConcurrencyProfile;
+use crate::cost::{Arch, FunctionMeta};
+use crate::model::{MetricPoint, ReportColumns};
+use crate::output::cost::render_grid;
+use crate::output::{sanitize, Format};
+use crate::rules::{evaluate, Finding, FunctionFacts, Outcome, RuleSet};
+
+/// Settings of one function from the project file.
+struct Known {
+    timeout_s: Option<u32>,
+    provisioned: u32,
+    rules: RuleSet,
+}
+
+fn known(project: Option<&Project>) -> (BTreeMap<String, Known>, RuleSet) {
+    let mut map = BTreeMap::new();
+    let mut default_rules = RuleSet::defaults();
+    if let Some(p) = project {
+        if let Some(auto) = &p.auto {
+            default_rules = auto.template.rules.clone();
+        } else if let Some(f) = p.functions.first() {
+            // Top-level [rules] are part of every function's set; one without overrides of
+            // its own is as good as any for the functions the file does not name.
+            default_rules = f.rules.clone();
+        }
+        for f in &p.functions {
+            let names = match &f.traffic {
+                crate::ci::config::TrafficSource::Logs { names, .. } if !names.is_empty() => {
+                    names.clone()
+                }
+                _ => vec![f.name.clone()],
+            };
+            for n in names {
+                map.insert(
+                    n,
+                    Known {
+                        timeout_s: f.settings.timeout_s,
+                        provisioned: f.settings.provisioned_concurrency,
+                        rules: f.rules.clone(),
+                    },
+                );
+            }
+        }
+    }
+    (map, default_rules)
+}
+
+/// Findings for every function of `report` (in its order).
+pub fn findings(
+    report: &Report,
+    cols: &ReportColumns,
+    metrics: &[MetricPoint],
+    project: Option<&Project>,
+) -> Vec<Finding> {
+    let (known, default_rules) = known(project);
+    let mut throttles: BTreeMap<&str, u64> = BTreeMap::new();
+    for m in metrics {
+        if m.metric == "Throttles"
+            && m.statistic
+                .as_deref()
+                .is_none_or(|s| s.eq_ignore_ascii_case("sum"))
+        {
+            *throttles.entry(m.function.as_ref()).or_default() += m.value.max(0.0).round() as u64;
+        }
+    }
+    // Concurrency histograms only when some function has provisioned concurrency.
+    let profiles: BTreeMap<String, ConcurrencyProfile> =
+        if known.values().any(|k| k.provisioned > 0) {
+            let usage = observed_usage(cols, &|name, memory_mb, _| {
+                FunctionMeta::new(name, "us-east-1", Arch::X86_64, memory_mb)
+            });
+            let window = (usage.window_end_ms - usage.window_start_ms).max(0) as u64;
+            usage
+                .functions
+                .iter()
+                .map(|u| {
+                    (
+                        u.meta.name.clone(),
+                        ConcurrencyProfile::new(&u.concurrency, window),
+                    )
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+    let mut out = Vec::new();
+    for f in &report.functions {
+        let k = known.get(&f.function);
+        let pc = k.map_or(0, |k| k.provisioned);
+        let facts = FunctionFacts {
+            function: f.function.clone(),
+            invocations: f.invocations,
+            errors: Some((f.error_ratio * f.invocations as f64).round() as u64),
+            cold_starts: Some(f.cold_starts),
+            cold_start_basis: Some("observed".into()),
+            memory_size_mb: f.memory_size_mb,
+            max_memory_used_mb: f.max_memory_used_mb.max,
+            max_duration_ms: f.duration_ms.max,
+            timeouts: Some(f.timeouts),
+            timeout_ms: k.and_then(|k| k.timeout_s).map(|t| f64::from(t) * 1000.0),
+            provisioned_concurrency: (pc > 0).then_some(pc),
+            provisioned_utilization: profiles.get(&f.function).and_then(|p| {
+                (pc > 0 && p.window_ms > 0)
+                    .then(|| p.covered_ms(pc) as f64 / (f64::from(pc) * p.window_ms as f64))
+            }),
+            throttles: throttles.get(f.function.as_str()).copied(),
+            throttles_basis: Some("CloudWatch metrics".into()),
+        };
+        out.extend(evaluate(&facts, k.map_or(&default_rules, |k| &k.rules)));
+    }
+    out
+}
+
+/// The findings that fired (warn / fail) as a grid, with a one-line count of the rest.
+pub fn render_findings(findings: &[Finding], format: Format, width: Option<u16>) -> String {
+    let fired: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Warn | Outcome::Fail))
+        .collect();
+    let mut s = String::new();
+    if format == Format::Markdown {
+        s.push_str("\n### Insights\n\n");
+    } else {
+        s.push('\n');
+    }
+    if !fired.is_empty() {
+        let headers = ["function", "rule", "result", "value", "limit", "finding"];
+        let rows: Vec<Vec<String>> = fired
+            .iter()
+            .map(|f| {
+                let ratio = crate::rules::RuleId::parse(&f.rule).is_none_or(|r| r.is_ratio());
+                let show = |v: f64| {
+                    if ratio {
+                        format!("{:.1} %", v * 100.0)
+                    } else {
+                        format!("{v}")
+                    }
+                };
+                vec![
+                    sanitize(&f.function),
+                    f.rule.clone(),
+                    f.outcome.as_str().into(),
+                    f.value.map(show).unwrap_or_default(),
+                    show(f.threshold),
+                    sanitize(&f.message),
+                ]
+            })
+            .collect();
+        s.push_str(&render_grid(&headers, &rows, format, width, 3));
+    }
+    let count = |o: Outcome| findings.iter().filter(|f| f.outcome == o).count();
+    let _ = writeln!(
+        s,
+        "{}insights: {} fail, {} warn, {} pass, {} skipped (unknown inputs; see --format json)",
+        if format == Format::Markdown { "\n" } else { "" },
+        count(Outcome::Fail),
+        count(Outcome::Warn),
+        count(Outcome::Pass),
+        count(Outcome::Skipped)
+    );
+    s
+}
