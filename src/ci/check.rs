@@ -372,3 +372,106 @@ pub fn check(
         notes,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(functions: &[(&str, &str, u32)]) -> Evaluation {
+        let fs: Vec<serde_json::Value> = functions
+            .iter()
+            .map(|(name, usd, memory)| {
+                serde_json::json!({
+                    "name": name, "defined_at": [],
+                    "settings": {"memory_mb": memory, "arch": "x86_64", "region": "us-east-1",
+                        "timeout_s": null, "runtime": null, "provisioned_concurrency": 0,
+                        "reserved_concurrency": null, "ephemeral_storage_mb": 512, "keep_alive_s": 600.0},
+                    "traffic": {"basis": "explicit", "log_name": null, "observed_invocations": null,
+                        "reference_memory_mb": memory, "cpu_bound_fraction": 0.0, "duration_model": "given",
+                        "duration_factor": 1.0,
+                        "requests_per_month": {"low": "1", "typical": "1", "high": "1"},
+                        "gb_seconds_per_month": {"low": "1", "typical": "1", "high": "1"}},
+                    "monthly_usd": {"low": usd, "typical": usd, "high": usd},
+                    "provisioned": null,
+                    "performance": {"p50_ms": 10.0, "p99_ms": 100.0, "cold_start_ratio": 0.01,
+                        "throttles": 0, "simulated_requests": 100, "simulated_hours": 1.0, "seed": 1},
+                    "observed": null, "insights": [], "notes": []
+                })
+            })
+            .collect();
+        let total: f64 = functions.iter().map(|f| f.1.parse::<f64>().unwrap()).sum();
+        serde_json::from_value(serde_json::json!({
+            "schema": super::super::SCHEMA, "project": null, "pricing": [],
+            "functions": fs,
+            "total_monthly_usd": {"low": total.to_string(), "typical": total.to_string(), "high": total.to_string()},
+            "skipped_records": 0, "notes": []
+        }))
+        .unwrap()
+    }
+
+    fn limits() -> Thresholds {
+        Thresholds {
+            max_increase_pct: Some(10.0),
+            max_increase_usd: Some(5.0),
+            max_p99_increase_pct: Some(20.0),
+            max_cold_start_ratio: Some(0.05),
+        }
+    }
+
+    #[test]
+    fn increases_past_a_limit_fail_and_new_functions_only_meet_the_usd_limit() {
+        let old = eval(&[("a", "10", 512), ("b", "20", 128)]);
+        let new = eval(&[("a", "11.5", 1024), ("b", "20", 128), ("c", "3", 256)]);
+        let r = check(&old, &new, &BTreeMap::new(), limits(), "b.json", "f.toml");
+        let a = &r.functions[0];
+        assert_eq!(a.change, "changed");
+        assert_eq!(a.cost.delta_pct, Some(15.0));
+        assert_eq!(a.settings_changes[0].key, "memory_mb");
+        let rule =
+            |f: &FunctionCheck, id: &str| f.results.iter().find(|x| x.rule == id).unwrap().outcome;
+        assert_eq!(rule(a, "max_increase_pct"), Outcome::Fail);
+        assert_eq!(rule(a, "max_increase_usd"), Outcome::Pass);
+        assert_eq!(rule(a, "max_p99_increase_pct"), Outcome::Pass);
+        assert_eq!(rule(&r.functions[1], "max_increase_pct"), Outcome::Pass);
+        assert_eq!(r.functions[1].change, "unchanged");
+        let c = &r.functions[2];
+        assert_eq!(c.change, "added");
+        assert_eq!(rule(c, "max_increase_pct"), Outcome::Skipped);
+        assert_eq!(rule(c, "max_increase_usd"), Outcome::Pass);
+        // Total: 30 -> 34.5 = +15 % (fail), +4.5 USD (pass).
+        assert_eq!(r.total.delta_pct, Some(15.0));
+        assert_eq!(r.total_results[0].outcome, Outcome::Fail);
+        assert_eq!(r.failed, 2);
+        assert_eq!(r.status, "fail");
+        // A per-function limit overrides the total's.
+        let mut per = BTreeMap::new();
+        per.insert(
+            "a".to_string(),
+            Thresholds {
+                max_increase_pct: Some(20.0),
+                ..limits()
+            },
+        );
+        let r = check(&old, &new, &per, limits(), "b.json", "f.toml");
+        assert_eq!(rule(&r.functions[0], "max_increase_pct"), Outcome::Pass);
+        assert_eq!(r.failed, 1);
+    }
+
+    #[test]
+    fn removed_functions_and_no_limits_pass() {
+        let old = eval(&[("a", "10", 512), ("gone", "5", 128)]);
+        let new = eval(&[("a", "10", 512)]);
+        let r = check(
+            &old,
+            &new,
+            &BTreeMap::new(),
+            Thresholds::default(),
+            "b",
+            "f",
+        );
+        assert!(r.passed());
+        assert_eq!(r.functions[1].change, "removed");
+        assert!(r.functions[1].results.is_empty());
+        assert!(r.total.delta_usd < Decimal::ZERO);
+    }
+}
