@@ -31,7 +31,7 @@ use crate::output::{
 use crate::platform::{Instance, InvocationType, Pool, RetryRule, ScalingLimiter, NO_TIME};
 use crate::policy::{IdleDecision, KeepAlivePolicy, Policy};
 use crate::queue::{pack_key, EventQueue, SlotQueue};
-use crate::rng::dist::Sampler;
+use crate::rng::dist::{SampleStream, Sampler};
 use crate::rng::{derive_seed, function_stream_seed, stream, SimRng};
 use crate::stats::{Latency, Levels, Series};
 use crate::time::{SimDuration, SimTime, MICROS_PER_S};
@@ -103,9 +103,9 @@ struct FnState {
     memory_mb: u32,
     gen: ArrivalGen,
     pending: Option<Arrival>,
-    warm: Sampler,
+    /// Warm execution times (their own stream, drawn ahead).
+    warm: SampleStream,
     cold: ColdModel,
-    warm_rng: SimRng,
     cold_rng: SimRng,
     invocation: InvocationType,
     retry: RetryRule,
@@ -214,9 +214,8 @@ impl Simulation {
                 memory_mb: f.memory_mb,
                 gen,
                 pending: None,
-                warm,
+                warm: SampleStream::new(warm, rng(stream::WARM)),
                 cold,
-                warm_rng: rng(stream::WARM),
                 cold_rng: rng(stream::COLD),
                 invocation: f.invocation,
                 retry: f.async_retry.compile(&format!("{p}.async_retry"))?,
@@ -517,12 +516,12 @@ impl Simulation {
             (ColdModel::WholeRequest(s), true) => (s.sample(&mut f.cold_rng), SimDuration::ZERO),
             (ColdModel::InitAdded(_), true) => (
                 req.duration
-                    .unwrap_or_else(|| f.warm.sample(&mut f.warm_rng)),
+                    .unwrap_or_else(|| f.warm.next_sample()),
                 start - now,
             ),
             _ => (
                 req.duration
-                    .unwrap_or_else(|| f.warm.sample(&mut f.warm_rng)),
+                    .unwrap_or_else(|| f.warm.next_sample()),
                 SimDuration::ZERO,
             ),
         };

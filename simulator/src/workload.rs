@@ -168,8 +168,13 @@ impl RateProfile {
 
 #[derive(Debug, Clone)]
 enum GenKind {
-    /// Constant rate; `mean_gap_us` is infinite for rate 0.
-    Poisson { mean_gap_us: f64 },
+    /// Constant rate; `mean_gap_us` is infinite for rate 0. `ahead[pos..]` holds the next values of the process
+    /// clock, drawn in batches of [`POISSON_AHEAD`] (see [`ArrivalGen::next_arrival`]).
+    Poisson {
+        mean_gap_us: f64,
+        ahead: Vec<f64>,
+        pos: usize,
+    },
     /// Cyclic MMPP: (rate per µs, mean sojourn µs) per state.
     Mmpp {
         states: Vec<(f64, f64)>,
@@ -253,6 +258,8 @@ impl ArrivalConfig {
                 let r = check_rate(&format!("{path}.rate_per_s"), *rate_per_s)?;
                 GenKind::Poisson {
                     mean_gap_us: if r > 0.0 { 1.0 / r } else { f64::INFINITY },
+                    ahead: Vec::with_capacity(POISSON_AHEAD),
+                    pos: 0,
                 }
             }
             ArrivalConfig::OnOff {
@@ -489,6 +496,9 @@ fn scale_replay(
     out
 }
 
+/// Batch size of the Poisson look-ahead.
+const POISSON_AHEAD: usize = 64;
+
 #[inline]
 fn round_time(t_us: f64) -> SimTime {
     SimTime((t_us + 0.5) as u64)
@@ -499,13 +509,32 @@ impl ArrivalGen {
     pub fn next_arrival(&mut self, horizon: SimTime) -> Option<Arrival> {
         let horizon_us = horizon.0 as f64;
         match &mut self.kind {
-            GenKind::Poisson { mean_gap_us } => {
-                self.t_us += *mean_gap_us * self.rng.exp1();
-                if self.t_us >= horizon_us {
+            GenKind::Poisson {
+                mean_gap_us,
+                ahead,
+                pos,
+            } => {
+                // The stream feeds nothing but this clock, so drawing a batch of gaps ahead gives exactly the
+                // values one draw per call would (same draws, same additions in the same order), and the batch
+                // loop's independent draws overlap in the CPU instead of sitting on the event loop's critical
+                // path.
+                if *pos == ahead.len() {
+                    ahead.clear();
+                    let mut t = self.t_us;
+                    for _ in 0..POISSON_AHEAD {
+                        t += *mean_gap_us * self.rng.exp1();
+                        ahead.push(t);
+                    }
+                    self.t_us = t;
+                    *pos = 0;
+                }
+                let t = ahead[*pos];
+                *pos += 1;
+                if t >= horizon_us {
                     return None;
                 }
                 Some(Arrival {
-                    time: round_time(self.t_us),
+                    time: round_time(t),
                     duration: None,
                     init: None,
                 })

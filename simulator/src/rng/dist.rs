@@ -232,6 +232,62 @@ impl Sampler {
     }
 }
 
+/// Number of draws a [`SampleStream`] makes at a time.
+const STREAM_AHEAD: usize = 64;
+
+/// A sampler with a random stream of its own, drawn ahead in batches.
+///
+/// Because nothing else reads the stream, the `n`-th call of [`SampleStream::next`] returns exactly the `n`-th
+/// value that calling [`Sampler::sample`] on the same stream would return; drawing a batch at a time keeps the
+/// (independent) draws in a tight loop where the CPU overlaps them, off the event loop's critical path.
+#[derive(Debug, Clone)]
+pub struct SampleStream {
+    sampler: Sampler,
+    rng: SimRng,
+    ahead: Vec<SimDuration>,
+    pos: usize,
+}
+
+impl SampleStream {
+    /// A stream of draws of `sampler` from `rng`.
+    pub fn new(sampler: Sampler, rng: SimRng) -> Self {
+        SampleStream {
+            sampler,
+            rng,
+            ahead: Vec::with_capacity(STREAM_AHEAD),
+            pos: 0,
+        }
+    }
+
+    /// The next draw.
+    #[inline]
+    pub fn next_sample(&mut self) -> SimDuration {
+        if self.pos == self.ahead.len() {
+            self.refill();
+        }
+        let d = self.ahead[self.pos];
+        self.pos += 1;
+        d
+    }
+
+    #[inline(never)]
+    fn refill(&mut self) {
+        self.ahead.clear();
+        self.pos = 0;
+        let rng = &mut self.rng;
+        match &self.sampler {
+            Sampler::Exponential { mean_us } => {
+                let m = *mean_us;
+                self.ahead
+                    .extend((0..STREAM_AHEAD).map(|_| round_us(m * rng.exp1())));
+            }
+            s => self
+                .ahead
+                .extend((0..STREAM_AHEAD).map(|_| s.sample(rng))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
