@@ -145,12 +145,15 @@ pub struct Simulation {
     funcs: Vec<FnState>,
     instances: Vec<Instance>,
     free_instances: Vec<u32>,
-    /// Everything but arrivals.
+    /// Everything but arrivals and idle timers (mostly completions).
     queue: EventQueue<Event>,
+    /// Idle timers: few and far ahead (one per idle instance per keep-alive period), so they are kept out of
+    /// the completion heap, which stays shallow.
+    timers: EventQueue<Event>,
     /// The pending arrival of each function (a separate lane sharing `seq`: ordering is exactly that of one
     /// queue, but the common arrival path touches a heap of one entry per function instead of the big one).
     arrivals: SlotQueue,
-    /// Shared sequence counter of both queues.
+    /// Shared sequence counter of the three queues.
     seq: u64,
     retries: Vec<Request>,
     retry_funcs: Vec<u32>,
@@ -250,6 +253,7 @@ impl Simulation {
             instances: Vec::new(),
             free_instances: Vec::new(),
             queue: EventQueue::with_capacity(1024),
+            timers: EventQueue::with_capacity(256),
             arrivals: SlotQueue::new(scenario.functions.len()),
             seq: 0,
             retries: Vec::new(),
@@ -293,22 +297,27 @@ impl Simulation {
     /// Runs to the horizon and returns the results.
     pub fn run(mut self) -> SimOutput {
         loop {
-            let next_arrival = self.arrivals.peek();
-            let next_key = self.queue.peek_key();
-            let ev = match (next_arrival, next_key) {
-                (Some((fi, ka)), kq) if kq.is_none_or(|kq| ka < kq) => {
-                    let (time, _) = crate::queue::unpack_key(ka);
-                    crate::queue::Scheduled {
-                        time,
-                        seq: 0,
-                        event: Event::Arrival(fi as u32),
-                    }
+            // Three lanes sharing one sequence counter, merged by key: exactly the order of a single queue.
+            let (fa, ka) = self.arrivals.peek().unwrap_or((0, u128::MAX));
+            let kq = self.queue.peek_key().unwrap_or(u128::MAX);
+            let kt = self.timers.peek_key().unwrap_or(u128::MAX);
+            let ev = if ka < kq && ka < kt {
+                let (time, _) = crate::queue::unpack_key(ka);
+                crate::queue::Scheduled {
+                    time,
+                    seq: 0,
+                    event: Event::Arrival(fa as u32),
                 }
-                (_, Some(_)) => match self.queue.pop() {
+            } else if kq < kt {
+                match self.queue.pop() {
                     Some(ev) => ev,
                     None => break,
-                },
-                _ => break,
+                }
+            } else {
+                match self.timers.pop() {
+                    Some(ev) => ev,
+                    None => break,
+                }
             };
             if ev.time >= self.horizon {
                 break;
@@ -337,6 +346,7 @@ impl Simulation {
         self.seq += 1;
         match event {
             Event::Arrival(f) => self.arrivals.set(f as usize, Some(pack_key(time, seq))),
+            Event::IdleTimer { .. } => self.timers.push_with_seq(time, seq, event),
             _ => self.queue.push_with_seq(time, seq, event),
         }
     }

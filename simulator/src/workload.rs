@@ -169,10 +169,10 @@ impl RateProfile {
 #[derive(Debug, Clone)]
 enum GenKind {
     /// Constant rate; `mean_gap_us` is infinite for rate 0. `ahead[pos..]` holds the next values of the process
-    /// clock, drawn in batches of [`POISSON_AHEAD`] (see [`ArrivalGen::next_arrival`]).
+    /// clock (and their rounding to whole microseconds), drawn in batches of [`POISSON_AHEAD`] (see [`ArrivalGen::next_arrival`]).
     Poisson {
         mean_gap_us: f64,
-        ahead: Vec<f64>,
+        ahead: Vec<(f64, SimTime)>,
         pos: usize,
     },
     /// Cyclic MMPP: (rate per µs, mean sojourn µs) per state.
@@ -506,7 +506,27 @@ fn round_time(t_us: f64) -> SimTime {
 
 impl ArrivalGen {
     /// The next arrival strictly within `horizon`, or `None` when the process has no more arrivals before it.
+    #[inline]
     pub fn next_arrival(&mut self, horizon: SimTime) -> Option<Arrival> {
+        if let GenKind::Poisson { ahead, pos, .. } = &mut self.kind {
+            // The common case, kept inline: the next value of the batch drawn ahead.
+            if let Some(&(t, time)) = ahead.get(*pos) {
+                *pos += 1;
+                if t >= horizon.0 as f64 {
+                    return None;
+                }
+                return Some(Arrival {
+                    time,
+                    duration: None,
+                    init: None,
+                });
+            }
+        }
+        self.next_arrival_slow(horizon)
+    }
+
+    #[inline(never)]
+    fn next_arrival_slow(&mut self, horizon: SimTime) -> Option<Arrival> {
         let horizon_us = horizon.0 as f64;
         match &mut self.kind {
             GenKind::Poisson {
@@ -518,26 +538,15 @@ impl ArrivalGen {
                 // values one draw per call would (same draws, same additions in the same order), and the batch
                 // loop's independent draws overlap in the CPU instead of sitting on the event loop's critical
                 // path.
-                if *pos == ahead.len() {
-                    ahead.clear();
-                    let mut t = self.t_us;
-                    for _ in 0..POISSON_AHEAD {
-                        t += *mean_gap_us * self.rng.exp1();
-                        ahead.push(t);
-                    }
-                    self.t_us = t;
-                    *pos = 0;
+                ahead.clear();
+                let mut t = self.t_us;
+                for _ in 0..POISSON_AHEAD {
+                    t += *mean_gap_us * self.rng.exp1();
+                    ahead.push((t, round_time(t)));
                 }
-                let t = ahead[*pos];
-                *pos += 1;
-                if t >= horizon_us {
-                    return None;
-                }
-                Some(Arrival {
-                    time: round_time(t),
-                    duration: None,
-                    init: None,
-                })
+                self.t_us = t;
+                *pos = 0;
+                self.next_arrival(horizon)
             }
             GenKind::Mmpp {
                 states,
