@@ -99,6 +99,11 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Removes and returns the earliest event (ties: the one scheduled first).
+    ///
+    /// Bottom-up deletion: the hole left at the root is moved down along the smallest children to a leaf (a
+    /// branch-free minimum of four per level, no comparison with the element being re-inserted), then the last
+    /// element is sifted up from there. The last element is usually among the latest keys, so it rarely moves up,
+    /// and the per-level branch that a classic sift-down mispredicts about half the time is gone.
     #[inline]
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
         let top_key = *self.keys.first()?;
@@ -109,29 +114,47 @@ impl<E: Copy> EventQueue<E> {
         };
         let n = self.keys.len();
         if n > 0 {
-            // Sift the last element down from the root ("hole" method: move children up, write once).
             let mut i = 0;
+            // Levels where all four children exist.
             loop {
                 let first = ARITY * i + 1;
-                if first >= n {
+                let Some(ch) = self.keys.get(first..first + ARITY) else {
                     break;
-                }
-                let end = (first + ARITY).min(n);
+                };
+                let (a, b, c, d) = (ch[0], ch[1], ch[2], ch[3]);
+                let (ab, iab) = if b < a { (b, 1) } else { (a, 0) };
+                let (cd, icd) = if d < c { (d, 3) } else { (c, 2) };
+                let (mk, im) = if cd < ab { (cd, icd) } else { (ab, iab) };
+                let m = first + im;
+                self.keys[i] = mk;
+                self.events[i] = self.events[m];
+                i = m;
+            }
+            // A last, partial group of children.
+            let first = ARITY * i + 1;
+            if first < n {
                 let mut m = first;
                 let mut mk = self.keys[first];
-                for c in first + 1..end {
+                for c in first + 1..n {
                     let k = self.keys[c];
                     if k < mk {
                         m = c;
                         mk = k;
                     }
                 }
-                if mk >= last_key {
-                    break;
-                }
                 self.keys[i] = mk;
                 self.events[i] = self.events[m];
                 i = m;
+            }
+            // Sift the last element up from the hole.
+            while i > 0 {
+                let parent = (i - 1) / ARITY;
+                if self.keys[parent] <= last_key {
+                    break;
+                }
+                self.keys[i] = self.keys[parent];
+                self.events[i] = self.events[parent];
+                i = parent;
             }
             self.keys[i] = last_key;
             self.events[i] = last_event;
