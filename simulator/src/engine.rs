@@ -340,7 +340,7 @@ impl Simulation {
     }
 
     /// Schedules `event` at `time` (arrivals go to their own lane).
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, time: SimTime, event: Event) {
         let seq = self.seq;
         self.seq += 1;
@@ -356,7 +356,7 @@ impl Simulation {
         t >= self.measure_from
     }
 
-    #[inline]
+    #[inline(always)]
     fn schedule_next_arrival(&mut self, fi: usize) {
         let horizon = self.horizon;
         let f = &mut self.funcs[fi];

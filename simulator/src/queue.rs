@@ -79,7 +79,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Schedules `event` at `(time, seq)`, for callers that share one counter between queues. Keys must be
     /// unique.
-    #[inline]
+    #[inline(always)]
     pub fn push_with_seq(&mut self, time: SimTime, seq: u64, event: E) {
         let key = pack_key(time, seq);
         let mut i = self.keys.len();
