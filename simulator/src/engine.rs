@@ -30,7 +30,7 @@ use crate::output::{
 };
 use crate::platform::{Instance, InvocationType, Pool, RetryRule, ScalingLimiter, NO_TIME};
 use crate::policy::{IdleDecision, KeepAlivePolicy, Policy};
-use crate::queue::{pack_key, EventQueue, SlotQueue};
+use crate::queue::{pack_key, CalendarQueue, EventQueue, SlotQueue};
 use crate::rng::dist::{SampleStream, Sampler};
 use crate::rng::{derive_seed, function_stream_seed, stream, SimRng};
 use crate::stats::{Latency, Levels, Series};
@@ -146,7 +146,7 @@ pub struct Simulation {
     instances: Vec<Instance>,
     free_instances: Vec<u32>,
     /// Everything but arrivals and idle timers (mostly completions).
-    queue: EventQueue<Event>,
+    queue: CalendarQueue<Event>,
     /// Idle timers: few and far ahead (one per idle instance per keep-alive period), so they are kept out of
     /// the completion heap, which stays shallow.
     timers: EventQueue<Event>,
@@ -252,7 +252,7 @@ impl Simulation {
             funcs,
             instances: Vec::new(),
             free_instances: Vec::new(),
-            queue: EventQueue::with_capacity(1024),
+            queue: CalendarQueue::new(),
             timers: EventQueue::with_capacity(256),
             arrivals: SlotQueue::new(scenario.functions.len()),
             seq: 0,
