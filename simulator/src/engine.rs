@@ -35,7 +35,7 @@ use crate::rng::dist::{SampleStream, Sampler};
 use crate::rng::{derive_seed, function_stream_seed, stream, SimRng};
 use crate::stats::{Latency, Levels, Series};
 use crate::time::{SimDuration, SimTime, MICROS_PER_S};
-use crate::workload::{Arrival, ArrivalGen};
+use crate::workload::ArrivalGen;
 
 /// What happens at an event time. Kept to 12 bytes so heap entries stay at 32 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +102,6 @@ struct FnState {
     name: String,
     memory_mb: u32,
     gen: ArrivalGen,
-    pending: Option<Arrival>,
     /// Warm execution times (their own stream, drawn ahead).
     warm: SampleStream,
     cold: ColdModel,
@@ -216,7 +215,6 @@ impl Simulation {
                 name: f.name.clone(),
                 memory_mb: f.memory_mb,
                 gen,
-                pending: None,
                 warm: SampleStream::new(warm, rng(stream::WARM)),
                 cold,
                 cold_rng: rng(stream::COLD),
@@ -359,10 +357,8 @@ impl Simulation {
     #[inline(always)]
     fn schedule_next_arrival(&mut self, fi: usize) {
         let horizon = self.horizon;
-        let f = &mut self.funcs[fi];
-        f.pending = f.gen.next_arrival(horizon);
-        match f.pending {
-            Some(a) => self.push(a.time, Event::Arrival(fi as u32)),
+        match self.funcs[fi].gen.next_time(horizon) {
+            Some(t) => self.push(t, Event::Arrival(fi as u32)),
             None => self.arrivals.set(fi, None),
         }
     }
@@ -408,9 +404,9 @@ impl Simulation {
 
     #[inline]
     fn on_arrival(&mut self, fi: usize, now: SimTime) {
-        let a = self.funcs[fi].pending.take();
+        // The durations given with this arrival (replay), read before the next one is generated.
+        let (duration, init) = self.funcs[fi].gen.given();
         self.schedule_next_arrival(fi);
-        let (duration, init) = a.map_or((None, None), |a| (a.duration, a.init));
         let measuring = self.measuring(now);
         let f = &mut self.funcs[fi];
         f.policy

@@ -201,6 +201,8 @@ pub struct ArrivalGen {
     /// Continuous clock of the process, microseconds.
     t_us: f64,
     rng: SimRng,
+    /// Durations given with the last arrival (see [`ArrivalGen::given`]).
+    given: (Option<SimDuration>, Option<SimDuration>),
 }
 
 fn err(path: &str, problem: String, fix: &str) -> ConfigError {
@@ -390,6 +392,7 @@ impl ArrivalConfig {
             kind,
             t_us: 0.0,
             rng,
+            given: (None, None),
         };
         if let GenKind::Mmpp {
             states,
@@ -508,21 +511,40 @@ impl ArrivalGen {
     /// The next arrival strictly within `horizon`, or `None` when the process has no more arrivals before it.
     #[inline]
     pub fn next_arrival(&mut self, horizon: SimTime) -> Option<Arrival> {
+        let time = self.next_time(horizon)?;
+        let (duration, init) = self.given();
+        Some(Arrival {
+            time,
+            duration,
+            init,
+        })
+    }
+
+    /// The time of the next arrival (as [`ArrivalGen::next_arrival`]); the durations that come with it (replay),
+    /// if any, are then [`ArrivalGen::given`]. Returning only the time keeps the common case in registers.
+    #[inline]
+    pub fn next_time(&mut self, horizon: SimTime) -> Option<SimTime> {
         if let GenKind::Poisson { ahead, pos, .. } = &mut self.kind {
             // The common case, kept inline: the next value of the batch drawn ahead.
             if let Some(&(t, time)) = ahead.get(*pos) {
                 *pos += 1;
-                if t >= horizon.0 as f64 {
-                    return None;
-                }
-                return Some(Arrival {
-                    time,
-                    duration: None,
-                    init: None,
-                });
+                return (t < horizon.0 as f64).then_some(time);
             }
         }
-        self.next_arrival_slow(horizon)
+        self.next_time_slow(horizon)
+    }
+
+    /// Execution and init times given with the arrival last returned by [`ArrivalGen::next_time`] (replay).
+    #[inline]
+    pub fn given(&self) -> (Option<SimDuration>, Option<SimDuration>) {
+        self.given
+    }
+
+    #[inline(never)]
+    fn next_time_slow(&mut self, horizon: SimTime) -> Option<SimTime> {
+        let a = self.next_arrival_slow(horizon);
+        self.given = a.map_or((None, None), |a| (a.duration, a.init));
+        a.map(|a| a.time)
     }
 
     #[inline(never)]
