@@ -253,7 +253,7 @@ impl<E: Copy> CalendarQueue<E> {
     }
 
     /// Schedules `event` at `(time, seq)`. Keys must be unique.
-    #[inline]
+    #[inline(always)]
     pub fn push_with_seq(&mut self, time: SimTime, seq: u64, event: E) {
         let key = pack_key(time, seq);
         let b = time.0 >> CAL_SHIFT;
@@ -277,7 +277,7 @@ impl<E: Copy> CalendarQueue<E> {
     /// The packed `(time, seq)` key of the earliest event, if any (see [`pack_key`]).
     #[inline]
     pub fn peek_key(&self) -> Option<u128> {
-        (self.min_at != MinAt::Empty).then_some(self.min_key)
+        (!matches!(self.min_at, MinAt::Empty)).then_some(self.min_key)
     }
 
     /// Removes and returns the earliest event (ties: the one scheduled first).
