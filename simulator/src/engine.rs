@@ -708,6 +708,7 @@ impl Simulation {
         self.settle(fi, now);
     }
 
+    #[inline]
     fn arm_timer(&mut self, id: u32) {
         let inst = &mut self.instances[id as usize];
         if inst.expires_at == NO_TIME {
