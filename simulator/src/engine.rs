@@ -521,13 +521,11 @@ impl Simulation {
         let (exec, init) = match (&f.cold, cold) {
             (ColdModel::WholeRequest(s), true) => (s.sample(&mut f.cold_rng), SimDuration::ZERO),
             (ColdModel::InitAdded(_), true) => (
-                req.duration
-                    .unwrap_or_else(|| f.warm.next_sample()),
+                req.duration.unwrap_or_else(|| f.warm.next_sample()),
                 start - now,
             ),
             _ => (
-                req.duration
-                    .unwrap_or_else(|| f.warm.next_sample()),
+                req.duration.unwrap_or_else(|| f.warm.next_sample()),
                 SimDuration::ZERO,
             ),
         };

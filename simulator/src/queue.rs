@@ -530,11 +530,11 @@ mod tests {
                 for j in 0..pushes {
                     let r = x.rotate_left(8 * j as u32 + 5);
                     let dt = match r % 10 {
-                        0 => 0,                               // a tie with now
-                        1 => (r >> 8) % 10_000_000_000,       // far (beyond the ring)
-                        2 => (r >> 8) % 8_000_000,            // around the ring's span
+                        0 => 0,                                 // a tie with now
+                        1 => (r >> 8) % 10_000_000_000,         // far (beyond the ring)
+                        2 => (r >> 8) % 8_000_000,              // around the ring's span
                         3 => u64::from(round % 7 == 0) * 1_024, // a bucket boundary
-                        _ => (r >> 8) % 300_000,              // near
+                        _ => (r >> 8) % 300_000,                // near
                     };
                     let t = SimTime(now + dt);
                     heap.push_with_seq(t, seq, seq);

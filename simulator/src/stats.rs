@@ -495,7 +495,11 @@ mod tests {
         assert_eq!(rebuilt.min(), direct.min());
         assert_eq!(rebuilt.min_nz(), direct.min_nz());
         for q in [0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
-            assert_eq!(rebuilt.value_at_quantile(q), direct.value_at_quantile(q), "q={q}");
+            assert_eq!(
+                rebuilt.value_at_quantile(q),
+                direct.value_at_quantile(q),
+                "q={q}"
+            );
         }
         assert_eq!(
             rebuilt.iter_recorded().count(),

@@ -282,9 +282,7 @@ impl SampleStream {
                 self.ahead
                     .extend((0..STREAM_AHEAD).map(|_| round_us(m * rng.exp1())));
             }
-            s => self
-                .ahead
-                .extend((0..STREAM_AHEAD).map(|_| s.sample(rng))),
+            s => self.ahead.extend((0..STREAM_AHEAD).map(|_| s.sample(rng))),
         }
     }
 }
