@@ -33,7 +33,7 @@ use crate::policy::{IdleDecision, KeepAlivePolicy, Policy};
 use crate::queue::{pack_key, CalendarQueue, EventQueue, SlotQueue};
 use crate::rng::dist::{SampleStream, Sampler};
 use crate::rng::{derive_seed, function_stream_seed, stream, SimRng};
-use crate::stats::{Latency, Levels, Series};
+use crate::stats::{measured_weight, Latency, Levels, Series};
 use crate::time::{SimDuration, SimTime, MICROS_PER_S};
 use crate::workload::ArrivalGen;
 
@@ -364,23 +364,17 @@ impl Simulation {
     }
 
     fn on_measure_start(&mut self, now: SimTime) {
-        let mf = self.measure_from;
+        let _ = now;
         for f in &mut self.funcs {
-            f.levels.advance(now, mf);
             f.levels.reset_max();
         }
-        self.total.advance(now, mf);
         self.total.reset_max();
     }
 
-    /// Integrates levels up to `now` before a change.
+    /// Weight of a level change at `now` in the time integrals (see [`Levels`]).
     #[inline(always)]
-    fn touch(&mut self, fi: usize, now: SimTime) {
-        let mf = self.measure_from;
-        self.funcs[fi].levels.advance(now, mf);
-        if !self.single {
-            self.total.advance(now, mf);
-        }
+    fn weight(&self, now: SimTime) -> u128 {
+        measured_weight(now, self.measure_from, self.horizon)
     }
 
     /// Updates maxima and time series after a change.
@@ -488,7 +482,7 @@ impl Simulation {
     /// Serves `req` on instance `id` (which is in one of `fi`'s pools).
     #[inline]
     fn assign(&mut self, fi: usize, id: u32, now: SimTime, req: Request, cold: bool) {
-        self.touch(fi, now);
+        let w = self.weight(now);
         let f = &mut self.funcs[fi];
         let inst = &mut self.instances[id as usize];
         let was_idle = inst.busy_slots == 0;
@@ -504,10 +498,10 @@ impl Simulation {
         let start = now.max(inst.ready_at);
         if was_idle {
             f.busy_total += 1;
-            f.levels.busy += 1;
-            self.total.busy += 1;
+            f.levels.inc_busy(w);
+            self.total.inc_busy(w);
             if provisioned {
-                f.levels.pc_busy += 1;
+                f.levels.inc_pc_busy(w);
             } else {
                 f.od_busy += 1;
                 if f.reserved.is_none() {
@@ -515,8 +509,8 @@ impl Simulation {
                 }
             }
         }
-        f.levels.in_flight += 1;
-        self.total.in_flight += 1;
+        f.levels.inc_in_flight(w);
+        self.total.inc_in_flight(w);
 
         let (exec, init) = match (&f.cold, cold) {
             (ColdModel::WholeRequest(s), true) => (s.sample(&mut f.cold_rng), SimDuration::ZERO),
@@ -617,7 +611,7 @@ impl Simulation {
         provisioned: bool,
         ready_at: SimTime,
     ) -> u32 {
-        self.touch(fi, now);
+        let w = self.weight(now);
         let seq = self.created_seq;
         self.created_seq += 1;
         let id = match self.free_instances.pop() {
@@ -657,10 +651,10 @@ impl Simulation {
         inst.timer_at = NO_TIME;
         let measuring = self.measuring(now);
         let f = &mut self.funcs[fi];
-        f.levels.instances += 1;
-        self.total.instances += 1;
+        f.levels.inc_instances(w);
+        self.total.inc_instances(w);
         if provisioned {
-            f.levels.pc_instances += 1;
+            f.levels.inc_pc_instances(w);
             f.pc_active += 1;
         }
         if measuring {
@@ -672,13 +666,13 @@ impl Simulation {
 
     fn destroy_instance(&mut self, id: u32, now: SimTime) {
         let fi = self.instances[id as usize].func as usize;
-        self.touch(fi, now);
+        let w = self.weight(now);
         let measuring = self.measuring(now);
         let f = &mut self.funcs[fi];
         let inst = &mut self.instances[id as usize];
         if inst.provisioned {
             f.pc_pool.remove(inst);
-            f.levels.pc_instances -= 1;
+            f.levels.dec_pc_instances(w);
             if !inst.retire_when_idle {
                 f.pc_active -= 1;
             }
@@ -688,8 +682,8 @@ impl Simulation {
         inst.alive = false;
         inst.timer_gen = inst.timer_gen.wrapping_add(1);
         inst.timer_at = NO_TIME;
-        f.levels.instances -= 1;
-        self.total.instances -= 1;
+        f.levels.dec_instances(w);
+        self.total.dec_instances(w);
         if measuring {
             f.c.ended += 1;
             f.c.lifespan_sum_us += u128::from((now - inst.created_at).0);
@@ -723,22 +717,22 @@ impl Simulation {
     #[inline]
     fn on_completion(&mut self, id: u32, now: SimTime) {
         let fi = self.instances[id as usize].func as usize;
-        self.touch(fi, now);
+        let w = self.weight(now);
         let f = &mut self.funcs[fi];
         let inst = &mut self.instances[id as usize];
         let was_full = inst.busy_slots >= f.slots;
         inst.busy_slots -= 1;
-        f.levels.in_flight -= 1;
-        self.total.in_flight -= 1;
+        f.levels.dec_in_flight(w);
+        self.total.dec_in_flight(w);
         let provisioned = inst.provisioned;
         if inst.busy_slots == 0 {
             inst.idle_since = now;
             f.busy_total -= 1;
-            f.levels.busy -= 1;
-            self.total.busy -= 1;
+            f.levels.dec_busy(w);
+            self.total.dec_busy(w);
             f.last_finish = Some(now);
             if provisioned {
-                f.levels.pc_busy -= 1;
+                f.levels.dec_pc_busy(w);
                 if inst.retire_when_idle {
                     self.settle(fi, now);
                     self.destroy_instance(id, now);
@@ -849,14 +843,15 @@ impl Simulation {
             return;
         };
         let target = u64::from(target);
-        self.touch(fi, now);
+        let w = self.weight(now);
         let f = &mut self.funcs[fi];
         if f.reserved.is_none() {
             self.unreserved_used = self.unreserved_used - f.pc_target + target;
         }
         f.pc_target = target;
-        f.levels.pc_configured = target;
-        self.total.pc_configured = self.funcs.iter().map(|f| f.pc_target).sum();
+        f.levels.set_pc_configured(target, w);
+        let total_pc = self.funcs.iter().map(|f| f.pc_target).sum();
+        self.total.set_pc_configured(total_pc, w);
         // Grow: first keep instances that were marked for retirement, then allocate new ones.
         if self.funcs[fi].pc_active < target {
             for id in 0..self.instances.len() {
@@ -919,10 +914,6 @@ impl Simulation {
     fn finish(mut self) -> SimOutput {
         let end = self.horizon;
         let mf = self.measure_from;
-        for f in &mut self.funcs {
-            f.levels.advance(end, mf);
-        }
-        self.total.advance(end, mf);
         if self.single {
             if let Some(f) = self.funcs.first() {
                 self.total = f.levels.clone();

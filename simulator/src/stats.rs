@@ -8,7 +8,21 @@ use crate::output::{
 use crate::time::{SimDuration, SimTime, MICROS_PER_S};
 use hdrhistogram::Histogram;
 
+/// The part of the measured period `[from, to)` at or after `t`, µs: the weight of a level change at `t` in the
+/// time integrals of [`Levels`].
+#[inline]
+pub fn measured_weight(t: SimTime, from: SimTime, to: SimTime) -> u128 {
+    u128::from(to.0.saturating_sub(t.0.max(from.0)))
+}
+
 /// Current levels of one function (or the account) with their time integrals over the measured period.
+///
+/// The integrals are kept *projected to the end*: a change of a level by `d` at time `t` adds `d * w` to its
+/// integral, `w` being [`measured_weight`]`(t)`, as if the new level held to the end of the measured period.
+/// Summed over all changes this is exactly the integral of the piecewise-constant level over the measured period
+/// (changes before it count from its start), in integer arithmetic, with one addition per change instead of
+/// integrating every level at every event. A decrease never makes an integral negative: it is at least the current
+/// level times `w`.
 #[derive(Debug, Clone, Default)]
 pub struct Levels {
     /// Instances alive.
@@ -23,7 +37,7 @@ pub struct Levels {
     pub pc_busy: u64,
     /// Configured provisioned concurrency.
     pub pc_configured: u64,
-    /// Integrals (level x µs) over the measured period.
+    /// Integrals (level x µs) over the measured period (projected to its end, see above).
     pub area_instances: u128,
     /// See `area_instances`.
     pub area_busy: u128,
@@ -39,28 +53,43 @@ pub struct Levels {
     pub max_instances: u64,
     /// See `max_instances`.
     pub max_in_flight: u64,
-    last_us: u64,
+}
+
+macro_rules! level_steps {
+    ($($inc:ident, $dec:ident, $level:ident, $area:ident);* $(;)?) => {
+        $(
+            #[doc = concat!("`", stringify!($level), "` + 1 at a time of weight `w` (see [`measured_weight`]).")]
+            #[inline]
+            pub fn $inc(&mut self, w: u128) {
+                self.$level += 1;
+                self.$area += w;
+            }
+
+            #[doc = concat!("`", stringify!($level), "` - 1 at a time of weight `w` (see [`measured_weight`]).")]
+            #[inline]
+            pub fn $dec(&mut self, w: u128) {
+                self.$level -= 1;
+                self.$area -= w;
+            }
+        )*
+    };
 }
 
 impl Levels {
-    /// Integrates the current levels from the last change up to `t` (only the part after `measure_from`).
-    #[inline]
-    pub fn advance(&mut self, t: SimTime, measure_from: SimTime) {
-        let t = t.0;
-        if t > self.last_us {
-            if t > measure_from.0 {
-                let dt = u128::from(t - self.last_us.max(measure_from.0));
-                self.area_instances += u128::from(self.instances) * dt;
-                self.area_busy += u128::from(self.busy) * dt;
-                self.area_in_flight += u128::from(self.in_flight) * dt;
-                if self.pc_configured | self.pc_instances != 0 {
-                    self.area_pc_instances += u128::from(self.pc_instances) * dt;
-                    self.area_pc_busy += u128::from(self.pc_busy) * dt;
-                    self.area_pc_configured += u128::from(self.pc_configured) * dt;
-                }
-            }
-            self.last_us = t;
-        }
+    level_steps! {
+        inc_instances, dec_instances, instances, area_instances;
+        inc_busy, dec_busy, busy, area_busy;
+        inc_in_flight, dec_in_flight, in_flight, area_in_flight;
+        inc_pc_instances, dec_pc_instances, pc_instances, area_pc_instances;
+        inc_pc_busy, dec_pc_busy, pc_busy, area_pc_busy;
+    }
+
+    /// Sets the configured provisioned concurrency at a time of weight `w` (see [`measured_weight`]).
+    pub fn set_pc_configured(&mut self, v: u64, w: u128) {
+        // Add first: the integral is at least the old level times `w`.
+        self.area_pc_configured = self.area_pc_configured + u128::from(v) * w
+            - u128::from(self.pc_configured) * w;
+        self.pc_configured = v;
     }
 
     /// Updates the maxima (call after a change, when measuring).
@@ -515,18 +544,26 @@ mod tests {
     #[test]
     fn levels_integrate_only_the_measured_period() {
         let mut l = Levels::default();
-        let from = SimTime(100);
-        l.advance(SimTime(0), from);
-        l.instances = 2;
-        l.advance(SimTime(50), from); // before measuring: nothing
-        assert_eq!(l.area_instances, 0);
-        l.advance(SimTime(150), from); // 2 x 50 after `from`
-        assert_eq!(l.area_instances, 100);
-        l.instances = 5;
-        l.advance(SimTime(160), from);
-        assert_eq!(l.area_instances, 150);
+        let (from, to) = (SimTime(100), SimTime(200));
+        let w = |t| measured_weight(SimTime(t), from, to);
+        l.inc_instances(w(0));
+        l.inc_instances(w(50)); // before measuring: counts from `from`
+        l.inc_instances(w(60));
+        l.dec_instances(w(70)); // 2 instances from `from`
+        assert_eq!(l.instances, 2);
+        assert_eq!(l.area_instances, 2 * 100); // projected to `to`
+        l.inc_instances(w(150));
+        l.inc_instances(w(150));
+        l.inc_instances(w(150)); // 5 from 150
+        assert_eq!(l.area_instances, 2 * 50 + 5 * 50);
+        l.dec_instances(w(160)); // 4 from 160
+        assert_eq!(l.area_instances, 2 * 50 + 5 * 10 + 4 * 40);
         l.note_max();
-        assert_eq!(l.max_instances, 5);
+        assert_eq!(l.max_instances, 4);
+        l.set_pc_configured(3, w(120));
+        l.set_pc_configured(1, w(180));
+        assert_eq!(l.area_pc_configured, 3 * 60 + 20);
+        assert_eq!(measured_weight(SimTime(250), from, to), 0);
     }
 
     #[test]
