@@ -8,10 +8,11 @@
 //! say) is detected when it is popped, with generation counters kept by the engine ("lazy deletion").
 //!
 //! The heap is 4-ary with the `(time, sequence)` pair packed into one `u128` key kept in its own array: that
-//! halves the depth of a binary heap and makes each comparison a single wide integer compare, which matters
-//! because the engine pops one event per request completion and the heap is the hottest structure in a run.
-//! The engine can also keep several queues that share one sequence counter ([`EventQueue::push_with_seq`])
-//! and merge them by key ([`EventQueue::peek_key`]), which orders events exactly as one queue would.
+//! halves the depth of a binary heap and makes each comparison a single wide integer compare.
+//! The engine keeps several queues that share one sequence counter ([`EventQueue::push_with_seq`]) and merges
+//! them by key ([`EventQueue::peek_key`]), which orders events exactly as one queue would. Request completions,
+//! the busiest lane (one per request), go to a [`CalendarQueue`]: buckets of about a millisecond for the near
+//! future, the heap for the rest, with exactly the heap's `(time, sequence)` order.
 
 use crate::time::SimTime;
 

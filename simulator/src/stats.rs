@@ -87,8 +87,8 @@ impl Levels {
     /// Sets the configured provisioned concurrency at a time of weight `w` (see [`measured_weight`]).
     pub fn set_pc_configured(&mut self, v: u64, w: u128) {
         // Add first: the integral is at least the old level times `w`.
-        self.area_pc_configured = self.area_pc_configured + u128::from(v) * w
-            - u128::from(self.pc_configured) * w;
+        self.area_pc_configured =
+            self.area_pc_configured + u128::from(v) * w - u128::from(self.pc_configured) * w;
         self.pc_configured = v;
     }
 
