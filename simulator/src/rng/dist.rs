@@ -238,7 +238,7 @@ const STREAM_AHEAD: usize = 64;
 
 /// A sampler with a random stream of its own, drawn ahead in batches.
 ///
-/// Because nothing else reads the stream, the `n`-th call of [`SampleStream::next`] returns exactly the `n`-th
+/// Because nothing else reads the stream, the `n`-th call of [`SampleStream::next_sample`] returns exactly the `n`-th
 /// value that calling [`Sampler::sample`] on the same stream would return; drawing a batch at a time keeps the
 /// (independent) draws in a tight loop where the CPU overlaps them, off the event loop's critical path.
 #[derive(Debug, Clone)]
