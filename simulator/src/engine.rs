@@ -30,12 +30,12 @@ use crate::output::{
 };
 use crate::platform::{Instance, InvocationType, Pool, RetryRule, ScalingLimiter, NO_TIME};
 use crate::policy::{IdleDecision, KeepAlivePolicy, Policy};
-use crate::queue::{pack_key, EventQueue, SlotQueue};
-use crate::rng::dist::Sampler;
+use crate::queue::{pack_key, CalendarQueue, EventQueue, SlotQueue};
+use crate::rng::dist::{SampleStream, Sampler};
 use crate::rng::{derive_seed, function_stream_seed, stream, SimRng};
-use crate::stats::{Latency, Levels, Series};
+use crate::stats::{measured_weight, Latency, Levels, Series};
 use crate::time::{SimDuration, SimTime, MICROS_PER_S};
-use crate::workload::{Arrival, ArrivalGen};
+use crate::workload::ArrivalGen;
 
 /// What happens at an event time. Kept to 12 bytes so heap entries stay at 32 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,10 +102,9 @@ struct FnState {
     name: String,
     memory_mb: u32,
     gen: ArrivalGen,
-    pending: Option<Arrival>,
-    warm: Sampler,
+    /// Warm execution times (their own stream, drawn ahead).
+    warm: SampleStream,
     cold: ColdModel,
-    warm_rng: SimRng,
     cold_rng: SimRng,
     invocation: InvocationType,
     retry: RetryRule,
@@ -145,12 +144,15 @@ pub struct Simulation {
     funcs: Vec<FnState>,
     instances: Vec<Instance>,
     free_instances: Vec<u32>,
-    /// Everything but arrivals.
-    queue: EventQueue<Event>,
+    /// Everything but arrivals and idle timers (mostly completions).
+    queue: CalendarQueue<Event>,
+    /// Idle timers: few and far ahead (one per idle instance per keep-alive period), so they are kept out of
+    /// the completion heap, which stays shallow.
+    timers: EventQueue<Event>,
     /// The pending arrival of each function (a separate lane sharing `seq`: ordering is exactly that of one
     /// queue, but the common arrival path touches a heap of one entry per function instead of the big one).
     arrivals: SlotQueue,
-    /// Shared sequence counter of both queues.
+    /// Shared sequence counter of the three queues.
     seq: u64,
     retries: Vec<Request>,
     retry_funcs: Vec<u32>,
@@ -213,10 +215,8 @@ impl Simulation {
                 name: f.name.clone(),
                 memory_mb: f.memory_mb,
                 gen,
-                pending: None,
-                warm,
+                warm: SampleStream::new(warm, rng(stream::WARM)),
                 cold,
-                warm_rng: rng(stream::WARM),
                 cold_rng: rng(stream::COLD),
                 invocation: f.invocation,
                 retry: f.async_retry.compile(&format!("{p}.async_retry"))?,
@@ -250,7 +250,8 @@ impl Simulation {
             funcs,
             instances: Vec::new(),
             free_instances: Vec::new(),
-            queue: EventQueue::with_capacity(1024),
+            queue: CalendarQueue::new(),
+            timers: EventQueue::with_capacity(256),
             arrivals: SlotQueue::new(scenario.functions.len()),
             seq: 0,
             retries: Vec::new(),
@@ -294,22 +295,27 @@ impl Simulation {
     /// Runs to the horizon and returns the results.
     pub fn run(mut self) -> SimOutput {
         loop {
-            let next_arrival = self.arrivals.peek();
-            let next_key = self.queue.peek_key();
-            let ev = match (next_arrival, next_key) {
-                (Some((fi, ka)), kq) if kq.is_none_or(|kq| ka < kq) => {
-                    let (time, _) = crate::queue::unpack_key(ka);
-                    crate::queue::Scheduled {
-                        time,
-                        seq: 0,
-                        event: Event::Arrival(fi as u32),
-                    }
+            // Three lanes sharing one sequence counter, merged by key: exactly the order of a single queue.
+            let (fa, ka) = self.arrivals.peek().unwrap_or((0, u128::MAX));
+            let kq = self.queue.peek_key().unwrap_or(u128::MAX);
+            let kt = self.timers.peek_key().unwrap_or(u128::MAX);
+            let ev = if ka < kq && ka < kt {
+                let (time, _) = crate::queue::unpack_key(ka);
+                crate::queue::Scheduled {
+                    time,
+                    seq: 0,
+                    event: Event::Arrival(fa as u32),
                 }
-                (_, Some(_)) => match self.queue.pop() {
+            } else if kq < kt {
+                match self.queue.pop() {
                     Some(ev) => ev,
                     None => break,
-                },
-                _ => break,
+                }
+            } else {
+                match self.timers.pop() {
+                    Some(ev) => ev,
+                    None => break,
+                }
             };
             if ev.time >= self.horizon {
                 break;
@@ -332,12 +338,13 @@ impl Simulation {
     }
 
     /// Schedules `event` at `time` (arrivals go to their own lane).
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, time: SimTime, event: Event) {
         let seq = self.seq;
         self.seq += 1;
         match event {
             Event::Arrival(f) => self.arrivals.set(f as usize, Some(pack_key(time, seq))),
+            Event::IdleTimer { .. } => self.timers.push_with_seq(time, seq, event),
             _ => self.queue.push_with_seq(time, seq, event),
         }
     }
@@ -347,35 +354,27 @@ impl Simulation {
         t >= self.measure_from
     }
 
-    #[inline]
+    #[inline(always)]
     fn schedule_next_arrival(&mut self, fi: usize) {
         let horizon = self.horizon;
-        let f = &mut self.funcs[fi];
-        f.pending = f.gen.next_arrival(horizon);
-        match f.pending {
-            Some(a) => self.push(a.time, Event::Arrival(fi as u32)),
+        match self.funcs[fi].gen.next_time(horizon) {
+            Some(t) => self.push(t, Event::Arrival(fi as u32)),
             None => self.arrivals.set(fi, None),
         }
     }
 
     fn on_measure_start(&mut self, now: SimTime) {
-        let mf = self.measure_from;
+        let _ = now;
         for f in &mut self.funcs {
-            f.levels.advance(now, mf);
             f.levels.reset_max();
         }
-        self.total.advance(now, mf);
         self.total.reset_max();
     }
 
-    /// Integrates levels up to `now` before a change.
+    /// Weight of a level change at `now` in the time integrals (see [`Levels`]).
     #[inline(always)]
-    fn touch(&mut self, fi: usize, now: SimTime) {
-        let mf = self.measure_from;
-        self.funcs[fi].levels.advance(now, mf);
-        if !self.single {
-            self.total.advance(now, mf);
-        }
+    fn weight(&self, now: SimTime) -> u128 {
+        measured_weight(now, self.measure_from, self.horizon)
     }
 
     /// Updates maxima and time series after a change.
@@ -399,9 +398,9 @@ impl Simulation {
 
     #[inline]
     fn on_arrival(&mut self, fi: usize, now: SimTime) {
-        let a = self.funcs[fi].pending.take();
+        // The durations given with this arrival (replay), read before the next one is generated.
+        let (duration, init) = self.funcs[fi].gen.given();
         self.schedule_next_arrival(fi);
-        let (duration, init) = a.map_or((None, None), |a| (a.duration, a.init));
         let measuring = self.measuring(now);
         let f = &mut self.funcs[fi];
         f.policy
@@ -483,7 +482,7 @@ impl Simulation {
     /// Serves `req` on instance `id` (which is in one of `fi`'s pools).
     #[inline]
     fn assign(&mut self, fi: usize, id: u32, now: SimTime, req: Request, cold: bool) {
-        self.touch(fi, now);
+        let w = self.weight(now);
         let f = &mut self.funcs[fi];
         let inst = &mut self.instances[id as usize];
         let was_idle = inst.busy_slots == 0;
@@ -499,10 +498,10 @@ impl Simulation {
         let start = now.max(inst.ready_at);
         if was_idle {
             f.busy_total += 1;
-            f.levels.busy += 1;
-            self.total.busy += 1;
+            f.levels.inc_busy(w);
+            self.total.inc_busy(w);
             if provisioned {
-                f.levels.pc_busy += 1;
+                f.levels.inc_pc_busy(w);
             } else {
                 f.od_busy += 1;
                 if f.reserved.is_none() {
@@ -510,19 +509,17 @@ impl Simulation {
                 }
             }
         }
-        f.levels.in_flight += 1;
-        self.total.in_flight += 1;
+        f.levels.inc_in_flight(w);
+        self.total.inc_in_flight(w);
 
         let (exec, init) = match (&f.cold, cold) {
             (ColdModel::WholeRequest(s), true) => (s.sample(&mut f.cold_rng), SimDuration::ZERO),
             (ColdModel::InitAdded(_), true) => (
-                req.duration
-                    .unwrap_or_else(|| f.warm.sample(&mut f.warm_rng)),
+                req.duration.unwrap_or_else(|| f.warm.next_sample()),
                 start - now,
             ),
             _ => (
-                req.duration
-                    .unwrap_or_else(|| f.warm.sample(&mut f.warm_rng)),
+                req.duration.unwrap_or_else(|| f.warm.next_sample()),
                 SimDuration::ZERO,
             ),
         };
@@ -614,7 +611,7 @@ impl Simulation {
         provisioned: bool,
         ready_at: SimTime,
     ) -> u32 {
-        self.touch(fi, now);
+        let w = self.weight(now);
         let seq = self.created_seq;
         self.created_seq += 1;
         let id = match self.free_instances.pop() {
@@ -654,10 +651,10 @@ impl Simulation {
         inst.timer_at = NO_TIME;
         let measuring = self.measuring(now);
         let f = &mut self.funcs[fi];
-        f.levels.instances += 1;
-        self.total.instances += 1;
+        f.levels.inc_instances(w);
+        self.total.inc_instances(w);
         if provisioned {
-            f.levels.pc_instances += 1;
+            f.levels.inc_pc_instances(w);
             f.pc_active += 1;
         }
         if measuring {
@@ -669,13 +666,13 @@ impl Simulation {
 
     fn destroy_instance(&mut self, id: u32, now: SimTime) {
         let fi = self.instances[id as usize].func as usize;
-        self.touch(fi, now);
+        let w = self.weight(now);
         let measuring = self.measuring(now);
         let f = &mut self.funcs[fi];
         let inst = &mut self.instances[id as usize];
         if inst.provisioned {
             f.pc_pool.remove(inst);
-            f.levels.pc_instances -= 1;
+            f.levels.dec_pc_instances(w);
             if !inst.retire_when_idle {
                 f.pc_active -= 1;
             }
@@ -685,8 +682,8 @@ impl Simulation {
         inst.alive = false;
         inst.timer_gen = inst.timer_gen.wrapping_add(1);
         inst.timer_at = NO_TIME;
-        f.levels.instances -= 1;
-        self.total.instances -= 1;
+        f.levels.dec_instances(w);
+        self.total.dec_instances(w);
         if measuring {
             f.c.ended += 1;
             f.c.lifespan_sum_us += u128::from((now - inst.created_at).0);
@@ -703,6 +700,7 @@ impl Simulation {
         self.settle(fi, now);
     }
 
+    #[inline]
     fn arm_timer(&mut self, id: u32) {
         let inst = &mut self.instances[id as usize];
         if inst.expires_at == NO_TIME {
@@ -719,22 +717,22 @@ impl Simulation {
     #[inline]
     fn on_completion(&mut self, id: u32, now: SimTime) {
         let fi = self.instances[id as usize].func as usize;
-        self.touch(fi, now);
+        let w = self.weight(now);
         let f = &mut self.funcs[fi];
         let inst = &mut self.instances[id as usize];
         let was_full = inst.busy_slots >= f.slots;
         inst.busy_slots -= 1;
-        f.levels.in_flight -= 1;
-        self.total.in_flight -= 1;
+        f.levels.dec_in_flight(w);
+        self.total.dec_in_flight(w);
         let provisioned = inst.provisioned;
         if inst.busy_slots == 0 {
             inst.idle_since = now;
             f.busy_total -= 1;
-            f.levels.busy -= 1;
-            self.total.busy -= 1;
+            f.levels.dec_busy(w);
+            self.total.dec_busy(w);
             f.last_finish = Some(now);
             if provisioned {
-                f.levels.pc_busy -= 1;
+                f.levels.dec_pc_busy(w);
                 if inst.retire_when_idle {
                     self.settle(fi, now);
                     self.destroy_instance(id, now);
@@ -845,14 +843,15 @@ impl Simulation {
             return;
         };
         let target = u64::from(target);
-        self.touch(fi, now);
+        let w = self.weight(now);
         let f = &mut self.funcs[fi];
         if f.reserved.is_none() {
             self.unreserved_used = self.unreserved_used - f.pc_target + target;
         }
         f.pc_target = target;
-        f.levels.pc_configured = target;
-        self.total.pc_configured = self.funcs.iter().map(|f| f.pc_target).sum();
+        f.levels.set_pc_configured(target, w);
+        let total_pc = self.funcs.iter().map(|f| f.pc_target).sum();
+        self.total.set_pc_configured(total_pc, w);
         // Grow: first keep instances that were marked for retirement, then allocate new ones.
         if self.funcs[fi].pc_active < target {
             for id in 0..self.instances.len() {
@@ -915,10 +914,6 @@ impl Simulation {
     fn finish(mut self) -> SimOutput {
         let end = self.horizon;
         let mf = self.measure_from;
-        for f in &mut self.funcs {
-            f.levels.advance(end, mf);
-        }
-        self.total.advance(end, mf);
         if self.single {
             if let Some(f) = self.funcs.first() {
                 self.total = f.levels.clone();

@@ -505,8 +505,32 @@ impl Pool {
     }
 
     /// The selected instance, without removing it (stale entries at the selection end are dropped).
-    #[inline]
+    #[inline(always)]
     pub fn peek(&mut self, instances: &[Instance]) -> Option<u32> {
+        // Fast path (inline): an empty pool, or a live entry at the selection end of a deque.
+        match self {
+            Pool::Deque { q, take_back, live } => {
+                if *live == 0 && q.is_empty() {
+                    return None;
+                }
+                let &(id, stamp) = if *take_back { q.back()? } else { q.front()? };
+                if let Some(inst) = instances.get(id as usize) {
+                    if inst.in_pool && inst.pool_stamp == stamp {
+                        return Some(id);
+                    }
+                }
+            }
+            Pool::Newest { heap, .. } => {
+                if heap.is_empty() {
+                    return None;
+                }
+            }
+        }
+        self.peek_slow(instances)
+    }
+
+    #[inline(never)]
+    fn peek_slow(&mut self, instances: &[Instance]) -> Option<u32> {
         match self {
             Pool::Deque { q, take_back, .. } => loop {
                 let &(id, stamp) = if *take_back { q.back()? } else { q.front()? };

@@ -8,7 +8,21 @@ use crate::output::{
 use crate::time::{SimDuration, SimTime, MICROS_PER_S};
 use hdrhistogram::Histogram;
 
+/// The part of the measured period `[from, to)` at or after `t`, µs: the weight of a level change at `t` in the
+/// time integrals of [`Levels`].
+#[inline]
+pub fn measured_weight(t: SimTime, from: SimTime, to: SimTime) -> u128 {
+    u128::from(to.0.saturating_sub(t.0.max(from.0)))
+}
+
 /// Current levels of one function (or the account) with their time integrals over the measured period.
+///
+/// The integrals are kept *projected to the end*: a change of a level by `d` at time `t` adds `d * w` to its
+/// integral, `w` being [`measured_weight`]`(t)`, as if the new level held to the end of the measured period.
+/// Summed over all changes this is exactly the integral of the piecewise-constant level over the measured period
+/// (changes before it count from its start), in integer arithmetic, with one addition per change instead of
+/// integrating every level at every event. A decrease never makes an integral negative: it is at least the current
+/// level times `w`.
 #[derive(Debug, Clone, Default)]
 pub struct Levels {
     /// Instances alive.
@@ -23,7 +37,7 @@ pub struct Levels {
     pub pc_busy: u64,
     /// Configured provisioned concurrency.
     pub pc_configured: u64,
-    /// Integrals (level x µs) over the measured period.
+    /// Integrals (level x µs) over the measured period (projected to its end, see above).
     pub area_instances: u128,
     /// See `area_instances`.
     pub area_busy: u128,
@@ -39,28 +53,43 @@ pub struct Levels {
     pub max_instances: u64,
     /// See `max_instances`.
     pub max_in_flight: u64,
-    last_us: u64,
+}
+
+macro_rules! level_steps {
+    ($($inc:ident, $dec:ident, $level:ident, $area:ident);* $(;)?) => {
+        $(
+            #[doc = concat!("`", stringify!($level), "` + 1 at a time of weight `w` (see [`measured_weight`]).")]
+            #[inline]
+            pub fn $inc(&mut self, w: u128) {
+                self.$level += 1;
+                self.$area += w;
+            }
+
+            #[doc = concat!("`", stringify!($level), "` - 1 at a time of weight `w` (see [`measured_weight`]).")]
+            #[inline]
+            pub fn $dec(&mut self, w: u128) {
+                self.$level -= 1;
+                self.$area -= w;
+            }
+        )*
+    };
 }
 
 impl Levels {
-    /// Integrates the current levels from the last change up to `t` (only the part after `measure_from`).
-    #[inline]
-    pub fn advance(&mut self, t: SimTime, measure_from: SimTime) {
-        let t = t.0;
-        if t > self.last_us {
-            if t > measure_from.0 {
-                let dt = u128::from(t - self.last_us.max(measure_from.0));
-                self.area_instances += u128::from(self.instances) * dt;
-                self.area_busy += u128::from(self.busy) * dt;
-                self.area_in_flight += u128::from(self.in_flight) * dt;
-                if self.pc_configured | self.pc_instances != 0 {
-                    self.area_pc_instances += u128::from(self.pc_instances) * dt;
-                    self.area_pc_busy += u128::from(self.pc_busy) * dt;
-                    self.area_pc_configured += u128::from(self.pc_configured) * dt;
-                }
-            }
-            self.last_us = t;
-        }
+    level_steps! {
+        inc_instances, dec_instances, instances, area_instances;
+        inc_busy, dec_busy, busy, area_busy;
+        inc_in_flight, dec_in_flight, in_flight, area_in_flight;
+        inc_pc_instances, dec_pc_instances, pc_instances, area_pc_instances;
+        inc_pc_busy, dec_pc_busy, pc_busy, area_pc_busy;
+    }
+
+    /// Sets the configured provisioned concurrency at a time of weight `w` (see [`measured_weight`]).
+    pub fn set_pc_configured(&mut self, v: u64, w: u128) {
+        // Add first: the integral is at least the old level times `w`.
+        self.area_pc_configured =
+            self.area_pc_configured + u128::from(v) * w - u128::from(self.pc_configured) * w;
+        self.pc_configured = v;
     }
 
     /// Updates the maxima (call after a change, when measuring).
@@ -177,19 +206,6 @@ impl Series {
 /// Largest value the latency histograms resolve, µs (2^40 µs, about 12.7 days); larger values are clamped.
 const HIST_MAX_US: u64 = 1 << 40;
 
-/// Response-time histograms of one function.
-#[derive(Debug, Clone)]
-pub struct Latency {
-    /// Warm requests, µs.
-    pub warm: Histogram<u64>,
-    /// Cold requests, µs.
-    pub cold: Histogram<u64>,
-    /// Exact sum of warm response times, µs.
-    pub warm_sum_us: u128,
-    /// Exact sum of cold response times, µs.
-    pub cold_sum_us: u128,
-}
-
 fn new_hist() -> Histogram<u64> {
     // The bounds are constants that hdrhistogram accepts (low >= 1, high >= 2 * low, sigfig <= 5): this cannot
     // fail whatever the input, and the unit test `latency_summary_percentiles_and_mean` exercises it.
@@ -197,11 +213,99 @@ fn new_hist() -> Histogram<u64> {
     Histogram::new_with_bounds(1, HIST_MAX_US, 3).expect("constant histogram bounds are valid")
 }
 
+/// `log2` of half the sub-buckets per bucket of [`new_hist`]'s layout (3 significant digits: 2,048 sub-buckets,
+/// unit magnitude 0).
+const SUB_HALF_MAG: u32 = 10;
+
+/// Index of `v` in the counts array of [`new_hist`]'s layout (hdrhistogram's `index_for` with lowest
+/// discernible value 1 and 2,048 sub-buckets; checked against hdrhistogram in the test
+/// `counts_index_matches_hdrhistogram`).
+#[inline]
+fn counts_index(v: u64) -> usize {
+    let bucket = 53 - (v | 2047).leading_zeros(); // 64 - unit magnitude (0) - log2(2048)
+    let sub = v >> bucket;
+    (((u64::from(bucket) + 1) << SUB_HALF_MAG) + sub - (1 << SUB_HALF_MAG)) as usize
+}
+
+/// The lowest value whose [`counts_index`] is `i`.
+fn counts_value(i: usize) -> u64 {
+    let i = i as u64;
+    let bucket_base = i >> SUB_HALF_MAG;
+    let sub = (i & ((1 << SUB_HALF_MAG) - 1)) + (1 << SUB_HALF_MAG);
+    if bucket_base == 0 {
+        sub - (1 << SUB_HALF_MAG)
+    } else {
+        sub << (bucket_base - 1)
+    }
+}
+
+/// Raw counts in hdrhistogram's layout: recording is an index computation and an increment (no bookkeeping of
+/// minimum, maximum and total per value); [`Counts::to_histogram`] rebuilds the exact histogram that recording
+/// every value with `saturating_record` would have built (same counts, same total, same equivalent min/max).
+#[derive(Debug, Clone)]
+struct Counts {
+    counts: Vec<u64>,
+    /// Index that values beyond the array go to (that of the highest trackable value, as hdrhistogram clamps).
+    clamp_index: usize,
+}
+
+impl Counts {
+    fn new() -> Self {
+        let len = new_hist().distinct_values();
+        Counts {
+            counts: vec![0; len],
+            clamp_index: counts_index(HIST_MAX_US).min(len.saturating_sub(1)),
+        }
+    }
+
+    #[inline]
+    fn record(&mut self, v: u64) {
+        let i = counts_index(v);
+        let i = if i < self.counts.len() {
+            i
+        } else {
+            self.clamp_index
+        };
+        if let Some(c) = self.counts.get_mut(i) {
+            *c += 1;
+        }
+    }
+
+    fn add(&mut self, other: &Counts) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    fn to_histogram(&self) -> Histogram<u64> {
+        let mut h = new_hist();
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                h.saturating_record_n(counts_value(i), c);
+            }
+        }
+        h
+    }
+}
+
+/// Response-time histograms of one function.
+#[derive(Debug, Clone)]
+pub struct Latency {
+    /// Warm requests, µs.
+    warm: Counts,
+    /// Cold requests, µs.
+    cold: Counts,
+    /// Exact sum of warm response times, µs.
+    pub warm_sum_us: u128,
+    /// Exact sum of cold response times, µs.
+    pub cold_sum_us: u128,
+}
+
 impl Default for Latency {
     fn default() -> Self {
         Latency {
-            warm: new_hist(),
-            cold: new_hist(),
+            warm: Counts::new(),
+            cold: Counts::new(),
             warm_sum_us: 0,
             cold_sum_us: 0,
         }
@@ -213,30 +317,41 @@ impl Latency {
     #[inline]
     pub fn record(&mut self, cold: bool, d: SimDuration) {
         if cold {
-            self.cold.saturating_record(d.0);
+            self.cold.record(d.0);
             self.cold_sum_us += u128::from(d.0);
         } else {
-            self.warm.saturating_record(d.0);
+            self.warm.record(d.0);
             self.warm_sum_us += u128::from(d.0);
         }
     }
 
     /// Adds another function's histograms (for the account total).
     pub fn merge(&mut self, other: &Latency) {
-        // Both histograms have identical bounds, so `add` cannot fail; a failure would only lose the merge.
-        let _ = self.warm.add(&other.warm);
-        let _ = self.cold.add(&other.cold);
+        self.warm.add(&other.warm);
+        self.cold.add(&other.cold);
         self.warm_sum_us += other.warm_sum_us;
         self.cold_sum_us += other.cold_sum_us;
     }
 
+    /// Warm response times, µs.
+    pub fn warm_histogram(&self) -> Histogram<u64> {
+        self.warm.to_histogram()
+    }
+
+    /// Cold response times, µs.
+    pub fn cold_histogram(&self) -> Histogram<u64> {
+        self.cold.to_histogram()
+    }
+
     /// Summaries (warm, cold, all).
     pub fn summaries(&self) -> (LatencySummary, LatencySummary, LatencySummary) {
-        let mut all = self.warm.clone();
-        let _ = all.add(&self.cold);
+        let warm = self.warm.to_histogram();
+        let cold = self.cold.to_histogram();
+        let mut all = warm.clone();
+        let _ = all.add(&cold);
         (
-            summarize(&self.warm, self.warm_sum_us),
-            summarize(&self.cold, self.cold_sum_us),
+            summarize(&warm, self.warm_sum_us),
+            summarize(&cold, self.cold_sum_us),
             summarize(&all, self.warm_sum_us + self.cold_sum_us),
         )
     }
@@ -373,20 +488,82 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_index_matches_hdrhistogram() {
+        let h = new_hist();
+        let c = Counts::new();
+        let mut values: Vec<u64> = (0..10_000).collect();
+        for e in 0..50u32 {
+            let p = 1u64 << e;
+            values.extend([p - 1, p, p + 1, p + p / 3]);
+        }
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(x >> (x % 40));
+        }
+        for &v in &values {
+            let i = counts_index(v);
+            if i < c.counts.len() {
+                assert_eq!(counts_value(i), h.lowest_equivalent(v), "v={v}");
+                assert_eq!(counts_index(counts_value(i)), i, "v={v}");
+            } else {
+                assert!(v > HIST_MAX_US, "v={v}");
+            }
+        }
+        // Recording through the counts rebuilds exactly the histogram that hdrhistogram records directly.
+        let (mut direct, mut counts) = (new_hist(), Counts::new());
+        for &v in &values {
+            direct.saturating_record(v);
+            counts.record(v);
+        }
+        let rebuilt = counts.to_histogram();
+        assert_eq!(rebuilt.len(), direct.len());
+        assert_eq!(rebuilt.max(), direct.max());
+        assert_eq!(rebuilt.min(), direct.min());
+        assert_eq!(rebuilt.min_nz(), direct.min_nz());
+        for q in [0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
+            assert_eq!(
+                rebuilt.value_at_quantile(q),
+                direct.value_at_quantile(q),
+                "q={q}"
+            );
+        }
+        assert_eq!(
+            rebuilt.iter_recorded().count(),
+            direct.iter_recorded().count()
+        );
+        assert!(rebuilt
+            .iter_recorded()
+            .zip(direct.iter_recorded())
+            .all(|(a, b)| a.value_iterated_to() == b.value_iterated_to()
+                && a.count_at_value() == b.count_at_value()));
+    }
+
+    #[test]
     fn levels_integrate_only_the_measured_period() {
         let mut l = Levels::default();
-        let from = SimTime(100);
-        l.advance(SimTime(0), from);
-        l.instances = 2;
-        l.advance(SimTime(50), from); // before measuring: nothing
-        assert_eq!(l.area_instances, 0);
-        l.advance(SimTime(150), from); // 2 x 50 after `from`
-        assert_eq!(l.area_instances, 100);
-        l.instances = 5;
-        l.advance(SimTime(160), from);
-        assert_eq!(l.area_instances, 150);
+        let (from, to) = (SimTime(100), SimTime(200));
+        let w = |t| measured_weight(SimTime(t), from, to);
+        l.inc_instances(w(0));
+        l.inc_instances(w(50)); // before measuring: counts from `from`
+        l.inc_instances(w(60));
+        l.dec_instances(w(70)); // 2 instances from `from`
+        assert_eq!(l.instances, 2);
+        assert_eq!(l.area_instances, 2 * 100); // projected to `to`
+        l.inc_instances(w(150));
+        l.inc_instances(w(150));
+        l.inc_instances(w(150)); // 5 from 150
+        assert_eq!(l.area_instances, 2 * 50 + 5 * 50);
+        l.dec_instances(w(160)); // 4 from 160
+        assert_eq!(l.area_instances, 2 * 50 + 5 * 10 + 4 * 40);
         l.note_max();
-        assert_eq!(l.max_instances, 5);
+        assert_eq!(l.max_instances, 4);
+        l.set_pc_configured(3, w(120));
+        l.set_pc_configured(1, w(180));
+        assert_eq!(l.area_pc_configured, 3 * 60 + 20);
+        assert_eq!(measured_weight(SimTime(250), from, to), 0);
     }
 
     #[test]
