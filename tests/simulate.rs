@@ -180,3 +180,39 @@ fn bad_scenarios_are_exit_2_with_the_problem() {
         .code(2)
         .stderr(predicate::str::contains("orders-api"));
 }
+
+#[test]
+fn provisioned_concurrency_of_a_scenario_is_priced_at_pc_rates() {
+    let v: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        "simulator/scenarios/diurnal-provisioned.toml",
+        "--price",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let m = &v["simulation"]["functions"][0]["metrics"];
+    let c = &v["cost"][0];
+    let month = 730.0 * 3600.0 / v["simulation"]["measured_s"].as_f64().unwrap();
+    // us-east-1 x86_64 (pricing/aws-lambda.toml): PC $0.0000041667 and PC duration
+    // $0.0000097222 per GB-s; on-demand tier 1 $0.0000166667 per GB-s, requests $0.20 per 1M.
+    let gb = |k: &str| m[k].as_f64().unwrap();
+    let pc = (gb("provisioned_gb_s") * 0.0000041667
+        + gb("billed_execution_on_provisioned_gb_s") * 0.0000097222)
+        * month;
+    assert!(gb("provisioned_gb_s") > 0.0);
+    let got = c["provisioned_usd_per_month"].as_f64().unwrap();
+    assert!((got - pc).abs() <= 0.01, "{got} vs {pc}");
+    let on_demand_gb_s = (gb("billed_execution_gb_s") - gb("billed_execution_on_provisioned_gb_s")
+        + gb("billed_init_gb_s"))
+        * month;
+    assert!(
+        on_demand_gb_s < 6_000_000_000.0,
+        "inside the first volume tier"
+    );
+    let od = on_demand_gb_s * 0.0000166667 + m["served"].as_f64().unwrap() * month * 0.2e-6;
+    let got_od = c["on_demand_usd_per_month"].as_f64().unwrap();
+    assert!((got_od - od).abs() <= 0.01, "{got_od} vs {od}");
+    let total = c["total_usd_per_month"].as_f64().unwrap();
+    assert!((total - got - got_od).abs() <= 0.011);
+}

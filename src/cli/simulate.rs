@@ -62,7 +62,8 @@ pub struct SimulateArgs {
     /// `functions.checkout-api.keep_alive.idle_timeout_s=300`, `account.concurrency_limit=50`.
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
-    /// Price the simulated month (on demand, with the catalog under pricing/).
+    /// Price the simulated month with the catalog under pricing/ (on demand, and provisioned
+    /// concurrency when the scenario has it).
     #[arg(long)]
     pub price: bool,
     #[command(flatten)]
@@ -305,10 +306,18 @@ struct PricedFunction {
     memory_mb: u32,
     requests_per_month: f64,
     gb_seconds_per_month: f64,
+    /// Requests, and the execution and INIT time not served by provisioned concurrency, at
+    /// on-demand rates (the account's volume tiers).
     on_demand_usd_per_month: f64,
+    /// Provisioned concurrency: the allocated GB-seconds at the PC rate plus the execution
+    /// served by it at the PC duration rate (0 without PC).
+    provisioned_usd_per_month: f64,
+    total_usd_per_month: f64,
 }
 
-/// The simulated usage scaled to a month of 730 h, priced on demand.
+/// The simulated usage scaled to a month of 730 h, priced: on demand (account volume tiers) for
+/// requests and the time not served by provisioned concurrency, and the PC rates for the
+/// provisioned allocation and the execution it served.
 fn price(out: &SimOutput, a: &SimulateArgs) -> Result<Vec<PricedFunction>> {
     let catalog = a.place.catalog()?;
     let book = PriceBook::new(&catalog);
@@ -322,10 +331,14 @@ fn price(out: &SimOutput, a: &SimulateArgs) -> Result<Vec<PricedFunction>> {
         .map(|f| {
             let m = &f.metrics;
             let billed = Decimal::from(m.billed_execution_ms + m.billed_init_ms);
+            // Execution on provisioned environments is billed at the PC duration rate below.
+            let on_demand_gb_s = (m.billed_execution_gb_s - m.billed_execution_on_provisioned_gb_s)
+                .max(0.0)
+                + m.billed_init_gb_s;
             let usage = MonthlyUsage {
                 requests: Decimal::from(m.served),
                 billed_ms: billed,
-                gb_seconds: dec(m.billed_execution_gb_s + m.billed_init_gb_s),
+                gb_seconds: dec(on_demand_gb_s),
                 init_billed_ms: Decimal::from(m.billed_init_ms),
                 init_gb_seconds: dec(m.billed_init_gb_s),
                 cold_starts: Decimal::from(m.cold_starts),
@@ -346,25 +359,33 @@ fn price(out: &SimOutput, a: &SimulateArgs) -> Result<Vec<PricedFunction>> {
         .collect();
     let account = lambda_on_demand_account(&projections, &book, &AccountOptions::default())
         .map_err(|e| UsageError(e.to_string()))?;
-    Ok(projections
+    let cents = |d: Decimal| -> f64 { crate::cost::round_cents(d).try_into().unwrap_or(0.0) };
+    projections
         .iter()
+        .zip(&out.functions)
         .enumerate()
-        .map(|(i, p)| PricedFunction {
-            function: p.meta.name.clone(),
-            memory_mb: p.meta.memory_mb,
-            requests_per_month: p.usage.typical.requests.round().try_into().unwrap_or(0.0),
-            gb_seconds_per_month: p
-                .usage
-                .typical
-                .gb_seconds
-                .round_dp(1)
-                .try_into()
-                .unwrap_or(0.0),
-            on_demand_usd_per_month: crate::cost::round_cents(account.function_usd(i).typical)
-                .try_into()
-                .unwrap_or(0.0),
+        .map(|(i, (p, f))| {
+            let m = &f.metrics;
+            let rates = book
+                .lambda(&p.meta.region, p.meta.arch)
+                .map_err(|e| UsageError(e.to_string()))?;
+            let provisioned = (dec(m.provisioned_gb_s) * rates.pc_usd_per_gb_second
+                + dec(m.billed_execution_on_provisioned_gb_s)
+                    * rates.pc_duration_usd_per_gb_second)
+                * factor;
+            let on_demand = account.function_usd(i).typical;
+            let executed_gb_s = dec(m.billed_execution_gb_s + m.billed_init_gb_s) * factor;
+            Ok(PricedFunction {
+                function: p.meta.name.clone(),
+                memory_mb: p.meta.memory_mb,
+                requests_per_month: p.usage.typical.requests.round().try_into().unwrap_or(0.0),
+                gb_seconds_per_month: executed_gb_s.round_dp(1).try_into().unwrap_or(0.0),
+                on_demand_usd_per_month: cents(on_demand),
+                provisioned_usd_per_month: cents(provisioned),
+                total_usd_per_month: cents(on_demand + provisioned),
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
@@ -437,6 +458,8 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
                     "requests/mo",
                     "GB-s/mo",
                     "on demand $/mo",
+                    "provisioned $/mo",
+                    "total $/mo",
                 ];
                 let rows: Vec<Vec<String>> = p
                     .iter()
@@ -447,6 +470,12 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
                             format!("{:.0}", f.requests_per_month),
                             format!("{:.1}", f.gb_seconds_per_month),
                             Decimal::from_f64(f.on_demand_usd_per_month)
+                                .map(format_usd)
+                                .unwrap_or_default(),
+                            Decimal::from_f64(f.provisioned_usd_per_month)
+                                .map(format_usd)
+                                .unwrap_or_default(),
+                            Decimal::from_f64(f.total_usd_per_month)
                                 .map(format_usd)
                                 .unwrap_or_default(),
                         ]
