@@ -826,3 +826,40 @@ mod tests {
         assert!(e.contains("ssm:/mem"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fragments() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("Resources:\n".to_string()),
+            Just("  Fn:\n    Type: AWS::Serverless::Function\n".to_string()),
+            Just("    Properties:\n".to_string()),
+            Just("      MemorySize: !Ref Mem\n".to_string()),
+            Just("      MemorySize: ${self:custom.m}\n".to_string()),
+            Just("      Timeout: !Sub '${X}'\n".to_string()),
+            Just("functions:\n  f:\n    memorySize: 99999999999\n".to_string()),
+            Just("provider:\n  name: aws\n  stage: ${opt:stage, ${sls:stage}}\n".to_string()),
+            Just("Parameters:\n  Mem: {Default: !Ref Mem}\n".to_string()),
+            Just("custom:\n  m: ${self:custom.m}\n".to_string()),
+            "[ -~\n]{0,40}",
+        ];
+        proptest::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Any text, including self-referencing parameters and variables, gives settings or an
+        /// error: never a panic or a hang.
+        #[test]
+        fn templates_never_panic(text in fragments()) {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("t.yaml");
+            std::fs::write(&p, &text).unwrap();
+            let _ = read_sam(&p, &BTreeMap::new());
+            let _ = read_serverless(&p, None);
+        }
+    }
+}
