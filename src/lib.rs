@@ -5,6 +5,7 @@
 //! usage with the dated sheets under `pricing/`.
 
 pub mod analytics;
+pub mod aws;
 pub mod ci;
 pub mod cli;
 pub mod cost;

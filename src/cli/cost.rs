@@ -275,7 +275,7 @@ fn load_columns(
 ) -> Result<(ReportColumns, crate::ingest::Ingested)> {
     let filter = Filter::from_args(filter)?;
     let mut ing = load(
-        source,
+        &source.with_window(&filter),
         IngestOptions {
             keep_logs: false,
             keep_spans: false,

@@ -114,6 +114,28 @@ pub struct SourceArgs {
     /// No progress bar and no skipped-records summary on stderr
     #[arg(long, short)]
     pub quiet: bool,
+    /// AWS region of cloudwatch:// sources (default: AWS_REGION or the profile's)
+    #[arg(long, value_name = "REGION")]
+    pub aws_region: Option<String>,
+    /// AWS profile of cloudwatch:// sources (default: AWS_PROFILE or `default`)
+    #[arg(long, value_name = "NAME")]
+    pub aws_profile: Option<String>,
+    /// Endpoint of the AWS APIs (an emulator or a VPC endpoint) for cloudwatch:// sources
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// The time window of live sources, from --since/--until (set by the command).
+    #[arg(skip)]
+    pub window: (Option<i64>, Option<i64>),
+}
+
+impl SourceArgs {
+    /// These sources with the filter's time window (what live sources pull).
+    pub fn with_window(&self, filter: &Filter) -> SourceArgs {
+        SourceArgs {
+            window: (filter.since_ms, filter.until_ms),
+            ..self.clone()
+        }
+    }
 }
 
 /// Which records to keep.
@@ -234,8 +256,8 @@ pub fn run(cli: Cli) -> Result<i32> {
 /// Validated record filters.
 pub struct Filter {
     function: Option<Regex>,
-    since_ms: Option<i64>,
-    until_ms: Option<i64>,
+    pub since_ms: Option<i64>,
+    pub until_ms: Option<i64>,
 }
 
 impl Filter {
@@ -317,7 +339,32 @@ pub fn load(src: &SourceArgs, keep: IngestOptions) -> Result<Ingested> {
         function_name: src.function_name.clone(),
         ..keep
     };
-    let files = ingest::expand_paths(&src.sources).map_err(|e| UsageError(e.to_string()))?;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut uris: Vec<crate::aws::SourceUri> = Vec::new();
+    for s in &src.sources {
+        match crate::aws::SourceUri::parse(&s.to_string_lossy()) {
+            Some(u) => uris.push(u.map_err(|e| UsageError(e.to_string()))?),
+            None => paths.push(s.clone()),
+        }
+    }
+    let memory = if uris.is_empty() {
+        Vec::new()
+    } else {
+        let now = chrono::Utc::now().timestamp_millis();
+        let end = src.window.1.unwrap_or(now + 1);
+        let start = src.window.0.unwrap_or(end - crate::aws::DEFAULT_WINDOW_MS);
+        let opts = crate::aws::AwsOptions {
+            region: src.aws_region.clone(),
+            profile: src.aws_profile.clone(),
+            endpoint_url: src.endpoint_url.clone(),
+        };
+        crate::aws::fetch(&uris, &opts, start, end).map_err(|e| UsageError(e.to_string()))?
+    };
+    let files = if paths.is_empty() {
+        Vec::new()
+    } else {
+        ingest::expand_paths(&paths).map_err(|e| UsageError(e.to_string()))?
+    };
     let total: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
@@ -338,7 +385,7 @@ pub fn load(src: &SourceArgs, keep: IngestOptions) -> Result<Ingested> {
             b.inc(n);
         }
     };
-    let result = ingest::ingest_paths(&src.sources, &opts, Some(&cb));
+    let result = ingest::ingest_inputs(&paths, memory, &opts, Some(&cb));
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -393,7 +440,7 @@ fn run_report(a: ReportArgs) -> Result<i32> {
         None => None,
     };
     let mut ing = load(
-        &a.source,
+        &a.source.with_window(&filter),
         IngestOptions {
             keep_logs: false,
             keep_spans: false,
@@ -470,7 +517,7 @@ fn run_export(a: ExportArgs) -> Result<i32> {
         }
     }
     let mut ing = load(
-        &a.source,
+        &a.source.with_window(&filter),
         IngestOptions {
             keep_logs: a.table == TableName::Logs,
             keep_spans: a.table == TableName::Spans,
@@ -518,7 +565,7 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     use crate::analytics::traces;
     let filter = Filter::from_args(&a.filter)?;
     let mut ing = load(
-        &a.source,
+        &a.source.with_window(&filter),
         IngestOptions {
             keep_logs: false,
             keep_spans: true,

@@ -140,6 +140,10 @@ fn scenario_from_observed(a: &SimulateArgs, notes: &mut Vec<String>) -> Result<S
         function_name: None,
         strict: false,
         quiet: true,
+        aws_region: None,
+        aws_profile: None,
+        endpoint_url: None,
+        window: (None, None),
     };
     let ing = load(
         &source,

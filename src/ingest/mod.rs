@@ -187,17 +187,58 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
     Ok(())
 }
 
+/// An input already in memory, parsed exactly as a file with the same content would be (events
+/// pulled from CloudWatch Logs arrive as NDJSON export lines, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryInput {
+    /// Shown where a file's path would be (`cloudwatch:///aws/lambda/orders-api`).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
 /// Reads every input and builds the tables. `progress` is told how many bytes were read.
 pub fn ingest_paths(
     paths: &[PathBuf],
     opts: &IngestOptions,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Ingested, IngestError> {
-    let files = expand_paths(paths)?;
-    let results: Vec<Result<(FileOutput, u64), IngestError>> = files
+    ingest_inputs(paths, Vec::new(), opts, progress)
+}
+
+/// [`ingest_paths`] plus inputs already in memory.
+pub fn ingest_inputs(
+    paths: &[PathBuf],
+    memory: Vec<MemoryInput>,
+    opts: &IngestOptions,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Ingested, IngestError> {
+    let files = if paths.is_empty() && !memory.is_empty() {
+        Vec::new()
+    } else {
+        expand_paths(paths)?
+    };
+    let mut results: Vec<Result<(FileOutput, u64), IngestError>> = files
         .par_iter()
         .map(|f| ingest_file(f, opts, progress))
         .collect();
+    results.extend(
+        memory
+            .into_par_iter()
+            .map(|m| {
+                let len = m.bytes.len() as u64;
+                let display: Arc<str> = Arc::from(m.name.as_str());
+                let fallback = opts
+                    .function_name
+                    .clone()
+                    .unwrap_or_else(|| fallback_function_name(Path::new(&m.name)));
+                Ok((
+                    ingest_stream(display, io::Cursor::new(m.bytes), fallback, opts, progress),
+                    len,
+                ))
+            })
+            .collect::<Vec<_>>(),
+    );
+    let inputs = results.len();
     let mut all = FileOutput::default();
     let mut bytes = 0;
     for r in results {
@@ -211,7 +252,7 @@ pub fn ingest_paths(
         tables: all.tables,
         columns: all.columns,
         skips: all.skips,
-        files: files.len(),
+        files: inputs,
         bytes,
         log_lines: all.log_lines,
     })
@@ -333,13 +374,33 @@ fn ingest_file(
         path: display.to_string(),
         source: e,
     };
-    let mut file = File::open(path).map_err(io_err)?;
+    let file = File::open(path).map_err(io_err)?;
+    let on_disk = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let fallback = opts
+        .function_name
+        .clone()
+        .unwrap_or_else(|| fallback_function_name(path));
+    Ok((
+        ingest_stream(display, file, fallback, opts, progress),
+        on_disk,
+    ))
+}
+
+/// Parses one input (a file or a buffer): decompression and the format are detected from the
+/// content.
+fn ingest_stream(
+    display: Arc<str>,
+    mut file: impl Read,
+    fallback: String,
+    opts: &IngestOptions,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> FileOutput {
     let mut head = [0u8; 2];
     let (n, err) = read_up_to(&mut file, &mut head);
+    let mut state = FileState::new(opts, display.clone());
     if let Some(e) = err {
-        return Err(io_err(e));
+        state.skips_file(0, "file is truncated or corrupt", &e.to_string());
     }
-    let on_disk = file.metadata().map(|m| m.len()).unwrap_or(0);
     let prefix = io::Cursor::new(head[..n].to_vec());
     let raw = prefix.chain(file);
     let mut reader: Box<dyn Read> = if decode::is_gzip(&head[..n]) {
@@ -349,11 +410,6 @@ fn ingest_file(
     } else {
         Box::new(raw)
     };
-    let fallback = opts
-        .function_name
-        .clone()
-        .unwrap_or_else(|| fallback_function_name(path));
-    let mut state = FileState::new(opts, display.clone());
     let mut carry: Vec<u8> = Vec::new();
     let mut first = true;
     let mut next_line: u64 = 1;
@@ -457,7 +513,7 @@ fn ingest_file(
     c.skips.merge(std::mem::take(&mut state.file_skips));
     c.overrides = std::mem::take(&mut file_out.overrides);
     c.log_lines = file_out.log_lines;
-    Ok((c.finish(&fallback), on_disk))
+    c.finish(&fallback)
 }
 
 /// Fills `buf` as far as the reader goes. Returns the bytes read and the error that stopped it,

@@ -1,0 +1,261 @@
+//! Live sources against a real AWS-protocol server on loopback: moto (`moto[server]` from PyPI).
+//!
+//! The test installs moto into a virtual environment under cargo's target directory on first
+//! use (`python3 -m venv`, `pip install`), starts it on 127.0.0.1 at a free port (port 0: the
+//! server prints the one it got), seeds it through the AWS API with boto3 from sample-data's
+//! CloudWatch export, and compares `faascope report cloudwatch://...` with `faascope report` on the
+//! same events as a file. Nothing here touches real AWS: the endpoint is loopback and the
+//! credentials are fake.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::{faascope, root};
+use predicates::prelude::*;
+
+const MOTO: &str = "moto[server]==5.2.5";
+
+static INSTALL: Mutex<()> = Mutex::new(());
+
+/// The venv's python, installing moto on first use.
+fn moto_python() -> PathBuf {
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("moto-5.2.5-venv");
+    let python = venv.join("bin/python");
+    let marker = venv.join(".installed");
+    if !marker.exists() {
+        let ok = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .expect("python3 is needed to run the AWS emulator tests")
+            .success();
+        assert!(ok, "python3 -m venv {} failed", venv.display());
+        let ok = Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                MOTO,
+            ])
+            .status()
+            .expect("pip")
+            .success();
+        assert!(
+            ok,
+            "pip install {MOTO} failed (PyPI must be reachable to install the emulator)"
+        );
+        std::fs::write(&marker, MOTO).unwrap();
+    }
+    python
+}
+
+/// A running moto server, stopped on drop.
+struct Moto {
+    child: Child,
+    endpoint: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_moto(python: &Path) -> Moto {
+    let mut child = Command::new(python)
+        .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start moto");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(i) = line.find("http://127.0.0.1:") {
+                let url = line[i..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                let _ = tx.send(url);
+            }
+        }
+    });
+    let endpoint = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("moto did not report its port within 60 s");
+    // Ready when it answers.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let addr = endpoint.trim_start_matches("http://").to_string();
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "moto at {endpoint} never answered"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Moto { child, endpoint }
+}
+
+fn live(cmd: &mut assert_cmd::Command, endpoint: &str) {
+    cmd.args(["--endpoint-url", endpoint, "--aws-region", "us-east-1"])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE");
+}
+
+fn report_json(args: &[&str], endpoint: Option<&str>) -> serde_json::Value {
+    let mut cmd = faascope();
+    cmd.args(["report", "-q", "--format", "json"]).args(args);
+    if let Some(e) = endpoint {
+        live(&mut cmd, e);
+    }
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn cloudwatch_source_equals_the_same_events_from_a_file() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let dir = tempfile::tempdir().unwrap();
+    let shifted = dir.path().join("shifted.ndjson");
+    let exports: Vec<PathBuf> = std::fs::read_dir(root().join("sample-data/ndjson"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let seeded = Command::new(&python)
+        .arg(root().join("tests/aws/seed_cloudwatch_logs.py"))
+        .arg(&moto.endpoint)
+        .arg(&shifted)
+        .args(&exports)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&seeded.stdout).unwrap();
+    assert!(summary["events"].as_u64().unwrap() > 90_000, "{summary}");
+
+    let from_file = report_json(&[shifted.to_str().unwrap()], None);
+    let live_all = report_json(
+        &["cloudwatch:///aws/lambda/*", "--since", "20d"],
+        Some(&moto.endpoint),
+    );
+    assert!(from_file["functions"].as_array().unwrap().len() >= 2);
+    assert_eq!(live_all["functions"], from_file["functions"]);
+    assert_eq!(live_all["totals"], from_file["totals"]);
+
+    // One group by name, and the window: --until before every event gives nothing.
+    let one = report_json(
+        &["cloudwatch:///aws/lambda/geo-lookup", "--since", "20d"],
+        Some(&moto.endpoint),
+    );
+    assert_eq!(one["functions"].as_array().unwrap().len(), 1);
+    assert_eq!(one["functions"][0]["function"], "geo-lookup");
+    let geo_file = from_file["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["function"] == "geo-lookup")
+        .unwrap();
+    assert_eq!(&one["functions"][0], geo_file);
+    let none = report_json(
+        &[
+            "cloudwatch:///aws/lambda/*",
+            "--since",
+            "20d",
+            "--until",
+            "19d",
+        ],
+        Some(&moto.endpoint),
+    );
+    assert_eq!(none["functions"].as_array().unwrap().len(), 0);
+
+    // Every command takes the same sources: cost over the live group equals cost over the file.
+    let cost = |src: &str, endpoint: Option<&str>| {
+        let mut cmd = faascope();
+        cmd.args(["cost", "-q", "--format", "json", "--compare", "lambda", src]);
+        if let Some(e) = endpoint {
+            cmd.args(["--since", "20d"]);
+            live(&mut cmd, e);
+        }
+        let out = cmd.assert().success().get_output().stdout.clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        v["account"].clone()
+    };
+    assert_eq!(
+        cost("cloudwatch:///aws/lambda/*", Some(&moto.endpoint)),
+        cost(shifted.to_str().unwrap(), None)
+    );
+
+    // A pattern that matches nothing, and a malformed URI: clear errors, exit 2.
+    let mut cmd = faascope();
+    cmd.args(["report", "cloudwatch:///nope/*", "--since", "20d"]);
+    live(&mut cmd, &moto.endpoint);
+    cmd.assert().code(2).stderr(predicate::str::contains(
+        "no log group matches cloudwatch:///nope/*",
+    ));
+    faascope()
+        .args(["report", "s3://bucket/logs"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a source URI"));
+
+    // The emulator gone mid-use: the pull fails and says what was and was not fetched.
+    let endpoint = moto.endpoint.clone();
+    drop(moto);
+    let mut cmd = faascope();
+    cmd.args([
+        "report",
+        "cloudwatch:///aws/lambda/geo-lookup",
+        "--since",
+        "20d",
+    ]);
+    live(&mut cmd, &endpoint);
+    cmd.assert()
+        .code(2)
+        .stderr(predicate::str::contains("did not complete"))
+        .stderr(predicate::str::contains(
+            "/aws/lambda/geo-lookup after 0 events",
+        ));
+}
+
+#[test]
+fn missing_credentials_are_named_with_the_fix() {
+    let home = tempfile::tempdir().unwrap();
+    faascope()
+        .args([
+            "report",
+            "cloudwatch:///aws/lambda/x",
+            "--aws-region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no AWS credentials were found"));
+}
