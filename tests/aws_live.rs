@@ -4,8 +4,10 @@
 //! use (`python3 -m venv`, `pip install`), starts it on 127.0.0.1 at a free port (port 0: the
 //! server prints the one it got), seeds it through the AWS API with boto3 from sample-data's
 //! CloudWatch export, and compares `faascope report cloudwatch://...` with `faascope report` on the
-//! same events as a file. Nothing here touches real AWS: the endpoint is loopback and the
-//! credentials are fake.
+//! same events as a file; a small proxy in front of it injects throttling errors, 500s and delays
+//! (the SDK's retries must still give the complete result), and killing the emulator must give
+//! a clear error saying what was not fetched. Nothing here touches real AWS: the endpoint is
+//! loopback and the credentials are fake.
 
 mod common;
 
@@ -202,6 +204,20 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
         cost(shifted.to_str().unwrap(), None)
     );
 
+    // Injected throttling, 500s and delays: the SDK's retries still give the complete result.
+    let proxy = start_fault_proxy(&moto.endpoint, 4);
+    let faulty = report_json(
+        &["cloudwatch:///aws/lambda/*", "--since", "20d"],
+        Some(&proxy.endpoint),
+    );
+    assert_eq!(
+        proxy.injected.load(std::sync::atomic::Ordering::SeqCst),
+        4,
+        "every planned fault was injected"
+    );
+    assert_eq!(faulty["functions"], from_file["functions"]);
+    assert_eq!(faulty["totals"], from_file["totals"]);
+
     // A pattern that matches nothing, and a malformed URI: clear errors, exit 2.
     let mut cmd = faascope();
     cmd.args(["report", "cloudwatch:///nope/*", "--since", "20d"]);
@@ -258,4 +274,115 @@ fn missing_credentials_are_named_with_the_fix() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no AWS credentials were found"));
+}
+
+/// A fault-injecting HTTP proxy in front of the emulator: one request per connection (answered
+/// with `Connection: close`), and of every three requests the first is answered with a
+/// throttling error, the second with a 500, the third forwarded after a 150 ms delay — until
+/// `faults` faults have been injected, after which every request is forwarded.
+struct FaultProxy {
+    endpoint: String,
+    injected: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn read_http_message(s: &mut std::net::TcpStream) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = s.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + len {
+        let n = s.read(&mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some(buf)
+}
+
+fn with_connection_close(msg: &[u8]) -> Vec<u8> {
+    let head_end = msg
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(msg.len(), |i| i + 2);
+    let head = String::from_utf8_lossy(&msg[..head_end]);
+    let mut out: String = head
+        .split("\r\n")
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:") && !l.is_empty())
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    out.push_str("connection: close\r\n\r\n");
+    let mut v = out.into_bytes();
+    v.extend_from_slice(msg.get(head_end + 2..).unwrap_or(&[]));
+    v
+}
+
+fn start_fault_proxy(upstream: &str, faults: usize) -> FaultProxy {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = upstream.trim_start_matches("http://").to_string();
+    let injected = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let inj = injected.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut client) = conn else { continue };
+            let upstream = upstream.clone();
+            let (inj, count) = (inj.clone(), count.clone());
+            std::thread::spawn(move || {
+                let Some(req) = read_http_message(&mut client) else {
+                    return;
+                };
+                let k = count.fetch_add(1, Ordering::SeqCst);
+                let fault = inj.load(Ordering::SeqCst) < faults;
+                let reply = match (fault, k % 3) {
+                    (true, 0) => {
+                        inj.fetch_add(1, Ordering::SeqCst);
+                        let body = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+                        format!("HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.1\r\nx-amzn-errortype: ThrottlingException\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).into_bytes()
+                    }
+                    (true, 1) => {
+                        inj.fetch_add(1, Ordering::SeqCst);
+                        let body =
+                            r#"{"__type":"ServiceUnavailableException","message":"injected"}"#;
+                        format!("HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).into_bytes()
+                    }
+                    (f, _) => {
+                        if f {
+                            std::thread::sleep(Duration::from_millis(150));
+                        }
+                        let Ok(mut up) = std::net::TcpStream::connect(&upstream) else {
+                            return;
+                        };
+                        if up.write_all(&with_connection_close(&req)).is_err() {
+                            return;
+                        }
+                        let Some(resp) = read_http_message(&mut up) else {
+                            return;
+                        };
+                        with_connection_close(&resp)
+                    }
+                };
+                let _ = client.write_all(&reply);
+            });
+        }
+    });
+    FaultProxy { endpoint, injected }
 }
