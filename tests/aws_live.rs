@@ -74,7 +74,8 @@ impl Drop for Moto {
 
 fn start_moto(python: &Path) -> Moto {
     let mut child = Command::new(python)
-        .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"])
+        .arg(root().join("tests/aws/moto_server.py"))
+        .args(["-H", "127.0.0.1", "-p", "0"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -385,4 +386,83 @@ fn start_fault_proxy(upstream: &str, faults: usize) -> FaultProxy {
         }
     });
     FaultProxy { endpoint, injected }
+}
+
+/// Trace summaries with start and duration rounded to the microsecond: the emulator stores the
+/// segment documents re-serialised, so their floats may differ in the last binary digit.
+fn rounded_traces(v: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut list: Vec<serde_json::Value> = v["traces"].as_array().unwrap().clone();
+    for t in &mut list {
+        for k in ["start_ms", "duration_ms", "init_ms"] {
+            if let Some(x) = t[k].as_f64() {
+                t[k] = serde_json::json!((x * 1000.0).round() / 1000.0);
+            }
+        }
+        if let Some(ds) = t["downstream"].as_array_mut() {
+            for d in ds {
+                if let Some(x) = d["total_ms"].as_f64() {
+                    d["total_ms"] = serde_json::json!((x * 1000.0).round() / 1000.0);
+                }
+            }
+        }
+    }
+    list.sort_by(|a, b| a["trace_id"].as_str().cmp(&b["trace_id"].as_str()));
+    list
+}
+
+#[test]
+fn xray_source_equals_the_same_traces_from_a_file() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let dir = tempfile::tempdir().unwrap();
+    let shifted = dir.path().join("traces.json");
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(root().join("sample-data/xray"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("batch-get-traces"))
+        })
+        .collect();
+    inputs.sort();
+    let seeded = Command::new(&python)
+        .arg(root().join("tests/aws/seed_xray.py"))
+        .arg(&moto.endpoint)
+        .arg(&shifted)
+        .args(&inputs)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&seeded.stdout).unwrap();
+    let traces = |src: &str, endpoint: Option<&str>| {
+        let mut cmd = faascope();
+        cmd.args([
+            "traces", "-q", "--format", "json", "--limit", "0", "--order", "start", src,
+        ]);
+        if let Some(e) = endpoint {
+            cmd.args(["--since", "20d"]);
+            live(&mut cmd, e);
+        }
+        let out = cmd.assert().success().get_output().stdout.clone();
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap()
+    };
+    let file = traces(shifted.to_str().unwrap(), None);
+    let live_traces = traces("xray://", Some(&moto.endpoint));
+    assert_eq!(file["total"], summary["traces"]);
+    assert!(file["total"].as_u64().unwrap() > 10);
+    assert_eq!(live_traces["total"], file["total"]);
+    assert_eq!(rounded_traces(&live_traces), rounded_traces(&file));
+    assert!(
+        file["traces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["cold_start"] == true),
+        "sample traces include cold starts"
+    );
 }

@@ -8,10 +8,16 @@
 //!   code as NDJSON export lines (`{timestamp, message, logGroup, logStream}`): the records are
 //!   exactly those the same events give from a file.
 //!
+//! * `xray://` — the X-Ray traces of the window: GetTraceSummaries in time slices of at most
+//!   6 hours (paginated), then BatchGetTraces five ids at a time; each page is handed to the
+//!   ingest code as the same JSON the `aws xray batch-get-traces` command prints, so the spans,
+//!   cold starts and downstream calls are exactly those of the same output saved to a file.
+//!
 //! Credentials, profile and region come from the standard AWS chain (environment, shared config
 //! and credentials files, container and instance roles); `--aws-profile`, `--aws-region` and
 //! `--endpoint-url` (emulators, VPC endpoints) override them. Only read calls are made:
-//! `logs:DescribeLogGroups` and `logs:FilterLogEvents`. Throttling and 5xx responses are retried by
+//! `logs:DescribeLogGroups`, `logs:FilterLogEvents`, `xray:GetTraceSummaries` and
+//! `xray:BatchGetTraces`. Throttling and 5xx responses are retried by
 //! the SDK's standard retry (5 attempts, exponential backoff with jitter); a pull that still
 //! fails reports which groups were fetched and which were not, and the command fails: never a
 //! silently partial result.
@@ -33,6 +39,12 @@ use crate::ingest::MemoryInput;
 /// Scheme prefix of CloudWatch Logs sources.
 pub const CLOUDWATCH: &str = "cloudwatch://";
 
+/// Scheme of X-Ray sources.
+pub const XRAY: &str = "xray://";
+
+/// Longest time slice of one GetTraceSummaries call.
+const XRAY_SLICE_MS: i64 = 6 * 3_600_000;
+
 /// Default window when a command gives none: the last 24 hours.
 pub const DEFAULT_WINDOW_MS: i64 = 24 * 3_600_000;
 
@@ -50,7 +62,7 @@ pub struct AwsOptions {
 /// Errors of live sources; each says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum AwsError {
-    #[error("`{0}` is not a source URI: use cloudwatch://LOG_GROUP (e.g. cloudwatch:///aws/lambda/orders-api or cloudwatch:///aws/lambda/*)")]
+    #[error("`{0}` is not a source URI: use cloudwatch://LOG_GROUP (e.g. cloudwatch:///aws/lambda/orders-api or cloudwatch:///aws/lambda/*) or xray://")]
     BadUri(String),
     #[error("no AWS region: pass --aws-region, set AWS_REGION, or set a region in the profile")]
     NoRegion,
@@ -71,6 +83,8 @@ pub enum AwsError {
 pub enum SourceUri {
     /// A log group name or pattern (`*` matches any run of characters).
     CloudWatch { pattern: String },
+    /// Every trace of the window.
+    XRay,
 }
 
 impl SourceUri {
@@ -83,6 +97,15 @@ impl SourceUri {
                 Ok(SourceUri::CloudWatch {
                     pattern: rest.to_string(),
                 })
+            });
+        }
+        if let Some(rest) = text.strip_prefix(XRAY) {
+            return Some(if rest.is_empty() || rest == "/" {
+                Ok(SourceUri::XRay)
+            } else {
+                Err(AwsError::BadUri(format!(
+                    "{text} (xray:// takes no path: it reads every trace of --since/--until)"
+                )))
             });
         }
         if text.contains("://") && !std::path::Path::new(text).exists() {
@@ -152,7 +175,7 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
     }
 }
 
-async fn client(opts: &AwsOptions) -> Result<Client, AwsError> {
+async fn config(opts: &AwsOptions) -> Result<aws_config::SdkConfig, AwsError> {
     use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(5))
@@ -180,7 +203,7 @@ async fn client(opts: &AwsOptions) -> Result<Client, AwsError> {
     if conf.region().is_none() {
         return Err(AwsError::NoRegion);
     }
-    Ok(Client::new(&conf))
+    Ok(conf)
 }
 
 async fn list_groups(c: &Client, pattern: &str) -> Result<Vec<String>, AwsError> {
@@ -276,11 +299,129 @@ pub fn fetch(
         .build()
         .map_err(|e| AwsError::Runtime(e.to_string()))?;
     rt.block_on(async {
-        let c = client(opts).await?;
+        let conf = config(opts).await?;
+        let mut inputs = Vec::new();
+        if uris.contains(&SourceUri::XRay) {
+            inputs.extend(pull_traces(&aws_sdk_xray::Client::new(&conf), start_ms, end_ms).await?);
+        }
+        let patterns: Vec<&String> = uris
+            .iter()
+            .filter_map(|u| match u {
+                SourceUri::CloudWatch { pattern } => Some(pattern),
+                SourceUri::XRay => None,
+            })
+            .collect();
+        if !patterns.is_empty() {
+            inputs.extend(pull_logs(&Client::new(&conf), &patterns, start_ms, end_ms).await?);
+        }
+        Ok(inputs)
+    })
+}
+
+/// Every trace whose summary falls in the window, as BatchGetTraces output pages.
+async fn pull_traces(
+    c: &aws_sdk_xray::Client,
+    start_ms: i64,
+    end_ms: i64,
+) -> Result<Vec<MemoryInput>, AwsError> {
+    use aws_sdk_xray::primitives::DateTime;
+    let mut ids: Vec<String> = Vec::new();
+    let mut from = start_ms;
+    while from < end_ms {
+        let to = (from + XRAY_SLICE_MS).min(end_ms);
+        let mut token: Option<String> = None;
+        loop {
+            let page = c
+                .get_trace_summaries()
+                .start_time(DateTime::from_millis(from))
+                .end_time(DateTime::from_millis(to))
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| partial(classify(e, "xray:GetTraceSummaries", "traces"), &ids))?;
+            ids.extend(
+                page.trace_summaries()
+                    .iter()
+                    .filter_map(|t| t.id().map(String::from)),
+            );
+            let next = page.next_token().map(String::from);
+            if next.is_none() || next == token {
+                break;
+            }
+            token = next;
+        }
+        from = to;
+    }
+    ids.sort();
+    ids.dedup();
+    let mut inputs = Vec::new();
+    let mut fetched = 0usize;
+    for (n, batch) in ids.chunks(5).enumerate() {
+        let mut traces = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = c
+                .batch_get_traces()
+                .set_trace_ids(Some(batch.to_vec()))
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| {
+                    partial(
+                        classify(e, "xray:BatchGetTraces", &batch.join(", ")),
+                        &ids[..fetched],
+                    )
+                })?;
+            for t in page.traces() {
+                let segments: Vec<serde_json::Value> = t
+                    .segments()
+                    .iter()
+                    .map(|s| serde_json::json!({"Id": s.id(), "Document": s.document()}))
+                    .collect();
+                traces.push(serde_json::json!({
+                    "Id": t.id(),
+                    "Duration": t.duration(),
+                    "LimitExceeded": t.limit_exceeded(),
+                    "Segments": segments,
+                }));
+            }
+            let next = page.next_token().map(String::from);
+            if next.is_none() || next == token {
+                break;
+            }
+            token = next;
+        }
+        fetched += batch.len();
+        let doc = serde_json::json!({"Traces": traces, "UnprocessedTraceIds": []});
+        inputs.push(MemoryInput {
+            name: format!("{XRAY}batch-{}", n + 1),
+            bytes: serde_json::to_vec_pretty(&doc).unwrap_or_default(),
+        });
+    }
+    Ok(inputs)
+}
+
+/// Turns a failure into a partial-pull error that says which traces were fetched.
+fn partial(e: AwsError, fetched: &[String]) -> AwsError {
+    match e {
+        AwsError::Partial { failed, .. } => AwsError::Partial {
+            failed,
+            fetched: format!("{} trace(s)", fetched.len()),
+        },
+        other => other,
+    }
+}
+
+async fn pull_logs(
+    c: &Client,
+    patterns: &[&String],
+    start_ms: i64,
+    end_ms: i64,
+) -> Result<Vec<MemoryInput>, AwsError> {
+    {
         let mut groups: Vec<String> = Vec::new();
-        for u in uris {
-            let SourceUri::CloudWatch { pattern } = u;
-            let found = list_groups(&c, pattern).await?;
+        for pattern in patterns {
+            let found = list_groups(c, pattern).await?;
             if found.is_empty() {
                 return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{pattern}")));
             }
@@ -347,7 +488,7 @@ pub fn fetch(
                 bytes,
             })
             .collect())
-    })
+    }
 }
 
 #[cfg(test)]
