@@ -110,6 +110,29 @@ fn start_moto(python: &Path) -> Moto {
     Moto { child, endpoint }
 }
 
+/// Runs a seeding script of tests/aws against the emulator; returns the summary it prints.
+fn seed(
+    python: &Path,
+    script: &str,
+    moto: &Moto,
+    out: &Path,
+    inputs: &[PathBuf],
+) -> serde_json::Value {
+    let seeded = Command::new(python)
+        .arg(root().join("tests/aws").join(script))
+        .arg(&moto.endpoint)
+        .arg(out)
+        .args(inputs)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    serde_json::from_slice(&seeded.stdout).unwrap()
+}
+
 fn live(cmd: &mut assert_cmd::Command, endpoint: &str) {
     cmd.args(["--endpoint-url", endpoint, "--aws-region", "us-east-1"])
         .env("AWS_ACCESS_KEY_ID", "testing")
@@ -138,19 +161,13 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    let seeded = Command::new(&python)
-        .arg(root().join("tests/aws/seed_cloudwatch_logs.py"))
-        .arg(&moto.endpoint)
-        .arg(&shifted)
-        .args(&exports)
-        .output()
-        .unwrap();
-    assert!(
-        seeded.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&seeded.stderr)
+    let summary = seed(
+        &python,
+        "seed_cloudwatch_logs.py",
+        &moto,
+        &shifted,
+        &exports,
     );
-    let summary: serde_json::Value = serde_json::from_slice(&seeded.stdout).unwrap();
     assert!(summary["events"].as_u64().unwrap() > 90_000, "{summary}");
 
     let from_file = report_json(&[shifted.to_str().unwrap()], None);
@@ -426,19 +443,7 @@ fn xray_source_equals_the_same_traces_from_a_file() {
         })
         .collect();
     inputs.sort();
-    let seeded = Command::new(&python)
-        .arg(root().join("tests/aws/seed_xray.py"))
-        .arg(&moto.endpoint)
-        .arg(&shifted)
-        .args(&inputs)
-        .output()
-        .unwrap();
-    assert!(
-        seeded.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
-    let summary: serde_json::Value = serde_json::from_slice(&seeded.stdout).unwrap();
+    let summary = seed(&python, "seed_xray.py", &moto, &shifted, &inputs);
     let traces = |src: &str, endpoint: Option<&str>| {
         let mut cmd = faascope();
         cmd.args([
