@@ -155,7 +155,9 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
 ) -> AwsError {
     let text = DisplayErrorContext(&e).to_string();
     let code = e.as_service_error().and_then(|s| s.code()).unwrap_or("");
-    if code.contains("AccessDenied") || code == "UnauthorizedOperation" {
+    if code == "ResourceNotFoundException" {
+        AwsError::NoGroups(format!("{CLOUDWATCH}{resource}"))
+    } else if code.contains("AccessDenied") || code == "UnauthorizedOperation" {
         AwsError::AccessDenied {
             action: action.into(),
             resource: resource.into(),
@@ -385,6 +387,15 @@ async fn pull_traces(
                     "Segments": segments,
                 }));
             }
+            if let Some(id) = page.unprocessed_trace_ids().first() {
+                return Err(AwsError::Partial {
+                    failed: format!(
+                        "X-Ray could not return {} trace(s) yet (e.g. {id}; traces are indexed with a delay)",
+                        page.unprocessed_trace_ids().len()
+                    ),
+                    fetched: format!("{fetched} trace(s)"),
+                });
+            }
             let next = page.next_token().map(String::from);
             if next.is_none() || next == token {
                 break;
@@ -455,7 +466,9 @@ async fn pull_logs(
             if let Some(pos) = failed.iter().position(|f| {
                 matches!(
                     f.2,
-                    AwsError::Credentials { .. } | AwsError::AccessDenied { .. }
+                    AwsError::Credentials { .. }
+                        | AwsError::AccessDenied { .. }
+                        | AwsError::NoGroups(_)
                 )
             }) {
                 return Err(failed.swap_remove(pos).2);
@@ -481,8 +494,10 @@ async fn pull_logs(
                 },
             });
         }
+        // A group without events in the window is no input (not an empty file to report).
         Ok(done
             .into_iter()
+            .filter(|(_, _, n)| *n > 0)
             .map(|(g, bytes, _)| MemoryInput {
                 name: format!("{CLOUDWATCH}{g}"),
                 bytes,

@@ -248,7 +248,13 @@ pub fn check(
         match (old, new) {
             (Some(o), Some(n)) => {
                 changes = settings_changes(o, n);
-                change = if o == n { "unchanged" } else { "changed" };
+                // Where a function is defined (and the notes) are not part of what it costs.
+                let same = o.settings == n.settings
+                    && o.traffic == n.traffic
+                    && o.monthly_usd == n.monthly_usd
+                    && o.provisioned == n.provisioned
+                    && o.performance == n.performance;
+                change = if same { "unchanged" } else { "changed" };
                 cost_rules(&cost, &t, "the", &mut results);
             }
             (None, Some(_)) => {

@@ -322,6 +322,8 @@ pub struct Project {
     pub pricing_files: Vec<PathBuf>,
     pub free_tier: bool,
     pub thresholds: Thresholds,
+    /// The rule settings of `[rules]` (before any function's own).
+    pub rules: RuleSet,
     pub functions: Vec<ProjectFunction>,
     /// No functions were declared: every function seen in `logs` is one, with these settings.
     pub auto: Option<AutoFunctions>,
@@ -601,6 +603,12 @@ impl Project {
                 s.ephemeral_storage_mb = eph;
             }
             if let Some(k) = e.keep_alive_s {
+                if !(k.is_finite() && k >= 0.0) {
+                    return Err(invalid(
+                        file,
+                        format!("{at}keep_alive_s = {k}: give seconds >= 0"),
+                    ));
+                }
                 f.keep_alive_s = k;
             }
             if e.duration_model.is_some() || e.cpu_bound_fraction.is_some() {
@@ -697,6 +705,7 @@ impl Project {
             pricing_files,
             free_tier: raw.pricing.free_tier,
             thresholds: raw.thresholds,
+            rules: base_rules.clone(),
             functions,
             auto,
         })
@@ -714,6 +723,9 @@ fn apply_template(f: &mut ProjectFunction, t: &TemplateFunction) {
     }
     if let Some(a) = t.arch {
         s.arch = a;
+    }
+    if let Some(r) = &t.region {
+        s.region = r.clone();
     }
     if t.timeout_s.is_some() {
         s.timeout_s = t.timeout_s;

@@ -40,6 +40,8 @@ pub struct TemplateFunction {
     pub memory_mb: Option<u32>,
     pub timeout_s: Option<u32>,
     pub arch: Option<Arch>,
+    /// Region (Serverless `provider.region`; CloudFormation templates do not say).
+    pub region: Option<String>,
     pub runtime: Option<String>,
     pub provisioned_concurrency: Option<u32>,
     pub ephemeral_storage_mb: Option<u32>,
@@ -143,11 +145,29 @@ fn substitute(
     let mut rest = s;
     while let Some(i) = rest.find("${") {
         out.push_str(&rest[..i]);
-        let Some(j) = rest[i..].find('}') else {
+        // The matching `}`: variables nest (`${opt:stage, ${self:custom.stage}}`).
+        let bytes = rest.as_bytes();
+        let (mut depth, mut k, mut end) = (0usize, i, None);
+        while k < bytes.len() {
+            if bytes[k] == b'$' && bytes.get(k + 1) == Some(&b'{') {
+                depth += 1;
+                k += 2;
+                continue;
+            }
+            if bytes[k] == b'}' {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(k);
+                    break;
+                }
+            }
+            k += 1;
+        }
+        let Some(j) = end else {
             return Err(err(file, line, format!("{at}: unclosed ${{ in `{s}`")));
         };
-        out.push_str(&value(&rest[i + 2..i + j])?);
-        rest = &rest[i + j + 1..];
+        out.push_str(&value(&rest[i + 2..j])?);
+        rest = &rest[j + 1..];
     }
     out.push_str(rest);
     Ok(out)
@@ -246,6 +266,8 @@ struct Cfn<'a> {
     text: &'a str,
     params: BTreeMap<String, Value>,
     overrides: &'a BTreeMap<String, String>,
+    /// Parameters being resolved (a parameter whose default refers back to it is an error).
+    resolving: std::cell::RefCell<Vec<String>>,
 }
 
 impl Cfn<'_> {
@@ -300,9 +322,21 @@ impl Cfn<'_> {
         if let Some(v) = self.overrides.get(name) {
             return Ok(Scalar::Text(v.clone()));
         }
+        if self.resolving.borrow().iter().any(|n| n == name) {
+            return Err(err(
+                self.file,
+                line,
+                format!("{at}: parameter `{name}` refers to itself through its Default; give its value under [template.parameters]"),
+            ));
+        }
         match self.params.get(name) {
             Some(p) => match get(p, "Default") {
-                Some(d) => self.scalar(d, &format!("Parameters.{name}.Default"), line),
+                Some(d) => {
+                    self.resolving.borrow_mut().push(name.to_string());
+                    let r = self.scalar(d, &format!("Parameters.{name}.Default"), line);
+                    self.resolving.borrow_mut().pop();
+                    r
+                }
                 None => Err(err(
                     self.file,
                     line,
@@ -441,6 +475,7 @@ pub fn read_sam(
         text: &text,
         params,
         overrides: parameters,
+        resolving: Default::default(),
     };
     let globals = get(&doc, "Globals").and_then(|g| get(g, "Function"));
     let mut out: Vec<TemplateFunction> = Vec::new();
@@ -607,6 +642,7 @@ impl Sls<'_> {
         };
         match (found, fallback) {
             (Some(v), _) => Ok(v),
+            (None, Some(f)) if f.contains("${") => self.interpolate(f, at, line, depth + 1),
             (None, Some(f)) if !f.contains(':') => Ok(f.to_string()),
             (None, Some(f)) => self.variable(f, at, line, depth + 1),
             (None, None) => Err(err(
@@ -707,6 +743,7 @@ pub fn read_serverless(
             arch: sls
                 .arch(get(f, "architecture"), &at("architecture"), line)?
                 .or(d_arch),
+            region: sls.region.clone(),
             provisioned_concurrency: sls.number(
                 get(f, "provisionedConcurrency"),
                 &at("provisionedConcurrency"),
@@ -793,6 +830,25 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("Resources"));
+    }
+
+    #[test]
+    fn review_cases_cycles_nesting_and_region() {
+        let (_d, p) = write(
+            "t.yaml",
+            "Parameters:\n  Mem: {Type: Number, Default: !Ref Mem}\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      MemorySize: !Ref Mem\n",
+        );
+        let e = read_sam(&p, &BTreeMap::new()).unwrap_err().to_string();
+        assert!(e.contains("refers to itself"), "{e}");
+        let (_d2, p2) = write(
+            "serverless.yml",
+            "service: shop\ncustom:\n  stage: prod\nprovider:\n  name: aws\n  region: eu-west-1\n  stage: ${opt:stage, ${self:custom.stage}}\nfunctions:\n  orders:\n    handler: h\n",
+        );
+        let f = &read_serverless(&p2, None).unwrap()[0];
+        assert_eq!(f.deployed_name.as_deref(), Some("shop-prod-orders"));
+        assert_eq!(f.region.as_deref(), Some("eu-west-1"));
+        let f = &read_serverless(&p2, Some("qa")).unwrap()[0];
+        assert_eq!(f.deployed_name.as_deref(), Some("shop-qa-orders"));
     }
 
     #[test]

@@ -25,13 +25,8 @@ fn known(project: Option<&Project>) -> (BTreeMap<String, Known>, RuleSet) {
     let mut map = BTreeMap::new();
     let mut default_rules = RuleSet::defaults();
     if let Some(p) = project {
-        if let Some(auto) = &p.auto {
-            default_rules = auto.template.rules.clone();
-        } else if let Some(f) = p.functions.first() {
-            // Top-level [rules] are part of every function's set; one without overrides of
-            // its own is as good as any for the functions the file does not name.
-            default_rules = f.rules.clone();
-        }
+        // Functions the file does not name get the top-level [rules] only.
+        default_rules = p.rules.clone();
         for f in &p.functions {
             let names = match &f.traffic {
                 crate::ci::config::TrafficSource::Logs { names, .. } if !names.is_empty() => {

@@ -360,7 +360,7 @@ pub fn load(src: &SourceArgs, keep: IngestOptions) -> Result<Ingested> {
         };
         crate::aws::fetch(&uris, &opts, start, end).map_err(|e| UsageError(e.to_string()))?
     };
-    let files = if paths.is_empty() {
+    let files = if paths.is_empty() && !uris.is_empty() {
         Vec::new()
     } else {
         ingest::expand_paths(&paths).map_err(|e| UsageError(e.to_string()))?

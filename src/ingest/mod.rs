@@ -202,6 +202,9 @@ pub fn ingest_paths(
     opts: &IngestOptions,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Ingested, IngestError> {
+    if paths.is_empty() {
+        return Err(IngestError::NoInputs);
+    }
     ingest_inputs(paths, Vec::new(), opts, progress)
 }
 
@@ -212,7 +215,9 @@ pub fn ingest_inputs(
     opts: &IngestOptions,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Ingested, IngestError> {
-    let files = if paths.is_empty() && !memory.is_empty() {
+    // No paths is fine here: live sources may bring only in-memory inputs, or none at all
+    // (a quiet window), which is an empty result rather than a usage error.
+    let files = if paths.is_empty() {
         Vec::new()
     } else {
         expand_paths(paths)?

@@ -380,11 +380,12 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
                     format!("{n} invocation(s) timed out"),
                     "raise the timeout or make them faster".to_string(),
                 ),
-                _ => {
+                _ if f.timeout_ms.is_none() => {
                     return skipped(
                         "timeout unknown: set timeout_s for the function in faascope.toml",
                     )
                 }
+                _ => return skipped("longest duration unknown (no observed invocations)"),
             },
         },
         RuleId::ProvisionedUtilizationLow => {
