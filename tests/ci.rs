@@ -61,6 +61,16 @@ fn function<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value
         .unwrap_or_else(|| panic!("{name} not in {doc}"))
 }
 
+/// One rule's result in a function of a `ci check` JSON report.
+fn result<'a>(f: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    f["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} in {f}"))
+}
+
 #[test]
 fn baseline_is_deterministic_and_reads_the_sam_template() {
     let (dir, cfg) = example_project();
@@ -183,18 +193,7 @@ fn unchanged_project_passes_with_identical_output() {
     .stdout
     .clone();
     let report = json(&out);
-    let nightly = report["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "nightly-report")
-        .unwrap();
-    let rule = nightly["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["rule"] == "max_cold_start_ratio")
-        .unwrap();
+    let rule = result(function(&report, "nightly-report"), "max_cold_start_ratio");
     assert_eq!(rule["outcome"], "fail");
     assert_eq!(report["failed"], 1);
 }
@@ -206,12 +205,7 @@ fn doubled_check(cfg: &Path, base: &Path) {
         .stdout
         .clone();
     let report = json(&out);
-    let orders = report["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "orders-api")
-        .unwrap();
+    let orders = function(&report, "orders-api");
     assert_eq!(orders["change"], "changed");
     assert_eq!(orders["settings_changes"][0]["key"], "memory_mb");
     assert_eq!(orders["settings_changes"][0]["old"], "512");
