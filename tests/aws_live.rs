@@ -471,3 +471,130 @@ fn xray_source_equals_the_same_traces_from_a_file() {
         "sample traces include cold starts"
     );
 }
+
+/// Metric rows of `faascope export --table metrics`, without their source, in a stable order.
+fn metric_rows(src: &str, endpoint: Option<&str>) -> Vec<serde_json::Value> {
+    let mut cmd = faascope();
+    cmd.args([
+        "export", "-q", "--table", "metrics", "--format", "ndjson", src,
+    ]);
+    if let Some(e) = endpoint {
+        cmd.args(["--since", "20d"]);
+        live(&mut cmd, e);
+    }
+    let out = cmd.assert().success().get_output().stdout.clone();
+    let mut rows: Vec<serde_json::Value> = out
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_slice(l).unwrap();
+            v.as_object_mut().unwrap().remove("source");
+            v
+        })
+        .collect();
+    let key = |v: &serde_json::Value| {
+        (
+            v["function"].as_str().unwrap_or("").to_string(),
+            v["metric"].as_str().unwrap_or("").to_string(),
+            v["statistic"].as_str().unwrap_or("").to_string(),
+            v["timestamp"].as_i64().unwrap_or(0),
+        )
+    };
+    rows.sort_by_key(key);
+    rows
+}
+
+#[test]
+fn metrics_source_equals_the_same_series_from_a_file() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let dir = tempfile::tempdir().unwrap();
+    // Two functions (one of them throttled): moto computes each period in Python, slowly.
+    let mut doc: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("sample-data/metrics/get-metric-data.json")).unwrap(),
+    )
+    .unwrap();
+    doc["MetricDataResults"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| {
+            let label = r["Label"].as_str().unwrap();
+            label.starts_with("orders-api:") || label.starts_with("image-batch:")
+        });
+    let input = dir.path().join("input.json");
+    std::fs::write(&input, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let shifted = dir.path().join("metrics.json");
+    let summary = seed(&python, "seed_metrics.py", &moto, &shifted, &[input]);
+    assert!(summary["points"].as_u64().unwrap() > 200, "{summary}");
+
+    let file = metric_rows(shifted.to_str().unwrap(), None);
+    let live_rows = metric_rows("metrics://", Some(&moto.endpoint));
+    assert_eq!(file.len() as u64, summary["points"].as_u64().unwrap());
+    // Every seeded series comes back as it was put, at the same timestamps.
+    let seeded: std::collections::BTreeSet<(String, String, String)> = file
+        .iter()
+        .map(|r| {
+            (
+                r["function"].as_str().unwrap().into(),
+                r["metric"].as_str().unwrap().into(),
+                r["statistic"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let same: Vec<serde_json::Value> = live_rows
+        .iter()
+        .filter(|r| {
+            seeded.contains(&(
+                r["function"].as_str().unwrap().into(),
+                r["metric"].as_str().unwrap().into(),
+                r["statistic"].as_str().unwrap().into(),
+            ))
+        })
+        .cloned()
+        .collect();
+    assert_eq!(same, file);
+    // With one datapoint per period, Duration's Maximum and p99 equal its Average.
+    let of = |stat: &str| -> Vec<(i64, f64)> {
+        live_rows
+            .iter()
+            .filter(|r| r["function"] == "orders-api" && r["metric"] == "Duration")
+            .filter(|r| r["statistic"] == stat)
+            .map(|r| {
+                (
+                    r["timestamp"].as_i64().unwrap(),
+                    r["value"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert!(!of("Average").is_empty());
+    assert_eq!(of("p99"), of("Average"));
+    assert_eq!(of("Maximum"), of("Average"));
+    // Throttles reach the insight rules from the live metrics as from the file.
+    let throttled = |src: &str, endpoint: Option<&str>| -> u64 {
+        live_rows_sum(&metric_rows(src, endpoint), "image-batch", "Throttles")
+    };
+    assert!(throttled(shifted.to_str().unwrap(), None) > 0);
+    assert_eq!(
+        throttled("metrics://image-*", Some(&moto.endpoint)),
+        throttled(shifted.to_str().unwrap(), None)
+    );
+    // A pattern: only the matching function.
+    let orders = metric_rows("metrics://orders-*", Some(&moto.endpoint));
+    assert!(!orders.is_empty());
+    assert!(orders.iter().all(|r| r["function"] == "orders-api"));
+    // Nothing matches: a clear error.
+    let mut cmd = faascope();
+    cmd.args(["report", "metrics://nope-*", "--since", "20d"]);
+    live(&mut cmd, &moto.endpoint);
+    cmd.assert().code(2).stderr(predicate::str::contains(
+        "no Lambda function has AWS/Lambda metrics matching metrics://nope-*",
+    ));
+}
+
+fn live_rows_sum(rows: &[serde_json::Value], function: &str, metric: &str) -> u64 {
+    rows.iter()
+        .filter(|r| r["function"] == function && r["metric"] == metric)
+        .map(|r| r["value"].as_f64().unwrap() as u64)
+        .sum()
+}

@@ -13,11 +13,20 @@
 //!   ingest code as the same JSON the `aws xray batch-get-traces` command prints, so the spans,
 //!   cold starts and downstream calls are exactly those of the same output saved to a file.
 //!
+//! * `metrics://` — the AWS/Lambda CloudWatch metrics of every function (`metrics://orders-*`:
+//!   the functions matching a pattern): ListMetrics finds the function's metrics (those with the
+//!   one dimension `FunctionName`), GetMetricData fetches them (500 queries a call, paginated)
+//!   with the statistics of [`METRIC_STATS`], and the pages are handed to the ingest code as the
+//!   JSON `aws cloudwatch get-metric-data` prints, with labels `FUNCTION:METRIC:STAT`. The period
+//!   follows the window and what CloudWatch keeps: 60 s for windows up to a day, 300 s up to 15
+//!   days or for data older than 15 days, 3600 s beyond (and for data older than 63 days); the
+//!   window is widened to whole periods.
+//!
 //! Credentials, profile and region come from the standard AWS chain (environment, shared config
 //! and credentials files, container and instance roles); `--aws-profile`, `--aws-region` and
 //! `--endpoint-url` (emulators, VPC endpoints) override them. Only read calls are made:
-//! `logs:DescribeLogGroups`, `logs:FilterLogEvents`, `xray:GetTraceSummaries` and
-//! `xray:BatchGetTraces`. Throttling and 5xx responses are retried by
+//! `logs:DescribeLogGroups`, `logs:FilterLogEvents`, `xray:GetTraceSummaries`,
+//! `xray:BatchGetTraces`, `cloudwatch:ListMetrics` and `cloudwatch:GetMetricData`. Throttling and 5xx responses are retried by
 //! the SDK's standard retry (5 attempts, exponential backoff with jitter); a pull that still
 //! fails reports which groups were fetched and which were not, and the command fails: never a
 //! silently partial result.
@@ -42,6 +51,27 @@ pub const CLOUDWATCH: &str = "cloudwatch://";
 /// Scheme of X-Ray sources.
 pub const XRAY: &str = "xray://";
 
+/// Scheme of CloudWatch metrics sources.
+pub const METRICS: &str = "metrics://";
+
+/// The AWS/Lambda metrics pulled by `metrics://`, each with the statistics asked for.
+pub const METRIC_STATS: &[(&str, &[&str])] = &[
+    ("Invocations", &["Sum"]),
+    ("Errors", &["Sum"]),
+    ("Throttles", &["Sum"]),
+    ("Duration", &["Average", "Maximum", "p99"]),
+    ("ConcurrentExecutions", &["Maximum"]),
+    ("ProvisionedConcurrentExecutions", &["Maximum"]),
+    ("ProvisionedConcurrencyUtilization", &["Maximum"]),
+    ("ProvisionedConcurrencyInvocations", &["Sum"]),
+    ("ProvisionedConcurrencySpilloverInvocations", &["Sum"]),
+    ("DeadLetterErrors", &["Sum"]),
+    ("AsyncEventAge", &["Maximum"]),
+];
+
+/// Queries of one GetMetricData call (the API's limit).
+const QUERIES_PER_CALL: usize = 500;
+
 /// Longest time slice of one GetTraceSummaries call.
 const XRAY_SLICE_MS: i64 = 6 * 3_600_000;
 
@@ -62,7 +92,7 @@ pub struct AwsOptions {
 /// Errors of live sources; each says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum AwsError {
-    #[error("`{0}` is not a source URI: use cloudwatch://LOG_GROUP (e.g. cloudwatch:///aws/lambda/orders-api or cloudwatch:///aws/lambda/*) or xray://")]
+    #[error("`{0}` is not a source URI: use cloudwatch://LOG_GROUP (e.g. cloudwatch:///aws/lambda/orders-api or cloudwatch:///aws/lambda/*), xray:// or metrics:// (metrics://FUNCTION_PATTERN)")]
     BadUri(String),
     #[error("no AWS region: pass --aws-region, set AWS_REGION, or set a region in the profile")]
     NoRegion,
@@ -72,7 +102,9 @@ pub enum AwsError {
     AccessDenied { action: String, resource: String },
     #[error("no log group matches {0}; list them with `aws logs describe-log-groups --log-group-name-prefix ...`")]
     NoGroups(String),
-    #[error("the pull from CloudWatch Logs did not complete: {failed}. Fetched completely: {fetched}. Nothing was reported, so no result is silently partial; retry, or narrow --since/--until")]
+    #[error("no Lambda function has AWS/Lambda metrics matching {0} in this account and region")]
+    NoMetrics(String),
+    #[error("the pull from CloudWatch did not complete: {failed}. Fetched completely: {fetched}. Nothing was reported, so no result is silently partial; retry, or narrow --since/--until")]
     Partial { failed: String, fetched: String },
     #[error("cannot start the AWS client: {0}")]
     Runtime(String),
@@ -85,6 +117,8 @@ pub enum SourceUri {
     CloudWatch { pattern: String },
     /// Every trace of the window.
     XRay,
+    /// The AWS/Lambda metrics of the functions matching a pattern (`None`: every function).
+    Metrics { pattern: Option<String> },
 }
 
 impl SourceUri {
@@ -107,6 +141,12 @@ impl SourceUri {
                     "{text} (xray:// takes no path: it reads every trace of --since/--until)"
                 )))
             });
+        }
+        if let Some(rest) = text.strip_prefix(METRICS) {
+            let rest = rest.trim_matches('/');
+            return Some(Ok(SourceUri::Metrics {
+                pattern: (!rest.is_empty() && rest != "*").then(|| rest.to_string()),
+            }));
         }
         if text.contains("://") && !std::path::Path::new(text).exists() {
             return Some(Err(AwsError::BadUri(text.into())));
@@ -306,11 +346,23 @@ pub fn fetch(
         if uris.contains(&SourceUri::XRay) {
             inputs.extend(pull_traces(&aws_sdk_xray::Client::new(&conf), start_ms, end_ms).await?);
         }
+        let metric_patterns: Vec<Option<&String>> = uris
+            .iter()
+            .filter_map(|u| match u {
+                SourceUri::Metrics { pattern } => Some(pattern.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if !metric_patterns.is_empty() {
+            let c = aws_sdk_cloudwatch::Client::new(&conf);
+            let now = chrono::Utc::now().timestamp_millis();
+            inputs.extend(pull_metrics(&c, &metric_patterns, start_ms, end_ms, now).await?);
+        }
         let patterns: Vec<&String> = uris
             .iter()
             .filter_map(|u| match u {
                 SourceUri::CloudWatch { pattern } => Some(pattern),
-                SourceUri::XRay => None,
+                _ => None,
             })
             .collect();
         if !patterns.is_empty() {
@@ -406,6 +458,220 @@ async fn pull_traces(
         let doc = serde_json::json!({"Traces": traces, "UnprocessedTraceIds": []});
         inputs.push(MemoryInput {
             name: format!("{XRAY}batch-{}", n + 1),
+            bytes: serde_json::to_vec_pretty(&doc).unwrap_or_default(),
+        });
+    }
+    Ok(inputs)
+}
+
+/// The period of a metrics pull: by the window's length and by what CloudWatch still keeps at
+/// the window's start (1-minute data for 15 days, 5-minute data for 63 days, hourly beyond).
+pub fn metrics_period_s(start_ms: i64, end_ms: i64, now_ms: i64) -> i32 {
+    const DAY: i64 = 24 * 3_600_000;
+    let by_window = match end_ms - start_ms {
+        w if w <= DAY => 60,
+        w if w <= 15 * DAY => 300,
+        _ => 3600,
+    };
+    let by_age = match now_ms - start_ms {
+        a if a > 63 * DAY => 3600,
+        a if a > 15 * DAY => 300,
+        _ => 60,
+    };
+    by_window.max(by_age)
+}
+
+/// The window widened to whole periods, as CloudWatch aligns its datapoints.
+fn align_window(start_ms: i64, end_ms: i64, period_s: i32) -> (i64, i64) {
+    let p = i64::from(period_s) * 1000;
+    let start = start_ms.div_euclid(p) * p;
+    let end = (end_ms + p - 1).div_euclid(p) * p;
+    (start, end.max(start + p))
+}
+
+/// The functions with AWS/Lambda metrics (one `FunctionName` dimension), each with the metric
+/// names it has.
+async fn list_metric_functions(
+    c: &aws_sdk_cloudwatch::Client,
+) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<String>>, AwsError> {
+    use aws_sdk_cloudwatch::types::DimensionFilter;
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    let mut token: Option<String> = None;
+    loop {
+        let page = c
+            .list_metrics()
+            .namespace("AWS/Lambda")
+            .dimensions(DimensionFilter::builder().name("FunctionName").build())
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| classify(e, "cloudwatch:ListMetrics", "AWS/Lambda"))?;
+        for m in page.metrics() {
+            let dims = m.dimensions();
+            if let ([d], Some(name)) = (dims, m.metric_name()) {
+                if let (Some("FunctionName"), Some(f)) = (d.name(), d.value()) {
+                    out.entry(f.to_string())
+                        .or_default()
+                        .insert(name.to_string());
+                }
+            }
+        }
+        let next = page.next_token().map(String::from);
+        if next.is_none() || next == token {
+            break;
+        }
+        token = next;
+    }
+    Ok(out)
+}
+
+/// The AWS/Lambda metrics of the matching functions, as get-metric-data output pages.
+async fn pull_metrics(
+    c: &aws_sdk_cloudwatch::Client,
+    patterns: &[Option<&String>],
+    start_ms: i64,
+    end_ms: i64,
+    now_ms: i64,
+) -> Result<Vec<MemoryInput>, AwsError> {
+    use aws_sdk_cloudwatch::primitives::DateTime;
+    use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
+    let all = list_metric_functions(c).await?;
+    let mut queries: Vec<(String, String)> = Vec::new(); // (label, function)
+    let mut specs = Vec::new();
+    for (function, names) in &all {
+        if !patterns
+            .iter()
+            .any(|p| p.is_none_or(|p| glob_match(p, function)))
+        {
+            continue;
+        }
+        for (metric, stats) in METRIC_STATS {
+            if !names.contains(*metric) {
+                continue;
+            }
+            for stat in *stats {
+                queries.push((format!("{function}:{metric}:{stat}"), function.clone()));
+                specs.push((function.clone(), *metric, *stat));
+            }
+        }
+    }
+    if queries.is_empty() {
+        let wanted: Vec<String> = patterns
+            .iter()
+            .map(|p| format!("{METRICS}{}", p.map_or("", |p| p.as_str())))
+            .collect();
+        return Err(AwsError::NoMetrics(wanted.join(", ")));
+    }
+    let period_s = metrics_period_s(start_ms, end_ms, now_ms);
+    let (start, end) = align_window(start_ms, end_ms, period_s);
+    let mut inputs = Vec::new();
+    let mut fetched: Vec<String> = Vec::new();
+    for (n, chunk) in specs.chunks(QUERIES_PER_CALL).enumerate() {
+        let base = n * QUERIES_PER_CALL;
+        let built: Vec<MetricDataQuery> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (function, metric, stat))| {
+                MetricDataQuery::builder()
+                    .id(format!("m{}", base + i))
+                    .label(&queries[base + i].0)
+                    .metric_stat(
+                        MetricStat::builder()
+                            .metric(
+                                Metric::builder()
+                                    .namespace("AWS/Lambda")
+                                    .metric_name(*metric)
+                                    .dimensions(
+                                        Dimension::builder()
+                                            .name("FunctionName")
+                                            .value(function)
+                                            .build(),
+                                    )
+                                    .build(),
+                            )
+                            .period(period_s)
+                            .stat(*stat)
+                            .build(),
+                    )
+                    .return_data(true)
+                    .build()
+            })
+            .collect();
+        // Results of one query may span pages: gathered by id, in request order.
+        let mut series: Vec<(Vec<String>, Vec<f64>)> = vec![Default::default(); chunk.len()];
+        let mut token: Option<String> = None;
+        loop {
+            let page = c
+                .get_metric_data()
+                .set_metric_data_queries(Some(built.clone()))
+                .start_time(DateTime::from_millis(start))
+                .end_time(DateTime::from_millis(end))
+                .scan_by(ScanBy::TimestampAscending)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(|e| {
+                    let e = classify(e, "cloudwatch:GetMetricData", "AWS/Lambda");
+                    match e {
+                        AwsError::Partial { failed, .. } => AwsError::Partial {
+                            failed,
+                            fetched: if fetched.is_empty() {
+                                "no metrics".into()
+                            } else {
+                                format!("{} metric series", fetched.len())
+                            },
+                        },
+                        other => other,
+                    }
+                })?;
+            for r in page.metric_data_results() {
+                let Some(i) = r
+                    .id()
+                    .and_then(|id| id.strip_prefix('m'))
+                    .and_then(|k| k.parse::<usize>().ok())
+                    .and_then(|k| k.checked_sub(base))
+                    .filter(|k| *k < chunk.len())
+                else {
+                    continue;
+                };
+                let s = &mut series[i];
+                for (t, v) in r.timestamps().iter().zip(r.values()) {
+                    let ms = t.to_millis().unwrap_or_default();
+                    let iso = chrono::DateTime::from_timestamp_millis(ms)
+                        .map(|d| d.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
+                        .unwrap_or_default();
+                    s.0.push(iso);
+                    s.1.push(*v);
+                }
+            }
+            let next = page.next_token().map(String::from);
+            if next.is_none() || next == token {
+                break;
+            }
+            token = next;
+        }
+        let results: Vec<serde_json::Value> = series
+            .into_iter()
+            .enumerate()
+            .map(|(i, (ts, vs))| {
+                serde_json::json!({
+                    "Id": format!("m{}", base + i),
+                    "Label": queries[base + i].0,
+                    "Timestamps": ts,
+                    "Values": vs,
+                    "StatusCode": "Complete",
+                })
+            })
+            .collect();
+        fetched.extend(
+            queries[base..base + chunk.len()]
+                .iter()
+                .map(|q| q.0.clone()),
+        );
+        let doc = serde_json::json!({"MetricDataResults": results, "Messages": []});
+        inputs.push(MemoryInput {
+            name: format!("{METRICS}page-{}", n + 1),
             bytes: serde_json::to_vec_pretty(&doc).unwrap_or_default(),
         });
     }
@@ -523,6 +789,16 @@ mod tests {
         assert!(SourceUri::parse("cloudwatch://").unwrap().is_err());
         assert!(SourceUri::parse("s3://bucket/key").unwrap().is_err());
         assert!(SourceUri::parse("sample-data").is_none());
+        assert_eq!(
+            SourceUri::parse("metrics://").unwrap().unwrap(),
+            SourceUri::Metrics { pattern: None }
+        );
+        assert_eq!(
+            SourceUri::parse("metrics://orders-*").unwrap().unwrap(),
+            SourceUri::Metrics {
+                pattern: Some("orders-*".into())
+            }
+        );
         assert!(glob_match("/aws/lambda/*", "/aws/lambda/orders-api"));
         assert!(glob_match("/aws/lambda/orders-*", "/aws/lambda/orders-api"));
         assert!(!glob_match("/aws/lambda/orders-*", "/aws/lambda/geo"));
@@ -531,6 +807,26 @@ mod tests {
         assert!(!glob_match("/aws/*/x*y", "/aws/lambda/xz"));
         assert!(glob_match("exact", "exact"));
         assert!(!glob_match("exact", "exactly"));
+    }
+
+    #[test]
+    fn metric_periods_follow_window_and_retention() {
+        const H: i64 = 3_600_000;
+        let now = 1_800_000_000_000;
+        assert_eq!(metrics_period_s(now - 6 * H, now, now), 60);
+        assert_eq!(metrics_period_s(now - 7 * 24 * H, now, now), 300);
+        assert_eq!(metrics_period_s(now - 20 * 24 * H, now, now), 3600);
+        // A one-hour window 30 days ago: only 5-minute data is left.
+        assert_eq!(
+            metrics_period_s(now - 30 * 24 * H, now - 29 * 24 * H, now),
+            300
+        );
+        assert_eq!(
+            metrics_period_s(now - 90 * 24 * H, now - 89 * 24 * H, now),
+            3600
+        );
+        assert_eq!(align_window(61_000, 119_000, 60), (60_000, 120_000));
+        assert_eq!(align_window(60_000, 60_000, 60), (60_000, 120_000));
     }
 
     #[test]
