@@ -236,6 +236,20 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
     assert_eq!(faulty["functions"], from_file["functions"]);
     assert_eq!(faulty["totals"], from_file["totals"]);
 
+    // Logs Insights cannot give what --rules needs: asked for anyway, a usage error says so.
+    let mut cmd = faascope();
+    cmd.args([
+        "report",
+        "cloudwatch:///aws/lambda/*",
+        "--rules",
+        "--push-down",
+        "always",
+    ]);
+    live(&mut cmd, &moto.endpoint);
+    cmd.assert()
+        .code(2)
+        .stderr(predicate::str::contains("--push-down never"));
+
     // A pattern that matches nothing, and a malformed URI: clear errors, exit 2.
     let mut cmd = faascope();
     cmd.args(["report", "cloudwatch:///nope/*", "--since", "20d"]);
@@ -258,6 +272,8 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
         "cloudwatch:///aws/lambda/geo-lookup",
         "--since",
         "20d",
+        "--push-down",
+        "never",
     ]);
     live(&mut cmd, &endpoint);
     cmd.assert()
@@ -266,6 +282,15 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
         .stderr(predicate::str::contains(
             "/aws/lambda/geo-lookup after 0 events",
         ));
+    // Asking the size of the groups first (the push-down's auto mode) fails as clearly.
+    let mut cmd = faascope();
+    cmd.args(["report", "cloudwatch:///aws/lambda/*", "--since", "20d"]);
+    live(&mut cmd, &endpoint);
+    cmd.assert()
+        .code(2)
+        .stderr(predicate::str::contains("did not complete"))
+        .stderr(predicate::str::contains("logs:DescribeLogGroups"))
+        .stderr(predicate::str::contains("Fetched completely: nothing"));
 }
 
 #[test]

@@ -256,11 +256,38 @@ fn i64s(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>, AnalyticsError> 
     Ok(c.i64()?.iter().collect())
 }
 
-fn ratio(n: u64, d: u64) -> f64 {
+pub fn ratio(n: u64, d: u64) -> f64 {
     if d == 0 {
         0.0
     } else {
         n as f64 / d as f64
+    }
+}
+
+/// The totals over per-function rows sorted by name (float sums depend on their order);
+/// `account_peak` is the peak of concurrent invocations over all functions, when known.
+pub fn totals_of(functions: &[FunctionReport], account_peak: Option<u64>) -> Totals {
+    let sum = |f: fn(&FunctionReport) -> u64| functions.iter().map(f).sum::<u64>();
+    let (n, e, t, cs) = (
+        sum(|f| f.invocations),
+        sum(|f| f.errors),
+        sum(|f| f.timeouts),
+        sum(|f| f.cold_starts),
+    );
+    Totals {
+        functions: functions.len() as u64,
+        invocations: n,
+        errors: e,
+        timeouts: t,
+        error_ratio: ratio(e + t, n),
+        cold_starts: cs,
+        cold_start_ratio: ratio(cs, n),
+        billed_duration_ms: functions.iter().map(|f| f.billed_duration_ms).sum(),
+        gb_seconds: functions.iter().map(|f| f.gb_seconds).sum(),
+        // Fixed-width UTC timestamps: text order is time order.
+        first_seen: functions.iter().filter_map(|f| f.first_seen.clone()).min(),
+        last_seen: functions.iter().filter_map(|f| f.last_seen.clone()).max(),
+        peak_concurrency: account_peak,
     }
 }
 
@@ -369,38 +396,11 @@ fn from_frame(df: &DataFrame, function_names: &[Arc<str>]) -> Result<Report, Ana
     }
     // By name, before the totals are summed (float sums depend on their order).
     functions.sort_by(|a, b| a.function.cmp(&b.function));
-    let sum = |f: fn(&FunctionReport) -> u64| functions.iter().map(f).sum::<u64>();
-    let (n, e, t, cs) = (
-        sum(|f| f.invocations),
-        sum(|f| f.errors),
-        sum(|f| f.timeouts),
-        sum(|f| f.cold_starts),
-    );
-    let totals = Totals {
-        functions: functions.len() as u64,
-        invocations: n,
-        errors: e,
-        timeouts: t,
-        error_ratio: ratio(e + t, n),
-        cold_starts: cs,
-        cold_start_ratio: ratio(cs, n),
-        billed_duration_ms: functions.iter().map(|f| f.billed_duration_ms).sum(),
-        gb_seconds: functions.iter().map(|f| f.gb_seconds).sum(),
-        first_seen: first
-            .iter()
-            .flatten()
-            .min()
-            .map(|&x| crate::timeparse::format_ms(x)),
-        last_seen: last
-            .iter()
-            .flatten()
-            .max()
-            .map(|&x| crate::timeparse::format_ms(x)),
-        peak_concurrency: account_peak
-            .first()
-            .copied()
-            .flatten()
-            .map(|p| p.max(0) as u64),
-    };
+    let account_peak = account_peak
+        .first()
+        .copied()
+        .flatten()
+        .map(|p| p.max(0) as u64);
+    let totals = totals_of(&functions, account_peak);
     Ok(Report { functions, totals })
 }

@@ -45,6 +45,8 @@ use aws_sdk_cloudwatchlogs::Client;
 
 use crate::ingest::MemoryInput;
 
+pub mod insights;
+
 /// Scheme prefix of CloudWatch Logs sources.
 pub const CLOUDWATCH: &str = "cloudwatch://";
 
@@ -212,7 +214,7 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
     } else {
         AwsError::Partial {
             failed: format!("{action} on {resource}: {text}"),
-            fetched: String::new(),
+            fetched: "nothing".into(),
         }
     }
 }
@@ -252,6 +254,16 @@ async fn list_groups(c: &Client, pattern: &str) -> Result<Vec<String>, AwsError>
     if !pattern.contains('*') {
         return Ok(vec![pattern.to_string()]);
     }
+    Ok(describe_groups(c, pattern)
+        .await?
+        .into_iter()
+        .map(|(g, _)| g)
+        .collect())
+}
+
+/// The groups matching `pattern` with the bytes each stores (DescribeLogGroups by the prefix
+/// before the first `*`, or by the whole name).
+async fn describe_groups(c: &Client, pattern: &str) -> Result<Vec<(String, u64)>, AwsError> {
     let prefix = pattern.split('*').next().unwrap_or("");
     let mut out = Vec::new();
     let mut token: Option<String> = None;
@@ -267,7 +279,10 @@ async fn list_groups(c: &Client, pattern: &str) -> Result<Vec<String>, AwsError>
         for g in page.log_groups() {
             if let Some(name) = g.log_group_name() {
                 if glob_match(pattern, name) {
-                    out.push(name.to_string());
+                    out.push((
+                        name.to_string(),
+                        g.stored_bytes().unwrap_or(0).max(0) as u64,
+                    ));
                 }
             }
         }
@@ -279,6 +294,64 @@ async fn list_groups(c: &Client, pattern: &str) -> Result<Vec<String>, AwsError>
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// What a Logs Insights push-down gave: the report of the groups it aggregated, and the groups
+/// without text REPORT lines (JSON log format), which the caller pulls instead.
+#[derive(Debug)]
+pub struct PushedDown {
+    pub report: crate::analytics::report::Report,
+    pub pull_instead: Vec<String>,
+    pub groups: usize,
+    pub stored_bytes: u64,
+}
+
+/// `report` over `cloudwatch://` patterns by Logs Insights: `None` when `mode` is `Auto` and the
+/// matched groups store no more than [`insights::PUSH_DOWN_MIN_BYTES`] (pull the events).
+pub fn push_down_report(
+    patterns: &[String],
+    opts: &AwsOptions,
+    start_ms: i64,
+    end_ms: i64,
+    mode: insights::PushDown,
+) -> Result<Option<PushedDown>, AwsError> {
+    if mode == insights::PushDown::Never {
+        return Ok(None);
+    }
+    runtime()?.block_on(async {
+        let conf = config(opts).await?;
+        let c = Client::new(&conf);
+        let mut groups: Vec<(String, u64)> = Vec::new();
+        for p in patterns {
+            let found = describe_groups(&c, p).await?;
+            if found.is_empty() {
+                return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{p}")));
+            }
+            groups.extend(found);
+        }
+        groups.sort();
+        groups.dedup();
+        let stored_bytes: u64 = groups.iter().map(|g| g.1).sum();
+        if mode == insights::PushDown::Auto && stored_bytes <= insights::PUSH_DOWN_MIN_BYTES {
+            return Ok(None);
+        }
+        let names: Vec<String> = groups.into_iter().map(|g| g.0).collect();
+        let (report, pull_instead) =
+            insights::push_down(&c, &names, start_ms, end_ms, Duration::from_secs(1)).await?;
+        Ok(Some(PushedDown {
+            report,
+            pull_instead,
+            groups: names.len(),
+            stored_bytes,
+        }))
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, AwsError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| AwsError::Runtime(e.to_string()))
 }
 
 /// Every event of one group in the window, as export lines.
@@ -336,11 +409,7 @@ pub fn fetch(
     start_ms: i64,
     end_ms: i64,
 ) -> Result<Vec<MemoryInput>, AwsError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| AwsError::Runtime(e.to_string()))?;
-    rt.block_on(async {
+    runtime()?.block_on(async {
         let conf = config(opts).await?;
         let mut inputs = Vec::new();
         if uris.contains(&SourceUri::XRay) {

@@ -136,6 +136,34 @@ impl SourceArgs {
             ..self.clone()
         }
     }
+
+    /// The window of live sources: `--since`/`--until`, by default the last 24 hours.
+    pub fn live_window(&self) -> (i64, i64) {
+        let now = chrono::Utc::now().timestamp_millis();
+        let end = self.window.1.unwrap_or(now + 1);
+        let start = self.window.0.unwrap_or(end - crate::aws::DEFAULT_WINDOW_MS);
+        (start, end)
+    }
+
+    pub fn aws_options(&self) -> crate::aws::AwsOptions {
+        crate::aws::AwsOptions {
+            region: self.aws_region.clone(),
+            profile: self.aws_profile.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+        }
+    }
+
+    /// The log group patterns when every source is `cloudwatch://`.
+    fn only_cloudwatch(&self) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        for s in &self.sources {
+            match crate::aws::SourceUri::parse(&s.to_string_lossy()) {
+                Some(Ok(crate::aws::SourceUri::CloudWatch { pattern })) => out.push(pattern),
+                _ => return None,
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
 }
 
 /// Which records to keep.
@@ -168,6 +196,10 @@ pub struct ReportArgs {
     /// Project file giving timeouts, provisioned concurrency and rule settings (with --rules)
     #[arg(long, value_name = "FILE", requires = "rules")]
     pub config: Option<PathBuf>,
+    /// With only cloudwatch:// sources: let CloudWatch Logs Insights aggregate the REPORT lines
+    /// server-side (auto: when the groups store more than 1 GiB; Insights bills per GB scanned)
+    #[arg(long, value_enum, default_value_t = crate::aws::insights::PushDown::Auto)]
+    pub push_down: crate::aws::insights::PushDown,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -350,14 +382,8 @@ pub fn load(src: &SourceArgs, keep: IngestOptions) -> Result<Ingested> {
     let memory = if uris.is_empty() {
         Vec::new()
     } else {
-        let now = chrono::Utc::now().timestamp_millis();
-        let end = src.window.1.unwrap_or(now + 1);
-        let start = src.window.0.unwrap_or(end - crate::aws::DEFAULT_WINDOW_MS);
-        let opts = crate::aws::AwsOptions {
-            region: src.aws_region.clone(),
-            profile: src.aws_profile.clone(),
-            endpoint_url: src.endpoint_url.clone(),
-        };
+        let (start, end) = src.live_window();
+        let opts = src.aws_options();
         crate::aws::fetch(&uris, &opts, start, end).map_err(|e| UsageError(e.to_string()))?
     };
     let files = if paths.is_empty() && !uris.is_empty() {
@@ -426,6 +452,99 @@ fn terminal_width() -> Option<u16> {
     }
 }
 
+/// `report` over `cloudwatch://` by Logs Insights (see `aws::insights`): `None` when the events
+/// are to be pulled instead (push-down off, not large enough in auto mode, or a file source).
+fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
+    use crate::aws::insights::PushDown;
+    let src = a.source.with_window(filter);
+    let Some(patterns) = src.only_cloudwatch() else {
+        if a.push_down == PushDown::Always {
+            bail!(UsageError(
+                "--push-down always needs every source to be cloudwatch://".into()
+            ));
+        }
+        return Ok(None);
+    };
+    // What Logs Insights cannot compute: per-invocation intervals (peak concurrency, the
+    // rules' concurrency and throttle inputs).
+    let needs_events = if a.rules {
+        Some("--rules")
+    } else if a.sort.as_deref() == Some("peak_concurrency") {
+        Some("--sort peak_concurrency")
+    } else {
+        None
+    };
+    match (needs_events, a.push_down) {
+        (_, PushDown::Never) => return Ok(None),
+        (Some(why), PushDown::Always) => bail!(UsageError(format!(
+            "{why} needs every invocation, which Logs Insights does not return: use --push-down never (or auto)"
+        ))),
+        (Some(_), PushDown::Auto) => return Ok(None),
+        (None, _) => {}
+    }
+    let (start, end) = src.live_window();
+    let pushed =
+        crate::aws::push_down_report(&patterns, &src.aws_options(), start, end, a.push_down)
+            .map_err(|e| UsageError(e.to_string()))?;
+    let Some(pushed) = pushed else {
+        return Ok(None);
+    };
+    let mut report = pushed.report;
+    let mut skips = crate::ingest::Skips::default();
+    if !pushed.pull_instead.is_empty() {
+        // Groups without text REPORT lines (JSON log format): their events are pulled.
+        let pulled = SourceArgs {
+            sources: pushed
+                .pull_instead
+                .iter()
+                .map(|g| PathBuf::from(format!("{}{g}", crate::aws::CLOUDWATCH)))
+                .collect(),
+            ..src.clone()
+        };
+        let mut ing = load(
+            &pulled,
+            IngestOptions {
+                keep_logs: false,
+                keep_spans: false,
+                keep_metrics: false,
+                report_columns: true,
+                ..IngestOptions::default()
+            },
+        )?;
+        let columns = filter.apply_columns(std::mem::take(&mut ing.columns));
+        report
+            .functions
+            .extend(analytics::build_report(columns)?.functions);
+        report.functions.sort_by(|x, y| x.function.cmp(&y.function));
+        skips = ing.skips;
+    }
+    report
+        .functions
+        .retain(|f| filter.keep_function(&f.function));
+    report.totals = crate::analytics::report::totals_of(&report.functions, None);
+    if let Some(col) = &a.sort {
+        output::report::sort_functions(&mut report, col).map_err(UsageError)?;
+    }
+    let text = output::report::render(&report, &skips, a.format, terminal_width());
+    write_stdout(text.as_bytes())?;
+    if !a.source.quiet {
+        eprintln!(
+            "note: aggregated by CloudWatch Logs Insights over {} log group(s) storing {:.1} GiB{}; percentiles are Logs Insights' own and peak concurrency is not computed (--push-down never pulls the events instead)",
+            pushed.groups,
+            pushed.stored_bytes as f64 / (1u64 << 30) as f64,
+            if pushed.pull_instead.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} group(s) without text REPORT lines were pulled",
+                    pushed.pull_instead.len()
+                )
+            }
+        );
+    }
+    Ok(Some(EXIT_OK))
+}
+
 fn run_report(a: ReportArgs) -> Result<i32> {
     let filter = Filter::from_args(&a.filter)?;
     if a.rules && a.format == Format::Csv {
@@ -439,6 +558,9 @@ fn run_report(a: ReportArgs) -> Result<i32> {
         }
         None => None,
     };
+    if let Some(code) = report_pushed_down(&a, &filter)? {
+        return Ok(code);
+    }
     let mut ing = load(
         &a.source.with_window(&filter),
         IngestOptions {

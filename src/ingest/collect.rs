@@ -106,12 +106,7 @@ impl<'o> Collector<'o> {
     fn function_for(&mut self, group: Option<&str>) -> Arc<str> {
         match group {
             Some(g) if !g.trim().is_empty() => {
-                let g = g.trim();
-                let g = match g.find(":/") {
-                    Some(i) if g[..i].bytes().all(|b| b.is_ascii_digit()) => &g[i + 1..],
-                    _ => g,
-                };
-                let name = g.strip_prefix("/aws/lambda/").unwrap_or(g);
+                let name = function_of_group(g);
                 self.intern(name)
             }
             _ => self.unresolved.clone(),
@@ -935,6 +930,17 @@ fn is_python_exception_name(t: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
         && t.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && (t.ends_with("Error") || t.ends_with("Exception") || t.contains('.'))
+}
+
+/// Function name from a log group: `/aws/lambda/NAME` → NAME (also `123456789012:/aws/lambda/NAME`
+/// as Logs Insights writes `@log`); a custom group name is used whole.
+pub fn function_of_group(group: &str) -> &str {
+    let g = group.trim();
+    let g = match g.find(":/") {
+        Some(i) if g[..i].bytes().all(|b| b.is_ascii_digit()) => &g[i + 1..],
+        _ => g,
+    };
+    g.strip_prefix("/aws/lambda/").unwrap_or(g)
 }
 
 #[cfg(test)]
