@@ -133,8 +133,15 @@ fn seed(
     serde_json::from_slice(&seeded.stdout).unwrap()
 }
 
+/// The cache of pulled events of this test process (never the user's).
+fn cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("faascope-cache-{}", std::process::id()))
+}
+
 fn live(cmd: &mut assert_cmd::Command, endpoint: &str) {
     cmd.args(["--endpoint-url", endpoint, "--aws-region", "us-east-1"])
+        .env("FAASCOPE_CACHE_DIR", cache_dir())
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -222,6 +229,50 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
         cost(shifted.to_str().unwrap(), None)
     );
 
+    // `ci` projects take live log sources too, read through their [aws] table.
+    let baseline = |logs: &str, aws: &str, name: &str| -> serde_json::Value {
+        // Same file name in both: definition places are part of the baseline.
+        let sub = dir.path().join(name);
+        std::fs::create_dir_all(&sub).unwrap();
+        let toml = sub.join("faascope.toml");
+        std::fs::write(
+            &toml,
+            format!("logs = [{logs:?}]\n\n[defaults]\nregion = \"us-east-1\"\n{aws}"),
+        )
+        .unwrap();
+        let out = sub.join("baseline.json");
+        faascope()
+            .args(["ci", "baseline", "--config"])
+            .arg(&toml)
+            .arg("--out")
+            .arg(&out)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("FAASCOPE_CACHE_DIR", cache_dir())
+            .env_remove("AWS_PROFILE")
+            .assert()
+            .success();
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
+        // Where the functions were defined (the two project files) is all that may differ.
+        for f in v["functions"].as_array_mut().unwrap() {
+            f.as_object_mut().unwrap().remove("defined_at");
+        }
+        v
+    };
+    let from_files = baseline(shifted.to_str().unwrap(), "", "files");
+    let from_live = baseline(
+        "cloudwatch:///aws/lambda/*",
+        &format!(
+            "\n[aws]\nendpoint_url = {:?}\nregion = \"us-east-1\"\nwindow = \"20d\"\n",
+            moto.endpoint
+        ),
+        "live",
+    );
+    assert!(!from_files["functions"].as_array().unwrap().is_empty());
+    assert_eq!(from_live["functions"], from_files["functions"]);
+
     // Injected throttling, 500s and delays: the SDK's retries still give the complete result.
     let proxy = start_fault_proxy(&moto.endpoint, 4);
     let faulty = report_json(
@@ -263,9 +314,40 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
         .code(2)
         .stderr(predicate::str::contains("is not a source URI"));
 
+    // A settled window (ending before the last 10 minutes) is cached: with the emulator gone,
+    // the same window comes from the cache alone, and --no-cache shows it is not pulled.
+    let iso = |ago_ms: i64| {
+        chrono::DateTime::from_timestamp_millis(chrono::Utc::now().timestamp_millis() - ago_ms)
+            .unwrap()
+            .to_rfc3339()
+    };
+    let (since, until) = (iso(20 * 86_400_000), iso(3_600_000));
+    let window = [
+        "cloudwatch:///aws/lambda/geo-lookup",
+        "--since",
+        since.as_str(),
+        "--until",
+        until.as_str(),
+        "--push-down",
+        "never",
+    ];
+    let before = report_json(&window, Some(&moto.endpoint));
+    assert_eq!(&before["functions"][0], geo_file);
+    let entries = std::fs::read_dir(cache_dir().join("cloudwatch"))
+        .unwrap()
+        .count();
+    assert!(entries >= 1, "the pull wrote cache entries");
+
     // The emulator gone mid-use: the pull fails and says what was and was not fetched.
     let endpoint = moto.endpoint.clone();
     drop(moto);
+    assert_eq!(report_json(&window, Some(&endpoint)), before);
+    let mut cmd = faascope();
+    cmd.args(["report"]).args(window).arg("--no-cache");
+    live(&mut cmd, &endpoint);
+    cmd.assert()
+        .code(2)
+        .stderr(predicate::str::contains("did not complete"));
     let mut cmd = faascope();
     cmd.args([
         "report",
@@ -274,6 +356,7 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
         "20d",
         "--push-down",
         "never",
+        "--no-cache",
     ]);
     live(&mut cmd, &endpoint);
     cmd.assert()
@@ -622,4 +705,84 @@ fn live_rows_sum(rows: &[serde_json::Value], function: &str, metric: &str) -> u6
         .filter(|r| r["function"] == function && r["metric"] == metric)
         .map(|r| r["value"].as_f64().unwrap() as u64)
         .sum()
+}
+
+fn put_events(python: &Path, moto: &Moto, group: &str, messages: &[&str]) {
+    let ok = Command::new(python)
+        .arg(root().join("tests/aws/put_events.py"))
+        .args([moto.endpoint.as_str(), group, "2026/11/23/[$LATEST]tail"])
+        .args(messages)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "put_events.py failed");
+}
+
+#[test]
+fn logs_follow_prints_new_events_once_and_sanitised() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let group = "/aws/lambda/tail-fn";
+    put_events(
+        &python,
+        &moto,
+        group,
+        &[
+            "START RequestId: r-1 Version: $LATEST\n",
+            "2026-11-23T10:00:00.000Z\tr-1\tINFO\tbefore the tail \u{1b}[31mred\u{1b}[0m\n",
+            "REPORT RequestId: r-1\tDuration: 12.5 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n",
+        ],
+    );
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    let child = Command::new(bin)
+        .args([
+            "logs",
+            &format!("cloudwatch://{group}"),
+            "--follow",
+            "--follow-for",
+            "9s",
+            "--endpoint-url",
+            &moto.endpoint,
+            "--aws-region",
+            "us-east-1",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(4));
+    put_events(
+        &python,
+        &moto,
+        group,
+        &["2026-11-23T10:00:05.000Z\tr-2\tERROR\tarrived while following\n"],
+    );
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.matches("before the tail red").count(), 1, "{stdout}");
+    assert_eq!(
+        stdout.matches("arrived while following").count(),
+        1,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout
+            .matches("REPORT RequestId: r-1 Duration: 12.5 ms")
+            .count(),
+        1,
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\u{1b}'), "{stdout}");
+    let before = stdout.find("before the tail").unwrap();
+    let after = stdout.find("arrived while following").unwrap();
+    assert!(before < after);
 }

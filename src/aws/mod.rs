@@ -45,6 +45,7 @@ use aws_sdk_cloudwatchlogs::Client;
 
 use crate::ingest::MemoryInput;
 
+pub mod cache;
 pub mod insights;
 
 /// Scheme prefix of CloudWatch Logs sources.
@@ -89,6 +90,8 @@ pub struct AwsOptions {
     pub region: Option<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Reuse and update the local cache of pulled events ([`cache`]).
+    pub cache: bool,
 }
 
 /// Errors of live sources; each says what to do.
@@ -435,7 +438,14 @@ pub fn fetch(
             })
             .collect();
         if !patterns.is_empty() {
-            inputs.extend(pull_logs(&Client::new(&conf), &patterns, start_ms, end_ms).await?);
+            let cache = opts.cache.then(cache::dir).flatten().map(|dir| CacheKey {
+                dir,
+                endpoint: opts.endpoint_url.clone().unwrap_or_default(),
+                region: conf.region().map(|r| r.to_string()).unwrap_or_default(),
+                profile: opts.profile.clone().unwrap_or_default(),
+            });
+            inputs
+                .extend(pull_logs(&Client::new(&conf), &patterns, start_ms, end_ms, cache).await?);
         }
         Ok(inputs)
     })
@@ -531,6 +541,113 @@ async fn pull_traces(
         });
     }
     Ok(inputs)
+}
+
+/// Events that arrive this late (CloudWatch ingestion delay) are still shown when following.
+const FOLLOW_LATE_MS: i64 = 30_000;
+
+/// Live tail of `cloudwatch://` groups by polling FilterLogEvents (StartLiveTail is a streaming
+/// API that the test emulator does not serve, and polling works with every credential and
+/// endpoint): each poll reads from a little before the newest event seen, and event ids already
+/// printed are skipped.
+pub struct Follower {
+    rt: tokio::runtime::Runtime,
+    client: Client,
+    patterns: Vec<String>,
+    groups: Vec<String>,
+    listed_at: Option<std::time::Instant>,
+    from_ms: i64,
+    seen: std::collections::HashMap<String, i64>,
+}
+
+impl Follower {
+    /// Follows the groups of `patterns` from `start_ms`.
+    pub fn new(patterns: Vec<String>, opts: &AwsOptions, start_ms: i64) -> Result<Self, AwsError> {
+        let rt = runtime()?;
+        let conf = rt.block_on(config(opts))?;
+        Ok(Follower {
+            rt,
+            client: Client::new(&conf),
+            patterns,
+            groups: Vec::new(),
+            listed_at: None,
+            from_ms: start_ms,
+            seen: Default::default(),
+        })
+    }
+
+    /// The events that arrived since the last poll, as export lines (one input per group).
+    pub fn poll(&mut self) -> Result<Vec<MemoryInput>, AwsError> {
+        let c = self.client.clone();
+        // Groups are listed again every 30 s, so new functions join the tail.
+        if self
+            .listed_at
+            .is_none_or(|t| t.elapsed() > Duration::from_secs(30))
+        {
+            let mut groups = Vec::new();
+            for p in &self.patterns {
+                let found = self.rt.block_on(list_groups(&c, p))?;
+                if found.is_empty() {
+                    return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{p}")));
+                }
+                groups.extend(found);
+            }
+            groups.sort();
+            groups.dedup();
+            self.groups = groups;
+            self.listed_at = Some(std::time::Instant::now());
+        }
+        let from = self.from_ms - FOLLOW_LATE_MS;
+        let now = chrono::Utc::now().timestamp_millis() + 1;
+        let mut inputs = Vec::new();
+        let mut newest = self.from_ms;
+        for g in &self.groups {
+            let mut out = Vec::new();
+            let mut token: Option<String> = None;
+            loop {
+                let page = self
+                    .rt
+                    .block_on(
+                        c.filter_log_events()
+                            .log_group_name(g)
+                            .start_time(from.max(0))
+                            .end_time(now)
+                            .set_next_token(token.clone())
+                            .send(),
+                    )
+                    .map_err(|e| classify(e, "logs:FilterLogEvents", g))?;
+                for ev in page.events() {
+                    let (Some(ts), Some(msg)) = (ev.timestamp(), ev.message()) else {
+                        continue;
+                    };
+                    let id = ev
+                        .event_id()
+                        .map(String::from)
+                        .unwrap_or_else(|| format!("{g}/{ts}/{msg}"));
+                    if self.seen.insert(id, ts).is_some() {
+                        continue;
+                    }
+                    newest = newest.max(ts);
+                    export_line(&mut out, ts, msg, g, ev.log_stream_name().unwrap_or(""));
+                }
+                let next = page.next_token().map(String::from);
+                if next.is_none() || next == token {
+                    break;
+                }
+                token = next;
+            }
+            if !out.is_empty() {
+                inputs.push(MemoryInput {
+                    name: format!("{CLOUDWATCH}{g}"),
+                    bytes: out,
+                });
+            }
+        }
+        self.from_ms = newest;
+        let keep_from = self.from_ms - FOLLOW_LATE_MS;
+        self.seen.retain(|_, ts| *ts >= keep_from);
+        Ok(inputs)
+    }
 }
 
 /// The period of a metrics pull: by the window's length and by what CloudWatch still keeps at
@@ -758,11 +875,73 @@ fn partial(e: AwsError, fetched: &[String]) -> AwsError {
     }
 }
 
+/// Where a pull's cache entries live and what identifies them.
+#[derive(Debug, Clone)]
+struct CacheKey {
+    dir: std::path::PathBuf,
+    endpoint: String,
+    region: String,
+    profile: String,
+}
+
+/// [`pull_group`] through the cache: the part of the window the group's entry covers is read
+/// from it, the rest pulled, and the entry grown or replaced with the settled part.
+async fn pull_group_cached(
+    c: Client,
+    group: String,
+    start_ms: i64,
+    end_ms: i64,
+    key: Option<CacheKey>,
+) -> Result<(String, Vec<u8>, u64), (String, u64, AwsError)> {
+    let Some(key) = key else {
+        return pull_group(c, group, start_ms, end_ms).await;
+    };
+    let path = cache::path_for(&key.dir, &key.endpoint, &key.region, &key.profile, &group);
+    let entry = cache::read(&path);
+    let from = cache::plan(entry.as_ref(), start_ms, end_ms);
+    let (mut bytes, mut n) = match (&entry, from) {
+        (Some(e), Some(f)) => cache::slice(&e.lines, start_ms, f),
+        _ => (Vec::new(), 0),
+    };
+    let pull_from = from.unwrap_or(start_ms);
+    let (pulled, pulled_n) = if pull_from < end_ms {
+        let (_, b, k) = pull_group(c, group.clone(), pull_from, end_ms)
+            .await
+            .map_err(|(g, k, e)| (g, k + n, e))?;
+        (b, k)
+    } else {
+        (Vec::new(), 0)
+    };
+    let settled = chrono::Utc::now().timestamp_millis() - cache::SETTLE_MS;
+    let new_end = end_ms.min(settled);
+    let updated = match (entry, from) {
+        (Some(mut e), Some(_)) if new_end > e.end_ms => {
+            e.lines.extend(cache::slice(&pulled, e.end_ms, new_end).0);
+            e.end_ms = new_end;
+            Some(e)
+        }
+        (_, None) if new_end > start_ms => Some(cache::Entry {
+            start_ms,
+            end_ms: new_end,
+            lines: cache::slice(&pulled, start_ms, new_end).0,
+        }),
+        _ => None,
+    };
+    if let Some(e) = updated {
+        // A cache that cannot be written only costs the next run a pull.
+        let _ = cache::write(&path, &e);
+    }
+    bytes.extend(pulled);
+    n += pulled_n;
+    Ok((group, bytes, n))
+}
+
 async fn pull_logs(
     c: &Client,
     patterns: &[&String],
     start_ms: i64,
     end_ms: i64,
+    cache: Option<CacheKey>,
 ) -> Result<Vec<MemoryInput>, AwsError> {
     {
         let mut groups: Vec<String> = Vec::new();
@@ -780,9 +959,10 @@ async fn pull_logs(
         for g in groups {
             let c = c.clone();
             let permits = permits.clone();
+            let cache = cache.clone();
             set.spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                pull_group(c, g, start_ms, end_ms).await
+                pull_group_cached(c, g, start_ms, end_ms, cache).await
             });
         }
         let mut done: Vec<(String, Vec<u8>, u64)> = Vec::new();

@@ -211,6 +211,17 @@ pub struct ProjectSection {
     pub seed: Option<u64>,
 }
 
+/// `[aws]`: how `cloudwatch://` log sources are read (the standard AWS chain otherwise).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSection {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// How far back live sources are read (`7d`, `24h`; default 7d).
+    pub window: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FunctionEntry {
@@ -259,6 +270,8 @@ pub struct ProjectFile {
     pub thresholds: Thresholds,
     #[serde(default)]
     pub rules: BTreeMap<String, RuleOverride>,
+    #[serde(default)]
+    pub aws: AwsSection,
     #[serde(default)]
     pub functions: Vec<FunctionEntry>,
 }
@@ -327,6 +340,12 @@ pub struct Project {
     pub functions: Vec<ProjectFunction>,
     /// No functions were declared: every function seen in `logs` is one, with these settings.
     pub auto: Option<AutoFunctions>,
+    /// Client settings for `cloudwatch://` log sources.
+    #[serde(skip)]
+    pub aws: crate::aws::AwsOptions,
+    /// The window of live log sources, ms back from now.
+    #[serde(skip)]
+    pub live_window_ms: i64,
 }
 
 /// Settings for functions discovered in the logs.
@@ -447,7 +466,8 @@ impl Project {
     fn resolve(file: &Path, text: &str, raw: ProjectFile) -> Result<Project, ConfigError> {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let rel = |p: &PathBuf| {
-            if p.is_absolute() {
+            // Live sources (cloudwatch://…) are not paths.
+            if p.is_absolute() || p.to_string_lossy().contains("://") {
                 p.clone()
             } else {
                 dir.join(p)
@@ -698,6 +718,17 @@ impl Project {
             None
         };
         let pricing_files = raw.pricing.files.iter().map(rel).collect();
+        let window = raw.aws.window.as_deref().unwrap_or("7d");
+        let live_window_ms = crate::timeparse::parse_time_arg(window, 0)
+            .ok()
+            .filter(|ms| *ms < 0)
+            .map(|ms| -ms)
+            .ok_or_else(|| {
+                invalid(
+                    file,
+                    format!("aws.window = \"{window}\": give a duration such as 24h or 7d"),
+                )
+            })?;
         Ok(Project {
             file: file.to_path_buf(),
             name: raw.project.name.clone(),
@@ -708,6 +739,13 @@ impl Project {
             rules: base_rules.clone(),
             functions,
             auto,
+            aws: crate::aws::AwsOptions {
+                region: raw.aws.region.clone(),
+                profile: raw.aws.profile.clone(),
+                endpoint_url: raw.aws.endpoint_url.clone(),
+                cache: true,
+            },
+            live_window_ms,
         })
     }
 }

@@ -40,7 +40,7 @@ use crate::cost::{
     lambda_on_demand_account, project_calculator, AccountOptions, CalculatorSpec, FunctionMeta,
     FunctionProjection, FunctionUsage, PriceBook, ProjectionOptions, Range,
 };
-use crate::ingest::{ingest_paths, IngestOptions, Skips};
+use crate::ingest::{ingest_inputs, IngestOptions, Skips};
 use crate::model::ReportColumns;
 use crate::rules::{evaluate as evaluate_rules, Finding, FunctionFacts};
 use crate::scenario::{explicit_scenario, observed_rows, replay_scenario, ReplayArrivals};
@@ -55,6 +55,8 @@ pub enum EvalError {
     Input(String),
     #[error("reading logs: {0}")]
     Ingest(#[from] crate::ingest::IngestError),
+    #[error(transparent)]
+    Aws(#[from] crate::aws::AwsError),
     #[error("analysing logs: {0}")]
     Analytics(#[from] crate::analytics::AnalyticsError),
 }
@@ -182,9 +184,25 @@ struct Loaded {
     calibration: BTreeMap<String, Vec<crate::cost::tune::MemoryObservation>>,
 }
 
-fn load_logs(paths: &[PathBuf], skips: &mut Skips) -> Result<Loaded, EvalError> {
-    let ing = ingest_paths(
-        paths,
+fn load_logs(project: &Project, paths: &[PathBuf], skips: &mut Skips) -> Result<Loaded, EvalError> {
+    // Live sources (cloudwatch://…) are pulled over the project's window, files read.
+    let mut files = Vec::new();
+    let mut uris = Vec::new();
+    for p in paths {
+        match crate::aws::SourceUri::parse(&p.to_string_lossy()) {
+            Some(u) => uris.push(u?),
+            None => files.push(p.clone()),
+        }
+    }
+    let memory = if uris.is_empty() {
+        Vec::new()
+    } else {
+        let now = chrono::Utc::now().timestamp_millis();
+        crate::aws::fetch(&uris, &project.aws, now - project.live_window_ms, now + 1)?
+    };
+    let ing = ingest_inputs(
+        &files,
+        memory,
         &IngestOptions {
             keep_logs: false,
             keep_spans: false,
@@ -242,7 +260,7 @@ pub fn evaluate(
     let mut specs: Vec<ProjectFunction> = project.functions.clone();
     let mut notes: Vec<String> = Vec::new();
     if let Some(auto) = &project.auto {
-        let l = load_logs(&auto.paths, &mut skips)?;
+        let l = load_logs(project, &auto.paths, &mut skips)?;
         for name in l.cols.names() {
             let mut f = auto.template.clone();
             f.name = name.to_string();
@@ -269,7 +287,7 @@ pub fn evaluate(
     for f in &specs {
         if let TrafficSource::Logs { paths, .. } = &f.traffic {
             if !loaded.contains_key(paths) {
-                let l = load_logs(paths, &mut skips)?;
+                let l = load_logs(project, paths, &mut skips)?;
                 loaded.insert(paths.clone(), l);
             }
         }

@@ -269,7 +269,7 @@ fn catalog_with(files: &[PathBuf]) -> Result<Catalog> {
 }
 
 /// Loads the sources' invocations as compact columns, filtered.
-fn load_columns(
+pub(crate) fn load_columns(
     source: &SourceArgs,
     filter: &FilterArgs,
 ) -> Result<(ReportColumns, crate::ingest::Ingested)> {

@@ -11,6 +11,7 @@ use regex::Regex;
 mod ci;
 mod cost;
 mod insights;
+mod logs;
 mod plot;
 mod simulate;
 
@@ -56,6 +57,11 @@ pub enum Command {
         after_help = "Examples:\n  faascope traces sample-data/xray\n  faascope traces sample-data --cold --errors --format json\n  faascope traces sample-data/xray --trace-id 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e"
     )]
     Traces(TracesArgs),
+    /// Log lines and REPORT lines in time order, filtered; --follow tails cloudwatch:// groups
+    #[command(
+        after_help = "Examples:\n  faascope logs sample-data --function orders-api --level ERROR\n  faascope logs sample-data --request-id 6d85c0de-…\n  faascope logs cloudwatch:///aws/lambda/* --follow --grep 'Task timed out|ERROR'\n  faascope logs cloudwatch:///aws/lambda/orders-api --follow --since 1h --format json"
+    )]
+    Logs(logs::LogsArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  faascope completions bash > ~/.local/share/bash-completion/completions/faascope\n  faascope completions zsh > ~/.zfunc/_faascope"
@@ -123,6 +129,9 @@ pub struct SourceArgs {
     /// Endpoint of the AWS APIs (an emulator or a VPC endpoint) for cloudwatch:// sources
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Pull cloudwatch:// events again instead of reusing the local cache of settled time
+    #[arg(long)]
+    pub no_cache: bool,
     /// The time window of live sources, from --since/--until (set by the command).
     #[arg(skip)]
     pub window: (Option<i64>, Option<i64>),
@@ -150,6 +159,7 @@ impl SourceArgs {
             region: self.aws_region.clone(),
             profile: self.aws_profile.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            cache: !self.no_cache,
         }
     }
 
@@ -271,6 +281,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Report(a) => run_report(a),
         Command::Export(a) => run_export(a),
         Command::Traces(a) => run_traces(a),
+        Command::Logs(a) => logs::run(a),
         Command::Cost(a) => cost::run_cost(a),
         Command::Tune(a) => cost::run_tune(a),
         Command::Pricing(c) => cost::run_pricing(c),
@@ -501,17 +512,7 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
                 .collect(),
             ..src.clone()
         };
-        let mut ing = load(
-            &pulled,
-            IngestOptions {
-                keep_logs: false,
-                keep_spans: false,
-                keep_metrics: false,
-                report_columns: true,
-                ..IngestOptions::default()
-            },
-        )?;
-        let columns = filter.apply_columns(std::mem::take(&mut ing.columns));
+        let (columns, ing) = cost::load_columns(&pulled, &a.filter)?;
         report
             .functions
             .extend(analytics::build_report(columns)?.functions);

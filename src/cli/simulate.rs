@@ -143,6 +143,7 @@ fn scenario_from_observed(a: &SimulateArgs, notes: &mut Vec<String>) -> Result<S
         aws_region: None,
         aws_profile: None,
         endpoint_url: None,
+        no_cache: false,
         window: (None, None),
     };
     let ing = load(

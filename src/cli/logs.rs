@@ -1,0 +1,276 @@
+//! `faascope logs`: the log records and REPORT lines of any sources in time order, with
+//! `--follow` to keep tailing `cloudwatch://` groups.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Result};
+use clap::Args;
+use regex::Regex;
+
+use super::{load, report_skips, strict_exit, Filter, FilterArgs, SourceArgs, UsageError};
+use crate::ingest::{self, IngestOptions};
+use crate::model::{Invocation, LogRecord, Status, Tables};
+use crate::output::sanitize;
+
+#[derive(Args, Debug)]
+pub struct LogsArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Only lines whose message matches this regular expression
+    #[arg(long, value_name = "REGEX")]
+    pub grep: Option<String>,
+    /// Only this level (ERROR, WARN, INFO, DEBUG) or platform line (START, END, REPORT, INIT_START…)
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// Only the lines of this request
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
+    /// Keep polling the cloudwatch:// sources for new events (every 2 s) until interrupted
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+    /// Stop following after this long (30s, 5m, 1h)
+    #[arg(long, value_name = "DURATION", requires = "follow")]
+    pub follow_for: Option<String>,
+    /// text: one line per record; json: one JSON object per line
+    #[arg(long, value_enum, default_value_t = LogsFormat::Text)]
+    pub format: LogsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogsFormat {
+    Text,
+    Json,
+}
+
+/// One printed line: a log record or a REPORT.
+struct Line {
+    timestamp: Option<i64>,
+    function: String,
+    label: String,
+    request_id: Option<String>,
+    message: String,
+}
+
+fn report_text(r: &Invocation) -> String {
+    let mut s = format!(
+        "RequestId: {} Duration: {} ms Billed: {} ms Memory: {} MB",
+        r.request_id, r.duration_ms, r.billed_duration_ms, r.memory_size_mb
+    );
+    if let Some(m) = r.max_memory_used_mb {
+        s.push_str(&format!(" Max Memory Used: {m} MB"));
+    }
+    if let Some(i) = r.init_duration_ms {
+        s.push_str(&format!(" Init Duration: {i} ms"));
+    }
+    if let Some(i) = r.restore_duration_ms {
+        s.push_str(&format!(" Restore Duration: {i} ms"));
+    }
+    if r.status != Status::Success {
+        s.push_str(&format!(" Status: {}", r.status.as_str()));
+    }
+    if let Some(e) = &r.error_type {
+        s.push_str(&format!(" Error Type: {e}"));
+    }
+    s
+}
+
+fn lines(t: &Tables) -> Vec<Line> {
+    let mut out: Vec<Line> = t
+        .logs
+        .iter()
+        .map(|r: &LogRecord| Line {
+            timestamp: r.timestamp,
+            function: r.function.to_string(),
+            label: r
+                .event_type
+                .clone()
+                .or_else(|| r.level.clone())
+                .unwrap_or_else(|| "-".into()),
+            request_id: r.request_id.clone(),
+            message: r.message.trim_end().to_string(),
+        })
+        .chain(t.invocations.iter().map(|r| Line {
+            timestamp: r.timestamp,
+            function: r.function.to_string(),
+            label: "REPORT".into(),
+            request_id: Some(r.request_id.clone()),
+            message: report_text(r),
+        }))
+        .collect();
+    // Stable: records of one timestamp keep their input order.
+    out.sort_by_key(|l| l.timestamp.unwrap_or(i64::MIN));
+    out
+}
+
+struct Select {
+    grep: Option<Regex>,
+    level: Option<String>,
+    request_id: Option<String>,
+}
+
+impl Select {
+    fn keep(&self, l: &Line) -> bool {
+        self.grep.as_ref().is_none_or(|g| g.is_match(&l.message))
+            && self
+                .level
+                .as_ref()
+                .is_none_or(|v| l.label.eq_ignore_ascii_case(v))
+            && self
+                .request_id
+                .as_ref()
+                .is_none_or(|id| l.request_id.as_deref() == Some(id.as_str()))
+    }
+}
+
+fn print(lines: &[Line], sel: &Select, format: LogsFormat, out: &mut impl Write) -> Result<u64> {
+    let mut n = 0;
+    for l in lines.iter().filter(|l| sel.keep(l)) {
+        let ts = l
+            .timestamp
+            .map(crate::timeparse::format_ms)
+            .unwrap_or_else(|| "-".into());
+        match format {
+            LogsFormat::Text => {
+                // Log text is untrusted: control and escape sequences are removed, and each
+                // line of a multi-line message is indented under the first.
+                let msg = l
+                    .message
+                    .lines()
+                    .map(sanitize)
+                    .collect::<Vec<_>>()
+                    .join("\n    ");
+                writeln!(
+                    out,
+                    "{ts} {} {} {msg}",
+                    sanitize(&l.function),
+                    sanitize(&l.label)
+                )?;
+            }
+            LogsFormat::Json => {
+                serde_json::to_writer(
+                    &mut *out,
+                    &serde_json::json!({
+                        "timestamp": ts,
+                        "function": l.function,
+                        "type": l.label,
+                        "request_id": l.request_id,
+                        "message": l.message,
+                    }),
+                )?;
+                writeln!(out)?;
+            }
+        }
+        n += 1;
+    }
+    out.flush()?;
+    Ok(n)
+}
+
+fn options(src: &SourceArgs) -> IngestOptions {
+    IngestOptions {
+        input_format: src.input_format,
+        function_name: src.function_name.clone(),
+        keep_logs: true,
+        keep_spans: false,
+        keep_metrics: false,
+        report_columns: false,
+    }
+}
+
+pub fn run(a: LogsArgs) -> Result<i32> {
+    let filter = Filter::from_args(&a.filter)?;
+    let sel = Select {
+        grep: a
+            .grep
+            .as_deref()
+            .map(Regex::new)
+            .transpose()
+            .map_err(|e| UsageError(format!("--grep: {e}")))?,
+        level: a.level.clone(),
+        request_id: a.request_id.clone(),
+    };
+    let stdout = std::io::stdout();
+    if !a.follow {
+        let mut ing = load(&a.source.with_window(&filter), options(&a.source))?;
+        filter.apply(&mut ing.tables);
+        print(&lines(&ing.tables), &sel, a.format, &mut stdout.lock())?;
+        report_skips(&a.source, &ing);
+        return Ok(strict_exit(&a.source, &ing));
+    }
+    let Some(patterns) = a.source.only_cloudwatch() else {
+        bail!(UsageError(
+            "--follow tails cloudwatch:// sources (e.g. cloudwatch:///aws/lambda/*); for files, leave out --follow".into()
+        ));
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    let stop = match &a.follow_for {
+        Some(d) => {
+            // A relative time parses as `0 - d`; an absolute one is not a duration.
+            let ago = crate::timeparse::parse_time_arg(d, 0)
+                .ok()
+                .filter(|ms| *ms < 0)
+                .ok_or_else(|| {
+                    UsageError(format!(
+                        "--follow-for: cannot read '{d}' as a duration: use 30s, 5m or 1h"
+                    ))
+                })?;
+            Some(Instant::now() + Duration::from_millis(ago.unsigned_abs()))
+        }
+        None => None,
+    };
+    // As `aws logs tail --follow`: the last 10 minutes first, unless --since says otherwise.
+    let start = filter.since_ms.unwrap_or(now - 10 * 60_000);
+    let mut follower = crate::aws::Follower::new(patterns, &a.source.aws_options(), start)
+        .map_err(|e| UsageError(e.to_string()))?;
+    loop {
+        let inputs = follower.poll().map_err(|e| UsageError(e.to_string()))?;
+        if !inputs.is_empty() {
+            let mut ing = ingest::ingest_inputs(&[], inputs, &options(&a.source), None)?;
+            filter.apply(&mut ing.tables);
+            print(&lines(&ing.tables), &sel, a.format, &mut stdout.lock())?;
+            report_skips(&a.source, &ing);
+        }
+        if stop.is_some_and(|s| Instant::now() >= s) {
+            return Ok(super::EXIT_OK);
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(ts: i64, label: &str, msg: &str) -> Line {
+        Line {
+            timestamp: Some(ts),
+            function: "f".into(),
+            label: label.into(),
+            request_id: Some("r1".into()),
+            message: msg.into(),
+        }
+    }
+
+    #[test]
+    fn lines_are_selected_and_sanitised() {
+        let sel = Select {
+            grep: Some(Regex::new("boom").unwrap()),
+            level: Some("error".into()),
+            request_id: None,
+        };
+        let lines = vec![
+            line(1_000, "ERROR", "boom \u{1b}[31mred\u{1b}[0m\nsecond line"),
+            line(2_000, "INFO", "boom"),
+            line(3_000, "ERROR", "quiet"),
+        ];
+        let mut out = Vec::new();
+        assert_eq!(print(&lines, &sel, LogsFormat::Text, &mut out).unwrap(), 1);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "1970-01-01T00:00:01.000Z f ERROR boom red\n    second line\n"
+        );
+    }
+}
