@@ -5,18 +5,12 @@ Usage: python put_events.py ENDPOINT GROUP STREAM MESSAGE...
 import sys
 import time
 
-import boto3
+from emulator import client
 
 
 def main():
     endpoint, group, stream, messages = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-    logs = boto3.client(
-        "logs",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    logs = client("logs", endpoint)
     if not logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]:
         logs.create_log_group(logGroupName=group)
     streams = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=stream)

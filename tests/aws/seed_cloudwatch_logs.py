@@ -13,7 +13,7 @@ import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-import boto3
+from emulator import client
 
 
 def read(path):
@@ -48,13 +48,7 @@ def main():
     endpoint, out_path, inputs = sys.argv[1], sys.argv[2], sys.argv[3:]
     events = [e for p in inputs for e in read(p)]
     shift = int(time.time() * 1000) - 2 * 3600 * 1000 - max(e["timestamp"] for e in events)
-    logs = boto3.client(
-        "logs",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    logs = client("logs", endpoint)
     streams = defaultdict(list)
     with open(out_path, "w", encoding="utf-8") as out:
         for e in events:

@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 
-import boto3
+from emulator import client
 
 DAY = 86400
 
@@ -38,13 +38,7 @@ def main():
     target = time.time() - 2 * 3600
     shift_days = int((target - newest) // DAY)
     shift = timedelta(days=shift_days)
-    cw = boto3.client(
-        "cloudwatch",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    cw = client("cloudwatch", endpoint)
     results, points = [], 0
     for i, ((function, metric), (stat, ts, vs)) in enumerate(sorted(series.items())):
         moved = sorted(zip((parse(t) + shift for t in ts), vs))

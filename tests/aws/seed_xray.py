@@ -10,7 +10,7 @@ import json
 import sys
 import time
 
-import boto3
+from emulator import client
 
 
 def times(doc, out):
@@ -49,13 +49,7 @@ def main():
             docs.append(s["Document"])
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump({"Traces": traces, "UnprocessedTraceIds": []}, f)
-    xray = boto3.client(
-        "xray",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    xray = client("xray", endpoint)
     for i in range(0, len(docs), 50):
         r = xray.put_trace_segments(TraceSegmentDocuments=docs[i : i + 50])
         if r.get("UnprocessedTraceSegments"):
