@@ -782,6 +782,12 @@ fn logs_follow_prints_new_events_once_and_sanitised() {
         "{stdout}"
     );
     assert!(!stdout.contains('\u{1b}'), "{stdout}");
+    // moto does not serve StartLiveTail: the tail says so and polls.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("polling FilterLogEvents every 2 s"),
+        "{stderr}"
+    );
     let before = stdout.find("before the tail").unwrap();
     let after = stdout.find("arrived while following").unwrap();
     assert!(before < after);

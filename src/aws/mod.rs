@@ -46,7 +46,10 @@ use aws_sdk_cloudwatchlogs::Client;
 use crate::ingest::MemoryInput;
 
 pub mod cache;
+mod follow;
 pub mod insights;
+
+pub use follow::Follower;
 
 /// Scheme prefix of CloudWatch Logs sources.
 pub const CLOUDWATCH: &str = "cloudwatch://";
@@ -260,13 +263,22 @@ async fn list_groups(c: &Client, pattern: &str) -> Result<Vec<String>, AwsError>
     Ok(describe_groups(c, pattern)
         .await?
         .into_iter()
-        .map(|(g, _)| g)
+        .map(|g| g.name)
         .collect())
+}
+
+/// A log group as DescribeLogGroups gives it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct GroupInfo {
+    name: String,
+    stored_bytes: u64,
+    /// The ARN without the trailing `:*` (what StartLiveTail takes).
+    arn: Option<String>,
 }
 
 /// The groups matching `pattern` with the bytes each stores (DescribeLogGroups by the prefix
 /// before the first `*`, or by the whole name).
-async fn describe_groups(c: &Client, pattern: &str) -> Result<Vec<(String, u64)>, AwsError> {
+async fn describe_groups(c: &Client, pattern: &str) -> Result<Vec<GroupInfo>, AwsError> {
     let prefix = pattern.split('*').next().unwrap_or("");
     let mut out = Vec::new();
     let mut token: Option<String> = None;
@@ -282,10 +294,14 @@ async fn describe_groups(c: &Client, pattern: &str) -> Result<Vec<(String, u64)>
         for g in page.log_groups() {
             if let Some(name) = g.log_group_name() {
                 if glob_match(pattern, name) {
-                    out.push((
-                        name.to_string(),
-                        g.stored_bytes().unwrap_or(0).max(0) as u64,
-                    ));
+                    out.push(GroupInfo {
+                        name: name.to_string(),
+                        stored_bytes: g.stored_bytes().unwrap_or(0).max(0) as u64,
+                        arn: g
+                            .log_group_arn()
+                            .map(String::from)
+                            .or_else(|| g.arn().map(|a| a.trim_end_matches(":*").to_string())),
+                    });
                 }
             }
         }
@@ -324,7 +340,7 @@ pub fn push_down_report(
     runtime()?.block_on(async {
         let conf = config(opts).await?;
         let c = Client::new(&conf);
-        let mut groups: Vec<(String, u64)> = Vec::new();
+        let mut groups: Vec<GroupInfo> = Vec::new();
         for p in patterns {
             let found = describe_groups(&c, p).await?;
             if found.is_empty() {
@@ -334,11 +350,11 @@ pub fn push_down_report(
         }
         groups.sort();
         groups.dedup();
-        let stored_bytes: u64 = groups.iter().map(|g| g.1).sum();
+        let stored_bytes: u64 = groups.iter().map(|g| g.stored_bytes).sum();
         if mode == insights::PushDown::Auto && stored_bytes <= insights::PUSH_DOWN_MIN_BYTES {
             return Ok(None);
         }
-        let names: Vec<String> = groups.into_iter().map(|g| g.0).collect();
+        let names: Vec<String> = groups.into_iter().map(|g| g.name).collect();
         let (report, pull_instead) =
             insights::push_down(&c, &names, start_ms, end_ms, Duration::from_secs(1)).await?;
         Ok(Some(PushedDown {
@@ -541,113 +557,6 @@ async fn pull_traces(
         });
     }
     Ok(inputs)
-}
-
-/// Events that arrive this late (CloudWatch ingestion delay) are still shown when following.
-const FOLLOW_LATE_MS: i64 = 30_000;
-
-/// Live tail of `cloudwatch://` groups by polling FilterLogEvents (StartLiveTail is a streaming
-/// API that the test emulator does not serve, and polling works with every credential and
-/// endpoint): each poll reads from a little before the newest event seen, and event ids already
-/// printed are skipped.
-pub struct Follower {
-    rt: tokio::runtime::Runtime,
-    client: Client,
-    patterns: Vec<String>,
-    groups: Vec<String>,
-    listed_at: Option<std::time::Instant>,
-    from_ms: i64,
-    seen: std::collections::HashMap<String, i64>,
-}
-
-impl Follower {
-    /// Follows the groups of `patterns` from `start_ms`.
-    pub fn new(patterns: Vec<String>, opts: &AwsOptions, start_ms: i64) -> Result<Self, AwsError> {
-        let rt = runtime()?;
-        let conf = rt.block_on(config(opts))?;
-        Ok(Follower {
-            rt,
-            client: Client::new(&conf),
-            patterns,
-            groups: Vec::new(),
-            listed_at: None,
-            from_ms: start_ms,
-            seen: Default::default(),
-        })
-    }
-
-    /// The events that arrived since the last poll, as export lines (one input per group).
-    pub fn poll(&mut self) -> Result<Vec<MemoryInput>, AwsError> {
-        let c = self.client.clone();
-        // Groups are listed again every 30 s, so new functions join the tail.
-        if self
-            .listed_at
-            .is_none_or(|t| t.elapsed() > Duration::from_secs(30))
-        {
-            let mut groups = Vec::new();
-            for p in &self.patterns {
-                let found = self.rt.block_on(list_groups(&c, p))?;
-                if found.is_empty() {
-                    return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{p}")));
-                }
-                groups.extend(found);
-            }
-            groups.sort();
-            groups.dedup();
-            self.groups = groups;
-            self.listed_at = Some(std::time::Instant::now());
-        }
-        let from = self.from_ms - FOLLOW_LATE_MS;
-        let now = chrono::Utc::now().timestamp_millis() + 1;
-        let mut inputs = Vec::new();
-        let mut newest = self.from_ms;
-        for g in &self.groups {
-            let mut out = Vec::new();
-            let mut token: Option<String> = None;
-            loop {
-                let page = self
-                    .rt
-                    .block_on(
-                        c.filter_log_events()
-                            .log_group_name(g)
-                            .start_time(from.max(0))
-                            .end_time(now)
-                            .set_next_token(token.clone())
-                            .send(),
-                    )
-                    .map_err(|e| classify(e, "logs:FilterLogEvents", g))?;
-                for ev in page.events() {
-                    let (Some(ts), Some(msg)) = (ev.timestamp(), ev.message()) else {
-                        continue;
-                    };
-                    let id = ev
-                        .event_id()
-                        .map(String::from)
-                        .unwrap_or_else(|| format!("{g}/{ts}/{msg}"));
-                    if self.seen.insert(id, ts).is_some() {
-                        continue;
-                    }
-                    newest = newest.max(ts);
-                    export_line(&mut out, ts, msg, g, ev.log_stream_name().unwrap_or(""));
-                }
-                let next = page.next_token().map(String::from);
-                if next.is_none() || next == token {
-                    break;
-                }
-                token = next;
-            }
-            if !out.is_empty() {
-                inputs.push(MemoryInput {
-                    name: format!("{CLOUDWATCH}{g}"),
-                    bytes: out,
-                });
-            }
-        }
-        self.from_ms = newest;
-        let keep_from = self.from_ms - FOLLOW_LATE_MS;
-        self.seen.retain(|_, ts| *ts >= keep_from);
-        Ok(inputs)
-    }
 }
 
 /// The period of a metrics pull: by the window's length and by what CloudWatch still keeps at

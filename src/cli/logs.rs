@@ -226,7 +226,13 @@ pub fn run(a: LogsArgs) -> Result<i32> {
     let mut follower = crate::aws::Follower::new(patterns, &a.source.aws_options(), start)
         .map_err(|e| UsageError(e.to_string()))?;
     loop {
+        // Each poll waits up to 2 s for new events.
         let inputs = follower.poll().map_err(|e| UsageError(e.to_string()))?;
+        if let Some(n) = follower.take_notice() {
+            if !a.source.quiet {
+                eprintln!("note: {n}");
+            }
+        }
         if !inputs.is_empty() {
             let mut ing = ingest::ingest_inputs(&[], inputs, &options(&a.source), None)?;
             filter.apply(&mut ing.tables);
@@ -236,7 +242,6 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         if stop.is_some_and(|s| Instant::now() >= s) {
             return Ok(super::EXIT_OK);
         }
-        std::thread::sleep(Duration::from_secs(2));
     }
 }
 
