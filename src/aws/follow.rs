@@ -322,7 +322,7 @@ impl Follower {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
+    use crate::aws::replay::{json, logs_client};
     use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
     use aws_smithy_types::body::SdkBody;
     use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
@@ -335,14 +335,6 @@ mod tests {
         );
         assert_eq!(group_name("123456789012:/aws/lambda/f"), "/aws/lambda/f");
         assert_eq!(group_name("/aws/lambda/f"), "/aws/lambda/f");
-    }
-
-    fn json(body: serde_json::Value) -> http::Response<SdkBody> {
-        http::Response::builder()
-            .status(200)
-            .header("content-type", "application/x-amz-json-1.1")
-            .body(SdkBody::from(body.to_string()))
-            .unwrap()
     }
 
     fn event(kind: &str, payload: serde_json::Value) -> Vec<u8> {
@@ -425,19 +417,13 @@ mod tests {
                     .unwrap(),
             ),
         ]);
-        let conf = aws_sdk_cloudwatchlogs::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
-            .http_client(http.clone())
-            .build();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         let mut f = Follower::with_client(
             rt,
-            Client::from_conf(conf),
+            logs_client(&http),
             vec![group.to_string()],
             now - 60_000,
             true,

@@ -322,7 +322,7 @@ pub async fn push_down(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
+    use crate::aws::replay::{json as reply, logs_client};
     use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
     use aws_smithy_types::body::SdkBody;
 
@@ -407,14 +407,6 @@ mod tests {
         assert_eq!(f.peak_concurrency, None);
         assert_eq!(r.totals.invocations, 10);
         assert_eq!(r.totals.gb_seconds, 0.3);
-    }
-
-    fn reply(body: serde_json::Value) -> http::Response<SdkBody> {
-        http::Response::builder()
-            .status(200)
-            .header("content-type", "application/x-amz-json-1.1")
-            .body(SdkBody::from(body.to_string()))
-            .unwrap()
     }
 
     fn request(target: &str, body: serde_json::Value) -> http::Request<SdkBody> {
@@ -521,13 +513,7 @@ mod tests {
             ));
         }
         let http = StaticReplayClient::new(events);
-        let conf = aws_sdk_cloudwatchlogs::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
-            .http_client(http.clone())
-            .build();
-        let client = Client::from_conf(conf);
+        let client = logs_client(&http);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -51,6 +51,34 @@ pub mod insights;
 
 pub use follow::Follower;
 
+/// Helpers of the tests that replay recorded AWS exchanges through the SDK's replay client.
+#[cfg(test)]
+pub(crate) mod replay {
+    use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
+    use aws_smithy_http_client::test_util::StaticReplayClient;
+    use aws_smithy_types::body::SdkBody;
+
+    /// A 200 answer with a JSON body (the awsJson 1.1 protocol of CloudWatch Logs).
+    pub fn json(body: serde_json::Value) -> http::Response<SdkBody> {
+        http::Response::builder()
+            .status(200)
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(SdkBody::from(body.to_string()))
+            .unwrap()
+    }
+
+    /// A CloudWatch Logs client whose every call is answered by `http`.
+    pub fn logs_client(http: &StaticReplayClient) -> aws_sdk_cloudwatchlogs::Client {
+        let conf = aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+            .http_client(http.clone())
+            .build();
+        aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+    }
+}
+
 /// Scheme prefix of CloudWatch Logs sources.
 pub const CLOUDWATCH: &str = "cloudwatch://";
 
