@@ -734,13 +734,13 @@ fn logs_follow_prints_new_events_once_and_sanitised() {
         ],
     );
     let bin = assert_cmd::cargo::cargo_bin("faascope");
-    let child = Command::new(bin)
+    let mut child = Command::new(bin)
         .args([
             "logs",
             &format!("cloudwatch://{group}"),
             "--follow",
             "--follow-for",
-            "9s",
+            "180s",
             "--endpoint-url",
             &moto.endpoint,
             "--aws-region",
@@ -754,20 +754,42 @@ fn logs_follow_prints_new_events_once_and_sanitised() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_secs(4));
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = BufReader::new(child.stdout.take().unwrap());
+    std::thread::spawn(move || {
+        for line in reader.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut lines: Vec<String> = Vec::new();
+    // Collects output until a line contains `needle` (or a minute passes), then `extra` more.
+    let mut wait_for = |needle: &str, extra: Duration| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !lines.iter().any(|l| l.contains(needle)) && Instant::now() < deadline {
+            if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
+                lines.push(l);
+            }
+        }
+        let until = Instant::now() + extra;
+        while Instant::now() < until {
+            if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
+                lines.push(l);
+            }
+        }
+    };
+    // The history first; then an event put while following arrives, and once only (a few
+    // more polls pass before the tail is stopped).
+    wait_for("before the tail", Duration::ZERO);
     put_events(
         &python,
         &moto,
         group,
         &["2026-11-23T10:00:05.000Z\tr-2\tERROR\tarrived while following\n"],
     );
+    wait_for("arrived while following", Duration::from_secs(5));
+    let _ = child.kill();
     let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = lines.join("\n");
     assert_eq!(stdout.matches("before the tail red").count(), 1, "{stdout}");
     assert_eq!(
         stdout.matches("arrived while following").count(),
