@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod query;
 pub mod rules;
 pub mod scenario;
 pub mod timeparse;

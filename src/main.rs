@@ -8,6 +8,15 @@ fn main() {
     let cli = Cli::parse();
     let code = match cli::run(cli) {
         Ok(code) => code,
+        // The reader went away (`faascope logs ... | head`): not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            0
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             if e.downcast_ref::<UsageError>().is_some() {

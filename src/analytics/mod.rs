@@ -2,6 +2,7 @@
 //! and the columnar writers (CSV, Parquet) for `faascope export`.
 
 pub mod frames;
+pub mod query;
 pub mod report;
 pub mod traces;
 pub mod usage;

@@ -48,6 +48,7 @@ use crate::ingest::MemoryInput;
 pub mod cache;
 mod follow;
 pub mod insights;
+pub mod query;
 
 pub use follow::Follower;
 

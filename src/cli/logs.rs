@@ -10,7 +10,7 @@ use regex::Regex;
 
 use super::{load, report_skips, strict_exit, Filter, FilterArgs, SourceArgs, UsageError};
 use crate::ingest::{self, IngestOptions};
-use crate::model::{Invocation, LogRecord, Status, Tables};
+use crate::model::{Invocation, LogRecord, Tables};
 use crate::output::sanitize;
 
 #[derive(Args, Debug)]
@@ -54,27 +54,12 @@ struct Line {
     message: String,
 }
 
+/// The REPORT line as Lambda writes it, on one line, without the label (printed beside it).
 fn report_text(r: &Invocation) -> String {
-    let mut s = format!(
-        "RequestId: {} Duration: {} ms Billed: {} ms Memory: {} MB",
-        r.request_id, r.duration_ms, r.billed_duration_ms, r.memory_size_mb
-    );
-    if let Some(m) = r.max_memory_used_mb {
-        s.push_str(&format!(" Max Memory Used: {m} MB"));
-    }
-    if let Some(i) = r.init_duration_ms {
-        s.push_str(&format!(" Init Duration: {i} ms"));
-    }
-    if let Some(i) = r.restore_duration_ms {
-        s.push_str(&format!(" Restore Duration: {i} ms"));
-    }
-    if r.status != Status::Success {
-        s.push_str(&format!(" Status: {}", r.status.as_str()));
-    }
-    if let Some(e) = &r.error_type {
-        s.push_str(&format!(" Error Type: {e}"));
-    }
-    s
+    let line = crate::analytics::query::report_line(r);
+    line.strip_prefix("REPORT ")
+        .unwrap_or(&line)
+        .replace('\n', "\t")
 }
 
 fn lines(t: &Tables) -> Vec<Line> {

@@ -13,6 +13,7 @@ mod cost;
 mod insights;
 mod logs;
 mod plot;
+mod query;
 mod simulate;
 
 use crate::analytics::{self, TableName};
@@ -62,6 +63,11 @@ pub enum Command {
         after_help = "Examples:\n  faascope logs sample-data --function orders-api --level ERROR\n  faascope logs sample-data --request-id 6d85c0de-…\n  faascope logs cloudwatch:///aws/lambda/* --follow --grep 'Task timed out|ERROR'\n  faascope logs cloudwatch:///aws/lambda/orders-api --follow --since 1h --format json"
     )]
     Logs(logs::LogsArgs),
+    /// Run a CloudWatch Logs Insights query over local files, or in Logs Insights for cloudwatch://
+    #[command(
+        after_help = "Examples:\n  faascope query 'filter @type = \"REPORT\" | stats count(*), pct(@duration, 99) by function, bin(1h)' sample-data\n  faascope query @cold-starts-by-hour sample-data --format markdown\n  faascope query @latency-by-function cloudwatch:///aws/lambda/* --since 24h\n  faascope query 'stats count(*) as n by bin(5m)' sample-data --plot invocations.svg\n  faascope query --list\n\nCommands: fields, filter, parse (glob or regex), stats (count, count_distinct, sum, avg, min, max, pct,\nstddev, earliest, latest; by fields and bin(period)), sort, limit, dedup, display.\nFunctions: ispresent, coalesce, abs, ceil, floor, greatest, least, log, sqrt, isempty, isblank, concat,\nltrim, rtrim, trim, strlen, toupper, tolower, substr, replace, strcontains, bin, datefloor, dateceil,\nfromMillis, toMillis. Fields: @timestamp, @message, @logStream, @log, @type, @requestId, @duration,\n@billedDuration, @memorySize and @maxMemoryUsed (bytes), @initDuration, @xrayTraceId, function, and the\nJSON fields of structured logs by dotted path (record.metrics.durationMs on every invocation).\nWith only cloudwatch:// sources the text runs in Logs Insights (--local pulls the events instead)."
+    )]
+    Query(query::QueryArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  faascope completions bash > ~/.local/share/bash-completion/completions/faascope\n  faascope completions zsh > ~/.zfunc/_faascope"
@@ -282,6 +288,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Export(a) => run_export(a),
         Command::Traces(a) => run_traces(a),
         Command::Logs(a) => logs::run(a),
+        Command::Query(a) => query::run(a),
         Command::Cost(a) => cost::run_cost(a),
         Command::Tune(a) => cost::run_tune(a),
         Command::Pricing(c) => cost::run_pricing(c),

@@ -2,6 +2,7 @@
 
 pub mod ci;
 pub mod cost;
+pub mod query;
 pub mod report;
 pub mod traces;
 

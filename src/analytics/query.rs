@@ -1,0 +1,1107 @@
+//! Runs a Logs Insights query ([`crate::query`]) over local data by translating it into one
+//! polars lazy plan: no row-by-row interpreter.
+//!
+//! The records are the invocations (as `REPORT` events) and the log records, with the fields
+//! Logs Insights discovers for Lambda log groups (`@timestamp`, `@message`, `@logStream`, `@log`,
+//! `@type`, `@requestId`, `@duration`, `@billedDuration`, `@memorySize` and `@maxMemoryUsed` in
+//! bytes, `@initDuration`, `@xrayTraceId`), plus `function` (faascope's own: the function name),
+//! the JSON fields of structured log records by dotted path, and, on every invocation, the
+//! JSON log format's `type = "platform.report"` and `record.*` fields, so a query written for
+//! either log format runs over both. Only the fields a query reads are built.
+
+use std::collections::{HashMap, HashSet};
+
+use polars::prelude::*;
+
+use crate::model::{Invocation, LogKind, LogRecord, Status, Tables};
+use crate::query::{
+    BinOp, CommandKind, Expr as QExpr, ExprKind, ParsePattern, Period, PeriodUnit, Query,
+    QueryResult, Value,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryRunError {
+    /// A query that parsed but cannot run (e.g. a calendar `bin`): where and why.
+    #[error("{message}")]
+    Plan {
+        pos: usize,
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("query failed: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+impl QueryRunError {
+    fn plan(pos: usize, message: impl Into<String>, hint: Option<&str>) -> Self {
+        QueryRunError::Plan {
+            pos,
+            message: message.into(),
+            hint: hint.map(str::to_string),
+        }
+    }
+
+    /// As a [`crate::query::QueryError`], to render with a caret under the column.
+    pub fn as_query_error(&self) -> Option<crate::query::QueryError> {
+        match self {
+            QueryRunError::Plan { pos, message, hint } => Some(crate::query::QueryError {
+                pos: *pos,
+                message: message.clone(),
+                hint: hint.clone(),
+            }),
+            QueryRunError::Polars(_) => None,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, QueryRunError>;
+
+/// The static type of a column, which decides coercions (Logs Insights is loosely typed: a
+/// field parsed out of a message compares as a number against a number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Num,
+    Str,
+    /// Int64 milliseconds since the epoch.
+    Time,
+    Bool,
+}
+
+/// Fields discovered on Lambda log groups, with their types.
+const DISCOVERED: &[(&str, Ty)] = &[
+    ("@timestamp", Ty::Time),
+    ("@message", Ty::Str),
+    ("@logStream", Ty::Str),
+    ("@log", Ty::Str),
+    ("@type", Ty::Str),
+    ("@requestId", Ty::Str),
+    ("@duration", Ty::Num),
+    ("@billedDuration", Ty::Num),
+    ("@memorySize", Ty::Num),
+    ("@maxMemoryUsed", Ty::Num),
+    ("@initDuration", Ty::Num),
+    ("@xrayTraceId", Ty::Str),
+    ("function", Ty::Str),
+];
+
+/// The canonical text REPORT line of an invocation, as Lambda writes it (tab-separated).
+pub fn report_line(r: &Invocation) -> String {
+    let mut s = format!(
+        "REPORT RequestId: {}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB",
+        r.request_id, r.duration_ms, r.billed_duration_ms, r.memory_size_mb
+    );
+    if let Some(m) = r.max_memory_used_mb {
+        s.push_str(&format!("\tMax Memory Used: {m} MB"));
+    }
+    if let Some(i) = r.init_duration_ms {
+        s.push_str(&format!("\tInit Duration: {i:.2} ms"));
+    }
+    if let Some(i) = r.restore_duration_ms {
+        s.push_str(&format!("\tRestore Duration: {i:.2} ms"));
+    }
+    if let Some(i) = r.billed_restore_duration_ms {
+        s.push_str(&format!("\tBilled Restore Duration: {i} ms"));
+    }
+    if r.status != Status::Success && r.status != Status::Unknown {
+        s.push_str(&format!("\tStatus: {}", r.status.as_str()));
+    }
+    if let Some(e) = &r.error_type {
+        s.push_str(&format!("\tError Type: {e}"));
+    }
+    if let Some(t) = &r.trace_id {
+        s.push_str(&format!("\nXRAY TraceId: {t}"));
+    }
+    s
+}
+
+fn mb_to_bytes(mb: f64) -> f64 {
+    mb * 1_000_000.0
+}
+
+/// `@type` of a log record: the platform line's kind (`START`, `END`, `INIT_START`, ...);
+/// none for application lines and JSON-format `platform.*` events (their `type` field says it).
+fn log_type(r: &LogRecord) -> Option<&str> {
+    match r.kind {
+        LogKind::Platform => r
+            .event_type
+            .as_deref()
+            .filter(|t| !t.starts_with("platform.")),
+        LogKind::Application => None,
+    }
+}
+
+/// The JSON object in a log message: the whole message, or from its first `{` (a text-format
+/// line `time\trequest\tLEVEL\t{...}`).
+fn message_json(msg: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let t = msg.trim();
+    let start = t.find('{')?;
+    if !t.ends_with('}') {
+        return None;
+    }
+    match serde_json::from_str::<serde_json::Value>(&t[start..]) {
+        Ok(serde_json::Value::Object(m)) => Some(m),
+        _ => None,
+    }
+}
+
+fn json_path<'v>(
+    obj: &'v serde_json::Map<String, serde_json::Value>,
+    path: &str,
+) -> Option<&'v serde_json::Value> {
+    // A key with dots in it wins over a nested path.
+    if let Some(v) = obj.get(path) {
+        return Some(v);
+    }
+    let (head, rest) = path.split_once('.')?;
+    match obj.get(head)? {
+        serde_json::Value::Object(inner) => json_path(inner, rest),
+        _ => None,
+    }
+}
+
+/// One column of JSON values: numbers when every present value is a number, text otherwise.
+fn json_column(name: &str, values: Vec<Option<serde_json::Value>>) -> (Column, Ty) {
+    let all_num = values
+        .iter()
+        .flatten()
+        .all(|v| matches!(v, serde_json::Value::Number(_)));
+    if all_num {
+        let v: Vec<Option<f64>> = values
+            .iter()
+            .map(|v| v.as_ref().and_then(serde_json::Value::as_f64))
+            .collect();
+        (Column::new(name.into(), v), Ty::Num)
+    } else {
+        let v: Vec<Option<String>> = values
+            .into_iter()
+            .map(|v| match v {
+                None | Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::String(s)) => Some(s),
+                Some(other) => Some(other.to_string()),
+            })
+            .collect();
+        (Column::new(name.into(), v), Ty::Str)
+    }
+}
+
+/// Builds the input frame with the columns the query reads (and `@timestamp`).
+fn input_frame(
+    tables: &Tables,
+    needed: &[String],
+    warnings: &mut Vec<String>,
+) -> Result<(DataFrame, HashMap<String, Ty>)> {
+    let inv = &tables.invocations;
+    let logs = &tables.logs;
+    let n = inv.len() + logs.len();
+    let mut cols: Vec<Column> = Vec::new();
+    let mut types: HashMap<String, Ty> = HashMap::new();
+    let mut wanted: Vec<&str> = vec!["@timestamp"];
+    wanted.extend(
+        needed
+            .iter()
+            .map(String::as_str)
+            .filter(|f| *f != "@timestamp"),
+    );
+    let mut json_fields: Vec<&str> = Vec::new();
+    for name in wanted {
+        if types.contains_key(name) {
+            continue;
+        }
+        let discovered = DISCOVERED.iter().find(|(d, _)| *d == name);
+        let Some(&(_, ty)) = discovered else {
+            json_fields.push(name);
+            continue;
+        };
+        let col: Column = match name {
+            "@timestamp" => Column::new(
+                name.into(),
+                inv.iter()
+                    .map(|r| r.timestamp)
+                    .chain(logs.iter().map(|r| r.timestamp))
+                    .collect::<Vec<Option<i64>>>(),
+            ),
+            "@message" => Column::new(
+                name.into(),
+                inv.iter()
+                    .map(report_line)
+                    .chain(logs.iter().map(|r| r.message.trim_end().to_string()))
+                    .collect::<Vec<String>>(),
+            ),
+            "@logStream" => Column::new(
+                name.into(),
+                inv.iter()
+                    .map(|_| None)
+                    .chain(logs.iter().map(|r| r.log_stream.as_deref()))
+                    .collect::<Vec<Option<&str>>>(),
+            ),
+            "@log" => Column::new(
+                name.into(),
+                inv.iter()
+                    .map(|r| format!("/aws/lambda/{}", r.function))
+                    .chain(logs.iter().map(|r| format!("/aws/lambda/{}", r.function)))
+                    .collect::<Vec<String>>(),
+            ),
+            "function" => Column::new(
+                name.into(),
+                inv.iter()
+                    .map(|r| &*r.function)
+                    .chain(logs.iter().map(|r| &*r.function))
+                    .collect::<Vec<&str>>(),
+            ),
+            "@type" => Column::new(
+                name.into(),
+                inv.iter()
+                    .map(|_| Some("REPORT"))
+                    .chain(logs.iter().map(log_type))
+                    .collect::<Vec<Option<&str>>>(),
+            ),
+            "@requestId" => Column::new(
+                name.into(),
+                inv.iter()
+                    .map(|r| Some(r.request_id.as_str()))
+                    .chain(logs.iter().map(|r| r.request_id.as_deref()))
+                    .collect::<Vec<Option<&str>>>(),
+            ),
+            "@xrayTraceId" => Column::new(
+                name.into(),
+                inv.iter()
+                    .map(|r| r.trace_id.as_deref())
+                    .chain(logs.iter().map(|r| r.trace_id.as_deref()))
+                    .collect::<Vec<Option<&str>>>(),
+            ),
+            _ => {
+                let f: fn(&Invocation) -> Option<f64> = match name {
+                    "@duration" => |r| Some(r.duration_ms),
+                    "@billedDuration" => |r| Some(r.billed_duration_ms),
+                    "@memorySize" => |r| Some(mb_to_bytes(f64::from(r.memory_size_mb))),
+                    "@maxMemoryUsed" => |r| r.max_memory_used_mb.map(|m| mb_to_bytes(f64::from(m))),
+                    _ => |r| r.init_duration_ms,
+                };
+                Column::new(
+                    name.into(),
+                    inv.iter()
+                        .map(f)
+                        .chain(logs.iter().map(|_| None))
+                        .collect::<Vec<Option<f64>>>(),
+                )
+            }
+        };
+        cols.push(col);
+        types.insert(name.to_string(), ty);
+    }
+    if !json_fields.is_empty() {
+        // One pass over the log messages, parsing each JSON message once.
+        let mut values: Vec<Vec<Option<serde_json::Value>>> =
+            vec![Vec::with_capacity(n); json_fields.len()];
+        for r in inv {
+            for (k, f) in json_fields.iter().enumerate() {
+                values[k].push(platform_report_field(r, f));
+            }
+        }
+        for r in logs {
+            let obj = message_json(&r.message);
+            for (k, f) in json_fields.iter().enumerate() {
+                values[k].push(obj.as_ref().and_then(|o| json_path(o, f)).cloned());
+            }
+        }
+        for (f, v) in json_fields.iter().zip(values) {
+            if v.iter().all(Option::is_none) {
+                warnings.push(format!(
+                    "no record has a field `{f}`: it is empty everywhere (fields: {}, and the JSON fields of structured logs by dotted path)",
+                    DISCOVERED
+                        .iter()
+                        .map(|(d, _)| *d)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            let (col, ty) = json_column(f, v);
+            cols.push(col);
+            types.insert(f.to_string(), ty);
+        }
+    }
+    Ok((DataFrame::new(n, cols)?, types))
+}
+
+fn platform_report_field(r: &Invocation, field: &str) -> Option<serde_json::Value> {
+    use serde_json::Value as J;
+    let num = |v: f64| serde_json::Number::from_f64(v).map(J::Number);
+    match field {
+        "type" => Some(J::String("platform.report".into())),
+        "record.requestId" => Some(J::String(r.request_id.clone())),
+        "record.status" => Some(J::String(r.status.as_str().into())),
+        "record.metrics.durationMs" => num(r.duration_ms),
+        "record.metrics.billedDurationMs" => num(r.billed_duration_ms),
+        "record.metrics.memorySizeMB" => Some(J::from(r.memory_size_mb)),
+        "record.metrics.maxMemoryUsedMB" => r.max_memory_used_mb.map(J::from),
+        "record.metrics.initDurationMs" => r.init_duration_ms.and_then(num),
+        "record.metrics.restoreDurationMs" => r.restore_duration_ms.and_then(num),
+        _ => None,
+    }
+}
+
+/// The fields the query needs from the input: the ones it reads that no earlier command
+/// creates, plus the default output columns of a query without `fields`/`display`/`stats`.
+fn needed_inputs(q: &Query) -> Vec<String> {
+    let mut created: HashSet<String> = HashSet::new();
+    let mut needed: Vec<String> = Vec::new();
+    let mut need = |names: Vec<String>, created: &HashSet<String>| {
+        for f in names {
+            if !created.contains(&f) && !needed.contains(&f) {
+                needed.push(f);
+            }
+        }
+    };
+    let mut shows_anything = false;
+    for c in &q.commands {
+        let mut reads = Vec::new();
+        match &c.kind {
+            CommandKind::Fields(items) => {
+                shows_anything = true;
+                for i in items {
+                    let mut r = Vec::new();
+                    i.expr.fields(&mut r);
+                    need(r, &created);
+                    created.insert(i.name().to_string());
+                }
+                continue;
+            }
+            CommandKind::Display(items) => {
+                shows_anything = true;
+                items.iter().for_each(|i| i.expr.fields(&mut reads));
+            }
+            CommandKind::Dedup(items) => items.iter().for_each(|i| i.expr.fields(&mut reads)),
+            CommandKind::Filter(e) => e.fields(&mut reads),
+            CommandKind::Parse { source, pattern } => {
+                source.fields(&mut reads);
+                need(reads, &created);
+                created.extend(pattern.names().iter().cloned());
+                continue;
+            }
+            CommandKind::Stats { items, by } => {
+                shows_anything = true;
+                for i in items.iter().chain(by) {
+                    let mut r = Vec::new();
+                    i.expr.fields(&mut r);
+                    // Names of earlier items are not inputs.
+                    r.retain(|f| !items.iter().any(|j| j.name() == f));
+                    need(r, &created);
+                }
+                created.extend(items.iter().chain(by).map(|i| i.name().to_string()));
+                continue;
+            }
+            CommandKind::Sort(keys) => keys.iter().for_each(|k| k.expr.fields(&mut reads)),
+            CommandKind::Limit(_) => {}
+        }
+        need(reads, &created);
+    }
+    if !shows_anything {
+        need(vec!["@timestamp".into(), "@message".into()], &created);
+    }
+    needed
+}
+
+/// A translated expression and its type.
+struct Typed {
+    expr: Expr,
+    ty: Ty,
+}
+
+struct Planner<'a> {
+    types: HashMap<String, Ty>,
+    warnings: &'a mut Vec<String>,
+}
+
+fn num(t: Typed) -> Expr {
+    match t.ty {
+        Ty::Num => t.expr,
+        Ty::Str => t.expr.str().strip_chars(lit(NULL)).cast(DataType::Float64),
+        Ty::Time | Ty::Bool => t.expr.cast(DataType::Float64),
+    }
+}
+
+fn text(t: Typed) -> Expr {
+    match t.ty {
+        Ty::Str => t.expr,
+        _ => t.expr.cast(DataType::String),
+    }
+}
+
+fn truthy(t: Typed) -> Expr {
+    match t.ty {
+        Ty::Bool => t.expr,
+        Ty::Num => t.expr.neq(lit(0.0)),
+        Ty::Time => t.expr.is_not_null(),
+        Ty::Str => t.expr.neq(lit("")),
+    }
+}
+
+impl Planner<'_> {
+    fn field(&mut self, name: &str) -> Typed {
+        match self.types.get(name) {
+            Some(&ty) => Typed {
+                expr: col(name),
+                ty,
+            },
+            None => {
+                let w = format!(
+                    "no record has a field `{name}` at that point of the query: it is empty"
+                );
+                if !self.warnings.contains(&w) {
+                    self.warnings.push(w);
+                }
+                Typed {
+                    expr: lit(NULL).cast(DataType::String),
+                    ty: Ty::Str,
+                }
+            }
+        }
+    }
+
+    /// A row-by-row expression.
+    fn scalar(&mut self, e: &QExpr) -> Result<Typed> {
+        self.expr(e, false)
+    }
+
+    fn expr(&mut self, e: &QExpr, in_stats: bool) -> Result<Typed> {
+        Ok(match &e.kind {
+            ExprKind::Field(f) => self.field(f),
+            ExprKind::Str(s) => Typed {
+                expr: lit(s.as_str()),
+                ty: Ty::Str,
+            },
+            ExprKind::Num(n) => Typed {
+                expr: lit(*n),
+                ty: Ty::Num,
+            },
+            ExprKind::Regex(_) => {
+                return Err(QueryRunError::plan(
+                    e.pos,
+                    "a /regex/ is a pattern for `like`, `=~` or `parse`, not a value",
+                    Some("e.g. filter @message like /timed out/"),
+                ))
+            }
+            ExprKind::Star | ExprKind::Period(_) => {
+                return Err(QueryRunError::plan(e.pos, "not a value here", None))
+            }
+            ExprKind::Not(x) => Typed {
+                expr: truthy(self.expr(x, in_stats)?).not(),
+                ty: Ty::Bool,
+            },
+            ExprKind::Neg(x) => Typed {
+                expr: lit(0.0) - num(self.expr(x, in_stats)?),
+                ty: Ty::Num,
+            },
+            ExprKind::Binary(op, a, b) => {
+                let a = self.expr(a, in_stats)?;
+                let b = self.expr(b, in_stats)?;
+                binary(*op, a, b)
+            }
+            ExprKind::Like {
+                expr,
+                pattern,
+                negated,
+            } => {
+                let s = text(self.expr(expr, in_stats)?);
+                let m = match &pattern.kind {
+                    ExprKind::Regex(re) => s.str().contains(lit(re.as_str()), true),
+                    ExprKind::Str(lit_s) => s.str().contains_literal(lit(lit_s.as_str())),
+                    _ => {
+                        return Err(QueryRunError::plan(
+                            pattern.pos,
+                            "`like` takes a \"string\" or a /regex/",
+                            None,
+                        ))
+                    }
+                };
+                Typed {
+                    expr: if *negated { m.not() } else { m },
+                    ty: Ty::Bool,
+                }
+            }
+            ExprKind::In {
+                expr,
+                list,
+                negated,
+            } => {
+                let x = self.expr(expr, in_stats)?;
+                let mut any: Option<Expr> = None;
+                for item in list {
+                    let v = self.expr(item, in_stats)?;
+                    let eq = binary(
+                        BinOp::Eq,
+                        Typed {
+                            expr: x.expr.clone(),
+                            ty: x.ty,
+                        },
+                        v,
+                    )
+                    .expr;
+                    any = Some(match any {
+                        None => eq,
+                        Some(a) => a.or(eq),
+                    });
+                }
+                let m = any.unwrap_or(lit(false)).fill_null(lit(false));
+                Typed {
+                    expr: if *negated { m.not() } else { m },
+                    ty: Ty::Bool,
+                }
+            }
+            ExprKind::Call { name, args } => self.call(e.pos, name, args, in_stats)?,
+        })
+    }
+
+    fn call(&mut self, pos: usize, name: &str, args: &[QExpr], in_stats: bool) -> Result<Typed> {
+        let is_agg =
+            crate::query::function(name).is_some_and(|f| f.kind == crate::query::FnKind::Aggregate);
+        if is_agg {
+            if !in_stats {
+                return Err(QueryRunError::plan(
+                    pos,
+                    format!("`{name}` aggregates: use it in `stats`"),
+                    None,
+                ));
+            }
+            return self.aggregate(pos, name, args);
+        }
+        let a = |i: usize, p: &mut Self| p.expr(&args[i], in_stats);
+        Ok(match name {
+            "ispresent" => Typed {
+                expr: a(0, self)?.expr.is_not_null(),
+                ty: Ty::Bool,
+            },
+            "coalesce" => {
+                let first = a(0, self)?;
+                let ty = first.ty;
+                let mut exprs = vec![first.expr];
+                for i in 1..args.len() {
+                    let t = a(i, self)?;
+                    exprs.push(coerce(t, ty));
+                }
+                Typed {
+                    expr: coalesce(&exprs),
+                    ty,
+                }
+            }
+            "abs" => numeric(num(a(0, self)?).abs()),
+            "ceil" => numeric(num(a(0, self)?).ceil()),
+            "floor" => numeric(num(a(0, self)?).floor()),
+            "sqrt" => numeric(num(a(0, self)?).sqrt()),
+            "log" => numeric(num(a(0, self)?).log(lit(std::f64::consts::E))),
+            "greatest" | "least" => {
+                let mut exprs = Vec::new();
+                for i in 0..args.len() {
+                    exprs.push(num(a(i, self)?));
+                }
+                let e = if name == "greatest" {
+                    polars::lazy::dsl::max_horizontal(exprs)?
+                } else {
+                    polars::lazy::dsl::min_horizontal(exprs)?
+                };
+                numeric(e)
+            }
+            "isempty" => {
+                let s = text(a(0, self)?);
+                Typed {
+                    expr: s.clone().is_null().or(s.eq(lit(""))),
+                    ty: Ty::Bool,
+                }
+            }
+            "isblank" => {
+                let s = text(a(0, self)?);
+                Typed {
+                    expr: s
+                        .clone()
+                        .is_null()
+                        .or(s.str().strip_chars(lit(NULL)).eq(lit(""))),
+                    ty: Ty::Bool,
+                }
+            }
+            "concat" => {
+                let mut exprs = Vec::new();
+                for i in 0..args.len() {
+                    exprs.push(text(a(i, self)?));
+                }
+                string(concat_str(exprs, "", true))
+            }
+            "ltrim" => string(text(a(0, self)?).str().strip_chars_start(lit(NULL))),
+            "rtrim" => string(text(a(0, self)?).str().strip_chars_end(lit(NULL))),
+            "trim" => string(text(a(0, self)?).str().strip_chars(lit(NULL))),
+            "strlen" => numeric(text(a(0, self)?).str().len_chars().cast(DataType::Float64)),
+            "toupper" => string(text(a(0, self)?).str().to_uppercase()),
+            "tolower" => string(text(a(0, self)?).str().to_lowercase()),
+            "substr" => {
+                let s = text(a(0, self)?);
+                let start = num(a(1, self)?).cast(DataType::Int64);
+                let len = if args.len() > 2 {
+                    num(a(2, self)?).cast(DataType::UInt64)
+                } else {
+                    lit(NULL).cast(DataType::UInt64)
+                };
+                string(s.str().slice(start, len))
+            }
+            "replace" => {
+                let s = text(a(0, self)?);
+                let from = text(a(1, self)?);
+                let to = text(a(2, self)?);
+                string(s.str().replace_all(from, to, true))
+            }
+            "strcontains" => {
+                let s = text(a(0, self)?);
+                let sub = text(a(1, self)?);
+                numeric(
+                    s.str()
+                        .contains_literal(sub)
+                        .cast(DataType::Float64)
+                        .fill_null(lit(0.0)),
+                )
+            }
+            "bin" => {
+                let ts = self.field("@timestamp");
+                period_floor(ts.expr, period_of(&args[0])?, &args[0], false)?
+            }
+            "datefloor" | "dateceil" => {
+                let ts = a(0, self)?;
+                let ts = coerce(ts, Ty::Time);
+                period_floor(ts, period_of(&args[1])?, &args[1], name == "dateceil")?
+            }
+            "frommillis" => Typed {
+                expr: num(a(0, self)?).cast(DataType::Int64),
+                ty: Ty::Time,
+            },
+            "tomillis" => numeric(coerce(a(0, self)?, Ty::Time).cast(DataType::Float64)),
+            other => {
+                return Err(QueryRunError::plan(
+                    pos,
+                    format!("`{other}` is not supported over local data"),
+                    None,
+                ))
+            }
+        })
+    }
+
+    fn aggregate(&mut self, pos: usize, name: &str, args: &[QExpr]) -> Result<Typed> {
+        let arg = |p: &mut Self, i: usize| -> Result<Typed> {
+            if args[i].has_aggregate() {
+                return Err(QueryRunError::plan(
+                    args[i].pos,
+                    "an aggregate cannot take another aggregate",
+                    None,
+                ));
+            }
+            p.scalar(&args[i])
+        };
+        Ok(match name {
+            "count" => match args.first().map(|a| &a.kind) {
+                None | Some(ExprKind::Star) => numeric(len().cast(DataType::Float64)),
+                Some(_) => numeric(arg(self, 0)?.expr.count().cast(DataType::Float64)),
+            },
+            "count_distinct" => numeric(
+                arg(self, 0)?
+                    .expr
+                    .drop_nulls()
+                    .n_unique()
+                    .cast(DataType::Float64),
+            ),
+            "sum" => numeric(num(arg(self, 0)?).sum()),
+            "avg" => numeric(num(arg(self, 0)?).mean()),
+            "stddev" => numeric(num(arg(self, 0)?).std(1)),
+            "min" | "max" => {
+                let t = arg(self, 0)?;
+                let (e, ty) = match t.ty {
+                    Ty::Time => (t.expr, Ty::Time),
+                    _ => (num(t), Ty::Num),
+                };
+                Typed {
+                    expr: if name == "min" { e.min() } else { e.max() },
+                    ty,
+                }
+            }
+            "pct" => {
+                let p = match args[1].kind {
+                    ExprKind::Num(p) => p,
+                    _ => {
+                        return Err(QueryRunError::plan(
+                            args[1].pos,
+                            "the percentile is a number from 0 to 100",
+                            None,
+                        ))
+                    }
+                };
+                // Exact, linear interpolation between closest ranks (as `faascope report`).
+                numeric(
+                    num(arg(self, 0)?)
+                        .drop_nulls()
+                        .quantile(lit(p / 100.0), QuantileMethod::Linear),
+                )
+            }
+            "earliest" | "latest" => {
+                let t = arg(self, 0)?;
+                let ts = self.field("@timestamp").expr;
+                let present = t.expr.clone().is_not_null();
+                let sorted = t
+                    .expr
+                    .filter(present.clone())
+                    .sort_by([ts.filter(present)], SortMultipleOptions::default());
+                Typed {
+                    expr: if name == "earliest" {
+                        sorted.first()
+                    } else {
+                        sorted.last()
+                    },
+                    ty: t.ty,
+                }
+            }
+            other => {
+                return Err(QueryRunError::plan(
+                    pos,
+                    format!("`{other}` is not an aggregate"),
+                    None,
+                ))
+            }
+        })
+    }
+}
+
+fn numeric(expr: Expr) -> Typed {
+    Typed { expr, ty: Ty::Num }
+}
+
+fn string(expr: Expr) -> Typed {
+    Typed { expr, ty: Ty::Str }
+}
+
+fn coerce(t: Typed, to: Ty) -> Expr {
+    if t.ty == to {
+        return t.expr;
+    }
+    match to {
+        Ty::Num => num(t),
+        Ty::Str => text(t),
+        Ty::Time => num(t).cast(DataType::Int64),
+        Ty::Bool => truthy(t),
+    }
+}
+
+fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {
+    use BinOp::*;
+    match op {
+        Or => Typed {
+            expr: truthy(a).or(truthy(b)),
+            ty: Ty::Bool,
+        },
+        And => Typed {
+            expr: truthy(a).and(truthy(b)),
+            ty: Ty::Bool,
+        },
+        Eq | Ne | Lt | Le | Gt | Ge => {
+            // Two texts compare as text; anything else as numbers (times as ms).
+            let same = a.ty == b.ty && matches!(a.ty, Ty::Str | Ty::Bool);
+            let (x, y) = if same {
+                (a.expr, b.expr)
+            } else {
+                (num(a), num(b))
+            };
+            let expr = match op {
+                Eq => x.eq(y),
+                Ne => x.neq(y),
+                Lt => x.lt(y),
+                Le => x.lt_eq(y),
+                Gt => x.gt(y),
+                _ => x.gt_eq(y),
+            };
+            Typed { expr, ty: Ty::Bool }
+        }
+        Add | Sub | Mul | Div | Mod | Pow => {
+            // A time plus or minus milliseconds stays a time.
+            let time = (a.ty == Ty::Time) ^ (b.ty == Ty::Time) && matches!(op, Add | Sub);
+            let (x, y) = (num(a), num(b));
+            let expr = match op {
+                Add => x + y,
+                Sub => x - y,
+                Mul => x * y,
+                Div => x / y,
+                Mod => x % y,
+                _ => x.pow(y),
+            };
+            if time {
+                Typed {
+                    expr: expr.cast(DataType::Int64),
+                    ty: Ty::Time,
+                }
+            } else {
+                numeric(expr)
+            }
+        }
+    }
+}
+
+fn period_of(e: &QExpr) -> Result<Period> {
+    match e.kind {
+        ExprKind::Period(p) => Ok(p),
+        _ => Err(QueryRunError::plan(
+            e.pos,
+            "expected a period such as 5m or 1h",
+            None,
+        )),
+    }
+}
+
+/// Epoch-aligned floor (or ceiling) of a time to a period; weeks start on Monday (the epoch
+/// was a Thursday).
+fn period_floor(ts: Expr, p: Period, at: &QExpr, ceil: bool) -> Result<Typed> {
+    let Some(ms) = p.fixed_ms() else {
+        return Err(QueryRunError::plan(
+            at.pos,
+            "months, quarters and years are calendar periods, which faascope does not bin over local data",
+            Some("use days or weeks (e.g. 30d, 1w); a cloudwatch:// source runs them in Logs Insights"),
+        ));
+    };
+    let offset = if p.unit == PeriodUnit::Week {
+        4 * 86_400_000
+    } else {
+        0
+    };
+    // Integer arithmetic: a float division can land a bin boundary in the bin before.
+    let x = ts.cast(DataType::Int64) - lit(offset);
+    let q = if ceil {
+        lit(0i64) - (lit(0i64) - x).floor_div(lit(ms))
+    } else {
+        x.floor_div(lit(ms))
+    };
+    Ok(Typed {
+        expr: q * lit(ms) + lit(offset),
+        ty: Ty::Time,
+    })
+}
+
+/// Runs `q` over `tables`.
+pub fn run_query(q: &Query, tables: &Tables) -> Result<QueryResult> {
+    let mut warnings = Vec::new();
+    let needed = needed_inputs(q);
+    let (df, types) = input_frame(tables, &needed, &mut warnings)?;
+    let records = df.height() as u64;
+    let mut lf = df.lazy();
+    let mut p = Planner {
+        types,
+        warnings: &mut warnings,
+    };
+    let has_sort = q
+        .commands
+        .iter()
+        .any(|c| matches!(c.kind, CommandKind::Sort(_)));
+    if !q.has_stats() && !has_sort {
+        // As the Logs Insights console: newest first.
+        lf = lf.sort(
+            ["@timestamp"],
+            SortMultipleOptions::default()
+                .with_order_descending(true)
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        );
+    }
+    // The columns shown, unless a `display` says otherwise: those of the last `stats` (and
+    // `fields` after it); else those `fields` lists; else @timestamp, @message and the fields
+    // `parse` extracted.
+    let mut shown: Vec<String> = Vec::new();
+    let mut parsed: Vec<String> = Vec::new();
+    let mut after_stats = false;
+    let mut display: Option<Vec<String>> = None;
+    for c in &q.commands {
+        match &c.kind {
+            CommandKind::Fields(items) => {
+                for i in items {
+                    let t = p.scalar(&i.expr)?;
+                    let name = i.name().to_string();
+                    lf = lf.with_column(t.expr.alias(name.as_str()));
+                    p.types.insert(name.clone(), t.ty);
+                    if !shown.contains(&name) {
+                        shown.push(name);
+                    }
+                }
+            }
+            CommandKind::Display(items) => {
+                display = Some(items.iter().map(|i| i.name().to_string()).collect());
+            }
+            CommandKind::Filter(e) => {
+                let t = p.scalar(e)?;
+                lf = lf.filter(truthy(t).fill_null(lit(false)));
+            }
+            CommandKind::Parse { source, pattern } => {
+                let s = text(p.scalar(source)?);
+                let re = pattern.to_regex();
+                let indices: Vec<(String, usize)> = match pattern {
+                    ParsePattern::Glob { names, .. } => names
+                        .iter()
+                        .enumerate()
+                        .map(|(k, n)| (n.clone(), k + 1))
+                        .collect(),
+                    ParsePattern::Regex { .. } => {
+                        let compiled = regex::Regex::new(&re).map_err(|e| {
+                            QueryRunError::plan(c.pos, format!("invalid regex: {e}"), None)
+                        })?;
+                        compiled
+                            .capture_names()
+                            .enumerate()
+                            .filter_map(|(k, n)| n.map(|n| (n.to_string(), k)))
+                            .collect()
+                    }
+                };
+                let cols: Vec<Expr> = indices
+                    .iter()
+                    .map(|(n, k)| {
+                        s.clone()
+                            .str()
+                            .extract(lit(re.as_str()), *k)
+                            .alias(n.as_str())
+                    })
+                    .collect();
+                lf = lf.with_columns(cols);
+                for (n, _) in indices {
+                    p.types.insert(n.clone(), Ty::Str);
+                    if !after_stats && !parsed.contains(&n) {
+                        parsed.push(n);
+                    }
+                }
+            }
+            CommandKind::Stats { items, by } => {
+                let mut keys = Vec::new();
+                let mut key_types = Vec::new();
+                for i in by {
+                    let t = p.scalar(&i.expr)?;
+                    keys.push(t.expr.alias(i.name()));
+                    key_types.push((i.name().to_string(), t.ty));
+                }
+                let mut aggs = Vec::new();
+                let mut out_types: Vec<(String, Ty)> = Vec::new();
+                let mut later: Vec<&crate::query::Item> = Vec::new();
+                for i in items {
+                    let mut reads = Vec::new();
+                    i.expr.fields(&mut reads);
+                    let refers_to_item = reads
+                        .iter()
+                        .any(|f| items.iter().any(|j| j.name() == f && !std::ptr::eq(i, j)));
+                    if refers_to_item {
+                        if i.expr.has_aggregate() {
+                            return Err(QueryRunError::plan(
+                                i.expr.pos,
+                                "this mixes an aggregate with the name of another `stats` item",
+                                Some("combine either aggregates (sum(x) / count(*)) or names (a - b), not both"),
+                            ));
+                        }
+                        later.push(i);
+                        continue;
+                    }
+                    let t = p.expr(&i.expr, true)?;
+                    aggs.push(t.expr.alias(i.name()));
+                    out_types.push((i.name().to_string(), t.ty));
+                }
+                lf = if keys.is_empty() {
+                    lf.select(aggs)
+                } else {
+                    let names: Vec<Expr> = key_types.iter().map(|(n, _)| col(n.as_str())).collect();
+                    lf.group_by(keys).agg(aggs).sort_by_exprs(
+                        names,
+                        SortMultipleOptions::default()
+                            .with_nulls_last(true)
+                            .with_maintain_order(true),
+                    )
+                };
+                // After `stats`, only its columns exist.
+                p.types = key_types.iter().chain(&out_types).cloned().collect();
+                for i in later {
+                    let t = p.scalar(&i.expr)?;
+                    lf = lf.with_column(t.expr.alias(i.name()));
+                    p.types.insert(i.name().to_string(), t.ty);
+                }
+                shown = by
+                    .iter()
+                    .chain(items.iter())
+                    .map(|i| i.name().to_string())
+                    .collect();
+                after_stats = true;
+            }
+            CommandKind::Sort(keys) => {
+                let mut exprs = Vec::new();
+                let mut desc = Vec::new();
+                for k in keys {
+                    exprs.push(p.scalar(&k.expr)?.expr);
+                    desc.push(k.descending);
+                }
+                lf = lf.sort_by_exprs(
+                    exprs,
+                    SortMultipleOptions::default()
+                        .with_order_descending_multi(desc)
+                        .with_nulls_last(true)
+                        .with_maintain_order(true),
+                );
+            }
+            CommandKind::Limit(n) => {
+                lf = lf.limit(IdxSize::try_from(*n).unwrap_or(IdxSize::MAX));
+            }
+            CommandKind::Dedup(items) => {
+                let mut exprs = Vec::new();
+                for i in items {
+                    exprs.push(p.scalar(&i.expr)?.expr);
+                }
+                lf = lf.unique_stable_generic(Some(exprs), UniqueKeepStrategy::First);
+            }
+        }
+    }
+    if shown.is_empty() {
+        shown = vec!["@timestamp".into(), "@message".into()];
+        shown.extend(parsed);
+    }
+    let columns = display.unwrap_or(shown);
+    let mut select = Vec::new();
+    let mut col_types = Vec::new();
+    for c in &columns {
+        let t = p.field(c);
+        let e = match t.ty {
+            Ty::Num => t.expr.cast(DataType::Float64),
+            Ty::Time => t.expr.cast(DataType::Int64),
+            Ty::Str => t.expr.cast(DataType::String),
+            Ty::Bool => t.expr.cast(DataType::Boolean),
+        };
+        select.push(e.alias(c.as_str()));
+        col_types.push(t.ty);
+    }
+    let df = lf.select(select).collect()?;
+    let mut rows: Vec<Vec<Value>> = vec![Vec::with_capacity(columns.len()); df.height()];
+    for (k, ty) in col_types.iter().enumerate() {
+        let s = df.columns()[k].as_materialized_series();
+        match ty {
+            Ty::Num => {
+                for (r, v) in s.f64()?.iter().enumerate() {
+                    rows[r].push(v.filter(|x| !x.is_nan()).map_or(Value::Null, Value::Num));
+                }
+            }
+            Ty::Time => {
+                for (r, v) in s.i64()?.iter().enumerate() {
+                    rows[r].push(v.map_or(Value::Null, Value::Time));
+                }
+            }
+            Ty::Str => {
+                for (r, v) in s.str()?.iter().enumerate() {
+                    rows[r].push(v.map_or(Value::Null, |x| Value::Str(x.to_string())));
+                }
+            }
+            Ty::Bool => {
+                for (r, v) in s.bool()?.iter().enumerate() {
+                    rows[r].push(v.map_or(Value::Null, Value::Bool));
+                }
+            }
+        }
+    }
+    Ok(QueryResult {
+        columns,
+        rows,
+        time_bin: crate::query::time_bin_of(q),
+        warnings,
+        records_scanned: records,
+    })
+}
+
+#[cfg(test)]
+mod tests;

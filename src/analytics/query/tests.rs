@@ -1,0 +1,229 @@
+use super::*;
+use crate::ingest::{ingest_inputs, IngestOptions, MemoryInput};
+use crate::query::{parse, Value};
+
+/// Two functions' text logs: `api` (a cold start, two warm, one timeout, a JSON app log, a
+/// text app log) and `worker` (one SnapStart restore, one warm).
+const LOG: &str = "\
+2025-09-02T14:00:00.000Z START RequestId: a1 Version: $LATEST
+2025-09-02T14:00:00.100Z a1\tINFO\t{\"level\":\"INFO\",\"msg\":\"hello\",\"order\":{\"id\":\"o-1\",\"total\":12.5}}
+2025-09-02T14:00:00.200Z END RequestId: a1
+2025-09-02T14:00:00.200Z REPORT RequestId: a1\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 512 MB\tMax Memory Used: 80 MB\tInit Duration: 300.50 ms
+2025-09-02T14:02:00.000Z REPORT RequestId: a2\tDuration: 20.00 ms\tBilled Duration: 20 ms\tMemory Size: 512 MB\tMax Memory Used: 82 MB
+2025-09-02T15:10:00.000Z a3\tERROR\tRate exceeded calling DynamoDB
+2025-09-02T15:10:00.000Z REPORT RequestId: a3\tDuration: 40.00 ms\tBilled Duration: 40 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB
+2025-09-02T15:20:00.000Z REPORT RequestId: a4\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 512 MB\tMax Memory Used: 95 MB\tStatus: timeout
+";
+
+const WORKER: &str = "\
+2025-09-02T14:30:00.000Z REPORT RequestId: w1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 1024 MB\tMax Memory Used: 200 MB\tRestore Duration: 250.00 ms\tBilled Restore Duration: 120 ms
+2025-09-02T14:31:00.000Z REPORT RequestId: w2\tDuration: 30.00 ms\tBilled Duration: 30 ms\tMemory Size: 1024 MB\tMax Memory Used: 210 MB
+";
+
+fn tables() -> Tables {
+    let opts = IngestOptions {
+        keep_logs: true,
+        ..IngestOptions::default()
+    };
+    let inputs = vec![
+        MemoryInput {
+            name: "/aws/lambda/api".into(),
+            bytes: LOG.as_bytes().to_vec(),
+        },
+        MemoryInput {
+            name: "/aws/lambda/worker".into(),
+            bytes: WORKER.as_bytes().to_vec(),
+        },
+    ];
+    let ing = ingest_inputs(&[], inputs, &opts, None).unwrap();
+    assert_eq!(ing.tables.invocations.len(), 6, "{:?}", ing.skips);
+    ing.tables
+}
+
+fn run(q: &str) -> QueryResult {
+    let parsed = parse(q).unwrap_or_else(|e| panic!("{}", e.render(q, "q")));
+    run_query(&parsed, &tables()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn cell(r: &QueryResult, row: usize, col: &str) -> Value {
+    let k = r
+        .columns
+        .iter()
+        .position(|c| c == col)
+        .unwrap_or_else(|| panic!("no column {col} in {:?}", r.columns));
+    r.rows[row][k].clone()
+}
+
+fn num(r: &QueryResult, row: usize, col: &str) -> f64 {
+    match cell(r, row, col) {
+        Value::Num(n) => n,
+        other => panic!("{col}: {other:?}"),
+    }
+}
+
+#[test]
+fn stats_by_function_with_aliases_and_percentiles() {
+    let r = run("filter @type = \"REPORT\"
+        | stats count(*) as n, sum(strcontains(@message, \"Init Duration\") + strcontains(@message, \"Restore Duration\")) as cold,
+                cold / n * 100 as coldPct, pct(@duration, 50), avg(@duration) as mean, max(@memorySize / 1000 / 1000) as memMB
+          by function");
+    assert_eq!(
+        r.columns,
+        [
+            "function",
+            "n",
+            "cold",
+            "coldPct",
+            "pct(@duration, 50)",
+            "mean",
+            "memMB"
+        ]
+    );
+    assert_eq!(r.rows.len(), 2);
+    assert_eq!(cell(&r, 0, "function"), Value::Str("api".into()));
+    assert_eq!(num(&r, 0, "n"), 4.0);
+    assert_eq!(num(&r, 0, "cold"), 1.0);
+    assert_eq!(num(&r, 0, "coldPct"), 25.0);
+    // 20, 40, 100, 3000: linear interpolation between 40 and 100.
+    assert_eq!(num(&r, 0, "pct(@duration, 50)"), 70.0);
+    assert_eq!(num(&r, 0, "mean"), 790.0);
+    assert_eq!(num(&r, 0, "memMB"), 512.0);
+    assert_eq!(num(&r, 1, "cold"), 1.0);
+    assert_eq!(num(&r, 1, "memMB"), 1024.0);
+}
+
+#[test]
+fn count_star_counts_every_event_and_bins_are_times() {
+    let r = run("stats count(*) as events, count(@duration) as reports by bin(1h)");
+    assert_eq!(r.columns, ["bin(1h)", "events", "reports"]);
+    assert_eq!(r.time_bin, Some(("bin(1h)".into(), 3_600_000)));
+    let t14 = crate::query::parse_time_text("2025-09-02 14:00:00.000").unwrap();
+    assert_eq!(cell(&r, 0, "bin(1h)"), Value::Time(t14));
+    // 14:00 hour: START, JSON app line, END, a1, a2 (api) + w1, w2 (worker).
+    assert_eq!(num(&r, 0, "events"), 7.0);
+    assert_eq!(num(&r, 0, "reports"), 4.0);
+    assert_eq!(num(&r, 1, "events"), 3.0);
+    assert_eq!(cell(&r, 1, "bin(1h)").text(), "2025-09-02 15:00:00.000");
+}
+
+#[test]
+fn parse_fields_sort_limit() {
+    let r = run("filter @type = \"REPORT\"
+        | parse @message /Restore Duration: (?<restore>[0-9.]+) ms/
+        | parse @message \"Max Memory Used: * MB\" as used
+        | fields @requestId, @duration + coalesce(@initDuration, 0) + coalesce(restore, 0) as e2e, used * 2 as double
+        | sort e2e desc
+        | limit 3");
+    assert_eq!(r.columns, ["@requestId", "e2e", "double"]);
+    let ids: Vec<String> = r.rows.iter().map(|row| row[0].text()).collect();
+    assert_eq!(ids, ["a4", "a1", "w1"]);
+    assert_eq!(num(&r, 1, "e2e"), 400.5);
+    assert_eq!(num(&r, 2, "e2e"), 260.0);
+    // The glob's last group is greedy to the end of the line: "200 MB\tRestore..." would not
+    // be a number; this one sits before the restore field.
+    assert_eq!(num(&r, 0, "double"), 190.0);
+}
+
+#[test]
+fn default_columns_are_newest_first_and_filters_combine() {
+    let r = run("filter @message like /Rate exceeded/ or (@type = \"REPORT\" and @message =~ /Status: timeout/)");
+    assert_eq!(r.columns, ["@timestamp", "@message"]);
+    assert_eq!(r.rows.len(), 2);
+    assert!(cell(&r, 0, "@message").text().contains("Status: timeout"));
+    assert!(cell(&r, 1, "@message").text().contains("Rate exceeded"));
+}
+
+#[test]
+fn json_fields_by_dotted_path_and_platform_report_fields() {
+    let r = run("filter ispresent(order.id) | fields order.id, order.total * 2 as twice, msg");
+    assert_eq!(r.rows.len(), 1);
+    assert_eq!(cell(&r, 0, "order.id"), Value::Str("o-1".into()));
+    assert_eq!(num(&r, 0, "twice"), 25.0);
+    assert_eq!(cell(&r, 0, "msg"), Value::Str("hello".into()));
+    // A JSON-log-format query runs over text REPORT lines too.
+    let r = run("filter type = \"platform.report\" | stats max(record.metrics.maxMemoryUsedMB) as m, count(*) as n by function");
+    assert_eq!(num(&r, 0, "m"), 95.0);
+    assert_eq!(num(&r, 1, "n"), 2.0);
+}
+
+#[test]
+fn string_and_arithmetic_functions() {
+    let r = run("filter @requestId = \"a1\" and @type = \"REPORT\"
+        | fields toupper(function) as up, strlen(function) as len, concat(function, \"-\", @requestId) as both,
+                 substr(@requestId, 0, 1) as first, replace(function, \"a\", \"A\") as rep, abs(0 - 3) as a,
+                 ceil(1.2) as c, floor(1.8) as f, greatest(1, 5, 3) as g, least(4, 2) as l, sqrt(16) as s,
+                 isempty(nothing) as e, isblank(\"  \") as b, 7 % 4 as m, 2 ^ 10 as p,
+                 @logStream, @log, tomillis(@timestamp) - tomillis(datefloor(@timestamp, 1d)) as sinceMidnight,
+                 function in [\"api\", \"x\"] as known, function not in [\"api\"] as other");
+    assert_eq!(r.rows.len(), 1);
+    assert_eq!(cell(&r, 0, "up"), Value::Str("API".into()));
+    assert_eq!(num(&r, 0, "len"), 3.0);
+    assert_eq!(cell(&r, 0, "both"), Value::Str("api-a1".into()));
+    assert_eq!(cell(&r, 0, "first"), Value::Str("a".into()));
+    assert_eq!(cell(&r, 0, "rep"), Value::Str("Api".into()));
+    assert_eq!(num(&r, 0, "a"), 3.0);
+    assert_eq!((num(&r, 0, "c"), num(&r, 0, "f")), (2.0, 1.0));
+    assert_eq!(
+        (num(&r, 0, "g"), num(&r, 0, "l"), num(&r, 0, "s")),
+        (5.0, 2.0, 4.0)
+    );
+    assert_eq!(cell(&r, 0, "e"), Value::Bool(true));
+    assert_eq!(cell(&r, 0, "b"), Value::Bool(true));
+    assert_eq!((num(&r, 0, "m"), num(&r, 0, "p")), (3.0, 1024.0));
+    assert_eq!(cell(&r, 0, "@log"), Value::Str("/aws/lambda/api".into()));
+    assert_eq!(num(&r, 0, "sinceMidnight"), (14 * 3600 * 1000 + 200) as f64);
+    assert_eq!(cell(&r, 0, "known"), Value::Bool(true));
+    assert_eq!(cell(&r, 0, "other"), Value::Bool(false));
+    assert!(
+        r.warnings.iter().any(|w| w.contains("`nothing`")),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[test]
+fn earliest_latest_distinct_stddev_and_filter_after_stats() {
+    let r = run("filter @type = \"REPORT\"
+        | stats earliest(@requestId) as first, latest(@requestId) as last, count_distinct(@memorySize) as sizes,
+                stddev(@duration) as sd, min(@timestamp) as since by function
+        | filter sizes >= 1 and first != \"w1\"
+        | display function, first, last, sd, since");
+    assert_eq!(r.rows.len(), 1);
+    assert_eq!(cell(&r, 0, "first"), Value::Str("a1".into()));
+    assert_eq!(cell(&r, 0, "last"), Value::Str("a4".into()));
+    assert_eq!(cell(&r, 0, "since").text(), "2025-09-02 14:00:00.200");
+    // Sample standard deviation of 100, 20, 40, 3000.
+    let xs = [100.0f64, 20.0, 40.0, 3000.0];
+    let mean = xs.iter().sum::<f64>() / 4.0;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 3.0).sqrt();
+    assert!((num(&r, 0, "sd") - sd).abs() < 1e-9);
+}
+
+#[test]
+fn dedup_keeps_the_first_of_each() {
+    let r = run("filter @type = \"REPORT\" | sort @duration desc | dedup function | limit 5");
+    assert_eq!(r.rows.len(), 2);
+    assert!(cell(&r, 0, "@message").text().contains("RequestId: a4"));
+    assert!(cell(&r, 1, "@message").text().contains("RequestId: w2"));
+}
+
+#[test]
+fn plan_errors_have_positions() {
+    let q = parse("stats count(*) by bin(1mo)").unwrap();
+    let e = run_query(&q, &tables()).unwrap_err();
+    let qe = e.as_query_error().unwrap();
+    assert_eq!(qe.pos, "stats count(*) by bin(".len());
+    assert!(qe.message.contains("calendar"));
+    let q = parse("fields /re/ as x").unwrap();
+    assert!(run_query(&q, &tables()).is_err());
+}
+
+#[test]
+fn report_line_is_lambdas_text_format() {
+    let t = tables();
+    let line = report_line(&t.invocations[0]);
+    assert_eq!(
+        line,
+        "REPORT RequestId: a1\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 512 MB\tMax Memory Used: 80 MB\tInit Duration: 300.50 ms"
+    );
+}

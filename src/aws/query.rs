@@ -1,0 +1,566 @@
+//! `faascope query` over `cloudwatch://` sources: the query text runs in CloudWatch Logs
+//! Insights (StartQuery / GetQueryResults), and the rows come back as the same
+//! [`QueryResult`] a local run gives.
+//!
+//! Logs Insights returns at most 10,000 rows per query. A query without `stats` that fills a
+//! page is run again over the two halves of its time window, recursively, so every matching
+//! event comes back (down to one-second slices, past which the result is marked truncated).
+//! Aggregates cannot be merged across slices, so a `stats` query runs once per window (and
+//! per 50 log groups only when it groups by function or log group, which no two chunks share).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_cloudwatchlogs::types::QueryStatus;
+use aws_sdk_cloudwatchlogs::Client;
+
+use super::{classify, config, describe_groups, runtime, AwsError, AwsOptions, CLOUDWATCH};
+use crate::query::{parse_time_text, CommandKind, ExprKind, Query, QueryResult, SortKey, Value};
+
+/// The most rows one GetQueryResults returns.
+pub const MAX_ROWS_PER_QUERY: usize = 10_000;
+/// Log groups one StartQuery takes.
+const GROUPS_PER_QUERY: usize = 50;
+/// A slice is not split below this.
+const MIN_SLICE_MS: i64 = 1_000;
+const QUERY_DEADLINE: Duration = Duration::from_secs(60 * 60);
+
+/// One result row: field name → value, in the order Logs Insights returned the fields.
+pub type Row = Vec<(String, String)>;
+
+/// The text sent to Logs Insights: full-line comments dropped, and `function` (faascope's
+/// field) extracted from `@log` (`123456789012:/aws/lambda/orders-api`) when the query reads it.
+pub fn remote_text(text: &str, q: &Query) -> String {
+    let body: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect();
+    let body = body.join("\n");
+    if q.referenced_fields().iter().any(|f| f == "function") {
+        format!(
+            "parse @log /(?<function>[^\\/:]+)$/\n| {}",
+            body.trim_start()
+        )
+    } else {
+        body
+    }
+}
+
+/// The rows of `[start_ms, end_ms)` by `run`, splitting the window in halves while a page comes
+/// back full. `run(start, end)` runs the query over one slice. Returns the rows, oldest slice
+/// first, and whether a slice was still full at the smallest size (so rows may be missing).
+pub async fn sliced_rows<F>(
+    start_ms: i64,
+    end_ms: i64,
+    page_rows: usize,
+    run: &mut F,
+) -> Result<(Vec<Row>, bool), AwsError>
+where
+    F: AsyncFnMut(i64, i64) -> Result<Vec<Row>, AwsError>,
+{
+    let mut out = Vec::new();
+    let mut truncated = false;
+    // A stack of slices, the earliest on top.
+    let mut pending: Vec<(i64, i64)> = vec![(start_ms, end_ms)];
+    while let Some((s, e)) = pending.pop() {
+        let rows = run(s, e).await?;
+        if rows.len() >= page_rows && e - s > MIN_SLICE_MS {
+            let mid = s + (e - s) / 2;
+            pending.push((mid, e));
+            pending.push((s, mid));
+            continue;
+        }
+        truncated |= rows.len() >= page_rows;
+        out.extend(rows);
+    }
+    Ok((out, truncated))
+}
+
+/// One query text over one chunk of log groups.
+struct Job<'a> {
+    c: &'a Client,
+    groups: &'a [String],
+    text: &'a str,
+    limit: usize,
+    poll: Duration,
+}
+
+/// Starts the job's query over `[start_ms, end_ms)` and polls it to completion.
+async fn run_one(
+    job: &Job<'_>,
+    start_ms: i64,
+    end_ms: i64,
+    scanned: &mut u64,
+) -> Result<Vec<Row>, AwsError> {
+    let Job {
+        c,
+        groups,
+        text,
+        limit,
+        poll,
+    } = *job;
+    let started = c
+        .start_query()
+        .set_log_group_names(Some(groups.to_vec()))
+        .start_time(start_ms.div_euclid(1000))
+        .end_time((end_ms - 1).div_euclid(1000))
+        .query_string(text)
+        .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+        .send()
+        .await
+        .map_err(|e| classify(e, "logs:StartQuery", &groups.join(", ")))?;
+    let id = started.query_id().unwrap_or_default().to_string();
+    let deadline = tokio::time::Instant::now() + QUERY_DEADLINE;
+    loop {
+        let page = c
+            .get_query_results()
+            .query_id(&id)
+            .send()
+            .await
+            .map_err(|e| classify(e, "logs:GetQueryResults", &id))?;
+        match page.status() {
+            Some(QueryStatus::Complete) => {
+                if let Some(s) = page.statistics() {
+                    *scanned += s.records_scanned() as u64;
+                }
+                return Ok(page
+                    .results()
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(|f| Some((f.field()?.to_string(), f.value()?.to_string())))
+                            .filter(|(k, _)| k != "@ptr")
+                            .collect()
+                    })
+                    .collect());
+            }
+            Some(QueryStatus::Running | QueryStatus::Scheduled) | None => {}
+            Some(other) => {
+                return Err(AwsError::Partial {
+                    failed: format!(
+                        "Logs Insights query {id} ended {} over {}",
+                        other.as_str(),
+                        groups.join(", ")
+                    ),
+                    fetched: "no rows".into(),
+                })
+            }
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(AwsError::Partial {
+                failed: format!("Logs Insights query {id} still running after 60 minutes"),
+                fetched: "no rows".into(),
+            });
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+/// Whether the last `stats` groups by something no two log groups share.
+fn stats_by_group(q: &Query) -> bool {
+    q.commands.iter().rev().find_map(|c| match &c.kind {
+        CommandKind::Stats { by, .. } => Some(by.iter().any(|i| {
+            matches!(&i.expr.kind, ExprKind::Field(f) if f == "function" || f == "@log" || f == "@logStream")
+        })),
+        _ => None,
+    }) == Some(true)
+}
+
+fn last_limit(q: &Query) -> Option<u64> {
+    q.commands.iter().rev().find_map(|c| match c.kind {
+        CommandKind::Limit(n) => Some(n),
+        _ => None,
+    })
+}
+
+fn sort_keys(q: &Query) -> Option<&[SortKey]> {
+    q.commands.iter().rev().find_map(|c| match &c.kind {
+        CommandKind::Sort(keys) => Some(keys.as_slice()),
+        _ => None,
+    })
+}
+
+/// A result cell from Logs Insights' text: times (in the columns that hold them) and numbers
+/// become typed, as a local run gives them.
+fn value(column: &str, time_col: Option<&str>, text: &str) -> Value {
+    if column == "@timestamp" || Some(column) == time_col {
+        if let Some(ms) = parse_time_text(text) {
+            return Value::Time(ms);
+        }
+    }
+    match text.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && !text.trim().is_empty() => Value::Num(n),
+        _ => Value::Str(text.to_string()),
+    }
+}
+
+fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Greater,
+        (_, Value::Null) => Ordering::Less,
+        _ => match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            _ => a.text().cmp(&b.text()),
+        },
+    }
+}
+
+/// Rows from several queries (chunks of groups, slices of time) as one result: columns in
+/// first-seen order, the query's sort re-applied across them, its limit honoured.
+pub fn merge_rows(q: &Query, rows: Vec<Row>) -> QueryResult {
+    let time_bin = crate::query::time_bin_of(q);
+    let time_col = time_bin.as_ref().map(|(c, _)| c.as_str());
+    let mut columns: Vec<String> = Vec::new();
+    for r in &rows {
+        for (k, _) in r {
+            if !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+    }
+    let mut table: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|r| {
+            let m: BTreeMap<&str, &str> = r.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            columns
+                .iter()
+                .map(|c| {
+                    m.get(c.as_str())
+                        .map_or(Value::Null, |v| value(c, time_col, v))
+                })
+                .collect()
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    // Re-sort across chunks and slices: by the query's own sort when its keys are columns, by
+    // newest first (Logs Insights' default) when it has none.
+    let keys: Vec<(usize, bool)> = match sort_keys(q) {
+        Some(keys) => keys
+            .iter()
+            .filter_map(|k| match &k.expr.kind {
+                ExprKind::Field(f) => columns
+                    .iter()
+                    .position(|c| c == f)
+                    .map(|i| (i, k.descending)),
+                _ => None,
+            })
+            .collect(),
+        None if !q.has_stats() => columns
+            .iter()
+            .position(|c| c == "@timestamp")
+            .map(|i| vec![(i, true)])
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    if sort_keys(q).is_some_and(|k| k.len() != keys.len()) {
+        warnings.push(
+            "the sort keys are expressions: rows from different log-group chunks or time slices keep their own order".into(),
+        );
+    }
+    if !keys.is_empty() {
+        table.sort_by(|a, b| {
+            keys.iter()
+                .map(|&(i, desc)| {
+                    let o = compare(&a[i], &b[i]);
+                    if desc {
+                        o.reverse()
+                    } else {
+                        o
+                    }
+                })
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+    if let Some(n) = last_limit(q) {
+        table.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    QueryResult {
+        columns,
+        rows: table,
+        time_bin,
+        warnings,
+        records_scanned: 0,
+    }
+}
+
+/// Runs `q` (whose text is `text`) in Logs Insights over the groups matching `patterns`.
+pub fn run_remote(
+    patterns: &[String],
+    opts: &AwsOptions,
+    start_ms: i64,
+    end_ms: i64,
+    q: &Query,
+    text: &str,
+) -> Result<QueryResult, AwsError> {
+    runtime()?.block_on(async {
+        let conf = config(opts).await?;
+        let c = Client::new(&conf);
+        let mut groups: Vec<String> = Vec::new();
+        for p in patterns {
+            let found = describe_groups(&c, p).await?;
+            if found.is_empty() {
+                return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{p}")));
+            }
+            groups.extend(found.into_iter().map(|g| g.name));
+        }
+        groups.sort();
+        groups.dedup();
+        run_over_groups(
+            &c,
+            &groups,
+            start_ms,
+            end_ms,
+            q,
+            text,
+            Duration::from_secs(1),
+        )
+        .await
+    })
+}
+
+async fn run_over_groups(
+    c: &Client,
+    groups: &[String],
+    start_ms: i64,
+    end_ms: i64,
+    q: &Query,
+    text: &str,
+    poll: Duration,
+) -> Result<QueryResult, AwsError> {
+    let has_stats = q.has_stats();
+    if has_stats && groups.len() > GROUPS_PER_QUERY && !stats_by_group(q) {
+        return Err(AwsError::Partial {
+            failed: format!(
+                "{} log groups match, and Logs Insights takes {GROUPS_PER_QUERY} per query; aggregates over more cannot be merged unless the stats group `by function` (or @log)",
+                groups.len()
+            ),
+            fetched: "nothing".into(),
+        });
+    }
+    let sent = remote_text(text, q);
+    let user_limit = last_limit(q).map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    let page_rows = user_limit
+        .unwrap_or(MAX_ROWS_PER_QUERY)
+        .min(MAX_ROWS_PER_QUERY);
+    let mut scanned = 0u64;
+    let mut all: Vec<Row> = Vec::new();
+    let mut truncated = false;
+    for chunk in groups.chunks(GROUPS_PER_QUERY) {
+        let job = Job {
+            c,
+            groups: chunk,
+            text: &sent,
+            limit: page_rows,
+            poll,
+        };
+        if has_stats || user_limit.is_some_and(|n| n <= MAX_ROWS_PER_QUERY) {
+            let rows = run_one(&job, start_ms, end_ms, &mut scanned).await?;
+            truncated |= has_stats && rows.len() >= MAX_ROWS_PER_QUERY;
+            all.extend(rows);
+        } else {
+            let mut run = async |s: i64, e: i64| run_one(&job, s, e, &mut scanned).await;
+            let (rows, t) = sliced_rows(start_ms, end_ms, page_rows, &mut run).await?;
+            truncated |= t;
+            all.extend(rows);
+        }
+    }
+    let mut result = merge_rows(q, all);
+    result.records_scanned = scanned;
+    if truncated {
+        result.warnings.push(format!(
+            "Logs Insights returned its maximum of {MAX_ROWS_PER_QUERY} rows for a query: the result may be incomplete; narrow --since/--until"
+        ));
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::replay::{json, logs_client};
+    use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+    use aws_smithy_types::body::SdkBody;
+
+    fn q(text: &str) -> Query {
+        crate::query::parse(text).unwrap()
+    }
+
+    fn row(pairs: &[(&str, &str)]) -> Row {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn remote_text_drops_comment_lines_and_extracts_function() {
+        let text = "# what it answers\nfilter @type = \"REPORT\"\n| stats count(*) by function";
+        assert_eq!(
+            remote_text(text, &q(text)),
+            "parse @log /(?<function>[^\\/:]+)$/\n| filter @type = \"REPORT\"\n| stats count(*) by function"
+        );
+        let text = "fields @timestamp # why\n| limit 5";
+        assert_eq!(remote_text(text, &q(text)), text);
+        // The extraction itself parses, and reads the function off an @log value.
+        let sent = remote_text(
+            "stats count(*) by function",
+            &q("stats count(*) by function"),
+        );
+        let parsed = q(&sent);
+        let CommandKind::Parse { pattern, .. } = &parsed.commands[0].kind else {
+            panic!()
+        };
+        let re = regex::Regex::new(&pattern.to_regex()).unwrap();
+        assert_eq!(
+            &re.captures("123456789012:/aws/lambda/orders-api").unwrap()["function"],
+            "orders-api"
+        );
+    }
+
+    #[test]
+    fn full_pages_split_the_window_until_every_row_is_back() {
+        // 25 events, one per second; pages of 10 rows.
+        let events: Vec<i64> = (0..25).map(|i| i * 1000).collect();
+        let mut calls = Vec::new();
+        let mut run = async |s: i64, e: i64| -> Result<Vec<Row>, AwsError> {
+            calls.push((s, e));
+            Ok(events
+                .iter()
+                .filter(|t| **t >= s && **t < e)
+                .take(10)
+                .map(|t| row(&[("@timestamp", &crate::query::time_text(*t))]))
+                .collect())
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let (rows, truncated) = rt.block_on(sliced_rows(0, 25_000, 10, &mut run)).unwrap();
+        assert!(!truncated);
+        let times: Vec<i64> = rows
+            .iter()
+            .map(|r| parse_time_text(&r[0].1).unwrap())
+            .collect();
+        assert_eq!(times, events, "every event once, oldest slice first");
+        assert!(calls.len() > 1);
+        // A second that alone holds a full page is reported as truncated.
+        let mut dense = async |_s: i64, _e: i64| -> Result<Vec<Row>, AwsError> {
+            Ok((0..10).map(|_| row(&[("x", "1")])).collect())
+        };
+        let (_, truncated) = rt.block_on(sliced_rows(0, 4_000, 10, &mut dense)).unwrap();
+        assert!(truncated);
+    }
+
+    #[test]
+    fn merged_rows_are_typed_resorted_and_limited() {
+        let query = q("fields @timestamp, @duration | sort @duration desc | limit 3");
+        let rows = vec![
+            row(&[
+                ("@timestamp", "2025-09-02 14:00:00.000"),
+                ("@duration", "12.5"),
+            ]),
+            row(&[
+                ("@timestamp", "2025-09-02 14:01:00.000"),
+                ("@duration", "99"),
+            ]),
+            row(&[
+                ("@timestamp", "2025-09-02 13:00:00.000"),
+                ("@duration", "3"),
+            ]),
+            row(&[
+                ("@timestamp", "2025-09-02 12:00:00.000"),
+                ("@duration", "40"),
+            ]),
+        ];
+        let r = merge_rows(&query, rows);
+        assert_eq!(r.columns, ["@timestamp", "@duration"]);
+        let d: Vec<f64> = r.rows.iter().map(|x| x[1].as_f64().unwrap()).collect();
+        assert_eq!(d, [99.0, 40.0, 12.5]);
+        assert_eq!(
+            r.rows[0][0],
+            Value::Time(parse_time_text("2025-09-02 14:01:00.000").unwrap())
+        );
+        // Stats: the bin column is a time.
+        let query = q("stats count(*) as n by bin(1h)");
+        let r = merge_rows(
+            &query,
+            vec![row(&[("bin(1h)", "2025-09-02 14:00:00.000"), ("n", "7")])],
+        );
+        assert_eq!(r.time_bin, Some(("bin(1h)".into(), 3_600_000)));
+        assert!(matches!(r.rows[0][0], Value::Time(_)));
+        assert_eq!(r.rows[0][1], Value::Num(7.0));
+    }
+
+    fn request(target: &str, body: serde_json::Value) -> http::Request<SdkBody> {
+        http::Request::builder()
+            .uri("https://logs.us-east-1.amazonaws.com/")
+            .header("x-amz-target", format!("Logs_20140328.{target}"))
+            .body(SdkBody::from(body.to_string()))
+            .unwrap()
+    }
+
+    /// A stats query Logs Insights ran (moto cannot): StartQuery with the rewritten text, then
+    /// GetQueryResults polled from Running to Complete; the rows come back typed.
+    #[test]
+    fn stats_query_runs_in_logs_insights_and_polls_until_complete() {
+        let text = "# cold starts\nfilter @type = \"REPORT\" | stats count(*) as n, pct(@duration, 99) as p99 by function, bin(1h)";
+        let query = q(text);
+        let sent = remote_text(text, &query);
+        let http = StaticReplayClient::new(vec![
+            ReplayEvent::new(
+                request("StartQuery", serde_json::json!({})),
+                json(serde_json::json!({"queryId": "q-1"})),
+            ),
+            ReplayEvent::new(
+                request("GetQueryResults", serde_json::json!({"queryId": "q-1"})),
+                json(serde_json::json!({"status": "Running", "results": []})),
+            ),
+            ReplayEvent::new(
+                request("GetQueryResults", serde_json::json!({"queryId": "q-1"})),
+                json(serde_json::json!({
+                    "status": "Complete",
+                    "statistics": {"recordsMatched": 3.0, "recordsScanned": 9.0, "bytesScanned": 900.0},
+                    "results": [
+                        [{"field": "function", "value": "api"}, {"field": "bin(1h)", "value": "2025-09-02 14:00:00.000"},
+                         {"field": "n", "value": "2"}, {"field": "p99", "value": "99.4"}],
+                        [{"field": "function", "value": "api"}, {"field": "bin(1h)", "value": "2025-09-02 15:00:00.000"},
+                         {"field": "n", "value": "1"}, {"field": "p99", "value": "40"}]
+                    ]
+                })),
+            ),
+        ]);
+        let c = logs_client(&http);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let r = rt
+            .block_on(run_over_groups(
+                &c,
+                &["/aws/lambda/api".to_string()],
+                1_756_821_600_000,
+                1_756_830_000_000,
+                &query,
+                text,
+                Duration::from_millis(1),
+            ))
+            .unwrap();
+        assert_eq!(r.columns, ["function", "bin(1h)", "n", "p99"]);
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.rows[0][2], Value::Num(2.0));
+        assert_eq!(r.rows[1][1].text(), "2025-09-02 15:00:00.000");
+        assert_eq!(r.records_scanned, 9);
+        let reqs = http.actual_requests().collect::<Vec<_>>();
+        let body: serde_json::Value =
+            serde_json::from_slice(reqs[0].body().bytes().unwrap()).unwrap();
+        assert_eq!(body["queryString"], sent.as_str());
+        assert_eq!(
+            body["logGroupNames"],
+            serde_json::json!(["/aws/lambda/api"])
+        );
+        assert_eq!(body["startTime"], 1_756_821_600);
+        assert_eq!(body["limit"], 10_000);
+    }
+}

@@ -1,0 +1,326 @@
+//! `faascope query` output: a [`QueryResult`] as a table, JSON, CSV or Markdown, and a `bin()`
+//! series as a line chart.
+
+use std::fmt::Write as _;
+
+use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
+
+use super::{sanitize, Format};
+use crate::plot::{LineChart, Series};
+use crate::query::{QueryResult, Value};
+
+fn json_value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Num(n) => serde_json::Number::from_f64(*n)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Str(_) | Value::Time(_) => serde_json::Value::String(v.text()),
+    }
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A cell for a terminal or Markdown: log text is sanitized and kept to one line, and
+/// fractions are rounded for reading (JSON and CSV keep every digit).
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Str(s) => sanitize(&s.replace(['\n', '\r'], " ")),
+        Value::Num(n) => readable(*n),
+        other => other.text(),
+    }
+}
+
+/// Two decimals from 1 up; below 1, four significant digits (a cost of $0.0015487 stays
+/// $0.001549); trailing zeros dropped.
+fn readable(n: f64) -> String {
+    if !n.is_finite() || n.fract() == 0.0 {
+        return crate::query::num_text(n);
+    }
+    let a = n.abs();
+    let decimals = if a >= 1.0 {
+        2
+    } else {
+        ((-a.log10()).ceil() as usize + 3).min(12)
+    };
+    let s = format!("{n:.decimals$}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn render(r: &QueryResult, format: Format, width: Option<u16>) -> String {
+    match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = r
+                .rows
+                .iter()
+                .map(|row| {
+                    serde_json::Value::Object(
+                        r.columns
+                            .iter()
+                            .zip(row)
+                            .map(|(c, v)| (c.clone(), json_value(v)))
+                            .collect(),
+                    )
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "columns": r.columns,
+                "rows": rows,
+                "records_scanned": r.records_scanned,
+                "warnings": r.warnings,
+            });
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+        Format::Csv => {
+            let mut out = String::new();
+            let header: Vec<String> = r.columns.iter().map(|c| csv_cell(c)).collect();
+            let _ = writeln!(out, "{}", header.join(","));
+            for row in &r.rows {
+                let cells: Vec<String> = row.iter().map(|v| csv_cell(&v.text())).collect();
+                let _ = writeln!(out, "{}", cells.join(","));
+            }
+            out
+        }
+        Format::Markdown => {
+            let mut out = String::new();
+            let esc = |s: &str| s.replace('|', "\\|");
+            let header: Vec<String> = r.columns.iter().map(|c| esc(c)).collect();
+            let _ = writeln!(out, "| {} |", header.join(" | "));
+            let aligns: Vec<&str> = (0..r.columns.len())
+                .map(|k| if numeric_column(r, k) { "---:" } else { "---" })
+                .collect();
+            let _ = writeln!(out, "|{}|", aligns.join("|"));
+            for row in &r.rows {
+                let cells: Vec<String> = row.iter().map(|v| esc(&shown(v))).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+            out
+        }
+        Format::Table => {
+            let mut t = Table::new();
+            t.load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(r.columns.iter().map(|c| Cell::new(sanitize(c))));
+            if let Some(w) = width {
+                t.set_width(w);
+            }
+            for row in &r.rows {
+                t.add_row(row.iter().map(shown));
+            }
+            for k in 0..r.columns.len() {
+                if numeric_column(r, k) {
+                    if let Some(c) = t.column_mut(k) {
+                        c.set_cell_alignment(CellAlignment::Right);
+                    }
+                }
+            }
+            let mut s = t.to_string();
+            s.push('\n');
+            let _ = writeln!(
+                s,
+                "{} row(s){}",
+                r.rows.len(),
+                if r.records_scanned > 0 {
+                    format!(" from {} record(s)", r.records_scanned)
+                } else {
+                    String::new()
+                }
+            );
+            s
+        }
+    }
+}
+
+fn numeric_column(r: &QueryResult, k: usize) -> bool {
+    let mut any = false;
+    for row in &r.rows {
+        match &row[k] {
+            Value::Num(_) => any = true,
+            Value::Null => {}
+            _ => return false,
+        }
+    }
+    any
+}
+
+/// The `bin()` series of a result as a line chart: x = the bin (hours since the first bin),
+/// one line per numeric column, and per combination of the other (text) `by` columns.
+pub fn chart(r: &QueryResult, title: &str) -> Result<LineChart, String> {
+    let Some((bin_col, bin_ms)) = &r.time_bin else {
+        return Err("--plot draws the series of a `stats ... by bin(period)` query; this query has no bin()".into());
+    };
+    let Some(x_idx) = r.columns.iter().position(|c| c == bin_col) else {
+        return Err(format!("the result has no `{bin_col}` column"));
+    };
+    let num_cols: Vec<usize> = (0..r.columns.len())
+        .filter(|&k| k != x_idx && numeric_column(r, k))
+        .collect();
+    let key_cols: Vec<usize> = (0..r.columns.len())
+        .filter(|&k| k != x_idx && !num_cols.contains(&k))
+        .collect();
+    if num_cols.is_empty() {
+        return Err("the result has no numeric column to plot".into());
+    }
+    let times: Vec<i64> = r
+        .rows
+        .iter()
+        .filter_map(|row| match row[x_idx] {
+            Value::Time(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let Some(&t0) = times.iter().min() else {
+        return Err("the result has no rows to plot".into());
+    };
+    let mut series: Vec<Series> = Vec::new();
+    for row in &r.rows {
+        let Value::Time(t) = row[x_idx] else { continue };
+        let key: Vec<String> = key_cols.iter().map(|&k| shown(&row[k])).collect();
+        for &k in &num_cols {
+            let Some(y) = row[k].as_f64() else { continue };
+            let mut name = r.columns[k].clone();
+            if !key.is_empty() {
+                name = format!("{name} ({})", key.join(", "));
+            }
+            let x = (t - t0) as f64 / 3_600_000.0;
+            match series.iter_mut().find(|s| s.name == name) {
+                Some(s) => s.points.push((x, y)),
+                None => series.push(Series {
+                    name,
+                    points: vec![(x, y)],
+                }),
+            }
+        }
+    }
+    for s in &mut series {
+        s.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    Ok(LineChart {
+        title: title.to_string(),
+        x_label: format!(
+            "hours since {} UTC (bins of {})",
+            crate::query::time_text(t0),
+            period_text(*bin_ms)
+        ),
+        y_label: if num_cols.len() == 1 {
+            r.columns[num_cols[0]].clone()
+        } else {
+            "value".into()
+        },
+        series,
+        markers: Vec::new(),
+    })
+}
+
+fn period_text(ms: i64) -> String {
+    for (unit, len) in [
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+    ] {
+        if ms % len == 0 {
+            return format!("{}{unit}", ms / len);
+        }
+    }
+    format!("{ms}ms")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result() -> QueryResult {
+        QueryResult {
+            columns: vec![
+                "function".into(),
+                "bin(1h)".into(),
+                "n".into(),
+                "msg".into(),
+            ],
+            rows: vec![
+                vec![
+                    Value::Str("api".into()),
+                    Value::Time(3_600_000),
+                    Value::Num(2.0),
+                    Value::Str("a|b\u{1b}[31m".into()),
+                ],
+                vec![
+                    Value::Str("api".into()),
+                    Value::Time(7_200_000),
+                    Value::Num(3.5),
+                    Value::Null,
+                ],
+                vec![
+                    Value::Str("job".into()),
+                    Value::Time(3_600_000),
+                    Value::Num(1.0),
+                    Value::Str("x,\"y\"".into()),
+                ],
+            ],
+            time_bin: Some(("bin(1h)".into(), 3_600_000)),
+            warnings: vec![],
+            records_scanned: 9,
+        }
+    }
+
+    #[test]
+    fn every_format() {
+        let r = result();
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&r, Format::Json, None)).unwrap();
+        assert_eq!(json["rows"][0]["bin(1h)"], "1970-01-01 01:00:00.000");
+        assert_eq!(json["rows"][1]["n"], 3.5);
+        assert_eq!(json["rows"][1]["msg"], serde_json::Value::Null);
+        assert_eq!(json["columns"][2], "n");
+        let csv = render(&r, Format::Csv, None);
+        assert_eq!(csv.lines().next(), Some("function,bin(1h),n,msg"));
+        assert!(
+            csv.contains("job,1970-01-01 01:00:00.000,1,\"x,\"\"y\"\"\""),
+            "{csv}"
+        );
+        let md = render(&r, Format::Markdown, None);
+        assert!(md.contains("|---|---|---:|---|"), "{md}");
+        assert!(md.contains("a\\|b"), "{md}");
+        assert!(!md.contains('\u{1b}'));
+        let table = render(&r, Format::Table, None);
+        assert!(
+            table.contains("3.5") && table.contains("3 row(s) from 9 record(s)"),
+            "{table}"
+        );
+        assert_eq!(readable(7.672634271099745), "7.67");
+        assert_eq!(readable(0.001548673901475), "0.001549");
+        assert_eq!(readable(0.0285151), "0.02852");
+        assert_eq!(readable(-2.5), "-2.5");
+        assert_eq!(readable(1024.0), "1024");
+        assert!(!table.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn bins_chart_one_line_per_key_and_column() {
+        let mut r = result();
+        r.columns.pop();
+        r.rows.iter_mut().for_each(|row| {
+            row.pop();
+        });
+        let c = chart(&r, "t").unwrap();
+        let names: Vec<&str> = c.series.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["n (api)", "n (job)"]);
+        assert_eq!(c.series[0].points, [(0.0, 2.0), (1.0, 3.5)]);
+        assert!(c.x_label.contains("bins of 1h"));
+        let mut no_bin = result();
+        no_bin.time_bin = None;
+        assert!(chart(&no_bin, "t").unwrap_err().contains("bin("));
+    }
+}
