@@ -58,20 +58,25 @@ pub async fn sliced_rows<F>(
 where
     F: AsyncFnMut(i64, i64) -> Result<Vec<Row>, AwsError>,
 {
-    let mut out = Vec::new();
+    let mut out: Vec<Row> = Vec::new();
+    let mut seen: std::collections::HashSet<Row> = std::collections::HashSet::new();
     let mut truncated = false;
     // A stack of slices, the earliest on top.
     let mut pending: Vec<(i64, i64)> = vec![(start_ms, end_ms)];
     while let Some((s, e)) = pending.pop() {
         let rows = run(s, e).await?;
-        if rows.len() >= page_rows && e - s > MIN_SLICE_MS {
-            let mid = s + (e - s) / 2;
+        // Split on a whole second: StartQuery takes seconds, so slices that share a second
+        // would both return its events.
+        let mid = (s + (e - s) / 2).div_euclid(1000) * 1000;
+        if rows.len() >= page_rows && e - s > MIN_SLICE_MS && mid > s && mid < e {
             pending.push((mid, e));
             pending.push((s, mid));
             continue;
         }
         truncated |= rows.len() >= page_rows;
-        out.extend(rows);
+        // Slices meet on a second that both include (StartQuery's end is inclusive): an event
+        // there comes back twice, with the same @ptr. Keep it once.
+        out.extend(rows.into_iter().filter(|r| seen.insert(r.clone())));
     }
     Ok((out, truncated))
 }
@@ -103,7 +108,8 @@ async fn run_one(
         .start_query()
         .set_log_group_names(Some(groups.to_vec()))
         .start_time(start_ms.div_euclid(1000))
-        .end_time((end_ms - 1).div_euclid(1000))
+        // Inclusive, in whole seconds: round up so the window's last events are in.
+        .end_time((end_ms + 999).div_euclid(1000))
         .query_string(text)
         .limit(i32::try_from(limit).unwrap_or(i32::MAX))
         .send()
@@ -129,7 +135,6 @@ async fn run_one(
                     .map(|r| {
                         r.iter()
                             .filter_map(|f| Some((f.field()?.to_string(), f.value()?.to_string())))
-                            .filter(|(k, _)| k != "@ptr")
                             .collect()
                     })
                     .collect());
@@ -187,6 +192,10 @@ fn value(column: &str, time_col: Option<&str>, text: &str) -> Value {
         if let Some(ms) = parse_time_text(text) {
             return Value::Time(ms);
         }
+        // Epoch milliseconds, as the local emulator (moto) gives @timestamp.
+        if let Ok(ms) = text.trim().parse::<i64>() {
+            return Value::Time(ms);
+        }
     }
     match text.trim().parse::<f64>() {
         Ok(n) if n.is_finite() && !text.trim().is_empty() => Value::Num(n),
@@ -215,7 +224,8 @@ pub fn merge_rows(q: &Query, rows: Vec<Row>) -> QueryResult {
     let mut columns: Vec<String> = Vec::new();
     for r in &rows {
         for (k, _) in r {
-            if !columns.contains(k) {
+            // The event pointer is Logs Insights' own, not a field of the query.
+            if k != "@ptr" && !columns.contains(k) {
                 columns.push(k.clone());
             }
         }
@@ -254,7 +264,9 @@ pub fn merge_rows(q: &Query, rows: Vec<Row>) -> QueryResult {
             .unwrap_or_default(),
         None => Vec::new(),
     };
-    if sort_keys(q).is_some_and(|k| k.len() != keys.len()) {
+    let expression_keys =
+        sort_keys(q).is_some_and(|k| k.iter().any(|k| !matches!(k.expr.kind, ExprKind::Field(_))));
+    if expression_keys && !rows.is_empty() {
         warnings.push(
             "the sort keys are expressions: rows from different log-group chunks or time slices keep their own order".into(),
         );
@@ -561,6 +573,7 @@ mod tests {
             serde_json::json!(["/aws/lambda/api"])
         );
         assert_eq!(body["startTime"], 1_756_821_600);
+        assert_eq!(body["endTime"], 1_756_830_000);
         assert_eq!(body["limit"], 10_000);
     }
 }
