@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compare two per-function duration reports and print a verdict (bench/report_vs_duckdb.sh).
+"""Compare two per-function duration reports and print a verdict (bench/vs_duckdb.sh).
 
 Both files have the shape of `faascope report --format json`:
 
@@ -60,13 +60,83 @@ def rel_diff(a, b):
     return abs(a - b) / max(abs(a), abs(b))
 
 
+def bin_ms(value):
+    """A bin as milliseconds: faascope prints `2025-09-01 06:00:00.000` (UTC), DuckDB an integer."""
+    if isinstance(value, (int, float)):
+        return int(value)
+    from datetime import datetime, timezone
+
+    t = datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
+    return int(t.timestamp() * 1000)
+
+
+def load_query(path, label):
+    """`{"rows": [{"function", "bin(1h)" or "bin_ms", "count(*)", "pct(@duration, 99)"}]}` by
+    (function, bin in ms)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            rows = json.load(f)["rows"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print(f"compare.py: cannot read {label} query result {path}: {e}", file=sys.stderr)
+        sys.exit(2)
+    out = {}
+    for r in rows:
+        b = r.get("bin(1h)", r.get("bin_ms"))
+        key = (r.get("function"), bin_ms(b))
+        if key in out:
+            print(f"compare.py: {label}: group {key!r} appears twice", file=sys.stderr)
+            sys.exit(2)
+        out[key] = (r.get("count(*)"), r.get("pct(@duration, 99)"))
+    return out
+
+
+def main_query(args):
+    """--query: per (function, hour) event counts equal and REPORT p99 within the tolerance."""
+    la, lb = args.labels
+    a, b = load_query(args.a, la), load_query(args.b, lb)
+    problems = []
+    if set(a) != set(b):
+        problems.append(f"groups only in {la}: {len(set(a) - set(b))}, only in {lb}: {len(set(b) - set(a))}")
+    worst, events = (0.0, None), 0
+    common = sorted(set(a) & set(b), key=str)
+    for key in common:
+        (na, pa), (nb, pb) = a[key], b[key]
+        if na is None or nb is None or int(na) != int(nb):
+            problems.append(f"{key}: count(*) {la}={na} {lb}={nb}")
+        else:
+            events += int(na)
+        if pa is None and pb is None:
+            continue
+        d = rel_diff(pa, pb)
+        if d > worst[0]:
+            worst = (d, f"{key[0]} {key[1]}")
+        if d > args.rel_tol:
+            problems.append(f"{key}: p99 {la}={pa!r} {lb}={pb!r} (relative difference {d:.3g})")
+    for p in problems[:MAX_SHOWN]:
+        print(f"  {p}")
+    if len(problems) > MAX_SHOWN:
+        print(f"  ... and {len(problems) - MAX_SHOWN} more")
+    where = f" (at {worst[1]})" if worst[1] else ""
+    if problems or not common:
+        print(f"DIFFERENT: {len(problems)} difference(s) over {len(common)} common (function, hour) groups")
+        return 1
+    print(
+        f"IDENTICAL: {len(common)} (function, hour) groups, {events} events; counts equal, "
+        f"p99 within {args.rel_tol:g} relative (largest difference {worst[0]:.3g}{where})"
+    )
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("a")
     ap.add_argument("b")
     ap.add_argument("--labels", nargs=2, default=("A", "B"), metavar=("A", "B"))
     ap.add_argument("--rel-tol", type=float, default=1e-9)
+    ap.add_argument("--query", action="store_true", help="compare `faascope query` results (MODE=query)")
     args = ap.parse_args()
+    if args.query:
+        return main_query(args)
     la, lb = args.labels
     a, b = load(args.a, la), load(args.b, lb)
 

@@ -1,4 +1,4 @@
--- DuckDB's side of bench/report_vs_duckdb.sh: the per-function duration report that
+-- DuckDB's side of bench/vs_duckdb.sh (MODE=report): the per-function duration report that
 -- `faascope report FILE --format json` computes, from the same CloudWatch NDJSON export.
 --
 -- The file comes in through a variable, so this also runs in the duckdb CLI:

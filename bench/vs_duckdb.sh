@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# faascope report vs DuckDB on a large CloudWatch NDJSON export.
+# faascope vs DuckDB on a large CloudWatch NDJSON export, in two modes:
+#   MODE=report (default): `faascope report FILE --format json` against bench/duckdb_report.sql
+#     (per-function invocation counts and duration p50/p95/p99/max; bench/compare.py checks them).
+#     Target: throughput >= 3x DuckDB's, and peak RSS at most a quarter of the file.
+#   MODE=query: `faascope query 'stats count(*), pct(@duration, 99) by function, bin(1h)' FILE`
+#     against the same query in SQL, bench/duckdb_query.sql (count of every event and p99 of the
+#     REPORT durations per function and hour; bench/compare.py --query checks them).
+#     Target: throughput >= 2x DuckDB's.
 #
 # Generates (once) a ~1 GB export of 50 Lambda functions with examples/gen_bench_export.rs,
-# then runs, RUNS times each and interleaved, after one untimed warm-up of each:
-#   faascope report FILE --format json
-#   DuckDB (Python package, all cores): bench/duckdb_report.sql on the same file
-# measuring wall time and peak RSS with GNU time, checks that both give the same per-function
-# invocation counts and duration p50/p95/p99/max (bench/compare.py), and prints a Markdown
-# block for BENCHMARKS.md (also saved in BENCH_DIR).
+# then runs both tools RUNS times each, interleaved, after one untimed warm-up of each,
+# measuring wall time and peak RSS with GNU time, checks that both give the same results, and
+# prints a Markdown block for BENCHMARKS.md (also saved in BENCH_DIR).
 #
-# Target: faascope's throughput >= 3x DuckDB's, identical results, and faascope's peak RSS
-# well below the file size (here: at most a quarter of it).
-#
-# Usage: bench/report_vs_duckdb.sh
+# Usage: bench/vs_duckdb.sh            (MODE=query bench/vs_duckdb.sh)
 # Environment (all optional):
+#   MODE             report (default) or query
 #   BENCH_DIR        work directory (default /tmp/faascope-bench): export, venv, outputs
 #   BENCH_BYTES      export size, suffixes K/M/G or Ki/Mi/Gi (default 1G)
 #   BENCH_FILE       use this export instead of generating one
@@ -36,8 +38,16 @@ RUNS="${RUNS:-5}"
 FUNCTIONS=50
 RSS_TARGET_FRACTION=0.25
 
+MODE="${MODE:-report}"
+case "$MODE" in
+    report) RATIO_TARGET=3 ;;
+    query) RATIO_TARGET=2 ;;
+    *) echo "vs_duckdb: MODE must be report or query (got '$MODE')" >&2; exit 1 ;;
+esac
+QUERY='stats count(*), pct(@duration, 99) by function, bin(1h)'
+
 die() {
-    echo "report_vs_duckdb: $*" >&2
+    echo "vs_duckdb: $*" >&2
     exit 1
 }
 # awk arithmetic helper: calc FORMAT EXPR
@@ -87,16 +97,23 @@ if ! "$PY" -c 'import duckdb' 2>/dev/null; then
     "$PY" -m pip install --quiet --disable-pip-version-check "duckdb${DUCKDB_VERSION:+==$DUCKDB_VERSION}"
 fi
 
-SQL="$ROOT/bench/duckdb_report.sql"
-# Runs the SQL on the export and writes the result in faascope's report shape.
+SQL="$ROOT/bench/duckdb_$MODE.sql"
+# Runs the SQL on the export and writes the result in faascope's report (or query) shape.
 DUCKDB_PY='
 import json, sys
 import duckdb
-sql_path, export, out = sys.argv[1:4]
+sql_path, export, out, mode = sys.argv[1:5]
 con = duckdb.connect()
 con.execute("SET VARIABLE export_file = ?", [export])
 with open(sql_path, encoding="utf-8") as f:
     rows = con.execute(f.read()).fetchall()
+if mode == "query":
+    doc = {"rows": [{"function": fn, "bin_ms": b, "count(*)": n, "pct(@duration, 99)": p99}
+                    for fn, b, n, p99 in rows],
+           "totals": {"invocations": sum(1 for _ in rows)}}
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+    sys.exit(0)
 functions = [
     {"function": fn, "invocations": n,
      "duration_ms": {"p50": p50, "p95": p95, "p99": p99, "max": mx}}
@@ -111,8 +128,12 @@ WORK="$BENCH_DIR/out"
 mkdir -p "$WORK"
 FAASCOPE_JSON="$WORK/faascope.json"
 DUCKDB_JSON="$WORK/duckdb.json"
-FAASCOPE_CMD=("$FAASCOPE_BIN" report "$FILE" --format json)
-DUCKDB_CMD=("$PY" -c "$DUCKDB_PY" "$SQL" "$FILE" "$DUCKDB_JSON")
+if [[ "$MODE" == query ]]; then
+    FAASCOPE_CMD=("$FAASCOPE_BIN" query "$QUERY" "$FILE" --format json)
+else
+    FAASCOPE_CMD=("$FAASCOPE_BIN" report "$FILE" --format json)
+fi
+DUCKDB_CMD=("$PY" -c "$DUCKDB_PY" "$SQL" "$FILE" "$DUCKDB_JSON" "$MODE")
 
 # Runs one tool under GNU time; sets SECS (wall) and KB (peak RSS, KiB).
 timed() {
@@ -120,7 +141,7 @@ timed() {
     shift 2
     local t0=${EPOCHREALTIME:-} t1 elapsed
     if ! /usr/bin/time -f '%e %M' -o "$WORK/$name.time" "$@" >"$stdout" 2>"$WORK/$name.stderr"; then
-        echo "report_vs_duckdb: $name failed; its stderr:" >&2
+        echo "vs_duckdb: $name failed; its stderr:" >&2
         tail -n 30 "$WORK/$name.stderr" >&2
         exit 1
     fi
@@ -166,7 +187,7 @@ F_MBPS="$(mbps "$F_MED")"
 D_MBPS="$(mbps "$D_MED")"
 if [[ "$(calc '%d' "$F_MED > 0")" == 1 ]]; then
     RATIO="$(calc '%.2f' "$D_MED / $F_MED")"
-    RATIO_OK="$(calc '%d' "$D_MED / $F_MED >= 3")"
+    RATIO_OK="$(calc '%d' "$D_MED / $F_MED >= $RATIO_TARGET")"
 else
     RATIO="n/a" RATIO_OK=0
 fi
@@ -176,7 +197,9 @@ mib() { calc '%.0f' "$1 / 1024"; }
 
 # 5. Same results?
 CMP_RC=0
-VERDICT="$("$PY" "$ROOT/bench/compare.py" "$FAASCOPE_JSON" "$DUCKDB_JSON" --labels faascope duckdb 2>&1)" || CMP_RC=$?
+CMP_ARGS=()
+[[ "$MODE" != query ]] || CMP_ARGS=(--query)
+VERDICT="$("$PY" "$ROOT/bench/compare.py" "$FAASCOPE_JSON" "$DUCKDB_JSON" --labels faascope duckdb "${CMP_ARGS[@]}" 2>&1)" || CMP_RC=$?
 
 # 6. Report.
 MODEL="$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)"
@@ -192,14 +215,25 @@ DUCKDB_INFO="$("$PY" -c 'import duckdb, sys
 print(duckdb.__version__, duckdb.connect().execute("SELECT current_setting(\x27threads\x27)").fetchall()[0][0], sys.version.split()[0])')"
 read -r DUCKDB_VERSION_RUN DUCKDB_THREADS PY_VERSION <<<"$DUCKDB_INFO"
 LINES="$(wc -l <"$FILE")"
-REPORTS="$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["totals"]["invocations"])' "$DUCKDB_JSON")"
+if [[ "$MODE" == query ]]; then
+    REPORTS="$(grep -c '"message": *"REPORT RequestId' "$FILE" || true)"
+else
+    REPORTS="$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["totals"]["invocations"])' "$DUCKDB_JSON")"
+fi
 yes_no() { if [[ "$1" == 1 ]]; then echo "met"; else echo "NOT met"; fi; }
 if [[ "$CMP_RC" == 0 ]]; then SAME="met"; else SAME="NOT met"; fi
 short() { printf '%s' "${1/#$ROOT\//}"; }
 
-OUT_MD="$BENCH_DIR/report_vs_duckdb-$(date -u +%Y%m%dT%H%M%SZ).md"
+OUT_MD="$BENCH_DIR/${MODE}_vs_duckdb-$(date -u +%Y%m%dT%H%M%SZ).md"
+if [[ "$MODE" == query ]]; then
+    F_SHOWN="$(short "$FAASCOPE_BIN") query '$QUERY' $FILE --format json > faascope.json"
+    SAME_TEXT="counts exact, p99 within 1e-9 relative, per function and hour"
+else
+    F_SHOWN="$(short "$FAASCOPE_BIN") report $FILE --format json > faascope.json"
+    SAME_TEXT="counts exact, p50/p95/p99/max within 1e-9 relative"
+fi
 {
-    echo "### \`faascope report\` vs DuckDB, $(date -u +%Y-%m-%d)"
+    echo "### \`faascope $MODE\` vs DuckDB, $(date -u +%Y-%m-%d)"
     echo
     echo "- Machine: ${MODEL:-unknown CPU}, $(nproc) cores, ${MEM_GB} GiB RAM, $OS"
     echo "- faascope: $FAASCOPE_VERSION, commit $REV, release build ($RUSTC)"
@@ -212,8 +246,8 @@ OUT_MD="$BENCH_DIR/report_vs_duckdb-$(date -u +%Y%m%dT%H%M%SZ).md"
     echo "Commands:"
     echo
     echo '```sh'
-    echo "$(short "$FAASCOPE_BIN") report $FILE --format json > faascope.json"
-    echo "python -c '<run bench/duckdb_report.sql, write JSON>' bench/duckdb_report.sql $FILE duckdb.json   # see bench/report_vs_duckdb.sh"
+    echo "$F_SHOWN"
+    echo "python -c '<run bench/duckdb_$MODE.sql, write JSON>' bench/duckdb_$MODE.sql $FILE duckdb.json $MODE   # see bench/vs_duckdb.sh"
     echo '```'
     echo
     echo "| tool | runs (s) | median (s) | MB/s | peak RSS median (MiB) | peak RSS max (MiB) |"
@@ -221,9 +255,9 @@ OUT_MD="$BENCH_DIR/report_vs_duckdb-$(date -u +%Y%m%dT%H%M%SZ).md"
     echo "| faascope | ${F_SECS[*]} | $F_MED | $F_MBPS | $(mib "$F_RSS_MED") | $(mib "$F_RSS_MAX") |"
     echo "| DuckDB | ${D_SECS[*]} | $D_MED | $D_MBPS | $(mib "$D_RSS_MED") | $(mib "$D_RSS_MAX") |"
     echo
-    echo "- Throughput faascope / DuckDB: **${RATIO}×** (target ≥ 3×: $(yes_no "$RATIO_OK"))"
+    echo "- Throughput faascope / DuckDB: **${RATIO}×** (target ≥ ${RATIO_TARGET}×: $(yes_no "$RATIO_OK"))"
     echo "- faascope peak RSS: $(mib "$F_RSS_MAX") MiB = $RSS_PCT % of the file (target ≤ $(calc '%.0f' "100 * $RSS_TARGET_FRACTION") %: $(yes_no "$RSS_OK"))"
-    echo "- Same results (counts exact, p50/p95/p99/max within 1e-9 relative): $SAME"
+    echo "- Same results ($SAME_TEXT): $SAME"
     echo
     echo '```text'
     echo "$VERDICT"
