@@ -256,7 +256,11 @@ fi
     echo "| DuckDB | ${D_SECS[*]} | $D_MED | $D_MBPS | $(mib "$D_RSS_MED") | $(mib "$D_RSS_MAX") |"
     echo
     echo "- Throughput faascope / DuckDB: **${RATIO}×** (target ≥ ${RATIO_TARGET}×: $(yes_no "$RATIO_OK"))"
-    echo "- faascope peak RSS: $(mib "$F_RSS_MAX") MiB = $RSS_PCT % of the file (target ≤ $(calc '%.0f' "100 * $RSS_TARGET_FRACTION") %: $(yes_no "$RSS_OK"))"
+    if [[ "$MODE" == report ]]; then
+        echo "- faascope peak RSS: $(mib "$F_RSS_MAX") MiB = $RSS_PCT % of the file (target ≤ $(calc '%.0f' "100 * $RSS_TARGET_FRACTION") %: $(yes_no "$RSS_OK"))"
+    else
+        echo "- faascope peak RSS: $(mib "$F_RSS_MAX") MiB = $RSS_PCT % of the file (no target in this mode)"
+    fi
     echo "- Same results ($SAME_TEXT): $SAME"
     echo
     echo '```text'
