@@ -798,7 +798,7 @@ fn logs_follow_prints_new_events_once_and_sanitised() {
     );
     assert_eq!(
         stdout
-            .matches("REPORT RequestId: r-1 Duration: 12.5 ms")
+            .matches("REPORT RequestId: r-1 Duration: 12.50 ms Billed Duration: 13 ms")
             .count(),
         1,
         "{stdout}"
