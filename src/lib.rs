@@ -17,3 +17,4 @@ pub mod query;
 pub mod rules;
 pub mod scenario;
 pub mod timeparse;
+pub mod tui;

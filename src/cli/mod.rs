@@ -10,7 +10,8 @@ use regex::Regex;
 
 mod ci;
 mod cost;
-mod insights;
+mod dash;
+pub(crate) mod insights;
 mod logs;
 mod plot;
 mod query;
@@ -37,8 +38,9 @@ latency percentiles (warm and cold), memory and concurrency.",
     after_help = "Examples:\n  faascope report sample-data\n  faascope report logs/ --function '^orders' --since 2d --format json\n  faascope export sample-data --table invocations --format ndjson > invocations.ndjson\n  faascope traces sample-data/xray\n  faascope completions bash > /etc/bash_completion.d/faascope"
 )]
 pub struct Cli {
+    /// Without a command: the interactive dashboard (`faascope dash`) over sample-data/
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -68,6 +70,11 @@ pub enum Command {
         after_help = "Examples:\n  faascope query 'filter @type = \"REPORT\" | stats count(*), pct(@duration, 99) by function, bin(1h)' sample-data\n  faascope query @cold-starts-by-hour sample-data --format markdown\n  faascope query @latency-by-function cloudwatch:///aws/lambda/* --since 24h\n  faascope query 'stats count(*) as n by bin(5m)' sample-data --plot invocations.svg\n  faascope query --list\n\nCommands: fields, filter, parse (glob or regex), stats (count, count_distinct, sum, avg, min, max, pct,\nstddev, earliest, latest; by fields and bin(period)), sort, limit, dedup, display.\nFunctions: ispresent, coalesce, abs, ceil, floor, greatest, least, log, sqrt, isempty, isblank, concat,\nltrim, rtrim, trim, strlen, toupper, tolower, substr, replace, strcontains, bin, datefloor, dateceil,\nfromMillis, toMillis. Fields: @timestamp, @message, @logStream, @log, @type, @requestId, @duration,\n@billedDuration, @memorySize and @maxMemoryUsed (bytes), @initDuration, @xrayTraceId, function, and the\nJSON fields of structured logs by dotted path (record.metrics.durationMs on every invocation).\nWith only cloudwatch:// sources the text runs in Logs Insights (--local pulls the events instead)."
     )]
     Query(query::QueryArgs),
+    /// The interactive dashboard (also `faascope` with no command): functions, detail, logs
+    #[command(
+        after_help = "Examples:\n  faascope\n  faascope dash sample-data\n  faascope dash logs/ --since 2d --function '^orders'\n  faascope dash cloudwatch:///aws/lambda/* --since 6h\n\nKeys: `:` command (:functions, :logs, :q), `/` filter (regex, `!` inverts; in logs a Logs Insights\nquery or expression), `?` help, esc back, q quit, j/k move, enter drill down, < > sort column, r reverse."
+    )]
+    Dash(dash::DashArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  faascope completions bash > ~/.local/share/bash-completion/completions/faascope\n  faascope completions zsh > ~/.zfunc/_faascope"
@@ -109,7 +116,7 @@ pub enum Command {
 }
 
 /// Where to read from and how.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct SourceArgs {
     /// Files or directories (read recursively; .gz and zlib detected by content)
     #[arg(value_name = "SOURCES")]
@@ -183,7 +190,7 @@ impl SourceArgs {
 }
 
 /// Which records to keep.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct FilterArgs {
     /// Only functions whose name matches this regular expression
     #[arg(long, value_name = "REGEX")]
@@ -283,7 +290,14 @@ pub struct UsageError(pub String);
 
 /// Runs the command; returns the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return dash::run(dash::DashArgs {
+            tick_rate: 250,
+            ..Default::default()
+        });
+    };
+    match command {
+        Command::Dash(a) => dash::run(a),
         Command::Report(a) => run_report(a),
         Command::Export(a) => run_export(a),
         Command::Traces(a) => run_traces(a),

@@ -1,0 +1,518 @@
+//! The dashboard's state and how keys change it. Pure: no terminal, no threads. A key returns
+//! the [`Effect`]s the event loop carries out (quit, start a background job).
+
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use regex::Regex;
+
+use super::data::DashData;
+use crate::query::QueryResult;
+
+/// The views, as `:` commands name them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Functions,
+    /// One function's detail.
+    Detail(String),
+    Logs,
+}
+
+impl View {
+    pub fn title(&self) -> String {
+        match self {
+            View::Functions => "functions".into(),
+            View::Detail(f) => format!("function {f}"),
+            View::Logs => "logs".into(),
+        }
+    }
+}
+
+/// What the bottom line is being used for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Normal,
+    /// After `:`.
+    Command(String),
+    /// After `/`.
+    Filter(String),
+}
+
+/// Columns of the functions view: header, and how a row sorts.
+pub const FUNCTION_COLUMNS: &[&str] = &[
+    "FUNCTION",
+    "INVOC",
+    "ERR%",
+    "COLD%",
+    "P50 WARM",
+    "P99 WARM",
+    "P99 COLD",
+    "INIT P50",
+    "MEM USED/CONF",
+    "$/MONTH",
+    "$/1M",
+    "FLAGS",
+];
+
+/// Side effects a key asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit,
+    /// Run the logs view's query (a background job); `id` orders the answers.
+    RunLogsQuery {
+        id: u64,
+        text: String,
+    },
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub data: Option<Arc<DashData>>,
+    /// The view stack: `esc` pops.
+    pub views: Vec<View>,
+    pub input: Input,
+    pub help: bool,
+    /// One line of news (loading, an error, a hint).
+    pub status: String,
+    // Functions view.
+    pub selected: usize,
+    pub sort_column: usize,
+    pub sort_reverse: bool,
+    /// The filter as typed (`!` first inverts it).
+    pub filter_text: String,
+    filter: Option<(Regex, bool)>,
+    // Logs view.
+    pub logs_query: String,
+    pub logs: Option<QueryResult>,
+    pub logs_selected: usize,
+    pub logs_running: bool,
+    logs_id: u64,
+}
+
+impl App {
+    pub fn new(status: impl Into<String>) -> App {
+        App {
+            data: None,
+            views: vec![View::Functions],
+            input: Input::Normal,
+            help: false,
+            status: status.into(),
+            selected: 0,
+            sort_column: 0,
+            sort_reverse: false,
+            filter_text: String::new(),
+            filter: None,
+            logs_query: String::new(),
+            logs: None,
+            logs_selected: 0,
+            logs_running: false,
+            logs_id: 0,
+        }
+    }
+
+    pub fn view(&self) -> &View {
+        self.views.last().unwrap_or(&View::Functions)
+    }
+
+    /// The data arrived from the loading job.
+    pub fn loaded(&mut self, data: DashData) {
+        let n = data.report.functions.len();
+        let inv: u64 = data.report.functions.iter().map(|f| f.invocations).sum();
+        self.status = format!(
+            "{}: {n} functions, {inv} invocations{}{}",
+            data.source_label,
+            if data.skipped > 0 {
+                format!(", {} malformed records skipped", data.skipped)
+            } else {
+                String::new()
+            },
+            data.notes
+                .first()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        );
+        self.data = Some(Arc::new(data));
+        self.selected = 0;
+    }
+
+    /// The logs job answered; answers of superseded queries are dropped.
+    pub fn logs_answer(&mut self, id: u64, result: Result<QueryResult, String>) {
+        if id != self.logs_id {
+            return;
+        }
+        self.logs_running = false;
+        match result {
+            Ok(r) => {
+                self.status = format!("{} rows", r.rows.len());
+                self.logs = Some(r);
+                self.logs_selected = 0;
+            }
+            Err(e) => self.status = e.lines().next().unwrap_or("").to_string(),
+        }
+    }
+
+    /// Functions in the view's order: filtered, then sorted by the sort column.
+    pub fn function_rows(&self) -> Vec<&crate::analytics::FunctionReport> {
+        let Some(data) = &self.data else {
+            return Vec::new();
+        };
+        let mut rows: Vec<_> = data
+            .report
+            .functions
+            .iter()
+            .filter(|f| match &self.filter {
+                Some((re, invert)) => re.is_match(&f.function) != *invert,
+                None => true,
+            })
+            .collect();
+        let key = |f: &crate::analytics::FunctionReport| -> f64 {
+            let cost = data.costs.get(&f.function);
+            match self.sort_column {
+                1 => f.invocations as f64,
+                2 => f.error_ratio,
+                3 => f.cold_start_ratio,
+                4 => f.warm_duration_ms.p50.unwrap_or(-1.0),
+                5 => f.warm_duration_ms.p99.unwrap_or(-1.0),
+                6 => f.cold_duration_ms.p99.unwrap_or(-1.0),
+                7 => f.init_duration_ms.p50.unwrap_or(-1.0),
+                8 => f.memory_utilization_max.unwrap_or(-1.0),
+                9 => cost.map_or(-1.0, |c| c.usd_per_month),
+                10 => cost.and_then(|c| c.usd_per_million).unwrap_or(-1.0),
+                _ => data.findings_of(&f.function).count() as f64,
+            }
+        };
+        if self.sort_column == 0 {
+            rows.sort_by(|a, b| a.function.cmp(&b.function));
+        } else {
+            // Numbers: largest first, as `report --sort` does.
+            rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.function.cmp(&b.function)));
+        }
+        if self.sort_reverse {
+            rows.reverse();
+        }
+        rows
+    }
+
+    fn rows_in_view(&self) -> usize {
+        match self.view() {
+            View::Functions => self.function_rows().len(),
+            View::Logs => self.logs.as_ref().map_or(0, |l| l.rows.len()),
+            View::Detail(_) => 0,
+        }
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let n = self.rows_in_view();
+        let sel = match self.view() {
+            View::Logs => &mut self.logs_selected,
+            _ => &mut self.selected,
+        };
+        if n == 0 {
+            *sel = 0;
+            return;
+        }
+        let next = (*sel as isize + delta).clamp(0, n as isize - 1);
+        *sel = next as usize;
+    }
+
+    fn open_logs(&mut self, effects: &mut Vec<Effect>) {
+        if self.view() != &View::Logs {
+            self.views.push(View::Logs);
+        }
+        if self.logs.is_none() && !self.logs_running {
+            effects.push(self.run_logs());
+        }
+    }
+
+    fn run_logs(&mut self) -> Effect {
+        self.logs_id += 1;
+        self.logs_running = true;
+        self.status = "running the query...".into();
+        Effect::RunLogsQuery {
+            id: self.logs_id,
+            text: self.logs_query.clone(),
+        }
+    }
+
+    fn command(&mut self, cmd: &str, effects: &mut Vec<Effect>) {
+        match cmd.trim() {
+            "q" | "q!" | "quit" => effects.push(Effect::Quit),
+            "functions" | "fn" | "func" => {
+                self.views.truncate(1);
+            }
+            "logs" | "log" => self.open_logs(effects),
+            "help" => self.help = true,
+            other @ ("traces" | "cost" | "sim" | "simulate") => {
+                self.status = format!(
+                    ":{other} is not in the dashboard yet; run `faascope {}` for it",
+                    if other == "sim" { "simulate" } else { other }
+                )
+            }
+            other => {
+                self.status =
+                    format!("unknown command :{other} (functions, logs, q); ? shows the keys")
+            }
+        }
+    }
+
+    fn apply_filter(&mut self, text: String, effects: &mut Vec<Effect>) {
+        match self.view() {
+            View::Logs => {
+                self.logs_query = text;
+                effects.push(self.run_logs());
+            }
+            _ => {
+                let (pattern, invert) = match text.strip_prefix('!') {
+                    Some(rest) => (rest.to_string(), true),
+                    None => (text.clone(), false),
+                };
+                if pattern.is_empty() {
+                    self.filter = None;
+                    self.filter_text.clear();
+                    return;
+                }
+                match Regex::new(&pattern) {
+                    Ok(re) => {
+                        self.filter = Some((re, invert));
+                        self.filter_text = text;
+                        self.selected = 0;
+                    }
+                    Err(e) => {
+                        self.status = format!(
+                            "not a regular expression: {}",
+                            e.to_string().lines().last().unwrap_or("")
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// Handles one key; returns what the event loop must do.
+    pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            effects.push(Effect::Quit);
+            return effects;
+        }
+        match std::mem::replace(&mut self.input, Input::Normal) {
+            Input::Command(mut s) => match key.code {
+                KeyCode::Enter => self.command(&s, &mut effects),
+                KeyCode::Esc => {}
+                KeyCode::Backspace => {
+                    s.pop();
+                    self.input = Input::Command(s);
+                }
+                KeyCode::Char(c) => {
+                    s.push(c);
+                    self.input = Input::Command(s);
+                }
+                _ => self.input = Input::Command(s),
+            },
+            Input::Filter(mut s) => match key.code {
+                KeyCode::Enter => self.apply_filter(s, &mut effects),
+                KeyCode::Esc => {}
+                KeyCode::Backspace => {
+                    s.pop();
+                    self.input = Input::Filter(s);
+                }
+                KeyCode::Char(c) => {
+                    s.push(c);
+                    self.input = Input::Filter(s);
+                }
+                _ => self.input = Input::Filter(s),
+            },
+            Input::Normal => self.normal_key(key, &mut effects),
+        }
+        effects
+    }
+
+    fn normal_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
+        if self.help {
+            // Any key closes the help; `q` still quits.
+            self.help = false;
+            if key.code != KeyCode::Char('q') {
+                return;
+            }
+        }
+        match key.code {
+            KeyCode::Char('q') => effects.push(Effect::Quit),
+            KeyCode::Char(':') => self.input = Input::Command(String::new()),
+            KeyCode::Char('/') => {
+                // The logs query is kept for editing; a name filter starts afresh (as k9s).
+                let current = match self.view() {
+                    View::Logs => self.logs_query.clone(),
+                    _ => String::new(),
+                };
+                self.input = Input::Filter(current);
+            }
+            KeyCode::Char('?') => self.help = true,
+            KeyCode::Esc => {
+                if self.views.len() > 1 {
+                    self.views.pop();
+                } else if self.filter.is_some() {
+                    self.filter = None;
+                    self.filter_text.clear();
+                }
+            }
+            KeyCode::Char('j') | KeyCode::Down => self.move_selection(1),
+            KeyCode::Char('k') | KeyCode::Up => self.move_selection(-1),
+            KeyCode::PageDown => self.move_selection(20),
+            KeyCode::PageUp => self.move_selection(-20),
+            KeyCode::Char('g') | KeyCode::Home => self.move_selection(isize::MIN / 2),
+            KeyCode::Char('G') | KeyCode::End => self.move_selection(isize::MAX / 2),
+            KeyCode::Char('>') if self.view() == &View::Functions => {
+                self.sort_column = (self.sort_column + 1) % FUNCTION_COLUMNS.len();
+            }
+            KeyCode::Char('<') if self.view() == &View::Functions => {
+                self.sort_column =
+                    (self.sort_column + FUNCTION_COLUMNS.len() - 1) % FUNCTION_COLUMNS.len();
+            }
+            KeyCode::Char('r') if self.view() == &View::Functions => {
+                self.sort_reverse = !self.sort_reverse
+            }
+            KeyCode::Char('l') if self.view() != &View::Logs => self.open_logs(effects),
+            KeyCode::Enter if self.view() == &View::Functions => {
+                if let Some(f) = self.function_rows().get(self.selected) {
+                    let name = f.function.clone();
+                    self.views.push(View::Detail(name));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The keys of the current view, for `?`.
+    pub fn help_lines(&self) -> Vec<(&'static str, &'static str)> {
+        let mut lines = vec![
+            (":", "command: :functions, :logs, :q"),
+            (
+                "/",
+                "filter (functions: regex, ! inverts; logs: Logs Insights query or expression)",
+            ),
+            ("?", "this help"),
+            ("esc", "back (or clear the filter)"),
+            ("q", "quit"),
+            ("j/k ↑/↓", "move; PgUp/PgDn, g/G top/bottom"),
+        ];
+        match self.view() {
+            View::Functions => lines.extend([
+                ("enter", "open the function's detail"),
+                ("< / >", "move the sort column (marked ▼)"),
+                ("r", "reverse the sort"),
+                ("l", "logs"),
+            ]),
+            View::Detail(_) => lines.push(("l", "logs")),
+            View::Logs => lines.push(("/", "e.g. @type = \"REPORT\" and @duration > 1000")),
+        }
+        lines
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEventKind;
+
+    pub(crate) fn press(app: &mut App, keys: &str) -> Vec<Effect> {
+        let mut all = Vec::new();
+        for c in keys.chars() {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                '\u{1b}' => KeyCode::Esc,
+                c => KeyCode::Char(c),
+            };
+            all.extend(app.key(KeyEvent {
+                code,
+                modifiers: KeyModifiers::NONE,
+                kind: KeyEventKind::Press,
+                state: ratatui::crossterm::event::KeyEventState::NONE,
+            }));
+        }
+        all
+    }
+
+    fn app() -> App {
+        let mut a = App::new("loading");
+        a.loaded(super::super::tests::sample_data());
+        a
+    }
+
+    #[test]
+    fn sort_filter_and_drill_down() {
+        let mut a = app();
+        let names = |a: &App| -> Vec<String> {
+            a.function_rows()
+                .iter()
+                .map(|f| f.function.clone())
+                .collect()
+        };
+        assert_eq!(names(&a)[0], "catalog-snapstart", "by name first");
+        press(&mut a, ">");
+        assert_eq!(a.sort_column, 1);
+        assert_eq!(names(&a)[0], "orders-api", "most invocations first");
+        press(&mut a, "r");
+        assert_eq!(names(&a)[0], "nightly-report");
+        press(&mut a, "r<");
+        assert_eq!(a.sort_column, 0);
+        // Filter, inverted filter, and a bad regex keeps the old one.
+        press(&mut a, "/^geo\n");
+        assert_eq!(names(&a), ["geo-lookup"]);
+        press(&mut a, "/!^geo\n");
+        assert_eq!(names(&a).len(), 7);
+        press(&mut a, "/(\n");
+        assert!(a.status.starts_with("not a regular expression"));
+        assert_eq!(names(&a).len(), 7);
+        press(&mut a, "\u{1b}");
+        assert_eq!(names(&a).len(), 8, "esc clears the filter");
+        // Down twice, enter: the third function's detail; esc back.
+        press(&mut a, "jj\n");
+        assert_eq!(a.view(), &View::Detail("image-batch".into()));
+        press(&mut a, "\u{1b}");
+        assert_eq!(a.view(), &View::Functions);
+        // Selection stays in range.
+        press(&mut a, "G");
+        assert_eq!(a.selected, 7);
+        press(&mut a, "jjj");
+        assert_eq!(a.selected, 7);
+    }
+
+    #[test]
+    fn commands_logs_queries_and_quit() {
+        let mut a = app();
+        let e = press(&mut a, ":logs\n");
+        assert_eq!(a.view(), &View::Logs);
+        assert_eq!(
+            e,
+            [Effect::RunLogsQuery {
+                id: 1,
+                text: String::new()
+            }]
+        );
+        // A newer query supersedes the first: the first answer is dropped.
+        let e = press(&mut a, "/@type = \"REPORT\"\n");
+        assert_eq!(
+            e,
+            [Effect::RunLogsQuery {
+                id: 2,
+                text: "@type = \"REPORT\"".into()
+            }]
+        );
+        a.logs_answer(1, Ok(QueryResult::default()));
+        assert!(a.logs.is_none() && a.logs_running);
+        a.logs_answer(2, Err("filter:1:3: unexpected".into()));
+        assert!(!a.logs_running && a.status.contains("unexpected"));
+        press(&mut a, ":nope\n");
+        assert!(a.status.contains("unknown command :nope"));
+        press(&mut a, ":traces\n");
+        assert!(a.status.contains("faascope traces"));
+        press(&mut a, ":functions\n");
+        assert_eq!(a.view(), &View::Functions);
+        press(&mut a, "?");
+        assert!(a.help);
+        press(&mut a, "x");
+        assert!(!a.help);
+        assert_eq!(press(&mut a, ":q\n"), [Effect::Quit]);
+        assert_eq!(press(&mut a, "q"), [Effect::Quit]);
+    }
+}

@@ -1,0 +1,215 @@
+//! What the dashboard shows, computed once in a background job: the report, the insight
+//! findings, each function's monthly cost, hourly series per function, and the records the
+//! logs view queries. Plain structs; nothing here draws.
+
+use std::collections::HashMap;
+
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::analytics::usage::observed_usage;
+use crate::analytics::Report;
+use crate::cost::{
+    compare_functions, project_observed, Arch, Catalog, CompareOptions, FunctionMeta, PriceBook,
+    ProjectionOptions,
+};
+use crate::model::{ReportColumns, Tables};
+use crate::query::{QueryResult, Value};
+use crate::rules::Finding;
+
+/// One function's monthly cost on demand (us-east-1, x86_64, no free tier), projected from
+/// the observed window as `faascope cost` does.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FunctionCost {
+    pub usd_per_month: f64,
+    pub usd_per_million: Option<f64>,
+    /// The cheapest option's saving against on demand, per month.
+    pub saving_usd_per_month: f64,
+}
+
+/// One hour of one function.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HourPoint {
+    pub hour_ms: i64,
+    pub invocations: f64,
+    pub p99_ms: Option<f64>,
+    pub cold_starts: f64,
+}
+
+/// Everything the views read.
+#[derive(Debug, Default)]
+pub struct DashData {
+    /// What was loaded, for the title bar (`sample-data/`, `3 files`, ...).
+    pub source_label: String,
+    pub report: Report,
+    pub findings: Vec<Finding>,
+    pub costs: HashMap<String, FunctionCost>,
+    pub series: HashMap<String, Vec<HourPoint>>,
+    /// Warm and cold durations per function (ms), for the detail view's histogram.
+    pub durations: HashMap<String, (Vec<f64>, Vec<f64>)>,
+    pub tables: Tables,
+    /// Records skipped as malformed.
+    pub skipped: u64,
+    /// Why a figure is missing (no price sheet, ...), shown in the status bar.
+    pub notes: Vec<String>,
+}
+
+/// The hourly series query: the same language users type (see `faascope query`).
+pub const SERIES_QUERY: &str = "filter @type = \"REPORT\" | stats count(*) as invocations, pct(@duration, 99) as p99, count(@initDuration) as cold by function, bin(1h)";
+
+fn series(tables: &Tables) -> Result<HashMap<String, Vec<HourPoint>>, String> {
+    let q = crate::query::parse(SERIES_QUERY).map_err(|e| e.to_string())?;
+    let r = crate::analytics::query::run_query(&q, tables).map_err(|e| e.to_string())?;
+    let mut out: HashMap<String, Vec<HourPoint>> = HashMap::new();
+    for row in &r.rows {
+        let (Value::Str(f), Value::Time(t)) = (&row[0], &row[1]) else {
+            continue;
+        };
+        out.entry(f.clone()).or_default().push(HourPoint {
+            hour_ms: *t,
+            invocations: row[2].as_f64().unwrap_or(0.0),
+            p99_ms: row[3].as_f64(),
+            cold_starts: row[4].as_f64().unwrap_or(0.0),
+        });
+    }
+    Ok(out)
+}
+
+fn costs(cols: &ReportColumns, notes: &mut Vec<String>) -> HashMap<String, FunctionCost> {
+    let catalog = match Catalog::builtin() {
+        Ok(c) => c,
+        Err(e) => {
+            notes.push(format!("no costs: {e}"));
+            return HashMap::new();
+        }
+    };
+    let book = PriceBook::new(&catalog);
+    let usage = observed_usage(cols, &|name, memory_mb, _| {
+        FunctionMeta::new(name, "us-east-1", Arch::X86_64, memory_mb)
+    });
+    let projections: Vec<_> = usage
+        .functions
+        .iter()
+        .filter_map(|u| project_observed(u, &book, &ProjectionOptions::default()).ok())
+        .collect();
+    let comparison = match compare_functions(&projections, &book, &CompareOptions::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            notes.push(format!("no costs: {e}"));
+            return HashMap::new();
+        }
+    };
+    let requests: HashMap<&str, f64> = projections
+        .iter()
+        .map(|p| {
+            (
+                p.meta.name.as_str(),
+                p.usage.typical.requests.to_f64().unwrap_or(0.0),
+            )
+        })
+        .collect();
+    comparison
+        .functions
+        .iter()
+        .map(|f| {
+            let usd = f.on_demand_usd.typical.to_f64().unwrap_or(0.0);
+            let n = requests.get(f.name.as_str()).copied().unwrap_or(0.0);
+            (
+                f.name.clone(),
+                FunctionCost {
+                    usd_per_month: usd,
+                    usd_per_million: (n > 0.0).then(|| usd / n * 1e6),
+                    saving_usd_per_month: f.monthly_saving_usd.typical.to_f64().unwrap_or(0.0),
+                },
+            )
+        })
+        .collect()
+}
+
+impl DashData {
+    /// Computes the dashboard's figures from ingested tables.
+    pub fn build(source_label: String, tables: Tables, skipped: u64) -> Result<DashData, String> {
+        let cols = ReportColumns::from_invocations(&tables.invocations);
+        let report = crate::analytics::build_report(cols.clone()).map_err(|e| e.to_string())?;
+        let findings = crate::cli::insights::findings(&report, &cols, &tables.metrics, None);
+        let mut notes = Vec::new();
+        let costs = costs(&cols, &mut notes);
+        let series = series(&tables)?;
+        let mut durations: HashMap<String, (Vec<f64>, Vec<f64>)> = HashMap::new();
+        for r in &tables.invocations {
+            let e = durations.entry(r.function.to_string()).or_default();
+            if r.cold_start {
+                e.1.push(r.duration_ms);
+            } else {
+                e.0.push(r.duration_ms);
+            }
+        }
+        Ok(DashData {
+            source_label,
+            report,
+            findings,
+            costs,
+            series,
+            durations,
+            tables,
+            skipped,
+            notes,
+        })
+    }
+
+    /// The findings of one function that warn or fail (the flags).
+    pub fn findings_of<'a>(&'a self, function: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        use crate::rules::Outcome;
+        self.findings.iter().filter(move |f| {
+            f.function == function && matches!(f.outcome, Outcome::Warn | Outcome::Fail)
+        })
+    }
+
+    /// Rules skipped for a function for want of settings, with what to set.
+    pub fn skipped_of<'a>(&'a self, function: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings
+            .iter()
+            .filter(move |f| f.function == function && f.outcome == crate::rules::Outcome::Skipped)
+    }
+}
+
+/// The logs view's query: a full Logs Insights query, or a bare expression taken as
+/// `filter EXPR`; without `fields`, `display` or `stats` of its own it shows time, function,
+/// type and message.
+pub fn logs_query(text: &str) -> Result<crate::query::Query, crate::query::QueryError> {
+    use crate::query::CommandKind;
+    let text = text.trim();
+    let parsed = if text.is_empty() {
+        crate::query::parse(LOGS_DISPLAY)
+    } else {
+        crate::query::parse(text)
+            .or_else(|first| crate::query::parse(&format!("filter {text}")).map_err(|_| first))
+    }?;
+    let shapes = parsed.commands.iter().any(|c| {
+        matches!(
+            c.kind,
+            CommandKind::Fields(_) | CommandKind::Display(_) | CommandKind::Stats { .. }
+        )
+    });
+    if shapes {
+        return Ok(parsed);
+    }
+    let mut q = parsed;
+    q.commands
+        .extend(crate::query::parse(LOGS_DISPLAY)?.commands);
+    Ok(q)
+}
+
+const LOGS_DISPLAY: &str = "display @timestamp, function, @type, @message";
+
+/// Runs the logs view's query over the loaded records.
+pub fn run_logs_query(data: &DashData, text: &str) -> Result<QueryResult, String> {
+    let q = logs_query(text).map_err(|e| {
+        let text = if text.trim().is_empty() {
+            LOGS_DISPLAY
+        } else {
+            text
+        };
+        e.render(text, "filter").trim_end().to_string()
+    })?;
+    crate::analytics::query::run_query(&q, &data.tables).map_err(|e| e.to_string())
+}

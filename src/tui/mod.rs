@@ -1,0 +1,267 @@
+//! The interactive dashboard (`faascope` or `faascope dash`): state ([`app`]), rendering
+//! ([`ui`], pure over the state) and the figures ([`data`]) apart. Loading and queries run on
+//! background threads that post their results to the event loop, which never blocks on them:
+//! it waits at most one tick for a key, then drains the job channel and redraws.
+
+pub mod app;
+pub mod data;
+pub mod ui;
+
+use std::io::IsTerminal;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::crossterm::ExecutableCommand;
+
+use app::{App, Effect};
+use data::DashData;
+
+/// What background jobs post to the event loop.
+pub enum Msg {
+    Loaded(Box<Result<DashData, String>>),
+    Logs {
+        id: u64,
+        result: Result<crate::query::QueryResult, String>,
+    },
+}
+
+/// Errors before the dashboard opens.
+#[derive(Debug, thiserror::Error)]
+pub enum DashError {
+    #[error("the dashboard needs a terminal (stdin and stdout are not both one); for a headless view run `faascope report SOURCES` (or `faascope query`, `faascope logs`)")]
+    NotATerminal,
+    #[error("cannot set up the terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+}
+
+/// Restores the terminal: raw mode off, main screen back. Safe to call twice.
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = std::io::stdout().execute(LeaveAlternateScreen);
+}
+
+/// Runs the dashboard until the user quits. `load` produces the data on a background thread.
+pub fn run<F>(load: F, tick: Duration) -> Result<(), DashError>
+where
+    F: FnOnce() -> Result<DashData, String> + Send + 'static,
+{
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(DashError::NotATerminal);
+    }
+    // The terminal is restored on every way out, a panic included.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    if let Err(e) = std::io::stdout().execute(EnterAlternateScreen) {
+        restore();
+        return Err(e.into());
+    }
+    let result = event_loop(load, tick);
+    restore();
+    result
+}
+
+fn event_loop<F>(load: F, tick: Duration) -> Result<(), DashError>
+where
+    F: FnOnce() -> Result<DashData, String> + Send + 'static,
+{
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
+    let (tx, rx): (Sender<Msg>, Receiver<Msg>) = mpsc::channel();
+    let loader = tx.clone();
+    std::thread::spawn(move || {
+        let _ = loader.send(Msg::Loaded(Box::new(load())));
+    });
+    let mut app = App::new("loading the sources...");
+    loop {
+        terminal.draw(|f| ui::render(f, &app))?;
+        // Every key already typed is handled before the next frame, so typing ahead never
+        // waits on drawing.
+        let mut wait = tick;
+        while event::poll(wait)? {
+            wait = Duration::ZERO;
+            if let Event::Key(k) = event::read()? {
+                if k.kind == KeyEventKind::Press {
+                    for e in app.key(k) {
+                        match e {
+                            Effect::Quit => return Ok(()),
+                            Effect::RunLogsQuery { id, text } => {
+                                spawn_logs_query(&app, &tx, id, text)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        while let Ok(msg) = rx.try_recv() {
+            match msg {
+                Msg::Loaded(r) => match *r {
+                    Ok(d) => app.loaded(d),
+                    Err(e) => app.status = format!("loading failed: {e}"),
+                },
+                Msg::Logs { id, result } => app.logs_answer(id, result),
+            }
+        }
+    }
+}
+
+fn spawn_logs_query(app: &App, tx: &Sender<Msg>, id: u64, text: String) {
+    let Some(data) = app.data.clone() else {
+        return;
+    };
+    let tx = tx.clone();
+    std::thread::spawn(move || {
+        let result = data::run_logs_query(&data, &text);
+        let _ = tx.send(Msg::Logs { id, result });
+    });
+}
+
+/// Loads the sources and builds the dashboard's data (what the loading job runs).
+pub fn load_data(
+    label: String,
+    ingest: impl FnOnce() -> Result<crate::ingest::Ingested, String>,
+) -> Result<DashData, String> {
+    let ing = ingest()?;
+    DashData::build(label, ing.tables, ing.skips.total)
+}
+
+/// Shared by the views' tests: the dashboard's data from the bundled sample-data.
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn sample_data() -> DashData {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+        let ing = crate::ingest::ingest_paths(
+            &[root],
+            &crate::ingest::IngestOptions {
+                keep_logs: true,
+                keep_spans: false,
+                keep_metrics: true,
+                report_columns: false,
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+        DashData::build("sample-data/".into(), ing.tables, ing.skips.total).unwrap()
+    }
+
+    fn screen(app: &App, w: u16, h: u16) -> String {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        t.draw(|f| ui::render(f, app)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let mut s = String::new();
+        for y in 0..buf.area.height {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            s.push_str(line.trim_end());
+            s.push('\n');
+        }
+        s
+    }
+
+    fn loaded() -> App {
+        let mut a = App::new("loading");
+        a.loaded(sample_data());
+        a
+    }
+
+    #[test]
+    fn loading_screen() {
+        insta::assert_snapshot!(screen(&App::new("loading the sources..."), 80, 8));
+    }
+
+    #[test]
+    fn functions_view() {
+        let mut a = loaded();
+        insta::assert_snapshot!("functions", screen(&a, 150, 14));
+        app::tests::press(&mut a, ">r/!batch\n");
+        insta::assert_snapshot!("functions_sorted_filtered", screen(&a, 150, 14));
+    }
+
+    #[test]
+    fn detail_view() {
+        let mut a = loaded();
+        app::tests::press(&mut a, "j\n");
+        insta::assert_snapshot!("detail", screen(&a, 150, 40));
+    }
+
+    #[test]
+    fn logs_view_runs_the_query_language() {
+        let mut a = loaded();
+        let effects = app::tests::press(&mut a, ":logs\n");
+        let Some(Effect::RunLogsQuery { id, text }) = effects.first().cloned() else {
+            panic!("{effects:?}")
+        };
+        let data = a.data.clone().unwrap();
+        a.logs_answer(id, data::run_logs_query(&data, &text));
+        insta::assert_snapshot!("logs", screen(&a, 150, 12));
+        let effects = app::tests::press(&mut a, "/@type = \"REPORT\" and @duration > 11000\n");
+        let Some(Effect::RunLogsQuery { id, text }) = effects.first().cloned() else {
+            panic!("{effects:?}")
+        };
+        let r = data::run_logs_query(&data, &text).unwrap();
+        assert_eq!(r.rows.len(), 1, "one invocation over 11 s in sample-data");
+        a.logs_answer(id, Ok(r));
+        insta::assert_snapshot!("logs_filtered", screen(&a, 150, 8));
+        // A query error names the column.
+        let err = data::run_logs_query(&data, "@duration >").unwrap_err();
+        assert!(err.starts_with("filter:1:"), "{err}");
+    }
+
+    #[test]
+    fn help_lists_the_views_keys() {
+        let mut a = loaded();
+        app::tests::press(&mut a, "?");
+        insta::assert_snapshot!("help", screen(&a, 120, 20));
+    }
+
+    #[test]
+    fn log_text_cannot_drive_the_terminal() {
+        let mut data = sample_data();
+        data.report.functions[0].function = "evil\u{1b}[2J\u{1b}]0;title\u{7}name".into();
+        let mut a = App::new("");
+        a.loaded(data);
+        let s = screen(&a, 150, 8);
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s}");
+        assert!(s.contains("evilname"), "{s}");
+    }
+
+    #[test]
+    fn logs_query_takes_an_expression_or_a_query() {
+        let q = data::logs_query("@duration > 5").unwrap();
+        assert_eq!(q.commands.len(), 2, "filter + display");
+        let q = data::logs_query("stats count(*) by function").unwrap();
+        assert_eq!(q.commands.len(), 1);
+        assert!(data::logs_query("stats count(*) by").is_err());
+    }
+
+    #[test]
+    fn only_the_rows_on_screen_are_drawn() {
+        assert_eq!(ui::window(0, 1000, 13), (0, 10));
+        assert_eq!(ui::window(9, 1000, 13), (0, 10));
+        assert_eq!(ui::window(10, 1000, 13), (1, 10));
+        assert_eq!(ui::window(999, 1000, 13), (990, 10));
+        assert_eq!(ui::window(0, 3, 13), (0, 3));
+        assert_eq!(ui::window(0, 0, 13), (0, 0));
+        assert_eq!(ui::window(0, 5, 2), (0, 1));
+    }
+
+    #[test]
+    fn not_a_terminal_is_a_clear_error() {
+        // The test harness's stdout is captured, not a terminal.
+        if !std::io::stdout().is_terminal() {
+            let e = run(|| Err("unused".into()), Duration::from_millis(10)).unwrap_err();
+            assert!(e.to_string().contains("faascope report"));
+        }
+    }
+}

@@ -1,0 +1,492 @@
+//! Rendering: pure functions of [`App`] into a frame. Every text that came from data goes
+//! through [`crate::output::sanitize`] first.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Axis, Bar, BarChart, BarGroup, Block, Borders, Cell, Chart, Clear, Dataset, GraphType,
+    Paragraph, Row, Table, TableState, Wrap,
+};
+use ratatui::Frame;
+
+use super::app::{App, Input, View, FUNCTION_COLUMNS};
+use super::data::DashData;
+use crate::analytics::FunctionReport;
+use crate::output::sanitize;
+use crate::query::Value;
+
+const ACCENT: Color = Color::Cyan;
+const WARN: Color = Color::Yellow;
+
+fn ms(v: Option<f64>) -> String {
+    match v {
+        None => "-".into(),
+        Some(x) if x >= 1000.0 => format!("{:.2} s", x / 1000.0),
+        Some(x) => format!("{x:.1} ms"),
+    }
+}
+
+fn pct(r: f64) -> String {
+    format!("{:.1}", r * 100.0)
+}
+
+fn usd(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 0.01 {
+        format!("{x:.2}")
+    } else if x > 0.0 {
+        format!("{x:.4}")
+    } else {
+        "0".into()
+    }
+}
+
+/// The rows of a table (`len` in all) that fit in `height` (borders and header take 3), as
+/// (first, count), scrolled so that `selected` is on screen.
+pub fn window(selected: usize, len: usize, height: u16) -> (usize, usize) {
+    let fit = usize::from(height.saturating_sub(3)).max(1);
+    let offset = selected.saturating_sub(fit - 1).min(len.saturating_sub(1));
+    (offset, fit.min(len - offset.min(len)))
+}
+
+/// Draws the whole screen.
+pub fn render(f: &mut Frame, app: &App) {
+    let [top, body, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(f.area());
+    let title = match &app.data {
+        Some(d) => format!(
+            " faascope · {} · {}",
+            sanitize(&d.source_label),
+            app.view().title()
+        ),
+        None => " faascope".to_string(),
+    };
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(title, Style::default().fg(Color::Black).bg(ACCENT)),
+            Span::raw(" "),
+            Span::styled(
+                "? help  : command  / filter  esc back  q quit",
+                Style::default().fg(Color::DarkGray),
+            ),
+        ])),
+        top,
+    );
+    match &app.data {
+        None => f.render_widget(
+            Paragraph::new(sanitize(&app.status))
+                .block(Block::default().borders(Borders::ALL).title(" loading ")),
+            body,
+        ),
+        Some(data) => match app.view() {
+            View::Functions => functions(f, body, app, data),
+            View::Detail(name) => detail(f, body, data, name),
+            View::Logs => logs(f, body, app),
+        },
+    }
+    let line = match &app.input {
+        Input::Command(s) => Line::from(vec![
+            Span::styled(":", Style::default().fg(ACCENT)),
+            Span::raw(sanitize(s)),
+            Span::styled("█", Style::default().fg(ACCENT)),
+        ]),
+        Input::Filter(s) => Line::from(vec![
+            Span::styled("/", Style::default().fg(ACCENT)),
+            Span::raw(sanitize(s)),
+            Span::styled("█", Style::default().fg(ACCENT)),
+        ]),
+        Input::Normal => {
+            let mut spans = vec![Span::raw(sanitize(&app.status))];
+            if !app.filter_text.is_empty() && app.view() == &View::Functions {
+                spans.push(Span::styled(
+                    format!("  [filter /{}]", sanitize(&app.filter_text)),
+                    Style::default().fg(WARN),
+                ));
+            }
+            Line::from(spans)
+        }
+    };
+    f.render_widget(Paragraph::new(line), bottom);
+    if app.help {
+        help(f, body, app);
+    }
+}
+
+fn function_cells(f: &FunctionReport, data: &DashData) -> Vec<String> {
+    let cost = data.costs.get(&f.function);
+    let flags = data.findings_of(&f.function).count();
+    vec![
+        sanitize(&f.function),
+        f.invocations.to_string(),
+        pct(f.error_ratio),
+        pct(f.cold_start_ratio),
+        ms(f.warm_duration_ms.p50),
+        ms(f.warm_duration_ms.p99),
+        ms(f.cold_duration_ms.p99),
+        ms(f.init_duration_ms.p50),
+        match (f.max_memory_used_mb.max, f.memory_size_mb) {
+            (Some(u), Some(c)) => format!("{u:.0}/{c} MB"),
+            (None, Some(c)) => format!("-/{c} MB"),
+            _ => "-".into(),
+        },
+        cost.map_or("-".into(), |c| usd(c.usd_per_month)),
+        cost.and_then(|c| c.usd_per_million).map_or("-".into(), usd),
+        if flags > 0 {
+            format!("⚑ {flags}")
+        } else {
+            String::new()
+        },
+    ]
+}
+
+fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
+    let rows_data = app.function_rows();
+    let header = Row::new(FUNCTION_COLUMNS.iter().enumerate().map(|(i, h)| {
+        let mark = if i == app.sort_column {
+            if app.sort_reverse {
+                " ▲"
+            } else {
+                " ▼"
+            }
+        } else {
+            ""
+        };
+        Cell::from(format!("{h}{mark}"))
+    }))
+    .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+    let (offset, visible) = window(app.selected, rows_data.len(), area.height);
+    let rows = rows_data[offset..offset + visible].iter().map(|r| {
+        let style = if data.findings_of(&r.function).next().is_some() {
+            Style::default().fg(WARN)
+        } else {
+            Style::default()
+        };
+        Row::new(function_cells(r, data)).style(style)
+    });
+    let widths = [
+        Constraint::Min(18),
+        Constraint::Length(8),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(14),
+        Constraint::Length(9),
+        Constraint::Length(8),
+        Constraint::Length(6),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" functions ({}) ", rows_data.len())),
+        );
+    let mut state = TableState::default().with_selected(Some(app.selected.saturating_sub(offset)));
+    f.render_stateful_widget(table, area, &mut state);
+}
+
+fn detail(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
+    let Some(r) = data.report.functions.iter().find(|x| x.function == name) else {
+        f.render_widget(
+            Paragraph::new(format!("no function {}", sanitize(name))),
+            area,
+        );
+        return;
+    };
+    let [summary, charts, lower] = Layout::vertical([
+        Constraint::Length(6),
+        Constraint::Min(8),
+        Constraint::Length(10),
+    ])
+    .areas(area);
+    let cost = data.costs.get(name);
+    let text = vec![
+        Line::from(format!(
+            "invocations {}   errors {} ({}%)   timeouts {}   cold starts {} ({}%)   peak concurrency {}",
+            r.invocations,
+            r.errors,
+            pct(r.error_ratio),
+            r.timeouts,
+            r.cold_starts,
+            pct(r.cold_start_ratio),
+            r.peak_concurrency.map_or("-".into(), |p| p.to_string())
+        )),
+        Line::from(format!(
+            "warm p50 {}  p99 {}   cold p50 {}  p99 {}   init p50 {}  p99 {}",
+            ms(r.warm_duration_ms.p50),
+            ms(r.warm_duration_ms.p99),
+            ms(r.cold_duration_ms.p50),
+            ms(r.cold_duration_ms.p99),
+            ms(r.init_duration_ms.p50),
+            ms(r.init_duration_ms.p99),
+        )),
+        Line::from(format!(
+            "memory used p50 {} / max {} of {} configured ({})",
+            r.max_memory_used_mb.p50.map_or("-".into(), |m| format!("{m:.0} MB")),
+            r.max_memory_used_mb.max.map_or("-".into(), |m| format!("{m:.0} MB")),
+            r.memory_size_mb.map_or("-".into(), |m| format!("{m} MB")),
+            r.memory_utilization_max.map_or("-".into(), |u| format!("{}% at most", pct(u)))
+        )),
+        Line::from(match cost {
+            Some(c) => format!(
+                "on demand ${}/month (us-east-1 x86_64)   ${} per 1M invocations   cheapest option saves ${}/month",
+                usd(c.usd_per_month),
+                c.usd_per_million.map_or("-".into(), usd),
+                usd(c.saving_usd_per_month)
+            ),
+            None => "cost: -".into(),
+        }),
+    ];
+    f.render_widget(
+        Paragraph::new(text).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {} ", sanitize(name))),
+        ),
+        summary,
+    );
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(charts);
+    let points = data.series.get(name).cloned().unwrap_or_default();
+    let t0 = points.first().map_or(0, |p| p.hour_ms);
+    let x = |t: i64| (t - t0) as f64 / 3_600_000.0;
+    let inv: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| (x(p.hour_ms), p.invocations))
+        .collect();
+    let cold: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| (x(p.hour_ms), p.cold_starts))
+        .collect();
+    let p99: Vec<(f64, f64)> = points
+        .iter()
+        .filter_map(|p| Some((x(p.hour_ms), p.p99_ms?)))
+        .collect();
+    let since = crate::query::time_text(t0);
+    line_chart(
+        f,
+        left,
+        " invocations (cyan) and cold starts (yellow) per hour ",
+        &since,
+        vec![(inv, ACCENT), (cold, WARN)],
+    );
+    line_chart(
+        f,
+        right,
+        " p99 duration per hour (ms) ",
+        &since,
+        vec![(p99, Color::Magenta)],
+    );
+    let [hist, findings] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lower);
+    histogram(f, hist, data, name);
+    let lines: Vec<Line> = data
+        .findings_of(name)
+        .map(|x| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{:?} ", x.outcome).to_lowercase(),
+                    Style::default().fg(WARN),
+                ),
+                Span::raw(sanitize(&x.message)),
+            ])
+        })
+        .collect();
+    let mut lines = if lines.is_empty() {
+        vec![Line::from("no warnings: every rule that could run passes")]
+    } else {
+        lines
+    };
+    lines.extend(data.skipped_of(name).map(|x| {
+        Line::from(Span::styled(
+            format!("skipped: {}", sanitize(&x.message)),
+            Style::default().fg(Color::DarkGray),
+        ))
+    }));
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::default().borders(Borders::ALL).title(" insights ")),
+        findings,
+    );
+}
+
+fn line_chart(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    since: &str,
+    series: Vec<(Vec<(f64, f64)>, Color)>,
+) {
+    let x_max = series
+        .iter()
+        .flat_map(|(p, _)| p.iter().map(|q| q.0))
+        .fold(1.0f64, f64::max);
+    let y_max = series
+        .iter()
+        .flat_map(|(p, _)| p.iter().map(|q| q.1))
+        .fold(1.0f64, f64::max);
+    let datasets: Vec<Dataset> = series
+        .iter()
+        .map(|(p, c)| {
+            Dataset::default()
+                .marker(symbols::Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::default().fg(*c))
+                .data(p)
+        })
+        .collect();
+    let chart = Chart::new(datasets)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(title.to_string()),
+        )
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, x_max])
+                .labels([since.to_string(), format!("+{x_max:.0} h")]),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, y_max * 1.05])
+                .labels(["0".to_string(), format!("{y_max:.0}")]),
+        );
+    f.render_widget(chart, area);
+}
+
+/// Warm and cold durations in ten buckets up to the largest, side by side.
+fn histogram(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
+    let (warm, cold) = data.durations.get(name).cloned().unwrap_or_default();
+    let max = warm.iter().chain(&cold).copied().fold(0.0f64, f64::max);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" duration histogram: warm (cyan) / cold (yellow) ");
+    if max <= 0.0 {
+        f.render_widget(Paragraph::new("no invocations").block(block), area);
+        return;
+    }
+    const BUCKETS: usize = 10;
+    let width = max / BUCKETS as f64;
+    let count = |xs: &[f64], b: usize| -> u64 {
+        xs.iter()
+            .filter(|x| (((**x / width) as usize).min(BUCKETS - 1)) == b)
+            .count() as u64
+    };
+    let mut chart = BarChart::default()
+        .block(block)
+        .bar_width(2)
+        .bar_gap(0)
+        .group_gap(1);
+    for b in 0..BUCKETS {
+        let label = format!("{:.0}", width * (b + 1) as f64);
+        chart = chart.data(
+            BarGroup::default().label(Line::from(label)).bars(&[
+                Bar::default()
+                    .value(count(&warm, b))
+                    .style(Style::default().fg(ACCENT))
+                    .text_value(String::new()),
+                Bar::default()
+                    .value(count(&cold, b))
+                    .style(Style::default().fg(WARN))
+                    .text_value(String::new()),
+            ]),
+        );
+    }
+    f.render_widget(chart, area);
+}
+
+fn logs(f: &mut Frame, area: Rect, app: &App) {
+    let title = format!(
+        " logs{} {} ",
+        if app.logs_query.is_empty() {
+            String::new()
+        } else {
+            format!(" /{}", sanitize(&app.logs_query))
+        },
+        if app.logs_running { "(running)" } else { "" }
+    );
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let Some(r) = &app.logs else {
+        f.render_widget(Paragraph::new("running the query...").block(block), area);
+        return;
+    };
+    let widths: Vec<Constraint> = r
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(k, _)| {
+            if k + 1 == r.columns.len() {
+                Constraint::Fill(1)
+            } else {
+                let w = r
+                    .rows
+                    .iter()
+                    .take(200)
+                    .map(|row| row[k].text().chars().count())
+                    .chain(std::iter::once(r.columns[k].len()))
+                    .max()
+                    .unwrap_or(4)
+                    .min(40);
+                Constraint::Length(w as u16)
+            }
+        })
+        .collect();
+    let header = Row::new(r.columns.iter().map(|c| Cell::from(sanitize(c))))
+        .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+    // Only the rows on screen are built: a result may hold every log line of the sources.
+    let (offset, visible) = window(app.logs_selected, r.rows.len(), area.height);
+    let rows = r.rows[offset..offset + visible].iter().map(|row| {
+        Row::new(row.iter().map(|v| match v {
+            Value::Str(s) => sanitize(&s.replace(['\n', '\r'], " ")),
+            other => other.text(),
+        }))
+    });
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .block(block);
+    let mut state = TableState::default().with_selected(Some(app.logs_selected - offset));
+    f.render_stateful_widget(table, area, &mut state);
+}
+
+fn help(f: &mut Frame, area: Rect, app: &App) {
+    let lines: Vec<Line> = app
+        .help_lines()
+        .into_iter()
+        .map(|(k, v)| {
+            Line::from(vec![
+                Span::styled(format!("{k:>9}  "), Style::default().fg(ACCENT)),
+                Span::raw(v),
+            ])
+        })
+        .collect();
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let w = 90.min(area.width);
+    let popup = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, popup);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" keys: {} ", app.view().title())),
+        ),
+        popup,
+    );
+}

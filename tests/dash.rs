@@ -1,0 +1,147 @@
+//! End to end: the real dashboard in a tmux session on sample-data, driven by keys, its screen
+//! read back with `tmux capture-pane`.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+mod common;
+use common::root;
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket]);
+        c
+    }
+
+    fn screen(&self) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", "dash"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            assert!(self
+                .cmd()
+                .args(["send-keys", "-t", "dash", k])
+                .status()
+                .unwrap()
+                .success());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the screen shows `text` (30 s at most).
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "no {text:?} on the screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        self.cmd()
+            .args(["has-session", "-t", "dash"])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").stderr(Stdio::null()).status();
+    }
+}
+
+#[test]
+fn dashboard_filter_sort_drill_down_logs_and_quit() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tmux is not installed: skipping the dashboard's end-to-end test");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    let t = Tmux {
+        socket: format!("faascope-test-{}", std::process::id()),
+    };
+    let cmd = format!(
+        "{} dash {}",
+        bin.display(),
+        root().join("sample-data").display()
+    );
+    assert!(t
+        .cmd()
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            "dash",
+            "-x",
+            "160",
+            "-y",
+            "45",
+            &cmd
+        ])
+        .status()
+        .unwrap()
+        .success());
+    let s = t.wait_for("8 functions, 95039 invocations");
+    assert!(s.contains("FUNCTION ▼") && s.contains("orders-api"), "{s}");
+    // Sort by invocations: orders-api (39,021) first.
+    t.keys(&[">"]);
+    let s = t.wait_for("INVOC ▼");
+    let first = s.lines().find(|l| l.contains("ms ")).unwrap_or("");
+    assert!(first.contains("orders-api"), "{s}");
+    // Filter, drill into the function, back.
+    t.keys(&["/", "pay", "Enter"]);
+    t.wait_for("functions (1)");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("function payments-java");
+    assert!(s.contains("invocations 9355"), "{s}");
+    t.keys(&["Escape", "Escape"]);
+    t.wait_for("functions (8)");
+    // The logs view, filtered with the query language.
+    t.keys(&[":", "logs", "Enter"]);
+    t.wait_for("352330 rows");
+    t.keys(&["/", "@type = \"REPORT\" and @duration > 11000", "Enter"]);
+    let s = t.wait_for("1 rows");
+    assert!(s.contains("Duration: 11543.86 ms"), "{s}");
+    // Help, then quit: the process ends and the session with it.
+    t.keys(&["?"]);
+    t.wait_for("keys: logs");
+    t.keys(&["Escape", "q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while t.alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!t.alive(), "q did not quit");
+}
+
+#[test]
+fn without_a_terminal_the_dashboard_points_to_report() {
+    let out = common::faascope()
+        .arg("dash")
+        .arg(root().join("sample-data"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("faascope report"));
+    let out = common::faascope().output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no command opens the dashboard, which needs a terminal"
+    );
+}
