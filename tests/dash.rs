@@ -14,7 +14,8 @@ struct Tmux {
 impl Tmux {
     fn cmd(&self) -> Command {
         let mut c = Command::new("tmux");
-        c.args(["-L", &self.socket]);
+        // Once the dashboard quits, the server is gone and tmux says so on stderr.
+        c.args(["-L", &self.socket]).stderr(Stdio::null());
         c
     }
 
@@ -67,7 +68,7 @@ impl Drop for Tmux {
 }
 
 #[test]
-fn dashboard_filter_sort_drill_down_logs_and_quit() {
+fn dashboard_filter_sort_drill_down_traces_logs_and_quit() {
     if Command::new("tmux").arg("-V").output().is_err() {
         eprintln!("tmux is not installed: skipping the dashboard's end-to-end test");
         return;
@@ -112,6 +113,14 @@ fn dashboard_filter_sort_drill_down_logs_and_quit() {
     assert!(s.contains("invocations 9355"), "{s}");
     t.keys(&["Escape", "Escape"]);
     t.wait_for("functions (8)");
+    // The traces, one trace's waterfall, back.
+    t.keys(&[":", "traces", "Enter"]);
+    t.wait_for("slowest first");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("waterfall 1-");
+    assert!(s.contains("Initialization"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("slowest first");
     // The logs view, filtered with the query language.
     t.keys(&[":", "logs", "Enter"]);
     t.wait_for("352330 rows");

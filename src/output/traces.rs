@@ -19,7 +19,8 @@ fn downstream_text(t: &TraceSummary) -> String {
         .join(", ")
 }
 
-fn flags(t: &TraceSummary) -> String {
+/// `cold,fault,error,throttle` as they apply.
+pub fn flags(t: &TraceSummary) -> String {
     let mut f = Vec::new();
     if t.cold_start {
         f.push("cold");

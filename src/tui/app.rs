@@ -16,6 +16,10 @@ pub enum View {
     /// One function's detail.
     Detail(String),
     Logs,
+    /// X-Ray traces, slowest first.
+    Traces,
+    /// One trace's waterfall.
+    Trace(String),
 }
 
 impl View {
@@ -24,6 +28,8 @@ impl View {
             View::Functions => "functions".into(),
             View::Detail(f) => format!("function {f}"),
             View::Logs => "logs".into(),
+            View::Traces => "traces".into(),
+            View::Trace(id) => format!("trace {id}"),
         }
     }
 }
@@ -53,6 +59,25 @@ pub const FUNCTION_COLUMNS: &[&str] = &[
     "$/1M",
     "FLAGS",
 ];
+
+/// A `/` filter: a regex, `!` first inverts it; empty clears it.
+fn parse_filter(text: &str) -> Result<Option<(Regex, bool)>, String> {
+    let (pattern, invert) = match text.strip_prefix('!') {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    };
+    if pattern.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(pattern)
+        .map(|re| Some((re, invert)))
+        .map_err(|e| {
+            format!(
+                "not a regular expression: {}",
+                e.to_string().lines().last().unwrap_or("")
+            )
+        })
+}
 
 /// Side effects a key asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +112,12 @@ pub struct App {
     pub logs_selected: usize,
     pub logs_running: bool,
     logs_id: u64,
+    // Traces view.
+    pub traces_selected: usize,
+    pub trace_filter_text: String,
+    trace_filter: Option<(Regex, bool)>,
+    pub errors_only: bool,
+    pub cold_only: bool,
 }
 
 impl App {
@@ -107,6 +138,11 @@ impl App {
             logs_selected: 0,
             logs_running: false,
             logs_id: 0,
+            traces_selected: 0,
+            trace_filter_text: String::new(),
+            trace_filter: None,
+            errors_only: false,
+            cold_only: false,
         }
     }
 
@@ -193,11 +229,28 @@ impl App {
         rows
     }
 
+    /// Traces in the view's order (slowest first), filtered.
+    pub fn trace_rows(&self) -> Vec<&crate::analytics::traces::TraceSummary> {
+        let Some(data) = &self.data else {
+            return Vec::new();
+        };
+        data.traces
+            .iter()
+            .filter(|t| !self.errors_only || t.error || t.fault || t.throttle)
+            .filter(|t| !self.cold_only || t.cold_start)
+            .filter(|t| match &self.trace_filter {
+                Some((re, invert)) => (re.is_match(&t.root) || re.is_match(&t.trace_id)) != *invert,
+                None => true,
+            })
+            .collect()
+    }
+
     fn rows_in_view(&self) -> usize {
         match self.view() {
             View::Functions => self.function_rows().len(),
             View::Logs => self.logs.as_ref().map_or(0, |l| l.rows.len()),
-            View::Detail(_) => 0,
+            View::Traces => self.trace_rows().len(),
+            View::Detail(_) | View::Trace(_) => 0,
         }
     }
 
@@ -205,6 +258,7 @@ impl App {
         let n = self.rows_in_view();
         let sel = match self.view() {
             View::Logs => &mut self.logs_selected,
+            View::Traces => &mut self.traces_selected,
             _ => &mut self.selected,
         };
         if n == 0 {
@@ -221,6 +275,16 @@ impl App {
         }
         if self.logs.is_none() && !self.logs_running {
             effects.push(self.run_logs());
+        }
+    }
+
+    fn open_traces(&mut self) {
+        if self.view() != &View::Traces {
+            self.views.truncate(1);
+            self.views.push(View::Traces);
+        }
+        if self.data.as_ref().is_some_and(|d| d.traces.is_empty()) {
+            self.status = "no X-Ray traces in the sources (add trace files or xray://)".into();
         }
     }
 
@@ -241,16 +305,18 @@ impl App {
                 self.views.truncate(1);
             }
             "logs" | "log" => self.open_logs(effects),
+            "traces" | "trace" | "tr" => self.open_traces(),
             "help" => self.help = true,
-            other @ ("traces" | "cost" | "sim" | "simulate") => {
+            other @ ("cost" | "sim" | "simulate") => {
                 self.status = format!(
                     ":{other} is not in the dashboard yet; run `faascope {}` for it",
                     if other == "sim" { "simulate" } else { other }
                 )
             }
             other => {
-                self.status =
-                    format!("unknown command :{other} (functions, logs, q); ? shows the keys")
+                self.status = format!(
+                    "unknown command :{other} (functions, logs, traces, q); ? shows the keys"
+                )
             }
         }
     }
@@ -261,30 +327,30 @@ impl App {
                 self.logs_query = text;
                 effects.push(self.run_logs());
             }
-            _ => {
-                let (pattern, invert) = match text.strip_prefix('!') {
-                    Some(rest) => (rest.to_string(), true),
-                    None => (text.clone(), false),
-                };
-                if pattern.is_empty() {
-                    self.filter = None;
-                    self.filter_text.clear();
-                    return;
+            View::Traces | View::Trace(_) => match parse_filter(&text) {
+                Ok(f) => {
+                    self.trace_filter = f;
+                    self.trace_filter_text = if self.trace_filter.is_some() {
+                        text
+                    } else {
+                        String::new()
+                    };
+                    self.traces_selected = 0;
                 }
-                match Regex::new(&pattern) {
-                    Ok(re) => {
-                        self.filter = Some((re, invert));
-                        self.filter_text = text;
-                        self.selected = 0;
-                    }
-                    Err(e) => {
-                        self.status = format!(
-                            "not a regular expression: {}",
-                            e.to_string().lines().last().unwrap_or("")
-                        )
-                    }
+                Err(e) => self.status = e,
+            },
+            _ => match parse_filter(&text) {
+                Ok(f) => {
+                    self.filter = f;
+                    self.filter_text = if self.filter.is_some() {
+                        text
+                    } else {
+                        String::new()
+                    };
+                    self.selected = 0;
                 }
-            }
+                Err(e) => self.status = e,
+            },
         }
     }
 
@@ -347,6 +413,10 @@ impl App {
                 self.input = Input::Filter(current);
             }
             KeyCode::Char('?') => self.help = true,
+            KeyCode::Esc if self.view() == &View::Traces && self.trace_filter.is_some() => {
+                self.trace_filter = None;
+                self.trace_filter_text.clear();
+            }
             KeyCode::Esc => {
                 if self.views.len() > 1 {
                     self.views.pop();
@@ -372,6 +442,21 @@ impl App {
                 self.sort_reverse = !self.sort_reverse
             }
             KeyCode::Char('l') if self.view() != &View::Logs => self.open_logs(effects),
+            KeyCode::Char('t') if self.view() != &View::Traces => self.open_traces(),
+            KeyCode::Char('e') if self.view() == &View::Traces => {
+                self.errors_only = !self.errors_only;
+                self.traces_selected = 0;
+            }
+            KeyCode::Char('c') if self.view() == &View::Traces => {
+                self.cold_only = !self.cold_only;
+                self.traces_selected = 0;
+            }
+            KeyCode::Enter if self.view() == &View::Traces => {
+                if let Some(t) = self.trace_rows().get(self.traces_selected) {
+                    let id = t.trace_id.clone();
+                    self.views.push(View::Trace(id));
+                }
+            }
             KeyCode::Enter if self.view() == &View::Functions => {
                 if let Some(f) = self.function_rows().get(self.selected) {
                     let name = f.function.clone();
@@ -385,7 +470,7 @@ impl App {
     /// The keys of the current view, for `?`.
     pub fn help_lines(&self) -> Vec<(&'static str, &'static str)> {
         let mut lines = vec![
-            (":", "command: :functions, :logs, :q"),
+            (":", "command: :functions, :logs, :traces, :q"),
             (
                 "/",
                 "filter (functions: regex, ! inverts; logs: Logs Insights query or expression)",
@@ -401,8 +486,15 @@ impl App {
                 ("< / >", "move the sort column (marked ▼)"),
                 ("r", "reverse the sort"),
                 ("l", "logs"),
+                ("t", "traces"),
             ]),
-            View::Detail(_) => lines.push(("l", "logs")),
+            View::Detail(_) => lines.extend([("l", "logs"), ("t", "traces")]),
+            View::Traces => lines.extend([
+                ("enter", "the trace's waterfall"),
+                ("e", "errors, faults and throttles only (toggle)"),
+                ("c", "cold starts only (toggle)"),
+            ]),
+            View::Trace(_) => lines.push(("esc", "back to the traces")),
             View::Logs => lines.push(("/", "e.g. @type = \"REPORT\" and @duration > 1000")),
         }
         lines
@@ -504,8 +596,10 @@ pub(crate) mod tests {
         assert!(!a.logs_running && a.status.contains("unexpected"));
         press(&mut a, ":nope\n");
         assert!(a.status.contains("unknown command :nope"));
+        press(&mut a, ":cost\n");
+        assert!(a.status.contains("faascope cost"));
         press(&mut a, ":traces\n");
-        assert!(a.status.contains("faascope traces"));
+        assert_eq!(a.view(), &View::Traces);
         press(&mut a, ":functions\n");
         assert_eq!(a.view(), &View::Functions);
         press(&mut a, "?");

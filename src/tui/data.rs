@@ -47,6 +47,8 @@ pub struct DashData {
     /// Warm and cold durations per function (ms), for the detail view's histogram.
     pub durations: HashMap<String, (Vec<f64>, Vec<f64>)>,
     pub tables: Tables,
+    /// X-Ray traces, slowest first.
+    pub traces: Vec<crate::analytics::traces::TraceSummary>,
     /// Records skipped as malformed.
     pub skipped: u64,
     /// Why a figure is missing (no price sheet, ...), shown in the status bar.
@@ -143,6 +145,12 @@ impl DashData {
                 e.0.push(r.duration_ms);
             }
         }
+        let mut traces = crate::analytics::traces::summarize(&tables.spans);
+        traces.sort_by(|a, b| {
+            b.duration_ms
+                .total_cmp(&a.duration_ms)
+                .then(a.trace_id.cmp(&b.trace_id))
+        });
         Ok(DashData {
             source_label,
             report,
@@ -151,6 +159,7 @@ impl DashData {
             series,
             durations,
             tables,
+            traces,
             skipped,
             notes,
         })

@@ -143,7 +143,7 @@ pub(crate) mod tests {
             &[root],
             &crate::ingest::IngestOptions {
                 keep_logs: true,
-                keep_spans: false,
+                keep_spans: true,
                 keep_metrics: true,
                 report_columns: false,
                 ..Default::default()
@@ -216,6 +216,35 @@ pub(crate) mod tests {
         // A query error names the column.
         let err = data::run_logs_query(&data, "@duration >").unwrap_err();
         assert!(err.starts_with("filter:1:"), "{err}");
+    }
+
+    #[test]
+    fn traces_view_and_waterfall() {
+        let mut a = loaded();
+        app::tests::press(&mut a, ":traces\n");
+        let n = a.trace_rows().len();
+        assert!(n > 10, "sample-data has X-Ray traces");
+        insta::assert_snapshot!("traces", screen(&a, 160, 12));
+        app::tests::press(&mut a, "e");
+        let errors = a.trace_rows().len();
+        assert!(
+            errors < n
+                && a.trace_rows()
+                    .iter()
+                    .all(|t| t.error || t.fault || t.throttle)
+        );
+        app::tests::press(&mut a, "ec");
+        assert!(a.trace_rows().iter().all(|t| t.cold_start));
+        app::tests::press(&mut a, "c/geo\n");
+        assert!(a
+            .trace_rows()
+            .iter()
+            .all(|t| t.root.contains("geo") || t.trace_id.contains("geo")));
+        app::tests::press(&mut a, "\u{1b}\n");
+        assert!(matches!(a.view(), app::View::Trace(_)));
+        insta::assert_snapshot!("trace_waterfall", screen(&a, 160, 16));
+        app::tests::press(&mut a, "\u{1b}");
+        assert_eq!(a.view(), &app::View::Traces);
     }
 
     #[test]

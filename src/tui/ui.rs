@@ -89,6 +89,8 @@ pub fn render(f: &mut Frame, app: &App) {
             View::Functions => functions(f, body, app, data),
             View::Detail(name) => detail(f, body, data, name),
             View::Logs => logs(f, body, app),
+            View::Traces => traces(f, body, app),
+            View::Trace(id) => trace(f, body, data, id),
         },
     }
     let line = match &app.input {
@@ -104,9 +106,14 @@ pub fn render(f: &mut Frame, app: &App) {
         ]),
         Input::Normal => {
             let mut spans = vec![Span::raw(sanitize(&app.status))];
-            if !app.filter_text.is_empty() && app.view() == &View::Functions {
+            let shown = match app.view() {
+                View::Functions => &app.filter_text,
+                View::Traces => &app.trace_filter_text,
+                _ => "",
+            };
+            if !shown.is_empty() {
                 spans.push(Span::styled(
-                    format!("  [filter /{}]", sanitize(&app.filter_text)),
+                    format!("  [filter /{}]", sanitize(shown)),
                     Style::default().fg(WARN),
                 ));
             }
@@ -459,6 +466,96 @@ fn logs(f: &mut Frame, area: Rect, app: &App) {
         .block(block);
     let mut state = TableState::default().with_selected(Some(app.logs_selected - offset));
     f.render_stateful_widget(table, area, &mut state);
+}
+
+fn traces(f: &mut Frame, area: Rect, app: &App) {
+    let rows_data = app.trace_rows();
+    let mut title = format!(" traces ({}) slowest first", rows_data.len());
+    if app.errors_only {
+        title.push_str(" · errors only");
+    }
+    if app.cold_only {
+        title.push_str(" · cold starts only");
+    }
+    title.push(' ');
+    let header = Row::new(
+        [
+            "TRACE ID",
+            "ROOT",
+            "START (UTC)",
+            "DURATION",
+            "INIT",
+            "FLAGS",
+            "SPANS",
+            "TOP DOWNSTREAM",
+        ]
+        .map(Cell::from),
+    )
+    .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+    let (offset, visible) = window(app.traces_selected, rows_data.len(), area.height);
+    let rows = rows_data[offset..offset + visible].iter().map(|t| {
+        let top = t.downstream.first().map_or(String::new(), |d| {
+            format!(
+                "{}{} {}× {}",
+                sanitize(&d.service),
+                d.operation
+                    .as_deref()
+                    .map_or(String::new(), |o| format!(" {}", sanitize(o))),
+                d.calls,
+                ms(Some(d.total_ms))
+            )
+        });
+        let style = if t.fault || t.error || t.throttle {
+            Style::default().fg(WARN)
+        } else {
+            Style::default()
+        };
+        Row::new(vec![
+            sanitize(&t.trace_id),
+            sanitize(&t.root),
+            crate::query::time_text(t.start_ms as i64),
+            ms(Some(t.duration_ms)),
+            ms(t.init_ms),
+            crate::output::traces::flags(t),
+            t.spans.to_string(),
+            top,
+        ])
+        .style(style)
+    });
+    let widths = [
+        Constraint::Length(36),
+        Constraint::Min(16),
+        Constraint::Length(23),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(12),
+        Constraint::Length(5),
+        Constraint::Fill(1),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .block(Block::default().borders(Borders::ALL).title(title));
+    let mut state =
+        TableState::default().with_selected(Some(app.traces_selected.saturating_sub(offset)));
+    f.render_stateful_widget(table, area, &mut state);
+}
+
+/// One trace as a waterfall: the text renderer `faascope traces --trace-id` uses.
+fn trace(f: &mut Frame, area: Rect, data: &DashData, id: &str) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" waterfall {} ", sanitize(id)));
+    let Some(rows) = crate::analytics::traces::waterfall(&data.tables.spans, id) else {
+        f.render_widget(Paragraph::new("no such trace").block(block), area);
+        return;
+    };
+    let text = crate::analytics::traces::render_waterfall_text(
+        &rows,
+        usize::from(area.width.saturating_sub(2)),
+    );
+    let lines: Vec<Line> = text.lines().map(|l| Line::from(sanitize(l))).collect();
+    f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 fn help(f: &mut Frame, area: Rect, app: &App) {
