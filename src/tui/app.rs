@@ -20,6 +20,8 @@ pub enum View {
     Traces,
     /// One trace's waterfall.
     Trace(String),
+    /// One function's cost options, with what-if knobs.
+    Cost(String),
 }
 
 impl View {
@@ -30,6 +32,7 @@ impl View {
             View::Logs => "logs".into(),
             View::Traces => "traces".into(),
             View::Trace(id) => format!("trace {id}"),
+            View::Cost(f) => format!("cost of {f}"),
         }
     }
 }
@@ -88,6 +91,13 @@ pub enum Effect {
         id: u64,
         text: String,
     },
+    /// Price one function with the cost view's knobs (a background job).
+    RunCost {
+        id: u64,
+        function: String,
+        arm64: bool,
+        provisioned: u32,
+    },
 }
 
 #[derive(Debug)]
@@ -118,6 +128,12 @@ pub struct App {
     trace_filter: Option<(Regex, bool)>,
     pub errors_only: bool,
     pub cold_only: bool,
+    // Cost view: the knobs and the latest answer.
+    pub cost_arm64: bool,
+    pub cost_provisioned: u32,
+    pub cost: Option<crate::cost::comparisons::FunctionComparison>,
+    pub cost_running: bool,
+    cost_id: u64,
 }
 
 impl App {
@@ -143,6 +159,11 @@ impl App {
             trace_filter: None,
             errors_only: false,
             cold_only: false,
+            cost_arm64: false,
+            cost_provisioned: 0,
+            cost: None,
+            cost_running: false,
+            cost_id: 0,
         }
     }
 
@@ -250,7 +271,7 @@ impl App {
             View::Functions => self.function_rows().len(),
             View::Logs => self.logs.as_ref().map_or(0, |l| l.rows.len()),
             View::Traces => self.trace_rows().len(),
-            View::Detail(_) | View::Trace(_) => 0,
+            View::Detail(_) | View::Trace(_) | View::Cost(_) => 0,
         }
     }
 
@@ -275,6 +296,60 @@ impl App {
         }
         if self.logs.is_none() && !self.logs_running {
             effects.push(self.run_logs());
+        }
+    }
+
+    /// The function the cost view prices: the detail view's, else the selected one.
+    fn cost_target(&self) -> Option<String> {
+        match self.view() {
+            View::Detail(f) | View::Cost(f) => Some(f.clone()),
+            _ => self
+                .function_rows()
+                .get(self.selected)
+                .map(|f| f.function.clone()),
+        }
+    }
+
+    fn open_cost(&mut self, effects: &mut Vec<Effect>) {
+        let Some(function) = self.cost_target() else {
+            self.status = "no function to price".into();
+            return;
+        };
+        if self.view() != &View::Cost(function.clone()) {
+            self.views.push(View::Cost(function));
+        }
+        self.cost = None;
+        effects.push(self.run_cost());
+    }
+
+    fn run_cost(&mut self) -> Effect {
+        self.cost_id += 1;
+        self.cost_running = true;
+        let function = match self.view() {
+            View::Cost(f) => f.clone(),
+            _ => String::new(),
+        };
+        Effect::RunCost {
+            id: self.cost_id,
+            function,
+            arm64: self.cost_arm64,
+            provisioned: self.cost_provisioned,
+        }
+    }
+
+    /// The cost job answered; answers for older knob settings are dropped.
+    pub fn cost_answer(
+        &mut self,
+        id: u64,
+        result: Result<crate::cost::comparisons::FunctionComparison, String>,
+    ) {
+        if id != self.cost_id {
+            return;
+        }
+        self.cost_running = false;
+        match result {
+            Ok(c) => self.cost = Some(c),
+            Err(e) => self.status = e,
         }
     }
 
@@ -306,16 +381,16 @@ impl App {
             }
             "logs" | "log" => self.open_logs(effects),
             "traces" | "trace" | "tr" => self.open_traces(),
+            "cost" | "$" => self.open_cost(effects),
             "help" => self.help = true,
-            other @ ("cost" | "sim" | "simulate") => {
+            other @ ("sim" | "simulate") => {
                 self.status = format!(
-                    ":{other} is not in the dashboard yet; run `faascope {}` for it",
-                    if other == "sim" { "simulate" } else { other }
+                    ":{other} is not in the dashboard yet; run `faascope simulate --from SOURCES --function NAME` for it"
                 )
             }
             other => {
                 self.status = format!(
-                    "unknown command :{other} (functions, logs, traces, q); ? shows the keys"
+                    "unknown command :{other} (functions, logs, traces, cost, q); ? shows the keys"
                 )
             }
         }
@@ -443,6 +518,19 @@ impl App {
             }
             KeyCode::Char('l') if self.view() != &View::Logs => self.open_logs(effects),
             KeyCode::Char('t') if self.view() != &View::Traces => self.open_traces(),
+            KeyCode::Char('$') if !matches!(self.view(), View::Cost(_)) => self.open_cost(effects),
+            KeyCode::Char('a') if matches!(self.view(), View::Cost(_)) => {
+                self.cost_arm64 = !self.cost_arm64;
+                effects.push(self.run_cost());
+            }
+            KeyCode::Char('+') | KeyCode::Char('=') if matches!(self.view(), View::Cost(_)) => {
+                self.cost_provisioned = self.cost_provisioned.saturating_add(1).min(10_000);
+                effects.push(self.run_cost());
+            }
+            KeyCode::Char('-') if matches!(self.view(), View::Cost(_)) => {
+                self.cost_provisioned = self.cost_provisioned.saturating_sub(1);
+                effects.push(self.run_cost());
+            }
             KeyCode::Char('e') if self.view() == &View::Traces => {
                 self.errors_only = !self.errors_only;
                 self.traces_selected = 0;
@@ -470,7 +558,7 @@ impl App {
     /// The keys of the current view, for `?`.
     pub fn help_lines(&self) -> Vec<(&'static str, &'static str)> {
         let mut lines = vec![
-            (":", "command: :functions, :logs, :traces, :q"),
+            (":", "command: :functions, :logs, :traces, :cost, :q"),
             (
                 "/",
                 "filter (functions: regex, ! inverts; logs: Logs Insights query or expression)",
@@ -487,14 +575,24 @@ impl App {
                 ("r", "reverse the sort"),
                 ("l", "logs"),
                 ("t", "traces"),
+                ("$", "the selected function's cost options"),
             ]),
-            View::Detail(_) => lines.extend([("l", "logs"), ("t", "traces")]),
+            View::Detail(_) => {
+                lines.extend([("l", "logs"), ("t", "traces"), ("$", "cost options")])
+            }
             View::Traces => lines.extend([
                 ("enter", "the trace's waterfall"),
                 ("e", "errors, faults and throttles only (toggle)"),
                 ("c", "cold starts only (toggle)"),
             ]),
             View::Trace(_) => lines.push(("esc", "back to the traces")),
+            View::Cost(_) => lines.extend([
+                ("a", "architecture: x86_64 / arm64"),
+                (
+                    "+ / -",
+                    "provisioned concurrency to price (0: only at the observed percentiles)",
+                ),
+            ]),
             View::Logs => lines.push(("/", "e.g. @type = \"REPORT\" and @duration > 1000")),
         }
         lines
@@ -596,8 +694,8 @@ pub(crate) mod tests {
         assert!(!a.logs_running && a.status.contains("unexpected"));
         press(&mut a, ":nope\n");
         assert!(a.status.contains("unknown command :nope"));
-        press(&mut a, ":cost\n");
-        assert!(a.status.contains("faascope cost"));
+        press(&mut a, ":sim\n");
+        assert!(a.status.contains("faascope simulate"));
         press(&mut a, ":traces\n");
         assert_eq!(a.view(), &View::Traces);
         press(&mut a, ":functions\n");
@@ -608,5 +706,61 @@ pub(crate) mod tests {
         assert!(!a.help);
         assert_eq!(press(&mut a, ":q\n"), [Effect::Quit]);
         assert_eq!(press(&mut a, "q"), [Effect::Quit]);
+    }
+}
+
+#[cfg(test)]
+mod cost_tests {
+    use super::tests::press;
+    use super::*;
+
+    #[test]
+    fn cost_knobs_run_jobs_and_stale_answers_are_dropped() {
+        let mut a = App::new("");
+        a.loaded(super::super::tests::sample_data());
+        let e = press(&mut a, "jj$");
+        assert_eq!(a.view(), &View::Cost("image-batch".into()));
+        assert_eq!(
+            e,
+            [Effect::RunCost {
+                id: 1,
+                function: "image-batch".into(),
+                arm64: false,
+                provisioned: 0
+            }]
+        );
+        let e = press(&mut a, "a++-");
+        assert_eq!(e.len(), 4);
+        assert_eq!(
+            e.last(),
+            Some(&Effect::RunCost {
+                id: 5,
+                function: "image-batch".into(),
+                arm64: true,
+                provisioned: 1
+            })
+        );
+        let data = a.data.clone().unwrap();
+        a.cost_answer(
+            4,
+            super::super::data::run_cost(&data, "image-batch", true, 2),
+        );
+        assert!(
+            a.cost.is_none() && a.cost_running,
+            "a stale answer is dropped"
+        );
+        a.cost_answer(
+            5,
+            super::super::data::run_cost(&data, "image-batch", true, 1),
+        );
+        let c = a.cost.as_ref().unwrap();
+        assert_eq!(c.arch, crate::cost::Arch::Arm64);
+        assert!(
+            c.options.iter().any(|o| o.id.contains("pc-1")),
+            "{:?}",
+            c.options.iter().map(|o| &o.id).collect::<Vec<_>>()
+        );
+        press(&mut a, "\u{1b}");
+        assert_eq!(a.view(), &View::Functions);
     }
 }

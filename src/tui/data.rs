@@ -43,6 +43,8 @@ pub struct DashData {
     pub report: Report,
     pub findings: Vec<Finding>,
     pub costs: HashMap<String, FunctionCost>,
+    /// Each function's month projected from the window, for the cost view's what-ifs.
+    pub projections: Vec<crate::cost::FunctionProjection>,
     pub series: HashMap<String, Vec<HourPoint>>,
     /// Warm and cold durations per function (ms), for the detail view's histogram.
     pub durations: HashMap<String, (Vec<f64>, Vec<f64>)>,
@@ -76,12 +78,17 @@ fn series(tables: &Tables) -> Result<HashMap<String, Vec<HourPoint>>, String> {
     Ok(out)
 }
 
-fn costs(cols: &ReportColumns, notes: &mut Vec<String>) -> HashMap<String, FunctionCost> {
+type Costs = (
+    HashMap<String, FunctionCost>,
+    Vec<crate::cost::FunctionProjection>,
+);
+
+fn costs(cols: &ReportColumns, notes: &mut Vec<String>) -> Costs {
     let catalog = match Catalog::builtin() {
         Ok(c) => c,
         Err(e) => {
             notes.push(format!("no costs: {e}"));
-            return HashMap::new();
+            return (HashMap::new(), Vec::new());
         }
     };
     let book = PriceBook::new(&catalog);
@@ -97,7 +104,7 @@ fn costs(cols: &ReportColumns, notes: &mut Vec<String>) -> HashMap<String, Funct
         Ok(c) => c,
         Err(e) => {
             notes.push(format!("no costs: {e}"));
-            return HashMap::new();
+            return (HashMap::new(), projections);
         }
     };
     let requests: HashMap<&str, f64> = projections
@@ -109,7 +116,7 @@ fn costs(cols: &ReportColumns, notes: &mut Vec<String>) -> HashMap<String, Funct
             )
         })
         .collect();
-    comparison
+    let map = comparison
         .functions
         .iter()
         .map(|f| {
@@ -124,7 +131,8 @@ fn costs(cols: &ReportColumns, notes: &mut Vec<String>) -> HashMap<String, Funct
                 },
             )
         })
-        .collect()
+        .collect();
+    (map, projections)
 }
 
 impl DashData {
@@ -134,7 +142,7 @@ impl DashData {
         let report = crate::analytics::build_report(cols.clone()).map_err(|e| e.to_string())?;
         let findings = crate::cli::insights::findings(&report, &cols, &tables.metrics, None);
         let mut notes = Vec::new();
-        let costs = costs(&cols, &mut notes);
+        let (costs, projections) = costs(&cols, &mut notes);
         let series = series(&tables)?;
         let mut durations: HashMap<String, (Vec<f64>, Vec<f64>)> = HashMap::new();
         for r in &tables.invocations {
@@ -156,6 +164,7 @@ impl DashData {
             report,
             findings,
             costs,
+            projections,
             series,
             durations,
             tables,
@@ -221,4 +230,36 @@ pub fn run_logs_query(data: &DashData, text: &str) -> Result<QueryResult, String
         e.render(text, "filter").trim_end().to_string()
     })?;
     crate::analytics::query::run_query(&q, &data.tables).map_err(|e| e.to_string())
+}
+
+/// The cost view's what-if: one function priced with another architecture and a provisioned
+/// concurrency size (0: only the sizes at the observed percentiles), every option compared.
+pub fn run_cost(
+    data: &DashData,
+    function: &str,
+    arm64: bool,
+    provisioned: u32,
+) -> Result<crate::cost::comparisons::FunctionComparison, String> {
+    let catalog = Catalog::builtin().map_err(|e| e.to_string())?;
+    let book = PriceBook::new(&catalog);
+    let mut p = data
+        .projections
+        .iter()
+        .find(|p| p.meta.name == function)
+        .cloned()
+        .ok_or_else(|| format!("no cost projection for {function}"))?;
+    p.meta.arch = if arm64 { Arch::Arm64 } else { Arch::X86_64 };
+    let options = CompareOptions {
+        provisioned: if provisioned > 0 {
+            vec![provisioned]
+        } else {
+            Vec::new()
+        },
+        ..CompareOptions::default()
+    };
+    let c = compare_functions(&[p], &book, &options).map_err(|e| e.to_string())?;
+    c.functions
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("no comparison for {function}"))
 }

@@ -27,6 +27,10 @@ pub enum Msg {
         id: u64,
         result: Result<crate::query::QueryResult, String>,
     },
+    Cost {
+        id: u64,
+        result: Box<Result<crate::cost::comparisons::FunctionComparison, String>>,
+    },
 }
 
 /// Errors before the dashboard opens.
@@ -95,6 +99,24 @@ where
                             Effect::RunLogsQuery { id, text } => {
                                 spawn_logs_query(&app, &tx, id, text)
                             }
+                            Effect::RunCost {
+                                id,
+                                function,
+                                arm64,
+                                provisioned,
+                            } => {
+                                if let Some(data) = app.data.clone() {
+                                    let tx = tx.clone();
+                                    std::thread::spawn(move || {
+                                        let result =
+                                            data::run_cost(&data, &function, arm64, provisioned);
+                                        let _ = tx.send(Msg::Cost {
+                                            id,
+                                            result: Box::new(result),
+                                        });
+                                    });
+                                }
+                            }
                         }
                     }
                 }
@@ -107,6 +129,7 @@ where
                     Err(e) => app.status = format!("loading failed: {e}"),
                 },
                 Msg::Logs { id, result } => app.logs_answer(id, result),
+                Msg::Cost { id, result } => app.cost_answer(id, *result),
             }
         }
     }
@@ -245,6 +268,24 @@ pub(crate) mod tests {
         insta::assert_snapshot!("trace_waterfall", screen(&a, 160, 16));
         app::tests::press(&mut a, "\u{1b}");
         assert_eq!(a.view(), &app::View::Traces);
+    }
+
+    #[test]
+    fn cost_view() {
+        let mut a = loaded();
+        let effects = app::tests::press(&mut a, "jj$++");
+        let Some(Effect::RunCost {
+            id,
+            function,
+            arm64,
+            provisioned,
+        }) = effects.last().cloned()
+        else {
+            panic!("{effects:?}")
+        };
+        let data = a.data.clone().unwrap();
+        a.cost_answer(id, data::run_cost(&data, &function, arm64, provisioned));
+        insta::assert_snapshot!("cost", screen(&a, 150, 30));
     }
 
     #[test]

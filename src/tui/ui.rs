@@ -91,6 +91,7 @@ pub fn render(f: &mut Frame, app: &App) {
             View::Logs => logs(f, body, app),
             View::Traces => traces(f, body, app),
             View::Trace(id) => trace(f, body, data, id),
+            View::Cost(name) => cost(f, body, app, name),
         },
     }
     let line = match &app.input {
@@ -556,6 +557,137 @@ fn trace(f: &mut Frame, area: Rect, data: &DashData, id: &str) {
     );
     let lines: Vec<Line> = text.lines().map(|l| Line::from(sanitize(l))).collect();
     f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn dec(d: rust_decimal::Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_f64().unwrap_or(f64::NAN)
+}
+
+/// The cost options of one function under the view's knobs, cheapest marked.
+fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
+    let [knobs, table_area, notes] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Min(5),
+        Constraint::Length(6),
+    ])
+    .areas(area);
+    let arch = if app.cost_arm64 { "arm64" } else { "x86_64" };
+    let pc = if app.cost_provisioned == 0 {
+        "at the observed p50/p95/p99/peak".to_string()
+    } else {
+        format!(
+            "{} environments, and at the observed p50/p95/p99/peak",
+            app.cost_provisioned
+        )
+    };
+    let mut lines = vec![Line::from(format!(
+        "architecture {arch} (a toggles)   provisioned concurrency {pc} (+/-){}",
+        if app.cost_running {
+            "   pricing..."
+        } else {
+            ""
+        }
+    ))];
+    if let Some(c) = &app.cost {
+        lines.push(Line::from(format!(
+            "{} MB in {}   concurrency p50 {} p95 {} p99 {} peak {}   cheapest: {} (saves ${}/month against on demand)",
+            c.memory_mb,
+            sanitize(&c.region),
+            c.concurrency.p50,
+            c.concurrency.p95,
+            c.concurrency.p99,
+            c.concurrency.peak,
+            sanitize(&c.cheapest),
+            usd(dec(c.monthly_saving_usd.typical))
+        )));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" cost of {} per month ", sanitize(name))),
+        ),
+        knobs,
+    );
+    let Some(c) = &app.cost else {
+        f.render_widget(
+            Paragraph::new("pricing...").block(Block::default().borders(Borders::ALL)),
+            table_area,
+        );
+        return;
+    };
+    let header = Row::new(
+        [
+            "OPTION",
+            "LOW $",
+            "TYPICAL $",
+            "HIGH $",
+            "PC UTIL",
+            "BREAK-EVEN UTIL",
+        ]
+        .map(Cell::from),
+    )
+    .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+    let mut options: Vec<_> = c.options.iter().collect();
+    options.sort_by(|a, b| dec(a.monthly_usd.typical).total_cmp(&dec(b.monthly_usd.typical)));
+    let rows = options.iter().map(|o| {
+        let style = if o.id == c.cheapest {
+            Style::default()
+                .fg(Color::Green)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
+        let (util, be) = match &o.provisioned {
+            Some(p) => (
+                format!("{:.0}%", dec(p.utilization) * 100.0),
+                p.break_even_utilization
+                    .map_or("-".into(), |b| format!("{:.0}%", dec(b) * 100.0)),
+            ),
+            None => (String::new(), String::new()),
+        };
+        Row::new(vec![
+            sanitize(&o.name),
+            usd(dec(o.monthly_usd.low)),
+            usd(dec(o.monthly_usd.typical)),
+            usd(dec(o.monthly_usd.high)),
+            util,
+            be,
+        ])
+        .style(style)
+    });
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(8),
+        Constraint::Length(16),
+    ];
+    f.render_widget(
+        Table::new(rows, widths).header(header).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" options, cheapest first "),
+        ),
+        table_area,
+    );
+    let mut note_lines: Vec<Line> = c
+        .unavailable
+        .iter()
+        .map(|(id, why)| Line::from(format!("not priced: {}: {}", sanitize(id), sanitize(why))))
+        .collect();
+    note_lines.extend(c.notes.iter().map(|n| Line::from(sanitize(n))));
+    note_lines.push(Line::from(
+        "memory what-ifs: faascope tune SOURCES --function NAME (duration modelled per size)",
+    ));
+    f.render_widget(
+        Paragraph::new(note_lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::default().borders(Borders::ALL).title(" notes ")),
+        notes,
+    );
 }
 
 fn help(f: &mut Frame, area: Rect, app: &App) {
