@@ -116,6 +116,13 @@ fn dashboard_filter_sort_drill_down_traces_logs_and_quit() {
     t.wait_for("options, cheapest first");
     t.keys(&["a"]);
     t.wait_for("architecture arm64");
+    t.keys(&["Escape"]);
+    // A what-if simulation of its observed traffic: traffic up one step re-runs it.
+    t.keys(&["s"]);
+    t.wait_for("AS OBSERVED");
+    t.keys(&["+"]);
+    let s = t.wait_for("traffic × 1.5");
+    assert!(s.contains("WITH THE KNOBS"), "{s}");
     t.keys(&["Escape", "Escape", "Escape"]);
     t.wait_for("functions (8)");
     // The traces, one trace's waterfall, back.

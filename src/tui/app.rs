@@ -22,6 +22,8 @@ pub enum View {
     Trace(String),
     /// One function's cost options, with what-if knobs.
     Cost(String),
+    /// A what-if simulation of one function's observed traffic.
+    Sim(String),
 }
 
 impl View {
@@ -33,6 +35,7 @@ impl View {
             View::Traces => "traces".into(),
             View::Trace(id) => format!("trace {id}"),
             View::Cost(f) => format!("cost of {f}"),
+            View::Sim(f) => format!("simulate {f}"),
         }
     }
 }
@@ -82,6 +85,20 @@ fn parse_filter(text: &str) -> Result<Option<(Regex, bool)>, String> {
         })
 }
 
+/// The next (`up`) or previous value on a knob's scale, from the first step at or above `now`.
+fn step<T: PartialOrd + Copy>(steps: &[T], now: T, up: bool) -> T {
+    let i = steps
+        .iter()
+        .position(|s| *s >= now)
+        .unwrap_or(steps.len() - 1);
+    let j = if up {
+        (i + 1).min(steps.len() - 1)
+    } else {
+        i.saturating_sub(1)
+    };
+    steps[j]
+}
+
 /// Side effects a key asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -90,6 +107,12 @@ pub enum Effect {
     RunLogsQuery {
         id: u64,
         text: String,
+    },
+    /// Simulate one function with the simulate view's knobs (a background job).
+    RunSim {
+        id: u64,
+        function: String,
+        knobs: super::data::SimKnobs,
     },
     /// Price one function with the cost view's knobs (a background job).
     RunCost {
@@ -134,7 +157,23 @@ pub struct App {
     pub cost: Option<crate::cost::comparisons::FunctionComparison>,
     pub cost_running: bool,
     cost_id: u64,
+    // Simulate view: the knobs, the knob the arrows change, the latest run and the baseline.
+    pub sim_knobs: super::data::SimKnobs,
+    pub sim_knob: usize,
+    pub sim: Option<faascope_sim::SimOutput>,
+    pub sim_baseline: Option<faascope_sim::SimOutput>,
+    pub sim_running: bool,
+    sim_id: u64,
 }
+
+/// The simulate view's knobs, in the order `[`/`]` (or tab) walk them.
+pub const SIM_KNOBS: &[&str] = &[
+    "traffic ×",
+    "keep-alive s",
+    "provisioned",
+    "concurrency limit",
+    "scaling /10 s",
+];
 
 impl App {
     pub fn new(status: impl Into<String>) -> App {
@@ -164,6 +203,12 @@ impl App {
             cost: None,
             cost_running: false,
             cost_id: 0,
+            sim_knobs: super::data::SimKnobs::default(),
+            sim_knob: 0,
+            sim: None,
+            sim_baseline: None,
+            sim_running: false,
+            sim_id: 0,
         }
     }
 
@@ -271,7 +316,7 @@ impl App {
             View::Functions => self.function_rows().len(),
             View::Logs => self.logs.as_ref().map_or(0, |l| l.rows.len()),
             View::Traces => self.trace_rows().len(),
-            View::Detail(_) | View::Trace(_) | View::Cost(_) => 0,
+            View::Detail(_) | View::Trace(_) | View::Cost(_) | View::Sim(_) => 0,
         }
     }
 
@@ -299,10 +344,10 @@ impl App {
         }
     }
 
-    /// The function the cost view prices: the detail view's, else the selected one.
+    /// The function the cost and simulate views take: the detail view's, else the selected one.
     fn cost_target(&self) -> Option<String> {
         match self.view() {
-            View::Detail(f) | View::Cost(f) => Some(f.clone()),
+            View::Detail(f) | View::Cost(f) | View::Sim(f) => Some(f.clone()),
             _ => self
                 .function_rows()
                 .get(self.selected)
@@ -353,6 +398,88 @@ impl App {
         }
     }
 
+    fn open_sim(&mut self, effects: &mut Vec<Effect>) {
+        let Some(function) = self.cost_target() else {
+            self.status = "no function to simulate".into();
+            return;
+        };
+        if self.view() != &View::Sim(function.clone()) {
+            self.views.push(View::Sim(function));
+        }
+        self.sim = None;
+        self.sim_baseline = None;
+        self.sim_knobs = super::data::SimKnobs::default();
+        effects.push(self.run_sim());
+    }
+
+    fn run_sim(&mut self) -> Effect {
+        self.sim_id += 1;
+        self.sim_running = true;
+        let function = match self.view() {
+            View::Sim(f) => f.clone(),
+            _ => String::new(),
+        };
+        Effect::RunSim {
+            id: self.sim_id,
+            function,
+            knobs: self.sim_knobs,
+        }
+    }
+
+    /// A simulation finished; runs for older knob settings are dropped. The first run (the
+    /// defaults, as observed) is kept as the baseline the later ones are compared with.
+    pub fn sim_answer(&mut self, id: u64, result: Result<faascope_sim::SimOutput, String>) {
+        if id != self.sim_id {
+            return;
+        }
+        self.sim_running = false;
+        match result {
+            Ok(out) => {
+                if self.sim_baseline.is_none() {
+                    self.sim_baseline = Some(out.clone());
+                }
+                self.sim = Some(out);
+            }
+            Err(e) => self.status = e,
+        }
+    }
+
+    /// Turns the selected knob one step up (`up`) or down.
+    fn turn_knob(&mut self, up: bool) {
+        let k = &mut self.sim_knobs;
+        match self.sim_knob {
+            0 => {
+                k.traffic_scale = step(
+                    &[0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0],
+                    k.traffic_scale,
+                    up,
+                )
+            }
+            1 => {
+                k.keep_alive_s = step(
+                    &[60.0, 300.0, 600.0, 900.0, 1800.0, 3600.0],
+                    k.keep_alive_s,
+                    up,
+                )
+            }
+            2 => {
+                k.provisioned = if up {
+                    (k.provisioned + 1).min(1_000)
+                } else {
+                    k.provisioned.saturating_sub(1)
+                }
+            }
+            3 => {
+                k.concurrency_limit = step(
+                    &[1, 2, 5, 10, 50, 100, 500, 1_000, 3_000, 10_000],
+                    k.concurrency_limit,
+                    up,
+                )
+            }
+            _ => k.scaling_per_10s = step(&[1, 5, 10, 50, 100, 500, 1_000], k.scaling_per_10s, up),
+        }
+    }
+
     fn open_traces(&mut self) {
         if self.view() != &View::Traces {
             self.views.truncate(1);
@@ -383,14 +510,10 @@ impl App {
             "traces" | "trace" | "tr" => self.open_traces(),
             "cost" | "$" => self.open_cost(effects),
             "help" => self.help = true,
-            other @ ("sim" | "simulate") => {
-                self.status = format!(
-                    ":{other} is not in the dashboard yet; run `faascope simulate --from SOURCES --function NAME` for it"
-                )
-            }
+            "sim" | "simulate" => self.open_sim(effects),
             other => {
                 self.status = format!(
-                    "unknown command :{other} (functions, logs, traces, cost, q); ? shows the keys"
+                    "unknown command :{other} (functions, logs, traces, cost, sim, q); ? shows the keys"
                 )
             }
         }
@@ -519,6 +642,25 @@ impl App {
             KeyCode::Char('l') if self.view() != &View::Logs => self.open_logs(effects),
             KeyCode::Char('t') if self.view() != &View::Traces => self.open_traces(),
             KeyCode::Char('$') if !matches!(self.view(), View::Cost(_)) => self.open_cost(effects),
+            KeyCode::Char('s') if !matches!(self.view(), View::Sim(_) | View::Logs) => {
+                self.open_sim(effects)
+            }
+            KeyCode::Tab | KeyCode::Char(']') if matches!(self.view(), View::Sim(_)) => {
+                self.sim_knob = (self.sim_knob + 1) % SIM_KNOBS.len()
+            }
+            KeyCode::BackTab | KeyCode::Char('[') if matches!(self.view(), View::Sim(_)) => {
+                self.sim_knob = (self.sim_knob + SIM_KNOBS.len() - 1) % SIM_KNOBS.len()
+            }
+            KeyCode::Char('+') | KeyCode::Char('=') | KeyCode::Right
+                if matches!(self.view(), View::Sim(_)) =>
+            {
+                self.turn_knob(true);
+                effects.push(self.run_sim());
+            }
+            KeyCode::Char('-') | KeyCode::Left if matches!(self.view(), View::Sim(_)) => {
+                self.turn_knob(false);
+                effects.push(self.run_sim());
+            }
             KeyCode::Char('a') if matches!(self.view(), View::Cost(_)) => {
                 self.cost_arm64 = !self.cost_arm64;
                 effects.push(self.run_cost());
@@ -558,7 +700,7 @@ impl App {
     /// The keys of the current view, for `?`.
     pub fn help_lines(&self) -> Vec<(&'static str, &'static str)> {
         let mut lines = vec![
-            (":", "command: :functions, :logs, :traces, :cost, :q"),
+            (":", "command: :functions, :logs, :traces, :cost, :sim, :q"),
             (
                 "/",
                 "filter (functions: regex, ! inverts; logs: Logs Insights query or expression)",
@@ -576,6 +718,7 @@ impl App {
                 ("l", "logs"),
                 ("t", "traces"),
                 ("$", "the selected function's cost options"),
+                ("s", "simulate the selected function (what-if knobs)"),
             ]),
             View::Detail(_) => {
                 lines.extend([("l", "logs"), ("t", "traces"), ("$", "cost options")])
@@ -586,6 +729,13 @@ impl App {
                 ("c", "cold starts only (toggle)"),
             ]),
             View::Trace(_) => lines.push(("esc", "back to the traces")),
+            View::Sim(_) => lines.extend([
+                ("tab / ]", "next knob ([ or shift-tab: previous)"),
+                (
+                    "+ / -",
+                    "turn the knob (→ / ← too); the simulation re-runs in the background",
+                ),
+            ]),
             View::Cost(_) => lines.extend([
                 ("a", "architecture: x86_64 / arm64"),
                 (
@@ -694,8 +844,8 @@ pub(crate) mod tests {
         assert!(!a.logs_running && a.status.contains("unexpected"));
         press(&mut a, ":nope\n");
         assert!(a.status.contains("unknown command :nope"));
-        press(&mut a, ":sim\n");
-        assert!(a.status.contains("faascope simulate"));
+        press(&mut a, ":nosuch\n");
+        assert!(a.status.contains("sim, q"));
         press(&mut a, ":traces\n");
         assert_eq!(a.view(), &View::Traces);
         press(&mut a, ":functions\n");
@@ -760,6 +910,67 @@ mod cost_tests {
             "{:?}",
             c.options.iter().map(|o| &o.id).collect::<Vec<_>>()
         );
+        press(&mut a, "\u{1b}");
+        assert_eq!(a.view(), &View::Functions);
+    }
+}
+
+#[cfg(test)]
+mod sim_tests {
+    use super::tests::press;
+    use super::*;
+
+    #[test]
+    fn knobs_re_run_the_simulation_and_the_baseline_stays() {
+        let mut a = App::new("");
+        a.loaded(super::super::tests::sample_data());
+        let e = press(&mut a, "s");
+        assert_eq!(a.view(), &View::Sim("catalog-snapstart".into()));
+        let Some(Effect::RunSim {
+            id,
+            function,
+            knobs,
+        }) = e.first().cloned()
+        else {
+            panic!("{e:?}")
+        };
+        assert_eq!(knobs, super::super::data::SimKnobs::default());
+        let data = a.data.clone().unwrap();
+        a.sim_answer(
+            id,
+            super::super::data::run_simulation(&data, &function, knobs),
+        );
+        let base = a.sim_baseline.clone().unwrap();
+        // Traffic ×1.5, then ×2 (two steps up); only the last answer counts.
+        let e = press(&mut a, "++");
+        let Some(Effect::RunSim { id, knobs, .. }) = e.last().cloned() else {
+            panic!()
+        };
+        assert_eq!(knobs.traffic_scale, 2.0);
+        a.sim_answer(id - 1, Err("stale".into()));
+        assert!(a.sim_running && a.status != "stale");
+        a.sim_answer(
+            id,
+            super::super::data::run_simulation(&data, "catalog-snapstart", knobs),
+        );
+        let now = a.sim.clone().unwrap();
+        let ratio = now.total.requests as f64 / base.total.requests as f64;
+        assert!((1.8..2.2).contains(&ratio), "{ratio}");
+        assert_eq!(
+            a.sim_baseline.as_ref().unwrap().total.requests,
+            base.total.requests
+        );
+        // Next knob: keep-alive down from 600 s to 300 s; provisioned up.
+        press(&mut a, "]-");
+        assert_eq!(a.sim_knobs.keep_alive_s, 300.0);
+        press(&mut a, "]+");
+        assert_eq!(a.sim_knobs.provisioned, 1);
+        // Same knobs, same result (seeded).
+        let k = a.sim_knobs;
+        let r1 = super::super::data::run_simulation(&data, "catalog-snapstart", k).unwrap();
+        let r2 = super::super::data::run_simulation(&data, "catalog-snapstart", k).unwrap();
+        assert_eq!(r1.total.cold_starts, r2.total.cold_starts);
+        assert_eq!(r1.total.latency.all.p99_ms, r2.total.latency.all.p99_ms);
         press(&mut a, "\u{1b}");
         assert_eq!(a.view(), &View::Functions);
     }

@@ -43,6 +43,8 @@ pub struct DashData {
     pub report: Report,
     pub findings: Vec<Finding>,
     pub costs: HashMap<String, FunctionCost>,
+    /// The invocations as compact columns (the simulate view replays them).
+    pub cols: ReportColumns,
     /// Each function's month projected from the window, for the cost view's what-ifs.
     pub projections: Vec<crate::cost::FunctionProjection>,
     pub series: HashMap<String, Vec<HourPoint>>,
@@ -140,9 +142,11 @@ impl DashData {
     pub fn build(source_label: String, tables: Tables, skipped: u64) -> Result<DashData, String> {
         let cols = ReportColumns::from_invocations(&tables.invocations);
         let report = crate::analytics::build_report(cols.clone()).map_err(|e| e.to_string())?;
+        let keep_cols = cols.clone();
         let findings = crate::cli::insights::findings(&report, &cols, &tables.metrics, None);
         let mut notes = Vec::new();
         let (costs, projections) = costs(&cols, &mut notes);
+        let cols = keep_cols;
         let series = series(&tables)?;
         let mut durations: HashMap<String, (Vec<f64>, Vec<f64>)> = HashMap::new();
         for r in &tables.invocations {
@@ -165,6 +169,7 @@ impl DashData {
             findings,
             costs,
             projections,
+            cols,
             series,
             durations,
             tables,
@@ -262,4 +267,79 @@ pub fn run_cost(
         .into_iter()
         .next()
         .ok_or_else(|| format!("no comparison for {function}"))
+}
+
+/// The simulate view's knobs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimKnobs {
+    /// Observed traffic times this (replayed arrivals, thinned or superposed).
+    pub traffic_scale: f64,
+    /// Idle keep-alive of an instance, seconds.
+    pub keep_alive_s: f64,
+    /// Provisioned-concurrency environments.
+    pub provisioned: u32,
+    /// Account concurrency limit (AWS default 1,000).
+    pub concurrency_limit: u64,
+    /// New environments per 10 s (AWS: 1,000).
+    pub scaling_per_10s: u64,
+}
+
+impl Default for SimKnobs {
+    fn default() -> SimKnobs {
+        SimKnobs {
+            traffic_scale: 1.0,
+            keep_alive_s: 600.0,
+            provisioned: 0,
+            concurrency_limit: 1_000,
+            scaling_per_10s: 1_000,
+        }
+    }
+}
+
+/// The seed of the simulate view: the same knobs give the same result every time.
+pub const SIM_SEED: u64 = 1;
+
+/// Replays one function's observed traffic through the simulator with the knobs (the scenario
+/// `faascope simulate --from SOURCES --function NAME` builds, then the knobs applied).
+pub fn run_simulation(
+    data: &DashData,
+    function: &str,
+    k: SimKnobs,
+) -> Result<faascope_sim::SimOutput, String> {
+    use crate::scenario::{observed_rows, replay_scenario, ReplayArrivals};
+    use faascope_sim::{Limit, ProvisionedConfig, Simulation};
+    let id = data
+        .cols
+        .names()
+        .iter()
+        .position(|n| &**n == function)
+        .ok_or_else(|| format!("no invocations of {function}"))?;
+    let rows = observed_rows(&data.cols, id);
+    let memory_mb = rows.last().map_or(128, |r| r.memory_mb);
+    let mut notes = Vec::new();
+    let mut s = replay_scenario(
+        function,
+        &rows,
+        memory_mb,
+        k.keep_alive_s,
+        1.0,
+        ReplayArrivals::Replay {
+            traffic_scale: k.traffic_scale,
+        },
+        &mut notes,
+    )?;
+    s.account.concurrency_limit = Limit::Count(k.concurrency_limit);
+    // A bucket a minute: the view charts cold starts over the run.
+    s.resolution = faascope_sim::Resolution::Minute;
+    for f in &mut s.functions {
+        f.provisioned = ProvisionedConfig {
+            count: k.provisioned,
+            schedule: Vec::new(),
+        };
+        f.scaling.new_environments_per_window = Limit::Count(k.scaling_per_10s);
+        f.scaling.window_s = 10.0;
+    }
+    Ok(Simulation::new(&s, SIM_SEED)
+        .map_err(|e| e.to_string())?
+        .run())
 }

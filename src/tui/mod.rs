@@ -31,6 +31,10 @@ pub enum Msg {
         id: u64,
         result: Box<Result<crate::cost::comparisons::FunctionComparison, String>>,
     },
+    Sim {
+        id: u64,
+        result: Box<Result<faascope_sim::SimOutput, String>>,
+    },
 }
 
 /// Errors before the dashboard opens.
@@ -99,6 +103,22 @@ where
                             Effect::RunLogsQuery { id, text } => {
                                 spawn_logs_query(&app, &tx, id, text)
                             }
+                            Effect::RunSim {
+                                id,
+                                function,
+                                knobs,
+                            } => {
+                                if let Some(data) = app.data.clone() {
+                                    let tx = tx.clone();
+                                    std::thread::spawn(move || {
+                                        let result = data::run_simulation(&data, &function, knobs);
+                                        let _ = tx.send(Msg::Sim {
+                                            id,
+                                            result: Box::new(result),
+                                        });
+                                    });
+                                }
+                            }
                             Effect::RunCost {
                                 id,
                                 function,
@@ -130,6 +150,7 @@ where
                 },
                 Msg::Logs { id, result } => app.logs_answer(id, result),
                 Msg::Cost { id, result } => app.cost_answer(id, *result),
+                Msg::Sim { id, result } => app.sim_answer(id, *result),
             }
         }
     }
@@ -286,6 +307,27 @@ pub(crate) mod tests {
         let data = a.data.clone().unwrap();
         a.cost_answer(id, data::run_cost(&data, &function, arm64, provisioned));
         insta::assert_snapshot!("cost", screen(&a, 150, 30));
+    }
+
+    #[test]
+    fn sim_view() {
+        let mut a = loaded();
+        let data = a.data.clone().unwrap();
+        let run = |a: &mut App, keys: &str| {
+            for e in app::tests::press(a, keys) {
+                if let Effect::RunSim {
+                    id,
+                    function,
+                    knobs,
+                } = e
+                {
+                    a.sim_answer(id, data::run_simulation(&data, &function, knobs));
+                }
+            }
+        };
+        run(&mut a, "jjjjjs");
+        run(&mut a, "++");
+        insta::assert_snapshot!("sim", screen(&a, 130, 22));
     }
 
     #[test]

@@ -92,6 +92,7 @@ pub fn render(f: &mut Frame, app: &App) {
             View::Traces => traces(f, body, app),
             View::Trace(id) => trace(f, body, data, id),
             View::Cost(name) => cost(f, body, app, name),
+            View::Sim(name) => sim(f, body, app, name),
         },
     }
     let line = match &app.input {
@@ -687,6 +688,121 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
             .wrap(Wrap { trim: true })
             .block(Block::default().borders(Borders::ALL).title(" notes ")),
         notes,
+    );
+}
+
+/// The simulate view: the knobs (the selected one marked), then the run against the baseline
+/// (the defaults, as observed).
+fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
+    let [knobs_area, table_area, chart_area] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(11),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    let k = &app.sim_knobs;
+    let values = [
+        format!("{}", k.traffic_scale),
+        format!("{:.0}", k.keep_alive_s),
+        k.provisioned.to_string(),
+        k.concurrency_limit.to_string(),
+        k.scaling_per_10s.to_string(),
+    ];
+    let mut spans = Vec::new();
+    for (i, (label, v)) in super::app::SIM_KNOBS.iter().zip(values).enumerate() {
+        let style = if i == app.sim_knob {
+            Style::default().fg(Color::Black).bg(ACCENT)
+        } else {
+            Style::default()
+        };
+        spans.push(Span::styled(format!(" {label} {v} "), style));
+        spans.push(Span::raw("  "));
+    }
+    if app.sim_running {
+        spans.push(Span::styled("simulating...", Style::default().fg(WARN)));
+    }
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).block(Block::default().borders(Borders::ALL).title(
+            format!(
+                " simulate {}: replayed traffic, seed {} (tab: knob, +/-: turn) ",
+                sanitize(name),
+                super::data::SIM_SEED
+            ),
+        )),
+        knobs_area,
+    );
+    let (Some(now), Some(base)) = (&app.sim, &app.sim_baseline) else {
+        f.render_widget(
+            Paragraph::new("simulating...").block(Block::default().borders(Borders::ALL)),
+            table_area,
+        );
+        return;
+    };
+    let (b, n) = (&base.total, &now.total);
+    let count = |x: u64| x.to_string();
+    let prob = |x: Option<f64>| x.map_or("-".into(), |p| format!("{:.2}%", p * 100.0));
+    let rows = [
+        ("requests", count(b.requests), count(n.requests)),
+        ("cold starts", count(b.cold_starts), count(n.cold_starts)),
+        (
+            "cold-start share",
+            prob(b.cold_start_probability),
+            prob(n.cold_start_probability),
+        ),
+        ("throttles", count(b.throttles), count(n.throttles)),
+        (
+            "p50 latency",
+            ms(b.latency.all.p50_ms),
+            ms(n.latency.all.p50_ms),
+        ),
+        (
+            "p99 latency",
+            ms(b.latency.all.p99_ms),
+            ms(n.latency.all.p99_ms),
+        ),
+        (
+            "peak instances",
+            count(b.max_instances),
+            count(n.max_instances),
+        ),
+        (
+            "GB-s billed (exec + init + provisioned)",
+            format!(
+                "{:.0}",
+                b.billed_execution_gb_s + b.billed_init_gb_s + b.provisioned_gb_s
+            ),
+            format!(
+                "{:.0}",
+                n.billed_execution_gb_s + n.billed_init_gb_s + n.provisioned_gb_s
+            ),
+        ),
+    ];
+    let table = Table::new(
+        rows.iter()
+            .map(|(l, x, y)| Row::new(vec![l.to_string(), x.clone(), y.clone()])),
+        [
+            Constraint::Length(40),
+            Constraint::Length(16),
+            Constraint::Length(16),
+        ],
+    )
+    .header(
+        Row::new(["", "AS OBSERVED", "WITH THE KNOBS"])
+            .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)),
+    )
+    .block(Block::default().borders(Borders::ALL).title(" result "));
+    f.render_widget(table, table_area);
+    let series: Vec<(f64, f64)> = now
+        .time_series
+        .iter()
+        .map(|t| (t.start_s as f64 / 3600.0, t.cold_starts as f64))
+        .collect();
+    line_chart(
+        f,
+        chart_area,
+        " cold starts per bucket, with the knobs ",
+        "simulated start",
+        vec![(series, WARN)],
     );
 }
 
