@@ -111,6 +111,10 @@ fn dashboard_filter_sort_drill_down_traces_logs_and_quit() {
     t.keys(&["Enter"]);
     let s = t.wait_for("function payments-java");
     assert!(s.contains("invocations 9355"), "{s}");
+    // Its invocations, slowest first.
+    t.keys(&["i"]);
+    t.wait_for("invocations of payments-java (9355), slowest first");
+    t.keys(&["Escape"]);
     // Its cost options; arm64 re-prices them.
     t.keys(&["$"]);
     t.wait_for("options, cheapest first");

@@ -24,6 +24,8 @@ pub enum View {
     Cost(String),
     /// A what-if simulation of one function's observed traffic.
     Sim(String),
+    /// One function's invocations, slowest first.
+    Invocations(String),
 }
 
 impl View {
@@ -36,6 +38,7 @@ impl View {
             View::Trace(id) => format!("trace {id}"),
             View::Cost(f) => format!("cost of {f}"),
             View::Sim(f) => format!("simulate {f}"),
+            View::Invocations(f) => format!("invocations of {f}"),
         }
     }
 }
@@ -157,6 +160,8 @@ pub struct App {
     pub cost: Option<crate::cost::comparisons::FunctionComparison>,
     pub cost_running: bool,
     cost_id: u64,
+    // Invocations view.
+    pub invocations_selected: usize,
     // Simulate view: the knobs, the knob the arrows change, the latest run and the baseline.
     pub sim_knobs: super::data::SimKnobs,
     pub sim_knob: usize,
@@ -203,6 +208,7 @@ impl App {
             cost: None,
             cost_running: false,
             cost_id: 0,
+            invocations_selected: 0,
             sim_knobs: super::data::SimKnobs::default(),
             sim_knob: 0,
             sim: None,
@@ -295,6 +301,19 @@ impl App {
         rows
     }
 
+    /// The invocation under the cursor of the invocations view.
+    pub fn selected_invocation(&self) -> Option<&crate::model::Invocation> {
+        let View::Invocations(f) = self.view() else {
+            return None;
+        };
+        let data = self.data.as_ref()?;
+        let i = *data
+            .invocations_by_function
+            .get(f)?
+            .get(self.invocations_selected)?;
+        data.tables.invocations.get(i)
+    }
+
     /// Traces in the view's order (slowest first), filtered.
     pub fn trace_rows(&self) -> Vec<&crate::analytics::traces::TraceSummary> {
         let Some(data) = &self.data else {
@@ -316,6 +335,11 @@ impl App {
             View::Functions => self.function_rows().len(),
             View::Logs => self.logs.as_ref().map_or(0, |l| l.rows.len()),
             View::Traces => self.trace_rows().len(),
+            View::Invocations(f) => self
+                .data
+                .as_ref()
+                .and_then(|d| d.invocations_by_function.get(f))
+                .map_or(0, Vec::len),
             View::Detail(_) | View::Trace(_) | View::Cost(_) | View::Sim(_) => 0,
         }
     }
@@ -325,6 +349,7 @@ impl App {
         let sel = match self.view() {
             View::Logs => &mut self.logs_selected,
             View::Traces => &mut self.traces_selected,
+            View::Invocations(_) => &mut self.invocations_selected,
             _ => &mut self.selected,
         };
         if n == 0 {
@@ -347,7 +372,9 @@ impl App {
     /// The function the cost and simulate views take: the detail view's, else the selected one.
     fn cost_target(&self) -> Option<String> {
         match self.view() {
-            View::Detail(f) | View::Cost(f) | View::Sim(f) => Some(f.clone()),
+            View::Detail(f) | View::Cost(f) | View::Sim(f) | View::Invocations(f) => {
+                Some(f.clone())
+            }
             _ => self
                 .function_rows()
                 .get(self.selected)
@@ -642,6 +669,29 @@ impl App {
             KeyCode::Char('l') if self.view() != &View::Logs => self.open_logs(effects),
             KeyCode::Char('t') if self.view() != &View::Traces => self.open_traces(),
             KeyCode::Char('$') if !matches!(self.view(), View::Cost(_)) => self.open_cost(effects),
+            KeyCode::Char('i') if !matches!(self.view(), View::Invocations(_) | View::Logs) => {
+                if let Some(f) = self.cost_target() {
+                    self.invocations_selected = 0;
+                    self.views.push(View::Invocations(f));
+                }
+            }
+            KeyCode::Enter if matches!(self.view(), View::Invocations(_)) => {
+                if let Some(inv) = self.selected_invocation() {
+                    // Its log lines, oldest first: the logs view with the query that selects them.
+                    self.logs_query = format!(
+                        "filter @requestId = \"{}\" | sort @timestamp asc",
+                        inv.request_id.replace('"', "")
+                    );
+                    self.views.push(View::Logs);
+                    effects.push(self.run_logs());
+                }
+            }
+            KeyCode::Char('x') if matches!(self.view(), View::Invocations(_)) => {
+                match self.selected_invocation().and_then(|i| i.trace_id.clone()) {
+                    Some(id) => self.views.push(View::Trace(id)),
+                    None => self.status = "this invocation has no X-Ray trace id".into(),
+                }
+            }
             KeyCode::Char('s') if !matches!(self.view(), View::Sim(_) | View::Logs) => {
                 self.open_sim(effects)
             }
@@ -720,9 +770,13 @@ impl App {
                 ("$", "the selected function's cost options"),
                 ("s", "simulate the selected function (what-if knobs)"),
             ]),
-            View::Detail(_) => {
-                lines.extend([("l", "logs"), ("t", "traces"), ("$", "cost options")])
-            }
+            View::Detail(_) => lines.extend([
+                ("i", "invocations, slowest first"),
+                ("l", "logs"),
+                ("t", "traces"),
+                ("$", "cost options"),
+                ("s", "simulate"),
+            ]),
             View::Traces => lines.extend([
                 ("enter", "the trace's waterfall"),
                 ("e", "errors, faults and throttles only (toggle)"),
@@ -742,6 +796,10 @@ impl App {
                     "+ / -",
                     "provisioned concurrency to price (0: only at the observed percentiles)",
                 ),
+            ]),
+            View::Invocations(_) => lines.extend([
+                ("enter", "the invocation's log lines"),
+                ("x", "its X-Ray trace (when it has one)"),
             ]),
             View::Logs => lines.push(("/", "e.g. @type = \"REPORT\" and @duration > 1000")),
         }
@@ -973,5 +1031,53 @@ mod sim_tests {
         assert_eq!(r1.total.latency.all.p99_ms, r2.total.latency.all.p99_ms);
         press(&mut a, "\u{1b}");
         assert_eq!(a.view(), &View::Functions);
+    }
+}
+
+#[cfg(test)]
+mod invocation_tests {
+    use super::tests::press;
+    use super::*;
+
+    #[test]
+    fn invocations_drill_down_to_log_lines_and_trace() {
+        let mut a = App::new("");
+        a.loaded(super::super::tests::sample_data());
+        // catalog-snapstart (first by name): the slowest invocation first.
+        press(&mut a, "\ni");
+        assert_eq!(a.view(), &View::Invocations("catalog-snapstart".into()));
+        let slowest = a.selected_invocation().unwrap().duration_ms;
+        press(&mut a, "j");
+        assert!(a.selected_invocation().unwrap().duration_ms <= slowest);
+        press(&mut a, "k");
+        let id = a.selected_invocation().unwrap().request_id.clone();
+        let e = press(&mut a, "\n");
+        assert_eq!(a.view(), &View::Logs);
+        let Some(Effect::RunLogsQuery { text, .. }) = e.first().cloned() else {
+            panic!("{e:?}")
+        };
+        assert!(text.contains(&id));
+        let r = super::super::data::run_logs_query(a.data.as_ref().unwrap(), &text).unwrap();
+        assert!(
+            r.rows.len() >= 3,
+            "START, REPORT and more for {id}: {}",
+            r.rows.len()
+        );
+        press(&mut a, "\u{1b}");
+        // An invocation with a trace id opens its waterfall.
+        let data = a.data.clone().unwrap();
+        let (f, pos) = data
+            .invocations_by_function
+            .iter()
+            .find_map(|(f, ids)| {
+                ids.iter()
+                    .position(|i| data.tables.invocations[*i].trace_id.is_some())
+                    .map(|p| (f.clone(), p))
+            })
+            .expect("sample-data has invocations with X-Ray trace ids");
+        a.views = vec![View::Functions, View::Invocations(f)];
+        a.invocations_selected = pos;
+        press(&mut a, "x");
+        assert!(matches!(a.view(), View::Trace(_)));
     }
 }

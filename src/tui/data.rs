@@ -51,6 +51,8 @@ pub struct DashData {
     /// Warm and cold durations per function (ms), for the detail view's histogram.
     pub durations: HashMap<String, (Vec<f64>, Vec<f64>)>,
     pub tables: Tables,
+    /// Each function's invocations (indices into `tables.invocations`), slowest first.
+    pub invocations_by_function: HashMap<String, Vec<usize>>,
     /// X-Ray traces, slowest first.
     pub traces: Vec<crate::analytics::traces::TraceSummary>,
     /// Records skipped as malformed.
@@ -157,6 +159,19 @@ impl DashData {
                 e.0.push(r.duration_ms);
             }
         }
+        let mut invocations_by_function: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in tables.invocations.iter().enumerate() {
+            invocations_by_function
+                .entry(r.function.to_string())
+                .or_default()
+                .push(i);
+        }
+        for ids in invocations_by_function.values_mut() {
+            ids.sort_by(|a, b| {
+                let (x, y) = (&tables.invocations[*a], &tables.invocations[*b]);
+                y.duration_ms.total_cmp(&x.duration_ms).then(a.cmp(b))
+            });
+        }
         let mut traces = crate::analytics::traces::summarize(&tables.spans);
         traces.sort_by(|a, b| {
             b.duration_ms
@@ -173,6 +188,7 @@ impl DashData {
             series,
             durations,
             tables,
+            invocations_by_function,
             traces,
             skipped,
             notes,

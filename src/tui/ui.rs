@@ -93,6 +93,7 @@ pub fn render(f: &mut Frame, app: &App) {
             View::Trace(id) => trace(f, body, data, id),
             View::Cost(name) => cost(f, body, app, name),
             View::Sim(name) => sim(f, body, app, name),
+            View::Invocations(name) => invocations(f, body, app, data, name),
         },
     }
     let line = match &app.input {
@@ -804,6 +805,73 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         "simulated start",
         vec![(series, WARN)],
     );
+}
+
+/// One function's invocations, slowest first.
+fn invocations(f: &mut Frame, area: Rect, app: &App, data: &DashData, name: &str) {
+    let ids = data
+        .invocations_by_function
+        .get(name)
+        .map_or(&[][..], Vec::as_slice);
+    let header = Row::new(
+        [
+            "TIME (UTC)",
+            "REQUEST ID",
+            "DURATION",
+            "BILLED",
+            "MEM MB",
+            "INIT",
+            "STATUS",
+            "TRACE",
+        ]
+        .map(Cell::from),
+    )
+    .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+    let (offset, visible) = window(app.invocations_selected, ids.len(), area.height);
+    let rows = ids[offset..offset + visible].iter().map(|i| {
+        let r = &data.tables.invocations[*i];
+        let style = if r.status != crate::model::Status::Success {
+            Style::default().fg(WARN)
+        } else {
+            Style::default()
+        };
+        Row::new(vec![
+            r.timestamp.map_or("-".into(), crate::query::time_text),
+            sanitize(&r.request_id),
+            ms(Some(r.duration_ms)),
+            ms(Some(r.billed_duration_ms)),
+            format!(
+                "{}/{}",
+                r.max_memory_used_mb.map_or("-".into(), |m| m.to_string()),
+                r.memory_size_mb
+            ),
+            ms(r.init_duration_ms.or(r.restore_duration_ms)),
+            r.status.as_str().to_string(),
+            r.trace_id.as_deref().map_or(String::new(), sanitize),
+        ])
+        .style(style)
+    });
+    let widths = [
+        Constraint::Length(23),
+        Constraint::Length(36),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(8),
+        Constraint::Fill(1),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .block(Block::default().borders(Borders::ALL).title(format!(
+            " invocations of {} ({}), slowest first · enter: log lines · x: trace ",
+            sanitize(name),
+            ids.len()
+        )));
+    let mut state =
+        TableState::default().with_selected(Some(app.invocations_selected.saturating_sub(offset)));
+    f.render_stateful_widget(table, area, &mut state);
 }
 
 fn help(f: &mut Frame, area: Rect, app: &App) {
