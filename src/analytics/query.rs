@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
 
-use crate::model::{Invocation, LogKind, LogRecord, Status, Tables};
+use crate::model::{Invocation, LogKind, LogRecord, Tables};
 use crate::query::{
     BinOp, CommandKind, Expr as QExpr, ExprKind, ParsePattern, Period, PeriodUnit, Query,
     QueryResult, Value,
@@ -83,36 +83,6 @@ const DISCOVERED: &[(&str, Ty)] = &[
     ("@xrayTraceId", Ty::Str),
     ("function", Ty::Str),
 ];
-
-/// The canonical text REPORT line of an invocation, as Lambda writes it (tab-separated).
-pub fn report_line(r: &Invocation) -> String {
-    let mut s = format!(
-        "REPORT RequestId: {}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB",
-        r.request_id, r.duration_ms, r.billed_duration_ms, r.memory_size_mb
-    );
-    if let Some(m) = r.max_memory_used_mb {
-        s.push_str(&format!("\tMax Memory Used: {m} MB"));
-    }
-    if let Some(i) = r.init_duration_ms {
-        s.push_str(&format!("\tInit Duration: {i:.2} ms"));
-    }
-    if let Some(i) = r.restore_duration_ms {
-        s.push_str(&format!("\tRestore Duration: {i:.2} ms"));
-    }
-    if let Some(i) = r.billed_restore_duration_ms {
-        s.push_str(&format!("\tBilled Restore Duration: {i} ms"));
-    }
-    if r.status != Status::Success && r.status != Status::Unknown {
-        s.push_str(&format!("\tStatus: {}", r.status.as_str()));
-    }
-    if let Some(e) = &r.error_type {
-        s.push_str(&format!("\tError Type: {e}"));
-    }
-    if let Some(t) = &r.trace_id {
-        s.push_str(&format!("\nXRAY TraceId: {t}"));
-    }
-    s
-}
 
 fn mb_to_bytes(mb: f64) -> f64 {
     mb * 1_000_000.0
@@ -223,7 +193,7 @@ fn input_frame(
             "@message" => Column::new(
                 name.into(),
                 inv.iter()
-                    .map(report_line)
+                    .map(Invocation::report_line)
                     .chain(logs.iter().map(|r| r.message.trim_end().to_string()))
                     .collect::<Vec<String>>(),
             ),
@@ -851,7 +821,18 @@ fn period_of(e: &QExpr) -> Result<Period> {
 /// Epoch-aligned floor (or ceiling) of a time to a period; weeks start on Monday (the epoch
 /// was a Thursday).
 fn period_floor(ts: Expr, p: Period, at: &QExpr, ceil: bool) -> Result<Typed> {
+    let calendar = matches!(
+        p.unit,
+        PeriodUnit::Month | PeriodUnit::Quarter | PeriodUnit::Year
+    );
     let Some(ms) = p.fixed_ms() else {
+        if !calendar {
+            return Err(QueryRunError::plan(
+                at.pos,
+                "this period is too long to bin by",
+                Some("use a period of at most a few years in days or weeks"),
+            ));
+        }
         return Err(QueryRunError::plan(
             at.pos,
             "months, quarters and years are calendar periods, which faascope does not bin over local data",

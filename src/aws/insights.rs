@@ -120,17 +120,7 @@ async fn run_queries(
     let mut pending: Vec<(usize, String, String)> = Vec::new(); // (query index, id, groups)
     for (k, query) in queries.iter().enumerate() {
         for chunk in groups.chunks(GROUPS_PER_QUERY) {
-            let started = c
-                .start_query()
-                .set_log_group_names(Some(chunk.to_vec()))
-                .start_time(start_ms.div_euclid(1000))
-                .end_time((end_ms + 999).div_euclid(1000))
-                .query_string(query)
-                .limit(10_000)
-                .send()
-                .await
-                .map_err(|e| classify(e, "logs:StartQuery", &chunk.join(", ")))?;
-            let id = started.query_id().unwrap_or_default().to_string();
+            let id = super::query::start_query(c, chunk, start_ms, end_ms, query, 10_000).await?;
             pending.push((k, id, chunk.join(", ")));
         }
     }
@@ -146,17 +136,11 @@ async fn run_queries(
                 .await
                 .map_err(|e| classify(e, "logs:GetQueryResults", &id))?;
             match page.status() {
-                Some(QueryStatus::Complete) => {
-                    for r in page.results() {
-                        rows[k].push(
-                            r.iter()
-                                .filter_map(|f| {
-                                    Some((f.field()?.to_string(), f.value()?.to_string()))
-                                })
-                                .collect(),
-                        );
-                    }
-                }
+                Some(QueryStatus::Complete) => rows[k].extend(
+                    super::query::page_rows(&page)
+                        .into_iter()
+                        .map(|r| r.into_iter().collect::<Row>()),
+                ),
                 Some(QueryStatus::Running | QueryStatus::Scheduled) | None => {
                     still.push((k, id, chunk))
                 }

@@ -90,6 +90,43 @@ struct Job<'a> {
     poll: Duration,
 }
 
+/// Starts a Logs Insights query over `groups` and `[start_ms, end_ms)`; returns its id.
+pub(super) async fn start_query(
+    c: &Client,
+    groups: &[String],
+    start_ms: i64,
+    end_ms: i64,
+    text: &str,
+    limit: usize,
+) -> Result<String, AwsError> {
+    let started = c
+        .start_query()
+        .set_log_group_names(Some(groups.to_vec()))
+        .start_time(start_ms.div_euclid(1000))
+        // Inclusive, in whole seconds: round up so the window's last events are in.
+        .end_time((end_ms + 999).div_euclid(1000))
+        .query_string(text)
+        .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+        .send()
+        .await
+        .map_err(|e| classify(e, "logs:StartQuery", &groups.join(", ")))?;
+    Ok(started.query_id().unwrap_or_default().to_string())
+}
+
+/// The rows of a completed GetQueryResults page, fields in the order returned.
+pub(super) fn page_rows(
+    page: &aws_sdk_cloudwatchlogs::operation::get_query_results::GetQueryResultsOutput,
+) -> Vec<Row> {
+    page.results()
+        .iter()
+        .map(|r| {
+            r.iter()
+                .filter_map(|f| Some((f.field()?.to_string(), f.value()?.to_string())))
+                .collect()
+        })
+        .collect()
+}
+
 /// Starts the job's query over `[start_ms, end_ms)` and polls it to completion.
 async fn run_one(
     job: &Job<'_>,
@@ -104,18 +141,7 @@ async fn run_one(
         limit,
         poll,
     } = *job;
-    let started = c
-        .start_query()
-        .set_log_group_names(Some(groups.to_vec()))
-        .start_time(start_ms.div_euclid(1000))
-        // Inclusive, in whole seconds: round up so the window's last events are in.
-        .end_time((end_ms + 999).div_euclid(1000))
-        .query_string(text)
-        .limit(i32::try_from(limit).unwrap_or(i32::MAX))
-        .send()
-        .await
-        .map_err(|e| classify(e, "logs:StartQuery", &groups.join(", ")))?;
-    let id = started.query_id().unwrap_or_default().to_string();
+    let id = start_query(c, groups, start_ms, end_ms, text, limit).await?;
     let deadline = tokio::time::Instant::now() + QUERY_DEADLINE;
     loop {
         let page = c
@@ -129,15 +155,7 @@ async fn run_one(
                 if let Some(s) = page.statistics() {
                     *scanned += s.records_scanned() as u64;
                 }
-                return Ok(page
-                    .results()
-                    .iter()
-                    .map(|r| {
-                        r.iter()
-                            .filter_map(|f| Some((f.field()?.to_string(), f.value()?.to_string())))
-                            .collect()
-                    })
-                    .collect());
+                return Ok(page_rows(&page));
             }
             Some(QueryStatus::Running | QueryStatus::Scheduled) | None => {}
             Some(other) => {

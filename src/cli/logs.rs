@@ -56,7 +56,7 @@ struct Line {
 
 /// The REPORT line as Lambda writes it, on one line, without the label (printed beside it).
 fn report_text(r: &Invocation) -> String {
-    let line = crate::analytics::query::report_line(r);
+    let line = r.report_line();
     line.strip_prefix("REPORT ")
         .unwrap_or(&line)
         .replace('\n', "\t")

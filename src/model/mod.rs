@@ -90,6 +90,39 @@ pub struct Invocation {
     pub source: SourceRef,
 }
 
+impl Invocation {
+    /// The canonical text REPORT line of an invocation, as Lambda writes it (tab-separated).
+    pub fn report_line(&self) -> String {
+        let r = self;
+        let mut s = format!(
+            "REPORT RequestId: {}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB",
+            r.request_id, r.duration_ms, r.billed_duration_ms, r.memory_size_mb
+        );
+        if let Some(m) = r.max_memory_used_mb {
+            s.push_str(&format!("\tMax Memory Used: {m} MB"));
+        }
+        if let Some(i) = r.init_duration_ms {
+            s.push_str(&format!("\tInit Duration: {i:.2} ms"));
+        }
+        if let Some(i) = r.restore_duration_ms {
+            s.push_str(&format!("\tRestore Duration: {i:.2} ms"));
+        }
+        if let Some(i) = r.billed_restore_duration_ms {
+            s.push_str(&format!("\tBilled Restore Duration: {i} ms"));
+        }
+        if r.status != Status::Success && r.status != Status::Unknown {
+            s.push_str(&format!("\tStatus: {}", r.status.as_str()));
+        }
+        if let Some(e) = &r.error_type {
+            s.push_str(&format!("\tError Type: {e}"));
+        }
+        if let Some(t) = &r.trace_id {
+            s.push_str(&format!("\nXRAY TraceId: {t}"));
+        }
+        s
+    }
+}
+
 /// What kind of line a log record is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

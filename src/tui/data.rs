@@ -48,8 +48,6 @@ pub struct DashData {
     /// Each function's month projected from the window, for the cost view's what-ifs.
     pub projections: Vec<crate::cost::FunctionProjection>,
     pub series: HashMap<String, Vec<HourPoint>>,
-    /// Warm and cold durations per function (ms), for the detail view's histogram.
-    pub durations: HashMap<String, (Vec<f64>, Vec<f64>)>,
     pub tables: Tables,
     /// Each function's invocations (indices into `tables.invocations`), slowest first.
     pub invocations_by_function: HashMap<String, Vec<usize>>,
@@ -144,21 +142,10 @@ impl DashData {
     pub fn build(source_label: String, tables: Tables, skipped: u64) -> Result<DashData, String> {
         let cols = ReportColumns::from_invocations(&tables.invocations);
         let report = crate::analytics::build_report(cols.clone()).map_err(|e| e.to_string())?;
-        let keep_cols = cols.clone();
         let findings = crate::cli::insights::findings(&report, &cols, &tables.metrics, None);
         let mut notes = Vec::new();
         let (costs, projections) = costs(&cols, &mut notes);
-        let cols = keep_cols;
         let series = series(&tables)?;
-        let mut durations: HashMap<String, (Vec<f64>, Vec<f64>)> = HashMap::new();
-        for r in &tables.invocations {
-            let e = durations.entry(r.function.to_string()).or_default();
-            if r.cold_start {
-                e.1.push(r.duration_ms);
-            } else {
-                e.0.push(r.duration_ms);
-            }
-        }
         let mut invocations_by_function: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in tables.invocations.iter().enumerate() {
             invocations_by_function
@@ -186,7 +173,6 @@ impl DashData {
             projections,
             cols,
             series,
-            durations,
             tables,
             invocations_by_function,
             traces,

@@ -378,8 +378,15 @@ fn line_chart(
 
 /// Warm and cold durations in ten buckets up to the largest, side by side.
 fn histogram(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
-    let (warm, cold) = data.durations.get(name).cloned().unwrap_or_default();
-    let max = warm.iter().chain(&cold).copied().fold(0.0f64, f64::max);
+    const BUCKETS: usize = 10;
+    let ids = data
+        .invocations_by_function
+        .get(name)
+        .map_or(&[][..], Vec::as_slice);
+    // Slowest first: the first is the largest.
+    let max = ids
+        .first()
+        .map_or(0.0, |i| data.tables.invocations[*i].duration_ms);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" duration histogram: warm (cyan) / cold (yellow) ");
@@ -387,28 +394,29 @@ fn histogram(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
         f.render_widget(Paragraph::new("no invocations").block(block), area);
         return;
     }
-    const BUCKETS: usize = 10;
     let width = max / BUCKETS as f64;
-    let count = |xs: &[f64], b: usize| -> u64 {
-        xs.iter()
-            .filter(|x| (((**x / width) as usize).min(BUCKETS - 1)) == b)
-            .count() as u64
-    };
+    // One pass: [warm, cold] counts per bucket.
+    let mut counts = [[0u64; 2]; BUCKETS];
+    for i in ids {
+        let r = &data.tables.invocations[*i];
+        let b = ((r.duration_ms / width) as usize).min(BUCKETS - 1);
+        counts[b][usize::from(r.cold_start)] += 1;
+    }
     let mut chart = BarChart::default()
         .block(block)
         .bar_width(2)
         .bar_gap(0)
         .group_gap(1);
-    for b in 0..BUCKETS {
+    for (b, [warm, cold]) in counts.into_iter().enumerate() {
         let label = format!("{:.0}", width * (b + 1) as f64);
         chart = chart.data(
             BarGroup::default().label(Line::from(label)).bars(&[
                 Bar::default()
-                    .value(count(&warm, b))
+                    .value(warm)
                     .style(Style::default().fg(ACCENT))
                     .text_value(String::new()),
                 Bar::default()
-                    .value(count(&cold, b))
+                    .value(cold)
                     .style(Style::default().fg(WARN))
                     .text_value(String::new()),
             ]),

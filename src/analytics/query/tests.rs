@@ -221,7 +221,7 @@ fn plan_errors_have_positions() {
 #[test]
 fn report_line_is_lambdas_text_format() {
     let t = tables();
-    let line = report_line(&t.invocations[0]);
+    let line = t.invocations[0].report_line();
     assert_eq!(
         line,
         "REPORT RequestId: a1\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 512 MB\tMax Memory Used: 80 MB\tInit Duration: 300.50 ms"
