@@ -1,7 +1,18 @@
 //! Simulator scenarios for one function, built from observed invocations (a replay) or from an
 //! explicit traffic description. Shared by `faascope simulate --from` and `faascope ci`.
 
-use faascope_sim::{ArrivalConfig, ColdConfig, DistConfig, KeepAliveConfig, ReplayEvent, Scenario};
+use faascope_sim::{
+    ArrivalConfig, ColdConfig, DistConfig, KeepAliveConfig, ReplayEvent, Scenario, SimOutput,
+};
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::cost::usage::MonthlyUsage;
+use crate::cost::{
+    lambda_on_demand_account, projection::project_supplied, AccountOptions, Arch, FunctionMeta,
+    PriceBook, Range, MS_PER_MONTH,
+};
 
 use crate::model::ReportColumns;
 
@@ -166,4 +177,93 @@ pub fn explicit_scenario(
         };
     }
     Ok(s)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PricedFunction {
+    pub function: String,
+    pub memory_mb: u32,
+    pub requests_per_month: f64,
+    pub gb_seconds_per_month: f64,
+    /// Requests, and the execution and INIT time not served by provisioned concurrency, at
+    /// on-demand rates (the account's volume tiers).
+    pub on_demand_usd_per_month: f64,
+    /// Provisioned concurrency: the allocated GB-seconds at the PC rate plus the execution
+    /// served by it at the PC duration rate (0 without PC).
+    pub provisioned_usd_per_month: f64,
+    pub total_usd_per_month: f64,
+}
+
+/// The simulated usage of each function scaled to a month of 730 h, priced: on demand (account volume tiers) for
+/// requests and the time not served by provisioned concurrency, and the PC rates for the
+/// provisioned allocation and the execution it served.
+pub fn price_simulation(
+    out: &SimOutput,
+    book: &PriceBook,
+    place: &dyn Fn(&str) -> (String, Arch),
+) -> Result<Vec<PricedFunction>, String> {
+    let measured_ms = (out.measured_s * 1000.0).max(1.0);
+    let factor = Decimal::from_f64(MS_PER_MONTH as f64 / measured_ms).unwrap_or(Decimal::ZERO);
+    let dec = |x: f64| Decimal::from_f64(x).unwrap_or(Decimal::ZERO);
+    let projections: Vec<_> = out
+        .functions
+        .iter()
+        .map(|f| {
+            let m = &f.metrics;
+            let billed = Decimal::from(m.billed_execution_ms + m.billed_init_ms);
+            // Execution on provisioned environments is billed at the PC duration rate below.
+            let on_demand_gb_s = (m.billed_execution_gb_s - m.billed_execution_on_provisioned_gb_s)
+                .max(0.0)
+                + m.billed_init_gb_s;
+            let usage = MonthlyUsage {
+                requests: Decimal::from(m.served),
+                billed_ms: billed,
+                gb_seconds: dec(on_demand_gb_s),
+                init_billed_ms: Decimal::from(m.billed_init_ms),
+                init_gb_seconds: dec(m.billed_init_gb_s),
+                cold_starts: Decimal::from(m.cold_starts),
+                ms_at_least_100: billed,
+                ms_rounded_up_to_100: billed,
+                ..MonthlyUsage::default()
+            }
+            .scaled(factor);
+            let (region, arch) = place(&f.name);
+            project_supplied(
+                FunctionMeta::new(f.name.clone(), region, arch, f.memory_mb),
+                Range::collapsed(usage),
+                &[],
+                MS_PER_MONTH,
+                Vec::new(),
+            )
+        })
+        .collect();
+    let account = lambda_on_demand_account(&projections, book, &AccountOptions::default())
+        .map_err(|e| e.to_string())?;
+    let cents = |d: Decimal| -> f64 { crate::cost::round_cents(d).try_into().unwrap_or(0.0) };
+    projections
+        .iter()
+        .zip(&out.functions)
+        .enumerate()
+        .map(|(i, (p, f))| {
+            let m = &f.metrics;
+            let rates = book
+                .lambda(&p.meta.region, p.meta.arch)
+                .map_err(|e| e.to_string())?;
+            let provisioned = (dec(m.provisioned_gb_s) * rates.pc_usd_per_gb_second
+                + dec(m.billed_execution_on_provisioned_gb_s)
+                    * rates.pc_duration_usd_per_gb_second)
+                * factor;
+            let on_demand = account.function_usd(i).typical;
+            let executed_gb_s = dec(m.billed_execution_gb_s + m.billed_init_gb_s) * factor;
+            Ok(PricedFunction {
+                function: p.meta.name.clone(),
+                memory_mb: p.meta.memory_mb,
+                requests_per_month: p.usage.typical.requests.round().try_into().unwrap_or(0.0),
+                gb_seconds_per_month: executed_gb_s.round_dp(1).try_into().unwrap_or(0.0),
+                on_demand_usd_per_month: cents(on_demand),
+                provisioned_usd_per_month: cents(provisioned),
+                total_usd_per_month: cents(on_demand + provisioned),
+            })
+        })
+        .collect()
 }

@@ -12,6 +12,26 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A detached tmux session `dash` of `width`×`height` running `cmd`, on its own server;
+    /// `None` when tmux is not installed.
+    fn start(name: &str, cmd: &str, width: u16, height: u16) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("tmux is not installed: skipping the dashboard's end-to-end test");
+            return None;
+        }
+        let t = Tmux {
+            socket: format!("faascope-{name}-{}", std::process::id()),
+        };
+        let (w, h) = (width.to_string(), height.to_string());
+        assert!(t
+            .cmd()
+            .args(["new-session", "-d", "-s", "dash", "-x", &w, "-y", &h, cmd])
+            .status()
+            .unwrap()
+            .success());
+        Some(t)
+    }
+
     fn cmd(&self) -> Command {
         let mut c = Command::new("tmux");
         // Once the dashboard quits, the server is gone and tmux says so on stderr.
@@ -69,35 +89,15 @@ impl Drop for Tmux {
 
 #[test]
 fn dashboard_filter_sort_drill_down_traces_logs_and_quit() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tmux is not installed: skipping the dashboard's end-to-end test");
-        return;
-    }
     let bin = assert_cmd::cargo::cargo_bin("faascope");
-    let t = Tmux {
-        socket: format!("faascope-test-{}", std::process::id()),
-    };
     let cmd = format!(
         "{} dash {}",
         bin.display(),
         root().join("sample-data").display()
     );
-    assert!(t
-        .cmd()
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            "dash",
-            "-x",
-            "160",
-            "-y",
-            "45",
-            &cmd
-        ])
-        .status()
-        .unwrap()
-        .success());
+    let Some(t) = Tmux::start("test", &cmd, 160, 45) else {
+        return;
+    };
     let s = t.wait_for("8 functions, 95039 invocations");
     assert!(s.contains("FUNCTION ▼") && s.contains("orders-api"), "{s}");
     // Sort by invocations: orders-api (39,021) first.
@@ -120,6 +120,10 @@ fn dashboard_filter_sort_drill_down_traces_logs_and_quit() {
     t.wait_for("options, cheapest first");
     t.keys(&["a"]);
     t.wait_for("architecture arm64");
+    // Memory one step down re-prices with the invocation time rescaled; the break-even chart.
+    t.keys(&["m"]);
+    let s = t.wait_for("memory what-if: invocation time ×");
+    assert!(s.contains("break-even"), "{s}");
     t.keys(&["Escape"]);
     // A what-if simulation of its observed traffic: traffic up one step re-runs it.
     t.keys(&["s"]);
@@ -127,6 +131,10 @@ fn dashboard_filter_sort_drill_down_traces_logs_and_quit() {
     t.keys(&["+"]);
     let s = t.wait_for("traffic × 1.5");
     assert!(s.contains("WITH THE KNOBS"), "{s}");
+    // The memory knob (the fourth): one step up.
+    t.keys(&["Tab", "Tab", "Tab", "+"]);
+    let s = t.wait_for("MB (× ");
+    assert!(s.contains("$ per month"), "{s}");
     t.keys(&["Escape", "Escape", "Escape"]);
     t.wait_for("functions (8)");
     // The traces, one trace's waterfall, back.
@@ -155,6 +163,55 @@ fn dashboard_filter_sort_drill_down_traces_logs_and_quit() {
 }
 
 #[test]
+fn the_config_file_gives_the_sources_and_the_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope").join("config.toml");
+    std::fs::create_dir_all(cfg.parent().unwrap()).unwrap();
+    std::fs::write(
+        &cfg,
+        format!(
+            "theme = \"light\"\ntick_rate_ms = 100\nsources = [{:?}]\n",
+            root()
+                .join("sample-data/s3-export/orders-api")
+                .display()
+                .to_string()
+        ),
+    )
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    // No command, no sources: the XDG config directory's file says what to open.
+    let cmd = format!(
+        "env XDG_CONFIG_HOME={} {}",
+        dir.path().display(),
+        bin.display()
+    );
+    let Some(t) = Tmux::start("cfg", &cmd, 150, 30) else {
+        return;
+    };
+    let s = t.wait_for("1 functions");
+    assert!(
+        s.contains("the sources in") && s.contains("orders-api"),
+        "{s}"
+    );
+    // The light theme: the title bar is on blue (SGR 44, or 48;5;4 as tmux writes it).
+    let out = t
+        .cmd()
+        .args(["capture-pane", "-p", "-e", "-t", "dash"])
+        .output()
+        .unwrap();
+    let first = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        first.contains("\u{1b}[44m") || first.contains("48;5;4m"),
+        "{first:?}"
+    );
+    t.keys(&["q"]);
+}
+
+#[test]
 fn without_a_terminal_the_dashboard_points_to_report() {
     let out = common::faascope()
         .arg("dash")
@@ -169,4 +226,37 @@ fn without_a_terminal_the_dashboard_points_to_report() {
         Some(2),
         "no command opens the dashboard, which needs a terminal"
     );
+}
+
+#[test]
+fn a_bad_config_file_is_named_with_its_line_before_anything_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "tick_rate_ms = 100\ntheme = \"neon\"\n").unwrap();
+    let out = common::faascope()
+        .args(["dash", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:2:9", cfg.display())) && err.contains("light"),
+        "{err}"
+    );
+    // The same through $FAASCOPE_CONFIG; a named file that does not exist is an error too.
+    let out = common::faascope()
+        .env("FAASCOPE_CONFIG", dir.path().join("missing.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("missing.toml"), "{err}");
+    // --theme takes only the themes there are.
+    let out = common::faascope()
+        .args(["dash", "--theme", "neon"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dark, light"));
 }

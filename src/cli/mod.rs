@@ -291,10 +291,7 @@ pub struct UsageError(pub String);
 /// Runs the command; returns the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let Some(command) = cli.command else {
-        return dash::run(dash::DashArgs {
-            tick_rate: 250,
-            ..Default::default()
-        });
+        return dash::run(dash::DashArgs::default());
     };
     match command {
         Command::Dash(a) => dash::run(a),

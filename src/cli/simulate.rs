@@ -14,15 +14,11 @@ use serde::Serialize;
 
 use super::cost::PriceArgs;
 use super::{load, terminal_width, write_stdout, UsageError, EXIT_OK};
-use crate::cost::usage::MonthlyUsage;
-use crate::cost::{
-    format_usd, lambda_on_demand_account, projection::project_supplied, AccountOptions,
-    FunctionMeta, PriceBook, Range, MS_PER_MONTH,
-};
+use crate::cost::{format_usd, PriceBook};
 use crate::ingest::{IngestOptions, InputFormat};
 use crate::output::cost::render_grid;
 use crate::output::Format;
-use crate::scenario::{replay_scenario, ReplayArrivals};
+use crate::scenario::{price_simulation, replay_scenario, PricedFunction, ReplayArrivals};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ArrivalsArg {
@@ -305,92 +301,13 @@ fn replicated_table(out: &ReplicatedOutput, format: Format) -> String {
     render_grid(&headers, &rows, format, terminal_width(), 2)
 }
 
-#[derive(Serialize)]
-struct PricedFunction {
-    function: String,
-    memory_mb: u32,
-    requests_per_month: f64,
-    gb_seconds_per_month: f64,
-    /// Requests, and the execution and INIT time not served by provisioned concurrency, at
-    /// on-demand rates (the account's volume tiers).
-    on_demand_usd_per_month: f64,
-    /// Provisioned concurrency: the allocated GB-seconds at the PC rate plus the execution
-    /// served by it at the PC duration rate (0 without PC).
-    provisioned_usd_per_month: f64,
-    total_usd_per_month: f64,
-}
-
-/// The simulated usage scaled to a month of 730 h, priced: on demand (account volume tiers) for
-/// requests and the time not served by provisioned concurrency, and the PC rates for the
-/// provisioned allocation and the execution it served.
+/// The simulated usage scaled to a month of 730 h, priced (see
+/// [`crate::scenario::price_simulation`]) at the `--region`/`--arch` placement.
 fn price(out: &SimOutput, a: &SimulateArgs) -> Result<Vec<PricedFunction>> {
     let catalog = a.place.catalog()?;
     let book = PriceBook::new(&catalog);
     let place = a.place.placement()?;
-    let measured_ms = (out.measured_s * 1000.0).max(1.0);
-    let factor = Decimal::from_f64(MS_PER_MONTH as f64 / measured_ms).unwrap_or(Decimal::ZERO);
-    let dec = |x: f64| Decimal::from_f64(x).unwrap_or(Decimal::ZERO);
-    let projections: Vec<_> = out
-        .functions
-        .iter()
-        .map(|f| {
-            let m = &f.metrics;
-            let billed = Decimal::from(m.billed_execution_ms + m.billed_init_ms);
-            // Execution on provisioned environments is billed at the PC duration rate below.
-            let on_demand_gb_s = (m.billed_execution_gb_s - m.billed_execution_on_provisioned_gb_s)
-                .max(0.0)
-                + m.billed_init_gb_s;
-            let usage = MonthlyUsage {
-                requests: Decimal::from(m.served),
-                billed_ms: billed,
-                gb_seconds: dec(on_demand_gb_s),
-                init_billed_ms: Decimal::from(m.billed_init_ms),
-                init_gb_seconds: dec(m.billed_init_gb_s),
-                cold_starts: Decimal::from(m.cold_starts),
-                ms_at_least_100: billed,
-                ms_rounded_up_to_100: billed,
-                ..MonthlyUsage::default()
-            }
-            .scaled(factor);
-            let (region, arch) = place(&f.name);
-            project_supplied(
-                FunctionMeta::new(f.name.clone(), region, arch, f.memory_mb),
-                Range::collapsed(usage),
-                &[],
-                MS_PER_MONTH,
-                Vec::new(),
-            )
-        })
-        .collect();
-    let account = lambda_on_demand_account(&projections, &book, &AccountOptions::default())
-        .map_err(|e| UsageError(e.to_string()))?;
-    let cents = |d: Decimal| -> f64 { crate::cost::round_cents(d).try_into().unwrap_or(0.0) };
-    projections
-        .iter()
-        .zip(&out.functions)
-        .enumerate()
-        .map(|(i, (p, f))| {
-            let m = &f.metrics;
-            let rates = book
-                .lambda(&p.meta.region, p.meta.arch)
-                .map_err(|e| UsageError(e.to_string()))?;
-            let provisioned = (dec(m.provisioned_gb_s) * rates.pc_usd_per_gb_second
-                + dec(m.billed_execution_on_provisioned_gb_s)
-                    * rates.pc_duration_usd_per_gb_second)
-                * factor;
-            let on_demand = account.function_usd(i).typical;
-            let executed_gb_s = dec(m.billed_execution_gb_s + m.billed_init_gb_s) * factor;
-            Ok(PricedFunction {
-                function: p.meta.name.clone(),
-                memory_mb: p.meta.memory_mb,
-                requests_per_month: p.usage.typical.requests.round().try_into().unwrap_or(0.0),
-                gb_seconds_per_month: executed_gb_s.round_dp(1).try_into().unwrap_or(0.0),
-                on_demand_usd_per_month: cents(on_demand),
-                provisioned_usd_per_month: cents(provisioned),
-                total_usd_per_month: cents(on_demand + provisioned),
-            })
-        })
-        .collect()
+    Ok(price_simulation(out, &book, &place).map_err(UsageError)?)
 }
 
 pub fn run_simulate(a: SimulateArgs) -> Result<i32> {

@@ -40,8 +40,11 @@ use serde::Serialize;
 
 use super::money::mb_to_gb;
 use super::rates::{LambdaRates, LambdaRules};
-use super::usage::{FunctionMeta, FunctionProjection};
+use super::usage::{
+    ConcurrencyLevel, ConcurrencyProfile, FunctionMeta, FunctionProjection, MonthlyUsage,
+};
 use super::CostError;
+use super::Range;
 
 /// AWS memory steps used as candidates (plus the current size).
 pub const DEFAULT_CANDIDATES_MB: [u32; 14] = [
@@ -511,6 +514,82 @@ pub fn tune_function(
     })
 }
 
+/// One function's projected month as it would be at another memory size, by the model of the
+/// module docs (the cost view's memory knob): invocation time scales by
+/// [`duration_factor`] (the mean billed duration as `(mean − 0.5) × factor + 0.5`, keeping the
+/// expected half-millisecond of 1 ms rounding), INIT added by the INIT rule does not, GB-seconds
+/// are recomputed at the new size, and the concurrency histogram's time at each level scales
+/// with the invocation time (the same overlap, longer or shorter), capped at the window.
+pub fn projection_at_memory(
+    p: &FunctionProjection,
+    to_mb: u32,
+    cpu_bound_fraction: f64,
+    threads: u32,
+    rules: &LambdaRules,
+) -> FunctionProjection {
+    let from_mb = p.meta.memory_mb;
+    if to_mb == from_mb || to_mb == 0 {
+        return p.clone();
+    }
+    let k = duration_factor(from_mb, to_mb, cpu_bound_fraction, threads, rules);
+    let kd = to_decimal(k);
+    let gb = mb_to_gb(Decimal::from(to_mb));
+    let half = Decimal::new(5, 1);
+    let rescale = |u: &MonthlyUsage| -> MonthlyUsage {
+        let exec = (u.billed_ms - u.init_billed_ms).max(Decimal::ZERO);
+        let rounding = (u.requests * half).min(exec);
+        let exec_new = (exec - rounding) * kd + rounding;
+        let billed_ms = exec_new + u.init_billed_ms;
+        let ratio = if u.billed_ms.is_zero() {
+            Decimal::ONE
+        } else {
+            billed_ms / u.billed_ms
+        };
+        MonthlyUsage {
+            billed_ms,
+            gb_seconds: billed_ms * gb / Decimal::from(1000),
+            init_gb_seconds: u.init_billed_ms * gb / Decimal::from(1000),
+            restore_gb: u.restores * gb,
+            ephemeral_gb_seconds: u.ephemeral_gb_seconds * ratio,
+            ms_at_least_100: u.ms_at_least_100 * ratio,
+            ms_rounded_up_to_100: u.ms_rounded_up_to_100 * ratio,
+            ..u.clone()
+        }
+    };
+    let c = &p.concurrency;
+    let occupied = c.occupied_ms() as f64;
+    let window = c.window_ms as f64;
+    // Time at each level × k, shrunk back to the window when longer runs would overflow it.
+    let cap = if occupied * k > window && occupied > 0.0 {
+        window / (occupied * k)
+    } else {
+        1.0
+    };
+    let levels: Vec<ConcurrencyLevel> = c
+        .levels
+        .iter()
+        .map(|l| ConcurrencyLevel {
+            level: l.level,
+            ms: (l.ms as f64 * k * cap).round() as u64,
+        })
+        .collect();
+    let mut out = p.clone();
+    out.meta.memory_mb = to_mb;
+    out.usage = Range {
+        low: rescale(&p.usage.low),
+        typical: rescale(&p.usage.typical),
+        high: rescale(&p.usage.high),
+    };
+    out.concurrency = ConcurrencyProfile::new(&levels, c.window_ms);
+    out.rounding_exact = false;
+    out.notes.push(format!(
+        "memory what-if: {from_mb} MB -> {to_mb} MB, invocation time × {k:.3} (CPU-bound fraction {:.2}, {} thread(s); see `faascope tune`)",
+        cpu_bound_fraction.clamp(0.0, 1.0),
+        threads.max(1)
+    ));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -639,5 +718,67 @@ mod tests {
         )
         .expect_err("no data");
         assert!(e.to_string().contains("MemoryObservation"), "{e}");
+    }
+
+    #[test]
+    fn projection_at_memory_rescales_time_gb_seconds_and_concurrency() {
+        let book = PriceBook::builtin().expect("valid");
+        let rules = book.lambda_rules().expect("rules");
+        let meta = FunctionMeta::new("f", "us-east-1", Arch::X86_64, 512);
+        // 1 M requests of 100.5 ms billed, plus 10 s of INIT billed by the INIT rule.
+        let usage = MonthlyUsage {
+            requests: Decimal::from(1_000_000),
+            billed_ms: Decimal::from(100_510_000),
+            init_billed_ms: Decimal::from(10_000),
+            gb_seconds: Decimal::from(100_510_000) / Decimal::from(2000),
+            ..MonthlyUsage::default()
+        };
+        let levels = [
+            ConcurrencyLevel {
+                level: 1,
+                ms: 1_000,
+            },
+            ConcurrencyLevel { level: 2, ms: 500 },
+        ];
+        let p = crate::cost::project_supplied(
+            meta,
+            Range::collapsed(usage),
+            &levels,
+            10_000,
+            Vec::new(),
+        );
+        assert_eq!(projection_at_memory(&p, 512, 1.0, 1, rules), p);
+        // 512 -> 1024 MB, fully CPU-bound and single-threaded: twice the speed, half the time.
+        let q = projection_at_memory(&p, 1024, 1.0, 1, rules);
+        assert_eq!(q.meta.memory_mb, 1024);
+        let u = &q.usage.typical;
+        // (100,500,000 − 500,000) / 2 + 500,000 + 10,000 INIT.
+        assert_eq!(u.billed_ms, Decimal::from(50_510_000));
+        assert_eq!(u.gb_seconds, Decimal::from(50_510));
+        assert_eq!(u.init_gb_seconds, Decimal::from(10));
+        assert_eq!(u.requests, Decimal::from(1_000_000));
+        assert_eq!(q.concurrency.busy_ms(), 1_000);
+        assert!(q.notes.iter().any(|n| n.contains("512 MB -> 1024 MB")));
+        // Shrinking to 256 MB doubles the time; the histogram is capped at the window.
+        let r = projection_at_memory(&p, 256, 1.0, 1, rules);
+        assert_eq!(r.usage.typical.billed_ms, Decimal::from(200_510_000));
+        assert_eq!(r.concurrency.occupied_ms(), 3_000);
+        let tiny = crate::cost::project_supplied(
+            p.meta.clone(),
+            p.usage.clone(),
+            &levels,
+            2_000,
+            Vec::new(),
+        );
+        assert!(
+            projection_at_memory(&tiny, 128, 1.0, 1, rules)
+                .concurrency
+                .occupied_ms()
+                <= 2_000
+        );
+        // I/O-bound: nothing changes but the GB-seconds.
+        let io = projection_at_memory(&p, 1024, 0.0, 1, rules);
+        assert_eq!(io.usage.typical.billed_ms, Decimal::from(100_510_000));
+        assert_eq!(io.usage.typical.gb_seconds, Decimal::from(100_510));
     }
 }

@@ -121,8 +121,7 @@ pub enum Effect {
     RunCost {
         id: u64,
         function: String,
-        arm64: bool,
-        provisioned: u32,
+        knobs: super::data::CostKnobs,
     },
 }
 
@@ -155,9 +154,8 @@ pub struct App {
     pub errors_only: bool,
     pub cold_only: bool,
     // Cost view: the knobs and the latest answer.
-    pub cost_arm64: bool,
-    pub cost_provisioned: u32,
-    pub cost: Option<crate::cost::comparisons::FunctionComparison>,
+    pub cost_knobs: super::data::CostKnobs,
+    pub cost: Option<super::data::CostAnswer>,
     pub cost_running: bool,
     cost_id: u64,
     // Invocations view.
@@ -165,10 +163,12 @@ pub struct App {
     // Simulate view: the knobs, the knob the arrows change, the latest run and the baseline.
     pub sim_knobs: super::data::SimKnobs,
     pub sim_knob: usize,
-    pub sim: Option<faascope_sim::SimOutput>,
-    pub sim_baseline: Option<faascope_sim::SimOutput>,
+    pub sim: Option<super::data::SimRun>,
+    pub sim_baseline: Option<super::data::SimRun>,
     pub sim_running: bool,
     sim_id: u64,
+    /// Colours (`--theme`, `theme` in the config file).
+    pub theme: super::theme::Theme,
 }
 
 /// The simulate view's knobs, in the order `[`/`]` (or tab) walk them.
@@ -176,6 +176,7 @@ pub const SIM_KNOBS: &[&str] = &[
     "traffic ×",
     "keep-alive s",
     "provisioned",
+    "memory MB",
     "concurrency limit",
     "scaling /10 s",
 ];
@@ -203,8 +204,7 @@ impl App {
             trace_filter: None,
             errors_only: false,
             cold_only: false,
-            cost_arm64: false,
-            cost_provisioned: 0,
+            cost_knobs: super::data::CostKnobs::default(),
             cost: None,
             cost_running: false,
             cost_id: 0,
@@ -215,6 +215,7 @@ impl App {
             sim_baseline: None,
             sim_running: false,
             sim_id: 0,
+            theme: super::theme::Theme::default(),
         }
     }
 
@@ -404,17 +405,12 @@ impl App {
         Effect::RunCost {
             id: self.cost_id,
             function,
-            arm64: self.cost_arm64,
-            provisioned: self.cost_provisioned,
+            knobs: self.cost_knobs,
         }
     }
 
     /// The cost job answered; answers for older knob settings are dropped.
-    pub fn cost_answer(
-        &mut self,
-        id: u64,
-        result: Result<crate::cost::comparisons::FunctionComparison, String>,
-    ) {
+    pub fn cost_answer(&mut self, id: u64, result: Result<super::data::CostAnswer, String>) {
         if id != self.cost_id {
             return;
         }
@@ -455,7 +451,7 @@ impl App {
 
     /// A simulation finished; runs for older knob settings are dropped. The first run (the
     /// defaults, as observed) is kept as the baseline the later ones are compared with.
-    pub fn sim_answer(&mut self, id: u64, result: Result<faascope_sim::SimOutput, String>) {
+    pub fn sim_answer(&mut self, id: u64, result: Result<super::data::SimRun, String>) {
         if id != self.sim_id {
             return;
         }
@@ -471,8 +467,26 @@ impl App {
         }
     }
 
+    /// The configured memory of a function (its latest REPORT line's), 128 MB when unknown.
+    pub fn configured_memory_mb(&self, function: &str) -> u32 {
+        self.data
+            .as_ref()
+            .and_then(|d| {
+                d.report
+                    .functions
+                    .iter()
+                    .find(|f| f.function == function)
+                    .and_then(|f| f.memory_size_mb)
+            })
+            .unwrap_or(128)
+    }
+
     /// Turns the selected knob one step up (`up`) or down.
     fn turn_knob(&mut self, up: bool) {
+        let configured = match self.view() {
+            View::Sim(f) => self.configured_memory_mb(f),
+            _ => 128,
+        };
         let k = &mut self.sim_knobs;
         match self.sim_knob {
             0 => {
@@ -496,7 +510,8 @@ impl App {
                     k.provisioned.saturating_sub(1)
                 }
             }
-            3 => {
+            3 => k.memory_mb = super::data::step_memory(k.memory_mb, configured, up),
+            4 => {
                 k.concurrency_limit = step(
                     &[1, 2, 5, 10, 50, 100, 500, 1_000, 3_000, 10_000],
                     k.concurrency_limit,
@@ -712,15 +727,25 @@ impl App {
                 effects.push(self.run_sim());
             }
             KeyCode::Char('a') if matches!(self.view(), View::Cost(_)) => {
-                self.cost_arm64 = !self.cost_arm64;
+                self.cost_knobs.arm64 = !self.cost_knobs.arm64;
                 effects.push(self.run_cost());
             }
             KeyCode::Char('+') | KeyCode::Char('=') if matches!(self.view(), View::Cost(_)) => {
-                self.cost_provisioned = self.cost_provisioned.saturating_add(1).min(10_000);
+                self.cost_knobs.provisioned =
+                    self.cost_knobs.provisioned.saturating_add(1).min(10_000);
                 effects.push(self.run_cost());
             }
             KeyCode::Char('-') if matches!(self.view(), View::Cost(_)) => {
-                self.cost_provisioned = self.cost_provisioned.saturating_sub(1);
+                self.cost_knobs.provisioned = self.cost_knobs.provisioned.saturating_sub(1);
+                effects.push(self.run_cost());
+            }
+            KeyCode::Char(c @ ('m' | 'M')) if matches!(self.view(), View::Cost(_)) => {
+                let configured = match self.view() {
+                    View::Cost(f) => self.configured_memory_mb(f),
+                    _ => 128,
+                };
+                self.cost_knobs.memory_mb =
+                    super::data::step_memory(self.cost_knobs.memory_mb, configured, c == 'M');
                 effects.push(self.run_cost());
             }
             KeyCode::Char('e') if self.view() == &View::Traces => {
@@ -795,6 +820,10 @@ impl App {
                 (
                     "+ / -",
                     "provisioned concurrency to price (0: only at the observed percentiles)",
+                ),
+                (
+                    "M / m",
+                    "memory one step up / down (invocation time rescaled as faascope tune does)",
                 ),
             ]),
             View::Invocations(_) => lines.extend([
@@ -919,6 +948,7 @@ pub(crate) mod tests {
 
 #[cfg(test)]
 mod cost_tests {
+    use super::super::data::{run_cost, CostKnobs};
     use super::tests::press;
     use super::*;
 
@@ -933,8 +963,7 @@ mod cost_tests {
             [Effect::RunCost {
                 id: 1,
                 function: "image-batch".into(),
-                arm64: false,
-                provisioned: 0
+                knobs: CostKnobs::default(),
             }]
         );
         let e = press(&mut a, "a++-");
@@ -944,32 +973,86 @@ mod cost_tests {
             Some(&Effect::RunCost {
                 id: 5,
                 function: "image-batch".into(),
-                arm64: true,
-                provisioned: 1
+                knobs: CostKnobs {
+                    arm64: true,
+                    provisioned: 1,
+                    memory_mb: None
+                },
             })
         );
         let data = a.data.clone().unwrap();
         a.cost_answer(
             4,
-            super::super::data::run_cost(&data, "image-batch", true, 2),
+            run_cost(
+                &data,
+                "image-batch",
+                CostKnobs {
+                    arm64: true,
+                    provisioned: 2,
+                    memory_mb: None,
+                },
+            ),
         );
         assert!(
             a.cost.is_none() && a.cost_running,
             "a stale answer is dropped"
         );
-        a.cost_answer(
-            5,
-            super::super::data::run_cost(&data, "image-batch", true, 1),
-        );
-        let c = a.cost.as_ref().unwrap();
+        a.cost_answer(5, run_cost(&data, "image-batch", a.cost_knobs));
+        let c = &a.cost.as_ref().unwrap().comparison;
         assert_eq!(c.arch, crate::cost::Arch::Arm64);
         assert!(
             c.options.iter().any(|o| o.id.contains("pc-1")),
             "{:?}",
             c.options.iter().map(|o| &o.id).collect::<Vec<_>>()
         );
+        // The break-even chart: the two lines meet at the break-even utilisation.
+        let be = a.cost.as_ref().unwrap().break_even.clone().unwrap();
+        assert_eq!(be.environments, 1);
+        let u = be.break_even_utilization.unwrap();
+        assert!((0.5..0.7).contains(&u), "{u}");
+        let (first, last) = (be.points[0], be.points[20]);
+        let od = last.1 * u;
+        let pc = first.2 + (last.2 - first.2) * u;
+        assert!((od - pc).abs() < 1e-6 * od.max(1.0), "{od} vs {pc}");
+        assert_eq!(first.1, 0.0);
         press(&mut a, "\u{1b}");
         assert_eq!(a.view(), &View::Functions);
+    }
+
+    #[test]
+    fn memory_knob_steps_through_sizes_and_reprices() {
+        let mut a = App::new("");
+        a.loaded(super::super::tests::sample_data());
+        press(&mut a, "jj$");
+        let configured = a.configured_memory_mb("image-batch");
+        let data = a.data.clone().unwrap();
+        let before = run_cost(&data, "image-batch", a.cost_knobs).unwrap();
+        assert_eq!(before.comparison.memory_mb, configured);
+        assert_eq!(before.duration_factor, 1.0);
+        // One step down, then back up to the configured size (shown as "as configured").
+        let e = press(&mut a, "m");
+        let Some(Effect::RunCost { knobs, .. }) = e.last().cloned() else {
+            panic!("{e:?}")
+        };
+        let smaller = knobs.memory_mb.expect("a smaller size");
+        assert!(smaller < configured);
+        let after = run_cost(&data, "image-batch", knobs).unwrap();
+        assert_eq!(after.comparison.memory_mb, smaller);
+        // Fully CPU-bound below one vCPU: the time grows as the memory shrinks, so the
+        // GB-seconds (and the on-demand duration cost) stay about the same.
+        if configured <= 1769 {
+            let expected = f64::from(configured) / f64::from(smaller);
+            assert!((after.duration_factor - expected).abs() < 1e-9);
+        }
+        assert!(after
+            .comparison
+            .notes
+            .iter()
+            .any(|n| n.contains("memory what-if")));
+        press(&mut a, "M");
+        assert_eq!(a.cost_knobs.memory_mb, None);
+        press(&mut a, "MM");
+        assert!(a.cost_knobs.memory_mb.unwrap() > configured);
     }
 }
 
@@ -1012,23 +1095,39 @@ mod sim_tests {
             super::super::data::run_simulation(&data, "catalog-snapstart", knobs),
         );
         let now = a.sim.clone().unwrap();
-        let ratio = now.total.requests as f64 / base.total.requests as f64;
+        let ratio = now.output.total.requests as f64 / base.output.total.requests as f64;
         assert!((1.8..2.2).contains(&ratio), "{ratio}");
         assert_eq!(
-            a.sim_baseline.as_ref().unwrap().total.requests,
-            base.total.requests
+            a.sim_baseline.as_ref().unwrap().output.total.requests,
+            base.output.total.requests
         );
+        // Twice the traffic costs more.
+        let usd = |r: &super::super::data::SimRun| r.priced.as_ref().unwrap().total_usd_per_month;
+        assert!(usd(&now) > usd(&base), "{} vs {}", usd(&now), usd(&base));
         // Next knob: keep-alive down from 600 s to 300 s; provisioned up.
         press(&mut a, "]-");
         assert_eq!(a.sim_knobs.keep_alive_s, 300.0);
         press(&mut a, "]+");
         assert_eq!(a.sim_knobs.provisioned, 1);
+        // Memory: one step up from the configured size; durations shrink or stay.
+        let configured = a.configured_memory_mb("catalog-snapstart");
+        press(&mut a, "]+");
+        let m = a.sim_knobs.memory_mb.expect("a larger size");
+        assert!(m > configured);
+        let r =
+            super::super::data::run_simulation(&data, "catalog-snapstart", a.sim_knobs).unwrap();
+        assert_eq!(r.memory_mb, m);
+        assert!(r.duration_factor <= 1.0);
+        assert_eq!(r.output.functions[0].memory_mb, m);
         // Same knobs, same result (seeded).
         let k = a.sim_knobs;
         let r1 = super::super::data::run_simulation(&data, "catalog-snapstart", k).unwrap();
         let r2 = super::super::data::run_simulation(&data, "catalog-snapstart", k).unwrap();
-        assert_eq!(r1.total.cold_starts, r2.total.cold_starts);
-        assert_eq!(r1.total.latency.all.p99_ms, r2.total.latency.all.p99_ms);
+        assert_eq!(r1.output.total.cold_starts, r2.output.total.cold_starts);
+        assert_eq!(
+            r1.output.total.latency.all.p99_ms,
+            r2.output.total.latency.all.p99_ms
+        );
         press(&mut a, "\u{1b}");
         assert_eq!(a.view(), &View::Functions);
     }

@@ -239,36 +239,142 @@ pub fn run_logs_query(data: &DashData, text: &str) -> Result<QueryResult, String
     crate::analytics::query::run_query(&q, &data.tables).map_err(|e| e.to_string())
 }
 
-/// The cost view's what-if: one function priced with another architecture and a provisioned
-/// concurrency size (0: only the sizes at the observed percentiles), every option compared.
-pub fn run_cost(
-    data: &DashData,
-    function: &str,
-    arm64: bool,
-    provisioned: u32,
-) -> Result<crate::cost::comparisons::FunctionComparison, String> {
+/// The cost view's knobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CostKnobs {
+    pub arm64: bool,
+    /// Provisioned-concurrency environments to price (0: only the sizes at the observed
+    /// percentiles).
+    pub provisioned: u32,
+    /// Memory what-if (`None`: as configured).
+    pub memory_mb: Option<u32>,
+}
+
+/// The break-even chart of provisioned concurrency: for `environments` environments of
+/// `memory_mb`, the month's cost of the work they could serve, at each utilisation, on demand
+/// (tier-1 duration rate) and provisioned (allocation + PC duration rate). The lines cross at
+/// the break-even utilisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakEven {
+    pub environments: u32,
+    pub memory_mb: u32,
+    /// The observed (typical-month) utilisation of those environments, 0 to 1.
+    pub observed_utilization: f64,
+    pub break_even_utilization: Option<f64>,
+    /// (utilisation 0 to 1, on-demand $/month, provisioned $/month), utilisation in 5 % steps.
+    pub points: Vec<(f64, f64, f64)>,
+}
+
+/// What the cost job answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostAnswer {
+    pub comparison: crate::cost::comparisons::FunctionComparison,
+    pub break_even: Option<BreakEven>,
+    /// Invocation time at the what-if memory against as observed (1 without the knob).
+    pub duration_factor: f64,
+}
+
+/// The memory sizes the memory knobs step through: AWS's usual steps and the configured size.
+pub fn memory_steps(configured_mb: u32) -> Vec<u32> {
+    let mut v: Vec<u32> = crate::cost::tune::DEFAULT_CANDIDATES_MB.to_vec();
+    v.push(configured_mb);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// One step of a memory knob: `None` stands for the configured size.
+pub fn step_memory(current: Option<u32>, configured_mb: u32, up: bool) -> Option<u32> {
+    let steps = memory_steps(configured_mb);
+    let cur = current.unwrap_or(configured_mb);
+    let next = if up {
+        steps.iter().copied().find(|&m| m > cur)
+    } else {
+        steps.iter().rev().copied().find(|&m| m < cur)
+    }
+    .unwrap_or(cur);
+    (next != configured_mb).then_some(next)
+}
+
+fn f(d: rust_decimal::Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// The cost view's what-if: one function priced with another architecture, a provisioned
+/// concurrency size and a memory size (invocation time rescaled by `faascope tune`'s model,
+/// fully CPU-bound and single-threaded: the conservative assumption), every option compared.
+pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAnswer, String> {
     let catalog = Catalog::builtin().map_err(|e| e.to_string())?;
     let book = PriceBook::new(&catalog);
-    let mut p = data
+    let observed = data
         .projections
         .iter()
         .find(|p| p.meta.name == function)
-        .cloned()
         .ok_or_else(|| format!("no cost projection for {function}"))?;
-    p.meta.arch = if arm64 { Arch::Arm64 } else { Arch::X86_64 };
+    let rules = book.lambda_rules().map_err(|e| e.to_string())?;
+    let from_mb = observed.meta.memory_mb;
+    let mut p = match k.memory_mb {
+        Some(m) => crate::cost::tune::projection_at_memory(observed, m, 1.0, 1, rules),
+        None => observed.clone(),
+    };
+    let duration_factor = match k.memory_mb {
+        Some(m) => crate::cost::tune::duration_factor(from_mb, m, 1.0, 1, rules),
+        None => 1.0,
+    };
+    p.meta.arch = if k.arm64 { Arch::Arm64 } else { Arch::X86_64 };
     let options = CompareOptions {
-        provisioned: if provisioned > 0 {
-            vec![provisioned]
+        provisioned: if k.provisioned > 0 {
+            vec![k.provisioned]
         } else {
             Vec::new()
         },
         ..CompareOptions::default()
     };
-    let c = compare_functions(&[p], &book, &options).map_err(|e| e.to_string())?;
-    c.functions
+    let c =
+        compare_functions(std::slice::from_ref(&p), &book, &options).map_err(|e| e.to_string())?;
+    let comparison = c
+        .functions
         .into_iter()
         .next()
-        .ok_or_else(|| format!("no comparison for {function}"))
+        .ok_or_else(|| format!("no comparison for {function}"))?;
+    // The chart's PC option: the knob's size, else the cheapest PC option priced.
+    let pc = comparison
+        .options
+        .iter()
+        .filter_map(|o| o.provisioned.as_ref().map(|pc| (o, pc)))
+        .filter(|(_, pc)| k.provisioned == 0 || pc.environments == k.provisioned)
+        .min_by(|a, b| f(a.0.monthly_usd.typical).total_cmp(&f(b.0.monthly_usd.typical)));
+    let break_even = match (pc, book.lambda(&p.meta.region, p.meta.arch)) {
+        (Some((_, pc)), Ok(rates)) => {
+            let allocated_gb_s = f64::from(pc.environments) * f64::from(p.meta.memory_mb) / 1024.0
+                * crate::cost::MS_PER_MONTH as f64
+                / 1000.0;
+            let (od, pcr, pcd) = (
+                f(rates.tier1_usd_per_gb_second()),
+                f(rates.pc_usd_per_gb_second),
+                f(rates.pc_duration_usd_per_gb_second),
+            );
+            let points = (0..=20)
+                .map(|i| {
+                    let u = f64::from(i) / 20.0;
+                    (u, allocated_gb_s * u * od, allocated_gb_s * (pcr + u * pcd))
+                })
+                .collect();
+            Some(BreakEven {
+                environments: pc.environments,
+                memory_mb: p.meta.memory_mb,
+                observed_utilization: f(pc.utilization),
+                break_even_utilization: (od > pcd).then(|| pcr / (od - pcd)),
+                points,
+            })
+        }
+        _ => None,
+    };
+    Ok(CostAnswer {
+        comparison,
+        break_even,
+        duration_factor,
+    })
 }
 
 /// The simulate view's knobs.
@@ -280,6 +386,8 @@ pub struct SimKnobs {
     pub keep_alive_s: f64,
     /// Provisioned-concurrency environments.
     pub provisioned: u32,
+    /// Memory what-if (`None`: as configured); durations rescale by `faascope tune`'s model.
+    pub memory_mb: Option<u32>,
     /// Account concurrency limit (AWS default 1,000).
     pub concurrency_limit: u64,
     /// New environments per 10 s (AWS: 1,000).
@@ -292,6 +400,7 @@ impl Default for SimKnobs {
             traffic_scale: 1.0,
             keep_alive_s: 600.0,
             provisioned: 0,
+            memory_mb: None,
             concurrency_limit: 1_000,
             scaling_per_10s: 1_000,
         }
@@ -301,14 +410,22 @@ impl Default for SimKnobs {
 /// The seed of the simulate view: the same knobs give the same result every time.
 pub const SIM_SEED: u64 = 1;
 
+/// A simulated run with its month priced.
+#[derive(Debug, Clone)]
+pub struct SimRun {
+    pub output: faascope_sim::SimOutput,
+    /// The run scaled to a month and priced (us-east-1, x86_64); `None` without a price sheet.
+    pub priced: Option<crate::scenario::PricedFunction>,
+    /// Invocation time against as observed (the memory knob; 1 without it).
+    pub duration_factor: f64,
+    pub memory_mb: u32,
+}
+
 /// Replays one function's observed traffic through the simulator with the knobs (the scenario
-/// `faascope simulate --from SOURCES --function NAME` builds, then the knobs applied).
-pub fn run_simulation(
-    data: &DashData,
-    function: &str,
-    k: SimKnobs,
-) -> Result<faascope_sim::SimOutput, String> {
-    use crate::scenario::{observed_rows, replay_scenario, ReplayArrivals};
+/// `faascope simulate --from SOURCES --function NAME` builds, then the knobs applied) and prices
+/// the month as `faascope simulate --price` does.
+pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<SimRun, String> {
+    use crate::scenario::{observed_rows, price_simulation, replay_scenario, ReplayArrivals};
     use faascope_sim::{Limit, ProvisionedConfig, Simulation};
     let id = data
         .cols
@@ -317,14 +434,26 @@ pub fn run_simulation(
         .position(|n| &**n == function)
         .ok_or_else(|| format!("no invocations of {function}"))?;
     let rows = observed_rows(&data.cols, id);
-    let memory_mb = rows.last().map_or(128, |r| r.memory_mb);
+    let observed_mb = rows.last().map_or(128, |r| r.memory_mb);
+    let catalog = Catalog::builtin().ok();
+    let book = catalog.as_ref().map(PriceBook::new);
+    let memory_mb = k.memory_mb.unwrap_or(observed_mb);
+    let duration_factor = match (k.memory_mb, book.as_ref().map(|b| b.lambda_rules())) {
+        (Some(m), Some(Ok(rules))) => {
+            crate::cost::tune::duration_factor(observed_mb, m, 1.0, 1, rules)
+        }
+        (Some(_), _) => {
+            return Err("the memory knob needs the built-in price sheet's Lambda rules".into())
+        }
+        (None, _) => 1.0,
+    };
     let mut notes = Vec::new();
     let mut s = replay_scenario(
         function,
         &rows,
         memory_mb,
         k.keep_alive_s,
-        1.0,
+        duration_factor,
         ReplayArrivals::Replay {
             traffic_scale: k.traffic_scale,
         },
@@ -341,7 +470,18 @@ pub fn run_simulation(
         f.scaling.new_environments_per_window = Limit::Count(k.scaling_per_10s);
         f.scaling.window_s = 10.0;
     }
-    Ok(Simulation::new(&s, SIM_SEED)
+    let output = Simulation::new(&s, SIM_SEED)
         .map_err(|e| e.to_string())?
-        .run())
+        .run();
+    let priced = book.as_ref().and_then(|b| {
+        price_simulation(&output, b, &|_| ("us-east-1".to_string(), Arch::X86_64))
+            .ok()
+            .and_then(|v| v.into_iter().next())
+    });
+    Ok(SimRun {
+        output,
+        priced,
+        duration_factor,
+        memory_mb,
+    })
 }

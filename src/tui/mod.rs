@@ -4,7 +4,9 @@
 //! it waits at most one tick for a key, then drains the job channel and redraws.
 
 pub mod app;
+pub mod config;
 pub mod data;
+pub mod theme;
 pub mod ui;
 
 use std::io::IsTerminal;
@@ -29,11 +31,11 @@ pub enum Msg {
     },
     Cost {
         id: u64,
-        result: Box<Result<crate::cost::comparisons::FunctionComparison, String>>,
+        result: Box<Result<data::CostAnswer, String>>,
     },
     Sim {
         id: u64,
-        result: Box<Result<faascope_sim::SimOutput, String>>,
+        result: Box<Result<data::SimRun, String>>,
     },
 }
 
@@ -53,7 +55,7 @@ fn restore() {
 }
 
 /// Runs the dashboard until the user quits. `load` produces the data on a background thread.
-pub fn run<F>(load: F, tick: Duration) -> Result<(), DashError>
+pub fn run<F>(load: F, tick: Duration, colors: theme::Theme) -> Result<(), DashError>
 where
     F: FnOnce() -> Result<DashData, String> + Send + 'static,
 {
@@ -71,12 +73,12 @@ where
         restore();
         return Err(e.into());
     }
-    let result = event_loop(load, tick);
+    let result = event_loop(load, tick, colors);
     restore();
     result
 }
 
-fn event_loop<F>(load: F, tick: Duration) -> Result<(), DashError>
+fn event_loop<F>(load: F, tick: Duration, colors: theme::Theme) -> Result<(), DashError>
 where
     F: FnOnce() -> Result<DashData, String> + Send + 'static,
 {
@@ -88,6 +90,7 @@ where
         let _ = loader.send(Msg::Loaded(Box::new(load())));
     });
     let mut app = App::new("loading the sources...");
+    app.theme = colors;
     loop {
         terminal.draw(|f| ui::render(f, &app))?;
         // Every key already typed is handled before the next frame, so typing ahead never
@@ -122,14 +125,12 @@ where
                             Effect::RunCost {
                                 id,
                                 function,
-                                arm64,
-                                provisioned,
+                                knobs,
                             } => {
                                 if let Some(data) = app.data.clone() {
                                     let tx = tx.clone();
                                     std::thread::spawn(move || {
-                                        let result =
-                                            data::run_cost(&data, &function, arm64, provisioned);
+                                        let result = data::run_cost(&data, &function, knobs);
                                         let _ = tx.send(Msg::Cost {
                                             id,
                                             result: Box::new(result),
@@ -220,6 +221,35 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn themes_colour_the_screen() {
+        use ratatui::style::Color;
+        let draw = |theme: theme::Theme| {
+            let mut a = loaded();
+            a.theme = theme;
+            let mut t =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(150, 14)).unwrap();
+            t.draw(|f| ui::render(f, &a)).unwrap();
+            t.backend().buffer().clone()
+        };
+        for (theme, accent, on_accent) in [
+            (theme::Theme::DARK, Color::Cyan, Color::Black),
+            (theme::Theme::LIGHT, Color::Blue, Color::White),
+        ] {
+            let buf = draw(theme);
+            // The title bar, then the table header ("FUNCTION" on row 2, inside the border).
+            assert_eq!(buf[(1, 0)].bg, accent, "{:?}", theme.name);
+            assert_eq!(buf[(1, 0)].fg, on_accent, "{:?}", theme.name);
+            assert_eq!(buf[(1, 2)].symbol(), "F");
+            assert_eq!(buf[(1, 2)].fg, accent, "{:?}", theme.name);
+        }
+        // The text is the same in both.
+        let mut a = loaded();
+        let dark = screen(&a, 150, 14);
+        a.theme = theme::Theme::LIGHT;
+        assert_eq!(screen(&a, 150, 14), dark);
+    }
+
+    #[test]
     fn loading_screen() {
         insta::assert_snapshot!(screen(&App::new("loading the sources..."), 80, 8));
     }
@@ -298,15 +328,14 @@ pub(crate) mod tests {
         let Some(Effect::RunCost {
             id,
             function,
-            arm64,
-            provisioned,
+            knobs,
         }) = effects.last().cloned()
         else {
             panic!("{effects:?}")
         };
         let data = a.data.clone().unwrap();
-        a.cost_answer(id, data::run_cost(&data, &function, arm64, provisioned));
-        insta::assert_snapshot!("cost", screen(&a, 150, 30));
+        a.cost_answer(id, data::run_cost(&data, &function, knobs));
+        insta::assert_snapshot!("cost", screen(&a, 150, 34));
     }
 
     #[test]
@@ -372,7 +401,12 @@ pub(crate) mod tests {
     fn not_a_terminal_is_a_clear_error() {
         // The test harness's stdout is captured, not a terminal.
         if !std::io::stdout().is_terminal() {
-            let e = run(|| Err("unused".into()), Duration::from_millis(10)).unwrap_err();
+            let e = run(
+                || Err("unused".into()),
+                Duration::from_millis(10),
+                theme::Theme::default(),
+            )
+            .unwrap_err();
             assert!(e.to_string().contains("faascope report"));
         }
     }

@@ -7,18 +7,16 @@ use ratatui::symbols;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Axis, Bar, BarChart, BarGroup, Block, Borders, Cell, Chart, Clear, Dataset, GraphType,
-    Paragraph, Row, Table, TableState, Wrap,
+    LegendPosition, Paragraph, Row, Table, TableState, Wrap,
 };
 use ratatui::Frame;
 
 use super::app::{App, Input, View, FUNCTION_COLUMNS};
 use super::data::DashData;
+use super::theme::{color_name, Theme};
 use crate::analytics::FunctionReport;
 use crate::output::sanitize;
 use crate::query::Value;
-
-const ACCENT: Color = Color::Cyan;
-const WARN: Color = Color::Yellow;
 
 fn ms(v: Option<f64>) -> String {
     match v {
@@ -54,6 +52,7 @@ pub fn window(selected: usize, len: usize, height: u16) -> (usize, usize) {
 
 /// Draws the whole screen.
 pub fn render(f: &mut Frame, app: &App) {
+    let t = &app.theme;
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -70,11 +69,11 @@ pub fn render(f: &mut Frame, app: &App) {
     };
     f.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(title, Style::default().fg(Color::Black).bg(ACCENT)),
+            Span::styled(title, Style::default().fg(t.on_accent).bg(t.accent)),
             Span::raw(" "),
             Span::styled(
                 "? help  : command  / filter  esc back  q quit",
-                Style::default().fg(Color::DarkGray),
+                Style::default().fg(t.dim),
             ),
         ])),
         top,
@@ -87,7 +86,7 @@ pub fn render(f: &mut Frame, app: &App) {
         ),
         Some(data) => match app.view() {
             View::Functions => functions(f, body, app, data),
-            View::Detail(name) => detail(f, body, data, name),
+            View::Detail(name) => detail(f, body, t, data, name),
             View::Logs => logs(f, body, app),
             View::Traces => traces(f, body, app),
             View::Trace(id) => trace(f, body, data, id),
@@ -98,14 +97,14 @@ pub fn render(f: &mut Frame, app: &App) {
     }
     let line = match &app.input {
         Input::Command(s) => Line::from(vec![
-            Span::styled(":", Style::default().fg(ACCENT)),
+            Span::styled(":", Style::default().fg(t.accent)),
             Span::raw(sanitize(s)),
-            Span::styled("█", Style::default().fg(ACCENT)),
+            Span::styled("█", Style::default().fg(t.accent)),
         ]),
         Input::Filter(s) => Line::from(vec![
-            Span::styled("/", Style::default().fg(ACCENT)),
+            Span::styled("/", Style::default().fg(t.accent)),
             Span::raw(sanitize(s)),
-            Span::styled("█", Style::default().fg(ACCENT)),
+            Span::styled("█", Style::default().fg(t.accent)),
         ]),
         Input::Normal => {
             let mut spans = vec![Span::raw(sanitize(&app.status))];
@@ -117,7 +116,7 @@ pub fn render(f: &mut Frame, app: &App) {
             if !shown.is_empty() {
                 spans.push(Span::styled(
                     format!("  [filter /{}]", sanitize(shown)),
-                    Style::default().fg(WARN),
+                    Style::default().fg(t.warn),
                 ));
             }
             Line::from(spans)
@@ -157,6 +156,7 @@ fn function_cells(f: &FunctionReport, data: &DashData) -> Vec<String> {
 }
 
 fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
+    let t = &app.theme;
     let rows_data = app.function_rows();
     let header = Row::new(FUNCTION_COLUMNS.iter().enumerate().map(|(i, h)| {
         let mark = if i == app.sort_column {
@@ -170,11 +170,11 @@ fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
         };
         Cell::from(format!("{h}{mark}"))
     }))
-    .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+    .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
     let (offset, visible) = window(app.selected, rows_data.len(), area.height);
     let rows = rows_data[offset..offset + visible].iter().map(|r| {
         let style = if data.findings_of(&r.function).next().is_some() {
-            Style::default().fg(WARN)
+            Style::default().fg(t.warn)
         } else {
             Style::default()
         };
@@ -206,7 +206,7 @@ fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
     f.render_stateful_widget(table, area, &mut state);
 }
 
-fn detail(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
+fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
     let Some(r) = data.report.functions.iter().find(|x| x.function == name) else {
         f.render_widget(
             Paragraph::new(format!("no function {}", sanitize(name))),
@@ -287,27 +287,31 @@ fn detail(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
     line_chart(
         f,
         left,
-        " invocations (cyan) and cold starts (yellow) per hour ",
+        &format!(
+            " invocations ({}) and cold starts ({}) per hour ",
+            color_name(t.accent),
+            color_name(t.warn)
+        ),
         &since,
-        vec![(inv, ACCENT), (cold, WARN)],
+        vec![(inv, t.accent), (cold, t.warn)],
     );
     line_chart(
         f,
         right,
         " p99 duration per hour (ms) ",
         &since,
-        vec![(p99, Color::Magenta)],
+        vec![(p99, t.series)],
     );
     let [hist, findings] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lower);
-    histogram(f, hist, data, name);
+    histogram(f, hist, t, data, name);
     let lines: Vec<Line> = data
         .findings_of(name)
         .map(|x| {
             Line::from(vec![
                 Span::styled(
                     format!("{:?} ", x.outcome).to_lowercase(),
-                    Style::default().fg(WARN),
+                    Style::default().fg(t.warn),
                 ),
                 Span::raw(sanitize(&x.message)),
             ])
@@ -321,7 +325,7 @@ fn detail(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
     lines.extend(data.skipped_of(name).map(|x| {
         Line::from(Span::styled(
             format!("skipped: {}", sanitize(&x.message)),
-            Style::default().fg(Color::DarkGray),
+            Style::default().fg(t.dim),
         ))
     }));
     f.render_widget(
@@ -377,7 +381,7 @@ fn line_chart(
 }
 
 /// Warm and cold durations in ten buckets up to the largest, side by side.
-fn histogram(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
+fn histogram(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
     const BUCKETS: usize = 10;
     let ids = data
         .invocations_by_function
@@ -387,9 +391,11 @@ fn histogram(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
     let max = ids
         .first()
         .map_or(0.0, |i| data.tables.invocations[*i].duration_ms);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" duration histogram: warm (cyan) / cold (yellow) ");
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        " duration histogram: warm ({}) / cold ({}) ",
+        color_name(t.accent),
+        color_name(t.warn)
+    ));
     if max <= 0.0 {
         f.render_widget(Paragraph::new("no invocations").block(block), area);
         return;
@@ -413,11 +419,11 @@ fn histogram(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
             BarGroup::default().label(Line::from(label)).bars(&[
                 Bar::default()
                     .value(warm)
-                    .style(Style::default().fg(ACCENT))
+                    .style(Style::default().fg(t.accent))
                     .text_value(String::new()),
                 Bar::default()
                     .value(cold)
-                    .style(Style::default().fg(WARN))
+                    .style(Style::default().fg(t.warn))
                     .text_value(String::new()),
             ]),
         );
@@ -426,6 +432,7 @@ fn histogram(f: &mut Frame, area: Rect, data: &DashData, name: &str) {
 }
 
 fn logs(f: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
     let title = format!(
         " logs{} {} ",
         if app.logs_query.is_empty() {
@@ -462,7 +469,7 @@ fn logs(f: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     let header = Row::new(r.columns.iter().map(|c| Cell::from(sanitize(c))))
-        .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+        .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
     // Only the rows on screen are built: a result may hold every log line of the sources.
     let (offset, visible) = window(app.logs_selected, r.rows.len(), area.height);
     let rows = r.rows[offset..offset + visible].iter().map(|row| {
@@ -480,6 +487,7 @@ fn logs(f: &mut Frame, area: Rect, app: &App) {
 }
 
 fn traces(f: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
     let rows_data = app.trace_rows();
     let mut title = format!(" traces ({}) slowest first", rows_data.len());
     if app.errors_only {
@@ -502,7 +510,11 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
         ]
         .map(Cell::from),
     )
-    .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+    .style(
+        Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD),
+    );
     let (offset, visible) = window(app.traces_selected, rows_data.len(), area.height);
     let rows = rows_data[offset..offset + visible].iter().map(|t| {
         let top = t.downstream.first().map_or(String::new(), |d| {
@@ -517,7 +529,7 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
             )
         });
         let style = if t.fault || t.error || t.throttle {
-            Style::default().fg(WARN)
+            Style::default().fg(theme.warn)
         } else {
             Style::default()
         };
@@ -574,32 +586,50 @@ fn dec(d: rust_decimal::Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
 }
 
-/// The cost options of one function under the view's knobs, cheapest marked.
+/// The cost options of one function under the view's knobs, cheapest marked, beside the
+/// provisioned-concurrency break-even chart.
 fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
-    let [knobs, table_area, notes] = Layout::vertical([
-        Constraint::Length(4),
-        Constraint::Min(5),
+    let t = &app.theme;
+    let [knobs, middle, notes] = Layout::vertical([
+        Constraint::Length(5),
+        Constraint::Min(8),
         Constraint::Length(6),
     ])
     .areas(area);
-    let arch = if app.cost_arm64 { "arm64" } else { "x86_64" };
-    let pc = if app.cost_provisioned == 0 {
+    let k = &app.cost_knobs;
+    let arch = if k.arm64 { "arm64" } else { "x86_64" };
+    let pc = if k.provisioned == 0 {
         "at the observed p50/p95/p99/peak".to_string()
     } else {
         format!(
             "{} environments, and at the observed p50/p95/p99/peak",
-            app.cost_provisioned
+            k.provisioned
         )
     };
+    let configured = app.configured_memory_mb(name);
+    let memory = match k.memory_mb {
+        None => format!("{configured} MB as configured"),
+        Some(m) => format!("{m} MB (configured {configured} MB)"),
+    };
     let mut lines = vec![Line::from(format!(
-        "architecture {arch} (a toggles)   provisioned concurrency {pc} (+/-){}",
+        "architecture {arch} (a)   memory {memory} (M/m)   provisioned concurrency {pc} (+/-){}",
         if app.cost_running {
             "   pricing..."
         } else {
             ""
         }
     ))];
-    if let Some(c) = &app.cost {
+    if let Some(answer) = &app.cost {
+        let c = &answer.comparison;
+        if k.memory_mb.is_some() {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "memory what-if: invocation time × {:.2} (faascope tune's model, assumed fully CPU-bound and single-threaded)",
+                    answer.duration_factor
+                ),
+                Style::default().fg(t.warn),
+            )));
+        }
         lines.push(Line::from(format!(
             "{} MB in {}   concurrency p50 {} p95 {} p99 {} peak {}   cheapest: {} (saves ${}/month against on demand)",
             c.memory_mb,
@@ -613,20 +643,23 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
         )));
     }
     f.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" cost of {} per month ", sanitize(name))),
         ),
         knobs,
     );
-    let Some(c) = &app.cost else {
+    let Some(answer) = &app.cost else {
         f.render_widget(
             Paragraph::new("pricing...").block(Block::default().borders(Borders::ALL)),
-            table_area,
+            middle,
         );
         return;
     };
+    let c = &answer.comparison;
+    let [table_area, chart_area] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(middle);
     let header = Row::new(
         [
             "OPTION",
@@ -634,18 +667,16 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
             "TYPICAL $",
             "HIGH $",
             "PC UTIL",
-            "BREAK-EVEN UTIL",
+            "BREAK-EVEN",
         ]
         .map(Cell::from),
     )
-    .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+    .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
     let mut options: Vec<_> = c.options.iter().collect();
     options.sort_by(|a, b| dec(a.monthly_usd.typical).total_cmp(&dec(b.monthly_usd.typical)));
     let rows = options.iter().map(|o| {
         let style = if o.id == c.cheapest {
-            Style::default()
-                .fg(Color::Green)
-                .add_modifier(Modifier::BOLD)
+            Style::default().fg(t.good).add_modifier(Modifier::BOLD)
         } else {
             Style::default()
         };
@@ -669,11 +700,11 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
     });
     let widths = [
         Constraint::Fill(1),
+        Constraint::Length(9),
         Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(10),
+        Constraint::Length(9),
         Constraint::Length(8),
-        Constraint::Length(16),
+        Constraint::Length(10),
     ];
     f.render_widget(
         Table::new(rows, widths).header(header).block(
@@ -683,15 +714,13 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
         ),
         table_area,
     );
+    break_even_chart(f, chart_area, t, answer.break_even.as_ref());
     let mut note_lines: Vec<Line> = c
         .unavailable
         .iter()
         .map(|(id, why)| Line::from(format!("not priced: {}: {}", sanitize(id), sanitize(why))))
         .collect();
     note_lines.extend(c.notes.iter().map(|n| Line::from(sanitize(n))));
-    note_lines.push(Line::from(
-        "memory what-ifs: faascope tune SOURCES --function NAME (duration modelled per size)",
-    ));
     f.render_widget(
         Paragraph::new(note_lines)
             .wrap(Wrap { trim: true })
@@ -700,12 +729,91 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
     );
 }
 
+/// Provisioned concurrency against on demand for the same work, by utilisation of the
+/// provisioned environments: the lines cross at the break-even; a marker shows where the
+/// function is.
+fn break_even_chart(f: &mut Frame, area: Rect, t: &Theme, be: Option<&super::data::BreakEven>) {
+    let Some(be) = be else {
+        f.render_widget(
+            Paragraph::new("no provisioned-concurrency option was priced")
+                .block(Block::default().borders(Borders::ALL).title(" break-even ")),
+            area,
+        );
+        return;
+    };
+    let on_demand: Vec<(f64, f64)> = be.points.iter().map(|p| (p.0 * 100.0, p.1)).collect();
+    let provisioned: Vec<(f64, f64)> = be.points.iter().map(|p| (p.0 * 100.0, p.2)).collect();
+    let y_max = be
+        .points
+        .iter()
+        .map(|p| p.1.max(p.2))
+        .fold(0.01f64, f64::max);
+    // The marker sits on the provisioned line at the observed utilisation.
+    let u_obs = be.observed_utilization.clamp(0.0, 1.0);
+    let (first, last) = (
+        be.points.first().map_or(0.0, |p| p.2),
+        be.points.last().map_or(0.0, |p| p.2),
+    );
+    let marker = [(u_obs * 100.0, first + (last - first) * u_obs)];
+    let datasets = vec![
+        Dataset::default()
+            .name("on demand")
+            .marker(symbols::Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(Style::default().fg(t.warn))
+            .data(&on_demand),
+        Dataset::default()
+            .name(format!("{} PC", be.environments))
+            .marker(symbols::Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(Style::default().fg(t.accent))
+            .data(&provisioned),
+        Dataset::default()
+            .name("observed")
+            .marker(symbols::Marker::Block)
+            .graph_type(GraphType::Scatter)
+            .style(Style::default().fg(t.series))
+            .data(&marker),
+    ];
+    let title = match be.break_even_utilization {
+        Some(u) => format!(
+            " break-even {:.0}%, observed {:.0}% · {} × {} MB ",
+            u * 100.0,
+            u_obs * 100.0,
+            be.environments,
+            be.memory_mb
+        ),
+        None => format!(
+            " never breaks even, observed {:.0}% · {} × {} MB ",
+            u_obs * 100.0,
+            be.environments,
+            be.memory_mb
+        ),
+    };
+    let chart = Chart::new(datasets)
+        .block(Block::default().borders(Borders::ALL).title(title))
+        .legend_position(Some(LegendPosition::TopLeft))
+        .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, 100.0])
+                .labels(["0%", "50%", "100%"]),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, y_max * 1.05])
+                .labels(["0".to_string(), usd(y_max)]),
+        );
+    f.render_widget(chart, area);
+}
+
 /// The simulate view: the knobs (the selected one marked), then the run against the baseline
 /// (the defaults, as observed).
 fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
+    let t = &app.theme;
     let [knobs_area, table_area, chart_area] = Layout::vertical([
         Constraint::Length(3),
-        Constraint::Length(11),
+        Constraint::Length(13),
         Constraint::Min(3),
     ])
     .areas(area);
@@ -714,13 +822,17 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         format!("{}", k.traffic_scale),
         format!("{:.0}", k.keep_alive_s),
         k.provisioned.to_string(),
+        match k.memory_mb {
+            Some(m) => m.to_string(),
+            None => format!("{} (as configured)", app.configured_memory_mb(name)),
+        },
         k.concurrency_limit.to_string(),
         k.scaling_per_10s.to_string(),
     ];
     let mut spans = Vec::new();
     for (i, (label, v)) in super::app::SIM_KNOBS.iter().zip(values).enumerate() {
         let style = if i == app.sim_knob {
-            Style::default().fg(Color::Black).bg(ACCENT)
+            Style::default().fg(t.on_accent).bg(t.accent)
         } else {
             Style::default()
         };
@@ -728,7 +840,7 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         spans.push(Span::raw("  "));
     }
     if app.sim_running {
-        spans.push(Span::styled("simulating...", Style::default().fg(WARN)));
+        spans.push(Span::styled("simulating...", Style::default().fg(t.warn)));
     }
     f.render_widget(
         Paragraph::new(Line::from(spans)).block(Block::default().borders(Borders::ALL).title(
@@ -747,7 +859,7 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         );
         return;
     };
-    let (b, n) = (&base.total, &now.total);
+    let (b, n) = (&base.output.total, &now.output.total);
     let count = |x: u64| x.to_string();
     let prob = |x: Option<f64>| x.map_or("-".into(), |p| format!("{:.2}%", p * 100.0));
     let rows = [
@@ -785,6 +897,20 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
                 n.billed_execution_gb_s + n.billed_init_gb_s + n.provisioned_gb_s
             ),
         ),
+        (
+            "memory (invocation time ×)",
+            format!("{} MB", base.memory_mb),
+            format!("{} MB (× {:.2})", now.memory_mb, now.duration_factor),
+        ),
+        (
+            "$ per month (on demand + provisioned)",
+            base.priced
+                .as_ref()
+                .map_or("-".into(), |p| usd(p.total_usd_per_month)),
+            now.priced
+                .as_ref()
+                .map_or("-".into(), |p| usd(p.total_usd_per_month)),
+        ),
     ];
     let table = Table::new(
         rows.iter()
@@ -797,11 +923,12 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
     )
     .header(
         Row::new(["", "AS OBSERVED", "WITH THE KNOBS"])
-            .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)),
+            .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
     )
     .block(Block::default().borders(Borders::ALL).title(" result "));
     f.render_widget(table, table_area);
     let series: Vec<(f64, f64)> = now
+        .output
         .time_series
         .iter()
         .map(|t| (t.start_s as f64 / 3600.0, t.cold_starts as f64))
@@ -811,12 +938,13 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         chart_area,
         " cold starts per bucket, with the knobs ",
         "simulated start",
-        vec![(series, WARN)],
+        vec![(series, t.warn)],
     );
 }
 
 /// One function's invocations, slowest first.
 fn invocations(f: &mut Frame, area: Rect, app: &App, data: &DashData, name: &str) {
+    let t = &app.theme;
     let ids = data
         .invocations_by_function
         .get(name)
@@ -834,12 +962,12 @@ fn invocations(f: &mut Frame, area: Rect, app: &App, data: &DashData, name: &str
         ]
         .map(Cell::from),
     )
-    .style(Style::default().fg(ACCENT).add_modifier(Modifier::BOLD));
+    .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
     let (offset, visible) = window(app.invocations_selected, ids.len(), area.height);
     let rows = ids[offset..offset + visible].iter().map(|i| {
         let r = &data.tables.invocations[*i];
         let style = if r.status != crate::model::Status::Success {
-            Style::default().fg(WARN)
+            Style::default().fg(t.warn)
         } else {
             Style::default()
         };
@@ -883,12 +1011,13 @@ fn invocations(f: &mut Frame, area: Rect, app: &App, data: &DashData, name: &str
 }
 
 fn help(f: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
     let lines: Vec<Line> = app
         .help_lines()
         .into_iter()
         .map(|(k, v)| {
             Line::from(vec![
-                Span::styled(format!("{k:>9}  "), Style::default().fg(ACCENT)),
+                Span::styled(format!("{k:>9}  "), Style::default().fg(t.accent)),
                 Span::raw(v),
             ])
         })
