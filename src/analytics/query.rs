@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
 
-use crate::model::{Invocation, LogKind, LogRecord, Tables};
+use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, Tables};
 use crate::query::{
     BinOp, CommandKind, Expr as QExpr, ExprKind, ParsePattern, Period, PeriodUnit, Query,
     QueryResult, Value,
@@ -155,14 +155,22 @@ fn json_column(name: &str, values: Vec<Option<serde_json::Value>>) -> (Column, T
 }
 
 /// Builds the input frame with the columns the query reads (and `@timestamp`).
+/// Invocations come from `cols` (compact columns, when ingested so) and then from
+/// `tables.invocations`; compact columns carry no text, so a query reading `@message`,
+/// `@requestId`, `@xrayTraceId` or JSON fields needs full rows (see [`reads_log_text`]).
 fn input_frame(
     tables: &Tables,
+    cols: &ReportColumns,
     needed: &[String],
     warnings: &mut Vec<String>,
 ) -> Result<(DataFrame, HashMap<String, Ty>)> {
     let inv = &tables.invocations;
     let logs = &tables.logs;
-    let n = inv.len() + logs.len();
+    // Thin log records (see `IngestOptions::thin_logs`) follow the full ones.
+    let thin = &tables.thin_logs;
+    let c = cols;
+    let cn = c.len();
+    let n = cn + inv.len() + logs.len() + thin.len();
     let mut cols: Vec<Column> = Vec::new();
     let mut types: HashMap<String, Ty> = HashMap::new();
     let mut wanted: Vec<&str> = vec!["@timestamp"];
@@ -173,6 +181,20 @@ fn input_frame(
             .filter(|f| *f != "@timestamp"),
     );
     let mut json_fields: Vec<&str> = Vec::new();
+    if cn > 0 {
+        if let Some(f) = wanted.iter().find(|f| {
+            matches!(
+                **f,
+                "@message" | "@logStream" | "@requestId" | "@xrayTraceId"
+            ) || !DISCOVERED.iter().any(|(d, _)| d == *f)
+        }) {
+            return Err(QueryRunError::plan(
+                0,
+                format!("invocations ingested as compact columns carry no `{f}`"),
+                Some("ingest full rows for a query that reads log text"),
+            ));
+        }
+    }
     for name in wanted {
         if types.contains_key(name) {
             continue;
@@ -185,9 +207,11 @@ fn input_frame(
         let col: Column = match name {
             "@timestamp" => Column::new(
                 name.into(),
-                inv.iter()
-                    .map(|r| r.timestamp)
+                (0..cn)
+                    .map(|i| c.timestamp(i))
+                    .chain(inv.iter().map(|r| r.timestamp))
                     .chain(logs.iter().map(|r| r.timestamp))
+                    .chain(thin.iter().map(|r| r.timestamp))
                     .collect::<Vec<Option<i64>>>(),
             ),
             "@message" => Column::new(
@@ -195,6 +219,7 @@ fn input_frame(
                 inv.iter()
                     .map(Invocation::report_line)
                     .chain(logs.iter().map(|r| r.message.trim_end().to_string()))
+                    .chain(thin.iter().map(|_| String::new()))
                     .collect::<Vec<String>>(),
             ),
             "@logStream" => Column::new(
@@ -202,27 +227,34 @@ fn input_frame(
                 inv.iter()
                     .map(|_| None)
                     .chain(logs.iter().map(|r| r.log_stream.as_deref()))
+                    .chain(thin.iter().map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
             "@log" => Column::new(
                 name.into(),
-                inv.iter()
-                    .map(|r| format!("/aws/lambda/{}", r.function))
+                (0..cn)
+                    .map(|i| format!("/aws/lambda/{}", c.function(i)))
+                    .chain(inv.iter().map(|r| format!("/aws/lambda/{}", r.function)))
                     .chain(logs.iter().map(|r| format!("/aws/lambda/{}", r.function)))
+                    .chain(thin.iter().map(|r| format!("/aws/lambda/{}", r.function)))
                     .collect::<Vec<String>>(),
             ),
             "function" => Column::new(
                 name.into(),
-                inv.iter()
-                    .map(|r| &*r.function)
+                (0..cn)
+                    .map(|i| &**c.function(i))
+                    .chain(inv.iter().map(|r| &*r.function))
                     .chain(logs.iter().map(|r| &*r.function))
+                    .chain(thin.iter().map(|r| &*r.function))
                     .collect::<Vec<&str>>(),
             ),
             "@type" => Column::new(
                 name.into(),
-                inv.iter()
+                (0..cn)
                     .map(|_| Some("REPORT"))
+                    .chain(inv.iter().map(|_| Some("REPORT")))
                     .chain(logs.iter().map(log_type))
+                    .chain(thin.iter().map(|r| r.log_type))
                     .collect::<Vec<Option<&str>>>(),
             ),
             "@requestId" => Column::new(
@@ -230,6 +262,7 @@ fn input_frame(
                 inv.iter()
                     .map(|r| Some(r.request_id.as_str()))
                     .chain(logs.iter().map(|r| r.request_id.as_deref()))
+                    .chain(thin.iter().map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
             "@xrayTraceId" => Column::new(
@@ -237,6 +270,7 @@ fn input_frame(
                 inv.iter()
                     .map(|r| r.trace_id.as_deref())
                     .chain(logs.iter().map(|r| r.trace_id.as_deref()))
+                    .chain(thin.iter().map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
             _ => {
@@ -247,11 +281,22 @@ fn input_frame(
                     "@maxMemoryUsed" => |r| r.max_memory_used_mb.map(|m| mb_to_bytes(f64::from(m))),
                     _ => |r| r.init_duration_ms,
                 };
+                let g: fn(&ReportColumns, usize) -> Option<f64> = match name {
+                    "@duration" => |c, i| Some(c.duration_ms(i)),
+                    "@billedDuration" => |c, i| Some(c.billed_duration_ms(i)),
+                    "@memorySize" => |c, i| Some(mb_to_bytes(f64::from(c.memory_size_mb(i)))),
+                    "@maxMemoryUsed" => {
+                        |c, i| c.max_memory_used_mb(i).map(|m| mb_to_bytes(f64::from(m)))
+                    }
+                    _ => |c, i| c.init_duration_ms(i),
+                };
                 Column::new(
                     name.into(),
-                    inv.iter()
-                        .map(f)
+                    (0..cn)
+                        .map(|i| g(c, i))
+                        .chain(inv.iter().map(f))
                         .chain(logs.iter().map(|_| None))
+                        .chain(thin.iter().map(|_| None))
                         .collect::<Vec<Option<f64>>>(),
                 )
             }
@@ -273,6 +318,9 @@ fn input_frame(
             for (k, f) in json_fields.iter().enumerate() {
                 values[k].push(obj.as_ref().and_then(|o| json_path(o, f)).cloned());
             }
+        }
+        for v in values.iter_mut() {
+            v.resize(n, None);
         }
         for (f, v) in json_fields.iter().zip(values) {
             if v.iter().all(Option::is_none) {
@@ -308,6 +356,17 @@ fn platform_report_field(r: &Invocation, field: &str) -> Option<serde_json::Valu
         "record.metrics.restoreDurationMs" => r.restore_duration_ms.and_then(num),
         _ => None,
     }
+}
+
+/// Does the query read any log record's text (message, stream, request or trace id, JSON
+/// fields)? When not, ingestion can keep thin log records (`IngestOptions::thin_logs`).
+pub fn reads_log_text(q: &Query) -> bool {
+    needed_inputs(q).iter().any(|f| {
+        matches!(
+            f.as_str(),
+            "@message" | "@logStream" | "@requestId" | "@xrayTraceId"
+        ) || !DISCOVERED.iter().any(|(d, _)| d == f)
+    })
 }
 
 /// The fields the query needs from the input: the ones it reads that no earlier command
@@ -859,9 +918,15 @@ fn period_floor(ts: Expr, p: Period, at: &QExpr, ceil: bool) -> Result<Typed> {
 
 /// Runs `q` over `tables`.
 pub fn run_query(q: &Query, tables: &Tables) -> Result<QueryResult> {
+    run_query_on(q, tables, &ReportColumns::default())
+}
+
+/// Runs `q` over `tables` and invocations ingested as compact columns (possible when the query
+/// reads no log text: [`reads_log_text`]).
+pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<QueryResult> {
     let mut warnings = Vec::new();
     let needed = needed_inputs(q);
-    let (df, types) = input_frame(tables, &needed, &mut warnings)?;
+    let (df, types) = input_frame(tables, cols, &needed, &mut warnings)?;
     let records = df.height() as u64;
     let mut lf = df.lazy();
     let mut p = Planner {

@@ -162,6 +162,7 @@ fn options(src: &SourceArgs) -> IngestOptions {
         keep_spans: false,
         keep_metrics: false,
         report_columns: false,
+        thin_logs: false,
     }
 }
 

@@ -386,6 +386,7 @@ impl Filter {
         t.invocations
             .retain(|r| self.keep(&r.function, r.timestamp));
         t.logs.retain(|r| self.keep(&r.function, r.timestamp));
+        t.thin_logs.retain(|r| self.keep(&r.function, r.timestamp));
         t.spans
             .retain(|r| self.keep(&r.function, Some(r.start_ms as i64)));
         t.metrics

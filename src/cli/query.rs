@@ -153,26 +153,31 @@ pub fn run(a: QueryArgs) -> Result<i32> {
             .map_err(|e| UsageError(e.to_string()))?
         }
         _ => {
+            // A query that reads no log text (only times, types, functions and REPORT
+            // numbers) is run over thin log records and compact invocation columns: the same
+            // answers without copying every line's text.
+            let thin = !crate::analytics::query::reads_log_text(&parsed);
             let mut ing = load(
                 &a.source.with_window(&filter),
                 IngestOptions {
                     keep_logs: true,
                     keep_spans: false,
                     keep_metrics: false,
-                    report_columns: false,
+                    report_columns: thin,
+                    thin_logs: thin,
                     ..IngestOptions::default()
                 },
             )?;
             filter.apply(&mut ing.tables);
-            let r =
-                crate::analytics::query::run_query(&parsed, &ing.tables).map_err(|e| {
-                    match e.as_query_error() {
-                        Some(q) => anyhow::Error::new(UsageError(
-                            q.render(&text, &origin).trim_end().to_string(),
-                        )),
-                        None => anyhow::Error::new(e),
-                    }
-                })?;
+            let columns = filter.apply_columns(std::mem::take(&mut ing.columns));
+            let r = crate::analytics::query::run_query_on(&parsed, &ing.tables, &columns).map_err(
+                |e| match e.as_query_error() {
+                    Some(q) => anyhow::Error::new(UsageError(
+                        q.render(&text, &origin).trim_end().to_string(),
+                    )),
+                    None => anyhow::Error::new(e),
+                },
+            )?;
             report_skips(&a.source, &ing);
             code = strict_exit(&a.source, &ing);
             r

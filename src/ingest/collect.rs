@@ -10,7 +10,9 @@ use serde_json::Value;
 use super::platform_line::{self, PlatformLine, ReportFields};
 use super::skips::Skips;
 use super::{metrics, xray, IngestOptions};
-use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables};
+use crate::model::{
+    Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables, ThinLog,
+};
 use crate::timeparse::{parse_timestamp_ms, timestamp_in_prefix};
 
 /// The function name of a record that its input did not name; resolved per file at the end
@@ -111,6 +113,25 @@ impl<'o> Collector<'o> {
             }
             _ => self.unresolved.clone(),
         }
+    }
+
+    /// With [`super::IngestOptions::thin_logs`], keeps the log line as a [`ThinLog`] and
+    /// returns `None`; otherwise hands `function` back for a full record.
+    fn keep_thin(
+        &mut self,
+        function: Arc<str>,
+        ts: Option<i64>,
+        log_type: Option<&'static str>,
+    ) -> Option<Arc<str>> {
+        if !self.opts.thin_logs {
+            return Some(function);
+        }
+        self.tables.thin_logs.push(ThinLog {
+            function,
+            timestamp: ts,
+            log_type,
+        });
+        None
     }
 
     fn learn_function(&mut self, name: &str) {
@@ -278,6 +299,9 @@ impl<'o> Collector<'o> {
                 PlatformLine::Xray { trace_id, .. } => Some(trace_id.to_string()),
                 _ => None,
             };
+            let Some(function) = self.keep_thin(function, ts, Some(line.event_type())) else {
+                return;
+            };
             self.tables.logs.push(LogRecord {
                 function,
                 timestamp: ts,
@@ -401,6 +425,9 @@ impl<'o> Collector<'o> {
         self.log_lines += 1;
         if self.opts.keep_logs {
             let function = self.function_for(ev.log_group);
+            let Some(function) = self.keep_thin(function, ts, None) else {
+                return;
+            };
             self.tables.logs.push(LogRecord {
                 function,
                 timestamp: ts,
@@ -732,6 +759,9 @@ impl<'o> Collector<'o> {
         self.log_lines += 1;
         if self.opts.keep_logs {
             let function = self.function_for(ev.log_group);
+            let Some(function) = self.keep_thin(function, ts, None) else {
+                return;
+            };
             let (level, message) = match rec {
                 Some(Value::String(s)) => (None, s.clone()),
                 Some(r) => (
@@ -804,6 +834,11 @@ impl<'o> Collector<'o> {
             .get("cold_start")
             .or(o.get("coldStart"))
             .and_then(Value::as_bool);
+        if self.opts.thin_logs {
+            let function = self.function_for(ev.log_group);
+            self.keep_thin(function, ts, None);
+            return;
+        }
         let message = match o.get("message").or(o.get("msg")) {
             Some(Value::String(m)) => m.clone(),
             Some(other) => other.to_string(),
@@ -842,6 +877,10 @@ impl<'o> Collector<'o> {
             .for_each(|r| fix(&mut r.function));
         self.tables
             .logs
+            .iter_mut()
+            .for_each(|r| fix(&mut r.function));
+        self.tables
+            .thin_logs
             .iter_mut()
             .for_each(|r| fix(&mut r.function));
         self.tables

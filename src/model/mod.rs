@@ -206,11 +206,25 @@ pub struct MetricPoint {
     pub source: SourceRef,
 }
 
+/// A log record reduced to what a query reading only `@timestamp`, `@type`, `@log` and
+/// `function` needs (`IngestOptions::thin_logs`): 48 bytes and no allocation, where a
+/// [`LogRecord`] copies the line's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThinLog {
+    pub function: Arc<str>,
+    pub timestamp: Option<i64>,
+    /// `@type`: the platform line's kind (`START`, `END`, ...); none for application lines and
+    /// JSON-format events.
+    pub log_type: Option<&'static str>,
+}
+
 /// The four normalized tables built from all inputs of one run.
 #[derive(Debug, Default, Clone)]
 pub struct Tables {
     pub invocations: Vec<Invocation>,
     pub logs: Vec<LogRecord>,
+    /// The log records when ingested thin (then `logs` is empty).
+    pub thin_logs: Vec<ThinLog>,
     pub spans: Vec<Span>,
     pub metrics: Vec<MetricPoint>,
 }
