@@ -372,8 +372,9 @@ pub fn fallback_function_name(path: &Path) -> String {
     }
 }
 
-/// Block size for reading large inputs; each block is parsed in parallel chunks.
-const BLOCK_BYTES: usize = 64 << 20;
+/// Block size for reading large inputs; each block is parsed in parallel chunks while the
+/// next is read. Three are in flight at most (parsed, read ahead, queued).
+const BLOCK_BYTES: usize = 16 << 20;
 
 fn ingest_file(
     path: &Path,
@@ -397,11 +398,87 @@ fn ingest_file(
     ))
 }
 
+/// A block of whole lines read ahead by the reader thread of [`ingest_stream`]. At the end of
+/// the input `bytes` also holds a last line without its newline; after a read error, only the
+/// whole lines read before it, and `err` says what broke.
+struct RawBlock {
+    bytes: Vec<u8>,
+    err: Option<io::Error>,
+    eof: bool,
+}
+
+/// The reader thread of [`ingest_stream`]: reads blocks of whole lines (the partial last line
+/// carried into the next block) and hands them over one at a time, so that reading (and
+/// decompressing) the next block overlaps parsing this one. Buffers come back through `spare`
+/// to be reused: a fresh buffer per block costs a page fault per page.
+fn read_blocks(
+    mut reader: impl Read,
+    tx: std::sync::mpsc::SyncSender<RawBlock>,
+    spare: std::sync::mpsc::Receiver<Vec<u8>>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) {
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let mut block = spare.try_recv().unwrap_or_default();
+        block.clear();
+        block.extend_from_slice(&carry);
+        carry.clear();
+        let want = BLOCK_BYTES.max(block.len() + 1);
+        let start = block.len();
+        block.resize(want, 0);
+        let (got, err) = read_up_to(&mut reader, &mut block[start..]);
+        block.truncate(start + got);
+        if let Some(e) = err {
+            // A truncated or corrupt compressed file: keep the whole lines read before it.
+            match memchr::memrchr(b'\n', &block) {
+                Some(i) => block.truncate(i + 1),
+                None => block.clear(),
+            }
+            let _ = tx.send(RawBlock {
+                bytes: block,
+                err: Some(e),
+                eof: true,
+            });
+            return;
+        }
+        if let Some(p) = progress {
+            p(got as u64);
+        }
+        let eof = got == 0 || block.len() < want;
+        if !eof {
+            // Keep the partial last line for the next block.
+            match memchr::memrchr(b'\n', &block) {
+                Some(i) => {
+                    carry.extend_from_slice(&block[i + 1..]);
+                    block.truncate(i + 1);
+                }
+                None => {
+                    // One line longer than a block: read on.
+                    carry = block;
+                    continue;
+                }
+            }
+        }
+        if tx
+            .send(RawBlock {
+                bytes: block,
+                err: None,
+                eof,
+            })
+            .is_err()
+            || eof
+        {
+            // Done, or the parser stopped reading (a binary file).
+            return;
+        }
+    }
+}
+
 /// Parses one input (a file or a buffer): decompression and the format are detected from the
-/// content.
+/// content. A reader thread reads ahead while the blocks are parsed.
 fn ingest_stream(
     display: Arc<str>,
-    mut file: impl Read,
+    mut file: impl Read + Send,
     fallback: String,
     opts: &IngestOptions,
     progress: Option<&(dyn Fn(u64) + Sync)>,
@@ -414,104 +491,84 @@ fn ingest_stream(
     }
     let prefix = io::Cursor::new(head[..n].to_vec());
     let raw = prefix.chain(file);
-    let mut reader: Box<dyn Read> = if decode::is_gzip(&head[..n]) {
+    let reader: Box<dyn Read + Send> = if decode::is_gzip(&head[..n]) {
         Box::new(MultiGzDecoder::new(raw))
     } else if decode::is_zlib(&head[..n]) {
         Box::new(ZlibDecoder::new(raw))
     } else {
         Box::new(raw)
     };
-    let mut carry: Vec<u8> = Vec::new();
-    let mut first = true;
-    let mut next_line: u64 = 1;
     let mut out = FileOutput::default();
-    // One block allocation, reused: a fresh 64 MiB buffer per block costs a page fault per page.
-    let mut spare: Vec<u8> = Vec::new();
-    loop {
-        let mut block = std::mem::take(&mut spare);
-        block.clear();
-        block.extend_from_slice(&carry);
-        carry.clear();
-        let want = BLOCK_BYTES.max(block.len() + 1);
-        let start = block.len();
-        block.resize(want, 0);
-        let (got, err) = read_up_to(&mut reader, &mut block[start..]);
-        if let Some(e) = err {
-            // A truncated or corrupt compressed file: keep what was read, say where it broke.
-            block.truncate(start + got);
-            if let Some(i) = memchr::memrchr(b'\n', &block) {
-                block.truncate(i + 1);
-            } else {
-                block.clear();
-            }
-            if !block.is_empty() {
-                if first && !looks_binary(&block) {
-                    state.detect(&block);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RawBlock>(1);
+        let (back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
+        scope.spawn(move || read_blocks(reader, tx, spare, progress));
+        let mut first = true;
+        let mut next_line: u64 = 1;
+        while let Ok(RawBlock {
+            bytes: mut block,
+            err,
+            eof,
+        }) = rx.recv()
+        {
+            if let Some(e) = err {
+                if !block.is_empty() {
+                    if first && !looks_binary(&block) {
+                        state.detect(&block);
+                    }
+                    process_block(&mut state, &block, &mut next_line, &mut out);
                 }
-                process_block(&mut state, &block, &mut next_line, &mut out);
-            }
-            state.skips_file(next_line, "file is truncated or corrupt", &e.to_string());
-            break;
-        }
-        block.truncate(start + got);
-        if let Some(p) = progress {
-            p(got as u64);
-        }
-        let eof = got == 0 || block.len() < want;
-        if first {
-            first = false;
-            if block.is_empty() {
-                state.skips_file(0, "empty file", "no records");
+                state.skips_file(next_line, "file is truncated or corrupt", &e.to_string());
                 break;
             }
-            if looks_binary(&block) {
-                state.skips_file(0, "binary file", "not text, gzip or zlib; skipped whole");
+            if first {
+                first = false;
+                if block.is_empty() {
+                    state.skips_file(0, "empty file", "no records");
+                    break;
+                }
+                if looks_binary(&block) {
+                    state.skips_file(0, "binary file", "not text, gzip or zlib; skipped whole");
+                    break;
+                }
+                if block.starts_with(b"\xEF\xBB\xBF") {
+                    block.drain(..3);
+                }
+                state.detect(&block);
+                if state.mode == Mode::MetricsCsv {
+                    // Metrics CSV files are small; read whole.
+                    let mut done = eof;
+                    while !done {
+                        let Ok(next) = rx.recv() else { break };
+                        block.extend_from_slice(&next.bytes);
+                        if let Some(e) = next.err {
+                            state.skips_file(0, "file is truncated or corrupt", &e.to_string());
+                        }
+                        done = next.eof;
+                    }
+                    let text = String::from_utf8_lossy(&block);
+                    let mut m = metrics::MetricsOut::default();
+                    metrics::parse_metrics_csv(&text, &display, &mut m);
+                    let mut c = Collector::new(opts, display.clone());
+                    for s in m.skipped {
+                        c.skip(s.line, s.reason, Some(&s.detail));
+                    }
+                    if opts.keep_metrics {
+                        c.tables.metrics = m.points;
+                    }
+                    out.append(c.finish(&fallback));
+                    break;
+                }
+            }
+            process_block(&mut state, &block, &mut next_line, &mut out);
+            let _ = back.send(block);
+            if eof {
                 break;
             }
-            if block.starts_with(b"\xEF\xBB\xBF") {
-                block.drain(..3);
-            }
-            state.detect(&block);
-            if state.mode == Mode::MetricsCsv {
-                // Metrics CSV files are small; read whole.
-                let mut rest = Vec::new();
-                if let Err(e) = std::io::Read::read_to_end(&mut reader, &mut rest) {
-                    state.skips_file(0, "file is truncated or corrupt", &e.to_string());
-                }
-                block.extend_from_slice(&rest);
-                let text = String::from_utf8_lossy(&block);
-                let mut m = metrics::MetricsOut::default();
-                metrics::parse_metrics_csv(&text, &display, &mut m);
-                let mut c = Collector::new(opts, display.clone());
-                for s in m.skipped {
-                    c.skip(s.line, s.reason, Some(&s.detail));
-                }
-                if opts.keep_metrics {
-                    c.tables.metrics = m.points;
-                }
-                out.append(c.finish(&fallback));
-                break;
-            }
         }
-        if !eof {
-            // Keep the partial last line for the next block.
-            match memchr::memrchr(b'\n', &block) {
-                Some(i) => {
-                    carry.extend_from_slice(&block[i + 1..]);
-                    block.truncate(i + 1);
-                }
-                None => {
-                    carry = block;
-                    continue;
-                }
-            }
-        }
-        process_block(&mut state, &block, &mut next_line, &mut out);
-        spare = block;
-        if eof {
-            break;
-        }
-    }
+        // Dropping the receiver stops a reader still going (after a binary file).
+        drop(rx);
+    });
     state.finish_pending(&mut out);
     let mut file_out = FileOutput::default();
     file_out.append(out);
@@ -646,42 +703,49 @@ impl<'o> FileState<'o> {
     }
 }
 
-/// Parses one block (whole lines). Large NDJSON blocks are split into chunks parsed in parallel.
+/// Parses one block (whole lines). Large NDJSON blocks are split into chunks that are counted,
+/// checked for UTF-8 and parsed in parallel.
 fn process_block(
     state: &mut FileState<'_>,
     block: &[u8],
     next_line: &mut u64,
     out: &mut FileOutput,
 ) {
-    let text: Cow<str> = match std::str::from_utf8(block) {
-        Ok(t) => Cow::Borrowed(t),
-        Err(_) => {
-            state.skips_file(
-                *next_line,
-                "invalid UTF-8",
-                "bytes that are not UTF-8 were replaced; the lines were still read",
-            );
-            Cow::Owned(String::from_utf8_lossy(block).into_owned())
-        }
-    };
-    let first_line = *next_line;
-    *next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
     const PAR_MIN: usize = 4 << 20;
-    if state.mode == Mode::Ndjson && text.len() >= PAR_MIN {
-        let chunks = split_chunks(&text, rayon::current_num_threads() * 4);
+    if state.mode == Mode::Ndjson && block.len() >= PAR_MIN {
+        let chunks = split_chunks(block, rayon::current_num_threads() * 4);
+        // Line numbers first (a cheap parallel count), so that each chunk knows where it starts.
+        let counts: Vec<u64> = chunks
+            .par_iter()
+            .map(|c| memchr::memchr_iter(b'\n', c).count() as u64)
+            .collect();
         let mut starts = Vec::with_capacity(chunks.len());
-        let mut line = first_line;
-        for c in &chunks {
-            starts.push(line);
-            line += memchr::memchr_iter(b'\n', c.as_bytes()).count() as u64;
+        for n in &counts {
+            starts.push(*next_line);
+            *next_line += n;
         }
         let results: Vec<(FileOutput, Option<Arc<str>>)> = chunks
             .par_iter()
             .zip(starts.par_iter())
             .map(|(chunk, &start)| {
                 let mut c = Collector::new(state.opts, state.file.clone());
+                let text = match std::str::from_utf8(chunk) {
+                    Ok(t) => Cow::Borrowed(t),
+                    Err(e) => {
+                        let line = start
+                            + memchr::memchr_iter(b'\n', &chunk[..e.valid_up_to()]).count() as u64;
+                        c.skip(
+                            line,
+                            "invalid UTF-8",
+                            Some(
+                                "bytes that are not UTF-8 were replaced; the lines were still read",
+                            ),
+                        );
+                        Cow::Owned(String::from_utf8_lossy(chunk).into_owned())
+                    }
+                };
                 let mut none = None;
-                parse_lines(&mut c, chunk, start, Mode::Ndjson, &mut none);
+                parse_lines(&mut c, &text, start, Mode::Ndjson, &mut none);
                 let learned = c.learned_function.clone();
                 (c.finish(collect::UNRESOLVED), learned)
             })
@@ -692,39 +756,53 @@ fn process_block(
             }
             out.append(r);
         }
-    } else {
-        let mut c = Collector::new(state.opts, state.file.clone());
-        let mode = state.mode;
-        parse_lines(&mut c, &text, first_line, mode, &mut state.pending);
-        if state.learned.is_none() {
-            state.learned = c.learned_function.clone();
-        }
-        out.append(c.finish(collect::UNRESOLVED));
+        return;
     }
+    let text: Cow<str> = match std::str::from_utf8(block) {
+        Ok(t) => Cow::Borrowed(t),
+        Err(e) => {
+            let line =
+                *next_line + memchr::memchr_iter(b'\n', &block[..e.valid_up_to()]).count() as u64;
+            state.skips_file(
+                line,
+                "invalid UTF-8",
+                "bytes that are not UTF-8 were replaced; the lines were still read",
+            );
+            Cow::Owned(String::from_utf8_lossy(block).into_owned())
+        }
+    };
+    let first_line = *next_line;
+    *next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+    let mut c = Collector::new(state.opts, state.file.clone());
+    let mode = state.mode;
+    parse_lines(&mut c, &text, first_line, mode, &mut state.pending);
+    if state.learned.is_none() {
+        state.learned = c.learned_function.clone();
+    }
+    out.append(c.finish(collect::UNRESOLVED));
 }
 
-/// Splits text into about `n` chunks at line boundaries. A boundary never falls before an
+/// Splits a block into about `n` chunks at line boundaries. A boundary never falls before an
 /// `XRAY TraceId` continuation line, which belongs to the line before it.
-fn split_chunks(text: &str, n: usize) -> Vec<&str> {
-    let target = (text.len() / n.max(1)).max(1);
-    let bytes = text.as_bytes();
+fn split_chunks(bytes: &[u8], n: usize) -> Vec<&[u8]> {
+    let target = (bytes.len() / n.max(1)).max(1);
     let mut out = Vec::new();
     let mut start = 0;
-    while start < text.len() {
-        let mut end = (start + target).min(text.len());
+    while start < bytes.len() {
+        let mut end = (start + target).min(bytes.len());
         loop {
             match memchr::memchr(b'\n', &bytes[end.min(bytes.len())..]) {
                 Some(i) => end += i + 1,
                 None => {
-                    end = text.len();
+                    end = bytes.len();
                     break;
                 }
             }
-            if !text[end..].starts_with("XRAY TraceId:") {
+            if !bytes[end..].starts_with(b"XRAY TraceId:") {
                 break;
             }
         }
-        out.push(&text[start..end]);
+        out.push(&bytes[start..end]);
         start = end;
     }
     out
@@ -1061,9 +1139,74 @@ mod tests {
     #[test]
     fn chunks_keep_xray_with_report() {
         let text = "a\nb\nXRAY TraceId: 1\nc\nd\n";
-        let chunks = split_chunks(text, 4);
-        assert_eq!(chunks.concat(), text);
-        assert!(chunks.iter().all(|c| !c.starts_with("XRAY")));
+        let chunks = split_chunks(text.as_bytes(), 4);
+        assert_eq!(chunks.concat(), text.as_bytes());
+        assert!(chunks.iter().all(|c| !c.starts_with(b"XRAY")));
+    }
+
+    /// A large NDJSON input goes through the read-ahead thread and the parallel chunks: every
+    /// REPORT is read once, line numbers stay right across blocks and chunks, and a bad byte is
+    /// counted at its line without losing the lines around it.
+    #[test]
+    fn large_ndjson_across_blocks_and_chunks() {
+        let report = |i: usize| {
+            format!(
+                "{{\"timestamp\":{},\"message\":\"REPORT RequestId: r-{i}\\tDuration: 1.00 ms\\tBilled Duration: 1 ms\\tMemory Size: 128 MB\\tMax Memory Used: 64 MB\\t\\n\",\"logGroup\":\"/aws/lambda/f\",\"logStream\":\"s\"}}\n",
+                1_700_000_000_000u64 + i as u64
+            )
+        };
+        let mut bytes = Vec::new();
+        let mut n = 0;
+        let mut bad_line = 0;
+        while bytes.len() < BLOCK_BYTES + (BLOCK_BYTES / 2) {
+            n += 1;
+            if n == 100_000 {
+                // An application line with a byte that is not UTF-8.
+                bad_line = n;
+                bytes.extend_from_slice(
+                    b"{\"timestamp\":1,\"message\":\"caf\xe9\",\"logGroup\":\"/aws/lambda/f\"}\n",
+                );
+                continue;
+            }
+            bytes.extend_from_slice(report(n).as_bytes());
+        }
+        // A malformed last line, to check the line count at the end.
+        bytes.extend_from_slice(b"{not json\n");
+        let opts = IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            report_columns: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_inputs(
+            &[],
+            vec![MemoryInput {
+                name: "big.ndjson".into(),
+                bytes,
+            }],
+            &opts,
+            None,
+        )
+        .unwrap();
+        assert_eq!(ing.columns.len(), n - 1);
+        let at: Vec<&str> = ing
+            .skips
+            .examples
+            .iter()
+            .map(|s| s.source.as_str())
+            .collect();
+        assert!(
+            at.contains(&format!("big.ndjson:{bad_line}").as_str()),
+            "{:?}",
+            ing.skips
+        );
+        assert!(
+            at.contains(&format!("big.ndjson:{}", n + 1).as_str()),
+            "{:?}",
+            ing.skips
+        );
+        assert_eq!(ing.skips.total, 2, "{:?}", ing.skips);
     }
 
     #[test]
