@@ -58,7 +58,8 @@ pub(crate) struct Collector<'o> {
     pub learned_function: Option<Arc<str>>,
     /// Log records seen (kept or not).
     pub log_lines: u64,
-    interner: HashMap<String, Arc<str>>,
+    /// Function names by log group text: looked up once per record, so a fast hash.
+    interner: foldhash::HashMap<String, Arc<str>>,
     unresolved: Arc<str>,
     streams: HashMap<String, StreamState>,
     /// Index of the invocation pushed by the previous line, for an `XRAY TraceId` continuation.
@@ -76,7 +77,7 @@ impl<'o> Collector<'o> {
             overrides: Vec::new(),
             learned_function: None,
             log_lines: 0,
-            interner: HashMap::new(),
+            interner: foldhash::HashMap::default(),
             unresolved: Arc::from(UNRESOLVED),
             streams: HashMap::new(),
             last_report: None,
@@ -210,15 +211,19 @@ impl<'o> Collector<'o> {
                 return;
             }
         }
-        if !self.opts.keep_logs && !Self::text_matters(msg) {
+        // A REPORT line always matters; the word search is for everything else.
+        if !self.opts.keep_logs && !trimmed.starts_with("REPORT ") && !Self::text_matters(msg) {
             self.log_lines += 1;
             self.last_report = None;
             return;
         }
         // Messages escaped twice (`\\t` in the JSON, a literal backslash-t in the text), as some
-        // test payloads and re-serialised exports carry them.
+        // test payloads and re-serialised exports carry them. One SIMD search for a backslash
+        // rules that out for almost every message.
         let unescaped;
-        let msg = if msg.contains("\\t") || msg.ends_with("\\n") {
+        let msg = if memchr::memchr(b'\\', msg.as_bytes()).is_some()
+            && (msg.contains("\\t") || msg.ends_with("\\n"))
+        {
             unescaped = msg.replace("\\t", "\t").replace("\\n", "\n");
             unescaped.trim_end_matches(['\n', '\r'])
         } else {

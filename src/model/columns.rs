@@ -77,11 +77,11 @@ fn opt_f64(v: Option<f64>) -> f64 {
 #[derive(Debug, Default, Clone)]
 pub struct ReportColumns {
     names: Vec<Arc<str>>,
-    name_ids: HashMap<Arc<str>, u32>,
+    name_ids: foldhash::HashMap<Arc<str>, u32>,
     /// The id of each interned name by its address: rows of one file share one `Arc` per
     /// function, so this skips hashing the name for every row. Sound because `names` holds
     /// every `Arc` seen, so no address is freed and reused while it is in here.
-    ids_by_address: HashMap<usize, u32>,
+    ids_by_address: foldhash::HashMap<usize, u32>,
     keep_alive: Vec<Arc<str>>,
     function: Vec<u32>,
     timestamp: Vec<i64>,
