@@ -130,16 +130,12 @@ fn init_aggs(e: Expr, prefix: &str) -> Vec<Expr> {
     ]
 }
 
-/// Peak overlap of [start, end) intervals in `lf` (columns `start_ms`, `timestamp`), per group.
+/// Peak overlap of [start, end) intervals over events already sorted by time (an end before a
+/// start at the same instant: `delta` -1 sorts first), per group: the running sum's maximum.
+/// Groups keep the frame's row order, so one sort of all events serves every function and the
+/// account.
 fn peak_expr() -> Expr {
-    col("delta")
-        .sort_by(
-            [col("t"), col("delta")],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .cum_sum(false)
-        .max()
-        .alias("peak_concurrency")
+    col("delta").cum_sum(false).max().alias("peak_concurrency")
 }
 
 fn interval_events(lf: LazyFrame) -> PolarsResult<LazyFrame> {
@@ -225,7 +221,12 @@ pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
     );
 
     let per_fn = lf.clone().group_by([col("function")]).agg(aggs);
-    let events = interval_events(lf)?;
+    let events = interval_events(lf)?.sort(
+        ["t", "delta"],
+        SortMultipleOptions::default()
+            .with_maintain_order(true)
+            .with_multithreaded(true),
+    );
     let peaks = events
         .clone()
         .group_by([col("function")])
