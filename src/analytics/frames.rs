@@ -104,17 +104,27 @@ fn usage_columns(rows: &[Invocation]) -> [Column; 6] {
 /// returned names and `status` a [`crate::model::columns::status_code`]. No request ids, trace ids
 /// or sources (a string per row for nothing).
 pub fn report_frame(cols: ReportColumns) -> PolarsResult<(DataFrame, Vec<Arc<str>>)> {
-    let p = cols.into_parts();
+    use crate::model::columns::{NO_MEMORY, NO_TIMESTAMP};
+    let p = cols.into_raw_parts();
     let n = p.function.len();
+    // The stored sentinels become nulls by a vectorised mask over each column.
+    let ts = Int64Chunked::from_vec("timestamp".into(), p.timestamp);
+    let ts = ts.set(&ts.equal(NO_TIMESTAMP), None)?;
+    let mem = UInt32Chunked::from_vec("max_memory_used_mb".into(), p.max_memory_used_mb);
+    let mem = mem.set(&mem.equal(NO_MEMORY), None)?;
+    let nan_null = |name: &str, v: Vec<f64>| -> PolarsResult<Column> {
+        let c = Float64Chunked::from_vec(name.into(), v);
+        Ok(c.set(&c.is_nan(), None)?.into_column())
+    };
     let columns = vec![
         UInt32Chunked::from_vec("function".into(), p.function).into_column(),
-        Column::new("timestamp".into(), p.timestamp),
+        ts.into_column(),
         Float64Chunked::from_vec("duration_ms".into(), p.duration_ms).into_column(),
         Float64Chunked::from_vec("billed_duration_ms".into(), p.billed_duration_ms).into_column(),
         UInt32Chunked::from_vec("memory_size_mb".into(), p.memory_size_mb).into_column(),
-        Column::new("max_memory_used_mb".into(), p.max_memory_used_mb),
-        Column::new("init_duration_ms".into(), p.init_duration_ms),
-        Column::new("restore_duration_ms".into(), p.restore_duration_ms),
+        mem.into_column(),
+        nan_null("init_duration_ms", p.init_duration_ms)?,
+        nan_null("restore_duration_ms", p.restore_duration_ms)?,
         Column::new("cold_start".into(), p.cold_start),
         // u8 is not a dtype of this polars build (feature `dtype-u8` off to keep it lean).
         UInt32Chunked::from_vec(

@@ -45,8 +45,8 @@ fn pack_uuid(id: &str) -> Option<u128> {
     Some(v)
 }
 
-const NO_TIMESTAMP: i64 = i64::MIN;
-const NO_MEMORY: u32 = u32::MAX;
+pub const NO_TIMESTAMP: i64 = i64::MIN;
+pub const NO_MEMORY: u32 = u32::MAX;
 
 /// Status as stored in [`ReportColumns::status_codes`] (and the report frame's `status`).
 pub fn status_code(s: Status) -> u8 {
@@ -98,17 +98,17 @@ pub struct ReportColumns {
 }
 
 /// The columns moved out for a polars frame (see [`ReportColumns::into_parts`]).
-pub struct ReportParts {
+pub struct ReportParts<Ts = Option<i64>, Mem = Option<u32>, Opt = Option<f64>> {
     /// Function names, indexed by the values of `function`.
     pub names: Vec<Arc<str>>,
     pub function: Vec<u32>,
-    pub timestamp: Vec<Option<i64>>,
+    pub timestamp: Vec<Ts>,
     pub duration_ms: Vec<f64>,
     pub billed_duration_ms: Vec<f64>,
     pub memory_size_mb: Vec<u32>,
-    pub max_memory_used_mb: Vec<Option<u32>>,
-    pub init_duration_ms: Vec<Option<f64>>,
-    pub restore_duration_ms: Vec<Option<f64>>,
+    pub max_memory_used_mb: Vec<Mem>,
+    pub init_duration_ms: Vec<Opt>,
+    pub restore_duration_ms: Vec<Opt>,
     pub cold_start: Vec<bool>,
     /// [`status_code`]s.
     pub status: Vec<u8>,
@@ -399,6 +399,25 @@ impl ReportColumns {
     }
 
     /// Moves the columns out, nulls as `None`, for building a frame.
+    /// The columns moved out as they are stored: a missing timestamp is [`NO_TIMESTAMP`], a
+    /// missing max memory [`NO_MEMORY`], a missing init or restore duration NaN (a frame then
+    /// masks them to nulls in one vectorised pass instead of building `Option`s row by row).
+    pub fn into_raw_parts(self) -> ReportParts<i64, u32, f64> {
+        ReportParts {
+            names: self.names,
+            function: self.function,
+            timestamp: self.timestamp,
+            duration_ms: self.duration_ms,
+            billed_duration_ms: self.billed_duration_ms,
+            memory_size_mb: self.memory_size_mb,
+            max_memory_used_mb: self.max_memory_used_mb,
+            init_duration_ms: self.init_duration_ms,
+            restore_duration_ms: self.restore_duration_ms,
+            cold_start: self.cold_start,
+            status: self.status,
+        }
+    }
+
     pub fn into_parts(self) -> ReportParts {
         let nan_none = |v: Vec<f64>| -> Vec<Option<f64>> {
             v.into_iter()
