@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::platform_line::{self, PlatformLine, ReportFields};
 use super::skips::Skips;
 use super::{metrics, xray, IngestOptions};
+use crate::model::columns::InvocationRef;
 use crate::model::{
     Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables, ThinLog,
 };
@@ -369,6 +370,28 @@ impl<'o> Collector<'o> {
             }
         }
         let function = self.function_for(ev.log_group);
+        let cold_start = f.init_duration_ms.is_some() || restore.is_some();
+        if self.opts.report_columns {
+            // Straight into the columns: no row, no owned strings (the hot path of `report`).
+            // Columns keep no trace id, so an `XRAY TraceId` continuation has nothing to fill;
+            // `last_report` still marks that it belongs to this REPORT.
+            self.columns.push_ref(&InvocationRef {
+                function: &function,
+                request_id,
+                timestamp: ts,
+                duration_ms,
+                billed_duration_ms: billed,
+                memory_size_mb: memory,
+                max_memory_used_mb: f.max_memory_used_mb,
+                init_duration_ms: f.init_duration_ms,
+                restore_duration_ms: restore,
+                billed_restore_duration_ms: f.billed_restore_duration_ms,
+                cold_start,
+                status,
+            });
+            self.last_report = Some(usize::MAX);
+            return;
+        }
         self.tables.invocations.push(Invocation {
             function,
             request_id: request_id.to_string(),
@@ -380,7 +403,7 @@ impl<'o> Collector<'o> {
             init_duration_ms: f.init_duration_ms,
             restore_duration_ms: restore,
             billed_restore_duration_ms: f.billed_restore_duration_ms,
-            cold_start: f.init_duration_ms.is_some() || restore.is_some(),
+            cold_start,
             status,
             error_type,
             trace_id: f.trace_id.map(str::to_string),
@@ -759,6 +782,12 @@ impl<'o> Collector<'o> {
                 trace_id,
                 source: self.source(ev.line),
             });
+            if self.opts.report_columns {
+                // Into the columns now, as text REPORTs are, so rows keep the input's order.
+                if let Some(inv) = self.tables.invocations.pop() {
+                    self.columns.push(&inv);
+                }
+            }
             return;
         }
         self.log_lines += 1;

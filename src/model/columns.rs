@@ -73,6 +73,23 @@ fn opt_f64(v: Option<f64>) -> f64 {
     v.filter(|x| x.is_finite()).unwrap_or(f64::NAN)
 }
 
+/// The fields of one invocation that [`ReportColumns`] keeps, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct InvocationRef<'a> {
+    pub function: &'a Arc<str>,
+    pub request_id: &'a str,
+    pub timestamp: Option<i64>,
+    pub duration_ms: f64,
+    pub billed_duration_ms: f64,
+    pub memory_size_mb: u32,
+    pub max_memory_used_mb: Option<u32>,
+    pub init_duration_ms: Option<f64>,
+    pub restore_duration_ms: Option<f64>,
+    pub billed_restore_duration_ms: Option<f64>,
+    pub cold_start: bool,
+    pub status: Status,
+}
+
 /// Compact columns of the invocations table (see the module docs). Rows keep their order.
 #[derive(Debug, Default, Clone)]
 pub struct ReportColumns {
@@ -154,8 +171,26 @@ impl ReportColumns {
     }
 
     pub fn push(&mut self, r: &Invocation) {
+        self.push_ref(&InvocationRef {
+            function: &r.function,
+            request_id: &r.request_id,
+            timestamp: r.timestamp,
+            duration_ms: r.duration_ms,
+            billed_duration_ms: r.billed_duration_ms,
+            memory_size_mb: r.memory_size_mb,
+            max_memory_used_mb: r.max_memory_used_mb,
+            init_duration_ms: r.init_duration_ms,
+            restore_duration_ms: r.restore_duration_ms,
+            billed_restore_duration_ms: r.billed_restore_duration_ms,
+            cold_start: r.cold_start,
+            status: r.status,
+        });
+    }
+
+    /// Stores one invocation's fields without an [`Invocation`] row (the ingest hot path).
+    pub fn push_ref(&mut self, r: &InvocationRef<'_>) {
         let row = self.len() as u32;
-        let f = self.name_id(&r.function);
+        let f = self.name_id(r.function);
         self.function.push(f);
         self.timestamp.push(r.timestamp.unwrap_or(NO_TIMESTAMP));
         self.duration_ms.push(r.duration_ms);
@@ -170,13 +205,11 @@ impl ReportColumns {
             .push(opt_f64(r.billed_restore_duration_ms));
         self.cold_start.push(r.cold_start);
         self.status.push(status_code(r.status));
-        match pack_uuid(&r.request_id) {
+        match pack_uuid(r.request_id) {
             Some(k) => self.request_ids.packed.push(k),
             None => {
                 self.request_ids.packed.push(0);
-                self.request_ids
-                    .other
-                    .insert(row, r.request_id.as_str().into());
+                self.request_ids.other.insert(row, r.request_id.into());
             }
         }
     }
