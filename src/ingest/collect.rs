@@ -165,6 +165,11 @@ impl<'o> Collector<'o> {
         self.opts.keep_logs
     }
 
+    /// Invocations go straight into [`Self::columns`] (`IngestOptions::report_columns`).
+    pub fn columns_only(&self) -> bool {
+        self.opts.report_columns
+    }
+
     /// A log line passed over without parsing (see [`Self::MATTERS`]).
     pub fn pass_over_log_line(&mut self) {
         self.log_lines += 1;

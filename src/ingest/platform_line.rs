@@ -330,6 +330,15 @@ pub fn report_fields(body: &str) -> ReportFields<'_> {
     };
     while i < toks.len() {
         let t = toks[i];
+        // Every label below starts with one of these letters; values and units (most tokens)
+        // are passed over without trying each label in turn.
+        if !matches!(
+            t.as_bytes().first(),
+            Some(b'R' | b'D' | b'B' | b'I' | b'M' | b'S' | b'E' | b'X')
+        ) {
+            i += 1;
+            continue;
+        }
         let next = toks.get(i + 1).copied();
         let next2 = toks.get(i + 2).copied();
         match (t, next, next2) {

@@ -222,7 +222,8 @@ impl ReportColumns {
         }
     }
 
-    fn reserve(&mut self, n: usize) {
+    /// Room for `n` more rows in every column.
+    pub fn reserve(&mut self, n: usize) {
         self.function.reserve(n);
         self.timestamp.reserve(n);
         self.duration_ms.reserve(n);
