@@ -301,18 +301,26 @@ impl ReportColumns {
         if by_id.is_empty() {
             return;
         }
-        let mut packed: HashMap<u128, Status> = HashMap::new();
+        // One lookup per row over every invocation: a fast hash, and no lookup among the
+        // non-UUID ids when there are none.
+        let mut packed: foldhash::HashMap<u128, Status> = foldhash::HashMap::default();
         for (id, s) in by_id {
             if let Some(k) = pack_uuid(id) {
                 packed.insert(k, *s);
             }
         }
+        let others = !self.request_ids.other.is_empty();
         for (row, key) in self.request_ids.packed.iter().enumerate() {
             let cur = status_from_code(self.status[row]);
             if !matches!(cur, Status::Success | Status::Unknown) {
                 continue;
             }
-            let new = match self.request_ids.other.get(&(row as u32)) {
+            let text = if others {
+                self.request_ids.other.get(&(row as u32))
+            } else {
+                None
+            };
+            let new = match text {
                 Some(text) => by_id.get(text.as_ref()).copied(),
                 None => packed.get(key).copied(),
             };
