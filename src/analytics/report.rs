@@ -405,3 +405,70 @@ fn from_frame(df: &DataFrame, function_names: &[Arc<str>]) -> Result<Report, Ana
     let totals = totals_of(&functions, account_peak);
     Ok(Report { functions, totals })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Invocation, SourceRef};
+
+    /// An invocation of `f` ending at `end_ms` after `duration_ms` (so starting at the
+    /// difference), with an optional INIT before it.
+    fn inv(f: &str, end_ms: i64, duration_ms: f64, init_ms: Option<f64>) -> Invocation {
+        Invocation {
+            function: Arc::from(f),
+            request_id: format!("{f}-{end_ms}"),
+            timestamp: Some(end_ms),
+            duration_ms,
+            billed_duration_ms: duration_ms.ceil(),
+            memory_size_mb: 1024,
+            max_memory_used_mb: Some(100),
+            init_duration_ms: init_ms,
+            restore_duration_ms: None,
+            billed_restore_duration_ms: None,
+            cold_start: init_ms.is_some(),
+            status: Status::Success,
+            error_type: None,
+            trace_id: None,
+            source: SourceRef {
+                file: Arc::from("t"),
+                line: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn peaks_per_function_and_account_and_exact_percentiles() {
+        let mut rows = vec![
+            // a: two at once over [0, 100) (one of them a cold start with 40 ms of INIT), then
+            // one starting exactly as they end: an end sorts before a start, so the peak is 2.
+            inv("a", 100, 100.0, None),
+            inv("a", 100, 60.0, Some(40.0)),
+            inv("a", 200, 100.0, None),
+            // b: one over [50, 60), while a has two running: the account peaks at 3.
+            inv("b", 60, 10.0, None),
+        ];
+        // c: durations 1..=10 ms, far apart.
+        rows.extend((1..=10).map(|i| inv("c", 100_000 * i, i as f64, None)));
+        let r = build_report(ReportColumns::from_invocations(&rows)).unwrap();
+        let by = |n: &str| r.functions.iter().find(|f| f.function == n).unwrap();
+        assert_eq!(by("a").peak_concurrency, Some(2));
+        assert_eq!(by("b").peak_concurrency, Some(1));
+        assert_eq!(by("c").peak_concurrency, Some(1));
+        assert_eq!(r.totals.peak_concurrency, Some(3));
+        // numpy's default (linear between closest ranks): index p × (n − 1).
+        let d = &by("c").duration_ms;
+        let close = |x: Option<f64>, y: f64| (x.unwrap() - y).abs() < 1e-9;
+        assert!(close(d.p50, 5.5), "{d:?}");
+        assert!(close(d.p90, 9.1), "{d:?}");
+        assert!(close(d.p95, 9.55), "{d:?}");
+        assert!(close(d.p99, 9.91), "{d:?}");
+        assert!(close(d.max, 10.0), "{d:?}");
+        assert!(close(d.mean, 5.5), "{d:?}");
+        let a = by("a");
+        assert_eq!((a.invocations, a.cold_starts), (3, 1));
+        assert!(close(a.cold_duration_ms.p50, 60.0));
+        assert!(close(a.init_duration_ms.max, 40.0));
+        // Σ billed ms / 1000 × 1024 MB / 1024: 260 ms at 1 GB.
+        assert!((a.gb_seconds - 0.26).abs() < 1e-12, "{}", a.gb_seconds);
+    }
+}
