@@ -143,12 +143,12 @@ fn interval_events(lf: LazyFrame) -> PolarsResult<LazyFrame> {
     let starts = timed.clone().select([
         col("function"),
         col("start_ms").alias("t"),
-        lit(1i64).alias("delta"),
+        lit(1i32).alias("delta"),
     ]);
     let ends = timed.select([
         col("function"),
         col("timestamp").alias("t"),
-        lit(-1i64).alias("delta"),
+        lit(-1i32).alias("delta"),
     ]);
     concat([starts, ends], UnionArgs::default())
 }

@@ -374,7 +374,7 @@ pub fn fallback_function_name(path: &Path) -> String {
 
 /// Block size for reading large inputs; each block is parsed in parallel chunks while the
 /// next is read. Three are in flight at most (parsed, read ahead, queued).
-const BLOCK_BYTES: usize = 16 << 20;
+const BLOCK_BYTES: usize = 8 << 20;
 
 fn ingest_file(
     path: &Path,
