@@ -420,6 +420,18 @@ impl<'o> Collector<'o> {
     /// An application text line: `<ts>\t<request id>\t<LEVEL>\t<msg>` (Node.js),
     /// `[LEVEL]\t<ts>\t<request id>\t<msg>` (Python), or anything else.
     fn app_text(&mut self, ev: &Event<'_>, msg: &str) {
+        if self.opts.keep_logs && self.opts.thin_logs {
+            // A thin record needs only the time. The request id, level and runtime errors read
+            // below matter to full records and to the statuses they override, which a query
+            // over thin records does not read (see `analytics::query::reads_log_text`).
+            let ts = ev
+                .timestamp
+                .or_else(|| msg.split_whitespace().take(2).find_map(parse_timestamp_ms));
+            self.log_lines += 1;
+            let function = self.function_for(ev.log_group);
+            self.keep_thin(function, ts, None);
+            return;
+        }
         let head: Vec<&str> = msg.split_whitespace().take(4).collect();
         let request_id = head
             .iter()

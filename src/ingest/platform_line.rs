@@ -229,7 +229,8 @@ pub fn parse(line: &str) -> Option<Parsed<'_>> {
 /// A REPORT fragment without its `REPORT RequestId:` head, as people paste them
 /// (`<request id>\tDuration: 3757.18 ms\tBilled Duration: 3758 ms\tMemory Size: 128 MB…`).
 pub fn parse_headless_report(line: &str) -> Option<ReportFields<'_>> {
-    if !(line.contains("Billed Duration:") && line.contains("Memory Size:")) {
+    let has = |word: &[u8]| memchr::memmem::find(line.as_bytes(), word).is_some();
+    if !(has(b"Billed Duration:") && has(b"Memory Size:")) {
         return None;
     }
     let mut f = report_fields(line);
@@ -250,21 +251,40 @@ fn find_keyword(line: &str) -> Option<(usize, &'static str)> {
     if let Some(kw) = KEYWORDS.iter().find(|kw| line.starts_with(*kw)) {
         return Some((0, kw));
     }
+    // Each keyword's first occurrence counts when it starts the line or follows
+    // whitespace/'|'/']'; the earliest such wins. One SIMD pass over the line finds every
+    // keyword's occurrences (overlapping, in order), instead of one substring search per
+    // keyword over every application line.
+    let mut seen = [false; KEYWORDS.len()];
     let mut best: Option<(usize, &'static str)> = None;
-    for kw in KEYWORDS {
-        if let Some(p) = line.find(kw) {
-            // A keyword must start the line or follow whitespace/'|'/']'.
-            let ok = p == 0
-                || line[..p]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_whitespace() || c == '|' || c == ']');
-            if ok && best.is_none_or(|(bp, _)| p < bp) {
-                best = Some((p, kw));
-            }
+    for m in keyword_scanner().find_overlapping_iter(line) {
+        let k = m.pattern().as_usize();
+        if std::mem::replace(&mut seen[k], true) {
+            continue;
+        }
+        let p = m.start();
+        if at_boundary(line, p) && best.is_none_or(|(bp, _)| p < bp) {
+            best = Some((p, KEYWORDS[k]));
         }
     }
     best
+}
+
+/// A keyword at byte `p` must start the line or follow whitespace, '|' or ']'.
+fn at_boundary(line: &str, p: usize) -> bool {
+    p == 0
+        || line[..p]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_whitespace() || c == '|' || c == ']')
+}
+
+fn keyword_scanner() -> &'static aho_corasick::AhoCorasick {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(KEYWORDS)
+            .unwrap_or_else(|e| panic!("fixed patterns always build: {e}"))
+    })
 }
 
 /// The last token of a prefix that looks like a Lambda request id (`<ts> <request id> Task timed
@@ -600,6 +620,52 @@ mod tests {
         #[test]
         fn tokens_match_split_whitespace(s in "[ \t\r\n\x0b\x0ca-z:.0-9\u{a0}\u{2003}-]{0,40}") {
             proptest::prop_assert_eq!(tokens(&s), s.split_whitespace().collect::<Vec<_>>());
+        }
+    }
+
+    /// The keyword search as first written (one substring search per keyword): the oracle for
+    /// the single-pass one.
+    fn find_keyword_naive(line: &str) -> Option<(usize, &'static str)> {
+        if let Some(kw) = KEYWORDS.iter().find(|kw| line.starts_with(*kw)) {
+            return Some((0, kw));
+        }
+        let mut best: Option<(usize, &'static str)> = None;
+        for kw in KEYWORDS {
+            if let Some(p) = line.find(kw) {
+                if at_boundary(line, p) && best.is_none_or(|(bp, _)| p < bp) {
+                    best = Some((p, kw));
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn keyword_search_cases() {
+        for line in [
+            "x START RequestId: a",
+            "xSTART RequestId: a END RequestId: b",
+            "] END RequestId: b START RequestId: a",
+            "INIT_REPORT Init Duration: 1 ms",
+            "a RESTORE_STARTED RESTORE_START",
+            "2025-01-01T00:00:00Z abc Task timed out after 3.00 seconds",
+            "| 2026 | XRAY TraceId: 1-2",
+            "nothing here",
+        ] {
+            assert_eq!(find_keyword(line), find_keyword_naive(line), "{line}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn keyword_search_matches_the_naive_one(
+            parts in proptest::collection::vec(
+                "(START RequestId:|END RequestId:|REPORT RequestId:|INIT_START|INIT_REPORT|RESTORE_START|RESTORE_REPORT|EXTENSION Name:|XRAY TraceId:|Task timed out after|Process exited before completing request|[ |\\]x]|[a-z]{1,3}|é)",
+                0..8,
+            )
+        ) {
+            let line = parts.concat();
+            proptest::prop_assert_eq!(find_keyword(&line), find_keyword_naive(&line));
         }
     }
 
