@@ -130,27 +130,69 @@ fn init_aggs(e: Expr, prefix: &str) -> Vec<Expr> {
     ]
 }
 
-/// Peak overlap of [start, end) intervals over events already sorted by time (an end before a
-/// start at the same instant: `delta` -1 sorts first), per group: the running sum's maximum.
-/// Groups keep the frame's row order, so one sort of all events serves every function and the
-/// account.
-fn peak_expr() -> Expr {
-    col("delta").cum_sum(false).max().alias("peak_concurrency")
-}
-
-fn interval_events(lf: LazyFrame) -> PolarsResult<LazyFrame> {
-    let timed = lf.filter(col("timestamp").is_not_null());
-    let starts = timed.clone().select([
-        col("function"),
-        col("start_ms").alias("t"),
-        lit(1i32).alias("delta"),
-    ]);
-    let ends = timed.select([
-        col("function"),
-        col("timestamp").alias("t"),
-        lit(-1i32).alias("delta"),
-    ]);
-    concat([starts, ends], UnionArgs::default())
+/// Peak concurrency per function id and over the account: the most [start, end) intervals
+/// open at once (start = end − duration − INIT − restore, rounded half to even, as
+/// `start_ms` in the plan), an end counting before a start at the same instant.
+///
+/// Written by hand rather than in the polars plan: there it took every start and end as a
+/// 2.8 M-row event frame sorted by time, the largest allocation of the whole report (its
+/// memory peak). Two sorted vectors and a merge walk need less and are freed before the
+/// aggregation runs.
+fn peak_concurrency(cols: &ReportColumns) -> (Vec<Option<u64>>, Option<u64>) {
+    use rayon::slice::ParallelSliceMut;
+    let mut starts: Vec<(u32, i64)> = Vec::with_capacity(cols.len());
+    let mut ends: Vec<(u32, i64)> = Vec::with_capacity(cols.len());
+    for r in 0..cols.len() {
+        let Some(end) = cols.timestamp(r) else {
+            continue;
+        };
+        let busy = cols.duration_ms(r)
+            + cols.init_duration_ms(r).unwrap_or(0.0)
+            + cols.restore_duration_ms(r).unwrap_or(0.0);
+        let f = cols.function_id(r);
+        starts.push((f, (end as f64 - busy).round_ties_even() as i64));
+        ends.push((f, end));
+    }
+    // The running count's maximum; it only rises at a start, and ends at 0.
+    let walk = |s: &mut dyn Iterator<Item = i64>, e: &mut dyn Iterator<Item = i64>| -> u64 {
+        let (mut cur, mut peak) = (0i64, 0i64);
+        let mut next_end = e.next();
+        for t in s {
+            while next_end.is_some_and(|x| x <= t) {
+                cur -= 1;
+                next_end = e.next();
+            }
+            cur += 1;
+            peak = peak.max(cur);
+        }
+        peak.max(0) as u64
+    };
+    starts.par_sort_unstable();
+    ends.par_sort_unstable();
+    let mut peaks = vec![None; cols.names().len()];
+    let (mut i, mut j) = (0, 0);
+    while i < starts.len() {
+        let f = starts[i].0;
+        let i_end = i + starts[i..].partition_point(|x| x.0 == f);
+        let j_end = j + ends[j..].partition_point(|x| x.0 == f);
+        let peak = walk(
+            &mut starts[i..i_end].iter().map(|x| x.1),
+            &mut ends[j..j_end].iter().map(|x| x.1),
+        );
+        if let Some(p) = peaks.get_mut(f as usize) {
+            *p = Some(peak);
+        }
+        (i, j) = (i_end, j_end);
+    }
+    if starts.is_empty() {
+        return (peaks, None);
+    }
+    let mut s: Vec<i64> = starts.into_iter().map(|x| x.1).collect();
+    let mut e: Vec<i64> = ends.into_iter().map(|x| x.1).collect();
+    s.par_sort_unstable();
+    e.par_sort_unstable();
+    let account = walk(&mut s.into_iter(), &mut e.into_iter());
+    (peaks, Some(account))
 }
 
 /// Builds the report over the invocations in `cols` (already filtered by the caller).
@@ -158,16 +200,9 @@ pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
     if cols.is_empty() {
         return Ok(Report::default());
     }
+    let (peaks, account_peak) = peak_concurrency(&cols);
     let (df, names) = report_frame(cols)?;
-    let lf = df
-        .lazy()
-        .with_columns([(col("timestamp").cast(DataType::Float64)
-            - (col("duration_ms")
-                + col("init_duration_ms").fill_null(lit(0.0))
-                + col("restore_duration_ms").fill_null(lit(0.0))))
-        .round(0, RoundMode::HalfToEven)
-        .cast(DataType::Int64)
-        .alias("start_ms")]);
+    let lf = df.lazy();
 
     let warm = col("duration_ms").filter(col("cold_start").not());
     let cold = col("duration_ms").filter(col("cold_start"));
@@ -220,26 +255,8 @@ pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
             .alias("m_max"),
     );
 
-    let per_fn = lf.clone().group_by([col("function")]).agg(aggs);
-    let events = interval_events(lf)?.sort(
-        ["t", "delta"],
-        SortMultipleOptions::default()
-            .with_maintain_order(true)
-            .with_multithreaded(true),
-    );
-    let peaks = events
-        .clone()
-        .group_by([col("function")])
-        .agg([peak_expr()]);
-    let account_peak = events
-        .select([peak_expr().alias("account_peak")])
-        .with_column(lit(1i32).alias("k"));
-    let out = per_fn
-        .left_join(peaks, col("function"), col("function"))
-        .with_column(lit(1i32).alias("k"))
-        .left_join(account_peak, col("k"), col("k"))
-        .collect()?;
-    from_frame(&out, &names)
+    let out = lf.group_by([col("function")]).agg(aggs).collect()?;
+    from_frame(&out, &names, &peaks, account_peak)
 }
 
 fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, AnalyticsError> {
@@ -292,16 +309,26 @@ pub fn totals_of(functions: &[FunctionReport], account_peak: Option<u64>) -> Tot
     }
 }
 
-fn from_frame(df: &DataFrame, function_names: &[Arc<str>]) -> Result<Report, AnalyticsError> {
-    let names: Vec<String> = df
-        .column("function")?
-        .u32()?
+/// The report from the aggregated frame, with the peaks of [`peak_concurrency`] (by function
+/// id) and the account's.
+fn from_frame(
+    df: &DataFrame,
+    function_names: &[Arc<str>],
+    peaks: &[Option<u64>],
+    account_peak: Option<u64>,
+) -> Result<Report, AnalyticsError> {
+    let ids: Vec<Option<u32>> = df.column("function")?.u32()?.iter().collect();
+    let names: Vec<String> = ids
         .iter()
         .map(|id| {
             id.and_then(|i| function_names.get(i as usize))
                 .map(|n| n.to_string())
                 .unwrap_or_default()
         })
+        .collect();
+    let peak: Vec<Option<u64>> = ids
+        .iter()
+        .map(|id| id.and_then(|i| peaks.get(i as usize).copied().flatten()))
         .collect();
     let g = |n: &str| f64s(df, n);
     let dist = |p: &str| -> Result<Vec<DurationStats>, AnalyticsError> {
@@ -352,8 +379,6 @@ fn from_frame(df: &DataFrame, function_names: &[Arc<str>]) -> Result<Report, Ana
     let util = g("memory_utilization_max")?;
     let first = i64s(df, "first_seen")?;
     let last = i64s(df, "last_seen")?;
-    let peak = u64s(df, "peak_concurrency")?;
-    let account_peak = i64s(df, "account_peak")?;
 
     let mut functions = Vec::with_capacity(names.len());
     for (k, name) in names.iter().enumerate() {
@@ -397,11 +422,6 @@ fn from_frame(df: &DataFrame, function_names: &[Arc<str>]) -> Result<Report, Ana
     }
     // By name, before the totals are summed (float sums depend on their order).
     functions.sort_by(|a, b| a.function.cmp(&b.function));
-    let account_peak = account_peak
-        .first()
-        .copied()
-        .flatten()
-        .map(|p| p.max(0) as u64);
     let totals = totals_of(&functions, account_peak);
     Ok(Report { functions, totals })
 }
@@ -470,5 +490,54 @@ mod tests {
         assert!(close(a.init_duration_ms.max, 40.0));
         // Σ billed ms / 1000 × 1024 MB / 1024: 260 ms at 1 GB.
         assert!((a.gb_seconds - 0.26).abs() < 1e-12, "{}", a.gb_seconds);
+    }
+
+    /// The peak by the definition: all +1/-1 events sorted by (time, delta), the running sum's
+    /// maximum.
+    fn peak_by_events(rows: &[(i64, i64)]) -> u64 {
+        let mut ev: Vec<(i64, i64)> = rows
+            .iter()
+            .flat_map(|&(start, end)| [(start, 1), (end, -1)])
+            .collect();
+        ev.sort();
+        let mut cur = 0i64;
+        ev.iter()
+            .map(|e| {
+                cur += e.1;
+                cur
+            })
+            .max()
+            .unwrap_or(0)
+            .max(0) as u64
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn peaks_match_the_event_definition(
+            rows in proptest::collection::vec((0u8..3, 0i64..200, 0u32..60, proptest::option::of(0u32..20)), 1..40)
+        ) {
+            let invs: Vec<Invocation> = rows
+                .iter()
+                .map(|&(f, end, d, init)| {
+                    inv(["a", "b", "c"][f as usize], end, f64::from(d) + 0.5, init.map(f64::from))
+                })
+                .collect();
+            let cols = ReportColumns::from_invocations(&invs);
+            let (peaks, account) = peak_concurrency(&cols);
+            let interval = |r: &(u8, i64, u32, Option<u32>)| {
+                let busy = f64::from(r.2) + 0.5 + f64::from(r.3.unwrap_or(0));
+                ((r.1 as f64 - busy).round_ties_even() as i64, r.1)
+            };
+            let all: Vec<(i64, i64)> = rows.iter().map(interval).collect();
+            proptest::prop_assert_eq!(account, Some(peak_by_events(&all)));
+            for (id, name) in cols.names().iter().enumerate() {
+                let mine: Vec<(i64, i64)> = rows
+                    .iter()
+                    .filter(|r| ["a", "b", "c"][r.0 as usize] == &**name)
+                    .map(interval)
+                    .collect();
+                proptest::prop_assert_eq!(peaks[id], Some(peak_by_events(&mine)));
+            }
+        }
     }
 }
