@@ -247,24 +247,21 @@ pub fn parse_headless_report(line: &str) -> Option<ReportFields<'_>> {
 }
 
 fn find_keyword(line: &str) -> Option<(usize, &'static str)> {
-    // Fast path: most platform lines start with their keyword.
-    if let Some(kw) = KEYWORDS.iter().find(|kw| line.starts_with(*kw)) {
-        return Some((0, kw));
+    // One SIMD search (aho-corasick's Teddy) answers most lines: application output holds no
+    // keyword at all, and a platform line starts with its own (no keyword is a prefix of
+    // another, so the leftmost match at 0 is the keyword the line starts with).
+    let m = keyword_scanner().find(line)?;
+    if m.start() == 0 {
+        return Some((0, KEYWORDS[m.pattern().as_usize()]));
     }
-    // Each keyword's first occurrence counts when it starts the line or follows
-    // whitespace/'|'/']'; the earliest such wins. One SIMD pass over the line finds every
-    // keyword's occurrences (overlapping, in order), instead of one substring search per
-    // keyword over every application line.
-    let mut seen = [false; KEYWORDS.len()];
+    // Otherwise each keyword's first occurrence counts when it follows whitespace/'|'/']'; the
+    // earliest such wins.
     let mut best: Option<(usize, &'static str)> = None;
-    for m in keyword_scanner().find_overlapping_iter(line) {
-        let k = m.pattern().as_usize();
-        if std::mem::replace(&mut seen[k], true) {
-            continue;
-        }
-        let p = m.start();
-        if at_boundary(line, p) && best.is_none_or(|(bp, _)| p < bp) {
-            best = Some((p, KEYWORDS[k]));
+    for kw in KEYWORDS {
+        if let Some(p) = line.find(kw) {
+            if at_boundary(line, p) && best.is_none_or(|(bp, _)| p < bp) {
+                best = Some((p, kw));
+            }
         }
     }
     best
@@ -282,7 +279,9 @@ fn at_boundary(line: &str, p: usize) -> bool {
 fn keyword_scanner() -> &'static aho_corasick::AhoCorasick {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(KEYWORDS)
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(KEYWORDS)
             .unwrap_or_else(|e| panic!("fixed patterns always build: {e}"))
     })
 }
