@@ -316,7 +316,14 @@ fn input_frame(
         for r in logs {
             let obj = message_json(&r.message);
             for (k, f) in json_fields.iter().enumerate() {
-                values[k].push(obj.as_ref().and_then(|o| json_path(o, f)).cloned());
+                let v = obj.as_ref().and_then(|o| json_path(o, f)).cloned();
+                // `level` also reads the level faascope found in a text line
+                // (`<ts>\t<id>\tERROR\t…`, `[ERROR]`), where Logs Insights would need `parse`.
+                let v = match (v, *f, &r.level) {
+                    (None, "level", Some(l)) => Some(serde_json::Value::String(l.clone())),
+                    (v, _, _) => v,
+                };
+                values[k].push(v);
             }
         }
         for v in values.iter_mut() {

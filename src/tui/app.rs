@@ -110,6 +110,7 @@ pub enum Effect {
     RunLogsQuery {
         id: u64,
         text: String,
+        scope: super::data::LogsScope,
     },
     /// Simulate one function with the simulate view's knobs (a background job).
     RunSim {
@@ -143,6 +144,8 @@ pub struct App {
     filter: Option<(Regex, bool)>,
     // Logs view.
     pub logs_query: String,
+    /// The level filter and time range (`L`, `T`).
+    pub logs_scope: super::data::LogsScope,
     pub logs: Option<QueryResult>,
     pub logs_selected: usize,
     pub logs_running: bool,
@@ -195,6 +198,7 @@ impl App {
             filter_text: String::new(),
             filter: None,
             logs_query: String::new(),
+            logs_scope: super::data::LogsScope::default(),
             logs: None,
             logs_selected: 0,
             logs_running: false,
@@ -539,6 +543,7 @@ impl App {
         Effect::RunLogsQuery {
             id: self.logs_id,
             text: self.logs_query.clone(),
+            scope: self.logs_scope,
         }
     }
 
@@ -697,6 +702,8 @@ impl App {
                         "filter @requestId = \"{}\" | sort @timestamp asc",
                         inv.request_id.replace('"', "")
                     );
+                    // All of the invocation's lines, whatever the level and range were.
+                    self.logs_scope = super::data::LogsScope::default();
                     self.views.push(View::Logs);
                     effects.push(self.run_logs());
                 }
@@ -747,6 +754,16 @@ impl App {
                 self.cost_knobs.memory_mb =
                     super::data::step_memory(self.cost_knobs.memory_mb, configured, c == 'M');
                 effects.push(self.run_cost());
+            }
+            KeyCode::Char('L') if self.view() == &View::Logs => {
+                let s = &mut self.logs_scope;
+                s.level = (s.level + 1) % super::data::LOG_LEVELS.len();
+                effects.push(self.run_logs());
+            }
+            KeyCode::Char('T') if self.view() == &View::Logs => {
+                let s = &mut self.logs_scope;
+                s.range = (s.range + 1) % super::data::LOG_RANGES.len();
+                effects.push(self.run_logs());
             }
             KeyCode::Char('e') if self.view() == &View::Traces => {
                 self.errors_only = !self.errors_only;
@@ -830,7 +847,14 @@ impl App {
                 ("enter", "the invocation's log lines"),
                 ("x", "its X-Ray trace (when it has one)"),
             ]),
-            View::Logs => lines.push(("/", "e.g. @type = \"REPORT\" and @duration > 1000")),
+            View::Logs => lines.extend([
+                ("/", "e.g. @type = \"REPORT\" and @duration > 1000"),
+                ("L", "level: all, ERROR, WARN, INFO, DEBUG"),
+                (
+                    "T",
+                    "time range back from the newest line: all, 15m, 1h, 6h, 24h, 7d",
+                ),
+            ]),
         }
         lines
     }
@@ -913,7 +937,8 @@ pub(crate) mod tests {
             e,
             [Effect::RunLogsQuery {
                 id: 1,
-                text: String::new()
+                text: String::new(),
+                scope: Default::default(),
             }]
         );
         // A newer query supersedes the first: the first answer is dropped.
@@ -922,7 +947,8 @@ pub(crate) mod tests {
             e,
             [Effect::RunLogsQuery {
                 id: 2,
-                text: "@type = \"REPORT\"".into()
+                text: "@type = \"REPORT\"".into(),
+                scope: Default::default(),
             }]
         );
         a.logs_answer(1, Ok(QueryResult::default()));

@@ -57,6 +57,8 @@ pub struct DashData {
     pub skipped: u64,
     /// Why a figure is missing (no price sheet, ...), shown in the status bar.
     pub notes: Vec<String>,
+    /// The newest record's time (the logs view's time ranges count back from it).
+    pub newest_ms: Option<i64>,
 }
 
 /// The hourly series query: the same language users type (see `faascope query`).
@@ -159,6 +161,13 @@ impl DashData {
                 y.duration_ms.total_cmp(&x.duration_ms).then(a.cmp(b))
             });
         }
+        let newest_ms = tables
+            .logs
+            .iter()
+            .map(|r| r.timestamp)
+            .chain(tables.invocations.iter().map(|r| r.timestamp))
+            .flatten()
+            .max();
         let mut traces = crate::analytics::traces::summarize(&tables.spans);
         traces.sort_by(|a, b| {
             b.duration_ms
@@ -178,6 +187,7 @@ impl DashData {
             traces,
             skipped,
             notes,
+            newest_ms,
         })
     }
 
@@ -226,9 +236,78 @@ pub fn logs_query(text: &str) -> Result<crate::query::Query, crate::query::Query
 
 const LOGS_DISPLAY: &str = "display @timestamp, function, @type, @message";
 
+/// The logs view's level filter and time range, applied before the typed query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LogsScope {
+    /// Index into [`LOG_LEVELS`] (0: every level).
+    pub level: usize,
+    /// Index into [`LOG_RANGES`] (0: all of it).
+    pub range: usize,
+}
+
+/// The level filters `L` walks: a name and the levels it takes (upper-cased).
+pub const LOG_LEVELS: &[(&str, &[&str])] = &[
+    ("all levels", &[]),
+    ("ERROR", &["ERROR", "FATAL", "CRITICAL"]),
+    ("WARN", &["WARN", "WARNING"]),
+    ("INFO", &["INFO"]),
+    ("DEBUG", &["DEBUG", "TRACE"]),
+];
+
+/// The time ranges `T` walks, back from the newest record loaded: a name and milliseconds.
+pub const LOG_RANGES: &[(&str, Option<i64>)] = &[
+    ("all time", None),
+    ("last 15m", Some(15 * 60_000)),
+    ("last 1h", Some(3_600_000)),
+    ("last 6h", Some(6 * 3_600_000)),
+    ("last 24h", Some(24 * 3_600_000)),
+    ("last 7d", Some(7 * 24 * 3_600_000)),
+];
+
+impl LogsScope {
+    /// What the title bar says (empty when nothing narrows the view).
+    pub fn label(&self) -> String {
+        let mut parts = Vec::new();
+        if self.level > 0 {
+            parts.push(format!(
+                "level {}",
+                LOG_LEVELS[self.level % LOG_LEVELS.len()].0
+            ));
+        }
+        if self.range > 0 {
+            parts.push(LOG_RANGES[self.range % LOG_RANGES.len()].0.to_string());
+        }
+        parts.join(" · ")
+    }
+
+    /// The scope as query text (`filter …` commands), given the newest record's time.
+    fn filters(&self, newest_ms: Option<i64>) -> Vec<String> {
+        let mut out = Vec::new();
+        let (_, levels) = LOG_LEVELS[self.level % LOG_LEVELS.len()];
+        if !levels.is_empty() {
+            let list: Vec<String> = levels.iter().map(|l| format!("\"{l}\"")).collect();
+            out.push(format!("filter toupper(level) in [{}]", list.join(", ")));
+        }
+        if let (Some(span), Some(newest)) = (LOG_RANGES[self.range % LOG_RANGES.len()].1, newest_ms)
+        {
+            out.push(format!("filter tomillis(@timestamp) >= {}", newest - span));
+        }
+        out
+    }
+}
+
 /// Runs the logs view's query over the loaded records.
 pub fn run_logs_query(data: &DashData, text: &str) -> Result<QueryResult, String> {
-    let q = logs_query(text).map_err(|e| {
+    run_logs_query_scoped(data, text, LogsScope::default())
+}
+
+/// [`run_logs_query`] within a level filter and a time range.
+pub fn run_logs_query_scoped(
+    data: &DashData,
+    text: &str,
+    scope: LogsScope,
+) -> Result<QueryResult, String> {
+    let mut q = logs_query(text).map_err(|e| {
         let text = if text.trim().is_empty() {
             LOGS_DISPLAY
         } else {
@@ -236,6 +315,11 @@ pub fn run_logs_query(data: &DashData, text: &str) -> Result<QueryResult, String
         };
         e.render(text, "filter").trim_end().to_string()
     })?;
+    let scope_filters = scope.filters(data.newest_ms);
+    if !scope_filters.is_empty() {
+        let prefix = crate::query::parse(&scope_filters.join(" | ")).map_err(|e| e.to_string())?;
+        q.commands.splice(0..0, prefix.commands);
+    }
     crate::analytics::query::run_query(&q, &data.tables).map_err(|e| e.to_string())
 }
 

@@ -103,8 +103,8 @@ where
                     for e in app.key(k) {
                         match e {
                             Effect::Quit => return Ok(()),
-                            Effect::RunLogsQuery { id, text } => {
-                                spawn_logs_query(&app, &tx, id, text)
+                            Effect::RunLogsQuery { id, text, scope } => {
+                                spawn_logs_query(&app, &tx, id, text, scope)
                             }
                             Effect::RunSim {
                                 id,
@@ -157,13 +157,13 @@ where
     }
 }
 
-fn spawn_logs_query(app: &App, tx: &Sender<Msg>, id: u64, text: String) {
+fn spawn_logs_query(app: &App, tx: &Sender<Msg>, id: u64, text: String, scope: data::LogsScope) {
     let Some(data) = app.data.clone() else {
         return;
     };
     let tx = tx.clone();
     std::thread::spawn(move || {
-        let result = data::run_logs_query(&data, &text);
+        let result = data::run_logs_query_scoped(&data, &text, scope);
         let _ = tx.send(Msg::Logs { id, result });
     });
 }
@@ -273,14 +273,14 @@ pub(crate) mod tests {
     fn logs_view_runs_the_query_language() {
         let mut a = loaded();
         let effects = app::tests::press(&mut a, ":logs\n");
-        let Some(Effect::RunLogsQuery { id, text }) = effects.first().cloned() else {
+        let Some(Effect::RunLogsQuery { id, text, .. }) = effects.first().cloned() else {
             panic!("{effects:?}")
         };
         let data = a.data.clone().unwrap();
         a.logs_answer(id, data::run_logs_query(&data, &text));
         insta::assert_snapshot!("logs", screen(&a, 150, 12));
         let effects = app::tests::press(&mut a, "/@type = \"REPORT\" and @duration > 11000\n");
-        let Some(Effect::RunLogsQuery { id, text }) = effects.first().cloned() else {
+        let Some(Effect::RunLogsQuery { id, text, .. }) = effects.first().cloned() else {
             panic!("{effects:?}")
         };
         let r = data::run_logs_query(&data, &text).unwrap();
@@ -290,6 +290,69 @@ pub(crate) mod tests {
         // A query error names the column.
         let err = data::run_logs_query(&data, "@duration >").unwrap_err();
         assert!(err.starts_with("filter:1:"), "{err}");
+    }
+
+    #[test]
+    fn logs_level_filter_and_time_range() {
+        let mut a = loaded();
+        app::tests::press(&mut a, ":logs\n");
+        let data = a.data.clone().unwrap();
+        // L: ERROR lines only (text lines' levels and JSON `level`s alike).
+        let effects = app::tests::press(&mut a, "L");
+        let Some(Effect::RunLogsQuery { text, scope, .. }) = effects.first().cloned() else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(scope.label(), "level ERROR");
+        let errors = data::run_logs_query_scoped(&data, &text, scope).unwrap();
+        let expected = data
+            .tables
+            .logs
+            .iter()
+            .filter(|r| r.level.as_deref() == Some("ERROR"))
+            .count();
+        assert!(expected > 0, "sample-data has ERROR lines");
+        assert_eq!(errors.rows.len(), expected);
+        a.logs_answer(a_id(&effects), Ok(errors));
+        assert!(screen(&a, 150, 8).contains("logs [level ERROR]"));
+        // T: the last 15 minutes before the newest line, on top of the level.
+        let effects = app::tests::press(&mut a, "T");
+        let Some(Effect::RunLogsQuery { text, scope, .. }) = effects.first().cloned() else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(scope.label(), "level ERROR · last 15m");
+        let all_recent = data::run_logs_query_scoped(
+            &data,
+            &text,
+            data::LogsScope {
+                level: 0,
+                range: scope.range,
+            },
+        )
+        .unwrap();
+        let newest = data.newest_ms.unwrap();
+        let since = newest - 15 * 60_000;
+        let expected = data
+            .tables
+            .logs
+            .iter()
+            .filter_map(|r| r.timestamp)
+            .chain(data.tables.invocations.iter().filter_map(|r| r.timestamp))
+            .filter(|&t| t >= since)
+            .count();
+        assert!(expected > 0);
+        assert_eq!(all_recent.rows.len(), expected);
+        // Both narrow a typed query too, and walking on comes back to everything.
+        let r = data::run_logs_query_scoped(&data, "@type = \"REPORT\"", scope).unwrap();
+        assert!(r.rows.is_empty(), "REPORT lines have no level");
+        app::tests::press(&mut a, "LLLLTTTTT");
+        assert_eq!(a.logs_scope, data::LogsScope::default());
+    }
+
+    fn a_id(effects: &[Effect]) -> u64 {
+        match effects.first() {
+            Some(Effect::RunLogsQuery { id, .. }) => *id,
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

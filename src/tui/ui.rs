@@ -433,8 +433,14 @@ fn histogram(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) 
 
 fn logs(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
+    let scope = app.logs_scope.label();
     let title = format!(
-        " logs{} {} ",
+        " logs{}{} {} ",
+        if scope.is_empty() {
+            String::new()
+        } else {
+            format!(" [{scope}]")
+        },
         if app.logs_query.is_empty() {
             String::new()
         } else {
