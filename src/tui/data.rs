@@ -33,6 +33,9 @@ pub struct HourPoint {
     pub invocations: f64,
     pub p99_ms: Option<f64>,
     pub cold_starts: f64,
+    /// Mean concurrency over the hour: its busy time (duration and INIT) ÷ 1 h, as Little's
+    /// law gives it.
+    pub mean_concurrency: f64,
 }
 
 /// Everything the views read.
@@ -62,7 +65,7 @@ pub struct DashData {
 }
 
 /// The hourly series query: the same language users type (see `faascope query`).
-pub const SERIES_QUERY: &str = "filter @type = \"REPORT\" | stats count(*) as invocations, pct(@duration, 99) as p99, count(@initDuration) as cold by function, bin(1h)";
+pub const SERIES_QUERY: &str = "filter @type = \"REPORT\" | stats count(*) as invocations, pct(@duration, 99) as p99, count(@initDuration) as cold, sum(@duration) as busy, sum(@initDuration) as init by function, bin(1h)";
 
 fn series(tables: &Tables) -> Result<HashMap<String, Vec<HourPoint>>, String> {
     let q = crate::query::parse(SERIES_QUERY).map_err(|e| e.to_string())?;
@@ -77,6 +80,8 @@ fn series(tables: &Tables) -> Result<HashMap<String, Vec<HourPoint>>, String> {
             invocations: row[2].as_f64().unwrap_or(0.0),
             p99_ms: row[3].as_f64(),
             cold_starts: row[4].as_f64().unwrap_or(0.0),
+            mean_concurrency: (row[5].as_f64().unwrap_or(0.0) + row[6].as_f64().unwrap_or(0.0))
+                / 3_600_000.0,
         });
     }
     Ok(out)

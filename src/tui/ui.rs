@@ -266,8 +266,12 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
         ),
         summary,
     );
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(charts);
+    let [left, middle, right] = Layout::horizontal([
+        Constraint::Percentage(40),
+        Constraint::Percentage(30),
+        Constraint::Percentage(30),
+    ])
+    .areas(charts);
     let points = data.series.get(name).cloned().unwrap_or_default();
     let t0 = points.first().map_or(0, |p| p.hour_ms);
     let x = |t: i64| (t - t0) as f64 / 3_600_000.0;
@@ -283,6 +287,10 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
         .iter()
         .filter_map(|p| Some((x(p.hour_ms), p.p99_ms?)))
         .collect();
+    let conc: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| (x(p.hour_ms), p.mean_concurrency))
+        .collect();
     let since = crate::query::time_text(t0);
     line_chart(
         f,
@@ -297,10 +305,17 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
     );
     line_chart(
         f,
-        right,
+        middle,
         " p99 duration per hour (ms) ",
         &since,
         vec![(p99, t.series)],
+    );
+    line_chart(
+        f,
+        right,
+        " mean concurrency per hour ",
+        &since,
+        vec![(conc, t.good)],
     );
     let [hist, findings] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lower);
@@ -336,6 +351,19 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
     );
 }
 
+/// An axis's top value: whole numbers as they are, fractions with enough digits to read.
+fn axis_label(v: f64) -> String {
+    if v >= 10.0 || v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else if v >= 1.0 {
+        format!("{v:.1}")
+    } else if v >= 0.01 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
 fn line_chart(
     f: &mut Frame,
     area: Rect,
@@ -347,10 +375,13 @@ fn line_chart(
         .iter()
         .flat_map(|(p, _)| p.iter().map(|q| q.0))
         .fold(1.0f64, f64::max);
+    // The data's own top (fractions of one too: mean concurrency is often below 1); 1 when
+    // there is nothing above 0.
     let y_max = series
         .iter()
         .flat_map(|(p, _)| p.iter().map(|q| q.1))
-        .fold(1.0f64, f64::max);
+        .fold(0.0f64, f64::max);
+    let y_max = if y_max > 0.0 { y_max } else { 1.0 };
     let datasets: Vec<Dataset> = series
         .iter()
         .map(|(p, c)| {
@@ -375,7 +406,7 @@ fn line_chart(
         .y_axis(
             Axis::default()
                 .bounds([0.0, y_max * 1.05])
-                .labels(["0".to_string(), format!("{y_max:.0}")]),
+                .labels(["0".to_string(), axis_label(y_max)]),
         );
     f.render_widget(chart, area);
 }
