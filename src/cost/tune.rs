@@ -519,7 +519,9 @@ pub fn tune_function(
 /// [`duration_factor`] (the mean billed duration as `(mean − 0.5) × factor + 0.5`, keeping the
 /// expected half-millisecond of 1 ms rounding), INIT added by the INIT rule does not, GB-seconds
 /// are recomputed at the new size, and the concurrency histogram's time at each level scales
-/// with the invocation time (the same overlap, longer or shorter), capped at the window.
+/// with the invocation time (the same overlap, longer or shorter), capped at the window. The
+/// whole window is taken as run at the projection's current size: a function moved between
+/// sizes during the window is rescaled as if it had always had the latest one.
 pub fn projection_at_memory(
     p: &FunctionProjection,
     to_mb: u32,

@@ -424,7 +424,9 @@ fn read_blocks(
         // whole block each time showed up as 4 % of the profile).
         let mut block = spare.try_recv().unwrap_or_default();
         let start = carry.len();
-        let want = BLOCK_BYTES.max(start + 1);
+        // At least half a block more each time: a line longer than a block is read in a few
+        // passes, not a byte at a time.
+        let want = BLOCK_BYTES.max(start + BLOCK_BYTES / 2);
         if block.len() < want {
             block.resize(want, 0);
         }
@@ -451,8 +453,9 @@ fn read_blocks(
         }
         let eof = got == 0 || block.len() < want;
         if !eof {
-            // Keep the partial last line for the next block.
-            match memchr::memrchr(b'\n', &block) {
+            // Keep the partial last line for the next block, and never end a block just before
+            // an `XRAY TraceId` continuation line, which belongs to the line before it.
+            match block_end(&block) {
                 Some(i) => {
                     carry.extend_from_slice(&block[i + 1..]);
                     block.truncate(i + 1);
@@ -475,6 +478,29 @@ fn read_blocks(
         {
             // Done, or the parser stopped reading (a binary file).
             return;
+        }
+    }
+}
+
+/// Where a block of whole lines ends: the index of its last newline, moved back while the line
+/// after it is, or may turn out to be, an `XRAY TraceId` continuation (the partial last line, or
+/// the next block's first line when the block ends exactly at a newline). `None` when the block
+/// holds no newline (all one line). A block of nothing but continuation lines ends at its last
+/// newline all the same, so such input never piles up.
+fn block_end(block: &[u8]) -> Option<usize> {
+    const XRAY: &[u8] = b"XRAY TraceId:";
+    let last = memchr::memrchr(b'\n', block)?;
+    let mut i = last;
+    loop {
+        let next = &block[i + 1..];
+        let n = next.len().min(XRAY.len());
+        // An empty or short tail may still grow into a continuation line.
+        if next[..n] != XRAY[..n] {
+            return Some(i);
+        }
+        match memchr::memrchr(b'\n', &block[..i]) {
+            Some(j) => i = j,
+            None => return Some(last),
         }
     }
 }
@@ -1151,6 +1177,68 @@ mod tests {
             fallback_function_name(Path::new("exp/task1/2025/09/01/[$LATEST]abc/000000.gz")),
             "task1"
         );
+    }
+
+    #[test]
+    fn blocks_end_before_a_line_that_may_continue() {
+        // The partial tail is (the start of) an XRAY line: the REPORT goes with it.
+        assert_eq!(block_end(b"a\nREPORT x\nXRAY Tr"), Some(1));
+        assert_eq!(block_end(b"a\nREPORT x\nXRAY TraceId: 1-2"), Some(1));
+        // Ends at a newline: the last line waits for the next block's first line.
+        assert_eq!(block_end(b"a\nREPORT x\n"), Some(1));
+        // An ordinary tail.
+        assert_eq!(block_end(b"a\nREPORT x\nSTART y"), Some(10));
+        // Only continuation lines: the last newline after all; no newline at all: none.
+        assert_eq!(block_end(b"XRAY TraceId: 1\nXRAY TraceId: 2\n"), Some(31));
+        assert_eq!(block_end(b"one long line"), None);
+    }
+
+    /// A REPORT whose XRAY continuation line starts the next read block keeps its trace id,
+    /// and a line longer than a block is read whole in a few passes (one byte per pass, as
+    /// before, is quadratic in the line's length).
+    #[test]
+    fn text_blocks_keep_continuations_and_long_lines() {
+        let report = |i: usize| {
+            format!(
+                "REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-{i:012}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\nXRAY TraceId: 1-5f84c7a6-{i:024}\tSegmentId: 0a1b2c3d4e5f6a7b\tSampled: true\n"
+            )
+        };
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() < 2 * BLOCK_BYTES {
+            text.push_str(&report(n));
+            n += 1;
+        }
+        // One line of 2.5 blocks, then one more REPORT.
+        text.push_str(&"x".repeat(BLOCK_BYTES * 5 / 2));
+        text.push('\n');
+        text.push_str(&report(n));
+        n += 1;
+        let opts = IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_inputs(
+            &[],
+            vec![MemoryInput {
+                name: "/aws/lambda/f".into(),
+                bytes: text.into_bytes(),
+            }],
+            &opts,
+            None,
+        )
+        .unwrap();
+        assert_eq!(ing.tables.invocations.len(), n);
+        let untraced: Vec<&str> = ing
+            .tables
+            .invocations
+            .iter()
+            .filter(|r| r.trace_id.is_none())
+            .map(|r| r.request_id.as_str())
+            .collect();
+        assert!(untraced.is_empty(), "{untraced:?}");
     }
 
     #[test]

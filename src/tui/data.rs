@@ -426,10 +426,17 @@ pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAns
         .into_iter()
         .next()
         .ok_or_else(|| format!("no comparison for {function}"))?;
-    // The chart's PC option: the knob's size, else the cheapest PC option priced.
+    // The chart's PC option: the knob's size, else the cheapest PC option priced; at on-demand
+    // PC rates (`lambda-pc-N`, not the Savings Plan variants, whose rates differ).
     let pc = comparison
         .options
         .iter()
+        .filter(|o| {
+            o.id == format!(
+                "lambda-pc-{}",
+                o.provisioned.as_ref().map_or(0, |p| p.environments)
+            )
+        })
         .filter_map(|o| o.provisioned.as_ref().map(|pc| (o, pc)))
         .filter(|(_, pc)| k.provisioned == 0 || pc.environments == k.provisioned)
         .min_by(|a, b| f(a.0.monthly_usd.typical).total_cmp(&f(b.0.monthly_usd.typical)));
@@ -438,11 +445,18 @@ pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAns
             let allocated_gb_s = f64::from(pc.environments) * f64::from(p.meta.memory_mb) / 1024.0
                 * crate::cost::MS_PER_MONTH as f64
                 / 1000.0;
-            let (od, pcr, pcd) = (
-                f(rates.tier1_usd_per_gb_second()),
+            let (pcr, pcd) = (
                 f(rates.pc_usd_per_gb_second),
                 f(rates.pc_duration_usd_per_gb_second),
             );
+            // On demand at the rate the engine priced the spill-over with (the function's
+            // effective rate under the account's volume tiers), recovered from its break-even
+            // u* = pc / (od − pcd), so the chart and the table agree; the tier-1 rate when PC
+            // never breaks even.
+            let od = match pc.break_even_utilization.map(f) {
+                Some(u) if u > 0.0 => pcd + pcr / u,
+                _ => f(rates.tier1_usd_per_gb_second()),
+            };
             let points = (0..=20)
                 .map(|i| {
                     let u = f64::from(i) / 20.0;
@@ -523,7 +537,15 @@ pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<Si
         .position(|n| &**n == function)
         .ok_or_else(|| format!("no invocations of {function}"))?;
     let rows = observed_rows(&data.cols, id);
-    let observed_mb = rows.last().map_or(128, |r| r.memory_mb);
+    // The configured size as the report (and the knob's "as configured") has it.
+    let observed_mb = data
+        .report
+        .functions
+        .iter()
+        .find(|r| r.function == function)
+        .and_then(|r| r.memory_size_mb)
+        .or(rows.last().map(|r| r.memory_mb))
+        .unwrap_or(128);
     let catalog = Catalog::builtin().ok();
     let book = catalog.as_ref().map(PriceBook::new);
     let memory_mb = k.memory_mb.unwrap_or(observed_mb);

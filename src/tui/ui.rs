@@ -813,6 +813,13 @@ fn break_even_chart(f: &mut Frame, area: Rect, t: &Theme, be: Option<&super::dat
             .data(&marker),
     ];
     let title = match be.break_even_utilization {
+        Some(u) if u > 1.0 => format!(
+            " break-even {:.0}%: above full use, never cheaper; observed {:.0}% · {} × {} MB ",
+            u * 100.0,
+            u_obs * 100.0,
+            be.environments,
+            be.memory_mb
+        ),
         Some(u) => format!(
             " break-even {:.0}%, observed {:.0}% · {} × {} MB ",
             u * 100.0,
