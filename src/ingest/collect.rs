@@ -117,6 +117,16 @@ impl<'o> Collector<'o> {
         }
     }
 
+    /// Stores one invocation: into the compact columns with
+    /// [`super::IngestOptions::report_columns`], else as a row.
+    fn push_invocation(&mut self, row: Invocation) {
+        if self.opts.report_columns {
+            self.columns.push(&row);
+        } else {
+            self.tables.invocations.push(row);
+        }
+    }
+
     /// With [`super::IngestOptions::thin_logs`], keeps the log line as a [`ThinLog`] and
     /// returns `None`; otherwise hands `function` back for a full record.
     fn keep_thin(
@@ -375,31 +385,9 @@ impl<'o> Collector<'o> {
             }
         }
         let function = self.function_for(ev.log_group);
-        let cold_start = f.init_duration_ms.is_some() || restore.is_some();
-        if self.opts.report_columns {
-            // Straight into the columns: no row, no owned strings (the hot path of `report`).
-            // Columns keep no trace id, so an `XRAY TraceId` continuation has nothing to fill;
-            // `last_report` still marks that it belongs to this REPORT.
-            self.columns.push_ref(&InvocationRef {
-                function: &function,
-                request_id,
-                timestamp: ts,
-                duration_ms,
-                billed_duration_ms: billed,
-                memory_size_mb: memory,
-                max_memory_used_mb: f.max_memory_used_mb,
-                init_duration_ms: f.init_duration_ms,
-                restore_duration_ms: restore,
-                billed_restore_duration_ms: f.billed_restore_duration_ms,
-                cold_start,
-                status,
-            });
-            self.last_report = Some(usize::MAX);
-            return;
-        }
-        self.tables.invocations.push(Invocation {
-            function,
-            request_id: request_id.to_string(),
+        let fields = InvocationRef {
+            function: &function,
+            request_id,
             timestamp: ts,
             duration_ms,
             billed_duration_ms: billed,
@@ -408,12 +396,23 @@ impl<'o> Collector<'o> {
             init_duration_ms: f.init_duration_ms,
             restore_duration_ms: restore,
             billed_restore_duration_ms: f.billed_restore_duration_ms,
-            cold_start,
+            cold_start: f.init_duration_ms.is_some() || restore.is_some(),
             status,
+        };
+        if self.opts.report_columns {
+            // Straight into the columns: no row, no owned strings (the hot path of `report`).
+            // Columns keep no trace id, so an `XRAY TraceId` continuation has nothing to fill;
+            // `last_report` still marks that it belongs to this REPORT.
+            self.columns.push_ref(&fields);
+            self.last_report = Some(usize::MAX);
+            return;
+        }
+        let row = fields.to_row(
             error_type,
-            trace_id: f.trace_id.map(str::to_string),
-            source: self.source(line),
-        });
+            f.trace_id.map(str::to_string),
+            self.source(line),
+        );
+        self.tables.invocations.push(row);
         self.last_report = Some(self.tables.invocations.len() - 1);
     }
 
@@ -779,7 +778,7 @@ impl<'o> Collector<'o> {
                 .map(Status::from_platform)
                 .unwrap_or(Status::Unknown);
             let function = self.function_for(ev.log_group);
-            self.tables.invocations.push(Invocation {
+            self.push_invocation(Invocation {
                 function,
                 request_id,
                 timestamp: ts,
@@ -799,12 +798,6 @@ impl<'o> Collector<'o> {
                 trace_id,
                 source: self.source(ev.line),
             });
-            if self.opts.report_columns {
-                // Into the columns now, as text REPORTs are, so rows keep the input's order.
-                if let Some(inv) = self.tables.invocations.pop() {
-                    self.columns.push(&inv);
-                }
-            }
             return;
         }
         self.log_lines += 1;

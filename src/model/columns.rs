@@ -90,6 +90,34 @@ pub struct InvocationRef<'a> {
     pub status: Status,
 }
 
+impl InvocationRef<'_> {
+    /// The full row, with what the columns do not keep.
+    pub fn to_row(
+        &self,
+        error_type: Option<String>,
+        trace_id: Option<String>,
+        source: crate::model::SourceRef,
+    ) -> Invocation {
+        Invocation {
+            function: self.function.clone(),
+            request_id: self.request_id.to_string(),
+            timestamp: self.timestamp,
+            duration_ms: self.duration_ms,
+            billed_duration_ms: self.billed_duration_ms,
+            memory_size_mb: self.memory_size_mb,
+            max_memory_used_mb: self.max_memory_used_mb,
+            init_duration_ms: self.init_duration_ms,
+            restore_duration_ms: self.restore_duration_ms,
+            billed_restore_duration_ms: self.billed_restore_duration_ms,
+            cold_start: self.cold_start,
+            status: self.status,
+            error_type,
+            trace_id,
+            source,
+        }
+    }
+}
+
 /// Compact columns of the invocations table (see the module docs). Rows keep their order.
 #[derive(Debug, Default, Clone)]
 pub struct ReportColumns {

@@ -118,7 +118,13 @@ impl DashConfig {
 
 /// 1-based line and column of a byte offset.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    // A byte offset inside a character (never from the TOML parser, but the text is the
+    // user's) counts from the character's start.
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
@@ -183,6 +189,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("1 to 10000"), "{e}");
+        assert_eq!(line_col("é\nab", 1), (1, 1));
+        assert_eq!(line_col("é\nab", 4), (2, 2));
         let e = DashConfig::parse("theme = [\n", p).unwrap_err().to_string();
         assert!(e.starts_with("c.toml:"), "{e}");
     }

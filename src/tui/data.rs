@@ -62,6 +62,8 @@ pub struct DashData {
     pub notes: Vec<String>,
     /// The newest record's time (the logs view's time ranges count back from it).
     pub newest_ms: Option<i64>,
+    /// The built-in prices (`None` when they failed to load: the notes say why).
+    pub book: Option<PriceBook>,
 }
 
 /// The hourly series query: the same language users type (see `faascope query`).
@@ -92,24 +94,19 @@ type Costs = (
     Vec<crate::cost::FunctionProjection>,
 );
 
-fn costs(cols: &ReportColumns, notes: &mut Vec<String>) -> Costs {
-    let catalog = match Catalog::builtin() {
-        Ok(c) => c,
-        Err(e) => {
-            notes.push(format!("no costs: {e}"));
-            return (HashMap::new(), Vec::new());
-        }
+fn costs(cols: &ReportColumns, book: Option<&PriceBook>, notes: &mut Vec<String>) -> Costs {
+    let Some(book) = book else {
+        return (HashMap::new(), Vec::new());
     };
-    let book = PriceBook::new(&catalog);
     let usage = observed_usage(cols, &|name, memory_mb, _| {
         FunctionMeta::new(name, "us-east-1", Arch::X86_64, memory_mb)
     });
     let projections: Vec<_> = usage
         .functions
         .iter()
-        .filter_map(|u| project_observed(u, &book, &ProjectionOptions::default()).ok())
+        .filter_map(|u| project_observed(u, book, &ProjectionOptions::default()).ok())
         .collect();
-    let comparison = match compare_functions(&projections, &book, &CompareOptions::default()) {
+    let comparison = match compare_functions(&projections, book, &CompareOptions::default()) {
         Ok(c) => c,
         Err(e) => {
             notes.push(format!("no costs: {e}"));
@@ -151,7 +148,15 @@ impl DashData {
         let report = crate::analytics::build_report(cols.clone()).map_err(|e| e.to_string())?;
         let findings = crate::cli::insights::findings(&report, &cols, &tables.metrics, None);
         let mut notes = Vec::new();
-        let (costs, projections) = costs(&cols, &mut notes);
+        // The built-in price sheets, read once for every cost and simulate job.
+        let book = match Catalog::builtin() {
+            Ok(c) => Some(PriceBook::new(&c)),
+            Err(e) => {
+                notes.push(format!("no costs: {e}"));
+                None
+            }
+        };
+        let (costs, projections) = costs(&cols, book.as_ref(), &mut notes);
         let series = series(&tables)?;
         let mut invocations_by_function: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in tables.invocations.iter().enumerate() {
@@ -193,6 +198,7 @@ impl DashData {
             skipped,
             notes,
             newest_ms,
+            book,
         })
     }
 
@@ -393,8 +399,10 @@ fn f(d: rust_decimal::Decimal) -> f64 {
 /// concurrency size and a memory size (invocation time rescaled by `faascope tune`'s model,
 /// fully CPU-bound and single-threaded: the conservative assumption), every option compared.
 pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAnswer, String> {
-    let catalog = Catalog::builtin().map_err(|e| e.to_string())?;
-    let book = PriceBook::new(&catalog);
+    let book = data
+        .book
+        .as_ref()
+        .ok_or("no built-in price sheets (see the status line)")?;
     let observed = data
         .projections
         .iter()
@@ -420,7 +428,7 @@ pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAns
         ..CompareOptions::default()
     };
     let c =
-        compare_functions(std::slice::from_ref(&p), &book, &options).map_err(|e| e.to_string())?;
+        compare_functions(std::slice::from_ref(&p), book, &options).map_err(|e| e.to_string())?;
     let comparison = c
         .functions
         .into_iter()
@@ -546,8 +554,7 @@ pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<Si
         .and_then(|r| r.memory_size_mb)
         .or(rows.last().map(|r| r.memory_mb))
         .unwrap_or(128);
-    let catalog = Catalog::builtin().ok();
-    let book = catalog.as_ref().map(PriceBook::new);
+    let book = data.book.as_ref();
     let memory_mb = k.memory_mb.unwrap_or(observed_mb);
     let duration_factor = match (k.memory_mb, book.as_ref().map(|b| b.lambda_rules())) {
         (Some(m), Some(Ok(rules))) => {
