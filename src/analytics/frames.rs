@@ -2,6 +2,7 @@
 //! in exports.
 
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 
 use std::sync::Arc;
 
@@ -107,14 +108,23 @@ pub fn report_frame(cols: ReportColumns) -> PolarsResult<(DataFrame, Vec<Arc<str
     use crate::model::columns::{NO_MEMORY, NO_TIMESTAMP};
     let p = cols.into_raw_parts();
     let n = p.function.len();
-    // The stored sentinels become nulls by a vectorised mask over each column.
-    let ts = Int64Chunked::from_vec("timestamp".into(), p.timestamp);
-    let ts = ts.set(&ts.equal(NO_TIMESTAMP), None)?;
-    let mem = UInt32Chunked::from_vec("max_memory_used_mb".into(), p.max_memory_used_mb);
-    let mem = mem.set(&mem.equal(NO_MEMORY), None)?;
+    // The stored sentinels become nulls through a validity bitmap beside the values (the
+    // values themselves move into the frame uncopied); no bitmap when nothing is missing.
+    fn validity<T>(v: &[T], valid: impl Fn(&T) -> bool) -> Option<Bitmap> {
+        let bits: Bitmap = v.iter().map(valid).collect();
+        (bits.unset_bits() > 0).then_some(bits)
+    }
+    let ts_valid = validity(&p.timestamp, |&t| t != NO_TIMESTAMP);
+    let ts = Int64Chunked::from_vec_validity("timestamp".into(), p.timestamp, ts_valid);
+    let mem_valid = validity(&p.max_memory_used_mb, |&m| m != NO_MEMORY);
+    let mem = UInt32Chunked::from_vec_validity(
+        "max_memory_used_mb".into(),
+        p.max_memory_used_mb,
+        mem_valid,
+    );
     let nan_null = |name: &str, v: Vec<f64>| -> PolarsResult<Column> {
-        let c = Float64Chunked::from_vec(name.into(), v);
-        Ok(c.set(&c.is_nan(), None)?.into_column())
+        let valid = validity(&v, |x| !x.is_nan());
+        Ok(Float64Chunked::from_vec_validity(name.into(), v, valid).into_column())
     };
     let columns = vec![
         UInt32Chunked::from_vec("function".into(), p.function).into_column(),

@@ -136,12 +136,15 @@ fn init_aggs(e: Expr, prefix: &str) -> Vec<Expr> {
 ///
 /// Written by hand rather than in the polars plan: there it took every start and end as a
 /// 2.8 M-row event frame sorted by time, the largest allocation of the whole report (its
-/// memory peak). Two sorted vectors and a merge walk need less and are freed before the
-/// aggregation runs.
+/// memory peak). Here the starts and the ends are sorted by time once each (the ends, REPORT
+/// times, usually arrive in order and then need no sort) and one merge walk keeps a running
+/// count per function and for the account: restricted to one function, the walk visits that
+/// function's events in the same order as a walk over them alone.
 fn peak_concurrency(cols: &ReportColumns) -> (Vec<Option<u64>>, Option<u64>) {
     use rayon::slice::ParallelSliceMut;
-    let mut starts: Vec<(u32, i64)> = Vec::with_capacity(cols.len());
-    let mut ends: Vec<(u32, i64)> = Vec::with_capacity(cols.len());
+    let mut starts: Vec<(i64, u32)> = Vec::with_capacity(cols.len());
+    let mut ends: Vec<(i64, u32)> = Vec::with_capacity(cols.len());
+    let mut ids = cols.names().len();
     for r in 0..cols.len() {
         let Some(end) = cols.timestamp(r) else {
             continue;
@@ -150,49 +153,34 @@ fn peak_concurrency(cols: &ReportColumns) -> (Vec<Option<u64>>, Option<u64>) {
             + cols.init_duration_ms(r).unwrap_or(0.0)
             + cols.restore_duration_ms(r).unwrap_or(0.0);
         let f = cols.function_id(r);
-        starts.push((f, (end as f64 - busy).round_ties_even() as i64));
-        ends.push((f, end));
+        ids = ids.max(f as usize + 1);
+        starts.push(((end as f64 - busy).round_ties_even() as i64, f));
+        ends.push((end, f));
     }
-    // The running count's maximum; it only rises at a start, and ends at 0.
-    let walk = |s: &mut dyn Iterator<Item = i64>, e: &mut dyn Iterator<Item = i64>| -> u64 {
-        let (mut cur, mut peak) = (0i64, 0i64);
-        let mut next_end = e.next();
-        for t in s {
-            while next_end.is_some_and(|x| x <= t) {
-                cur -= 1;
-                next_end = e.next();
-            }
-            cur += 1;
-            peak = peak.max(cur);
+    starts.par_sort_unstable_by_key(|x| x.0);
+    if !ends.is_sorted_by_key(|x| x.0) {
+        ends.par_sort_unstable_by_key(|x| x.0);
+    }
+    // Running counts only rise at a start, so the peaks are read there (and are at least 0).
+    let mut running = vec![0i64; ids];
+    let mut peaks: Vec<Option<i64>> = vec![None; ids];
+    let (mut total, mut total_peak) = (0i64, 0i64);
+    let mut e = 0;
+    for &(t, f) in &starts {
+        while let Some(&(_, g)) = ends.get(e).filter(|x| x.0 <= t) {
+            running[g as usize] -= 1;
+            total -= 1;
+            e += 1;
         }
-        peak.max(0) as u64
-    };
-    starts.par_sort_unstable();
-    ends.par_sort_unstable();
-    let mut peaks = vec![None; cols.names().len()];
-    let (mut i, mut j) = (0, 0);
-    while i < starts.len() {
-        let f = starts[i].0;
-        let i_end = i + starts[i..].partition_point(|x| x.0 == f);
-        let j_end = j + ends[j..].partition_point(|x| x.0 == f);
-        let peak = walk(
-            &mut starts[i..i_end].iter().map(|x| x.1),
-            &mut ends[j..j_end].iter().map(|x| x.1),
-        );
-        if let Some(p) = peaks.get_mut(f as usize) {
-            *p = Some(peak);
-        }
-        (i, j) = (i_end, j_end);
+        let f = f as usize;
+        running[f] += 1;
+        peaks[f] = Some(peaks[f].unwrap_or(0).max(running[f]));
+        total += 1;
+        total_peak = total_peak.max(total);
     }
-    if starts.is_empty() {
-        return (peaks, None);
-    }
-    let mut s: Vec<i64> = starts.into_iter().map(|x| x.1).collect();
-    let mut e: Vec<i64> = ends.into_iter().map(|x| x.1).collect();
-    s.par_sort_unstable();
-    e.par_sort_unstable();
-    let account = walk(&mut s.into_iter(), &mut e.into_iter());
-    (peaks, Some(account))
+    let peaks = peaks.into_iter().map(|p| p.map(|p| p as u64)).collect();
+    let account = (!starts.is_empty()).then_some(total_peak as u64);
+    (peaks, account)
 }
 
 /// Builds the report over the invocations in `cols` (already filtered by the caller).

@@ -61,6 +61,8 @@ pub(crate) struct Collector<'o> {
     pub log_lines: u64,
     /// Function names by log group text: looked up once per record, so a fast hash.
     interner: foldhash::HashMap<String, Arc<str>>,
+    /// Function names by the log group text they came from (see [`Self::function_for`]).
+    by_group: foldhash::HashMap<Box<str>, Arc<str>>,
     unresolved: Arc<str>,
     streams: HashMap<String, StreamState>,
     /// Index of the invocation pushed by the previous line, for an `XRAY TraceId` continuation.
@@ -79,6 +81,7 @@ impl<'o> Collector<'o> {
             learned_function: None,
             log_lines: 0,
             interner: foldhash::HashMap::default(),
+            by_group: foldhash::HashMap::default(),
             unresolved: Arc::from(UNRESOLVED),
             streams: HashMap::new(),
             last_report: None,
@@ -108,13 +111,21 @@ impl<'o> Collector<'o> {
     /// Function name from a log group: `/aws/lambda/NAME` → NAME (also `123456789012:/aws/lambda/NAME`
     /// as Logs Insights writes `@log`); a custom group name is used whole.
     fn function_for(&mut self, group: Option<&str>) -> Arc<str> {
-        match group {
-            Some(g) if !g.trim().is_empty() => {
-                let name = function_of_group(g);
-                self.intern(name)
-            }
-            _ => self.unresolved.clone(),
+        let Some(g) = group else {
+            return self.unresolved.clone();
+        };
+        // Every record of a log group names the same function: one lookup of the group's text
+        // instead of trimming and searching it for every record.
+        if let Some(f) = self.by_group.get(g) {
+            return f.clone();
         }
+        let f = if g.trim().is_empty() {
+            self.unresolved.clone()
+        } else {
+            self.intern(function_of_group(g))
+        };
+        self.by_group.insert(g.into(), f.clone());
+        f
     }
 
     /// Stores one invocation: into the compact columns with
@@ -414,6 +425,34 @@ impl<'o> Collector<'o> {
         );
         self.tables.invocations.push(row);
         self.last_report = Some(self.tables.invocations.len() - 1);
+    }
+
+    /// A REPORT export line read in place (see [`super::export_report`]) into the compact
+    /// columns: what [`Self::message`] would store for it, without the general path's work.
+    /// Returns false, having done nothing, when the general path must read it: without
+    /// [`super::IngestOptions::report_columns`], or while a stream has state a REPORT would take
+    /// (a restore or an error without a request id seen before it).
+    pub(super) fn export_report(&mut self, r: &super::export_report::ExportReport<'_>) -> bool {
+        if !self.opts.report_columns || !self.streams.is_empty() {
+            return false;
+        }
+        let function = self.function_for(Some(r.log_group));
+        self.columns.push_ref(&InvocationRef {
+            function: &function,
+            request_id: r.request_id,
+            timestamp: Some(r.timestamp_ms),
+            duration_ms: r.duration_ms,
+            billed_duration_ms: r.billed_duration_ms,
+            memory_size_mb: r.memory_size_mb,
+            max_memory_used_mb: Some(r.max_memory_used_mb),
+            init_duration_ms: r.init_duration_ms,
+            restore_duration_ms: None,
+            billed_restore_duration_ms: None,
+            cold_start: r.init_duration_ms.is_some(),
+            status: Status::Success,
+        });
+        self.last_report = Some(usize::MAX);
+        true
     }
 
     /// An application text line: `<ts>\t<request id>\t<LEVEL>\t<msg>` (Node.js),
