@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, Tables};
 use crate::query::{
@@ -195,16 +196,22 @@ fn input_frame(
             ));
         }
     }
+    let mut discovered: Vec<&str> = Vec::new();
     for name in wanted {
         if types.contains_key(name) {
             continue;
         }
-        let discovered = DISCOVERED.iter().find(|(d, _)| *d == name);
-        let Some(&(_, ty)) = discovered else {
-            json_fields.push(name);
-            continue;
-        };
-        let col: Column = match name {
+        match DISCOVERED.iter().find(|(d, _)| *d == name) {
+            Some(&(_, ty)) => {
+                discovered.push(name);
+                types.insert(name.to_string(), ty);
+            }
+            None => json_fields.push(name),
+        }
+    }
+    // Each discovered column is a pass over every record: they are built in parallel.
+    let build = |name: &str| -> Column {
+        match name {
             "@timestamp" => Column::new(
                 name.into(),
                 (0..cn)
@@ -300,10 +307,14 @@ fn input_frame(
                         .collect::<Vec<Option<f64>>>(),
                 )
             }
-        };
-        cols.push(col);
-        types.insert(name.to_string(), ty);
-    }
+        }
+    };
+    cols.extend(
+        discovered
+            .par_iter()
+            .map(|name| build(name))
+            .collect::<Vec<Column>>(),
+    );
     if !json_fields.is_empty() {
         // One pass over the log messages, parsing each JSON message once.
         let mut values: Vec<Vec<Option<serde_json::Value>>> =

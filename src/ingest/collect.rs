@@ -186,6 +186,11 @@ impl<'o> Collector<'o> {
         self.opts.keep_logs
     }
 
+    /// Log records are kept thin (`IngestOptions::thin_logs`).
+    pub fn keeps_thin_logs(&self) -> bool {
+        self.opts.keep_logs && self.opts.thin_logs
+    }
+
     /// Invocations go straight into [`Self::columns`] (`IngestOptions::report_columns`).
     pub fn columns_only(&self) -> bool {
         self.opts.report_columns
@@ -452,6 +457,23 @@ impl<'o> Collector<'o> {
             status: Status::Success,
         });
         self.last_report = Some(usize::MAX);
+        true
+    }
+
+    /// A START or END export line read in place (see [`super::export_report`]) as a thin log
+    /// record: what [`Self::message`] would keep of it. Returns false, having done nothing,
+    /// unless thin log records are kept ([`super::IngestOptions::thin_logs`]).
+    pub(super) fn export_start_end(
+        &mut self,
+        e: &super::export_report::ExportStartEnd<'_>,
+    ) -> bool {
+        if !self.keeps_thin_logs() {
+            return false;
+        }
+        self.last_report = None;
+        self.log_lines += 1;
+        let function = self.function_for(Some(e.log_group));
+        self.keep_thin(function, Some(e.timestamp_ms), Some(e.event_type));
         true
     }
 

@@ -64,13 +64,19 @@ impl<'a> Reader<'a> {
     fn plain_string(&mut self) -> Option<&'a str> {
         let b = &self.s.as_bytes()[self.i..];
         let n = memchr::memchr2(b'"', b'\\', b)?;
-        if b[n] != b'"' || b[..n].iter().any(|&c| c < 0x20) {
+        if b[n] != b'"' || has_control(&b[..n]) {
             return None;
         }
         let out = &self.s[self.i..self.i + n];
         self.i += n + 1;
         Some(out)
     }
+}
+
+/// Does `b` hold a control character (invalid inside a JSON string)? A branch-free fold the
+/// compiler turns into SIMD, where `any()` would stop early per byte and stay scalar.
+fn has_control(b: &[u8]) -> bool {
+    b.iter().fold(0u8, |acc, &c| acc | u8::from(c < 0x20)) != 0
 }
 
 /// `DIGITS[.DIGITS]` (no sign, no exponent) as `str::parse::<f64>` reads it. With at most 15
@@ -98,8 +104,8 @@ fn decimal_value(t: &str) -> Option<f64> {
     Some(n as f64 / POW10[frac.len()])
 }
 
-/// Reads `line` (trimmed) if it is exactly the shape in the module docs; `None` otherwise.
-pub(super) fn read(line: &str) -> Option<ExportReport<'_>> {
+/// `{"timestamp":N,"message":"`: the reader at the message's first byte, and N.
+fn event_head(line: &str) -> Option<(Reader<'_>, i64)> {
     let mut r = Reader { s: line, i: 0 };
     r.lit(b"{\"timestamp\":")?;
     // A JSON integer: no leading zero; 18 digits at most, so it fits an i64.
@@ -108,7 +114,102 @@ pub(super) fn read(line: &str) -> Option<ExportReport<'_>> {
         return None;
     }
     let timestamp_ms: i64 = ts.parse().ok()?;
-    r.lit(b",\"message\":\"REPORT RequestId: ")?;
+    r.lit(b",\"message\":\"")?;
+    Some((r, timestamp_ms))
+}
+
+/// `,"logGroup":"G","logStream":"S"}` after the message's closing quote, to the end of the
+/// line: the group and the stream.
+fn event_tail<'a>(r: &mut Reader<'a>) -> Option<(&'a str, &'a str)> {
+    r.lit(b",\"logGroup\":\"")?;
+    let log_group = r.plain_string()?;
+    r.lit(b",\"logStream\":\"")?;
+    let log_stream = r.plain_string()?;
+    r.lit(b"}")?;
+    (r.i == r.s.len()).then_some((log_group, log_stream))
+}
+
+/// A START or END line as the platform writes it, inside an export event (what a query over
+/// thin log records keeps of it: see `IngestOptions::thin_logs`).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ExportStartEnd<'a> {
+    pub timestamp_ms: i64,
+    pub log_group: &'a str,
+    /// `START` or `END`, as the general path names them.
+    pub event_type: &'static str,
+}
+
+/// A platform line this module reads in place.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum ExportPlatform<'a> {
+    Report(ExportReport<'a>),
+    StartEnd(ExportStartEnd<'a>),
+}
+
+/// Reads `line` (trimmed) as a REPORT ([`read`]) or a START or END ([`read_start_end`]),
+/// reading the event's head once.
+pub(super) fn read_platform(line: &str) -> Option<ExportPlatform<'_>> {
+    let (r, timestamp_ms) = event_head(line)?;
+    match r.s.as_bytes().get(r.i)? {
+        b'R' => report_body(r, timestamp_ms).map(ExportPlatform::Report),
+        b'S' | b'E' => start_end_body(r, timestamp_ms).map(ExportPlatform::StartEnd),
+        _ => None,
+    }
+}
+
+/// Reads `line` (trimmed) if it is an export event whose message is `START RequestId: ID…` or
+/// `END RequestId: ID…`, with no escape in the message but a final `\n`; `None` otherwise.
+/// The general path reads any such message as that platform line: the keyword starts it and
+/// the request id (the first word after it) is there.
+#[cfg(test)]
+pub(super) fn read_start_end(line: &str) -> Option<ExportStartEnd<'_>> {
+    let (r, timestamp_ms) = event_head(line)?;
+    start_end_body(r, timestamp_ms)
+}
+
+fn start_end_body(mut r: Reader<'_>, timestamp_ms: i64) -> Option<ExportStartEnd<'_>> {
+    let event_type = if r.lit(b"START RequestId: ").is_some() {
+        "START"
+    } else if r.lit(b"END RequestId: ").is_some() {
+        "END"
+    } else {
+        return None;
+    };
+    // The request id's first byte: printable, not a space.
+    if !r
+        .s
+        .as_bytes()
+        .get(r.i)
+        .is_some_and(|c| c.is_ascii_graphic() && *c != b'\\' && *c != b'"')
+    {
+        return None;
+    }
+    let rest = &r.s.as_bytes()[r.i..];
+    let end = memchr::memchr2(b'"', b'\\', rest)?;
+    let body = &rest[..end];
+    if has_control(body) {
+        return None;
+    }
+    r.i += end;
+    let _ = r.lit(b"\\n");
+    r.lit(b"\"")?;
+    let (log_group, _) = event_tail(&mut r)?;
+    Some(ExportStartEnd {
+        timestamp_ms,
+        log_group,
+        event_type,
+    })
+}
+
+/// Reads `line` (trimmed) if it is exactly the shape in the module docs; `None` otherwise.
+#[cfg(test)]
+pub(super) fn read(line: &str) -> Option<ExportReport<'_>> {
+    let (r, timestamp_ms) = event_head(line)?;
+    report_body(r, timestamp_ms)
+}
+
+fn report_body(mut r: Reader<'_>, timestamp_ms: i64) -> Option<ExportReport<'_>> {
+    r.lit(b"REPORT RequestId: ")?;
     // One whitespace-free token of printable ASCII, with nothing to unescape.
     let request_id = r.span(128, |c| c.is_ascii_graphic() && c != b'\\' && c != b'"')?;
     r.lit(b"\\tDuration: ")?;
@@ -128,14 +229,8 @@ pub(super) fn read(line: &str) -> Option<ExportReport<'_>> {
         None
     };
     let _ = r.lit(b"\\n");
-    r.lit(b"\",\"logGroup\":\"")?;
-    let log_group = r.plain_string()?;
-    r.lit(b",\"logStream\":\"")?;
-    let log_stream = r.plain_string()?;
-    r.lit(b"}")?;
-    if r.i != line.len() {
-        return None;
-    }
+    r.lit(b"\"")?;
+    let (log_group, log_stream) = event_tail(&mut r)?;
     Some(ExportReport {
         timestamp_ms,
         log_group,
@@ -244,6 +339,60 @@ mod tests {
         }
     }
 
+    const START: &str = r#"{"timestamp":1756684800444,"message":"START RequestId: 6d8507ed-bbd2-4f9e-aa40-7de388ec6cb7 Version: $LATEST\n","logGroup":"/aws/lambda/fn-018","logStream":"2025/09/01/[$LATEST]d0a411d749c7f7aeb0a02fb724933df5"}"#;
+
+    /// The general path's reading of a START or END line, in this reader's terms.
+    fn general_start_end(line: &str) -> Option<ExportStartEnd<'_>> {
+        let mut scratch = String::new();
+        let e = export_line::scan(line, &mut scratch)?;
+        let msg = e.message.map_or(scratch.clone(), str::to_string);
+        let p = platform_line::parse(msg.trim_end_matches(['\n', '\r']))?;
+        let event_type = match p.line {
+            PlatformLine::Start { .. } => "START",
+            PlatformLine::End { .. } => "END",
+            _ => return None,
+        };
+        Some(ExportStartEnd {
+            timestamp_ms: e.timestamp_ms?,
+            log_group: e.log_group?,
+            event_type,
+        })
+    }
+
+    #[test]
+    fn reads_start_and_end_lines() {
+        let s = read_start_end(START).expect("START line");
+        assert_eq!(s.event_type, "START");
+        assert_eq!(s.timestamp_ms, 1_756_684_800_444);
+        assert_eq!(s.log_group, "/aws/lambda/fn-018");
+        assert_eq!(Some(s), general_start_end(START));
+        let end = START
+            .replace(" Version: $LATEST", "")
+            .replace("START", "END");
+        let e = read_start_end(&end).expect("END line");
+        assert_eq!(e.event_type, "END");
+        assert_eq!(Some(e), general_start_end(&end));
+        assert_eq!(
+            read_platform(START),
+            Some(ExportPlatform::StartEnd(general_start_end(START).unwrap()))
+        );
+        assert!(matches!(
+            read_platform(LINE),
+            Some(ExportPlatform::Report(_))
+        ));
+        for (from, to) in [
+            ("RequestId: 6d85", "RequestId:  6d85"),
+            ("RequestId: 6d85", r"RequestId: \t6d85"),
+            ("$LATEST", r#"\"x\""#),
+            (r"\n", r"\n\n"),
+            ("START", "STARTED"),
+            ("START", " START"),
+        ] {
+            let line = START.replace(from, to);
+            assert_eq!(read_start_end(&line), None, "{from} -> {to}");
+        }
+    }
+
     #[test]
     fn decimals_read_as_the_standard_parse() {
         for t in [
@@ -305,9 +454,39 @@ mod tests {
             }
         }
 
+        /// Likewise for START lines (and END, by the mutation of its keyword).
+        #[test]
+        fn start_end_mutations_never_disagree(at in 0usize..START.len(), byte in 0x20u8..0x7f) {
+            let mut b = START.as_bytes().to_vec();
+            b[at] = byte;
+            let line = String::from_utf8(b).expect("ASCII");
+            if let Some(fast) = read_start_end(&line) {
+                prop_assert_eq!(Some(fast), general_start_end(&line), "{}", line);
+            }
+        }
+
+        #[test]
+        fn start_end_agree_with_the_general_path(
+            ts in 0i64..4_000_000_000_000,
+            end in any::<bool>(),
+            rest in "[!#-\\[\\]-~][ -!#-\\[\\]-~]{0,60}",
+            newline in any::<bool>(),
+            group in "[ -!#-\\[\\]-~]{0,30}",
+        ) {
+            let kw = if end { "END" } else { "START" };
+            let nl = if newline { r"\n" } else { "" };
+            let line = format!(
+                r#"{{"timestamp":{ts},"message":"{kw} RequestId: {rest}{nl}","logGroup":"{group}","logStream":"s"}}"#
+            );
+            let fast = read_start_end(&line);
+            prop_assert!(fast.is_some(), "{}", line);
+            prop_assert_eq!(fast, general_start_end(&line));
+        }
+
         #[test]
         fn never_panics(s in "\\PC{0,300}") {
             let _ = read(&s);
+            let _ = read_platform(&s);
         }
     }
 }

@@ -28,6 +28,7 @@ use serde_json::Value;
 
 use crate::model::{ReportColumns, Status, Tables};
 use collect::{Collector, Event, StatusOverride};
+use export_report::ExportPlatform;
 pub use skips::Skips;
 
 /// Input formats `--input-format` can force. `Auto` detects per file from its content.
@@ -117,11 +118,20 @@ impl FileOutput {
             overrides,
             log_lines,
         } = other;
-        self.tables.invocations.extend(tables.invocations);
-        self.tables.logs.extend(tables.logs);
-        self.tables.thin_logs.extend(tables.thin_logs);
-        self.tables.spans.extend(tables.spans);
-        self.tables.metrics.extend(tables.metrics);
+        // Moved whole when this side is empty (a file's output into the run's, one file's
+        // first block): extending would copy millions of records for nothing.
+        fn join<T>(to: &mut Vec<T>, mut from: Vec<T>) {
+            if to.is_empty() {
+                *to = from;
+            } else {
+                to.append(&mut from);
+            }
+        }
+        join(&mut self.tables.invocations, tables.invocations);
+        join(&mut self.tables.logs, tables.logs);
+        join(&mut self.tables.thin_logs, tables.thin_logs);
+        join(&mut self.tables.spans, tables.spans);
+        join(&mut self.tables.metrics, tables.metrics);
         self.columns.append(columns);
         self.skips.merge(skips);
         self.overrides.extend(overrides);
@@ -601,6 +611,7 @@ fn ingest_stream(
         // Dropping the receiver stops a reader still going (after a binary file).
         drop(rx);
     });
+    state.flush(&mut out);
     state.finish_pending(&mut out);
     let mut file_out = FileOutput::default();
     file_out.append(out);
@@ -662,6 +673,23 @@ struct FileState<'o> {
     pending: Option<PendingJson>,
     learned: Option<Arc<str>>,
     file_skips: Skips,
+    /// The last parallel block's chunk outputs, merged into the file's while the next block is
+    /// parsed (see [`process_block`]).
+    parsed: Vec<(FileOutput, Option<Arc<str>>)>,
+}
+
+/// Appends chunk outputs in order; the first function name learned in the file is kept.
+fn merge_parsed(
+    learned: &mut Option<Arc<str>>,
+    parsed: Vec<(FileOutput, Option<Arc<str>>)>,
+    out: &mut FileOutput,
+) {
+    for (r, l) in parsed {
+        if learned.is_none() {
+            *learned = l;
+        }
+        out.append(r);
+    }
 }
 
 struct PendingJson {
@@ -685,7 +713,13 @@ impl<'o> FileState<'o> {
             pending: None,
             learned: None,
             file_skips: Skips::default(),
+            parsed: Vec::new(),
         }
+    }
+
+    /// Merges what [`process_block`] left to merge.
+    fn flush(&mut self, out: &mut FileOutput) {
+        merge_parsed(&mut self.learned, std::mem::take(&mut self.parsed), out);
     }
 
     fn skips_file(&mut self, line: u64, reason: &str, detail: &str) {
@@ -756,45 +790,19 @@ fn process_block(
             starts.push(*next_line);
             *next_line += n;
         }
-        let results: Vec<(FileOutput, Option<Arc<str>>)> = chunks
-            .par_iter()
-            .zip(starts.par_iter())
-            .map(|(chunk, &start)| {
-                let mut c = Collector::new(state.opts, state.file.clone());
-                // simdutf8 checks valid text several times faster than the standard check; on
-                // an error the standard check says where.
-                let text = match simdutf8::basic::from_utf8(chunk)
-                    .map_err(|_| std::str::from_utf8(chunk))
-                {
-                    Ok(t) => Cow::Borrowed(t),
-                    Err(Ok(t)) => Cow::Borrowed(t),
-                    Err(Err(e)) => {
-                        let line = start
-                            + memchr::memchr_iter(b'\n', &chunk[..e.valid_up_to()]).count() as u64;
-                        c.skip(
-                            line,
-                            "invalid UTF-8",
-                            Some(
-                                "bytes that are not UTF-8 were replaced; the lines were still read",
-                            ),
-                        );
-                        Cow::Owned(String::from_utf8_lossy(chunk).into_owned())
-                    }
-                };
-                let mut none = None;
-                parse_lines(&mut c, &text, start, Mode::Ndjson, &mut none);
-                let learned = c.learned_function.clone();
-                (c.finish(collect::UNRESOLVED), learned)
-            })
-            .collect();
-        for (r, learned) in results {
-            if state.learned.is_none() {
-                state.learned = learned;
-            }
-            out.append(r);
-        }
+        // The previous block's outputs are appended (serial work: copying records) while this
+        // block's chunks are parsed, rather than with the other core idle.
+        let previous = std::mem::take(&mut state.parsed);
+        let (opts, file) = (state.opts, state.file.clone());
+        let learned = &mut state.learned;
+        let (_, results) = rayon::join(
+            || merge_parsed(learned, previous, out),
+            || parse_chunks(opts, &file, &chunks, &starts),
+        );
+        state.parsed = results;
         return;
     }
+    state.flush(out);
     let text: Cow<str> = match std::str::from_utf8(block) {
         Ok(t) => Cow::Borrowed(t),
         Err(e) => {
@@ -817,6 +825,45 @@ fn process_block(
         state.learned = c.learned_function.clone();
     }
     out.append(c.finish(collect::UNRESOLVED));
+}
+
+/// Parses the chunks of one block in parallel; their outputs in order, each with the function
+/// name its records taught (if any).
+fn parse_chunks(
+    opts: &IngestOptions,
+    file: &Arc<str>,
+    chunks: &[&[u8]],
+    starts: &[u64],
+) -> Vec<(FileOutput, Option<Arc<str>>)> {
+    chunks
+        .par_iter()
+        .zip(starts.par_iter())
+        .map(|(chunk, &start)| {
+            let mut c = Collector::new(opts, file.clone());
+            // simdutf8 checks valid text several times faster than the standard check; on
+            // an error the standard check says where.
+            let text = match simdutf8::basic::from_utf8(chunk)
+                .map_err(|_| std::str::from_utf8(chunk))
+            {
+                Ok(t) => Cow::Borrowed(t),
+                Err(Ok(t)) => Cow::Borrowed(t),
+                Err(Err(e)) => {
+                    let line = start
+                        + memchr::memchr_iter(b'\n', &chunk[..e.valid_up_to()]).count() as u64;
+                    c.skip(
+                        line,
+                        "invalid UTF-8",
+                        Some("bytes that are not UTF-8 were replaced; the lines were still read"),
+                    );
+                    Cow::Owned(String::from_utf8_lossy(chunk).into_owned())
+                }
+            };
+            let mut none = None;
+            parse_lines(&mut c, &text, start, Mode::Ndjson, &mut none);
+            let learned = c.learned_function.clone();
+            (c.finish(collect::UNRESOLVED), learned)
+        })
+        .collect()
 }
 
 /// Splits a block into about `n` chunks at line boundaries. A boundary never falls before an
@@ -874,6 +921,10 @@ fn parse_lines(
         // room reserved up front saves regrowing a dozen columns.
         c.columns.reserve(text.len() / 1024);
     }
+    if c.keeps_thin_logs() {
+        // Likewise for thin log records, about one per 250 bytes of an export.
+        c.tables.thin_logs.reserve(text.len() / 256);
+    }
     if mode == Mode::Ndjson && !c.keeps_logs() && pending.is_none() {
         // One scan of the whole chunk for the words of `Collector::MATTERS` (a SIMD multi-pattern
         // search is far faster over a long text than over each short line); a line without a hit
@@ -898,7 +949,7 @@ fn parse_lines(
                 c.pass_over_log_line();
             } else if hit
                 && pending.is_none()
-                && export_report::read(t).is_some_and(|r| c.export_report(&r))
+                && matches!(export_report::read_platform(t), Some(ExportPlatform::Report(r)) if c.export_report(&r))
             {
                 // Stored by the in-place reader.
             } else {
@@ -918,7 +969,11 @@ fn parse_lines(
         let line = text[pos..end].trim_end_matches(['\n', '\r']);
         let in_place = mode == Mode::Ndjson
             && pending.is_none()
-            && export_report::read(line.trim()).is_some_and(|r| c.export_report(&r));
+            && match export_report::read_platform(line.trim()) {
+                Some(ExportPlatform::Report(r)) => c.export_report(&r),
+                Some(ExportPlatform::StartEnd(e)) => c.export_start_end(&e),
+                None => false,
+            };
         if !in_place {
             parse_line(c, line, line_no, mode, pending, &mut scratch);
         }
