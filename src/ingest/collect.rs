@@ -39,12 +39,78 @@ pub struct StatusOverride {
 }
 
 /// Per-stream state of the text format: what happened in the stream before its next REPORT.
-#[derive(Debug, Default)]
-struct StreamState {
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct StreamState {
     /// `RESTORE_REPORT Restore Duration` seen, not yet attached to a REPORT.
-    restore_ms: Option<f64>,
+    pub restore_ms: Option<f64>,
     /// A runtime error line without a request id (`[ERROR] ValueError: …`).
-    error_type: Option<Option<String>>,
+    pub error_type: Option<Option<String>>,
+}
+
+impl StreamState {
+    /// This state with the fields `later` sets replaced by its (a line read later wins).
+    fn overlay(&mut self, later: StreamState) {
+        if later.restore_ms.is_some() {
+            self.restore_ms = later.restore_ms;
+        }
+        if later.error_type.is_some() {
+            self.error_type = later.error_type;
+        }
+    }
+}
+
+/// The first REPORT of a stream in one collector's text: state from earlier text (another chunk
+/// or block) reaches it, as it would have reading the file in one piece.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OpenReport {
+    /// Its index among this collector's invocations (compact columns or rows).
+    pub row: usize,
+    /// It has no restore duration of its own or from this text, so an earlier one applies.
+    pub takes_restore: bool,
+    /// Its status is still success, so an earlier error line applies.
+    pub takes_error: bool,
+}
+
+/// What one collector (a chunk or block of a file) leaves about its log streams, so that the
+/// per-stream state crosses chunk and block boundaries: the first REPORT of each stream, and
+/// the state left at the end (set after a stream's last REPORT, or in a stream without one).
+/// Merged in file order by [`StreamCarry::merge_into`].
+#[derive(Debug, Default)]
+pub(crate) struct StreamCarry {
+    pub first_reports: foldhash::HashMap<Box<str>, OpenReport>,
+    pub left: HashMap<String, StreamState>,
+}
+
+impl StreamCarry {
+    /// Applies the file's state so far (`file`, by stream) to this text's first REPORTs (whose
+    /// rows start at `base_row` in the file's invocations, set through `apply`), then leaves in
+    /// `file` the state after this text.
+    pub fn merge_into(
+        self,
+        file: &mut HashMap<String, StreamState>,
+        mut apply: impl FnMut(usize, Option<f64>, Option<Option<String>>),
+    ) {
+        if !file.is_empty() {
+            for (stream, open) in &self.first_reports {
+                // The first REPORT consumes the stream's state, whether or not it takes any.
+                let Some(st) = file.remove(&**stream) else {
+                    continue;
+                };
+                let restore = st.restore_ms.filter(|_| open.takes_restore);
+                let error = st.error_type.filter(|_| open.takes_error);
+                if restore.is_some() || error.is_some() {
+                    apply(open.row, restore, error);
+                }
+            }
+        }
+        for (stream, st) in self.left {
+            if self.first_reports.contains_key(stream.as_str()) {
+                file.insert(stream, st);
+            } else {
+                file.entry(stream).or_default().overlay(st);
+            }
+        }
+    }
 }
 
 pub(crate) struct Collector<'o> {
@@ -65,6 +131,8 @@ pub(crate) struct Collector<'o> {
     by_group: foldhash::HashMap<Box<str>, Arc<str>>,
     unresolved: Arc<str>,
     streams: HashMap<String, StreamState>,
+    /// The first REPORT of each stream (see [`StreamCarry`]).
+    first_reports: foldhash::HashMap<Box<str>, OpenReport>,
     /// Index of the invocation pushed by the previous line, for an `XRAY TraceId` continuation.
     last_report: Option<usize>,
 }
@@ -84,6 +152,7 @@ impl<'o> Collector<'o> {
             by_group: foldhash::HashMap::default(),
             unresolved: Arc::from(UNRESOLVED),
             streams: HashMap::new(),
+            first_reports: foldhash::HashMap::default(),
             last_report: None,
         }
     }
@@ -355,6 +424,30 @@ impl<'o> Collector<'o> {
         }
     }
 
+    /// Records the first REPORT of `stream` here (see [`StreamCarry`]): one lookup per REPORT,
+    /// one allocation per stream.
+    fn note_report(&mut self, stream: &str, row: usize, takes_restore: bool, takes_error: bool) {
+        if !self.first_reports.contains_key(stream) {
+            self.first_reports.insert(
+                stream.into(),
+                OpenReport {
+                    row,
+                    takes_restore,
+                    takes_error,
+                },
+            );
+        }
+    }
+
+    /// The row the next invocation gets.
+    fn next_row(&self) -> usize {
+        if self.opts.report_columns {
+            self.columns.len()
+        } else {
+            self.tables.invocations.len()
+        }
+    }
+
     fn report(&mut self, ev: &Event<'_>, ts: Option<i64>, f: &ReportFields<'_>) {
         let line = ev.line;
         if let Some(label) = f.bad_field {
@@ -400,6 +493,12 @@ impl<'o> Collector<'o> {
                 error_type = et;
             }
         }
+        self.note_report(
+            ev.log_stream.unwrap_or(""),
+            self.next_row(),
+            restore.is_none(),
+            status == Status::Success,
+        );
         let function = self.function_for(ev.log_group);
         let fields = InvocationRef {
             function: &function,
@@ -441,6 +540,7 @@ impl<'o> Collector<'o> {
         if !self.opts.report_columns || !self.streams.is_empty() {
             return false;
         }
+        self.note_report(r.log_stream, self.columns.len(), true, true);
         let function = self.function_for(Some(r.log_group));
         self.columns.push_ref(&InvocationRef {
             function: &function,
@@ -1006,6 +1106,10 @@ impl<'o> Collector<'o> {
             skips: self.skips,
             overrides: self.overrides,
             log_lines: self.log_lines,
+            carry: StreamCarry {
+                first_reports: self.first_reports,
+                left: self.streams,
+            },
         }
     }
 }
@@ -1090,6 +1194,48 @@ pub fn function_of_group(group: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stream_carry_consumes_overlays_and_replaces() {
+        let st = |restore_ms: Option<f64>, error: Option<&str>| StreamState {
+            restore_ms,
+            error_type: error.map(|e| Some(e.to_string())),
+        };
+        let open = |row, takes_restore, takes_error| OpenReport {
+            row,
+            takes_restore,
+            takes_error,
+        };
+        let mut file: HashMap<String, StreamState> = HashMap::from([
+            ("a".to_string(), st(Some(5.0), Some("E"))),
+            ("b".to_string(), st(Some(6.0), None)),
+            ("c".to_string(), st(Some(7.0), None)),
+        ]);
+        let carry = StreamCarry {
+            // a's first REPORT had its own restore: it takes only the error. b's takes nothing
+            // but still consumes b's state.
+            first_reports: [
+                ("a".into(), open(3, false, true)),
+                ("b".into(), open(4, false, false)),
+            ]
+            .into_iter()
+            .collect(),
+            left: HashMap::from([
+                // After b's last REPORT: replaces.
+                ("b".to_string(), st(None, Some("F"))),
+                // No REPORT of c here: overlays field by field.
+                ("c".to_string(), st(None, Some("G"))),
+            ]),
+        };
+        let mut applied = Vec::new();
+        carry.merge_into(&mut file, |row, restore, error| {
+            applied.push((row, restore, error))
+        });
+        assert_eq!(applied, vec![(3, None, Some(Some("E".to_string())))]);
+        assert_eq!(file.get("a"), None);
+        assert_eq!(file.get("b"), Some(&st(None, Some("F"))));
+        assert_eq!(file.get("c"), Some(&st(Some(7.0), Some("G"))));
+    }
 
     #[test]
     fn trace_header() {

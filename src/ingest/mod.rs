@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::{ReportColumns, Status, Tables};
-use collect::{Collector, Event, StatusOverride};
+use collect::{Collector, Event, StatusOverride, StreamCarry, StreamState};
 use export_report::ExportPlatform;
 pub use skips::Skips;
 
@@ -107,6 +107,9 @@ pub struct FileOutput {
     pub skips: Skips,
     pub overrides: Vec<StatusOverride>,
     pub log_lines: u64,
+    /// Per-stream state for the next chunk or block of the same file (see [`append_carrying`]);
+    /// [`FileOutput::append`] drops it (files do not share streams).
+    carry: StreamCarry,
 }
 
 impl FileOutput {
@@ -117,6 +120,7 @@ impl FileOutput {
             skips,
             overrides,
             log_lines,
+            carry: _,
         } = other;
         // Moved whole when this side is empty (a file's output into the run's, one file's
         // first block): extending would copy millions of records for nothing.
@@ -676,11 +680,16 @@ struct FileState<'o> {
     /// The last parallel block's chunk outputs, merged into the file's while the next block is
     /// parsed (see [`process_block`]).
     parsed: Vec<(FileOutput, Option<Arc<str>>)>,
+    /// Per-stream state at the end of the text merged so far (see [`append_carrying`]).
+    streams: HashMap<String, StreamState>,
 }
 
-/// Appends chunk outputs in order; the first function name learned in the file is kept.
+/// Appends chunk outputs in order, carrying per-stream state; the first function name learned
+/// in the file is kept.
 fn merge_parsed(
     learned: &mut Option<Arc<str>>,
+    streams: &mut HashMap<String, StreamState>,
+    columns: bool,
     parsed: Vec<(FileOutput, Option<Arc<str>>)>,
     out: &mut FileOutput,
 ) {
@@ -688,8 +697,44 @@ fn merge_parsed(
         if learned.is_none() {
             *learned = l;
         }
-        out.append(r);
+        append_carrying(out, r, streams, columns);
     }
+}
+
+/// Appends one chunk's or block's output to its file's, then applies the per-stream state of
+/// the text before it (`streams`: a `RESTORE_REPORT` or an error line without request id still
+/// waiting for its stream's next REPORT) to the chunk's first REPORT of each stream, and leaves
+/// in `streams` the state after it: the same invocations as reading the file in one piece.
+/// `columns`: the invocations are compact columns ([`IngestOptions::report_columns`]).
+fn append_carrying(
+    out: &mut FileOutput,
+    mut r: FileOutput,
+    streams: &mut HashMap<String, StreamState>,
+    columns: bool,
+) {
+    let carry = std::mem::take(&mut r.carry);
+    let base = if columns {
+        out.columns.len()
+    } else {
+        out.tables.invocations.len()
+    };
+    out.append(r);
+    carry.merge_into(streams, |row, restore_ms, error_type| {
+        let row = base + row;
+        if columns {
+            out.columns
+                .set_stream_state(row, restore_ms, error_type.is_some());
+        } else if let Some(inv) = out.tables.invocations.get_mut(row) {
+            if let Some(ms) = restore_ms {
+                inv.restore_duration_ms = Some(ms);
+                inv.cold_start = true;
+            }
+            if let Some(et) = error_type {
+                inv.status = Status::Error;
+                inv.error_type = et;
+            }
+        }
+    });
 }
 
 struct PendingJson {
@@ -714,12 +759,15 @@ impl<'o> FileState<'o> {
             learned: None,
             file_skips: Skips::default(),
             parsed: Vec::new(),
+            streams: HashMap::new(),
         }
     }
 
     /// Merges what [`process_block`] left to merge.
     fn flush(&mut self, out: &mut FileOutput) {
-        merge_parsed(&mut self.learned, std::mem::take(&mut self.parsed), out);
+        let parsed = std::mem::take(&mut self.parsed);
+        let columns = self.opts.report_columns;
+        merge_parsed(&mut self.learned, &mut self.streams, columns, parsed, out);
     }
 
     fn skips_file(&mut self, line: u64, reason: &str, detail: &str) {
@@ -794,9 +842,10 @@ fn process_block(
         // block's chunks are parsed, rather than with the other core idle.
         let previous = std::mem::take(&mut state.parsed);
         let (opts, file) = (state.opts, state.file.clone());
-        let learned = &mut state.learned;
+        let (learned, streams) = (&mut state.learned, &mut state.streams);
+        let columns = opts.report_columns;
         let (_, results) = rayon::join(
-            || merge_parsed(learned, previous, out),
+            || merge_parsed(learned, streams, columns, previous, out),
             || parse_chunks(opts, &file, &chunks, &starts),
         );
         state.parsed = results;
@@ -824,7 +873,13 @@ fn process_block(
     if state.learned.is_none() {
         state.learned = c.learned_function.clone();
     }
-    out.append(c.finish(collect::UNRESOLVED));
+    let columns = state.opts.report_columns;
+    append_carrying(
+        out,
+        c.finish(collect::UNRESOLVED),
+        &mut state.streams,
+        columns,
+    );
 }
 
 /// Parses the chunks of one block in parallel; their outputs in order, each with the function
@@ -1310,6 +1365,141 @@ mod tests {
             .map(|r| r.request_id.as_str())
             .collect();
         assert!(untraced.is_empty(), "{untraced:?}");
+    }
+
+    fn ingest_memory(name: &str, bytes: Vec<u8>, opts: &IngestOptions) -> Ingested {
+        ingest_inputs(
+            &[],
+            vec![MemoryInput {
+                name: name.into(),
+                bytes,
+            }],
+            opts,
+            None,
+        )
+        .unwrap()
+    }
+
+    /// What the invocations say about a REPORT's stream state: (restore ms, cold start, status).
+    type StreamOutcome = (Option<f64>, bool, Status);
+
+    /// An export of 64 log streams written round-robin. Each stream alternates a state line (a
+    /// `RESTORE_REPORT`, or every fifth time a `Process exited` without request id) and a REPORT,
+    /// 63 lines of other streams apart; over a block and a half, hundreds of chunk boundaries and
+    /// one block boundary fall between a state line and its REPORT. Returns the export and what
+    /// each REPORT must read, in file order.
+    fn interleaved_stream_state() -> (Vec<u8>, Vec<StreamOutcome>) {
+        const STREAMS: usize = 64;
+        let mut bytes = Vec::new();
+        let mut want = Vec::new();
+        let mut pending: Vec<Option<StreamOutcome>> = vec![None; STREAMS];
+        let mut i = 0usize;
+        while bytes.len() < BLOCK_BYTES + BLOCK_BYTES / 2 {
+            let stream = i % STREAMS;
+            let ts = 1_700_000_000_000u64 + i as u64;
+            let msg = if (i / STREAMS).is_multiple_of(2) {
+                if (i / STREAMS) % 10 == 4 {
+                    pending[stream] = Some((None, false, Status::Error));
+                    "2025-09-01T00:00:00.000Z Process exited before completing request".to_string()
+                } else {
+                    let ms = (i % 1000) as f64 + 0.25;
+                    pending[stream] = Some((Some(ms), true, Status::Success));
+                    format!("RESTORE_REPORT Restore Duration: {ms:.2} ms")
+                }
+            } else {
+                want.push(
+                    pending[stream]
+                        .take()
+                        .unwrap_or((None, false, Status::Success)),
+                );
+                format!(
+                    "REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-{i:012}\\tDuration: 1.00 ms\\tBilled Duration: 1 ms\\tMemory Size: 128 MB\\tMax Memory Used: 64 MB\\t"
+                )
+            };
+            bytes.extend_from_slice(
+                format!(
+                    "{{\"timestamp\":{ts},\"message\":\"{msg}\\n\",\"logGroup\":\"/aws/lambda/f\",\"logStream\":\"2025/09/01/[$LATEST]s{stream}\"}}\n"
+                )
+                .as_bytes(),
+            );
+            i += 1;
+        }
+        (bytes, want)
+    }
+
+    #[test]
+    fn stream_state_crosses_chunks_and_blocks() {
+        let (bytes, want) = interleaved_stream_state();
+        assert!(want.iter().filter(|w| w.1).count() > 10_000);
+        assert!(want.iter().filter(|w| w.2 == Status::Error).count() > 1_000);
+        // Compact columns (`report`), with the in-place REPORT reader where a chunk allows it.
+        let columns = IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            report_columns: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_memory("export.ndjson", bytes.clone(), &columns);
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        let c = &ing.columns;
+        let got: Vec<StreamOutcome> = (0..c.len())
+            .map(|r| (c.restore_duration_ms(r), c.cold_start(r), c.status(r)))
+            .collect();
+        assert_eq!(got.len(), want.len());
+        let wrong: Vec<usize> = (0..got.len()).filter(|&k| got[k] != want[k]).collect();
+        assert!(
+            wrong.is_empty(),
+            "{} wrong, first at REPORT {:?}",
+            wrong.len(),
+            wrong.first()
+        );
+        // Rows (`export`, the dashboard), with the error type.
+        let rows = IngestOptions {
+            keep_logs: false,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_memory("export.ndjson", bytes, &rows);
+        let got: Vec<StreamOutcome> = ing
+            .tables
+            .invocations
+            .iter()
+            .map(|r| (r.restore_duration_ms, r.cold_start, r.status))
+            .collect();
+        assert_eq!(got, want);
+        assert!(ing
+            .tables
+            .invocations
+            .iter()
+            .filter(|r| r.status == Status::Error)
+            .all(|r| r.error_type.as_deref() == Some("Runtime.ExitError")));
+    }
+
+    #[test]
+    fn stream_state_crosses_text_blocks() {
+        // One text stream: a RESTORE_REPORT at the end of the first 16 MiB block, its REPORT
+        // in the second.
+        let filler =
+            "2025-09-01T00:00:00.000Z\t6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33\tINFO\tfiller line\n";
+        let mut text = String::new();
+        while text.len() + 300 < BLOCK_BYTES {
+            text.push_str(filler);
+        }
+        text.push_str("RESTORE_REPORT Restore Duration: 412.50 ms\n");
+        for _ in 0..20 {
+            text.push_str(filler);
+        }
+        assert!(text.len() > BLOCK_BYTES);
+        text.push_str("REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\n");
+        let opts = IngestOptions {
+            keep_logs: false,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_memory("/aws/lambda/f", text.into_bytes(), &opts);
+        let inv = &ing.tables.invocations;
+        assert_eq!(inv.len(), 1);
+        assert_eq!(inv[0].restore_duration_ms, Some(412.5));
+        assert!(inv[0].cold_start);
     }
 
     #[test]

@@ -272,6 +272,22 @@ impl ReportColumns {
         }
     }
 
+    /// Applies state a REPORT's log stream carried from earlier lines: a restore duration (a
+    /// SnapStart restore: a cold start) and an error without a request id (the status becomes
+    /// an error; the columns keep no error type).
+    pub fn set_stream_state(&mut self, row: usize, restore_ms: Option<f64>, error: bool) {
+        if row >= self.len() {
+            return;
+        }
+        if let Some(ms) = restore_ms {
+            self.restore_duration_ms[row] = opt_f64(Some(ms));
+            self.cold_start[row] = true;
+        }
+        if error {
+            self.status[row] = status_code(Status::Error);
+        }
+    }
+
     /// Moves `rows` in (emptying it).
     pub fn extend_from(&mut self, rows: &mut Vec<Invocation>) {
         self.reserve(rows.len());
