@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 use rayon::prelude::*;
 
 use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, Tables};
@@ -155,6 +156,64 @@ fn json_column(name: &str, values: Vec<Option<serde_json::Value>>) -> (Column, T
     }
 }
 
+/// A nullable numeric column of `n` rows built in one pass into its values and validity: these
+/// columns have a row per record (millions over a large export), and a `Vec<Option<_>>` first
+/// would be a second pass and a second copy.
+fn nullable<T: PolarsNumericType>(
+    name: &str,
+    n: usize,
+    rows: impl Iterator<Item = Option<T::Native>>,
+) -> Column {
+    let mut values = Vec::with_capacity(n);
+    let mut valid = MutableBitmap::with_capacity(n);
+    rows.for_each(|x| {
+        valid.push(x.is_some());
+        values.push(x.unwrap_or_default());
+    });
+    let valid: Bitmap = valid.into();
+    let valid = (valid.unset_bits() > 0).then_some(valid);
+    ChunkedArray::<T>::from_vec_validity(name.into(), values, valid).into_column()
+}
+
+/// A text column of `n` rows taking few distinct values (function names, log groups, `@type`s):
+/// each row is an index into the distinct values (with `prefix` in front), gathered at the end,
+/// instead of a copy of its text per row.
+fn dict_text<'a>(
+    name: &str,
+    n: usize,
+    prefix: &str,
+    rows: impl Iterator<Item = Option<&'a str>>,
+) -> PolarsResult<Column> {
+    let mut dict: Vec<&'a str> = Vec::new();
+    let mut ids: foldhash::HashMap<&'a str, IdxSize> = foldhash::HashMap::default();
+    let mut index = Vec::with_capacity(n);
+    let mut valid = MutableBitmap::with_capacity(n);
+    rows.for_each(|v| match v {
+        Some(text) => {
+            let id = *ids.entry(text).or_insert_with(|| {
+                dict.push(text);
+                (dict.len() - 1) as IdxSize
+            });
+            index.push(id);
+            valid.push(true);
+        }
+        None => {
+            index.push(0);
+            valid.push(false);
+        }
+    });
+    let values: Vec<String> = if dict.is_empty() {
+        vec![String::new()]
+    } else {
+        dict.iter().map(|d| format!("{prefix}{d}")).collect()
+    };
+    let values = StringChunked::from_iter_values(name.into(), values.iter().map(String::as_str));
+    let valid: Bitmap = valid.into();
+    let valid = (valid.unset_bits() > 0).then_some(valid);
+    let index = IdxCa::from_vec_validity("index".into(), index, valid);
+    Ok(values.take(&index)?.into_column())
+}
+
 /// Builds the input frame with the columns the query reads (and `@timestamp`).
 /// Invocations come from `cols` (compact columns, when ingested so) and then from
 /// `tables.invocations`; compact columns carry no text, so a query reading `@message`,
@@ -210,16 +269,16 @@ fn input_frame(
         }
     }
     // Each discovered column is a pass over every record: they are built in parallel.
-    let build = |name: &str| -> Column {
-        match name {
-            "@timestamp" => Column::new(
-                name.into(),
+    let build = |name: &str| -> PolarsResult<Column> {
+        Ok(match name {
+            "@timestamp" => nullable::<Int64Type>(
+                name,
+                n,
                 (0..cn)
                     .map(|i| c.timestamp(i))
                     .chain(inv.iter().map(|r| r.timestamp))
                     .chain(logs.iter().map(|r| r.timestamp))
-                    .chain(thin.iter().map(|r| r.timestamp))
-                    .collect::<Vec<Option<i64>>>(),
+                    .chain(thin.iter().map(|r| r.timestamp)),
             ),
             "@message" => Column::new(
                 name.into(),
@@ -237,33 +296,26 @@ fn input_frame(
                     .chain(thin.iter().map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
-            "@log" => Column::new(
-                name.into(),
+            "@log" | "function" => dict_text(
+                name,
+                n,
+                if name == "@log" { "/aws/lambda/" } else { "" },
                 (0..cn)
-                    .map(|i| format!("/aws/lambda/{}", c.function(i)))
-                    .chain(inv.iter().map(|r| format!("/aws/lambda/{}", r.function)))
-                    .chain(logs.iter().map(|r| format!("/aws/lambda/{}", r.function)))
-                    .chain(thin.iter().map(|r| format!("/aws/lambda/{}", r.function)))
-                    .collect::<Vec<String>>(),
-            ),
-            "function" => Column::new(
-                name.into(),
-                (0..cn)
-                    .map(|i| &**c.function(i))
-                    .chain(inv.iter().map(|r| &*r.function))
-                    .chain(logs.iter().map(|r| &*r.function))
-                    .chain(thin.iter().map(|r| &*r.function))
-                    .collect::<Vec<&str>>(),
-            ),
-            "@type" => Column::new(
-                name.into(),
+                    .map(|i| Some(&**c.function(i)))
+                    .chain(inv.iter().map(|r| Some(&*r.function)))
+                    .chain(logs.iter().map(|r| Some(&*r.function)))
+                    .chain(thin.iter().map(|r| Some(&*r.function))),
+            )?,
+            "@type" => dict_text(
+                name,
+                n,
+                "",
                 (0..cn)
                     .map(|_| Some("REPORT"))
                     .chain(inv.iter().map(|_| Some("REPORT")))
                     .chain(logs.iter().map(log_type))
-                    .chain(thin.iter().map(|r| r.log_type))
-                    .collect::<Vec<Option<&str>>>(),
-            ),
+                    .chain(thin.iter().map(|r| r.log_type)),
+            )?,
             "@requestId" => Column::new(
                 name.into(),
                 inv.iter()
@@ -297,23 +349,23 @@ fn input_frame(
                     }
                     _ => |c, i| c.init_duration_ms(i),
                 };
-                Column::new(
-                    name.into(),
+                nullable::<Float64Type>(
+                    name,
+                    n,
                     (0..cn)
                         .map(|i| g(c, i))
                         .chain(inv.iter().map(f))
                         .chain(logs.iter().map(|_| None))
-                        .chain(thin.iter().map(|_| None))
-                        .collect::<Vec<Option<f64>>>(),
+                        .chain(thin.iter().map(|_| None)),
                 )
             }
-        }
+        })
     };
     cols.extend(
         discovered
             .par_iter()
             .map(|name| build(name))
-            .collect::<Vec<Column>>(),
+            .collect::<PolarsResult<Vec<Column>>>()?,
     );
     if !json_fields.is_empty() {
         // One pass over the log messages, parsing each JSON message once.
