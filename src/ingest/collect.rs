@@ -537,7 +537,8 @@ impl<'o> Collector<'o> {
     /// [`super::IngestOptions::report_columns`], or while a stream has state a REPORT would take
     /// (a restore or an error without a request id seen before it).
     pub(super) fn export_report(&mut self, r: &super::export_report::ExportReport<'_>) -> bool {
-        if !self.opts.report_columns || !self.streams.is_empty() {
+        // A REPORT takes its stream's waiting state: the general path applies it.
+        if !self.opts.report_columns || self.streams.contains_key(r.log_stream) {
             return false;
         }
         self.note_report(r.log_stream, self.columns.len(), true, true);
@@ -1071,31 +1072,21 @@ impl<'o> Collector<'o> {
             Some(l) => l.clone(),
             None => self.intern(fallback),
         };
-        let fix = |f: &mut Arc<str>| {
-            if f.is_empty() {
-                *f = name.clone();
-            }
-        };
-        self.tables
-            .invocations
-            .iter_mut()
-            .for_each(|r| fix(&mut r.function));
-        self.tables
-            .logs
-            .iter_mut()
-            .for_each(|r| fix(&mut r.function));
-        self.tables
-            .thin_logs
-            .iter_mut()
-            .for_each(|r| fix(&mut r.function));
-        self.tables
-            .spans
-            .iter_mut()
-            .for_each(|r| fix(&mut r.function));
-        self.tables
-            .metrics
-            .iter_mut()
-            .for_each(|r| fix(&mut r.function));
+        // Nothing to resolve while the name is open too (a chunk or block: the file resolves
+        // its names at its end).
+        if !name.is_empty() {
+            let fix = |f: &mut Arc<str>| {
+                if f.is_empty() {
+                    *f = name.clone();
+                }
+            };
+            let t = &mut self.tables;
+            t.invocations.iter_mut().for_each(|r| fix(&mut r.function));
+            t.logs.iter_mut().for_each(|r| fix(&mut r.function));
+            t.thin_logs.iter_mut().for_each(|r| fix(&mut r.function));
+            t.spans.iter_mut().for_each(|r| fix(&mut r.function));
+            t.metrics.iter_mut().for_each(|r| fix(&mut r.function));
+        }
         if self.opts.report_columns {
             self.columns.extend_from(&mut self.tables.invocations);
             self.columns.rename_function(UNRESOLVED, &name);

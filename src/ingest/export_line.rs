@@ -131,6 +131,10 @@ fn unescape(raw: &str, out: &mut String) -> Option<()> {
         out.push_str(&rest[..k]);
         let b = rest.as_bytes();
         let c = *b.get(k + 1)?;
+        if !c.is_ascii() {
+            // Not an escape (and `k + 2` would cut the character): serde_json says why.
+            return None;
+        }
         rest = &rest[k + 2..];
         match c {
             b'"' => out.push('"'),
@@ -374,6 +378,18 @@ mod tests {
     }
 
     #[test]
+    fn a_backslash_before_a_wide_character_is_declined() {
+        let mut scratch = String::new();
+        for line in [
+            r#"{"timestamp":1,"message":"a\é","logGroup":"g"}"#,
+            r#"{"timestamp":1,"message":"\€ 5","logGroup":"g"}"#,
+        ] {
+            assert_eq!(scan(line, &mut scratch), None, "{line}");
+            agrees(line).unwrap();
+        }
+    }
+
+    #[test]
     fn unescapes_unicode_and_pairs() {
         let line = r#"{"timestamp":1,"message":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/"}"#;
         let mut s = String::new();
@@ -432,6 +448,15 @@ mod tests {
         fn never_panics(s in "\\{.{0,80}") {
             let mut scratch = String::new();
             let _ = scan(&s, &mut scratch);
+        }
+
+        /// Escapes are where byte offsets could cut a character.
+        #[test]
+        fn backslashes_among_wide_characters_never_panic(m in "[a\\\\é€😀\"u0-9]{0,24}") {
+            let mut scratch = String::new();
+            let line = format!(r#"{{"timestamp":1,"message":"{m}","logGroup":"g"}}"#);
+            let _ = scan(&line, &mut scratch);
+            agrees(&line)?;
         }
     }
 }

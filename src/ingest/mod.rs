@@ -721,6 +721,14 @@ fn append_carrying(
     out.append(r);
     carry.merge_into(streams, |row, restore_ms, error_type| {
         let row = base + row;
+        debug_assert!(
+            row < if columns {
+                out.columns.len()
+            } else {
+                out.tables.invocations.len()
+            },
+            "carried state for row {row} past the invocations"
+        );
         if columns {
             out.columns
                 .set_stream_state(row, restore_ms, error_type.is_some());
@@ -870,8 +878,10 @@ fn process_block(
     let mut c = Collector::new(state.opts, state.file.clone());
     let mode = state.mode;
     parse_lines(&mut c, &text, first_line, mode, &mut state.pending);
+    // As for chunks: unnamed records get the file's first learned name at the file's end.
+    let learned = c.learned_function.take();
     if state.learned.is_none() {
-        state.learned = c.learned_function.clone();
+        state.learned = learned;
     }
     let columns = state.opts.report_columns;
     append_carrying(
@@ -915,7 +925,9 @@ fn parse_chunks(
             };
             let mut none = None;
             parse_lines(&mut c, &text, start, Mode::Ndjson, &mut none);
-            let learned = c.learned_function.clone();
+            // Unnamed records get the file's first learned name at the file's end, not this
+            // chunk's own.
+            let learned = c.learned_function.take();
             (c.finish(collect::UNRESOLVED), learned)
         })
         .collect()
@@ -1473,6 +1485,55 @@ mod tests {
             .iter()
             .filter(|r| r.status == Status::Error)
             .all(|r| r.error_type.as_deref() == Some("Runtime.ExitError")));
+    }
+
+    #[test]
+    fn unnamed_records_take_the_files_first_learned_name_in_every_chunk() {
+        // JSON-format events carry no log group: the function is learned from
+        // `platform.initStart`. A second, different name further on (in another chunk) must
+        // not rename the records around it, as reading the file in one piece would not.
+        let init = |name: &str| {
+            format!("{{\"time\":\"2025-09-02T14:03:11.170Z\",\"type\":\"platform.initStart\",\"record\":{{\"functionName\":\"{name}\",\"phase\":\"init\"}}}}\n")
+        };
+        let report = |i: usize| {
+            format!("{{\"time\":\"2025-09-02T14:03:11.482Z\",\"type\":\"platform.report\",\"record\":{{\"requestId\":\"r-{i}\",\"metrics\":{{\"durationMs\":1.5,\"billedDurationMs\":2,\"memorySizeMB\":128,\"maxMemoryUsedMB\":64}}}}}}\n")
+        };
+        let mut text = init("alpha");
+        let mut i = 0;
+        while text.len() < 6 << 20 {
+            if i == 20_000 {
+                text.push_str(&init("beta"));
+            }
+            text.push_str(&report(i));
+            i += 1;
+        }
+        assert!(i > 20_000);
+        let rows = IngestOptions {
+            keep_logs: false,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_memory("events.ndjson", text.clone().into_bytes(), &rows);
+        assert_eq!(ing.tables.invocations.len(), i);
+        let other: Vec<&str> = ing
+            .tables
+            .invocations
+            .iter()
+            .map(|r| &*r.function)
+            .filter(|f| *f != "alpha")
+            .collect();
+        assert!(
+            other.is_empty(),
+            "{} not alpha: {:?}",
+            other.len(),
+            other.first()
+        );
+        let columns = IngestOptions {
+            report_columns: true,
+            ..rows
+        };
+        let ing = ingest_memory("events.ndjson", text.into_bytes(), &columns);
+        assert_eq!(ing.columns.len(), i);
+        assert!((0..i).all(|r| &**ing.columns.function(r) == "alpha"));
     }
 
     #[test]

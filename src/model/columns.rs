@@ -276,6 +276,7 @@ impl ReportColumns {
     /// SnapStart restore: a cold start) and an error without a request id (the status becomes
     /// an error; the columns keep no error type).
     pub fn set_stream_state(&mut self, row: usize, restore_ms: Option<f64>, error: bool) {
+        debug_assert!(row < self.len(), "row {row} of {}", self.len());
         if row >= self.len() {
             return;
         }
