@@ -497,27 +497,39 @@ fn read_blocks(
     }
 }
 
-/// Where a block of whole lines ends: the index of its last newline, moved back while the line
-/// after it is, or may turn out to be, an `XRAY TraceId` continuation (the partial last line, or
-/// the next block's first line when the block ends exactly at a newline). `None` when the block
-/// holds no newline (all one line). A block of nothing but continuation lines ends at its last
-/// newline all the same, so such input never piles up.
+/// Where a read block ends: after its last newline, unless the line after it may continue the
+/// line before (see [`may_continue`]); then the block ends before that pair. The partial line
+/// at the end may still grow into such a line when it is (the start of) one, an export event
+/// whose message is not read yet, or empty. A block of nothing but continuation lines ends at
+/// its last newline all the same, so such input never piles up. `None` when the block holds no
+/// newline.
 fn block_end(block: &[u8]) -> Option<usize> {
-    const XRAY: &[u8] = b"XRAY TraceId:";
     let last = memchr::memrchr(b'\n', block)?;
+    let tail = &block[last + 1..];
+    let n = tail.len().min(XRAY.len());
+    if tail[..n] != XRAY[..n] && !tail.starts_with(b"{") && !may_continue(tail) {
+        return Some(last);
+    }
     let mut i = last;
     loop {
-        let next = &block[i + 1..];
-        let n = next.len().min(XRAY.len());
-        // An empty or short tail may still grow into a continuation line.
-        if next[..n] != XRAY[..n] {
-            return Some(i);
+        let Some(j) = memchr::memrchr(b'\n', &block[..i]) else {
+            return Some(last);
+        };
+        if !may_continue(&block[j + 1..i]) {
+            return Some(j);
         }
-        match memchr::memrchr(b'\n', &block[..i]) {
-            Some(j) => i = j,
-            None => return Some(last),
-        }
+        i = j;
     }
+}
+
+const XRAY: &[u8] = b"XRAY TraceId:";
+
+/// May this line (whole, without its newline) continue the line before it? An `XRAY TraceId`
+/// line does: on its own, after a prefix, or as the message of an export event. Any line
+/// holding those words counts, which at worst moves a read block's or a chunk's boundary by a
+/// line; it is only asked at boundaries.
+fn may_continue(line: &[u8]) -> bool {
+    memchr::memmem::find(line, XRAY).is_some()
 }
 
 /// Parses one input (a file or a buffer): decompression and the format are detected from the
@@ -949,7 +961,9 @@ fn split_chunks(bytes: &[u8], n: usize) -> Vec<&[u8]> {
                     break;
                 }
             }
-            if !bytes[end..].starts_with(b"XRAY TraceId:") {
+            let rest = &bytes[end..];
+            let next_line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+            if !may_continue(next_line) {
                 break;
             }
         }
@@ -1329,6 +1343,23 @@ mod tests {
         // Only continuation lines: the last newline after all; no newline at all: none.
         assert_eq!(block_end(b"XRAY TraceId: 1\nXRAY TraceId: 2\n"), Some(31));
         assert_eq!(block_end(b"one long line"), None);
+        // Export events: an XRAY event goes with the REPORT event before it; a partial event
+        // may still turn out to be one.
+        let report = br#"{"timestamp":1,"message":"REPORT RequestId: r\tDuration: 1 ms\t\n"}"#;
+        let xray = br#"{"timestamp":1,"message":"XRAY TraceId: 1-2-3\tSegmentId: 4\n"}"#;
+        let start = br#"{"timestamp":1,"message":"START RequestId: r\n"}"#;
+        let block = [&start[..], b"\n", report, b"\n", xray, b"\n", start, b"\n"].concat();
+        assert_eq!(
+            block_end(&block),
+            Some(start.len() + 1 + report.len() + 1 + xray.len())
+        );
+        let cut = [&start[..], b"\n", report, b"\n", xray, b"\n"].concat();
+        assert_eq!(block_end(&cut), Some(start.len()));
+        let partial = [&start[..], b"\n", report, b"\n", b"{\"timest"].concat();
+        assert_eq!(block_end(&partial), Some(start.len()));
+        let chunks = split_chunks(&block, 8);
+        assert_eq!(chunks.concat(), block);
+        assert!(chunks.iter().all(|c| !c.starts_with(xray)));
     }
 
     /// A REPORT whose XRAY continuation line starts the next read block keeps its trace id,
@@ -1534,6 +1565,39 @@ mod tests {
         let ing = ingest_memory("events.ndjson", text.into_bytes(), &columns);
         assert_eq!(ing.columns.len(), i);
         assert!((0..i).all(|r| &**ing.columns.function(r) == "alpha"));
+    }
+
+    #[test]
+    fn xray_events_stay_with_their_report_across_chunks_and_blocks() {
+        // Each REPORT event is followed by its XRAY line as an event of its own: every one of
+        // them must reach its invocation, and none counts as a log line.
+        let mut bytes = Vec::new();
+        let mut n = 0usize;
+        while bytes.len() < BLOCK_BYTES + BLOCK_BYTES / 2 {
+            for msg in [
+                format!("REPORT RequestId: r-{n}\\tDuration: 1.00 ms\\tBilled Duration: 1 ms\\tMemory Size: 128 MB\\tMax Memory Used: 64 MB\\t"),
+                format!("XRAY TraceId: 1-5f84c7a6-{n:024}\\tSegmentId: 0a1b2c3d4e5f6a7b\\tSampled: true"),
+            ] {
+                bytes.extend_from_slice(
+                    format!("{{\"timestamp\":1700000000000,\"message\":\"{msg}\\n\",\"logGroup\":\"/aws/lambda/f\",\"logStream\":\"s\"}}\n").as_bytes(),
+                );
+            }
+            n += 1;
+        }
+        let opts = IngestOptions {
+            keep_logs: false,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_memory("xray.ndjson", bytes, &opts);
+        assert_eq!(ing.tables.invocations.len(), n);
+        let untraced = ing
+            .tables
+            .invocations
+            .iter()
+            .filter(|r| r.trace_id.is_none())
+            .count();
+        assert_eq!(untraced, 0);
+        assert_eq!(ing.log_lines, 0);
     }
 
     #[test]
