@@ -101,6 +101,11 @@ fn usage_columns(rows: &[Invocation]) -> [Column; 6] {
     ]
 }
 
+/// A validity bitmap for a column, or none when every value is valid (polars' cheaper case).
+pub(super) fn with_nulls(valid: Bitmap) -> Option<Bitmap> {
+    (valid.unset_bits() > 0).then_some(valid)
+}
+
 /// The columns `report` aggregates, from the compact columns: `function` is the index into the
 /// returned names and `status` a [`crate::model::columns::status_code`]. No request ids, trace ids
 /// or sources (a string per row for nothing).
@@ -111,8 +116,7 @@ pub fn report_frame(cols: ReportColumns) -> PolarsResult<(DataFrame, Vec<Arc<str
     // The stored sentinels become nulls through a validity bitmap beside the values (the
     // values themselves move into the frame uncopied); no bitmap when nothing is missing.
     fn validity<T>(v: &[T], valid: impl Fn(&T) -> bool) -> Option<Bitmap> {
-        let bits: Bitmap = v.iter().map(valid).collect();
-        (bits.unset_bits() > 0).then_some(bits)
+        with_nulls(v.iter().map(valid).collect())
     }
     let ts_valid = validity(&p.timestamp, |&t| t != NO_TIMESTAMP);
     let ts = Int64Chunked::from_vec_validity("timestamp".into(), p.timestamp, ts_valid);

@@ -52,3 +52,37 @@ pub fn write_parquet(mut df: DataFrame, w: &mut dyn Write) -> Result<(), Analyti
         .finish(&mut df)?;
     Ok(())
 }
+
+/// An invocation for tests: of `function`, ending at `end_ms`, 1 GB configured and 100 MB used,
+/// a cold start when `init_ms` is given.
+#[cfg(test)]
+pub(crate) fn test_invocation(
+    function: &str,
+    end_ms: i64,
+    duration_ms: f64,
+    billed_duration_ms: f64,
+    init_ms: Option<f64>,
+) -> crate::model::Invocation {
+    use crate::model::{Invocation, SourceRef, Status};
+    use std::sync::Arc;
+    Invocation {
+        function: Arc::from(function),
+        request_id: format!("r{end_ms}"),
+        timestamp: Some(end_ms),
+        duration_ms,
+        billed_duration_ms,
+        memory_size_mb: 1024,
+        max_memory_used_mb: Some(100),
+        init_duration_ms: init_ms,
+        restore_duration_ms: None,
+        billed_restore_duration_ms: None,
+        cold_start: init_ms.is_some(),
+        status: Status::Success,
+        error_type: None,
+        trace_id: None,
+        source: SourceRef {
+            file: Arc::from("t"),
+            line: 1,
+        },
+    }
+}

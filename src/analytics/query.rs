@@ -12,9 +12,10 @@
 use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
-use polars_arrow::bitmap::{Bitmap, MutableBitmap};
+use polars_arrow::bitmap::MutableBitmap;
 use rayon::prelude::*;
 
+use super::frames::with_nulls;
 use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, Tables};
 use crate::query::{
     BinOp, CommandKind, Expr as QExpr, ExprKind, ParsePattern, Period, PeriodUnit, Query,
@@ -170,9 +171,8 @@ fn nullable<T: PolarsNumericType>(
         valid.push(x.is_some());
         values.push(x.unwrap_or_default());
     });
-    let valid: Bitmap = valid.into();
-    let valid = (valid.unset_bits() > 0).then_some(valid);
-    ChunkedArray::<T>::from_vec_validity(name.into(), values, valid).into_column()
+    ChunkedArray::<T>::from_vec_validity(name.into(), values, with_nulls(valid.into()))
+        .into_column()
 }
 
 /// A text column of `n` rows taking few distinct values (function names, log groups, `@type`s):
@@ -208,9 +208,7 @@ fn dict_text<'a>(
         dict.iter().map(|d| format!("{prefix}{d}")).collect()
     };
     let values = StringChunked::from_iter_values(name.into(), values.iter().map(String::as_str));
-    let valid: Bitmap = valid.into();
-    let valid = (valid.unset_bits() > 0).then_some(valid);
-    let index = IdxCa::from_vec_validity("index".into(), index, valid);
+    let index = IdxCa::from_vec_validity("index".into(), index, with_nulls(valid.into()));
     Ok(values.take(&index)?.into_column())
 }
 

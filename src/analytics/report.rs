@@ -417,31 +417,12 @@ fn from_frame(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Invocation, SourceRef};
+    use crate::model::Invocation;
 
     /// An invocation of `f` ending at `end_ms` after `duration_ms` (so starting at the
     /// difference), with an optional INIT before it.
     fn inv(f: &str, end_ms: i64, duration_ms: f64, init_ms: Option<f64>) -> Invocation {
-        Invocation {
-            function: Arc::from(f),
-            request_id: format!("{f}-{end_ms}"),
-            timestamp: Some(end_ms),
-            duration_ms,
-            billed_duration_ms: duration_ms.ceil(),
-            memory_size_mb: 1024,
-            max_memory_used_mb: Some(100),
-            init_duration_ms: init_ms,
-            restore_duration_ms: None,
-            billed_restore_duration_ms: None,
-            cold_start: init_ms.is_some(),
-            status: Status::Success,
-            error_type: None,
-            trace_id: None,
-            source: SourceRef {
-                file: Arc::from("t"),
-                line: 1,
-            },
-        }
+        crate::analytics::test_invocation(f, end_ms, duration_ms, duration_ms.ceil(), init_ms)
     }
 
     #[test]

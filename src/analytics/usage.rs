@@ -217,31 +217,8 @@ pub fn memory_observations(
 mod tests {
     use super::*;
     use crate::cost::Arch;
-    use crate::model::{Invocation, SourceRef, Status};
-    use std::sync::Arc;
 
-    fn inv(f: &str, ts: i64, d: f64, billed: f64, init: Option<f64>) -> Invocation {
-        Invocation {
-            function: Arc::from(f),
-            request_id: format!("r{ts}"),
-            timestamp: Some(ts),
-            duration_ms: d,
-            billed_duration_ms: billed,
-            memory_size_mb: 1024,
-            max_memory_used_mb: Some(100),
-            init_duration_ms: init,
-            restore_duration_ms: None,
-            billed_restore_duration_ms: None,
-            cold_start: init.is_some(),
-            status: Status::Success,
-            error_type: None,
-            trace_id: None,
-            source: SourceRef {
-                file: Arc::from("t"),
-                line: 1,
-            },
-        }
-    }
+    use crate::analytics::test_invocation as inv;
 
     #[test]
     fn buckets_window_and_occupancy() {

@@ -82,9 +82,9 @@ pub(crate) struct StreamCarry {
 }
 
 impl StreamCarry {
-    /// Applies the file's state so far (`file`, by stream) to this text's first REPORTs (whose
-    /// rows start at `base_row` in the file's invocations, set through `apply`), then leaves in
-    /// `file` the state after this text.
+    /// Applies the file's state so far (`file`, by stream) to this text's first REPORTs through
+    /// `apply(row among this text's invocations, restore ms, error type)`, then leaves in `file`
+    /// the state after this text.
     pub fn merge_into(
         self,
         file: &mut HashMap<String, StreamState>,
@@ -125,7 +125,7 @@ pub(crate) struct Collector<'o> {
     pub learned_function: Option<Arc<str>>,
     /// Log records seen (kept or not).
     pub log_lines: u64,
-    /// Function names by log group text: looked up once per record, so a fast hash.
+    /// One shared name per function.
     interner: foldhash::HashMap<String, Arc<str>>,
     /// Function names by the log group text they came from (see [`Self::function_for`]).
     by_group: foldhash::HashMap<Box<str>, Arc<str>>,
@@ -581,7 +581,7 @@ impl<'o> Collector<'o> {
     /// An application text line: `<ts>\t<request id>\t<LEVEL>\t<msg>` (Node.js),
     /// `[LEVEL]\t<ts>\t<request id>\t<msg>` (Python), or anything else.
     fn app_text(&mut self, ev: &Event<'_>, msg: &str) {
-        if self.opts.keep_logs && self.opts.thin_logs {
+        if self.keeps_thin_logs() {
             // A thin record needs only the time. The request id, level and runtime errors read
             // below matter to full records and to the statuses they override, which a query
             // over thin records does not read (see `analytics::query::reads_log_text`).
@@ -1064,6 +1064,14 @@ impl<'o> Collector<'o> {
             log_stream: ev.log_stream.map(str::to_string),
             source: self.source(ev.line),
         });
+    }
+
+    /// The output of part of a file (a chunk or a block), its records' open function names left
+    /// open, with the name it learned: the file gives its first learned name to all of them at
+    /// its end, as reading it in one piece would.
+    pub fn finish_part(mut self) -> (super::FileOutput, Option<Arc<str>>) {
+        let learned = self.learned_function.take();
+        (self.finish(UNRESOLVED), learned)
     }
 
     /// Resolves the records' function names left open and returns the file's output.

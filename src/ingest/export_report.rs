@@ -118,9 +118,11 @@ fn event_head(line: &str) -> Option<(Reader<'_>, i64)> {
     Some((r, timestamp_ms))
 }
 
-/// `,"logGroup":"G","logStream":"S"}` after the message's closing quote, to the end of the
-/// line: the group and the stream.
+/// The message's end, an optional escaped newline and its closing quote, then
+/// `,"logGroup":"G","logStream":"S"}` to the end of the line: the group and the stream.
 fn event_tail<'a>(r: &mut Reader<'a>) -> Option<(&'a str, &'a str)> {
+    let _ = r.lit(b"\\n");
+    r.lit(b"\"")?;
     r.lit(b",\"logGroup\":\"")?;
     let log_group = r.plain_string()?;
     r.lit(b",\"logStream\":\"")?;
@@ -191,8 +193,6 @@ fn start_end_body(mut r: Reader<'_>, timestamp_ms: i64) -> Option<ExportStartEnd
         return None;
     }
     r.i += end;
-    let _ = r.lit(b"\\n");
-    r.lit(b"\"")?;
     let (log_group, _) = event_tail(&mut r)?;
     Some(ExportStartEnd {
         timestamp_ms,
@@ -228,8 +228,6 @@ fn report_body(mut r: Reader<'_>, timestamp_ms: i64) -> Option<ExportReport<'_>>
     } else {
         None
     };
-    let _ = r.lit(b"\\n");
-    r.lit(b"\"")?;
     let (log_group, log_stream) = event_tail(&mut r)?;
     Some(ExportReport {
         timestamp_ms,

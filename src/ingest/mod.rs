@@ -725,20 +725,20 @@ fn append_carrying(
     columns: bool,
 ) {
     let carry = std::mem::take(&mut r.carry);
-    let base = if columns {
-        out.columns.len()
-    } else {
-        out.tables.invocations.len()
+    let invocations = |o: &FileOutput| {
+        if columns {
+            o.columns.len()
+        } else {
+            o.tables.invocations.len()
+        }
     };
+    let base = invocations(out);
     out.append(r);
+    let end = invocations(out);
     carry.merge_into(streams, |row, restore_ms, error_type| {
         let row = base + row;
         debug_assert!(
-            row < if columns {
-                out.columns.len()
-            } else {
-                out.tables.invocations.len()
-            },
+            row < end,
             "carried state for row {row} past the invocations"
         );
         if columns {
@@ -783,11 +783,16 @@ impl<'o> FileState<'o> {
         }
     }
 
+    /// Merges chunk or block outputs into the file's, in order (see [`merge_parsed`]).
+    fn merge(&mut self, parts: Vec<(FileOutput, Option<Arc<str>>)>, out: &mut FileOutput) {
+        let columns = self.opts.report_columns;
+        merge_parsed(&mut self.learned, &mut self.streams, columns, parts, out);
+    }
+
     /// Merges what [`process_block`] left to merge.
     fn flush(&mut self, out: &mut FileOutput) {
         let parsed = std::mem::take(&mut self.parsed);
-        let columns = self.opts.report_columns;
-        merge_parsed(&mut self.learned, &mut self.streams, columns, parsed, out);
+        self.merge(parsed, out);
     }
 
     fn skips_file(&mut self, line: u64, reason: &str, detail: &str) {
@@ -872,37 +877,42 @@ fn process_block(
         return;
     }
     state.flush(out);
-    let text: Cow<str> = match std::str::from_utf8(block) {
-        Ok(t) => Cow::Borrowed(t),
-        Err(e) => {
-            let line =
-                *next_line + memchr::memchr_iter(b'\n', &block[..e.valid_up_to()]).count() as u64;
-            state.skips_file(
-                line,
-                "invalid UTF-8",
-                "bytes that are not UTF-8 were replaced; the lines were still read",
-            );
-            Cow::Owned(String::from_utf8_lossy(block).into_owned())
-        }
-    };
     let first_line = *next_line;
-    *next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+    let (text, bad) = checked_text(block, first_line);
+    if let Some(line) = bad {
+        state.skips_file(line, NOT_UTF8.0, NOT_UTF8.1);
+    }
     let mut c = Collector::new(state.opts, state.file.clone());
+    *next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
     let mode = state.mode;
     parse_lines(&mut c, &text, first_line, mode, &mut state.pending);
-    // As for chunks: unnamed records get the file's first learned name at the file's end.
-    let learned = c.learned_function.take();
-    if state.learned.is_none() {
-        state.learned = learned;
-    }
-    let columns = state.opts.report_columns;
-    append_carrying(
-        out,
-        c.finish(collect::UNRESOLVED),
-        &mut state.streams,
-        columns,
-    );
+    state.merge(vec![c.finish_part()], out);
 }
+
+/// `bytes` as text, and the line of the first byte that is not UTF-8 (`first_line` being the
+/// line `bytes` starts at) when there is one: such bytes are replaced, and the lines are still
+/// read.
+fn checked_text(bytes: &[u8], first_line: u64) -> (Cow<'_, str>, Option<u64>) {
+    // simdutf8 checks valid text several times faster than the standard check; on an error
+    // the standard check says where.
+    let e = match simdutf8::basic::from_utf8(bytes) {
+        Ok(t) => return (Cow::Borrowed(t), None),
+        Err(_) => match std::str::from_utf8(bytes) {
+            Ok(t) => return (Cow::Borrowed(t), None),
+            Err(e) => e,
+        },
+    };
+    let line = first_line + memchr::memchr_iter(b'\n', &bytes[..e.valid_up_to()]).count() as u64;
+    (
+        Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+        Some(line),
+    )
+}
+
+const NOT_UTF8: (&str, &str) = (
+    "invalid UTF-8",
+    "bytes that are not UTF-8 were replaced; the lines were still read",
+);
 
 /// Parses the chunks of one block in parallel; their outputs in order, each with the function
 /// name its records taught (if any).
@@ -917,30 +927,13 @@ fn parse_chunks(
         .zip(starts.par_iter())
         .map(|(chunk, &start)| {
             let mut c = Collector::new(opts, file.clone());
-            // simdutf8 checks valid text several times faster than the standard check; on
-            // an error the standard check says where.
-            let text = match simdutf8::basic::from_utf8(chunk)
-                .map_err(|_| std::str::from_utf8(chunk))
-            {
-                Ok(t) => Cow::Borrowed(t),
-                Err(Ok(t)) => Cow::Borrowed(t),
-                Err(Err(e)) => {
-                    let line = start
-                        + memchr::memchr_iter(b'\n', &chunk[..e.valid_up_to()]).count() as u64;
-                    c.skip(
-                        line,
-                        "invalid UTF-8",
-                        Some("bytes that are not UTF-8 were replaced; the lines were still read"),
-                    );
-                    Cow::Owned(String::from_utf8_lossy(chunk).into_owned())
-                }
-            };
+            let (text, bad) = checked_text(chunk, start);
+            if let Some(line) = bad {
+                c.skip(line, NOT_UTF8.0, Some(NOT_UTF8.1));
+            }
             let mut none = None;
             parse_lines(&mut c, &text, start, Mode::Ndjson, &mut none);
-            // Unnamed records get the file's first learned name at the file's end, not this
-            // chunk's own.
-            let learned = c.learned_function.take();
-            (c.finish(collect::UNRESOLVED), learned)
+            c.finish_part()
         })
         .collect()
 }
@@ -1028,10 +1021,7 @@ fn parse_lines(
             let t = line.trim();
             if !hit && t.starts_with('{') && t.ends_with('}') {
                 c.pass_over_log_line();
-            } else if hit
-                && pending.is_none()
-                && matches!(export_report::read_platform(t), Some(ExportPlatform::Report(r)) if c.export_report(&r))
-            {
+            } else if hit && pending.is_none() && read_in_place(c, t) {
                 // Stored by the in-place reader.
             } else {
                 parse_line(c, line, line_no, mode, pending, &mut scratch);
@@ -1048,18 +1038,26 @@ fn parse_lines(
     while pos < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
         let line = text[pos..end].trim_end_matches(['\n', '\r']);
-        let in_place = mode == Mode::Ndjson
-            && pending.is_none()
-            && match export_report::read_platform(line.trim()) {
-                Some(ExportPlatform::Report(r)) => c.export_report(&r),
-                Some(ExportPlatform::StartEnd(e)) => c.export_start_end(&e),
-                None => false,
-            };
+        let in_place = mode == Mode::Ndjson && pending.is_none() && read_in_place(c, line.trim());
         if !in_place {
             parse_line(c, line, line_no, mode, pending, &mut scratch);
         }
         pos = end;
         line_no += 1;
+    }
+}
+
+/// Stores an export line (trimmed) of a platform shape [`export_report`] reads in place, when
+/// the collector takes it that way; false when the line needs the general path.
+fn read_in_place(c: &mut Collector<'_>, line: &str) -> bool {
+    // Full rows (`export`, the dashboard) take neither: no line is read twice for them.
+    if !(c.columns_only() || c.keeps_thin_logs()) {
+        return false;
+    }
+    match export_report::read_platform(line) {
+        Some(ExportPlatform::Report(r)) => c.export_report(&r),
+        Some(ExportPlatform::StartEnd(e)) => c.export_start_end(&e),
+        None => false,
     }
 }
 

@@ -172,18 +172,22 @@ pub struct ReportColumns {
     request_ids: RequestIds,
 }
 
-/// The columns moved out for a polars frame (see [`ReportColumns::into_parts`]).
-pub struct ReportParts<Ts = Option<i64>, Mem = Option<u32>, Opt = Option<f64>> {
+/// The columns moved out for a polars frame, as they are stored (see
+/// [`ReportColumns::into_raw_parts`]).
+pub struct ReportParts {
     /// Function names, indexed by the values of `function`.
     pub names: Vec<Arc<str>>,
     pub function: Vec<u32>,
-    pub timestamp: Vec<Ts>,
+    /// [`NO_TIMESTAMP`] where missing.
+    pub timestamp: Vec<i64>,
     pub duration_ms: Vec<f64>,
     pub billed_duration_ms: Vec<f64>,
     pub memory_size_mb: Vec<u32>,
-    pub max_memory_used_mb: Vec<Mem>,
-    pub init_duration_ms: Vec<Opt>,
-    pub restore_duration_ms: Vec<Opt>,
+    /// [`NO_MEMORY`] where missing.
+    pub max_memory_used_mb: Vec<u32>,
+    /// NaN where missing, as the restore durations.
+    pub init_duration_ms: Vec<f64>,
+    pub restore_duration_ms: Vec<f64>,
     pub cold_start: Vec<bool>,
     /// [`status_code`]s.
     pub status: Vec<u8>,
@@ -515,11 +519,10 @@ impl ReportColumns {
         Some(t - span.round_ties_even() as i64)
     }
 
-    /// Moves the columns out, nulls as `None`, for building a frame.
     /// The columns moved out as they are stored: a missing timestamp is [`NO_TIMESTAMP`], a
     /// missing max memory [`NO_MEMORY`], a missing init or restore duration NaN (a frame then
-    /// masks them to nulls in one vectorised pass instead of building `Option`s row by row).
-    pub fn into_raw_parts(self) -> ReportParts<i64, u32, f64> {
+    /// marks them null in validity bitmaps instead of building `Option`s row by row).
+    pub fn into_raw_parts(self) -> ReportParts {
         ReportParts {
             names: self.names,
             function: self.function,
@@ -530,35 +533,6 @@ impl ReportColumns {
             max_memory_used_mb: self.max_memory_used_mb,
             init_duration_ms: self.init_duration_ms,
             restore_duration_ms: self.restore_duration_ms,
-            cold_start: self.cold_start,
-            status: self.status,
-        }
-    }
-
-    pub fn into_parts(self) -> ReportParts {
-        let nan_none = |v: Vec<f64>| -> Vec<Option<f64>> {
-            v.into_iter()
-                .map(|x| Some(x).filter(|x| !x.is_nan()))
-                .collect()
-        };
-        ReportParts {
-            names: self.names,
-            function: self.function,
-            timestamp: self
-                .timestamp
-                .into_iter()
-                .map(|t| Some(t).filter(|&t| t != NO_TIMESTAMP))
-                .collect(),
-            duration_ms: self.duration_ms,
-            billed_duration_ms: self.billed_duration_ms,
-            memory_size_mb: self.memory_size_mb,
-            max_memory_used_mb: self
-                .max_memory_used_mb
-                .into_iter()
-                .map(|m| Some(m).filter(|&m| m != NO_MEMORY))
-                .collect(),
-            init_duration_ms: nan_none(self.init_duration_ms),
-            restore_duration_ms: nan_none(self.restore_duration_ms),
             cold_start: self.cold_start,
             status: self.status,
         }
@@ -644,10 +618,21 @@ mod tests {
         assert_eq!(a.timestamp(1), Some(7));
         // The odd id's row was dropped; the packed rows keep their statuses.
         assert!(a.request_ids.other.is_empty());
-        let p = a.into_parts();
-        assert_eq!(p.duration_ms, [1.5, 3.0]);
-        assert_eq!(p.max_memory_used_mb, [Some(64), Some(64)]);
-        assert_eq!(p.init_duration_ms, [None, None]);
+        let rows = 0..a.len();
+        assert_eq!(
+            rows.clone().map(|i| a.duration_ms(i)).collect::<Vec<_>>(),
+            [1.5, 3.0]
+        );
+        assert_eq!(
+            rows.clone()
+                .map(|i| a.max_memory_used_mb(i))
+                .collect::<Vec<_>>(),
+            [Some(64), Some(64)]
+        );
+        assert_eq!(
+            rows.map(|i| a.init_duration_ms(i)).collect::<Vec<_>>(),
+            [None, None]
+        );
     }
 
     #[test]
