@@ -2,7 +2,7 @@
 //! (0 ok, 1 a check failed, 2 bad input or usage).
 
 use clap::Parser;
-use faascope::cli::{self, Cli, UsageError};
+use faascope::cli::{self, Cli};
 
 fn main() {
     let cli = Cli::parse();
@@ -19,12 +19,9 @@ fn main() {
         }
         Err(e) => {
             eprintln!("error: {e:#}");
-            if e.downcast_ref::<UsageError>().is_some() {
-                cli::EXIT_BAD_INPUT
-            } else {
-                // Internal failures (I/O, analytics) are also not a "check failed".
-                cli::EXIT_BAD_INPUT
-            }
+            // Usage errors and internal failures (I/O, analytics) alike: exit 1 means only
+            // "a check failed".
+            cli::EXIT_BAD_INPUT
         }
     };
     std::process::exit(code);

@@ -24,6 +24,11 @@ pub fn parse_timestamp_ms(s: &str) -> Option<i64> {
     if !(b[0].is_ascii_digit() && (b[4] == b'-' || b[4] == b'/')) {
         return None;
     }
+    if b.get(19) == Some(&b',') && b.get(20).is_some_and(u8::is_ascii_digit) {
+        // Python's logging writes the milliseconds after a comma (`2021-05-03 11:47:12,494`,
+        // and Powertools `...,494+0000`).
+        return parse_timestamp_ms(&format!("{}.{}", &s[..19], &s[20..]));
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.with_timezone(&Utc).timestamp_millis());
     }
@@ -125,6 +130,11 @@ mod tests {
         assert_eq!(parse_timestamp_ms("2025-09-02T14:03:11.482000"), Some(z));
         assert_eq!(parse_timestamp_ms("2025-09-02 14:03:11.482"), Some(z));
         assert_eq!(parse_timestamp_ms("1756821791482"), Some(z));
+        // Python logging and Powertools: milliseconds after a comma, offsets without a colon.
+        assert_eq!(parse_timestamp_ms("2025-09-02 14:03:11,482"), Some(z));
+        assert_eq!(parse_timestamp_ms("2025-09-02 14:03:11,482+0000"), Some(z));
+        assert_eq!(parse_timestamp_ms("2025-09-02 10:03:11,482-0400"), Some(z));
+        assert_eq!(parse_timestamp_ms("2025-09-02 14:03:11,"), None);
         assert_eq!(parse_timestamp_ms("not a time"), None);
         assert_eq!(timestamp_in_prefix("| 2025-09-02 14:03:11.482 | "), Some(z));
         assert_eq!(

@@ -126,8 +126,25 @@ fn json_path<'v>(
         return Some(v);
     }
     let (head, rest) = path.split_once('.')?;
-    match obj.get(head)? {
-        serde_json::Value::Object(inner) => json_path(inner, rest),
+    json_value_path(obj.get(head)?, rest)
+}
+
+/// The rest of a dotted path inside a JSON value: object keys, and list elements by index
+/// (`items.0.id`), as Logs Insights flattens lists.
+fn json_value_path<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    match v {
+        serde_json::Value::Object(inner) => json_path(inner, path),
+        serde_json::Value::Array(items) => {
+            let (head, rest) = match path.split_once('.') {
+                Some((h, r)) => (h, Some(r)),
+                None => (path, None),
+            };
+            let item = items.get(head.parse::<usize>().ok()?)?;
+            match rest {
+                Some(r) => json_value_path(item, r),
+                None => Some(item),
+            }
+        }
         _ => None,
     }
 }
@@ -137,7 +154,7 @@ fn json_column(name: &str, values: Vec<Option<serde_json::Value>>) -> (Column, T
     let all_num = values
         .iter()
         .flatten()
-        .all(|v| matches!(v, serde_json::Value::Number(_)));
+        .all(|v| matches!(v, serde_json::Value::Number(_) | serde_json::Value::Null));
     if all_num {
         let v: Vec<Option<f64>> = values
             .iter()
@@ -282,7 +299,13 @@ fn input_frame(
                 name.into(),
                 inv.iter()
                     .map(Invocation::report_line)
-                    .chain(logs.iter().map(|r| r.message.trim_end().to_string()))
+                    .chain(logs.iter().map(|r| {
+                        r.json
+                            .as_deref()
+                            .unwrap_or(&r.message)
+                            .trim_end()
+                            .to_string()
+                    }))
                     .chain(thin.iter().map(|_| String::new()))
                     .collect::<Vec<String>>(),
             ),
@@ -375,7 +398,7 @@ fn input_frame(
             }
         }
         for r in logs {
-            let obj = message_json(&r.message);
+            let obj = message_json(r.json.as_deref().unwrap_or(&r.message));
             for (k, f) in json_fields.iter().enumerate() {
                 let v = obj.as_ref().and_then(|o| json_path(o, f)).cloned();
                 // `level` also reads the level faascope found in a text line
@@ -669,13 +692,19 @@ impl Planner<'_> {
                 ty: Ty::Bool,
             },
             "coalesce" => {
-                let first = a(0, self)?;
-                let ty = first.ty;
-                let mut exprs = vec![first.expr];
-                for i in 1..args.len() {
-                    let t = a(i, self)?;
-                    exprs.push(coerce(t, ty));
+                let mut typed = Vec::new();
+                for i in 0..args.len() {
+                    typed.push(a(i, self)?);
                 }
+                // The first argument's type, unless the others differ and one is text: then
+                // text (`coalesce(@initDuration, "none")`), which arithmetic still reads as a
+                // number.
+                let ty = match typed.first() {
+                    Some(f) if typed.iter().any(|t| t.ty != f.ty && t.ty == Ty::Str) => Ty::Str,
+                    Some(f) => f.ty,
+                    None => Ty::Num,
+                };
+                let exprs: Vec<Expr> = typed.into_iter().map(|t| coerce(t, ty)).collect();
                 Typed {
                     expr: coalesce(&exprs),
                     ty,
@@ -1022,7 +1051,15 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
     let mut parsed: Vec<String> = Vec::new();
     let mut after_stats = false;
     let mut display: Option<Vec<String>> = None;
+    let mut display_pos = 0;
     for c in &q.commands {
+        if display.is_some() && matches!(c.kind, CommandKind::Stats { .. }) {
+            return Err(QueryRunError::plan(
+                display_pos,
+                "this `display` comes before a `stats`, whose result has only its own columns",
+                Some("move `display` after the `stats`"),
+            ));
+        }
         match &c.kind {
             CommandKind::Fields(items) => {
                 for i in items {
@@ -1036,7 +1073,15 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                 }
             }
             CommandKind::Display(items) => {
-                display = Some(items.iter().map(|i| i.name().to_string()).collect());
+                // A field listed twice is shown once.
+                let mut names: Vec<String> = Vec::new();
+                for i in items {
+                    if !names.iter().any(|n| n == i.name()) {
+                        names.push(i.name().to_string());
+                    }
+                }
+                display = Some(names);
+                display_pos = c.pos;
             }
             CommandKind::Filter(e) => {
                 let t = p.scalar(e)?;
@@ -1140,7 +1185,17 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                 let mut exprs = Vec::new();
                 let mut desc = Vec::new();
                 for k in keys {
-                    exprs.push(p.scalar(&k.expr)?.expr);
+                    let t = p.scalar(&k.expr)?;
+                    if t.ty == Ty::Str {
+                        // Text that reads as numbers (parsed fields) sorts as numbers, as
+                        // `filter` and `max` compare it; other text after them, as text.
+                        exprs.push(num(Typed {
+                            expr: t.expr.clone(),
+                            ty: Ty::Str,
+                        }));
+                        desc.push(k.descending);
+                    }
+                    exprs.push(t.expr);
                     desc.push(k.descending);
                 }
                 lf = lf.sort_by_exprs(
@@ -1159,7 +1214,25 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                 for i in items {
                     exprs.push(p.scalar(&i.expr)?.expr);
                 }
-                lf = lf.unique_stable_generic(Some(exprs), UniqueKeepStrategy::First);
+                // As Logs Insights: a record with a null in any of the fields is no duplicate
+                // and stays; the others keep their first record. Both parts go back in their
+                // order.
+                let Some(any_null) = exprs
+                    .iter()
+                    .map(|e| e.clone().is_null())
+                    .reduce(|a, b| a.or(b))
+                else {
+                    continue;
+                };
+                const ROW: &str = "__faascope_row";
+                let rows = lf.with_row_index(ROW, None);
+                let kept = rows.clone().filter(any_null.clone());
+                let firsts = rows
+                    .filter(any_null.not())
+                    .unique_stable_generic(Some(exprs), UniqueKeepStrategy::First);
+                lf = concat([kept, firsts], UnionArgs::default())?
+                    .sort([ROW], SortMultipleOptions::default())
+                    .drop(polars::lazy::dsl::functions::by_name([ROW], true, false));
             }
         }
     }

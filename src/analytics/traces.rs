@@ -22,6 +22,8 @@ pub struct TraceSummary {
     pub error: bool,
     pub fault: bool,
     pub throttle: bool,
+    /// A segment has not ended (`in_progress`): the duration runs to the last time known.
+    pub in_progress: bool,
     pub segments: usize,
     /// Segments and subsegments (trace summary rows are not counted).
     pub spans: usize,
@@ -258,6 +260,9 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
         error: rows.iter().any(|s| s.error),
         fault: rows.iter().any(|s| s.fault),
         throttle: rows.iter().any(|s| s.throttle),
+        in_progress: real
+            .iter()
+            .any(|s| s.span_kind == SpanKind::Segment && s.in_progress),
         segments: real
             .iter()
             .filter(|s| s.span_kind == SpanKind::Segment)
@@ -630,6 +635,8 @@ mod tests {
         ];
         let t = &summarize(&spans)[0];
         assert!(approx(t.duration_ms, 200.0));
+        assert!(t.in_progress);
+        assert_eq!(crate::output::traces::flags(t), "in progress");
         let rows = waterfall(&spans, "T").expect("trace");
         assert_eq!(rows[2].flags, "in progress");
         assert_eq!(rows[2].duration_ms, None);

@@ -132,6 +132,10 @@ pub fn run(a: QueryArgs) -> Result<i32> {
             "--plot draws a `stats ... by bin(period)` series; this query has no bin()".into()
         ));
     }
+    if let Some(path) = &a.plot {
+        // Before the query runs, not after its table is printed.
+        crate::plot::check_target(path, a.force).map_err(|e| UsageError(e.to_string()))?;
+    }
     let filter = Filter::from_args(&a.filter)?;
     let mut code = EXIT_OK;
     let result = match (a.local, a.source.only_cloudwatch()) {

@@ -233,9 +233,12 @@ impl<'o> Collector<'o> {
     }
 
     /// Words of which a line that matters to the invocation table (when logs are not kept) holds
-    /// at least one: the union of [`Self::text_matters`] and [`Self::json_matters`]. None needs
-    /// JSON escaping, so the raw line of an NDJSON export can be tested before it is parsed.
+    /// at least one: the union of [`Self::text_matters`] and [`Self::json_matters`], and
+    /// `Records` (Kinesis and Firehose records of subscription payloads, a line of their own).
+    /// None needs JSON escaping, so the raw line of an NDJSON export can be tested before it is
+    /// parsed.
     pub const MATTERS: &'static [&'static str] = &[
+        "Records",
         "REPORT",
         "Duration",
         "RESTORE_",
@@ -251,8 +254,10 @@ impl<'o> Collector<'o> {
         "function_name",
     ];
 
-    pub fn keeps_logs(&self) -> bool {
-        self.opts.keep_logs
+    /// Only invocations are wanted (no log records, spans or metric points): lines without any
+    /// of [`Self::MATTERS`] may be passed over unparsed.
+    pub fn invocations_only(&self) -> bool {
+        !(self.opts.keep_logs || self.opts.keep_spans || self.opts.keep_metrics)
     }
 
     /// Log records are kept thin (`IngestOptions::thin_logs`).
@@ -418,6 +423,7 @@ impl<'o> Collector<'o> {
                 trace_id,
                 cold_start: None,
                 message: raw.trim().to_string(),
+                json: None,
                 log_stream: ev.log_stream.map(str::to_string),
                 source: self.source(ev.line),
             });
@@ -451,7 +457,7 @@ impl<'o> Collector<'o> {
     fn report(&mut self, ev: &Event<'_>, ts: Option<i64>, f: &ReportFields<'_>) {
         let line = ev.line;
         if let Some(label) = f.bad_field {
-            self.skip(line, "REPORT field is not a number", Some(label));
+            self.skip(line, "REPORT field is not a number in range", Some(label));
             return;
         }
         let Some(request_id) = f.request_id else {
@@ -644,6 +650,7 @@ impl<'o> Collector<'o> {
                 trace_id: None,
                 cold_start: None,
                 message: msg.trim_end().to_string(),
+                json: None,
                 log_stream: ev.log_stream.map(str::to_string),
                 source: self.source(ev.line),
             });
@@ -759,8 +766,7 @@ impl<'o> Collector<'o> {
             self.insights_results(ev, std::slice::from_ref(v));
             return;
         }
-        if o.contains_key("message") && (o.contains_key("timestamp") || o.contains_key("logStream"))
-        {
+        if o.contains_key("message") && (is_event_object(o) || wraps_lambda_line(o)) {
             self.event_object(ev, v, None, None);
             return;
         }
@@ -934,6 +940,15 @@ impl<'o> Collector<'o> {
             };
             let init = num("initDurationMs");
             let restore = num("restoreDurationMs");
+            let negative = [duration_ms, billed, memory]
+                .into_iter()
+                .chain(init)
+                .chain(restore)
+                .any(|x| x < 0.0);
+            if negative || memory > f64::from(u32::MAX) {
+                self.skip(ev.line, "platform.report metric out of range", None);
+                return;
+            }
             let status = r
                 .get("status")
                 .and_then(Value::as_str)
@@ -977,6 +992,7 @@ impl<'o> Collector<'o> {
                 None => (None, String::new()),
             };
             let is_platform = kind.starts_with("platform.");
+            let json = Some(serde_json::to_string(o).unwrap_or_default());
             self.tables.logs.push(LogRecord {
                 function,
                 timestamp: ts,
@@ -991,6 +1007,7 @@ impl<'o> Collector<'o> {
                 trace_id,
                 cold_start: None,
                 message,
+                json,
                 log_stream: ev.log_stream.map(str::to_string),
                 source: self.source(ev.line),
             });
@@ -1045,10 +1062,10 @@ impl<'o> Collector<'o> {
             self.keep_thin(function, ts, None);
             return;
         }
-        let message = match o.get("message").or(o.get("msg")) {
-            Some(Value::String(m)) => m.clone(),
-            Some(other) => other.to_string(),
-            None => raw.trim().to_string(),
+        let (message, json) = match o.get("message").or(o.get("msg")) {
+            Some(Value::String(m)) => (m.clone(), Some(raw.trim().to_string())),
+            Some(other) => (other.to_string(), Some(raw.trim().to_string())),
+            None => (raw.trim().to_string(), None),
         };
         let function = self.function_for(ev.log_group);
         self.tables.logs.push(LogRecord {
@@ -1061,6 +1078,7 @@ impl<'o> Collector<'o> {
             trace_id,
             cold_start,
             message,
+            json,
             log_stream: ev.log_stream.map(str::to_string),
             source: self.source(ev.line),
         });
@@ -1188,6 +1206,46 @@ pub fn function_of_group(group: &str) -> &str {
         _ => g,
     };
     g.strip_prefix("/aws/lambda/").unwrap_or(g)
+}
+
+/// Does this object carry a line Lambda itself writes as its `message`, the way log shippers
+/// wrap each line (`{"level":"info","timestamp":...,"message":"REPORT RequestId: ..."}`)? Then
+/// it is read as the event of that line, not as the application's JSON record.
+fn wraps_lambda_line(o: &serde_json::Map<String, Value>) -> bool {
+    let Some(msg) = o.get("message").and_then(Value::as_str) else {
+        return false;
+    };
+    platform_line::parse(msg).is_some()
+        || msg.contains("Task timed out after")
+        || msg.contains("Process exited before completing")
+        // The runtimes' own layout: `<time>\t<request id>\t<LEVEL>\t<text>`.
+        || {
+            let mut fields = msg.split('\t');
+            fields.next().is_some_and(|t| parse_timestamp_ms(t).is_some())
+                && fields.next().is_some_and(platform_line::looks_like_request_id)
+        }
+}
+
+/// Is this object a CloudWatch log event (`{timestamp, message, logStream?, ...}` as the APIs,
+/// exports and subscriptions write them), rather than an application's JSON log line that also
+/// has `message` and `timestamp` keys (Lambda's JSON log format, Powertools)? An event names its
+/// stream or group, or has no keys but CloudWatch's own.
+fn is_event_object(o: &serde_json::Map<String, Value>) -> bool {
+    const EVENT_KEYS: [&str; 9] = [
+        "timestamp",
+        "message",
+        "ingestionTime",
+        "eventId",
+        "id",
+        "logStream",
+        "logStreamName",
+        "logGroup",
+        "logGroupName",
+    ];
+    ["logStream", "logStreamName", "logGroup"]
+        .iter()
+        .any(|k| o.contains_key(*k))
+        || (o.contains_key("timestamp") && o.keys().all(|k| EVENT_KEYS.contains(&k.as_str())))
 }
 
 #[cfg(test)]

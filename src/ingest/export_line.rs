@@ -188,6 +188,7 @@ pub(super) fn scan<'a>(line: &'a str, scratch: &mut String) -> Option<ExportLine
     let mut message: Option<Val<'a>> = None;
     let mut group: Option<Val<'a>> = None;
     let mut stream: Option<Val<'a>> = None;
+    let mut foreign = false;
     c.ws();
     if c.b.get(c.i) == Some(&b'}') {
         return None;
@@ -226,7 +227,11 @@ pub(super) fn scan<'a>(line: &'a str, scratch: &mut String) -> Option<ExportLine
             "message" => Some(&mut message),
             "logGroup" => Some(&mut group),
             "logStream" | "logStreamName" => Some(&mut stream),
-            _ => None,
+            "ingestionTime" | "eventId" | "id" | "logGroupName" => None,
+            _ => {
+                foreign = true;
+                None
+            }
         };
         if let Some(slot) = slot {
             if slot.is_some() {
@@ -275,7 +280,9 @@ pub(super) fn scan<'a>(line: &'a str, scratch: &mut String) -> Option<ExportLine
         }
         _ => return None,
     };
-    if !has_timestamp && log_group.is_none() && log_stream.is_none() {
+    if log_group.is_none() && log_stream.is_none() && (!has_timestamp || foreign) {
+        // Not an event, or an application's JSON log line with `timestamp` and `message` keys
+        // of its own (see `collect::is_event_object`).
         return None;
     }
     Some(ExportLine {
@@ -289,7 +296,6 @@ pub(super) fn scan<'a>(line: &'a str, scratch: &mut String) -> Option<ExportLine
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::LineEvent;
     use proptest::prelude::*;
     use serde_json::Value;
 
@@ -318,15 +324,17 @@ mod tests {
         let Some(fast) = scan(line, &mut scratch) else {
             return Ok(());
         };
-        let r: LineEvent<'_> = serde_json::from_str(line)
+        // The slow path reads the line as a `Value` when it has keys beyond CloudWatch's own.
+        let r: Value = serde_json::from_str(line)
             .map_err(|e| TestCaseError::fail(format!("scan accepted what serde rejects: {e}")))?;
+        let text = |k: &str| r.get(k).and_then(Value::as_str);
         let msg = fast.message.unwrap_or(scratch.as_str());
-        prop_assert_eq!(Some(msg), r.message.as_deref());
-        prop_assert_eq!(fast.log_group, r.log_group.as_deref());
-        prop_assert_eq!(fast.log_stream, r.log_stream.as_deref());
+        prop_assert_eq!(Some(msg), text("message"));
+        prop_assert_eq!(fast.log_group, text("logGroup"));
+        prop_assert_eq!(fast.log_stream, text("logStream").or(text("logStreamName")));
         prop_assert_eq!(
             fast.timestamp_ms,
-            r.timestamp.as_ref().and_then(Value::as_i64)
+            r.get("timestamp").and_then(Value::as_i64)
         );
         Ok(())
     }
@@ -346,12 +354,23 @@ mod tests {
 
     #[test]
     fn plain_message_is_borrowed_and_extra_keys_ignored() {
-        let line = r#"{ "id" : "1", "timestamp" : 5 , "message" : "hi", "ingestionTime": 6, "x": true, "y": null }"#;
+        let line = r#"{ "id" : "1", "timestamp" : 5 , "message" : "hi", "ingestionTime": 6, "logStream": "s", "x": true, "y": null }"#;
         let mut s = String::new();
         let e = scan(line, &mut s).unwrap();
         assert_eq!(e.message, Some("hi"));
         assert_eq!(e.timestamp_ms, Some(5));
         agrees(line).unwrap();
+        // CloudWatch's own keys alone make an event too.
+        let line = r#"{"eventId":"1","timestamp":5,"message":"hi","ingestionTime":6}"#;
+        assert_eq!(scan(line, &mut s).unwrap().message, Some("hi"));
+    }
+
+    #[test]
+    fn an_application_json_line_is_no_event() {
+        // Lambda's JSON log format and Powertools write `timestamp` and `message` keys too; with
+        // keys of their own and no stream or group, such a line is the application's record.
+        let line = r#"{"timestamp":5,"level":"INFO","message":"hi","requestId":"r1"}"#;
+        assert_eq!(scan(line, &mut String::new()), None);
     }
 
     #[test]

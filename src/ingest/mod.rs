@@ -15,7 +15,7 @@ pub mod skips;
 pub mod xray;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use flate2::read::{MultiGzDecoder, ZlibDecoder};
 use rayon::prelude::*;
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -87,12 +88,9 @@ impl Default for IngestOptions {
 pub enum IngestError {
     #[error("{path}: no such file or directory")]
     NotFound { path: String },
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: io::Error,
-    },
+    // The reason is in the message and not a `source`, or `{:#}` would print it twice.
+    #[error("{path}: cannot read: {error}")]
+    Io { path: String, error: io::Error },
     #[error(
         "no input files: give files or directories to read (e.g. `faascope report sample-data`)"
     )]
@@ -159,10 +157,27 @@ pub struct Ingested {
 
 /// Expands files and directories (recursively, sorted, hidden entries skipped) into files.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+    Ok(expand_inputs(paths)?.files)
+}
+
+/// Files found under the inputs, and the entries of their directories that could not be read.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub files: Vec<PathBuf>,
+    /// Entries inside a directory given as input that could not be followed (a dangling
+    /// symbolic link, an unreadable subdirectory, a link back to a directory already read),
+    /// with the reason: skipped, not the end of the run.
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+/// [`expand_paths`], keeping what could not be read inside directories. A path given as input
+/// that cannot be read is an error.
+pub fn expand_inputs(paths: &[PathBuf]) -> Result<Expanded, IngestError> {
     if paths.is_empty() {
         return Err(IngestError::NoInputs);
     }
-    let mut out = Vec::new();
+    let mut out = Expanded::default();
+    let mut seen = HashSet::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => IngestError::NotFound {
@@ -170,25 +185,29 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
             },
             _ => IngestError::Io {
                 path: p.display().to_string(),
-                source: e,
+                error: e,
             },
         })?;
         if meta.is_dir() {
-            walk(p, &mut out)?;
+            let entries = std::fs::read_dir(p).map_err(|e| IngestError::Io {
+                path: p.display().to_string(),
+                error: e,
+            })?;
+            if let Ok(real) = std::fs::canonicalize(p) {
+                seen.insert(real);
+            }
+            walk(entries, &mut out, &mut seen);
         } else {
-            out.push(p.clone());
+            out.files.push(p.clone());
         }
     }
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
-    let io_err = |e| IngestError::Io {
-        path: dir.display().to_string(),
-        source: e,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io_err)?
+/// The files under a directory (its `entries`). Symbolic links are followed, each directory
+/// once (`seen` holds their real paths), so a link back up the tree ends there.
+fn walk(entries: std::fs::ReadDir, out: &mut Expanded, seen: &mut HashSet<PathBuf>) {
+    let mut entries: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
@@ -199,13 +218,29 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
         .collect();
     entries.sort();
     for p in entries {
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else {
-            out.push(p);
+        let meta = match std::fs::metadata(&p) {
+            Ok(m) => m,
+            Err(e) => {
+                out.unreadable.push((p, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            out.files.push(p);
+            continue;
+        }
+        match std::fs::canonicalize(&p) {
+            Ok(real) if !seen.insert(real.clone()) => {
+                out.unreadable
+                    .push((p, format!("a link to {}, read already", real.display())));
+            }
+            Err(e) => out.unreadable.push((p, format!("cannot read: {e}"))),
+            Ok(_) => match std::fs::read_dir(&p) {
+                Ok(sub) => walk(sub, out, seen),
+                Err(e) => out.unreadable.push((p, format!("cannot read: {e}"))),
+            },
         }
     }
-    Ok(())
 }
 
 /// An input already in memory, parsed exactly as a file with the same content would be (events
@@ -238,10 +273,10 @@ pub fn ingest_inputs(
 ) -> Result<Ingested, IngestError> {
     // No paths is fine here: live sources may bring only in-memory inputs, or none at all
     // (a quiet window), which is an empty result rather than a usage error.
-    let files = if paths.is_empty() {
-        Vec::new()
+    let Expanded { files, unreadable } = if paths.is_empty() {
+        Expanded::default()
     } else {
-        expand_paths(paths)?
+        expand_inputs(paths)?
     };
     let mut results: Vec<Result<(FileOutput, u64), IngestError>> = files
         .par_iter()
@@ -266,6 +301,14 @@ pub fn ingest_inputs(
     );
     let inputs = results.len();
     let mut all = FileOutput::default();
+    for (path, reason) in &unreadable {
+        all.skips.add(
+            &path.display().to_string(),
+            0,
+            "unreadable directory entry",
+            Some(reason),
+        );
+    }
     let mut bytes = 0;
     for r in results {
         let (out, b) = r?;
@@ -400,7 +443,7 @@ fn ingest_file(
     let display: Arc<str> = Arc::from(path.display().to_string());
     let io_err = |e| IngestError::Io {
         path: display.to_string(),
-        source: e,
+        error: e,
     };
     let file = File::open(path).map_err(io_err)?;
     let on_disk = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -967,8 +1010,11 @@ fn split_chunks(bytes: &[u8], n: usize) -> Vec<&[u8]> {
 }
 
 /// A CloudWatch log event as a line of an NDJSON export, parsed without building a `Value`
-/// (the hot path of large exports).
+/// (the hot path of large exports). Only CloudWatch's own keys: a line with others (an
+/// application's JSON log with `timestamp` and `message` keys of its own) is read as a `Value`
+/// and sorted out by `Collector::json_value`.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LineEvent<'a> {
     #[serde(borrow)]
     message: Option<Cow<'a, str>>,
@@ -977,6 +1023,12 @@ struct LineEvent<'a> {
     log_group: Option<Cow<'a, str>>,
     #[serde(rename = "logStream", alias = "logStreamName", borrow)]
     log_stream: Option<Cow<'a, str>>,
+    #[serde(rename = "ingestionTime", default)]
+    _ingestion_time: IgnoredAny,
+    #[serde(rename = "eventId", alias = "id", default)]
+    _event_id: IgnoredAny,
+    #[serde(rename = "logGroupName", default)]
+    _log_group_name: IgnoredAny,
 }
 
 fn parse_lines(
@@ -999,7 +1051,7 @@ fn parse_lines(
         // Likewise for thin log records, about one per 250 bytes of an export.
         c.tables.thin_logs.reserve(text.len() / 256);
     }
-    if mode == Mode::Ndjson && !c.keeps_logs() && pending.is_none() {
+    if mode == Mode::Ndjson && c.invocations_only() && pending.is_none() {
         // One scan of the whole chunk for the words of `Collector::MATTERS` (a SIMD multi-pattern
         // search is far faster over a long text than over each short line); a line without a hit
         // that is shaped like a whole JSON object is passed over. Anything else is parsed (and
@@ -1109,6 +1161,7 @@ fn parse_line(
                     timestamp,
                     log_group,
                     log_stream,
+                    ..
                 }) if timestamp.is_some() || log_group.is_some() || log_stream.is_some() => {
                     let ev = Event {
                         line: line_no,
@@ -1140,7 +1193,7 @@ fn parse_line(
         }
     } else if mode == Mode::Ndjson {
         c.skip(line_no, "line is not JSON", Some(&excerpt(trimmed)));
-    } else if let Some(v) = pyrepr::parse(trimmed) {
+    } else if let Some(v) = pyrepr::parse(trimmed).or_else(|| labelled_telemetry(trimmed)) {
         c.json_value(&ev, &v, 0);
     } else {
         let (ev, msg) = strip_event_prefix(ev, line);
@@ -1186,6 +1239,38 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
     )
 }
 
+/// Telemetry or Logs API events as an extension prints a batch it received, behind a label:
+/// `⚡️ TELEMETRY: [{"time": ..., "type": "platform.start", "record": {...}}, ...]`, or
+/// `BATCH RECEIVED: [{'time': ...}]` (a Python repr). Only a batch of objects holding such events
+/// (or one event) is taken; any other JSON behind a label stays an application's log line.
+fn labelled_telemetry(line: &str) -> Option<Value> {
+    if !line.ends_with(']') && !line.ends_with('}') {
+        return None;
+    }
+    // The label: a few words and a colon before the value.
+    let head = &line.as_bytes()[..line.len().min(64)];
+    let at = memchr::memmem::find(head, b": [").or_else(|| memchr::memmem::find(head, b": {"))?;
+    let body = line[at + 1..].trim_start();
+    if line[..at].contains(['{', '[', '"']) {
+        return None;
+    }
+    let v = serde_json::from_str::<Value>(body)
+        .ok()
+        .or_else(|| pyrepr::parse(body))?;
+    let is_event = |e: &Value| {
+        e.get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.starts_with("platform.") || t == "function" || t == "extension")
+            && e.get("record").is_some()
+    };
+    let batch = match &v {
+        // Application records a batch may hold beside the events are read as such.
+        Value::Array(items) => items.iter().any(is_event) && items.iter().all(Value::is_object),
+        one => is_event(one),
+    };
+    batch.then_some(v)
+}
+
 fn matters_scanner() -> &'static aho_corasick::AhoCorasick {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     AC.get_or_init(|| {
@@ -1208,6 +1293,19 @@ fn handle_bad_json(
     mode: Mode,
     pending: &mut Option<PendingJson>,
 ) -> bool {
+    if let Some(values) = concatenated_json(trimmed) {
+        for v in &values {
+            c.json_value(
+                &Event {
+                    line: line_no,
+                    ..Event::default()
+                },
+                v,
+                0,
+            );
+        }
+        return true;
+    }
     if mode == Mode::Ndjson {
         c.skip(
             line_no,
@@ -1234,6 +1332,17 @@ fn handle_bad_json(
     false
 }
 
+/// JSON documents written back to back with nothing or only white space between them
+/// (`{...}{...}`, as Firehose delivers subscription records to S3): each of them, when there are
+/// two or more and all are whole.
+fn concatenated_json(text: &str) -> Option<Vec<Value>> {
+    let values = serde_json::Deserializer::from_str(text)
+        .into_iter::<Value>()
+        .collect::<Result<Vec<Value>, _>>()
+        .ok()?;
+    (values.len() > 1).then_some(values)
+}
+
 /// A complete multi-line JSON text.
 fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
     let ev = Event {
@@ -1242,6 +1351,11 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
     };
     match serde_json::from_str::<Value>(text) {
         Ok(v) => c.json_value(&ev, &v, 0),
+        Err(_) if let Some(values) = concatenated_json(text) => {
+            for v in &values {
+                c.json_value(&ev, v, 0);
+            }
+        }
         Err(e) => match pyrepr::parse(text) {
             Some(v) => c.json_value(&ev, &v, 0),
             None => c.skip(
@@ -1312,6 +1426,78 @@ fn excerpt(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ingest_one(text: &str, opts: &IngestOptions) -> Ingested {
+        let input = MemoryInput {
+            name: "/aws/lambda/orders-api".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        ingest_inputs(&[], vec![input], opts, None).unwrap()
+    }
+
+    /// Lines passed over unparsed when only invocations are wanted must not hold what the
+    /// run does want: X-Ray segments for `traces`, Kinesis records for `report`.
+    #[test]
+    fn what_the_line_prefilter_passes_over_is_not_wanted() {
+        let segment = r#"{"id":"5d2c8b1a9e7f3c4d","name":"fn","start_time":1756821790.95,"end_time":1756821791.29,"trace_id":"1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e"}"#;
+        let spans_only = IngestOptions {
+            keep_logs: false,
+            keep_spans: true,
+            keep_metrics: false,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(&format!("{segment}\n"), &spans_only);
+        assert_eq!(ing.tables.spans.len(), 1, "{:?}", ing.skips);
+        let payload = r#"{"messageType":"DATA_MESSAGE","logGroup":"/aws/lambda/orders-api","logStream":"s","logEvents":[{"id":"1","timestamp":1756821791482,"message":"REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33\tDuration: 48.27 ms\tBilled Duration: 49 ms\tMemory Size: 512 MB\tMax Memory Used: 91 MB\t\n"}]}"#;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        io::Write::write_all(&mut gz, payload.as_bytes()).unwrap();
+        use base64::Engine as _;
+        let data = base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap());
+        let line = format!(r#"{{"Records":[{{"kinesis":{{"data":"{data}"}}}}]}}"#);
+        let invocations_only = IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            report_columns: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(&format!("{line}\n"), &invocations_only);
+        assert_eq!(ing.columns.len(), 1, "{:?}", ing.skips);
+    }
+
+    /// A dangling link or a link back up the tree inside a directory is skipped with its
+    /// reason; the rest of the directory is read.
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_directory_entries_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("fn.log"), "START RequestId: r1 Version: 1\n").unwrap();
+        std::os::unix::fs::symlink("/nonexistent-faascope", sub.join("dangling")).unwrap();
+        std::os::unix::fs::symlink("..", sub.join("loop")).unwrap();
+        let e = expand_inputs(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(e.files, [sub.join("fn.log")]);
+        let reasons: Vec<(PathBuf, &str)> = e
+            .unreadable
+            .iter()
+            .map(|(p, r)| (p.clone(), r.split(':').next().unwrap_or("")))
+            .collect();
+        assert_eq!(reasons.len(), 2, "{:?}", e.unreadable);
+        assert_eq!(reasons[0], (sub.join("dangling"), "cannot read"));
+        assert!(
+            e.unreadable[1].1.contains("read already"),
+            "{:?}",
+            e.unreadable
+        );
+        let ing =
+            ingest_paths(&[dir.path().to_path_buf()], &IngestOptions::default(), None).unwrap();
+        assert_eq!(
+            ing.skips.by_reason.get("unreadable directory entry"),
+            Some(&2)
+        );
+        assert_eq!(ing.tables.logs.len(), 1);
+    }
 
     #[test]
     fn fallback_names() {

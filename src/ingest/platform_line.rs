@@ -103,7 +103,8 @@ pub struct ReportFields<'a> {
     pub trace_id: Option<&'a str>,
     pub segment_id: Option<&'a str>,
     pub sampled: Option<bool>,
-    /// A field label was followed by something that is not a number (`Duration: abc ms`).
+    /// A field label was followed by something that is not a number (`Duration: abc ms`), or by a
+    /// negative one or one out of range (`Memory Size: 99999999999 MB`).
     pub bad_field: Option<&'static str>,
 }
 
@@ -344,16 +345,21 @@ pub fn report_fields(body: &str) -> ReportFields<'_> {
     let mut f = ReportFields::default();
     let mut i = 0;
     let num = |i: usize, label: &'static str, f: &mut ReportFields<'_>| -> Option<f64> {
+        // Durations and sizes are never negative: `-10` is as wrong as `abc`.
         let v = toks.get(i).and_then(|t| t.parse::<f64>().ok());
-        if v.is_none() || !v.is_some_and(f64::is_finite) {
+        if !v.is_some_and(|x| x.is_finite() && x >= 0.0) {
             f.bad_field.get_or_insert(label);
             return None;
         }
         v
     };
-    let mb = |v: Option<f64>| {
-        v.filter(|x| *x >= 0.0 && *x <= u32::MAX as f64)
-            .map(|x| x as u32)
+    let mb = |v: Option<f64>, label: &'static str, f: &mut ReportFields<'_>| match v {
+        Some(x) if x <= f64::from(u32::MAX) => Some(x as u32),
+        Some(_) => {
+            f.bad_field.get_or_insert(label);
+            None
+        }
+        None => None,
     };
     while i < toks.len() {
         let t = toks[i];
@@ -394,11 +400,13 @@ pub fn report_fields(body: &str) -> ReportFields<'_> {
                 i += 3;
             }
             ("Memory", Some("Size:"), _) => {
-                f.memory_size_mb = mb(num(i + 2, "Memory Size", &mut f));
+                let v = num(i + 2, "Memory Size", &mut f);
+                f.memory_size_mb = mb(v, "Memory Size", &mut f);
                 i += 3;
             }
             ("Max", Some("Memory"), Some("Used:")) => {
-                f.max_memory_used_mb = mb(num(i + 3, "Max Memory Used", &mut f));
+                let v = num(i + 3, "Max Memory Used", &mut f);
+                f.max_memory_used_mb = mb(v, "Max Memory Used", &mut f);
                 i += 4;
             }
             ("Status:", Some(s), _) => {

@@ -147,6 +147,11 @@ pub struct LogRecord {
     pub trace_id: Option<String>,
     pub cold_start: Option<bool>,
     pub message: String,
+    /// The whole JSON event when `message` is only its message field (JSON-format application
+    /// logs, `platform.*` events): what Logs Insights calls `@message`, and where queries read
+    /// JSON fields by dotted path. Not exported (the export's `message` is the readable text).
+    #[serde(skip)]
+    pub json: Option<String>,
     pub log_stream: Option<String>,
     pub source: SourceRef,
 }

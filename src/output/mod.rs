@@ -81,7 +81,25 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    if !dir.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("no directory {}", dir.display()),
+        ));
+    }
+    let mut builder = tempfile::Builder::new();
+    // The file gets the mode a new file gets (0666 less the umask), or the mode of the file it
+    // replaces; a temporary file alone would be private (0600).
+    #[cfg(unix)]
+    builder.permissions(match std::fs::metadata(path) {
+        Ok(m) if overwrite => m.permissions(),
+        _ => new_file_permissions(),
+    });
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
+        // Not the temporary file's name (the user never asked for it): callers name the
+        // file they were writing.
+        io::Error::new(e.kind(), io::Error::from(e.kind()).to_string())
+    })?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if overwrite {
@@ -100,6 +118,13 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
         })?;
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn new_file_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    // The umask applies when the file is created.
+    std::fs::Permissions::from_mode(0o666)
 }
 
 #[cfg(test)]
@@ -121,6 +146,33 @@ mod tests {
             1,
             "no temp file left"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_not_private_temp_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("chart.svg");
+        write_atomic(&p, false, b"x").unwrap();
+        // What a plain create gives in the same place (0666 less this process's umask).
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, b"x").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&p), mode(&plain));
+        // A replaced file keeps its mode.
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, true, b"y").unwrap();
+        assert_eq!(mode(&p), 0o640);
+    }
+
+    #[test]
+    fn a_missing_directory_is_named_not_a_temp_file() {
+        let e = write_atomic(Path::new("/nonexistent-faascope/dir/out.csv"), false, b"x")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "no directory /nonexistent-faascope/dir");
+        assert!(!e.contains(".tmp"), "{e}");
     }
 
     #[test]

@@ -215,7 +215,18 @@ pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u1
                 let cells: Vec<String> = row(f).iter().map(|c| c.replace('|', "\\|")).collect();
                 let _ = writeln!(out, "| {} |", cells.join(" | "));
             }
-            let _ = writeln!(out, "| **{}** |", totals_row(report).join(" | "));
+            // Bold cell by cell: markers spanning a `|` would show as asterisks.
+            let totals: Vec<String> = totals_row(report)
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        String::new()
+                    } else {
+                        format!("**{}**", c.replace('|', "\\|"))
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "| {} |", totals.join(" | "));
             out
         }
         Format::Table => {

@@ -19,9 +19,12 @@ fn downstream_text(t: &TraceSummary) -> String {
         .join(", ")
 }
 
-/// `cold,fault,error,throttle` as they apply.
+/// `in progress,cold,fault,error,throttle` as they apply.
 pub fn flags(t: &TraceSummary) -> String {
     let mut f = Vec::new();
+    if t.in_progress {
+        f.push("in progress");
+    }
     if t.cold_start {
         f.push("cold");
     }

@@ -185,6 +185,34 @@ fn to_rgb(chart: &LineChart) -> Result<Vec<u8>, PlotError> {
 
 /// Writes the chart to `path` (PNG or SVG by extension), atomically; an existing file is
 /// replaced only with `overwrite`.
+/// Checks before any work that `path` can take a chart: a `.png` or `.svg` name, in a directory
+/// that exists, and no file there unless `overwrite`.
+pub fn check_target(path: &Path, overwrite: bool) -> Result<(), PlotError> {
+    let display = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(ext.as_deref(), Some("png" | "svg")) {
+        return Err(PlotError::Extension { path: display });
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let problem = if !dir.is_dir() {
+        format!("no directory {}", dir.display())
+    } else if path.exists() && !overwrite {
+        "the file exists; pass --force to replace it".to_string()
+    } else {
+        return Ok(());
+    };
+    Err(PlotError::Io {
+        path: display,
+        source: std::io::Error::other(problem),
+    })
+}
+
 pub fn write(chart: &LineChart, path: &Path, overwrite: bool) -> Result<(), PlotError> {
     if chart.series.iter().all(|s| s.points.is_empty()) {
         return Err(PlotError::Empty(chart.title.clone()));

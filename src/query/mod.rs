@@ -85,7 +85,7 @@ impl ParsePattern {
         }
     }
 
-    /// The pattern as a regex (a glob's `*` become lazy groups, the last one greedy) whose
+    /// The pattern as a regex (a glob's `*` become lazy groups, one ending the glob greedy) whose
     /// capture groups 1..=n are the fields in order.
     pub fn to_regex(&self) -> String {
         match self {
@@ -96,7 +96,9 @@ impl ParsePattern {
                 for (i, part) in parts.iter().enumerate() {
                     out.push_str(&regex::escape(part));
                     if i + 1 < parts.len() {
-                        out.push_str(if i + 2 == parts.len() {
+                        // A `*` ending the glob takes the rest of the text; any other takes
+                        // as little as it can (up to the first match of the text after it).
+                        out.push_str(if i + 2 == parts.len() && parts[i + 1].is_empty() {
                             "(.*)"
                         } else {
                             "(.*?)"
@@ -411,7 +413,10 @@ impl QueryError {
             .map(|c| if c == '\t' { ' ' } else { c })
             .collect();
         let _ = writeln!(out, "  {shown}");
-        let _ = writeln!(out, "  {}^", " ".repeat(col - 1));
+        // Under the column as the terminal shows it: wide characters take two cells.
+        let before: String = shown.chars().take(col - 1).collect();
+        let cells = unicode_width::UnicodeWidthStr::width(before.as_str());
+        let _ = writeln!(out, "  {}^", " ".repeat(cells));
         if let Some(h) = &self.hint {
             let _ = writeln!(out, "hint: {h}");
         }

@@ -298,7 +298,11 @@ impl<'a> Parser<'a> {
         self.skip_ws();
         let start = self.i;
         let expr = self.expr()?;
-        let text = self.s[start..self.i].trim().to_string();
+        let mut text = self.s[start..self.i].trim().to_string();
+        // A quoted field names its column without the quotes (`fields \`a.b\``: `a.b`).
+        if let ExprKind::Field(name) = &expr.kind {
+            text.clone_from(name);
+        }
         let alias = if self.eat_keyword("as") {
             Some(self.name("a name after `as`")?)
         } else {
@@ -436,6 +440,13 @@ impl<'a> Parser<'a> {
                         break;
                     }
                 }
+                if let Some(k) = (1..names.len()).find(|&k| names[..k].contains(&names[k])) {
+                    return Err(QueryError::new(
+                        names_at,
+                        format!("`{}` is named twice after `as`", names[k]),
+                    )
+                    .hint("give each `*` its own name"));
+                }
                 if names.len() != stars {
                     return Err(QueryError::new(
                         names_at,
@@ -499,6 +510,18 @@ impl<'a> Parser<'a> {
         } else {
             Vec::new()
         };
+        // Each column of the result needs its own name.
+        let mut seen: Vec<&str> = Vec::new();
+        for i in by.iter().chain(&items) {
+            if seen.contains(&i.name()) {
+                return Err(QueryError::new(
+                    i.expr.pos,
+                    format!("`{}` names two columns of this `stats`", i.name()),
+                )
+                .hint("give each its own name with `as`"));
+            }
+            seen.push(i.name());
+        }
         Ok(CommandKind::Stats { items, by })
     }
 

@@ -281,3 +281,119 @@ fn thin_log_records_answer_as_full_ones() {
         assert!(e.to_string().contains("compact columns"), "{q}: {e}");
     }
 }
+
+/// Runs `q` over one input (named like a log group) holding `text`, logs kept in full.
+fn run_text(name: &str, text: &str, q: &str) -> QueryResult {
+    let opts = IngestOptions {
+        keep_logs: true,
+        ..IngestOptions::default()
+    };
+    let input = MemoryInput {
+        name: name.into(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let ing = ingest_inputs(&[], vec![input], &opts, None).unwrap();
+    assert!(ing.skips.is_empty(), "{:?}", ing.skips);
+    let parsed = parse(q).unwrap_or_else(|e| panic!("{}", e.render(q, "q")));
+    run_query_on(&parsed, &ing.tables, &ing.columns).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Lambda's JSON log format and Powertools lines: a `message` key beside the others, as plain
+/// lines and as the messages of CloudWatch events; and JSON `platform.*` events.
+const JSON_LOGS: &str = r#"{"timestamp":"2025-02-01T00:00:00.100Z","level":"INFO","requestId":"a1","message":"order saved","order":{"id":"o-1","items":[{"sku":"k1"},{"sku":"k2"}]},"http":{"status":200},"weird.key":"w"}
+{"timestamp":1738368000200,"level":"ERROR","requestId":"a1","message":"payment failed","order":{"id":"o-2"},"http":{"status":502}}
+{"timestamp":1738368000300,"message":"{\"level\":\"WARN\",\"message\":\"slow\",\"http\":{\"status\":504}}","logGroup":"/aws/lambda/shop","logStream":"s"}
+{"time":"2025-02-01T00:00:00.000Z","type":"platform.start","record":{"requestId":"a1","version":"$LATEST"}}
+"#;
+
+#[test]
+fn json_log_lines_keep_every_field() {
+    let r = run_text(
+        "/aws/lambda/shop",
+        JSON_LOGS,
+        "filter ispresent(http.status) | sort @timestamp asc | fields level, @requestId, order.id, http.status, order.items.1.sku, `weird.key`, @message",
+    );
+    assert_eq!(r.rows.len(), 3, "{:?}", r.rows);
+    // A quoted name heads its column without the quotes.
+    assert!(
+        r.columns.contains(&"weird.key".to_string()),
+        "{:?}",
+        r.columns
+    );
+    let level: Vec<String> = (0..3).map(|i| cell(&r, i, "level").text()).collect();
+    assert_eq!(level, ["INFO", "ERROR", "WARN"]);
+    let status: Vec<f64> = (0..3).map(|i| num(&r, i, "http.status")).collect();
+    assert_eq!(status, [200.0, 502.0, 504.0]);
+    assert_eq!(cell(&r, 0, "order.id"), Value::Str("o-1".into()));
+    assert_eq!(cell(&r, 1, "@requestId"), Value::Str("a1".into()));
+    // List elements by index, as Logs Insights flattens lists.
+    assert_eq!(cell(&r, 0, "order.items.1.sku"), Value::Str("k2".into()));
+    assert_eq!(cell(&r, 0, "weird.key"), Value::Str("w".into()));
+    // `@message` is the whole event, as Logs Insights shows a JSON log event.
+    let m = cell(&r, 1, "@message").text();
+    assert!(
+        m.starts_with('{') && m.contains("\"message\":\"payment failed\""),
+        "{m}"
+    );
+    // A platform event's own fields.
+    let r = run_text(
+        "/aws/lambda/shop",
+        JSON_LOGS,
+        "filter type = \"platform.start\" | fields record.requestId, record.version",
+    );
+    assert_eq!(r.rows.len(), 1);
+    assert_eq!(cell(&r, 0, "record.requestId"), Value::Str("a1".into()));
+    assert_eq!(cell(&r, 0, "record.version"), Value::Str("$LATEST".into()));
+}
+
+#[test]
+fn a_glob_star_before_text_stops_at_that_text() {
+    let r = run("filter @type = \"REPORT\" | parse @message \"Duration: * ms\" as d | sort d asc | fields d");
+    let d: Vec<String> = (0..r.rows.len()).map(|i| cell(&r, i, "d").text()).collect();
+    assert_eq!(d, ["10.00", "20.00", "30.00", "40.00", "100.00", "3000.00"]);
+    // A `*` ending the glob takes the rest.
+    let r = run("filter @type = \"REPORT\" and @requestId = \"a4\" | parse @message \"Status: *\" as s | fields s");
+    assert_eq!(cell(&r, 0, "s").text(), "timeout");
+}
+
+#[test]
+fn parsed_numbers_sort_as_numbers() {
+    // As text, "3000.00" < "40.00"; as numbers, it sorts last (ascending) and first (descending).
+    let r = run("filter @type = \"REPORT\" | parse @message \"Duration: * ms\" as d | sort d desc | fields d");
+    assert_eq!(cell(&r, 0, "d").text(), "3000.00");
+    assert_eq!(cell(&r, 5, "d").text(), "10.00");
+}
+
+#[test]
+fn coalesce_falls_back_to_text() {
+    let r = run("filter @type = \"REPORT\" | sort @timestamp asc | fields coalesce(@initDuration, \"warm\") as init, coalesce(nosuch, \"x\") as x, coalesce(@initDuration, 0) + 1 as n");
+    assert_eq!(cell(&r, 0, "init").text(), "300.5");
+    assert_eq!(cell(&r, 1, "init"), Value::Str("warm".into()));
+    assert_eq!(cell(&r, 1, "x"), Value::Str("x".into()));
+    // A numeric fallback stays a number.
+    assert_eq!(num(&r, 0, "n"), 301.5);
+    assert_eq!(num(&r, 1, "n"), 1.0);
+}
+
+#[test]
+fn dedup_keeps_records_with_a_null_field() {
+    // `@type` is null on the two application lines: Logs Insights keeps them all.
+    let r = run("filter function = \"api\" | sort @timestamp asc | fields @type | dedup @type");
+    let types: Vec<String> = (0..r.rows.len())
+        .map(|i| cell(&r, i, "@type").text())
+        .collect();
+    // (END and REPORT share a time; invocations come first in the frame.)
+    assert_eq!(types, ["START", "", "REPORT", "END", ""]);
+}
+
+#[test]
+fn display_before_stats_is_an_error() {
+    let q = parse("display @requestId | stats count(*) as n").unwrap();
+    let e = run_query(&q, &tables()).unwrap_err();
+    let qe = e.as_query_error().unwrap();
+    assert_eq!(qe.pos, 0);
+    assert!(qe.message.contains("before a `stats`"), "{}", qe.message);
+    // A field displayed twice shows once.
+    let r = run("filter @type = \"REPORT\" | display @requestId, @requestId | limit 1");
+    assert_eq!(r.columns, ["@requestId"]);
+}

@@ -253,6 +253,53 @@ fn errors_on_later_lines_render_with_a_caret() {
 }
 
 #[test]
+fn the_caret_counts_terminal_cells() {
+    // Each of the three characters before `cnt` takes two cells.
+    let q = "filter @message like \"日本語\" | stats cnt(*)";
+    let e = err(q);
+    let text = e.render(q, "q");
+    let lines: Vec<&str> = text.lines().collect();
+    let caret = lines[2].find('^').unwrap();
+    let cells_before_cnt = "  filter @message like \"".len() + 6 + "\" | stats ".len();
+    assert_eq!(caret, cells_before_cnt, "{text}");
+}
+
+#[test]
+fn every_column_needs_its_own_name() {
+    for (q, name) in [
+        ("stats count(*) as n, count(*) as n", "n"),
+        ("stats count(*) by @type, @type", "@type"),
+        ("stats sum(@duration) as function by function", "function"),
+        ("stats count(*) as n by bin(5m) as n", "n"),
+    ] {
+        let e = err(q);
+        assert!(
+            e.message.contains(&format!("`{name}` names two columns")),
+            "{q}: {}",
+            e.message
+        );
+        assert!(e.hint.as_deref().is_some_and(|h| h.contains("as")), "{q}");
+    }
+    let e = err("parse @message \"*=*\" as a, a");
+    assert!(e.message.contains("`a` is named twice"), "{}", e.message);
+}
+
+#[test]
+fn a_glob_star_is_lazy_unless_it_ends_the_glob() {
+    let q = ok("parse @message \"Duration: * ms\" as d | parse @message \"* [*] *\" as t, l, m");
+    let regexes: Vec<String> = q
+        .commands
+        .iter()
+        .map(|c| match &c.kind {
+            CommandKind::Parse { pattern, .. } => pattern.to_regex(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(regexes[0], "(?s)Duration: (.*?) ms");
+    assert_eq!(regexes[1], "(?s)(.*?) \\[(.*?)\\] (.*)");
+}
+
+#[test]
 fn the_library_queries_parse() {
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries")).unwrap() {
         let path = entry.unwrap().path();
