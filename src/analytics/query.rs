@@ -543,6 +543,8 @@ fn num(t: Typed) -> Expr {
 fn text(t: Typed) -> Expr {
     match t.ty {
         Ty::Str => t.expr,
+        // Whole numbers without a fraction, as results print them (`300`, not `300.0`).
+        Ty::Num => t.expr.cast(DataType::String).str().strip_suffix(lit(".0")),
         _ => t.expr.cast(DataType::String),
     }
 }

@@ -135,6 +135,11 @@ pub(crate) struct Collector<'o> {
     first_reports: foldhash::HashMap<Box<str>, OpenReport>,
     /// Index of the invocation pushed by the previous line, for an `XRAY TraceId` continuation.
     last_report: Option<usize>,
+    /// Invocations read second hand, from Telemetry batches an extension printed into the log
+    /// (see [`Self::echoing`]): kept unless the run has the first-hand record of the same
+    /// request, which the same log stream usually holds.
+    pub echoes: Vec<Invocation>,
+    echo: bool,
 }
 
 impl<'o> Collector<'o> {
@@ -154,7 +159,14 @@ impl<'o> Collector<'o> {
             streams: HashMap::new(),
             first_reports: foldhash::HashMap::default(),
             last_report: None,
+            echoes: Vec::new(),
+            echo: false,
         }
+    }
+
+    /// While on, invocations go to [`Self::echoes`].
+    pub fn echoing(&mut self, on: bool) {
+        self.echo = on;
     }
 
     pub fn skip(&mut self, line: u64, reason: &str, detail: Option<&str>) {
@@ -200,7 +212,9 @@ impl<'o> Collector<'o> {
     /// Stores one invocation: into the compact columns with
     /// [`super::IngestOptions::report_columns`], else as a row.
     fn push_invocation(&mut self, row: Invocation) {
-        if self.opts.report_columns {
+        if self.echo {
+            self.echoes.push(row);
+        } else if self.opts.report_columns {
             self.columns.push(&row);
         } else {
             self.tables.invocations.push(row);
@@ -728,6 +742,8 @@ impl<'o> Collector<'o> {
                     .or(r.get("data"));
                 match data {
                     Some(d) => self.awslogs_data(ev, d, depth),
+                    // Another service's event (S3, SQS, ...): not a log delivery.
+                    None if r.get("eventSource").is_some() => self.log_lines += 1,
                     None => self.skip(ev.line, "record without data", None),
                 }
             }
@@ -940,12 +956,20 @@ impl<'o> Collector<'o> {
             };
             let init = num("initDurationMs");
             let restore = num("restoreDurationMs");
+            let max_used = num("maxMemoryUsedMB");
+            let billed_restore = num("billedRestoreDurationMs");
             let negative = [duration_ms, billed, memory]
                 .into_iter()
                 .chain(init)
                 .chain(restore)
+                .chain(max_used)
+                .chain(billed_restore)
                 .any(|x| x < 0.0);
-            if negative || memory > f64::from(u32::MAX) {
+            let too_big = [Some(memory), max_used]
+                .into_iter()
+                .flatten()
+                .any(|x| x > f64::from(u32::MAX));
+            if negative || too_big {
                 self.skip(ev.line, "platform.report metric out of range", None);
                 return;
             }
@@ -962,10 +986,10 @@ impl<'o> Collector<'o> {
                 duration_ms,
                 billed_duration_ms: billed,
                 memory_size_mb: memory as u32,
-                max_memory_used_mb: num("maxMemoryUsedMB").map(|x| x as u32),
+                max_memory_used_mb: max_used.map(|x| x as u32),
                 init_duration_ms: init,
                 restore_duration_ms: restore,
-                billed_restore_duration_ms: num("billedRestoreDurationMs"),
+                billed_restore_duration_ms: billed_restore,
                 cold_start: init.is_some() || restore.is_some(),
                 status,
                 error_type: r
@@ -992,7 +1016,9 @@ impl<'o> Collector<'o> {
                 None => (None, String::new()),
             };
             let is_platform = kind.starts_with("platform.");
-            let json = Some(serde_json::to_string(o).unwrap_or_default());
+            // A platform event's own fields (`record.requestId`); a function's or extension's
+            // record is its log line, which stays `@message`.
+            let json = is_platform.then(|| serde_json::to_string(o).unwrap_or_default());
             self.tables.logs.push(LogRecord {
                 function,
                 timestamp: ts,
@@ -1112,6 +1138,7 @@ impl<'o> Collector<'o> {
             t.thin_logs.iter_mut().for_each(|r| fix(&mut r.function));
             t.spans.iter_mut().for_each(|r| fix(&mut r.function));
             t.metrics.iter_mut().for_each(|r| fix(&mut r.function));
+            self.echoes.iter_mut().for_each(|r| fix(&mut r.function));
         }
         if self.opts.report_columns {
             self.columns.extend_from(&mut self.tables.invocations);
@@ -1122,6 +1149,7 @@ impl<'o> Collector<'o> {
             columns: self.columns,
             skips: self.skips,
             overrides: self.overrides,
+            echoes: self.echoes,
             log_lines: self.log_lines,
             carry: StreamCarry {
                 first_reports: self.first_reports,
@@ -1218,12 +1246,22 @@ fn wraps_lambda_line(o: &serde_json::Map<String, Value>) -> bool {
     platform_line::parse(msg).is_some()
         || msg.contains("Task timed out after")
         || msg.contains("Process exited before completing")
-        // The runtimes' own layout: `<time>\t<request id>\t<LEVEL>\t<text>`.
         || {
-            let mut fields = msg.split('\t');
+            // The runtimes' own layout: `<time>\t<request id>\t...`, and Python's
+            // `[LEVEL]\t<time>\t<request id>\t...`.
+            let t = msg.trim_start();
+            let mut fields = t.split('\t');
+            if t.starts_with('[') {
+                fields.next();
+            }
             fields.next().is_some_and(|t| parse_timestamp_ms(t).is_some())
                 && fields.next().is_some_and(platform_line::looks_like_request_id)
         }
+        // Python's uncaught exception: `[ERROR] KeyError: 'x'` and its traceback.
+        || msg
+            .trim_start()
+            .strip_prefix("[ERROR]")
+            .is_some_and(|rest| python_error_type(rest).is_some())
 }
 
 /// Is this object a CloudWatch log event (`{timestamp, message, logStream?, ...}` as the APIs,

@@ -27,7 +27,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::model::{ReportColumns, Status, Tables};
+use crate::model::{Invocation, ReportColumns, Status, Tables};
 use collect::{Collector, Event, StatusOverride, StreamCarry, StreamState};
 use export_report::ExportPlatform;
 pub use skips::Skips;
@@ -104,6 +104,8 @@ pub struct FileOutput {
     pub columns: ReportColumns,
     pub skips: Skips,
     pub overrides: Vec<StatusOverride>,
+    /// Invocations read second hand (see `Collector::echoes`).
+    pub echoes: Vec<Invocation>,
     pub log_lines: u64,
     /// Per-stream state for the next chunk or block of the same file (see [`append_carrying`]);
     /// [`FileOutput::append`] drops it (files do not share streams).
@@ -117,6 +119,7 @@ impl FileOutput {
             columns,
             skips,
             overrides,
+            echoes,
             log_lines,
             carry: _,
         } = other;
@@ -137,6 +140,7 @@ impl FileOutput {
         self.columns.append(columns);
         self.skips.merge(skips);
         self.overrides.extend(overrides);
+        join(&mut self.echoes, echoes);
         self.log_lines += log_lines;
     }
 }
@@ -165,8 +169,8 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
 pub struct Expanded {
     pub files: Vec<PathBuf>,
     /// Entries inside a directory given as input that could not be followed (a dangling
-    /// symbolic link, an unreadable subdirectory, a link back to a directory already read),
-    /// with the reason: skipped, not the end of the run.
+    /// symbolic link, an unreadable subdirectory), with the reason: skipped, not the end of
+    /// the run. (A link to a directory already read is passed over: its files are read once.)
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
@@ -193,10 +197,11 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Expanded, IngestError> {
                 path: p.display().to_string(),
                 error: e,
             })?;
-            if let Ok(real) = std::fs::canonicalize(p) {
-                seen.insert(real);
+            // A directory given twice, or inside another input, is read once.
+            let first_time = std::fs::canonicalize(p).map_or(true, |real| seen.insert(real));
+            if first_time {
+                walk(entries, &mut out, &mut seen);
             }
-            walk(entries, &mut out, &mut seen);
         } else {
             out.files.push(p.clone());
         }
@@ -230,10 +235,9 @@ fn walk(entries: std::fs::ReadDir, out: &mut Expanded, seen: &mut HashSet<PathBu
             continue;
         }
         match std::fs::canonicalize(&p) {
-            Ok(real) if !seen.insert(real.clone()) => {
-                out.unreadable
-                    .push((p, format!("a link to {}, read already", real.display())));
-            }
+            // Read already (a link to a directory of the inputs, or back up the tree): its
+            // files are not read twice.
+            Ok(real) if !seen.insert(real.clone()) => {}
             Err(e) => out.unreadable.push((p, format!("cannot read: {e}"))),
             Ok(_) => match std::fs::read_dir(&p) {
                 Ok(sub) => walk(sub, out, seen),
@@ -315,6 +319,7 @@ pub fn ingest_inputs(
         bytes += b;
         all.append(out);
     }
+    keep_echoes(&mut all, opts.report_columns);
     apply_overrides(&mut all.tables, &mut all.columns, &all.overrides);
     link_records(&mut all.tables);
     Ok(Ingested {
@@ -325,6 +330,36 @@ pub fn ingest_inputs(
         bytes,
         log_lines: all.log_lines,
     })
+}
+
+/// Adds the invocations read second hand (Telemetry batches printed into the log) whose request
+/// the run has no first-hand record of: an extension's echo beside Lambda's own REPORT counts
+/// once.
+fn keep_echoes(all: &mut FileOutput, columns: bool) {
+    let echoes = std::mem::take(&mut all.echoes);
+    if echoes.is_empty() {
+        return;
+    }
+    let first_hand: HashSet<String> = {
+        let ids: HashSet<&str> = echoes.iter().map(|e| e.request_id.as_str()).collect();
+        let mut found = all.columns.request_ids_among(&ids);
+        found.extend(
+            all.tables
+                .invocations
+                .iter()
+                .filter_map(|i| ids.get(i.request_id.as_str())),
+        );
+        found.into_iter().map(str::to_string).collect()
+    };
+    let mut kept: Vec<Invocation> = echoes
+        .into_iter()
+        .filter(|e| !first_hand.contains(&e.request_id))
+        .collect();
+    if columns {
+        all.columns.extend_from(&mut kept);
+    } else {
+        all.tables.invocations.append(&mut kept);
+    }
 }
 
 /// Applies statuses learned from other lines (`Task timed out`, runtime errors) to the
@@ -682,6 +717,7 @@ fn ingest_stream(
     c.skips = std::mem::take(&mut file_out.skips);
     c.skips.merge(std::mem::take(&mut state.file_skips));
     c.overrides = std::mem::take(&mut file_out.overrides);
+    c.echoes = std::mem::take(&mut file_out.echoes);
     c.log_lines = file_out.log_lines;
     c.finish(&fallback)
 }
@@ -1194,7 +1230,10 @@ fn parse_line(
     } else if mode == Mode::Ndjson {
         c.skip(line_no, "line is not JSON", Some(&excerpt(trimmed)));
     } else if let Some(v) = pyrepr::parse(trimmed).or_else(|| labelled_telemetry(trimmed)) {
+        // A batch an extension printed: its reports echo Lambda's own (see `keep_echoes`).
+        c.echoing(true);
         c.json_value(&ev, &v, 0);
+        c.echoing(false);
     } else {
         let (ev, msg) = strip_event_prefix(ev, line);
         c.message(&ev, msg);
@@ -1332,15 +1371,15 @@ fn handle_bad_json(
     false
 }
 
-/// JSON documents written back to back with nothing or only white space between them
+/// JSON objects written back to back with nothing or only white space between them
 /// (`{...}{...}`, as Firehose delivers subscription records to S3): each of them, when there are
-/// two or more and all are whole.
+/// two or more and all are whole objects.
 fn concatenated_json(text: &str) -> Option<Vec<Value>> {
     let values = serde_json::Deserializer::from_str(text)
         .into_iter::<Value>()
         .collect::<Result<Vec<Value>, _>>()
         .ok()?;
-    (values.len() > 1).then_some(values)
+    (values.len() > 1 && values.iter().all(Value::is_object)).then_some(values)
 }
 
 /// A complete multi-line JSON text.
@@ -1465,8 +1504,8 @@ mod tests {
         assert_eq!(ing.columns.len(), 1, "{:?}", ing.skips);
     }
 
-    /// A dangling link or a link back up the tree inside a directory is skipped with its
-    /// reason; the rest of the directory is read.
+    /// A dangling link inside a directory is skipped with its reason, a link back up the tree
+    /// is passed over; the rest of the directory is read.
     #[cfg(unix)]
     #[test]
     fn unreadable_directory_entries_are_skipped() {
@@ -1483,18 +1522,17 @@ mod tests {
             .iter()
             .map(|(p, r)| (p.clone(), r.split(':').next().unwrap_or("")))
             .collect();
-        assert_eq!(reasons.len(), 2, "{:?}", e.unreadable);
-        assert_eq!(reasons[0], (sub.join("dangling"), "cannot read"));
-        assert!(
-            e.unreadable[1].1.contains("read already"),
-            "{:?}",
-            e.unreadable
-        );
+        // The loop is passed over, not counted: it is no bad input.
+        assert_eq!(reasons, [(sub.join("dangling"), "cannot read")]);
+        // Inputs that overlap (a directory and one inside it) are read once.
+        let twice = expand_inputs(&[dir.path().to_path_buf(), sub.clone()]).unwrap();
+        assert_eq!(twice.files, [sub.join("fn.log")]);
         let ing =
             ingest_paths(&[dir.path().to_path_buf()], &IngestOptions::default(), None).unwrap();
+        assert_eq!(ing.skips.total, 1);
         assert_eq!(
             ing.skips.by_reason.get("unreadable directory entry"),
-            Some(&2)
+            Some(&1)
         );
         assert_eq!(ing.tables.logs.len(), 1);
     }

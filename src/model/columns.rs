@@ -206,6 +206,35 @@ impl ReportColumns {
         self.function.len()
     }
 
+    /// Which of `ids` some row has as its request id.
+    pub fn request_ids_among<'a>(
+        &self,
+        ids: &std::collections::HashSet<&'a str>,
+    ) -> std::collections::HashSet<&'a str> {
+        let mut packed: foldhash::HashMap<u128, &'a str> = foldhash::HashMap::default();
+        for id in ids {
+            if let Some(k) = pack_uuid(id) {
+                packed.insert(k, id);
+            }
+        }
+        let mut found = std::collections::HashSet::new();
+        for (row, key) in self.request_ids.packed.iter().enumerate() {
+            match self.request_ids.other.get(&(row as u32)) {
+                Some(text) => {
+                    if let Some(id) = ids.get(text.as_ref()) {
+                        found.insert(*id);
+                    }
+                }
+                None => {
+                    if let Some(id) = packed.get(key) {
+                        found.insert(*id);
+                    }
+                }
+            }
+        }
+        found
+    }
+
     pub fn is_empty(&self) -> bool {
         self.function.is_empty()
     }

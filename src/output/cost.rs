@@ -60,17 +60,15 @@ pub fn render_grid(
             s
         }
         Format::Csv | Format::Json => {
-            let cell = |s: &str| {
-                if s.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", s.replace('"', "\"\""))
-                } else {
-                    s.to_string()
-                }
-            };
             let mut out = headers.join(",");
             out.push('\n');
             for r in rows {
-                out.push_str(&r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+                out.push_str(
+                    &r.iter()
+                        .map(|c| super::csv_cell(c))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
                 out.push('\n');
             }
             out

@@ -62,6 +62,21 @@ pub fn sanitize(s: &str) -> String {
     out
 }
 
+/// A CSV cell (RFC 4180: quoted when it holds a comma, quote or line break). Text from logs is
+/// [`sanitize`]d line by line first: CSV is read on terminals too.
+pub fn csv_cell(s: &str) -> String {
+    let s = if s.bytes().any(|b| b < 0x20 || b == 0x7f) || !s.is_ascii() {
+        sanitize_block(&s.replace("\r\n", "\n"))
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
 /// [`sanitize`] line by line, keeping the line breaks.
 pub fn sanitize_block(s: &str) -> String {
     s.lines().map(sanitize).collect::<Vec<_>>().join("\n")
@@ -100,6 +115,13 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
         // file they were writing.
         io::Error::new(e.kind(), io::Error::from(e.kind()).to_string())
     })?;
+    #[cfg(unix)]
+    if overwrite {
+        // The umask applied at creation; the mode of the file replaced is kept whole.
+        if let Ok(m) = std::fs::metadata(path) {
+            tmp.as_file().set_permissions(m.permissions())?;
+        }
+    }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if overwrite {
@@ -160,9 +182,12 @@ mod tests {
         std::fs::write(&plain, b"x").unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&p), mode(&plain));
-        // A replaced file keeps its mode.
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        // A replaced file keeps its mode, whatever the umask.
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o666)).unwrap();
         write_atomic(&p, true, b"y").unwrap();
+        assert_eq!(mode(&p), 0o666);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, true, b"z").unwrap();
         assert_eq!(mode(&p), 0o640);
     }
 
@@ -173,6 +198,16 @@ mod tests {
             .to_string();
         assert_eq!(e, "no directory /nonexistent-faascope/dir");
         assert!(!e.contains(".tmp"), "{e}");
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_stripped() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("two\r\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_cell("\u{1b}[31mred\u{1b}[0m\u{7}"), "red");
+        assert_eq!(csv_cell("é"), "é");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 
-use super::{sanitize, Format};
+use super::{csv_cell, sanitize, Format};
 use crate::plot::{LineChart, Series};
 use crate::query::{QueryResult, Value};
 
@@ -16,14 +16,6 @@ fn json_value(v: &Value) -> serde_json::Value {
             .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Str(_) | Value::Time(_) => serde_json::Value::String(v.text()),
-    }
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 

@@ -6,7 +6,7 @@ use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{sanitize, Format};
+use super::{csv_cell, sanitize, Format};
 use crate::analytics::{FunctionReport, Report};
 use crate::ingest::Skips;
 
@@ -253,14 +253,6 @@ pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u1
             }
             s
         }
-    }
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 

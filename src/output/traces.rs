@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 
-use super::{sanitize, Format};
+use super::{csv_cell, sanitize, Format};
 use crate::analytics::traces::TraceSummary;
 
 fn downstream_text(t: &TraceSummary) -> String {
@@ -71,15 +71,14 @@ pub fn render(list: &[TraceSummary], total: usize, format: Format, width: Option
         }
         Format::Csv => {
             let mut out = String::from(
-                "trace_id,root,start_ms,duration_ms,cold_start,init_ms,error,fault,throttle,segments,spans,downstream\n",
+                "trace_id,root,start_ms,duration_ms,cold_start,init_ms,error,fault,throttle,in_progress,segments,spans,downstream\n",
             );
             for t in list {
-                let ds = downstream_text(t).replace('"', "\"\"");
                 let _ = writeln!(
                     out,
-                    "{},\"{}\",{},{},{},{},{},{},{},{},{},\"{}\"",
-                    t.trace_id,
-                    t.root.replace('"', "\"\""),
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    csv_cell(&t.trace_id),
+                    csv_cell(&t.root),
                     t.start_ms,
                     t.duration_ms,
                     t.cold_start,
@@ -87,9 +86,10 @@ pub fn render(list: &[TraceSummary], total: usize, format: Format, width: Option
                     t.error,
                     t.fault,
                     t.throttle,
+                    t.in_progress,
                     t.segments,
                     t.spans,
-                    ds
+                    csv_cell(&downstream_text(t))
                 );
             }
             out

@@ -183,8 +183,6 @@ fn to_rgb(chart: &LineChart) -> Result<Vec<u8>, PlotError> {
     Ok(buf)
 }
 
-/// Writes the chart to `path` (PNG or SVG by extension), atomically; an existing file is
-/// replaced only with `overwrite`.
 /// Checks before any work that `path` can take a chart: a `.png` or `.svg` name, in a directory
 /// that exists, and no file there unless `overwrite`.
 pub fn check_target(path: &Path, overwrite: bool) -> Result<(), PlotError> {
@@ -213,6 +211,8 @@ pub fn check_target(path: &Path, overwrite: bool) -> Result<(), PlotError> {
     })
 }
 
+/// Writes the chart to `path` (PNG or SVG by extension), atomically; an existing file is
+/// replaced only with `overwrite`.
 pub fn write(chart: &LineChart, path: &Path, overwrite: bool) -> Result<(), PlotError> {
     if chart.series.iter().all(|s| s.points.is_empty()) {
         return Err(PlotError::Empty(chart.title.clone()));

@@ -368,6 +368,11 @@ fn parsed_numbers_sort_as_numbers() {
 fn coalesce_falls_back_to_text() {
     let r = run("filter @type = \"REPORT\" | sort @timestamp asc | fields coalesce(@initDuration, \"warm\") as init, coalesce(nosuch, \"x\") as x, coalesce(@initDuration, 0) + 1 as n");
     assert_eq!(cell(&r, 0, "init").text(), "300.5");
+    assert_eq!(
+        run("filter @requestId = \"a2\" | fields coalesce(@initDuration, @duration, \"-\") as d")
+            .rows[0][0],
+        Value::Str("20".into())
+    );
     assert_eq!(cell(&r, 1, "init"), Value::Str("warm".into()));
     assert_eq!(cell(&r, 1, "x"), Value::Str("x".into()));
     // A numeric fallback stays a number.
@@ -396,4 +401,19 @@ fn display_before_stats_is_an_error() {
     // A field displayed twice shows once.
     let r = run("filter @type = \"REPORT\" | display @requestId, @requestId | limit 1");
     assert_eq!(r.columns, ["@requestId"]);
+}
+
+#[test]
+fn a_telemetry_function_record_is_its_log_line() {
+    let line = r#"{"time":"2022-08-20T12:31:32.123Z","type":"function","record":"2022-08-20T12:31:32.123Z\t6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33\tINFO\tHello World"}"#;
+    let r = run_text(
+        "/aws/lambda/shop",
+        &format!("{line}\n"),
+        r"parse @message /^(?<ts>\S+)\t(?<rid>\S+)\t(?<lvl>\S+)\t(?<text>.*)$/ | fields rid, text",
+    );
+    assert_eq!(
+        cell(&r, 0, "rid"),
+        Value::Str("6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33".into())
+    );
+    assert_eq!(cell(&r, 0, "text"), Value::Str("Hello World".into()));
 }
