@@ -48,6 +48,7 @@ fn data() -> DashData {
                     file: file.clone(),
                     line: i as u64 + 1,
                 },
+                log_stream: None,
             }
         })
         .collect();

@@ -84,5 +84,6 @@ pub(crate) fn test_invocation(
             file: Arc::from("t"),
             line: 1,
         },
+        log_stream: None,
     }
 }

@@ -149,12 +149,26 @@ fn json_value_path<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde
     }
 }
 
-/// One column of JSON values: numbers when every present value is a number, text otherwise.
+/// One column of JSON values: booleans or numbers when every present value is one, text
+/// otherwise.
 fn json_column(name: &str, values: Vec<Option<serde_json::Value>>) -> (Column, Ty) {
     let all_num = values
         .iter()
         .flatten()
         .all(|v| matches!(v, serde_json::Value::Number(_) | serde_json::Value::Null));
+    let all_bool = values.iter().flatten().any(serde_json::Value::is_boolean)
+        && values
+            .iter()
+            .flatten()
+            .all(|v| matches!(v, serde_json::Value::Bool(_) | serde_json::Value::Null));
+    if all_bool {
+        // `filter ok` on `"ok": false` is false (as text, "false" would be truthy).
+        let v: Vec<Option<bool>> = values
+            .iter()
+            .map(|v| v.as_ref().and_then(serde_json::Value::as_bool))
+            .collect();
+        return (Column::new(name.into(), v), Ty::Bool);
+    }
     if all_num {
         let v: Vec<Option<f64>> = values
             .iter()
@@ -312,7 +326,7 @@ fn input_frame(
             "@logStream" => Column::new(
                 name.into(),
                 inv.iter()
-                    .map(|_| None)
+                    .map(|r| r.log_stream.as_deref())
                     .chain(logs.iter().map(|r| r.log_stream.as_deref()))
                     .chain(thin.iter().map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
@@ -664,7 +678,9 @@ impl Planner<'_> {
                         Some(a) => a.or(eq),
                     });
                 }
-                let m = any.unwrap_or(lit(false)).fill_null(lit(false));
+                // A missing value is in no list and in none not: `not in` drops it as `!=`
+                // does.
+                let m = any.unwrap_or(lit(false));
                 Typed {
                     expr: if *negated { m.not() } else { m },
                     ty: Ty::Bool,

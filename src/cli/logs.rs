@@ -90,6 +90,29 @@ fn lines(t: &Tables) -> Vec<Line> {
     out
 }
 
+/// Does a line's label (a level, a text platform line's kind or a JSON `platform.*` type) match
+/// `--level`? A JSON-format event matches the name of its text line (`platform.start` is
+/// `START`), and Python's level names match ours (`WARNING` is `WARN`).
+fn label_matches(label: &str, wanted: &str) -> bool {
+    let text_name = match label {
+        "platform.start" => "START",
+        "platform.runtimeDone" => "END",
+        "platform.report" => "REPORT",
+        "platform.initStart" => "INIT_START",
+        "platform.initReport" => "INIT_REPORT",
+        "platform.restoreStart" => "RESTORE_START",
+        "platform.restoreReport" => "RESTORE_REPORT",
+        "platform.extension" => "EXTENSION",
+        other => other,
+    };
+    let wanted = match wanted.to_ascii_uppercase().as_str() {
+        "WARNING" => "WARN".to_string(),
+        "CRITICAL" => "FATAL".to_string(),
+        w => w.to_string(),
+    };
+    label.eq_ignore_ascii_case(&wanted) || text_name.eq_ignore_ascii_case(&wanted)
+}
+
 struct Select {
     grep: Option<Regex>,
     level: Option<String>,
@@ -102,7 +125,7 @@ impl Select {
             && self
                 .level
                 .as_ref()
-                .is_none_or(|v| l.label.eq_ignore_ascii_case(v))
+                .is_none_or(|v| label_matches(&l.label, v))
             && self
                 .request_id
                 .as_ref()
@@ -243,6 +266,18 @@ mod tests {
             request_id: Some("r1".into()),
             message: msg.into(),
         }
+    }
+
+    #[test]
+    fn levels_match_json_format_events_and_python_names() {
+        assert!(label_matches("platform.start", "START"));
+        assert!(label_matches("platform.initStart", "init_start"));
+        assert!(label_matches("platform.runtimeDone", "END"));
+        assert!(label_matches("platform.start", "platform.start"));
+        assert!(label_matches("WARN", "WARNING"));
+        assert!(label_matches("ERROR", "error"));
+        assert!(!label_matches("platform.start", "END"));
+        assert!(!label_matches("INFO", "START"));
     }
 
     #[test]

@@ -135,11 +135,12 @@ pub(crate) struct Collector<'o> {
     first_reports: foldhash::HashMap<Box<str>, OpenReport>,
     /// Index of the invocation pushed by the previous line, for an `XRAY TraceId` continuation.
     last_report: Option<usize>,
-    /// Invocations read second hand, from Telemetry batches an extension printed into the log
-    /// (see [`Self::echoing`]): kept unless the run has the first-hand record of the same
-    /// request, which the same log stream usually holds.
+    /// Invocations read from `platform.report` events: kept unless the run has a text REPORT
+    /// of the same request. A function logs one format, so both for one request means the
+    /// event is an echo (a Telemetry batch an extension printed into the log beside Lambda's
+    /// own lines); a JSON-format log alone keeps all of its own.
     pub echoes: Vec<Invocation>,
-    echo: bool,
+    stream_names: foldhash::HashMap<Box<str>, Arc<str>>,
 }
 
 impl<'o> Collector<'o> {
@@ -160,13 +161,19 @@ impl<'o> Collector<'o> {
             first_reports: foldhash::HashMap::default(),
             last_report: None,
             echoes: Vec::new(),
-            echo: false,
+            stream_names: foldhash::HashMap::default(),
         }
     }
 
-    /// While on, invocations go to [`Self::echoes`].
-    pub fn echoing(&mut self, on: bool) {
-        self.echo = on;
+    /// One shared name per log stream, for the invocations of full rows.
+    fn stream_name(&mut self, stream: Option<&str>) -> Option<Arc<str>> {
+        let s = stream?;
+        if let Some(a) = self.stream_names.get(s) {
+            return Some(a.clone());
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.stream_names.insert(s.into(), a.clone());
+        Some(a)
     }
 
     pub fn skip(&mut self, line: u64, reason: &str, detail: Option<&str>) {
@@ -207,18 +214,6 @@ impl<'o> Collector<'o> {
         };
         self.by_group.insert(g.into(), f.clone());
         f
-    }
-
-    /// Stores one invocation: into the compact columns with
-    /// [`super::IngestOptions::report_columns`], else as a row.
-    fn push_invocation(&mut self, row: Invocation) {
-        if self.echo {
-            self.echoes.push(row);
-        } else if self.opts.report_columns {
-            self.columns.push(&row);
-        } else {
-            self.tables.invocations.push(row);
-        }
     }
 
     /// With [`super::IngestOptions::thin_logs`], keeps the log line as a [`ThinLog`] and
@@ -542,10 +537,12 @@ impl<'o> Collector<'o> {
             self.last_report = Some(usize::MAX);
             return;
         }
+        let stream = self.stream_name(ev.log_stream);
         let row = fields.to_row(
             error_type,
             f.trace_id.map(str::to_string),
             self.source(line),
+            stream,
         );
         self.tables.invocations.push(row);
         self.last_report = Some(self.tables.invocations.len() - 1);
@@ -979,7 +976,9 @@ impl<'o> Collector<'o> {
                 .map(Status::from_platform)
                 .unwrap_or(Status::Unknown);
             let function = self.function_for(ev.log_group);
-            self.push_invocation(Invocation {
+            let stream = self.stream_name(ev.log_stream);
+            // See `echoes`.
+            self.echoes.push(Invocation {
                 function,
                 request_id,
                 timestamp: ts,
@@ -998,6 +997,7 @@ impl<'o> Collector<'o> {
                     .map(str::to_string),
                 trace_id,
                 source: self.source(ev.line),
+                log_stream: stream,
             });
             return;
         }

@@ -104,7 +104,7 @@ pub struct FileOutput {
     pub columns: ReportColumns,
     pub skips: Skips,
     pub overrides: Vec<StatusOverride>,
-    /// Invocations read second hand (see `Collector::echoes`).
+    /// Invocations read from `platform.report` events (see `Collector::echoes`).
     pub echoes: Vec<Invocation>,
     pub log_lines: u64,
     /// Per-stream state for the next chunk or block of the same file (see [`append_carrying`]);
@@ -206,6 +206,10 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Expanded, IngestError> {
             out.files.push(p.clone());
         }
     }
+    // A file named twice (`f.log ./f.log`, or inside a directory also given) is read once.
+    let mut seen_files = HashSet::new();
+    out.files
+        .retain(|f| std::fs::canonicalize(f).map_or(true, |real| seen_files.insert(real)));
     Ok(out)
 }
 
@@ -332,9 +336,9 @@ pub fn ingest_inputs(
     })
 }
 
-/// Adds the invocations read second hand (Telemetry batches printed into the log) whose request
-/// the run has no first-hand record of: an extension's echo beside Lambda's own REPORT counts
-/// once.
+/// Adds the invocations read from `platform.report` events whose request the run has no text
+/// REPORT of: an extension's echo of a batch beside Lambda's own REPORT counts once (see
+/// `Collector::echoes`).
 fn keep_echoes(all: &mut FileOutput, columns: bool) {
     let echoes = std::mem::take(&mut all.echoes);
     if echoes.is_empty() {
@@ -1230,10 +1234,7 @@ fn parse_line(
     } else if mode == Mode::Ndjson {
         c.skip(line_no, "line is not JSON", Some(&excerpt(trimmed)));
     } else if let Some(v) = pyrepr::parse(trimmed).or_else(|| labelled_telemetry(trimmed)) {
-        // A batch an extension printed: its reports echo Lambda's own (see `keep_echoes`).
-        c.echoing(true);
         c.json_value(&ev, &v, 0);
-        c.echoing(false);
     } else {
         let (ev, msg) = strip_event_prefix(ev, line);
         c.message(&ev, msg);
@@ -1527,6 +1528,10 @@ mod tests {
         // Inputs that overlap (a directory and one inside it) are read once.
         let twice = expand_inputs(&[dir.path().to_path_buf(), sub.clone()]).unwrap();
         assert_eq!(twice.files, [sub.join("fn.log")]);
+        // So is a file named twice.
+        let f = sub.join("fn.log");
+        let twice = expand_inputs(&[f.clone(), sub.join(".").join("fn.log")]).unwrap();
+        assert_eq!(twice.files, [f]);
         let ing =
             ingest_paths(&[dir.path().to_path_buf()], &IngestOptions::default(), None).unwrap();
         assert_eq!(ing.skips.total, 1);

@@ -127,6 +127,7 @@ impl InvocationRef<'_> {
         error_type: Option<String>,
         trace_id: Option<String>,
         source: crate::model::SourceRef,
+        log_stream: Option<Arc<str>>,
     ) -> Invocation {
         Invocation {
             function: self.function.clone(),
@@ -144,6 +145,7 @@ impl InvocationRef<'_> {
             error_type,
             trace_id,
             source,
+            log_stream,
         }
     }
 }
@@ -593,6 +595,7 @@ mod tests {
                 file: Arc::from("f"),
                 line: 1,
             },
+            log_stream: None,
         }
     }
 

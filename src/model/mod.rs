@@ -88,6 +88,10 @@ pub struct Invocation {
     pub error_type: Option<String>,
     pub trace_id: Option<String>,
     pub source: SourceRef,
+    /// The log stream of the REPORT (`@logStream`), when the input names one. Not one of the
+    /// table's exported columns.
+    #[serde(skip)]
+    pub log_stream: Option<Arc<str>>,
 }
 
 impl Invocation {

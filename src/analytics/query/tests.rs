@@ -417,3 +417,47 @@ fn a_telemetry_function_record_is_its_log_line() {
     );
     assert_eq!(cell(&r, 0, "text"), Value::Str("Hello World".into()));
 }
+
+#[test]
+fn reports_have_their_log_stream() {
+    let export = concat!(
+        r#"{"timestamp":1756821790000,"message":"START RequestId: 6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b30 Version: $LATEST\n","logGroup":"/aws/lambda/shop","logStream":"2025/09/02/[$LATEST]aa"}"#,
+        "\n",
+        r#"{"timestamp":1756821791482,"message":"REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b30\tDuration: 48.27 ms\tBilled Duration: 49 ms\tMemory Size: 512 MB\tMax Memory Used: 91 MB\t\n","logGroup":"/aws/lambda/shop","logStream":"2025/09/02/[$LATEST]aa"}"#,
+        "\n",
+        r#"{"timestamp":1756821792482,"message":"REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b31\tDuration: 8.27 ms\tBilled Duration: 9 ms\tMemory Size: 512 MB\tMax Memory Used: 91 MB\t\n","logGroup":"/aws/lambda/shop","logStream":"2025/09/02/[$LATEST]bb"}"#,
+        "\n"
+    );
+    // Execution environments per function, as Logs Insights users count them.
+    let r = run_text(
+        "export.ndjson",
+        export,
+        "filter @type = \"REPORT\" | stats count_distinct(@logStream) as envs, count(*) as n by function",
+    );
+    assert_eq!(num(&r, 0, "envs"), 2.0);
+    assert_eq!(num(&r, 0, "n"), 2.0);
+}
+
+#[test]
+fn json_booleans_are_booleans_and_not_in_drops_missing_values() {
+    let lines = concat!(
+        r#"{"timestamp":1,"level":"INFO","message":"a","requestId":"r1","ok":true}"#,
+        "\n",
+        r#"{"timestamp":2,"level":"INFO","message":"b","requestId":"r2","ok":false}"#,
+        "\n"
+    );
+    let r = run_text("/aws/lambda/shop", lines, "filter ok | fields requestId");
+    assert_eq!(r.rows.len(), 1);
+    assert_eq!(cell(&r, 0, "requestId"), Value::Str("r1".into()));
+    let r = run_text(
+        "/aws/lambda/shop",
+        lines,
+        "filter not ok | fields requestId",
+    );
+    assert_eq!(cell(&r, 0, "requestId"), Value::Str("r2".into()));
+    // `not in` treats a missing `@type` as `!=` does: no match either way.
+    let a = run("filter function = \"api\" and @type not in [\"REPORT\"] | stats count(*) as n");
+    let b = run("filter function = \"api\" and @type != \"REPORT\" | stats count(*) as n");
+    assert_eq!(num(&a, 0, "n"), num(&b, 0, "n"));
+    assert_eq!(num(&a, 0, "n"), 2.0);
+}
