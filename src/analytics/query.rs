@@ -940,10 +940,14 @@ fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {
             ty: Ty::Bool,
         },
         Eq | Ne | Lt | Le | Gt | Ge => {
-            // Two texts compare as text; anything else as numbers (times as ms).
+            // Two texts compare as text, a boolean and a text too (`ok = "true"`); anything
+            // else as numbers (times as ms).
             let same = a.ty == b.ty && matches!(a.ty, Ty::Str | Ty::Bool);
+            let bool_text = matches!((a.ty, b.ty), (Ty::Bool, Ty::Str) | (Ty::Str, Ty::Bool));
             let (x, y) = if same {
                 (a.expr, b.expr)
+            } else if bool_text {
+                (text(a), text(b))
             } else {
                 (num(a), num(b))
             };

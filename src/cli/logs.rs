@@ -105,12 +105,13 @@ fn label_matches(label: &str, wanted: &str) -> bool {
         "platform.extension" => "EXTENSION",
         other => other,
     };
-    let wanted = match wanted.to_ascii_uppercase().as_str() {
+    let canonical = |s: &str| match s.to_ascii_uppercase().as_str() {
         "WARNING" => "WARN".to_string(),
         "CRITICAL" => "FATAL".to_string(),
-        w => w.to_string(),
+        u => u.to_string(),
     };
-    label.eq_ignore_ascii_case(&wanted) || text_name.eq_ignore_ascii_case(&wanted)
+    let wanted = canonical(wanted);
+    canonical(label) == wanted || canonical(text_name) == wanted
 }
 
 struct Select {
@@ -275,6 +276,9 @@ mod tests {
         assert!(label_matches("platform.runtimeDone", "END"));
         assert!(label_matches("platform.start", "platform.start"));
         assert!(label_matches("WARN", "WARNING"));
+        assert!(label_matches("WARNING", "WARNING"));
+        assert!(label_matches("WARNING", "warn"));
+        assert!(label_matches("CRITICAL", "CRITICAL"));
         assert!(label_matches("ERROR", "error"));
         assert!(!label_matches("platform.start", "END"));
         assert!(!label_matches("INFO", "START"));

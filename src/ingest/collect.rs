@@ -135,11 +135,17 @@ pub(crate) struct Collector<'o> {
     first_reports: foldhash::HashMap<Box<str>, OpenReport>,
     /// Index of the invocation pushed by the previous line, for an `XRAY TraceId` continuation.
     last_report: Option<usize>,
-    /// Invocations read from `platform.report` events: kept unless the run has a text REPORT
-    /// of the same request. A function logs one format, so both for one request means the
-    /// event is an echo (a Telemetry batch an extension printed into the log beside Lambda's
-    /// own lines); a JSON-format log alone keeps all of its own.
+    /// Invocations read from Telemetry batches an extension printed into the log (an array of
+    /// events, a Python repr, a labelled line; see [`Self::echo`]): kept unless the run has
+    /// Lambda's own record of the same request (a text REPORT or a JSON-format
+    /// `platform.report` line), which the same log stream usually holds.
     pub echoes: Vec<Invocation>,
+    /// While on, invocations go to [`Self::echoes`].
+    pub echo: bool,
+    /// Text REPORT lines were read here: a `platform.report` event after one is an echo too (a
+    /// function logs in one format; the other is an extension's print, which comes after the
+    /// REPORT: the Telemetry API sends `platform.report` once the invocation has ended).
+    text_reports: bool,
     stream_names: foldhash::HashMap<Box<str>, Arc<str>>,
 }
 
@@ -161,6 +167,8 @@ impl<'o> Collector<'o> {
             first_reports: foldhash::HashMap::default(),
             last_report: None,
             echoes: Vec::new(),
+            echo: false,
+            text_reports: false,
             stream_names: foldhash::HashMap::default(),
         }
     }
@@ -464,6 +472,7 @@ impl<'o> Collector<'o> {
     }
 
     fn report(&mut self, ev: &Event<'_>, ts: Option<i64>, f: &ReportFields<'_>) {
+        self.text_reports = true;
         let line = ev.line;
         if let Some(label) = f.bad_field {
             self.skip(line, "REPORT field is not a number in range", Some(label));
@@ -559,6 +568,7 @@ impl<'o> Collector<'o> {
             return false;
         }
         self.note_report(r.log_stream, self.columns.len(), true, true);
+        self.text_reports = true;
         let function = self.function_for(Some(r.log_group));
         self.columns.push_ref(&InvocationRef {
             function: &function,
@@ -688,9 +698,15 @@ impl<'o> Collector<'o> {
         }
         let o = match v {
             Value::Array(items) => {
+                // A batch of Telemetry events (an extension's capture): see `echoes`.
+                let was = self.echo;
+                self.echo |= items
+                    .iter()
+                    .any(|i| i.get("type").is_some() && i.get("record").is_some());
                 for item in items {
                     self.json_value(ev, item, depth + 1);
                 }
+                self.echo = was;
                 return;
             }
             Value::Object(o) => o,
@@ -779,7 +795,10 @@ impl<'o> Collector<'o> {
             self.insights_results(ev, std::slice::from_ref(v));
             return;
         }
-        if o.contains_key("message") && (is_event_object(o) || wraps_lambda_line(o)) {
+        if o.contains_key("message")
+            && !has_app_record_keys(o)
+            && (is_event_object(o) || wraps_lambda_line(o))
+        {
             self.event_object(ev, v, None, None);
             return;
         }
@@ -977,8 +996,7 @@ impl<'o> Collector<'o> {
                 .unwrap_or(Status::Unknown);
             let function = self.function_for(ev.log_group);
             let stream = self.stream_name(ev.log_stream);
-            // See `echoes`.
-            self.echoes.push(Invocation {
+            let row = Invocation {
                 function,
                 request_id,
                 timestamp: ts,
@@ -998,7 +1016,14 @@ impl<'o> Collector<'o> {
                 trace_id,
                 source: self.source(ev.line),
                 log_stream: stream,
-            });
+            };
+            if self.echo || self.text_reports {
+                self.echoes.push(row);
+            } else if self.opts.report_columns {
+                self.columns.push(&row);
+            } else {
+                self.tables.invocations.push(row);
+            }
             return;
         }
         self.log_lines += 1;
@@ -1234,6 +1259,23 @@ pub fn function_of_group(group: &str) -> &str {
         _ => g,
     };
     g.strip_prefix("/aws/lambda/").unwrap_or(g)
+}
+
+/// Keys only an application's own JSON log record has (Lambda's JSON log format and Powertools
+/// name the request; Powertools its function and service): such a line is the application's
+/// record even when its message mentions a timeout or it names a log group.
+fn has_app_record_keys(o: &serde_json::Map<String, Value>) -> bool {
+    [
+        "requestId",
+        "request_id",
+        "AWSRequestId",
+        "awsRequestId",
+        "function_request_id",
+        "function_name",
+        "xray_trace_id",
+    ]
+    .iter()
+    .any(|k| o.contains_key(*k))
 }
 
 /// Does this object carry a line Lambda itself writes as its `message`, the way log shippers

@@ -104,7 +104,7 @@ pub struct FileOutput {
     pub columns: ReportColumns,
     pub skips: Skips,
     pub overrides: Vec<StatusOverride>,
-    /// Invocations read from `platform.report` events (see `Collector::echoes`).
+    /// Invocations read from printed Telemetry batches (see `Collector::echoes`).
     pub echoes: Vec<Invocation>,
     pub log_lines: u64,
     /// Per-stream state for the next chunk or block of the same file (see [`append_carrying`]);
@@ -336,8 +336,8 @@ pub fn ingest_inputs(
     })
 }
 
-/// Adds the invocations read from `platform.report` events whose request the run has no text
-/// REPORT of: an extension's echo of a batch beside Lambda's own REPORT counts once (see
+/// Adds the invocations read from Telemetry batches an extension printed whose request the run
+/// has no record of from Lambda itself: an echo beside Lambda's own REPORT counts once (see
 /// `Collector::echoes`).
 fn keep_echoes(all: &mut FileOutput, columns: bool) {
     let echoes = std::mem::take(&mut all.echoes);
@@ -355,9 +355,13 @@ fn keep_echoes(all: &mut FileOutput, columns: bool) {
         );
         found.into_iter().map(str::to_string).collect()
     };
+    // The same report echoed twice (a batch printed again, or a JSON-format line and its
+    // print) counts once too.
+    let mut seen = HashSet::new();
     let mut kept: Vec<Invocation> = echoes
         .into_iter()
         .filter(|e| !first_hand.contains(&e.request_id))
+        .filter(|e| seen.insert((e.request_id.clone(), e.timestamp, e.duration_ms.to_bits())))
         .collect();
     if columns {
         all.columns.extend_from(&mut kept);
@@ -1234,7 +1238,10 @@ fn parse_line(
     } else if mode == Mode::Ndjson {
         c.skip(line_no, "line is not JSON", Some(&excerpt(trimmed)));
     } else if let Some(v) = pyrepr::parse(trimmed).or_else(|| labelled_telemetry(trimmed)) {
+        // A batch an extension printed: its reports echo Lambda's own (see `keep_echoes`).
+        c.echo = true;
         c.json_value(&ev, &v, 0);
+        c.echo = false;
     } else {
         let (ev, msg) = strip_event_prefix(ev, line);
         c.message(&ev, msg);

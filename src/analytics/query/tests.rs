@@ -455,6 +455,20 @@ fn json_booleans_are_booleans_and_not_in_drops_missing_values() {
         "filter not ok | fields requestId",
     );
     assert_eq!(cell(&r, 0, "requestId"), Value::Str("r2".into()));
+    // A boolean compared with text compares as text.
+    let r = run_text(
+        "/aws/lambda/shop",
+        lines,
+        "filter ok = \"true\" | fields requestId",
+    );
+    assert_eq!(r.rows.len(), 1);
+    assert_eq!(cell(&r, 0, "requestId"), Value::Str("r1".into()));
+    let r = run_text(
+        "/aws/lambda/shop",
+        lines,
+        "filter ok != \"true\" | fields requestId",
+    );
+    assert_eq!(cell(&r, 0, "requestId"), Value::Str("r2".into()));
     // `not in` treats a missing `@type` as `!=` does: no match either way.
     let a = run("filter function = \"api\" and @type not in [\"REPORT\"] | stats count(*) as n");
     let b = run("filter function = \"api\" and @type != \"REPORT\" | stats count(*) as n");
