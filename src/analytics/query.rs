@@ -1072,12 +1072,12 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
     let mut shown: Vec<String> = Vec::new();
     let mut parsed: Vec<String> = Vec::new();
     let mut after_stats = false;
-    let mut display: Option<Vec<String>> = None;
-    let mut display_pos = 0;
+    // The columns of the last `display`, and where it is.
+    let mut display: Option<(Vec<String>, usize)> = None;
     for c in &q.commands {
-        if display.is_some() && matches!(c.kind, CommandKind::Stats { .. }) {
+        if let (Some((_, display_pos)), CommandKind::Stats { .. }) = (&display, &c.kind) {
             return Err(QueryRunError::plan(
-                display_pos,
+                *display_pos,
                 "this `display` comes before a `stats`, whose result has only its own columns",
                 Some("move `display` after the `stats`"),
             ));
@@ -1102,8 +1102,7 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                         names.push(i.name().to_string());
                     }
                 }
-                display = Some(names);
-                display_pos = c.pos;
+                display = Some((names, c.pos));
             }
             CommandKind::Filter(e) => {
                 let t = p.scalar(e)?;
@@ -1262,7 +1261,7 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         shown = vec!["@timestamp".into(), "@message".into()];
         shown.extend(parsed);
     }
-    let columns = display.unwrap_or(shown);
+    let columns = display.map_or(shown, |(names, _)| names);
     let mut select = Vec::new();
     let mut col_types = Vec::new();
     for c in &columns {

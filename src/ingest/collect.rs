@@ -125,7 +125,7 @@ pub(crate) struct Collector<'o> {
     pub learned_function: Option<Arc<str>>,
     /// Log records seen (kept or not).
     pub log_lines: u64,
-    /// One shared name per function.
+    /// One shared name per function or log stream.
     interner: foldhash::HashMap<String, Arc<str>>,
     /// Function names by the log group text they came from (see [`Self::function_for`]).
     by_group: foldhash::HashMap<Box<str>, Arc<str>>,
@@ -146,7 +146,6 @@ pub(crate) struct Collector<'o> {
     /// function logs in one format; the other is an extension's print, which comes after the
     /// REPORT: the Telemetry API sends `platform.report` once the invocation has ended).
     text_reports: bool,
-    stream_names: foldhash::HashMap<Box<str>, Arc<str>>,
 }
 
 impl<'o> Collector<'o> {
@@ -169,19 +168,7 @@ impl<'o> Collector<'o> {
             echoes: Vec::new(),
             echo: false,
             text_reports: false,
-            stream_names: foldhash::HashMap::default(),
         }
-    }
-
-    /// One shared name per log stream, for the invocations of full rows.
-    fn stream_name(&mut self, stream: Option<&str>) -> Option<Arc<str>> {
-        let s = stream?;
-        if let Some(a) = self.stream_names.get(s) {
-            return Some(a.clone());
-        }
-        let a: Arc<str> = Arc::from(s);
-        self.stream_names.insert(s.into(), a.clone());
-        Some(a)
     }
 
     pub fn skip(&mut self, line: u64, reason: &str, detail: Option<&str>) {
@@ -546,7 +533,7 @@ impl<'o> Collector<'o> {
             self.last_report = Some(usize::MAX);
             return;
         }
-        let stream = self.stream_name(ev.log_stream);
+        let stream = ev.log_stream.map(|s| self.intern(s));
         let row = fields.to_row(
             error_type,
             f.trace_id.map(str::to_string),
@@ -995,7 +982,7 @@ impl<'o> Collector<'o> {
                 .map(Status::from_platform)
                 .unwrap_or(Status::Unknown);
             let function = self.function_for(ev.log_group);
-            let stream = self.stream_name(ev.log_stream);
+            let stream = ev.log_stream.map(|s| self.intern(s));
             let row = Invocation {
                 function,
                 request_id,
@@ -1306,22 +1293,24 @@ fn wraps_lambda_line(o: &serde_json::Map<String, Value>) -> bool {
             .is_some_and(|rest| python_error_type(rest).is_some())
 }
 
+/// The keys of a CloudWatch log event as the APIs, exports and subscriptions write them.
+pub(super) const EVENT_KEYS: [&str; 9] = [
+    "timestamp",
+    "message",
+    "ingestionTime",
+    "eventId",
+    "id",
+    "logStream",
+    "logStreamName",
+    "logGroup",
+    "logGroupName",
+];
+
 /// Is this object a CloudWatch log event (`{timestamp, message, logStream?, ...}` as the APIs,
 /// exports and subscriptions write them), rather than an application's JSON log line that also
 /// has `message` and `timestamp` keys (Lambda's JSON log format, Powertools)? An event names its
 /// stream or group, or has no keys but CloudWatch's own.
 fn is_event_object(o: &serde_json::Map<String, Value>) -> bool {
-    const EVENT_KEYS: [&str; 9] = [
-        "timestamp",
-        "message",
-        "ingestionTime",
-        "eventId",
-        "id",
-        "logStream",
-        "logStreamName",
-        "logGroup",
-        "logGroupName",
-    ];
     ["logStream", "logStreamName", "logGroup"]
         .iter()
         .any(|k| o.contains_key(*k))

@@ -227,9 +227,8 @@ pub(super) fn scan<'a>(line: &'a str, scratch: &mut String) -> Option<ExportLine
             "message" => Some(&mut message),
             "logGroup" => Some(&mut group),
             "logStream" | "logStreamName" => Some(&mut stream),
-            "ingestionTime" | "eventId" | "id" | "logGroupName" => None,
-            _ => {
-                foreign = true;
+            other => {
+                foreign |= !super::collect::EVENT_KEYS.contains(&other);
                 None
             }
         };

@@ -193,13 +193,12 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Expanded, IngestError> {
             },
         })?;
         if meta.is_dir() {
-            let entries = std::fs::read_dir(p).map_err(|e| IngestError::Io {
-                path: p.display().to_string(),
-                error: e,
-            })?;
             // A directory given twice, or inside another input, is read once.
-            let first_time = std::fs::canonicalize(p).map_or(true, |real| seen.insert(real));
-            if first_time {
+            if std::fs::canonicalize(p).map_or(true, |real| seen.insert(real)) {
+                let entries = std::fs::read_dir(p).map_err(|e| IngestError::Io {
+                    path: p.display().to_string(),
+                    error: e,
+                })?;
                 walk(entries, &mut out, &mut seen);
             }
         } else {
@@ -1340,16 +1339,13 @@ fn handle_bad_json(
     mode: Mode,
     pending: &mut Option<PendingJson>,
 ) -> bool {
+    let ev = Event {
+        line: line_no,
+        ..Event::default()
+    };
     if let Some(values) = concatenated_json(trimmed) {
         for v in &values {
-            c.json_value(
-                &Event {
-                    line: line_no,
-                    ..Event::default()
-                },
-                v,
-                0,
-            );
+            c.json_value(&ev, v, 0);
         }
         return true;
     }
@@ -1366,14 +1362,7 @@ fn handle_bad_json(
         return true;
     }
     if let Some(v) = pyrepr::parse(trimmed) {
-        c.json_value(
-            &Event {
-                line: line_no,
-                ..Event::default()
-            },
-            &v,
-            0,
-        );
+        c.json_value(&ev, &v, 0);
         return true;
     }
     false

@@ -83,6 +83,13 @@ pub fn sanitize_block(s: &str) -> String {
         + if s.ends_with('\n') { "\n" } else { "" }
 }
 
+/// The directory a file `path` goes in (`.` for a bare name).
+pub fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
 /// Refuses to replace an existing file unless `overwrite`.
 pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()> {
@@ -92,10 +99,7 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
             format!("{} exists; pass --force to replace it", path.display()),
         ));
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = parent_dir(path);
     if !dir.is_dir() {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
@@ -104,12 +108,9 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
     }
     let mut builder = tempfile::Builder::new();
     // The file gets the mode a new file gets (0666 less the umask), or the mode of the file it
-    // replaces; a temporary file alone would be private (0600).
+    // replaces (below); a temporary file alone would be private (0600).
     #[cfg(unix)]
-    builder.permissions(match std::fs::metadata(path) {
-        Ok(m) if overwrite => m.permissions(),
-        _ => new_file_permissions(),
-    });
+    builder.permissions(new_file_permissions());
     let mut tmp = builder.tempfile_in(dir).map_err(|e| {
         // Not the temporary file's name (the user never asked for it): callers name the
         // file they were writing.
@@ -117,7 +118,7 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
     })?;
     #[cfg(unix)]
     if overwrite {
-        // The umask applied at creation; the mode of the file replaced is kept whole.
+        // Set after creation, which the umask does not touch: the mode is kept whole.
         if let Ok(m) = std::fs::metadata(path) {
             tmp.as_file().set_permissions(m.permissions())?;
         }

@@ -186,18 +186,8 @@ fn to_rgb(chart: &LineChart) -> Result<Vec<u8>, PlotError> {
 /// Checks before any work that `path` can take a chart: a `.png` or `.svg` name, in a directory
 /// that exists, and no file there unless `overwrite`.
 pub fn check_target(path: &Path, overwrite: bool) -> Result<(), PlotError> {
-    let display = path.display().to_string();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    if !matches!(ext.as_deref(), Some("png" | "svg")) {
-        return Err(PlotError::Extension { path: display });
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    chart_kind(path)?;
+    let dir = crate::output::parent_dir(path);
     let problem = if !dir.is_dir() {
         format!("no directory {}", dir.display())
     } else if path.exists() && !overwrite {
@@ -206,9 +196,26 @@ pub fn check_target(path: &Path, overwrite: bool) -> Result<(), PlotError> {
         return Ok(());
     };
     Err(PlotError::Io {
-        path: display,
+        path: path.display().to_string(),
         source: std::io::Error::other(problem),
     })
+}
+
+enum ChartKind {
+    Png,
+    Svg,
+}
+
+/// The kind of chart a file name asks for, by its extension.
+fn chart_kind(path: &Path) -> Result<ChartKind, PlotError> {
+    let ext = path.extension().and_then(|e| e.to_str());
+    match ext.map(str::to_ascii_lowercase).as_deref() {
+        Some("png") => Ok(ChartKind::Png),
+        Some("svg") => Ok(ChartKind::Svg),
+        _ => Err(PlotError::Extension {
+            path: path.display().to_string(),
+        }),
+    }
 }
 
 /// Writes the chart to `path` (PNG or SVG by extension), atomically; an existing file is
@@ -217,14 +224,11 @@ pub fn write(chart: &LineChart, path: &Path, overwrite: bool) -> Result<(), Plot
     if chart.series.iter().all(|s| s.points.is_empty()) {
         return Err(PlotError::Empty(chart.title.clone()));
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let kind = chart_kind(path)?;
     let display = path.display().to_string();
-    let bytes = match ext.as_deref() {
-        Some("svg") => to_svg(chart)?.into_bytes(),
-        Some("png") => {
+    let bytes = match kind {
+        ChartKind::Svg => to_svg(chart)?.into_bytes(),
+        ChartKind::Png => {
             let rgb = to_rgb(chart)?;
             let mut png_bytes = Vec::new();
             let render_err = |e: png::EncodingError| PlotError::Render {
@@ -240,7 +244,6 @@ pub fn write(chart: &LineChart, path: &Path, overwrite: bool) -> Result<(), Plot
             }
             png_bytes
         }
-        _ => return Err(PlotError::Extension { path: display }),
     };
     crate::output::write_atomic(path, overwrite, &bytes).map_err(|source| PlotError::Io {
         path: display,
