@@ -206,41 +206,66 @@ fn nullable<T: PolarsNumericType>(
         .into_column()
 }
 
-/// A text column of `n` rows taking few distinct values (function names, log groups, `@type`s):
-/// each row is an index into the distinct values (with `prefix` in front), gathered at the end,
-/// instead of a copy of its text per row.
-fn dict_text<'a>(
-    name: &str,
-    n: usize,
-    prefix: &str,
-    rows: impl Iterator<Item = Option<&'a str>>,
-) -> PolarsResult<Column> {
-    let mut dict: Vec<&'a str> = Vec::new();
-    let mut ids: foldhash::HashMap<&'a str, IdxSize> = foldhash::HashMap::default();
-    let mut index = Vec::with_capacity(n);
-    let mut valid = MutableBitmap::with_capacity(n);
-    rows.for_each(|v| match v {
-        Some(text) => {
-            let id = *ids.entry(text).or_insert_with(|| {
-                dict.push(text);
-                (dict.len() - 1) as IdxSize
-            });
-            index.push(id);
-            valid.push(true);
+/// A text column taking few distinct values (function names, log groups, `@type`s), built
+/// row by row: each row is an index into the distinct values, gathered at the end, instead of
+/// a copy of its text per row.
+struct Dict<'a> {
+    values: Vec<&'a str>,
+    ids: foldhash::HashMap<&'a str, IdxSize>,
+    index: Vec<IdxSize>,
+    valid: MutableBitmap,
+}
+
+impl<'a> Dict<'a> {
+    fn with_capacity(n: usize) -> Self {
+        Dict {
+            values: Vec::new(),
+            ids: foldhash::HashMap::default(),
+            index: Vec::with_capacity(n),
+            valid: MutableBitmap::with_capacity(n),
         }
-        None => {
-            index.push(0);
-            valid.push(false);
+    }
+
+    /// The index of `text` among the distinct values (added if new).
+    fn id(&mut self, text: &'a str) -> IdxSize {
+        *self.ids.entry(text).or_insert_with(|| {
+            self.values.push(text);
+            (self.values.len() - 1) as IdxSize
+        })
+    }
+
+    /// A row of the value with index `id`.
+    fn push_id(&mut self, id: IdxSize) {
+        self.index.push(id);
+        self.valid.push(true);
+    }
+
+    fn push(&mut self, v: Option<&'a str>) {
+        match v {
+            Some(text) => {
+                let id = self.id(text);
+                self.push_id(id);
+            }
+            None => {
+                self.index.push(0);
+                self.valid.push(false);
+            }
         }
-    });
-    let values: Vec<String> = if dict.is_empty() {
-        vec![String::new()]
-    } else {
-        dict.iter().map(|d| format!("{prefix}{d}")).collect()
-    };
-    let values = StringChunked::from_iter_values(name.into(), values.iter().map(String::as_str));
-    let index = IdxCa::from_vec_validity("index".into(), index, with_nulls(valid.into()));
-    Ok(values.take(&index)?.into_column())
+    }
+
+    /// The column, each value with `prefix` in front.
+    fn into_column(self, name: &str, prefix: &str) -> PolarsResult<Column> {
+        let values: Vec<String> = if self.values.is_empty() {
+            vec![String::new()]
+        } else {
+            self.values.iter().map(|d| format!("{prefix}{d}")).collect()
+        };
+        let values =
+            StringChunked::from_iter_values(name.into(), values.iter().map(String::as_str));
+        let index =
+            IdxCa::from_vec_validity("index".into(), self.index, with_nulls(self.valid.into()));
+        Ok(values.take(&index)?.into_column())
+    }
 }
 
 /// Builds the input frame with the columns the query reads (and `@timestamp`).
@@ -307,7 +332,7 @@ fn input_frame(
                     .map(|i| c.timestamp(i))
                     .chain(inv.iter().map(|r| r.timestamp))
                     .chain(logs.iter().map(|r| r.timestamp))
-                    .chain(thin.iter().map(|r| r.timestamp)),
+                    .chain((0..thin.len()).map(|i| thin.timestamp(i))),
             ),
             "@message" => Column::new(
                 name.into(),
@@ -320,7 +345,7 @@ fn input_frame(
                             .trim_end()
                             .to_string()
                     }))
-                    .chain(thin.iter().map(|_| String::new()))
+                    .chain((0..thin.len()).map(|_| String::new()))
                     .collect::<Vec<String>>(),
             ),
             "@logStream" => Column::new(
@@ -328,35 +353,34 @@ fn input_frame(
                 inv.iter()
                     .map(|r| r.log_stream.as_deref())
                     .chain(logs.iter().map(|r| r.log_stream.as_deref()))
-                    .chain(thin.iter().map(|_| None))
+                    .chain((0..thin.len()).map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
-            "@log" | "function" => dict_text(
-                name,
-                n,
-                if name == "@log" { "/aws/lambda/" } else { "" },
-                (0..cn)
-                    .map(|i| Some(&**c.function(i)))
-                    .chain(inv.iter().map(|r| Some(&*r.function)))
-                    .chain(logs.iter().map(|r| Some(&*r.function)))
-                    .chain(thin.iter().map(|r| Some(&*r.function))),
-            )?,
-            "@type" => dict_text(
-                name,
-                n,
-                "",
-                (0..cn)
-                    .map(|_| Some("REPORT"))
-                    .chain(inv.iter().map(|_| Some("REPORT")))
-                    .chain(logs.iter().map(log_type))
-                    .chain(thin.iter().map(|r| r.log_type)),
-            )?,
+            "@log" | "function" => {
+                // Compact columns and thin records store names as ids: each id is looked up
+                // once, not its text hashed for every row.
+                let mut d = Dict::with_capacity(n);
+                let from_cols: Vec<IdxSize> = c.names().iter().map(|f| d.id(f)).collect();
+                let from_thin: Vec<IdxSize> = thin.names().iter().map(|f| d.id(f)).collect();
+                (0..cn).for_each(|i| d.push_id(from_cols[c.function_id(i) as usize]));
+                inv.iter().for_each(|r| d.push(Some(&r.function)));
+                logs.iter().for_each(|r| d.push(Some(&r.function)));
+                (0..thin.len()).for_each(|i| d.push_id(from_thin[thin.function_id(i) as usize]));
+                d.into_column(name, if name == "@log" { "/aws/lambda/" } else { "" })?
+            }
+            "@type" => {
+                let mut d = Dict::with_capacity(n);
+                (0..cn + inv.len()).for_each(|_| d.push(Some("REPORT")));
+                logs.iter().for_each(|r| d.push(log_type(r)));
+                (0..thin.len()).for_each(|i| d.push(thin.log_type(i)));
+                d.into_column(name, "")?
+            }
             "@requestId" => Column::new(
                 name.into(),
                 inv.iter()
                     .map(|r| Some(r.request_id.as_str()))
                     .chain(logs.iter().map(|r| r.request_id.as_deref()))
-                    .chain(thin.iter().map(|_| None))
+                    .chain((0..thin.len()).map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
             "@xrayTraceId" => Column::new(
@@ -364,7 +388,7 @@ fn input_frame(
                 inv.iter()
                     .map(|r| r.trace_id.as_deref())
                     .chain(logs.iter().map(|r| r.trace_id.as_deref()))
-                    .chain(thin.iter().map(|_| None))
+                    .chain((0..thin.len()).map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
             _ => {
@@ -391,7 +415,7 @@ fn input_frame(
                         .map(|i| g(c, i))
                         .chain(inv.iter().map(f))
                         .chain(logs.iter().map(|_| None))
-                        .chain(thin.iter().map(|_| None)),
+                        .chain((0..thin.len()).map(|_| None)),
                 )
             }
         })

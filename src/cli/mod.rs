@@ -386,7 +386,8 @@ impl Filter {
         t.invocations
             .retain(|r| self.keep(&r.function, r.timestamp));
         t.logs.retain(|r| self.keep(&r.function, r.timestamp));
-        t.thin_logs.retain(|r| self.keep(&r.function, r.timestamp));
+        t.thin_logs
+            .retain(|f| self.keep_function(f), |ts| self.keep_time(ts));
         t.spans
             .retain(|r| self.keep(&r.function, Some(r.start_ms as i64)));
         t.metrics

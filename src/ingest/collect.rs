@@ -11,9 +11,7 @@ use super::platform_line::{self, PlatformLine, ReportFields};
 use super::skips::Skips;
 use super::{metrics, xray, IngestOptions};
 use crate::model::columns::InvocationRef;
-use crate::model::{
-    Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables, ThinLog,
-};
+use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables};
 use crate::timeparse::{parse_timestamp_ms, timestamp_in_prefix};
 
 /// The function name of a record that its input did not name; resolved per file at the end
@@ -211,22 +209,25 @@ impl<'o> Collector<'o> {
         f
     }
 
-    /// With [`super::IngestOptions::thin_logs`], keeps the log line as a [`ThinLog`] and
-    /// returns `None`; otherwise hands `function` back for a full record.
+    /// With [`super::IngestOptions::thin_logs`], keeps the log line of log group `group` as a
+    /// thin record and returns `None`; otherwise returns its function for a full record.
     fn keep_thin(
         &mut self,
-        function: Arc<str>,
+        group: Option<&str>,
         ts: Option<i64>,
         log_type: Option<&'static str>,
     ) -> Option<Arc<str>> {
         if !self.opts.thin_logs {
-            return Some(function);
+            return Some(self.function_for(group));
         }
-        self.tables.thin_logs.push(ThinLog {
-            function,
-            timestamp: ts,
-            log_type,
-        });
+        // The group's function by reference when known: no reference count touched per line.
+        match group.and_then(|g| self.by_group.get(g)) {
+            Some(f) => self.tables.thin_logs.push(f, ts, log_type),
+            None => {
+                let f = self.function_for(group);
+                self.tables.thin_logs.push(&f, ts, log_type);
+            }
+        }
         None
     }
 
@@ -409,12 +410,11 @@ impl<'o> Collector<'o> {
         }
         self.log_lines += 1;
         if self.opts.keep_logs {
-            let function = self.function_for(ev.log_group);
             let trace_id = match &line {
                 PlatformLine::Xray { trace_id, .. } => Some(trace_id.to_string()),
                 _ => None,
             };
-            let Some(function) = self.keep_thin(function, ts, Some(line.event_type())) else {
+            let Some(function) = self.keep_thin(ev.log_group, ts, Some(line.event_type())) else {
                 return;
             };
             self.tables.logs.push(LogRecord {
@@ -587,8 +587,7 @@ impl<'o> Collector<'o> {
         }
         self.last_report = None;
         self.log_lines += 1;
-        let function = self.function_for(Some(e.log_group));
-        self.keep_thin(function, Some(e.timestamp_ms), Some(e.event_type));
+        self.keep_thin(Some(e.log_group), Some(e.timestamp_ms), Some(e.event_type));
         true
     }
 
@@ -603,8 +602,7 @@ impl<'o> Collector<'o> {
                 .timestamp
                 .or_else(|| msg.split_whitespace().take(2).find_map(parse_timestamp_ms));
             self.log_lines += 1;
-            let function = self.function_for(ev.log_group);
-            self.keep_thin(function, ts, None);
+            self.keep_thin(ev.log_group, ts, None);
             return;
         }
         let head: Vec<&str> = msg.split_whitespace().take(4).collect();
@@ -644,8 +642,7 @@ impl<'o> Collector<'o> {
         }
         self.log_lines += 1;
         if self.opts.keep_logs {
-            let function = self.function_for(ev.log_group);
-            let Some(function) = self.keep_thin(function, ts, None) else {
+            let Some(function) = self.keep_thin(ev.log_group, ts, None) else {
                 return;
             };
             self.tables.logs.push(LogRecord {
@@ -1015,8 +1012,7 @@ impl<'o> Collector<'o> {
         }
         self.log_lines += 1;
         if self.opts.keep_logs {
-            let function = self.function_for(ev.log_group);
-            let Some(function) = self.keep_thin(function, ts, None) else {
+            let Some(function) = self.keep_thin(ev.log_group, ts, None) else {
                 return;
             };
             let (level, message) = match rec {
@@ -1096,8 +1092,7 @@ impl<'o> Collector<'o> {
             .or(o.get("coldStart"))
             .and_then(Value::as_bool);
         if self.opts.thin_logs {
-            let function = self.function_for(ev.log_group);
-            self.keep_thin(function, ts, None);
+            self.keep_thin(ev.log_group, ts, None);
             return;
         }
         let (message, json) = match o.get("message").or(o.get("msg")) {
@@ -1147,9 +1142,9 @@ impl<'o> Collector<'o> {
             let t = &mut self.tables;
             t.invocations.iter_mut().for_each(|r| fix(&mut r.function));
             t.logs.iter_mut().for_each(|r| fix(&mut r.function));
-            t.thin_logs.iter_mut().for_each(|r| fix(&mut r.function));
             t.spans.iter_mut().for_each(|r| fix(&mut r.function));
             t.metrics.iter_mut().for_each(|r| fix(&mut r.function));
+            t.thin_logs.rename_function(UNRESOLVED, &name);
             self.echoes.iter_mut().for_each(|r| fix(&mut r.function));
         }
         if self.opts.report_columns {

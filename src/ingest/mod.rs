@@ -134,7 +134,7 @@ impl FileOutput {
         }
         join(&mut self.tables.invocations, tables.invocations);
         join(&mut self.tables.logs, tables.logs);
-        join(&mut self.tables.thin_logs, tables.thin_logs);
+        self.tables.thin_logs.append(tables.thin_logs);
         join(&mut self.tables.spans, tables.spans);
         join(&mut self.tables.metrics, tables.metrics);
         self.columns.append(columns);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use columns::ReportColumns;
+pub use columns::{ReportColumns, ThinLogs};
 
 /// Where a record came from: a file (shared, interned) and a 1-based line (or record) number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -215,25 +215,13 @@ pub struct MetricPoint {
     pub source: SourceRef,
 }
 
-/// A log record reduced to what a query reading only `@timestamp`, `@type`, `@log` and
-/// `function` needs (`IngestOptions::thin_logs`): 48 bytes and no allocation, where a
-/// [`LogRecord`] copies the line's text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ThinLog {
-    pub function: Arc<str>,
-    pub timestamp: Option<i64>,
-    /// `@type`: the platform line's kind (`START`, `END`, ...); none for application lines and
-    /// JSON-format events.
-    pub log_type: Option<&'static str>,
-}
-
 /// The four normalized tables built from all inputs of one run.
 #[derive(Debug, Default, Clone)]
 pub struct Tables {
     pub invocations: Vec<Invocation>,
     pub logs: Vec<LogRecord>,
     /// The log records when ingested thin (then `logs` is empty).
-    pub thin_logs: Vec<ThinLog>,
+    pub thin_logs: ThinLogs,
     pub spans: Vec<Span>,
     pub metrics: Vec<MetricPoint>,
 }
