@@ -325,3 +325,168 @@ fn plots_render_to_png_and_svg() {
         .code(2)
         .stderr(predicate::str::contains("--function"));
 }
+
+/// The month is projected from the run's window, not from the functions `--function` picks:
+/// one function costs the same alone as beside the others; `--since`/`--until` set the window.
+#[test]
+fn projection_window_is_the_runs_and_since_until_set_it() {
+    let cost_of = |v: &Value, name: &str| {
+        let func = v["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["function"] == name)
+            .unwrap_or_else(|| panic!("no {name}"));
+        f(&func["on_demand"]["total_usd"])
+    };
+    let all = json_of(&["cost", "sample-data"]);
+    let one = json_of(&["cost", "sample-data", "--function", "^image"]);
+    assert_eq!(f(&one["basis"]["window_hours"]), 72.0);
+    assert_eq!(cost_of(&all, "image-batch"), cost_of(&one, "image-batch"));
+    let set = json_of(&[
+        "cost",
+        "sample-data",
+        "--function",
+        "^image",
+        "--since",
+        "2025-09-01T00:00:00Z",
+        "--until",
+        "2025-09-07T00:00:00Z",
+    ]);
+    assert_eq!(f(&set["basis"]["window_hours"]), 144.0);
+    // The same invocations over twice the hours: half the monthly cost (to the cent).
+    assert!((cost_of(&set, "image-batch") * 2.0 - cost_of(&all, "image-batch")).abs() < 0.02);
+    // Nothing selected: still a JSON document, with no window.
+    let none = json_of(&["cost", "sample-data", "--function", "^no-such"]);
+    assert!(none["functions"].as_array().unwrap().is_empty());
+    assert!(none["basis"]["window_start"].is_null());
+}
+
+#[test]
+fn misspelt_names_and_meaningless_options_are_errors() {
+    for (args, says) in [
+        (
+            vec!["cost", "sample-data", "--function-arch", "geo-lokup=arm64"],
+            "--function-arch geo-lokup: no function of that name",
+        ),
+        (
+            vec![
+                "tune",
+                "sample-data",
+                "--function-region",
+                "ordersapi=eu-west-1",
+            ],
+            "--function-region ordersapi: no function of that name",
+        ),
+        (
+            vec![
+                "cost",
+                "sample-data",
+                "--provider",
+                "aws",
+                "--compare",
+                "azure",
+            ],
+            "--compare names no option of the --provider",
+        ),
+        (
+            vec!["cost", "sample-data", "--per-instance-concurrency", "0"],
+            "--per-instance-concurrency",
+        ),
+        (
+            vec![
+                "cost",
+                "--requests",
+                "1000",
+                "--duration-ms",
+                "100",
+                "--memory-mb",
+                "64",
+            ],
+            "below Lambda's minimum of 128 MB",
+        ),
+        (
+            vec![
+                "cost",
+                "--requests",
+                "1000",
+                "--duration-ms",
+                "100",
+                "--memory-mb",
+                "128",
+                "--init-ms",
+                "300",
+            ],
+            "give --cold-ratio too",
+        ),
+    ] {
+        faascope()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    // A function --function leaves out is still a known name.
+    faascope()
+        .args([
+            "cost",
+            "sample-data",
+            "--function",
+            "^orders",
+            "--function-arch",
+            "geo-lookup=arm64",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn csv_cells_are_plain_values_and_markdown_notes_leave_the_table() {
+    let out = faascope()
+        .args(["cost", "sample-data", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut families = std::collections::BTreeSet::new();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let n = cells.len();
+        families.insert(cells[3].to_string());
+        for usd in &cells[n - 4..n - 1] {
+            let (_, cents) = usd.split_once('.').unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(cents.len(), 2, "{line}");
+        }
+    }
+    assert!(families.contains("lambda_on_demand"), "{families:?}");
+    let out = faascope()
+        .args(["tune", "sample-data", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for row in text.lines().skip(1) {
+        assert!(!row.contains('←') && !row.contains('$'), "{row}");
+    }
+    let out = faascope()
+        .args(["cost", "sample-data", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for w in lines.windows(2) {
+        if w[1].starts_with("note:") {
+            assert!(
+                !w[0].starts_with('|'),
+                "a note right under a table row: {w:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tune_for_cost_never_recommends_a_dearer_size() {
+    let v = json_of(&["tune", "sample-data"]);
+    for r in v.as_array().unwrap() {
+        let saving: f64 = r["monthly_saving_usd"].as_str().unwrap().parse().unwrap();
+        assert!(saving >= 0.0, "{}: {saving}", r["name"]);
+    }
+}

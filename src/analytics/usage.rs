@@ -57,6 +57,34 @@ pub fn observed_usage(
     cols: &ReportColumns,
     meta: &dyn Fn(&str, u32, Option<u32>) -> FunctionMeta,
 ) -> ObservedUsage {
+    observed_usage_in(cols, meta, (None, None))
+}
+
+/// The hours the invocations in `cols` span: from the hour of the first one's start to the end
+/// of the hour of the last REPORT (see [`ObservedUsage::window_start_ms`]); `None` without a
+/// timed invocation.
+pub fn observed_window(cols: &ReportColumns) -> Option<(i64, i64)> {
+    const HOUR_MS: i64 = 3_600_000;
+    let (first, last) = (0..cols.len())
+        .filter_map(|row| Some((cols.start_ms(row)?, cols.timestamp(row)?)))
+        .fold((i64::MAX, i64::MIN), |(f, l), (s, t)| (f.min(s), l.max(t)));
+    (first <= last).then(|| {
+        (
+            first.div_euclid(HOUR_MS) * HOUR_MS,
+            (last.div_euclid(HOUR_MS) + 1) * HOUR_MS,
+        )
+    })
+}
+
+/// [`observed_usage`] over a window the user set (`--since` / `--until`, UTC ms): a bound
+/// given is the window's edge, as stated; a bound not given comes from the invocations. The
+/// window is the run's, shared by every function (so that a function seen once is not projected
+/// from a window of zero length, and functions compare over the same time).
+pub fn observed_usage_in(
+    cols: &ReportColumns,
+    meta: &dyn Fn(&str, u32, Option<u32>) -> FunctionMeta,
+    window: (Option<i64>, Option<i64>),
+) -> ObservedUsage {
     let names = cols.names();
     let mut acc: Vec<Acc> = (0..names.len()).map(|_| Acc::default()).collect();
     let mut untimed = 0u64;
@@ -110,8 +138,14 @@ pub fn observed_usage(
         };
     }
     const HOUR_MS: i64 = 3_600_000;
-    let first = first.div_euclid(HOUR_MS) * HOUR_MS;
-    let window_end = (last.div_euclid(HOUR_MS) + 1) * HOUR_MS;
+    let first = window
+        .0
+        .unwrap_or_else(|| first.div_euclid(HOUR_MS) * HOUR_MS);
+    let window_end = window
+        .1
+        .unwrap_or_else(|| (last.div_euclid(HOUR_MS) + 1) * HOUR_MS)
+        // A window of at least a millisecond (the bounds of one invocation could be equal).
+        .max(first + 1);
     let mut functions: Vec<FunctionUsage> = acc
         .into_iter()
         .enumerate()

@@ -11,7 +11,9 @@ use rust_decimal::Decimal;
 
 use super::{load, report_skips, strict_exit, terminal_width, write_stdout, Filter, FilterArgs};
 use super::{SourceArgs, UsageError};
-use crate::analytics::usage::{memory_observations, observed_usage, ObservedUsage};
+use crate::analytics::usage::{
+    memory_observations, observed_usage_in, observed_window, ObservedUsage,
+};
 use crate::cost::comparisons::OptionFamily;
 use crate::cost::{
     compare_functions, project_calculator, project_observed, tune_function, Allocation, Arch,
@@ -71,6 +73,33 @@ pub struct PriceArgs {
 impl PriceArgs {
     pub(super) fn catalog(&self) -> Result<Catalog> {
         catalog_with(&self.pricing)
+    }
+
+    /// Checks that every function named by --function-region / --function-arch is one of
+    /// `known` (a misspelt name would otherwise silently price the function at the defaults).
+    pub(super) fn check_names<'a>(&self, known: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let known: std::collections::BTreeSet<&str> =
+            known.into_iter().filter(|n| !n.is_empty()).collect();
+        let named = self
+            .function_region
+            .iter()
+            .map(|(n, _)| ("--function-region", n))
+            .chain(
+                self.function_arch
+                    .iter()
+                    .map(|(n, _)| ("--function-arch", n)),
+            );
+        for (flag, name) in named {
+            if !known.contains(name.as_str()) {
+                let list: Vec<&str> = known.iter().copied().collect();
+                return Err(UsageError(format!(
+                    "{flag} {name}: no function of that name in the input (functions: {}); check the spelling",
+                    if list.is_empty() { "none".to_string() } else { crate::output::sanitize(&list.join(", ")) }
+                ))
+                .into());
+            }
+        }
+        Ok(())
     }
 
     /// Region and architecture per function name, validated.
@@ -168,7 +197,7 @@ pub struct CostArgs {
     pub provisioned: Vec<u32>,
     /// Concurrent executions one Fargate task / EC2 instance serves (default: as many
     /// Lambda-sized environments as fit).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub per_instance_concurrency: Option<u32>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -226,7 +255,7 @@ pub enum PricingCommand {
     },
 }
 
-fn families(a: &CostArgs) -> Vec<OptionFamily> {
+fn families(a: &CostArgs) -> Result<Vec<OptionFamily>> {
     let by_family = |f: FamilyArg| match f {
         FamilyArg::Lambda => OptionFamily::LambdaOnDemand,
         FamilyArg::Provisioned => OptionFamily::ProvisionedConcurrency,
@@ -251,11 +280,17 @@ fn families(a: &CostArgs) -> Vec<OptionFamily> {
             a.provider.contains(&p)
         });
     }
+    if !a.compare.is_empty() && !a.provider.is_empty() && fams.is_empty() {
+        return Err(UsageError(
+            "--compare names no option of the --provider given (azure is Azure, google is gcp, the rest aws): change one of them".into(),
+        )
+        .into());
+    }
     // On demand is the baseline every saving is measured from.
     if !fams.contains(&OptionFamily::LambdaOnDemand) {
         fams.insert(0, OptionFamily::LambdaOnDemand);
     }
-    fams
+    Ok(fams)
 }
 
 /// The built-in catalog with `files` applied over it, in order.
@@ -269,13 +304,23 @@ fn catalog_with(files: &[PathBuf]) -> Result<Catalog> {
 }
 
 /// Loads the sources' invocations as compact columns, filtered.
-pub(crate) fn load_columns(
+pub(crate) fn load_filtered(
     source: &SourceArgs,
     filter: &FilterArgs,
 ) -> Result<(ReportColumns, crate::ingest::Ingested)> {
     let filter = Filter::from_args(filter)?;
+    let (cols, ing) = load_columns(source, &filter)?;
+    Ok((filter.apply_columns(cols), ing))
+}
+
+/// Loads the sources' invocations as compact columns, read for `filter`'s time window but not
+/// filtered yet.
+fn load_columns(
+    source: &SourceArgs,
+    filter: &Filter,
+) -> Result<(ReportColumns, crate::ingest::Ingested)> {
     let mut ing = load(
-        &source.with_window(&filter),
+        &source.with_window(filter),
         IngestOptions {
             keep_logs: false,
             keep_spans: false,
@@ -284,7 +329,13 @@ pub(crate) fn load_columns(
             ..IngestOptions::default()
         },
     )?;
-    let cols = filter.apply_columns(std::mem::take(&mut ing.columns));
+    let cols = std::mem::take(&mut ing.columns);
+    // Sources read for the window may hold records outside it.
+    let cols = Filter {
+        function: None,
+        ..filter.clone()
+    }
+    .apply_columns(cols);
     Ok((cols, ing))
 }
 
@@ -303,11 +354,27 @@ pub(super) fn observe(
     book: &PriceBook,
 ) -> Result<Observed> {
     let place = price.placement()?;
-    let (cols, ing) = load_columns(source, filter)?;
-    let usage = observed_usage(&cols, &|name, memory_mb, _| {
-        let (region, arch) = place(name);
-        FunctionMeta::new(name, region, arch, memory_mb)
-    });
+    let f = Filter::from_args(filter)?;
+    let (mut cols, ing) = load_columns(source, &f)?;
+    // Against every function read, also those --function leaves out: naming one is no typo.
+    price.check_names(cols.names().iter().map(|n| n.as_ref()))?;
+    // The month is projected from the run's window: --since / --until where given, else the
+    // hours every function read spans (before --function picks some: a function's cost does
+    // not depend on which others are shown).
+    let spanned = observed_window(&cols);
+    let window = (
+        f.since_ms.or(spanned.map(|w| w.0)),
+        f.until_ms.or(spanned.map(|w| w.1)),
+    );
+    cols.retain(|n| f.keep_function(n), |_| true);
+    let usage = observed_usage_in(
+        &cols,
+        &|name, memory_mb, _| {
+            let (region, arch) = place(name);
+            FunctionMeta::new(name, region, arch, memory_mb)
+        },
+        window,
+    );
     let projections = usage
         .functions
         .iter()
@@ -359,7 +426,7 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         },
         provisioned: a.provisioned.clone(),
         per_instance_concurrency: a.per_instance_concurrency,
-        families: families(&a),
+        families: families(&a)?,
         ..CompareOptions::default()
     };
     let place = a.price.placement()?;
@@ -367,6 +434,13 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         if !a.source.sources.is_empty() {
             return Err(UsageError(
                 "give either SOURCES or --requests/--duration-ms/--memory-mb, not both".into(),
+            )
+            .into());
+        }
+        a.price.check_names([a.name.as_str()])?;
+        if a.init_ms > Decimal::ZERO && a.cold_ratio.is_zero() {
+            return Err(UsageError(
+                "--init-ms is the INIT time of a cold start: give --cold-ratio too (the share of invocations that are cold)".into(),
             )
             .into());
         }
@@ -393,19 +467,25 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
             ..
         } = observe(&a.source, &a.filter, &a.price, &book)?;
         let basis = CostBasis::Observed {
-            window_start: crate::timeparse::format_ms(usage.window_start_ms),
-            window_end: crate::timeparse::format_ms(usage.window_end_ms),
+            window_start: (!usage.functions.is_empty())
+                .then(|| crate::timeparse::format_ms(usage.window_start_ms)),
+            window_end: (!usage.functions.is_empty())
+                .then(|| crate::timeparse::format_ms(usage.window_end_ms)),
             window_hours: (usage.window_end_ms - usage.window_start_ms) as f64 / 3.6e6,
             untimed_invocations_left_out: usage.untimed_invocations,
         };
         (projections, basis, Some(ing))
     };
-    if projections.is_empty() {
+    if projections.is_empty() && a.format != Format::Json {
         if let Some(ing) = &ing {
             report_skips(&a.source, ing);
         }
         eprintln!("note: no invocations with a time were found; nothing to price");
         return Ok(ing.as_ref().map_or(0, |i| strict_exit(&a.source, i)));
+    }
+    if projections.is_empty() {
+        // JSON readers get a document (with no functions), as from `tune` and `report`.
+        eprintln!("note: no invocations with a time were found; nothing to price");
     }
     let comparison =
         compare_functions(&projections, &book, &options).map_err(|e| UsageError(e.to_string()))?;

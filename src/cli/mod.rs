@@ -315,6 +315,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 /// Validated record filters.
+#[derive(Clone)]
 pub struct Filter {
     function: Option<Regex>,
     pub since_ms: Option<i64>,
@@ -532,7 +533,7 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
                 .collect(),
             ..src.clone()
         };
-        let (columns, ing) = cost::load_columns(&pulled, &a.filter)?;
+        let (columns, ing) = cost::load_filtered(&pulled, &a.filter)?;
         report
             .functions
             .extend(analytics::build_report(columns)?.functions);

@@ -440,6 +440,18 @@ pub fn project_calculator(
     let meta = &spec.meta;
     let rules = book.lambda_rules()?;
     validate_meta(meta, rules)?;
+    // A spec is a configuration Lambda must accept (observed logs are priced as they come).
+    if Decimal::from(meta.memory_mb) < rules.memory_min_mb {
+        return Err(bad(
+            meta,
+            format!(
+                "memory_mb = {} is below Lambda's minimum of {} MB",
+                meta.memory_mb,
+                rules.memory_min_mb.normalize()
+            ),
+            "pass a memory size Lambda accepts (128 to 10,240 MB)",
+        ));
+    }
     if spec.requests_per_month.is_sign_negative() || spec.requests_per_month > max_monthly() {
         return Err(bad(
             meta,

@@ -29,7 +29,8 @@
 //!
 //! # Strategies
 //! * `cost`: the cheapest; sizes within 1 % of the cheapest count as ties and the fastest of
-//!   them wins (so a negligible saving never buys a large slowdown).
+//!   them wins (so a negligible saving never buys a large slowdown), unless it costs more than
+//!   the current size (then the current size stays: a cost recommendation never costs more).
 //! * `speed`: the fastest p50; sizes within 1 % of the fastest count as ties and the cheapest
 //!   of them wins.
 //! * `balanced`: the smallest `monthly cost × p50 duration` (cost-time product).
@@ -490,6 +491,16 @@ pub fn tune_function(
         )
     })?;
     let recommended = match chosen {
+        // The cheapest size by the 1 % tie rule may still cost a little more than the current
+        // one (a larger size the model finds as fast per dollar, under an assumed CPU-bound
+        // fraction that is optimistic for growing): a cost recommendation never costs more.
+        Some(p)
+            if options.strategy == TuneStrategy::Cost
+                && current.allowed
+                && p.monthly_usd > current.monthly_usd =>
+        {
+            current.clone()
+        }
         Some(p) => p.clone(),
         None => {
             assumptions.push("no candidate size is allowed (memory floor above the maximum): keeping the current size".into());
@@ -655,6 +666,29 @@ mod tests {
             )
             .expect("tuned");
             assert_eq!(t.recommended_memory_mb, 1769, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn cost_strategy_never_grows_into_a_higher_cost() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        // 128 MB, assumed fully CPU bound: every size up to 1 vCPU costs about the same (within
+        // the 1 % tie rule), larger ones a little more after rounding; the fastest of the ties
+        // would be a 12× memory increase for no saving.
+        for (memory_mb, max_used) in [(128, 60), (512, 100), (256, 90)] {
+            let t = tune_function(
+                &input(memory_mb, Some(max_used), vec![obs(memory_mb, 20.7)]),
+                rates,
+                rules,
+                &TuneOptions::default(),
+            )
+            .expect("tuned");
+            assert!(t.monthly_saving_usd >= Decimal::ZERO, "{memory_mb}: {t:?}");
+            if !t.change {
+                assert_eq!(t.recommended_memory_mb, memory_mb);
+            }
         }
     }
 

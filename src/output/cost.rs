@@ -80,6 +80,11 @@ fn cents(d: Decimal) -> f64 {
     round_cents(d).to_f64().unwrap_or(f64::NAN)
 }
 
+/// A USD amount in a CSV cell: a plain number with two decimals (`0.00`, `1234.50`).
+fn csv_usd(usd: Decimal) -> String {
+    format!("{:.2}", round_cents(usd))
+}
+
 fn cents_range(r: &Range<Decimal>) -> Range<f64> {
     r.map(|d| cents(*d))
 }
@@ -101,8 +106,9 @@ fn json(value: &impl Serialize) -> String {
 pub enum CostBasis {
     /// Observed invocations over a window, projected to a month of 730 h.
     Observed {
-        window_start: String,
-        window_end: String,
+        /// None (null) when nothing was observed.
+        window_start: Option<String>,
+        window_end: Option<String>,
         window_hours: f64,
         untimed_invocations_left_out: u64,
     },
@@ -338,10 +344,14 @@ pub fn render_cost(
                             f.name.clone(),
                             o.id.clone(),
                             o.name.clone(),
-                            format!("{:?}", o.family),
-                            round_cents(o.monthly_usd.low).to_string(),
-                            round_cents(o.monthly_usd.typical).to_string(),
-                            round_cents(o.monthly_usd.high).to_string(),
+                            // The JSON name of the family (`lambda_on_demand`).
+                            serde_json::to_value(o.family)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_default(),
+                            csv_usd(o.monthly_usd.low),
+                            csv_usd(o.monthly_usd.typical),
+                            csv_usd(o.monthly_usd.high),
                             (o.id == f.cheapest).to_string(),
                         ]
                     })
@@ -358,6 +368,10 @@ pub fn render_cost(
                     window_hours,
                     ..
                 } => {
+                    let (window_start, window_end) = (
+                        window_start.as_deref().unwrap_or("-"),
+                        window_end.as_deref().unwrap_or("-"),
+                    );
                     let _ = writeln!(
                         out,
                         "Observed {window_start} – {window_end} ({window_hours:.1} h), projected to a month of {} h.{}",
@@ -470,6 +484,10 @@ pub fn render_cost(
                     })
                     .collect();
                 out.push_str(&render_grid(&headers, &rows, format, width, 1));
+                if format == Format::Markdown && !f.notes.is_empty() {
+                    // A line right under a Markdown table would be read as one of its rows.
+                    out.push('\n');
+                }
                 for n in &f.notes {
                     let _ = writeln!(out, "note: {n}");
                 }
@@ -507,6 +525,14 @@ pub fn render_tune(
         "saving $/mo",
         "CPU model",
     ];
+    // CSV cells hold plain numbers (no `$`, no marks).
+    let usd = |d: Decimal| {
+        if format == Format::Csv {
+            csv_usd(d)
+        } else {
+            format_usd(d)
+        }
+    };
     let rows: Vec<Vec<String>> = reports
         .iter()
         .map(|r| {
@@ -514,16 +540,16 @@ pub fn render_tune(
                 super::sanitize(&r.name),
                 r.current_memory_mb.to_string(),
                 r.memory_floor_mb.to_string(),
-                if r.change {
+                if r.change && format != Format::Csv {
                     format!("{} ←", r.recommended_memory_mb)
                 } else {
                     r.recommended_memory_mb.to_string()
                 },
                 format!("{:.1}", r.current_p50_ms),
                 format!("{:.1}", r.recommended_p50_ms),
-                format_usd(r.current_monthly_usd),
-                format_usd(r.recommended_monthly_usd),
-                format_usd(r.monthly_saving_usd),
+                usd(r.current_monthly_usd),
+                usd(r.recommended_monthly_usd),
+                usd(r.monthly_saving_usd),
                 cpu_model_text(&r.cpu_model),
             ]
         })
