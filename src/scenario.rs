@@ -21,6 +21,8 @@ use crate::model::ReportColumns;
 pub struct ObservedRow {
     pub start_ms: i64,
     pub duration_ms: f64,
+    /// The time a cold start spent before the handler: INIT, or a SnapStart restore (the cold
+    /// path of a SnapStart function; the simulator's cold model adds it the same way).
     pub init_ms: Option<f64>,
     pub memory_mb: u32,
 }
@@ -33,7 +35,9 @@ pub fn observed_rows(cols: &ReportColumns, id: usize) -> Vec<ObservedRow> {
             Some(ObservedRow {
                 start_ms: cols.start_ms(r)?,
                 duration_ms: cols.duration_ms(r),
-                init_ms: cols.init_duration_ms(r),
+                init_ms: cols
+                    .init_duration_ms(r)
+                    .or_else(|| cols.restore_duration_ms(r)),
                 memory_mb: cols.memory_size_mb(r),
             })
         })

@@ -77,6 +77,27 @@ fn baseline_is_deterministic_and_reads_the_sam_template() {
     let a = baseline(&cfg, &dir.path().join("a.json"));
     let b = baseline(&cfg, &dir.path().join("b.json"));
     assert_eq!(a, b, "two baselines of the same project differ");
+    // The same bytes with --config spelt relative to the working directory: places in it are
+    // relative to the project file.
+    let out = dir.path().join("c.json");
+    faascope()
+        .current_dir(dir.path())
+        .args([
+            "ci",
+            "baseline",
+            "--config",
+            "faascope.toml",
+            "--out",
+            "c.json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        a,
+        std::fs::read(&out).unwrap(),
+        "baseline depends on the --config path"
+    );
+    assert!(!String::from_utf8_lossy(&a).contains(&*dir.path().display().to_string()));
     let doc = json(&a);
     assert_eq!(doc["schema"], "faascope-ci-baseline/1");
     assert!(doc.get("generated_at").is_none());
@@ -387,6 +408,21 @@ fn malformed_inputs_exit_2_naming_the_file_and_the_problem() {
     check(&cfg, &broken, &[])
         .code(2)
         .stderr(predicate::str::contains("broken.json: malformed baseline"));
+    // Values no baseline can hold (a hand edit): a negative cost, a function twice.
+    let mut doc = json(&std::fs::read(&base).unwrap());
+    doc["functions"][0]["monthly_usd"] =
+        serde_json::json!({"low": "-5", "typical": "-5", "high": "-5"});
+    std::fs::write(&broken, serde_json::to_vec(&doc).unwrap()).unwrap();
+    check(&cfg, &broken, &[])
+        .code(2)
+        .stderr(predicate::str::contains("monthly_usd: a negative amount"));
+    let mut doc = json(&std::fs::read(&base).unwrap());
+    let first = doc["functions"][0].clone();
+    doc["functions"].as_array_mut().unwrap().push(first);
+    std::fs::write(&broken, serde_json::to_vec(&doc).unwrap()).unwrap();
+    check(&cfg, &broken, &[])
+        .code(2)
+        .stderr(predicate::str::contains("appears twice"));
     check(&bad.join("unknown-key.toml"), &base, &[])
         .code(2)
         .stderr(predicate::str::contains("unknown-key.toml"))

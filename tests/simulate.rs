@@ -216,3 +216,102 @@ fn provisioned_concurrency_of_a_scenario_is_priced_at_pc_rates() {
     let total = c["total_usd_per_month"].as_f64().unwrap();
     assert!((total - got - got_od).abs() <= 0.011);
 }
+
+/// Scenarios that validation lets through must finish or fail cleanly: no allocation abort, no
+/// run of weeks, errors with the file, the line and the field.
+#[test]
+fn oversized_and_misspelt_scenarios_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let function = |extra: &str| {
+        format!(
+            "[[functions]]\nname = \"f\"\nmemory_mb = 128\narrivals = {{ kind = \"poisson\", rate_per_s = 1.0 }}\nwarm = {{ dist = \"constant\", value_ms = 100.0 }}\ncold = {{ model = \"init_added\", init = {{ dist = \"constant\", value_ms = 200.0 }} }}\n{extra}"
+        )
+    };
+    for (name, text, says) in [
+        (
+            "series.toml",
+            format!(
+                "duration_s = 1e9\nresolution = \"second\"\n{}",
+                function("")
+            ),
+            "series.toml: resolution: 1000000000 time-series points",
+        ),
+        (
+            "rate.toml",
+            format!(
+                "duration_s = 60\n{}",
+                function("").replace("rate_per_s = 1.0", "rate_per_s = 1e12")
+            ),
+            "rate.toml: functions[*].arrivals: up to 6.000e13 arrivals",
+        ),
+        (
+            "typo.toml",
+            format!(
+                "duration_s = 60\n{}",
+                function("keep_alive = { policy = \"fixed\", idle_timeout = 60 }\n")
+            ),
+            "line 8",
+        ),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        faascope()
+            .arg("simulate")
+            .arg(&p)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    // --price needs one run, and a second table does not fit in CSV.
+    for extra in [["--replications", "3"], ["--format", "csv"]] {
+        faascope()
+            .args(["simulate", "simulator/scenarios/api-basic.toml", "--price"])
+            .args(extra)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--price"));
+    }
+    // CSV is the table alone: its first line is the header.
+    let csv = run(&[
+        "simulate",
+        "simulator/scenarios/api-basic.toml",
+        "--format",
+        "csv",
+    ]);
+    assert!(String::from_utf8(csv)
+        .unwrap()
+        .starts_with("function,requests,"));
+}
+
+/// A SnapStart function's restores are its cold path: a replay simulates them, not a 0 ms init.
+#[test]
+fn snapstart_restores_replay_as_cold_starts() {
+    let out = faascope()
+        .args([
+            "simulate",
+            "--from",
+            "sample-data",
+            "--function",
+            "catalog-snapstart",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes = v["notes"].as_array().unwrap();
+    assert!(
+        !notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("no cold start")),
+        "{notes:?}"
+    );
+    assert!(
+        v["simulation"]["functions"][0]["metrics"]["billed_init_ms"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+}

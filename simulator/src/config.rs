@@ -153,6 +153,12 @@ pub enum ColdConfig {
     },
 }
 
+/// Most arrivals a scenario may generate (an upper bound, all functions): about a minute of work.
+pub const MAX_ARRIVALS: f64 = 1e9;
+
+/// Most time-series points a scenario may keep (all functions); each is a few dozen bytes.
+pub const MAX_SERIES_POINTS: f64 = 5e6;
+
 impl Scenario {
     /// Checks everything that can be checked without building the simulation.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -187,6 +193,21 @@ impl Scenario {
                 "warmup_s + duration_s exceeds 1e10 s".to_string(),
                 "simulate less than about 300 years",
             ));
+        }
+        if let Some(w) = self.resolution.bucket() {
+            // Each function keeps a series point per bucket of the measured time.
+            let points =
+                (self.duration_s / (w.0 as f64 / 1e6)).ceil() * self.functions.len() as f64;
+            if points > MAX_SERIES_POINTS {
+                return Err(ConfigError::invalid(
+                    "resolution",
+                    format!(
+                        "{points:.0} time-series points ({} functions × duration_s / bucket) exceed {MAX_SERIES_POINTS:.0}",
+                        self.functions.len()
+                    ),
+                    "use a coarser resolution (\"minute\") or resolution = \"none\", or simulate less time",
+                ));
+            }
         }
         if self.functions.is_empty() {
             return Err(ConfigError::invalid(
@@ -250,6 +271,24 @@ impl Scenario {
                 }
                 None => unreserved_pc = unreserved_pc.saturating_add(pc_max),
             }
+        }
+        // The work a run does grows with its arrivals (each an event or more): refuse what would
+        // run for hours or exhaust memory, rather than appear to hang.
+        let horizon_s = self.warmup_s + self.duration_s;
+        let arrivals: f64 = self
+            .functions
+            .iter()
+            .map(|f| f.arrivals.max_arrivals(horizon_s))
+            .filter(|n| n.is_finite())
+            .sum();
+        if arrivals > MAX_ARRIVALS {
+            return Err(ConfigError::invalid(
+                "functions[*].arrivals",
+                format!(
+                    "up to {arrivals:.3e} arrivals over warmup_s + duration_s = {horizon_s} s, more than the {MAX_ARRIVALS:.0e} a run can simulate in reasonable time (about 20 million a second)"
+                ),
+                "lower the rates or simulate less time: percentiles and cold-start ratios settle long before that",
+            ));
         }
         if limit != u64::MAX {
             let cap = limit.saturating_sub(self.account.min_unreserved_concurrency);

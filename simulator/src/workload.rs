@@ -247,6 +247,37 @@ fn check_positive_s(path: &str, v: f64) -> Result<f64, ConfigError> {
 }
 
 impl ArrivalConfig {
+    /// An upper bound of the arrivals over `horizon_s` seconds (the peak rate all along; for a
+    /// replay, its events times the scale rounded up), to refuse runs that could not finish.
+    /// NaN or infinite for an invalid config, which [`Self::compile`] rejects with its reason.
+    pub fn max_arrivals(&self, horizon_s: f64) -> f64 {
+        let peak = match self {
+            ArrivalConfig::Poisson { rate_per_s } => *rate_per_s,
+            ArrivalConfig::OnOff {
+                on_rate_per_s,
+                off_rate_per_s,
+                ..
+            } => on_rate_per_s.max(*off_rate_per_s),
+            ArrivalConfig::Mmpp { states } => {
+                states.iter().map(|s| s.rate_per_s).fold(0.0, f64::max)
+            }
+            ArrivalConfig::Hourly { rates_per_s } => {
+                rates_per_s.iter().copied().fold(0.0, f64::max)
+            }
+            ArrivalConfig::Sinusoid {
+                mean_rate_per_s,
+                relative_amplitude,
+                ..
+            } => mean_rate_per_s * (1.0 + relative_amplitude.abs()),
+            ArrivalConfig::Replay {
+                events,
+                traffic_scale,
+                ..
+            } => return events.len() as f64 * traffic_scale.ceil(),
+        };
+        peak * horizon_s
+    }
+
     /// Validates and builds the generator. `path` names this table in error messages; `rng` is the function's
     /// arrival stream and `replay_rng` its replay-scaling stream.
     pub fn compile(

@@ -729,6 +729,13 @@ impl Project {
                     format!("aws.window = \"{window}\": give a duration such as 24h or 7d"),
                 )
             })?;
+        // Places are written into baselines: relative to the project file's folder, so that
+        // the bytes do not depend on how --config was spelt or where the checkout is.
+        for f in &mut functions {
+            for at in &mut f.defined_at {
+                *at = relative_place(file, at);
+            }
+        }
         Ok(Project {
             file: file.to_path_buf(),
             name: raw.project.name.clone(),
@@ -747,6 +754,28 @@ impl Project {
             },
             live_window_ms,
         })
+    }
+}
+
+/// `place` (`PATH` or `PATH:LINE`) relative to the folder of `project_file` when it lies below
+/// it; the project file itself by its name.
+pub(crate) fn relative_place(project_file: &Path, place: &str) -> String {
+    let shown = project_file.display().to_string();
+    if let Some(rest) = place.strip_prefix(&shown) {
+        if rest.is_empty() || rest.starts_with(':') || rest.starts_with(' ') {
+            let name = project_file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(shown);
+            return format!("{name}{rest}");
+        }
+    }
+    match project_file.parent().map(|d| d.display().to_string()) {
+        Some(dir) if !dir.is_empty() => place
+            .strip_prefix(&dir)
+            .and_then(|r| r.strip_prefix(std::path::MAIN_SEPARATOR))
+            .map_or_else(|| place.to_string(), str::to_string),
+        _ => place.to_string(),
     }
 }
 
@@ -853,5 +882,32 @@ mod tests {
         assert!(p.functions.is_empty());
         let auto = p.auto.unwrap();
         assert_eq!(auto.template.settings.arch, Arch::Arm64);
+    }
+
+    #[test]
+    fn places_are_relative_to_the_project_file() {
+        let p = Path::new("/work/repo/ci/faascope.toml");
+        assert_eq!(
+            relative_place(p, "/work/repo/ci/faascope.toml:12"),
+            "faascope.toml:12"
+        );
+        assert_eq!(
+            relative_place(p, "/work/repo/ci/template.yaml:51"),
+            "template.yaml:51"
+        );
+        assert_eq!(
+            relative_place(p, "/work/repo/ci/../sam/t.yaml"),
+            "../sam/t.yaml"
+        );
+        assert_eq!(
+            relative_place(p, "/elsewhere/t.yaml:3"),
+            "/elsewhere/t.yaml:3"
+        );
+        let q = Path::new("faascope.toml");
+        assert_eq!(relative_place(q, "template.yaml:51"), "template.yaml:51");
+        assert_eq!(
+            relative_place(q, "faascope.toml (logs)"),
+            "faascope.toml (logs)"
+        );
     }
 }

@@ -175,6 +175,64 @@ impl Evaluation {
     pub fn function(&self, name: &str) -> Option<&FunctionEval> {
         self.functions.iter().find(|f| f.name == name)
     }
+
+    /// Checks what a baseline read back must hold (it may have been edited by hand): each
+    /// function once, no negative money, ratios within 0..=1, durations finite and >= 0.
+    /// The error names the place and the reason.
+    pub fn validate(&self) -> Result<(), String> {
+        let money = |at: &str, r: &Range<Decimal>| -> Result<(), String> {
+            if r.low.is_sign_negative() || r.typical.is_sign_negative() || r.high.is_sign_negative()
+            {
+                return Err(format!("{at}: a negative amount"));
+            }
+            if !(r.low <= r.typical && r.typical <= r.high) {
+                return Err(format!("{at}: low, typical and high are out of order"));
+            }
+            Ok(())
+        };
+        let ms = |at: &str, v: Option<f64>| match v {
+            Some(x) if !(x.is_finite() && x >= 0.0) => Err(format!("{at} = {x}: not a duration")),
+            _ => Ok(()),
+        };
+        let ratio = |at: &str, v: Option<f64>| match v {
+            Some(x) if !(0.0..=1.0).contains(&x) => {
+                Err(format!("{at} = {x}: not a ratio in 0..=1"))
+            }
+            _ => Ok(()),
+        };
+        money("total_monthly_usd", &self.total_monthly_usd)?;
+        let mut names = std::collections::BTreeSet::new();
+        for (i, f) in self.functions.iter().enumerate() {
+            let at = format!("functions[{i}] ({})", f.name);
+            if !names.insert(f.name.as_str()) {
+                return Err(format!("{at}: the function appears twice"));
+            }
+            money(&format!("{at}.monthly_usd"), &f.monthly_usd)?;
+            if let Some(p) = &f.performance {
+                ms(&format!("{at}.performance.p50_ms"), p.p50_ms)?;
+                ms(&format!("{at}.performance.p99_ms"), p.p99_ms)?;
+                ratio(
+                    &format!("{at}.performance.cold_start_ratio"),
+                    p.cold_start_ratio,
+                )?;
+            }
+            if let Some(o) = &f.observed {
+                ms(&format!("{at}.observed.p99_ms"), o.p99_ms)?;
+                ratio(&format!("{at}.observed.error_ratio"), Some(o.error_ratio))?;
+                ratio(
+                    &format!("{at}.observed.cold_start_ratio"),
+                    Some(o.cold_start_ratio),
+                )?;
+            }
+            if let Some(pc) = &f.provisioned {
+                money(
+                    &format!("{at}.provisioned.on_demand_usd"),
+                    &pc.on_demand_usd,
+                )?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Logs read once per distinct list of sources.
@@ -268,7 +326,10 @@ pub fn evaluate(
                 paths: auto.paths.clone(),
                 names: vec![name.to_string()],
             };
-            f.defined_at = vec![format!("{} (logs)", project.file.display())];
+            f.defined_at = vec![super::config::relative_place(
+                &project.file,
+                &format!("{} (logs)", project.file.display()),
+            )];
             specs.push(f);
         }
         loaded.insert(auto.paths.clone(), l);

@@ -194,13 +194,15 @@ fn read_baseline(path: &Path) -> Result<Evaluation> {
             .into())
         }
     }
-    serde_json::from_str(&text).map_err(|e| {
+    let malformed = |e: String| {
         UsageError(format!(
             "{}: malformed baseline: {e}. Fix: regenerate it with `faascope ci baseline`",
             path.display()
         ))
-        .into()
-    })
+    };
+    let baseline: Evaluation = serde_json::from_str(&text).map_err(|e| malformed(e.to_string()))?;
+    baseline.validate().map_err(malformed)?;
+    Ok(baseline)
 }
 
 fn run_check(a: CheckArgs) -> Result<i32> {

@@ -209,14 +209,32 @@ fn scenario_from_observed(a: &SimulateArgs, notes: &mut Vec<String>) -> Result<S
 fn scenario_from_file(path: &PathBuf, sets: &[String]) -> Result<Scenario> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| UsageError(format!("{}: cannot read: {e}", path.display())))?;
-    let mut doc: toml::Value = toml::from_str(&text)
-        .map_err(|e| UsageError(format!("{}: not a valid scenario: {e}", path.display())))?;
-    for s in sets {
-        apply_set(&mut doc, s).map_err(UsageError)?;
-    }
-    let scenario: Scenario = doc
-        .try_into()
-        .map_err(|e| UsageError(format!("{}: not a valid scenario: {e}", path.display())))?;
+    let invalid = |e: toml::de::Error| {
+        UsageError(format!(
+            "{}: not a valid scenario: {}",
+            path.display(),
+            e.to_string().trim_end()
+        ))
+    };
+    let scenario: Scenario = if sets.is_empty() {
+        // Straight from the text, so that an error shows its line and column.
+        toml::from_str(&text).map_err(invalid)?
+    } else {
+        let mut doc: toml::Value = toml::from_str(&text).map_err(invalid)?;
+        for s in sets {
+            apply_set(&mut doc, s).map_err(UsageError)?;
+        }
+        doc.try_into().map_err(|e| {
+            UsageError(format!(
+                "{} with --set: not a valid scenario: {e}",
+                path.display()
+            ))
+        })?
+    };
+    // Range and consistency checks, named after the file.
+    scenario
+        .validate()
+        .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
     Ok(scenario)
 }
 
@@ -333,6 +351,18 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
     if a.replications == 0 {
         return Err(UsageError("--replications must be at least 1".into()).into());
     }
+    if a.price && a.replications > 1 {
+        return Err(UsageError(
+            "--price prices one run: leave out --replications (or --price, for the replicated statistics)".into(),
+        )
+        .into());
+    }
+    if a.price && a.format == Format::Csv {
+        return Err(UsageError(
+            "--price adds a second table, which CSV cannot hold: use --format json, table or markdown".into(),
+        )
+        .into());
+    }
     let mut text = String::new();
     if a.replications > 1 {
         let rep = run_replications(&scenario, a.seed, a.replications)
@@ -366,11 +396,16 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
             .context("serialising")?
                 + "\n";
         } else {
-            let _ = writeln!(
-                text,
+            let header = format!(
                 "Simulated {:.0} s after a {:.0} s warm-up, seed {}.",
                 out.measured_s, out.warmup_s, out.seed
             );
+            // CSV is the table alone; what would precede it goes to stderr.
+            if a.format == Format::Csv {
+                eprintln!("{header}");
+            } else {
+                let _ = writeln!(text, "{header}");
+            }
             text.push_str(&single_table(&out, a.format));
             if let Some(p) = &priced {
                 text.push('\n');
@@ -407,9 +442,13 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
             }
         }
     }
-    if a.format != Format::Json {
-        for n in &notes {
-            let _ = writeln!(text, "note: {n}");
+    match a.format {
+        Format::Json => {}
+        Format::Csv => notes.iter().for_each(|n| eprintln!("note: {n}")),
+        _ => {
+            for n in &notes {
+                let _ = writeln!(text, "note: {n}");
+            }
         }
     }
     write_stdout(text.as_bytes())?;

@@ -306,7 +306,13 @@ pub fn allocate_tiers(
     match allocation {
         Allocation::Blended => {
             for (s, g) in shares.iter_mut().zip(billable_gb_seconds) {
-                *s = alloc_round(group_usd * *g / group_total);
+                // The exact product first; its ratio form when that overflows (huge simulated
+                // usage: a product beyond the 96-bit mantissa of a decimal).
+                let share = group_usd
+                    .checked_mul(*g)
+                    .and_then(|x| x.checked_div(group_total))
+                    .unwrap_or_else(|| group_usd * (*g / group_total));
+                *s = alloc_round(share);
             }
         }
         Allocation::Marginal(order) => {
