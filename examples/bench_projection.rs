@@ -100,6 +100,10 @@ fn generate() -> Vec<FunctionUsage> {
                 buckets,
                 concurrency,
                 rounding: None,
+                // Every hour of the window (the Savings Plan options walk them).
+                hourly_mb_ms: (0..window_ms / 3_600_000)
+                    .map(|_| rng.below(1_000_000))
+                    .collect(),
             }
         })
         .collect()

@@ -490,3 +490,30 @@ fn tune_for_cost_never_recommends_a_dearer_size() {
         assert!(saving >= 0.0, "{}: {saving}", r["name"]);
     }
 }
+
+/// A Savings Plan commitment is hourly: image-batch runs in a few hours a day, so no plan saves
+/// it anything; steady functions still get the plan's discount.
+#[test]
+fn savings_plans_follow_the_hourly_usage() {
+    let v = json_of(&["cost", "sample-data"]);
+    let option = |name: &str, id: &str| -> f64 {
+        let func = v["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["function"] == name)
+            .unwrap();
+        let o = func["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap_or_else(|| panic!("{name}: no {id}"));
+        f(&o["monthly_usd"]["typical"])
+    };
+    let batch_od = option("image-batch", "lambda-on-demand");
+    assert_eq!(option("image-batch", "lambda-sp-all-upfront"), batch_od);
+    assert!(
+        option("orders-api", "lambda-sp-all-upfront") < option("orders-api", "lambda-on-demand")
+    );
+}

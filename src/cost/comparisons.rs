@@ -7,8 +7,10 @@
 //! * `lambda-pc-N`: provisioned concurrency with N environments all month, N sized at the
 //!   observed p50 / p95 / p99 / peak concurrency (deduplicated, N = 0 skipped) and any explicit
 //!   N; spillover at the function's effective on-demand rate; with utilisation and break-even.
-//! * `lambda-sp-PLAN`: Compute Savings Plan on the on-demand usage, commitment sized to the
-//!   typical month (quieter months still pay it, busier months pay the excess on demand);
+//! * `lambda-sp-PLAN`: Compute Savings Plan on the on-demand usage, an hourly commitment sized
+//!   on the typical month's hour-by-hour usage ([`super::engine::savings_plan_hourly_usd`]: an
+//!   hour's unused commitment is lost, usage above it is billed on demand; quieter months still
+//!   pay it);
 //!   requests and ephemeral storage not covered unless the catalog says so.
 //! * `lambda-pc-N-sp-PLAN`: the cheapest PC option with the plan's rates.
 //! * `fargate-ARCH`, `ec2-TYPE`, `ec2-TYPE-reserved`: always-on capacity sized for the observed
@@ -32,8 +34,9 @@ use super::engine::{
     azure_consumption_metered, azure_flex_always_ready, azure_flex_metered, azure_premium,
     capacity_cost, gcp_instance_based, gcp_request_metered, instances_for_peak,
     lambda_equivalent_vcpu, lambda_on_demand_account, per_instance_concurrency, price_metered,
-    pro_rata, provisioned_concurrency_cost, savings_plan_commitment_usd, AccountCost,
-    AccountOptions, BreakdownLine, Metered, PcCost, PcPlan, ProviderCost, ScenarioCost,
+    pro_rata, provisioned_concurrency_cost, savings_plan_commitment_usd, savings_plan_hourly_usd,
+    AccountCost, AccountOptions, BreakdownLine, HourlyShape, Metered, PcCost, PcPlan, ProviderCost,
+    ScenarioCost,
 };
 use super::money::{mb_to_gb, round_ratio};
 use super::rates::{InstanceShape, PriceBook};
@@ -361,6 +364,7 @@ pub fn compare_functions(
     let rules = book.lambda_rules()?;
     let free = free_shares(projections, book, options, rules.memory_per_vcpu_mb);
     let has = |f: OptionFamily| options.families.contains(&f);
+    let month_hours = Decimal::from(super::HOURS_PER_MONTH);
     let mut out = Vec::with_capacity(projections.len());
     for (i, f) in projections.iter().enumerate() {
         let rates = book.lambda(&f.meta.region, f.meta.arch)?;
@@ -497,6 +501,7 @@ pub fn compare_functions(
 
         // --- Savings Plans ------------------------------------------------------------------
         if has(OptionFamily::SavingsPlan) {
+            let shape = HourlyShape::new(&f.hourly_usage);
             for plan in book.savings_plan_names() {
                 let sp = match book.savings_plan(plan, &f.meta.region, f.meta.arch) {
                     Ok(sp) => sp,
@@ -525,14 +530,17 @@ pub fn compare_functions(
                     }
                     (od, at_plan, other)
                 };
-                let commitment = eligible(1).1;
+                // The commitment is per hour: sized on the typical month's hourly shape (an
+                // even spread when the hours are not known), then held for low and high.
+                let (od1, at_plan1, _) = eligible(1);
+                let (_, commitment) = savings_plan_hourly_usd(od1, at_plan1, &shape, None);
                 let costs: [Decimal; 3] = std::array::from_fn(|s| {
                     let (od, at_plan, other) = eligible(s);
-                    savings_plan_commitment_usd(od, at_plan, commitment) + other
+                    savings_plan_hourly_usd(od, at_plan, &shape, Some(commitment)).0 + other
                 });
                 let c = charges(1);
                 let mut breakdown = vec![BreakdownLine::new(
-                    format!("duration under Savings Plan `{plan}` (commitment sized to the typical month)"),
+                    format!("duration under Savings Plan `{plan}` (hourly commitment sized to the typical month)"),
                     c.billable_gb_seconds,
                     "GB-s",
                     sp.duration_usd_per_gb_second,
@@ -552,7 +560,12 @@ pub fn compare_functions(
                     ));
                 }
                 let mut a = vec![
-                    format!("commitment of ${}/month sized to the typical month; unused commitment is still paid, excess usage is billed on demand", super::money::round_cents(commitment)),
+                    format!(
+                        "commitment of ${}/hour (${}/month) sized to the typical month's {}; an hour's unused commitment is still paid, usage above it is billed on demand",
+                        commitment.round_dp(6).normalize(),
+                        super::money::round_cents(commitment * month_hours),
+                        if f.hourly_usage.is_empty() { "usage, assumed even over its hours" } else { "hour-by-hour usage" }
+                    ),
                     "the plan's rate replaces all volume tiers; EC2/Fargate usage that would absorb the commitment first (bigger discounts) is ignored".into(),
                 ];
                 a.extend(sp.assumptions.iter().cloned());
@@ -598,7 +611,7 @@ pub fn compare_functions(
                         .pc_duration_usd_per_gb_second
                         .unwrap_or(rates.pc_duration_usd_per_gb_second);
                     let mut a = vec![format!(
-                        "commitment of ${}/month sized to the typical month",
+                        "commitment of ${}/month sized to the typical month (provisioned concurrency is billed evenly over the hours)",
                         super::money::round_cents(commitment)
                     )];
                     a.extend(sp.assumptions.iter().cloned());

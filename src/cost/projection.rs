@@ -429,6 +429,7 @@ pub fn project_observed(
             range_from_days: from_days,
         },
         notes,
+        hourly_usage: usage.hourly_mb_ms.clone(),
     })
 }
 
@@ -548,6 +549,7 @@ pub fn project_calculator(
         rounding_exact: true,
         basis: ProjectionBasis::Calculator,
         notes,
+        hourly_usage: Vec::new(),
     })
 }
 
@@ -567,6 +569,7 @@ pub fn project_supplied(
         rounding_exact: false,
         basis: ProjectionBasis::Supplied,
         notes,
+        hourly_usage: Vec::new(),
     }
 }
 

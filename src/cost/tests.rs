@@ -22,8 +22,8 @@ use rust_decimal::Decimal;
 
 use super::comparisons::{compare_functions, CompareOptions, OptionFamily};
 use super::engine::{
-    lambda_on_demand_account, provisioned_concurrency_cost, AccountOptions, Allocation,
-    MarginalOrder, PcPlan,
+    lambda_on_demand_account, provisioned_concurrency_cost, savings_plan_hourly_usd,
+    AccountOptions, Allocation, HourlyShape, MarginalOrder, PcPlan,
 };
 use super::money::round_cents;
 use super::projection::{project_calculator, project_observed, ProjectionOptions};
@@ -373,6 +373,7 @@ fn observed(
             ms: 3_600_000,
         }],
         rounding: None,
+        hourly_mb_ms: Vec::new(),
     }
 }
 
@@ -848,4 +849,87 @@ fn override_file_errors_name_the_file() {
         e.contains("mine.toml: schema_version") && e.contains("set schema_version = 1"),
         "{e}"
     );
+}
+
+/// A Savings Plan commitment is per hour: an even spread pays the plan rate; a function busy in
+/// 12 of 72 hours cannot use one (any commitment idles in more than the discount's share of
+/// hours); and the chosen commitment is the cheapest of all.
+#[test]
+fn savings_plan_commitment_is_hourly() {
+    let (od, plan) = (d("100"), d("83"));
+    let (cost, c) = savings_plan_hourly_usd(od, plan, &HourlyShape::new(&[5; 72]), None);
+    assert_eq!(cost.round_dp(9), plan);
+    assert_eq!((c * d("730")).round_dp(9), plan);
+    let mut bursty = vec![0u64; 72];
+    bursty[..12].iter_mut().for_each(|w| *w = 10);
+    let (cost, c) = savings_plan_hourly_usd(od, plan, &HourlyShape::new(&bursty), None);
+    assert_eq!(c, Decimal::ZERO);
+    assert_eq!(cost.round_dp(9), od);
+    // Busy in 70 of 72 hours: a commitment pays off, below on demand and above the plan.
+    let mut mostly = vec![7u64; 72];
+    mostly[3] = 0;
+    mostly[40] = 2;
+    let (cost, c) = savings_plan_hourly_usd(od, plan, &HourlyShape::new(&mostly), None);
+    assert!(c > Decimal::ZERO && cost < od && cost > plan, "{cost} {c}");
+    for shape in [&bursty, &mostly, &vec![1, 9, 3, 0, 0, 4, 8, 8, 2, 6]] {
+        let hours = shape.clone();
+        let shape = HourlyShape::new(shape);
+        let (best, _) = savings_plan_hourly_usd(od, plan, &shape, None);
+        for k in 0..200 {
+            let other = Decimal::from(k) * d("0.002");
+            let (cost, _) = savings_plan_hourly_usd(od, plan, &shape, Some(other));
+            assert!(best <= cost, "{hours:?}: {best} > {cost} at {other}/h");
+            // The same as a plain pass over every hour.
+            assert_eq!(
+                cost.round_dp(12),
+                by_hours(od, plan, &hours, other).round_dp(12)
+            );
+        }
+    }
+}
+
+/// The sample's batch function runs in a few hours a day: its Savings Plan options cost what on
+/// demand does, not the plan rate on the whole month.
+#[test]
+fn bursty_function_gets_no_savings_plan_discount() {
+    let book = PriceBook::builtin().expect("valid");
+    let start = date(2025, 9, 1);
+    let mut u = observed("batch", 2048, &[(start, 1000, 50_000_000)], start, 3);
+    u.hourly_mb_ms = vec![0; 72];
+    u.hourly_mb_ms[2] = 50_000_000 * 2048;
+    let p = project_observed(&u, &book, &ProjectionOptions::default()).expect("projected");
+    let c = compare_functions(
+        &[p],
+        &book,
+        &CompareOptions {
+            families: vec![OptionFamily::LambdaOnDemand, OptionFamily::SavingsPlan],
+            ..CompareOptions::default()
+        },
+    )
+    .expect("compared");
+    let f = &c.functions[0];
+    let sp = f
+        .options
+        .iter()
+        .find(|o| o.id.starts_with("lambda-sp-"))
+        .expect("a plan");
+    assert_eq!(
+        round_cents(sp.monthly_usd.typical),
+        round_cents(f.on_demand_usd.typical)
+    );
+}
+
+/// The month under commitment `c` ($/h at plan rates) by a plain pass over the hours.
+fn by_hours(od: Decimal, plan: Decimal, hours: &[u64], c: Decimal) -> Decimal {
+    let total: u64 = hours.iter().sum();
+    let r = plan / od;
+    let n = Decimal::from(hours.len());
+    let month = d("730");
+    let excess: Decimal = hours
+        .iter()
+        .map(|&w| {
+            (od * Decimal::from(w) / Decimal::from(total) * n / month - c / r).max(Decimal::ZERO)
+        })
+        .sum();
+    c * month + excess * month / n
 }

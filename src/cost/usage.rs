@@ -166,6 +166,10 @@ pub struct FunctionUsage {
     /// Time-weighted concurrency occupancy over the window.
     pub concurrency: Vec<ConcurrencyLevel>,
     pub rounding: Option<RoundingSums>,
+    /// Billed MB-ms in each hour of the window, in order (empty when not known): the shape a
+    /// Savings Plan's hourly commitment meets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hourly_mb_ms: Vec<u64>,
 }
 
 /// Calculator-style input: `--requests N --duration-ms X --memory-mb M [--arch] [--region]
@@ -401,6 +405,10 @@ pub struct FunctionProjection {
     pub basis: ProjectionBasis,
     /// Modelling notes to show with the result.
     pub notes: Vec<String>,
+    /// The usage's shape over the hours of the observed window (see
+    /// [`FunctionUsage::hourly_mb_ms`]); empty when not known (then assumed even).
+    #[serde(skip)]
+    pub hourly_usage: Vec<u64>,
 }
 
 #[cfg(test)]
