@@ -517,3 +517,57 @@ fn savings_plans_follow_the_hourly_usage() {
         option("orders-api", "lambda-sp-all-upfront") < option("orders-api", "lambda-on-demand")
     );
 }
+
+#[test]
+fn pricing_show_marks_assumptions_in_every_format() {
+    for format in ["table", "csv", "markdown"] {
+        faascope()
+            .args(["pricing", "show", "aws-lambda", "--format", format])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("ASSUMPTION"));
+    }
+}
+
+/// What logs cannot tell, given as flags: a Python/.NET SnapStart function pays its cache and
+/// restores; ephemeral storage above 512 MB is billed.
+#[test]
+fn snapstart_and_ephemeral_storage_are_priced_when_given() {
+    let on_demand = |extra: &[&str]| {
+        let mut args = vec!["cost", "sample-data", "--function", "^catalog-snapstart$"];
+        args.extend_from_slice(extra);
+        let v = json_of(&args);
+        v["functions"][0]["on_demand"].clone()
+    };
+    let plain = on_demand(&[]);
+    assert_eq!(f(&plain["snapstart_usd"]), 0.0);
+    assert_eq!(f(&plain["ephemeral_storage_usd"]), 0.0);
+    let python = on_demand(&["--function-snapstart", "catalog-snapstart=python"]);
+    // One active version at 2048 MB: 2 GB × 2,628,000 s × $0.0000015046 = $7.91 of cache a month,
+    // plus the restores.
+    assert!(f(&python["snapstart_usd"]) >= 7.91, "{python}");
+    let java = on_demand(&["--function-snapstart", "catalog-snapstart=java"]);
+    assert_eq!(f(&java["snapstart_usd"]), 0.0);
+    // image-batch runs long: 9.5 GB above the included 512 MB over ~312,000 s a month, at
+    // $0.0000000309 per GB-s, is $0.09.
+    let v = json_of(&[
+        "cost",
+        "sample-data",
+        "--function",
+        "^image-batch$",
+        "--ephemeral-storage-mb",
+        "10240",
+    ]);
+    let storage = f(&v["functions"][0]["on_demand"]["ephemeral_storage_usd"]);
+    assert!((storage - 0.09).abs() < 0.005, "{storage}");
+    faascope()
+        .args([
+            "cost",
+            "sample-data",
+            "--function-storage",
+            "catalog-snapstart=100",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("from 512 to 10240"));
+}

@@ -18,7 +18,7 @@ use crate::cost::comparisons::OptionFamily;
 use crate::cost::{
     compare_functions, project_calculator, project_observed, tune_function, Allocation, Arch,
     CalculatorSpec, Catalog, CompareOptions, FunctionMeta, FunctionProjection, PriceBook,
-    ProjectionOptions, TuneInput, TuneOptions, TuneReport, TuneStrategy,
+    ProjectionOptions, SnapStart, TuneInput, TuneOptions, TuneReport, TuneStrategy,
 };
 use crate::ingest::IngestOptions;
 use crate::model::ReportColumns;
@@ -64,10 +64,45 @@ pub struct PriceArgs {
     /// Architecture of one function, NAME=ARCH (repeatable).
     #[arg(long = "function-arch", value_name = "NAME=ARCH", value_parser = parse_pair)]
     pub function_arch: Vec<(String, String)>,
+    /// SnapStart of one function, NAME=java|python|dotnet[:VERSIONS] (repeatable): Python and
+    /// .NET pay a cache charge per active version (default 1) and a restore charge; Java pays
+    /// neither. Logs show restores but not the runtime's pricing.
+    #[arg(long = "function-snapstart", value_name = "NAME=RUNTIME", value_parser = parse_pair)]
+    pub function_snapstart: Vec<(String, String)>,
+    /// Ephemeral storage (/tmp) of the functions in MB, 512 to 10240 (unless
+    /// --function-storage names one); above 512 MB it is billed.
+    #[arg(long, value_name = "MB", default_value_t = 512, value_parser = clap::value_parser!(u32).range(512..=10240))]
+    pub ephemeral_storage_mb: u32,
+    /// Ephemeral storage of one function, NAME=MB (repeatable).
+    #[arg(long = "function-storage", value_name = "NAME=MB", value_parser = parse_pair)]
+    pub function_storage: Vec<(String, String)>,
     /// A price file (TOML, the schema of pricing/) that overrides or extends the built-in
     /// sheets (repeatable; later files win).
     #[arg(long, value_name = "FILE")]
     pub pricing: Vec<PathBuf>,
+}
+
+fn parse_snapstart(s: &str) -> Result<SnapStart, String> {
+    let (runtime, versions) = match s.split_once(':') {
+        Some((r, v)) => (
+            r,
+            v.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| format!("'{v}' is not a number of versions (1 or more)"))?,
+        ),
+        None => (s, 1),
+    };
+    match runtime.trim().to_ascii_lowercase().as_str() {
+        "java" => Ok(SnapStart::Java),
+        "python" | "dotnet" | ".net" => Ok(SnapStart::PythonOrDotnet {
+            active_versions: versions,
+        }),
+        other => Err(format!(
+            "'{other}' is not a SnapStart runtime: use java, python or dotnet (with :VERSIONS for the active versions)"
+        )),
+    }
 }
 
 impl PriceArgs {
@@ -88,6 +123,16 @@ impl PriceArgs {
                 self.function_arch
                     .iter()
                     .map(|(n, _)| ("--function-arch", n)),
+            )
+            .chain(
+                self.function_snapstart
+                    .iter()
+                    .map(|(n, _)| ("--function-snapstart", n)),
+            )
+            .chain(
+                self.function_storage
+                    .iter()
+                    .map(|(n, _)| ("--function-storage", n)),
             );
         for (flag, name) in named {
             if !known.contains(name.as_str()) {
@@ -100,6 +145,39 @@ impl PriceArgs {
             }
         }
         Ok(())
+    }
+
+    /// What the logs do not say about each function, by name: SnapStart and ephemeral
+    /// storage, validated; applied to a function's configuration.
+    pub(super) fn configuration(&self) -> Result<impl Fn(&mut FunctionMeta)> {
+        let mut snapstart: HashMap<String, SnapStart> = HashMap::new();
+        for (name, v) in &self.function_snapstart {
+            snapstart.insert(
+                name.clone(),
+                parse_snapstart(v)
+                    .map_err(|e| UsageError(format!("--function-snapstart {name}: {e}")))?,
+            );
+        }
+        let mut storage: HashMap<String, u32> = HashMap::new();
+        for (name, v) in &self.function_storage {
+            let mb = v
+                .parse::<u32>()
+                .ok()
+                .filter(|mb| (512..=10_240).contains(mb))
+                .ok_or_else(|| {
+                    UsageError(format!(
+                        "--function-storage {name}: '{v}' is not a size in MB from 512 to 10240"
+                    ))
+                })?;
+            storage.insert(name.clone(), mb);
+        }
+        let default_storage = self.ephemeral_storage_mb;
+        Ok(move |meta: &mut FunctionMeta| {
+            meta.ephemeral_storage_mb = storage.get(&meta.name).copied().unwrap_or(default_storage);
+            if let Some(s) = snapstart.get(&meta.name) {
+                meta.snapstart = *s;
+            }
+        })
     }
 
     /// Region and architecture per function name, validated.
@@ -354,6 +432,7 @@ pub(super) fn observe(
     book: &PriceBook,
 ) -> Result<Observed> {
     let place = price.placement()?;
+    let configure = price.configuration()?;
     let f = Filter::from_args(filter)?;
     let (mut cols, ing) = load_columns(source, &f)?;
     // Against every function read, also those --function leaves out: naming one is no typo.
@@ -371,7 +450,9 @@ pub(super) fn observe(
         &cols,
         &|name, memory_mb, _| {
             let (region, arch) = place(name);
-            FunctionMeta::new(name, region, arch, memory_mb)
+            let mut meta = FunctionMeta::new(name, region, arch, memory_mb);
+            configure(&mut meta);
+            meta
         },
         window,
     );
@@ -448,14 +529,12 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         let (Some(duration_ms), Some(memory_mb)) = (a.duration_ms, a.memory_mb) else {
             return Err(UsageError("--requests needs --duration-ms and --memory-mb".into()).into());
         };
+        let mut meta = FunctionMeta::new(a.name.clone(), region, arch, memory_mb);
+        a.price.configuration()?(&mut meta);
         let spec = CalculatorSpec {
             cold_ratio: a.cold_ratio,
             init_ms: a.init_ms,
-            ..CalculatorSpec::new(
-                FunctionMeta::new(a.name.clone(), region, arch, memory_mb),
-                requests,
-                duration_ms,
-            )
+            ..CalculatorSpec::new(meta, requests, duration_ms)
         };
         let p = project_calculator(&spec, &book).map_err(|e| UsageError(e.to_string()))?;
         (vec![p], CostBasis::Calculator, None)

@@ -662,6 +662,7 @@ pub fn render_pricing_show(d: &OfferingDetail, format: Format, width: Option<u16
         "value",
         "unit",
         "effective",
+        "confidence",
         "source",
     ];
     let rows: Vec<Vec<String>> = d
@@ -678,6 +679,12 @@ pub fn render_pricing_show(d: &OfferingDetail, format: Format, width: Option<u16
                 f.value.clone(),
                 f.unit.clone(),
                 f.effective_date.to_string(),
+                // Figures no source confirmed are marked, as in the JSON output.
+                if f.assumption {
+                    format!("ASSUMPTION ({})", f.confidence)
+                } else {
+                    f.confidence.clone()
+                },
                 match &f.source_url {
                     Some(u) => format!("{} <{u}>", f.source_title),
                     None => f.source_title.clone(),
