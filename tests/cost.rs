@@ -273,6 +273,8 @@ fn plots_render_to_png_and_svg() {
         .success();
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<svg"), "{}", &text[..text.len().min(80)]);
+    // Text asks the viewer for fonts it can have, not the name registered for PNG drawing.
+    assert!(text.contains("font-family=\"DejaVu Sans,") && !text.contains("faascope-sans"));
     assert!(text.contains("Monthly cost vs memory size"));
     assert!(text.contains("legacy-thumbnailer recommended"));
     let png = dir.path().join("pc.png");
