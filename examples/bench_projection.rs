@@ -100,10 +100,11 @@ fn generate() -> Vec<FunctionUsage> {
                 buckets,
                 concurrency,
                 rounding: None,
-                // Every hour of the window (the Savings Plan options walk them).
-                hourly_mb_ms: (0..window_ms / 3_600_000)
-                    .map(|_| rng.below(1_000_000))
+                // Every hour of the window has usage (the Savings Plan options rank them).
+                busy_hours_mb_ms: (0..window_ms / 3_600_000)
+                    .map(|_| 1 + rng.below(1_000_000))
                     .collect(),
+                window_hours: window_ms / 3_600_000,
             }
         })
         .collect()

@@ -508,3 +508,47 @@ fn report_rules_use_the_same_engine_and_fail_on_fail_severity() {
         .code(2)
         .stderr(predicate::str::contains("--format json"));
 }
+
+/// Baselines keep places relative to faascope.toml; GitHub annotations name files from the
+/// working directory (the repository root in a job), so they carry the config's folder again.
+#[test]
+fn github_annotations_point_at_files_from_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.json");
+    faascope()
+        .current_dir(root())
+        .args([
+            "ci",
+            "baseline",
+            "--config",
+            "docs/ci/example/faascope.toml",
+            "--out",
+        ])
+        .arg(&base)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&base).unwrap();
+    assert!(
+        text.contains("\"template.yaml:"),
+        "baseline places: relative to the config"
+    );
+    let out = faascope()
+        .current_dir(root())
+        .args([
+            "ci",
+            "check",
+            "--config",
+            "docs/ci/example/faascope.toml",
+            "--github",
+        ])
+        .arg("--baseline")
+        .arg(&base)
+        .args(["--max-cold-start-ratio", "0"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("file=docs/ci/example/"),
+        "no annotation with the config's folder: {stdout}"
+    );
+}

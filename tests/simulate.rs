@@ -234,7 +234,7 @@ fn oversized_and_misspelt_scenarios_are_clear_errors() {
                 "duration_s = 1e9\nresolution = \"second\"\n{}",
                 function("")
             ),
-            "series.toml: resolution: 1000000000 time-series points",
+            "series.toml: resolution: 1000000000 time-series points (1 series",
         ),
         (
             "rate.toml",

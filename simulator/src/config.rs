@@ -156,8 +156,8 @@ pub enum ColdConfig {
 /// Most arrivals a scenario may generate (an upper bound, all functions): about a minute of work.
 pub const MAX_ARRIVALS: f64 = 1e9;
 
-/// Most time-series points a scenario may keep (all functions); each is a few dozen bytes.
-pub const MAX_SERIES_POINTS: f64 = 5e6;
+/// Most time-series points a scenario may keep (all series): 48 bytes each, about 1 GB.
+pub const MAX_SERIES_POINTS: f64 = 2e7;
 
 impl Scenario {
     /// Checks everything that can be checked without building the simulation.
@@ -195,15 +195,15 @@ impl Scenario {
             ));
         }
         if let Some(w) = self.resolution.bucket() {
-            // Each function keeps a series point per bucket of the measured time.
-            let points =
-                (self.duration_s / (w.0 as f64 / 1e6)).ceil() * self.functions.len() as f64;
+            // Each function keeps a series point per bucket of the measured time, and so does
+            // the account when there are several functions.
+            let series = self.functions.len() + usize::from(self.functions.len() > 1);
+            let points = (self.duration_s / (w.0 as f64 / 1e6)).ceil() * series as f64;
             if points > MAX_SERIES_POINTS {
                 return Err(ConfigError::invalid(
                     "resolution",
                     format!(
-                        "{points:.0} time-series points ({} functions × duration_s / bucket) exceed {MAX_SERIES_POINTS:.0}",
-                        self.functions.len()
+                        "{points:.0} time-series points ({series} series × duration_s / bucket) exceed {MAX_SERIES_POINTS:.0}"
                     ),
                     "use a coarser resolution (\"minute\") or resolution = \"none\", or simulate less time",
                 ));

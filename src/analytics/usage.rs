@@ -50,10 +50,6 @@ fn ms(x: f64) -> u64 {
     }
 }
 
-/// Most hours kept in a function's hourly usage (about 11 years): a longer window is cut into
-/// this many equal slots.
-const MAX_HOURS: usize = 100_000;
-
 /// Builds the usage. `meta` gives each function's configuration from its name, latest memory
 /// size and largest memory used (region, architecture and packaging come from the user, as the
 /// logs do not carry them).
@@ -150,25 +146,21 @@ pub fn observed_usage_in(
         .unwrap_or_else(|| (last.div_euclid(HOUR_MS) + 1) * HOUR_MS)
         // A window of at least a millisecond (the bounds of one invocation could be equal).
         .max(first + 1);
-    // Billed MB-ms per hour of the window, by REPORT time (a second pass: the window is known
-    // only now).
-    let hours = usize::try_from((window_end - first + HOUR_MS - 1) / HOUR_MS)
-        .unwrap_or(0)
-        .clamp(1, MAX_HOURS);
-    let mut hourly: Vec<Vec<u64>> = vec![Vec::new(); names.len()];
+    // Billed MB-ms per clock hour with usage, by REPORT time (a map per function: a window
+    // set long before the data holds mostly empty hours, which are only counted).
+    let first_hour = first.div_euclid(HOUR_MS);
+    let window_hours = u64::try_from((window_end - 1).div_euclid(HOUR_MS) - first_hour + 1)
+        .unwrap_or(1)
+        .max(1);
+    let mut hourly: Vec<BTreeMap<i64, u64>> = vec![BTreeMap::new(); names.len()];
     for row in 0..cols.len() {
         let (Some(ts), Some(_)) = (cols.timestamp(row), cols.start_ms(row)) else {
             continue;
         };
-        let h = &mut hourly[cols.function_id(row) as usize];
-        if h.is_empty() {
-            h.resize(hours, 0);
-        }
-        // Hours are placed in proportion when the window has more than `MAX_HOURS`.
-        let at =
-            ((ts - first).max(0) as i128 * hours as i128 / (window_end - first) as i128) as usize;
-        h[at.min(hours - 1)] +=
-            ms(cols.billed_duration_ms(row)) * u64::from(cols.memory_size_mb(row));
+        let mb_ms = ms(cols.billed_duration_ms(row)) * u64::from(cols.memory_size_mb(row));
+        *hourly[cols.function_id(row) as usize]
+            .entry(ts.div_euclid(HOUR_MS))
+            .or_insert(0) += mb_ms;
     }
     let mut functions: Vec<FunctionUsage> = acc
         .into_iter()
@@ -184,7 +176,8 @@ pub fn observed_usage_in(
                 buckets: a.buckets.into_values().collect(),
                 concurrency: occupancy(a.events),
                 rounding: None,
-                hourly_mb_ms: std::mem::take(&mut hourly[i]),
+                busy_hours_mb_ms: std::mem::take(&mut hourly[i]).into_values().collect(),
+                window_hours,
             })
         })
         .collect();

@@ -249,7 +249,16 @@ fn run_check(a: CheckArgs) -> Result<i32> {
     );
     let text = render_check(&report, a.format, terminal_width());
     if a.github {
-        write_stdout(render_github(&report).as_bytes())?;
+        // Annotations name files from where the job runs (the repository root), not from the
+        // folder of faascope.toml as the baseline does.
+        let mut located = report.clone();
+        let dir = project.file.parent().unwrap_or(Path::new(""));
+        for f in &mut located.functions {
+            if let Some(at) = &mut f.defined_at {
+                *at = dir.join(&*at).display().to_string();
+            }
+        }
+        write_stdout(render_github(&located).as_bytes())?;
         if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
             use std::io::Write;
             let md = crate::output::ci::render_markdown(&report);

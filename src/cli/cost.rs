@@ -437,14 +437,18 @@ pub(super) fn observe(
     let (mut cols, ing) = load_columns(source, &f)?;
     // Against every function read, also those --function leaves out: naming one is no typo.
     price.check_names(cols.names().iter().map(|n| n.as_ref()))?;
-    // The month is projected from the run's window: --since / --until where given, else the
-    // hours every function read spans (before --function picks some: a function's cost does
-    // not depend on which others are shown).
+    // The month is projected from the run's window: the hours every function read spans
+    // (before --function picks some: a function's cost does not depend on which others are
+    // shown), narrowed by --since / --until (never widened: a bound beyond the data would
+    // spread the same invocations over hours nothing was read from).
     let spanned = observed_window(&cols);
-    let window = (
-        f.since_ms.or(spanned.map(|w| w.0)),
-        f.until_ms.or(spanned.map(|w| w.1)),
-    );
+    let window = match spanned {
+        Some((start, end)) => (
+            Some(f.since_ms.map_or(start, |s| s.max(start))),
+            Some(f.until_ms.map_or(end, |u| u.min(end))),
+        ),
+        None => (None, None),
+    };
     cols.retain(|n| f.keep_function(n), |_| true);
     let usage = observed_usage_in(
         &cols,

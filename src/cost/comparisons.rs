@@ -501,7 +501,8 @@ pub fn compare_functions(
 
         // --- Savings Plans ------------------------------------------------------------------
         if has(OptionFamily::SavingsPlan) {
-            let shape = HourlyShape::new(&f.hourly_usage);
+            let even = HourlyShape::new(&[]);
+            let shape = f.hourly_shape.as_ref().unwrap_or(&even);
             for plan in book.savings_plan_names() {
                 let sp = match book.savings_plan(plan, &f.meta.region, f.meta.arch) {
                     Ok(sp) => sp,
@@ -533,10 +534,10 @@ pub fn compare_functions(
                 // The commitment is per hour: sized on the typical month's hourly shape (an
                 // even spread when the hours are not known), then held for low and high.
                 let (od1, at_plan1, _) = eligible(1);
-                let (_, commitment) = savings_plan_hourly_usd(od1, at_plan1, &shape, None);
+                let (_, commitment) = savings_plan_hourly_usd(od1, at_plan1, shape, None);
                 let costs: [Decimal; 3] = std::array::from_fn(|s| {
                     let (od, at_plan, other) = eligible(s);
-                    savings_plan_hourly_usd(od, at_plan, &shape, Some(commitment)).0 + other
+                    savings_plan_hourly_usd(od, at_plan, shape, Some(commitment)).0 + other
                 });
                 let c = charges(1);
                 let mut breakdown = vec![BreakdownLine::new(
@@ -564,7 +565,7 @@ pub fn compare_functions(
                         "commitment of ${}/hour (${}/month) sized to the typical month's {}; an hour's unused commitment is still paid, usage above it is billed on demand",
                         commitment.round_dp(6).normalize(),
                         super::money::round_cents(commitment * month_hours),
-                        if f.hourly_usage.is_empty() { "usage, assumed even over its hours" } else { "hour-by-hour usage" }
+                        if f.hourly_shape.is_none() { "usage, assumed even over its hours" } else { "hour-by-hour usage" }
                     ),
                     "the plan's rate replaces all volume tiers; EC2/Fargate usage that would absorb the commitment first (bigger discounts) is ignored".into(),
                 ];

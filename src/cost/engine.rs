@@ -865,20 +865,32 @@ pub fn savings_plan_commitment_usd(
 /// [`savings_plan_hourly_usd`]: the hours' weights (any unit, hours without usage as 0) from
 /// the busiest, with running sums, so that a commitment's cost takes a binary search rather
 /// than a pass over the hours (10,000 functions × 720 hours × several plans and scenarios).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HourlyShape {
+    /// The hours with usage, busiest first (the others are 0).
     busiest_first: Vec<u64>,
     /// `running[k]` = sum of the `k` busiest weights.
     running: Vec<u128>,
+    /// Hours in all, with and without usage.
+    hours: usize,
 }
 
 impl HourlyShape {
-    /// The shape of `weights`; an even spread when they are empty or all 0.
+    /// The shape of `weights`, one per hour; an even spread when they are empty or all 0.
     pub fn new(weights: &[u64]) -> HourlyShape {
-        let mut busiest_first: Vec<u64> = if weights.iter().all(|&w| w == 0) {
-            vec![1]
+        let busy: Vec<u64> = weights.iter().copied().filter(|&w| w > 0).collect();
+        HourlyShape::sparse(busy, weights.len())
+    }
+
+    /// The shape of `hours` hours of which those with usage weigh `busy` (in any order); an
+    /// even spread when no hour has usage.
+    pub fn sparse(busy: Vec<u64>, hours: usize) -> HourlyShape {
+        let mut busiest_first: Vec<u64> = busy.into_iter().filter(|&w| w > 0).collect();
+        let hours = if busiest_first.is_empty() {
+            busiest_first.push(1);
+            1
         } else {
-            weights.to_vec()
+            hours.max(busiest_first.len())
         };
         busiest_first.sort_unstable_by(|a, b| b.cmp(a));
         let mut running = Vec::with_capacity(busiest_first.len() + 1);
@@ -889,15 +901,16 @@ impl HourlyShape {
         HourlyShape {
             busiest_first,
             running,
+            hours,
         }
     }
 
     fn hours(&self) -> usize {
-        self.busiest_first.len()
+        self.hours
     }
 
     fn total(&self) -> u128 {
-        self.running[self.hours()]
+        self.running[self.busiest_first.len()]
     }
 }
 

@@ -429,7 +429,12 @@ pub fn project_observed(
             range_from_days: from_days,
         },
         notes,
-        hourly_usage: usage.hourly_mb_ms.clone(),
+        hourly_shape: (!usage.busy_hours_mb_ms.is_empty()).then(|| {
+            super::engine::HourlyShape::sparse(
+                usage.busy_hours_mb_ms.clone(),
+                usize::try_from(usage.window_hours).unwrap_or(usize::MAX),
+            )
+        }),
     })
 }
 
@@ -549,7 +554,7 @@ pub fn project_calculator(
         rounding_exact: true,
         basis: ProjectionBasis::Calculator,
         notes,
-        hourly_usage: Vec::new(),
+        hourly_shape: None,
     })
 }
 
@@ -569,7 +574,7 @@ pub fn project_supplied(
         rounding_exact: false,
         basis: ProjectionBasis::Supplied,
         notes,
-        hourly_usage: Vec::new(),
+        hourly_shape: None,
     }
 }
 

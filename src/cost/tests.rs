@@ -373,7 +373,8 @@ fn observed(
             ms: 3_600_000,
         }],
         rounding: None,
-        hourly_mb_ms: Vec::new(),
+        busy_hours_mb_ms: Vec::new(),
+        window_hours: 0,
     }
 }
 
@@ -895,8 +896,8 @@ fn bursty_function_gets_no_savings_plan_discount() {
     let book = PriceBook::builtin().expect("valid");
     let start = date(2025, 9, 1);
     let mut u = observed("batch", 2048, &[(start, 1000, 50_000_000)], start, 3);
-    u.hourly_mb_ms = vec![0; 72];
-    u.hourly_mb_ms[2] = 50_000_000 * 2048;
+    u.busy_hours_mb_ms = vec![50_000_000 * 2048];
+    u.window_hours = 72;
     let p = project_observed(&u, &book, &ProjectionOptions::default()).expect("projected");
     let c = compare_functions(
         &[p],

@@ -445,10 +445,17 @@ pub fn tune_function(
     let chosen: Option<&CurvePoint> = match options.strategy {
         TuneStrategy::Cost => {
             let min_cost = allowed.iter().map(|p| p.monthly_usd).min();
+            // Never dearer than the current size (when it is allowed): ties that cost more
+            // are out before the fastest is taken.
+            let ceiling = current
+                .as_ref()
+                .filter(|c| c.allowed)
+                .map(|c| c.monthly_usd);
             min_cost.and_then(|mc| {
                 allowed
                     .iter()
                     .filter(|p| p.monthly_usd <= mc * tolerance)
+                    .filter(|p| ceiling.is_none_or(|c| p.monthly_usd <= c))
                     .min_by(|a, b| {
                         a.est_p50_ms
                             .total_cmp(&b.est_p50_ms)
@@ -491,16 +498,6 @@ pub fn tune_function(
         )
     })?;
     let recommended = match chosen {
-        // The cheapest size by the 1 % tie rule may still cost a little more than the current
-        // one (a larger size the model finds as fast per dollar, under an assumed CPU-bound
-        // fraction that is optimistic for growing): a cost recommendation never costs more.
-        Some(p)
-            if options.strategy == TuneStrategy::Cost
-                && current.allowed
-                && p.monthly_usd > current.monthly_usd =>
-        {
-            current.clone()
-        }
         Some(p) => p.clone(),
         None => {
             assumptions.push("no candidate size is allowed (memory floor above the maximum): keeping the current size".into());

@@ -166,10 +166,13 @@ pub struct FunctionUsage {
     /// Time-weighted concurrency occupancy over the window.
     pub concurrency: Vec<ConcurrencyLevel>,
     pub rounding: Option<RoundingSums>,
-    /// Billed MB-ms in each hour of the window, in order (empty when not known): the shape a
-    /// Savings Plan's hourly commitment meets.
+    /// Billed MB-ms of each clock hour with usage (in any order; empty when not known): with
+    /// `window_hours`, the shape a Savings Plan's hourly commitment meets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hourly_mb_ms: Vec<u64>,
+    pub busy_hours_mb_ms: Vec<u64>,
+    /// Clock hours the window touches, with and without usage.
+    #[serde(default)]
+    pub window_hours: u64,
 }
 
 /// Calculator-style input: `--requests N --duration-ms X --memory-mb M [--arch] [--region]
@@ -405,10 +408,10 @@ pub struct FunctionProjection {
     pub basis: ProjectionBasis,
     /// Modelling notes to show with the result.
     pub notes: Vec<String>,
-    /// The usage's shape over the hours of the observed window (see
-    /// [`FunctionUsage::hourly_mb_ms`]); empty when not known (then assumed even).
+    /// The usage's shape over the clock hours of the observed window (see
+    /// [`FunctionUsage::busy_hours_mb_ms`]); `None` when not known (then assumed even).
     #[serde(skip)]
-    pub hourly_usage: Vec<u64>,
+    pub hourly_shape: Option<super::engine::HourlyShape>,
 }
 
 #[cfg(test)]
