@@ -56,6 +56,9 @@ pub fn sanitize(s: &str) -> String {
             },
             '\t' => out.push(' '),
             c if c.is_control() => {}
+            // Bidirectional overrides and isolates reorder what a terminal shows around them
+            // (text spoofing): dropped too.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
             c => out.push(c),
         }
     }
@@ -218,6 +221,8 @@ mod tests {
         assert_eq!(sanitize("x\u{1b}]8;;http://e\u{1b}\\y"), "xy");
         assert_eq!(sanitize("a\tb\r\n\u{9b}c"), "a bc");
         assert_eq!(sanitize("plain é"), "plain é");
+        // Bidirectional overrides and isolates (text spoofing) go too.
+        assert_eq!(sanitize("ab\u{202e}cd\u{2066}e\u{2069}"), "abcde");
     }
 
     #[test]

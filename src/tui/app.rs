@@ -171,6 +171,10 @@ pub struct App {
     pub sim: Option<super::data::SimRun>,
     pub sim_baseline: Option<super::data::SimRun>,
     pub sim_running: bool,
+    /// Why the last simulation could not run (shown in its place).
+    pub sim_error: Option<String>,
+    /// What was loaded (the status line when no view has a message of its own).
+    pub summary: String,
     sim_id: u64,
     /// Colours (`--theme`, `theme` in the config file).
     pub theme: super::theme::Theme,
@@ -185,6 +189,25 @@ pub const SIM_KNOBS: &[&str] = &[
     "concurrency limit",
     "scaling /10 s",
 ];
+
+/// Edits a prompt's text with `key`: characters, backspace, Ctrl-U (clear) and Ctrl-W (the last
+/// word); other control combinations do nothing (they are not text).
+fn edit_line(s: &mut String, key: KeyEvent) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Backspace => {
+            s.pop();
+        }
+        KeyCode::Char('u') if ctrl => s.clear(),
+        KeyCode::Char('w') if ctrl => {
+            let kept = s.trim_end().rfind(' ').map_or(0, |i| i + 1);
+            s.truncate(kept);
+        }
+        KeyCode::Char(_) if ctrl || key.modifiers.contains(KeyModifiers::ALT) => {}
+        KeyCode::Char(c) => s.push(c),
+        _ => {}
+    }
+}
 
 impl App {
     pub fn new(status: impl Into<String>) -> App {
@@ -221,6 +244,8 @@ impl App {
             sim: None,
             sim_baseline: None,
             sim_running: false,
+            sim_error: None,
+            summary: String::new(),
             sim_id: 0,
             theme: super::theme::Theme::default(),
         }
@@ -234,7 +259,7 @@ impl App {
     pub fn loaded(&mut self, data: DashData) {
         let n = data.report.functions.len();
         let inv: u64 = data.report.functions.iter().map(|f| f.invocations).sum();
-        self.status = format!(
+        self.summary = format!(
             "{}: {n} functions, {inv} invocations{}{}",
             data.source_label,
             if data.skipped > 0 {
@@ -247,6 +272,7 @@ impl App {
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default()
         );
+        self.status = self.summary.clone();
         self.data = Some(Arc::new(data));
         self.selected = 0;
     }
@@ -450,6 +476,7 @@ impl App {
     fn run_sim(&mut self) -> Effect {
         self.sim_id += 1;
         self.sim_running = true;
+        self.sim_error = None;
         let function = match self.view() {
             View::Sim(f) => f.clone(),
             _ => String::new(),
@@ -475,7 +502,10 @@ impl App {
                 }
                 self.sim = Some(out);
             }
-            Err(e) => self.status = e,
+            Err(e) => {
+                self.sim_error = Some(e.clone());
+                self.status = e;
+            }
         }
     }
 
@@ -609,6 +639,18 @@ impl App {
 
     /// Handles one key; returns what the event loop must do.
     pub fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let view_before = self.view().clone();
+        let status_before = self.status.clone();
+        let effects = self.handle_key(key);
+        // A message belongs to the view it was made in: another view starts without it
+        // (unless this key made a new one).
+        if self.view() != &view_before && self.status == status_before {
+            self.status = self.summary.clone();
+        }
+        effects
+    }
+
+    fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let mut effects = Vec::new();
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             effects.push(Effect::Quit);
@@ -618,28 +660,18 @@ impl App {
             Input::Command(mut s) => match key.code {
                 KeyCode::Enter => self.command(&s, &mut effects),
                 KeyCode::Esc => {}
-                KeyCode::Backspace => {
-                    s.pop();
+                _ => {
+                    edit_line(&mut s, key);
                     self.input = Input::Command(s);
                 }
-                KeyCode::Char(c) => {
-                    s.push(c);
-                    self.input = Input::Command(s);
-                }
-                _ => self.input = Input::Command(s),
             },
             Input::Filter(mut s) => match key.code {
                 KeyCode::Enter => self.apply_filter(s, &mut effects),
                 KeyCode::Esc => {}
-                KeyCode::Backspace => {
-                    s.pop();
+                _ => {
+                    edit_line(&mut s, key);
                     self.input = Input::Filter(s);
                 }
-                KeyCode::Char(c) => {
-                    s.push(c);
-                    self.input = Input::Filter(s);
-                }
-                _ => self.input = Input::Filter(s),
             },
             Input::Normal => self.normal_key(key, &mut effects),
         }
@@ -669,6 +701,11 @@ impl App {
             KeyCode::Esc if self.view() == &View::Traces && self.trace_filter.is_some() => {
                 self.trace_filter = None;
                 self.trace_filter_text.clear();
+            }
+            // As in the traces view: the first `esc` clears the query (every log line again),
+            // the next one goes back.
+            KeyCode::Esc if self.view() == &View::Logs && !self.logs_query.trim().is_empty() => {
+                self.apply_filter(String::new(), effects);
             }
             KeyCode::Esc => {
                 if self.views.len() > 1 {
@@ -815,6 +852,7 @@ impl App {
                 ("enter", "open the function's detail"),
                 ("< / >", "move the sort column (marked ▼)"),
                 ("r", "reverse the sort"),
+                ("i", "the selected function's invocations, slowest first"),
                 ("l", "logs"),
                 ("t", "traces"),
                 ("$", "the selected function's cost options"),
@@ -1228,5 +1266,26 @@ mod invocation_tests {
         a.invocations_selected = pos;
         press(&mut a, "x");
         assert!(matches!(a.view(), View::Trace(_)));
+    }
+
+    #[test]
+    fn prompts_take_text_not_control_keys_and_esc_clears_the_logs_query() {
+        let mut a = App::new("test");
+        a.input = Input::Filter("level = ERROR".into());
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        a.key(ctrl('x'));
+        assert_eq!(a.input, Input::Filter("level = ERROR".into()));
+        a.key(ctrl('w'));
+        assert_eq!(a.input, Input::Filter("level = ".into()));
+        a.key(ctrl('u'));
+        assert_eq!(a.input, Input::Filter(String::new()));
+        a.input = Input::Normal;
+        a.views.push(View::Logs);
+        a.logs_query = "filter @requestId = \"r1\"".into();
+        a.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        assert_eq!(a.view(), &View::Logs, "the first esc clears the query");
+        assert!(a.logs_query.is_empty());
+        a.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        assert_eq!(a.view(), &View::Functions);
     }
 }

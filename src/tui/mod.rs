@@ -262,6 +262,24 @@ pub(crate) mod tests {
         insta::assert_snapshot!("functions_sorted_filtered", screen(&a, 150, 14));
     }
 
+    /// Narrow terminals drop whole columns rather than cut numbers short; a name from the logs
+    /// in the header line is stripped of terminal controls like every other cell.
+    #[test]
+    fn narrow_screens_and_hostile_names() {
+        let mut a = loaded();
+        let narrow = screen(&a, 80, 14);
+        assert!(
+            narrow.contains("21047") && narrow.contains("39021"),
+            "{narrow}"
+        );
+        assert!(!narrow.contains("2104 "), "{narrow}");
+        a.views.push(app::View::Detail(
+            "inj\u{1b}]0;PWN\u{7}\u{1b}[2Jname".into(),
+        ));
+        let top = screen(&a, 150, 14);
+        assert!(top.contains("injname") && !top.contains('\u{1b}'), "{top}");
+    }
+
     #[test]
     fn detail_view() {
         let mut a = loaded();

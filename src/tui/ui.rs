@@ -63,7 +63,8 @@ pub fn render(f: &mut Frame, app: &App) {
         Some(d) => format!(
             " faascope · {} · {}",
             sanitize(&d.source_label),
-            app.view().title()
+            // View titles carry function names and trace ids: log content.
+            sanitize(&app.view().title())
         ),
         None => " faascope".to_string(),
     };
@@ -155,21 +156,48 @@ fn function_cells(f: &FunctionReport, data: &DashData) -> Vec<String> {
     ]
 }
 
+/// Widths of the functions view's columns (room for the header and its sort mark).
+const FUNCTION_WIDTHS: [u16; 12] = [18, 8, 7, 7, 10, 10, 10, 10, 15, 9, 8, 7];
+
+/// The functions view's columns that fit in `width`, in order: a column that would not fit
+/// whole is left out with those after it (ratatui would cut numbers short, and 21047 cut to
+/// `2104` is wrong, not short).
+fn fitting_columns(width: u16) -> usize {
+    let mut used = 0u16;
+    let mut n = 0;
+    for (i, w) in FUNCTION_WIDTHS.iter().enumerate() {
+        let need = if i == 0 { *w } else { w + 1 };
+        if i > 0 && used + need > width {
+            break;
+        }
+        used += need;
+        n += 1;
+    }
+    n
+}
+
 fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
     let t = &app.theme;
     let rows_data = app.function_rows();
-    let header = Row::new(FUNCTION_COLUMNS.iter().enumerate().map(|(i, h)| {
-        let mark = if i == app.sort_column {
-            if app.sort_reverse {
-                " ▲"
-            } else {
-                " ▼"
-            }
-        } else {
-            ""
-        };
-        Cell::from(format!("{h}{mark}"))
-    }))
+    let shown = fitting_columns(area.width.saturating_sub(2));
+    let header = Row::new(
+        FUNCTION_COLUMNS
+            .iter()
+            .take(shown)
+            .enumerate()
+            .map(|(i, h)| {
+                let mark = if i == app.sort_column {
+                    if app.sort_reverse {
+                        " ▲"
+                    } else {
+                        " ▼"
+                    }
+                } else {
+                    ""
+                };
+                Cell::from(format!("{h}{mark}"))
+            }),
+    )
     .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
     let (offset, visible) = window(app.selected, rows_data.len(), area.height);
     let rows = rows_data[offset..offset + visible].iter().map(|r| {
@@ -178,22 +206,22 @@ fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
         } else {
             Style::default()
         };
-        Row::new(function_cells(r, data)).style(style)
+        let mut cells = function_cells(r, data);
+        cells.truncate(shown);
+        Row::new(cells).style(style)
     });
-    let widths = [
-        Constraint::Min(18),
-        Constraint::Length(8),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(14),
-        Constraint::Length(9),
-        Constraint::Length(8),
-        Constraint::Length(6),
-    ];
+    let widths: Vec<Constraint> = FUNCTION_WIDTHS
+        .iter()
+        .take(shown)
+        .enumerate()
+        .map(|(i, &w)| {
+            if i == 0 {
+                Constraint::Min(w)
+            } else {
+                Constraint::Length(w)
+            }
+        })
+        .collect();
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
@@ -897,8 +925,12 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         knobs_area,
     );
     let (Some(now), Some(base)) = (&app.sim, &app.sim_baseline) else {
+        let text = match (&app.sim_error, app.sim_running) {
+            (Some(e), false) => format!("cannot simulate: {}", sanitize(e)),
+            _ => "simulating...".to_string(),
+        };
         f.render_widget(
-            Paragraph::new("simulating...").block(Block::default().borders(Borders::ALL)),
+            Paragraph::new(text).block(Block::default().borders(Borders::ALL)),
             table_area,
         );
         return;
