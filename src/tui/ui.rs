@@ -156,6 +156,25 @@ fn function_cells(f: &FunctionReport, data: &DashData) -> Vec<String> {
     ]
 }
 
+/// An option's name in `width` columns: the long words abbreviated when it does not fit whole
+/// (cut at the end, two options could look the same: `… ×60 + S` for both Savings Plans).
+fn fit_option_name(name: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if name.width() <= width {
+        return name.to_string();
+    }
+    [
+        ("Lambda + provisioned concurrency", "PC"),
+        ("Lambda + Compute Savings Plan", "Compute SP"),
+        ("Savings Plan", "SP"),
+        ("Google Cloud Run functions", "Cloud Run"),
+        ("Azure Functions", "Azure"),
+        ("-yr assumed", " yr"),
+    ]
+    .iter()
+    .fold(name.to_string(), |n, (long, short)| n.replace(long, short))
+}
+
 /// Widths of the functions view's columns (room for the header and its sort mark).
 const FUNCTION_WIDTHS: [u16; 12] = [18, 8, 7, 7, 10, 10, 10, 10, 15, 9, 8, 7];
 
@@ -261,13 +280,18 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
             r.peak_concurrency.map_or("-".into(), |p| p.to_string())
         )),
         Line::from(format!(
-            "warm p50 {}  p99 {}   cold p50 {}  p99 {}   init p50 {}  p99 {}",
+            "warm p50 {}  p99 {}   cold p50 {}  p99 {}   init p50 {}  p99 {}{}",
             ms(r.warm_duration_ms.p50),
             ms(r.warm_duration_ms.p99),
             ms(r.cold_duration_ms.p50),
             ms(r.cold_duration_ms.p99),
             ms(r.init_duration_ms.p50),
             ms(r.init_duration_ms.p99),
+            // SnapStart functions start cold by restoring, not by INIT.
+            match (r.restore_duration_ms.p50, r.restore_duration_ms.p99) {
+                (Some(p50), Some(p99)) => format!("   restore p50 {}  p99 {}", ms(Some(p50)), ms(Some(p99))),
+                _ => String::new(),
+            }
         )),
         Line::from(format!(
             "memory used p50 {} / max {} of {} configured ({})",
@@ -739,6 +763,8 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
     .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
     let mut options: Vec<_> = c.options.iter().collect();
     options.sort_by(|a, b| dec(a.monthly_usd.typical).total_cmp(&dec(b.monthly_usd.typical)));
+    // The option column: what the borders, the five number columns and the gaps leave.
+    let name_width = usize::from(table_area.width.saturating_sub(2 + 9 + 10 + 9 + 8 + 10 + 5));
     let rows = options.iter().map(|o| {
         let style = if o.id == c.cheapest {
             Style::default().fg(t.good).add_modifier(Modifier::BOLD)
@@ -754,7 +780,7 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
             None => (String::new(), String::new()),
         };
         Row::new(vec![
-            sanitize(&o.name),
+            fit_option_name(&sanitize(&o.name), name_width),
             usd(dec(o.monthly_usd.low)),
             usd(dec(o.monthly_usd.typical)),
             usd(dec(o.monthly_usd.high)),
@@ -771,6 +797,7 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
         Constraint::Length(8),
         Constraint::Length(10),
     ];
+
     f.render_widget(
         Table::new(rows, widths).header(header).block(
             Block::default()
