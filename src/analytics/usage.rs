@@ -40,6 +40,8 @@ struct Acc {
     events: Vec<(i64, i32)>,
     latest: Option<(i64, u32)>,
     max_memory_used_mb: Option<u32>,
+    /// Billed MB-ms by clock hour (hours since the epoch).
+    hours: BTreeMap<i64, u64>,
 }
 
 fn ms(x: f64) -> u64 {
@@ -60,20 +62,24 @@ pub fn observed_usage(
     observed_usage_in(cols, meta, (None, None))
 }
 
+const HOUR_MS: i64 = 3_600_000;
+
+/// From the hour of `first` to the end of the hour of `last` (UTC ms).
+fn whole_hours(first: i64, last: i64) -> (i64, i64) {
+    (
+        first.div_euclid(HOUR_MS) * HOUR_MS,
+        (last.div_euclid(HOUR_MS) + 1) * HOUR_MS,
+    )
+}
+
 /// The hours the invocations in `cols` span: from the hour of the first one's start to the end
 /// of the hour of the last REPORT (see [`ObservedUsage::window_start_ms`]); `None` without a
 /// timed invocation.
 pub fn observed_window(cols: &ReportColumns) -> Option<(i64, i64)> {
-    const HOUR_MS: i64 = 3_600_000;
     let (first, last) = (0..cols.len())
         .filter_map(|row| Some((cols.start_ms(row)?, cols.timestamp(row)?)))
         .fold((i64::MAX, i64::MIN), |(f, l), (s, t)| (f.min(s), l.max(t)));
-    (first <= last).then(|| {
-        (
-            first.div_euclid(HOUR_MS) * HOUR_MS,
-            (last.div_euclid(HOUR_MS) + 1) * HOUR_MS,
-        )
-    })
+    (first <= last).then(|| whole_hours(first, last))
 }
 
 /// [`observed_usage`] over a window the user set (`--since` / `--until`, UTC ms): a bound
@@ -107,6 +113,9 @@ pub fn observed_usage_in(
             .entry((date, memory_mb))
             .or_insert_with(|| UsageBucket::new(date, memory_mb, 0, 0));
         let billed = ms(cols.billed_duration_ms(row));
+        // Billed MB-ms per clock hour with usage, by REPORT time (a map: a window set long
+        // before the data holds mostly empty hours, which are only counted).
+        *a.hours.entry(ts.div_euclid(HOUR_MS)).or_insert(0) += billed * u64::from(memory_mb);
         b.requests += 1;
         b.billed_ms += billed;
         if cols.cold_start(row) {
@@ -137,31 +146,17 @@ pub fn observed_usage_in(
             ..ObservedUsage::default()
         };
     }
-    const HOUR_MS: i64 = 3_600_000;
-    let first = window
-        .0
-        .unwrap_or_else(|| first.div_euclid(HOUR_MS) * HOUR_MS);
+    let (hour_first, hour_end) = whole_hours(first, last);
+    let first = window.0.unwrap_or(hour_first);
     let window_end = window
         .1
-        .unwrap_or_else(|| (last.div_euclid(HOUR_MS) + 1) * HOUR_MS)
+        .unwrap_or(hour_end)
         // A window of at least a millisecond (the bounds of one invocation could be equal).
         .max(first + 1);
-    // Billed MB-ms per clock hour with usage, by REPORT time (a map per function: a window
-    // set long before the data holds mostly empty hours, which are only counted).
-    let first_hour = first.div_euclid(HOUR_MS);
-    let window_hours = u64::try_from((window_end - 1).div_euclid(HOUR_MS) - first_hour + 1)
-        .unwrap_or(1)
-        .max(1);
-    let mut hourly: Vec<BTreeMap<i64, u64>> = vec![BTreeMap::new(); names.len()];
-    for row in 0..cols.len() {
-        let (Some(ts), Some(_)) = (cols.timestamp(row), cols.start_ms(row)) else {
-            continue;
-        };
-        let mb_ms = ms(cols.billed_duration_ms(row)) * u64::from(cols.memory_size_mb(row));
-        *hourly[cols.function_id(row) as usize]
-            .entry(ts.div_euclid(HOUR_MS))
-            .or_insert(0) += mb_ms;
-    }
+    let window_hours =
+        u64::try_from((window_end - 1).div_euclid(HOUR_MS) - first.div_euclid(HOUR_MS) + 1)
+            .unwrap_or(1)
+            .max(1);
     let mut functions: Vec<FunctionUsage> = acc
         .into_iter()
         .enumerate()
@@ -176,7 +171,7 @@ pub fn observed_usage_in(
                 buckets: a.buckets.into_values().collect(),
                 concurrency: occupancy(a.events),
                 rounding: None,
-                busy_hours_mb_ms: std::mem::take(&mut hourly[i]).into_values().collect(),
+                busy_hours_mb_ms: a.hours.into_values().collect(),
                 window_hours,
             })
         })

@@ -388,7 +388,13 @@ pub(crate) fn load_filtered(
 ) -> Result<(ReportColumns, crate::ingest::Ingested)> {
     let filter = Filter::from_args(filter)?;
     let (cols, ing) = load_columns(source, &filter)?;
-    Ok((filter.apply_columns(cols), ing))
+    // The time window is applied already.
+    let by_function = Filter {
+        since_ms: None,
+        until_ms: None,
+        ..filter
+    };
+    Ok((by_function.apply_columns(cols), ing))
 }
 
 /// Loads the sources' invocations as compact columns, read for `filter`'s time window but not

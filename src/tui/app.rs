@@ -53,20 +53,21 @@ pub enum Input {
     Filter(String),
 }
 
-/// Columns of the functions view: header, and how a row sorts.
-pub const FUNCTION_COLUMNS: &[&str] = &[
-    "FUNCTION",
-    "INVOC",
-    "ERR%",
-    "COLD%",
-    "P50 WARM",
-    "P99 WARM",
-    "P99 COLD",
-    "INIT P50",
-    "MEM USED/CONF",
-    "$/MONTH",
-    "$/1M",
-    "FLAGS",
+/// Columns of the functions view, in sort order: header, and width in the table (room for the
+/// header and its sort mark).
+pub const FUNCTION_COLUMNS: &[(&str, u16)] = &[
+    ("FUNCTION", 18),
+    ("INVOC", 8),
+    ("ERR%", 7),
+    ("COLD%", 7),
+    ("P50 WARM", 10),
+    ("P99 WARM", 10),
+    ("P99 COLD", 10),
+    ("INIT P50", 10),
+    ("MEM USED/CONF", 15),
+    ("$/MONTH", 9),
+    ("$/1M", 8),
+    ("FLAGS", 7),
 ];
 
 /// A `/` filter: a regex, `!` first inverts it; empty clears it.

@@ -175,16 +175,13 @@ fn fit_option_name(name: &str, width: usize) -> String {
     .fold(name.to_string(), |n, (long, short)| n.replace(long, short))
 }
 
-/// Widths of the functions view's columns (room for the header and its sort mark).
-const FUNCTION_WIDTHS: [u16; 12] = [18, 8, 7, 7, 10, 10, 10, 10, 15, 9, 8, 7];
-
 /// The functions view's columns that fit in `width`, in order: a column that would not fit
 /// whole is left out with those after it (ratatui would cut numbers short, and 21047 cut to
 /// `2104` is wrong, not short).
 fn fitting_columns(width: u16) -> usize {
     let mut used = 0u16;
     let mut n = 0;
-    for (i, w) in FUNCTION_WIDTHS.iter().enumerate() {
+    for (i, (_, w)) in FUNCTION_COLUMNS.iter().enumerate() {
         let need = if i == 0 { *w } else { w + 1 };
         if i > 0 && used + need > width {
             break;
@@ -204,7 +201,7 @@ fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
             .iter()
             .take(shown)
             .enumerate()
-            .map(|(i, h)| {
+            .map(|(i, (h, _))| {
                 let mark = if i == app.sort_column {
                     if app.sort_reverse {
                         " ▲"
@@ -229,11 +226,11 @@ fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
         cells.truncate(shown);
         Row::new(cells).style(style)
     });
-    let widths: Vec<Constraint> = FUNCTION_WIDTHS
+    let widths: Vec<Constraint> = FUNCTION_COLUMNS
         .iter()
         .take(shown)
         .enumerate()
-        .map(|(i, &w)| {
+        .map(|(i, &(_, w))| {
             if i == 0 {
                 Constraint::Min(w)
             } else {
