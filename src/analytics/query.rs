@@ -272,20 +272,38 @@ impl<'a> Dict<'a> {
 /// Invocations come from `cols` (compact columns, when ingested so) and then from
 /// `tables.invocations`; compact columns carry no text, so a query reading `@message`,
 /// `@requestId`, `@xrayTraceId` or JSON fields needs full rows (see [`reads_log_text`]).
+///
+/// With `buckets` (see [`thin_buckets`]), thin log records are counted in buckets of that
+/// length and the frame has a [`WEIGHT`] column.
 fn input_frame(
     tables: &Tables,
     cols: &ReportColumns,
     needed: &[String],
     warnings: &mut Vec<String>,
+    buckets: Option<Option<i64>>,
 ) -> Result<(DataFrame, HashMap<String, Ty>)> {
     let inv = &tables.invocations;
     let logs = &tables.logs;
     // Thin log records (see `IngestOptions::thin_logs`) follow the full ones.
-    let thin = &tables.thin_logs;
+    let bucketed = match buckets {
+        Some(grain) if !tables.thin_logs.is_empty() => Some(tables.thin_logs.bucketed(grain)),
+        _ => None,
+    };
+    let thin = bucketed.as_ref().map_or(&tables.thin_logs, |(b, _)| b);
     let c = cols;
     let cn = c.len();
     let n = cn + inv.len() + logs.len() + thin.len();
     let mut cols: Vec<Column> = Vec::new();
+    if let Some((_, weights)) = &bucketed {
+        let w: Vec<i64> = std::iter::repeat_n(1, n - thin.len())
+            .chain(
+                weights
+                    .iter()
+                    .map(|&k| i64::try_from(k).unwrap_or(i64::MAX)),
+            )
+            .collect();
+        cols.push(Column::new(WEIGHT.into(), w));
+    }
     let mut types: HashMap<String, Ty> = HashMap::new();
     let mut wanted: Vec<&str> = vec!["@timestamp"];
     wanted.extend(
@@ -559,6 +577,129 @@ fn needed_inputs(q: &Query) -> Vec<String> {
     needed
 }
 
+/// Fields only invocations carry (`REPORT` numbers): null on every log record.
+const INVOCATION_ONLY: &[&str] = &[
+    "@duration",
+    "@billedDuration",
+    "@memorySize",
+    "@maxMemoryUsed",
+    "@initDuration",
+];
+
+/// The weight column of a frame whose thin log records are counted in buckets: how many
+/// records each row stands for.
+const WEIGHT: &str = "__faascope_weight";
+
+/// Whether thin log records may be counted in buckets ([`crate::model::ThinLogs::bucketed`])
+/// for this query, and the bucket length (`None`: time is not read at all).
+///
+/// It may when everything before the first `stats` is `filter`s that do not read the time, and
+/// that `stats` tells log records apart only by what a bucket keeps (function, `@type`, and
+/// `bin` periods that the bucket length divides): its keys read the time only as `bin(P)`,
+/// and its aggregates are `count(*)` (which then sums the weights) or aggregates of invocation
+/// numbers (null on log records, so a bucket adds nothing to them). Anything else, and the
+/// records are kept one row each.
+fn thin_buckets(q: &Query) -> Option<Option<i64>> {
+    let reads_time = |e: &QExpr| {
+        let mut f = Vec::new();
+        e.fields(&mut f);
+        f.iter().any(|f| f == "@timestamp")
+            || calls_any(e, &|name| matches!(name, "bin" | "earliest" | "latest"))
+    };
+    for c in &q.commands {
+        match &c.kind {
+            CommandKind::Filter(e) if !reads_time(e) => {}
+            CommandKind::Stats { items, by } => {
+                if !items.iter().all(|i| countable(&i.expr, items)) {
+                    return None;
+                }
+                let mut grain: Option<i64> = None;
+                for i in by {
+                    match &i.expr.kind {
+                        ExprKind::Call { name: "bin", args } => {
+                            let ExprKind::Period(p) = args.first()?.kind else {
+                                return None;
+                            };
+                            let ms = p.fixed_ms().filter(|&ms| ms > 0)?;
+                            // A week bin starts on a Monday: 4 days after the epoch.
+                            let offset = if p.unit == PeriodUnit::Week {
+                                4 * 86_400_000
+                            } else {
+                                ms
+                            };
+                            grain = Some(gcd(gcd(grain.unwrap_or(ms), ms), offset));
+                        }
+                        _ if reads_time(&i.expr) => return None,
+                        _ => {}
+                    }
+                }
+                return Some(grain);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// Does `e` call a function `pred` names?
+fn calls_any(e: &QExpr, pred: &dyn Fn(&str) -> bool) -> bool {
+    match &e.kind {
+        ExprKind::Call { name, args } => pred(name) || args.iter().any(|a| calls_any(a, pred)),
+        ExprKind::Not(x) | ExprKind::Neg(x) => calls_any(x, pred),
+        ExprKind::Binary(_, a, b) => calls_any(a, pred) || calls_any(b, pred),
+        ExprKind::Like { expr, pattern, .. } => calls_any(expr, pred) || calls_any(pattern, pred),
+        ExprKind::In { expr, list, .. } => {
+            calls_any(expr, pred) || list.iter().any(|x| calls_any(x, pred))
+        }
+        ExprKind::Field(_)
+        | ExprKind::Str(_)
+        | ExprKind::Num(_)
+        | ExprKind::Regex(_)
+        | ExprKind::Star
+        | ExprKind::Period(_) => false,
+    }
+}
+
+/// Is a `stats` item the same over bucketed log records (see [`thin_buckets`])? Its
+/// aggregates must be `count(*)` or of an invocation number, and outside them it may read
+/// only other items' names.
+fn countable(e: &QExpr, items: &[crate::query::Item]) -> bool {
+    let all = |xs: &[QExpr]| xs.iter().all(|x| countable(x, items));
+    match &e.kind {
+        ExprKind::Call { name, args }
+            if crate::query::function(name)
+                .is_some_and(|f| f.kind == crate::query::FnKind::Aggregate) =>
+        {
+            match (*name, args.first().map(|a| &a.kind)) {
+                ("count", None | Some(ExprKind::Star)) => true,
+                ("earliest" | "latest", _) => false,
+                (_, Some(ExprKind::Field(f))) => INVOCATION_ONLY.contains(&f.as_str()),
+                _ => false,
+            }
+        }
+        ExprKind::Field(f) => items.iter().any(|i| i.name() == f),
+        ExprKind::Call { name: "bin", .. } => false,
+        ExprKind::Call { args, .. } => all(args),
+        ExprKind::Not(x) | ExprKind::Neg(x) => countable(x, items),
+        ExprKind::Binary(_, a, b) => countable(a, items) && countable(b, items),
+        ExprKind::Like { expr, pattern, .. } => countable(expr, items) && countable(pattern, items),
+        ExprKind::In { expr, list, .. } => countable(expr, items) && all(list),
+        ExprKind::Str(_)
+        | ExprKind::Num(_)
+        | ExprKind::Regex(_)
+        | ExprKind::Star
+        | ExprKind::Period(_) => true,
+    }
+}
+
 /// A translated expression and its type.
 struct Typed {
     expr: Expr,
@@ -568,6 +709,9 @@ struct Typed {
 struct Planner<'a> {
     types: HashMap<String, Ty>,
     warnings: &'a mut Vec<String>,
+    /// The weight column while rows may stand for several records (thin log records counted
+    /// in buckets): `count(*)` sums it. Only up to the first `stats`.
+    weight: Option<&'static str>,
 }
 
 fn num(t: Typed) -> Expr {
@@ -862,7 +1006,10 @@ impl Planner<'_> {
         };
         Ok(match name {
             "count" => match args.first().map(|a| &a.kind) {
-                None | Some(ExprKind::Star) => numeric(len().cast(DataType::Float64)),
+                None | Some(ExprKind::Star) => numeric(match self.weight {
+                    Some(w) => col(w).sum().cast(DataType::Float64),
+                    None => len().cast(DataType::Float64),
+                }),
                 Some(_) => numeric(arg(self, 0)?.expr.count().cast(DataType::Float64)),
             },
             "count_distinct" => numeric(
@@ -1069,12 +1216,16 @@ pub fn run_query(q: &Query, tables: &Tables) -> Result<QueryResult> {
 pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<QueryResult> {
     let mut warnings = Vec::new();
     let needed = needed_inputs(q);
-    let (df, types) = input_frame(tables, cols, &needed, &mut warnings)?;
-    let records = df.height() as u64;
+    let buckets = thin_buckets(q);
+    let records =
+        (cols.len() + tables.invocations.len() + tables.logs.len() + tables.thin_logs.len()) as u64;
+    let (df, types) = input_frame(tables, cols, &needed, &mut warnings, buckets)?;
+    let weighted = df.column(WEIGHT).is_ok();
     let mut lf = df.lazy();
     let mut p = Planner {
         types,
         warnings: &mut warnings,
+        weight: weighted.then_some(WEIGHT),
     };
     let has_sort = q
         .commands
@@ -1212,8 +1363,9 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                             .with_maintain_order(true),
                     )
                 };
-                // After `stats`, only its columns exist.
+                // After `stats`, only its columns exist, each row a group.
                 p.types = key_types.iter().chain(&out_types).cloned().collect();
+                p.weight = None;
                 for i in later {
                     let t = p.scalar(&i.expr)?;
                     lf = lf.with_column(t.expr.alias(i.name()));

@@ -259,6 +259,18 @@ fn thin_log_records_answer_as_full_ones() {
         "stats count(*) by @type, @log",
         "filter @type = \"START\" | stats count(*) as starts by function",
         "filter ispresent(@initDuration) | stats count(*), avg(@initDuration) by function",
+        // Log records counted in buckets (see `thin_buckets`), and not.
+        "stats count(*) by bin(5m)",
+        "stats count(*) as n, max(@duration) by bin(1w), function",
+        "stats count(*), sum(@billedDuration), stddev(@maxMemoryUsed) by bin(90m), bin(1h)",
+        "filter function like /o/ and @type != \"END\" | stats count(*) by @type, bin(1d)",
+        "stats count(*) * 2 as twice, count(@duration) as reports by function",
+        "stats count(*) as n by function | stats count(*) as functions, sum(n) as total",
+        "stats count(*)",
+        "stats count_distinct(function) as f by bin(1h)",
+        "stats earliest(@type) as first by function",
+        "filter @timestamp > 0 | stats count(*) by function",
+        "stats count(*) by datefloor(@timestamp, 1h)",
     ] {
         let parsed = parse(q).unwrap();
         assert!(!reads_log_text(&parsed), "{q}");
@@ -266,6 +278,7 @@ fn thin_log_records_answer_as_full_ones() {
         let b = run_query_on(&parsed, &thin, &cols).unwrap();
         assert!(!a.rows.is_empty(), "{q}");
         assert_eq!(a.rows, b.rows, "{q}");
+        assert_eq!(a.records_scanned, b.records_scanned, "{q}");
     }
     for q in [
         "fields @timestamp, @message",
@@ -474,4 +487,48 @@ fn json_booleans_are_booleans_and_not_in_drops_missing_values() {
     let b = run("filter function = \"api\" and @type != \"REPORT\" | stats count(*) as n");
     assert_eq!(num(&a, 0, "n"), num(&b, 0, "n"));
     assert_eq!(num(&a, 0, "n"), 2.0);
+}
+
+/// Which queries may count thin log records in buckets, and how long the buckets are.
+#[test]
+fn log_records_are_bucketed_only_when_nothing_tells_them_apart() {
+    let grain = |q: &str| thin_buckets(&parse(q).unwrap());
+    let hour = 3_600_000;
+    assert_eq!(
+        grain("stats count(*), pct(@duration, 99) by function, bin(1h)"),
+        Some(Some(hour))
+    );
+    assert_eq!(
+        grain("stats count(*) by bin(90m), bin(1h)"),
+        Some(Some(hour / 2))
+    );
+    // Weeks start on a Monday, 4 days after the epoch: day buckets tile them.
+    assert_eq!(grain("stats count(*) by bin(1w)"), Some(Some(24 * hour)));
+    assert_eq!(grain("stats count(*)"), Some(None));
+    assert_eq!(
+        grain("filter @type = \"START\" | stats count() by @log"),
+        Some(None)
+    );
+    assert_eq!(
+        grain("stats avg(@duration) as a, a * 2 as b by function"),
+        Some(None)
+    );
+    for q in [
+        "filter @type = \"START\"",
+        "stats count(function)",
+        "stats count_distinct(@type)",
+        "stats earliest(@duration)",
+        "stats max(@timestamp) by function",
+        "stats count(*) by datefloor(@timestamp, 1h)",
+        "stats count(*) by bin(1mo)",
+        "stats count(*) by bin(1h) + 1",
+        "filter @timestamp > 0 | stats count(*)",
+        "filter bin(1h) > 0 | stats count(*)",
+        "fields @duration * 2 as d | stats count(*)",
+        "limit 5 | stats count(*)",
+        "sort @timestamp | stats count(*)",
+        "stats sum(coalesce(@duration, 1))",
+    ] {
+        assert_eq!(grain(q), None, "{q}");
+    }
 }
