@@ -16,7 +16,7 @@ use polars_arrow::bitmap::MutableBitmap;
 use rayon::prelude::*;
 
 use super::frames::with_nulls;
-use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, Tables};
+use crate::model::{text_type_of, Invocation, LogKind, LogRecord, ReportColumns, Tables};
 use crate::query::{
     BinOp, CommandKind, Expr as QExpr, ExprKind, ParsePattern, Period, PeriodUnit, Query,
     QueryResult, Value,
@@ -91,15 +91,14 @@ fn mb_to_bytes(mb: f64) -> f64 {
     mb * 1_000_000.0
 }
 
-/// `@type` of a log record: the platform line's kind (`START`, `END`, `INIT_START`, ...);
-/// none for application lines and JSON-format `platform.*` events (their `type` field says it).
+/// `@type` of a log record: the platform line's kind (`START`, `END`, `INIT_START`, ...), the
+/// same word for a JSON-format `platform.*` event ([`text_type_of`]; its `type` field keeps
+/// its own name); none for application lines.
 fn log_type(r: &LogRecord) -> Option<&str> {
-    match r.kind {
-        LogKind::Platform => r
-            .event_type
-            .as_deref()
-            .filter(|t| !t.starts_with("platform.")),
-        LogKind::Application => None,
+    match (r.kind, r.event_type.as_deref()) {
+        (LogKind::Platform, Some(t)) if t.starts_with("platform.") => text_type_of(t),
+        (LogKind::Platform, t) => t,
+        (LogKind::Application, _) => None,
     }
 }
 
@@ -700,6 +699,39 @@ fn countable(e: &QExpr, items: &[crate::query::Item]) -> bool {
     }
 }
 
+/// Text as a key that sorts in Logs Insights' natural order when compared byte by byte:
+/// other characters by code point (UTF-8 keeps that order), and each run of digits by its
+/// length and then its value, standing where a digit would.
+fn natural_key(text: Expr) -> Expr {
+    fn key(s: &str) -> String {
+        let mut out = String::with_capacity(s.len() + 8);
+        let mut rest = s;
+        while let Some(c) = rest.chars().next() {
+            if c.is_ascii_digit() {
+                let n = rest.bytes().take_while(u8::is_ascii_digit).count();
+                // `0` sorts where any digit would against other characters; the run's length
+                // in fixed width sorts shorter runs first, then its digits sort equal-length
+                // runs by value.
+                out.push('0');
+                out.push_str(&format!("{:06}", n.min(999_999)));
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+            } else {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        out
+    }
+    text.map(
+        |c: Column| {
+            let keys: StringChunked = c.str()?.iter().map(|v| v.map(key)).collect();
+            Ok(keys.with_name(c.name().clone()).into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+    )
+}
+
 /// A translated expression and its type.
 struct Typed {
     expr: Expr,
@@ -712,6 +744,9 @@ struct Planner<'a> {
     /// The weight column while rows may stand for several records (thin log records counted
     /// in buckets): `count(*)` sums it. Only up to the first `stats`.
     weight: Option<&'static str>,
+    /// A column of the last `stats` result, whose length `count(*)` counts after it (polars
+    /// answers a lone `len()` after an ungrouped aggregation with the input's row count).
+    rows_of: Option<String>,
 }
 
 fn num(t: Typed) -> Expr {
@@ -760,6 +795,15 @@ impl Planner<'_> {
                 }
             }
         }
+    }
+
+    /// Does `e` read any column that exists at this point of the query (time included, as
+    /// `bin` reads it)? When not, it is the same on every row.
+    fn reads_columns(&self, e: &QExpr) -> bool {
+        let mut reads = Vec::new();
+        e.fields(&mut reads);
+        reads.iter().any(|f| self.types.contains_key(f))
+            || (self.types.contains_key("@timestamp") && calls_any(e, &|n| n == "bin"))
     }
 
     /// A row-by-row expression.
@@ -1006,9 +1050,10 @@ impl Planner<'_> {
         };
         Ok(match name {
             "count" => match args.first().map(|a| &a.kind) {
-                None | Some(ExprKind::Star) => numeric(match self.weight {
-                    Some(w) => col(w).sum().cast(DataType::Float64),
-                    None => len().cast(DataType::Float64),
+                None | Some(ExprKind::Star) => numeric(match (self.weight, &self.rows_of) {
+                    (Some(w), _) => col(w).sum().cast(DataType::Float64),
+                    (None, Some(c)) => col(c.as_str()).len().cast(DataType::Float64),
+                    (None, None) => len().cast(DataType::Float64),
                 }),
                 Some(_) => numeric(arg(self, 0)?.expr.count().cast(DataType::Float64)),
             },
@@ -1226,12 +1271,20 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         types,
         warnings: &mut warnings,
         weight: weighted.then_some(WEIGHT),
+        rows_of: None,
     };
     let has_sort = q
         .commands
         .iter()
         .any(|c| matches!(c.kind, CommandKind::Sort(_)));
-    if !q.has_stats() && !has_sort {
+    // A `limit` or `dedup` before any `sort` or `stats` keeps the newest records, as the
+    // query's result would show them, whatever comes after it.
+    let cuts_first = q
+        .commands
+        .iter()
+        .take_while(|c| !matches!(c.kind, CommandKind::Sort(_) | CommandKind::Stats { .. }))
+        .any(|c| matches!(c.kind, CommandKind::Limit(_) | CommandKind::Dedup(_)));
+    if (!q.has_stats() && !has_sort) || cuts_first {
         // As the Logs Insights console: newest first.
         lf = lf.sort(
             ["@timestamp"],
@@ -1366,6 +1419,10 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                 // After `stats`, only its columns exist, each row a group.
                 p.types = key_types.iter().chain(&out_types).cloned().collect();
                 p.weight = None;
+                p.rows_of = key_types
+                    .first()
+                    .or(out_types.first())
+                    .map(|(n, _)| n.clone());
                 for i in later {
                     let t = p.scalar(&i.expr)?;
                     lf = lf.with_column(t.expr.alias(i.name()));
@@ -1383,25 +1440,41 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                 let mut desc = Vec::new();
                 for k in keys {
                     let t = p.scalar(&k.expr)?;
+                    if !p.reads_columns(&k.expr) {
+                        // A key no record has (the warning says so) is the same on every
+                        // row: it orders nothing.
+                        continue;
+                    }
                     if t.ty == Ty::Str {
-                        // Text that reads as numbers (parsed fields) sorts as numbers, as
-                        // `filter` and `max` compare it; other text after them, as text.
-                        exprs.push(num(Typed {
+                        // As Logs Insights: ascending, text before numbers (text that reads
+                        // as a number, e.g. a parsed field, is a number); text in natural
+                        // order; missing values last either way.
+                        let number = num(Typed {
                             expr: t.expr.clone(),
                             ty: Ty::Str,
-                        }));
+                        });
+                        exprs.push(t.expr.clone().is_null());
+                        desc.push(false);
+                        exprs.push(number.clone().is_not_null());
                         desc.push(k.descending);
+                        exprs.push(number);
+                        desc.push(k.descending);
+                        exprs.push(natural_key(t.expr));
+                        desc.push(k.descending);
+                        continue;
                     }
                     exprs.push(t.expr);
                     desc.push(k.descending);
                 }
-                lf = lf.sort_by_exprs(
-                    exprs,
-                    SortMultipleOptions::default()
-                        .with_order_descending_multi(desc)
-                        .with_nulls_last(true)
-                        .with_maintain_order(true),
-                );
+                if !exprs.is_empty() {
+                    lf = lf.sort_by_exprs(
+                        exprs,
+                        SortMultipleOptions::default()
+                            .with_order_descending_multi(desc)
+                            .with_nulls_last(true)
+                            .with_maintain_order(true),
+                    );
+                }
             }
             CommandKind::Limit(n) => {
                 lf = lf.limit(IdxSize::try_from(*n).unwrap_or(IdxSize::MAX));
@@ -1451,6 +1524,13 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         select.push(e.alias(c.as_str()));
         col_types.push(t.ty);
     }
+    if !columns.iter().any(|c| p.types.contains_key(c)) {
+        // Only fields no record has: one real column gives the result its rows (a select of
+        // constants alone would be one row).
+        if let Some(any) = p.types.keys().min() {
+            select.push(col(any.as_str()).alias("__faascope_rows"));
+        }
+    }
     let df = lf.select(select).collect()?;
     let mut rows: Vec<Vec<Value>> = vec![Vec::with_capacity(columns.len()); df.height()];
     for (k, ty) in col_types.iter().enumerate() {
@@ -1458,7 +1538,8 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         match ty {
             Ty::Num => {
                 for (r, v) in s.f64()?.iter().enumerate() {
-                    rows[r].push(v.filter(|x| !x.is_nan()).map_or(Value::Null, Value::Num));
+                    // Not a number or infinite (`x / 0`): no value, in every output format.
+                    rows[r].push(v.filter(|x| x.is_finite()).map_or(Value::Null, Value::Num));
                 }
             }
             Ty::Time => {

@@ -11,7 +11,9 @@ use super::platform_line::{self, PlatformLine, ReportFields};
 use super::skips::Skips;
 use super::{metrics, xray, IngestOptions};
 use crate::model::columns::InvocationRef;
-use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables};
+use crate::model::{
+    text_type_of, Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables,
+};
 use crate::timeparse::{parse_timestamp_ms, timestamp_in_prefix};
 
 /// The function name of a record that its input did not name; resolved per file at the end
@@ -1012,7 +1014,7 @@ impl<'o> Collector<'o> {
         }
         self.log_lines += 1;
         if self.opts.keep_logs {
-            let Some(function) = self.keep_thin(ev.log_group, ts, None) else {
+            let Some(function) = self.keep_thin(ev.log_group, ts, text_type_of(kind)) else {
                 return;
             };
             let (level, message) = match rec {

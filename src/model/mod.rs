@@ -137,6 +137,22 @@ pub enum LogKind {
     Application,
 }
 
+/// The text format's word (`START`, `END`, ...) for a JSON-format platform event
+/// (`platform.start`, `platform.runtimeDone`, ...): the `@type` of both formats' lines, so
+/// `filter @type = "START"` counts either, as `@type = "REPORT"` does.
+pub fn text_type_of(event_type: &str) -> Option<&'static str> {
+    Some(match event_type {
+        "platform.start" => "START",
+        "platform.runtimeDone" => "END",
+        "platform.initStart" => "INIT_START",
+        "platform.initReport" => "INIT_REPORT",
+        "platform.restoreStart" => "RESTORE_START",
+        "platform.restoreReport" => "RESTORE_REPORT",
+        "platform.extension" => "EXTENSION",
+        _ => return None,
+    })
+}
+
 /// One log line or event that is not itself an invocation report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogRecord {

@@ -12,6 +12,10 @@ use crate::query::{QueryResult, Value};
 fn json_value(v: &Value) -> serde_json::Value {
     match v {
         Value::Null => serde_json::Value::Null,
+        // Whole numbers (counts) as integers, as the table and CSV show them.
+        Value::Num(n) if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 => {
+            serde_json::Value::Number((*n as i64).into())
+        }
         Value::Num(n) => serde_json::Number::from_f64(*n)
             .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::Bool(b) => serde_json::Value::Bool(*b),
@@ -161,6 +165,9 @@ pub fn chart(r: &QueryResult, title: &str) -> Result<LineChart, String> {
     let key_cols: Vec<usize> = (0..r.columns.len())
         .filter(|&k| k != x_idx && !num_cols.contains(&k))
         .collect();
+    if r.rows.is_empty() {
+        return Err("the result has no rows to plot (no record matched the query)".into());
+    }
     if num_cols.is_empty() {
         return Err("the result has no numeric column to plot".into());
     }
@@ -274,6 +281,9 @@ mod tests {
             serde_json::from_str(&render(&r, Format::Json, None)).unwrap();
         assert_eq!(json["rows"][0]["bin(1h)"], "1970-01-01 01:00:00.000");
         assert_eq!(json["rows"][1]["n"], 3.5);
+        // Counts are whole numbers in JSON as in the other formats.
+        assert!(render(&r, Format::Json, None).contains("\"n\": 2,"));
+        assert_eq!(json["rows"][0]["n"], serde_json::json!(2));
         assert_eq!(json["rows"][1]["msg"], serde_json::Value::Null);
         assert_eq!(json["columns"][2], "n");
         let csv = render(&r, Format::Csv, None);
@@ -314,5 +324,8 @@ mod tests {
         let mut no_bin = result();
         no_bin.time_bin = None;
         assert!(chart(&no_bin, "t").unwrap_err().contains("bin("));
+        let mut empty = result();
+        empty.rows.clear();
+        assert!(chart(&empty, "t").unwrap_err().contains("no rows"));
     }
 }

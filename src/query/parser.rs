@@ -57,7 +57,23 @@ pub fn parse(text: &str) -> Result<Query> {
         }
     }
     check_dedup_last(&commands)?;
+    check_two_stats(&commands)?;
     Ok(Query { commands })
+}
+
+/// Logs Insights runs at most two `stats` in a query.
+fn check_two_stats(commands: &[Command]) -> Result<()> {
+    if let Some(c) = commands
+        .iter()
+        .filter(|c| matches!(c.kind, CommandKind::Stats { .. }))
+        .nth(2)
+    {
+        return Err(
+            QueryError::new(c.pos, "a query may have at most two `stats` commands")
+                .hint("combine the aggregates into fewer `stats` (as Logs Insights requires)"),
+        );
+    }
+    Ok(())
 }
 
 fn check_dedup_last(commands: &[Command]) -> Result<()> {
@@ -212,6 +228,14 @@ impl<'a> Parser<'a> {
                         self.eat_keyword("asc");
                         false
                     };
+                    // Nothing but `,` or `|` may follow a key and its order.
+                    if let Some(w) = self.peek_word() {
+                        return Err(QueryError::new(
+                            self.i,
+                            format!("`{w}`: a sort order is `asc` or `desc`"),
+                        )
+                        .hint("separate keys with `,` and commands with `|`"));
+                    }
                     keys.push(SortKey { expr, descending });
                     if !self.eat(",") {
                         break;
@@ -232,6 +256,10 @@ impl<'a> Parser<'a> {
                         .hint("e.g. `limit 20`")
                 })?;
                 self.i += digits.len();
+                if self.rest().starts_with('.') || self.rest().starts_with(['e', 'E']) {
+                    return Err(QueryError::new(at, "`limit` takes a whole number of rows")
+                        .hint("e.g. `limit 20`"));
+                }
                 if n == 0 {
                     return Err(QueryError::new(at, "`limit 0` returns nothing")
                         .hint("give a positive number of rows"));
@@ -772,9 +800,14 @@ impl<'a> Parser<'a> {
             let unit_text = &r[end..end + unit_len];
             self.i += unit_len;
             let amount: i64 = num.parse().map_err(|_| {
+                let whole = !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit());
                 QueryError::new(
                     pos,
-                    format!("`{num}{unit_text}`: a period takes a whole number"),
+                    if whole {
+                        format!("`{num}{unit_text}`: this period is too long")
+                    } else {
+                        format!("`{num}{unit_text}`: a period takes a whole number")
+                    },
                 )
             })?;
             let unit = period_unit(unit_text).ok_or_else(|| {
@@ -966,6 +999,18 @@ impl<'a> Parser<'a> {
                 },
                 '/' => {
                     self.i += off + 1;
+                    let flags: String = self
+                        .rest()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if !flags.is_empty() && flags.chars().all(|c| "imsxuU".contains(c)) {
+                        return Err(QueryError::new(
+                            self.i,
+                            format!("`/.../{flags}`: flags do not follow a regex here"),
+                        )
+                        .hint("put them inside it: /(?i)text/ matches text in any case"));
+                    }
                     return Ok(out);
                 }
                 '\n' => break,

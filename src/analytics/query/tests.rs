@@ -532,3 +532,130 @@ fn log_records_are_bucketed_only_when_nothing_tells_them_apart() {
         assert_eq!(grain(q), None, "{q}");
     }
 }
+
+/// Text sorts as Logs Insights sorts it (the example of its `sort` page): ascending, text
+/// before numbers, text in natural order (digit runs by length, then value), numbers by value,
+/// missing values last; descending is the reverse, missing values still last.
+#[test]
+fn text_sorts_in_natural_order_before_numbers() {
+    let want = [
+        "!:",
+        "#",
+        "*%04",
+        "0#",
+        "5A",
+        "111A",
+        "2345_",
+        "@",
+        "@_",
+        "A",
+        "A9876fghj",
+        "a12345hfh",
+        "0",
+        "01",
+        "2",
+        "3",
+        "10",
+    ];
+    // Shuffled, one app line each, and one line without `v=`.
+    let mut text = String::new();
+    for (k, i) in [7, 3, 15, 0, 12, 9, 1, 16, 5, 11, 2, 14, 8, 4, 13, 6, 10]
+        .into_iter()
+        .enumerate()
+    {
+        text.push_str(&format!(
+            "2025-09-02T14:00:{k:02}.000Z\tr{k}\tINFO\tv={}\n",
+            want[i]
+        ));
+    }
+    text.push_str("2025-09-02T14:00:59.000Z\tr99\tINFO\tno value\n");
+    let values = |q: &str| -> Vec<String> {
+        let r = run_text("/aws/lambda/sorts", &text, q);
+        (0..r.rows.len()).map(|i| cell(&r, i, "v").text()).collect()
+    };
+    let mut expected: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+    expected.push(String::new());
+    assert_eq!(
+        values("parse @message \"v=*\" as v | sort v asc | fields v"),
+        expected
+    );
+    expected.pop();
+    expected.reverse();
+    expected.push(String::new());
+    assert_eq!(
+        values("parse @message \"v=*\" as v | sort v desc | fields v"),
+        expected
+    );
+}
+
+/// Review findings: `count(*)` after an ungrouped `stats` counts its one row; a `limit`
+/// before a `sort` or `stats` keeps the newest records; a field `stats` dropped sorts nothing
+/// and shows empty on every row; infinities are no value.
+#[test]
+fn counts_after_stats_limits_and_missing_fields() {
+    let n = |q: &str| num(&run(q), 0, "d");
+    assert_eq!(
+        n("filter @type = \"REPORT\" | stats count(*) as c | stats count(*) as d"),
+        1.0
+    );
+    assert_eq!(n("stats max(@duration) as c | stats count(*) as d"), 1.0);
+    assert_eq!(
+        n("stats count(*) as c by function | stats count(*) as d"),
+        2.0
+    );
+    assert_eq!(
+        n("stats count(*) as c by function | stats sum(c) as d"),
+        10.0
+    );
+    // The newest REPORT is a4 (15:20), whatever follows the limit.
+    let r = run("filter @type = \"REPORT\" | limit 1 | stats count(*) by @requestId");
+    assert_eq!(cell(&r, 0, "@requestId").text(), "a4");
+    let r = run("filter @type = \"REPORT\" | fields @requestId | limit 2 | sort @requestId asc");
+    assert_eq!(r.rows.len(), 2);
+    assert_eq!(cell(&r, 0, "@requestId").text(), "a3");
+    assert_eq!(cell(&r, 1, "@requestId").text(), "a4");
+    let r = run("stats count(*) as n by @type | sort @duration desc");
+    assert_eq!(r.rows.len(), run("stats count(*) as n by @type").rows.len());
+    assert!(r.warnings.iter().any(|w| w.contains("`@duration`")));
+    let r = run("stats count(*) as n by @type | display @duration");
+    assert_eq!(r.rows.len(), run("stats count(*) as n by @type").rows.len());
+    assert!(r.rows.iter().all(|row| row == &vec![Value::Null]));
+    let r = run("filter @type = \"REPORT\" | fields @duration / 0 as z, log(0) as l | limit 1");
+    assert_eq!(r.rows, vec![vec![Value::Null, Value::Null]]);
+}
+
+/// A JSON-format platform event has the text format's `@type` (`platform.start` is `START`),
+/// over full and thin records alike; its `type` keeps its own name.
+#[test]
+fn json_platform_events_have_the_text_formats_type() {
+    let lines = r#"{"time":"2025-02-01T00:00:00.000Z","type":"platform.initStart","record":{"initializationType":"on-demand","phase":"init"}}
+{"time":"2025-02-01T00:00:00.100Z","type":"platform.start","record":{"requestId":"a1","version":"$LATEST"}}
+{"time":"2025-02-01T00:00:00.200Z","type":"platform.runtimeDone","record":{"requestId":"a1","status":"success"}}
+{"time":"2025-02-01T00:00:00.300Z","type":"platform.telemetrySubscription","record":{"name":"ext"}}
+"#;
+    let q = "stats count(*) as n by @type | sort @type";
+    let r = run_text("/aws/lambda/shop", lines, q);
+    let types: Vec<String> = (0..r.rows.len())
+        .map(|i| cell(&r, i, "@type").text())
+        .collect();
+    assert_eq!(types, ["END", "INIT_START", "START", ""]);
+    let opts = IngestOptions {
+        keep_logs: true,
+        thin_logs: true,
+        report_columns: true,
+        ..IngestOptions::default()
+    };
+    let input = MemoryInput {
+        name: "/aws/lambda/shop".into(),
+        bytes: lines.as_bytes().to_vec(),
+    };
+    let ing = ingest_inputs(&[], vec![input], &opts, None).unwrap();
+    let thin = run_query_on(&parse(q).unwrap(), &ing.tables, &ing.columns).unwrap();
+    assert_eq!(thin.rows, r.rows);
+    let r = run_text(
+        "/aws/lambda/shop",
+        lines,
+        "filter @type = \"START\" | fields type",
+    );
+    assert_eq!(cell(&r, 0, "type").text(), "platform.start");
+}

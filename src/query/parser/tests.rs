@@ -392,3 +392,31 @@ mod props {
         }
     }
 }
+
+/// Errors from a black-box review: each names what is wrong where it is.
+#[test]
+fn review_errors_say_what_is_wrong() {
+    let e = err("stats count(*) as n | sort n dsc");
+    assert_eq!(e.message, "`dsc`: a sort order is `asc` or `desc`");
+    assert_eq!(err_col("stats count(*) as n | sort n dsc"), 30);
+    let e = err("filter @message like /user=bob/i");
+    assert!(
+        e.message.contains("flags do not follow a regex"),
+        "{}",
+        e.message
+    );
+    assert!(e.hint.as_deref().unwrap_or("").contains("(?i)"));
+    // `/x/ in [...]` or `/x/ and` are not flags.
+    parse("filter @message like /a/ and @message like /b/").unwrap();
+    let e = err("limit 1.5");
+    assert_eq!(e.message, "`limit` takes a whole number of rows");
+    let e = err("stats count(*) by bin(99999999999999999999999m)");
+    assert!(e.message.contains("too long"), "{}", e.message);
+    let e = err("stats count(*) by bin(1.5m)");
+    assert!(e.message.contains("whole number"), "{}", e.message);
+    // At most two `stats`, as in Logs Insights; the third is pointed at.
+    parse("stats count(*) as n by function | stats avg(n)").unwrap();
+    let q = "stats count(*) as a | stats count(*) as b | stats count(*) as c";
+    assert!(err(q).message.contains("at most two `stats`"));
+    assert_eq!(err_col(q), 45);
+}
