@@ -159,17 +159,14 @@ fn print(lines: &[Line], sel: &Select, format: LogsFormat, out: &mut impl Write)
                 )?;
             }
             LogsFormat::Json => {
-                serde_json::to_writer(
-                    &mut *out,
-                    &serde_json::json!({
-                        "timestamp": ts,
-                        "function": l.function,
-                        "type": l.label,
-                        "request_id": l.request_id,
-                        "message": l.message,
-                    }),
-                )?;
-                writeln!(out)?;
+                let line = serde_json::to_string(&serde_json::json!({
+                    "timestamp": ts,
+                    "function": l.function,
+                    "type": l.label,
+                    "request_id": l.request_id,
+                    "message": l.message,
+                }))?;
+                writeln!(out, "{}", crate::output::json_safe(line))?;
             }
         }
         n += 1;

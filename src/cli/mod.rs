@@ -611,7 +611,7 @@ fn run_report(a: ReportArgs) -> Result<i32> {
         if a.format == Format::Json {
             let mut doc: serde_json::Value = serde_json::from_str(&text)?;
             doc["insights"] = serde_json::to_value(&findings)?;
-            text = serde_json::to_string_pretty(&doc)? + "\n";
+            text = output::json_safe(serde_json::to_string_pretty(&doc)?) + "\n";
         } else {
             text.push_str(&insights::render_findings(
                 &findings,
@@ -691,9 +691,15 @@ fn run_export(a: ExportArgs) -> Result<i32> {
 
 fn write_ndjson(t: &Tables, which: TableName, out: &mut Vec<u8>) -> Result<()> {
     fn rows<T: serde::Serialize>(rows: &[T], out: &mut Vec<u8>) -> Result<()> {
+        let mut line = Vec::new();
         for r in rows {
-            serde_json::to_writer(&mut *out, r)?;
+            line.clear();
+            serde_json::to_writer(&mut line, r)?;
+            // serde_json writes UTF-8; log text may hold characters a terminal acts on.
+            let text = output::json_safe(String::from_utf8(std::mem::take(&mut line))?);
+            out.extend_from_slice(text.as_bytes());
             out.push(b'\n');
+            line = text.into_bytes();
         }
         Ok(())
     }

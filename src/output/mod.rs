@@ -80,6 +80,28 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
+/// Serialized JSON with the characters a terminal may act on that JSON leaves as they are (C1
+/// controls U+0080–U+009F, bidirectional overrides and isolates) written as `\uXXXX` escapes:
+/// the same JSON value, safe to print. (JSON itself escapes C0 controls such as ESC.) They can
+/// only stand inside strings, so the text is rewritten without parsing it.
+pub fn json_safe(json: String) -> String {
+    fn acts(c: char) -> bool {
+        matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !json.chars().any(acts) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if acts(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// [`sanitize`] line by line, keeping the line breaks.
 pub fn sanitize_block(s: &str) -> String {
     s.lines().map(sanitize).collect::<Vec<_>>().join("\n")
@@ -155,6 +177,15 @@ fn new_file_permissions() -> std::fs::Permissions {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn json_safe_escapes_what_a_terminal_acts_on() {
+        let v = serde_json::json!({"m": "a\u{9b}31mb\u{202e}c\u{1b}d\u{e9}"});
+        let text = super::json_safe(serde_json::to_string(&v).unwrap());
+        assert_eq!(text, "{\"m\":\"a\\u009b31mb\\u202ec\\u001bd\u{e9}\"}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
+    }
+
     use super::*;
 
     #[test]

@@ -76,7 +76,7 @@ pub fn render(r: &QueryResult, format: Format, width: Option<u16>) -> String {
                 "records_scanned": r.records_scanned,
                 "warnings": r.warnings,
             });
-            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+            super::json_safe(serde_json::to_string_pretty(&doc).unwrap_or_default()) + "\n"
         }
         Format::Csv => {
             let mut out = String::new();

@@ -174,8 +174,10 @@ pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u1
                 totals: &report.totals,
                 skipped,
             };
-            let mut s = serde_json::to_string_pretty(&doc)
-                .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise report: {e}\"}}"));
+            let mut s =
+                super::json_safe(serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
+                    format!("{{\"error\": \"cannot serialise report: {e}\"}}")
+                }));
             s.push('\n');
             s
         }

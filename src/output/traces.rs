@@ -67,7 +67,7 @@ pub fn render(list: &[TraceSummary], total: usize, format: Format, width: Option
     match format {
         Format::Json => {
             let doc = serde_json::json!({ "traces": list, "total": total });
-            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+            super::json_safe(serde_json::to_string_pretty(&doc).unwrap_or_default()) + "\n"
         }
         Format::Csv => {
             let mut out = String::from(
