@@ -402,6 +402,56 @@ fn missing_credentials_are_named_with_the_fix() {
         .stderr(predicate::str::contains("no AWS credentials were found"));
 }
 
+/// An instance metadata service that refuses every request (403), as on a host whose instance
+/// has no role for the caller: the credentials error names the fix, it is not a failed pull.
+#[test]
+fn credentials_refused_by_instance_metadata_are_named_with_the_fix() {
+    let imds = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = imds.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut conn in imds.incoming().map_while(Result::ok) {
+            use std::io::{Read, Write};
+            let mut buf = [0u8; 4096];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(
+                b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            );
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    faascope()
+        .args([
+            "report",
+            "cloudwatch:///aws/lambda/x",
+            "--aws-region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
+        .env("HOME", home.path())
+        .env(
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            format!("http://{addr}"),
+        )
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no AWS credentials were found"))
+        .stderr(predicate::str::contains(
+            "failed to load IMDS session token",
+        ))
+        .stderr(predicate::str::contains("did not complete").not());
+}
+
 /// A fault-injecting HTTP proxy in front of the emulator: one request per connection (answered
 /// with `Connection: close`), and of every three requests the first is answered with a
 /// throttling error, the second with a 500, the third forwarded after a 150 ms delay — until
@@ -718,6 +768,60 @@ fn put_events(python: &Path, moto: &Moto, group: &str, messages: &[&str]) {
     assert!(ok, "put_events.py failed");
 }
 
+/// An invocation whose `Task timed out` line comes before --since and whose REPORT comes after
+/// it is a timeout, as the same events give from a file: the pull reads from a margin before
+/// --since, and the lines before --since are not shown.
+#[test]
+fn status_lines_just_before_since_still_count() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let group = "/aws/lambda/margin-fn";
+    // The timeout line names the request by its id, a UUID as Lambda writes it.
+    let id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+    let start = format!("START RequestId: {id} Version: $LATEST\n");
+    let timed_out = format!("2026-11-23T10:00:00.000Z {id} Task timed out after 180.00 seconds\n");
+    let end = format!("END RequestId: {id}\n");
+    let report = format!("REPORT RequestId: {id}\tDuration: 180000.00 ms\tBilled Duration: 180000 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n");
+    let since = chrono::Utc::now().timestamp_millis() - 30 * 60_000;
+    let (before, after) = (
+        (since - 2 * 60_000).to_string(),
+        (since + 60_000).to_string(),
+    );
+    put_events(
+        &python,
+        &moto,
+        group,
+        &["--at", &before, &start, &timed_out],
+    );
+    put_events(&python, &moto, group, &["--at", &after, &end, &report]);
+    let since = chrono::DateTime::from_timestamp_millis(since)
+        .unwrap()
+        .to_rfc3339();
+    let export = |table: &str| -> Vec<serde_json::Value> {
+        let mut cmd = faascope();
+        cmd.args(["export", "-q", &format!("cloudwatch://{group}")])
+            .args(["--since", &since, "--table", table, "--no-cache"]);
+        live(&mut cmd, &moto.endpoint);
+        let out = cmd.assert().success().get_output().stdout.clone();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let invocations = export("invocations");
+    assert_eq!(invocations.len(), 1, "{invocations:?}");
+    assert_eq!(invocations[0]["status"], "timeout", "{invocations:?}");
+    let logs = export("logs");
+    assert!(
+        logs.iter().all(|r| {
+            let m = r["message"].as_str().unwrap_or("");
+            !m.contains("Task timed out") && !m.contains("START")
+        }),
+        "{logs:?}"
+    );
+}
+
 #[test]
 fn logs_follow_prints_new_events_once_and_sanitised() {
     let python = moto_python();
@@ -804,10 +908,13 @@ fn logs_follow_prints_new_events_once_and_sanitised() {
         "{stdout}"
     );
     assert!(!stdout.contains('\u{1b}'), "{stdout}");
-    // moto does not serve StartLiveTail: the tail says so and polls.
+    // moto serves StartLiveTail at the endpoint itself (no `stream-` host prefix), but each
+    // session sends every stored event and ends at once: nothing is printed twice, and the
+    // tail says so and polls.
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("polling FilterLogEvents every 2 s"),
+        stderr.contains("live tail sessions end as soon as they start")
+            && stderr.contains("polling FilterLogEvents every 2 s"),
         "{stderr}"
     );
     let before = stdout.find("before the tail").unwrap();

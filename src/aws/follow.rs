@@ -3,15 +3,26 @@
 //! First the recent history (FilterLogEvents from the start of the window), then a StartLiveTail
 //! session streams new events as they are ingested. Where StartLiveTail is not available (more
 //! than 10 groups, a missing `logs:StartLiveTail` permission, an endpoint that does not serve
-//! it such as an emulator, or a session that fails), the tail polls FilterLogEvents every 2 s
-//! instead, reading from a little before the newest event seen. Either way each event is
-//! printed once: events are remembered by id (polling) and by content (live tail, whose events
-//! carry no id) for as long as they may come again. A session ends after at most 3 hours (the
-//! service's limit): a new one is started from the newest event seen.
+//! it, a session that fails, or one that ends as soon as it starts, as moto's do), the tail
+//! polls FilterLogEvents every 2 s instead, reading from a little before the newest event seen.
+//! A session ends after at most 3 hours (the service's limit): a new one is started from the
+//! newest event seen. With `--endpoint-url` the SDK's `stream-` host prefix of StartLiveTail is
+//! not applied ([`NoHostPrefixOnCustomEndpoint`]).
+//!
+//! Each event is printed once, and distinct events with the same text are each printed: live
+//! tail events carry no id, so events are told apart by content (group, stream, time, text)
+//! and counted. Each *view* — one FilterLogEvents sweep, or one live-tail session — holds every
+//! event it covers once, so a content is printed as many times as the most any view has held
+//! it: an event seen again by a later sweep, or by the live tail after the history, is not
+//! printed again, and a second event with the same content is. Contents are remembered for as
+//! long as a sweep may read them again.
 
-use std::collections::HashMap;
-use std::time::Duration;
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
+use aws_sdk_cloudwatchlogs::config::interceptors::BeforeSerializationInterceptorContextMut;
+use aws_sdk_cloudwatchlogs::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_cloudwatchlogs::error::BoxError;
 use aws_sdk_cloudwatchlogs::primitives::event_stream::EventReceiver;
 use aws_sdk_cloudwatchlogs::types::error::StartLiveTailResponseStreamError;
 use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
@@ -32,13 +43,58 @@ const POLL: Duration = Duration::from_secs(2);
 /// Groups one StartLiveTail session may follow.
 const LIVE_TAIL_MAX_GROUPS: usize = 10;
 
+/// A session that ends sooner than this is not a live tail (an emulator that sends what it
+/// stores and closes): the tail polls instead of starting one session after another.
+const MIN_SESSION: Duration = Duration::from_secs(60);
+
 type LiveStream = EventReceiver<StartLiveTailResponseStream, StartLiveTailResponseStreamError>;
 
 enum Mode {
     /// History not read yet.
     Start,
-    Live(Box<LiveStream>),
+    /// A live-tail session and when it started.
+    Live(Box<LiveStream>, Instant),
     Polling,
+}
+
+/// How often an event content was printed, and how often the current live-tail session has
+/// delivered it.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    ts: i64,
+    printed: u32,
+    live: u32,
+}
+
+/// Drops the modelled host prefix (StartLiveTail's `stream-`) when the client has a custom
+/// endpoint (`--endpoint-url`, `AWS_ENDPOINT_URL`, a profile's `endpoint_url`): the endpoint is
+/// the host to call, and `stream-127.0.0.1` does not resolve. The Rust SDK has no
+/// `disable_host_prefix_injection` setting (aws-smithy-runtime 1.16); the prefix is put in the
+/// config bag by the operation's `read_before_execution` interceptor, after which client
+/// interceptors run their `modify_before_serialization`, before the endpoint is applied.
+#[derive(Debug)]
+struct NoHostPrefixOnCustomEndpoint;
+
+impl Intercept for NoHostPrefixOnCustomEndpoint {
+    fn name(&self) -> &'static str {
+        "NoHostPrefixOnCustomEndpoint"
+    }
+
+    fn modify_before_serialization(
+        &self,
+        _context: &mut BeforeSerializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if cfg
+            .load::<aws_types::endpoint_config::EndpointUrl>()
+            .is_some()
+        {
+            cfg.interceptor_state()
+                .unset::<aws_smithy_runtime_api::client::endpoint::EndpointPrefix>();
+        }
+        Ok(())
+    }
 }
 
 /// A live tail; [`Follower::poll`] returns what arrived since the last call.
@@ -49,15 +105,15 @@ pub struct Follower {
     groups: Vec<GroupInfo>,
     listed_at: Option<std::time::Instant>,
     from_ms: i64,
-    /// Event ids and contents already returned, with their timestamps.
-    seen: HashMap<String, i64>,
+    /// Event contents already returned ([`content_key`]).
+    seen: HashMap<String, Seen>,
     mode: Mode,
     live_tail: bool,
     /// Said once when the tail falls back to polling.
     notice: Option<String>,
 }
 
-/// An event's identity when it has no id: group, stream, time and text.
+/// An event's content: group, stream, time and text (all a printed line shows).
 fn content_key(group: &str, stream: &str, ts: i64, message: &str) -> String {
     format!("{group}\u{0}{stream}\u{0}{ts}\u{0}{message}")
 }
@@ -78,9 +134,12 @@ impl Follower {
     pub fn new(patterns: Vec<String>, opts: &AwsOptions, start_ms: i64) -> Result<Self, AwsError> {
         let rt = runtime()?;
         let conf = rt.block_on(config(opts))?;
+        let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&conf)
+            .interceptor(NoHostPrefixOnCustomEndpoint)
+            .build();
         Ok(Self::with_client(
             rt,
-            Client::new(&conf),
+            Client::from_conf(conf),
             patterns,
             start_ms,
             true,
@@ -126,10 +185,16 @@ impl Follower {
                 std::thread::sleep(POLL);
                 self.poll_filter()
             }
-            Mode::Live(mut stream) => {
+            Mode::Live(mut stream, started) => {
                 let (inputs, open) = self.drain_live(&mut stream);
                 self.mode = match open {
-                    Ok(true) => Mode::Live(stream),
+                    Ok(true) => Mode::Live(stream, started),
+                    Ok(false) if started.elapsed() < MIN_SESSION => {
+                        self.notice = Some(
+                            "live tail sessions end as soon as they start at this endpoint; polling FilterLogEvents every 2 s instead".into(),
+                        );
+                        Mode::Polling
+                    }
                     // The session ended (its 3-hour limit): a new one from the newest event.
                     Ok(false) => self.start_live_tail(),
                     Err(why) => {
@@ -186,11 +251,22 @@ impl Follower {
                 .send(),
         );
         match started {
-            Ok(out) => Mode::Live(Box::new(out.response_stream)),
+            Ok(out) => {
+                // Counts of the new session's view start at zero.
+                for s in self.seen.values_mut() {
+                    s.live = 0;
+                }
+                Mode::Live(Box::new(out.response_stream), Instant::now())
+            }
             Err(e) => {
-                let why = classify(e, "logs:StartLiveTail", "the groups");
+                // The reason alone: a pull's advice (retry, narrow --since/--until) does not
+                // apply to a tail, which goes on by polling.
+                let why = match classify(e, "logs:StartLiveTail", "the groups") {
+                    AwsError::Partial { failed, .. } => failed,
+                    other => other.to_string(),
+                };
                 self.notice = Some(format!(
-                    "StartLiveTail is not available here ({why}); polling FilterLogEvents every 2 s instead"
+                    "live tail is not available ({why}); polling FilterLogEvents every 2 s instead"
                 ));
                 Mode::Polling
             }
@@ -215,13 +291,19 @@ impl Follower {
                         };
                         let group = group_name(e.log_group_identifier().unwrap_or("")).to_string();
                         let stream_name = e.log_stream_name().unwrap_or("");
-                        if self
+                        let s = self
                             .seen
-                            .insert(content_key(&group, stream_name, ts, msg), ts)
-                            .is_some()
-                        {
+                            .entry(content_key(&group, stream_name, ts, msg))
+                            .or_insert(Seen {
+                                ts,
+                                printed: 0,
+                                live: 0,
+                            });
+                        s.live += 1;
+                        if s.live <= s.printed {
                             continue;
                         }
+                        s.printed = s.live;
                         self.from_ms = self.from_ms.max(ts);
                         export_line(
                             per_group.entry(group.clone()).or_default(),
@@ -256,7 +338,7 @@ impl Follower {
 
     fn prune(&mut self) {
         let keep_from = self.from_ms - LATE_MS;
-        self.seen.retain(|_, ts| *ts >= keep_from);
+        self.seen.retain(|_, s| s.ts >= keep_from);
     }
 
     /// FilterLogEvents from a little before the newest event seen.
@@ -270,6 +352,10 @@ impl Follower {
         for g in &self.groups {
             let g = &g.name;
             let mut out = Vec::new();
+            // This sweep's view: each content's count, and the ids read (an event twice in
+            // one sweep is one event).
+            let mut view: HashMap<String, u32> = HashMap::new();
+            let mut ids: HashSet<String> = HashSet::new();
             let mut token: Option<String> = None;
             loop {
                 let page = self
@@ -288,15 +374,23 @@ impl Follower {
                         continue;
                     };
                     let stream = ev.log_stream_name().unwrap_or("");
-                    // Known by id (a later poll) or by content (a live tail before it).
-                    let content = content_key(g, stream, ts, msg);
-                    let fresh = match ev.event_id() {
-                        Some(id) => self.seen.insert(id.to_string(), ts).is_none(),
-                        None => true,
-                    } && self.seen.insert(content, ts).is_none();
-                    if !fresh {
+                    if ev.event_id().is_some_and(|id| !ids.insert(id.to_string())) {
                         continue;
                     }
+                    // Printed already as often as this sweep holds it (by an earlier sweep,
+                    // or by a live tail before it): known.
+                    let content = content_key(g, stream, ts, msg);
+                    let n = view.entry(content.clone()).or_default();
+                    *n += 1;
+                    let s = self.seen.entry(content).or_insert(Seen {
+                        ts,
+                        printed: 0,
+                        live: 0,
+                    });
+                    if *n <= s.printed {
+                        continue;
+                    }
+                    s.printed = *n;
                     newest = newest.max(ts);
                     export_line(&mut out, ts, msg, g, stream);
                 }
@@ -364,8 +458,8 @@ mod tests {
     }
 
     /// History by FilterLogEvents, then a StartLiveTail session (recorded as the event stream
-    /// AWS sends): the event both give is returned once; when the session ends, a new one is
-    /// asked for, and its failure falls back to polling with a notice.
+    /// AWS sends): the event both give is returned once; when the session ends (after its
+    /// 3 hours), a new one is asked for, and its failure falls back to polling with a notice.
     #[test]
     fn history_then_live_tail_each_event_once() {
         let group = "/aws/lambda/orders-api";
@@ -436,7 +530,11 @@ mod tests {
         };
         let history = text(f.poll().unwrap());
         assert_eq!(history.matches("seen in history").count(), 1, "{history}");
-        assert!(matches!(f.mode, Mode::Live(_)));
+        // As if the session had run its 3 hours: when it ends, a new one is asked for.
+        match &mut f.mode {
+            Mode::Live(_, started) => *started = started.checked_sub(MIN_SESSION).unwrap(),
+            _ => panic!("history is followed by a live-tail session"),
+        }
         let live = text(f.poll().unwrap());
         assert!(!live.contains("seen in history"), "{live}");
         assert_eq!(live.matches("new and live").count(), 1, "{live}");
@@ -452,5 +550,161 @@ mod tests {
         let notice = f.take_notice().unwrap();
         assert!(notice.contains("logs:StartLiveTail"), "{notice}");
         assert!(f.take_notice().is_none());
+    }
+    fn text(inputs: Vec<MemoryInput>) -> String {
+        inputs
+            .iter()
+            .map(|i| String::from_utf8_lossy(&i.bytes).to_string())
+            .collect()
+    }
+
+    fn client_at(endpoint: Option<&str>, http: &StaticReplayClient) -> Client {
+        let mut b = aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+            .region(aws_sdk_cloudwatchlogs::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_cloudwatchlogs::config::Credentials::new(
+                "AKIDTEST", "secret", None, None, "test",
+            ))
+            .http_client(http.clone())
+            .interceptor(NoHostPrefixOnCustomEndpoint);
+        if let Some(e) = endpoint {
+            b = b.endpoint_url(e);
+        }
+        Client::from_conf(b.build())
+    }
+
+    /// StartLiveTail goes to the custom endpoint itself (not `stream-127.0.0.1`), and to
+    /// `stream-logs.REGION.amazonaws.com` without one.
+    #[test]
+    fn live_tail_calls_a_custom_endpoint_without_host_prefix() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        for (endpoint, host) in [
+            (Some("http://127.0.0.1:5055"), "127.0.0.1:5055"),
+            (None, "stream-logs.us-east-1.amazonaws.com"),
+        ] {
+            let http = StaticReplayClient::new(vec![ReplayEvent::new(
+                request(),
+                json(serde_json::json!({})),
+            )]);
+            let c = client_at(endpoint, &http);
+            let _ = rt.block_on(c.start_live_tail().log_group_identifiers("arn:x").send());
+            let uri = http.actual_requests().next().unwrap().uri().to_string();
+            assert!(uri.contains(&format!("//{host}/")), "{uri}");
+        }
+    }
+
+    /// Distinct events with the same stream, time and text (distinct ids) are each printed,
+    /// once: a later sweep holding them again prints only the one it adds, and an event read
+    /// twice in one sweep is one event.
+    #[test]
+    fn same_content_events_are_each_printed_once_when_polling() {
+        let group = "/aws/lambda/orders-api";
+        let now = chrono::Utc::now().timestamp_millis();
+        let ev = |id: &str, msg: &str| serde_json::json!({"eventId": id, "logStreamName": "s", "timestamp": now - 1000, "message": msg});
+        let http = StaticReplayClient::new(vec![
+            ReplayEvent::new(
+                request(),
+                json(
+                    serde_json::json!({"logGroups": [{"logGroupName": group, "storedBytes": 10}]}),
+                ),
+            ),
+            ReplayEvent::new(
+                request(),
+                json(
+                    serde_json::json!({"events": [ev("e1", "retrying"), ev("e2", "retrying"), ev("e3", "other")]}),
+                ),
+            ),
+            ReplayEvent::new(
+                request(),
+                json(
+                    serde_json::json!({"events": [ev("e1", "retrying"), ev("e2", "retrying"), ev("e2", "retrying"), ev("e4", "retrying"), ev("e3", "other")]}),
+                ),
+            ),
+        ]);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut f = Follower::with_client(
+            rt,
+            logs_client(&http),
+            vec![group.to_string()],
+            now - 60_000,
+            false,
+        );
+        let history = text(f.poll().unwrap());
+        assert_eq!(history.matches("retrying").count(), 2, "{history}");
+        assert_eq!(history.matches("other").count(), 1, "{history}");
+        // The next sweep (called directly: no 2 s pause) holds e1..e4: only e4 is new.
+        let next = text(f.poll_filter().unwrap());
+        assert_eq!(next.matches("retrying").count(), 1, "{next}");
+        assert!(!next.contains("other"), "{next}");
+    }
+
+    /// The same across history and a live-tail session (whose events carry no id): the two
+    /// same-content events of the history are not printed again when the session delivers
+    /// them, a third one is; a session that ends as soon as it starts (moto's) is not started
+    /// again: the tail polls, and says so.
+    #[test]
+    fn same_content_events_across_history_and_live_tail() {
+        let group = "/aws/lambda/orders-api";
+        let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-api";
+        let now = chrono::Utc::now().timestamp_millis();
+        let live = |msg: &str| serde_json::json!({"logGroupIdentifier": arn, "logStreamName": "s", "timestamp": now - 1000, "message": msg, "ingestionTime": now});
+        let mut stream = event(
+            "sessionStart",
+            serde_json::json!({"sessionId": "s1", "logGroupIdentifiers": [arn]}),
+        );
+        stream.extend(event(
+            "sessionUpdate",
+            serde_json::json!({
+                "sessionMetadata": {"sampled": false},
+                "sessionResults": [live("retrying"), live("retrying"), live("retrying")],
+            }),
+        ));
+        let ev = |id: &str| serde_json::json!({"eventId": id, "logStreamName": "s", "timestamp": now - 1000, "message": "retrying"});
+        let http = StaticReplayClient::new(vec![
+            ReplayEvent::new(
+                request(),
+                json(
+                    serde_json::json!({"logGroups": [{"logGroupName": group, "logGroupArn": arn, "storedBytes": 10}]}),
+                ),
+            ),
+            ReplayEvent::new(
+                request(),
+                json(serde_json::json!({"events": [ev("e1"), ev("e2")]})),
+            ),
+            ReplayEvent::new(
+                request(),
+                http::Response::builder()
+                    .status(200)
+                    .header("content-type", "application/vnd.amazon.eventstream")
+                    .body(SdkBody::from(stream))
+                    .unwrap(),
+            ),
+        ]);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut f = Follower::with_client(
+            rt,
+            logs_client(&http),
+            vec![group.to_string()],
+            now - 60_000,
+            true,
+        );
+        let history = text(f.poll().unwrap());
+        assert_eq!(history.matches("retrying").count(), 2, "{history}");
+        let live = text(f.poll().unwrap());
+        assert_eq!(live.matches("retrying").count(), 1, "{live}");
+        assert!(matches!(f.mode, Mode::Polling));
+        let notice = f.take_notice().unwrap();
+        assert!(notice.contains("end as soon as they start"), "{notice}");
+        // No further StartLiveTail call was made.
+        assert_eq!(http.actual_requests().count(), 3);
     }
 }

@@ -4,9 +4,11 @@
 //!   pattern with `*` (`cloudwatch:///aws/lambda/*`, `cloudwatch:///aws/lambda/orders-*`): the
 //!   groups are listed with DescribeLogGroups by the prefix before the first `*`, then matched.
 //!   Events come from FilterLogEvents, paginated, several groups at a time (bounded), over the
-//!   command's `--since`/`--until` (default: the last 24 hours), and are handed to the ingest
-//!   code as NDJSON export lines (`{timestamp, message, logGroup, logStream}`): the records are
-//!   exactly those the same events give from a file.
+//!   command's `--since`/`--until` (default: the last 24 hours; with `--since`, from
+//!   [`STATUS_MARGIN_MS`] before it, so that a timeout or error line before `--since` still
+//!   gives its invocation's status), and are handed to the ingest code as NDJSON export lines
+//!   (`{timestamp, message, logGroup, logStream}`): the records are exactly those the same
+//!   events give from a file.
 //!
 //! * `xray://` — the X-Ray traces of the window: GetTraceSummaries in time slices of at most
 //!   6 hours (paginated), then BatchGetTraces five ids at a time; each page is handed to the
@@ -112,6 +114,12 @@ const XRAY_SLICE_MS: i64 = 6 * 3_600_000;
 
 /// Default window when a command gives none: the last 24 hours.
 pub const DEFAULT_WINDOW_MS: i64 = 24 * 3_600_000;
+
+/// How long before `--since` the events of `cloudwatch://` groups are pulled: Lambda's longest
+/// timeout. An invocation's `Task timed out` or runtime error line may come before `--since`
+/// and its REPORT after it; a file gives both lines, and so does the pull with this margin.
+/// The commands drop the records before `--since` as they do a file's.
+pub const STATUS_MARGIN_MS: i64 = 15 * 60_000;
 
 /// Groups pulled at the same time.
 const CONCURRENT_GROUPS: usize = 8;
@@ -225,6 +233,28 @@ fn export_line(out: &mut Vec<u8>, ts: i64, message: &str, group: &str, stream: &
     out.push(b'\n');
 }
 
+/// The credentials chain's failure among the causes of `e`: the SDK reports it as a dispatch
+/// failure caused by a `CredentialsError`, whatever the provider said ("no credentials found in
+/// chain", "failed to load IMDS session token" where instance metadata answers 403, an SSO
+/// token that expired, a provider that timed out).
+fn credentials_error<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |e| e.source()).find(|e| {
+        e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
+            .is_some()
+    })
+}
+
+/// The messages of an error and its causes, `: `-separated (without the response dump of
+/// [`DisplayErrorContext`]).
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    std::iter::successors(Some(e), |e| e.source())
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
 fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
     e: aws_sdk_cloudwatchlogs::error::SdkError<E>,
     action: &str,
@@ -232,7 +262,11 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
 ) -> AwsError {
     let text = DisplayErrorContext(&e).to_string();
     let code = e.as_service_error().and_then(|s| s.code()).unwrap_or("");
-    if code == "ResourceNotFoundException" {
+    if let Some(cause) = credentials_error(&e) {
+        AwsError::Credentials {
+            detail: causes(cause),
+        }
+    } else if code == "ResourceNotFoundException" {
         AwsError::NoGroups(format!("{CLOUDWATCH}{resource}"))
     } else if code.contains("AccessDenied") || code == "UnauthorizedOperation" {
         AwsError::AccessDenied {
@@ -450,12 +484,15 @@ async fn pull_group(
     Ok((group, out, events))
 }
 
-/// Pulls the events of `uris` in `[start_ms, end_ms)` as in-memory inputs, one per log group.
+/// Pulls the events of `uris` in `[start_ms, end_ms)` as in-memory inputs, one per log group;
+/// log groups from `logs_margin_ms` earlier ([`STATUS_MARGIN_MS`]), traces and metrics over the
+/// window itself.
 pub fn fetch(
     uris: &[SourceUri],
     opts: &AwsOptions,
     start_ms: i64,
     end_ms: i64,
+    logs_margin_ms: i64,
 ) -> Result<Vec<MemoryInput>, AwsError> {
     runtime()?.block_on(async {
         let conf = config(opts).await?;
@@ -489,8 +526,8 @@ pub fn fetch(
                 region: conf.region().map(|r| r.to_string()).unwrap_or_default(),
                 profile: opts.profile.clone().unwrap_or_default(),
             });
-            inputs
-                .extend(pull_logs(&Client::new(&conf), &patterns, start_ms, end_ms, cache).await?);
+            let from = start_ms - logs_margin_ms;
+            inputs.extend(pull_logs(&Client::new(&conf), &patterns, from, end_ms, cache).await?);
         }
         Ok(inputs)
     })
@@ -1014,6 +1051,50 @@ mod tests {
         );
         assert_eq!(align_window(61_000, 119_000, 60), (60_000, 120_000));
         assert_eq!(align_window(60_000, 60_000, 60), (60_000, 120_000));
+    }
+
+    /// Credentials that cannot be loaded are named as such whatever the provider says; here
+    /// the text of an instance metadata service answering 403, which has neither "no
+    /// credentials" nor "credentials provider". No request is sent.
+    #[test]
+    fn credentials_failures_are_classified_by_type() {
+        use aws_credential_types::provider::{error::CredentialsError, future, ProvideCredentials};
+        use aws_sdk_cloudwatchlogs::config::Region;
+        use aws_smithy_http_client::test_util::StaticReplayClient;
+
+        #[derive(Debug)]
+        struct Imds403;
+        impl ProvideCredentials for Imds403 {
+            fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+            where
+                Self: 'a,
+            {
+                future::ProvideCredentials::ready(Err(CredentialsError::provider_error(
+                    "failed to load IMDS session token",
+                )))
+            }
+        }
+        let http = StaticReplayClient::new(vec![]);
+        let conf = aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Imds403)
+            .http_client(http.clone())
+            .build();
+        let e = runtime()
+            .unwrap()
+            .block_on(Client::from_conf(conf).describe_log_groups().send())
+            .unwrap_err();
+        let e = classify(e, "logs:DescribeLogGroups", "/aws/lambda/");
+        let AwsError::Credentials { detail } = &e else {
+            panic!("not a credentials error: {e}");
+        };
+        assert_eq!(
+            detail,
+            "an error occurred while loading credentials: failed to load IMDS session token"
+        );
+        assert!(e.to_string().contains("set AWS_PROFILE"), "{e}");
+        assert_eq!(http.actual_requests().count(), 0);
     }
 
     #[test]

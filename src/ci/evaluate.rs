@@ -254,7 +254,14 @@ fn load_logs(project: &Project, paths: &[PathBuf], skips: &mut Skips) -> Result<
         Vec::new()
     } else {
         let now = chrono::Utc::now().timestamp_millis();
-        crate::aws::fetch(&uris, &project.aws, now - project.live_window_ms, now + 1)?
+        // No margin: nothing here filters the records to the window afterwards.
+        crate::aws::fetch(
+            &uris,
+            &project.aws,
+            now - project.live_window_ms,
+            now + 1,
+            0,
+        )?
     };
     let ing = ingest_inputs(
         &files,

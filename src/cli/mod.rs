@@ -416,7 +416,16 @@ pub fn load(src: &SourceArgs, keep: IngestOptions) -> Result<Ingested> {
     } else {
         let (start, end) = src.live_window();
         let opts = src.aws_options();
-        crate::aws::fetch(&uris, &opts, start, end).map_err(|e| UsageError(e.to_string()))?
+        // Log groups from a little before --since, so an invocation keeps the status its
+        // earlier lines give (as a file's does); every command drops the records before
+        // --since with its `Filter`. Without --since nothing would drop them: the default
+        // window is pulled as it is.
+        let margin = match src.window.0 {
+            Some(_) => crate::aws::STATUS_MARGIN_MS,
+            None => 0,
+        };
+        crate::aws::fetch(&uris, &opts, start, end, margin)
+            .map_err(|e| UsageError(e.to_string()))?
     };
     let files = if paths.is_empty() && !uris.is_empty() {
         Vec::new()
