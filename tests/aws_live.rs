@@ -379,27 +379,41 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
 #[test]
 fn missing_credentials_are_named_with_the_fix() {
     let home = tempfile::tempdir().unwrap();
-    faascope()
-        .args([
-            "report",
-            "cloudwatch:///aws/lambda/x",
-            "--aws-region",
-            "us-east-1",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-        ])
-        .env("HOME", home.path())
+    without_credentials(home.path())
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
-        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
-        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no AWS credentials were found"));
+}
+
+/// `report` of a live group with no credentials anywhere a provider looks (`HOME` at `home`,
+/// no AWS environment variables), against an endpoint nothing listens on.
+fn without_credentials(home: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = faascope();
+    cmd.args([
+        "report",
+        "cloudwatch:///aws/lambda/x",
+        "--aws-region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ])
+    .env("HOME", home);
+    for var in [
+        "AWS_EC2_METADATA_DISABLED",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
 }
 
 /// An instance metadata service that refuses every request (403), as on a host whose instance
@@ -419,30 +433,11 @@ fn credentials_refused_by_instance_metadata_are_named_with_the_fix() {
         }
     });
     let home = tempfile::tempdir().unwrap();
-    faascope()
-        .args([
-            "report",
-            "cloudwatch:///aws/lambda/x",
-            "--aws-region",
-            "us-east-1",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-        ])
-        .env("HOME", home.path())
+    without_credentials(home.path())
         .env(
             "AWS_EC2_METADATA_SERVICE_ENDPOINT",
             format!("http://{addr}"),
         )
-        .env_remove("AWS_EC2_METADATA_DISABLED")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_CONFIG_FILE")
-        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
-        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
-        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
-        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no AWS credentials were found"))

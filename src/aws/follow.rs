@@ -421,6 +421,61 @@ mod tests {
     use aws_smithy_types::body::SdkBody;
     use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 
+    /// A live-tail session's stream: its start, then one update with `results`.
+    fn session(arn: &str, results: serde_json::Value) -> Vec<u8> {
+        let mut stream = event(
+            "sessionStart",
+            serde_json::json!({"sessionId": "s1", "logGroupIdentifiers": [arn]}),
+        );
+        stream.extend(event(
+            "sessionUpdate",
+            serde_json::json!({"sessionMetadata": {"sampled": false}, "sessionResults": results}),
+        ));
+        stream
+    }
+
+    /// StartLiveTail's answer: the session's event stream.
+    fn streamed(stream: Vec<u8>) -> ReplayEvent {
+        ReplayEvent::new(
+            request(),
+            http::Response::builder()
+                .status(200)
+                .header("content-type", "application/vnd.amazon.eventstream")
+                .body(SdkBody::from(stream))
+                .unwrap(),
+        )
+    }
+
+    /// DescribeLogGroups' answer: the one group.
+    fn listed(group: &str, arn: &str) -> ReplayEvent {
+        ReplayEvent::new(
+            request(),
+            json(
+                serde_json::json!({"logGroups": [{"logGroupName": group, "logGroupArn": arn, "storedBytes": 10}]}),
+            ),
+        )
+    }
+
+    /// A follower of `group` over replayed responses, on a runtime of its own.
+    fn follower(
+        http: &StaticReplayClient,
+        group: &str,
+        start_ms: i64,
+        live_tail: bool,
+    ) -> Follower {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        Follower::with_client(
+            rt,
+            logs_client(http),
+            vec![group.to_string()],
+            start_ms,
+            live_tail,
+        )
+    }
+
     #[test]
     fn group_identifiers_become_names() {
         assert_eq!(
@@ -465,41 +520,22 @@ mod tests {
         let group = "/aws/lambda/orders-api";
         let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-api";
         let now = chrono::Utc::now().timestamp_millis();
-        let mut stream = event(
-            "sessionStart",
-            serde_json::json!({"sessionId": "s1", "logGroupIdentifiers": [arn]}),
+        let stream = session(
+            arn,
+            serde_json::json!([
+                {"logGroupIdentifier": format!("{arn}:*"), "logStreamName": "s", "timestamp": now - 1000, "message": "seen in history", "ingestionTime": now},
+                {"logGroupIdentifier": format!("{arn}:*"), "logStreamName": "s", "timestamp": now, "message": "new and live", "ingestionTime": now},
+            ]),
         );
-        stream.extend(event(
-            "sessionUpdate",
-            serde_json::json!({
-                "sessionMetadata": {"sampled": false},
-                "sessionResults": [
-                    {"logGroupIdentifier": format!("{arn}:*"), "logStreamName": "s", "timestamp": now - 1000, "message": "seen in history", "ingestionTime": now},
-                    {"logGroupIdentifier": format!("{arn}:*"), "logStreamName": "s", "timestamp": now, "message": "new and live", "ingestionTime": now},
-                ],
-            }),
-        ));
         let http = StaticReplayClient::new(vec![
-            ReplayEvent::new(
-                request(),
-                json(
-                    serde_json::json!({"logGroups": [{"logGroupName": group, "logGroupArn": arn, "storedBytes": 10}]}),
-                ),
-            ),
+            listed(group, arn),
             ReplayEvent::new(
                 request(),
                 json(
                     serde_json::json!({"events": [{"eventId": "e1", "logStreamName": "s", "timestamp": now - 1000, "message": "seen in history"}]}),
                 ),
             ),
-            ReplayEvent::new(
-                request(),
-                http::Response::builder()
-                    .status(200)
-                    .header("content-type", "application/vnd.amazon.eventstream")
-                    .body(SdkBody::from(stream))
-                    .unwrap(),
-            ),
+            streamed(stream),
             ReplayEvent::new(
                 request(),
                 http::Response::builder()
@@ -511,17 +547,7 @@ mod tests {
                     .unwrap(),
             ),
         ]);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut f = Follower::with_client(
-            rt,
-            logs_client(&http),
-            vec![group.to_string()],
-            now - 60_000,
-            true,
-        );
+        let mut f = follower(&http, group, now - 60_000, true);
         let text = |inputs: Vec<MemoryInput>| -> String {
             inputs
                 .iter()
@@ -624,17 +650,7 @@ mod tests {
                 ),
             ),
         ]);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut f = Follower::with_client(
-            rt,
-            logs_client(&http),
-            vec![group.to_string()],
-            now - 60_000,
-            false,
-        );
+        let mut f = follower(&http, group, now - 60_000, false);
         let history = text(f.poll().unwrap());
         assert_eq!(history.matches("retrying").count(), 2, "{history}");
         assert_eq!(history.matches("other").count(), 1, "{history}");
@@ -654,49 +670,20 @@ mod tests {
         let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-api";
         let now = chrono::Utc::now().timestamp_millis();
         let live = |msg: &str| serde_json::json!({"logGroupIdentifier": arn, "logStreamName": "s", "timestamp": now - 1000, "message": msg, "ingestionTime": now});
-        let mut stream = event(
-            "sessionStart",
-            serde_json::json!({"sessionId": "s1", "logGroupIdentifiers": [arn]}),
+        let stream = session(
+            arn,
+            serde_json::json!([live("retrying"), live("retrying"), live("retrying")]),
         );
-        stream.extend(event(
-            "sessionUpdate",
-            serde_json::json!({
-                "sessionMetadata": {"sampled": false},
-                "sessionResults": [live("retrying"), live("retrying"), live("retrying")],
-            }),
-        ));
         let ev = |id: &str| serde_json::json!({"eventId": id, "logStreamName": "s", "timestamp": now - 1000, "message": "retrying"});
         let http = StaticReplayClient::new(vec![
-            ReplayEvent::new(
-                request(),
-                json(
-                    serde_json::json!({"logGroups": [{"logGroupName": group, "logGroupArn": arn, "storedBytes": 10}]}),
-                ),
-            ),
+            listed(group, arn),
             ReplayEvent::new(
                 request(),
                 json(serde_json::json!({"events": [ev("e1"), ev("e2")]})),
             ),
-            ReplayEvent::new(
-                request(),
-                http::Response::builder()
-                    .status(200)
-                    .header("content-type", "application/vnd.amazon.eventstream")
-                    .body(SdkBody::from(stream))
-                    .unwrap(),
-            ),
+            streamed(stream),
         ]);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut f = Follower::with_client(
-            rt,
-            logs_client(&http),
-            vec![group.to_string()],
-            now - 60_000,
-            true,
-        );
+        let mut f = follower(&http, group, now - 60_000, true);
         let history = text(f.poll().unwrap());
         assert_eq!(history.matches("retrying").count(), 2, "{history}");
         let live = text(f.poll().unwrap());
