@@ -981,3 +981,35 @@ fn query_runs_in_logs_insights_and_matches_the_local_run() {
     let out = cmd.assert().code(2).get_output().stderr.clone();
     assert!(String::from_utf8_lossy(&out).contains("did you mean `sort`?"));
 }
+
+/// `--follow-for` is a deadline: a server that accepts connections and never answers (each
+/// call would wait out its 120 s operation timeout) does not hold the tail past it.
+#[test]
+fn follow_for_stops_the_tail_even_when_the_server_does_not_answer() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", silent.local_addr().unwrap());
+    std::thread::spawn(move || {
+        // Hold every connection open, never answering.
+        let held: Vec<_> = silent.incoming().map_while(Result::ok).collect();
+        drop(held);
+    });
+    let mut cmd = faascope();
+    cmd.args([
+        "logs",
+        "cloudwatch:///aws/lambda/x",
+        "--follow",
+        "--follow-for",
+        "3s",
+    ]);
+    live(&mut cmd, &endpoint);
+    let started = std::time::Instant::now();
+    cmd.timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    // Well under one 120 s call; the bound is loose so a busy machine does not fail it.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}

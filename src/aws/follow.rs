@@ -111,6 +111,8 @@ pub struct Follower {
     live_tail: bool,
     /// Said once when the tail falls back to polling.
     notice: Option<String>,
+    /// When the tail stops (`--follow-for`): no call waits past it.
+    stop_at: Option<Instant>,
 }
 
 /// An event's content: group, stream, time and text (all a printed line shows).
@@ -164,6 +166,25 @@ impl Follower {
             mode: Mode::Start,
             live_tail,
             notice: None,
+            stop_at: None,
+        }
+    }
+
+    /// Stops waiting at `at`: a call still running then is dropped, and [`Self::poll`] returns
+    /// what it has (a server that does not answer cannot hold the tail past `--follow-for`).
+    pub fn stop_at(&mut self, at: Instant) {
+        self.stop_at = Some(at);
+    }
+
+    /// Runs `f` to completion, or until the stop time: `None` then.
+    fn call<F: std::future::Future>(&self, f: F) -> Option<F::Output> {
+        match self.stop_at {
+            None => Some(self.rt.block_on(f)),
+            Some(at) => self.rt.block_on(async {
+                tokio::time::timeout_at(tokio::time::Instant::from_std(at), f)
+                    .await
+                    .ok()
+            }),
         }
     }
 
@@ -182,7 +203,11 @@ impl Follower {
                 Ok(inputs)
             }
             Mode::Polling => {
-                std::thread::sleep(POLL);
+                let pause = match self.stop_at {
+                    Some(at) => POLL.min(at.saturating_duration_since(Instant::now())),
+                    None => POLL,
+                };
+                std::thread::sleep(pause);
                 self.poll_filter()
             }
             Mode::Live(mut stream, started) => {
@@ -219,7 +244,11 @@ impl Follower {
         }
         let mut groups = Vec::new();
         for p in &self.patterns {
-            let found = self.rt.block_on(describe_groups(&self.client, p))?;
+            let Some(found) = self.call(describe_groups(&self.client, p)) else {
+                // Stopped: the groups listed before stay.
+                return Ok(());
+            };
+            let found = found?;
             if found.is_empty() {
                 return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{p}")));
             }
@@ -244,12 +273,14 @@ impl Follower {
             ));
             return Mode::Polling;
         }
-        let started = self.rt.block_on(
+        let Some(started) = self.call(
             self.client
                 .start_live_tail()
                 .set_log_group_identifiers(Some(arns))
                 .send(),
-        );
+        ) else {
+            return Mode::Polling;
+        };
         match started {
             Ok(out) => {
                 // Counts of the new session's view start at zero.
@@ -276,7 +307,10 @@ impl Follower {
     /// Events of a live-tail session for up to 2 s; `Ok(false)` when the session ended.
     fn drain_live(&mut self, stream: &mut LiveStream) -> (Vec<MemoryInput>, Result<bool, String>) {
         let mut per_group: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
-        let deadline = tokio::time::Instant::now() + POLL;
+        let mut deadline = tokio::time::Instant::now() + POLL;
+        if let Some(at) = self.stop_at {
+            deadline = deadline.min(tokio::time::Instant::from_std(at));
+        }
         let mut open = Ok(true);
         loop {
             let next = self
@@ -358,17 +392,18 @@ impl Follower {
             let mut ids: HashSet<String> = HashSet::new();
             let mut token: Option<String> = None;
             loop {
-                let page = self
-                    .rt
-                    .block_on(
-                        c.filter_log_events()
-                            .log_group_name(g)
-                            .start_time(from)
-                            .end_time(now)
-                            .set_next_token(token.clone())
-                            .send(),
-                    )
-                    .map_err(|e| classify(e, "logs:FilterLogEvents", g))?;
+                let Some(page) = self.call(
+                    c.filter_log_events()
+                        .log_group_name(g)
+                        .start_time(from)
+                        .end_time(now)
+                        .set_next_token(token.clone())
+                        .send(),
+                ) else {
+                    // Stopped: what this sweep read so far.
+                    break;
+                };
+                let page = page.map_err(|e| classify(e, "logs:FilterLogEvents", g))?;
                 for ev in page.events() {
                     let (Some(ts), Some(msg)) = (ev.timestamp(), ev.message()) else {
                         continue;

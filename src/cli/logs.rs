@@ -232,6 +232,9 @@ pub fn run(a: LogsArgs) -> Result<i32> {
     let start = filter.since_ms.unwrap_or(now - 10 * 60_000);
     let mut follower = crate::aws::Follower::new(patterns, &a.source.aws_options(), start)
         .map_err(|e| UsageError(e.to_string()))?;
+    if let Some(at) = stop {
+        follower.stop_at(at);
+    }
     loop {
         // Each poll waits up to 2 s for new events.
         let inputs = follower.poll().map_err(|e| UsageError(e.to_string()))?;
