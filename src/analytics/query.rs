@@ -703,17 +703,21 @@ fn countable(e: &QExpr, items: &[crate::query::Item]) -> bool {
 /// other characters by code point (UTF-8 keeps that order), and each run of digits by its
 /// length and then its value, standing where a digit would.
 fn natural_key(text: Expr) -> Expr {
-    fn key(s: &str) -> String {
-        let mut out = String::with_capacity(s.len() + 8);
+    /// Writes the key of `s` into `out` (cleared first).
+    fn key(s: &str, out: &mut String) {
+        out.clear();
         let mut rest = s;
         while let Some(c) = rest.chars().next() {
             if c.is_ascii_digit() {
                 let n = rest.bytes().take_while(u8::is_ascii_digit).count();
                 // `0` sorts where any digit would against other characters; the run's length
-                // in fixed width sorts shorter runs first, then its digits sort equal-length
+                // in six digits sorts shorter runs first, then its digits sort equal-length
                 // runs by value.
                 out.push('0');
-                out.push_str(&format!("{:06}", n.min(999_999)));
+                let len = n.min(999_999);
+                for p in [100_000, 10_000, 1_000, 100, 10, 1] {
+                    out.push(char::from(b'0' + (len / p % 10) as u8));
+                }
                 out.push_str(&rest[..n]);
                 rest = &rest[n..];
             } else {
@@ -721,12 +725,24 @@ fn natural_key(text: Expr) -> Expr {
                 rest = &rest[c.len_utf8()..];
             }
         }
-        out
     }
     text.map(
         |c: Column| {
-            let keys: StringChunked = c.str()?.iter().map(|v| v.map(key)).collect();
-            Ok(keys.with_name(c.name().clone()).into_column())
+            let ca = c.str()?;
+            let mut keys = StringChunkedBuilder::new(c.name().clone(), ca.len());
+            let mut buf = String::new();
+            for v in ca.iter() {
+                match v {
+                    // Without digits the key is the text itself.
+                    Some(s) if !s.bytes().any(|b| b.is_ascii_digit()) => keys.append_value(s),
+                    Some(s) => {
+                        key(s, &mut buf);
+                        keys.append_value(&buf);
+                    }
+                    None => keys.append_null(),
+                }
+            }
+            Ok(keys.finish().into_column())
         },
         |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
     )
@@ -1273,10 +1289,6 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         weight: weighted.then_some(WEIGHT),
         rows_of: None,
     };
-    let has_sort = q
-        .commands
-        .iter()
-        .any(|c| matches!(c.kind, CommandKind::Sort(_)));
     // A `limit` or `dedup` before any `sort` or `stats` keeps the newest records, as the
     // query's result would show them, whatever comes after it.
     let cuts_first = q
@@ -1284,7 +1296,14 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         .iter()
         .take_while(|c| !matches!(c.kind, CommandKind::Sort(_) | CommandKind::Stats { .. }))
         .any(|c| matches!(c.kind, CommandKind::Limit(_) | CommandKind::Dedup(_)));
-    if (!q.has_stats() && !has_sort) || cuts_first {
+    // Newest first too before a `sort` (its ties, and keys no record has, keep that order),
+    // unless a `stats` comes first.
+    let stats_first = q
+        .commands
+        .iter()
+        .find(|c| matches!(c.kind, CommandKind::Sort(_) | CommandKind::Stats { .. }))
+        .is_some_and(|c| matches!(c.kind, CommandKind::Stats { .. }));
+    if !stats_first || cuts_first {
         // As the Logs Insights console: newest first.
         lf = lf.sort(
             ["@timestamp"],
@@ -1449,17 +1468,26 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                         // As Logs Insights: ascending, text before numbers (text that reads
                         // as a number, e.g. a parsed field, is a number); text in natural
                         // order; missing values last either way.
-                        let number = num(Typed {
+                        let parsed = num(Typed {
                             expr: t.expr.clone(),
                             ty: Ty::Str,
                         });
+                        // `nan` and `inf` parse, but they are words.
+                        let number = when(parsed.clone().is_finite())
+                            .then(parsed)
+                            .otherwise(lit(NULL).cast(DataType::Float64));
                         exprs.push(t.expr.clone().is_null());
                         desc.push(false);
                         exprs.push(number.clone().is_not_null());
                         desc.push(k.descending);
-                        exprs.push(number);
+                        exprs.push(number.clone());
                         desc.push(k.descending);
-                        exprs.push(natural_key(t.expr));
+                        // Numbers are ordered already: their text needs no key.
+                        exprs.push(natural_key(
+                            when(number.is_null())
+                                .then(t.expr)
+                                .otherwise(lit(NULL).cast(DataType::String)),
+                        ));
                         desc.push(k.descending);
                         continue;
                     }

@@ -33,7 +33,7 @@ pub fn canonical_json<T: serde::Serialize>(value: &T) -> Result<String, serde_js
         }
     }
     let v = sort(serde_json::to_value(value)?);
-    Ok(serde_json::to_string_pretty(&v)? + "\n")
+    Ok(crate::output::json_safe(serde_json::to_string_pretty(&v)?) + "\n")
 }
 
 #[cfg(test)]

@@ -741,10 +741,13 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
             )));
         };
         let text = match a.format {
-            Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
-            _ => traces::render_waterfall_text(&rows, terminal_width().unwrap_or(120) as usize),
+            Format::Json => output::json_safe(serde_json::to_string_pretty(&rows)?) + "\n",
+            _ => output::sanitize_block(&traces::render_waterfall_text(
+                &rows,
+                terminal_width().unwrap_or(120) as usize,
+            )),
         };
-        write_stdout(output::sanitize_block(&text).as_bytes())?;
+        write_stdout(text.as_bytes())?;
         report_skips(&a.source, &ing);
         return Ok(strict_exit(&a.source, &ing));
     }

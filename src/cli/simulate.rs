@@ -368,7 +368,9 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
         let rep = run_replications(&scenario, a.seed, a.replications)
             .map_err(|e| UsageError(e.to_string()))?;
         if a.format == Format::Json {
-            text = serde_json::to_string_pretty(&rep).context("serialising")? + "\n";
+            text = crate::output::json_safe(
+                serde_json::to_string_pretty(&rep).context("serialising")?,
+            ) + "\n";
         } else {
             text.push_str(&replicated_table(&rep, a.format));
         }
@@ -388,13 +390,14 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
                 cost: Option<&'a Vec<PricedFunction>>,
                 notes: &'a [String],
             }
-            text = serde_json::to_string_pretty(&Doc {
-                simulation: &out,
-                cost: priced.as_ref(),
-                notes: &notes,
-            })
-            .context("serialising")?
-                + "\n";
+            text = crate::output::json_safe(
+                serde_json::to_string_pretty(&Doc {
+                    simulation: &out,
+                    cost: priced.as_ref(),
+                    notes: &notes,
+                })
+                .context("serialising")?,
+            ) + "\n";
         } else {
             let header = format!(
                 "Simulated {:.0} s after a {:.0} s warm-up, seed {}.",

@@ -648,8 +648,9 @@ pub struct ThinLogs {
 }
 
 impl ThinLogs {
-    /// Stores one record. `log_type` is the platform line's kind (`START`, `END`, ...); none for
-    /// application lines and JSON-format events.
+    /// Stores one record. `log_type` is the platform line's kind (`START`, `END`, ...; for a
+    /// JSON-format platform event, the text format's word: `crate::model::text_type_of`); none
+    /// for application lines.
     pub fn push(
         &mut self,
         function: &Arc<str>,
@@ -774,7 +775,9 @@ impl ThinLogs {
         let bucket = |t: i64| match (t, grain_ms) {
             (NO_TIMESTAMP, _) => NO_TIMESTAMP,
             (_, None) => 0,
-            (t, Some(g)) => t.div_euclid(g) * g,
+            // A time so near the ends of i64 that its bucket start overflows keeps its own
+            // bucket: `bin()` sees it as it is.
+            (t, Some(g)) => t.div_euclid(g).checked_mul(g).unwrap_or(t),
         };
         // Per stretch: the buckets (function id, type id, start) and their counts.
         type Counted = (Vec<(u32, u8, i64)>, Vec<u64>);

@@ -94,8 +94,10 @@ fn ratio(d: Decimal) -> f64 {
 }
 
 fn json(value: &impl Serialize) -> String {
-    let mut s = serde_json::to_string_pretty(value)
-        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise: {e}\"}}"));
+    let mut s = super::json_safe(
+        serde_json::to_string_pretty(value)
+            .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise: {e}\"}}")),
+    );
     s.push('\n');
     s
 }
