@@ -1166,16 +1166,28 @@ fn parse_line(
     scratch: &mut String,
 ) {
     if let Some(p) = pending.as_mut() {
-        p.feed(line);
-        if p.depth <= 0 {
-            if let Some(p) = pending.take() {
-                parse_json_text(c, &p.text, p.start_line);
-            }
-        } else if p.lines > MAX_PENDING_LINES {
-            c.skip(p.start_line, "JSON value never closes", None);
+        if !p.in_string && platform_line::parse(line).is_some() {
+            // A Lambda log line cannot stand inside a JSON value (its lines hold no text
+            // outside strings): the value never closes (an application printed a lone `{`).
+            // Only its own lines are lost; this one is read as itself.
+            c.skip(
+                p.start_line,
+                "JSON value never closes",
+                Some("a Lambda log line comes before its end"),
+            );
             *pending = None;
+        } else {
+            p.feed(line);
+            if p.depth <= 0 {
+                if let Some(p) = pending.take() {
+                    parse_json_text(c, &p.text, p.start_line);
+                }
+            } else if p.lines > MAX_PENDING_LINES {
+                c.skip(p.start_line, "JSON value never closes", None);
+                *pending = None;
+            }
+            return;
         }
-        return;
     }
     let trimmed = line.trim();
     if trimmed.is_empty() {
@@ -1925,6 +1937,34 @@ mod tests {
             ing.skips
         );
         assert_eq!(ing.skips.total, 2, "{:?}", ing.skips);
+    }
+
+    /// An application line that opens a JSON value and never closes it loses its own lines,
+    /// not the invocations after it (a lone `{` or `[` had swallowed every REPORT after it).
+    #[test]
+    fn an_unclosed_json_value_stops_at_the_next_lambda_line() {
+        let report = |i: usize| {
+            format!("REPORT RequestId: r{i}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\n")
+        };
+        for opener in ["{\n  \"partial\": true\n", "[\n"] {
+            let mut text = format!(
+                "START RequestId: r0 Version: 1\n2025-01-01T00:00:00.000Z\tr0\tINFO\tpayload:\n{opener}"
+            );
+            (0..50).for_each(|i| text.push_str(&report(i)));
+            let ing = ingest_one(&text, &IngestOptions::default());
+            assert_eq!(ing.tables.invocations.len(), 50);
+            assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+            assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:3");
+            assert!(ing.skips.examples[0].reason.starts_with("JSON value never closes"));
+        }
+        // Inside a closed value, text that reads like a REPORT in a string is data.
+        let text = format!(
+            "{{\n  \"timestamp\": 1735689600000,\n  \"message\": {}\n}}\n",
+            serde_json::to_string(&report(1)).unwrap()
+        );
+        let ing = ingest_one(&text, &IngestOptions::default());
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        assert_eq!(ing.tables.invocations.len(), 1);
     }
 
     #[test]
