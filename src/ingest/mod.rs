@@ -519,6 +519,7 @@ fn read_blocks(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) {
     let mut carry: Vec<u8> = Vec::new();
+    let mut sent = false;
     loop {
         // A recycled buffer keeps its length: only bytes it never had are zeroed (zeroing a
         // whole block each time showed up as 4 % of the profile).
@@ -560,6 +561,30 @@ fn read_blocks(
                     carry.extend_from_slice(&block[i + 1..]);
                     block.truncate(i + 1);
                 }
+                None if !sent && looks_binary(&block) => {
+                    // Binary without a newline (a gzip of zeros, say): the parser says so
+                    // now, and skips the file, rather than after it is read as one line.
+                    let _ = tx.send(RawBlock {
+                        bytes: block,
+                        err: None,
+                        eof: false,
+                    });
+                    return;
+                }
+                None if block.len() >= MAX_LINE_BYTES => {
+                    let _ = tx.send(RawBlock {
+                        bytes: Vec::new(),
+                        err: Some(io::Error::new(
+                            io::ErrorKind::FileTooLarge,
+                            format!(
+                                "a line longer than {} MiB; the rest of the file is skipped",
+                                MAX_LINE_BYTES >> 20
+                            ),
+                        )),
+                        eof: true,
+                    });
+                    return;
+                }
                 None => {
                     // One line longer than a block: read on.
                     carry = block;
@@ -567,6 +592,7 @@ fn read_blocks(
                 }
             }
         }
+        sent = true;
         if tx
             .send(RawBlock {
                 bytes: block,
@@ -661,7 +687,12 @@ fn ingest_stream(
                     }
                     process_block(&mut state, &block, &mut next_line, &mut out);
                 }
-                state.skips_file(next_line, "file is truncated or corrupt", &e.to_string());
+                let reason = if e.kind() == io::ErrorKind::FileTooLarge {
+                    "line too long"
+                } else {
+                    "file is truncated or corrupt"
+                };
+                state.skips_file(next_line, reason, &e.to_string());
                 break;
             }
             if first {
@@ -745,6 +776,11 @@ fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
 }
 
 /// NUL bytes or mostly non-text bytes in the first 8 KiB.
+/// Past this, a line is not read on: the file's remaining bytes are skipped with a reason (a
+/// decompressed "line" of gigabytes, as a gzip bomb makes, would otherwise be held whole).
+/// The longest real lines, single-line JSON outputs, are far shorter.
+const MAX_LINE_BYTES: usize = if cfg!(test) { 40 << 20 } else { 256 << 20 };
+
 fn looks_binary(block: &[u8]) -> bool {
     let head = &block[..block.len().min(8192)];
     if head.contains(&0) {
@@ -1955,7 +1991,9 @@ mod tests {
             assert_eq!(ing.tables.invocations.len(), 50);
             assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
             assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:3");
-            assert!(ing.skips.examples[0].reason.starts_with("JSON value never closes"));
+            assert!(ing.skips.examples[0]
+                .reason
+                .starts_with("JSON value never closes"));
         }
         // Inside a closed value, text that reads like a REPORT in a string is data.
         let text = format!(
@@ -1965,6 +2003,39 @@ mod tests {
         let ing = ingest_one(&text, &IngestOptions::default());
         assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
         assert_eq!(ing.tables.invocations.len(), 1);
+    }
+
+    /// A gzip of zeros (no newline anywhere) is a binary file as soon as its first block is
+    /// read, and a line past the length limit ends the file with a reason: neither is held
+    /// whole (a 4 GiB bomb had grown to 5.7 GB).
+    #[test]
+    fn bombs_and_endless_lines_are_skipped_with_a_reason() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&vec![0u8; BLOCK_BYTES + (4 << 20)]).unwrap();
+        let input = MemoryInput {
+            name: "bomb.gz".into(),
+            bytes: gz.finish().unwrap(),
+        };
+        let ing = ingest_inputs(&[], vec![input], &IngestOptions::default(), None).unwrap();
+        assert_eq!(
+            ing.skips.by_reason.get("binary file"),
+            Some(&1),
+            "{:?}",
+            ing.skips
+        );
+        let mut text = "REPORT RequestId: r1\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\n".to_string();
+        text.push_str(&"a".repeat(MAX_LINE_BYTES + BLOCK_BYTES * 2));
+        text.push_str("\nREPORT RequestId: r2 (after the long line: skipped with the rest)\n");
+        let ing = ingest_one(&text, &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 1);
+        assert_eq!(
+            ing.skips.by_reason.get("line too long"),
+            Some(&1),
+            "{:?}",
+            ing.skips
+        );
+        assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:2");
     }
 
     #[test]

@@ -693,9 +693,10 @@ fn bucketed_answers_hold_at_the_edges_of_time() {
     ] {
         let bucketed = parse(q).unwrap();
         assert!(thin_buckets(&bucketed).is_some(), "{q}");
-        let plain =
-            parse(&format!("filter ispresent(@timestamp) or not ispresent(@timestamp) | {q}"))
-                .unwrap();
+        let plain = parse(&format!(
+            "filter ispresent(@timestamp) or not ispresent(@timestamp) | {q}"
+        ))
+        .unwrap();
         assert!(thin_buckets(&plain).is_none());
         let a = run_query_on(&bucketed, &tables, &cols).unwrap();
         let b = run_query_on(&plain, &tables, &cols).unwrap();
