@@ -480,3 +480,27 @@ fn sample_data_generator_is_deterministic() {
     assert_eq!(ours["functions"], expected()["functions"]);
     assert_eq!(ours["files"], expected()["files"]);
 }
+
+/// Overlapping inputs (the same export copied, pages fetched twice) count each invocation
+/// once, and say so; the report equals the one of a single copy.
+#[test]
+fn overlapping_inputs_count_each_invocation_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = root().join("sample-data/filter-log-events/payments-java.page-1.json");
+    let copy = dir.path().join("payments-java.again.json");
+    std::fs::copy(&page, &copy).unwrap();
+    let once = report_json(&[page.to_str().unwrap()]);
+    let invocations = once["functions"][0]["invocations"].as_u64().unwrap();
+    assert!(invocations > 0);
+    let out = faascope()
+        .args(["report", "--format", "json"])
+        .arg(&page)
+        .arg(&copy)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "note: {invocations} invocation report(s) were read more than once"
+        )));
+    let twice: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(twice["functions"], once["functions"]);
+}

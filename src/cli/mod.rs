@@ -468,6 +468,12 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
     if !src.quiet && !ing.skips.is_empty() {
         eprint!("{}", output::report::skipped_summary(&ing.skips, 5));
     }
+    if !src.quiet && ing.duplicates > 0 {
+        eprintln!(
+            "note: {} invocation report(s) were read more than once (overlapping inputs) and counted once",
+            ing.duplicates
+        );
+    }
 }
 
 fn strict_exit(src: &SourceArgs, ing: &Ingested) -> i32 {

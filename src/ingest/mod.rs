@@ -157,6 +157,9 @@ pub struct Ingested {
     pub bytes: u64,
     /// Log lines seen (kept in `tables.logs` only when asked).
     pub log_lines: u64,
+    /// Invocation reports read more than once (the same report in overlapping inputs),
+    /// counted once.
+    pub duplicates: usize,
 }
 
 /// Expands files and directories (recursively, sorted, hidden entries skipped) into files.
@@ -322,6 +325,7 @@ pub fn ingest_inputs(
         bytes += b;
         all.append(out);
     }
+    let duplicates = all.columns.drop_duplicates() + drop_duplicates(&mut all.tables.invocations);
     keep_echoes(&mut all, opts.report_columns);
     apply_overrides(&mut all.tables, &mut all.columns, &all.overrides);
     link_records(&mut all.tables);
@@ -332,7 +336,26 @@ pub fn ingest_inputs(
         files: inputs,
         bytes,
         log_lines: all.log_lines,
+        duplicates,
     })
+}
+
+/// Drops the invocations that repeat an earlier one's report (see
+/// [`ReportColumns::drop_duplicates`]); returns how many.
+fn drop_duplicates(rows: &mut Vec<Invocation>) -> usize {
+    let before = rows.len();
+    let mut seen = HashSet::new();
+    rows.retain(|r| {
+        seen.insert((
+            r.function.clone(),
+            r.request_id.clone(),
+            r.duration_ms.to_bits(),
+            r.billed_duration_ms.to_bits(),
+            r.memory_size_mb,
+            r.max_memory_used_mb,
+        ))
+    });
+    before - rows.len()
 }
 
 /// Adds the invocations read from Telemetry batches an extension printed whose request the run

@@ -523,9 +523,88 @@ impl ReportColumns {
         ) else {
             return;
         };
+        self.keep_rows(&mask);
+    }
+
+    /// Drops the rows that repeat an earlier row's report (same function and request id, and
+    /// the same duration, billed duration and memory): one invocation read twice, from
+    /// overlapping exports, a file named twice, or a text REPORT and its `platform.report`.
+    /// Returns how many were dropped. (A retried request reuses its id, but not its timings.)
+    pub fn drop_duplicates(&mut self) -> usize {
+        let same = |a: usize, b: usize| {
+            self.function[a] == self.function[b]
+                && self.duration_ms[a].to_bits() == self.duration_ms[b].to_bits()
+                && self.billed_duration_ms[a].to_bits() == self.billed_duration_ms[b].to_bits()
+                && self.memory_size_mb[a] == self.memory_size_mb[b]
+                && self.max_memory_used_mb[a] == self.max_memory_used_mb[b]
+                && self.request_ids.other.get(&(a as u32))
+                    == self.request_ids.other.get(&(b as u32))
+        };
+        // By request id (packed, or its text when not a UUID), over the two halves of the id
+        // space, one per core. A row is compared with the first row of its id only: a retried
+        // request (its id again, other timings) stays.
+        // Most runs have no repeated id: a bit per id, in a table small enough to stay in
+        // cache (a hash map of every row was 5 % of a 1 GB report), finds the few ids seen
+        // before; only rows with those ids are then matched exactly. UUIDs are random, so
+        // their low bits index the table as they are.
+        let bits = (self.len() * 8).next_power_of_two().max(64);
+        let mut table = vec![0u64; bits / 64];
+        let mut repeated: foldhash::HashSet<u128> = foldhash::HashSet::default();
+        for &id in &self.request_ids.packed {
+            let h = (id as u64 ^ (id >> 64) as u64) as usize & (bits - 1);
+            let (word, bit) = (h / 64, 1u64 << (h % 64));
+            if table[word] & bit != 0 {
+                repeated.insert(id);
+            }
+            table[word] |= bit;
+        }
+        drop(table);
+        if repeated.is_empty() {
+            return 0;
+        }
+        let dups = |half: u128| {
+            // The first row of each id: packed, or its text when it is not a UUID (stored
+            // apart, its packed value 0).
+            let mut first: foldhash::HashMap<(u128, Option<&str>), usize> = Default::default();
+            let mut dup = Vec::new();
+            for (row, &id) in self.request_ids.packed.iter().enumerate() {
+                if id & 1 != half || !repeated.contains(&id) {
+                    continue;
+                }
+                let text = match id {
+                    0 => self.request_ids.other.get(&(row as u32)).map(AsRef::as_ref),
+                    _ => None,
+                };
+                match first.entry((id, text)) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        if same(*e.get(), row) {
+                            dup.push(row);
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(row);
+                    }
+                }
+            }
+            dup
+        };
+        let (a, b) = rayon::join(|| dups(0), || dups(1));
+        if a.is_empty() && b.is_empty() {
+            return 0;
+        }
+        let mut mask = vec![true; self.len()];
+        for row in a.iter().chain(&b) {
+            mask[*row] = false;
+        }
+        self.keep_rows(&mask);
+        a.len() + b.len()
+    }
+
+    /// Keeps the rows `mask` marks.
+    fn keep_rows(&mut self, mask: &[bool]) {
         let mut new_row = Vec::with_capacity(mask.len());
         let mut n = 0u32;
-        for &k in &mask {
+        for &k in mask {
             new_row.push(n);
             n += u32::from(k);
         }
@@ -535,18 +614,18 @@ impl ReportColumns {
             .filter(|(row, _)| mask[*row as usize])
             .map(|(row, id)| (new_row[row as usize], id))
             .collect();
-        sieve(&mut self.function, &mask);
-        sieve(&mut self.timestamp, &mask);
-        sieve(&mut self.duration_ms, &mask);
-        sieve(&mut self.billed_duration_ms, &mask);
-        sieve(&mut self.memory_size_mb, &mask);
-        sieve(&mut self.max_memory_used_mb, &mask);
-        sieve(&mut self.init_duration_ms, &mask);
-        sieve(&mut self.restore_duration_ms, &mask);
-        sieve(&mut self.billed_restore_duration_ms, &mask);
-        sieve(&mut self.cold_start, &mask);
-        sieve(&mut self.status, &mask);
-        sieve(&mut self.request_ids.packed, &mask);
+        sieve(&mut self.function, mask);
+        sieve(&mut self.timestamp, mask);
+        sieve(&mut self.duration_ms, mask);
+        sieve(&mut self.billed_duration_ms, mask);
+        sieve(&mut self.memory_size_mb, mask);
+        sieve(&mut self.max_memory_used_mb, mask);
+        sieve(&mut self.init_duration_ms, mask);
+        sieve(&mut self.restore_duration_ms, mask);
+        sieve(&mut self.billed_restore_duration_ms, mask);
+        sieve(&mut self.cold_start, mask);
+        sieve(&mut self.status, mask);
+        sieve(&mut self.request_ids.packed, mask);
     }
 
     pub fn function(&self, row: usize) -> &Arc<str> {
@@ -854,6 +933,35 @@ mod tests {
             },
             log_stream: None,
         }
+    }
+
+    /// A report read twice counts once (UUID ids and others); a retried request (its id
+    /// again, other timings) and the same id in another function stay.
+    #[test]
+    fn repeated_reports_are_dropped_once_each() {
+        let rows = vec![
+            inv("a", U1, Some(1), 10.0),
+            inv("a", "req-1", Some(2), 20.0),
+            inv("a", U2, Some(3), 30.0),
+            inv("a", U1, Some(9), 10.0),
+            inv("a", U1, Some(4), 11.0),
+            inv("b", U1, Some(5), 10.0),
+            inv("a", "req-1", Some(2), 20.0),
+            inv("a", "req-2", Some(2), 20.0),
+            inv("a", U1, Some(1), 10.0),
+        ];
+        let mut c = ReportColumns::from_invocations(&rows);
+        assert_eq!(c.drop_duplicates(), 3);
+        // Rows by their times: the first of each report, in order.
+        let kept: Vec<Option<i64>> = (0..c.len()).map(|r| c.timestamp(r)).collect();
+        assert_eq!(kept, [1, 2, 3, 4, 5, 2].map(Some));
+        // The id that is not a UUID moved with its row.
+        let ids: std::collections::HashSet<&str> = ["req-1", "req-2"].into_iter().collect();
+        assert_eq!(c.request_ids_among(&ids), ids);
+        assert_eq!(c.function(4).as_ref(), "b");
+        let mut again = ReportColumns::from_invocations(&rows[..3]);
+        assert_eq!(again.drop_duplicates(), 0);
+        assert_eq!(again.len(), 3);
     }
 
     /// Bucketed records add up to the records, per function, type and bucket, across the
