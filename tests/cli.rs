@@ -389,6 +389,8 @@ fn traces_summaries_and_waterfall() {
     assert!(out.status.success());
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["total"], expected()["traces"]);
+    // Skips are in the document too, as in `report`'s.
+    assert!(doc["skipped"]["total"].is_u64(), "{}", doc["skipped"]);
     let traces = doc["traces"].as_array().unwrap();
     let slowest = traces[0]["duration_ms"].as_f64().unwrap();
     assert!(traces

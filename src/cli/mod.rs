@@ -698,6 +698,11 @@ fn run_export(a: ExportArgs) -> Result<i32> {
     match &a.out {
         Some(p) => output::write_atomic(p, a.force, &buf)
             .with_context(|| format!("cannot write {}", p.display()))?,
+        // CSV shown on a terminal: log text cannot drive it (NDJSON escapes such text; a
+        // pipe or --out gets the bytes as they are).
+        None if a.format == ExportFormat::Csv && std::io::stdout().is_terminal() => {
+            write_stdout(output::sanitize_block(&String::from_utf8_lossy(&buf)).as_bytes())?
+        }
         None => write_stdout(&buf)?,
     }
     report_skips(&a.source, &ing);
@@ -770,7 +775,7 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     if a.limit > 0 {
         list.truncate(a.limit);
     }
-    let text = output::traces::render(&list, total, a.format, terminal_width());
+    let text = output::traces::render(&list, total, &ing.skips, a.format, terminal_width());
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
     Ok(strict_exit(&a.source, &ing))

@@ -477,6 +477,8 @@ pub fn fallback_function_name(path: &Path) -> String {
                 .all(|b| b.is_ascii_digit() || b == b'-' || b == b'_')
             || s.contains("[$")
             || s.contains(']')
+            // An S3 export's task id (`<prefix>/<task id>/<stream>/000000.gz`).
+            || platform_line::looks_like_request_id(s)
     };
     if !uninformative(&name) {
         return name;
@@ -1622,6 +1624,13 @@ mod tests {
         assert_eq!(
             fallback_function_name(Path::new("exp/task1/2025/09/01/[$LATEST]abc/000000.gz")),
             "task1"
+        );
+        // CreateExportTask's layout: the prefix, then the task id (a UUID), then the stream.
+        assert_eq!(
+            fallback_function_name(Path::new(
+                "exports/orders-api/3f2a1b7c-aaaa-bbbb-cccc-1234567890ab/2025/09/02/[$LATEST]0f1e/000000.gz"
+            )),
+            "orders-api"
         );
     }
 

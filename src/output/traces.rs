@@ -63,10 +63,16 @@ fn row(t: &TraceSummary) -> Vec<String> {
 }
 
 /// Renders trace summaries; `total` is the count before `--limit`.
-pub fn render(list: &[TraceSummary], total: usize, format: Format, width: Option<u16>) -> String {
+pub fn render(
+    list: &[TraceSummary],
+    total: usize,
+    skipped: &crate::ingest::skips::Skips,
+    format: Format,
+    width: Option<u16>,
+) -> String {
     match format {
         Format::Json => {
-            let doc = serde_json::json!({ "traces": list, "total": total });
+            let doc = serde_json::json!({ "traces": list, "total": total, "skipped": skipped });
             super::json_safe(serde_json::to_string_pretty(&doc).unwrap_or_default()) + "\n"
         }
         Format::Csv => {
