@@ -252,6 +252,7 @@ impl<'o> Collector<'o> {
         "XRAY",
         "timed out",
         "Process exited",
+        "Runtime exited",
         "ERROR",
         "platform.",
         "errorType",
@@ -292,6 +293,7 @@ impl<'o> Collector<'o> {
             || msg.contains("XRAY")
             || msg.contains("timed out")
             || msg.contains("Process exited")
+            || msg.contains("Runtime exited")
             || msg.contains("ERROR")
     }
 
@@ -616,6 +618,21 @@ impl<'o> Collector<'o> {
         let ts = ev
             .timestamp
             .or_else(|| head.iter().take(2).find_map(|t| parse_timestamp_ms(t)));
+        // The runtime's own failure in the older format, before or after the REPORT:
+        // `RequestId: <id> Error: Runtime exited without providing a reason` (the error type,
+        // `Runtime.ExitError`, on the next line).
+        if let Some((id, _)) = msg
+            .trim_start()
+            .strip_prefix("RequestId: ")
+            .and_then(|rest| rest.split_once(" Error: "))
+            .filter(|(id, reason)| !id.contains(' ') && reason.starts_with("Runtime exited"))
+        {
+            self.overrides.push(StatusOverride {
+                request_id: id.to_string(),
+                status: Status::Error,
+                error_type: Some("Runtime.ExitError".to_string()),
+            });
+        }
         // Runtime-reported handler failures (not every ERROR-level line): Node's `Invoke Error`,
         // Python's `[ERROR] Type: message` followed by a traceback.
         if level == Some("ERROR") {

@@ -2070,6 +2070,35 @@ mod tests {
         assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:2");
     }
 
+    /// The older runtime-crash format (`RequestId: <id> Error: Runtime exited ...`, before
+    /// or after the REPORT) makes that invocation an error, on both ingestion paths.
+    #[test]
+    fn old_style_runtime_exits_are_errors() {
+        let text = "START RequestId: c3252230-c73d-49f6-8844-968c01d1e2e1 Version: $LATEST
+RequestId: c3252230-c73d-49f6-8844-968c01d1e2e1 Error: Runtime exited without providing a reason
+Runtime.ExitError
+END RequestId: c3252230-c73d-49f6-8844-968c01d1e2e1
+REPORT RequestId: c3252230-c73d-49f6-8844-968c01d1e2e1 Duration: 933.59 ms Billed Duration: 934 ms Memory Size: 128 MB Max Memory Used: 9 MB
+REPORT RequestId: 123 Duration: 5.00 ms Billed Duration: 5 ms Memory Size: 128 MB Max Memory Used: 9 MB
+RequestId: 123 Error: Runtime exited with error: exit status 137
+Runtime.ExitError
+";
+        let ing = ingest_one(text, &IngestOptions::default());
+        let statuses: Vec<(Status, Option<&str>)> = ing
+            .tables
+            .invocations
+            .iter()
+            .map(|i| (i.status, i.error_type.as_deref()))
+            .collect();
+        assert_eq!(statuses, [(Status::Error, Some("Runtime.ExitError")); 2]);
+        let columns = IngestOptions {
+            report_columns: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(text, &columns);
+        assert!((0..2).all(|r| ing.columns.status(r) == Status::Error));
+    }
+
     #[test]
     fn pending_json_depth_ignores_strings() {
         let mut p = PendingJson::start(1, "{");
