@@ -241,11 +241,13 @@ impl<'o> Collector<'o> {
 
     /// Words of which a line that matters to the invocation table (when logs are not kept) holds
     /// at least one: the union of [`Self::text_matters`] and [`Self::json_matters`], and
-    /// `Records` (Kinesis and Firehose records of subscription payloads, a line of their own).
+    /// `Records` and `invocationId` (Kinesis and Firehose records of subscription payloads, a line of
+    /// their own).
     /// None needs JSON escaping, so the raw line of an NDJSON export can be tested before it is
     /// parsed.
     pub const MATTERS: &'static [&'static str] = &[
         "Records",
+        "invocationId",
         "REPORT",
         "Duration",
         "RESTORE_",
@@ -755,8 +757,13 @@ impl<'o> Collector<'o> {
             self.awslogs_data(ev, data, depth);
             return;
         }
-        if let Some(records) = o.get("Records").and_then(Value::as_array) {
-            // Kinesis / Firehose records carrying subscription payloads.
+        // Kinesis / Firehose records carrying subscription payloads (`Records` in the events
+        // Lambda receives from Kinesis, `records` in a Firehose data-transformation event).
+        let records = o.get("Records").or_else(|| {
+            o.get("records")
+                .filter(|_| o.contains_key("invocationId") || o.contains_key("deliveryStreamArn"))
+        });
+        if let Some(records) = records.and_then(Value::as_array) {
             for r in records {
                 let data = r
                     .get("kinesis")

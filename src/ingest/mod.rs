@@ -1572,6 +1572,14 @@ mod tests {
         };
         let ing = ingest_one(&format!("{line}\n"), &invocations_only);
         assert_eq!(ing.columns.len(), 1, "{:?}", ing.skips);
+        // A Firehose data-transformation event: `records`, each with its `data`.
+        let firehose = format!(
+            r#"{{"invocationId":"inv-1","deliveryStreamArn":"arn:aws:firehose:us-east-1:123456789012:deliverystream/cw","region":"us-east-1","records":[{{"recordId":"1","approximateArrivalTimestamp":1756821791482,"data":"{data}"}}]}}"#
+        );
+        let ing = ingest_one(&format!("{firehose}\n"), &invocations_only);
+        assert_eq!(ing.columns.len(), 1, "{:?}", ing.skips);
+        let ing = ingest_one(&format!("{firehose}\n"), &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 1, "{:?}", ing.skips);
     }
 
     /// A dangling link inside a directory is skipped with its reason, a link back up the tree
