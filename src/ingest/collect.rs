@@ -349,6 +349,13 @@ impl<'o> Collector<'o> {
         if let Some(p) = platform_line::parse(msg) {
             let ts = ev.timestamp.or_else(|| timestamp_in_prefix(p.prefix));
             self.platform(ev, ts, p.line, msg);
+        } else if let Some(f) =
+            platform_line::parse_headless_report(msg).filter(|_| msg.contains("REPORT RequestId:"))
+        {
+            // A whole REPORT quoted behind a prefix that is no decoration (`The message is "`
+            // of a collector's debug line).
+            let ts = ev.timestamp;
+            self.platform(ev, ts, PlatformLine::Report(f), msg);
         } else if platform_line::parse_headless_report(msg).is_some() {
             // A REPORT's fields without its `REPORT RequestId:` head: a fragment pasted from a
             // console, or the second half of a wrapped line. Lambda never writes one, so it is

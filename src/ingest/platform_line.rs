@@ -132,8 +132,9 @@ const KEYWORDS: &[&str] = &[
 
 /// How many whitespace-separated tokens a prefix may hold before the keyword and still be taken
 /// as decoration (`2023/06/02/[72]88ab… 2023-06-02T11:27:22.355000`, `| 2026-06-03 05:22:39.288 |`,
-/// `<ts> <request id>` before `Task timed out`).
-const MAX_PREFIX_TOKENS: usize = 5;
+/// `<ts> <request id>` before `Task timed out`, python-lambda-local's
+/// `[root - INFO - 2020-05-02 20:28:50,023]`).
+const MAX_PREFIX_TOKENS: usize = 6;
 
 /// Recognises a platform line anywhere after a short prefix. Returns `None` for everything else
 /// (application output).
