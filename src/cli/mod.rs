@@ -711,15 +711,10 @@ fn run_export(a: ExportArgs) -> Result<i32> {
 
 fn write_ndjson(t: &Tables, which: TableName, out: &mut Vec<u8>) -> Result<()> {
     fn rows<T: serde::Serialize>(rows: &[T], out: &mut Vec<u8>) -> Result<()> {
-        let mut line = Vec::new();
         for r in rows {
-            line.clear();
-            serde_json::to_writer(&mut line, r)?;
-            // serde_json writes UTF-8; log text may hold characters a terminal acts on.
-            let text = output::json_safe(String::from_utf8(std::mem::take(&mut line))?);
-            out.extend_from_slice(text.as_bytes());
+            // Log text may hold characters a terminal acts on.
+            out.extend_from_slice(output::json_safe(serde_json::to_string(r)?).as_bytes());
             out.push(b'\n');
-            line = text.into_bytes();
         }
         Ok(())
     }

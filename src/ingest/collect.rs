@@ -349,22 +349,22 @@ impl<'o> Collector<'o> {
         if let Some(p) = platform_line::parse(msg) {
             let ts = ev.timestamp.or_else(|| timestamp_in_prefix(p.prefix));
             self.platform(ev, ts, p.line, msg);
-        } else if let Some(f) =
-            platform_line::parse_headless_report(msg).filter(|_| msg.contains("REPORT RequestId:"))
-        {
-            // A whole REPORT quoted behind a prefix that is no decoration (`The message is "`
-            // of a collector's debug line).
-            let ts = ev.timestamp;
-            self.platform(ev, ts, PlatformLine::Report(f), msg);
-        } else if platform_line::parse_headless_report(msg).is_some() {
-            // A REPORT's fields without its `REPORT RequestId:` head: a fragment pasted from a
-            // console, or the second half of a wrapped line. Lambda never writes one, so it is
-            // malformed, not an invocation (the corpus's route53 issue shows one).
-            self.skip(
-                ev.line,
-                "REPORT fragment without its head",
-                Some("the fields of a REPORT line without `REPORT RequestId:` before them"),
-            );
+        } else if let Some(f) = platform_line::parse_headless_report(msg) {
+            if msg.contains("REPORT RequestId:") {
+                // A whole REPORT quoted behind a prefix that is no decoration (`The message
+                // is "` of a collector's debug line).
+                let ts = ev.timestamp;
+                self.platform(ev, ts, PlatformLine::Report(f), msg);
+            } else {
+                // A REPORT's fields without its `REPORT RequestId:` head: a fragment pasted
+                // from a console, or the second half of a wrapped line. Lambda never writes
+                // one, so it is malformed, not an invocation (the corpus's route53 issue).
+                self.skip(
+                    ev.line,
+                    "REPORT fragment without its head",
+                    Some("the fields of a REPORT line without `REPORT RequestId:` before them"),
+                );
+            }
         } else {
             self.last_report = None;
             self.app_text(ev, msg);

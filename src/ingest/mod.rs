@@ -343,19 +343,24 @@ pub fn ingest_inputs(
 /// Drops the invocations that repeat an earlier one's report (see
 /// [`ReportColumns::drop_duplicates`]); returns how many.
 fn drop_duplicates(rows: &mut Vec<Invocation>) -> usize {
-    let before = rows.len();
     let mut seen = HashSet::new();
-    rows.retain(|r| {
-        seen.insert((
-            r.function.clone(),
-            r.request_id.clone(),
-            r.duration_ms.to_bits(),
-            r.billed_duration_ms.to_bits(),
-            r.memory_size_mb,
-            r.max_memory_used_mb,
-        ))
-    });
-    before - rows.len()
+    let keep: Vec<bool> = rows
+        .iter()
+        .map(|r| {
+            seen.insert((
+                &*r.function,
+                r.request_id.as_str(),
+                r.duration_ms.to_bits(),
+                r.billed_duration_ms.to_bits(),
+                r.memory_size_mb,
+                r.max_memory_used_mb,
+            ))
+        })
+        .collect();
+    let dropped = keep.iter().filter(|&&k| !k).count();
+    let mut k = keep.into_iter();
+    rows.retain(|_| k.next().unwrap_or(true));
+    dropped
 }
 
 /// Adds the invocations read from Telemetry batches an extension printed whose request the run

@@ -81,9 +81,9 @@ pub fn csv_cell(s: &str) -> String {
 }
 
 /// Serialized JSON with the characters a terminal may act on that JSON leaves as they are (C1
-/// controls U+0080–U+009F, bidirectional overrides and isolates) written as `\uXXXX` escapes:
-/// the same JSON value, safe to print. (JSON itself escapes C0 controls such as ESC.) They can
-/// only stand inside strings, so the text is rewritten without parsing it.
+/// controls U+0080–U+009F, bidirectional overrides and isolates) written as JSON escapes
+/// (`\u009b`): the same JSON value, safe to print. (JSON itself escapes C0 controls such as
+/// ESC.) They can only stand inside strings, so the text is rewritten without parsing it.
 pub fn json_safe(json: String) -> String {
     fn acts(c: char) -> bool {
         matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
