@@ -506,3 +506,272 @@ fn overlapping_inputs_count_each_invocation_once() {
     let twice: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(twice["functions"], once["functions"]);
 }
+
+/// A segment document nested `depth` subsegments deep.
+fn nested_segment(trace_id: &str, depth: usize) -> String {
+    let mut doc = String::new();
+    for i in 0..depth {
+        doc.push_str(&format!(
+            r#"{{"id":"{:016x}","name":"n{i}","start_time":1756821791.0,"end_time":1756821792.0,"subsegments":["#,
+            i + 1
+        ));
+    }
+    doc.push_str(&format!(
+        r#"{{"id":"{:016x}","name":"leaf","start_time":1756821791.0,"end_time":1756821792.0}}"#,
+        depth + 1
+    ));
+    doc.push_str(&"]}".repeat(depth));
+    format!(
+        r#"{{"id":"00000000000000aa","name":"deep","trace_id":"{trace_id}","start_time":1756821791.0,"end_time":1756821792.0,"subsegments":[{doc}]}}"#
+    )
+}
+
+#[test]
+fn xray_documents_too_deep_or_out_of_order_are_counted_skips() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = nested_segment("1-68b6f91f-000000000000000000000001", 40);
+    let deep = nested_segment("1-68b6f91f-000000000000000000000002", 120);
+    let reversed = r#"{"id":"1111111111111111","name":"rev","trace_id":"1-68b6f91f-000000000000000000000003","start_time":1756821792.0,"end_time":1756821791.0}"#;
+    let negative = r#"{"id":"2222222222222222","name":"neg","trace_id":"1-68b6f91f-000000000000000000000004","start_time":-5,"end_time":-1}"#;
+    let p = dir.path().join("segments.ndjson");
+    std::fs::write(&p, format!("{ok}\n{deep}\n{reversed}\n{negative}\n")).unwrap();
+    let out = faascope()
+        .args(["traces", "--format", "json", "--strict"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let traces = v["traces"].as_array().unwrap();
+    assert_eq!(traces.len(), 1, "{v}");
+    assert_eq!(traces[0]["spans"], 42);
+    let reasons = v["skipped"]["by_reason"].as_object().unwrap();
+    for r in [
+        "JSON nested too deeply",
+        "X-Ray segment ends before it starts",
+        "X-Ray segment start_time out of range",
+    ] {
+        assert_eq!(reasons.get(r), Some(&Value::from(1)), "{r}: {reasons:?}");
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("segments.ndjson:2: JSON nested too deeply"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn traces_filters_keep_whole_traces() {
+    // The payments-java cold start starts at 11:48:47.458 and lasts 5.67 s: a window that
+    // holds its start keeps all of it, one that holds only its end keeps none of it.
+    let run = |args: &[&str]| -> Vec<Value> {
+        let out = faascope()
+            .args(["traces", "sample-data/xray", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["traces"].as_array().unwrap().clone()
+    };
+    let id = "1-68b6d99f-20586ec888ed087b3190d96b";
+    let whole = run(&[]);
+    let full = whole.iter().find(|t| t["trace_id"] == id).unwrap();
+    let windowed = run(&[
+        "--since",
+        "2025-09-02T11:48:47Z",
+        "--until",
+        "2025-09-02T11:48:48Z",
+    ]);
+    let w = windowed.iter().find(|t| t["trace_id"] == id).unwrap();
+    assert_eq!(w, full);
+    assert_eq!(w["root"], "payments-java");
+    assert_eq!(w["cold_start"], true);
+    assert_eq!(w["duration_ms"], 5670.251);
+    let late = run(&[
+        "--since",
+        "2025-09-02T11:48:52Z",
+        "--until",
+        "2025-09-02T11:48:53Z",
+    ]);
+    assert!(late.iter().all(|t| t["trace_id"] != id));
+    // --function keeps the traces the function is in, callers' segments included.
+    let f = run(&["--function", "^payments-java$"]);
+    assert!(!f.is_empty());
+    let t = f.iter().find(|t| t["trace_id"] == id).unwrap();
+    assert_eq!(t, full);
+}
+
+#[test]
+fn waterfall_names_cannot_add_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ctrl.json");
+    std::fs::write(
+        &p,
+        r#"{"id":"6666666666666661","name":"evil\u001b[31mRED","trace_id":"1-68b6f91f-00000000000000000000000f","start_time":1756821791.0,"end_time":1756821792.0,"subsegments":[{"id":"6666666666666662","name":"sub\r\nFAKE LINE\u2028x","namespace":"remote","start_time":1756821791.1,"end_time":1756821791.2}]}"#,
+    )
+    .unwrap();
+    let out = faascope()
+        .args([
+            "traces",
+            "--trace-id",
+            "1-68b6f91f-00000000000000000000000f",
+        ])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+    let sub = text.lines().find(|l| l.contains("FAKE LINE")).unwrap();
+    assert!(sub.contains("subFAKE LINE x"), "{sub:?}");
+    assert_eq!(
+        text.lines().filter(|l| l.contains("ms")).count(),
+        2,
+        "{text}"
+    );
+}
+
+#[test]
+fn export_keeps_one_copy_of_repeated_spans_and_metric_points() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(d)).unwrap();
+        std::fs::copy(
+            root().join("sample-data/xray/batch-get-traces-1.json"),
+            dir.path().join(d).join("traces.json"),
+        )
+        .unwrap();
+        std::fs::copy(
+            root().join("sample-data/metrics/throttles.csv"),
+            dir.path().join(d).join("throttles.csv"),
+        )
+        .unwrap();
+    }
+    let rows = |args: &[&str], src: &Path| -> (usize, String) {
+        let out = faascope()
+            .arg("export")
+            .args(args)
+            .arg(src)
+            .args(["--format", "csv"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        (
+            String::from_utf8_lossy(&out.stdout).lines().count(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (one, _) = rows(&["--table", "spans"], &dir.path().join("a"));
+    let (two, note) = rows(&["--table", "spans"], dir.path());
+    assert_eq!(one, two);
+    assert!(
+        note.contains(&format!(
+            "{} X-Ray segment(s) were read more than once",
+            one - 1
+        )),
+        "{note}"
+    );
+    let (one, _) = rows(&["--table", "metrics"], &dir.path().join("a"));
+    let (two, note) = rows(&["--table", "metrics"], dir.path());
+    assert_eq!(one, two);
+    assert!(
+        note.contains("metric point(s) were read more than once"),
+        "{note}"
+    );
+}
+
+#[test]
+fn rules_count_overlapping_throttle_metrics_once() {
+    // sample-data has image-batch's throttles per minute (CSV) and per hour (get-metric-data).
+    let v = report_json(&["sample-data", "--rules"]);
+    let want = expected()["functions"]["image-batch"]["throttles"].clone();
+    let found = v["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["function"] == "image-batch" && f["rule"] == "throttles")
+        .unwrap()
+        .clone();
+    assert_eq!(found["value"].as_f64(), want.as_f64(), "{found}");
+}
+
+#[test]
+fn metrics_that_name_no_function_take_the_file_stem() {
+    let out = faascope()
+        .args([
+            "export",
+            "tests/fixtures/formats/orders-api.get-metric-statistics.json",
+            "--table",
+            "metrics",
+            "--format",
+            "ndjson",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().count() > 0);
+    for l in text.lines() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["function"], "orders-api", "{l}");
+    }
+}
+
+#[test]
+fn export_to_dash_is_stdout_and_strict_exports_nothing() {
+    let out = faascope()
+        .args([
+            "export",
+            "sample-data/logs-tail",
+            "--table",
+            "invocations",
+            "--out",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!root().join("-").exists());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("{\"function\":"));
+    faascope()
+        .args([
+            "export",
+            "sample-data",
+            "--table",
+            "spans",
+            "--format",
+            "parquet",
+            "--out",
+            "-",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs --out PATH to a file"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.log");
+    std::fs::write(
+        &bad,
+        "REPORT RequestId: 3f2a1c9e-0000-4000-8000-000000000001\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\nREPORT RequestId: x\tDuration: soon\n",
+    )
+    .unwrap();
+    let target = dir.path().join("out.csv");
+    faascope()
+        .args([
+            "export",
+            "--table",
+            "invocations",
+            "--format",
+            "csv",
+            "--strict",
+            "--out",
+        ])
+        .arg(&target)
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("not written"));
+    assert!(!target.exists());
+}

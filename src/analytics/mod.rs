@@ -2,6 +2,7 @@
 //! and the columnar writers (CSV, Parquet) for `faascope export`.
 
 pub mod frames;
+pub mod metric_totals;
 pub mod query;
 pub mod report;
 pub mod traces;
@@ -47,6 +48,21 @@ pub fn write_csv(mut df: DataFrame, w: &mut dyn Write) -> Result<(), AnalyticsEr
 
 /// Writes a table as Parquet (zstd-compressed).
 pub fn write_parquet(mut df: DataFrame, w: &mut dyn Write) -> Result<(), AnalyticsError> {
+    // Epoch milliseconds are a time to Parquet readers only with the type saying so
+    // (TIMESTAMP(MILLIS, UTC)); NDJSON and CSV keep the integers.
+    let stamps: Vec<PlSmallStr> = df
+        .columns()
+        .iter()
+        .filter(|c| c.name().as_str() == "timestamp" && c.dtype() == &DataType::Int64)
+        .map(|c| c.name().clone())
+        .collect();
+    for name in stamps {
+        let typed = df.column(&name)?.cast(&DataType::Datetime(
+            TimeUnit::Milliseconds,
+            Some(TimeZone::UTC),
+        ))?;
+        df.with_column(typed)?;
+    }
     ParquetWriter::new(w)
         .with_compression(ParquetCompression::Zstd(None))
         .finish(&mut df)?;

@@ -83,7 +83,7 @@ pub fn waterfall(spans: &[Span], trace_id: &str) -> Option<Vec<WaterfallRow>> {
         // Only GetTraceSummaries rows: the trace is one bar.
         return Some(
             best_summary_row(&rows)
-                .map(|s| row_for(s, 0, s.start_ms))
+                .map(|s| row_for(s, 0, s.start_ms, false))
                 .into_iter()
                 .collect(),
         );
@@ -95,6 +95,7 @@ pub fn waterfall(spans: &[Span], trace_id: &str) -> Option<Vec<WaterfallRow>> {
         .unwrap_or(0.0);
 
     let ids: HashSet<&str> = real.iter().map(|s| s.span_id.as_str()).collect();
+    let by_id: HashMap<&str, &Span> = real.iter().map(|s| (s.span_id.as_str(), *s)).collect();
     let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut roots: Vec<usize> = Vec::new();
     for (i, s) in real.iter().enumerate() {
@@ -119,7 +120,8 @@ pub fn waterfall(spans: &[Span], trace_id: &str) -> Option<Vec<WaterfallRow>> {
                 continue;
             }
             visited[i] = true;
-            out.push(row_for(real[i], depth, trace_start_ms));
+            let cold = is_cold_marker(real[i], &by_id);
+            out.push(row_for(real[i], depth, trace_start_ms, cold));
             if let Some(kids) = children.get(real[i].span_id.as_str()) {
                 for &k in kids.iter().rev() {
                     stack.push((k, depth.saturating_add(1)));
@@ -231,7 +233,7 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
             .map(|s| s.end_ms.unwrap_or(s.start_ms))
             .max_by(f64::total_cmp)
             .unwrap_or(start);
-        (start, end - start)
+        (start, round_us(end - start))
     };
 
     let root = root_span(&real)
@@ -239,9 +241,10 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
         .or_else(|| summary_row.map(|s| s.name.clone()))
         .unwrap_or_default();
 
+    let by_id: HashMap<&str, &Span> = real.iter().map(|s| (s.span_id.as_str(), *s)).collect();
     let first_named = |name: &str| {
         real.iter()
-            .filter(|s| s.span_kind == SpanKind::Subsegment && s.name == name)
+            .filter(|s| s.name == name && is_cold_marker(s, &by_id))
             .min_by(|a, b| start_order(a, b))
             .copied()
     };
@@ -347,7 +350,25 @@ fn root_span<'a>(real: &[&'a Span]) -> Option<&'a Span> {
     .or_else(|| earliest(&mut real.iter()))
 }
 
-fn row_for(s: &Span, depth: u32, trace_start_ms: f64) -> WaterfallRow {
+/// An `Initialization` (cold start) or `Restore` (SnapStart) subsegment recorded by Lambda: a
+/// direct child of a function segment (`origin` `AWS::Lambda::Function`, or no origin at all).
+/// A subsegment of that name under any other segment, or nested deeper (the application's own),
+/// is not a cold start.
+fn is_cold_marker(s: &Span, by_id: &HashMap<&str, &Span>) -> bool {
+    s.span_kind == SpanKind::Subsegment
+        && matches!(s.name.as_str(), "Initialization" | "Restore")
+        && s.parent_id
+            .as_deref()
+            .and_then(|p| by_id.get(p))
+            .is_some_and(|p| {
+                p.span_kind == SpanKind::Segment
+                    && p.origin
+                        .as_deref()
+                        .is_none_or(|o| o == "AWS::Lambda::Function")
+            })
+}
+
+fn row_for(s: &Span, depth: u32, trace_start_ms: f64, cold: bool) -> WaterfallRow {
     let mut flags: Vec<&str> = Vec::new();
     if s.fault {
         flags.push("fault");
@@ -361,9 +382,7 @@ fn row_for(s: &Span, depth: u32, trace_start_ms: f64) -> WaterfallRow {
     if s.in_progress {
         flags.push("in progress");
     }
-    if s.span_kind == SpanKind::Subsegment
-        && matches!(s.name.as_str(), "Initialization" | "Restore")
-    {
+    if cold {
         flags.push("cold");
     }
     let mut detail: Vec<String> = Vec::new();
@@ -381,11 +400,17 @@ fn row_for(s: &Span, depth: u32, trace_start_ms: f64) -> WaterfallRow {
     WaterfallRow {
         depth,
         name: s.name.clone(),
-        offset_ms: s.start_ms - trace_start_ms,
+        offset_ms: round_us(s.start_ms - trace_start_ms),
         duration_ms: s.duration_ms,
         flags: flags.join(", "),
         detail: (!detail.is_empty()).then(|| detail.join(", ")),
     }
+}
+
+/// A difference of two epoch-millisecond times rounded to the microsecond (X-Ray's precision):
+/// without it, float noise shows in the last digits (5670.2509765625 for 5670.251).
+fn round_us(ms: f64) -> f64 {
+    (ms * 1e3).round() / 1e3
 }
 
 fn is_summary_row(s: &Span) -> bool {
@@ -582,6 +607,65 @@ mod tests {
         assert_eq!(t.init_ms, Some(250.0));
         let rows = waterfall(&spans, "T").expect("trace");
         assert_eq!(rows[1].flags, "cold");
+    }
+
+    #[test]
+    fn initialization_counts_only_under_a_function_segment() {
+        let named = |mut s: Span, name: &str| {
+            s.name = name.into();
+            s
+        };
+        let with_origin = |mut s: Span, origin: &str| {
+            s.origin = Some(origin.into());
+            s
+        };
+        // An EC2 segment's Initialization, and the application's own "Initialization" nested
+        // under Invocation: warm.
+        let ec2 = vec![
+            with_origin(
+                sp("T", "s", None, "seg", 0.0, Some(400.0)),
+                "AWS::EC2::Instance",
+            ),
+            named(
+                sp("T", "i", Some("s"), "sub", 0.0, Some(50.0)),
+                "Initialization",
+            ),
+        ];
+        let nested = vec![
+            with_origin(
+                sp("U", "f", None, "seg", 0.0, Some(400.0)),
+                "AWS::Lambda::Function",
+            ),
+            named(
+                sp("U", "inv", Some("f"), "sub", 0.0, Some(300.0)),
+                "Invocation",
+            ),
+            named(
+                sp("U", "i", Some("inv"), "sub", 10.0, Some(50.0)),
+                "Initialization",
+            ),
+        ];
+        for spans in [&ec2, &nested] {
+            let t = &summarize(spans)[0];
+            assert!(!t.cold_start, "{}", t.trace_id);
+            assert_eq!(t.init_ms, None);
+            let rows = waterfall(spans, &t.trace_id).expect("trace");
+            assert!(rows.iter().all(|r| r.flags.is_empty()), "{rows:?}");
+        }
+        // Lambda's own, under the function segment: cold.
+        let cold = vec![
+            with_origin(
+                sp("V", "f", None, "seg", 0.0, Some(400.0)),
+                "AWS::Lambda::Function",
+            ),
+            named(
+                sp("V", "i", Some("f"), "sub", 0.0, Some(120.0)),
+                "Initialization",
+            ),
+        ];
+        let t = &summarize(&cold)[0];
+        assert!(t.cold_start);
+        assert_eq!(t.init_ms, Some(120.0));
     }
 
     #[test]

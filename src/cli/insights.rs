@@ -57,16 +57,13 @@ pub fn findings(
     project: Option<&Project>,
 ) -> Vec<Finding> {
     let (known, default_rules) = known(project);
-    let mut throttles: BTreeMap<&str, u64> = BTreeMap::new();
-    for m in metrics {
-        if m.metric == "Throttles"
-            && m.statistic
-                .as_deref()
-                .is_none_or(|s| s.eq_ignore_ascii_case("sum"))
-        {
-            *throttles.entry(m.function.as_ref()).or_default() += m.value.max(0.0).round() as u64;
-        }
-    }
+    // Overlapping inputs (a per-minute CSV beside hourly get-metric-data, a file read twice)
+    // count each minute once.
+    let throttles: BTreeMap<std::sync::Arc<str>, u64> =
+        crate::analytics::metric_totals::counter_totals(metrics, "Throttles")
+            .into_iter()
+            .map(|(f, total)| (f, total.round() as u64))
+            .collect();
     // Concurrency histograms only when some function has provisioned concurrency.
     let profiles: BTreeMap<String, ConcurrencyProfile> =
         if known.values().any(|k| k.provisioned > 0) {

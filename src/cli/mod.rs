@@ -1,6 +1,7 @@
 //! Command line: clap definitions, validated settings, and the commands' runs. `main.rs` maps
 //! the result to an exit code.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -127,7 +128,7 @@ pub struct SourceArgs {
     /// Function name for records whose input does not name one (before the file stem)
     #[arg(long, value_name = "NAME")]
     pub function_name: Option<String>,
-    /// Exit with code 2 if any record was skipped as malformed
+    /// Exit with code 2 if any record was skipped as malformed (export then writes nothing)
     #[arg(long)]
     pub strict: bool,
     /// No progress bar and no skipped-records summary on stderr
@@ -244,7 +245,7 @@ pub struct ExportArgs {
     pub table: TableName,
     #[arg(long, value_enum, default_value_t = ExportFormat::Ndjson)]
     pub format: ExportFormat,
-    /// Output file (written atomically); default stdout for ndjson and csv
+    /// Output file (written atomically); default (or `-`) stdout for ndjson and csv
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Replace --out if it exists
@@ -382,6 +383,29 @@ impl Filter {
         c
     }
 
+    /// Keeps whole traces: those that start (their earliest span) in the time window and have
+    /// a span of a selected function. A trace cut at the window's edge or to one function's
+    /// segments would lose its root, its cold start or its callers.
+    fn apply_spans(&self, spans: &mut Vec<crate::model::Span>) {
+        if self.function.is_none() && self.since_ms.is_none() && self.until_ms.is_none() {
+            return;
+        }
+        let mut traces: HashMap<&str, (f64, bool)> = HashMap::new();
+        for s in spans.iter() {
+            let e = traces
+                .entry(s.trace_id.as_str())
+                .or_insert((f64::INFINITY, false));
+            e.0 = e.0.min(s.start_ms);
+            e.1 |= self.keep_function(&s.function);
+        }
+        let kept: HashSet<String> = traces
+            .into_iter()
+            .filter(|(_, (start_ms, function))| *function && self.keep_time(Some(*start_ms as i64)))
+            .map(|(id, _)| id.to_owned())
+            .collect();
+        spans.retain(|s| kept.contains(&s.trace_id));
+    }
+
     /// Applies the filter to every table.
     pub fn apply(&self, t: &mut Tables) {
         t.invocations
@@ -389,8 +413,7 @@ impl Filter {
         t.logs.retain(|r| self.keep(&r.function, r.timestamp));
         t.thin_logs
             .retain(|f| self.keep_function(f), |ts| self.keep_time(ts));
-        t.spans
-            .retain(|r| self.keep(&r.function, Some(r.start_ms as i64)));
+        self.apply_spans(&mut t.spans);
         t.metrics
             .retain(|r| self.keep(&r.function, Some(r.timestamp)));
     }
@@ -472,6 +495,18 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
         eprintln!(
             "note: {} invocation report(s) were read more than once (overlapping inputs) and counted once",
             ing.duplicates
+        );
+    }
+    if !src.quiet && ing.span_duplicates > 0 {
+        eprintln!(
+            "note: {} X-Ray segment(s) were read more than once (overlapping inputs, or in progress then completed) and kept once",
+            ing.span_duplicates
+        );
+    }
+    if !src.quiet && ing.metric_duplicates > 0 {
+        eprintln!(
+            "note: {} metric point(s) were read more than once (overlapping pages or inputs) and kept once",
+            ing.metric_duplicates
         );
     }
 }
@@ -660,11 +695,19 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
-fn run_export(a: ExportArgs) -> Result<i32> {
+fn run_export(mut a: ExportArgs) -> Result<i32> {
     let filter = Filter::from_args(&a.filter)?;
+    // `--out -` is standard output, as for most tools.
+    let to_stdout = a
+        .out
+        .as_deref()
+        .is_some_and(|p| p == std::path::Path::new("-"));
+    if to_stdout {
+        a.out = None;
+    }
     if a.format == ExportFormat::Parquet && a.out.is_none() {
         bail!(UsageError(
-            "--format parquet needs --out PATH (Parquet is a binary format)".into()
+            "--format parquet needs --out PATH to a file (Parquet is a binary format, not written to standard output)".into()
         ));
     }
     if let Some(out) = &a.out {
@@ -685,6 +728,20 @@ fn run_export(a: ExportArgs) -> Result<i32> {
         },
     )?;
     filter.apply(&mut ing.tables);
+    if a.source.strict && !ing.skips.is_empty() {
+        // Nothing written: a file left behind would need --force on the next run, and a
+        // partial table is what --strict is there to prevent.
+        report_skips(&a.source, &ing);
+        let code = strict_exit(&a.source, &ing);
+        eprintln!(
+            "nothing exported{}",
+            a.out
+                .as_ref()
+                .map(|p| format!(" ({} not written)", p.display()))
+                .unwrap_or_default()
+        );
+        return Ok(code);
+    }
     let mut buf: Vec<u8> = Vec::new();
     match a.format {
         ExportFormat::Ndjson => write_ndjson(&ing.tables, a.table, &mut buf)?,
@@ -740,7 +797,7 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     )?;
     filter.apply(&mut ing.tables);
     if let Some(id) = &a.trace_id {
-        let Some(rows) = traces::waterfall(&ing.tables.spans, id) else {
+        let Some(mut rows) = traces::waterfall(&ing.tables.spans, id) else {
             bail!(UsageError(format!(
                 "trace {id} is not in the sources ({} spans read); list traces with `faascope traces SOURCES`",
                 ing.tables.spans.len()
@@ -748,10 +805,17 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
         };
         let text = match a.format {
             Format::Json => output::json_safe(serde_json::to_string_pretty(&rows)?) + "\n",
-            _ => output::sanitize_block(&traces::render_waterfall_text(
-                &rows,
-                terminal_width().unwrap_or(120) as usize,
-            )),
+            _ => {
+                // Each name on its own: a line break inside one would start a line of its own.
+                for r in &mut rows {
+                    r.name = output::sanitize(&r.name);
+                    r.detail = r.detail.as_deref().map(output::sanitize);
+                }
+                output::sanitize_block(&traces::render_waterfall_text(
+                    &rows,
+                    terminal_width().unwrap_or(120) as usize,
+                ))
+            }
         };
         write_stdout(text.as_bytes())?;
         report_skips(&a.source, &ing);

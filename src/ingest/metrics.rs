@@ -37,7 +37,8 @@
 //!    word gives the name after `:function:`; a `/aws/lambda/NAME` word gives `NAME`; a `Key:value`
 //!    word keeps its non-key parts (`FunctionName:orders-api` → `orders-api`, while a qualified
 //!    `orders-api:prod` stays whole). When no word is left, or the label is empty or equal to the Id
-//!    (no label was set), the caller's `function_hint` names the function (`unknown` if blank).
+//!    (no label was set), the caller's `function_hint` names the function (when blank, the name
+//!    is left empty for the caller to resolve: the file's log group or stem, as for log records).
 //! 4. **Statistic**: the first statistic word of the label, else of the Id words: `Sum`,
 //!    `Average`/`Avg`, `Maximum`/`Max`, `Minimum`/`Min`, `SampleCount`, `IQM` (any case, written
 //!    as AWS spells them) and percentiles and trimmed statistics `pNN`, `pNN.N`, `tmNN`, `tcNN`,
@@ -125,8 +126,6 @@ const KEY_WORDS: [&str; 16] = [
 
 /// Characters that separate label words (besides whitespace); `:` and `/` are handled per word.
 const LABEL_SEPARATORS: &[char] = &['{', '}', '[', ']', '(', ')', '"', '\'', ',', ';', '=', '|'];
-
-const UNKNOWN_FUNCTION: &str = "unknown";
 
 /// True for the JSON the AWS CLI prints for `cloudwatch get-metric-data` (an object with a
 /// `MetricDataResults` array) or `cloudwatch get-metric-statistics` (an object with a `Datapoints`
@@ -236,9 +235,9 @@ impl Cx<'_> {
         });
     }
 
+    /// The hint, or an empty name (the collector's "unresolved") when there is none.
     fn hint_function(&self) -> Arc<str> {
-        let h = self.hint.trim();
-        Arc::from(if h.is_empty() { UNKNOWN_FUNCTION } else { h })
+        Arc::from(self.hint.trim())
     }
 
     /// A top-level object or an element of a top-level array: an output or a bare result entry.
@@ -1678,11 +1677,7 @@ mod tests {
         let v = serde_json::json!({"MetricDataResults": [
             {"Id": "m1", "Label": "Invocations", "Timestamps": [1756821600], "Values": [5]}
         ]});
-        for (hint, want) in [
-            ("orders-api", "orders-api"),
-            (" ", "unknown"),
-            ("", "unknown"),
-        ] {
+        for (hint, want) in [("orders-api", "orders-api"), (" ", ""), ("", "")] {
             let mut out = MetricsOut::default();
             parse_metrics_value(&v, &file(), 1, hint, &mut out);
             assert_eq!(&*out.points[0].function, want);
@@ -2036,7 +2031,9 @@ mod tests {
             let _ = is_metrics_value(&v);
             parse_metrics_value(&v, &Arc::from("p.json"), 1, &hint, &mut out);
             for p in &out.points {
-                prop_assert!(p.value.is_finite() && !p.function.is_empty());
+                // Empty only for the collector to name (no hint given).
+                prop_assert!(p.value.is_finite());
+                prop_assert!(!p.function.is_empty() || hint.trim().is_empty());
             }
         }
 
@@ -2046,7 +2043,7 @@ mod tests {
             let mut out = MetricsOut::default();
             parse_metrics_value(&v, &Arc::from("p.json"), 1, &hint, &mut out);
             for p in &out.points {
-                prop_assert!(!p.function.is_empty());
+                prop_assert!(!p.function.is_empty() || hint.trim().is_empty());
             }
         }
 

@@ -11,6 +11,7 @@ mod export_report;
 pub mod metrics;
 pub mod platform_line;
 pub mod pyrepr;
+mod repeats;
 pub mod skips;
 pub mod xray;
 
@@ -160,6 +161,11 @@ pub struct Ingested {
     /// Invocation reports read more than once (the same report in overlapping inputs),
     /// counted once.
     pub duplicates: usize,
+    /// X-Ray (sub)segments read more than once (an in-progress copy beside the completed one,
+    /// overlapping BatchGetTraces output), kept once.
+    pub span_duplicates: usize,
+    /// Metric points read more than once (overlapping pages, copied files), kept once.
+    pub metric_duplicates: usize,
 }
 
 /// Expands files and directories (recursively, sorted, hidden entries skipped) into files.
@@ -326,6 +332,9 @@ pub fn ingest_inputs(
         all.append(out);
     }
     let duplicates = all.columns.drop_duplicates() + drop_duplicates(&mut all.tables.invocations);
+    let span_duplicates = repeats::drop_repeated_spans(&mut all.tables.spans);
+    repeats::set_trace_depths(&mut all.tables.spans);
+    let metric_duplicates = repeats::drop_repeated_metrics(&mut all.tables.metrics);
     keep_echoes(&mut all, opts.report_columns);
     apply_overrides(&mut all.tables, &mut all.columns, &all.overrides);
     link_records(&mut all.tables);
@@ -337,6 +346,8 @@ pub fn ingest_inputs(
         bytes,
         log_lines: all.log_lines,
         duplicates,
+        span_duplicates,
+        metric_duplicates,
     })
 }
 
@@ -1409,6 +1420,17 @@ fn matters_scanner() -> &'static aho_corasick::AhoCorasick {
 
 /// A line starting with `{`/`[` that is not complete JSON. Returns true when it was dealt
 /// with (counted as malformed, or the start of a multi-line value); false to read it as text.
+/// Skip reason for a JSON value nested deeper than serde_json's limit (128 arrays/objects).
+const TOO_DEEP: &str = "JSON nested too deeply";
+const TOO_DEEP_DETAIL: &str =
+    "more than 128 levels of arrays and objects (for X-Ray, more than 63 nested subsegments); \
+     faascope does not read values this deep";
+
+/// serde_json's recursion limit: its error has no category of its own, only this message.
+fn is_too_deep(e: &serde_json::Error) -> bool {
+    e.to_string().starts_with("recursion limit exceeded")
+}
+
 fn handle_bad_json(
     c: &mut Collector<'_>,
     e: serde_json::Error,
@@ -1421,6 +1443,10 @@ fn handle_bad_json(
         line: line_no,
         ..Event::default()
     };
+    if is_too_deep(&e) {
+        c.skip(line_no, TOO_DEEP, Some(TOO_DEEP_DETAIL));
+        return true;
+    }
     if let Some(values) = concatenated_json(trimmed) {
         for v in &values {
             c.json_value(&ev, v, 0);
@@ -1470,6 +1496,7 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
                 c.json_value(&ev, v, 0);
             }
         }
+        Err(e) if is_too_deep(&e) => c.skip(start_line, TOO_DEEP, Some(TOO_DEEP_DETAIL)),
         Err(e) => match pyrepr::parse(text) {
             Some(v) => c.json_value(&ev, &v, 0),
             None => c.skip(

@@ -418,14 +418,21 @@ impl Ctx<'_> {
             namespace,
             start_ms: r.start_ms,
             end_ms: r.end_ms,
-            duration_ms: r.end_ms.map(|end| end - r.start_ms),
+            // Rounded to the microsecond like the times (a difference of two epoch times
+            // carries float noise in its last digits).
+            duration_ms: r.end_ms.map(|end| ((end - r.start_ms) * 1e3).round() / 1e3),
             in_progress: r.in_progress,
             error: flag(m, "error"),
             fault: flag(m, "fault"),
             throttle: flag(m, "throttle"),
             http_status,
             operation: aws_str("operation"),
-            request_id: aws_str("request_id"),
+            // A segment's `aws.request_id` is the request it served (the Lambda service
+            // segment's is the invocation's); a subsegment's is the downstream service's
+            // (DynamoDB's), which would join the span to no invocation.
+            request_id: (span_kind == SpanKind::Segment)
+                .then(|| aws_str("request_id"))
+                .flatten(),
             depth,
             source: self.source(),
         }
@@ -518,27 +525,37 @@ fn required(m: &Map<String, Value>, level: Level) -> Result<Required, &'static s
         } else {
             "X-Ray subsegment without a 16-hex-digit id"
         })?;
-    let start_ms = m
-        .get("start_time")
-        .and_then(as_f64)
-        .map(|s| s * 1000.0)
-        .filter(|ms| ms.is_finite())
-        .ok_or(if seg {
-            "X-Ray segment without a numeric start_time"
+    let start_s = m.get("start_time").and_then(as_f64).ok_or(if seg {
+        "X-Ray segment without a numeric start_time"
+    } else {
+        "X-Ray subsegment without a numeric start_time"
+    })?;
+    let start_ms = epoch_ms(start_s).ok_or(if seg {
+        "X-Ray segment start_time out of range"
+    } else {
+        "X-Ray subsegment start_time out of range"
+    })?;
+    let end_ms = match m.get("end_time").and_then(as_f64) {
+        Some(end_s) => Some(epoch_ms(end_s).ok_or(if seg {
+            "X-Ray segment end_time out of range"
         } else {
-            "X-Ray subsegment without a numeric start_time"
-        })?;
-    let end_ms = m
-        .get("end_time")
-        .and_then(as_f64)
-        .map(|s| s * 1000.0)
-        .filter(|ms| ms.is_finite());
+            "X-Ray subsegment end_time out of range"
+        })?),
+        None => None,
+    };
     let in_progress_flag = flag(m, "in_progress");
     if end_ms.is_none() && !in_progress_flag {
         return Err(if seg {
             "X-Ray segment without end_time or in_progress"
         } else {
             "X-Ray subsegment without end_time or in_progress"
+        });
+    }
+    if end_ms.is_some_and(|end| end < start_ms) {
+        return Err(if seg {
+            "X-Ray segment ends before it starts"
+        } else {
+            "X-Ray subsegment ends before it starts"
         });
     }
     Ok(Required {
@@ -549,6 +566,13 @@ fn required(m: &Map<String, Value>, level: Level) -> Result<Required, &'static s
         // A document that carries an end time is finished, whatever its flag says.
         in_progress: end_ms.is_none(),
     })
+}
+
+/// Epoch seconds (X-Ray's `start_time`/`end_time`) as epoch milliseconds rounded to the
+/// microsecond (X-Ray's precision: `1756821791.170 * 1000` is not exactly 1756821791170), or None
+/// outside 1970 to 2286 (10^10 s): a negative or absurd time is a corrupt document, not a trace.
+fn epoch_ms(s: f64) -> Option<f64> {
+    (s.is_finite() && (0.0..1e10).contains(&s)).then(|| (s * 1e6).round() / 1e3)
 }
 
 fn is_span_id(id: &str) -> bool {
@@ -1145,7 +1169,19 @@ mod tests {
             ),
             (
                 with("start_time", Some(json!(1e308))),
-                "X-Ray segment without a numeric start_time",
+                "X-Ray segment start_time out of range",
+            ),
+            (
+                with("start_time", Some(json!(-1716518912.0))),
+                "X-Ray segment start_time out of range",
+            ),
+            (
+                with("end_time", Some(json!(1e308))),
+                "X-Ray segment end_time out of range",
+            ),
+            (
+                with("end_time", Some(json!(1716518911.5))),
+                "X-Ray segment ends before it starts",
             ),
             (
                 with("end_time", None),

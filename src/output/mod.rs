@@ -59,6 +59,20 @@ pub fn sanitize(s: &str) -> String {
             // Bidirectional overrides and isolates reorder what a terminal shows around them
             // (text spoofing): dropped too.
             '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            // Line and paragraph separators: a terminal may break the line there.
+            '\u{2028}' | '\u{2029}' => out.push(' '),
+            // Invisible format characters (soft hyphen, zero-width space/joiners, directional
+            // marks, word joiner, BOM, interlinear annotation) and variation selectors: terminals
+            // disagree with the width tables about them, so a table row shifts or leaves stale
+            // cells behind.
+            '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}' => {}
             c => out.push(c),
         }
     }
@@ -187,6 +201,15 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn sanitize_drops_invisible_format_characters() {
+        // The dashboard review's hostile lines: each shifted a table row or left stale cells.
+        let text = "A\u{ad}B\u{200b}C\u{200e}D\u{200f}E\u{61c}F\u{2060}G\u{feff}H\u{fe0f}I\u{2028}J\u{2029}K";
+        assert_eq!(sanitize(text), "ABCDEFGHI J K");
+        // Visible text is kept, wide characters and emoji included.
+        assert_eq!(sanitize("日本語 ❤ é"), "日本語 ❤ é");
+    }
 
     #[test]
     fn atomic_writes_keep_existing_files_unless_told() {

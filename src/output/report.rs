@@ -274,7 +274,7 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
     if skips.total as usize > show.min(skips.examples.len()) {
         let _ = writeln!(
             s,
-            "  (use --format json to see the first {} with their lines)",
+            "  (`faascope report` with the same sources and --format json lists the first {} with their lines)",
             skips.examples.len()
         );
     }

@@ -1,0 +1,286 @@
+//! Records read more than once across inputs (overlapping exports and pages, a file copied
+//! into two directories, an in-progress segment beside its completed version): every table
+//! keeps one copy, so the export, `traces` and the report agree. Also the spans' depth in their
+//! whole trace, which only the whole run's spans can give (a trace's segments may come from
+//! different files).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{MetricPoint, Span, SpanKind};
+
+/// One span per (trace id, span id): the completed copy wins over an in-progress one, else the
+/// first read. One GetTraceSummaries row per trace: the first with a duration, else the first.
+/// Keeps the order in which spans were read; returns how many were dropped.
+pub fn drop_repeated_spans(spans: &mut Vec<Span>) -> usize {
+    let mut pos: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut summary_pos: HashMap<&str, usize> = HashMap::new();
+    // Index of the copy each position keeps (itself unless a later copy replaces it).
+    let mut keep: Vec<Option<usize>> = vec![None; spans.len()];
+    for (i, s) in spans.iter().enumerate() {
+        if s.span_kind == SpanKind::TraceSummary {
+            match summary_pos.get(s.trace_id.as_str()) {
+                Some(&first) => {
+                    let kept = keep[first].unwrap_or(first);
+                    if spans[kept].duration_ms.is_none() && s.duration_ms.is_some() {
+                        keep[first] = Some(i);
+                    }
+                }
+                None => {
+                    summary_pos.insert(s.trace_id.as_str(), i);
+                    keep[i] = Some(i);
+                }
+            }
+            continue;
+        }
+        match pos.get(&(s.trace_id.as_str(), s.span_id.as_str())) {
+            Some(&first) => {
+                let kept = keep[first].unwrap_or(first);
+                if spans[kept].in_progress && !s.in_progress {
+                    keep[first] = Some(i);
+                }
+            }
+            None => {
+                pos.insert((s.trace_id.as_str(), s.span_id.as_str()), i);
+                keep[i] = Some(i);
+            }
+        }
+    }
+    let dropped = keep.iter().filter(|k| k.is_none()).count();
+    if dropped == 0 {
+        return 0;
+    }
+    let mut taken: Vec<Option<Span>> = std::mem::take(spans).into_iter().map(Some).collect();
+    for k in keep.into_iter().flatten() {
+        if let Some(s) = taken[k].take() {
+            spans.push(s);
+        }
+    }
+    dropped
+}
+
+/// Sets each span's `depth` to its number of ancestors in its trace (0 for a span whose parent
+/// is not in the run: a root). Bounded walks, so parent_id cycles cannot loop forever.
+pub fn set_trace_depths(spans: &mut [Span]) {
+    let index: HashMap<(&str, &str), usize> = spans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.span_kind != SpanKind::TraceSummary)
+        .map(|(i, s)| ((s.trace_id.as_str(), s.span_id.as_str()), i))
+        .collect();
+    let parent: Vec<Option<usize>> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let p = s.parent_id.as_deref()?;
+            index
+                .get(&(s.trace_id.as_str(), p))
+                .copied()
+                .filter(|&j| j != i)
+        })
+        .collect();
+    let mut depth: Vec<Option<u32>> = vec![None; spans.len()];
+    let mut on_path = vec![false; spans.len()];
+    let mut path: Vec<usize> = Vec::new();
+    for start in 0..spans.len() {
+        // Walk up to a span whose depth is known or to a root, then fill the path back down.
+        path.clear();
+        let mut at = start;
+        let base = loop {
+            if let Some(d) = depth[at] {
+                break Some(d);
+            }
+            if on_path[at] {
+                // A cycle: the span where it closes is treated as a root.
+                break None;
+            }
+            on_path[at] = true;
+            path.push(at);
+            match parent[at] {
+                Some(p) => at = p,
+                None => break None,
+            }
+        };
+        let mut d = base.map_or(0, |b| b.saturating_add(1));
+        if base.is_none() {
+            // The last span on the path is a root (or closes a cycle).
+            if let Some(root) = path.pop() {
+                depth[root] = Some(0);
+                d = 1;
+            }
+        }
+        for &i in path.iter().rev() {
+            depth[i] = Some(d);
+            d = d.saturating_add(1);
+        }
+        for &i in &path {
+            on_path[i] = false;
+        }
+    }
+    for (s, d) in spans.iter_mut().zip(depth) {
+        if s.span_kind != SpanKind::TraceSummary {
+            s.depth = d.unwrap_or(0);
+        }
+    }
+}
+
+/// Drops metric points equal to one read before in all but where they were read (function,
+/// metric, statistic, unit, timestamp and value): the same page in two files, or twice in one.
+/// Returns how many.
+pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
+    let mut seen = HashSet::new();
+    let before = points.len();
+    let keep: Vec<bool> = points
+        .iter()
+        .map(|p| {
+            seen.insert((
+                &*p.function,
+                p.metric.as_str(),
+                p.statistic.as_deref(),
+                p.unit.as_deref(),
+                p.timestamp,
+                p.value.to_bits(),
+            ))
+        })
+        .collect();
+    let mut k = keep.into_iter();
+    points.retain(|_| k.next().unwrap_or(true));
+    before - points.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::SourceRef;
+
+    fn span(trace: &str, id: &str, parent: Option<&str>, end_ms: Option<f64>) -> Span {
+        Span {
+            trace_id: trace.into(),
+            span_id: id.into(),
+            parent_id: parent.map(str::to_owned),
+            name: id.into(),
+            function: Arc::from("f"),
+            origin: None,
+            span_kind: if parent.is_some() {
+                SpanKind::Subsegment
+            } else {
+                SpanKind::Segment
+            },
+            namespace: None,
+            start_ms: 0.0,
+            end_ms,
+            duration_ms: end_ms,
+            in_progress: end_ms.is_none(),
+            error: false,
+            fault: false,
+            throttle: false,
+            http_status: None,
+            operation: None,
+            remote_service: None,
+            request_id: None,
+            depth: 7,
+            source: SourceRef {
+                file: Arc::from("x.json"),
+                line: 1,
+            },
+        }
+    }
+
+    fn summary(trace: &str, duration_ms: Option<f64>) -> Span {
+        let mut s = span(trace, "", None, duration_ms);
+        s.span_kind = SpanKind::TraceSummary;
+        s
+    }
+
+    #[test]
+    fn completed_copy_wins_in_place_of_the_first() {
+        let mut spans = vec![
+            span("t", "a", None, None),
+            span("t", "b", Some("a"), Some(2.0)),
+            span("t", "a", None, Some(5.0)),
+            span("t", "a", None, None),
+            span("u", "a", None, Some(1.0)), // another trace: kept
+            span("t", "b", Some("a"), Some(3.0)), // both complete: the first stays
+        ];
+        assert_eq!(drop_repeated_spans(&mut spans), 3);
+        let got: Vec<(&str, &str, Option<f64>)> = spans
+            .iter()
+            .map(|s| (s.trace_id.as_str(), s.span_id.as_str(), s.end_ms))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("t", "a", Some(5.0)),
+                ("t", "b", Some(2.0)),
+                ("u", "a", Some(1.0))
+            ]
+        );
+    }
+
+    #[test]
+    fn one_summary_row_per_trace_preferring_a_duration() {
+        let mut spans = vec![
+            summary("t", None),
+            summary("t", Some(4.0)),
+            summary("t", Some(9.0)),
+        ];
+        assert_eq!(drop_repeated_spans(&mut spans), 2);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(spans[0].duration_ms, Some(4.0));
+        let mut none = vec![span("t", "a", None, Some(1.0))];
+        assert_eq!(drop_repeated_spans(&mut none), 0);
+    }
+
+    #[test]
+    fn depth_spans_documents_and_survives_cycles() {
+        // Service segment s, function segment f (another document) below it, its subsegments.
+        let mut spans = vec![
+            span("t", "sub2", Some("sub1"), Some(1.0)),
+            span("t", "f", Some("s"), Some(1.0)),
+            span("t", "sub1", Some("f"), Some(1.0)),
+            span("t", "s", None, Some(1.0)),
+            span("t", "orphan", Some("missing"), Some(1.0)),
+            span("t", "self", Some("self"), Some(1.0)),
+            span("t", "c1", Some("c2"), Some(1.0)),
+            span("t", "c2", Some("c1"), Some(1.0)),
+            span("u", "sub1", Some("f"), Some(1.0)), // "f" is in trace t only
+        ];
+        set_trace_depths(&mut spans);
+        let d: HashMap<(&str, &str), u32> = spans
+            .iter()
+            .map(|s| ((s.trace_id.as_str(), s.span_id.as_str()), s.depth))
+            .collect();
+        assert_eq!(d[&("t", "s")], 0);
+        assert_eq!(d[&("t", "f")], 1);
+        assert_eq!(d[&("t", "sub1")], 2);
+        assert_eq!(d[&("t", "sub2")], 3);
+        assert_eq!(d[&("t", "orphan")], 0);
+        assert_eq!(d[&("t", "self")], 0);
+        assert_eq!(d[&("u", "sub1")], 0);
+        let mut cycle = [d[&("t", "c1")], d[&("t", "c2")]];
+        cycle.sort_unstable();
+        assert_eq!(cycle, [0, 1]);
+    }
+
+    #[test]
+    fn repeated_metric_points_dropped() {
+        let p = |file: &str, v: f64| MetricPoint {
+            timestamp: 60_000,
+            function: Arc::from("f"),
+            metric: "Throttles".into(),
+            statistic: Some("Sum".into()),
+            value: v,
+            unit: None,
+            source: SourceRef {
+                file: Arc::from(file),
+                line: 1,
+            },
+        };
+        let mut points = vec![p("a.json", 3.0), p("b.json", 3.0), p("b.json", 4.0)];
+        assert_eq!(drop_repeated_metrics(&mut points), 1);
+        assert_eq!(points.len(), 2);
+        assert_eq!(&*points[1].source.file, "b.json");
+        assert_eq!(points[1].value, 4.0);
+    }
+}
