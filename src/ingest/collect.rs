@@ -937,6 +937,24 @@ impl<'o> Collector<'o> {
     /// counted as MB × 10^6 (`@memorySize` 1.28E8 for a 128 MB function).
     fn insights_report_row(&mut self, ev: &Event<'_>, row: &HashMap<String, String>) {
         let num = |k: &str| row.get(k).and_then(|v| v.trim().parse::<f64>().ok());
+        for k in [
+            "@duration",
+            "@billedDuration",
+            "@initDuration",
+            "@memorySize",
+            "@maxMemoryUsed",
+        ] {
+            let max = if k.starts_with("@m") {
+                // Bytes.
+                platform_line::MAX_REPORT_VALUE * 1e6
+            } else {
+                platform_line::MAX_REPORT_VALUE
+            };
+            if num(k).is_some_and(|x| !(x.is_finite() && (0.0..=max).contains(&x))) {
+                self.skip(ev.line, "REPORT field is not a number in range", Some(k));
+                return;
+            }
+        }
         let mb = |k: &str| num(k).map(|b| (b / 1_000_000.0).round() as u32);
         let f = ReportFields {
             request_id: row.get("@requestId").map(String::as_str),
@@ -1004,10 +1022,13 @@ impl<'o> Collector<'o> {
                 .chain(max_used)
                 .chain(billed_restore)
                 .any(|x| x < 0.0);
-            let too_big = [Some(memory), max_used]
+            let too_big = [duration_ms, billed, memory]
                 .into_iter()
-                .flatten()
-                .any(|x| x > f64::from(u32::MAX));
+                .chain(init)
+                .chain(restore)
+                .chain(max_used)
+                .chain(billed_restore)
+                .any(|x| x > platform_line::MAX_REPORT_VALUE);
             if negative || too_big {
                 self.skip(ev.line, "platform.report metric out of range", None);
                 return;

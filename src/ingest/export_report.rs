@@ -50,14 +50,19 @@ impl<'a> Reader<'a> {
     }
 
     /// A plain decimal, `DIGITS[.DIGITS]`, as `str::parse::<f64>` reads it.
+    /// A duration within [`platform_line::MAX_REPORT_VALUE`] (a larger one is left to the
+    /// general path, which skips the line).
     fn decimal(&mut self) -> Option<f64> {
         let t = self.span(20, |c| c.is_ascii_digit() || c == b'.')?;
-        decimal_value(t)
+        decimal_value(t).filter(|&v| v <= crate::ingest::platform_line::MAX_REPORT_VALUE)
     }
 
     /// Digits only, as the REPORT's whole megabytes.
     fn megabytes(&mut self) -> Option<u32> {
-        self.span(10, |c| c.is_ascii_digit())?.parse().ok()
+        self.span(10, |c| c.is_ascii_digit())?
+            .parse()
+            .ok()
+            .filter(|&mb: &u32| f64::from(mb) <= crate::ingest::platform_line::MAX_REPORT_VALUE)
     }
 
     /// A JSON string body with nothing to unescape and no control characters, then its quote.

@@ -339,6 +339,11 @@ fn tokens(s: &str) -> Vec<&str> {
     out
 }
 
+/// The largest duration (ms) or size (MB) a REPORT field may hold: 10^9 ms is 11.6 days (Lambda
+/// stops an invocation at 15 minutes) and 10^9 MB a petabyte. A larger value is a corrupt line,
+/// and as a time it would overflow the arithmetic of the reports built on it.
+pub const MAX_REPORT_VALUE: f64 = 1e9;
+
 /// Walks whitespace tokens and picks out the REPORT field labels. Unknown tokens are ignored, so
 /// decoration (`|`), trailing separators and new fields do not break parsing.
 pub fn report_fields(body: &str) -> ReportFields<'_> {
@@ -348,7 +353,7 @@ pub fn report_fields(body: &str) -> ReportFields<'_> {
     let num = |i: usize, label: &'static str, f: &mut ReportFields<'_>| -> Option<f64> {
         // Durations and sizes are never negative: `-10` is as wrong as `abc`.
         let v = toks.get(i).and_then(|t| t.parse::<f64>().ok());
-        if !v.is_some_and(|x| x.is_finite() && x >= 0.0) {
+        if !v.is_some_and(|x| x.is_finite() && (0.0..=MAX_REPORT_VALUE).contains(&x)) {
             f.bad_field.get_or_insert(label);
             return None;
         }
