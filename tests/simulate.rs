@@ -315,3 +315,292 @@ fn snapstart_restores_replay_as_cold_starts() {
             > 0
     );
 }
+
+/// stderr of a run that must be a usage error (exit 2).
+fn usage_error(args: &[&str]) -> String {
+    let out = faascope().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+const API: &str = "simulator/scenarios/api-basic.toml";
+
+/// The --from options were silently ignored with a scenario file (clap's `requires` is skipped
+/// when the required argument conflicts with one that is present).
+#[test]
+fn from_options_with_a_scenario_file_are_usage_errors() {
+    for (flag, value) in [
+        ("--traffic-scale", "3"),
+        ("--keep-alive-s", "60"),
+        ("--arrivals", "poisson"),
+        ("--function", "checkout-api"),
+    ] {
+        let err = usage_error(&["simulate", API, flag, value, "--format", "json"]);
+        assert!(
+            err.contains(&format!("{flag} goes with --from SOURCES")) && err.contains(API),
+            "{flag}: {err}"
+        );
+    }
+    // Given with --from they work (the scale is checked, and named as the option).
+    let err = usage_error(&[
+        "simulate",
+        "--from",
+        "sample-data",
+        "--function",
+        "orders-api",
+        "--traffic-scale",
+        "5000",
+    ]);
+    assert!(
+        err.contains("--traffic-scale 5000: must be a number > 0 and at most 1000"),
+        "{err}"
+    );
+}
+
+#[test]
+fn replications_are_capped_before_anything_runs() {
+    for n in ["4294967295", "1001", "0"] {
+        let err = usage_error(&["simulate", API, "--replications", n]);
+        assert!(
+            err.contains(&format!("--replications {n}: must be 1 to 1000")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn aws_limits_are_enforced_with_the_allowed_range() {
+    for (set, says) in [
+        (
+            "functions.0.provisioned.count=950",
+            "exceed the 900 the account can provision: limit 1000 - reservations 0 - 100 that must stay unreserved",
+        ),
+        ("functions.0.memory_mb=100000", "must be 128 to 10240 MB"),
+        ("functions.0.timeout_s=1000", "must be 1 to 900 seconds"),
+        ("functions.0.async_retry.max_event_age_s=10", "must be 60 to 21600 seconds"),
+        ("functions.0.async_retry.max_event_age_s=100000", "must be 60 to 21600 seconds"),
+        (
+            "functions.0.async_retry.max_backoff_s=0.5",
+            "max_backoff_s: 0.5 is below initial_backoff_s = 1",
+        ),
+        ("account.concurrency_limit=-3", "expected a whole number >= 0 (such as 1000) or \"unlimited\", got -3"),
+        ("duration_s=1e15", "must be from 0.000001 (1 µs, the time resolution) to 1e10 seconds"),
+        ("duration_s=1e-7", "must be from 0.000001 (1 µs, the time resolution) to 1e10 seconds"),
+    ] {
+        let err = usage_error(&["simulate", API, "--set", set]);
+        assert!(err.contains(API) && err.contains(says), "{set}: {err}");
+        assert!(!err.contains("untagged"), "{err}");
+    }
+    // A whole number written as a float is a count.
+    run(&[
+        "simulate",
+        API,
+        "--set",
+        "account.concurrency_limit=1e4",
+        "--set",
+        "duration_s=60",
+    ]);
+}
+
+/// Errors found when the simulation compiles the arrivals and distributions name the file too.
+#[test]
+fn compile_errors_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("neg.toml");
+    let text = std::fs::read_to_string(root().join(API))
+        .unwrap()
+        .replace("rate_per_s = 25.0", "rate_per_s = -1.0");
+    std::fs::write(&p, text).unwrap();
+    let err = usage_error(&["simulate", p.to_str().unwrap()]);
+    assert!(
+        err.contains(&format!(
+            "{}: functions[0].arrivals.rate_per_s",
+            p.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn from_without_invocations_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().to_str().unwrap();
+    for extra in [&[][..], &["--function", "orders-api"][..]] {
+        let mut args = vec!["simulate", "--from", empty];
+        args.extend_from_slice(extra);
+        let err = usage_error(&args);
+        assert!(
+            err.contains("no Lambda invocations found") && err.contains("REPORT"),
+            "{err}"
+        );
+        assert!(!err.contains("functions seen"), "{err}");
+    }
+}
+
+fn csv_row(csv: &str, function: &str) -> std::collections::HashMap<String, String> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row = lines
+        .find(|l| l.starts_with(&format!("{function},")))
+        .unwrap_or_else(|| panic!("no row for {function}: {csv}"));
+    header
+        .iter()
+        .zip(row.split(','))
+        .map(|(h, v)| (h.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Throttles and dropped events show in the table formats as they do in JSON, and small
+/// ratios keep their significant digits.
+#[test]
+fn table_formats_show_throttles_drops_and_small_ratios() {
+    let args = [
+        "simulate",
+        "simulator/scenarios/bursty-async.toml",
+        "--set",
+        "functions.0.async_retry.max_event_age_s=60",
+        "--set",
+        "duration_s=1800",
+    ];
+    let json: Value =
+        serde_json::from_slice(&run(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    let m = &json["simulation"]["functions"][0]["metrics"];
+    let csv = String::from_utf8(run(&[&args[..], &["--format", "csv"]].concat())).unwrap();
+    let row = csv_row(&csv, "thumbnailer");
+    assert!(m["throttles"].as_u64().unwrap() > 0 && m["dropped_async"].as_u64().unwrap() > 0);
+    assert_eq!(row["throttles"], m["throttles"].to_string());
+    assert_eq!(row["dropped"], m["dropped_async"].to_string());
+    assert_eq!(row["rejected"], m["rejected"].to_string());
+    let p: f64 = row["P(reject)"].parse().unwrap();
+    let want = m["rejection_probability"].as_f64().unwrap();
+    assert!((p / want - 1.0).abs() < 0.005, "{p} vs {want}");
+    let md = String::from_utf8(run(&[&args[..], &["--format", "markdown"]].concat())).unwrap();
+    assert!(
+        md.contains("| throttles | rejected | dropped | P(reject) |")
+            && md.contains("| p99 cold ms (incl. init) |"),
+        "{md}"
+    );
+
+    // api-basic has one cold start in about 89,000 requests: P(cold) is not 0.0000.
+    let json: Value = serde_json::from_slice(&run(&["simulate", API, "--format", "json"])).unwrap();
+    let want = json["simulation"]["functions"][0]["metrics"]["cold_start_probability"]
+        .as_f64()
+        .unwrap();
+    let csv = String::from_utf8(run(&["simulate", API, "--format", "csv"])).unwrap();
+    let p: f64 = csv_row(&csv, "checkout-api")["P(cold)"].parse().unwrap();
+    assert!(
+        want > 0.0 && (p / want - 1.0).abs() < 0.005,
+        "{p} vs {want}"
+    );
+    // And in the replicated table, mean and interval of a small ratio.
+    let table = String::from_utf8(run(&[
+        "simulate",
+        API,
+        "--replications",
+        "3",
+        "--set",
+        "duration_s=600",
+        "--format",
+        "csv",
+    ]))
+    .unwrap();
+    let line = table
+        .lines()
+        .find(|l| l.contains(",cold_start_probability,"))
+        .unwrap();
+    assert!(!line.contains(",0.0000,"), "{line}");
+}
+
+/// Seeds above 2^53 are written as strings, so they survive jq and go back into --seed.
+#[test]
+fn replication_seeds_round_trip_through_json() {
+    let v: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        API,
+        "--replications",
+        "3",
+        "--set",
+        "duration_s=60",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let seeds: Vec<&str> = v["seeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().expect("seeds are strings"))
+        .collect();
+    assert_eq!(seeds[0], "1");
+    let big = seeds
+        .iter()
+        .find(|s| s.parse::<u64>().unwrap() > 1 << 53)
+        .expect("a derived seed above 2^53");
+    let one: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        API,
+        "--seed",
+        big,
+        "--set",
+        "duration_s=60",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(one["simulation"]["seed"].as_str(), Some(*big));
+}
+
+/// A replay prints the observed cold starts next to the simulated ones.
+#[test]
+fn from_shows_the_observed_cold_starts() {
+    let v: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        "--from",
+        "sample-data",
+        "--function",
+        "orders-api",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let observed: Value = serde_json::from_slice(&run(&[
+        "report",
+        "sample-data",
+        "--function",
+        "^orders-api$",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let o = &observed["functions"][0];
+    assert_eq!(v["observed"]["cold_starts"], o["cold_starts"]);
+    assert_eq!(v["observed"]["invocations"], o["invocations"]);
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("observed 51 cold starts in 39021 invocations")
+            && notes.contains("simulated"),
+        "{notes}"
+    );
+}
+
+/// Executions longer than the function timeout end there, with a note.
+#[test]
+fn long_executions_end_at_the_function_timeout() {
+    let args = [
+        "simulate",
+        API,
+        "--set",
+        "functions.0.warm={ dist = \"constant\", value_ms = 2000.0 }",
+        "--set",
+        "functions.0.timeout_s=1",
+        "--set",
+        "duration_s=60",
+    ];
+    let v: Value =
+        serde_json::from_slice(&run(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    let m = &v["simulation"]["functions"][0]["metrics"];
+    assert_eq!(m["timeouts"], m["served"]);
+    assert!(m["latency"]["warm"]["max_ms"].as_f64().unwrap() <= 1_001.0);
+    let text = String::from_utf8(run(&args)).unwrap();
+    assert!(text.contains("reached the 1 s function timeout"), "{text}");
+}

@@ -90,6 +90,19 @@ fn d_conc() -> u32 {
 fn d_true() -> bool {
     true
 }
+fn d_timeout() -> f64 {
+    MAX_TIMEOUT_S
+}
+
+/// Smallest memory size AWS Lambda allows, MB (facts 3.4).
+pub const MIN_MEMORY_MB: u32 = 128;
+/// Largest memory size AWS Lambda allows, MB (facts 3.4).
+pub const MAX_MEMORY_MB: u32 = 10_240;
+/// Longest function timeout AWS Lambda allows (15 min), seconds (facts 3.4); also the default here.
+pub const MAX_TIMEOUT_S: f64 = 900.0;
+/// Longest on-demand INIT phase, seconds (facts 3.4): a longer init is cut there and run again in the first
+/// invocation, under the function timeout.
+pub const ON_DEMAND_INIT_LIMIT_S: u64 = 10;
 
 /// One function.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,8 +110,13 @@ fn d_true() -> bool {
 pub struct FunctionConfig {
     /// Unique name (also keys the function's random streams).
     pub name: String,
-    /// Configured memory, MB (billing uses configured memory; AWS allows 128..10240).
+    /// Configured memory, MB (billing uses configured memory; AWS allows 128..=10240).
     pub memory_mb: u32,
+    /// Function timeout, seconds (AWS: 1..=900; default here the 900 s maximum, so that only the duration
+    /// distribution decides; AWS's default for a new function is 3 s). An execution that would run longer ends
+    /// as a timeout at this time and is billed up to it.
+    #[serde(default = "d_timeout")]
+    pub timeout_s: f64,
     /// Arrival process.
     pub arrivals: ArrivalConfig,
     /// Warm execution time.
@@ -156,41 +174,43 @@ pub enum ColdConfig {
 /// Most arrivals a scenario may generate (an upper bound, all functions): about a minute of work.
 pub const MAX_ARRIVALS: f64 = 1e9;
 
+/// Longest simulated time (warm-up + measured), seconds: about 300 years.
+pub const MAX_HORIZON_S: f64 = 1e10;
+
 /// Most time-series points a scenario may keep (all series): 48 bytes each, about 1 GB.
 pub const MAX_SERIES_POINTS: f64 = 2e7;
 
 impl Scenario {
     /// Checks everything that can be checked without building the simulation.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let dur =
-            SimDuration::from_secs_f64(self.duration_s).filter(|d| d.0 > 0 && !d.is_infinite());
-        if dur.is_none() {
+        // Time is whole microseconds, so a period must be at least 1 µs; and at most MAX_HORIZON_S in all.
+        if !(self.duration_s >= 1e-6 && self.duration_s <= MAX_HORIZON_S) {
             return Err(ConfigError::invalid(
                 "duration_s",
                 format!(
-                    "must be a finite number of seconds > 0, got {}",
+                    "must be from 0.000001 (1 µs, the time resolution) to {MAX_HORIZON_S:.0e} seconds (about 300 years), got {}",
                     self.duration_s
                 ),
                 "give the measured simulated time in seconds, e.g. 3600",
             ));
         }
-        if SimDuration::from_secs_f64(self.warmup_s)
-            .filter(|d| !d.is_infinite())
-            .is_none()
-        {
+        if !(self.warmup_s >= 0.0 && self.warmup_s <= MAX_HORIZON_S) {
             return Err(ConfigError::invalid(
                 "warmup_s",
                 format!(
-                    "must be a finite number of seconds >= 0, got {}",
+                    "must be from 0 to {MAX_HORIZON_S:.0e} seconds, got {}",
                     self.warmup_s
                 ),
                 "give the warm-up in seconds, or leave it out for none",
             ));
         }
-        if self.duration_s + self.warmup_s > 1e10 {
+        if self.duration_s + self.warmup_s > MAX_HORIZON_S {
             return Err(ConfigError::invalid(
                 "duration_s",
-                "warmup_s + duration_s exceeds 1e10 s".to_string(),
+                format!(
+                    "warmup_s + duration_s = {} s exceeds the {MAX_HORIZON_S:.0e} s a run can cover",
+                    self.duration_s + self.warmup_s
+                ),
                 "simulate less than about 300 years",
             ));
         }
@@ -243,11 +263,24 @@ impl Scenario {
                     "give each function a unique name",
                 ));
             }
-            if f.memory_mb == 0 {
+            if !(MIN_MEMORY_MB..=MAX_MEMORY_MB).contains(&f.memory_mb) {
                 return Err(ConfigError::invalid(
                     format!("{p}.memory_mb"),
-                    "must be > 0",
-                    "give the configured memory in MB (AWS Lambda: 128..10240)",
+                    format!(
+                        "must be {MIN_MEMORY_MB} to {MAX_MEMORY_MB} MB (AWS Lambda's range), got {}",
+                        f.memory_mb
+                    ),
+                    "give the configured memory in MB, from 128 to 10240",
+                ));
+            }
+            if !(f.timeout_s >= 1.0 && f.timeout_s <= MAX_TIMEOUT_S) {
+                return Err(ConfigError::invalid(
+                    format!("{p}.timeout_s"),
+                    format!(
+                        "must be 1 to {MAX_TIMEOUT_S:.0} seconds (AWS Lambda's range), got {}",
+                        f.timeout_s
+                    ),
+                    "give the function's configured timeout in seconds, or leave it out for the 900 s maximum",
                 ));
             }
             if f.concurrency_per_instance == 0 || f.concurrency_per_instance > 1_000 {
@@ -302,14 +335,17 @@ impl Scenario {
                     "lower the reservations, raise account.concurrency_limit, or lower account.min_unreserved_concurrency",
                 ));
             }
-            if unreserved_pc > limit - reserved_sum {
+            // Provisioned concurrency of functions without a reservation is taken from the unreserved pool,
+            // which must keep min_unreserved_concurrency free as well (AWS, facts 3.3).
+            let pc_cap = cap - reserved_sum;
+            if unreserved_pc > pc_cap {
                 return Err(ConfigError::invalid(
                     "functions[*].provisioned",
                     format!(
-                        "{unreserved_pc} provisioned instances exceed the unreserved concurrency {}",
-                        limit - reserved_sum
+                        "{unreserved_pc} provisioned instances (of functions without reserved_concurrency) exceed the {pc_cap} the account can provision: limit {limit} - reservations {reserved_sum} - {} that must stay unreserved",
+                        self.account.min_unreserved_concurrency
                     ),
-                    "lower provisioned counts or raise account.concurrency_limit",
+                    "lower provisioned counts, raise account.concurrency_limit, or lower account.min_unreserved_concurrency",
                 ));
             }
         }
@@ -410,6 +446,52 @@ cold = { model = "init_added", init = { dist = "constant", value_ms = 250.0 } }
             .unwrap_err()
             .to_string()
             .starts_with("duration_s"));
+
+        // Provisioned concurrency without a reservation may not use the 100 that must stay unreserved.
+        let mut s: Scenario = toml::from_str(MINIMAL).expect("parses");
+        s.functions[0].provisioned.count = 950;
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.starts_with("functions[*].provisioned"), "{e}");
+        assert!(
+            e.contains("exceed the 900 the account can provision"),
+            "{e}"
+        );
+        s.functions[0].provisioned.count = 900;
+        assert_eq!(s.validate(), Ok(()));
+
+        // AWS Lambda's memory and timeout ranges, stated in the message.
+        for (mb, ok) in [(127, false), (128, true), (10_240, true), (100_000, false)] {
+            let mut s: Scenario = toml::from_str(MINIMAL).expect("parses");
+            s.functions[0].memory_mb = mb;
+            let r = s.validate().map_err(|e| e.to_string());
+            assert_eq!(r.is_ok(), ok, "{mb}: {r:?}");
+            if let Err(e) = r {
+                assert!(e.contains("128 to 10240 MB"), "{e}");
+            }
+        }
+        for (t, ok) in [(0.5, false), (1.0, true), (900.0, true), (901.0, false)] {
+            let mut s: Scenario = toml::from_str(MINIMAL).expect("parses");
+            s.functions[0].timeout_s = t;
+            let r = s.validate().map_err(|e| e.to_string());
+            assert_eq!(r.is_ok(), ok, "{t}: {r:?}");
+            if let Err(e) = r {
+                assert!(
+                    e.contains("functions[0].timeout_s: must be 1 to 900 seconds"),
+                    "{e}"
+                );
+            }
+        }
+
+        // Too short and too long durations say the real bounds.
+        for d in [1e-7, 1e15, -1.0, f64::NAN] {
+            let mut s: Scenario = toml::from_str(MINIMAL).expect("parses");
+            s.duration_s = d;
+            let e = s.validate().unwrap_err().to_string();
+            assert!(
+                e.contains("from 0.000001 (1 µs, the time resolution) to 1e10 seconds"),
+                "{d}: {e}"
+            );
+        }
 
         let mut s: Scenario = toml::from_str(MINIMAL).expect("parses");
         s.functions.clear();

@@ -5,12 +5,15 @@
 //! An arrival (or an asynchronous retry) of function `f` is served by, in order:
 //! 1. an idle provisioned instance of `f` (provisioned concurrency is used first);
 //! 2. an on-demand instance of `f` with a free slot, chosen by the idle-selection policy (if it is idle, taking
-//!    it must fit the concurrency limits);
+//!    it must fit the concurrency limits; if it does not, an already busy instance with a free slot is used);
 //! 3. a new on-demand instance (a cold start), if the concurrency limits and the scaling-rate token bucket
 //!    allow it.
 //!
 //! Otherwise the attempt is throttled: a synchronous request is rejected; an asynchronous event is retried
 //! after an exponential backoff unless that would exceed its maximum age, in which case it is dropped.
+//!
+//! An execution ends at the function timeout at the latest; an on-demand INIT over 10 s is cut there and run again
+//! inside the invocation (facts 3.4).
 //!
 //! A request's response time is `queueing + (init) + execution`, where queueing is the time since the event first
 //! arrived (asynchronous retries) plus any wait for its instance to finish initialising. Because the service
@@ -23,7 +26,7 @@
 //! if the instance is busy; if the instance's expiry moved later, it is re-armed. So a busy function schedules
 //! about one timer per instance per keep-alive period instead of one per request.
 
-use crate::config::{ColdConfig, Scenario};
+use crate::config::{ColdConfig, Scenario, ON_DEMAND_INIT_LIMIT_S};
 use crate::error::ConfigError;
 use crate::output::{
     FunctionOutput, LatencyReport, Metrics, ReplicatedOutput, SimOutput, TimeBucket,
@@ -36,6 +39,12 @@ use crate::rng::{derive_seed, function_stream_seed, stream, SimRng};
 use crate::stats::{measured_weight, Latency, Levels, Series};
 use crate::time::{SimDuration, SimTime, MICROS_PER_S};
 use crate::workload::ArrivalGen;
+
+/// Longest on-demand INIT phase (facts 3.4).
+const INIT_LIMIT: SimDuration = SimDuration(ON_DEMAND_INIT_LIMIT_S * MICROS_PER_S);
+
+/// Most replications [`run_replications`] runs (each keeps its headline figures until the summary).
+pub const MAX_REPLICATIONS: u32 = 1_000;
 
 /// What happens at an event time. Kept to 12 bytes so heap entries stay at 32 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +63,16 @@ enum Event {
     Provision { func: u32, step: u32 },
     /// Start of the measured period.
     MeasureStart,
+}
+
+/// How a request starts on its instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// On an existing instance.
+    Warm,
+    /// On the instance just created for it; `rerun` is an INIT cut at the on-demand limit, which runs again
+    /// inside the invocation (zero for an INIT within the limit).
+    Cold { rerun: SimDuration },
 }
 
 /// A request being served or retried.
@@ -88,6 +107,8 @@ struct Counters {
     rejected: u64,
     async_retries: u64,
     dropped: u64,
+    timeouts: u64,
+    init_timeouts: u64,
     prewarms: u64,
     created: u64,
     ended: u64,
@@ -116,6 +137,10 @@ struct FnState {
     scaling: ScalingLimiter,
     pc_steps: Vec<(SimTime, u32)>,
     bill_init: bool,
+    /// Function timeout: an execution ends there at the latest.
+    timeout: SimDuration,
+    /// Longest whole cold request (`whole_request` model): the on-demand INIT limit plus the timeout.
+    whole_cap: SimDuration,
     /// Busy on-demand instances.
     od_busy: u64,
     /// Configured provisioned concurrency.
@@ -211,6 +236,8 @@ impl Simulation {
                 }
             };
             let series = resolution.map(|w| Series::new(w, measure_from, horizon));
+            // Validated to 1..=900 s above.
+            let timeout = SimDuration::from_secs_f64(f.timeout_s).unwrap_or(SimDuration::ZERO);
             funcs.push(FnState {
                 name: f.name.clone(),
                 memory_mb: f.memory_mb,
@@ -228,6 +255,8 @@ impl Simulation {
                 scaling: ScalingLimiter::new(&f.scaling, &format!("{p}.scaling"))?,
                 pc_steps: f.provisioned.compile(&format!("{p}.provisioned"))?,
                 bill_init: f.bill_init,
+                timeout,
+                whole_cap: timeout + INIT_LIMIT,
                 od_busy: 0,
                 pc_target: 0,
                 pc_active: 0,
@@ -441,16 +470,24 @@ impl Simulation {
     fn handle(&mut self, fi: usize, now: SimTime, req: Request) {
         // 1. Provisioned first.
         if let Some(id) = self.funcs[fi].pc_pool.peek(&self.instances) {
-            self.assign(fi, id, now, req, false);
+            self.assign(fi, id, now, req, Start::Warm, true);
             return;
         }
         // 2. A warm on-demand instance with a free slot.
         if let Some(id) = self.funcs[fi].od_pool.peek(&self.instances) {
             if self.instances[id as usize].busy_slots > 0 || self.can_add_busy(fi) {
-                self.assign(fi, id, now, req, false);
-            } else {
-                self.throttle(fi, now, req);
+                self.assign(fi, id, now, req, Start::Warm, true);
+                return;
             }
+            // The selected instance is idle and the limits allow no more busy instances, but an instance that is
+            // already busy may still have a free slot (per-instance concurrency > 1): it costs no concurrency.
+            if self.funcs[fi].slots > 1 {
+                if let Some(id) = self.funcs[fi].od_pool.find_partly_busy(&self.instances) {
+                    self.assign(fi, id, now, req, Start::Warm, false);
+                    return;
+                }
+            }
+            self.throttle(fi, now, req);
             return;
         }
         // 3. A new instance (cold start).
@@ -460,7 +497,14 @@ impl Simulation {
                 ColdModel::InitAdded(s) => req.init.unwrap_or_else(|| s.sample(&mut f.cold_rng)),
                 ColdModel::WholeRequest(_) => SimDuration::ZERO,
             };
-            let id = self.create_instance(fi, now, false, now + init);
+            // An on-demand INIT longer than 10 s is cut there; the init then runs again inside the first
+            // invocation, under the function timeout (facts 3.4).
+            let (phase, rerun) = if init > INIT_LIMIT {
+                (INIT_LIMIT, init)
+            } else {
+                (init, SimDuration::ZERO)
+            };
+            let id = self.create_instance(fi, now, false, now + phase);
             if self.measuring(req.first_arrival) {
                 if let Some(s) = &mut self.funcs[fi].series {
                     s.cold_start(now);
@@ -473,27 +517,36 @@ impl Simulation {
             // takes it out again when it is full.
             let (f, inst) = (&mut self.funcs[fi], &mut self.instances[id as usize]);
             f.od_pool.insert(id, inst);
-            self.assign(fi, id, now, req, true);
+            self.assign(fi, id, now, req, Start::Cold { rerun }, true);
             return;
         }
         self.throttle(fi, now, req);
     }
 
-    /// Serves `req` on instance `id` (which is in one of `fi`'s pools).
+    /// Serves `req` on instance `id` (which is in one of `fi`'s pools; `peeked`: the one at its selection end).
     #[inline]
-    fn assign(&mut self, fi: usize, id: u32, now: SimTime, req: Request, cold: bool) {
+    fn assign(&mut self, fi: usize, id: u32, now: SimTime, req: Request, how: Start, peeked: bool) {
         let w = self.weight(now);
         let f = &mut self.funcs[fi];
         let inst = &mut self.instances[id as usize];
         let was_idle = inst.busy_slots == 0;
         inst.busy_slots += 1;
         if inst.busy_slots >= f.slots {
-            if inst.provisioned {
-                f.pc_pool.pop_peeked(inst);
+            let pool = if inst.provisioned {
+                &mut f.pc_pool
             } else {
-                f.od_pool.pop_peeked(inst);
+                &mut f.od_pool
+            };
+            if peeked {
+                pool.pop_peeked(inst);
+            } else {
+                pool.remove(inst);
             }
         }
+        let (cold, rerun) = match how {
+            Start::Warm => (false, SimDuration::ZERO),
+            Start::Cold { rerun } => (true, rerun),
+        };
         let provisioned = inst.provisioned;
         let start = now.max(inst.ready_at);
         if was_idle {
@@ -512,17 +565,25 @@ impl Simulation {
         f.levels.inc_in_flight(w);
         self.total.inc_in_flight(w);
 
-        let (exec, init) = match (&f.cold, cold) {
-            (ColdModel::WholeRequest(s), true) => (s.sample(&mut f.cold_rng), SimDuration::ZERO),
+        let (exec, init, cap) = match (&f.cold, cold) {
+            (ColdModel::WholeRequest(s), true) => {
+                (s.sample(&mut f.cold_rng), SimDuration::ZERO, f.whole_cap)
+            }
+            // `rerun`: an INIT cut at the 10 s limit runs again inside the invocation.
             (ColdModel::InitAdded(_), true) => (
-                req.duration.unwrap_or_else(|| f.warm.next_sample()),
+                rerun + req.duration.unwrap_or_else(|| f.warm.next_sample()),
                 start - now,
+                f.timeout,
             ),
             _ => (
                 req.duration.unwrap_or_else(|| f.warm.next_sample()),
                 SimDuration::ZERO,
+                f.timeout,
             ),
         };
+        // An execution longer than the function timeout ends as a timeout there.
+        let timed_out = exec > cap;
+        let exec = if timed_out { cap } else { exec };
         let end = start + exec;
         // Latency and billing belong to requests that first arrived in the measured period.
         if req.first_arrival >= self.measure_from {
@@ -532,6 +593,12 @@ impl Simulation {
             f.c.billed_exec_ms += exec_ms;
             if provisioned {
                 f.c.billed_exec_pc_ms += exec_ms;
+            }
+            if timed_out {
+                f.c.timeouts += 1;
+            }
+            if rerun.0 > 0 {
+                f.c.init_timeouts += 1;
             }
             if cold {
                 f.c.cold += 1;
@@ -977,6 +1044,8 @@ fn add_counters(a: &mut Counters, b: &Counters) {
     a.rejected += b.rejected;
     a.async_retries += b.async_retries;
     a.dropped += b.dropped;
+    a.timeouts += b.timeouts;
+    a.init_timeouts += b.init_timeouts;
     a.prewarms += b.prewarms;
     a.created += b.created;
     a.ended += b.ended;
@@ -1024,6 +1093,8 @@ fn metrics(
         rejected: c.rejected,
         async_retries: c.async_retries,
         dropped_async: c.dropped,
+        timeouts: c.timeouts,
+        init_timeouts: c.init_timeouts,
         rejection_probability: ratio(c.rejected + c.dropped, c.requests),
         prewarms: c.prewarms,
         instances_created: c.created,
@@ -1078,9 +1149,22 @@ pub fn run_replications(
             "ask for 1 or more replications (at least 2 for a confidence interval)",
         ));
     }
-    let mut runs = Vec::with_capacity(n as usize);
+    if n > MAX_REPLICATIONS {
+        return Err(ConfigError::invalid(
+            "replications",
+            format!("{n} is more than the {MAX_REPLICATIONS} a summary runs"),
+            "ask for at most 1000 (the 95 % interval narrows with the square root of n: 10 to 100 are usually enough)",
+        ));
+    }
+    // Grown as runs finish, not sized from `n`; the time series are not summarised, so they are dropped.
+    let mut runs = Vec::new();
     for seed in replication_seeds(base_seed, n) {
-        runs.push(Simulation::new(scenario, seed)?.run());
+        let mut out = Simulation::new(scenario, seed)?.run();
+        out.time_series = Vec::new();
+        for f in &mut out.functions {
+            f.time_series = Vec::new();
+        }
+        runs.push(out);
     }
     Ok(ReplicatedOutput::from_runs(&runs))
 }
@@ -1243,11 +1327,96 @@ keep_alive = { policy = "fixed", idle_timeout_s = 600 }
         assert_eq!(m.latency.warm.mean_ms, Some(1_100.0));
         assert_eq!(m.rejection_probability, Some(0.0));
 
+        // The first request holds the only slot for 100 s; the second is retried after 1, 2, 4, 8 and 16 s
+        // (at 1.05 .. 31.05 s), and the next attempt (63.05 s) would be older than AWS's shortest 60 s age.
         let mut s = limited("async");
-        s.functions[0].async_retry.max_event_age_s = 0.5;
+        s.functions[0].arrivals = replay(&[0.0, 0.05], &[Some(100_000), None]);
+        s.functions[0].async_retry.max_event_age_s = 60.0;
         let m = run(&s).functions[0].metrics.clone();
-        assert_eq!((m.served, m.dropped_async, m.async_retries), (1, 1, 0));
+        assert_eq!((m.served, m.dropped_async, m.async_retries), (1, 1, 5));
         assert_eq!(m.rejection_probability, Some(0.5));
+    }
+
+    #[test]
+    fn a_free_slot_on_a_busy_instance_is_used_before_throttling() {
+        // Account limit 3. f (2 requests per instance) has I1 busy until 100 s and I2 idle from 1 s; g holds
+        // the other two units of concurrency from 0.5 s and 1.5 s. At 2 s the most recently used instance of
+        // f is the idle I2, which the limit forbids, but I1 has a free slot that costs no concurrency.
+        for sel in [
+            crate::platform::IdleSelection::MostRecentlyUsed,
+            crate::platform::IdleSelection::LeastRecentlyUsed,
+            crate::platform::IdleSelection::MostRecentlyCreated,
+        ] {
+            let mut s = base();
+            s.account.concurrency_limit = crate::platform::Limit::Count(3);
+            s.account.min_unreserved_concurrency = 0;
+            s.functions[0].concurrency_per_instance = 2;
+            s.functions[0].idle_selection = sel;
+            s.functions[0].cold = ColdConfig::InitAdded {
+                init: crate::rng::dist::DistConfig::Constant { value_ms: 0.0 },
+            };
+            s.functions[0].arrivals = replay(
+                &[0.0, 0.0, 0.0, 0.0, 2.0],
+                &[
+                    Some(100_000),
+                    Some(1_000),
+                    Some(1_000),
+                    Some(1_000),
+                    Some(100),
+                ],
+            );
+            let mut g = s.functions[0].clone();
+            g.name = "g".into();
+            g.concurrency_per_instance = 1;
+            g.arrivals = replay(&[0.5, 1.5], &[Some(100_000), Some(100_000)]);
+            s.functions.push(g);
+            let out = run(&s);
+            let f = &out.functions[0].metrics;
+            assert_eq!(
+                (f.served, f.throttles, f.cold_starts, f.warm_starts),
+                (5, 0, 2, 3),
+                "{sel:?}"
+            );
+            assert_eq!(out.functions[1].metrics.served, 2);
+            // The fifth request ran on I1 next to the 100 s one: I2 stayed idle and was never taken.
+            assert_eq!(f.max_instances, 2);
+        }
+    }
+
+    #[test]
+    fn executions_end_at_the_function_timeout() {
+        let mut s = base();
+        s.functions[0].timeout_s = 30.0;
+        s.functions[0].arrivals = replay(&[0.0, 100.0, 200.0], &[Some(45_000), Some(10_000), None]);
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!((m.served, m.timeouts), (3, 1));
+        // 30 s (cut) + 10 s + 0.1 s executed; the first request also had its 200 ms init.
+        assert_eq!(m.billed_execution_ms, 40_100);
+        assert_eq!(m.latency.cold.mean_ms, Some(30_200.0));
+        // The default is AWS's 900 s maximum: a 1000 s sample ends there.
+        let mut s = base();
+        s.functions[0].arrivals = replay(&[0.0], &[Some(1_000_000)]);
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!((m.timeouts, m.billed_execution_ms), (1, 900_000));
+    }
+
+    #[test]
+    fn an_init_over_ten_seconds_is_cut_and_run_again_in_the_invocation() {
+        let mut s = base();
+        s.functions[0].cold = ColdConfig::InitAdded {
+            init: crate::rng::dist::DistConfig::Constant { value_ms: 15_000.0 },
+        };
+        s.functions[0].arrivals = replay(&[0.0, 100.0], &[]);
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!((m.cold_starts, m.init_timeouts, m.timeouts), (1, 1, 0));
+        // INIT phase 10 s, then 15 s of init again plus 100 ms of handler inside the invocation.
+        assert_eq!(m.latency.cold.mean_ms, Some(25_100.0));
+        assert_eq!((m.billed_execution_ms, m.billed_init_ms), (15_200, 10_000));
+        // Under a 12 s timeout the re-run init does not finish: the invocation times out at 12 s.
+        s.functions[0].timeout_s = 12.0;
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!((m.init_timeouts, m.timeouts), (1, 1));
+        assert_eq!(m.latency.cold.mean_ms, Some(22_000.0));
     }
 
     #[test]
@@ -1425,6 +1594,18 @@ keep_alive = { policy = "fixed", idle_timeout_s = 600 }
         let r = run_replications(&s, 7, 5).expect("valid");
         assert_eq!(r.seeds.len(), 5);
         assert_eq!(r.seeds[0], 7);
+        // Seeds are written as strings, exact above 2^53.
+        let json = serde_json::to_value(&r).expect("serialises");
+        assert_eq!(json["seeds"][0], "7");
+        let derived: u64 = json["seeds"][1]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .expect("a decimal string");
+        assert_eq!(derived, r.seeds[1]);
+        let e = run_replications(&s, 7, MAX_REPLICATIONS + 1)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at most 1000"), "{e}");
         let req = r.total_estimate("requests").expect("present");
         assert_eq!(req.n, 5);
         let mean = req.mean.unwrap_or(0.0);

@@ -4,12 +4,23 @@
 //! Ratios whose denominator is zero (for example the cold-start probability of a function that served nothing)
 //! are `None` (JSON `null`), never NaN.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+
+/// A seed as a decimal string: exact for every `u64`, where a JSON number above 2^53 is not for many readers.
+fn seed_string<S: Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(seed)
+}
+
+fn seeds_strings<S: Serializer>(seeds: &[u64], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(seeds.iter().map(u64::to_string))
+}
 
 /// The result of one run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimOutput {
-    /// The run's seed.
+    /// The run's seed. In JSON a decimal string, so that seeds above 2^53 survive readers that parse numbers
+    /// as doubles (jq, JavaScript); `--seed` takes it back as is.
+    #[serde(serialize_with = "seed_string")]
     pub seed: u64,
     /// Warm-up excluded from the statistics, seconds.
     pub warmup_s: f64,
@@ -64,6 +75,12 @@ pub struct Metrics {
     pub dropped_async: u64,
     /// `(rejected + dropped_async) / requests`: the share of requests never served.
     pub rejection_probability: Option<f64>,
+    /// Served requests whose execution reached the function timeout (`timeout_s`): they end there and are billed
+    /// up to it. With `cold = whole_request`, a cold request times out past the 10 s INIT limit plus the timeout.
+    pub timeouts: u64,
+    /// Cold starts whose INIT exceeded the 10 s on-demand limit: the INIT phase ends at 10 s and the init runs
+    /// again inside the first invocation (billed as execution, under the function timeout).
+    pub init_timeouts: u64,
     /// Instances pre-warmed by the hybrid histogram policy.
     pub prewarms: u64,
     /// Instances created in the measured period (cold starts, pre-warms and provisioned allocations).
@@ -183,7 +200,9 @@ pub struct FunctionEstimates {
 /// The result of independent replications.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReplicatedOutput {
-    /// Seeds used, one per replication (the first is the base seed itself).
+    /// Seeds used, one per replication (the first is the base seed itself). In JSON decimal strings, like
+    /// [`SimOutput::seed`].
+    #[serde(serialize_with = "seeds_strings")]
     pub seeds: Vec<u64>,
     /// Account-wide estimates.
     pub total: Vec<Estimate>,
@@ -204,6 +223,8 @@ impl Metrics {
             ("rejected", Some(self.rejected as f64)),
             ("dropped_async", Some(self.dropped_async as f64)),
             ("rejection_probability", self.rejection_probability),
+            ("timeouts", Some(self.timeouts as f64)),
+            ("init_timeouts", Some(self.init_timeouts as f64)),
             ("prewarms", Some(self.prewarms as f64)),
             ("avg_instances", Some(self.avg_instances)),
             ("avg_busy_instances", Some(self.avg_busy_instances)),

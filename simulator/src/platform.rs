@@ -19,9 +19,10 @@ use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::collections::{BinaryHeap, VecDeque};
 
-/// A count limit that may be `"unlimited"` in a scenario file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "LimitRepr", into = "LimitRepr")]
+/// A count limit that may be `"unlimited"` in a scenario file. Accepted: a whole number >= 0 (also written as
+/// a float such as `1e4`) or the word `"unlimited"`; anything else is an error saying so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(into = "LimitRepr")]
 pub enum Limit {
     /// At most this many.
     Count(u64),
@@ -29,23 +30,50 @@ pub enum Limit {
     Unlimited,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(untagged)]
 enum LimitRepr {
     Count(u64),
     Word(String),
 }
 
-impl TryFrom<LimitRepr> for Limit {
-    type Error = String;
-    fn try_from(r: LimitRepr) -> Result<Self, String> {
-        match r {
-            LimitRepr::Count(n) => Ok(Limit::Count(n)),
-            LimitRepr::Word(w) if w == "unlimited" => Ok(Limit::Unlimited),
-            LimitRepr::Word(w) => Err(format!(
-                "expected a whole number or \"unlimited\", got \"{w}\""
-            )),
+/// What a [`Limit`] accepts, for error messages.
+const LIMIT_EXPECTED: &str = "a whole number >= 0 (such as 1000) or \"unlimited\"";
+
+impl<'de> Deserialize<'de> for Limit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, Visitor};
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Limit;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(LIMIT_EXPECTED)
+            }
+            fn visit_u64<E: Error>(self, n: u64) -> Result<Limit, E> {
+                Ok(Limit::Count(n))
+            }
+            fn visit_i64<E: Error>(self, n: i64) -> Result<Limit, E> {
+                u64::try_from(n)
+                    .map(Limit::Count)
+                    .map_err(|_| E::custom(format!("expected {LIMIT_EXPECTED}, got {n}")))
+            }
+            fn visit_f64<E: Error>(self, x: f64) -> Result<Limit, E> {
+                // 2^53: every whole float up to here is exact.
+                if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= 9_007_199_254_740_992.0 {
+                    Ok(Limit::Count(x as u64))
+                } else {
+                    Err(E::custom(format!("expected {LIMIT_EXPECTED}, got {x}")))
+                }
+            }
+            fn visit_str<E: Error>(self, w: &str) -> Result<Limit, E> {
+                if w == "unlimited" {
+                    Ok(Limit::Unlimited)
+                } else {
+                    Err(E::custom(format!("expected {LIMIT_EXPECTED}, got \"{w}\"")))
+                }
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
@@ -92,8 +120,13 @@ pub enum InvocationType {
     Async,
 }
 
+/// Shortest maximum event age AWS allows, seconds (facts 3.2).
+pub const MIN_EVENT_AGE_S: f64 = 60.0;
+/// Longest maximum event age AWS allows (6 h, also the default), seconds (facts 3.2).
+pub const MAX_EVENT_AGE_S: f64 = 21_600.0;
+
 fn d_age() -> f64 {
-    21_600.0
+    MAX_EVENT_AGE_S
 }
 fn d_backoff0() -> f64 {
     1.0
@@ -178,6 +211,16 @@ impl AsyncRetryConfig {
                     )
                 })
         };
+        if !(MIN_EVENT_AGE_S..=MAX_EVENT_AGE_S).contains(&self.max_event_age_s) {
+            return Err(ConfigError::invalid(
+                format!("{path}.max_event_age_s"),
+                format!(
+                    "must be {MIN_EVENT_AGE_S} to {MAX_EVENT_AGE_S} seconds (AWS's range for the maximum event age), got {}",
+                    self.max_event_age_s
+                ),
+                "give a value from 60 (1 min) to 21600 (6 h, the default)",
+            ));
+        }
         let max_age = secs("max_event_age_s", self.max_event_age_s)?;
         let initial = secs("initial_backoff_s", self.initial_backoff_s)?;
         let max_delay = secs("max_backoff_s", self.max_backoff_s)?;
@@ -186,6 +229,16 @@ impl AsyncRetryConfig {
                 format!("{path}.initial_backoff_s"),
                 "backoff delays must be > 0".to_string(),
                 "give initial_backoff_s and max_backoff_s > 0 (AWS: about 1 s and 300 s)",
+            ));
+        }
+        if max_delay < initial {
+            return Err(ConfigError::invalid(
+                format!("{path}.max_backoff_s"),
+                format!(
+                    "{} is below initial_backoff_s = {}: the largest delay must be >= the first",
+                    self.max_backoff_s, self.initial_backoff_s
+                ),
+                "give max_backoff_s >= initial_backoff_s (AWS: about 1 s growing to 300 s)",
             ));
         }
         if !(self.backoff_multiplier.is_finite() && self.backoff_multiplier >= 1.0) {
@@ -555,6 +608,32 @@ impl Pool {
         }
     }
 
+    /// The first instance in selection order that is in the pool and already busy (it has a free slot, and
+    /// taking it adds no busy instance), without removing it. Used only when the selected instance is idle but
+    /// the concurrency limits allow no more busy instances; linear in the pool's entries.
+    pub fn find_partly_busy(&self, instances: &[Instance]) -> Option<u32> {
+        let usable = |id: u32, stamp: u32| {
+            let i = &instances[id as usize];
+            i.in_pool && i.pool_stamp == stamp && i.busy_slots > 0
+        };
+        match self {
+            Pool::Deque { q, take_back, .. } => {
+                let found = |&&(id, stamp): &&(u32, u32)| usable(id, stamp);
+                let hit = if *take_back {
+                    q.iter().rev().find(found)
+                } else {
+                    q.iter().find(found)
+                };
+                hit.map(|&(id, _)| id)
+            }
+            Pool::Newest { heap, .. } => heap
+                .iter()
+                .filter(|&&(_, id, stamp)| usable(id, stamp))
+                .max()
+                .map(|&(_, id, _)| id),
+        }
+    }
+
     /// Removes stale entries when they dominate (amortised O(1) per operation).
     pub fn maybe_compact(&mut self, instances: &[Instance]) {
         let valid = |id: u32, stamp: u32| {
@@ -699,6 +778,67 @@ mod tests {
     }
 
     #[test]
+    fn retry_settings_must_be_in_aws_ranges() {
+        let check = |f: &dyn Fn(&mut AsyncRetryConfig), says: &str| {
+            let mut c = AsyncRetryConfig::default();
+            f(&mut c);
+            let e = c
+                .compile("async_retry")
+                .map(|_| ())
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(says), "{e}");
+        };
+        check(
+            &|c| c.max_event_age_s = 10.0,
+            "async_retry.max_event_age_s: must be 60 to 21600 seconds",
+        );
+        check(
+            &|c| c.max_event_age_s = 100_000.0,
+            "must be 60 to 21600 seconds",
+        );
+        check(
+            &|c| c.max_event_age_s = f64::NAN,
+            "must be 60 to 21600 seconds",
+        );
+        check(
+            &|c| {
+                c.initial_backoff_s = 10.0;
+                c.max_backoff_s = 5.0;
+            },
+            "async_retry.max_backoff_s: 5 is below initial_backoff_s = 10",
+        );
+        for age in [60.0, 21_600.0] {
+            let c = AsyncRetryConfig {
+                max_event_age_s: age,
+                ..AsyncRetryConfig::default()
+            };
+            assert!(c.compile("r").is_ok(), "{age}");
+        }
+    }
+
+    #[test]
+    fn partly_busy_instances_are_found_in_selection_order() {
+        for sel in [
+            IdleSelection::MostRecentlyUsed,
+            IdleSelection::LeastRecentlyUsed,
+            IdleSelection::MostRecentlyCreated,
+        ] {
+            let (p, mut v) = setup(sel);
+            assert_eq!(p.find_partly_busy(&v), None);
+            v[0].busy_slots = 1;
+            v[2].busy_slots = 1;
+            let want = match sel {
+                // Released in order 2, 0, 1: the most recently used busy one is 0, the least 2.
+                IdleSelection::MostRecentlyUsed => 0,
+                IdleSelection::LeastRecentlyUsed => 2,
+                IdleSelection::MostRecentlyCreated => 2,
+            };
+            assert_eq!(p.find_partly_busy(&v), Some(want), "{sel:?}");
+        }
+    }
+
+    #[test]
     fn provisioned_schedule_must_increase() {
         let p = ProvisionedConfig {
             count: 5,
@@ -745,7 +885,22 @@ mod tests {
         assert_eq!(a.l, Limit::Count(1000));
         let b: W = toml::from_str("l = \"unlimited\"").expect("word");
         assert_eq!(b.l, Limit::Unlimited);
-        assert!(toml::from_str::<W>("l = \"lots\"").is_err());
+        assert_eq!(
+            toml::from_str::<W>("l = 1e4").expect("whole float").l,
+            Limit::Count(10_000)
+        );
+        // Anything else says what is accepted.
+        for bad in ["l = \"lots\"", "l = -3", "l = 2.5", "l = true"] {
+            let e = toml::from_str::<W>(bad)
+                .map(|_| ())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("a whole number >= 0 (such as 1000) or \"unlimited\""),
+                "{bad}: {e}"
+            );
+            assert!(!e.contains("untagged"), "{bad}: {e}");
+        }
         assert_eq!(Limit::Unlimited.as_u64(), u64::MAX);
     }
 }

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use faascope_sim::{run_replications, ReplicatedOutput, Scenario, SimOutput, Simulation};
+use faascope_sim::engine::MAX_REPLICATIONS;
+use faascope_sim::{
+    run_replications, ConfigError, ReplicatedOutput, Scenario, SimOutput, Simulation,
+};
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -36,22 +39,28 @@ pub struct SimulateArgs {
     /// Build the scenario from observed logs instead (files or directories).
     #[arg(long, value_name = "SOURCES", num_args = 1.., conflicts_with = "scenario")]
     pub from: Vec<PathBuf>,
+    // The four --from options are `Option`s without clap defaults so that giving one with a scenario file
+    // can be refused: clap's `requires = "from"` is not enforced there, because `--from` conflicts with
+    // the SCENARIO that is present (clap skips a requirement that conflicts with a present argument).
     /// With --from: the function to simulate (its exact name).
     #[arg(long, value_name = "NAME", requires = "from")]
     pub function: Option<String>,
-    /// With --from: multiply the observed traffic (thinning below 1, superposition above).
-    #[arg(long, value_name = "X", default_value_t = 1.0, requires = "from")]
-    pub traffic_scale: f64,
-    /// With --from: replay the observed arrivals or draw Poisson arrivals at their rate.
-    #[arg(long, value_enum, default_value_t = ArrivalsArg::Replay, requires = "from")]
-    pub arrivals: ArrivalsArg,
-    /// With --from: idle keep-alive of instances, seconds (AWS does not publish its own).
-    #[arg(long, value_name = "S", default_value_t = 600.0, requires = "from")]
-    pub keep_alive_s: f64,
-    /// Seed of every random stream (same seed, same output).
+    /// With --from: multiply the observed traffic (thinning below 1, superposition above; 0 < X <= 1000)
+    /// [default: 1].
+    #[arg(long, value_name = "X", requires = "from")]
+    pub traffic_scale: Option<f64>,
+    /// With --from: replay the observed arrivals or draw Poisson arrivals at their rate [default: replay].
+    #[arg(long, value_enum, requires = "from")]
+    pub arrivals: Option<ArrivalsArg>,
+    /// With --from: idle keep-alive of instances, seconds (AWS does not publish its own) [default: 600].
+    #[arg(long, value_name = "S", requires = "from")]
+    pub keep_alive_s: Option<f64>,
+    /// Seed of every random stream (same seed, same output). JSON output writes seeds as decimal
+    /// strings, which this takes back as they are.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Independent runs with derived seeds; headline outputs get 95 % confidence intervals.
+    /// Independent runs with derived seeds (1 to 1000); headline outputs get 95 % confidence
+    /// intervals.
     #[arg(long, default_value_t = 1)]
     pub replications: u32,
     /// Override a scenario value, KEY.PATH=VALUE (repeatable): e.g. `functions.0.memory_mb=1024`,
@@ -128,8 +137,44 @@ pub fn apply_set(doc: &mut toml::Value, assignment: &str) -> Result<(), String> 
     Err(format!("--set '{assignment}': empty key path"))
 }
 
+/// The observed invocations a `--from` scenario was built from, for comparison with the run.
+#[derive(Debug, Clone, Serialize)]
+struct Observed {
+    function: String,
+    invocations: u64,
+    cold_starts: u64,
+    cold_start_ratio: Option<f64>,
+}
+
+const DEFAULT_TRAFFIC_SCALE: f64 = 1.0;
+const DEFAULT_KEEP_ALIVE_S: f64 = 600.0;
+/// Largest `--traffic-scale` (the simulator's limit on copies of a replayed trace).
+const MAX_TRAFFIC_SCALE: f64 = 1_000.0;
+
+/// What `--from` reads, for the message when it finds nothing.
+const FROM_READS: &str = "it reads Lambda REPORT records: text logs (START/END/REPORT lines), the JSON log format and Telemetry API (platform.report), CloudWatch Logs exports, subscription payloads and Logs Insights results (README, \"Input formats\")";
+
 /// A scenario for one function from its observed invocations.
-fn scenario_from_observed(a: &SimulateArgs, notes: &mut Vec<String>) -> Result<Scenario> {
+fn scenario_from_observed(
+    a: &SimulateArgs,
+    notes: &mut Vec<String>,
+) -> Result<(Scenario, Observed)> {
+    let traffic_scale = a.traffic_scale.unwrap_or(DEFAULT_TRAFFIC_SCALE);
+    let keep_alive_s = a.keep_alive_s.unwrap_or(DEFAULT_KEEP_ALIVE_S);
+    let arrivals_arg = a.arrivals.unwrap_or(ArrivalsArg::Replay);
+    if !(traffic_scale.is_finite() && traffic_scale > 0.0 && traffic_scale <= MAX_TRAFFIC_SCALE) {
+        return Err(UsageError(format!(
+            "--traffic-scale {traffic_scale}: must be a number > 0 and at most {MAX_TRAFFIC_SCALE} (0.5 halves the observed traffic, 3 triples it)"
+        ))
+        .into());
+    }
+    // `inf` keeps instances forever; NaN and negative values are refused.
+    if keep_alive_s.is_nan() || keep_alive_s < 0.0 {
+        return Err(UsageError(format!(
+            "--keep-alive-s {keep_alive_s}: must be a number of seconds >= 0 (or inf, never expire)"
+        ))
+        .into());
+    }
     let source = super::SourceArgs {
         sources: a.from.clone(),
         input_format: InputFormat::Auto,
@@ -154,6 +199,13 @@ fn scenario_from_observed(a: &SimulateArgs, notes: &mut Vec<String>) -> Result<S
     )?;
     let cols = ing.columns;
     let names: Vec<String> = cols.names().iter().map(|n| n.to_string()).collect();
+    if names.is_empty() {
+        return Err(UsageError(format!(
+            "--from {}: no Lambda invocations found; {FROM_READS}",
+            sources_label(&a.from)
+        ))
+        .into());
+    }
     let name = match &a.function {
         Some(n) => n.clone(),
         None if names.len() == 1 => names[0].clone(),
@@ -174,36 +226,70 @@ fn scenario_from_observed(a: &SimulateArgs, notes: &mut Vec<String>) -> Result<S
     };
     let rows = crate::scenario::observed_rows(&cols, id);
     let memory_mb = rows.last().map_or(128, |r| r.memory_mb);
-    let arrivals = match a.arrivals {
-        ArrivalsArg::Replay => ReplayArrivals::Replay {
-            traffic_scale: a.traffic_scale,
-        },
-        ArrivalsArg::Poisson => ReplayArrivals::Poisson {
-            traffic_scale: a.traffic_scale,
-        },
+    let arrivals = match arrivals_arg {
+        ArrivalsArg::Replay => ReplayArrivals::Replay { traffic_scale },
+        ArrivalsArg::Poisson => ReplayArrivals::Poisson { traffic_scale },
     };
-    let s = replay_scenario(
-        &name,
-        &rows,
-        memory_mb,
-        a.keep_alive_s,
-        1.0,
-        arrivals,
-        notes,
-    )
-    .map_err(UsageError)?;
+    let s = replay_scenario(&name, &rows, memory_mb, keep_alive_s, 1.0, arrivals, notes)
+        .map_err(UsageError)?;
+    let cold_starts = rows.iter().filter(|r| r.init_ms.is_some()).count() as u64;
+    let observed = Observed {
+        function: name.clone(),
+        invocations: rows.len() as u64,
+        cold_starts,
+        cold_start_ratio: (!rows.is_empty()).then(|| cold_starts as f64 / rows.len() as f64),
+    };
     let span_ms = rows.last().map_or(0, |r| r.start_ms) - rows.first().map_or(0, |r| r.start_ms);
     notes.push(format!(
         "scenario from {} observed invocations of '{name}' over {:.1} h ({} arrivals), {memory_mb} MB, keep-alive {} s",
         rows.len(),
         span_ms as f64 / 3.6e6,
-        match a.arrivals {
+        match arrivals_arg {
             ArrivalsArg::Replay => "replayed",
             ArrivalsArg::Poisson => "Poisson",
         },
-        a.keep_alive_s
+        keep_alive_s
     ));
-    Ok(s)
+    Ok((s, observed))
+}
+
+fn sources_label(from: &[PathBuf]) -> String {
+    from.iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A validation error of a `--from` scenario, in terms of the command line: the fields the
+/// options set are named as the options, and the advice is what `--from` can do.
+fn from_error(e: ConfigError, a: &SimulateArgs, s: &Scenario) -> UsageError {
+    let label = format!(
+        "--from {}{}",
+        sources_label(&a.from),
+        if a.set.is_empty() { "" } else { " with --set" }
+    );
+    let ConfigError::Invalid { path, problem, fix } = &e;
+    let text = if path == "functions[*].arrivals" {
+        let horizon_s = s.warmup_s + s.duration_s;
+        let arrivals: f64 = s
+            .functions
+            .iter()
+            .map(|f| f.arrivals.max_arrivals(horizon_s))
+            .sum();
+        format!(
+            "{label}: --traffic-scale {} could generate up to {arrivals:.3e} arrivals over the observed {:.1} h, more than the {:.0e} a run can simulate in reasonable time; fix: lower --traffic-scale, or give --from the logs of a shorter period",
+            a.traffic_scale.unwrap_or(DEFAULT_TRAFFIC_SCALE),
+            horizon_s / 3600.0,
+            faascope_sim::config::MAX_ARRIVALS
+        )
+    } else if path.ends_with(".arrivals.traffic_scale") {
+        format!("{label}: --traffic-scale: {problem}; fix: {fix}")
+    } else if path.contains(".keep_alive") {
+        format!("{label}: --keep-alive-s: {problem}; fix: {fix}")
+    } else {
+        format!("{label}: {e}")
+    };
+    UsageError(text)
 }
 
 fn scenario_from_file(path: &PathBuf, sets: &[String]) -> Result<Scenario> {
@@ -242,20 +328,85 @@ fn opt(v: Option<f64>, digits: usize) -> String {
     v.map_or("-".into(), |x| format!("{x:.digits$}"))
 }
 
+/// `x` with at least `min_decimals` decimals and at least 3 significant digits, so that a small
+/// ratio such as 0.0000112 does not print as 0.0000; exactly 0 prints as `0`.
+fn sig(x: f64, min_decimals: usize) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    // Decimals that put the third significant digit last (at most 15, which f64 can carry).
+    let magnitude = x.abs().log10().floor() as i64;
+    let decimals = (2 - magnitude).clamp(0, 15) as usize;
+    let d = decimals.max(min_decimals);
+    format!("{x:.d$}")
+}
+
+fn opt_sig(v: Option<f64>, min_decimals: usize) -> String {
+    v.map_or("-".into(), |x| sig(x, min_decimals))
+}
+
+/// `--from`: the observed cold starts next to the simulated ones, so a gap is visible.
+fn observed_note(o: &Observed, simulated: Option<&faascope_sim::FunctionOutput>) -> String {
+    let observed = format!(
+        "observed {} cold starts in {} invocations of '{}' (P(cold) {})",
+        o.cold_starts,
+        o.invocations,
+        o.function,
+        opt_sig(o.cold_start_ratio, 4)
+    );
+    let simulated = simulated.map_or(String::new(), |f| {
+        format!(
+            ", simulated {} in {} (P(cold) {})",
+            f.metrics.cold_starts,
+            f.metrics.served,
+            opt_sig(f.metrics.cold_start_probability, 4)
+        )
+    });
+    format!(
+        "{observed}{simulated}; the simulation expires idle instances after the keep-alive only, while AWS also recycles environments (facts 4.1), so a replay can show fewer cold starts than observed"
+    )
+}
+
+/// Notes for requests that reached the function timeout or an INIT over the 10 s limit.
+fn timeout_notes(scenario: &Scenario, out: &SimOutput) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (f, cfg) in out.functions.iter().zip(&scenario.functions) {
+        let m = &f.metrics;
+        if m.timeouts > 0 {
+            notes.push(format!(
+                "'{}': {} requests reached the {} s function timeout (timeout_s) and ended there, billed up to it",
+                f.name, m.timeouts, cfg.timeout_s
+            ));
+        }
+        if m.init_timeouts > 0 {
+            notes.push(format!(
+                "'{}': {} cold starts had an INIT over the 10 s on-demand limit: cut at 10 s and run again inside the invocation (init_timeouts)",
+                f.name, m.init_timeouts
+            ));
+        }
+    }
+    notes
+}
+
 fn single_table(out: &SimOutput, format: Format) -> String {
     let headers = [
         "function",
         "requests",
         "cold starts",
         "P(cold)",
+        "throttles",
         "rejected",
+        "dropped",
         "P(reject)",
         "avg inst",
         "max inst",
         "lifespan s",
         "p50 ms",
         "p99 ms",
-        "p99 cold ms",
+        "p99 cold ms (incl. init)",
         "GB-s exec",
         "GB-s init",
         "idle inst-s",
@@ -266,9 +417,11 @@ fn single_table(out: &SimOutput, format: Format) -> String {
             crate::output::sanitize(name),
             m.requests.to_string(),
             m.cold_starts.to_string(),
-            opt(m.cold_start_probability, 4),
+            opt_sig(m.cold_start_probability, 4),
+            m.throttles.to_string(),
             m.rejected.to_string(),
-            opt(m.rejection_probability, 4),
+            m.dropped_async.to_string(),
+            opt_sig(m.rejection_probability, 4),
             format!("{:.2}", m.avg_instances),
             m.max_instances.to_string(),
             opt(m.mean_instance_lifespan_s, 1),
@@ -297,9 +450,9 @@ fn replicated_table(out: &ReplicatedOutput, format: Format) -> String {
             rows.push(vec![
                 crate::output::sanitize(&f.name),
                 e.metric.clone(),
-                opt(e.mean, 4),
-                opt(e.ci95_half_width, 4),
-                opt(e.std_dev, 4),
+                opt_sig(e.mean, 4),
+                opt_sig(e.ci95_half_width, 4),
+                opt_sig(e.std_dev, 4),
                 e.n.to_string(),
             ]);
         }
@@ -309,9 +462,9 @@ fn replicated_table(out: &ReplicatedOutput, format: Format) -> String {
             rows.push(vec![
                 "total".into(),
                 e.metric.clone(),
-                opt(e.mean, 4),
-                opt(e.ci95_half_width, 4),
-                opt(e.std_dev, 4),
+                opt_sig(e.mean, 4),
+                opt_sig(e.ci95_half_width, 4),
+                opt_sig(e.std_dev, 4),
                 e.n.to_string(),
             ]);
         }
@@ -328,18 +481,84 @@ fn price(out: &SimOutput, a: &SimulateArgs) -> Result<Vec<PricedFunction>> {
     Ok(price_simulation(out, &book, &place).map_err(UsageError)?)
 }
 
+/// Refuses the `--from` options with a scenario file (they would otherwise be ignored).
+fn check_from_options(a: &SimulateArgs, path: &std::path::Path) -> Result<(), UsageError> {
+    let given = [
+        (
+            "--function",
+            a.function.is_some(),
+            "a scenario file defines its functions in [[functions]] tables",
+        ),
+        (
+            "--traffic-scale",
+            a.traffic_scale.is_some(),
+            "change a file's traffic with --set, e.g. --set functions.0.arrivals.rate_per_s=75",
+        ),
+        (
+            "--arrivals",
+            a.arrivals.is_some(),
+            "a file's arrival process is each function's `arrivals`; change it with --set",
+        ),
+        (
+            "--keep-alive-s",
+            a.keep_alive_s.is_some(),
+            "change a file's keep-alive with --set functions.0.keep_alive.idle_timeout_s=S",
+        ),
+    ];
+    match given.iter().find(|(_, g, _)| *g) {
+        Some((flag, _, instead)) => Err(UsageError(format!(
+            "{flag} goes with --from SOURCES (a scenario built from observed logs), not with the scenario file {}: {instead}",
+            path.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
+    if let Some(p) = &a.scenario {
+        check_from_options(&a, p)?;
+    }
+    if a.replications == 0 || a.replications > MAX_REPLICATIONS {
+        return Err(UsageError(format!(
+            "--replications {}: must be 1 to {MAX_REPLICATIONS}; the 95 % interval narrows with the square root of the count, so 10 to 100 are usually enough",
+            a.replications
+        ))
+        .into());
+    }
     let mut notes = Vec::new();
-    let scenario = match (&a.scenario, a.from.is_empty()) {
-        (Some(p), true) => scenario_from_file(p, &a.set)?,
+    let mut observed = None;
+    // What errors of the simulation's own checks are prefixed with.
+    let (scenario, label) = match (&a.scenario, a.from.is_empty()) {
+        (Some(p), true) => (
+            scenario_from_file(p, &a.set)?,
+            if a.set.is_empty() {
+                p.display().to_string()
+            } else {
+                format!("{} with --set", p.display())
+            },
+        ),
         (None, false) => {
-            let s = scenario_from_observed(&a, &mut notes)?;
-            let mut doc = toml::Value::try_from(&s).context("scenario to TOML")?;
-            for set in &a.set {
-                apply_set(&mut doc, set).map_err(UsageError)?;
-            }
-            doc.try_into()
-                .map_err(|e| UsageError(format!("--set gave an invalid scenario: {e}")))?
+            let (s, obs) = scenario_from_observed(&a, &mut notes)?;
+            observed = Some(obs);
+            let s: Scenario = if a.set.is_empty() {
+                s
+            } else {
+                let mut doc = toml::Value::try_from(&s).context("scenario to TOML")?;
+                for set in &a.set {
+                    apply_set(&mut doc, set).map_err(UsageError)?;
+                }
+                doc.try_into()
+                    .map_err(|e| UsageError(format!("--set gave an invalid scenario: {e}")))?
+            };
+            s.validate().map_err(|e| from_error(e, &a, &s))?;
+            (
+                s,
+                format!(
+                    "--from {}{}",
+                    sources_label(&a.from),
+                    if a.set.is_empty() { "" } else { " with --set" }
+                ),
+            )
         }
         _ => {
             return Err(UsageError(
@@ -348,9 +567,7 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
             .into())
         }
     };
-    if a.replications == 0 {
-        return Err(UsageError("--replications must be at least 1".into()).into());
-    }
+    let sim_error = |e: ConfigError| UsageError(format!("{label}: {e}"));
     if a.price && a.replications > 1 {
         return Err(UsageError(
             "--price prices one run: leave out --replications (or --price, for the replicated statistics)".into(),
@@ -365,8 +582,10 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
     }
     let mut text = String::new();
     if a.replications > 1 {
-        let rep = run_replications(&scenario, a.seed, a.replications)
-            .map_err(|e| UsageError(e.to_string()))?;
+        let rep = run_replications(&scenario, a.seed, a.replications).map_err(sim_error)?;
+        if let Some(o) = &observed {
+            notes.push(observed_note(o, None));
+        }
         if a.format == Format::Json {
             text = crate::output::json_safe(
                 serde_json::to_string_pretty(&rep).context("serialising")?,
@@ -375,8 +594,12 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
             text.push_str(&replicated_table(&rep, a.format));
         }
     } else {
-        let sim = Simulation::new(&scenario, a.seed).map_err(|e| UsageError(e.to_string()))?;
+        let sim = Simulation::new(&scenario, a.seed).map_err(sim_error)?;
         let out = sim.run();
+        if let Some(o) = &observed {
+            notes.push(observed_note(o, out.functions.first()));
+        }
+        notes.extend(timeout_notes(&scenario, &out));
         let priced = if a.price {
             Some(price(&out, &a)?)
         } else {
@@ -388,12 +611,16 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
                 simulation: &'a SimOutput,
                 #[serde(skip_serializing_if = "Option::is_none")]
                 cost: Option<&'a Vec<PricedFunction>>,
+                /// `--from`: the observed invocations, to compare with the simulated ones.
+                #[serde(skip_serializing_if = "Option::is_none")]
+                observed: Option<&'a Observed>,
                 notes: &'a [String],
             }
             text = crate::output::json_safe(
                 serde_json::to_string_pretty(&Doc {
                     simulation: &out,
                     cost: priced.as_ref(),
+                    observed: observed.as_ref(),
                     notes: &notes,
                 })
                 .context("serialising")?,
@@ -461,6 +688,61 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        a: SimulateArgs,
+    }
+
+    #[test]
+    fn small_ratios_keep_three_significant_digits() {
+        assert_eq!(sig(0.0, 4), "0");
+        assert_eq!(sig(1.0 / 89_395.0, 4), "0.0000112");
+        assert_eq!(sig(3.9e-5, 4), "0.0000390");
+        assert_eq!(sig(0.2113, 4), "0.2113");
+        assert_eq!(sig(0.00153, 4), "0.00153");
+        assert_eq!(sig(89_395.25, 4), "89395.2500");
+        assert_eq!(opt_sig(None, 4), "-");
+    }
+
+    /// In --from mode, the fields the options set are named as the options, and the arrival
+    /// refusal advises what --from can do (there is no duration to shorten).
+    #[test]
+    fn from_errors_name_the_options() {
+        let a = Wrap::parse_from([
+            "x",
+            "--from",
+            "logs",
+            "--function",
+            "f",
+            "--traffic-scale",
+            "800",
+        ])
+        .a;
+        let mut s = crate::scenario::default_scenario("f", 128).unwrap();
+        s.duration_s = 3_600.0;
+        s.functions[0].arrivals = faascope_sim::ArrivalConfig::Poisson { rate_per_s: 1e6 };
+        let e = s.validate().unwrap_err();
+        let msg = from_error(e, &a, &s).0;
+        assert!(msg.starts_with("--from logs: --traffic-scale 800 could generate up to 3.600e9 arrivals over the observed 1.0 h"), "{msg}");
+        assert!(
+            msg.contains("fix: lower --traffic-scale, or give --from the logs of a shorter period"),
+            "{msg}"
+        );
+        assert!(!msg.contains("simulate less time"), "{msg}");
+        let e = ConfigError::invalid(
+            "functions[0].arrivals.traffic_scale",
+            "must be a finite number > 0, got 0",
+            "give a factor",
+        );
+        let msg = from_error(e, &a, &s).0;
+        assert_eq!(
+            msg,
+            "--from logs: --traffic-scale: must be a finite number > 0, got 0; fix: give a factor"
+        );
+    }
 
     #[test]
     fn set_paths_reach_tables_indexes_and_named_elements() {
