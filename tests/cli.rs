@@ -775,3 +775,23 @@ fn export_to_dash_is_stdout_and_strict_exports_nothing() {
         .stderr(predicate::str::contains("not written"));
     assert!(!target.exists());
 }
+
+#[test]
+fn logs_say_why_nothing_was_shown() {
+    faascope()
+        .args(["logs", "sample-data/logs-tail", "--level", "NOSUCHLEVEL"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(
+            predicate::str::contains("none of the").and(predicate::str::contains(
+                "log line(s) matched --grep/--level/--request-id",
+            )),
+        );
+    faascope()
+        .args(["logs", "sample-data/logs-tail", "--since", "2030-01-01"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("no log lines in the sources"));
+}

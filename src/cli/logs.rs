@@ -203,8 +203,20 @@ pub fn run(a: LogsArgs) -> Result<i32> {
     if !a.follow {
         let mut ing = load(&a.source.with_window(&filter), options(&a.source))?;
         filter.apply(&mut ing.tables);
-        print(&lines(&ing.tables), &sel, a.format, &mut stdout.lock())?;
+        let all = lines(&ing.tables);
+        let shown = print(&all, &sel, a.format, &mut stdout.lock())?;
         report_skips(&a.source, &ing);
+        if shown == 0 && !a.source.quiet {
+            // An empty answer says why: nothing read, or nothing matched the filters.
+            if all.is_empty() {
+                eprintln!("note: no log lines in the sources (after --function/--since/--until)");
+            } else {
+                eprintln!(
+                    "note: none of the {} log line(s) matched --grep/--level/--request-id",
+                    all.len()
+                );
+            }
+        }
         return Ok(strict_exit(&a.source, &ing));
     }
     let Some(patterns) = a.source.only_cloudwatch() else {
