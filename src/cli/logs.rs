@@ -28,7 +28,8 @@ pub struct LogsArgs {
     /// Only the lines of this request
     #[arg(long, value_name = "ID")]
     pub request_id: Option<String>,
-    /// Keep polling the cloudwatch:// sources for new events (every 2 s) until interrupted
+    /// Keep printing new events of the cloudwatch:// sources (a StartLiveTail session, else
+    /// FilterLogEvents every 2 s) until interrupted
     #[arg(long, short = 'f')]
     pub follow: bool,
     /// Stop following after this long (30s, 5m, 1h)

@@ -58,7 +58,7 @@ pub enum Command {
     Export(ExportArgs),
     /// X-Ray trace summaries (duration, cold start, errors, downstream time), or one trace as a waterfall
     #[command(
-        after_help = "Examples:\n  faascope traces sample-data/xray\n  faascope traces sample-data --cold --errors --format json\n  faascope traces sample-data/xray --trace-id 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e"
+        after_help = "Examples:\n  faascope traces sample-data/xray\n  faascope traces sample-data --cold --errors --format json\n  faascope traces sample-data/xray --trace-id 1-68b6d99f-20586ec888ed087b3190d96b"
     )]
     Traces(TracesArgs),
     /// Log lines and REPORT lines in time order, filtered; --follow tails cloudwatch:// groups
@@ -119,7 +119,10 @@ pub enum Command {
 /// Where to read from and how.
 #[derive(Args, Debug, Clone, Default)]
 pub struct SourceArgs {
-    /// Files or directories (read recursively; .gz and zlib detected by content)
+    /// Files or directories (read recursively; .gz and zlib detected by content), or live AWS
+    /// sources: cloudwatch://LOG_GROUP such as cloudwatch:///aws/lambda/* (`*` allowed), xray://
+    /// (traces), metrics://[PATTERN]
+    /// (AWS/Lambda metrics)
     #[arg(value_name = "SOURCES")]
     pub sources: Vec<PathBuf>,
     /// Force the input format instead of detecting it per file

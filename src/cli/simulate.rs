@@ -366,7 +366,7 @@ fn observed_note(o: &Observed, simulated: Option<&faascope_sim::FunctionOutput>)
         )
     });
     format!(
-        "{observed}{simulated}; the simulation expires idle instances after the keep-alive only, while AWS also recycles environments (facts 4.1), so a replay can show fewer cold starts than observed"
+        "{observed}{simulated}; the simulation's keep-alive is one fixed idle timeout (--keep-alive-s), while AWS's varies and AWS also recycles busy environments, so a replay's cold starts can differ from the observed ones either way"
     )
 }
 
