@@ -552,3 +552,153 @@ fn github_annotations_point_at_files_from_the_working_directory() {
         "no annotation with the config's folder: {stdout}"
     );
 }
+
+/// tests/fixtures/ci/explicit copied into a temporary directory (explicit traffic only: quick).
+fn explicit_project() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::copy(
+        root().join("tests/fixtures/ci/explicit/faascope.toml"),
+        &cfg,
+    )
+    .unwrap();
+    (dir, cfg)
+}
+
+/// A function with provisioned concurrency and no traffic yet is priced (PC alone), not an
+/// error: 5 × 1 GB × 2,628,000 s × $0.0000041667 (facts.md §1.6) = $54.75 a month.
+#[test]
+fn provisioned_concurrency_without_traffic_is_priced() {
+    let (dir, cfg) = explicit_project();
+    let b = json(&baseline(&cfg, &dir.path().join("b.json")));
+    let f = function(&b, "new-thing");
+    assert_eq!(f["monthly_usd"]["typical"], "54.750438");
+    assert_eq!(f["provisioned"]["environments"], 5);
+    assert!(f["performance"].is_null());
+    assert!(f["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("0 requests a month"));
+}
+
+/// A price change under the same effective date is noticed through the baseline's price
+/// fingerprint, in every format; a baseline without one (older faascope) still loads.
+#[test]
+fn a_price_change_with_the_same_date_is_noted_in_every_format() {
+    let (dir, cfg) = explicit_project();
+    let base = dir.path().join("b.json");
+    let b = json(&baseline(&cfg, &base));
+    assert!(b["pricing_fingerprint"]
+        .as_str()
+        .unwrap()
+        .starts_with("fnv1a64:"));
+    // Same prices: no note.
+    let out = check(&cfg, &base, &["--format", "json"]).success();
+    let r = json(&out.get_output().stdout);
+    assert_eq!(r["notes"], serde_json::json!([]));
+    let prices = [
+        "--pricing",
+        "tests/fixtures/pricing/same-date-duration.toml",
+    ];
+    let says = "the prices changed since the baseline under the same sheet dates";
+    for format in ["json", "table", "markdown", "junit"] {
+        let mut args = prices.to_vec();
+        args.extend(["--format", format]);
+        let out = check(&cfg, &base, &args).get_output().stdout.clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(says), "{format}: {text}");
+    }
+    // An old baseline: no fingerprint; it loads, and the check says what it cannot tell.
+    let mut old = b.clone();
+    old.as_object_mut().unwrap().remove("pricing_fingerprint");
+    let old_path = dir.path().join("old.json");
+    std::fs::write(&old_path, serde_json::to_vec_pretty(&old).unwrap()).unwrap();
+    let out = check(&cfg, &old_path, &["--format", "json"]).success();
+    let r = json(&out.get_output().stdout);
+    assert!(r["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("records no price fingerprint"));
+}
+
+/// A function that cost $0.00 in the baseline is not new: the percentage rule says why it is
+/// skipped, and the USD limit applies (and fails here: +$6.00 > $5.00).
+#[test]
+fn a_function_at_zero_in_the_baseline_meets_the_usd_limit() {
+    let (dir, cfg) = explicit_project();
+    let base = dir.path().join("b.json");
+    let mut b = json(&baseline(&cfg, &base));
+    let api = b["functions"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["name"] == "api")
+        .unwrap();
+    let now: f64 = api["monthly_usd"]["typical"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for k in ["low", "typical", "high"] {
+        api["monthly_usd"][k] = "0".into();
+    }
+    std::fs::write(&base, serde_json::to_vec_pretty(&b).unwrap()).unwrap();
+    let out = check(
+        &cfg,
+        &base,
+        &["--format", "json", "--max-increase-usd", "0.01"],
+    )
+    .code(1);
+    let r = json(&out.get_output().stdout);
+    let api = function(&r, "api");
+    // Not "added": it is in the baseline, at $0.00.
+    assert_eq!(api["change"], "changed");
+    let pct = result(api, "max_increase_pct");
+    assert_eq!(pct["outcome"], "skipped");
+    assert!(pct["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("the monthly cost was $0.00 in the baseline"));
+    let usd = result(api, "max_increase_usd");
+    assert_eq!(usd["outcome"], "fail", "{now}");
+    // The table's total row shows the total's own rules, not the functions'.
+    let out = check(
+        &cfg,
+        &base,
+        &["--format", "csv", "--max-increase-usd", "0.01"],
+    )
+    .code(1);
+    let csv = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let total = csv.lines().find(|l| l.starts_with("total,")).unwrap();
+    assert!(total.contains(",pass,"), "{total}");
+}
+
+/// A region without prices names the function and where it is defined; a missing project file
+/// says how to fix it.
+#[test]
+fn config_errors_name_the_function_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::write(
+        &cfg,
+        "[[functions]]\nname = \"a\"\nmemory_mb = 512\nregion = \"mars-1\"\n[functions.traffic]\nrequests_per_month = 1000\nduration_ms = 100\n",
+    )
+    .unwrap();
+    faascope()
+        .args(["ci", "baseline", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(dir.path().join("b.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("function `a` (faascope.toml:2)"))
+        .stderr(predicate::str::contains("region `mars-1`"));
+    faascope()
+        .args(["ci", "baseline", "--config"])
+        .arg(dir.path().join("missing.toml"))
+        .arg("--out")
+        .arg(dir.path().join("b.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Fix: pass --config"));
+}

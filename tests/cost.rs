@@ -575,3 +575,324 @@ fn snapstart_and_ephemeral_storage_are_priced_when_given() {
         .code(2)
         .stderr(predicate::str::contains("from 512 to 10240"));
 }
+
+/// The option with `id` of the first function, or `None`.
+fn option<'a>(v: &'a Value, id: &str) -> Option<&'a Value> {
+    v["functions"][0]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id)
+}
+
+/// Why option `id` of the first function is unavailable, or `None`.
+fn unavailable<'a>(v: &'a Value, id: &str) -> Option<&'a str> {
+    v["functions"][0]["unavailable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["option"] == id)
+        .and_then(|u| u["reason"].as_str())
+}
+
+/// A 10,240 MB function does not fit a 2 GB Fargate task, an 8 GB EC2 instance, Azure's EP1 /
+/// EP2 or any Flex instance: those options are unavailable (with the reason), never priced as if
+/// it fitted, and never named cheapest. EP3 (14 GB) holds it, with a note that it has less CPU
+/// than Lambda gives 10,240 MB.
+#[test]
+fn capacity_options_must_hold_the_function() {
+    // 525,600 invocations of 10 s a month keep 2 environments busy on average.
+    let big = json_of(&[
+        "cost",
+        "--requests",
+        "525600",
+        "--duration-ms",
+        "10000",
+        "--memory-mb",
+        "10240",
+    ]);
+    for id in [
+        "fargate-x86_64",
+        "fargate-arm64",
+        "ec2-m7g.large",
+        "ec2-m7g.large-reserved",
+        "ec2-c7g.large",
+        "ec2-c7g.xlarge",
+        "ec2-c7i.xlarge-reserved",
+        "azure-premium-ep1",
+        "azure-premium-ep2",
+        "azure-flex",
+    ] {
+        assert!(
+            option(&big, id).is_none(),
+            "{id} priced for a 10 GB function"
+        );
+        let why = unavailable(&big, id).unwrap_or_else(|| panic!("{id} not listed"));
+        assert!(
+            why.contains("a 10240 MB function does not fit"),
+            "{id}: {why}"
+        );
+    }
+    let cheapest = big["functions"][0]["cheapest"].as_str().unwrap();
+    assert!(
+        !cheapest.starts_with("fargate") && !cheapest.starts_with("ec2"),
+        "{cheapest}"
+    );
+    let ep3 = option(&big, "azure-premium-ep3").expect("EP3 holds 10 GB");
+    assert!(
+        ep3["assumptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a.as_str().unwrap().contains("EP3 has 4 vCPU, less than")),
+        "{ep3}"
+    );
+    // A 1,024 MB function fits them all.
+    let small = json_of(&[
+        "cost",
+        "--requests",
+        "525600",
+        "--duration-ms",
+        "10000",
+        "--memory-mb",
+        "1024",
+    ]);
+    for id in [
+        "fargate-arm64",
+        "ec2-m7g.large",
+        "azure-premium-ep1",
+        "azure-flex",
+    ] {
+        assert!(option(&small, id).is_some(), "{id} missing for 1 GB");
+    }
+}
+
+/// Absurd figures are refused when the price file loads (the sanity bound of pricing/README.md),
+/// naming the unit to use: no panic, no silent 3,600× bill.
+#[test]
+fn absurd_price_files_are_refused_with_the_bound() {
+    for (file, says) in [
+        (
+            "decimal-max.toml",
+            "above the sanity bound of $0.001 per GB-second",
+        ),
+        ("per-hour-in-per-second-field.toml", "usd_per_gb_hour"),
+        ("memory-per-vcpu-zero.toml", "rule `memory_per_vcpu` = 0"),
+    ] {
+        let path = format!("tests/fixtures/pricing/{file}");
+        faascope()
+            .args([
+                "cost",
+                "--requests",
+                "1000000",
+                "--duration-ms",
+                "100",
+                "--memory-mb",
+                "1024",
+                "--pricing",
+                &path,
+            ])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(file).and(predicate::str::contains(says)))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+}
+
+/// An override without `regions` applies in every region, over the built-in sheet's regional
+/// figures too (pricing/README.md, "Precedence").
+#[test]
+fn an_override_without_regions_wins_in_every_region() {
+    for region in ["us-east-1", "af-south-1", "ap-east-1"] {
+        let v = json_of(&[
+            "cost",
+            "--requests",
+            "10000000",
+            "--duration-ms",
+            "100",
+            "--memory-mb",
+            "1024",
+            "--compare",
+            "lambda",
+            "--region",
+            region,
+            "--pricing",
+            "tests/fixtures/pricing/all-regions-override.toml",
+        ]);
+        let lines = v["functions"][0]["options"][0]["breakdown"]
+            .as_array()
+            .unwrap();
+        assert_eq!(lines[0]["usd_per_unit"], "0.0000001", "{region}");
+        assert_eq!(lines[1]["usd_per_unit"], "0.00001", "{region}");
+        // 10M × $0.10/M + 1,000,000 GB-s × $0.00001.
+        assert_eq!(
+            f(&v["functions"][0]["on_demand"]["total_usd"]),
+            11.0,
+            "{region}"
+        );
+    }
+}
+
+/// Outside us-east-1 a Savings Plan takes its us-east-1 discount ratio off the region's own
+/// rate (facts.md §1.9: up to 17 %), not us-east-1's absolute rate (38 % off in af-south-1).
+#[test]
+fn savings_plans_keep_their_discount_ratio_in_other_regions() {
+    // (region, x86 tier-1 on-demand rate of facts.md §1.2)
+    for (region, on_demand) in [
+        ("us-east-1", 0.0000166667),
+        ("af-south-1", 0.0000221),
+        ("eu-south-1", 0.0000195172),
+    ] {
+        let v = json_of(&[
+            "cost",
+            "--requests",
+            "1000000",
+            "--duration-ms",
+            "1000",
+            "--memory-mb",
+            "1024",
+            "--region",
+            region,
+            "--compare",
+            "savings-plan",
+        ]);
+        for (plan, us_east_1_rate) in [("no-upfront", 0.0000147), ("all-upfront", 0.0000138)] {
+            let o = option(&v, &format!("lambda-sp-{plan}")).unwrap();
+            let rate: f64 = o["breakdown"][0]["usd_per_unit"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let expected = us_east_1_rate / 0.0000166667 * on_demand;
+            assert!(
+                (rate - expected).abs() < 1e-12,
+                "{region} {plan}: {rate} vs {expected}"
+            );
+            let discount = 1.0 - rate / on_demand;
+            assert!(discount <= 0.175, "{region} {plan}: {discount}");
+        }
+    }
+}
+
+/// `--function` shows some functions of the account; their cost under account-level pricing
+/// (free tier, volume tiers) is what it is beside the others, and the totals are the selection's.
+#[test]
+fn function_filter_keeps_the_accounts_pricing() {
+    let all = json_of(&["cost", "sample-data", "--free-tier", "--compare", "lambda"]);
+    let one = json_of(&[
+        "cost",
+        "sample-data",
+        "--free-tier",
+        "--compare",
+        "lambda",
+        "--function",
+        "image-batch",
+    ]);
+    let image = all["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["function"] == "image-batch")
+        .unwrap();
+    assert_eq!(one["functions"].as_array().unwrap().len(), 1);
+    assert_eq!(one["functions"][0]["on_demand"], image["on_demand"]);
+    assert_eq!(
+        f(&one["account"]["on_demand_usd"]["typical"]),
+        f(&image["on_demand"]["total_usd"])
+    );
+}
+
+/// The all-upfront Savings Plan of the classic example: the plan-rate line ($37.605 → $37.61),
+/// the requests ($0.80), the total and the commitment text agree to the cent (nothing divided
+/// by 730 and multiplied back).
+#[test]
+fn savings_plan_lines_total_and_commitment_agree() {
+    let v = json_of(&[
+        "cost",
+        "--requests",
+        "5000000",
+        "--duration-ms",
+        "5000",
+        "--memory-mb",
+        "128",
+        "--free-tier",
+    ]);
+    let o = option(&v, "lambda-sp-all-upfront").unwrap();
+    let lines: Vec<f64> = o["breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| f(&l["usd"]))
+        .collect();
+    assert_eq!(lines, vec![37.61, 0.80]);
+    assert_eq!(f(&o["monthly_usd"]["typical"]), 38.41);
+    let commitment = o["assumptions"][0].as_str().unwrap();
+    assert!(commitment.contains("($37.61/month)"), "{commitment}");
+}
+
+/// `tune` warns when the memory floor is above Lambda's 10,240 MB (and recommends the
+/// maximum), and refuses meaningless --threads / --headroom.
+#[test]
+fn tune_warns_about_an_unreachable_floor_and_validates_its_options() {
+    let out = faascope()
+        .args(["tune", "tests/fixtures/cost/tune-floor", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["memory_floor_mb"], 11400);
+    assert_eq!(v[0]["recommended_memory_mb"], 10240);
+    assert!(v[0]["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("above Lambda's maximum of 10240 MB"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: huge-fn: the memory floor 11400 MB"),
+        "{stderr}"
+    );
+    for bad in [["--threads", "0"], ["--headroom", "100000"]] {
+        faascope()
+            .args(["tune", "tests/fixtures/cost/tune-floor"])
+            .args(bad)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(bad[0]));
+    }
+}
+
+/// Function names from the logs reach an SVG's text without control characters (valid XML);
+/// a --function that matches nothing says so.
+#[test]
+fn plot_text_is_sanitized_and_an_empty_filter_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("evil.svg");
+    faascope()
+        .args(["plot", "cost-curve", "tests/fixtures/cost/evil", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        svg.contains("evilRED"),
+        "the name is kept, without its escapes"
+    );
+    for c in ['\u{1b}', '\u{7}', '\u{8}', '\r'] {
+        assert!(!svg.contains(c), "{c:?} in the SVG");
+    }
+    faascope()
+        .args([
+            "plot",
+            "cost-curve",
+            "tests/fixtures/cost/evil",
+            "--function",
+            "nomatch",
+            "--out",
+        ])
+        .arg(dir.path().join("none.svg"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--function matched none of the 1 function(s)",
+        ));
+}

@@ -1,8 +1,9 @@
 //! `ci check`: the current evaluation against a baseline, with thresholds.
 //!
 //! Threshold rules (ids as in the outputs, each per function and — for cost — for the total):
-//! * `max_increase_pct`: typical monthly cost up by more than P % (a function new since the
-//!   baseline has no percentage; only the USD limit applies to it);
+//! * `max_increase_pct`: typical monthly cost up by more than P %. A percentage of $0 is
+//!   undefined: for a function new since the baseline, and for one (or a total) that cost $0.00
+//!   in the baseline, this rule is skipped (saying which) and only `max_increase_usd` applies;
 //! * `max_increase_usd`: typical monthly cost up by more than U USD;
 //! * `max_p99_increase_pct`: simulated p99 response time up by more than Q %;
 //! * `max_cold_start_ratio`: simulated cold-start ratio above R.
@@ -138,7 +139,20 @@ fn signed_usd(d: Decimal) -> String {
     }
 }
 
-fn cost_rules(cost: &CostDiff, t: &Thresholds, what: &str, out: &mut Vec<RuleResult>) {
+/// Why a cost has no percentage change: the function is new, or it cost $0.00 in the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ZeroBase {
+    New,
+    WasZero,
+}
+
+fn cost_rules(
+    cost: &CostDiff,
+    t: &Thresholds,
+    what: &str,
+    zero_base: ZeroBase,
+    out: &mut Vec<RuleResult>,
+) {
     if let Some(p) = t.max_increase_pct {
         out.push(match cost.delta_pct {
             Some(d) => RuleResult {
@@ -160,7 +174,13 @@ fn cost_rules(cost: &CostDiff, t: &Thresholds, what: &str, out: &mut Vec<RuleRes
                 outcome: Outcome::Skipped,
                 value: None,
                 limit: Some(p),
-                message: format!("{what} had no cost in the baseline: only the USD limit applies"),
+                message: match zero_base {
+                    ZeroBase::New => "the function is new since the baseline (no cost to compare with): a percentage is undefined, only the USD limit applies".to_string(),
+                    ZeroBase::WasZero => format!(
+                        "{what} monthly cost was {} in the baseline: a percentage of $0 is undefined, only the USD limit applies",
+                        usd(cost.old_usd)
+                    ),
+                },
             },
         });
     }
@@ -255,11 +275,11 @@ pub fn check(
                     && o.provisioned == n.provisioned
                     && o.performance == n.performance;
                 change = if same { "unchanged" } else { "changed" };
-                cost_rules(&cost, &t, "the", &mut results);
+                cost_rules(&cost, &t, "the", ZeroBase::WasZero, &mut results);
             }
             (None, Some(_)) => {
                 change = "added";
-                cost_rules(&cost, &t, "the new function's", &mut results);
+                cost_rules(&cost, &t, "the new function's", ZeroBase::New, &mut results);
             }
             _ => change = "removed",
         }
@@ -344,7 +364,13 @@ pub fn check(
         current.total_monthly_usd.typical,
     );
     let mut total_results = Vec::new();
-    cost_rules(&total_cost, &total, "the total", &mut total_results);
+    cost_rules(
+        &total_cost,
+        &total,
+        "the total",
+        ZeroBase::WasZero,
+        &mut total_results,
+    );
     let count = |o: Outcome| {
         functions
             .iter()
@@ -356,8 +382,36 @@ pub fn check(
     let failed = count(Outcome::Fail);
     let warnings = count(Outcome::Warn);
     let mut notes = Vec::new();
-    if baseline.pricing != current.pricing {
-        notes.push("the price sheets differ from the baseline's: part of the difference may be price changes".into());
+    let fingerprints_differ = matches!(
+        (&baseline.pricing_fingerprint, &current.pricing_fingerprint),
+        (Some(a), Some(b)) if a != b
+    );
+    if baseline.pricing != current.pricing || fingerprints_differ {
+        let dates = |e: &Evaluation| {
+            e.pricing
+                .iter()
+                .map(|p| format!("{} {}", p.offering, p.effective))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let what = if baseline.pricing != current.pricing {
+            format!(
+                "the price sheets changed since the baseline ({} → {})",
+                dates(baseline),
+                dates(current)
+            )
+        } else {
+            format!(
+                "the prices changed since the baseline under the same sheet dates (figures {} → {})",
+                baseline.pricing_fingerprint.as_deref().unwrap_or("not recorded"),
+                current.pricing_fingerprint.as_deref().unwrap_or("not recorded"),
+            )
+        };
+        notes.push(format!(
+            "{what}: part of the difference may be price changes, not this change"
+        ));
+    } else if baseline.pricing_fingerprint.is_none() && current.pricing_fingerprint.is_some() {
+        notes.push("the baseline records no price fingerprint (written by an older faascope): a price change under the same effective date would not show; regenerate it with `faascope ci baseline`".into());
     }
     if baseline.skipped_records != current.skipped_records {
         notes.push(format!(
@@ -461,6 +515,73 @@ mod tests {
         let r = check(&old, &new, &per, limits(), "b.json", "f.toml");
         assert_eq!(rule(&r.functions[0], "max_increase_pct"), Outcome::Pass);
         assert_eq!(r.failed, 1);
+    }
+
+    #[test]
+    fn a_function_at_zero_in_the_baseline_is_not_new_and_meets_the_usd_limit() {
+        let old = eval(&[("a", "0", 512), ("b", "10", 128)]);
+        let new = eval(&[("a", "7", 512), ("b", "10", 128)]);
+        let r = check(&old, &new, &BTreeMap::new(), limits(), "b.json", "f.toml");
+        let a = &r.functions[0];
+        assert_eq!(a.change, "changed");
+        let pct = a
+            .results
+            .iter()
+            .find(|x| x.rule == "max_increase_pct")
+            .unwrap();
+        assert_eq!(pct.outcome, Outcome::Skipped);
+        assert!(
+            pct.message
+                .starts_with("the monthly cost was $0.00 in the baseline"),
+            "{}",
+            pct.message
+        );
+        let usd = a
+            .results
+            .iter()
+            .find(|x| x.rule == "max_increase_usd")
+            .unwrap();
+        // +$7.00 is over the $5.00 limit.
+        assert_eq!(usd.outcome, Outcome::Fail);
+        assert_eq!(a.outcome(), Outcome::Fail);
+        // A new function says so, in plain words.
+        let new = eval(&[("a", "0", 512), ("b", "10", 128), ("c", "1", 128)]);
+        let r = check(&old, &new, &BTreeMap::new(), limits(), "b.json", "f.toml");
+        let c = &r.functions[2];
+        let pct = c
+            .results
+            .iter()
+            .find(|x| x.rule == "max_increase_pct")
+            .unwrap();
+        assert!(pct
+            .message
+            .starts_with("the function is new since the baseline"));
+        assert!(!pct.message.contains("function's had"));
+    }
+
+    #[test]
+    fn a_price_change_under_the_same_date_is_noted() {
+        let mut old = eval(&[("a", "10", 512)]);
+        let mut new = eval(&[("a", "11", 512)]);
+        old.pricing_fingerprint = Some("fnv1a64:0000000000000001".into());
+        new.pricing_fingerprint = Some("fnv1a64:0000000000000001".into());
+        let t = Thresholds::default();
+        let r = check(&old, &new, &BTreeMap::new(), t, "b", "f");
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
+        new.pricing_fingerprint = Some("fnv1a64:0000000000000002".into());
+        let r = check(&old, &new, &BTreeMap::new(), t, "b", "f");
+        assert_eq!(r.notes.len(), 1);
+        assert!(r.notes[0]
+            .starts_with("the prices changed since the baseline under the same sheet dates"));
+        assert!(r.notes[0].contains("fnv1a64:0000000000000001 → fnv1a64:0000000000000002"));
+        // An old baseline (no fingerprint) still compares, with a note saying what it lacks.
+        old.pricing_fingerprint = None;
+        let r = check(&old, &new, &BTreeMap::new(), t, "b", "f");
+        assert!(
+            r.notes[0].contains("records no price fingerprint"),
+            "{:?}",
+            r.notes
+        );
     }
 
     #[test]

@@ -453,7 +453,14 @@ impl Project {
     /// Reads and resolves `file` (paths inside it are relative to its directory).
     pub fn load(file: &Path) -> Result<Project, ConfigError> {
         let text = std::fs::read_to_string(file)
-            .map_err(|e| invalid(file, format!("cannot read the project file: {e}")))?;
+            .map_err(|e| {
+                invalid(
+                    file,
+                    format!(
+                        "cannot read the project file: {e}. Fix: pass --config with the path of your faascope.toml, or write one (the format is in docs/ci/README.md)"
+                    ),
+                )
+            })?;
         let raw: ProjectFile = toml::from_str(&text).map_err(|e| {
             invalid(
                 file,

@@ -165,6 +165,11 @@ pub struct Evaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<String>,
     pub pricing: Vec<PricingRef>,
+    /// [`PriceBook::lambda_fingerprint`] of the prices used: a price change shows even when the
+    /// sheets' effective dates do not move. Absent in baselines written before it existed
+    /// (they still load).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_fingerprint: Option<String>,
     pub functions: Vec<FunctionEval>,
     pub total_monthly_usd: Range<Decimal>,
     pub skipped_records: u64,
@@ -360,6 +365,15 @@ pub fn evaluate(
     }
     let mut prepared: Vec<Prepared> = Vec::with_capacity(specs.len());
     for spec in specs {
+        // A region (or architecture) without prices, named with the function and its place.
+        book.lambda(&spec.settings.region, spec.settings.arch)
+            .map_err(|e| {
+                input(format!(
+                    "function `{}` ({}): {e}",
+                    spec.name,
+                    spec.defined_at.join(", ")
+                ))
+            })?;
         prepared.push(prepare(spec, &loaded, book, rules, project.seed)?);
     }
     // One account: on-demand for all, then PC where configured.
@@ -495,6 +509,7 @@ pub fn evaluate(
         project: project.name.clone(),
         generated_at: None,
         pricing,
+        pricing_fingerprint: Some(book.lambda_fingerprint()),
         functions,
         total_monthly_usd: total,
         skipped_records: skips.total,
@@ -732,19 +747,35 @@ fn prepare_explicit(
             "durations given at {reference} MB, priced at {memory_mb} MB: × {k:.3} ({how} CPU-bound fraction {f:.2})"
         ));
     }
-    notes.push("explicit traffic: cost uses the given cold-start ratio; performance is simulated with Poisson arrivals".into());
-    let mut s = explicit_scenario(
-        &spec.name,
-        memory_mb,
-        ty,
-        mean,
-        p99,
-        t.init_ms,
-        spec.keep_alive_s,
-    )
-    .map_err(input)?;
-    configure(&mut s, &spec.settings);
-    let perf = Some(simulate(&s, seed, &spec.name)?);
+    // No requests (a function not yet called, e.g. one with only provisioned concurrency):
+    // priced (PC alone), nothing to simulate.
+    let perf = if ty > 0.0 {
+        notes.push("explicit traffic: cost uses the given cold-start ratio; performance is simulated with Poisson arrivals".into());
+        let mut s = explicit_scenario(
+            &spec.name,
+            memory_mb,
+            ty,
+            mean,
+            p99,
+            t.init_ms,
+            spec.keep_alive_s,
+        )
+        .map_err(|e| {
+            input(format!(
+                "function `{}` ({}): {e}",
+                spec.name,
+                spec.defined_at.join(", ")
+            ))
+        })?;
+        configure(&mut s, &spec.settings);
+        Some(simulate(&s, seed, &spec.name)?)
+    } else {
+        notes.push(
+            "explicit traffic of 0 requests a month: priced (provisioned concurrency alone, if any), performance not simulated"
+                .into(),
+        );
+        None
+    };
     let settings = eval_settings(&spec, memory_mb);
     let traffic = TrafficEval {
         basis: "explicit".into(),

@@ -301,11 +301,11 @@ pub struct TuneArgs {
     pub price: PriceArgs,
     #[arg(long, value_enum, default_value_t = StrategyArg::Cost)]
     pub strategy: StrategyArg,
-    /// Memory headroom above the largest memory used, percent.
-    #[arg(long, value_name = "PCT", default_value_t = 20)]
+    /// Memory headroom above the largest memory used, percent (0 to 1000).
+    #[arg(long, value_name = "PCT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=1000))]
     pub headroom: u32,
-    /// Threads the functions keep busy (1 = single-threaded; more vCPU then helps).
-    #[arg(long, default_value_t = 1)]
+    /// Threads the functions keep busy (1 = single-threaded; more vCPU then helps), 1 to 64.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub threads: u32,
     /// Print each function's cost-vs-memory curve.
     #[arg(long)]
@@ -425,10 +425,33 @@ fn load_columns(
 
 /// The sources' invocations, their usage, and each function's month projected from it.
 pub(super) struct Observed {
+    /// The invocations of the functions --function selects.
     pub cols: ReportColumns,
     pub ing: crate::ingest::Ingested,
+    /// Every function read (also those --function leaves out).
     pub usage: ObservedUsage,
+    /// Every function read, priced together as one account (volume tiers and the free tier are
+    /// account-wide: a function costs the same alone as beside the others).
     pub projections: Vec<FunctionProjection>,
+    /// Parallel to `projections`: whether --function selects it.
+    pub selected: Vec<bool>,
+}
+
+impl Observed {
+    /// The projections --function selects.
+    pub fn selected_projections(&self) -> Vec<FunctionProjection> {
+        self.projections
+            .iter()
+            .zip(&self.selected)
+            .filter(|(_, keep)| **keep)
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    /// True when the sources hold invocations but --function matches none of them.
+    pub fn filter_matched_none(&self) -> bool {
+        !self.projections.is_empty() && !self.selected.iter().any(|k| *k)
+    }
 }
 
 pub(super) fn observe(
@@ -455,7 +478,8 @@ pub(super) fn observe(
         ),
         None => (None, None),
     };
-    cols.retain(|n| f.keep_function(n), |_| true);
+    // Every function's usage and projection, for the account-level pricing (free tier, volume
+    // tiers); --function then picks which are shown.
     let usage = observed_usage_in(
         &cols,
         &|name, memory_mb, _| {
@@ -466,18 +490,38 @@ pub(super) fn observe(
         },
         window,
     );
+    cols.retain(|n| f.keep_function(n), |_| true);
     let projections = usage
         .functions
         .iter()
         .map(|u| project_observed(u, book, &ProjectionOptions::default()))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| UsageError(e.to_string()))?;
+    let selected = projections
+        .iter()
+        .map(|p| f.keep_function(&p.meta.name))
+        .collect();
     Ok(Observed {
         cols,
         ing,
         usage,
         projections,
+        selected,
     })
+}
+
+/// Why nothing is shown: no timed invocation at all, or --function matched none of `all`.
+pub(super) fn nothing_selected(all: &[FunctionProjection]) -> String {
+    if all.is_empty() {
+        "no invocations with a time were found".to_string()
+    } else {
+        let names: Vec<&str> = all.iter().map(|p| p.meta.name.as_str()).collect();
+        format!(
+            "--function matched none of the {} function(s) read ({}); check the pattern",
+            names.len(),
+            crate::output::sanitize(&names.join(", "))
+        )
+    }
 }
 
 /// Right-sizes every projected function from its durations at each memory size in `cols`.
@@ -521,7 +565,7 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         ..CompareOptions::default()
     };
     let place = a.price.placement()?;
-    let (projections, basis, ing) = if let Some(requests) = a.requests {
+    let (projections, selected, basis, ing) = if let Some(requests) = a.requests {
         if !a.source.sources.is_empty() {
             return Err(UsageError(
                 "give either SOURCES or --requests/--duration-ms/--memory-mb, not both".into(),
@@ -547,44 +591,53 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
             ..CalculatorSpec::new(meta, requests, duration_ms)
         };
         let p = project_calculator(&spec, &book).map_err(|e| UsageError(e.to_string()))?;
-        (vec![p], CostBasis::Calculator, None)
+        (vec![p], vec![true], CostBasis::Calculator, None)
     } else {
         let Observed {
             ing,
             usage,
             projections,
+            selected,
             ..
         } = observe(&a.source, &a.filter, &a.price, &book)?;
+        // No window when nothing is shown (no timed invocation, or --function matched none).
+        let shown = selected.iter().any(|k| *k);
         let basis = CostBasis::Observed {
-            window_start: (!usage.functions.is_empty())
-                .then(|| crate::timeparse::format_ms(usage.window_start_ms)),
-            window_end: (!usage.functions.is_empty())
-                .then(|| crate::timeparse::format_ms(usage.window_end_ms)),
-            window_hours: (usage.window_end_ms - usage.window_start_ms) as f64 / 3.6e6,
+            window_start: shown.then(|| crate::timeparse::format_ms(usage.window_start_ms)),
+            window_end: shown.then(|| crate::timeparse::format_ms(usage.window_end_ms)),
+            window_hours: if shown {
+                (usage.window_end_ms - usage.window_start_ms) as f64 / 3.6e6
+            } else {
+                0.0
+            },
             untimed_invocations_left_out: usage.untimed_invocations,
         };
-        (projections, basis, Some(ing))
+        (projections, selected, basis, Some(ing))
     };
-    if projections.is_empty() && a.format != Format::Json {
-        if let Some(ing) = &ing {
-            report_skips(&a.source, ing);
+    let shown: Vec<FunctionProjection> = projections
+        .iter()
+        .zip(&selected)
+        .filter(|(_, keep)| **keep)
+        .map(|(p, _)| p.clone())
+        .collect();
+    if shown.is_empty() {
+        let why = nothing_selected(&projections);
+        if a.format != Format::Json {
+            if let Some(ing) = &ing {
+                report_skips(&a.source, ing);
+            }
+            eprintln!("note: {why}; nothing to price");
+            return Ok(ing.as_ref().map_or(0, |i| strict_exit(&a.source, i)));
         }
-        eprintln!("note: no invocations with a time were found; nothing to price");
-        return Ok(ing.as_ref().map_or(0, |i| strict_exit(&a.source, i)));
-    }
-    if projections.is_empty() {
         // JSON readers get a document (with no functions), as from `tune` and `report`.
-        eprintln!("note: no invocations with a time were found; nothing to price");
+        eprintln!("note: {why}; nothing to price");
     }
-    let comparison =
-        compare_functions(&projections, &book, &options).map_err(|e| UsageError(e.to_string()))?;
-    let text = render_cost(
-        &comparison,
-        &projections,
-        &basis,
-        a.format,
-        terminal_width(),
-    );
+    // The whole account is priced (free tier and volume tiers are account-wide), then the
+    // functions --function selects are shown, with the totals of the selection.
+    let comparison = compare_functions(&projections, &book, &options)
+        .map_err(|e| UsageError(e.to_string()))?
+        .select(&selected);
+    let text = render_cost(&comparison, &shown, &basis, a.format, terminal_width());
     write_stdout(text.as_bytes())?;
     match &ing {
         Some(ing) => {
@@ -609,7 +662,19 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
         threads: a.threads.max(1),
         ..TuneOptions::default()
     };
-    let reports = tune_all(&observed.projections, observed.cols, &book, &options)?;
+    if observed.filter_matched_none() {
+        eprintln!(
+            "note: {}; nothing to tune",
+            nothing_selected(&observed.projections)
+        );
+    }
+    let selected = observed.selected_projections();
+    let reports = tune_all(&selected, observed.cols, &book, &options)?;
+    for r in &reports {
+        for w in &r.warnings {
+            eprintln!("warning: {}: {w}", crate::output::sanitize(&r.name));
+        }
+    }
     let ing = observed.ing;
     let text = render_tune(&reports, a.format, terminal_width(), a.curve);
     write_stdout(text.as_bytes())?;

@@ -6,8 +6,17 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use rust_decimal::prelude::ToPrimitive;
 
-use super::cost::{observe, tune_all, Observed, PriceArgs};
+use super::cost::{nothing_selected, observe, tune_all, Observed, PriceArgs};
 use super::{FilterArgs, SourceArgs, UsageError, EXIT_OK};
+
+/// Text for a chart from log data: [`crate::output::sanitize`] (no control characters), and
+/// no U+FFFE / U+FFFF, which XML (an SVG) does not allow either.
+fn sanitize(s: &str) -> String {
+    crate::output::sanitize(s)
+        .chars()
+        .filter(|c| !matches!(c, '\u{fffe}' | '\u{ffff}'))
+        .collect()
+}
 use crate::cost::comparisons::OptionFamily;
 use crate::cost::{compare_functions, CompareOptions, PriceBook, TuneOptions};
 use crate::plot::{write, LineChart, Marker, Series};
@@ -44,22 +53,31 @@ fn usd(d: rust_decimal::Decimal) -> f64 {
 pub fn run_plot(a: PlotArgs) -> Result<i32> {
     let catalog = a.price.catalog()?;
     let book = PriceBook::new(&catalog);
-    let Observed {
-        cols, projections, ..
-    } = observe(&a.source, &a.filter, &a.price, &book)?;
+    let observed = observe(&a.source, &a.filter, &a.price, &book)?;
+    let projections = observed.selected_projections();
     if projections.is_empty() {
-        return Err(UsageError(
-            "no invocations with a time in the sources; nothing to plot".into(),
-        )
+        return Err(UsageError(format!(
+            "{}; nothing to plot",
+            nothing_selected(&observed.projections)
+        ))
         .into());
     }
+    let Observed {
+        cols,
+        projections: all,
+        selected,
+        ..
+    } = observed;
+    // Function names come from the logs: chart text (an SVG's <text>) gets no control
+    // characters.
     let chart = match a.kind {
         PlotKind::CostCurve => {
             let mut series = Vec::new();
             let mut markers = Vec::new();
             for t in tune_all(&projections, cols, &book, &TuneOptions::default())? {
+                let name = sanitize(&t.name);
                 series.push(Series {
-                    name: t.name.clone(),
+                    name: name.clone(),
                     points: t
                         .curve
                         .iter()
@@ -68,13 +86,13 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
                         .collect(),
                 });
                 markers.push(Marker {
-                    label: format!("{} now", t.name),
+                    label: format!("{name} now"),
                     x: f64::from(t.current_memory_mb),
                     y: usd(t.current_monthly_usd),
                 });
                 if t.change {
                     markers.push(Marker {
-                        label: format!("{} recommended", t.name),
+                        label: format!("{name} recommended"),
                         x: f64::from(t.recommended_memory_mb),
                         y: usd(t.recommended_monthly_usd),
                     });
@@ -92,11 +110,13 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
             let [p] = projections.as_slice() else {
                 return Err(UsageError(format!(
                     "break-even plots one function; pick one with --function (found: {})",
-                    projections
-                        .iter()
-                        .map(|p| p.meta.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    sanitize(
+                        &projections
+                            .iter()
+                            .map(|p| p.meta.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 ))
                 .into());
             };
@@ -111,8 +131,10 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
                 ],
                 ..CompareOptions::default()
             };
-            let c = compare_functions(std::slice::from_ref(p), &book, &options)
-                .map_err(|e| UsageError(e.to_string()))?;
+            // Priced with the whole account (volume tiers are account-wide), as `cost` does.
+            let c = compare_functions(&all, &book, &options)
+                .map_err(|e| UsageError(e.to_string()))?
+                .select(&selected);
             let f = c
                 .functions
                 .first()
@@ -143,7 +165,10 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
                 });
             }
             LineChart {
-                title: format!("{}: provisioned concurrency vs on demand", p.meta.name),
+                title: format!(
+                    "{}: provisioned concurrency vs on demand",
+                    sanitize(&p.meta.name)
+                ),
                 x_label: "provisioned environments".into(),
                 y_label: "USD per month (730 h)".into(),
                 series: vec![

@@ -67,6 +67,15 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
 /// The schema version this loader understands.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Rules whose value must be above 0: sizes and shares the engine divides by or bounds a range
+/// with (a `memory_per_vcpu` of 0 would give every size infinite CPU).
+const MUST_BE_POSITIVE: &[(OfferingKind, &str)] = &[
+    (OfferingKind::AwsLambda, "memory_per_vcpu"),
+    (OfferingKind::AwsLambda, "max_vcpu"),
+    (OfferingKind::AwsLambda, "memory_min"),
+    (OfferingKind::AwsLambda, "memory_max"),
+];
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
@@ -233,6 +242,35 @@ enum PriceDim {
 }
 
 impl PriceDim {
+    /// The sanity bound of a price in this dimension, in its base unit (see
+    /// [`PriceUnit::to_base`]), with how to say it. Far above any real FaaS or instance price
+    /// (Lambda bills $0.0000166667 per GB-second, Lambda@Edge $0.00005001, the largest EC2
+    /// types a few hundred dollars an hour), but below a figure given in a unit 3,600 times
+    /// (hour for second) or 1,000,000 times (request for million requests) too small, and far
+    /// below the amounts that would overflow the exact decimal arithmetic. Documented in
+    /// pricing/README.md.
+    pub const fn sanity_bound(self) -> (i64, u32, &'static str) {
+        // (mantissa, scale, text): Decimal::new(mantissa, scale).
+        match self {
+            PriceDim::Requests => (1, 4, "$0.0001 per request ($100 per million requests)"),
+            PriceDim::MemoryTime => (1, 3, "$0.001 per GB-second ($3.60 per GB-hour)"),
+            PriceDim::VcpuTime => (1, 3, "$0.001 per vCPU-second ($3.60 per vCPU-hour)"),
+            PriceDim::InstanceTime => (1000, 0, "$1,000 per instance-hour"),
+            PriceDim::Memory => (1, 0, "$1 per GB"),
+        }
+    }
+
+    /// The unit a figure above the bound was probably meant to be in.
+    fn likely_fix(self) -> &'static str {
+        match self {
+            PriceDim::Requests => "a price per million requests belongs in unit `usd_per_million_requests`",
+            PriceDim::MemoryTime => "a price per GB-hour belongs in unit `usd_per_gb_hour` (in a per-GB-second unit it is 3,600 times too high)",
+            PriceDim::VcpuTime => "a price per vCPU-hour belongs in unit `usd_per_vcpu_hour` (in a per-vCPU-second unit it is 3,600 times too high)",
+            PriceDim::InstanceTime => "give the price of one instance for one hour",
+            PriceDim::Memory => "give the price of one GB processed",
+        }
+    }
+
     fn units(self) -> &'static [PriceUnit] {
         match self {
             PriceDim::Requests => &[PriceUnit::UsdPerRequest, PriceUnit::UsdPerMillionRequests],
@@ -846,8 +884,21 @@ impl Offering {
         self.prices.iter().filter(move |p| p.key == key)
     }
 
-    /// Best match for `key` at (region, arch, sku): exact region before region-less, exact arch
-    /// before arch-less. For tiered keys, every band of the best match, sorted by `tier_from`.
+    /// The layer a figure came from: its file's position in [`Offering::files`] (the built-in
+    /// sheet 0, each override file after it in the order applied).
+    fn layer(&self, meta: &FigureMeta) -> usize {
+        self.files
+            .iter()
+            .position(|f| *f == meta.origin)
+            .unwrap_or(0)
+    }
+
+    /// Best match for `key` at (region, arch, sku). Precedence: the **latest file** that has a
+    /// figure covering the lookup wins (an override file beats the built-in sheet for every
+    /// region and architecture it covers; a figure without `regions` covers every region, one
+    /// without `arch` both architectures); within one file, an exact region before a region-less
+    /// figure, then an exact arch before an arch-less one. For tiered keys, every band of the best
+    /// match, sorted by `tier_from`.
     pub fn lookup_prices(
         &self,
         key: &str,
@@ -865,22 +916,17 @@ impl Offering {
                     && (p.arch.is_none() || p.arch == arch)
             })
             .collect();
-        let best = candidates
-            .iter()
-            .map(|p| (p.region.is_some(), p.arch.is_some()))
-            .max();
+        let rank = |p: &Price| (self.layer(&p.meta), p.region.is_some(), p.arch.is_some());
+        let best = candidates.iter().map(|p| rank(p)).max();
         let mut out: Vec<&Price> = match best {
-            Some(b) => candidates
-                .into_iter()
-                .filter(|p| (p.region.is_some(), p.arch.is_some()) == b)
-                .collect(),
+            Some(b) => candidates.into_iter().filter(|p| rank(p) == b).collect(),
             None => Vec::new(),
         };
         out.sort_by_key(|p| p.tier_from.unwrap_or(Decimal::ZERO));
         out
     }
 
-    /// Best-matching rule for `key` (same preference as [`Offering::lookup_prices`]).
+    /// Best-matching rule for `key` (same precedence as [`Offering::lookup_prices`]).
     pub fn lookup_rule(
         &self,
         key: &str,
@@ -894,7 +940,7 @@ impl Offering {
                     && (r.region.is_none() || r.region.as_deref() == region)
                     && (r.arch.is_none() || r.arch == arch)
             })
-            .max_by_key(|r| (r.region.is_some(), r.arch.is_some()))
+            .max_by_key(|r| (self.layer(&r.meta), r.region.is_some(), r.arch.is_some()))
     }
 
     pub fn sku(&self, name: &str) -> Option<&Sku> {
@@ -1619,6 +1665,22 @@ fn build_offering(
                 "prices must be zero or positive",
             ));
         }
+        let (mantissa, scale, bound_text) = spec.dim.sanity_bound();
+        if rp.unit.to_base(rp.usd) > Decimal::new(mantissa, scale) {
+            return Err(invalid(
+                file,
+                &what,
+                format!(
+                    "usd = {} {} is above the sanity bound of {bound_text}",
+                    rp.usd.normalize(),
+                    rp.unit
+                ),
+                format!(
+                    "check the figure and its unit: {} (the bounds are in pricing/README.md)",
+                    spec.dim.likely_fix()
+                ),
+            ));
+        }
         check_meta(
             file,
             &what,
@@ -1805,6 +1867,14 @@ fn build_offering(
                         "rule values must be zero or positive",
                     ));
                 }
+                if v.is_zero() && MUST_BE_POSITIVE.contains(&(kind, rr.key.as_str())) {
+                    return Err(invalid(
+                        file,
+                        &what,
+                        format!("rule `{}` = 0", rr.key),
+                        "give a value above 0 (Lambda: memory_per_vcpu 1769 MB, max_vcpu 6, memory_min 128 MB, memory_max 10240 MB)",
+                    ));
+                }
                 if rr.unit == RuleUnit::Percent && v > Decimal::from(100) {
                     return Err(invalid(
                         file,
@@ -1885,8 +1955,26 @@ fn build_offering(
     rules.retain(|r| !replaced.contains(&(r.key.clone(), r.region.clone(), r.arch, r.sku.clone())));
     rules.extend(new_rules);
 
-    // Whole-offering checks after the merge: tier bands, SKU references.
+    // Whole-offering checks after the merge: tier bands, SKU references, Lambda's memory range.
     check_tiers(file, kind, &prices)?;
+    if kind == OfferingKind::AwsLambda {
+        let value = |key: &str| {
+            rules
+                .iter()
+                .find(|r| r.key == key && r.region.is_none() && r.arch.is_none())
+                .and_then(|r| r.value)
+        };
+        if let (Some(min), Some(max)) = (value("memory_min"), value("memory_max")) {
+            if min > max {
+                return Err(invalid(
+                    file,
+                    "rule memory_min / memory_max",
+                    format!("memory_min {min} MB is above memory_max {max} MB"),
+                    "give memory_min at most memory_max (Lambda: 128 and 10240 MB)",
+                ));
+            }
+        }
+    }
     for p in &prices {
         if let Some(sku) = &p.sku {
             if !skus.iter().any(|s| &s.name == sku) {

@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use super::engine::{
     azure_consumption_metered, azure_flex_always_ready, azure_flex_metered, azure_premium,
-    capacity_cost, gcp_instance_based, gcp_request_metered, instances_for_peak,
+    capacity_cost, gcp_instance_based, gcp_request_metered, instance_fit, instances_for_peak,
     lambda_equivalent_vcpu, lambda_on_demand_account, per_instance_concurrency, price_metered,
     pro_rata, provisioned_concurrency_cost, savings_plan_commitment_usd, savings_plan_hourly_usd,
     AccountCost, AccountOptions, BreakdownLine, HourlyShape, Metered, PcCost, PcPlan, ProviderCost,
@@ -187,6 +187,49 @@ pub struct Comparison {
     pub assumptions: Vec<String>,
 }
 
+impl Comparison {
+    /// The functions with `keep[i]` set (input order), priced as part of the whole account:
+    /// each keeps the share of the account-level free tier and volume tiers it had beside all
+    /// the others (a function costs the same alone as beside the others), and each scenario's
+    /// `total_usd` becomes the total of the selection. The groups and the free-tier use stay
+    /// the account's.
+    pub fn select(self, keep: &[bool]) -> Comparison {
+        let kept = |i: usize| keep.get(i).copied().unwrap_or(false);
+        let mut account = self.account;
+        account.names = account
+            .names
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| kept(*i))
+            .map(|(_, n)| n)
+            .collect();
+        for scenario in [
+            &mut account.scenarios.low,
+            &mut account.scenarios.typical,
+            &mut account.scenarios.high,
+        ] {
+            scenario.functions = std::mem::take(&mut scenario.functions)
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| kept(*i))
+                .map(|(_, c)| c)
+                .collect();
+            scenario.total_usd = scenario.functions.iter().map(|c| c.total_usd).sum();
+        }
+        Comparison {
+            account,
+            functions: self
+                .functions
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| kept(*i))
+                .map(|(_, f)| f)
+                .collect(),
+            assumptions: self.assumptions,
+        }
+    }
+}
+
 fn pick<T>(r: &Range<T>, s: usize) -> &T {
     match s {
         0 => &r.low,
@@ -282,7 +325,7 @@ fn free_shares(
             azure.and_then(|a| azure_consumption_metered(&f.meta, u, a, f.rounding_exact).ok())
         }));
         az_f.push(per_scenario(&|u| {
-            azure.map(|a| azure_flex_metered(&f.meta, u, a).0)
+            azure.and_then(|a| azure_flex_metered(&f.meta, u, a).ok().map(|m| m.0))
         }));
         let vcpu = gcp_vcpu(f, options, memory_per_vcpu_mb);
         g_r.push(per_scenario(&|u| {
@@ -534,6 +577,7 @@ pub fn compare_functions(
                 // The commitment is per hour: sized on the typical month's hourly shape (an
                 // even spread when the hours are not known), then held for low and high.
                 let (od1, at_plan1, _) = eligible(1);
+                // Per month (the hourly commitment × 730), kept exact.
                 let (_, commitment) = savings_plan_hourly_usd(od1, at_plan1, shape, None);
                 let costs: [Decimal; 3] = std::array::from_fn(|s| {
                     let (od, at_plan, other) = eligible(s);
@@ -563,8 +607,8 @@ pub fn compare_functions(
                 let mut a = vec![
                     format!(
                         "commitment of ${}/hour (${}/month) sized to the typical month's {}; an hour's unused commitment is still paid, usage above it is billed on demand",
-                        commitment.round_dp(6).normalize(),
-                        super::money::round_cents(commitment * month_hours),
+                        (commitment / month_hours).round_dp(6).normalize(),
+                        super::money::round_cents(commitment),
                         if f.hourly_shape.is_none() { "usage, assumed even over its hours" } else { "hour-by-hour usage" }
                     ),
                     "the plan's rate replaces all volume tiers; EC2/Fargate usage that would absorb the commitment first (bigger discounts) is ignored".into(),
@@ -644,17 +688,27 @@ pub fn compare_functions(
         let capacity_note = format!(
             "always-on capacity sized for the observed peak concurrency {peak}; excludes load balancer, data transfer, scaling lag and operations effort"
         );
+        // `Err((id, reason))` when one environment of the function does not fit the machine.
         let capacity_option = |id: String,
                                name: String,
                                family: OptionFamily,
                                shape: &InstanceShape,
                                hourly: Decimal,
-                               mut notes: Vec<String>| {
+                               mut notes: Vec<String>|
+         -> Result<OptionCost, (String, String)> {
+            let cpu_note = instance_fit(
+                shape,
+                f.meta.memory_mb,
+                rules.memory_per_vcpu_mb,
+                rules.max_vcpu,
+            )
+            .map_err(|reason| (id.clone(), reason))?;
             let per = options.per_instance_concurrency.unwrap_or_else(|| {
                 per_instance_concurrency(shape, f.meta.memory_mb, rules.memory_per_vcpu_mb)
             });
             let instances = instances_for_peak(peak, per);
             notes.insert(0, capacity_note.clone());
+            notes.extend(cpu_note);
             notes.push(match options.per_instance_concurrency {
                 Some(p) => format!("{p} concurrent executions per instance (given)"),
                 None => format!(
@@ -676,7 +730,7 @@ pub fn compare_functions(
                 hourly,
                 notes,
             );
-            OptionCost {
+            Ok(OptionCost {
                 id,
                 name,
                 family,
@@ -691,7 +745,11 @@ pub fn compare_functions(
                     sized_for_peak_concurrency: peak,
                     usd_per_hour_per_instance: hourly,
                 }),
-            }
+            })
+        };
+        let mut add_capacity = |o: Result<OptionCost, (String, String)>| match o {
+            Ok(o) => opts.push(o),
+            Err(u) => unavailable.push(u),
         };
         if has(OptionFamily::Fargate) {
             for arch in [Arch::X86_64, Arch::Arm64] {
@@ -710,16 +768,21 @@ pub fn compare_functions(
                         };
                         let hourly = shape.vcpu * fr.usd_per_vcpu_hour
                             + shape.memory_gb * fr.usd_per_gb_hour;
-                        opts.push(capacity_option(
-                            format!("fargate-{arch}"),
-                            format!("Fargate tasks ({arch}), always on"),
-                            OptionFamily::Fargate,
-                            &shape,
-                            hourly,
-                            notes,
-                        ));
+                        add_capacity(
+                            capacity_option(
+                                format!("fargate-{arch}"),
+                                format!("Fargate tasks ({arch}), always on"),
+                                OptionFamily::Fargate,
+                                &shape,
+                                hourly,
+                                notes,
+                            )
+                            .map_err(|(id, reason)| {
+                                (id, format!("{reason}; that is the only Fargate task size priced (facts.md lists no other valid task sizes)"))
+                            }),
+                        );
                     }
-                    Err(e) => unavailable.push((format!("fargate-{arch}"), e.to_string())),
+                    Err(e) => add_capacity(Err((format!("fargate-{arch}"), e.to_string()))),
                 }
             }
         }
@@ -734,7 +797,7 @@ pub fn compare_functions(
                                 .filter(|a| !a.contains("reserved rate"))
                                 .cloned(),
                         );
-                        opts.push(capacity_option(
+                        add_capacity(capacity_option(
                             format!("ec2-{}", inst.shape.name),
                             format!(
                                 "EC2 {} on demand (or a self-hosted FaaS on it)",
@@ -747,7 +810,7 @@ pub fn compare_functions(
                         ));
                         let mut n2 = notes.clone();
                         n2.extend(inst.assumptions.iter().cloned());
-                        opts.push(capacity_option(
+                        add_capacity(capacity_option(
                             format!("ec2-{}-reserved", inst.shape.name),
                             format!(
                                 "EC2 {} 1-yr reserved / Savings Plan (assumed −{}%)",
@@ -761,7 +824,7 @@ pub fn compare_functions(
                         ));
                     }
                 }
-                Err(e) => unavailable.push(("ec2".into(), e.to_string())),
+                Err(e) => add_capacity(Err(("ec2".into(), e.to_string()))),
             }
         }
 
@@ -826,83 +889,105 @@ pub fn compare_functions(
                             unavailable.push(("azure-consumption".into(), reason.to_string()))
                         }
                     }
-                    // Flex on demand
-                    let flex: Vec<ProviderCost> = (0..3)
+                    // Flex on demand, and always ready at p95 (at least 1); unavailable when
+                    // no Flex instance holds the function.
+                    let n_ar = f.concurrency.p95.max(1);
+                    let flex: Result<Vec<(ProviderCost, ProviderCost)>, String> = (0..3)
                         .map(|s| {
-                            let (m, _) = azure_flex_metered(&f.meta, pick(&f.usage, s), az);
-                            price_metered(
+                            let (m, _) = azure_flex_metered(&f.meta, pick(&f.usage, s), az)?;
+                            let on_demand = price_metered(
                                 &m,
                                 &free.azure_flex[i][s],
                                 az.flex_on_demand_request_usd,
                                 az.flex_on_demand_usd_per_gb_second,
                                 Decimal::ZERO,
                                 ("executions", "execution time (instance memory)", ""),
-                            )
-                        })
-                        .collect();
-                    let mut a = vec![
-                        common.clone(),
-                        "one execution per instance at a time".to_string(),
-                    ];
-                    a.extend(flex[1].notes.iter().cloned());
-                    a.extend(
-                        az.assumptions
-                            .iter()
-                            .filter(|x| x.contains("flex"))
-                            .cloned(),
-                    );
-                    opts.push(OptionCost {
-                        id: "azure-flex".into(),
-                        name: "Azure Functions Flex Consumption (on demand)".into(),
-                        family: OptionFamily::Azure,
-                        monthly_usd: range_from([
-                            flex[0].total_usd,
-                            flex[1].total_usd,
-                            flex[2].total_usd,
-                        ]),
-                        breakdown: flex[1].lines.clone(),
-                        assumptions: a,
-                        provisioned: None,
-                        capacity: None,
-                    });
-                    // Flex always ready at p95 (at least 1)
-                    let n_ar = f.concurrency.p95.max(1);
-                    let ar: Vec<ProviderCost> = (0..3)
-                        .map(|s| {
-                            azure_flex_always_ready(
+                            );
+                            let ready = azure_flex_always_ready(
                                 &f.meta,
                                 pick(&f.usage, s),
                                 &f.concurrency,
                                 az,
                                 n_ar,
                                 &free.azure_flex[i][s],
-                            )
+                            )?;
+                            Ok((on_demand, ready))
                         })
                         .collect();
-                    let mut a = vec![common.clone(), format!("{n_ar} always-ready instance(s) = observed p95 concurrency (at least 1)")];
-                    a.extend(ar[1].notes.iter().cloned());
-                    a.extend(
-                        az.assumptions
-                            .iter()
-                            .filter(|x| x.contains("flex"))
-                            .cloned(),
-                    );
-                    opts.push(OptionCost {
-                        id: format!("azure-flex-always-ready-{n_ar}"),
-                        name: format!("Azure Functions Flex Consumption, {n_ar} always ready"),
-                        family: OptionFamily::Azure,
-                        monthly_usd: range_from([
-                            ar[0].total_usd,
-                            ar[1].total_usd,
-                            ar[2].total_usd,
-                        ]),
-                        breakdown: ar[1].lines.clone(),
-                        assumptions: a,
-                        provisioned: None,
-                        capacity: None,
-                    });
+                    match flex {
+                        Ok(costs) => {
+                            let (flex, ar): (Vec<ProviderCost>, Vec<ProviderCost>) =
+                                costs.into_iter().unzip();
+                            let mut a = vec![
+                                common.clone(),
+                                "one execution per instance at a time".to_string(),
+                            ];
+                            a.extend(flex[1].notes.iter().cloned());
+                            a.extend(
+                                az.assumptions
+                                    .iter()
+                                    .filter(|x| x.contains("flex"))
+                                    .cloned(),
+                            );
+                            opts.push(OptionCost {
+                                id: "azure-flex".into(),
+                                name: "Azure Functions Flex Consumption (on demand)".into(),
+                                family: OptionFamily::Azure,
+                                monthly_usd: range_from([
+                                    flex[0].total_usd,
+                                    flex[1].total_usd,
+                                    flex[2].total_usd,
+                                ]),
+                                breakdown: flex[1].lines.clone(),
+                                assumptions: a,
+                                provisioned: None,
+                                capacity: None,
+                            });
+                            let mut a = vec![common.clone(), format!("{n_ar} always-ready instance(s) = observed p95 concurrency (at least 1)")];
+                            a.extend(ar[1].notes.iter().cloned());
+                            a.extend(
+                                az.assumptions
+                                    .iter()
+                                    .filter(|x| x.contains("flex"))
+                                    .cloned(),
+                            );
+                            opts.push(OptionCost {
+                                id: format!("azure-flex-always-ready-{n_ar}"),
+                                name: format!(
+                                    "Azure Functions Flex Consumption, {n_ar} always ready"
+                                ),
+                                family: OptionFamily::Azure,
+                                monthly_usd: range_from([
+                                    ar[0].total_usd,
+                                    ar[1].total_usd,
+                                    ar[2].total_usd,
+                                ]),
+                                breakdown: ar[1].lines.clone(),
+                                assumptions: a,
+                                provisioned: None,
+                                capacity: None,
+                            });
+                        }
+                        Err(reason) => {
+                            unavailable.push(("azure-flex".into(), reason.clone()));
+                            unavailable.push((format!("azure-flex-always-ready-{n_ar}"), reason));
+                        }
+                    }
                     // Premium EP1..EP3
                     for sku in &az.premium_skus {
+                        let id = format!("azure-premium-{}", sku.name.to_ascii_lowercase());
+                        let cpu_note = match instance_fit(
+                            sku,
+                            f.meta.memory_mb,
+                            rules.memory_per_vcpu_mb,
+                            rules.max_vcpu,
+                        ) {
+                            Ok(note) => note,
+                            Err(reason) => {
+                                unavailable.push((id, reason));
+                                continue;
+                            }
+                        };
                         let per = options.per_instance_concurrency.unwrap_or_else(|| {
                             per_instance_concurrency(
                                 sku,
@@ -917,6 +1002,7 @@ pub fn compare_functions(
                             capacity_note.clone(),
                             format!("{per} concurrent executions per instance"),
                         ];
+                        a.extend(cpu_note);
                         a.extend(
                             az.assumptions
                                 .iter()
@@ -926,7 +1012,7 @@ pub fn compare_functions(
                         let hourly = sku.vcpu * az.premium_usd_per_vcpu_hour
                             + sku.memory_gb * az.premium_usd_per_gb_hour;
                         opts.push(OptionCost {
-                            id: format!("azure-premium-{}", sku.name.to_ascii_lowercase()),
+                            id,
                             name: format!("Azure Functions Premium {}", sku.name),
                             family: OptionFamily::Azure,
                             monthly_usd: Range::collapsed(cost.total_usd),

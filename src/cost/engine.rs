@@ -218,8 +218,14 @@ pub struct BandUse {
 }
 
 /// Cost of the GB-seconds occupying `[from, from + amount)` of the monthly volume axis.
-pub fn tiered_usd(bands: &[TierBand], from: Decimal, amount: Decimal) -> (Decimal, Vec<BandUse>) {
-    let to = from + amount;
+/// `None` when an amount exceeds what a decimal holds (about 7.9e28; only absurd prices or
+/// volumes get there): the caller reports [`CostError::Overflow`].
+pub fn tiered_usd(
+    bands: &[TierBand],
+    from: Decimal,
+    amount: Decimal,
+) -> Option<(Decimal, Vec<BandUse>)> {
+    let to = from.checked_add(amount)?;
     let mut total = Decimal::ZERO;
     let mut uses = Vec::new();
     for b in bands {
@@ -230,8 +236,8 @@ pub fn tiered_usd(bands: &[TierBand], from: Decimal, amount: Decimal) -> (Decima
         };
         if hi > lo {
             let gbs = hi - lo;
-            let usd = gbs * b.usd_per_gb_second;
-            total += usd;
+            let usd = gbs.checked_mul(b.usd_per_gb_second)?;
+            total = total.checked_add(usd)?;
             uses.push(BandUse {
                 from_gb_seconds: b.from_gb_seconds,
                 to_gb_seconds: b.to_gb_seconds,
@@ -241,7 +247,7 @@ pub fn tiered_usd(bands: &[TierBand], from: Decimal, amount: Decimal) -> (Decima
             });
         }
     }
-    (total, uses)
+    Some((total, uses))
 }
 
 /// Index of the largest amount (first on ties).
@@ -290,18 +296,21 @@ pub fn pro_rata(grant: Decimal, amounts: &[Decimal]) -> Vec<Decimal> {
 
 /// Allocates a group's tiered duration cost (see the module docs). Returns (per-member usd,
 /// group cost, band uses of the whole group). The group cost and the shares are rounded to
-/// [`ALLOCATION_DP`] places (1e-12 USD) so that the shares add up to it exactly.
+/// [`ALLOCATION_DP`] places (1e-12 USD) so that the shares add up to it exactly. `None` when an
+/// amount overflows a decimal (see [`tiered_usd`]).
 pub fn allocate_tiers(
     bands: &[TierBand],
     billable_gb_seconds: &[Decimal],
     allocation: Allocation,
-) -> (Vec<Decimal>, Decimal, Vec<BandUse>) {
-    let group_total: Decimal = billable_gb_seconds.iter().copied().sum();
-    let (group_usd, uses) = tiered_usd(bands, Decimal::ZERO, group_total);
+) -> Option<(Vec<Decimal>, Decimal, Vec<BandUse>)> {
+    let group_total = billable_gb_seconds
+        .iter()
+        .try_fold(Decimal::ZERO, |a, g| a.checked_add(*g))?;
+    let (group_usd, uses) = tiered_usd(bands, Decimal::ZERO, group_total)?;
     let group_usd = alloc_round(group_usd);
     let mut shares = vec![Decimal::ZERO; billable_gb_seconds.len()];
     if group_total.is_zero() {
-        return (shares, group_usd, uses);
+        return Some((shares, group_usd, uses));
     }
     match allocation {
         Allocation::Blended => {
@@ -328,7 +337,7 @@ pub fn allocate_tiers(
             }
             let mut offset = Decimal::ZERO;
             for i in idx {
-                shares[i] = alloc_round(tiered_usd(bands, offset, billable_gb_seconds[i]).0);
+                shares[i] = alloc_round(tiered_usd(bands, offset, billable_gb_seconds[i])?.0);
                 offset += billable_gb_seconds[i];
             }
         }
@@ -337,7 +346,7 @@ pub fn allocate_tiers(
     if let Some(i) = largest(billable_gb_seconds) {
         shares[i] += residual;
     }
-    (shares, group_usd, uses)
+    Some((shares, group_usd, uses))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,22 +505,36 @@ pub fn lambda_on_demand_account(
         names: functions.iter().map(|f| f.meta.name.clone()).collect(),
         options: *options,
         scenarios: Range {
-            low: scenario(|r| &r.low),
-            typical: scenario(|r| &r.typical),
-            high: scenario(|r| &r.high),
+            low: scenario(|r| &r.low)?,
+            typical: scenario(|r| &r.typical)?,
+            high: scenario(|r| &r.high)?,
         },
         assumptions,
     })
 }
 
+/// `a × b`, or [`CostError::Overflow`] naming the function and the charge.
+fn checked_product(
+    a: Decimal,
+    b: Decimal,
+    function: &str,
+    what: &str,
+) -> Result<Decimal, CostError> {
+    a.checked_mul(b).ok_or_else(|| CostError::Overflow {
+        function: function.to_string(),
+        what: what.to_string(),
+    })
+}
+
 /// One scenario of the account: `metas`, `usages` and `rates` are parallel slices.
+/// [`CostError::Overflow`] when a charge exceeds what a decimal holds (absurd prices or volumes).
 pub fn lambda_account_scenario(
     metas: &[&FunctionMeta],
     usages: &[&MonthlyUsage],
     rates: &[&LambdaRates],
     rules: &LambdaRules,
     options: &AccountOptions,
-) -> ScenarioCost {
+) -> Result<ScenarioCost, CostError> {
     let n = metas.len().min(usages.len()).min(rates.len());
     let requests: Vec<Decimal> = usages[..n].iter().map(|u| u.requests).collect();
     let gbs: Vec<Decimal> = usages[..n].iter().map(|u| u.gb_seconds).collect();
@@ -533,24 +556,30 @@ pub fn lambda_account_scenario(
         .map(|i| {
             let u = usages[i];
             let r = rates[i];
+            let name = metas[i].name.as_str();
             let billable_requests = non_negative(u.requests - free_req[i]);
-            LambdaCharges {
+            Ok(LambdaCharges {
                 requests: u.requests,
                 free_requests: free_req[i],
                 billable_requests,
-                request_usd: billable_requests * r.request_usd,
+                request_usd: checked_product(billable_requests, r.request_usd, name, "requests")?,
                 gb_seconds: u.gb_seconds,
                 free_gb_seconds: free_gbs[i],
                 billable_gb_seconds: non_negative(u.gb_seconds - free_gbs[i]),
                 init_gb_seconds: u.init_gb_seconds,
                 ephemeral_gb_seconds: u.ephemeral_gb_seconds,
-                ephemeral_usd: u.ephemeral_gb_seconds * r.ephemeral_usd_per_gb_second,
+                ephemeral_usd: checked_product(
+                    u.ephemeral_gb_seconds,
+                    r.ephemeral_usd_per_gb_second,
+                    name,
+                    "ephemeral storage",
+                )?,
                 snapstart_cache_usd: snapstart_cache_usd(metas[i], r, rules),
                 snapstart_restore_usd: snapstart_restore_usd(metas[i], u, r),
                 ..LambdaCharges::default()
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, CostError>>()?;
 
     // Tier groups by (region, arch), in first-seen order.
     let mut group_keys: Vec<(&str, Arch)> = Vec::new();
@@ -573,7 +602,15 @@ pub fn lambda_account_scenario(
             .map(|&i| charges[i].billable_gb_seconds)
             .collect();
         let bands = &rates[idx[0]].duration_tiers;
-        let (shares, group_usd, uses) = allocate_tiers(bands, &billable, options.allocation);
+        let (shares, group_usd, uses) = allocate_tiers(bands, &billable, options.allocation)
+            .ok_or_else(|| CostError::Overflow {
+                function: idx
+                    .iter()
+                    .map(|&i| metas[i].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                what: format!("the tiered duration cost in {region} ({arch})"),
+            })?;
         for (k, &i) in idx.iter().enumerate() {
             charges[i].duration_usd = shares[k];
         }
@@ -596,12 +633,12 @@ pub fn lambda_account_scenario(
             .unwrap_or_else(|| rates[i].tier1_usd_per_gb_second());
     }
     let total_usd = charges.iter().map(|c| c.total_usd).sum();
-    ScenarioCost {
+    Ok(ScenarioCost {
         functions: charges,
         groups,
         free_tier: free_use,
         total_usd,
-    }
+    })
 }
 
 /// SnapStart cache for a month: Python/.NET only, `versions × memory GB × max(730 h, minimum)
@@ -915,7 +952,7 @@ impl HourlyShape {
 }
 
 /// Monthly cost of plan-eligible usage under an **hourly** Savings Plan commitment, and the
-/// commitment (USD per hour at plan rates).
+/// commitment, expressed per month (`c × 730` for `c` USD per hour at plan rates).
 ///
 /// AWS applies a Savings Plan hour by hour: each hour the commitment `c` covers up to `c / r`
 /// of on-demand spend (`r` = plan rate / on-demand rate), the rest of that hour is billed on
@@ -923,39 +960,46 @@ impl HourlyShape {
 /// observed hours. Without a commitment given, it is the one that minimises the month: the
 /// on-demand spend of the hour at rank `⌊r × H⌋` from the busiest (more commitment would be
 /// idle in more than a share `1 − r` of the hours). An even shape gives
-/// [`savings_plan_commitment_usd`] with the commitment sized to the usage: the plan cost.
+/// [`savings_plan_commitment_usd`] with the commitment sized to the usage: the plan cost,
+/// exactly.
+///
+/// The arithmetic stays in monthly amounts (`S(w)`: the month's on-demand spend if every hour
+/// were like one of weight `w`) so that no amount is divided by 730 and multiplied back: the
+/// commitment shown and the cost add up to the cent with the plan-rate line items.
 pub fn savings_plan_hourly_usd(
     eligible_on_demand_usd: Decimal,
     eligible_plan_usd: Decimal,
     shape: &HourlyShape,
-    commitment_per_hour: Option<Decimal>,
+    commitment_per_month: Option<Decimal>,
 ) -> (Decimal, Decimal) {
-    let month_h = Decimal::from(HOURS_PER_MONTH);
     if eligible_on_demand_usd <= Decimal::ZERO || eligible_plan_usd <= Decimal::ZERO {
-        let c = commitment_per_hour.unwrap_or(Decimal::ZERO);
-        return (c * month_h + eligible_on_demand_usd.max(Decimal::ZERO), c);
+        let c = commitment_per_month.unwrap_or(Decimal::ZERO);
+        return (c + eligible_on_demand_usd.max(Decimal::ZERO), c);
     }
-    let r = eligible_plan_usd / eligible_on_demand_usd;
+    let (od, at_plan) = (eligible_on_demand_usd, eligible_plan_usd);
     let hours = Decimal::from(shape.hours());
     let total = Decimal::from_u128(shape.total()).unwrap_or(Decimal::ONE);
-    // On-demand spend of an hour of weight w, in a month of this shape: w × scale.
-    let scale = eligible_on_demand_usd * hours / month_h / total;
-    let c = commitment_per_hour.unwrap_or_else(|| {
-        let rank = (r * hours).floor().to_usize().unwrap_or(usize::MAX);
-        shape
-            .busiest_first
-            .get(rank)
-            .map_or(Decimal::ZERO, |&w| Decimal::from(w) * scale * r)
+    // S(w) = w × od × H / total; the plan-rate commitment covering it all: w × plan × H / total.
+    let monthly_od = |w: Decimal| w * od * hours / total;
+    let c = commitment_per_month.unwrap_or_else(|| {
+        let rank = (at_plan / od * hours)
+            .floor()
+            .to_usize()
+            .unwrap_or(usize::MAX);
+        shape.busiest_first.get(rank).map_or(Decimal::ZERO, |&w| {
+            Decimal::from(w) * at_plan * hours / total
+        })
     });
+    // The on-demand spend the commitment covers, per hour, in monthly terms: C / r.
+    let covered = c * od / at_plan;
     // Hours whose spend exceeds what the commitment covers pay the excess on demand:
-    // Σ (w × scale − covered) over the `m` hours with w × scale > covered.
-    let covered = c / r;
+    // Σ (S(w) − covered) / H over the `m` hours with S(w) > covered.
     let m = shape
         .busiest_first
-        .partition_point(|&w| Decimal::from(w) * scale > covered);
-    let above = Decimal::from_u128(shape.running[m]).unwrap_or(Decimal::ZERO) * scale;
+        .partition_point(|&w| monthly_od(Decimal::from(w)) > covered);
+    let above = monthly_od(Decimal::from_u128(shape.running[m]).unwrap_or(Decimal::ZERO));
     let excess = (above - Decimal::from(m) * covered).max(Decimal::ZERO);
-    (c * month_h + excess * month_h / hours, c)
+    (c + excess / hours, c)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -964,8 +1008,11 @@ pub fn savings_plan_hourly_usd(
 
 /// Default concurrent executions one machine serves: as many Lambda-sized environments as fit
 /// both its memory (`memory / function memory`) and its CPU at Lambda's CPU share
-/// (`vCPU × 1,769 MB / function memory`), at least 1. No reserve for the OS or a FaaS
-/// runtime is kept: override with an explicit per-instance concurrency when you know better.
+/// (`vCPU × 1,769 MB / function memory`), at least 1 when one environment fits the memory
+/// (a CPU share below Lambda's is stated by [`instance_fit`]). **0 when the machine's memory
+/// cannot hold one environment** of the function: the option is then unavailable, never
+/// priced as if it fitted. No reserve for the OS or a FaaS runtime is kept: override with an
+/// explicit per-instance concurrency when you know better.
 pub fn per_instance_concurrency(
     shape: &InstanceShape,
     function_memory_mb: u32,
@@ -973,6 +1020,9 @@ pub fn per_instance_concurrency(
 ) -> u32 {
     let fn_mb = Decimal::from(function_memory_mb.max(1));
     let by_memory = shape.memory_gb * Decimal::from(1024) / fn_mb;
+    if by_memory < Decimal::ONE {
+        return 0;
+    }
     let by_cpu = shape.vcpu * memory_per_vcpu_mb / fn_mb;
     by_memory
         .min(by_cpu)
@@ -980,6 +1030,39 @@ pub fn per_instance_concurrency(
         .to_u32()
         .unwrap_or(u32::MAX)
         .max(1)
+}
+
+/// Whether one environment of a `function_memory_mb` function fits `shape`: `Err(reason)` when
+/// the machine's memory is smaller than the function's (the option cannot run it), otherwise
+/// `Ok(note)` with a note when the machine gives one environment less CPU than Lambda does at
+/// that memory (`memory / memory_per_vcpu`, at most `max_vcpu`), so executions may be slower.
+pub fn instance_fit(
+    shape: &InstanceShape,
+    function_memory_mb: u32,
+    memory_per_vcpu_mb: Decimal,
+    max_vcpu: Decimal,
+) -> Result<Option<String>, String> {
+    let fn_mb = Decimal::from(function_memory_mb);
+    let machine_mb = shape.memory_gb * Decimal::from(1024);
+    if machine_mb < fn_mb {
+        return Err(format!(
+            "a {function_memory_mb} MB function does not fit {}: it has {} GB of memory",
+            shape.name,
+            shape.memory_gb.normalize()
+        ));
+    }
+    if memory_per_vcpu_mb > Decimal::ZERO {
+        let lambda_vcpu = (fn_mb / memory_per_vcpu_mb).min(max_vcpu);
+        if shape.vcpu < lambda_vcpu {
+            return Ok(Some(format!(
+                "{} has {} vCPU, less than the {} vCPU Lambda gives {function_memory_mb} MB: executions may be slower than on Lambda (same execution time assumed)",
+                shape.name,
+                shape.vcpu.normalize(),
+                lambda_vcpu.round_dp(2).normalize()
+            )));
+        }
+    }
+    Ok(None)
 }
 
 /// Machines needed to serve `peak` concurrent executions: `max(1, ceil(peak / per_instance))`.
@@ -1078,13 +1161,14 @@ pub fn azure_consumption_metered(
 /// instance at a time (as on Lambda). The unconfirmed minimum of 1,000 ms per
 /// *instance-execution window* is applied once per cold start (each cold start opens a window;
 /// warm windows after idle gaps are not counted, so this is a lower bound):
-/// `time = max(Σ ms, cold starts × minimum)`. Returns the meters and the instance (name, GB).
+/// `time = max(Σ ms, cold starts × minimum)`. Returns the meters and the instance (name, GB);
+/// `Err(reason)` when no Flex instance size holds the function's memory.
 pub fn azure_flex_metered(
     meta: &FunctionMeta,
     usage: &MonthlyUsage,
     rates: &AzureRates,
-) -> (Metered, (String, Decimal)) {
-    let (instance, mut notes) = flex_instance(meta, rates);
+) -> Result<(Metered, (String, Decimal)), String> {
+    let (instance, mut notes) = flex_instance(meta, rates)?;
     let minimum = rates.flex_min_execution_ms;
     let time_ms = usage.billed_ms.max(usage.cold_starts * minimum);
     if minimum > Decimal::ZERO {
@@ -1099,31 +1183,41 @@ pub fn azure_flex_metered(
         vcpu_seconds: Decimal::ZERO,
         notes,
     };
-    (m, instance)
+    Ok((m, instance))
 }
 
-fn flex_instance(meta: &FunctionMeta, rates: &AzureRates) -> ((String, Decimal), Vec<String>) {
+/// The smallest Flex instance size that holds the function's configured memory.
+fn flex_instance(
+    meta: &FunctionMeta,
+    rates: &AzureRates,
+) -> Result<((String, Decimal), Vec<String>), String> {
     let need_gb = mb_to_gb(Decimal::from(meta.memory_mb));
-    let mut notes = Vec::new();
-    let pick = rates
+    let instance = match rates
         .flex_instance_sizes
         .iter()
         .find(|(_, gb)| *gb >= need_gb)
-        .or_else(|| {
-            notes.push(format!(
-                "no Flex instance as large as {} MB: the largest is used",
-                meta.memory_mb
+    {
+        Some(i) => i.clone(),
+        None if rates.flex_instance_sizes.is_empty() => ("flex".to_string(), need_gb),
+        None => {
+            let largest = rates
+                .flex_instance_sizes
+                .iter()
+                .map(|(_, gb)| *gb)
+                .max()
+                .unwrap_or(Decimal::ZERO);
+            return Err(format!(
+                "a {} MB function does not fit Flex Consumption: its largest instance has {} GB of memory",
+                meta.memory_mb,
+                largest.normalize()
             ));
-            rates.flex_instance_sizes.last()
-        });
-    let instance = pick
-        .cloned()
-        .unwrap_or_else(|| ("flex".to_string(), need_gb));
-    notes.push(format!(
+        }
+    };
+    let notes = vec![format!(
         "Flex instance memory {} GB (billing uses the instance size, not observed memory)",
         instance.1.normalize()
-    ));
-    (instance, notes)
+    )];
+    Ok((instance, notes))
 }
 
 /// Prices meters against free grants (`free` = this function's share) and rates.
@@ -1166,7 +1260,8 @@ pub fn price_metered(
 /// (`N × instance GB × 730 h − busy GB-s`) and the always-ready execution rate on busy GB-s;
 /// the busy share is the concurrency histogram's Σ min(level, N) share (one execution per
 /// instance). The rest runs on demand, with the function's share of the on-demand free grant
-/// (`free`, which does not cover always-ready usage).
+/// (`free`, which does not cover always-ready usage). `Err(reason)` when no Flex instance
+/// holds the function.
 pub fn azure_flex_always_ready(
     meta: &FunctionMeta,
     usage: &MonthlyUsage,
@@ -1174,8 +1269,8 @@ pub fn azure_flex_always_ready(
     rates: &AzureRates,
     always_ready: u32,
     free: &Metered,
-) -> ProviderCost {
-    let (meters, (name, inst_gb)) = azure_flex_metered(meta, usage, rates);
+) -> Result<ProviderCost, String> {
+    let (meters, (name, inst_gb)) = azure_flex_metered(meta, usage, rates)?;
     let share = profile.covered_share(always_ready);
     let allocated = Decimal::from(always_ready) * inst_gb * month_seconds();
     let busy = meters.gb_seconds * share;
@@ -1217,7 +1312,7 @@ pub fn azure_flex_always_ready(
     ];
     let mut notes = meters.notes;
     notes.push("always-ready baseline billed on idle allocated GB-s only".to_string());
-    ProviderCost::from_lines(lines, notes)
+    Ok(ProviderCost::from_lines(lines, notes))
 }
 
 /// Elastic Premium: `instances × (vCPU × vCPU rate + GB × GB rate) × 730 h`. At least the plan's
@@ -1380,22 +1475,39 @@ mod tests {
     fn tier_boundaries() {
         let b = x86_bands();
         // Exactly at the tier-1 bound: all tier 1.
-        let (usd, uses) = tiered_usd(&b, d("0"), d("6000000000"));
+        let (usd, uses) = tiered_usd(&b, d("0"), d("6000000000")).expect("fits");
         assert_eq!(usd, d("100000.2"));
         assert_eq!(uses.len(), 1);
         // One GB-s over the bound: that GB-s at tier 2.
-        let (usd, uses) = tiered_usd(&b, d("0"), d("6000000001"));
+        let (usd, uses) = tiered_usd(&b, d("0"), d("6000000001")).expect("fits");
         assert_eq!(usd, d("100000.2") + d("0.000015"));
         assert_eq!(uses.len(), 2);
         // Straddling tiers 2 and 3 from an offset.
-        let (usd, _) = tiered_usd(&b, d("14000000000"), d("2000000000"));
+        let (usd, _) = tiered_usd(&b, d("14000000000"), d("2000000000")).expect("fits");
         assert_eq!(
             usd,
             d("1000000000") * d("0.000015") + d("1000000000") * d("0.0000133334")
         );
         // 20B GB-s in total.
-        let (usd, _) = tiered_usd(&b, d("0"), d("20000000000"));
+        let (usd, _) = tiered_usd(&b, d("0"), d("20000000000")).expect("fits");
         assert_eq!(usd, d("100000.2") + d("135000") + d("66667"));
+    }
+
+    #[test]
+    fn tier_overflow_is_none_not_a_panic() {
+        let absurd = vec![TierBand {
+            from_gb_seconds: d("0"),
+            to_gb_seconds: None,
+            usd_per_gb_second: Decimal::MAX,
+        }];
+        assert!(tiered_usd(&absurd, d("0"), d("2")).is_none());
+        assert!(allocate_tiers(&absurd, &[d("1"), d("1")], Allocation::Blended).is_none());
+        assert!(tiered_usd(&x86_bands(), Decimal::MAX, Decimal::MAX).is_none());
+        // A normal volume still prices.
+        assert_eq!(
+            tiered_usd(&absurd, d("0"), d("1")).map(|x| x.0),
+            Some(Decimal::MAX)
+        );
     }
 
     #[test]
@@ -1407,14 +1519,16 @@ mod tests {
             d("3333333333.3333"),
             d("1"),
         ];
-        let total = tiered_usd(&b, d("0"), usage.iter().copied().sum()).0;
+        let total = tiered_usd(&b, d("0"), usage.iter().copied().sum())
+            .expect("fits")
+            .0;
         for alloc in [
             Allocation::Blended,
             Allocation::Marginal(MarginalOrder::SmallestFirst),
             Allocation::Marginal(MarginalOrder::LargestFirst),
             Allocation::Marginal(MarginalOrder::AsGiven),
         ] {
-            let (shares, group, _) = allocate_tiers(&b, &usage, alloc);
+            let (shares, group, _) = allocate_tiers(&b, &usage, alloc).expect("fits");
             assert_eq!(group, total.round_dp(ALLOCATION_DP));
             assert_eq!(shares.iter().copied().sum::<Decimal>(), group, "{alloc:?}");
         }
@@ -1423,14 +1537,16 @@ mod tests {
             &b,
             &usage,
             Allocation::Marginal(MarginalOrder::SmallestFirst),
-        );
+        )
+        .expect("fits");
         assert_eq!(shares[3], d("0.0000166667"));
         // Largest first: the 7B function pays 6B at tier 1 and 1B at tier 2.
         let (shares, _, _) = allocate_tiers(
             &b,
             &usage,
             Allocation::Marginal(MarginalOrder::LargestFirst),
-        );
+        )
+        .expect("fits");
         assert_eq!(shares[1], d("100000.2") + d("1000000000.5") * d("0.000015"));
     }
 
@@ -1524,8 +1640,17 @@ mod tests {
         };
         // 128 MB functions: memory fits 64, CPU fits 2 × 1769 / 128 = 27.6 → 27.
         assert_eq!(per_instance_concurrency(&m7g, 128, d("1769")), 27);
-        // 4096 MB: memory fits 2, CPU 0.86 → at least 1.
+        // 4096 MB: memory fits 2, CPU 0.86 → at least 1 (with a slower-CPU note).
         assert_eq!(per_instance_concurrency(&m7g, 4096, d("1769")), 1);
+        let note = instance_fit(&m7g, 4096, d("1769"), d("6")).expect("fits");
+        assert!(note.is_some_and(|n| n.contains("2 vCPU, less than the 2.32 vCPU")));
+        assert_eq!(instance_fit(&m7g, 3008, d("1769"), d("6")), Ok(None));
+        // 10,240 MB does not fit 8 GB: no environment, the option is unavailable.
+        assert_eq!(per_instance_concurrency(&m7g, 10_240, d("1769")), 0);
+        let e = instance_fit(&m7g, 10_240, d("1769"), d("6")).expect_err("too big");
+        assert!(e.contains("does not fit m7g.large: it has 8 GB"), "{e}");
+        // Exactly the machine's memory fits.
+        assert_eq!(per_instance_concurrency(&m7g, 8192, d("1769")), 1);
         assert_eq!(instances_for_peak(0, 27), 1);
         assert_eq!(instances_for_peak(28, 27), 2);
         assert_eq!(instances_for_peak(54, 27), 2);

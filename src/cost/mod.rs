@@ -201,6 +201,6 @@ pub enum CostError {
         problem: String,
         fix: String,
     },
-    #[error("amount out of range while computing {what} for `{function}`: the input volumes are too large to price exactly. Fix: check the input for corrupt values")]
+    #[error("amount out of range while computing {what} for `{function}`: the prices or volumes are too large to price exactly. Fix: check the price files (--pricing) and the input for absurd values")]
     Overflow { function: String, what: String },
 }

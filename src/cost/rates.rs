@@ -457,11 +457,18 @@ fn edge_rates(o: &Offering) -> Result<EdgeRates, CostError> {
     })
 }
 
+/// Savings Plan rates of `plan` for `region` and `arch`. Where the catalog has no plan figures
+/// for the region, the [`REFERENCE_REGION`] plan's **discount ratio** (plan rate / that region's
+/// on-demand rate, per charge) is applied to the region's own on-demand rates: `lambda` gives
+/// the Lambda rates of (reference region, region). A plan discounts a region's on-demand price;
+/// its absolute us-east-1 rates would give a dearer region a discount it does not have
+/// (af-south-1: 38 % instead of us-east-1's 17 %).
 fn savings_plan_rates(
     o: &Offering,
     plan: &str,
     region: &str,
     arch: Arch,
+    lambda: Option<(&LambdaRates, &LambdaRates)>,
 ) -> Result<SavingsPlanRates, CostError> {
     let mut notes = Vec::new();
     let sku = o
@@ -486,14 +493,9 @@ fn savings_plan_rates(
     } else {
         REFERENCE_REGION.to_string()
     };
-    if priced_region != region {
-        notes.push(format!(
-            "Savings Plan `{plan}` rates for {region} are not in the catalog; the {REFERENCE_REGION} rates are used as a stand-in"
-        ));
-    }
     let r = Some(priced_region.as_str());
-    let duration = price(o, "lambda_duration", r, Some(arch), Some(plan), &mut notes)?;
-    let pc = price(
+    let mut duration = price(o, "lambda_duration", r, Some(arch), Some(plan), &mut notes)?;
+    let mut pc = price(
         o,
         "lambda_provisioned_concurrency",
         r,
@@ -502,7 +504,7 @@ fn savings_plan_rates(
         &mut notes,
     )
     .ok();
-    let pcd = price(
+    let mut pcd = price(
         o,
         "lambda_provisioned_duration",
         r,
@@ -511,6 +513,51 @@ fn savings_plan_rates(
         &mut notes,
     )
     .ok();
+    if priced_region != region {
+        let Some((reference, regional)) = lambda else {
+            return Err(missing(
+                &o.id,
+                "lambda_duration",
+                format!(
+                    "{} (no Lambda on-demand rates for {region} and {REFERENCE_REGION} to carry the {REFERENCE_REGION} discount over)",
+                    ctx(Some(region), Some(arch), Some(plan))
+                ),
+            ));
+        };
+        // plan rate × regional on-demand / reference on-demand, per charge.
+        let carry = |plan_rate: Decimal, reference_od: Decimal, regional_od: Decimal| {
+            if reference_od.is_zero() {
+                regional_od
+            } else {
+                plan_rate * regional_od / reference_od
+            }
+        };
+        let ref_tier1 = reference.tier1_usd_per_gb_second();
+        let discount = if ref_tier1.is_zero() {
+            Decimal::ZERO
+        } else {
+            (Decimal::ONE - duration / ref_tier1) * Decimal::from(100)
+        };
+        duration = carry(duration, ref_tier1, regional.tier1_usd_per_gb_second());
+        pc = pc.map(|x| {
+            carry(
+                x,
+                reference.pc_usd_per_gb_second,
+                regional.pc_usd_per_gb_second,
+            )
+        });
+        pcd = pcd.map(|x| {
+            carry(
+                x,
+                reference.pc_duration_usd_per_gb_second,
+                regional.pc_duration_usd_per_gb_second,
+            )
+        });
+        notes.push(format!(
+            "Savings Plan `{plan}` rates for {region} are not in the catalog: the {REFERENCE_REGION} plan's discount ({}% off tier-1 duration on {arch}) is applied to {region}'s on-demand rates",
+            discount.round_dp(1).normalize()
+        ));
+    }
     if pc.is_none() || pcd.is_none() {
         notes.push(format!(
             "no Savings Plan `{plan}` rate for provisioned concurrency on {arch}: provisioned concurrency under this plan is priced at on-demand PC rates (no discount assumed)"
@@ -748,9 +795,15 @@ impl PriceBook {
             for plan in &savings_plan_names {
                 for region in &lambda_regions {
                     for arch in [Arch::X86_64, Arch::Arm64] {
+                        let rates_of = |r: &str| {
+                            lambda
+                                .get(&(r.to_string(), arch))
+                                .and_then(|x: &Result<LambdaRates, CostError>| x.as_ref().ok())
+                        };
+                        let pair = rates_of(REFERENCE_REGION).zip(rates_of(region));
                         savings_plans.insert(
                             (plan.clone(), region.clone(), arch),
-                            savings_plan_rates(o, plan, region, arch),
+                            savings_plan_rates(o, plan, region, arch, pair),
                         );
                     }
                 }
@@ -816,6 +869,76 @@ impl PriceBook {
     /// Regions with Lambda duration prices.
     pub fn lambda_regions(&self) -> &[String] {
         &self.lambda_regions
+    }
+
+    /// A fingerprint of every Lambda figure the engine prices with (each region's and
+    /// architecture's rates, with the tier bands, and the account rules): `fnv1a64:` and 16 hex
+    /// digits. Built from the numbers alone (not notes, file names or dates), so it is the same
+    /// on every machine and build for the same figures, and changes when any figure does, even
+    /// under an unchanged effective date.
+    pub fn lambda_fingerprint(&self) -> String {
+        use std::fmt::Write as _;
+        let mut text = String::new();
+        let d = |x: Decimal| x.normalize().to_string();
+        for ((region, arch), rates) in &self.lambda {
+            let _ = write!(text, "lambda {region} {arch}:");
+            match rates {
+                Ok(r) => {
+                    let _ = write!(
+                        text,
+                        " req={} eph={} pc={} pcd={} ssc={} ssr={} tiers=",
+                        d(r.request_usd),
+                        d(r.ephemeral_usd_per_gb_second),
+                        d(r.pc_usd_per_gb_second),
+                        d(r.pc_duration_usd_per_gb_second),
+                        d(r.snapstart_cache_usd_per_gb_second),
+                        d(r.snapstart_restore_usd_per_gb)
+                    );
+                    for b in &r.duration_tiers {
+                        let _ = write!(
+                            text,
+                            "[{}-{}:{}]",
+                            d(b.from_gb_seconds),
+                            b.to_gb_seconds.map(d).unwrap_or_default(),
+                            d(b.usd_per_gb_second)
+                        );
+                    }
+                }
+                Err(e) => {
+                    let _ = write!(text, " unpriced ({e})");
+                }
+            }
+            text.push('\n');
+        }
+        match &self.lambda_rules {
+            Ok(r) => {
+                let _ = write!(
+                    text,
+                    "rules: free_req={} free_gbs={} gran={} eph_incl={} pc_inc={} ss_min={} init={} mpv={} max_vcpu={} mem={}-{}",
+                    d(r.free_requests),
+                    d(r.free_gb_seconds),
+                    d(r.billing_granularity_ms),
+                    d(r.ephemeral_included_mb),
+                    d(r.pc_billing_increment_seconds),
+                    d(r.snapstart_cache_minimum_seconds),
+                    r.init_billed_from,
+                    d(r.memory_per_vcpu_mb),
+                    d(r.max_vcpu),
+                    d(r.memory_min_mb),
+                    d(r.memory_max_mb)
+                );
+            }
+            Err(e) => {
+                let _ = write!(text, "rules: unpriced ({e})");
+            }
+        }
+        // FNV-1a, 64 bits: stable across platforms and Rust versions (unlike the std hasher).
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in text.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("fnv1a64:{hash:016x}")
     }
 
     pub fn lambda_rules(&self) -> Result<&LambdaRules, CostError> {

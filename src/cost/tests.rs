@@ -859,8 +859,11 @@ fn override_file_errors_name_the_file() {
 fn savings_plan_commitment_is_hourly() {
     let (od, plan) = (d("100"), d("83"));
     let (cost, c) = savings_plan_hourly_usd(od, plan, &HourlyShape::new(&[5; 72]), None);
-    assert_eq!(cost.round_dp(9), plan);
-    assert_eq!((c * d("730")).round_dp(9), plan);
+    // Exactly the plan amount: nothing is divided by 730 and multiplied back.
+    assert_eq!(cost, plan);
+    assert_eq!(c, plan);
+    let (cost, c) = savings_plan_hourly_usd(d("45.4"), d("37.605"), &HourlyShape::new(&[]), None);
+    assert_eq!((cost, c), (d("37.605"), d("37.605")));
     let mut bursty = vec![0u64; 72];
     bursty[..12].iter_mut().for_each(|w| *w = 10);
     let (cost, c) = savings_plan_hourly_usd(od, plan, &HourlyShape::new(&bursty), None);
@@ -878,7 +881,7 @@ fn savings_plan_commitment_is_hourly() {
         let (best, _) = savings_plan_hourly_usd(od, plan, &shape, None);
         for k in 0..200 {
             let other = Decimal::from(k) * d("0.002");
-            let (cost, _) = savings_plan_hourly_usd(od, plan, &shape, Some(other));
+            let (cost, _) = savings_plan_hourly_usd(od, plan, &shape, Some(other * d("730")));
             assert!(best <= cost, "{hours:?}: {best} > {cost} at {other}/h");
             // The same as a plain pass over every hour.
             assert_eq!(

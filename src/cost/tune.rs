@@ -187,6 +187,9 @@ pub struct TuneReport {
     /// True when the recommendation differs from the current size.
     pub change: bool,
     pub assumptions: Vec<String>,
+    /// What the user should know about the recommendation (e.g. a memory floor above Lambda's
+    /// maximum: the headroom asked for cannot be had).
+    pub warnings: Vec<String>,
 }
 
 fn bad(meta: &FunctionMeta, problem: impl Into<String>, fix: impl Into<String>) -> CostError {
@@ -386,10 +389,18 @@ pub fn tune_function(
     // Memory floor.
     let min_mb = rules.memory_min_mb.to_u32().unwrap_or(128);
     let max_mb = rules.memory_max_mb.to_u32().unwrap_or(10_240);
+    let mut warnings = Vec::new();
     let floor = match meta.max_memory_used_mb {
         Some(used) => {
             let f = (Decimal::from(used) * (Decimal::ONE + options.headroom)).ceil();
-            f.to_u32().unwrap_or(u32::MAX).max(min_mb)
+            let floor = f.to_u32().unwrap_or(u32::MAX).max(min_mb);
+            if floor > max_mb {
+                warnings.push(format!(
+                    "the memory floor {floor} MB (max used {used} MB + {}% headroom) is above Lambda's maximum of {max_mb} MB: the headroom cannot be had, so {max_mb} MB is the size considered; lower the memory the function uses, or --headroom",
+                    (options.headroom * Decimal::from(100)).normalize()
+                ));
+            }
+            floor
         }
         None => {
             assumptions.push(
@@ -399,6 +410,8 @@ pub fn tune_function(
             meta.memory_mb
         }
     };
+    // A floor above the maximum leaves the maximum (the most the function can have).
+    let usable_floor = floor.min(max_mb);
 
     let factor = |m: u32| f * model.speed(reference.memory_mb) / model.speed(m) + (1.0 - f);
     let gb_rate = rates.tier1_usd_per_gb_second();
@@ -433,7 +446,7 @@ pub fn tune_function(
                 est_p99_ms: reference.p99_duration_ms * k,
                 est_mean_billed_ms: mean,
                 monthly_usd: monthly(m, mean),
-                allowed: m >= floor && m >= min_mb && m <= max_mb,
+                allowed: m >= usable_floor && m >= min_mb && m <= max_mb,
                 current: m == meta.memory_mb,
             }
         })
@@ -519,6 +532,7 @@ pub fn tune_function(
         recommended_p50_ms: recommended.est_p50_ms,
         curve,
         assumptions,
+        warnings,
     })
 }
 
@@ -664,6 +678,49 @@ mod tests {
             .expect("tuned");
             assert_eq!(t.recommended_memory_mb, 1769, "{s:?}");
         }
+    }
+
+    #[test]
+    fn a_floor_above_lambdas_maximum_warns_and_keeps_the_maximum() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        // 9,500 MB used + 20 % = 11,400 MB: more than Lambda's 10,240 MB.
+        let t = tune_function(
+            &input(10_240, Some(9_500), vec![obs(10_240, 200.5)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        assert_eq!(t.memory_floor_mb, 11_400);
+        assert_eq!(t.recommended_memory_mb, 10_240);
+        assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+        assert!(t.warnings[0].contains("above Lambda's maximum of 10240 MB"));
+        // A huge headroom on a small function: the maximum, never a size below the floor.
+        let o = TuneOptions {
+            headroom: Decimal::from(1000),
+            ..TuneOptions::default()
+        };
+        let t = tune_function(
+            &input(1024, Some(900), vec![obs(1024, 200.5)]),
+            rates,
+            rules,
+            &o,
+        )
+        .expect("tuned");
+        assert!(t.memory_floor_mb > 10_240);
+        assert_eq!(t.recommended_memory_mb, 10_240);
+        assert!(!t.warnings.is_empty());
+        // Within the maximum: no warning.
+        let t = tune_function(
+            &input(3008, Some(120), vec![obs(3008, 400.5)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
     }
 
     #[test]

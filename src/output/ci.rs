@@ -40,6 +40,29 @@ fn pct_arrow(c: &CostDiff) -> String {
     }
 }
 
+/// [`pct_arrow`] for a function: one that cost $0.00 in the baseline is not `new`.
+fn function_pct(f: &FunctionCheck) -> String {
+    if f.cost.delta_pct.is_none() && f.change != "added" && f.cost.new_usd > Decimal::ZERO {
+        "from $0".into()
+    } else {
+        pct_arrow(&f.cost)
+    }
+}
+
+/// The outcome of the total's own rules (not the functions').
+fn total_outcome(r: &CheckReport) -> &'static str {
+    let worst = r
+        .total_results
+        .iter()
+        .map(|x| x.outcome)
+        .fold(Outcome::Pass, |w, o| match (w, o) {
+            (_, Outcome::Fail) | (Outcome::Fail, _) => Outcome::Fail,
+            (_, Outcome::Warn) | (Outcome::Warn, _) => Outcome::Warn,
+            _ => Outcome::Pass,
+        });
+    worst.as_str()
+}
+
 fn ms(v: Option<f64>) -> String {
     v.map_or("-".into(), |x| {
         if x >= 100.0 {
@@ -117,6 +140,11 @@ pub fn render_markdown(r: &CheckReport) -> String {
         signed_usd(r.total.delta_usd),
         pct_arrow(&r.total)
     );
+    // Notes (a price change since the baseline, skipped records) before the table: they say
+    // how to read its deltas.
+    for n in &r.notes {
+        let _ = writeln!(s, "> ℹ️ {}\n", md_cell(n));
+    }
     let _ = writeln!(
         s,
         "| | Function | Old $/mo | New $/mo | Δ $/mo | Δ % | p99 ms | Cold starts | What changed |"
@@ -131,7 +159,7 @@ pub fn render_markdown(r: &CheckReport) -> String {
             usd(f.cost.old_usd),
             usd(f.cost.new_usd),
             signed_usd(f.cost.delta_usd),
-            pct_arrow(&f.cost),
+            function_pct(f),
             pair(ms(f.p99_ms.0), ms(f.p99_ms.1)),
             pair(ratio(f.cold_start_ratio.0), ratio(f.cold_start_ratio.1)),
             match (f.change.as_str(), f.settings_changes.is_empty()) {
@@ -216,7 +244,7 @@ pub fn render_markdown(r: &CheckReport) -> String {
     }
     let _ = writeln!(
         s,
-        "\n<sub>Limits: {}. p99 and cold starts are simulated (seeded, deterministic) from the observed or configured traffic. Baseline `{}`, config `{}`. {}</sub>",
+        "\n<sub>Limits: {}. p99 and cold starts are simulated (seeded, deterministic) from the observed or configured traffic. Baseline `{}`, config `{}`.</sub>",
         if limits.is_empty() {
             "none set (report only)".to_string()
         } else {
@@ -224,7 +252,6 @@ pub fn render_markdown(r: &CheckReport) -> String {
         },
         md_cell(&r.baseline),
         md_cell(&r.config),
-        r.notes.iter().map(|n| md_cell(n)).collect::<Vec<_>>().join(" ")
     );
     s
 }
@@ -251,7 +278,7 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
                 usd(f.cost.old_usd),
                 usd(f.cost.new_usd),
                 signed_usd(f.cost.delta_usd),
-                pct_arrow(&f.cost),
+                function_pct(f),
                 pair(ms(f.p99_ms.0), ms(f.p99_ms.1)),
                 pair(ratio(f.cold_start_ratio.0), ratio(f.cold_start_ratio.1)),
                 f.outcome().as_str().to_string(),
@@ -270,7 +297,8 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
         pct_arrow(&r.total),
         String::new(),
         String::new(),
-        r.status.clone(),
+        // The total's own rules; the check's status is on the last line.
+        total_outcome(r).to_string(),
         String::new(),
     ]);
     let mut s = render_grid(&headers, &rows, format, width, 1);
@@ -296,6 +324,9 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
             x.rule,
             sanitize(&x.message)
         );
+    }
+    for n in &r.notes {
+        let _ = writeln!(s, "note: {}", sanitize(n));
     }
     let _ = writeln!(
         s,
@@ -330,7 +361,7 @@ pub fn render_junit(r: &CheckReport) -> String {
         root.push_attribute(("failures", count(Outcome::Fail).to_string().as_str()));
         root.push_attribute(("skipped", count(Outcome::Skipped).to_string().as_str()));
         w.write_event(Event::Start(root))?;
-        for (name, results) in &suites {
+        for (i, (name, results)) in suites.iter().enumerate() {
             let mut suite = BytesStart::new("testsuite");
             let clean = sanitize(name);
             suite.push_attribute(("name", clean.as_str()));
@@ -378,6 +409,17 @@ pub fn render_junit(r: &CheckReport) -> String {
                         w.write_event(Event::End(BytesEnd::new("testcase")))?;
                     }
                 }
+            }
+            // The check's notes (a price change since the baseline…) with the total.
+            if i == 0 && !r.notes.is_empty() {
+                let notes: Vec<String> = r
+                    .notes
+                    .iter()
+                    .map(|n| format!("note: {}", sanitize(n)))
+                    .collect();
+                w.write_event(Event::Start(BytesStart::new("system-out")))?;
+                w.write_event(Event::Text(BytesText::new(&notes.join("\n"))))?;
+                w.write_event(Event::End(BytesEnd::new("system-out")))?;
             }
             w.write_event(Event::End(BytesEnd::new("testsuite")))?;
         }

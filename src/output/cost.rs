@@ -486,9 +486,13 @@ pub fn render_cost(
                     })
                     .collect();
                 out.push_str(&render_grid(&headers, &rows, format, width, 1));
-                if format == Format::Markdown && !f.notes.is_empty() {
+                if format == Format::Markdown && !(f.notes.is_empty() && f.unavailable.is_empty()) {
                     // A line right under a Markdown table would be read as one of its rows.
                     out.push('\n');
+                }
+                // Options that could not be priced (e.g. a machine too small for the function).
+                for (id, reason) in &f.unavailable {
+                    let _ = writeln!(out, "not priced: {id}: {reason}");
                 }
                 for n in &f.notes {
                     let _ = writeln!(out, "note: {n}");
