@@ -73,6 +73,16 @@ impl Tmux {
         }
     }
 
+    /// A tmux format of the pane (`#{alternate_on}`, `#{cursor_flag}`, ...).
+    fn format(&self, f: &str) -> String {
+        let out = self
+            .cmd()
+            .args(["display-message", "-p", "-t", "dash", f])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     fn alive(&self) -> bool {
         self.cmd()
             .args(["has-session", "-t", "dash"])
@@ -127,10 +137,16 @@ fn dashboard_filter_sort_drill_down_traces_logs_and_quit() {
     t.keys(&["Escape"]);
     // A what-if simulation of its observed traffic: traffic up one step re-runs it.
     t.keys(&["s"]);
-    t.wait_for("AS OBSERVED");
+    let s = t.wait_for("BASELINE (SIMULATED)");
+    assert!(s.contains("OBSERVED"), "{s}");
     t.keys(&["+"]);
-    let s = t.wait_for("traffic × 1.5");
-    assert!(s.contains("WITH THE KNOBS"), "{s}");
+    t.wait_for("traffic × 1.5");
+    // The last run is labelled as the older knobs' until the new one is in.
+    let s = t.wait_for("WITH THE KNOBS");
+    assert!(
+        s.contains("traffic × 1.5") && !s.contains("PREVIOUS KNOBS"),
+        "{s}"
+    );
     // The memory knob (the fourth): one step up.
     t.keys(&["Tab", "Tab", "Tab", "+"]);
     let s = t.wait_for("MB (× ");
@@ -160,6 +176,74 @@ fn dashboard_filter_sort_drill_down_traces_logs_and_quit() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(!t.alive(), "q did not quit");
+}
+
+/// A signal (kill, a closed terminal, `kill -QUIT`) ends the dashboard with the terminal as it
+/// was: raw mode off, the main screen back, the cursor shown; the exit status is 128 + the
+/// signal's number.
+#[test]
+fn signals_restore_the_terminal_and_exit_with_128_plus_the_signal() {
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("QUIT", 131)] {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        // The dashboard in the background of a shell that then reports its status and the
+        // terminal's mode (`</dev/tty`: a background job's stdin is /dev/null otherwise).
+        let script = format!(
+            "{} dash {} </dev/tty & echo $! > {}; wait $!; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\{{0,1\\}}icanon' | sed 's/^/MODE=/'; sleep 60",
+            bin.display(),
+            root().join("sample-data").display(),
+            pid_file.display()
+        );
+        let cmd = format!("sh -c {}", shell_quote(&script));
+        let Some(t) = Tmux::start(&format!("sig{signal}"), &cmd, 120, 30) else {
+            return;
+        };
+        t.wait_for("8 functions, 95039 invocations");
+        assert_eq!(t.format("#{alternate_on} #{cursor_flag}"), "1 0");
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        assert!(Command::new("kill")
+            .args([format!("-{signal}"), pid.trim().to_string()])
+            .status()
+            .unwrap()
+            .success());
+        let s = t.wait_for("MODE=");
+        assert!(s.contains(&format!("EXIT={code}")), "SIG{signal}:\n{s}");
+        assert!(
+            s.lines().any(|l| l.trim() == "MODE=icanon"),
+            "SIG{signal} left raw mode on:\n{s}"
+        );
+        assert_eq!(
+            t.format("#{alternate_on} #{cursor_flag}"),
+            "0 1",
+            "SIG{signal}: alternate screen off, cursor shown"
+        );
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// `l` before the sources are loaded: the logs view runs its query once they are.
+#[test]
+fn logs_opened_while_loading_show_once_loaded() {
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    let cmd = format!(
+        "{} dash {}",
+        bin.display(),
+        root().join("sample-data").display()
+    );
+    let Some(t) = Tmux::start("early", &cmd, 150, 20) else {
+        return;
+    };
+    // On the first frame (in a debug build the sources take a second or two to load; the
+    // test holds whether or not they are in).
+    t.wait_for("? help");
+    t.keys(&["l"]);
+    let s = t.wait_for("352330 rows");
+    assert!(s.contains("REPORT RequestId"), "{s}");
+    t.keys(&["q"]);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{bail, Result};
 use clap::Args;
 
-use super::{load, Filter, FilterArgs, SourceArgs, UsageError, EXIT_OK};
+use super::{load_with_progress, Filter, FilterArgs, SourceArgs, UsageError, EXIT_OK};
 use crate::ingest::IngestOptions;
 use crate::tui::config::{default_path, DashConfig};
 use crate::tui::theme::{Theme, ThemeName};
@@ -109,9 +109,9 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
     // The progress bar would draw over the dashboard.
     a.source.quiet = true;
     let source = a.source.with_window(&filter);
-    let loader = move || {
-        crate::tui::load_data(label, || {
-            let mut ing = load(
+    let loader = move |progress: crate::tui::LoadProgress| {
+        crate::tui::load_data_with_progress(label, &progress, || {
+            let mut ing = load_with_progress(
                 &source,
                 IngestOptions {
                     keep_logs: true,
@@ -120,13 +120,14 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
                     report_columns: false,
                     ..IngestOptions::default()
                 },
+                Some(&progress),
             )
             .map_err(|e| format!("{e:#}"))?;
             filter.apply(&mut ing.tables);
             Ok(ing)
         })
     };
-    crate::tui::run(loader, Duration::from_millis(tick_rate), theme)
+    crate::tui::run_with_progress(loader, Duration::from_millis(tick_rate), theme)
         .map_err(|e| UsageError(e.to_string()))?;
     Ok(EXIT_OK)
 }

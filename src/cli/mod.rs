@@ -424,6 +424,16 @@ impl Filter {
 
 /// Reads the sources with a progress bar when stderr is a terminal and the input is large.
 pub fn load(src: &SourceArgs, keep: IngestOptions) -> Result<Ingested> {
+    load_with_progress(src, keep, None)
+}
+
+/// [`load`], also telling `progress` (the dashboard's loading screen) the inputs' size and the
+/// bytes read as they are.
+pub fn load_with_progress(
+    src: &SourceArgs,
+    keep: IngestOptions,
+    progress: Option<&crate::tui::LoadProgress>,
+) -> Result<Ingested> {
     let opts = IngestOptions {
         input_format: src.input_format,
         function_name: src.function_name.clone(),
@@ -473,9 +483,15 @@ pub fn load(src: &SourceArgs, keep: IngestOptions) -> Result<Ingested> {
         );
         b
     });
+    if let Some(p) = progress {
+        p.set_total(files.len() as u64, total);
+    }
     let cb = |n: u64| {
         if let Some(b) = &bar {
             b.inc(n);
+        }
+        if let Some(p) = progress {
+            p.read(n);
         }
     };
     let result = ingest::ingest_inputs(&paths, memory, &opts, Some(&cb));

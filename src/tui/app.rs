@@ -127,9 +127,28 @@ pub enum Effect {
     },
 }
 
+/// Loading progress, as the loading screen shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loading {
+    /// Bytes read so far.
+    pub bytes: u64,
+    /// The inputs' size and number of files (0 when not told).
+    pub total_bytes: u64,
+    pub files: u64,
+    /// Reading is over; the figures are being computed.
+    pub computing: bool,
+    pub elapsed_ms: u64,
+}
+
 #[derive(Debug)]
 pub struct App {
     pub data: Option<Arc<DashData>>,
+    /// Loading progress (while `data` is `None`).
+    pub loading: Loading,
+    /// Why loading failed.
+    pub load_error: Option<String>,
+    /// Jobs asked for before the data was loaded: started once it is.
+    deferred: Vec<Effect>,
     /// The view stack: `esc` pops.
     pub views: Vec<View>,
     pub input: Input,
@@ -150,6 +169,8 @@ pub struct App {
     pub logs: Option<QueryResult>,
     pub logs_selected: usize,
     pub logs_running: bool,
+    /// Why the last query failed (shown in place of the rows).
+    pub logs_error: Option<String>,
     logs_id: u64,
     // Traces view.
     pub traces_selected: usize,
@@ -162,6 +183,8 @@ pub struct App {
     /// The function the knobs were turned for.
     cost_function: Option<String>,
     pub cost: Option<super::data::CostAnswer>,
+    /// Why the last pricing failed (shown in its place).
+    pub cost_error: Option<String>,
     pub cost_running: bool,
     cost_id: u64,
     // Invocations view.
@@ -214,6 +237,9 @@ impl App {
     pub fn new(status: impl Into<String>) -> App {
         App {
             data: None,
+            loading: Loading::default(),
+            load_error: None,
+            deferred: Vec::new(),
             views: vec![View::Functions],
             input: Input::Normal,
             help: false,
@@ -228,6 +254,7 @@ impl App {
             logs: None,
             logs_selected: 0,
             logs_running: false,
+            logs_error: None,
             logs_id: 0,
             traces_selected: 0,
             trace_filter_text: String::new(),
@@ -237,6 +264,7 @@ impl App {
             cost_knobs: super::data::CostKnobs::default(),
             cost_function: None,
             cost: None,
+            cost_error: None,
             cost_running: false,
             cost_id: 0,
             invocations_selected: 0,
@@ -256,15 +284,40 @@ impl App {
         self.views.last().unwrap_or(&View::Functions)
     }
 
-    /// The data arrived from the loading job.
-    pub fn loaded(&mut self, data: DashData) {
+    /// The data arrived from the loading job. Returns the jobs asked for while it loaded, to
+    /// start now.
+    pub fn loaded(&mut self, data: DashData) -> Vec<Effect> {
         let n = data.report.functions.len();
         let inv: u64 = data.report.functions.iter().map(|f| f.invocations).sum();
+        let reasons = &data.inputs.skip_reasons;
         self.summary = format!(
-            "{}: {n} functions, {inv} invocations{}{}",
+            "{}: {n} functions, {inv} invocations{}{}{}",
             data.source_label,
+            if n == 0 {
+                ", no invocations (REPORT lines or platform.report events) found"
+            } else {
+                ""
+            },
             if data.skipped > 0 {
-                format!(", {} malformed records skipped", data.skipped)
+                format!(
+                    ", {} malformed record{} skipped{}",
+                    data.skipped,
+                    if data.skipped == 1 { "" } else { "s" },
+                    if reasons.is_empty() {
+                        String::new()
+                    } else {
+                        let top: Vec<String> = reasons
+                            .iter()
+                            .take(2)
+                            .map(|(r, k)| format!("{k} {r}"))
+                            .collect();
+                        format!(
+                            " ({}{})",
+                            top.join(", "),
+                            if reasons.len() > 2 { ", ..." } else { "" }
+                        )
+                    }
+                )
             } else {
                 String::new()
             },
@@ -276,6 +329,30 @@ impl App {
         self.status = self.summary.clone();
         self.data = Some(Arc::new(data));
         self.selected = 0;
+        std::mem::take(&mut self.deferred)
+    }
+
+    /// The loading job failed: nothing asked for meanwhile will run.
+    pub fn load_failed(&mut self, why: String) {
+        self.status = format!("loading failed: {}", why.lines().next().unwrap_or(""));
+        self.load_error = Some(why);
+        self.deferred.clear();
+        self.logs_running = false;
+        self.cost_running = false;
+        self.sim_running = false;
+    }
+
+    /// Asks for a job: started now, or once the data is loaded (the latest request of a kind
+    /// replaces an earlier one).
+    fn request(&mut self, e: Effect, effects: &mut Vec<Effect>) {
+        if self.data.is_some() {
+            effects.push(e);
+            return;
+        }
+        let kind = super::jobs::JobKind::of(&e);
+        self.deferred
+            .retain(|d| super::jobs::JobKind::of(d) != kind);
+        self.deferred.push(e);
     }
 
     /// The logs job answered; answers of superseded queries are dropped.
@@ -288,9 +365,14 @@ impl App {
             Ok(r) => {
                 self.status = format!("{} rows", r.rows.len());
                 self.logs = Some(r);
+                self.logs_error = None;
                 self.logs_selected = 0;
             }
-            Err(e) => self.status = e.lines().next().unwrap_or("").to_string(),
+            Err(e) => {
+                // The view shows the error, whole, in place of the rows of an older query.
+                self.status = e.lines().next().unwrap_or("").to_string();
+                self.logs_error = Some(e);
+            }
         }
     }
 
@@ -382,10 +464,12 @@ impl App {
     fn move_selection(&mut self, delta: isize) {
         let n = self.rows_in_view();
         let sel = match self.view() {
+            View::Functions => &mut self.selected,
             View::Logs => &mut self.logs_selected,
             View::Traces => &mut self.traces_selected,
             View::Invocations(_) => &mut self.invocations_selected,
-            _ => &mut self.selected,
+            // No list here: the functions view's cursor is not this view's to move.
+            View::Detail(_) | View::Trace(_) | View::Cost(_) | View::Sim(_) => return,
         };
         if n == 0 {
             *sel = 0;
@@ -400,7 +484,7 @@ impl App {
             self.views.push(View::Logs);
         }
         if self.logs.is_none() && !self.logs_running {
-            effects.push(self.run_logs());
+            self.run_logs(effects);
         }
     }
 
@@ -418,6 +502,11 @@ impl App {
     }
 
     fn open_cost(&mut self, effects: &mut Vec<Effect>) {
+        if self.data.is_none() {
+            self.status =
+                "the sources are still loading: the cost view opens once they are in".into();
+            return;
+        }
         let Some(function) = self.cost_target() else {
             self.status = "no function to price".into();
             return;
@@ -431,21 +520,23 @@ impl App {
             self.views.push(View::Cost(function));
         }
         self.cost = None;
-        effects.push(self.run_cost());
+        self.run_cost(effects);
     }
 
-    fn run_cost(&mut self) -> Effect {
+    fn run_cost(&mut self, effects: &mut Vec<Effect>) {
         self.cost_id += 1;
         self.cost_running = true;
+        self.cost_error = None;
         let function = match self.view() {
             View::Cost(f) => f.clone(),
             _ => String::new(),
         };
-        Effect::RunCost {
+        let e = Effect::RunCost {
             id: self.cost_id,
             function,
             knobs: self.cost_knobs,
-        }
+        };
+        self.request(e, effects);
     }
 
     /// The cost job answered; answers for older knob settings are dropped.
@@ -456,11 +547,21 @@ impl App {
         self.cost_running = false;
         match result {
             Ok(c) => self.cost = Some(c),
-            Err(e) => self.status = e,
+            Err(e) => {
+                // No answer for these knobs: the last one is not shown as if it were.
+                self.cost = None;
+                self.status = e.lines().next().unwrap_or("").to_string();
+                self.cost_error = Some(e);
+            }
         }
     }
 
     fn open_sim(&mut self, effects: &mut Vec<Effect>) {
+        if self.data.is_none() {
+            self.status =
+                "the sources are still loading: the simulate view opens once they are in".into();
+            return;
+        }
         let Some(function) = self.cost_target() else {
             self.status = "no function to simulate".into();
             return;
@@ -471,10 +572,10 @@ impl App {
         self.sim = None;
         self.sim_baseline = None;
         self.sim_knobs = super::data::SimKnobs::default();
-        effects.push(self.run_sim());
+        self.run_sim(effects);
     }
 
-    fn run_sim(&mut self) -> Effect {
+    fn run_sim(&mut self, effects: &mut Vec<Effect>) {
         self.sim_id += 1;
         self.sim_running = true;
         self.sim_error = None;
@@ -482,11 +583,12 @@ impl App {
             View::Sim(f) => f.clone(),
             _ => String::new(),
         };
-        Effect::RunSim {
+        let e = Effect::RunSim {
             id: self.sim_id,
             function,
             knobs: self.sim_knobs,
-        }
+        };
+        self.request(e, effects);
     }
 
     /// A simulation finished; runs for older knob settings are dropped. The first run (the
@@ -504,8 +606,11 @@ impl App {
                 self.sim = Some(out);
             }
             Err(e) => {
-                self.sim_error = Some(e.clone());
-                self.status = e;
+                // No result for these knobs: the last one is not shown as if it were (the
+                // view shows the error, whole, in its place).
+                self.sim = None;
+                self.status = e.lines().next().unwrap_or("").to_string();
+                self.sim_error = Some(e);
             }
         }
     }
@@ -522,6 +627,27 @@ impl App {
                     .and_then(|f| f.memory_size_mb)
             })
             .unwrap_or(128)
+    }
+
+    /// The most memory a function was seen to use (its REPORT lines' Max Memory Used).
+    pub fn max_memory_used_mb(&self, function: &str) -> Option<f64> {
+        self.data.as_ref().and_then(|d| {
+            d.report
+                .functions
+                .iter()
+                .find(|f| f.function == function)
+                .and_then(|f| f.max_memory_used_mb.max)
+        })
+    }
+
+    /// A warning when a memory what-if is below what the function was seen to use.
+    pub fn memory_warning(&self, function: &str, memory_mb: Option<u32>) -> Option<String> {
+        let (m, used) = (memory_mb?, self.max_memory_used_mb(function)?);
+        (f64::from(m) < used).then(|| {
+            format!(
+                "{m} MB is below the {used:.0} MB the function used at most: it would run out of memory"
+            )
+        })
     }
 
     /// Turns the selected knob one step up (`up`) or down.
@@ -575,15 +701,20 @@ impl App {
         }
     }
 
-    fn run_logs(&mut self) -> Effect {
+    fn run_logs(&mut self, effects: &mut Vec<Effect>) {
         self.logs_id += 1;
         self.logs_running = true;
-        self.status = "running the query...".into();
-        Effect::RunLogsQuery {
+        self.status = if self.data.is_some() {
+            "running the query...".into()
+        } else {
+            "the query runs once the sources are loaded".into()
+        };
+        let e = Effect::RunLogsQuery {
             id: self.logs_id,
             text: self.logs_query.clone(),
             scope: self.logs_scope,
-        }
+        };
+        self.request(e, effects);
     }
 
     fn command(&mut self, cmd: &str, effects: &mut Vec<Effect>) {
@@ -609,7 +740,7 @@ impl App {
         match self.view() {
             View::Logs => {
                 self.logs_query = text;
-                effects.push(self.run_logs());
+                self.run_logs(effects);
             }
             View::Traces | View::Trace(_) => match parse_filter(&text) {
                 Ok(f) => {
@@ -620,6 +751,8 @@ impl App {
                         String::new()
                     };
                     self.traces_selected = 0;
+                    // A regex error from an earlier try is no longer news.
+                    self.status = self.summary.clone();
                 }
                 Err(e) => self.status = e,
             },
@@ -632,6 +765,7 @@ impl App {
                         String::new()
                     };
                     self.selected = 0;
+                    self.status = self.summary.clone();
                 }
                 Err(e) => self.status = e,
             },
@@ -751,7 +885,7 @@ impl App {
                     // All of the invocation's lines, whatever the level and range were.
                     self.logs_scope = super::data::LogsScope::default();
                     self.views.push(View::Logs);
-                    effects.push(self.run_logs());
+                    self.run_logs(effects);
                 }
             }
             KeyCode::Char('x') if matches!(self.view(), View::Invocations(_)) => {
@@ -773,24 +907,24 @@ impl App {
                 if matches!(self.view(), View::Sim(_)) =>
             {
                 self.turn_knob(true);
-                effects.push(self.run_sim());
+                self.run_sim(effects);
             }
             KeyCode::Char('-') | KeyCode::Left if matches!(self.view(), View::Sim(_)) => {
                 self.turn_knob(false);
-                effects.push(self.run_sim());
+                self.run_sim(effects);
             }
             KeyCode::Char('a') if matches!(self.view(), View::Cost(_)) => {
                 self.cost_knobs.arm64 = !self.cost_knobs.arm64;
-                effects.push(self.run_cost());
+                self.run_cost(effects);
             }
             KeyCode::Char('+') | KeyCode::Char('=') if matches!(self.view(), View::Cost(_)) => {
                 self.cost_knobs.provisioned =
                     self.cost_knobs.provisioned.saturating_add(1).min(10_000);
-                effects.push(self.run_cost());
+                self.run_cost(effects);
             }
             KeyCode::Char('-') if matches!(self.view(), View::Cost(_)) => {
                 self.cost_knobs.provisioned = self.cost_knobs.provisioned.saturating_sub(1);
-                effects.push(self.run_cost());
+                self.run_cost(effects);
             }
             KeyCode::Char(c @ ('m' | 'M')) if matches!(self.view(), View::Cost(_)) => {
                 let configured = match self.view() {
@@ -799,17 +933,17 @@ impl App {
                 };
                 self.cost_knobs.memory_mb =
                     super::data::step_memory(self.cost_knobs.memory_mb, configured, c == 'M');
-                effects.push(self.run_cost());
+                self.run_cost(effects);
             }
             KeyCode::Char('L') if self.view() == &View::Logs => {
                 let s = &mut self.logs_scope;
                 s.level = (s.level + 1) % super::data::LOG_LEVELS.len();
-                effects.push(self.run_logs());
+                self.run_logs(effects);
             }
             KeyCode::Char('T') if self.view() == &View::Logs => {
                 let s = &mut self.logs_scope;
                 s.range = (s.range + 1) % super::data::LOG_RANGES.len();
-                effects.push(self.run_logs());
+                self.run_logs(effects);
             }
             KeyCode::Char('e') if self.view() == &View::Traces => {
                 self.errors_only = !self.errors_only;
@@ -1288,5 +1422,89 @@ mod invocation_tests {
         assert!(a.logs_query.is_empty());
         a.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
         assert_eq!(a.view(), &View::Functions);
+    }
+}
+
+#[cfg(test)]
+mod loading_tests {
+    use super::tests::press;
+    use super::*;
+
+    #[test]
+    fn logs_asked_for_while_loading_run_once_loaded_and_cost_and_sim_say_to_wait() {
+        let mut a = App::new("loading the sources...");
+        assert_eq!(press(&mut a, "l"), [], "no data: nothing to run yet");
+        assert_eq!(a.view(), &View::Logs);
+        assert!(a.logs_running);
+        assert!(
+            a.status.contains("once the sources are loaded"),
+            "{}",
+            a.status
+        );
+        // A level filter asked for meanwhile replaces the first request.
+        assert_eq!(press(&mut a, "L"), []);
+        // (`s` is a key of the logs view's own: the command opens the simulate view.)
+        for (keys, what) in [("$", "cost"), (":sim\n", "simulate")] {
+            assert_eq!(press(&mut a, keys), []);
+            assert!(
+                a.status.contains("still loading") && a.status.contains(what),
+                "{}",
+                a.status
+            );
+            assert_eq!(a.view(), &View::Logs);
+            assert!(!a.cost_running && !a.sim_running);
+        }
+        let to_run = a.loaded(super::super::tests::sample_data());
+        assert_eq!(
+            to_run,
+            [Effect::RunLogsQuery {
+                id: 2,
+                text: String::new(),
+                scope: super::super::data::LogsScope { level: 1, range: 0 },
+            }]
+        );
+        assert!(a.logs_running, "its answer is awaited");
+        // Nothing is kept for later once loaded.
+        assert_eq!(a.loaded(super::super::tests::sample_data()), []);
+        // A failed load leaves nothing waiting for an answer.
+        let mut b = App::new("loading the sources...");
+        press(&mut b, "l");
+        b.load_failed("no such file: x.log".into());
+        assert!(!b.logs_running && b.status.contains("loading failed: no such file"));
+        assert_eq!(b.loaded(super::super::tests::sample_data()), []);
+    }
+
+    #[test]
+    fn keys_in_views_without_a_list_leave_the_functions_cursor_alone() {
+        let mut a = App::new("");
+        a.loaded(super::super::tests::sample_data());
+        press(&mut a, "jjjj");
+        assert_eq!(a.selected, 4);
+        for keys in ["\njjkG", "$jjkg", "sjkjG"] {
+            press(&mut a, keys);
+            assert_ne!(a.view(), &View::Functions, "{keys}");
+            press(&mut a, "\u{1b}");
+            assert_eq!(a.view(), &View::Functions);
+            assert_eq!(a.selected, 4, "after {keys:?}");
+        }
+        // The waterfall of a trace: the traces list keeps its own cursor.
+        press(&mut a, "tj\njjj\u{1b}");
+        assert_eq!(a.traces_selected, 1);
+        press(&mut a, ":functions\n");
+        assert_eq!(a.selected, 4);
+    }
+
+    #[test]
+    fn a_valid_filter_clears_an_earlier_regex_error() {
+        let mut a = App::new("");
+        a.loaded(super::super::tests::sample_data());
+        press(&mut a, "/(\n");
+        assert!(a.status.starts_with("not a regular expression"));
+        press(&mut a, "/geo\n");
+        assert_eq!(a.status, a.summary);
+        press(&mut a, ":traces\n/[\n");
+        assert!(a.status.starts_with("not a regular expression"));
+        press(&mut a, "/geo\n");
+        assert_eq!(a.status, a.summary);
     }
 }

@@ -64,6 +64,43 @@ pub struct DashData {
     pub newest_ms: Option<i64>,
     /// The built-in prices (`None` when they failed to load: the notes say why).
     pub book: Option<PriceBook>,
+    /// Why a function has no cost (its month could not be projected), by function.
+    pub cost_errors: HashMap<String, String>,
+    /// What was read, and what was skipped and why.
+    pub inputs: Inputs,
+}
+
+/// What the loading read: files, lines, and the records skipped with their reasons (what
+/// `faascope report` prints on stderr), for the screens that have nothing else to show.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inputs {
+    pub files: usize,
+    pub log_lines: u64,
+    /// Records skipped, per reason, the most frequent first.
+    pub skip_reasons: Vec<(String, u64)>,
+    /// The first records skipped: where (`file:line`) and why.
+    pub skip_examples: Vec<(String, String)>,
+}
+
+impl Inputs {
+    pub fn of(skips: &crate::ingest::Skips, files: usize, log_lines: u64) -> Inputs {
+        let mut skip_reasons: Vec<(String, u64)> = skips
+            .by_reason
+            .iter()
+            .map(|(r, n)| (r.clone(), *n))
+            .collect();
+        skip_reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Inputs {
+            files,
+            log_lines,
+            skip_reasons,
+            skip_examples: skips
+                .examples
+                .iter()
+                .map(|e| (e.source.clone(), e.reason.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// The hourly series query: the same language users type (see `faascope query`).
@@ -92,25 +129,43 @@ fn series(tables: &Tables) -> Result<HashMap<String, Vec<HourPoint>>, String> {
 type Costs = (
     HashMap<String, FunctionCost>,
     Vec<crate::cost::FunctionProjection>,
+    HashMap<String, String>,
 );
 
 fn costs(cols: &ReportColumns, book: Option<&PriceBook>, notes: &mut Vec<String>) -> Costs {
     let Some(book) = book else {
-        return (HashMap::new(), Vec::new());
+        return (HashMap::new(), Vec::new(), HashMap::new());
     };
     let usage = observed_usage(cols, &|name, memory_mb, _| {
         FunctionMeta::new(name, "us-east-1", Arch::X86_64, memory_mb)
     });
+    // A month that cannot be projected leaves the function without a cost: say why.
+    let mut errors = HashMap::new();
     let projections: Vec<_> = usage
         .functions
         .iter()
-        .filter_map(|u| project_observed(u, book, &ProjectionOptions::default()).ok())
+        .filter_map(
+            |u| match project_observed(u, book, &ProjectionOptions::default()) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    errors.insert(u.meta.name.clone(), e.to_string());
+                    None
+                }
+            },
+        )
         .collect();
+    if let Some((name, why)) = errors.iter().min_by(|a, b| a.0.cmp(b.0)) {
+        notes.push(format!(
+            "no cost for {} of {} functions: {name}: {why}",
+            errors.len(),
+            usage.functions.len()
+        ));
+    }
     let comparison = match compare_functions(&projections, book, &CompareOptions::default()) {
         Ok(c) => c,
         Err(e) => {
             notes.push(format!("no costs: {e}"));
-            return (HashMap::new(), projections);
+            return (HashMap::new(), projections, errors);
         }
     };
     let requests: HashMap<&str, f64> = projections
@@ -138,7 +193,7 @@ fn costs(cols: &ReportColumns, book: Option<&PriceBook>, notes: &mut Vec<String>
             )
         })
         .collect();
-    (map, projections)
+    (map, projections, errors)
 }
 
 impl DashData {
@@ -156,7 +211,7 @@ impl DashData {
                 None
             }
         };
-        let (costs, projections) = costs(&cols, book.as_ref(), &mut notes);
+        let (costs, projections, cost_errors) = costs(&cols, book.as_ref(), &mut notes);
         let series = series(&tables)?;
         let mut invocations_by_function: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in tables.invocations.iter().enumerate() {
@@ -199,6 +254,8 @@ impl DashData {
             notes,
             newest_ms,
             book,
+            cost_errors,
+            inputs: Inputs::default(),
         })
     }
 
@@ -407,7 +464,10 @@ pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAns
         .projections
         .iter()
         .find(|p| p.meta.name == function)
-        .ok_or_else(|| format!("no cost projection for {function}"))?;
+        .ok_or_else(|| match data.cost_errors.get(function) {
+            Some(why) => format!("no cost for {function}: {why}"),
+            None => format!("no cost projection for {function}"),
+        })?;
     let rules = book.lambda_rules().map_err(|e| e.to_string())?;
     let from_mb = observed.meta.memory_mb;
     let mut p = match k.memory_mb {
@@ -530,6 +590,8 @@ pub struct SimRun {
     /// Invocation time against as observed (the memory knob; 1 without it).
     pub duration_factor: f64,
     pub memory_mb: u32,
+    /// The knobs it ran with.
+    pub knobs: SimKnobs,
 }
 
 /// Replays one function's observed traffic through the simulator with the knobs (the scenario
@@ -601,5 +663,6 @@ pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<Si
         priced,
         duration_factor,
         memory_mb,
+        knobs: k,
     })
 }

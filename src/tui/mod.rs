@@ -6,13 +6,18 @@
 pub mod app;
 pub mod config;
 pub mod data;
+pub mod jobs;
 pub mod theme;
 pub mod ui;
 
+use std::cell::RefCell;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -21,6 +26,7 @@ use ratatui::crossterm::ExecutableCommand;
 
 use app::{App, Effect};
 use data::DashData;
+use jobs::{JobKind, Jobs};
 
 /// What background jobs post to the event loop.
 pub enum Msg {
@@ -39,6 +45,18 @@ pub enum Msg {
     },
 }
 
+impl Msg {
+    /// The kind of job that answered (`None` for the loading job).
+    fn kind(&self) -> Option<JobKind> {
+        match self {
+            Msg::Loaded(_) => None,
+            Msg::Logs { .. } => Some(JobKind::Logs),
+            Msg::Cost { .. } => Some(JobKind::Cost),
+            Msg::Sim { .. } => Some(JobKind::Sim),
+        }
+    }
+}
+
 /// Errors before the dashboard opens.
 #[derive(Debug, thiserror::Error)]
 pub enum DashError {
@@ -48,26 +66,164 @@ pub enum DashError {
     Terminal(#[from] std::io::Error),
 }
 
-/// Restores the terminal: raw mode off, main screen back. Safe to call twice.
+/// Restores the terminal: raw mode off, main screen back, cursor shown. Safe to call twice.
 fn restore() {
     let _ = disable_raw_mode();
-    let _ = std::io::stdout().execute(LeaveAlternateScreen);
+    let mut out = std::io::stdout();
+    let _ = out.execute(LeaveAlternateScreen);
+    let _ = out.execute(Show);
 }
 
-/// Runs the dashboard until the user quits. `load` produces the data on a background thread.
-pub fn run<F>(load: F, tick: Duration, colors: theme::Theme) -> Result<(), DashError>
+/// The signals that end the dashboard, its terminal restored first: `kill`, a closed
+/// terminal or ssh session, Ctrl-\ (raw mode turns it into a key, but `kill -QUIT` is not), and
+/// `kill -INT` (Ctrl-C is a key in raw mode: it quits as `q` does).
+pub const EXIT_SIGNALS: &[i32] = &[
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGINT,
+];
+
+/// The exit status after `signal`: 128 + its number, as shells report a process it ended.
+pub fn signal_exit_code(signal: i32) -> i32 {
+    128 + signal
+}
+
+/// The signal that asked the dashboard to end (0: none).
+static SIGNALLED: AtomicI32 = AtomicI32::new(0);
+
+/// How long the event loop has to notice a signal (it looks between key waits of at most
+/// [`WAKE`]) before the signal thread restores the terminal and exits by itself.
+const SIGNAL_GRACE: Duration = Duration::from_secs(1);
+
+/// The longest the event loop waits without looking at signals and job answers.
+const WAKE: Duration = Duration::from_millis(40);
+
+/// Watches [`EXIT_SIGNALS`] on a thread (signal-hook: no code runs in the signal handler
+/// itself). The event loop sees [`SIGNALLED`] and ends; if it is stuck, the thread restores
+/// the terminal and exits after [`SIGNAL_GRACE`].
+fn watch_signals() -> std::io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new(EXIT_SIGNALS)?;
+    std::thread::Builder::new()
+        .name("faascope-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                SIGNALLED.store(signal, Ordering::SeqCst);
+                std::thread::sleep(SIGNAL_GRACE);
+                restore();
+                std::process::exit(signal_exit_code(signal));
+            }
+        })?;
+    Ok(())
+}
+
+/// How the event loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    Quit,
+    Signal(i32),
+}
+
+/// Background jobs run on threads of this name; a panic in one is reported by the job (as an
+/// error answer), not by the panic hook, which would restore the terminal under the running
+/// dashboard.
+const JOB_THREAD: &str = "faascope-job";
+
+thread_local! {
+    /// The panic message of this job thread, kept by the panic hook for the job's answer.
+    static JOB_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `job` on a background thread and posts `wrap` of its result; a panic in it is posted
+/// as an error result (so no view waits for an answer that never comes).
+fn spawn_job<T: 'static>(
+    tx: &Sender<Msg>,
+    job: impl FnOnce() -> Result<T, String> + Send + 'static,
+    wrap: impl FnOnce(Result<T, String>) -> Msg + Send + 'static,
+) -> std::io::Result<()> {
+    let tx = tx.clone();
+    std::thread::Builder::new()
+        .name(JOB_THREAD.into())
+        .spawn(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))
+                .unwrap_or_else(|_| {
+                    let why = JOB_PANIC
+                        .with(|p| p.borrow_mut().take())
+                        .unwrap_or_else(|| "a background job panicked".into());
+                    Err(format!("internal error (a bug, please report it): {why}"))
+                });
+            let _ = tx.send(wrap(result));
+        })?;
+    Ok(())
+}
+
+/// Loading progress, told by the loading job and shown on the loading screen. Cheap to call
+/// for every block read.
+#[derive(Debug, Clone, Default)]
+pub struct LoadProgress(Arc<ProgressCounters>);
+
+#[derive(Debug, Default)]
+struct ProgressCounters {
+    bytes: AtomicU64,
+    total_bytes: AtomicU64,
+    files: AtomicU64,
+    computing: AtomicBool,
+}
+
+impl LoadProgress {
+    /// `n` more bytes were read (what the ingest progress callback is told).
+    pub fn read(&self, n: u64) {
+        self.0.bytes.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The inputs found: how many files and their size in bytes.
+    pub fn set_total(&self, files: u64, bytes: u64) {
+        self.0.files.store(files, Ordering::Relaxed);
+        self.0.total_bytes.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Reading is over: the report, costs and series are being computed.
+    pub fn computing(&self) {
+        self.0.computing.store(true, Ordering::Relaxed);
+    }
+
+    /// The figures as they are now, `started` being when loading began.
+    pub fn snapshot(&self, started: Instant) -> app::Loading {
+        app::Loading {
+            bytes: self.0.bytes.load(Ordering::Relaxed),
+            total_bytes: self.0.total_bytes.load(Ordering::Relaxed),
+            files: self.0.files.load(Ordering::Relaxed),
+            computing: self.0.computing.load(Ordering::Relaxed),
+            elapsed_ms: started.elapsed().as_millis().try_into().unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// Runs the dashboard until the user quits. `load` produces the data on a background thread and
+/// tells its progress (bytes read, then computing) to the loading screen; see
+/// [`load_data_with_progress`]. On SIGTERM, SIGHUP, SIGQUIT or SIGINT the terminal is restored
+/// and the process exits with 128 + the signal's number.
+pub fn run_with_progress<F>(load: F, tick: Duration, colors: theme::Theme) -> Result<(), DashError>
 where
-    F: FnOnce() -> Result<DashData, String> + Send + 'static,
+    F: FnOnce(LoadProgress) -> Result<DashData, String> + Send + 'static,
 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(DashError::NotATerminal);
     }
-    // The terminal is restored on every way out, a panic included.
+    // The terminal is restored on every way out, a panic included (a background job's panic
+    // is its error answer instead: see `spawn_job`).
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() == Some(JOB_THREAD) {
+            let why = info.to_string().replace('\n', " ");
+            JOB_PANIC.with(|p| *p.borrow_mut() = Some(why));
+            return;
+        }
         restore();
         previous(info);
     }));
+    // Before raw mode: a signal from here on restores the terminal.
+    watch_signals()?;
     enable_raw_mode()?;
     if let Err(e) = std::io::stdout().execute(EnterAlternateScreen) {
         restore();
@@ -75,106 +231,150 @@ where
     }
     let result = event_loop(load, tick, colors);
     restore();
-    result
+    match result? {
+        Ending::Quit => Ok(()),
+        Ending::Signal(signal) => std::process::exit(signal_exit_code(signal)),
+    }
 }
 
-fn event_loop<F>(load: F, tick: Duration, colors: theme::Theme) -> Result<(), DashError>
+fn event_loop<F>(load: F, tick: Duration, colors: theme::Theme) -> Result<Ending, DashError>
 where
-    F: FnOnce() -> Result<DashData, String> + Send + 'static,
+    F: FnOnce(LoadProgress) -> Result<DashData, String> + Send + 'static,
 {
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
     let (tx, rx): (Sender<Msg>, Receiver<Msg>) = mpsc::channel();
-    let loader = tx.clone();
-    std::thread::spawn(move || {
-        let _ = loader.send(Msg::Loaded(Box::new(load())));
-    });
+    let progress = LoadProgress::default();
+    let started = Instant::now();
+    {
+        let progress = progress.clone();
+        spawn_job(&tx, move || load(progress), |r| Msg::Loaded(Box::new(r)))?;
+    }
+    let mut jobs = Jobs::default();
     let mut app = App::new("loading the sources...");
     app.theme = colors;
     loop {
+        if app.data.is_none() {
+            app.loading = progress.snapshot(started);
+        }
         terminal.draw(|f| ui::render(f, &app))?;
-        // Every key already typed is handled before the next frame, so typing ahead never
-        // waits on drawing.
-        let mut wait = tick;
-        while event::poll(wait)? {
-            wait = Duration::ZERO;
-            if let Event::Key(k) = event::read()? {
-                if k.kind == KeyEventKind::Press {
-                    for e in app.key(k) {
-                        match e {
-                            Effect::Quit => return Ok(()),
-                            Effect::RunLogsQuery { id, text, scope } => {
-                                spawn_logs_query(&app, &tx, id, text, scope)
+        // Wait up to a tick for a key, looking at signals and job answers in between. Every
+        // key already typed is handled before the next frame, so typing ahead never waits on
+        // drawing.
+        let deadline = Instant::now() + tick;
+        let mut keys = false;
+        loop {
+            let signal = SIGNALLED.load(Ordering::SeqCst);
+            if signal != 0 {
+                return Ok(Ending::Signal(signal));
+            }
+            let wait = if keys {
+                Duration::ZERO
+            } else {
+                deadline.saturating_duration_since(Instant::now()).min(WAKE)
+            };
+            if event::poll(wait)? {
+                keys = true;
+                if let Event::Key(k) = event::read()? {
+                    if k.kind == KeyEventKind::Press {
+                        for e in app.key(k) {
+                            if e == Effect::Quit {
+                                return Ok(Ending::Quit);
                             }
-                            Effect::RunSim {
-                                id,
-                                function,
-                                knobs,
-                            } => {
-                                if let Some(data) = app.data.clone() {
-                                    let tx = tx.clone();
-                                    std::thread::spawn(move || {
-                                        let result = data::run_simulation(&data, &function, knobs);
-                                        let _ = tx.send(Msg::Sim {
-                                            id,
-                                            result: Box::new(result),
-                                        });
-                                    });
-                                }
-                            }
-                            Effect::RunCost {
-                                id,
-                                function,
-                                knobs,
-                            } => {
-                                if let Some(data) = app.data.clone() {
-                                    let tx = tx.clone();
-                                    std::thread::spawn(move || {
-                                        let result = data::run_cost(&data, &function, knobs);
-                                        let _ = tx.send(Msg::Cost {
-                                            id,
-                                            result: Box::new(result),
-                                        });
-                                    });
-                                }
+                            if let Some(e) = jobs.submit(e) {
+                                start_job(app.data.as_ref(), &tx, e)?;
                             }
                         }
                     }
                 }
+                continue;
             }
-        }
-        while let Ok(msg) = rx.try_recv() {
-            match msg {
-                Msg::Loaded(r) => match *r {
-                    Ok(d) => app.loaded(d),
-                    Err(e) => app.status = format!("loading failed: {e}"),
-                },
-                Msg::Logs { id, result } => app.logs_answer(id, result),
-                Msg::Cost { id, result } => app.cost_answer(id, *result),
-                Msg::Sim { id, result } => app.sim_answer(id, *result),
+            let mut answered = false;
+            while let Ok(msg) = rx.try_recv() {
+                answered = true;
+                if let Some(next) = msg.kind().and_then(|k| jobs.finished(k)) {
+                    start_job(app.data.as_ref(), &tx, next)?;
+                }
+                match msg {
+                    Msg::Loaded(r) => match *r {
+                        Ok(d) => {
+                            // The requests made while loading (the logs view opened early).
+                            for e in app.loaded(d) {
+                                if let Some(e) = jobs.submit(e) {
+                                    start_job(app.data.as_ref(), &tx, e)?;
+                                }
+                            }
+                        }
+                        Err(e) => app.load_failed(e),
+                    },
+                    Msg::Logs { id, result } => app.logs_answer(id, result),
+                    Msg::Cost { id, result } => app.cost_answer(id, *result),
+                    Msg::Sim { id, result } => app.sim_answer(id, *result),
+                }
+            }
+            if keys || answered || Instant::now() >= deadline {
+                break;
             }
         }
     }
 }
 
-fn spawn_logs_query(app: &App, tx: &Sender<Msg>, id: u64, text: String, scope: data::LogsScope) {
-    let Some(data) = app.data.clone() else {
-        return;
-    };
-    let tx = tx.clone();
-    std::thread::spawn(move || {
-        let result = data::run_logs_query_scoped(&data, &text, scope);
-        let _ = tx.send(Msg::Logs { id, result });
-    });
+/// Starts the job an effect asks for. Without data (which the state never asks for) the job
+/// answers at once with an error, so nothing waits for it.
+fn start_job(data: Option<&Arc<DashData>>, tx: &Sender<Msg>, e: Effect) -> std::io::Result<()> {
+    const NOT_LOADED: &str = "the sources are not loaded yet";
+    let data = data.cloned();
+    match e {
+        Effect::Quit => {}
+        Effect::RunLogsQuery { id, text, scope } => spawn_job(
+            tx,
+            move || {
+                let data = data.ok_or(NOT_LOADED)?;
+                data::run_logs_query_scoped(&data, &text, scope)
+            },
+            move |result| Msg::Logs { id, result },
+        )?,
+        Effect::RunSim {
+            id,
+            function,
+            knobs,
+        } => spawn_job(
+            tx,
+            move || data::run_simulation(&*data.ok_or(NOT_LOADED)?, &function, knobs),
+            move |r| Msg::Sim {
+                id,
+                result: Box::new(r),
+            },
+        )?,
+        Effect::RunCost {
+            id,
+            function,
+            knobs,
+        } => spawn_job(
+            tx,
+            move || data::run_cost(&*data.ok_or(NOT_LOADED)?, &function, knobs),
+            move |r| Msg::Cost {
+                id,
+                result: Box::new(r),
+            },
+        )?,
+    }
+    Ok(())
 }
 
-/// Loads the sources and builds the dashboard's data (what the loading job runs).
-pub fn load_data(
+/// Loads the sources with `ingest` (which counts the bytes it reads into `progress`) and builds
+/// the dashboard's data, telling `progress` when the figures are being computed: what the
+/// loading job runs.
+pub fn load_data_with_progress(
     label: String,
+    progress: &LoadProgress,
     ingest: impl FnOnce() -> Result<crate::ingest::Ingested, String>,
 ) -> Result<DashData, String> {
     let ing = ingest()?;
-    DashData::build(label, ing.tables, ing.skips.total)
+    progress.computing();
+    let mut data = DashData::build(label, ing.tables, ing.skips.total)?;
+    data.inputs = data::Inputs::of(&ing.skips, ing.files, ing.log_lines);
+    Ok(data)
 }
 
 /// Shared by the views' tests: the dashboard's data from the bundled sample-data.
@@ -482,13 +682,318 @@ pub(crate) mod tests {
     fn not_a_terminal_is_a_clear_error() {
         // The test harness's stdout is captured, not a terminal.
         if !std::io::stdout().is_terminal() {
-            let e = run(
-                || Err("unused".into()),
+            let e = run_with_progress(
+                |_| Err("unused".into()),
                 Duration::from_millis(10),
                 theme::Theme::default(),
             )
             .unwrap_err();
             assert!(e.to_string().contains("faascope report"));
         }
+    }
+
+    /// The dashboard's data from a file of tests/fixtures/dash, loaded as the loading job does.
+    fn fixture(name: &str, function_name: Option<&str>) -> (DashData, LoadProgress) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/dash")
+            .join(name);
+        let progress = LoadProgress::default();
+        let read = |n: u64| progress.read(n);
+        let data = load_data_with_progress(name.into(), &progress, || {
+            crate::ingest::ingest_paths(
+                &[path],
+                &crate::ingest::IngestOptions {
+                    keep_logs: true,
+                    keep_spans: true,
+                    keep_metrics: true,
+                    report_columns: false,
+                    function_name: function_name.map(Into::into),
+                    ..Default::default()
+                },
+                Some(&read),
+            )
+            .map_err(|e| e.to_string())
+        })
+        .unwrap();
+        (data, progress)
+    }
+
+    #[test]
+    fn loading_shows_the_bytes_read_then_the_computing() {
+        let mut a = App::new("loading the sources...");
+        a.loading = app::Loading {
+            bytes: 412_300_000,
+            total_bytes: 1_000_000_000,
+            files: 3,
+            computing: false,
+            elapsed_ms: 1_234,
+        };
+        let s = screen(&a, 80, 8);
+        assert!(
+            s.contains("read 412.3 MB of 1.0 GB (3 files) (41%)   1.2 s"),
+            "{s}"
+        );
+        a.loading.computing = true;
+        let s = screen(&a, 80, 8);
+        assert!(
+            s.contains("read 412.3 MB (3 files); computing the report, costs and charts..."),
+            "{s}"
+        );
+        // The loading job tells what the ingestion read, then that it computes.
+        let (_, progress) = fixture("cost-fails.log", Some("too-big"));
+        let size = std::fs::metadata(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/dash/cost-fails.log"),
+        )
+        .unwrap()
+        .len();
+        let seen = progress.snapshot(std::time::Instant::now());
+        assert_eq!(seen.bytes, size);
+        assert!(seen.computing);
+        // A failed load says why in the loading box, whole.
+        a.load_failed("no such file: /a/very/long/path/that/goes/on/and/on/and/on/to/the/end.log (check the path)".into());
+        let s = screen(&a, 60, 8);
+        assert!(
+            s.contains("loading failed:") && s.contains("(check the path)"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn empty_and_report_less_inputs_say_why() {
+        let mut a = App::new("");
+        a.loaded(fixture("empty.log", None).0);
+        assert!(
+            a.status
+                .contains("no invocations (REPORT lines or platform.report events) found")
+                && a.status
+                    .contains("1 malformed record skipped (1 empty file)"),
+            "{}",
+            a.status
+        );
+        let s = screen(&a, 120, 12);
+        assert!(
+            s.contains("functions (0)")
+                && s.contains("no invocations (REPORT lines or platform.report events) found")
+                && s.contains("read 1 file, 0 log lines")
+                && s.contains("skipped 1 malformed record:")
+                && s.contains("1  empty file")
+                && s.contains("empty.log:0: empty file: no records"),
+            "{s}"
+        );
+        let mut a = App::new("");
+        a.loaded(fixture("noreport.log", None).0);
+        let s = screen(&a, 120, 12);
+        assert!(
+            s.contains("no invocations (REPORT lines or platform.report events) found")
+                && s.contains("read 1 file, 1 log line")
+                && !s.contains("skipped"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn a_function_without_a_cost_says_why() {
+        let mut a = App::new("");
+        a.loaded(fixture("cost-fails.log", Some("too-big")).0);
+        assert!(
+            a.status.contains("no cost for 1 of 1 functions: too-big: ")
+                && a.status.contains("memory_mb = 20480 is outside 1..=10240"),
+            "{}",
+            a.status
+        );
+        app::tests::press(&mut a, "\n");
+        let s = screen(&a, 220, 40);
+        assert!(
+            s.contains("cost: - (no month could be projected: ")
+                && s.contains("memory_mb = 20480 is outside 1..=10240"),
+            "{s}"
+        );
+        // The cost view shows the reason in place of the options.
+        let effects = app::tests::press(&mut a, "$");
+        let Some(Effect::RunCost {
+            id,
+            function,
+            knobs,
+        }) = effects.last().cloned()
+        else {
+            panic!("{effects:?}")
+        };
+        let data = a.data.clone().unwrap();
+        a.cost_answer(id, data::run_cost(&data, &function, knobs));
+        let s = screen(&a, 100, 30);
+        assert!(
+            s.contains("cannot price with these knobs: no cost for too-big:")
+                && s.contains("pass the configured memory in MB"),
+            "{s}"
+        );
+    }
+
+    /// Runs the simulations the keys ask for: only the last one (the others' answers would be
+    /// dropped as stale).
+    fn sim_keys(a: &mut App, data: &DashData, keys: &str) {
+        let last = app::tests::press(a, keys)
+            .into_iter()
+            .rev()
+            .find(|e| matches!(e, Effect::RunSim { .. }));
+        if let Some(Effect::RunSim {
+            id,
+            function,
+            knobs,
+        }) = last
+        {
+            a.sim_answer(id, data::run_simulation(data, &function, knobs));
+        }
+    }
+
+    #[test]
+    fn a_failed_simulation_shows_its_error_not_the_last_result() {
+        let mut a = loaded();
+        let data = a.data.clone().unwrap();
+        // payments-java; provisioned ×20 runs.
+        sim_keys(&mut a, &data, "jjjjjjs");
+        assert_eq!(a.view(), &app::View::Sim("payments-java".into()));
+        sim_keys(&mut a, &data, "]]++++++++++++++++++++");
+        assert_eq!(a.sim_knobs.provisioned, 20);
+        assert!(a.sim.is_some(), "{:?}", a.sim_error);
+        // A knob turned, its run not in yet: the last result is labelled as the older knobs'.
+        app::tests::press(&mut a, "]]-");
+        let s = screen(&a, 110, 24);
+        assert!(
+            s.contains("PREVIOUS KNOBS") && !s.contains("WITH THE KNOBS"),
+            "{s}"
+        );
+        // The account limit down to 1, under the 20 provisioned: the simulator refuses it.
+        sim_keys(&mut a, &data, "------");
+        assert_eq!(a.sim_knobs.concurrency_limit, 1);
+        let e = a.sim_error.clone().expect("the simulation fails");
+        assert!(
+            a.sim.is_none(),
+            "no result shown for knobs it did not run with"
+        );
+        assert!(a.sim_baseline.is_some(), "the baseline stays");
+        let s = screen(&a, 110, 24);
+        assert!(
+            s.contains("cannot simulate with these knobs") && !s.contains("WITH THE KNOBS"),
+            "{s}"
+        );
+        // The error is on screen whole (wrapped), its last words included.
+        let last = e.split_whitespace().last().unwrap();
+        assert!(s.contains(last), "{e:?}: {last:?} missing from\n{s}");
+        // Turning a knob back runs it again.
+        sim_keys(&mut a, &data, "++++++");
+        assert_eq!(a.sim_knobs.concurrency_limit, 500);
+        assert!(a.sim.is_some() && a.sim_error.is_none());
+    }
+
+    #[test]
+    fn the_simulate_view_shows_the_observed_figures_beside_the_simulated_baseline() {
+        let mut a = loaded();
+        let data = a.data.clone().unwrap();
+        sim_keys(&mut a, &data, "jjjjjjs");
+        let s = screen(&a, 120, 24);
+        let p = data
+            .report
+            .functions
+            .iter()
+            .find(|f| f.function == "payments-java")
+            .unwrap();
+        let base = &a.sim_baseline.as_ref().unwrap().output.total;
+        assert_ne!(base.cold_starts, p.cold_starts, "the two differ");
+        let row = s.lines().find(|l| l.contains("cold starts ")).unwrap();
+        let cells: Vec<String> = row
+            .trim_matches('│')
+            .split_whitespace()
+            .skip(2)
+            .map(String::from)
+            .collect();
+        let want = [p.cold_starts, base.cold_starts, base.cold_starts].map(|n| n.to_string());
+        assert_eq!(cells, want, "{s}");
+        assert!(
+            s.contains("OBSERVED") && s.contains("BASELINE (SIMULATED)"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn memory_below_what_was_used_is_flagged() {
+        let mut a = loaded();
+        let used = a.max_memory_used_mb("payments-java").unwrap();
+        assert!((200.0..256.0).contains(&used), "{used}");
+        assert_eq!(a.memory_warning("payments-java", Some(256)), None);
+        assert_eq!(a.memory_warning("payments-java", None), None);
+        app::tests::press(&mut a, "jjjjjj$");
+        while a.cost_knobs.memory_mb != Some(128) {
+            app::tests::press(&mut a, "m");
+        }
+        let s = screen(&a, 150, 34);
+        assert!(
+            s.contains(&format!(
+                "⚠ 128 MB is below the {used:.0} MB the function used at most: it would run out of memory"
+            )),
+            "{s}"
+        );
+        app::tests::press(&mut a, "M");
+        assert!(!screen(&a, 150, 34).contains('⚠'));
+        // The simulate view's memory knob too.
+        app::tests::press(&mut a, "\u{1b}s]]]");
+        while a.sim_knobs.memory_mb != Some(128) {
+            app::tests::press(&mut a, "-");
+        }
+        let s = screen(&a, 150, 24);
+        assert!(s.contains("⚠ 128 MB is below the"), "{s}");
+    }
+
+    #[test]
+    fn a_sort_column_off_screen_is_named_in_the_title_and_long_names_end_in_an_ellipsis() {
+        let mut a = loaded();
+        // `<` from FUNCTION wraps to FLAGS, which 120 columns cannot draw.
+        app::tests::press(&mut a, "<");
+        let s = screen(&a, 120, 14);
+        assert!(
+            s.contains("functions (8) · sorted by FLAGS ▼ (off screen)"),
+            "{s}"
+        );
+        let wide = screen(&a, 160, 14);
+        assert!(
+            wide.contains("FLAGS ▼") && !wide.contains("off screen"),
+            "{wide}"
+        );
+        let mut data = sample_data();
+        data.report.functions[0].function =
+            "a-function-name-far-longer-than-the-column-it-is-shown-in".into();
+        let mut a = App::new("");
+        a.loaded(data);
+        let s = screen(&a, 100, 14);
+        let row = s.lines().find(|l| l.contains("a-function")).unwrap();
+        assert!(row.contains("…"), "{s}");
+    }
+
+    /// A job that panics still answers (with an error), so no view waits for it forever.
+    #[test]
+    fn a_panicking_job_answers_with_an_error() {
+        let (tx, rx) = mpsc::channel();
+        spawn_job(
+            &tx,
+            || -> Result<crate::query::QueryResult, String> { panic!("boom") },
+            |result| Msg::Logs { id: 7, result },
+        )
+        .unwrap();
+        let Ok(Msg::Logs { id, result }) = rx.recv_timeout(Duration::from_secs(10)) else {
+            panic!("no answer")
+        };
+        assert_eq!(id, 7);
+        assert!(result.unwrap_err().starts_with("internal error"));
+        // The state takes it as the query's failure: nothing is left running.
+        let mut a = loaded();
+        app::tests::press(&mut a, "l");
+        assert!(a.logs_running);
+        a.logs_answer(
+            1,
+            Err("internal error (a bug, please report it): boom".into()),
+        );
+        assert!(!a.logs_running && a.logs_error.is_some());
+        let s = screen(&a, 100, 8);
+        assert!(s.contains("the query failed") && s.contains("boom"), "{s}");
     }
 }

@@ -81,7 +81,8 @@ pub fn render(f: &mut Frame, app: &App) {
     );
     match &app.data {
         None => f.render_widget(
-            Paragraph::new(sanitize(&app.status))
+            Paragraph::new(loading_lines(app))
+                .wrap(Wrap { trim: false })
                 .block(Block::default().borders(Borders::ALL).title(" loading ")),
             body,
         ),
@@ -127,6 +128,54 @@ pub fn render(f: &mut Frame, app: &App) {
     if app.help {
         help(f, body, app);
     }
+}
+
+/// A size in bytes, as people read it.
+fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let mut x = n as f64 / 1000.0;
+    let mut unit = 0;
+    while x >= 1000.0 && unit + 1 < UNITS.len() {
+        x /= 1000.0;
+        unit += 1;
+    }
+    format!("{x:.1} {}", UNITS[unit])
+}
+
+/// The loading screen: what is being done, how far it got, how long it has taken; or why it
+/// failed.
+fn loading_lines(app: &App) -> Vec<Line<'static>> {
+    if let Some(e) = &app.load_error {
+        return vec![Line::from("loading failed:"), Line::from(sanitize(e))];
+    }
+    let l = &app.loading;
+    let secs = format!("{:.1} s", l.elapsed_ms as f64 / 1000.0);
+    let files = match l.files {
+        0 => String::new(),
+        1 => " (1 file)".into(),
+        n => format!(" ({n} files)"),
+    };
+    let second = if l.computing {
+        format!(
+            "read {}{files}; computing the report, costs and charts...   {secs}",
+            bytes(l.bytes)
+        )
+    } else if l.total_bytes > 0 {
+        format!(
+            "read {} of {}{files} ({:.0}%)   {secs}",
+            bytes(l.bytes),
+            bytes(l.total_bytes),
+            100.0 * l.bytes as f64 / l.total_bytes as f64
+        )
+    } else if l.bytes > 0 {
+        format!("read {}{files}   {secs}", bytes(l.bytes))
+    } else {
+        secs
+    };
+    vec![Line::from("loading the sources..."), Line::from(second)]
 }
 
 fn function_cells(f: &FunctionReport, data: &DashData) -> Vec<String> {
@@ -192,10 +241,90 @@ fn fitting_columns(width: u16) -> usize {
     n
 }
 
+/// `s` in `width` columns: cut with `…` when longer.
+fn ellipsize(s: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The functions view without a function: what was read and why nothing came of it (what
+/// `faascope report` says on stderr).
+fn no_functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
+    let t = &app.theme;
+    let i = &data.inputs;
+    let mut lines = vec![
+        Line::from(Span::styled(
+            "no invocations (REPORT lines or platform.report events) found",
+            Style::default().fg(t.warn),
+        )),
+        Line::from(format!(
+            "read {} file{}, {} log line{}",
+            i.files,
+            if i.files == 1 { "" } else { "s" },
+            i.log_lines,
+            if i.log_lines == 1 { "" } else { "s" }
+        )),
+    ];
+    if data.skipped > 0 {
+        lines.push(Line::from(format!(
+            "skipped {} malformed record{}:",
+            data.skipped,
+            if data.skipped == 1 { "" } else { "s" }
+        )));
+        lines.extend(
+            i.skip_reasons
+                .iter()
+                .take(5)
+                .map(|(r, n)| Line::from(format!("  {n:>8}  {}", sanitize(r)))),
+        );
+        lines.extend(i.skip_examples.iter().take(3).map(|(at, why)| {
+            Line::from(Span::styled(
+                format!("  {}: {}", sanitize(at), sanitize(why)),
+                Style::default().fg(t.dim),
+            ))
+        }));
+    }
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" functions (0) "),
+        ),
+        area,
+    );
+}
+
 fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
     let t = &app.theme;
+    if data.report.functions.is_empty() {
+        no_functions(f, area, app, data);
+        return;
+    }
     let rows_data = app.function_rows();
     let shown = fitting_columns(area.width.saturating_sub(2));
+    // The first column takes what the others leave (a long name is cut with an ellipsis).
+    let name_width = usize::from(area.width.saturating_sub(2)).saturating_sub(
+        FUNCTION_COLUMNS
+            .iter()
+            .take(shown)
+            .skip(1)
+            .map(|&(_, w)| usize::from(w) + 1)
+            .sum(),
+    );
     let header = Row::new(
         FUNCTION_COLUMNS
             .iter()
@@ -224,6 +353,9 @@ fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
         };
         let mut cells = function_cells(r, data);
         cells.truncate(shown);
+        if let Some(name) = cells.first_mut() {
+            *name = ellipsize(name, name_width);
+        }
         Row::new(cells).style(style)
     });
     let widths: Vec<Constraint> = FUNCTION_COLUMNS
@@ -238,14 +370,23 @@ fn functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
             }
         })
         .collect();
+    // A sort column the screen is too narrow to draw is named in the title.
+    let sorted_off_screen = if app.sort_column >= shown {
+        format!(
+            "· sorted by {} {} (off screen) ",
+            FUNCTION_COLUMNS[app.sort_column].0,
+            if app.sort_reverse { "▲" } else { "▼" }
+        )
+    } else {
+        String::new()
+    };
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" functions ({}) ", rows_data.len())),
-        );
+        .block(Block::default().borders(Borders::ALL).title(format!(
+            " functions ({}) {sorted_off_screen}",
+            rows_data.len()
+        )));
     let mut state = TableState::default().with_selected(Some(app.selected.saturating_sub(offset)));
     f.render_stateful_widget(table, area, &mut state);
 }
@@ -304,7 +445,10 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
                 c.usd_per_million.map_or("-".into(), usd),
                 usd(c.saving_usd_per_month)
             ),
-            None => "cost: -".into(),
+            None => match data.cost_errors.get(name) {
+                Some(why) => format!("cost: - (no month could be projected: {})", sanitize(why)),
+                None => "cost: -".into(),
+            },
         }),
     ];
     f.render_widget(
@@ -340,12 +484,16 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
         .iter()
         .map(|p| (x(p.hour_ms), p.mean_concurrency))
         .collect();
-    let since = crate::query::time_text(t0);
+    // The first hour, short enough for the room left of the y axis (`MM-DD HH:MM` UTC; the
+    // year is in the logs view), and short titles: the three charts share one line.
+    let since = chrono::DateTime::from_timestamp_millis(t0)
+        .map(|t| t.format("%m-%d %H:%M").to_string())
+        .unwrap_or_default();
     line_chart(
         f,
         left,
         &format!(
-            " invocations ({}) and cold starts ({}) per hour ",
+            " invocations ({}), cold starts ({}) /h ",
             color_name(t.accent),
             color_name(t.warn)
         ),
@@ -355,14 +503,14 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
     line_chart(
         f,
         middle,
-        " p99 duration per hour (ms) ",
+        " p99 duration /h (ms) ",
         &since,
         vec![(p99, t.series)],
     );
     line_chart(
         f,
         right,
-        " mean concurrency per hour ",
+        " mean concurrency /h ",
         &since,
         vec![(conc, t.good)],
     );
@@ -529,6 +677,21 @@ fn logs(f: &mut Frame, area: Rect, app: &App) {
         if app.logs_running { "(running)" } else { "" }
     );
     let block = Block::default().borders(Borders::ALL).title(title);
+    if let (Some(e), false) = (&app.logs_error, app.logs_running) {
+        f.render_widget(
+            Paragraph::new(
+                std::iter::once(Line::from(
+                    "the query failed (/ to edit it, esc to clear it):",
+                ))
+                .chain(e.lines().map(|l| Line::from(sanitize(l))))
+                .collect::<Vec<_>>(),
+            )
+            .wrap(Wrap { trim: false })
+            .block(block),
+            area,
+        );
+        return;
+    }
     let Some(r) = &app.logs else {
         f.render_widget(Paragraph::new("running the query...").block(block), area);
         return;
@@ -602,7 +765,25 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
             .add_modifier(Modifier::BOLD),
     );
     let (offset, visible) = window(app.traces_selected, rows_data.len(), area.height);
-    let rows = rows_data[offset..offset + visible].iter().map(|t| {
+    let on_screen = &rows_data[offset..offset + visible];
+    // ROOT and FLAGS as wide as the rows on screen need (within bounds), so that a narrow
+    // terminal cuts the downstream column, not the start time or the flags.
+    let fit = |texts: &mut dyn Iterator<Item = usize>, header: usize, max: usize| {
+        texts.fold(header, usize::max).min(max) as u16
+    };
+    let root_width = fit(
+        &mut on_screen.iter().map(|t| sanitize(&t.root).chars().count()),
+        4,
+        40,
+    );
+    let flags_width = fit(
+        &mut on_screen
+            .iter()
+            .map(|t| crate::output::traces::flags(t).chars().count()),
+        5,
+        24,
+    );
+    let rows = on_screen.iter().map(|t| {
         let top = t.downstream.first().map_or(String::new(), |d| {
             format!(
                 "{}{} {}× {}",
@@ -622,7 +803,11 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
         Row::new(vec![
             sanitize(&t.trace_id),
             sanitize(&t.root),
-            crate::query::time_text(t.start_ms as i64),
+            // To the second: the waterfall has the milliseconds.
+            crate::query::time_text(t.start_ms as i64)
+                .chars()
+                .take(19)
+                .collect(),
             ms(Some(t.duration_ms)),
             ms(t.init_ms),
             crate::output::traces::flags(t),
@@ -633,11 +818,11 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
     });
     let widths = [
         Constraint::Length(36),
-        Constraint::Min(16),
-        Constraint::Length(23),
+        Constraint::Length(root_width),
+        Constraint::Length(19),
         Constraint::Length(10),
         Constraint::Length(10),
-        Constraint::Length(12),
+        Constraint::Length(flags_width),
         Constraint::Length(5),
         Constraint::Fill(1),
     ];
@@ -676,13 +861,15 @@ fn dec(d: rust_decimal::Decimal) -> f64 {
 /// provisioned-concurrency break-even chart.
 fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
     let t = &app.theme;
+    let k = &app.cost_knobs;
+    // A what-if below the memory the function used: out of memory, whatever it costs.
+    let warning = app.memory_warning(name, k.memory_mb);
     let [knobs, middle, notes] = Layout::vertical([
-        Constraint::Length(5),
+        Constraint::Length(5 + u16::from(warning.is_some())),
         Constraint::Min(8),
         Constraint::Length(6),
     ])
     .areas(area);
-    let k = &app.cost_knobs;
     let arch = if k.arm64 { "arm64" } else { "x86_64" };
     let pc = if k.provisioned == 0 {
         "at the observed p50/p95/p99/peak".to_string()
@@ -705,6 +892,12 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
             ""
         }
     ))];
+    if let Some(w) = warning {
+        lines.push(Line::from(Span::styled(
+            format!("⚠ {w}"),
+            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+        )));
+    }
     if let Some(answer) = &app.cost {
         let c = &answer.comparison;
         if k.memory_mb.is_some() {
@@ -737,8 +930,14 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
         knobs,
     );
     let Some(answer) = &app.cost else {
+        let text = match (&app.cost_error, app.cost_running) {
+            (Some(e), false) => format!("cannot price with these knobs: {}", sanitize(e)),
+            _ => "pricing...".to_string(),
+        };
         f.render_widget(
-            Paragraph::new("pricing...").block(Block::default().borders(Borders::ALL)),
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(Block::default().borders(Borders::ALL)),
             middle,
         );
         return;
@@ -903,17 +1102,12 @@ fn break_even_chart(f: &mut Frame, area: Rect, t: &Theme, be: Option<&super::dat
     f.render_widget(chart, area);
 }
 
-/// The simulate view: the knobs (the selected one marked), then the run against the baseline
-/// (the defaults, as observed).
+/// The simulate view: the knobs (the selected one marked), then the run beside the simulated
+/// baseline (the knobs' defaults) and what the logs show was observed.
 fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
     let t = &app.theme;
-    let [knobs_area, table_area, chart_area] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(13),
-        Constraint::Min(3),
-    ])
-    .areas(area);
     let k = &app.sim_knobs;
+    let warning = app.memory_warning(name, k.memory_mb);
     let values = [
         format!("{}", k.traffic_scale),
         format!("{:.0}", k.keep_alive_s),
@@ -938,56 +1132,111 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
     if app.sim_running {
         spans.push(Span::styled("simulating...", Style::default().fg(t.warn)));
     }
+    let mut knob_lines = vec![Line::from(spans)];
+    if let Some(w) = warning {
+        knob_lines.push(Line::from(Span::styled(
+            format!(" ⚠ {w}"),
+            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+        )));
+    }
+    // The knobs wrap on a narrow terminal rather than lose the last ones.
+    let inner = usize::from(area.width.saturating_sub(2)).max(1);
+    let rows: usize = knob_lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner).clamp(1, 3))
+        .sum();
+    let [knobs_area, table_area, chart_area] = Layout::vertical([
+        Constraint::Length(2 + rows as u16),
+        Constraint::Length(13),
+        Constraint::Min(3),
+    ])
+    .areas(area);
     f.render_widget(
-        Paragraph::new(Line::from(spans)).block(Block::default().borders(Borders::ALL).title(
-            format!(
+        Paragraph::new(knob_lines).wrap(Wrap { trim: false }).block(
+            Block::default().borders(Borders::ALL).title(format!(
                 " simulate {}: replayed traffic, seed {} (tab: knob, +/-: turn) ",
                 sanitize(name),
                 super::data::SIM_SEED
-            ),
-        )),
+            )),
+        ),
         knobs_area,
     );
     let (Some(now), Some(base)) = (&app.sim, &app.sim_baseline) else {
         let text = match (&app.sim_error, app.sim_running) {
-            (Some(e), false) => format!("cannot simulate: {}", sanitize(e)),
+            (Some(e), false) => format!(
+                "cannot simulate with these knobs (turn one to run again): {}",
+                sanitize(e)
+            ),
             _ => "simulating...".to_string(),
         };
         f.render_widget(
-            Paragraph::new(text).block(Block::default().borders(Borders::ALL)),
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(Block::default().borders(Borders::ALL)),
             table_area,
         );
         return;
     };
+    let observed = app
+        .data
+        .as_ref()
+        .and_then(|d| d.report.functions.iter().find(|r| r.function == name));
+    let observed_cost = app
+        .data
+        .as_ref()
+        .and_then(|d| d.costs.get(name))
+        .map(|c| c.usd_per_month);
     let (b, n) = (&base.output.total, &now.output.total);
     let count = |x: u64| x.to_string();
     let prob = |x: Option<f64>| x.map_or("-".into(), |p| format!("{:.2}%", p * 100.0));
+    // What the logs show, where they show it (throttled requests leave no REPORT line).
+    let seen = |g: &dyn Fn(&FunctionReport) -> String| observed.map_or("-".into(), g);
     let rows = [
-        ("requests", count(b.requests), count(n.requests)),
-        ("cold starts", count(b.cold_starts), count(n.cold_starts)),
+        (
+            "requests",
+            seen(&|o| count(o.invocations)),
+            count(b.requests),
+            count(n.requests),
+        ),
+        (
+            "cold starts",
+            seen(&|o| count(o.cold_starts)),
+            count(b.cold_starts),
+            count(n.cold_starts),
+        ),
         (
             "cold-start share",
+            seen(&|o| prob(Some(o.cold_start_ratio))),
             prob(b.cold_start_probability),
             prob(n.cold_start_probability),
         ),
-        ("throttles", count(b.throttles), count(n.throttles)),
+        (
+            "throttles",
+            "-".to_string(),
+            count(b.throttles),
+            count(n.throttles),
+        ),
         (
             "p50 latency",
+            seen(&|o| ms(o.duration_ms.p50)),
             ms(b.latency.all.p50_ms),
             ms(n.latency.all.p50_ms),
         ),
         (
             "p99 latency",
+            seen(&|o| ms(o.duration_ms.p99)),
             ms(b.latency.all.p99_ms),
             ms(n.latency.all.p99_ms),
         ),
         (
             "peak instances",
+            seen(&|o| o.peak_concurrency.map_or("-".into(), count)),
             count(b.max_instances),
             count(n.max_instances),
         ),
         (
             "GB-s billed (exec + init + provisioned)",
+            seen(&|o| format!("{:.0}", o.gb_seconds)),
             format!(
                 "{:.0}",
                 b.billed_execution_gb_s + b.billed_init_gb_s + b.provisioned_gb_s
@@ -999,11 +1248,13 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         ),
         (
             "memory (invocation time ×)",
+            seen(&|o| o.memory_size_mb.map_or("-".into(), |m| format!("{m} MB"))),
             format!("{} MB", base.memory_mb),
             format!("{} MB (× {:.2})", now.memory_mb, now.duration_factor),
         ),
         (
             "$ per month (on demand + provisioned)",
+            observed_cost.map_or("-".into(), usd),
             base.priced
                 .as_ref()
                 .map_or("-".into(), |p| usd(p.total_usd_per_month)),
@@ -1012,20 +1263,35 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
                 .map_or("-".into(), |p| usd(p.total_usd_per_month)),
         ),
     ];
+    // While a run for newer knobs is under way, the last one is shown as what it is.
+    let current = if now.knobs == *k {
+        "WITH THE KNOBS"
+    } else {
+        "PREVIOUS KNOBS"
+    };
     let table = Table::new(
-        rows.iter()
-            .map(|(l, x, y)| Row::new(vec![l.to_string(), x.clone(), y.clone()])),
+        rows.iter().map(|(l, o, x, y)| {
+            Row::new(vec![
+                Cell::from(l.to_string()),
+                Cell::from(o.clone()).style(Style::default().fg(t.dim)),
+                Cell::from(x.clone()),
+                Cell::from(y.clone()),
+            ])
+        }),
         [
             Constraint::Length(40),
-            Constraint::Length(16),
-            Constraint::Length(16),
+            Constraint::Length(12),
+            Constraint::Length(21),
+            Constraint::Length(18),
         ],
     )
     .header(
-        Row::new(["", "AS OBSERVED", "WITH THE KNOBS"])
+        Row::new(["", "OBSERVED", "BASELINE (SIMULATED)", current])
             .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
     )
-    .block(Block::default().borders(Borders::ALL).title(" result "));
+    .block(Block::default().borders(Borders::ALL).title(
+        " result: observed = the REPORT lines (latency without INIT); baseline = the simulator at the default knobs ",
+    ));
     f.render_widget(table, table_area);
     let series: Vec<(f64, f64)> = now
         .output
