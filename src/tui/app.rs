@@ -1237,6 +1237,26 @@ mod cost_tests {
     }
 
     #[test]
+    fn cost_view_prices_the_function_as_the_table_does() {
+        // Knobs at their defaults: the cost view's on-demand month is the functions table's,
+        // the function priced beside the account's others (their volume tiers are shared;
+        // sample-data stays in the first tier, so tiers themselves are tested in tests/cost.rs
+        // through `cost --function`, which uses the same `Comparison::select`).
+        let mut a = App::new("");
+        a.loaded(super::super::tests::sample_data());
+        let data = a.data.clone().unwrap();
+        for f in data.report.functions.iter().map(|f| f.function.clone()) {
+            let answer = run_cost(&data, &f, CostKnobs::default()).unwrap();
+            let view = answer.comparison.on_demand_usd.typical;
+            let table = data.costs[&f].usd_per_month;
+            assert!(
+                (rust_decimal::prelude::ToPrimitive::to_f64(&view).unwrap() - table).abs() < 1e-9,
+                "{f}: {view} vs {table}"
+            );
+        }
+    }
+
+    #[test]
     fn memory_knob_steps_through_sizes_and_reprices() {
         let mut a = App::new("");
         a.loaded(super::super::tests::sample_data());

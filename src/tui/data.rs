@@ -487,8 +487,19 @@ pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAns
         },
         ..CompareOptions::default()
     };
-    let c =
-        compare_functions(std::slice::from_ref(&p), book, &options).map_err(|e| e.to_string())?;
+    // Priced beside the account's other functions, as `faascope cost --function` does: the
+    // account's volume tiers are shared, so a function alone could cost another rate.
+    let at = data
+        .projections
+        .iter()
+        .position(|x| x.meta.name == function)
+        .ok_or_else(|| format!("no cost projection for {function}"))?;
+    let mut account = data.projections.clone();
+    account[at] = p.clone();
+    let keep: Vec<bool> = (0..account.len()).map(|i| i == at).collect();
+    let c = compare_functions(&account, book, &options)
+        .map_err(|e| e.to_string())?
+        .select(&keep);
     let comparison = c
         .functions
         .into_iter()
