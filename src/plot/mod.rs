@@ -92,6 +92,18 @@ fn bounds(chart: &LineChart) -> Option<((f64, f64), (f64, f64))> {
     })
 }
 
+/// An axis label: whole numbers without a decimal point (`2` environments, not `2.0`), others
+/// with up to three decimals and no trailing zeros.
+fn tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        // `+ 0.0` turns -0 into 0.
+        format!("{}", v.round() + 0.0)
+    } else {
+        let t = format!("{v:.3}");
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, plotters::coord::Shift>,
     chart: &LineChart,
@@ -109,6 +121,8 @@ where
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(|e| e.to_string())?;
     c.configure_mesh()
+        .x_label_formatter(&|x| tick(*x))
+        .y_label_formatter(&|y| tick(*y))
         .x_desc(chart.x_label.as_str())
         .y_desc(chart.y_label.as_str())
         .label_style((FONT, 14))
@@ -263,6 +277,17 @@ pub fn write(chart: &LineChart, path: &Path, overwrite: bool) -> Result<(), Plot
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_are_whole_numbers_when_whole() {
+        assert_eq!(tick(2.0), "2");
+        assert_eq!(tick(-0.0), "0");
+        assert_eq!(tick(-3.0), "-3");
+        assert_eq!(tick(1024.0), "1024");
+        assert_eq!(tick(0.5), "0.5");
+        assert_eq!(tick(12.125), "12.125");
+        assert_eq!(tick(0.1 + 0.2), "0.3");
+    }
 
     fn chart() -> LineChart {
         LineChart {
