@@ -839,6 +839,10 @@ fn configure(s: &mut faascope_sim::Scenario, settings: &Settings) {
     if let Some(f) = s.functions.first_mut() {
         f.provisioned.count = settings.provisioned_concurrency;
         f.reserved_concurrency = settings.reserved_concurrency.map(u64::from);
+        // The configured timeout ends a simulated execution as Lambda would (1 to 900 s).
+        if let Some(t) = settings.timeout_s {
+            f.timeout_s = f64::from(t.clamp(1, 900));
+        }
     }
 }
 
