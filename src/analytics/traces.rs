@@ -15,8 +15,11 @@ pub struct TraceSummary {
     /// Name of the root segment (the function or the entry service).
     pub root: String,
     pub start_ms: f64,
-    pub duration_ms: f64,
-    pub cold_start: bool,
+    /// First start to last end; None when no span of the trace has ended (all in progress) or a
+    /// GetTraceSummaries row has no Duration.
+    pub duration_ms: Option<f64>,
+    /// None when only GetTraceSummaries rows were read: they cannot tell.
+    pub cold_start: Option<bool>,
     /// Duration of the `Initialization` (or SnapStart `Restore`) subsegment.
     pub init_ms: Option<f64>,
     pub error: bool,
@@ -69,6 +72,13 @@ pub fn summarize(spans: &[Span]) -> Vec<TraceSummary> {
             .then_with(|| a.trace_id.cmp(&b.trace_id))
     });
     out
+}
+
+/// Slowest first (traces without a duration last), then by trace id: a total order.
+pub fn slowest_first(a: &TraceSummary, b: &TraceSummary) -> Ordering {
+    let d = |t: &TraceSummary| t.duration_ms.unwrap_or(f64::NEG_INFINITY);
+    d(b).total_cmp(&d(a))
+        .then_with(|| a.trace_id.cmp(&b.trace_id))
 }
 
 /// The spans of one trace in tree order (each parent followed by its children, by start time).
@@ -220,20 +230,21 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
     let summary_row = best_summary_row(rows);
 
     let (start_ms, duration_ms) = if real.is_empty() {
-        summary_row.map_or((0.0, 0.0), |s| (s.start_ms, s.duration_ms.unwrap_or(0.0)))
+        summary_row.map_or((0.0, None), |s| (s.start_ms, s.duration_ms))
     } else {
         let start = real
             .iter()
             .map(|s| s.start_ms)
             .min_by(f64::total_cmp)
             .unwrap_or(0.0);
-        // In-progress spans count only their start.
+        // In-progress spans count only their start; with no end at all there is no duration.
         let end = real
             .iter()
             .map(|s| s.end_ms.unwrap_or(s.start_ms))
             .max_by(f64::total_cmp)
             .unwrap_or(start);
-        (start, round_us(end - start))
+        let ended = real.iter().any(|s| s.end_ms.is_some());
+        (start, ended.then(|| round_us(end - start)))
     };
 
     let root = root_span(&real)
@@ -250,7 +261,7 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
     };
     let init = first_named("Initialization");
     let restore = first_named("Restore"); // SnapStart
-    let cold_start = init.is_some() || restore.is_some();
+    let cold_start = (!real.is_empty()).then_some(init.is_some() || restore.is_some());
     let init_ms = init.or(restore).and_then(|s| s.duration_ms);
 
     TraceSummary {
@@ -561,8 +572,8 @@ mod tests {
         assert_eq!(t.trace_id, TRACE_1);
         assert_eq!(t.root, "orders-api");
         assert!(approx(t.start_ms, 1_716_518_912_100.0));
-        assert!(approx(t.duration_ms, 312.0));
-        assert!(t.cold_start);
+        assert!(approx(t.duration_ms.unwrap(), 312.0));
+        assert_eq!(t.cold_start, Some(true));
         assert!(approx(t.init_ms.unwrap_or(f64::NAN), 140.0));
         assert!(!t.error && !t.fault && !t.throttle);
         assert_eq!((t.segments, t.spans), (2, 8));
@@ -588,11 +599,11 @@ mod tests {
     fn warm_trace_and_flags() {
         let sums = summarize(&parse_all(&[FAULT_THROTTLE_SEGMENT]));
         let t = &sums[0];
-        assert!(!t.cold_start);
+        assert_eq!(t.cold_start, Some(false));
         assert_eq!(t.init_ms, None);
         assert!(t.fault && t.error && t.throttle);
         assert_eq!(t.root, "payments");
-        assert!(approx(t.duration_ms, 750.0));
+        assert!(approx(t.duration_ms.unwrap(), 750.0));
         assert_eq!(t.downstream.len(), 1);
         assert_eq!(t.downstream[0].operation.as_deref(), Some("Query"));
     }
@@ -603,7 +614,7 @@ mod tests {
         restore.name = "Restore".into();
         let spans = vec![sp("T", "s", None, "seg", 0.0, Some(400.0)), restore];
         let t = &summarize(&spans)[0];
-        assert!(t.cold_start);
+        assert_eq!(t.cold_start, Some(true));
         assert_eq!(t.init_ms, Some(250.0));
         let rows = waterfall(&spans, "T").expect("trace");
         assert_eq!(rows[1].flags, "cold");
@@ -647,7 +658,7 @@ mod tests {
         ];
         for spans in [&ec2, &nested] {
             let t = &summarize(spans)[0];
-            assert!(!t.cold_start, "{}", t.trace_id);
+            assert_eq!(t.cold_start, Some(false), "{}", t.trace_id);
             assert_eq!(t.init_ms, None);
             let rows = waterfall(spans, &t.trace_id).expect("trace");
             assert!(rows.iter().all(|r| r.flags.is_empty()), "{rows:?}");
@@ -664,7 +675,7 @@ mod tests {
             ),
         ];
         let t = &summarize(&cold)[0];
-        assert!(t.cold_start);
+        assert_eq!(t.cold_start, Some(true));
         assert_eq!(t.init_ms, Some(120.0));
     }
 
@@ -718,12 +729,19 @@ mod tests {
             sp("T", "c", None, "seg", 1200.0, None),
         ];
         let t = &summarize(&spans)[0];
-        assert!(approx(t.duration_ms, 200.0));
+        assert!(approx(t.duration_ms.unwrap(), 200.0));
         assert!(t.in_progress);
         assert_eq!(crate::output::traces::flags(t), "in progress");
         let rows = waterfall(&spans, "T").expect("trace");
         assert_eq!(rows[2].flags, "in progress");
         assert_eq!(rows[2].duration_ms, None);
+        // Nothing has ended: no duration (not 0), and slowest-first puts the trace last.
+        let open = vec![sp("U", "a", None, "seg", 1000.0, None)];
+        let u = summarize(&open).remove(0);
+        assert_eq!(u.duration_ms, None);
+        let mut both = vec![u, t.clone()];
+        both.sort_by(slowest_first);
+        assert_eq!(both[0].trace_id, "T");
     }
 
     #[test]
@@ -733,9 +751,11 @@ mod tests {
         assert_eq!(sums.len(), 3);
         // Sorted by start: 0x66500030 + 0.5 s, then 0x66500031 + 0.25 s, then 0x66500032.
         assert_eq!(sums[0].root, "orders-api");
-        assert!(approx(sums[0].duration_ms, 312.0));
+        assert!(approx(sums[0].duration_ms.unwrap(), 312.0));
         assert!(sums[0].fault);
         assert_eq!((sums[0].segments, sums[0].spans), (0, 0));
+        // A summary row cannot tell a cold start.
+        assert!(sums.iter().all(|t| t.cold_start.is_none()));
         assert_eq!(sums[1].root, "billing");
         assert!(sums[1].throttle);
         assert_eq!(sums[2].root, "shop.example.com");
@@ -750,7 +770,7 @@ mod tests {
         sum.error = true;
         mixed.push(sum);
         let t = &summarize(&mixed)[0];
-        assert!(approx(t.start_ms, 5000.0) && approx(t.duration_ms, 100.0));
+        assert!(approx(t.start_ms, 5000.0) && approx(t.duration_ms.unwrap(), 100.0));
         assert!(t.error);
         assert_eq!(t.spans, 1);
         assert_eq!(waterfall(&mixed, "T").map(|r| r.len()), Some(1));
@@ -895,9 +915,13 @@ orders-api       0.0 ms     312.0 ms |██████████████
         assert_eq!(sums.len(), 1);
         let t = &sums[0];
         assert_eq!(t.root, "dev-todo-list-app/dev");
-        assert!(t.cold_start);
+        assert_eq!(t.cold_start, Some(true));
         assert!(approx(t.init_ms.unwrap_or(f64::NAN), 851.5056));
-        assert!((t.duration_ms - 1449.152).abs() < 0.01, "{}", t.duration_ms);
+        assert!(
+            (t.duration_ms.unwrap() - 1449.152).abs() < 0.01,
+            "{:?}",
+            t.duration_ms
+        );
         assert_eq!((t.segments, t.spans), (6, 14));
         assert_eq!(t.downstream[0].service, "Lambda");
         assert_eq!(t.downstream[0].calls, 2);

@@ -841,13 +841,11 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
         return Ok(strict_exit(&a.source, &ing));
     }
     let mut list = traces::summarize(&ing.tables.spans);
-    list.retain(|t| (!a.cold || t.cold_start) && (!a.errors || t.error || t.fault || t.throttle));
+    list.retain(|t| {
+        (!a.cold || t.cold_start == Some(true)) && (!a.errors || t.error || t.fault || t.throttle)
+    });
     if a.order == TraceOrder::Slowest {
-        list.sort_by(|x, y| {
-            y.duration_ms
-                .total_cmp(&x.duration_ms)
-                .then_with(|| x.trace_id.cmp(&y.trace_id))
-        });
+        list.sort_by(traces::slowest_first);
     }
     let total = list.len();
     if a.limit > 0 {

@@ -25,7 +25,7 @@ pub fn flags(t: &TraceSummary) -> String {
     if t.in_progress {
         f.push("in progress");
     }
-    if t.cold_start {
+    if t.cold_start == Some(true) {
         f.push("cold");
     }
     if t.fault {
@@ -55,7 +55,7 @@ fn row(t: &TraceSummary) -> Vec<String> {
         sanitize(&t.trace_id),
         sanitize(&t.root),
         crate::timeparse::format_ms(t.start_ms as i64),
-        format!("{:.1}", t.duration_ms),
+        t.duration_ms.map(|d| format!("{d:.1}")).unwrap_or_default(),
         t.init_ms.map(|i| format!("{i:.1}")).unwrap_or_default(),
         flags(t),
         sanitize(&downstream_text(t)),
@@ -86,8 +86,8 @@ pub fn render(
                     csv_cell(&t.trace_id),
                     csv_cell(&t.root),
                     t.start_ms,
-                    t.duration_ms,
-                    t.cold_start,
+                    t.duration_ms.map(|d| d.to_string()).unwrap_or_default(),
+                    t.cold_start.map(|c| c.to_string()).unwrap_or_default(),
                     t.init_ms.map(|i| i.to_string()).unwrap_or_default(),
                     t.error,
                     t.fault,

@@ -439,7 +439,7 @@ impl App {
         data.traces
             .iter()
             .filter(|t| !self.errors_only || t.error || t.fault || t.throttle)
-            .filter(|t| !self.cold_only || t.cold_start)
+            .filter(|t| !self.cold_only || t.cold_start == Some(true))
             .filter(|t| match &self.trace_filter {
                 Some((re, invert)) => (re.is_match(&t.root) || re.is_match(&t.trace_id)) != *invert,
                 None => true,

@@ -234,11 +234,7 @@ impl DashData {
             .flatten()
             .max();
         let mut traces = crate::analytics::traces::summarize(&tables.spans);
-        traces.sort_by(|a, b| {
-            b.duration_ms
-                .total_cmp(&a.duration_ms)
-                .then(a.trace_id.cmp(&b.trace_id))
-        });
+        traces.sort_by(crate::analytics::traces::slowest_first);
         Ok(DashData {
             source_label,
             report,

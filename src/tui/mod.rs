@@ -589,7 +589,7 @@ pub(crate) mod tests {
                     .all(|t| t.error || t.fault || t.throttle)
         );
         app::tests::press(&mut a, "ec");
-        assert!(a.trace_rows().iter().all(|t| t.cold_start));
+        assert!(a.trace_rows().iter().all(|t| t.cold_start == Some(true)));
         app::tests::press(&mut a, "c/geo\n");
         assert!(a
             .trace_rows()

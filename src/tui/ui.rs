@@ -808,7 +808,7 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
                 .chars()
                 .take(19)
                 .collect(),
-            ms(Some(t.duration_ms)),
+            ms(t.duration_ms),
             ms(t.init_ms),
             crate::output::traces::flags(t),
             t.spans.to_string(),
