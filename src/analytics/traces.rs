@@ -739,7 +739,7 @@ mod tests {
         let open = vec![sp("U", "a", None, "seg", 1000.0, None)];
         let u = summarize(&open).remove(0);
         assert_eq!(u.duration_ms, None);
-        let mut both = vec![u, t.clone()];
+        let mut both = [u, t.clone()];
         both.sort_by(slowest_first);
         assert_eq!(both[0].trace_id, "T");
     }

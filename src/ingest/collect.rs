@@ -752,6 +752,7 @@ impl<'o> Collector<'o> {
             let mut out = metrics::MetricsOut::default();
             let hint = self.opts.function_name.clone().unwrap_or_default();
             metrics::parse_metrics_value(v, &self.file, ev.line, &hint, &mut out);
+            metrics::skip_negative_lambda_points(&mut out);
             for s in out.skipped {
                 self.skip(s.line, s.reason, Some(&s.detail));
             }

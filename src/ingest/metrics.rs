@@ -101,6 +101,23 @@ pub const LAMBDA_METRICS: [&str; 20] = [
     "Errors",
 ];
 
+/// Moves the points of AWS/Lambda metrics with a negative value (every one of them is a count,
+/// a time or a ratio, never below zero: a corrupt or hand-edited input) into skips.
+pub fn skip_negative_lambda_points(out: &mut MetricsOut) {
+    let skipped = &mut out.skipped;
+    out.points.retain(|p| {
+        let bad = p.value < 0.0 && LAMBDA_METRICS.contains(&p.metric.as_str());
+        if bad {
+            skipped.push(MetricsSkip {
+                line: p.source.line,
+                reason: "negative value for an AWS/Lambda metric",
+                detail: format!("{} {} = {}", p.function, p.metric, p.value),
+            });
+        }
+        !bad
+    });
+}
+
 /// get-metric-statistics statistic fields, in the order points are emitted.
 const STAT_FIELDS: [&str; 5] = ["Sum", "Average", "Maximum", "Minimum", "SampleCount"];
 
@@ -1683,6 +1700,29 @@ mod tests {
             assert_eq!(&*out.points[0].function, want);
             assert_eq!(out.points[0].timestamp, T1400);
         }
+    }
+
+    #[test]
+    fn negative_lambda_metrics_are_skips() {
+        let text = "timestamp,function,metric,value,unit\n\
+            2025-09-02T14:00:00Z,f,Throttles,-3,Count\n\
+            2025-09-02T14:01:00Z,f,Throttles,2,Count\n\
+            2025-09-02T14:01:00Z,f,MyCustomDelta,-7,None\n";
+        let mut out = MetricsOut::default();
+        parse_metrics_csv(text, &Arc::from("m.csv"), &mut out);
+        skip_negative_lambda_points(&mut out);
+        let kept: Vec<(&str, f64)> = out
+            .points
+            .iter()
+            .map(|p| (p.metric.as_str(), p.value))
+            .collect();
+        assert_eq!(kept, [("Throttles", 2.0), ("MyCustomDelta", -7.0)]);
+        assert_eq!(out.skipped.len(), 1);
+        assert_eq!(out.skipped[0].line, 2);
+        assert_eq!(
+            out.skipped[0].reason,
+            "negative value for an AWS/Lambda metric"
+        );
     }
 
     #[test]

@@ -764,6 +764,7 @@ fn ingest_stream(
                     let text = String::from_utf8_lossy(&block);
                     let mut m = metrics::MetricsOut::default();
                     metrics::parse_metrics_csv(&text, &display, &mut m);
+                    metrics::skip_negative_lambda_points(&mut m);
                     let mut c = Collector::new(opts, display.clone());
                     for s in m.skipped {
                         c.skip(s.line, s.reason, Some(&s.detail));
