@@ -1491,7 +1491,11 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
         ..Event::default()
     };
     match serde_json::from_str::<Value>(text) {
-        Ok(v) => c.json_value(&ev, &v, 0),
+        Ok(v) => {
+            let before = c.skips.examples.len();
+            c.json_value(&ev, &v, 0);
+            locate_skips(c, text, start_line, before);
+        }
         Err(_) if let Some(values) = concatenated_json(text) => {
             for v in &values {
                 c.json_value(&ev, v, 0);
@@ -1507,6 +1511,45 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
             ),
         },
     }
+}
+
+/// The skips a multi-line JSON text gave (examples from `before` on) carry the text's first
+/// line; one that names a 16-hex-digit X-Ray id (`id=…`, `Id=…`: a segment of a pretty-printed
+/// BatchGetTraces file) is moved to the line where that id first appears in the text. serde's
+/// values keep no positions, and ids are unique within a trace file, so the text search finds
+/// the segment.
+fn locate_skips(c: &mut Collector<'_>, text: &str, start_line: u64, before: usize) {
+    let at_start = format!("{}:{start_line}", c.file);
+    let file = c.file.clone();
+    for ex in c.skips.examples.iter_mut().skip(before) {
+        if ex.source != at_start {
+            continue;
+        }
+        let Some(id) = named_span_id(&ex.reason) else {
+            continue;
+        };
+        if let Some(pos) = memchr::memmem::find(text.as_bytes(), id.as_bytes()) {
+            let line =
+                start_line + memchr::memchr_iter(b'\n', &text.as_bytes()[..pos]).count() as u64;
+            ex.source = format!("{file}:{line}");
+        }
+    }
+}
+
+/// The first 16-hex-digit id after `id=` or `Id=` in a skip's text.
+fn named_span_id(reason: &str) -> Option<&str> {
+    reason
+        .match_indices("d=")
+        .filter(|(i, _)| matches!(reason.as_bytes().get(i.wrapping_sub(1)), Some(b'i' | b'I')))
+        .map(|(i, _)| &reason[i + 2..])
+        .find_map(|rest| {
+            let id = rest.get(..16)?;
+            let end_ok = rest[16..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_hexdigit());
+            (id.bytes().all(|b| b.is_ascii_hexdigit()) && end_ok).then_some(id)
+        })
 }
 
 impl PendingJson {
@@ -1575,6 +1618,37 @@ mod tests {
             bytes: text.as_bytes().to_vec(),
         };
         ingest_inputs(&[], vec![input], opts, None).unwrap()
+    }
+
+    #[test]
+    fn skips_in_pretty_printed_batch_get_traces_point_at_their_segment() {
+        let good = r#"{"id":"00000000000000a1","name":"f","trace_id":"1-68b6f91f-000000000000000000000003","start_time":1.0,"end_time":2.0}"#;
+        let bad = r#"{"id":"00000000000000a3","name":"f","trace_id":"1-68b6f91f-000000000000000000000003","start_time":1.0}"#;
+        let doc = serde_json::json!({"Traces": [{"Id": "1-68b6f91f-000000000000000000000003", "Segments": [
+            {"Id": "00000000000000a1", "Document": good},
+            {"Id": "00000000000000a3", "Document": bad},
+        ]}]});
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let want = text
+            .lines()
+            .position(|l| l.contains("00000000000000a3"))
+            .unwrap()
+            + 1;
+        assert!(want > 1);
+        let ing = ingest_one(&text, &IngestOptions::default());
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+        let ex = &ing.skips.examples[0];
+        assert_eq!(
+            ex.source,
+            format!("/aws/lambda/orders-api:{want}"),
+            "{ex:?}"
+        );
+        assert_eq!(
+            named_span_id("X: id=00000000000000a3 name=f"),
+            Some("00000000000000a3")
+        );
+        assert_eq!(named_span_id("Id=x: bad"), None);
+        assert_eq!(named_span_id("id=00000000000000a3f"), None);
     }
 
     /// Lines passed over unparsed when only invocations are wanted must not hold what the
