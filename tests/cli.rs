@@ -795,3 +795,49 @@ fn logs_say_why_nothing_was_shown() {
         .stdout("")
         .stderr(predicate::str::contains("no log lines in the sources"));
 }
+
+#[test]
+fn traces_function_filter_matches_lambda_segments_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.ndjson");
+    let t = "1-68b6f91f-0000000000000000000000aa";
+    let doc = |id: &str, name: &str, origin: &str, parent: Option<&str>| {
+        let parent = parent.map_or(String::new(), |p| format!(r#","parent_id":"{p}""#));
+        format!(
+            r#"{{"id":"{id}","name":"{name}","origin":"{origin}","trace_id":"{t}","start_time":1756821791.0,"end_time":1756821791.5{parent}}}"#
+        )
+    };
+    std::fs::write(
+        &p,
+        [
+            doc("00000000000000a1", "frontend", "AWS::EC2::Instance", None),
+            doc(
+                "00000000000000a2",
+                "orders",
+                "AWS::Lambda::Function",
+                Some("00000000000000a1"),
+            ),
+            doc(
+                "00000000000000a3",
+                "DynamoDB",
+                "AWS::DynamoDB::Table",
+                Some("00000000000000a2"),
+            ),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let count = |re: &str| -> usize {
+        let out = faascope()
+            .args(["traces", "--format", "json", "--function", re])
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["traces"].as_array().unwrap().len()
+    };
+    assert_eq!(count("^orders$"), 1);
+    assert_eq!(count("^DynamoDB$"), 0);
+    assert_eq!(count("^frontend$"), 0);
+}

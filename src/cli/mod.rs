@@ -387,7 +387,7 @@ impl Filter {
     }
 
     /// Keeps whole traces: those that start (their earliest span) in the time window and have
-    /// a span of a selected function. A trace cut at the window's edge or to one function's
+    /// a segment of a selected function. A trace cut at the window's edge or to one function's
     /// segments would lose its root, its cold start or its callers.
     fn apply_spans(&self, spans: &mut Vec<crate::model::Span>) {
         if self.function.is_none() && self.since_ms.is_none() && self.until_ms.is_none() {
@@ -399,7 +399,14 @@ impl Filter {
                 .entry(s.trace_id.as_str())
                 .or_insert((f64::INFINITY, false));
             e.0 = e.0.min(s.start_ms);
-            e.1 |= self.keep_function(&s.function);
+            // A Lambda function takes part through its segments (service or function segment;
+            // a segment without origin may be one); a downstream service's inferred segment
+            // (`AWS::DynamoDB::Table`) is no function.
+            let lambda_segment = s.span_kind != crate::model::SpanKind::Subsegment
+                && s.origin
+                    .as_deref()
+                    .is_none_or(|o| o.starts_with("AWS::Lambda"));
+            e.1 |= lambda_segment && self.keep_function(&s.function);
         }
         let kept: HashSet<String> = traces
             .into_iter()

@@ -100,6 +100,7 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
             }
             LineChart {
                 title: "Monthly cost vs memory size".into(),
+                x_whole: false,
                 x_label: "memory (MB)".into(),
                 y_label: "USD per month (730 h)".into(),
                 series,
@@ -169,6 +170,7 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
                     "{}: provisioned concurrency vs on demand",
                     sanitize(&p.meta.name)
                 ),
+                x_whole: true,
                 x_label: "provisioned environments".into(),
                 y_label: "USD per month (730 h)".into(),
                 series: vec![

@@ -123,27 +123,70 @@ pub fn set_trace_depths(spans: &mut [Span]) {
     }
 }
 
-/// Drops metric points equal to one read before in all but where they were read (function,
-/// metric, statistic, unit, timestamp and value): the same page in two files, or twice in one.
-/// Returns how many.
+/// Drops metric points equal to another in all but where they were read (function, metric,
+/// statistic, unit, timestamp and value): the same page in two files, or twice in one. Of the
+/// copies, the one kept is in the finest series (the file whose points of that function, metric
+/// and statistic are closest together; the first read on a tie), so what remains of each file
+/// still shows its period to [`crate::analytics::metric_totals`], whatever order the inputs were
+/// given in. Keeps the order points were read in; returns how many were dropped.
 pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
-    let mut seen = HashSet::new();
-    let before = points.len();
-    let keep: Vec<bool> = points
-        .iter()
-        .map(|p| {
-            seen.insert((
+    type SeriesKey<'a> = (&'a str, &'a str, Option<&'a str>, &'a str);
+    // Each series' period: the smallest gap between its distinct timestamps (none: i64::MAX).
+    let mut stamps: HashMap<SeriesKey<'_>, Vec<i64>> = HashMap::new();
+    for p in points.iter() {
+        stamps
+            .entry((
                 &*p.function,
                 p.metric.as_str(),
                 p.statistic.as_deref(),
-                p.unit.as_deref(),
-                p.timestamp,
-                p.value.to_bits(),
+                &*p.source.file,
             ))
+            .or_default()
+            .push(p.timestamp);
+    }
+    let period: HashMap<SeriesKey<'_>, i64> = stamps
+        .into_iter()
+        .map(|(k, mut ts)| {
+            ts.sort_unstable();
+            ts.dedup();
+            let gap = ts.windows(2).map(|w| w[1] - w[0]).min().unwrap_or(i64::MAX);
+            (k, gap)
         })
         .collect();
-    let mut k = keep.into_iter();
-    points.retain(|_| k.next().unwrap_or(true));
+    // The copy to keep of each distinct point: the smallest (period, read position).
+    let mut best: HashMap<_, (i64, usize)> = HashMap::new();
+    for (i, p) in points.iter().enumerate() {
+        let series = (
+            &*p.function,
+            p.metric.as_str(),
+            p.statistic.as_deref(),
+            &*p.source.file,
+        );
+        let rank = (period.get(&series).copied().unwrap_or(i64::MAX), i);
+        let key = (
+            &*p.function,
+            p.metric.as_str(),
+            p.statistic.as_deref(),
+            p.unit.as_deref(),
+            p.timestamp,
+            p.value.to_bits(),
+        );
+        best.entry(key)
+            .and_modify(|b| {
+                if rank < *b {
+                    *b = rank;
+                }
+            })
+            .or_insert(rank);
+    }
+    let keep: HashSet<usize> = best.into_values().map(|(_, i)| i).collect();
+    let before = points.len();
+    let mut i = 0;
+    points.retain(|_| {
+        let k = keep.contains(&i);
+        i += 1;
+        k
+    });
     before - points.len()
 }
 
@@ -261,6 +304,39 @@ mod tests {
         let mut cycle = [d[&("t", "c1")], d[&("t", "c2")]];
         cycle.sort_unstable();
         assert_eq!(cycle, [0, 1]);
+    }
+
+    #[test]
+    fn repeated_metric_points_keep_the_finest_series_copy() {
+        // A per-minute file and a sparse one (minutes left out) share 06:00: the minute file's
+        // copy stays whichever file is read first, so its period stays one minute.
+        let p = |file: &str, t_min: i64, v: f64| MetricPoint {
+            timestamp: t_min * 60_000,
+            function: Arc::from("f"),
+            metric: "Throttles".into(),
+            statistic: None,
+            value: v,
+            unit: Some("Count".into()),
+            source: SourceRef {
+                file: Arc::from(file),
+                line: 1,
+            },
+        };
+        let minute = [p("minute.csv", 360, 923.0), p("minute.csv", 361, 429.0)];
+        let sparse = [p("sparse.csv", 360, 923.0), p("sparse.csv", 720, 5.0)];
+        for order in [[&minute, &sparse], [&sparse, &minute]] {
+            let mut points: Vec<MetricPoint> =
+                order.iter().flat_map(|s| s.iter().cloned()).collect();
+            assert_eq!(drop_repeated_metrics(&mut points), 1);
+            let at_six: Vec<&str> = points
+                .iter()
+                .filter(|q| q.timestamp == 360 * 60_000)
+                .map(|q| &*q.source.file)
+                .collect();
+            assert_eq!(at_six, ["minute.csv"]);
+            let totals = crate::analytics::metric_totals::counter_totals(&points, "Throttles");
+            assert_eq!(totals.get("f"), Some(&(923.0 + 429.0 + 5.0)));
+        }
     }
 
     #[test]

@@ -207,6 +207,7 @@ pub fn chart(r: &QueryResult, title: &str) -> Result<LineChart, String> {
     }
     Ok(LineChart {
         title: title.to_string(),
+        x_whole: false,
         x_label: format!(
             "hours since {} UTC (bins of {})",
             crate::query::time_text(t0),

@@ -27,6 +27,8 @@ pub struct Marker {
 pub struct LineChart {
     pub title: String,
     pub x_label: String,
+    /// The x axis counts whole things (environments): only whole ticks are labelled.
+    pub x_whole: bool,
     pub y_label: String,
     pub series: Vec<Series>,
     pub markers: Vec<Marker>,
@@ -121,7 +123,13 @@ where
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(|e| e.to_string())?;
     c.configure_mesh()
-        .x_label_formatter(&|x| tick(*x))
+        .x_label_formatter(&|x| {
+            if chart.x_whole && (x - x.round()).abs() > 1e-9 {
+                String::new()
+            } else {
+                tick(*x)
+            }
+        })
         .y_label_formatter(&|y| tick(*y))
         .x_desc(chart.x_label.as_str())
         .y_desc(chart.y_label.as_str())
@@ -292,6 +300,7 @@ mod tests {
     fn chart() -> LineChart {
         LineChart {
             title: "api: cost vs memory".into(),
+            x_whole: false,
             x_label: "memory (MB)".into(),
             y_label: "USD / month".into(),
             series: vec![Series {
