@@ -384,6 +384,12 @@ fn aws_limits_are_enforced_with_the_allowed_range() {
             "max_backoff_s: 0.5 is below initial_backoff_s = 1",
         ),
         ("account.concurrency_limit=-3", "expected a whole number >= 0 (such as 1000) or \"unlimited\", got -3"),
+        ("account.request_rate_per_s=-3", "expected a whole number >= 0 (such as 1000) or \"unlimited\", got -3"),
+        ("account.request_rate_per_s=\"fast\"", "expected a whole number >= 0 (such as 1000) or \"unlimited\", got \"fast\""),
+        (
+            "account.request_rate_per_s=0",
+            "account.request_rate_per_s: 0 requests per second would throttle every invocation; fix: give a positive rate, \"unlimited\", or leave it out for AWS's quota (10 × account.concurrency_limit, e.g. 10000 at 1000)",
+        ),
         ("duration_s=1e15", "must be from 0.000001 (1 µs, the time resolution) to 1e10 seconds"),
         ("duration_s=1e-7", "must be from 0.000001 (1 µs, the time resolution) to 1e10 seconds"),
     ] {
@@ -476,7 +482,7 @@ fn table_formats_show_throttles_drops_and_small_ratios() {
     assert!((p / want - 1.0).abs() < 0.005, "{p} vs {want}");
     let md = String::from_utf8(run(&[&args[..], &["--format", "markdown"]].concat())).unwrap();
     assert!(
-        md.contains("| throttles | rejected | dropped | P(reject) |")
+        md.contains("| throttles | rate throttles | rejected | dropped | P(reject) |")
             && md.contains("| p99 cold ms (incl. init) |"),
         "{md}"
     );
@@ -603,4 +609,96 @@ fn long_executions_end_at_the_function_timeout() {
     assert!(m["latency"]["warm"]["max_ms"].as_f64().unwrap() <= 1_001.0);
     let text = String::from_utf8(run(&args)).unwrap();
     assert!(text.contains("reached the 1 s function timeout"), "{text}");
+}
+
+/// The reviewer's case: Poisson 50,000 req/s of 1 ms requests under the default account
+/// concurrency limit of 1,000. Concurrency never binds (about 50 in flight), but AWS's
+/// invocation request-rate quota of 10 × 1,000 = 10,000 per second does: about four in five
+/// requests are throttled, and counted apart from concurrency throttles.
+#[test]
+fn the_request_rate_quota_throttles_short_requests_above_ten_times_the_concurrency_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("rps.toml");
+    std::fs::write(
+        &p,
+        r#"duration_s = 30
+
+[account]
+concurrency_limit = 1000
+
+[[functions]]
+name = "burst-api"
+memory_mb = 128
+arrivals = { kind = "poisson", rate_per_s = 50000.0 }
+warm = { dist = "constant", value_ms = 1.0 }
+cold = { model = "init_added", init = { dist = "constant", value_ms = 10.0 } }
+"#,
+    )
+    .unwrap();
+    let path = p.to_str().unwrap();
+    let doc: Value = serde_json::from_slice(&run(&["simulate", path, "--format", "json"])).unwrap();
+    let m = &doc["simulation"]["functions"][0]["metrics"];
+    let n = |k: &str| m[k].as_u64().unwrap();
+    // About 1.5 M requests; at most 10,000 in any second pass the quota, so at most 300,000 in 30 s,
+    // and the window is full nearly all the time.
+    assert!(n("requests") > 1_450_000, "{m}");
+    let admitted = n("requests") - n("rate_throttles");
+    assert!((299_000..=300_000).contains(&admitted), "{m}");
+    assert_eq!(n("served"), admitted);
+    // Concurrency never binds (the first burst's 10 ms cold starts reach about 500 instances), so
+    // every throttle is over the rate, and every one is a rejection (sync).
+    assert_eq!(n("served") + n("rejected"), n("requests"));
+    assert_eq!(n("rejected"), n("throttles"));
+    assert_eq!(n("throttles"), n("rate_throttles"));
+    assert!(n("max_in_flight") < 1_000, "{m}");
+    assert_eq!(
+        doc["simulation"]["total"]["rate_throttles"],
+        m["rate_throttles"]
+    );
+    // Every per-minute bucket shows the throttles.
+    let series = doc["simulation"]["functions"][0]["time_series"]
+        .as_array()
+        .unwrap();
+    assert!(series.iter().all(|b| b["throttles"].as_u64().unwrap() > 0));
+    let notes = doc["notes"].to_string();
+    assert!(
+        notes.contains("over the account's request-rate quota of 10000 per second (AWS's quota, 10 × account.concurrency_limit"),
+        "{notes}"
+    );
+    // The table formats show the count next to all throttles.
+    let csv = String::from_utf8(run(&["simulate", path, "--format", "csv"])).unwrap();
+    let row = csv_row(&csv, "burst-api");
+    assert_eq!(row["rate throttles"], m["rate_throttles"].to_string());
+    assert_eq!(row["throttles"], m["throttles"].to_string());
+
+    // The quota follows the concurrency limit, and can be set or switched off.
+    for (set, quota) in [
+        ("account.concurrency_limit=2000", 20_000),
+        ("account.request_rate_per_s=5000", 5_000),
+    ] {
+        let doc: Value =
+            serde_json::from_slice(&run(&["simulate", path, "--set", set, "--format", "json"]))
+                .unwrap();
+        let t = &doc["simulation"]["total"];
+        let admitted = t["requests"].as_u64().unwrap() - t["rate_throttles"].as_u64().unwrap();
+        assert!(
+            admitted <= quota * 30 && admitted > quota * 30 * 99 / 100,
+            "{set}: {t}"
+        );
+    }
+    let doc: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        path,
+        "--set",
+        "account.request_rate_per_s=\"unlimited\"",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let t = &doc["simulation"]["total"];
+    assert_eq!(
+        (t["throttles"].as_u64(), t["rate_throttles"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(t["served"], t["requests"]);
 }

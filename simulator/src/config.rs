@@ -73,6 +73,29 @@ pub struct AccountConfig {
     /// Concurrency that reservations must leave unreserved (AWS: 100).
     #[serde(default = "d_unreserved")]
     pub min_unreserved_concurrency: u64,
+    /// Invocation attempts per second across the account (synchronous requests and asynchronous attempts,
+    /// retries included), or `"unlimited"`. `None` (left out): AWS's quota, [`REQUEST_RATE_PER_CONCURRENCY`] ×
+    /// `concurrency_limit` (unlimited when that is). See [`AccountConfig::request_rate`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_rate_per_s: Option<Limit>,
+}
+
+/// AWS's invocation request-rate quota per unit of the concurrency quota: 10 requests per second for each
+/// concurrent execution (facts 3.1: 10,000 RPS at the default 1,000).
+pub const REQUEST_RATE_PER_CONCURRENCY: u64 = 10;
+
+impl AccountConfig {
+    /// The request-rate quota in force: `request_rate_per_s` if given, else 10 × `concurrency_limit`
+    /// (unlimited when the concurrency limit is).
+    pub fn request_rate(&self) -> Limit {
+        match (self.request_rate_per_s, self.concurrency_limit) {
+            (Some(r), _) => r,
+            (None, Limit::Unlimited) => Limit::Unlimited,
+            (None, Limit::Count(n)) => n
+                .checked_mul(REQUEST_RATE_PER_CONCURRENCY)
+                .map_or(Limit::Unlimited, Limit::Count),
+        }
+    }
 }
 
 impl Default for AccountConfig {
@@ -80,6 +103,7 @@ impl Default for AccountConfig {
         AccountConfig {
             concurrency_limit: d_limit(),
             min_unreserved_concurrency: d_unreserved(),
+            request_rate_per_s: None,
         }
     }
 }
@@ -241,6 +265,15 @@ impl Scenario {
                 "functions",
                 "too many functions",
                 "simulate fewer functions",
+            ));
+        }
+        if self.account.request_rate_per_s == Some(Limit::Count(0)) {
+            return Err(ConfigError::invalid(
+                "account.request_rate_per_s",
+                "0 requests per second would throttle every invocation",
+                format!(
+                    "give a positive rate, \"unlimited\", or leave it out for AWS's quota ({REQUEST_RATE_PER_CONCURRENCY} × account.concurrency_limit, e.g. 10000 at 1000)"
+                ),
             ));
         }
         let mut names = BTreeSet::new();
@@ -500,5 +533,53 @@ cold = { model = "init_added", init = { dist = "constant", value_ms = 250.0 } }
             .unwrap_err()
             .to_string()
             .contains("[[functions]]"));
+    }
+
+    #[test]
+    fn request_rate_defaults_to_ten_times_the_concurrency_limit() {
+        let with = |account: &str| -> Result<Scenario, String> {
+            let text = MINIMAL.replace(
+                "duration_s = 60\n",
+                &format!("duration_s = 60\n[account]\n{account}\n"),
+            );
+            toml::from_str::<Scenario>(&text).map_err(|e| e.to_string())
+        };
+        // Default: 10 x the default 1000 concurrency, and left out again when written back.
+        let s: Scenario = toml::from_str(MINIMAL).expect("parses");
+        assert_eq!(s.account.request_rate_per_s, None);
+        assert_eq!(s.account.request_rate(), Limit::Count(10_000));
+        let back = toml::to_string(&s).expect("serialises");
+        assert!(!back.contains("request_rate_per_s"), "{back}");
+        let s = with("concurrency_limit = 250").expect("parses");
+        assert_eq!(s.account.request_rate(), Limit::Count(2_500));
+        let s = with("concurrency_limit = \"unlimited\"").expect("parses");
+        assert_eq!(s.account.request_rate(), Limit::Unlimited);
+        // Given: it replaces the derived quota, in both directions.
+        let s =
+            with("concurrency_limit = \"unlimited\"\nrequest_rate_per_s = 500").expect("parses");
+        assert_eq!(s.account.request_rate(), Limit::Count(500));
+        assert_eq!(s.validate(), Ok(()));
+        let s = with("request_rate_per_s = \"unlimited\"").expect("parses");
+        assert_eq!(s.account.request_rate(), Limit::Unlimited);
+        let s = with("request_rate_per_s = 2e4").expect("parses");
+        assert_eq!(s.account.request_rate(), Limit::Count(20_000));
+        let back = toml::to_string(&s).expect("serialises");
+        assert!(back.contains("request_rate_per_s = 20000"), "{back}");
+        // Invalid values say what is accepted.
+        for bad in ["-5", "2.5", "\"fast\"", "true"] {
+            let e = with(&format!("request_rate_per_s = {bad}")).unwrap_err();
+            assert!(
+                e.contains("a whole number >= 0 (such as 1000) or \"unlimited\""),
+                "{bad}: {e}"
+            );
+        }
+        assert!(with("request_rate = 5").is_err());
+        let s = with("request_rate_per_s = 0").expect("parses");
+        let e = s.validate().unwrap_err().to_string();
+        assert!(
+            e.starts_with("account.request_rate_per_s: 0 requests per second would throttle every invocation; fix: give a positive rate"),
+            "{e}"
+        );
+        assert!(e.contains("10 × account.concurrency_limit"), "{e}");
     }
 }

@@ -2,7 +2,10 @@
 //! processes events in `(time, sequence)` order until the horizon and returns a [`SimOutput`].
 //!
 //! ## Request path
-//! An arrival (or an asynchronous retry) of function `f` is served by, in order:
+//! Every attempt (an arrival or an asynchronous retry) first passes the account's invocation request-rate quota
+//! (AWS: 10 × the concurrency limit per second, a sliding one-second window, see
+//! [`crate::platform::RequestRateLimiter`]); an attempt over it is throttled and also counted in
+//! `rate_throttles`. An admitted attempt of function `f` is served by, in order:
 //! 1. an idle provisioned instance of `f` (provisioned concurrency is used first);
 //! 2. an on-demand instance of `f` with a free slot, chosen by the idle-selection policy (if it is idle, taking
 //!    it must fit the concurrency limits; if it does not, an already busy instance with a free slot is used);
@@ -31,7 +34,9 @@ use crate::error::ConfigError;
 use crate::output::{
     FunctionOutput, LatencyReport, Metrics, ReplicatedOutput, SimOutput, TimeBucket,
 };
-use crate::platform::{Instance, InvocationType, Pool, RetryRule, ScalingLimiter, NO_TIME};
+use crate::platform::{
+    Instance, InvocationType, Pool, RequestRateLimiter, RetryRule, ScalingLimiter, NO_TIME,
+};
 use crate::policy::{IdleDecision, KeepAlivePolicy, Policy};
 use crate::queue::{pack_key, CalendarQueue, EventQueue, SlotQueue};
 use crate::rng::dist::{SampleStream, Sampler};
@@ -104,6 +109,7 @@ struct Counters {
     warm: u64,
     cold: u64,
     throttles: u64,
+    rate_throttles: u64,
     rejected: u64,
     async_retries: u64,
     dropped: u64,
@@ -166,6 +172,8 @@ pub struct Simulation {
     resolution: Option<SimDuration>,
     unreserved_cap: u64,
     unreserved_used: u64,
+    /// The account's invocation request-rate quota, checked on every attempt before concurrency.
+    rate: RequestRateLimiter,
     funcs: Vec<FnState>,
     instances: Vec<Instance>,
     free_instances: Vec<u32>,
@@ -276,6 +284,7 @@ impl Simulation {
             resolution,
             unreserved_cap,
             unreserved_used: 0,
+            rate: RequestRateLimiter::new(scenario.account.request_rate()),
             funcs,
             instances: Vec::new(),
             free_instances: Vec::new(),
@@ -468,6 +477,11 @@ impl Simulation {
 
     #[inline]
     fn handle(&mut self, fi: usize, now: SimTime, req: Request) {
+        // 0. The account's request-rate quota, before any concurrency check (provisioned included).
+        if !self.rate.try_admit(now) {
+            self.throttle(fi, now, req, true);
+            return;
+        }
         // 1. Provisioned first.
         if let Some(id) = self.funcs[fi].pc_pool.peek(&self.instances) {
             self.assign(fi, id, now, req, Start::Warm, true);
@@ -487,7 +501,7 @@ impl Simulation {
                     return;
                 }
             }
-            self.throttle(fi, now, req);
+            self.throttle(fi, now, req, false);
             return;
         }
         // 3. A new instance (cold start).
@@ -520,7 +534,7 @@ impl Simulation {
             self.assign(fi, id, now, req, Start::Cold { rerun }, true);
             return;
         }
-        self.throttle(fi, now, req);
+        self.throttle(fi, now, req, false);
     }
 
     /// Serves `req` on instance `id` (which is in one of `fi`'s pools; `peeked`: the one at its selection end).
@@ -613,11 +627,16 @@ impl Simulation {
         self.settle(fi, now);
     }
 
-    fn throttle(&mut self, fi: usize, now: SimTime, req: Request) {
+    /// Throttles an attempt: over the concurrency limits or the scaling rate, or (`rate`) over the account's
+    /// request-rate quota. Both are handled alike; the rate ones are also counted apart.
+    fn throttle(&mut self, fi: usize, now: SimTime, req: Request, rate: bool) {
         let counted = self.measuring(req.first_arrival);
         let f = &mut self.funcs[fi];
         if counted {
             f.c.throttles += 1;
+            if rate {
+                f.c.rate_throttles += 1;
+            }
             if let Some(s) = &mut f.series {
                 s.throttle(now);
             }
@@ -1041,6 +1060,7 @@ fn add_counters(a: &mut Counters, b: &Counters) {
     a.warm += b.warm;
     a.cold += b.cold;
     a.throttles += b.throttles;
+    a.rate_throttles += b.rate_throttles;
     a.rejected += b.rejected;
     a.async_retries += b.async_retries;
     a.dropped += b.dropped;
@@ -1090,6 +1110,7 @@ fn metrics(
         cold_starts: c.cold,
         cold_start_probability: ratio(c.cold, served),
         throttles: c.throttles,
+        rate_throttles: c.rate_throttles,
         rejected: c.rejected,
         async_retries: c.async_retries,
         dropped_async: c.dropped,
@@ -1615,6 +1636,193 @@ keep_alive = { policy = "fixed", idle_timeout_s = 600 }
         assert!(hw > 0.0 && hw < 150.0, "{hw}");
         assert_eq!(r.functions[0].name, "f");
         assert!(run_replications(&s, 7, 0).is_err());
+    }
+
+    /// `base()` with the request-rate quota `rate` per second, instant inits and 1 ms executions, arriving at
+    /// the given seconds; concurrency and the scaling rate are unlimited, so only the quota can throttle.
+    fn rated(rate: crate::platform::Limit, at_s: &[f64]) -> Scenario {
+        let mut s = base();
+        s.account.request_rate_per_s = Some(rate);
+        s.functions[0].cold = ColdConfig::InitAdded {
+            init: crate::rng::dist::DistConfig::Constant { value_ms: 0.0 },
+        };
+        s.functions[0].warm = crate::rng::dist::DistConfig::Constant { value_ms: 1.0 };
+        s.functions[0].arrivals = replay(at_s, &[]);
+        s.functions[0].scaling.new_environments_per_window = crate::platform::Limit::Unlimited;
+        s
+    }
+
+    #[test]
+    fn requests_over_the_rate_quota_are_throttled_and_below_it_are_not() {
+        use crate::platform::Limit;
+        // Five in the first second at a quota of 5: all served.
+        let m = run(&rated(Limit::Count(5), &[0.0, 0.2, 0.4, 0.6, 0.8])).functions[0]
+            .metrics
+            .clone();
+        assert_eq!(
+            (m.served, m.throttles, m.rate_throttles, m.rejected),
+            (5, 0, 0, 0)
+        );
+        // A sixth one within the same second is rejected (sync), and counted as a rate throttle.
+        let m = run(&rated(Limit::Count(5), &[0.0, 0.2, 0.4, 0.6, 0.8, 0.9])).functions[0]
+            .metrics
+            .clone();
+        assert_eq!(
+            (
+                m.requests,
+                m.served,
+                m.throttles,
+                m.rate_throttles,
+                m.rejected
+            ),
+            (6, 5, 1, 1, 1)
+        );
+        assert_eq!(m.rejection_probability, Some(1.0 / 6.0));
+        // The window is (t - 1 s, t]: at exactly 1 s the admission at 0 has left it, 1 µs earlier it has not.
+        let m = run(&rated(Limit::Count(1), &[0.0, 1.0, 1.999_999, 3.0])).functions[0]
+            .metrics
+            .clone();
+        assert_eq!((m.served, m.rate_throttles), (3, 1));
+        // A sliding window, not fixed seconds: 2 at 0.9 s and 2 at 1.1 s are 4 within 0.2 s, over a quota
+        // of 3 (fixed windows [0, 1) and [1, 2) would let all 4 through).
+        let m = run(&rated(Limit::Count(3), &[0.9, 0.9, 1.1, 1.1])).functions[0]
+            .metrics
+            .clone();
+        assert_eq!((m.served, m.rate_throttles), (3, 1));
+        // Many at the same microsecond: exactly the quota gets through.
+        let m = run(&rated(Limit::Count(7), &[5.0; 20])).functions[0]
+            .metrics
+            .clone();
+        assert_eq!((m.served, m.rate_throttles), (7, 13));
+        // A steady 100 req/s for 10 s passes a quota of 100 (every 1 s window holds exactly 100) ...
+        let at: Vec<f64> = (0..1_000).map(|k| k as f64 * 0.01).collect();
+        let m = run(&rated(Limit::Count(100), &at)).functions[0]
+            .metrics
+            .clone();
+        assert_eq!((m.served, m.throttles, m.rate_throttles), (1_000, 0, 0));
+        // ... and at a quota of 50 half of each second's requests are throttled.
+        let m = run(&rated(Limit::Count(50), &at)).functions[0]
+            .metrics
+            .clone();
+        assert_eq!((m.served, m.rate_throttles), (500, 500));
+    }
+
+    #[test]
+    fn the_rate_quota_is_derived_from_the_concurrency_limit() {
+        use crate::platform::Limit;
+        // Concurrency limit 2: 20 requests per second. 25 requests 10 ms apart, 1 ms each (so at most one in
+        // flight): 20 served, 5 throttled by the rate, none by concurrency.
+        let at: Vec<f64> = (0..25).map(|k| k as f64 * 0.01).collect();
+        let mut s = rated(Limit::Count(1), &at);
+        s.account.request_rate_per_s = None;
+        s.account.concurrency_limit = Limit::Count(2);
+        s.account.min_unreserved_concurrency = 0;
+        assert_eq!(s.account.request_rate(), Limit::Count(20));
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!(
+            (m.served, m.throttles, m.rate_throttles, m.max_in_flight),
+            (20, 5, 5, 1)
+        );
+        // Spread over 2 s they fit.
+        let at: Vec<f64> = (0..25).map(|k| k as f64 * 0.08).collect();
+        s.functions[0].arrivals = replay(&at, &[]);
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!((m.served, m.throttles), (25, 0));
+    }
+
+    #[test]
+    fn the_rate_quota_comes_before_provisioned_and_concurrency_checks() {
+        use crate::platform::Limit;
+        // An idle provisioned instance does not help a request over the quota.
+        let mut s = rated(Limit::Count(1), &[0.1, 0.2]);
+        s.functions[0].provisioned.count = 1;
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!((m.served, m.rate_throttles, m.rejected), (1, 1, 1));
+        // Concurrency limit 1 with a 10 s request holding it: the next attempt in the same second is a rate
+        // throttle (the quota is checked first), a later one a concurrency throttle.
+        let mut s = rated(Limit::Count(1), &[0.0, 0.5, 2.0]);
+        s.account.concurrency_limit = Limit::Count(1);
+        s.account.min_unreserved_concurrency = 0;
+        s.functions[0].arrivals = replay(&[0.0, 0.5, 2.0], &[Some(10_000), None, None]);
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!(
+            (m.served, m.throttles, m.rate_throttles, m.rejected),
+            (1, 2, 1, 2)
+        );
+        // Multiple functions share the account's quota.
+        let mut s = rated(Limit::Count(2), &[0.0, 0.1]);
+        let mut g = s.functions[0].clone();
+        g.name = "g".into();
+        g.arrivals = replay(&[0.2, 0.3], &[]);
+        s.functions.push(g);
+        let out = run(&s);
+        assert_eq!(
+            (
+                out.functions[0].metrics.rate_throttles,
+                out.functions[1].metrics.rate_throttles,
+                out.total.rate_throttles,
+                out.total.throttles
+            ),
+            (0, 2, 2, 2)
+        );
+    }
+
+    #[test]
+    fn async_attempts_over_the_rate_quota_are_retried_and_retries_count_against_it() {
+        use crate::platform::Limit;
+        // Quota 1/s. 0 s: served. 0.5 s: over the quota, retried 1 s later at 1.5 s; the arrival at 1.5 s
+        // was scheduled first and takes that second's quota, so the retry is throttled again and retried
+        // 2 s later at 3.5 s, where it is served. Retries are attempts like any other.
+        let mut s = rated(Limit::Count(1), &[0.0, 0.5, 1.5]);
+        s.functions[0].invocation = InvocationType::Async;
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!(
+            (
+                m.requests,
+                m.served,
+                m.throttles,
+                m.rate_throttles,
+                m.async_retries,
+                m.dropped_async
+            ),
+            (3, 3, 2, 2, 2, 0)
+        );
+        // Queueing 3 s + 1 ms execution for the retried event, 1 ms for the others: (3001 + 1 + 1) / 3 ms.
+        assert_eq!(m.latency.all.mean_ms, Some(1_001.0));
+        // Events over the quota for longer than the maximum event age are dropped: 100 events at 0 s at a
+        // quota of 1/s with a 60 s maximum age. Each second admits one attempt.
+        let mut s = rated(Limit::Count(1), &[0.0; 100]);
+        s.functions[0].invocation = InvocationType::Async;
+        s.functions[0].async_retry.max_event_age_s = 60.0;
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!(m.requests, 100);
+        assert!(m.dropped_async > 0 && m.served < 100, "{m:?}");
+        assert_eq!(m.served + m.dropped_async, 100);
+        assert_eq!(m.throttles, m.rate_throttles);
+        assert_eq!(m.throttles, m.async_retries + m.dropped_async);
+    }
+
+    #[test]
+    fn an_unlimited_rate_quota_never_throttles() {
+        use crate::platform::Limit;
+        // Explicitly unlimited, with a finite concurrency limit.
+        let mut s = rated(Limit::Unlimited, &[3.0; 5_000]);
+        s.account.concurrency_limit = Limit::Count(10_000);
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!((m.served, m.throttles, m.rate_throttles), (5_000, 0, 0));
+        // Derived from an unlimited concurrency limit.
+        let mut s = rated(Limit::Unlimited, &[3.0; 50_000]);
+        s.account.request_rate_per_s = None;
+        assert_eq!(s.account.request_rate(), Limit::Unlimited);
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!((m.served, m.throttles, m.rate_throttles), (50_000, 0, 0));
+        // A concurrency limit of 1000 (the default) gives 10,000/s: the 10,001st at one instant is refused.
+        let mut s = rated(Limit::Unlimited, &[3.0; 10_001]);
+        s.account.request_rate_per_s = None;
+        s.account.concurrency_limit = Limit::Count(1_000);
+        let m = run(&s).functions[0].metrics.clone();
+        // The other 9,000 over the first 1,000 are over the concurrency limit.
+        assert_eq!((m.served, m.throttles, m.rate_throttles), (1_000, 9_001, 1));
     }
 
     #[test]

@@ -65,8 +65,12 @@ pub struct Metrics {
     pub cold_starts: u64,
     /// `cold_starts / served`.
     pub cold_start_probability: Option<f64>,
-    /// Throttled attempts (synchronous rejections plus throttled asynchronous attempts).
+    /// Throttled attempts (synchronous rejections plus throttled asynchronous attempts), whatever the cause.
     pub throttles: u64,
+    /// The part of `throttles` refused by the account's invocation request-rate quota
+    /// (`account.request_rate_per_s`, AWS: 10 × the concurrency limit per second); the rest were over the
+    /// concurrency limits or the scaling rate.
+    pub rate_throttles: u64,
     /// Synchronous requests rejected (HTTP 429).
     pub rejected: u64,
     /// Asynchronous retry attempts scheduled.
@@ -169,7 +173,7 @@ pub struct TimeBucket {
     pub max_instances: u64,
     /// Cold starts.
     pub cold_starts: u64,
-    /// Throttled attempts.
+    /// Throttled attempts (all causes, request-rate quota included).
     pub throttles: u64,
 }
 
@@ -220,6 +224,7 @@ impl Metrics {
             ("cold_starts", Some(self.cold_starts as f64)),
             ("cold_start_probability", self.cold_start_probability),
             ("throttles", Some(self.throttles as f64)),
+            ("rate_throttles", Some(self.rate_throttles as f64)),
             ("rejected", Some(self.rejected as f64)),
             ("dropped_async", Some(self.dropped_async as f64)),
             ("rejection_probability", self.rejection_probability),

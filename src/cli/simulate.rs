@@ -391,6 +391,26 @@ fn timeout_notes(scenario: &Scenario, out: &SimOutput) -> Vec<String> {
     notes
 }
 
+/// A note when attempts were over the account's invocation request-rate quota.
+fn rate_note(scenario: &Scenario, out: &SimOutput) -> Option<String> {
+    let n = out.total.rate_throttles;
+    if n == 0 {
+        return None;
+    }
+    let quota = match scenario.account.request_rate() {
+        faascope_sim::Limit::Count(r) => r.to_string(),
+        faascope_sim::Limit::Unlimited => "unlimited".into(),
+    };
+    let source = if scenario.account.request_rate_per_s.is_some() {
+        "account.request_rate_per_s"
+    } else {
+        "AWS's quota, 10 × account.concurrency_limit; set account.request_rate_per_s to change it"
+    };
+    Some(format!(
+        "{n} invocation attempts were over the account's request-rate quota of {quota} per second ({source}) and were throttled (rate_throttles, part of throttles)"
+    ))
+}
+
 fn single_table(out: &SimOutput, format: Format) -> String {
     let headers = [
         "function",
@@ -398,6 +418,7 @@ fn single_table(out: &SimOutput, format: Format) -> String {
         "cold starts",
         "P(cold)",
         "throttles",
+        "rate throttles",
         "rejected",
         "dropped",
         "P(reject)",
@@ -419,6 +440,7 @@ fn single_table(out: &SimOutput, format: Format) -> String {
             m.cold_starts.to_string(),
             opt_sig(m.cold_start_probability, 4),
             m.throttles.to_string(),
+            m.rate_throttles.to_string(),
             m.rejected.to_string(),
             m.dropped_async.to_string(),
             opt_sig(m.rejection_probability, 4),
@@ -600,6 +622,7 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
             notes.push(observed_note(o, out.functions.first()));
         }
         notes.extend(timeout_notes(&scenario, &out));
+        notes.extend(rate_note(&scenario, &out));
         let priced = if a.price {
             Some(price(&out, &a)?)
         } else {
