@@ -841,3 +841,27 @@ fn traces_function_filter_matches_lambda_segments_only() {
     assert_eq!(count("^DynamoDB$"), 0);
     assert_eq!(count("^frontend$"), 0);
 }
+
+#[test]
+fn traces_say_why_none_are_shown() {
+    faascope()
+        .args([
+            "traces",
+            "sample-data/xray",
+            "--function",
+            "^no-such-function$",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no traces to show"))
+        .stderr(predicate::str::contains(
+            "none of the 1435 trace(s) read matched",
+        ));
+    faascope()
+        .args(["traces", "sample-data/logs-tail"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "no X-Ray segments or trace summaries in the sources",
+        ));
+}

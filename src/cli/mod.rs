@@ -821,6 +821,13 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
             ..IngestOptions::default()
         },
     )?;
+    let traces_read: HashSet<&str> = ing
+        .tables
+        .spans
+        .iter()
+        .map(|s| s.trace_id.as_str())
+        .collect();
+    let traces_read = traces_read.len();
     filter.apply(&mut ing.tables);
     if let Some(id) = &a.trace_id {
         let Some(mut rows) = traces::waterfall(&ing.tables.spans, id) else {
@@ -861,5 +868,16 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     let text = output::traces::render(&list, total, &ing.skips, a.format, terminal_width());
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
+    if total == 0 && !a.source.quiet {
+        if traces_read > 0 {
+            eprintln!(
+                "note: none of the {traces_read} trace(s) read matched --function/--since/--until/--cold/--errors"
+            );
+        } else {
+            eprintln!(
+                "note: no X-Ray segments or trace summaries in the sources (segment documents, batch-get-traces or get-trace-summaries output)"
+            );
+        }
+    }
     Ok(strict_exit(&a.source, &ing))
 }

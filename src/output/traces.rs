@@ -137,7 +137,7 @@ pub fn render(
                     list.len()
                 );
             } else if total == 0 {
-                s.push_str("no X-Ray traces found\n");
+                s.push_str("no traces to show\n");
             }
             s
         }
