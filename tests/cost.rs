@@ -5,7 +5,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::faascope;
+use common::{faascope, root};
 
 fn json_of(args: &[&str]) -> Value {
     let out = faascope()
@@ -733,6 +733,48 @@ fn an_override_without_regions_wins_in_every_region() {
     }
 }
 
+/// An override wins by the order it is applied, not by its file name: one saved as
+/// `pricing/aws-lambda.toml` (the built-in sheet's name) in another directory, or a file given
+/// twice, is still the later layer.
+#[test]
+fn an_override_named_like_the_built_in_sheet_still_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("pricing")).unwrap();
+    let fixture = root().join("tests/fixtures/pricing/all-regions-override.toml");
+    std::fs::copy(&fixture, dir.path().join("pricing/aws-lambda.toml")).unwrap();
+    let on_demand = |pricing: &[&str]| -> f64 {
+        let mut c = faascope();
+        c.current_dir(dir.path()).args([
+            "cost",
+            "--requests",
+            "10000000",
+            "--duration-ms",
+            "100",
+            "--memory-mb",
+            "1024",
+            "--compare",
+            "lambda",
+            "--format",
+            "json",
+        ]);
+        for p in pricing {
+            c.args(["--pricing", p]);
+        }
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        f(&v["functions"][0]["on_demand"]["total_usd"])
+    };
+    // 10M × $0.10/M + 1,000,000 GB-s × $0.00001, as in the test above.
+    assert_eq!(on_demand(&["pricing/aws-lambda.toml"]), 11.0);
+    let fixture = fixture.to_string_lossy().into_owned();
+    assert_eq!(on_demand(&[&fixture, "pricing/aws-lambda.toml"]), 11.0);
+}
+
 /// Outside us-east-1 a Savings Plan takes its us-east-1 discount ratio off the region's own
 /// rate (facts.md §1.9: up to 17 %), not us-east-1's absolute rate (38 % off in af-south-1).
 #[test]
@@ -894,5 +936,52 @@ fn plot_text_is_sanitized_and_an_empty_filter_is_named() {
         .code(2)
         .stderr(predicate::str::contains(
             "--function matched none of the 1 function(s)",
+        ));
+}
+
+/// A function --function leaves out must not stop the pricing of those it selects: one that
+/// cannot be priced (a region without Lambda rates) is left out of the account, with a note.
+#[test]
+fn an_unpriceable_function_left_out_does_not_stop_the_selection() {
+    let out = faascope()
+        .args([
+            "cost",
+            "sample-data",
+            "--function",
+            "^geo-lookup$",
+            "--function-region",
+            "orders-api=eu-north-1",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("orders-api is left out of the account's pricing"),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["functions"].as_array().unwrap().len(), 1);
+    assert_eq!(v["functions"][0]["function"], "geo-lookup");
+    // Selected, it is an error that names it.
+    faascope()
+        .args([
+            "cost",
+            "sample-data",
+            "--function",
+            "^orders-api$",
+            "--function-region",
+            "orders-api=eu-north-1",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "orders-api: no Lambda duration price",
         ));
 }

@@ -155,6 +155,22 @@ fn cost_rules(
 ) {
     if let Some(p) = t.max_increase_pct {
         out.push(match cost.delta_pct {
+            // A change under one cent a month is no increase to gate on, whatever its
+            // percentage: a function costing fractions of a cent (no free tier) would fail at
+            // +100 % on $0.0004 while every figure shown reads $0.00.
+            Some(d) if d > p && cost.delta_usd.abs() < Decimal::new(1, 2) => RuleResult {
+                rule: "max_increase_pct".into(),
+                outcome: Outcome::Pass,
+                value: Some(d),
+                limit: Some(p),
+                message: format!(
+                    "{what} monthly cost {} ({} → {}, {:+.1} %): under one cent a month, not held to the {p} % limit",
+                    signed_usd(cost.delta_usd),
+                    usd(cost.old_usd),
+                    usd(cost.new_usd),
+                    d,
+                ),
+            },
             Some(d) => RuleResult {
                 rule: "max_increase_pct".into(),
                 outcome: if d > p { Outcome::Fail } else { Outcome::Pass },
@@ -557,6 +573,33 @@ mod tests {
             .message
             .starts_with("the function is new since the baseline"));
         assert!(!pct.message.contains("function's had"));
+    }
+
+    #[test]
+    fn a_sub_cent_change_is_not_held_to_the_percentage() {
+        // $0.000408 → $0.000817 (+100 %): under a cent, it passes; a cent or more is held.
+        let limit = |old: &str, new: &str| {
+            let r = check(
+                &eval(&[("a", old, 128)]),
+                &eval(&[("a", new, 128)]),
+                &BTreeMap::new(),
+                limits(),
+                "b.json",
+                "f.toml",
+            );
+            let pct = r.functions[0]
+                .results
+                .iter()
+                .find(|x| x.rule == "max_increase_pct")
+                .unwrap()
+                .clone();
+            pct
+        };
+        let tiny = limit("0.000408", "0.000817");
+        assert_eq!(tiny.outcome, Outcome::Pass, "{}", tiny.message);
+        assert!(tiny.message.contains("under one cent"), "{}", tiny.message);
+        let cent = limit("0.005", "0.015");
+        assert_eq!(cent.outcome, Outcome::Fail, "{}", cent.message);
     }
 
     #[test]

@@ -491,16 +491,37 @@ pub(super) fn observe(
         window,
     );
     cols.retain(|n| f.keep_function(n), |_| true);
-    let projections = usage
-        .functions
-        .iter()
-        .map(|u| project_observed(u, book, &ProjectionOptions::default()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| UsageError(e.to_string()))?;
-    let selected = projections
-        .iter()
-        .map(|p| f.keep_function(&p.meta.name))
-        .collect();
+    // A function --function leaves out but that cannot be priced (a region with no Lambda
+    // rates, a window that cannot be projected) is left out of the account with a note: it
+    // must not stop the pricing of the functions asked for.
+    let mut projections = Vec::with_capacity(usage.functions.len());
+    let mut selected = Vec::with_capacity(usage.functions.len());
+    for u in &usage.functions {
+        let keep = f.keep_function(&u.meta.name);
+        let priced = project_observed(u, book, &ProjectionOptions::default()).and_then(|p| {
+            book.lambda(&p.meta.region, p.meta.arch)?;
+            Ok(p)
+        });
+        match priced {
+            Ok(p) => {
+                projections.push(p);
+                selected.push(keep);
+            }
+            Err(e) if !keep => {
+                if !source.quiet {
+                    eprintln!(
+                        "note: {} is left out of the account's pricing (not selected, and it cannot be priced: {e})",
+                        crate::output::sanitize(&u.meta.name)
+                    );
+                }
+            }
+            Err(e) => {
+                return Err(
+                    UsageError(format!("{}: {e}", crate::output::sanitize(&u.meta.name))).into(),
+                )
+            }
+        }
+    }
     Ok(Observed {
         cols,
         ing,

@@ -793,6 +793,12 @@ pub struct FigureMeta {
     pub note: Option<String>,
     /// The file the figure came from.
     pub origin: String,
+    /// Which application of a file to the offering gave the figure: 0 for the first (the
+    /// built-in sheet), then 1, 2, … for each override in the order applied, counted per
+    /// application (not per file name), so an override named like the built-in sheet, or a
+    /// file given twice, is still a later layer.
+    #[serde(skip)]
+    pub layer: usize,
 }
 
 /// One `[[price]]` figure, expanded to a single region (or `None`: every region).
@@ -876,6 +882,9 @@ pub struct Offering {
     pub skus: Vec<Sku>,
     /// Files that contributed, built-in first.
     pub files: Vec<String>,
+    /// How many files were applied (see [`FigureMeta::layer`]).
+    #[serde(skip)]
+    pub layers: usize,
 }
 
 impl Offering {
@@ -884,13 +893,10 @@ impl Offering {
         self.prices.iter().filter(move |p| p.key == key)
     }
 
-    /// The layer a figure came from: its file's position in [`Offering::files`] (the built-in
-    /// sheet 0, each override file after it in the order applied).
+    /// The layer a figure came from: the built-in sheet 0, each override after it in the order
+    /// applied ([`FigureMeta::layer`]).
     fn layer(&self, meta: &FigureMeta) -> usize {
-        self.files
-            .iter()
-            .position(|f| *f == meta.origin)
-            .unwrap_or(0)
+        meta.layer
     }
 
     /// Best match for `key` at (region, arch, sku). Precedence: the **latest file** that has a
@@ -1465,6 +1471,8 @@ fn build_offering(
         ..
     } = raw;
     check_id(file, "offering.id", &head.id)?;
+    // This application's layer: after every file applied to the offering before.
+    let layer = existing.map_or(0, |e| e.layers);
 
     // Header: kind/provider/name required for a new offering; must agree when overriding.
     let kind = match (head.kind, existing) {
@@ -1564,13 +1572,18 @@ fn build_offering(
             s.assumption,
             &sources,
         )?;
-        for (field, v) in [("vcpu", s.vcpu), ("memory_gb", s.memory_gb)] {
+        // Upper bounds far above any machine sold (the largest have a few hundred vCPUs and a
+        // few TB), low enough that the engine's arithmetic on them cannot overflow.
+        for (field, v, max) in [
+            ("vcpu", s.vcpu, Decimal::from(1024)),
+            ("memory_gb", s.memory_gb, Decimal::from(65_536)),
+        ] {
             if let Some(v) = v {
-                if v <= Decimal::ZERO {
+                if v <= Decimal::ZERO || v > max {
                     return Err(invalid(
                         file,
                         &what,
-                        format!("`{field}` must be positive, found {v}"),
+                        format!("`{field}` must be above 0 and at most {max}, found {v}"),
                         format!("fix `{field}`"),
                     ));
                 }
@@ -1598,6 +1611,7 @@ fn build_offering(
                 assumption: s.assumption,
                 note: s.note,
                 origin: file.to_string(),
+                layer,
             },
         });
     }
@@ -1743,6 +1757,7 @@ fn build_offering(
             assumption: rp.assumption,
             note: rp.note,
             origin: file.to_string(),
+            layer,
         };
         for region in expand_regions(file, &what, rp.regions)? {
             let price = Price {
@@ -1875,6 +1890,34 @@ fn build_offering(
                         "give a value above 0 (Lambda: memory_per_vcpu 1769 MB, max_vcpu 6, memory_min 128 MB, memory_max 10240 MB)",
                     ));
                 }
+                // Upper bounds far above any real rule (a day of billing granularity, a TB of
+                // memory, 10^15 free requests) and low enough that the engine's arithmetic on them
+                // cannot overflow.
+                let max = match rr.unit {
+                    RuleUnit::Ms => Some(Decimal::from(86_400_000u64)),
+                    RuleUnit::Seconds => Some(Decimal::from(86_400u64 * 366)),
+                    RuleUnit::Hours => Some(Decimal::from(24u64 * 366)),
+                    RuleUnit::Mb => Some(Decimal::from(1_048_576u64)),
+                    RuleUnit::Vcpu => Some(Decimal::from(1024u64)),
+                    RuleUnit::RequestsPerMonth
+                    | RuleUnit::GbSecondsPerMonth
+                    | RuleUnit::GibSecondsPerMonth
+                    | RuleUnit::VcpuSecondsPerMonth
+                    | RuleUnit::Count => Some(Decimal::from(1_000_000_000_000_000u64)),
+                    RuleUnit::Percent | RuleUnit::Flag | RuleUnit::Date => None,
+                };
+                if let Some(max) = max.filter(|m| v > *m) {
+                    return Err(invalid(
+                        file,
+                        &what,
+                        format!(
+                            "rule `{}` = {v} {} is above {max}",
+                            rr.key,
+                            rr.unit.as_str()
+                        ),
+                        "check the value and its unit",
+                    ));
+                }
                 if rr.unit == RuleUnit::Percent && v > Decimal::from(100) {
                     return Err(invalid(
                         file,
@@ -1919,6 +1962,7 @@ fn build_offering(
             assumption: rr.assumption,
             note: rr.note,
             origin: file.to_string(),
+            layer,
         };
         for region in expand_regions(file, &what, rr.regions)? {
             let rule = Rule {
@@ -1994,6 +2038,7 @@ fn build_offering(
         files.push(file.to_string());
     }
     Ok(Offering {
+        layers: layer + 1,
         id: head.id,
         kind,
         provider,
