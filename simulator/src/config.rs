@@ -86,11 +86,12 @@ pub const REQUEST_RATE_PER_CONCURRENCY: u64 = 10;
 
 impl AccountConfig {
     /// The request-rate quota in force: `request_rate_per_s` if given, else 10 × `concurrency_limit`
-    /// (unlimited when the concurrency limit is).
+    /// (unlimited when the concurrency limit is, or when it is 0: every request is then throttled for
+    /// concurrency, and a derived quota of 0 would count them as rate throttles instead).
     pub fn request_rate(&self) -> Limit {
         match (self.request_rate_per_s, self.concurrency_limit) {
             (Some(r), _) => r,
-            (None, Limit::Unlimited) => Limit::Unlimited,
+            (None, Limit::Unlimited | Limit::Count(0)) => Limit::Unlimited,
             (None, Limit::Count(n)) => n
                 .checked_mul(REQUEST_RATE_PER_CONCURRENCY)
                 .map_or(Limit::Unlimited, Limit::Count),

@@ -498,6 +498,9 @@ impl Simulation {
             if self.funcs[fi].slots > 1 {
                 if let Some(id) = self.funcs[fi].od_pool.find_partly_busy(&self.instances) {
                     self.assign(fi, id, now, req, Start::Warm, false);
+                    // An instance filled here leaves a stale entry behind (it was not at the
+                    // selection end): compact now and then, or the scans above walk more and more.
+                    self.funcs[fi].od_pool.maybe_compact(&self.instances);
                     return;
                 }
             }
@@ -1718,6 +1721,10 @@ keep_alive = { policy = "fixed", idle_timeout_s = 600 }
         s.account.concurrency_limit = Limit::Count(2);
         s.account.min_unreserved_concurrency = 0;
         assert_eq!(s.account.request_rate(), Limit::Count(20));
+        // A concurrency limit of 0 throttles everything for concurrency, not for the rate.
+        let mut zero = s.clone();
+        zero.account.concurrency_limit = Limit::Count(0);
+        assert_eq!(zero.account.request_rate(), Limit::Unlimited);
         let m = run(&s).functions[0].metrics.clone();
         assert_eq!(
             (m.served, m.throttles, m.rate_throttles, m.max_in_flight),

@@ -812,6 +812,40 @@ mod tests {
     }
 
     #[test]
+    fn partly_busy_fallback_keeps_the_pool_small() {
+        // The engine's free-slot fallback (engine.rs `handle`): an idle instance stays at the
+        // selection end while a partly busy one is filled (`remove`, not at the selection end),
+        // then freed (`insert`) again, once per arrival. With `maybe_compact` after each fill,
+        // stale entries stay bounded, so `find_partly_busy` does not scan a growing pool.
+        for sel in [
+            IdleSelection::LeastRecentlyUsed,
+            IdleSelection::MostRecentlyCreated,
+        ] {
+            let mut v: Vec<Instance> = (0..2).map(inst).collect();
+            let mut p = Pool::new(sel);
+            p.insert(0, &mut v[0]); // idle, selected
+            p.insert(1, &mut v[1]);
+            v[1].busy_slots = 1; // partly busy
+            for _ in 0..10_000 {
+                let id = p
+                    .find_partly_busy(&v)
+                    .expect("the busy instance has a slot");
+                assert_eq!(id, 1);
+                v[1].busy_slots = 2;
+                p.remove(&mut v[1]);
+                p.maybe_compact(&v);
+                v[1].busy_slots = 1;
+                p.insert(1, &mut v[1]);
+            }
+            let entries = match &p {
+                Pool::Deque { q, .. } => q.len(),
+                Pool::Newest { heap, .. } => heap.len(),
+            };
+            assert!(entries <= 65 + 2 * p.live(), "{sel:?}: {entries} entries");
+        }
+    }
+
+    #[test]
     fn token_bucket_allows_one_window_then_the_refill_rate() {
         let cfg = ScalingConfig {
             new_environments_per_window: Limit::Count(1_000),

@@ -350,6 +350,20 @@ impl App {
             return;
         }
         let kind = super::jobs::JobKind::of(&e);
+        if let Some(why) = &self.load_error {
+            // No data will come: the request cannot run, and no view may wait for it.
+            self.status = format!(
+                "loading failed, nothing to work on: {}",
+                why.lines().next().unwrap_or("")
+            );
+            match kind {
+                Some(super::jobs::JobKind::Logs) => self.logs_running = false,
+                Some(super::jobs::JobKind::Cost) => self.cost_running = false,
+                Some(super::jobs::JobKind::Sim) => self.sim_running = false,
+                None => effects.push(e),
+            }
+            return;
+        }
         self.deferred
             .retain(|d| super::jobs::JobKind::of(d) != kind);
         self.deferred.push(e);
@@ -591,8 +605,10 @@ impl App {
         self.request(e, effects);
     }
 
-    /// A simulation finished; runs for older knob settings are dropped. The first run (the
-    /// defaults, as observed) is kept as the baseline the later ones are compared with.
+    /// A simulation finished; runs for older knob settings are dropped. A run at the default
+    /// knobs is kept as the baseline the later ones are compared with (only such a run: when
+    /// the first run was superseded by a knob change, the baseline waits for the knobs to come
+    /// back to their defaults rather than show another setting under its name).
     pub fn sim_answer(&mut self, id: u64, result: Result<super::data::SimRun, String>) {
         if id != self.sim_id {
             return;
@@ -600,7 +616,7 @@ impl App {
         self.sim_running = false;
         match result {
             Ok(out) => {
-                if self.sim_baseline.is_none() {
+                if self.sim_baseline.is_none() && out.knobs == super::data::SimKnobs::default() {
                     self.sim_baseline = Some(out.clone());
                 }
                 self.sim = Some(out);
@@ -1491,6 +1507,18 @@ mod loading_tests {
         press(&mut b, "l");
         b.load_failed("no such file: x.log".into());
         assert!(!b.logs_running && b.status.contains("loading failed: no such file"));
+        // A view opened after the failure asks for nothing that could never run.
+        let mut c = App::new("loading the sources...");
+        c.load_failed("no such file: x.log".into());
+        for keys in ["l", "L", "T"] {
+            assert_eq!(press(&mut c, keys), [], "{keys}");
+            assert!(!c.logs_running, "{keys}");
+            assert!(
+                c.status.contains("loading failed, nothing to work on"),
+                "{}",
+                c.status
+            );
+        }
         assert_eq!(b.loaded(super::super::tests::sample_data()), []);
     }
 

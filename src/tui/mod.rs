@@ -10,7 +10,6 @@ pub mod jobs;
 pub mod theme;
 pub mod ui;
 
-use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -129,10 +128,9 @@ enum Ending {
 /// dashboard.
 const JOB_THREAD: &str = "faascope-job";
 
-thread_local! {
-    /// The panic message of this job thread, kept by the panic hook for the job's answer.
-    static JOB_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
-}
+/// The last panic message of a thread other than the event loop's (a job, or a worker thread
+/// a job fans out to: rayon's, a scoped reader), kept by the panic hook for the job's answer.
+static JOB_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// Runs `job` on a background thread and posts `wrap` of its result; a panic in it is posted
 /// as an error result (so no view waits for an answer that never comes).
@@ -148,7 +146,9 @@ fn spawn_job<T: 'static>(
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))
                 .unwrap_or_else(|_| {
                     let why = JOB_PANIC
-                        .with(|p| p.borrow_mut().take())
+                        .lock()
+                        .ok()
+                        .and_then(|mut p| p.take())
                         .unwrap_or_else(|| "a background job panicked".into());
                     Err(format!("internal error (a bug, please report it): {why}"))
                 });
@@ -212,11 +212,17 @@ where
     }
     // The terminal is restored on every way out, a panic included (a background job's panic
     // is its error answer instead: see `spawn_job`).
+    // Only a panic of the event loop's own thread ends the dashboard: any other thread is a job
+    // or a worker a job fans out to (rayon's pool, a scoped reader), whose panic reaches the
+    // job's `catch_unwind` and becomes its error answer.
+    let ui_thread = std::thread::current().id();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if std::thread::current().name() == Some(JOB_THREAD) {
+        if std::thread::current().id() != ui_thread {
             let why = info.to_string().replace('\n', " ");
-            JOB_PANIC.with(|p| *p.borrow_mut() = Some(why));
+            if let Ok(mut p) = JOB_PANIC.lock() {
+                *p = Some(why);
+            }
             return;
         }
         restore();
@@ -733,6 +739,12 @@ pub(crate) mod tests {
             s.contains("read 412.3 MB of 1.0 GB (3 files) (41%)   1.2 s"),
             "{s}"
         );
+        // A gzip input: more text read than its size on disk, so no share over 100 %.
+        a.loading.total_bytes = 20_500_000;
+        let s = screen(&a, 80, 8);
+        assert!(s.contains("read 412.3 MB (3 files)   1.2 s"), "{s}");
+        assert!(!s.contains('%'), "{s}");
+        a.loading.total_bytes = 1_000_000_000;
         a.loading.computing = true;
         let s = screen(&a, 80, 8);
         assert!(

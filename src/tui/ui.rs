@@ -163,7 +163,9 @@ fn loading_lines(app: &App) -> Vec<Line<'static>> {
             "read {}{files}; computing the report, costs and charts...   {secs}",
             bytes(l.bytes)
         )
-    } else if l.total_bytes > 0 {
+    } else if l.total_bytes > 0 && l.bytes <= l.total_bytes {
+        // The bytes counted are the text read, so a compressed input passes its size on
+        // disk: then only the bytes read are shown (below), not a share over 100 %.
         format!(
             "read {} of {}{files} ({:.0}%)   {secs}",
             bytes(l.bytes),
