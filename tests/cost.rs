@@ -814,6 +814,29 @@ fn savings_plans_keep_their_discount_ratio_in_other_regions() {
             assert!(discount <= 0.175, "{region} {plan}: {discount}");
         }
     }
+    // An override making on demand cheaper than the plan's rate: the plan is no dearer than
+    // on demand (no negative discount carried over to another region).
+    let v = json_of(&[
+        "cost",
+        "--requests",
+        "1000000",
+        "--duration-ms",
+        "1000",
+        "--memory-mb",
+        "1024",
+        "--region",
+        "af-south-1",
+        "--compare",
+        "savings-plan",
+        "--pricing",
+        "tests/fixtures/pricing/all-regions-override.toml",
+    ]);
+    for plan in ["no-upfront", "all-upfront"] {
+        let o = option(&v, &format!("lambda-sp-{plan}")).unwrap();
+        assert_eq!(o["breakdown"][0]["usd_per_unit"], "0.00001", "{plan}");
+        let notes = o["assumptions"].to_string();
+        assert!(notes.contains("(0% off tier-1 duration"), "{plan}: {notes}");
+    }
 }
 
 /// `--function` shows some functions of the account; their cost under account-level pricing

@@ -525,19 +525,28 @@ fn savings_plan_rates(
             ));
         };
         // plan rate × regional on-demand / reference on-demand, per charge.
-        let carry = |plan_rate: Decimal, reference_od: Decimal, regional_od: Decimal| {
-            if reference_od.is_zero() {
-                regional_od
+        // The plan's ratio to on demand, within [0, 1]: a plan never costs more than on demand
+        // (an override can make us-east-1's on demand cheaper than the sheet's plan rate, which
+        // would otherwise carry a "negative discount" over), and the ratio is taken before the
+        // product so a tiny reference rate cannot blow the carried rate up.
+        let ratio = |plan_rate: Decimal, reference_od: Decimal| {
+            if reference_od <= Decimal::ZERO {
+                Decimal::ONE
             } else {
+                (plan_rate / reference_od).clamp(Decimal::ZERO, Decimal::ONE)
+            }
+        };
+        let carry = |plan_rate: Decimal, reference_od: Decimal, regional_od: Decimal| {
+            let r = ratio(plan_rate, reference_od);
+            if r == Decimal::ONE || r.is_zero() {
+                regional_od * r
+            } else {
+                // Within the bounds: multiplied before dividing, the exact figure as before.
                 plan_rate * regional_od / reference_od
             }
         };
         let ref_tier1 = reference.tier1_usd_per_gb_second();
-        let discount = if ref_tier1.is_zero() {
-            Decimal::ZERO
-        } else {
-            (Decimal::ONE - duration / ref_tier1) * Decimal::from(100)
-        };
+        let discount = (Decimal::ONE - ratio(duration, ref_tier1)) * Decimal::from(100);
         duration = carry(duration, ref_tier1, regional.tier1_usd_per_gb_second());
         pc = pc.map(|x| {
             carry(
