@@ -1008,3 +1008,24 @@ fn an_unpriceable_function_left_out_does_not_stop_the_selection() {
             "orders-api: no Lambda duration price",
         ));
 }
+
+/// The model-wide assumptions of a --function selection are its own: a left-out function's
+/// region notes ("NOT SOURCED" in sa-east-1) are not listed under a us-east-1 selection.
+#[test]
+fn a_selection_lists_its_own_assumptions() {
+    let assumptions = |function: &str| -> String {
+        let v = json_of(&[
+            "cost",
+            "sample-data",
+            "--function",
+            function,
+            "--function-region",
+            "orders-api=sa-east-1",
+        ]);
+        v["assumptions"].to_string()
+    };
+    assert!(!assumptions("^geo-lookup$").contains("NOT SOURCED"));
+    assert!(assumptions("^orders-api$").contains("NOT SOURCED for sa-east-1"));
+    // The generic ones stay.
+    assert!(assumptions("^geo-lookup$").contains("a month is 730 h"));
+}

@@ -216,16 +216,29 @@ impl Comparison {
                 .collect();
             scenario.total_usd = scenario.functions.iter().map(|c| c.total_usd).sum();
         }
+        // A model-wide assumption that only left-out functions carry (their region's rates
+        // "NOT SOURCED", say) does not apply to the selection; one no function carries (the
+        // month, the free tier) stays.
+        let said_by = |f: &FunctionComparison, a: &String| {
+            f.notes.contains(a) || f.options.iter().any(|o| o.assumptions.contains(a))
+        };
+        let (shown, left_out): (Vec<_>, Vec<_>) = self
+            .functions
+            .into_iter()
+            .enumerate()
+            .partition(|(i, _)| kept(*i));
+        let assumptions = self
+            .assumptions
+            .into_iter()
+            .filter(|a| {
+                shown.iter().any(|(_, f)| said_by(f, a))
+                    || !left_out.iter().any(|(_, f)| said_by(f, a))
+            })
+            .collect();
         Comparison {
             account,
-            functions: self
-                .functions
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| kept(*i))
-                .map(|(_, f)| f)
-                .collect(),
-            assumptions: self.assumptions,
+            functions: shown.into_iter().map(|(_, f)| f).collect(),
+            assumptions,
         }
     }
 }
