@@ -2,7 +2,7 @@
 //! time) and the span waterfall, as data and as text.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -104,13 +104,14 @@ pub fn waterfall(spans: &[Span], trace_id: &str) -> Option<Vec<WaterfallRow>> {
         .min_by(f64::total_cmp)
         .unwrap_or(0.0);
 
-    let ids: HashSet<&str> = real.iter().map(|s| s.span_id.as_str()).collect();
-    let by_id: HashMap<&str, &Span> = real.iter().map(|s| (s.span_id.as_str(), *s)).collect();
+    let by_id = index_by_id(&real);
     let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut roots: Vec<usize> = Vec::new();
     for (i, s) in real.iter().enumerate() {
         match s.parent_id.as_deref() {
-            Some(p) if p != s.span_id && ids.contains(p) => children.entry(p).or_default().push(i),
+            Some(p) if p != s.span_id && by_id.contains_key(p) => {
+                children.entry(p).or_default().push(i)
+            }
             _ => roots.push(i),
         }
     }
@@ -247,12 +248,12 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
         (start, ended.then(|| round_us(end - start)))
     };
 
-    let root = root_span(&real)
+    let by_id = index_by_id(&real);
+    let root = root_span(&real, &by_id)
         .map(|s| s.name.clone())
         .or_else(|| summary_row.map(|s| s.name.clone()))
         .unwrap_or_default();
 
-    let by_id: HashMap<&str, &Span> = real.iter().map(|s| (s.span_id.as_str(), *s)).collect();
     let first_named = |name: &str| {
         real.iter()
             .filter(|s| s.name == name && is_cold_marker(s, &by_id))
@@ -282,18 +283,17 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
             .filter(|s| s.span_kind == SpanKind::Segment)
             .count(),
         spans: real.len(),
-        downstream: downstream(&real),
+        downstream: downstream(&real, &by_id),
     }
 }
 
 /// Downstream calls grouped by (service, operation). A call nested inside another downstream
 /// call of the same segment is part of that call's time and is not counted again; calls made
 /// by different segments (API Gateway invoking Lambda, Lambda calling DynamoDB) each count.
-fn downstream(real: &[&Span]) -> Vec<DownstreamTime> {
-    let by_id: HashMap<&str, &Span> = real.iter().map(|s| (s.span_id.as_str(), *s)).collect();
+fn downstream(real: &[&Span], by_id: &HashMap<&str, &Span>) -> Vec<DownstreamTime> {
     let mut groups: BTreeMap<(String, Option<String>), (usize, f64)> = BTreeMap::new();
     for s in real {
-        if !is_downstream(s) || has_downstream_ancestor(s, &by_id) {
+        if !is_downstream(s) || has_downstream_ancestor(s, by_id) {
             continue;
         }
         let service = s.remote_service.clone().unwrap_or_else(|| s.name.clone());
@@ -343,10 +343,9 @@ fn has_downstream_ancestor(s: &Span, by_id: &HashMap<&str, &Span>) -> bool {
 }
 
 /// The earliest segment whose parent is not in the trace (or any span when there is none).
-fn root_span<'a>(real: &[&'a Span]) -> Option<&'a Span> {
-    let ids: HashSet<&str> = real.iter().map(|s| s.span_id.as_str()).collect();
+fn root_span<'a>(real: &[&'a Span], by_id: &HashMap<&str, &Span>) -> Option<&'a Span> {
     let is_root = |s: &&&Span| match s.parent_id.as_deref() {
-        Some(p) => p == s.span_id || !ids.contains(p),
+        Some(p) => p == s.span_id || !by_id.contains_key(p),
         None => true,
     };
     let earliest =
@@ -422,6 +421,11 @@ fn row_for(s: &Span, depth: u32, trace_start_ms: f64, cold: bool) -> WaterfallRo
 /// without it, float noise shows in the last digits (5670.2509765625 for 5670.251).
 fn round_us(ms: f64) -> f64 {
     (ms * 1e3).round() / 1e3
+}
+
+/// The spans of a trace by span id (one each: they are deduplicated first).
+fn index_by_id<'a>(real: &[&'a Span]) -> HashMap<&'a str, &'a Span> {
+    real.iter().map(|s| (s.span_id.as_str(), *s)).collect()
 }
 
 fn is_summary_row(s: &Span) -> bool {
@@ -985,7 +989,7 @@ orders-api       0.0 ms     312.0 ms |██████████████
                 let rows = waterfall(&spans, &t.trace_id);
                 prop_assert!(rows.is_some());
                 let rows = rows.unwrap_or_default();
-                let real: HashSet<&str> = spans
+                let real: std::collections::HashSet<&str> = spans
                     .iter()
                     .filter(|s| s.trace_id == t.trace_id && s.span_kind != SpanKind::TraceSummary)
                     .map(|s| s.span_id.as_str())

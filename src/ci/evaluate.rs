@@ -65,6 +65,15 @@ fn input(msg: impl Into<String>) -> EvalError {
     EvalError::Input(msg.into())
 }
 
+/// An input error about `spec`, named with where it is defined: ``function `NAME` (PLACES): …``.
+fn function_error(spec: &ProjectFunction, what: impl std::fmt::Display) -> EvalError {
+    input(format!(
+        "function `{}` ({}): {what}",
+        spec.name,
+        spec.defined_at.join(", ")
+    ))
+}
+
 /// The settings priced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvalSettings {
@@ -367,13 +376,7 @@ pub fn evaluate(
     for spec in specs {
         // A region (or architecture) without prices, named with the function and its place.
         book.lambda(&spec.settings.region, spec.settings.arch)
-            .map_err(|e| {
-                input(format!(
-                    "function `{}` ({}): {e}",
-                    spec.name,
-                    spec.defined_at.join(", ")
-                ))
-            })?;
+            .map_err(|e| function_error(&spec, e))?;
         prepared.push(prepare(spec, &loaded, book, rules, project.seed)?);
     }
     // One account: on-demand for all, then PC where configured.
@@ -582,13 +585,14 @@ fn prepare(
             }) else {
                 let mut seen: Vec<&str> = cols_names.iter().map(|n| n.as_ref()).collect();
                 seen.sort_unstable();
-                return Err(input(format!(
-                    "function `{}` ({}): no invocations under the name(s) {} in the logs; the logs show: {}. Fix: name the function as its log group does, or give it [functions.traffic]",
-                    spec.name,
-                    spec.defined_at.join(", "),
-                    candidates.join(", "),
-                    seen.join(", ")
-                )));
+                return Err(function_error(
+                    &spec,
+                    format!(
+                        "no invocations under the name(s) {} in the logs; the logs show: {}. Fix: name the function as its log group does, or give it [functions.traffic]",
+                        candidates.join(", "),
+                        seen.join(", ")
+                    ),
+                ));
             };
             let usage_all = observed_usage(&l.cols, &|name, memory_mb, max_used| {
                 let mut m = meta_of(name, &spec.settings, memory_mb);
@@ -712,11 +716,10 @@ fn prepare_explicit(
     mut notes: Vec<String>,
 ) -> Result<Prepared, EvalError> {
     let Some(memory_mb) = spec.settings.memory_mb else {
-        return Err(input(format!(
-            "function `{}` ({}): memory_mb is not known; set it in faascope.toml or the template",
-            spec.name,
-            spec.defined_at.join(", ")
-        )));
+        return Err(function_error(
+            &spec,
+            "memory_mb is not known; set it in faascope.toml or the template",
+        ));
     };
     let reference = t.measured_at_memory_mb.unwrap_or(memory_mb);
     let (f, how) = match t.measured_at_memory_mb {
@@ -760,13 +763,7 @@ fn prepare_explicit(
             t.init_ms,
             spec.keep_alive_s,
         )
-        .map_err(|e| {
-            input(format!(
-                "function `{}` ({}): {e}",
-                spec.name,
-                spec.defined_at.join(", ")
-            ))
-        })?;
+        .map_err(|e| function_error(&spec, e))?;
         configure(&mut s, &spec.settings);
         Some(simulate(&s, seed, &spec.name)?)
     } else {

@@ -752,7 +752,6 @@ impl<'o> Collector<'o> {
             let mut out = metrics::MetricsOut::default();
             let hint = self.opts.function_name.clone().unwrap_or_default();
             metrics::parse_metrics_value(v, &self.file, ev.line, &hint, &mut out);
-            metrics::skip_negative_lambda_points(&mut out);
             for s in out.skipped {
                 self.skip(s.line, s.reason, Some(&s.detail));
             }
@@ -937,35 +936,31 @@ impl<'o> Collector<'o> {
     /// A result row with REPORT's discovered fields. The memory fields are in bytes there,
     /// counted as MB × 10^6 (`@memorySize` 1.28E8 for a 128 MB function).
     fn insights_report_row(&mut self, ev: &Event<'_>, row: &HashMap<String, String>) {
-        let num = |k: &str| row.get(k).and_then(|v| v.trim().parse::<f64>().ok());
-        for k in [
-            "@duration",
-            "@billedDuration",
-            "@initDuration",
-            "@memorySize",
-            "@maxMemoryUsed",
-        ] {
-            let max = if k.starts_with("@m") {
-                // Bytes.
-                platform_line::MAX_REPORT_VALUE * 1e6
-            } else {
-                platform_line::MAX_REPORT_VALUE
-            };
-            if num(k).is_some_and(|x| !(x.is_finite() && (0.0..=max).contains(&x))) {
-                self.skip(ev.line, "REPORT field is not a number in range", Some(k));
-                return;
+        // A value that is not a number in range marks the row's `bad_field`, which `report`
+        // turns into a skip, as for a text REPORT.
+        let mut bad_field = None;
+        let mut num = |k: &'static str, max: f64| {
+            let v = row.get(k).and_then(|v| v.trim().parse::<f64>().ok());
+            if v.is_some_and(|x| !(x.is_finite() && (0.0..=max).contains(&x))) {
+                bad_field.get_or_insert(k);
+                return None;
             }
-        }
-        let mb = |k: &str| num(k).map(|b| (b / 1_000_000.0).round() as u32);
-        let f = ReportFields {
+            v
+        };
+        let ms = platform_line::MAX_REPORT_VALUE;
+        // Memory fields are bytes there.
+        let bytes = platform_line::MAX_REPORT_VALUE * 1e6;
+        let mb = |b: Option<f64>| b.map(|b| (b / 1_000_000.0).round() as u32);
+        let mut f = ReportFields {
             request_id: row.get("@requestId").map(String::as_str),
-            duration_ms: num("@duration"),
-            billed_duration_ms: num("@billedDuration"),
-            memory_size_mb: mb("@memorySize"),
-            max_memory_used_mb: mb("@maxMemoryUsed"),
-            init_duration_ms: num("@initDuration"),
+            duration_ms: num("@duration", ms),
+            billed_duration_ms: num("@billedDuration", ms),
+            memory_size_mb: mb(num("@memorySize", bytes)),
+            max_memory_used_mb: mb(num("@maxMemoryUsed", bytes)),
+            init_duration_ms: num("@initDuration", ms),
             ..Default::default()
         };
+        f.bad_field = bad_field;
         self.report(ev, ev.timestamp, &f);
     }
 

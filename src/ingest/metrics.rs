@@ -102,8 +102,9 @@ pub const LAMBDA_METRICS: [&str; 20] = [
 ];
 
 /// Moves the points of AWS/Lambda metrics with a negative value (every one of them is a count,
-/// a time or a ratio, never below zero: a corrupt or hand-edited input) into skips.
-pub fn skip_negative_lambda_points(out: &mut MetricsOut) {
+/// a time or a ratio, never below zero: a corrupt or hand-edited input) into skips; both parsers
+/// end with it.
+fn skip_negative_lambda_points(out: &mut MetricsOut) {
     let skipped = &mut out.skipped;
     out.points.retain(|p| {
         let bad = p.value < 0.0 && LAMBDA_METRICS.contains(&p.metric.as_str());
@@ -211,6 +212,7 @@ pub fn parse_metrics_value(
         }
         other => cx.skip("not CloudWatch metrics output", json_kind(other).into()),
     }
+    skip_negative_lambda_points(out);
 }
 
 struct Cx<'a> {
@@ -866,6 +868,11 @@ pub fn looks_like_metrics_csv(first_line: &str) -> bool {
 /// function/metric are skipped, each with a [`MetricsSkip`] naming the column and its 1-based file
 /// line.
 pub fn parse_metrics_csv(text: &str, file: &Arc<str>, out: &mut MetricsOut) {
+    csv_rows(text, file, out);
+    skip_negative_lambda_points(out);
+}
+
+fn csv_rows(text: &str, file: &Arc<str>, out: &mut MetricsOut) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .split('\n')
@@ -1710,7 +1717,6 @@ mod tests {
             2025-09-02T14:01:00Z,f,MyCustomDelta,-7,None\n";
         let mut out = MetricsOut::default();
         parse_metrics_csv(text, &Arc::from("m.csv"), &mut out);
-        skip_negative_lambda_points(&mut out);
         let kept: Vec<(&str, f64)> = out
             .points
             .iter()

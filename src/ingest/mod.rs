@@ -764,7 +764,6 @@ fn ingest_stream(
                     let text = String::from_utf8_lossy(&block);
                     let mut m = metrics::MetricsOut::default();
                     metrics::parse_metrics_csv(&text, &display, &mut m);
-                    metrics::skip_negative_lambda_points(&mut m);
                     let mut c = Collector::new(opts, display.clone());
                     for s in m.skipped {
                         c.skip(s.line, s.reason, Some(&s.detail));
@@ -1427,9 +1426,11 @@ const TOO_DEEP_DETAIL: &str =
     "more than 128 levels of arrays and objects (for X-Ray, more than 63 nested subsegments); \
      faascope does not read values this deep";
 
-/// serde_json's recursion limit: its error has no category of its own, only this message.
+/// serde_json's recursion limit: its error has no category of its own, only this message. Past
+/// 128 levels the error stands beyond column 128 or on a later line, so the common malformed
+/// line (an application's `{not json`) is told apart without formatting the message.
 fn is_too_deep(e: &serde_json::Error) -> bool {
-    e.to_string().starts_with("recursion limit exceeded")
+    (e.line() > 1 || e.column() > 128) && e.to_string().starts_with("recursion limit exceeded")
 }
 
 fn handle_bad_json(
