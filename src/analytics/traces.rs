@@ -2,7 +2,7 @@
 //! time) and the span waterfall, as data and as text.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -105,7 +105,7 @@ pub fn waterfall(spans: &[Span], trace_id: &str) -> Option<Vec<WaterfallRow>> {
         .unwrap_or(0.0);
 
     let by_id = index_by_id(&real);
-    let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut children: foldhash::HashMap<&str, Vec<usize>> = Default::default();
     let mut roots: Vec<usize> = Vec::new();
     for (i, s) in real.iter().enumerate() {
         match s.parent_id.as_deref() {
@@ -290,7 +290,7 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
 /// Downstream calls grouped by (service, operation). A call nested inside another downstream
 /// call of the same segment is part of that call's time and is not counted again; calls made
 /// by different segments (API Gateway invoking Lambda, Lambda calling DynamoDB) each count.
-fn downstream(real: &[&Span], by_id: &HashMap<&str, &Span>) -> Vec<DownstreamTime> {
+fn downstream(real: &[&Span], by_id: &SpanIndex<'_>) -> Vec<DownstreamTime> {
     let mut groups: BTreeMap<(String, Option<String>), (usize, f64)> = BTreeMap::new();
     for s in real {
         if !is_downstream(s) || has_downstream_ancestor(s, by_id) {
@@ -324,7 +324,7 @@ fn is_downstream(s: &Span) -> bool {
 }
 
 /// Walks up through subsegments of the same segment; stops at the segment.
-fn has_downstream_ancestor(s: &Span, by_id: &HashMap<&str, &Span>) -> bool {
+fn has_downstream_ancestor(s: &Span, by_id: &SpanIndex<'_>) -> bool {
     let mut parent = s.parent_id.as_deref();
     // Bounded by the span count so a parent_id cycle cannot loop forever.
     for _ in 0..by_id.len() {
@@ -343,7 +343,7 @@ fn has_downstream_ancestor(s: &Span, by_id: &HashMap<&str, &Span>) -> bool {
 }
 
 /// The earliest segment whose parent is not in the trace (or any span when there is none).
-fn root_span<'a>(real: &[&'a Span], by_id: &HashMap<&str, &Span>) -> Option<&'a Span> {
+fn root_span<'a>(real: &[&'a Span], by_id: &SpanIndex<'_>) -> Option<&'a Span> {
     let is_root = |s: &&&Span| match s.parent_id.as_deref() {
         Some(p) => p == s.span_id || !by_id.contains_key(p),
         None => true,
@@ -364,7 +364,7 @@ fn root_span<'a>(real: &[&'a Span], by_id: &HashMap<&str, &Span>) -> Option<&'a 
 /// direct child of a function segment (`origin` `AWS::Lambda::Function`, or no origin at all).
 /// A subsegment of that name under any other segment, or nested deeper (the application's own),
 /// is not a cold start.
-fn is_cold_marker(s: &Span, by_id: &HashMap<&str, &Span>) -> bool {
+fn is_cold_marker(s: &Span, by_id: &SpanIndex<'_>) -> bool {
     s.span_kind == SpanKind::Subsegment
         && matches!(s.name.as_str(), "Initialization" | "Restore")
         && s.parent_id
@@ -423,8 +423,11 @@ fn round_us(ms: f64) -> f64 {
     (ms * 1e3).round() / 1e3
 }
 
+/// Spans by span id (foldhash: SipHash was a fifth of `traces` on a large segment file).
+type SpanIndex<'a> = foldhash::HashMap<&'a str, &'a Span>;
+
 /// The spans of a trace by span id (one each: they are deduplicated first).
-fn index_by_id<'a>(real: &[&'a Span]) -> HashMap<&'a str, &'a Span> {
+fn index_by_id<'a>(real: &[&'a Span]) -> SpanIndex<'a> {
     real.iter().map(|s| (s.span_id.as_str(), *s)).collect()
 }
 
@@ -455,7 +458,7 @@ fn group_by_trace(spans: &[Span]) -> BTreeMap<&str, Vec<&Span>> {
 /// else the first seen. Keeps first-seen order.
 fn dedup<'a>(spans: impl Iterator<Item = &'a Span>) -> Vec<&'a Span> {
     let mut out: Vec<&Span> = Vec::new();
-    let mut pos: HashMap<&str, usize> = HashMap::new();
+    let mut pos: foldhash::HashMap<&str, usize> = Default::default();
     for s in spans {
         match pos.get(s.span_id.as_str()) {
             Some(&i) => {

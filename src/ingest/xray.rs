@@ -4,7 +4,6 @@
 //! Pure functions over already-parsed JSON values: no I/O, no printing. Anything that cannot be
 //! read becomes an [`XraySkip`] with a fixed reason and a short detail; nothing here panics on input.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -21,7 +20,7 @@ pub struct XrayOut {
     pub skipped: Vec<XraySkip>,
     /// `(trace_id, span_id)` → position in `spans`; rebuilt whenever `spans` was changed from
     /// outside (its length no longer matches `indexed_len`).
-    index: HashMap<(String, String), usize>,
+    index: foldhash::HashMap<(String, String), usize>,
     indexed_len: usize,
 }
 
