@@ -865,3 +865,145 @@ fn traces_say_why_none_are_shown() {
             "no X-Ray segments or trace summaries in the sources",
         ));
 }
+
+#[test]
+fn an_empty_report_says_what_the_filter_left_out() {
+    // The data is there; the note says what it holds and which options removed it all.
+    for (args, said) in [
+        (
+            vec!["--function", "nomatch"],
+            "matched --function 'nomatch'",
+        ),
+        (
+            vec!["--since", "2030-01-01T00:00:00Z"],
+            "matched --since 2030-01-01T00:00:00Z",
+        ),
+    ] {
+        let out = faascope()
+            .args(["report", "sample-data"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("note: none of the 95039 invocation(s) read (2025-09-01T00:00:01Z to 2025-09-03T23:59:49Z, 8 function(s): catalog-snapstart, geo-lookup,"),
+            "{stderr}"
+        );
+        assert!(stderr.contains(said), "{stderr}");
+        assert!(!stderr.contains("found no invocation reports"), "{stderr}");
+    }
+}
+
+#[test]
+fn input_format_json_refuses_lines_that_are_not_json() {
+    // Forced JSON reads JSON values only (pretty-printed ones too): a text log's lines are
+    // malformed, not read as text behind the user's back.
+    let doc: Value = {
+        let out = faascope()
+            .args(["report", "sample-data/logs-tail", "--input-format", "json"])
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(doc["totals"]["invocations"], 0);
+    assert_eq!(doc["skipped"]["by_reason"]["line is not JSON"], 510);
+    faascope()
+        .args(["report", "sample-data/logs-tail", "--input-format", "json"])
+        .arg("--strict")
+        .assert()
+        .code(2);
+    // JSON documents still read as they are, pretty-printed or not.
+    let doc = report_json(&["sample-data/filter-log-events", "--input-format", "json"]);
+    assert_eq!(doc["skipped"]["total"], 0);
+    assert_eq!(doc["totals"]["invocations"], 9355);
+    // A broken value is malformed JSON, with its column (not serde's "line 1").
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("broken.json");
+    std::fs::write(&f, "{\"a\": 1}\n{\"b\": nope}\n").unwrap();
+    let out = faascope()
+        .arg("report")
+        .arg(&f)
+        .args(["--input-format", "json", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let example = doc["skipped"]["examples"][0]["reason"].as_str().unwrap();
+    assert_eq!(example, "malformed JSON: expected ident (column 8)");
+    assert!(doc["skipped"]["examples"][0]["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("broken.json:2"));
+}
+
+#[test]
+fn an_empty_directory_is_an_error_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    // Hidden files are not read: a directory of only those is empty too.
+    std::fs::write(empty.join(".hidden.log"), "x\n").unwrap();
+    let out_file = dir.path().join("out.ndjson");
+    for args in [
+        vec!["report"],
+        vec!["export", "--table", "invocations", "--out"],
+        vec!["traces"],
+        vec!["query", "stats count(*)"],
+        vec!["cost"],
+        vec!["tune"],
+    ] {
+        let mut cmd = faascope();
+        cmd.args(&args);
+        if args.contains(&"--out") {
+            cmd.arg(&out_file);
+        }
+        cmd.arg(&empty)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "empty: no files in this directory (names starting with `.` are not read)",
+            ));
+    }
+    assert!(!out_file.exists(), "export wrote a file from nothing");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_cannot_be_opened_inside_a_directory_is_skipped_not_fatal() {
+    // A socket stands in for an unreadable file (tests may run as root, whom permissions do
+    // not stop): it is listed but cannot be opened.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("sample-data/logs-tail/nightly-report.txt"),
+        dir.path().join("good.txt"),
+    )
+    .unwrap();
+    let _listener = std::os::unix::net::UnixListener::bind(dir.path().join("bad.sock")).unwrap();
+    let out = faascope()
+        .arg("report")
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["totals"]["invocations"], 73);
+    assert_eq!(doc["skipped"]["by_reason"]["unreadable file"], 1);
+    let reason = doc["skipped"]["examples"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("unreadable file: cannot read: "),
+        "{reason}"
+    );
+    // Named on the command line, it stops the run.
+    faascope()
+        .arg("report")
+        .arg(dir.path().join("bad.sock"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.sock: cannot read"));
+}

@@ -407,7 +407,7 @@ fn misspelt_names_and_meaningless_options_are_errors() {
                 "--memory-mb",
                 "64",
             ],
-            "below Lambda's minimum of 128 MB",
+            "memory_mb = 64 is outside Lambda's range of 128 to 10240 MB",
         ),
         (
             vec![

@@ -344,3 +344,31 @@ fn a_bad_config_file_is_named_with_its_line_before_anything_opens() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("dark, light"));
 }
+
+/// Sources that fail to load: the dashboard says so, and quitting it exits 2 with the error on
+/// stderr, as `report` does for the same sources.
+#[test]
+fn quitting_after_a_failed_load_exits_2_with_the_error() {
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing-logs");
+    let script = format!(
+        "{} dash {} 2>{}; echo EXIT=$?; sleep 60",
+        bin.display(),
+        missing.display(),
+        dir.path().join("stderr").display()
+    );
+    let cmd = format!("sh -c {}", shell_quote(&script));
+    let Some(t) = Tmux::start("failed", &cmd, 120, 30) else {
+        return;
+    };
+    t.wait_for("loading failed");
+    t.keys(&["q"]);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=2"), "{s}");
+    let stderr = std::fs::read_to_string(dir.path().join("stderr")).unwrap();
+    assert!(
+        stderr.contains("missing-logs: no such file or directory"),
+        "{stderr}"
+    );
+}

@@ -317,15 +317,26 @@ pub struct TuneArgs {
 #[derive(Subcommand, Debug)]
 pub enum PricingCommand {
     /// The offerings loaded, with their effective dates.
+    #[command(
+        after_help = "Examples:\n  faascope pricing list\n  faascope pricing list --format json"
+    )]
     List {
+        /// A price file (TOML, the schema of pricing/) that overrides or extends the built-in
+        /// sheets (repeatable; later files win)
         #[arg(long, value_name = "FILE")]
         pricing: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// Every figure of one offering, with its source and date.
+    #[command(
+        after_help = "Examples:\n  faascope pricing show aws-lambda\n  faascope pricing show aws-fargate --format json"
+    )]
     Show {
+        /// The offering's name, as `faascope pricing list` shows it (aws-lambda, ...)
         offering: String,
+        /// A price file (TOML, the schema of pricing/) that overrides or extends the built-in
+        /// sheets (repeatable; later files win)
         #[arg(long, value_name = "FILE")]
         pricing: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -586,6 +597,12 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         ..CompareOptions::default()
     };
     let place = a.price.placement()?;
+    if a.requests.is_none() && a.source.sources.is_empty() {
+        return Err(UsageError(
+            "nothing to price: give log files or directories (`faascope cost sample-data`), cloudwatch:// sources, or a workload with --requests N --duration-ms MS --memory-mb MB".into(),
+        )
+        .into());
+    }
     let (projections, selected, basis, ing) = if let Some(requests) = a.requests {
         if !a.source.sources.is_empty() {
             return Err(UsageError(

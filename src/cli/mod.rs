@@ -36,7 +36,7 @@ pub const EXIT_BAD_INPUT: i32 = 2;
     long_about = "faascope reads AWS Lambda logs (text and JSON log format), CloudWatch Logs exports and API \
 output, X-Ray traces and CloudWatch metrics, and reports per function: invocations, errors, cold starts, \
 latency percentiles (warm and cold), memory and concurrency.",
-    after_help = "Examples:\n  faascope report sample-data\n  faascope report logs/ --function '^orders' --since 2d --format json\n  faascope export sample-data --table invocations --format ndjson > invocations.ndjson\n  faascope traces sample-data/xray\n  faascope completions bash > /etc/bash_completion.d/faascope"
+    after_help = "Examples:\n  faascope report sample-data\n  faascope report sample-data --function '^orders' --format json\n  faascope export sample-data --table invocations --format ndjson \\\n      > invocations.ndjson\n  faascope traces sample-data/xray\n  faascope completions bash > ~/.local/share/bash-completion/completions/faascope"
 )]
 pub struct Cli {
     /// Without a command: the interactive dashboard (`faascope dash`) over sample-data/
@@ -48,32 +48,32 @@ pub struct Cli {
 pub enum Command {
     /// Per-function report: invocations, errors, cold starts, duration percentiles, memory, GB-s
     #[command(
-        after_help = "Examples:\n  faascope report sample-data\n  faascope report exported.ndjson.gz --function 'api$' --sort duration_ms_p99\n  faascope report logs/ --since 2025-09-01T00:00:00Z --until 6h --format markdown\n  faascope report sample-data --format json | jq '.functions[] | {function, cold_start_ratio}'\n\nTimes (--since/--until) are RFC 3339 (2025-09-02T14:00:00Z), a date, or relative to now (90m, 2h, 7d).\nSort columns are the JSON/CSV column names (duration_ms_p99, cold_start_ratio, gb_seconds, ...)."
+        after_help = "Examples:\n  faascope report sample-data\n  faascope report sample-data --function 'api$' --sort duration_ms_p99\n  faascope report sample-data --since 2025-09-02 --until 2025-09-03 \\\n      --format markdown\n  faascope report cloudwatch:///aws/lambda/orders-* --since 2d\n  faascope report sample-data --format json \\\n      | jq '.functions[] | {function, cold_start_ratio}'\n\nTimes (--since/--until) are RFC 3339 (2025-09-02T14:00:00Z), a date, or relative to now (90m, 2h, 7d). Sort columns are the JSON/CSV column names (duration_ms_p99, cold_start_ratio, gb_seconds, ...)."
     )]
     Report(ReportArgs),
     /// Write a normalized table (invocations, logs, spans, metrics) as NDJSON, CSV or Parquet
     #[command(
-        after_help = "Examples:\n  faascope export sample-data --table invocations --format ndjson > invocations.ndjson\n  faascope export sample-data --table logs --format csv --out logs.csv\n  faascope export sample-data --table spans --format parquet --out spans.parquet"
+        after_help = "Examples:\n  faascope export sample-data --table invocations --format ndjson \\\n      > invocations.ndjson\n  faascope export sample-data --table logs --format csv --out logs.csv\n  faascope export sample-data --table spans --format parquet --out spans.parquet"
     )]
     Export(ExportArgs),
     /// X-Ray trace summaries (duration, cold start, errors, downstream time), or one trace as a waterfall
     #[command(
-        after_help = "Examples:\n  faascope traces sample-data/xray\n  faascope traces sample-data --cold --errors --format json\n  faascope traces sample-data/xray --trace-id 1-68b6d99f-20586ec888ed087b3190d96b"
+        after_help = "Examples:\n  faascope traces sample-data/xray\n  faascope traces sample-data --errors --limit 5\n  faascope traces sample-data --cold --format json\n  faascope traces sample-data/xray --trace-id 1-68b6d99f-20586ec888ed087b3190d96b"
     )]
     Traces(TracesArgs),
     /// Log lines and REPORT lines in time order, filtered; --follow tails cloudwatch:// groups
     #[command(
-        after_help = "Examples:\n  faascope logs sample-data --function orders-api --level ERROR\n  faascope logs sample-data --request-id 6d85c0de-…\n  faascope logs cloudwatch:///aws/lambda/* --follow --grep 'Task timed out|ERROR'\n  faascope logs cloudwatch:///aws/lambda/orders-api --follow --since 1h --format json"
+        after_help = "Examples:\n  faascope logs sample-data --function orders-api --level ERROR\n  faascope logs sample-data --request-id b72b70a8-af0a-4a6a-b048-82e031615376\n  faascope logs cloudwatch:///aws/lambda/* --follow --grep 'Task timed out|ERROR'\n  faascope logs cloudwatch:///aws/lambda/orders-api --follow --since 1h \\\n      --format json"
     )]
     Logs(logs::LogsArgs),
     /// Run a CloudWatch Logs Insights query over local files, or in Logs Insights for cloudwatch://
     #[command(
-        after_help = "Examples:\n  faascope query 'filter @type = \"REPORT\" | stats count(*), pct(@duration, 99) by function, bin(1h)' sample-data\n  faascope query @cold-starts-by-hour sample-data --format markdown\n  faascope query @latency-by-function cloudwatch:///aws/lambda/* --since 24h\n  faascope query 'stats count(*) as n by bin(5m)' sample-data --plot invocations.svg\n  faascope query --list\n\nCommands: fields, filter, parse (glob or regex), stats (count, count_distinct, sum, avg, min, max, pct,\nstddev, earliest, latest; by fields and bin(period)), sort, limit, dedup, display.\nFunctions: ispresent, coalesce, abs, ceil, floor, greatest, least, log, sqrt, isempty, isblank, concat,\nltrim, rtrim, trim, strlen, toupper, tolower, substr, replace, strcontains, bin, datefloor, dateceil,\nfromMillis, toMillis. Fields: @timestamp, @message, @logStream, @log, @type, @requestId, @duration,\n@billedDuration, @memorySize and @maxMemoryUsed (bytes), @initDuration, @xrayTraceId, function, and the\nJSON fields of structured logs by dotted path (record.metrics.durationMs on every invocation).\nWith only cloudwatch:// sources the text runs in Logs Insights (--local pulls the events instead)."
+        after_help = "Examples:\n  faascope query 'filter @type = \"REPORT\"\n      | stats count(*), pct(@duration, 99) by function, bin(1h)' sample-data\n  faascope query @cold-starts-by-hour sample-data --format markdown\n  faascope query @latency-by-function cloudwatch:///aws/lambda/* --since 24h\n  faascope query 'filter @type = \"REPORT\" | stats count(*) as invocations\n      by bin(1h)' sample-data --plot invocations.svg\n  faascope query --list\n\nCommands: fields, filter, parse (glob or regex), stats (count, count_distinct, sum, avg, min, max, pct, stddev, earliest, latest; by fields and bin(period)), sort, limit, dedup, display.\n\nFunctions: ispresent, coalesce, abs, ceil, floor, greatest, least, log, sqrt, isempty, isblank, concat, ltrim, rtrim, trim, strlen, toupper, tolower, substr, replace, strcontains, bin, datefloor, dateceil, fromMillis, toMillis.\n\nFields: @timestamp, @message, @logStream, @log, @type, @requestId, @duration, @billedDuration, @memorySize and @maxMemoryUsed (bytes), @initDuration, @xrayTraceId, function, and the JSON fields of structured logs by dotted path (record.metrics.durationMs on every invocation).\n\nWith only cloudwatch:// sources the text runs in Logs Insights (--local pulls the events instead)."
     )]
     Query(query::QueryArgs),
     /// The interactive dashboard (also `faascope` with no command): functions, detail, logs
     #[command(
-        after_help = "Examples:\n  faascope\n  faascope dash sample-data\n  faascope dash logs/ --since 2d --function '^orders'\n  faascope dash cloudwatch:///aws/lambda/* --since 6h\n\nKeys: `:` command (:functions, :logs, :q), `/` filter (regex, `!` inverts; in logs a Logs Insights\nquery or expression), `?` help, esc back, q quit, j/k move, enter drill down, < > sort column, r reverse."
+        after_help = "Examples:\n  faascope\n  faascope dash sample-data\n  faascope dash sample-data --function '^orders'\n  faascope dash cloudwatch:///aws/lambda/* --since 6h\n\nKeys: `:` command (:functions, :logs, :q), `/` filter (regex, `!` inverts; in logs a Logs Insights query or expression), `?` help, esc back, q quit, j/k move, enter drill down, < > sort column, r reverse."
     )]
     Dash(dash::DashArgs),
     /// Print a shell completion script
@@ -84,12 +84,12 @@ pub enum Command {
     /// Monthly cost per function: on demand, provisioned concurrency, Savings Plans, Fargate/EC2
     /// capacity, Azure and Google, from observed logs or a calculator spec.
     #[command(
-        after_help = "Examples:\n  faascope cost sample-data\n  faascope cost sample-data --free-tier --function-arch geo-lookup=arm64 --format markdown\n  faascope cost --requests 5000000 --duration-ms 5000 --memory-mb 128 --free-tier --format json\n  faascope cost logs/ --provider aws --provisioned 10 --region eu-west-1\n\nObserved usage is projected to a month of 730 h; low/high come from the quietest and busiest full day.\nPrices come from the dated sheets in pricing/ (see `faascope pricing list`); --pricing FILE overrides them."
+        after_help = "Examples:\n  faascope cost sample-data\n  faascope cost sample-data --free-tier --function-arch geo-lookup=arm64 \\\n      --format markdown\n  faascope cost --requests 5000000 --duration-ms 5000 --memory-mb 128 \\\n      --free-tier --format json\n  faascope cost sample-data --provider aws --provisioned 10 --region eu-west-1\n\nObserved usage is projected to a month of 730 h; low/high come from the quietest and busiest full day. Prices come from the dated sheets in pricing/ (see `faascope pricing list`); --pricing FILE overrides them."
     )]
     Cost(cost::CostArgs),
     /// Memory right-sizing: the cost-vs-memory curve per function and the size to use.
     #[command(
-        after_help = "Examples:\n  faascope tune sample-data\n  faascope tune sample-data --strategy balanced --curve --function thumbnailer\n\nDuration at other sizes is modelled from the vCPU share (1 vCPU at 1,769 MB, up to 6 at 10,240 MB), with the\nCPU-bound fraction calibrated when a function ran at two or more sizes, and assumed (stated) otherwise."
+        after_help = "Examples:\n  faascope tune sample-data\n  faascope tune sample-data --strategy balanced --curve --function thumbnailer\n\nDuration at other sizes is modelled from the vCPU share (1 vCPU at 1,769 MB, up to 6 at 10,240 MB), with the CPU-bound fraction calibrated when a function ran at two or more sizes, and assumed (stated) otherwise."
     )]
     Tune(cost::TuneArgs),
     /// The price sheets loaded (built in, from pricing/, plus --pricing files).
@@ -100,18 +100,18 @@ pub enum Command {
     Pricing(cost::PricingCommand),
     /// Deterministic simulation of FaaS scaling, cold starts and throttling (what-if questions).
     #[command(
-        after_help = "Examples:\n  faascope simulate simulator/scenarios/api-basic.toml\n  faascope simulate simulator/scenarios/api-basic.toml --replications 10 --set functions.0.keep_alive.idle_timeout_s=300\n  faascope simulate --from sample-data --function orders-api --traffic-scale 3 --price\n  faascope simulate simulator/scenarios/diurnal-provisioned.toml --format json > run.json\n\nThe same scenario and seed give the same output on every machine. Scenario files are documented in\nsimulator/README.md; commented examples are in simulator/scenarios/."
+        after_help = "Examples (from the repository's root, where simulator/scenarios/ is):\n  faascope simulate simulator/scenarios/api-basic.toml\n  faascope simulate simulator/scenarios/api-basic.toml --replications 10 \\\n      --set functions.0.keep_alive.idle_timeout_s=300\n  faascope simulate --from sample-data --function orders-api \\\n      --traffic-scale 3 --price\n  faascope simulate simulator/scenarios/diurnal-provisioned.toml \\\n      --format json > run.json\n\nThe same scenario and seed give the same output on every machine. Scenario files are documented in simulator/README.md; commented examples are in simulator/scenarios/."
     )]
     Simulate(simulate::SimulateArgs),
     /// Charts (PNG or SVG): the cost-vs-memory curve, or provisioned concurrency vs on demand.
     #[command(
-        after_help = "Examples:\n  faascope plot cost-curve sample-data --function legacy-thumbnailer --out thumbnailer.svg\n  faascope plot break-even sample-data --function '^orders-api$' --out orders-pc.png\n\nThe font is built in, so charts render the same on any machine. Existing files are kept unless --force."
+        after_help = "Examples:\n  faascope plot cost-curve sample-data --function legacy-thumbnailer \\\n      --out thumbnailer.svg\n  faascope plot break-even sample-data --function '^orders-api$' \\\n      --out orders-pc.png\n\nThe font is built in, so charts render the same on any machine. Existing files are kept unless --force."
     )]
     Plot(plot::PlotArgs),
     /// Cost-regression gate for CI: write a baseline, then check a change against it.
     #[command(
         subcommand,
-        after_help = "Examples:\n  faascope ci baseline --config faascope.toml --out cost-baseline.json\n  faascope ci check --baseline cost-baseline.json --max-increase-pct 10 --format markdown\n\nThe project file (functions, traffic from logs or explicit, SAM/Serverless files, thresholds, rules)\nis documented in docs/ci/README.md."
+        after_help = "Examples (from the repository's root, with its example project):\n  faascope ci baseline --config docs/ci/example/faascope.toml \\\n      --out cost-baseline.json\n  faascope ci check --config docs/ci/example/faascope.toml \\\n      --baseline cost-baseline.json --max-increase-pct 10 --format markdown\n\nThe project file (functions, traffic from logs or explicit, SAM/Serverless files, thresholds, rules) is documented in docs/ci/README.md; without --config, ./faascope.toml is read."
     )]
     Ci(ci::CiCommand),
 }
@@ -360,6 +360,26 @@ impl Filter {
         })
     }
 
+    /// Whether any of --function/--since/--until was given.
+    pub fn is_active(&self) -> bool {
+        self.function.is_some() || self.since_ms.is_some() || self.until_ms.is_some()
+    }
+
+    /// The options given, with their times resolved: `--since 2025-09-01T00:00:00Z`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(re) = &self.function {
+            parts.push(format!("--function '{}'", re.as_str()));
+        }
+        if let Some(ms) = self.since_ms {
+            parts.push(format!("--since {}", utc_seconds(ms)));
+        }
+        if let Some(ms) = self.until_ms {
+            parts.push(format!("--until {}", utc_seconds(ms)));
+        }
+        output::sanitize(&parts.join(" "))
+    }
+
     fn keep(&self, function: &str, ts: Option<i64>) -> bool {
         self.keep_function(function) && self.keep_time(ts)
     }
@@ -426,6 +446,65 @@ impl Filter {
         self.apply_spans(&mut t.spans);
         t.metrics
             .retain(|r| self.keep(&r.function, Some(r.timestamp)));
+    }
+}
+
+/// An epoch-millisecond time as RFC 3339 UTC to the second (the time itself when out of range).
+fn utc_seconds(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
+        || ms.to_string(),
+        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    )
+}
+
+/// What the inputs held before a filter: rows, their time span and functions.
+struct ReadSpan {
+    rows: usize,
+    first_ms: Option<i64>,
+    last_ms: Option<i64>,
+    /// The functions' names, sorted.
+    functions: Vec<String>,
+}
+
+impl ReadSpan {
+    fn of_columns(c: &crate::model::ReportColumns) -> ReadSpan {
+        let mut first_ms: Option<i64> = None;
+        let mut last_ms: Option<i64> = None;
+        let mut ids = HashSet::new();
+        for row in 0..c.len() {
+            if let Some(ts) = c.timestamp(row) {
+                first_ms = Some(first_ms.map_or(ts, |f| f.min(ts)));
+                last_ms = Some(last_ms.map_or(ts, |l| l.max(ts)));
+            }
+            ids.insert(c.function_id(row));
+        }
+        let mut functions: Vec<String> = ids
+            .into_iter()
+            .filter_map(|id| c.names().get(id as usize).map(|n| n.to_string()))
+            .collect();
+        functions.sort();
+        ReadSpan {
+            rows: c.len(),
+            first_ms,
+            last_ms,
+            functions,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let span = match (self.first_ms, self.last_ms) {
+            (Some(f), Some(l)) => format!("{} to {}, ", utc_seconds(f), utc_seconds(l)),
+            _ => String::new(),
+        };
+        const SHOWN: usize = 8;
+        let mut names = self.functions[..self.functions.len().min(SHOWN)].join(", ");
+        if self.functions.len() > SHOWN {
+            names.push_str(&format!(", and {} more", self.functions.len() - SHOWN));
+        }
+        output::sanitize(&format!(
+            "{span}{} function(s): {names}",
+            self.functions.len()
+        ))
     }
 }
 
@@ -670,6 +749,8 @@ fn run_report(a: ReportArgs) -> Result<i32> {
         },
     )?;
     let columns = std::mem::take(&mut ing.columns);
+    // What was read before the filter: the note when nothing is left says what the data holds.
+    let read = filter.is_active().then(|| ReadSpan::of_columns(&columns));
     let columns = filter.apply_columns(columns);
     let kept = if a.rules { Some(columns.clone()) } else { None };
     let mut report = analytics::build_report(columns)?;
@@ -699,10 +780,18 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
     if report.functions.is_empty() && !a.source.quiet {
-        eprintln!(
-            "note: read {} file(s), {} log line(s), and found no invocation reports",
-            ing.files, ing.log_lines
-        );
+        match read.filter(|r| r.rows > 0) {
+            Some(r) => eprintln!(
+                "note: none of the {} invocation(s) read ({}) matched {}",
+                r.rows,
+                r.describe(),
+                filter.describe()
+            ),
+            None => eprintln!(
+                "note: read {} file(s), {} log line(s), and found no invocation reports",
+                ing.files, ing.log_lines
+            ),
+        }
     }
     let code = strict_exit(&a.source, &ing);
     Ok(if code == EXIT_OK && failed {

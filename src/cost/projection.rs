@@ -114,6 +114,8 @@ fn validate_meta(meta: &FunctionMeta, rules: &LambdaRules) -> Result<(), CostErr
         ));
     }
     if meta.memory_mb == 0 || Decimal::from(meta.memory_mb) > rules.memory_max_mb {
+        // Observed logs may show sizes below Lambda's minimum (emulators), so only 0 and the
+        // maximum bound every input; a spec is held to the minimum too (`project_calculator`).
         return Err(bad(
             meta,
             format!(
@@ -445,19 +447,22 @@ pub fn project_calculator(
 ) -> Result<FunctionProjection, CostError> {
     let meta = &spec.meta;
     let rules = book.lambda_rules()?;
-    validate_meta(meta, rules)?;
-    // A spec is a configuration Lambda must accept (observed logs are priced as they come).
-    if Decimal::from(meta.memory_mb) < rules.memory_min_mb {
+    // A spec is a configuration Lambda must accept (observed logs are priced as they come):
+    // one message for either side of the range.
+    let memory_mb = Decimal::from(meta.memory_mb);
+    if memory_mb < rules.memory_min_mb || memory_mb > rules.memory_max_mb {
         return Err(bad(
             meta,
             format!(
-                "memory_mb = {} is below Lambda's minimum of {} MB",
+                "memory_mb = {} is outside Lambda's range of {} to {} MB",
                 meta.memory_mb,
-                rules.memory_min_mb.normalize()
+                rules.memory_min_mb.normalize(),
+                rules.memory_max_mb.normalize()
             ),
-            "pass a memory size Lambda accepts (128 to 10,240 MB)",
+            "pass a memory size Lambda accepts",
         ));
     }
+    validate_meta(meta, rules)?;
     if spec.requests_per_month.is_sign_negative() || spec.requests_per_month > max_monthly() {
         return Err(bad(
             meta,

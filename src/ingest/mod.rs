@@ -96,6 +96,8 @@ pub enum IngestError {
         "no input files: give files or directories to read (e.g. `faascope report sample-data`)"
     )]
     NoInputs,
+    #[error("{path}: no files in this directory (names starting with `.` are not read): give a directory holding log, trace or metric files")]
+    EmptyDir { path: String },
 }
 
 /// The result of one file (or chunk).
@@ -208,7 +210,13 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Expanded, IngestError> {
                     path: p.display().to_string(),
                     error: e,
                 })?;
+                let before = (out.files.len(), out.unreadable.len());
                 walk(entries, &mut out, &mut seen);
+                if (out.files.len(), out.unreadable.len()) == before {
+                    return Err(IngestError::EmptyDir {
+                        path: p.display().to_string(),
+                    });
+                }
             }
         } else {
             out.files.push(p.clone());
@@ -326,10 +334,27 @@ pub fn ingest_inputs(
         );
     }
     let mut bytes = 0;
-    for r in results {
-        let (out, b) = r?;
-        bytes += b;
-        all.append(out);
+    for (i, r) in results.into_iter().enumerate() {
+        match r {
+            Ok((out, b)) => {
+                bytes += b;
+                all.append(out);
+            }
+            // A file found inside a directory that cannot be opened (no permission) is
+            // skipped like any unreadable entry there; a file named on the command line stops
+            // the run, as a missing one does.
+            Err(IngestError::Io { path, error })
+                if files.get(i).is_some_and(|f| !paths.contains(f)) =>
+            {
+                all.skips.add(
+                    &path,
+                    0,
+                    "unreadable file",
+                    Some(&format!("cannot read: {error}")),
+                );
+            }
+            Err(e) => return Err(e),
+        }
     }
     let duplicates = all.columns.drop_duplicates() + drop_duplicates(&mut all.tables.invocations);
     let span_duplicates = repeats::drop_repeated_spans(&mut all.tables.spans);
@@ -840,6 +865,9 @@ enum Mode {
     Ndjson,
     /// Text lines; JSON values (also pretty-printed over several lines) are recognised.
     Text,
+    /// JSON values only (`--input-format json`), also pretty-printed over several lines: a
+    /// line outside one that is not JSON is malformed.
+    Json,
     MetricsCsv,
 }
 
@@ -965,7 +993,8 @@ impl<'o> FileState<'o> {
     fn detect(&mut self, block: &[u8]) {
         self.mode = match self.opts.input_format {
             InputFormat::Ndjson => Mode::Ndjson,
-            InputFormat::Text | InputFormat::Json => Mode::Text,
+            InputFormat::Text => Mode::Text,
+            InputFormat::Json => Mode::Json,
             InputFormat::MetricsCsv => Mode::MetricsCsv,
             InputFormat::Auto => {
                 let mut lines = block
@@ -1323,7 +1352,7 @@ fn parse_line(
                 }
             }
         }
-    } else if mode == Mode::Ndjson {
+    } else if mode == Mode::Ndjson || mode == Mode::Json {
         c.skip(line_no, "line is not JSON", Some(&excerpt(trimmed)));
     } else if let Some(v) = pyrepr::parse(trimmed).or_else(|| labelled_telemetry(trimmed)) {
         // A batch an extension printed: its reports echo Lambda's own (see `keep_echoes`).
@@ -1418,13 +1447,21 @@ fn matters_scanner() -> &'static aho_corasick::AhoCorasick {
     })
 }
 
-/// A line starting with `{`/`[` that is not complete JSON. Returns true when it was dealt
-/// with (counted as malformed, or the start of a multi-line value); false to read it as text.
 /// Skip reason for a JSON value nested deeper than serde_json's limit (128 arrays/objects).
 const TOO_DEEP: &str = "JSON nested too deeply";
 const TOO_DEEP_DETAIL: &str =
     "more than 128 levels of arrays and objects (for X-Ray, more than 63 nested subsegments); \
      faascope does not read values this deep";
+
+/// A parse error of one line parsed alone, as `reason (column C)`: serde_json's own position
+/// says `at line 1`, whatever line of the file it was.
+fn line_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let what = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(w, _)| w);
+    format!("{what} (column {})", e.column())
+}
 
 /// serde_json's recursion limit: its error has no category of its own, only this message. Past
 /// 128 levels the error stands beyond column 128 or on a later line, so the common malformed
@@ -1433,6 +1470,8 @@ fn is_too_deep(e: &serde_json::Error) -> bool {
     (e.line() > 1 || e.column() > 128) && e.to_string().starts_with("recursion limit exceeded")
 }
 
+/// A line starting with `{`/`[` that is not complete JSON. Returns true when it was dealt
+/// with (counted as malformed, or the start of a multi-line value); false to read it as text.
 fn handle_bad_json(
     c: &mut Collector<'_>,
     e: serde_json::Error,
@@ -1456,15 +1495,15 @@ fn handle_bad_json(
         return true;
     }
     if mode == Mode::Ndjson {
-        c.skip(
-            line_no,
-            "malformed JSON line",
-            Some(&format!("{e} (column {})", e.column())),
-        );
+        c.skip(line_no, "malformed JSON line", Some(&line_json_error(&e)));
         return true;
     }
     if e.is_eof() {
         *pending = Some(PendingJson::start(line_no, trimmed));
+        return true;
+    }
+    if mode == Mode::Json {
+        c.skip(line_no, "malformed JSON", Some(&line_json_error(&e)));
         return true;
     }
     if let Some(v) = pyrepr::parse(trimmed) {

@@ -135,7 +135,7 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
     if path.exists() && !overwrite {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
-            format!("{} exists; pass --force to replace it", path.display()),
+            "the file exists; pass --force to replace it",
         ));
     }
     let dir = parent_dir(path);
@@ -172,7 +172,7 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
             if e.error.kind() == io::ErrorKind::AlreadyExists {
                 io::Error::new(
                     io::ErrorKind::AlreadyExists,
-                    format!("{} exists; pass --force to replace it", path.display()),
+                    "the file exists; pass --force to replace it",
                 )
             } else {
                 e.error

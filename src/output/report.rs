@@ -77,7 +77,7 @@ pub fn sort_functions(report: &mut Report, column: &str) -> Result<(), String> {
 
 fn ms(v: Option<f64>) -> String {
     match v {
-        Some(x) if x >= 10_000.0 => format!("{:.1}s", x / 1000.0),
+        // Milliseconds throughout, as the headers say (12263, not 12.3s).
         Some(x) if x >= 100.0 => format!("{x:.0}"),
         Some(x) => format!("{x:.1}"),
         None => "-".into(),
@@ -86,7 +86,7 @@ fn ms(v: Option<f64>) -> String {
 
 fn pct(r: f64) -> String {
     if r == 0.0 {
-        "0".into()
+        "0%".into()
     } else if r < 0.001 {
         "<0.1%".into()
     } else {
@@ -150,7 +150,11 @@ fn row(f: &FunctionReport) -> Vec<String> {
 fn totals_row(r: &Report) -> Vec<String> {
     let t = &r.totals;
     let mut v = vec![
-        format!("total ({} functions)", t.functions),
+        format!(
+            "total ({} function{})",
+            t.functions,
+            if t.functions == 1 { "" } else { "s" }
+        ),
         count(t.invocations),
         pct(t.error_ratio),
         pct(t.cold_start_ratio),

@@ -63,6 +63,9 @@ pub enum DashError {
     NotATerminal,
     #[error("cannot set up the terminal: {0}")]
     Terminal(#[from] std::io::Error),
+    /// The sources could not be loaded (shown in the dashboard, and again on exit).
+    #[error("{0}")]
+    LoadFailed(String),
 }
 
 /// Restores the terminal: raw mode off, main screen back, cursor shown. Safe to call twice.
@@ -117,9 +120,11 @@ fn watch_signals() -> std::io::Result<()> {
 }
 
 /// How the event loop ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Ending {
     Quit,
+    /// Quit after the sources failed to load: the error is the run's, as for `report`.
+    LoadFailed(String),
     Signal(i32),
 }
 
@@ -239,6 +244,7 @@ where
     restore();
     match result? {
         Ending::Quit => Ok(()),
+        Ending::LoadFailed(why) => Err(DashError::LoadFailed(why)),
         Ending::Signal(signal) => std::process::exit(signal_exit_code(signal)),
     }
 }
@@ -285,7 +291,10 @@ where
                     if k.kind == KeyEventKind::Press {
                         for e in app.key(k) {
                             if e == Effect::Quit {
-                                return Ok(Ending::Quit);
+                                return Ok(match &app.load_error {
+                                    Some(why) => Ending::LoadFailed(why.clone()),
+                                    None => Ending::Quit,
+                                });
                             }
                             if let Some(e) = jobs.submit(e) {
                                 start_job(app.data.as_ref(), &tx, e)?;
