@@ -305,9 +305,12 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
     let mut cmd = faascope();
     cmd.args(["report", "cloudwatch:///nope/*", "--since", "20d"]);
     live(&mut cmd, &moto.endpoint);
-    cmd.assert().code(2).stderr(predicate::str::contains(
-        "no log group matches cloudwatch:///nope/*",
-    ));
+    cmd.assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no log group matches cloudwatch:///nope/* in region us-east-1",
+        ))
+        .stderr(predicate::str::contains("--aws-region"));
     faascope()
         .args(["report", "s3://bucket/logs"])
         .assert()
@@ -373,7 +376,11 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
         .code(2)
         .stderr(predicate::str::contains("did not complete"))
         .stderr(predicate::str::contains("logs:DescribeLogGroups"))
-        .stderr(predicate::str::contains("Fetched completely: nothing"));
+        .stderr(predicate::str::contains("Fetched completely: nothing"))
+        .stderr(predicate::str::contains(format!(
+            "cannot reach {endpoint} (connection refused)"
+        )))
+        .stderr(predicate::str::contains("DispatchFailure").not());
 }
 
 #[test]
@@ -385,6 +392,25 @@ fn missing_credentials_are_named_with_the_fix() {
         .code(2)
         .stderr(predicate::str::contains("no AWS credentials were found"));
 }
+
+/// The environment variables through which this process's AWS setting could reach a
+/// command under test: keys, profile, region, endpoints, files, container and web identity.
+const AWS_SETTINGS: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+];
 
 /// `report` of a live group with no credentials anywhere a provider looks (`HOME` at `home`,
 /// no AWS environment variables), against an endpoint nothing listens on.
@@ -398,19 +424,9 @@ fn without_credentials(home: &std::path::Path) -> assert_cmd::Command {
         "--endpoint-url",
         "http://127.0.0.1:9",
     ])
-    .env("HOME", home);
-    for var in [
-        "AWS_EC2_METADATA_DISABLED",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-    ] {
+    .env("HOME", home)
+    .env_remove("AWS_EC2_METADATA_DISABLED");
+    for var in AWS_SETTINGS {
         cmd.env_remove(var);
     }
     cmd
@@ -1012,4 +1028,319 @@ fn follow_for_stops_the_tail_even_when_the_server_does_not_answer() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// `faascope` with no AWS setting from this process's environment: no keys, no profile, no
+/// endpoint, files under `home` only; the cache at `cache`.
+fn clean_aws_env(cmd: &mut assert_cmd::Command, home: &Path, cache: &Path) {
+    for var in AWS_SETTINGS {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("FAASCOPE_CACHE_DIR", cache);
+}
+
+/// Epoch milliseconds as RFC 3339 with milliseconds.
+fn iso_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The invocations `report` counts, from its JSON on stdout.
+fn invocations(cmd: &mut assert_cmd::Command) -> u64 {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    v["totals"]["invocations"].as_u64().unwrap()
+}
+
+/// The same log group name in two accounts (2 and 7 invocations), a credentials file with a
+/// profile for each, and keys of the first account in the environment: `--aws-profile` wins
+/// over the environment keys, as in the AWS CLI, and the cache (shared by every run here, over
+/// a settled window so entries are written) never serves one account's events to the other,
+/// however the account was chosen (`--aws-profile`, `AWS_PROFILE`, environment keys).
+#[test]
+fn explicit_profile_wins_over_environment_keys_and_the_cache_keeps_accounts_apart() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let home = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let creds = home.path().join("credentials");
+    let now = chrono::Utc::now().timestamp_millis();
+    let at = now - 3_600_000;
+    let seeded = Command::new(&python)
+        .arg(root().join("tests/aws/two_accounts.py"))
+        .arg(&moto.endpoint)
+        .arg(&creds)
+        .args(["/aws/lambda/acct", &at.to_string(), "2", "7"])
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let accounts: serde_json::Value = serde_json::from_slice(&seeded.stdout).unwrap();
+    assert_eq!(accounts["b"], "111111111111", "{accounts}");
+    let (since, until) = (iso_ms(now - 2 * 3_600_000), iso_ms(now - 30 * 60_000));
+    let run = |profile_flag: Option<&str>, env_profile: Option<&str>, env_keys: bool| {
+        let mut cmd = faascope();
+        cmd.args([
+            "report",
+            "-q",
+            "--format",
+            "json",
+            "cloudwatch:///aws/lambda/acct",
+        ])
+        .args(["--since", &since, "--until", &until, "--push-down", "never"])
+        .args([
+            "--endpoint-url",
+            &moto.endpoint,
+            "--aws-region",
+            "us-east-1",
+        ]);
+        clean_aws_env(&mut cmd, home.path(), cache.path());
+        cmd.env("AWS_SHARED_CREDENTIALS_FILE", &creds)
+            .env("AWS_CONFIG_FILE", home.path().join("config"));
+        if let Some(p) = profile_flag {
+            cmd.args(["--aws-profile", p]);
+        }
+        if let Some(p) = env_profile {
+            cmd.env("AWS_PROFILE", p);
+        }
+        if env_keys {
+            cmd.env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing");
+        }
+        cmd
+    };
+    // Environment keys alone: account A. Then --aws-profile over those keys: B, A, B again
+    // (the second B from the cache, which holds both accounts apart).
+    assert_eq!(invocations(&mut run(None, None, true)), 2);
+    assert_eq!(invocations(&mut run(Some("acct-b"), None, true)), 7);
+    assert_eq!(invocations(&mut run(Some("acct-a"), None, true)), 2);
+    assert_eq!(invocations(&mut run(Some("acct-b"), None, true)), 7);
+    // AWS_PROFILE, without environment keys: each account's own events.
+    assert_eq!(invocations(&mut run(None, Some("acct-a"), false)), 2);
+    assert_eq!(invocations(&mut run(None, Some("acct-b"), false)), 7);
+    let entries = std::fs::read_dir(cache.path().join("cloudwatch"))
+        .unwrap()
+        .count();
+    assert_eq!(entries, 2, "one cache entry per account");
+    // The accounts learnt are kept under hashed names; no access key id is written in clear.
+    let b_key = std::fs::read_to_string(&creds)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("aws_access_key_id = "))
+        .next_back()
+        .unwrap()
+        .to_string();
+    for dir in ["cloudwatch", "identities"] {
+        for e in std::fs::read_dir(cache.path().join(dir)).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().to_string();
+            assert!(
+                !name.contains("testing") && !name.contains(&b_key),
+                "{name}"
+            );
+            if dir == "identities" {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                assert!(!text.contains(&b_key), "{text}");
+            }
+        }
+    }
+    // A profile that does not exist: an error naming it and the files looked in.
+    let out = run(Some("nope"), None, true)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("profile `nope`"), "{err}");
+    assert!(err.contains(&creds.display().to_string()), "{err}");
+    assert!(
+        err.contains(&home.path().join("config").display().to_string()),
+        "{err}"
+    );
+}
+
+/// Two emulators chosen by AWS_ENDPOINT_URL (no --endpoint-url), the same group name and keys in
+/// both, 3 and 9 invocations: the cache keys by the endpoint the SDK resolved, so each run gets
+/// its own endpoint's events.
+#[test]
+fn the_cache_is_keyed_by_the_endpoint_the_environment_names() {
+    let python = moto_python();
+    let (one, two) = (start_moto(&python), start_moto(&python));
+    let home = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let report = "REPORT RequestId: r\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n";
+    for (moto, n) in [(&one, 3), (&two, 9)] {
+        let at = (now - 3_600_000).to_string();
+        let lines: Vec<String> = (0..n)
+            .map(|i| report.replace("RequestId: r", &format!("RequestId: r-{i}")))
+            .collect();
+        let mut args: Vec<&str> = vec!["--at", &at];
+        args.extend(lines.iter().map(String::as_str));
+        put_events(&python, moto, "/aws/lambda/ep", &args);
+    }
+    let (since, until) = (iso_ms(now - 2 * 3_600_000), iso_ms(now - 30 * 60_000));
+    let run = |endpoint: &str| {
+        let mut cmd = faascope();
+        cmd.args([
+            "report",
+            "-q",
+            "--format",
+            "json",
+            "cloudwatch:///aws/lambda/ep",
+        ])
+        .args(["--since", &since, "--until", &until, "--push-down", "never"]);
+        clean_aws_env(&mut cmd, home.path(), cache.path());
+        cmd.env("AWS_ENDPOINT_URL", endpoint)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing");
+        cmd
+    };
+    assert_eq!(invocations(&mut run(&one.endpoint)), 3);
+    assert_eq!(invocations(&mut run(&two.endpoint)), 9);
+    assert_eq!(invocations(&mut run(&one.endpoint)), 3);
+}
+
+/// `query` over cloudwatch:// with a window off whole seconds: StartQuery takes whole seconds
+/// (and an inclusive end), so the rows it returns are cut back to [--since, --until) by their
+/// @timestamp, as a local run gives them; an aggregate, which cannot be cut, says so.
+#[test]
+fn remote_query_rows_are_cut_to_the_exact_window() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let group = "/aws/lambda/window-fn";
+    let now = chrono::Utc::now().timestamp_millis();
+    let t0 = (now - 3_600_000).div_euclid(60_000) * 60_000;
+    let t1 = t0 + 120_000;
+    for (i, t) in [t0, t0 + 1000, t1 - 10, t1].into_iter().enumerate() {
+        let line = format!("START RequestId: w-{i} Version: $LATEST\n");
+        put_events(&python, &moto, group, &["--at", &t.to_string(), &line]);
+    }
+    let (since, until) = (iso_ms(t0 + 500), iso_ms(t1));
+    let src = format!("cloudwatch://{group}");
+    let q = "fields @timestamp, @message | sort @timestamp desc";
+    let window = ["--since", since.as_str(), "--until", until.as_str()];
+    let mut args = vec![q, src.as_str()];
+    args.extend(window);
+    let remote = query_json(&args, &moto.endpoint);
+    args.push("--local");
+    let local = query_json(&args, &moto.endpoint);
+    let times = |doc: &serde_json::Value| -> Vec<String> {
+        doc["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["@timestamp"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(times(&local).len(), 2, "{local}");
+    assert_eq!(times(&remote), times(&local));
+    // An aggregate: the whole-second window is kept, and a warning says so.
+    let mut cmd = faascope();
+    cmd.args(["query", "--format", "json", "stats count(*) as n", &src])
+        .args(window);
+    live(&mut cmd, &moto.endpoint);
+    cmd.assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "Logs Insights takes whole seconds",
+        ))
+        .stderr(predicate::str::contains("--local"));
+}
+
+/// `report --push-down always` where Logs Insights aggregates no group (the emulator runs no
+/// stats, as real AWS gives nothing for a group in the JSON log format): every group is
+/// pulled, and the output is exactly the pulled report, peak concurrency in the totals too.
+#[test]
+fn a_push_down_that_aggregates_nothing_equals_the_pull() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let report = |id: &str| {
+        format!("REPORT RequestId: {id}\tDuration: 1000.00 ms\tBilled Duration: 1000 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n")
+    };
+    let (a, b, c) = (report("p-1"), report("p-2"), report("p-3"));
+    put_events(&python, &moto, "/aws/lambda/peak-fn", &[&a, &b, &c]);
+    let run = |mode: &str| {
+        report_json(
+            &[
+                "cloudwatch:///aws/lambda/peak-fn",
+                "--since",
+                "1h",
+                "--push-down",
+                mode,
+                "--no-cache",
+            ],
+            Some(&moto.endpoint),
+        )
+    };
+    let (always, never) = (run("always"), run("never"));
+    assert_eq!(never["totals"]["peak_concurrency"], 3, "{never}");
+    assert_eq!(always, never);
+}
+
+/// An endpoint nothing listens on: a short "cannot reach" error naming it and the cause, with
+/// what to check, and no SDK debug dump; a group that does not exist names the region and
+/// account it was looked for in, and points at --aws-region.
+#[test]
+fn unreachable_endpoints_and_missing_groups_say_what_to_check() {
+    let mut cmd = faascope();
+    cmd.args([
+        "report",
+        "cloudwatch:///aws/lambda/x",
+        "--push-down",
+        "never",
+        "--no-cache",
+    ]);
+    live(&mut cmd, "http://127.0.0.1:9");
+    let out = cmd.assert().code(2).get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("cannot reach http://127.0.0.1:9 (connection refused): check --endpoint-url"),
+        "{err}"
+    );
+    assert!(
+        err.contains("logs:FilterLogEvents on /aws/lambda/x"),
+        "{err}"
+    );
+    for dump in [
+        "DispatchFailure",
+        "ConnectorError",
+        "hyper",
+        "narrow --since",
+    ] {
+        assert!(!err.contains(dump), "{dump} in {err}");
+    }
+
+    let python = moto_python();
+    let moto = start_moto(&python);
+    put_events(&python, &moto, "/aws/lambda/small", &["hello\n"]);
+    for mode in ["never", "always"] {
+        let mut cmd = faascope();
+        cmd.args([
+            "report",
+            "cloudwatch:///aws/lambda/big",
+            "--push-down",
+            mode,
+        ]);
+        live(&mut cmd, &moto.endpoint);
+        let out = cmd.assert().code(2).get_output().stderr.clone();
+        let err = String::from_utf8_lossy(&out);
+        assert!(
+            err.contains("no log group matches cloudwatch:///aws/lambda/big in region us-east-1"),
+            "{err}"
+        );
+        assert!(err.contains("--aws-region"), "{err}");
+        if mode == "never" {
+            // The pull learnt the account (for its cache key) before the group was missed.
+            assert!(err.contains("of account 123456789012"), "{err}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Local cache of pulled CloudWatch Logs events, so a second look at the same groups (a
 //! dashboard reopened, a report re-run with another `--function`) does not pull them again.
 //!
-//! One entry per (endpoint, region, profile, log group): the group's events, as the export lines
+//! One entry per (endpoint, region, identity, log group): the group's events, as the export lines
 //! handed to the ingest code, gzip-compressed, covering one time range `[start_ms, end_ms)`.
 //! Only *settled* time is kept: the range ends at least [`SETTLE_MS`] before the pull, since
 //! CloudWatch may still be ingesting events of the last minutes. A request is served from the
@@ -9,6 +9,12 @@
 //! entry, everything is pulled again (the entry is replaced); when it ends after, only the tail
 //! is pulled and the entry grows. So a cache is invalidated by time range, never by age.
 //! Files are written atomically (temporary file and rename), and a damaged entry is ignored.
+//!
+//! The endpoint is the one the SDK resolved (`--endpoint-url`, `AWS_ENDPOINT_URL...`, the
+//! profile's `endpoint_url` or the region's), and the identity the account the credentials
+//! belong to (or a hash of their access key id): how the credentials were chosen (a profile
+//! flag, `AWS_PROFILE`, environment keys) does not matter, whose they are does. The account of
+//! an access key id, once learnt, is kept under `identities/` (by a hash of endpoint and key).
 //!
 //! Location: `$FAASCOPE_CACHE_DIR`, else `$XDG_CACHE_HOME/faascope`, else `~/.cache/faascope`;
 //! `--no-cache` bypasses it.
@@ -41,16 +47,22 @@ pub struct Entry {
     pub lines: Vec<u8>,
 }
 
-/// The file of one group: a stable hash of what identifies it (FNV-1a, written here because the
-/// name only has to be stable across runs and builds, which std's hasher does not promise).
-pub fn path_for(dir: &Path, endpoint: &str, region: &str, profile: &str, group: &str) -> PathBuf {
+/// A hash of `parts` that is stable across runs and builds (FNV-1a, written here because std's
+/// hasher does not promise that); each part is ended by a NUL so ("ab", "c") ≠ ("a", "bc").
+pub fn stable_hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [endpoint, region, profile, group] {
+    for part in parts {
         for b in part.bytes().chain([0u8]) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
+    h
+}
+
+/// The file of one group: a stable hash of what identifies it.
+pub fn path_for(dir: &Path, endpoint: &str, region: &str, identity: &str, group: &str) -> PathBuf {
+    let h = stable_hash(&[endpoint, region, identity, group]);
     let readable: String = group
         .chars()
         .map(|c| {
@@ -63,6 +75,36 @@ pub fn path_for(dir: &Path, endpoint: &str, region: &str, profile: &str, group: 
         .collect();
     dir.join("cloudwatch")
         .join(format!("{}-{h:016x}.ndjson.gz", readable.trim_matches('_')))
+}
+
+/// Where the account of an access key id at an endpoint is kept (the name is a hash: the key id
+/// is never written in clear).
+pub fn identity_path(dir: &Path, endpoint: &str, access_key_id: &str) -> PathBuf {
+    dir.join("identities").join(format!(
+        "{:016x}.json",
+        stable_hash(&[endpoint, access_key_id])
+    ))
+}
+
+/// The account kept at `path`; `None` when missing or damaged.
+pub fn read_account(path: &Path) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let a = v.get("account")?.as_str()?;
+    (!a.is_empty() && a.bytes().all(|b| b.is_ascii_digit())).then(|| a.to_string())
+}
+
+/// Keeps the account of an access key id, atomically.
+pub fn write_account(path: &Path, account: &str) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(
+        serde_json::json!({ "account": account })
+            .to_string()
+            .as_bytes(),
+    )?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Reads an entry; `None` when missing or damaged (a damaged entry is pulled again).
@@ -155,10 +197,38 @@ mod tests {
             end_ms: 100,
             lines: (line(1) + &line(50)).into_bytes(),
         };
+        // Another identity (account) of the same endpoint, region and group: another entry.
+        assert_ne!(
+            p,
+            path_for(
+                dir.path(),
+                "http://127.0.0.1:1",
+                "us-east-1",
+                "account:111111111111",
+                "/aws/lambda/f"
+            )
+        );
         write(&p, &e).unwrap();
         assert_eq!(read(&p), Some(e));
         std::fs::write(&p, b"not gzip").unwrap();
         assert_eq!(read(&p), None);
+    }
+
+    #[test]
+    fn accounts_are_kept_by_a_hash_of_endpoint_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = identity_path(dir.path(), "http://127.0.0.1:1", "AKIAEXAMPLEKEY");
+        assert!(!p.to_string_lossy().contains("AKIAEXAMPLEKEY"));
+        assert_ne!(
+            p,
+            identity_path(dir.path(), "http://127.0.0.1:2", "AKIAEXAMPLEKEY")
+        );
+        assert_eq!(read_account(&p), None);
+        write_account(&p, "123456789012").unwrap();
+        assert_eq!(read_account(&p).as_deref(), Some("123456789012"));
+        std::fs::write(&p, b"{\"account\": \"../x\"}").unwrap();
+        assert_eq!(read_account(&p), None);
+        assert_ne!(stable_hash(&["ab", "c"]), stable_hash(&["a", "bc"]));
     }
 
     #[test]

@@ -29,7 +29,7 @@ use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
 use aws_sdk_cloudwatchlogs::Client;
 
 use super::{
-    classify, config, describe_groups, export_line, runtime, AwsError, AwsOptions, GroupInfo,
+    classify, config, describe_groups, export_line, runtime, AwsError, AwsOptions, GroupInfo, Site,
     CLOUDWATCH,
 };
 use crate::ingest::MemoryInput;
@@ -113,6 +113,8 @@ pub struct Follower {
     notice: Option<String>,
     /// When the tail stops (`--follow-for`): no call waits past it.
     stop_at: Option<Instant>,
+    /// Region and endpoint, for the errors.
+    site: Site,
 }
 
 /// An event's content: group, stream, time and text (all a printed line shows).
@@ -136,16 +138,13 @@ impl Follower {
     pub fn new(patterns: Vec<String>, opts: &AwsOptions, start_ms: i64) -> Result<Self, AwsError> {
         let rt = runtime()?;
         let conf = rt.block_on(config(opts))?;
+        let site = rt.block_on(Site::of(&conf));
         let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&conf)
             .interceptor(NoHostPrefixOnCustomEndpoint)
             .build();
-        Ok(Self::with_client(
-            rt,
-            Client::from_conf(conf),
-            patterns,
-            start_ms,
-            true,
-        ))
+        let mut follower = Self::with_client(rt, Client::from_conf(conf), patterns, start_ms, true);
+        follower.site = site;
+        Ok(follower)
     }
 
     fn with_client(
@@ -167,6 +166,7 @@ impl Follower {
             live_tail,
             notice: None,
             stop_at: None,
+            site: Site::default(),
         }
     }
 
@@ -196,6 +196,10 @@ impl Follower {
     /// The events that arrived since the last call, as export lines (one input per group).
     /// Waits up to 2 s for them.
     pub fn poll(&mut self) -> Result<Vec<MemoryInput>, AwsError> {
+        self.poll_inner().map_err(|e| self.site.locate(e))
+    }
+
+    fn poll_inner(&mut self) -> Result<Vec<MemoryInput>, AwsError> {
         match std::mem::replace(&mut self.mode, Mode::Polling) {
             Mode::Start => {
                 let inputs = self.poll_filter()?;
@@ -250,7 +254,7 @@ impl Follower {
             };
             let found = found?;
             if found.is_empty() {
-                return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{p}")));
+                return Err(AwsError::no_groups(&self.client, p));
             }
             groups.extend(found);
         }

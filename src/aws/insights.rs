@@ -10,7 +10,9 @@
 //! * peak concurrency is not computed (it needs every invocation's interval);
 //! * the window is in whole seconds (StartQuery's unit);
 //! * only text REPORT lines are aggregated (`@type = "REPORT"`): groups in the JSON log format
-//!   have none, and come back without rows: those groups are pulled instead.
+//!   have none, and come back without rows: those groups are pulled instead (and when no group
+//!   gave rows, nothing was aggregated: [`super::push_down_report`] returns `None` and the
+//!   command's report is the pulled one, peak concurrency included).
 //!
 //! When is the window "large"? In `auto` mode, when the matched groups store more than
 //! [`PUSH_DOWN_MIN_BYTES`] (DescribeLogGroups `storedBytes`): below that, pulling the events is

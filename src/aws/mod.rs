@@ -26,7 +26,10 @@
 //!
 //! Credentials, profile and region come from the standard AWS chain (environment, shared config
 //! and credentials files, container and instance roles); `--aws-profile`, `--aws-region` and
-//! `--endpoint-url` (emulators, VPC endpoints) override them. Only read calls are made:
+//! `--endpoint-url` (emulators, VPC endpoints) override them. An explicit `--aws-profile` takes
+//! its credentials from that profile even when AWS_ACCESS_KEY_ID is set (as the AWS CLI does),
+//! and a profile the files do not define is an error. An endpoint that cannot be reached
+//! (connection refused, no DNS answer, timed out) is named with the short cause. Only read calls are made:
 //! `logs:DescribeLogGroups`, `logs:FilterLogEvents`, `xray:GetTraceSummaries`,
 //! `xray:BatchGetTraces`, `cloudwatch:ListMetrics` and `cloudwatch:GetMetricData`. Throttling and 5xx responses are retried by
 //! the SDK's standard retry (5 attempts, exponential backoff with jitter); a pull that still
@@ -141,18 +144,193 @@ pub enum AwsError {
     BadUri(String),
     #[error("no AWS region: pass --aws-region, set AWS_REGION, or set a region in the profile")]
     NoRegion,
+    #[error("the AWS profile `{profile}` (--aws-profile) is not defined in {files}: pass a profile those files define (`aws configure list-profiles`), create it with `aws configure --profile {profile}`, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the files that define it")]
+    NoProfile { profile: String, files: String },
+    #[error(
+        "cannot read the AWS config and credentials files for --aws-profile {profile}: {detail}"
+    )]
+    ProfileFiles { profile: String, detail: String },
     #[error("no AWS credentials were found ({detail}). Fix: set AWS_PROFILE (or --aws-profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login` for an SSO profile")]
     Credentials { detail: String },
     #[error("access denied calling {action} on {resource}: the IAM policy needs `{action}` (see the README for the minimal read-only policy)")]
     AccessDenied { action: String, resource: String },
-    #[error("no log group matches {0}; list them with `aws logs describe-log-groups --log-group-name-prefix ...`")]
-    NoGroups(String),
+    #[error("no log group matches {uri} in region {}{}: check the name, or pass --aws-region (or set AWS_REGION) if the groups are in another region; list them with `aws logs describe-log-groups --region {} --log-group-name-prefix ...`", shown_region(.region), of_account(.account.as_deref()), shown_region(.region))]
+    NoGroups {
+        uri: String,
+        /// Empty until [`Site::locate`] names it.
+        region: String,
+        account: Option<String>,
+    },
     #[error("no Lambda function has AWS/Lambda metrics matching {0} in this account and region")]
     NoMetrics(String),
     #[error("the pull from CloudWatch did not complete: {failed}. Fetched completely: {fetched}. Nothing was reported, so no result is silently partial; retry, or narrow --since/--until")]
     Partial { failed: String, fetched: String },
+    /// The endpoint could not be reached at all (connection refused, no DNS answer, timed out):
+    /// retrying or a narrower window cannot help, the address or the network must change.
+    #[error("cannot reach {} ({cause}): check --endpoint-url (or AWS_ENDPOINT_URL), the network, or the region (--aws-region). The pull did not complete: {failed}. Fetched completely: {fetched}. Nothing was reported, so no result is silently partial", if .endpoint.is_empty() { "the AWS endpoint" } else { .endpoint.as_str() })]
+    Unreachable {
+        /// Empty until [`Site::locate`] names it.
+        endpoint: String,
+        cause: String,
+        failed: String,
+        fetched: String,
+    },
     #[error("cannot start the AWS client: {0}")]
     Runtime(String),
+}
+
+fn shown_region(region: &str) -> &str {
+    if region.is_empty() {
+        "(the configured one)"
+    } else {
+        region
+    }
+}
+
+fn of_account(account: Option<&str>) -> String {
+    account
+        .map(|a| format!(" of account {a}"))
+        .unwrap_or_default()
+}
+
+impl AwsError {
+    /// A log group pattern that matched nothing, in the region of `c`.
+    fn no_groups(c: &Client, pattern: &str) -> AwsError {
+        AwsError::NoGroups {
+            uri: format!("{CLOUDWATCH}{pattern}"),
+            region: c
+                .config()
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            account: None,
+        }
+    }
+
+    /// The same failure, saying what had been fetched before it.
+    fn fetched(self, what: String) -> AwsError {
+        match self {
+            AwsError::Partial { failed, .. } => AwsError::Partial {
+                failed,
+                fetched: what,
+            },
+            AwsError::Unreachable {
+                endpoint,
+                cause,
+                failed,
+                ..
+            } => AwsError::Unreachable {
+                endpoint,
+                cause,
+                failed,
+                fetched: what,
+            },
+            other => other,
+        }
+    }
+}
+
+/// Where the calls of one command go: the region, each service's endpoint as the SDK resolves
+/// it (`--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>` / `AWS_ENDPOINT_URL` / the profile's
+/// `endpoint_url`, else the region's AWS endpoint), and the account once known. Errors are
+/// raised deep in the calls without these; [`Site::locate`] adds them on the way out.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Site {
+    pub region: String,
+    pub logs: String,
+    pub xray: String,
+    pub metrics: String,
+    pub account: Option<String>,
+}
+
+/// The endpoint URL the SDK gives the service `service_id` from `conf` (the logic of the
+/// service crates' `From<&SdkConfig>`): `None` for the region's default endpoint.
+fn endpoint_override(conf: &aws_config::SdkConfig, service_id: &str) -> Option<String> {
+    if conf.get_origin("endpoint_url").is_client_config() {
+        return conf.endpoint_url().map(String::from);
+    }
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id(service_id)
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build()
+        .ok();
+    key.and_then(|k| conf.service_config()?.load_config(k))
+        .or_else(|| conf.endpoint_url().map(String::from))
+}
+
+/// The URL a service's endpoint resolver gives for `conf` (the override, or the regional AWS
+/// endpoint).
+macro_rules! resolved_endpoint {
+    ($krate:ident, $conf:expr, $service_id:expr) => {{
+        use $krate::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+        let conf: &aws_config::SdkConfig = $conf;
+        let over = endpoint_override(conf, $service_id);
+        let params = Params::builder()
+            .set_region(conf.region().map(|r| r.to_string()))
+            .set_use_fips(conf.use_fips())
+            .set_use_dual_stack(conf.use_dual_stack())
+            .set_endpoint(over.clone())
+            .build();
+        let resolved = match params {
+            Ok(p) => DefaultResolver::new()
+                .resolve_endpoint(&p)
+                .await
+                .ok()
+                .map(|e| e.url().to_string()),
+            Err(_) => None,
+        };
+        resolved.or(over).unwrap_or_default()
+    }};
+}
+
+impl Site {
+    async fn of(conf: &aws_config::SdkConfig) -> Site {
+        Site {
+            region: conf.region().map(|r| r.to_string()).unwrap_or_default(),
+            logs: resolved_endpoint!(aws_sdk_cloudwatchlogs, conf, "CloudWatch Logs"),
+            xray: resolved_endpoint!(aws_sdk_xray, conf, "XRay"),
+            metrics: resolved_endpoint!(aws_sdk_cloudwatch, conf, "CloudWatch"),
+            account: None,
+        }
+    }
+
+    /// `e` with the region, account and endpoint it lacks.
+    pub(crate) fn locate(&self, e: AwsError) -> AwsError {
+        match e {
+            AwsError::NoGroups {
+                uri,
+                region,
+                account,
+            } => AwsError::NoGroups {
+                uri,
+                region: if region.is_empty() {
+                    self.region.clone()
+                } else {
+                    region
+                },
+                account: account.or_else(|| self.account.clone()),
+            },
+            AwsError::Unreachable {
+                endpoint,
+                cause,
+                failed,
+                fetched,
+            } if endpoint.is_empty() => AwsError::Unreachable {
+                endpoint: if failed.starts_with("xray:") {
+                    self.xray.clone()
+                } else if failed.starts_with("cloudwatch:") {
+                    self.metrics.clone()
+                } else {
+                    self.logs.clone()
+                },
+                cause,
+                failed,
+                fetched,
+            },
+            other => other,
+        }
+    }
 }
 
 /// A parsed source URI.
@@ -255,6 +433,53 @@ fn causes(e: &(dyn std::error::Error + 'static)) -> String {
         .join(": ")
 }
 
+/// Why a request never got an answer, when the endpoint could not be reached: connection
+/// refused, no DNS answer, a connection reset or timed out. `None` for any other failure.
+fn unreachable_cause<E: std::error::Error + 'static, R: std::fmt::Debug + 'static>(
+    e: &aws_sdk_cloudwatchlogs::error::SdkError<E, R>,
+) -> Option<String> {
+    use aws_sdk_cloudwatchlogs::error::SdkError;
+    use std::io::ErrorKind;
+    let d = match e {
+        SdkError::TimeoutError(_) => return Some("timed out".into()),
+        SdkError::DispatchFailure(d) => d,
+        _ => return None,
+    };
+    let chain: Vec<&(dyn std::error::Error + 'static)> =
+        std::iter::successors(Some(e as &(dyn std::error::Error + 'static)), |e| {
+            e.source()
+        })
+        .collect();
+    let io = chain
+        .iter()
+        .find_map(|e| e.downcast_ref::<std::io::Error>());
+    if chain.iter().any(|e| e.to_string().contains("dns error")) {
+        return Some(format!(
+            "the host name does not resolve{}",
+            io.map(|e| format!(": {e}")).unwrap_or_default()
+        ));
+    }
+    match io.map(|e| e.kind()) {
+        Some(ErrorKind::ConnectionRefused) => return Some("connection refused".into()),
+        Some(ErrorKind::TimedOut) => return Some("timed out".into()),
+        Some(ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted) => {
+            return Some("connection reset".into())
+        }
+        Some(ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable) => {
+            return Some("host or network unreachable".into())
+        }
+        _ => {}
+    }
+    if d.is_timeout() {
+        return Some("timed out".into());
+    }
+    if d.is_io() {
+        // The innermost cause, short (the outer ones are the SDK's and hyper's wrappers).
+        return chain.last().map(|e| e.to_string());
+    }
+    None
+}
+
 fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
     e: aws_sdk_cloudwatchlogs::error::SdkError<E>,
     action: &str,
@@ -266,8 +491,19 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
         AwsError::Credentials {
             detail: causes(cause),
         }
+    } else if let Some(cause) = unreachable_cause(&e) {
+        AwsError::Unreachable {
+            endpoint: String::new(),
+            cause,
+            failed: format!("{action} on {resource}"),
+            fetched: "nothing".into(),
+        }
     } else if code == "ResourceNotFoundException" {
-        AwsError::NoGroups(format!("{CLOUDWATCH}{resource}"))
+        AwsError::NoGroups {
+            uri: format!("{CLOUDWATCH}{resource}"),
+            region: String::new(),
+            account: None,
+        }
     } else if code.contains("AccessDenied") || code == "UnauthorizedOperation" {
         AwsError::AccessDenied {
             action: action.into(),
@@ -279,17 +515,66 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
         || code == "UnrecognizedClientException"
         || code.contains("InvalidSignature")
     {
-        AwsError::Credentials { detail: text }
+        AwsError::Credentials { detail: causes(&e) }
     } else {
         AwsError::Partial {
-            failed: format!("{action} on {resource}: {text}"),
+            // The causes' messages, not the SDK's debug dump of the response.
+            failed: format!("{action} on {resource}: {}", causes(&e)),
             fetched: "nothing".into(),
         }
     }
 }
 
+/// The shared config and credentials files, as the SDK finds them (for messages).
+fn profile_file_paths() -> String {
+    let home = || {
+        std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::PathBuf::from("~"))
+    };
+    let file = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| home().join(".aws").join(default))
+            .display()
+            .to_string()
+    };
+    format!(
+        "{} or {}",
+        file("AWS_CONFIG_FILE", "config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "credentials")
+    )
+}
+
+/// Fails unless the shared config or credentials file defines `profile`.
+async fn check_profile(profile: &str) -> Result<(), AwsError> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    // The SDK's own loader of the two files (its type is only reachable through this
+    // deprecated alias from aws-config, which re-exports the aws-runtime type).
+    #[allow(deprecated)]
+    let files = aws_config::profile::profile_file::ProfileFiles::default();
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None)
+        .await
+        .map_err(|e| AwsError::ProfileFiles {
+            profile: profile.into(),
+            detail: causes(&e),
+        })?;
+    if set.get_profile(profile).is_none() {
+        return Err(AwsError::NoProfile {
+            profile: profile.into(),
+            files: profile_file_paths(),
+        });
+    }
+    Ok(())
+}
+
 async fn config(opts: &AwsOptions) -> Result<aws_config::SdkConfig, AwsError> {
     use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(5))
         .timeout_config(
@@ -298,12 +583,9 @@ async fn config(opts: &AwsOptions) -> Result<aws_config::SdkConfig, AwsError> {
                 .operation_timeout(Duration::from_secs(120))
                 .build(),
         )
-        .http_client(
-            aws_smithy_http_client::Builder::new()
-                .tls_provider(Provider::Rustls(CryptoMode::Ring))
-                .build_https(),
-        );
+        .http_client(http.clone());
     if let Some(p) = &opts.profile {
+        check_profile(p).await?;
         loader = loader.profile_name(p);
     }
     if let Some(r) = &opts.region {
@@ -316,7 +598,24 @@ async fn config(opts: &AwsOptions) -> Result<aws_config::SdkConfig, AwsError> {
     if conf.region().is_none() {
         return Err(AwsError::NoRegion);
     }
-    Ok(conf)
+    let Some(profile) = &opts.profile else {
+        return Ok(conf);
+    };
+    // An explicit profile wins over AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, as in the AWS
+    // CLI: the default chain would read the environment first and the profile never.
+    let provider_config = aws_config::provider_config::ProviderConfig::without_region()
+        .with_region(conf.region().cloned())
+        .with_http_client(http);
+    let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+        .configure(&provider_config)
+        .profile_name(profile)
+        .build();
+    Ok(conf
+        .into_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
+        .build())
 }
 
 async fn list_groups(c: &Client, pattern: &str) -> Result<Vec<String>, AwsError> {
@@ -402,31 +701,43 @@ pub fn push_down_report(
     }
     runtime()?.block_on(async {
         let conf = config(opts).await?;
+        let site = Site::of(&conf).await;
         let c = Client::new(&conf);
-        let mut groups: Vec<GroupInfo> = Vec::new();
-        for p in patterns {
-            let found = describe_groups(&c, p).await?;
-            if found.is_empty() {
-                return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{p}")));
+        let pushed = async {
+            let mut groups: Vec<GroupInfo> = Vec::new();
+            for p in patterns {
+                let found = describe_groups(&c, p).await?;
+                if found.is_empty() {
+                    return Err(AwsError::no_groups(&c, p));
+                }
+                groups.extend(found);
             }
-            groups.extend(found);
-        }
-        groups.sort();
-        groups.dedup();
-        let stored_bytes: u64 = groups.iter().map(|g| g.stored_bytes).sum();
-        if mode == insights::PushDown::Auto && stored_bytes <= insights::PUSH_DOWN_MIN_BYTES {
-            return Ok(None);
-        }
-        let names: Vec<String> = groups.into_iter().map(|g| g.name).collect();
-        let (report, pull_instead) =
-            insights::push_down(&c, &names, start_ms, end_ms, Duration::from_secs(1)).await?;
-        Ok(Some(PushedDown {
-            report,
-            pull_instead,
-            groups: names.len(),
-            stored_bytes,
-        }))
+            groups.sort();
+            groups.dedup();
+            let stored_bytes: u64 = groups.iter().map(|g| g.stored_bytes).sum();
+            if mode == insights::PushDown::Auto && stored_bytes <= insights::PUSH_DOWN_MIN_BYTES {
+                return Ok(None);
+            }
+            let names: Vec<String> = groups.into_iter().map(|g| g.name).collect();
+            let (report, pull_instead) =
+                insights::push_down(&c, &names, start_ms, end_ms, Duration::from_secs(1)).await?;
+            Ok(aggregated(PushedDown {
+                report,
+                pull_instead,
+                groups: names.len(),
+                stored_bytes,
+            }))
+        };
+        pushed.await.map_err(|e| site.locate(e))
     })
+}
+
+/// The push-down's result when Logs Insights aggregated at least one group; `None` when it
+/// aggregated none (every group without text REPORT lines, as groups in the JSON log format):
+/// then every group is pulled, and the report is exactly that of the pulled events (peak
+/// concurrency included), not a push-down report made only of pulled groups.
+fn aggregated(pushed: PushedDown) -> Option<PushedDown> {
+    (pushed.pull_instead.len() < pushed.groups).then_some(pushed)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, AwsError> {
@@ -496,40 +807,142 @@ pub fn fetch(
 ) -> Result<Vec<MemoryInput>, AwsError> {
     runtime()?.block_on(async {
         let conf = config(opts).await?;
-        let mut inputs = Vec::new();
-        if uris.contains(&SourceUri::XRay) {
-            inputs.extend(pull_traces(&aws_sdk_xray::Client::new(&conf), start_ms, end_ms).await?);
-        }
-        let metric_patterns: Vec<Option<&String>> = uris
-            .iter()
-            .filter_map(|u| match u {
-                SourceUri::Metrics { pattern } => Some(pattern.as_ref()),
-                _ => None,
-            })
-            .collect();
-        if !metric_patterns.is_empty() {
-            let c = aws_sdk_cloudwatch::Client::new(&conf);
-            let now = chrono::Utc::now().timestamp_millis();
-            inputs.extend(pull_metrics(&c, &metric_patterns, start_ms, end_ms, now).await?);
-        }
-        let patterns: Vec<&String> = uris
-            .iter()
-            .filter_map(|u| match u {
-                SourceUri::CloudWatch { pattern } => Some(pattern),
-                _ => None,
-            })
-            .collect();
-        if !patterns.is_empty() {
-            let cache = opts.cache.then(cache::dir).flatten().map(|dir| CacheKey {
-                dir,
-                endpoint: opts.endpoint_url.clone().unwrap_or_default(),
-                region: conf.region().map(|r| r.to_string()).unwrap_or_default(),
-                profile: opts.profile.clone().unwrap_or_default(),
-            });
-            let from = start_ms - logs_margin_ms;
-            inputs.extend(pull_logs(&Client::new(&conf), &patterns, from, end_ms, cache).await?);
-        }
-        Ok(inputs)
+        let mut site = Site::of(&conf).await;
+        let pulled = pull_all(
+            uris,
+            opts,
+            &conf,
+            &mut site,
+            start_ms,
+            end_ms,
+            logs_margin_ms,
+        );
+        pulled.await.map_err(|e| site.locate(e))
+    })
+}
+
+async fn pull_all(
+    uris: &[SourceUri],
+    opts: &AwsOptions,
+    conf: &aws_config::SdkConfig,
+    site: &mut Site,
+    start_ms: i64,
+    end_ms: i64,
+    logs_margin_ms: i64,
+) -> Result<Vec<MemoryInput>, AwsError> {
+    let mut inputs = Vec::new();
+    if uris.contains(&SourceUri::XRay) {
+        inputs.extend(pull_traces(&aws_sdk_xray::Client::new(conf), start_ms, end_ms).await?);
+    }
+    let metric_patterns: Vec<Option<&String>> = uris
+        .iter()
+        .filter_map(|u| match u {
+            SourceUri::Metrics { pattern } => Some(pattern.as_ref()),
+            _ => None,
+        })
+        .collect();
+    if !metric_patterns.is_empty() {
+        let c = aws_sdk_cloudwatch::Client::new(conf);
+        let now = chrono::Utc::now().timestamp_millis();
+        inputs.extend(pull_metrics(&c, &metric_patterns, start_ms, end_ms, now).await?);
+    }
+    let patterns: Vec<&String> = uris
+        .iter()
+        .filter_map(|u| match u {
+            SourceUri::CloudWatch { pattern } => Some(pattern),
+            _ => None,
+        })
+        .collect();
+    if !patterns.is_empty() {
+        let c = Client::new(conf);
+        let cache = match opts.cache.then(cache::dir).flatten() {
+            Some(dir) => {
+                let identity = cache_identity(conf, &c, &site.logs, &dir).await?;
+                site.account = identity.account.clone();
+                Some(CacheKey {
+                    dir,
+                    endpoint: site.logs.clone(),
+                    region: site.region.clone(),
+                    identity: identity.key,
+                })
+            }
+            None => None,
+        };
+        let from = start_ms - logs_margin_ms;
+        inputs.extend(pull_logs(&c, &patterns, from, end_ms, cache).await?);
+    }
+    Ok(inputs)
+}
+
+/// Who the calls act as, as far as the cache is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Identity {
+    /// `account:ID`, or `key:HASH` when the account could not be learnt.
+    key: String,
+    account: Option<String>,
+}
+
+/// The account of a log group ARN (`arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME[:*]`).
+fn account_of_arn(arn: &str) -> Option<&str> {
+    let account = arn.split(':').nth(4)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+/// The identity the credentials of `conf` resolve to, for the cache key: two accounts (or two
+/// endpoints) never share entries, whichever of `--aws-profile`, `AWS_PROFILE`, environment
+/// keys or a role gave the credentials.
+///
+/// The account id is preferred, since temporary credentials (roles, SSO) get a new access key
+/// every hour and would start a new cache each time: from the credentials when they carry it,
+/// else from what this endpoint said before for the same access key (an access key belongs to
+/// one account for good, so the answer is kept beside the cache, and a run whose endpoint is
+/// down is still served from it), else from the ARN of a log group (DescribeLogGroups, which
+/// the pull needs anyway; STS GetCallerIdentity would need the aws-sdk-sts crate as a direct
+/// dependency). When none answers (no group, no permission, endpoint down), the key is a hash
+/// of the access key id: still one key per identity, and a hash so the access key id is never
+/// written in clear into file names or files of the cache directory.
+async fn cache_identity(
+    conf: &aws_config::SdkConfig,
+    c: &Client,
+    endpoint: &str,
+    dir: &std::path::Path,
+) -> Result<Identity, AwsError> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let Some(provider) = conf.credentials_provider() else {
+        return Err(AwsError::Credentials {
+            detail: "no credentials provider is configured".into(),
+        });
+    };
+    let creds = provider
+        .provide_credentials()
+        .await
+        .map_err(|e| AwsError::Credentials { detail: causes(&e) })?;
+    let known = |account: String| Identity {
+        key: format!("account:{account}"),
+        account: Some(account),
+    };
+    if let Some(a) = creds.account_id() {
+        return Ok(known(a.as_str().to_string()));
+    }
+    let path = cache::identity_path(dir, endpoint, creds.access_key_id());
+    if let Some(a) = cache::read_account(&path) {
+        return Ok(known(a));
+    }
+    let described = c.describe_log_groups().limit(1).send().await.ok();
+    let account = described.as_ref().and_then(|d| {
+        d.log_groups().iter().find_map(|g| {
+            let arn = g.log_group_arn().or(g.arn())?;
+            account_of_arn(arn).map(String::from)
+        })
+    });
+    if let Some(a) = account {
+        // Not kept: the next run asks again.
+        let _ = cache::write_account(&path, &a);
+        return Ok(known(a));
+    }
+    Ok(Identity {
+        key: format!("key:{:016x}", cache::stable_hash(&[creds.access_key_id()])),
+        account: None,
     })
 }
 
@@ -773,18 +1186,13 @@ async fn pull_metrics(
                 .send()
                 .await
                 .map_err(|e| {
-                    let e = classify(e, "cloudwatch:GetMetricData", "AWS/Lambda");
-                    match e {
-                        AwsError::Partial { failed, .. } => AwsError::Partial {
-                            failed,
-                            fetched: if fetched.is_empty() {
-                                "no metrics".into()
-                            } else {
-                                format!("{} metric series", fetched.len())
-                            },
+                    classify(e, "cloudwatch:GetMetricData", "AWS/Lambda").fetched(
+                        if fetched.is_empty() {
+                            "no metrics".into()
+                        } else {
+                            format!("{} metric series", fetched.len())
                         },
-                        other => other,
-                    }
+                    )
                 })?;
             for r in page.metric_data_results() {
                 let Some(i) = r
@@ -841,22 +1249,18 @@ async fn pull_metrics(
 
 /// Turns a failure into a partial-pull error that says which traces were fetched.
 fn partial(e: AwsError, fetched: &[String]) -> AwsError {
-    match e {
-        AwsError::Partial { failed, .. } => AwsError::Partial {
-            failed,
-            fetched: format!("{} trace(s)", fetched.len()),
-        },
-        other => other,
-    }
+    e.fetched(format!("{} trace(s)", fetched.len()))
 }
 
 /// Where a pull's cache entries live and what identifies them.
 #[derive(Debug, Clone)]
 struct CacheKey {
     dir: std::path::PathBuf,
+    /// The logs endpoint as resolved (flag, environment, profile or the region's default).
     endpoint: String,
     region: String,
-    profile: String,
+    /// [`Identity::key`].
+    identity: String,
 }
 
 /// [`pull_group`] through the cache: the part of the window the group's entry covers is read
@@ -871,7 +1275,7 @@ async fn pull_group_cached(
     let Some(key) = key else {
         return pull_group(c, group, start_ms, end_ms).await;
     };
-    let path = cache::path_for(&key.dir, &key.endpoint, &key.region, &key.profile, &group);
+    let path = cache::path_for(&key.dir, &key.endpoint, &key.region, &key.identity, &group);
     let entry = cache::read(&path);
     let from = cache::plan(entry.as_ref(), start_ms, end_ms);
     let (mut bytes, mut n) = match (&entry, from) {
@@ -923,7 +1327,7 @@ async fn pull_logs(
         for pattern in patterns {
             let found = list_groups(c, pattern).await?;
             if found.is_empty() {
-                return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{pattern}")));
+                return Err(AwsError::no_groups(c, pattern));
             }
             groups.extend(found);
         }
@@ -958,30 +1362,43 @@ async fn pull_logs(
                     f.2,
                     AwsError::Credentials { .. }
                         | AwsError::AccessDenied { .. }
-                        | AwsError::NoGroups(_)
+                        | AwsError::NoGroups { .. }
                 )
             }) {
                 return Err(failed.swap_remove(pos).2);
             }
-            return Err(AwsError::Partial {
-                failed: failed
-                    .iter()
-                    .map(|(g, n, e)| match e {
-                        AwsError::Partial { failed, .. } => {
-                            format!("{g} after {n} events ({failed})")
-                        }
-                        other => format!("{g} after {n} events ({other})"),
-                    })
+            let fetched = if done.is_empty() {
+                "none".into()
+            } else {
+                done.iter()
+                    .map(|(g, _, n)| format!("{g} ({n} events)"))
                     .collect::<Vec<_>>()
-                    .join("; "),
-                fetched: if done.is_empty() {
-                    "none".into()
-                } else {
-                    done.iter()
-                        .map(|(g, _, n)| format!("{g} ({n} events)"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    .join(", ")
+            };
+            // An endpoint that cannot be reached is said once, with every group it failed.
+            let unreachable = failed.iter().find_map(|f| match &f.2 {
+                AwsError::Unreachable {
+                    endpoint, cause, ..
+                } => Some((endpoint.clone(), cause.clone())),
+                _ => None,
+            });
+            let failed = failed
+                .iter()
+                .map(|(g, n, e)| match e {
+                    AwsError::Partial { failed, .. } => format!("{g} after {n} events ({failed})"),
+                    AwsError::Unreachable { failed, .. } => format!("{failed} after {n} events"),
+                    other => format!("{g} after {n} events ({other})"),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(match unreachable {
+                Some((endpoint, cause)) => AwsError::Unreachable {
+                    endpoint,
+                    cause,
+                    failed,
+                    fetched,
                 },
+                None => AwsError::Partial { failed, fetched },
             });
         }
         // A group without events in the window is no input (not an empty file to report).
@@ -1095,6 +1512,115 @@ mod tests {
         );
         assert!(e.to_string().contains("set AWS_PROFILE"), "{e}");
         assert_eq!(http.actual_requests().count(), 0);
+    }
+
+    /// A dispatch failure of `error` (as the HTTP client reports a connect failure), classified.
+    fn dispatch_failure(error: Box<dyn std::error::Error + Send + Sync>) -> AwsError {
+        use aws_sdk_cloudwatchlogs::error::SdkError;
+        use aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsError;
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        let e: SdkError<FilterLogEventsError> =
+            SdkError::dispatch_failure(ConnectorError::io(error));
+        classify(e, "logs:FilterLogEvents", "/aws/lambda/x")
+    }
+
+    /// hyper's wrapper of a failed DNS lookup: "dns error", caused by the resolver's error.
+    #[derive(Debug)]
+    struct DnsError(std::io::Error);
+    impl std::fmt::Display for DnsError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("dns error")
+        }
+    }
+    impl std::error::Error for DnsError {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn unreachable_endpoints_get_a_short_cause_and_the_endpoint() {
+        use std::io::{Error, ErrorKind};
+        let site = Site {
+            region: "eu-west-1".into(),
+            logs: "https://logs.eu-west-1.amazonaws.com".into(),
+            xray: "https://xray.eu-west-1.amazonaws.com".into(),
+            metrics: "https://monitoring.eu-west-1.amazonaws.com".into(),
+            account: Some("123456789012".into()),
+        };
+        let refused = site.locate(dispatch_failure(Box::new(Error::new(
+            ErrorKind::ConnectionRefused,
+            "Connection refused (os error 111)",
+        ))));
+        let text = refused.to_string();
+        assert!(
+            text.starts_with("cannot reach https://logs.eu-west-1.amazonaws.com (connection refused): check --endpoint-url"),
+            "{text}"
+        );
+        assert!(
+            text.contains("logs:FilterLogEvents on /aws/lambda/x"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("ConnectorError") && !text.contains("narrow"),
+            "{text}"
+        );
+        let dns = dispatch_failure(Box::new(DnsError(Error::other(
+            "failed to lookup address information: Name or service not known",
+        ))));
+        assert!(
+            dns.to_string().contains("(the host name does not resolve: failed to lookup address information: Name or service not known)"),
+            "{dns}"
+        );
+        let timed_out = dispatch_failure(Box::new(Error::new(ErrorKind::TimedOut, "slow")));
+        assert!(timed_out.to_string().contains("(timed out)"), "{timed_out}");
+        // X-Ray's and CloudWatch's calls name their own endpoints.
+        let xray = site.locate(AwsError::Unreachable {
+            endpoint: String::new(),
+            cause: "connection refused".into(),
+            failed: "xray:GetTraceSummaries on traces".into(),
+            fetched: "0 trace(s)".into(),
+        });
+        assert!(
+            xray.to_string().contains("cannot reach https://xray."),
+            "{xray}"
+        );
+        // A missing group names the region and account it was looked for in.
+        let missing = site.locate(AwsError::NoGroups {
+            uri: "cloudwatch:///aws/lambda/big".into(),
+            region: String::new(),
+            account: None,
+        });
+        assert!(
+            missing.to_string().starts_with("no log group matches cloudwatch:///aws/lambda/big in region eu-west-1 of account 123456789012: check the name, or pass --aws-region"),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn accounts_come_from_log_group_arns() {
+        assert_eq!(
+            account_of_arn("arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:*"),
+            Some("123456789012")
+        );
+        assert_eq!(account_of_arn("arn:aws:logs:us-east-1::log-group:x"), None);
+        assert_eq!(account_of_arn("/aws/lambda/f"), None);
+    }
+
+    #[test]
+    fn a_push_down_that_aggregated_no_group_is_no_push_down() {
+        let pushed = |pulled: &[&str], groups: usize| PushedDown {
+            report: crate::analytics::report::Report {
+                functions: Vec::new(),
+                totals: crate::analytics::report::totals_of(&[], None),
+            },
+            pull_instead: pulled.iter().map(|g| g.to_string()).collect(),
+            groups,
+            stored_bytes: 0,
+        };
+        assert!(aggregated(pushed(&["/aws/lambda/a"], 1)).is_none());
+        assert!(aggregated(pushed(&["/aws/lambda/a"], 2)).is_some());
+        assert!(aggregated(pushed(&[], 1)).is_some());
     }
 
     #[test]

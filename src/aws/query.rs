@@ -14,7 +14,7 @@ use std::time::Duration;
 use aws_sdk_cloudwatchlogs::types::QueryStatus;
 use aws_sdk_cloudwatchlogs::Client;
 
-use super::{classify, config, describe_groups, runtime, AwsError, AwsOptions, CLOUDWATCH};
+use super::{classify, config, describe_groups, runtime, AwsError, AwsOptions, Site};
 use crate::query::{parse_time_text, CommandKind, ExprKind, Query, QueryResult, SortKey, Value};
 
 /// The most rows one GetQueryResults returns.
@@ -327,39 +327,92 @@ pub fn run_remote(
 ) -> Result<QueryResult, AwsError> {
     runtime()?.block_on(async {
         let conf = config(opts).await?;
+        let site = Site::of(&conf).await;
         let c = Client::new(&conf);
-        let mut groups: Vec<String> = Vec::new();
-        for p in patterns {
-            let found = describe_groups(&c, p).await?;
-            if found.is_empty() {
-                return Err(AwsError::NoGroups(format!("{CLOUDWATCH}{p}")));
+        let ran = async {
+            let mut groups: Vec<String> = Vec::new();
+            for p in patterns {
+                let found = describe_groups(&c, p).await?;
+                if found.is_empty() {
+                    return Err(AwsError::no_groups(&c, p));
+                }
+                groups.extend(found.into_iter().map(|g| g.name));
             }
-            groups.extend(found.into_iter().map(|g| g.name));
-        }
-        groups.sort();
-        groups.dedup();
-        run_over_groups(
-            &c,
-            &groups,
-            start_ms,
-            end_ms,
-            q,
-            text,
-            Duration::from_secs(1),
-        )
-        .await
+            groups.sort();
+            groups.dedup();
+            let now = chrono::Utc::now().timestamp_millis();
+            run_over_groups(
+                &c,
+                &groups,
+                (start_ms, end_ms, now),
+                q,
+                text,
+                Duration::from_secs(1),
+            )
+            .await
+        };
+        ran.await.map_err(|e| site.locate(e))
     })
 }
 
+/// The rows whose `@timestamp` lies in `[start_ms, end_ms)` (StartQuery's window is whole
+/// seconds with an inclusive end, so it returns more): the rows a local run over the same
+/// window gives. Returns them, how many were dropped, and whether some row had no `@timestamp`
+/// (such rows cannot be placed, and are kept).
+fn cut_to_window(rows: Vec<Row>, start_ms: i64, end_ms: i64) -> (Vec<Row>, usize, bool) {
+    let mut dropped = 0;
+    let mut untimed = false;
+    let kept = rows
+        .into_iter()
+        .filter(|r| {
+            let at = r
+                .iter()
+                .find(|(k, _)| k == "@timestamp")
+                .map(|(_, v)| value("@timestamp", None, v));
+            match at {
+                Some(Value::Time(ms)) if ms < start_ms || ms >= end_ms => {
+                    dropped += 1;
+                    false
+                }
+                Some(Value::Time(_)) => true,
+                _ => {
+                    untimed = true;
+                    true
+                }
+            }
+        })
+        .collect();
+    (kept, dropped, untimed)
+}
+
+/// The note of a result whose rows cannot be cut back to the window (aggregates, rows without
+/// `@timestamp`), when the whole-second window Logs Insights ran over differs from it: `since`
+/// or `until` not on a whole second, or an `until` in the past (StartQuery's end is inclusive,
+/// so the events of its second are in). `None` when the two windows hold the same events.
+fn widened_window_note(start_ms: i64, end_ms: i64, now_ms: i64, what: &str) -> Option<String> {
+    let whole = start_ms.rem_euclid(1000) == 0 && end_ms.rem_euclid(1000) == 0;
+    if whole && end_ms > now_ms {
+        return None;
+    }
+    let from = start_ms.div_euclid(1000) * 1000;
+    let to = (end_ms + 999).div_euclid(1000) * 1000;
+    Some(format!(
+        "Logs Insights takes whole seconds and includes its end: {what} cover {} to {} inclusive, not exactly [--since, --until), and cannot be cut back (they carry no @timestamp); run with --local for the exact window",
+        crate::timeparse::format_ms(from),
+        crate::timeparse::format_ms(to)
+    ))
+}
+
+/// `window` is `(start_ms, end_ms, now_ms)`: the query's window, and the time it runs at.
 async fn run_over_groups(
     c: &Client,
     groups: &[String],
-    start_ms: i64,
-    end_ms: i64,
+    window: (i64, i64, i64),
     q: &Query,
     text: &str,
     poll: Duration,
 ) -> Result<QueryResult, AwsError> {
+    let (start_ms, end_ms, now_ms) = window;
     let has_stats = q.has_stats();
     if has_stats && groups.len() > GROUPS_PER_QUERY && !stats_by_group(q) {
         return Err(AwsError::Partial {
@@ -378,6 +431,8 @@ async fn run_over_groups(
     let mut scanned = 0u64;
     let mut all: Vec<Row> = Vec::new();
     let mut truncated = false;
+    // A chunk whose rows reached the query's own limit: rows cut from it may leave fewer.
+    let mut full_page = false;
     for chunk in groups.chunks(GROUPS_PER_QUERY) {
         let job = Job {
             c,
@@ -389,6 +444,7 @@ async fn run_over_groups(
         if has_stats || user_limit.is_some_and(|n| n <= MAX_ROWS_PER_QUERY) {
             let rows = run_one(&job, start_ms, end_ms, &mut scanned).await?;
             truncated |= has_stats && rows.len() >= MAX_ROWS_PER_QUERY;
+            full_page |= rows.len() >= page_rows;
             all.extend(rows);
         } else {
             let mut run = async |s: i64, e: i64| run_one(&job, s, e, &mut scanned).await;
@@ -397,8 +453,35 @@ async fn run_over_groups(
             all.extend(rows);
         }
     }
+    let mut notes = Vec::new();
+    let all = if has_stats {
+        notes.extend(widened_window_note(
+            start_ms,
+            end_ms,
+            now_ms,
+            "the aggregates",
+        ));
+        all
+    } else {
+        let (kept, dropped, untimed) = cut_to_window(all, start_ms, end_ms);
+        if untimed {
+            notes.extend(widened_window_note(
+                start_ms,
+                end_ms,
+                now_ms,
+                "rows without @timestamp (add it to `fields` to have them cut)",
+            ));
+        }
+        if dropped > 0 && full_page {
+            notes.push(format!(
+                "{dropped} row(s) outside --since/--until were dropped from a page Logs Insights had filled to the query's limit: fewer rows than the limit may show; run with --local, or put --since/--until on whole seconds"
+            ));
+        }
+        kept
+    };
     let mut result = merge_rows(q, all);
     result.records_scanned = scanned;
+    result.warnings.extend(notes);
     if truncated {
         result.warnings.push(format!(
             "Logs Insights returned its maximum of {MAX_ROWS_PER_QUERY} rows for a query: the result may be incomplete; narrow --since/--until"
@@ -523,6 +606,45 @@ mod tests {
         assert_eq!(r.rows[0][1], Value::Num(7.0));
     }
 
+    #[test]
+    fn rows_are_cut_to_the_window_and_aggregates_say_theirs() {
+        let t0 = 1_756_821_600_000i64;
+        let t1 = t0 + 120_000;
+        let at = |ms: i64| {
+            row(&[
+                ("@timestamp", &crate::query::time_text(ms)),
+                ("@message", "m"),
+            ])
+        };
+        let rows = vec![at(t0), at(t0 + 1000), at(t1 - 10), at(t1)];
+        let (kept, dropped, untimed) = cut_to_window(rows, t0 + 500, t1);
+        assert_eq!(kept, vec![at(t0 + 1000), at(t1 - 10)]);
+        assert_eq!((dropped, untimed), (2, false));
+        // Epoch milliseconds (moto's @timestamp) are times too; a row without one is kept.
+        let (kept, dropped, untimed) = cut_to_window(
+            vec![
+                row(&[("@timestamp", &t1.to_string())]),
+                row(&[("@message", "x")]),
+            ],
+            t0,
+            t1,
+        );
+        assert_eq!((kept.len(), dropped, untimed), (1, 1, true));
+        // Whole seconds ending in the future: the two windows are the same.
+        assert_eq!(widened_window_note(t0, t1, t1 - 1, "the aggregates"), None);
+        // An end in the past is inclusive; a start off the second is widened.
+        let note = widened_window_note(t0, t1, t1 + 60_000, "the aggregates").unwrap();
+        assert!(
+            note.contains("2025-09-02T14:00:00.000Z to 2025-09-02T14:02:00.000Z inclusive"),
+            "{note}"
+        );
+        let note = widened_window_note(t0 + 500, t1 - 10, t1 - 1, "the aggregates").unwrap();
+        assert!(
+            note.contains("2025-09-02T14:00:00.000Z to 2025-09-02T14:02:00.000Z"),
+            "{note}"
+        );
+    }
+
     fn request(target: &str, body: serde_json::Value) -> http::Request<SdkBody> {
         http::Request::builder()
             .uri("https://logs.us-east-1.amazonaws.com/")
@@ -570,8 +692,7 @@ mod tests {
             .block_on(run_over_groups(
                 &c,
                 &["/aws/lambda/api".to_string()],
-                1_756_821_600_000,
-                1_756_830_000_000,
+                (1_756_821_600_000, 1_756_830_000_000, 1_756_830_000_000),
                 &query,
                 text,
                 Duration::from_millis(1),
