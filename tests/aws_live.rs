@@ -1284,6 +1284,21 @@ fn a_push_down_that_aggregates_nothing_equals_the_pull() {
     let (always, never) = (run("always"), run("never"));
     assert_eq!(never["totals"]["peak_concurrency"], 3, "{never}");
     assert_eq!(always, never);
+    // And it says so: `always` was asked for, and the events were pulled all the same.
+    let mut cmd = faascope();
+    cmd.args([
+        "report",
+        "cloudwatch:///aws/lambda/peak-fn",
+        "--since",
+        "1h",
+        "--push-down",
+        "always",
+        "--no-cache",
+    ]);
+    live(&mut cmd, &moto.endpoint);
+    cmd.assert().success().stderr(predicates::str::contains(
+        "note: Logs Insights aggregated none of the log groups",
+    ));
 }
 
 /// An endpoint nothing listens on: a short "cannot reach" error naming it and the cause, with

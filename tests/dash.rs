@@ -372,3 +372,23 @@ fn quitting_after_a_failed_load_exits_2_with_the_error() {
         "{stderr}"
     );
 }
+
+/// A filter that leaves nothing: the dashboard says what was read and which option removed it,
+/// as `report` does, not that the sources hold no invocations.
+#[test]
+fn a_filter_that_leaves_nothing_says_what_was_read() {
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    let cmd = format!(
+        "{} dash {} --function nomatch",
+        bin.display(),
+        root().join("sample-data").display()
+    );
+    let Some(t) = Tmux::start("nomatch", &cmd, 200, 30) else {
+        return;
+    };
+    let s = t.wait_for("none of the 95039 invocation(s) read");
+    assert!(s.contains("matched --function 'nomatch'"), "{s}");
+    assert!(s.contains("none matched --function/--since/--until"), "{s}");
+    assert!(!s.contains("no invocations (REPORT lines"), "{s}");
+    t.keys(&["q"]);
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{bail, Result};
 use clap::Args;
 
-use super::{load_with_progress, Filter, FilterArgs, SourceArgs, UsageError, EXIT_OK};
+use super::{load_with_progress, Filter, FilterArgs, ReadSpan, SourceArgs, UsageError, EXIT_OK};
 use crate::ingest::IngestOptions;
 use crate::tui::config::{default_path, DashConfig};
 use crate::tui::theme::{Theme, ThemeName};
@@ -110,7 +110,8 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
     a.source.quiet = true;
     let source = a.source.with_window(&filter);
     let loader = move |progress: crate::tui::LoadProgress| {
-        crate::tui::load_data_with_progress(label, &progress, || {
+        let mut read = None;
+        let mut data = crate::tui::load_data_with_progress(label, &progress, || {
             let mut ing = load_with_progress(
                 &source,
                 IngestOptions {
@@ -123,9 +124,16 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
                 Some(&progress),
             )
             .map_err(|e| format!("{e:#}"))?;
+            if filter.is_active() {
+                read = Some(ReadSpan::of_invocations(&ing.tables.invocations));
+            }
             filter.apply(&mut ing.tables);
             Ok(ing)
-        })
+        })?;
+        if data.report.functions.is_empty() {
+            data.inputs.filtered_out = read.and_then(|r| r.filtered_out(&filter));
+        }
+        Ok(data)
     };
     crate::tui::run_with_progress(loader, Duration::from_millis(tick_rate), theme)
         .map_err(|e| UsageError(e.to_string()))?;

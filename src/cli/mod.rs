@@ -458,7 +458,7 @@ fn utc_seconds(ms: i64) -> String {
 }
 
 /// What the inputs held before a filter: rows, their time span and functions.
-struct ReadSpan {
+pub(crate) struct ReadSpan {
     rows: usize,
     first_ms: Option<i64>,
     last_ms: Option<i64>,
@@ -467,28 +467,46 @@ struct ReadSpan {
 }
 
 impl ReadSpan {
-    fn of_columns(c: &crate::model::ReportColumns) -> ReadSpan {
+    /// Of the rows' `(function, time)`.
+    fn of<'a>(rows: impl Iterator<Item = (&'a str, Option<i64>)>) -> ReadSpan {
+        let mut n = 0;
         let mut first_ms: Option<i64> = None;
         let mut last_ms: Option<i64> = None;
-        let mut ids = HashSet::new();
-        for row in 0..c.len() {
-            if let Some(ts) = c.timestamp(row) {
+        let mut functions = std::collections::BTreeSet::new();
+        for (function, ts) in rows {
+            n += 1;
+            if let Some(ts) = ts {
                 first_ms = Some(first_ms.map_or(ts, |f| f.min(ts)));
                 last_ms = Some(last_ms.map_or(ts, |l| l.max(ts)));
             }
-            ids.insert(c.function_id(row));
+            functions.insert(function);
         }
-        let mut functions: Vec<String> = ids
-            .into_iter()
-            .filter_map(|id| c.names().get(id as usize).map(|n| n.to_string()))
-            .collect();
-        functions.sort();
         ReadSpan {
-            rows: c.len(),
+            rows: n,
             first_ms,
             last_ms,
-            functions,
+            functions: functions.into_iter().map(String::from).collect(),
         }
+    }
+
+    fn of_columns(c: &ReportColumns) -> ReadSpan {
+        ReadSpan::of((0..c.len()).map(|row| (&**c.function(row), c.timestamp(row))))
+    }
+
+    pub(crate) fn of_invocations(rows: &[crate::model::Invocation]) -> ReadSpan {
+        ReadSpan::of(rows.iter().map(|r| (&*r.function, r.timestamp)))
+    }
+
+    /// The note when `filter` left nothing of what was read; `None` when nothing was read.
+    pub(crate) fn filtered_out(&self, filter: &Filter) -> Option<String> {
+        (self.rows > 0).then(|| {
+            format!(
+                "none of the {} invocation(s) read ({}) matched {}",
+                self.rows,
+                self.describe(),
+                filter.describe()
+            )
+        })
     }
 
     fn describe(&self) -> String {
@@ -674,6 +692,12 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
         crate::aws::push_down_report(&patterns, &src.aws_options(), start, end, a.push_down)
             .map_err(|e| UsageError(e.to_string()))?;
     let Some(pushed) = pushed else {
+        // With `always`, nothing back means no group had text REPORT lines to aggregate.
+        if a.push_down == PushDown::Always && !a.source.quiet {
+            eprintln!(
+                "note: Logs Insights aggregated none of the log groups (no text REPORT lines, as in the JSON log format): their events were pulled, and this is the pulled report"
+            );
+        }
         return Ok(None);
     };
     let mut report = pushed.report;
@@ -713,7 +737,7 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
                 String::new()
             } else {
                 format!(
-                    "; {} group(s) without text REPORT lines were pulled",
+                    "; {} group(s) without text REPORT lines were pulled (their functions have a peak concurrency, the total has none)",
                     pushed.pull_instead.len()
                 )
             }
@@ -780,13 +804,8 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
     if report.functions.is_empty() && !a.source.quiet {
-        match read.filter(|r| r.rows > 0) {
-            Some(r) => eprintln!(
-                "note: none of the {} invocation(s) read ({}) matched {}",
-                r.rows,
-                r.describe(),
-                filter.describe()
-            ),
+        match read.and_then(|r| r.filtered_out(&filter)) {
+            Some(note) => eprintln!("note: {note}"),
             None => eprintln!(
                 "note: read {} file(s), {} log line(s), and found no invocation reports",
                 ing.files, ing.log_lines

@@ -293,7 +293,9 @@ impl App {
         self.summary = format!(
             "{}: {n} functions, {inv} invocations{}{}{}",
             data.source_label,
-            if n == 0 {
+            if n == 0 && data.inputs.filtered_out.is_some() {
+                ", none matched --function/--since/--until"
+            } else if n == 0 {
                 ", no invocations (REPORT lines or platform.report events) found"
             } else {
                 ""

@@ -80,6 +80,9 @@ pub struct Inputs {
     pub skip_reasons: Vec<(String, u64)>,
     /// The first records skipped: where (`file:line`) and why.
     pub skip_examples: Vec<(String, String)>,
+    /// When --function/--since/--until left no invocation of those read: what was read and
+    /// which options removed it (the note `faascope report` prints).
+    pub filtered_out: Option<String>,
 }
 
 impl Inputs {
@@ -99,6 +102,7 @@ impl Inputs {
                 .iter()
                 .map(|e| (e.source.clone(), e.reason.clone()))
                 .collect(),
+            filtered_out: None,
         }
     }
 }

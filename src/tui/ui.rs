@@ -270,7 +270,10 @@ fn no_functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
     let i = &data.inputs;
     let mut lines = vec![
         Line::from(Span::styled(
-            "no invocations (REPORT lines or platform.report events) found",
+            i.filtered_out.as_deref().map_or_else(
+                || "no invocations (REPORT lines or platform.report events) found".to_string(),
+                sanitize,
+            ),
             Style::default().fg(t.warn),
         )),
         Line::from(format!(
