@@ -1007,3 +1007,29 @@ fn a_file_that_cannot_be_opened_inside_a_directory_is_skipped_not_fatal() {
         .code(2)
         .stderr(predicate::str::contains("bad.sock: cannot read"));
 }
+
+#[test]
+fn logs_print_report_lines_as_written() {
+    // Not rebuilt from the parsed numbers: no status learned from other lines, numbers as
+    // written, the XRAY fields of the same event (a continuation line joined with a tab).
+    let out = faascope()
+        .args(["logs", "tests/fixtures/query/raw-report.log"])
+        .args(["--function-name", "fn"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let reports: Vec<&str> = text.lines().filter(|l| l.contains(" REPORT ")).collect();
+    assert_eq!(reports.len(), 3, "{text}");
+    assert!(
+        reports[0].ends_with("REPORT RequestId: r-err Duration: 7.1 ms Billed Duration: 8 ms Memory Size: 128 MB Max Memory Used: 40 MB XRAY TraceId: 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e SegmentId: 3e5a7c9b1d2f4a6e Sampled: true"),
+        "{}",
+        reports[0]
+    );
+    assert!(!text.contains("Status:"), "{text}");
+    assert!(
+        reports[2].ends_with("Max Memory Used: 42 MB XRAY TraceId: 1-68b6f920-0000000000000000000000aa SegmentId: 0a1b2c3d4e5f6071 Sampled: false"),
+        "{}",
+        reports[2]
+    );
+}

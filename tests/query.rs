@@ -43,11 +43,15 @@ fn report() -> HashMap<String, Value> {
 
 /// The invocations table of sample-data.
 fn invocations() -> Vec<Value> {
-    let sample = root().join("sample-data");
+    exported_invocations(&root().join("sample-data"))
+}
+
+/// The invocations table of `input`, as `faascope export` writes it (NDJSON).
+fn exported_invocations(input: &std::path::Path) -> Vec<Value> {
     let out = faascope()
         .args([
             "export",
-            sample.to_str().unwrap(),
+            input.to_str().unwrap(),
             "--table",
             "invocations",
             "-q",
@@ -126,35 +130,37 @@ fn cost_by_function_matches_the_reports_gb_seconds() {
 }
 
 #[test]
-fn errors_by_type_match_the_reports_errors_and_timeouts() {
+fn errors_by_type_are_what_the_report_events_say() {
     let rows = query("@errors-by-type");
-    let rep = report();
-    let mut errors: HashMap<&str, f64> = HashMap::new();
-    let mut timeouts: HashMap<&str, f64> = HashMap::new();
-    for r in &rows {
-        let m = if s(&r["status"]) == "timeout" {
-            &mut timeouts
-        } else {
-            &mut errors
-        };
-        *m.entry(s(&r["function"])).or_default() += f(&r["failures"]);
-    }
-    for (name, fr) in &rep {
-        assert_eq!(
-            errors.get(name.as_str()).copied().unwrap_or(0.0),
-            f(&fr["errors"]),
-            "{name}"
-        );
-        assert_eq!(
-            timeouts.get(name.as_str()).copied().unwrap_or(0.0),
-            f(&fr["timeouts"]),
-            "{name}"
-        );
-    }
-    // The error types are read off the REPORT lines.
-    assert!(rows
+    let got: Vec<(&str, &str, &str, f64)> = rows
         .iter()
-        .any(|r| s(&r["errorType"]) == "Runtime.ExitError"));
+        .map(|r| {
+            (
+                s(&r["function"]),
+                s(&r["status"]),
+                s(&r["errorType"]),
+                f(&r["failures"]),
+            )
+        })
+        .collect();
+    // Counted in the raw files: `zcat sample-data/s3-export/webhook-handler/*.gz | grep
+    // 'REPORT RequestId'` holds 170 `Status: timeout` and 22 `Status: error\tError Type:
+    // Runtime.Unknown`; geo-lookup.ndjson.gz has 53 platform.report events with
+    // "status":"error","errorType":"Runtime.ExitError"; no other file has a failed REPORT.
+    assert_eq!(
+        got,
+        vec![
+            ("webhook-handler", "timeout", "", 170.0),
+            ("geo-lookup", "error", "Runtime.ExitError", 53.0),
+            ("webhook-handler", "error", "Runtime.Unknown", 22.0),
+        ]
+    );
+    // `report` counts more: the statuses it learns from other lines (a function's own
+    // `[ERROR] ValueError` lines, `Task timed out`), which are not on the REPORT events.
+    let rep = report();
+    assert_eq!(f(&rep["webhook-handler"]["timeouts"]), 170.0);
+    assert!(f(&rep["webhook-handler"]["errors"]) > 22.0);
+    assert_eq!(f(&rep["geo-lookup"]["errors"]), 53.0);
 }
 
 #[test]
@@ -261,10 +267,17 @@ fn timeouts_are_the_reports_timeouts() {
     let rows = query("@timeouts");
     let rep = report();
     let total: f64 = rep.values().map(|fr| f(&fr["timeouts"])).sum();
+    // sample-data's timed-out invocations all say so on their REPORT (170 `Status: timeout`).
     assert_eq!(rows.len() as f64, total);
+    assert_eq!(rows.len(), 170);
     assert!(rows.iter().all(|r| s(&r["function"]) == "webhook-handler"));
     let times: Vec<&str> = rows.iter().map(|r| s(&r["@timestamp"])).collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    // A `Task timed out` line whose REPORT says nothing of it: `report` counts the timeout, the
+    // query (as Logs Insights) does not, as the REPORT event does not say it.
+    let fixture = root().join("tests/fixtures/query/raw-report.log");
+    let doc = run_json(&["query", "@timeouts", fixture.to_str().unwrap()]);
+    assert_eq!(doc["rows"].as_array().unwrap().len(), 0, "{doc}");
 }
 
 #[test]
@@ -408,4 +421,189 @@ fn plot_draws_a_bin_series() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&nobin.stderr).contains("bin("));
+}
+
+fn query_file(q: &str, file: &str) -> Vec<Value> {
+    let path = root().join(file);
+    let doc = run_json(&["query", q, path.to_str().unwrap()]);
+    doc["rows"].as_array().unwrap().clone()
+}
+
+#[test]
+fn report_message_is_the_event_as_written() {
+    let rows = query_file(
+        r#"filter @type = "REPORT" | fields @requestId, @message, @xrayTraceId, @xraySegmentId | sort @timestamp asc"#,
+        "tests/fixtures/query/raw-report.log",
+    );
+    let by_id = |id: &str| {
+        rows.iter()
+            .find(|r| r["@requestId"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {rows:?}"))
+    };
+    // As written: `7.1 ms` not `7.10 ms`, X-Ray fields tab-separated with SegmentId and
+    // Sampled, and no status from the function's own `[ERROR] ValueError` line.
+    let err = by_id("r-err");
+    assert_eq!(
+        s(&err["@message"]),
+        "REPORT RequestId: r-err\tDuration: 7.1 ms\tBilled Duration: 8 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tXRAY TraceId: 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e\tSegmentId: 3e5a7c9b1d2f4a6e\tSampled: true"
+    );
+    assert_eq!(
+        s(&err["@xrayTraceId"]),
+        "1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e"
+    );
+    assert_eq!(s(&err["@xraySegmentId"]), "3e5a7c9b1d2f4a6e");
+    // A `Task timed out` line before it does not put `Status: timeout` in it.
+    let slow = by_id("5b1d7c52-8a3e-4f0b-9c6d-2e7f8a9b0c1d");
+    assert_eq!(
+        s(&slow["@message"]),
+        "REPORT RequestId: 5b1d7c52-8a3e-4f0b-9c6d-2e7f8a9b0c1d\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB"
+    );
+    assert!(slow["@xraySegmentId"].is_null());
+    // An `XRAY TraceId` line after the REPORT is the same CloudWatch event, after a tab.
+    let xray = by_id("r-xray");
+    assert_eq!(
+        s(&xray["@message"]),
+        "REPORT RequestId: r-xray\tDuration: 50.25 ms\tBilled Duration: 51 ms\tMemory Size: 128 MB\tMax Memory Used: 42 MB\tXRAY TraceId: 1-68b6f920-0000000000000000000000aa\tSegmentId: 0a1b2c3d4e5f6071\tSampled: false"
+    );
+    assert_eq!(s(&xray["@xraySegmentId"]), "0a1b2c3d4e5f6071");
+    // The invocations table still has the statuses learned from the other lines.
+    let statuses: Vec<(String, String)> =
+        exported_invocations(&root().join("tests/fixtures/query/raw-report.log"))
+            .iter()
+            .map(|v| (s(&v["request_id"]).to_string(), s(&v["status"]).to_string()))
+            .collect();
+    assert!(
+        statuses.contains(&("r-err".into(), "error".into())),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&(
+            "5b1d7c52-8a3e-4f0b-9c6d-2e7f8a9b0c1d".into(),
+            "timeout".into()
+        )),
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn report_message_of_the_sample_data_is_the_raw_text() {
+    // sample-data's REPORT lines hold no `ValueError`: the error types are the events' own.
+    let rows =
+        query(r#"filter @type = "REPORT" and @message like /ValueError/ | stats count(*) as n"#);
+    assert_eq!(f(&rows[0]["n"]), 0.0);
+    // `Duration: 7.1 ms` is not rewritten as `7.10 ms`: the text holds the numbers as written.
+    let first = std::fs::read_to_string(root().join("sample-data/logs-tail/nightly-report.txt"))
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("REPORT RequestId:"))
+        .map(|l| l[l.find("REPORT").unwrap()..].trim_end().to_string())
+        .unwrap();
+    let id = first.split_whitespace().nth(2).unwrap();
+    let rows = query_file(
+        &format!(r#"filter @type = "REPORT" and @requestId = "{id}" | fields @message"#),
+        "sample-data/logs-tail/nightly-report.txt",
+    );
+    // Without the `aws logs tail` prefix (time, stream), as Logs Insights shows it.
+    assert_eq!(s(&rows[0]["@message"]), first);
+}
+
+#[test]
+fn platform_report_message_is_its_json() {
+    let path = "tests/fixtures/query/platform-report.ndjson";
+    let rows = query_file(
+        r#"filter @type = "REPORT" | fields @requestId, @message, record.status, record.errorType | sort @timestamp asc"#,
+        path,
+    );
+    let lines: Vec<String> = std::fs::read_to_string(root().join(path))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            s(&v["message"]).to_string()
+        })
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(s(&rows[0]["@message"]), lines[1]);
+    assert_eq!(s(&rows[1]["@message"]), lines[2]);
+    assert_eq!(s(&rows[1]["record.status"]), "error");
+    assert_eq!(s(&rows[1]["record.errorType"]), "Runtime.ExitError");
+    // Every platform.report event of sample-data is found by its type name in @message.
+    let rows = query_file(
+        "filter @message like /platform.report/ | stats count(*) as n",
+        "sample-data/ndjson/geo-lookup.ndjson.gz",
+    );
+    assert_eq!(f(&rows[0]["n"]), 21047.0, "zcat | grep -c platform.report");
+}
+
+#[test]
+fn csv_keeps_tabs_and_line_breaks_are_one_in_every_format() {
+    // A log message with a tab, a lone CR, a CR LF and a terminal escape.
+    let path = root().join("tests/fixtures/query/line-breaks.ndjson");
+    let run = |q: &str, format: &str| {
+        let out = faascope()
+            .args(["query", q, path.to_str().unwrap(), "--format", format, "-q"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let q = "fields @message";
+    // CSV holds the tab; each line break is one LF; the escape sequence goes.
+    assert_eq!(
+        run(q, "csv"),
+        "@message\n\"tab\there, cr\nthere, crlf\nend red\"\n"
+    );
+    // On one line, each line break is one space, in the table as in Markdown.
+    let table = run(q, "table");
+    assert!(
+        table.contains("tab here, cr there, crlf end red"),
+        "{table}"
+    );
+    let md = run(q, "markdown");
+    assert!(md.contains("tab here, cr there, crlf end red"), "{md}");
+    assert!(!table.contains('\u{1b}') && !md.contains('\u{1b}'));
+    // A tab made by the query, too: as JSON has it.
+    let q = r#"fields concat("a", "\t", "b") as t | limit 1"#;
+    assert_eq!(run(q, "csv"), "t\na\tb\n");
+    let v: Value = serde_json::from_str(&run(q, "json")).unwrap();
+    assert_eq!(s(&v["rows"][0]["t"]), "a\tb");
+}
+
+#[test]
+fn an_unknown_saved_query_lists_the_same_names_as_list() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("queries")).unwrap();
+    std::fs::write(
+        dir.path().join("queries/myq.insights"),
+        "# Mine.\nstats count(*)\n",
+    )
+    .unwrap();
+    let listed = faascope()
+        .current_dir(dir.path())
+        .args(["query", "--list", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let names: Vec<String> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| s(&r["name"]).to_string())
+        .collect();
+    assert!(names.contains(&"@myq".to_string()), "{names:?}");
+    let out = faascope()
+        .current_dir(dir.path())
+        .args([
+            "query",
+            "@nope",
+            root().join("sample-data").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("the saved queries are {}", names.join(", "))),
+        "{err}"
+    );
 }

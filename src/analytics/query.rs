@@ -4,10 +4,14 @@
 //! The records are the invocations (as `REPORT` events) and the log records, with the fields
 //! Logs Insights discovers for Lambda log groups (`@timestamp`, `@message`, `@logStream`, `@log`,
 //! `@type`, `@requestId`, `@duration`, `@billedDuration`, `@memorySize` and `@maxMemoryUsed` in
-//! bytes, `@initDuration`, `@xrayTraceId`), plus `function` (faascope's own: the function name),
+//! bytes, `@initDuration`, `@xrayTraceId`, `@xraySegmentId`), plus `function` (faascope's own: the function name),
 //! the JSON fields of structured log records by dotted path, and, on every invocation, the
 //! JSON log format's `type = "platform.report"` and `record.*` fields, so a query written for
 //! either log format runs over both. Only the fields a query reads are built.
+//!
+//! An invocation's `@message` is its REPORT event as the input held it (a text line, a
+//! `platform.report` event's JSON; see [`crate::model::ReportTexts`]), and what is read off
+//! message text (`parse`, `like`, `@xraySegmentId`) is read off that, not off the parsed row.
 
 use std::collections::{HashMap, HashSet};
 
@@ -84,6 +88,7 @@ const DISCOVERED: &[(&str, Ty)] = &[
     ("@maxMemoryUsed", Ty::Num),
     ("@initDuration", Ty::Num),
     ("@xrayTraceId", Ty::Str),
+    ("@xraySegmentId", Ty::Str),
     ("function", Ty::Str),
 ];
 
@@ -100,6 +105,23 @@ fn log_type(r: &LogRecord) -> Option<&str> {
         (LogKind::Platform, t) => t,
         (LogKind::Application, _) => None,
     }
+}
+
+/// The X-Ray segment id of a REPORT event's text (`…\tXRAY TraceId: …\tSegmentId: 3e5a…`),
+/// or of an `XRAY TraceId` line.
+fn xray_segment_id(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once("XRAY TraceId:")?;
+    let (_, rest) = rest.split_once("SegmentId:")?;
+    rest.split_whitespace().next().filter(|id| !id.is_empty())
+}
+
+/// The value after `label` in a text REPORT event (`Status: `, `Error Type: `).
+fn report_word<'t>(text: &'t str, label: &str) -> Option<&'t str> {
+    let (_, rest) = text.split_once(label)?;
+    rest.split(['\t', '\n', '\r'])
+        .next()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
 }
 
 /// The JSON object in a log message: the whole message, or from its first `{` (a text-format
@@ -270,7 +292,10 @@ impl<'a> Dict<'a> {
 /// Builds the input frame with the columns the query reads (and `@timestamp`).
 /// Invocations come from `cols` (compact columns, when ingested so) and then from
 /// `tables.invocations`; compact columns carry no text, so a query reading `@message`,
-/// `@requestId`, `@xrayTraceId` or JSON fields needs full rows (see [`reads_log_text`]).
+/// `@requestId`, the X-Ray ids or JSON fields needs full rows (see [`reads_log_text`]).
+/// The REPORT events' text of the rows is in `cols` too ([`ReportColumns::texts`]); a row
+/// read without one (a Logs Insights result row of REPORT fields) gets a REPORT line rebuilt
+/// from its values ([`Invocation::report_line`]).
 ///
 /// With `buckets` (see [`thin_buckets`]), thin log records are counted in buckets of that
 /// length and the frame has a [`WEIGHT`] column.
@@ -291,6 +316,7 @@ fn input_frame(
     let thin = bucketed.as_ref().map_or(&tables.thin_logs, |(b, _)| b);
     let c = cols;
     let cn = c.len();
+    let texts = c.texts();
     let n = cn + inv.len() + logs.len() + thin.len();
     let mut cols: Vec<Column> = Vec::new();
     if let Some((_, weights)) = &bucketed {
@@ -313,12 +339,10 @@ fn input_frame(
     );
     let mut json_fields: Vec<&str> = Vec::new();
     if cn > 0 {
-        if let Some(f) = wanted.iter().find(|f| {
-            matches!(
-                **f,
-                "@message" | "@logStream" | "@requestId" | "@xrayTraceId"
-            ) || !DISCOVERED.iter().any(|(d, _)| d == *f)
-        }) {
+        if let Some(f) = wanted
+            .iter()
+            .find(|f| TEXT_FIELDS.contains(f) || !DISCOVERED.iter().any(|(d, _)| d == *f))
+        {
             return Err(QueryRunError::plan(
                 0,
                 format!("invocations ingested as compact columns carry no `{f}`"),
@@ -354,7 +378,10 @@ fn input_frame(
             "@message" => Column::new(
                 name.into(),
                 inv.iter()
-                    .map(Invocation::report_line)
+                    .map(|r| match texts.of(r) {
+                        Some(t) => t.to_string(),
+                        None => r.report_line(),
+                    })
                     .chain(logs.iter().map(|r| {
                         r.json
                             .as_deref()
@@ -397,6 +424,18 @@ fn input_frame(
                 inv.iter()
                     .map(|r| Some(r.request_id.as_str()))
                     .chain(logs.iter().map(|r| r.request_id.as_deref()))
+                    .chain((0..thin.len()).map(|_| None))
+                    .collect::<Vec<Option<&str>>>(),
+            ),
+            "@xraySegmentId" => Column::new(
+                name.into(),
+                inv.iter()
+                    .map(|r| texts.of(r).and_then(xray_segment_id))
+                    .chain(logs.iter().map(|r| {
+                        (r.event_type.as_deref() == Some("XRAY"))
+                            .then(|| xray_segment_id(&r.message))
+                            .flatten()
+                    }))
                     .chain((0..thin.len()).map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
@@ -448,8 +487,16 @@ fn input_frame(
         let mut values: Vec<Vec<Option<serde_json::Value>>> =
             vec![Vec::with_capacity(n); json_fields.len()];
         for r in inv {
+            // A `platform.report` event's fields are its JSON's; a text REPORT's are made from
+            // it (and from the row where there is no text), so a query for either format runs
+            // over both.
+            let text = texts.of(r);
+            let obj = text.filter(|t| t.starts_with('{')).and_then(message_json);
             for (k, f) in json_fields.iter().enumerate() {
-                values[k].push(platform_report_field(r, f));
+                values[k].push(match &obj {
+                    Some(o) => json_path(o, f).cloned(),
+                    None => platform_report_field(r, f, text),
+                });
             }
         }
         for r in logs {
@@ -487,13 +534,30 @@ fn input_frame(
     Ok((DataFrame::new(n, cols)?, types))
 }
 
-fn platform_report_field(r: &Invocation, field: &str) -> Option<serde_json::Value> {
+/// The JSON log format's field `field` of a `platform.report` event for invocation `r`, whose
+/// REPORT event is `text` (a text line) when kept: its status and error type are the ones that
+/// text says (`Status: `, `Error Type: `), not the ones learned from other lines.
+fn platform_report_field(
+    r: &Invocation,
+    field: &str,
+    text: Option<&str>,
+) -> Option<serde_json::Value> {
     use serde_json::Value as J;
     let num = |v: f64| serde_json::Number::from_f64(v).map(J::Number);
     match field {
         "type" => Some(J::String("platform.report".into())),
         "record.requestId" => Some(J::String(r.request_id.clone())),
-        "record.status" => Some(J::String(r.status.as_str().into())),
+        "record.status" => Some(J::String(match text {
+            Some(t) => report_word(t, "Status:").map_or_else(
+                || crate::model::Status::Success.as_str().to_string(),
+                |w| crate::model::Status::from_platform(w).as_str().to_string(),
+            ),
+            None => r.status.as_str().into(),
+        })),
+        "record.errorType" => match text {
+            Some(t) => report_word(t, "Error Type:").map(|w| J::String(w.to_string())),
+            None => r.error_type.clone().map(J::String),
+        },
         "record.metrics.durationMs" => num(r.duration_ms),
         "record.metrics.billedDurationMs" => num(r.billed_duration_ms),
         "record.metrics.memorySizeMB" => Some(J::from(r.memory_size_mb)),
@@ -507,13 +571,20 @@ fn platform_report_field(r: &Invocation, field: &str) -> Option<serde_json::Valu
 /// Does the query read any log record's text (message, stream, request or trace id, JSON
 /// fields)? When not, ingestion can keep thin log records (`IngestOptions::thin_logs`).
 pub fn reads_log_text(q: &Query) -> bool {
-    needed_inputs(q).iter().any(|f| {
-        matches!(
-            f.as_str(),
-            "@message" | "@logStream" | "@requestId" | "@xrayTraceId"
-        ) || !DISCOVERED.iter().any(|(d, _)| d == f)
-    })
+    needed_inputs(q)
+        .iter()
+        .any(|f| TEXT_FIELDS.contains(&f.as_str()) || !DISCOVERED.iter().any(|(d, _)| d == f))
 }
+
+/// Discovered fields read off a record's text or ids, which compact columns and thin log
+/// records do not keep.
+const TEXT_FIELDS: &[&str] = &[
+    "@message",
+    "@logStream",
+    "@requestId",
+    "@xrayTraceId",
+    "@xraySegmentId",
+];
 
 /// The fields the query needs from the input: the ones it reads that no earlier command
 /// creates, plus the default output columns of a query without `fields`/`display`/`stats`.

@@ -10,7 +10,7 @@ use regex::Regex;
 
 use super::{load, report_skips, strict_exit, Filter, FilterArgs, SourceArgs, UsageError};
 use crate::ingest::{self, IngestOptions};
-use crate::model::{Invocation, LogRecord, Tables};
+use crate::model::{Invocation, LogRecord, ReportTexts, Tables};
 use crate::output::sanitize;
 
 #[derive(Args, Debug)]
@@ -55,15 +55,20 @@ struct Line {
     message: String,
 }
 
-/// The REPORT line as Lambda writes it, on one line, without the label (printed beside it).
-fn report_text(r: &Invocation) -> String {
-    let line = r.report_line();
+/// The REPORT line without the label (printed beside it), on one line: as the input wrote it
+/// when that was a text REPORT line, else (a JSON-format `platform.report`) as Lambda's text
+/// format would write it.
+fn report_text(r: &Invocation, texts: &ReportTexts) -> String {
+    let line = match texts.of(r) {
+        Some(t) if t.starts_with("REPORT ") => t.to_string(),
+        _ => r.report_line(),
+    };
     line.strip_prefix("REPORT ")
         .unwrap_or(&line)
         .replace('\n', "\t")
 }
 
-fn lines(t: &Tables) -> Vec<Line> {
+fn lines(t: &Tables, texts: &ReportTexts) -> Vec<Line> {
     let mut out: Vec<Line> = t
         .logs
         .iter()
@@ -83,7 +88,7 @@ fn lines(t: &Tables) -> Vec<Line> {
             function: r.function.to_string(),
             label: "REPORT".into(),
             request_id: Some(r.request_id.clone()),
-            message: report_text(r),
+            message: report_text(r, texts),
         }))
         .collect();
     // Stable: records of one timestamp keep their input order.
@@ -204,7 +209,7 @@ pub fn run(a: LogsArgs) -> Result<i32> {
     if !a.follow {
         let mut ing = load(&a.source.with_window(&filter), options(&a.source))?;
         filter.apply(&mut ing.tables);
-        let all = lines(&ing.tables);
+        let all = lines(&ing.tables, ing.columns.texts());
         let shown = print(&all, &sel, a.format, &mut stdout.lock())?;
         report_skips(&a.source, &ing);
         if shown == 0 && !a.source.quiet {
@@ -259,7 +264,12 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         if !inputs.is_empty() {
             let mut ing = ingest::ingest_inputs(&[], inputs, &options(&a.source), None)?;
             filter.apply(&mut ing.tables);
-            print(&lines(&ing.tables), &sel, a.format, &mut stdout.lock())?;
+            print(
+                &lines(&ing.tables, ing.columns.texts()),
+                &sel,
+                a.format,
+                &mut stdout.lock(),
+            )?;
             report_skips(&a.source, &ing);
         }
         if stop.is_some_and(|s| Instant::now() >= s) {

@@ -55,7 +55,11 @@ fn saved(name: &str) -> Result<(String, String)> {
     match library::embedded(name) {
         Some(text) => Ok((format!("@{name}"), text.to_string())),
         None => {
-            let names: Vec<&str> = library::LIBRARY.iter().map(|(n, _)| *n).collect();
+            // The names --list shows: the built-in ones and the working directory's.
+            let names: Vec<String> = saved_queries()
+                .into_iter()
+                .map(|(n, _, _)| format!("@{n}"))
+                .collect();
             bail!(UsageError(format!(
                 "no saved query `@{name}`: the saved queries are {} (faascope query --list)",
                 names.join(", ")
@@ -64,8 +68,10 @@ fn saved(name: &str) -> Result<(String, String)> {
     }
 }
 
-fn list(format: Format) -> Result<i32> {
-    let mut entries: Vec<(String, String, &str)> = library::LIBRARY
+/// The saved queries, sorted by name: (name, what it answers, where from): the built-in ones
+/// and the working directory's `queries/*.insights` (which replace built-in ones of their name).
+fn saved_queries() -> Vec<(String, String, &'static str)> {
+    let mut entries: Vec<(String, String, &'static str)> = library::LIBRARY
         .iter()
         .map(|(n, t)| (n.to_string(), library::description(t), "built in"))
         .collect();
@@ -91,6 +97,11 @@ fn list(format: Format) -> Result<i32> {
         }
     }
     entries.sort();
+    entries
+}
+
+fn list(format: Format) -> Result<i32> {
+    let entries = saved_queries();
     let r = query::QueryResult {
         columns: vec!["name".into(), "answers".into(), "from".into()],
         rows: entries

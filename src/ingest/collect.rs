@@ -348,13 +348,16 @@ impl<'o> Collector<'o> {
         };
         if let Some(p) = platform_line::parse(msg) {
             let ts = ev.timestamp.or_else(|| timestamp_in_prefix(p.prefix));
-            self.platform(ev, ts, p.line, msg);
+            // The event's text: the line without the prefix ingestion strips (a time, a
+            // stream name), as Logs Insights shows `@message`.
+            let text = msg.get(p.prefix.len()..).unwrap_or(msg);
+            self.platform(ev, ts, p.line, msg, text);
         } else if let Some(f) = platform_line::parse_headless_report(msg) {
-            if msg.contains("REPORT RequestId:") {
+            if let Some(at) = msg.find("REPORT RequestId:") {
                 // A whole REPORT quoted behind a prefix that is no decoration (`The message
                 // is "` of a collector's debug line).
                 let ts = ev.timestamp;
-                self.platform(ev, ts, PlatformLine::Report(f), msg);
+                self.platform(ev, ts, PlatformLine::Report(f), msg, &msg[at..]);
             } else {
                 // A REPORT's fields without its `REPORT RequestId:` head: a fragment pasted
                 // from a console, or the second half of a wrapped line. Lambda never writes
@@ -375,11 +378,20 @@ impl<'o> Collector<'o> {
         ev.log_stream.unwrap_or("").to_string()
     }
 
-    fn platform(&mut self, ev: &Event<'_>, ts: Option<i64>, line: PlatformLine<'_>, raw: &str) {
+    /// A platform line: `raw` is the whole message, `text` the event's text (without the
+    /// prefix ingestion strips).
+    fn platform(
+        &mut self,
+        ev: &Event<'_>,
+        ts: Option<i64>,
+        line: PlatformLine<'_>,
+        raw: &str,
+        text: &str,
+    ) {
         let continuing = matches!(line, PlatformLine::Xray { .. });
         match &line {
             PlatformLine::Report(f) => {
-                self.report(ev, ts, f);
+                self.report(ev, ts, f, Some(text));
                 return;
             }
             PlatformLine::Xray { trace_id, .. } => {
@@ -388,6 +400,12 @@ impl<'o> Collector<'o> {
                         if inv.trace_id.is_none() {
                             inv.trace_id = Some(trace_id.to_string());
                         }
+                        // One event in CloudWatch: the REPORT's text goes on with it.
+                        self.columns.texts_mut().continue_with(
+                            &inv.source,
+                            &inv.request_id,
+                            text.trim_end(),
+                        );
                     }
                     return;
                 }
@@ -477,7 +495,31 @@ impl<'o> Collector<'o> {
         }
     }
 
-    fn report(&mut self, ev: &Event<'_>, ts: Option<i64>, f: &ReportFields<'_>) {
+    /// Ingestion keeps the text of REPORT events (see [`crate::model::ReportTexts`]): when it
+    /// keeps every other line's text (full log records; not compact invocation columns), which
+    /// is when a query reads log text.
+    fn keeps_report_text(&self) -> bool {
+        self.opts.keep_logs && !self.opts.thin_logs && !self.opts.report_columns
+    }
+
+    /// Keeps `text` as the event text of `row` when ingestion keeps it.
+    fn keep_report_text(&mut self, row: &Invocation, text: Option<&str>) {
+        if let Some(t) = text.filter(|_| self.keeps_report_text()) {
+            self.columns
+                .texts_mut()
+                .insert(&row.source, &row.request_id, t.trim_end());
+        }
+    }
+
+    /// A REPORT (a text line, or a Logs Insights result row of its fields); `text` is the
+    /// event's text when there is one.
+    fn report(
+        &mut self,
+        ev: &Event<'_>,
+        ts: Option<i64>,
+        f: &ReportFields<'_>,
+        text: Option<&str>,
+    ) {
         self.text_reports = true;
         let line = ev.line;
         if let Some(label) = f.bad_field {
@@ -559,6 +601,7 @@ impl<'o> Collector<'o> {
             self.source(line),
             stream,
         );
+        self.keep_report_text(&row, text);
         self.tables.invocations.push(row);
         self.last_report = Some(self.tables.invocations.len() - 1);
     }
@@ -700,7 +743,7 @@ impl<'o> Collector<'o> {
     fn json_in_message(&mut self, ev: &Event<'_>, v: &Value, raw: &str) {
         match v {
             Value::Object(o) if o.contains_key("type") && o.contains_key("record") => {
-                self.telemetry(ev, o)
+                self.telemetry(ev, o, Some(raw))
             }
             Value::Object(o) => self.app_json(ev, o, raw),
             _ => self.app_text(ev, raw),
@@ -810,7 +853,7 @@ impl<'o> Collector<'o> {
             return;
         }
         if o.contains_key("type") && o.contains_key("record") {
-            self.telemetry(ev, o);
+            self.telemetry(ev, o, None);
             return;
         }
         if o.contains_key("@message") || o.contains_key("@requestId") {
@@ -961,11 +1004,17 @@ impl<'o> Collector<'o> {
             ..Default::default()
         };
         f.bad_field = bad_field;
-        self.report(ev, ev.timestamp, &f);
+        self.report(ev, ev.timestamp, &f, None);
     }
 
-    /// A JSON-log-format / Telemetry API event: `{time, type, record}`.
-    fn telemetry(&mut self, ev: &Event<'_>, o: &serde_json::Map<String, Value>) {
+    /// A JSON-log-format / Telemetry API event: `{time, type, record}`; `raw` is its text when
+    /// it is a log event's whole message (else the event is written out again).
+    fn telemetry(&mut self, ev: &Event<'_>, o: &serde_json::Map<String, Value>, raw: Option<&str>) {
+        // What Logs Insights shows as a JSON event's `@message`: the event as written.
+        let event_text = || match raw {
+            Some(r) => r.trim().to_string(),
+            None => serde_json::to_string(o).unwrap_or_default(),
+        };
         let kind = o.get("type").and_then(Value::as_str).unwrap_or("");
         let ts = o.get("time").and_then(json_time_ms).or(ev.timestamp);
         let rec = o.get("record");
@@ -1057,6 +1106,10 @@ impl<'o> Collector<'o> {
                 source: self.source(ev.line),
                 log_stream: stream,
             };
+            if self.keeps_report_text() {
+                let text = event_text();
+                self.keep_report_text(&row, Some(&text));
+            }
             if self.echo || self.text_reports {
                 self.echoes.push(row);
             } else if self.opts.report_columns {
@@ -1082,7 +1135,7 @@ impl<'o> Collector<'o> {
             let is_platform = kind.starts_with("platform.");
             // A platform event's own fields (`record.requestId`); a function's or extension's
             // record is its log line, which stays `@message`.
-            let json = is_platform.then(|| serde_json::to_string(o).unwrap_or_default());
+            let json = is_platform.then(event_text);
             self.tables.logs.push(LogRecord {
                 function,
                 timestamp: ts,

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Invocation, Status};
+use super::{Invocation, SourceRef, Status};
 
 /// Request ids, kept only to apply statuses learned from other lines (`Task timed out`) by id.
 /// Canonical UUIDs (36 lowercase hex characters with dashes, as Lambda writes them) are packed
@@ -282,6 +282,102 @@ pub struct ReportColumns {
     cold_start: Vec<bool>,
     status: Vec<u8>,
     request_ids: RequestIds,
+    /// The REPORT events' text, for invocations kept as rows (see [`ReportTexts`]).
+    texts: ReportTexts,
+}
+
+/// The text of REPORT events as the input holds them (what Logs Insights shows as `@message`:
+/// a text REPORT line without the prefix ingestion strips, a `platform.report` event's JSON),
+/// kept when ingestion keeps log text (full log records): the invocation rows are parsed values,
+/// and a line rebuilt from them would not be the event (statuses learned from other lines,
+/// numbers reformatted, fields dropped).
+///
+/// Keyed by where each event came from (file, line, request id: one line may hold several
+/// events), not by row: rows are filtered, deduplicated and merged apart from this, and a
+/// lookup by source holds through all of that.
+#[derive(Debug, Default, Clone)]
+pub struct ReportTexts {
+    /// By line: the events of that line.
+    by_line: HashMap<u64, Vec<EventText>>,
+}
+
+/// (file, request id, text) of one REPORT event.
+type EventText = (Arc<str>, Box<str>, String);
+
+impl ReportTexts {
+    pub fn is_empty(&self) -> bool {
+        self.by_line.is_empty()
+    }
+
+    fn slot(&mut self, file: &Arc<str>, line: u64, request_id: &str) -> &mut String {
+        let events = self.by_line.entry(line).or_default();
+        let i = match events
+            .iter()
+            .position(|(f, id, _)| f == file && &**id == request_id)
+        {
+            Some(i) => i,
+            None => {
+                events.push((file.clone(), request_id.into(), String::new()));
+                events.len() - 1
+            }
+        };
+        &mut events[i].2
+    }
+
+    /// Keeps `text` as the event of `request_id` at `source` (replacing an earlier one).
+    pub fn insert(&mut self, source: &SourceRef, request_id: &str, text: &str) {
+        let slot = self.slot(&source.file, source.line, request_id);
+        slot.clear();
+        slot.push_str(text);
+    }
+
+    /// Adds `more` to the end of the event at `source` after a tab (an `XRAY TraceId` line that
+    /// continues a REPORT: one event in CloudWatch, tab-separated). Nothing when that event
+    /// has no text kept.
+    pub fn continue_with(&mut self, source: &SourceRef, request_id: &str, more: &str) {
+        if let Some(t) = self.get_mut(source, request_id) {
+            let kept = t.trim_end().len();
+            t.truncate(kept);
+            t.push('\t');
+            t.push_str(more);
+        }
+    }
+
+    fn get_mut(&mut self, source: &SourceRef, request_id: &str) -> Option<&mut String> {
+        self.by_line
+            .get_mut(&source.line)?
+            .iter_mut()
+            .find(|(f, id, _)| *f == source.file && &**id == request_id)
+            .map(|(_, _, t)| t)
+    }
+
+    /// The text of the event of `request_id` at `source`, if kept.
+    pub fn get(&self, source: &SourceRef, request_id: &str) -> Option<&str> {
+        self.by_line
+            .get(&source.line)?
+            .iter()
+            .find(|(f, id, _)| *f == source.file && &**id == request_id)
+            .map(|(_, _, t)| t.as_str())
+    }
+
+    /// The text of invocation `r`'s REPORT event, if kept.
+    pub fn of(&self, r: &Invocation) -> Option<&str> {
+        self.get(&r.source, &r.request_id)
+    }
+
+    /// Adds the texts of `other` (a later chunk or file); its events win.
+    pub fn append(&mut self, other: ReportTexts) {
+        if self.by_line.is_empty() {
+            self.by_line = other.by_line;
+            return;
+        }
+        for (line, events) in other.by_line {
+            for (file, id, text) in events {
+                let source = SourceRef { file, line };
+                self.insert(&source, &id, &text);
+            }
+        }
+    }
 }
 
 /// The columns moved out for a polars frame, as they are stored (see
@@ -316,6 +412,15 @@ impl ReportColumns {
 
     pub fn len(&self) -> usize {
         self.function.len()
+    }
+
+    /// The REPORT events' text kept for invocation rows (see [`ReportTexts`]).
+    pub fn texts(&self) -> &ReportTexts {
+        &self.texts
+    }
+
+    pub fn texts_mut(&mut self) -> &mut ReportTexts {
+        &mut self.texts
     }
 
     /// Which of `ids` some row has as its request id.
@@ -438,8 +543,12 @@ impl ReportColumns {
 
     /// Appends another set of rows after these.
     pub fn append(&mut self, mut other: ReportColumns) {
+        let texts = std::mem::take(&mut other.texts);
+        self.texts.append(texts);
         if self.is_empty() && self.names.is_empty() {
+            let texts = std::mem::take(&mut self.texts);
             *self = other;
+            self.texts = texts;
             return;
         }
         let base = self.len() as u32;
@@ -909,6 +1018,46 @@ impl ThinLogs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_texts_are_found_by_source_through_appends() {
+        let a: Arc<str> = Arc::from("a.log");
+        let b: Arc<str> = Arc::from("b.log");
+        let at = |file: &Arc<str>, line| SourceRef {
+            file: file.clone(),
+            line,
+        };
+        let mut first = ReportColumns::default();
+        first
+            .texts_mut()
+            .insert(&at(&a, 3), "r1", "REPORT RequestId: r1\tDuration: 7.1 ms");
+        // Two events on one line (an array of events): told apart by request id.
+        first.texts_mut().insert(&at(&a, 9), "r2", "{\"r\":2}");
+        first.texts_mut().insert(&at(&a, 9), "r3", "{\"r\":3}");
+        first
+            .texts_mut()
+            .continue_with(&at(&a, 3), "r1", "XRAY TraceId: 1-x\tSegmentId: 9f");
+        // Nothing to continue: no text kept for that event.
+        first
+            .texts_mut()
+            .continue_with(&at(&a, 4), "r9", "XRAY TraceId: 1-y");
+        let mut second = ReportColumns::default();
+        second.texts_mut().insert(&at(&b, 3), "r1", "other file");
+        // Columns without rows (invocations kept as rows) still merge their texts.
+        let mut all = ReportColumns::default();
+        all.append(first);
+        all.append(second);
+        let t = all.texts();
+        assert_eq!(
+            t.get(&at(&a, 3), "r1"),
+            Some("REPORT RequestId: r1\tDuration: 7.1 ms\tXRAY TraceId: 1-x\tSegmentId: 9f")
+        );
+        assert_eq!(t.get(&at(&a, 9), "r3"), Some("{\"r\":3}"));
+        assert_eq!(t.get(&at(&b, 3), "r1"), Some("other file"));
+        assert_eq!(t.get(&at(&a, 4), "r9"), None);
+        assert_eq!(t.get(&at(&b, 9), "r2"), None);
+        assert!(all.is_empty());
+    }
     use crate::model::SourceRef;
 
     fn inv(f: &str, id: &str, ts: Option<i64>, d: f64) -> Invocation {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use columns::{ReportColumns, ThinLogs};
+pub use columns::{ReportColumns, ReportTexts, ThinLogs};
 
 /// Where a record came from: a file (shared, interned) and a 1-based line (or record) number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -95,7 +95,10 @@ pub struct Invocation {
 }
 
 impl Invocation {
-    /// The canonical text REPORT line of an invocation, as Lambda writes it (tab-separated).
+    /// A text REPORT line rebuilt from the parsed invocation (tab-separated, as Lambda writes
+    /// one). Not the event as the input held it: the status may have been learned from other
+    /// lines, numbers are reformatted and X-Ray fields other than the trace id are gone. The
+    /// event's own text, when ingestion kept it, is in [`ReportTexts`].
     pub fn report_line(&self) -> String {
         let r = self;
         let mut s = format!(

@@ -22,6 +22,11 @@ pub enum Format {
 /// Removes terminal control and escape sequences (CSI, OSC, lone ESC, C0/C1 controls but tab)
 /// from text that came from log data, so printing it cannot drive the user's terminal.
 pub fn sanitize(s: &str) -> String {
+    strip_controls(s, false)
+}
+
+/// [`sanitize`], keeping tabs (`keep_tabs`) or turning them into spaces.
+fn strip_controls(s: &str, keep_tabs: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -54,7 +59,7 @@ pub fn sanitize(s: &str) -> String {
                 }
                 None => {}
             },
-            '\t' => out.push(' '),
+            '\t' => out.push(if keep_tabs { '\t' } else { ' ' }),
             c if c.is_control() => {}
             // Bidirectional overrides and isolates reorder what a terminal shows around them
             // (text spoofing): dropped too.
@@ -79,11 +84,26 @@ pub fn sanitize(s: &str) -> String {
     out
 }
 
+/// Every line break (CR LF, a lone CR, LF) as LF: one line break however it was written, in
+/// every format (a line break in CSV, a space on one table line).
+pub fn unify_line_breaks(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\r') {
+        std::borrow::Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// A CSV cell (RFC 4180: quoted when it holds a comma, quote or line break). Text from logs is
-/// [`sanitize`]d line by line first: CSV is read on terminals too.
+/// [`sanitize`]d line by line first (CSV is read on terminals too), keeping its tabs (a CSV
+/// cell holds them as they are); line breaks are written as LF ([`unify_line_breaks`]).
 pub fn csv_cell(s: &str) -> String {
-    let s = if s.bytes().any(|b| b < 0x20 || b == 0x7f) || !s.is_ascii() {
-        sanitize_block(&s.replace("\r\n", "\n"))
+    let s = if s.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) || !s.is_ascii() {
+        let s = unify_line_breaks(s);
+        s.split('\n')
+            .map(|line| strip_controls(line, true))
+            .collect::<Vec<_>>()
+            .join("\n")
     } else {
         s.to_string()
     };
@@ -264,6 +284,10 @@ mod tests {
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("two\r\nlines"), "\"two\nlines\"");
+        // A lone CR is a line break too; tabs stay (a CSV cell holds them).
+        assert_eq!(csv_cell("a\rb"), "\"a\nb\"");
+        assert_eq!(csv_cell("a\tb"), "a\tb");
+        assert_eq!(csv_cell("a\t\u{1b}]0;t\u{7}b\u{9b}c"), "a\tbc");
         assert_eq!(csv_cell("\u{1b}[31mred\u{1b}[0m\u{7}"), "red");
         assert_eq!(csv_cell("é"), "é");
     }

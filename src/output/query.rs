@@ -27,7 +27,8 @@ fn json_value(v: &Value) -> serde_json::Value {
 /// fractions are rounded for reading (JSON and CSV keep every digit).
 fn shown(v: &Value) -> String {
     match v {
-        Value::Str(s) => sanitize(&s.replace(['\n', '\r'], " ")),
+        // Each line break (however written, as in CSV) one space.
+        Value::Str(s) => sanitize(&super::unify_line_breaks(s).replace('\n', " ")),
         Value::Num(n) => readable(*n),
         other => other.text(),
     }

@@ -729,3 +729,100 @@ fn sort_words_that_parse_as_floats_and_missing_keys() {
     let v: Vec<String> = (0..r.rows.len()).map(|i| cell(&r, i, "v").text()).collect();
     assert_eq!(v, ["b", "1"]);
 }
+
+/// The text of the REPORT events is kept exactly when the other lines' text is: never for
+/// compact columns or thin log records (the paths of queries that read no log text).
+#[test]
+fn report_texts_are_kept_only_with_full_log_records() {
+    let input = || {
+        vec![MemoryInput {
+            name: "/aws/lambda/api".into(),
+            bytes: LOG.as_bytes().to_vec(),
+        }]
+    };
+    let full = IngestOptions {
+        keep_logs: true,
+        ..IngestOptions::default()
+    };
+    let ing = ingest_inputs(&[], input(), &full, None).unwrap();
+    assert!(!ing.columns.texts().is_empty());
+    for opts in [
+        IngestOptions {
+            keep_logs: true,
+            report_columns: true,
+            thin_logs: true,
+            ..IngestOptions::default()
+        },
+        IngestOptions {
+            keep_logs: true,
+            thin_logs: true,
+            ..IngestOptions::default()
+        },
+        IngestOptions {
+            keep_logs: false,
+            report_columns: true,
+            ..IngestOptions::default()
+        },
+    ] {
+        let ing = ingest_inputs(&[], input(), &opts, None).unwrap();
+        assert!(ing.columns.texts().is_empty(), "{opts:?}");
+    }
+}
+
+/// `@message` of a REPORT is its line as written; what is read off it (`record.status`,
+/// `@xraySegmentId`) is read off that text, not off the row's learned status.
+#[test]
+fn report_message_and_its_fields_come_from_the_event_text() {
+    let log = "\
+2025-09-02T14:00:00.000Z START RequestId: e1 Version: $LATEST
+2025-09-02T14:00:00.100Z [ERROR] ValueError: bad input
+2025-09-02T14:00:00.200Z REPORT RequestId: e1\tDuration: 7.1 ms\tBilled Duration: 8 ms\tMemory Size: 128 MB\tXRAY TraceId: 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e\tSegmentId: 3e5a7c9b1d2f4a6e\tSampled: true\t
+";
+    let opts = IngestOptions {
+        keep_logs: true,
+        ..IngestOptions::default()
+    };
+    let ing = ingest_inputs(
+        &[],
+        vec![MemoryInput {
+            name: "/aws/lambda/api".into(),
+            bytes: log.as_bytes().to_vec(),
+        }],
+        &opts,
+        None,
+    )
+    .unwrap();
+    // The row has the status learned from the [ERROR] line.
+    assert_eq!(
+        ing.tables.invocations[0].status,
+        crate::model::Status::Error
+    );
+    let q = parse(
+        r#"filter @type = "REPORT" | fields @message, @xraySegmentId, record.status, record.errorType"#,
+    )
+    .unwrap();
+    let r = run_query_on(&q, &ing.tables, &ing.columns).unwrap();
+    assert_eq!(
+        r.rows[0],
+        vec![
+            Value::Str("REPORT RequestId: e1\tDuration: 7.1 ms\tBilled Duration: 8 ms\tMemory Size: 128 MB\tXRAY TraceId: 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e\tSegmentId: 3e5a7c9b1d2f4a6e\tSampled: true".into()),
+            Value::Str("3e5a7c9b1d2f4a6e".into()),
+            Value::Str("success".into()),
+            Value::Null,
+        ]
+    );
+}
+
+#[test]
+fn words_of_report_text() {
+    let t = "REPORT RequestId: x\tDuration: 1 ms\tStatus: error\tError Type: Runtime.ExitError\tXRAY TraceId: 1-a\tSegmentId: 9f\tSampled: true\t";
+    assert_eq!(report_word(t, "Status:"), Some("error"));
+    assert_eq!(report_word(t, "Error Type:"), Some("Runtime.ExitError"));
+    assert_eq!(xray_segment_id(t), Some("9f"));
+    assert_eq!(
+        xray_segment_id("XRAY TraceId: 1-a\nSegmentId: 7e"),
+        Some("7e")
+    );
+    assert_eq!(xray_segment_id("REPORT RequestId: x\tSegmentId: 1"), None);
+    assert_eq!(report_word("REPORT RequestId: x", "Status:"), None);
+}
