@@ -329,7 +329,12 @@ mod tests {
     fn number_formatting() {
         assert_eq!(count(1234567), "1,234,567");
         assert_eq!(ms(Some(45.26)), "45.3");
-        assert_eq!(ms(Some(31000.0)), "31.0s");
+        // Milliseconds, as the column headers say, however long.
+        assert_eq!(ms(Some(31000.4)), "31000");
+        assert_eq!(ms(Some(250.0)), "250");
+        assert_eq!(ms(None), "-");
         assert_eq!(pct(0.0123), "1.2%");
+        assert_eq!(pct(0.0), "0%");
+        assert_eq!(pct(0.0004), "<0.1%");
     }
 }

@@ -89,6 +89,24 @@ fn parse_filter(text: &str) -> Result<Option<(Regex, bool)>, String> {
         })
 }
 
+/// Concurrency AWS keeps unreserved in every account (facts 3.3): provisioned concurrency of a
+/// function without a reservation comes out of the rest.
+const MIN_UNRESERVED: u64 = 100;
+
+/// The most provisioned concurrency the simulate view's function can have under an account
+/// limit of `limit` (the simulator refuses more).
+fn provisioned_cap(limit: u64) -> u32 {
+    // At most 1,000 (the knob's own end): fits in u32.
+    u32::try_from(limit.saturating_sub(MIN_UNRESERVED).min(1_000)).unwrap_or(1_000)
+}
+
+fn provisioned_cap_note(limit: u64) -> String {
+    format!(
+        "provisioned concurrency stops at {}: the account limit {limit} keeps {MIN_UNRESERVED} unreserved (raise the limit knob for more)",
+        provisioned_cap(limit)
+    )
+}
+
 /// The next (`up`) or previous value on a knob's scale, from the first step at or above `now`.
 fn step<T: PartialOrd + Copy>(steps: &[T], now: T, up: bool) -> T {
     let i = steps
@@ -668,7 +686,8 @@ impl App {
         })
     }
 
-    /// Turns the selected knob one step up (`up`) or down.
+    /// Turns the selected knob one step up (`up`) or down. Provisioned concurrency stays within
+    /// what the account limit knob lets a function provision (see [`provisioned_cap`]).
     fn turn_knob(&mut self, up: bool) {
         let configured = match self.view() {
             View::Sim(f) => self.configured_memory_mb(f),
@@ -692,9 +711,12 @@ impl App {
             }
             2 => {
                 k.provisioned = if up {
-                    (k.provisioned + 1).min(1_000)
+                    (k.provisioned + 1).min(provisioned_cap(k.concurrency_limit))
                 } else {
                     k.provisioned.saturating_sub(1)
+                };
+                if up && k.provisioned == provisioned_cap(k.concurrency_limit) {
+                    self.status = provisioned_cap_note(k.concurrency_limit);
                 }
             }
             3 => k.memory_mb = super::data::step_memory(k.memory_mb, configured, up),
@@ -703,7 +725,13 @@ impl App {
                     &[1, 2, 5, 10, 50, 100, 500, 1_000, 3_000, 10_000],
                     k.concurrency_limit,
                     up,
-                )
+                );
+                // A lower limit leaves less to provision: the knob follows.
+                let cap = provisioned_cap(k.concurrency_limit);
+                if k.provisioned > cap {
+                    k.provisioned = cap;
+                    self.status = provisioned_cap_note(k.concurrency_limit);
+                }
             }
             _ => k.scaling_per_10s = step(&[1, 5, 10, 50, 100, 500, 1_000], k.scaling_per_10s, up),
         }
@@ -1391,6 +1419,17 @@ mod sim_tests {
         );
         press(&mut a, "\u{1b}");
         assert_eq!(a.view(), &View::Functions);
+    }
+
+    #[test]
+    fn provisioned_concurrency_stays_within_the_account_limit() {
+        assert_eq!(provisioned_cap(1_000), 900);
+        assert_eq!(provisioned_cap(100), 0);
+        assert_eq!(provisioned_cap(1), 0);
+        assert_eq!(provisioned_cap(10_000), 1_000);
+        assert!(provisioned_cap_note(500).starts_with(
+            "provisioned concurrency stops at 400: the account limit 500 keeps 100 unreserved"
+        ));
     }
 }
 

@@ -884,9 +884,31 @@ pub(crate) mod tests {
             s.contains("PREVIOUS KNOBS") && !s.contains("WITH THE KNOBS"),
             "{s}"
         );
-        // The account limit down to 1, under the 20 provisioned: the simulator refuses it.
-        sim_keys(&mut a, &data, "------");
+        // The account limit down to 1: provisioned concurrency follows it to 0 (the limit keeps
+        // 100 unreserved, or the simulator would refuse the knobs), and the status says why.
+        let effects = app::tests::press(&mut a, "------");
         assert_eq!(a.sim_knobs.concurrency_limit, 1);
+        assert_eq!(a.sim_knobs.provisioned, 0);
+        assert!(
+            a.status.contains(
+                // Said when the limit passed 100, where the knob was clamped.
+                "provisioned concurrency stops at 0: the account limit 100 keeps 100 unreserved"
+            ),
+            "{}",
+            a.status
+        );
+        // A run that fails (its job answers an error) shows the error, not the last result.
+        let Some(Effect::RunSim { id, .. }) = effects
+            .into_iter()
+            .rev()
+            .find(|e| matches!(e, Effect::RunSim { .. }))
+        else {
+            panic!("no simulation asked for")
+        };
+        a.sim_answer(
+            id,
+            Err("the simulation job failed: out of memory while replaying the arrivals".into()),
+        );
         let e = a.sim_error.clone().expect("the simulation fails");
         assert!(
             a.sim.is_none(),
