@@ -913,7 +913,7 @@ fn logs_follow_prints_new_events_once_and_sanitised() {
     );
     assert_eq!(
         stdout
-            .matches("REPORT RequestId: r-1 Duration: 12.50 ms Billed Duration: 13 ms")
+            .matches("REPORT RequestId: r-1 Duration: 12.5 ms Billed Duration: 13 ms")
             .count(),
         1,
         "{stdout}"
@@ -1150,20 +1150,40 @@ fn explicit_profile_wins_over_environment_keys_and_the_cache_keeps_accounts_apar
             }
         }
     }
+    // The error of a run that fails (exit 2).
+    let failing = |mut cmd: assert_cmd::Command| {
+        let out = cmd.assert().code(2).get_output().stderr.clone();
+        String::from_utf8_lossy(&out).into_owned()
+    };
     // A profile that does not exist: an error naming it and the files looked in.
-    let out = run(Some("nope"), None, true)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8_lossy(&out);
+    let err = failing(run(Some("nope"), None, true));
     assert!(err.contains("profile `nope`"), "{err}");
     assert!(err.contains(&creds.display().to_string()), "{err}");
     assert!(
         err.contains(&home.path().join("config").display().to_string()),
         "{err}"
     );
+    // A profile signing in through SSO (which faascope does not do itself): credentials
+    // exported from it into the environment are used, as the README says...
+    std::fs::write(
+        home.path().join("config"),
+        "[profile sso-a]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = ReadOnly\n\n[profile proc-b]\ncredential_process = PROCESS\n"
+            .replace(
+                "PROCESS",
+                &format!("{} {}", root().join("tests/aws/credential_process.sh").display(), creds.display()),
+            ),
+    )
+    .unwrap();
+    assert_eq!(invocations(&mut run(Some("sso-a"), None, true)), 2);
+    // ... and without them the error says how to export them.
+    let err = failing(run(Some("sso-a"), None, false));
+    assert!(
+        err.contains("the profile `sso-a` signs in through AWS SSO")
+            && err.contains("aws configure export-credentials --profile sso-a"),
+        "{err}"
+    );
+    // A credential_process profile runs its command: account B's keys, over the environment's.
+    assert_eq!(invocations(&mut run(Some("proc-b"), None, true)), 7);
 }
 
 /// Two emulators chosen by AWS_ENDPOINT_URL (no --endpoint-url), the same group name and keys in

@@ -429,7 +429,13 @@ fn compile_errors_name_the_file() {
 
 #[test]
 fn from_without_invocations_says_so() {
+    // Logs, but no REPORT line among them (an empty directory is refused before this).
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.log"),
+        "2025-09-01T00:00:00.000Z START RequestId: r-1 Version: $LATEST\n",
+    )
+    .unwrap();
     let empty = dir.path().to_str().unwrap();
     for extra in [&[][..], &["--function", "orders-api"][..]] {
         let mut args = vec!["simulate", "--from", empty];

@@ -441,7 +441,8 @@ fn unreachable_cause<E: std::error::Error + 'static, R: std::fmt::Debug + 'stati
     use aws_sdk_cloudwatchlogs::error::SdkError;
     use std::io::ErrorKind;
     let d = match e {
-        SdkError::TimeoutError(_) => return Some("timed out".into()),
+        // An operation that ran past its time limits reached the endpoint (slow answers,
+        // retried): that is no unreachable endpoint, and the usual advice applies.
         SdkError::DispatchFailure(d) => d,
         _ => return None,
     };
@@ -575,14 +576,14 @@ async fn config(opts: &AwsOptions) -> Result<aws_config::SdkConfig, AwsError> {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .build_https();
+    let retry = RetryConfig::standard().with_max_attempts(5);
+    let timeouts = TimeoutConfig::builder()
+        .operation_attempt_timeout(Duration::from_secs(30))
+        .operation_timeout(Duration::from_secs(120))
+        .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(5))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .operation_attempt_timeout(Duration::from_secs(30))
-                .operation_timeout(Duration::from_secs(120))
-                .build(),
-        )
+        .retry_config(retry.clone())
+        .timeout_config(timeouts.clone())
         .http_client(http.clone());
     if let Some(p) = &opts.profile {
         check_profile(p).await?;
@@ -602,20 +603,90 @@ async fn config(opts: &AwsOptions) -> Result<aws_config::SdkConfig, AwsError> {
         return Ok(conf);
     };
     // An explicit profile wins over AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, as in the AWS
-    // CLI: the default chain would read the environment first and the profile never.
-    let provider_config = aws_config::provider_config::ProviderConfig::without_region()
+    // CLI: the default chain would read the environment first and the profile never. The
+    // profile's own credentials (keys, a role, a credential_process) come first; a profile
+    // that has none, or signs in through SSO (which this build does not: see
+    // `ProfileFirst`), falls to the environment's (credentials exported from that profile,
+    // as the README says), then web identity, the container's and the instance's role. The
+    // providers get the same retries and time limits as the calls.
+    let pc = aws_config::provider_config::ProviderConfig::without_region()
         .with_region(conf.region().cloned())
-        .with_http_client(http);
-    let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
-        .configure(&provider_config)
-        .profile_name(profile)
-        .build();
+        .with_http_client(http)
+        .with_retry_config(retry)
+        .with_timeout_config(timeouts);
+    let chain = aws_config::meta::credentials::CredentialsProviderChain::first_try(
+        "Profile",
+        ProfileFirst {
+            inner: aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(&pc)
+                .profile_name(profile)
+                .build(),
+            profile: profile.clone(),
+        },
+    )
+    .or_else(
+        "Environment",
+        aws_config::environment::credentials::EnvironmentVariableCredentialsProvider::new(),
+    )
+    .or_else(
+        "WebIdentityToken",
+        aws_config::web_identity_token::WebIdentityTokenCredentialsProvider::builder()
+            .configure(&pc)
+            .build(),
+    )
+    .or_else(
+        "EcsContainer",
+        aws_config::ecs::EcsCredentialsProvider::builder()
+            .configure(&pc)
+            .build(),
+    )
+    .or_else(
+        "Ec2InstanceMetadata",
+        aws_config::imds::credentials::ImdsCredentialsProvider::builder()
+            .configure(&pc)
+            .build(),
+    );
     Ok(conf
         .into_builder()
-        .credentials_provider(
-            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
-        )
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(chain))
         .build())
+}
+
+/// The credentials of an explicit `--aws-profile`. A profile that signs in through AWS SSO
+/// (IAM Identity Center) needs the SDK's `sso` feature, which this build leaves out (two more
+/// SDK crates to compile); such a profile gives no credentials here, so the chain goes on to
+/// credentials exported from it (`aws configure export-credentials`).
+#[derive(Debug)]
+struct ProfileFirst {
+    inner: aws_config::profile::ProfileFileCredentialsProvider,
+    profile: String,
+}
+
+impl aws_credential_types::provider::ProvideCredentials for ProfileFirst {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::new(async move {
+            match self.inner.provide_credentials().await {
+                Err(e) if causes(&e).contains("cargo feature") => Err(
+                    aws_credential_types::provider::error::CredentialsError::not_loaded(
+                        sso_profile_detail(&self.profile),
+                    ),
+                ),
+                other => other,
+            }
+        })
+    }
+}
+
+/// Why a profile signing in through SSO gave no credentials, and what to do.
+fn sso_profile_detail(profile: &str) -> String {
+    format!(
+        "the profile `{profile}` signs in through AWS SSO (IAM Identity Center), which faascope does not do itself: run `aws sso login --profile {profile}`, then `eval \"$(aws configure export-credentials --profile {profile} --format env)\"` and run faascope again"
+    )
 }
 
 async fn list_groups(c: &Client, pattern: &str) -> Result<Vec<String>, AwsError> {
@@ -928,7 +999,14 @@ async fn cache_identity(
     if let Some(a) = cache::read_account(&path) {
         return Ok(known(a));
     }
-    let described = c.describe_log_groups().limit(1).send().await.ok();
+    let described = match c.describe_log_groups().limit(1).send().await {
+        Ok(d) => Some(d),
+        Err(e) => match classify(e, "logs:DescribeLogGroups", "*") {
+            // Said now: the pull would wait through the same retries again.
+            e @ AwsError::Unreachable { .. } => return Err(e),
+            _ => None,
+        },
+    };
     let account = described.as_ref().and_then(|d| {
         d.log_groups().iter().find_map(|g| {
             let arn = g.log_group_arn().or(g.arn())?;

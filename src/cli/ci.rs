@@ -18,12 +18,12 @@ use crate::output::{write_atomic, Format};
 pub enum CiCommand {
     /// Price and simulate the project as it is and write the baseline (deterministic JSON).
     #[command(
-        after_help = "Examples:\n  faascope ci baseline --out cost-baseline.json\n  faascope ci baseline --config infra/faascope.toml --out cost-baseline.json \\\n      --force"
+        after_help = "Examples (the second from the repository's root, with its example project):\n  faascope ci baseline --out cost-baseline.json\n  faascope ci baseline --config docs/ci/example/faascope.toml \\\n      --out cost-baseline.json --force\n\nWithout --config, ./faascope.toml is read."
     )]
     Baseline(BaselineArgs),
     /// Compare the project as it is now with a baseline; exit 1 when a threshold is crossed.
     #[command(
-        after_help = "Examples:\n  faascope ci check --baseline cost-baseline.json --max-increase-pct 10\n  faascope ci check --baseline cost-baseline.json --format markdown \\\n      --out comment.md --github\n  faascope ci check --baseline cost-baseline.json --format junit \\\n      --out faascope-junit.xml\n\nExit codes: 0 within every threshold, 1 over a threshold (or a rule set to severity \"fail\"), 2 bad input."
+        after_help = "Examples (with ./faascope.toml, or --config PATH as for `ci baseline`):\n  faascope ci check --baseline cost-baseline.json --max-increase-pct 10\n  faascope ci check --baseline cost-baseline.json --format markdown \\\n      --out comment.md --github\n  faascope ci check --baseline cost-baseline.json --format junit \\\n      --out faascope-junit.xml\n\nExit codes: 0 within every threshold, 1 over a threshold (or a rule set to severity \"fail\"), 2 bad input."
     )]
     Check(CheckArgs),
 }

@@ -55,17 +55,14 @@ struct Line {
     message: String,
 }
 
-/// The REPORT line without the label (printed beside it), on one line: as the input wrote it
-/// when that was a text REPORT line, else (a JSON-format `platform.report`) as Lambda's text
-/// format would write it.
+/// The REPORT line, on one line: as the input wrote it when that was a text REPORT line, else
+/// (a JSON-format `platform.report`) as Lambda's text format would write it. `--grep` reads it
+/// whole (`REPORT RequestId: ...`), as it reads START and END lines.
 fn report_text(r: &Invocation, texts: &ReportTexts) -> String {
-    let line = match texts.of(r) {
-        Some(t) if t.starts_with("REPORT ") => t.to_string(),
-        _ => r.report_line(),
-    };
-    line.strip_prefix("REPORT ")
-        .unwrap_or(&line)
-        .replace('\n', "\t")
+    match texts.of(r) {
+        Some(t) if t.starts_with("REPORT ") => t.replace('\n', "\t"),
+        _ => r.report_line().replace('\n', "\t"),
+    }
 }
 
 fn lines(t: &Tables, texts: &ReportTexts) -> Vec<Line> {
@@ -157,12 +154,14 @@ fn print(lines: &[Line], sel: &Select, format: LogsFormat, out: &mut impl Write)
                     .map(sanitize)
                     .collect::<Vec<_>>()
                     .join("\n    ");
-                writeln!(
-                    out,
-                    "{ts} {} {} {msg}",
-                    sanitize(&l.function),
-                    sanitize(&l.label)
-                )?;
+                // A line whose text starts with its label (`START RequestId: ...`) is not
+                // labelled twice.
+                let label = sanitize(&l.label);
+                if msg.starts_with(&format!("{label} ")) {
+                    writeln!(out, "{ts} {} {msg}", sanitize(&l.function))?;
+                } else {
+                    writeln!(out, "{ts} {} {label} {msg}", sanitize(&l.function))?;
+                }
             }
             LogsFormat::Json => {
                 let line = serde_json::to_string(&serde_json::json!({

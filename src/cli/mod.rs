@@ -36,7 +36,7 @@ pub const EXIT_BAD_INPUT: i32 = 2;
     long_about = "faascope reads AWS Lambda logs (text and JSON log format), CloudWatch Logs exports and API \
 output, X-Ray traces and CloudWatch metrics, and reports per function: invocations, errors, cold starts, \
 latency percentiles (warm and cold), memory and concurrency.",
-    after_help = "Examples:\n  faascope report sample-data\n  faascope report sample-data --function '^orders' --format json\n  faascope export sample-data --table invocations --format ndjson \\\n      > invocations.ndjson\n  faascope traces sample-data/xray\n  faascope completions bash > ~/.local/share/bash-completion/completions/faascope"
+    after_help = "Examples:\n  faascope report sample-data\n  faascope report sample-data --function '^orders' --format json\n  faascope export sample-data --table invocations --format ndjson \\\n      > invocations.ndjson\n  faascope traces sample-data/xray\n  faascope completions bash \\\n      > ~/.local/share/bash-completion/completions/faascope"
 )]
 pub struct Cli {
     /// Without a command: the interactive dashboard (`faascope dash`) over sample-data/
@@ -53,17 +53,17 @@ pub enum Command {
     Report(ReportArgs),
     /// Write a normalized table (invocations, logs, spans, metrics) as NDJSON, CSV or Parquet
     #[command(
-        after_help = "Examples:\n  faascope export sample-data --table invocations --format ndjson \\\n      > invocations.ndjson\n  faascope export sample-data --table logs --format csv --out logs.csv\n  faascope export sample-data --table spans --format parquet --out spans.parquet"
+        after_help = "Examples:\n  faascope export sample-data --table invocations --format ndjson \\\n      > invocations.ndjson\n  faascope export sample-data --table logs --format csv --out logs.csv\n  faascope export sample-data --table spans --format parquet \\\n      --out spans.parquet"
     )]
     Export(ExportArgs),
     /// X-Ray trace summaries (duration, cold start, errors, downstream time), or one trace as a waterfall
     #[command(
-        after_help = "Examples:\n  faascope traces sample-data/xray\n  faascope traces sample-data --errors --limit 5\n  faascope traces sample-data --cold --format json\n  faascope traces sample-data/xray --trace-id 1-68b6d99f-20586ec888ed087b3190d96b"
+        after_help = "Examples:\n  faascope traces sample-data/xray\n  faascope traces sample-data --errors --limit 5\n  faascope traces sample-data --cold --format json\n  faascope traces sample-data/xray \\\n      --trace-id 1-68b6d99f-20586ec888ed087b3190d96b"
     )]
     Traces(TracesArgs),
     /// Log lines and REPORT lines in time order, filtered; --follow tails cloudwatch:// groups
     #[command(
-        after_help = "Examples:\n  faascope logs sample-data --function orders-api --level ERROR\n  faascope logs sample-data --request-id b72b70a8-af0a-4a6a-b048-82e031615376\n  faascope logs cloudwatch:///aws/lambda/* --follow --grep 'Task timed out|ERROR'\n  faascope logs cloudwatch:///aws/lambda/orders-api --follow --since 1h \\\n      --format json"
+        after_help = "Examples:\n  faascope logs sample-data --function orders-api --level ERROR\n  faascope logs sample-data --request-id b72b70a8-af0a-4a6a-b048-82e031615376\n  faascope logs cloudwatch:///aws/lambda/* --follow \\\n      --grep 'Task timed out|ERROR'\n  faascope logs cloudwatch:///aws/lambda/orders-api --follow --since 1h \\\n      --format json"
     )]
     Logs(logs::LogsArgs),
     /// Run a CloudWatch Logs Insights query over local files, or in Logs Insights for cloudwatch://
@@ -78,7 +78,7 @@ pub enum Command {
     Dash(dash::DashArgs),
     /// Print a shell completion script
     #[command(
-        after_help = "Examples:\n  faascope completions bash > ~/.local/share/bash-completion/completions/faascope\n  faascope completions zsh > ~/.zfunc/_faascope"
+        after_help = "Examples:\n  faascope completions bash \\\n      > ~/.local/share/bash-completion/completions/faascope\n  faascope completions zsh > ~/.zfunc/_faascope"
     )]
     Completions { shell: clap_complete::Shell },
     /// Monthly cost per function: on demand, provisioned concurrency, Savings Plans, Fargate/EC2
@@ -165,8 +165,9 @@ impl SourceArgs {
 
     /// The window of live sources: `--since`/`--until`, by default the last 24 hours.
     pub fn live_window(&self) -> (i64, i64) {
+        // By default up to the next whole second (a remote query's window is then exact).
         let now = chrono::Utc::now().timestamp_millis();
-        let end = self.window.1.unwrap_or(now + 1);
+        let end = self.window.1.unwrap_or((now.div_euclid(1000) + 1) * 1000);
         let start = self.window.0.unwrap_or(end - crate::aws::DEFAULT_WINDOW_MS);
         (start, end)
     }
@@ -328,7 +329,9 @@ pub struct Filter {
 
 impl Filter {
     pub fn from_args(a: &FilterArgs) -> Result<Filter> {
-        let now = chrono::Utc::now().timestamp_millis();
+        // Whole seconds: a relative time (`--since 24h`) has no use for the milliseconds, and
+        // Logs Insights (remote queries) takes whole seconds, so such a window is exact there.
+        let now = chrono::Utc::now().timestamp_millis().div_euclid(1000) * 1000;
         let function = match &a.function {
             Some(re) => Some(Regex::new(re).map_err(|e| {
                 UsageError(format!(
@@ -695,7 +698,7 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
         // With `always`, nothing back means no group had text REPORT lines to aggregate.
         if a.push_down == PushDown::Always && !a.source.quiet {
             eprintln!(
-                "note: Logs Insights aggregated none of the log groups (no text REPORT lines, as in the JSON log format): their events were pulled, and this is the pulled report"
+                "note: Logs Insights aggregated none of the log groups (no text REPORT lines in the window: the JSON log format, or no invocations): their events are pulled instead"
             );
         }
         return Ok(None);
@@ -782,6 +785,17 @@ fn run_report(a: ReportArgs) -> Result<i32> {
         output::report::sort_functions(&mut report, col).map_err(UsageError)?;
     }
     let mut text = output::report::render(&report, &ing.skips, a.format, terminal_width());
+    let filtered_out = read
+        .as_ref()
+        .filter(|_| report.functions.is_empty())
+        .and_then(|r| r.filtered_out(&filter));
+    if filtered_out.is_some() {
+        // The data is there; the options left none of it (the note below says what).
+        text = text.replace(
+            output::report::NONE_FOUND,
+            "no invocations match --function/--since/--until\n",
+        );
+    }
     let mut failed = false;
     if let Some(cols) = kept {
         filter.apply(&mut ing.tables);
@@ -804,7 +818,7 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
     if report.functions.is_empty() && !a.source.quiet {
-        match read.and_then(|r| r.filtered_out(&filter)) {
+        match filtered_out {
             Some(note) => eprintln!("note: {note}"),
             None => eprintln!(
                 "note: read {} file(s), {} log line(s), and found no invocation reports",

@@ -336,8 +336,9 @@ pub fn render_cost(
                 "usd_typical",
                 "usd_high",
                 "cheapest",
+                "not_priced",
             ];
-            let rows: Vec<Vec<String>> = c
+            let mut rows: Vec<Vec<String>> = c
                 .functions
                 .iter()
                 .flat_map(|f| {
@@ -355,10 +356,22 @@ pub fn render_cost(
                             csv_usd(o.monthly_usd.typical),
                             csv_usd(o.monthly_usd.high),
                             (o.id == f.cheapest).to_string(),
+                            String::new(),
                         ]
                     })
                 })
                 .collect();
+            // The options that could not be priced, with the reason (the table prints these
+            // under each function): no amounts.
+            rows.extend(c.functions.iter().flat_map(|f| {
+                f.unavailable.iter().map(move |(id, reason)| {
+                    let mut row = vec![f.name.clone(), id.clone(), id.clone()];
+                    row.extend(std::iter::repeat_n(String::new(), 4));
+                    row.push("false".into());
+                    row.push(reason.clone());
+                    row
+                })
+            }));
             render_grid(&headers, &rows, Format::Csv, None, 4)
         }
         Format::Table | Format::Markdown => {

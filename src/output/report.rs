@@ -106,6 +106,10 @@ fn count(n: u64) -> String {
     out
 }
 
+/// Under an empty table: nothing to report. (`report` words it otherwise when a filter left
+/// nothing of what was read.)
+pub const NONE_FOUND: &str = "no invocations (REPORT lines or platform.report events) found\n";
+
 const HEADER: [&str; 13] = [
     "function",
     "invocations",
@@ -255,7 +259,7 @@ pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u1
             let mut s = t.to_string();
             s.push('\n');
             if report.functions.is_empty() {
-                s.push_str("no invocations (REPORT lines or platform.report events) found\n");
+                s.push_str(NONE_FOUND);
             }
             s
         }
