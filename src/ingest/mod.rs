@@ -257,8 +257,10 @@ fn walk(entries: std::fs::ReadDir, out: &mut Expanded, seen: &mut HashSet<PathBu
         if !meta.is_dir() {
             // Opening a FIFO would wait for a writer forever; a socket or device is no log.
             // (Named on the command line they are read: `<(zcat x.gz)` is a pipe.)
-            out.unreadable
-                .push((p, "not a regular file (a FIFO, socket or device): not read".into()));
+            out.unreadable.push((
+                p,
+                "not a regular file (a FIFO, socket or device): not read".into(),
+            ));
             continue;
         }
         match std::fs::canonicalize(&p) {
