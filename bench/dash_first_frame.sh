@@ -12,11 +12,14 @@ BIN="${FAASCOPE_BIN:-$ROOT/target/release/faascope}"
 RUNS="${RUNS:-9}"
 command -v tmux >/dev/null || { echo "dash_first_frame: tmux is missing" >&2; exit 1; }
 [[ -x "$BIN" ]] || { echo "dash_first_frame: no binary at $BIN (cargo build --release)" >&2; exit 1; }
-SOCK="faascope-bench-$$"
+# A server (socket) per run: a new session on a socket whose server is still shutting down
+# fails now and then ("server exited unexpectedly").
+SOCK="faascope-bench-$$-0"
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
 ms_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
 FIRST=() READY=()
 for ((i = 1; i <= RUNS; i++)); do
+    SOCK="faascope-bench-$$-$i"
     t0=$EPOCHREALTIME
     tmux -L "$SOCK" new-session -d -s d -x 160 -y 45 "$BIN dash $ROOT/sample-data"
     first="" ready=""
