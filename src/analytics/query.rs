@@ -293,7 +293,7 @@ impl<'a> Dict<'a> {
 /// Invocations come from `cols` (compact columns, when ingested so) and then from
 /// `tables.invocations`; compact columns carry no text, so a query reading `@message`,
 /// `@requestId`, the X-Ray ids or JSON fields needs full rows (see [`reads_log_text`]).
-/// The REPORT events' text of the rows is in `cols` too ([`ReportColumns::texts`]); a row
+/// The REPORT events' text of the rows is in `tables.report_texts`; a row
 /// read without one (a Logs Insights result row of REPORT fields) gets a REPORT line rebuilt
 /// from its values ([`Invocation::report_line`]).
 ///
@@ -316,7 +316,7 @@ fn input_frame(
     let thin = bucketed.as_ref().map_or(&tables.thin_logs, |(b, _)| b);
     let c = cols;
     let cn = c.len();
-    let texts = c.texts();
+    let texts = &tables.report_texts;
     let n = cn + inv.len() + logs.len() + thin.len();
     let mut cols: Vec<Column> = Vec::new();
     if let Some((_, weights)) = &bucketed {

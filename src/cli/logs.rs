@@ -65,7 +65,7 @@ fn report_text(r: &Invocation, texts: &ReportTexts) -> String {
     }
 }
 
-fn lines(t: &Tables, texts: &ReportTexts) -> Vec<Line> {
+fn lines(t: &Tables) -> Vec<Line> {
     let mut out: Vec<Line> = t
         .logs
         .iter()
@@ -85,7 +85,7 @@ fn lines(t: &Tables, texts: &ReportTexts) -> Vec<Line> {
             function: r.function.to_string(),
             label: "REPORT".into(),
             request_id: Some(r.request_id.clone()),
-            message: report_text(r, texts),
+            message: report_text(r, &t.report_texts),
         }))
         .collect();
     // Stable: records of one timestamp keep their input order.
@@ -189,6 +189,7 @@ fn options(src: &SourceArgs) -> IngestOptions {
         keep_metrics: false,
         report_columns: false,
         thin_logs: false,
+        report_texts: true,
     }
 }
 
@@ -208,7 +209,7 @@ pub fn run(a: LogsArgs) -> Result<i32> {
     if !a.follow {
         let mut ing = load(&a.source.with_window(&filter), options(&a.source))?;
         filter.apply(&mut ing.tables);
-        let all = lines(&ing.tables, ing.columns.texts());
+        let all = lines(&ing.tables);
         let shown = print(&all, &sel, a.format, &mut stdout.lock())?;
         report_skips(&a.source, &ing);
         if shown == 0 && !a.source.quiet {
@@ -263,12 +264,7 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         if !inputs.is_empty() {
             let mut ing = ingest::ingest_inputs(&[], inputs, &options(&a.source), None)?;
             filter.apply(&mut ing.tables);
-            print(
-                &lines(&ing.tables, ing.columns.texts()),
-                &sel,
-                a.format,
-                &mut stdout.lock(),
-            )?;
+            print(&lines(&ing.tables), &sel, a.format, &mut stdout.lock())?;
             report_skips(&a.source, &ing);
         }
         if stop.is_some_and(|s| Instant::now() >= s) {

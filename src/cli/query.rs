@@ -180,6 +180,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
                     keep_metrics: false,
                     report_columns: thin,
                     thin_logs: thin,
+                    report_texts: !thin,
                     ..IngestOptions::default()
                 },
             )?;

@@ -401,7 +401,7 @@ impl<'o> Collector<'o> {
                             inv.trace_id = Some(trace_id.to_string());
                         }
                         // One event in CloudWatch: the REPORT's text goes on with it.
-                        self.columns.texts_mut().continue_with(
+                        self.tables.report_texts.continue_with(
                             &inv.source,
                             &inv.request_id,
                             text.trim_end(),
@@ -499,14 +499,17 @@ impl<'o> Collector<'o> {
     /// keeps every other line's text (full log records; not compact invocation columns), which
     /// is when a query reads log text.
     fn keeps_report_text(&self) -> bool {
-        self.opts.keep_logs && !self.opts.thin_logs && !self.opts.report_columns
+        self.opts.report_texts
+            && self.opts.keep_logs
+            && !self.opts.thin_logs
+            && !self.opts.report_columns
     }
 
     /// Keeps `text` as the event text of `row` when ingestion keeps it.
     fn keep_report_text(&mut self, row: &Invocation, text: Option<&str>) {
         if let Some(t) = text.filter(|_| self.keeps_report_text()) {
-            self.columns
-                .texts_mut()
+            self.tables
+                .report_texts
                 .insert(&row.source, &row.request_id, t.trim_end());
         }
     }

@@ -68,6 +68,9 @@ pub struct IngestOptions {
     /// (function, time, `@type`) instead of full records: for a query that reads nothing else,
     /// it saves copying every line's text.
     pub thin_logs: bool,
+    /// With full log records: keep each REPORT event's text as written in
+    /// `tables.report_texts` (a query's `@message`, the lines `logs` prints).
+    pub report_texts: bool,
 }
 
 impl Default for IngestOptions {
@@ -80,6 +83,7 @@ impl Default for IngestOptions {
             keep_metrics: true,
             report_columns: false,
             thin_logs: false,
+            report_texts: false,
         }
     }
 }
@@ -140,6 +144,7 @@ impl FileOutput {
         self.tables.thin_logs.append(tables.thin_logs);
         join(&mut self.tables.spans, tables.spans);
         join(&mut self.tables.metrics, tables.metrics);
+        self.tables.report_texts.append(tables.report_texts);
         self.columns.append(columns);
         self.skips.merge(skips);
         self.overrides.extend(overrides);

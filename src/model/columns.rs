@@ -282,8 +282,6 @@ pub struct ReportColumns {
     cold_start: Vec<bool>,
     status: Vec<u8>,
     request_ids: RequestIds,
-    /// The REPORT events' text, for invocations kept as rows (see [`ReportTexts`]).
-    texts: ReportTexts,
 }
 
 /// The text of REPORT events as the input holds them (what Logs Insights shows as `@message`:
@@ -414,15 +412,6 @@ impl ReportColumns {
         self.function.len()
     }
 
-    /// The REPORT events' text kept for invocation rows (see [`ReportTexts`]).
-    pub fn texts(&self) -> &ReportTexts {
-        &self.texts
-    }
-
-    pub fn texts_mut(&mut self) -> &mut ReportTexts {
-        &mut self.texts
-    }
-
     /// Which of `ids` some row has as its request id.
     pub fn request_ids_among<'a>(
         &self,
@@ -543,12 +532,8 @@ impl ReportColumns {
 
     /// Appends another set of rows after these.
     pub fn append(&mut self, mut other: ReportColumns) {
-        let texts = std::mem::take(&mut other.texts);
-        self.texts.append(texts);
         if self.is_empty() && self.names.is_empty() {
-            let texts = std::mem::take(&mut self.texts);
             *self = other;
-            self.texts = texts;
             return;
         }
         let base = self.len() as u32;
@@ -1027,27 +1012,20 @@ mod tests {
             file: file.clone(),
             line,
         };
-        let mut first = ReportColumns::default();
-        first
-            .texts_mut()
-            .insert(&at(&a, 3), "r1", "REPORT RequestId: r1\tDuration: 7.1 ms");
+        let mut first = ReportTexts::default();
+        first.insert(&at(&a, 3), "r1", "REPORT RequestId: r1\tDuration: 7.1 ms");
         // Two events on one line (an array of events): told apart by request id.
-        first.texts_mut().insert(&at(&a, 9), "r2", "{\"r\":2}");
-        first.texts_mut().insert(&at(&a, 9), "r3", "{\"r\":3}");
-        first
-            .texts_mut()
-            .continue_with(&at(&a, 3), "r1", "XRAY TraceId: 1-x\tSegmentId: 9f");
+        first.insert(&at(&a, 9), "r2", "{\"r\":2}");
+        first.insert(&at(&a, 9), "r3", "{\"r\":3}");
+        first.continue_with(&at(&a, 3), "r1", "XRAY TraceId: 1-x\tSegmentId: 9f");
         // Nothing to continue: no text kept for that event.
-        first
-            .texts_mut()
-            .continue_with(&at(&a, 4), "r9", "XRAY TraceId: 1-y");
-        let mut second = ReportColumns::default();
-        second.texts_mut().insert(&at(&b, 3), "r1", "other file");
-        // Columns without rows (invocations kept as rows) still merge their texts.
-        let mut all = ReportColumns::default();
+        first.continue_with(&at(&a, 4), "r9", "XRAY TraceId: 1-y");
+        let mut second = ReportTexts::default();
+        second.insert(&at(&b, 3), "r1", "other file");
+        let mut all = ReportTexts::default();
         all.append(first);
         all.append(second);
-        let t = all.texts();
+        let t = &all;
         assert_eq!(
             t.get(&at(&a, 3), "r1"),
             Some("REPORT RequestId: r1\tDuration: 7.1 ms\tXRAY TraceId: 1-x\tSegmentId: 9f")
@@ -1056,7 +1034,6 @@ mod tests {
         assert_eq!(t.get(&at(&b, 3), "r1"), Some("other file"));
         assert_eq!(t.get(&at(&a, 4), "r9"), None);
         assert_eq!(t.get(&at(&b, 9), "r2"), None);
-        assert!(all.is_empty());
     }
     use crate::model::SourceRef;
 

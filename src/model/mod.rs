@@ -243,4 +243,7 @@ pub struct Tables {
     pub thin_logs: ThinLogs,
     pub spans: Vec<Span>,
     pub metrics: Vec<MetricPoint>,
+    /// The text of REPORT events as written, kept with full log records (see [`ReportTexts`]):
+    /// a query's `@message`, the lines `logs` prints.
+    pub report_texts: ReportTexts,
 }

@@ -742,10 +742,11 @@ fn report_texts_are_kept_only_with_full_log_records() {
     };
     let full = IngestOptions {
         keep_logs: true,
+        report_texts: true,
         ..IngestOptions::default()
     };
     let ing = ingest_inputs(&[], input(), &full, None).unwrap();
-    assert!(!ing.columns.texts().is_empty());
+    assert!(!ing.tables.report_texts.is_empty());
     for opts in [
         IngestOptions {
             keep_logs: true,
@@ -765,7 +766,7 @@ fn report_texts_are_kept_only_with_full_log_records() {
         },
     ] {
         let ing = ingest_inputs(&[], input(), &opts, None).unwrap();
-        assert!(ing.columns.texts().is_empty(), "{opts:?}");
+        assert!(ing.tables.report_texts.is_empty(), "{opts:?}");
     }
 }
 
@@ -780,6 +781,7 @@ fn report_message_and_its_fields_come_from_the_event_text() {
 ";
     let opts = IngestOptions {
         keep_logs: true,
+        report_texts: true,
         ..IngestOptions::default()
     };
     let ing = ingest_inputs(
