@@ -116,7 +116,7 @@ fn seed(
     script: &str,
     moto: &Moto,
     out: &Path,
-    inputs: &[PathBuf],
+    inputs: &[impl AsRef<std::ffi::OsStr>],
 ) -> serde_json::Value {
     let seeded = Command::new(python)
         .arg(root().join("tests/aws").join(script))
@@ -1069,19 +1069,13 @@ fn explicit_profile_wins_over_environment_keys_and_the_cache_keeps_accounts_apar
     let creds = home.path().join("credentials");
     let now = chrono::Utc::now().timestamp_millis();
     let at = now - 3_600_000;
-    let seeded = Command::new(&python)
-        .arg(root().join("tests/aws/two_accounts.py"))
-        .arg(&moto.endpoint)
-        .arg(&creds)
-        .args(["/aws/lambda/acct", &at.to_string(), "2", "7"])
-        .output()
-        .unwrap();
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
+    let accounts = seed(
+        &python,
+        "two_accounts.py",
+        &moto,
+        &creds,
+        &["/aws/lambda/acct", &at.to_string(), "2", "7"],
     );
-    let accounts: serde_json::Value = serde_json::from_slice(&seeded.stdout).unwrap();
     assert_eq!(accounts["b"], "111111111111", "{accounts}");
     let (since, until) = (iso_ms(now - 2 * 3_600_000), iso_ms(now - 30 * 60_000));
     let run = |profile_flag: Option<&str>, env_profile: Option<&str>, env_keys: bool| {
