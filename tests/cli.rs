@@ -507,6 +507,45 @@ fn overlapping_inputs_count_each_invocation_once() {
     assert_eq!(twice["functions"], once["functions"]);
 }
 
+/// A retried request (its id again, other timings) read from two copies of its input counts
+/// once per report, not once per copy: `report`, `export` and `query` agree, whatever the order
+/// of the inputs.
+#[test]
+fn a_retried_request_in_overlapping_inputs_counts_once_per_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "2025-09-01T00:00:01.000Z REPORT RequestId: 8f5e2a10-1c2d-4e5f-9a0b-1c2d3e4f5a6b\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\tStatus: timeout\n\
+2025-09-01T00:01:05.000Z REPORT RequestId: 8f5e2a10-1c2d-4e5f-9a0b-1c2d3e4f5a6b\tDuration: 120.00 ms\tBilled Duration: 120 ms\tMemory Size: 512 MB\tMax Memory Used: 91 MB\t\n\
+2025-09-01T00:02:00.000Z REPORT RequestId: 0a5e2a10-1c2d-4e5f-9a0b-1c2d3e4f5a6b\tDuration: 50.00 ms\tBilled Duration: 50 ms\tMemory Size: 512 MB\tMax Memory Used: 91 MB\t\n";
+    let a = dir.path().join("orders-api.log");
+    std::fs::create_dir(dir.path().join("copy")).unwrap();
+    let b = dir.path().join("copy/orders-api.log");
+    std::fs::write(&a, text).unwrap();
+    std::fs::write(&b, text).unwrap();
+    for (first, second) in [(&a, &b), (&b, &a)] {
+        let v = report_json(&[first.to_str().unwrap(), second.to_str().unwrap()]);
+        let f = &v["functions"][0];
+        assert_eq!(f["invocations"], 3, "{v}");
+        assert_eq!(f["timeouts"], 1, "{v}");
+        assert_eq!(f["billed_duration_ms"], 3170.0, "{v}");
+    }
+    let out = faascope()
+        .args(["export", "--table", "invocations", "-q"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+    let out = faascope()
+        .args(["query", "stats count(*) as n", "--format", "csv", "-q"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n3\n");
+}
+
 /// A segment document nested `depth` subsegments deep.
 fn nested_segment(trace_id: &str, depth: usize) -> String {
     let mut doc = String::new();

@@ -635,8 +635,9 @@ impl ReportColumns {
                     == self.request_ids.other.get(&(b as u32))
         };
         // By request id (packed, or its text when not a UUID), over the two halves of the id
-        // space, one per core. A row is compared with the first row of its id only: a retried
-        // request (its id again, other timings) stays.
+        // space, one per core. A row is compared with every row of its id kept so far: a
+        // retried request (its id again, other timings) stays, and so does the same id under
+        // another function, each once however many inputs repeat it.
         // Most runs have no repeated id: a bit per id, in a table small enough to stay in
         // cache (a hash map of every row was 5 % of a 1 GB report), finds the few ids seen
         // before; only rows with those ids are then matched exactly. UUIDs are random, so
@@ -657,9 +658,9 @@ impl ReportColumns {
             return 0;
         }
         let dups = |half: u128| {
-            // The first row of each id: packed, or its text when it is not a UUID (stored
-            // apart, its packed value 0).
-            let mut first: foldhash::HashMap<(u128, Option<&str>), usize> = Default::default();
+            // The rows kept of each id: packed, or its text when it is not a UUID (stored
+            // apart, its packed value 0). A handful per id at most.
+            let mut kept: foldhash::HashMap<(u128, Option<&str>), Vec<usize>> = Default::default();
             let mut dup = Vec::new();
             for (row, &id) in self.request_ids.packed.iter().enumerate() {
                 if id & 1 != half || !repeated.contains(&id) {
@@ -669,15 +670,11 @@ impl ReportColumns {
                     0 => self.request_ids.other.get(&(row as u32)).map(AsRef::as_ref),
                     _ => None,
                 };
-                match first.entry((id, text)) {
-                    std::collections::hash_map::Entry::Occupied(e) => {
-                        if same(*e.get(), row) {
-                            dup.push(row);
-                        }
-                    }
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(row);
-                    }
+                let rows = kept.entry((id, text)).or_default();
+                if rows.iter().any(|&k| same(k, row)) {
+                    dup.push(row);
+                } else {
+                    rows.push(row);
                 }
             }
             dup
@@ -1062,7 +1059,7 @@ mod tests {
     }
 
     /// A report read twice counts once (UUID ids and others); a retried request (its id
-    /// again, other timings) and the same id in another function stay.
+    /// again, other timings) and the same id in another function stay, once each.
     #[test]
     fn repeated_reports_are_dropped_once_each() {
         let rows = vec![
@@ -1075,9 +1072,13 @@ mod tests {
             inv("a", "req-1", Some(2), 20.0),
             inv("a", "req-2", Some(2), 20.0),
             inv("a", U1, Some(1), 10.0),
+            // The retry and the other function's row read again (a second copy of the
+            // input): each counts once too, not only the first row of the id.
+            inv("a", U1, Some(12), 11.0),
+            inv("b", U1, Some(13), 10.0),
         ];
         let mut c = ReportColumns::from_invocations(&rows);
-        assert_eq!(c.drop_duplicates(), 3);
+        assert_eq!(c.drop_duplicates(), 5);
         // Rows by their times: the first of each report, in order.
         let kept: Vec<Option<i64>> = (0..c.len()).map(|r| c.timestamp(r)).collect();
         assert_eq!(kept, [1, 2, 3, 4, 5, 2].map(Some));
