@@ -40,7 +40,9 @@ pub struct DownstreamTime {
     pub service: String,
     pub operation: Option<String>,
     pub calls: usize,
-    /// Sum of the calls' durations; in-progress calls count as calls but add no time.
+    /// Of `calls`, those still in progress (no end time): they add no time.
+    pub in_progress_calls: usize,
+    /// Sum of the finished calls' durations.
     pub total_ms: f64,
 }
 
@@ -291,7 +293,7 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
 /// call of the same segment is part of that call's time and is not counted again; calls made
 /// by different segments (API Gateway invoking Lambda, Lambda calling DynamoDB) each count.
 fn downstream(real: &[&Span], by_id: &SpanIndex<'_>) -> Vec<DownstreamTime> {
-    let mut groups: BTreeMap<(String, Option<String>), (usize, f64)> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, Option<String>), (usize, usize, f64)> = BTreeMap::new();
     for s in real {
         if !is_downstream(s) || has_downstream_ancestor(s, by_id) {
             continue;
@@ -299,16 +301,22 @@ fn downstream(real: &[&Span], by_id: &SpanIndex<'_>) -> Vec<DownstreamTime> {
         let service = s.remote_service.clone().unwrap_or_else(|| s.name.clone());
         let entry = groups.entry((service, s.operation.clone())).or_default();
         entry.0 += 1;
-        entry.1 += s.duration_ms.filter(|d| d.is_finite()).unwrap_or(0.0);
+        match s.duration_ms.filter(|d| d.is_finite() && !s.in_progress) {
+            Some(d) => entry.2 += d,
+            None => entry.1 += 1,
+        }
     }
     let mut out: Vec<DownstreamTime> = groups
         .into_iter()
-        .map(|((service, operation), (calls, total_ms))| DownstreamTime {
-            service,
-            operation,
-            calls,
-            total_ms,
-        })
+        .map(
+            |((service, operation), (calls, in_progress_calls, total_ms))| DownstreamTime {
+                service,
+                operation,
+                calls,
+                in_progress_calls,
+                total_ms,
+            },
+        )
         .collect();
     out.sort_by(|a, b| {
         b.total_ms
@@ -726,6 +734,57 @@ mod tests {
         assert_eq!(ds, [("Lambda", 1, 98.0), ("DynamoDB", 2, 30.0)]);
         assert_eq!(t.root, "apigw");
         assert_eq!(t.segments, 2);
+    }
+
+    /// A downstream call still in progress counts as a call with no time, and the summary
+    /// says so instead of showing 0 ms.
+    #[test]
+    fn in_progress_downstream_calls_are_named_not_timed() {
+        let spans = vec![
+            sp("T", "a", None, "seg", 1000.0, Some(1200.0)),
+            downstream_call(
+                sp("T", "b", Some("a"), "sub", 1010.0, Some(1110.0)),
+                "aws",
+                "S3",
+                Some("GetObject"),
+            ),
+            downstream_call(
+                sp("T", "c", Some("a"), "sub", 1115.0, None),
+                "aws",
+                "DynamoDB",
+                None,
+            ),
+            downstream_call(
+                sp("T", "d", Some("a"), "sub", 1120.0, Some(1140.0)),
+                "aws",
+                "DynamoDB",
+                None,
+            ),
+            downstream_call(
+                sp("T", "e", Some("a"), "sub", 1150.0, None),
+                "aws",
+                "SQS",
+                None,
+            ),
+        ];
+        let t = &summarize(&spans)[0];
+        let ds: Vec<(&str, usize, usize)> = t
+            .downstream
+            .iter()
+            .map(|d| (d.service.as_str(), d.calls, d.in_progress_calls))
+            .collect();
+        assert_eq!(ds, [("S3", 1, 0), ("DynamoDB", 2, 1), ("SQS", 1, 1)]);
+        let csv = crate::output::traces::render(
+            std::slice::from_ref(t),
+            1,
+            &crate::ingest::Skips::default(),
+            crate::output::Format::Csv,
+            None,
+        );
+        assert!(
+            csv.contains("S3 GetObject 100.0ms, DynamoDB 20.0ms (+1 in progress), SQS in progress"),
+            "{csv}"
+        );
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub struct SourceArgs {
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
     /// Function name for records whose input does not name one (before the file stem)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = function_name_arg)]
     pub function_name: Option<String>,
     /// Exit with code 2 if any record was skipped as malformed (export then writes nothing)
     #[arg(long)]
@@ -843,6 +843,18 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// `--function-name`: a name a function could have (not empty, no control characters).
+fn function_name_arg(s: &str) -> std::result::Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("give a function name (it is empty)".into());
+    }
+    if t.chars().any(char::is_control) {
+        return Err("a function name holds no control characters".into());
+    }
+    Ok(t.to_string())
+}
+
 fn run_export(mut a: ExportArgs) -> Result<i32> {
     let filter = Filter::from_args(&a.filter)?;
     // `--out -` is standard output, as for most tools.
@@ -859,6 +871,23 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
         ));
     }
     if let Some(out) = &a.out {
+        if out.is_dir() {
+            use clap::ValueEnum as _;
+            bail!(UsageError(format!(
+                "{} is a directory; give --out a file name in it (e.g. {})",
+                out.display(),
+                out.join(format!(
+                    "{}.{}",
+                    a.table
+                        .to_possible_value()
+                        .map_or("table".into(), |v| v.get_name().to_string()),
+                    a.format
+                        .to_possible_value()
+                        .map_or("out".into(), |v| v.get_name().to_string())
+                ))
+                .display()
+            )));
+        }
         if out.exists() && !a.force {
             bail!(UsageError(format!(
                 "{} exists; pass --force to replace it",
@@ -933,6 +962,13 @@ fn write_ndjson(t: &Tables, which: TableName, out: &mut Vec<u8>) -> Result<()> {
 
 fn run_traces(a: TracesArgs) -> Result<i32> {
     use crate::analytics::traces;
+    if a.trace_id.is_some() && matches!(a.format, Format::Csv | Format::Markdown) {
+        bail!(UsageError(
+            "--trace-id prints one trace as a text waterfall or as JSON (--format table|json); \
+             for its spans as CSV, use `faascope export SOURCES --table spans --format csv`"
+                .into()
+        ));
+    }
     let filter = Filter::from_args(&a.filter)?;
     let mut ing = load(
         &a.source.with_window(&filter),
@@ -953,8 +989,16 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     filter.apply(&mut ing.tables);
     if let Some(id) = &a.trace_id {
         let Some(mut rows) = traces::waterfall(&ing.tables.spans, id) else {
+            // Its segments may be among the records skipped as malformed: say which first.
+            report_skips(&a.source, &ing);
+            let skipped = match ing.skips.total {
+                0 => String::new(),
+                n => format!(
+                    "; {n} record(s) were skipped as malformed (see above), the trace's segments may be among them"
+                ),
+            };
             bail!(UsageError(format!(
-                "trace {id} is not in the sources ({} spans read); list traces with `faascope traces SOURCES`",
+                "trace {id} is not in the sources ({} spans read{skipped}); list traces with `faascope traces SOURCES`",
                 ing.tables.spans.len()
             )));
         };

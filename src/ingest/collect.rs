@@ -316,6 +316,10 @@ impl<'o> Collector<'o> {
         if trimmed.is_empty() {
             return;
         }
+        if let Some(why) = ev.timestamp.and_then(implausible_ms) {
+            self.skip(ev.line, "timestamp out of range", Some(&why));
+            return;
+        }
         if trimmed.starts_with('{') {
             if !self.opts.keep_logs && !Self::json_matters(trimmed) {
                 self.log_lines += 1;
@@ -616,7 +620,11 @@ impl<'o> Collector<'o> {
     /// (a restore or an error without a request id seen before it).
     pub(super) fn export_report(&mut self, r: &super::export_report::ExportReport<'_>) -> bool {
         // A REPORT takes its stream's waiting state: the general path applies it.
-        if !self.opts.report_columns || self.streams.contains_key(r.log_stream) {
+        // A time out of range is skipped by the general path, which says why.
+        if !self.opts.report_columns
+            || self.streams.contains_key(r.log_stream)
+            || !PLAUSIBLE_MS.contains(&r.timestamp_ms)
+        {
             return false;
         }
         self.note_report(r.log_stream, self.columns.len(), true, true);
@@ -647,7 +655,7 @@ impl<'o> Collector<'o> {
         &mut self,
         e: &super::export_report::ExportStartEnd<'_>,
     ) -> bool {
-        if !self.keeps_thin_logs() {
+        if !self.keeps_thin_logs() || !PLAUSIBLE_MS.contains(&e.timestamp_ms) {
             return false;
         }
         self.last_report = None;
@@ -887,7 +895,13 @@ impl<'o> Collector<'o> {
             self.skip(ev.line, "log event without message", None);
             return;
         };
-        let ts = e.get("timestamp").and_then(json_time_ms);
+        let ts = match event_time(e.get("timestamp")) {
+            Ok(ts) => ts,
+            Err((reason, why)) => {
+                self.skip(ev.line, reason, Some(&why));
+                return;
+            }
+        };
         let group = e.get("logGroup").and_then(Value::as_str).or(group);
         let stream = e
             .get("logStream")
@@ -1019,7 +1033,13 @@ impl<'o> Collector<'o> {
             None => serde_json::to_string(o).unwrap_or_default(),
         };
         let kind = o.get("type").and_then(Value::as_str).unwrap_or("");
-        let ts = o.get("time").and_then(json_time_ms).or(ev.timestamp);
+        let ts = match event_time(o.get("time")) {
+            Ok(ts) => ts.or(ev.timestamp),
+            Err((reason, why)) => {
+                self.skip(ev.line, reason, Some(&why));
+                return;
+            }
+        };
         let rec = o.get("record");
         if let Some(name) = rec
             .and_then(|r| r.get("functionName"))
@@ -1079,6 +1099,16 @@ impl<'o> Collector<'o> {
                 .any(|x| x > platform_line::MAX_REPORT_VALUE);
             if negative || too_big {
                 self.skip(ev.line, "platform.report metric out of range", None);
+                return;
+            }
+            if memory.fract() != 0.0 || !platform_line::MEMORY_SIZE_MB.contains(&(memory as u32)) {
+                self.skip(
+                    ev.line,
+                    "platform.report metric out of range",
+                    Some(&format!(
+                        "memorySizeMB {memory} is not a Lambda memory size (whole MB up to 10240)"
+                    )),
+                );
                 return;
             }
             let status = r
@@ -1292,6 +1322,81 @@ fn json_time_ms(v: &Value) -> Option<i64> {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
         Value::String(s) => parse_timestamp_ms(s),
         _ => None,
+    }
+}
+
+/// Epoch milliseconds a log service could have written: from 2000 to 2100. A time outside is
+/// in another unit (seconds, microseconds, nanoseconds) or corrupt: its record is skipped, not
+/// placed in 1970 or past the year 9999 (where a month's projection overflows).
+pub(crate) const PLAUSIBLE_MS: std::ops::Range<i64> = 946_684_800_000..4_102_444_800_000;
+
+/// Why `ms` is no event time (see [`PLAUSIBLE_MS`]), with what it looks like instead; `None`
+/// when it is one.
+pub(crate) fn implausible_ms(ms: i64) -> Option<String> {
+    if PLAUSIBLE_MS.contains(&ms) {
+        return None;
+    }
+    let secs = PLAUSIBLE_MS.start / 1000..PLAUSIBLE_MS.end / 1000;
+    let unit = if secs.contains(&ms) {
+        "epoch seconds"
+    } else if secs.contains(&(ms / 1_000_000)) {
+        "epoch microseconds"
+    } else if secs.contains(&(ms / 1_000_000_000)) {
+        "epoch nanoseconds"
+    } else {
+        return Some(format!(
+            "{ms} is not a time from 2000 to 2100 in epoch milliseconds, the unit event times are in"
+        ));
+    };
+    Some(format!(
+        "{ms} looks like {unit}; event times are epoch milliseconds (convert the file's times)"
+    ))
+}
+
+/// An event's time as written (`timestamp`, a Telemetry event's `time`): epoch milliseconds
+/// or an RFC 3339 text. `Ok(None)` when there is none; `Err((reason, detail))` when it is
+/// there but no time (the record is then skipped, not kept without one).
+pub(crate) fn event_time(v: Option<&Value>) -> Result<Option<i64>, (&'static str, String)> {
+    let ms = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(ms) => ms,
+            None => match n.as_f64() {
+                Some(f) if f.is_finite() && f.abs() < 9.2e18 => f as i64,
+                _ => return Err(("timestamp out of range", format!("{n}"))),
+            },
+        },
+        Some(Value::String(s)) => match parse_timestamp_ms(s) {
+            Some(ms) => ms,
+            None => {
+                let shown: String = s.chars().take(40).collect();
+                return Err((
+                    "unreadable timestamp",
+                    format!("{shown:?} is neither epoch milliseconds nor an RFC 3339 time"),
+                ));
+            }
+        },
+        Some(other) => {
+            return Err((
+                "unreadable timestamp",
+                format!("a JSON {} where a time belongs", json_kind(other)),
+            ))
+        }
+    };
+    match implausible_ms(ms) {
+        Some(why) => Err(("timestamp out of range", why)),
+        None => Ok(Some(ms)),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
 

@@ -222,7 +222,9 @@ fn report_body(mut r: Reader<'_>, timestamp_ms: i64) -> Option<ExportReport<'_>>
     r.lit(b" ms\\tBilled Duration: ")?;
     let billed_duration_ms = r.decimal()?;
     r.lit(b" ms\\tMemory Size: ")?;
-    let memory_size_mb = r.megabytes()?;
+    let memory_size_mb = r
+        .megabytes()
+        .filter(|m| crate::ingest::platform_line::MEMORY_SIZE_MB.contains(m))?;
     r.lit(b" MB\\tMax Memory Used: ")?;
     let max_memory_used_mb = r.megabytes()?;
     r.lit(b" MB\\t")?;
@@ -429,7 +431,7 @@ mod tests {
             id in "[0-9a-f-]{1,40}",
             d in "[0-9]{1,6}(\\.[0-9]{1,3})?",
             b in "[0-9]{1,6}",
-            m in "[0-9]{1,5}",
+            m in 1u32..=10_240,
             u in "[0-9]{1,5}",
             init in proptest::option::of("[0-9]{1,5}\\.[0-9]{2}"),
             newline in any::<bool>(),

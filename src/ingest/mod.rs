@@ -633,6 +633,16 @@ fn read_blocks(
             p(got as u64);
         }
         let eof = got == 0 || block.len() < want;
+        // A line longer than the limit ends where the block grew past it, or a little after:
+        // the same limit wherever it starts (only a block's first line can be that long).
+        if memchr::memchr(b'\n', &block).unwrap_or(block.len()) > MAX_LINE_BYTES {
+            let _ = tx.send(RawBlock {
+                bytes: Vec::new(),
+                err: Some(line_too_long()),
+                eof: true,
+            });
+            return;
+        }
         if !eof {
             // Keep the partial last line for the next block, and never end a block just before
             // an `XRAY TraceId` continuation line, which belongs to the line before it.
@@ -654,13 +664,7 @@ fn read_blocks(
                 None if block.len() >= MAX_LINE_BYTES => {
                     let _ = tx.send(RawBlock {
                         bytes: Vec::new(),
-                        err: Some(io::Error::new(
-                            io::ErrorKind::FileTooLarge,
-                            format!(
-                                "a line longer than {} MiB; the rest of the file is skipped",
-                                MAX_LINE_BYTES >> 20
-                            ),
-                        )),
+                        err: Some(line_too_long()),
                         eof: true,
                     });
                     return;
@@ -686,6 +690,16 @@ fn read_blocks(
             return;
         }
     }
+}
+
+fn line_too_long() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!(
+            "a line longer than {} MiB; the rest of the file is skipped",
+            MAX_LINE_BYTES >> 20
+        ),
+    )
 }
 
 /// Where a read block ends: after its last newline, unless the line after it may continue the
@@ -861,16 +875,18 @@ fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
 /// The longest real lines, single-line JSON outputs, are far shorter.
 const MAX_LINE_BYTES: usize = if cfg!(test) { 40 << 20 } else { 256 << 20 };
 
+/// Is the start of an input binary rather than text? A tenth of its first 8 KiB control
+/// bytes, or a hundredth NULs (UTF-16, zero-filled files), or a NUL among a twentieth of control
+/// bytes (random bytes hold about 10 % controls and a NUL per 256). A text log with a stray NUL
+/// in a message (a C string an application printed) is text: its lines are read.
 fn looks_binary(block: &[u8]) -> bool {
     let head = &block[..block.len().min(8192)];
-    if head.contains(&0) {
-        return true;
-    }
+    let nuls = head.iter().filter(|&&b| b == 0).count();
     let bad = head
         .iter()
         .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b) && b != 0x1b)
         .count();
-    bad * 10 > head.len()
+    bad * 10 > head.len() || nuls * 100 > head.len() || (nuls > 0 && bad * 20 > head.len())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1338,9 +1354,16 @@ fn parse_line(
                     log_stream,
                     ..
                 }) if timestamp.is_some() || log_group.is_some() || log_stream.is_some() => {
+                    let timestamp = match collect::event_time(timestamp.as_ref()) {
+                        Ok(ts) => ts,
+                        Err((reason, why)) => {
+                            c.skip(line_no, reason, Some(&why));
+                            return;
+                        }
+                    };
                     let ev = Event {
                         line: line_no,
-                        timestamp: timestamp.as_ref().and_then(json_ms),
+                        timestamp,
                         log_group: log_group.as_deref(),
                         log_stream: log_stream.as_deref(),
                     };
@@ -1643,14 +1666,6 @@ impl PendingJson {
                 _ => {}
             }
         }
-    }
-}
-
-fn json_ms(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Value::String(s) => crate::timeparse::parse_timestamp_ms(s),
-        _ => None,
     }
 }
 
@@ -2237,6 +2252,21 @@ mod tests {
             ing.skips
         );
         assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:2");
+        // Just over the limit, after a short line: the block that holds its end has grown
+        // past the limit by less than a step. Still too long.
+        for over in [1, BLOCK_BYTES / 4, BLOCK_BYTES / 2 + 1] {
+            let mut text = "REPORT RequestId: r1\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\n".to_string();
+            text.push_str(&"a".repeat(MAX_LINE_BYTES + over));
+            text.push_str("\nREPORT RequestId: r2 (after the long line: skipped with the rest)\n");
+            let ing = ingest_one(&text, &IngestOptions::default());
+            assert_eq!(ing.tables.invocations.len(), 1, "{over}");
+            assert_eq!(
+                ing.skips.by_reason.get("line too long"),
+                Some(&1),
+                "{over}: {:?}",
+                ing.skips
+            );
+        }
     }
 
     /// The older runtime-crash format (`RequestId: <id> Error: Runtime exited ...`, before
@@ -2275,5 +2305,110 @@ Runtime.ExitError
         assert_eq!(p.depth, 1);
         p.feed("}");
         assert_eq!(p.depth, 0);
+    }
+
+    /// A stray NUL in a log line leaves a file text; random bytes, zeros and UTF-16 are binary.
+    #[test]
+    fn a_nul_in_a_text_line_is_not_a_binary_file() {
+        let mut text = b"START RequestId: r Version: $LATEST\npayload: abc\0def\n".to_vec();
+        for _ in 0..50 {
+            text.extend_from_slice(b"REPORT RequestId: r\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n");
+        }
+        assert!(!looks_binary(&text));
+        // A fixed-seed LCG: random bytes.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let random: Vec<u8> = (0..8192)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (x >> 56) as u8
+            })
+            .collect();
+        assert!(looks_binary(&random));
+        assert!(looks_binary(&[0u8; 4096]));
+        let utf16: Vec<u8> = "REPORT RequestId: r\n"
+            .repeat(100)
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(looks_binary(&utf16));
+    }
+
+    /// An event time that is no epoch-millisecond time from 2000 to 2100 (seconds,
+    /// nanoseconds, overflowing, negative, unreadable text) skips its record with why, on every
+    /// path (compact columns and the in-place reader, rows, thin records); as does a REPORT whose
+    /// memory size is no Lambda size.
+    #[test]
+    fn implausible_times_and_memory_sizes_are_counted_skips() {
+        let rep = |ts: &str, mem: u32| {
+            format!(
+                r#"{{"timestamp":{ts},"message":"REPORT RequestId: 8f5e2a10-1c2d-4e5f-9a0b-1c2d3e4f5a6b\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: {mem} MB\tMax Memory Used: 50 MB\t\n","logGroup":"/aws/lambda/f","logStream":"s"}}"#
+            )
+        };
+        let start = r#"{"timestamp":1756684800,"message":"START RequestId: 8f5e2a10-1c2d-4e5f-9a0b-1c2d3e4f5a6b Version: $LATEST\n","logGroup":"/aws/lambda/f","logStream":"s"}"#;
+        let text = [
+            rep("1756684800641", 128),
+            rep("1756684800", 128),
+            rep("1756684800000000000", 128),
+            rep("1e300", 128),
+            rep("-5", 128),
+            rep("\"not a time\"", 128),
+            rep("1756684800642", 4_000_000),
+            rep("1756684800643", 0),
+            start.to_string(),
+        ]
+        .join("\n");
+        let columns = IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            report_columns: true,
+            ..IngestOptions::default()
+        };
+        let thin = IngestOptions {
+            keep_logs: true,
+            thin_logs: true,
+            report_columns: true,
+            ..IngestOptions::default()
+        };
+        for opts in [columns, IngestOptions::default(), thin] {
+            let ing = ingest_memory("export.ndjson", text.clone().into_bytes(), &opts);
+            assert_eq!(
+                ing.columns.len() + ing.tables.invocations.len(),
+                1,
+                "{:?}",
+                ing.skips
+            );
+            let r = &ing.skips.by_reason;
+            // The START line with a time in seconds is skipped only where log records are kept.
+            let start_skipped = u64::from(opts.keep_logs);
+            assert_eq!(
+                r.get("timestamp out of range"),
+                Some(&(4 + start_skipped)),
+                "{r:?}"
+            );
+            assert_eq!(r.get("unreadable timestamp"), Some(&1), "{r:?}");
+            assert_eq!(
+                r.get("REPORT field is not a number in range"),
+                Some(&2),
+                "{r:?}"
+            );
+            let why: Vec<&str> = ing
+                .skips
+                .examples
+                .iter()
+                .map(|e| e.reason.as_str())
+                .collect();
+            assert!(
+                why.iter().any(|w| w.contains("looks like epoch seconds")),
+                "{why:?}"
+            );
+        }
+        assert_eq!(
+            collect::implausible_ms(1_756_684_800_000_000_000).as_deref(),
+            Some("1756684800000000000 looks like epoch nanoseconds; event times are epoch milliseconds (convert the file's times)")
+        );
+        assert_eq!(collect::implausible_ms(1_756_684_800_641), None);
     }
 }

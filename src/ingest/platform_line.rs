@@ -125,6 +125,8 @@ const KEYWORDS: &[&str] = &[
     "RESTORE_START",
     "RESTORE_REPORT",
     "EXTENSION Name:",
+    // Lambda's own layout: a tab after the word (the docs render it as a space).
+    "EXTENSION\tName:",
     "XRAY TraceId:",
     "Task timed out after",
     "Process exited before completing request",
@@ -194,7 +196,7 @@ pub fn parse(line: &str) -> Option<Parsed<'_>> {
                 }
             }
         }
-        "EXTENSION Name:" => {
+        "EXTENSION Name:" | "EXTENSION\tName:" => {
             let toks: Vec<&str> = rest.split_whitespace().collect();
             let state = toks.windows(2).find(|w| w[0] == "State:").map(|w| w[1]);
             PlatformLine::Extension {
@@ -344,6 +346,11 @@ fn tokens(s: &str) -> Vec<&str> {
 /// and as a time it would overflow the arithmetic of the reports built on it.
 pub const MAX_REPORT_VALUE: f64 = 1e9;
 
+/// The memory sizes a REPORT may show: up to Lambda's 10,240 MB (facts.md, limits), and not 0.
+/// Below Lambda's 128 MB minimum is let through: local emulators print what they are given.
+/// Anything else is a corrupt line, which priced as read would multiply a month's cost.
+pub const MEMORY_SIZE_MB: std::ops::RangeInclusive<u32> = 1..=10_240;
+
 /// Walks whitespace tokens and picks out the REPORT field labels. Unknown tokens are ignored, so
 /// decoration (`|`), trailing separators and new fields do not break parsing.
 pub fn report_fields(body: &str) -> ReportFields<'_> {
@@ -408,6 +415,12 @@ pub fn report_fields(body: &str) -> ReportFields<'_> {
             ("Memory", Some("Size:"), _) => {
                 let v = num(i + 2, "Memory Size", &mut f);
                 f.memory_size_mb = mb(v, "Memory Size", &mut f);
+                if f.memory_size_mb
+                    .is_some_and(|m| !MEMORY_SIZE_MB.contains(&m))
+                {
+                    f.memory_size_mb = None;
+                    f.bad_field.get_or_insert("Memory Size");
+                }
                 i += 3;
             }
             ("Max", Some("Memory"), Some("Used:")) => {
@@ -538,6 +551,22 @@ mod tests {
         let l = format!("END RequestId: {RID}\n");
         let p = parse(&l).unwrap();
         assert_eq!(p.line, PlatformLine::End { request_id: RID });
+    }
+
+    /// Lambda writes `EXTENSION\tName: …\tState: …\tEvents: […]` with tabs.
+    #[test]
+    fn extension_lines_with_tabs() {
+        let p = parse(
+            "EXTENSION\tName: cloudwatch_lambda_agent\tState: Ready\tEvents: [INVOKE,SHUTDOWN]",
+        )
+        .unwrap();
+        assert_eq!(
+            p.line,
+            PlatformLine::Extension {
+                name: Some("cloudwatch_lambda_agent"),
+                state: Some("Ready"),
+            }
+        );
     }
 
     #[test]

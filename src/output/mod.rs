@@ -152,6 +152,12 @@ pub fn parent_dir(path: &Path) -> &Path {
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
 /// Refuses to replace an existing file unless `overwrite`.
 pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()> {
+    if path.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a directory; give a file name in it",
+        ));
+    }
     if path.exists() && !overwrite {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,

@@ -11,9 +11,17 @@ fn downstream_text(t: &TraceSummary) -> String {
     t.downstream
         .iter()
         .take(3)
-        .map(|d| match &d.operation {
-            Some(op) => format!("{} {} {:.1}ms", d.service, op, d.total_ms),
-            None => format!("{} {:.1}ms", d.service, d.total_ms),
+        .map(|d| {
+            let name = match &d.operation {
+                Some(op) => format!("{} {}", d.service, op),
+                None => d.service.clone(),
+            };
+            // A call still in progress has no duration: it says so rather than adding 0 ms.
+            match (d.in_progress_calls, d.calls) {
+                (0, _) => format!("{name} {:.1}ms", d.total_ms),
+                (p, c) if p == c => format!("{name} in progress"),
+                (p, _) => format!("{name} {:.1}ms (+{p} in progress)", d.total_ms),
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")

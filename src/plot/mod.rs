@@ -219,7 +219,9 @@ fn to_rgb(chart: &LineChart) -> Result<Vec<u8>, PlotError> {
 pub fn check_target(path: &Path, overwrite: bool) -> Result<(), PlotError> {
     chart_kind(path)?;
     let dir = crate::output::parent_dir(path);
-    let problem = if !dir.is_dir() {
+    let problem = if path.is_dir() {
+        "it is a directory; give a file name in it (e.g. chart.svg)".to_string()
+    } else if !dir.is_dir() {
         format!("no directory {}", dir.display())
     } else if path.exists() && !overwrite {
         "the file exists; pass --force to replace it".to_string()
