@@ -8,7 +8,8 @@ use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::cost::usage::MonthlyUsage;
+use crate::cost::money::mb_to_gb;
+use crate::cost::usage::{MonthlyUsage, SnapStart};
 use crate::cost::{
     lambda_on_demand_account, projection::project_supplied, AccountOptions, Arch, FunctionMeta,
     PriceBook, Range, MS_PER_MONTH,
@@ -24,26 +25,48 @@ pub struct ObservedRow {
     /// The time a cold start spent before the handler: INIT, or a SnapStart restore (the cold
     /// path of a SnapStart function; the simulator's cold model adds it the same way).
     pub init_ms: Option<f64>,
+    /// A SnapStart restore's `Billed Restore Duration` (AWS bills only part of the restore);
+    /// `None` for an INIT or a warm start.
+    pub billed_restore_ms: Option<f64>,
     pub memory_mb: u32,
+    /// The invocation ended at the function timeout (`Status: timeout`).
+    pub timed_out: bool,
 }
 
 /// The timed invocations of function `id` in `cols`, by start time.
 pub fn observed_rows(cols: &ReportColumns, id: usize) -> Vec<ObservedRow> {
+    observed_rows_counted(cols, id).0
+}
+
+/// [`observed_rows`], and how many invocations of the function had no time (console copies
+/// of REPORT lines): they cannot be placed on the timeline and are left out.
+pub fn observed_rows_counted(cols: &ReportColumns, id: usize) -> (Vec<ObservedRow>, u64) {
+    let mut untimed = 0u64;
     let mut rows: Vec<ObservedRow> = (0..cols.len())
         .filter(|&r| cols.function_id(r) as usize == id)
         .filter_map(|r| {
+            let Some(start_ms) = cols.start_ms(r) else {
+                untimed += 1;
+                return None;
+            };
+            let init = cols.init_duration_ms(r);
             Some(ObservedRow {
-                start_ms: cols.start_ms(r)?,
+                start_ms,
                 duration_ms: cols.duration_ms(r),
-                init_ms: cols
-                    .init_duration_ms(r)
-                    .or_else(|| cols.restore_duration_ms(r)),
+                init_ms: init.or_else(|| cols.restore_duration_ms(r)),
+                billed_restore_ms: if init.is_none() {
+                    cols.restore_duration_ms(r)
+                        .and(cols.billed_restore_duration_ms(r))
+                } else {
+                    None
+                },
                 memory_mb: cols.memory_size_mb(r),
+                timed_out: cols.status(r) == crate::model::Status::Timeout,
             })
         })
         .collect();
     rows.sort_by_key(|r| r.start_ms);
-    rows
+    (rows, untimed)
 }
 
 /// How a replay draws its arrivals.
@@ -56,16 +79,29 @@ pub enum ReplayArrivals {
 }
 
 /// A one-function scenario with the simulator's defaults for everything not set (parsed from a
-/// minimal file, so the defaults are the crate's own); the caller fills in the workload.
+/// minimal file, so the defaults are the crate's own); the caller fills in the workload. The
+/// name is set on the parsed scenario, not written into the file: any name (control characters
+/// included) is kept exactly.
 pub fn default_scenario(name: &str, memory_mb: u32) -> Result<Scenario, String> {
-    toml::from_str(&format!(
-        "duration_s = 1\n[[functions]]\nname = {name:?}\nmemory_mb = {memory_mb}\narrivals = {{ kind = \"poisson\", rate_per_s = 1.0 }}\nwarm = {{ dist = \"constant\", value_ms = 1.0 }}\ncold = {{ model = \"init_added\", init = {{ dist = \"constant\", value_ms = 0.0 }} }}\n"
+    let mut s: Scenario = toml::from_str(&format!(
+        "duration_s = 1\n[[functions]]\nname = \"f\"\nmemory_mb = {memory_mb}\narrivals = {{ kind = \"poisson\", rate_per_s = 1.0 }}\nwarm = {{ dist = \"constant\", value_ms = 1.0 }}\ncold = {{ model = \"init_added\", init = {{ dist = \"constant\", value_ms = 0.0 }} }}\n"
     ))
-    .map_err(|e| format!("building a scenario for {name}: {e}"))
+    .map_err(|e| {
+        format!(
+            "building a scenario for {}: {e}",
+            crate::output::sanitize(name)
+        )
+    })?;
+    if let Some(f) = s.functions.first_mut() {
+        f.name = name.to_string();
+    }
+    Ok(s)
 }
 
 /// A replay of `rows` (at least two, sorted by start) at `memory_mb`, every duration multiplied
 /// by `duration_factor` (the memory model's; INIT is not scaled). Notes describe the choices.
+/// The simulated period runs from the first arrival to just after the last (see
+/// [`replay_scenario_in`] for a replay over an observed window).
 pub fn replay_scenario(
     name: &str,
     rows: &[ObservedRow],
@@ -75,33 +111,122 @@ pub fn replay_scenario(
     arrivals: ReplayArrivals,
     notes: &mut Vec<String>,
 ) -> Result<Scenario, String> {
+    replay_scenario_in(
+        &Replay {
+            name,
+            rows,
+            memory_mb,
+            keep_alive_s,
+            duration_factor,
+            arrivals,
+            window: None,
+            timeouts: false,
+        },
+        notes,
+    )
+}
+
+/// What [`replay_scenario_in`] replays.
+#[derive(Debug, Clone, Copy)]
+pub struct Replay<'a> {
+    pub name: &'a str,
+    /// At least two, sorted by start.
+    pub rows: &'a [ObservedRow],
+    pub memory_mb: u32,
+    pub keep_alive_s: f64,
+    /// Every duration multiplied by it (the memory model's; INIT is not scaled).
+    pub duration_factor: f64,
+    pub arrivals: ReplayArrivals,
+    /// The observed window (UTC ms, start inclusive, end exclusive) the run covers: the one
+    /// `faascope cost` projects a month from ([`crate::analytics::usage::observed_window`]), so
+    /// that the simulated month and the projected one have the same basis. Arrivals are placed
+    /// at their offset from its start, and Poisson arrivals come at the observed count over
+    /// it. `None`: from the first arrival to just after the last.
+    pub window: Option<(i64, i64)>,
+    /// Replay the observed timeouts (`Status: timeout`) as timeouts: the function timeout
+    /// (`timeout_s`) is the one they show (their median duration in whole seconds), they end
+    /// there, and the simulator resets their instance as Lambda resets the environment (the
+    /// next request on it is a cold start). `false`: the default 900 s timeout, and every
+    /// replayed execution runs its observed duration.
+    pub timeouts: bool,
+}
+
+/// The function timeout, whole seconds (1 to 900), that the timed-out invocations among `rows`
+/// show: the median of their durations; `None` without any.
+pub fn observed_timeout_s(rows: &[ObservedRow]) -> Option<f64> {
+    let mut d: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.timed_out && r.duration_ms.is_finite())
+        .map(|r| r.duration_ms)
+        .collect();
+    if d.is_empty() {
+        return None;
+    }
+    d.sort_by(f64::total_cmp);
+    Some((d[d.len() / 2] / 1000.0).round().clamp(1.0, 900.0))
+}
+
+/// A replay (see [`Replay`]). Notes describe the choices.
+pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Scenario, String> {
+    let (name, rows) = (r.name, r.rows);
     if rows.len() < 2 {
         return Err(format!(
-            "function '{name}' has {} timed invocation(s); a replay needs at least 2",
+            "function '{}' has {} timed invocation(s); a replay needs at least 2",
+            crate::output::sanitize(name),
             rows.len()
         ));
     }
-    let t0 = rows[0].start_ms;
-    let span_ms = (rows[rows.len() - 1].start_ms - t0).max(1);
+    let (first, last) = (rows[0].start_ms, rows[rows.len() - 1].start_ms);
+    // The start of the simulated period, and the period the observed count is spread over
+    // (a rate), ms.
+    let (t0, basis_ms, duration_ms) = match r.window {
+        Some((start, end)) => {
+            let t0 = start.min(first);
+            let basis = (end - t0).max(1);
+            // Superposed copies are jittered by up to 1 s: the run reaches past the last
+            // arrival by that much, which only a last arrival in the window's final second
+            // needs.
+            (t0, basis, basis.max(last - t0 + 1_000))
+        }
+        None => {
+            let span = (last - first).max(1);
+            (first, span, span + 1_000)
+        }
+    };
     let us = |ms: f64| (ms.max(0.0) * 1000.0).round() as u64;
-    let k = if duration_factor.is_finite() && duration_factor > 0.0 {
-        duration_factor
+    let k = if r.duration_factor.is_finite() && r.duration_factor > 0.0 {
+        r.duration_factor
     } else {
         1.0
+    };
+    let timeout_s = if r.timeouts {
+        observed_timeout_s(rows)
+    } else {
+        None
+    };
+    // A replayed duration: a timed-out one just past the timeout (the simulator ends an
+    // execution that runs *longer* than it), any other at most the timeout.
+    let duration = |row: &ObservedRow| -> f64 {
+        let d = row.duration_ms * k;
+        match timeout_s.map(|t| t * 1000.0) {
+            Some(t) if row.timed_out => t + 0.001,
+            Some(t) => d.min(t),
+            None => d,
+        }
     };
     let warm: Vec<f64> = rows
         .iter()
         .filter(|r| r.init_ms.is_none())
-        .map(|r| r.duration_ms * k)
+        .map(duration)
         .collect();
     let inits: Vec<f64> = rows.iter().filter_map(|r| r.init_ms).collect();
-    let arrival_config = match arrivals {
+    let arrival_config = match r.arrivals {
         ReplayArrivals::Replay { traffic_scale } => ArrivalConfig::Replay {
             events: rows
                 .iter()
                 .map(|r| ReplayEvent {
                     offset_us: us((r.start_ms - t0) as f64),
-                    duration_us: Some(us(r.duration_ms * k)),
+                    duration_us: Some(us(duration(r))),
                     init_us: r.init_ms.map(us),
                 })
                 .collect(),
@@ -109,24 +234,25 @@ pub fn replay_scenario(
             jitter_s: 1.0,
         },
         ReplayArrivals::Poisson { traffic_scale } => ArrivalConfig::Poisson {
-            rate_per_s: rows.len() as f64 / (span_ms as f64 / 1000.0) * traffic_scale,
+            rate_per_s: rows.len() as f64 / (basis_ms as f64 / 1000.0) * traffic_scale,
         },
     };
     let warm_samples = if warm.is_empty() {
-        rows.iter().map(|r| r.duration_ms * k).collect()
+        rows.iter().map(duration).collect()
     } else {
         warm
     };
     let init = if inits.is_empty() {
         notes.push(format!(
-            "no cold start of '{name}' was observed: simulated cold starts get an init time of 0 ms"
+            "no cold start of '{}' was observed: simulated cold starts get an init time of 0 ms",
+            crate::output::sanitize(name)
         ));
         DistConfig::Constant { value_ms: 0.0 }
     } else {
         DistConfig::Empirical { samples_ms: inits }
     };
-    let mut s = default_scenario(name, memory_mb)?;
-    s.duration_s = span_ms as f64 / 1000.0 + 1.0;
+    let mut s = default_scenario(name, r.memory_mb)?;
+    s.duration_s = duration_ms as f64 / 1000.0;
     if let Some(f) = s.functions.first_mut() {
         f.arrivals = arrival_config;
         f.warm = DistConfig::Empirical {
@@ -134,8 +260,11 @@ pub fn replay_scenario(
         };
         f.cold = ColdConfig::InitAdded { init };
         f.keep_alive = KeepAliveConfig::Fixed {
-            idle_timeout_s: keep_alive_s,
+            idle_timeout_s: r.keep_alive_s,
         };
+        if let Some(t) = timeout_s {
+            f.timeout_s = t;
+        }
     }
     Ok(s)
 }
@@ -189,23 +318,43 @@ pub struct PricedFunction {
     pub memory_mb: u32,
     pub requests_per_month: f64,
     pub gb_seconds_per_month: f64,
-    /// Requests, and the execution and INIT time not served by provisioned concurrency, at
-    /// on-demand rates (the account's volume tiers).
+    /// Requests, the execution and INIT time not served by provisioned concurrency at
+    /// on-demand rates (the account's volume tiers), ephemeral storage above 512 MB and the
+    /// SnapStart charges (the two fields below).
     pub on_demand_usd_per_month: f64,
+    /// Ephemeral storage above the included 512 MB over the billed time (part of on demand).
+    pub ephemeral_storage_usd_per_month: f64,
+    /// SnapStart cache and restores of Python and .NET functions (part of on demand).
+    pub snapstart_usd_per_month: f64,
     /// Provisioned concurrency: the allocated GB-seconds at the PC rate plus the execution
     /// served by it at the PC duration rate (0 without PC).
     pub provisioned_usd_per_month: f64,
     pub total_usd_per_month: f64,
 }
 
-/// The simulated usage of each function scaled to a month of 730 h, priced: on demand (account volume tiers) for
-/// requests and the time not served by provisioned concurrency, and the PC rates for the
-/// provisioned allocation and the execution it served.
+/// [`price_simulation_with`] with the default configuration (512 MB ephemeral storage, no
+/// SnapStart).
 pub fn price_simulation(
     out: &SimOutput,
     book: &PriceBook,
     place: &dyn Fn(&str) -> (String, Arch),
 ) -> Result<Vec<PricedFunction>, String> {
+    price_simulation_with(out, book, place, &|_| {})
+}
+
+/// The simulated usage of each function scaled to a month of 730 h, priced: on demand (account
+/// volume tiers) for requests and the time not served by provisioned concurrency, and the PC
+/// rates for the provisioned allocation and the execution it served. `configure` sets what the
+/// simulation does not know, as `faascope cost` does: ephemeral storage (billed over the billed
+/// time above 512 MB) and SnapStart (the cache charge of Python and .NET; with SnapStart every
+/// simulated cold start is a restore).
+pub fn price_simulation_with(
+    out: &SimOutput,
+    book: &PriceBook,
+    place: &dyn Fn(&str) -> (String, Arch),
+    configure: &dyn Fn(&mut FunctionMeta),
+) -> Result<Vec<PricedFunction>, String> {
+    let rules = book.lambda_rules().map_err(|e| e.to_string())?;
     let measured_ms = (out.measured_s * 1000.0).max(1.0);
     let factor = Decimal::from_f64(MS_PER_MONTH as f64 / measured_ms).unwrap_or(Decimal::ZERO);
     let dec = |x: f64| Decimal::from_f64(x).unwrap_or(Decimal::ZERO);
@@ -214,11 +363,23 @@ pub fn price_simulation(
         .iter()
         .map(|f| {
             let m = &f.metrics;
+            let (region, arch) = place(&f.name);
+            let mut meta = FunctionMeta::new(f.name.clone(), region, arch, f.memory_mb);
+            configure(&mut meta);
             let billed = Decimal::from(m.billed_execution_ms + m.billed_init_ms);
             // Execution on provisioned environments is billed at the PC duration rate below.
             let on_demand_gb_s = (m.billed_execution_gb_s - m.billed_execution_on_provisioned_gb_s)
                 .max(0.0)
                 + m.billed_init_gb_s;
+            let extra_storage_gb = mb_to_gb(
+                (Decimal::from(meta.ephemeral_storage_mb) - rules.ephemeral_included_mb)
+                    .max(Decimal::ZERO),
+            );
+            let restores = if matches!(meta.snapstart, SnapStart::Off) {
+                Decimal::ZERO
+            } else {
+                Decimal::from(m.cold_starts)
+            };
             let usage = MonthlyUsage {
                 requests: Decimal::from(m.served),
                 billed_ms: billed,
@@ -226,19 +387,15 @@ pub fn price_simulation(
                 init_billed_ms: Decimal::from(m.billed_init_ms),
                 init_gb_seconds: dec(m.billed_init_gb_s),
                 cold_starts: Decimal::from(m.cold_starts),
+                restores,
+                restore_gb: restores * mb_to_gb(Decimal::from(f.memory_mb)),
+                // As `faascope cost`: the storage above 512 MB over every billed second.
+                ephemeral_gb_seconds: extra_storage_gb * billed / Decimal::from(1000),
                 ms_at_least_100: billed,
                 ms_rounded_up_to_100: billed,
-                ..MonthlyUsage::default()
             }
             .scaled(factor);
-            let (region, arch) = place(&f.name);
-            project_supplied(
-                FunctionMeta::new(f.name.clone(), region, arch, f.memory_mb),
-                Range::collapsed(usage),
-                &[],
-                MS_PER_MONTH,
-                Vec::new(),
-            )
+            project_supplied(meta, Range::collapsed(usage), &[], MS_PER_MONTH, Vec::new())
         })
         .collect();
     let account = lambda_on_demand_account(&projections, book, &AccountOptions::default())
@@ -258,6 +415,7 @@ pub fn price_simulation(
                     * rates.pc_duration_usd_per_gb_second)
                 * factor;
             let on_demand = account.function_usd(i).typical;
+            let charges = account.scenarios.typical.functions.get(i);
             let executed_gb_s = dec(m.billed_execution_gb_s + m.billed_init_gb_s) * factor;
             Ok(PricedFunction {
                 function: p.meta.name.clone(),
@@ -265,9 +423,88 @@ pub fn price_simulation(
                 requests_per_month: p.usage.typical.requests.round().try_into().unwrap_or(0.0),
                 gb_seconds_per_month: executed_gb_s.round_dp(1).try_into().unwrap_or(0.0),
                 on_demand_usd_per_month: cents(on_demand),
+                ephemeral_storage_usd_per_month: cents(
+                    charges.map_or(Decimal::ZERO, |c| c.ephemeral_usd),
+                ),
+                snapstart_usd_per_month: cents(charges.map_or(Decimal::ZERO, |c| {
+                    c.snapstart_cache_usd + c.snapstart_restore_usd
+                })),
                 provisioned_usd_per_month: cents(provisioned),
                 total_usd_per_month: cents(on_demand + provisioned),
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(start_ms: i64) -> ObservedRow {
+        ObservedRow {
+            start_ms,
+            duration_ms: 10.0,
+            init_ms: None,
+            billed_restore_ms: None,
+            memory_mb: 128,
+            timed_out: false,
+        }
+    }
+
+    /// Any name is kept exactly: it is not written into TOML text.
+    #[test]
+    fn default_scenario_keeps_names_with_control_characters() {
+        for name in [
+            "evil\u{1b}]0;pwned\u{7}\u{1b}[31mRED|x",
+            "a\"b\\c",
+            "line\nbreak",
+        ] {
+            let s = default_scenario(name, 256).unwrap();
+            assert_eq!(s.functions[0].name, name);
+            assert_eq!(s.functions[0].memory_mb, 256);
+            s.validate().unwrap();
+        }
+    }
+
+    /// Over a window the run covers it, arrivals at their offset from its start; Poisson
+    /// arrivals come at the count over the window.
+    #[test]
+    fn a_replay_over_a_window_covers_the_window() {
+        let rows = [row(3_600_000 + 500), row(3_600_000 + 1_800_000)];
+        let mut notes = Vec::new();
+        let r = Replay {
+            name: "f",
+            rows: &rows,
+            memory_mb: 128,
+            keep_alive_s: 600.0,
+            duration_factor: 1.0,
+            arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
+            window: Some((3_600_000, 7_200_000)),
+            timeouts: false,
+        };
+        let s = replay_scenario_in(&r, &mut notes).unwrap();
+        assert_eq!(s.duration_s, 3_600.0);
+        match &s.functions[0].arrivals {
+            ArrivalConfig::Replay { events, .. } => {
+                assert_eq!(events[0].offset_us, 500_000);
+                assert_eq!(events[1].offset_us, 1_800_000_000);
+            }
+            other => panic!("{other:?}"),
+        }
+        let s = replay_scenario_in(
+            &Replay {
+                arrivals: ReplayArrivals::Poisson { traffic_scale: 2.0 },
+                ..r
+            },
+            &mut notes,
+        )
+        .unwrap();
+        match &s.functions[0].arrivals {
+            ArrivalConfig::Poisson { rate_per_s } => assert_eq!(*rate_per_s, 2.0 * 2.0 / 3_600.0),
+            other => panic!("{other:?}"),
+        }
+        // Without a window: from the first arrival to a second after the last, as before.
+        let s = replay_scenario_in(&Replay { window: None, ..r }, &mut notes).unwrap();
+        assert_eq!(s.duration_s, 1_799.5 + 1.0);
+    }
 }

@@ -612,7 +612,12 @@ fn long_executions_end_at_the_function_timeout() {
         serde_json::from_slice(&run(&[&args[..], &["--format", "json"]].concat())).unwrap();
     let m = &v["simulation"]["functions"][0]["metrics"];
     assert_eq!(m["timeouts"], m["served"]);
-    assert!(m["latency"]["warm"]["max_ms"].as_f64().unwrap() <= 1_001.0);
+    // Every execution is cut at 1 s (a timeout resets its instance, so the requests after one
+    // are cold starts and there may be no warm latency to look at).
+    assert_eq!(
+        m["billed_execution_ms"].as_u64(),
+        m["served"].as_u64().map(|n| n * 1_000)
+    );
     let text = String::from_utf8(run(&args)).unwrap();
     assert!(text.contains("reached the 1 s function timeout"), "{text}");
 }

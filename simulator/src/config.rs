@@ -71,7 +71,7 @@ pub struct AccountConfig {
     #[serde(default = "d_limit")]
     pub concurrency_limit: Limit,
     /// Concurrency that reservations must leave unreserved (AWS: 100).
-    #[serde(default = "d_unreserved")]
+    #[serde(default = "d_unreserved", deserialize_with = "crate::de::unreserved")]
     pub min_unreserved_concurrency: u64,
     /// Invocation attempts per second across the account (synchronous requests and asynchronous attempts,
     /// retries included), or `"unlimited"`. `None` (left out): AWS's quota, [`REQUEST_RATE_PER_CONCURRENCY`] ×
@@ -136,10 +136,12 @@ pub struct FunctionConfig {
     /// Unique name (also keys the function's random streams).
     pub name: String,
     /// Configured memory, MB (billing uses configured memory; AWS allows 128..=10240).
+    #[serde(deserialize_with = "crate::de::memory_mb")]
     pub memory_mb: u32,
     /// Function timeout, seconds (AWS: 1..=900; default here the 900 s maximum, so that only the duration
     /// distribution decides; AWS's default for a new function is 3 s). An execution that would run longer ends
-    /// as a timeout at this time and is billed up to it.
+    /// as a timeout at this time and is billed up to it, and its instance is reset: the next request it serves
+    /// runs the init again, a cold start (see the engine's module docs).
     #[serde(default = "d_timeout")]
     pub timeout_s: f64,
     /// Arrival process.
@@ -155,7 +157,7 @@ pub struct FunctionConfig {
     #[serde(default)]
     pub async_retry: AsyncRetryConfig,
     /// Requests one instance serves at once (1 for Lambda; e.g. 80 for Cloud Run). Default 1.
-    #[serde(default = "d_conc")]
+    #[serde(default = "d_conc", deserialize_with = "crate::de::per_instance")]
     pub concurrency_per_instance: u32,
     /// Keep-alive policy (default fixed 600 s).
     #[serde(default)]
@@ -164,7 +166,7 @@ pub struct FunctionConfig {
     #[serde(default)]
     pub idle_selection: IdleSelection,
     /// Reserved concurrency (cap and guarantee), if any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::reserved")]
     pub reserved_concurrency: Option<u64>,
     /// Scaling-rate limit (default 1000 new instances per 10 s).
     #[serde(default)]
@@ -196,6 +198,145 @@ pub enum ColdConfig {
     },
 }
 
+/// An estimate of the most instances of one function alive at once, and what it rests on (for messages).
+#[derive(Debug, Clone, PartialEq)]
+struct PeakInstances {
+    count: f64,
+    basis: String,
+}
+
+impl FunctionConfig {
+    /// Estimates the most instances this function can have alive at once over `horizon_s` seconds, from what
+    /// is known before the run. It is the smallest of these, plus the provisioned instances:
+    /// * the concurrency cap (`reserved_concurrency`, else the account's limit): an on-demand instance is
+    ///   created only when none has a free slot, so instances never outnumber the busy ones allowed;
+    /// * the arrivals ([`ArrivalConfig::max_arrivals`]): each instance is created for a request;
+    /// * the scaling rate: at most `new_environments_per_window × (1 + horizon_s / window_s)` creations;
+    /// * the requests in progress at the peak, by Little's law: the peak arrival rate × the mean time a request
+    ///   holds an instance (init + execution, each capped as the engine caps them: INIT at 10 s, execution at
+    ///   the timeout), as if every request were cold (as during a ramp-up), divided by
+    ///   `concurrency_per_instance`. For a replay, the most events in progress at once (each with its own
+    ///   duration and init, or the distributions' means), times the traffic scale rounded up.
+    ///
+    /// The last is an estimate (the peak fluctuates around it, and keep-alive keeps the instances of a burst),
+    /// not a bound, but the one the others leave open only without a concurrency limit. Invalid inputs (NaN
+    /// rates, bad distributions) contribute nothing: `compile` rejects them with their reason.
+    fn peak_instances(&self, horizon_s: f64, account_limit: u64) -> PeakInstances {
+        let arrivals = self.arrivals.max_arrivals(horizon_s);
+        if arrivals.is_nan() {
+            return PeakInstances {
+                count: 0.0,
+                basis: String::new(),
+            };
+        }
+        // On-demand instances: the smallest of the estimates, with what it rests on.
+        let mut od = PeakInstances {
+            count: arrivals,
+            basis: format!("{arrivals:.3e} arrivals, each may need an instance"),
+        };
+        fn consider(od: &mut PeakInstances, count: f64, basis: String) {
+            if count < od.count {
+                *od = PeakInstances { count, basis };
+            }
+        }
+        if let Limit::Count(n) = self.scaling.new_environments_per_window {
+            if self.scaling.window_s.is_finite() && self.scaling.window_s >= MIN_PERIOD_S {
+                consider(
+                    &mut od,
+                    n as f64 * (1.0 + horizon_s / self.scaling.window_s),
+                    format!("the scaling rate allows that many new instances over {horizon_s} s"),
+                );
+            }
+        }
+        let pc = f64::from(self.provisioned.max_count());
+        let cap = self.reserved_concurrency.unwrap_or(account_limit);
+        let cap = (cap != u64::MAX).then_some(cap as f64);
+        // Small enough whatever the traffic does: the estimate from the rate is not needed.
+        let settled =
+            pc + od.count <= MAX_LIVE_INSTANCES || cap.is_some_and(|c| c <= MAX_LIVE_INSTANCES);
+        if !settled {
+            if let Some((count, basis)) = self.requests_in_progress() {
+                let slots = self.concurrency_per_instance.max(1);
+                consider(
+                    &mut od,
+                    (count / f64::from(slots)).ceil(),
+                    format!("{basis}, {slots} per instance"),
+                );
+            }
+        }
+        match cap {
+            Some(c) if c < pc + od.count => PeakInstances {
+                count: c,
+                basis: format!("at most the concurrency limit, {c}"),
+            },
+            _ if pc > 0.0 => PeakInstances {
+                count: pc + od.count,
+                basis: format!("{pc} provisioned + {}", od.basis),
+            },
+            _ => od,
+        }
+    }
+
+    /// The requests in progress at the traffic's peak (see [`FunctionConfig::peak_instances`]) and how that
+    /// was found; `None` when an input is invalid (`compile` says which).
+    fn requests_in_progress(&self) -> Option<(f64, String)> {
+        // Mean time a request holds an instance, µs, as if it were cold: INIT (cut at 10 s) then the
+        // execution (an INIT over 10 s runs again inside it), capped at the timeout; with `whole_request`
+        // the cold request's time, capped at 10 s + the timeout.
+        let timeout_us = self.timeout_s * 1e6;
+        let init_limit_us = ON_DEMAND_INIT_LIMIT_S as f64 * 1e6;
+        let warm_us = self.warm.mean_ms()? * 1e3;
+        let cold_us = match &self.cold {
+            ColdConfig::InitAdded { init } => init.mean_ms()? * 1e3,
+            ColdConfig::WholeRequest { request } => request.mean_ms()? * 1e3,
+        };
+        let hold_us = |warm_us: f64, init_us: f64| match &self.cold {
+            ColdConfig::InitAdded { .. } => {
+                let rerun = if init_us > init_limit_us {
+                    init_us
+                } else {
+                    0.0
+                };
+                init_us.min(init_limit_us) + (rerun + warm_us).min(timeout_us)
+            }
+            ColdConfig::WholeRequest { .. } => warm_us
+                .min(timeout_us)
+                .max(cold_us.min(timeout_us + init_limit_us)),
+        };
+        if let ArrivalConfig::Replay {
+            events,
+            traffic_scale,
+            ..
+        } = &self.arrivals
+        {
+            let peak = crate::workload::replay_peak_overlap(events, |e| {
+                let w = e.duration_us.map_or(warm_us, |d| d as f64);
+                let i = e.init_us.map_or(cold_us, |d| d as f64);
+                // Whole microseconds, rounded up: at most 10 s + the timeout, far below u64::MAX.
+                hold_us(w, i).ceil() as u64
+            }) as f64;
+            let scale = traffic_scale.max(0.0).ceil();
+            Some((
+                peak * scale,
+                format!("{peak} replayed requests in progress at once × traffic_scale rounded up ({scale})"),
+            ))
+        } else {
+            let rate = self.arrivals.peak_rate_per_s();
+            let h = hold_us(warm_us, cold_us);
+            Some((
+                rate * h / 1e6,
+                format!(
+                    "a peak of {rate:.3e} requests/s × {:.3} s per request (mean init + execution, capped at the timeout)",
+                    h / 1e6
+                ),
+            ))
+        }
+    }
+}
+
+/// Shortest period a duration field accepts, seconds: time is whole microseconds.
+pub const MIN_PERIOD_S: f64 = 1e-6;
+
 /// Most arrivals a scenario may generate (an upper bound, all functions): about a minute of work.
 pub const MAX_ARRIVALS: f64 = 1e9;
 
@@ -204,6 +345,14 @@ pub const MAX_HORIZON_S: f64 = 1e10;
 
 /// Most time-series points a scenario may keep (all series): 48 bytes each, about 1 GB.
 pub const MAX_SERIES_POINTS: f64 = 2e7;
+
+/// Most instances a scenario may keep alive at once (all functions, estimated before the run by
+/// [`Scenario::validate`]). The engine holds about 100 bytes per live instance (its slab entry, its pool
+/// entries, and its pending completion or idle timer in the event queues): the review of finding 9 measured
+/// 126 MB of peak memory at 1 million live instances and 1.0 GB at 10 million. So 10 million is about 1 GB,
+/// the same budget as the time series; above it a run would abort when an allocation fails instead of
+/// finishing. Scenarios reach it only without a concurrency limit (AWS's default is 1,000).
+pub const MAX_LIVE_INSTANCES: f64 = 1e7;
 
 impl Scenario {
     /// Checks everything that can be checked without building the simulation.
@@ -250,7 +399,10 @@ impl Scenario {
                     format!(
                         "{points:.0} time-series points ({series} series × duration_s / bucket) exceed {MAX_SERIES_POINTS:.0}"
                     ),
-                    "use a coarser resolution (\"minute\") or resolution = \"none\", or simulate less time",
+                    match self.resolution {
+                        Resolution::Second => "use a coarser resolution (resolution = \"minute\") or resolution = \"none\", or simulate less time",
+                        _ => "use resolution = \"none\" (no time series; \"minute\" is the coarsest there is), or simulate less time",
+                    },
                 ));
             }
         }
@@ -342,21 +494,29 @@ impl Scenario {
         // The work a run does grows with its arrivals (each an event or more): refuse what would
         // run for hours or exhaust memory, rather than appear to hang.
         let horizon_s = self.warmup_s + self.duration_s;
+        // NaN: an input that is not a finite number, which `compile` rejects with its reason. +inf: finite
+        // inputs whose product overflows (a rate of 1e308 over a minute), which is over the limit.
         let arrivals: f64 = self
             .functions
             .iter()
             .map(|f| f.arrivals.max_arrivals(horizon_s))
-            .filter(|n| n.is_finite())
+            .filter(|n| !n.is_nan())
             .sum();
         if arrivals > MAX_ARRIVALS {
+            let up_to = if arrivals.is_finite() {
+                format!("{arrivals:.3e}")
+            } else {
+                format!("more than {:.1e} (rate × time overflows)", f64::MAX)
+            };
             return Err(ConfigError::invalid(
                 "functions[*].arrivals",
                 format!(
-                    "up to {arrivals:.3e} arrivals over warmup_s + duration_s = {horizon_s} s, more than the {MAX_ARRIVALS:.0e} a run can simulate in reasonable time (about 20 million a second)"
+                    "up to {up_to} arrivals over warmup_s + duration_s = {horizon_s} s, more than the {MAX_ARRIVALS:.0e} a run can simulate in reasonable time (about 20 million a second)"
                 ),
                 "lower the rates or simulate less time: percentiles and cold-start ratios settle long before that",
             ));
         }
+        self.check_peak_instances(horizon_s, limit)?;
         if limit != u64::MAX {
             let cap = limit.saturating_sub(self.account.min_unreserved_concurrency);
             if reserved_sum > cap {
@@ -384,6 +544,42 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+
+    /// Refuses a scenario whose live instances could exceed [`MAX_LIVE_INSTANCES`] (see
+    /// [`FunctionConfig::peak_instances`]), summed over the functions (each may keep its own peak alive).
+    fn check_peak_instances(&self, horizon_s: f64, account_limit: u64) -> Result<(), ConfigError> {
+        let mut total = 0.0;
+        let mut largest: Option<(usize, PeakInstances)> = None;
+        for (i, f) in self.functions.iter().enumerate() {
+            let p = f.peak_instances(horizon_s, account_limit);
+            total += p.count;
+            if largest.as_ref().is_none_or(|(_, l)| p.count > l.count) {
+                largest = Some((i, p));
+            }
+        }
+        if total <= MAX_LIVE_INSTANCES {
+            return Ok(());
+        }
+        let Some((i, p)) = largest else {
+            return Ok(());
+        };
+        let (path, whose) = if p.count > MAX_LIVE_INSTANCES {
+            (format!("functions[{i}]"), String::new())
+        } else {
+            (
+                "functions[*]".to_string(),
+                format!(" in all; the most, {:.3e}, for functions[{i}]", p.count),
+            )
+        };
+        Err(ConfigError::invalid(
+            path,
+            format!(
+                "up to {total:.3e} instances could be alive at once{whose} ({}), more than the {MAX_LIVE_INSTANCES:.0e} a run can hold in memory (about 100 bytes each, 1 GB)",
+                p.basis
+            ),
+            "set account.concurrency_limit (AWS's default is 1000) or the function's reserved_concurrency, or lower the arrival rate or the execution time",
+        ))
     }
 
     /// Total simulated time (warm-up + measured), microseconds. Call after [`Scenario::validate`].
@@ -534,6 +730,221 @@ cold = { model = "init_added", init = { dist = "constant", value_ms = 250.0 } }
             .unwrap_err()
             .to_string()
             .contains("[[functions]]"));
+    }
+
+    /// MINIMAL with its arrivals replaced by `arrivals` (an inline TOML table).
+    fn with_arrivals(arrivals: &str) -> Scenario {
+        toml::from_str(&MINIMAL.replace(
+            r#"arrivals = { kind = "poisson", rate_per_s = 5.0 }"#,
+            &format!("arrivals = {arrivals}"),
+        ))
+        .expect("parses")
+    }
+
+    #[test]
+    fn arrival_counts_that_overflow_are_refused_like_any_other_excess() {
+        let ones = |first: &str| format!("[{first}{}]", ", 1".repeat(23));
+        for arrivals in [
+            r#"{ kind = "poisson", rate_per_s = 1e308 }"#.to_string(),
+            r#"{ kind = "poisson", rate_per_s = 1e306 }"#.to_string(),
+            format!(r#"{{ kind = "hourly", rates_per_s = {} }}"#, ones("1e308")),
+            r#"{ kind = "on_off", on_rate_per_s = 1e308, mean_on_s = 1, mean_off_s = 1 }"#
+                .to_string(),
+            r#"{ kind = "on_off", on_rate_per_s = 1, off_rate_per_s = 1e308, mean_on_s = 1, mean_off_s = 1 }"#
+                .to_string(),
+            r#"{ kind = "mmpp", states = [{ rate_per_s = 1, mean_duration_s = 1 }, { rate_per_s = 1e308, mean_duration_s = 1 }] }"#
+                .to_string(),
+            r#"{ kind = "sinusoid", mean_rate_per_s = 1e308, relative_amplitude = 0.5 }"#
+                .to_string(),
+        ] {
+            let e = with_arrivals(&arrivals).validate().unwrap_err().to_string();
+            assert!(e.starts_with("functions[*].arrivals: up to "), "{arrivals}: {e}");
+            assert!(
+                e.contains("arrivals over warmup_s + duration_s = 60 s, more than the 1e9 a run can simulate"),
+                "{arrivals}: {e}"
+            );
+        }
+        let e = with_arrivals(r#"{ kind = "poisson", rate_per_s = 1e308 }"#)
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("up to more than 1.8e308 (rate × time overflows) arrivals"),
+            "{e}"
+        );
+        // Two functions whose finite counts add up to +inf.
+        let mut s = with_arrivals(r#"{ kind = "poisson", rate_per_s = 1.7e308 }"#);
+        s.duration_s = 1.0;
+        let mut g = s.functions[0].clone();
+        g.name = "g".into();
+        s.functions.push(g);
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("functions[*].arrivals"));
+        // A replay scaled past the limit.
+        let mut s = with_arrivals(
+            r#"{ kind = "replay", events = [{ offset_us = 0 }], traffic_scale = 1e308 }"#,
+        );
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("functions[*].arrivals"));
+        s.functions[0].arrivals = with_arrivals(r#"{ kind = "poisson", rate_per_s = 1e6 }"#)
+            .functions[0]
+            .arrivals
+            .clone();
+        // 1e6/s x 60 s = 6e7: below the limit.
+        assert_eq!(s.validate(), Ok(()));
+        // Inputs that are not finite are left to compile, which names the field.
+        for arrivals in [
+            r#"{ kind = "poisson", rate_per_s = inf }"#.to_string(),
+            r#"{ kind = "poisson", rate_per_s = nan }"#.to_string(),
+            format!(r#"{{ kind = "hourly", rates_per_s = {} }}"#, ones("inf")),
+        ] {
+            let s = with_arrivals(&arrivals);
+            assert_eq!(s.validate(), Ok(()), "{arrivals}");
+            let e = crate::Simulation::new(&s, 1)
+                .map(|_| ())
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("must be a finite rate >= 0"), "{arrivals}: {e}");
+        }
+    }
+
+    #[test]
+    fn scenarios_that_could_keep_too_many_instances_alive_are_refused() {
+        // The review's cases, unlimited concurrency and scaling, 900 s executions.
+        let wide = |rate: f64, duration_s: f64| -> Scenario {
+            let text = format!(
+                r#"
+duration_s = {duration_s}
+resolution = "none"
+account = {{ concurrency_limit = "unlimited" }}
+[[functions]]
+name = "wide"
+memory_mb = 128
+arrivals = {{ kind = "poisson", rate_per_s = {rate:e} }}
+warm = {{ dist = "constant", value_ms = 900000.0 }}
+cold = {{ model = "init_added", init = {{ dist = "constant", value_ms = 0.0 }} }}
+scaling = {{ new_environments_per_window = "unlimited" }}
+"#
+            );
+            toml::from_str(&text).expect("parses")
+        };
+        // 1e6/s for 1000 s, each 900 s: about 9e8 at once.
+        let e = wide(1e6, 1_000.0).validate().unwrap_err().to_string();
+        assert!(
+            e.starts_with("functions[0]: up to 9.000e8 instances could be alive at once"),
+            "{e}"
+        );
+        assert!(
+            e.contains("a peak of 1.000e6 requests/s × 900.000 s per request"),
+            "{e}"
+        );
+        assert!(
+            e.contains("more than the 1e7 a run can hold in memory"),
+            "{e}"
+        );
+        assert!(e.contains("fix: set account.concurrency_limit"), "{e}");
+        // 1e4/s and 1e5/s for 100 s: at most 1e6 and 1e7 instances (one per arrival), which fit.
+        assert_eq!(wide(1e4, 100.0).validate(), Ok(()));
+        assert_eq!(wide(1e5, 100.0).validate(), Ok(()));
+        let e = wide(1.1e5, 100.0).validate().unwrap_err().to_string();
+        assert!(e.contains("arrivals, each may need an instance"), "{e}");
+        // A concurrency limit, a reservation or the scaling rate bounds them.
+        let mut s = wide(1e6, 1_000.0);
+        s.account.concurrency_limit = Limit::Count(1_000_000);
+        assert_eq!(s.validate(), Ok(()));
+        let mut s = wide(1e6, 1_000.0);
+        s.account.min_unreserved_concurrency = 0;
+        s.functions[0].reserved_concurrency = Some(5_000);
+        assert_eq!(s.validate(), Ok(()));
+        let mut s = wide(1e6, 1_000.0);
+        s.functions[0].scaling.new_environments_per_window = Limit::Count(1_000);
+        assert_eq!(s.validate(), Ok(()));
+        // Short executions: many arrivals, few at once (1e6/s x 5 ms = 5000).
+        let mut s = wide(1e6, 1_000.0);
+        s.functions[0].warm = crate::rng::dist::DistConfig::Exponential { mean_ms: 5.0 };
+        assert_eq!(s.validate(), Ok(()));
+        // ... unless the timeout allows long inits: 1e6/s x (10 s INIT + 5 ms).
+        s.functions[0].cold = ColdConfig::InitAdded {
+            init: crate::rng::dist::DistConfig::Constant { value_ms: 10_000.0 },
+        };
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.contains("× 10.005 s per request"), "{e}");
+        // Per-instance concurrency divides them.
+        s.functions[0].concurrency_per_instance = 10;
+        assert_eq!(s.validate(), Ok(()));
+        // Provisioned instances count too, with an unlimited account.
+        let mut s = wide(0.0, 1_000.0);
+        s.functions[0].provisioned.count = u32::MAX;
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.contains("4294967295 provisioned"), "{e}");
+        // Several functions add up: two of 6e6 each.
+        let mut s = wide(6e4, 100.0);
+        let mut g = s.functions[0].clone();
+        g.name = "g".into();
+        s.functions.push(g);
+        let e = s.validate().unwrap_err().to_string();
+        assert!(
+            e.starts_with("functions[*]: up to 1.200e7 instances could be alive at once in all; the most, 6.000e6, for functions[0]"),
+            "{e}"
+        );
+        // A replay: its events in progress at once, times the scale. 40,000 events 50 ms apart, each 900 s:
+        // 18,001 at once at most (the arrivals allow 4e7); x 1000 = 1.8e7.
+        let mut s = wide(0.0, 1_000.0);
+        let events = (0..40_000u64)
+            .map(|k| crate::workload::ReplayEvent {
+                offset_us: k * 50_000,
+                duration_us: None,
+                init_us: None,
+            })
+            .collect::<Vec<_>>();
+        s.functions[0].arrivals = ArrivalConfig::Replay {
+            events: events.clone(),
+            traffic_scale: 1_000.0,
+            jitter_s: 1.0,
+        };
+        let e = s.validate().unwrap_err().to_string();
+        assert!(
+            e.starts_with("functions[0]: up to 1.800e7 instances could be alive at once (18001 replayed requests in progress at once × traffic_scale rounded up (1000), 1 per instance)"),
+            "{e}"
+        );
+        // With their own 0.5 ms durations, one at a time.
+        s.functions[0].arrivals = ArrivalConfig::Replay {
+            events: events
+                .iter()
+                .map(|e| crate::workload::ReplayEvent {
+                    duration_us: Some(500),
+                    ..*e
+                })
+                .collect(),
+            traffic_scale: 1_000.0,
+            jitter_s: 1.0,
+        };
+        assert_eq!(s.validate(), Ok(()));
+    }
+
+    #[test]
+    fn the_resolution_hint_never_suggests_the_resolution_in_use() {
+        let mut s: Scenario = toml::from_str(MINIMAL).expect("parses");
+        s.duration_s = 1e10;
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.starts_with("resolution: "), "{e}");
+        assert!(!e.contains("coarser resolution (\"minute\")"), "{e}");
+        assert!(e.contains("fix: use resolution = \"none\""), "{e}");
+        s.resolution = Resolution::Second;
+        s.duration_s = 1e8;
+        let e = s.validate().unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "fix: use a coarser resolution (resolution = \"minute\") or resolution = \"none\""
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -18,6 +18,21 @@
 //! An execution ends at the function timeout at the latest; an on-demand INIT over 10 s is cut there and run again
 //! inside the invocation (facts 3.4).
 //!
+//! ## A timeout resets the instance
+//! When an invocation times out (or its runtime crashes), Lambda resets the execution environment, and the next
+//! invocation on it runs the Init phase again (a "suppressed init"): AWS Lambda Developer Guide, "Understanding
+//! the Lambda execution environment lifecycle", failures during the invoke phase
+//! (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html>). In the logs this is the
+//! `INIT_START` that follows a `Status: timeout` REPORT. The model: an execution that ends at the function
+//! timeout (the INIT re-run of an INIT over 10 s included) marks its instance as reset when it ends. The instance
+//! stays, with its keep-alive, and takes no scaling-rate token and no new concurrency, but the next request it
+//! serves is a cold start: it pays an init exactly like one on a new instance (the `init_added` sample or the
+//! replayed init, cut at 10 s as above, billed by the `bill_init` rule; with `whole_request`, a cold request's
+//! time) and counts in `cold_starts`, not in `instances_created`. This holds for provisioned instances too. With
+//! per-instance concurrency > 1, requests already running on the instance are unaffected; requests assigned while
+//! the re-init runs wait for it, as on a new instance. The simulator models no other failures (no function
+//! errors, no crashes): a handled error does not reset an environment anyway.
+//!
 //! A request's response time is `queueing + (init) + execution`, where queueing is the time since the event first
 //! arrived (asynchronous retries) plus any wait for its instance to finish initialising. Because the service
 //! time is drawn when the request is assigned, its latency and billing are recorded then; only the instance's
@@ -56,8 +71,9 @@ pub const MAX_REPLICATIONS: u32 = 1_000;
 enum Event {
     /// The function's pending generated arrival.
     Arrival(u32),
-    /// One request on this instance finishes.
-    Completion(u32),
+    /// One request on this instance finishes; `timed_out`: it ended at the function timeout, which resets the
+    /// instance.
+    Completion { inst: u32, timed_out: bool },
     /// Idle timer of an instance (valid only if `gen` matches).
     IdleTimer { inst: u32, gen: u32 },
     /// An asynchronous retry (index into the retry slab).
@@ -362,7 +378,7 @@ impl Simulation {
             let now = ev.time;
             match ev.event {
                 Event::Arrival(f) => self.on_arrival(f as usize, now),
-                Event::Completion(id) => self.on_completion(id, now),
+                Event::Completion { inst, timed_out } => self.on_completion(inst, timed_out, now),
                 Event::IdleTimer { inst, gen } => self.on_timer(inst, gen, now),
                 Event::Retry(idx) => self.on_retry(idx, now),
                 Event::Prewarm(idx) => self.on_prewarm(idx, now),
@@ -510,17 +526,7 @@ impl Simulation {
         // 3. A new instance (cold start).
         if self.can_add_busy(fi) && self.funcs[fi].scaling.try_take(now) {
             let f = &mut self.funcs[fi];
-            let init = match &f.cold {
-                ColdModel::InitAdded(s) => req.init.unwrap_or_else(|| s.sample(&mut f.cold_rng)),
-                ColdModel::WholeRequest(_) => SimDuration::ZERO,
-            };
-            // An on-demand INIT longer than 10 s is cut there; the init then runs again inside the first
-            // invocation, under the function timeout (facts 3.4).
-            let (phase, rerun) = if init > INIT_LIMIT {
-                (INIT_LIMIT, init)
-            } else {
-                (init, SimDuration::ZERO)
-            };
+            let (phase, rerun) = draw_init(&f.cold, &mut f.cold_rng, req.init);
             let id = self.create_instance(fi, now, false, now + phase);
             if self.measuring(req.first_arrival) {
                 if let Some(s) = &mut self.funcs[fi].series {
@@ -561,6 +567,22 @@ impl Simulation {
             }
         }
         let (cold, rerun) = match how {
+            Start::Warm if inst.reset => {
+                // The instance was reset by a timeout: this request runs the init again, a cold start on
+                // an existing instance (no new environment, so no scaling token and no creation).
+                inst.reset = false;
+                let (phase, rerun) = draw_init(&f.cold, &mut f.cold_rng, req.init);
+                inst.ready_at = now + phase;
+                if req.first_arrival >= self.measure_from {
+                    if let Some(s) = &mut f.series {
+                        s.cold_start(now);
+                    }
+                    if let Some(s) = &mut self.total_series {
+                        s.cold_start(now);
+                    }
+                }
+                (true, rerun)
+            }
             Start::Warm => (false, SimDuration::ZERO),
             Start::Cold { rerun } => (true, rerun),
         };
@@ -626,7 +648,13 @@ impl Simulation {
                 f.c.warm += 1;
             }
         }
-        self.push(end, Event::Completion(id));
+        self.push(
+            end,
+            Event::Completion {
+                inst: id,
+                timed_out,
+            },
+        );
         self.settle(fi, now);
     }
 
@@ -718,6 +746,7 @@ impl Simulation {
                     created_seq: 0,
                     created_at: SimTime::ZERO,
                     ready_at: SimTime::ZERO,
+                    reset: false,
                     idle_since: SimTime::ZERO,
                     expires_at: NO_TIME,
                     timer_at: NO_TIME,
@@ -735,6 +764,7 @@ impl Simulation {
         inst.created_seq = seq;
         inst.created_at = now;
         inst.ready_at = ready_at;
+        inst.reset = false;
         inst.idle_since = now;
         inst.expires_at = NO_TIME;
         inst.timer_at = NO_TIME;
@@ -804,11 +834,16 @@ impl Simulation {
     }
 
     #[inline]
-    fn on_completion(&mut self, id: u32, now: SimTime) {
+    fn on_completion(&mut self, id: u32, timed_out: bool, now: SimTime) {
         let fi = self.instances[id as usize].func as usize;
         let w = self.weight(now);
         let f = &mut self.funcs[fi];
         let inst = &mut self.instances[id as usize];
+        if timed_out {
+            // Lambda resets an environment whose invocation timed out: the instance stays (and keeps its
+            // keep-alive), but the next request it serves runs the init again (see the module docs).
+            inst.reset = true;
+        }
         let was_full = inst.busy_slots >= f.slots;
         inst.busy_slots -= 1;
         f.levels.dec_in_flight(w);
@@ -1055,6 +1090,27 @@ impl Simulation {
                 .map_or_else(Vec::<TimeBucket>::new, Series::finish),
             functions,
         }
+    }
+}
+
+/// The init of a cold start: the replayed `given` one or a sample of the `init_added` model (zero with
+/// `whole_request`, whose cold requests draw their whole time instead). Returns the INIT phase and the init
+/// re-run inside the invocation: an on-demand INIT longer than 10 s is cut there and then runs again inside
+/// the invocation, under the function timeout (facts 3.4); otherwise the re-run is zero.
+#[inline]
+fn draw_init(
+    cold: &ColdModel,
+    rng: &mut SimRng,
+    given: Option<SimDuration>,
+) -> (SimDuration, SimDuration) {
+    let init = match cold {
+        ColdModel::InitAdded(s) => given.unwrap_or_else(|| s.sample(rng)),
+        ColdModel::WholeRequest(_) => SimDuration::ZERO,
+    };
+    if init > INIT_LIMIT {
+        (INIT_LIMIT, init)
+    } else {
+        (init, SimDuration::ZERO)
     }
 }
 
@@ -1414,9 +1470,16 @@ keep_alive = { policy = "fixed", idle_timeout_s = 600 }
         s.functions[0].arrivals = replay(&[0.0, 100.0, 200.0], &[Some(45_000), Some(10_000), None]);
         let m = run(&s).functions[0].metrics.clone();
         assert_eq!((m.served, m.timeouts), (3, 1));
-        // 30 s (cut) + 10 s + 0.1 s executed; the first request also had its 200 ms init.
+        // 30 s (cut) + 10 s + 0.1 s executed; the first request had its 200 ms init, and so had the second:
+        // the timeout reset the instance, so the request at 100 s re-ran the init on it (a cold start on the
+        // same instance). The third one, after a normal end, is warm.
         assert_eq!(m.billed_execution_ms, 40_100);
-        assert_eq!(m.latency.cold.mean_ms, Some(30_200.0));
+        assert_eq!(
+            (m.cold_starts, m.warm_starts, m.instances_created),
+            (2, 1, 1)
+        );
+        assert_eq!(m.latency.cold.mean_ms, Some((30_200.0 + 10_200.0) / 2.0));
+        assert_eq!(m.billed_init_ms, 400);
         // The default is AWS's 900 s maximum: a 1000 s sample ends there.
         let mut s = base();
         s.functions[0].arrivals = replay(&[0.0], &[Some(1_000_000)]);
@@ -1436,10 +1499,19 @@ keep_alive = { policy = "fixed", idle_timeout_s = 600 }
         // INIT phase 10 s, then 15 s of init again plus 100 ms of handler inside the invocation.
         assert_eq!(m.latency.cold.mean_ms, Some(25_100.0));
         assert_eq!((m.billed_execution_ms, m.billed_init_ms), (15_200, 10_000));
-        // Under a 12 s timeout the re-run init does not finish: the invocation times out at 12 s.
+        // Under a 12 s timeout the re-run init does not finish: the invocation times out at 12 s. That resets
+        // the instance, so the request at 100 s runs the init again, and times out the same way.
         s.functions[0].timeout_s = 12.0;
         let m = run(&s).functions[0].metrics.clone();
-        assert_eq!((m.init_timeouts, m.timeouts), (1, 1));
+        assert_eq!(
+            (
+                m.cold_starts,
+                m.init_timeouts,
+                m.timeouts,
+                m.instances_created
+            ),
+            (2, 2, 2, 1)
+        );
         assert_eq!(m.latency.cold.mean_ms, Some(22_000.0));
     }
 
@@ -1830,6 +1902,105 @@ keep_alive = { policy = "fixed", idle_timeout_s = 600 }
         let m = run(&s).functions[0].metrics.clone();
         // The other 9,000 over the first 1,000 are over the concurrency limit.
         assert_eq!((m.served, m.throttles, m.rate_throttles), (1_000, 9_001, 1));
+    }
+
+    /// `base()` with a 1 s timeout, 200 ms inits, `n` arrivals 10 s apart (each finds the one instance idle)
+    /// and constant executions of `exec_ms`.
+    fn one_instance_every_10_s(n: usize, exec_ms: f64) -> Scenario {
+        let mut s = base();
+        s.functions[0].timeout_s = 1.0;
+        s.functions[0].warm = crate::rng::dist::DistConfig::Constant { value_ms: exec_ms };
+        let at: Vec<f64> = (0..n).map(|k| k as f64 * 10.0).collect();
+        s.functions[0].arrivals = replay(&at, &[]);
+        s
+    }
+
+    #[test]
+    fn a_timeout_resets_the_instance_and_the_next_request_on_it_is_cold() {
+        // Every execution (5 s) times out at 1 s: each request after the first re-runs the init on the same
+        // instance. 50 requests, 50 cold starts, one instance.
+        let s = one_instance_every_10_s(50, 5_000.0);
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!(
+            (m.served, m.timeouts, m.cold_starts, m.warm_starts),
+            (50, 50, 50, 0)
+        );
+        assert_eq!((m.instances_created, m.max_instances), (1, 1));
+        // Each: 200 ms init + 1 s until the timeout; init billed by the bill_init rule on every one.
+        assert_eq!(m.latency.cold.mean_ms, Some(1_200.0));
+        assert_eq!((m.billed_execution_ms, m.billed_init_ms), (50_000, 10_000));
+        let ts = &run(&s).functions[0].time_series;
+        assert_eq!(ts.iter().map(|b| b.cold_starts).sum::<u64>(), 50);
+        let mut free = s.clone();
+        free.functions[0].bill_init = false;
+        let m = run(&free).functions[0].metrics.clone();
+        assert_eq!((m.cold_starts, m.billed_init_ms), (50, 0));
+        // The re-init uses no new environment: a scaling rate of 1 per 10,000 s throttles nothing.
+        let mut slow = s.clone();
+        slow.functions[0].scaling = crate::platform::ScalingConfig {
+            new_environments_per_window: crate::platform::Limit::Count(1),
+            window_s: 10_000.0,
+        };
+        let m = run(&slow).functions[0].metrics.clone();
+        assert_eq!((m.served, m.throttles, m.cold_starts), (50, 0, 50));
+        // Same seed, same result.
+        let a = serde_json::to_string(&run(&s)).expect("serialises");
+        let b = serde_json::to_string(&run(&s)).expect("serialises");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn without_timeouts_instances_stay_warm() {
+        // The same traffic with 100 ms executions: one cold start, then 49 warm requests.
+        let m = run(&one_instance_every_10_s(50, 100.0)).functions[0]
+            .metrics
+            .clone();
+        assert_eq!(
+            (m.served, m.timeouts, m.cold_starts, m.warm_starts),
+            (50, 0, 1, 49)
+        );
+        assert_eq!((m.instances_created, m.billed_init_ms), (1, 200));
+        assert_eq!(m.latency.warm.mean_ms, Some(100.0));
+    }
+
+    #[test]
+    fn a_reset_applies_to_the_next_request_only_and_to_provisioned_instances() {
+        // Timeout 1 s; the request at 0 runs 5 s (times out), the ones at 10 s and 20 s 100 ms each: cold
+        // (re-init on the reset instance), then warm again.
+        let mut s = one_instance_every_10_s(3, 100.0);
+        s.functions[0].arrivals = replay(&[0.0, 10.0, 20.0], &[Some(5_000), None, None]);
+        let m = run(&s).functions[0].metrics.clone();
+        assert_eq!(
+            (
+                m.timeouts,
+                m.cold_starts,
+                m.warm_starts,
+                m.instances_created
+            ),
+            (1, 2, 1, 1)
+        );
+        assert_eq!(m.latency.cold.mean_ms, Some((1_200.0 + 300.0) / 2.0));
+        // A replayed init is used for the re-init as for a new instance.
+        let mut r = s.clone();
+        if let ArrivalConfig::Replay { events, .. } = &mut r.functions[0].arrivals {
+            events[1].init_us = Some(700_000);
+        }
+        let m = run(&r).functions[0].metrics.clone();
+        assert_eq!(m.latency.cold.mean_ms, Some((1_200.0 + 800.0) / 2.0));
+        // On a provisioned instance: served warm until the timeout resets it, then one cold start there.
+        let mut p = s.clone();
+        p.functions[0].provisioned.count = 1;
+        let m = run(&p).functions[0].metrics.clone();
+        assert_eq!(
+            (
+                m.timeouts,
+                m.cold_starts,
+                m.warm_starts,
+                m.instances_created
+            ),
+            (1, 1, 2, 1)
+        );
+        assert!(close(m.billed_execution_on_provisioned_gb_s, 1.2));
     }
 
     #[test]

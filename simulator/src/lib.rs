@@ -35,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+mod de;
 pub mod engine;
 pub mod error;
 pub mod output;

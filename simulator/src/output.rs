@@ -61,7 +61,8 @@ pub struct Metrics {
     pub served: u64,
     /// Served without a cold start.
     pub warm_starts: u64,
-    /// Served with a cold start (a new instance was created for them).
+    /// Served with a cold start: a new instance was created for them, or they ran the init again on an
+    /// instance that a timeout had reset (see `timeouts`).
     pub cold_starts: u64,
     /// `cold_starts / served`.
     pub cold_start_probability: Option<f64>,
@@ -81,13 +82,16 @@ pub struct Metrics {
     pub rejection_probability: Option<f64>,
     /// Served requests whose execution reached the function timeout (`timeout_s`): they end there and are billed
     /// up to it. With `cold = whole_request`, a cold request times out past the 10 s INIT limit plus the timeout.
+    /// A timeout resets the instance, as Lambda resets the execution environment: the next request it serves
+    /// runs the init again and is a cold start (the instance is not counted as created again).
     pub timeouts: u64,
     /// Cold starts whose INIT exceeded the 10 s on-demand limit: the INIT phase ends at 10 s and the init runs
     /// again inside the first invocation (billed as execution, under the function timeout).
     pub init_timeouts: u64,
     /// Instances pre-warmed by the hybrid histogram policy.
     pub prewarms: u64,
-    /// Instances created in the measured period (cold starts, pre-warms and provisioned allocations).
+    /// Instances created in the measured period (cold starts on new instances, pre-warms and provisioned
+    /// allocations; not the re-inits after a timeout).
     pub instances_created: u64,
     /// Instances that ended (expired, unloaded or de-provisioned) in the measured period.
     pub instances_ended: u64,

@@ -310,16 +310,17 @@ pub struct ScalingLimiter {
 impl ScalingLimiter {
     /// Validates and builds a full bucket.
     pub fn new(cfg: &ScalingConfig, path: &str) -> Result<Self, ConfigError> {
+        // Time is whole microseconds: a window must be at least 1 µs.
         let window = SimDuration::from_secs_f64(cfg.window_s)
-            .filter(|d| d.0 > 0 && !d.is_infinite())
+            .filter(|d| cfg.window_s >= crate::config::MIN_PERIOD_S && !d.is_infinite())
             .ok_or_else(|| {
                 ConfigError::invalid(
                     format!("{path}.window_s"),
                     format!(
-                        "must be a finite number of seconds > 0, got {}",
+                        "must be a finite number of seconds >= 0.000001 (1 µs, the time resolution), got {}",
                         cfg.window_s
                     ),
-                    "AWS uses 10",
+                    "give the window in seconds; AWS uses 10",
                 )
             })?;
         let (per_window, unlimited) = match cfg.new_environments_per_window {
@@ -437,6 +438,7 @@ pub struct ProvisionedStep {
     /// From this simulated time on (seconds)...
     pub from_s: f64,
     /// ...this many provisioned instances are configured.
+    #[serde(deserialize_with = "crate::de::provisioned")]
     pub count: u32,
 }
 
@@ -448,7 +450,7 @@ pub struct ProvisionedStep {
 #[serde(deny_unknown_fields)]
 pub struct ProvisionedConfig {
     /// Instances configured from t = 0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::provisioned")]
     pub count: u32,
     /// Later changes, in increasing `from_s` order.
     #[serde(default)]
@@ -522,6 +524,9 @@ pub struct Instance {
     pub created_at: SimTime,
     /// When the instance can start executing (end of init).
     pub ready_at: SimTime,
+    /// An execution on it timed out, which resets a Lambda execution environment: the next request it
+    /// serves runs the init again and is a cold start (see the engine's module docs).
+    pub reset: bool,
     /// When it became idle last.
     pub idle_since: SimTime,
     /// When it expires if still idle (`NO_TIME`: never).
@@ -747,6 +752,7 @@ mod tests {
             created_seq: seq,
             created_at: SimTime::ZERO,
             ready_at: SimTime::ZERO,
+            reset: false,
             idle_since: SimTime::ZERO,
             expires_at: NO_TIME,
             timer_at: NO_TIME,
@@ -870,6 +876,24 @@ mod tests {
         )
         .expect("valid");
         assert_eq!((0..10_000).filter(|_| u.try_take(t0)).count(), 10_000);
+        // The window is at least 1 µs (time is whole microseconds), and the message says so.
+        for (window_s, ok) in [(1e-9, false), (5e-7, false), (0.0, false), (1e-6, true)] {
+            let cfg = ScalingConfig {
+                new_environments_per_window: Limit::Count(10),
+                window_s,
+            };
+            match ScalingLimiter::new(&cfg, "scaling") {
+                Ok(_) => assert!(ok, "{window_s} accepted"),
+                Err(e) => {
+                    let e = e.to_string();
+                    assert!(!ok, "{window_s}: {e}");
+                    assert!(
+                        e.contains("scaling.window_s: must be a finite number of seconds >= 0.000001 (1 µs, the time resolution), got"),
+                        "{e}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -105,7 +105,7 @@ pub struct HybridConfig {
     #[serde(default = "d_cv")]
     pub cv_threshold: f64,
     /// Minimum number of in-range idle times before the histogram is trusted (default 10).
-    #[serde(default = "d_min_samples")]
+    #[serde(default = "d_min_samples", deserialize_with = "crate::de::min_samples")]
     pub min_samples: u32,
     /// Fraction of out-of-range idle times at which the histogram is not trusted (default 0.5).
     #[serde(default = "d_oob")]
@@ -191,13 +191,14 @@ pub struct HybridHistogram {
 impl HybridHistogram {
     /// Validates `cfg` and builds an empty histogram. `path` names the table in errors.
     pub fn new(cfg: &HybridConfig, path: &str) -> Result<Self, ConfigError> {
+        // Time is whole microseconds: a bin (and the range) must be at least 1 µs.
         let pos = |name: &str, v: f64| {
             SimDuration::from_secs_f64(v)
-                .filter(|d| d.0 > 0 && !d.is_infinite())
+                .filter(|d| v >= crate::config::MIN_PERIOD_S && !d.is_infinite())
                 .ok_or_else(|| {
                     ConfigError::invalid(
                         format!("{path}.{name}"),
-                        format!("must be a finite number of seconds > 0, got {v}"),
+                        format!("must be a finite number of seconds >= 0.000001 (1 µs, the time resolution), got {v}"),
                         "give seconds, e.g. bin_s = 60 and range_s = 14400 (the paper's 1-minute bins over 4 hours)",
                     )
                 })
@@ -549,5 +550,24 @@ mod tests {
         };
         let e = HybridHistogram::new(&cfg, "k").unwrap_err().to_string();
         assert!(e.contains("k.bin_s"), "{e}");
+        // The message states the real bound, 1 µs (time is whole microseconds), also for values > 0 below it.
+        for (bin_s, ok) in [(1e-9, false), (5e-7, false), (1e-6, true)] {
+            let cfg = HybridConfig {
+                bin_s,
+                range_s: 1e-5,
+                ..HybridConfig::default()
+            };
+            match HybridHistogram::new(&cfg, "k") {
+                Ok(_) => assert!(ok, "{bin_s} accepted"),
+                Err(e) => {
+                    let e = e.to_string();
+                    assert!(!ok, "{bin_s}: {e}");
+                    assert!(
+                        e.contains("k.bin_s: must be a finite number of seconds >= 0.000001 (1 µs, the time resolution)"),
+                        "{e}"
+                    );
+                }
+            }
+        }
     }
 }

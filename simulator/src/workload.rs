@@ -103,13 +103,14 @@ pub struct MmppState {
 #[serde(deny_unknown_fields)]
 pub struct ReplayEvent {
     /// Arrival time relative to the start of the simulation, microseconds.
+    #[serde(deserialize_with = "crate::de::micros")]
     pub offset_us: u64,
     /// Observed execution duration, microseconds; when absent the function's warm distribution is sampled.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::opt_micros")]
     pub duration_us: Option<u64>,
     /// Observed init duration, microseconds, used if the simulated request is a cold start (init-added cold
     /// model); when absent the cold distribution is sampled.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::opt_micros")]
     pub init_us: Option<u64>,
 }
 
@@ -249,33 +250,64 @@ fn check_positive_s(path: &str, v: f64) -> Result<f64, ConfigError> {
 impl ArrivalConfig {
     /// An upper bound of the arrivals over `horizon_s` seconds (the peak rate all along; for a
     /// replay, its events times the scale rounded up), to refuse runs that could not finish.
-    /// NaN or infinite for an invalid config, which [`Self::compile`] rejects with its reason.
+    ///
+    /// NaN when an input it uses is not a finite number (or, for a sinusoid, the amplitude is outside
+    /// `[0, 1]`): [`Self::compile`] rejects those with their reason. Finite inputs give a number >= 0 or
+    /// `+inf` when the product overflows (a rate of 1e308 over a minute), which is *over* any limit, not
+    /// invalid: callers must treat `+inf` as too many and only NaN as "left to compile".
     pub fn max_arrivals(&self, horizon_s: f64) -> f64 {
-        let peak = match self {
-            ArrivalConfig::Poisson { rate_per_s } => *rate_per_s,
-            ArrivalConfig::OnOff {
-                on_rate_per_s,
-                off_rate_per_s,
-                ..
-            } => on_rate_per_s.max(*off_rate_per_s),
-            ArrivalConfig::Mmpp { states } => {
-                states.iter().map(|s| s.rate_per_s).fold(0.0, f64::max)
-            }
-            ArrivalConfig::Hourly { rates_per_s } => {
-                rates_per_s.iter().copied().fold(0.0, f64::max)
-            }
-            ArrivalConfig::Sinusoid {
-                mean_rate_per_s,
-                relative_amplitude,
-                ..
-            } => mean_rate_per_s * (1.0 + relative_amplitude.abs()),
+        match self {
             ArrivalConfig::Replay {
                 events,
                 traffic_scale,
                 ..
-            } => return events.len() as f64 * traffic_scale.ceil(),
-        };
-        peak * horizon_s
+            } => {
+                if traffic_scale.is_finite() {
+                    events.len() as f64 * traffic_scale.max(0.0).ceil()
+                } else {
+                    f64::NAN
+                }
+            }
+            _ => self.peak_rate_per_s() * horizon_s,
+        }
+    }
+
+    /// The highest arrival rate the process can reach, requests per second (for a replay, which has no
+    /// rate: NaN). NaN as in [`Self::max_arrivals`] when an input is not finite; may be `+inf` when the
+    /// inputs are finite (a sinusoid's mean of 1e308 times 1 + amplitude).
+    pub fn peak_rate_per_s(&self) -> f64 {
+        // The largest of the rates, NaN if any is not finite (f64::max would skip a NaN).
+        fn peak(rates: impl IntoIterator<Item = f64>) -> f64 {
+            rates.into_iter().fold(0.0, |m, r| {
+                if r.is_finite() && !m.is_nan() {
+                    m.max(r)
+                } else {
+                    f64::NAN
+                }
+            })
+        }
+        match self {
+            ArrivalConfig::Poisson { rate_per_s } => peak([*rate_per_s]),
+            ArrivalConfig::OnOff {
+                on_rate_per_s,
+                off_rate_per_s,
+                ..
+            } => peak([*on_rate_per_s, *off_rate_per_s]),
+            ArrivalConfig::Mmpp { states } => peak(states.iter().map(|s| s.rate_per_s)),
+            ArrivalConfig::Hourly { rates_per_s } => peak(rates_per_s.iter().copied()),
+            ArrivalConfig::Sinusoid {
+                mean_rate_per_s,
+                relative_amplitude,
+                ..
+            } => {
+                if (0.0..=1.0).contains(relative_amplitude) {
+                    peak([*mean_rate_per_s]) * (1.0 + relative_amplitude)
+                } else {
+                    f64::NAN
+                }
+            }
+            ArrivalConfig::Replay { .. } => f64::NAN,
+        }
     }
 
     /// Validates and builds the generator. `path` names this table in error messages; `rng` is the function's
@@ -477,6 +509,27 @@ impl ArrivalConfig {
             }
         }
     }
+}
+
+/// The most events of a replay in progress at once when event `e` lasts `hold_us(e)` microseconds from its
+/// offset (before traffic scaling). Sorts copies of the start and end times: O(n log n) time, 16 bytes per event.
+pub fn replay_peak_overlap(events: &[ReplayEvent], hold_us: impl Fn(&ReplayEvent) -> u64) -> u64 {
+    let mut starts: Vec<u64> = events.iter().map(|e| e.offset_us).collect();
+    let mut ends: Vec<u64> = events
+        .iter()
+        .map(|e| e.offset_us.saturating_add(hold_us(e)))
+        .collect();
+    starts.sort_unstable();
+    ends.sort_unstable();
+    let (mut ended, mut best) = (0usize, 0usize);
+    for (started, &t) in starts.iter().enumerate() {
+        // An event that ended before `t` started before it too, so it is among the `started` ones.
+        while ended < ends.len() && ends[ended] < t {
+            ended += 1;
+        }
+        best = best.max(started + 1 - ended);
+    }
+    best as u64
 }
 
 fn opt_us(v: Option<u64>) -> u64 {
@@ -827,6 +880,88 @@ mod tests {
         .compile("functions[0].arrivals", SimRng::new(1), SimRng::new(2));
         let msg = bad.map(|_| ()).unwrap_err().to_string();
         assert!(msg.contains("functions[0].arrivals.traffic_scale"), "{msg}");
+    }
+
+    #[test]
+    fn max_arrivals_overflow_is_infinite_and_bad_inputs_are_nan() {
+        let h = 60.0;
+        let big = ArrivalConfig::Poisson { rate_per_s: 1e308 };
+        assert_eq!(big.max_arrivals(h), f64::INFINITY);
+        assert_eq!(
+            ArrivalConfig::Poisson { rate_per_s: 5.0 }.max_arrivals(h),
+            300.0
+        );
+        let mut rates = vec![1.0; 24];
+        rates[0] = 1e308;
+        assert_eq!(
+            ArrivalConfig::Hourly {
+                rates_per_s: rates.clone()
+            }
+            .max_arrivals(h),
+            f64::INFINITY
+        );
+        rates[5] = f64::NAN;
+        assert!(ArrivalConfig::Hourly { rates_per_s: rates }
+            .max_arrivals(h)
+            .is_nan());
+        assert!(ArrivalConfig::Poisson {
+            rate_per_s: f64::INFINITY
+        }
+        .max_arrivals(h)
+        .is_nan());
+        let onoff = |on: f64, off: f64| ArrivalConfig::OnOff {
+            on_rate_per_s: on,
+            off_rate_per_s: off,
+            mean_on_s: 1.0,
+            mean_off_s: 1.0,
+        };
+        assert_eq!(onoff(1.0, 1e308).max_arrivals(h), f64::INFINITY);
+        assert!(onoff(f64::NAN, 1.0).max_arrivals(h).is_nan());
+        let mmpp = |r: f64| ArrivalConfig::Mmpp {
+            states: vec![
+                MmppState {
+                    rate_per_s: 1.0,
+                    mean_duration_s: 1.0,
+                },
+                MmppState {
+                    rate_per_s: r,
+                    mean_duration_s: 1.0,
+                },
+            ],
+        };
+        assert_eq!(mmpp(1e308).max_arrivals(h), f64::INFINITY);
+        assert!(mmpp(f64::INFINITY).max_arrivals(h).is_nan());
+        let sin = |mean: f64, amp: f64| ArrivalConfig::Sinusoid {
+            mean_rate_per_s: mean,
+            relative_amplitude: amp,
+            period_s: 100.0,
+            peak_at_s: 0.0,
+        };
+        assert_eq!(sin(1e308, 0.5).max_arrivals(h), f64::INFINITY);
+        assert_eq!(sin(10.0, 0.5).max_arrivals(h), 900.0);
+        assert!(sin(10.0, 1.5).max_arrivals(h).is_nan());
+        let rep = |scale: f64| ArrivalConfig::Replay {
+            events: replay_events(3),
+            traffic_scale: scale,
+            jitter_s: 1.0,
+        };
+        assert_eq!(rep(2.5).max_arrivals(h), 9.0);
+        assert!(rep(f64::NAN).max_arrivals(h).is_nan());
+    }
+
+    #[test]
+    fn replay_peak_overlap_counts_requests_in_progress() {
+        // Events at 0, 1, 2, ... s lasting 2.5 s: at most 3 at once.
+        let ev = replay_events(10);
+        assert_eq!(replay_peak_overlap(&ev, |_| 2_500_000), 3);
+        // Lasting less than the gap: one at a time, whatever the order.
+        let mut rev = ev.clone();
+        rev.reverse();
+        assert_eq!(replay_peak_overlap(&rev, |_| 999_999), 1);
+        // All at the same instant.
+        let same = vec![ev[0]; 7];
+        assert_eq!(replay_peak_overlap(&same, |_| 0), 7);
+        assert_eq!(replay_peak_overlap(&[], |_| 1), 0);
     }
 
     #[test]

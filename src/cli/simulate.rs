@@ -16,12 +16,17 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::cost::PriceArgs;
-use super::{load, terminal_width, write_stdout, UsageError, EXIT_OK};
-use crate::cost::{format_usd, PriceBook};
-use crate::ingest::{IngestOptions, InputFormat};
+use super::{
+    load, report_skips, strict_exit, terminal_width, write_stdout, SourceArgs, UsageError, EXIT_OK,
+};
+use crate::cost::{format_usd, Arch, PriceBook};
+use crate::ingest::{IngestOptions, Ingested, InputFormat};
 use crate::output::cost::render_grid;
-use crate::output::Format;
-use crate::scenario::{price_simulation, replay_scenario, PricedFunction, ReplayArrivals};
+use crate::output::{sanitize, Format};
+use crate::scenario::{
+    observed_rows_counted, price_simulation_with, replay_scenario_in, ObservedRow, PricedFunction,
+    Replay, ReplayArrivals,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ArrivalsArg {
@@ -73,6 +78,13 @@ pub struct SimulateArgs {
     pub price: bool,
     #[command(flatten)]
     pub place: PriceArgs,
+    /// With --from: exit with code 2 if any record was skipped as malformed (the simulation is
+    /// still printed).
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress bar and no skipped-records summary on stderr (--from).
+    #[arg(long, short)]
+    pub quiet: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -141,9 +153,28 @@ pub fn apply_set(doc: &mut toml::Value, assignment: &str) -> Result<(), String> 
 #[derive(Debug, Clone, Serialize)]
 struct Observed {
     function: String,
+    /// The invocations replayed: those with a time.
     invocations: u64,
     cold_starts: u64,
     cold_start_ratio: Option<f64>,
+    /// Invocations of the function without a time (console copies of REPORT lines): they
+    /// cannot be placed on the timeline and are left out of the replay and of the figures above.
+    untimed_invocations_left_out: u64,
+    /// Replayed invocations that ended at the function timeout.
+    timeouts: u64,
+    /// The observed window the replay covers, the one `faascope cost` projects a month from.
+    window_start: String,
+    window_end: String,
+    window_hours: f64,
+}
+
+/// A `--from` scenario and what it was built from.
+struct FromObserved {
+    scenario: Scenario,
+    observed: Observed,
+    /// Every function read (`--function-region` and the like may name any of them, as with
+    /// `faascope cost`).
+    names: Vec<String>,
 }
 
 const DEFAULT_TRAFFIC_SCALE: f64 = 1.0;
@@ -154,14 +185,31 @@ const MAX_TRAFFIC_SCALE: f64 = 1_000.0;
 /// What `--from` reads, for the message when it finds nothing.
 const FROM_READS: &str = "it reads Lambda REPORT records: text logs (START/END/REPORT lines), the JSON log format and Telemetry API (platform.report), CloudWatch Logs exports, subscription payloads and Logs Insights results (README, \"Input formats\")";
 
-/// A scenario for one function from its observed invocations.
+/// The sources of `--from`, read as the other commands read theirs (`--strict`, `--quiet`).
+fn from_source(a: &SimulateArgs) -> SourceArgs {
+    SourceArgs {
+        sources: a.from.clone(),
+        input_format: InputFormat::Auto,
+        function_name: None,
+        strict: a.strict,
+        quiet: a.quiet,
+        aws_region: None,
+        aws_profile: None,
+        endpoint_url: None,
+        no_cache: false,
+        window: (None, None),
+    }
+}
+
+/// Checks the `--from` options and reads the sources. On an error after the sources were
+/// read, the skipped-records summary is printed first (it may be why nothing was found).
 fn scenario_from_observed(
     a: &SimulateArgs,
+    source: &SourceArgs,
     notes: &mut Vec<String>,
-) -> Result<(Scenario, Observed)> {
+) -> Result<(FromObserved, Ingested)> {
     let traffic_scale = a.traffic_scale.unwrap_or(DEFAULT_TRAFFIC_SCALE);
     let keep_alive_s = a.keep_alive_s.unwrap_or(DEFAULT_KEEP_ALIVE_S);
-    let arrivals_arg = a.arrivals.unwrap_or(ArrivalsArg::Replay);
     if !(traffic_scale.is_finite() && traffic_scale > 0.0 && traffic_scale <= MAX_TRAFFIC_SCALE) {
         return Err(UsageError(format!(
             "--traffic-scale {traffic_scale}: must be a number > 0 and at most {MAX_TRAFFIC_SCALE} (0.5 halves the observed traffic, 3 triples it)"
@@ -175,20 +223,8 @@ fn scenario_from_observed(
         ))
         .into());
     }
-    let source = super::SourceArgs {
-        sources: a.from.clone(),
-        input_format: InputFormat::Auto,
-        function_name: None,
-        strict: false,
-        quiet: true,
-        aws_region: None,
-        aws_profile: None,
-        endpoint_url: None,
-        no_cache: false,
-        window: (None, None),
-    };
-    let ing = load(
-        &source,
+    let mut ing = load(
+        source,
         IngestOptions {
             keep_logs: false,
             keep_spans: false,
@@ -197,60 +233,164 @@ fn scenario_from_observed(
             ..IngestOptions::default()
         },
     )?;
-    let cols = ing.columns;
+    match observed_scenario(a, &mut ing, traffic_scale, keep_alive_s, notes) {
+        Ok(f) => Ok((f, ing)),
+        Err(e) => {
+            report_skips(source, &ing);
+            Err(e)
+        }
+    }
+}
+
+/// A scenario for one function from its observed invocations.
+fn observed_scenario(
+    a: &SimulateArgs,
+    ing: &mut Ingested,
+    traffic_scale: f64,
+    keep_alive_s: f64,
+    notes: &mut Vec<String>,
+) -> Result<FromObserved> {
+    let arrivals_arg = a.arrivals.unwrap_or(ArrivalsArg::Replay);
+    let cols = std::mem::take(&mut ing.columns);
     let names: Vec<String> = cols.names().iter().map(|n| n.to_string()).collect();
+    let skipped = if ing.skips.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({} record(s) were skipped as malformed{})",
+            ing.skips.total,
+            if a.quiet {
+                ": leave out --quiet to see why"
+            } else {
+                ": see the summary above"
+            }
+        )
+    };
     if names.is_empty() {
         return Err(UsageError(format!(
-            "--from {}: no Lambda invocations found; {FROM_READS}",
-            sources_label(&a.from)
+            "--from {}: no Lambda invocations found in {} file(s){skipped}; {FROM_READS}",
+            sources_label(&a.from),
+            ing.files
         ))
         .into());
     }
+    let seen = || sanitize(&names.join(", "));
     let name = match &a.function {
         Some(n) => n.clone(),
         None if names.len() == 1 => names[0].clone(),
         None => {
             return Err(UsageError(format!(
                 "--from holds several functions; pick one with --function NAME ({})",
-                names.join(", ")
+                seen()
             ))
             .into())
         }
     };
+    let shown = sanitize(&name);
     let Some(id) = names.iter().position(|n| *n == name) else {
         return Err(UsageError(format!(
-            "no invocations of function '{name}' in the sources; functions seen: {}",
-            names.join(", ")
+            "no invocations of function '{shown}' in the sources; functions seen: {}",
+            seen()
         ))
         .into());
     };
-    let rows = crate::scenario::observed_rows(&cols, id);
+    let (rows, untimed) = observed_rows_counted(&cols, id);
+    // The window `faascope cost` projects from: the hours every function read spans.
+    let window = crate::analytics::usage::observed_window(&cols);
+    let untimed_note = (untimed > 0).then(|| {
+        format!(
+            "{untimed} invocation(s) of '{shown}' had no time (console copies of REPORT lines, say) and were left out of the replay and of the observed figures"
+        )
+    });
     let memory_mb = rows.last().map_or(128, |r| r.memory_mb);
     let arrivals = match arrivals_arg {
         ArrivalsArg::Replay => ReplayArrivals::Replay { traffic_scale },
         ArrivalsArg::Poisson => ReplayArrivals::Poisson { traffic_scale },
     };
-    let s = replay_scenario(&name, &rows, memory_mb, keep_alive_s, 1.0, arrivals, notes)
-        .map_err(UsageError)?;
+    let s = replay_scenario_in(
+        &Replay {
+            name: &name,
+            rows: &rows,
+            memory_mb,
+            keep_alive_s,
+            duration_factor: 1.0,
+            arrivals,
+            window,
+            timeouts: true,
+        },
+        notes,
+    )
+    .map_err(|e| {
+        UsageError(match &untimed_note {
+            Some(n) => format!("{e} ({n})"),
+            None => e,
+        })
+    })?;
     let cold_starts = rows.iter().filter(|r| r.init_ms.is_some()).count() as u64;
+    let (start, end) = window.unwrap_or((0, 0));
     let observed = Observed {
         function: name.clone(),
         invocations: rows.len() as u64,
         cold_starts,
         cold_start_ratio: (!rows.is_empty()).then(|| cold_starts as f64 / rows.len() as f64),
+        untimed_invocations_left_out: untimed,
+        timeouts: rows.iter().filter(|r| r.timed_out).count() as u64,
+        window_start: crate::timeparse::format_ms(start),
+        window_end: crate::timeparse::format_ms(end),
+        window_hours: (end - start) as f64 / 3.6e6,
     };
-    let span_ms = rows.last().map_or(0, |r| r.start_ms) - rows.first().map_or(0, |r| r.start_ms);
     notes.push(format!(
-        "scenario from {} observed invocations of '{name}' over {:.1} h ({} arrivals), {memory_mb} MB, keep-alive {} s",
+        "scenario from {} observed invocations of '{shown}' ({} arrivals) over the observed window of {:.1} h, {} to {} (whole hours, the window `faascope cost` projects a month from), {memory_mb} MB, keep-alive {} s",
         rows.len(),
-        span_ms as f64 / 3.6e6,
         match arrivals_arg {
             ArrivalsArg::Replay => "replayed",
             ArrivalsArg::Poisson => "Poisson",
         },
+        observed.window_hours,
+        observed.window_start,
+        observed.window_end,
         keep_alive_s
     ));
-    Ok((s, observed))
+    notes.extend(untimed_note);
+    if let Some(t) = crate::scenario::observed_timeout_s(&rows) {
+        notes.push(format!(
+            "the replay's function timeout (timeout_s) is {t} s, the one the {} observed timeouts of '{shown}' show, and they end there{}",
+            observed.timeouts,
+            if REPLAY_RESETS_AFTER_TIMEOUTS {
+                ", which resets their environment as on AWS (the next request on it is a cold start)"
+            } else {
+                ""
+            }
+        ));
+    }
+    notes.extend(restore_note(&shown, &rows));
+    Ok(FromObserved {
+        scenario: s,
+        observed,
+        names,
+    })
+}
+
+/// A SnapStart function's cold starts are restores: the simulation delays the request by the
+/// whole restore and bills that time as init, while AWS bills only `Billed Restore Duration`.
+/// The simulator has one init time for both (see the note's wording).
+fn restore_note(shown: &str, rows: &[ObservedRow]) -> Option<String> {
+    let billed: Vec<(f64, f64)> = rows
+        .iter()
+        .filter_map(|r| Some((r.init_ms?, r.billed_restore_ms?)))
+        .collect();
+    if billed.is_empty() {
+        return None;
+    }
+    let n = billed.len() as f64;
+    let restore = billed.iter().map(|b| b.0).sum::<f64>() / n;
+    let charged = billed.iter().map(|b| b.1).sum::<f64>() / n;
+    if charged >= restore {
+        return None;
+    }
+    Some(format!(
+        "'{shown}' is a SnapStart function: its simulated cold starts take the observed restores (mean {restore:.1} ms) before the handler, and the simulation bills that whole time as init (GB-s init, and --price), while AWS billed a mean {charged:.1} ms of them (Billed Restore Duration): the billed init is overstated (the simulator has one init time for the delay and the bill)"
+    ))
 }
 
 fn sources_label(from: &[PathBuf]) -> String {
@@ -292,6 +432,14 @@ fn from_error(e: ConfigError, a: &SimulateArgs, s: &Scenario) -> UsageError {
     UsageError(text)
 }
 
+/// Applies `sets` to `doc`.
+fn with_sets(mut doc: toml::Value, sets: &[String]) -> Result<toml::Value, UsageError> {
+    for s in sets {
+        apply_set(&mut doc, s).map_err(UsageError)?;
+    }
+    Ok(doc)
+}
+
 fn scenario_from_file(path: &PathBuf, sets: &[String]) -> Result<Scenario> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| UsageError(format!("{}: cannot read: {e}", path.display())))?;
@@ -302,25 +450,61 @@ fn scenario_from_file(path: &PathBuf, sets: &[String]) -> Result<Scenario> {
             e.to_string().trim_end()
         ))
     };
-    let scenario: Scenario = if sets.is_empty() {
-        // Straight from the text, so that an error shows its line and column.
-        toml::from_str(&text).map_err(invalid)?
-    } else {
-        let mut doc: toml::Value = toml::from_str(&text).map_err(invalid)?;
-        for s in sets {
-            apply_set(&mut doc, s).map_err(UsageError)?;
-        }
-        doc.try_into().map_err(|e| {
-            UsageError(format!(
-                "{} with --set: not a valid scenario: {e}",
-                path.display()
-            ))
-        })?
+    // Straight from the text, so that an error of the file shows its line and column.
+    let parsed = toml::from_str::<Scenario>(&text);
+    // The sets on the file as written.
+    let raw = || -> Result<Scenario, String> {
+        let doc: toml::Value = toml::from_str(&text).map_err(|e| e.to_string())?;
+        with_sets(doc, sets)
+            .map_err(|e| e.0)?
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())
     };
-    // Range and consistency checks, named after the file.
-    scenario
-        .validate()
-        .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+    let set_error = |e: &dyn std::fmt::Display| {
+        UsageError(format!(
+            "{} with --set: not a valid scenario: {}",
+            path.display(),
+            e.to_string().trim_end()
+        ))
+    };
+    let scenario: Scenario = match (&parsed, sets.is_empty()) {
+        (Ok(p), true) => p.clone(),
+        (Err(e), true) => return Err(invalid(e.clone()).into()),
+        // The sets apply to the file with every default written out (as --from's scenario
+        // is), so that a value inside a table the file leaves at its default can be set
+        // (`functions.0.keep_alive.idle_timeout_s=300` on a file without `keep_alive`).
+        // Switching such a table to another kind (`keep_alive.policy = "hybrid_histogram"`)
+        // leaves the old kind's values behind: then the sets on the file as written are taken
+        // when those make a scenario.
+        (Ok(p), false) => match toml::Value::try_from(p) {
+            Ok(doc) => match with_sets(doc, sets)?.try_into::<Scenario>() {
+                Ok(s) => s,
+                Err(e) => raw().map_err(|_| set_error(&e))?,
+            },
+            Err(_) => raw().map_err(|e| set_error(&e))?,
+        },
+        // The sets may complete a file that is not a scenario by itself; if they do not, the
+        // file's own error (with its line and column) is what to fix.
+        (Err(e), false) => raw().map_err(|_| invalid(e.clone()))?,
+    };
+    // Range and consistency checks, named after the file, and after --set unless the file
+    // alone fails them the same way.
+    scenario.validate().map_err(|e| {
+        let the_file_s = parsed.as_ref().is_ok_and(|p| {
+            p.validate()
+                .err()
+                .is_some_and(|own| own.to_string() == e.to_string())
+        });
+        UsageError(format!(
+            "{}{}: {e}",
+            path.display(),
+            if sets.is_empty() || the_file_s {
+                ""
+            } else {
+                " with --set"
+            }
+        ))
+    })?;
     Ok(scenario)
 }
 
@@ -348,43 +532,118 @@ fn opt_sig(v: Option<f64>, min_decimals: usize) -> String {
     v.map_or("-".into(), |x| sig(x, min_decimals))
 }
 
-/// `--from`: the observed cold starts next to the simulated ones, so a gap is visible.
-fn observed_note(o: &Observed, simulated: Option<&faascope_sim::FunctionOutput>) -> String {
+/// The simulated figures the notes quote: one run's, or the means over replications.
+#[derive(Clone, Copy)]
+enum Figures<'a> {
+    One(&'a SimOutput),
+    Mean(&'a ReplicatedOutput),
+}
+
+impl Figures<'_> {
+    /// Function `i`'s figure `metric` (a headline name: `cold_starts`, `timeouts`, ...).
+    fn function(&self, i: usize, metric: &str) -> Option<f64> {
+        match self {
+            Figures::One(out) => out.functions.get(i).and_then(|f| {
+                f.metrics
+                    .headline()
+                    .into_iter()
+                    .find(|(m, _)| *m == metric)
+                    .and_then(|(_, v)| v)
+            }),
+            Figures::Mean(rep) => rep.functions.get(i).and_then(|f| {
+                f.metrics
+                    .iter()
+                    .find(|e| e.metric == metric)
+                    .and_then(|e| e.mean)
+            }),
+        }
+    }
+
+    fn total(&self, metric: &str) -> Option<f64> {
+        match self {
+            Figures::One(out) => out
+                .total
+                .headline()
+                .into_iter()
+                .find(|(m, _)| *m == metric)
+                .and_then(|(_, v)| v),
+            Figures::Mean(rep) => rep.total_estimate(metric).and_then(|e| e.mean),
+        }
+    }
+
+    /// A count of `what`: whole in one run, the mean over replications said so.
+    fn count(&self, v: f64, what: &str) -> String {
+        match self {
+            Figures::One(_) => format!("{v:.0} {what}"),
+            Figures::Mean(rep) => format!(
+                "{} {what} per run (mean of {} runs)",
+                sig(v, 1),
+                rep.seeds.len()
+            ),
+        }
+    }
+}
+
+/// `--from`: the observed cold starts next to the simulated ones, so a gap is visible, and
+/// what can make them differ.
+fn observed_note(o: &Observed, simulated: Option<Figures<'_>>) -> String {
     let observed = format!(
         "observed {} cold starts in {} invocations of '{}' (P(cold) {})",
         o.cold_starts,
         o.invocations,
-        o.function,
+        sanitize(&o.function),
         opt_sig(o.cold_start_ratio, 4)
     );
     let simulated = simulated.map_or(String::new(), |f| {
+        let v = |m: &str| f.function(0, m);
+        let (cold, served) = (v("cold_starts").unwrap_or(0.0), v("served").unwrap_or(0.0));
+        let counts = match f {
+            Figures::One(_) => format!(", simulated {cold:.0} in {served:.0}"),
+            Figures::Mean(rep) => format!(
+                ", simulated a mean of {} in {} over {} runs",
+                sig(cold, 1),
+                sig(served, 1),
+                rep.seeds.len()
+            ),
+        };
         format!(
-            ", simulated {} in {} (P(cold) {})",
-            f.metrics.cold_starts,
-            f.metrics.served,
-            opt_sig(f.metrics.cold_start_probability, 4)
+            "{counts} (P(cold) {})",
+            opt_sig(v("cold_start_probability"), 4)
         )
     });
+    let timeouts = if o.timeouts > 0 && !REPLAY_RESETS_AFTER_TIMEOUTS {
+        format!(
+            "; {} of the observed invocations timed out, and AWS starts the next request after a timeout in a new environment (a cold start), which the replay does not do",
+            o.timeouts
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{observed}{simulated}; the simulation's keep-alive is one fixed idle timeout (--keep-alive-s), while AWS's varies and AWS also recycles busy environments, so a replay's cold starts can differ from the observed ones either way"
+        "{observed}{simulated}; the simulation's keep-alive is one fixed idle timeout (--keep-alive-s), while AWS's varies and AWS also recycles busy environments, so a replay's cold starts can differ from the observed ones either way{timeouts}"
     )
 }
 
+/// Whether a replayed invocation that timed out ends its environment in the simulation, as
+/// AWS does (the observed timeouts then need no word in [`observed_note`]).
+const REPLAY_RESETS_AFTER_TIMEOUTS: bool = true;
+
 /// Notes for requests that reached the function timeout or an INIT over the 10 s limit.
-fn timeout_notes(scenario: &Scenario, out: &SimOutput) -> Vec<String> {
+fn timeout_notes(scenario: &Scenario, fig: Figures<'_>) -> Vec<String> {
     let mut notes = Vec::new();
-    for (f, cfg) in out.functions.iter().zip(&scenario.functions) {
-        let m = &f.metrics;
-        if m.timeouts > 0 {
+    for (i, cfg) in scenario.functions.iter().enumerate() {
+        let name = sanitize(&cfg.name);
+        if let Some(n) = fig.function(i, "timeouts").filter(|n| *n > 0.0) {
             notes.push(format!(
-                "'{}': {} requests reached the {} s function timeout (timeout_s) and ended there, billed up to it",
-                f.name, m.timeouts, cfg.timeout_s
+                "'{name}': {} reached the {} s function timeout (timeout_s) and ended there, billed up to it",
+                fig.count(n, "requests"),
+                cfg.timeout_s
             ));
         }
-        if m.init_timeouts > 0 {
+        if let Some(n) = fig.function(i, "init_timeouts").filter(|n| *n > 0.0) {
             notes.push(format!(
-                "'{}': {} cold starts had an INIT over the 10 s on-demand limit: cut at 10 s and run again inside the invocation (init_timeouts)",
-                f.name, m.init_timeouts
+                "'{name}': {} had an INIT over the 10 s on-demand limit: cut at 10 s and run again inside the invocation (init_timeouts)",
+                fig.count(n, "cold starts")
             ));
         }
     }
@@ -392,11 +651,8 @@ fn timeout_notes(scenario: &Scenario, out: &SimOutput) -> Vec<String> {
 }
 
 /// A note when attempts were over the account's invocation request-rate quota.
-fn rate_note(scenario: &Scenario, out: &SimOutput) -> Option<String> {
-    let n = out.total.rate_throttles;
-    if n == 0 {
-        return None;
-    }
+fn rate_note(scenario: &Scenario, fig: Figures<'_>) -> Option<String> {
+    let n = fig.total("rate_throttles").filter(|n| *n > 0.0)?;
     let quota = match scenario.account.request_rate() {
         faascope_sim::Limit::Count(r) => r.to_string(),
         faascope_sim::Limit::Unlimited => "unlimited".into(),
@@ -407,8 +663,38 @@ fn rate_note(scenario: &Scenario, out: &SimOutput) -> Option<String> {
         "AWS's quota, 10 × account.concurrency_limit; set account.request_rate_per_s to change it"
     };
     Some(format!(
-        "{n} invocation attempts were over the account's request-rate quota of {quota} per second ({source}) and were throttled (rate_throttles, part of throttles)"
+        "{} were over the account's request-rate quota of {quota} per second ({source}) and were throttled (rate_throttles, part of throttles)",
+        fig.count(n, "invocation attempts")
     ))
+}
+
+/// What `--price` adds to on demand beyond requests and duration, when anything.
+fn price_notes(priced: &[PricedFunction]) -> Vec<String> {
+    let usd = |x: f64| Decimal::from_f64(x).map(format_usd).unwrap_or_default();
+    let mut notes = Vec::new();
+    for p in priced {
+        let mut parts = Vec::new();
+        if p.ephemeral_storage_usd_per_month > 0.0 {
+            parts.push(format!(
+                "{} ephemeral storage above the included 512 MB",
+                usd(p.ephemeral_storage_usd_per_month)
+            ));
+        }
+        if p.snapstart_usd_per_month > 0.0 {
+            parts.push(format!(
+                "{} SnapStart (the cache, and every simulated cold start as a restore)",
+                usd(p.snapstart_usd_per_month)
+            ));
+        }
+        if !parts.is_empty() {
+            notes.push(format!(
+                "on demand $/mo of '{}' includes {}",
+                sanitize(&p.function),
+                parts.join(" and ")
+            ));
+        }
+    }
+    notes
 }
 
 fn single_table(out: &SimOutput, format: Format) -> String {
@@ -495,12 +781,31 @@ fn replicated_table(out: &ReplicatedOutput, format: Format) -> String {
 }
 
 /// The simulated usage scaled to a month of 730 h, priced (see
-/// [`crate::scenario::price_simulation`]) at the `--region`/`--arch` placement.
+/// [`crate::scenario::price_simulation_with`]) at the `--region`/`--arch` placement, with the
+/// ephemeral storage and SnapStart that the options give, as `faascope cost` prices them.
 fn price(out: &SimOutput, a: &SimulateArgs) -> Result<Vec<PricedFunction>> {
     let catalog = a.place.catalog()?;
     let book = PriceBook::new(&catalog);
     let place = a.place.placement()?;
-    Ok(price_simulation(out, &book, &place).map_err(UsageError)?)
+    let configure = a.place.configuration()?;
+    Ok(price_simulation_with(out, &book, &place, &configure).map_err(UsageError)?)
+}
+
+/// The first pricing option given (other than at its default), which only `--price` uses.
+fn pricing_option(p: &PriceArgs) -> Option<&'static str> {
+    [
+        ("--region", p.region != "us-east-1"),
+        ("--arch", p.arch != Arch::X86_64),
+        ("--function-region", !p.function_region.is_empty()),
+        ("--function-arch", !p.function_arch.is_empty()),
+        ("--function-snapstart", !p.function_snapstart.is_empty()),
+        ("--ephemeral-storage-mb", p.ephemeral_storage_mb != 512),
+        ("--function-storage", !p.function_storage.is_empty()),
+        ("--pricing", !p.pricing.is_empty()),
+    ]
+    .into_iter()
+    .find(|(_, given)| *given)
+    .map(|(flag, _)| flag)
 }
 
 /// Refuses the `--from` options with a scenario file (they would otherwise be ignored).
@@ -526,6 +831,11 @@ fn check_from_options(a: &SimulateArgs, path: &std::path::Path) -> Result<(), Us
             a.keep_alive_s.is_some(),
             "change a file's keep-alive with --set functions.0.keep_alive.idle_timeout_s=S",
         ),
+        (
+            "--strict",
+            a.strict,
+            "it refuses logs with malformed records, and a scenario file is checked in full anyway",
+        ),
     ];
     match given.iter().find(|(_, g, _)| *g) {
         Some((flag, _, instead)) => Err(UsageError(format!(
@@ -536,7 +846,16 @@ fn check_from_options(a: &SimulateArgs, path: &std::path::Path) -> Result<(), Us
     }
 }
 
+/// Runs `faascope simulate`. Function names come from logs and scenario files: every message
+/// is printed without terminal control sequences.
 pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
+    run(a).map_err(|e| match e.downcast::<UsageError>() {
+        Ok(u) => UsageError(crate::output::sanitize_block(&u.0)).into(),
+        Err(e) => e,
+    })
+}
+
+fn run(a: SimulateArgs) -> Result<i32> {
     if let Some(p) = &a.scenario {
         check_from_options(&a, p)?;
     }
@@ -547,49 +866,6 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
         ))
         .into());
     }
-    let mut notes = Vec::new();
-    let mut observed = None;
-    // What errors of the simulation's own checks are prefixed with.
-    let (scenario, label) = match (&a.scenario, a.from.is_empty()) {
-        (Some(p), true) => (
-            scenario_from_file(p, &a.set)?,
-            if a.set.is_empty() {
-                p.display().to_string()
-            } else {
-                format!("{} with --set", p.display())
-            },
-        ),
-        (None, false) => {
-            let (s, obs) = scenario_from_observed(&a, &mut notes)?;
-            observed = Some(obs);
-            let s: Scenario = if a.set.is_empty() {
-                s
-            } else {
-                let mut doc = toml::Value::try_from(&s).context("scenario to TOML")?;
-                for set in &a.set {
-                    apply_set(&mut doc, set).map_err(UsageError)?;
-                }
-                doc.try_into()
-                    .map_err(|e| UsageError(format!("--set gave an invalid scenario: {e}")))?
-            };
-            s.validate().map_err(|e| from_error(e, &a, &s))?;
-            (
-                s,
-                format!(
-                    "--from {}{}",
-                    sources_label(&a.from),
-                    if a.set.is_empty() { "" } else { " with --set" }
-                ),
-            )
-        }
-        _ => {
-            return Err(UsageError(
-                "give a SCENARIO file, or --from SOURCES --function NAME".into(),
-            )
-            .into())
-        }
-    };
-    let sim_error = |e: ConfigError| UsageError(format!("{label}: {e}"));
     if a.price && a.replications > 1 {
         return Err(UsageError(
             "--price prices one run: leave out --replications (or --price, for the replicated statistics)".into(),
@@ -602,32 +878,157 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
         )
         .into());
     }
+    if a.price {
+        // The options' own values, before anything is read or run.
+        let _place = a.place.placement()?;
+        let _configure = a.place.configuration()?;
+    } else if let Some(flag) = pricing_option(&a.place) {
+        return Err(UsageError(format!(
+            "{flag} is a pricing option: add --price to price the simulated month (without it nothing is priced)"
+        ))
+        .into());
+    }
+    let mut notes = Vec::new();
+    let mut observed = None;
+    let mut ingested = None;
+    let source = from_source(&a);
+    // What errors of the simulation's own checks are prefixed with.
+    let (scenario, label, names) = match (&a.scenario, a.from.is_empty()) {
+        (Some(p), true) => {
+            let s = scenario_from_file(p, &a.set)?;
+            let names: Vec<String> = s.functions.iter().map(|f| f.name.clone()).collect();
+            let label = if a.set.is_empty() {
+                p.display().to_string()
+            } else {
+                format!("{} with --set", p.display())
+            };
+            (s, label, names)
+        }
+        (None, false) => {
+            let (from, ing) = scenario_from_observed(&a, &source, &mut notes)?;
+            observed = Some(from.observed);
+            let label = format!(
+                "--from {}{}",
+                sources_label(&a.from),
+                if a.set.is_empty() { "" } else { " with --set" }
+            );
+            let checked = (|| -> Result<Scenario> {
+                let s = if a.set.is_empty() {
+                    from.scenario
+                } else {
+                    let doc = toml::Value::try_from(&from.scenario).context("scenario to TOML")?;
+                    with_sets(doc, &a.set)?.try_into().map_err(|e| {
+                        UsageError(format!(
+                            "{label}: not a valid scenario: {}",
+                            e.to_string().trim_end()
+                        ))
+                    })?
+                };
+                s.validate().map_err(|e| from_error(e, &a, &s))?;
+                Ok(s)
+            })();
+            let s = match checked {
+                Ok(s) => s,
+                Err(e) => {
+                    report_skips(&source, &ing);
+                    return Err(e);
+                }
+            };
+            ingested = Some(ing);
+            (s, label, from.names)
+        }
+        _ => {
+            return Err(UsageError(
+                "give a SCENARIO file, or --from SOURCES --function NAME".into(),
+            )
+            .into())
+        }
+    };
+    if a.price {
+        // A misspelt name would otherwise price that function at the defaults.
+        if let Err(e) = a.place.check_names(names.iter().map(|n| n.as_str())) {
+            if let Some(ing) = &ingested {
+                report_skips(&source, ing);
+            }
+            return Err(e);
+        }
+    }
+    let sim_error = |e: ConfigError| UsageError(format!("{label}: {e}"));
     let mut text = String::new();
+    let header = |measured_s: f64, seeds: String| {
+        format!(
+            "Simulated {measured_s:.0} s after a {:.0} s warm-up, {seeds}.",
+            scenario.warmup_s
+        )
+    };
     if a.replications > 1 {
         let rep = run_replications(&scenario, a.seed, a.replications).map_err(sim_error)?;
+        let fig = Figures::Mean(&rep);
         if let Some(o) = &observed {
-            notes.push(observed_note(o, None));
+            notes.push(observed_note(o, Some(fig)));
         }
+        notes.extend(timeout_notes(&scenario, fig));
+        notes.extend(rate_note(&scenario, fig));
+        let notes: Vec<String> = notes.iter().map(|n| sanitize(n)).collect();
         if a.format == Format::Json {
+            #[derive(Serialize)]
+            struct Doc<'a> {
+                #[serde(flatten)]
+                replications: &'a ReplicatedOutput,
+                /// The scenario's periods (every run has the same).
+                warmup_s: f64,
+                measured_s: f64,
+                /// `--from`: the observed invocations, to compare with the simulated ones.
+                #[serde(skip_serializing_if = "Option::is_none")]
+                observed: Option<&'a Observed>,
+                notes: &'a [String],
+            }
             text = crate::output::json_safe(
-                serde_json::to_string_pretty(&rep).context("serialising")?,
+                serde_json::to_string_pretty(&Doc {
+                    replications: &rep,
+                    warmup_s: scenario.warmup_s,
+                    measured_s: scenario.duration_s,
+                    observed: observed.as_ref(),
+                    notes: &notes,
+                })
+                .context("serialising")?,
             ) + "\n";
         } else {
+            let seeds = match rep.seeds.as_slice() {
+                [first, second, _, .., last] => format!(
+                    "{} replications with seeds {first}, {second}, ..., {last} (derived from --seed {})",
+                    rep.seeds.len(),
+                    a.seed
+                ),
+                all => format!(
+                    "{} replications with seeds {}",
+                    all.len(),
+                    all.iter()
+                        .map(|s| s.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            emit_header(&mut text, &header(scenario.duration_s, seeds), a.format);
             text.push_str(&replicated_table(&rep, a.format));
         }
+        finish(&mut text, &notes, a.format);
     } else {
         let sim = Simulation::new(&scenario, a.seed).map_err(sim_error)?;
         let out = sim.run();
+        let fig = Figures::One(&out);
         if let Some(o) = &observed {
-            notes.push(observed_note(o, out.functions.first()));
+            notes.push(observed_note(o, Some(fig)));
         }
-        notes.extend(timeout_notes(&scenario, &out));
-        notes.extend(rate_note(&scenario, &out));
+        notes.extend(timeout_notes(&scenario, fig));
+        notes.extend(rate_note(&scenario, fig));
         let priced = if a.price {
             Some(price(&out, &a)?)
         } else {
             None
         };
+        notes.extend(priced.iter().flat_map(|p| price_notes(p)));
+        let notes: Vec<String> = notes.iter().map(|n| sanitize(n)).collect();
         if a.format == Format::Json {
             #[derive(Serialize)]
             struct Doc<'a> {
@@ -649,16 +1050,11 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
                 .context("serialising")?,
             ) + "\n";
         } else {
-            let header = format!(
-                "Simulated {:.0} s after a {:.0} s warm-up, seed {}.",
-                out.measured_s, out.warmup_s, out.seed
+            emit_header(
+                &mut text,
+                &header(out.measured_s, format!("seed {}", out.seed)),
+                a.format,
             );
-            // CSV is the table alone; what would precede it goes to stderr.
-            if a.format == Format::Csv {
-                eprintln!("{header}");
-            } else {
-                let _ = writeln!(text, "{header}");
-            }
             text.push_str(&single_table(&out, a.format));
             if let Some(p) = &priced {
                 text.push('\n');
@@ -675,7 +1071,7 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
                     .iter()
                     .map(|f| {
                         vec![
-                            crate::output::sanitize(&f.function),
+                            sanitize(&f.function),
                             f.memory_mb.to_string(),
                             format!("{:.0}", f.requests_per_month),
                             format!("{:.1}", f.gb_seconds_per_month),
@@ -694,18 +1090,41 @@ pub fn run_simulate(a: SimulateArgs) -> Result<i32> {
                 text.push_str(&render_grid(&headers, &rows, a.format, terminal_width(), 1));
             }
         }
+        finish(&mut text, &notes, a.format);
     }
-    match a.format {
+    write_stdout(text.as_bytes())?;
+    // As the other commands that read logs: the skipped records on stderr, and --strict.
+    Ok(match &ingested {
+        Some(ing) => {
+            report_skips(&source, ing);
+            strict_exit(&source, ing)
+        }
+        None => EXIT_OK,
+    })
+}
+
+/// The line above the table: in the text, or on stderr for CSV (which is the table alone).
+fn emit_header(text: &mut String, header: &str, format: Format) {
+    match format {
+        Format::Json => {}
+        Format::Csv => eprintln!("{header}"),
+        _ => {
+            let _ = writeln!(text, "{header}");
+        }
+    }
+}
+
+/// The notes under the table (JSON carries them in the document; CSV's go to stderr).
+fn finish(text: &mut String, notes: &[String], format: Format) {
+    match format {
         Format::Json => {}
         Format::Csv => notes.iter().for_each(|n| eprintln!("note: {n}")),
         _ => {
-            for n in &notes {
+            for n in notes {
                 let _ = writeln!(text, "note: {n}");
             }
         }
     }
-    write_stdout(text.as_bytes())?;
-    Ok(EXIT_OK)
 }
 
 #[cfg(test)]

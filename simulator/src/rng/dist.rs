@@ -117,6 +117,39 @@ pub fn lognormal_sigma_from_mean_p99(mean: f64, p99: f64) -> Option<f64> {
 }
 
 impl DistConfig {
+    /// The distribution's mean in milliseconds, for estimates made before a run (such as the peak number of
+    /// instances), without building a sampler. `None` when the parameters are invalid ([`DistConfig::compile`]
+    /// says why). A mean above the largest sample a sampler returns (about 11.6 days) is given as that.
+    pub fn mean_ms(&self) -> Option<f64> {
+        let ok = |v: f64| v.is_finite() && v >= 0.0;
+        let mean = match self {
+            DistConfig::Constant { value_ms } => ok(*value_ms).then_some(*value_ms)?,
+            DistConfig::Exponential { mean_ms } => ok(*mean_ms).then_some(*mean_ms)?,
+            DistConfig::Lognormal { mean_ms, p99_ms } => {
+                lognormal_sigma_from_mean_p99(*mean_ms, *p99_ms)?;
+                *mean_ms
+            }
+            DistConfig::LognormalParams { mu_ln_ms, sigma_ln } => {
+                if !(mu_ln_ms.is_finite() && ok(*sigma_ln)) {
+                    return None;
+                }
+                // May overflow to +inf for extreme parameters: capped below like the samples.
+                libm::exp(mu_ln_ms + sigma_ln * sigma_ln / 2.0)
+            }
+            DistConfig::Empirical { samples_ms } => {
+                if samples_ms.is_empty() || !samples_ms.iter().all(|v| ok(*v)) {
+                    return None;
+                }
+                samples_ms
+                    .iter()
+                    .map(|v| v.min(MAX_SAMPLE_US / 1000.0))
+                    .sum::<f64>()
+                    / samples_ms.len() as f64
+            }
+        };
+        Some(mean.min(MAX_SAMPLE_US / 1000.0))
+    }
+
     /// Validates the parameters and builds a sampler. `path` names the field in error messages.
     pub fn compile(&self, path: &str) -> Result<Sampler, ConfigError> {
         match self {
