@@ -430,7 +430,8 @@ fn malformed_inputs_exit_2_naming_the_file_and_the_problem() {
         .stderr(predicate::str::contains("line 5"));
     check(&bad.join("template-if.toml"), &base, &[])
         .code(2)
-        .stderr(predicate::str::contains("template-if.yaml:8"))
+        // The line of the property (MemorySize), not of the resource.
+        .stderr(predicate::str::contains("template-if.yaml:14"))
         .stderr(predicate::str::contains(
             "Resources.OrdersApi.Properties.MemorySize",
         ))
@@ -628,19 +629,31 @@ fn a_function_at_zero_in_the_baseline_meets_the_usd_limit() {
     let (dir, cfg) = explicit_project();
     let base = dir.path().join("b.json");
     let mut b = json(&baseline(&cfg, &base));
-    let api = b["functions"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|f| f["name"] == "api")
-        .unwrap();
-    let now: f64 = api["monthly_usd"]["typical"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let amount = |b: &serde_json::Value, name: &str, k: &str| -> f64 {
+        b["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()["monthly_usd"][k]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let now = amount(&b, "api", "typical");
+    // api at $0.00 in the baseline; its amount moves to the other function, so that the
+    // total is still the sum of the functions (a baseline whose total is not is refused) and
+    // does not change.
     for k in ["low", "typical", "high"] {
-        api["monthly_usd"][k] = "0".into();
+        let moved = amount(&b, "api", k) + amount(&b, "new-thing", k);
+        for f in b["functions"].as_array_mut().unwrap() {
+            if f["name"] == "api" {
+                f["monthly_usd"][k] = "0".into();
+            } else if f["name"] == "new-thing" {
+                f["monthly_usd"][k] = format!("{moved:.6}").into();
+            }
+        }
     }
     std::fs::write(&base, serde_json::to_vec_pretty(&b).unwrap()).unwrap();
     let out = check(

@@ -31,6 +31,9 @@ pub struct ObservedUsage {
     /// Invocations without a time (console copies): they cannot be placed in the window and are
     /// left out of the usage.
     pub untimed_invocations: u64,
+    /// [`ObservedUsage::untimed_invocations`] per function name (functions with none are not
+    /// listed).
+    pub untimed_by_function: BTreeMap<String, u64>,
 }
 
 #[derive(Default)]
@@ -94,14 +97,18 @@ pub fn observed_usage_in(
     let names = cols.names();
     let mut acc: Vec<Acc> = (0..names.len()).map(|_| Acc::default()).collect();
     let mut untimed = 0u64;
+    let mut untimed_ids: BTreeMap<u32, u64> = BTreeMap::new();
     let (mut first, mut last) = (i64::MAX, i64::MIN);
     for row in 0..cols.len() {
-        let (Some(ts), Some(start)) = (cols.timestamp(row), cols.start_ms(row)) else {
-            untimed += 1;
-            continue;
+        let timed = match (cols.timestamp(row), cols.start_ms(row)) {
+            (Some(ts), Some(start)) => {
+                DateTime::from_timestamp_millis(ts).map(|d| (ts, start, d.date_naive()))
+            }
+            _ => None,
         };
-        let Some(date) = DateTime::from_timestamp_millis(ts).map(|d| d.date_naive()) else {
+        let Some((ts, start, date)) = timed else {
             untimed += 1;
+            *untimed_ids.entry(cols.function_id(row)).or_default() += 1;
             continue;
         };
         first = first.min(start);
@@ -140,9 +147,14 @@ pub fn observed_usage_in(
             a.max_memory_used_mb = Some(a.max_memory_used_mb.map_or(m, |x| x.max(m)));
         }
     }
+    let untimed_by_function: BTreeMap<String, u64> = untimed_ids
+        .into_iter()
+        .filter_map(|(id, n)| Some((names.get(id as usize)?.to_string(), n)))
+        .collect();
     if first > last {
         return ObservedUsage {
             untimed_invocations: untimed,
+            untimed_by_function,
             ..ObservedUsage::default()
         };
     }
@@ -182,6 +194,7 @@ pub fn observed_usage_in(
         window_start_ms: first,
         window_end_ms: window_end,
         untimed_invocations: untimed,
+        untimed_by_function,
     }
 }
 

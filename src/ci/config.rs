@@ -15,11 +15,16 @@ use super::templates::{read_sam, read_serverless, TemplateError, TemplateFunctio
 use crate::cost::{Arch, PackageType};
 use crate::rules::{RuleError, RuleOverride, RuleSet};
 
-/// A project file that cannot be used; the message names the file, the place and the fix.
+/// A project file that cannot be used; the message names the file, the line (when the value
+/// is written in it), the place and the fix.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{file}: {message}", file = file.display())]
-    Invalid { file: PathBuf, message: String },
+    #[error("{file}{line}: {message}", file = file.display(), line = line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Invalid {
+        file: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
     #[error(transparent)]
     Template(#[from] TemplateError),
 }
@@ -27,8 +32,66 @@ pub enum ConfigError {
 fn invalid(file: &Path, message: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
         file: file.to_path_buf(),
+        line: None,
         message: message.into(),
     }
+}
+
+/// One step of a path to a value in the project file: a key or an array index.
+#[derive(Debug, Clone, Copy)]
+enum Seg<'a> {
+    K(&'a str),
+    I(usize),
+}
+
+/// The project file's text with the positions of its values (TOML spans), so that an error
+/// about a value names its line.
+struct Places<'t> {
+    file: &'t Path,
+    text: &'t str,
+    doc: Option<toml::Spanned<toml::de::DeTable<'t>>>,
+}
+
+impl<'t> Places<'t> {
+    fn new(file: &'t Path, text: &'t str) -> Places<'t> {
+        Places {
+            file,
+            text,
+            doc: toml::de::DeTable::parse(text).ok(),
+        }
+    }
+
+    /// 1-based line where the value at `path` starts.
+    fn line(&self, path: &[Seg]) -> Option<usize> {
+        let doc = self.doc.as_ref()?;
+        let (Seg::K(first), rest) = path.split_first()? else {
+            return None;
+        };
+        let mut cur = doc.get_ref().get(*first)?;
+        for seg in rest {
+            cur = match seg {
+                Seg::K(k) => cur.get_ref().get(*k)?,
+                Seg::I(i) => cur.get_ref().get(*i)?,
+            };
+        }
+        let start = cur.span().start.min(self.text.len());
+        Some(self.text[..start].matches('\n').count() + 1)
+    }
+
+    /// An error about the value at `path`, at its line (or at the nearest enclosing value
+    /// written in the file).
+    fn err(&self, path: &[Seg], message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            file: self.file.to_path_buf(),
+            line: (1..=path.len()).rev().find_map(|n| self.line(&path[..n])),
+            message: message.into(),
+        }
+    }
+}
+
+/// `path` followed by `more`.
+fn join<'a>(path: &[Seg<'a>], more: &[Seg<'a>]) -> Vec<Seg<'a>> {
+    path.iter().chain(more).copied().collect()
 }
 
 /// A number, or a `{ low, typical, high }` band.
@@ -117,7 +180,7 @@ impl Thresholds {
         }
     }
 
-    fn validate(&self, file: &Path, at: &str) -> Result<(), ConfigError> {
+    fn validate(&self, places: &Places, at: &str, path: &[Seg]) -> Result<(), ConfigError> {
         for (k, v) in [
             ("max_increase_pct", self.max_increase_pct),
             ("max_increase_usd", self.max_increase_usd),
@@ -125,8 +188,8 @@ impl Thresholds {
         ] {
             if let Some(v) = v {
                 if !v.is_finite() || v < 0.0 {
-                    return Err(invalid(
-                        file,
+                    return Err(places.err(
+                        &join(path, &[Seg::K(k)]),
                         format!("{at}{k} = {v}: give a number of at least 0"),
                     ));
                 }
@@ -134,8 +197,8 @@ impl Thresholds {
         }
         if let Some(r) = self.max_cold_start_ratio {
             if !(0.0..=1.0).contains(&r) {
-                return Err(invalid(
-                    file,
+                return Err(places.err(
+                    &join(path, &[Seg::K("max_cold_start_ratio")]),
                     format!("{at}max_cold_start_ratio = {r}: give a ratio between 0 and 1 (0.05 for 5 %)"),
                 ));
             }
@@ -359,42 +422,98 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
-fn parse_arch(file: &Path, at: &str, s: &str) -> Result<Arch, ConfigError> {
-    Arch::parse(s).ok_or_else(|| invalid(file, format!("{at}arch = \"{s}\": use x86_64 or arm64")))
+fn parse_arch(places: &Places, at: &str, path: &[Seg], s: &str) -> Result<Arch, ConfigError> {
+    Arch::parse(s).ok_or_else(|| {
+        places.err(
+            &join(path, &[Seg::K("arch")]),
+            format!("{at}arch = \"{s}\": use x86_64 or arm64"),
+        )
+    })
 }
 
-fn check_memory(file: &Path, at: &str, m: Option<u32>) -> Result<(), ConfigError> {
+/// `{at}{key}`, the value at `path` + `key`, within Lambda's memory range.
+fn check_memory(
+    places: &Places,
+    at: &str,
+    path: &[Seg],
+    key: &str,
+    m: Option<u32>,
+) -> Result<(), ConfigError> {
     match m {
-        Some(m) if !(128..=10_240).contains(&m) => Err(invalid(
-            file,
-            format!("{at}memory_mb = {m} is outside Lambda's 128..=10240 MB"),
+        Some(m) if !(128..=10_240).contains(&m) => Err(places.err(
+            &join(path, &[Seg::K(key)]),
+            format!("{at}{key} = {m} is outside Lambda's 128..=10240 MB"),
         )),
         _ => Ok(()),
     }
 }
 
-fn check_fraction(file: &Path, at: &str, f: Option<f64>) -> Result<(), ConfigError> {
+/// A timeout within Lambda's 1..=900 s.
+fn check_timeout(
+    places: &Places,
+    at: &str,
+    path: &[Seg],
+    t: Option<u32>,
+) -> Result<(), ConfigError> {
+    match t {
+        Some(t) if !(1..=900).contains(&t) => Err(places.err(
+            &join(path, &[Seg::K("timeout_s")]),
+            format!("{at}timeout_s = {t} is outside Lambda's 1..=900 s"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Ephemeral storage within Lambda's 512..=10240 MB.
+fn check_ephemeral(
+    places: &Places,
+    at: &str,
+    path: &[Seg],
+    mb: Option<u32>,
+) -> Result<(), ConfigError> {
+    match mb {
+        Some(mb) if !(512..=10_240).contains(&mb) => Err(places.err(
+            &join(path, &[Seg::K("ephemeral_storage_mb")]),
+            format!("{at}ephemeral_storage_mb = {mb} is outside Lambda's 512..=10240 MB"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_fraction(
+    places: &Places,
+    at: &str,
+    path: &[Seg],
+    f: Option<f64>,
+) -> Result<(), ConfigError> {
     match f {
-        Some(f) if !(0.0..=1.0).contains(&f) => Err(invalid(
-            file,
+        Some(f) if !(0.0..=1.0).contains(&f) => Err(places.err(
+            &join(path, &[Seg::K("cpu_bound_fraction")]),
             format!("{at}cpu_bound_fraction = {f}: give a share between 0 and 1"),
         )),
         _ => Ok(()),
     }
 }
 
-fn validate_traffic(file: &Path, at: &str, t: &ExplicitTraffic) -> Result<(), ConfigError> {
+fn validate_traffic(
+    places: &Places,
+    at: &str,
+    path: &[Seg],
+    t: &ExplicitTraffic,
+) -> Result<(), ConfigError> {
+    let path = join(path, &[Seg::K("traffic")]);
+    let key = |k: &'static str| join(&path, &[Seg::K(k)]);
     let [lo, ty, hi] = t.requests_per_month.triple();
     if !(lo.is_finite() && lo >= 0.0 && lo <= ty && ty <= hi && hi <= 1e15) {
-        return Err(invalid(
-            file,
+        return Err(places.err(
+            &key("requests_per_month"),
             format!("{at}traffic.requests_per_month: need 0 <= low <= typical <= high <= 1e15, got {lo}, {ty}, {hi}"),
         ));
     }
     let mean = t.duration_ms.mean_ms();
     if !(mean.is_finite() && mean > 0.0 && mean <= 900_000.0) {
-        return Err(invalid(
-            file,
+        return Err(places.err(
+            &key("duration_ms"),
             format!(
                 "{at}traffic.duration_ms = {mean}: give the mean duration in ms (0 < d <= 900000)"
             ),
@@ -402,8 +521,8 @@ fn validate_traffic(file: &Path, at: &str, t: &ExplicitTraffic) -> Result<(), Co
     }
     if let Some(p99) = t.duration_ms.p99_ms() {
         if !(p99.is_finite() && p99 > mean && p99 <= 15.0 * mean) {
-            return Err(invalid(
-                file,
+            return Err(places.err(
+                &join(&key("duration_ms"), &[Seg::K("p99")]),
                 format!("{at}traffic.duration_ms.p99 = {p99}: must be above the mean ({mean}) and at most 15× it"),
             ));
         }
@@ -413,15 +532,15 @@ fn validate_traffic(file: &Path, at: &str, t: &ExplicitTraffic) -> Result<(), Co
         ("error_ratio", t.error_ratio),
     ] {
         if !(0.0..=1.0).contains(&v) {
-            return Err(invalid(
-                file,
+            return Err(places.err(
+                &key(k),
                 format!("{at}traffic.{k} = {v}: give a ratio between 0 and 1"),
             ));
         }
     }
     if !(t.init_ms.is_finite() && (0.0..=900_000.0).contains(&t.init_ms)) {
-        return Err(invalid(
-            file,
+        return Err(places.err(
+            &key("init_ms"),
             format!(
                 "{at}traffic.init_ms = {}: give the INIT duration in ms",
                 t.init_ms
@@ -429,14 +548,16 @@ fn validate_traffic(file: &Path, at: &str, t: &ExplicitTraffic) -> Result<(), Co
         ));
     }
     check_memory(
-        file,
-        &format!("{at}traffic.measured_at_"),
+        places,
+        &format!("{at}traffic."),
+        &path,
+        "measured_at_memory_mb",
         t.measured_at_memory_mb,
     )
 }
 
-fn rule_err(file: &Path, at: &str, e: RuleError) -> ConfigError {
-    invalid(file, format!("{at}rules: {e}"))
+fn rule_err(places: &Places, at: &str, path: &[Seg], e: RuleError) -> ConfigError {
+    places.err(&join(path, &[Seg::K("rules")]), format!("{at}rules: {e}"))
 }
 
 fn toml_text(v: &toml::Value) -> String {
@@ -480,23 +601,28 @@ impl Project {
                 dir.join(p)
             }
         };
+        let places = Places::new(file, text);
         let d = &raw.defaults;
-        check_memory(file, "defaults.", d.memory_mb)?;
-        check_fraction(file, "defaults.", d.cpu_bound_fraction)?;
-        raw.thresholds.validate(file, "thresholds.")?;
+        let defaults = [Seg::K("defaults")];
+        check_memory(&places, "defaults.", &defaults, "memory_mb", d.memory_mb)?;
+        check_timeout(&places, "defaults.", &defaults, d.timeout_s)?;
+        check_ephemeral(&places, "defaults.", &defaults, d.ephemeral_storage_mb)?;
+        check_fraction(&places, "defaults.", &defaults, d.cpu_bound_fraction)?;
+        raw.thresholds
+            .validate(&places, "thresholds.", &[Seg::K("thresholds")])?;
         let d_arch = match &d.arch {
-            Some(a) => parse_arch(file, "defaults.", a)?,
+            Some(a) => parse_arch(&places, "defaults.", &defaults, a)?,
             None => Arch::X86_64,
         };
         let d_region = d.region.clone().unwrap_or_else(|| "us-east-1".into());
         let mut base_rules = RuleSet::defaults();
         base_rules
             .apply(&raw.rules)
-            .map_err(|e| rule_err(file, "", e))?;
+            .map_err(|e| rule_err(&places, "", &[], e))?;
         let keep_alive = d.keep_alive_s.unwrap_or(600.0);
         if !(keep_alive.is_finite() && keep_alive >= 0.0) {
-            return Err(invalid(
-                file,
+            return Err(places.err(
+                &[Seg::K("defaults"), Seg::K("keep_alive_s")],
                 format!("defaults.keep_alive_s = {keep_alive}: give seconds >= 0"),
             ));
         }
@@ -556,18 +682,26 @@ impl Project {
         let mut seen_names: BTreeMap<String, usize> = BTreeMap::new();
         for (i, e) in raw.functions.iter().enumerate() {
             let at = format!("functions[{i}] ({}): ", e.name);
+            let here = [Seg::K("functions"), Seg::I(i)];
+            let name_path = join(&here, &[Seg::K("name")]);
             if e.name.trim().is_empty() {
-                return Err(invalid(file, format!("functions[{i}]: name is empty")));
+                return Err(places.err(&name_path, format!("functions[{i}]: name is empty")));
             }
             if let Some(prev) = seen_names.insert(e.name.clone(), i) {
-                return Err(invalid(
-                    file,
+                return Err(places.err(
+                    &name_path,
                     format!("{at}the name is already used by functions[{prev}]; give each function once"),
                 ));
             }
-            check_memory(file, &at, e.memory_mb)?;
-            check_fraction(file, &at, e.cpu_bound_fraction)?;
-            e.thresholds.validate(file, &format!("{at}thresholds."))?;
+            check_memory(&places, &at, &here, "memory_mb", e.memory_mb)?;
+            check_timeout(&places, &at, &here, e.timeout_s)?;
+            check_ephemeral(&places, &at, &here, e.ephemeral_storage_mb)?;
+            check_fraction(&places, &at, &here, e.cpu_bound_fraction)?;
+            e.thresholds.validate(
+                &places,
+                &format!("{at}thresholds."),
+                &join(&here, &[Seg::K("thresholds")]),
+            )?;
             let mut f = base(e.name.clone());
             // The template entry this function describes: by resource key or by name.
             let t_index = from_templates.iter().position(|t| match &e.resource {
@@ -575,8 +709,8 @@ impl Project {
                 None => t.candidate_names().contains(&e.name),
             });
             if let (Some(r), None) = (&e.resource, t_index) {
-                return Err(invalid(
-                    file,
+                return Err(places.err(
+                    &join(&here, &[Seg::K("resource")]),
                     format!("{at}resource = \"{r}\" is not a function of the SAM/Serverless file(s) given under [template]"),
                 ));
             }
@@ -602,7 +736,7 @@ impl Project {
                 s.memory_mb = Some(m);
             }
             if let Some(a) = &e.arch {
-                s.arch = parse_arch(file, &at, a)?;
+                s.arch = parse_arch(&places, &at, &here, a)?;
             }
             if let Some(r) = &e.region {
                 s.region = r.clone();
@@ -621,18 +755,12 @@ impl Project {
                 s.reserved_concurrency = e.reserved_concurrency;
             }
             if let Some(eph) = e.ephemeral_storage_mb {
-                if !(512..=10_240).contains(&eph) {
-                    return Err(invalid(
-                        file,
-                        format!("{at}ephemeral_storage_mb = {eph} is outside 512..=10240"),
-                    ));
-                }
                 s.ephemeral_storage_mb = eph;
             }
             if let Some(k) = e.keep_alive_s {
                 if !(k.is_finite() && k >= 0.0) {
-                    return Err(invalid(
-                        file,
+                    return Err(places.err(
+                        &join(&here, &[Seg::K("keep_alive_s")]),
                         format!("{at}keep_alive_s = {k}: give seconds >= 0"),
                     ));
                 }
@@ -647,16 +775,16 @@ impl Project {
             f.thresholds = e.thresholds.or(raw.thresholds);
             f.rules
                 .apply(&e.rules)
-                .map_err(|err| rule_err(file, &at, err))?;
+                .map_err(|err| rule_err(&places, &at, &here, err))?;
             f.traffic = match (&e.traffic, e.logs.is_empty()) {
                 (Some(_), false) => {
-                    return Err(invalid(
-                        file,
+                    return Err(places.err(
+                        &join(&here, &[Seg::K("traffic")]),
                         format!("{at}give either `logs` or `traffic`, not both"),
                     ))
                 }
                 (Some(t), true) => {
-                    validate_traffic(file, &at, t)?;
+                    validate_traffic(&places, &at, &here, t)?;
                     TrafficSource::Explicit(t.clone())
                 }
                 (None, _) => {
@@ -666,8 +794,8 @@ impl Project {
                         e.logs.iter().map(rel).collect()
                     };
                     if paths.is_empty() {
-                        return Err(invalid(
-                            file,
+                        return Err(places.err(
+                            &name_path,
                             format!("{at}no traffic: add a [functions.traffic] table, or log sources (`logs = [...]` at the top or in the function)"),
                         ));
                     }
@@ -731,8 +859,8 @@ impl Project {
             .filter(|ms| *ms < 0)
             .map(|ms| -ms)
             .ok_or_else(|| {
-                invalid(
-                    file,
+                places.err(
+                    &[Seg::K("aws"), Seg::K("window")],
                     format!("aws.window = \"{window}\": give a duration such as 24h or 7d"),
                 )
             })?;
@@ -881,6 +1009,72 @@ mod tests {
         assert!(e.contains("max_cold_start_ratio"), "{e}");
         let e = load("").unwrap_err().to_string();
         assert!(e.contains("no functions"), "{e}");
+    }
+
+    /// Values out of range name the file and the line they are on (finding 10), timeouts
+    /// outside 1..=900 s are refused (finding 5).
+    #[test]
+    fn value_errors_name_the_line() {
+        let e = load("logs = [\"x\"]\n[thresholds]\nmax_increase_pct = -10\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("faascope.toml:3: thresholds.max_increase_pct = -10"),
+            "{e}"
+        );
+        let e = load("logs = [\"x\"]\n[[functions]]\nname = \"a\"\n\n[functions.thresholds]\nmax_cold_start_ratio = 2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("faascope.toml:6: functions[0] (a): thresholds.max_cold_start_ratio = 2"),
+            "{e}"
+        );
+        let e = load("logs = [\"x\"]\n[[functions]]\nname = \"a\"\n[[functions]]\nname = \"b\"\nmemory_mb = 99999\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("faascope.toml:6: functions[1] (b): memory_mb = 99999"),
+            "{e}"
+        );
+        for t in [0, 901, 1_000_000] {
+            let e = load(&format!(
+                "logs = [\"x\"]\n[[functions]]\nname = \"a\"\ntimeout_s = {t}\n"
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains(&format!("faascope.toml:4: functions[0] (a): timeout_s = {t} is outside Lambda's 1..=900 s")), "{e}");
+            let e = load(&format!("logs = [\"x\"]\n[defaults]\ntimeout_s = {t}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(&format!("faascope.toml:3: defaults.timeout_s = {t}")),
+                "{e}"
+            );
+        }
+        for t in [1, 900] {
+            load(&format!(
+                "logs = [\"x\"]\n[[functions]]\nname = \"a\"\ntimeout_s = {t}\n"
+            ))
+            .unwrap();
+        }
+        let e = load("logs = [\"x\"]\n[defaults]\nephemeral_storage_mb = 100\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("faascope.toml:3: defaults.ephemeral_storage_mb = 100"),
+            "{e}"
+        );
+        let e = load("[[functions]]\nname = \"a\"\nmemory_mb = 512\n[functions.traffic]\nrequests_per_month = 10\nduration_ms = 100\ncold_start_ratio = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("faascope.toml:7: functions[0] (a): traffic.cold_start_ratio = 3"),
+            "{e}"
+        );
+        let e = load("logs = [\"x\"]\n[aws]\nwindow = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("faascope.toml:3: aws.window"), "{e}");
     }
 
     #[test]

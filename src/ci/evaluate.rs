@@ -243,6 +243,30 @@ impl Evaluation {
                 )?;
             }
         }
+        // A run writes the total as the sum of the functions' amounts (each rounded to 6
+        // decimals): a total that differs by a cent or more was edited, or belongs to other
+        // functions.
+        let sum = self
+            .functions
+            .iter()
+            .fold(Range::collapsed(Decimal::ZERO), |t, f| Range {
+                low: t.low + f.monthly_usd.low,
+                typical: t.typical + f.monthly_usd.typical,
+                high: t.high + f.monthly_usd.high,
+            });
+        for (k, total, sum) in [
+            ("low", self.total_monthly_usd.low, sum.low),
+            ("typical", self.total_monthly_usd.typical, sum.typical),
+            ("high", self.total_monthly_usd.high, sum.high),
+        ] {
+            if (total - sum).abs() >= Decimal::new(1, 2) {
+                return Err(format!(
+                    "total_monthly_usd.{k} = {} is not the sum of the functions' monthly_usd.{k} ({}); no run writes such a total (was the file edited?)",
+                    total.normalize(),
+                    sum.round_dp(6).normalize()
+                ));
+            }
+        }
         Ok(())
     }
 }

@@ -107,18 +107,71 @@ fn read(file: &Path) -> Result<(String, Value), TemplateError> {
 /// annotations; YAML values carry no positions).
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
     text.lines()
-        .position(|l| {
-            let t = l
-                .trim_start()
-                .trim_start_matches('"')
-                .trim_start_matches('\'');
-            t.strip_prefix(key).is_some_and(|rest| {
-                let rest = rest.trim_start_matches('"').trim_start_matches('\'');
-                rest.trim_start().starts_with(':')
-            })
-        })
+        .position(|l| is_key_line(l, key))
         .map(|i| i + 1)
 }
+
+/// Whether `line` is `key:` (at any indentation, the key optionally quoted).
+fn is_key_line(line: &str, key: &str) -> bool {
+    let t = line
+        .trim_start()
+        .trim_start_matches('"')
+        .trim_start_matches('\'');
+    t.strip_prefix(key).is_some_and(|rest| {
+        let rest = rest.trim_start_matches('"').trim_start_matches('\'');
+        rest.trim_start().starts_with(':')
+    })
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// 1-based line of `key:` inside the block that starts at 1-based line `block` (the lines
+/// after it that are more indented); `block` itself when not found (a flow mapping, say).
+fn line_in_block(text: &str, block: Option<usize>, key: &str) -> Option<usize> {
+    let b = block?;
+    let lines: Vec<&str> = text.lines().collect();
+    let head = lines.get(b - 1)?;
+    let depth = indent(head);
+    let found = lines
+        .iter()
+        .enumerate()
+        .skip(b)
+        .take_while(|(_, l)| {
+            let t = l.trim_start();
+            t.is_empty() || t.starts_with('#') || indent(l) > depth
+        })
+        .find(|(_, l)| is_key_line(l, key))
+        .map(|(i, _)| i + 1);
+    Some(found.unwrap_or(b))
+}
+
+/// `value` (from `at`, at `line` of `file`) within `lo..=hi` `unit`.
+fn check_range(
+    file: &Path,
+    line: Option<usize>,
+    at: &str,
+    value: Option<u32>,
+    (lo, hi): (u32, u32),
+    unit: &str,
+) -> Result<Option<u32>, TemplateError> {
+    match value {
+        Some(v) if !(lo..=hi).contains(&v) => Err(err(
+            file,
+            line,
+            format!("{at} = {v} is outside Lambda's {lo}..={hi} {unit}. Fix: set a value in that range (or the function's setting in faascope.toml)"),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// Lambda's memory range, MB.
+const MEMORY_MB: (u32, u32) = (128, 10_240);
+/// Lambda's timeout range, s.
+const TIMEOUT_S: (u32, u32) = (1, 900);
+/// Lambda's ephemeral storage range, MB.
+const EPHEMERAL_MB: (u32, u32) = (512, 10_240);
 
 fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     match v {
@@ -395,37 +448,93 @@ impl Cfn<'_> {
     ) -> Result<TemplateFunction, TemplateError> {
         let line = line_of_key(self.text, key);
         let prop = |name: &str| get(props, name).or_else(|| globals.and_then(|g| get(g, name)));
-        let at = |name: &str| format!("Resources.{key}.Properties.{name}");
+        // The line of a property: in the resource's Properties, else in Globals.Function.
+        let props_line = line_in_block(self.text, line, "Properties");
+        let globals_line = line_in_block(self.text, line_of_key(self.text, "Globals"), "Function");
+        let pl = |name: &str| {
+            if get(props, name).is_some() || globals.is_none() {
+                line_in_block(self.text, props_line, name).or(line)
+            } else {
+                line_in_block(self.text, globals_line, name).or(line)
+            }
+        };
+        // Globals say `Globals.Function.X`, the resource's own `Resources.KEY.Properties.X`.
+        let at = |name: &str| {
+            if get(props, name).is_none() && globals.and_then(|g| get(g, name)).is_some() {
+                format!("Globals.Function.{name} (for {key})")
+            } else {
+                format!("Resources.{key}.Properties.{name}")
+            }
+        };
+        let memory_at = at("MemorySize");
+        let timeout_at = at("Timeout");
         let mut f = TemplateFunction {
             file: self.file.to_path_buf(),
             line,
             key: key.to_string(),
-            deployed_name: self.text(get(props, "FunctionName"), &at("FunctionName"), line)?,
-            memory_mb: self.number(prop("MemorySize"), &at("MemorySize"), line)?,
-            timeout_s: self.number(prop("Timeout"), &at("Timeout"), line)?,
-            arch: self.arch(prop("Architectures"), &at("Architectures"), line)?,
-            runtime: self.text(prop("Runtime"), &at("Runtime"), line)?,
+            deployed_name: self.text(
+                get(props, "FunctionName"),
+                &at("FunctionName"),
+                pl("FunctionName"),
+            )?,
+            memory_mb: check_range(
+                self.file,
+                pl("MemorySize"),
+                &memory_at,
+                self.number(prop("MemorySize"), &memory_at, pl("MemorySize"))?,
+                MEMORY_MB,
+                "MB",
+            )?,
+            timeout_s: check_range(
+                self.file,
+                pl("Timeout"),
+                &timeout_at,
+                self.number(prop("Timeout"), &timeout_at, pl("Timeout"))?,
+                TIMEOUT_S,
+                "s",
+            )?,
+            arch: self.arch(
+                prop("Architectures"),
+                &at("Architectures"),
+                pl("Architectures"),
+            )?,
+            runtime: self.text(prop("Runtime"), &at("Runtime"), pl("Runtime"))?,
             reserved_concurrency: self.number(
                 prop("ReservedConcurrentExecutions"),
                 &at("ReservedConcurrentExecutions"),
-                line,
+                pl("ReservedConcurrentExecutions"),
             )?,
             ..TemplateFunction::default()
         };
         if let Some(e) = prop("EphemeralStorage") {
-            f.ephemeral_storage_mb =
-                self.number(get(e, "Size"), &at("EphemeralStorage.Size"), line)?;
+            let eph_at = format!("{}.Size", at("EphemeralStorage"));
+            let eph_line = line_in_block(self.text, pl("EphemeralStorage"), "Size");
+            f.ephemeral_storage_mb = check_range(
+                self.file,
+                eph_line,
+                &eph_at,
+                self.number(get(e, "Size"), &eph_at, eph_line)?,
+                EPHEMERAL_MB,
+                "MB",
+            )?;
         }
         if sam {
             if let Some(pc) = prop("ProvisionedConcurrencyConfig") {
                 f.provisioned_concurrency = self.number(
                     get(pc, "ProvisionedConcurrentExecutions"),
-                    &at("ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions"),
-                    line,
+                    &format!(
+                        "{}.ProvisionedConcurrentExecutions",
+                        at("ProvisionedConcurrencyConfig")
+                    ),
+                    line_in_block(
+                        self.text,
+                        pl("ProvisionedConcurrencyConfig"),
+                        "ProvisionedConcurrentExecutions",
+                    ),
                 )?;
             }
         }
-        let package = self.text(prop("PackageType"), &at("PackageType"), line)?;
+        let package = self.text(prop("PackageType"), &at("PackageType"), pl("PackageType"))?;
         f.package = Some(package_type(package.as_deref(), f.runtime.as_deref()));
         Ok(f)
     }
@@ -697,18 +806,48 @@ pub fn read_serverless(
         other => other.cloned(),
     };
     let service = sls.text(service.as_ref(), "service", line_of_key(&text, "service"))?;
-    let d_memory = sls.number(get(&provider, "memorySize"), "provider.memorySize", pline)?;
-    let d_timeout = sls.number(get(&provider, "timeout"), "provider.timeout", pline)?;
+    let p_line = |key: &str| line_in_block(&text, pline, key);
+    let d_memory = check_range(
+        file,
+        p_line("memorySize"),
+        "provider.memorySize",
+        sls.number(
+            get(&provider, "memorySize"),
+            "provider.memorySize",
+            p_line("memorySize"),
+        )?,
+        MEMORY_MB,
+        "MB",
+    )?;
+    let d_timeout = check_range(
+        file,
+        p_line("timeout"),
+        "provider.timeout",
+        sls.number(
+            get(&provider, "timeout"),
+            "provider.timeout",
+            p_line("timeout"),
+        )?,
+        TIMEOUT_S,
+        "s",
+    )?;
     let d_arch = sls.arch(
         get(&provider, "architecture"),
         "provider.architecture",
         pline,
     )?;
     let d_runtime = sls.text(get(&provider, "runtime"), "provider.runtime", pline)?;
-    let d_eph = sls.number(
-        get(&provider, "ephemeralStorageSize"),
+    let d_eph = check_range(
+        file,
+        p_line("ephemeralStorageSize"),
         "provider.ephemeralStorageSize",
-        pline,
+        sls.number(
+            get(&provider, "ephemeralStorageSize"),
+            "provider.ephemeralStorageSize",
+            p_line("ephemeralStorageSize"),
+        )?,
+        EPHEMERAL_MB,
+        "MB",
     )?;
     let Value::Mapping(functions) = functions else {
         return Err(err(
@@ -720,8 +859,13 @@ pub fn read_serverless(
     let mut out = Vec::new();
     for (k, f) in functions {
         let Some(key) = k.as_str() else { continue };
-        let line = line_of_key(&text, key);
+        let line = line_in_block(&text, line_of_key(&text, "functions"), key)
+            .or_else(|| line_of_key(&text, key));
         let at = |p: &str| format!("functions.{key}.{p}");
+        let fl = |p: &str| line_in_block(&text, line, p);
+        let checked = |p: &str, v: Option<u32>, range: (u32, u32), unit: &str| {
+            check_range(file, fl(p), &at(p), v, range, unit)
+        };
         let explicit = sls.text(get(f, "name"), &at("name"), line)?;
         let deployed =
             explicit.or_else(|| service.as_ref().map(|s| format!("{s}-{}-{key}", sls.stage)));
@@ -734,12 +878,20 @@ pub fn read_serverless(
             line,
             key: key.to_string(),
             deployed_name: deployed,
-            memory_mb: sls
-                .number(get(f, "memorySize"), &at("memorySize"), line)?
-                .or(d_memory),
-            timeout_s: sls
-                .number(get(f, "timeout"), &at("timeout"), line)?
-                .or(d_timeout),
+            memory_mb: checked(
+                "memorySize",
+                sls.number(get(f, "memorySize"), &at("memorySize"), fl("memorySize"))?,
+                MEMORY_MB,
+                "MB",
+            )?
+            .or(d_memory),
+            timeout_s: checked(
+                "timeout",
+                sls.number(get(f, "timeout"), &at("timeout"), fl("timeout"))?,
+                TIMEOUT_S,
+                "s",
+            )?
+            .or(d_timeout),
             arch: sls
                 .arch(get(f, "architecture"), &at("architecture"), line)?
                 .or(d_arch),
@@ -754,13 +906,17 @@ pub fn read_serverless(
                 &at("reservedConcurrency"),
                 line,
             )?,
-            ephemeral_storage_mb: sls
-                .number(
+            ephemeral_storage_mb: checked(
+                "ephemeralStorageSize",
+                sls.number(
                     get(f, "ephemeralStorageSize"),
                     &at("ephemeralStorageSize"),
-                    line,
-                )?
-                .or(d_eph),
+                    fl("ephemeralStorageSize"),
+                )?,
+                EPHEMERAL_MB,
+                "MB",
+            )?
+            .or(d_eph),
             package: Some(package_type(image.then_some("Image"), runtime.as_deref())),
             runtime,
         });
@@ -819,7 +975,8 @@ mod tests {
             "Resources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      MemorySize: !If [Big, 1024, 128]\n",
         );
         let e = read_sam(&p, &BTreeMap::new()).unwrap_err().to_string();
-        assert!(e.contains("t.yaml:2"), "{e}");
+        // The property's own line.
+        assert!(e.contains("t.yaml:5"), "{e}");
         assert!(e.contains("Resources.Api.Properties.MemorySize"), "{e}");
         assert!(e.contains("!If"), "{e}");
         let (_d2, p2) = write("bad.yaml", "Resources:\n  Api: [unclosed\n");
@@ -880,6 +1037,106 @@ mod tests {
         let e = read_serverless(&p2, None).unwrap_err().to_string();
         assert!(e.contains("functions.f.memorySize"), "{e}");
         assert!(e.contains("ssm:/mem"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::*;
+
+    fn write(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        (dir, p)
+    }
+
+    const SAM: &str = "Parameters:\n  Mem:\n    Type: Number\n    Default: MEM\nGlobals:\n  Function:\n    Timeout: GTIMEOUT\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: h\n      MemorySize: !Ref Mem\n      TIMEOUT\n      EphemeralStorage:\n        Size: EPH\n";
+
+    fn sam(
+        mem: &str,
+        gtimeout: &str,
+        timeout: &str,
+        eph: &str,
+    ) -> Result<Vec<TemplateFunction>, TemplateError> {
+        let text = SAM
+            .replace("GTIMEOUT", gtimeout)
+            .replace("TIMEOUT", timeout)
+            .replace("MEM", mem)
+            .replace("EPH", eph);
+        let (_d, p) = write("template.yaml", &text);
+        read_sam(&p, &BTreeMap::new())
+    }
+
+    /// Memory, timeout and ephemeral storage outside Lambda's ranges are errors naming the
+    /// template, the property's line and the range.
+    #[test]
+    fn sam_values_outside_lambdas_ranges_name_the_line_and_the_range() {
+        let ok = sam("1024", "30", "Timeout: 900", "512").unwrap();
+        assert_eq!(ok[0].memory_mb, Some(1024));
+        assert_eq!(ok[0].timeout_s, Some(900));
+        let e = sam("99999", "30", "Timeout: 10", "512").unwrap_err();
+        assert_eq!(e.line, Some(13), "{e}");
+        let m = e.to_string();
+        assert!(m.contains("template.yaml:13"), "{m}");
+        assert!(
+            m.contains("Resources.Api.Properties.MemorySize = 99999"),
+            "{m}"
+        );
+        assert!(m.contains("128..=10240 MB"), "{m}");
+        let e = sam("64", "30", "Timeout: 10", "512")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("MemorySize = 64") && e.contains("128..=10240"),
+            "{e}"
+        );
+        for t in ["0", "901", "1000000"] {
+            let e = sam("1024", "30", &format!("Timeout: {t}"), "512").unwrap_err();
+            assert_eq!(e.line, Some(14), "{e}");
+            let m = e.to_string();
+            assert!(m.contains(&format!("Properties.Timeout = {t}")), "{m}");
+            assert!(m.contains("1..=900 s"), "{m}");
+        }
+        // From Globals: the Globals line.
+        let e = sam("1024", "0", "Runtime: python3.12", "512").unwrap_err();
+        assert_eq!(e.line, Some(7), "{e}");
+        assert!(
+            e.to_string()
+                .contains("Globals.Function.Timeout (for Api) = 0"),
+            "{e}"
+        );
+        let e = sam("1024", "30", "Timeout: 10", "20000").unwrap_err();
+        assert_eq!(e.line, Some(16), "{e}");
+        assert!(e.to_string().contains("512..=10240 MB"), "{e}");
+    }
+
+    #[test]
+    fn serverless_values_outside_lambdas_ranges_name_the_line_and_the_range() {
+        let text = "service: s\nprovider:\n  name: aws\n  timeout: PT\nfunctions:\n  a:\n    handler: h\n    memorySize: MEM\n    timeout: FT\n";
+        let run = |pt: &str, mem: &str, ft: &str| {
+            let (_d, p) = write(
+                "serverless.yml",
+                &text.replace("PT", pt).replace("MEM", mem).replace("FT", ft),
+            );
+            read_serverless(&p, None)
+        };
+        assert_eq!(run("6", "1024", "30").unwrap()[0].timeout_s, Some(30));
+        let e = run("0", "1024", "30").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(
+            e.to_string()
+                .contains("provider.timeout = 0 is outside Lambda's 1..=900 s"),
+            "{e}"
+        );
+        let e = run("6", "20000", "30").unwrap_err();
+        assert_eq!(e.line, Some(8), "{e}");
+        assert!(
+            e.to_string().contains("functions.a.memorySize = 20000"),
+            "{e}"
+        );
+        let e = run("6", "1024", "901").unwrap_err();
+        assert_eq!(e.line, Some(9), "{e}");
     }
 }
 

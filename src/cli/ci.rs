@@ -78,7 +78,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
     pub format: CheckFormat,
     /// Also print GitHub Actions annotations (::error / ::warning) on stdout, and append the
-    /// Markdown report to $GITHUB_STEP_SUMMARY when it is set.
+    /// Markdown report to $GITHUB_STEP_SUMMARY when it is set. With --format json, junit or csv
+    /// give --out too (the annotations would break the report on stdout).
     #[arg(long)]
     pub github: bool,
     /// Write the report to this file (atomically) instead of stdout.
@@ -206,6 +207,26 @@ fn read_baseline(path: &Path) -> Result<Evaluation> {
 }
 
 fn run_check(a: CheckArgs) -> Result<i32> {
+    // GitHub reads the annotations from stdout: a machine-readable report there would be
+    // broken by them.
+    if a.github
+        && a.out.is_none()
+        && matches!(
+            a.format,
+            CheckFormat::Json | CheckFormat::Junit | CheckFormat::Csv
+        )
+    {
+        let f = match a.format {
+            CheckFormat::Json => "json",
+            CheckFormat::Junit => "junit",
+            _ => "csv",
+        };
+        return Err(UsageError(format!(
+            "--github prints workflow annotations on stdout, which would break the {f} report there. Fix: write the report to a file with --out FILE (e.g. --out faascope-report.{})",
+            if f == "junit" { "xml" } else { f }
+        ))
+        .into());
+    }
     if let Some(out) = &a.out {
         refuse_overwrite(out, a.force)?;
     }

@@ -31,13 +31,51 @@ fn parse_arch(s: &str) -> Result<Arch, String> {
 }
 
 fn parse_decimal(s: &str) -> Result<Decimal, String> {
-    let d = Decimal::from_str(s.trim().replace('_', "").as_str())
-        .or_else(|_| Decimal::from_scientific(s.trim()))
-        .map_err(|_| format!("'{s}' is not a number"))?;
-    if d.is_sign_negative() {
+    let text = s.trim().replace('_', "");
+    let d = Decimal::from_str(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .map_err(|_| match text.parse::<f64>() {
+            // A number, but outside what can be priced exactly (28 significant digits).
+            Ok(x) if x.is_finite() && x < 0.0 => {
+                format!("'{s}' is negative; give a number of at least 0")
+            }
+            Ok(x) if x.is_finite() && x.abs() >= 1.0 => {
+                format!("'{s}' is too large to price (the largest number is about 7.9e28)")
+            }
+            Ok(x) if x.is_finite() => {
+                format!("'{s}' is too small to price (more than 28 decimal places)")
+            }
+            _ => format!("'{s}' is not a number"),
+        })?;
+    if d.is_sign_negative() && !d.is_zero() {
         return Err(format!("'{s}' is negative; give a number of at least 0"));
     }
-    Ok(d)
+    Ok(d.abs())
+}
+
+/// A memory size in MB (the range is checked with the rest of the calculator's input).
+fn parse_memory(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<i64>() {
+        Ok(m) if m < 0 => Err(format!(
+            "'{s}' is negative; give the configured memory in MB (128 to 10240)"
+        )),
+        Ok(m) => u32::try_from(m).map_err(|_| {
+            format!("'{s}' is too large; give the configured memory in MB (128 to 10240)")
+        }),
+        Err(_) => Err(format!(
+            "'{s}' is not a whole number of MB; give the configured memory (128 to 10240)"
+        )),
+    }
+}
+
+/// A number of provisioned environments: at least 1.
+fn parse_environments(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n < 0 => Err(format!("'{s}' is negative; give a number of environments of at least 1")),
+        Ok(0) => Err("0 environments is no provisioned concurrency; give a number of at least 1 (on demand is always priced)".into()),
+        Ok(n) => u32::try_from(n).map_err(|_| format!("'{s}' is too large a number of environments")),
+        Err(_) => Err(format!("'{s}' is not a whole number of environments")),
+    }
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
@@ -236,19 +274,19 @@ pub struct CostArgs {
     #[command(flatten)]
     pub price: PriceArgs,
     /// Calculator: invocations per month (instead of SOURCES).
-    #[arg(long, value_name = "N", value_parser = parse_decimal, requires_all = ["duration_ms", "memory_mb"])]
+    #[arg(long, value_name = "N", value_parser = parse_decimal, allow_negative_numbers = true, requires_all = ["duration_ms", "memory_mb"])]
     pub requests: Option<Decimal>,
     /// Calculator: duration of one invocation, ms.
-    #[arg(long, value_name = "MS", value_parser = parse_decimal, requires = "requests")]
+    #[arg(long, value_name = "MS", value_parser = parse_decimal, allow_negative_numbers = true, requires = "requests")]
     pub duration_ms: Option<Decimal>,
     /// Calculator: configured memory, MB.
-    #[arg(long, value_name = "MB", requires = "requests")]
+    #[arg(long, value_name = "MB", value_parser = parse_memory, allow_negative_numbers = true, requires = "requests")]
     pub memory_mb: Option<u32>,
     /// Calculator: share of invocations that are cold starts (0 to 1).
-    #[arg(long, value_name = "R", value_parser = parse_decimal, default_value = "0", requires = "requests")]
+    #[arg(long, value_name = "R", value_parser = parse_decimal, allow_negative_numbers = true, default_value = "0", requires = "requests")]
     pub cold_ratio: Decimal,
     /// Calculator: INIT duration of a cold start, ms.
-    #[arg(long, value_name = "MS", value_parser = parse_decimal, default_value = "0", requires = "requests")]
+    #[arg(long, value_name = "MS", value_parser = parse_decimal, allow_negative_numbers = true, default_value = "0", requires = "requests")]
     pub init_ms: Decimal,
     /// Calculator: the function's name in the output.
     #[arg(
@@ -270,8 +308,8 @@ pub struct CostArgs {
     /// Only these option families (repeatable or comma-separated); default all.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub compare: Vec<FamilyArg>,
-    /// Also price provisioned concurrency with N environments (repeatable).
-    #[arg(long, value_name = "N")]
+    /// Also price provisioned concurrency with N environments (repeatable; at least 1).
+    #[arg(long, value_name = "N", value_parser = parse_environments, allow_negative_numbers = true)]
     pub provisioned: Vec<u32>,
     /// Concurrent executions one Fargate task / EC2 instance serves (default: as many
     /// Lambda-sized environments as fit).
@@ -446,6 +484,9 @@ pub(super) struct Observed {
     pub projections: Vec<FunctionProjection>,
     /// Parallel to `projections`: whether --function selects it.
     pub selected: Vec<bool>,
+    /// Invocations without a time of the functions --function selects, by name: they cannot
+    /// be placed in the window and are not priced.
+    pub untimed: std::collections::BTreeMap<String, u64>,
 }
 
 impl Observed {
@@ -462,6 +503,30 @@ impl Observed {
     /// True when the sources hold invocations but --function matches none of them.
     pub fn filter_matched_none(&self) -> bool {
         !self.projections.is_empty() && !self.selected.iter().any(|k| *k)
+    }
+}
+
+/// "N invocation(s) of F have no time and are not priced", per function.
+pub(super) fn untimed_notes(untimed: &std::collections::BTreeMap<String, u64>) -> Vec<String> {
+    untimed
+        .iter()
+        .map(|(name, n)| {
+            format!(
+                "{n} invocation(s) of {} have no time (REPORT lines without a timestamp, e.g. console copies) and are not priced: they cannot be placed in the observed window",
+                crate::output::sanitize(name)
+            )
+        })
+        .collect()
+}
+
+/// `--strict` with untimed invocations: exit 2 (after the output), saying why.
+fn strict_untimed(source: &SourceArgs, untimed: &std::collections::BTreeMap<String, u64>) -> i32 {
+    let n: u64 = untimed.values().sum();
+    if source.strict && n > 0 {
+        eprintln!("error: --strict: {n} invocation(s) have no time and were not priced");
+        super::EXIT_BAD_INPUT
+    } else {
+        super::EXIT_OK
     }
 }
 
@@ -533,12 +598,19 @@ pub(super) fn observe(
             }
         }
     }
+    let untimed = usage
+        .untimed_by_function
+        .iter()
+        .filter(|(name, _)| f.keep_function(name))
+        .map(|(name, n)| (name.clone(), *n))
+        .collect();
     Ok(Observed {
         cols,
         ing,
         usage,
         projections,
         selected,
+        untimed,
     })
 }
 
@@ -580,6 +652,40 @@ pub(super) fn tune_all(
         .collect()
 }
 
+/// The flags that only mean something with SOURCES, given with the calculator: a usage error
+/// (they would otherwise be ignored without a word).
+fn calculator_refuses(a: &CostArgs) -> Result<()> {
+    let src = &a.source;
+    let given: Vec<&str> = [
+        (a.filter.function.is_some(), "--function"),
+        (a.filter.since.is_some(), "--since"),
+        (a.filter.until.is_some(), "--until"),
+        (src.strict, "--strict"),
+        (
+            src.input_format != crate::ingest::InputFormat::Auto,
+            "--input-format",
+        ),
+        (src.function_name.is_some(), "--function-name"),
+        (src.aws_region.is_some(), "--aws-region"),
+        (src.aws_profile.is_some(), "--aws-profile"),
+        (src.endpoint_url.is_some(), "--endpoint-url"),
+        (src.no_cache, "--no-cache"),
+    ]
+    .into_iter()
+    .filter_map(|(on, flag)| on.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "{} only appl{} to SOURCES (logs); the calculator (--requests/--duration-ms/--memory-mb) prices the workload given. Fix: drop {}, or give log SOURCES instead of --requests",
+        given.join(", "),
+        if given.len() == 1 { "ies" } else { "y" },
+        if given.len() == 1 { "it" } else { "them" }
+    ))
+    .into())
+}
+
 pub fn run_cost(a: CostArgs) -> Result<i32> {
     let catalog = a.price.catalog()?;
     let book = PriceBook::new(&catalog);
@@ -603,6 +709,7 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         )
         .into());
     }
+    let mut untimed = std::collections::BTreeMap::new();
     let (projections, selected, basis, ing) = if let Some(requests) = a.requests {
         if !a.source.sources.is_empty() {
             return Err(UsageError(
@@ -610,6 +717,7 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
             )
             .into());
         }
+        calculator_refuses(&a)?;
         a.price.check_names([a.name.as_str()])?;
         if a.init_ms > Decimal::ZERO && a.cold_ratio.is_zero() {
             return Err(UsageError(
@@ -636,8 +744,10 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
             usage,
             projections,
             selected,
+            untimed: left_out,
             ..
         } = observe(&a.source, &a.filter, &a.price, &book)?;
+        untimed = left_out;
         // No window when nothing is shown (no timed invocation, or --function matched none).
         let shown = selected.iter().any(|k| *k);
         let basis = CostBasis::Observed {
@@ -648,10 +758,12 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
             } else {
                 0.0
             },
-            untimed_invocations_left_out: usage.untimed_invocations,
+            untimed_invocations_left_out: untimed.values().sum(),
+            untimed_invocations_by_function: untimed.clone(),
         };
         (projections, selected, basis, Some(ing))
     };
+    let notes = untimed_notes(&untimed);
     let shown: Vec<FunctionProjection> = projections
         .iter()
         .zip(&selected)
@@ -664,8 +776,12 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
             if let Some(ing) = &ing {
                 report_skips(&a.source, ing);
             }
+            for n in &notes {
+                eprintln!("note: {n}");
+            }
             eprintln!("note: {why}; nothing to price");
-            return Ok(ing.as_ref().map_or(0, |i| strict_exit(&a.source, i)));
+            let code = ing.as_ref().map_or(0, |i| strict_exit(&a.source, i));
+            return Ok(code.max(strict_untimed(&a.source, &untimed)));
         }
         // JSON readers get a document (with no functions), as from `tune` and `report`.
         eprintln!("note: {why}; nothing to price");
@@ -675,21 +791,116 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
     let comparison = compare_functions(&projections, &book, &options)
         .map_err(|e| UsageError(e.to_string()))?
         .select(&selected);
-    let text = render_cost(&comparison, &shown, &basis, a.format, terminal_width());
+    let text = render_cost(
+        &comparison,
+        &shown,
+        &basis,
+        &notes,
+        a.format,
+        terminal_width(),
+    );
     write_stdout(text.as_bytes())?;
+    // CSV has no place for notes: they go to stderr.
+    if a.format == Format::Csv {
+        for n in &notes {
+            eprintln!("note: {n}");
+        }
+    }
     match &ing {
         Some(ing) => {
             report_skips(&a.source, ing);
-            Ok(strict_exit(&a.source, ing))
+            Ok(strict_exit(&a.source, ing).max(strict_untimed(&a.source, &untimed)))
         }
         None => Ok(super::EXIT_OK),
     }
 }
 
+/// `tune` prices compute only: the flags of charges its curve does not price are refused.
+fn tune_refuses(price: &PriceArgs) -> Result<()> {
+    let given: Vec<&str> = [
+        (!price.function_snapstart.is_empty(), "--function-snapstart"),
+        (!price.function_storage.is_empty(), "--function-storage"),
+        (price.ephemeral_storage_mb != 512, "--ephemeral-storage-mb"),
+    ]
+    .into_iter()
+    .filter_map(|(on, flag)| on.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "{}: `faascope tune` prices compute only (requests and GB-seconds at each memory size), not SnapStart or ephemeral storage charges, so its figures would leave them out. Fix: drop {} here, and price those charges with `faascope cost` (same flags)",
+        given.join(", "),
+        if given.len() == 1 { "it" } else { "them" }
+    ))
+    .into())
+}
+
+/// Notes on why a report's "$/mo now" can differ from the on-demand month `faascope cost`
+/// shows for the same function: the account's volume tiers (`cost` allocates them, the curve
+/// prices every size at the tier-1 rate), and invocations that ran at other memory sizes
+/// (`cost` prices them as they ran, the curve at the current size).
+fn tier_notes(observed: &Observed, book: &PriceBook, reports: &mut [TuneReport]) {
+    let Ok(account) = crate::cost::lambda_on_demand_account(
+        &observed.projections,
+        book,
+        &crate::cost::AccountOptions::default(),
+    ) else {
+        return;
+    };
+    for r in reports.iter_mut() {
+        let Some(i) = observed
+            .projections
+            .iter()
+            .zip(&observed.selected)
+            .position(|(p, keep)| *keep && p.meta.name == r.name)
+        else {
+            continue;
+        };
+        let p = &observed.projections[i];
+        let (Some(c), Ok(rates)) = (
+            account.scenarios.typical.functions.get(i),
+            book.lambda(&p.meta.region, p.meta.arch),
+        ) else {
+            continue;
+        };
+        let tier1 = rates.tier1_usd_per_gb_second();
+        let at_tier1 = c.billable_gb_seconds * tier1;
+        if (crate::cost::round_cents(at_tier1) - crate::cost::round_cents(c.duration_usd)).abs()
+            >= Decimal::new(1, 2)
+            && !at_tier1.is_zero()
+        {
+            let pct = ((Decimal::ONE - c.duration_usd / at_tier1) * Decimal::from(100)).round_dp(1);
+            r.notes.push(format!(
+                "the account is past the first volume tier: `faascope cost` allocates the tiers (an effective ${}/GB-s for this function, {pct} % below the tier-1 ${}/GB-s that tune uses for every size), so it shows {} on demand for the month where tune's figures are at tier 1; sizes rank the same",
+                c.effective_usd_per_gb_second.round_dp(10).normalize(),
+                tier1.normalize(),
+                crate::cost::format_usd(c.total_usd),
+            ));
+        }
+        let sizes: std::collections::BTreeSet<u32> = observed
+            .usage
+            .functions
+            .iter()
+            .filter(|u| u.meta.name == r.name)
+            .flat_map(|u| u.buckets.iter().map(|b| b.memory_mb))
+            .collect();
+        if sizes.len() > 1 {
+            r.notes.push(format!(
+                "the window's invocations ran at {} MB: `faascope cost` prices them as they ran ({} on demand), tune's \"$/mo now\" as if all ran at the current {} MB",
+                sizes.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
+                crate::cost::format_usd(c.total_usd),
+                r.current_memory_mb
+            ));
+        }
+    }
+}
+
 pub fn run_tune(a: TuneArgs) -> Result<i32> {
+    tune_refuses(&a.price)?;
     let catalog = a.price.catalog()?;
     let book = PriceBook::new(&catalog);
-    let observed = observe(&a.source, &a.filter, &a.price, &book)?;
+    let mut observed = observe(&a.source, &a.filter, &a.price, &book)?;
     let options = TuneOptions {
         strategy: match a.strategy {
             StrategyArg::Cost => TuneStrategy::Cost,
@@ -698,6 +909,8 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
         },
         headroom: Decimal::new(i64::from(a.headroom), 2),
         threads: a.threads.max(1),
+        // Logs do not say the timeout: Lambda's maximum.
+        timeout_ms: None,
         ..TuneOptions::default()
     };
     if observed.filter_matched_none() {
@@ -707,17 +920,56 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
         );
     }
     let selected = observed.selected_projections();
-    let reports = tune_all(&selected, observed.cols, &book, &options)?;
+    let cols = std::mem::take(&mut observed.cols);
+    let mut reports = tune_all(&selected, cols, &book, &options)?;
+    tier_notes(&observed, &book, &mut reports);
+    for r in &mut reports {
+        // INIT the logs' dates leave out (logs before the INIT rule): the same note as `cost`.
+        if let Some(p) = selected.iter().find(|p| p.meta.name == r.name) {
+            r.notes.extend(
+                p.notes
+                    .iter()
+                    .filter(|n| n.starts_with(crate::cost::projection::INIT_LEFT_OUT_NOTE))
+                    .cloned(),
+            );
+        }
+        if let Some(n) = observed.untimed.get(&r.name) {
+            r.notes.push(format!(
+                "{n} invocation(s) have no time and are not priced (REPORT lines without a timestamp)"
+            ));
+        }
+    }
     for r in &reports {
         for w in &r.warnings {
             eprintln!("warning: {}: {w}", crate::output::sanitize(&r.name));
         }
     }
-    let ing = observed.ing;
-    let text = render_tune(&reports, a.format, terminal_width(), a.curve);
+    // Functions with untimed invocations only have no report: their note goes with the output.
+    let orphan_notes: Vec<String> = observed
+        .untimed
+        .iter()
+        .filter(|(name, _)| !reports.iter().any(|r| &r.name == *name))
+        .flat_map(|(name, n)| untimed_notes(&std::iter::once((name.clone(), *n)).collect()))
+        .collect();
+    let text = render_tune(&reports, &orphan_notes, a.format, terminal_width(), a.curve);
     write_stdout(text.as_bytes())?;
-    report_skips(&a.source, &ing);
-    Ok(strict_exit(&a.source, &ing))
+    // JSON (an array of reports) and CSV have no place for notes that belong to no report,
+    // and CSV none for the reports' own notes: they go to stderr.
+    if a.format == Format::Csv {
+        for r in &reports {
+            for n in &r.notes {
+                eprintln!("note: {}: {n}", crate::output::sanitize(&r.name));
+            }
+        }
+    }
+    if matches!(a.format, Format::Json | Format::Csv) {
+        for n in &orphan_notes {
+            eprintln!("note: {n}");
+        }
+    }
+    let ing = &observed.ing;
+    report_skips(&a.source, ing);
+    Ok(strict_exit(&a.source, ing).max(strict_untimed(&a.source, &observed.untimed)))
 }
 
 pub fn run_pricing(cmd: PricingCommand) -> Result<i32> {

@@ -243,6 +243,116 @@ impl Comparison {
     }
 }
 
+/// The typical month's lines of a Savings Plan option, adding up to its total (`total`): the
+/// eligible usage the commitment covers at the plan rate, the rest at on-demand rates, the
+/// commitment an hour did not use (still paid), and the charges the plan does not cover.
+///
+/// The cost is `C + U + other`, where `C` is the commitment and `U` the eligible on-demand
+/// spend above it; the commitment covers the share `s = 1 − U / O` of the eligible on-demand
+/// spend `O` (each eligible charge in the same share: the hours' shapes are those of the
+/// billed time), worth `s × P` at plan rates, so `C − s × P` of it was not used.
+fn savings_plan_lines(
+    plan: &str,
+    c: &super::engine::LambdaCharges,
+    sp: &super::rates::SavingsPlanRates,
+    request_usd: Decimal,
+    (od, at_plan, other): (Decimal, Decimal, Decimal),
+    commitment: Decimal,
+    total: Decimal,
+) -> Vec<BreakdownLine> {
+    let zero = Decimal::ZERO;
+    // Eligible on-demand spend above the commitment, and the share covered.
+    let uncovered_od = (total - other - commitment).max(zero).min(od.max(zero));
+    let covered = if od > zero {
+        (Decimal::ONE - uncovered_od / od).max(zero)
+    } else {
+        zero
+    };
+    let rest = Decimal::ONE - covered;
+    let mut lines = Vec::new();
+    let mut push = |line: BreakdownLine| {
+        if !(line.quantity.is_zero() && line.usd.is_zero()) {
+            lines.push(line);
+        }
+    };
+    push(BreakdownLine::new(
+        format!("duration covered by Savings Plan `{plan}` (plan rate)"),
+        c.billable_gb_seconds * covered,
+        "GB-s",
+        sp.duration_usd_per_gb_second,
+    ));
+    push(BreakdownLine::with_usd(
+        "duration not covered by the commitment (on demand)",
+        c.billable_gb_seconds * rest,
+        "GB-s",
+        c.duration_usd * rest,
+    ));
+    if sp.covers_requests {
+        push(BreakdownLine::new(
+            format!("requests covered by Savings Plan `{plan}` (no discount)"),
+            c.billable_requests * covered,
+            "requests",
+            request_usd,
+        ));
+        push(BreakdownLine::new(
+            "requests not covered by the commitment (on demand)",
+            c.billable_requests * rest,
+            "requests",
+            request_usd,
+        ));
+    } else {
+        push(BreakdownLine::new(
+            "requests (not covered by the plan)",
+            c.billable_requests,
+            "requests",
+            request_usd,
+        ));
+    }
+    if !c.ephemeral_usd.is_zero() {
+        if sp.covers_ephemeral_storage {
+            push(BreakdownLine::with_usd(
+                format!("ephemeral storage covered by Savings Plan `{plan}` (no discount)"),
+                c.ephemeral_gb_seconds * covered,
+                "GB-s",
+                c.ephemeral_usd * covered,
+            ));
+            push(BreakdownLine::with_usd(
+                "ephemeral storage not covered by the commitment (on demand)",
+                c.ephemeral_gb_seconds * rest,
+                "GB-s",
+                c.ephemeral_usd * rest,
+            ));
+        } else {
+            push(BreakdownLine::with_usd(
+                "ephemeral storage (not covered by the plan)",
+                c.ephemeral_gb_seconds,
+                "GB-s",
+                c.ephemeral_usd,
+            ));
+        }
+    }
+    let snapstart = c.snapstart_cache_usd + c.snapstart_restore_usd;
+    if !snapstart.is_zero() {
+        push(BreakdownLine::with_usd(
+            "SnapStart cache and restore (not covered by the plan)",
+            Decimal::ONE,
+            "month",
+            snapstart,
+        ));
+    }
+    // What the lines above add up to at plan rates for the covered share: the commitment
+    // used; the rest of the commitment was paid for nothing.
+    let used = at_plan * covered;
+    let unused = (commitment - used).max(zero);
+    push(BreakdownLine::with_usd(
+        "commitment not used in quieter hours (paid, nothing to cover)",
+        unused,
+        "USD",
+        unused,
+    ));
+    lines
+}
+
 fn pick<T>(r: &Range<T>, s: usize) -> &T {
     match s {
         0 => &r.low,
@@ -596,27 +706,15 @@ pub fn compare_functions(
                     let (od, at_plan, other) = eligible(s);
                     savings_plan_hourly_usd(od, at_plan, shape, Some(commitment)).0 + other
                 });
-                let c = charges(1);
-                let mut breakdown = vec![BreakdownLine::new(
-                    format!("duration under Savings Plan `{plan}` (hourly commitment sized to the typical month)"),
-                    c.billable_gb_seconds,
-                    "GB-s",
-                    sp.duration_usd_per_gb_second,
-                )];
-                breakdown.push(BreakdownLine::new(
-                    "requests (not covered)",
-                    c.billable_requests,
-                    "requests",
+                let breakdown = savings_plan_lines(
+                    plan,
+                    charges(1),
+                    sp,
                     rates.request_usd,
-                ));
-                if !c.ephemeral_usd.is_zero() {
-                    breakdown.push(BreakdownLine::with_usd(
-                        "ephemeral storage (not covered)",
-                        c.ephemeral_gb_seconds,
-                        "GB-s",
-                        c.ephemeral_usd,
-                    ));
-                }
+                    eligible(1),
+                    commitment,
+                    costs[1],
+                );
                 let mut a = vec![
                     format!(
                         "commitment of ${}/hour (${}/month) sized to the typical month's {}; an hour's unused commitment is still paid, usage above it is billed on demand",

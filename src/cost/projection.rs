@@ -55,6 +55,10 @@ fn max_monthly() -> Decimal {
     Decimal::from(1_000_000_000_000_000u64)
 }
 
+/// How the note on INIT left out under the rule of the logs' dates begins (other views, such
+/// as `faascope tune`, repeat it).
+pub const INIT_LEFT_OUT_NOTE: &str = "INIT of ";
+
 /// Options of [`project_observed`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct ProjectionOptions {
@@ -249,6 +253,9 @@ pub fn project_observed(
     let mut days: Vec<(NaiveDate, Sums)> = Vec::new();
     let mut total = Sums::default();
     let mut any_init_added = false;
+    // INIT the logs show unbilled and the date rule leaves out (logs before the rule's date):
+    // cold starts, ms and MB-ms.
+    let (mut init_left_cold, mut init_left_ms, mut init_left_mb_ms) = (0u64, 0u128, 0u128);
     for b in &usage.buckets {
         if b.memory_mb == 0 {
             return Err(bad(
@@ -262,6 +269,11 @@ pub fn project_observed(
         let init_ms = if init_is_billed(rule_date, meta.package, false, rules.init_billed_from) {
             u128::from(b.unbilled_init_ms)
         } else {
+            if b.unbilled_init_ms > 0 {
+                init_left_cold += b.cold_starts;
+                init_left_ms += u128::from(b.unbilled_init_ms);
+                init_left_mb_ms += u128::from(b.unbilled_init_ms) * mb;
+            }
             0
         };
         any_init_added |= init_ms > 0;
@@ -348,6 +360,19 @@ pub fn project_observed(
     .ok_or_else(overflow)?;
     if typical.requests > max_monthly() || typical.gb_seconds > max_monthly() {
         return Err(overflow());
+    }
+    if init_left_ms > 0 {
+        // The month at the current prices, but under the INIT rule of the logs' dates: say so,
+        // with what the current rule would add.
+        let monthly_gbs = gb_seconds_from_mb_ms(init_left_mb_ms).unwrap_or_default()
+            * Decimal::from(MS_PER_MONTH)
+            / Decimal::from(window_ms.max(1));
+        notes.push(format!(
+            "{INIT_LEFT_OUT_NOTE}{init_left_cold} cold start(s) ({init_left_ms} ms) logged before {} was not billed then and is left out, as AWS billed it; the rule effective {} bills it (about +{} GB-s a month at the current prices, which this projection uses)",
+            rules.init_billed_from,
+            rules.init_billed_from,
+            monthly_gbs.round_dp(1).normalize()
+        ));
     }
 
     // Full UTC days inside the window, each ranked by its proxy cost per month.

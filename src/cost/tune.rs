@@ -13,7 +13,10 @@
 //!   with burst CPU); INIT already inside the observed billed ms is scaled with the rest.
 //! * `f` is **calibrated** by weighted least squares (weights = invocations) when the function
 //!   was observed at two or more memory sizes with different speeds: fit `d = A + B / speed(m)`,
-//!   clamp `A, B ≥ 0`, then `f = (B / speed(m0)) / (A + B / speed(m0))`. Otherwise `f` is an
+//!   `A ≥ 0` (refitting `B` through the origin when `A` would be negative), then
+//!   `f = (B / speed(m0)) / (A + B / speed(m0))`; the rmse reported is that of the model used.
+//!   A negative slope `B` (the function was slower with more CPU) contradicts the model: `f`
+//!   is then assumed, as below, and the assumption says why. Without a calibration `f` is an
 //!   **assumption, 1.0** (fully CPU-bound): the conservative choice, which never predicts a
 //!   saving from shrinking memory below the speed the function can use (cost is then flat
 //!   below 1 vCPU for a single-threaded function) and only finds the saving of memory the
@@ -22,10 +25,14 @@
 //! * Candidates: 128, 256, 512, 768, 1024, 1536, 1769, 2048, 3008, 4096, 5120, 6144, 8192,
 //!   10240 MB plus the current size; those below `max memory used × (1 + headroom)` (20 %
 //!   by default) are excluded. Without a known max memory used only sizes ≥ the current one
-//!   are allowed.
+//!   are allowed. Sizes whose modelled p99 (the p50 when no p99 is known) exceeds the
+//!   function's timeout ([`TuneOptions::timeout_ms`]; Lambda's maximum of 900 s when it is not
+//!   known) are not allowed either: the function would time out there.
 //! * Monthly cost of a candidate: `requests × request price + GB-s × the tier-1 rate` of the
 //!   function's region and architecture (the marginal rate of almost every account), no free
-//!   tier; ephemeral storage does not depend on memory and is left out.
+//!   tier, no volume tiers (`faascope cost` allocates the account's tiers, so its on-demand
+//!   figure is lower for an account past the first tier: the CLI notes it); ephemeral storage
+//!   and SnapStart are not priced (`faascope tune` refuses their flags).
 //!
 //! # Strategies
 //! * `cost`: the cheapest; sizes within 1 % of the cheapest count as ties and the fastest of
@@ -111,7 +118,13 @@ pub struct TuneOptions {
     /// Force the CPU-bound fraction instead of calibrating / assuming.
     pub cpu_bound_fraction: Option<f64>,
     pub candidates_mb: Vec<u32>,
+    /// The function's timeout in ms when it is known; `None`: Lambda's maximum
+    /// ([`MAX_TIMEOUT_MS`]). Sizes whose modelled duration exceeds it are not allowed.
+    pub timeout_ms: Option<f64>,
 }
+
+/// Lambda's longest timeout: 900 s.
+pub const MAX_TIMEOUT_MS: f64 = 900_000.0;
 
 impl Default for TuneOptions {
     fn default() -> TuneOptions {
@@ -121,6 +134,7 @@ impl Default for TuneOptions {
             threads: 1,
             cpu_bound_fraction: None,
             candidates_mb: DEFAULT_CANDIDATES_MB.to_vec(),
+            timeout_ms: None,
         }
     }
 }
@@ -162,8 +176,12 @@ pub struct CurvePoint {
     pub est_p99_ms: f64,
     pub est_mean_billed_ms: f64,
     pub monthly_usd: Decimal,
-    /// False when below the memory floor (or outside Lambda's limits).
+    /// False when below the memory floor, outside Lambda's limits, or when the modelled
+    /// duration reaches the timeout.
     pub allowed: bool,
+    /// Why the size is not allowed (`None` when it is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_allowed: Option<String>,
     pub current: bool,
 }
 
@@ -190,6 +208,10 @@ pub struct TuneReport {
     /// What the user should know about the recommendation (e.g. a memory floor above Lambda's
     /// maximum: the headroom asked for cannot be had).
     pub warnings: Vec<String>,
+    /// Remarks on the figures shown (e.g. why `faascope cost` shows another monthly amount),
+    /// added by the caller.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 fn bad(meta: &FunctionMeta, problem: impl Into<String>, fix: impl Into<String>) -> CostError {
@@ -243,8 +265,8 @@ pub fn duration_factor(
     f * model.speed(from_mb) / model.speed(to_mb) + (1.0 - f)
 }
 
-/// Weighted least squares of `y = A + B x`; returns (A, B, rmse) or `None` when the xs do not vary.
-fn fit_line(points: &[(f64, f64, f64)]) -> Option<(f64, f64, f64)> {
+/// Weighted least squares of `y = A + B x`; returns (A, B) or `None` when the xs do not vary.
+fn fit_line(points: &[(f64, f64, f64)]) -> Option<(f64, f64)> {
     let wsum: f64 = points.iter().map(|p| p.2).sum();
     if wsum <= 0.0 {
         return None;
@@ -257,12 +279,41 @@ fn fit_line(points: &[(f64, f64, f64)]) -> Option<(f64, f64, f64)> {
     }
     let sxy: f64 = points.iter().map(|p| p.2 * (p.0 - xm) * (p.1 - ym)).sum();
     let b = sxy / sxx;
-    let a = ym - b * xm;
+    Some((ym - b * xm, b))
+}
+
+/// Weighted least squares of `y = B x` (through the origin).
+fn fit_through_origin(points: &[(f64, f64, f64)]) -> f64 {
+    let sxx: f64 = points.iter().map(|p| p.2 * p.0 * p.0).sum();
+    let sxy: f64 = points.iter().map(|p| p.2 * p.0 * p.1).sum();
+    if sxx > 0.0 {
+        sxy / sxx
+    } else {
+        0.0
+    }
+}
+
+/// Weighted root mean square error of `y = A + B x` over `points`.
+fn rmse(points: &[(f64, f64, f64)], a: f64, b: f64) -> f64 {
+    let wsum: f64 = points.iter().map(|p| p.2).sum();
+    if wsum <= 0.0 {
+        return 0.0;
+    }
     let sse: f64 = points
         .iter()
         .map(|p| p.2 * (p.1 - (a + b * p.0)).powi(2))
         .sum();
-    Some((a, b, (sse / wsum).sqrt()))
+    (sse / wsum).sqrt()
+}
+
+/// Seconds from ms for messages: `900`, `473.7`.
+fn fmt_seconds(ms: f64) -> String {
+    let s = ms / 1000.0;
+    if (s - s.round()).abs() < 1e-9 {
+        format!("{s:.0}")
+    } else {
+        format!("{s:.1}")
+    }
 }
 
 fn to_decimal(v: f64) -> Decimal {
@@ -344,9 +395,31 @@ pub fn tune_function(
                 )
             })
             .collect();
+        let sizes = |obs: &[&MemoryObservation]| -> String {
+            obs.iter()
+                .map(|o| format!("{:.0} ms at {} MB", o.mean_billed_ms, o.memory_mb))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match fit_line(&points) {
-            Some((a, b, rmse)) => {
-                let (a, b) = (a.max(0.0), b.max(0.0));
+            // A negative slope: more CPU made the function slower. The model (time falls as
+            // CPU grows) cannot describe that; a clamped fit would claim an I/O-bound function
+            // (f = 0) that the data do not show.
+            Some((_, b)) if b < 0.0 => CpuModel::Assumed {
+                fraction: 1.0,
+                reason: format!(
+                    "the durations observed contradict the CPU model (more memory was slower: {}; mean billed): CPU-bound fraction assumed 1.0 (fully CPU-bound; conservative for shrinking). Other changes between the runs (code, inputs, downstream latency) may explain it",
+                    sizes(&obs)
+                ),
+            },
+            Some((a, b)) => {
+                // A negative intercept (a speed-up beyond proportional) is clamped to 0 and
+                // the slope refitted through the origin: the model used is then `d = B x`.
+                let (a, b) = if a < 0.0 {
+                    (0.0, fit_through_origin(&points).max(0.0))
+                } else {
+                    (a, b)
+                };
                 let xr = 1.0 / model.speed(reference.memory_mb);
                 let denom = a + b * xr;
                 let fraction = if denom > 0.0 {
@@ -357,7 +430,7 @@ pub fn tune_function(
                 CpuModel::Calibrated {
                     fraction,
                     memory_sizes: obs.len(),
-                    rmse_ms: rmse,
+                    rmse_ms: rmse(&points, a, b),
                 }
             }
             None => CpuModel::Assumed {
@@ -430,6 +503,17 @@ pub fn tune_function(
         .collect();
     sizes.sort_unstable();
     sizes.dedup();
+    let timeout_ms = options
+        .timeout_ms
+        .filter(|t| t.is_finite() && *t > 0.0)
+        .unwrap_or(MAX_TIMEOUT_MS);
+    let timeout_known = options.timeout_ms.is_some_and(|t| t.is_finite() && t > 0.0);
+    let timeout_text = if timeout_known {
+        format!("the function's timeout of {} s", fmt_seconds(timeout_ms))
+    } else {
+        format!("Lambda's maximum timeout of {} s", fmt_seconds(timeout_ms))
+    };
+    let mut timed_out: Vec<u32> = Vec::new();
     let curve: Vec<CurvePoint> = sizes
         .into_iter()
         .map(|m| {
@@ -439,18 +523,51 @@ pub fn tune_function(
             } else {
                 (reference.mean_billed_ms - 0.5).max(0.0) * k + 0.5
             };
+            let (p50, p99) = (reference.p50_duration_ms * k, reference.p99_duration_ms * k);
+            // The p99 when the observations give one, else the p50.
+            let (which, modelled) = if p99.is_finite() && p99 > 0.0 {
+                ("p99", p99)
+            } else {
+                ("p50", p50)
+            };
+            let not_allowed = if m < min_mb || m > max_mb {
+                Some(format!("outside Lambda's {min_mb} to {max_mb} MB"))
+            } else if m < usable_floor {
+                Some(format!("below the memory floor of {usable_floor} MB"))
+            } else if modelled > timeout_ms {
+                timed_out.push(m);
+                Some(format!(
+                    "modelled {which} of {} s exceeds {timeout_text}",
+                    fmt_seconds(modelled)
+                ))
+            } else {
+                None
+            };
             CurvePoint {
                 memory_mb: m,
                 vcpu: model.vcpu(m),
-                est_p50_ms: reference.p50_duration_ms * k,
-                est_p99_ms: reference.p99_duration_ms * k,
+                est_p50_ms: p50,
+                est_p99_ms: p99,
                 est_mean_billed_ms: mean,
                 monthly_usd: monthly(m, mean),
-                allowed: m >= usable_floor && m >= min_mb && m <= max_mb,
+                allowed: not_allowed.is_none(),
+                not_allowed,
                 current: m == meta.memory_mb,
             }
         })
         .collect();
+    let mut notes = Vec::new();
+    if !timed_out.is_empty() {
+        notes.push(format!(
+            "not allowed: {} MB, where the modelled p99 exceeds {timeout_text}: the function would time out{}",
+            timed_out
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            if timeout_known { "" } else { " (its own timeout is not in the logs)" }
+        ));
+    }
 
     let current = curve.iter().find(|p| p.current).cloned();
     let allowed: Vec<&CurvePoint> = curve.iter().filter(|p| p.allowed).collect();
@@ -513,7 +630,17 @@ pub fn tune_function(
     let recommended = match chosen {
         Some(p) => p.clone(),
         None => {
-            assumptions.push("no candidate size is allowed (memory floor above the maximum): keeping the current size".into());
+            let why = if curve
+                .iter()
+                .any(|p| p.memory_mb >= usable_floor && p.memory_mb <= max_mb)
+            {
+                format!("at every size at or above the memory floor the modelled p99 exceeds {timeout_text}")
+            } else {
+                "the memory floor is above the maximum".to_string()
+            };
+            warnings.push(format!(
+                "no candidate size is allowed ({why}): keeping the current size"
+            ));
             current.clone()
         }
     };
@@ -533,6 +660,7 @@ pub fn tune_function(
         curve,
         assumptions,
         warnings,
+        notes,
     })
 }
 
@@ -780,6 +908,155 @@ mod tests {
         )
         .expect("tuned");
         assert!((t.cpu_model.fraction() - 1.0).abs() < 1e-6);
+    }
+
+    fn obs_at(memory_mb: u32, ms: f64) -> MemoryObservation {
+        MemoryObservation {
+            memory_mb,
+            invocations: 50,
+            mean_billed_ms: ms.ceil(),
+            p50_duration_ms: ms,
+            p99_duration_ms: ms,
+        }
+    }
+
+    /// Finding 1 of the cost review: sizes whose modelled duration is above the timeout
+    /// (Lambda's 900 s, or the function's own) are never recommended, and say why.
+    #[test]
+    fn sizes_that_would_time_out_are_not_allowed() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        // The review's input: 2048 MB at 473.7 s, 1024 MB at 600 s (f = 0.5).
+        let i = input(
+            1024,
+            Some(100),
+            vec![obs_at(2048, 473_684.2), obs_at(1024, 600_000.0)],
+        );
+        for strategy in [
+            TuneStrategy::Cost,
+            TuneStrategy::Speed,
+            TuneStrategy::Balanced,
+        ] {
+            let o = TuneOptions {
+                strategy,
+                ..TuneOptions::default()
+            };
+            let t = tune_function(&i, rates, rules, &o).expect("tuned");
+            let rec = t
+                .curve
+                .iter()
+                .find(|p| p.memory_mb == t.recommended_memory_mb)
+                .unwrap();
+            assert!(rec.allowed, "{strategy:?}");
+            assert!(rec.est_p99_ms <= MAX_TIMEOUT_MS, "{strategy:?}: {rec:?}");
+            for p in &t.curve {
+                if p.est_p99_ms > MAX_TIMEOUT_MS {
+                    assert!(!p.allowed, "{p:?}");
+                    let why = p.not_allowed.as_deref().unwrap();
+                    assert!(
+                        why.contains("exceeds Lambda's maximum timeout of 900 s"),
+                        "{why}"
+                    );
+                }
+            }
+            assert!(
+                t.notes.iter().any(|n| n.contains("128, 256 MB")),
+                "{:?}",
+                t.notes
+            );
+        }
+        let t = tune_function(&i, rates, rules, &TuneOptions::default()).expect("tuned");
+        assert_eq!(t.recommended_memory_mb, 512);
+        // A known timeout of 650 s: 768 MB (700 s) is out too; 1024 MB stays.
+        let o = TuneOptions {
+            timeout_ms: Some(650_000.0),
+            ..TuneOptions::default()
+        };
+        let t = tune_function(&i, rates, rules, &o).expect("tuned");
+        assert_eq!(t.recommended_memory_mb, 1024);
+        assert!(!t.change);
+        let p768 = t.curve.iter().find(|p| p.memory_mb == 768).unwrap();
+        assert!(p768
+            .not_allowed
+            .as_deref()
+            .unwrap()
+            .contains("the function's timeout of 650 s"));
+        // Every size times out: the current size stays, with a warning.
+        let o = TuneOptions {
+            timeout_ms: Some(1_000.0),
+            ..TuneOptions::default()
+        };
+        let t = tune_function(&i, rates, rules, &o).expect("tuned");
+        assert_eq!(t.recommended_memory_mb, 1024);
+        assert!(t
+            .warnings
+            .iter()
+            .any(|w| w.contains("no candidate size is allowed")));
+    }
+
+    /// Finding 16: a fit whose slope contradicts the model (more memory was slower) falls
+    /// back to the assumption, and a calibrated rmse is that of the model used.
+    #[test]
+    fn a_fit_that_contradicts_the_model_is_not_calibrated() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        let t = tune_function(
+            &input(
+                1024,
+                Some(100),
+                vec![obs_at(2048, 600_000.0), obs_at(1024, 500_000.0)],
+            ),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        match &t.cpu_model {
+            CpuModel::Assumed { fraction, reason } => {
+                assert_eq!(*fraction, 1.0);
+                assert!(reason.contains("contradict"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(t.assumptions.iter().any(|a| a.contains("contradict")));
+        // Never 128 MB, where the fully CPU-bound model times out.
+        assert!(
+            t.recommended_memory_mb >= 768,
+            "{}",
+            t.recommended_memory_mb
+        );
+        // A speed-up beyond proportional: the intercept is clamped to 0 and the rmse is that
+        // of the line through the origin, not of the unclamped fit (which is exact here).
+        let t = tune_function(
+            &input(1024, Some(100), vec![obs(512, 500.0), obs(1024, 100.0)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        match t.cpu_model {
+            CpuModel::Calibrated {
+                fraction, rmse_ms, ..
+            } => {
+                assert!((fraction - 1.0).abs() < 1e-9);
+                assert!(rmse_ms > 50.0, "{rmse_ms}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // An exact, consistent fit keeps rmse 0.
+        let t = tune_function(
+            &input(1024, Some(100), vec![obs(512, 400.0), obs(1024, 200.0)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        match t.cpu_model {
+            CpuModel::Calibrated { rmse_ms, .. } => assert!(rmse_ms < 1e-6, "{rmse_ms}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

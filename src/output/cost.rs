@@ -112,7 +112,10 @@ pub enum CostBasis {
         window_start: Option<String>,
         window_end: Option<String>,
         window_hours: f64,
+        /// Invocations without a time of the functions shown: not priced.
         untimed_invocations_left_out: u64,
+        /// The same, per function.
+        untimed_invocations_by_function: std::collections::BTreeMap<String, u64>,
     },
     /// `--requests/--duration-ms/--memory-mb`.
     Calculator,
@@ -196,6 +199,8 @@ struct CostDoc<'a> {
     allocation: String,
     account: AccountView,
     functions: Vec<FunctionView<'a>>,
+    /// What the reader should know about the figures (e.g. invocations not priced).
+    notes: &'a [String],
     assumptions: &'a [String],
 }
 
@@ -301,11 +306,14 @@ fn range_text(r: &Range<Decimal>) -> String {
     }
 }
 
-/// Renders `faascope cost`.
+/// Renders `faascope cost`. `notes` concern the run as a whole (e.g. invocations that could not
+/// be priced): under the header in tables and Markdown, `notes` in JSON; CSV has no place for
+/// them (the caller prints them on stderr).
 pub fn render_cost(
     c: &Comparison,
     projections: &[crate::cost::FunctionProjection],
     basis: &CostBasis,
+    notes: &[String],
     format: Format,
     width: Option<u16>,
 ) -> String {
@@ -324,6 +332,7 @@ pub fn render_cost(
                 monthly_saving_usd: cents_range(&saving_total),
             },
             functions: function_views(c, projections),
+            notes,
             assumptions: &c.assumptions,
         }),
         Format::Csv => {
@@ -405,6 +414,15 @@ pub fn render_cost(
                             ""
                         }
                     );
+                }
+            }
+            if !notes.is_empty() {
+                // Markdown: a paragraph of its own, one note a line.
+                if format == Format::Markdown {
+                    out.push('\n');
+                }
+                for n in notes {
+                    let _ = writeln!(out, "note: {n}");
                 }
             }
             out.push('\n');
@@ -523,8 +541,12 @@ pub fn render_cost(
 }
 
 /// Renders `faascope tune`: one row per function, and each function's curve when `curves`.
+/// Each report's `notes`, and `notes` that belong to no report (functions without a timed
+/// invocation, say), follow the table (tables and Markdown; JSON carries each report's notes,
+/// CSV none: the caller prints them on stderr).
 pub fn render_tune(
     reports: &[TuneReport],
+    notes: &[String],
     format: Format,
     width: Option<u16>,
     curves: bool,
@@ -574,6 +596,24 @@ pub fn render_tune(
         })
         .collect();
     let mut out = render_grid(&headers, &rows, format, width, 1);
+    if format != Format::Csv {
+        let all: Vec<String> = reports
+            .iter()
+            .flat_map(|r| {
+                r.notes
+                    .iter()
+                    .map(move |n| format!("{}: {n}", super::sanitize(&r.name)))
+            })
+            .chain(notes.iter().cloned())
+            .collect();
+        if !all.is_empty() {
+            // A line right under a Markdown table would be read as one of its rows.
+            out.push('\n');
+            for n in all {
+                let _ = writeln!(out, "note: {n}");
+            }
+        }
+    }
     if curves && format != Format::Csv {
         for r in reports {
             let _ = writeln!(out, "\n{} — cost vs memory:", super::sanitize(&r.name));
@@ -591,11 +631,24 @@ pub fn render_tune(
                         [
                             (p.current, "current"),
                             (p.memory_mb == r.recommended_memory_mb, "recommended"),
-                            (!p.allowed, "below floor"),
                         ]
                         .iter()
                         .filter(|(b, _)| *b)
-                        .map(|(_, s)| *s)
+                        .map(|(_, s)| s.to_string())
+                        .chain(p.not_allowed.as_ref().map(|why| {
+                            // Short labels; the JSON has the whole reason.
+                            if why.starts_with("below the memory floor") {
+                                "below floor".to_string()
+                            } else if why.starts_with("modelled") {
+                                "times out".to_string()
+                            } else {
+                                "not allowed".to_string()
+                            }
+                        }))
+                        .chain(
+                            (!p.allowed && p.not_allowed.is_none())
+                                .then(|| "not allowed".to_string()),
+                        )
                         .collect::<Vec<_>>()
                         .join(", "),
                     ]
