@@ -53,14 +53,21 @@ pub fn write_parquet(mut df: DataFrame, w: &mut dyn Write) -> Result<(), Analyti
     let stamps: Vec<PlSmallStr> = df
         .columns()
         .iter()
-        .filter(|c| c.name().as_str() == "timestamp" && c.dtype() == &DataType::Int64)
+        .filter(|c| {
+            c.name().as_str() == "timestamp"
+                && matches!(c.dtype(), DataType::Int64 | DataType::Datetime(_, None))
+        })
         .map(|c| c.name().clone())
         .collect();
     for name in stamps {
-        let typed = df.column(&name)?.cast(&DataType::Datetime(
-            TimeUnit::Milliseconds,
-            Some(TimeZone::UTC),
-        ))?;
+        // Built from the integers: a cast would drop the zone (polars keeps zones on casts
+        // only with its `timezones` feature, a dependency this needs nothing else of).
+        let ms = df.column(&name)?.cast(&DataType::Int64)?;
+        let typed = ms
+            .i64()?
+            .clone()
+            .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+            .into_column();
         df.with_column(typed)?;
     }
     ParquetWriter::new(w)
@@ -101,5 +108,37 @@ pub(crate) fn test_invocation(
             line: 1,
         },
         log_stream: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `timestamp` column reaches Parquet as UTC instants (`isAdjustedToUTC`), whether the
+    /// frame holds epoch milliseconds or a datetime without a zone.
+    #[test]
+    fn parquet_timestamps_are_utc_instants() {
+        let ms = Column::new("timestamp".into(), [1_756_684_800_000i64]);
+        let naive = ms
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .unwrap();
+        for col in [ms, naive] {
+            let df = DataFrame::new(1, vec![col]).unwrap();
+            let mut buf = Vec::new();
+            write_parquet(df, &mut buf).unwrap();
+            let back = ParquetReader::new(std::io::Cursor::new(buf))
+                .finish()
+                .unwrap();
+            let c = back.column("timestamp").unwrap();
+            assert_eq!(
+                c.dtype(),
+                &DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+            );
+            assert_eq!(
+                c.cast(&DataType::Int64).unwrap().i64().unwrap().get(0),
+                Some(1_756_684_800_000)
+            );
+        }
     }
 }

@@ -128,6 +128,14 @@ fn load_project(a: &ConfigArgs) -> Result<(Project, Evaluation)> {
 }
 
 fn refuse_overwrite(path: &Path, force: bool) -> Result<()> {
+    if path.is_dir() {
+        return Err(UsageError(format!(
+            "{} is a directory; give --out a file name in it (e.g. {})",
+            path.display(),
+            path.join("baseline.json").display()
+        ))
+        .into());
+    }
     if path.exists() && !force {
         return Err(UsageError(format!(
             "{} exists; pass --force to replace it",
