@@ -336,6 +336,23 @@ fn a_bad_config_file_is_named_with_its_line_before_anything_opens() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("missing.toml"), "{err}");
+    // A value out of range is named with its line and column too.
+    std::fs::write(
+        &cfg,
+        "# comment\n\ntheme = \"dark\"\ntick_rate_ms = 99999\n",
+    )
+    .unwrap();
+    let out = common::faascope()
+        .args(["dash", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:4:16: tick_rate_ms = 99999", cfg.display())),
+        "{err}"
+    );
     // --theme takes only the themes there are.
     let out = common::faascope()
         .args(["dash", "--theme", "neon"])
@@ -390,5 +407,77 @@ fn a_filter_that_leaves_nothing_says_what_was_read() {
     assert!(s.contains("matched --function 'nomatch'"), "{s}");
     assert!(s.contains("none matched --function/--since/--until"), "{s}");
     assert!(!s.contains("no invocations (REPORT lines"), "{s}");
+    t.keys(&["q"]);
+}
+
+/// Records skipped as malformed: once the dashboard is closed, stderr names them with file, line
+/// and reason as `faascope report` does (not with -q); `--strict` then exits 2.
+#[test]
+fn skipped_records_are_listed_on_stderr_after_quitting_and_strict_exits_2() {
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::write(
+        logs.join("xy.log"),
+        "2025-09-02T14:03:11.500000+00:00 2025/09/02/[$LATEST]9f3c REPORT RequestId: 3f2a1c9e-0000-4000-8000-000000000001\tDuration: 12.5 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n\
+         2025-09-02T14:05:11.500000+00:00 2025/09/02/[$LATEST]9f3c REPORT RequestId: 3f2a1c9e-0000-4000-8000-000000000002\tDuration: abc ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n",
+    )
+    .unwrap();
+    for (i, (flags, code, listed)) in [
+        ("", 0, true),
+        ("--strict", 2, true),
+        ("--strict -q", 2, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let stderr = dir.path().join(format!("stderr{i}"));
+        let script = format!(
+            "{} dash {flags} {} 2>{}; echo EXIT=$?; sleep 60",
+            bin.display(),
+            logs.display(),
+            stderr.display()
+        );
+        let cmd = format!("sh -c {}", shell_quote(&script));
+        let Some(t) = Tmux::start(&format!("skips{i}"), &cmd, 150, 20) else {
+            return;
+        };
+        t.wait_for("1 malformed record skipped");
+        t.keys(&["q"]);
+        let s = t.wait_for("EXIT=");
+        assert!(s.contains(&format!("EXIT={code}")), "{flags:?}: {s}");
+        let err = std::fs::read_to_string(&stderr).unwrap();
+        assert_eq!(
+            err.contains("warning: skipped 1 malformed record(s):")
+                && err.contains("xy.log:2: ")
+                && err.contains("Duration"),
+            listed,
+            "{flags:?}: {err}"
+        );
+        assert_eq!(
+            err.contains("error: --strict: 1 record(s) were skipped as malformed"),
+            code == 2,
+            "{flags:?}: {err}"
+        );
+    }
+}
+
+/// `dash --function` prices a function as `faascope cost --function` does: over the hours every
+/// function read spans (image-batch's own span ends hours earlier: 11.20 instead of 10.43).
+#[test]
+fn a_function_filter_does_not_change_its_cost() {
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    let cmd = format!(
+        "{} dash {} --function '^image'",
+        bin.display(),
+        root().join("sample-data").display()
+    );
+    let Some(t) = Tmux::start("fncost", &cmd, 160, 20) else {
+        return;
+    };
+    let s = t.wait_for("1 functions");
+    let row = s.lines().find(|l| l.contains("image-batch")).unwrap_or("");
+    assert!(row.contains(" 10.43 "), "{s}");
     t.keys(&["q"]);
 }

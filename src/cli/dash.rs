@@ -1,14 +1,20 @@
 //! `faascope` (no subcommand) and `faascope dash`: the interactive dashboard over the sources.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{bail, Result};
 use clap::Args;
 
-use super::{load_with_progress, Filter, FilterArgs, ReadSpan, SourceArgs, UsageError, EXIT_OK};
-use crate::ingest::IngestOptions;
+use super::{
+    load_with_progress, report_skips, strict_exit, Filter, FilterArgs, ReadSpan, SourceArgs,
+    UsageError, EXIT_OK,
+};
+use crate::ingest::Ingested;
+use crate::model::ReportColumns;
 use crate::tui::config::{default_path, DashConfig};
+use crate::tui::data::PricingBasis;
 use crate::tui::theme::{Theme, ThemeName};
 
 /// The config file `--config`, `$FAASCOPE_CONFIG` or the XDG directory gives, and its path.
@@ -106,29 +112,24 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
         format!("{} sources", a.source.sources.len())
     };
     let filter = Filter::from_args(&a.filter)?;
-    // The progress bar would draw over the dashboard.
+    // The user's -q (no skipped-records summary after the dashboard closes); the progress bar
+    // would draw over the dashboard, so the loading is always quiet.
+    let quiet = a.source.quiet;
     a.source.quiet = true;
     let source = a.source.with_window(&filter);
+    // What was skipped (and read twice), kept by the loading job for the summary on stderr
+    // once the terminal is restored, as `faascope report` prints it.
+    let read_back: Arc<Mutex<Option<Ingested>>> = Arc::default();
+    let slot = Arc::clone(&read_back);
     let loader = move |progress: crate::tui::LoadProgress| {
         let mut read = None;
         let mut data = crate::tui::load_data_with_progress(label, &progress, || {
-            let mut ing = load_with_progress(
-                &source,
-                IngestOptions {
-                    keep_logs: true,
-                    keep_spans: true,
-                    keep_metrics: true,
-                    report_columns: false,
-                    ..IngestOptions::default()
-                },
-                Some(&progress),
-            )
-            .map_err(|e| format!("{e:#}"))?;
-            if filter.is_active() {
-                read = Some(ReadSpan::of_invocations(&ing.tables.invocations));
+            let loaded = read_sources(&source, &filter, Some(&progress))?;
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(what_was_skipped(&loaded.0));
             }
-            filter.apply(&mut ing.tables);
-            Ok(ing)
+            read = loaded.2;
+            Ok((loaded.0, loaded.1))
         })?;
         if data.report.functions.is_empty() {
             data.inputs.filtered_out = read.and_then(|r| r.filtered_out(&filter));
@@ -137,5 +138,151 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
     };
     crate::tui::run_with_progress(loader, Duration::from_millis(tick_rate), theme)
         .map_err(|e| UsageError(e.to_string()))?;
-    Ok(EXIT_OK)
+    // The terminal is back: what was skipped, with files and lines, and --strict's verdict.
+    let ing = read_back.lock().ok().and_then(|mut s| s.take());
+    Ok(match ing {
+        Some(ing) => {
+            let source = SourceArgs { quiet, ..a.source };
+            report_skips(&source, &ing);
+            strict_exit(&source, &ing)
+        }
+        // Quit before the sources were read: nothing is known to have been skipped.
+        None => EXIT_OK,
+    })
+}
+
+/// Reads the sources for the dashboard: the tables narrowed by `filter`, what the months are
+/// priced from, and when a filter is given what was read before it (for the note when it
+/// leaves nothing).
+fn read_sources(
+    source: &SourceArgs,
+    filter: &Filter,
+    progress: Option<&crate::tui::LoadProgress>,
+) -> std::result::Result<(Ingested, PricingBasis, Option<ReadSpan>), String> {
+    let mut ing = load_with_progress(source, crate::tui::ingest_options(), progress)
+        .map_err(|e| format!("{e:#}"))?;
+    let read = filter
+        .is_active()
+        .then(|| ReadSpan::of_invocations(&ing.tables.invocations));
+    // As `faascope cost`: the month is projected over the hours every function read in the
+    // time window spans (narrowed by --since/--until), and the whole account is priced, so a
+    // function costs the same whether --function shows it alone or beside the others.
+    let mut basis = PricingBasis {
+        account: None,
+        window: (filter.since_ms, filter.until_ms),
+    };
+    if filter.function.is_some() {
+        let time_only = Filter {
+            function: None,
+            ..filter.clone()
+        };
+        basis.account =
+            Some(time_only.apply_columns(ReportColumns::from_invocations(&ing.tables.invocations)));
+    }
+    filter.apply(&mut ing.tables);
+    Ok((ing, basis, read))
+}
+
+/// What `report_skips` and `strict_exit` read of a load: the skipped records and the records
+/// read twice, without the tables.
+fn what_was_skipped(ing: &Ingested) -> Ingested {
+    Ingested {
+        skips: ing.skips.clone(),
+        files: ing.files,
+        duplicates: ing.duplicates,
+        span_duplicates: ing.span_duplicates,
+        metric_duplicates: ing.metric_duplicates,
+        ..Ingested::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::data::DashData;
+
+    fn sample_data() -> SourceArgs {
+        SourceArgs {
+            sources: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data")],
+            quiet: true,
+            ..SourceArgs::default()
+        }
+    }
+
+    fn data(filter: &FilterArgs) -> DashData {
+        let filter = Filter::from_args(filter).unwrap();
+        let (ing, basis, _) = read_sources(&sample_data(), &filter, None).unwrap();
+        DashData::build_priced("sample-data".into(), ing.tables, ing.skips.total, &basis).unwrap()
+    }
+
+    /// `dash --function` shows a function at the cost `faascope cost --function` gives it: the
+    /// month projected over every function's hours, not only its own (image-batch's span
+    /// ends hours before the run's: 11.20 instead of 10.43).
+    #[test]
+    fn a_function_costs_the_same_alone_as_beside_the_others() {
+        let all = data(&FilterArgs::default());
+        let one = data(&FilterArgs {
+            function: Some("^image".into()),
+            ..FilterArgs::default()
+        });
+        assert_eq!(one.report.functions.len(), 1);
+        let (a, b) = (&all.costs["image-batch"], &one.costs["image-batch"]);
+        assert_eq!(a, b);
+        assert_eq!(
+            crate::cost::round_cents(b.usd_per_month),
+            rust_decimal::Decimal::new(1043, 2)
+        );
+        // The cost view prices it beside the account's other functions too.
+        let k = crate::tui::data::CostKnobs::default();
+        let (x, y) = (
+            crate::tui::data::run_cost(&all, "image-batch", k).unwrap(),
+            crate::tui::data::run_cost(&one, "image-batch", k).unwrap(),
+        );
+        assert_eq!(x.comparison.options, y.comparison.options);
+        assert_eq!(
+            y.comparison.monthly_saving_usd,
+            x.comparison.monthly_saving_usd
+        );
+    }
+
+    /// The logs view's `@message` of a platform.report event is the event as written, as in
+    /// `faascope query`: a query on the JSON finds every one of them.
+    #[test]
+    fn the_logs_view_queries_platform_report_events_as_written() {
+        let all = data(&FilterArgs::default());
+        let r = crate::tui::data::run_logs_query(
+            &all,
+            "filter @message like /platform.report/ | stats count(*) as n by function",
+        )
+        .unwrap();
+        assert_eq!(r.rows.len(), 1, "{:?}", r.rows);
+        assert_eq!(r.rows[0][0].text(), "geo-lookup");
+        assert_eq!(r.rows[0][1].as_f64(), Some(21047.0));
+    }
+
+    #[test]
+    fn the_skip_summary_keeps_what_report_prints() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("f.log"),
+            "2025-09-02T14:03:11.500000+00:00 REPORT RequestId: 3f2a1c9e-0000-4000-8000-000000000001\tDuration: abc ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n",
+        )
+        .unwrap();
+        let source = SourceArgs {
+            sources: vec![dir.path().to_path_buf()],
+            quiet: true,
+            ..SourceArgs::default()
+        };
+        let filter = Filter::from_args(&FilterArgs::default()).unwrap();
+        let (ing, _, _) = read_sources(&source, &filter, None).unwrap();
+        let kept = what_was_skipped(&ing);
+        assert_eq!(kept.skips, ing.skips);
+        assert_eq!(kept.skips.total, 1);
+        assert!(
+            kept.skips.examples[0].source.ends_with("f.log:1"),
+            "{:?}",
+            kept.skips
+        );
+        assert!(kept.tables.invocations.is_empty() && kept.tables.logs.is_empty());
+    }
 }

@@ -24,8 +24,9 @@ fn json_value(v: &Value) -> serde_json::Value {
 }
 
 /// A cell for a terminal or Markdown: log text is sanitized and kept to one line, and
-/// fractions are rounded for reading (JSON and CSV keep every digit).
-fn shown(v: &Value) -> String {
+/// fractions are rounded for reading (JSON and CSV keep every digit). The dashboard's logs
+/// view shows its cells so too.
+pub(crate) fn shown(v: &Value) -> String {
     match v {
         // Each line break (however written, as in CSV) one space.
         Value::Str(s) => sanitize(&super::unify_line_breaks(s).replace('\n', " ")),

@@ -70,6 +70,11 @@ pub const FUNCTION_COLUMNS: &[(&str, u16)] = &[
     ("FLAGS", 7),
 ];
 
+/// A sort key of an amount.
+fn dollars(d: rust_decimal::Decimal) -> f64 {
+    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
+}
+
 /// A `/` filter: a regex, `!` first inverts it; empty clears it.
 fn parse_filter(text: &str) -> Result<Option<(Regex, bool)>, String> {
     let (pattern, invert) = match text.strip_prefix('!') {
@@ -100,9 +105,12 @@ fn provisioned_cap(limit: u64) -> u32 {
     u32::try_from(limit.saturating_sub(MIN_UNRESERVED).min(1_000)).unwrap_or(1_000)
 }
 
+/// How [`provisioned_cap_note`] starts.
+const CAP_NOTE: &str = "provisioned concurrency stops at ";
+
 fn provisioned_cap_note(limit: u64) -> String {
     format!(
-        "provisioned concurrency stops at {}: the account limit {limit} keeps {MIN_UNRESERVED} unreserved (raise the limit knob for more)",
+        "{CAP_NOTE}{}: the account limit {limit} keeps {MIN_UNRESERVED} unreserved (raise the limit knob for more)",
         provisioned_cap(limit)
     )
 }
@@ -187,6 +195,8 @@ pub struct App {
     pub logs: Option<QueryResult>,
     pub logs_selected: usize,
     pub logs_running: bool,
+    /// The selected row shown whole (enter), scrolled this many lines.
+    pub logs_popup: Option<u16>,
     /// Why the last query failed (shown in place of the rows).
     pub logs_error: Option<String>,
     logs_id: u64,
@@ -205,6 +215,8 @@ pub struct App {
     pub cost_error: Option<String>,
     pub cost_running: bool,
     cost_id: u64,
+    /// The cursor in the cost view's options (cheapest first).
+    pub cost_selected: usize,
     // Invocations view.
     pub invocations_selected: usize,
     // Simulate view: the knobs, the knob the arrows change, the latest run and the baseline.
@@ -272,6 +284,7 @@ impl App {
             logs: None,
             logs_selected: 0,
             logs_running: false,
+            logs_popup: None,
             logs_error: None,
             logs_id: 0,
             traces_selected: 0,
@@ -285,6 +298,7 @@ impl App {
             cost_error: None,
             cost_running: false,
             cost_id: 0,
+            cost_selected: 0,
             invocations_selected: 0,
             sim_knobs: super::data::SimKnobs::default(),
             sim_knob: 0,
@@ -395,16 +409,24 @@ impl App {
             return;
         }
         self.logs_running = false;
+        // The status line is the view's on screen: an answer that comes in after the logs
+        // view was left is kept for it, not written over another view's line.
+        let here = self.view() == &View::Logs;
         match result {
             Ok(r) => {
-                self.status = format!("{} rows", r.rows.len());
+                if here {
+                    self.status = format!("{} rows", r.rows.len());
+                }
+                self.logs_popup = None;
                 self.logs = Some(r);
                 self.logs_error = None;
                 self.logs_selected = 0;
             }
             Err(e) => {
                 // The view shows the error, whole, in place of the rows of an older query.
-                self.status = e.lines().next().unwrap_or("").to_string();
+                if here {
+                    self.status = e.lines().next().unwrap_or("").to_string();
+                }
                 self.logs_error = Some(e);
             }
         }
@@ -433,10 +455,16 @@ impl App {
                 4 => f.warm_duration_ms.p50.unwrap_or(-1.0),
                 5 => f.warm_duration_ms.p99.unwrap_or(-1.0),
                 6 => f.cold_duration_ms.p99.unwrap_or(-1.0),
-                7 => f.init_duration_ms.p50.unwrap_or(-1.0),
+                // A SnapStart function starts cold by restoring: its restore time (as
+                // `faascope report`'s `init p50`).
+                7 => f
+                    .init_duration_ms
+                    .p50
+                    .or(f.restore_duration_ms.p50)
+                    .unwrap_or(-1.0),
                 8 => f.memory_utilization_max.unwrap_or(-1.0),
-                9 => cost.map_or(-1.0, |c| c.usd_per_month),
-                10 => cost.and_then(|c| c.usd_per_million).unwrap_or(-1.0),
+                9 => cost.map_or(-1.0, |c| dollars(c.usd_per_month)),
+                10 => cost.and_then(|c| c.usd_per_million).map_or(-1.0, dollars),
                 _ => data.findings_of(&f.function).count() as f64,
             }
         };
@@ -491,7 +519,8 @@ impl App {
                 .as_ref()
                 .and_then(|d| d.invocations_by_function.get(f))
                 .map_or(0, Vec::len),
-            View::Detail(_) | View::Trace(_) | View::Cost(_) | View::Sim(_) => 0,
+            View::Cost(_) => self.cost.as_ref().map_or(0, |c| c.comparison.options.len()),
+            View::Detail(_) | View::Trace(_) | View::Sim(_) => 0,
         }
     }
 
@@ -502,8 +531,9 @@ impl App {
             View::Logs => &mut self.logs_selected,
             View::Traces => &mut self.traces_selected,
             View::Invocations(_) => &mut self.invocations_selected,
+            View::Cost(_) => &mut self.cost_selected,
             // No list here: the functions view's cursor is not this view's to move.
-            View::Detail(_) | View::Trace(_) | View::Cost(_) | View::Sim(_) => return,
+            View::Detail(_) | View::Trace(_) | View::Sim(_) => return,
         };
         if n == 0 {
             *sel = 0;
@@ -550,6 +580,7 @@ impl App {
             if self.cost_function.as_deref() != Some(function.as_str()) {
                 self.cost_knobs = super::data::CostKnobs::default();
                 self.cost_function = Some(function.clone());
+                self.cost_selected = 0;
             }
             self.views.push(View::Cost(function));
         }
@@ -560,7 +591,11 @@ impl App {
     fn run_cost(&mut self, effects: &mut Vec<Effect>) {
         self.cost_id += 1;
         self.cost_running = true;
-        self.cost_error = None;
+        if let Some(e) = self.cost_error.take() {
+            if self.status == e.lines().next().unwrap_or("") {
+                self.status = self.summary.clone();
+            }
+        }
         let function = match self.view() {
             View::Cost(f) => f.clone(),
             _ => String::new(),
@@ -584,7 +619,9 @@ impl App {
             Err(e) => {
                 // No answer for these knobs: the last one is not shown as if it were.
                 self.cost = None;
-                self.status = e.lines().next().unwrap_or("").to_string();
+                if matches!(self.view(), View::Cost(_)) {
+                    self.status = e.lines().next().unwrap_or("").to_string();
+                }
                 self.cost_error = Some(e);
             }
         }
@@ -612,7 +649,12 @@ impl App {
     fn run_sim(&mut self, effects: &mut Vec<Effect>) {
         self.sim_id += 1;
         self.sim_running = true;
-        self.sim_error = None;
+        // The last run's error is no longer news once the knobs change.
+        if let Some(e) = self.sim_error.take() {
+            if self.status == e.lines().next().unwrap_or("") {
+                self.status = self.summary.clone();
+            }
+        }
         let function = match self.view() {
             View::Sim(f) => f.clone(),
             _ => String::new(),
@@ -645,7 +687,9 @@ impl App {
                 // No result for these knobs: the last one is not shown as if it were (the
                 // view shows the error, whole, in its place).
                 self.sim = None;
-                self.status = e.lines().next().unwrap_or("").to_string();
+                if matches!(self.view(), View::Sim(_)) {
+                    self.status = e.lines().next().unwrap_or("").to_string();
+                }
                 self.sim_error = Some(e);
             }
         }
@@ -687,12 +731,15 @@ impl App {
     }
 
     /// Turns the selected knob one step up (`up`) or down. Provisioned concurrency stays within
-    /// what the account limit knob lets a function provision (see [`provisioned_cap`]).
+    /// what the account limit knob lets a function provision (see [`provisioned_cap`]); while
+    /// it is held at that cap the status line says so for the limit the knob shows.
     fn turn_knob(&mut self, up: bool) {
         let configured = match self.view() {
             View::Sim(f) => self.configured_memory_mb(f),
             _ => 128,
         };
+        let had_note = self.status.starts_with(CAP_NOTE);
+        let mut note = false;
         let k = &mut self.sim_knobs;
         match self.sim_knob {
             0 => {
@@ -715,9 +762,7 @@ impl App {
                 } else {
                     k.provisioned.saturating_sub(1)
                 };
-                if up && k.provisioned == provisioned_cap(k.concurrency_limit) {
-                    self.status = provisioned_cap_note(k.concurrency_limit);
-                }
+                note = up && k.provisioned == provisioned_cap(k.concurrency_limit);
             }
             3 => k.memory_mb = super::data::step_memory(k.memory_mb, configured, up),
             4 => {
@@ -730,10 +775,20 @@ impl App {
                 let cap = provisioned_cap(k.concurrency_limit);
                 if k.provisioned > cap {
                     k.provisioned = cap;
-                    self.status = provisioned_cap_note(k.concurrency_limit);
+                    note = true;
                 }
             }
             _ => k.scaling_per_10s = step(&[1, 5, 10, 50, 100, 500, 1_000], k.scaling_per_10s, up),
+        }
+        let (limit, held) = (
+            k.concurrency_limit,
+            k.provisioned == provisioned_cap(k.concurrency_limit),
+        );
+        if note || (had_note && held) {
+            // Said for the limit as it is now, not as it was when the knob was first held.
+            self.status = provisioned_cap_note(limit);
+        } else if had_note {
+            self.status = self.summary.clone();
         }
     }
 
@@ -828,6 +883,9 @@ impl App {
         if self.view() != &view_before && self.status == status_before {
             self.status = self.summary.clone();
         }
+        if self.view() != &view_before {
+            self.logs_popup = None;
+        }
         effects
     }
 
@@ -865,6 +923,35 @@ impl App {
             self.help = false;
             if key.code != KeyCode::Char('q') {
                 return;
+            }
+        }
+        if let (Some(scroll), View::Logs) = (self.logs_popup, self.view()) {
+            // The row popup: j/k show the next and previous rows, PgDn/PgUp scroll a long
+            // one; `q` still quits, any other key closes it.
+            match key.code {
+                KeyCode::Char('j') | KeyCode::Down => {
+                    self.move_selection(1);
+                    self.logs_popup = Some(0);
+                    return;
+                }
+                KeyCode::Char('k') | KeyCode::Up => {
+                    self.move_selection(-1);
+                    self.logs_popup = Some(0);
+                    return;
+                }
+                KeyCode::PageDown => {
+                    self.logs_popup = Some(scroll.saturating_add(10));
+                    return;
+                }
+                KeyCode::PageUp => {
+                    self.logs_popup = Some(scroll.saturating_sub(10));
+                    return;
+                }
+                KeyCode::Char('q') => {}
+                _ => {
+                    self.logs_popup = None;
+                    return;
+                }
             }
         }
         match key.code {
@@ -936,6 +1023,16 @@ impl App {
             }
             KeyCode::Char('x') if matches!(self.view(), View::Invocations(_)) => {
                 match self.selected_invocation().and_then(|i| i.trace_id.clone()) {
+                    // A trace id in the logs, but no spans of it read: say how to get them.
+                    Some(id)
+                        if self
+                            .data
+                            .as_ref()
+                            .is_some_and(|d| !d.tables.spans.iter().any(|s| s.trace_id == id)) =>
+                    {
+                        let spans = self.data.as_ref().map_or(0, |d| d.tables.spans.len());
+                        self.status = super::ui::no_such_trace(&id, spans);
+                    }
                     Some(id) => self.views.push(View::Trace(id)),
                     None => self.status = "this invocation has no X-Ray trace id".into(),
                 }
@@ -999,6 +1096,12 @@ impl App {
                 self.cold_only = !self.cold_only;
                 self.traces_selected = 0;
             }
+            KeyCode::Enter
+                if self.view() == &View::Logs
+                    && self.logs.as_ref().is_some_and(|r| !r.rows.is_empty()) =>
+            {
+                self.logs_popup = Some(0);
+            }
             KeyCode::Enter if self.view() == &View::Traces => {
                 if let Some(t) = self.trace_rows().get(self.traces_selected) {
                     let id = t.trace_id.clone();
@@ -1060,6 +1163,10 @@ impl App {
                 ),
             ]),
             View::Cost(_) => lines.extend([
+                (
+                    "j/k",
+                    "scroll the options (every option `faascope cost` prices)",
+                ),
                 ("a", "architecture: x86_64 / arm64"),
                 (
                     "+ / -",
@@ -1076,6 +1183,10 @@ impl App {
             ]),
             View::Logs => lines.extend([
                 ("/", "e.g. @type = \"REPORT\" and @duration > 1000"),
+                (
+                    "enter",
+                    "the selected row whole (j/k: next/previous, PgDn/PgUp: scroll, esc: close)",
+                ),
                 ("L", "level: all, ERROR, WARN, INFO, DEBUG"),
                 (
                     "T",
@@ -1153,6 +1264,83 @@ pub(crate) mod tests {
         assert_eq!(a.selected, 7);
         press(&mut a, "jjj");
         assert_eq!(a.selected, 7);
+    }
+
+    /// An answer that comes in after its view was left does not write over the status line
+    /// of the view on screen (the summary, with the skipped-record count).
+    #[test]
+    fn a_late_answer_leaves_another_views_status_alone() {
+        let mut a = app();
+        a.summary = "sample-data/: 8 functions, 1 malformed record skipped".into();
+        a.status = a.summary.clone();
+        let e = press(&mut a, "l\u{1b}");
+        let Some(Effect::RunLogsQuery { id, .. }) = e.first().cloned() else {
+            panic!("{e:?}")
+        };
+        assert_eq!(a.view(), &View::Functions);
+        let rows = QueryResult {
+            rows: vec![vec![crate::query::Value::Num(1.0)]; 352],
+            ..QueryResult::default()
+        };
+        a.logs_answer(id, Ok(rows));
+        assert_eq!(a.status, a.summary);
+        assert!(a.logs.is_some(), "kept for the logs view");
+        a.logs_answer(id, Err("filter:1:1: unexpected".into()));
+        assert_eq!(a.status, a.summary);
+        for keys in ["$\u{1b}", "s\u{1b}"] {
+            let e = press(&mut a, keys);
+            assert_eq!(a.view(), &View::Functions);
+            match e.first().cloned() {
+                Some(Effect::RunCost { id, .. }) => a.cost_answer(id, Err("no prices".into())),
+                Some(Effect::RunSim { id, .. }) => a.sim_answer(id, Err("refused".into())),
+                other => panic!("{other:?}"),
+            }
+            assert_eq!(a.status, a.summary, "{keys:?}");
+        }
+        // In its own view, an answer is news.
+        let e = press(&mut a, "lL");
+        let Some(Effect::RunLogsQuery { id, .. }) = e.first().cloned() else {
+            panic!("{e:?}")
+        };
+        a.logs_answer(
+            id,
+            Ok(QueryResult {
+                rows: vec![vec![crate::query::Value::Num(1.0)]; 3],
+                ..QueryResult::default()
+            }),
+        );
+        assert_eq!(a.status, "3 rows");
+    }
+
+    /// INIT P50 of a SnapStart function is its restore time (as `report`'s `init p50`), and the
+    /// column sorts by it.
+    #[test]
+    fn init_p50_of_a_snapstart_function_is_its_restore_time() {
+        let mut a = app();
+        let data = a.data.clone().unwrap();
+        let snap = data
+            .report
+            .functions
+            .iter()
+            .find(|f| f.function == "catalog-snapstart")
+            .unwrap();
+        assert!(snap.init_duration_ms.p50.is_none() && snap.restore_duration_ms.p50.is_some());
+        // INIT P50 is the eighth column: largest first.
+        press(&mut a, ">>>>>>>");
+        assert_eq!(a.sort_column, 7);
+        let key = |f: &crate::analytics::FunctionReport| {
+            f.init_duration_ms
+                .p50
+                .or(f.restore_duration_ms.p50)
+                .unwrap_or(-1.0)
+        };
+        let rows = a.function_rows();
+        let at = rows
+            .iter()
+            .position(|f| f.function == "catalog-snapstart")
+            .unwrap();
+        assert!(rows[..at].iter().all(|f| key(f) >= key(snap)));
+        assert!(rows[at + 1..].iter().all(|f| key(f) <= key(snap)));
     }
 
     #[test]
@@ -1295,10 +1483,8 @@ mod cost_tests {
             let answer = run_cost(&data, &f, CostKnobs::default()).unwrap();
             let view = answer.comparison.on_demand_usd.typical;
             let table = data.costs[&f].usd_per_month;
-            assert!(
-                (rust_decimal::prelude::ToPrimitive::to_f64(&view).unwrap() - table).abs() < 1e-9,
-                "{f}: {view} vs {table}"
-            );
+            // Exact decimals both: the same amount to the last digit.
+            assert_eq!(view, table, "{f}");
         }
     }
 

@@ -24,10 +24,23 @@ use super::theme::ThemeName;
 #[serde(deny_unknown_fields)]
 pub struct DashConfig {
     pub theme: Option<ThemeName>,
+    /// Checked while parsing, so that a value out of range is named with its line and column.
+    #[serde(default, deserialize_with = "tick_rate")]
     pub tick_rate_ms: Option<u64>,
     /// Files, directories or `cloudwatch://`-style sources; relative paths are relative to the
     /// config file, `~/` is the home directory.
     pub sources: Option<Vec<String>>,
+}
+
+/// `tick_rate_ms`: milliseconds from 1 to 10000.
+fn tick_rate<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let v = u64::deserialize(d)?;
+    if v == 0 || v > 10_000 {
+        return Err(serde::de::Error::custom(format!(
+            "tick_rate_ms = {v}: give milliseconds from 1 to 10000 (e.g. 250)"
+        )));
+    }
+    Ok(Some(v))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,8 +57,6 @@ pub enum ConfigError {
         column: usize,
         message: String,
     },
-    #[error("{path}: tick_rate_ms = {value}: give milliseconds from 1 to 10000 (e.g. 250)")]
-    TickRate { path: PathBuf, value: u64 },
 }
 
 /// Where the config file is looked for when neither `--config` nor `$FAASCOPE_CONFIG` names
@@ -71,14 +82,6 @@ impl DashConfig {
                 message: e.message().trim().to_string(),
             }
         })?;
-        if let Some(v) = c.tick_rate_ms {
-            if v == 0 || v > 10_000 {
-                return Err(ConfigError::TickRate {
-                    path: path.to_path_buf(),
-                    value: v,
-                });
-            }
-        }
         Ok(c)
     }
 
@@ -189,6 +192,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("1 to 10000"), "{e}");
+        // A value out of range is named with its line and column, as any other bad value.
+        let e = DashConfig::parse("# comment\n\ntheme = \"dark\"\ntick_rate_ms = 99999\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.toml:4:16: tick_rate_ms = 99999: give milliseconds from 1 to 10000"),
+            "{e}"
+        );
         assert_eq!(line_col("é\nab", 1), (1, 1));
         assert_eq!(line_col("é\nab", 4), (2, 2));
         let e = DashConfig::parse("theme = [\n", p).unwrap_err().to_string();

@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 
 use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 
-use crate::analytics::usage::observed_usage;
+use crate::analytics::usage::{observed_usage_in, observed_window};
 use crate::analytics::Report;
 use crate::cost::{
     compare_functions, project_observed, Arch, Catalog, CompareOptions, FunctionMeta, PriceBook,
@@ -17,14 +18,32 @@ use crate::query::{QueryResult, Value};
 use crate::rules::Finding;
 
 /// One function's monthly cost on demand (us-east-1, x86_64, no free tier), projected from
-/// the observed window as `faascope cost` does.
+/// the observed window as `faascope cost` does. Exact decimals, rounded only when shown (as
+/// `faascope cost` rounds them).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct FunctionCost {
-    pub usd_per_month: f64,
-    pub usd_per_million: Option<f64>,
+    pub usd_per_month: Decimal,
+    pub usd_per_million: Option<Decimal>,
     /// The cheapest option's saving against on demand, per month.
-    pub saving_usd_per_month: f64,
+    pub saving_usd_per_month: Decimal,
 }
+
+/// What the month is priced from, as `faascope cost` prices it: every function read in the
+/// time window (before `--function` picks some: volume tiers are the account's, so a function
+/// costs the same alone as beside the others), over the whole hours they span narrowed by
+/// `--since` / `--until` (never widened).
+#[derive(Debug, Clone, Default)]
+pub struct PricingBasis {
+    /// Every function's invocations in the time window, when `--function` left some out of
+    /// the tables (`None`: the invocations shown are all there are).
+    pub account: Option<ReportColumns>,
+    /// `--since` / `--until` (UTC ms).
+    pub window: (Option<i64>, Option<i64>),
+}
+
+/// Why a function that has invocations but none with a time gets no cost (the month is
+/// projected from the hours the invocations span).
+pub const UNTIMED: &str = "no invocation with a time (REPORT lines without timestamps)";
 
 /// One hour of one function.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,6 +85,10 @@ pub struct DashData {
     pub book: Option<PriceBook>,
     /// Why a function has no cost (its month could not be projected), by function.
     pub cost_errors: HashMap<String, String>,
+    /// The window the months are projected from (UTC ms, as `faascope cost` takes it: the
+    /// hours every function read spans, narrowed by --since/--until); the simulate view's
+    /// runs cover it. `None` without a timed invocation.
+    pub window: Option<(i64, i64)>,
     /// What was read, and what was skipped and why.
     pub inputs: Inputs,
 }
@@ -136,14 +159,40 @@ type Costs = (
     HashMap<String, String>,
 );
 
-fn costs(cols: &ReportColumns, book: Option<&PriceBook>, notes: &mut Vec<String>) -> Costs {
+/// The window the months are projected from: the hours the invocations of `basis` (else
+/// `cols`) span, narrowed by --since / --until.
+fn pricing_window(cols: &ReportColumns, basis: &PricingBasis) -> Option<(i64, i64)> {
+    let (start, end) = observed_window(basis.account.as_ref().unwrap_or(cols))?;
+    Some((
+        basis.window.0.map_or(start, |s| s.max(start)),
+        basis.window.1.map_or(end, |u| u.min(end)),
+    ))
+}
+
+/// Each function's month on demand, as `faascope cost` projects and prices it (see
+/// [`PricingBasis`]), for the functions `shown`.
+fn costs(
+    cols: &ReportColumns,
+    shown: &[&str],
+    basis: &PricingBasis,
+    book: Option<&PriceBook>,
+    notes: &mut Vec<String>,
+) -> Costs {
     let Some(book) = book else {
         return (HashMap::new(), Vec::new(), HashMap::new());
     };
-    let usage = observed_usage(cols, &|name, memory_mb, _| {
-        FunctionMeta::new(name, "us-east-1", Arch::X86_64, memory_mb)
-    });
-    // A month that cannot be projected leaves the function without a cost: say why.
+    let all = basis.account.as_ref().unwrap_or(cols);
+    // The hours every function read spans, narrowed by --since / --until.
+    let window = pricing_window(cols, basis).map_or((None, None), |(s, e)| (Some(s), Some(e)));
+    let usage = observed_usage_in(
+        all,
+        &|name, memory_mb, _| FunctionMeta::new(name, "us-east-1", Arch::X86_64, memory_mb),
+        window,
+    );
+    let is_shown = |name: &str| shown.contains(&name);
+    // A month that cannot be projected leaves the function without a cost: say why. A
+    // function --function leaves out is left out of the account then (as `faascope cost`
+    // does): it must not cost the others theirs.
     let mut errors = HashMap::new();
     let projections: Vec<_> = usage
         .functions
@@ -152,18 +201,29 @@ fn costs(cols: &ReportColumns, book: Option<&PriceBook>, notes: &mut Vec<String>
             |u| match project_observed(u, book, &ProjectionOptions::default()) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    errors.insert(u.meta.name.clone(), e.to_string());
+                    if is_shown(&u.meta.name) {
+                        errors.insert(u.meta.name.clone(), e.to_string());
+                    }
                     None
                 }
             },
         )
         .collect();
+    // Functions with invocations but none with a time have no usage at all.
+    for name in shown {
+        if !usage.functions.iter().any(|u| u.meta.name == *name) {
+            errors.insert(name.to_string(), UNTIMED.to_string());
+        }
+    }
     if let Some((name, why)) = errors.iter().min_by(|a, b| a.0.cmp(b.0)) {
         notes.push(format!(
             "no cost for {} of {} functions: {name}: {why}",
             errors.len(),
-            usage.functions.len()
+            shown.len()
         ));
+    }
+    if projections.is_empty() {
+        return (HashMap::new(), projections, errors);
     }
     let comparison = match compare_functions(&projections, book, &CompareOptions::default()) {
         Ok(c) => c,
@@ -172,27 +232,27 @@ fn costs(cols: &ReportColumns, book: Option<&PriceBook>, notes: &mut Vec<String>
             return (HashMap::new(), projections, errors);
         }
     };
-    let requests: HashMap<&str, f64> = projections
+    let requests: HashMap<&str, Decimal> = projections
         .iter()
-        .map(|p| {
-            (
-                p.meta.name.as_str(),
-                p.usage.typical.requests.to_f64().unwrap_or(0.0),
-            )
-        })
+        .map(|p| (p.meta.name.as_str(), p.usage.typical.requests))
         .collect();
     let map = comparison
         .functions
         .iter()
+        .filter(|f| is_shown(&f.name))
         .map(|f| {
-            let usd = f.on_demand_usd.typical.to_f64().unwrap_or(0.0);
-            let n = requests.get(f.name.as_str()).copied().unwrap_or(0.0);
+            let usd = f.on_demand_usd.typical;
+            let n = requests
+                .get(f.name.as_str())
+                .copied()
+                .unwrap_or(Decimal::ZERO);
             (
                 f.name.clone(),
                 FunctionCost {
                     usd_per_month: usd,
-                    usd_per_million: (n > 0.0).then(|| usd / n * 1e6),
-                    saving_usd_per_month: f.monthly_saving_usd.typical.to_f64().unwrap_or(0.0),
+                    usd_per_million: (n > Decimal::ZERO)
+                        .then(|| usd / n * Decimal::from(1_000_000)),
+                    saving_usd_per_month: f.monthly_saving_usd.typical,
                 },
             )
         })
@@ -201,8 +261,19 @@ fn costs(cols: &ReportColumns, book: Option<&PriceBook>, notes: &mut Vec<String>
 }
 
 impl DashData {
-    /// Computes the dashboard's figures from ingested tables.
+    /// Computes the dashboard's figures from ingested tables (every function read, no
+    /// `--function` or time window).
     pub fn build(source_label: String, tables: Tables, skipped: u64) -> Result<DashData, String> {
+        DashData::build_priced(source_label, tables, skipped, &PricingBasis::default())
+    }
+
+    /// [`DashData::build`] of tables a filter narrowed, the months priced from `basis`.
+    pub fn build_priced(
+        source_label: String,
+        tables: Tables,
+        skipped: u64,
+        basis: &PricingBasis,
+    ) -> Result<DashData, String> {
         let cols = ReportColumns::from_invocations(&tables.invocations);
         let report = crate::analytics::build_report(cols.clone()).map_err(|e| e.to_string())?;
         let findings = crate::cli::insights::findings(&report, &cols, &tables.metrics, None);
@@ -215,7 +286,14 @@ impl DashData {
                 None
             }
         };
-        let (costs, projections, cost_errors) = costs(&cols, book.as_ref(), &mut notes);
+        let shown: Vec<&str> = report
+            .functions
+            .iter()
+            .map(|f| f.function.as_str())
+            .collect();
+        let (costs, projections, cost_errors) =
+            costs(&cols, &shown, basis, book.as_ref(), &mut notes);
+        let window = pricing_window(&cols, basis);
         let series = series(&tables)?;
         let mut invocations_by_function: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in tables.invocations.iter().enumerate() {
@@ -255,6 +333,7 @@ impl DashData {
             newest_ms,
             book,
             cost_errors,
+            window,
             inputs: Inputs::default(),
         })
     }
@@ -609,7 +688,9 @@ pub struct SimRun {
 /// `faascope simulate --from SOURCES --function NAME` builds, then the knobs applied) and prices
 /// the month as `faascope simulate --price` does.
 pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<SimRun, String> {
-    use crate::scenario::{observed_rows, price_simulation, replay_scenario, ReplayArrivals};
+    use crate::scenario::{
+        observed_rows, price_simulation, replay_scenario_in, Replay, ReplayArrivals,
+    };
     use faascope_sim::{Limit, ProvisionedConfig, Simulation};
     let id = data
         .cols
@@ -639,14 +720,21 @@ pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<Si
         (None, _) => 1.0,
     };
     let mut notes = Vec::new();
-    let mut s = replay_scenario(
-        function,
-        &rows,
-        memory_mb,
-        k.keep_alive_s,
-        duration_factor,
-        ReplayArrivals::Replay {
-            traffic_scale: k.traffic_scale,
+    // As `faascope simulate --from ... --price`: the run covers the window the month is
+    // projected from (the observed column's, `faascope cost`'s), and observed timeouts replay
+    // as timeouts.
+    let mut s = replay_scenario_in(
+        &Replay {
+            name: function,
+            rows: &rows,
+            memory_mb,
+            keep_alive_s: k.keep_alive_s,
+            duration_factor,
+            arrivals: ReplayArrivals::Replay {
+                traffic_scale: k.traffic_scale,
+            },
+            window: data.window,
+            timeouts: true,
         },
         &mut notes,
     )?;

@@ -10,6 +10,7 @@ use ratatui::widgets::{
     LegendPosition, Paragraph, Row, Table, TableState, Wrap,
 };
 use ratatui::Frame;
+use rust_decimal::Decimal;
 
 use super::app::{App, Input, View, FUNCTION_COLUMNS};
 use super::data::DashData;
@@ -30,16 +31,50 @@ fn pct(r: f64) -> String {
     format!("{:.1}", r * 100.0)
 }
 
-fn usd(x: f64) -> String {
-    if x >= 100.0 {
-        format!("{x:.0}")
-    } else if x >= 0.01 {
-        format!("{x:.2}")
-    } else if x > 0.0 {
-        format!("{x:.4}")
+/// `n` of `total`, 0 to 1 (0 of nothing).
+fn share_of(n: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
     } else {
-        "0".into()
+        n as f64 / total as f64
     }
+}
+
+/// A probability as a percentage with at least two decimals and three significant digits, so
+/// that a small one (a cold start in 58,000) does not read as 0.00%; exactly 0 is `0%`.
+pub fn share(p: f64) -> String {
+    if p == 0.0 || !p.is_finite() {
+        return if p == 0.0 { "0%".into() } else { "-".into() };
+    }
+    let v = p * 100.0;
+    let magnitude = v.abs().log10().floor() as i64;
+    let decimals = (2 - magnitude).clamp(2, 15) as usize;
+    format!("{v:.decimals$}%")
+}
+
+/// A USD amount as `faascope cost` prints it: the exact decimal rounded to cents (half away
+/// from zero); an amount below half a cent to four decimals (not shown as nothing); from a
+/// million up, whole dollars (the money columns are 9 wide, and numbers are never cut).
+fn usd(d: Decimal) -> String {
+    use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+    if d.is_zero() {
+        return "0".into();
+    }
+    if d.abs() >= Decimal::from(1_000_000) {
+        return format!("{:.0}", d.round_dp_with_strategy(0, MidpointAwayFromZero));
+    }
+    let cents = crate::cost::round_cents(d);
+    if cents.is_zero() {
+        format!("{:.4}", d.round_dp_with_strategy(4, MidpointAwayFromZero))
+    } else {
+        format!("{cents:.2}")
+    }
+}
+
+/// [`usd`] of an amount computed in floating point (the simulator's, a chart's axis).
+fn usd_f64(x: f64) -> String {
+    use rust_decimal::prelude::FromPrimitive;
+    Decimal::from_f64(x).map_or_else(|| format!("{x:.2}"), usd)
 }
 
 /// The rows of a table (`len` in all) that fit in `height` (borders and header take 3), as
@@ -109,17 +144,23 @@ pub fn render(f: &mut Frame, app: &App) {
             Span::styled("█", Style::default().fg(t.accent)),
         ]),
         Input::Normal => {
-            let mut spans = vec![Span::raw(sanitize(&app.status))];
             let shown = match app.view() {
                 View::Functions => &app.filter_text,
                 View::Traces => &app.trace_filter_text,
                 _ => "",
             };
-            if !shown.is_empty() {
-                spans.push(Span::styled(
-                    format!("  [filter /{}]", sanitize(shown)),
-                    Style::default().fg(t.warn),
-                ));
+            let filter = if shown.is_empty() {
+                String::new()
+            } else {
+                format!("  [filter /{}]", sanitize(shown))
+            };
+            // A status longer than the line ends in `…`: it was cut, not finished there (the
+            // views say it whole: the detail view a cost's reason, the logs view an error).
+            let room = usize::from(bottom.width)
+                .saturating_sub(unicode_width::UnicodeWidthStr::width(filter.as_str()));
+            let mut spans = vec![Span::raw(ellipsize(&sanitize(&app.status), room))];
+            if !filter.is_empty() {
+                spans.push(Span::styled(filter, Style::default().fg(t.warn)));
             }
             Line::from(spans)
         }
@@ -191,7 +232,9 @@ fn function_cells(f: &FunctionReport, data: &DashData) -> Vec<String> {
         ms(f.warm_duration_ms.p50),
         ms(f.warm_duration_ms.p99),
         ms(f.cold_duration_ms.p99),
-        ms(f.init_duration_ms.p50),
+        // A SnapStart function starts cold by restoring (no INIT): its restore time, as
+        // `faascope report`'s `init p50`.
+        ms(f.init_duration_ms.p50.or(f.restore_duration_ms.p50)),
         match (f.max_memory_used_mb.max, f.memory_size_mb) {
             (Some(u), Some(c)) => format!("{u:.0}/{c} MB"),
             (None, Some(c)) => format!("-/{c} MB"),
@@ -220,7 +263,13 @@ fn fit_option_name(name: &str, width: usize) -> String {
         ("Savings Plan", "SP"),
         ("Google Cloud Run functions", "Cloud Run"),
         ("Azure Functions", "Azure"),
+        ("Flex Consumption", "Flex"),
+        ("Fargate tasks", "Fargate"),
         ("-yr assumed", " yr"),
+        (" (or a self-hosted FaaS on it)", ""),
+        ("1-yr reserved", "1-yr RI"),
+        (" (assumed ", " ("),
+        ("(instance-based, ", "(instance, "),
     ]
     .iter()
     .fold(name.to_string(), |n, (long, short)| n.replace(long, short))
@@ -241,6 +290,40 @@ fn fitting_columns(width: u16) -> usize {
         n += 1;
     }
     n
+}
+
+/// How many rows `text` takes wrapped at words in `width` columns (as a paragraph wraps it;
+/// a word longer than the width takes rows of its own).
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let (mut rows, mut used) = (1, 0);
+    let mut rest = text;
+    while !rest.is_empty() {
+        // The blanks before a word count where they fall inside a row (as the paragraph keeps
+        // them), not at the start of one.
+        let blanks = rest.len() - rest.trim_start().len();
+        let gap = rest[..blanks].width();
+        rest = &rest[blanks..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let w = rest[..end].width();
+        rest = &rest[end..];
+        if w == 0 {
+            break;
+        }
+        let need = if used == 0 { w } else { used + gap + w };
+        if need <= width {
+            used = need;
+        } else {
+            rows += usize::from(used > 0);
+            rows += w.saturating_sub(1) / width;
+            used = match w % width {
+                0 => width,
+                r => r,
+            };
+        }
+    }
+    rows
 }
 
 /// `s` in `width` columns: cut with `…` when longer.
@@ -404,20 +487,15 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
         );
         return;
     };
-    let [summary, charts, lower] = Layout::vertical([
-        Constraint::Length(6),
-        Constraint::Min(8),
-        Constraint::Length(10),
-    ])
-    .areas(area);
     let cost = data.costs.get(name);
     let text = vec![
         Line::from(format!(
-            "invocations {}   errors {} ({}%)   timeouts {}   cold starts {} ({}%)   peak concurrency {}",
+            "invocations {}   errors {} ({}%)   timeouts {} ({}%)   cold starts {} ({}%)   peak concurrency {}",
             r.invocations,
             r.errors,
-            pct(r.error_ratio),
+            pct(share_of(r.errors, r.invocations)),
             r.timeouts,
+            pct(share_of(r.timeouts, r.invocations)),
             r.cold_starts,
             pct(r.cold_start_ratio),
             r.peak_concurrency.map_or("-".into(), |p| p.to_string())
@@ -456,20 +534,53 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
             },
         }),
     ];
+    // The summary first and whole (wrapped on a narrow terminal); the charts and the lower
+    // row only where there is room for them, rather than squeezed to nothing.
+    let inner = usize::from(area.width.saturating_sub(2)).max(1);
+    let rows: usize = text
+        .iter()
+        .map(|l| wrapped_rows(&l.to_string(), inner))
+        .sum();
+    let summary_height = (rows as u16 + 2).min(area.height);
+    let rest = area.height.saturating_sub(summary_height);
+    let (charts_height, lower_height) = match rest {
+        h if h >= 18 => (h - 10, 10),
+        h if h >= 8 => (h, 0),
+        _ => (0, 0),
+    };
+    let [summary, charts, lower] = Layout::vertical([
+        Constraint::Length(summary_height),
+        Constraint::Length(charts_height),
+        Constraint::Length(lower_height),
+    ])
+    .areas(area);
     f.render_widget(
-        Paragraph::new(text).block(
+        Paragraph::new(text).wrap(Wrap { trim: true }).block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(format!(" {} ", sanitize(name))),
         ),
         summary,
     );
-    let [left, middle, right] = Layout::horizontal([
-        Constraint::Percentage(40),
-        Constraint::Percentage(30),
-        Constraint::Percentage(30),
-    ])
-    .areas(charts);
+    if charts_height == 0 {
+        return;
+    }
+    // Three charts side by side when each has room for its axis labels, else the first alone.
+    let [left, middle, right] = if charts.width >= 90 {
+        Layout::horizontal([
+            Constraint::Percentage(40),
+            Constraint::Percentage(30),
+            Constraint::Percentage(30),
+        ])
+        .areas(charts)
+    } else {
+        Layout::horizontal([
+            Constraint::Percentage(100),
+            Constraint::Length(0),
+            Constraint::Length(0),
+        ])
+        .areas(charts)
+    };
     let points = data.series.get(name).cloned().unwrap_or_default();
     let t0 = points.first().map_or(0, |p| p.hour_ms);
     let x = |t: i64| (t - t0) as f64 / 3_600_000.0;
@@ -519,6 +630,9 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
         &since,
         vec![(conc, t.good)],
     );
+    if lower_height == 0 {
+        return;
+    }
     let [hist, findings] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lower);
     histogram(f, hist, t, data, name);
@@ -573,6 +687,9 @@ fn line_chart(
     since: &str,
     series: Vec<(Vec<(f64, f64)>, Color)>,
 ) {
+    if area.width < 3 || area.height < 3 {
+        return;
+    }
     let x_max = series
         .iter()
         .flat_map(|(p, _)| p.iter().map(|q| q.0))
@@ -594,22 +711,34 @@ fn line_chart(
                 .data(p)
         })
         .collect();
+    let y_labels = ["0".to_string(), axis_label(y_max)];
+    let end = format!("+{x_max:.0} h");
+    // The first x label starts at the y axis (not left of it, where a narrow chart would cut
+    // `09-01 00:00` to `0:00`); labels that would not fit whole are left out rather than cut
+    // (`1 h` for `+71 h` reads as another window).
+    let inner = area.width.saturating_sub(2);
+    let y_width = y_labels
+        .iter()
+        .map(|l| l.chars().count() as u16)
+        .max()
+        .unwrap_or(1)
+        .min(inner / 3);
+    let graph = usize::from(inner.saturating_sub(y_width + 1));
+    let fits = graph / 2 > since.chars().count().max(end.chars().count());
+    let mut x_axis = Axis::default()
+        .bounds([0.0, x_max])
+        .labels_alignment(ratatui::layout::Alignment::Right);
+    if fits {
+        x_axis = x_axis.labels([since.to_string(), end]);
+    }
     let chart = Chart::new(datasets)
         .block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(title.to_string()),
         )
-        .x_axis(
-            Axis::default()
-                .bounds([0.0, x_max])
-                .labels([since.to_string(), format!("+{x_max:.0} h")]),
-        )
-        .y_axis(
-            Axis::default()
-                .bounds([0.0, y_max * 1.05])
-                .labels(["0".to_string(), axis_label(y_max)]),
-        );
+        .x_axis(x_axis)
+        .y_axis(Axis::default().bounds([0.0, y_max * 1.05]).labels(y_labels));
     f.render_widget(chart, area);
 }
 
@@ -679,7 +808,11 @@ fn logs(f: &mut Frame, area: Rect, app: &App) {
         } else {
             format!(" /{}", sanitize(&app.logs_query))
         },
-        if app.logs_running { "(running)" } else { "" }
+        match (&app.logs, app.logs_running) {
+            (_, true) => "(running)".to_string(),
+            (Some(r), false) => format!("({} rows)", r.rows.len()),
+            (None, false) => String::new(),
+        }
     );
     let block = Block::default().borders(Borders::ALL).title(title);
     if let (Some(e), false) = (&app.logs_error, app.logs_running) {
@@ -701,43 +834,126 @@ fn logs(f: &mut Frame, area: Rect, app: &App) {
         f.render_widget(Paragraph::new("running the query...").block(block), area);
         return;
     };
-    let widths: Vec<Constraint> = r
+    // Only the rows on screen are built: a result may hold every log line of the sources.
+    let (offset, visible) = window(app.logs_selected, r.rows.len(), area.height);
+    let on_screen = &r.rows[offset..offset + visible];
+    // Each column as wide as its header and its widest cell among the first rows and those
+    // on screen (at most 40, but the last column takes what is left). Numbers and times are
+    // never cut: a column that cannot have its width is left out with those after it, and
+    // the title says so; text is cut with `…` (enter shows the whole row).
+    let columns: Vec<(u16, u16)> = r
         .columns
         .iter()
         .enumerate()
-        .map(|(k, _)| {
-            if k + 1 == r.columns.len() {
-                Constraint::Fill(1)
+        .map(|(k, c)| {
+            let sample = || r.rows.iter().take(200).chain(on_screen);
+            let w = sample()
+                .map(|row| crate::output::query::shown(&row[k]).chars().count())
+                .chain(std::iter::once(c.chars().count()))
+                .max()
+                .unwrap_or(4)
+                .min(40) as u16;
+            let exact = sample().all(|row| !matches!(row[k], Value::Str(_)));
+            let min = if exact { w } else { w.min(8) };
+            let max = if k + 1 == r.columns.len() && !exact {
+                u16::MAX
             } else {
-                let w = r
-                    .rows
-                    .iter()
-                    .take(200)
-                    .map(|row| row[k].text().chars().count())
-                    .chain(std::iter::once(r.columns[k].len()))
-                    .max()
-                    .unwrap_or(4)
-                    .min(40);
-                Constraint::Length(w as u16)
-            }
+                w
+            };
+            (min, max)
         })
         .collect();
-    let header = Row::new(r.columns.iter().map(|c| Cell::from(sanitize(c))))
-        .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
-    // Only the rows on screen are built: a result may hold every log line of the sources.
-    let (offset, visible) = window(app.logs_selected, r.rows.len(), area.height);
-    let rows = r.rows[offset..offset + visible].iter().map(|row| {
-        Row::new(row.iter().map(|v| match v {
-            Value::Str(s) => sanitize(&s.replace(['\n', '\r'], " ")),
-            other => other.text(),
-        }))
+    let widths = fit_columns(&columns, area.width.saturating_sub(2));
+    let header = Row::new(
+        r.columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| Cell::from(ellipsize(&sanitize(c), usize::from(*w)))),
+    )
+    .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
+    let rows = on_screen.iter().map(|row| {
+        Row::new(
+            row.iter()
+                .zip(&widths)
+                .map(|(v, w)| ellipsize(&crate::output::query::shown(v), usize::from(*w))),
+        )
     });
-    let table = Table::new(rows, widths)
+    let hidden = r.columns.len().saturating_sub(widths.len());
+    let table = Table::new(rows, widths.iter().map(|w| Constraint::Length(*w)))
         .header(header)
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-        .block(block);
+        .block(block.title_bottom(if hidden > 0 {
+            format!(
+                " {hidden} column{} off screen · enter: the whole row ",
+                if hidden == 1 { "" } else { "s" }
+            )
+        } else {
+            " enter: the whole row ".to_string()
+        }));
     let mut state = TableState::default().with_selected(Some(app.logs_selected - offset));
     f.render_stateful_widget(table, area, &mut state);
+    if let (Some(scroll), Some(row)) = (app.logs_popup, r.rows.get(app.logs_selected)) {
+        row_popup(
+            f,
+            area,
+            t,
+            &r.columns,
+            row,
+            app.logs_selected,
+            r.rows.len(),
+            scroll,
+        );
+    }
+}
+
+/// One row of the logs view whole: each column's name and its value, line breaks kept and
+/// every line sanitized, numbers with all their digits; `scroll` lines scrolled off the top.
+#[allow(clippy::too_many_arguments)]
+fn row_popup(
+    f: &mut Frame,
+    area: Rect,
+    t: &Theme,
+    columns: &[String],
+    row: &[Value],
+    index: usize,
+    rows: usize,
+    scroll: u16,
+) {
+    let mut lines = Vec::new();
+    for (c, v) in columns.iter().zip(row) {
+        let text = match v {
+            Value::Str(s) => crate::output::unify_line_breaks(s).into_owned(),
+            other => other.text(),
+        };
+        let mut parts = text.split('\n');
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{}: ", sanitize(c)),
+                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(sanitize(parts.next().unwrap_or(""))),
+        ]));
+        lines.extend(parts.map(|l| Line::from(format!("  {}", sanitize(l)))));
+    }
+    let popup = Rect {
+        x: area.x + 2.min(area.width / 8),
+        y: area.y + 1.min(area.height / 8),
+        width: area.width.saturating_sub(2 * 2.min(area.width / 8)),
+        height: area.height.saturating_sub(2 * 1.min(area.height / 8)),
+    };
+    f.render_widget(Clear, popup);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(format!(" row {} of {rows} ", index + 1))
+                    .title_bottom(" j/k: next/previous row · PgDn/PgUp: scroll · esc: close "),
+            ),
+        popup,
+    );
 }
 
 fn traces(f: &mut Frame, area: Rect, app: &App) {
@@ -751,24 +967,16 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
         title.push_str(" · cold starts only");
     }
     title.push(' ');
-    let header = Row::new(
-        [
-            "TRACE ID",
-            "ROOT",
-            "START (UTC)",
-            "DURATION",
-            "INIT",
-            "FLAGS",
-            "SPANS",
-            "TOP DOWNSTREAM",
-        ]
-        .map(Cell::from),
-    )
-    .style(
-        Style::default()
-            .fg(theme.accent)
-            .add_modifier(Modifier::BOLD),
-    );
+    let headers = [
+        "TRACE ID",
+        "ROOT",
+        "START (UTC)",
+        "DURATION",
+        "INIT",
+        "FLAGS",
+        "SPANS",
+        "TOP DOWNSTREAM",
+    ];
     let (offset, visible) = window(app.traces_selected, rows_data.len(), area.height);
     let on_screen = &rows_data[offset..offset + visible];
     // ROOT and FLAGS as wide as the rows on screen need (within bounds), so that a narrow
@@ -788,6 +996,32 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
         5,
         24,
     );
+    // A narrow terminal leaves out the last columns whole and cuts the trace id and the root
+    // name with `…`, never a time or a number.
+    let widths = fit_columns(
+        &[
+            (13, 36),
+            (root_width.min(12), root_width),
+            (19, 19),
+            (10, 10),
+            (10, 10),
+            (flags_width, flags_width),
+            (5, 5),
+            (10, u16::MAX),
+        ],
+        area.width.saturating_sub(2),
+    );
+    let header = Row::new(
+        headers
+            .iter()
+            .zip(&widths)
+            .map(|(h, w)| Cell::from(ellipsize(h, usize::from(*w)))),
+    )
+    .style(
+        Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD),
+    );
     let rows = on_screen.iter().map(|t| {
         let top = t.downstream.first().map_or(String::new(), |d| {
             format!(
@@ -805,7 +1039,7 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
         } else {
             Style::default()
         };
-        Row::new(vec![
+        let cells: [String; 8] = [
             sanitize(&t.trace_id),
             sanitize(&t.root),
             // To the second: the waterfall has the milliseconds.
@@ -818,23 +1052,24 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
             crate::output::traces::flags(t),
             t.spans.to_string(),
             top,
-        ])
+        ];
+        Row::new(
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| ellipsize(c, usize::from(*w))),
+        )
         .style(style)
     });
-    let widths = [
-        Constraint::Length(36),
-        Constraint::Length(root_width),
-        Constraint::Length(19),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(flags_width),
-        Constraint::Length(5),
-        Constraint::Fill(1),
-    ];
-    let table = Table::new(rows, widths)
+    let table = Table::new(rows, widths.iter().map(|w| Constraint::Length(*w)))
         .header(header)
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-        .block(Block::default().borders(Borders::ALL).title(title));
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(title)
+                .title_bottom(off_screen(headers.len() - widths.len())),
+        );
     let mut state =
         TableState::default().with_selected(Some(app.traces_selected.saturating_sub(offset)));
     f.render_stateful_widget(table, area, &mut state);
@@ -842,24 +1077,146 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
 
 /// One trace as a waterfall: the text renderer `faascope traces --trace-id` uses.
 fn trace(f: &mut Frame, area: Rect, data: &DashData, id: &str) {
+    use unicode_width::UnicodeWidthStr;
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" waterfall {} ", sanitize(id)));
-    let Some(rows) = crate::analytics::traces::waterfall(&data.tables.spans, id) else {
-        f.render_widget(Paragraph::new("no such trace").block(block), area);
+    let Some(mut rows) = crate::analytics::traces::waterfall(&data.tables.spans, id) else {
+        f.render_widget(
+            Paragraph::new(no_such_trace(id, data.tables.spans.len()))
+                .wrap(Wrap { trim: false })
+                .block(block),
+            area,
+        );
         return;
     };
+    // Each name on its own (a line break inside one would start a line of its own), as
+    // `faascope traces --trace-id` prints them.
+    for r in &mut rows {
+        r.name = sanitize(&r.name);
+        r.detail = r.detail.as_deref().map(sanitize);
+    }
+    // The flags and the detail (`GetItem, HTTP 200`, `cold`) follow the bar: the bar is drawn
+    // short enough for them to fit (up to half the width), or two calls to one service would
+    // look the same.
+    let inner = usize::from(area.width.saturating_sub(2));
+    let annotations = rows
+        .iter()
+        .map(|r| {
+            [Some(r.flags.as_str()), r.detail.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.width() + 2)
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0);
     let text = crate::analytics::traces::render_waterfall_text(
         &rows,
-        usize::from(area.width.saturating_sub(2)),
+        inner.saturating_sub(annotations).max(inner / 2),
     );
     let lines: Vec<Line> = text.lines().map(|l| Line::from(sanitize(l))).collect();
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// Why a trace has no waterfall, and how to get one.
+pub fn no_such_trace(id: &str, spans: usize) -> String {
+    format!(
+        "trace {} is not in the sources ({spans} X-Ray spans read): add its X-Ray files (`aws xray batch-get-traces` output) or xray:// to the sources",
+        sanitize(id)
+    )
+}
+
 fn dec(d: rust_decimal::Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(f64::NAN)
+}
+
+/// The cost view's number columns after the option's name, in the order they are dropped
+/// from the right when the names would not fit: header and width.
+const COST_COLUMNS: [(&str, u16); 5] = [
+    ("TYPICAL $", 10),
+    ("LOW $", 9),
+    ("HIGH $", 9),
+    ("PC UTIL", 8),
+    ("BREAK-EVEN", 10),
+];
+
+/// Where the cost view's options table and break-even chart go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CostLayout {
+    table: Rect,
+    /// `None`: no room for it.
+    chart: Option<Rect>,
+    /// The number columns shown (of [`COST_COLUMNS`], from the first).
+    columns: usize,
+    name_width: usize,
+}
+
+/// The narrowest the break-even chart is drawn, and how tall it is under the table.
+const CHART_MIN_WIDTH: u16 = 40;
+const CHART_HEIGHT: u16 = 12;
+
+/// Lays out the cost view's middle: the names are the last to shrink. The table takes what the
+/// whole names need (abbreviated if that leaves the chart room beside it); the chart goes
+/// beside it, else under it, else is left out; number columns are dropped from the right
+/// before the names are cut (with `…`).
+fn cost_layout(area: Rect, names: &[String]) -> CostLayout {
+    use unicode_width::UnicodeWidthStr;
+    const MAX_NAME: usize = 48;
+    let numbers = |n: usize| -> usize {
+        COST_COLUMNS[..n]
+            .iter()
+            .map(|(_, w)| usize::from(*w) + 1)
+            .sum()
+    };
+    let widest = |f: &dyn Fn(&str) -> String| {
+        names
+            .iter()
+            .map(|n| f(n).width())
+            .max()
+            .unwrap_or(6)
+            .clamp(6, MAX_NAME)
+    };
+    let whole = widest(&|n| n.to_string());
+    let short = widest(&|n| fit_option_name(n, 0));
+    let all = COST_COLUMNS.len();
+    let table_width = |name: usize| (2 + name + numbers(all)) as u16;
+    // Beside: whole names if they leave the chart room, else abbreviated ones.
+    for name in [whole, short] {
+        if area.width >= table_width(name) + CHART_MIN_WIDTH {
+            let [table, chart] =
+                Layout::horizontal([Constraint::Length(table_width(name)), Constraint::Min(0)])
+                    .areas(area);
+            return CostLayout {
+                table,
+                chart: Some(chart),
+                columns: all,
+                name_width: name,
+            };
+        }
+    }
+    // The table across the width, the chart under it when the height allows.
+    let (table, chart) = if area.height >= CHART_HEIGHT * 2 && area.width >= CHART_MIN_WIDTH {
+        let [table, chart] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(CHART_HEIGHT)]).areas(area);
+        (table, Some(chart))
+    } else {
+        (area, None)
+    };
+    let inner = usize::from(table.width.saturating_sub(2));
+    // Number columns go before the (abbreviated) names are cut; TYPICAL stays.
+    let mut columns = all;
+    while columns > 1 && inner < short + numbers(columns) {
+        columns -= 1;
+    }
+    CostLayout {
+        table,
+        chart,
+        columns,
+        name_width: inner.saturating_sub(numbers(columns)).min(whole).max(1),
+    }
 }
 
 /// The cost options of one function under the view's knobs, cheapest marked, beside the
@@ -869,12 +1226,6 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
     let k = &app.cost_knobs;
     // A what-if below the memory the function used: out of memory, whatever it costs.
     let warning = app.memory_warning(name, k.memory_mb);
-    let [knobs, middle, notes] = Layout::vertical([
-        Constraint::Length(5 + u16::from(warning.is_some())),
-        Constraint::Min(8),
-        Constraint::Length(6),
-    ])
-    .areas(area);
     let arch = if k.arm64 { "arm64" } else { "x86_64" };
     let pc = if k.provisioned == 0 {
         "at the observed p50/p95/p99/peak".to_string()
@@ -922,10 +1273,28 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
             c.concurrency.p95,
             c.concurrency.p99,
             c.concurrency.peak,
-            sanitize(&c.cheapest),
-            usd(dec(c.monthly_saving_usd.typical))
+            // By the name `faascope cost` prints, not the internal id.
+            sanitize(
+                c.options
+                    .iter()
+                    .find(|o| o.id == c.cheapest)
+                    .map_or(&c.cheapest, |o| &o.name)
+            ),
+            usd(c.monthly_saving_usd.typical)
         )));
     }
+    // The knobs and the headline whole, however narrow the terminal (they wrap).
+    let inner = usize::from(area.width.saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| wrapped_rows(&l.to_string(), inner))
+        .sum();
+    let [knobs, middle, notes] = Layout::vertical([
+        Constraint::Length(2 + rows.clamp(3, 8) as u16),
+        Constraint::Min(8),
+        Constraint::Length(6),
+    ])
+    .areas(area);
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
             Block::default()
@@ -948,66 +1317,75 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
         return;
     };
     let c = &answer.comparison;
-    let [table_area, chart_area] =
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(middle);
+    let mut options: Vec<_> = c.options.iter().collect();
+    options.sort_by_key(|o| o.monthly_usd.typical);
+    let names: Vec<String> = options.iter().map(|o| sanitize(&o.name)).collect();
+    let layout = cost_layout(middle, &names);
+    let columns = &COST_COLUMNS[..layout.columns];
     let header = Row::new(
-        [
-            "OPTION",
-            "LOW $",
-            "TYPICAL $",
-            "HIGH $",
-            "PC UTIL",
-            "BREAK-EVEN",
-        ]
-        .map(Cell::from),
+        std::iter::once("OPTION")
+            .chain(columns.iter().map(|(h, _)| *h))
+            .map(Cell::from),
     )
     .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
-    let mut options: Vec<_> = c.options.iter().collect();
-    options.sort_by(|a, b| dec(a.monthly_usd.typical).total_cmp(&dec(b.monthly_usd.typical)));
-    // The option column: what the borders, the five number columns and the gaps leave.
-    let name_width = usize::from(table_area.width.saturating_sub(2 + 9 + 10 + 9 + 8 + 10 + 5));
-    let rows = options.iter().map(|o| {
-        let style = if o.id == c.cheapest {
-            Style::default().fg(t.good).add_modifier(Modifier::BOLD)
-        } else {
-            Style::default()
-        };
-        let (util, be) = match &o.provisioned {
-            Some(p) => (
-                format!("{:.0}%", dec(p.utilization) * 100.0),
-                p.break_even_utilization
-                    .map_or("-".into(), |b| format!("{:.0}%", dec(b) * 100.0)),
-            ),
-            None => (String::new(), String::new()),
-        };
-        Row::new(vec![
-            fit_option_name(&sanitize(&o.name), name_width),
-            usd(dec(o.monthly_usd.low)),
-            usd(dec(o.monthly_usd.typical)),
-            usd(dec(o.monthly_usd.high)),
-            util,
-            be,
-        ])
-        .style(style)
-    });
-    let widths = [
-        Constraint::Fill(1),
-        Constraint::Length(9),
-        Constraint::Length(10),
-        Constraint::Length(9),
-        Constraint::Length(8),
-        Constraint::Length(10),
-    ];
-
-    f.render_widget(
-        Table::new(rows, widths).header(header).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" options, cheapest first "),
-        ),
-        table_area,
+    let selected = app.cost_selected.min(options.len().saturating_sub(1));
+    let (offset, visible) = window(selected, options.len(), layout.table.height);
+    let rows = options[offset..offset + visible]
+        .iter()
+        .zip(&names[offset..offset + visible])
+        .map(|(o, name)| {
+            let style = if o.id == c.cheapest {
+                Style::default().fg(t.good).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            let (util, be) = match &o.provisioned {
+                Some(p) => (
+                    format!("{:.0}%", dec(p.utilization) * 100.0),
+                    p.break_even_utilization
+                        .map_or("-".into(), |b| format!("{:.0}%", dec(b) * 100.0)),
+                ),
+                None => (String::new(), String::new()),
+            };
+            let cells = [
+                usd(o.monthly_usd.typical),
+                usd(o.monthly_usd.low),
+                usd(o.monthly_usd.high),
+                util,
+                be,
+            ];
+            Row::new(
+                std::iter::once(ellipsize(
+                    &fit_option_name(name, layout.name_width),
+                    layout.name_width,
+                ))
+                .chain(cells.into_iter().take(layout.columns)),
+            )
+            .style(style)
+        });
+    let widths: Vec<Constraint> = std::iter::once(layout.name_width)
+        .chain(columns.iter().map(|(_, w)| usize::from(*w)))
+        .map(|w| Constraint::Length(w as u16))
+        .collect();
+    let mut title = format!(" options, cheapest first ({}) ", options.len());
+    if options.len() > visible {
+        title.push_str(&format!("· {}-{} (j/k) ", offset + 1, offset + visible));
+    }
+    if layout.chart.is_none() {
+        title.push_str("· no room for the chart ");
+    }
+    let mut state = TableState::default().with_selected(Some(selected - offset));
+    f.render_stateful_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        layout.table,
+        &mut state,
     );
-    break_even_chart(f, chart_area, t, answer.break_even.as_ref());
+    if let Some(chart_area) = layout.chart {
+        break_even_chart(f, chart_area, t, answer.break_even.as_ref());
+    }
     let mut note_lines: Vec<Line> = c
         .unavailable
         .iter()
@@ -1102,7 +1480,7 @@ fn break_even_chart(f: &mut Frame, area: Rect, t: &Theme, be: Option<&super::dat
         .y_axis(
             Axis::default()
                 .bounds([0.0, y_max * 1.05])
-                .labels(["0".to_string(), usd(y_max)]),
+                .labels(["0".to_string(), usd_f64(y_max)]),
         );
     f.render_widget(chart, area);
 }
@@ -1152,8 +1530,8 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         .sum();
     let [knobs_area, table_area, chart_area] = Layout::vertical([
         Constraint::Length(2 + rows as u16),
-        Constraint::Length(13),
-        Constraint::Min(3),
+        Constraint::Length(14),
+        Constraint::Min(0),
     ])
     .areas(area);
     f.render_widget(
@@ -1193,7 +1571,12 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         .map(|c| c.usd_per_month);
     let (b, n) = (&base.output.total, &now.output.total);
     let count = |x: u64| x.to_string();
-    let prob = |x: Option<f64>| x.map_or("-".into(), |p| format!("{:.2}%", p * 100.0));
+    let prob = |x: Option<f64>| x.map_or("-".into(), share);
+    // Requests never served (sync rejections, async events dropped) and their share.
+    let rejected = |m: &faascope_sim::Metrics| match m.rejected + m.dropped_async {
+        0 => "0".to_string(),
+        r => format!("{r} ({})", prob(m.rejection_probability)),
+    };
     // What the logs show, where they show it (throttled requests leave no REPORT line).
     let seen = |g: &dyn Fn(&FunctionReport) -> String| observed.map_or("-".into(), g);
     let rows = [
@@ -1220,6 +1603,12 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
             "-".to_string(),
             count(b.throttles),
             count(n.throttles),
+        ),
+        (
+            "never served (429s, async dropped)",
+            "-".to_string(),
+            rejected(b),
+            rejected(n),
         ),
         (
             "p50 latency",
@@ -1262,10 +1651,10 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
             observed_cost.map_or("-".into(), usd),
             base.priced
                 .as_ref()
-                .map_or("-".into(), |p| usd(p.total_usd_per_month)),
+                .map_or("-".into(), |p| usd_f64(p.total_usd_per_month)),
             now.priced
                 .as_ref()
-                .map_or("-".into(), |p| usd(p.total_usd_per_month)),
+                .map_or("-".into(), |p| usd_f64(p.total_usd_per_month)),
         ),
     ];
     // While a run for newer knobs is under way, the last one is shown as what it is.
@@ -1304,6 +1693,10 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         .iter()
         .map(|t| (t.start_s as f64 / 3600.0, t.cold_starts as f64))
         .collect();
+    // A chart needs a few rows to say anything: on a short terminal the table has them.
+    if chart_area.height < 5 {
+        return;
+    }
     line_chart(
         f,
         chart_area,
@@ -1313,25 +1706,69 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
     );
 }
 
-/// One function's invocations, slowest first.
+/// The invocations view's columns: header, and the fewest and most cells they take
+/// (`u16::MAX`: what is left).
+const INVOCATION_COLUMNS: [(&str, u16, u16); 8] = [
+    ("TIME (UTC)", 23, 23),
+    ("REQUEST ID", 13, 36),
+    ("DURATION", 10, 10),
+    ("BILLED", 10, 10),
+    ("MEM MB", 10, 10),
+    ("INIT", 10, 10),
+    ("STATUS", 8, 8),
+    ("TRACE", 10, u16::MAX),
+];
+
+/// The widths of the columns (`(min, max)` each) that fit in `width` cells with a gap between
+/// them: as many as fit at their least, from the first, then the room left given out in
+/// order. At least the first column, cut to the width.
+fn fit_columns(columns: &[(u16, u16)], width: u16) -> Vec<u16> {
+    let mut used = 0u16;
+    let mut widths = Vec::new();
+    for &(min, _) in columns {
+        let need = min + u16::from(!widths.is_empty());
+        if used.saturating_add(need) > width {
+            break;
+        }
+        used += need;
+        widths.push(min);
+    }
+    if widths.is_empty() {
+        return vec![width];
+    }
+    let mut left = width - used;
+    for (w, &(min, max)) in widths.iter_mut().zip(columns) {
+        let extra = (max - min).min(left);
+        *w += extra;
+        left -= extra;
+    }
+    widths
+}
+
+/// The bottom title of a table that left `hidden` columns out (empty when none).
+fn off_screen(hidden: usize) -> String {
+    match hidden {
+        0 => String::new(),
+        1 => " 1 column off screen (a wider terminal shows it) ".into(),
+        n => format!(" {n} columns off screen (a wider terminal shows them) "),
+    }
+}
+
+/// One function's invocations, slowest first. A narrow terminal leaves out the last columns
+/// whole and cuts the request id (and, narrower still, the time) with `…`.
 fn invocations(f: &mut Frame, area: Rect, app: &App, data: &DashData, name: &str) {
     let t = &app.theme;
     let ids = data
         .invocations_by_function
         .get(name)
         .map_or(&[][..], Vec::as_slice);
+    let spec: Vec<(u16, u16)> = INVOCATION_COLUMNS.iter().map(|c| (c.1, c.2)).collect();
+    let widths = fit_columns(&spec, area.width.saturating_sub(2));
     let header = Row::new(
-        [
-            "TIME (UTC)",
-            "REQUEST ID",
-            "DURATION",
-            "BILLED",
-            "MEM MB",
-            "INIT",
-            "STATUS",
-            "TRACE",
-        ]
-        .map(Cell::from),
+        INVOCATION_COLUMNS
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| Cell::from(ellipsize(c.0, usize::from(*w)))),
     )
     .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD));
     let (offset, visible) = window(app.invocations_selected, ids.len(), area.height);
@@ -1342,7 +1779,7 @@ fn invocations(f: &mut Frame, area: Rect, app: &App, data: &DashData, name: &str
         } else {
             Style::default()
         };
-        Row::new(vec![
+        let cells = [
             r.timestamp.map_or("-".into(), crate::query::time_text),
             sanitize(&r.request_id),
             ms(Some(r.duration_ms)),
@@ -1355,27 +1792,29 @@ fn invocations(f: &mut Frame, area: Rect, app: &App, data: &DashData, name: &str
             ms(r.init_duration_ms.or(r.restore_duration_ms)),
             r.status.as_str().to_string(),
             r.trace_id.as_deref().map_or(String::new(), sanitize),
-        ])
+        ];
+        Row::new(
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| ellipsize(c, usize::from(*w))),
+        )
         .style(style)
     });
-    let widths = [
-        Constraint::Length(23),
-        Constraint::Length(36),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Fill(1),
-    ];
-    let table = Table::new(rows, widths)
+    let hidden = INVOCATION_COLUMNS.len() - widths.len();
+    let table = Table::new(rows, widths.iter().map(|w| Constraint::Length(*w)))
         .header(header)
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-        .block(Block::default().borders(Borders::ALL).title(format!(
-            " invocations of {} ({}), slowest first · enter: log lines · x: trace ",
-            sanitize(name),
-            ids.len()
-        )));
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(
+                    " invocations of {} ({}), slowest first · enter: log lines · x: trace ",
+                    sanitize(name),
+                    ids.len(),
+                ))
+                .title_bottom(off_screen(hidden)),
+        );
     let mut state =
         TableState::default().with_selected(Some(app.invocations_selected.saturating_sub(offset)));
     f.render_stateful_widget(table, area, &mut state);
@@ -1410,4 +1849,39 @@ fn help(f: &mut Frame, area: Rect, app: &App) {
         ),
         popup,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// Amounts as `faascope cost` prints them: cents, half away from zero, from the exact
+    /// decimal (52.925 is 52.93; as an f64 it was 52.92), and cents from $100 up too.
+    #[test]
+    fn amounts_are_rounded_to_cents_from_the_exact_decimal() {
+        assert_eq!(usd(d("52.925")), "52.93");
+        assert_eq!(usd(d("74.095")), "74.10");
+        assert_eq!(usd(d("105.85")), "105.85");
+        assert_eq!(usd(d("630.8712")), "630.87");
+        assert_eq!(usd(d("10.4349")), "10.43");
+        assert_eq!(usd(d("0.005")), "0.01");
+        // Below half a cent: not shown as nothing.
+        assert_eq!(usd(d("0.0015487")), "0.0015");
+        assert_eq!(usd(Decimal::ZERO), "0");
+        // Within the money columns (9 wide): whole dollars from a million up.
+        assert_eq!(usd(d("999999.994")), "999999.99");
+        assert_eq!(usd(d("1234567.5")), "1234568");
+        assert_eq!(usd_f64(11.37), "11.37");
+        for s in ["52.925", "105.85", "630.87"] {
+            assert_eq!(
+                format!("${}", usd(d(s))),
+                crate::cost::format_usd(d(s)),
+                "the same figure as `faascope cost`"
+            );
+        }
+    }
 }
