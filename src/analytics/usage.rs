@@ -14,7 +14,7 @@ use polars::prelude::*;
 use super::frames::report_frame;
 use super::AnalyticsError;
 use crate::cost::tune::MemoryObservation;
-use crate::cost::{ConcurrencyLevel, FunctionMeta, FunctionUsage, UsageBucket};
+use crate::cost::{ConcurrencyLevel, FunctionMeta, FunctionUsage, RoundingSums, UsageBucket};
 use crate::model::ReportColumns;
 
 /// Observed usage of every function, over the window of the whole input.
@@ -45,6 +45,8 @@ struct Acc {
     max_memory_used_mb: Option<u32>,
     /// Billed MB-ms by clock hour (hours since the epoch).
     hours: BTreeMap<i64, u64>,
+    /// Exact sums for other providers' per-request minimum and rounding.
+    rounding: RoundingSums,
 }
 
 fn ms(x: f64) -> u64 {
@@ -125,6 +127,7 @@ pub fn observed_usage_in(
         *a.hours.entry(ts.div_euclid(HOUR_MS)).or_insert(0) += billed * u64::from(memory_mb);
         b.requests += 1;
         b.billed_ms += billed;
+        a.rounding.add(billed);
         if cols.cold_start(row) {
             b.cold_starts += 1;
         }
@@ -182,7 +185,7 @@ pub fn observed_usage_in(
                 window_end_ms: window_end,
                 buckets: a.buckets.into_values().collect(),
                 concurrency: occupancy(a.events),
-                rounding: None,
+                rounding: Some(a.rounding),
                 busy_hours_mb_ms: a.hours.into_values().collect(),
                 window_hours,
             })
@@ -318,6 +321,29 @@ mod tests {
                 },
                 ConcurrencyLevel { level: 2, ms: 500 },
             ]
+        );
+    }
+
+    #[test]
+    fn exact_rounding_sums_for_other_providers() {
+        // Billed 7, 150 and 1,000 ms: Azure's 100 ms minimum makes 100 + 150 + 1,000; Cloud
+        // Run's rounding up to 100 ms makes 100 + 200 + 1,000.
+        let rows = [
+            inv("a", 1_000, 6.2, 7.0, None),
+            inv("a", 5_000, 149.5, 150.0, None),
+            inv("a", 9_000, 999.9, 1_000.0, None),
+        ];
+        let cols = ReportColumns::from_invocations(&rows);
+        let u = observed_usage(&cols, &|n, m, _| {
+            FunctionMeta::new(n, "us-east-1", Arch::X86_64, m)
+        });
+        assert_eq!(
+            u.functions[0].rounding,
+            Some(RoundingSums {
+                basis_billed_ms: 1_157,
+                ms_at_least_100: 1_250,
+                ms_rounded_up_to_100: 1_300,
+            })
         );
     }
 

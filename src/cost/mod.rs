@@ -72,7 +72,7 @@ pub use rates::PriceBook;
 pub use tune::{tune_function, TuneInput, TuneOptions, TuneReport, TuneStrategy};
 pub use usage::{
     CalculatorSpec, ConcurrencyLevel, FunctionMeta, FunctionProjection, FunctionUsage,
-    MonthlyUsage, PackageType, SnapStart, UsageBucket,
+    MonthlyUsage, PackageType, RoundingSums, SnapStart, UsageBucket,
 };
 
 /// Hours in the projected month: 730 h (8,760 h / 12), the convention AWS calculators use.

@@ -379,6 +379,37 @@ fn observed(
 }
 
 #[test]
+fn exact_rounding_sums_replace_the_approximation() {
+    let book = book();
+    // 1,000 requests of 10 ms (10,000 ms billed) and one of 90,000 ms: the totals alone say
+    // Σ max(ms, 100) ≥ max(100,000, 1,001 × 100) = 100,100; exactly it is 190,000.
+    let days = [(date(2025, 9, 1), 1001, 100_000)];
+    let approx = observed("f", 1024, &days, date(2025, 9, 1), 1);
+    let mut exact = approx.clone();
+    exact.rounding = Some(super::usage::RoundingSums {
+        basis_billed_ms: 100_000,
+        ms_at_least_100: 190_000,
+        ms_rounded_up_to_100: 190_000,
+    });
+    let opts = ProjectionOptions::default();
+    let pa = project_observed(&approx, &book, &opts).expect("projected");
+    let pe = project_observed(&exact, &book, &opts).expect("projected");
+    assert!(!pa.rounding_exact);
+    assert!(pe.rounding_exact);
+    let note = "approximated from totals";
+    assert!(pa.notes.iter().any(|n| n.contains(note)), "{:?}", pa.notes);
+    assert!(!pe.notes.iter().any(|n| n.contains(note)), "{:?}", pe.notes);
+    // The same scale factor for both; the exact minimum is 1.9 × the billed time.
+    let u = &pe.usage.typical;
+    assert_eq!(u.ms_at_least_100, u.billed_ms * d("1.9"));
+    assert_eq!(u.ms_rounded_up_to_100, u.billed_ms * d("1.9"));
+    assert_eq!(
+        pa.usage.typical.ms_at_least_100,
+        pa.usage.typical.billed_ms * d("1.001")
+    );
+}
+
+#[test]
 fn observed_projection_scales_window_and_ranges_days() {
     let book = book();
     let days = [

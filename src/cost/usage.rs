@@ -144,7 +144,7 @@ pub struct ConcurrencyLevel {
 /// Optional exact sums for other providers' billing minimums and rounding, over the same
 /// invocations as `basis_billed_ms` (Σ billed_duration_ms over the window). When absent the
 /// engine approximates them from counts and sums and says so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundingSums {
     /// Σ billed_duration_ms of the invocations these sums cover.
     pub basis_billed_ms: u64,
@@ -152,6 +152,17 @@ pub struct RoundingSums {
     pub ms_at_least_100: u64,
     /// Σ ceil(billed_duration_ms / 100) × 100: Cloud Run's 100 ms rounding.
     pub ms_rounded_up_to_100: u64,
+}
+
+impl RoundingSums {
+    /// Adds one invocation billed `billed_ms` (saturating: the totals are guarded elsewhere).
+    pub fn add(&mut self, billed_ms: u64) {
+        self.basis_billed_ms = self.basis_billed_ms.saturating_add(billed_ms);
+        self.ms_at_least_100 = self.ms_at_least_100.saturating_add(billed_ms.max(100));
+        self.ms_rounded_up_to_100 = self
+            .ms_rounded_up_to_100
+            .saturating_add(billed_ms.div_ceil(100).saturating_mul(100));
+    }
 }
 
 /// Observed usage of one function over a window.
