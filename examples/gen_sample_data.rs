@@ -25,8 +25,9 @@
 //! The ground truth (`--expected`) has per function: `invocations`, `cold_starts` (Init or
 //! Restore Duration present), `errors` (REPORT `Status: error`, or a Python `[ERROR]` line
 //! followed by a `Traceback` for that request id), `timeouts` (`Status: timeout`),
-//! `memory_size_mb`, `sum_billed_duration_ms` (Billed Duration only; SnapStart's Billed Restore
-//! Duration is in `sum_billed_restore_duration_ms`), `sum_duration_ms`, `max_duration_ms`,
+//! `memory_size_mb`, `sum_billed_duration_ms` (Billed Duration, which includes SnapStart's
+//! Billed Restore Duration as AWS bills it; that part alone is `sum_billed_restore_duration_ms`),
+//! `sum_duration_ms`, `max_duration_ms`,
 //! `first_report_ts_ms`, `last_report_ts_ms` (event timestamps of the REPORT records), and a few
 //! more; plus `traces` and `files` (relative path and size of every file written).
 //!
@@ -1081,7 +1082,12 @@ fn simulate(spec: &'static Spec, rng: &mut ChaCha8Rng, runtime_arn: String) -> F
         if report_ms >= T_END_MS {
             continue;
         }
-        let billed_ms = (duration_cms + init_cms.unwrap_or(0)).div_ceil(100);
+        // Billed Duration includes billed INIT (the 2025-08-01 rule) and, with SnapStart, the
+        // Billed Restore Duration: `ceil(Duration + Billed Restore)` (an observed REPORT:
+        // Duration 2338.66 ms, Billed Restore 182 ms, Billed Duration 2521 ms).
+        let billed_ms =
+            (duration_cms + init_cms.unwrap_or(0) + billed_restore_ms.unwrap_or(0) * 100)
+                .div_ceil(100);
 
         let inst = &mut insts[idx];
         let growth = (inst.served / 30).min(mem_growth);
@@ -1929,6 +1935,26 @@ fn render_metrics(sims: &[FnSim], files: &mut Files) {
 // Ground truth
 // ---------------------------------------------------------------------------------------------
 
+/// `value` with every object's keys in sorted order: serde_json keeps insertion order when a
+/// crate in the build enables its `preserve_order` feature, and the file must not depend on
+/// which crates are built beside the generator.
+fn sorted_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted_keys).collect()),
+        other => other,
+    }
+}
+
 fn expected(seed: u64, sims: &[FnSim], traces: usize, files: &Files) -> Value {
     let mut functions = serde_json::Map::new();
     for sim in sims {
@@ -2183,7 +2209,7 @@ fn run(args: &Args) -> Result<(), String> {
         let path = args.out.join(rel);
         write_atomic(&path, data).map_err(|e| format!("writing {}: {e}", path.display()))?;
     }
-    let truth = expected(args.seed, &sims, traces, &files);
+    let truth = sorted_keys(expected(args.seed, &sims, traces, &files));
     let mut text = serde_json::to_string_pretty(&truth).map_err(|e| e.to_string())?;
     text.push('\n');
     write_atomic(&args.expected, text.as_bytes())
