@@ -146,6 +146,9 @@ pub(crate) struct Collector<'o> {
     /// function logs in one format; the other is an extension's print, which comes after the
     /// REPORT: the Telemetry API sends `platform.report` once the invocation has ended).
     text_reports: bool,
+    /// While a multi-line JSON document is read: where its records start (see
+    /// [`super::doc_lines`]), so that each record and skip names its own line.
+    pub doc_lines: Option<super::doc_lines::DocLines>,
 }
 
 impl<'o> Collector<'o> {
@@ -168,6 +171,28 @@ impl<'o> Collector<'o> {
             echoes: Vec::new(),
             echo: false,
             text_reports: false,
+            doc_lines: None,
+        }
+    }
+
+    /// `ev` with the line where element `index` of the document's top-level array (`key:
+    /// None`) or of the array under `key` of its top-level object starts, when a multi-line
+    /// document is being read and `depth` is its top level.
+    fn element_event<'e>(
+        &self,
+        ev: &Event<'e>,
+        depth: u32,
+        key: Option<&str>,
+        index: usize,
+    ) -> Event<'e> {
+        let line = match (&self.doc_lines, key) {
+            (Some(d), None) if depth == 0 => d.top(index),
+            (Some(d), Some(k)) if depth == 0 => d.of_key(k, index),
+            _ => None,
+        };
+        Event {
+            line: line.unwrap_or(ev.line),
+            ..*ev
         }
     }
 
@@ -775,8 +800,9 @@ impl<'o> Collector<'o> {
                 self.echo |= items
                     .iter()
                     .any(|i| i.get("type").is_some() && i.get("record").is_some());
-                for item in items {
-                    self.json_value(ev, item, depth + 1);
+                for (i, item) in items.iter().enumerate() {
+                    let ev = self.element_event(ev, depth, None, i);
+                    self.json_value(&ev, item, depth + 1);
                 }
                 self.echo = was;
                 return;
@@ -845,16 +871,18 @@ impl<'o> Collector<'o> {
             }
             let group = o.get("logGroup").and_then(Value::as_str);
             let stream = o.get("logStream").and_then(Value::as_str);
-            for e in events {
-                self.event_object(ev, e, group, stream);
+            for (i, e) in events.iter().enumerate() {
+                let ev = self.element_event(ev, depth, Some("logEvents"), i);
+                self.event_object(&ev, e, group, stream);
             }
             return;
         }
         for key in ["events", "payload"] {
             if let Some(events) = o.get(key).and_then(Value::as_array) {
                 let group = o.get("logGroupName").and_then(Value::as_str);
-                for e in events {
-                    self.event_object(ev, e, group, None);
+                for (i, e) in events.iter().enumerate() {
+                    let ev = self.element_event(ev, depth, Some(key), i);
+                    self.event_object(&ev, e, group, None);
                 }
                 return;
             }

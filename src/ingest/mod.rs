@@ -6,6 +6,7 @@
 
 pub mod collect;
 pub mod decode;
+mod doc_lines;
 mod export_line;
 mod export_report;
 pub mod metrics;
@@ -1570,7 +1571,9 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
     match serde_json::from_str::<Value>(text) {
         Ok(v) => {
             let before = c.skips.examples.len();
+            c.doc_lines = Some(doc_lines::doc_lines(text, start_line));
             c.json_value(&ev, &v, 0);
+            c.doc_lines = None;
             locate_skips(c, text, start_line, before);
         }
         Err(_) if let Some(values) = concatenated_json(text) => {
@@ -1718,6 +1721,52 @@ mod tests {
         );
         assert_eq!(named_span_id("Id=x: bad"), None);
         assert_eq!(named_span_id("id=00000000000000a3f"), None);
+    }
+
+    #[test]
+    fn records_of_pretty_printed_pages_name_their_own_lines() {
+        let report = "REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33\tDuration: 48.27 ms\tBilled Duration: 49 ms\tMemory Size: 512 MB\tMax Memory Used: 91 MB\t\n";
+        let page = serde_json::json!({
+            "events": [
+                {"logStreamName": "s", "timestamp": 1756821791400i64, "message": "START RequestId: 6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33 Version: $LATEST\n", "eventId": "1"},
+                {"logStreamName": "s", "timestamp": 1756821791450i64, "eventId": "2"},
+                {"logStreamName": "s", "timestamp": 1756821791482i64, "message": report, "eventId": "3"},
+            ],
+            "searchedLogStreams": [],
+        });
+        let text = serde_json::to_string_pretty(&page).unwrap();
+        // The line of the `{` that opens the event with `eventId` `id`.
+        let line_of = |text: &str, id: &str| {
+            let lines: Vec<&str> = text.lines().collect();
+            let at = lines
+                .iter()
+                .position(|l| l.contains(&format!("\"eventId\": \"{id}\"")))
+                .unwrap();
+            (0..at).rev().find(|&i| lines[i].trim() == "{").unwrap() as u64 + 1
+        };
+        // Pages of `aws logs filter-log-events` and arrays of events alike.
+        let array = serde_json::to_string_pretty(&page["events"]).unwrap();
+        for (text, is_page) in [(text, true), (array, false)] {
+            let (want_bad, want_report) = (line_of(&text, "2"), line_of(&text, "3"));
+            assert!(want_bad > 2 && want_report > want_bad);
+            let ing = ingest_one(&text, &IngestOptions::default());
+            assert_eq!(ing.tables.invocations.len(), 1);
+            assert_eq!(ing.tables.invocations[0].source.line, want_report);
+            let lines: Vec<u64> = ing.tables.logs.iter().map(|r| r.source.line).collect();
+            if is_page {
+                // An event of a page without a message is a skip on its own line.
+                assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+                assert_eq!(
+                    ing.skips.examples[0].source,
+                    format!("/aws/lambda/orders-api:{want_bad}")
+                );
+                assert_eq!(lines, [line_of(&text, "1")]);
+            } else {
+                // In a bare array it is an application's JSON record, on its own line too.
+                assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+                assert_eq!(lines, [line_of(&text, "1"), want_bad]);
+            }
+        }
     }
 
     /// Lines passed over unparsed when only invocations are wanted must not hold what the
