@@ -50,10 +50,30 @@ fn classic_example_128mb_5m_5s() {
         "--pricing",
         "tests/fixtures/pricing/published-example-rate.toml",
     ]);
-    let v = json_of(&with_rate);
-    let od = &v["functions"][0]["on_demand"];
+    let v2 = json_of(&with_rate);
+    let od = &v2["functions"][0]["on_demand"];
     assert_eq!(f(&od["compute_usd"]), 45.43);
     assert_eq!(f(&od["requests_usd"]), 0.80);
+    // The output says whose prices these are: the day they are in effect, the files applied
+    // over the built-in sheets, and a fingerprint of the Lambda figures that follows them.
+    let (p1, p2) = (&v["prices"], &v2["prices"]);
+    assert_eq!(p1["as_of"], "2025-10-01");
+    assert_eq!(p1["override_files"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        p2["override_files"][0],
+        "tests/fixtures/pricing/published-example-rate.toml"
+    );
+    let fp = |p: &Value| p["lambda_fingerprint"].as_str().unwrap_or("").to_string();
+    assert!(fp(p1).starts_with("fnv1a64:"), "{p1}");
+    assert_ne!(fp(p1), fp(p2));
+    let out = faascope().args(&with_rate).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().nth(1).is_some_and(|l| l.starts_with(
+            "Prices as of 2025-10-01 (built-in price sheets with tests/fixtures/pricing/published-example-rate.toml applied"
+        )),
+        "{text}"
+    );
 }
 
 #[test]

@@ -23,7 +23,9 @@ use crate::cost::{
 use crate::ingest::IngestOptions;
 use crate::model::ReportColumns;
 use crate::output::cost::CostBasis;
-use crate::output::cost::{render_cost, render_pricing_list, render_pricing_show, render_tune};
+use crate::output::cost::{
+    render_cost, render_pricing_list, render_pricing_show, render_tune, PricesUsed,
+};
 use crate::output::Format;
 
 fn parse_arch(s: &str) -> Result<Arch, String> {
@@ -791,10 +793,12 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
     let comparison = compare_functions(&projections, &book, &options)
         .map_err(|e| UsageError(e.to_string()))?
         .select(&selected);
+    let prices = PricesUsed::new(&catalog, &book, &a.price.pricing);
     let text = render_cost(
         &comparison,
         &shown,
         &basis,
+        &prices,
         &notes,
         a.format,
         terminal_width(),

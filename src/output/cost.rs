@@ -121,6 +121,61 @@ pub enum CostBasis {
     Calculator,
 }
 
+/// The prices a run used, for the header of the output: which day's prices they are and
+/// whether the user's files changed them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PricesUsed {
+    /// The newest effective date of any figure loaded (`YYYY-MM-DD`): the prices are those
+    /// in effect on that day (`faascope pricing list` dates each sheet).
+    pub as_of: Option<String>,
+    /// Price files given with `--pricing`, in the order applied over the built-in sheets.
+    pub override_files: Vec<String>,
+    /// A fingerprint of every Lambda figure priced with (the one `faascope ci` records).
+    pub lambda_fingerprint: String,
+}
+
+impl PricesUsed {
+    pub fn new(
+        catalog: &crate::cost::Catalog,
+        book: &crate::cost::PriceBook,
+        overrides: &[std::path::PathBuf],
+    ) -> PricesUsed {
+        PricesUsed {
+            as_of: catalog
+                .list()
+                .iter()
+                .filter_map(|o| o.newest_effective_date)
+                .max()
+                .map(|d| d.to_string()),
+            override_files: overrides.iter().map(|p| p.display().to_string()).collect(),
+            lambda_fingerprint: book.lambda_fingerprint(),
+        }
+    }
+
+    /// One line for tables and Markdown.
+    fn line(&self) -> String {
+        let mut s = format!(
+            "Prices as of {}",
+            self.as_of.as_deref().unwrap_or("an unknown date")
+        );
+        if self.override_files.is_empty() {
+            s.push_str(" (built-in price sheets; `faascope pricing list` dates each).");
+        } else {
+            let files: Vec<String> = self
+                .override_files
+                .iter()
+                .map(|f| super::sanitize(f))
+                .collect();
+            let _ = write!(
+                s,
+                " (built-in price sheets with {} applied over them; `faascope pricing list --pricing FILE` dates each).",
+                files.join(", ")
+            );
+        }
+        s
+    }
+}
+
 #[derive(Serialize)]
 struct OnDemandView {
     requests_usd: f64,
@@ -194,6 +249,7 @@ struct AccountView {
 #[derive(Serialize)]
 struct CostDoc<'a> {
     basis: &'a CostBasis,
+    prices: &'a PricesUsed,
     hours_per_month: u32,
     free_tier: bool,
     allocation: String,
@@ -313,6 +369,7 @@ pub fn render_cost(
     c: &Comparison,
     projections: &[crate::cost::FunctionProjection],
     basis: &CostBasis,
+    prices: &PricesUsed,
     notes: &[String],
     format: Format,
     width: Option<u16>,
@@ -323,6 +380,7 @@ pub fn render_cost(
     match format {
         Format::Json => json(&CostDoc {
             basis,
+            prices,
             hours_per_month: crate::cost::HOURS_PER_MONTH,
             free_tier: c.account.options.free_tier,
             allocation: format!("{:?}", c.account.options.allocation).to_lowercase(),
@@ -416,6 +474,7 @@ pub fn render_cost(
                     );
                 }
             }
+            let _ = writeln!(out, "{}", prices.line());
             if !notes.is_empty() {
                 // Markdown: a paragraph of its own, one note a line.
                 if format == Format::Markdown {
