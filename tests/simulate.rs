@@ -234,7 +234,7 @@ fn oversized_and_misspelt_scenarios_are_clear_errors() {
                 "duration_s = 1e9\nresolution = \"second\"\n{}",
                 function("")
             ),
-            "series.toml: resolution: 1000000000 time-series points (1 series",
+            "series.toml:2: resolution: 1000000000 time-series points (1 series",
         ),
         (
             "rate.toml",
@@ -242,7 +242,7 @@ fn oversized_and_misspelt_scenarios_are_clear_errors() {
                 "duration_s = 60\n{}",
                 function("").replace("rate_per_s = 1.0", "rate_per_s = 1e12")
             ),
-            "rate.toml: functions[*].arrivals: up to 6.000e13 arrivals",
+            "rate.toml:2: functions[*].arrivals: up to 6.000e13 arrivals",
         ),
         (
             "typo.toml",
