@@ -450,6 +450,38 @@ fn control_sequences_in_data_never_reach_the_terminal() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(!s.contains('\u{1b}'), "escape reached output: {s:?}");
     assert!(s.contains("evil"));
+    // CSV exports too, piped (as into `head`) or written with --out: the same function name
+    // as `report` prints.
+    let out = faascope()
+        .args(["export", "--table", "invocations", "--format", "csv"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !csv.bytes().any(|b| b == 0x1b || b == 0x07),
+        "escape reached output: {csv:?}"
+    );
+    assert!(
+        csv.lines().nth(1).is_some_and(|l| l.starts_with("evil,")),
+        "{csv}"
+    );
+    let file = dir.path().join("out.csv");
+    faascope()
+        .args([
+            "export",
+            "--table",
+            "invocations",
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(&file)
+        .arg(&p)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), csv);
 }
 
 #[test]

@@ -923,7 +923,15 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
     match a.format {
         ExportFormat::Ndjson => write_ndjson(&ing.tables, a.table, &mut buf)?,
         ExportFormat::Csv => {
-            analytics::write_csv(analytics::table_frame(&ing.tables, a.table)?, &mut buf)?
+            analytics::write_csv(analytics::table_frame(&ing.tables, a.table)?, &mut buf)?;
+            // CSV is read on terminals (through `head`, `less`, `cat`) wherever it is written:
+            // its cells are stripped of control sequences as every other CSV faascope writes
+            // (NDJSON escapes them and Parquet keeps the text exactly).
+            if let std::borrow::Cow::Owned(clean) =
+                output::sanitize_csv(&String::from_utf8_lossy(&buf))
+            {
+                buf = clean.into_bytes();
+            }
         }
         ExportFormat::Parquet => {
             analytics::write_parquet(analytics::table_frame(&ing.tables, a.table)?, &mut buf)?
@@ -932,11 +940,6 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
     match &a.out {
         Some(p) => output::write_atomic(p, a.force, &buf)
             .with_context(|| format!("cannot write {}", p.display()))?,
-        // CSV shown on a terminal: log text cannot drive it (NDJSON escapes such text; a
-        // pipe or --out gets the bytes as they are).
-        None if a.format == ExportFormat::Csv && std::io::stdout().is_terminal() => {
-            write_stdout(output::sanitize_block(&String::from_utf8_lossy(&buf)).as_bytes())?
-        }
         None => write_stdout(&buf)?,
     }
     report_skips(&a.source, &ing);

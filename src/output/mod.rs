@@ -59,6 +59,25 @@ fn strip_controls(s: &str, keep_tabs: bool) -> String {
                 }
                 None => {}
             },
+            // The one-character (C1) forms of CSI and OSC/DCS/APC/PM: their parameters go too.
+            '\u{9b}' => {
+                for n in chars.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&n) {
+                        break;
+                    }
+                }
+            }
+            '\u{9d}' | '\u{90}' | '\u{9f}' | '\u{9e}' => {
+                while let Some(n) = chars.next() {
+                    if n == '\u{7}' || n == '\u{9c}' {
+                        break;
+                    }
+                    if n == '\u{1b}' && chars.peek() == Some(&'\\') {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
             '\t' => out.push(if keep_tabs { '\t' } else { ' ' }),
             c if c.is_control() => {}
             // Bidirectional overrides and isolates reorder what a terminal shows around them
@@ -112,6 +131,26 @@ pub fn csv_cell(s: &str) -> String {
     } else {
         s
     }
+}
+
+/// A whole CSV document whose cells may hold text from logs (polars' writer), made as
+/// [`csv_cell`] makes one cell: control sequences stripped line by line, tabs kept, line
+/// breaks as LF. Text with nothing to strip is returned as it is.
+pub fn sanitize_csv(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b >= 0x80)
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let unified = unify_line_breaks(s);
+    std::borrow::Cow::Owned(
+        unified
+            .split('\n')
+            .map(|line| strip_controls(line, true))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 /// Serialized JSON with the characters a terminal may act on that JSON leaves as they are (C1
@@ -238,6 +277,27 @@ mod tests {
     }
 
     #[test]
+    fn c1_sequences_go_with_their_parameters() {
+        assert_eq!(sanitize("a\u{9b}31mb"), "ab");
+        assert_eq!(
+            sanitize("a\u{9d}52;c;ZXZpbA==\u{7}b\u{9d}0;t\u{9c}c"),
+            "abc"
+        );
+    }
+
+    #[test]
+    fn csv_documents_are_cleaned_cell_text_kept() {
+        let csv = "f,m\n\"e\u{1b}[31mvil\",\"a\tb\r\nc \u{1b}]0;t\u{7}d\"\n";
+        assert_eq!(sanitize_csv(csv), "f,m\n\"evil\",\"a\tb\nc d\"\n");
+        let plain = "f,m\nx,\"日本\ty\"\n";
+        assert!(matches!(
+            sanitize_csv("f,m\nx,y\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(sanitize_csv(plain), plain);
+    }
+
+    #[test]
     fn atomic_writes_keep_existing_files_unless_told() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.json");
@@ -293,7 +353,8 @@ mod tests {
         // A lone CR is a line break too; tabs stay (a CSV cell holds them).
         assert_eq!(csv_cell("a\rb"), "\"a\nb\"");
         assert_eq!(csv_cell("a\tb"), "a\tb");
-        assert_eq!(csv_cell("a\t\u{1b}]0;t\u{7}b\u{9b}c"), "a\tbc");
+        // `\u{9b}c` is CSI c (a device-attributes request): the `c` goes with it.
+        assert_eq!(csv_cell("a\t\u{1b}]0;t\u{7}b\u{9b}c"), "a\tb");
         assert_eq!(csv_cell("\u{1b}[31mred\u{1b}[0m\u{7}"), "red");
         assert_eq!(csv_cell("é"), "é");
     }
@@ -303,7 +364,7 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
         assert_eq!(sanitize("x\u{1b}]0;title\u{7}y"), "xy");
         assert_eq!(sanitize("x\u{1b}]8;;http://e\u{1b}\\y"), "xy");
-        assert_eq!(sanitize("a\tb\r\n\u{9b}c"), "a bc");
+        assert_eq!(sanitize("a\tb\r\n\u{9b}c"), "a b");
         assert_eq!(sanitize("plain é"), "plain é");
         // Bidirectional overrides and isolates (text spoofing) go too.
         assert_eq!(sanitize("ab\u{202e}cd\u{2066}e\u{2069}"), "abcde");
