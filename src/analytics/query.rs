@@ -960,26 +960,62 @@ impl Planner<'_> {
                 negated,
             } => {
                 let x = self.expr(expr, in_stats)?;
-                let mut any: Option<Expr> = None;
-                for item in list {
-                    let v = self.expr(item, in_stats)?;
-                    let eq = binary(
-                        BinOp::Eq,
-                        Typed {
+                // A list of literals compared as `=` would compare them (texts with a text,
+                // numbers with anything else but a boolean) is one set lookup: a list of
+                // thousands of request ids stays linear.
+                let texts: Option<Vec<&str>> = list
+                    .iter()
+                    .map(|i| match &i.kind {
+                        ExprKind::Str(s) => Some(s.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                let numbers: Option<Vec<f64>> = list
+                    .iter()
+                    .map(|i| match i.kind {
+                        ExprKind::Num(n) => Some(n),
+                        _ => None,
+                    })
+                    .collect();
+                let set = match (texts, numbers) {
+                    (Some(t), _) if !t.is_empty() && x.ty == Ty::Str => Some(
+                        x.expr
+                            .clone()
+                            .is_in(lit(Series::new("in".into(), t)).implode(false), false),
+                    ),
+                    (_, Some(n)) if !n.is_empty() && !matches!(x.ty, Ty::Str | Ty::Bool) => Some(
+                        num(Typed {
                             expr: x.expr.clone(),
                             ty: x.ty,
-                        },
-                        v,
-                    )
-                    .expr;
-                    any = Some(match any {
-                        None => eq,
-                        Some(a) => a.or(eq),
-                    });
-                }
+                        })
+                        .is_in(lit(Series::new("in".into(), n)).implode(false), false),
+                    ),
+                    _ => None,
+                };
+                let m = match set {
+                    Some(m) => m,
+                    None => {
+                        let mut eqs = Vec::with_capacity(list.len());
+                        for item in list {
+                            let v = self.expr(item, in_stats)?;
+                            let eq = binary(
+                                BinOp::Eq,
+                                Typed {
+                                    expr: x.expr.clone(),
+                                    ty: x.ty,
+                                },
+                                v,
+                            )
+                            .expr;
+                            eqs.push(eq);
+                        }
+                        // A balanced tree of `or`s: a long left-deep chain costs the planner
+                        // time and memory quadratic in its length.
+                        balanced_or(eqs)
+                    }
+                };
                 // A missing value is in no list and in none not: `not in` drops it as `!=`
                 // does.
-                let m = any.unwrap_or(lit(false));
                 Typed {
                     expr: if *negated { m.not() } else { m },
                     ty: Ty::Bool,
@@ -1229,6 +1265,25 @@ fn coerce(t: Typed, to: Ty) -> Expr {
         Ty::Time => num(t).cast(DataType::Int64),
         Ty::Bool => truthy(t),
     }
+}
+
+/// `a or b or ...` as a balanced tree (`false` for none).
+fn balanced_or(mut terms: Vec<Expr>) -> Expr {
+    if terms.is_empty() {
+        return lit(false);
+    }
+    while terms.len() > 1 {
+        let mut next = Vec::with_capacity(terms.len().div_ceil(2));
+        let mut it = terms.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => a.or(b),
+                None => a,
+            });
+        }
+        terms = next;
+    }
+    terms.pop().unwrap_or_else(|| lit(false))
 }
 
 fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {

@@ -30,7 +30,11 @@ const COMMANDS: &[&str] = &[
 
 /// Parses a query. Comments (`#` to the end of the line) and blank lines are allowed anywhere.
 pub fn parse(text: &str) -> Result<Query> {
-    let mut p = Parser { s: text, i: 0 };
+    let mut p = Parser {
+        s: text,
+        i: 0,
+        nesting: 0,
+    };
     let mut commands = Vec::new();
     p.skip_ws();
     if p.at_end() {
@@ -95,6 +99,49 @@ fn check_dedup_last(commands: &[Command]) -> Result<()> {
 struct Parser<'a> {
     s: &'a str,
     i: usize,
+    /// Levels of parentheses, calls, `not`, unary minus and `^` open at the current position.
+    nesting: usize,
+}
+
+/// Limits that keep an expression within what the parser and the planner (both recursive,
+/// like the expression trees they walk) handle on the main thread's stack; written queries use a
+/// handful of levels. A longer list of alternatives is what `in [...]` is for.
+const MAX_NESTING: usize = 64;
+/// Operators of one chain (`a or b or c ...`, `a + b + c ...`).
+const MAX_CHAIN: usize = 256;
+/// Levels of the whole expression tree (a longest chain of comparisons fits).
+const MAX_DEPTH: usize = 320;
+
+/// The depth of an expression tree, counted without recursion (the tree may be too deep for it).
+fn tree_depth(e: &Expr) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(e, 1usize)];
+    while let Some((e, d)) = stack.pop() {
+        max = max.max(d);
+        match &e.kind {
+            ExprKind::Not(x) | ExprKind::Neg(x) => stack.push((x, d + 1)),
+            ExprKind::Binary(_, a, b) => {
+                stack.push((a, d + 1));
+                stack.push((b, d + 1));
+            }
+            ExprKind::Like { expr, pattern, .. } => {
+                stack.push((expr, d + 1));
+                stack.push((pattern, d + 1));
+            }
+            ExprKind::In { expr, list, .. } => {
+                stack.push((expr, d + 1));
+                stack.extend(list.iter().map(|x| (x, d + 1)));
+            }
+            ExprKind::Call { args, .. } => stack.extend(args.iter().map(|x| (x, d + 1))),
+            ExprKind::Field(_)
+            | ExprKind::Str(_)
+            | ExprKind::Num(_)
+            | ExprKind::Regex(_)
+            | ExprKind::Star
+            | ExprKind::Period(_) => {}
+        }
+    }
+    max
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -556,12 +603,59 @@ impl<'a> Parser<'a> {
     // Expressions.
 
     fn expr(&mut self) -> Result<Expr> {
-        self.or()
+        self.skip_ws();
+        let pos = self.i;
+        let e = self.nested(|p| p.or())?;
+        if self.nesting == 0 {
+            let depth = tree_depth(&e);
+            if depth > MAX_DEPTH {
+                return Err(QueryError::new(
+                    pos,
+                    format!(
+                        "this expression is {depth} levels deep; faascope takes up to {MAX_DEPTH}"
+                    ),
+                )
+                .hint("split it over several `filter` commands, or list values with `in [...]`"));
+            }
+        }
+        Ok(e)
+    }
+
+    /// Runs `f` one level deeper, refusing more than [`MAX_NESTING`] levels.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.nesting >= MAX_NESTING {
+            return Err(QueryError::new(
+                self.i,
+                format!(
+                    "expression nested too deeply: more than {MAX_NESTING} levels of parentheses, calls, `not`, `-` and `^`"
+                ),
+            )
+            .hint("simplify the expression"));
+        }
+        self.nesting += 1;
+        let out = f(self);
+        self.nesting -= 1;
+        out
+    }
+
+    /// Counts one more operator of a chain, refusing more than [`MAX_CHAIN`].
+    fn chained(&self, n: &mut usize, op: &str) -> Result<()> {
+        *n += 1;
+        if *n > MAX_CHAIN {
+            return Err(QueryError::new(
+                self.i,
+                format!("more than {MAX_CHAIN} terms joined by `{op}` in one expression"),
+            )
+            .hint("list values with `in [...]` (`@requestId in [\"a\", \"b\"]`), or split the expression over several commands"));
+        }
+        Ok(())
     }
 
     fn or(&mut self) -> Result<Expr> {
         let mut left = self.and()?;
+        let mut n = 0;
         while self.eat_keyword("or") {
+            self.chained(&mut n, "or")?;
             let right = self.and()?;
             left = binary(BinOp::Or, left, right);
         }
@@ -570,7 +664,9 @@ impl<'a> Parser<'a> {
 
     fn and(&mut self) -> Result<Expr> {
         let mut left = self.not()?;
+        let mut n = 0;
         while self.eat_keyword("and") {
+            self.chained(&mut n, "and")?;
             let right = self.not()?;
             left = binary(BinOp::And, left, right);
         }
@@ -581,7 +677,7 @@ impl<'a> Parser<'a> {
         self.skip_ws();
         let pos = self.i;
         if self.eat_keyword("not") {
-            let e = self.not()?;
+            let e = self.nested(|p| p.not())?;
             return Ok(Expr {
                 pos,
                 kind: ExprKind::Not(Box::new(e)),
@@ -656,6 +752,7 @@ impl<'a> Parser<'a> {
 
     fn additive(&mut self) -> Result<Expr> {
         let mut left = self.multiplicative()?;
+        let mut n = 0;
         loop {
             self.skip_ws();
             let op = match self.peek() {
@@ -663,6 +760,7 @@ impl<'a> Parser<'a> {
                 Some('-') => BinOp::Sub,
                 _ => return Ok(left),
             };
+            self.chained(&mut n, if op == BinOp::Add { "+" } else { "-" })?;
             self.i += 1;
             let right = self.multiplicative()?;
             left = binary(op, left, right);
@@ -671,6 +769,7 @@ impl<'a> Parser<'a> {
 
     fn multiplicative(&mut self) -> Result<Expr> {
         let mut left = self.power()?;
+        let mut n = 0;
         loop {
             self.skip_ws();
             let op = match self.peek() {
@@ -679,6 +778,12 @@ impl<'a> Parser<'a> {
                 Some('%') => BinOp::Mod,
                 _ => return Ok(left),
             };
+            let sign = match op {
+                BinOp::Mul => "*",
+                BinOp::Div => "/",
+                _ => "%",
+            };
+            self.chained(&mut n, sign)?;
             self.i += 1;
             let right = self.power()?;
             left = binary(op, left, right);
@@ -688,7 +793,7 @@ impl<'a> Parser<'a> {
     fn power(&mut self) -> Result<Expr> {
         let base = self.unary()?;
         if self.eat("^") {
-            let exp = self.power()?;
+            let exp = self.nested(|p| p.power())?;
             return Ok(binary(BinOp::Pow, base, exp));
         }
         Ok(base)
@@ -699,7 +804,7 @@ impl<'a> Parser<'a> {
         let pos = self.i;
         if self.peek() == Some('-') {
             self.i += 1;
-            let e = self.unary()?;
+            let e = self.nested(|p| p.unary())?;
             return Ok(match e.kind {
                 ExprKind::Num(n) => Expr {
                     pos,

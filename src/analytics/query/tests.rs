@@ -828,3 +828,33 @@ fn words_of_report_text() {
     assert_eq!(xray_segment_id("REPORT RequestId: x\tSegmentId: 1"), None);
     assert_eq!(report_word("REPORT RequestId: x", "Status:"), None);
 }
+
+#[test]
+fn long_in_lists_are_one_lookup_with_the_same_answers() {
+    // 3,000 request ids (two of them real), numbers, and a mixed list (compared one by one).
+    let mut ids: Vec<String> = (0..3000).map(|i| format!("\"id-{i}\"")).collect();
+    ids[17] = "\"a2\"".into();
+    ids[2999] = "\"w1\"".into();
+    let r = run(&format!(
+        "filter @type = \"REPORT\" and @requestId in [{}] | stats count(*) as n",
+        ids.join(", ")
+    ));
+    assert_eq!(num(&r, 0, "n"), 2.0);
+    let r = run(&format!(
+        "filter @type = \"REPORT\" and @requestId not in [{}] | stats count(*) as n",
+        ids.join(", ")
+    ));
+    assert_eq!(num(&r, 0, "n"), 4.0);
+    let durations: Vec<String> = (0..2000).map(|i| format!("{}", i * 10)).collect();
+    let r = run(&format!(
+        "filter @duration in [{}] | stats count(*) as n",
+        durations.join(", ")
+    ));
+    // 100, 20, 40, 3000, 10 and 30 ms are all multiples of 10 below 20,000.
+    assert_eq!(num(&r, 0, "n"), 6.0);
+    let r = run("filter @duration in [20, \"40\", 1 + 2] | stats count(*) as n");
+    assert_eq!(num(&r, 0, "n"), 2.0);
+    // A missing value is in no list, and `not in` leaves it out as `!=` does.
+    let r = run("filter @duration not in [20] | stats count(*) as n");
+    assert_eq!(num(&r, 0, "n"), 5.0);
+}

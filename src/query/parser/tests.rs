@@ -420,3 +420,57 @@ fn review_errors_say_what_is_wrong() {
     assert!(err(q).message.contains("at most two `stats`"));
     assert_eq!(err_col(q), 45);
 }
+
+#[test]
+fn deep_or_long_expressions_are_errors_not_stack_overflows() {
+    // 4,000 parentheses: refused at the 65th, where the query says so.
+    let deep = format!(
+        "filter {}@duration > 1{}",
+        "(".repeat(4000),
+        ")".repeat(4000)
+    );
+    let e = err(&deep);
+    assert!(e.message.contains("nested too deeply"), "{}", e.message);
+    assert_eq!(err_col(&deep), "filter ".len() + 64 + 1);
+    // So are `not`, unary minus and `^` chains, and the error comes before a later one.
+    assert!(err(&format!("filter {}x", "not ".repeat(5000)))
+        .message
+        .contains("nested too deeply"));
+    assert!(err(&format!("fields {}1 as x", "-".repeat(5000)))
+        .message
+        .contains("nested too deeply"));
+    assert!(err(&format!("fields 2{} as x", "^2".repeat(5000)))
+        .message
+        .contains("nested too deeply"));
+    // A chain of 5,000 `+` terms or 3,000 `or`s: the 257th operator is refused, `in` suggested.
+    let plus = format!(
+        "fields {} as x | limit 1",
+        vec!["@duration"; 5000].join("+")
+    );
+    let e = err(&plus);
+    assert!(
+        e.message.contains("257") || e.message.contains("256"),
+        "{}",
+        e.message
+    );
+    let ors = format!("filter {}", vec!["@requestId = \"a\""; 3000].join(" or "));
+    let e = err(&ors);
+    assert!(
+        e.hint.as_deref().is_some_and(|h| h.contains("in [")),
+        "{e:?}"
+    );
+    // Chains nested in parentheses make a deep tree: refused by its depth.
+    let chain = vec!["a"; 200].join(" + ");
+    let nested = format!("fields ({chain}) + ({chain}) as x");
+    ok(&nested);
+    // A group at the bottom of a left-deep chain: 200 levels under 200 more.
+    let e = err(&format!("fields ({chain}) + {chain} as x"));
+    assert!(e.message.contains("400 levels deep"), "{}", e.message);
+    // What people write is well within the limits.
+    ok(&format!("filter {}", vec!["x = 1"; 256].join(" and ")));
+    ok(&format!(
+        "fields {}1{} as x",
+        "(".repeat(60),
+        ")".repeat(60)
+    ));
+}
