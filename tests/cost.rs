@@ -362,6 +362,24 @@ fn plots_render_to_png_and_svg() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--function"));
+    // The cost curve is tune's: the charges tune does not price are refused, not ignored.
+    for flags in [
+        ["--function-snapstart", "catalog-snapstart=python"],
+        ["--ephemeral-storage-mb", "10240"],
+    ] {
+        let out = dir.path().join("refused.svg");
+        faascope()
+            .args(["plot", "cost-curve", "sample-data"])
+            .args(flags)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "`faascope plot cost-curve` prices compute only",
+            ));
+        assert!(!out.exists());
+    }
 }
 
 /// The month is projected from the run's window, not from the functions `--function` picks:

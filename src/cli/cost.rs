@@ -820,7 +820,7 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
 }
 
 /// `tune` prices compute only: the flags of charges its curve does not price are refused.
-fn tune_refuses(price: &PriceArgs) -> Result<()> {
+pub(super) fn tune_refuses(price: &PriceArgs, command: &str) -> Result<()> {
     let given: Vec<&str> = [
         (!price.function_snapstart.is_empty(), "--function-snapstart"),
         (!price.function_storage.is_empty(), "--function-storage"),
@@ -833,7 +833,7 @@ fn tune_refuses(price: &PriceArgs) -> Result<()> {
         return Ok(());
     }
     Err(UsageError(format!(
-        "{}: `faascope tune` prices compute only (requests and GB-seconds at each memory size), not SnapStart or ephemeral storage charges, so its figures would leave them out. Fix: drop {} here, and price those charges with `faascope cost` (same flags)",
+        "{}: `{command}` prices compute only (requests and GB-seconds at each memory size), not SnapStart or ephemeral storage charges, so its figures would leave them out. Fix: drop {} here, and price those charges with `faascope cost` (same flags)",
         given.join(", "),
         if given.len() == 1 { "it" } else { "them" }
     ))
@@ -901,7 +901,7 @@ fn tier_notes(observed: &Observed, book: &PriceBook, reports: &mut [TuneReport])
 }
 
 pub fn run_tune(a: TuneArgs) -> Result<i32> {
-    tune_refuses(&a.price)?;
+    tune_refuses(&a.price, "faascope tune")?;
     let catalog = a.price.catalog()?;
     let book = PriceBook::new(&catalog);
     let mut observed = observe(&a.source, &a.filter, &a.price, &book)?;

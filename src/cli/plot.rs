@@ -51,6 +51,10 @@ fn usd(d: rust_decimal::Decimal) -> f64 {
 }
 
 pub fn run_plot(a: PlotArgs) -> Result<i32> {
+    if a.kind == PlotKind::CostCurve {
+        // The tune curve: the charges tune does not price are refused as tune refuses them.
+        super::cost::tune_refuses(&a.price, "faascope plot cost-curve")?;
+    }
     let catalog = a.price.catalog()?;
     let book = PriceBook::new(&catalog);
     let observed = observe(&a.source, &a.filter, &a.price, &book)?;
