@@ -555,7 +555,8 @@ impl<'o> Collector<'o> {
         self.text_reports = true;
         let line = ev.line;
         if let Some(label) = f.bad_field {
-            self.skip(line, "REPORT field is not a number in range", Some(label));
+            let detail = platform_line::bad_field_detail(label, f.bad_value);
+            self.skip(line, "REPORT field is not a number in range", Some(&detail));
             return;
         }
         let Some(request_id) = f.request_id else {
@@ -1027,13 +1028,17 @@ impl<'o> Collector<'o> {
         // A value that is not a number in range marks the row's `bad_field`, which `report`
         // turns into a skip, as for a text REPORT.
         let mut bad_field = None;
+        let mut bad_value = None;
         let mut num = |k: &'static str, max: f64| {
             let v = row.get(k).and_then(|v| v.trim().parse::<f64>().ok());
-            if v.is_some_and(|x| !(x.is_finite() && (0.0..=max).contains(&x))) {
-                bad_field.get_or_insert(k);
+            if v.is_some_and(|x| !(x.is_finite() && (0.0..=max).contains(&x)))
+                && bad_field.is_none()
+            {
+                bad_field = Some(k);
+                bad_value = row.get(k).map(|v| v.trim());
                 return None;
             }
-            v
+            v.filter(|x| x.is_finite() && (0.0..=max).contains(x))
         };
         let ms = platform_line::MAX_REPORT_VALUE;
         // Memory fields are bytes there.
@@ -1049,6 +1054,7 @@ impl<'o> Collector<'o> {
             ..Default::default()
         };
         f.bad_field = bad_field;
+        f.bad_value = bad_value;
         self.report(ev, ev.timestamp, &f, None);
     }
 

@@ -106,6 +106,28 @@ pub struct ReportFields<'a> {
     /// A field label was followed by something that is not a number (`Duration: abc ms`), or by a
     /// negative one or one out of range (`Memory Size: 99999999999 MB`).
     pub bad_field: Option<&'static str>,
+    /// The text after that label (`None` when the line ends there).
+    pub bad_value: Option<&'a str>,
+}
+
+/// What a skip of a REPORT whose `label` field held `value` says beside its reason: the value
+/// and what the field accepts.
+pub fn bad_field_detail(label: &str, value: Option<&str>) -> String {
+    let value = value.map_or("nothing".to_string(), |v| format!("`{v}`"));
+    let accepts = if label.contains("Memory Size") || label.contains("memorySize") {
+        format!(
+            "a whole number of MB from {} to {} (Lambda's largest size)",
+            MEMORY_SIZE_MB.start(),
+            MEMORY_SIZE_MB.end()
+        )
+    } else if label.contains("Memory") {
+        "a whole number of MB from 0 to 10^9".to_string()
+    } else {
+        "a number of ms from 0 to 10^9".to_string()
+    };
+    format!(
+        "{label} is {value}; it takes {accepts}: the line is corrupt (the other lines are read)"
+    )
 }
 
 /// A parsed line: the prefix before the platform keyword (a timestamp, a log-stream name, a
@@ -353,23 +375,29 @@ pub const MEMORY_SIZE_MB: std::ops::RangeInclusive<u32> = 1..=10_240;
 
 /// Walks whitespace tokens and picks out the REPORT field labels. Unknown tokens are ignored, so
 /// decoration (`|`), trailing separators and new fields do not break parsing.
-pub fn report_fields(body: &str) -> ReportFields<'_> {
+pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
     let toks = tokens(body);
     let mut f = ReportFields::default();
     let mut i = 0;
-    let num = |i: usize, label: &'static str, f: &mut ReportFields<'_>| -> Option<f64> {
+    let num = |i: usize, label: &'static str, f: &mut ReportFields<'a>| -> Option<f64> {
         // Durations and sizes are never negative: `-10` is as wrong as `abc`.
         let v = toks.get(i).and_then(|t| t.parse::<f64>().ok());
         if !v.is_some_and(|x| x.is_finite() && (0.0..=MAX_REPORT_VALUE).contains(&x)) {
-            f.bad_field.get_or_insert(label);
+            if f.bad_field.is_none() {
+                f.bad_field = Some(label);
+                f.bad_value = toks.get(i).copied();
+            }
             return None;
         }
         v
     };
-    let mb = |v: Option<f64>, label: &'static str, f: &mut ReportFields<'_>| match v {
+    let mb = |v: Option<f64>, at: usize, label: &'static str, f: &mut ReportFields<'a>| match v {
         Some(x) if x <= f64::from(u32::MAX) => Some(x as u32),
         Some(_) => {
-            f.bad_field.get_or_insert(label);
+            if f.bad_field.is_none() {
+                f.bad_field = Some(label);
+                f.bad_value = toks.get(at).copied();
+            }
             None
         }
         None => None,
@@ -414,18 +442,21 @@ pub fn report_fields(body: &str) -> ReportFields<'_> {
             }
             ("Memory", Some("Size:"), _) => {
                 let v = num(i + 2, "Memory Size", &mut f);
-                f.memory_size_mb = mb(v, "Memory Size", &mut f);
+                f.memory_size_mb = mb(v, i + 2, "Memory Size", &mut f);
                 if f.memory_size_mb
                     .is_some_and(|m| !MEMORY_SIZE_MB.contains(&m))
                 {
                     f.memory_size_mb = None;
-                    f.bad_field.get_or_insert("Memory Size");
+                    if f.bad_field.is_none() {
+                        f.bad_field = Some("Memory Size");
+                        f.bad_value = toks.get(i + 2).copied();
+                    }
                 }
                 i += 3;
             }
             ("Max", Some("Memory"), Some("Used:")) => {
                 let v = num(i + 3, "Max Memory Used", &mut f);
-                f.max_memory_used_mb = mb(v, "Max Memory Used", &mut f);
+                f.max_memory_used_mb = mb(v, i + 3, "Max Memory Used", &mut f);
                 i += 4;
             }
             ("Status:", Some(s), _) => {
@@ -657,6 +688,26 @@ mod tests {
         let r = report(&l);
         assert_eq!(r.duration_ms, None);
         assert_eq!(r.bad_field, Some("Duration"));
+        assert_eq!(r.bad_value, Some("abc"));
+        // The skip says what was there and what the field takes.
+        let m = format!(
+            "REPORT RequestId: {RID}\tDuration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 20480 MB"
+        );
+        let r = report(&m);
+        assert_eq!(
+            (r.bad_field, r.bad_value),
+            (Some("Memory Size"), Some("20480"))
+        );
+        let d = bad_field_detail("Memory Size", r.bad_value);
+        assert!(
+            d.starts_with("Memory Size is `20480`; it takes a whole number of MB from 1 to 10240"),
+            "{d}"
+        );
+        let cut = format!("REPORT RequestId: {RID}\tDuration:");
+        let r = report(&cut);
+        assert_eq!((r.bad_field, r.bad_value), (Some("Duration"), None));
+        assert!(bad_field_detail("Duration", None)
+            .starts_with("Duration is nothing; it takes a number of ms"));
     }
 
     #[test]
