@@ -282,12 +282,25 @@ fn timeouts_are_the_reports_timeouts() {
 
 #[test]
 fn throttling_signs_find_the_burst_and_the_throttling_errors() {
-    // sample-data: bursts of 5+ cold starts a minute, and no throttling errors in its logs.
+    // sample-data: bursts of 5+ cold starts a minute (image-batch), then the minutes of
+    // orders-api's DynamoDB throttling (ProvisionedThroughputExceededException), 50 rows in all.
     let rows = query("@throttling-signs");
     assert!(!rows.is_empty());
-    assert!(rows
+    let burst_rows = rows
         .iter()
-        .all(|r| f(&r["coldStarts"]) >= 5.0 && f(&r["throttleErrors"]) == 0.0));
+        .take_while(|r| f(&r["coldStarts"]) >= 5.0)
+        .count();
+    assert!(rows[..burst_rows]
+        .iter()
+        .all(|r| f(&r["throttleErrors"]) == 0.0));
+    assert!(rows[burst_rows..]
+        .iter()
+        .all(|r| f(&r["throttleErrors"]) > 0.0 && s(&r["function"]) == "orders-api"));
+    let throttle_minutes = query(
+        "filter @message like /ProvisionedThroughputExceededException/ | stats count(*) as n by function, bin(1m)",
+    )
+    .len();
+    assert_eq!(throttle_minutes, 686);
     // The same minutes counted from the invocations table.
     let mut per_min: HashMap<(String, i64), u32> = HashMap::new();
     for i in invocations() {
@@ -299,7 +312,8 @@ fn throttling_signs_find_the_burst_and_the_throttling_errors() {
         }
     }
     let bursts = per_min.values().filter(|n| **n >= 5).count();
-    assert_eq!(rows.len(), bursts.min(50));
+    assert_eq!(burst_rows, bursts.min(50));
+    assert_eq!(rows.len(), (bursts + throttle_minutes).min(50));
     // A hand-made burst: six cold starts in one minute, and the code's throttling errors.
     let fixture = root().join("tests/fixtures/query/burst.log");
     let doc = run_json(&["query", "@throttling-signs", fixture.to_str().unwrap()]);
