@@ -621,3 +621,24 @@ fn an_unknown_saved_query_lists_the_same_names_as_list() {
         "{err}"
     );
 }
+
+#[test]
+fn query_json_lists_the_skipped_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("orders-api.log");
+    std::fs::write(
+        &p,
+        "2025-09-02T10:00:00.000Z REPORT RequestId: r1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\n\
+         2025-09-02T10:00:01.000Z REPORT RequestId: r2\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 0 MB\tMax Memory Used: 50 MB\n",
+    )
+    .unwrap();
+    let doc = run_json(&["query", "stats count(*) as n", p.to_str().unwrap()]);
+    assert_eq!(f(&doc["rows"][0]["n"]), 1.0);
+    let skipped = &doc["skipped"];
+    assert_eq!(skipped["total"], 1, "{doc}");
+    assert_eq!(
+        skipped["by_reason"]["REPORT field is not a number in range"],
+        1
+    );
+    assert!(s(&skipped["examples"][0]["source"]).ends_with("orders-api.log:2"));
+}

@@ -1719,6 +1719,7 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         time_bin: crate::query::time_bin_of(q),
         warnings,
         records_scanned: records,
+        skipped: Default::default(),
     })
 }
 

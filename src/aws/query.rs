@@ -313,6 +313,7 @@ pub fn merge_rows(q: &Query, rows: Vec<Row>) -> QueryResult {
         time_bin,
         warnings,
         records_scanned: 0,
+        skipped: Default::default(),
     }
 }
 

@@ -196,7 +196,10 @@ pub fn run(a: QueryArgs) -> Result<i32> {
             )?;
             report_skips(&a.source, &ing);
             code = strict_exit(&a.source, &ing);
-            r
+            crate::query::QueryResult {
+                skipped: ing.skips.clone(),
+                ..r
+            }
         }
     };
     write_stdout(output::query::render(&result, a.format, terminal_width()).as_bytes())?;

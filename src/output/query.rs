@@ -77,6 +77,7 @@ pub fn render(r: &QueryResult, format: Format, width: Option<u16>) -> String {
                 "rows": rows,
                 "records_scanned": r.records_scanned,
                 "warnings": r.warnings,
+                "skipped": r.skipped,
             });
             super::json_safe(serde_json::to_string_pretty(&doc).unwrap_or_default()) + "\n"
         }
@@ -274,6 +275,7 @@ mod tests {
             time_bin: Some(("bin(1h)".into(), 3_600_000)),
             warnings: vec![],
             records_scanned: 9,
+            skipped: Default::default(),
         }
     }
 

@@ -493,6 +493,9 @@ pub struct QueryResult {
     pub warnings: Vec<String>,
     /// Records the query read.
     pub records_scanned: u64,
+    /// Malformed records the inputs held, skipped before the query ran (local sources; the
+    /// JSON output's `skipped`, as `report`'s).
+    pub skipped: crate::ingest::skips::Skips,
 }
 
 /// The `bin(...)` key of the last `stats` of a query: its column name and bin length.
