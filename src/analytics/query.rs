@@ -1187,7 +1187,15 @@ impl Planner<'_> {
                     .n_unique()
                     .cast(DataType::Float64),
             ),
-            "sum" => numeric(num(arg(self, 0)?).sum()),
+            "sum" => {
+                // Of no values: empty, as avg, min, max and pct are (polars' sum gives 0).
+                let x = num(arg(self, 0)?);
+                numeric(
+                    when(x.clone().count().gt(lit(0)))
+                        .then(x.sum())
+                        .otherwise(lit(NULL).cast(DataType::Float64)),
+                )
+            }
             "avg" => numeric(num(arg(self, 0)?).mean()),
             "stddev" => numeric(num(arg(self, 0)?).std(1)),
             "min" | "max" => {

@@ -858,3 +858,17 @@ fn long_in_lists_are_one_lookup_with_the_same_answers() {
     let r = run("filter @duration not in [20] | stats count(*) as n");
     assert_eq!(num(&r, 0, "n"), 5.0);
 }
+
+#[test]
+fn sum_of_no_values_is_empty_like_the_other_aggregates() {
+    let r = run(
+        "filter @type = \"START\" | stats count(*) as n, sum(@duration) as s, avg(@duration) as a",
+    );
+    assert_eq!(num(&r, 0, "n"), 1.0);
+    assert_eq!(cell(&r, 0, "s"), Value::Null);
+    assert_eq!(cell(&r, 0, "a"), Value::Null);
+    // A sum of values that are there, zeros included, is a number.
+    let r = run("filter @type = \"REPORT\" | stats sum(@duration * 0) as z, sum(@duration) as s");
+    assert_eq!(num(&r, 0, "z"), 0.0);
+    assert_eq!(num(&r, 0, "s"), 3200.0);
+}
