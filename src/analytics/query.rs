@@ -927,9 +927,32 @@ impl Planner<'_> {
                 expr: lit(0.0) - num(self.expr(x, in_stats)?),
                 ty: Ty::Num,
             },
-            ExprKind::Binary(op, a, b) => {
-                let a = self.expr(a, in_stats)?;
-                let b = self.expr(b, in_stats)?;
+            ExprKind::Binary(op, a_ast, b_ast) => {
+                let mut a = self.expr(a_ast, in_stats)?;
+                let mut b = self.expr(b_ast, in_stats)?;
+                // A time compared with a text literal: the text is a time (`@timestamp >
+                // "2025-09-02"`), or the comparison could only ever be empty.
+                if matches!(
+                    op,
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                ) {
+                    let (ta, tb) = (a.ty, b.ty);
+                    for (this, other, other_ast) in [(ta, &mut b, b_ast), (tb, &mut a, a_ast)] {
+                        if let (Ty::Time, ExprKind::Str(text)) = (this, &other_ast.kind) {
+                            let ms = time_literal_ms(text).ok_or_else(|| {
+                                QueryRunError::plan(
+                                    other_ast.pos,
+                                    format!("\"{text}\" is not a time to compare a time with"),
+                                    Some("write it as 2025-09-02, 2025-09-02T10:00:00Z or 2025-09-02 10:00:00.000 (UTC), or compare epoch milliseconds"),
+                                )
+                            })?;
+                            *other = Typed {
+                                expr: lit(ms),
+                                ty: Ty::Time,
+                            };
+                        }
+                    }
+                }
                 binary(*op, a, b)
             }
             ExprKind::Like {
@@ -1273,6 +1296,29 @@ fn coerce(t: Typed, to: Ty) -> Expr {
         Ty::Time => num(t).cast(DataType::Int64),
         Ty::Bool => truthy(t),
     }
+}
+
+/// A time written in a query as text, UTC epoch ms: RFC 3339, `YYYY-MM-DD[ T]HH:MM:SS[.fff]`
+/// (UTC, as faascope prints times) or a date (its midnight).
+fn time_literal_ms(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Some(d.timestamp_millis());
+    }
+    for f in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(d) = chrono::NaiveDateTime::parse_from_str(t, f) {
+            return Some(d.and_utc().timestamp_millis());
+        }
+    }
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc().timestamp_millis())
 }
 
 /// `a or b or ...` as a balanced tree (`false` for none).

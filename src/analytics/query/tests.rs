@@ -872,3 +872,24 @@ fn sum_of_no_values_is_empty_like_the_other_aggregates() {
     assert_eq!(num(&r, 0, "z"), 0.0);
     assert_eq!(num(&r, 0, "s"), 3200.0);
 }
+
+#[test]
+fn times_compare_with_times_written_as_text() {
+    // api's REPORTs: 14:00:00.200, 14:02, 15:10 and 15:20 on 2025-09-02.
+    for (q, n) in [
+        ("@timestamp < \"2025-09-02T14:05:00Z\"", 2.0),
+        ("@timestamp >= \"2025-09-02 15:10:00.000\"", 2.0),
+        ("\"2025-09-02T15:05:00+01:00\" > @timestamp", 2.0),
+        ("@timestamp > \"2025-09-02\"", 4.0),
+        ("@timestamp = \"2025-09-02T14:02:00Z\"", 1.0),
+    ] {
+        let r = run(&format!(
+            "filter function = \"api\" and @type = \"REPORT\" and {q} | stats count(*) as n"
+        ));
+        assert_eq!(num(&r, 0, "n"), n, "{q}");
+    }
+    let q = "filter @timestamp > \"last tuesday\"";
+    let e = run_query(&parse(q).unwrap(), &tables()).unwrap_err();
+    let rendered = e.as_query_error().unwrap().render(q, "q");
+    assert!(rendered.contains("is not a time"), "{rendered}");
+}
