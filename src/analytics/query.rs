@@ -439,11 +439,18 @@ fn input_frame(
                     .chain((0..thin.len()).map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
+            // As Logs Insights discovers it: from the REPORT event (whose `XRAY` part a text
+            // file may hold on a line of its own), not on the request's other lines, which
+            // carry its trace id only by the join.
             "@xrayTraceId" => Column::new(
                 name.into(),
                 inv.iter()
                     .map(|r| r.trace_id.as_deref())
-                    .chain(logs.iter().map(|r| r.trace_id.as_deref()))
+                    .chain(logs.iter().map(|r| {
+                        (r.event_type.as_deref() == Some("XRAY"))
+                            .then_some(r.trace_id.as_deref())
+                            .flatten()
+                    }))
                     .chain((0..thin.len()).map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),

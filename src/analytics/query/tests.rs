@@ -893,3 +893,34 @@ fn times_compare_with_times_written_as_text() {
     let rendered = e.as_query_error().unwrap().render(q, "q");
     assert!(rendered.contains("is not a time"), "{rendered}");
 }
+
+#[test]
+fn xray_trace_id_is_on_the_report_only_as_logs_insights_has_it() {
+    let log = "\
+2025-09-02T14:00:00.000Z START RequestId: t1 Version: $LATEST
+2025-09-02T14:00:00.100Z t1\tINFO\thandling
+2025-09-02T14:00:00.200Z END RequestId: t1
+2025-09-02T14:00:00.200Z REPORT RequestId: t1\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 512 MB\tMax Memory Used: 80 MB\t
+XRAY TraceId: 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e\tSegmentId: 0a1b2c3d4e5f6a7b\tSampled: true
+";
+    let ing = ingest_inputs(
+        &[],
+        vec![MemoryInput {
+            name: "/aws/lambda/traced".into(),
+            bytes: log.as_bytes().to_vec(),
+        }],
+        &IngestOptions::default(),
+        None,
+    )
+    .unwrap();
+    let q = "filter ispresent(@xrayTraceId) | stats count(*) as n by @type";
+    let r = run_query(&parse(q).unwrap(), &ing.tables).unwrap();
+    let types: Vec<Value> = (0..r.rows.len()).map(|i| cell(&r, i, "@type")).collect();
+    assert!(
+        types
+            .iter()
+            .all(|t| matches!(t, Value::Str(s) if s == "REPORT" || s == "XRAY")),
+        "{types:?}"
+    );
+    assert!(types.contains(&Value::Str("REPORT".into())), "{types:?}");
+}
