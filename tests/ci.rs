@@ -126,6 +126,9 @@ fn baseline_is_deterministic_and_reads_the_sam_template() {
     assert_eq!(legacy["settings"]["memory_mb"], 3008);
     assert_eq!(legacy["settings"]["timeout_s"], 30);
     assert_eq!(legacy["settings"]["runtime"], "nodejs18.x");
+    // A function's Architectures over the Globals' (geo-lookup runs on arm64, as in the logs).
+    assert_eq!(function(&doc, "geo-lookup")["settings"]["arch"], "arm64");
+    assert_eq!(legacy["settings"]["arch"], "x86_64");
     let webhook = function(&doc, "webhook-handler");
     assert_eq!(webhook["settings"]["reserved_concurrency"], 20);
     assert_eq!(webhook["settings"]["timeout_s"], 6);
