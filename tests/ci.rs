@@ -511,6 +511,15 @@ fn report_rules_use_the_same_engine_and_fail_on_fail_severity() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--format json"));
+    // A file that only sets rules is enough: the logs are the report's SOURCES.
+    let rules_only = dir.path().join("rules.toml");
+    std::fs::write(&rules_only, "[rules.error_ratio]\nseverity = \"fail\"\n").unwrap();
+    faascope()
+        .args(["report", "sample-data", "-q", "--rules", "--config"])
+        .arg(&rules_only)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("insights: 1 fail"));
 }
 
 /// Baselines keep places relative to faascope.toml; GitHub annotations name files from the

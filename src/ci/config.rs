@@ -573,6 +573,16 @@ fn toml_text(v: &toml::Value) -> String {
 impl Project {
     /// Reads and resolves `file` (paths inside it are relative to its directory).
     pub fn load(file: &Path) -> Result<Project, ConfigError> {
+        Project::load_for(file, true)
+    }
+
+    /// [`Project::load`] for `faascope report --rules`, whose logs are its SOURCES: a file that
+    /// only sets rules (or settings of some functions) is enough, with no functions or logs.
+    pub fn load_for_rules(file: &Path) -> Result<Project, ConfigError> {
+        Project::load_for(file, false)
+    }
+
+    fn load_for(file: &Path, needs_traffic: bool) -> Result<Project, ConfigError> {
         let text = std::fs::read_to_string(file)
             .map_err(|e| {
                 invalid(
@@ -588,10 +598,15 @@ impl Project {
                 format!("not a valid faascope.toml: {}", e.to_string().trim_end()),
             )
         })?;
-        Project::resolve(file, &text, raw)
+        Project::resolve(file, &text, raw, needs_traffic)
     }
 
-    fn resolve(file: &Path, text: &str, raw: ProjectFile) -> Result<Project, ConfigError> {
+    fn resolve(
+        file: &Path,
+        text: &str,
+        raw: ProjectFile,
+        needs_traffic: bool,
+    ) -> Result<Project, ConfigError> {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let rel = |p: &PathBuf| {
             // Live sources (cloudwatch://…) are not paths.
@@ -811,7 +826,7 @@ impl Project {
             }
             let mut f = base(t.display_name().to_string());
             apply_template(&mut f, t);
-            if logs.is_empty() {
+            if logs.is_empty() && needs_traffic {
                 return Err(invalid(
                     file,
                     format!(
@@ -838,7 +853,7 @@ impl Project {
             }
             functions.push(f);
         }
-        let auto = if functions.is_empty() {
+        let auto = if functions.is_empty() && (needs_traffic || !logs.is_empty()) {
             if logs.is_empty() {
                 return Err(invalid(
                     file,

@@ -757,9 +757,9 @@ fn run_report(a: ReportArgs) -> Result<i32> {
         ));
     }
     let project = match &a.config {
-        Some(p) => {
-            Some(crate::ci::config::Project::load(p).map_err(|e| UsageError(e.to_string()))?)
-        }
+        Some(p) => Some(
+            crate::ci::config::Project::load_for_rules(p).map_err(|e| UsageError(e.to_string()))?,
+        ),
         None => None,
     };
     if let Some(code) = report_pushed_down(&a, &filter)? {
