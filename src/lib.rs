@@ -17,4 +17,5 @@ pub mod query;
 pub mod rules;
 pub mod scenario;
 pub mod timeparse;
+pub mod tomlpos;
 pub mod tui;

@@ -613,7 +613,7 @@ fn set_errors_name_set_and_defaulted_tables_can_be_set() {
     std::fs::write(&low, BASE.replace("memory_mb = 512", "memory_mb = 64")).unwrap();
     let err = usage_error(&["simulate", low.to_str().unwrap(), "--set", "duration_s=60"]);
     assert!(
-        err.contains("low.toml: functions[0].memory_mb") && !err.contains("with --set"),
+        err.contains("low.toml:4: functions[0].memory_mb") && !err.contains("with --set"),
         "{err}"
     );
     // ... and --set can fix it.

@@ -119,6 +119,32 @@ fn invalid(
     }
 }
 
+/// `e` with the line of its entry (`price[3] (key = ...)` → `file:LINE`) when the text holds it:
+/// a sheet has hundreds of `[[price]]` tables, too many to count by hand.
+fn at_line(e: CatalogError, text: &str) -> CatalogError {
+    match e {
+        CatalogError::Invalid {
+            file,
+            key,
+            problem,
+            fix,
+        } => {
+            let path = key.split_whitespace().next().unwrap_or("");
+            let file = match crate::tomlpos::line_of_key(text, path) {
+                Some(line) if !path.is_empty() => format!("{file}:{line}"),
+                _ => file,
+            };
+            CatalogError::Invalid {
+                file,
+                key,
+                problem,
+                fix,
+            }
+        }
+        other => other,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Closed vocabularies
 // ---------------------------------------------------------------------------------------------
@@ -1078,7 +1104,7 @@ impl Catalog {
             ));
         }
         let existing = self.offerings.get(&raw.offering.id);
-        let merged = build_offering(file, raw, existing)?;
+        let merged = build_offering(file, raw, existing).map_err(|e| at_line(e, text))?;
         self.offerings.insert(merged.id.clone(), merged);
         Ok(())
     }

@@ -881,6 +881,25 @@ fn override_file_errors_name_the_file() {
         e.contains("mine.toml: schema_version") && e.contains("set schema_version = 1"),
         "{e}"
     );
+    // An entry refused after parsing is named with the line of its table.
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/pricing/per-hour-in-per-second-field.toml"),
+    )
+    .expect("fixture");
+    let line = text
+        .lines()
+        .position(|l| l.trim() == "[[price]]")
+        .expect("a [[price]] table")
+        + 1;
+    let e = c
+        .apply_str("hourly.toml", &text)
+        .expect_err("above the bound")
+        .to_string();
+    assert!(
+        e.starts_with(&format!("hourly.toml:{line}: price[0] (key = \"duration\"")),
+        "{e}"
+    );
 }
 
 /// A Savings Plan commitment is per hour: an even spread pays the plan rate; a function busy in
