@@ -880,7 +880,13 @@ impl Planner<'_> {
                 let w = format!(
                     "no record has a field `{name}` at that point of the query: it is empty"
                 );
-                if !self.warnings.contains(&w) {
+                // Said once: the input may have said already that no record has it at all.
+                let said = format!("no record has a field `{name}`:");
+                if !self
+                    .warnings
+                    .iter()
+                    .any(|x| x == &w || x.starts_with(&said))
+                {
                     self.warnings.push(w);
                 }
                 Typed {

@@ -183,7 +183,10 @@ pub fn chart(r: &QueryResult, title: &str) -> Result<LineChart, String> {
         })
         .collect();
     let Some(&t0) = times.iter().min() else {
-        return Err("the result has no rows to plot".into());
+        return Err(format!(
+            "the `{bin_col}` column holds no time in any of the {} row(s): nothing to plot (a `bin()` of a later `stats` has no @timestamp to read once an earlier `stats` dropped it)",
+            r.rows.len()
+        ));
     };
     let mut series: Vec<Series> = Vec::new();
     for row in &r.rows {
@@ -332,5 +335,16 @@ mod tests {
         let mut empty = result();
         empty.rows.clear();
         assert!(chart(&empty, "t").unwrap_err().contains("no rows"));
+        // Rows whose bin is empty: the message says that, not that there are no rows.
+        let mut no_times = r.clone();
+        no_times
+            .rows
+            .iter_mut()
+            .for_each(|row| row[1] = Value::Null);
+        let e = chart(&no_times, "t").unwrap_err();
+        assert!(
+            e.contains("`bin(1h)` column holds no time in any of the 3 row(s)"),
+            "{e}"
+        );
     }
 }

@@ -924,3 +924,10 @@ XRAY TraceId: 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e\tSegmentId: 0a1b2c3d4e5f6a7b\t
     );
     assert!(types.contains(&Value::Str("REPORT".into())), "{types:?}");
 }
+
+#[test]
+fn an_unknown_field_is_warned_about_once() {
+    let r = run("stats count(*) as n by @type | sort nn desc");
+    let about: Vec<&String> = r.warnings.iter().filter(|w| w.contains("`nn`")).collect();
+    assert_eq!(about.len(), 1, "{:?}", r.warnings);
+}
