@@ -658,7 +658,7 @@ pub(super) fn tune_all(
 /// (they would otherwise be ignored without a word).
 fn calculator_refuses(a: &CostArgs) -> Result<()> {
     let src = &a.source;
-    let given: Vec<&str> = [
+    let given = flags_given([
         (a.filter.function.is_some(), "--function"),
         (a.filter.since.is_some(), "--since"),
         (a.filter.until.is_some(), "--until"),
@@ -672,10 +672,7 @@ fn calculator_refuses(a: &CostArgs) -> Result<()> {
         (src.aws_profile.is_some(), "--aws-profile"),
         (src.endpoint_url.is_some(), "--endpoint-url"),
         (src.no_cache, "--no-cache"),
-    ]
-    .into_iter()
-    .filter_map(|(on, flag)| on.then_some(flag))
-    .collect();
+    ]);
     if given.is_empty() {
         return Ok(());
     }
@@ -683,9 +680,25 @@ fn calculator_refuses(a: &CostArgs) -> Result<()> {
         "{} only appl{} to SOURCES (logs); the calculator (--requests/--duration-ms/--memory-mb) prices the workload given. Fix: drop {}, or give log SOURCES instead of --requests",
         given.join(", "),
         if given.len() == 1 { "ies" } else { "y" },
-        if given.len() == 1 { "it" } else { "them" }
+        it_or_them(&given)
     ))
     .into())
+}
+
+/// The flags of `flags` that were given (`true`), in order.
+fn flags_given<const N: usize>(flags: [(bool, &'static str); N]) -> Vec<&'static str> {
+    flags
+        .into_iter()
+        .filter_map(|(on, flag)| on.then_some(flag))
+        .collect()
+}
+
+fn it_or_them(flags: &[&str]) -> &'static str {
+    if flags.len() == 1 {
+        "it"
+    } else {
+        "them"
+    }
 }
 
 pub fn run_cost(a: CostArgs) -> Result<i32> {
@@ -821,21 +834,18 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
 
 /// `tune` prices compute only: the flags of charges its curve does not price are refused.
 pub(super) fn tune_refuses(price: &PriceArgs, command: &str) -> Result<()> {
-    let given: Vec<&str> = [
+    let given = flags_given([
         (!price.function_snapstart.is_empty(), "--function-snapstart"),
         (!price.function_storage.is_empty(), "--function-storage"),
         (price.ephemeral_storage_mb != 512, "--ephemeral-storage-mb"),
-    ]
-    .into_iter()
-    .filter_map(|(on, flag)| on.then_some(flag))
-    .collect();
+    ]);
     if given.is_empty() {
         return Ok(());
     }
     Err(UsageError(format!(
         "{}: `{command}` prices compute only (requests and GB-seconds at each memory size), not SnapStart or ephemeral storage charges, so its figures would leave them out. Fix: drop {} here, and price those charges with `faascope cost` (same flags)",
         given.join(", "),
-        if given.len() == 1 { "it" } else { "them" }
+        it_or_them(&given)
     ))
     .into())
 }
