@@ -215,6 +215,21 @@ fn costs(
             errors.insert(name.to_string(), UNTIMED.to_string());
         }
     }
+    // Functions priced from their timed invocations while others of theirs have no time: the
+    // month leaves those out (as `faascope cost` notes).
+    let partly: Vec<String> = usage
+        .untimed_by_function
+        .iter()
+        .filter(|(name, _)| is_shown(name) && !errors.contains_key(name.as_str()))
+        .filter(|(name, _)| usage.functions.iter().any(|u| &u.meta.name == *name))
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect();
+    if !partly.is_empty() {
+        notes.push(format!(
+            "invocations without a time are not priced: {}",
+            partly.join(", ")
+        ));
+    }
     if let Some((name, why)) = errors.iter().min_by(|a, b| a.0.cmp(b.0)) {
         notes.push(format!(
             "no cost for {} of {} functions: {name}: {why}",

@@ -1121,6 +1121,25 @@ pub(crate) mod tests {
         );
     }
 
+    /// A function with timed and untimed invocations is priced from the timed ones, and the
+    /// status line says how many were left out.
+    #[test]
+    fn untimed_invocations_of_a_priced_function_are_named() {
+        let mut a = App::new("");
+        a.loaded(fixture("partly-untimed.log", Some("my-func")).0);
+        assert!(
+            a.status.contains("1 functions, 2 invocations")
+                && a.status
+                    .contains("invocations without a time are not priced: my-func 1"),
+            "{}",
+            a.status
+        );
+        let s = screen(&a, 150, 8);
+        let row = s.lines().find(|l| l.contains("my-func")).unwrap();
+        let cells: Vec<&str> = row.trim_matches('│').split_whitespace().collect();
+        assert_ne!(cells[cells.len() - 2], "-", "$/MONTH: {s}");
+    }
+
     /// Invocations without a time (REPORT lines copied from the console) cannot be placed in a
     /// window, so no month can be projected: the functions table shows `-`, and the status
     /// line, the detail view and the cost view say why.
