@@ -696,6 +696,23 @@ fn a_function_at_zero_in_the_baseline_meets_the_usd_limit() {
     let csv = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let total = csv.lines().find(|l| l.starts_with("total,")).unwrap();
     assert!(total.contains(",pass,"), "{total}");
+    // Plain values under headers with their units: numbers parse, no `$`, `%` or arrows.
+    assert!(
+        csv.starts_with(
+            "function,old_usd_per_month,new_usd_per_month,delta_usd_per_month,delta_pct,"
+        ),
+        "{csv}"
+    );
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        for c in &cells[1..4] {
+            assert!(c.parse::<f64>().is_ok(), "{line}");
+        }
+        assert!(
+            !line.contains('$') && !line.contains('%') && !line.contains('▲'),
+            "{line}"
+        );
+    }
 }
 
 /// A region without prices names the function and where it is defined; a missing project file

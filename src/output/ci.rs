@@ -257,7 +257,67 @@ pub fn render_markdown(r: &CheckReport) -> String {
 }
 
 /// A terminal (or CSV) table.
+/// `ci check --format csv`: one row per function and the total, plain values (numbers
+/// without `$`, `%` or arrows; an unknown value empty) under headers with their units, as the
+/// other CSVs faascope writes.
+fn render_csv(r: &CheckReport) -> String {
+    let headers = [
+        "function",
+        "old_usd_per_month",
+        "new_usd_per_month",
+        "delta_usd_per_month",
+        "delta_pct",
+        "old_p99_ms",
+        "new_p99_ms",
+        "old_cold_start_ratio",
+        "new_cold_start_ratio",
+        "result",
+        "changed",
+    ];
+    let cents = |d: Decimal| format!("{:.2}", crate::cost::round_cents(d));
+    let num = |v: Option<f64>, digits: usize| v.map_or(String::new(), |x| format!("{x:.digits$}"));
+    let mut rows: Vec<Vec<String>> = r
+        .functions
+        .iter()
+        .map(|f| {
+            vec![
+                f.name.clone(),
+                cents(f.cost.old_usd),
+                cents(f.cost.new_usd),
+                cents(f.cost.delta_usd),
+                num(f.cost.delta_pct, 2),
+                num(f.p99_ms.0, 1),
+                num(f.p99_ms.1, 1),
+                num(f.cold_start_ratio.0, 6),
+                num(f.cold_start_ratio.1, 6),
+                f.outcome().as_str().to_string(),
+                match f.change.as_str() {
+                    "added" | "removed" => f.change.clone(),
+                    _ => changes_text(f),
+                },
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "total".into(),
+        cents(r.total.old_usd),
+        cents(r.total.new_usd),
+        cents(r.total.delta_usd),
+        num(r.total.delta_pct, 2),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        total_outcome(r).to_string(),
+        String::new(),
+    ]);
+    render_grid(&headers, &rows, Format::Csv, None, 1)
+}
+
 pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> String {
+    if format == Format::Csv {
+        return render_csv(r);
+    }
     let headers = [
         "function",
         "old $/mo",
@@ -302,9 +362,6 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
         String::new(),
     ]);
     let mut s = render_grid(&headers, &rows, format, width, 1);
-    if format == Format::Csv {
-        return s;
-    }
     for (name, x) in r
         .total_results
         .iter()
