@@ -1347,6 +1347,23 @@ fn unreachable_endpoints_and_missing_groups_say_what_to_check() {
     ] {
         assert!(!err.contains(dump), "{dump} in {err}");
     }
+    // A tail whose --follow-for ends before the endpoint ever answered (the client still
+    // retrying) failed: it says so and exits 2, not 0 with nothing shown.
+    let mut cmd = faascope();
+    cmd.args([
+        "logs",
+        "cloudwatch:///aws/lambda/*",
+        "--follow",
+        "--follow-for",
+        "1s",
+    ]);
+    live(&mut cmd, "http://127.0.0.1:9");
+    let out = cmd.assert().code(2).get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("cannot reach http://127.0.0.1:9") && err.contains("logs:DescribeLogGroups"),
+        "{err}"
+    );
 
     let python = moto_python();
     let moto = start_moto(&python);

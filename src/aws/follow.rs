@@ -249,6 +249,17 @@ impl Follower {
         let mut groups = Vec::new();
         for p in &self.patterns {
             let Some(found) = self.call(describe_groups(&self.client, p)) else {
+                if self.groups.is_empty() {
+                    // Stopped before the endpoint ever answered (refused, throttled or silent,
+                    // the SDK still retrying): a failure, not a quiet tail.
+                    return Err(AwsError::Unreachable {
+                        endpoint: String::new(),
+                        cause: "no answer before --follow-for ended, the client still retrying"
+                            .into(),
+                        failed: format!("logs:DescribeLogGroups on {p}"),
+                        fetched: "nothing".into(),
+                    });
+                }
                 // Stopped: the groups listed before stay.
                 return Ok(());
             };

@@ -179,6 +179,26 @@ pub enum AwsError {
     Runtime(String),
 }
 
+impl AwsError {
+    /// The error without what it says of a pull's result (`Fetched completely: ... Nothing was
+    /// reported`): for a tail, which has printed what it read as it came.
+    pub fn cause_only(&self) -> String {
+        match self {
+            AwsError::Partial { failed, .. } => format!("the tail's call failed: {failed}"),
+            AwsError::Unreachable {
+                endpoint,
+                cause,
+                failed,
+                ..
+            } => format!(
+                "cannot reach {} ({cause}) calling {failed}: check --endpoint-url (or AWS_ENDPOINT_URL), the network, or the region (--aws-region)",
+                if endpoint.is_empty() { "the AWS endpoint" } else { endpoint.as_str() }
+            ),
+            other => other.to_string(),
+        }
+    }
+}
+
 fn shown_region(region: &str) -> &str {
     if region.is_empty() {
         "(the configured one)"
@@ -1494,6 +1514,31 @@ async fn pull_logs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tail_error_says_nothing_of_a_pull_result() {
+        let e = AwsError::Unreachable {
+            endpoint: "http://127.0.0.1:9".into(),
+            cause: "connection refused".into(),
+            failed: "logs:FilterLogEvents on /aws/lambda/x".into(),
+            fetched: "nothing".into(),
+        };
+        assert!(e.to_string().contains("Nothing was reported"));
+        let c = e.cause_only();
+        assert!(
+            c.starts_with("cannot reach http://127.0.0.1:9 (connection refused) calling logs:FilterLogEvents on /aws/lambda/x"),
+            "{c}"
+        );
+        assert!(!c.contains("Fetched completely") && !c.contains("Nothing was reported"));
+        let p = AwsError::Partial {
+            failed: "logs:FilterLogEvents on g: throttled".into(),
+            fetched: "nothing".into(),
+        };
+        assert_eq!(
+            p.cause_only(),
+            "the tail's call failed: logs:FilterLogEvents on g: throttled"
+        );
+    }
 
     #[test]
     fn uris_and_patterns() {

@@ -253,9 +253,20 @@ pub fn run(a: LogsArgs) -> Result<i32> {
     if let Some(at) = stop {
         follower.stop_at(at);
     }
+    let mut shown: u64 = 0;
     loop {
         // Each poll waits up to 2 s for new events.
-        let inputs = follower.poll().map_err(|e| UsageError(e.to_string()))?;
+        let inputs = follower.poll().map_err(|e| {
+            UsageError(if shown == 0 {
+                e.to_string()
+            } else {
+                // What was printed stays printed: say where the tail stopped.
+                format!(
+                    "{}. The tail stopped after showing {shown} line(s); events after them were not shown",
+                    e.cause_only()
+                )
+            })
+        })?;
         if let Some(n) = follower.take_notice() {
             if !a.source.quiet {
                 eprintln!("note: {n}");
@@ -264,7 +275,7 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         if !inputs.is_empty() {
             let mut ing = ingest::ingest_inputs(&[], inputs, &options(&a.source), None)?;
             filter.apply(&mut ing.tables);
-            print(&lines(&ing.tables), &sel, a.format, &mut stdout.lock())?;
+            shown += print(&lines(&ing.tables), &sel, a.format, &mut stdout.lock())?;
             report_skips(&a.source, &ing);
         }
         if stop.is_some_and(|s| Instant::now() >= s) {
