@@ -999,7 +999,8 @@ fn query_runs_in_logs_insights_and_matches_the_local_run() {
 }
 
 /// `--follow-for` is a deadline: a server that accepts connections and never answers (each
-/// call would wait out its 120 s operation timeout) does not hold the tail past it.
+/// call would wait out its 120 s operation timeout) does not hold the tail past it, and a tail
+/// that never got an answer failed (exit 2, saying so), it did not show an empty tail.
 #[test]
 fn follow_for_stops_the_tail_even_when_the_server_does_not_answer() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -1021,7 +1022,10 @@ fn follow_for_stops_the_tail_even_when_the_server_does_not_answer() {
     let started = std::time::Instant::now();
     cmd.timeout(std::time::Duration::from_secs(60))
         .assert()
-        .success();
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no answer before --follow-for ended",
+        ));
     // Well under one 120 s call; the bound is loose so a busy machine does not fail it.
     assert!(
         started.elapsed() < std::time::Duration::from_secs(30),
@@ -1388,5 +1392,68 @@ fn unreachable_endpoints_and_missing_groups_say_what_to_check() {
             // The pull learnt the account (for its cache key) before the group was missed.
             assert!(err.contains("of account 123456789012"), "{err}");
         }
+    }
+}
+
+/// An endpoint that answers every request with the same AWS JSON error.
+fn start_canned_error(status: &str, code: &str, message: &str) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
+    let reply = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/x-amz-json-1.1\r\nx-amzn-errortype: {code}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut client) = conn else { continue };
+            let reply = reply.clone();
+            std::thread::spawn(move || {
+                if read_http_message(&mut client).is_some() {
+                    let _ = client.write_all(reply.as_bytes());
+                }
+            });
+        }
+    });
+    endpoint
+}
+
+/// Rejected credentials are named as rejected (not missing), and a call throttled on every
+/// attempt says so with the service's code and message, never the SDK's debug dump.
+#[test]
+fn rejected_credentials_and_throttling_are_named_plainly() {
+    let cases = [
+        (
+            "400 Bad Request",
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+            "AWS rejected the credentials (UnrecognizedClientException: The security token included in the request is invalid.)",
+        ),
+        (
+            "400 Bad Request",
+            "ThrottlingException",
+            "Rate exceeded",
+            "logs:FilterLogEvents on /aws/lambda/x: ThrottlingException: Rate exceeded (after 5 attempts)",
+        ),
+    ];
+    for (status, code, message, says) in cases {
+        let endpoint = start_canned_error(status, code, message);
+        let mut cmd = faascope();
+        cmd.args([
+            "report",
+            "cloudwatch:///aws/lambda/x",
+            "--push-down",
+            "never",
+            "--no-cache",
+        ]);
+        live(&mut cmd, &endpoint);
+        let out = cmd.assert().code(2).get_output().stderr.clone();
+        let err = String::from_utf8_lossy(&out);
+        assert!(err.contains(says), "{err}");
+        assert!(
+            !err.contains("Error {") && !err.contains("no AWS credentials were found"),
+            "{err}"
+        );
     }
 }

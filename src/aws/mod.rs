@@ -152,6 +152,8 @@ pub enum AwsError {
     ProfileFiles { profile: String, detail: String },
     #[error("no AWS credentials were found ({detail}). Fix: set AWS_PROFILE (or --aws-profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login` for an SSO profile")]
     Credentials { detail: String },
+    #[error("AWS rejected the credentials ({detail}). Fix: check the access key id and secret key (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the profile's), refresh an expired session token (`aws sso login` for an SSO profile), or pick another profile with --aws-profile")]
+    Rejected { detail: String },
     #[error("access denied calling {action} on {resource}: the IAM policy needs `{action}` (see the README for the minimal read-only policy)")]
     AccessDenied { action: String, resource: String },
     #[error("no log group matches {uri} in region {}{}: check the name, or pass --aws-region (or set AWS_REGION) if the groups are in another region; list them with `aws logs describe-log-groups --region {} --log-group-name-prefix ...`", shown_region(.region), of_account(.account.as_deref()), shown_region(.region))]
@@ -530,20 +532,82 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
             action: action.into(),
             resource: resource.into(),
         }
-    } else if text.contains("no credentials")
-        || text.contains("credentials provider")
-        || code == "ExpiredTokenException"
-        || code == "UnrecognizedClientException"
-        || code.contains("InvalidSignature")
-    {
+    } else if text.contains("no credentials") || text.contains("credentials provider") {
         AwsError::Credentials { detail: causes(&e) }
+    } else if matches!(
+        code,
+        "ExpiredTokenException"
+            | "ExpiredToken"
+            | "UnrecognizedClientException"
+            | "InvalidClientTokenId"
+            | "SignatureDoesNotMatch"
+            | "IncompleteSignature"
+    ) || code.contains("InvalidSignature")
+    {
+        AwsError::Rejected {
+            detail: service_detail(&e, code),
+        }
+    } else if let aws_sdk_cloudwatchlogs::error::SdkError::TimeoutError(_) = &e {
+        // The endpoint took connections but did not answer in time, every attempt.
+        AwsError::Unreachable {
+            endpoint: String::new(),
+            cause: format!(
+                "no answer within the time limits: {MAX_ATTEMPTS} attempts of up to {ATTEMPT_TIMEOUT_S} s, {OPERATION_TIMEOUT_S} s in all"
+            ),
+            failed: format!("{action} on {resource}"),
+            fetched: "nothing".into(),
+        }
     } else {
+        let retried = is_retried(code, &e);
         AwsError::Partial {
-            // The causes' messages, not the SDK's debug dump of the response.
-            failed: format!("{action} on {resource}: {}", causes(&e)),
+            // The service's code and message, not the SDK's debug dump of the response.
+            failed: format!(
+                "{action} on {resource}: {}{}",
+                service_detail(&e, code),
+                if retried {
+                    format!(" (after {MAX_ATTEMPTS} attempts)")
+                } else {
+                    String::new()
+                }
+            ),
             fetched: "nothing".into(),
         }
     }
+}
+
+/// Attempts of every call (the first and its retries), and the time limits of each and of all.
+const MAX_ATTEMPTS: u32 = 5;
+const ATTEMPT_TIMEOUT_S: u64 = 30;
+const OPERATION_TIMEOUT_S: u64 = 120;
+
+/// `CODE: message` of a service error, else the causes' messages.
+fn service_detail<E: ProvideErrorMetadata + std::error::Error + 'static>(
+    e: &aws_sdk_cloudwatchlogs::error::SdkError<E>,
+    code: &str,
+) -> String {
+    match e.as_service_error().and_then(|s| s.message()) {
+        Some(m) if !code.is_empty() => format!("{code}: {m}"),
+        _ if !code.is_empty() => code.to_string(),
+        _ => causes(e),
+    }
+}
+
+/// Whether the SDK retried the call before giving up: throttling and server errors.
+fn is_retried<E: std::error::Error + 'static>(
+    code: &str,
+    e: &aws_sdk_cloudwatchlogs::error::SdkError<E>,
+) -> bool {
+    let status = match e {
+        aws_sdk_cloudwatchlogs::error::SdkError::ServiceError(s) => s.raw().status().as_u16(),
+        _ => 0,
+    };
+    code.contains("Throttl")
+        || code.contains("TooManyRequests")
+        || code == "RequestLimitExceeded"
+        || code == "ServiceUnavailableException"
+        || code == "ServiceUnavailable"
+        || code == "InternalFailure"
+        || (500..600).contains(&status)
 }
 
 /// The shared config and credentials files, as the SDK finds them (for messages).
@@ -596,10 +660,10 @@ async fn config(opts: &AwsOptions) -> Result<aws_config::SdkConfig, AwsError> {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .build_https();
-    let retry = RetryConfig::standard().with_max_attempts(5);
+    let retry = RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS);
     let timeouts = TimeoutConfig::builder()
-        .operation_attempt_timeout(Duration::from_secs(30))
-        .operation_timeout(Duration::from_secs(120))
+        .operation_attempt_timeout(Duration::from_secs(ATTEMPT_TIMEOUT_S))
+        .operation_timeout(Duration::from_secs(OPERATION_TIMEOUT_S))
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry.clone())
