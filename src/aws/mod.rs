@@ -156,7 +156,7 @@ pub enum AwsError {
     Rejected { detail: String },
     #[error("access denied calling {action} on {resource}: the IAM policy needs `{action}` (see the README for the minimal read-only policy)")]
     AccessDenied { action: String, resource: String },
-    #[error("no log group matches {uri} in region {}{}: check the name, or pass --aws-region (or set AWS_REGION) if the groups are in another region; list them with `aws logs describe-log-groups --region {} --log-group-name-prefix ...`", shown_region(.region), of_account(.account.as_deref()), shown_region(.region))]
+    #[error("no log group matches {uri} in region {}{}{}: check the name, or pass --aws-region (or set AWS_REGION) if the groups are in another region; list them with `aws logs describe-log-groups --region {} --log-group-name-prefix ...`", shown_region(.region), of_account(.account.as_deref()), slash_hint(.uri), shown_region(.region))]
     NoGroups {
         uri: String,
         /// Empty until [`Site::locate`] names it.
@@ -206,6 +206,17 @@ fn shown_region(region: &str) -> &str {
         "(the configured one)"
     } else {
         region
+    }
+}
+
+/// For a group name written without its leading `/` (`cloudwatch://aws/lambda/x`): the URI
+/// with it.
+fn slash_hint(uri: &str) -> String {
+    match uri.strip_prefix(CLOUDWATCH) {
+        Some(rest) if !rest.starts_with('/') && !rest.is_empty() => format!(
+            " (Lambda's log group names start with `/`: did you mean {CLOUDWATCH}/{rest}, with three slashes?)"
+        ),
+        _ => String::new(),
     }
 }
 
@@ -1578,6 +1589,26 @@ async fn pull_logs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_name_without_its_slash_gets_the_uri_with_it() {
+        let e = AwsError::NoGroups {
+            uri: "cloudwatch://aws/lambda/geo-lookup".into(),
+            region: "us-east-1".into(),
+            account: None,
+        };
+        assert!(
+            e.to_string()
+                .contains("did you mean cloudwatch:///aws/lambda/geo-lookup, with three slashes?"),
+            "{e}"
+        );
+        let ok = AwsError::NoGroups {
+            uri: "cloudwatch:///aws/lambda/geo-lookup".into(),
+            region: "us-east-1".into(),
+            account: None,
+        };
+        assert!(!ok.to_string().contains("three slashes"), "{ok}");
+    }
 
     #[test]
     fn a_tail_error_says_nothing_of_a_pull_result() {

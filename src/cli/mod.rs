@@ -691,9 +691,21 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
         (None, _) => {}
     }
     let (start, end) = src.live_window();
-    let pushed =
-        crate::aws::push_down_report(&patterns, &src.aws_options(), start, end, a.push_down)
-            .map_err(|e| UsageError(e.to_string()))?;
+    let pushed = match crate::aws::push_down_report(
+        &patterns,
+        &src.aws_options(),
+        start,
+        end,
+        a.push_down,
+    ) {
+        Ok(p) => p,
+        // `auto` only picks the cheaper way: with the endpoint out of reach the pull runs,
+        // which serves a window the cache holds (and names the endpoint when it does not).
+        Err(crate::aws::AwsError::Unreachable { .. }) if a.push_down == PushDown::Auto => {
+            return Ok(None)
+        }
+        Err(e) => return Err(UsageError(e.to_string()).into()),
+    };
     let Some(pushed) = pushed else {
         // With `always`, nothing back means no group had text REPORT lines to aggregate.
         if a.push_down == PushDown::Always && !a.source.quiet {
