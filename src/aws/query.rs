@@ -248,6 +248,21 @@ pub fn merge_rows(q: &Query, rows: Vec<Row>) -> QueryResult {
             }
         }
     }
+    // The query's own column order (and its columns no row has, empty as a local run shows
+    // them), then any other column in the order Logs Insights returned it.
+    let mut warnings = Vec::new();
+    let wanted = output_columns(q);
+    if !rows.is_empty() {
+        for w in &wanted {
+            if !columns.contains(w) {
+                warnings.push(format!(
+                    "no record has a field `{w}` at that point of the query: it is empty"
+                ));
+                columns.push(w.clone());
+            }
+        }
+    }
+    columns.sort_by_key(|c| wanted.iter().position(|w| w == c).unwrap_or(usize::MAX));
     let mut table: Vec<Vec<Value>> = rows
         .iter()
         .map(|r| {
@@ -255,13 +270,20 @@ pub fn merge_rows(q: &Query, rows: Vec<Row>) -> QueryResult {
             columns
                 .iter()
                 .map(|c| {
-                    m.get(c.as_str())
-                        .map_or(Value::Null, |v| value(c, time_col, v))
+                    m.get(c.as_str()).map_or(Value::Null, |v| {
+                        // An event's text without the line break (and a REPORT's trailing
+                        // tab) it ends with, as local sources read it.
+                        let v = if c == "@message" {
+                            v.trim_end_matches(['\n', '\r', '\t', ' '])
+                        } else {
+                            v
+                        };
+                        value(c, time_col, v)
+                    })
                 })
                 .collect()
         })
         .collect();
-    let mut warnings = Vec::new();
     // Re-sort across chunks and slices: by the query's own sort when its keys are columns, by
     // newest first (Logs Insights' default) when it has none.
     let keys: Vec<(usize, bool)> = match sort_keys(q) {
@@ -315,6 +337,36 @@ pub fn merge_rows(q: &Query, rows: Vec<Row>) -> QueryResult {
         records_scanned: 0,
         skipped: Default::default(),
     }
+}
+
+/// The columns of a query's result as a local run names and orders them: the last `display`,
+/// else the last `stats` (its `by` keys, then its items), else every `fields` item in turn.
+fn output_columns(q: &crate::query::Query) -> Vec<String> {
+    use crate::query::CommandKind;
+    let mut out: Vec<String> = Vec::new();
+    for c in &q.commands {
+        match &c.kind {
+            CommandKind::Display(items) => {
+                out = items.iter().map(|i| i.name().to_string()).collect();
+            }
+            CommandKind::Stats { items, by } => {
+                out = by
+                    .iter()
+                    .chain(items)
+                    .map(|i| i.name().to_string())
+                    .collect();
+            }
+            CommandKind::Fields(items) => {
+                for i in items {
+                    if !out.iter().any(|o| o == i.name()) {
+                        out.push(i.name().to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Runs `q` (whose text is `text`) in Logs Insights over the groups matching `patterns`.
@@ -605,6 +657,39 @@ mod tests {
         assert_eq!(r.time_bin, Some(("bin(1h)".into(), 3_600_000)));
         assert!(matches!(r.rows[0][0], Value::Time(_)));
         assert_eq!(r.rows[0][1], Value::Num(7.0));
+    }
+
+    #[test]
+    fn remote_rows_take_the_shape_of_a_local_run() {
+        // The server's field order, a REPORT's trailing tab and line break, a field no row has.
+        let query = q("fields @timestamp, @logStream, @message, nosuch | limit 5");
+        let r = merge_rows(
+            &query,
+            vec![row(&[
+                ("@timestamp", "2025-09-02 14:00:00.000"),
+                ("@message", "REPORT RequestId: r1\tDuration: 1.00 ms\t\n"),
+                ("@logStream", "s"),
+                ("@ptr", "p"),
+            ])],
+        );
+        assert_eq!(
+            r.columns,
+            ["@timestamp", "@logStream", "@message", "nosuch"]
+        );
+        assert_eq!(
+            r.rows[0][2],
+            Value::Str("REPORT RequestId: r1\tDuration: 1.00 ms".into())
+        );
+        assert_eq!(r.rows[0][3], Value::Null);
+        assert!(
+            r.warnings.iter().any(|w| w.contains("`nosuch`")),
+            "{:?}",
+            r.warnings
+        );
+        // Stats: by keys first, then the items.
+        let query = q("stats count(*) as n by function");
+        let r = merge_rows(&query, vec![row(&[("n", "7"), ("function", "api")])]);
+        assert_eq!(r.columns, ["function", "n"]);
     }
 
     #[test]
