@@ -701,6 +701,13 @@ fn metrics_source_equals_the_same_series_from_a_file() {
     let file = metric_rows(shifted.to_str().unwrap(), None);
     let live_rows = metric_rows("metrics://", Some(&moto.endpoint));
     assert_eq!(file.len() as u64, summary["points"].as_u64().unwrap());
+    // `report` over metrics alone says what it needs, not that it read a file.
+    let mut cmd = faascope();
+    cmd.args(["report", "metrics://", "--since", "20d"]);
+    live(&mut cmd, &moto.endpoint);
+    cmd.assert().success().stderr(predicate::str::contains(
+        "metrics:// sources hold CloudWatch metrics, not invocations",
+    ));
     // Every seeded series comes back as it was put, at the same timestamps.
     let seeded: std::collections::BTreeSet<(String, String, String)> = file
         .iter()

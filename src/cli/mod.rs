@@ -832,8 +832,18 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     if report.functions.is_empty() && !a.source.quiet {
         match filtered_out {
             Some(note) => eprintln!("note: {note}"),
+            None if !a.source.sources.is_empty()
+                && a.source
+                    .sources
+                    .iter()
+                    .all(|s| s.to_string_lossy().starts_with("metrics://")) =>
+            {
+                eprintln!(
+                    "note: metrics:// sources hold CloudWatch metrics, not invocations: report reads invocations from logs, so give log files or cloudwatch:// groups as SOURCES too"
+                )
+            }
             None => eprintln!(
-                "note: read {} file(s), {} log line(s), and found no invocation reports",
+                "note: read {} input(s), {} log line(s), and found no invocation reports",
                 ing.files, ing.log_lines
             ),
         }
