@@ -952,7 +952,7 @@ impl Planner<'_> {
                     let (ta, tb) = (a.ty, b.ty);
                     for (this, other, other_ast) in [(ta, &mut b, b_ast), (tb, &mut a, a_ast)] {
                         if let (Ty::Time, ExprKind::Str(text)) = (this, &other_ast.kind) {
-                            let ms = time_literal_ms(text).ok_or_else(|| {
+                            let ms = crate::timeparse::parse_timestamp_ms(text).ok_or_else(|| {
                                 QueryRunError::plan(
                                     other_ast.pos,
                                     format!("\"{text}\" is not a time to compare a time with"),
@@ -1309,29 +1309,6 @@ fn coerce(t: Typed, to: Ty) -> Expr {
         Ty::Time => num(t).cast(DataType::Int64),
         Ty::Bool => truthy(t),
     }
-}
-
-/// A time written in a query as text, UTC epoch ms: RFC 3339, `YYYY-MM-DD[ T]HH:MM:SS[.fff]`
-/// (UTC, as faascope prints times) or a date (its midnight).
-fn time_literal_ms(text: &str) -> Option<i64> {
-    let t = text.trim();
-    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(t) {
-        return Some(d.timestamp_millis());
-    }
-    for f in [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        if let Ok(d) = chrono::NaiveDateTime::parse_from_str(t, f) {
-            return Some(d.and_utc().timestamp_millis());
-        }
-    }
-    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc().timestamp_millis())
 }
 
 /// `a or b or ...` as a balanced tree (`false` for none).

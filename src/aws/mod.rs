@@ -169,7 +169,7 @@ pub enum AwsError {
     Partial { failed: String, fetched: String },
     /// The endpoint could not be reached at all (connection refused, no DNS answer, timed out):
     /// retrying or a narrower window cannot help, the address or the network must change.
-    #[error("cannot reach {} ({cause}): check --endpoint-url (or AWS_ENDPOINT_URL), the network, or the region (--aws-region). The pull did not complete: {failed}. Fetched completely: {fetched}. Nothing was reported, so no result is silently partial", if .endpoint.is_empty() { "the AWS endpoint" } else { .endpoint.as_str() })]
+    #[error("cannot reach {} ({cause}): {UNREACHABLE_FIX}. The pull did not complete: {failed}. Fetched completely: {fetched}. Nothing was reported, so no result is silently partial", endpoint_name(.endpoint))]
     Unreachable {
         /// Empty until [`Site::locate`] names it.
         endpoint: String,
@@ -193,11 +193,24 @@ impl AwsError {
                 failed,
                 ..
             } => format!(
-                "cannot reach {} ({cause}) calling {failed}: check --endpoint-url (or AWS_ENDPOINT_URL), the network, or the region (--aws-region)",
-                if endpoint.is_empty() { "the AWS endpoint" } else { endpoint.as_str() }
+                "cannot reach {} ({cause}) calling {failed}: {UNREACHABLE_FIX}",
+                endpoint_name(endpoint)
             ),
             other => other.to_string(),
         }
+    }
+}
+
+/// What to check when an endpoint cannot be reached.
+const UNREACHABLE_FIX: &str =
+    "check --endpoint-url (or AWS_ENDPOINT_URL), the network, or the region (--aws-region)";
+
+/// The endpoint an error names; empty until [`Site::locate`] fills it in.
+fn endpoint_name(endpoint: &str) -> &str {
+    if endpoint.is_empty() {
+        "the AWS endpoint"
+    } else {
+        endpoint
     }
 }
 

@@ -1024,37 +1024,31 @@ impl<'o> Collector<'o> {
 
     /// A result row with REPORT's discovered fields. The memory fields are in bytes there,
     /// counted as MB × 10^6 (`@memorySize` 1.28E8 for a 128 MB function).
-    fn insights_report_row(&mut self, ev: &Event<'_>, row: &HashMap<String, String>) {
+    fn insights_report_row<'r>(&mut self, ev: &Event<'_>, row: &'r HashMap<String, String>) {
         // A value that is not a number in range marks the row's `bad_field`, which `report`
         // turns into a skip, as for a text REPORT.
-        let mut bad_field = None;
-        let mut bad_value = None;
-        let mut num = |k: &'static str, max: f64| {
-            let v = row.get(k).and_then(|v| v.trim().parse::<f64>().ok());
-            if v.is_some_and(|x| !(x.is_finite() && (0.0..=max).contains(&x)))
-                && bad_field.is_none()
-            {
-                bad_field = Some(k);
-                bad_value = row.get(k).map(|v| v.trim());
-                return None;
-            }
-            v.filter(|x| x.is_finite() && (0.0..=max).contains(x))
-        };
         let ms = platform_line::MAX_REPORT_VALUE;
         // Memory fields are bytes there.
         let bytes = platform_line::MAX_REPORT_VALUE * 1e6;
-        let mb = |b: Option<f64>| b.map(|b| (b / 1_000_000.0).round() as u32);
         let mut f = ReportFields {
             request_id: row.get("@requestId").map(String::as_str),
-            duration_ms: num("@duration", ms),
-            billed_duration_ms: num("@billedDuration", ms),
-            memory_size_mb: mb(num("@memorySize", bytes)),
-            max_memory_used_mb: mb(num("@maxMemoryUsed", bytes)),
-            init_duration_ms: num("@initDuration", ms),
             ..Default::default()
         };
-        f.bad_field = bad_field;
-        f.bad_value = bad_value;
+        let num = |f: &mut ReportFields<'r>, k: &'static str, max: f64| {
+            let text = row.get(k).map(|v| v.trim());
+            let v = text.and_then(|v| v.parse::<f64>().ok());
+            let good = v.filter(|x| x.is_finite() && (0.0..=max).contains(x));
+            if v.is_some() && good.is_none() {
+                f.flag(k, text);
+            }
+            good
+        };
+        let mb = |b: Option<f64>| b.map(|b| (b / 1_000_000.0).round() as u32);
+        f.duration_ms = num(&mut f, "@duration", ms);
+        f.billed_duration_ms = num(&mut f, "@billedDuration", ms);
+        f.memory_size_mb = mb(num(&mut f, "@memorySize", bytes));
+        f.max_memory_used_mb = mb(num(&mut f, "@maxMemoryUsed", bytes));
+        f.init_duration_ms = num(&mut f, "@initDuration", ms);
         self.report(ev, ev.timestamp, &f, None);
     }
 

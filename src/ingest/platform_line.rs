@@ -110,6 +110,16 @@ pub struct ReportFields<'a> {
     pub bad_value: Option<&'a str>,
 }
 
+impl<'a> ReportFields<'a> {
+    /// Marks `label` as the field that holds no number in range (the first one found wins).
+    pub fn flag(&mut self, label: &'static str, value: Option<&'a str>) {
+        if self.bad_field.is_none() {
+            self.bad_field = Some(label);
+            self.bad_value = value;
+        }
+    }
+}
+
 /// What a skip of a REPORT whose `label` field held `value` says beside its reason: the value
 /// and what the field accepts.
 pub fn bad_field_detail(label: &str, value: Option<&str>) -> String {
@@ -383,10 +393,7 @@ pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
         // Durations and sizes are never negative: `-10` is as wrong as `abc`.
         let v = toks.get(i).and_then(|t| t.parse::<f64>().ok());
         if !v.is_some_and(|x| x.is_finite() && (0.0..=MAX_REPORT_VALUE).contains(&x)) {
-            if f.bad_field.is_none() {
-                f.bad_field = Some(label);
-                f.bad_value = toks.get(i).copied();
-            }
+            f.flag(label, toks.get(i).copied());
             return None;
         }
         v
@@ -394,10 +401,7 @@ pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
     let mb = |v: Option<f64>, at: usize, label: &'static str, f: &mut ReportFields<'a>| match v {
         Some(x) if x <= f64::from(u32::MAX) => Some(x as u32),
         Some(_) => {
-            if f.bad_field.is_none() {
-                f.bad_field = Some(label);
-                f.bad_value = toks.get(at).copied();
-            }
+            f.flag(label, toks.get(at).copied());
             None
         }
         None => None,
@@ -447,10 +451,7 @@ pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
                     .is_some_and(|m| !MEMORY_SIZE_MB.contains(&m))
                 {
                     f.memory_size_mb = None;
-                    if f.bad_field.is_none() {
-                        f.bad_field = Some("Memory Size");
-                        f.bad_value = toks.get(i + 2).copied();
-                    }
+                    f.flag("Memory Size", toks.get(i + 2).copied());
                 }
                 i += 3;
             }

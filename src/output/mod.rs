@@ -117,25 +117,17 @@ pub fn unify_line_breaks(s: &str) -> std::borrow::Cow<'_, str> {
 /// [`sanitize`]d line by line first (CSV is read on terminals too), keeping its tabs (a CSV
 /// cell holds them as they are); line breaks are written as LF ([`unify_line_breaks`]).
 pub fn csv_cell(s: &str) -> String {
-    let s = if s.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) || !s.is_ascii() {
-        let s = unify_line_breaks(s);
-        s.split('\n')
-            .map(|line| strip_controls(line, true))
-            .collect::<Vec<_>>()
-            .join("\n")
-    } else {
-        s.to_string()
-    };
+    let s = sanitize_csv(s);
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s
+        s.into_owned()
     }
 }
 
-/// A whole CSV document whose cells may hold text from logs (polars' writer), made as
-/// [`csv_cell`] makes one cell: control sequences stripped line by line, tabs kept, line
-/// breaks as LF. Text with nothing to strip is returned as it is.
+/// CSV text whose cells may hold text from logs (one cell, or a whole document as polars'
+/// writer makes it): control sequences stripped line by line, tabs kept, line breaks as LF.
+/// Text with nothing to strip is returned as it is.
 pub fn sanitize_csv(s: &str) -> std::borrow::Cow<'_, str> {
     if !s
         .bytes()
