@@ -222,6 +222,107 @@ fn unchanged_project_passes_with_identical_output() {
     assert_eq!(report["failed"], 1);
 }
 
+/// `--out -` is standard output for `ci check`; a device or a symlink given as --out is
+/// written through, never replaced by a regular file; the baseline refuses `-`.
+#[cfg(unix)]
+#[test]
+fn out_dash_is_stdout_and_special_files_are_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let (dir, cfg) = example_project();
+    let base = dir.path().join("base.json");
+    let bytes = baseline(&cfg, &base);
+    let to_stdout = check(&cfg, &base, &["--format", "json", "--out", "-"])
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(json(&to_stdout)["functions"].is_array());
+    assert!(!dir.path().join("-").exists());
+    // /dev/null as --out, with and without --force: still the device afterwards.
+    for force in [false, true] {
+        let mut cmd = faascope();
+        cmd.args(["ci", "baseline", "--config"]).arg(&cfg).args([
+            "--out",
+            "/dev/null",
+            "--format",
+            "json",
+        ]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.assert().success();
+        let meta = std::fs::symlink_metadata("/dev/null").unwrap();
+        assert!(meta.file_type().is_char_device());
+    }
+    // A symlink to the baseline: the link stays, the file it names is replaced.
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&base, &link).unwrap();
+    std::fs::write(&base, "{}").unwrap();
+    faascope()
+        .args(["ci", "baseline", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(&link)
+        .args(["--force", "--format", "json"])
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read(&base).unwrap(), bytes);
+    faascope()
+        .args(["ci", "baseline", "--config"])
+        .arg(&cfg)
+        .args(["--out", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("give --out a path"));
+}
+
+/// `report --rules --config` takes a project file that only sets some functions' timeouts:
+/// the logs are the SOURCES.
+#[test]
+fn report_rules_take_a_config_of_function_settings_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::write(
+        &cfg,
+        "[[functions]]\nname = \"webhook-handler\"\ntimeout_s = 6\n[[functions]]\nname = \"orders-api\"\ntimeout_s = 1\n",
+    )
+    .unwrap();
+    let out = faascope()
+        .args([
+            "report",
+            "sample-data",
+            "-q",
+            "--rules",
+            "--format",
+            "json",
+            "--config",
+        ])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out.stdout);
+    let near: Vec<&str> = doc["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "duration_near_timeout")
+        .filter_map(|f| f["function"].as_str())
+        .collect();
+    assert!(
+        near.contains(&"orders-api") && near.contains(&"webhook-handler"),
+        "{near:?}"
+    );
+}
+
 fn doubled_check(cfg: &Path, base: &Path) {
     let out = check(cfg, base, &["--format", "json"])
         .code(1)

@@ -738,7 +738,7 @@ fn export_keeps_one_copy_of_repeated_spans_and_metric_points() {
     assert_eq!(one, two);
     assert!(
         note.contains(&format!(
-            "{} X-Ray segment(s) were read more than once",
+            "{} X-Ray span(s) (segments and their subsegments) were read more than once",
             one - 1
         )),
         "{note}"
@@ -934,6 +934,112 @@ fn traces_say_why_none_are_shown() {
         .success()
         .stderr(predicate::str::contains(
             "no X-Ray segments or trace summaries in the sources",
+        ));
+}
+
+/// Spans (CSV of `export --table spans`) as (span_id, function, request_id).
+fn span_rows(args: &[&str]) -> Vec<(String, String, String)> {
+    let out = faascope()
+        .args(["export"])
+        .args(args)
+        .args(["--table", "spans", "--format", "ndjson", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+            (s("span_id"), s("function"), s("request_id"))
+        })
+        .collect()
+}
+
+/// checkout invokes ledger in one trace: each function's spans carry its own request, whatever
+/// order the logs are given in; an independent subsegment is its segment's function's.
+#[test]
+fn trace_spans_join_their_own_functions_invocation() {
+    let dir = "tests/fixtures/xray/chain";
+    let (checkout, ledger) = (
+        "c1c1c1c1-0000-4000-8000-000000000001",
+        "d2d2d2d2-0000-4000-8000-000000000002",
+    );
+    for logs in [
+        ["checkout.log", "ledger.log"],
+        ["ledger.log", "checkout.log"],
+    ] {
+        let paths: Vec<String> = logs
+            .iter()
+            .map(|l| format!("{dir}/{l}"))
+            .chain([format!("{dir}/trace.ndjson")])
+            .collect();
+        let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+        for (span, function, request) in span_rows(&args) {
+            let want = if function == "checkout" {
+                checkout
+            } else {
+                ledger
+            };
+            assert_eq!(request, want, "span {span} of {function} (logs {logs:?})");
+        }
+    }
+    let rows = span_rows(&["tests/fixtures/xray/independent"]);
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|(_, f, _)| f == "orders-api"), "{rows:?}");
+    // Downstream time is the wall time waited, with the number of calls.
+    faascope()
+        .args([
+            "traces",
+            "tests/fixtures/xray/independent",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\"api.example.com 160.0ms, DynamoDB Query 100.0ms\"",
+        ));
+}
+
+#[test]
+fn trace_id_is_looked_up_before_list_filters() {
+    let id = "1-68b6d99f-20586ec888ed087b3190d96b";
+    faascope()
+        .args([
+            "traces",
+            "sample-data/xray",
+            "--trace-id",
+            &format!(" {id}"),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("payments-java"));
+    faascope()
+        .args([
+            "traces",
+            "sample-data/xray",
+            "--trace-id",
+            id,
+            "--function",
+            "orders-api",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "leave out --function/--cold/--errors",
+        ));
+    faascope()
+        .args(["traces", "sample-data/xray", "--trace-id", ""])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--trace-id needs an X-Ray trace id",
         ));
 }
 

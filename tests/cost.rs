@@ -612,6 +612,32 @@ fn snapstart_and_ephemeral_storage_are_priced_when_given() {
     assert!(f(&python["snapstart_usd"]) >= 7.91, "{python}");
     let java = on_demand(&["--function-snapstart", "catalog-snapstart=java"]);
     assert_eq!(f(&java["snapstart_usd"]), 0.0);
+    // Provisioned concurrency means SnapStart off (the two do not combine): its option costs
+    // the same with the flag as without, and bills no SnapStart line.
+    let pc = |extra: &[&str]| {
+        let mut args = vec![
+            "cost",
+            "sample-data",
+            "--function",
+            "^catalog-snapstart$",
+            "--provisioned",
+            "2",
+            "--compare",
+            "provisioned",
+        ];
+        args.extend_from_slice(extra);
+        let v = json_of(&args);
+        v["functions"][0]["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == "lambda-pc-2")
+            .cloned()
+            .unwrap()
+    };
+    let with = pc(&["--function-snapstart", "catalog-snapstart=python:2"]);
+    assert_eq!(with["monthly_usd"], pc(&[])["monthly_usd"]);
+    assert!(!with.to_string().contains("SnapStart cache"), "{with}");
     // image-batch runs long: 9.5 GB above the included 512 MB over ~312,000 s a month, at
     // $0.0000000309 per GB-s, is $0.09.
     let v = json_of(&[

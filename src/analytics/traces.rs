@@ -30,7 +30,7 @@ pub struct TraceSummary {
     pub segments: usize,
     /// Segments and subsegments (trace summary rows are not counted).
     pub spans: usize,
-    /// Sorted by `total_ms` descending, then service and operation.
+    /// Sorted by `wall_ms` descending, then service and operation.
     pub downstream: Vec<DownstreamTime>,
 }
 
@@ -42,7 +42,11 @@ pub struct DownstreamTime {
     pub calls: usize,
     /// Of `calls`, those still in progress (no end time): they add no time.
     pub in_progress_calls: usize,
-    /// Sum of the finished calls' durations.
+    /// Wall time during which at least one of the finished calls was in flight (the union of
+    /// their intervals): what the trace waited on this service. Parallel calls count once, so
+    /// it never exceeds the trace's duration; what the outputs show and sort by.
+    pub wall_ms: f64,
+    /// Sum of the finished calls' durations (parallel calls each count).
     pub total_ms: f64,
 }
 
@@ -246,7 +250,12 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
             .map(|s| s.end_ms.unwrap_or(s.start_ms))
             .max_by(f64::total_cmp)
             .unwrap_or(start);
-        let ended = real.iter().any(|s| s.end_ms.is_some());
+        // Ended when one of its segments has (a trace of subsegments alone: one of them).
+        let has_segment = real.iter().any(|s| s.span_kind == SpanKind::Segment);
+        let ended = real
+            .iter()
+            .filter(|s| !has_segment || s.span_kind == SpanKind::Segment)
+            .any(|s| s.end_ms.is_some());
         (start, ended.then(|| round_us(end - start)))
     };
 
@@ -291,40 +300,69 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
 
 /// Downstream calls grouped by (service, operation). A call nested inside another downstream
 /// call of the same segment is part of that call's time and is not counted again; calls made
-/// by different segments (API Gateway invoking Lambda, Lambda calling DynamoDB) each count.
+/// by different segments (API Gateway invoking Lambda, Lambda calling DynamoDB) each count in
+/// `calls` and `total_ms`, while `wall_ms` counts the time any of them was in flight once.
 fn downstream(real: &[&Span], by_id: &SpanIndex<'_>) -> Vec<DownstreamTime> {
-    let mut groups: BTreeMap<(String, Option<String>), (usize, usize, f64)> = BTreeMap::new();
+    #[derive(Default)]
+    struct Group {
+        calls: usize,
+        in_progress: usize,
+        total_ms: f64,
+        /// (start, end) of each finished call.
+        intervals: Vec<(f64, f64)>,
+    }
+    let mut groups: BTreeMap<(String, Option<String>), Group> = BTreeMap::new();
     for s in real {
         if !is_downstream(s) || has_downstream_ancestor(s, by_id) {
             continue;
         }
         let service = s.remote_service.clone().unwrap_or_else(|| s.name.clone());
-        let entry = groups.entry((service, s.operation.clone())).or_default();
-        entry.0 += 1;
+        let g = groups.entry((service, s.operation.clone())).or_default();
+        g.calls += 1;
         match s.duration_ms.filter(|d| d.is_finite() && !s.in_progress) {
-            Some(d) => entry.2 += d,
-            None => entry.1 += 1,
+            Some(d) => {
+                g.total_ms += d;
+                g.intervals.push((s.start_ms, s.start_ms + d));
+            }
+            None => g.in_progress += 1,
         }
     }
     let mut out: Vec<DownstreamTime> = groups
         .into_iter()
-        .map(
-            |((service, operation), (calls, in_progress_calls, total_ms))| DownstreamTime {
-                service,
-                operation,
-                calls,
-                in_progress_calls,
-                total_ms,
-            },
-        )
+        .map(|((service, operation), g)| DownstreamTime {
+            service,
+            operation,
+            calls: g.calls,
+            in_progress_calls: g.in_progress,
+            wall_ms: round_us(union_ms(g.intervals)),
+            total_ms: round_us(g.total_ms),
+        })
         .collect();
     out.sort_by(|a, b| {
-        b.total_ms
-            .total_cmp(&a.total_ms)
+        b.wall_ms
+            .total_cmp(&a.wall_ms)
             .then_with(|| a.service.cmp(&b.service))
             .then_with(|| a.operation.cmp(&b.operation))
     });
     out
+}
+
+/// Length of the union of `[start, end]` intervals: sorted by start, overlaps merged.
+fn union_ms(mut intervals: Vec<(f64, f64)>) -> f64 {
+    intervals.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut total = 0.0;
+    let mut current: Option<(f64, f64)> = None;
+    for (start, end) in intervals {
+        current = match current {
+            Some((s, e)) if start <= e => Some((s, e.max(end))),
+            Some((s, e)) => {
+                total += e - s;
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
+    }
+    total + current.map_or(0.0, |(s, e)| e - s)
 }
 
 fn is_downstream(s: &Span) -> bool {
@@ -736,6 +774,42 @@ mod tests {
         assert_eq!(t.segments, 2);
     }
 
+    /// Parallel calls to one service: `wall_ms` is the time any was in flight, `total_ms` the
+    /// sum; the sum carries no float noise.
+    #[test]
+    fn parallel_downstream_calls_count_their_wall_time_once() {
+        let call = |id: &str, start: f64, end: f64| {
+            downstream_call(
+                sp("T", id, Some("a"), "sub", start, Some(end)),
+                "aws",
+                "DynamoDB",
+                Some("GetItem"),
+            )
+        };
+        let spans = vec![
+            sp("T", "a", None, "seg", 0.0, Some(300.0)),
+            call("b", 10.0, 110.0),
+            call("c", 20.0, 120.1),
+            call("d", 50.0, 100.2),
+            call("e", 200.0, 250.3),
+            downstream_call(
+                sp("T", "f", Some("a"), "sub", 0.0, Some(0.3)),
+                "aws",
+                "S3",
+                None,
+            ),
+        ];
+        let t = &summarize(&spans)[0];
+        let d = &t.downstream[0];
+        assert_eq!((d.service.as_str(), d.calls), ("DynamoDB", 4));
+        assert_eq!(d.wall_ms, 160.4); // 10..120.1 and 200..250.3
+        assert_eq!(d.total_ms, 300.6); // 100 + 100.1 + 50.2 + 50.3
+        assert!(d.wall_ms <= t.duration_ms.unwrap());
+        assert_eq!(t.downstream[1].wall_ms, 0.3);
+        assert_eq!(union_ms(vec![]), 0.0);
+        assert_eq!(union_ms(vec![(5.0, 9.0), (0.0, 10.0), (10.0, 12.0)]), 12.0);
+    }
+
     /// A downstream call still in progress counts as a call with no time, and the summary
     /// says so instead of showing 0 ms.
     #[test]
@@ -782,7 +856,9 @@ mod tests {
             None,
         );
         assert!(
-            csv.contains("S3 GetObject 100.0ms, DynamoDB 20.0ms (+1 in progress), SQS in progress"),
+            csv.contains(
+                "S3 GetObject 100.0ms, DynamoDB 2× 20.0ms (+1 in progress), SQS in progress"
+            ),
             "{csv}"
         );
     }
@@ -991,7 +1067,15 @@ orders-api       0.0 ms     312.0 ms |██████████████
         assert_eq!((t.segments, t.spans), (6, 14));
         assert_eq!(t.downstream[0].service, "Lambda");
         assert_eq!(t.downstream[0].calls, 2);
+        // Summed, the nested Invoke counts twice (1527 ms, more than the trace's 1449 ms); the
+        // wall time is API Gateway's outer call alone.
         assert!((t.downstream[0].total_ms - 1527.0).abs() < 0.01);
+        assert!(
+            (t.downstream[0].wall_ms - 1442.0).abs() < 1.0,
+            "{:?}",
+            t.downstream[0]
+        );
+        assert!(t.downstream[0].wall_ms <= t.duration_ms.unwrap());
         assert_eq!(t.downstream[1].operation.as_deref(), Some("PutItem"));
         let rows = waterfall(&spans, &t.trace_id).expect("trace");
         assert_eq!(rows.len(), 14);

@@ -808,7 +808,9 @@ impl Project {
                     } else {
                         e.logs.iter().map(rel).collect()
                     };
-                    if paths.is_empty() {
+                    // `report --rules` gives the logs as its SOURCES: a function entry there
+                    // only sets what the rules judge (its timeout, say).
+                    if paths.is_empty() && needs_traffic {
                         return Err(places.err(
                             &name_path,
                             format!("{at}no traffic: add a [functions.traffic] table, or log sources (`logs = [...]` at the top or in the function)"),

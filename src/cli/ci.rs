@@ -136,7 +136,7 @@ fn refuse_overwrite(path: &Path, force: bool) -> Result<()> {
         ))
         .into());
     }
-    if path.exists() && !force {
+    if path.exists() && !force && !crate::output::is_special_file(path) {
         return Err(UsageError(format!(
             "{} exists; pass --force to replace it",
             path.display()
@@ -154,6 +154,12 @@ pub fn run_ci(cmd: CiCommand) -> Result<i32> {
 }
 
 fn run_baseline(a: BaselineArgs) -> Result<i32> {
+    if a.out == Path::new("-") {
+        return Err(UsageError(
+            "the baseline is a file for `ci check --baseline`: give --out a path (its summary goes to standard output)".into(),
+        )
+        .into());
+    }
     refuse_overwrite(&a.out, a.force)?;
     let (_, mut eval) = load_project(&a.project)?;
     if a.timestamp {
@@ -214,7 +220,11 @@ fn read_baseline(path: &Path) -> Result<Evaluation> {
     Ok(baseline)
 }
 
-fn run_check(a: CheckArgs) -> Result<i32> {
+fn run_check(mut a: CheckArgs) -> Result<i32> {
+    // `--out -` is standard output, as for `export`.
+    if a.out.as_deref() == Some(Path::new("-")) {
+        a.out = None;
+    }
     // GitHub reads the annotations from stdout: a machine-readable report there would be
     // broken by them.
     if a.github

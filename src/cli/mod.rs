@@ -416,12 +416,20 @@ impl Filter {
         if self.function.is_none() && self.since_ms.is_none() && self.until_ms.is_none() {
             return;
         }
-        let mut traces: HashMap<&str, (f64, bool)> = HashMap::new();
+        // (start of its segments and subsegments, start of its GetTraceSummaries rows, a
+        // function kept takes part): a trace starts where its spans do, as `traces` shows it;
+        // the summary rows' start (often only the id's whole second) when it has no spans.
+        let mut traces: HashMap<&str, (f64, f64, bool)> = HashMap::new();
         for s in spans.iter() {
-            let e = traces
-                .entry(s.trace_id.as_str())
-                .or_insert((f64::INFINITY, false));
-            e.0 = e.0.min(s.start_ms);
+            let e =
+                traces
+                    .entry(s.trace_id.as_str())
+                    .or_insert((f64::INFINITY, f64::INFINITY, false));
+            if s.span_kind == crate::model::SpanKind::TraceSummary {
+                e.1 = e.1.min(s.start_ms);
+            } else {
+                e.0 = e.0.min(s.start_ms);
+            }
             // A Lambda function takes part through its segments (service or function segment;
             // a segment without origin may be one); a downstream service's inferred segment
             // (`AWS::DynamoDB::Table`) is no function.
@@ -429,11 +437,18 @@ impl Filter {
                 && s.origin
                     .as_deref()
                     .is_none_or(|o| o.starts_with("AWS::Lambda"));
-            e.1 |= lambda_segment && self.keep_function(&s.function);
+            e.2 |= lambda_segment && self.keep_function(&s.function);
         }
         let kept: HashSet<String> = traces
             .into_iter()
-            .filter(|(_, (start_ms, function))| *function && self.keep_time(Some(*start_ms as i64)))
+            .filter(|(_, (spans_start, summary_start, function))| {
+                let start_ms = if spans_start.is_finite() {
+                    *spans_start
+                } else {
+                    *summary_start
+                };
+                *function && self.keep_time(Some(start_ms as i64))
+            })
             .map(|(id, _)| id.to_owned())
             .collect();
         spans.retain(|s| kept.contains(&s.trace_id));
@@ -625,7 +640,7 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
     }
     if !src.quiet && ing.span_duplicates > 0 {
         eprintln!(
-            "note: {} X-Ray segment(s) were read more than once (overlapping inputs, or in progress then completed) and kept once",
+            "note: {} X-Ray span(s) (segments and their subsegments) were read more than once (overlapping inputs, or in progress then completed) and kept once",
             ing.span_duplicates
         );
     }
@@ -910,7 +925,7 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
                 .display()
             )));
         }
-        if out.exists() && !a.force {
+        if out.exists() && !a.force && !output::is_special_file(out) {
             bail!(UsageError(format!(
                 "{} exists; pass --force to replace it",
                 out.display()
@@ -1011,8 +1026,21 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
         .map(|s| s.trace_id.as_str())
         .collect();
     let traces_read = traces_read.len();
-    filter.apply(&mut ing.tables);
+    let spans_read = ing.tables.spans.len();
     if let Some(id) = &a.trace_id {
+        // One trace asked for by id: the list's filters do not choose it.
+        let id = id.trim();
+        if id.is_empty() {
+            bail!(UsageError(
+                "--trace-id needs an X-Ray trace id (1-5759e988-bd862e3fe1be46a994272793); list traces with `faascope traces SOURCES`".into()
+            ));
+        }
+        // --since/--until only set the window read from xray://; these choose list rows.
+        if a.filter.function.is_some() || a.cold || a.errors {
+            bail!(UsageError(
+                "--trace-id shows the trace it names: leave out --function/--cold/--errors (they choose traces for the list)".into()
+            ));
+        }
         let Some(mut rows) = traces::waterfall(&ing.tables.spans, id) else {
             // Its segments may be among the records skipped as malformed: say which first.
             report_skips(&a.source, &ing);
@@ -1023,8 +1051,7 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
                 ),
             };
             bail!(UsageError(format!(
-                "trace {id} is not in the sources ({} spans read{skipped}); list traces with `faascope traces SOURCES`",
-                ing.tables.spans.len()
+                "trace {id} is not in the sources ({spans_read} spans read{skipped}); list traces with `faascope traces SOURCES`"
             )));
         };
         let text = match a.format {
@@ -1045,6 +1072,7 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
         report_skips(&a.source, &ing);
         return Ok(strict_exit(&a.source, &ing));
     }
+    filter.apply(&mut ing.tables);
     let mut list = traces::summarize(&ing.tables.spans);
     list.retain(|t| {
         (!a.cold || t.cold_start == Some(true)) && (!a.errors || t.error || t.fault || t.throttle)

@@ -758,7 +758,6 @@ pub fn compare_functions(
                         savings_plan_commitment_usd(elig(&od[s]), elig(&spc[s]), commitment)
                             + spc[s].request_usd
                             + spc[s].ephemeral_usd
-                            + spc[s].snapstart_usd
                     });
                     let pc_rate = sp
                         .pc_usd_per_gb_second

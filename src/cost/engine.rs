@@ -710,7 +710,6 @@ pub struct PcCost {
     pub spill_usd: Decimal,
     pub request_usd: Decimal,
     pub ephemeral_usd: Decimal,
-    pub snapstart_usd: Decimal,
     pub total_usd: Decimal,
     /// Busy fraction of the provisioned environments: Σ min(level, N) × ms / (N × window).
     pub utilization: Decimal,
@@ -761,14 +760,6 @@ impl PcCost {
                 Decimal::ONE,
                 "month",
                 self.ephemeral_usd,
-            ));
-        }
-        if !self.snapstart_usd.is_zero() {
-            lines.push(BreakdownLine::with_usd(
-                "SnapStart cache and restore",
-                Decimal::ONE,
-                "month",
-                self.snapstart_usd,
             ));
         }
         lines
@@ -860,8 +851,8 @@ pub fn provisioned_concurrency_cost(
         spill_usd: spill_gbs * spill_rate,
         request_usd: usage.requests * rates.request_usd,
         ephemeral_usd: usage.ephemeral_gb_seconds * rates.ephemeral_usd_per_gb_second,
-        snapstart_usd: snapstart_cache_usd(meta, rates, rules)
-            + snapstart_restore_usd(meta, usage, rates),
+        // No SnapStart charge: SnapStart cannot be combined with provisioned concurrency
+        // (facts.md §1.7), so a function priced with PC is priced with SnapStart off.
         utilization,
         break_even_utilization: break_even_utilization(pc_rate, pcd_rate, spill_rate),
         ..PcCost::default()
@@ -870,8 +861,7 @@ pub fn provisioned_concurrency_cost(
         + cost.pc_duration_usd
         + cost.spill_usd
         + cost.request_usd
-        + cost.ephemeral_usd
-        + cost.snapstart_usd;
+        + cost.ephemeral_usd;
     cost
 }
 

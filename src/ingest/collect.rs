@@ -36,6 +36,9 @@ pub struct StatusOverride {
     pub request_id: String,
     pub status: Status,
     pub error_type: Option<String>,
+    /// When the line said so: of several invocations with the request id (an async retry
+    /// keeps its id), the one whose REPORT follows is the attempt that failed.
+    pub timestamp_ms: Option<i64>,
 }
 
 /// Per-stream state of the text format: what happened in the stream before its next REPORT.
@@ -455,12 +458,14 @@ impl<'o> Collector<'o> {
                 request_id: id.to_string(),
                 status: Status::Timeout,
                 error_type: None,
+                timestamp_ms: ts,
             }),
             PlatformLine::ProcessExited { request_id } => match request_id {
                 Some(id) => self.overrides.push(StatusOverride {
                     request_id: id.to_string(),
                     status: Status::Error,
                     error_type: Some("Runtime.ExitError".to_string()),
+                    timestamp_ms: ts,
                 }),
                 None => {
                     self.streams
@@ -726,6 +731,7 @@ impl<'o> Collector<'o> {
                 request_id: id.to_string(),
                 status: Status::Error,
                 error_type: Some("Runtime.ExitError".to_string()),
+                timestamp_ms: ts,
             });
         }
         // Runtime-reported handler failures (not every ERROR-level line): Node's `Invoke Error`,
@@ -744,6 +750,7 @@ impl<'o> Collector<'o> {
                         request_id: id.clone(),
                         status: Status::Error,
                         error_type,
+                        timestamp_ms: ts,
                     }),
                     None => {
                         self.streams
@@ -1242,6 +1249,7 @@ impl<'o> Collector<'o> {
                         request_id: id.clone(),
                         status: Status::Error,
                         error_type: Some(et.to_string()),
+                        timestamp_ms: ev.timestamp,
                     });
                 }
             }

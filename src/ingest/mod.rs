@@ -373,7 +373,7 @@ pub fn ingest_inputs(
     }
     let duplicates = all.columns.drop_duplicates() + drop_duplicates(&mut all.tables.invocations);
     let span_duplicates = repeats::drop_repeated_spans(&mut all.tables.spans);
-    repeats::set_trace_depths(&mut all.tables.spans);
+    repeats::resolve_span_tree(&mut all.tables.spans);
     let metric_duplicates = repeats::drop_repeated_metrics(&mut all.tables.metrics);
     keep_echoes(&mut all, opts.report_columns);
     apply_overrides(&mut all.tables, &mut all.columns, &all.overrides);
@@ -394,18 +394,32 @@ pub fn ingest_inputs(
 /// Drops the invocations that repeat an earlier one's report (see
 /// [`ReportColumns::drop_duplicates`]); returns how many.
 fn drop_duplicates(rows: &mut Vec<Invocation>) -> usize {
-    let mut seen = HashSet::new();
+    // The rows kept of each report key, with their times: a row is a repeat of one of them
+    // only at (nearly) the same time (`same_report_time`): a retry's identical REPORT is not.
+    type Key<'a> = (&'a str, &'a str, u64, u64, u32, Option<u32>);
+    let mut kept: HashMap<Key<'_>, Vec<Option<i64>>> = HashMap::new();
     let keep: Vec<bool> = rows
         .iter()
         .map(|r| {
-            seen.insert((
-                &*r.function,
-                r.request_id.as_str(),
-                r.duration_ms.to_bits(),
-                r.billed_duration_ms.to_bits(),
-                r.memory_size_mb,
-                r.max_memory_used_mb,
-            ))
+            let times = kept
+                .entry((
+                    &*r.function,
+                    r.request_id.as_str(),
+                    r.duration_ms.to_bits(),
+                    r.billed_duration_ms.to_bits(),
+                    r.memory_size_mb,
+                    r.max_memory_used_mb,
+                ))
+                .or_default();
+            if times
+                .iter()
+                .any(|t| crate::model::columns::same_report_time(*t, r.timestamp))
+            {
+                false
+            } else {
+                times.push(r.timestamp);
+                true
+            }
         })
         .collect();
     let dropped = keep.iter().filter(|&&k| !k).count();
@@ -449,36 +463,113 @@ fn keep_echoes(all: &mut FileOutput, columns: bool) {
 }
 
 /// Applies statuses learned from other lines (`Task timed out`, runtime errors) to the
-/// invocations with those request ids, when their REPORT did not already say so.
+/// invocations with those request ids, when their REPORT did not already say so. A request id
+/// may have several invocations (Lambda retries a failed asynchronous event under the same
+/// id): each status goes to the attempt that ran when its line was written, not to every one.
 fn apply_overrides(tables: &mut Tables, columns: &mut ReportColumns, overrides: &[StatusOverride]) {
     if overrides.is_empty() {
         return;
     }
-    let mut by_id: HashMap<&str, &StatusOverride> = HashMap::new();
-    for o in overrides {
-        by_id
-            .entry(o.request_id.as_str())
-            .and_modify(|cur| {
-                if o.status == Status::Timeout {
-                    *cur = o;
-                }
-            })
-            .or_insert(o);
-    }
+    let ids: HashSet<&str> = overrides.iter().map(|o| o.request_id.as_str()).collect();
     if !columns.is_empty() {
-        let statuses: HashMap<&str, Status> = by_id.iter().map(|(k, o)| (*k, o.status)).collect();
-        columns.apply_statuses(&statuses);
-    }
-    for inv in &mut tables.invocations {
-        if matches!(inv.status, Status::Success | Status::Unknown) {
-            if let Some(o) = by_id.get(inv.request_id.as_str()) {
-                inv.status = o.status;
-                if inv.error_type.is_none() {
-                    inv.error_type = o.error_type.clone();
-                }
+        let rows = columns.rows_with_request_ids(&ids);
+        let targets = override_rows(overrides, &rows);
+        // The REPORT's own status, before any line overrode it.
+        let reported: Vec<Status> = targets
+            .iter()
+            .map(|(row, _)| columns.status(*row))
+            .collect();
+        for ((row, o), own) in targets.into_iter().zip(reported) {
+            if matches!(own, Status::Success | Status::Unknown)
+                && overrides_status(columns.status(row), o.status)
+            {
+                columns.set_status(row, o.status);
             }
         }
     }
+    let mut rows: crate::model::columns::RowsById<'_> = HashMap::new();
+    for (i, inv) in tables.invocations.iter().enumerate() {
+        if let Some(id) = ids.get(inv.request_id.as_str()) {
+            let ran = inv.timestamp.map(|end| {
+                let end = end as f64;
+                let before = inv.duration_ms
+                    + inv.init_duration_ms.unwrap_or(0.0)
+                    + inv.restore_duration_ms.unwrap_or(0.0);
+                (end - before, end)
+            });
+            rows.entry(*id).or_default().push((i, ran));
+        }
+    }
+    let targets = override_rows(overrides, &rows);
+    // The REPORT's own status, before any line overrode it.
+    let reported: Vec<Status> = targets
+        .iter()
+        .map(|(row, _)| tables.invocations[*row].status)
+        .collect();
+    for ((row, o), own) in targets.into_iter().zip(reported) {
+        let inv = &mut tables.invocations[row];
+        if matches!(own, Status::Success | Status::Unknown)
+            && overrides_status(inv.status, o.status)
+        {
+            inv.status = o.status;
+            if inv.error_type.is_none() {
+                inv.error_type = o.error_type.clone();
+            }
+        }
+    }
+}
+
+/// Whether a status learned from another line replaces `now`: a REPORT's success or silence
+/// always, an error by a timeout (the timeout is why it failed), nothing else.
+fn overrides_status(now: Status, new: Status) -> bool {
+    match now {
+        Status::Success | Status::Unknown => true,
+        Status::Error => new == Status::Timeout,
+        Status::Timeout => false,
+    }
+}
+
+/// The invocation row each override applies to, given the rows of each request id with the
+/// time they ran: the only row of its id; of several, the one that ran when the override's
+/// line was written, or the nearest in time (the line may come just before or after the
+/// REPORT); every row of the id when there are no times to tell them apart.
+fn override_rows<'o>(
+    overrides: &'o [StatusOverride],
+    rows: &crate::model::columns::RowsById<'_>,
+) -> Vec<(usize, &'o StatusOverride)> {
+    let mut out = Vec::new();
+    for o in overrides {
+        let Some(candidates) = rows.get(o.request_id.as_str()) else {
+            continue;
+        };
+        let nearest = match (candidates.as_slice(), o.timestamp_ms) {
+            ([(row, _)], _) => Some(*row),
+            (_, Some(t)) => {
+                let t = t as f64;
+                candidates
+                    .iter()
+                    .filter_map(|(row, ran)| {
+                        let (start, end) = (*ran)?;
+                        let distance = if t < start {
+                            start - t
+                        } else if t > end {
+                            t - end
+                        } else {
+                            0.0
+                        };
+                        Some((distance, end, *row))
+                    })
+                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+                    .map(|(_, _, row)| row)
+            }
+            (_, None) => None,
+        };
+        match nearest {
+            Some(row) => out.push((row, o)),
+            None => out.extend(candidates.iter().map(|(row, _)| (*row, o))),
+        }
+    }
+    out
 }
 
 /// Joins log records and spans to their invocation: a log record with a request id gets the
@@ -489,11 +580,19 @@ fn link_records(tables: &mut Tables) {
         return;
     }
     let mut trace_by_request: HashMap<&str, &str> = HashMap::new();
-    let mut request_by_trace: HashMap<&str, &str> = HashMap::new();
+    // The invocations of each trace, by function: a trace may hold several (A invoking B, a
+    // fan-out), and a span takes the request of its own function's invocation. `None` marks
+    // a function invoked more than once in the trace, which cannot tell which.
+    let mut requests_by_trace: HashMap<&str, Vec<(&str, Option<&str>)>> = HashMap::new();
     for inv in &tables.invocations {
         if let Some(t) = inv.trace_id.as_deref() {
             trace_by_request.insert(inv.request_id.as_str(), t);
-            request_by_trace.insert(t, inv.request_id.as_str());
+            let of_trace = requests_by_trace.entry(t).or_default();
+            match of_trace.iter_mut().find(|(f, _)| *f == &*inv.function) {
+                Some((_, r)) if *r != Some(inv.request_id.as_str()) => *r = None,
+                Some(_) => {}
+                None => of_trace.push((&inv.function, Some(inv.request_id.as_str()))),
+            }
         }
     }
     if trace_by_request.is_empty() {
@@ -511,11 +610,20 @@ fn link_records(tables: &mut Tables) {
         }
     }
     for span in &mut tables.spans {
-        if span.request_id.is_none() {
-            if let Some(r) = request_by_trace.get(span.trace_id.as_str()) {
-                span.request_id = Some((*r).to_string());
-            }
+        if span.request_id.is_some() {
+            continue;
         }
+        let Some(of_trace) = requests_by_trace.get(span.trace_id.as_str()) else {
+            continue;
+        };
+        let own = of_trace.iter().find(|(f, _)| *f == &*span.function);
+        let request = match (own, of_trace.as_slice()) {
+            (Some((_, r)), _) => *r,
+            // One invocation in the trace: its other spans (API Gateway's, say) are of it.
+            (None, [(_, r)]) => *r,
+            (None, _) => None,
+        };
+        span.request_id = request.map(str::to_string);
     }
 }
 
@@ -1571,10 +1679,11 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
     match serde_json::from_str::<Value>(text) {
         Ok(v) => {
             let before = c.skips.examples.len();
+            let spans_before = c.tables.spans.len();
             c.doc_lines = Some(doc_lines::doc_lines(text, start_line));
             c.json_value(&ev, &v, 0);
             c.doc_lines = None;
-            locate_skips(c, text, start_line, before);
+            locate_xray(c, text, start_line, before, spans_before);
         }
         Err(_) if let Some(values) = concatenated_json(text) => {
             for v in &values {
@@ -1593,27 +1702,135 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
     }
 }
 
-/// The skips a multi-line JSON text gave (examples from `before` on) carry the text's first
-/// line; one that names a 16-hex-digit X-Ray id (`id=…`, `Id=…`: a segment of a pretty-printed
-/// BatchGetTraces file) is moved to the line where that id first appears in the text. serde's
-/// values keep no positions, and ids are unique within a trace file, so the text search finds
-/// the segment.
-fn locate_skips(c: &mut Collector<'_>, text: &str, start_line: u64, before: usize) {
+/// X-Ray records of a multi-line JSON text (a pretty-printed BatchGetTraces or segment file)
+/// are moved from the text's first line to their own: each span (from `spans_before` on) to the
+/// line of its `id`, and each skip (examples from `before` on) still at the first line to the
+/// line of the id it names (`id=…`, `Id=…`), or else of the first trace id it names. serde's
+/// values keep no positions; [`xray_id_lines`] finds the ids as keyed values in the text, so a
+/// `parent_id` naming a segment is not taken for the segment.
+fn locate_xray(
+    c: &mut Collector<'_>,
+    text: &str,
+    start_line: u64,
+    before: usize,
+    spans_before: usize,
+) {
     let at_start = format!("{}:{start_line}", c.file);
+    let new_spans = c.tables.spans.len() > spans_before;
+    let skips_at_start = c
+        .skips
+        .examples
+        .iter()
+        .skip(before)
+        .any(|ex| ex.source == at_start);
+    if !(new_spans || skips_at_start) || !text.contains('\n') {
+        return;
+    }
+    let lines = xray_id_lines(text, start_line);
+    if lines.is_empty() {
+        return;
+    }
+    for span in &mut c.tables.spans[spans_before..] {
+        if let Some(&line) = lines.get(span.span_id.as_str()) {
+            span.source.line = line;
+        }
+    }
     let file = c.file.clone();
     for ex in c.skips.examples.iter_mut().skip(before) {
         if ex.source != at_start {
             continue;
         }
-        let Some(id) = named_span_id(&ex.reason) else {
-            continue;
-        };
-        if let Some(pos) = memchr::memmem::find(text.as_bytes(), id.as_bytes()) {
-            let line =
-                start_line + memchr::memchr_iter(b'\n', &text.as_bytes()[..pos]).count() as u64;
+        let line = named_span_id(&ex.reason)
+            .and_then(|id| lines.get(id))
+            .or_else(|| named_trace_id(&ex.reason).and_then(|t| lines.get(t)))
+            .copied()
+            .or_else(|| {
+                // A trace id not keyed as an id (an `UnprocessedTraceIds` element): its
+                // first appearance.
+                let t = named_trace_id(&ex.reason)?;
+                let pos = memchr::memmem::find(text.as_bytes(), t.as_bytes())?;
+                Some(
+                    start_line + memchr::memchr_iter(b'\n', &text.as_bytes()[..pos]).count() as u64,
+                )
+            });
+        if let Some(line) = line {
             ex.source = format!("{file}:{line}");
         }
     }
+}
+
+/// The line (in the file; the text starts at `start_line`) of each value keyed `id` or `Id` in
+/// `text`, plain (`"id": "…"`) or inside an escaped JSON string (`\"id\":\"…\"`, the
+/// `Document` of a BatchGetTraces segment); the first when a value repeats. Written by hand:
+/// one byte scan, where a second JSON parser keeping positions would read the text again.
+fn xray_id_lines(text: &str, start_line: u64) -> HashMap<&str, u64> {
+    let b = text.as_bytes();
+    let mut starts: Vec<usize> = memchr::memmem::find_iter(b, b"id")
+        .chain(memchr::memmem::find_iter(b, b"Id"))
+        .collect();
+    starts.sort_unstable();
+    let mut out = HashMap::new();
+    let (mut line, mut counted_to) = (start_line, 0);
+    for p in starts {
+        // The key's opening quote, plain or escaped, and the same quote after it.
+        if p == 0 || b[p - 1] != b'"' {
+            continue;
+        }
+        let escaped = p >= 2 && b[p - 2] == b'\\';
+        let mut i = p + 2;
+        let quote: &[u8] = if escaped { b"\\\"" } else { b"\"" };
+        if !b[i..].starts_with(quote) {
+            continue;
+        }
+        i += quote.len();
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b.get(i) != Some(&b':') {
+            continue;
+        }
+        i += 1;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if !b[i..].starts_with(quote) {
+            continue;
+        }
+        i += quote.len();
+        let len = b[i..]
+            .iter()
+            .take(65)
+            .take_while(|&&c| c != b'"' && c != b'\\')
+            .count();
+        if len == 0 || len > 64 {
+            continue;
+        }
+        line += memchr::memchr_iter(b'\n', &b[counted_to..p]).count() as u64;
+        counted_to = p;
+        // Inside one JSON text: these bytes are ASCII up to a quote, so a char boundary.
+        if let Some(value) = text.get(i..i + len) {
+            out.entry(value).or_insert(line);
+        }
+    }
+    out
+}
+
+/// The first X-Ray trace id (`1-` 8 hex digits `-` 24 hex digits) in a skip's text.
+fn named_trace_id(reason: &str) -> Option<&str> {
+    reason.match_indices("1-").find_map(|(i, _)| {
+        let t = reason.get(i..i + 35)?;
+        let b = t.as_bytes();
+        let boundary = i == 0 || !reason.as_bytes()[i - 1].is_ascii_alphanumeric();
+        (boundary
+            && b[10] == b'-'
+            && b[2..10].iter().all(u8::is_ascii_hexdigit)
+            && b[11..].iter().all(u8::is_ascii_hexdigit)
+            && reason[i + 35..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_hexdigit()))
+        .then_some(t)
+    })
 }
 
 /// The first 16-hex-digit id after `id=` or `Id=` in a skip's text.
@@ -1721,6 +1938,216 @@ mod tests {
         );
         assert_eq!(named_span_id("Id=x: bad"), None);
         assert_eq!(named_span_id("id=00000000000000a3f"), None);
+    }
+
+    /// A child's segment listed first names its parent in `parent_id`: the parent's skip still
+    /// goes to the parent's own line, and every span to the line of its wrapper's `Id`.
+    #[test]
+    fn xray_spans_and_skips_take_the_line_of_their_own_id() {
+        let child = r#"{"id":"00000000000000b2","name":"f","trace_id":"1-68b6f91f-000000000000000000000004","parent_id":"00000000000000b1","start_time":1.0,"end_time":2.0,"subsegments":[{"id":"00000000000000b3","name":"Invocation","start_time":1.0,"end_time":2.0}]}"#;
+        let parent = r#"{"id":"00000000000000b1","name":"f","trace_id":"1-68b6f91f-000000000000000000000004","start_time":1.0}"#;
+        let doc = serde_json::json!({"Traces": [{"Id": "1-68b6f91f-000000000000000000000004", "Segments": [
+            {"Id": "00000000000000b2", "Document": child},
+            {"Id": "00000000000000b1", "Document": parent},
+        ]}], "UnprocessedTraceIds": ["1-68b6f91f-000000000000000000000005"]});
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let line_of =
+            |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1;
+        let opts = IngestOptions {
+            keep_spans: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(&text, &opts);
+        let sources: Vec<(String, u64)> = ing
+            .tables
+            .spans
+            .iter()
+            .map(|s| (s.span_id.clone(), s.source.line))
+            .collect();
+        // The segment at its wrapper's `Id`, its subsegment in the `Document` holding it.
+        let wrapper_b2 = line_of(r#""Id": "00000000000000b2""#);
+        let document_b2 = line_of("00000000000000b3");
+        assert_eq!(
+            sources,
+            [
+                ("00000000000000b2".into(), wrapper_b2),
+                ("00000000000000b3".into(), document_b2)
+            ]
+        );
+        let at = |reason: &str| {
+            ing.skips
+                .examples
+                .iter()
+                .find(|e| e.reason.contains(reason))
+                .map(|e| e.source.clone())
+        };
+        let file = "/aws/lambda/orders-api";
+        assert_eq!(
+            at("without end_time"),
+            Some(format!("{file}:{}", line_of(r#""Id": "00000000000000b1""#)))
+        );
+        assert_eq!(
+            at("unprocessed"),
+            Some(format!("{file}:{}", line_of("000000000000000000000005")))
+        );
+        let ids = xray_id_lines(r#"{"id": "a", "parent_id": "b", "x": "{\"id\":\"c\"}"}"#, 7);
+        assert_eq!(ids.get("a"), Some(&7));
+        assert_eq!(ids.get("c"), Some(&7));
+        assert_eq!(ids.get("b"), None);
+        assert_eq!(
+            named_trace_id("trace 1-68b6f91f-000000000000000000000005 left"),
+            Some("1-68b6f91f-000000000000000000000005")
+        );
+        assert_eq!(named_trace_id("x1-68b6f91f-000000000000000000000005"), None);
+    }
+
+    /// Lambda retries a failed asynchronous event under the same request id: the failure
+    /// belongs to the attempt it happened in (the retry that succeeded is a success), and
+    /// retries that failed the same way each count (same timings, a minute apart), in the
+    /// columns `report` reads and in the rows `export` writes alike.
+    #[test]
+    fn retries_keep_their_own_status_and_count_apart() {
+        let id = "8f5e2a10-1c2d-4e5f-9a0b-1c2d3e4f5a6b";
+        let attempt = |start: &str, end: &str, timed_out: bool, ms: &str| {
+            let mut t = format!("{start} START RequestId: {id} Version: $LATEST\n");
+            if timed_out {
+                t += &format!("{end} {end} {id} Task timed out after 3.00 seconds\n");
+            }
+            t += &format!(
+                "{end} END RequestId: {id}\n{end} REPORT RequestId: {id}\tDuration: {ms} ms\tBilled Duration: 3000 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\t\n"
+            );
+            t
+        };
+        // Timed out, timed out again with the very same figures, then succeeded.
+        let text = attempt(
+            "2025-09-01T00:00:00.000Z",
+            "2025-09-01T00:00:03.000Z",
+            true,
+            "3000.00",
+        ) + &attempt(
+            "2025-09-01T00:01:05.000Z",
+            "2025-09-01T00:01:08.000Z",
+            true,
+            "3000.00",
+        ) + &attempt(
+            "2025-09-01T00:03:10.000Z",
+            "2025-09-01T00:03:12.000Z",
+            false,
+            "2000.00",
+        );
+        let want = [Status::Timeout, Status::Timeout, Status::Success];
+        let rows = ingest_one(&text, &IngestOptions::default());
+        assert_eq!(rows.duplicates, 0);
+        let got: Vec<Status> = rows.tables.invocations.iter().map(|i| i.status).collect();
+        assert_eq!(got, want);
+        let cols = ingest_one(
+            &text,
+            &IngestOptions {
+                report_columns: true,
+                ..IngestOptions::default()
+            },
+        );
+        assert_eq!(cols.duplicates, 0);
+        let got: Vec<Status> = (0..cols.columns.len())
+            .map(|r| cols.columns.status(r))
+            .collect();
+        assert_eq!(got, want);
+        // The same file read twice is still one read of each attempt.
+        let twice = MemoryInput {
+            name: "/aws/lambda/orders-api".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let both = ingest_inputs(
+            &[],
+            vec![twice.clone(), twice],
+            &IngestOptions::default(),
+            None,
+        )
+        .unwrap();
+        assert_eq!((both.tables.invocations.len(), both.duplicates), (3, 3));
+    }
+
+    /// One trace holding two invocations (A invoking B): each function's spans take its own
+    /// request, whichever order the logs are read in.
+    #[test]
+    fn spans_take_the_request_of_their_own_function() {
+        let span = |id: &str, function: &str, parent: Option<&str>| crate::model::Span {
+            trace_id: "1-68b6f91f-000000000000000000000006".into(),
+            span_id: id.into(),
+            parent_id: parent.map(Into::into),
+            name: function.into(),
+            function: Arc::from(function),
+            origin: None,
+            span_kind: crate::model::SpanKind::Segment,
+            namespace: None,
+            start_ms: 0.0,
+            end_ms: Some(1.0),
+            duration_ms: Some(1.0),
+            in_progress: false,
+            error: false,
+            fault: false,
+            throttle: false,
+            http_status: None,
+            operation: None,
+            remote_service: None,
+            request_id: None,
+            depth: 0,
+            source: crate::model::SourceRef {
+                file: Arc::from("t.json"),
+                line: 1,
+            },
+        };
+        let inv = |function: &str, request: &str| crate::model::Invocation {
+            function: Arc::from(function),
+            request_id: request.into(),
+            timestamp: Some(1),
+            duration_ms: 1.0,
+            billed_duration_ms: 1.0,
+            memory_size_mb: 128,
+            max_memory_used_mb: None,
+            init_duration_ms: None,
+            restore_duration_ms: None,
+            billed_restore_duration_ms: None,
+            cold_start: false,
+            status: crate::model::Status::Success,
+            error_type: None,
+            trace_id: Some("1-68b6f91f-000000000000000000000006".into()),
+            source: crate::model::SourceRef {
+                file: Arc::from("a.log"),
+                line: 1,
+            },
+            log_stream: None,
+        };
+        for (first, second) in [(("a", "ra"), ("b", "rb")), (("b", "rb"), ("a", "ra"))] {
+            let mut tables = Tables {
+                invocations: vec![inv(first.0, first.1), inv(second.0, second.1)],
+                spans: vec![
+                    span("1", "a", None),
+                    span("2", "b", Some("1")),
+                    span("3", "gw", None),
+                ],
+                ..Tables::default()
+            };
+            link_records(&mut tables);
+            let got: Vec<Option<&str>> = tables
+                .spans
+                .iter()
+                .map(|s| s.request_id.as_deref())
+                .collect();
+            // The gateway's span is of neither function, and the trace holds two invocations.
+            assert_eq!(got, [Some("ra"), Some("rb"), None]);
+        }
+        // One invocation in the trace: every span of it is of that request.
+        let mut tables = Tables {
+            invocations: vec![inv("a", "ra")],
+            spans: vec![span("1", "a", None), span("3", "gw", None)],
+            ..Tables::default()
+        };
+        link_records(&mut tables);
+        assert!(tables
+            .spans
+            .iter()
+            .all(|s| s.request_id.as_deref() == Some("ra")));
     }
 
     #[test]

@@ -60,9 +60,17 @@ pub fn drop_repeated_spans(spans: &mut Vec<Span>) -> usize {
     dropped
 }
 
-/// Sets each span's `depth` to its number of ancestors in its trace (0 for a span whose parent
-/// is not in the run: a root). Bounded walks, so parent_id cycles cannot loop forever.
-pub fn set_trace_depths(spans: &mut [Span]) {
+/// Resolves what a span takes from its ancestors across the documents of the run:
+/// - `depth`, its number of ancestors in its trace (0 for a span whose parent is not in the
+///   run: a root);
+/// - a subsegment's `function`, its segment's name (an independent subsegment document only
+///   names itself);
+/// - a missing `request_id`, its parent's when the parent is of the same function (a segment's
+///   `aws.request_id` covers its subsegments, but not the segments of another function it
+///   calls).
+///
+/// Bounded walks, so parent_id cycles cannot loop forever.
+pub fn resolve_span_tree(spans: &mut [Span]) {
     let mut index: foldhash::HashMap<(&str, &str), usize> =
         foldhash::HashMap::with_capacity_and_hasher(spans.len(), Default::default());
     index.extend(
@@ -121,9 +129,26 @@ pub fn set_trace_depths(spans: &mut [Span]) {
             on_path[i] = false;
         }
     }
-    for (s, d) in spans.iter_mut().zip(depth) {
+    for (s, d) in spans.iter_mut().zip(&depth) {
         if s.span_kind != SpanKind::TraceSummary {
             s.depth = d.unwrap_or(0);
+        }
+    }
+    // Parents before children (by depth), so what a parent inherited passes on down. A parent
+    // no shallower than its child closes a cycle and passes nothing.
+    let mut order: Vec<usize> = (0..spans.len())
+        .filter(|&i| spans[i].span_kind != SpanKind::TraceSummary && parent[i].is_some())
+        .collect();
+    order.sort_by_key(|&i| spans[i].depth);
+    for i in order {
+        let Some(p) = parent[i].filter(|&p| spans[p].depth < spans[i].depth) else {
+            continue;
+        };
+        if spans[i].span_kind == SpanKind::Subsegment && spans[i].function != spans[p].function {
+            spans[i].function = spans[p].function.clone();
+        }
+        if spans[i].request_id.is_none() && spans[i].function == spans[p].function {
+            spans[i].request_id = spans[p].request_id.clone();
         }
     }
 }
@@ -280,6 +305,38 @@ mod tests {
         assert_eq!(drop_repeated_spans(&mut none), 0);
     }
 
+    /// An independent subsegment document names only itself: it takes its segment's function,
+    /// and a request id passes down within a function but not into another function's segment.
+    #[test]
+    fn subsegments_take_their_segments_function_and_request() {
+        let mut seg_a = span("t", "a", None, Some(1.0));
+        seg_a.function = Arc::from("orders-api");
+        seg_a.request_id = Some("ra".into());
+        let mut handler = span("t", "h", Some("a"), Some(1.0));
+        handler.function = Arc::from("## handler");
+        let mut call = span("t", "c", Some("h"), Some(1.0));
+        call.function = Arc::from("## handler");
+        // Another function's segment below the call (A invoking B), without a request id.
+        let mut seg_b = span("t", "b", Some("c"), Some(1.0));
+        seg_b.span_kind = SpanKind::Segment;
+        seg_b.function = Arc::from("billing");
+        let mut spans = vec![call, seg_b, handler, seg_a];
+        resolve_span_tree(&mut spans);
+        let got: Vec<(&str, &str, Option<&str>)> = spans
+            .iter()
+            .map(|s| (s.span_id.as_str(), &*s.function, s.request_id.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("c", "orders-api", Some("ra")),
+                ("b", "billing", None),
+                ("h", "orders-api", Some("ra")),
+                ("a", "orders-api", Some("ra")),
+            ]
+        );
+    }
+
     #[test]
     fn depth_spans_documents_and_survives_cycles() {
         // Service segment s, function segment f (another document) below it, its subsegments.
@@ -294,7 +351,7 @@ mod tests {
             span("t", "c2", Some("c1"), Some(1.0)),
             span("u", "sub1", Some("f"), Some(1.0)), // "f" is in trace t only
         ];
-        set_trace_depths(&mut spans);
+        resolve_span_tree(&mut spans);
         let d: HashMap<(&str, &str), u32> = spans
             .iter()
             .map(|s| ((s.trace_id.as_str(), s.span_id.as_str()), s.depth))

@@ -106,13 +106,44 @@ fn is_xray_object(m: &Map<String, Value>) -> bool {
 
 /// A segment or subsegment document: `id` and `start_time`, plus `trace_id` or `name` (the
 /// documented subsegment examples carry no `trace_id`), or an explicit `"type": "subsegment"`.
+/// Also a broken one missing its `id` or `start_time` but plainly a segment (an X-Ray trace id
+/// and a key only segments have): it is read as one, so [`required`] names what it lacks and
+/// it is counted as skipped, not taken for an application's log record.
 fn looks_like_segment(m: &Map<String, Value>) -> bool {
-    if m.get("type").and_then(Value::as_str) == Some("subsegment") && m.contains_key("id") {
+    if m.get("type").and_then(Value::as_str) == Some("subsegment")
+        && (m.contains_key("id") || m.contains_key("trace_id") || m.contains_key("parent_id"))
+    {
         return true;
     }
-    m.contains_key("id")
+    if m.contains_key("id")
         && m.contains_key("start_time")
         && (m.contains_key("trace_id") || m.contains_key("name"))
+    {
+        return true;
+    }
+    m.get("trace_id")
+        .and_then(Value::as_str)
+        .is_some_and(is_xray_trace_id)
+        && [
+            "id",
+            "start_time",
+            "end_time",
+            "in_progress",
+            "subsegments",
+            "origin",
+        ]
+        .iter()
+        .any(|k| m.contains_key(*k))
+}
+
+/// `1-8 hex digits-24 hex digits`, the X-Ray trace id format.
+fn is_xray_trace_id(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 35
+        && b.starts_with(b"1-")
+        && b[10] == b'-'
+        && b[2..10].iter().all(u8::is_ascii_hexdigit)
+        && b[11..].iter().all(u8::is_ascii_hexdigit)
 }
 
 /// The header line the X-Ray SDKs send to the daemon before each segment.
@@ -885,6 +916,35 @@ mod tests {
             .iter()
             .find(|s| s.span_id == id)
             .unwrap_or_else(|| panic!("span {id} missing"))
+    }
+
+    /// A document plainly a segment (an X-Ray trace id and segment keys) but missing its id or
+    /// start time is a skipped segment, not an application's log record.
+    #[test]
+    fn broken_segments_are_recognised_as_segments() {
+        let no_id = serde_json::json!({"name": "f", "origin": "AWS::Lambda::Function",
+            "trace_id": "1-68b6f91f-0000000000000000000000f6", "start_time": 1.0, "end_time": 2.0});
+        let no_start = serde_json::json!({"id": "f300000000000003", "name": "f",
+            "trace_id": "1-68b6f91f-0000000000000000000000f7", "end_time": 2.0});
+        let log_record = serde_json::json!({"level": "INFO", "message": "hi",
+            "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"});
+        assert!(is_xray_value(&no_id) && is_xray_value(&no_start));
+        assert!(!is_xray_value(&log_record));
+        let mut out = XrayOut::default();
+        parse_xray_value(&no_id, &file(), 4, &mut out);
+        parse_xray_value(&no_start, &file(), 5, &mut out);
+        let reasons: Vec<(u64, &str)> = out.skipped.iter().map(|s| (s.line, s.reason)).collect();
+        assert_eq!(
+            reasons,
+            [
+                (4, "X-Ray segment without a 16-hex-digit id"),
+                (5, "X-Ray segment without a numeric start_time")
+            ]
+        );
+        assert!(out.spans.is_empty());
+        assert!(is_xray_trace_id("1-68b6f91f-0000000000000000000000f6"));
+        assert!(!is_xray_trace_id("1-68b6f91f-0000000000000000000000f"));
+        assert!(!is_xray_trace_id("4bf92f3577b34da6a3ce929d0e0e4736"));
     }
 
     #[test]

@@ -76,6 +76,23 @@ fn pack_uuid(id: &str) -> Option<u128> {
 }
 
 pub const NO_TIMESTAMP: i64 = i64::MIN;
+
+/// Rows by request id, each with the time its invocation ran (start and end, epoch ms) when
+/// known: see [`ReportColumns::rows_with_request_ids`].
+pub type RowsById<'a> = HashMap<&'a str, Vec<(usize, Option<(f64, f64)>)>>;
+
+/// Two reads of one REPORT agree on its time to this (the event's time and the time in its
+/// text may differ by a little); Lambda retries a failed asynchronous event about 1 min after
+/// the first attempt and 2 min after the second (facts.md, invocation types).
+pub const SAME_REPORT_WITHIN_MS: i64 = 1_000;
+
+/// Could two REPORTs with these times be one read twice? Yes when either has no time.
+pub fn same_report_time(a: Option<i64>, b: Option<i64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.abs_diff(b) <= SAME_REPORT_WITHIN_MS as u64,
+        _ => true,
+    }
+}
 pub const NO_MEMORY: u32 = u32::MAX;
 
 /// Status as stored in [`ReportColumns::status_codes`] (and the report frame's `status`).
@@ -567,39 +584,48 @@ impl ReportColumns {
         self.names.rename(from, to, &mut self.function);
     }
 
-    /// Sets the status of the rows whose request id has an entry in `by_id`, when their own
-    /// REPORT said success or nothing (the rule of [`crate::ingest`]'s status overrides).
-    pub fn apply_statuses(&mut self, by_id: &HashMap<&str, Status>) {
-        if by_id.is_empty() {
-            return;
-        }
-        // One lookup per row over every invocation: a fast hash, and no lookup among the
-        // non-UUID ids when there are none.
-        let mut packed: foldhash::HashMap<u128, Status> = foldhash::HashMap::default();
-        for (id, s) in by_id {
+    /// The rows whose request id is one of `ids`, by id, each with the time it ran (start and
+    /// end, epoch ms: the REPORT's time less its duration, INIT and restore) when it has one.
+    pub fn rows_with_request_ids<'a>(
+        &self,
+        ids: &std::collections::HashSet<&'a str>,
+    ) -> RowsById<'a> {
+        let mut packed: foldhash::HashMap<u128, &'a str> = foldhash::HashMap::default();
+        for id in ids {
             if let Some(k) = pack_uuid(id) {
-                packed.insert(k, *s);
+                packed.insert(k, id);
             }
         }
         let others = !self.request_ids.other.is_empty();
+        let mut out: RowsById<'a> = HashMap::new();
         for (row, key) in self.request_ids.packed.iter().enumerate() {
-            let cur = status_from_code(self.status[row]);
-            if !matches!(cur, Status::Success | Status::Unknown) {
-                continue;
-            }
             let text = if others {
                 self.request_ids.other.get(&(row as u32))
             } else {
                 None
             };
-            let new = match text {
-                Some(text) => by_id.get(text.as_ref()).copied(),
+            let id = match text {
+                Some(text) => ids.get(text.as_ref()).copied(),
                 None => packed.get(key).copied(),
             };
-            if let Some(s) = new {
-                self.status[row] = status_code(s);
+            if let Some(id) = id {
+                let ran = self.timestamp(row).map(|end| {
+                    let end = end as f64;
+                    let before = self.duration_ms[row]
+                        + [self.init_duration_ms[row], self.restore_duration_ms[row]]
+                            .iter()
+                            .filter(|v| v.is_finite())
+                            .sum::<f64>();
+                    (end - before, end)
+                });
+                out.entry(id).or_default().push((row, ran));
             }
         }
+        out
+    }
+
+    pub fn set_status(&mut self, row: usize, status: Status) {
+        self.status[row] = status_code(status);
     }
 
     /// Keeps the rows whose function and time both pass (the function test runs once per name).
@@ -620,13 +646,16 @@ impl ReportColumns {
         self.keep_rows(&mask);
     }
 
-    /// Drops the rows that repeat an earlier row's report (same function and request id, and
-    /// the same duration, billed duration and memory): one invocation read twice, from
-    /// overlapping exports, a file named twice, or a text REPORT and its `platform.report`.
-    /// Returns how many were dropped. (A retried request reuses its id, but not its timings.)
+    /// Drops the rows that repeat an earlier row's report (same function and request id, the
+    /// same duration, billed duration and memory, and the same time within
+    /// [`SAME_REPORT_WITHIN_MS`]): one invocation read twice, from overlapping exports, a file
+    /// named twice, or a text REPORT and its `platform.report`. Returns how many were dropped.
+    /// (A retried request reuses its id, and a retry that timed out again has the very same
+    /// timings, but Lambda retries a minute or more later.)
     pub fn drop_duplicates(&mut self) -> usize {
         let same = |a: usize, b: usize| {
             self.function[a] == self.function[b]
+                && same_report_time(self.timestamp(a), self.timestamp(b))
                 && self.duration_ms[a].to_bits() == self.duration_ms[b].to_bits()
                 && self.billed_duration_ms[a].to_bits() == self.billed_duration_ms[b].to_bits()
                 && self.memory_size_mb[a] == self.memory_size_mb[b]
@@ -1163,6 +1192,16 @@ mod tests {
         }
     }
 
+    /// Every row with one of the ids takes its status (packed and other ids alike).
+    fn set_statuses(c: &mut ReportColumns, by_id: &HashMap<&str, Status>) {
+        let ids: std::collections::HashSet<&str> = by_id.keys().copied().collect();
+        for (id, rows) in c.rows_with_request_ids(&ids) {
+            for (row, _) in rows {
+                c.set_status(row, by_id[id]);
+            }
+        }
+    }
+
     #[test]
     fn append_rename_and_statuses() {
         let mut a = ReportColumns::from_invocations(&[inv("", U1, Some(5), 1.5)]);
@@ -1177,7 +1216,7 @@ mod tests {
         let mut by_id = HashMap::new();
         by_id.insert(U2, Status::Timeout);
         by_id.insert("req-odd", Status::Error);
-        a.apply_statuses(&by_id);
+        set_statuses(&mut a, &by_id);
         assert_eq!(
             (0..3).map(|i| a.status(i)).collect::<Vec<_>>(),
             [Status::Success, Status::Error, Status::Timeout]
@@ -1215,7 +1254,7 @@ mod tests {
         b.append(odd);
         let mut by_id = HashMap::new();
         by_id.insert("r", Status::Timeout);
-        b.apply_statuses(&by_id);
+        set_statuses(&mut b, &by_id);
         assert_eq!(b.status(1), Status::Timeout);
         assert_eq!(b.status(0), Status::Success);
     }

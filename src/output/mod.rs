@@ -180,8 +180,18 @@ pub fn parent_dir(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
+/// Is `path` (followed through symlinks) something other than a regular file or a directory:
+/// a device (`/dev/null`, `/dev/stdout`'s terminal or pipe), a FIFO or a socket? Such a path is
+/// written to in place, never replaced: nothing of the user's is overwritten by writing to it,
+/// and a rename over it would put a regular file where the device was.
+pub fn is_special_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
-/// Refuses to replace an existing file unless `overwrite`.
+/// Refuses to replace an existing file unless `overwrite`. A symlink to a file is kept: its
+/// target is what is replaced. A device, FIFO or socket ([`is_special_file`]) is written to in
+/// place, with or without `overwrite`.
 pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()> {
     if path.is_dir() {
         return Err(io::Error::new(
@@ -189,6 +199,20 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
             "it is a directory; give a file name in it",
         ));
     }
+    if is_special_file(path) {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+        return f.write_all(bytes).and_then(|()| f.flush());
+    }
+    // A symlink to an existing file: replace the file it points to, not the link.
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && path.exists()
+    {
+        resolved = std::fs::canonicalize(path)?;
+        resolved.as_path()
+    } else {
+        path
+    };
     if path.exists() && !overwrite {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
@@ -287,6 +311,36 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
         assert_eq!(sanitize_csv(plain), plain);
+    }
+
+    /// A device is written to in place (never replaced by a regular file, with or without
+    /// overwrite); a symlink keeps pointing at the file, which is what gets replaced.
+    #[cfg(unix)]
+    #[test]
+    fn atomic_writes_leave_devices_and_symlinks_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        assert!(is_special_file(null));
+        write_atomic(null, false, b"x").unwrap();
+        write_atomic(null, true, b"x").unwrap();
+        assert!(std::fs::symlink_metadata(null)
+            .unwrap()
+            .file_type()
+            .is_char_device());
+
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("baseline.json");
+        let link = dir.path().join("link.json");
+        std::fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(!is_special_file(&link));
+        assert!(write_atomic(&link, false, b"new").is_err());
+        write_atomic(&link, true, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
     }
 
     #[test]

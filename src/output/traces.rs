@@ -5,26 +5,42 @@ use std::fmt::Write as _;
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 
 use super::{csv_cell, sanitize, Format};
-use crate::analytics::traces::TraceSummary;
+use crate::analytics::traces::{DownstreamTime, TraceSummary};
 
-fn downstream_text(t: &TraceSummary) -> String {
-    t.downstream
+/// One downstream group as the outputs name it: `DynamoDB GetItem 4× 160.4ms` (the wall time
+/// the trace waited on it; the count when more than one call), `… in progress` when no call
+/// has ended, `… (+1 in progress)` when some have not.
+pub fn downstream_item(d: &DownstreamTime) -> String {
+    let name = match &d.operation {
+        Some(op) => format!("{} {}", d.service, op),
+        None => d.service.clone(),
+    };
+    let name = if d.calls > 1 {
+        format!("{name} {}×", d.calls)
+    } else {
+        name
+    };
+    // A call still in progress has no duration: it says so rather than adding 0 ms.
+    match (d.in_progress_calls, d.calls) {
+        (0, _) => format!("{name} {:.1}ms", d.wall_ms),
+        (p, c) if p == c => format!("{name} in progress"),
+        (p, _) => format!("{name} {:.1}ms (+{p} in progress)", d.wall_ms),
+    }
+}
+
+/// The downstream groups, the first `limit` of them when given (`, +N more` for the rest).
+fn downstream_text(t: &TraceSummary, limit: Option<usize>) -> String {
+    let shown = limit.unwrap_or(usize::MAX);
+    let mut parts: Vec<String> = t
+        .downstream
         .iter()
-        .take(3)
-        .map(|d| {
-            let name = match &d.operation {
-                Some(op) => format!("{} {}", d.service, op),
-                None => d.service.clone(),
-            };
-            // A call still in progress has no duration: it says so rather than adding 0 ms.
-            match (d.in_progress_calls, d.calls) {
-                (0, _) => format!("{name} {:.1}ms", d.total_ms),
-                (p, c) if p == c => format!("{name} in progress"),
-                (p, _) => format!("{name} {:.1}ms (+{p} in progress)", d.total_ms),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .take(shown)
+        .map(downstream_item)
+        .collect();
+    if t.downstream.len() > shown {
+        parts.push(format!("+{} more", t.downstream.len() - shown));
+    }
+    parts.join(", ")
 }
 
 /// `in progress,cold,fault,error,throttle` as they apply.
@@ -66,7 +82,7 @@ fn row(t: &TraceSummary) -> Vec<String> {
         t.duration_ms.map(|d| format!("{d:.1}")).unwrap_or_default(),
         t.init_ms.map(|i| format!("{i:.1}")).unwrap_or_default(),
         flags(t),
-        sanitize(&downstream_text(t)),
+        sanitize(&downstream_text(t, Some(3))),
     ]
 }
 
@@ -103,7 +119,7 @@ pub fn render(
                     t.in_progress,
                     t.segments,
                     t.spans,
-                    csv_cell(&downstream_text(t))
+                    csv_cell(&downstream_text(t, None))
                 );
             }
             out

@@ -1023,16 +1023,9 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
             .add_modifier(Modifier::BOLD),
     );
     let rows = on_screen.iter().map(|t| {
+        // The service the trace waited on longest, named as the CLI's list names it.
         let top = t.downstream.first().map_or(String::new(), |d| {
-            format!(
-                "{}{} {}× {}",
-                sanitize(&d.service),
-                d.operation
-                    .as_deref()
-                    .map_or(String::new(), |o| format!(" {}", sanitize(o))),
-                d.calls,
-                ms(Some(d.total_ms))
-            )
+            sanitize(&crate::output::traces::downstream_item(d))
         });
         let style = if t.fault || t.error || t.throttle {
             Style::default().fg(theme.warn)
