@@ -337,6 +337,16 @@ impl FunctionConfig {
 /// Shortest period a duration field accepts, seconds: time is whole microseconds.
 pub const MIN_PERIOD_S: f64 = 1e-6;
 
+/// A number as an error message shows it: as written for everyday sizes, in exponent form when
+/// huge or tiny (`1e300`, not a 301-digit integer).
+pub fn compact_number(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// Most arrivals a scenario may generate (an upper bound, all functions): about a minute of work.
 pub const MAX_ARRIVALS: f64 = 1e9;
 

@@ -9,7 +9,7 @@
 //! 1. an idle provisioned instance of `f` (provisioned concurrency is used first);
 //! 2. an on-demand instance of `f` with a free slot, chosen by the idle-selection policy (if it is idle, taking
 //!    it must fit the concurrency limits; if it does not, an already busy instance with a free slot is used);
-//! 3. a new on-demand instance (a cold start), if the concurrency limits and the scaling-rate token bucket
+//! 3. a new on-demand instance (a cold start), if the concurrency limits and the scaling-rate window
 //!    allow it.
 //!
 //! Otherwise the attempt is throttled: a synchronous request is rejected; an asynchronous event is retried
