@@ -1233,3 +1233,60 @@ fn logs_print_report_lines_as_written() {
         reports[2]
     );
 }
+
+/// `logs` keeps lines of one millisecond in the order they were read (a REPORT before the next
+/// request's lines), writes null for what a line lacks in JSON, names the levels the data has
+/// when --level matches nothing, and the no-inputs error names the command that was run.
+#[test]
+fn logs_order_json_nulls_and_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("order.log");
+    std::fs::write(
+        &log,
+        "2025-09-01T00:00:00.000Z START RequestId: 00000000-0000-4000-8000-000000000001 Version: $LATEST\n\
+         2025-09-01T00:00:00.100Z END RequestId: 00000000-0000-4000-8000-000000000001\n\
+         2025-09-01T00:00:00.100Z REPORT RequestId: 00000000-0000-4000-8000-000000000001\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n\
+         2025-09-01T00:00:00.100Z START RequestId: 00000000-0000-4000-8000-000000000002 Version: $LATEST\n\
+         hello from a console copy\n",
+    )
+    .unwrap();
+    let out = faascope().arg("logs").arg(&log).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let kinds: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    assert_eq!(kinds, ["-", "START", "END", "REPORT", "START"], "{text}");
+    let out = faascope()
+        .arg("logs")
+        .arg(&log)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let first: Value = serde_json::from_str(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (&first["timestamp"], &first["type"]),
+        (&Value::Null, &Value::Null)
+    );
+    faascope()
+        .arg("logs")
+        .arg(&log)
+        .args(["--level", "EROR"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "--level takes a level or line kind these lines have: END, REPORT, START",
+        ));
+    faascope()
+        .arg("logs")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("e.g. `faascope logs sample-data"));
+}

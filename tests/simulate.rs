@@ -713,3 +713,64 @@ cold = { model = "init_added", init = { dist = "constant", value_ms = 10.0 } }
     );
     assert_eq!(t["served"], t["requests"]);
 }
+
+/// Nothing read is left out without a word: replay events after the end of the run, and
+/// invocations at another memory size than the one a replay runs at, are named in the notes;
+/// so is what `--set` changed in a scenario built from logs.
+#[test]
+fn replay_notes_name_what_the_run_leaves_out_or_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let events: Vec<String> = (0..10)
+        .map(|i| format!("{{ offset_us = {} }}", i * 1_000_000))
+        .collect();
+    let scenario = dir.path().join("replay.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "duration_s = 6\nwarmup_s = 0\n[[functions]]\nname = \"r\"\nmemory_mb = 128\nwarm = {{ dist = \"constant\", value_ms = 10.0 }}\ncold = {{ model = \"init_added\", init = {{ dist = \"constant\", value_ms = 10.0 }} }}\narrivals = {{ kind = \"replay\", events = [ {} ] }}\n",
+            events.join(", ")
+        ),
+    )
+    .unwrap();
+    let doc: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        scenario.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(doc["simulation"]["total"]["requests"], 6);
+    let notes = doc["notes"].to_string();
+    assert!(
+        notes.contains("4 of the 10 replay events of 'r' come at or after the end of the run"),
+        "{notes}"
+    );
+
+    // A function whose memory changed: half its invocations at 128 MB, half at 1024 MB.
+    let logs = dir.path().join("mm.log");
+    let mut text = String::new();
+    for i in 0..20 {
+        let mb = if i < 10 { 128 } else { 1024 };
+        text += &format!(
+            "2025-09-01T00:{:02}:00.500Z REPORT RequestId: 00000000-0000-4000-8000-{i:012}\tDuration: 500.00 ms\tBilled Duration: 500 ms\tMemory Size: {mb} MB\tMax Memory Used: 90 MB\t\n",
+            i
+        );
+    }
+    std::fs::write(&logs, text).unwrap();
+    let doc: Value = serde_json::from_slice(&run(&[
+        "simulate",
+        "--from",
+        logs.to_str().unwrap(),
+        "--set",
+        "functions.0.keep_alive.idle_timeout_s=60",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let notes = doc["notes"].to_string();
+    assert!(notes.contains("10 of the 20 invocations of 'mm' ran at another memory size (128 MB, 1024 MB observed)"), "{notes}");
+    assert!(
+        notes.contains("with --set, the run used:") && notes.contains("1024 MB, keep-alive 60 s"),
+        "{notes}"
+    );
+}

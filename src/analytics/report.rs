@@ -154,7 +154,12 @@ fn peak_concurrency(cols: &ReportColumns) -> (Vec<Option<u64>>, Option<u64>) {
             + cols.restore_duration_ms(r).unwrap_or(0.0);
         let f = cols.function_id(r);
         ids = ids.max(f as usize + 1);
-        starts.push(((end as f64 - busy).round_ties_even() as i64, f));
+        // At least 1 ms long: an invocation of under half a millisecond ran, and a zero-length
+        // interval would end (ends are counted first at a tie) before it starts.
+        starts.push((
+            ((end as f64 - busy).round_ties_even() as i64).min(end - 1),
+            f,
+        ));
         ends.push((end, f));
     }
     starts.par_sort_unstable_by_key(|x| x.0);
@@ -480,6 +485,19 @@ mod tests {
             .max(0) as u64
     }
 
+    /// Invocations shorter than half a millisecond still ran: one is a peak of 1, two at the
+    /// same instant 2.
+    #[test]
+    fn sub_millisecond_invocations_count_in_the_peak() {
+        let one = ReportColumns::from_invocations(&[inv("a", 1_000, 0.3, None)]);
+        assert_eq!(peak_concurrency(&one), (vec![Some(1)], Some(1)));
+        let two = ReportColumns::from_invocations(&[
+            inv("a", 1_000, 0.3, None),
+            inv("a", 1_000, 0.2, None),
+        ]);
+        assert_eq!(peak_concurrency(&two).1, Some(2));
+    }
+
     proptest::proptest! {
         #[test]
         fn peaks_match_the_event_definition(
@@ -495,7 +513,7 @@ mod tests {
             let (peaks, account) = peak_concurrency(&cols);
             let interval = |r: &(u8, i64, u32, Option<u32>)| {
                 let busy = f64::from(r.2) + 0.5 + f64::from(r.3.unwrap_or(0));
-                ((r.1 as f64 - busy).round_ties_even() as i64, r.1)
+                (((r.1 as f64 - busy).round_ties_even() as i64).min(r.1 - 1), r.1)
             };
             let all: Vec<(i64, i64)> = rows.iter().map(interval).collect();
             proptest::prop_assert_eq!(account, Some(peak_by_events(&all)));

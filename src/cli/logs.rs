@@ -2,6 +2,7 @@
 //! `--follow` to keep tailing `cloudwatch://` groups.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
@@ -49,6 +50,8 @@ pub enum LogsFormat {
 /// One printed line: a log record or a REPORT.
 struct Line {
     timestamp: Option<i64>,
+    /// Where it was read (file, line): the order of lines of one millisecond.
+    source: (Arc<str>, u64),
     function: String,
     label: String,
     request_id: Option<String>,
@@ -71,6 +74,7 @@ fn lines(t: &Tables) -> Vec<Line> {
         .iter()
         .map(|r: &LogRecord| Line {
             timestamp: r.timestamp,
+            source: (r.source.file.clone(), r.source.line),
             function: r.function.to_string(),
             label: r
                 .event_type
@@ -82,14 +86,21 @@ fn lines(t: &Tables) -> Vec<Line> {
         })
         .chain(t.invocations.iter().map(|r| Line {
             timestamp: r.timestamp,
+            source: (r.source.file.clone(), r.source.line),
             function: r.function.to_string(),
             label: "REPORT".into(),
             request_id: Some(r.request_id.clone()),
             message: report_text(r, &t.report_texts),
         }))
         .collect();
-    // Stable: records of one timestamp keep their input order.
-    out.sort_by_key(|l| l.timestamp.unwrap_or(i64::MIN));
+    // Lines of one timestamp in the order they were read (a REPORT before the next request's
+    // lines of the same millisecond): by file, then line.
+    out.sort_by(|a, b| {
+        a.timestamp
+            .unwrap_or(i64::MIN)
+            .cmp(&b.timestamp.unwrap_or(i64::MIN))
+            .then_with(|| a.source.cmp(&b.source))
+    });
     out
 }
 
@@ -97,24 +108,30 @@ fn lines(t: &Tables) -> Vec<Line> {
 /// `--level`? A JSON-format event matches the name of its text line (`platform.start` is
 /// `START`), and Python's level names match ours (`WARNING` is `WARN`).
 fn label_matches(label: &str, wanted: &str) -> bool {
-    let text_name = match label {
-        "platform.start" => "START",
-        "platform.runtimeDone" => "END",
-        "platform.report" => "REPORT",
-        "platform.initStart" => "INIT_START",
-        "platform.initReport" => "INIT_REPORT",
-        "platform.restoreStart" => "RESTORE_START",
-        "platform.restoreReport" => "RESTORE_REPORT",
-        "platform.extension" => "EXTENSION",
-        other => other,
+    let text_name = |label: &str| -> String {
+        match label {
+            "platform.start" => "START",
+            "platform.runtimeDone" => "END",
+            "platform.report" => "REPORT",
+            "platform.initStart" => "INIT_START",
+            "platform.initReport" => "INIT_REPORT",
+            "platform.restoreStart" => "RESTORE_START",
+            "platform.restoreReport" => "RESTORE_REPORT",
+            "platform.extension" => "EXTENSION",
+            other => other,
+        }
+        .to_string()
     };
     let canonical = |s: &str| match s.to_ascii_uppercase().as_str() {
         "WARNING" => "WARN".to_string(),
         "CRITICAL" => "FATAL".to_string(),
         u => u.to_string(),
     };
+    // Either side may be named as a JSON-format type (`platform.report`) or as its text line.
+    let wanted_text = canonical(&text_name(wanted));
     let wanted = canonical(wanted);
-    canonical(label) == wanted || canonical(text_name) == wanted
+    let (own, own_text) = (canonical(label), canonical(&text_name(label)));
+    own == wanted || own_text == wanted || own_text == wanted_text
 }
 
 struct Select {
@@ -164,10 +181,11 @@ fn print(lines: &[Line], sel: &Select, format: LogsFormat, out: &mut impl Write)
                 }
             }
             LogsFormat::Json => {
+                // Missing values are null here ("-" is the text format's placeholder).
                 let line = serde_json::to_string(&serde_json::json!({
-                    "timestamp": ts,
+                    "timestamp": l.timestamp.map(crate::timeparse::format_ms),
                     "function": l.function,
-                    "type": l.label,
+                    "type": (l.label != "-").then_some(&l.label),
                     "request_id": l.request_id,
                     "message": l.message,
                 }))?;
@@ -221,6 +239,22 @@ pub fn run(a: LogsArgs) -> Result<i32> {
                     "note: none of the {} log line(s) matched --grep/--level/--request-id",
                     all.len()
                 );
+                if a.level.is_some() {
+                    // What --level could have been: the levels and line kinds the data holds.
+                    let mut kinds: Vec<&str> = all
+                        .iter()
+                        .map(|l| l.label.as_str())
+                        .filter(|k| *k != "-")
+                        .collect();
+                    kinds.sort_unstable();
+                    kinds.dedup();
+                    if !kinds.is_empty() {
+                        eprintln!(
+                            "note: --level takes a level or line kind these lines have: {}",
+                            sanitize(&kinds.join(", "))
+                        );
+                    }
+                }
             }
         }
         return Ok(strict_exit(&a.source, &ing));
@@ -291,6 +325,7 @@ mod tests {
     fn line(ts: i64, label: &str, msg: &str) -> Line {
         Line {
             timestamp: Some(ts),
+            source: (Arc::from("f.log"), ts as u64),
             function: "f".into(),
             label: label.into(),
             request_id: Some("r1".into()),
@@ -301,6 +336,11 @@ mod tests {
     #[test]
     fn levels_match_json_format_events_and_python_names() {
         assert!(label_matches("platform.start", "START"));
+        // The JSON type of a line labelled by its text name (a platform.report is shown as its
+        // REPORT line).
+        assert!(label_matches("REPORT", "platform.report"));
+        assert!(label_matches("START", "platform.start"));
+        assert!(!label_matches("REPORT", "platform.start"));
         assert!(label_matches("platform.initStart", "init_start"));
         assert!(label_matches("platform.runtimeDone", "END"));
         assert!(label_matches("platform.start", "platform.start"));

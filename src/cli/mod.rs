@@ -89,7 +89,7 @@ pub enum Command {
     Cost(cost::CostArgs),
     /// Memory right-sizing: the cost-vs-memory curve per function and the size to use.
     #[command(
-        after_help = "Examples:\n  faascope tune sample-data\n  faascope tune sample-data --strategy balanced --curve --function thumbnailer\n\nDuration at other sizes is modelled from the vCPU share (1 vCPU at 1,769 MB, up to 6 at 10,240 MB), with the CPU-bound fraction calibrated when a function ran at two or more sizes, and assumed (stated) otherwise."
+        after_help = "Examples:\n  faascope tune sample-data\n  faascope tune sample-data --strategy balanced --curve --function thumbnailer\n\nDuration at other sizes is modelled from the vCPU share (1 vCPU at 1,769 MB and in proportion to memory above it: 5.79 at 10,240 MB, where AWS states 6), with the CPU-bound fraction calibrated when a function ran at two or more sizes, and assumed (stated) otherwise."
     )]
     Tune(cost::TuneArgs),
     /// The price sheets loaded (built in, from pricing/, plus --pricing files).
@@ -588,7 +588,13 @@ pub fn load_with_progress(
     let files = if paths.is_empty() && !uris.is_empty() {
         Vec::new()
     } else {
-        ingest::expand_paths(&paths).map_err(|e| UsageError(e.to_string()))?
+        ingest::expand_paths(&paths).map_err(|e| match e {
+            ingest::IngestError::NoInputs => UsageError(format!(
+                "no input files: give files or directories to read (e.g. `{}`)",
+                no_inputs_example(std::env::args().nth(1).as_deref())
+            )),
+            other => UsageError(other.to_string()),
+        })?
     };
     let total: u64 = files
         .iter()
@@ -626,6 +632,20 @@ pub fn load_with_progress(
         }
         other => anyhow::Error::new(other),
     })
+}
+
+/// An example of the command that was run, reading sample-data, for the no-inputs error.
+fn no_inputs_example(command: Option<&str>) -> &'static str {
+    match command {
+        Some("export") => "faascope export sample-data --table invocations --format csv",
+        Some("traces") => "faascope traces sample-data/xray",
+        Some("logs") => "faascope logs sample-data --level ERROR",
+        Some("query") => "faascope query @cold-starts-by-hour sample-data",
+        Some("cost") => "faascope cost sample-data",
+        Some("tune") => "faascope tune sample-data",
+        Some("plot") => "faascope plot cost-curve sample-data --out curve.svg",
+        _ => "faascope report sample-data",
+    }
 }
 
 fn report_skips(src: &SourceArgs, ing: &Ingested) {

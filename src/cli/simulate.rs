@@ -243,6 +243,51 @@ fn scenario_from_observed(
 }
 
 /// A scenario for one function from its observed invocations.
+/// What the run used after `--set` changed the scenario built from the logs (the note above
+/// it describes the scenario as observed).
+fn set_note(s: &Scenario) -> String {
+    let f = s.functions.first();
+    let keep_alive = match f.map(|f| &f.keep_alive) {
+        Some(faascope_sim::policy::KeepAliveConfig::Fixed { idle_timeout_s }) => {
+            format!("keep-alive {idle_timeout_s} s")
+        }
+        Some(_) => "the hybrid keep-alive policy".to_string(),
+        None => String::new(),
+    };
+    format!(
+        "with --set, the run used: {} s after a {} s warm-up, {} MB, {keep_alive}",
+        s.duration_s,
+        s.warmup_s,
+        f.map_or(0, |f| f.memory_mb)
+    )
+}
+
+/// Replay events at or after the end of the run (`warmup_s + duration_s`) are not simulated:
+/// a note per function says how many, so none are left out without a word.
+fn replay_beyond_notes(s: &Scenario) -> Vec<String> {
+    let end_us = ((s.warmup_s + s.duration_s) * 1e6).round();
+    s.functions
+        .iter()
+        .filter_map(|f| {
+            let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &f.arrivals else {
+                return None;
+            };
+            let beyond = events
+                .iter()
+                .filter(|e| e.offset_us as f64 >= end_us)
+                .count();
+            (beyond > 0).then(|| {
+                format!(
+                    "{beyond} of the {} replay events of '{}' come at or after the end of the run (warmup_s + duration_s = {} s) and were not simulated; raise duration_s to include them",
+                    events.len(),
+                    f.name,
+                    s.warmup_s + s.duration_s
+                )
+            })
+        })
+        .collect()
+}
+
 fn observed_scenario(
     a: &SimulateArgs,
     ing: &mut Ingested,
@@ -352,6 +397,22 @@ fn observed_scenario(
         keep_alive_s
     ));
     notes.extend(untimed_note);
+    // One memory size runs the replay: say so when the observed invocations ran at others.
+    let other_sizes = rows.iter().filter(|r| r.memory_mb != memory_mb).count();
+    if other_sizes > 0 {
+        let mut sizes: Vec<u32> = rows.iter().map(|r| r.memory_mb).collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        let list = sizes
+            .iter()
+            .map(|m| format!("{m} MB"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        notes.push(format!(
+            "{other_sizes} of the {} invocations of '{shown}' ran at another memory size ({list} observed); the replay runs and prices all of them at the latest, {memory_mb} MB (`faascope cost` prices each as it ran); --set functions.0.memory_mb=MB picks another",
+            rows.len()
+        ));
+    }
     if let Some(t) = crate::scenario::observed_timeout_s(&rows) {
         notes.push(format!(
             "the replay's function timeout (timeout_s) is {t} s, the one the {} observed timeouts of '{shown}' show, and they end there{}",
@@ -929,6 +990,9 @@ fn run(a: SimulateArgs) -> Result<i32> {
                 s.validate().map_err(|e| from_error(e, &a, &s))?;
                 Ok(s)
             })();
+            if let (Ok(s), false) = (&checked, a.set.is_empty()) {
+                notes.push(set_note(s));
+            }
             let s = match checked {
                 Ok(s) => s,
                 Err(e) => {
@@ -955,6 +1019,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
             return Err(e);
         }
     }
+    notes.extend(replay_beyond_notes(&scenario));
     let sim_error = |e: ConfigError| UsageError(format!("{label}: {e}"));
     let mut text = String::new();
     let header = |measured_s: f64, seeds: String| {

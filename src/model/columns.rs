@@ -802,13 +802,14 @@ impl ReportColumns {
     }
 
     /// When the invocation started (UTC epoch ms): its REPORT time less its duration, init and
-    /// restore, rounded to the ms; `None` without a time.
+    /// restore, rounded to the ms, and at least 1 ms before the REPORT (an invocation of under
+    /// half a millisecond ran; as `report`'s peak concurrency counts it); `None` without a time.
     pub fn start_ms(&self, row: usize) -> Option<i64> {
         let t = self.timestamp(row)?;
         let span = self.duration_ms(row)
             + self.init_duration_ms(row).unwrap_or(0.0)
             + self.restore_duration_ms(row).unwrap_or(0.0);
-        Some(t - span.round_ties_even() as i64)
+        Some((t - span.round_ties_even() as i64).min(t - 1))
     }
 
     /// The columns moved out as they are stored: a missing timestamp is [`NO_TIMESTAMP`], a
