@@ -23,7 +23,8 @@
 //!   function cannot turn into speed. I/O-bound functions (f < 1) would save more by
 //!   shrinking: calibrate by running the function at a second memory size.
 //! * Candidates: 128, 256, 512, 768, 1024, 1536, 1769, 2048, 3008, 4096, 5120, 6144, 8192,
-//!   10240 MB plus the current size; those below `max memory used × (1 + headroom)` (20 %
+//!   10240 MB plus the current size, the memory floor and, for `threads > 1`, the size where
+//!   the vCPU share reaches the threads (`threads × 1,769` MB); those below `max memory used × (1 + headroom)` (20 %
 //!   by default) are excluded. Without a known max memory used only sizes ≥ the current one
 //!   are allowed. Sizes whose modelled p99 (the p50 when no p99 is known) exceeds the
 //!   function's timeout ([`TuneOptions::timeout_ms`]; Lambda's maximum of 900 s when it is not
@@ -53,6 +54,10 @@ use super::usage::{
 };
 use super::CostError;
 use super::Range;
+
+/// Fewest invocations at the current size for them to be the curve's reference when another
+/// size was observed more: below it, a few (cold) invocations would set every size's figure.
+pub const MIN_REFERENCE_INVOCATIONS: u64 = 30;
 
 /// AWS memory steps used as candidates (plus the current size).
 pub const DEFAULT_CANDIDATES_MB: [u32; 14] = [
@@ -363,7 +368,22 @@ pub fn tune_function(
     }
     let model = Model::new(rules, options.threads);
     let mut assumptions = Vec::new();
+    // The observation the curve scales from: the one at the current size, unless a handful of
+    // invocations there (right after a memory change, one cold start, say) stand against many
+    // at another size; then the best-observed size is, scaled by the model.
+    let most_observed = obs.iter().max_by_key(|o| o.invocations).map(|o| **o);
     let reference = match obs.iter().find(|o| o.memory_mb == meta.memory_mb) {
+        Some(o)
+            if o.invocations < MIN_REFERENCE_INVOCATIONS
+                && most_observed.is_some_and(|m| m.invocations > o.invocations) =>
+        {
+            let most = most_observed.unwrap_or(**o);
+            assumptions.push(format!(
+                "only {} invocation(s) at the current {} MB against {} at {} MB: the {} MB observation is the reference, scaled to {} MB by the model",
+                o.invocations, meta.memory_mb, most.invocations, most.memory_mb, most.memory_mb, meta.memory_mb
+            ));
+            most
+        }
         Some(o) => **o,
         None => {
             let most = obs
@@ -495,11 +515,22 @@ pub fn tune_function(
         let init_gbs = input.init_billed_ms_per_month * gb / Decimal::from(1000);
         input.requests_per_month * rates.request_usd + (invoke_gbs + init_gbs) * gb_rate
     };
+    // Lambda takes any size in 1 MB steps: beside the listed sizes, the two where the model
+    // bends are candidates, the memory floor (the least the function may have; the cheapest
+    // allowed size when duration does not grow below it) and the size where the vCPU share
+    // reaches the function's threads (the fastest it can run, and the cheapest of the fastest).
+    let threads_mb = (model.threads > 1.0)
+        .then(|| (model.threads * model.memory_per_vcpu).ceil())
+        .filter(|mb| *mb <= f64::from(max_mb))
+        .map(|mb| mb as u32);
+    let floor_mb = (usable_floor > min_mb && usable_floor <= max_mb).then_some(usable_floor);
     let mut sizes: Vec<u32> = options
         .candidates_mb
         .iter()
         .copied()
         .chain(std::iter::once(meta.memory_mb))
+        .chain(floor_mb)
+        .chain(threads_mb)
         .collect();
     sizes.sort_unstable();
     sizes.dedup();
@@ -908,6 +939,69 @@ mod tests {
         )
         .expect("tuned");
         assert!((t.cpu_model.fraction() - 1.0).abs() < 1e-6);
+    }
+
+    /// Lambda takes 1 MB steps: an I/O-bound function goes to its memory floor (360 MB for 300
+    /// MB used), not the listed size above it; a 2-thread CPU-bound function is offered the
+    /// size where it gets 2 vCPUs (3,538 MB), the fastest and the cheapest of the fastest (the
+    /// cost strategy keeps 3,008 MB: 3,538 costs a hair more).
+    #[test]
+    fn the_floor_and_the_threads_size_are_candidates() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        let t = tune_function(
+            &input(1000, Some(300), vec![obs(1000, 500.5), obs(2000, 500.5)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        assert_eq!(t.recommended_memory_mb, 360);
+        let t = tune_function(
+            &input(3008, Some(300), vec![obs(3008, 300.0)]),
+            rates,
+            rules,
+            &TuneOptions {
+                threads: 2,
+                strategy: TuneStrategy::Speed,
+                ..TuneOptions::default()
+            },
+        )
+        .expect("tuned");
+        assert!(t.curve.iter().any(|p| p.memory_mb == 3538), "{:?}", t.curve);
+        assert_eq!(t.recommended_memory_mb, 3538);
+    }
+
+    /// One cold invocation at the current size (just after a memory change) does not set the
+    /// curve when thousands ran at another: that size is the reference, scaled by the model.
+    #[test]
+    fn a_handful_at_the_current_size_is_not_the_reference() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        let mut one_cold = obs(1024, 2100.0);
+        one_cold.invocations = 1;
+        let t = tune_function(
+            &input(1024, Some(100), vec![obs(512, 100.5), one_cold]),
+            rates,
+            rules,
+            &TuneOptions {
+                cpu_bound_fraction: Some(1.0),
+                ..TuneOptions::default()
+            },
+        )
+        .expect("tuned");
+        let now = t.curve.iter().find(|p| p.current).expect("current");
+        // 100.5 ms at 512 MB, fully CPU-bound: half the time at 1,024 MB.
+        assert!((now.est_mean_billed_ms - 50.5).abs() < 1e-9, "{now:?}");
+        assert!(
+            t.assumptions
+                .iter()
+                .any(|a| a.contains("only 1 invocation(s) at the current 1024 MB")),
+            "{:?}",
+            t.assumptions
+        );
     }
 
     fn obs_at(memory_mb: u32, ms: f64) -> MemoryObservation {
