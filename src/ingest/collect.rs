@@ -36,9 +36,26 @@ pub struct StatusOverride {
     pub request_id: String,
     pub status: Status,
     pub error_type: Option<String>,
+    /// Whether the line alone says so, or it takes a traceback of the same request.
+    pub confirm: Confirm,
     /// When the line said so: of several invocations with the request id (an async retry
     /// keeps its id), the one whose REPORT follows is the attempt that failed.
     pub timestamp_ms: Option<i64>,
+}
+
+/// How a [`StatusOverride`] stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// The line says the invocation failed (`Task timed out`, `Invoke Error`, an uncaught
+    /// exception as the runtime prints it).
+    Given,
+    /// An `[ERROR]`-level line naming an exception in the layout a handler's own logger writes
+    /// too (`[ERROR]\t<time>\t<request id>\tValueError: …`): a failure only when a traceback
+    /// of the same request is logged (the handler may have caught it and gone on).
+    NeedsTraceback,
+    /// Not a status: a `Traceback (most recent call last):` of the request, which confirms its
+    /// [`Confirm::NeedsTraceback`] lines.
+    Traceback,
 }
 
 /// Per-stream state of the text format: what happened in the stream before its next REPORT.
@@ -459,6 +476,7 @@ impl<'o> Collector<'o> {
                 status: Status::Timeout,
                 error_type: None,
                 timestamp_ms: ts,
+                confirm: Confirm::Given,
             }),
             PlatformLine::ProcessExited { request_id } => match request_id {
                 Some(id) => self.overrides.push(StatusOverride {
@@ -466,6 +484,7 @@ impl<'o> Collector<'o> {
                     status: Status::Error,
                     error_type: Some("Runtime.ExitError".to_string()),
                     timestamp_ms: ts,
+                    confirm: Confirm::Given,
                 }),
                 None => {
                     self.streams
@@ -732,17 +751,45 @@ impl<'o> Collector<'o> {
                 status: Status::Error,
                 error_type: Some("Runtime.ExitError".to_string()),
                 timestamp_ms: ts,
+                confirm: Confirm::Given,
             });
         }
         // Runtime-reported handler failures (not every ERROR-level line): Node's `Invoke Error`,
         // Python's `[ERROR] Type: message` followed by a traceback.
         if level == Some("ERROR") {
-            let error_type = if let Some(i) = msg.find("Invoke Error") {
-                Some(json_string_field(&msg[i..], "errorType"))
-            } else if let Some(rest) = msg.trim_start().strip_prefix("[ERROR]") {
-                python_error_type(rest)
+            let python = msg
+                .trim_start()
+                .strip_prefix("[ERROR]")
+                .map(python_error_line);
+            let (error_type, confirm) = if let Some(i) = msg.find("Invoke Error") {
+                (
+                    Some(json_string_field(&msg[i..], "errorType")),
+                    Confirm::Given,
+                )
             } else {
-                None
+                match python {
+                    Some(PythonErrorLine::Uncaught(t)) => (Some(Some(t)), Confirm::Given),
+                    // The traceback in the same event (a multi-line CloudWatch message).
+                    Some(PythonErrorLine::Logged(t))
+                        if msg.contains("Traceback (most recent call last)") =>
+                    {
+                        (Some(Some(t)), Confirm::Given)
+                    }
+                    Some(PythonErrorLine::Logged(t)) => (Some(Some(t)), Confirm::NeedsTraceback),
+                    Some(PythonErrorLine::Traceback) => {
+                        if let Some(id) = &request_id {
+                            self.overrides.push(StatusOverride {
+                                request_id: id.clone(),
+                                status: Status::Error,
+                                error_type: None,
+                                timestamp_ms: ts,
+                                confirm: Confirm::Traceback,
+                            });
+                        }
+                        (None, Confirm::Given)
+                    }
+                    Some(PythonErrorLine::Other) | None => (None, Confirm::Given),
+                }
             };
             if let Some(error_type) = error_type {
                 match &request_id {
@@ -751,6 +798,7 @@ impl<'o> Collector<'o> {
                         status: Status::Error,
                         error_type,
                         timestamp_ms: ts,
+                        confirm,
                     }),
                     None => {
                         self.streams
@@ -1250,6 +1298,7 @@ impl<'o> Collector<'o> {
                         status: Status::Error,
                         error_type: Some(et.to_string()),
                         timestamp_ms: ev.timestamp,
+                        confirm: Confirm::Given,
                     });
                 }
             }
@@ -1457,32 +1506,69 @@ fn json_string_field(text: &str, key: &str) -> Option<String> {
     Some(text[i..i + end].to_string())
 }
 
-/// The Python runtime's `[ERROR] ValueError: bad signature` (then a traceback). Returns the
-/// error type; lines logged by the handler itself at ERROR level (`[ERROR]\t<ts>\t<id>\t…`) are
-/// not runtime failures.
-fn python_error_type(rest: &str) -> Option<Option<String>> {
-    // `[ERROR]\t<ts>\t<id>\tType: message` (runtime layout with the request id) or
-    // `[ERROR] Type: message`: the text after the timestamp and request id.
-    let text = rest
+/// What an `[ERROR]` line of the Python runtime's layouts says (`rest` is the text after
+/// `[ERROR]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PythonErrorLine {
+    /// `[ERROR] BadGzipFile: Not a gzipped file`: the runtime's line for an uncaught exception
+    /// (no time or request id fields), whatever the exception's class is named.
+    Uncaught(String),
+    /// `[ERROR]\t<time>\t<request id>\tValueError: bad signature`: the layout of the
+    /// runtime's logger, which the handler's own `logger.error` shares; the name must look like
+    /// an exception's (`…Error`, `…Exception`, dotted), and a traceback must follow to make it
+    /// a failure.
+    Logged(String),
+    /// `[ERROR]\t<time>\t<request id>\tTraceback (most recent call last):`.
+    Traceback,
+    Other,
+}
+
+fn python_error_line(rest: &str) -> PythonErrorLine {
+    let fields: Vec<&str> = rest
         .split('\t')
         .map(str::trim)
         .filter(|t| !t.is_empty())
+        .collect();
+    let logged = fields
+        .iter()
+        .any(|t| parse_timestamp_ms(t).is_some() || platform_line::looks_like_request_id(t));
+    // The text after the time and request id fields.
+    let text = fields
+        .iter()
         .find(|t| parse_timestamp_ms(t).is_none() && !platform_line::looks_like_request_id(t))
+        .copied()
         .unwrap_or("");
-    let ty = text.split(':').next().unwrap_or("").trim();
-    if is_python_exception_name(ty) && text.contains(':') {
-        Some(Some(ty.to_string()))
+    if text.starts_with("Traceback (most recent call last)") {
+        return PythonErrorLine::Traceback;
+    }
+    let Some((ty, _)) = text.split_once(':') else {
+        return PythonErrorLine::Other;
+    };
+    let ty = ty.trim();
+    if logged {
+        // The bare word `Error` is a message's (`Error: payload has no id`), not a class.
+        if is_python_exception_name(ty) && ty != "Error" {
+            PythonErrorLine::Logged(ty.to_string())
+        } else {
+            PythonErrorLine::Other
+        }
+    } else if is_python_identifier(ty) {
+        PythonErrorLine::Uncaught(ty.to_string())
     } else {
-        None
+        PythonErrorLine::Other
     }
 }
 
 fn is_python_exception_name(t: &str) -> bool {
+    is_python_identifier(t) && (t.ends_with("Error") || t.ends_with("Exception") || t.contains('.'))
+}
+
+/// A class name, maybe dotted (`botocore.exceptions.ClientError`), starting upper case.
+fn is_python_identifier(t: &str) -> bool {
     !t.is_empty()
         && t.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
         && t.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && (t.ends_with("Error") || t.ends_with("Exception") || t.contains('.'))
 }
 
 /// Function name from a log group: `/aws/lambda/NAME` → NAME (also `123456789012:/aws/lambda/NAME`
@@ -1538,7 +1624,7 @@ fn wraps_lambda_line(o: &serde_json::Map<String, Value>) -> bool {
         || msg
             .trim_start()
             .strip_prefix("[ERROR]")
-            .is_some_and(|rest| python_error_type(rest).is_some())
+            .is_some_and(|rest| python_error_line(rest) != PythonErrorLine::Other)
 }
 
 /// The keys of a CloudWatch log event as the APIs, exports and subscriptions write them.
@@ -1624,24 +1710,42 @@ mod tests {
 
     #[test]
     fn python_errors() {
+        use PythonErrorLine::*;
+        // The runtime's line for an uncaught exception: any class name.
         assert_eq!(
-            python_error_type(" ValueError: bad signature"),
-            Some(Some("ValueError".into()))
+            python_error_line(" ValueError: bad signature"),
+            Uncaught("ValueError".into())
         );
         assert_eq!(
-            python_error_type("\t2025-01-01T00:00:00Z\tid\tall fine"),
-            None
+            python_error_line(" BadGzipFile: Not a gzipped file (b'{\"')"),
+            Uncaught("BadGzipFile".into())
         );
+        assert_eq!(
+            python_error_line(" ReadTimeout: read timed out"),
+            Uncaught("ReadTimeout".into())
+        );
+        assert_eq!(python_error_line(" no class here"), Other);
+        assert_eq!(
+            python_error_line("\t2025-01-01T00:00:00Z\tid\tall fine"),
+            Other
+        );
+        // The logger's layout: an exception's name, to be confirmed by a traceback.
         let id = "6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33";
         assert_eq!(
-            python_error_type(&format!("\t2025-01-01T00:00:00Z\t{id}\tKeyError: 'x'")),
-            Some(Some("KeyError".into()))
+            python_error_line(&format!("\t2025-01-01T00:00:00Z\t{id}\tKeyError: 'x'")),
+            Logged("KeyError".into())
         );
         assert_eq!(
-            python_error_type(&format!(
+            python_error_line(&format!(
+                "\t2025-01-01T00:00:00Z\t{id}\tError: payload has no id"
+            )),
+            Other
+        );
+        assert_eq!(
+            python_error_line(&format!(
                 "\t2025-01-01T00:00:00Z\t{id}\tTraceback (most recent call last):"
             )),
-            None
+            Traceback
         );
     }
 }

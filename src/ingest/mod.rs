@@ -30,7 +30,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::{Invocation, ReportColumns, Status, Tables};
-use collect::{Collector, Event, StatusOverride, StreamCarry, StreamState};
+use collect::{Collector, Confirm, Event, StatusOverride, StreamCarry, StreamState};
 use export_report::ExportPlatform;
 pub use skips::Skips;
 
@@ -467,6 +467,24 @@ fn keep_echoes(all: &mut FileOutput, columns: bool) {
 /// may have several invocations (Lambda retries a failed asynchronous event under the same
 /// id): each status goes to the attempt that ran when its line was written, not to every one.
 fn apply_overrides(tables: &mut Tables, columns: &mut ReportColumns, overrides: &[StatusOverride]) {
+    // A handler's `[ERROR]` line naming an exception counts only with a traceback of its
+    // request (read anywhere: it may be in another chunk or file); traceback sightings are no
+    // statuses themselves.
+    let tracebacks: HashSet<&str> = overrides
+        .iter()
+        .filter(|o| o.confirm == Confirm::Traceback)
+        .map(|o| o.request_id.as_str())
+        .collect();
+    let overrides: Vec<StatusOverride> = overrides
+        .iter()
+        .filter(|o| match o.confirm {
+            Confirm::Given => true,
+            Confirm::NeedsTraceback => tracebacks.contains(o.request_id.as_str()),
+            Confirm::Traceback => false,
+        })
+        .cloned()
+        .collect();
+    let overrides = overrides.as_slice();
     if overrides.is_empty() {
         return;
     }
@@ -1999,6 +2017,47 @@ mod tests {
             Some("1-68b6f91f-000000000000000000000005")
         );
         assert_eq!(named_trace_id("x1-68b6f91f-000000000000000000000005"), None);
+    }
+
+    /// Python: the runtime's uncaught-exception line fails its invocation whatever the class
+    /// is called; a handler's own `[ERROR]` line in the logger's layout fails it only when a
+    /// traceback of the request follows (else the handler caught it and answered).
+    #[test]
+    fn python_error_lines_fail_an_invocation_only_when_uncaught() {
+        let report = |n: u32| {
+            format!(
+                "2025-09-01T00:0{n}:00.101Z REPORT RequestId: 20000000-0000-4000-8000-00000000000{n}\tDuration: 101.00 ms\tBilled Duration: 102 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n"
+            )
+        };
+        let id = |n: u32| format!("20000000-0000-4000-8000-00000000000{n}");
+        let text = [
+            format!("2025-09-01T00:01:00.050Z [ERROR]\t2025-09-01T00:01:00.050Z\t{}\tError: payload has no id, skipping\n", id(1)),
+            report(1),
+            format!("2025-09-01T00:02:00.050Z [ERROR]\t2025-09-01T00:02:00.050Z\t{}\tValidationError: bad email; returning 400\n", id(2)),
+            report(2),
+            format!("2025-09-01T00:03:00.050Z [ERROR]\t2025-09-01T00:03:00.050Z\t{}\tValueError: bad signature\n", id(3)),
+            format!("2025-09-01T00:03:00.050Z [ERROR]\t2025-09-01T00:03:00.050Z\t{}\tTraceback (most recent call last):\n", id(3)),
+            report(3),
+            "2025-09-01T00:04:00.050Z [ERROR] BadGzipFile: Not a gzipped file\nTraceback (most recent call last):\n  File \"/var/task/app.py\", line 4, in handler\n".to_string(),
+            report(4),
+        ]
+        .concat();
+        let ing = ingest_one(&text, &IngestOptions::default());
+        let got: Vec<(Status, Option<&str>)> = ing
+            .tables
+            .invocations
+            .iter()
+            .map(|i| (i.status, i.error_type.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Status::Success, None),
+                (Status::Success, None),
+                (Status::Error, Some("ValueError")),
+                (Status::Error, Some("BadGzipFile")),
+            ]
+        );
     }
 
     /// Lambda retries a failed asynchronous event under the same request id: the failure
