@@ -299,6 +299,11 @@ pub struct Latency {
     pub warm_sum_us: u128,
     /// Exact sum of cold response times, µs.
     pub cold_sum_us: u128,
+    /// Exact longest warm response time, µs (the histogram keeps 3 significant digits: its
+    /// max is the top of a bucket, above every value recorded in it).
+    pub warm_max_us: u64,
+    /// Exact longest cold response time, µs.
+    pub cold_max_us: u64,
 }
 
 impl Default for Latency {
@@ -308,6 +313,8 @@ impl Default for Latency {
             cold: Counts::new(),
             warm_sum_us: 0,
             cold_sum_us: 0,
+            warm_max_us: 0,
+            cold_max_us: 0,
         }
     }
 }
@@ -319,9 +326,11 @@ impl Latency {
         if cold {
             self.cold.record(d.0);
             self.cold_sum_us += u128::from(d.0);
+            self.cold_max_us = self.cold_max_us.max(d.0);
         } else {
             self.warm.record(d.0);
             self.warm_sum_us += u128::from(d.0);
+            self.warm_max_us = self.warm_max_us.max(d.0);
         }
     }
 
@@ -331,6 +340,8 @@ impl Latency {
         self.cold.add(&other.cold);
         self.warm_sum_us += other.warm_sum_us;
         self.cold_sum_us += other.cold_sum_us;
+        self.warm_max_us = self.warm_max_us.max(other.warm_max_us);
+        self.cold_max_us = self.cold_max_us.max(other.cold_max_us);
     }
 
     /// Warm response times, µs.
@@ -350,16 +361,22 @@ impl Latency {
         let mut all = warm.clone();
         let _ = all.add(&cold);
         (
-            summarize(&warm, self.warm_sum_us),
-            summarize(&cold, self.cold_sum_us),
-            summarize(&all, self.warm_sum_us + self.cold_sum_us),
+            summarize(&warm, self.warm_sum_us, self.warm_max_us),
+            summarize(&cold, self.cold_sum_us, self.cold_max_us),
+            summarize(
+                &all,
+                self.warm_sum_us + self.cold_sum_us,
+                self.warm_max_us.max(self.cold_max_us),
+            ),
         )
     }
 }
 
-fn summarize(h: &Histogram<u64>, sum_us: u128) -> LatencySummary {
+/// Count, exact mean and max, and percentiles from the histogram (3 significant digits), none
+/// above the exact max: the histogram reports a bucket's top, which may lie above every value.
+fn summarize(h: &Histogram<u64>, sum_us: u128, max_us: u64) -> LatencySummary {
     let n = h.len();
-    let ms = |us: u64| Some(us as f64 / 1_000.0);
+    let ms = |us: u64| Some(us.min(max_us) as f64 / 1_000.0);
     if n == 0 {
         return LatencySummary {
             count: 0,
@@ -486,6 +503,23 @@ impl ReplicatedOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every response exactly 1,500 ms: the histogram's bucket top (1,500.159 ms) is not
+    /// reported; max is exact and no percentile lies above it.
+    #[test]
+    fn max_is_exact_and_bounds_the_percentiles() {
+        let mut l = Latency::default();
+        for _ in 0..50 {
+            l.record(false, SimDuration(1_500_000));
+        }
+        l.record(true, SimDuration(752_000));
+        let (warm, cold, all) = l.summaries();
+        assert_eq!(warm.max_ms, Some(1_500.0));
+        assert_eq!(warm.p99_ms, Some(1_500.0));
+        assert_eq!(cold.p50_ms, Some(752.0));
+        assert_eq!(all.max_ms, Some(1_500.0));
+        assert!(all.p50_ms.unwrap() <= 1_500.0);
+    }
 
     #[test]
     fn counts_index_matches_hdrhistogram() {

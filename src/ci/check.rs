@@ -4,7 +4,7 @@
 //! * `max_increase_pct`: typical monthly cost up by more than P %. A percentage of $0 is
 //!   undefined: for a function new since the baseline, and for one (or a total) that cost $0.00
 //!   in the baseline, this rule is skipped (saying which) and only `max_increase_usd` applies;
-//! * `max_increase_usd`: typical monthly cost up by more than U USD;
+//! * `max_increase_usd`: typical monthly cost up by more than U USD (in whole cents);
 //! * `max_p99_increase_pct`: simulated p99 response time up by more than Q %;
 //! * `max_cold_start_ratio`: simulated cold-start ratio above R.
 //!
@@ -201,12 +201,17 @@ fn cost_rules(
         });
     }
     if let Some(u) = t.max_increase_usd {
-        let d = cost.delta_usd.to_f64().unwrap_or(0.0);
+        // Compared in whole cents, as the message, the table and `value` show it: an increase
+        // of a fraction of a cent is "+$0.00", and "+$0.00 is over the $0.00 limit" would
+        // contradict itself.
+        let d = crate::cost::round_cents(cost.delta_usd)
+            .to_f64()
+            .unwrap_or(0.0);
         let over = d > u;
         out.push(RuleResult {
             rule: "max_increase_usd".into(),
             outcome: if over { Outcome::Fail } else { Outcome::Pass },
-            value: Some((d * 100.0).round() / 100.0),
+            value: Some(d),
             limit: Some(u),
             message: format!(
                 "{what} monthly cost {} ({} → {}) {} the ${u:.2} limit",
@@ -492,6 +497,43 @@ mod tests {
             max_p99_increase_pct: Some(20.0),
             max_cold_start_ratio: Some(0.05),
         }
+    }
+
+    /// An increase of a fraction of a cent is +$0.00, within a $0.00 limit: the rule compares
+    /// what it shows.
+    #[test]
+    fn a_sub_cent_increase_is_within_a_zero_usd_limit() {
+        let old = eval(&[("a", "0.2900", 512)]);
+        let new = eval(&[("a", "0.2916", 512)]);
+        let zero = Thresholds {
+            max_increase_usd: Some(0.0),
+            ..limits()
+        };
+        let r = check(&old, &new, &BTreeMap::new(), zero, "b.json", "f.toml");
+        let usd = r.functions[0]
+            .results
+            .iter()
+            .find(|x| x.rule == "max_increase_usd")
+            .unwrap();
+        assert_eq!(
+            (usd.outcome, usd.value),
+            (Outcome::Pass, Some(0.0)),
+            "{}",
+            usd.message
+        );
+        let new = eval(&[("a", "0.30", 512)]);
+        let r = check(&old, &new, &BTreeMap::new(), zero, "b.json", "f.toml");
+        let usd = r.functions[0]
+            .results
+            .iter()
+            .find(|x| x.rule == "max_increase_usd")
+            .unwrap();
+        assert_eq!(
+            (usd.outcome, usd.value),
+            (Outcome::Fail, Some(0.01)),
+            "{}",
+            usd.message
+        );
     }
 
     #[test]

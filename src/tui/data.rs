@@ -475,7 +475,8 @@ pub fn run_logs_query_scoped(
         } else {
             text
         };
-        e.render(text, "filter").trim_end().to_string()
+        // Located as `faascope query` locates an error in the same text.
+        e.render(text, "query").trim_end().to_string()
     })?;
     let scope_filters = scope.filters(data.newest_ms);
     if !scope_filters.is_empty() {

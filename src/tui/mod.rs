@@ -765,7 +765,7 @@ pub(crate) mod tests {
         insta::assert_snapshot!("logs_filtered", screen(&a, 150, 8));
         // A query error names the column.
         let err = data::run_logs_query(&data, "@duration >").unwrap_err();
-        assert!(err.starts_with("filter:1:"), "{err}");
+        assert!(err.starts_with("query:1:"), "{err}");
     }
 
     #[test]
@@ -1181,7 +1181,7 @@ pub(crate) mod tests {
         a.cost_answer(id, data::run_cost(&data, &function, knobs));
         let s = screen(&a, 100, 30);
         assert!(
-            s.contains("cannot price with these knobs: no cost for my-func: no invocation with")
+            s.contains("cannot price: no cost for my-func: no invocation with")
                 && s.contains("timestamps)"),
             "{s}"
         );

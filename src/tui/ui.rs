@@ -808,10 +808,12 @@ fn logs(f: &mut Frame, area: Rect, app: &App) {
         } else {
             format!(" /{}", sanitize(&app.logs_query))
         },
-        match (&app.logs, app.logs_running) {
-            (_, true) => "(running)".to_string(),
-            (Some(r), false) => format!("({} rows)", r.rows.len()),
-            (None, false) => String::new(),
+        match (&app.logs, app.logs_running, &app.logs_error) {
+            (_, true, _) => "(running)".to_string(),
+            // A failed query has no rows of its own (the last answer's are not shown).
+            (_, false, Some(_)) => "(failed)".to_string(),
+            (Some(r), false, None) => format!("({} rows)", r.rows.len()),
+            (None, false, None) => String::new(),
         }
     );
     let block = Block::default().borders(Borders::ALL).title(title);
@@ -1298,6 +1300,11 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
     );
     let Some(answer) = &app.cost else {
         let text = match (&app.cost_error, app.cost_running) {
+            // "With these knobs" only when knobs could matter: a function the logs cannot
+            // project a month for (no timed invocation) has no cost at any setting.
+            (Some(e), false) if e.starts_with("no cost for") => {
+                format!("cannot price: {}", sanitize(e))
+            }
             (Some(e), false) => format!("cannot price with these knobs: {}", sanitize(e)),
             _ => "pricing...".to_string(),
         };
