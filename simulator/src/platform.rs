@@ -882,7 +882,7 @@ mod tests {
         // Nothing more until the first creations leave the window, 10 s later.
         let t1 = SimTime(6_000_000);
         assert_eq!((0..500).filter(|_| l.try_take(t1)).count(), 0);
-        assert_eq!(l.try_take(SimTime(14_999_999)), false);
+        assert!(!l.try_take(SimTime(14_999_999)));
         assert_eq!(
             (0..5_000)
                 .filter(|_| l.try_take(SimTime(15_000_000)))
