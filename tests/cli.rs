@@ -1289,4 +1289,30 @@ fn logs_order_json_nulls_and_hints() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("e.g. `faascope logs sample-data"));
+    // A time window cannot place a line without a time: it says so rather than drop it quietly.
+    faascope()
+        .arg("logs")
+        .arg(&log)
+        .args(["--since", "2020-01-01"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 log line(s) have no time (lines without timestamps) and are left out by --since/--until",
+        ));
+    let untimed = dir.path().join("untimed.log");
+    std::fs::write(
+        &untimed,
+        "REPORT RequestId: 00000000-0000-4000-8000-000000000009\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n",
+    )
+    .unwrap();
+    faascope()
+        .arg("report")
+        .arg(&log)
+        .arg(&untimed)
+        .args(["--since", "2020-01-01"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 invocation(s) have no time (lines without timestamps) and are left out by --since/--until",
+        ));
 }

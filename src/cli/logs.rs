@@ -226,10 +226,25 @@ pub fn run(a: LogsArgs) -> Result<i32> {
     let stdout = std::io::stdout();
     if !a.follow {
         let mut ing = load(&a.source.with_window(&filter), options(&a.source))?;
+        let t = &ing.tables;
+        let untimed = filter.untimed_note(
+            t.logs
+                .iter()
+                .filter(|r| r.timestamp.is_none() && filter.keep_function(&r.function))
+                .count()
+                + t.invocations
+                    .iter()
+                    .filter(|r| r.timestamp.is_none() && filter.keep_function(&r.function))
+                    .count(),
+            "log line(s)",
+        );
         filter.apply(&mut ing.tables);
         let all = lines(&ing.tables);
         let shown = print(&all, &sel, a.format, &mut stdout.lock())?;
         report_skips(&a.source, &ing);
+        if let Some(note) = untimed.filter(|_| !a.source.quiet) {
+            eprintln!("note: {note}");
+        }
         if shown == 0 && !a.source.quiet {
             // An empty answer says why: nothing read, or nothing matched the filters.
             if all.is_empty() {

@@ -401,6 +401,16 @@ impl Filter {
         self.since_ms.is_none_or(|s| ts >= s) && self.until_ms.is_none_or(|u| ts < u)
     }
 
+    /// The note for records a time window leaves out because they have no time (console
+    /// copies of log lines): `untimed` counts those of the functions kept.
+    fn untimed_note(&self, untimed: usize, what: &str) -> Option<String> {
+        (untimed > 0 && (self.since_ms.is_some() || self.until_ms.is_some())).then(|| {
+            format!(
+                "{untimed} {what} have no time (lines without timestamps) and are left out by --since/--until"
+            )
+        })
+    }
+
     /// Applies the filter to compact invocation columns.
     pub fn apply_columns(&self, mut c: ReportColumns) -> ReportColumns {
         if self.function.is_some() || self.since_ms.is_some() || self.until_ms.is_some() {
@@ -825,6 +835,14 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     let columns = std::mem::take(&mut ing.columns);
     // What was read before the filter: the note when nothing is left says what the data holds.
     let read = filter.is_active().then(|| ReadSpan::of_columns(&columns));
+    let untimed = filter.untimed_note(
+        (0..columns.len())
+            .filter(|&r| {
+                columns.timestamp(r).is_none() && filter.keep_function(columns.function(r))
+            })
+            .count(),
+        "invocation(s)",
+    );
     let columns = filter.apply_columns(columns);
     let kept = if a.rules { Some(columns.clone()) } else { None };
     let mut report = analytics::build_report(columns)?;
@@ -864,6 +882,9 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     }
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
+    if let Some(note) = untimed.filter(|_| !a.source.quiet) {
+        eprintln!("note: {note}");
+    }
     if report.functions.is_empty() && !a.source.quiet {
         match filtered_out {
             Some(note) => eprintln!("note: {note}"),
