@@ -635,6 +635,31 @@ fn snapstart_and_ephemeral_storage_are_priced_when_given() {
             .cloned()
             .unwrap()
     };
+    // The table's line per function names the parts that make its on-demand total, as money.
+    let out = faascope()
+        .args([
+            "cost",
+            "sample-data",
+            "--function",
+            "^catalog-snapstart$",
+            "--function-snapstart",
+            "catalog-snapstart=python",
+            "--compare",
+            "lambda",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("catalog-snapstart: on demand $"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("(requests $0.")
+            && line.contains(", compute $")
+            && line.contains(", SnapStart $"),
+        "{line}"
+    );
     let with = pc(&["--function-snapstart", "catalog-snapstart=python:2"]);
     assert_eq!(with["monthly_usd"], pc(&[])["monthly_usd"]);
     assert!(!with.to_string().contains("SnapStart cache"), "{with}");

@@ -532,13 +532,28 @@ pub fn render_cost(
             ]);
             out.push_str(&render_grid(&headers, &rows, format, width, 3));
             for (f, v) in c.functions.iter().zip(function_views(c, projections)) {
+                // The on-demand parts, as money, each that is not zero beside requests and
+                // compute: together they make the total.
+                let usd = |v: f64| format_usd(Decimal::from_f64_retain(v).unwrap_or_default());
+                let mut parts = vec![
+                    format!("requests {}", usd(v.on_demand.requests_usd)),
+                    format!("compute {}", usd(v.on_demand.compute_usd)),
+                ];
+                if v.on_demand.snapstart_usd != 0.0 {
+                    parts.push(format!("SnapStart {}", usd(v.on_demand.snapstart_usd)));
+                }
+                if v.on_demand.ephemeral_storage_usd != 0.0 {
+                    parts.push(format!(
+                        "storage {}",
+                        usd(v.on_demand.ephemeral_storage_usd)
+                    ));
+                }
                 let _ = writeln!(
                     out,
-                    "\n{}: on demand {} (requests {}, compute {}); concurrency p50 {} p95 {} p99 {} peak {}",
+                    "\n{}: on demand {} ({}); concurrency p50 {} p95 {} p99 {} peak {}",
                     super::sanitize(&f.name),
                     format_usd(f.on_demand_usd.typical),
-                    v.on_demand.requests_usd,
-                    v.on_demand.compute_usd,
+                    parts.join(", "),
                     f.concurrency.p50,
                     f.concurrency.p95,
                     f.concurrency.p99,
