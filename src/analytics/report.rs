@@ -155,7 +155,10 @@ fn peak_concurrency(cols: &ReportColumns) -> (Vec<Option<u64>>, Option<u64>) {
         let f = cols.function_id(r);
         ids = ids.max(f as usize + 1);
         // At least 1 ms long: an invocation of under half a millisecond ran, and a zero-length
-        // interval would end (ends are counted first at a tie) before it starts.
+        // interval would end (ends are counted first at a tie) before it starts. (The start is
+        // the end less the busy time, then rounded; `ReportColumns::start_ms` rounds the busy
+        // time first, which differs at half milliseconds: kept so, as report's peaks and the
+        // cost histograms each have their published figures.)
         starts.push((
             ((end as f64 - busy).round_ties_even() as i64).min(end - 1),
             f,

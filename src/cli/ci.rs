@@ -136,7 +136,7 @@ fn refuse_overwrite(path: &Path, force: bool) -> Result<()> {
         ))
         .into());
     }
-    if path.exists() && !force && !crate::output::is_special_file(path) {
+    if !force && crate::output::replaces_a_file(path) {
         return Err(UsageError(format!(
             "{} exists; pass --force to replace it",
             path.display()

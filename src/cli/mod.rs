@@ -966,7 +966,7 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
                 .display()
             )));
         }
-        if out.exists() && !a.force && !output::is_special_file(out) {
+        if !a.force && output::replaces_a_file(out) {
             bail!(UsageError(format!(
                 "{} exists; pass --force to replace it",
                 out.display()

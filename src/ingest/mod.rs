@@ -475,23 +475,21 @@ fn apply_overrides(tables: &mut Tables, columns: &mut ReportColumns, overrides: 
         .filter(|o| o.confirm == Confirm::Traceback)
         .map(|o| o.request_id.as_str())
         .collect();
-    let overrides: Vec<StatusOverride> = overrides
+    let overrides: Vec<&StatusOverride> = overrides
         .iter()
         .filter(|o| match o.confirm {
             Confirm::Given => true,
             Confirm::NeedsTraceback => tracebacks.contains(o.request_id.as_str()),
             Confirm::Traceback => false,
         })
-        .cloned()
         .collect();
-    let overrides = overrides.as_slice();
     if overrides.is_empty() {
         return;
     }
     let ids: HashSet<&str> = overrides.iter().map(|o| o.request_id.as_str()).collect();
     if !columns.is_empty() {
         let rows = columns.rows_with_request_ids(&ids);
-        let targets = override_rows(overrides, &rows);
+        let targets = override_rows(&overrides, &rows);
         // The REPORT's own status, before any line overrode it.
         let reported: Vec<Status> = targets
             .iter()
@@ -508,17 +506,14 @@ fn apply_overrides(tables: &mut Tables, columns: &mut ReportColumns, overrides: 
     let mut rows: crate::model::columns::RowsById<'_> = HashMap::new();
     for (i, inv) in tables.invocations.iter().enumerate() {
         if let Some(id) = ids.get(inv.request_id.as_str()) {
-            let ran = inv.timestamp.map(|end| {
-                let end = end as f64;
-                let before = inv.duration_ms
-                    + inv.init_duration_ms.unwrap_or(0.0)
-                    + inv.restore_duration_ms.unwrap_or(0.0);
-                (end - before, end)
-            });
+            let ran = inv
+                .start_ms()
+                .zip(inv.timestamp)
+                .map(|(start, end)| (start as f64, end as f64));
             rows.entry(*id).or_default().push((i, ran));
         }
     }
-    let targets = override_rows(overrides, &rows);
+    let targets = override_rows(&overrides, &rows);
     // The REPORT's own status, before any line overrode it.
     let reported: Vec<Status> = targets
         .iter()
@@ -552,11 +547,11 @@ fn overrides_status(now: Status, new: Status) -> bool {
 /// line was written, or the nearest in time (the line may come just before or after the
 /// REPORT); every row of the id when there are no times to tell them apart.
 fn override_rows<'o>(
-    overrides: &'o [StatusOverride],
+    overrides: &[&'o StatusOverride],
     rows: &crate::model::columns::RowsById<'_>,
 ) -> Vec<(usize, &'o StatusOverride)> {
     let mut out = Vec::new();
-    for o in overrides {
+    for &o in overrides {
         let Some(candidates) = rows.get(o.request_id.as_str()) else {
             continue;
         };
@@ -1837,12 +1832,9 @@ fn xray_id_lines(text: &str, start_line: u64) -> HashMap<&str, u64> {
 fn named_trace_id(reason: &str) -> Option<&str> {
     reason.match_indices("1-").find_map(|(i, _)| {
         let t = reason.get(i..i + 35)?;
-        let b = t.as_bytes();
         let boundary = i == 0 || !reason.as_bytes()[i - 1].is_ascii_alphanumeric();
         (boundary
-            && b[10] == b'-'
-            && b[2..10].iter().all(u8::is_ascii_hexdigit)
-            && b[11..].iter().all(u8::is_ascii_hexdigit)
+            && xray::is_xray_trace_id(t)
             && reason[i + 35..]
                 .chars()
                 .next()
@@ -2131,30 +2123,10 @@ mod tests {
     #[test]
     fn spans_take_the_request_of_their_own_function() {
         let span = |id: &str, function: &str, parent: Option<&str>| crate::model::Span {
-            trace_id: "1-68b6f91f-000000000000000000000006".into(),
-            span_id: id.into(),
-            parent_id: parent.map(Into::into),
             name: function.into(),
             function: Arc::from(function),
-            origin: None,
             span_kind: crate::model::SpanKind::Segment,
-            namespace: None,
-            start_ms: 0.0,
-            end_ms: Some(1.0),
-            duration_ms: Some(1.0),
-            in_progress: false,
-            error: false,
-            fault: false,
-            throttle: false,
-            http_status: None,
-            operation: None,
-            remote_service: None,
-            request_id: None,
-            depth: 0,
-            source: crate::model::SourceRef {
-                file: Arc::from("t.json"),
-                line: 1,
-            },
+            ..repeats::tests::span("1-68b6f91f-000000000000000000000006", id, parent, Some(1.0))
         };
         let inv = |function: &str, request: &str| crate::model::Invocation {
             function: Arc::from(function),

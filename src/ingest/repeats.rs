@@ -221,13 +221,19 @@ pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::sync::Arc;
 
     use super::*;
     use crate::model::SourceRef;
 
-    fn span(trace: &str, id: &str, parent: Option<&str>, end_ms: Option<f64>) -> Span {
+    /// A span of `trace`: a segment without a parent, else a subsegment, of function `f`.
+    pub(in crate::ingest) fn span(
+        trace: &str,
+        id: &str,
+        parent: Option<&str>,
+        end_ms: Option<f64>,
+    ) -> Span {
         Span {
             trace_id: trace.into(),
             span_id: id.into(),

@@ -137,7 +137,7 @@ fn looks_like_segment(m: &Map<String, Value>) -> bool {
 }
 
 /// `1-8 hex digits-24 hex digits`, the X-Ray trace id format.
-fn is_xray_trace_id(t: &str) -> bool {
+pub(super) fn is_xray_trace_id(t: &str) -> bool {
     let b = t.as_bytes();
     b.len() == 35
         && b.starts_with(b"1-")

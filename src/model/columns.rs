@@ -77,6 +77,19 @@ fn pack_uuid(id: &str) -> Option<u128> {
 
 pub const NO_TIMESTAMP: i64 = i64::MIN;
 
+/// When an invocation whose REPORT came at `end_ms` started: less its duration, init and
+/// restore, rounded to the ms, and at least 1 ms before (an invocation of under half a
+/// millisecond ran). The one definition `report`, `cost` and the status overrides use.
+pub fn start_before(
+    end_ms: i64,
+    duration_ms: f64,
+    init_ms: Option<f64>,
+    restore_ms: Option<f64>,
+) -> i64 {
+    let busy = duration_ms + init_ms.unwrap_or(0.0) + restore_ms.unwrap_or(0.0);
+    (end_ms - busy.round_ties_even() as i64).min(end_ms - 1)
+}
+
 /// Rows by request id, each with the time its invocation ran (start and end, epoch ms) when
 /// known: see [`ReportColumns::rows_with_request_ids`].
 pub type RowsById<'a> = HashMap<&'a str, Vec<(usize, Option<(f64, f64)>)>>;
@@ -609,15 +622,10 @@ impl ReportColumns {
                 None => packed.get(key).copied(),
             };
             if let Some(id) = id {
-                let ran = self.timestamp(row).map(|end| {
-                    let end = end as f64;
-                    let before = self.duration_ms[row]
-                        + [self.init_duration_ms[row], self.restore_duration_ms[row]]
-                            .iter()
-                            .filter(|v| v.is_finite())
-                            .sum::<f64>();
-                    (end - before, end)
-                });
+                let ran = self
+                    .start_ms(row)
+                    .zip(self.timestamp(row))
+                    .map(|(start, end)| (start as f64, end as f64));
                 out.entry(id).or_default().push((row, ran));
             }
         }
@@ -805,11 +813,12 @@ impl ReportColumns {
     /// restore, rounded to the ms, and at least 1 ms before the REPORT (an invocation of under
     /// half a millisecond ran; as `report`'s peak concurrency counts it); `None` without a time.
     pub fn start_ms(&self, row: usize) -> Option<i64> {
-        let t = self.timestamp(row)?;
-        let span = self.duration_ms(row)
-            + self.init_duration_ms(row).unwrap_or(0.0)
-            + self.restore_duration_ms(row).unwrap_or(0.0);
-        Some((t - span.round_ties_even() as i64).min(t - 1))
+        Some(start_before(
+            self.timestamp(row)?,
+            self.duration_ms(row),
+            self.init_duration_ms(row),
+            self.restore_duration_ms(row),
+        ))
     }
 
     /// The columns moved out as they are stored: a missing timestamp is [`NO_TIMESTAMP`], a

@@ -95,6 +95,16 @@ pub struct Invocation {
 }
 
 impl Invocation {
+    /// When it started ([`columns::start_before`] its REPORT time); `None` without a time.
+    pub fn start_ms(&self) -> Option<i64> {
+        Some(columns::start_before(
+            self.timestamp?,
+            self.duration_ms,
+            self.init_duration_ms,
+            self.restore_duration_ms,
+        ))
+    }
+
     /// A text REPORT line rebuilt from the parsed invocation (tab-separated, as Lambda writes
     /// one). Not the event as the input held it: the status may have been learned from other
     /// lines, numbers are reformatted and X-Ray fields other than the trace id are gone. The

@@ -188,6 +188,12 @@ pub fn is_special_file(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
+/// Would writing `path` replace something of the user's: a file that exists, not a device,
+/// FIFO or socket ([`is_special_file`], written to in place)? What `--force` is asked for.
+pub fn replaces_a_file(path: &Path) -> bool {
+    path.exists() && !is_special_file(path)
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
 /// Refuses to replace an existing file unless `overwrite`. A symlink to a file is kept: its
 /// target is what is replaced. A device, FIFO or socket ([`is_special_file`]) is written to in

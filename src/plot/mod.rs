@@ -223,7 +223,7 @@ pub fn check_target(path: &Path, overwrite: bool) -> Result<(), PlotError> {
         "it is a directory; give a file name in it (e.g. chart.svg)".to_string()
     } else if !dir.is_dir() {
         format!("no directory {}", dir.display())
-    } else if path.exists() && !overwrite && !crate::output::is_special_file(path) {
+    } else if !overwrite && crate::output::replaces_a_file(path) {
         "the file exists; pass --force to replace it".to_string()
     } else {
         return Ok(());
