@@ -18,7 +18,7 @@ fn main() {
             0
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            faascope::diag!("error: {e:#}");
             // Usage errors and internal failures (I/O, analytics) alike: exit 1 means only
             // "a check failed".
             cli::EXIT_BAD_INPUT

@@ -1316,3 +1316,22 @@ fn logs_order_json_nulls_and_hints() {
             "1 invocation(s) have no time (lines without timestamps) and are left out by --since/--until",
         ));
 }
+
+#[test]
+fn closed_stdout_and_stderr_are_not_a_panic() {
+    // `faascope report ... 2>&1 | head -1`: the reader goes away before the notes are written.
+    // Both pipes are closed before the child writes anything; it must exit as if read (0), not
+    // panic (101) on the first note.
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faascope"))
+        .current_dir(root())
+        .args(["report", "sample-data", "--function", "no-such-function"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}

@@ -1049,7 +1049,7 @@ orders-api       0.0 ms     312.0 ms |██████████████
             .iter()
             .find_map(|p| std::fs::read_to_string(p).ok())
         else {
-            eprintln!("corpus not found: skipping");
+            crate::diag!("corpus not found: skipping");
             return;
         };
         let spans = parse_text(&text, name).spans;

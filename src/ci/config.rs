@@ -223,6 +223,18 @@ pub enum DurationModelName {
     CpuBound,
 }
 
+impl DurationModelName {
+    /// The name as the config file spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DurationModelName::Auto => "auto",
+            DurationModelName::Pessimistic => "pessimistic",
+            DurationModelName::IoBound => "io-bound",
+            DurationModelName::CpuBound => "cpu-bound",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
@@ -480,16 +492,37 @@ fn check_ephemeral(
     }
 }
 
-fn check_fraction(
+/// The duration model of one entry: a share within 0..=1, not given beside a named model
+/// (which one would win is not obvious), and threads within `tune --threads`' 1..=64.
+fn check_duration_model(
     places: &Places,
     at: &str,
     path: &[Seg],
+    name: Option<DurationModelName>,
     f: Option<f64>,
+    threads: Option<u32>,
 ) -> Result<(), ConfigError> {
-    match f {
-        Some(f) if !(0.0..=1.0).contains(&f) => Err(places.err(
-            &join(path, &[Seg::K("cpu_bound_fraction")]),
-            format!("{at}cpu_bound_fraction = {f}: give a share between 0 and 1"),
+    if let Some(f) = f {
+        if !(0.0..=1.0).contains(&f) {
+            return Err(places.err(
+                &join(path, &[Seg::K("cpu_bound_fraction")]),
+                format!("{at}cpu_bound_fraction = {f}: give a share between 0 and 1"),
+            ));
+        }
+        if let Some(name) = name {
+            return Err(places.err(
+                &join(path, &[Seg::K("cpu_bound_fraction")]),
+                format!(
+                    "{at}cpu_bound_fraction = {f} and duration_model = \"{}\" are both given; keep one of them",
+                    name.as_str()
+                ),
+            ));
+        }
+    }
+    match threads {
+        Some(t) if !(1..=64).contains(&t) => Err(places.err(
+            &join(path, &[Seg::K("threads")]),
+            format!("{at}threads = {t}: give the threads the function keeps busy, 1 to 64"),
         )),
         _ => Ok(()),
     }
@@ -622,7 +655,14 @@ impl Project {
         check_memory(&places, "defaults.", &defaults, "memory_mb", d.memory_mb)?;
         check_timeout(&places, "defaults.", &defaults, d.timeout_s)?;
         check_ephemeral(&places, "defaults.", &defaults, d.ephemeral_storage_mb)?;
-        check_fraction(&places, "defaults.", &defaults, d.cpu_bound_fraction)?;
+        check_duration_model(
+            &places,
+            "defaults.",
+            &defaults,
+            d.duration_model,
+            d.cpu_bound_fraction,
+            d.threads,
+        )?;
         raw.thresholds
             .validate(&places, "thresholds.", &[Seg::K("thresholds")])?;
         let d_arch = match &d.arch {
@@ -711,7 +751,14 @@ impl Project {
             check_memory(&places, &at, &here, "memory_mb", e.memory_mb)?;
             check_timeout(&places, &at, &here, e.timeout_s)?;
             check_ephemeral(&places, &at, &here, e.ephemeral_storage_mb)?;
-            check_fraction(&places, &at, &here, e.cpu_bound_fraction)?;
+            check_duration_model(
+                &places,
+                &at,
+                &here,
+                e.duration_model,
+                e.cpu_bound_fraction,
+                e.threads,
+            )?;
             e.thresholds.validate(
                 &places,
                 &format!("{at}thresholds."),
@@ -1026,6 +1073,40 @@ mod tests {
         assert!(e.contains("max_cold_start_ratio"), "{e}");
         let e = load("").unwrap_err().to_string();
         assert!(e.contains("no functions"), "{e}");
+    }
+
+    /// A share beside a named model is refused (which one wins is not obvious), and threads
+    /// are held to tune's 1..=64.
+    #[test]
+    fn duration_model_and_threads_are_checked() {
+        let e = load(
+            "logs = [\"x\"]\n[defaults]\nduration_model = \"io-bound\"\ncpu_bound_fraction = 0.5\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("faascope.toml:4: defaults.cpu_bound_fraction = 0.5 and duration_model = \"io-bound\" are both given; keep one of them"),
+            "{e}"
+        );
+        let e = load("logs = [\"x\"]\n[[functions]]\nname = \"a\"\nthreads = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("faascope.toml:4: functions[0] (a): threads = 0: give the threads the function keeps busy, 1 to 64"),
+            "{e}"
+        );
+        let e = load("logs = [\"x\"]\n[defaults]\nthreads = 65\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("defaults.threads = 65"), "{e}");
+        // A function's share overrides the defaults' named model: allowed.
+        let p = load("logs = [\"x\"]\n[defaults]\nduration_model = \"io-bound\"\nthreads = 64\n[[functions]]\nname = \"a\"\ncpu_bound_fraction = 0.25\n")
+            .unwrap();
+        assert_eq!(p.functions[0].threads, 64);
+        assert!(matches!(
+            p.functions[0].duration_model,
+            DurationModel::Fraction(f) if f == 0.25
+        ));
     }
 
     /// Values out of range name the file and the line they are on (finding 10), timeouts

@@ -119,7 +119,7 @@ fn load_project(a: &ConfigArgs) -> Result<(Project, Evaluation)> {
         other => anyhow::Error::new(other),
     })?;
     if eval.skipped_records > 0 {
-        eprintln!(
+        crate::diag!(
             "note: {} malformed record(s) in the logs were skipped (run `faascope report` on the logs for the details)",
             eval.skipped_records
         );
@@ -317,7 +317,7 @@ fn run_check(mut a: CheckArgs) -> Result<i32> {
         None => write_stdout(text.as_bytes())?,
     }
     if !report.passed() && a.out.is_some() && std::io::stderr().is_terminal() {
-        eprintln!("faascope: {} rule(s) over the limit", report.failed);
+        crate::diag!("faascope: {} rule(s) over the limit", report.failed);
     }
     Ok(if report.passed() {
         EXIT_OK

@@ -525,7 +525,7 @@ pub(super) fn untimed_notes(untimed: &std::collections::BTreeMap<String, u64>) -
 fn strict_untimed(source: &SourceArgs, untimed: &std::collections::BTreeMap<String, u64>) -> i32 {
     let n: u64 = untimed.values().sum();
     if source.strict && n > 0 {
-        eprintln!("error: --strict: {n} invocation(s) have no time and were not priced");
+        crate::diag!("error: --strict: {n} invocation(s) have no time and were not priced");
         super::EXIT_BAD_INPUT
     } else {
         super::EXIT_OK
@@ -587,7 +587,7 @@ pub(super) fn observe(
             }
             Err(e) if !keep => {
                 if !source.quiet {
-                    eprintln!(
+                    crate::diag!(
                         "note: {} is left out of the account's pricing (not selected, and it cannot be priced: {e})",
                         crate::output::sanitize(&u.meta.name)
                     );
@@ -792,14 +792,14 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
                 report_skips(&a.source, ing);
             }
             for n in &notes {
-                eprintln!("note: {n}");
+                crate::diag!("note: {n}");
             }
-            eprintln!("note: {why}; nothing to price");
+            crate::diag!("note: {why}; nothing to price");
             let code = ing.as_ref().map_or(0, |i| strict_exit(&a.source, i));
             return Ok(code.max(strict_untimed(&a.source, &untimed)));
         }
         // JSON readers get a document (with no functions), as from `tune` and `report`.
-        eprintln!("note: {why}; nothing to price");
+        crate::diag!("note: {why}; nothing to price");
     }
     // The whole account is priced (free tier and volume tiers are account-wide), then the
     // functions --function selects are shown, with the totals of the selection.
@@ -820,7 +820,7 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
     // CSV has no place for notes: they go to stderr.
     if a.format == Format::Csv {
         for n in &notes {
-            eprintln!("note: {n}");
+            crate::diag!("note: {n}");
         }
     }
     match &ing {
@@ -928,7 +928,7 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
         ..TuneOptions::default()
     };
     if observed.filter_matched_none() {
-        eprintln!(
+        crate::diag!(
             "note: {}; nothing to tune",
             nothing_selected(&observed.projections)
         );
@@ -955,7 +955,7 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
     }
     for r in &reports {
         for w in &r.warnings {
-            eprintln!("warning: {}: {w}", crate::output::sanitize(&r.name));
+            crate::diag!("warning: {}: {w}", crate::output::sanitize(&r.name));
         }
     }
     // Functions with untimed invocations only have no report: their note goes with the output.
@@ -972,13 +972,13 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
     if a.format == Format::Csv {
         for r in &reports {
             for n in &r.notes {
-                eprintln!("note: {}: {n}", crate::output::sanitize(&r.name));
+                crate::diag!("note: {}: {n}", crate::output::sanitize(&r.name));
             }
         }
     }
     if matches!(a.format, Format::Json | Format::Csv) {
         for n in &orphan_notes {
-            eprintln!("note: {n}");
+            crate::diag!("note: {n}");
         }
     }
     let ing = &observed.ing;

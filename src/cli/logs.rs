@@ -243,14 +243,16 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         let shown = print(&all, &sel, a.format, &mut stdout.lock())?;
         report_skips(&a.source, &ing);
         if let Some(note) = untimed.filter(|_| !a.source.quiet) {
-            eprintln!("note: {note}");
+            crate::diag!("note: {note}");
         }
         if shown == 0 && !a.source.quiet {
             // An empty answer says why: nothing read, or nothing matched the filters.
             if all.is_empty() {
-                eprintln!("note: no log lines in the sources (after --function/--since/--until)");
+                crate::diag!(
+                    "note: no log lines in the sources (after --function/--since/--until)"
+                );
             } else {
-                eprintln!(
+                crate::diag!(
                     "note: none of the {} log line(s) matched --grep/--level/--request-id",
                     all.len()
                 );
@@ -264,7 +266,7 @@ pub fn run(a: LogsArgs) -> Result<i32> {
                     kinds.sort_unstable();
                     kinds.dedup();
                     if !kinds.is_empty() {
-                        eprintln!(
+                        crate::diag!(
                             "note: --level takes a level or line kind these lines have: {}",
                             sanitize(&kinds.join(", "))
                         );
@@ -318,7 +320,7 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         })?;
         if let Some(n) = follower.take_notice() {
             if !a.source.quiet {
-                eprintln!("note: {n}");
+                crate::diag!("note: {n}");
             }
         }
         if !inputs.is_empty() {

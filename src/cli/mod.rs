@@ -663,19 +663,19 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
         eprint!("{}", output::report::skipped_summary(&ing.skips, 5));
     }
     if !src.quiet && ing.duplicates > 0 {
-        eprintln!(
+        crate::diag!(
             "note: {} invocation report(s) were read more than once (overlapping inputs) and counted once",
             ing.duplicates
         );
     }
     if !src.quiet && ing.span_duplicates > 0 {
-        eprintln!(
+        crate::diag!(
             "note: {} X-Ray span(s) (segments and their subsegments) were read more than once (overlapping inputs, or in progress then completed) and kept once",
             ing.span_duplicates
         );
     }
     if !src.quiet && ing.metric_duplicates > 0 {
-        eprintln!(
+        crate::diag!(
             "note: {} metric point(s) were read more than once (overlapping pages or inputs) and kept once",
             ing.metric_duplicates
         );
@@ -684,7 +684,7 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
 
 fn strict_exit(src: &SourceArgs, ing: &Ingested) -> i32 {
     if src.strict && !ing.skips.is_empty() {
-        eprintln!(
+        crate::diag!(
             "error: --strict: {} record(s) were skipped as malformed",
             ing.skips.total
         );
@@ -754,7 +754,7 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
     let Some(pushed) = pushed else {
         // With `always`, nothing back means no group had text REPORT lines to aggregate.
         if a.push_down == PushDown::Always && !a.source.quiet {
-            eprintln!(
+            crate::diag!(
                 "note: Logs Insights aggregated none of the log groups (no text REPORT lines in the window: the JSON log format, or no invocations): their events are pulled instead"
             );
         }
@@ -789,7 +789,7 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
     let text = output::report::render(&report, &skips, a.format, terminal_width());
     write_stdout(text.as_bytes())?;
     if !a.source.quiet {
-        eprintln!(
+        crate::diag!(
             "note: aggregated by CloudWatch Logs Insights over {} log group(s) storing {:.1} GiB{}; percentiles are Logs Insights' own and peak concurrency is not computed (--push-down never pulls the events instead)",
             pushed.groups,
             pushed.stored_bytes as f64 / (1u64 << 30) as f64,
@@ -883,24 +883,25 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
     if let Some(note) = untimed.filter(|_| !a.source.quiet) {
-        eprintln!("note: {note}");
+        crate::diag!("note: {note}");
     }
     if report.functions.is_empty() && !a.source.quiet {
         match filtered_out {
-            Some(note) => eprintln!("note: {note}"),
+            Some(note) => crate::diag!("note: {note}"),
             None if !a.source.sources.is_empty()
                 && a.source
                     .sources
                     .iter()
                     .all(|s| s.to_string_lossy().starts_with("metrics://")) =>
             {
-                eprintln!(
+                crate::diag!(
                     "note: metrics:// sources hold CloudWatch metrics, not invocations: report reads invocations from logs, so give log files or cloudwatch:// groups as SOURCES too"
                 )
             }
-            None => eprintln!(
+            None => crate::diag!(
                 "note: read {} input(s), {} log line(s), and found no invocation reports",
-                ing.files, ing.log_lines
+                ing.files,
+                ing.log_lines
             ),
         }
     }
@@ -988,7 +989,7 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
         // partial table is what --strict is there to prevent.
         report_skips(&a.source, &ing);
         let code = strict_exit(&a.source, &ing);
-        eprintln!(
+        crate::diag!(
             "nothing exported{}",
             a.out
                 .as_ref()
@@ -1130,11 +1131,11 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     report_skips(&a.source, &ing);
     if total == 0 && !a.source.quiet {
         if traces_read > 0 {
-            eprintln!(
+            crate::diag!(
                 "note: none of the {traces_read} trace(s) read matched --function/--since/--until/--cold/--errors"
             );
         } else {
-            eprintln!(
+            crate::diag!(
                 "note: no X-Ray segments or trace summaries in the sources (segment documents, batch-get-traces or get-trace-summaries output)"
             );
         }

@@ -192,6 +192,6 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
         }
     };
     write(&chart, &a.out, a.force).map_err(|e| UsageError(e.to_string()))?;
-    eprintln!("wrote {}", a.out.display());
+    crate::diag!("wrote {}", a.out.display());
     Ok(EXIT_OK)
 }

@@ -205,7 +205,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
     write_stdout(output::query::render(&result, a.format, terminal_width()).as_bytes())?;
     if !a.source.quiet {
         for w in &result.warnings {
-            eprintln!("warning: {}", output::sanitize(w));
+            crate::diag!("warning: {}", output::sanitize(w));
         }
     }
     if let Some(path) = &a.plot {
@@ -217,7 +217,7 @@ pub fn run(a: QueryArgs) -> Result<i32> {
         let chart = output::query::chart(&result, &title).map_err(UsageError)?;
         crate::plot::write(&chart, path, a.force).map_err(|e| UsageError(e.to_string()))?;
         if !a.source.quiet {
-            eprintln!("wrote {}", path.display());
+            crate::diag!("wrote {}", path.display());
         }
     }
     Ok(code)

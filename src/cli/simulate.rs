@@ -1174,7 +1174,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
 fn emit_header(text: &mut String, header: &str, format: Format) {
     match format {
         Format::Json => {}
-        Format::Csv => eprintln!("{header}"),
+        Format::Csv => crate::diag!("{header}"),
         _ => {
             let _ = writeln!(text, "{header}");
         }
@@ -1185,7 +1185,7 @@ fn emit_header(text: &mut String, header: &str, format: Format) {
 fn finish(text: &mut String, notes: &[String], format: Format) {
     match format {
         Format::Json => {}
-        Format::Csv => notes.iter().for_each(|n| eprintln!("note: {n}")),
+        Format::Csv => notes.iter().for_each(|n| crate::diag!("note: {n}")),
         _ => {
             for n in notes {
                 let _ = writeln!(text, "note: {n}");

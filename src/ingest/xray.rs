@@ -1368,7 +1368,7 @@ mod tests {
     #[test]
     fn corpus_parses_without_panic_with_known_counts() {
         let Some(dir) = corpus_dir() else {
-            eprintln!("corpus not found: skipping the X-Ray corpus test");
+            crate::diag!("corpus not found: skipping the X-Ray corpus test");
             return;
         };
         // (file, spans, skips) checked by hand against each file.
