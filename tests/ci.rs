@@ -621,6 +621,36 @@ fn report_rules_use_the_same_engine_and_fail_on_fail_severity() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("insights: 1 fail"));
+    // A [[functions]] entry naming no function of the logs (a typo) is refused, as by `ci`:
+    // its timeout would otherwise apply to nothing without a word.
+    let typo = dir.path().join("typo.toml");
+    std::fs::write(
+        &typo,
+        "[[functions]]\nname = \"webhook-handlr\"\ntimeout_s = 30\n",
+    )
+    .unwrap();
+    faascope()
+        .args(["report", "sample-data", "-q", "--rules", "--config"])
+        .arg(&typo)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "function `webhook-handlr` (typo.toml:2): no invocations under the name(s) webhook-handlr in the SOURCES; they show: catalog-snapstart, geo-lookup,",
+        ));
+    // ... but one that --function leaves out is fine.
+    faascope()
+        .args([
+            "report",
+            "sample-data",
+            "-q",
+            "--rules",
+            "--function",
+            "orders",
+            "--config",
+        ])
+        .arg(&cfg)
+        .assert()
+        .code(0);
 }
 
 /// Baselines keep places relative to faascope.toml; GitHub annotations name files from the

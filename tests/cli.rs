@@ -1335,3 +1335,24 @@ fn closed_stdout_and_stderr_are_not_a_panic() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "{status:?}");
 }
+
+#[test]
+fn the_no_reports_note_counts_the_lines_skipped() {
+    // A file whose only REPORT is malformed: read and skipped, which the note says rather than
+    // "0 log line(s)" under a warning counting the skip.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.log");
+    std::fs::write(
+        &p,
+        "REPORT RequestId: 11111111-aaaa-bbbb-cccc-dddddddddddd\tDuration: 10.0 ms\tBilled Duration: 10 ms\tMemory Size: 20480 MB\tMax Memory Used: 50 MB\n",
+    )
+    .unwrap();
+    faascope()
+        .arg("report")
+        .arg(&p)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: read 1 input(s), 0 log line(s) and 1 malformed record(s) (skipped, above), and found no invocation reports",
+        ));
+}

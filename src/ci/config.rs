@@ -392,6 +392,9 @@ pub struct ProjectFunction {
     pub defined_at: Vec<String>,
     /// First definition as (file, line) for annotations.
     pub location: Option<(PathBuf, usize)>,
+    /// Named by a `[[functions]]` entry of the project file (not only by a template).
+    #[serde(skip)]
+    pub declared: bool,
     pub settings: Settings,
     pub traffic: TrafficSource,
     pub thresholds: Thresholds,
@@ -710,6 +713,7 @@ impl Project {
             name,
             defined_at: Vec::new(),
             location: None,
+            declared: false,
             settings: Settings {
                 memory_mb: d.memory_mb,
                 arch: d_arch,
@@ -782,6 +786,7 @@ impl Project {
                 None => file.display().to_string(),
             });
             f.location = line.map(|l| (file.to_path_buf(), l));
+            f.declared = true;
             let mut names = vec![e.name.clone()];
             if let Some(ti) = t_index {
                 used_templates[ti] = true;

@@ -21,6 +21,38 @@ struct Known {
     rules: RuleSet,
 }
 
+/// The names a project function's settings apply to in the logs.
+fn names_of(f: &crate::ci::config::ProjectFunction) -> Vec<String> {
+    match &f.traffic {
+        crate::ci::config::TrafficSource::Logs { names, .. } if !names.is_empty() => names.clone(),
+        _ => vec![f.name.clone()],
+    }
+}
+
+/// A `[[functions]]` entry of the project file that names no function of the logs read: its
+/// timeout and provisioned concurrency would apply to nothing, and the rules would pass on
+/// defaults the user did not mean (a typo such as `webhook-handlr`). `ci` refuses the same
+/// entry. Functions only a template names may be absent from these logs.
+pub fn unmatched_function(project: &Project, read: &[std::sync::Arc<str>]) -> Result<(), String> {
+    for f in project.functions.iter().filter(|f| f.declared) {
+        let names = names_of(f);
+        if names.iter().any(|n| read.iter().any(|r| r.as_ref() == n)) {
+            continue;
+        }
+        let mut seen: Vec<&str> = read.iter().map(|n| n.as_ref()).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        return Err(format!(
+            "function `{}` ({}): no invocations under the name(s) {} in the SOURCES; they show: {}. Fix: name the function as its log group does, or drop the entry",
+            sanitize(&f.name),
+            f.defined_at.join(", "),
+            names.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", "),
+            if seen.is_empty() { "no functions".to_string() } else { seen.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", ") }
+        ));
+    }
+    Ok(())
+}
+
 fn known(project: Option<&Project>) -> (BTreeMap<String, Known>, RuleSet) {
     let mut map = BTreeMap::new();
     let mut default_rules = RuleSet::defaults();
@@ -28,13 +60,7 @@ fn known(project: Option<&Project>) -> (BTreeMap<String, Known>, RuleSet) {
         // Functions the file does not name get the top-level [rules] only.
         default_rules = p.rules.clone();
         for f in &p.functions {
-            let names = match &f.traffic {
-                crate::ci::config::TrafficSource::Logs { names, .. } if !names.is_empty() => {
-                    names.clone()
-                }
-                _ => vec![f.name.clone()],
-            };
-            for n in names {
+            for n in names_of(f) {
                 map.insert(
                     n,
                     Known {

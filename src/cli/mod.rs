@@ -833,6 +833,10 @@ fn run_report(a: ReportArgs) -> Result<i32> {
         },
     )?;
     let columns = std::mem::take(&mut ing.columns);
+    if let Some(p) = &project {
+        // Before --function/--since/--until: an entry for a function those leave out is fine.
+        insights::unmatched_function(p, columns.names()).map_err(UsageError)?;
+    }
     // What was read before the filter: the note when nothing is left says what the data holds.
     let read = filter.is_active().then(|| ReadSpan::of_columns(&columns));
     let untimed = filter.untimed_note(
@@ -899,9 +903,18 @@ fn run_report(a: ReportArgs) -> Result<i32> {
                 )
             }
             None => crate::diag!(
-                "note: read {} input(s), {} log line(s), and found no invocation reports",
+                "note: read {} input(s), {} log line(s){}, and found no invocation reports",
                 ing.files,
-                ing.log_lines
+                ing.log_lines,
+                // The lines read and skipped are not in the count of log lines.
+                if ing.skips.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " and {} malformed record(s) (skipped, above)",
+                        ing.skips.total
+                    )
+                }
             ),
         }
     }

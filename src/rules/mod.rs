@@ -357,22 +357,36 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
         RuleId::DurationNearTimeout => match (f.max_duration_ms, f.timeout_ms) {
             (Some(d), Some(t)) if t > 0.0 => {
                 let mut v = d / t;
-                if f.timeouts.unwrap_or(0) > 0 {
+                let timeouts = f.timeouts.unwrap_or(0);
+                if timeouts > 0 {
                     v = v.max(1.0);
                 }
-                (
-                    v,
-                    format!(
-                        "longest invocation {d:.0} ms is {} of the {:.0} s timeout{}",
-                        pct(d / t),
-                        t / 1000.0,
-                        match f.timeouts {
-                            Some(n) if n > 0 => format!(", {n} timed out"),
-                            _ => String::new(),
-                        }
-                    ),
-                    "raise the timeout or make the slow invocations faster".to_string(),
-                )
+                if timeouts > 0 && d < t * 0.99 {
+                    // Invocations timed out well before the timeout the file gives: the
+                    // deployed one is shorter, and "raise the timeout" would be no advice.
+                    (
+                        1.0,
+                        format!(
+                            "{timeouts} invocation(s) timed out, yet the longest ran {d:.0} ms, under the {:.0} s timeout faascope.toml gives: the deployed timeout is shorter; counted as 100 % of it",
+                            t / 1000.0
+                        ),
+                        "set timeout_s to the deployed timeout, then raise it or make the slow invocations faster".to_string(),
+                    )
+                } else {
+                    (
+                        v,
+                        format!(
+                            "longest invocation {d:.0} ms is {} of the {:.0} s timeout{}",
+                            pct(d / t),
+                            t / 1000.0,
+                            match f.timeouts {
+                                Some(n) if n > 0 => format!(", {n} timed out"),
+                                _ => String::new(),
+                            }
+                        ),
+                        "raise the timeout or make the slow invocations faster".to_string(),
+                    )
+                }
             }
             _ => match f.timeouts {
                 Some(n) if n > 0 => (
@@ -592,5 +606,44 @@ mod tests {
         };
         let fs = evaluate(&f, &RuleSet::defaults());
         assert_eq!(outcome(&fs, RuleId::DurationNearTimeout), Outcome::Warn);
+    }
+
+    /// Timeouts far below the configured timeout: the file's timeout is not the deployed one,
+    /// and the message says so rather than "6000 ms is 20 % of the timeout (over the limit)".
+    #[test]
+    fn timeouts_under_the_configured_timeout_say_the_deployed_one_is_shorter() {
+        let mut f = FunctionFacts {
+            function: "x".into(),
+            invocations: 10,
+            timeouts: Some(3),
+            max_duration_ms: Some(6000.0),
+            timeout_ms: Some(30_000.0),
+            ..FunctionFacts::default()
+        };
+        let fs = evaluate(&f, &RuleSet::defaults());
+        let t = fs
+            .iter()
+            .find(|x| x.rule == "duration_near_timeout")
+            .unwrap();
+        assert_eq!(t.outcome, Outcome::Warn);
+        assert_eq!(t.value, Some(1.0));
+        assert_eq!(
+            t.message,
+            "3 invocation(s) timed out, yet the longest ran 6000 ms, under the 30 s timeout faascope.toml gives: the deployed timeout is shorter; counted as 100 % of it (over the 95.0 % limit): set timeout_s to the deployed timeout, then raise it or make the slow invocations faster"
+        );
+        // At the timeout: the usual sentence.
+        f.timeout_ms = Some(6000.0);
+        let fs = evaluate(&f, &RuleSet::defaults());
+        let t = fs
+            .iter()
+            .find(|x| x.rule == "duration_near_timeout")
+            .unwrap();
+        assert!(
+            t.message.starts_with(
+                "longest invocation 6000 ms is 100.0 % of the 6 s timeout, 3 timed out"
+            ),
+            "{}",
+            t.message
+        );
     }
 }
