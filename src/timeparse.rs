@@ -67,6 +67,13 @@ pub fn timestamp_in_prefix(prefix: &str) -> Option<i64> {
         .split(|c: char| c.is_whitespace() || c == '|')
         .filter(|t| !t.is_empty())
         .collect();
+    event_time_in_tokens(&toks)
+}
+
+/// The time of an event in its leading tokens: a date and the time after it
+/// (`2025-09-01 13:45:06.123`, Python's `2025-09-01 13:45:06,123`), or one token that is a whole
+/// time. A date alone is a day, not an event's time: it is not taken as midnight.
+pub fn event_time_in_tokens(toks: &[&str]) -> Option<i64> {
     for (i, t) in toks.iter().enumerate() {
         if let Some(next) = toks.get(i + 1) {
             if t.len() == 10 && next.contains(':') {
@@ -75,11 +82,20 @@ pub fn timestamp_in_prefix(prefix: &str) -> Option<i64> {
                 }
             }
         }
+        if is_bare_date(t) {
+            continue;
+        }
         if let Some(ts) = parse_timestamp_ms(t) {
             return Some(ts);
         }
     }
     None
+}
+
+/// `2025-09-01` (within brackets or bars too): a day without a time.
+fn is_bare_date(s: &str) -> bool {
+    let s = s.trim().trim_matches(|c| c == '[' || c == ']' || c == '|');
+    s.len() == 10 && NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
 }
 
 /// Formats epoch ms as RFC 3339 UTC with milliseconds.

@@ -1356,3 +1356,24 @@ fn the_no_reports_note_counts_the_lines_skipped() {
             "note: read 1 input(s), 0 log line(s) and 1 malformed record(s) (skipped, above), and found no invocation reports",
         ));
 }
+
+#[test]
+fn dated_files_read_from_their_folder_take_its_name() {
+    // `cd sample-data/s3-export/orders-api && faascope report .` named three functions after
+    // the dates; the folder names the function, as when the folder is given.
+    for arg in [".", "2025-09-01.log.gz", "./2025-09-01.log.gz"] {
+        let out = faascope()
+            .current_dir(root().join("sample-data/s3-export/orders-api"))
+            .args(["report", arg, "--format", "csv", "-q"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let csv = String::from_utf8(out.stdout).unwrap();
+        let names: Vec<&str> = csv
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').next())
+            .collect();
+        assert_eq!(names, ["orders-api"], "{arg}: {csv}");
+    }
+}

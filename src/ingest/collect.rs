@@ -14,7 +14,7 @@ use crate::model::columns::InvocationRef;
 use crate::model::{
     text_type_of, Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables,
 };
-use crate::timeparse::{parse_timestamp_ms, timestamp_in_prefix};
+use crate::timeparse::{event_time_in_tokens, parse_timestamp_ms, timestamp_in_prefix};
 
 /// The function name of a record that its input did not name; resolved per file at the end
 /// (from a name the file's records carry, `--function-name`, or the file stem).
@@ -721,9 +721,10 @@ impl<'o> Collector<'o> {
             // A thin record needs only the time. The request id, level and runtime errors read
             // below matter to full records and to the statuses they override, which a query
             // over thin records does not read (see `analytics::query::reads_log_text`).
-            let ts = ev
-                .timestamp
-                .or_else(|| msg.split_whitespace().take(2).find_map(parse_timestamp_ms));
+            let ts = ev.timestamp.or_else(|| {
+                let head: Vec<&str> = msg.split_whitespace().take(2).collect();
+                event_time_in_tokens(&head)
+            });
             self.log_lines += 1;
             self.keep_thin(ev.log_group, ts, None);
             return;
@@ -736,7 +737,7 @@ impl<'o> Collector<'o> {
         let level = head.iter().find_map(|t| level_word(t));
         let ts = ev
             .timestamp
-            .or_else(|| head.iter().take(2).find_map(|t| parse_timestamp_ms(t)));
+            .or_else(|| event_time_in_tokens(&head[..head.len().min(2)]));
         // The runtime's own failure in the older format, before or after the REPORT:
         // `RequestId: <id> Error: Runtime exited without providing a reason` (the error type,
         // `Runtime.ExitError`, on the next line).

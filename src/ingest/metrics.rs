@@ -323,6 +323,15 @@ impl Cx<'_> {
             Some(f) => Arc::from(f),
             None => self.hint_function(),
         };
+        if ts.len() != vs.len() {
+            // Which value goes with which time cannot be told: the whole series is skipped,
+            // not paired up to the shorter list.
+            self.skip(
+                "Timestamps and Values differ in length",
+                format!("{name}: {} timestamps, {} values", ts.len(), vs.len()),
+            );
+            return;
+        }
         for (t, v) in ts.iter().zip(vs) {
             let Some(ms) = json_timestamp_ms(t) else {
                 self.skip(
@@ -345,12 +354,6 @@ impl Cx<'_> {
                 parts.statistic.as_deref(),
                 value,
                 None,
-            );
-        }
-        if ts.len() != vs.len() {
-            self.skip(
-                "Timestamps and Values differ in length",
-                format!("{name}: {} timestamps, {} values", ts.len(), vs.len()),
             );
         }
     }
@@ -1273,25 +1276,11 @@ mod tests {
     #[test]
     fn get_metric_data_broken_entries() {
         let out = parse_json(GET_METRIC_DATA_BROKEN, "");
+        // The Invocations series has three times for two values: skipped whole (which value
+        // goes with which time cannot be told).
         assert_eq!(
             rows(&out),
             vec![
-                (
-                    "payments-worker",
-                    "Invocations",
-                    Some("Sum"),
-                    T1400 + 5 * MIN,
-                    88.0,
-                    None
-                ),
-                (
-                    "payments-worker",
-                    "Invocations",
-                    Some("Sum"),
-                    T1400 + 4 * MIN,
-                    91.0,
-                    None
-                ),
                 (
                     "payments-worker",
                     "Duration",

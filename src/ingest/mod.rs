@@ -660,7 +660,19 @@ pub fn fallback_function_name(path: &Path) -> String {
     if !uninformative(&name) {
         return name;
     }
-    for anc in path.ancestors().skip(1).take(6) {
+    // The folders above, as on disk when the path given has none (`report .` inside a
+    // function's folder of dated files names them after the folder, as `report that-folder`
+    // does). Only for files: a live source's name is no path.
+    let absolute = (path.is_relative() && path.is_file())
+        .then(|| std::path::absolute(path).ok())
+        .flatten();
+    for anc in absolute
+        .as_deref()
+        .unwrap_or(path)
+        .ancestors()
+        .skip(1)
+        .take(6)
+    {
         if let Some(n) = anc.file_name().and_then(|n| n.to_str()) {
             if !uninformative(n) {
                 return n.to_string();
@@ -739,11 +751,12 @@ fn read_blocks(
         let (got, err) = read_up_to(&mut reader, &mut block[start..]);
         block.truncate(start + got);
         if let Some(e) = err {
-            // A truncated or corrupt compressed file: keep the whole lines read before it.
-            match memchr::memrchr(b'\n', &block) {
-                Some(i) => block.truncate(i + 1),
-                None => block.clear(),
-            }
+            // A truncated or corrupt compressed file: keep the whole lines read before it, and
+            // the whole JSON values of the line it cut (Firehose writes payloads back to back
+            // without newlines: one line of many values).
+            let lines = memchr::memrchr(b'\n', &block).map_or(0, |i| i + 1);
+            let keep = lines + complete_json_prefix(&block[lines..]);
+            block.truncate(keep);
             let _ = tx.send(RawBlock {
                 bytes: block,
                 err: Some(e),
@@ -868,21 +881,28 @@ fn ingest_stream(
     opts: &IngestOptions,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> FileOutput {
-    let mut head = [0u8; 2];
-    let (n, err) = read_up_to(&mut file, &mut head);
     let mut state = FileState::new(opts, display.clone());
-    if let Some(e) = err {
-        state.skips_file(0, "file is truncated or corrupt", &e.to_string());
+    let mut reader: Box<dyn Read + Send + '_> = Box::new(&mut file);
+    // Gzip inside gzip too: Firehose with GZIP compression stores CloudWatch's own gzipped
+    // payloads gzipped again. A few layers at most (each is a decoder on the last).
+    for layer in 0..4 {
+        let mut head = [0u8; 2];
+        let (n, err) = read_up_to(&mut reader, &mut head);
+        if let Some(e) = err {
+            state.skips_file(0, "file is truncated or corrupt", &e.to_string());
+        }
+        let raw = io::Cursor::new(head[..n].to_vec()).chain(reader);
+        reader = if decode::is_gzip(&head[..n]) && layer < 3 {
+            Box::new(MultiGzDecoder::new(raw))
+        } else if decode::is_zlib(&head[..n]) && layer == 0 {
+            Box::new(ZlibDecoder::new(raw))
+        } else {
+            Box::new(raw)
+        };
+        if !decode::is_gzip(&head[..n]) || layer == 3 {
+            break;
+        }
     }
-    let prefix = io::Cursor::new(head[..n].to_vec());
-    let raw = prefix.chain(file);
-    let reader: Box<dyn Read + Send> = if decode::is_gzip(&head[..n]) {
-        Box::new(MultiGzDecoder::new(raw))
-    } else if decode::is_zlib(&head[..n]) {
-        Box::new(ZlibDecoder::new(raw))
-    } else {
-        Box::new(raw)
-    };
     let mut out = FileOutput::default();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<RawBlock>(1);
@@ -915,6 +935,15 @@ fn ingest_stream(
                 first = false;
                 if block.is_empty() {
                     state.skips_file(0, "empty file", "no records");
+                    break;
+                }
+                if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") {
+                    // Windows PowerShell 5's `>` writes UTF-16 with a byte-order mark.
+                    state.skips_file(
+                        0,
+                        "UTF-16 text",
+                        "faascope reads UTF-8; convert it first (iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8, or Out-File -Encoding utf8 in PowerShell); skipped whole",
+                    );
                     break;
                 }
                 if looks_binary(&block) {
@@ -974,6 +1003,25 @@ fn ingest_stream(
     c.echoes = std::mem::take(&mut file_out.echoes);
     c.log_lines = file_out.log_lines;
     c.finish(&fallback)
+}
+
+/// The length of the leading whole JSON objects of a line cut short (`{...}{...}{.`): what a
+/// truncated Firehose object still holds. 0 when the line does not start with an object.
+fn complete_json_prefix(line: &[u8]) -> usize {
+    let start = line
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(line.len());
+    if line.get(start) != Some(&b'{') {
+        return 0;
+    }
+    let mut values =
+        serde_json::Deserializer::from_slice(line).into_iter::<serde::de::IgnoredAny>();
+    let mut end = 0;
+    while let Some(Ok(_)) = values.next() {
+        end = values.byte_offset();
+    }
+    end
 }
 
 /// Fills `buf` as far as the reader goes. Returns the bytes read and the error that stopped it,
@@ -1539,10 +1587,25 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
     if line[..sp].contains('\t') {
         return (ev, line);
     }
-    let Some(ts) = crate::timeparse::parse_timestamp_ms(&line[..sp]) else {
-        return (ev, line);
+    let (ts, mut rest) = if sp == 10 {
+        // A bare date is no event time (it would read as midnight): it is the first half of
+        // `2025-09-01 13:45:06.123` (the Logs Insights console's and Python logging's layout),
+        // whose time ends at a space or a tab.
+        let after = &line[sp + 1..];
+        let end = after.find([' ', '\t']).unwrap_or(after.len());
+        if !after[..end].contains(':') {
+            return (ev, line);
+        }
+        let Some(ts) = crate::timeparse::parse_timestamp_ms(&line[..sp + 1 + end]) else {
+            return (ev, line);
+        };
+        (ts, after.get(end + 1..).unwrap_or(""))
+    } else {
+        let Some(ts) = crate::timeparse::parse_timestamp_ms(&line[..sp]) else {
+            return (ev, line);
+        };
+        (ts, &line[sp + 1..])
     };
-    let mut rest = &line[sp + 1..];
     let mut stream = ev.log_stream;
     if let Some(sp2) = rest.find(' ') {
         let tok = &rest[..sp2];
@@ -1919,6 +1982,50 @@ mod tests {
         ingest_inputs(&[], vec![input], opts, None).unwrap()
     }
 
+    /// `2025-09-01 13:45:06.123 <message>` (Logs Insights console, Python logging): the date
+    /// and the time together are the event's time, whether a space or a tab follows; a bare
+    /// date is no time at all (it read as midnight, and the time stayed in the message).
+    #[test]
+    fn a_date_and_time_prefix_is_one_time() {
+        let text = "2025-09-01 13:45:06.123 START RequestId: 30000000-0000-0000-0000-000000000001 Version: $LATEST\n\
+                    2025-09-01 13:45:06.200 user signed in\n\
+                    2025-09-01 13:45:06.300\tREPORT RequestId: 30000000-0000-0000-0000-000000000001\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\n\
+                    2025-09-01 just a date\n";
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(text, &opts);
+        let at = |h: i64, m: i64, s: i64, ms: i64| {
+            1_756_684_800_000 + ((h * 60 + m) * 60 + s) * 1000 + ms
+        };
+        assert_eq!(ing.tables.invocations.len(), 1);
+        assert_eq!(
+            ing.tables.invocations[0].timestamp,
+            Some(at(13, 45, 6, 300))
+        );
+        let logs: Vec<(Option<i64>, &str)> = ing
+            .tables
+            .logs
+            .iter()
+            .map(|l| (l.timestamp, l.message.as_str()))
+            .collect();
+        assert!(
+            logs.contains(&(Some(at(13, 45, 6, 200)), "user signed in")),
+            "{logs:?}"
+        );
+        assert!(
+            logs.iter()
+                .any(|(t, m)| *t == Some(at(13, 45, 6, 123)) && m.starts_with("START")),
+            "{logs:?}"
+        );
+        assert!(
+            logs.iter()
+                .any(|(t, m)| t.is_none() && *m == "2025-09-01 just a date"),
+            "{logs:?}"
+        );
+    }
+
     #[test]
     fn skips_in_pretty_printed_batch_get_traces_point_at_their_segment() {
         let good = r#"{"id":"00000000000000a1","name":"f","trace_id":"1-68b6f91f-000000000000000000000003","start_time":1.0,"end_time":2.0}"#;
@@ -2229,6 +2336,69 @@ mod tests {
 
     /// Lines passed over unparsed when only invocations are wanted must not hold what the
     /// run does want: X-Ray segments for `traces`, Kinesis records for `report`.
+    fn ingest_bytes(bytes: Vec<u8>) -> Ingested {
+        let input = MemoryInput {
+            name: "delivery/2025/09/01/00/cw-1-2025-09-01".into(),
+            bytes,
+        };
+        ingest_inputs(&[], vec![input], &IngestOptions::default(), None).unwrap()
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        io::Write::write_all(&mut gz, bytes).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// A Firehose object: CloudWatch's gzipped payloads back to back (a multi-member gzip).
+    fn firehose_object(payloads: usize) -> Vec<u8> {
+        (0..payloads)
+            .flat_map(|i| {
+                gzip(format!(
+                    r#"{{"messageType":"DATA_MESSAGE","logGroup":"/aws/lambda/fh","logStream":"s","logEvents":[{{"id":"{i}","timestamp":{},"message":"REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-{i:012}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n"}}]}}"#,
+                    1_756_684_800_000i64 + i as i64 * 1000
+                ).as_bytes())
+            })
+            .collect()
+    }
+
+    /// A Firehose object cut short keeps its whole payloads (they share one "line": no newline
+    /// between them); Firehose's own GZIP on top of CloudWatch's is read through; UTF-16 text
+    /// is named as such.
+    #[test]
+    fn truncated_and_double_gzipped_firehose_objects_and_utf16() {
+        let whole = firehose_object(20);
+        let ing = ingest_bytes(whole.clone());
+        assert_eq!(ing.tables.invocations.len(), 20, "{:?}", ing.skips);
+        // Cut in the middle of the 13th member (the members differ by a byte or so in size):
+        // the first 12 payloads are whole.
+        let one = firehose_object(1).len();
+        let cut = whole[..one * 12 + one / 2].to_vec();
+        let ing = ingest_bytes(cut);
+        assert_eq!(ing.tables.invocations.len(), 12, "{:?}", ing.skips);
+        assert_eq!(ing.skips.total, 1);
+        assert!(ing
+            .skips
+            .by_reason
+            .contains_key("file is truncated or corrupt"));
+        // Gzip inside gzip.
+        let ing = ingest_bytes(gzip(&whole));
+        assert_eq!(ing.tables.invocations.len(), 20, "{:?}", ing.skips);
+        assert!(ing.skips.is_empty());
+        // UTF-16 with its byte-order mark.
+        let text = "START RequestId: 6f1c2a9e-3b7d-4e52-9a10-000000000001 Version: $LATEST\n";
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let ing = ingest_bytes(utf16);
+        assert!(
+            ing.skips.by_reason.contains_key("UTF-16 text"),
+            "{:?}",
+            ing.skips
+        );
+    }
+
     #[test]
     fn what_the_line_prefilter_passes_over_is_not_wanted() {
         let segment = r#"{"id":"5d2c8b1a9e7f3c4d","name":"fn","start_time":1756821790.95,"end_time":1756821791.29,"trace_id":"1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e"}"#;
