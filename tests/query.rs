@@ -283,7 +283,8 @@ fn timeouts_are_the_reports_timeouts() {
 #[test]
 fn throttling_signs_find_the_burst_and_the_throttling_errors() {
     // sample-data: bursts of 5+ cold starts a minute (image-batch), then the minutes of
-    // orders-api's DynamoDB throttling (ProvisionedThroughputExceededException), 50 rows in all.
+    // orders-api's DynamoDB throttling (ProvisionedThroughputExceededException): every such
+    // minute.
     let rows = query("@throttling-signs");
     assert!(!rows.is_empty());
     let burst_rows = rows
@@ -304,7 +305,7 @@ fn throttling_signs_find_the_burst_and_the_throttling_errors() {
     // The same minutes counted from the invocations table.
     let mut per_min: HashMap<(String, i64), u32> = HashMap::new();
     for i in invocations() {
-        if i["init_duration_ms"].is_number() {
+        if i["init_duration_ms"].is_number() || i["restore_duration_ms"].is_number() {
             let ts = i["timestamp"].as_i64().unwrap();
             *per_min
                 .entry((s(&i["function"]).to_string(), ts.div_euclid(60_000)))
@@ -312,8 +313,8 @@ fn throttling_signs_find_the_burst_and_the_throttling_errors() {
         }
     }
     let bursts = per_min.values().filter(|n| **n >= 5).count();
-    assert_eq!(burst_rows, bursts.min(50));
-    assert_eq!(rows.len(), (bursts + throttle_minutes).min(50));
+    assert_eq!(burst_rows, bursts);
+    assert_eq!(rows.len(), bursts + throttle_minutes);
     // A hand-made burst: six cold starts in one minute, and the code's throttling errors.
     let fixture = root().join("tests/fixtures/query/burst.log");
     let doc = run_json(&["query", "@throttling-signs", fixture.to_str().unwrap()]);
@@ -363,6 +364,31 @@ fn parse_errors_show_the_column_and_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cold-starts-by-hour"));
+    // A query file saved with a byte-order mark and CRLF line ends (Notepad) runs.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bom.insights");
+    std::fs::write(
+        &file,
+        "\u{feff}filter @type = \"REPORT\"\r\n# comment\r\n| stats count(*) as n\r\n",
+    )
+    .unwrap();
+    let out = faascope()
+        .args([
+            "query",
+            &format!("@{}", file.display()),
+            "sample-data",
+            "--format",
+            "csv",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n95039\n");
 }
 
 #[test]
@@ -641,4 +667,26 @@ fn query_json_lists_the_skipped_records() {
         1
     );
     assert!(s(&skipped["examples"][0]["source"]).ends_with("orders-api.log:2"));
+}
+
+#[test]
+fn traces_or_metrics_alone_get_a_note() {
+    // Only X-Ray documents: an empty table, and a note saying why.
+    let out = faascope()
+        .args([
+            "query",
+            "stats count(*) as n by function",
+            "sample-data/xray",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "found no log events: query reads log lines and REPORTs, not X-Ray traces or metrics"
+        ),
+        "{err}"
+    );
 }

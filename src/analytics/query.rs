@@ -846,7 +846,14 @@ struct Planner<'a> {
 fn num(t: Typed) -> Expr {
     match t.ty {
         Ty::Num => t.expr,
-        Ty::Str => t.expr.str().strip_chars(lit(NULL)).cast(DataType::Float64),
+        Ty::Str => {
+            // Text that is no finite number ("NaN", "inf", "Infinity", which the cast reads)
+            // is no number: one `took NaN ms` would otherwise blank a group's avg, sum and max.
+            let x = t.expr.str().strip_chars(lit(NULL)).cast(DataType::Float64);
+            when(x.clone().is_finite())
+                .then(x)
+                .otherwise(lit(NULL).cast(DataType::Float64))
+        }
         Ty::Time | Ty::Bool => t.expr.cast(DataType::Float64),
     }
 }
@@ -1346,6 +1353,24 @@ fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {
             // else as numbers (times as ms).
             let same = a.ty == b.ty && matches!(a.ty, Ty::Str | Ty::Bool);
             let bool_text = matches!((a.ty, b.ty), (Ty::Bool, Ty::Str) | (Ty::Str, Ty::Bool));
+            // A text against a number: a text that is no number is not equal to it (`userId
+            // != 42` keeps `u-1`), where comparing as numbers would make it missing and drop
+            // the row under `!=` and `not` alike. Both sides must be present.
+            let text_vs_number = match (a.ty, b.ty) {
+                (Ty::Str, Ty::Num | Ty::Time) => Some((a.expr.clone(), b.expr.clone())),
+                (Ty::Num | Ty::Time, Ty::Str) => Some((b.expr.clone(), a.expr.clone())),
+                _ => None,
+            }
+            .filter(|_| matches!(op, Eq | Ne))
+            .map(|(t, other)| {
+                let as_number = num(Typed {
+                    expr: t.clone(),
+                    ty: Ty::Str,
+                });
+                t.is_not_null()
+                    .and(as_number.is_null())
+                    .and(other.is_not_null())
+            });
             let (x, y) = if same {
                 (a.expr, b.expr)
             } else if bool_text {
@@ -1360,6 +1385,10 @@ fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {
                 Le => x.lt_eq(y),
                 Gt => x.gt(y),
                 _ => x.gt_eq(y),
+            };
+            let expr = match text_vs_number {
+                Some(not_a_number) => when(not_a_number).then(lit(op == Ne)).otherwise(expr),
+                None => expr,
             };
             Typed { expr, ty: Ty::Bool }
         }

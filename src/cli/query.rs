@@ -132,10 +132,14 @@ pub fn run(a: QueryArgs) -> Result<i32> {
         return list(a.format);
     }
     let arg = a.query.clone().unwrap_or_default();
-    let (origin, text) = match arg.strip_prefix('@') {
+    let (origin, mut text) = match arg.strip_prefix('@') {
         Some(name) => saved(name)?,
         None => ("query".to_string(), arg.clone()),
     };
+    // Notepad and PowerShell's Out-File start a UTF-8 file with a byte-order mark.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_string();
+    }
     let parsed = query::parse(&text)
         .map_err(|e| UsageError(e.render(&text, &origin).trim_end().to_string()))?;
     if a.plot.is_some() && query::time_bin_of(&parsed).is_none() {
@@ -184,6 +188,15 @@ pub fn run(a: QueryArgs) -> Result<i32> {
                     ..IngestOptions::default()
                 },
             )?;
+            let read_events =
+                ing.log_lines > 0 || !ing.columns.is_empty() || !ing.tables.invocations.is_empty();
+            if !read_events && ing.files > 0 && !a.source.quiet {
+                // Traces or metrics given by mistake: an empty table alone says nothing.
+                crate::diag!(
+                    "note: read {} input(s) and found no log events: query reads log lines and REPORTs, not X-Ray traces or metrics; give log files or cloudwatch:// groups",
+                    ing.files
+                );
+            }
             filter.apply(&mut ing.tables);
             let columns = filter.apply_columns(std::mem::take(&mut ing.columns));
             let r = crate::analytics::query::run_query_on(&parsed, &ing.tables, &columns).map_err(

@@ -1202,16 +1202,29 @@ impl<'o> FileState<'o> {
                     .map(|l| String::from_utf8_lossy(l).trim().to_string())
                     .filter(|l| !l.is_empty());
                 let first = lines.next().unwrap_or_default();
-                let second = lines.next();
+                let next: Vec<String> = lines.take(7).collect();
+                let second = next.first();
                 let json_object = |l: &str| {
                     l.starts_with('{')
                         && serde_json::from_str::<Value>(l).is_ok_and(|v| v.is_object())
                 };
+                // A first line that starts an object but is no JSON (cut short, or holding a raw
+                // control character) among lines that are whole objects: an NDJSON file whose
+                // first record is malformed, not text (which would lose every record after it).
+                // Not the opening line of a pretty-printed document (`{`, `{"Traces": [`).
+                let broken_first_record = || {
+                    first.starts_with('{')
+                        && !first.ends_with(['{', '[', ','])
+                        && !json_object(&first)
+                        && !next.is_empty()
+                        && next.iter().filter(|l| json_object(l)).count() * 2 > next.len()
+                };
                 if metrics::looks_like_metrics_csv(&first) {
                     Mode::MetricsCsv
-                } else if json_object(&first)
+                } else if (json_object(&first)
                     // A header line before pretty-printed JSON (the X-Ray daemon format) is not NDJSON.
-                    && second.as_deref().is_none_or(|l| l != "{" && l != "[")
+                    && second.is_none_or(|l| l != "{" && l != "["))
+                    || broken_first_record()
                 {
                     Mode::Ndjson
                 } else {
@@ -2336,6 +2349,32 @@ mod tests {
 
     /// Lines passed over unparsed when only invocations are wanted must not hold what the
     /// run does want: X-Ray segments for `traces`, Kinesis records for `report`.
+    /// An NDJSON export whose first record is cut short (or holds a raw control character) is
+    /// still NDJSON: that line is skipped, the rest read (it was read as text, losing them all).
+    #[test]
+    fn a_malformed_first_record_does_not_make_ndjson_text() {
+        let good = |i: i64| {
+            format!(
+                "{{\"timestamp\":{},\"message\":\"ok {i}\",\"logGroup\":\"/aws/lambda/fe\",\"logStream\":\"s\"}}\n",
+                1_756_684_800_000 + i
+            )
+        };
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        for first in [
+            "{\"timestamp\":1756684800000,\"message\":\"cut off\",\"logGroup\":\"/aws/lambda/fe\"\n",
+            "{\"timestamp\":1756684800000,\"message\":\"a\ttab\",\"logGroup\":\"/aws/lambda/fe\",\"logStream\":\"s\"}\n",
+        ] {
+            let text: String = std::iter::once(first.to_string()).chain((1..=4).map(good)).collect();
+            let ing = ingest_one(&text, &opts);
+            assert_eq!(ing.tables.logs.len(), 4, "{first}: {:?}", ing.skips);
+            assert_eq!(ing.skips.total, 1);
+            assert!(ing.skips.by_reason.contains_key("malformed JSON line"), "{:?}", ing.skips);
+        }
+    }
+
     fn ingest_bytes(bytes: Vec<u8>) -> Ingested {
         let input = MemoryInput {
             name: "delivery/2025/09/01/00/cw-1-2025-09-01".into(),

@@ -931,3 +931,64 @@ fn an_unknown_field_is_warned_about_once() {
     let about: Vec<&String> = r.warnings.iter().filter(|w| w.contains("`nn`")).collect();
     assert_eq!(about.len(), 1, "{:?}", r.warnings);
 }
+
+/// Text that is no finite number ("NaN", "Infinity", "inf") is no number: it neither blanks a
+/// group's sum, avg and max nor counts in its percentiles.
+#[test]
+fn text_that_is_no_finite_number_is_no_number() {
+    let lines: String = ["120", "80", "NaN", "100", "Infinity", "inf"]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            format!(
+                "{{\"timestamp\":{},\"level\":\"INFO\",\"message\":\"fetch took {v} ms\"}}\n",
+                1_756_684_800_000i64 + i as i64
+            )
+        })
+        .collect();
+    let r = run_text(
+        "/aws/lambda/fetcher",
+        &lines,
+        "parse @message \"fetch took * ms\" as took | stats avg(took) as a, sum(took) as s, max(took) as mx, pct(took, 50) as p50",
+    );
+    assert_eq!(num(&r, 0, "a"), 100.0);
+    assert_eq!(num(&r, 0, "s"), 300.0);
+    assert_eq!(num(&r, 0, "mx"), 120.0);
+    assert_eq!(num(&r, 0, "p50"), 100.0);
+}
+
+/// `=` and `!=` between a text and a number: a text that is no number is unequal (it was
+/// missing, which dropped the row under `!=`, `not` and `not in` too); a missing side still
+/// matches nothing.
+#[test]
+fn a_text_that_is_no_number_is_unequal_to_a_number() {
+    let lines = concat!(
+        r#"{"timestamp":1756684800000,"message":"a","userId":"u-1"}"#,
+        "\n",
+        r#"{"timestamp":1756684800001,"message":"b","userId":"42"}"#,
+        "\n",
+        r#"{"timestamp":1756684800002,"message":"c","userId":42}"#,
+        "\n",
+        r#"{"timestamp":1756684800003,"message":"d"}"#,
+        "\n"
+    );
+    let msgs = |q: &str| -> Vec<String> {
+        let r = run_text("/aws/lambda/fu", lines, q);
+        let mut v: Vec<String> = (0..r.rows.len())
+            .map(|i| match cell(&r, i, "message") {
+                Value::Str(s) => s,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(msgs("filter userId != 42 | fields message"), ["a"]);
+    assert_eq!(msgs("filter not (userId = 42) | fields message"), ["a"]);
+    assert_eq!(msgs("filter userId not in [42] | fields message"), ["a"]);
+    assert_eq!(msgs("filter userId = 42 | fields message"), ["b", "c"]);
+    assert_eq!(
+        msgs("filter userId != \"abc\" | fields message"),
+        ["a", "b", "c"]
+    );
+}
