@@ -301,6 +301,53 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
         .code(2)
         .stderr(predicate::str::contains("--push-down never"));
 
+    // simulate --from takes the same live-source options and window: the scenario built from
+    // the group is the one built from the file.
+    let observed = |live_source: bool| -> serde_json::Value {
+        let mut cmd = faascope();
+        cmd.args([
+            "simulate",
+            "--format",
+            "json",
+            "--function",
+            "geo-lookup",
+            "--from",
+        ]);
+        if live_source {
+            cmd.args(["cloudwatch:///aws/lambda/geo-lookup", "--since", "20d"]);
+            live(&mut cmd, &moto.endpoint);
+        } else {
+            cmd.arg(&shifted);
+        }
+        let out = cmd.assert().success().get_output().stdout.clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        v["observed"].clone()
+    };
+    let from_group = observed(true);
+    assert!(from_group.is_object(), "{from_group}");
+    assert_eq!(from_group, observed(false));
+
+    // A cache folder that cannot be written (a file stands there): the run goes on and says so.
+    let not_a_dir = dir.path().join("not-a-dir");
+    std::fs::write(&not_a_dir, "x").unwrap();
+    let mut cmd = faascope();
+    cmd.args([
+        "report",
+        "cloudwatch:///aws/lambda/geo-lookup",
+        "--since",
+        "20d",
+        "--until",
+        "1h",
+    ]);
+    live(&mut cmd, &moto.endpoint);
+    cmd.env("FAASCOPE_CACHE_DIR", &not_a_dir)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: cannot write the cache under",
+        ))
+        .stderr(predicate::str::contains("live pulls are not cached"));
+
     // A pattern that matches nothing, and a malformed URI: clear errors, exit 2.
     let mut cmd = faascope();
     cmd.args(["report", "cloudwatch:///nope/*", "--since", "20d"]);

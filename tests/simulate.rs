@@ -774,3 +774,70 @@ fn replay_notes_name_what_the_run_leaves_out_or_changes() {
         "{notes}"
     );
 }
+
+#[test]
+fn from_takes_a_time_window_and_refuses_it_with_a_file() {
+    // --since/--until keep the invocations of the window, as `report` counts them.
+    let out = run(&[
+        "simulate",
+        "--from",
+        "sample-data",
+        "--function",
+        "orders-api",
+        "--since",
+        "2025-09-02",
+        "--until",
+        "2025-09-03",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("scenario from 12935 observed invocations of 'orders-api'"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("2025-09-02T00:00:00.000Z to 2025-09-03T00:00:00.000Z"),
+        "{notes}"
+    );
+    let report = faascope()
+        .args([
+            "report",
+            "sample-data",
+            "--function",
+            "^orders-api$",
+            "--since",
+            "2025-09-02",
+            "--until",
+            "2025-09-03",
+            "--format",
+            "csv",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&report.stdout).contains("\norders-api,12935,"));
+    // With a scenario file they have no meaning: refused, exit 2.
+    faascope()
+        .args([
+            "simulate",
+            "simulator/scenarios/api-basic.toml",
+            "--since",
+            "2h",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--since/--until goes with --from SOURCES",
+        ));
+    faascope()
+        .args([
+            "simulate",
+            "simulator/scenarios/api-basic.toml",
+            "--endpoint-url",
+            "http://127.0.0.1:4566",
+        ])
+        .assert()
+        .code(2);
+}

@@ -94,6 +94,24 @@ pub fn read_account(path: &Path) -> Option<String> {
 }
 
 /// Keeps the account of an access key id, atomically.
+/// The first failure to write the cache in this process, as a warning for the command line
+/// (a library function does not print; the dashboard has no stderr to print on).
+static UNWRITABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records that `path` could not be written (the first such failure is kept).
+pub fn note_write_failure(path: &Path, e: &std::io::Error) {
+    let dir = path.parent().unwrap_or(path);
+    let _ = UNWRITABLE.set(format!(
+        "cannot write the cache under {}: {e}; live pulls are not cached, so the next run pulls again (set FAASCOPE_CACHE_DIR to a writable folder, or pass --no-cache)",
+        dir.display()
+    ));
+}
+
+/// The warning of [`note_write_failure`], if the cache could not be written.
+pub fn write_failure() -> Option<&'static str> {
+    UNWRITABLE.get().map(String::as_str)
+}
+
 pub fn write_account(path: &Path, account: &str) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

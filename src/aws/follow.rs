@@ -111,6 +111,10 @@ pub struct Follower {
     live_tail: bool,
     /// Said once when the tail falls back to polling.
     notice: Option<String>,
+    /// Live-tail events older than this were read by the sweep before the session (which read
+    /// up to its start): an emulator that replays what it stores would print them again once
+    /// their contents are forgotten ([`Follower::prune`]).
+    live_from_ms: i64,
     /// When the tail stops (`--follow-for`): no call waits past it.
     stop_at: Option<Instant>,
     /// Region and endpoint, for the errors.
@@ -162,6 +166,7 @@ impl Follower {
             listed_at: None,
             from_ms: start_ms,
             seen: HashMap::new(),
+            live_from_ms: i64::MIN,
             mode: Mode::Start,
             live_tail,
             notice: None,
@@ -302,6 +307,7 @@ impl Follower {
                 for s in self.seen.values_mut() {
                     s.live = 0;
                 }
+                self.live_from_ms = chrono::Utc::now().timestamp_millis() - LATE_MS;
                 Mode::Live(Box::new(out.response_stream), Instant::now())
             }
             Err(e) => {
@@ -338,6 +344,9 @@ impl Follower {
                         let (Some(ts), Some(msg)) = (e.timestamp(), e.message()) else {
                             continue;
                         };
+                        if ts < self.live_from_ms {
+                            continue;
+                        }
                         let group = group_name(e.log_group_identifier().unwrap_or("")).to_string();
                         let stream_name = e.log_stream_name().unwrap_or("");
                         let s = self
@@ -573,6 +582,7 @@ mod tests {
         let stream = session(
             arn,
             serde_json::json!([
+                {"logGroupIdentifier": format!("{arn}:*"), "logStreamName": "s", "timestamp": now - 50_000, "message": "old, replayed", "ingestionTime": now},
                 {"logGroupIdentifier": format!("{arn}:*"), "logStreamName": "s", "timestamp": now - 1000, "message": "seen in history", "ingestionTime": now},
                 {"logGroupIdentifier": format!("{arn}:*"), "logStreamName": "s", "timestamp": now, "message": "new and live", "ingestionTime": now},
             ]),
@@ -581,9 +591,9 @@ mod tests {
             listed(group, arn),
             ReplayEvent::new(
                 request(),
-                json(
-                    serde_json::json!({"events": [{"eventId": "e1", "logStreamName": "s", "timestamp": now - 1000, "message": "seen in history"}]}),
-                ),
+                json(serde_json::json!({"events": [
+                        {"eventId": "e0", "logStreamName": "s", "timestamp": now - 50_000, "message": "old, replayed"},
+                        {"eventId": "e1", "logStreamName": "s", "timestamp": now - 1000, "message": "seen in history"}]})),
             ),
             streamed(stream),
             ReplayEvent::new(
@@ -613,6 +623,10 @@ mod tests {
         }
         let live = text(f.poll().unwrap());
         assert!(!live.contains("seen in history"), "{live}");
+        // An event of the history older than the contents remembered (as moto's sessions
+        // replay what the group stores): not printed again.
+        assert!(!live.contains("old, replayed"), "{live}");
+        assert_eq!(history.matches("old, replayed").count(), 1, "{history}");
         assert_eq!(live.matches("new and live").count(), 1, "{live}");
         assert!(
             live.contains("\"logGroup\":\"/aws/lambda/orders-api\""),

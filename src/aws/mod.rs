@@ -137,6 +137,47 @@ pub struct AwsOptions {
     pub cache: bool,
 }
 
+/// `--endpoint-url`: an http(s) URL with a host, checked before any call (the SDK's own error
+/// for `127.0.0.1:4566` is a dump of the request it could not send).
+pub fn check_endpoint_url(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let rest = t
+        .strip_prefix("http://")
+        .or_else(|| t.strip_prefix("https://"))
+        .ok_or_else(|| {
+            if t.contains("://") {
+                format!("`{t}` is not an http:// or https:// URL")
+            } else {
+                format!("`{t}` has no scheme: write http://{t} (or https://)")
+            }
+        })?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') || host.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "`{t}` names no host: write it as http://HOST:PORT (e.g. http://127.0.0.1:4566)"
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// `--aws-region`: a region name (`us-east-1`), checked before any call (the SDK says only
+/// that endpoint parameters could not be built).
+pub fn check_region(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let ok = !t.is_empty()
+        && t.len() <= 63
+        && !t.starts_with('-')
+        && !t.ends_with('-')
+        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err(format!(
+            "`{t}` is not a region name: give one such as us-east-1 or eu-west-1 (letters, digits and hyphens)"
+        ))
+    }
+}
+
 /// Errors of live sources; each says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum AwsError {
@@ -165,7 +206,7 @@ pub enum AwsError {
     },
     #[error("no Lambda function has AWS/Lambda metrics matching {0} in this account and region")]
     NoMetrics(String),
-    #[error("the pull from CloudWatch did not complete: {failed}. Fetched completely: {fetched}. Nothing was reported, so no result is silently partial; retry, or narrow --since/--until")]
+    #[error("the pull from AWS did not complete: {failed}. Fetched completely: {fetched}. Nothing was reported, so no result is silently partial; retry, or narrow --since/--until")]
     Partial { failed: String, fetched: String },
     /// The endpoint could not be reached at all (connection refused, no DNS answer, timed out):
     /// retrying or a narrower window cannot help, the address or the network must change.
@@ -1123,7 +1164,9 @@ async fn cache_identity(
     });
     if let Some(a) = account {
         // Not kept: the next run asks again.
-        let _ = cache::write_account(&path, &a);
+        if let Err(err) = cache::write_account(&path, &a) {
+            cache::note_write_failure(&path, &err);
+        }
         return Ok(known(a));
     }
     Ok(Identity {
@@ -1493,8 +1536,10 @@ async fn pull_group_cached(
         _ => None,
     };
     if let Some(e) = updated {
-        // A cache that cannot be written only costs the next run a pull.
-        let _ = cache::write(&path, &e);
+        // A cache that cannot be written only costs the next run a pull (and a warning).
+        if let Err(err) = cache::write(&path, &e) {
+            cache::note_write_failure(&path, &err);
+        }
     }
     bytes.extend(pulled);
     n += pulled_n;
@@ -1868,5 +1913,34 @@ mod tests {
         assert_eq!(v["logGroup"], "/aws/lambda/f");
         assert_eq!(v["timestamp"], 1_700_000_000_000i64);
         assert!(out.ends_with(b"\n"));
+    }
+
+    /// Endpoint and region typos are usage errors before any call.
+    #[test]
+    fn endpoint_urls_and_regions_are_checked() {
+        assert_eq!(
+            check_endpoint_url("http://127.0.0.1:4566").as_deref(),
+            Ok("http://127.0.0.1:4566")
+        );
+        assert!(check_endpoint_url("https://logs.vpce.amazonaws.com/").is_ok());
+        assert_eq!(
+            check_endpoint_url("127.0.0.1:4566").unwrap_err(),
+            "`127.0.0.1:4566` has no scheme: write http://127.0.0.1:4566 (or https://)"
+        );
+        assert!(check_endpoint_url("ftp://x")
+            .unwrap_err()
+            .contains("not an http"));
+        assert!(check_endpoint_url("http://")
+            .unwrap_err()
+            .contains("names no host"));
+        assert!(check_endpoint_url("http://:4566")
+            .unwrap_err()
+            .contains("names no host"));
+        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "local"] {
+            assert_eq!(check_region(ok).as_deref(), Ok(ok));
+        }
+        for bad in ["bad region!", "", "-us", "us_east_1"] {
+            assert!(check_region(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -933,6 +933,22 @@ impl Project {
                     format!("aws.window = \"{window}\": give a duration such as 24h or 7d"),
                 )
             })?;
+        if let Some(u) = &raw.aws.endpoint_url {
+            crate::aws::check_endpoint_url(u).map_err(|e| {
+                places.err(
+                    &[Seg::K("aws"), Seg::K("endpoint_url")],
+                    format!("aws.endpoint_url: {e}"),
+                )
+            })?;
+        }
+        if let Some(r) = &raw.aws.region {
+            crate::aws::check_region(r).map_err(|e| {
+                places.err(
+                    &[Seg::K("aws"), Seg::K("region")],
+                    format!("aws.region: {e}"),
+                )
+            })?;
+        }
         // Places are written into baselines: relative to the project file's folder, so that
         // the bytes do not depend on how --config was spelt or where the checkout is.
         for f in &mut functions {

@@ -138,13 +138,13 @@ pub struct SourceArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// AWS region of cloudwatch:// sources (default: AWS_REGION or the profile's)
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = crate::aws::check_region)]
     pub aws_region: Option<String>,
     /// AWS profile of cloudwatch:// sources (default: AWS_PROFILE or `default`)
     #[arg(long, value_name = "NAME")]
     pub aws_profile: Option<String>,
     /// Endpoint of the AWS APIs (an emulator or a VPC endpoint) for cloudwatch:// sources
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = crate::aws::check_endpoint_url)]
     pub endpoint_url: Option<String>,
     /// Pull cloudwatch:// events again instead of reusing the local cache of settled time
     #[arg(long)]
@@ -403,7 +403,7 @@ impl Filter {
 
     /// The note for records a time window leaves out because they have no time (console
     /// copies of log lines): `untimed` counts those of the functions kept.
-    fn untimed_note(&self, untimed: usize, what: &str) -> Option<String> {
+    pub(crate) fn untimed_note(&self, untimed: usize, what: &str) -> Option<String> {
         (untimed > 0 && (self.since_ms.is_some() || self.until_ms.is_some())).then(|| {
             format!(
                 "{untimed} {what} have no time (lines without timestamps) and are left out by --since/--until"
@@ -592,8 +592,14 @@ pub fn load_with_progress(
             Some(_) => crate::aws::STATUS_MARGIN_MS,
             None => 0,
         };
-        crate::aws::fetch(&uris, &opts, start, end, margin)
-            .map_err(|e| UsageError(e.to_string()))?
+        let fetched = crate::aws::fetch(&uris, &opts, start, end, margin)
+            .map_err(|e| UsageError(e.to_string()))?;
+        if let Some(w) =
+            crate::aws::cache::write_failure().filter(|_| !src.quiet && progress.is_none())
+        {
+            crate::diag!("warning: {w}");
+        }
+        fetched
     };
     let files = if paths.is_empty() && !uris.is_empty() {
         Vec::new()
@@ -1146,6 +1152,18 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
         if traces_read > 0 {
             crate::diag!(
                 "note: none of the {traces_read} trace(s) read matched --function/--since/--until/--cold/--errors"
+            );
+        } else if !a.source.sources.is_empty()
+            && a.source
+                .sources
+                .iter()
+                .all(|s| s.to_string_lossy().starts_with("xray://"))
+        {
+            let (start, end) = a.source.with_window(&filter).live_window();
+            crate::diag!(
+                "note: X-Ray holds no traces from {} to {} for these credentials and region: widen --since/--until, or check --aws-region",
+                crate::timeparse::format_ms(start),
+                crate::timeparse::format_ms(end)
             );
         } else {
             crate::diag!(

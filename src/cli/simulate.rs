@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use super::cost::PriceArgs;
 use super::{
-    load, report_skips, strict_exit, terminal_width, write_stdout, SourceArgs, UsageError, EXIT_OK,
+    load, report_skips, strict_exit, terminal_width, write_stdout, Filter, FilterArgs, SourceArgs,
+    UsageError, EXIT_OK,
 };
 use crate::cost::{format_usd, Arch, PriceBook};
 use crate::ingest::{IngestOptions, Ingested, InputFormat};
@@ -60,6 +61,26 @@ pub struct SimulateArgs {
     /// With --from: idle keep-alive of instances, seconds (AWS does not publish its own) [default: 600].
     #[arg(long, value_name = "S", requires = "from")]
     pub keep_alive_s: Option<f64>,
+    /// With --from: only invocations at or after this time (RFC 3339, date, or relative: 90m,
+    /// 2h, 7d); also the window pulled from live sources (default: the last 24 hours).
+    #[arg(long, value_name = "T", requires = "from")]
+    pub since: Option<String>,
+    /// With --from: only invocations before this time (RFC 3339, date, or relative).
+    #[arg(long, value_name = "T", requires = "from")]
+    pub until: Option<String>,
+    /// With --from: AWS region of cloudwatch:// and xray:// sources (default: AWS_REGION or the
+    /// profile's)
+    #[arg(long, value_name = "REGION", requires = "from", value_parser = crate::aws::check_region)]
+    pub aws_region: Option<String>,
+    /// With --from: AWS profile of live sources (default: AWS_PROFILE or `default`)
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub aws_profile: Option<String>,
+    /// With --from: endpoint of the AWS APIs (an emulator or a VPC endpoint) for live sources
+    #[arg(long, value_name = "URL", requires = "from", value_parser = crate::aws::check_endpoint_url)]
+    pub endpoint_url: Option<String>,
+    /// With --from: pull live sources again instead of reusing the local cache
+    #[arg(long, requires = "from")]
+    pub no_cache: bool,
     /// Seed of every random stream (same seed, same output). JSON output writes seeds as decimal
     /// strings, which this takes back as they are.
     #[arg(long, default_value_t = 1)]
@@ -185,20 +206,31 @@ const MAX_TRAFFIC_SCALE: f64 = 1_000.0;
 /// What `--from` reads, for the message when it finds nothing.
 const FROM_READS: &str = "it reads Lambda REPORT records: text logs (START/END/REPORT lines), the JSON log format and Telemetry API (platform.report), CloudWatch Logs exports, subscription payloads and Logs Insights results (README, \"Input formats\")";
 
-/// The sources of `--from`, read as the other commands read theirs (`--strict`, `--quiet`).
-fn from_source(a: &SimulateArgs) -> SourceArgs {
+/// The time window of `--from` (`--since`, `--until`).
+fn from_window(a: &SimulateArgs) -> Result<Filter> {
+    Filter::from_args(&FilterArgs {
+        function: None,
+        since: a.since.clone(),
+        until: a.until.clone(),
+    })
+}
+
+/// The sources of `--from`, read as the other commands read theirs (`--strict`, `--quiet`, the
+/// live-source options and the window live sources pull).
+fn from_source(a: &SimulateArgs, window: &Filter) -> SourceArgs {
     SourceArgs {
         sources: a.from.clone(),
         input_format: InputFormat::Auto,
         function_name: None,
         strict: a.strict,
         quiet: a.quiet,
-        aws_region: None,
-        aws_profile: None,
-        endpoint_url: None,
-        no_cache: false,
+        aws_region: a.aws_region.clone(),
+        aws_profile: a.aws_profile.clone(),
+        endpoint_url: a.endpoint_url.clone(),
+        no_cache: a.no_cache,
         window: (None, None),
     }
+    .with_window(window)
 }
 
 /// Checks the `--from` options and reads the sources. On an error after the sources were
@@ -233,6 +265,14 @@ fn scenario_from_observed(
             ..IngestOptions::default()
         },
     )?;
+    let window = from_window(a)?;
+    if window.is_active() {
+        let untimed = (0..ing.columns.len())
+            .filter(|&r| ing.columns.timestamp(r).is_none())
+            .count();
+        notes.extend(window.untimed_note(untimed, "invocation(s)"));
+        ing.columns = window.apply_columns(std::mem::take(&mut ing.columns));
+    }
     match observed_scenario(a, &mut ing, traffic_scale, keep_alive_s, notes) {
         Ok(f) => Ok((f, ing)),
         Err(e) => {
@@ -312,10 +352,15 @@ fn observed_scenario(
         )
     };
     if names.is_empty() {
+        // Live sources are pages and groups, not files.
+        let read = if a.from.iter().any(|s| s.to_string_lossy().contains("://")) {
+            String::new()
+        } else {
+            format!(" in {} file(s)", ing.files)
+        };
         return Err(UsageError(format!(
-            "--from {}: no Lambda invocations found in {} file(s){skipped}; {FROM_READS}",
+            "--from {}: no Lambda invocations found{read}{skipped}; {FROM_READS}",
             sources_label(&a.from),
-            ing.files
         ))
         .into());
     }
@@ -899,6 +944,19 @@ fn check_from_options(a: &SimulateArgs, path: &std::path::Path) -> Result<(), Us
             a.strict,
             "it refuses logs with malformed records, and a scenario file is checked in full anyway",
         ),
+        (
+            "--since/--until",
+            a.since.is_some() || a.until.is_some(),
+            "a file's simulated span is its `duration_s`; change it with --set duration_s=S",
+        ),
+        (
+            "--aws-region/--aws-profile/--endpoint-url/--no-cache",
+            a.aws_region.is_some()
+                || a.aws_profile.is_some()
+                || a.endpoint_url.is_some()
+                || a.no_cache,
+            "they say how live sources (cloudwatch://, xray://) are read",
+        ),
     ];
     match given.iter().find(|(_, g, _)| *g) {
         Some((flag, _, instead)) => Err(UsageError(format!(
@@ -954,7 +1012,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
     let mut notes = Vec::new();
     let mut observed = None;
     let mut ingested = None;
-    let source = from_source(&a);
+    let source = from_source(&a, &from_window(&a)?);
     // What errors of the simulation's own checks are prefixed with.
     let (scenario, label, names) = match (&a.scenario, a.from.is_empty()) {
         (Some(p), true) => {

@@ -104,9 +104,24 @@ pub const LAMBDA_METRICS: [&str; 20] = [
 /// Moves the points of AWS/Lambda metrics with a negative value (every one of them is a count,
 /// a time or a ratio, never below zero: a corrupt or hand-edited input) into skips; both parsers
 /// end with it.
+/// Points whose time is outside 2000–2100 are skipped too, as log events' are (a 1970 or 2150
+/// time is a wrong unit or a corrupt row, and would stretch a cost projection's window).
 fn skip_negative_lambda_points(out: &mut MetricsOut) {
     let skipped = &mut out.skipped;
     out.points.retain(|p| {
+        if !crate::ingest::collect::PLAUSIBLE_MS.contains(&p.timestamp) {
+            skipped.push(MetricsSkip {
+                line: p.source.line,
+                reason: "timestamp out of range",
+                detail: format!(
+                    "{} {} at {}: not a time from 2000 to 2100 (a time in another unit, or a corrupt row)",
+                    p.function,
+                    p.metric,
+                    crate::timeparse::format_ms(p.timestamp)
+                ),
+            });
+            return false;
+        }
         let bad = p.value < 0.0 && LAMBDA_METRICS.contains(&p.metric.as_str());
         if bad {
             skipped.push(MetricsSkip {
@@ -1888,6 +1903,24 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// A point dated outside 2000–2100 is skipped, as a log event's time is.
+    #[test]
+    fn points_outside_2000_to_2100_are_skipped() {
+        let out = parse_csv(
+            "timestamp,function,metric,value,unit\n1970-01-01T00:00:00Z,f1,Throttles,5,Count\n2150-01-01T00:00:00Z,f1,Throttles,5,Count\n2025-01-01T00:00:00Z,f1,Throttles,5,Count\n",
+        );
+        assert_eq!(out.points.len(), 1);
+        assert_eq!(out.points[0].timestamp, 1_735_689_600_000);
+        let skipped: Vec<(u64, &str)> = out.skipped.iter().map(|s| (s.line, s.reason)).collect();
+        assert_eq!(
+            skipped,
+            [(2, "timestamp out of range"), (3, "timestamp out of range")]
+        );
+        assert!(out.skipped[0]
+            .detail
+            .contains("f1 Throttles at 1970-01-01T00:00:00.000Z"));
     }
 
     #[test]

@@ -399,7 +399,9 @@ pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
         v
     };
     let mb = |v: Option<f64>, at: usize, label: &'static str, f: &mut ReportFields<'a>| match v {
-        Some(x) if x <= f64::from(u32::MAX) => Some(x as u32),
+        // Whole MB only: `128.5 MB` is corrupt (it was cut to 128 without a word, where the
+        // JSON log format's reader refuses the same value).
+        Some(x) if x <= f64::from(u32::MAX) && x.fract() == 0.0 => Some(x as u32),
         Some(_) => {
             f.flag(label, toks.get(at).copied());
             None
@@ -704,6 +706,14 @@ mod tests {
             d.starts_with("Memory Size is `20480`; it takes a whole number of MB from 1 to 10240"),
             "{d}"
         );
+        // A fraction of a MB is no size either (it was cut to a whole MB).
+        for (label, line) in [
+            ("Memory Size", format!("REPORT RequestId: {RID}\tDuration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 128.5 MB\tMax Memory Used: 5 MB")),
+            ("Max Memory Used", format!("REPORT RequestId: {RID}\tDuration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 5.7 MB")),
+        ] {
+            let r = report(&line);
+            assert_eq!(r.bad_field, Some(label), "{line}");
+        }
         let cut = format!("REPORT RequestId: {RID}\tDuration:");
         let r = report(&cut);
         assert_eq!((r.bad_field, r.bad_value), (Some("Duration"), None));
