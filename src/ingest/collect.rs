@@ -169,6 +169,9 @@ pub(crate) struct Collector<'o> {
     /// While a multi-line JSON document is read: where its records start (see
     /// [`super::doc_lines`]), so that each record and skip names its own line.
     pub doc_lines: Option<super::doc_lines::DocLines>,
+    /// The time of the last text line whose time was a prefix (`aws logs tail`, S3 exports):
+    /// the continuation lines of its event (a traceback), which have none, take it.
+    pub prefix_time_ms: Option<i64>,
 }
 
 impl<'o> Collector<'o> {
@@ -192,6 +195,7 @@ impl<'o> Collector<'o> {
             echo: false,
             text_reports: false,
             doc_lines: None,
+            prefix_time_ms: None,
         }
     }
 
@@ -888,7 +892,14 @@ impl<'o> Collector<'o> {
         if metrics::is_metrics_value(v) {
             let mut out = metrics::MetricsOut::default();
             let hint = self.opts.function_name.clone().unwrap_or_default();
-            metrics::parse_metrics_value(v, &self.file, ev.line, &hint, &mut out);
+            metrics::parse_metrics_value_at(
+                v,
+                &self.file,
+                ev.line,
+                self.doc_lines.as_ref(),
+                &hint,
+                &mut out,
+            );
             for s in out.skipped {
                 self.skip(s.line, s.reason, Some(&s.detail));
             }
@@ -945,7 +956,7 @@ impl<'o> Collector<'o> {
             }
         }
         if let Some(results) = o.get("results").and_then(Value::as_array) {
-            self.insights_results(ev, results);
+            self.insights_results(ev, results, depth);
             return;
         }
         if o.contains_key("type") && o.contains_key("record") {
@@ -954,7 +965,7 @@ impl<'o> Collector<'o> {
         }
         if o.contains_key("@message") || o.contains_key("@requestId") {
             // One Logs Insights result row as a plain object (rows saved by scripts and apps).
-            self.insights_results(ev, std::slice::from_ref(v));
+            self.insights_results(ev, std::slice::from_ref(v), u32::MAX);
             return;
         }
         if o.contains_key("message")
@@ -1023,8 +1034,11 @@ impl<'o> Collector<'o> {
 
     /// GetQueryResults rows: `[[{field, value}…]…]`, rows flattened into one list (PowerShell
     /// re-serialisation; a repeated field starts a new row), or plain row objects.
-    fn insights_results(&mut self, ev: &Event<'_>, results: &[Value]) {
-        let mut rows: Vec<HashMap<String, String>> = Vec::new();
+    /// `depth` is the document's level of `results` (each row then takes the line it starts
+    /// on in a multi-line document; `u32::MAX` for a row that is the value itself).
+    fn insights_results(&mut self, ev: &Event<'_>, results: &[Value], depth: u32) {
+        // Each row with the line it starts on.
+        let mut rows: Vec<(u64, HashMap<String, String>)> = Vec::new();
         let field_value = |x: &Value| -> Option<(String, String)> {
             let f = x.get("field")?.as_str()?.to_string();
             let v = match x.get("value")? {
@@ -1034,38 +1048,40 @@ impl<'o> Collector<'o> {
             };
             Some((f, v))
         };
-        for r in results {
+        for (i, r) in results.iter().enumerate() {
+            let line = self.element_event(ev, depth, Some("results"), i).line;
             match r {
                 Value::Array(cells) => {
-                    rows.push(cells.iter().filter_map(field_value).collect());
+                    rows.push((line, cells.iter().filter_map(field_value).collect()));
                 }
                 Value::Object(o) if o.contains_key("field") => {
                     if let Some((f, v)) = field_value(r) {
-                        if rows.last().is_none_or(|row| row.contains_key(&f)) {
-                            rows.push(HashMap::new());
+                        if rows.last().is_none_or(|(_, row)| row.contains_key(&f)) {
+                            rows.push((line, HashMap::new()));
                         }
-                        if let Some(row) = rows.last_mut() {
+                        if let Some((_, row)) = rows.last_mut() {
                             row.insert(f, v);
                         }
                     }
                 }
-                Value::Object(o) => rows.push(
+                Value::Object(o) => rows.push((
+                    line,
                     o.iter()
                         .map(|(k, v)| {
                             let v = v.as_str().map(str::to_string).unwrap_or(v.to_string());
                             (k.clone(), v)
                         })
                         .collect(),
-                ),
-                _ => self.skip(ev.line, "Logs Insights row is not an object or list", None),
+                )),
+                _ => self.skip(line, "Logs Insights row is not an object or list", None),
             }
         }
-        for row in rows {
+        for (line, row) in rows {
             let ts = row.get("@timestamp").and_then(|t| parse_timestamp_ms(t));
             let group = row.get("@log").map(String::as_str);
             let stream = row.get("@logStream").map(String::as_str);
             let inner = Event {
-                line: ev.line,
+                line,
                 timestamp: ts,
                 log_group: group,
                 log_stream: stream,
@@ -1150,41 +1166,64 @@ impl<'o> Collector<'o> {
                 return;
             };
             let m = r.get("metrics");
-            let num = |k: &str| m.and_then(|m| m.get(k)).and_then(Value::as_f64);
-            let (Some(duration_ms), Some(billed), Some(memory)) = (
+            // Each metric: absent, or a number from 0 to 10^9; anything else names the metric
+            // and what it held (as the text REPORT's skips name the field).
+            let mut bad: Option<String> = None;
+            let mut num = |k: &str| -> Option<f64> {
+                let v = m.and_then(|m| m.get(k)).filter(|v| !v.is_null())?;
+                match v.as_f64() {
+                    Some(x) if (0.0..=platform_line::MAX_REPORT_VALUE).contains(&x) => Some(x),
+                    Some(x) => {
+                        bad.get_or_insert_with(|| {
+                            format!("{k} is {x}; it takes a number from 0 to 10^9")
+                        });
+                        None
+                    }
+                    None => {
+                        bad.get_or_insert_with(|| {
+                            format!(
+                                "{k} is {}, not a number",
+                                crate::ingest::metrics::shorten(&v.to_string(), 40)
+                            )
+                        });
+                        None
+                    }
+                }
+            };
+            let (duration_ms, billed, memory) = (
                 num("durationMs"),
                 num("billedDurationMs"),
                 num("memorySizeMB"),
-            ) else {
-                self.skip(
-                    ev.line,
-                    "platform.report missing a required metric",
-                    Some("durationMs, billedDurationMs and memorySizeMB are required"),
-                );
-                return;
-            };
+            );
             let init = num("initDurationMs");
             let restore = num("restoreDurationMs");
             let max_used = num("maxMemoryUsedMB");
             let billed_restore = num("billedRestoreDurationMs");
-            let negative = [duration_ms, billed, memory]
-                .into_iter()
-                .chain(init)
-                .chain(restore)
-                .chain(max_used)
-                .chain(billed_restore)
-                .any(|x| x < 0.0);
-            let too_big = [duration_ms, billed, memory]
-                .into_iter()
-                .chain(init)
-                .chain(restore)
-                .chain(max_used)
-                .chain(billed_restore)
-                .any(|x| x > platform_line::MAX_REPORT_VALUE);
-            if negative || too_big {
-                self.skip(ev.line, "platform.report metric out of range", None);
+            if let Some(why) = bad {
+                self.skip(ev.line, "platform.report metric out of range", Some(&why));
                 return;
             }
+            let (Some(duration_ms), Some(billed), Some(memory)) = (duration_ms, billed, memory)
+            else {
+                let missing: Vec<&str> = [
+                    ("durationMs", duration_ms),
+                    ("billedDurationMs", billed),
+                    ("memorySizeMB", memory),
+                ]
+                .into_iter()
+                .filter(|(_, v)| v.is_none())
+                .map(|(k, _)| k)
+                .collect();
+                self.skip(
+                    ev.line,
+                    "platform.report missing a required metric",
+                    Some(&format!(
+                        "no {}: durationMs, billedDurationMs and memorySizeMB are required",
+                        missing.join(", ")
+                    )),
+                );
+                return;
+            };
             if memory.fract() != 0.0 || !platform_line::MEMORY_SIZE_MB.contains(&(memory as u32)) {
                 self.skip(
                     ev.line,
@@ -1241,8 +1280,40 @@ impl<'o> Collector<'o> {
             let Some(function) = self.keep_thin(ev.log_group, ts, text_type_of(kind)) else {
                 return;
             };
+            // A function's record is its log line as a text log holds it (the runtime's
+            // trailing newline aside): its level and request id are read the same way.
+            let mut request_id = request_id;
             let (level, message) = match rec {
-                Some(Value::String(s)) => (None, s.clone()),
+                Some(Value::String(s)) => {
+                    let line = s.trim_end_matches(['\n', '\r']);
+                    let head: Vec<&str> = line.split_whitespace().take(4).collect();
+                    if request_id.is_none() {
+                        request_id = head
+                            .iter()
+                            .find(|t| platform_line::looks_like_request_id(t))
+                            .map(|t| t.to_string());
+                    }
+                    (
+                        head.iter().find_map(|t| level_word(t)).map(str::to_string),
+                        line.to_string(),
+                    )
+                }
+                // A JSON log line: its `message` is the message, as a JSON-format line's is.
+                Some(Value::Object(r)) if !is_platform_kind(kind) => {
+                    let text = |k: &str| r.get(k).and_then(Value::as_str);
+                    if request_id.is_none() {
+                        request_id = text("requestId")
+                            .or(text("request_id"))
+                            .or(text("AWSRequestId"))
+                            .map(str::to_string);
+                    }
+                    (
+                        text("level").map(|l| l.to_ascii_uppercase()),
+                        text("message")
+                            .map(str::to_string)
+                            .unwrap_or_else(|| Value::Object(r.clone()).to_string()),
+                    )
+                }
                 Some(r) => (
                     r.get("level").and_then(Value::as_str).map(str::to_string),
                     r.to_string(),
@@ -1400,6 +1471,11 @@ pub fn root_trace_id(header: &str) -> Option<String> {
         .split(';')
         .find_map(|kv| kv.trim().strip_prefix("Root="))
         .map(str::to_string)
+}
+
+/// A Telemetry API `platform.*` event type (not `function` or `extension`).
+fn is_platform_kind(kind: &str) -> bool {
+    kind.starts_with("platform.")
 }
 
 /// A JSON time: epoch ms number, or an RFC 3339 string.

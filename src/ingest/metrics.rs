@@ -209,16 +209,36 @@ pub fn parse_metrics_value(
     function_hint: &str,
     out: &mut MetricsOut,
 ) {
+    parse_metrics_value_at(v, file, line, None, function_hint, out);
+}
+
+/// [`parse_metrics_value`] of a document spread over several lines: each result, datapoint or
+/// document of a top-level array takes the line it starts on (from `lines`), not the
+/// document's first line.
+pub fn parse_metrics_value_at(
+    v: &Value,
+    file: &Arc<str>,
+    line: u64,
+    lines: Option<&super::doc_lines::DocLines>,
+    function_hint: &str,
+    out: &mut MetricsOut,
+) {
     let mut cx = Cx {
         file,
         line,
+        doc_line: line,
+        lines,
         hint: function_hint,
         out,
     };
     match v {
         Value::Object(o) => cx.object(o),
         Value::Array(items) => {
-            for item in items {
+            // The documents' own arrays are not located: each takes its first line.
+            cx.lines = None;
+            for (i, item) in items.iter().enumerate() {
+                cx.line = lines.and_then(|l| l.top(i)).unwrap_or(line);
+                cx.doc_line = cx.line;
                 match item {
                     Value::Object(o) => cx.object(o),
                     other => cx.skip("not CloudWatch metrics output", json_kind(other).into()),
@@ -233,6 +253,10 @@ pub fn parse_metrics_value(
 struct Cx<'a> {
     file: &'a Arc<str>,
     line: u64,
+    /// The line the document (or this document of a top-level array) starts on.
+    doc_line: u64,
+    /// Where the elements of the document's arrays start, when it spans several lines.
+    lines: Option<&'a super::doc_lines::DocLines>,
     hint: &'a str,
     out: &'a mut MetricsOut,
 }
@@ -279,7 +303,8 @@ impl Cx<'_> {
         if let Some(results) = o.get("MetricDataResults") {
             match results {
                 Value::Array(items) => {
-                    for item in items {
+                    for (i, item) in items.iter().enumerate() {
+                        self.line = self.element_line("MetricDataResults", i);
                         match item.as_object() {
                             Some(r) => self.result_entry(r),
                             None => self.skip(
@@ -302,6 +327,13 @@ impl Cx<'_> {
                 format!("object with keys {}", keys.join(", ")),
             );
         }
+    }
+
+    /// The line element `index` of the document's array `key` starts on, else the document's.
+    fn element_line(&self, key: &str, index: usize) -> u64 {
+        self.lines
+            .and_then(|l| l.of_key(key, index))
+            .unwrap_or(self.doc_line)
     }
 
     /// One `MetricDataResults` entry.
@@ -390,7 +422,8 @@ impl Cx<'_> {
             return;
         }
         let function = self.hint_function();
-        for dp in points {
+        for (i, dp) in points.iter().enumerate() {
+            self.line = self.element_line("Datapoints", i);
             let Some(dp) = dp.as_object() else {
                 self.skip("datapoint is not an object", json_kind(dp).into());
                 continue;
@@ -804,7 +837,7 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 /// At most `max` characters of `s`, with `…` when cut.
-fn shorten(s: &str, max: usize) -> String {
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),

@@ -1580,7 +1580,22 @@ fn parse_line(
         c.json_value(&ev, &v, 0);
         c.echo = false;
     } else {
-        let (ev, msg) = strip_event_prefix(ev, line);
+        let (mut ev, msg) = strip_event_prefix(ev, line);
+        if msg.len() != line.len() && ev.timestamp.is_some() {
+            c.prefix_time_ms = ev.timestamp;
+        } else if ev.timestamp.is_none() && c.prefix_time_ms.is_some() && !msg.trim().is_empty() {
+            // A line of an event printed over several lines (S3 exports and `aws logs tail`
+            // print an event's line breaks as they are): the event's time, so that a window
+            // keeps its traceback with it. Not a line with a time of its own.
+            let head: Vec<&str> = msg
+                .split(|ch: char| ch.is_whitespace() || ch == '|')
+                .filter(|t| !t.is_empty())
+                .take(3)
+                .collect();
+            if crate::timeparse::event_time_in_tokens(&head).is_none() {
+                ev.timestamp = c.prefix_time_ms;
+            }
+        }
         c.message(&ev, msg);
     }
 }
@@ -2373,6 +2388,150 @@ mod tests {
             assert_eq!(ing.skips.total, 1);
             assert!(ing.skips.by_reason.contains_key("malformed JSON line"), "{:?}", ing.skips);
         }
+    }
+
+    /// A `platform.report` skip names the metric and what it held, and which required metric
+    /// is missing (a number given as text is not "missing").
+    #[test]
+    fn platform_report_skips_name_the_metric() {
+        let ev = |metrics: &str| {
+            format!(
+                "{{\"time\":\"2025-09-01T00:00:00.000Z\",\"type\":\"platform.report\",\"record\":{{\"requestId\":\"r1\",\"metrics\":{{{metrics}}}}}}}\n"
+            )
+        };
+        let cases = [
+            (
+                r#""durationMs":-10,"billedDurationMs":1,"memorySizeMB":128"#,
+                "platform.report metric out of range: durationMs is -10; it takes a number from 0 to 10^9",
+            ),
+            (
+                r#""durationMs":"10","billedDurationMs":1,"memorySizeMB":128"#,
+                "platform.report metric out of range: durationMs is \"10\", not a number",
+            ),
+            (
+                r#""durationMs":10,"memorySizeMB":128"#,
+                "platform.report missing a required metric: no billedDurationMs: durationMs, billedDurationMs and memorySizeMB are required",
+            ),
+        ];
+        for (metrics, want) in cases {
+            let ing = ingest_one(&ev(metrics), &IngestOptions::default());
+            assert_eq!(ing.skips.examples.len(), 1, "{metrics}");
+            assert_eq!(ing.skips.examples[0].reason, want);
+        }
+    }
+
+    /// Datapoints and results of pretty-printed metrics documents, and the rows of Logs
+    /// Insights results, name the line they start on, not the document's first.
+    #[test]
+    fn metric_points_and_insights_rows_name_their_own_lines() {
+        let gms = serde_json::to_string_pretty(&serde_json::json!({
+            "Label": "Invocations",
+            "Datapoints": [
+                {"Timestamp": "2025-09-01T00:00:00Z", "Sum": 1.0, "Unit": "Count"},
+                {"Timestamp": "2025-09-01T01:00:00Z", "Sum": 2.0, "Unit": "Count"},
+            ]
+        }))
+        .unwrap();
+        let opts = IngestOptions {
+            keep_metrics: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(&gms, &opts);
+        let lines: Vec<u64> = ing.tables.metrics.iter().map(|p| p.source.line).collect();
+        let want: Vec<u64> = gms
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == "{")
+            .skip(1)
+            .map(|(i, _)| i as u64 + 1)
+            .collect();
+        assert_eq!(lines, want, "{gms}");
+        let rows = serde_json::to_string_pretty(&serde_json::json!({
+            "results": [
+                [{"field": "@timestamp", "value": "2025-09-01 00:00:00.000"}, {"field": "@message", "value": "a"}],
+                [{"field": "@timestamp", "value": "2025-09-01 00:00:01.000"}, {"field": "@message", "value": "b"}],
+            ],
+            "status": "Complete"
+        }))
+        .unwrap();
+        let ing = ingest_one(
+            &rows,
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+        );
+        let lines: Vec<u64> = ing.tables.logs.iter().map(|l| l.source.line).collect();
+        let want: Vec<u64> = rows
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == "[")
+            .map(|(i, _)| i as u64 + 1)
+            .collect();
+        assert_eq!(lines, want, "{rows}");
+    }
+
+    /// A Telemetry API `function` record is read as the same line of a text or JSON log: its
+    /// level, request id and message (without the runtime's trailing newline).
+    #[test]
+    fn telemetry_function_records_are_their_log_lines() {
+        let text = concat!(
+            r#"{"time":"2025-09-01T00:00:03.000Z","type":"function","record":"2025-09-01T00:00:03.000Z\t11000000-0000-0000-0000-000000000001\tINFO\ttext record\n"}"#,
+            "\n",
+            r#"{"time":"2025-09-01T00:00:04.000Z","type":"function","record":{"level":"WARN","message":"from telemetry","requestId":"11000000-0000-0000-0000-000000000002"}}"#,
+            "\n"
+        );
+        let ing = ingest_one(
+            text,
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+        );
+        let got: Vec<(Option<&str>, Option<&str>, &str)> = ing
+            .tables
+            .logs
+            .iter()
+            .map(|l| {
+                (
+                    l.level.as_deref(),
+                    l.request_id.as_deref(),
+                    l.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Some("INFO"),
+                    Some("11000000-0000-0000-0000-000000000001"),
+                    "2025-09-01T00:00:03.000Z\t11000000-0000-0000-0000-000000000001\tINFO\ttext record"
+                ),
+                (
+                    Some("WARN"),
+                    Some("11000000-0000-0000-0000-000000000002"),
+                    "from telemetry"
+                ),
+            ]
+        );
+    }
+
+    /// The continuation lines of an event printed over several lines (an S3 export's or `aws
+    /// logs tail`'s traceback) take the event's time; a line with a time of its own keeps it.
+    #[test]
+    fn continuation_lines_take_their_events_time() {
+        let text = "2025-09-01T00:00:05.000Z [ERROR] ValueError: bad\nTraceback (most recent call last):\n  File \"/var/task/app.py\", line 3, in handler\n2025-09-01T00:00:09.000Z\t11000000-0000-0000-0000-000000000001\tINFO\tnode line\n";
+        let ing = ingest_one(
+            text,
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+        );
+        let times: Vec<Option<i64>> = ing.tables.logs.iter().map(|l| l.timestamp).collect();
+        let t0 = 1_756_684_805_000;
+        assert_eq!(times, [Some(t0), Some(t0), Some(t0), Some(t0 + 4000)]);
     }
 
     fn ingest_bytes(bytes: Vec<u8>) -> Ingested {
