@@ -303,6 +303,7 @@ fn input_frame(
     tables: &Tables,
     cols: &ReportColumns,
     needed: &[String],
+    after_stats: &HashMap<String, Vec<String>>,
     warnings: &mut Vec<String>,
     buckets: Option<Option<i64>>,
 ) -> Result<(DataFrame, HashMap<String, Ty>)> {
@@ -523,15 +524,19 @@ fn input_frame(
             v.resize(n, None);
         }
         for (f, v) in json_fields.iter().zip(values) {
-            if v.iter().all(Option::is_none) {
-                warnings.push(format!(
+            match after_stats.get(*f) {
+                // Read after a `stats`: looked for among that command's columns, which the
+                // planner's warning lists.
+                Some(_) => {}
+                None if v.iter().all(Option::is_none) => warnings.push(format!(
                     "no record has a field `{f}`: it is empty everywhere (fields: {}, and the JSON fields of structured logs by dotted path)",
                     DISCOVERED
                         .iter()
                         .map(|(d, _)| *d)
                         .collect::<Vec<_>>()
                         .join(", ")
-                ));
+                )),
+                None => {}
             }
             let (col, ty) = json_column(f, v);
             cols.push(col);
@@ -596,11 +601,23 @@ const TEXT_FIELDS: &[&str] = &[
 /// The fields the query needs from the input: the ones it reads that no earlier command
 /// creates, plus the default output columns of a query without `fields`/`display`/`stats`.
 fn needed_inputs(q: &Query) -> Vec<String> {
+    needed_inputs_scoped(q).0
+}
+
+/// [`needed_inputs`], and for each of them first read after a `stats`, the columns that
+/// `stats` left (where the field is looked for, not among the input's fields).
+fn needed_inputs_scoped(q: &Query) -> (Vec<String>, HashMap<String, Vec<String>>) {
     let mut created: HashSet<String> = HashSet::new();
     let mut needed: Vec<String> = Vec::new();
-    let mut need = |names: Vec<String>, created: &HashSet<String>| {
+    let mut after_stats: HashMap<String, Vec<String>> = HashMap::new();
+    // The columns after the latest `stats`, in order (`None` before any).
+    let mut scope: Option<Vec<String>> = None;
+    let mut need = |names: Vec<String>, created: &HashSet<String>, scope: &Option<Vec<String>>| {
         for f in names {
             if !created.contains(&f) && !needed.contains(&f) {
+                if let Some(cols) = scope {
+                    after_stats.insert(f.clone(), cols.clone());
+                }
                 needed.push(f);
             }
         }
@@ -614,8 +631,11 @@ fn needed_inputs(q: &Query) -> Vec<String> {
                 for i in items {
                     let mut r = Vec::new();
                     i.expr.fields(&mut r);
-                    need(r, &created);
+                    need(r, &created, &scope);
                     created.insert(i.name().to_string());
+                    if let Some(cols) = scope.as_mut() {
+                        cols.push(i.name().to_string());
+                    }
                 }
                 continue;
             }
@@ -627,8 +647,11 @@ fn needed_inputs(q: &Query) -> Vec<String> {
             CommandKind::Filter(e) => e.fields(&mut reads),
             CommandKind::Parse { source, pattern } => {
                 source.fields(&mut reads);
-                need(reads, &created);
+                need(reads, &created, &scope);
                 created.extend(pattern.names().iter().cloned());
+                if let Some(cols) = scope.as_mut() {
+                    cols.extend(pattern.names().iter().cloned());
+                }
                 continue;
             }
             CommandKind::Stats { items, by } => {
@@ -638,20 +661,30 @@ fn needed_inputs(q: &Query) -> Vec<String> {
                     i.expr.fields(&mut r);
                     // Names of earlier items are not inputs.
                     r.retain(|f| !items.iter().any(|j| j.name() == f));
-                    need(r, &created);
+                    need(r, &created, &scope);
                 }
                 created.extend(items.iter().chain(by).map(|i| i.name().to_string()));
+                scope = Some(
+                    by.iter()
+                        .chain(items)
+                        .map(|i| i.name().to_string())
+                        .collect(),
+                );
                 continue;
             }
             CommandKind::Sort(keys) => keys.iter().for_each(|k| k.expr.fields(&mut reads)),
             CommandKind::Limit(_) => {}
         }
-        need(reads, &created);
+        need(reads, &created, &scope);
     }
     if !shows_anything {
-        need(vec!["@timestamp".into(), "@message".into()], &created);
+        need(
+            vec!["@timestamp".into(), "@message".into()],
+            &created,
+            &None,
+        );
     }
-    needed
+    (needed, after_stats)
 }
 
 /// Fields only invocations carry (`REPORT` numbers): null on every log record.
@@ -884,9 +917,24 @@ impl Planner<'_> {
                 ty,
             },
             None => {
-                let w = format!(
-                    "no record has a field `{name}` at that point of the query: it is empty"
-                );
+                // After a `stats` the columns are few: they are named.
+                let mut scope: Vec<&str> = self
+                    .types
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| !k.starts_with("__"))
+                    .collect();
+                scope.sort_unstable();
+                let w = if scope.len() <= 12 {
+                    format!(
+                        "no record has a field `{name}` at that point of the query: it is empty (the columns there are {})",
+                        scope.join(", ")
+                    )
+                } else {
+                    format!(
+                        "no record has a field `{name}` at that point of the query: it is empty"
+                    )
+                };
                 // Said once: the input may have said already that no record has it at all.
                 let said = format!("no record has a field `{name}`:");
                 if !self
@@ -1475,11 +1523,11 @@ pub fn run_query(q: &Query, tables: &Tables) -> Result<QueryResult> {
 /// reads no log text: [`reads_log_text`]).
 pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<QueryResult> {
     let mut warnings = Vec::new();
-    let needed = needed_inputs(q);
+    let (needed, after_stats) = needed_inputs_scoped(q);
     let buckets = thin_buckets(q);
     let records =
         (cols.len() + tables.invocations.len() + tables.logs.len() + tables.thin_logs.len()) as u64;
-    let (df, types) = input_frame(tables, cols, &needed, &mut warnings, buckets)?;
+    let (df, types) = input_frame(tables, cols, &needed, &after_stats, &mut warnings, buckets)?;
     let weighted = df.column(WEIGHT).is_ok();
     let mut lf = df.lazy();
     let mut p = Planner {

@@ -12,8 +12,10 @@ use crate::query::{QueryResult, Value};
 fn json_value(v: &Value) -> serde_json::Value {
     match v {
         Value::Null => serde_json::Value::Null,
-        // Whole numbers (counts) as integers, as the table and CSV show them.
-        Value::Num(n) if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 => {
+        // Whole numbers (counts) as integers, as the table and CSV show them: every whole f64
+        // below 2^63 is exactly that integer (above 2^53 not every integer is an f64, but each
+        // f64 is still one integer), so the digits are the value's.
+        Value::Num(n) if n.fract() == 0.0 && n.abs() < 9.223_372_036_854_775e18 => {
             serde_json::Value::Number((*n as i64).into())
         }
         Value::Num(n) => serde_json::Number::from_f64(*n)
@@ -315,6 +317,17 @@ mod tests {
         assert_eq!(readable(-2.5), "-2.5");
         assert_eq!(readable(1024.0), "1024");
         assert!(!table.contains('\u{1b}'));
+    }
+
+    /// Whole numbers past 2^53 are still integers in JSON, as CSV and the table print them.
+    #[test]
+    fn big_whole_numbers_are_json_integers() {
+        assert_eq!(
+            json_value(&Value::Num(74_768_865_856_000_000.0)).to_string(),
+            "74768865856000000"
+        );
+        assert_eq!(json_value(&Value::Num(1e20)).to_string(), "1e+20");
+        assert_eq!(json_value(&Value::Num(2.5)).to_string(), "2.5");
     }
 
     #[test]

@@ -992,3 +992,14 @@ fn a_text_that_is_no_number_is_unequal_to_a_number() {
         ["a", "b", "c"]
     );
 }
+
+/// A field read after `stats` that it did not make: the warning names the columns there, not
+/// the input's fields (which no longer exist at that point).
+#[test]
+fn an_unknown_field_after_stats_names_the_columns_there() {
+    let r = run("stats count(*) as n by @type | sort nn desc");
+    assert_eq!(
+        r.warnings,
+        ["no record has a field `nn` at that point of the query: it is empty (the columns there are @type, n)"]
+    );
+}
