@@ -355,9 +355,22 @@ fn cloudwatch_source_equals_the_same_events_from_a_file() {
     cmd.assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "no log group matches cloudwatch:///nope/* in region us-east-1",
+            "no log group matches cloudwatch:///nope/* in region us-east-1 of account 123456789012",
         ))
         .stderr(predicate::str::contains("--aws-region"));
+    // The remote query's lookup names the account too.
+    let mut cmd = faascope();
+    cmd.args([
+        "query",
+        "fields @message",
+        "cloudwatch:///nope/*",
+        "--since",
+        "20d",
+    ]);
+    live(&mut cmd, &moto.endpoint);
+    cmd.assert().code(2).stderr(predicate::str::contains(
+        "no log group matches cloudwatch:///nope/* in region us-east-1 of account 123456789012",
+    ));
     faascope()
         .args(["report", "s3://bucket/logs"])
         .assert()

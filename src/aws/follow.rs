@@ -270,7 +270,7 @@ impl Follower {
             };
             let found = found?;
             if found.is_empty() {
-                return Err(AwsError::no_groups(&self.client, p));
+                return Err(self.rt.block_on(AwsError::no_groups_in(&self.client, p)));
             }
             groups.extend(found);
         }

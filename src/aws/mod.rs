@@ -294,6 +294,22 @@ impl AwsError {
         }
     }
 
+    /// [`AwsError::no_groups`] with the account the calls act in, from the ARN of any group
+    /// of the region (one more DescribeLogGroups, on this error path only): the message then
+    /// names the account as the cached pull's does.
+    async fn no_groups_in(c: &Client, pattern: &str) -> AwsError {
+        let mut e = AwsError::no_groups(c, pattern);
+        if let AwsError::NoGroups { account, .. } = &mut e {
+            if let Ok(d) = c.describe_log_groups().limit(1).send().await {
+                *account = d
+                    .log_groups()
+                    .iter()
+                    .find_map(|g| account_of_arn(g.log_group_arn().or(g.arn())?).map(String::from));
+            }
+        }
+        e
+    }
+
     /// The same failure, saying what had been fetched before it.
     fn fetched(self, what: String) -> AwsError {
         match self {
@@ -928,7 +944,7 @@ pub fn push_down_report(
             for p in patterns {
                 let found = describe_groups(&c, p).await?;
                 if found.is_empty() {
-                    return Err(AwsError::no_groups(&c, p));
+                    return Err(AwsError::no_groups_in(&c, p).await);
                 }
                 groups.extend(found);
             }

@@ -387,7 +387,7 @@ pub fn run_remote(
             for p in patterns {
                 let found = describe_groups(&c, p).await?;
                 if found.is_empty() {
-                    return Err(AwsError::no_groups(&c, p));
+                    return Err(AwsError::no_groups_in(&c, p).await);
                 }
                 groups.extend(found.into_iter().map(|g| g.name));
             }
