@@ -76,8 +76,11 @@ pub fn timestamp_in_prefix(prefix: &str) -> Option<i64> {
 pub fn event_time_in_tokens(toks: &[&str]) -> Option<i64> {
     for (i, t) in toks.iter().enumerate() {
         if let Some(next) = toks.get(i + 1) {
-            if t.len() == 10 && next.contains(':') {
-                if let Some(ts) = parse_timestamp_ms(&format!("{t} {next}")) {
+            // `[2025-09-01 13:45:15,123]` (Python's `[%(asctime)s]`) too.
+            let date = t.trim_start_matches(['[', '(']);
+            let time = next.trim_end_matches([']', ')']);
+            if date.len() == 10 && time.contains(':') {
+                if let Some(ts) = parse_timestamp_ms(&format!("{date} {time}")) {
                     return Some(ts);
                 }
             }
@@ -157,6 +160,9 @@ mod tests {
             timestamp_in_prefix("2023/06/02/[72]88ab219a 2025-09-02T14:03:11.482000 "),
             Some(z)
         );
+        // Python's `[%(asctime)s]`, and a date alone (a day, no event's time).
+        assert_eq!(timestamp_in_prefix("[2025-09-02 14:03:11,482] "), Some(z));
+        assert_eq!(timestamp_in_prefix("2025-09-02 REPORT"), None);
         assert_eq!(format_ms(z), "2025-09-02T14:03:11.482Z");
     }
 

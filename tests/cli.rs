@@ -1322,18 +1322,30 @@ fn closed_stdout_and_stderr_are_not_a_panic() {
     // `faascope report ... 2>&1 | head -1`: the reader goes away before the notes are written.
     // Both pipes are closed before the child writes anything; it must exit as if read (0), not
     // panic (101) on the first note.
+    // The skipped-records summary too (an input with a malformed REPORT).
     use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_faascope"))
-        .current_dir(root())
-        .args(["report", "sample-data", "--function", "no-such-function"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    drop(child.stderr.take());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{status:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.log");
+    std::fs::write(&bad, "REPORT RequestId: x\tDuration: soon\n").unwrap();
+    let runs: [Vec<std::ffi::OsString>; 2] = [
+        ["report", "sample-data", "--function", "no-such-function"]
+            .map(Into::into)
+            .to_vec(),
+        vec!["report".into(), bad.clone().into_os_string()],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_faascope"))
+            .current_dir(root())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {status:?}");
+    }
 }
 
 #[test]

@@ -141,16 +141,22 @@ pub struct AwsOptions {
 /// for `127.0.0.1:4566` is a dump of the request it could not send).
 pub fn check_endpoint_url(s: &str) -> Result<String, String> {
     let t = s.trim();
-    let rest = t
-        .strip_prefix("http://")
-        .or_else(|| t.strip_prefix("https://"))
-        .ok_or_else(|| {
-            if t.contains("://") {
-                format!("`{t}` is not an http:// or https:// URL")
-            } else {
-                format!("`{t}` has no scheme: write http://{t} (or https://)")
-            }
-        })?;
+    // Schemes are case-insensitive (`HTTP://` is http).
+    let scheme_len = ["http://", "https://"]
+        .iter()
+        .find(|p| {
+            t.len() >= p.len()
+                && t.is_char_boundary(p.len())
+                && t[..p.len()].eq_ignore_ascii_case(p)
+        })
+        .map(|p| p.len());
+    let rest = scheme_len.map(|n| &t[n..]).ok_or_else(|| {
+        if t.contains("://") {
+            format!("`{t}` is not an http:// or https:// URL")
+        } else {
+            format!("`{t}` has no scheme: write http://{t} (or https://)")
+        }
+    })?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     if host.is_empty() || host.starts_with(':') || host.chars().any(char::is_whitespace) {
         return Err(format!(
@@ -185,6 +191,9 @@ pub enum AwsError {
     BadUri(String),
     #[error("no AWS region: pass --aws-region, set AWS_REGION, or set a region in the profile")]
     NoRegion,
+    /// A region or endpoint setting that is no such thing (said with where it came from).
+    #[error("{0}")]
+    Setting(String),
     #[error("the AWS profile `{profile}` (--aws-profile) is not defined in {files}: pass a profile those files define (`aws configure list-profiles`), create it with `aws configure --profile {profile}`, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the files that define it")]
     NoProfile { profile: String, files: String },
     #[error(
@@ -761,8 +770,22 @@ async fn config(opts: &AwsOptions) -> Result<aws_config::SdkConfig, AwsError> {
         loader = loader.endpoint_url(e);
     }
     let conf = loader.load().await;
-    if conf.region().is_none() {
+    let Some(region) = conf.region() else {
         return Err(AwsError::NoRegion);
+    };
+    // What the environment or the profile set is checked as the options are (the SDK's own
+    // errors for these are dumps of the request it could not build).
+    check_region(region.as_ref()).map_err(|e| {
+        AwsError::Setting(format!(
+            "the AWS region {e} (from --aws-region, AWS_REGION or the profile's `region`)"
+        ))
+    })?;
+    for service in ["CloudWatch Logs", "XRay", "CloudWatch"] {
+        if let Some(url) = endpoint_override(&conf, service) {
+            check_endpoint_url(&url).map_err(|e| AwsError::Setting(format!(
+                "the endpoint {e} (from --endpoint-url, AWS_ENDPOINT_URL, a service's AWS_ENDPOINT_URL_* or the profile's `endpoint_url`)"
+            )))?;
+        }
     }
     let Some(profile) = &opts.profile else {
         return Ok(conf);
@@ -1939,6 +1962,7 @@ mod tests {
             Ok("http://127.0.0.1:4566")
         );
         assert!(check_endpoint_url("https://logs.vpce.amazonaws.com/").is_ok());
+        assert!(check_endpoint_url("HTTP://localhost:4566").is_ok());
         assert_eq!(
             check_endpoint_url("127.0.0.1:4566").unwrap_err(),
             "`127.0.0.1:4566` has no scheme: write http://127.0.0.1:4566 (or https://)"

@@ -47,7 +47,7 @@ pub fn unmatched_function(project: &Project, read: &[std::sync::Arc<str>]) -> Re
             sanitize(&f.name),
             f.defined_at.join(", "),
             names.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", "),
-            if seen.is_empty() { "no functions".to_string() } else { seen.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", ") }
+            if seen.is_empty() { "no invocation reports at all".to_string() } else { seen.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", ") }
         ));
     }
     Ok(())

@@ -517,7 +517,7 @@ impl ReadSpan {
         }
     }
 
-    fn of_columns(c: &ReportColumns) -> ReadSpan {
+    pub(crate) fn of_columns(c: &ReportColumns) -> ReadSpan {
         ReadSpan::of((0..c.len()).map(|row| (&**c.function(row), c.timestamp(row))))
     }
 
@@ -666,7 +666,8 @@ fn no_inputs_example(command: Option<&str>) -> &'static str {
 
 fn report_skips(src: &SourceArgs, ing: &Ingested) {
     if !src.quiet && !ing.skips.is_empty() {
-        eprint!("{}", output::report::skipped_summary(&ing.skips, 5));
+        let summary = output::report::skipped_summary(&ing.skips, 5);
+        crate::diag!("{}", summary.trim_end_matches('\n'));
     }
     if !src.quiet && ing.duplicates > 0 {
         crate::diag!(

@@ -190,7 +190,9 @@ pub fn run(a: QueryArgs) -> Result<i32> {
             )?;
             let read_events =
                 ing.log_lines > 0 || !ing.columns.is_empty() || !ing.tables.invocations.is_empty();
-            if !read_events && ing.files > 0 && !a.source.quiet {
+            // Not for log files that held nothing readable (empty, malformed): their skips
+            // say why.
+            if !read_events && ing.files > 0 && ing.skips.is_empty() && !a.source.quiet {
                 // Traces or metrics given by mistake: an empty table alone says nothing.
                 crate::diag!(
                     "note: read {} input(s) and found no log events: query reads log lines and REPORTs, not X-Ray traces or metrics; give log files or cloudwatch:// groups",

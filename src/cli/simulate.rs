@@ -266,18 +266,27 @@ fn scenario_from_observed(
         },
     )?;
     let window = from_window(a)?;
+    let mut read = None;
     if window.is_active() {
         let untimed = (0..ing.columns.len())
             .filter(|&r| ing.columns.timestamp(r).is_none())
             .count();
         notes.extend(window.untimed_note(untimed, "invocation(s)"));
+        read = Some(super::ReadSpan::of_columns(&ing.columns));
         ing.columns = window.apply_columns(std::mem::take(&mut ing.columns));
     }
     match observed_scenario(a, &mut ing, traffic_scale, keep_alive_s, notes) {
         Ok(f) => Ok((f, ing)),
         Err(e) => {
             report_skips(source, &ing);
-            Err(e)
+            // Say what the window left out when it may be why (`report`'s note).
+            match (
+                read.and_then(|r| r.filtered_out(&window)),
+                e.downcast_ref::<UsageError>(),
+            ) {
+                (Some(what), Some(u)) => Err(UsageError(format!("{}; {what}", u.0)).into()),
+                _ => Err(e),
+            }
         }
     }
 }

@@ -946,6 +946,15 @@ fn ingest_stream(
                     );
                     break;
                 }
+                if decode::is_gzip(&block) {
+                    // Still gzip after the layers read (see the loop above).
+                    state.skips_file(
+                        0,
+                        "gzip nested too deeply",
+                        "gzip inside gzip more than 3 layers deep; decompress it first (gunzip); skipped whole",
+                    );
+                    break;
+                }
                 if looks_binary(&block) {
                     state.skips_file(0, "binary file", "not text, gzip or zlib; skipped whole");
                     break;
@@ -1582,7 +1591,13 @@ fn parse_line(
     } else {
         let (mut ev, msg) = strip_event_prefix(ev, line);
         if msg.len() != line.len() && ev.timestamp.is_some() {
-            c.prefix_time_ms = ev.timestamp;
+            // Only an application's event goes on over several lines (a traceback); a platform
+            // line (START, END, REPORT, ...) is one line, and what follows it is no part of it.
+            c.prefix_time_ms = if platform_line::parse(msg).is_some() {
+                None
+            } else {
+                ev.timestamp
+            };
         } else if ev.timestamp.is_none() && c.prefix_time_ms.is_some() && !msg.trim().is_empty() {
             // A line of an event printed over several lines (S3 exports and `aws logs tail`
             // print an event's line breaks as they are): the event's time, so that a window
@@ -1592,7 +1607,15 @@ fn parse_line(
                 .filter(|t| !t.is_empty())
                 .take(3)
                 .collect();
-            if crate::timeparse::event_time_in_tokens(&head).is_none() {
+            // A platform line is an event of its own (an untimed START after timed lines is
+            // not part of the line before it), but for an `XRAY` line, which ends a REPORT.
+            let own_event = platform_line::parse(msg)
+                .is_some_and(|p| !matches!(p.line, platform_line::PlatformLine::Xray { .. }));
+            if own_event {
+                // The file's events are not all prefixed (a console log): what follows an
+                // untimed event is no continuation of the last timed one.
+                c.prefix_time_ms = None;
+            } else if crate::timeparse::event_time_in_tokens(&head).is_none() {
                 ev.timestamp = c.prefix_time_ms;
             }
         }
@@ -2049,6 +2072,7 @@ mod tests {
         );
         assert!(
             logs.iter()
+                // No time of its own (a date is none), and no part of the REPORT before it.
                 .any(|(t, m)| t.is_none() && *m == "2025-09-01 just a date"),
             "{logs:?}"
         );
@@ -2532,6 +2556,26 @@ mod tests {
         let times: Vec<Option<i64>> = ing.tables.logs.iter().map(|l| l.timestamp).collect();
         let t0 = 1_756_684_805_000;
         assert_eq!(times, [Some(t0), Some(t0), Some(t0), Some(t0 + 4000)]);
+        // A console log whose platform lines have no time, with one timed application line:
+        // the START, END and REPORT lines after it are events of their own and get no time
+        // from it (ten sequential invocations read as ten at once).
+        let mut console = String::new();
+        for i in 0..3 {
+            let id = format!("0f1e2d3c-0000-4000-8000-00000000001{i}");
+            console.push_str(&format!("START RequestId: {id} Version: $LATEST\n"));
+            if i == 0 {
+                console.push_str("2025-09-01 13:45:06,123 INFO cache warmed\n");
+            }
+            console.push_str(&format!("END RequestId: {id}\n"));
+            console.push_str(&format!("REPORT RequestId: {id}\tDuration: 200.00 ms\tBilled Duration: 200 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n"));
+        }
+        let ing = ingest_one(&console, &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 3);
+        assert!(
+            ing.tables.invocations.iter().all(|r| r.timestamp.is_none()),
+            "{:?}",
+            ing.tables.invocations
+        );
     }
 
     fn ingest_bytes(bytes: Vec<u8>) -> Ingested {
@@ -2579,10 +2623,15 @@ mod tests {
             .skips
             .by_reason
             .contains_key("file is truncated or corrupt"));
-        // Gzip inside gzip.
+        // Gzip inside gzip; four layers are too many.
         let ing = ingest_bytes(gzip(&whole));
         assert_eq!(ing.tables.invocations.len(), 20, "{:?}", ing.skips);
         assert!(ing.skips.is_empty());
+        let ing = ingest_bytes(gzip(&gzip(&gzip(&whole))));
+        assert_eq!(
+            ing.skips.by_reason.keys().collect::<Vec<_>>(),
+            ["gzip nested too deeply"]
+        );
         // UTF-16 with its byte-order mark.
         let text = "START RequestId: 6f1c2a9e-3b7d-4e52-9a10-000000000001 Version: $LATEST\n";
         let utf16: Vec<u8> = [0xFF, 0xFE]

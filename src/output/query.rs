@@ -12,12 +12,13 @@ use crate::query::{QueryResult, Value};
 fn json_value(v: &Value) -> serde_json::Value {
     match v {
         Value::Null => serde_json::Value::Null,
-        // Whole numbers (counts) as integers, as the table and CSV show them: every whole f64
-        // below 2^63 is exactly that integer (above 2^53 not every integer is an f64, but each
-        // f64 is still one integer), so the digits are the value's.
-        Value::Num(n) if n.fract() == 0.0 && n.abs() < 9.223_372_036_854_775e18 => {
-            serde_json::Value::Number((*n as i64).into())
-        }
+        // Whole numbers (counts) as integers, with the digits the table and CSV show (the
+        // shortest that read back as the same f64: above 2^53 they end in zeros).
+        Value::Num(n) if n.fract() == 0.0 && n.abs() < 9.223_372_036_854_775e18 => format!("{n}")
+            .parse::<i64>()
+            .map_or(serde_json::Value::Null, |i| {
+                serde_json::Value::Number(i.into())
+            }),
         Value::Num(n) => serde_json::Number::from_f64(*n)
             .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::Bool(b) => serde_json::Value::Bool(*b),
@@ -325,6 +326,11 @@ mod tests {
         assert_eq!(
             json_value(&Value::Num(74_768_865_856_000_000.0)).to_string(),
             "74768865856000000"
+        );
+        // The digits CSV prints (`{}` of the f64), not the f64's exact binary value.
+        assert_eq!(
+            json_value(&Value::Num(4_611_686_018_427_387_904.0)).to_string(),
+            "4611686018427388000"
         );
         assert_eq!(json_value(&Value::Num(1e20)).to_string(), "1e+20");
         assert_eq!(json_value(&Value::Num(2.5)).to_string(), "2.5");

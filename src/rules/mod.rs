@@ -367,7 +367,7 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
                     (
                         1.0,
                         format!(
-                            "{timeouts} invocation(s) timed out, yet the longest ran {d:.0} ms, under the {:.0} s timeout faascope.toml gives: the deployed timeout is shorter; counted as 100 % of it",
+                            "{timeouts} invocation(s) timed out, yet the longest ran {d:.0} ms, under the {:.0} s timeout configured: the deployed timeout is shorter; counted as 100 % of it",
                             t / 1000.0
                         ),
                         "set timeout_s to the deployed timeout, then raise it or make the slow invocations faster".to_string(),
@@ -629,7 +629,7 @@ mod tests {
         assert_eq!(t.value, Some(1.0));
         assert_eq!(
             t.message,
-            "3 invocation(s) timed out, yet the longest ran 6000 ms, under the 30 s timeout faascope.toml gives: the deployed timeout is shorter; counted as 100 % of it (over the 95.0 % limit): set timeout_s to the deployed timeout, then raise it or make the slow invocations faster"
+            "3 invocation(s) timed out, yet the longest ran 6000 ms, under the 30 s timeout configured: the deployed timeout is shorter; counted as 100 % of it (over the 95.0 % limit): set timeout_s to the deployed timeout, then raise it or make the slow invocations faster"
         );
         // At the timeout: the usual sentence.
         f.timeout_ms = Some(6000.0);

@@ -1284,10 +1284,34 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
         .iter()
         .map(|l| wrapped_rows(&l.to_string(), inner))
         .sum();
+    // The notes of the answer: their box only when there are some, and only as tall as they
+    // are (up to 4 lines), so a small terminal gives its rows to the options.
+    let note_lines: Vec<Line> = app
+        .cost
+        .iter()
+        .flat_map(|a| {
+            let c = &a.comparison;
+            c.unavailable
+                .iter()
+                .map(|(id, why)| format!("not priced: {}: {}", sanitize(id), sanitize(why)))
+                .chain(c.notes.iter().map(|n| sanitize(n)))
+                .collect::<Vec<_>>()
+        })
+        .map(Line::from)
+        .collect();
+    let note_rows: usize = note_lines
+        .iter()
+        .map(|l| wrapped_rows(&l.to_string(), inner))
+        .sum();
+    let notes_height = if note_rows == 0 {
+        0
+    } else {
+        2 + note_rows.min(4) as u16
+    };
     let [knobs, middle, notes] = Layout::vertical([
         Constraint::Length(2 + rows.clamp(3, 8) as u16),
         Constraint::Min(8),
-        Constraint::Length(6),
+        Constraint::Length(notes_height),
     ])
     .areas(area);
     f.render_widget(
@@ -1386,18 +1410,14 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
     if let Some(chart_area) = layout.chart {
         break_even_chart(f, chart_area, t, answer.break_even.as_ref());
     }
-    let mut note_lines: Vec<Line> = c
-        .unavailable
-        .iter()
-        .map(|(id, why)| Line::from(format!("not priced: {}: {}", sanitize(id), sanitize(why))))
-        .collect();
-    note_lines.extend(c.notes.iter().map(|n| Line::from(sanitize(n))));
-    f.render_widget(
-        Paragraph::new(note_lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::default().borders(Borders::ALL).title(" notes ")),
-        notes,
-    );
+    if notes_height > 0 {
+        f.render_widget(
+            Paragraph::new(note_lines)
+                .wrap(Wrap { trim: true })
+                .block(Block::default().borders(Borders::ALL).title(" notes ")),
+            notes,
+        );
+    }
 }
 
 /// Provisioned concurrency against on demand for the same work, by utilisation of the
@@ -1502,32 +1522,57 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         k.concurrency_limit.to_string(),
         k.scaling_per_10s.to_string(),
     ];
-    let mut spans = Vec::new();
+    // The knobs wrap on a narrow terminal rather than lose the last ones, between knobs: a
+    // label keeps its value beside it.
+    let inner = usize::from(area.width.saturating_sub(2)).max(1);
+    let mut knob_lines: Vec<Line> = Vec::new();
+    let mut line: Vec<Span> = Vec::new();
+    let mut width = 0usize;
+    let mut put =
+        |span: Span<'static>, line: &mut Vec<Span<'static>>, lines: &mut Vec<Line<'static>>| {
+            let w = span.width();
+            if width > 0 && width + w > inner {
+                lines.push(Line::from(std::mem::take(line)));
+                width = 0;
+            }
+            line.push(span);
+            width += w;
+            if width + 2 <= inner {
+                line.push(Span::raw("  "));
+                width += 2;
+            }
+        };
     for (i, (label, v)) in super::app::SIM_KNOBS.iter().zip(values).enumerate() {
         let style = if i == app.sim_knob {
             Style::default().fg(t.on_accent).bg(t.accent)
         } else {
             Style::default()
         };
-        spans.push(Span::styled(format!(" {label} {v} "), style));
-        spans.push(Span::raw("  "));
+        put(
+            Span::styled(format!(" {label} {v} "), style),
+            &mut line,
+            &mut knob_lines,
+        );
     }
     if app.sim_running {
-        spans.push(Span::styled("simulating...", Style::default().fg(t.warn)));
+        put(
+            Span::styled("simulating...", Style::default().fg(t.warn)),
+            &mut line,
+            &mut knob_lines,
+        );
     }
-    let mut knob_lines = vec![Line::from(spans)];
+    knob_lines.push(Line::from(line));
     if let Some(w) = warning {
         knob_lines.push(Line::from(Span::styled(
             format!(" ⚠ {w}"),
             Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
         )));
     }
-    // The knobs wrap on a narrow terminal rather than lose the last ones.
-    let inner = usize::from(area.width.saturating_sub(2)).max(1);
     let rows: usize = knob_lines
         .iter()
         .map(|l| l.width().div_ceil(inner).clamp(1, 3))
-        .sum();
+        .sum::<usize>()
+        .min(6);
     let [knobs_area, table_area, chart_area] = Layout::vertical([
         Constraint::Length(2 + rows as u16),
         Constraint::Length(14),
@@ -1663,29 +1708,49 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
     } else {
         "PREVIOUS KNOBS"
     };
+    // The value columns whole, narrower headers on a narrow terminal; the labels take what is
+    // left and are cut with `…`.
+    let inner = usize::from(table_area.width.saturating_sub(2));
+    let (value_widths, headers) = if inner >= 78 {
+        ([12, 21, 18], ["OBSERVED", "BASELINE (SIMULATED)", current])
+    } else {
+        let now_header = if now.knobs == *k {
+            "WITH KNOBS"
+        } else {
+            "PREVIOUS"
+        };
+        ([10, 12, 16], ["OBSERVED", "BASELINE", now_header])
+    };
+    let label_width = inner
+        .saturating_sub(value_widths.iter().sum::<usize>() + 3)
+        .clamp(10, 40);
+    // Rows that do not fit are counted in the title (the table does not scroll).
+    let fit = usize::from(table_area.height.saturating_sub(3));
+    let mut title = " result: observed = the REPORT lines (latency without INIT); baseline = the simulator at the default knobs ".to_string();
+    if fit < rows.len() {
+        title = format!(
+            " result · {} more row(s) below: a taller terminal shows them ",
+            rows.len() - fit
+        );
+    }
     let table = Table::new(
         rows.iter().map(|(l, o, x, y)| {
             Row::new(vec![
-                Cell::from(l.to_string()),
+                Cell::from(ellipsize(l, label_width)),
                 Cell::from(o.clone()).style(Style::default().fg(t.dim)),
                 Cell::from(x.clone()),
                 Cell::from(y.clone()),
             ])
         }),
-        [
-            Constraint::Length(40),
-            Constraint::Length(12),
-            Constraint::Length(21),
-            Constraint::Length(18),
-        ],
+        std::iter::once(label_width)
+            .chain(value_widths)
+            .map(|w| Constraint::Length(w as u16)),
     )
     .header(
-        Row::new(["", "OBSERVED", "BASELINE (SIMULATED)", current])
+        Row::new(std::iter::once("").chain(headers))
             .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
     )
-    .block(Block::default().borders(Borders::ALL).title(
-        " result: observed = the REPORT lines (latency without INIT); baseline = the simulator at the default knobs ",
-    ));
+    .block(Block::default().borders(Borders::ALL).title(title));
     f.render_widget(table, table_area);
     let series: Vec<(f64, f64)> = now
         .output
