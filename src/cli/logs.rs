@@ -56,6 +56,58 @@ struct Line {
     label: String,
     request_id: Option<String>,
     message: String,
+    /// A structured log line's other fields (see [`other_fields`]), shown after the message.
+    fields: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Keys of a JSON log line shown otherwise (time, level, request id, message) or put there by
+/// the runtime or Powertools on every line (function name, ARN, memory, trace id).
+const SHOWN_KEYS: &[&str] = &[
+    "message",
+    "msg",
+    "level",
+    "levelname",
+    "timestamp",
+    "time",
+    "@timestamp",
+    "requestId",
+    "request_id",
+    "AWSRequestId",
+    "awsRequestId",
+    "function_request_id",
+    "function_name",
+    "function_memory_size",
+    "function_arn",
+    "xray_trace_id",
+    "sampling_rate",
+];
+
+/// The fields of an application's JSON log line besides those `logs` shows anyway: the data it
+/// logged (`order`, `http.status`, ...), which the message alone would hide.
+fn other_fields(r: &LogRecord) -> Option<serde_json::Map<String, serde_json::Value>> {
+    if r.kind != crate::model::LogKind::Application {
+        return None;
+    }
+    let serde_json::Value::Object(mut o) = serde_json::from_str(r.json.as_deref()?).ok()? else {
+        return None;
+    };
+    o.retain(|k, _| !SHOWN_KEYS.contains(&k.as_str()));
+    (!o.is_empty()).then_some(o)
+}
+
+/// The fields as `key=value` (text as it is, quoted when it holds a space; anything else as
+/// compact JSON).
+fn fields_text(fields: &serde_json::Map<String, serde_json::Value>) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(t) if !t.contains(char::is_whitespace) && !t.is_empty() => {
+                format!("{k}={t}")
+            }
+            other => format!("{k}={other}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The REPORT line, on one line: as the input wrote it when that was a text REPORT line, else
@@ -83,6 +135,7 @@ fn lines(t: &Tables) -> Vec<Line> {
                 .unwrap_or_else(|| "-".into()),
             request_id: r.request_id.clone(),
             message: r.message.trim_end().to_string(),
+            fields: other_fields(r),
         })
         .chain(t.invocations.iter().map(|r| Line {
             timestamp: r.timestamp,
@@ -91,6 +144,7 @@ fn lines(t: &Tables) -> Vec<Line> {
             label: "REPORT".into(),
             request_id: Some(r.request_id.clone()),
             message: report_text(r, &t.report_texts),
+            fields: None,
         }))
         .collect();
     // Lines of one timestamp in the order they were read (a REPORT before the next request's
@@ -142,11 +196,15 @@ struct Select {
 
 impl Select {
     fn keep(&self, l: &Line) -> bool {
-        self.grep.as_ref().is_none_or(|g| g.is_match(&l.message))
-            && self
-                .level
-                .as_ref()
-                .is_none_or(|v| label_matches(&l.label, v))
+        self.grep.as_ref().is_none_or(|g| {
+            g.is_match(&l.message)
+                || l.fields
+                    .as_ref()
+                    .is_some_and(|f| g.is_match(&fields_text(f)))
+        }) && self
+            .level
+            .as_ref()
+            .is_none_or(|v| label_matches(&l.label, v))
             && self
                 .request_id
                 .as_ref()
@@ -165,12 +223,16 @@ fn print(lines: &[Line], sel: &Select, format: LogsFormat, out: &mut impl Write)
             LogsFormat::Text => {
                 // Log text is untrusted: control and escape sequences are removed, and each
                 // line of a multi-line message is indented under the first.
-                let msg = l
+                let mut msg = l
                     .message
                     .lines()
                     .map(sanitize)
                     .collect::<Vec<_>>()
                     .join("\n    ");
+                if let Some(f) = &l.fields {
+                    msg.push_str("  ");
+                    msg.push_str(&sanitize(&fields_text(f)));
+                }
                 // A line whose text starts with its label (`START RequestId: ...`) is not
                 // labelled twice.
                 let label = sanitize(&l.label);
@@ -188,6 +250,7 @@ fn print(lines: &[Line], sel: &Select, format: LogsFormat, out: &mut impl Write)
                     "type": (l.label != "-").then_some(&l.label),
                     "request_id": l.request_id,
                     "message": l.message,
+                    "fields": l.fields,
                 }))?;
                 writeln!(out, "{}", crate::output::json_safe(line))?;
             }
@@ -347,7 +410,58 @@ mod tests {
             label: label.into(),
             request_id: Some("r1".into()),
             message: msg.into(),
+            fields: None,
         }
+    }
+
+    /// A JSON log line's own data is shown after its message (and found by --grep); the keys
+    /// shown anyway or put on every line by the runtime are not repeated.
+    #[test]
+    fn json_lines_show_their_other_fields() {
+        let raw = r#"{"timestamp":"2025-02-01T00:00:00.100Z","level":"INFO","requestId":"a1","message":"order saved","order":{"id":"o-1"},"http":{"status":200},"service":"shop api","function_name":"shop"}"#;
+        let r = LogRecord {
+            function: Arc::from("shop"),
+            timestamp: Some(1),
+            kind: crate::model::LogKind::Application,
+            event_type: None,
+            level: Some("INFO".into()),
+            request_id: Some("a1".into()),
+            trace_id: None,
+            cold_start: None,
+            message: "order saved".into(),
+            json: Some(raw.into()),
+            log_stream: None,
+            source: crate::model::SourceRef {
+                file: Arc::from("f.log"),
+                line: 1,
+            },
+        };
+        let f = other_fields(&r).unwrap();
+        assert_eq!(
+            fields_text(&f),
+            r#"order={"id":"o-1"} http={"status":200} service="shop api""#
+        );
+        let mut l = line(1, "INFO", "order saved");
+        l.fields = Some(f);
+        let mut out = Vec::new();
+        print(
+            &[l],
+            &Select {
+                grep: Some(Regex::new("o-1").unwrap()),
+                level: None,
+                request_id: None,
+            },
+            LogsFormat::Text,
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "1970-01-01T00:00:00.001Z f INFO order saved  order={\"id\":\"o-1\"} http={\"status\":200} service=\"shop api\"\n"
+        );
+        // A plain text line has none.
+        let text = LogRecord { json: None, ..r };
+        assert!(other_fields(&text).is_none());
     }
 
     #[test]
