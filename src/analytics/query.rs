@@ -1322,15 +1322,20 @@ impl Planner<'_> {
                 let t = arg(self, 0)?;
                 let ts = self.field("@timestamp").expr;
                 let present = t.expr.clone().is_not_null();
-                let sorted = t
-                    .expr
-                    .filter(present.clone())
-                    .sort_by([ts.filter(present)], SortMultipleOptions::default());
+                // Newest first, records of one millisecond in the order the newest-first
+                // listing (and `limit`, `dedup`) has them: `latest` is the row that listing
+                // shows first, `earliest` the one it shows last.
+                let sorted = t.expr.filter(present.clone()).sort_by(
+                    [ts.filter(present)],
+                    SortMultipleOptions::default()
+                        .with_order_descending(true)
+                        .with_maintain_order(true),
+                );
                 Typed {
                     expr: if name == "earliest" {
-                        sorted.first()
-                    } else {
                         sorted.last()
+                    } else {
+                        sorted.first()
                     },
                     ty: t.ty,
                 }

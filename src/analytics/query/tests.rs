@@ -1003,3 +1003,21 @@ fn an_unknown_field_after_stats_names_the_columns_there() {
         ["no record has a field `nn` at that point of the query: it is empty (the columns there are @type, n)"]
     );
 }
+
+/// Records of one millisecond: `latest` is the one the newest-first listing (and `limit 1`)
+/// shows first, `earliest` the one it shows last (they disagreed).
+#[test]
+fn latest_and_earliest_break_ties_as_the_listing_does() {
+    let text = "2025-09-01T00:00:00.000Z\t11111111-1111-1111-1111-111111111111\tINFO\tfirst\n\
+                2025-09-01T00:00:00.000Z\t11111111-1111-1111-1111-111111111111\tINFO\tsecond\n\
+                2025-09-01T00:00:00.000Z\t11111111-1111-1111-1111-111111111111\tINFO\tthird\n";
+    let top = run_text("/aws/lambda/fx", text, "fields @message | limit 3");
+    let shown: Vec<Value> = (0..3).map(|i| cell(&top, i, "@message")).collect();
+    let r = run_text(
+        "/aws/lambda/fx",
+        text,
+        "stats latest(@message) as l, earliest(@message) as e",
+    );
+    assert_eq!(cell(&r, 0, "l"), shown[0]);
+    assert_eq!(cell(&r, 0, "e"), shown[2]);
+}
