@@ -123,7 +123,12 @@ impl BreakdownLine {
         unit: impl Into<String>,
         usd: Decimal,
     ) -> BreakdownLine {
-        let usd_per_unit = ratio(usd, quantity).unwrap_or(Decimal::ZERO);
+        // The implied rate to 14 places: an allocated share is rounded to cents' fractions,
+        // and its exact ratio reads `0.0000166666999999779…` for the sheet's 0.0000166667.
+        let usd_per_unit = ratio(usd, quantity)
+            .unwrap_or(Decimal::ZERO)
+            .round_dp(14)
+            .normalize();
         BreakdownLine {
             item: item.into(),
             quantity,
@@ -1498,6 +1503,15 @@ mod tests {
             tiered_usd(&absurd, d("0"), d("1")).map(|x| x.0),
             Some(Decimal::MAX)
         );
+    }
+
+    /// An allocated share's implied rate reads as the sheet's rate, not as the exact ratio of
+    /// a rounded amount.
+    #[test]
+    fn implied_rates_are_rounded() {
+        let l = BreakdownLine::with_usd("compute", d("3000000"), "GB-s", d("50.00010000"));
+        assert_eq!(l.usd_per_unit.to_string(), "0.0000166667");
+        assert_eq!(l.usd, d("50.00010000"));
     }
 
     #[test]
