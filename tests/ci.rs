@@ -875,3 +875,39 @@ fn config_errors_name_the_function_and_the_fix() {
         .code(2)
         .stderr(predicate::str::contains("Fix: pass --config"));
 }
+
+/// SnapStart turned on in the template for a Python function adds its cache charge (the gate
+/// saw no change, as SnapStart was not read); a Java function's SnapStart is free.
+#[test]
+fn snapstart_in_the_template_is_priced() {
+    let (dir, cfg) = example_project();
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    let tpl = dir.path().join("template.yaml");
+    let text = std::fs::read_to_string(&tpl).unwrap();
+    let text = text.replace(
+        "      ReservedConcurrentExecutions: 20\n",
+        "      ReservedConcurrentExecutions: 20\n      AutoPublishAlias: live\n      SnapStart:\n        ApplyOn: PublishedVersions\n",
+    );
+    std::fs::write(&tpl, text).unwrap();
+    let out = check(&cfg, &base, &["--format", "json"])
+        .get_output()
+        .stdout
+        .clone();
+    let report = json(&out);
+    let f = function(&report, "webhook-handler");
+    assert_eq!(f["change"], "changed", "{f}");
+    assert!(
+        f["settings_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["key"] == "snapstart" && c["old"] == "unset" && c["new"] == "python"),
+        "{f}"
+    );
+    let delta: f64 = f["cost"]["delta_usd"].as_str().unwrap().parse().unwrap();
+    assert!(delta > 0.0, "{f}");
+    // The Java function's SnapStart (in the example from the start) costs nothing extra.
+    let java = function(&report, "catalog-snapstart");
+    assert_eq!(java["change"], "unchanged", "{java}");
+}

@@ -229,7 +229,13 @@ fn settings_changes(old: &FunctionEval, new: &FunctionEval) -> Vec<SettingChange
     let n = serde_json::to_value(&new.settings).unwrap_or_default();
     let mut out = Vec::new();
     if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
-        for (k, nv) in n {
+        // Keys of either side: a setting the new one leaves out (SnapStart turned off) too.
+        let null = serde_json::Value::Null;
+        let gone = o
+            .iter()
+            .filter(|(k, _)| !n.contains_key(*k))
+            .map(|(k, _)| (k, &null));
+        for (k, nv) in n.iter().chain(gone) {
             let ov = o.get(k).cloned().unwrap_or(serde_json::Value::Null);
             if &ov != nv {
                 let show = |v: &serde_json::Value| match v {

@@ -382,6 +382,9 @@ pub struct Settings {
     pub reserved_concurrency: Option<u32>,
     pub ephemeral_storage_mb: u32,
     pub package: PackageType,
+    /// SnapStart on published versions (from the template): priced by the runtime (Java free,
+    /// Python and .NET with cache and restore charges).
+    pub snapstart: bool,
 }
 
 /// One function, resolved from the project file and templates.
@@ -724,6 +727,7 @@ impl Project {
                 reserved_concurrency: None,
                 ephemeral_storage_mb: d.ephemeral_storage_mb.unwrap_or(512),
                 package: PackageType::ManagedRuntimeZip,
+                snapstart: false,
             },
             traffic: TrafficSource::Logs {
                 paths: logs.clone(),
@@ -1028,6 +1032,9 @@ fn apply_template(f: &mut ProjectFunction, t: &TemplateFunction) {
     }
     if let Some(e) = t.ephemeral_storage_mb {
         s.ephemeral_storage_mb = e;
+    }
+    if let Some(on) = t.snapstart {
+        s.snapstart = on;
     }
     if let Some(p) = t.package {
         s.package = p;

@@ -86,6 +86,29 @@ pub struct EvalSettings {
     pub reserved_concurrency: Option<u32>,
     pub ephemeral_storage_mb: u32,
     pub keep_alive_s: f64,
+    /// SnapStart as priced (`java`, `python`, `dotnet`); absent when off (and in baselines
+    /// written before it was read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapstart: Option<String>,
+}
+
+/// The SnapStart pricing of a function with SnapStart on: by its runtime (`None` when off, or
+/// on a runtime SnapStart does not serve, which is then priced without it).
+fn snapstart_of(s: &Settings) -> Option<(crate::cost::usage::SnapStart, &'static str)> {
+    use crate::cost::usage::SnapStart;
+    if !s.snapstart {
+        return None;
+    }
+    let rt = s.runtime.as_deref().unwrap_or("").to_ascii_lowercase();
+    if rt.starts_with("java") {
+        Some((SnapStart::Java, "java"))
+    } else if rt.starts_with("python") {
+        Some((SnapStart::PythonOrDotnet { active_versions: 1 }, "python"))
+    } else if rt.starts_with("dotnet") {
+        Some((SnapStart::PythonOrDotnet { active_versions: 1 }, "dotnet"))
+    } else {
+        None
+    }
 }
 
 /// Where the traffic came from and how it was adapted to the settings.
@@ -548,6 +571,9 @@ fn meta_of(name: &str, s: &Settings, memory_mb: u32) -> FunctionMeta {
     let mut m = FunctionMeta::new(name, s.region.clone(), s.arch, memory_mb);
     m.ephemeral_storage_mb = s.ephemeral_storage_mb;
     m.package = s.package;
+    if let Some((snap, _)) = snapstart_of(s) {
+        m.snapstart = snap;
+    }
     m
 }
 
@@ -563,6 +589,7 @@ fn eval_settings(f: &ProjectFunction, memory_mb: u32) -> EvalSettings {
         reserved_concurrency: s.reserved_concurrency,
         ephemeral_storage_mb: s.ephemeral_storage_mb,
         keep_alive_s: f.keep_alive_s,
+        snapstart: snapstart_of(s).map(|(_, name)| name.to_string()),
     }
 }
 

@@ -47,6 +47,8 @@ pub struct TemplateFunction {
     pub ephemeral_storage_mb: Option<u32>,
     pub package: Option<PackageType>,
     pub reserved_concurrency: Option<u32>,
+    /// SnapStart (`SnapStart: {ApplyOn: PublishedVersions}`): on, off (`None`), or not said.
+    pub snapstart: Option<bool>,
 }
 
 impl TemplateFunction {
@@ -506,6 +508,12 @@ impl Cfn<'_> {
             )?,
             ..TemplateFunction::default()
         };
+        if let Some(sn) = prop("SnapStart") {
+            let apply_at = format!("{}.ApplyOn", at("SnapStart"));
+            let apply_line = line_in_block(self.text, pl("SnapStart"), "ApplyOn");
+            let apply = self.text(get(sn, "ApplyOn"), &apply_at, apply_line)?;
+            f.snapstart = Some(apply.as_deref() == Some("PublishedVersions"));
+        }
         if let Some(e) = prop("EphemeralStorage") {
             let eph_at = format!("{}.Size", at("EphemeralStorage"));
             let eph_line = line_in_block(self.text, pl("EphemeralStorage"), "Size");
@@ -877,6 +885,8 @@ pub fn read_serverless(
             file: file.to_path_buf(),
             line,
             key: key.to_string(),
+            // `snapStart: true` (the Serverless Framework's function setting).
+            snapstart: get(f, "snapStart").and_then(Value::as_bool),
             deployed_name: deployed,
             memory_mb: checked(
                 "memorySize",
