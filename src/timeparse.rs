@@ -80,7 +80,16 @@ pub fn event_time_in_tokens(toks: &[&str]) -> Option<i64> {
             let date = t.trim_start_matches(['[', '(']);
             let time = next.trim_end_matches([']', ')']);
             if date.len() == 10 && time.contains(':') {
-                if let Some(ts) = parse_timestamp_ms(&format!("{date} {time}")) {
+                // A zone as a word of its own after the time (`13:45:15,123 +02:00`).
+                let zone = toks
+                    .get(i + 2)
+                    .map(|z| z.trim_end_matches([']', ')']))
+                    .filter(|z| is_zone(z));
+                let text = match zone {
+                    Some(z) => format!("{date} {time}{}", zone_suffix(z)),
+                    None => format!("{date} {time}"),
+                };
+                if let Some(ts) = parse_timestamp_ms(&text) {
                     return Some(ts);
                 }
             }
@@ -93,6 +102,27 @@ pub fn event_time_in_tokens(toks: &[&str]) -> Option<i64> {
         }
     }
     None
+}
+
+/// A UTC offset or zone written as a word of its own: `Z`, `UTC`, `+02:00`, `-0500`.
+pub fn is_zone(z: &str) -> bool {
+    let b = z.as_bytes();
+    z == "Z"
+        || z == "UTC"
+        || (matches!(b.first(), Some(b'+' | b'-'))
+            && match b.len() {
+                5 => b[1..].iter().all(u8::is_ascii_digit),
+                6 => b[3] == b':' && [1, 2, 4, 5].iter().all(|&i| b[i].is_ascii_digit()),
+                _ => false,
+            })
+}
+
+/// What [`parse_timestamp_ms`] takes after a time for the zone word `z`.
+pub fn zone_suffix(z: &str) -> String {
+    match z {
+        "Z" | "UTC" => "+00:00".to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// `2025-09-01` (within brackets or bars too): a day without a time.
@@ -160,8 +190,21 @@ mod tests {
             timestamp_in_prefix("2023/06/02/[72]88ab219a 2025-09-02T14:03:11.482000 "),
             Some(z)
         );
-        // Python's `[%(asctime)s]`, and a date alone (a day, no event's time).
+        // Python's `[%(asctime)s]`, a zone as a word of its own, and a date alone (a day, no
+        // event's time).
         assert_eq!(timestamp_in_prefix("[2025-09-02 14:03:11,482] "), Some(z));
+        assert_eq!(
+            timestamp_in_prefix("2025-09-02 16:03:11,482 +02:00 INFO"),
+            Some(z)
+        );
+        assert_eq!(
+            timestamp_in_prefix("[2025-09-02 09:03:11,482 -0500] INFO"),
+            Some(z)
+        );
+        assert_eq!(
+            timestamp_in_prefix("2025-09-02 14:03:11.482 UTC x"),
+            Some(z)
+        );
         assert_eq!(timestamp_in_prefix("2025-09-02 REPORT"), None);
         assert_eq!(format_ms(z), "2025-09-02T14:03:11.482Z");
     }

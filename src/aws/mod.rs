@@ -777,7 +777,7 @@ async fn config(opts: &AwsOptions) -> Result<aws_config::SdkConfig, AwsError> {
     // errors for these are dumps of the request it could not build).
     check_region(region.as_ref()).map_err(|e| {
         AwsError::Setting(format!(
-            "the AWS region {e} (from --aws-region, AWS_REGION or the profile's `region`)"
+            "the AWS region {e} (from --aws-region, AWS_REGION, AWS_DEFAULT_REGION or the profile's `region`)"
         ))
     })?;
     for service in ["CloudWatch Logs", "XRay", "CloudWatch"] {

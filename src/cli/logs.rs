@@ -20,7 +20,7 @@ pub struct LogsArgs {
     pub source: SourceArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Only lines whose message matches this regular expression
+    /// Only lines whose message (or a JSON line's other fields) matches this regular expression
     #[arg(long, value_name = "REGEX")]
     pub grep: Option<String>,
     /// Only this level (ERROR, WARN, INFO, DEBUG) or platform line (START, END, REPORT, INIT_START…)
@@ -80,6 +80,14 @@ const SHOWN_KEYS: &[&str] = &[
     "function_arn",
     "xray_trace_id",
     "sampling_rate",
+    // Powertools for Java and .NET spell them in camel case.
+    "functionName",
+    "functionMemorySize",
+    "functionArn",
+    "functionVersion",
+    "functionRequestId",
+    "xrayTraceId",
+    "samplingRate",
 ];
 
 /// The fields of an application's JSON log line besides those `logs` shows anyway: the data it
@@ -128,11 +136,16 @@ fn lines(t: &Tables) -> Vec<Line> {
             timestamp: r.timestamp,
             source: (r.source.file.clone(), r.source.line),
             function: r.function.to_string(),
-            label: r
-                .event_type
-                .clone()
-                .or_else(|| r.level.clone())
-                .unwrap_or_else(|| "-".into()),
+            // A Telemetry API `function` record is labelled by its level when it has one,
+            // as the same line from a text log is.
+            label: match (r.event_type.as_deref(), &r.level) {
+                (Some("function" | "extension"), Some(level)) => level.clone(),
+                _ => r
+                    .event_type
+                    .clone()
+                    .or_else(|| r.level.clone())
+                    .unwrap_or_else(|| "-".into()),
+            },
             request_id: r.request_id.clone(),
             message: r.message.trim_end().to_string(),
             fields: other_fields(r),

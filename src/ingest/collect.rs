@@ -726,7 +726,7 @@ impl<'o> Collector<'o> {
             // below matter to full records and to the statuses they override, which a query
             // over thin records does not read (see `analytics::query::reads_log_text`).
             let ts = ev.timestamp.or_else(|| {
-                let head: Vec<&str> = msg.split_whitespace().take(2).collect();
+                let head: Vec<&str> = msg.split_whitespace().take(3).collect();
                 event_time_in_tokens(&head)
             });
             self.log_lines += 1;
@@ -741,7 +741,7 @@ impl<'o> Collector<'o> {
         let level = head.iter().find_map(|t| level_word(t));
         let ts = ev
             .timestamp
-            .or_else(|| event_time_in_tokens(&head[..head.len().min(2)]));
+            .or_else(|| event_time_in_tokens(&head[..head.len().min(3)]));
         // The runtime's own failure in the older format, before or after the REPORT:
         // `RequestId: <id> Error: Runtime exited without providing a reason` (the error type,
         // `Runtime.ExitError`, on the next line).
@@ -1322,8 +1322,13 @@ impl<'o> Collector<'o> {
             };
             let is_platform = kind.starts_with("platform.");
             // A platform event's own fields (`record.requestId`); a function's or extension's
-            // record is its log line, which stays `@message`.
-            let json = is_platform.then(event_text);
+            // record is its log line, which stays `@message`, and when that line is JSON it
+            // is kept as a JSON log line's is (its fields for queries and `logs`).
+            let json = if is_platform {
+                Some(event_text())
+            } else {
+                rec.filter(|r| r.is_object()).map(Value::to_string)
+            };
             self.tables.logs.push(LogRecord {
                 function,
                 timestamp: ts,

@@ -1598,10 +1598,7 @@ fn parse_line(
             } else {
                 ev.timestamp
             };
-        } else if ev.timestamp.is_none() && c.prefix_time_ms.is_some() && !msg.trim().is_empty() {
-            // A line of an event printed over several lines (S3 exports and `aws logs tail`
-            // print an event's line breaks as they are): the event's time, so that a window
-            // keeps its traceback with it. Not a line with a time of its own.
+        } else if ev.timestamp.is_none() && !msg.trim().is_empty() {
             let head: Vec<&str> = msg
                 .split(|ch: char| ch.is_whitespace() || ch == '|')
                 .filter(|t| !t.is_empty())
@@ -1609,14 +1606,27 @@ fn parse_line(
                 .collect();
             // A platform line is an event of its own (an untimed START after timed lines is
             // not part of the line before it), but for an `XRAY` line, which ends a REPORT.
-            let own_event = platform_line::parse(msg)
-                .is_some_and(|p| !matches!(p.line, platform_line::PlatformLine::Xray { .. }));
-            if own_event {
-                // The file's events are not all prefixed (a console log): what follows an
-                // untimed event is no continuation of the last timed one.
-                c.prefix_time_ms = None;
-            } else if crate::timeparse::event_time_in_tokens(&head).is_none() {
-                ev.timestamp = c.prefix_time_ms;
+            let own_event = || {
+                platform_line::parse(msg)
+                    .is_some_and(|p| !matches!(p.line, platform_line::PlatformLine::Xray { .. }))
+            };
+            match crate::timeparse::event_time_in_tokens(&head) {
+                // An application line with a time of its own (the runtimes' `<ts>\t<id>\tLEVEL`
+                // layout): the lines after it without one (a traceback) are its own.
+                Some(t) => c.prefix_time_ms = (!own_event()).then_some(t),
+                // A line of an event printed over several lines (S3 exports and `aws logs tail`
+                // print an event's line breaks as they are): the event's time, so that a window
+                // keeps its traceback with it.
+                None if c.prefix_time_ms.is_some() => {
+                    if own_event() {
+                        // The file's events are not all timed (a console log): what follows an
+                        // untimed event is no continuation of the last timed one.
+                        c.prefix_time_ms = None;
+                    } else {
+                        ev.timestamp = c.prefix_time_ms;
+                    }
+                }
+                None => {}
             }
         }
         c.message(&ev, msg);
@@ -1647,10 +1657,26 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
         if !after[..end].contains(':') {
             return (ev, line);
         }
-        let Some(ts) = crate::timeparse::parse_timestamp_ms(&line[..sp + 1 + end]) else {
+        let rest = after.get(end + 1..).unwrap_or("");
+        // A zone as a word of its own (`13:45:15,123 +02:00 INFO ...`).
+        let zone_end = rest.find([' ', '\t']).unwrap_or(rest.len());
+        let zone = &rest[..zone_end];
+        let (text, rest) = if crate::timeparse::is_zone(zone) {
+            (
+                format!(
+                    "{}{}",
+                    &line[..sp + 1 + end],
+                    crate::timeparse::zone_suffix(zone)
+                ),
+                rest.get(zone_end + 1..).unwrap_or(""),
+            )
+        } else {
+            (line[..sp + 1 + end].to_string(), rest)
+        };
+        let Some(ts) = crate::timeparse::parse_timestamp_ms(&text) else {
             return (ev, line);
         };
-        (ts, after.get(end + 1..).unwrap_or(""))
+        (ts, rest)
     } else {
         let Some(ts) = crate::timeparse::parse_timestamp_ms(&line[..sp]) else {
             return (ev, line);
@@ -2569,6 +2595,17 @@ mod tests {
             console.push_str(&format!("END RequestId: {id}\n"));
             console.push_str(&format!("REPORT RequestId: {id}\tDuration: 200.00 ms\tBilled Duration: 200 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n"));
         }
+        // A runtime's own timed line (Node's `<ts>\t<id>\tERROR\t...`) heads its stack trace.
+        let node = "2025-09-01T00:00:07.000Z\t11000000-0000-0000-0000-000000000001\tERROR\tInvoke Error\n    at handler (/var/task/index.js:3:9)\n";
+        let ing = ingest_one(
+            node,
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+        );
+        let times: Vec<Option<i64>> = ing.tables.logs.iter().map(|l| l.timestamp).collect();
+        assert_eq!(times, [Some(t0 + 2000), Some(t0 + 2000)]);
         let ing = ingest_one(&console, &IngestOptions::default());
         assert_eq!(ing.tables.invocations.len(), 3);
         assert!(

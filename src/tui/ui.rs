@@ -1411,10 +1411,16 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
         break_even_chart(f, chart_area, t, answer.break_even.as_ref());
     }
     if notes_height > 0 {
+        // Notes longer than their box say so (`faascope cost` prints them whole).
+        let title = if note_rows > usize::from(notes.height.saturating_sub(2)) {
+            " notes · cut: `faascope cost` prints them whole "
+        } else {
+            " notes "
+        };
         f.render_widget(
             Paragraph::new(note_lines)
                 .wrap(Wrap { trim: true })
-                .block(Block::default().borders(Borders::ALL).title(" notes ")),
+                .block(Block::default().borders(Borders::ALL).title(title)),
             notes,
         );
     }
