@@ -964,6 +964,21 @@ pub(crate) mod tests {
         run(&mut a, "jjjjjs");
         run(&mut a, "++");
         insta::assert_snapshot!("sim", screen(&a, 130, 22));
+        // Narrower: the legend shortens rather than being cut mid-word, the labels end in `…`,
+        // the headers are short, and the rows a short terminal hides are counted.
+        let narrow = screen(&a, 80, 24);
+        assert!(
+            narrow.contains(" result: observed = REPORT lines; baseline = default knobs "),
+            "{narrow}"
+        );
+        assert!(narrow.contains('…'), "{narrow}");
+        let narrower = screen(&a, 70, 24);
+        assert!(
+            narrower.contains("BASELINE") && narrower.contains("WITH KNOBS"),
+            "{narrower}"
+        );
+        let short = screen(&a, 80, 16);
+        assert!(short.contains("more row(s) below"), "{short}");
     }
 
     #[test]

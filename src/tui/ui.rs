@@ -1732,7 +1732,16 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         .clamp(10, 40);
     // Rows that do not fit are counted in the title (the table does not scroll).
     let fit = usize::from(table_area.height.saturating_sub(3));
-    let mut title = " result: observed = the REPORT lines (latency without INIT); baseline = the simulator at the default knobs ".to_string();
+    // The legend as long as the box allows (it was cut mid-word below ~107 columns).
+    let mut title = [
+        " result: observed = the REPORT lines (latency without INIT); baseline = the simulator at the default knobs ",
+        " result: observed = REPORT lines; baseline = default knobs ",
+        " result ",
+    ]
+    .into_iter()
+    .find(|t| t.chars().count() + 2 <= usize::from(table_area.width))
+    .unwrap_or(" result ")
+    .to_string();
     if fit < rows.len() {
         title = format!(
             " result · {} more row(s) below: a taller terminal shows them ",
