@@ -169,9 +169,10 @@ pub(crate) struct Collector<'o> {
     /// While a multi-line JSON document is read: where its records start (see
     /// [`super::doc_lines`]), so that each record and skip names its own line.
     pub doc_lines: Option<super::doc_lines::DocLines>,
-    /// The time of the last text line whose time was a prefix (`aws logs tail`, S3 exports):
-    /// the continuation lines of its event (a traceback), which have none, take it.
-    pub prefix_time_ms: Option<i64>,
+    /// The time of the last timed application line: the lines after it without a time of
+    /// their own (a traceback that S3 exports, `aws logs tail` or a runtime print over several
+    /// lines) are its event's and take it (see [`Collector::line_time`]).
+    event_time_ms: Option<i64>,
 }
 
 impl<'o> Collector<'o> {
@@ -195,7 +196,7 @@ impl<'o> Collector<'o> {
             echo: false,
             text_reports: false,
             doc_lines: None,
-            prefix_time_ms: None,
+            event_time_ms: None,
         }
     }
 
@@ -373,10 +374,13 @@ impl<'o> Collector<'o> {
             if !self.opts.keep_logs && !Self::json_matters(trimmed) {
                 self.log_lines += 1;
                 self.last_report = None;
+                self.passed_over(ev);
                 return;
             }
             if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
                 self.last_report = None;
+                // A JSON line is an event of its own, never part of a text event before it.
+                self.event_time_ms = ev.timestamp;
                 self.json_in_message(ev, &v, msg);
                 return;
             }
@@ -385,6 +389,7 @@ impl<'o> Collector<'o> {
         if !self.opts.keep_logs && !trimmed.starts_with("REPORT ") && !Self::text_matters(msg) {
             self.log_lines += 1;
             self.last_report = None;
+            self.passed_over(ev);
             return;
         }
         // Messages escaped twice (`\\t` in the JSON, a literal backslash-t in the text), as some
@@ -400,6 +405,11 @@ impl<'o> Collector<'o> {
             msg
         };
         if let Some(p) = platform_line::parse(msg) {
+            // A platform line is one line: what follows it is no part of it (an `XRAY` line
+            // ends a REPORT, and changes nothing).
+            if !matches!(p.line, platform_line::PlatformLine::Xray { .. }) {
+                self.event_time_ms = None;
+            }
             let ts = ev.timestamp.or_else(|| timestamp_in_prefix(p.prefix));
             // The event's text: the line without the prefix ingestion strips (a time, a
             // stream name), as Logs Insights shows `@message`.
@@ -718,6 +728,25 @@ impl<'o> Collector<'o> {
         true
     }
 
+    /// An application line's time: the event's, else one at the head of the line (`head`: its
+    /// first words), else, for a line without one, the time of the timed line it continues.
+    fn line_time(&mut self, ev: &Event<'_>, head: &[&str]) -> Option<i64> {
+        match ev.timestamp.or_else(|| event_time_in_tokens(head)) {
+            Some(t) => {
+                self.event_time_ms = Some(t);
+                Some(t)
+            }
+            None => self.event_time_ms,
+        }
+    }
+
+    /// A line passed over unparsed (invocations only): a timed one starts another event.
+    fn passed_over(&mut self, ev: &Event<'_>) {
+        if ev.timestamp.is_some() {
+            self.event_time_ms = ev.timestamp;
+        }
+    }
+
     /// An application text line: `<ts>\t<request id>\t<LEVEL>\t<msg>` (Node.js),
     /// `[LEVEL]\t<ts>\t<request id>\t<msg>` (Python), or anything else.
     fn app_text(&mut self, ev: &Event<'_>, msg: &str) {
@@ -725,10 +754,8 @@ impl<'o> Collector<'o> {
             // A thin record needs only the time. The request id, level and runtime errors read
             // below matter to full records and to the statuses they override, which a query
             // over thin records does not read (see `analytics::query::reads_log_text`).
-            let ts = ev.timestamp.or_else(|| {
-                let head: Vec<&str> = msg.split_whitespace().take(3).collect();
-                event_time_in_tokens(&head)
-            });
+            let head: Vec<&str> = msg.split_whitespace().take(3).collect();
+            let ts = self.line_time(ev, &head);
             self.log_lines += 1;
             self.keep_thin(ev.log_group, ts, None);
             return;
@@ -739,9 +766,7 @@ impl<'o> Collector<'o> {
             .find(|t| platform_line::looks_like_request_id(t))
             .map(|s| s.to_string());
         let level = head.iter().find_map(|t| level_word(t));
-        let ts = ev
-            .timestamp
-            .or_else(|| event_time_in_tokens(&head[..head.len().min(3)]));
+        let ts = self.line_time(ev, &head[..head.len().min(3)]);
         // The runtime's own failure in the older format, before or after the REPORT:
         // `RequestId: <id> Error: Runtime exited without providing a reason` (the error type,
         // `Runtime.ExitError`, on the next line).

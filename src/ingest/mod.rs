@@ -1589,46 +1589,7 @@ fn parse_line(
         c.json_value(&ev, &v, 0);
         c.echo = false;
     } else {
-        let (mut ev, msg) = strip_event_prefix(ev, line);
-        if msg.len() != line.len() && ev.timestamp.is_some() {
-            // Only an application's event goes on over several lines (a traceback); a platform
-            // line (START, END, REPORT, ...) is one line, and what follows it is no part of it.
-            c.prefix_time_ms = if platform_line::parse(msg).is_some() {
-                None
-            } else {
-                ev.timestamp
-            };
-        } else if ev.timestamp.is_none() && !msg.trim().is_empty() {
-            let head: Vec<&str> = msg
-                .split(|ch: char| ch.is_whitespace() || ch == '|')
-                .filter(|t| !t.is_empty())
-                .take(3)
-                .collect();
-            // A platform line is an event of its own (an untimed START after timed lines is
-            // not part of the line before it), but for an `XRAY` line, which ends a REPORT.
-            let own_event = || {
-                platform_line::parse(msg)
-                    .is_some_and(|p| !matches!(p.line, platform_line::PlatformLine::Xray { .. }))
-            };
-            match crate::timeparse::event_time_in_tokens(&head) {
-                // An application line with a time of its own (the runtimes' `<ts>\t<id>\tLEVEL`
-                // layout): the lines after it without one (a traceback) are its own.
-                Some(t) => c.prefix_time_ms = (!own_event()).then_some(t),
-                // A line of an event printed over several lines (S3 exports and `aws logs tail`
-                // print an event's line breaks as they are): the event's time, so that a window
-                // keeps its traceback with it.
-                None if c.prefix_time_ms.is_some() => {
-                    if own_event() {
-                        // The file's events are not all timed (a console log): what follows an
-                        // untimed event is no continuation of the last timed one.
-                        c.prefix_time_ms = None;
-                    } else {
-                        ev.timestamp = c.prefix_time_ms;
-                    }
-                }
-                None => {}
-            }
-        }
+        let (ev, msg) = strip_event_prefix(ev, line);
         c.message(&ev, msg);
     }
 }
