@@ -60,8 +60,9 @@ struct Line {
     fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// Keys of a JSON log line shown otherwise (time, level, request id, message) or put there by
-/// the runtime or Powertools on every line (function name, ARN, memory, trace id).
+/// Keys of a JSON log line shown otherwise (time, level, message; and the request id's,
+/// [`crate::ingest::REQUEST_ID_KEYS`]) or put there by the runtime or Powertools on every line
+/// (function name, ARN, memory, trace id).
 const SHOWN_KEYS: &[&str] = &[
     "message",
     "msg",
@@ -70,11 +71,6 @@ const SHOWN_KEYS: &[&str] = &[
     "timestamp",
     "time",
     "@timestamp",
-    "requestId",
-    "request_id",
-    "AWSRequestId",
-    "awsRequestId",
-    "function_request_id",
     "function_name",
     "function_memory_size",
     "function_arn",
@@ -99,7 +95,9 @@ fn other_fields(r: &LogRecord) -> Option<serde_json::Map<String, serde_json::Val
     let serde_json::Value::Object(mut o) = serde_json::from_str(r.json.as_deref()?).ok()? else {
         return None;
     };
-    o.retain(|k, _| !SHOWN_KEYS.contains(&k.as_str()));
+    o.retain(|k, _| {
+        !SHOWN_KEYS.contains(&k.as_str()) && !crate::ingest::REQUEST_ID_KEYS.contains(&k.as_str())
+    });
     (!o.is_empty()).then_some(o)
 }
 

@@ -761,11 +761,7 @@ impl<'o> Collector<'o> {
             return;
         }
         let head: Vec<&str> = msg.split_whitespace().take(4).collect();
-        let request_id = head
-            .iter()
-            .find(|t| platform_line::looks_like_request_id(t))
-            .map(|s| s.to_string());
-        let level = head.iter().find_map(|t| level_word(t));
+        let (request_id, level) = head_request_and_level(&head);
         let ts = self.line_time(ev, &head[..head.len().min(3)]);
         // The runtime's own failure in the older format, before or after the REPORT:
         // `RequestId: <id> Error: Runtime exited without providing a reason` (the error type,
@@ -1312,29 +1308,19 @@ impl<'o> Collector<'o> {
                 Some(Value::String(s)) => {
                     let line = s.trim_end_matches(['\n', '\r']);
                     let head: Vec<&str> = line.split_whitespace().take(4).collect();
-                    if request_id.is_none() {
-                        request_id = head
-                            .iter()
-                            .find(|t| platform_line::looks_like_request_id(t))
-                            .map(|t| t.to_string());
-                    }
-                    (
-                        head.iter().find_map(|t| level_word(t)).map(str::to_string),
-                        line.to_string(),
-                    )
+                    let (id, level) = head_request_and_level(&head);
+                    request_id = request_id.or(id);
+                    (level.map(str::to_string), line.to_string())
                 }
                 // A JSON log line: its `message` is the message, as a JSON-format line's is.
                 Some(Value::Object(r)) if !is_platform_kind(kind) => {
-                    let text = |k: &str| r.get(k).and_then(Value::as_str);
                     if request_id.is_none() {
-                        request_id = text("requestId")
-                            .or(text("request_id"))
-                            .or(text("AWSRequestId"))
-                            .map(str::to_string);
+                        request_id = json_request_id(r).map(str::to_string);
                     }
                     (
-                        text("level").map(|l| l.to_ascii_uppercase()),
-                        text("message")
+                        json_level(r),
+                        r.get("message")
+                            .and_then(Value::as_str)
                             .map(str::to_string)
                             .unwrap_or_else(|| Value::Object(r.clone()).to_string()),
                     )
@@ -1381,15 +1367,8 @@ impl<'o> Collector<'o> {
         if let Some(name) = s("function_name").or(s("functionName")) {
             self.learn_function(name);
         }
-        let level = s("level")
-            .or(s("levelname"))
-            .map(|l| l.to_ascii_uppercase());
-        let request_id = s("requestId")
-            .or(s("request_id"))
-            .or(s("AWSRequestId"))
-            .or(s("function_request_id"))
-            .or(s("awsRequestId"))
-            .map(str::to_string);
+        let level = json_level(o);
+        let request_id = json_request_id(o).map(str::to_string);
         if level.as_deref() == Some("ERROR") {
             if let (Some(et), Some(id)) = (s("errorType"), &request_id) {
                 if o.contains_key("stackTrace")
@@ -1693,17 +1672,46 @@ pub fn function_of_group(group: &str) -> &str {
 /// name the request; Powertools its function and service): such a line is the application's
 /// record even when its message mentions a timeout or it names a log group.
 fn has_app_record_keys(o: &serde_json::Map<String, Value>) -> bool {
-    [
-        "requestId",
-        "request_id",
-        "AWSRequestId",
-        "awsRequestId",
-        "function_request_id",
-        "function_name",
-        "xray_trace_id",
-    ]
-    .iter()
-    .any(|k| o.contains_key(*k))
+    REQUEST_ID_KEYS
+        .iter()
+        .chain(&["function_name", "xray_trace_id"])
+        .any(|k| o.contains_key(*k))
+}
+
+/// The request id and the level a text log line names in its first words (`head`):
+/// `<ts>\t<id>\t<LEVEL>\t…` (Node.js), `[LEVEL]\t<ts>\t<id>\t…` (Python).
+fn head_request_and_level(head: &[&str]) -> (Option<String>, Option<&'static str>) {
+    (
+        head.iter()
+            .find(|t| platform_line::looks_like_request_id(t))
+            .map(|t| t.to_string()),
+        head.iter().find_map(|t| level_word(t)),
+    )
+}
+
+/// The keys a JSON log line names its request by: Lambda's JSON log format, Powertools (Python,
+/// TypeScript), the .NET and Java runtimes' structured lines, in the order they are looked for.
+pub(crate) const REQUEST_ID_KEYS: &[&str] = &[
+    "requestId",
+    "request_id",
+    "AWSRequestId",
+    "function_request_id",
+    "awsRequestId",
+];
+
+/// A JSON log line's request id (see [`REQUEST_ID_KEYS`]).
+fn json_request_id(o: &serde_json::Map<String, Value>) -> Option<&str> {
+    REQUEST_ID_KEYS
+        .iter()
+        .find_map(|k| o.get(*k).and_then(Value::as_str))
+}
+
+/// A JSON log line's level (`level`, Python's `levelname`), upper case.
+fn json_level(o: &serde_json::Map<String, Value>) -> Option<String> {
+    ["level", "levelname"]
+        .iter()
+        .find_map(|k| o.get(*k).and_then(Value::as_str))
+        .map(str::to_ascii_uppercase)
 }
 
 /// Does this object carry a line Lambda itself writes as its `message`, the way log shippers

@@ -30,6 +30,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::{Invocation, ReportColumns, Status, Tables};
+pub(crate) use collect::REQUEST_ID_KEYS;
 use collect::{Collector, Confirm, Event, StatusOverride, StreamCarry, StreamState};
 use export_report::ExportPlatform;
 pub use skips::Skips;
