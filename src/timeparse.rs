@@ -80,16 +80,8 @@ pub fn event_time_in_tokens(toks: &[&str]) -> Option<i64> {
             let date = t.trim_start_matches(['[', '(']);
             let time = next.trim_end_matches([']', ')']);
             if date.len() == 10 && time.contains(':') {
-                // A zone as a word of its own after the time (`13:45:15,123 +02:00`).
-                let zone = toks
-                    .get(i + 2)
-                    .map(|z| z.trim_end_matches([']', ')']))
-                    .filter(|z| is_zone(z));
-                let text = match zone {
-                    Some(z) => format!("{date} {time}{}", zone_suffix(z)),
-                    None => format!("{date} {time}"),
-                };
-                if let Some(ts) = parse_timestamp_ms(&text) {
+                let zone = toks.get(i + 2).map(|z| z.trim_end_matches([']', ')']));
+                if let Some(ts) = date_time_ms(date, time, zone) {
                     return Some(ts);
                 }
             }
@@ -117,11 +109,13 @@ pub fn is_zone(z: &str) -> bool {
             })
 }
 
-/// What [`parse_timestamp_ms`] takes after a time for the zone word `z`.
-pub fn zone_suffix(z: &str) -> String {
-    match z {
-        "Z" | "UTC" => "+00:00".to_string(),
-        other => other.to_string(),
+/// A date and a time written as two words (`2025-09-01 13:45:15,123`), and the word after them
+/// when it is a zone ([`is_zone`]; any other word is not part of the time).
+pub fn date_time_ms(date: &str, time: &str, zone: Option<&str>) -> Option<i64> {
+    match zone.filter(|z| is_zone(z)) {
+        Some("Z" | "UTC") => parse_timestamp_ms(&format!("{date} {time}+00:00")),
+        Some(z) => parse_timestamp_ms(&format!("{date} {time}{z}")),
+        None => parse_timestamp_ms(&format!("{date} {time}")),
     }
 }
 

@@ -1620,23 +1620,17 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
             return (ev, line);
         }
         let rest = after.get(end + 1..).unwrap_or("");
-        // A zone as a word of its own (`13:45:15,123 +02:00 INFO ...`).
+        // A zone as a word of its own (`13:45:15,123 +02:00 INFO ...`) is part of the time.
         let zone_end = rest.find([' ', '\t']).unwrap_or(rest.len());
         let zone = &rest[..zone_end];
-        let (text, rest) = if crate::timeparse::is_zone(zone) {
-            (
-                format!(
-                    "{}{}",
-                    &line[..sp + 1 + end],
-                    crate::timeparse::zone_suffix(zone)
-                ),
-                rest.get(zone_end + 1..).unwrap_or(""),
-            )
-        } else {
-            (line[..sp + 1 + end].to_string(), rest)
-        };
-        let Some(ts) = crate::timeparse::parse_timestamp_ms(&text) else {
+        let Some(ts) = crate::timeparse::date_time_ms(&line[..sp], &after[..end], Some(zone))
+        else {
             return (ev, line);
+        };
+        let rest = if crate::timeparse::is_zone(zone) {
+            rest.get(zone_end + 1..).unwrap_or("")
+        } else {
+            rest
         };
         (ts, rest)
     } else {
