@@ -303,7 +303,6 @@ fn input_frame(
     tables: &Tables,
     cols: &ReportColumns,
     needed: &[String],
-    after_stats: &HashMap<String, Vec<String>>,
     warnings: &mut Vec<String>,
     buckets: Option<Option<i64>>,
 ) -> Result<(DataFrame, HashMap<String, Ty>)> {
@@ -524,19 +523,15 @@ fn input_frame(
             v.resize(n, None);
         }
         for (f, v) in json_fields.iter().zip(values) {
-            match after_stats.get(*f) {
-                // Read after a `stats`: looked for among that command's columns, which the
-                // planner's warning lists.
-                Some(_) => {}
-                None if v.iter().all(Option::is_none) => warnings.push(format!(
+            if v.iter().all(Option::is_none) {
+                warnings.push(format!(
                     "no record has a field `{f}`: it is empty everywhere (fields: {}, and the JSON fields of structured logs by dotted path)",
                     DISCOVERED
                         .iter()
                         .map(|(d, _)| *d)
                         .collect::<Vec<_>>()
                         .join(", ")
-                )),
-                None => {}
+                ));
             }
             let (col, ty) = json_column(f, v);
             cols.push(col);
@@ -601,23 +596,14 @@ const TEXT_FIELDS: &[&str] = &[
 /// The fields the query needs from the input: the ones it reads that no earlier command
 /// creates, plus the default output columns of a query without `fields`/`display`/`stats`.
 fn needed_inputs(q: &Query) -> Vec<String> {
-    needed_inputs_scoped(q).0
-}
-
-/// [`needed_inputs`], and for each of them first read after a `stats`, the columns that
-/// `stats` left (where the field is looked for, not among the input's fields).
-fn needed_inputs_scoped(q: &Query) -> (Vec<String>, HashMap<String, Vec<String>>) {
     let mut created: HashSet<String> = HashSet::new();
     let mut needed: Vec<String> = Vec::new();
-    let mut after_stats: HashMap<String, Vec<String>> = HashMap::new();
-    // The columns after the latest `stats`, in order (`None` before any).
-    let mut scope: Option<Vec<String>> = None;
-    let mut need = |names: Vec<String>, created: &HashSet<String>, scope: &Option<Vec<String>>| {
+    // After a `stats` only its columns exist: a field read there that no command made is no
+    // input (the planner warns that it is empty, naming the columns there).
+    let mut after_stats = false;
+    let mut need = |names: Vec<String>, created: &HashSet<String>, after_stats: bool| {
         for f in names {
-            if !created.contains(&f) && !needed.contains(&f) {
-                if let Some(cols) = scope {
-                    after_stats.insert(f.clone(), cols.clone());
-                }
+            if !after_stats && !created.contains(&f) && !needed.contains(&f) {
                 needed.push(f);
             }
         }
@@ -631,11 +617,8 @@ fn needed_inputs_scoped(q: &Query) -> (Vec<String>, HashMap<String, Vec<String>>
                 for i in items {
                     let mut r = Vec::new();
                     i.expr.fields(&mut r);
-                    need(r, &created, &scope);
+                    need(r, &created, after_stats);
                     created.insert(i.name().to_string());
-                    if let Some(cols) = scope.as_mut() {
-                        cols.push(i.name().to_string());
-                    }
                 }
                 continue;
             }
@@ -647,11 +630,8 @@ fn needed_inputs_scoped(q: &Query) -> (Vec<String>, HashMap<String, Vec<String>>
             CommandKind::Filter(e) => e.fields(&mut reads),
             CommandKind::Parse { source, pattern } => {
                 source.fields(&mut reads);
-                need(reads, &created, &scope);
+                need(reads, &created, after_stats);
                 created.extend(pattern.names().iter().cloned());
-                if let Some(cols) = scope.as_mut() {
-                    cols.extend(pattern.names().iter().cloned());
-                }
                 continue;
             }
             CommandKind::Stats { items, by } => {
@@ -661,30 +641,25 @@ fn needed_inputs_scoped(q: &Query) -> (Vec<String>, HashMap<String, Vec<String>>
                     i.expr.fields(&mut r);
                     // Names of earlier items are not inputs.
                     r.retain(|f| !items.iter().any(|j| j.name() == f));
-                    need(r, &created, &scope);
+                    need(r, &created, after_stats);
                 }
                 created.extend(items.iter().chain(by).map(|i| i.name().to_string()));
-                scope = Some(
-                    by.iter()
-                        .chain(items)
-                        .map(|i| i.name().to_string())
-                        .collect(),
-                );
+                after_stats = true;
                 continue;
             }
             CommandKind::Sort(keys) => keys.iter().for_each(|k| k.expr.fields(&mut reads)),
             CommandKind::Limit(_) => {}
         }
-        need(reads, &created, &scope);
+        need(reads, &created, after_stats);
     }
     if !shows_anything {
         need(
             vec!["@timestamp".into(), "@message".into()],
             &created,
-            &None,
+            false,
         );
     }
-    (needed, after_stats)
+    needed
 }
 
 /// Fields only invocations carry (`REPORT` numbers): null on every log record.
@@ -1528,11 +1503,11 @@ pub fn run_query(q: &Query, tables: &Tables) -> Result<QueryResult> {
 /// reads no log text: [`reads_log_text`]).
 pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<QueryResult> {
     let mut warnings = Vec::new();
-    let (needed, after_stats) = needed_inputs_scoped(q);
+    let needed = needed_inputs(q);
     let buckets = thin_buckets(q);
     let records =
         (cols.len() + tables.invocations.len() + tables.logs.len() + tables.thin_logs.len()) as u64;
-    let (df, types) = input_frame(tables, cols, &needed, &after_stats, &mut warnings, buckets)?;
+    let (df, types) = input_frame(tables, cols, &needed, &mut warnings, buckets)?;
     let weighted = df.column(WEIGHT).is_ok();
     let mut lf = df.lazy();
     let mut p = Planner {

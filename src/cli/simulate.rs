@@ -238,6 +238,7 @@ fn from_source(a: &SimulateArgs, window: &Filter) -> SourceArgs {
 fn scenario_from_observed(
     a: &SimulateArgs,
     source: &SourceArgs,
+    window: &Filter,
     notes: &mut Vec<String>,
 ) -> Result<(FromObserved, Ingested)> {
     let traffic_scale = a.traffic_scale.unwrap_or(DEFAULT_TRAFFIC_SCALE);
@@ -265,7 +266,6 @@ fn scenario_from_observed(
             ..IngestOptions::default()
         },
     )?;
-    let window = from_window(a)?;
     let mut read = None;
     if window.is_active() {
         let untimed = (0..ing.columns.len())
@@ -281,7 +281,7 @@ fn scenario_from_observed(
             report_skips(source, &ing);
             // Say what the window left out when it may be why (`report`'s note).
             match (
-                read.and_then(|r| r.filtered_out(&window)),
+                read.and_then(|r| r.filtered_out(window)),
                 e.downcast_ref::<UsageError>(),
             ) {
                 (Some(what), Some(u)) => Err(UsageError(format!("{}; {what}", u.0)).into()),
@@ -1021,7 +1021,10 @@ fn run(a: SimulateArgs) -> Result<i32> {
     let mut notes = Vec::new();
     let mut observed = None;
     let mut ingested = None;
-    let source = from_source(&a, &from_window(&a)?);
+    // One window for what live sources pull and what the records are cut to (a relative
+    // `--since 2h` read twice could differ by a second).
+    let window = from_window(&a)?;
+    let source = from_source(&a, &window);
     // What errors of the simulation's own checks are prefixed with.
     let (scenario, label, names) = match (&a.scenario, a.from.is_empty()) {
         (Some(p), true) => {
@@ -1035,7 +1038,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
             (s, label, names)
         }
         (None, false) => {
-            let (from, ing) = scenario_from_observed(&a, &source, &mut notes)?;
+            let (from, ing) = scenario_from_observed(&a, &source, &window, &mut notes)?;
             observed = Some(from.observed);
             let label = format!(
                 "--from {}{}",
