@@ -144,11 +144,7 @@ pub fn check_endpoint_url(s: &str) -> Result<String, String> {
     // Schemes are case-insensitive (`HTTP://` is http).
     let scheme_len = ["http://", "https://"]
         .iter()
-        .find(|p| {
-            t.len() >= p.len()
-                && t.is_char_boundary(p.len())
-                && t[..p.len()].eq_ignore_ascii_case(p)
-        })
+        .find(|p| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
         .map(|p| p.len());
     let rest = scheme_len.map(|n| &t[n..]).ok_or_else(|| {
         if t.contains("://") {
