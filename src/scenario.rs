@@ -98,34 +98,6 @@ pub fn default_scenario(name: &str, memory_mb: u32) -> Result<Scenario, String> 
     Ok(s)
 }
 
-/// A replay of `rows` (at least two, sorted by start) at `memory_mb`, every duration multiplied
-/// by `duration_factor` (the memory model's; INIT is not scaled). Notes describe the choices.
-/// The simulated period runs from the first arrival to just after the last (see
-/// [`replay_scenario_in`] for a replay over an observed window).
-pub fn replay_scenario(
-    name: &str,
-    rows: &[ObservedRow],
-    memory_mb: u32,
-    keep_alive_s: f64,
-    duration_factor: f64,
-    arrivals: ReplayArrivals,
-    notes: &mut Vec<String>,
-) -> Result<Scenario, String> {
-    replay_scenario_in(
-        &Replay {
-            name,
-            rows,
-            memory_mb,
-            keep_alive_s,
-            duration_factor,
-            arrivals,
-            window: None,
-            timeouts: false,
-        },
-        notes,
-    )
-}
-
 /// What [`replay_scenario_in`] replays.
 #[derive(Debug, Clone, Copy)]
 pub struct Replay<'a> {

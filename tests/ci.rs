@@ -323,6 +323,40 @@ fn report_rules_take_a_config_of_function_settings_alone() {
     );
 }
 
+/// Third-round cross-command review: `ci` replayed the observed timeouts as completed
+/// invocations (no environment reset), so its cold-start ratio for a function with timeouts was
+/// far below `simulate --from`'s for the same logs, keep-alive and seed.
+#[test]
+fn ci_replays_observed_timeouts_as_simulate_from_does() {
+    let (dir, cfg) = example_project();
+    let base = json(&baseline(&cfg, &dir.path().join("b.json")));
+    let ci = &function(&base, "webhook-handler")["performance"];
+    let out = faascope()
+        .args([
+            "simulate",
+            "--from",
+            "sample-data",
+            "--function",
+            "webhook-handler",
+            "--format",
+            "json",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sim = json(&out.stdout);
+    let m = &sim["simulation"]["functions"][0]["metrics"];
+    // The sample's webhook-handler times out at its 6 s timeout (170 resets in the replay).
+    let (ci_cold, sim_cold) = (
+        ci["cold_start_ratio"].as_f64().unwrap(),
+        m["cold_start_probability"].as_f64().unwrap(),
+    );
+    assert!((ci_cold - sim_cold).abs() < 1e-6, "{ci_cold} vs {sim_cold}");
+    assert!(ci_cold > 0.03, "{ci_cold}");
+    assert_eq!(ci["simulated_requests"], m["requests"]);
+}
+
 fn doubled_check(cfg: &Path, base: &Path) {
     let out = check(cfg, base, &["--format", "json"])
         .code(1)

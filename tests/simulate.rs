@@ -775,6 +775,52 @@ fn replay_notes_name_what_the_run_leaves_out_or_changes() {
     );
 }
 
+/// Third-round cross-command review: a window inside an hour was rounded out to whole hours
+/// (30 min projected as 1 h: half of `cost`'s month) while the note claimed `cost`'s window.
+#[test]
+fn from_projects_the_month_over_the_window_cost_uses() {
+    let w = [
+        "--since",
+        "2025-09-01T00:00:00Z",
+        "--until",
+        "2025-09-01T00:30:00Z",
+    ];
+    let mut args = vec![
+        "simulate",
+        "--from",
+        "sample-data",
+        "--function",
+        "orders-api",
+        "--price",
+        "--format",
+        "json",
+        "-q",
+    ];
+    args.extend(w);
+    let sim: Value = serde_json::from_slice(&run(&args)).unwrap();
+    let mut args = vec![
+        "cost",
+        "sample-data",
+        "--function",
+        "^orders-api$",
+        "--format",
+        "json",
+        "-q",
+    ];
+    args.extend(w);
+    let cost: Value = serde_json::from_slice(&run(&args)).unwrap();
+    let cost_month = cost["functions"][0]["requests_per_month"].as_f64().unwrap();
+    let sim_month = sim["cost"][0]["requests_per_month"].as_f64().unwrap();
+    // 198 invocations over 0.5 h: 198 × 730 / 0.5.
+    assert_eq!(cost_month, 289_080.0);
+    assert_eq!(sim_month, cost_month);
+    let notes = sim["notes"].to_string();
+    assert!(
+        notes.contains("over the observed window of 0.5 h, 2025-09-01T00:00:00.000Z to 2025-09-01T00:30:00.000Z (the whole hours read, narrowed by --since/--until:"),
+        "{notes}"
+    );
+}
+
 #[test]
 fn from_takes_a_time_window_and_refuses_it_with_a_file() {
     // --since/--until keep the invocations of the window, as `report` counts them.

@@ -87,6 +87,22 @@ pub fn observed_window(cols: &ReportColumns) -> Option<(i64, i64)> {
     (first <= last).then(|| whole_hours(first, last))
 }
 
+/// The window a month is projected from: [`observed_window`] narrowed by `--since` / `--until`
+/// (UTC ms), never widened (a bound beyond the data would spread the same invocations over
+/// hours nothing was read from). One rule for `cost`, `simulate --from --price` and the
+/// dashboard, so that they project the same month.
+pub fn priced_window(
+    cols: &ReportColumns,
+    since_ms: Option<i64>,
+    until_ms: Option<i64>,
+) -> Option<(i64, i64)> {
+    let (start, end) = observed_window(cols)?;
+    Some((
+        since_ms.map_or(start, |s| s.max(start)),
+        until_ms.map_or(end, |u| u.min(end)),
+    ))
+}
+
 /// [`observed_usage`] over a window the user set (`--since` / `--until`, UTC ms): a bound
 /// given is the window's edge, as stated; a bound not given comes from the invocations. The
 /// window is the run's, shared by every function (so that a function seen once is not projected

@@ -43,7 +43,9 @@ use crate::cost::{
 use crate::ingest::{ingest_inputs, IngestOptions, Skips};
 use crate::model::ReportColumns;
 use crate::rules::{evaluate as evaluate_rules, Finding, FunctionFacts};
-use crate::scenario::{explicit_scenario, observed_rows, replay_scenario, ReplayArrivals};
+use crate::scenario::{
+    explicit_scenario, observed_rows, replay_scenario_in, Replay, ReplayArrivals,
+};
 
 /// The schema id written into every baseline.
 pub const SCHEMA: &str = "faascope-ci-baseline/1";
@@ -713,13 +715,19 @@ fn prepare(
             // Simulation: replay the observed arrivals at the configured memory.
             let rows = observed_rows(&l.cols, id);
             let perf = if rows.len() >= 2 {
-                let mut s = replay_scenario(
-                    &spec.name,
-                    &rows,
-                    memory_mb,
-                    spec.keep_alive_s,
-                    k,
-                    ReplayArrivals::Replay { traffic_scale: 1.0 },
+                // As `faascope simulate --from`: observed timeouts replay as timeouts (they
+                // end there and the next request on that environment is a cold start).
+                let mut s = replay_scenario_in(
+                    &Replay {
+                        name: &spec.name,
+                        rows: &rows,
+                        memory_mb,
+                        keep_alive_s: spec.keep_alive_s,
+                        duration_factor: k,
+                        arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
+                        window: None,
+                        timeouts: true,
+                    },
                     &mut notes,
                 )
                 .map_err(input)?;

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::{load, report_skips, strict_exit, terminal_width, write_stdout, Filter, FilterArgs};
 use super::{SourceArgs, UsageError};
 use crate::analytics::usage::{
-    memory_observations, observed_usage_in, observed_window, ObservedUsage,
+    memory_observations, observed_usage_in, priced_window, ObservedUsage,
 };
 use crate::cost::comparisons::OptionFamily;
 use crate::cost::{
@@ -548,14 +548,8 @@ pub(super) fn observe(
     // (before --function picks some: a function's cost does not depend on which others are
     // shown), narrowed by --since / --until (never widened: a bound beyond the data would
     // spread the same invocations over hours nothing was read from).
-    let spanned = observed_window(&cols);
-    let window = match spanned {
-        Some((start, end)) => (
-            Some(f.since_ms.map_or(start, |s| s.max(start))),
-            Some(f.until_ms.map_or(end, |u| u.min(end))),
-        ),
-        None => (None, None),
-    };
+    let window = priced_window(&cols, f.since_ms, f.until_ms)
+        .map_or((None, None), |(s, e)| (Some(s), Some(e)));
     // Every function's usage and projection, for the account-level pricing (free tier, volume
     // tiers); --function then picks which are shown.
     let usage = observed_usage_in(

@@ -275,7 +275,7 @@ fn scenario_from_observed(
         read = Some(super::ReadSpan::of_columns(&ing.columns));
         ing.columns = window.apply_columns(std::mem::take(&mut ing.columns));
     }
-    match observed_scenario(a, &mut ing, traffic_scale, keep_alive_s, notes) {
+    match observed_scenario(a, &mut ing, window, traffic_scale, keep_alive_s, notes) {
         Ok(f) => Ok((f, ing)),
         Err(e) => {
             report_skips(source, &ing);
@@ -340,6 +340,7 @@ fn replay_beyond_notes(s: &Scenario) -> Vec<String> {
 fn observed_scenario(
     a: &SimulateArgs,
     ing: &mut Ingested,
+    from_window: &Filter,
     traffic_scale: f64,
     keep_alive_s: f64,
     notes: &mut Vec<String>,
@@ -394,8 +395,10 @@ fn observed_scenario(
         .into());
     };
     let (rows, untimed) = observed_rows_counted(&cols, id);
-    // The window `faascope cost` projects from: the hours every function read spans.
-    let window = crate::analytics::usage::observed_window(&cols);
+    // The window `faascope cost` projects from: the hours every function read spans,
+    // narrowed by --since / --until.
+    let window =
+        crate::analytics::usage::priced_window(&cols, from_window.since_ms, from_window.until_ms);
     let untimed_note = (untimed > 0).then(|| {
         format!(
             "{untimed} invocation(s) of '{shown}' had no time (console copies of REPORT lines, say) and were left out of the replay and of the observed figures"
@@ -439,7 +442,7 @@ fn observed_scenario(
         window_hours: (end - start) as f64 / 3.6e6,
     };
     notes.push(format!(
-        "scenario from {} observed invocations of '{shown}' ({} arrivals) over the observed window of {:.1} h, {} to {} (whole hours, the window `faascope cost` projects a month from), {memory_mb} MB, keep-alive {} s",
+        "scenario from {} observed invocations of '{shown}' ({} arrivals) over the observed window of {:.1} h, {} to {} ({} the window `faascope cost` projects a month from), {memory_mb} MB, keep-alive {} s",
         rows.len(),
         match arrivals_arg {
             ArrivalsArg::Replay => "replayed",
@@ -448,6 +451,11 @@ fn observed_scenario(
         observed.window_hours,
         observed.window_start,
         observed.window_end,
+        if from_window.is_active() {
+            "the whole hours read, narrowed by --since/--until:"
+        } else {
+            "whole hours,"
+        },
         keep_alive_s
     ));
     notes.extend(untimed_note);

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::analytics::usage::{observed_usage_in, observed_window};
+use crate::analytics::usage::{observed_usage_in, priced_window};
 use crate::analytics::Report;
 use crate::cost::{
     compare_functions, project_observed, Arch, Catalog, CompareOptions, FunctionMeta, PriceBook,
@@ -162,11 +162,11 @@ type Costs = (
 /// The window the months are projected from: the hours the invocations of `basis` (else
 /// `cols`) span, narrowed by --since / --until.
 fn pricing_window(cols: &ReportColumns, basis: &PricingBasis) -> Option<(i64, i64)> {
-    let (start, end) = observed_window(basis.account.as_ref().unwrap_or(cols))?;
-    Some((
-        basis.window.0.map_or(start, |s| s.max(start)),
-        basis.window.1.map_or(end, |u| u.min(end)),
-    ))
+    priced_window(
+        basis.account.as_ref().unwrap_or(cols),
+        basis.window.0,
+        basis.window.1,
+    )
 }
 
 /// Each function's month on demand, as `faascope cost` projects and prices it (see
