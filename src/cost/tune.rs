@@ -606,12 +606,22 @@ pub fn tune_function(
     let chosen: Option<&CurvePoint> = match options.strategy {
         TuneStrategy::Cost => {
             let min_cost = allowed.iter().map(|p| p.monthly_usd).min();
-            // Never dearer than the current size (when it is allowed): ties that cost more
-            // are out before the fastest is taken.
-            let ceiling = current
-                .as_ref()
-                .filter(|c| c.allowed)
-                .map(|c| c.monthly_usd);
+            // Never dearer than the current size: ties that cost more are out before the
+            // fastest is taken (under an assumed CPU-bound fraction growing memory looks
+            // free; for I/O-bound code it is not). A current size that is not allowed (below
+            // the memory floor, or timing out) must grow: then never dearer than the least
+            // growth, the smallest allowed size above it.
+            let ceiling = current.as_ref().and_then(|c| {
+                if c.allowed {
+                    Some(c.monthly_usd)
+                } else {
+                    allowed
+                        .iter()
+                        .filter(|p| p.memory_mb > c.memory_mb)
+                        .min_by_key(|p| p.memory_mb)
+                        .map(|p| p.monthly_usd)
+                }
+            });
             min_cost.and_then(|mc| {
                 allowed
                     .iter()
@@ -1012,6 +1022,29 @@ mod tests {
             p50_duration_ms: ms,
             p99_duration_ms: ms,
         }
+    }
+
+    /// Third-round cost review: 128 MB with 125 MB used (floor 150 MB) under the assumed
+    /// fraction f = 1, where every size costs within 1 % of the cheapest: the fastest (1024 MB)
+    /// was taken, dearer than now and than the floor. The least growth bounds the choice.
+    #[test]
+    fn a_current_size_below_the_floor_grows_no_further_than_needed_on_ties() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        let t = tune_function(
+            &input(128, Some(125), vec![obs(128, 300.5)]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        assert!(matches!(t.cpu_model, CpuModel::Assumed { .. }));
+        assert_eq!(t.memory_floor_mb, 150);
+        let at = |m: u32| t.curve.iter().find(|p| p.memory_mb == m).unwrap();
+        assert!(!at(128).allowed);
+        assert_eq!(t.recommended_memory_mb, 150, "{:?}", t.curve);
+        assert!(at(1024).monthly_usd > at(150).monthly_usd);
     }
 
     /// Finding 1 of the cost review: sizes whose modelled duration is above the timeout
