@@ -1247,12 +1247,32 @@ impl<'o> FileState<'o> {
     fn finish_pending(&mut self, out: &mut FileOutput) {
         if let Some(p) = self.pending.take() {
             let mut c = Collector::new(self.opts, self.file.clone());
-            c.skip(
-                p.start_line,
-                "truncated JSON at end of file",
-                Some("a JSON value starts here and never closes"),
-            );
-            out.append(c.finish(collect::UNRESOLVED));
+            let last_line = p.start_line + p.lines.saturating_sub(1);
+            match salvage_truncated(&p.text) {
+                // A document cut short (an interrupted `aws logs ... > f.json` or download):
+                // its whole records are read, and the cut is one skip where it falls.
+                Some((whole, cut_line)) => {
+                    parse_json_text(&mut c, &whole, p.start_line);
+                    c.skip(
+                        last_line,
+                        "truncated JSON at end of file",
+                        Some(&format!(
+                            "the document from line {} is cut short: its whole records up to line {} were read and the rest is lost; fetch or export the file again",
+                            p.start_line,
+                            p.start_line + cut_line
+                        )),
+                    );
+                    self.merge(vec![c.finish_part()], out);
+                }
+                None => {
+                    c.skip(
+                        p.start_line,
+                        "truncated JSON at end of file",
+                        Some("a JSON value starts here and never closes"),
+                    );
+                    out.append(c.finish(collect::UNRESOLVED));
+                }
+            }
         }
     }
 }
@@ -1995,6 +2015,59 @@ impl PendingJson {
     }
 }
 
+/// The whole part of a JSON document cut short: its text up to the end of the last whole
+/// element of an array (an event of `events`, a trace, a metric result), with the arrays and
+/// objects still open there closed, and the line of that end (from 0, within `text`); `None`
+/// when no array element is whole. Written here because serde_json reads whole documents only.
+fn salvage_truncated(text: &str) -> Option<(String, u64)> {
+    // The containers open after each byte of `bytes`, outside strings; `at_end` is called
+    // after each closing bracket with the containers still open.
+    fn scan(bytes: &[u8], mut at_end: impl FnMut(usize, &[u8])) -> Vec<u8> {
+        let (mut in_string, mut escaped) = (false, false);
+        let mut open = Vec::new();
+        for (i, &b) in bytes.iter().enumerate() {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => open.push(b),
+                b'}' | b']' => {
+                    open.pop();
+                    at_end(i, &open);
+                }
+                _ => {}
+            }
+        }
+        open
+    }
+    let bytes = text.as_bytes();
+    let mut cut = None;
+    scan(bytes, |i, open| {
+        if open.last() == Some(&b'[') {
+            cut = Some(i + 1);
+        }
+    });
+    let cut = cut?;
+    let open = scan(&bytes[..cut], |_, _| {});
+    let mut whole = String::with_capacity(cut + open.len());
+    whole.push_str(&text[..cut]);
+    whole.extend(
+        open.iter()
+            .rev()
+            .map(|&b| if b == b'{' { '}' } else { ']' }),
+    );
+    let line = memchr::memchr_iter(b'\n', &bytes[..cut]).count() as u64;
+    Some((whole, line))
+}
+
 fn excerpt(s: &str) -> String {
     let mut e: String = s.chars().take(60).collect();
     if e.len() < s.len() {
@@ -2013,6 +2086,64 @@ mod tests {
             bytes: text.as_bytes().to_vec(),
         };
         ingest_inputs(&[], vec![input], opts, None).unwrap()
+    }
+
+    /// Third-round cross-command review: a `filter-log-events` document cut short (an
+    /// interrupted download) lost every event, counted as one skip. Its whole events are read;
+    /// the cut is the one skip, at the last line, saying where the whole records end.
+    #[test]
+    fn a_document_cut_short_keeps_its_whole_records() {
+        let event = |i: u64| {
+            let msg = format!("REPORT RequestId: r{i}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n");
+            format!(
+                "    {{\n      \"logStreamName\": \"s\",\n      \"timestamp\": {},\n      \"message\": {},\n      \"eventId\": \"e{i}\"\n    }}",
+                1_756_684_800_000 + i * 1000,
+                serde_json::to_string(&msg).unwrap()
+            )
+        };
+        let events: Vec<String> = (0..5).map(event).collect();
+        let full = format!(
+            "{{\n  \"events\": [\n{}\n  ],\n  \"searchedLogStreams\": []\n}}\n",
+            events.join(",\n")
+        );
+        assert_eq!(
+            ingest_one(&full, &IngestOptions::default())
+                .tables
+                .invocations
+                .len(),
+            5
+        );
+        // Cut inside the fourth event's message (a `]`-free, `}`-free point).
+        let at = full.find("RequestId: r3").unwrap();
+        let cut = &full[..at];
+        let ing = ingest_one(cut, &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 3, "{:?}", ing.skips);
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+        let ex = &ing.skips.examples[0];
+        let last_line = cut.lines().count();
+        assert_eq!(ex.source, format!("/aws/lambda/orders-api:{last_line}"));
+        // The third event closes on line 2 + 3 × 6 = 20.
+        let why = &ex.reason;
+        assert!(why.contains("truncated JSON at end of file"), "{why}");
+        assert!(
+            why.contains(
+                "the document from line 1 is cut short: its whole records up to line 20 were read"
+            ),
+            "{why}"
+        );
+        // Cut before any whole element: the document is the one skip, at its start.
+        let ing = ingest_one(&full[..full.find("r0").unwrap()], &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 0);
+        assert_eq!(ing.skips.total, 1);
+        assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:1");
+        // The salvage itself: strings holding brackets and escaped quotes are data.
+        let (whole, line) =
+            salvage_truncated("{\"a\": [{\"m\": \"x]}\\\"{\"},\n {\"m\": \"y\"}, {\"m\": \"z")
+                .unwrap();
+        assert_eq!(whole, "{\"a\": [{\"m\": \"x]}\\\"{\"},\n {\"m\": \"y\"}]}");
+        assert_eq!(line, 1);
+        assert!(serde_json::from_str::<Value>(&whole).is_ok());
+        assert_eq!(salvage_truncated("{\"a\": [1, 2"), None);
     }
 
     /// `2025-09-01 13:45:06.123 <message>` (Logs Insights console, Python logging): the date
