@@ -357,6 +357,106 @@ fn ci_replays_observed_timeouts_as_simulate_from_does() {
     assert_eq!(ci["simulated_requests"], m["requests"]);
 }
 
+/// Third-round cost and cross-command reviews: a memory cut that makes invocations time out
+/// was priced for durations Lambda never runs (past the timeout), reported 0 % errors and
+/// skipped `duration_near_timeout` for explicit traffic ("longest duration unknown").
+#[test]
+fn modelled_durations_past_the_timeout_are_priced_to_it_and_count_as_timeouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::write(
+        &cfg,
+        "[project]\nname = \"p\"\nseed = 1\n[defaults]\nduration_model = \"cpu-bound\"\n[[functions]]\nname = \"f\"\nmemory_mb = 128\ntimeout_s = 2\n[functions.traffic]\nrequests_per_month = 1000000\nduration_ms = { mean = 600, p99 = 900 }\nmeasured_at_memory_mb = 512\n",
+    )
+    .unwrap();
+    let doc = json(&baseline(&cfg, &dir.path().join("b.json")));
+    let f = function(&doc, "f");
+    // 512 → 128 MB CPU-bound: × 4, a 2,400 ms mean past the 2 s timeout, priced at 2 s:
+    // 1M × $0.20/M + 1M × 2 s × 0.125 GB × $0.0000166667 = $4.366675.
+    assert_eq!(f["monthly_usd"]["typical"], "4.366675", "{f}");
+    assert!(
+        f["notes"].to_string().contains("past the 2 s timeout"),
+        "{f}"
+    );
+    let insight = |rule: &str| {
+        f["insights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {f}"))
+            .clone()
+    };
+    let timeouts = f["performance"]["timeouts"].as_u64().unwrap();
+    let served = f["performance"]["simulated_requests"].as_u64().unwrap();
+    assert!(timeouts * 2 > served, "{timeouts} of {served}");
+    let errors = insight("error_ratio");
+    assert!(errors["value"].as_f64().unwrap() > 0.5, "{errors}");
+    let near = insight("duration_near_timeout");
+    assert_eq!(near["value"].as_f64(), Some(1.8), "{near}");
+    assert!(
+        near["message"].as_str().unwrap().starts_with(
+            "longest invocation 3600 ms (the p99 given, modelled at 128 MB) is 180.0 % of the 2 s timeout: it would time out"
+        ),
+        "{near}"
+    );
+
+    // From logs: image-batch (60 s timeout) cut from 2048 to 128 MB, CPU-bound (× 13.8).
+    let (dir, cfg) = example_project();
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replacen(
+            "keep_alive_s = 600",
+            "keep_alive_s = 600\nduration_model = \"cpu-bound\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let before = json(&baseline(&cfg, &dir.path().join("before.json")));
+    let template = dir.path().join("template.yaml");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let cut = text.replacen(
+        "      MemorySize: 2048\n      Timeout: 60",
+        "      MemorySize: 128\n      Timeout: 60",
+        1,
+    );
+    assert_ne!(cut, text);
+    std::fs::write(&template, cut).unwrap();
+    let after = json(&baseline(&cfg, &dir.path().join("after.json")));
+    let (b, a) = (
+        function(&before, "image-batch"),
+        function(&after, "image-batch"),
+    );
+    let notes = a["notes"].to_string();
+    assert!(
+        notes.contains("invocation(s) would run past the 60 s timeout at 128 MB: priced up to it"),
+        "{notes}"
+    );
+    // Every invocation billed at most 60 s at 128 MB: at most 6,201 × 60 s × 0.125 GB of
+    // compute a day, far below the uncapped × 13.8 of the 2048 MB bill (1/16 the memory).
+    let usd = |f: &serde_json::Value| {
+        f["monthly_usd"]["typical"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    let uncapped = usd(b) * 13.82 / 16.0;
+    assert!(usd(a) < uncapped * 0.8, "{} vs {uncapped}", usd(a));
+    let near = &a["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["rule"] == "duration_near_timeout")
+        .unwrap()["message"];
+    assert!(
+        near.as_str().unwrap().contains("(modelled at 128 MB)")
+            && near.as_str().unwrap().contains("it would time out"),
+        "{near}"
+    );
+}
+
 fn doubled_check(cfg: &Path, base: &Path) {
     let out = check(cfg, base, &["--format", "json"])
         .code(1)

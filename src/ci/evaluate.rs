@@ -148,6 +148,10 @@ pub struct PerfEval {
     pub p99_ms: Option<f64>,
     pub cold_start_ratio: Option<f64>,
     pub throttles: u64,
+    /// Simulated requests that reached the function timeout (0 in baselines written before
+    /// it was recorded).
+    #[serde(default)]
+    pub timeouts: u64,
     pub simulated_requests: u64,
     pub simulated_hours: f64,
     pub seed: u64,
@@ -492,6 +496,25 @@ pub fn evaluate(
             typical: total.typical + monthly.typical,
             high: total.high + monthly.high,
         };
+        // The longest invocation at the configured memory: the observed one scaled by the
+        // duration model, or (explicit traffic) the p99 given, scaled.
+        let k = p.traffic.duration_factor;
+        let modelled = (k - 1.0).abs() > 1e-9;
+        let (max_duration_ms, max_duration_basis) = match (&p.observed, &p.spec.traffic) {
+            (Some(o), _) => (
+                o.max_duration_ms.map(|d| d * k),
+                modelled.then(|| format!("modelled at {} MB", p.settings.memory_mb)),
+            ),
+            (None, TrafficSource::Explicit(t)) => (
+                t.duration_ms.p99_ms().map(|d| d * k),
+                Some(if modelled {
+                    format!("the p99 given, modelled at {} MB", p.settings.memory_mb)
+                } else {
+                    "the p99 given".to_string()
+                }),
+            ),
+            _ => (None, None),
+        };
         let facts = FunctionFacts {
             function: p.name.clone(),
             invocations: p
@@ -508,12 +531,15 @@ pub fn evaluate(
             cold_start_basis: Some("simulated".into()),
             memory_size_mb: Some(p.settings.memory_mb),
             max_memory_used_mb: p.max_memory_used_mb,
-            max_duration_ms: p
-                .observed
+            max_duration_ms,
+            max_duration_basis,
+            // Simulated at the configured memory and timeout when simulated (observed timeouts
+            // replay as timeouts, and a memory cut can add some), else observed.
+            timeouts: p
+                .perf
                 .as_ref()
-                .and_then(|o| o.max_duration_ms)
-                .map(|d| d * p.traffic.duration_factor),
-            timeouts: p.observed.as_ref().map(|o| o.timeouts),
+                .map(|x| x.timeouts)
+                .or(p.observed.as_ref().map(|o| o.timeouts)),
             timeout_ms: p.settings.timeout_s.map(|t| f64::from(t) * 1000.0),
             provisioned_concurrency: (p.settings.provisioned_concurrency > 0)
                 .then_some(p.settings.provisioned_concurrency),
@@ -522,14 +548,22 @@ pub fn evaluate(
             throttles_basis: Some("simulated".into()),
         };
         let mut facts = facts;
-        // Errors are observed (the configuration does not change them); the ratio applies to
-        // the simulated requests so that the rule sees one population.
+        // Errors other than timeouts are observed (the configuration does not change them);
+        // their ratio applies to the simulated requests so that the rule sees one population,
+        // and the simulated timeouts are added (a memory cut can make invocations time out).
+        // Without a simulation, the observed ratio of errors and timeouts.
+        let simulated_timeouts = p.perf.as_ref().map(|x| x.timeouts);
+        let n = facts.invocations as f64;
         if let Some(o) = &p.observed {
             if o.invocations > 0 {
-                facts.errors = Some((o.error_ratio * facts.invocations as f64).round() as u64);
+                facts.errors = Some(match simulated_timeouts {
+                    Some(t) => (o.errors as f64 / o.invocations as f64 * n).round() as u64 + t,
+                    None => (o.error_ratio * n).round() as u64,
+                });
             }
         } else if let TrafficSource::Explicit(t) = &p.spec.traffic {
-            facts.errors = Some((t.error_ratio * facts.invocations as f64).round() as u64);
+            facts.errors =
+                Some((t.error_ratio * n).round() as u64 + simulated_timeouts.unwrap_or(0));
         }
         let insights = evaluate_rules(&facts, &p.spec.rules)
             .into_iter()
@@ -677,19 +711,50 @@ fn prepare(
             let calibrated = calibrate(&usage, l, &log_name, book, rules, spec.threads);
             let (f, how) = fraction(spec.duration_model, calibrated, reference, memory_mb);
             let factor_of = |from: u32| duration_factor(from, memory_mb, f, spec.threads, rules);
+            let rows = observed_rows(&l.cols, id);
+            // Lambda ends an invocation at the timeout and bills up to it: the modelled
+            // duration past the configured timeout is not priced (per UTC date and memory size
+            // of the invocations, as the buckets are).
+            let mut past_timeout: BTreeMap<(chrono::NaiveDate, u32), f64> = BTreeMap::new();
+            let mut cut_at_timeout = 0u64;
+            if let Some(t_ms) = spec
+                .settings
+                .timeout_s
+                .map(|t| f64::from(t.clamp(1, 900)) * 1000.0)
+            {
+                for r in &rows {
+                    let d = r.duration_ms * factor_of(r.memory_mb);
+                    let end = r.start_ms.saturating_add(r.duration_ms.round() as i64);
+                    if let (true, Some(at)) =
+                        (d > t_ms, chrono::DateTime::from_timestamp_millis(end))
+                    {
+                        cut_at_timeout += 1;
+                        *past_timeout
+                            .entry((at.date_naive(), r.memory_mb))
+                            .or_default() += d - t_ms;
+                    }
+                }
+            }
             let mut adapted: FunctionUsage = usage.clone();
             adapted.meta = meta_of(&spec.name, &spec.settings, memory_mb);
             adapted.meta.max_memory_used_mb = usage.meta.max_memory_used_mb;
             for b in &mut adapted.buckets {
                 let k = factor_of(b.memory_mb);
-                if b.memory_mb != memory_mb || (k - 1.0).abs() > 1e-12 {
+                let past = past_timeout.remove(&(b.date, b.memory_mb)).unwrap_or(0.0);
+                if b.memory_mb != memory_mb || (k - 1.0).abs() > 1e-12 || past > 0.0 {
                     // Billed ms scale as (mean − 0.5) × k + 0.5: the expected half millisecond
                     // of 1 ms rounding stays (the tune module's convention).
                     let half = b.requests as f64 * 0.5;
-                    let scaled = ((b.billed_ms as f64 - half).max(0.0) * k + half).round();
+                    let scaled = ((b.billed_ms as f64 - half).max(0.0) * k + half - past).round();
                     b.billed_ms = scaled.max(0.0) as u64;
                     b.memory_mb = memory_mb;
                 }
+            }
+            if cut_at_timeout > 0 {
+                notes.push(format!(
+                    "{cut_at_timeout} invocation(s) would run past the {} s timeout at {memory_mb} MB: priced up to it, where Lambda ends them",
+                    spec.settings.timeout_s.unwrap_or(900)
+                ));
             }
             adapted.rounding = None;
             let projection = project_observed(&adapted, book, &ProjectionOptions::default())
@@ -713,7 +778,6 @@ fn prepare(
                 max_memory_used_mb: r.max_memory_used_mb.max,
             });
             // Simulation: replay the observed arrivals at the configured memory.
-            let rows = observed_rows(&l.cols, id);
             let perf = if rows.len() >= 2 {
                 // As `faascope simulate --from`: observed timeouts replay as timeouts (they
                 // end there and the next request on that environment is a cold start).
@@ -787,11 +851,27 @@ fn prepare_explicit(
     };
     let k = duration_factor(reference, memory_mb, f, spec.threads, rules);
     let mean = t.duration_ms.mean_ms() * k;
+    // Lambda ends an invocation at the timeout and bills up to it (the simulation draws the
+    // modelled durations and ends them there itself).
+    let mean_priced = match spec
+        .settings
+        .timeout_s
+        .map(|s| f64::from(s.clamp(1, 900)) * 1000.0)
+    {
+        Some(t_ms) if mean > t_ms => {
+            notes.push(format!(
+                "the mean duration {mean:.0} ms at {memory_mb} MB is past the {} s timeout: priced at the timeout, where Lambda ends the invocations",
+                t_ms / 1000.0
+            ));
+            t_ms
+        }
+        _ => mean,
+    };
     let p99 = t.duration_ms.p99_ms().map(|p| p * k);
     let [lo, ty, hi] = t.requests_per_month.triple();
     let meta = meta_of(&spec.name, &spec.settings, memory_mb);
     let project_at = |requests: f64| {
-        let mut c = CalculatorSpec::new(meta.clone(), dec(requests).round(), dec(mean));
+        let mut c = CalculatorSpec::new(meta.clone(), dec(requests).round(), dec(mean_priced));
         c.cold_ratio = dec(t.cold_start_ratio);
         c.init_ms = dec(t.init_ms);
         project_calculator(&c, book).map_err(|e| input(e.to_string()))
@@ -916,6 +996,7 @@ fn simulate(s: &faascope_sim::Scenario, seed: u64, name: &str) -> Result<PerfEva
         p99_ms: m.latency.all.p99_ms.map(r6),
         cold_start_ratio: m.cold_start_probability.map(r6),
         throttles: m.throttles,
+        timeouts: m.timeouts,
         simulated_requests: m.requests,
         simulated_hours: r6(out.measured_s / 3600.0),
         seed,

@@ -123,6 +123,7 @@ pub fn findings(
             memory_size_mb: f.memory_size_mb,
             max_memory_used_mb: f.max_memory_used_mb.max,
             max_duration_ms: f.duration_ms.max,
+            max_duration_basis: None,
             timeouts: Some(f.timeouts),
             timeout_ms: k.and_then(|k| k.timeout_s).map(|t| f64::from(t) * 1000.0),
             provisioned_concurrency: (pc > 0).then_some(pc),

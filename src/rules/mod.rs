@@ -224,6 +224,10 @@ pub struct FunctionFacts {
     pub memory_size_mb: Option<u32>,
     pub max_memory_used_mb: Option<f64>,
     pub max_duration_ms: Option<f64>,
+    /// What the longest duration is when it is not the observed one (`modelled at 256 MB`,
+    /// `the p99 given`): the rule's message then says so, and a value past the timeout
+    /// means the invocations would time out.
+    pub max_duration_basis: Option<String>,
     pub timeouts: Option<u64>,
     pub timeout_ms: Option<f64>,
     pub provisioned_concurrency: Option<u32>,
@@ -361,7 +365,23 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
                 if timeouts > 0 {
                     v = v.max(1.0);
                 }
-                if timeouts > 0 && d < t * 0.99 {
+                if let Some(basis) = &f.max_duration_basis {
+                    (
+                        v,
+                        format!(
+                            "longest invocation {d:.0} ms ({basis}) is {} of the {:.0} s timeout{}{}",
+                            pct(d / t),
+                            t / 1000.0,
+                            if d > t { ": it would time out" } else { "" },
+                            match f.timeouts {
+                                Some(n) if n > 0 => format!(", {n} timed out"),
+                                _ => String::new(),
+                            }
+                        ),
+                        "raise the timeout or the memory, or make the slow invocations faster"
+                            .to_string(),
+                    )
+                } else if timeouts > 0 && d < t * 0.99 {
                     // Invocations timed out well before the timeout the file gives: the
                     // deployed one is shorter, and "raise the timeout" would be no advice.
                     (
@@ -483,6 +503,7 @@ mod tests {
             memory_size_mb: Some(1024),
             max_memory_used_mb: Some(80.0),
             max_duration_ms: Some(2900.0),
+            max_duration_basis: None,
             timeouts: Some(0),
             timeout_ms: Some(3000.0),
             provisioned_concurrency: Some(4),
@@ -606,6 +627,48 @@ mod tests {
         };
         let fs = evaluate(&f, &RuleSet::defaults());
         assert_eq!(outcome(&fs, RuleId::DurationNearTimeout), Outcome::Warn);
+    }
+
+    /// Third-round reviews: a modelled longest duration (a memory cut in `ci`, or the p99 of
+    /// explicit traffic) says what it is, and past the timeout that the invocations would
+    /// time out, not "6000 ms is 200 % of the 3 s timeout" as if it had been observed.
+    #[test]
+    fn a_modelled_longest_duration_says_so_and_that_it_would_time_out() {
+        let f = FunctionFacts {
+            function: "x".into(),
+            invocations: 10,
+            timeouts: Some(4),
+            max_duration_ms: Some(6000.0),
+            max_duration_basis: Some("modelled at 256 MB".into()),
+            timeout_ms: Some(3_000.0),
+            ..FunctionFacts::default()
+        };
+        let fs = evaluate(&f, &RuleSet::defaults());
+        let t = fs
+            .iter()
+            .find(|x| x.rule == "duration_near_timeout")
+            .unwrap();
+        assert_eq!(t.value, Some(2.0));
+        assert!(
+            t.message.starts_with(
+                "longest invocation 6000 ms (modelled at 256 MB) is 200.0 % of the 3 s timeout: it would time out, 4 timed out (over"
+            ),
+            "{}",
+            t.message
+        );
+        // Within the timeout: no "would time out".
+        let f = FunctionFacts {
+            max_duration_ms: Some(2_000.0),
+            timeouts: Some(0),
+            ..f
+        };
+        let fs = evaluate(&f, &RuleSet::defaults());
+        let t = fs
+            .iter()
+            .find(|x| x.rule == "duration_near_timeout")
+            .unwrap();
+        assert_eq!(t.outcome, Outcome::Pass);
+        assert!(!t.message.contains("would time out"), "{}", t.message);
     }
 
     /// Timeouts far below the configured timeout: the file's timeout is not the deployed one,
