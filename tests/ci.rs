@@ -457,6 +457,42 @@ fn modelled_durations_past_the_timeout_are_priced_to_it_and_count_as_timeouts() 
     );
 }
 
+/// Third-round cost review: explicit traffic without measured_at_memory_mb kept its durations
+/// on a memory cut (512 → 128 MB reported 72 % cheaper with p99 unchanged), even under the
+/// pessimistic duration model. Durations unchanged since the baseline are taken at its size.
+#[test]
+fn a_memory_cut_of_explicit_traffic_scales_the_durations_given_in_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    let project = |memory: u32, mean: u32| {
+        format!("[project]\nname = \"p\"\nseed = 1\n[thresholds]\nmax_increase_pct = 10\n[[functions]]\nname = \"f\"\nmemory_mb = {memory}\ntimeout_s = 10\n[functions.traffic]\nrequests_per_month = 1000000\nduration_ms = {{ mean = {mean}, p99 = 900 }}\n")
+    };
+    std::fs::write(&cfg, project(512, 600)).unwrap();
+    let base = dir.path().join("b.json");
+    baseline(&cfg, &base);
+    std::fs::write(&cfg, project(128, 600)).unwrap();
+    let out = check(&cfg, &base, &["--format", "json"])
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json(&out);
+    let f = function(&doc, "f");
+    // Pessimistic on a cut: × 4 (512 → 128 MB below one vCPU), p99 900 → 3,600 ms, and the
+    // compute cost unchanged (a quarter of the memory four times as long).
+    let p99 = f["p99_ms"].as_array().unwrap();
+    assert!(p99[1].as_f64().unwrap() > 3_000.0, "{f}");
+    assert_eq!(f["cost"]["old_usd"], f["cost"]["new_usd"], "{f}");
+    // New durations with the cut: given at the new size, as written.
+    std::fs::write(&cfg, project(128, 500)).unwrap();
+    let out = check(&cfg, &base, &["--format", "json"])
+        .get_output()
+        .stdout
+        .clone();
+    let f2 = json(&out);
+    let f2 = function(&f2, "f");
+    assert!(f2["p99_ms"][1].as_f64().unwrap() < 1_000.0, "{f2}");
+}
+
 fn doubled_check(cfg: &Path, base: &Path) {
     let out = check(cfg, base, &["--format", "json"])
         .code(1)

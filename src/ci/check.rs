@@ -440,6 +440,17 @@ pub fn check(
     } else if baseline.pricing_fingerprint.is_none() && current.pricing_fingerprint.is_some() {
         notes.push("the baseline records no price fingerprint (written by an older faascope): a price change under the same effective date would not show; regenerate it with `faascope ci baseline`".into());
     }
+    // What the evaluation says about a function now and did not say in the baseline (the
+    // duration model applied to a memory change, invocations cut at the timeout): the reason
+    // behind a changed figure.
+    for f in &current.functions {
+        let before = baseline.functions.iter().find(|b| b.name == f.name);
+        for n in &f.notes {
+            if before.is_none_or(|b| !b.notes.contains(n)) {
+                notes.push(format!("{}: {n}", f.name));
+            }
+        }
+    }
     if baseline.skipped_records != current.skipped_records {
         notes.push(format!(
             "malformed records skipped: {} in the baseline, {} now",

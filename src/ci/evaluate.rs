@@ -130,6 +130,17 @@ pub struct TrafficEval {
     pub duration_factor: f64,
     pub requests_per_month: Range<Decimal>,
     pub gb_seconds_per_month: Range<Decimal>,
+    /// Explicit traffic: the durations as given (mean, p99), so that `ci check` can tell
+    /// whether a memory change came with new durations (absent in baselines written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_duration_ms: Option<GivenDurations>,
+}
+
+/// The durations of explicit traffic as given in faascope.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GivenDurations {
+    pub mean: f64,
+    pub p99: Option<f64>,
 }
 
 /// Provisioned concurrency priced.
@@ -383,6 +394,7 @@ pub fn evaluate(
     project: &Project,
     book: &PriceBook,
     pricing: Vec<PricingRef>,
+    baseline: Option<&Evaluation>,
 ) -> Result<Evaluation, EvalError> {
     let rules = book.lambda_rules().map_err(|e| input(e.to_string()))?;
     let mut skips = Skips::default();
@@ -430,7 +442,8 @@ pub fn evaluate(
         // A region (or architecture) without prices, named with the function and its place.
         book.lambda(&spec.settings.region, spec.settings.arch)
             .map_err(|e| function_error(&spec, e))?;
-        prepared.push(prepare(spec, &loaded, book, rules, project.seed)?);
+        let before = baseline.and_then(|b| b.functions.iter().find(|f| f.name == spec.name));
+        prepared.push(prepare(spec, &loaded, book, rules, project.seed, before)?);
     }
     // One account: on-demand for all, then PC where configured.
     let projections: Vec<FunctionProjection> =
@@ -651,6 +664,7 @@ fn prepare(
     book: &PriceBook,
     rules: &crate::cost::rates::LambdaRules,
     seed: u64,
+    before: Option<&FunctionEval>,
 ) -> Result<Prepared, EvalError> {
     let mut notes = Vec::new();
     match &spec.traffic {
@@ -813,6 +827,7 @@ fn prepare(
                 duration_factor: r6(k),
                 requests_per_month: projection.usage.map(|u| u.requests.round_dp(3)),
                 gb_seconds_per_month: projection.usage.map(|u| u.gb_seconds.round_dp(3)),
+                given_duration_ms: None,
             };
             Ok(Prepared {
                 name: spec.name.clone(),
@@ -826,7 +841,9 @@ fn prepare(
                 spec,
             })
         }
-        TrafficSource::Explicit(t) => prepare_explicit(spec.clone(), t, book, rules, seed, notes),
+        TrafficSource::Explicit(t) => {
+            prepare_explicit(spec.clone(), t, book, rules, seed, before, notes)
+        }
     }
 }
 
@@ -836,6 +853,7 @@ fn prepare_explicit(
     book: &PriceBook,
     rules: &crate::cost::rates::LambdaRules,
     seed: u64,
+    before: Option<&FunctionEval>,
     mut notes: Vec<String>,
 ) -> Result<Prepared, EvalError> {
     let Some(memory_mb) = spec.settings.memory_mb else {
@@ -844,11 +862,37 @@ fn prepare_explicit(
             "memory_mb is not known; set it in faascope.toml or the template",
         ));
     };
-    let reference = t.measured_at_memory_mb.unwrap_or(memory_mb);
-    let (f, how) = match t.measured_at_memory_mb {
-        None => (0.0, "durations given at the configured memory"),
-        Some(_) => fraction(spec.duration_model, None, reference, memory_mb),
+    let given = GivenDurations {
+        mean: t.duration_ms.mean_ms(),
+        p99: t.duration_ms.p99_ms(),
     };
+    // Without measured_at_memory_mb the durations are taken at the configured memory, unless
+    // the baseline priced the same durations at another size: a change of memory_mb alone
+    // (durations untouched) then scales them with the duration model, as a change of a
+    // function read from logs does; a gate must not pass a memory cut with durations kept.
+    let from_baseline = match (t.measured_at_memory_mb, before) {
+        (None, Some(b))
+            if b.traffic.basis == "explicit"
+                && b.traffic.given_duration_ms == Some(given)
+                && b.traffic.reference_memory_mb != memory_mb =>
+        {
+            Some(b.traffic.reference_memory_mb)
+        }
+        _ => None,
+    };
+    let reference = t
+        .measured_at_memory_mb
+        .or(from_baseline)
+        .unwrap_or(memory_mb);
+    let (f, how) = match (t.measured_at_memory_mb, from_baseline) {
+        (None, None) => (0.0, "durations given at the configured memory"),
+        _ => fraction(spec.duration_model, None, reference, memory_mb),
+    };
+    if let Some(r) = from_baseline {
+        notes.push(format!(
+            "memory_mb {r} → {memory_mb} with the same durations: they are taken as given at {r} MB, as in the baseline (set measured_at_memory_mb to say where they were measured)"
+        ));
+    }
     let k = duration_factor(reference, memory_mb, f, spec.threads, rules);
     let mean = t.duration_ms.mean_ms() * k;
     // Lambda ends an invocation at the timeout and bills up to it (the simulation draws the
@@ -923,6 +967,7 @@ fn prepare_explicit(
         duration_factor: r6(k),
         requests_per_month: projection.usage.map(|u| u.requests.round_dp(3)),
         gb_seconds_per_month: projection.usage.map(|u| u.gb_seconds.round_dp(3)),
+        given_duration_ms: Some(given),
     };
     Ok(Prepared {
         name: spec.name.clone(),

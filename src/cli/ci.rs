@@ -90,7 +90,9 @@ pub struct CheckArgs {
     pub force: bool,
 }
 
-fn load_project(a: &ConfigArgs) -> Result<(Project, Evaluation)> {
+/// The project and its evaluation; `baseline` (in `ci check`) tells where explicit durations
+/// were priced before (see [`evaluate`]).
+fn load_project(a: &ConfigArgs, baseline: Option<&Evaluation>) -> Result<(Project, Evaluation)> {
     let project = Project::load(&a.config).map_err(|e| UsageError(e.to_string()))?;
     let mut catalog = Catalog::builtin()?;
     for f in project.pricing_files.iter().chain(a.pricing.iter()) {
@@ -111,7 +113,7 @@ fn load_project(a: &ConfigArgs) -> Result<(Project, Evaluation)> {
         })
         .collect();
     let book = PriceBook::new(&catalog);
-    let eval = evaluate(&project, &book, pricing).map_err(|e| match e {
+    let eval = evaluate(&project, &book, pricing, baseline).map_err(|e| match e {
         crate::ci::evaluate::EvalError::Input(m) => UsageError(m).into(),
         crate::ci::evaluate::EvalError::Ingest(i) => {
             anyhow::Error::from(UsageError(format!("{}: {i}", a.config.display())))
@@ -161,7 +163,7 @@ fn run_baseline(a: BaselineArgs) -> Result<i32> {
         .into());
     }
     refuse_overwrite(&a.out, a.force)?;
-    let (_, mut eval) = load_project(&a.project)?;
+    let (_, mut eval) = load_project(&a.project, None)?;
     if a.timestamp {
         eval.generated_at = Some(chrono::Utc::now().to_rfc3339());
     }
@@ -272,7 +274,7 @@ fn run_check(mut a: CheckArgs) -> Result<i32> {
         .into());
     }
     let baseline = read_baseline(&a.baseline)?;
-    let (project, current) = load_project(&a.project)?;
+    let (project, current) = load_project(&a.project, Some(&baseline))?;
     let total = cli.or(project.thresholds);
     let mut per_function: BTreeMap<String, Thresholds> = BTreeMap::new();
     for f in &project.functions {
