@@ -86,7 +86,7 @@ fn pair(old: String, new: String) -> String {
 }
 
 fn md_cell(s: &str) -> String {
-    sanitize(s).replace('|', "\\|")
+    super::md_cell(&sanitize(s))
 }
 
 fn icon(o: Outcome) -> &'static str {

@@ -33,7 +33,7 @@ pub fn render_grid(
                     .collect::<String>()
             );
             for r in rows {
-                let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+                let cells: Vec<String> = r.iter().map(|c| super::md_cell(c)).collect();
                 let _ = writeln!(out, "| {} |", cells.join(" | "));
             }
             out
@@ -73,6 +73,15 @@ pub fn render_grid(
             }
             out
         }
+    }
+}
+
+/// A note as printed: in Markdown, names in it are text, not HTML (see [`super::md_cell`]).
+fn note_text(n: &str, format: Format) -> std::borrow::Cow<'_, str> {
+    if format == Format::Markdown {
+        super::md_cell(n).into()
+    } else {
+        n.into()
     }
 }
 
@@ -481,7 +490,7 @@ pub fn render_cost(
                     out.push('\n');
                 }
                 for n in notes {
-                    let _ = writeln!(out, "note: {n}");
+                    let _ = writeln!(out, "note: {}", note_text(n, format));
                 }
             }
             out.push('\n');
@@ -551,7 +560,7 @@ pub fn render_cost(
                 let _ = writeln!(
                     out,
                     "\n{}: on demand {} ({}); concurrency p50 {} p95 {} p99 {} peak {}",
-                    super::sanitize(&f.name),
+                    note_text(&super::sanitize(&f.name), format),
                     format_usd(f.on_demand_usd.typical),
                     parts.join(", "),
                     f.concurrency.p50,
@@ -600,7 +609,7 @@ pub fn render_cost(
                     let _ = writeln!(out, "not priced: {id}: {reason}");
                 }
                 for n in &f.notes {
-                    let _ = writeln!(out, "note: {n}");
+                    let _ = writeln!(out, "note: {}", note_text(n, format));
                 }
             }
             if !c.assumptions.is_empty() {
@@ -684,7 +693,7 @@ pub fn render_tune(
             // A line right under a Markdown table would be read as one of its rows.
             out.push('\n');
             for n in all {
-                let _ = writeln!(out, "note: {n}");
+                let _ = writeln!(out, "note: {}", note_text(&n, format));
             }
         }
     }

@@ -19,6 +19,22 @@ pub enum Format {
     Markdown,
 }
 
+/// Text for a Markdown table cell or line: `|` escaped (it would end the cell), `<` and `>` as
+/// entities. Names come from logs and file names (a PR may add a log file): raw, `<details>`,
+/// `<img>` or `<!--` would be HTML in a rendered PR comment or page.
+pub fn md_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Removes terminal control and escape sequences (CSI, OSC, lone ESC, C0/C1 controls but tab)
 /// from text that came from log data, so printing it cannot drive the user's terminal.
 pub fn sanitize(s: &str) -> String {
@@ -288,6 +304,22 @@ mod tests {
     }
 
     use super::*;
+
+    /// Third-round cost review: a function named by its file stem reached a PR comment as HTML
+    /// (`<details>` folding away the failures, `<img>`, an unclosed `<!--`).
+    #[test]
+    fn markdown_cells_hold_names_as_text() {
+        assert_eq!(
+            md_cell("<img src=x><details open>|a<!--"),
+            "&lt;img src=x&gt;&lt;details open&gt;\\|a&lt;!--"
+        );
+        assert_eq!(md_cell("orders-api → 1.5 %"), "orders-api → 1.5 %");
+        let rows = vec![vec!["<b>x</b>".to_string(), "1".to_string()]];
+        let md = cost::render_grid(&["function", "n"], &rows, Format::Markdown, None, 1);
+        assert!(md.contains("| &lt;b&gt;x&lt;/b&gt; | 1 |"), "{md}");
+        let table = cost::render_grid(&["function", "n"], &rows, Format::Csv, None, 1);
+        assert!(table.contains("<b>x</b>"), "{table}");
+    }
 
     #[test]
     fn sanitize_drops_invisible_format_characters() {

@@ -96,7 +96,7 @@ pub fn render(r: &QueryResult, format: Format, width: Option<u16>) -> String {
         }
         Format::Markdown => {
             let mut out = String::new();
-            let esc = |s: &str| s.replace('|', "\\|");
+            let esc = super::md_cell;
             let header: Vec<String> = r.columns.iter().map(|c| esc(c)).collect();
             let _ = writeln!(out, "| {} |", header.join(" | "));
             let aligns: Vec<&str> = (0..r.columns.len())

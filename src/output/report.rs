@@ -222,7 +222,7 @@ pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u1
                     .collect::<String>()
             );
             for f in &report.functions {
-                let cells: Vec<String> = row(f).iter().map(|c| c.replace('|', "\\|")).collect();
+                let cells: Vec<String> = row(f).iter().map(|c| super::md_cell(c)).collect();
                 let _ = writeln!(out, "| {} |", cells.join(" | "));
             }
             // Bold cell by cell: markers spanning a `|` would show as asterisks.
@@ -232,7 +232,7 @@ pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u1
                     if c.is_empty() {
                         String::new()
                     } else {
-                        format!("**{}**", c.replace('|', "\\|"))
+                        format!("**{}**", super::md_cell(c))
                     }
                 })
                 .collect();

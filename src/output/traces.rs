@@ -131,7 +131,7 @@ pub fn render(
                 "---|".repeat(HEADER.len())
             );
             for t in list {
-                let cells: Vec<String> = row(t).iter().map(|c| c.replace('|', "\\|")).collect();
+                let cells: Vec<String> = row(t).iter().map(|c| super::md_cell(c)).collect();
                 let _ = writeln!(out, "| {} |", cells.join(" | "));
             }
             out
