@@ -775,6 +775,39 @@ fn replay_notes_name_what_the_run_leaves_out_or_changes() {
     );
 }
 
+/// Third-round simulate review: `--price` billed a scenario whose instances serve 10 requests
+/// at once as Lambda GB-s per request (about 5× the instance time), without a word.
+#[test]
+fn price_refuses_shared_instances() {
+    faascope()
+        .args([
+            "simulate",
+            "simulator/scenarios/cloud-run.toml",
+            "--set",
+            "duration_s=60",
+            "--price",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "function 'frontend' has concurrency_per_instance = 10",
+        ))
+        .stderr(predicate::str::contains("drop --price"));
+    let out = run(&[
+        "simulate",
+        "simulator/scenarios/cloud-run.toml",
+        "--set",
+        "duration_s=60",
+        "--set",
+        "functions.0.concurrency_per_instance=1",
+        "--price",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert!(v["cost"][0]["total_usd_per_month"].as_f64().unwrap() > 0.0);
+}
+
 /// Third-round cross-command review: a window inside an hour was rounded out to whole hours
 /// (30 min projected as 1 h: half of `cost`'s month) while the note claimed `cost`'s window.
 #[test]

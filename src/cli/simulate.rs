@@ -1089,6 +1089,20 @@ fn run(a: SimulateArgs) -> Result<i32> {
         }
     };
     if a.price {
+        // Lambda bills each request its own duration; requests sharing an instance (Cloud Run
+        // style) are billed by instance time elsewhere: the simulated GB-s are no such bill.
+        if let Some(f) = scenario
+            .functions
+            .iter()
+            .find(|f| f.concurrency_per_instance > 1)
+        {
+            return Err(UsageError(format!(
+                "{label}: --price prices AWS Lambda, where each request has its own environment, but function '{}' has concurrency_per_instance = {} (requests share an instance, billed by instance time): drop --price, or set concurrency_per_instance = 1 to price it as Lambda; `faascope cost --provider gcp` prices Cloud Run",
+                sanitize(&f.name),
+                f.concurrency_per_instance
+            ))
+            .into());
+        }
         // A misspelt name would otherwise price that function at the defaults.
         if let Err(e) = a.place.check_names(names.iter().map(|n| n.as_str())) {
             if let Some(ing) = &ingested {
