@@ -442,7 +442,8 @@ impl Scenario {
         let mut names = BTreeSet::new();
         let limit = self.account.concurrency_limit.as_u64();
         let mut reserved_sum: u64 = 0;
-        let mut unreserved_pc: u64 = 0;
+        // Provisioned concurrency of the functions without a reservation (one pool).
+        let mut unreserved_pcs: Vec<&crate::platform::ProvisionedConfig> = Vec::new();
         for (i, f) in self.functions.iter().enumerate() {
             let p = format!("functions[{i}]");
             if f.name.is_empty() {
@@ -498,7 +499,7 @@ impl Scenario {
                     }
                     reserved_sum = reserved_sum.saturating_add(r);
                 }
-                None => unreserved_pc = unreserved_pc.saturating_add(pc_max),
+                None => unreserved_pcs.push(&f.provisioned),
             }
         }
         // The work a run does grows with its arrivals (each an event or more): refuse what would
@@ -541,12 +542,17 @@ impl Scenario {
             }
             // Provisioned concurrency of functions without a reservation is taken from the unreserved pool,
             // which must keep min_unreserved_concurrency free as well (AWS, facts 3.3).
+            // At any one time: schedules that hand provisioned instances over from one function
+            // to another (day and night) need only the larger of the two.
             let pc_cap = cap - reserved_sum;
+            let (unreserved_pc, at_s) =
+                crate::platform::ProvisionedConfig::peak_sum(&unreserved_pcs);
             if unreserved_pc > pc_cap {
                 return Err(ConfigError::invalid(
                     "functions[*].provisioned",
                     format!(
-                        "{unreserved_pc} provisioned instances (of functions without reserved_concurrency) exceed the {pc_cap} the account can provision: limit {limit} - reservations {reserved_sum} - {} that must stay unreserved",
+                        "{unreserved_pc} provisioned instances at once (from {} s, of functions without reserved_concurrency) exceed the {pc_cap} the account can provision: limit {limit} - reservations {reserved_sum} - {} that must stay unreserved",
+                        compact_number(at_s),
                         self.account.min_unreserved_concurrency
                     ),
                     "lower provisioned counts, raise account.concurrency_limit, or lower account.min_unreserved_concurrency",
@@ -698,6 +704,32 @@ cold = { model = "init_added", init = { dist = "constant", value_ms = 250.0 } }
         );
         s.functions[0].provisioned.count = 900;
         assert_eq!(s.validate(), Ok(()));
+
+        // Third-round review: the limit holds at each time, not for the sum of each function's
+        // own peak: 600 by day on one function handed over to another by night is 600 at once.
+        use crate::platform::ProvisionedStep;
+        let mut s: Scenario = toml::from_str(MINIMAL).expect("parses");
+        let mut night = s.functions[0].clone();
+        night.name = "night".into();
+        s.functions[0].provisioned.count = 600;
+        s.functions[0].provisioned.schedule = vec![ProvisionedStep {
+            from_s: 1800.0,
+            count: 0,
+        }];
+        night.provisioned.count = 0;
+        night.provisioned.schedule = vec![ProvisionedStep {
+            from_s: 1800.0,
+            count: 600,
+        }];
+        s.functions.push(night);
+        assert_eq!(s.validate(), Ok(()));
+        // Overlapping by a minute: 1,200 at once from 1,740 s.
+        s.functions[1].provisioned.schedule[0].from_s = 1740.0;
+        let e = s.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("1200 provisioned instances at once (from 1740 s"),
+            "{e}"
+        );
 
         // AWS Lambda's memory and timeout ranges, stated in the message.
         for (mb, ok) in [(127, false), (128, true), (10_240, true), (100_000, false)] {

@@ -504,6 +504,38 @@ impl ProvisionedConfig {
         Ok(out)
     }
 
+    /// The count configured at `t_s` seconds (the last step from at most `t_s`; steps are in
+    /// increasing order, as [`Self::compile`] requires).
+    pub fn count_at(&self, t_s: f64) -> u32 {
+        self.schedule
+            .iter()
+            .rev()
+            .find(|s| s.from_s <= t_s)
+            .map_or(self.count, |s| s.count)
+    }
+
+    /// The largest sum of the counts of `pcs` at one time, and the first time (s) it holds
+    /// from: the sum only changes where a step starts.
+    pub fn peak_sum(pcs: &[&ProvisionedConfig]) -> (u64, f64) {
+        let mut times: Vec<f64> = std::iter::once(0.0)
+            .chain(
+                pcs.iter()
+                    .flat_map(|p| p.schedule.iter().map(|s| s.from_s))
+                    .filter(|t| t.is_finite() && *t >= 0.0),
+            )
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times.dedup();
+        let mut best = (0u64, 0.0);
+        for t in times {
+            let sum: u64 = pcs.iter().map(|p| u64::from(p.count_at(t))).sum();
+            if sum > best.0 {
+                best = (sum, t);
+            }
+        }
+        best
+    }
+
     /// The largest count ever configured.
     pub fn max_count(&self) -> u32 {
         self.schedule
