@@ -143,7 +143,7 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
     let (name, rows) = (r.name, r.rows);
     if rows.len() < 2 {
         return Err(format!(
-            "function '{}' has {} timed invocation(s); a replay needs at least 2",
+            "function '{}' has {} timed invocation(s); a replay needs at least 2: give more of its logs (more files, or a wider --since/--until), or describe its traffic in a scenario file (`faascope simulate FILE`, see simulator/scenarios/)",
             crate::output::sanitize(name),
             rows.len()
         ));

@@ -377,6 +377,10 @@ pub enum Policy {
     Hybrid(Box<HybridHistogram>),
 }
 
+/// The longest finite idle timeout, seconds: simulated time is whole microseconds in a `u64`.
+/// (2^64 µs is 1.8447e13 s; stated rounded down.)
+const MAX_IDLE_TIMEOUT_S: f64 = 1.844e13;
+
 impl KeepAliveConfig {
     /// Validates and builds the policy state.
     pub fn compile(&self, path: &str) -> Result<Policy, ConfigError> {
@@ -388,7 +392,9 @@ impl KeepAliveConfig {
                         ConfigError::invalid(
                             format!("{path}.idle_timeout_s"),
                             format!(
-                                "must be a number of seconds >= 0 or inf, got {idle_timeout_s}"
+                                "must be a number of seconds from 0 to {:.3e}, or inf (never expire), got {}",
+                                MAX_IDLE_TIMEOUT_S,
+                                crate::config::compact_number(*idle_timeout_s)
                             ),
                             "give the idle timeout in seconds, e.g. 600, or inf to never expire",
                         )

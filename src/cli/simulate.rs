@@ -315,26 +315,33 @@ fn set_note(s: &Scenario) -> String {
 /// a note per function says how many, so none are left out without a word.
 fn replay_beyond_notes(s: &Scenario) -> Vec<String> {
     let end_us = ((s.warmup_s + s.duration_s) * 1e6).round();
-    s.functions
-        .iter()
-        .filter_map(|f| {
-            let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &f.arrivals else {
-                return None;
-            };
-            let beyond = events
-                .iter()
-                .filter(|e| e.offset_us as f64 >= end_us)
-                .count();
-            (beyond > 0).then(|| {
-                format!(
-                    "{beyond} of the {} replay events of '{}' come at or after the end of the run (warmup_s + duration_s = {} s) and were not simulated; raise duration_s to include them",
-                    events.len(),
-                    f.name,
-                    s.warmup_s + s.duration_s
-                )
-            })
-        })
-        .collect()
+    let warmup_us = (s.warmup_s * 1e6).round();
+    let mut notes = Vec::new();
+    for f in &s.functions {
+        let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &f.arrivals else {
+            continue;
+        };
+        let at = |e: &faascope_sim::workload::ReplayEvent| e.offset_us as f64;
+        let early = events.iter().filter(|e| at(e) < warmup_us).count();
+        if early > 0 {
+            notes.push(format!(
+                "{early} of the {} replay events of '{}' come during the warm-up (the first warmup_s = {} s): they run and warm instances, but are not in the figures (nor in a --price month), and the measured period runs past the observed traffic by as much (the replay is not shifted): lower warmup_s to count them",
+                events.len(),
+                sanitize(&f.name),
+                s.warmup_s
+            ));
+        }
+        let beyond = events.iter().filter(|e| at(e) >= end_us).count();
+        if beyond > 0 {
+            notes.push(format!(
+                "{beyond} of the {} replay events of '{}' come at or after the end of the run (warmup_s + duration_s = {} s) and were not simulated; raise duration_s to include them",
+                events.len(),
+                sanitize(&f.name),
+                s.warmup_s + s.duration_s
+            ));
+        }
+    }
+    notes
 }
 
 fn observed_scenario(
@@ -1112,7 +1119,14 @@ fn run(a: SimulateArgs) -> Result<i32> {
         }
     }
     notes.extend(replay_beyond_notes(&scenario));
-    let sim_error = |e: ConfigError| UsageError(format!("{label}: {e}"));
+    // With --from, the fields the options set are named as the options.
+    let sim_error = |e: ConfigError| {
+        if a.from.is_empty() {
+            UsageError(format!("{label}: {e}"))
+        } else {
+            from_error(e, &a, &scenario)
+        }
+    };
     let mut text = String::new();
     let header = |measured_s: f64, seeds: String| {
         format!(
