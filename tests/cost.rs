@@ -1073,6 +1073,21 @@ fn plot_text_is_sanitized_and_an_empty_filter_is_named() {
         ));
 }
 
+/// Third-round cross-command review: `tune` over sources with no invocation (traces only)
+/// printed an empty table without a word, where `cost` says "nothing to price".
+#[test]
+fn tune_without_invocations_says_so() {
+    for cmd in ["tune", "cost"] {
+        faascope()
+            .args([cmd, "sample-data/xray"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                "note: no invocations with a time were found; nothing to",
+            ));
+    }
+}
+
 /// A function --function leaves out must not stop the pricing of those it selects: one that
 /// cannot be priced (a region without Lambda rates) is left out of the account, with a note.
 #[test]

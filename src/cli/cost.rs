@@ -921,7 +921,8 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
         timeout_ms: None,
         ..TuneOptions::default()
     };
-    if observed.filter_matched_none() {
+    // As `cost` says it: a filter that matched nothing, or sources without a timed invocation.
+    if observed.filter_matched_none() || observed.projections.is_empty() {
         crate::diag!(
             "note: {}; nothing to tune",
             nothing_selected(&observed.projections)
