@@ -139,6 +139,30 @@ fn signed_usd(d: Decimal) -> String {
     }
 }
 
+/// A change in percent as a verdict against `limit` shows it: one decimal, more (up to four)
+/// while the rounded figure would read as the limit itself ("+10.0 % is over the 10 % limit").
+fn pct_vs_limit(d: f64, limit: f64) -> String {
+    let mut decimals = 1;
+    while decimals < 4 && d != limit {
+        let shown: f64 = format!("{d:.decimals$}").parse().unwrap_or(d);
+        if shown != limit {
+            break;
+        }
+        decimals += 1;
+    }
+    format!("{d:+.decimals$}")
+}
+
+/// Dollars to the cent, or to the hundredth of a cent when `delta` is under a cent (a
+/// sub-cent change shown as "+$0.01" beside "under one cent" reads as a contradiction).
+fn usd_fine(d: Decimal, delta: Decimal) -> String {
+    if delta.abs() < Decimal::new(1, 2) {
+        format!("${}", d.round_dp(4))
+    } else {
+        usd(d)
+    }
+}
+
 /// Why a cost has no percentage change: the function is new, or it cost $0.00 in the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ZeroBase {
@@ -164,10 +188,11 @@ fn cost_rules(
                 value: Some(d),
                 limit: Some(p),
                 message: format!(
-                    "{what} monthly cost {} ({} → {}, {:+.1} %): under one cent a month, not held to the {p} % limit",
-                    signed_usd(cost.delta_usd),
-                    usd(cost.old_usd),
-                    usd(cost.new_usd),
+                    "{what} monthly cost {}{} ({} → {}, {:+.1} %): under one cent a month, not held to the {p} % limit",
+                    if cost.delta_usd.is_sign_negative() { "-" } else { "+" },
+                    usd_fine(cost.delta_usd.abs(), cost.delta_usd),
+                    usd_fine(cost.old_usd, cost.delta_usd),
+                    usd_fine(cost.new_usd, cost.delta_usd),
                     d,
                 ),
             },
@@ -177,11 +202,11 @@ fn cost_rules(
                 value: Some(d),
                 limit: Some(p),
                 message: format!(
-                    "{what} monthly cost {} ({} → {}, {:+.1} %) {} the {p} % limit",
+                    "{what} monthly cost {} ({} → {}, {} %) {} the {p} % limit",
                     signed_usd(cost.delta_usd),
                     usd(cost.old_usd),
                     usd(cost.new_usd),
-                    d,
+                    pct_vs_limit(d, p),
                     if d > p { "is over" } else { "is within" }
                 ),
             },
@@ -474,6 +499,40 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Third-round cost review: "+10.0 % is over the 10 % limit" (10.04 %), and "+$0.01 …:
+    /// under one cent a month" ($0.0051).
+    #[test]
+    fn verdicts_show_the_digits_that_decide_them() {
+        assert_eq!(pct_vs_limit(10.04, 10.0), "+10.04");
+        assert_eq!(pct_vs_limit(9.996, 10.0), "+9.996");
+        assert_eq!(pct_vs_limit(12.34, 10.0), "+12.3");
+        assert_eq!(pct_vs_limit(10.0, 10.0), "+10.0");
+        assert_eq!(pct_vs_limit(-3.0, 10.0), "-3.0");
+        let cent = Decimal::new(51, 4);
+        assert_eq!(usd_fine(Decimal::new(185, 4), cent), "$0.0185");
+        assert_eq!(usd_fine(Decimal::new(185, 4), Decimal::ONE), "$0.02");
+        let cost = CostDiff {
+            old_usd: Decimal::new(185, 4),
+            new_usd: Decimal::new(236, 4),
+            delta_usd: cent,
+            delta_pct: Some(27.6),
+        };
+        let mut out = Vec::new();
+        let t = Thresholds {
+            max_increase_pct: Some(10.0),
+            ..Thresholds::default()
+        };
+        cost_rules(&cost, &t, "the", ZeroBase::New, &mut out);
+        assert_eq!(out[0].outcome, Outcome::Pass);
+        assert!(
+            out[0].message.starts_with(
+                "the monthly cost +$0.0051 ($0.0185 → $0.0236, +27.6 %): under one cent"
+            ),
+            "{}",
+            out[0].message
+        );
+    }
 
     fn eval(functions: &[(&str, &str, u32)]) -> Evaluation {
         let fs: Vec<serde_json::Value> = functions
