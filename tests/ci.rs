@@ -493,6 +493,42 @@ fn a_memory_cut_of_explicit_traffic_scales_the_durations_given_in_the_baseline()
     assert!(f2["p99_ms"][1].as_f64().unwrap() < 1_000.0, "{f2}");
 }
 
+/// Third-round cost review (rounds 1 and 2, left over): `ci baseline --format csv` wrote the
+/// table's display strings ("$0.32", "0.19 %") where `ci check --format csv` writes values.
+#[test]
+fn baseline_csv_has_column_names_and_plain_values() {
+    let (dir, cfg) = example_project();
+    let out = faascope()
+        .args(["ci", "baseline", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(dir.path().join("b.json"))
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("function,memory_mb,arch,provisioned_concurrency,requests_per_month,usd_per_month_low,usd_per_month_typical,usd_per_month_high,p99_ms,cold_start_ratio")
+    );
+    let row = lines.find(|l| l.starts_with("orders-api,")).unwrap();
+    assert!(!row.contains('$') && !row.contains('%'), "{row}");
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells.len(), 10, "{row}");
+    for c in &cells[4..] {
+        c.parse::<f64>().unwrap_or_else(|_| panic!("{c} in {row}"));
+    }
+    // And `cost` JSON's mean concurrency is a number, as its levels are.
+    let out = faascope()
+        .args(["cost", "sample-data", "--format", "json", "-q"])
+        .output()
+        .unwrap();
+    let doc = json(&out.stdout);
+    assert!(doc["functions"][0]["concurrency"]["mean"].is_f64(), "{doc}");
+}
+
 fn doubled_check(cfg: &Path, base: &Path) {
     let out = check(cfg, base, &["--format", "json"])
         .code(1)

@@ -154,6 +154,8 @@ pub struct ConcurrencySummary {
     pub p95: u32,
     pub p99: u32,
     pub peak: u32,
+    /// A number in JSON, beside the integer levels (money alone is an exact decimal string).
+    #[serde(with = "rust_decimal::serde::float")]
     pub mean: Decimal,
 }
 

@@ -579,6 +579,9 @@ pub enum CheckFormat {
 
 /// A short summary of a baseline for the terminal.
 pub fn render_baseline_summary(e: &Evaluation, format: Format, width: Option<u16>) -> String {
+    if format == Format::Csv {
+        return render_baseline_csv(e);
+    }
     let headers = [
         "function",
         "memory MB",
@@ -622,6 +625,57 @@ pub fn render_baseline_summary(e: &Evaluation, format: Format, width: Option<u16
         String::new(),
     ]);
     render_grid(&headers, &rows, format, width, 1)
+}
+
+/// The baseline summary as CSV: column names and plain values, as `ci check --format csv`
+/// writes them (the table's "$0.32" and "0.19 %" are for reading).
+fn render_baseline_csv(e: &Evaluation) -> String {
+    let headers = [
+        "function",
+        "memory_mb",
+        "arch",
+        "provisioned_concurrency",
+        "requests_per_month",
+        "usd_per_month_low",
+        "usd_per_month_typical",
+        "usd_per_month_high",
+        "p99_ms",
+        "cold_start_ratio",
+    ];
+    let cents = |d: Decimal| format!("{:.2}", crate::cost::round_cents(d));
+    let num = |v: Option<f64>, digits: usize| v.map_or(String::new(), |x| format!("{x:.digits$}"));
+    let mut rows: Vec<Vec<String>> = e
+        .functions
+        .iter()
+        .map(|f| {
+            let perf = f.performance.as_ref();
+            vec![
+                f.name.clone(),
+                f.settings.memory_mb.to_string(),
+                f.settings.arch.clone(),
+                f.settings.provisioned_concurrency.to_string(),
+                f.traffic.requests_per_month.typical.round().to_string(),
+                cents(f.monthly_usd.low),
+                cents(f.monthly_usd.typical),
+                cents(f.monthly_usd.high),
+                num(perf.and_then(|p| p.p99_ms), 1),
+                num(perf.and_then(|p| p.cold_start_ratio), 6),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "total".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        cents(e.total_monthly_usd.low),
+        cents(e.total_monthly_usd.typical),
+        cents(e.total_monthly_usd.high),
+        String::new(),
+        String::new(),
+    ]);
+    render_grid(&headers, &rows, Format::Csv, None, 1)
 }
 
 #[cfg(test)]
