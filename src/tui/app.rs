@@ -197,6 +197,9 @@ pub struct App {
     pub logs_running: bool,
     /// The selected row shown whole (enter), scrolled this many lines.
     pub logs_popup: Option<u16>,
+    /// The terminal's size (columns, rows) at the last frame; (0, 0) before the first: what
+    /// the row popup's scroll is bounded by.
+    pub screen: (u16, u16),
     /// Why the last query failed (shown in place of the rows).
     pub logs_error: Option<String>,
     logs_id: u64,
@@ -285,6 +288,7 @@ impl App {
             logs_selected: 0,
             logs_running: false,
             logs_popup: None,
+            screen: (0, 0),
             logs_error: None,
             logs_id: 0,
             traces_selected: 0,
@@ -507,6 +511,24 @@ impl App {
                 None => true,
             })
             .collect()
+    }
+
+    /// How far the row popup can scroll: its wrapped lines less a screenful, at the width of
+    /// the screen less its margins and a few columns (more rows than it shows, never fewer:
+    /// the frame bounds the rest). Unbounded before the first frame.
+    fn popup_max_scroll(&self) -> u16 {
+        let (w, h) = self.screen;
+        let row = self
+            .logs
+            .as_ref()
+            .and_then(|l| Some((&l.columns, l.rows.get(self.logs_selected)?)));
+        match row {
+            Some((columns, row)) if w > 0 && h > 0 => {
+                let rows = super::ui::popup_rows(columns, row, w.saturating_sub(10));
+                u16::try_from(rows.saturating_sub(usize::from(h / 2))).unwrap_or(u16::MAX)
+            }
+            _ => u16::MAX,
+        }
     }
 
     fn rows_in_view(&self) -> usize {
@@ -940,7 +962,7 @@ impl App {
                     return;
                 }
                 KeyCode::PageDown => {
-                    self.logs_popup = Some(scroll.saturating_add(10));
+                    self.logs_popup = Some(scroll.saturating_add(10).min(self.popup_max_scroll()));
                     return;
                 }
                 KeyCode::PageUp => {

@@ -269,6 +269,9 @@ where
         if app.data.is_none() {
             app.loading = progress.snapshot(started);
         }
+        if let Ok(size) = terminal.size() {
+            app.screen = (size.width, size.height);
+        }
         terminal.draw(|f| ui::render(f, &app))?;
         // Wait up to a tick for a key, looking at signals and job answers in between. Every
         // key already typed is handled before the next frame, so typing ahead never waits on
@@ -628,6 +631,55 @@ pub(crate) mod tests {
             "{}",
             a.status
         );
+    }
+
+    /// Third-round dashboard review: PgDn in the row popup scrolled past the end into an empty
+    /// box (and back took as many PgUp), and a 60 MB line was copied and wrapped on every frame.
+    #[test]
+    fn the_row_popup_scrolls_to_its_end_and_no_further() {
+        use crate::query::{QueryResult, Value};
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let mut a = loaded();
+        let effects = app::tests::press(&mut a, ":logs\n/fields @message\n");
+        let id = match effects.last() {
+            Some(Effect::RunLogsQuery { id, .. }) => *id,
+            other => panic!("{other:?}"),
+        };
+        let long: String = (1..=60).map(|i| format!("line {i}\n")).collect();
+        let huge = "x".repeat(300_000);
+        a.logs_answer(
+            id,
+            Ok(QueryResult {
+                columns: vec!["@message".into()],
+                rows: vec![vec![Value::Str(long)], vec![Value::Str(huge)]],
+                time_bin: None,
+                warnings: Vec::new(),
+                records_scanned: 2,
+                skipped: Default::default(),
+            }),
+        );
+        a.screen = (80, 16);
+        app::tests::press(&mut a, "\n");
+        for _ in 0..20 {
+            a.key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+        }
+        let s = screen(&a, 80, 16);
+        assert!(s.contains("line 60"), "{s}");
+        // The popup holds 61 rows (the label line, 59 more and the trailing empty one) in 10:
+        // the last screenful, said in its title.
+        assert!(s.contains("lines 52–61 of 61"), "{s}");
+        let at_end = a.logs_popup.unwrap();
+        assert!(at_end <= 61, "{at_end}");
+        a.key(KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE));
+        let s = screen(&a, 80, 16);
+        assert!(!s.contains("line 60"), "one PgUp leaves the end: {s}");
+        // The next row: 300,000 characters, shown to 100,000 with the rest named.
+        app::tests::press(&mut a, "j");
+        for _ in 0..200 {
+            a.key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+        }
+        let s = screen(&a, 80, 16);
+        assert!(s.contains("200000 more bytes"), "{s}");
     }
 
     /// The logs view prints numbers as `faascope query` does, never cuts one, says when

@@ -921,41 +921,102 @@ fn row_popup(
     rows: usize,
     scroll: u16,
 ) {
-    let mut lines = Vec::new();
-    for (c, v) in columns.iter().zip(row) {
-        let text = match v {
-            Value::Str(s) => crate::output::unify_line_breaks(s).into_owned(),
-            other => other.text(),
-        };
-        let mut parts = text.split('\n');
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{}: ", sanitize(c)),
-                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(sanitize(parts.next().unwrap_or(""))),
-        ]));
-        lines.extend(parts.map(|l| Line::from(format!("  {}", sanitize(l)))));
-    }
+    let text = popup_text(columns, row);
     let popup = Rect {
         x: area.x + 2.min(area.width / 8),
         y: area.y + 1.min(area.height / 8),
         width: area.width.saturating_sub(2 * 2.min(area.width / 8)),
         height: area.height.saturating_sub(2 * 1.min(area.height / 8)),
     };
+    let (inner_w, inner_h) = (
+        popup.width.saturating_sub(2),
+        popup.height.saturating_sub(2),
+    );
+    // Scrolled no further than the last screenful (PgDn past the end showed an empty box).
+    let total = popup_rows_of(&text, inner_w);
+    let scroll = usize::from(scroll).min(total.saturating_sub(usize::from(inner_h)));
+    let lines: Vec<Line> = text
+        .into_iter()
+        .map(|(label, value)| match label {
+            Some(l) => Line::from(vec![
+                Span::styled(
+                    l,
+                    Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(value),
+            ]),
+            None => Line::from(value),
+        })
+        .collect();
+    let last = (scroll + usize::from(inner_h)).min(total);
     f.render_widget(Clear, popup);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
             .block(
                 Block::default()
                     .borders(Borders::ALL)
                     .title(format!(" row {} of {rows} ", index + 1))
+                    .title(
+                        Line::from(format!(" lines {}–{last} of {total} ", scroll + 1))
+                            .right_aligned(),
+                    )
                     .title_bottom(" j/k: next/previous row · PgDn/PgUp: scroll · esc: close "),
             ),
         popup,
     );
+}
+
+/// Characters of one value the row popup shows: the whole of a 60 MB log line was copied and
+/// wrapped on every frame (seconds a key). `faascope logs` and `export` show it all.
+const POPUP_VALUE_MAX_CHARS: usize = 100_000;
+
+/// The row popup's lines: a field's label (`name: `) with the first line of its value, then
+/// the value's other lines indented; every line sanitized, a value cut at
+/// [`POPUP_VALUE_MAX_CHARS`] with what was left out said.
+fn popup_text(columns: &[String], row: &[Value]) -> Vec<(Option<String>, String)> {
+    let mut lines = Vec::new();
+    for (c, v) in columns.iter().zip(row) {
+        let text = match v {
+            Value::Str(s) => {
+                let cut = s
+                    .char_indices()
+                    .nth(POPUP_VALUE_MAX_CHARS)
+                    .map_or(s.len(), |(i, _)| i);
+                let mut t = crate::output::unify_line_breaks(&s[..cut]).into_owned();
+                if cut < s.len() {
+                    t.push_str(&format!(
+                        " … [{} more bytes: `faascope logs` or `faascope export --table logs` shows the whole value]",
+                        s.len() - cut
+                    ));
+                }
+                t
+            }
+            other => other.text(),
+        };
+        let mut parts = text.split('\n');
+        lines.push((
+            Some(format!("{}: ", sanitize(c))),
+            sanitize(parts.next().unwrap_or("")),
+        ));
+        lines.extend(parts.map(|l| (None, format!("  {}", sanitize(l)))));
+    }
+    lines
+}
+
+fn popup_rows_of(text: &[(Option<String>, String)], width: u16) -> usize {
+    text.iter()
+        .map(|(label, value)| match label {
+            Some(l) => wrapped_rows(&format!("{l}{value}"), usize::from(width)),
+            None => wrapped_rows(value, usize::from(width)),
+        })
+        .sum()
+}
+
+/// How many rows the row popup's text takes wrapped in `width` columns.
+pub(crate) fn popup_rows(columns: &[String], row: &[Value], width: u16) -> usize {
+    popup_rows_of(&popup_text(columns, row), width)
 }
 
 fn traces(f: &mut Frame, area: Rect, app: &App) {
