@@ -850,7 +850,7 @@ fn logs(f: &mut Frame, area: Rect, app: &App) {
         .map(|(k, c)| {
             let sample = || r.rows.iter().take(200).chain(on_screen);
             let w = sample()
-                .map(|row| crate::output::query::shown(&row[k]).chars().count())
+                .map(|row| shown_cell(&row[k]).chars().count())
                 .chain(std::iter::once(c.chars().count()))
                 .max()
                 .unwrap_or(4)
@@ -877,7 +877,7 @@ fn logs(f: &mut Frame, area: Rect, app: &App) {
         Row::new(
             row.iter()
                 .zip(&widths)
-                .map(|(v, w)| ellipsize(&crate::output::query::shown(v), usize::from(*w))),
+                .map(|(v, w)| ellipsize(&shown_cell(v), usize::from(*w))),
         )
     });
     let hidden = r.columns.len().saturating_sub(widths.len());
@@ -966,6 +966,23 @@ fn row_popup(
             ),
         popup,
     );
+}
+
+/// A value as a logs-view cell shows it (`faascope query`'s text), from its first 4,096
+/// characters: no cell is wider, and a 60 MB line was sanitized and measured whole on every
+/// frame.
+fn shown_cell(v: &Value) -> String {
+    const CELL_MAX_CHARS: usize = 4_096;
+    match v {
+        Value::Str(s) if s.len() > CELL_MAX_CHARS => {
+            let cut = s
+                .char_indices()
+                .nth(CELL_MAX_CHARS)
+                .map_or(s.len(), |(i, _)| i);
+            crate::output::query::shown(&Value::Str(s[..cut].to_string()))
+        }
+        other => crate::output::query::shown(other),
+    }
 }
 
 /// Characters of one value the row popup shows: the whole of a 60 MB log line was copied and
