@@ -1034,13 +1034,49 @@ fn trace_id_is_looked_up_before_list_filters() {
         .stderr(predicate::str::contains(
             "leave out --function/--cold/--errors",
         ));
-    faascope()
-        .args(["traces", "sample-data/xray", "--trace-id", ""])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "--trace-id needs an X-Ray trace id",
-        ));
+    // Third-round traces review: a trace header's value (what on-call engineers copy) and
+    // upper-case hex name the same trace; anything else is no trace id, said as such (it was
+    // "is not in the sources").
+    for arg in [
+        format!(
+            "Root={};Parent=5d2c8b1a9e7f3c4d;Sampled=1",
+            id.to_uppercase()
+        ),
+        id.to_uppercase(),
+    ] {
+        faascope()
+            .args(["traces", "sample-data/xray", "--trace-id", &arg])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("payments-java"));
+    }
+    for arg in ["", "abc", "1-68b6d99f-20586ec888ed087b3190d96"] {
+        faascope()
+            .args(["traces", "sample-data/xray", "--trace-id", arg])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not an X-Ray trace id"));
+    }
+}
+
+/// Third-round traces review: CSV and Markdown stopped at the default 50 traces without a
+/// word (the table says "showing 50 of 1435").
+#[test]
+fn traces_csv_and_markdown_say_when_the_list_is_cut() {
+    for format in ["csv", "markdown"] {
+        faascope()
+            .args(["traces", "sample-data", "--format", format])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                "note: showing 50 of 1435 traces (--limit 0 shows all)",
+            ));
+        faascope()
+            .args(["traces", "sample-data", "--format", format, "--limit", "0"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("showing").not());
+    }
 }
 
 #[test]

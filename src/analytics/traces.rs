@@ -856,9 +856,7 @@ mod tests {
             None,
         );
         assert!(
-            csv.contains(
-                "S3 GetObject 100.0ms, DynamoDB 2× 20.0ms (+1 in progress), SQS in progress"
-            ),
+            csv.contains("S3 GetObject 100.0ms, DynamoDB 20.0ms (+1 in progress), SQS in progress"),
             "{csv}"
         );
     }

@@ -1062,6 +1062,29 @@ fn write_ndjson(t: &Tables, which: TableName, out: &mut Vec<u8>) -> Result<()> {
     }
 }
 
+/// An X-Ray trace id as `--trace-id` takes it: `1-<8 hex>-<24 hex>`, in either case, alone or
+/// as the `Root=` of a trace header (`X-Amzn-Trace-Id`, `_X_AMZN_TRACE_ID`: what on-call
+/// engineers copy); lower case, as X-Ray writes it. `None` for anything else.
+fn trace_id_arg(arg: &str) -> Option<String> {
+    let arg = arg.trim();
+    let id = arg
+        .split(';')
+        .map(str::trim)
+        .find_map(|part| part.strip_prefix("Root="))
+        .unwrap_or(arg)
+        .to_ascii_lowercase();
+    let mut parts = id.split('-');
+    let ok = parts.next() == Some("1")
+        && parts
+            .next()
+            .is_some_and(|t| t.len() == 8 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        && parts
+            .next()
+            .is_some_and(|r| r.len() == 24 && r.bytes().all(|b| b.is_ascii_hexdigit()))
+        && parts.next().is_none();
+    ok.then_some(id)
+}
+
 fn run_traces(a: TracesArgs) -> Result<i32> {
     use crate::analytics::traces;
     if a.trace_id.is_some() && matches!(a.format, Format::Csv | Format::Markdown) {
@@ -1091,12 +1114,13 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     let spans_read = ing.tables.spans.len();
     if let Some(id) = &a.trace_id {
         // One trace asked for by id: the list's filters do not choose it.
-        let id = id.trim();
-        if id.is_empty() {
-            bail!(UsageError(
-                "--trace-id needs an X-Ray trace id (1-5759e988-bd862e3fe1be46a994272793); list traces with `faascope traces SOURCES`".into()
-            ));
-        }
+        let Some(id) = trace_id_arg(id) else {
+            bail!(UsageError(format!(
+                "--trace-id {:?}: not an X-Ray trace id; give one as 1-5759e988-bd862e3fe1be46a994272793 (or a trace header's Root=...); list traces with `faascope traces SOURCES`",
+                output::sanitize(id.trim())
+            )));
+        };
+        let id = id.as_str();
         // --since/--until only set the window read from xray://; these choose list rows.
         if a.filter.function.is_some() || a.cold || a.errors {
             bail!(UsageError(
@@ -1149,6 +1173,14 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     let text = output::traces::render(&list, total, &ing.skips, a.format, terminal_width());
     write_stdout(text.as_bytes())?;
     report_skips(&a.source, &ing);
+    // The table says it under the rows and JSON has `total`; CSV and Markdown are the list
+    // alone, so the cut is said here.
+    if matches!(a.format, Format::Csv | Format::Markdown) && list.len() < total && !a.source.quiet {
+        crate::diag!(
+            "note: showing {} of {total} traces (--limit 0 shows all)",
+            list.len()
+        );
+    }
     if total == 0 && !a.source.quiet {
         if traces_read > 0 {
             crate::diag!(

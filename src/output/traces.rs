@@ -9,19 +9,23 @@ use crate::analytics::traces::{DownstreamTime, TraceSummary};
 
 /// One downstream group as the outputs name it: `DynamoDB GetItem 4× 160.4ms` (the wall time
 /// the trace waited on it; the count when more than one call), `… in progress` when no call
-/// has ended, `… (+1 in progress)` when some have not.
+/// has ended, `… (+1 in progress)` when some have not (the `N×` counts the calls that ended).
 pub fn downstream_item(d: &DownstreamTime) -> String {
     let name = match &d.operation {
         Some(op) => format!("{} {}", d.service, op),
         None => d.service.clone(),
     };
-    let name = if d.calls > 1 {
-        format!("{name} {}×", d.calls)
+    // The count before the time is of the calls that ended (the time is theirs); those still
+    // in progress follow it ("2× 50.0ms (+1 in progress)" read as three calls).
+    let ended = d.calls.saturating_sub(d.in_progress_calls);
+    let name = if ended > 1 {
+        format!("{name} {ended}×")
     } else {
         name
     };
     // A call still in progress has no duration: it says so rather than adding 0 ms.
     match (d.in_progress_calls, d.calls) {
+        (p, c) if p == c && p > 1 => format!("{name} {p}× in progress"),
         (0, _) => format!("{name} {:.1}ms", d.wall_ms),
         (p, c) if p == c => format!("{name} in progress"),
         (p, _) => format!("{name} {:.1}ms (+{p} in progress)", d.wall_ms),
