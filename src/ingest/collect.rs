@@ -1111,6 +1111,27 @@ impl<'o> Collector<'o> {
                 self.message(&inner, m);
             } else if row.contains_key("@duration") && row.contains_key("@requestId") {
                 self.insights_report_row(&inner, &row);
+            } else if row.contains_key("@duration") {
+                // An invocation is known by its request id (overlapping results are read once).
+                self.skip(
+                    line,
+                    "Logs Insights REPORT row without @requestId",
+                    Some(
+                        "add @requestId to the query's fields (or keep @message) and run it again",
+                    ),
+                );
+            } else {
+                // A `stats` result, or fields that are neither a log event nor REPORT's.
+                let mut fields: Vec<&str> = row.keys().map(String::as_str).collect();
+                fields.sort_unstable();
+                self.skip(
+                    line,
+                    "Logs Insights row without @message or REPORT fields",
+                    Some(&format!(
+                        "it holds {}; faascope reads the log events (`fields @timestamp, @message, @log, @logStream`) or REPORT's fields with @requestId, not a query's aggregates",
+                        crate::output::sanitize(&fields.join(", "))
+                    )),
+                );
             }
         }
     }
@@ -1140,6 +1161,14 @@ impl<'o> Collector<'o> {
         f.duration_ms = num(&mut f, "@duration", ms);
         f.billed_duration_ms = num(&mut f, "@billedDuration", ms);
         f.memory_size_mb = mb(num(&mut f, "@memorySize", bytes));
+        // Lambda's sizes, as a text REPORT's Memory Size is checked (0 MB and 20,000 MB were
+        // kept, and `cost` then refused the whole run naming no file).
+        if f.memory_size_mb
+            .is_some_and(|m| !platform_line::MEMORY_SIZE_MB.contains(&m))
+        {
+            f.flag("@memorySize", row.get("@memorySize").map(|v| v.trim()));
+            f.memory_size_mb = None;
+        }
         f.max_memory_used_mb = mb(num(&mut f, "@maxMemoryUsed", bytes));
         f.init_duration_ms = num(&mut f, "@initDuration", ms);
         self.report(ev, ev.timestamp, &f, None);

@@ -2016,9 +2016,11 @@ impl PendingJson {
 }
 
 /// The whole part of a JSON document cut short: its text up to the end of the last whole
-/// element of an array (an event of `events`, a trace, a metric result), with the arrays and
-/// objects still open there closed, and the line of that end (from 0, within `text`); `None`
-/// when no array element is whole. Written here because serde_json reads whole documents only.
+/// element of the outermost array still open at the cut (the records: an event of `events`,
+/// a trace of `Traces`, a row of `results`), with the arrays and objects open there closed,
+/// and the line of that end (from 0, within `text`); `None` when no such element is whole.
+/// An element of an array inside a record is no cut point: a trace cut among its segments
+/// would read as a whole trace. Written here because serde_json reads whole documents only.
 fn salvage_truncated(text: &str) -> Option<(String, u64)> {
     // The containers open after each byte of `bytes`, outside strings; `at_end` is called
     // after each closing bracket with the containers still open.
@@ -2049,14 +2051,18 @@ fn salvage_truncated(text: &str) -> Option<(String, u64)> {
         open
     }
     let bytes = text.as_bytes();
+    // The records' array: the outermost one open at the cut.
+    let at_cut = scan(bytes, |_, _| {});
+    let records = at_cut.iter().position(|&b| b == b'[')?;
     let mut cut = None;
     scan(bytes, |i, open| {
-        if open.last() == Some(&b'[') {
+        // A direct element of that array just closed (the containers around it unchanged).
+        if open.len() == records + 1 && open[..] == at_cut[..=records] {
             cut = Some(i + 1);
         }
     });
     let cut = cut?;
-    let open = scan(&bytes[..cut], |_, _| {});
+    let open = &at_cut[..=records];
     let mut whole = String::with_capacity(cut + open.len());
     whole.push_str(&text[..cut]);
     whole.extend(
@@ -2144,6 +2150,19 @@ mod tests {
         assert_eq!(line, 1);
         assert!(serde_json::from_str::<Value>(&whole).is_ok());
         assert_eq!(salvage_truncated("{\"a\": [1, 2"), None);
+        // Review of the fix: only whole elements of the outermost open array are records. A
+        // trace cut among its segments is no whole trace; a row cut among its cells no row.
+        let trace = "{\"Traces\": [{\"Id\": \"1\", \"Segments\": [{\"Id\": \"a\"}, {\"Id\": \"b";
+        assert_eq!(salvage_truncated(trace), None);
+        let two = "{\"Traces\": [{\"Id\": \"1\", \"Segments\": [{\"Id\": \"a\"}]}, {\"Id\": \"2\", \"Segments\": [{\"Id\": \"b\"}";
+        let (whole, _) = salvage_truncated(two).unwrap();
+        assert_eq!(
+            whole,
+            "{\"Traces\": [{\"Id\": \"1\", \"Segments\": [{\"Id\": \"a\"}]}]}"
+        );
+        let rows = "{\"results\": [[{\"field\": \"a\"}], [{\"field\": \"b\"}, {\"field\": \"c";
+        let (whole, _) = salvage_truncated(rows).unwrap();
+        assert_eq!(whole, "{\"results\": [[{\"field\": \"a\"}]]}");
     }
 
     /// `2025-09-01 13:45:06.123 <message>` (Logs Insights console, Python logging): the date
@@ -2606,6 +2625,64 @@ mod tests {
             .map(|(i, _)| i as u64 + 1)
             .collect();
         assert_eq!(lines, want, "{rows}");
+    }
+
+    /// Third-round ingestion review: Logs Insights REPORT rows kept a Memory Size of 0 or
+    /// 20,000 MB (text REPORTs are refused), and rows without @requestId or a `stats` result
+    /// were dropped without a word.
+    #[test]
+    fn insights_rows_are_checked_and_unusable_ones_counted() {
+        let row = |rid: Option<&str>, memory_bytes: &str| {
+            let mut cells = vec![
+                serde_json::json!({"field": "@timestamp", "value": "2025-09-01 00:00:00.000"}),
+                serde_json::json!({"field": "@duration", "value": "80.5"}),
+                serde_json::json!({"field": "@billedDuration", "value": "81"}),
+                serde_json::json!({"field": "@memorySize", "value": memory_bytes}),
+                serde_json::json!({"field": "@maxMemoryUsed", "value": "90000000"}),
+            ];
+            if let Some(r) = rid {
+                cells.push(serde_json::json!({"field": "@requestId", "value": r}));
+            }
+            serde_json::Value::Array(cells)
+        };
+        let doc = serde_json::json!({
+            "results": [
+                row(Some("r1"), "128000000"),
+                row(Some("r2"), "0"),
+                row(Some("r3"), "20000000000"),
+                row(None, "128000000"),
+                [{"field": "bin(5m)", "value": "2025-09-01 00:00:00.000"}, {"field": "count(*)", "value": "3"}],
+            ],
+            "status": "Complete"
+        });
+        let ing = ingest_one(&doc.to_string(), &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 1, "{:?}", ing.skips);
+        assert_eq!(ing.tables.invocations[0].memory_size_mb, 128);
+        assert_eq!(ing.skips.total, 4, "{:?}", ing.skips);
+        let reasons: Vec<&str> = ing
+            .skips
+            .examples
+            .iter()
+            .map(|e| e.reason.as_str())
+            .collect();
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("@memorySize is `20000000000`; it takes bytes (MB × 10^6)")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("Logs Insights REPORT row without @requestId")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons.iter().any(|r| r
+                .starts_with("Logs Insights row without @message or REPORT fields")
+                && r.contains("bin(5m), count(*)")),
+            "{reasons:?}"
+        );
     }
 
     /// A Telemetry API `function` record is read as the same line of a text or JSON log: its

@@ -124,7 +124,16 @@ impl<'a> ReportFields<'a> {
 /// and what the field accepts.
 pub fn bad_field_detail(label: &str, value: Option<&str>) -> String {
     let value = value.map_or("nothing".to_string(), |v| format!("`{v}`"));
-    let accepts = if label.contains("Memory Size") || label.contains("memorySize") {
+    let accepts = if label == "@memorySize" {
+        // Logs Insights gives memory in bytes (MB × 10^6).
+        format!(
+            "bytes (MB × 10^6) of a whole number of MB from {} to {} (Lambda's largest size)",
+            MEMORY_SIZE_MB.start(),
+            MEMORY_SIZE_MB.end()
+        )
+    } else if label == "@maxMemoryUsed" {
+        "bytes (MB × 10^6) from 0 to 10^15".to_string()
+    } else if label.contains("Memory Size") || label.contains("memorySize") {
         format!(
             "a whole number of MB from {} to {} (Lambda's largest size)",
             MEMORY_SIZE_MB.start(),
