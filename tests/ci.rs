@@ -482,6 +482,21 @@ fn a_memory_cut_of_explicit_traffic_scales_the_durations_given_in_the_baseline()
     let p99 = f["p99_ms"].as_array().unwrap();
     assert!(p99[1].as_f64().unwrap() > 3_000.0, "{f}");
     assert_eq!(f["cost"]["old_usd"], f["cost"]["new_usd"], "{f}");
+    // A baseline written before the durations were recorded: said, with the fix.
+    let mut old: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&base).unwrap()).unwrap();
+    old["functions"][0]["traffic"]
+        .as_object_mut()
+        .unwrap()
+        .remove("given_duration_ms");
+    let old_base = dir.path().join("old.json");
+    std::fs::write(&old_base, old.to_string()).unwrap();
+    check(&cfg, &old_base, &["--format", "markdown"])
+        .stdout(predicate::str::contains(
+            "does not record the durations it priced, so they are taken as given at 128 MB, unscaled; regenerate the baseline",
+        ))
+        // Paths are text, not code spans (an escaped `<` shows as `&lt;` in a code span).
+        .stdout(predicate::str::contains(format!("Baseline {}", old_base.display())));
     // New durations with the cut: given at the new size, as written.
     std::fs::write(&cfg, project(128, 500)).unwrap();
     let out = check(&cfg, &base, &["--format", "json"])

@@ -872,6 +872,26 @@ fn price_refuses_shared_instances() {
     ]);
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert!(v["cost"][0]["total_usd_per_month"].as_f64().unwrap() > 0.0);
+    // Names in Markdown notes are text, not HTML (the table's cells already were): a
+    // function named by its file's stem.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("<img src=x>.log");
+    let report = |i: u32| {
+        format!("2025-09-01T00:0{i}:00.000Z REPORT RequestId: r{i}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n")
+    };
+    std::fs::write(&log, format!("{}{}", report(1), report(2))).unwrap();
+    let out = faascope()
+        .args(["simulate", "--format", "markdown", "--from"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("note: scenario from 2 observed invocations of '&lt;img src=x&gt;'"),
+        "{md}"
+    );
+    assert!(!md.contains("<img"), "{md}");
 }
 
 /// Third-round cross-command review: a window inside an hour was rounded out to whole hours

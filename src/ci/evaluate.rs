@@ -888,6 +888,17 @@ fn prepare_explicit(
         (None, None) => (0.0, "durations given at the configured memory"),
         _ => fraction(spec.duration_model, None, reference, memory_mb),
     };
+    if let (None, None, Some(b)) = (t.measured_at_memory_mb, from_baseline, before) {
+        if b.traffic.basis == "explicit"
+            && b.traffic.given_duration_ms.is_none()
+            && b.traffic.reference_memory_mb != memory_mb
+        {
+            notes.push(format!(
+                "memory_mb {} → {memory_mb}: the baseline (written by an older faascope) does not record the durations it priced, so they are taken as given at {memory_mb} MB, unscaled; regenerate the baseline with `faascope ci baseline`, or set measured_at_memory_mb",
+                b.traffic.reference_memory_mb
+            ));
+        }
+    }
     if let Some(r) = from_baseline {
         notes.push(format!(
             "memory_mb {r} → {memory_mb} with the same durations: they are taken as given at {r} MB, as in the baseline (set measured_at_memory_mb to say where they were measured)"

@@ -1292,6 +1292,12 @@ fn finish(text: &mut String, notes: &[String], format: Format) {
     match format {
         Format::Json => {}
         Format::Csv => notes.iter().for_each(|n| crate::diag!("note: {n}")),
+        // Names in notes are text in Markdown, not HTML.
+        Format::Markdown => {
+            for n in notes {
+                let _ = writeln!(text, "note: {}", crate::output::md_cell(n));
+            }
+        }
         _ => {
             for n in notes {
                 let _ = writeln!(text, "note: {n}");

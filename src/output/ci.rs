@@ -244,12 +244,13 @@ pub fn render_markdown(r: &CheckReport) -> String {
     }
     let _ = writeln!(
         s,
-        "\n<sub>Limits: {}. p99 and cold starts are simulated (seeded, deterministic) from the observed or configured traffic. Baseline `{}`, config `{}`.</sub>",
+        "\n<sub>Limits: {}. p99 and cold starts are simulated (seeded, deterministic) from the observed or configured traffic. Baseline {}, config {}.</sub>",
         if limits.is_empty() {
             "none set (report only)".to_string()
         } else {
             limits.join(", ")
         },
+        // As text, not code spans: an entity in a code span shows as written (`&lt;`).
         md_cell(&r.baseline),
         md_cell(&r.config),
     );

@@ -995,22 +995,18 @@ const POPUP_VALUE_MAX_CHARS: usize = 100_000;
 fn popup_text(columns: &[String], row: &[Value]) -> Vec<(Option<String>, String)> {
     let mut lines = Vec::new();
     for (c, v) in columns.iter().zip(row) {
-        let text = match v {
+        let (text, left_out) = match v {
             Value::Str(s) => {
                 let cut = s
                     .char_indices()
                     .nth(POPUP_VALUE_MAX_CHARS)
                     .map_or(s.len(), |(i, _)| i);
-                let mut t = crate::output::unify_line_breaks(&s[..cut]).into_owned();
-                if cut < s.len() {
-                    t.push_str(&format!(
-                        " … [{} more bytes: `faascope logs` or `faascope export --table logs` shows the whole value]",
-                        s.len() - cut
-                    ));
-                }
-                t
+                (
+                    crate::output::unify_line_breaks(&s[..cut]).into_owned(),
+                    s.len() - cut,
+                )
             }
-            other => other.text(),
+            other => (other.text(), 0),
         };
         let mut parts = text.split('\n');
         lines.push((
@@ -1018,6 +1014,14 @@ fn popup_text(columns: &[String], row: &[Value]) -> Vec<(Option<String>, String)
             sanitize(parts.next().unwrap_or("")),
         ));
         lines.extend(parts.map(|l| (None, format!("  {}", sanitize(l)))));
+        // After the text is cleaned: a cut inside an escape sequence would eat into it.
+        if left_out > 0 {
+            if let Some((_, last)) = lines.last_mut() {
+                last.push_str(&format!(
+                    " … [{left_out} more bytes: `faascope logs` or `faascope export --table logs` shows the whole value]"
+                ));
+            }
+        }
     }
     lines
 }
