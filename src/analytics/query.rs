@@ -866,6 +866,14 @@ fn num(t: Typed) -> Expr {
     }
 }
 
+/// A number that is no finite value (`x / 0`, `sqrt(-1)`, `log(0)`) is missing where it is
+/// made: it printed empty yet `ispresent`, `count` and `count_distinct` counted it.
+fn finite(x: Expr) -> Expr {
+    when(x.clone().is_finite())
+        .then(x)
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
 fn text(t: Typed) -> Expr {
     match t.ty {
         Ty::Str => t.expr,
@@ -1132,8 +1140,8 @@ impl Planner<'_> {
             "abs" => numeric(num(a(0, self)?).abs()),
             "ceil" => numeric(num(a(0, self)?).ceil()),
             "floor" => numeric(num(a(0, self)?).floor()),
-            "sqrt" => numeric(num(a(0, self)?).sqrt()),
-            "log" => numeric(num(a(0, self)?).log(lit(std::f64::consts::E))),
+            "sqrt" => numeric(finite(num(a(0, self)?).sqrt())),
+            "log" => numeric(finite(num(a(0, self)?).log(lit(std::f64::consts::E)))),
             "greatest" | "least" => {
                 let mut exprs = Vec::new();
                 for i in 0..args.len() {
@@ -1237,15 +1245,37 @@ impl Planner<'_> {
             }
             p.scalar(&args[i])
         };
+        // The group's rows (`count(*)`).
+        let rows = match (self.weight, &self.rows_of) {
+            (Some(w), _) => col(w).sum().cast(DataType::Float64),
+            (None, Some(c)) => col(c.as_str()).len().cast(DataType::Float64),
+            (None, None) => len().cast(DataType::Float64),
+        };
+        // An argument that reads no field (`count(1)`, `sum(2)`) is one value, not one a
+        // row: counted and summed once per row of the group (it gave 1 and 2 whatever the
+        // group's size).
+        let constant = args.first().is_some_and(|a| {
+            let mut fields = Vec::new();
+            a.fields(&mut fields);
+            fields.is_empty() && !matches!(a.kind, ExprKind::Star)
+        });
         Ok(match name {
             "count" => match args.first().map(|a| &a.kind) {
-                None | Some(ExprKind::Star) => numeric(match (self.weight, &self.rows_of) {
-                    (Some(w), _) => col(w).sum().cast(DataType::Float64),
-                    (None, Some(c)) => col(c.as_str()).len().cast(DataType::Float64),
-                    (None, None) => len().cast(DataType::Float64),
-                }),
+                None | Some(ExprKind::Star) => numeric(rows),
+                Some(_) if constant => {
+                    let v = arg(self, 0)?.expr;
+                    numeric(when(v.is_not_null()).then(rows).otherwise(lit(0.0)))
+                }
                 Some(_) => numeric(arg(self, 0)?.expr.count().cast(DataType::Float64)),
             },
+            "sum" if constant => {
+                let x = num(arg(self, 0)?);
+                numeric(
+                    when(x.clone().is_not_null().and(rows.clone().gt(lit(0.0))))
+                        .then(x * rows)
+                        .otherwise(lit(NULL).cast(DataType::Float64)),
+                )
+            }
             "count_distinct" => numeric(
                 arg(self, 0)?
                     .expr
@@ -1438,7 +1468,7 @@ fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {
                     ty: Ty::Time,
                 }
             } else {
-                numeric(expr)
+                numeric(finite(expr))
             }
         }
     }

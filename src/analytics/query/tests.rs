@@ -1021,3 +1021,32 @@ fn latest_and_earliest_break_ties_as_the_listing_does() {
     assert_eq!(cell(&r, 0, "l"), shown[0]);
     assert_eq!(cell(&r, 0, "e"), shown[2]);
 }
+
+/// Third-round query review: `count(1)` and `sum(1)` gave 1 whatever the group's size, and
+/// `x / 0`, `sqrt(-1)`, `log(0)` printed empty yet counted as present.
+#[test]
+fn constants_count_per_row_and_non_finite_results_are_missing() {
+    let all = run("stats count(*) as n, count(1) as c1, sum(1) as s1, sum(2) as s2, count(\"x\") as cx, count(sqrt(-1)) as cn");
+    let n = num(&all, 0, "n");
+    assert!(n > 1.0);
+    assert_eq!(num(&all, 0, "c1"), n);
+    assert_eq!(num(&all, 0, "s1"), n);
+    assert_eq!(num(&all, 0, "s2"), 2.0 * n);
+    assert_eq!(num(&all, 0, "cx"), n);
+    assert_eq!(num(&all, 0, "cn"), 0.0);
+    // Per group, and over a first `stats`' rows.
+    let by = run("filter @type = \"REPORT\" | stats count(*) as n, sum(1) as s by function");
+    for r in 0..by.rows.len() {
+        assert_eq!(num(&by, r, "n"), num(&by, r, "s"));
+    }
+    let twice = run("stats count(*) as n by function | stats sum(1) as groups");
+    assert_eq!(num(&twice, 0, "groups"), by.rows.len() as f64);
+    let z = run("filter @type = \"REPORT\" | fields @duration / 0 as z, log(@duration - @duration) as l | stats count(z) as cz, count_distinct(z) as dz, count(l) as cl, count(*) as n");
+    assert!(num(&z, 0, "n") > 0.0);
+    for c in ["cz", "dz", "cl"] {
+        assert_eq!(num(&z, 0, c), 0.0, "{c}");
+    }
+    let present =
+        run("filter @type = \"REPORT\" | fields @duration / 0 as z | filter ispresent(z)");
+    assert_eq!(present.rows.len(), 0);
+}
