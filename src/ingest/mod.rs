@@ -1252,7 +1252,7 @@ impl<'o> FileState<'o> {
                 // A document cut short (an interrupted `aws logs ... > f.json` or download):
                 // its whole records are read, and the cut is one skip where it falls.
                 Some((whole, cut_line)) => {
-                    parse_json_text(&mut c, &whole, p.start_line);
+                    parse_json_text(&mut c, &whole, p.start_line, false);
                     c.skip(
                         last_line,
                         "truncated JSON at end of file",
@@ -1529,7 +1529,13 @@ fn parse_line(
             p.feed(line);
             if p.depth <= 0 {
                 if let Some(p) = pending.take() {
-                    parse_json_text(c, &p.text, p.start_line);
+                    // In a text log, brackets after a log line that hold no JSON are the
+                    // application's output (Node's `console.log(object)`, a value elided with
+                    // `...`); a whole file that is broken JSON (from its first line, keys
+                    // quoted) is a malformed record.
+                    let as_lines = mode == Mode::Text
+                        && (p.start_line > 1 || p.text.lines().any(unquoted_key));
+                    parse_json_text(c, &p.text, p.start_line, as_lines);
                 }
             } else if p.lines > MAX_PENDING_LINES {
                 c.skip(p.start_line, "JSON value never closes", None);
@@ -1800,7 +1806,19 @@ fn concatenated_json(text: &str) -> Option<Vec<Value>> {
 }
 
 /// A complete multi-line JSON text.
-fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
+/// A line of a JavaScript object literal as Node's `util.inspect` prints it: an unquoted key
+/// (`Records: [`, `messageId: '059f…'`), not JSON's `"key":`.
+fn unquoted_key(line: &str) -> bool {
+    let t = line.trim_start();
+    let key_end = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+        .unwrap_or(t.len());
+    key_end > 0 && !t.as_bytes()[0].is_ascii_digit() && t[key_end..].starts_with(':')
+}
+
+/// `lines_if_not_json`: text that is no JSON (nor a Python repr) is read as log lines rather
+/// than skipped (brackets in a text log: an application's own layout).
+fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64, lines_if_not_json: bool) {
     let ev = Event {
         line: start_line,
         ..Event::default()
@@ -1822,10 +1840,21 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64) {
         Err(e) if is_too_deep(&e) => c.skip(start_line, TOO_DEEP, Some(TOO_DEEP_DETAIL)),
         Err(e) => match pyrepr::parse(text) {
             Some(v) => c.json_value(&ev, &v, 0),
+            None if lines_if_not_json => {
+                for (i, l) in text.lines().enumerate() {
+                    let ev = Event {
+                        line: start_line + i as u64,
+                        ..Event::default()
+                    };
+                    let (ev, msg) = strip_event_prefix(ev, l);
+                    c.message(&ev, msg);
+                }
+            }
+            // The line is the file's; serde's own position would be within the value.
             None => c.skip(
                 start_line + e.line().saturating_sub(1) as u64,
                 "malformed JSON",
-                Some(&format!("{e}")),
+                Some(&line_json_error(&e)),
             ),
         },
     }
@@ -2625,6 +2654,47 @@ mod tests {
             .map(|(i, _)| i as u64 + 1)
             .collect();
         assert_eq!(lines, want, "{rows}");
+    }
+
+    /// Third-round ingestion review: Node's `console.log(object)` in a text log (unquoted
+    /// keys, single quotes) was a "malformed JSON" record: its lines vanished and --strict
+    /// failed on a valid log. They are log lines; a whole file of broken JSON stays a skip.
+    #[test]
+    fn an_applications_own_object_layout_is_log_lines() {
+        let text = "START RequestId: e3 Version: $LATEST\n\
+                    2025-09-01T00:00:00.100Z\te3\tINFO\tevent:\n\
+                    {\n  Records: [\n    {\n      messageId: '059f',\n      body: 'test'\n    }\n  ]\n}\n\
+                    END RequestId: e3\n\
+                    REPORT RequestId: e3\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\n";
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(text, &opts);
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        assert_eq!(ing.tables.invocations.len(), 1);
+        let messages: Vec<&str> = ing.tables.logs.iter().map(|l| l.message.as_ref()).collect();
+        for want in ["Records: [", "messageId: '059f',", "body: 'test'", "}"] {
+            assert!(
+                messages.iter().any(|m| m.trim() == want),
+                "{want}: {messages:?}"
+            );
+        }
+        let at = ing
+            .tables
+            .logs
+            .iter()
+            .find(|l| l.message.contains("messageId"))
+            .unwrap();
+        assert_eq!(at.source.line, 6);
+        // A file that is one broken JSON document: a malformed record at its own line.
+        let ing = ingest_one("{\n  \"a\": 1,\n}\n", &opts);
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+        assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:3");
+        assert_eq!(
+            ing.skips.examples[0].reason,
+            "malformed JSON: trailing comma (column 1)"
+        );
     }
 
     /// Third-round ingestion review: Logs Insights REPORT rows kept a Memory Size of 0 or
