@@ -4,10 +4,12 @@
 //!
 //! Neither output format says what period a point covers (get-metric-data omits it, the CSV has
 //! no column for it), so each series (the points of one function, metric and statistic in one
-//! file) gets the smallest gap between its timestamps as its period, or one minute (the finest
-//! standard resolution) when it has a single point. The finest series are counted first, and a
-//! point whose `[timestamp, timestamp + period)` overlaps a time already counted is left out:
-//! where two inputs describe the same minutes, the finer one counts, once. Hand-written because
+//! file) gets the smallest gap between its timestamps as its period. The finest series are
+//! counted first, and a point whose `[timestamp, timestamp + period)` overlaps a time already
+//! counted is left out: where two inputs describe the same minutes, the finer one counts, once.
+//! A series of a single point has no period to read: it is counted last, and only where no
+//! other series covers its time. (Series of several periods in one file share a key: known
+//! limit.) Hand-written because
 //! it is a few lines of interval bookkeeping over plain records (no polars frame needed).
 
 use std::collections::BTreeMap;
@@ -17,9 +19,6 @@ use crate::model::MetricPoint;
 
 /// One series: value by timestamp (epoch ms).
 type Series = BTreeMap<i64, f64>;
-
-/// Period of a series with one point: CloudWatch's finest standard resolution.
-const DEFAULT_PERIOD_MS: i64 = 60_000;
 
 /// Per function, the total of the `Sum` (or statistic-less) points of `metric`, each minute
 /// counted once (see the module docs). Negative values count as 0.
@@ -41,14 +40,13 @@ pub fn counter_totals(points: &[MetricPoint], metric: &str) -> BTreeMap<Arc<str>
             .entry(p.timestamp)
             .or_insert(p.value.max(0.0));
     }
-    let mut by_function: BTreeMap<Arc<str>, Vec<(i64, &Series)>> = BTreeMap::new();
+    // A series of one point has no period to read (an `--period 3600` query of one hour is
+    // one point): it comes after every series whose period is known, and counts only where
+    // none of them covers its start (taken as 60 s, it tied with a per-minute series of the
+    // same hour and counted that hour's other minutes twice).
+    let mut by_function: BTreeMap<Arc<str>, Vec<(Option<i64>, &Series)>> = BTreeMap::new();
     for ((function, _file), s) in &series {
-        let period_ms = s
-            .keys()
-            .zip(s.keys().skip(1))
-            .map(|(a, b)| b - a)
-            .min()
-            .unwrap_or(DEFAULT_PERIOD_MS);
+        let period_ms = s.keys().zip(s.keys().skip(1)).map(|(a, b)| b - a).min();
         by_function
             .entry(function.clone())
             .or_default()
@@ -56,14 +54,15 @@ pub fn counter_totals(points: &[MetricPoint], metric: &str) -> BTreeMap<Arc<str>
     }
     let mut out = BTreeMap::new();
     for (function, mut list) in by_function {
-        // Finest first; equal periods keep file order (the BTreeMap's), so the result does not
-        // depend on the order the inputs were read in.
-        list.sort_by_key(|(period_ms, _)| *period_ms);
+        // Finest first, one-point series last; equal periods keep file order (the
+        // BTreeMap's), so the result does not depend on the order the inputs were read in.
+        list.sort_by_key(|(period_ms, _)| period_ms.unwrap_or(i64::MAX));
         let mut counted: BTreeMap<i64, i64> = BTreeMap::new(); // start -> end, disjoint
         let mut total = 0.0;
         for (period_ms, s) in list {
             for (&start, &value) in s {
-                let end = start.saturating_add(period_ms);
+                // A one-point series: its instant.
+                let end = start.saturating_add(period_ms.unwrap_or(1));
                 if overlaps(&counted, start, end) {
                     continue;
                 }
@@ -168,15 +167,35 @@ mod tests {
         );
     }
 
+    /// Third-round ingestion review: an hourly series of one point (06:00 = 1352) beside the
+    /// same hour per minute (923 + 429) was taken as a minute: 1,781 throttles, not 1,352.
+    #[test]
+    fn a_one_point_series_counts_only_where_no_series_covers_it() {
+        let pts = [
+            point("a-hourly.json", "f", "Throttles", None, 21_600, 1352.0),
+            point("b-minutes.csv", "f", "Throttles", None, 21_600, 923.0),
+            point("b-minutes.csv", "f", "Throttles", None, 21_660, 429.0),
+        ];
+        assert_eq!(counter_totals(&pts, "Throttles").get("f"), Some(&1352.0));
+        // Alone, it counts.
+        assert_eq!(
+            counter_totals(&pts[..1], "Throttles").get("f"),
+            Some(&1352.0)
+        );
+    }
+
     #[test]
     fn single_points_and_bad_values() {
         let pts = [
             point("a.json", "f", "Throttles", None, 0, -5.0),
-            point("b.json", "f", "Throttles", None, 30, 2.0), // inside a's minute: left out
+            // One point each: no period to read, so another time is another count.
+            point("b.json", "f", "Throttles", None, 30, 2.0),
             point("c.json", "f", "Throttles", None, 120, f64::NAN),
             point("d.json", "f", "Throttles", None, i64::MAX / 1000, 1.0),
+            // The same time again: counted once.
+            point("e.json", "f", "Throttles", None, 30, 2.0),
         ];
-        assert_eq!(counter_totals(&pts, "Throttles").get("f"), Some(&1.0));
+        assert_eq!(counter_totals(&pts, "Throttles").get("f"), Some(&3.0));
         assert!(counter_totals(&[], "Throttles").is_empty());
     }
 }
