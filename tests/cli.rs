@@ -1059,6 +1059,23 @@ fn trace_id_is_looked_up_before_list_filters() {
     }
 }
 
+/// Third-round query review: `logs` on a full disk said only "No space left on device".
+#[test]
+fn logs_names_a_failed_write() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux: no such device to write to
+    };
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("faascope"))
+        .current_dir(common::root())
+        .args(["logs", "sample-data"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error: cannot write to stdout: "), "{err}");
+}
+
 /// Third-round traces review: CSV and Markdown stopped at the default 50 traces without a
 /// word (the table says "showing 50 of 1435").
 #[test]

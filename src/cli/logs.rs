@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args;
 use regex::Regex;
 
@@ -314,7 +314,8 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         );
         filter.apply(&mut ing.tables);
         let all = lines(&ing.tables);
-        let shown = print(&all, &sel, a.format, &mut stdout.lock())?;
+        let shown =
+            print(&all, &sel, a.format, &mut stdout.lock()).context("cannot write to stdout")?;
         report_skips(&a.source, &ing);
         if let Some(note) = untimed.filter(|_| !a.source.quiet) {
             crate::diag!("note: {note}");
@@ -400,7 +401,8 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         if !inputs.is_empty() {
             let mut ing = ingest::ingest_inputs(&[], inputs, &options(&a.source), None)?;
             filter.apply(&mut ing.tables);
-            shown += print(&lines(&ing.tables), &sel, a.format, &mut stdout.lock())?;
+            shown += print(&lines(&ing.tables), &sel, a.format, &mut stdout.lock())
+                .context("cannot write to stdout")?;
             report_skips(&a.source, &ing);
         }
         if stop.is_some_and(|s| Instant::now() >= s) {

@@ -1735,12 +1735,27 @@ fn json_request_id(o: &serde_json::Map<String, Value>) -> Option<&str> {
         .find_map(|k| o.get(*k).and_then(Value::as_str))
 }
 
-/// A JSON log line's level (`level`, Python's `levelname`), upper case.
+/// A JSON log line's level (`level`, Python's `levelname`), upper case; a number is pino's
+/// (Node): 10 TRACE, 20 DEBUG, 30 INFO, 40 WARN, 50 ERROR, 60 FATAL.
 fn json_level(o: &serde_json::Map<String, Value>) -> Option<String> {
     ["level", "levelname"]
         .iter()
-        .find_map(|k| o.get(*k).and_then(Value::as_str))
-        .map(str::to_ascii_uppercase)
+        .find_map(|k| match o.get(*k)? {
+            Value::String(s) => Some(s.to_ascii_uppercase()),
+            Value::Number(n) => {
+                let name = match n.as_u64()? {
+                    10 => "TRACE",
+                    20 => "DEBUG",
+                    30 => "INFO",
+                    40 => "WARN",
+                    50 => "ERROR",
+                    60 => "FATAL",
+                    _ => return None,
+                };
+                Some(name.to_string())
+            }
+            _ => None,
+        })
 }
 
 /// Does this object carry a line Lambda itself writes as its `message`, the way log shippers

@@ -2656,6 +2656,31 @@ mod tests {
         assert_eq!(lines, want, "{rows}");
     }
 
+    /// Third-round query review: pino's numeric level (`"level":30`) was no level at all.
+    #[test]
+    fn a_numeric_level_is_pinos() {
+        let line = |level: &str| {
+            format!(
+                "{{\"timestamp\":1756684800000,\"message\":{},\"logGroup\":\"/aws/lambda/f\",\"logStream\":\"s\"}}\n",
+                serde_json::to_string(&format!("{{\"level\":{level},\"msg\":\"m\"}}")).unwrap()
+            )
+        };
+        let text: String = ["30", "50", "\"warn\"", "35"]
+            .iter()
+            .map(|l| line(l))
+            .collect();
+        let ing = ingest_one(
+            &text,
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+        );
+        let levels: Vec<Option<&str>> =
+            ing.tables.logs.iter().map(|l| l.level.as_deref()).collect();
+        assert_eq!(levels, [Some("INFO"), Some("ERROR"), Some("WARN"), None]);
+    }
+
     /// Third-round ingestion review: Node's `console.log(object)` in a text log (unquoted
     /// keys, single quotes) was a "malformed JSON" record: its lines vanished and --strict
     /// failed on a valid log. They are log lines; a whole file of broken JSON stays a skip.
