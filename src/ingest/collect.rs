@@ -1099,7 +1099,20 @@ impl<'o> Collector<'o> {
         }
         for (line, row) in rows {
             let ts = row.get("@timestamp").and_then(|t| parse_timestamp_ms(t));
-            let group = row.get("@log").map(String::as_str);
+            // Without @log, the function the row's entity names (Logs Insights adds
+            // @entity.* to the rows of Lambda log groups), as its log group would.
+            let entity_group = [
+                "@entity.Attributes.Lambda.Function",
+                "@entity.KeyAttributes.Name",
+            ]
+            .iter()
+            .find_map(|k| row.get(*k))
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| format!("/aws/lambda/{}", n.trim()));
+            let group = row
+                .get("@log")
+                .map(String::as_str)
+                .or(entity_group.as_deref());
             let stream = row.get("@logStream").map(String::as_str);
             let inner = Event {
                 line,

@@ -494,10 +494,46 @@ struct LabelParts {
     statistic: Option<String>,
 }
 
+/// A statistic CloudWatch writes with a range in brackets (`TM(10%:90%)`, `PR(:300)`,
+/// `TC(0.005:0.030)`, `WM(10%:)`): its byte range in `label` and its spelling in upper case.
+/// Its `:` and `%` would otherwise split the label or stay in the function's name.
+fn range_statistic(label: &str) -> Option<(usize, usize, String)> {
+    let upper = label.to_ascii_uppercase();
+    ["TM(", "TC(", "TS(", "WM(", "PR("].iter().find_map(|open| {
+        let start = upper.find(open)?;
+        if label[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            return None;
+        }
+        let close = start + label[start..].find(')')?;
+        let inner = &label[start + open.len()..close];
+        let bound = |b: &str| {
+            let n = b.trim().trim_end_matches('%');
+            n.is_empty() || n.parse::<f64>().is_ok_and(|x| x.is_finite() && x >= 0.0)
+        };
+        let (lo, hi) = inner.split_once(':').unwrap_or((inner, ""));
+        (bound(lo) && bound(hi) && !inner.trim().is_empty())
+            .then(|| (start, close + 1, upper[start..=close].replace(' ', "")))
+    })
+}
+
 /// Applies the label rules in the module docs.
 fn describe_result(id: &str, label: &str) -> LabelParts {
     let id = id.trim();
     let label = label.trim();
+    // A bracketed range statistic first, then the label without it.
+    if let Some((start, end, stat)) = range_statistic(label) {
+        let rest = format!("{}{}", &label[..start], &label[end..]);
+        let rest = rest.trim().trim_end_matches([':', '/']).trim();
+        let parts = describe_result(id, rest);
+        return LabelParts {
+            statistic: Some(stat),
+            ..parts
+        };
+    }
     if let Some(parts) = convention_label(label) {
         return LabelParts {
             statistic: parts.statistic.or_else(|| id_statistic(id)),
@@ -1721,6 +1757,37 @@ mod tests {
             ("m1", "duration", None, "duration", None),
             ("cold_starts", "", None, "cold_starts", None),
             ("m1", "p99", None, "m1", Some("p99")),
+            // CloudWatch's bracketed range statistics (third-round ingestion review: the
+            // function read `orders-api TM 10%:90%` with no statistic).
+            (
+                "m2",
+                "orders-api Duration TM(10%:90%)",
+                Some("orders-api"),
+                "Duration",
+                Some("TM(10%:90%)"),
+            ),
+            (
+                "m3",
+                "orders-api:Duration:tm(10%:90%)",
+                Some("orders-api"),
+                "Duration",
+                Some("TM(10%:90%)"),
+            ),
+            (
+                "m4",
+                "orders-api Duration PR(:300)",
+                Some("orders-api"),
+                "Duration",
+                Some("PR(:300)"),
+            ),
+            // Not a statistic: a word ending in the letters, or no bounds.
+            (
+                "m5",
+                "orders-api Duration ATM(1:2)",
+                Some("orders-api ATM 1:2"),
+                "Duration",
+                None,
+            ),
         ];
         for &(id, label, function, metric, statistic) in cases {
             let got = describe_result(id, label);

@@ -2656,6 +2656,20 @@ mod tests {
         assert_eq!(lines, want, "{rows}");
     }
 
+    /// Third-round ingestion review: Logs Insights rows of Lambda log groups name their
+    /// function in `@entity.*`; without `@log` the file's name was taken.
+    #[test]
+    fn insights_rows_take_the_function_their_entity_names() {
+        let doc = serde_json::json!({"results": [[
+            {"field": "@timestamp", "value": "2025-09-01 00:00:00.000"},
+            {"field": "@message", "value": "REPORT RequestId: r1\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t"},
+            {"field": "@entity.Attributes.Lambda.Function", "value": "claudeInvoker"},
+        ]], "status": "Complete"});
+        let ing = ingest_one(&doc.to_string(), &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 1, "{:?}", ing.skips);
+        assert_eq!(&*ing.tables.invocations[0].function, "claudeInvoker");
+    }
+
     /// Third-round query review: pino's numeric level (`"level":30`) was no level at all.
     #[test]
     fn a_numeric_level_is_pinos() {
