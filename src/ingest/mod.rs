@@ -2656,6 +2656,38 @@ mod tests {
         assert_eq!(lines, want, "{rows}");
     }
 
+    /// Third-round traces review: a BatchGetTraces trace with `LimitExceeded` (X-Ray left
+    /// segments out) read as a whole trace, without a word.
+    #[test]
+    fn a_trace_xray_cut_short_is_counted() {
+        let doc = |limit: bool| {
+            serde_json::json!({"Traces": [{
+                "Id": "1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e",
+                "Duration": 0.275,
+                "LimitExceeded": limit,
+                "Segments": [{"Id": "5d2c8b1a9e7f3c4d", "Document": serde_json::json!({
+                    "id": "5d2c8b1a9e7f3c4d", "name": "orders-api",
+                    "trace_id": "1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e",
+                    "start_time": 1756821790.958, "end_time": 1756821791.222,
+                    "origin": "AWS::Lambda::Function"
+                }).to_string()}]
+            }]})
+            .to_string()
+        };
+        let opts = IngestOptions {
+            keep_spans: true,
+            ..IngestOptions::default()
+        };
+        let whole = ingest_one(&doc(false), &opts);
+        assert_eq!((whole.tables.spans.len(), whole.skips.total), (1, 0));
+        let cut = ingest_one(&doc(true), &opts);
+        assert_eq!(cut.tables.spans.len(), 1, "what is read is kept");
+        assert_eq!(cut.skips.total, 1);
+        assert!(cut.skips.examples[0]
+            .reason
+            .starts_with("X-Ray trace incomplete: LimitExceeded"));
+    }
+
     /// Third-round ingestion review: Logs Insights rows of Lambda log groups name their
     /// function in `@entity.*`; without `@log` the file's name was taken.
     #[test]

@@ -283,6 +283,16 @@ impl Ctx<'_> {
 
     /// One BatchGetTraces trace: `{"Id", "Duration", "Segments": [{"Id", "Document"}]}`.
     fn trace(&mut self, t: &Map<String, Value>) {
+        // X-Ray left segments of the trace out (too many): what is read is kept, and the
+        // missing part is counted, as UnprocessedTraceIds are, so the summary is not taken
+        // for the whole trace.
+        if t.get("LimitExceeded").and_then(Value::as_bool) == Some(true) {
+            let id = t.get("Id").and_then(Value::as_str).unwrap_or("?");
+            self.skip(
+                "X-Ray trace incomplete: LimitExceeded (X-Ray left segments out)",
+                format!("{id}: its figures are of the segments given"),
+            );
+        }
         match t.get("Segments") {
             Some(Value::Array(segments)) => {
                 for s in segments {
