@@ -1776,6 +1776,17 @@ fn handle_bad_json(
         return true;
     }
     if mode == Mode::Ndjson {
+        // A one-line page (`aws logs filter-log-events --output json | jq -c`, appended per
+        // page) cut short: its whole records are read, as a pretty-printed one's are.
+        if let Some((whole, _)) = e.is_eof().then(|| salvage_truncated(trimmed)).flatten() {
+            parse_json_text(c, &whole, line_no, false);
+            c.skip(
+                line_no,
+                "JSON line cut short",
+                Some("its whole records were read and the rest is lost; fetch or export the file again"),
+            );
+            return true;
+        }
         c.skip(line_no, "malformed JSON line", Some(&line_json_error(&e)));
         return true;
     }
@@ -2166,6 +2177,20 @@ mod tests {
             ),
             "{why}"
         );
+        // Pages on one line each (NDJSON), the last cut short: its whole events are read too.
+        let one_line: String = full.split_whitespace().collect::<Vec<_>>().join(" ");
+        let other = one_line.replace("RequestId: r", "RequestId: s");
+        let pages = format!(
+            "{one_line}\n{}",
+            &other[..other.find("RequestId: s3").unwrap()]
+        );
+        let ing = ingest_one(&pages, &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 8, "{:?}", ing.skips);
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+        assert!(ing.skips.examples[0]
+            .reason
+            .starts_with("JSON line cut short"));
+        assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:2");
         // Cut before any whole element: the document is the one skip, at its start.
         let ing = ingest_one(&full[..full.find("r0").unwrap()], &IngestOptions::default());
         assert_eq!(ing.tables.invocations.len(), 0);
