@@ -1042,6 +1042,7 @@ fn trace_id_is_looked_up_before_list_filters() {
             "Root={};Parent=5d2c8b1a9e7f3c4d;Sampled=1",
             id.to_uppercase()
         ),
+        format!("X-Amzn-Trace-Id: root={id};Sampled=1"),
         id.to_uppercase(),
     ] {
         faascope()

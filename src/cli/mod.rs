@@ -1066,13 +1066,17 @@ fn write_ndjson(t: &Tables, which: TableName, out: &mut Vec<u8>) -> Result<()> {
 /// as the `Root=` of a trace header (`X-Amzn-Trace-Id`, `_X_AMZN_TRACE_ID`: what on-call
 /// engineers copy); lower case, as X-Ray writes it. `None` for anything else.
 fn trace_id_arg(arg: &str) -> Option<String> {
-    let arg = arg.trim();
+    // The header as pasted, name included (`X-Amzn-Trace-Id: Root=...`), in any case.
+    let arg = arg.trim().to_ascii_lowercase();
+    let arg = arg
+        .strip_prefix("x-amzn-trace-id:")
+        .map_or(arg.as_str(), str::trim);
     let id = arg
         .split(';')
         .map(str::trim)
-        .find_map(|part| part.strip_prefix("Root="))
+        .find_map(|part| part.strip_prefix("root="))
         .unwrap_or(arg)
-        .to_ascii_lowercase();
+        .to_string();
     let mut parts = id.split('-');
     let ok = parts.next() == Some("1")
         && parts

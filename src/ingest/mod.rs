@@ -2055,16 +2055,33 @@ impl PendingJson {
     }
 }
 
+/// Keys whose array holds a document's records, where a cut document's whole elements can be
+/// read: CloudWatch Logs events (`filter-log-events`, `get-log-events`, a subscription's
+/// `logEvents`), X-Ray `Traces` and `TraceSummaries`, Logs Insights `results`, metric
+/// `MetricDataResults` and `Datapoints`, `Records` of a delivery stream.
+const RECORD_ARRAYS: &[&str] = &[
+    "events",
+    "logEvents",
+    "Traces",
+    "TraceSummaries",
+    "results",
+    "MetricDataResults",
+    "Datapoints",
+    "Records",
+    "records",
+];
+
 /// The whole part of a JSON document cut short: its text up to the end of the last whole
-/// element of the outermost array still open at the cut (the records: an event of `events`,
-/// a trace of `Traces`, a row of `results`), with the arrays and objects open there closed,
-/// and the line of that end (from 0, within `text`); `None` when no such element is whole.
-/// An element of an array inside a record is no cut point: a trace cut among its segments
-/// would read as a whole trace. Written here because serde_json reads whole documents only.
+/// record, with the arrays and objects open there closed, and the line of that end (from 0,
+/// within `text`); `None` when no record is whole. Records are the elements of the document
+/// when it is an array, or of its member array named in [`RECORD_ARRAYS`] (`{"events": [...]}`);
+/// any other document cut short is no record (a segment cut among its subsegments, an event
+/// among its spans would read as whole). Written here because serde_json reads whole
+/// documents only.
 fn salvage_truncated(text: &str) -> Option<(String, u64)> {
-    // The containers open after each byte of `bytes`, outside strings; `at_end` is called
-    // after each closing bracket with the containers still open.
-    fn scan(bytes: &[u8], mut at_end: impl FnMut(usize, &[u8])) -> Vec<u8> {
+    // The containers open after each byte of `bytes` (bracket and where it opened), outside
+    // strings; `at_end` is called after each closing bracket with the containers still open.
+    fn scan(bytes: &[u8], mut at_end: impl FnMut(usize, &[(u8, usize)])) -> Vec<(u8, usize)> {
         let (mut in_string, mut escaped) = (false, false);
         let mut open = Vec::new();
         for (i, &b) in bytes.iter().enumerate() {
@@ -2080,7 +2097,7 @@ fn salvage_truncated(text: &str) -> Option<(String, u64)> {
             }
             match b {
                 b'"' => in_string = true,
-                b'{' | b'[' => open.push(b),
+                b'{' | b'[' => open.push((b, i)),
                 b'}' | b']' => {
                     open.pop();
                     at_end(i, &open);
@@ -2091,12 +2108,24 @@ fn salvage_truncated(text: &str) -> Option<(String, u64)> {
         open
     }
     let bytes = text.as_bytes();
-    // The records' array: the outermost one open at the cut.
     let at_cut = scan(bytes, |_, _| {});
-    let records = at_cut.iter().position(|&b| b == b'[')?;
+    // The records' array: the document itself, or its member named as one.
+    let records = match at_cut.as_slice() {
+        [(b'[', _), ..] => 0,
+        [(b'{', _), (b'[', at), ..] => {
+            let before = text[..*at].trim_end().strip_suffix(':')?.trim_end();
+            let key = before.strip_suffix('"')?;
+            let key = &key[key.rfind('"')? + 1..];
+            if !RECORD_ARRAYS.contains(&key) {
+                return None;
+            }
+            1
+        }
+        _ => return None,
+    };
     let mut cut = None;
     scan(bytes, |i, open| {
-        // A direct element of that array just closed (the containers around it unchanged).
+        // A direct element of that array just closed (the same containers around it).
         if open.len() == records + 1 && open[..] == at_cut[..=records] {
             cut = Some(i + 1);
         }
@@ -2108,7 +2137,7 @@ fn salvage_truncated(text: &str) -> Option<(String, u64)> {
     whole.extend(
         open.iter()
             .rev()
-            .map(|&b| if b == b'{' { '}' } else { ']' }),
+            .map(|&(b, _)| if b == b'{' { '}' } else { ']' }),
     );
     let line = memchr::memchr_iter(b'\n', &bytes[..cut]).count() as u64;
     Some((whole, line))
@@ -2198,12 +2227,15 @@ mod tests {
         assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:1");
         // The salvage itself: strings holding brackets and escaped quotes are data.
         let (whole, line) =
-            salvage_truncated("{\"a\": [{\"m\": \"x]}\\\"{\"},\n {\"m\": \"y\"}, {\"m\": \"z")
+            salvage_truncated("{\"events\": [{\"m\": \"x]}\\\"{\"},\n {\"m\": \"y\"}, {\"m\": \"z")
                 .unwrap();
-        assert_eq!(whole, "{\"a\": [{\"m\": \"x]}\\\"{\"},\n {\"m\": \"y\"}]}");
+        assert_eq!(
+            whole,
+            "{\"events\": [{\"m\": \"x]}\\\"{\"},\n {\"m\": \"y\"}]}"
+        );
         assert_eq!(line, 1);
         assert!(serde_json::from_str::<Value>(&whole).is_ok());
-        assert_eq!(salvage_truncated("{\"a\": [1, 2"), None);
+        assert_eq!(salvage_truncated("{\"events\": [1, 2"), None);
         // Review of the fix: only whole elements of the outermost open array are records. A
         // trace cut among its segments is no whole trace; a row cut among its cells no row.
         let trace = "{\"Traces\": [{\"Id\": \"1\", \"Segments\": [{\"Id\": \"a\"}, {\"Id\": \"b";
@@ -2214,6 +2246,11 @@ mod tests {
             whole,
             "{\"Traces\": [{\"Id\": \"1\", \"Segments\": [{\"Id\": \"a\"}]}]}"
         );
+        // A segment cut among its subsegments, an event among its spans: no record is whole.
+        let segment = "{\"id\": \"a\", \"subsegments\": [{\"id\": \"b\"}, {\"id\": \"c";
+        assert_eq!(salvage_truncated(segment), None);
+        let event = "{\"type\": \"platform.report\", \"record\": {\"spans\": [{\"n\": 1}, {\"n";
+        assert_eq!(salvage_truncated(event), None);
         let rows = "{\"results\": [[{\"field\": \"a\"}], [{\"field\": \"b\"}, {\"field\": \"c";
         let (whole, _) = salvage_truncated(rows).unwrap();
         assert_eq!(whole, "{\"results\": [[{\"field\": \"a\"}]]}");
