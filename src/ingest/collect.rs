@@ -740,6 +740,11 @@ impl<'o> Collector<'o> {
         }
     }
 
+    /// The time of the last timed application line, which the lines continuing it take.
+    pub fn continued_time(&self) -> Option<i64> {
+        self.event_time_ms
+    }
+
     /// A line passed over unparsed (invocations only): a timed one starts another event.
     fn passed_over(&mut self, ev: &Event<'_>) {
         if ev.timestamp.is_some() {

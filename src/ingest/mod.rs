@@ -1830,8 +1830,11 @@ fn unquoted_key(line: &str) -> bool {
 /// `lines_if_not_json`: text that is no JSON (nor a Python repr) is read as log lines rather
 /// than skipped (brackets in a text log: an application's own layout).
 fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64, lines_if_not_json: bool) {
+    // A value printed over several lines after a timed log line (text logs) is that event's:
+    // its time, as its lines would take it were they no JSON.
     let ev = Event {
         line: start_line,
+        timestamp: lines_if_not_json.then(|| c.continued_time()).flatten(),
         ..Event::default()
     };
     match serde_json::from_str::<Value>(text) {
@@ -2820,6 +2823,18 @@ mod tests {
             .find(|l| l.message.contains("messageId"))
             .unwrap();
         assert_eq!(at.source.line, 6);
+        // Pretty JSON after a timed line is that event's, at its time (it had none: `logs`
+        // put it first).
+        let text =
+            "2025-09-01T00:00:00.200Z\te3\tINFO\tpretty:\n{\n  \"a\": 1,\n  \"b\": [1, 2]\n}\n";
+        let ing = ingest_one(text, &opts);
+        let json = ing
+            .tables
+            .logs
+            .iter()
+            .find(|l| l.message.contains("\"a\""))
+            .unwrap();
+        assert_eq!(json.timestamp, Some(1_756_684_800_200));
         // A file that is one broken JSON document: a malformed record at its own line.
         let ing = ingest_one("{\n  \"a\": 1,\n}\n", &opts);
         assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
