@@ -1837,7 +1837,23 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64, lines_if_
         timestamp: lines_if_not_json.then(|| c.continued_time()).flatten(),
         ..Event::default()
     };
+    // The lines of a value as log lines (see `lines_if_not_json`).
+    let as_lines = |c: &mut Collector<'_>| {
+        for (i, l) in text.lines().enumerate() {
+            let ev = Event {
+                line: start_line + i as u64,
+                ..Event::default()
+            };
+            let (ev, msg) = strip_event_prefix(ev, l);
+            c.message(&ev, msg);
+        }
+    };
     match serde_json::from_str::<Value>(text) {
+        // An array of no objects printed after a log line (`json.dumps(ids, indent=2)`) holds
+        // no record: its lines are the event's (each element was a "malformed" skip).
+        Ok(Value::Array(items)) if lines_if_not_json && !items.iter().any(Value::is_object) => {
+            as_lines(c)
+        }
         Ok(v) => {
             let before = c.skips.examples.len();
             let spans_before = c.tables.spans.len();
@@ -1854,16 +1870,7 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64, lines_if_
         Err(e) if is_too_deep(&e) => c.skip(start_line, TOO_DEEP, Some(TOO_DEEP_DETAIL)),
         Err(e) => match pyrepr::parse(text) {
             Some(v) => c.json_value(&ev, &v, 0),
-            None if lines_if_not_json => {
-                for (i, l) in text.lines().enumerate() {
-                    let ev = Event {
-                        line: start_line + i as u64,
-                        ..Event::default()
-                    };
-                    let (ev, msg) = strip_event_prefix(ev, l);
-                    c.message(&ev, msg);
-                }
-            }
+            None if lines_if_not_json => as_lines(c),
             // The line is the file's; serde's own position would be within the value.
             None => c.skip(
                 start_line + e.line().saturating_sub(1) as u64,
@@ -2835,6 +2842,16 @@ mod tests {
             .find(|l| l.message.contains("\"a\""))
             .unwrap();
         assert_eq!(json.timestamp, Some(1_756_684_800_200));
+        // An array of numbers after a log line: its lines, no skip per element.
+        let text = "2025-09-01T00:00:00.100Z\te3\tINFO\tids:\n[\n  1,\n  2\n]\n";
+        let ing = ingest_one(text, &opts);
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        assert_eq!(ing.tables.logs.len(), 5);
+        assert!(ing
+            .tables
+            .logs
+            .iter()
+            .all(|l| l.timestamp == Some(1_756_684_800_100)));
         // A file that is one broken JSON document: a malformed record at its own line.
         let ing = ingest_one("{\n  \"a\": 1,\n}\n", &opts);
         assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
