@@ -275,8 +275,7 @@ fn render_csv(r: &CheckReport) -> String {
         "result",
         "changed",
     ];
-    let cents = |d: Decimal| format!("{:.2}", crate::cost::round_cents(d));
-    let num = |v: Option<f64>, digits: usize| v.map_or(String::new(), |x| format!("{x:.digits$}"));
+    let (cents, num) = (csv_cents, csv_num);
     let mut rows: Vec<Vec<String>> = r
         .functions
         .iter()
@@ -578,105 +577,82 @@ pub enum CheckFormat {
     Csv,
 }
 
-/// A short summary of a baseline for the terminal.
+/// A short summary of a baseline for the terminal; in CSV, column names and plain values, as
+/// `ci check --format csv` writes them (the table's "$0.32" and "0.19 %" are for reading).
 pub fn render_baseline_summary(e: &Evaluation, format: Format, width: Option<u16>) -> String {
-    if format == Format::Csv {
-        return render_baseline_csv(e);
-    }
-    let headers = [
-        "function",
-        "memory MB",
-        "arch",
-        "PC",
-        "requests/mo",
-        "$/mo low",
-        "$/mo typical",
-        "$/mo high",
-        "p99 ms",
-        "cold starts",
-    ];
-    let mut rows: Vec<Vec<String>> = e
-        .functions
-        .iter()
-        .map(|f| {
-            vec![
-                sanitize(&f.name),
-                f.settings.memory_mb.to_string(),
-                f.settings.arch.clone(),
-                f.settings.provisioned_concurrency.to_string(),
-                f.traffic.requests_per_month.typical.round().to_string(),
-                usd(f.monthly_usd.low),
-                usd(f.monthly_usd.typical),
-                usd(f.monthly_usd.high),
-                ms(f.performance.as_ref().and_then(|p| p.p99_ms)),
-                ratio(f.performance.as_ref().and_then(|p| p.cold_start_ratio)),
-            ]
-        })
-        .collect();
-    rows.push(vec![
-        "total".into(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        usd(e.total_monthly_usd.low),
-        usd(e.total_monthly_usd.typical),
-        usd(e.total_monthly_usd.high),
-        String::new(),
-        String::new(),
-    ]);
-    render_grid(&headers, &rows, format, width, 1)
-}
-
-/// The baseline summary as CSV: column names and plain values, as `ci check --format csv`
-/// writes them (the table's "$0.32" and "0.19 %" are for reading).
-fn render_baseline_csv(e: &Evaluation) -> String {
-    let headers = [
-        "function",
-        "memory_mb",
-        "arch",
-        "provisioned_concurrency",
-        "requests_per_month",
-        "usd_per_month_low",
-        "usd_per_month_typical",
-        "usd_per_month_high",
-        "p99_ms",
-        "cold_start_ratio",
-    ];
-    let cents = |d: Decimal| format!("{:.2}", crate::cost::round_cents(d));
-    let num = |v: Option<f64>, digits: usize| v.map_or(String::new(), |x| format!("{x:.digits$}"));
+    let csv = format == Format::Csv;
+    let headers = if csv {
+        [
+            "function",
+            "memory_mb",
+            "arch",
+            "provisioned_concurrency",
+            "requests_per_month",
+            "usd_per_month_low",
+            "usd_per_month_typical",
+            "usd_per_month_high",
+            "p99_ms",
+            "cold_start_ratio",
+        ]
+    } else {
+        [
+            "function",
+            "memory MB",
+            "arch",
+            "PC",
+            "requests/mo",
+            "$/mo low",
+            "$/mo typical",
+            "$/mo high",
+            "p99 ms",
+            "cold starts",
+        ]
+    };
+    let money = |d: Decimal| if csv { csv_cents(d) } else { usd(d) };
+    let money3 = |r: &crate::cost::Range<Decimal>| [money(r.low), money(r.typical), money(r.high)];
     let mut rows: Vec<Vec<String>> = e
         .functions
         .iter()
         .map(|f| {
             let perf = f.performance.as_ref();
-            vec![
-                f.name.clone(),
+            let (p99, cold) = (
+                perf.and_then(|p| p.p99_ms),
+                perf.and_then(|p| p.cold_start_ratio),
+            );
+            let mut row = vec![
+                sanitize(&f.name),
                 f.settings.memory_mb.to_string(),
                 f.settings.arch.clone(),
                 f.settings.provisioned_concurrency.to_string(),
                 f.traffic.requests_per_month.typical.round().to_string(),
-                cents(f.monthly_usd.low),
-                cents(f.monthly_usd.typical),
-                cents(f.monthly_usd.high),
-                num(perf.and_then(|p| p.p99_ms), 1),
-                num(perf.and_then(|p| p.cold_start_ratio), 6),
-            ]
+            ];
+            row.extend(money3(&f.monthly_usd));
+            row.push(if csv { csv_num(p99, 1) } else { ms(p99) });
+            row.push(if csv { csv_num(cold, 6) } else { ratio(cold) });
+            row
         })
         .collect();
-    rows.push(vec![
-        "total".into(),
+    let mut total = vec![
+        "total".to_string(),
         String::new(),
         String::new(),
         String::new(),
         String::new(),
-        cents(e.total_monthly_usd.low),
-        cents(e.total_monthly_usd.typical),
-        cents(e.total_monthly_usd.high),
-        String::new(),
-        String::new(),
-    ]);
-    render_grid(&headers, &rows, Format::Csv, None, 1)
+    ];
+    total.extend(money3(&e.total_monthly_usd));
+    total.extend([String::new(), String::new()]);
+    rows.push(total);
+    render_grid(&headers, &rows, format, width, 1)
+}
+
+/// Dollars as a CSV value: to the cent, without `$`.
+fn csv_cents(d: Decimal) -> String {
+    format!("{:.2}", crate::cost::round_cents(d))
+}
+
+/// A number as a CSV value with `digits` decimals; unknown: empty.
+fn csv_num(v: Option<f64>, digits: usize) -> String {
+    v.map_or(String::new(), |x| format!("{x:.digits$}"))
 }
 
 #[cfg(test)]
