@@ -731,11 +731,7 @@ fn prepare(
             // of the invocations, as the buckets are).
             let mut past_timeout: BTreeMap<(chrono::NaiveDate, u32), f64> = BTreeMap::new();
             let mut cut_at_timeout = 0u64;
-            if let Some(t_ms) = spec
-                .settings
-                .timeout_s
-                .map(|t| f64::from(t.clamp(1, 900)) * 1000.0)
-            {
+            if let Some(t_ms) = timeout_ms(&spec.settings) {
                 for r in &rows {
                     let d = r.duration_ms * factor_of(r.memory_mb);
                     let end = r.start_ms.saturating_add(r.duration_ms.round() as i64);
@@ -908,11 +904,7 @@ fn prepare_explicit(
     let mean = t.duration_ms.mean_ms() * k;
     // Lambda ends an invocation at the timeout and bills up to it (the simulation draws the
     // modelled durations and ends them there itself).
-    let mean_priced = match spec
-        .settings
-        .timeout_s
-        .map(|s| f64::from(s.clamp(1, 900)) * 1000.0)
-    {
+    let mean_priced = match timeout_ms(&spec.settings) {
         Some(t_ms) if mean > t_ms => {
             notes.push(format!(
                 "the mean duration {mean:.0} ms at {memory_mb} MB is past the {} s timeout: priced at the timeout, where Lambda ends the invocations",
@@ -1031,11 +1023,19 @@ fn configure(s: &mut faascope_sim::Scenario, settings: &Settings) {
     if let Some(f) = s.functions.first_mut() {
         f.provisioned.count = settings.provisioned_concurrency;
         f.reserved_concurrency = settings.reserved_concurrency.map(u64::from);
-        // The configured timeout ends a simulated execution as Lambda would (1 to 900 s).
-        if let Some(t) = settings.timeout_s {
-            f.timeout_s = f64::from(t.clamp(1, 900));
+        // The configured timeout ends a simulated execution as Lambda would.
+        if let Some(t_ms) = timeout_ms(settings) {
+            f.timeout_s = t_ms / 1000.0;
         }
     }
+}
+
+/// The configured timeout in ms, within Lambda's 1 to 900 s: where a simulated execution ends
+/// and up to which a modelled duration is priced.
+fn timeout_ms(settings: &Settings) -> Option<f64> {
+    settings
+        .timeout_s
+        .map(|t| f64::from(t.clamp(1, 900)) * 1000.0)
 }
 
 fn simulate(s: &faascope_sim::Scenario, seed: u64, name: &str) -> Result<PerfEval, EvalError> {
