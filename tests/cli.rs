@@ -790,6 +790,52 @@ fn metrics_that_name_no_function_take_the_file_stem() {
 }
 
 #[test]
+fn an_empty_export_says_why() {
+    // The filter left nothing: what was read, and which option.
+    faascope()
+        .args([
+            "export",
+            "sample-data/xray",
+            "--table",
+            "spans",
+            "--function",
+            "^nosuch$",
+        ])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "note: nothing exported: none of the 10244 span(s) read (2025-09-01T00:01:01Z to 2025-09-03T23:58:56Z, 2 function(s): orders-api, payments-java) matched --function '^nosuch$'",
+        ));
+    // Nothing of this table in the sources: which inputs hold it.
+    faascope()
+        .args(["export", "sample-data/xray", "--table", "invocations"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "note: nothing exported: the sources hold no invocation(s) (read from Lambda logs with REPORT lines)",
+        ));
+    // --quiet keeps it quiet; a non-empty export has no such note.
+    faascope()
+        .args([
+            "export",
+            "sample-data/xray",
+            "--table",
+            "metrics",
+            "--quiet",
+        ])
+        .assert()
+        .success()
+        .stderr("");
+    faascope()
+        .args(["export", "sample-data/xray", "--table", "spans"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing exported").not());
+}
+
+#[test]
 fn export_to_dash_is_stdout_and_strict_exports_nothing() {
     let out = faascope()
         .args([

@@ -527,14 +527,36 @@ impl ReadSpan {
 
     /// The note when `filter` left nothing of what was read; `None` when nothing was read.
     pub(crate) fn filtered_out(&self, filter: &Filter) -> Option<String> {
+        self.filtered_out_of(filter, "invocation(s)")
+    }
+
+    /// [`Self::filtered_out`] of rows that are `what` (`"log record(s)"`).
+    fn filtered_out_of(&self, filter: &Filter, what: &str) -> Option<String> {
         (self.rows > 0).then(|| {
             format!(
-                "none of the {} invocation(s) read ({}) matched {}",
+                "none of the {} {what} read ({}) matched {}",
                 self.rows,
                 self.describe(),
                 filter.describe()
             )
         })
+    }
+
+    /// What was read of one table, before the filter.
+    fn of_table(t: &Tables, which: TableName) -> ReadSpan {
+        match which {
+            TableName::Invocations => ReadSpan::of_invocations(&t.invocations),
+            TableName::Logs => ReadSpan::of(t.logs.iter().map(|r| (&*r.function, r.timestamp))),
+            // Whole milliseconds are enough to say when the spans were.
+            TableName::Spans => ReadSpan::of(
+                t.spans
+                    .iter()
+                    .map(|s| (&*s.function, Some(s.start_ms.floor() as i64))),
+            ),
+            TableName::Metrics => {
+                ReadSpan::of(t.metrics.iter().map(|m| (&*m.function, Some(m.timestamp))))
+            }
+        }
     }
 
     fn describe(&self) -> String {
@@ -1003,6 +1025,10 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
             ..IngestOptions::default()
         },
     )?;
+    // What was read before the filter: the note when nothing is left says what the data holds.
+    let read = filter
+        .is_active()
+        .then(|| ReadSpan::of_table(&ing.tables, a.table));
     filter.apply(&mut ing.tables);
     if a.source.strict && !ing.skips.is_empty() {
         // Nothing written: a file left behind would need --force on the next run, and a
@@ -1042,7 +1068,44 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
         None => write_stdout(&buf)?,
     }
     report_skips(&a.source, &ing);
+    if !a.source.quiet {
+        if let Some(note) = export_empty_note(&ing.tables, a.table, read.as_ref(), &filter) {
+            crate::diag!("note: {note}");
+        }
+    }
     Ok(strict_exit(&a.source, &ing))
+}
+
+/// Why an export holds no rows (`None` when it holds some): the filter left none of what was
+/// read (named), or the sources hold none of this table (which inputs do). An empty file
+/// without a word reads as a bug upstream, in the export or in the loader that gets it.
+fn export_empty_note(
+    t: &Tables,
+    which: TableName,
+    read: Option<&ReadSpan>,
+    filter: &Filter,
+) -> Option<String> {
+    let (rows, what, held_by) = match which {
+        TableName::Invocations => (
+            t.invocations.len(),
+            "invocation(s)",
+            "Lambda logs with REPORT lines",
+        ),
+        TableName::Logs => (t.logs.len(), "log record(s)", "log files or groups"),
+        TableName::Spans => (t.spans.len(), "span(s)", "X-Ray traces"),
+        TableName::Metrics => (
+            t.metrics.len(),
+            "metric point(s)",
+            "CloudWatch metrics (get-metric-data or get-metric-statistics output, metrics CSV)",
+        ),
+    };
+    if rows > 0 {
+        return None;
+    }
+    Some(match read.and_then(|r| r.filtered_out_of(filter, what)) {
+        Some(filtered) => format!("nothing exported: {filtered}"),
+        None => format!("nothing exported: the sources hold no {what} (read from {held_by})"),
+    })
 }
 
 fn write_ndjson(t: &Tables, which: TableName, out: &mut Vec<u8>) -> Result<()> {
