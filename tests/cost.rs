@@ -1073,6 +1073,68 @@ fn plot_text_is_sanitized_and_an_empty_filter_is_named() {
         ));
 }
 
+/// Third-round README review: `plot` dropped malformed records and untimed invocations without
+/// a word and ignored --strict, where every other command says them and exits 2.
+#[test]
+fn plot_says_its_skips_and_honours_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::copy(
+        root().join("sample-data/logs-tail/nightly-report.txt"),
+        logs.join("nightly-report.txt"),
+    )
+    .unwrap();
+    // One malformed REPORT (no such size) and two without a time, of the same function.
+    std::fs::write(
+        logs.join("bad.log"),
+        "REPORT RequestId: 11111111-aaaa-bbbb-cccc-dddddddddddd\tDuration: 10.0 ms\tBilled Duration: 10 ms\tMemory Size: 20480 MB\tMax Memory Used: 50 MB\t\n",
+    )
+    .unwrap();
+    std::fs::write(
+        logs.join("nightly-report.log"),
+        "REPORT RequestId: 11111111-aaaa-bbbb-cccc-000000000001\tDuration: 10.0 ms\tBilled Duration: 10 ms\tMemory Size: 1024 MB\tMax Memory Used: 50 MB\t\n\
+         REPORT RequestId: 11111111-aaaa-bbbb-cccc-000000000002\tDuration: 10.0 ms\tBilled Duration: 10 ms\tMemory Size: 1024 MB\tMax Memory Used: 50 MB\t\n",
+    )
+    .unwrap();
+    for kind in ["cost-curve", "break-even"] {
+        let chart = dir.path().join(format!("{kind}.svg"));
+        let plot = || {
+            let mut c = faascope();
+            c.args(["plot", kind])
+                .arg(&logs)
+                .args(["--function", "nightly", "--out"])
+                .arg(&chart);
+            c
+        };
+        plot()
+            .arg("--strict")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "bad.log:1: REPORT field is not a number in range",
+            ))
+            .stderr(predicate::str::contains(
+                "error: --strict: 1 record(s) were skipped as malformed",
+            ))
+            .stderr(predicate::str::contains(
+                "error: --strict: 2 invocation(s) have no time and were not priced",
+            ))
+            .stderr(predicate::str::contains("nothing plotted"));
+        assert!(!chart.exists(), "{kind}: no chart under --strict");
+        plot()
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                "warning: skipped 1 malformed record(s)",
+            ))
+            .stderr(predicate::str::contains(
+                "note: 2 invocation(s) of nightly-report have no time",
+            ));
+        assert!(chart.exists(), "{kind}: drawn without --strict");
+    }
+}
+
 /// Third-round cross-command review: `tune` over sources with no invocation (traces only)
 /// printed an empty table without a word, where `cost` says "nothing to price".
 #[test]

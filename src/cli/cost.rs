@@ -522,7 +522,10 @@ pub(super) fn untimed_notes(untimed: &std::collections::BTreeMap<String, u64>) -
 }
 
 /// `--strict` with untimed invocations: exit 2 (after the output), saying why.
-fn strict_untimed(source: &SourceArgs, untimed: &std::collections::BTreeMap<String, u64>) -> i32 {
+pub(super) fn strict_untimed(
+    source: &SourceArgs,
+    untimed: &std::collections::BTreeMap<String, u64>,
+) -> i32 {
     let n: u64 = untimed.values().sum();
     if source.strict && n > 0 {
         crate::diag!("error: --strict: {n} invocation(s) have no time and were not priced");

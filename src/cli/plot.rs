@@ -6,8 +6,10 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use rust_decimal::prelude::ToPrimitive;
 
-use super::cost::{nothing_selected, observe, tune_all, Observed, PriceArgs};
-use super::{FilterArgs, SourceArgs, UsageError, EXIT_OK};
+use super::cost::{
+    nothing_selected, observe, strict_untimed, tune_all, untimed_notes, Observed, PriceArgs,
+};
+use super::{report_skips, strict_exit, FilterArgs, SourceArgs, UsageError, EXIT_OK};
 
 /// Text for a chart from log data: [`crate::output::sanitize`] (no control characters), and
 /// no U+FFFE / U+FFFF, which XML (an SVG) does not allow either.
@@ -58,6 +60,15 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
     let catalog = a.price.catalog()?;
     let book = PriceBook::new(&catalog);
     let observed = observe(&a.source, &a.filter, &a.price, &book)?;
+    // Skips are said whatever follows; under --strict, nothing is drawn from a partial input
+    // (no chart left behind to be taken for a whole one), as `export` writes nothing.
+    report_skips(&a.source, &observed.ing);
+    let strict =
+        strict_exit(&a.source, &observed.ing).max(strict_untimed(&a.source, &observed.untimed));
+    if strict != EXIT_OK {
+        crate::diag!("nothing plotted ({} not written)", a.out.display());
+        return Ok(strict);
+    }
     let projections = observed.selected_projections();
     if projections.is_empty() {
         return Err(UsageError(format!(
@@ -70,6 +81,7 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
         cols,
         projections: all,
         selected,
+        untimed,
         ..
     } = observed;
     // Function names come from the logs: chart text (an SVG's <text>) gets no control
@@ -193,5 +205,11 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
     };
     write(&chart, &a.out, a.force).map_err(|e| UsageError(e.to_string()))?;
     crate::diag!("wrote {}", a.out.display());
+    if !a.source.quiet {
+        // Not drawn: the invocations the chart leaves out, as `cost` and `tune` say it.
+        for n in untimed_notes(&untimed) {
+            crate::diag!("note: {n}");
+        }
+    }
     Ok(EXIT_OK)
 }
