@@ -41,7 +41,32 @@ pub fn table_frame(tables: &Tables, which: TableName) -> Result<DataFrame, Analy
 }
 
 /// Writes a table as CSV (header row, RFC 4180 quoting).
-pub fn write_csv(mut df: DataFrame, w: &mut dyn Write) -> Result<(), AnalyticsError> {
+///
+/// `clean` rewrites a text cell (`None`: keep it): cell by cell, so that what it strips (a
+/// control sequence cut short in a log line) can never take a delimiter or a quote with it.
+pub fn write_csv(
+    mut df: DataFrame,
+    clean: &dyn Fn(&str) -> Option<String>,
+    w: &mut dyn Write,
+) -> Result<(), AnalyticsError> {
+    let text: Vec<PlSmallStr> = df
+        .columns()
+        .iter()
+        .filter(|c| c.dtype() == &DataType::String)
+        .map(|c| c.name().clone())
+        .collect();
+    for name in text {
+        let ca = df.column(&name)?.str()?;
+        if !ca.iter().flatten().any(|v| clean(v).is_some()) {
+            continue;
+        }
+        let cleaned: StringChunked = ca
+            .iter()
+            .map(|v| v.map(|v| clean(v).unwrap_or_else(|| v.to_string())))
+            .collect::<StringChunked>()
+            .with_name(name.clone());
+        df.replace(&name, cleaned.into_column())?;
+    }
     CsvWriter::new(w).include_header(true).finish(&mut df)?;
     Ok(())
 }
@@ -114,6 +139,56 @@ pub(crate) fn test_invocation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Export review: the finished CSV was stripped of control sequences as one text, so a
+    /// sequence cut short in one cell (a lone ESC, `ESC[3`) took the delimiter or the closing
+    /// quote after it, and the rows after it ran together. Cleaned cell by cell, every row
+    /// reads back whole.
+    #[test]
+    fn csv_cells_are_cleaned_one_by_one() {
+        let msgs = [
+            "GET /orders 200\u{1b}[3",
+            "user said \"hi, there\" \u{1b}",
+            "title \u{1b}]0;x",
+            "plain, \"quoted\"\ttab",
+        ];
+        let df = DataFrame::new(
+            msgs.len(),
+            vec![
+                Column::new("message".into(), msgs),
+                Column::new("n".into(), [1i64, 2, 3, 4]),
+                Column::new("source".into(), ["f\u{1b}", "f", "f", "f"]),
+            ],
+        )
+        .unwrap();
+        let clean = |s: &str| match crate::output::sanitize_csv(s) {
+            std::borrow::Cow::Owned(c) => Some(c),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
+        let mut buf = Vec::new();
+        write_csv(df, &clean, &mut buf).unwrap();
+        let text = String::from_utf8(buf.clone()).unwrap();
+        assert!(!text.contains('\u{1b}'), "{text}");
+        let back = CsvReadOptions::default()
+            .with_has_header(true)
+            .into_reader_with_file_handle(std::io::Cursor::new(buf))
+            .finish()
+            .unwrap();
+        assert_eq!(back.height(), 4, "{text}");
+        let n: Vec<Option<i64>> = back.column("n").unwrap().i64().unwrap().iter().collect();
+        assert_eq!(n, [Some(1), Some(2), Some(3), Some(4)]);
+        let got: Vec<String> = back
+            .column("message")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|m| m.unwrap_or_default().to_string())
+            .collect();
+        for (got, msg) in got.iter().zip(msgs) {
+            assert_eq!(got, &crate::output::sanitize_csv(msg), "{text}");
+        }
+    }
 
     /// A `timestamp` column reaches Parquet as UTC instants (`isAdjustedToUTC`), whether the
     /// frame holds epoch milliseconds or a datetime without a zone.

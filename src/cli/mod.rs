@@ -1048,15 +1048,18 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
     match a.format {
         ExportFormat::Ndjson => write_ndjson(&ing.tables, a.table, &mut buf)?,
         ExportFormat::Csv => {
-            analytics::write_csv(analytics::table_frame(&ing.tables, a.table)?, &mut buf)?;
             // CSV is read on terminals (through `head`, `less`, `cat`) wherever it is written:
             // its cells are stripped of control sequences as every other CSV faascope writes
             // (NDJSON escapes them and Parquet keeps the text exactly).
-            if let std::borrow::Cow::Owned(clean) =
-                output::sanitize_csv(&String::from_utf8_lossy(&buf))
-            {
-                buf = clean.into_bytes();
-            }
+            let clean = |cell: &str| match output::sanitize_csv(cell) {
+                std::borrow::Cow::Owned(c) => Some(c),
+                std::borrow::Cow::Borrowed(_) => None,
+            };
+            analytics::write_csv(
+                analytics::table_frame(&ing.tables, a.table)?,
+                &clean,
+                &mut buf,
+            )?;
         }
         ExportFormat::Parquet => {
             analytics::write_parquet(analytics::table_frame(&ing.tables, a.table)?, &mut buf)?
