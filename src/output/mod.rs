@@ -141,9 +141,9 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
-/// CSV text whose cells may hold text from logs (one cell, or a whole document as polars'
-/// writer makes it): control sequences stripped line by line, tabs kept, line breaks as LF.
-/// Text with nothing to strip is returned as it is.
+/// The text of one CSV cell from logs: control sequences stripped line by line, tabs kept,
+/// line breaks as LF. Text with nothing to strip is returned as it is. One cell at a time: over
+/// a whole document, a sequence cut short in one cell would take the delimiter or quote after it.
 pub fn sanitize_csv(s: &str) -> std::borrow::Cow<'_, str> {
     if !s
         .bytes()

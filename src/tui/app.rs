@@ -574,16 +574,68 @@ impl App {
         }
     }
 
-    /// The function the cost and simulate views take: the detail view's, else the selected one.
-    fn cost_target(&self) -> Option<String> {
+    /// The function the cost, simulate and invocations views take: the one on screen (the
+    /// detail view's, the selected trace's, the selected log row's), else the selected row of
+    /// the functions view. `Err` is the status line when the view shows no function that has
+    /// invocations: a key must never act on a function the screen does not show.
+    fn cost_target(&self) -> Result<String, String> {
+        let known = |f: &str| {
+            self.data
+                .as_ref()
+                .is_some_and(|d| d.report.functions.iter().any(|r| r.function == f))
+        };
+        let of_trace = |id: &str| -> Result<String, String> {
+            // The earliest segment that is a function read from logs: the root, or what an API
+            // Gateway root calls (a span's function is its segment's name).
+            let data = self.data.as_ref().ok_or("no data")?;
+            let mut spans: Vec<_> = data
+                .tables
+                .spans
+                .iter()
+                .filter(|s| s.trace_id == id)
+                .collect();
+            spans.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+            spans
+                .iter()
+                .map(|s| &*s.function)
+                .find(|f| known(f))
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    format!("no function of trace {id} has invocations in the logs read: nothing to price or simulate")
+                })
+        };
         match self.view() {
-            View::Detail(f) | View::Cost(f) | View::Sim(f) | View::Invocations(f) => {
-                Some(f.clone())
+            View::Detail(f) | View::Cost(f) | View::Sim(f) | View::Invocations(f) => Ok(f.clone()),
+            View::Trace(id) => of_trace(id),
+            View::Traces => match self.trace_rows().get(self.traces_selected) {
+                Some(t) => of_trace(&t.trace_id),
+                None => Err("no trace selected".into()),
+            },
+            View::Logs => {
+                let row = self.logs.as_ref().and_then(|l| {
+                    let at = l.columns.iter().position(|c| c == "function")?;
+                    match l.rows.get(self.logs_selected)?.get(at)? {
+                        crate::query::Value::Str(f) => Some(f.clone()),
+                        _ => None,
+                    }
+                });
+                match row {
+                    Some(f) if known(&f) => Ok(f),
+                    Some(f) => Err(format!(
+                        "{} has no invocations in the logs read: nothing to price or simulate",
+                        crate::output::sanitize(&f)
+                    )),
+                    None => Err(
+                        "the selected row names no function (a `function` column): pick one in the functions view (esc)"
+                            .into(),
+                    ),
+                }
             }
-            _ => self
+            View::Functions => self
                 .function_rows()
                 .get(self.selected)
-                .map(|f| f.function.clone()),
+                .map(|f| f.function.clone())
+                .ok_or_else(|| "no function selected".into()),
         }
     }
 
@@ -593,9 +645,12 @@ impl App {
                 "the sources are still loading: the cost view opens once they are in".into();
             return;
         }
-        let Some(function) = self.cost_target() else {
-            self.status = "no function to price".into();
-            return;
+        let function = match self.cost_target() {
+            Ok(f) => f,
+            Err(why) => {
+                self.status = why;
+                return;
+            }
         };
         if self.view() != &View::Cost(function.clone()) {
             // Knobs belong to one function: another starts from its own configuration.
@@ -655,9 +710,12 @@ impl App {
                 "the sources are still loading: the simulate view opens once they are in".into();
             return;
         }
-        let Some(function) = self.cost_target() else {
-            self.status = "no function to simulate".into();
-            return;
+        let function = match self.cost_target() {
+            Ok(f) => f,
+            Err(why) => {
+                self.status = why;
+                return;
+            }
         };
         if self.view() != &View::Sim(function.clone()) {
             self.views.push(View::Sim(function));
@@ -1025,9 +1083,12 @@ impl App {
             KeyCode::Char('t') if self.view() != &View::Traces => self.open_traces(),
             KeyCode::Char('$') if !matches!(self.view(), View::Cost(_)) => self.open_cost(effects),
             KeyCode::Char('i') if !matches!(self.view(), View::Invocations(_) | View::Logs) => {
-                if let Some(f) = self.cost_target() {
-                    self.invocations_selected = 0;
-                    self.views.push(View::Invocations(f));
+                match self.cost_target() {
+                    Ok(f) => {
+                        self.invocations_selected = 0;
+                        self.views.push(View::Invocations(f));
+                    }
+                    Err(why) => self.status = why,
                 }
             }
             KeyCode::Enter if matches!(self.view(), View::Invocations(_)) => {
@@ -1175,8 +1236,18 @@ impl App {
                 ("enter", "the trace's waterfall"),
                 ("e", "errors, faults and throttles only (toggle)"),
                 ("c", "cold starts only (toggle)"),
+                (
+                    "$ / s / i",
+                    "cost, simulate, invocations of the trace's function",
+                ),
             ]),
-            View::Trace(_) => lines.push(("esc", "back to the traces")),
+            View::Trace(_) => lines.extend([
+                ("esc", "back to the traces"),
+                (
+                    "$ / s / i",
+                    "cost, simulate, invocations of the trace's function",
+                ),
+            ]),
             View::Sim(_) => lines.extend([
                 ("tab / ]", "next knob ([ or shift-tab: previous)"),
                 (
@@ -1213,6 +1284,10 @@ impl App {
                 (
                     "T",
                     "time range back from the newest line: all, 15m, 1h, 6h, 24h, 7d",
+                ),
+                (
+                    "$",
+                    "cost of the selected row's function (:sim simulates it)",
                 ),
             ]),
         }
@@ -1332,6 +1407,65 @@ pub(crate) mod tests {
             }),
         );
         assert_eq!(a.status, "3 rows");
+    }
+
+    /// Fourth-round dashboard review: `$`, `s` and `i` in the traces, waterfall and logs views
+    /// acted on the functions view's selected row (catalog-snapstart, which has no traces),
+    /// not on the trace or log row on screen.
+    #[test]
+    fn keys_act_on_the_function_on_screen() {
+        let mut a = app();
+        assert_eq!(
+            a.cost_target().unwrap(),
+            "catalog-snapstart",
+            "functions view"
+        );
+        press(&mut a, "t");
+        let root = a.trace_rows()[0].root.clone();
+        assert_ne!(root, "catalog-snapstart");
+        for keys in ["$", "s", "i"] {
+            press(&mut a, keys);
+            let want = match keys {
+                "$" => View::Cost(root.clone()),
+                "s" => View::Sim(root.clone()),
+                _ => View::Invocations(root.clone()),
+            };
+            assert_eq!(a.view(), &want, "{keys} in the traces view");
+            press(&mut a, "\u{1b}");
+        }
+        press(&mut a, "\n");
+        assert!(matches!(a.view(), View::Trace(_)));
+        press(&mut a, "$");
+        assert_eq!(a.view(), &View::Cost(root.clone()), "in the waterfall");
+        // The logs view: the selected row's `function`, or a word when it names none or one
+        // without invocations.
+        let mut a = app();
+        let e = press(&mut a, "l");
+        let Some(Effect::RunLogsQuery { id, .. }) = e.first().cloned() else {
+            panic!("{e:?}")
+        };
+        let row = |f: &str| {
+            vec![
+                crate::query::Value::Str(f.into()),
+                crate::query::Value::Str("hello".into()),
+            ]
+        };
+        a.logs_answer(
+            id,
+            Ok(QueryResult {
+                columns: vec!["function".into(), "@message".into()],
+                rows: vec![row("webhook-handler"), row("api-gateway-only")],
+                ..QueryResult::default()
+            }),
+        );
+        press(&mut a, "$");
+        assert_eq!(a.view(), &View::Cost("webhook-handler".into()));
+        press(&mut a, "\u{1b}j$");
+        assert_eq!(a.view(), &View::Logs);
+        assert_eq!(
+            a.status,
+            "api-gateway-only has no invocations in the logs read: nothing to price or simulate"
+        );
     }
 
     /// INIT P50 of a SnapStart function is its restore time (as `report`'s `init p50`), and the
