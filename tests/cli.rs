@@ -835,6 +835,42 @@ fn an_empty_export_says_why() {
         .stderr(predicate::str::contains("nothing exported").not());
 }
 
+/// Third-round README review: `export` and `query` left out records without a time under
+/// --since/--until without a word, where `report`, `logs` and `cost` say how many.
+#[test]
+fn export_and_query_say_what_a_window_leaves_out_for_want_of_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let untimed = dir.path().join("orders-api.log");
+    std::fs::write(
+        &untimed,
+        "REPORT RequestId: 11111111-aaaa-bbbb-cccc-dddddddddddd\tDuration: 10.0 ms\tBilled Duration: 10 ms\tMemory Size: 512 MB\tMax Memory Used: 50 MB\t\n\
+         REPORT RequestId: 21111111-aaaa-bbbb-cccc-dddddddddddd\tDuration: 12.0 ms\tBilled Duration: 12 ms\tMemory Size: 512 MB\tMax Memory Used: 50 MB\t\n",
+    )
+    .unwrap();
+    let run = |args: &[&str], note: &str| {
+        faascope()
+            .args(args)
+            .arg(&untimed)
+            .args(["sample-data/logs-tail", "--since", "2025-09-03T22:00:00Z"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(format!(
+                "note: 2 {note} have no time (lines without timestamps) and are left out by --since/--until"
+            )));
+    };
+    run(&["export", "--table", "invocations"], "invocation(s)");
+    run(&["query", "stats count(*)"], "record(s)");
+    run(&["logs"], "log line(s)");
+    // Not when the function filter leaves them out anyway.
+    faascope()
+        .args(["export", "--table", "invocations", "--function", "nightly"])
+        .arg(&untimed)
+        .args(["sample-data/logs-tail", "--since", "2025-09-03T22:00:00Z"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("have no time").not());
+}
+
 #[test]
 fn export_to_dash_is_stdout_and_strict_exports_nothing() {
     let out = faascope()

@@ -302,14 +302,7 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         let mut ing = load(&a.source.with_window(&filter), options(&a.source))?;
         let t = &ing.tables;
         let untimed = filter.untimed_note(
-            t.logs
-                .iter()
-                .filter(|r| r.timestamp.is_none() && filter.keep_function(&r.function))
-                .count()
-                + t.invocations
-                    .iter()
-                    .filter(|r| r.timestamp.is_none() && filter.keep_function(&r.function))
-                    .count(),
+            filter.untimed_records(t, &crate::model::ReportColumns::default()),
             "log line(s)",
         );
         filter.apply(&mut ing.tables);

@@ -411,6 +411,25 @@ impl Filter {
         })
     }
 
+    /// How many of the rows `(function, time)` have no time and a function kept.
+    pub(crate) fn untimed<'a>(&self, rows: impl Iterator<Item = (&'a str, Option<i64>)>) -> usize {
+        rows.filter(|&(f, ts)| ts.is_none() && self.keep_function(f))
+            .count()
+    }
+
+    /// [`Self::untimed`] of the log records (full or thin) and invocations (rows or columns) the
+    /// tables and columns hold: the records `logs` and `query` read.
+    pub(crate) fn untimed_records(&self, t: &Tables, columns: &ReportColumns) -> usize {
+        self.untimed(t.logs.iter().map(|r| (&*r.function, r.timestamp)))
+            + self.untimed(
+                (0..t.thin_logs.len())
+                    .map(|r| (&**t.thin_logs.function(r), t.thin_logs.timestamp(r))),
+            )
+            + self.untimed(t.invocations.iter().map(|r| (&*r.function, r.timestamp)))
+            + self
+                .untimed((0..columns.len()).map(|r| (&**columns.function(r), columns.timestamp(r))))
+    }
+
     /// Applies the filter to compact invocation columns.
     pub fn apply_columns(&self, mut c: ReportColumns) -> ReportColumns {
         if self.function.is_some() || self.since_ms.is_some() || self.until_ms.is_some() {
@@ -869,11 +888,7 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     // What was read before the filter: the note when nothing is left says what the data holds.
     let read = filter.is_active().then(|| ReadSpan::of_columns(&columns));
     let untimed = filter.untimed_note(
-        (0..columns.len())
-            .filter(|&r| {
-                columns.timestamp(r).is_none() && filter.keep_function(columns.function(r))
-            })
-            .count(),
+        filter.untimed((0..columns.len()).map(|r| (&**columns.function(r), columns.timestamp(r)))),
         "invocation(s)",
     );
     let columns = filter.apply_columns(columns);
@@ -1029,6 +1044,19 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
     let read = filter
         .is_active()
         .then(|| ReadSpan::of_table(&ing.tables, a.table));
+    // Spans and metric points always have a time.
+    let t = &ing.tables;
+    let untimed = match a.table {
+        TableName::Invocations => filter.untimed_note(
+            filter.untimed(t.invocations.iter().map(|r| (&*r.function, r.timestamp))),
+            "invocation(s)",
+        ),
+        TableName::Logs => filter.untimed_note(
+            filter.untimed(t.logs.iter().map(|r| (&*r.function, r.timestamp))),
+            "log record(s)",
+        ),
+        TableName::Spans | TableName::Metrics => None,
+    };
     filter.apply(&mut ing.tables);
     if a.source.strict && !ing.skips.is_empty() {
         // Nothing written: a file left behind would need --force on the next run, and a
@@ -1072,6 +1100,9 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
     }
     report_skips(&a.source, &ing);
     if !a.source.quiet {
+        if let Some(note) = untimed {
+            crate::diag!("note: {note}");
+        }
         if let Some(note) = export_empty_note(&ing.tables, a.table, read.as_ref(), &filter) {
             crate::diag!("note: {note}");
         }
@@ -1094,7 +1125,11 @@ fn export_empty_note(
             "invocation(s)",
             "Lambda logs with REPORT lines",
         ),
-        TableName::Logs => (t.logs.len(), "log record(s)", "log files or groups"),
+        TableName::Logs => (
+            t.logs.len(),
+            "log record(s)",
+            "log lines other than REPORT: those are the invocations table",
+        ),
         TableName::Spans => (t.spans.len(), "span(s)", "X-Ray traces"),
         TableName::Metrics => (
             t.metrics.len(),

@@ -199,6 +199,10 @@ pub fn run(a: QueryArgs) -> Result<i32> {
                     ing.files
                 );
             }
+            let untimed = filter.untimed_note(
+                filter.untimed_records(&ing.tables, &ing.columns),
+                "record(s)",
+            );
             filter.apply(&mut ing.tables);
             let columns = filter.apply_columns(std::mem::take(&mut ing.columns));
             let r = crate::analytics::query::run_query_on(&parsed, &ing.tables, &columns).map_err(
@@ -210,6 +214,9 @@ pub fn run(a: QueryArgs) -> Result<i32> {
                 },
             )?;
             report_skips(&a.source, &ing);
+            if let Some(note) = untimed.filter(|_| !a.source.quiet) {
+                crate::diag!("note: {note}");
+            }
             code = strict_exit(&a.source, &ing);
             crate::query::QueryResult {
                 skipped: ing.skips.clone(),
