@@ -150,6 +150,27 @@ fn tune_refuses_snapstart_and_storage_flags() {
             .stderr(predicate::str::contains("prices compute only"))
             .stderr(predicate::str::contains("faascope cost"));
     }
+    // Not offered in tune's help (third-round README review); plot says which kind takes them.
+    let help = faascope().args(["tune", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--function-snapstart",
+        "--function-storage",
+        "--ephemeral-storage-mb",
+    ] {
+        assert!(!help.contains(flag), "{flag} in tune --help");
+    }
+    let help = faascope().args(["plot", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(
+        help.matches("(break-even only: cost-curve, the tune curve, refuses it)")
+            .count(),
+        3,
+        "{help}"
+    );
     // The default (512 MB, not billed) is no request for storage pricing.
     faascope()
         .args([

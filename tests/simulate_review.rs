@@ -342,10 +342,14 @@ fn pricing_options_name_known_functions_and_need_price() {
         "checkout-api=cobol",
     ]);
     assert!(err.contains("not a SnapStart runtime"), "{err}");
-    // Without --price they would change nothing.
+    // Without --price they would change nothing, whatever the value (also the default's:
+    // third-round README review).
     for args in [
         &["--ephemeral-storage-mb", "1024"][..],
+        &["--ephemeral-storage-mb", "512"][..],
         &["--region", "eu-west-1"][..],
+        &["--region", "us-east-1"][..],
+        &["--arch", "x86_64"][..],
         &["--function-snapstart", "checkout-api=python"][..],
     ] {
         let mut a = vec!["simulate", API];

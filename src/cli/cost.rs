@@ -92,12 +92,15 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
 /// Where functions run and which prices apply (shared by `cost` and `tune`).
 #[derive(Args, Debug, Clone)]
 pub struct PriceArgs {
-    /// AWS region of the functions (unless --function-region names one).
-    #[arg(long, default_value = "us-east-1")]
-    pub region: String,
-    /// Architecture of the functions (unless --function-arch names one): x86_64 or arm64.
-    #[arg(long, default_value = "x86_64", value_parser = parse_arch)]
-    pub arch: Arch,
+    /// AWS region of the functions (unless --function-region names one) [default: us-east-1].
+    // Options, not clap defaults: whether a flag was given at all decides where it is refused
+    // (`simulate` without `--price`), whatever its value.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Architecture of the functions (unless --function-arch names one): x86_64 or arm64
+    /// [default: x86_64].
+    #[arg(long, value_name = "ARCH", value_parser = parse_arch)]
+    pub arch: Option<Arch>,
     /// Region of one function, NAME=REGION (repeatable). Logs do not say where a function ran.
     #[arg(long = "function-region", value_name = "NAME=REGION", value_parser = parse_pair)]
     pub function_region: Vec<(String, String)>,
@@ -110,9 +113,9 @@ pub struct PriceArgs {
     #[arg(long = "function-snapstart", value_name = "NAME=RUNTIME", value_parser = parse_pair)]
     pub function_snapstart: Vec<(String, String)>,
     /// Ephemeral storage (/tmp) of the functions in MB, 512 to 10240 (unless
-    /// --function-storage names one); above 512 MB it is billed.
-    #[arg(long, value_name = "MB", default_value_t = 512, value_parser = clap::value_parser!(u32).range(512..=10240))]
-    pub ephemeral_storage_mb: u32,
+    /// --function-storage names one); above 512 MB it is billed [default: 512].
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(512..=10240))]
+    pub ephemeral_storage_mb: Option<u32>,
     /// Ephemeral storage of one function, NAME=MB (repeatable).
     #[arg(long = "function-storage", value_name = "NAME=MB", value_parser = parse_pair)]
     pub function_storage: Vec<(String, String)>,
@@ -211,7 +214,7 @@ impl PriceArgs {
                 })?;
             storage.insert(name.clone(), mb);
         }
-        let default_storage = self.ephemeral_storage_mb;
+        let default_storage = self.ephemeral_storage_mb.unwrap_or(512);
         Ok(move |meta: &mut FunctionMeta| {
             meta.ephemeral_storage_mb = storage.get(&meta.name).copied().unwrap_or(default_storage);
             if let Some(s) = snapstart.get(&meta.name) {
@@ -230,7 +233,8 @@ impl PriceArgs {
                 parse_arch(a).map_err(|e| UsageError(format!("--function-arch {name}: {e}")))?,
             );
         }
-        let (region, arch) = (self.region.clone(), self.arch);
+        let region = self.region.clone().unwrap_or_else(|| "us-east-1".into());
+        let arch = self.arch.unwrap_or(Arch::X86_64);
         Ok(move |name: &str| {
             (
                 regions.get(name).cloned().unwrap_or_else(|| region.clone()),
@@ -834,7 +838,11 @@ pub(super) fn tune_refuses(price: &PriceArgs, command: &str) -> Result<()> {
     let given = flags_given([
         (!price.function_snapstart.is_empty(), "--function-snapstart"),
         (!price.function_storage.is_empty(), "--function-storage"),
-        (price.ephemeral_storage_mb != 512, "--ephemeral-storage-mb"),
+        // 512 MB is not billed: the figures leave nothing out (scripts share flags with cost).
+        (
+            price.ephemeral_storage_mb.is_some_and(|mb| mb != 512),
+            "--ephemeral-storage-mb",
+        ),
     ]);
     if given.is_empty() {
         return Ok(());

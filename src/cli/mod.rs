@@ -44,6 +44,16 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// `plot`'s help of a charge only `break-even` prices (`cost-curve` is the tune curve, which
+/// refuses it).
+fn break_even_only(a: clap::Arg) -> clap::Arg {
+    let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+    a.help(format!(
+        "{} (break-even only: cost-curve, the tune curve, refuses it)",
+        help.trim_end_matches('.')
+    ))
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Per-function report: invocations, errors, cold starts, duration percentiles, memory, GB-s
@@ -88,7 +98,12 @@ pub enum Command {
     )]
     Cost(cost::CostArgs),
     /// Memory right-sizing: the cost-vs-memory curve per function and the size to use.
+    // tune prices compute only: the SnapStart and storage flags it shares with `cost` are
+    // refused (with why) and not offered.
     #[command(
+        mut_arg("function_snapstart", |a| a.hide(true)),
+        mut_arg("ephemeral_storage_mb", |a| a.hide(true)),
+        mut_arg("function_storage", |a| a.hide(true)),
         after_help = "Examples:\n  faascope tune sample-data\n  faascope tune sample-data --strategy balanced --curve --function thumbnailer\n\nDuration at other sizes is modelled from the vCPU share (1 vCPU at 1,769 MB and in proportion to memory above it: 5.79 at 10,240 MB, where AWS states 6), with the CPU-bound fraction calibrated when a function ran at two or more sizes, and assumed (stated) otherwise."
     )]
     Tune(cost::TuneArgs),
@@ -105,6 +120,9 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Charts (PNG or SVG): the cost-vs-memory curve, or provisioned concurrency vs on demand.
     #[command(
+        mut_arg("function_snapstart", break_even_only),
+        mut_arg("ephemeral_storage_mb", break_even_only),
+        mut_arg("function_storage", break_even_only),
         after_help = "Examples:\n  faascope plot cost-curve sample-data --function legacy-thumbnailer \\\n      --out thumbnailer.svg\n  faascope plot break-even sample-data --function '^orders-api$' \\\n      --out orders-pc.png\n\nThe font is built in, so charts render the same on any machine. Existing files are kept unless --force."
     )]
     Plot(plot::PlotArgs),

@@ -20,7 +20,7 @@ use super::{
     load, report_skips, strict_exit, terminal_width, write_stdout, Filter, FilterArgs, SourceArgs,
     UsageError, EXIT_OK,
 };
-use crate::cost::{format_usd, Arch, PriceBook};
+use crate::cost::{format_usd, PriceBook};
 use crate::ingest::{IngestOptions, Ingested, InputFormat};
 use crate::output::cost::render_grid;
 use crate::output::{sanitize, Format};
@@ -923,15 +923,15 @@ fn price(out: &SimOutput, a: &SimulateArgs) -> Result<Vec<PricedFunction>> {
     Ok(price_simulation_with(out, &book, &place, &configure).map_err(UsageError)?)
 }
 
-/// The first pricing option given (other than at its default), which only `--price` uses.
+/// The first pricing option given (at any value), which only `--price` uses.
 fn pricing_option(p: &PriceArgs) -> Option<&'static str> {
     [
-        ("--region", p.region != "us-east-1"),
-        ("--arch", p.arch != Arch::X86_64),
+        ("--region", p.region.is_some()),
+        ("--arch", p.arch.is_some()),
         ("--function-region", !p.function_region.is_empty()),
         ("--function-arch", !p.function_arch.is_empty()),
         ("--function-snapstart", !p.function_snapstart.is_empty()),
-        ("--ephemeral-storage-mb", p.ephemeral_storage_mb != 512),
+        ("--ephemeral-storage-mb", p.ephemeral_storage_mb.is_some()),
         ("--function-storage", !p.function_storage.is_empty()),
         ("--pricing", !p.pricing.is_empty()),
     ]
