@@ -1067,6 +1067,56 @@ fn query_runs_in_logs_insights_and_matches_the_local_run() {
     assert!(String::from_utf8_lossy(&out).contains("did you mean `sort`?"));
 }
 
+/// Third-round live review: `logs --follow --until T` never ended (an --until in the past can
+/// show nothing new). The tail ends once --until has passed, 30 s later for late events: an
+/// --until already past shows its window, then ends with exit 0.
+#[test]
+fn follow_ends_once_until_has_passed() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let group = "/aws/lambda/until-fn";
+    let five_min_ago = (chrono::Utc::now().timestamp_millis() - 5 * 60_000).to_string();
+    put_events(
+        &python,
+        &moto,
+        group,
+        &[
+            "--at",
+            &five_min_ago,
+            "2026-11-23T10:00:00.000Z\tr-1\tINFO\tin the window\n",
+        ],
+    );
+    let mut cmd = faascope();
+    cmd.args([
+        "logs",
+        &format!("cloudwatch://{group}"),
+        "--follow",
+        "--since",
+        "10m",
+        "--until",
+        "2m",
+    ]);
+    live(&mut cmd, &moto.endpoint);
+    cmd.timeout(Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("in the window"))
+        .stderr(predicate::str::contains(
+            "note: the tail ended: --until has passed (and 30 s more for events arriving late)",
+        ));
+    // xray:// and metrics:// are not files: the refusal says what they are.
+    for src in ["xray://", "metrics://"] {
+        let mut cmd = faascope();
+        cmd.args(["logs", src, "--follow"]);
+        live(&mut cmd, &moto.endpoint);
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "{src} cannot be followed"
+            )));
+    }
+}
+
 /// `--follow-for` is a deadline: a server that accepts connections and never answers (each
 /// call would wait out its 120 s operation timeout) does not hold the tail past it, and a tail
 /// that never got an answer failed (exit 2, saying so), it did not show an empty tail.

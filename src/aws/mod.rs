@@ -228,6 +228,12 @@ pub enum AwsError {
 }
 
 impl AwsError {
+    /// Unreachable because nothing answered in time (every attempt waited out): another call
+    /// to the same endpoint would wait as long again.
+    pub fn is_silent_endpoint(&self) -> bool {
+        matches!(self, AwsError::Unreachable { cause, .. } if cause.starts_with(NO_ANSWER) || cause == "timed out")
+    }
+
     /// The error without what it says of a pull's result (`Fetched completely: ... Nothing was
     /// reported`): for a tail, which has printed what it read as it came.
     pub fn cause_only(&self) -> String {
@@ -637,8 +643,9 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
         // The endpoint took connections but did not answer in time, every attempt.
         AwsError::Unreachable {
             endpoint: String::new(),
+            // The attempts made are not counted: those the time allows (4 when none answers).
             cause: format!(
-                "no answer within the time limits: {MAX_ATTEMPTS} attempts of up to {ATTEMPT_TIMEOUT_S} s, {OPERATION_TIMEOUT_S} s in all"
+                "{NO_ANSWER}: up to {ATTEMPT_TIMEOUT_S} s per attempt, {OPERATION_TIMEOUT_S} s in all"
             ),
             failed: format!("{action} on {resource}"),
             fetched: "nothing".into(),
@@ -663,6 +670,8 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
 
 /// Attempts of every call (the first and its retries), and the time limits of each and of all.
 const MAX_ATTEMPTS: u32 = 5;
+/// The cause of an [`AwsError::Unreachable`] whose endpoint took connections and never answered.
+const NO_ANSWER: &str = "no answer within the time limits";
 const ATTEMPT_TIMEOUT_S: u64 = 30;
 const OPERATION_TIMEOUT_S: u64 = 120;
 
@@ -1682,6 +1691,38 @@ async fn pull_logs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Third-round live review: `report`'s push-down fell back to the pull after a silent
+    /// endpoint had used up a call's 120 s, which waited 120 s more; the text also claimed 5
+    /// attempts where the time allows 4. A refused connection (an instant answer) still falls
+    /// back, so a cached window is served.
+    #[test]
+    fn a_silent_endpoint_is_told_from_a_refusing_one() {
+        let unreachable = |cause: &str| AwsError::Unreachable {
+            endpoint: String::new(),
+            cause: cause.into(),
+            failed: "logs:DescribeLogGroups on *".into(),
+            fetched: "nothing".into(),
+        };
+        let waited = unreachable(&format!(
+            "{NO_ANSWER}: up to {ATTEMPT_TIMEOUT_S} s per attempt, {OPERATION_TIMEOUT_S} s in all"
+        ));
+        assert!(waited.is_silent_endpoint());
+        assert!(!waited.to_string().contains("attempts of"), "{waited}");
+        assert!(unreachable("timed out").is_silent_endpoint());
+        for quick in [
+            "connection refused",
+            "the host name does not resolve",
+            "connection reset",
+        ] {
+            assert!(!unreachable(quick).is_silent_endpoint(), "{quick}");
+        }
+        assert!(!AwsError::Partial {
+            failed: "x".into(),
+            fetched: "y".into()
+        }
+        .is_silent_endpoint());
+    }
 
     #[test]
     fn a_group_name_without_its_slash_gets_the_uri_with_it() {

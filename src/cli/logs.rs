@@ -14,6 +14,9 @@ use crate::ingest::{self, IngestOptions};
 use crate::model::{Invocation, LogRecord, ReportTexts, Tables};
 use crate::output::sanitize;
 
+/// How late a tail's events may arrive: --until ends a tail this long after it has passed.
+const LATE_MS: i64 = 30_000;
+
 #[derive(Args, Debug)]
 pub struct LogsArgs {
     #[command(flatten)]
@@ -30,7 +33,8 @@ pub struct LogsArgs {
     #[arg(long, value_name = "ID")]
     pub request_id: Option<String>,
     /// Keep printing new events of the cloudwatch:// sources (a StartLiveTail session, else
-    /// FilterLogEvents every 2 s) until interrupted
+    /// FilterLogEvents every 2 s) until interrupted, --follow-for ends or --until has passed
+    /// (30 s later, for events arriving late)
     #[arg(long, short = 'f')]
     pub follow: bool,
     /// Stop following after this long (30s, 5m, 1h)
@@ -345,9 +349,17 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         return Ok(strict_exit(&a.source, &ing));
     }
     let Some(patterns) = a.source.only_cloudwatch() else {
-        bail!(UsageError(
-            "--follow tails cloudwatch:// sources (e.g. cloudwatch:///aws/lambda/*); for files, leave out --follow".into()
-        ));
+        let live_other = a.source.sources.iter().find(|s| {
+            let s = s.to_string_lossy();
+            s.starts_with("xray://") || s.starts_with("metrics://")
+        });
+        bail!(UsageError(match live_other {
+            Some(s) => format!(
+                "--follow tails cloudwatch:// log groups (e.g. cloudwatch:///aws/lambda/*); {} cannot be followed: leave it out, or leave out --follow",
+                sanitize(&s.to_string_lossy())
+            ),
+            None => "--follow tails cloudwatch:// sources (e.g. cloudwatch:///aws/lambda/*); for files, leave out --follow".into(),
+        }));
     };
     let now = chrono::Utc::now().timestamp_millis();
     let stop = match &a.follow_for {
@@ -365,6 +377,12 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         }
         None => None,
     };
+    // --until ends the tail once it has passed, with the time events take to arrive (a tail
+    // shows them up to 30 s late). Not a cut of the calls as --follow-for is: the poll that
+    // spans it completes, so an --until already past shows its window, then ends.
+    let until_stop = filter.until_ms.map(|until| {
+        Instant::now() + Duration::from_millis(u64::try_from(until + LATE_MS - now).unwrap_or(0))
+    });
     // As `aws logs tail --follow`: the last 10 minutes first, unless --since says otherwise.
     let start = filter.since_ms.unwrap_or(now - 10 * 60_000);
     let mut follower = crate::aws::Follower::new(patterns, &a.source.aws_options(), start)
@@ -399,6 +417,15 @@ pub fn run(a: LogsArgs) -> Result<i32> {
             report_skips(&a.source, &ing);
         }
         if stop.is_some_and(|s| Instant::now() >= s) {
+            return Ok(super::EXIT_OK);
+        }
+        if until_stop.is_some_and(|s| Instant::now() >= s) {
+            if !a.source.quiet {
+                crate::diag!(
+                    "note: the tail ended: --until has passed (and {} s more for events arriving late)",
+                    LATE_MS / 1000
+                );
+            }
             return Ok(super::EXIT_OK);
         }
     }

@@ -810,9 +810,13 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
         a.push_down,
     ) {
         Ok(p) => p,
-        // `auto` only picks the cheaper way: with the endpoint out of reach the pull runs,
-        // which serves a window the cache holds (and names the endpoint when it does not).
-        Err(crate::aws::AwsError::Unreachable { .. }) if a.push_down == PushDown::Auto => {
+        // `auto` only picks the cheaper way: with the endpoint refusing connections the pull
+        // runs, which serves a window the cache holds (and names the endpoint when it does
+        // not). Not after a silent endpoint has used up a call's time limit: the pull would
+        // wait as long again before saying the same.
+        Err(e @ crate::aws::AwsError::Unreachable { .. })
+            if a.push_down == PushDown::Auto && !e.is_silent_endpoint() =>
+        {
             return Ok(None)
         }
         Err(e) => return Err(UsageError(e.to_string()).into()),
