@@ -255,7 +255,7 @@ impl AwsError {
 
 /// What to check when an endpoint cannot be reached.
 const UNREACHABLE_FIX: &str =
-    "check --endpoint-url (or AWS_ENDPOINT_URL), the network, or the region (--aws-region)";
+    "check --endpoint-url (or AWS_ENDPOINT_URL, or a project file's [aws] endpoint_url), the network, or the region (--aws-region)";
 
 /// The endpoint an error names; empty until [`Site::locate`] fills it in.
 fn endpoint_name(endpoint: &str) -> &str {
@@ -274,15 +274,61 @@ fn shown_region(region: &str) -> &str {
     }
 }
 
-/// For a group name written without its leading `/` (`cloudwatch://aws/lambda/x`): the URI
-/// with it.
+/// The usual ways to miswrite a group in a URI, from its text: a log group's ARN pasted from
+/// the console (`cloudwatch://arn:aws:logs:REGION:ACCOUNT:log-group:NAME:*`), a region before
+/// the name (`cloudwatch://us-east-1/aws/lambda/x`), a Lambda group without its leading `/`
+/// (`cloudwatch://aws/lambda/x`). Nothing for other names: they may be meant as written.
 fn slash_hint(uri: &str) -> String {
-    match uri.strip_prefix(CLOUDWATCH) {
-        Some(rest) if !rest.starts_with('/') && !rest.is_empty() => format!(
-            " (Lambda's log group names start with `/`: did you mean {CLOUDWATCH}/{rest}, with three slashes?)"
-        ),
-        _ => String::new(),
+    let Some(rest) = uri.strip_prefix(CLOUDWATCH) else {
+        return String::new();
+    };
+    let with_slash = |name: &str| {
+        if name.starts_with('/') {
+            name.to_string()
+        } else {
+            format!("/{name}")
+        }
+    };
+    if rest.starts_with("arn:") {
+        if let Some((head, name)) = rest.split_once(":log-group:") {
+            let name = name.strip_suffix(":*").unwrap_or(name);
+            let region = head.split(':').nth(3).filter(|r| !r.is_empty());
+            return format!(
+                " (that is the group's ARN: write its name, {CLOUDWATCH}{name}{})",
+                region
+                    .map(|r| format!(", with --aws-region {r}"))
+                    .unwrap_or_default()
+            );
+        }
     }
+    if let Some((first, name)) = rest.split_once('/') {
+        if looks_like_region(first) {
+            return format!(
+                " (a cloudwatch:// URI takes no region: write {CLOUDWATCH}{} with --aws-region {first})",
+                with_slash(name)
+            );
+        }
+    }
+    if rest.starts_with("aws/") {
+        return format!(
+            " (Lambda's log group names start with `/`: did you mean {CLOUDWATCH}/{rest}, with three slashes?)"
+        );
+    }
+    String::new()
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-4`: letters, dashes, a number.
+fn looks_like_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn of_account(account: Option<&str>) -> String {
@@ -1194,7 +1240,7 @@ async fn cache_identity(
     }
     let described = match c.describe_log_groups().limit(1).send().await {
         Ok(d) => Some(d),
-        Err(e) => match classify(e, "logs:DescribeLogGroups", "*") {
+        Err(e) => match classify(e, "logs:DescribeLogGroups", "* (the account, asked first)") {
             // Said now: the pull would wait through the same retries again.
             e @ AwsError::Unreachable { .. } => return Err(e),
             _ => None,
@@ -1742,6 +1788,30 @@ mod tests {
             account: None,
         };
         assert!(!ok.to_string().contains("three slashes"), "{ok}");
+    }
+
+    /// Third-round live review: a region before the name or a group's ARN got the three-slash
+    /// hint, which matched nothing again; so did any unknown name.
+    #[test]
+    fn a_region_or_an_arn_in_the_uri_gets_its_own_hint() {
+        for (uri, hint) in [
+            (
+                "cloudwatch://us-east-1/aws/lambda/geo-lookup",
+                " (a cloudwatch:// URI takes no region: write cloudwatch:///aws/lambda/geo-lookup with --aws-region us-east-1)",
+            ),
+            (
+                "cloudwatch://us-gov-west-1//aws/lambda/x",
+                " (a cloudwatch:// URI takes no region: write cloudwatch:///aws/lambda/x with --aws-region us-gov-west-1)",
+            ),
+            (
+                "cloudwatch://arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/geo-lookup:*",
+                " (that is the group's ARN: write its name, cloudwatch:///aws/lambda/geo-lookup, with --aws-region eu-west-1)",
+            ),
+            ("cloudwatch://totally-unknown", ""),
+            ("cloudwatch://my-app/logs", ""),
+        ] {
+            assert_eq!(slash_hint(uri), hint, "{uri}");
+        }
     }
 
     #[test]
