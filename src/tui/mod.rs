@@ -524,6 +524,26 @@ pub(crate) mod tests {
         }
         let s = screen(&a, 132, 40);
         assert!(s.contains("09-01 00:00") && s.contains("+71 h"), "{s}");
+        // Fourth-round dashboard review: at 80x24 the insights gave way to a chart; they come
+        // first now (what to act on), a chart only with room left.
+        let s = screen(&a, 60, 15);
+        assert!(
+            s.contains("insights: 3 finding(s), more lines than fit"),
+            "{s}"
+        );
+        for (w, h) in [(80, 24), (100, 30)] {
+            let s = screen(&a, w, h);
+            assert!(
+                s.contains("insights"),
+                "{w}x{h}:
+{s}"
+            );
+            assert!(
+                s.contains("timed out"),
+                "{w}x{h}: the timeout finding
+{s}"
+            );
+        }
     }
 
     /// Timestamps are never cut short without a mark: a narrow terminal leaves out the last
@@ -1038,6 +1058,16 @@ pub(crate) mod tests {
         let mut a = loaded();
         app::tests::press(&mut a, "?");
         insta::assert_snapshot!("help", screen(&a, 120, 20));
+        // Fourth-round dashboard review: at 60x15 lines were cut at the edge and the last keys
+        // left out without a word. Wrapped now, and the title says when keys do not fit.
+        let s = screen(&a, 60, 15);
+        assert!(s.contains("keys: functions (cut: more below)"), "{s}");
+        assert!(s.contains(":functions, :logs"), "{s}");
+        let s = screen(&a, 132, 40);
+        assert!(
+            !s.contains("cut: more below") && s.contains("simulate the selected function"),
+            "{s}"
+        );
     }
 
     #[test]
@@ -1269,6 +1299,32 @@ pub(crate) mod tests {
         {
             a.sim_answer(id, data::run_simulation(data, &function, knobs));
         }
+    }
+
+    /// Fourth-round dashboard review: a replay refused at the knobs' starting values (too few
+    /// timed invocations) blamed "these knobs", which no turn of a knob could help.
+    #[test]
+    fn a_simulation_refused_before_any_knob_is_turned_names_the_function() {
+        let mut a = loaded();
+        let effects = app::tests::press(&mut a, "s");
+        let Some(Effect::RunSim { id, .. }) = effects
+            .into_iter()
+            .find(|e| matches!(e, Effect::RunSim { .. }))
+        else {
+            panic!("no simulation asked for")
+        };
+        a.sim_answer(
+            id,
+            Err(
+                "function 'catalog-snapstart' has 1 timed invocation(s); a replay needs at least 2"
+                    .into(),
+            ),
+        );
+        let s = screen(&a, 110, 24);
+        assert!(
+            s.contains("cannot simulate catalog-snapstart: function") && !s.contains("these knobs"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -65,7 +65,17 @@ fn usd(d: Decimal) -> String {
     }
     let cents = crate::cost::round_cents(d);
     if cents.is_zero() {
-        format!("{:.4}", d.round_dp_with_strategy(4, MidpointAwayFromZero))
+        let four = d.round_dp_with_strategy(4, MidpointAwayFromZero);
+        if four.is_zero() {
+            // Not nothing: under a hundredth of a cent.
+            return if d.is_sign_negative() {
+                ">-0.0001"
+            } else {
+                "<0.0001"
+            }
+            .into();
+        }
+        format!("{four:.4}")
     } else {
         format!("{cents:.2}")
     }
@@ -132,15 +142,18 @@ pub fn render(f: &mut Frame, app: &App) {
             View::Invocations(name) => invocations(f, body, app, data, name),
         },
     }
+    // A prompt longer than the line shows its end, where the typing is (the prefix and the
+    // cursor take two columns).
+    let typed = usize::from(bottom.width).saturating_sub(2);
     let line = match &app.input {
         Input::Command(s) => Line::from(vec![
             Span::styled(":", Style::default().fg(t.accent)),
-            Span::raw(sanitize(s)),
+            Span::raw(tail_fit(&sanitize(s), typed)),
             Span::styled("█", Style::default().fg(t.accent)),
         ]),
         Input::Filter(s) => Line::from(vec![
             Span::styled("/", Style::default().fg(t.accent)),
-            Span::raw(sanitize(s)),
+            Span::raw(tail_fit(&sanitize(s), typed)),
             Span::styled("█", Style::default().fg(t.accent)),
         ]),
         Input::Normal => {
@@ -327,6 +340,26 @@ fn wrapped_rows(text: &str, width: usize) -> usize {
 }
 
 /// `s` in `width` columns: cut with `…` when longer.
+/// The end of `s` that fits in `width` columns, `…` first when the start is cut: what is
+/// being typed at a prompt stays in sight, with the cursor after it.
+fn tail_fit(s: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
 fn ellipsize(s: &str, width: usize) -> String {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     if s.width() <= width {
@@ -543,10 +576,30 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
         .sum();
     let summary_height = (rows as u16 + 2).min(area.height);
     let rest = area.height.saturating_sub(summary_height);
-    let (charts_height, lower_height) = match rest {
-        h if h >= 18 => (h - 10, 10),
-        h if h >= 8 => (h, 0),
-        _ => (0, 0),
+    let insights = insight_lines(t, data, name);
+    // Without room for both rows, the insights (what to act on) before the charts: as many
+    // lines as they wrap to, the charts in what is left when that is enough for one.
+    let need: usize = insights
+        .iter()
+        .map(|l| wrapped_rows(&l.to_string(), inner))
+        .sum();
+    let (charts_height, lower_height, insights_only) = match rest {
+        h if h >= 18 => (h - 10, 10, false),
+        h if h >= 3 => {
+            let lower = (u16::try_from(need).unwrap_or(u16::MAX).saturating_add(2)).min(h);
+            let charts = if h - lower >= 8 { h - lower } else { 0 };
+            (charts, lower, true)
+        }
+        _ => (0, 0, false),
+    };
+    // Cut short: the title says how many there are.
+    let insights_title = if insights_only && need + 2 > usize::from(lower_height) {
+        format!(
+            " insights: {} finding(s), more lines than fit ",
+            data.findings_of(name).count()
+        )
+    } else {
+        " insights ".to_string()
     };
     let [summary, charts, lower] = Layout::vertical([
         Constraint::Length(summary_height),
@@ -562,9 +615,55 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
         ),
         summary,
     );
-    if charts_height == 0 {
+    if charts_height > 0 {
+        charts_row(f, charts, t, data, name);
+    }
+    if lower_height == 0 {
         return;
     }
+    let insights_box = Paragraph::new(insights)
+        .wrap(Wrap { trim: true })
+        .block(Block::default().borders(Borders::ALL).title(insights_title));
+    if insights_only {
+        f.render_widget(insights_box, lower);
+        return;
+    }
+    let [hist, findings] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lower);
+    histogram(f, hist, t, data, name);
+    f.render_widget(insights_box, findings);
+}
+
+/// The detail view's findings of the function, and its skipped rules.
+fn insight_lines(t: &Theme, data: &DashData, name: &str) -> Vec<Line<'static>> {
+    let lines: Vec<Line> = data
+        .findings_of(name)
+        .map(|x| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{:?} ", x.outcome).to_lowercase(),
+                    Style::default().fg(t.warn),
+                ),
+                Span::raw(sanitize(&x.message)),
+            ])
+        })
+        .collect();
+    let mut lines = if lines.is_empty() {
+        vec![Line::from("no warnings: every rule that could run passes")]
+    } else {
+        lines
+    };
+    lines.extend(data.skipped_of(name).map(|x| {
+        Line::from(Span::styled(
+            format!("skipped: {}", sanitize(&x.message)),
+            Style::default().fg(t.dim),
+        ))
+    }));
+    lines
+}
+
+/// The detail view's charts: three side by side, or the first alone on a narrow terminal.
+fn charts_row(f: &mut Frame, charts: Rect, t: &Theme, data: &DashData, name: &str) {
     // Three charts side by side when each has room for its axis labels, else the first alone.
     let [left, middle, right] = if charts.width >= 90 {
         Layout::horizontal([
@@ -629,41 +728,6 @@ fn detail(f: &mut Frame, area: Rect, t: &Theme, data: &DashData, name: &str) {
         " mean concurrency /h ",
         &since,
         vec![(conc, t.good)],
-    );
-    if lower_height == 0 {
-        return;
-    }
-    let [hist, findings] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lower);
-    histogram(f, hist, t, data, name);
-    let lines: Vec<Line> = data
-        .findings_of(name)
-        .map(|x| {
-            Line::from(vec![
-                Span::styled(
-                    format!("{:?} ", x.outcome).to_lowercase(),
-                    Style::default().fg(t.warn),
-                ),
-                Span::raw(sanitize(&x.message)),
-            ])
-        })
-        .collect();
-    let mut lines = if lines.is_empty() {
-        vec![Line::from("no warnings: every rule that could run passes")]
-    } else {
-        lines
-    };
-    lines.extend(data.skipped_of(name).map(|x| {
-        Line::from(Span::styled(
-            format!("skipped: {}", sanitize(&x.message)),
-            Style::default().fg(t.dim),
-        ))
-    }));
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(Block::default().borders(Borders::ALL).title(" insights ")),
-        findings,
     );
 }
 
@@ -1679,6 +1743,10 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
     );
     let (Some(now), Some(base)) = (&app.sim, &app.sim_baseline) else {
         let text = match (&app.sim_error, app.sim_running) {
+            // At the knobs' starting values no knob is to blame (too few timed invocations).
+            (Some(e), false) if app.sim_knobs == super::data::SimKnobs::default() => {
+                format!("cannot simulate {}: {}", sanitize(name), sanitize(e))
+            }
             (Some(e), false) => format!(
                 "cannot simulate with these knobs (turn one to run again): {}",
                 sanitize(e)
@@ -1994,21 +2062,31 @@ fn help(f: &mut Frame, area: Rect, app: &App) {
             ])
         })
         .collect();
-    let h = (lines.len() as u16 + 2).min(area.height);
+    // Wrapped on a narrow terminal (no line cut at the edge); on a short one the title says
+    // that more keys are there than fit.
     let w = 90.min(area.width);
+    let inner = usize::from(w.saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| wrapped_rows(&l.to_string(), inner))
+        .sum();
+    let h = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
     };
+    let title = if rows + 2 > usize::from(h) {
+        format!(" keys: {} (cut: more below) ", app.view().title())
+    } else {
+        format!(" keys: {} ", app.view().title())
+    };
     f.render_widget(Clear, popup);
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" keys: {} ", app.view().title())),
-        ),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(title)),
         popup,
     );
 }
@@ -2019,6 +2097,18 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// Fourth-round dashboard review: a prompt longer than the line ran off it, the cursor
+    /// with it.
+    #[test]
+    fn a_long_prompt_shows_its_end() {
+        assert_eq!(tail_fit("short", 10), "short");
+        assert_eq!(
+            tail_fit("filter @type = \"REPORT\" | limit 3 END", 12),
+            "…limit 3 END"
+        );
+        assert_eq!(tail_fit("界界界界", 5), "…界界");
     }
 
     /// Amounts as `faascope cost` prints them: cents, half away from zero, from the exact
@@ -2034,6 +2124,9 @@ mod tests {
         // Below half a cent: not shown as nothing.
         assert_eq!(usd(d("0.0015487")), "0.0015");
         assert_eq!(usd(Decimal::ZERO), "0");
+        // Below a hundredth of a cent (fourth-round dashboard review: `0.0000`).
+        assert_eq!(usd(d("0.0000376")), "<0.0001");
+        assert_eq!(usd(d("0.00005")), "0.0001");
         // Within the money columns (9 wide): whole dollars from a million up.
         assert_eq!(usd(d("999999.994")), "999999.99");
         assert_eq!(usd(d("1234567.5")), "1234568");
