@@ -221,6 +221,13 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
             "it is a directory; give a file name in it",
         ));
     }
+    if path.as_os_str().to_string_lossy().ends_with('/') {
+        // `--out newdir/`: a directory meant, and none there.
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            "no such directory, and a file name cannot end in `/`: give a file name (in a directory that exists)",
+        ));
+    }
     if is_special_file(path) {
         let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
         return f.write_all(bytes).and_then(|()| f.flush());
@@ -243,10 +250,21 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
     }
     let dir = parent_dir(path);
     if !dir.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("no directory {}", dir.display()),
-        ));
+        return Err(if dir.exists() {
+            io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("{} is a file, not a directory", dir.display()),
+            )
+        } else {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "no directory {}; create it first (mkdir -p {})",
+                    dir.display(),
+                    dir.display()
+                ),
+            )
+        });
     }
     let mut builder = tempfile::Builder::new();
     // The file gets the mode a new file gets (0666 less the umask), or the mode of the file it
@@ -255,8 +273,18 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
     builder.permissions(new_file_permissions());
     let mut tmp = builder.tempfile_in(dir).map_err(|e| {
         // Not the temporary file's name (the user never asked for it): callers name the
-        // file they were writing.
-        io::Error::new(e.kind(), io::Error::from(e.kind()).to_string())
+        // file they were writing. The system's reason (`Read-only file system`), not only
+        // its kind (`entity not found`).
+        // tempfile's text ends with the temporary path (` at path "/dir/.tmpXXXX"`).
+        let text = e.to_string();
+        let why = text
+            .split_once(" at path ")
+            .map_or(text.as_str(), |(why, _)| why)
+            .to_string();
+        io::Error::new(
+            e.kind(),
+            format!("cannot create a file in {}: {why}", dir.display()),
+        )
     })?;
     #[cfg(unix)]
     if overwrite {
@@ -463,5 +491,29 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"1");
         write_atomic(&p, true, b"3").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"3");
+    }
+
+    /// Export review: `--out newdir/`, a file as the parent and a missing parent got "Not a
+    /// directory (os error 20)" or "no directory afile"; each says what is wrong and what to do.
+    #[test]
+    fn atomic_write_says_what_is_wrong_with_the_path() {
+        let d = tempfile::tempdir().unwrap();
+        let err = |p: &Path| write_atomic(p, false, b"1").unwrap_err().to_string();
+        let slash = d.path().join("newdir/");
+        assert!(
+            err(&slash).contains("no such directory, and a file name cannot end in `/`"),
+            "{}",
+            err(&slash)
+        );
+        let file = d.path().join("afile");
+        std::fs::write(&file, "x").unwrap();
+        assert!(err(&file.join("x.ndjson")).ends_with("afile is a file, not a directory"));
+        let missing = d.path().join("nodir");
+        let e = err(&missing.join("x.ndjson"));
+        assert!(
+            e.contains("no directory") && e.contains("create it first (mkdir -p"),
+            "{e}"
+        );
+        assert!(!slash.exists() && !missing.exists());
     }
 }

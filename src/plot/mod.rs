@@ -221,8 +221,14 @@ pub fn check_target(path: &Path, overwrite: bool) -> Result<(), PlotError> {
     let dir = crate::output::parent_dir(path);
     let problem = if path.is_dir() {
         "it is a directory; give a file name in it (e.g. chart.svg)".to_string()
+    } else if dir.exists() && !dir.is_dir() {
+        format!("{} is a file, not a directory", dir.display())
     } else if !dir.is_dir() {
-        format!("no directory {}", dir.display())
+        format!(
+            "no directory {}; create it first (mkdir -p {})",
+            dir.display(),
+            dir.display()
+        )
     } else if !overwrite && crate::output::replaces_a_file(path) {
         "the file exists; pass --force to replace it".to_string()
     } else {
