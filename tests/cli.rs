@@ -871,6 +871,40 @@ fn export_and_query_say_what_a_window_leaves_out_for_want_of_a_time() {
         .stderr(predicate::str::contains("have no time").not());
 }
 
+/// Export review: bytes that are not UTF-8 were counted as a skipped record (and failed
+/// --strict) though the line was replaced and read: a warning of its own now.
+#[test]
+fn replaced_bytes_are_said_but_not_skips() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("weird.log");
+    let mut text = b"2025-09-01T00:00:00.000Z\t11111111-aaaa-bbbb-cccc-dddddddddddd\tINFO\tbad \xff\xfe byte\n".to_vec();
+    text.extend_from_slice(b"2025-09-01T00:00:00.100Z\tREPORT RequestId: 11111111-aaaa-bbbb-cccc-dddddddddddd\tDuration: 10.0 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n");
+    std::fs::write(&log, text).unwrap();
+    let out = faascope()
+        .args(["report", "--strict", "--format", "json"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: bytes that are not UTF-8 were replaced (U+FFFD) in 1 place(s), the lines read all the same:")
+            && err.contains("weird.log:1"),
+        "{err}"
+    );
+    assert!(!err.contains("skipped"), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["skipped"]["total"], 0);
+    assert_eq!(v["skipped"]["replaced_utf8"], 1);
+    assert_eq!(v["functions"][0]["invocations"], 1);
+    faascope()
+        .args(["export", "--table", "logs", "--strict", "-q"])
+        .arg(&log)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("bad \u{fffd}\u{fffd} byte"));
+}
+
 #[test]
 fn export_to_dash_is_stdout_and_strict_exports_nothing() {
     let out = faascope()

@@ -225,6 +225,11 @@ impl<'o> Collector<'o> {
         self.skips.add(&self.file, line, reason, detail);
     }
 
+    /// Bytes that are not UTF-8 replaced from `line` on (the lines are read all the same).
+    pub fn replaced_utf8(&mut self, line: u64) {
+        self.skips.add_replaced(&self.file, line);
+    }
+
     fn source(&self, line: u64) -> SourceRef {
         SourceRef {
             file: self.file.clone(),

@@ -23,6 +23,17 @@ pub struct Skips {
     pub by_reason: BTreeMap<String, u64>,
     /// The first few, in input order.
     pub examples: Vec<SkipExample>,
+    /// Places where bytes that are not UTF-8 were replaced (U+FFFD) and the lines read all
+    /// the same: said, but no record was skipped (not in `total`, not a `--strict` failure).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub replaced_utf8: u64,
+    /// The first few of them, `file:line`, in input order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replaced_utf8_at: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Skips {
@@ -42,8 +53,20 @@ impl Skips {
         }
     }
 
+    /// Records a place where bytes that are not UTF-8 were replaced (the lines were read).
+    pub fn add_replaced(&mut self, file: &str, line: u64) {
+        self.replaced_utf8 += 1;
+        if self.replaced_utf8_at.len() < MAX_EXAMPLES {
+            self.replaced_utf8_at.push(format!("{file}:{line}"));
+        }
+    }
+
     pub fn merge(&mut self, other: Skips) {
         self.total += other.total;
+        self.replaced_utf8 += other.replaced_utf8;
+        let room = MAX_EXAMPLES.saturating_sub(self.replaced_utf8_at.len());
+        self.replaced_utf8_at
+            .extend(other.replaced_utf8_at.into_iter().take(room));
         for (k, v) in other.by_reason {
             *self.by_reason.entry(k).or_default() += v;
         }

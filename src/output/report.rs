@@ -269,6 +269,21 @@ pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u1
 /// The skipped-records summary for stderr: counts per reason and the first examples.
 pub fn skipped_summary(skips: &Skips, show: usize) -> String {
     let mut s = String::new();
+    if skips.replaced_utf8 > 0 {
+        let at: Vec<String> = skips
+            .replaced_utf8_at
+            .iter()
+            .take(show)
+            .map(|a| sanitize(a))
+            .collect();
+        let _ = writeln!(
+            s,
+            "warning: bytes that are not UTF-8 were replaced (U+FFFD) in {} place(s), the lines read all the same: {}{}",
+            skips.replaced_utf8,
+            at.join(", "),
+            if skips.replaced_utf8 as usize > at.len() { ", ..." } else { "" }
+        );
+    }
     if skips.is_empty() {
         return s;
     }
