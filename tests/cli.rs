@@ -905,6 +905,55 @@ fn replaced_bytes_are_said_but_not_skips() {
         .stdout(predicate::str::contains("bad \u{fffd}\u{fffd} byte"));
 }
 
+/// Export review: an export written into the input directory was read back by the next run
+/// as the log lines of a function named after it, and a Parquet one failed --strict. They are
+/// passed over, with a note naming them.
+#[test]
+fn faascopes_own_exports_are_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path();
+    std::fs::copy(
+        root().join("sample-data/logs-tail/nightly-report.txt"),
+        own.join("nightly-report.txt"),
+    )
+    .unwrap();
+    for (table, format, name) in [
+        ("invocations", "csv", "invocations.csv"),
+        ("logs", "parquet", "logs.parquet"),
+        ("logs", "ndjson", "logs.ndjson"),
+        ("spans", "csv", "spans.csv"),
+    ] {
+        faascope()
+            .arg("export")
+            .arg(own)
+            .args(["--table", table, "--format", format, "-q", "--out"])
+            .arg(own.join(name))
+            .assert()
+            .success();
+    }
+    let out = faascope()
+        .arg("logs")
+        .arg(own)
+        .args(["--format", "json", "--strict"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().count() > 0);
+    for l in text.lines() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["function"], "nightly-report", "{l}");
+    }
+    assert!(
+        err.contains("note: passed over 4 file(s) faascope writes, not reads")
+            && err.contains("invocations.csv (faascope's export of the invocations table, CSV)")
+            && err.contains("logs.ndjson (faascope's export of the logs table, NDJSON)")
+            && err.contains("logs.parquet (Parquet"),
+        "{err}"
+    );
+}
+
 #[test]
 fn export_to_dash_is_stdout_and_strict_exports_nothing() {
     let out = faascope()

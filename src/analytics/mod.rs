@@ -140,6 +140,24 @@ pub(crate) fn test_invocation(
 mod tests {
     use super::*;
 
+    /// The columns ingest knows faascope's own exports by (to pass them over when read back)
+    /// are the tables' columns.
+    #[test]
+    fn own_export_columns_are_the_tables() {
+        let t = Tables::default();
+        for (table, columns) in crate::ingest::OWN_EXPORT_COLUMNS {
+            let which = match table {
+                "invocations" => TableName::Invocations,
+                "logs" => TableName::Logs,
+                "spans" => TableName::Spans,
+                _ => TableName::Metrics,
+            };
+            let df = table_frame(&t, which).unwrap();
+            let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+            assert_eq!(names.join(","), columns, "{table}");
+        }
+    }
+
     /// Export review: the finished CSV was stripped of control sequences as one text, so a
     /// sequence cut short in one cell (a lone ESC, `ESC[3`) took the delimiter or the closing
     /// quote after it, and the rows after it ran together. Cleaned cell by cell, every row

@@ -956,6 +956,10 @@ fn ingest_stream(
                     );
                     break;
                 }
+                if let Some(what) = own_export(&block) {
+                    state.file_skips.add_own_export(&state.file, &what);
+                    break;
+                }
                 if looks_binary(&block) {
                     state.skips_file(0, "binary file", "not text, gzip or zlib; skipped whole");
                     break;
@@ -1059,6 +1063,51 @@ const MAX_LINE_BYTES: usize = if cfg!(test) { 40 << 20 } else { 256 << 20 };
 /// bytes, or a hundredth NULs (UTF-16, zero-filled files), or a NUL among a twentieth of control
 /// bytes (random bytes hold about 10 % controls and a NUL per 256). A text log with a stray NUL
 /// in a message (a C string an application printed) is text: its lines are read.
+/// The columns of faascope's exports by table (`export --format csv` headers, and the keys of
+/// each `--format ndjson` line): checked against the frames in `analytics`' tests. The metrics
+/// table is missing: its CSV is an input format (`timestamp,function,metric,...`).
+pub(crate) const OWN_EXPORT_COLUMNS: [(&str, &str); 4] = [
+    ("invocations", "function,request_id,timestamp,duration_ms,billed_duration_ms,memory_size_mb,max_memory_used_mb,init_duration_ms,restore_duration_ms,billed_restore_duration_ms,cold_start,status,error_type,trace_id,source"),
+    ("logs", "function,timestamp,kind,event_type,level,request_id,trace_id,cold_start,message,log_stream,source"),
+    ("spans", "trace_id,span_id,parent_id,name,function,origin,span_kind,namespace,start_ms,end_ms,duration_ms,in_progress,error,fault,throttle,http_status,operation,remote_service,request_id,depth,source"),
+    ("metrics", "timestamp,function,metric,statistic,value,unit,source"),
+];
+
+/// What a file's first block says it is when faascope wrote it (an `export` to a file in an
+/// input directory, read back by the next run) or it is Parquet: `None` for anything else.
+fn own_export(block: &[u8]) -> Option<String> {
+    if block.starts_with(b"PAR1") {
+        return Some(
+            "Parquet, as `faascope export --format parquet` writes it: not an input".into(),
+        );
+    }
+    let first = block.split(|&b| b == b'\n').next()?;
+    let first = std::str::from_utf8(first).ok()?.trim_end_matches('\r');
+    for (table, columns) in OWN_EXPORT_COLUMNS {
+        // The metrics CSV is read back as the metrics CSV input.
+        if first == columns && table != "metrics" {
+            return Some(format!("faascope's export of the {table} table, CSV"));
+        }
+    }
+    if first.starts_with('{') {
+        let keys: Option<Vec<String>> =
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first)
+                .ok()
+                .map(|m| m.keys().cloned().collect());
+        if let Some(mut keys) = keys {
+            keys.sort_unstable();
+            for (table, columns) in OWN_EXPORT_COLUMNS {
+                let mut want: Vec<&str> = columns.split(',').collect();
+                want.sort_unstable();
+                if keys == want {
+                    return Some(format!("faascope's export of the {table} table, NDJSON"));
+                }
+            }
+        }
+    }
+    None
+}
+
 fn looks_binary(block: &[u8]) -> bool {
     let head = &block[..block.len().min(8192)];
     let nuls = head.iter().filter(|&&b| b == 0).count();

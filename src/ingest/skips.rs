@@ -30,6 +30,11 @@ pub struct Skips {
     /// The first few of them, `file:line`, in input order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replaced_utf8_at: Vec<String>,
+    /// Files passed over as faascope's own exports (or Parquet), `file (what)`: not inputs,
+    /// so neither read nor skips (an export written into the input directory and read back
+    /// had made records of an invented function).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub own_exports: Vec<String>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -61,7 +66,13 @@ impl Skips {
         }
     }
 
+    /// Records a file passed over as faascope's own export.
+    pub fn add_own_export(&mut self, file: &str, what: &str) {
+        self.own_exports.push(format!("{file} ({what})"));
+    }
+
     pub fn merge(&mut self, other: Skips) {
+        self.own_exports.extend(other.own_exports);
         self.total += other.total;
         self.replaced_utf8 += other.replaced_utf8;
         let room = MAX_EXAMPLES.saturating_sub(self.replaced_utf8_at.len());

@@ -284,6 +284,21 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
             if skips.replaced_utf8 as usize > at.len() { ", ..." } else { "" }
         );
     }
+    if !skips.own_exports.is_empty() {
+        let shown: Vec<String> = skips
+            .own_exports
+            .iter()
+            .take(show)
+            .map(|f| sanitize(f))
+            .collect();
+        let _ = writeln!(
+            s,
+            "note: passed over {} file(s) faascope writes, not reads (keep exports out of the input directories): {}{}",
+            skips.own_exports.len(),
+            shown.join("; "),
+            if skips.own_exports.len() > shown.len() { "; ..." } else { "" }
+        );
+    }
     if skips.is_empty() {
         return s;
     }

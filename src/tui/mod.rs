@@ -32,7 +32,7 @@ pub enum Msg {
     Loaded(Box<Result<DashData, String>>),
     Logs {
         id: u64,
-        result: Result<crate::query::QueryResult, String>,
+        result: Box<Result<crate::query::QueryResult, String>>,
     },
     Cost {
         id: u64,
@@ -325,7 +325,7 @@ where
                         }
                         Err(e) => app.load_failed(e),
                     },
-                    Msg::Logs { id, result } => app.logs_answer(id, result),
+                    Msg::Logs { id, result } => app.logs_answer(id, *result),
                     Msg::Cost { id, result } => app.cost_answer(id, *result),
                     Msg::Sim { id, result } => app.sim_answer(id, *result),
                 }
@@ -350,7 +350,10 @@ fn start_job(data: Option<&Arc<DashData>>, tx: &Sender<Msg>, e: Effect) -> std::
                 let data = data.ok_or(NOT_LOADED)?;
                 data::run_logs_query_scoped(&data, &text, scope)
             },
-            move |result| Msg::Logs { id, result },
+            move |result| Msg::Logs {
+                id,
+                result: Box::new(result),
+            },
         )?,
         Effect::RunSim {
             id,
@@ -1574,7 +1577,10 @@ pub(crate) mod tests {
         spawn_job(
             &tx,
             || -> Result<crate::query::QueryResult, String> { panic!("boom") },
-            |result| Msg::Logs { id: 7, result },
+            |result| Msg::Logs {
+                id: 7,
+                result: Box::new(result),
+            },
         )
         .unwrap();
         let Ok(Msg::Logs { id, result }) = rx.recv_timeout(Duration::from_secs(10)) else {
