@@ -603,6 +603,51 @@ fn doubled_check(cfg: &Path, base: &Path) {
     assert!(md.contains("is over the 10 % limit"), "{md}");
 }
 
+/// Fourth-round CI review: a memory cut below what invocations used passed the gate as a
+/// saving with 0 % errors (`memory_near_limit` only warned). Above 100 % the rule fails at any
+/// severity, and the invocations that used more count as errors.
+#[test]
+fn a_memory_cut_below_the_memory_used_fails_the_check() {
+    let (dir, cfg) = example_project();
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    // image-batch used up to 1346 MB at 2048 MB; orders-api ran at 512 MB using ~100 MB.
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "resource = \"ImageBatch\"\n",
+        "resource = \"ImageBatch\"\nmemory_mb = 1024\n",
+    ) + "\n[[functions]]\nname = \"orders-api\"\nmemory_mb = 256\n";
+    assert!(text.contains("memory_mb = 1024"));
+    std::fs::write(&cfg, text).unwrap();
+    let out = check(
+        &cfg,
+        &base,
+        &["--format", "json", "--max-p99-increase-pct", "1000"],
+    )
+    .code(1)
+    .get_output()
+    .stdout
+    .clone();
+    let report = json(&out);
+    let batch = function(&report, "image-batch");
+    let memory = result(batch, "memory_near_limit");
+    assert_eq!(memory["outcome"], "fail", "{memory}");
+    assert!(
+        memory["message"].as_str().unwrap().contains(
+            "of the 1024 MB configured: invocations that used more would run out of memory"
+        ),
+        "{memory}"
+    );
+    let errors = result(batch, "error_ratio");
+    assert!(errors["value"].as_f64().unwrap() > 0.05, "{errors}");
+    assert!(
+        report.to_string().contains("observed invocation(s) used more than the 1024 MB configured: they would run out of memory, and count as errors"),
+        "{report}"
+    );
+    // A cut that still fits is no failure of this rule.
+    let orders = function(&report, "orders-api");
+    assert_ne!(result(orders, "memory_near_limit")["outcome"], "fail");
+}
+
 #[test]
 fn doubling_memory_in_faascope_toml_fails_the_check() {
     let (dir, cfg) = example_project();

@@ -386,6 +386,9 @@ struct Prepared {
     observed: Option<ObservedEval>,
     perf: Option<PerfEval>,
     max_memory_used_mb: Option<f64>,
+    /// Share of the observed invocations that used more memory than the configured size:
+    /// at that size they would run out of memory (errors).
+    out_of_memory_share: f64,
     notes: Vec<String>,
 }
 
@@ -569,10 +572,17 @@ pub fn evaluate(
         let n = facts.invocations as f64;
         if let Some(o) = &p.observed {
             if o.invocations > 0 {
-                facts.errors = Some(match simulated_timeouts {
-                    Some(t) => (o.errors as f64 / o.invocations as f64 * n).round() as u64 + t,
-                    None => (o.error_ratio * n).round() as u64,
-                });
+                // Out of memory at the configured size: the observed share, with the errors
+                // (capped at every request).
+                let oom = (p.out_of_memory_share * n).round() as u64;
+                facts.errors = Some(
+                    match simulated_timeouts {
+                        Some(t) => (o.errors as f64 / o.invocations as f64 * n).round() as u64 + t,
+                        None => (o.error_ratio * n).round() as u64,
+                    }
+                    .saturating_add(oom)
+                    .min(facts.invocations),
+                );
             }
         } else if let TrafficSource::Explicit(t) = &p.spec.traffic {
             facts.errors =
@@ -726,6 +736,25 @@ fn prepare(
             let (f, how) = fraction(spec.duration_model, calibrated, reference, memory_mb);
             let factor_of = |from: u32| duration_factor(from, memory_mb, f, spec.threads, rules);
             let rows = observed_rows(&l.cols, id);
+            // Invocations that used more memory than the configured size would end out of
+            // memory there (`Runtime.OutOfMemory`, billed and failed): errors, not a saving.
+            let (mut seen, mut over) = (0u64, 0u64);
+            for r in (0..l.cols.len()).filter(|&r| l.cols.function_id(r) as usize == id) {
+                seen += 1;
+                if l.cols.max_memory_used_mb(r).is_some_and(|m| m > memory_mb) {
+                    over += 1;
+                }
+            }
+            if over > 0 {
+                notes.push(format!(
+                    "{over} of {seen} observed invocation(s) used more than the {memory_mb} MB configured: they would run out of memory, and count as errors"
+                ));
+            }
+            let out_of_memory_share = if seen > 0 {
+                over as f64 / seen as f64
+            } else {
+                0.0
+            };
             // Lambda ends an invocation at the timeout and bills up to it: the modelled
             // duration past the configured timeout is not priced (per UTC date and memory size
             // of the invocations, as the buckets are).
@@ -828,6 +857,7 @@ fn prepare(
             Ok(Prepared {
                 name: spec.name.clone(),
                 max_memory_used_mb: observed.as_ref().and_then(|o| o.max_memory_used_mb),
+                out_of_memory_share,
                 settings,
                 projection,
                 traffic,
@@ -975,6 +1005,9 @@ fn prepare_explicit(
     Ok(Prepared {
         name: spec.name.clone(),
         max_memory_used_mb: t.max_memory_used_mb.map(f64::from),
+        // A largest use given says nothing of how many used that much: the memory rule
+        // fails above the size (see `rules`), no errors are made up.
+        out_of_memory_share: 0.0,
         settings,
         projection,
         traffic,

@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | `error_ratio` | errors / invocations > threshold | 0.01 (1 %) |
 //! | `cold_start_ratio` | cold starts / invocations > threshold | 0.01 (1 %) |
-//! | `memory_near_limit` | largest `Max Memory Used` / configured memory > threshold | 0.95 |
+//! | `memory_near_limit` | largest `Max Memory Used` / configured memory > threshold (above 1, more used than configured, it fails at any severity but `off`) | 0.95 |
 //! | `memory_over_provisioned` | largest `Max Memory Used` / configured memory < threshold | 0.10 |
 //! | `duration_near_timeout` | longest duration / timeout > threshold (or any timeout) | 0.95 |
 //! | `provisioned_utilization_low` | provisioned-concurrency utilisation < threshold | 0.60 |
@@ -341,7 +341,9 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
             match (f.max_memory_used_mb, f.memory_size_mb) {
                 (Some(used), Some(size)) if size > 0 => {
                     let v = used / f64::from(size);
-                    let fix = if id == RuleId::MemoryNearLimit {
+                    let fix = if id == RuleId::MemoryNearLimit && v > 1.0 {
+                        "raise memory_mb to at least the memory used"
+                    } else if id == RuleId::MemoryNearLimit {
                         "raise memory_mb before invocations run out of memory"
                     } else {
                         "`faascope tune` finds a cheaper size"
@@ -349,8 +351,13 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
                     (
                         v,
                         format!(
-                            "largest Max Memory Used {used:.0} MB is {} of the {size} MB configured",
-                            pct(v)
+                            "largest Max Memory Used {used:.0} MB is {} of the {size} MB configured{}",
+                            pct(v),
+                            if v > 1.0 && id == RuleId::MemoryNearLimit {
+                                ": invocations that used more would run out of memory"
+                            } else {
+                                ""
+                            }
                         ),
                         fix.to_string(),
                     )
@@ -463,9 +470,13 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
     } else {
         value > s.threshold
     };
+    // More memory used than configured is no nearness: those invocations fail (out of
+    // memory) at that size, whatever severity the nearness was given.
+    let certain_failure = id == RuleId::MemoryNearLimit && value > 1.0;
     let outcome = match (fires, s.severity) {
         (false, _) => Outcome::Pass,
         (true, Severity::Fail) => Outcome::Fail,
+        (true, _) if certain_failure => Outcome::Fail,
         (true, _) => Outcome::Warn,
     };
     let relation = match (id.fires_below(), fires) {
