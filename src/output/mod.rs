@@ -221,12 +221,20 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
             "it is a directory; give a file name in it",
         ));
     }
-    if path.as_os_str().to_string_lossy().ends_with('/') {
-        // `--out newdir/`: a directory meant, and none there.
-        return Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            "no such directory, and a file name cannot end in `/`: give a file name (in a directory that exists)",
-        ));
+    let text = path.as_os_str().to_string_lossy();
+    if let Some(dir) = text.strip_suffix('/') {
+        // `--out newdir/`: a directory meant, and none there (or a file of that name).
+        return Err(if Path::new(dir).is_file() {
+            io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("{dir} is a file, not a directory"),
+            )
+        } else {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                "no such directory, and a file name cannot end in `/`: give a file name (in a directory that exists)",
+            )
+        });
     }
     if is_special_file(path) {
         let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
@@ -452,7 +460,10 @@ mod tests {
         let e = write_atomic(Path::new("/nonexistent-faascope/dir/out.csv"), false, b"x")
             .unwrap_err()
             .to_string();
-        assert_eq!(e, "no directory /nonexistent-faascope/dir");
+        assert_eq!(
+            e,
+            "no directory /nonexistent-faascope/dir; create it first (mkdir -p /nonexistent-faascope/dir)"
+        );
         assert!(!e.contains(".tmp"), "{e}");
     }
 
@@ -508,6 +519,10 @@ mod tests {
         let file = d.path().join("afile");
         std::fs::write(&file, "x").unwrap();
         assert!(err(&file.join("x.ndjson")).ends_with("afile is a file, not a directory"));
+        let mut slashed = file.clone().into_os_string();
+        slashed.push("/");
+        assert!(err(Path::new(&slashed)).ends_with("afile is a file, not a directory"));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
         let missing = d.path().join("nodir");
         let e = err(&missing.join("x.ndjson"));
         assert!(
