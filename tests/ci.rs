@@ -648,6 +648,30 @@ fn a_memory_cut_below_the_memory_used_fails_the_check() {
     assert_ne!(result(orders, "memory_near_limit")["outcome"], "fail");
 }
 
+/// Fourth-round CI review: turning the free tier on moved every function by ~50 % with no
+/// note; project-wide notes new since the baseline (or gone) are said.
+#[test]
+fn a_free_tier_turned_on_is_noted() {
+    let (dir, cfg) = example_project();
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    let text = std::fs::read_to_string(&cfg).unwrap() + "\n[pricing]\nfree_tier = true\n";
+    std::fs::write(&cfg, text).unwrap();
+    check(&cfg, &base, &["--format", "markdown"]).stdout(predicate::str::contains(
+        "> ℹ️ new since the baseline: the account's free tier is applied, shared pro rata",
+    ));
+    // And the other way: a baseline with it, a check without.
+    let with = dir.path().join("with.json");
+    baseline(&cfg, &with);
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("free_tier = true", "free_tier = false");
+    std::fs::write(&cfg, text).unwrap();
+    check(&cfg, &with, &["--format", "markdown"]).stdout(predicate::str::contains(
+        "in the baseline, no longer: the account's free tier is applied",
+    ));
+}
+
 #[test]
 fn doubling_memory_in_faascope_toml_fails_the_check() {
     let (dir, cfg) = example_project();
@@ -778,6 +802,36 @@ fn malformed_inputs_exit_2_naming_the_file_and_the_problem() {
     check(&cfg, &broken, &[])
         .code(2)
         .stderr(predicate::str::contains("broken.json: malformed baseline"));
+    // Fourth-round CI review: settings and traffic no run could write, and another
+    // project's baseline (read as a huge saving), are refused too.
+    for (key, value, says) in [
+        (
+            "/settings/memory_mb",
+            serde_json::json!(99999),
+            "settings.memory_mb = 99999: Lambda takes 128 to 10240 MB",
+        ),
+        (
+            "/traffic/requests_per_month",
+            serde_json::json!({"low": "-1", "typical": "-1", "high": "-1"}),
+            "traffic.requests_per_month: a negative count",
+        ),
+    ] {
+        let mut doc = json(&std::fs::read(&base).unwrap());
+        *doc["functions"][0].pointer_mut(key).unwrap() = value;
+        std::fs::write(&broken, serde_json::to_vec(&doc).unwrap()).unwrap();
+        check(&cfg, &broken, &[])
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    let mut doc = json(&std::fs::read(&base).unwrap());
+    doc["project"] = serde_json::json!("billing");
+    std::fs::write(&broken, serde_json::to_vec(&doc).unwrap()).unwrap();
+    check(&cfg, &broken, &[])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the baseline is of project `billing`",
+        ))
+        .stderr(predicate::str::contains("is project `shop`"));
     // Values no baseline can hold (a hand edit): a negative cost, a function twice.
     let mut doc = json(&std::fs::read(&base).unwrap());
     doc["functions"][0]["monthly_usd"] =

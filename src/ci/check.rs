@@ -131,8 +131,14 @@ fn usd(d: Decimal) -> String {
     crate::cost::format_usd(d)
 }
 
-fn signed_usd(d: Decimal) -> String {
-    if d.is_sign_negative() {
+/// A change as the figures beside it show it: new less old, each in cents (`$0.00` without a
+/// sign when they are the same).
+fn shown_delta(cost: &CostDiff) -> String {
+    use crate::cost::round_cents;
+    let d = round_cents(cost.new_usd) - round_cents(cost.old_usd);
+    if d.is_zero() {
+        usd(Decimal::ZERO)
+    } else if d.is_sign_negative() {
         format!("-{}", usd(-d))
     } else {
         format!("+{}", usd(d))
@@ -203,7 +209,7 @@ fn cost_rules(
                 limit: Some(p),
                 message: format!(
                     "{what} monthly cost {} ({} → {}, {} %) {} the {p} % limit",
-                    signed_usd(cost.delta_usd),
+                    shown_delta(cost),
                     usd(cost.old_usd),
                     usd(cost.new_usd),
                     pct_vs_limit(d, p),
@@ -226,10 +232,10 @@ fn cost_rules(
         });
     }
     if let Some(u) = t.max_increase_usd {
-        // Compared in whole cents, as the message, the table and `value` show it: an increase
-        // of a fraction of a cent is "+$0.00", and "+$0.00 is over the $0.00 limit" would
-        // contradict itself.
-        let d = crate::cost::round_cents(cost.delta_usd)
+        // Compared in whole cents, as the message, the table and `value` show it (new less old,
+        // each in cents): an increase of a fraction of a cent is "$0.00", and "+$0.00 is over
+        // the $0.00 limit" would contradict itself.
+        let d = (crate::cost::round_cents(cost.new_usd) - crate::cost::round_cents(cost.old_usd))
             .to_f64()
             .unwrap_or(0.0);
         let over = d > u;
@@ -240,7 +246,7 @@ fn cost_rules(
             limit: Some(u),
             message: format!(
                 "{what} monthly cost {} ({} → {}) {} the ${u:.2} limit",
-                signed_usd(cost.delta_usd),
+                shown_delta(cost),
                 usd(cost.old_usd),
                 usd(cost.new_usd),
                 if over { "is over" } else { "is within" }
@@ -465,6 +471,18 @@ pub fn check(
     } else if baseline.pricing_fingerprint.is_none() && current.pricing_fingerprint.is_some() {
         notes.push("the baseline records no price fingerprint (written by an older faascope): a price change under the same effective date would not show; regenerate it with `faascope ci baseline`".into());
     }
+    // What the evaluation says of the whole project now and did not in the baseline, or said
+    // then and no longer does (the free tier turned on or off moves every function's cost).
+    for n in &current.notes {
+        if !baseline.notes.contains(n) {
+            notes.push(format!("new since the baseline: {n}"));
+        }
+    }
+    for n in &baseline.notes {
+        if !current.notes.contains(n) {
+            notes.push(format!("in the baseline, no longer: {n}"));
+        }
+    }
     // What the evaluation says about a function now and did not say in the baseline (the
     // duration model applied to a memory change, invocations cut at the timeout): the reason
     // behind a changed figure.
@@ -531,6 +549,43 @@ mod tests {
             ),
             "{}",
             out[0].message
+        );
+    }
+
+    /// Fourth-round CI review: "the monthly cost -$0.00" and "$1.33 → $1.31 (-$0.01)": the
+    /// change is the shown figures' difference, unsigned when none.
+    #[test]
+    fn a_change_is_the_difference_of_the_figures_shown() {
+        let diff = |old: i64, new: i64| CostDiff {
+            old_usd: Decimal::new(old, 4),
+            new_usd: Decimal::new(new, 4),
+            delta_usd: Decimal::new(new - old, 4),
+            delta_pct: Some((new - old) as f64 / old as f64 * 100.0),
+        };
+        assert_eq!(shown_delta(&diff(13255, 13115)), "-$0.02");
+        assert_eq!(shown_delta(&diff(1800, 1793)), "$0.00");
+        let mut out = Vec::new();
+        let t = Thresholds {
+            max_increase_pct: Some(10.0),
+            max_increase_usd: Some(0.01),
+            ..Thresholds::default()
+        };
+        cost_rules(&diff(1800, 1793), &t, "the", ZeroBase::New, &mut out);
+        assert!(
+            out[0]
+                .message
+                .starts_with("the monthly cost $0.00 ($0.18 → $0.18"),
+            "{}",
+            out[0].message
+        );
+        // The USD limit is judged on the figure shown: +$0.02 is over $0.01.
+        out.clear();
+        cost_rules(&diff(13115, 13255), &t, "the", ZeroBase::New, &mut out);
+        assert_eq!(out[1].outcome, Outcome::Fail, "{}", out[1].message);
+        assert!(
+            out[1].message.starts_with("the monthly cost +$0.02"),
+            "{}",
+            out[1].message
         );
     }
 

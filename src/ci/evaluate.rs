@@ -260,6 +260,40 @@ impl Evaluation {
                 return Err(format!("{at}: the function appears twice"));
             }
             money(&format!("{at}.monthly_usd"), &f.monthly_usd)?;
+            // Settings no deployment can have (Lambda's ranges, as the config checks them).
+            let st = &f.settings;
+            if !(128..=10_240).contains(&st.memory_mb) {
+                return Err(format!(
+                    "{at}.settings.memory_mb = {}: Lambda takes 128 to 10240 MB",
+                    st.memory_mb
+                ));
+            }
+            if !(512..=10_240).contains(&st.ephemeral_storage_mb) {
+                return Err(format!(
+                    "{at}.settings.ephemeral_storage_mb = {}: Lambda takes 512 to 10240 MB",
+                    st.ephemeral_storage_mb
+                ));
+            }
+            if let Some(t) = st.timeout_s.filter(|t| !(1..=900).contains(t)) {
+                return Err(format!(
+                    "{at}.settings.timeout_s = {t}: Lambda takes 1 to 900 s"
+                ));
+            }
+            if !(st.keep_alive_s.is_finite() && st.keep_alive_s >= 0.0) {
+                return Err(format!(
+                    "{at}.settings.keep_alive_s = {}: not a duration",
+                    st.keep_alive_s
+                ));
+            }
+            money(
+                &format!("{at}.traffic.requests_per_month"),
+                &f.traffic.requests_per_month,
+            )
+            .map_err(|e| e.replace("amount", "count"))?;
+            money(
+                &format!("{at}.traffic.gb_seconds_per_month"),
+                &f.traffic.gb_seconds_per_month,
+            )?;
             if let Some(p) = &f.performance {
                 ms(&format!("{at}.performance.p50_ms"), p.p50_ms)?;
                 ms(&format!("{at}.performance.p99_ms"), p.p99_ms)?;

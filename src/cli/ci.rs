@@ -275,6 +275,20 @@ fn run_check(mut a: CheckArgs) -> Result<i32> {
     }
     let baseline = read_baseline(&a.baseline)?;
     let (project, current) = load_project(&a.project, Some(&baseline))?;
+    // Another project's baseline would read as a huge saving (its functions "removed").
+    if let (Some(was), Some(is)) = (&baseline.project, &current.project) {
+        if was != is {
+            return Err(UsageError(format!(
+                "{}: the baseline is of project `{}`, {} is project `{}`. Fix: point --baseline at this project's baseline, or write one with `faascope ci baseline --config {}`",
+                a.baseline.display(),
+                crate::output::sanitize(was),
+                a.project.config.display(),
+                crate::output::sanitize(is),
+                a.project.config.display()
+            ))
+            .into());
+        }
+    }
     let total = cli.or(project.thresholds);
     let mut per_function: BTreeMap<String, Thresholds> = BTreeMap::new();
     for f in &project.functions {

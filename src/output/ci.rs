@@ -29,6 +29,13 @@ fn signed_usd(d: Decimal) -> String {
     }
 }
 
+/// The change as the shown figures make it: new less old, each in cents (the exact delta,
+/// -$0.014, would read "-$0.01" beside $1.33 → $1.31).
+fn shown_delta(c: &CostDiff) -> String {
+    use crate::cost::round_cents;
+    signed_usd(round_cents(c.new_usd) - round_cents(c.old_usd))
+}
+
 /// `+12.5 % ▲`, `-3.0 % ▼`, `0.0 %`, or `new`.
 fn pct_arrow(c: &CostDiff) -> String {
     match c.delta_pct {
@@ -137,7 +144,7 @@ pub fn render_markdown(r: &CheckReport) -> String {
         "Monthly cost (typical month of 730 h): **{} → {}** ({}, {})\n",
         usd(r.total.old_usd),
         usd(r.total.new_usd),
-        signed_usd(r.total.delta_usd),
+        shown_delta(&r.total),
         pct_arrow(&r.total)
     );
     // Notes (a price change since the baseline, skipped records) before the table: they say
@@ -158,7 +165,7 @@ pub fn render_markdown(r: &CheckReport) -> String {
             md_cell(&f.name),
             usd(f.cost.old_usd),
             usd(f.cost.new_usd),
-            signed_usd(f.cost.delta_usd),
+            shown_delta(&f.cost),
             function_pct(f),
             pair(ms(f.p99_ms.0), ms(f.p99_ms.1)),
             pair(ratio(f.cold_start_ratio.0), ratio(f.cold_start_ratio.1)),
@@ -175,7 +182,7 @@ pub fn render_markdown(r: &CheckReport) -> String {
         "| | **Total** | **{}** | **{}** | **{}** | **{}** | | | |",
         usd(r.total.old_usd),
         usd(r.total.new_usd),
-        signed_usd(r.total.delta_usd),
+        shown_delta(&r.total),
         pct_arrow(&r.total)
     );
     let failures: Vec<(String, &RuleResult)> = r
@@ -337,7 +344,7 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
                 sanitize(&f.name),
                 usd(f.cost.old_usd),
                 usd(f.cost.new_usd),
-                signed_usd(f.cost.delta_usd),
+                shown_delta(&f.cost),
                 function_pct(f),
                 pair(ms(f.p99_ms.0), ms(f.p99_ms.1)),
                 pair(ratio(f.cold_start_ratio.0), ratio(f.cold_start_ratio.1)),
@@ -353,7 +360,7 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
         "total".into(),
         usd(r.total.old_usd),
         usd(r.total.new_usd),
-        signed_usd(r.total.delta_usd),
+        shown_delta(&r.total),
         pct_arrow(&r.total),
         String::new(),
         String::new(),
