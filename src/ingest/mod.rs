@@ -2361,8 +2361,8 @@ mod tests {
 
     #[test]
     fn skips_in_pretty_printed_batch_get_traces_point_at_their_segment() {
-        let good = r#"{"id":"00000000000000a1","name":"f","trace_id":"1-68b6f91f-000000000000000000000003","start_time":1.0,"end_time":2.0}"#;
-        let bad = r#"{"id":"00000000000000a3","name":"f","trace_id":"1-68b6f91f-000000000000000000000003","start_time":1.0}"#;
+        let good = r#"{"id":"00000000000000a1","name":"f","trace_id":"1-68b6f91f-000000000000000000000003","start_time":1756821791.0,"end_time":1756821792.0}"#;
+        let bad = r#"{"id":"00000000000000a3","name":"f","trace_id":"1-68b6f91f-000000000000000000000003","start_time":1756821791.0}"#;
         let doc = serde_json::json!({"Traces": [{"Id": "1-68b6f91f-000000000000000000000003", "Segments": [
             {"Id": "00000000000000a1", "Document": good},
             {"Id": "00000000000000a3", "Document": bad},
@@ -2394,8 +2394,8 @@ mod tests {
     /// goes to the parent's own line, and every span to the line of its wrapper's `Id`.
     #[test]
     fn xray_spans_and_skips_take_the_line_of_their_own_id() {
-        let child = r#"{"id":"00000000000000b2","name":"f","trace_id":"1-68b6f91f-000000000000000000000004","parent_id":"00000000000000b1","start_time":1.0,"end_time":2.0,"subsegments":[{"id":"00000000000000b3","name":"Invocation","start_time":1.0,"end_time":2.0}]}"#;
-        let parent = r#"{"id":"00000000000000b1","name":"f","trace_id":"1-68b6f91f-000000000000000000000004","start_time":1.0}"#;
+        let child = r#"{"id":"00000000000000b2","name":"f","trace_id":"1-68b6f91f-000000000000000000000004","parent_id":"00000000000000b1","start_time":1756821791.0,"end_time":1756821792.0,"subsegments":[{"id":"00000000000000b3","name":"Invocation","start_time":1756821791.0,"end_time":1756821792.0}]}"#;
+        let parent = r#"{"id":"00000000000000b1","name":"f","trace_id":"1-68b6f91f-000000000000000000000004","start_time":1756821791.0}"#;
         let doc = serde_json::json!({"Traces": [{"Id": "1-68b6f91f-000000000000000000000004", "Segments": [
             {"Id": "00000000000000b2", "Document": child},
             {"Id": "00000000000000b1", "Document": parent},

@@ -610,9 +610,12 @@ fn required(m: &Map<String, Value>, level: Level) -> Result<Required, &'static s
 
 /// Epoch seconds (X-Ray's `start_time`/`end_time`) as epoch milliseconds rounded to the
 /// microsecond (X-Ray's precision: `1756821791.170 * 1000` is not exactly 1756821791170), or None
-/// outside 1970 to 2286 (10^10 s): a negative or absurd time is a corrupt document, not a trace.
+/// outside 2000 to 2100 (as log times): a negative, zero (an unset time written as 0, which made
+/// a 200 ms trace last 55 years) or absurd time is a corrupt document, not a trace.
 fn epoch_ms(s: f64) -> Option<f64> {
-    (s.is_finite() && (0.0..1e10).contains(&s)).then(|| (s * 1e6).round() / 1e3)
+    const Y2000_S: f64 = 946_684_800.0;
+    const Y2100_S: f64 = 4_102_444_800.0;
+    (s.is_finite() && (Y2000_S..Y2100_S).contains(&s)).then(|| (s * 1e6).round() / 1e3)
 }
 
 fn is_span_id(id: &str) -> bool {
@@ -1245,6 +1248,10 @@ mod tests {
                 "X-Ray segment start_time out of range",
             ),
             (
+                with("start_time", Some(json!(0))),
+                "X-Ray segment start_time out of range",
+            ),
+            (
                 with("end_time", Some(json!(1e308))),
                 "X-Ray segment end_time out of range",
             ),
@@ -1281,13 +1288,13 @@ mod tests {
     #[test]
     fn bad_subsegment_drops_only_its_subtree() {
         let v = json!({"id": "0123456789abcdef", "name": "svc", "trace_id": "1-66500000-000000000000000000000001",
-        "start_time": 1.0, "end_time": 2.0,
+        "start_time": 1756821791.0, "end_time": 1756821792.0,
         "subsegments": [
-            {"id": "1111111111111111", "name": "ok", "start_time": 1.1, "end_time": 1.2},
-            {"name": "no-id", "start_time": 1.1, "end_time": 1.2,
-             "subsegments": [{"id": "2222222222222222", "name": "lost", "start_time": 1.1, "end_time": 1.2}]},
-            {"id": "3333333333333333", "name": "running", "start_time": 1.3, "in_progress": true},
-            {"id": "4444444444444444", "name": "no-end", "start_time": 1.3},
+            {"id": "1111111111111111", "name": "ok", "start_time": 1756821791.1, "end_time": 1756821791.2},
+            {"name": "no-id", "start_time": 1756821791.1, "end_time": 1756821791.2,
+             "subsegments": [{"id": "2222222222222222", "name": "lost", "start_time": 1756821791.1, "end_time": 1756821791.2}]},
+            {"id": "3333333333333333", "name": "running", "start_time": 1756821791.3, "in_progress": true},
+            {"id": "4444444444444444", "name": "no-end", "start_time": 1756821791.3},
             "junk"
         ]});
         let mut out = XrayOut::new();
