@@ -954,6 +954,32 @@ fn faascopes_own_exports_are_passed_over() {
     );
 }
 
+/// Fourth-round traces review: a trace where A (200 ms INIT) calls B (1200 ms INIT), both
+/// cold, showed A's 200 ms for `--function '^B$'`. The trace's INIT is the longest; with
+/// --function, the kept function's.
+#[test]
+fn a_trace_with_two_cold_starts_shows_the_function_asked_for() {
+    let init_of = |function: Option<&str>| -> f64 {
+        let mut cmd = faascope();
+        cmd.args([
+            "traces",
+            "tests/fixtures/xray/two-cold-starts",
+            "--format",
+            "json",
+        ]);
+        if let Some(f) = function {
+            cmd.args(["--function", f]);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["traces"][0]["init_ms"].as_f64().unwrap()
+    };
+    assert_eq!(init_of(Some("^B$")), 1200.0);
+    assert_eq!(init_of(Some("^A$")), 200.0);
+    assert_eq!(init_of(None), 1200.0);
+}
+
 #[test]
 fn export_to_dash_is_stdout_and_strict_exports_nothing() {
     let out = faascope()

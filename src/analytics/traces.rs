@@ -20,8 +20,13 @@ pub struct TraceSummary {
     pub duration_ms: Option<f64>,
     /// None when only GetTraceSummaries rows were read: they cannot tell.
     pub cold_start: Option<bool>,
-    /// Duration of the `Initialization` (or SnapStart `Restore`) subsegment.
+    /// Duration of the `Initialization` (or SnapStart `Restore`) subsegment: the longest when
+    /// several functions of the trace started cold (`traces --function` takes the kept one's).
     pub init_ms: Option<f64>,
+    /// Every cold start of the trace: the function (its segment's name) and its INIT or
+    /// restore time, in start order.
+    #[serde(skip)]
+    pub inits: Vec<(String, f64)>,
     pub error: bool,
     pub fault: bool,
     pub throttle: bool,
@@ -265,16 +270,22 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
         .or_else(|| summary_row.map(|s| s.name.clone()))
         .unwrap_or_default();
 
-    let first_named = |name: &str| {
-        real.iter()
-            .filter(|s| s.name == name && is_cold_marker(s, &by_id))
-            .min_by(|a, b| start_order(a, b))
-            .copied()
-    };
-    let init = first_named("Initialization");
-    let restore = first_named("Restore"); // SnapStart
-    let cold_start = (!real.is_empty()).then_some(init.is_some() || restore.is_some());
-    let init_ms = init.or(restore).and_then(|s| s.duration_ms);
+    // Initialization, or SnapStart's Restore: every function of the trace that started cold
+    // (a cold function calling another has two).
+    let mut markers: Vec<&Span> = real
+        .iter()
+        .copied()
+        .filter(|s| {
+            (s.name == "Initialization" || s.name == "Restore") && is_cold_marker(s, &by_id)
+        })
+        .collect();
+    markers.sort_by(|a, b| start_order(a, b));
+    let cold_start = (!real.is_empty()).then_some(!markers.is_empty());
+    let inits: Vec<(String, f64)> = markers
+        .iter()
+        .filter_map(|s| Some((s.function.to_string(), s.duration_ms?)))
+        .collect();
+    let init_ms = inits.iter().map(|(_, ms)| *ms).max_by(f64::total_cmp);
 
     TraceSummary {
         trace_id: trace_id.to_owned(),
@@ -283,6 +294,7 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
         duration_ms,
         cold_start,
         init_ms,
+        inits,
         error: rows.iter().any(|s| s.error),
         fault: rows.iter().any(|s| s.fault),
         throttle: rows.iter().any(|s| s.throttle),

@@ -1291,6 +1291,21 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     }
     filter.apply(&mut ing.tables);
     let mut list = traces::summarize(&ing.tables.spans);
+    if let Some(re) = &filter.function {
+        // The INIT of the function asked for, when it started cold in the trace (not the
+        // longest of the trace's, another function's).
+        for t in &mut list {
+            if let Some(ms) = t
+                .inits
+                .iter()
+                .filter(|(f, _)| re.is_match(f))
+                .map(|(_, ms)| *ms)
+                .max_by(f64::total_cmp)
+            {
+                t.init_ms = Some(ms);
+            }
+        }
+    }
     list.retain(|t| {
         (!a.cold || t.cold_start == Some(true)) && (!a.errors || t.error || t.fault || t.throttle)
     });
