@@ -154,6 +154,49 @@ fn a_sample_data_function_replays_and_is_priced() {
     assert!((r3 / r1 - 3.0).abs() < 0.05, "{r3} vs {r1}");
 }
 
+/// Fourth-round simulate review: `--from --set functions.0.memory_mb=2048` replayed the
+/// durations seen at 512 MB (4× the GB-s, $0.93 where tune and the dashboard say $0.33).
+#[test]
+fn a_replay_at_another_memory_size_scales_its_durations() {
+    let gb_s = |extra: &[&str]| -> f64 {
+        let mut args = vec![
+            "simulate",
+            "--from",
+            "sample-data",
+            "--function",
+            "orders-api",
+            "--format",
+            "json",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        let v: Value = serde_json::from_slice(&run(&args)).unwrap();
+        v["simulation"]["functions"][0]["metrics"]["billed_execution_gb_s"]
+            .as_f64()
+            .unwrap()
+    };
+    let at_512 = gb_s(&[]);
+    let at_2048 = gb_s(&["--set", "functions.0.memory_mb=2048"]);
+    // Four times the memory, durations × 0.289 (1 vCPU at 1769 MB against 0.289 at 512).
+    let ratio = at_2048 / at_512;
+    assert!((1.0..1.3).contains(&ratio), "{at_512} -> {at_2048}");
+    faascope()
+        .args([
+            "simulate",
+            "--from",
+            "sample-data",
+            "--function",
+            "orders-api",
+            "--set",
+            "functions.0.memory_mb=2048",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "'orders-api' replayed at 2048 MB from logs at 512 MB: durations × 0.289",
+        ));
+}
+
 #[test]
 fn bad_scenarios_are_exit_2_with_the_problem() {
     let dir = tempfile::tempdir().unwrap();

@@ -291,6 +291,39 @@ fn scenario_from_observed(
     }
 }
 
+/// A replay whose memory `--set` changed runs its observed durations at the new size as the
+/// dashboard's memory knob does (tune's vCPU model, fully CPU-bound: INIT as observed), not as
+/// observed at the old one (4× the memory gave 4× the GB-s at the same durations).
+fn scale_replayed_durations(
+    observed: &Scenario,
+    s: &mut Scenario,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let book = PriceBook::builtin().map_err(|e| UsageError(e.to_string()))?;
+    let rules = book.lambda_rules().map_err(|e| UsageError(e.to_string()))?;
+    for (was, f) in observed.functions.iter().zip(s.functions.iter_mut()) {
+        if was.memory_mb == f.memory_mb {
+            continue;
+        }
+        let k = crate::cost::tune::duration_factor(was.memory_mb, f.memory_mb, 1.0, 1, rules);
+        let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &mut f.arrivals else {
+            continue;
+        };
+        for e in events.iter_mut() {
+            if let Some(d) = e.duration_us.as_mut() {
+                *d = ((*d as f64) * k).round().max(1.0) as u64;
+            }
+        }
+        notes.push(format!(
+            "'{}' replayed at {} MB from logs at {} MB: durations × {k:.3} (the vCPU share of `faascope tune`, taken as fully CPU-bound, as the dashboard's memory knob; INIT as observed)",
+            sanitize(&f.name),
+            f.memory_mb,
+            was.memory_mb
+        ));
+    }
+    Ok(())
+}
+
 /// A scenario for one function from its observed invocations.
 /// What the run used after `--set` changed the scenario built from the logs (the note above
 /// it describes the scenario as observed).
@@ -1065,12 +1098,14 @@ fn run(a: SimulateArgs) -> Result<i32> {
                     from.scenario
                 } else {
                     let doc = toml::Value::try_from(&from.scenario).context("scenario to TOML")?;
-                    with_sets(doc, &a.set)?.try_into().map_err(|e| {
+                    let mut s: Scenario = with_sets(doc, &a.set)?.try_into().map_err(|e| {
                         UsageError(format!(
                             "{label}: not a valid scenario: {}",
                             e.to_string().trim_end()
                         ))
-                    })?
+                    })?;
+                    scale_replayed_durations(&from.scenario, &mut s, &mut notes)?;
+                    s
                 };
                 s.validate().map_err(|e| from_error(e, &a, &s))?;
                 Ok(s)
