@@ -78,6 +78,9 @@ pub struct Metrics {
     pub async_retries: u64,
     /// Asynchronous events dropped after the maximum event age.
     pub dropped_async: u64,
+    /// Asynchronous events still waiting for a retry when the run ended: neither served, nor
+    /// rejected, nor dropped (`requests - served - rejected - dropped_async`).
+    pub pending_async: u64,
     /// `(rejected + dropped_async) / requests`: the share of requests never served.
     pub rejection_probability: Option<f64>,
     /// Served requests whose execution reached the function timeout (`timeout_s`): they end there and are billed
@@ -231,6 +234,7 @@ impl Metrics {
             ("rate_throttles", Some(self.rate_throttles as f64)),
             ("rejected", Some(self.rejected as f64)),
             ("dropped_async", Some(self.dropped_async as f64)),
+            ("pending_async", Some(self.pending_async as f64)),
             ("rejection_probability", self.rejection_probability),
             ("timeouts", Some(self.timeouts as f64)),
             ("init_timeouts", Some(self.init_timeouts as f64)),

@@ -833,6 +833,24 @@ fn rate_note(scenario: &Scenario, fig: Figures<'_>) -> Option<String> {
     ))
 }
 
+/// Async events still waiting for a retry at the end of the run: in no column of the table
+/// (neither served, rejected nor dropped), so said, per function.
+fn pending_notes(scenario: &Scenario, fig: Figures<'_>) -> Vec<String> {
+    scenario
+        .functions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let n = fig.function(i, "pending_async").filter(|n| *n > 0.0)?;
+            Some(format!(
+                "{} of '{}' were still waiting for a retry when the run ended: neither served, nor rejected, nor dropped, and not in P(reject) or a --price month; raise duration_s to see where they end",
+                fig.count(n, "async event(s)"),
+                sanitize(&f.name)
+            ))
+        })
+        .collect()
+}
+
 /// What `--price` adds to on demand beyond requests and duration, when anything.
 fn price_notes(priced: &[PricedFunction]) -> Vec<String> {
     let usd = |x: f64| Decimal::from_f64(x).map(format_usd).unwrap_or_default();
@@ -1177,6 +1195,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
         }
         notes.extend(timeout_notes(&scenario, fig));
         notes.extend(rate_note(&scenario, fig));
+        notes.extend(pending_notes(&scenario, fig));
         let notes: Vec<String> = notes.iter().map(|n| sanitize(n)).collect();
         if a.format == Format::Json {
             #[derive(Serialize)]
@@ -1230,6 +1249,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
         }
         notes.extend(timeout_notes(&scenario, fig));
         notes.extend(rate_note(&scenario, fig));
+        notes.extend(pending_notes(&scenario, fig));
         let priced = if a.price {
             Some(price(&out, &a)?)
         } else {
