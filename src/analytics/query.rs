@@ -849,6 +849,10 @@ struct Planner<'a> {
     /// A column of the last `stats` result, whose length `count(*)` counts after it (polars
     /// answers a lone `len()` after an ungrouped aggregation with the input's row count).
     rows_of: Option<String>,
+    /// Fields of the input that are text (`@logStream`, a JSON field with text values): their
+    /// `min`/`max` compare the text. Fields made by `parse` or `fields` are not here: their
+    /// `max` is of the numbers they hold (`parse ... "took * ms" as t | stats max(t)`).
+    text_fields: std::collections::HashSet<String>,
 }
 
 fn num(t: Typed) -> Expr {
@@ -1295,9 +1299,13 @@ impl Planner<'_> {
             "avg" => numeric(num(arg(self, 0)?).mean()),
             "stddev" => numeric(num(arg(self, 0)?).std(1)),
             "min" | "max" => {
+                let text =
+                    matches!(&args[0].kind, ExprKind::Field(f) if self.text_fields.contains(f));
                 let t = arg(self, 0)?;
                 let (e, ty) = match t.ty {
                     Ty::Time => (t.expr, Ty::Time),
+                    // Logs Insights takes any field: the text's order (it was empty).
+                    Ty::Str if text => (t.expr, Ty::Str),
                     _ => (num(t), Ty::Num),
                 };
                 Typed {
@@ -1540,11 +1548,17 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
     let (df, types) = input_frame(tables, cols, &needed, &mut warnings, buckets)?;
     let weighted = df.column(WEIGHT).is_ok();
     let mut lf = df.lazy();
+    let text_fields = types
+        .iter()
+        .filter(|(_, ty)| **ty == Ty::Str)
+        .map(|(n, _)| n.clone())
+        .collect();
     let mut p = Planner {
         types,
         warnings: &mut warnings,
         weight: weighted.then_some(WEIGHT),
         rows_of: None,
+        text_fields,
     };
     // A `limit` or `dedup` before any `sort` or `stats` keeps the newest records, as the
     // query's result would show them, whatever comes after it.
@@ -1593,6 +1607,7 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                     let name = i.name().to_string();
                     lf = lf.with_column(t.expr.alias(name.as_str()));
                     p.types.insert(name.clone(), t.ty);
+                    p.text_fields.remove(&name);
                     if !shown.contains(&name) {
                         shown.push(name);
                     }
@@ -1644,6 +1659,7 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                 lf = lf.with_columns(cols);
                 for (n, _) in indices {
                     p.types.insert(n.clone(), Ty::Str);
+                    p.text_fields.remove(&n);
                     if !after_stats && !parsed.contains(&n) {
                         parsed.push(n);
                     }
@@ -1703,6 +1719,7 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                     let t = p.scalar(&i.expr)?;
                     lf = lf.with_column(t.expr.alias(i.name()));
                     p.types.insert(i.name().to_string(), t.ty);
+                    p.text_fields.remove(i.name());
                 }
                 shown = by
                     .iter()

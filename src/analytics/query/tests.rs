@@ -1050,3 +1050,20 @@ fn constants_count_per_row_and_non_finite_results_are_missing() {
         run("filter @type = \"REPORT\" | fields @duration / 0 as z | filter ispresent(z)");
     assert_eq!(present.rows.len(), 0);
 }
+
+/// Fourth-round query review: `max(@logStream)`, `min(level)` were empty (only numbers were
+/// compared); Logs Insights takes any field. Text fields of the input compare as text; a
+/// `parse`d field keeps the numeric order of what it holds.
+#[test]
+fn min_and_max_of_a_text_field_compare_the_text() {
+    let r = run("stats min(@type) as first, max(@type) as last, max(function) as f");
+    assert_eq!(cell(&r, 0, "first"), Value::Str("END".into()));
+    assert_eq!(cell(&r, 0, "last"), Value::Str("START".into()));
+    assert_eq!(cell(&r, 0, "f"), Value::Str("worker".into()));
+    // Numbers parsed out of the text keep the numeric order (as text, a "4..." or "30.00" would
+    // come after "3000.00").
+    let r = run(
+        r#"filter @type = "REPORT" | parse @message "Duration: * ms" as d | stats max(d) as most"#,
+    );
+    assert_eq!(num(&r, 0, "most"), 3000.0);
+}
