@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
@@ -689,4 +690,43 @@ fn traces_or_metrics_alone_get_a_note() {
         ),
         "{err}"
     );
+}
+
+/// Fourth-round query review: a filter that left no record gave `0` without a word (report
+/// and logs say what was read); and `--plot` under `--strict` with a skipped record wrote its
+/// chart of the partial input.
+#[test]
+fn an_empty_selection_is_said_and_strict_plots_nothing() {
+    faascope()
+        .args([
+            "query",
+            "stats count(*) as n",
+            "sample-data/logs-tail",
+            "--function",
+            "nosuchfn",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("note: none of the"))
+        .stderr(predicate::str::contains("record(s) read ("))
+        .stderr(predicate::str::contains("matched --function 'nosuchfn'"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.log");
+    std::fs::write(&bad, "REPORT RequestId: x\tDuration: soon\n").unwrap();
+    let chart = dir.path().join("q.svg");
+    faascope()
+        .args([
+            "query",
+            "stats count(*) as n by bin(1h)",
+            "sample-data/logs-tail",
+        ])
+        .arg(&bad)
+        .args(["--strict", "--plot"])
+        .arg(&chart)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing plotted"));
+    assert!(!chart.exists());
 }

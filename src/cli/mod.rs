@@ -567,8 +567,24 @@ impl ReadSpan {
         self.filtered_out_of(filter, "invocation(s)")
     }
 
+    /// What was read of the records `query` and `logs` read: log records (full or thin) and
+    /// invocations (rows or columns).
+    pub(crate) fn of_records(t: &Tables, c: &ReportColumns) -> ReadSpan {
+        ReadSpan::of(
+            t.logs
+                .iter()
+                .map(|r| (&*r.function, r.timestamp))
+                .chain(
+                    (0..t.thin_logs.len())
+                        .map(|r| (&**t.thin_logs.function(r), t.thin_logs.timestamp(r))),
+                )
+                .chain(t.invocations.iter().map(|r| (&*r.function, r.timestamp)))
+                .chain((0..c.len()).map(|r| (&**c.function(r), c.timestamp(r)))),
+        )
+    }
+
     /// [`Self::filtered_out`] of rows that are `what` (`"log record(s)"`).
-    fn filtered_out_of(&self, filter: &Filter, what: &str) -> Option<String> {
+    pub(crate) fn filtered_out_of(&self, filter: &Filter, what: &str) -> Option<String> {
         (self.rows > 0).then(|| {
             format!(
                 "none of the {} {what} read ({}) matched {}",

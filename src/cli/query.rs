@@ -203,8 +203,17 @@ pub fn run(a: QueryArgs) -> Result<i32> {
                 filter.untimed_records(&ing.tables, &ing.columns),
                 "record(s)",
             );
+            // What was read before the filter: the note when it leaves nothing (as `report`).
+            let read = filter
+                .is_active()
+                .then(|| super::ReadSpan::of_records(&ing.tables, &ing.columns));
             filter.apply(&mut ing.tables);
             let columns = filter.apply_columns(std::mem::take(&mut ing.columns));
+            let t = &ing.tables;
+            let left = t.logs.len() + t.thin_logs.len() + t.invocations.len() + columns.len();
+            let filtered_out = read
+                .filter(|_| left == 0)
+                .and_then(|r| r.filtered_out_of(&filter, "record(s)"));
             let r = crate::analytics::query::run_query_on(&parsed, &ing.tables, &columns).map_err(
                 |e| match e.as_query_error() {
                     Some(q) => anyhow::Error::new(UsageError(
@@ -215,6 +224,9 @@ pub fn run(a: QueryArgs) -> Result<i32> {
             )?;
             report_skips(&a.source, &ing);
             if let Some(note) = untimed.filter(|_| !a.source.quiet) {
+                crate::diag!("note: {note}");
+            }
+            if let Some(note) = filtered_out.filter(|_| !a.source.quiet) {
                 crate::diag!("note: {note}");
             }
             code = strict_exit(&a.source, &ing);
@@ -230,7 +242,11 @@ pub fn run(a: QueryArgs) -> Result<i32> {
             crate::diag!("warning: {}", output::sanitize(w));
         }
     }
-    if let Some(path) = &a.plot {
+    if let Some(path) = a.plot.as_ref().filter(|_| code != EXIT_OK) {
+        // Under --strict with records skipped, no chart of a partial input is left behind
+        // (as `plot` and `export` write nothing).
+        crate::diag!("nothing plotted ({} not written)", path.display());
+    } else if let Some(path) = &a.plot {
         let title = if origin == "query" {
             "faascope query".to_string()
         } else {

@@ -1153,15 +1153,16 @@ fn first_line(s: &str) -> String {
 
 fn period_unit(s: &str) -> Option<PeriodUnit> {
     Some(match s.to_ascii_lowercase().as_str() {
-        "ms" => PeriodUnit::Millisecond,
-        "s" | "sec" | "second" | "seconds" => PeriodUnit::Second,
-        "m" | "min" | "minute" | "minutes" => PeriodUnit::Minute,
-        "h" | "hr" | "hour" | "hours" => PeriodUnit::Hour,
+        // The short and long forms Logs Insights takes, singular and plural.
+        "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => PeriodUnit::Millisecond,
+        "s" | "sec" | "secs" | "second" | "seconds" => PeriodUnit::Second,
+        "m" | "min" | "mins" | "minute" | "minutes" => PeriodUnit::Minute,
+        "h" | "hr" | "hrs" | "hour" | "hours" => PeriodUnit::Hour,
         "d" | "day" | "days" => PeriodUnit::Day,
         "w" | "week" | "weeks" => PeriodUnit::Week,
-        "mo" | "month" | "months" => PeriodUnit::Month,
-        "q" | "quarter" | "quarters" => PeriodUnit::Quarter,
-        "y" | "year" | "years" => PeriodUnit::Year,
+        "mo" | "mon" | "mons" | "month" | "months" => PeriodUnit::Month,
+        "q" | "qtr" | "qtrs" | "quarter" | "quarters" => PeriodUnit::Quarter,
+        "y" | "yr" | "yrs" | "year" | "years" => PeriodUnit::Year,
         _ => return None,
     })
 }

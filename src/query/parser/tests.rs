@@ -474,3 +474,24 @@ fn deep_or_long_expressions_are_errors_not_stack_overflows() {
         ")".repeat(60)
     ));
 }
+
+/// Fourth-round query review: `bin(1hrs)`, `5mins`, `msec`, `qtr`, `yr` were refused.
+#[test]
+fn period_units_take_the_short_and_long_forms() {
+    for (text, unit) in [
+        ("msec", PeriodUnit::Millisecond),
+        ("milliseconds", PeriodUnit::Millisecond),
+        ("secs", PeriodUnit::Second),
+        ("mins", PeriodUnit::Minute),
+        ("hrs", PeriodUnit::Hour),
+        ("mon", PeriodUnit::Month),
+        ("qtr", PeriodUnit::Quarter),
+        ("yr", PeriodUnit::Year),
+        ("HOURS", PeriodUnit::Hour),
+    ] {
+        assert_eq!(period_unit(text), Some(unit), "{text}");
+    }
+    assert_eq!(period_unit("fortnight"), None);
+    ok("stats count(*) by bin(1hrs)");
+    ok("stats count(*) by bin(5mins)");
+}
