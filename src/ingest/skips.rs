@@ -23,7 +23,7 @@ pub struct Skips {
     pub by_reason: BTreeMap<String, u64>,
     /// The first few, in input order.
     pub examples: Vec<SkipExample>,
-    /// Places where bytes that are not UTF-8 were replaced (U+FFFD) and the lines read all
+    /// Lines where bytes that are not UTF-8 were replaced (U+FFFD), read all
     /// the same: said, but no record was skipped (not in `total`, not a `--strict` failure).
     #[serde(skip_serializing_if = "is_zero")]
     pub replaced_utf8: u64,

@@ -278,7 +278,7 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "warning: bytes that are not UTF-8 were replaced (U+FFFD) in {} place(s), the lines read all the same: {}{}",
+            "warning: bytes that are not UTF-8 were replaced (U+FFFD) on {} line(s), read all the same: {}{}",
             skips.replaced_utf8,
             at.join(", "),
             if skips.replaced_utf8 as usize > at.len() { ", ..." } else { "" }
