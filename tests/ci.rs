@@ -672,6 +672,50 @@ fn a_free_tier_turned_on_is_noted() {
     ));
 }
 
+/// Fourth-round CI review: a reserved-concurrency cut throttling requests read as a faster
+/// p99 (the throttled ones have no response time) and passed. Over 1 % throttled fails the p99
+/// rule; fewer are named in it; the month's figure says it prices them.
+#[test]
+fn throttled_requests_are_not_a_faster_p99() {
+    let (dir, cfg) = example_project();
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "resource = \"ImageBatch\"\n",
+        "resource = \"ImageBatch\"\nreserved_concurrency = 1\n",
+    ) + "\n[[functions]]\nname = \"orders-api\"\nreserved_concurrency = 1\n";
+    std::fs::write(&cfg, text).unwrap();
+    let out = check(&cfg, &base, &["--format", "json"])
+        .get_output()
+        .stdout
+        .clone();
+    let report = json(&out);
+    let p99 = |name: &str| result(function(&report, name), "max_p99_increase_pct").clone();
+    // orders-api: under 1 % throttled, named in the message.
+    let orders = p99("orders-api");
+    assert!(
+        orders["message"]
+            .as_str()
+            .unwrap()
+            .contains("throttled request(s), more than in the baseline, are not in it"),
+        "{orders}"
+    );
+    assert!(report
+        .to_string()
+        .contains("simulated requests were throttled"));
+    // image-batch (bursts of hundreds at reserved concurrency 1): over 1 % fails, whatever
+    // the served p99 did.
+    let batch = p99("image-batch");
+    assert_eq!(batch["outcome"], "fail", "{batch}");
+    assert!(
+        batch["message"]
+            .as_str()
+            .unwrap()
+            .contains("counted as the slowest, the p99 is a throttled request"),
+        "{batch}"
+    );
+}
+
 #[test]
 fn doubling_memory_in_faascope_toml_fails_the_check() {
     let (dir, cfg) = example_project();

@@ -349,18 +349,55 @@ pub fn check(
             old.and_then(|f| f.performance.as_ref()?.cold_start_ratio),
             new.and_then(|f| f.performance.as_ref()?.cold_start_ratio),
         );
+        // Throttled requests have no response time, so the p99 is of those served: more of
+        // them throttled than in the baseline is a change the p99 alone would hide (a cut of
+        // reserved concurrency read as a faster p99).
+        let throttled = |f: Option<&FunctionEval>| {
+            f.and_then(|f| f.performance.as_ref())
+                .filter(|p| p.simulated_requests > 0)
+                .map_or((0, 0, 0.0), |p| {
+                    (
+                        p.throttles,
+                        p.simulated_requests,
+                        p.throttles as f64 / p.simulated_requests as f64,
+                    )
+                })
+        };
+        let (_, _, old_share) = throttled(old);
+        let (n_throttled, n_requests, new_share) = throttled(new);
+        let more_throttled = new_share > old_share && n_throttled > 0;
         if let (Some(q), Some(_)) = (t.max_p99_increase_pct, new) {
             match pct_change(p99.0, p99.1) {
+                // Over 1 % throttled: counted as the slowest, the 99th percentile is one.
+                Some(d) if more_throttled && new_share > 0.01 => results.push(RuleResult {
+                    rule: "max_p99_increase_pct".into(),
+                    outcome: Outcome::Fail,
+                    value: Some((d * 10_000.0).round() / 10_000.0),
+                    limit: Some(q),
+                    message: format!(
+                        "simulated p99 {:.1} ms → {:.1} ms ({d:+.1} %) of the requests served, but {n_throttled} of {n_requests} ({:.2} %) are throttled (a 429, no response): counted as the slowest, the p99 is a throttled request, over the {q} % limit",
+                        p99.0.unwrap_or(0.0),
+                        p99.1.unwrap_or(0.0),
+                        new_share * 100.0
+                    ),
+                }),
                 Some(d) => results.push(RuleResult {
                     rule: "max_p99_increase_pct".into(),
                     outcome: if d > q { Outcome::Fail } else { Outcome::Pass },
                     value: Some((d * 10_000.0).round() / 10_000.0),
                     limit: Some(q),
                     message: format!(
-                        "simulated p99 {:.1} ms → {:.1} ms ({d:+.1} %) {} the {q} % limit",
+                        "simulated p99 {:.1} ms → {:.1} ms ({d:+.1} %) {} the {q} % limit{}",
                         p99.0.unwrap_or(0.0),
                         p99.1.unwrap_or(0.0),
-                        if d > q { "is over" } else { "is within" }
+                        if d > q { "is over" } else { "is within" },
+                        if more_throttled {
+                            format!(
+                                " ({n_throttled} throttled request(s), more than in the baseline, are not in it)"
+                            )
+                        } else {
+                            String::new()
+                        }
                     ),
                 }),
                 None => results.push(RuleResult {

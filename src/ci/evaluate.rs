@@ -622,6 +622,19 @@ pub fn evaluate(
             facts.errors =
                 Some((t.error_ratio * n).round() as u64 + simulated_timeouts.unwrap_or(0));
         }
+        let mut p = p;
+        if let Some(perf) = p
+            .perf
+            .as_ref()
+            .filter(|x| x.throttles > 0 && x.simulated_requests > 0)
+        {
+            p.notes.push(format!(
+                "{} of {} simulated requests were throttled ({:.2} %): they are not in the p99, and the month still prices every request, where Lambda bills a throttled one nothing",
+                perf.throttles,
+                perf.simulated_requests,
+                perf.throttles as f64 / perf.simulated_requests as f64 * 100.0
+            ));
+        }
         let insights = evaluate_rules(&facts, &p.spec.rules)
             .into_iter()
             .map(|mut f| {
