@@ -640,7 +640,7 @@ fn a_memory_cut_below_the_memory_used_fails_the_check() {
     let errors = result(batch, "error_ratio");
     assert!(errors["value"].as_f64().unwrap() > 0.05, "{errors}");
     assert!(
-        report.to_string().contains("observed invocation(s) used more than the 1024 MB configured: they would run out of memory, and count as errors"),
+        report.to_string().contains("observed invocation(s) at the nearest size observed used more than the 1024 MB configured: they would run out of memory, and count as errors"),
         "{report}"
     );
     // A cut that still fits is no failure of this rule.

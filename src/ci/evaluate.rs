@@ -581,6 +581,12 @@ pub fn evaluate(
             cold_start_basis: Some("simulated".into()),
             memory_size_mb: Some(p.settings.memory_mb),
             max_memory_used_mb: p.max_memory_used_mb,
+            // The observed share at the nearest size (logs), or a largest use given above the
+            // size (explicit traffic).
+            out_of_memory: p.out_of_memory_share > 0.0
+                || (matches!(p.spec.traffic, TrafficSource::Explicit(_))
+                    && p.max_memory_used_mb
+                        .is_some_and(|m| m > f64::from(p.settings.memory_mb))),
             max_duration_ms,
             max_duration_basis,
             // Simulated at the configured memory and timeout when simulated (observed timeouts
@@ -785,16 +791,27 @@ fn prepare(
             let rows = observed_rows(&l.cols, id);
             // Invocations that used more memory than the configured size would end out of
             // memory there (`Runtime.OutOfMemory`, billed and failed): errors, not a saving.
+            // On evidence only: with invocations observed at or below the size, the function
+            // ran there (memory used at a larger size says little: runtimes size their heap to
+            // the memory); else those at the nearest size above it tell.
+            let sizes: Vec<(u32, Option<u32>)> = (0..l.cols.len())
+                .filter(|&r| l.cols.function_id(r) as usize == id)
+                .map(|r| (l.cols.memory_size_mb(r), l.cols.max_memory_used_mb(r)))
+                .collect();
             let (mut seen, mut over) = (0u64, 0u64);
-            for r in (0..l.cols.len()).filter(|&r| l.cols.function_id(r) as usize == id) {
-                seen += 1;
-                if l.cols.max_memory_used_mb(r).is_some_and(|m| m > memory_mb) {
-                    over += 1;
+            if !sizes.iter().any(|(size, _)| *size <= memory_mb) {
+                if let Some(nearest) = sizes.iter().map(|(size, _)| *size).min() {
+                    for (_, used) in sizes.iter().filter(|(size, _)| *size == nearest) {
+                        seen += 1;
+                        if used.is_some_and(|m| m > memory_mb) {
+                            over += 1;
+                        }
+                    }
                 }
             }
             if over > 0 {
                 notes.push(format!(
-                    "{over} of {seen} observed invocation(s) used more than the {memory_mb} MB configured: they would run out of memory, and count as errors"
+                    "{over} of {seen} observed invocation(s) at the nearest size observed used more than the {memory_mb} MB configured: they would run out of memory, and count as errors"
                 ));
             }
             let out_of_memory_share = if seen > 0 {

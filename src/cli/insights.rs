@@ -122,6 +122,8 @@ pub fn findings(
             cold_start_basis: Some("observed".into()),
             memory_size_mb: f.memory_size_mb,
             max_memory_used_mb: f.max_memory_used_mb.max,
+            // Observed at the size it reports: no invocation used more than it ran with.
+            out_of_memory: false,
             max_duration_ms: f.duration_ms.max,
             max_duration_basis: None,
             timeouts: Some(f.timeouts),

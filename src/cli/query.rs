@@ -252,7 +252,14 @@ pub fn run(a: QueryArgs) -> Result<i32> {
         } else {
             format!("faascope query {origin}")
         };
-        let chart = output::query::chart(&result, &title).map_err(UsageError)?;
+        let by = crate::query::stats_by_of(&parsed);
+        let (chart, chart_notes) =
+            output::query::chart_by(&result, by.as_deref(), &title).map_err(UsageError)?;
+        if !a.source.quiet {
+            for n in chart_notes {
+                crate::diag!("note: {n}");
+            }
+        }
         crate::plot::write(&chart, path, a.force).map_err(|e| UsageError(e.to_string()))?;
         if !a.source.quiet {
             crate::diag!("wrote {}", path.display());

@@ -159,18 +159,53 @@ fn numeric_column(r: &QueryResult, k: usize) -> bool {
 /// The `bin()` series of a result as a line chart: x = the bin (hours since the first bin),
 /// one line per numeric column, and per combination of the other (text) `by` columns.
 pub fn chart(r: &QueryResult, title: &str) -> Result<LineChart, String> {
+    chart_by(r, None, title).map(|(c, _)| c)
+}
+
+/// [`chart`] with the query's group keys (`by` of its last `stats`): those split the lines,
+/// whatever their type (a memory size), and a column that is neither a key nor numeric (a
+/// `latest(@requestId)`) is not drawn, named in the notes returned. Without keys, the text
+/// columns are taken for them.
+pub fn chart_by(
+    r: &QueryResult,
+    by: Option<&[String]>,
+    title: &str,
+) -> Result<(LineChart, Vec<String>), String> {
     let Some((bin_col, bin_ms)) = &r.time_bin else {
         return Err("--plot draws the series of a `stats ... by bin(period)` query; this query has no bin()".into());
     };
     let Some(x_idx) = r.columns.iter().position(|c| c == bin_col) else {
         return Err(format!("the result has no `{bin_col}` column"));
     };
-    let num_cols: Vec<usize> = (0..r.columns.len())
-        .filter(|&k| k != x_idx && numeric_column(r, k))
-        .collect();
-    let key_cols: Vec<usize> = (0..r.columns.len())
-        .filter(|&k| k != x_idx && !num_cols.contains(&k))
-        .collect();
+    let mut notes = Vec::new();
+    let (num_cols, key_cols): (Vec<usize>, Vec<usize>) = match by {
+        Some(by) => {
+            let keys: Vec<usize> = (0..r.columns.len())
+                .filter(|&k| k != x_idx && by.contains(&r.columns[k]))
+                .collect();
+            let mut nums = Vec::new();
+            for k in (0..r.columns.len()).filter(|k| *k != x_idx && !keys.contains(k)) {
+                if numeric_column(r, k) {
+                    nums.push(k);
+                } else {
+                    notes.push(format!(
+                        "`{}` is not numeric: not drawn",
+                        crate::output::sanitize(&r.columns[k])
+                    ));
+                }
+            }
+            (nums, keys)
+        }
+        None => {
+            let nums: Vec<usize> = (0..r.columns.len())
+                .filter(|&k| k != x_idx && numeric_column(r, k))
+                .collect();
+            let keys = (0..r.columns.len())
+                .filter(|&k| k != x_idx && !nums.contains(&k))
+                .collect();
+            (nums, keys)
+        }
+    };
     if r.rows.is_empty() {
         return Err("the result has no rows to plot (no record matched the query)".into());
     }
@@ -214,22 +249,25 @@ pub fn chart(r: &QueryResult, title: &str) -> Result<LineChart, String> {
     for s in &mut series {
         s.points.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    Ok(LineChart {
-        title: title.to_string(),
-        x_whole: false,
-        x_label: format!(
-            "hours since {} UTC (bins of {})",
-            crate::query::time_text(t0),
-            period_text(*bin_ms)
-        ),
-        y_label: if num_cols.len() == 1 {
-            r.columns[num_cols[0]].clone()
-        } else {
-            "value".into()
+    Ok((
+        LineChart {
+            title: title.to_string(),
+            x_whole: false,
+            x_label: format!(
+                "hours since {} UTC (bins of {})",
+                crate::query::time_text(t0),
+                period_text(*bin_ms)
+            ),
+            y_label: if num_cols.len() == 1 {
+                r.columns[num_cols[0]].clone()
+            } else {
+                "value".into()
+            },
+            series,
+            markers: Vec::new(),
         },
-        series,
-        markers: Vec::new(),
-    })
+        notes,
+    ))
 }
 
 fn period_text(ms: i64) -> String {

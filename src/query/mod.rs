@@ -499,6 +499,14 @@ pub struct QueryResult {
 }
 
 /// The `bin(...)` key of the last `stats` of a query: its column name and bin length.
+/// The names of the last `stats`'s `by` items (its group keys), `None` without a `stats`.
+pub fn stats_by_of(q: &Query) -> Option<Vec<String>> {
+    q.commands.iter().rev().find_map(|c| match &c.kind {
+        CommandKind::Stats { by, .. } => Some(by.iter().map(|i| i.name().to_string()).collect()),
+        _ => None,
+    })
+}
+
 pub fn time_bin_of(q: &Query) -> Option<(String, i64)> {
     q.commands.iter().rev().find_map(|c| match &c.kind {
         CommandKind::Stats { by, .. } => by.iter().find_map(|i| match &i.expr.kind {

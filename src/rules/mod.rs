@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | `error_ratio` | errors / invocations > threshold | 0.01 (1 %) |
 //! | `cold_start_ratio` | cold starts / invocations > threshold | 0.01 (1 %) |
-//! | `memory_near_limit` | largest `Max Memory Used` / configured memory > threshold (above 1, more used than configured, it fails at any severity but `off`) | 0.95 |
+//! | `memory_near_limit` | largest `Max Memory Used` / configured memory > threshold (above 1 on evidence that invocations would run out of memory, see [`FunctionFacts::out_of_memory`], it fails at any severity but `off`) | 0.95 |
 //! | `memory_over_provisioned` | largest `Max Memory Used` / configured memory < threshold | 0.10 |
 //! | `duration_near_timeout` | longest duration / timeout > threshold (or any timeout) | 0.95 |
 //! | `provisioned_utilization_low` | provisioned-concurrency utilisation < threshold | 0.60 |
@@ -223,6 +223,11 @@ pub struct FunctionFacts {
     pub cold_start_basis: Option<String>,
     pub memory_size_mb: Option<u32>,
     pub max_memory_used_mb: Option<f64>,
+    /// Invocations would run out of memory at `memory_size_mb`, on evidence: memory used at the
+    /// nearest size observed above it with none observed at or below it (a cut below what was
+    /// used), or a largest use given above it. Memory used at a larger size while the function
+    /// also ran at this one is no such evidence (runtimes size their heap to the memory).
+    pub out_of_memory: bool,
     pub max_duration_ms: Option<f64>,
     /// What the longest duration is when it is not the observed one (`modelled at 256 MB`,
     /// `the p99 given`): the rule's message then says so, and a value past the timeout
@@ -341,7 +346,7 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
             match (f.max_memory_used_mb, f.memory_size_mb) {
                 (Some(used), Some(size)) if size > 0 => {
                     let v = used / f64::from(size);
-                    let fix = if id == RuleId::MemoryNearLimit && v > 1.0 {
+                    let fix = if id == RuleId::MemoryNearLimit && f.out_of_memory {
                         "raise memory_mb to at least the memory used"
                     } else if id == RuleId::MemoryNearLimit {
                         "raise memory_mb before invocations run out of memory"
@@ -353,7 +358,7 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
                         format!(
                             "largest Max Memory Used {used:.0} MB is {} of the {size} MB configured{}",
                             pct(v),
-                            if v > 1.0 && id == RuleId::MemoryNearLimit {
+                            if f.out_of_memory && id == RuleId::MemoryNearLimit {
                                 ": invocations that used more would run out of memory"
                             } else {
                                 ""
@@ -472,7 +477,7 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
     };
     // More memory used than configured is no nearness: those invocations fail (out of
     // memory) at that size, whatever severity the nearness was given.
-    let certain_failure = id == RuleId::MemoryNearLimit && value > 1.0;
+    let certain_failure = id == RuleId::MemoryNearLimit && f.out_of_memory && value > 1.0;
     let outcome = match (fires, s.severity) {
         (false, _) => Outcome::Pass,
         (true, Severity::Fail) => Outcome::Fail,
@@ -509,6 +514,36 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
 mod tests {
     use super::*;
 
+    /// Fifth-round verification: memory used at a larger size (the function since cut to a
+    /// size it runs at) is a warning, not a certain failure; on evidence it fails.
+    #[test]
+    fn more_memory_used_than_configured_fails_only_on_evidence() {
+        let mut f = facts();
+        f.memory_size_mb = Some(512);
+        f.max_memory_used_mb = Some(600.0);
+        let rules = RuleSet::defaults();
+        let find = |f: &FunctionFacts| {
+            evaluate(f, &rules)
+                .into_iter()
+                .find(|x| x.rule == "memory_near_limit")
+                .unwrap()
+        };
+        let seen_larger = find(&f);
+        assert_eq!(
+            seen_larger.outcome,
+            Outcome::Warn,
+            "{}",
+            seen_larger.message
+        );
+        assert!(!seen_larger.message.contains("run out of memory:"));
+        f.out_of_memory = true;
+        let certain = find(&f);
+        assert_eq!(certain.outcome, Outcome::Fail);
+        assert!(certain
+            .message
+            .contains("invocations that used more would run out of memory"));
+    }
+
     fn facts() -> FunctionFacts {
         FunctionFacts {
             function: "api".into(),
@@ -518,6 +553,7 @@ mod tests {
             cold_start_basis: Some("observed".into()),
             memory_size_mb: Some(1024),
             max_memory_used_mb: Some(80.0),
+            out_of_memory: false,
             max_duration_ms: Some(2900.0),
             max_duration_basis: None,
             timeouts: Some(0),
