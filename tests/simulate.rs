@@ -175,6 +175,28 @@ fn a_replay_at_another_memory_size_scales_its_durations() {
             .as_f64()
             .unwrap()
     };
+    // Fifth-round verification: the observed timeouts stay timeouts at any size (their work
+    // is unknown), the other durations scale.
+    let timeouts = |memory: &str| -> u64 {
+        let v: Value = serde_json::from_slice(&run(&[
+            "simulate",
+            "--from",
+            "sample-data",
+            "--function",
+            "webhook-handler",
+            "--set",
+            &format!("functions.0.memory_mb={memory}"),
+            "--format",
+            "json",
+            "-q",
+        ]))
+        .unwrap();
+        v["simulation"]["functions"][0]["metrics"]["timeouts"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(timeouts("128"), 170);
+    assert_eq!(timeouts("1024"), 170);
     let at_512 = gb_s(&[]);
     let at_2048 = gb_s(&["--set", "functions.0.memory_mb=2048"]);
     // Four times the memory, durations × 0.289 (1 vCPU at 1769 MB against 0.289 at 512).

@@ -306,16 +306,24 @@ fn scale_replayed_durations(
             continue;
         }
         let k = crate::cost::tune::duration_factor(was.memory_mb, f.memory_mb, 1.0, 1, rules);
-        let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &mut f.arrivals else {
-            continue;
-        };
-        for e in events.iter_mut() {
-            if let Some(d) = e.duration_us.as_mut() {
-                *d = ((*d as f64) * k).round().max(1.0) as u64;
+        // An observed timeout ran to the timeout and was cut there: its work is unknown, and it
+        // replays as a timeout still (as in `ci`), not as a shorter success.
+        let timeout_us = (was.timeout_s * 1e6).round();
+        // The warm durations sampled for arrivals without their own (`--arrivals poisson`).
+        if let faascope_sim::DistConfig::Empirical { samples_ms } = &mut f.warm {
+            for d in samples_ms.iter_mut().filter(|d| **d * 1000.0 < timeout_us) {
+                *d *= k;
+            }
+        }
+        if let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &mut f.arrivals {
+            for e in events.iter_mut() {
+                if let Some(d) = e.duration_us.as_mut().filter(|d| (**d as f64) < timeout_us) {
+                    *d = ((*d as f64) * k).round().max(1.0) as u64;
+                }
             }
         }
         notes.push(format!(
-            "'{}' replayed at {} MB from logs at {} MB: durations × {k:.3} (the vCPU share of `faascope tune`, taken as fully CPU-bound, as the dashboard's memory knob; INIT as observed)",
+            "'{}' replayed at {} MB from logs at {} MB: durations × {k:.3} (the vCPU share of `faascope tune`, taken as fully CPU-bound, as the dashboard's memory knob; INIT and observed timeouts as observed)",
             sanitize(&f.name),
             f.memory_mb,
             was.memory_mb
