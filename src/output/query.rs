@@ -374,6 +374,43 @@ mod tests {
         assert_eq!(json_value(&Value::Num(2.5)).to_string(), "2.5");
     }
 
+    /// Fourth-round query review: a numeric `by` key (a memory size) was drawn as a line, and
+    /// a text aggregate (`max(@timestamp)`) split every bin into its own series.
+    #[test]
+    fn the_by_keys_split_the_lines_whatever_their_type() {
+        let r = QueryResult {
+            columns: vec!["memMB".into(), "bin(1h)".into(), "n".into(), "last".into()],
+            rows: vec![
+                vec![
+                    Value::Num(128.0),
+                    Value::Time(0),
+                    Value::Num(2.0),
+                    Value::Str("a".into()),
+                ],
+                vec![
+                    Value::Num(256.0),
+                    Value::Time(0),
+                    Value::Num(5.0),
+                    Value::Str("b".into()),
+                ],
+                vec![
+                    Value::Num(128.0),
+                    Value::Time(3_600_000),
+                    Value::Num(3.0),
+                    Value::Str("c".into()),
+                ],
+            ],
+            time_bin: Some(("bin(1h)".into(), 3_600_000)),
+            ..QueryResult::default()
+        };
+        let by = ["memMB".to_string(), "bin(1h)".to_string()];
+        let (c, notes) = chart_by(&r, Some(&by), "t").unwrap();
+        let names: Vec<&str> = c.series.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["n (128)", "n (256)"]);
+        assert_eq!(c.series[0].points, [(0.0, 2.0), (1.0, 3.0)]);
+        assert_eq!(notes, ["`last` is not numeric: not drawn"]);
+    }
+
     #[test]
     fn bins_chart_one_line_per_key_and_column() {
         let mut r = result();
