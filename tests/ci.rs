@@ -859,6 +859,11 @@ fn malformed_inputs_exit_2_naming_the_file_and_the_problem() {
             serde_json::json!({"low": "-1", "typical": "-1", "high": "-1"}),
             "traffic.requests_per_month: a negative count",
         ),
+        (
+            "/settings/arch",
+            serde_json::json!("sparc"),
+            "settings.arch = \"sparc\": Lambda runs x86_64 or arm64",
+        ),
     ] {
         let mut doc = json(&std::fs::read(&base).unwrap());
         *doc["functions"][0].pointer_mut(key).unwrap() = value;
@@ -876,6 +881,20 @@ fn malformed_inputs_exit_2_naming_the_file_and_the_problem() {
             "the baseline is of project `billing`",
         ))
         .stderr(predicate::str::contains("is project `shop`"));
+    // A config that names no project, against a baseline that does (fifth-round check).
+    let unnamed = dir.path().join("unnamed.toml");
+    std::fs::write(
+        &unnamed,
+        std::fs::read_to_string(&cfg)
+            .unwrap()
+            .replace("name = \"shop\"", ""),
+    )
+    .unwrap();
+    check(&unnamed, &base, &[])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "names no project ([project] name)",
+        ));
     // Values no baseline can hold (a hand edit): a negative cost, a function twice.
     let mut doc = json(&std::fs::read(&base).unwrap());
     doc["functions"][0]["monthly_usd"] =

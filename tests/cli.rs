@@ -620,7 +620,7 @@ fn xray_documents_too_deep_or_out_of_order_are_counted_skips() {
     for r in [
         "JSON nested too deeply",
         "X-Ray segment ends before it starts",
-        "X-Ray segment start_time out of range",
+        "X-Ray segment start_time out of range (not 2000 to 2100 in epoch seconds)",
     ] {
         assert_eq!(reasons.get(r), Some(&Value::from(1)), "{r}: {reasons:?}");
     }
@@ -982,6 +982,35 @@ fn a_trace_with_two_cold_starts_shows_the_function_asked_for() {
     assert_eq!(init_of(Some("^B$")), 1200.0);
     assert_eq!(init_of(Some("^A$")), 200.0);
     assert_eq!(init_of(None), 1200.0);
+    // B warm (its Initialization taken out): `--function '^B$'` has no INIT of B to show, not
+    // A's (fifth-round verification).
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            root().join("tests/fixtures/xray/two-cold-starts/batch-get-traces.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for seg in doc["Traces"][0]["Segments"].as_array_mut().unwrap() {
+        let mut d: Value = serde_json::from_str(seg["Document"].as_str().unwrap()).unwrap();
+        if d["name"] == "B" {
+            if let Some(subs) = d["subsegments"].as_array_mut() {
+                subs.retain(|x| x["name"] != "Initialization");
+            }
+        }
+        seg["Document"] = Value::String(d.to_string());
+    }
+    std::fs::write(dir.path().join("t.json"), doc.to_string()).unwrap();
+    let out = faascope()
+        .arg("traces")
+        .arg(dir.path())
+        .args(["--format", "json", "--function", "^B$"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["traces"][0]["init_ms"], Value::Null, "{v}");
+    assert_eq!(v["traces"][0]["cold_start"], true, "A started cold: {v}");
 }
 
 #[test]

@@ -279,6 +279,14 @@ impl Evaluation {
                     "{at}.settings.timeout_s = {t}: Lambda takes 1 to 900 s"
                 ));
             }
+            if !matches!(st.arch.as_str(), "x86_64" | "arm64") {
+                return Err(format!(
+                    "{at}.settings.arch = {:?}: Lambda runs x86_64 or arm64",
+                    st.arch
+                ));
+            }
+            crate::aws::check_region(&st.region)
+                .map_err(|e| format!("{at}.settings.region: {e}"))?;
             if !(st.keep_alive_s.is_finite() && st.keep_alive_s >= 0.0) {
                 return Err(format!(
                     "{at}.settings.keep_alive_s = {}: not a duration",

@@ -276,14 +276,18 @@ fn run_check(mut a: CheckArgs) -> Result<i32> {
     let baseline = read_baseline(&a.baseline)?;
     let (project, current) = load_project(&a.project, Some(&baseline))?;
     // Another project's baseline would read as a huge saving (its functions "removed").
-    if let (Some(was), Some(is)) = (&baseline.project, &current.project) {
-        if was != is {
+    // (A baseline without a name, from before names were kept, is taken as this project's.)
+    if let Some(was) = &baseline.project {
+        if current.project.as_ref() != Some(was) {
             return Err(UsageError(format!(
-                "{}: the baseline is of project `{}`, {} is project `{}`. Fix: point --baseline at this project's baseline, or write one with `faascope ci baseline --config {}`",
+                "{}: the baseline is of project `{}`, {} {}. Fix: point --baseline at this project's baseline, or write one with `faascope ci baseline --config {}`",
                 a.baseline.display(),
                 crate::output::sanitize(was),
                 a.project.config.display(),
-                crate::output::sanitize(is),
+                match &current.project {
+                    Some(is) => format!("is project `{}`", crate::output::sanitize(is)),
+                    None => "names no project ([project] name)".to_string(),
+                },
                 a.project.config.display()
             ))
             .into());

@@ -134,6 +134,8 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
         if data.report.functions.is_empty() {
             data.inputs.filtered_out = read.and_then(|r| r.filtered_out(&filter));
         }
+        // INIT as `traces --function` shows it.
+        filter.inits_of_functions(&mut data.traces);
         Ok(data)
     };
     crate::tui::run_with_progress(loader, Duration::from_millis(tick_rate), theme)

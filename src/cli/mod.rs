@@ -429,6 +429,20 @@ impl Filter {
         })
     }
 
+    /// With --function, each trace's INIT is that of the functions asked for (none when they
+    /// did not start cold in it), not the longest of the trace's, another function's.
+    pub(crate) fn inits_of_functions(&self, list: &mut [crate::analytics::traces::TraceSummary]) {
+        let Some(re) = &self.function else { return };
+        for t in list {
+            t.init_ms = t
+                .inits
+                .iter()
+                .filter(|(f, _)| re.is_match(f))
+                .map(|(_, ms)| *ms)
+                .max_by(f64::total_cmp);
+        }
+    }
+
     /// How many of the rows `(function, time)` have no time and a function kept.
     pub(crate) fn untimed<'a>(&self, rows: impl Iterator<Item = (&'a str, Option<i64>)>) -> usize {
         rows.filter(|&(f, ts)| ts.is_none() && self.keep_function(f))
@@ -1307,21 +1321,7 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     }
     filter.apply(&mut ing.tables);
     let mut list = traces::summarize(&ing.tables.spans);
-    if let Some(re) = &filter.function {
-        // The INIT of the function asked for, when it started cold in the trace (not the
-        // longest of the trace's, another function's).
-        for t in &mut list {
-            if let Some(ms) = t
-                .inits
-                .iter()
-                .filter(|(f, _)| re.is_match(f))
-                .map(|(_, ms)| *ms)
-                .max_by(f64::total_cmp)
-            {
-                t.init_ms = Some(ms);
-            }
-        }
-    }
+    filter.inits_of_functions(&mut list);
     list.retain(|t| {
         (!a.cold || t.cold_start == Some(true)) && (!a.errors || t.error || t.fault || t.throttle)
     });

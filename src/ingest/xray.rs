@@ -571,15 +571,15 @@ fn required(m: &Map<String, Value>, level: Level) -> Result<Required, &'static s
         "X-Ray subsegment without a numeric start_time"
     })?;
     let start_ms = epoch_ms(start_s).ok_or(if seg {
-        "X-Ray segment start_time out of range"
+        "X-Ray segment start_time out of range (not 2000 to 2100 in epoch seconds)"
     } else {
-        "X-Ray subsegment start_time out of range"
+        "X-Ray subsegment start_time out of range (not 2000 to 2100 in epoch seconds)"
     })?;
     let end_ms = match m.get("end_time").and_then(as_f64) {
         Some(end_s) => Some(epoch_ms(end_s).ok_or(if seg {
-            "X-Ray segment end_time out of range"
+            "X-Ray segment end_time out of range (not 2000 to 2100 in epoch seconds)"
         } else {
-            "X-Ray subsegment end_time out of range"
+            "X-Ray subsegment end_time out of range (not 2000 to 2100 in epoch seconds)"
         })?),
         None => None,
     };
@@ -1241,19 +1241,19 @@ mod tests {
             ),
             (
                 with("start_time", Some(json!(1e308))),
-                "X-Ray segment start_time out of range",
+                "X-Ray segment start_time out of range (not 2000 to 2100 in epoch seconds)",
             ),
             (
                 with("start_time", Some(json!(-1716518912.0))),
-                "X-Ray segment start_time out of range",
+                "X-Ray segment start_time out of range (not 2000 to 2100 in epoch seconds)",
             ),
             (
                 with("start_time", Some(json!(0))),
-                "X-Ray segment start_time out of range",
+                "X-Ray segment start_time out of range (not 2000 to 2100 in epoch seconds)",
             ),
             (
                 with("end_time", Some(json!(1e308))),
-                "X-Ray segment end_time out of range",
+                "X-Ray segment end_time out of range (not 2000 to 2100 in epoch seconds)",
             ),
             (
                 with("end_time", Some(json!(1716518911.5))),
