@@ -219,6 +219,45 @@ fn a_replay_at_another_memory_size_scales_its_durations() {
         ));
 }
 
+/// Fifth-round verification: on logs of two memory sizes, a `--set` memory change scaled
+/// every invocation from the latest size, also those that already ran at the new one.
+#[test]
+fn a_memory_change_scales_each_invocation_from_its_own_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..40u32 {
+        let memory = if i < 20 { 1024 } else { 512 };
+        text.push_str(&format!(
+            "2025-09-01T00:{:02}:{:02}.000000+00:00 2025/09/01/[$LATEST]aaaa REPORT RequestId: 00000000-0000-4000-8000-{i:012}\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: {memory} MB\tMax Memory Used: 60 MB\t\n",
+            i * 10 / 60,
+            i * 10 % 60
+        ));
+    }
+    std::fs::write(dir.path().join("mem-fn.txt"), text).unwrap();
+    let out = faascope()
+        .args(["simulate", "--from"])
+        .arg(dir.path())
+        .args(["--set", "functions.0.memory_mb=1024", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 20 at 1024 MB as they ran (100 ms), 20 from 512 MB at half the time (50 ms).
+    assert_eq!(
+        v["simulation"]["functions"][0]["metrics"]["billed_execution_ms"],
+        3000
+    );
+    assert!(
+        v.to_string()
+            .contains("each invocation from the size it ran at"),
+        "{v}"
+    );
+}
+
 #[test]
 fn bad_scenarios_are_exit_2_with_the_problem() {
     let dir = tempfile::tempdir().unwrap();

@@ -192,6 +192,11 @@ struct Observed {
 /// A `--from` scenario and what it was built from.
 struct FromObserved {
     scenario: Scenario,
+    /// The memory size each replayed invocation ran at, in the order of the scenario's replay
+    /// events and (of the warm ones) of its warm duration samples: a `--set` memory change
+    /// scales each from its own size.
+    event_memory_mb: Vec<u32>,
+    warm_memory_mb: Vec<u32>,
     observed: Observed,
     /// Every function read (`--function-region` and the like may name any of them, as with
     /// `faascope cost`).
@@ -296,6 +301,7 @@ fn scenario_from_observed(
 /// observed at the old one (4× the memory gave 4× the GB-s at the same durations).
 fn scale_replayed_durations(
     observed: &Scenario,
+    (event_memory_mb, warm_memory_mb): (&[u32], &[u32]),
     s: &mut Scenario,
     notes: &mut Vec<String>,
 ) -> Result<()> {
@@ -305,28 +311,39 @@ fn scale_replayed_durations(
         if was.memory_mb == f.memory_mb {
             continue;
         }
-        let k = crate::cost::tune::duration_factor(was.memory_mb, f.memory_mb, 1.0, 1, rules);
+        // Each invocation from the size it ran at (logs may hold several).
+        let to = f.memory_mb;
+        let k_of = |mb: u32| crate::cost::tune::duration_factor(mb, to, 1.0, 1, rules);
+        let k = k_of(was.memory_mb);
         // An observed timeout ran to the timeout and was cut there: its work is unknown, and it
         // replays as a timeout still (as in `ci`), not as a shorter success.
         let timeout_us = (was.timeout_s * 1e6).round();
         // The warm durations sampled for arrivals without their own (`--arrivals poisson`).
         if let faascope_sim::DistConfig::Empirical { samples_ms } = &mut f.warm {
-            for d in samples_ms.iter_mut().filter(|d| **d * 1000.0 < timeout_us) {
-                *d *= k;
+            for (i, d) in samples_ms.iter_mut().enumerate() {
+                if *d * 1000.0 < timeout_us {
+                    *d *= warm_memory_mb.get(i).map_or(k, |mb| k_of(*mb));
+                }
             }
         }
         if let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &mut f.arrivals {
-            for e in events.iter_mut() {
+            for (i, e) in events.iter_mut().enumerate() {
+                let ki = event_memory_mb.get(i).map_or(k, |mb| k_of(*mb));
                 if let Some(d) = e.duration_us.as_mut().filter(|d| (**d as f64) < timeout_us) {
-                    *d = ((*d as f64) * k).round().max(1.0) as u64;
+                    *d = ((*d as f64) * ki).round().max(1.0) as u64;
                 }
             }
         }
         notes.push(format!(
-            "'{}' replayed at {} MB from logs at {} MB: durations × {k:.3} (the vCPU share of `faascope tune`, taken as fully CPU-bound, as the dashboard's memory knob; INIT and observed timeouts as observed)",
+            "'{}' replayed at {} MB from logs at {} MB: durations × {k:.3}{} (the vCPU share of `faascope tune`, taken as fully CPU-bound, as the dashboard's memory knob; INIT and observed timeouts as observed)",
             sanitize(&f.name),
             f.memory_mb,
-            was.memory_mb
+            was.memory_mb,
+            if event_memory_mb.iter().any(|mb| *mb != was.memory_mb) {
+                ", each invocation from the size it ran at"
+            } else {
+                ""
+            }
         ));
     }
     Ok(())
@@ -537,6 +554,19 @@ fn observed_scenario(
     notes.extend(restore_note(&shown, &rows));
     Ok(FromObserved {
         scenario: s,
+        event_memory_mb: rows.iter().map(|r| r.memory_mb).collect(),
+        warm_memory_mb: {
+            let warm: Vec<u32> = rows
+                .iter()
+                .filter(|r| r.init_ms.is_none())
+                .map(|r| r.memory_mb)
+                .collect();
+            if warm.is_empty() {
+                rows.iter().map(|r| r.memory_mb).collect()
+            } else {
+                warm
+            }
+        },
         observed,
         names,
     })
@@ -1113,7 +1143,14 @@ fn run(a: SimulateArgs) -> Result<i32> {
         }
         (None, false) => {
             let (from, ing) = scenario_from_observed(&a, &source, &window, &mut notes)?;
-            observed = Some(from.observed);
+            let FromObserved {
+                scenario: from_scenario,
+                event_memory_mb,
+                warm_memory_mb,
+                observed: seen,
+                names: from_names,
+            } = from;
+            observed = Some(seen);
             let label = format!(
                 "--from {}{}",
                 sources_label(&a.from),
@@ -1121,16 +1158,21 @@ fn run(a: SimulateArgs) -> Result<i32> {
             );
             let checked = (|| -> Result<Scenario> {
                 let s = if a.set.is_empty() {
-                    from.scenario
+                    from_scenario
                 } else {
-                    let doc = toml::Value::try_from(&from.scenario).context("scenario to TOML")?;
+                    let doc = toml::Value::try_from(&from_scenario).context("scenario to TOML")?;
                     let mut s: Scenario = with_sets(doc, &a.set)?.try_into().map_err(|e| {
                         UsageError(format!(
                             "{label}: not a valid scenario: {}",
                             e.to_string().trim_end()
                         ))
                     })?;
-                    scale_replayed_durations(&from.scenario, &mut s, &mut notes)?;
+                    scale_replayed_durations(
+                        &from_scenario,
+                        (&event_memory_mb, &warm_memory_mb),
+                        &mut s,
+                        &mut notes,
+                    )?;
                     s
                 };
                 s.validate().map_err(|e| from_error(e, &a, &s))?;
@@ -1147,7 +1189,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
                 }
             };
             ingested = Some(ing);
-            (s, label, from.names)
+            (s, label, from_names)
         }
         _ => {
             return Err(UsageError(
