@@ -256,6 +256,16 @@ fn a_memory_change_scales_each_invocation_from_its_own_size() {
             .contains("each invocation from the size it ran at"),
         "{v}"
     );
+    // A run longer than the logs (fourth-round simulate review: a month halved without a word).
+    faascope()
+        .args(["simulate", "--from"])
+        .arg(dir.path())
+        .args(["--set", "duration_s=10800", "--price"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "duration_s = 10800 outlasts the observed window (7200 s)",
+        ));
 }
 
 #[test]

@@ -1173,6 +1173,22 @@ fn run(a: SimulateArgs) -> Result<i32> {
                         &mut s,
                         &mut notes,
                     )?;
+                    // A run past the observed window replays nothing in its tail.
+                    // (A warm-up set has its own note.)
+                    let observed_s = from_scenario.duration_s;
+                    let run_s = s.duration_s;
+                    let replayed = s.functions.iter().any(|f| {
+                        matches!(
+                            f.arrivals,
+                            faascope_sim::workload::ArrivalConfig::Replay { .. }
+                        )
+                    });
+                    if replayed && run_s > observed_s {
+                        notes.push(format!(
+                            "duration_s = {run_s} outlasts the observed window ({observed_s} s): the run's last {} s have no replayed traffic, and a --price month is projected over them too (lower duration_s to {observed_s})",
+                            run_s - observed_s
+                        ));
+                    }
                     s
                 };
                 s.validate().map_err(|e| from_error(e, &a, &s))?;
