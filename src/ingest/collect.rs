@@ -911,6 +911,11 @@ impl<'o> Collector<'o> {
             for s in out.skipped {
                 self.skip(s.line, s.reason, Some(&s.detail));
             }
+            for (line, id) in out.partial {
+                self.skips
+                    .partial_traces
+                    .push(format!("{}:{line} ({id})", self.file));
+            }
             if let Some(seg) = out.spans.first() {
                 let f = seg.function.to_string();
                 self.learn_function(&f);

@@ -2795,7 +2795,9 @@ mod tests {
     }
 
     /// Third-round traces review: a BatchGetTraces trace with `LimitExceeded` (X-Ray left
-    /// segments out) read as a whole trace, without a word.
+    /// segments out) read as a whole trace, without a word. Fourth round: said, but not as a
+    /// skipped record (nothing was skipped; `--strict` failed a page straight from AWS); and
+    /// a GetTraceSummaries row with `IsPartial` likewise.
     #[test]
     fn a_trace_xray_cut_short_is_counted() {
         let doc = |limit: bool| {
@@ -2820,10 +2822,18 @@ mod tests {
         assert_eq!((whole.tables.spans.len(), whole.skips.total), (1, 0));
         let cut = ingest_one(&doc(true), &opts);
         assert_eq!(cut.tables.spans.len(), 1, "what is read is kept");
-        assert_eq!(cut.skips.total, 1);
-        assert!(cut.skips.examples[0]
-            .reason
-            .starts_with("X-Ray trace incomplete: LimitExceeded"));
+        assert_eq!(cut.skips.total, 0);
+        assert_eq!(cut.skips.partial_traces.len(), 1);
+        assert!(cut.skips.partial_traces[0].ends_with("(1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e)"));
+        let summaries = serde_json::json!({"TraceSummaries": [{
+            "Id": "1-68b6f91f-000000000000000000000003", "StartTime": 1756821794.0,
+            "Duration": 0.25, "IsPartial": true,
+            "EntryPoint": {"Name": "orders-api", "Type": "AWS::Lambda"}
+        }]})
+        .to_string();
+        let partial = ingest_one(&summaries, &opts);
+        assert_eq!(partial.skips.total, 0);
+        assert_eq!(partial.skips.partial_traces.len(), 1, "{:?}", partial.skips);
     }
 
     /// Third-round ingestion review: Logs Insights rows of Lambda log groups name their

@@ -35,6 +35,10 @@ pub struct Skips {
     /// had made records of an invented function).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub own_exports: Vec<String>,
+    /// X-Ray traces given in part (`LimitExceeded`, `IsPartial`), `file:line (trace id)`: read
+    /// and kept, their figures of the segments given; said, not skipped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partial_traces: Vec<String>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -73,6 +77,7 @@ impl Skips {
 
     pub fn merge(&mut self, other: Skips) {
         self.own_exports.extend(other.own_exports);
+        self.partial_traces.extend(other.partial_traces);
         self.total += other.total;
         self.replaced_utf8 += other.replaced_utf8;
         let room = MAX_EXAMPLES.saturating_sub(self.replaced_utf8_at.len());

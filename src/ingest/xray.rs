@@ -18,6 +18,9 @@ use crate::model::{SourceRef, Span, SpanKind};
 pub struct XrayOut {
     pub spans: Vec<Span>,
     pub skipped: Vec<XraySkip>,
+    /// Traces X-Ray gave in part (`LimitExceeded` of BatchGetTraces, `IsPartial` of
+    /// GetTraceSummaries), `(line, trace id)`: read and kept, and said, not skips.
+    pub partial: Vec<(u64, String)>,
     /// `(trace_id, span_id)` → position in `spans`; rebuilt whenever `spans` was changed from
     /// outside (its length no longer matches `indexed_len`).
     index: foldhash::HashMap<(String, String), usize>,
@@ -288,10 +291,9 @@ impl Ctx<'_> {
         // for the whole trace.
         if t.get("LimitExceeded").and_then(Value::as_bool) == Some(true) {
             let id = t.get("Id").and_then(Value::as_str).unwrap_or("?");
-            self.skip(
-                "X-Ray trace incomplete: LimitExceeded (X-Ray left segments out)",
-                format!("{id}: its figures are of the segments given"),
-            );
+            self.out
+                .partial
+                .push((self.line, clip(id, MAX_DETAIL_CHARS)));
         }
         match t.get("Segments") {
             Some(Value::Array(segments)) => {
@@ -480,6 +482,12 @@ impl Ctx<'_> {
 
     /// One GetTraceSummaries row: the whole trace as a single `TraceSummary` span.
     fn trace_summary(&mut self, row: &Map<String, Value>) {
+        if row.get("IsPartial").and_then(Value::as_bool) == Some(true) {
+            let id = non_empty_str(row, "Id").unwrap_or("?");
+            self.out
+                .partial
+                .push((self.line, clip(id, MAX_DETAIL_CHARS)));
+        }
         let Some(trace_id) = non_empty_str(row, "Id") else {
             self.skip("X-Ray trace summary without Id", describe(row));
             return;

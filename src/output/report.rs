@@ -269,36 +269,46 @@ pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u1
 /// The skipped-records summary for stderr: counts per reason and the first examples.
 pub fn skipped_summary(skips: &Skips, show: usize) -> String {
     let mut s = String::new();
-    if skips.replaced_utf8 > 0 {
-        let at: Vec<String> = skips
-            .replaced_utf8_at
-            .iter()
-            .take(show)
-            .map(|a| sanitize(a))
-            .collect();
-        let _ = writeln!(
-            s,
-            "warning: bytes that are not UTF-8 were replaced (U+FFFD) on {} line(s), read all the same: {}{}",
-            skips.replaced_utf8,
-            at.join(", "),
-            if skips.replaced_utf8 as usize > at.len() { ", ..." } else { "" }
-        );
-    }
-    if !skips.own_exports.is_empty() {
-        let shown: Vec<String> = skips
-            .own_exports
-            .iter()
-            .take(show)
-            .map(|f| sanitize(f))
-            .collect();
-        let _ = writeln!(
-            s,
-            "note: passed over {} file(s) faascope writes, not reads (keep exports out of the input directories): {}{}",
-            skips.own_exports.len(),
-            shown.join("; "),
-            if skips.own_exports.len() > shown.len() { "; ..." } else { "" }
-        );
-    }
+    // What was read with a word, not skipped: one line each, naming the first few places.
+    let mut said = |head: String, total: usize, places: &[String], sep: &str| {
+        if total == 0 {
+            return;
+        }
+        let shown: Vec<String> = places.iter().take(show).map(|a| sanitize(a)).collect();
+        let more = if total > shown.len() {
+            format!("{sep}...")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(s, "{head}: {}{more}", shown.join(sep));
+    };
+    said(
+        format!(
+            "warning: bytes that are not UTF-8 were replaced (U+FFFD) on {} line(s), read all the same",
+            skips.replaced_utf8
+        ),
+        skips.replaced_utf8 as usize,
+        &skips.replaced_utf8_at,
+        ", ",
+    );
+    said(
+        format!(
+            "note: passed over {} file(s) faascope writes, not reads (keep exports out of the input directories)",
+            skips.own_exports.len()
+        ),
+        skips.own_exports.len(),
+        &skips.own_exports,
+        "; ",
+    );
+    said(
+        format!(
+            "note: {} X-Ray trace(s) came in part (LimitExceeded or IsPartial: X-Ray left segments out), their figures of the segments given",
+            skips.partial_traces.len()
+        ),
+        skips.partial_traces.len(),
+        &skips.partial_traces,
+        "; ",
+    );
     if skips.is_empty() {
         return s;
     }
