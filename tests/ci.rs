@@ -714,6 +714,28 @@ fn throttled_requests_are_not_a_faster_p99() {
             .contains("counted as the slowest, the p99 is a throttled request"),
         "{batch}"
     );
+    // The other way (fifth-round verification): a pull request that ends the throttling is
+    // no p99 increase, though the requests served now include the slow ones.
+    let throttled_base = dir.path().join("throttled.json");
+    baseline(&cfg, &throttled_base);
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("reserved_concurrency = 1\n", "");
+    std::fs::write(&cfg, text).unwrap();
+    let out = check(&cfg, &throttled_base, &["--format", "json"])
+        .get_output()
+        .stdout
+        .clone();
+    let report = json(&out);
+    let batch = result(function(&report, "image-batch"), "max_p99_increase_pct").clone();
+    assert_eq!(batch["outcome"], "pass", "{batch}");
+    assert!(
+        batch["message"]
+            .as_str()
+            .unwrap()
+            .contains("the baseline's p99 was a throttled request"),
+        "{batch}"
+    );
 }
 
 #[test]
