@@ -256,6 +256,19 @@ fn a_memory_change_scales_each_invocation_from_its_own_size() {
             .contains("each invocation from the size it ran at"),
         "{v}"
     );
+    // The default run, at the latest size (512 MB), scales the 1024 MB ones too (twice as
+    // long there): the same model whatever size is asked for.
+    let out = faascope()
+        .args(["simulate", "--from"])
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["simulation"]["functions"][0]["metrics"]["billed_execution_ms"],
+        6000
+    );
     // A run longer than the logs (fourth-round simulate review: a month halved without a word).
     faascope()
         .args(["simulate", "--from"])

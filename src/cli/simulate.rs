@@ -296,6 +296,52 @@ fn scenario_from_observed(
     }
 }
 
+/// What `--set` does to a replay that the run's figures alone would not say: observed
+/// timeouts under a longer timeout (their work is unknown), a run past the observed window
+/// (its tail has no traffic).
+fn set_replay_notes(from_scenario: &Scenario, s: &Scenario) -> Vec<String> {
+    let mut notes = Vec::new();
+    // Observed timeouts replayed under a longer timeout: their work is unknown.
+    for (was, f) in from_scenario.functions.iter().zip(&s.functions) {
+        let old_us = (was.timeout_s * 1e6).round();
+        if f.timeout_s <= was.timeout_s {
+            continue;
+        }
+        if let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &f.arrivals {
+            let cut = events
+                .iter()
+                .filter(|e| e.duration_us.is_some_and(|d| d as f64 >= old_us))
+                .count();
+            if cut > 0 {
+                notes.push(format!(
+                    "{cut} observed timeout(s) of '{}' ran the full {} s and were cut there: under timeout_s = {} they replay as {} s successes, though how much longer they would have run is unknown",
+                    sanitize(&f.name),
+                    was.timeout_s,
+                    f.timeout_s,
+                    was.timeout_s
+                ));
+            }
+        }
+    }
+    // A run past the observed window replays nothing in its tail.
+    // (A warm-up set has its own note.)
+    let observed_s = from_scenario.duration_s;
+    let run_s = s.duration_s;
+    let replayed = s.functions.iter().any(|f| {
+        matches!(
+            f.arrivals,
+            faascope_sim::workload::ArrivalConfig::Replay { .. }
+        )
+    });
+    if replayed && run_s > observed_s {
+        notes.push(format!(
+            "duration_s = {run_s} outlasts the observed window ({observed_s} s): the run's last {} s have no replayed traffic, and a --price month is projected over them too (lower duration_s to {observed_s})",
+            run_s - observed_s
+        ));
+    }
+    notes
+}
+
 /// A replay whose memory `--set` changed runs its observed durations at the new size as the
 /// dashboard's memory knob does (tune's vCPU model, fully CPU-bound: INIT as observed), not as
 /// observed at the old one (4× the memory gave 4× the GB-s at the same durations).
@@ -308,11 +354,12 @@ fn scale_replayed_durations(
     let book = PriceBook::builtin().map_err(|e| UsageError(e.to_string()))?;
     let rules = book.lambda_rules().map_err(|e| UsageError(e.to_string()))?;
     for (was, f) in observed.functions.iter().zip(s.functions.iter_mut()) {
-        if was.memory_mb == f.memory_mb {
+        let to = f.memory_mb;
+        let mixed = event_memory_mb.iter().any(|mb| *mb != to);
+        if was.memory_mb == to && !mixed {
             continue;
         }
         // Each invocation from the size it ran at (logs may hold several).
-        let to = f.memory_mb;
         let k_of = |mb: u32| crate::cost::tune::duration_factor(mb, to, 1.0, 1, rules);
         let k = k_of(was.memory_mb);
         // An observed timeout ran to the timeout and was cut there: its work is unknown, and it
@@ -334,17 +381,24 @@ fn scale_replayed_durations(
                 }
             }
         }
-        notes.push(format!(
-            "'{}' replayed at {} MB from logs at {} MB: durations × {k:.3}{} (the vCPU share of `faascope tune`, taken as fully CPU-bound, as the dashboard's memory knob; INIT and observed timeouts as observed)",
-            sanitize(&f.name),
-            f.memory_mb,
-            was.memory_mb,
-            if event_memory_mb.iter().any(|mb| *mb != was.memory_mb) {
-                ", each invocation from the size it ran at"
-            } else {
-                ""
-            }
-        ));
+        const MODEL: &str = "the vCPU share of `faascope tune`, taken as fully CPU-bound, as the dashboard's memory knob; INIT and observed timeouts as observed";
+        notes.push(if was.memory_mb == to {
+            format!(
+                "'{}' replayed at {to} MB: the invocations that ran at other sizes are scaled from theirs ({MODEL})",
+                sanitize(&f.name)
+            )
+        } else {
+            format!(
+                "'{}' replayed at {to} MB from logs at {} MB: durations × {k:.3}{} ({MODEL})",
+                sanitize(&f.name),
+                was.memory_mb,
+                if event_memory_mb.iter().any(|mb| *mb != was.memory_mb) {
+                    ", each invocation from the size it ran at"
+                } else {
+                    ""
+                }
+            )
+        });
     }
     Ok(())
 }
@@ -1157,40 +1211,27 @@ fn run(a: SimulateArgs) -> Result<i32> {
                 if a.set.is_empty() { "" } else { " with --set" }
             );
             let checked = (|| -> Result<Scenario> {
-                let s = if a.set.is_empty() {
-                    from_scenario
+                let mut s = if a.set.is_empty() {
+                    from_scenario.clone()
                 } else {
                     let doc = toml::Value::try_from(&from_scenario).context("scenario to TOML")?;
-                    let mut s: Scenario = with_sets(doc, &a.set)?.try_into().map_err(|e| {
+                    let s: Scenario = with_sets(doc, &a.set)?.try_into().map_err(|e| {
                         UsageError(format!(
                             "{label}: not a valid scenario: {}",
                             e.to_string().trim_end()
                         ))
                     })?;
-                    scale_replayed_durations(
-                        &from_scenario,
-                        (&event_memory_mb, &warm_memory_mb),
-                        &mut s,
-                        &mut notes,
-                    )?;
-                    // A run past the observed window replays nothing in its tail.
-                    // (A warm-up set has its own note.)
-                    let observed_s = from_scenario.duration_s;
-                    let run_s = s.duration_s;
-                    let replayed = s.functions.iter().any(|f| {
-                        matches!(
-                            f.arrivals,
-                            faascope_sim::workload::ArrivalConfig::Replay { .. }
-                        )
-                    });
-                    if replayed && run_s > observed_s {
-                        notes.push(format!(
-                            "duration_s = {run_s} outlasts the observed window ({observed_s} s): the run's last {} s have no replayed traffic, and a --price month is projected over them too (lower duration_s to {observed_s})",
-                            run_s - observed_s
-                        ));
-                    }
+                    notes.extend(set_replay_notes(&from_scenario, &s));
                     s
                 };
+                // At another memory size, or logs of several sizes at the latest: each
+                // invocation scaled from the size it ran at.
+                scale_replayed_durations(
+                    &from_scenario,
+                    (&event_memory_mb, &warm_memory_mb),
+                    &mut s,
+                    &mut notes,
+                )?;
                 s.validate().map_err(|e| from_error(e, &a, &s))?;
                 Ok(s)
             })();
