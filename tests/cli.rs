@@ -1011,6 +1011,15 @@ fn a_trace_with_two_cold_starts_shows_the_function_asked_for() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["traces"][0]["init_ms"], Value::Null, "{v}");
     assert_eq!(v["traces"][0]["cold_start"], true, "A started cold: {v}");
+    // ... and `--cold` with `--function '^B$'` does not keep it: B did not start cold there.
+    let out = faascope()
+        .arg("traces")
+        .arg(dir.path())
+        .args(["--format", "json", "--function", "^B$", "--cold"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 0, "{v}");
 }
 
 #[test]

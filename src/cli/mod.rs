@@ -1323,9 +1323,13 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     filter.apply(&mut ing.tables);
     let mut list = traces::summarize(&ing.tables.spans);
     filter.inits_of_functions(&mut list);
-    list.retain(|t| {
-        (!a.cold || t.cold_start == Some(true)) && (!a.errors || t.error || t.fault || t.throttle)
-    });
+    // With --function, --cold keeps the traces where a function asked for started cold (not
+    // those where another one did).
+    let cold = |t: &traces::TraceSummary| match &filter.function {
+        Some(re) if !t.inits.is_empty() => t.inits.iter().any(|(f, _)| re.is_match(f)),
+        _ => t.cold_start == Some(true),
+    };
+    list.retain(|t| (!a.cold || cold(t)) && (!a.errors || t.error || t.fault || t.throttle));
     if a.order == TraceOrder::Slowest {
         list.sort_by(traces::slowest_first);
     }
