@@ -452,14 +452,7 @@ impl Filter {
     /// [`Self::untimed`] of the log records (full or thin) and invocations (rows or columns) the
     /// tables and columns hold: the records `logs` and `query` read.
     pub(crate) fn untimed_records(&self, t: &Tables, columns: &ReportColumns) -> usize {
-        self.untimed(t.logs.iter().map(|r| (&*r.function, r.timestamp)))
-            + self.untimed(
-                (0..t.thin_logs.len())
-                    .map(|r| (&**t.thin_logs.function(r), t.thin_logs.timestamp(r))),
-            )
-            + self.untimed(t.invocations.iter().map(|r| (&*r.function, r.timestamp)))
-            + self
-                .untimed((0..columns.len()).map(|r| (&**columns.function(r), columns.timestamp(r))))
+        self.untimed(record_times(t, columns))
     }
 
     /// Applies the filter to compact invocation columns.
@@ -545,6 +538,22 @@ pub(crate) struct ReadSpan {
     functions: Vec<String>,
 }
 
+/// `(function, time)` of the records `logs` and `query` read: log records (full or thin) and
+/// invocations (rows or compact columns).
+fn record_times<'a>(
+    t: &'a Tables,
+    c: &'a ReportColumns,
+) -> impl Iterator<Item = (&'a str, Option<i64>)> + 'a {
+    t.logs
+        .iter()
+        .map(|r| (&*r.function, r.timestamp))
+        .chain(
+            (0..t.thin_logs.len()).map(|r| (&**t.thin_logs.function(r), t.thin_logs.timestamp(r))),
+        )
+        .chain(t.invocations.iter().map(|r| (&*r.function, r.timestamp)))
+        .chain((0..c.len()).map(|r| (&**c.function(r), c.timestamp(r))))
+}
+
 impl ReadSpan {
     /// Of the rows' `(function, time)`.
     fn of<'a>(rows: impl Iterator<Item = (&'a str, Option<i64>)>) -> ReadSpan {
@@ -584,17 +593,7 @@ impl ReadSpan {
     /// What was read of the records `query` and `logs` read: log records (full or thin) and
     /// invocations (rows or columns).
     pub(crate) fn of_records(t: &Tables, c: &ReportColumns) -> ReadSpan {
-        ReadSpan::of(
-            t.logs
-                .iter()
-                .map(|r| (&*r.function, r.timestamp))
-                .chain(
-                    (0..t.thin_logs.len())
-                        .map(|r| (&**t.thin_logs.function(r), t.thin_logs.timestamp(r))),
-                )
-                .chain(t.invocations.iter().map(|r| (&*r.function, r.timestamp)))
-                .chain((0..c.len()).map(|r| (&**c.function(r), c.timestamp(r)))),
-        )
+        ReadSpan::of(record_times(t, c))
     }
 
     /// [`Self::filtered_out`] of rows that are `what` (`"log record(s)"`).

@@ -351,12 +351,24 @@ fn scale_replayed_durations(
     s: &mut Scenario,
     notes: &mut Vec<String>,
 ) -> Result<()> {
+    // Each function at the size its invocations ran at needs nothing (the common case): the
+    // price sheets are read only when one does not.
+    let unchanged = |was: &faascope_sim::FunctionConfig, to: u32| {
+        was.memory_mb == to && event_memory_mb.iter().all(|mb| *mb == to)
+    };
+    if observed
+        .functions
+        .iter()
+        .zip(&s.functions)
+        .all(|(was, f)| unchanged(was, f.memory_mb))
+    {
+        return Ok(());
+    }
     let book = PriceBook::builtin().map_err(|e| UsageError(e.to_string()))?;
     let rules = book.lambda_rules().map_err(|e| UsageError(e.to_string()))?;
     for (was, f) in observed.functions.iter().zip(s.functions.iter_mut()) {
         let to = f.memory_mb;
-        let mixed = event_memory_mb.iter().any(|mb| *mb != to);
-        if was.memory_mb == to && !mixed {
+        if unchanged(was, to) {
             continue;
         }
         // Each invocation from the size it ran at (logs may hold several).

@@ -283,7 +283,7 @@ pub fn write_atomic(path: &Path, overwrite: bool, bytes: &[u8]) -> io::Result<()
         // Not the temporary file's name (the user never asked for it): callers name the
         // file they were writing. The system's reason (`Read-only file system`), not only
         // its kind (`entity not found`).
-        // tempfile's text ends with the temporary path (` at path "/dir/.tmpXXXX"`).
+        // tempfile's text ends with the temporary file's path (` at path "..."`): cut there.
         let text = e.to_string();
         let why = text
             .split_once(" at path ")
