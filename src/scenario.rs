@@ -99,15 +99,17 @@ pub fn default_scenario(name: &str, memory_mb: u32) -> Result<Scenario, String> 
 }
 
 /// What [`replay_scenario_in`] replays.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Replay<'a> {
     pub name: &'a str,
     /// At least two, sorted by start.
     pub rows: &'a [ObservedRow],
     pub memory_mb: u32,
     pub keep_alive_s: f64,
-    /// Every duration multiplied by it (the memory model's; INIT is not scaled).
-    pub duration_factor: f64,
+    /// The factor an invocation's duration is multiplied by, from the memory size it ran at
+    /// (the memory model's; logs may hold several sizes; INIT is not scaled). A factor that is
+    /// not a positive number counts as 1.
+    pub duration_factor: &'a dyn Fn(u32) -> f64,
     pub arrivals: ReplayArrivals,
     /// The observed window (UTC ms, start inclusive, end exclusive) the run covers: the one
     /// `faascope cost` projects a month from ([`crate::analytics::usage::observed_window`]), so
@@ -166,10 +168,13 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
         }
     };
     let us = |ms: f64| (ms.max(0.0) * 1000.0).round() as u64;
-    let k = if r.duration_factor.is_finite() && r.duration_factor > 0.0 {
-        r.duration_factor
-    } else {
-        1.0
+    let k = |memory_mb: u32| {
+        let k = (r.duration_factor)(memory_mb);
+        if k.is_finite() && k > 0.0 {
+            k
+        } else {
+            1.0
+        }
     };
     let timeout_s = if r.timeouts {
         observed_timeout_s(rows)
@@ -179,7 +184,7 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
     // A replayed duration: a timed-out one just past the timeout (the simulator ends an
     // execution that runs *longer* than it), any other at most the timeout.
     let duration = |row: &ObservedRow| -> f64 {
-        let d = row.duration_ms * k;
+        let d = row.duration_ms * k(row.memory_mb);
         match timeout_s.map(|t| t * 1000.0) {
             Some(t) if row.timed_out => t + 0.001,
             Some(t) => d.min(t),
@@ -438,6 +443,66 @@ mod tests {
         }
     }
 
+    /// Logs of a function whose memory changed hold several sizes: each invocation's duration
+    /// takes the factor of the size it ran at (the fourth-round limit: `ci` scaled all of them
+    /// from one reference size), warm samples too; INIT and timeouts are not scaled.
+    #[test]
+    fn each_replayed_invocation_takes_the_factor_of_its_own_size() {
+        let mut rows = [row(0), row(1_000), row(2_000), row(3_000)];
+        rows[1].memory_mb = 256;
+        rows[2].memory_mb = 256;
+        rows[2].init_ms = Some(300.0);
+        rows[3].timed_out = true;
+        rows[3].duration_ms = 3_000.0;
+        let factor = |mb: u32| if mb == 128 { 0.5 } else { 2.0 };
+        let r = Replay {
+            name: "f",
+            rows: &rows,
+            memory_mb: 512,
+            keep_alive_s: 600.0,
+            duration_factor: &factor,
+            arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
+            window: None,
+            timeouts: true,
+        };
+        let mut notes = Vec::new();
+        let s = replay_scenario_in(&r, &mut notes).unwrap();
+        let f = &s.functions[0];
+        match &f.arrivals {
+            ArrivalConfig::Replay { events, .. } => {
+                let d: Vec<_> = events.iter().map(|e| e.duration_us).collect();
+                // 10 ms × 0.5, 10 ms × 2, 10 ms × 2 (its INIT as observed), the timeout just
+                // past the observed 3 s timeout.
+                assert_eq!(
+                    d,
+                    [Some(5_000), Some(20_000), Some(20_000), Some(3_000_001)]
+                );
+                assert_eq!(events[2].init_us, Some(300_000));
+            }
+            other => panic!("{other:?}"),
+        }
+        match &f.warm {
+            DistConfig::Empirical { samples_ms } => {
+                assert_eq!(samples_ms[..2], [5.0, 20.0]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A factor that is not a positive number counts as 1.
+        let nan = |_| f64::NAN;
+        let s = replay_scenario_in(
+            &Replay {
+                duration_factor: &nan,
+                ..r
+            },
+            &mut notes,
+        )
+        .unwrap();
+        match &s.functions[0].arrivals {
+            ArrivalConfig::Replay { events, .. } => assert_eq!(events[0].duration_us, Some(10_000)),
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// Over a window the run covers it, arrivals at their offset from its start; Poisson
     /// arrivals come at the count over the window.
     #[test]
@@ -449,7 +514,7 @@ mod tests {
             rows: &rows,
             memory_mb: 128,
             keep_alive_s: 600.0,
-            duration_factor: 1.0,
+            duration_factor: &|_| 1.0,
             arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
             window: Some((3_600_000, 7_200_000)),
             timeouts: false,

@@ -898,7 +898,8 @@ fn prepare(
                         rows: &rows,
                         memory_mb,
                         keep_alive_s: spec.keep_alive_s,
-                        duration_factor: k,
+                        // Each invocation from the size it ran at, as its pricing above.
+                        duration_factor: &factor_of,
                         arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
                         window: None,
                         timeouts: true,

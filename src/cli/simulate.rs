@@ -546,7 +546,7 @@ fn observed_scenario(
             rows: &rows,
             memory_mb,
             keep_alive_s,
-            duration_factor: 1.0,
+            duration_factor: &|_| 1.0,
             arrivals,
             window,
             timeouts: true,

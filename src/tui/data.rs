@@ -726,15 +726,21 @@ pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<Si
         .unwrap_or(128);
     let book = data.book.as_ref();
     let memory_mb = k.memory_mb.unwrap_or(observed_mb);
-    let duration_factor = match (k.memory_mb, book.as_ref().map(|b| b.lambda_rules())) {
-        (Some(m), Some(Ok(rules))) => {
-            crate::cost::tune::duration_factor(observed_mb, m, 1.0, 1, rules)
-        }
+    let rules = match (k.memory_mb, book.as_ref().map(|b| b.lambda_rules())) {
+        (Some(_), Some(Ok(rules))) => Some(rules),
         (Some(_), _) => {
             return Err("the memory knob needs the built-in price sheet's Lambda rules".into())
         }
-        (None, _) => 1.0,
+        (None, _) => None,
     };
+    // Each invocation from the size it ran at (logs may hold several), as `simulate --from
+    // --set functions.0.memory_mb=` and `ci` scale them; the figure shown is the configured
+    // size's.
+    let factor_of = |from_mb: u32| match (k.memory_mb, rules) {
+        (Some(m), Some(rules)) => crate::cost::tune::duration_factor(from_mb, m, 1.0, 1, rules),
+        _ => 1.0,
+    };
+    let duration_factor = factor_of(observed_mb);
     let mut notes = Vec::new();
     // As `faascope simulate --from ... --price`: the run covers the window the month is
     // projected from (the observed column's, `faascope cost`'s), and observed timeouts replay
@@ -745,7 +751,7 @@ pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<Si
             rows: &rows,
             memory_mb,
             keep_alive_s: k.keep_alive_s,
-            duration_factor,
+            duration_factor: &factor_of,
             arrivals: ReplayArrivals::Replay {
                 traffic_scale: k.traffic_scale,
             },
