@@ -767,6 +767,61 @@ fn rules_count_overlapping_throttle_metrics_once() {
     assert_eq!(found["value"].as_f64(), want.as_f64(), "{found}");
 }
 
+/// Fourth-round ingestion review: a function throttled for the whole window writes no REPORT
+/// line, and `report --rules` said nothing of the throttles its metrics showed.
+#[test]
+fn rules_name_throttled_functions_without_invocations() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "sample-data/logs-tail/nightly-report.txt",
+        dir.path().join("nightly-report.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("throttles.csv"),
+        "timestamp,function,metric,value,unit\n2025-09-01T06:00:00Z,image-batch,Throttles,923,Count\n2025-09-01T06:01:00Z,image-batch,Throttles,429,Count\n2025-09-01T06:00:00Z,cron-cleanup,Throttles,0,Count\n",
+    )
+    .unwrap();
+    let v = report_json(&[dir.path().to_str().unwrap(), "--rules"]);
+    let image: Vec<&Value> = v["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["function"] == "image-batch")
+        .collect();
+    let throttles = image.iter().find(|f| f["rule"] == "throttles").unwrap();
+    assert_eq!(throttles["outcome"], "warn", "{throttles}");
+    assert_eq!(throttles["value"].as_f64(), Some(1352.0));
+    assert!(
+        throttles["message"]
+            .as_str()
+            .unwrap()
+            .contains("no invocation of it in the logs read"),
+        "{throttles}"
+    );
+    // Its other rules have nothing to go on; a function never throttled is not added.
+    assert!(image
+        .iter()
+        .filter(|f| f["rule"] != "throttles")
+        .all(|f| f["outcome"] == "skipped"));
+    assert!(!v["insights"].to_string().contains("cron-cleanup"));
+    // Metrics alone: the throttles still show, and the note counts the points read.
+    let out = faascope()
+        .args(["report", "--rules", "sample-data/metrics"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stdout.contains("image-batch"), "{stdout}");
+    assert!(
+        stderr.contains("metric point(s), and found no invocation reports"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn metrics_that_name_no_function_take_the_file_stem() {
     let out = faascope()

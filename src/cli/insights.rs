@@ -75,7 +75,8 @@ fn known(project: Option<&Project>) -> (BTreeMap<String, Known>, RuleSet) {
     (map, default_rules)
 }
 
-/// Findings for every function of `report` (in its order).
+/// Findings for every function of `report` (in its order), then for the functions the metrics show
+/// throttled without an invocation in the logs.
 pub fn findings(
     report: &Report,
     cols: &ReportColumns,
@@ -135,6 +136,25 @@ pub fn findings(
             }),
             throttles: throttles.get(f.function.as_str()).copied(),
             throttles_basis: Some("CloudWatch metrics".into()),
+        };
+        out.extend(evaluate(&facts, k.map_or(&default_rules, |k| &k.rules)));
+    }
+    // A function throttled for the whole window (reserved concurrency 0, say) writes no REPORT
+    // line: the metric is all that shows it. Its other rules are skipped (no invocations).
+    for (name, &total) in &throttles {
+        if total == 0 || report.functions.iter().any(|f| *f.function == **name) {
+            continue;
+        }
+        let k = known.get(&**name);
+        let facts = FunctionFacts {
+            function: name.to_string(),
+            provisioned_concurrency: k.map(|k| k.provisioned).filter(|&pc| pc > 0),
+            timeout_ms: k.and_then(|k| k.timeout_s).map(|t| f64::from(t) * 1000.0),
+            throttles: Some(total),
+            throttles_basis: Some(
+                "CloudWatch metrics; no invocation of it in the logs read".into(),
+            ),
+            ..FunctionFacts::default()
         };
         out.extend(evaluate(&facts, k.map_or(&default_rules, |k| &k.rules)));
     }

@@ -1003,9 +1003,14 @@ fn run_report(a: ReportArgs) -> Result<i32> {
                 )
             }
             None => crate::diag!(
-                "note: read {} input(s), {} log line(s){}, and found no invocation reports",
+                "note: read {} input(s), {} log line(s){}{}, and found no invocation reports",
                 ing.files,
                 ing.log_lines,
+                // Metric points are read (and counted) only for --rules.
+                match ing.tables.metrics.len() {
+                    0 => String::new(),
+                    n => format!(", {n} metric point(s)"),
+                },
                 // The lines read and skipped are not in the count of log lines.
                 if ing.skips.is_empty() {
                     String::new()

@@ -13,7 +13,8 @@ use crate::cost::catalog::{OfferingDetail, OfferingSummary};
 use crate::cost::{format_usd, round_cents, Comparison, Range, TuneReport};
 
 /// A grid of cells in any of the text formats (`Format::Json` is the caller's business; here it
-/// falls back to CSV). Columns from `right_from` on are right-aligned in tables.
+/// falls back to CSV). Columns from `right_from` on are right-aligned in tables, unless they
+/// hold words.
 pub fn render_grid(
     headers: &[&str],
     rows: &[Vec<String>],
@@ -51,7 +52,13 @@ pub fn render_grid(
                 t.add_row(r);
             }
             for i in right_from..headers.len() {
-                if let Some(c) = t.column_mut(i) {
+                // A column of words (a result, a finding, an architecture) stays left-aligned
+                // among the figures.
+                let figures = rows
+                    .iter()
+                    .filter_map(|r| r.get(i)?.chars().next())
+                    .all(|c| c.is_ascii_digit() || "$<>~+-−.—".contains(c));
+                if let (true, Some(c)) = (figures, t.column_mut(i)) {
                     c.set_cell_alignment(CellAlignment::Right);
                 }
             }
