@@ -357,6 +357,77 @@ fn ci_replays_observed_timeouts_as_simulate_from_does() {
     assert_eq!(ci["simulated_requests"], m["requests"]);
 }
 
+/// A project of one function, `slow` (10240 MB), over an hour of NDJSON export lines: 100
+/// successes of 1.0 to 2.98 s and 100 timeouts at a 3 s timeout, each run (and billed) 16.78 ms
+/// past it as real REPORTs show; `timeout_s` as given.
+fn timeout_project(timeout_s: u32) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("logs")).unwrap();
+    let mut lines = String::new();
+    for i in 0..200u32 {
+        let ts = 1_756_684_800_000u64 + u64::from(i) * 18_000;
+        let (duration, billed, status) = if i % 2 == 0 {
+            let d = 1000.0 + f64::from(i) * 9.9;
+            (d, d.ceil(), "")
+        } else {
+            (3016.78, 3017.0, "\\tStatus: timeout")
+        };
+        lines.push_str(&format!(
+            "{{\"timestamp\":{ts},\"message\":\"REPORT RequestId: {i:08x}-0000-4000-8000-000000000000\\tDuration: {duration:.2} ms\\tBilled Duration: {billed} ms\\tMemory Size: 10240 MB\\tMax Memory Used: 200 MB{status}\\n\",\"logGroup\":\"/aws/lambda/slow\",\"logStream\":\"s\"}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("logs/slow.ndjson"), lines).unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::write(
+        &cfg,
+        format!("logs = [\"logs\"]\n[project]\nname = \"t\"\nseed = 1\n[defaults]\nregion = \"us-east-1\"\n[[functions]]\nname = \"slow\"\nmemory_mb = 10240\ntimeout_s = {timeout_s}\n"),
+    )
+    .unwrap();
+    (dir, cfg)
+}
+
+/// Second-round cross-command review: `ci baseline` cut observed timeouts back to the timeout
+/// (below what the REPORT billed, and `cost` prices) and said they "would run past" it; a
+/// timeout cut below durations invocations completed in passed `ci check` as a saving.
+#[test]
+fn observed_timeouts_are_priced_as_billed_and_a_timeout_cut_below_completed_runs_fails() {
+    let monthly = |cfg: &Path| {
+        let base = json(&baseline(cfg, &cfg.with_file_name("base.json")));
+        let f = function(&base, "slow").clone();
+        (f["monthly_usd"]["typical"].as_str().unwrap().to_string(), f)
+    };
+    // At the timeout they ran under, as with one far longer (nothing cut): the same month.
+    let (dir3, cfg3) = timeout_project(3);
+    let (at_3, slow) = monthly(&cfg3);
+    let (dir60, cfg60) = timeout_project(60);
+    let (at_60, _) = monthly(&cfg60);
+    assert_eq!(at_3, at_60);
+    assert!(!slow.to_string().contains("would run past"), "{slow}");
+    drop((dir3, dir60));
+    // A 2 s timeout: 49 of the successes ran longer, and would time out.
+    let (dir, cfg) = timeout_project(3);
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("timeout_s = 3", "timeout_s = 2");
+    std::fs::write(&cfg, text).unwrap();
+    let out = check(&cfg, &base, &["--format", "json"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report = json(&out);
+    let rule = result(function(&report, "slow"), "duration_near_timeout");
+    assert_eq!(rule["outcome"], "fail", "{rule}");
+    assert!(
+        rule["message"].as_str().unwrap().contains(
+            "49 invocation(s) observed to complete in longer than the timeout would time out at it"
+        ),
+        "{rule}"
+    );
+}
+
 /// Third-round cost and cross-command reviews: a memory cut that makes invocations time out
 /// was priced for durations Lambda never runs (past the timeout), reported 0 % errors and
 /// skipped `duration_near_timeout` for explicit traffic ("longest duration unknown").

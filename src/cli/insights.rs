@@ -129,6 +129,9 @@ pub fn findings(
             max_duration_basis: None,
             timeouts: Some(f.timeouts),
             timeout_ms: k.and_then(|k| k.timeout_s).map(|t| f64::from(t) * 1000.0),
+            // The logs ran under the deployed timeout: a shorter one in the file is not
+            // evidence of failures here (it is for `ci check`, a change to it).
+            completed_past_timeout: 0,
             provisioned_concurrency: (pc > 0).then_some(pc),
             provisioned_utilization: profiles.get(&f.function).and_then(|p| {
                 (pc > 0 && p.window_ms > 0)

@@ -235,6 +235,10 @@ pub struct FunctionFacts {
     pub max_duration_basis: Option<String>,
     pub timeouts: Option<u64>,
     pub timeout_ms: Option<f64>,
+    /// Invocations observed to complete, at the memory size given, in longer than `timeout_ms`
+    /// (a timeout cut below them): at that timeout they fail, whatever severity the nearness
+    /// was given.
+    pub completed_past_timeout: u64,
     pub provisioned_concurrency: Option<u32>,
     pub provisioned_utilization: Option<f64>,
     pub throttles: Option<u64>,
@@ -477,7 +481,17 @@ fn evaluate_one(f: &FunctionFacts, id: RuleId, s: RuleSettings) -> Finding {
     };
     // More memory used than configured is no nearness: those invocations fail (out of
     // memory) at that size, whatever severity the nearness was given.
-    let certain_failure = id == RuleId::MemoryNearLimit && f.out_of_memory && value > 1.0;
+    // Likewise invocations seen to complete in longer than the timeout: at it they time out.
+    let certain_failure = (id == RuleId::MemoryNearLimit && f.out_of_memory && value > 1.0)
+        || (id == RuleId::DurationNearTimeout && f.completed_past_timeout > 0);
+    let statement = if id == RuleId::DurationNearTimeout && f.completed_past_timeout > 0 {
+        format!(
+            "{statement}; {} invocation(s) observed to complete in longer than the timeout would time out at it",
+            f.completed_past_timeout
+        )
+    } else {
+        statement
+    };
     let outcome = match (fires, s.severity) {
         (false, _) => Outcome::Pass,
         (true, Severity::Fail) => Outcome::Fail,
@@ -544,6 +558,37 @@ mod tests {
             .contains("invocations that used more would run out of memory"));
     }
 
+    /// A timeout cut below durations invocations completed in fails at any severity.
+    #[test]
+    fn runs_completed_past_the_timeout_fail() {
+        let f = FunctionFacts {
+            max_duration_ms: Some(4000.0),
+            completed_past_timeout: 7,
+            ..facts()
+        };
+        let fs = evaluate(&f, &RuleSet::defaults());
+        let d = fs
+            .iter()
+            .find(|x| x.rule == "duration_near_timeout")
+            .unwrap();
+        assert_eq!(d.outcome, Outcome::Fail);
+        assert!(d
+            .message
+            .contains("7 invocation(s) observed to complete in longer than the timeout"));
+        // Without such evidence the nearness is the warning it is set to be.
+        let f = FunctionFacts {
+            completed_past_timeout: 0,
+            ..f
+        };
+        assert_eq!(
+            outcome(
+                &evaluate(&f, &RuleSet::defaults()),
+                RuleId::DurationNearTimeout
+            ),
+            Outcome::Warn
+        );
+    }
+
     fn facts() -> FunctionFacts {
         FunctionFacts {
             function: "api".into(),
@@ -558,6 +603,7 @@ mod tests {
             max_duration_basis: None,
             timeouts: Some(0),
             timeout_ms: Some(3000.0),
+            completed_past_timeout: 0,
             provisioned_concurrency: Some(4),
             provisioned_utilization: Some(0.3),
             throttles: Some(0),
