@@ -29,7 +29,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::model::{Invocation, ReportColumns, Status, Tables};
+use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, Status, Tables};
 pub(crate) use collect::REQUEST_ID_KEYS;
 use collect::{Collector, Confirm, Event, StatusOverride, StreamCarry, StreamState};
 use export_report::ExportPlatform;
@@ -378,6 +378,7 @@ pub fn ingest_inputs(
     let metric_duplicates = repeats::drop_repeated_metrics(&mut all.tables.metrics);
     keep_echoes(&mut all, opts.report_columns);
     apply_overrides(&mut all.tables, &mut all.columns, &all.overrides);
+    attribute_to_running_request(&mut all.tables.logs);
     link_records(&mut all.tables);
     Ok(Ingested {
         tables: all.tables,
@@ -584,6 +585,44 @@ fn override_rows<'o>(
         }
     }
     out
+}
+
+/// An application line without a request id (Python's uncaught `[ERROR] Type: message` and its
+/// traceback, a library's own print) takes the request running on its log stream: the one
+/// whose START came before it and whose END (or REPORT) has not, as an environment runs one
+/// request at a time. That is the request `report` counts such an error against; without this,
+/// `logs --request-id` of a failed request left out the line saying why. Records are in input
+/// order (files in order, lines in order); a stream is its log stream, or the file without one.
+fn attribute_to_running_request(logs: &mut [LogRecord]) {
+    // First the (record, START record) pairs, then the copies: the keys borrow the records.
+    let mut running: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut fill: Vec<(usize, usize)> = Vec::new();
+    for (i, r) in logs.iter().enumerate() {
+        let key = (
+            &*r.function,
+            r.log_stream.as_deref().unwrap_or(&*r.source.file),
+        );
+        match (r.kind, r.event_type.as_deref()) {
+            (LogKind::Platform, Some("START" | "platform.start")) if r.request_id.is_some() => {
+                running.insert(key, i);
+            }
+            (
+                LogKind::Platform,
+                Some("END" | "REPORT" | "platform.runtimeDone" | "platform.report"),
+            ) => {
+                running.remove(&key);
+            }
+            (LogKind::Application, _) if r.request_id.is_none() => {
+                if let Some(&start) = running.get(&key) {
+                    fill.push((i, start));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (i, start) in fill {
+        logs[i].request_id = logs[start].request_id.clone();
+    }
 }
 
 /// Joins log records and spans to their invocation: a log record with a request id gets the
@@ -2508,6 +2547,66 @@ mod tests {
                 (Status::Error, Some("BadGzipFile")),
             ]
         );
+    }
+
+    /// Second-round cross-command and logs reviews: Python's uncaught `[ERROR] Type: message`
+    /// carries no request id, so `logs --request-id` of the failed request left out the line
+    /// saying why. An application line without one takes the request running on its stream
+    /// (between its START and END); lines outside any request, and other streams', do not.
+    #[test]
+    fn lines_without_a_request_id_take_the_request_running_on_their_stream() {
+        let (x, y) = (
+            "30000000-0000-4000-8000-000000000001",
+            "30000000-0000-4000-8000-000000000002",
+        );
+        let ev = |ms: u64, stream: &str, msg: &str| {
+            format!(
+                "{}\n",
+                serde_json::json!({"timestamp": 1_756_684_800_000u64 + ms, "message": msg, "logGroup": "/aws/lambda/resize", "logStream": stream})
+            )
+        };
+        let report = |id: &str| {
+            format!("REPORT RequestId: {id}\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n")
+        };
+        let text = [
+            ev(0, "a", "before any request\n"),
+            ev(1, "a", &format!("START RequestId: {x} Version: $LATEST\n")),
+            ev(2, "b", &format!("START RequestId: {y} Version: $LATEST\n")),
+            ev(3, "a", "[ERROR] ValueError: bad image\rTraceback (most recent call last):\r  File \"/var/task/app.py\", line 9, in handler\n"),
+            ev(4, "b", "a print of y\n"),
+            ev(5, "a", &format!("END RequestId: {x}\n")),
+            ev(6, "a", &report(x)),
+            ev(7, "a", "after x ended\n"),
+            ev(8, "b", &format!("END RequestId: {y}\n")),
+            ev(9, "b", &report(y)),
+        ]
+        .concat();
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(&text, &opts);
+        let of = |start: &str| {
+            ing.tables
+                .logs
+                .iter()
+                .find(|l| l.message.starts_with(start))
+                .unwrap()
+                .request_id
+                .as_deref()
+        };
+        assert_eq!(of("[ERROR] ValueError"), Some(x));
+        assert_eq!(of("a print of y"), Some(y));
+        assert_eq!(of("before any request"), None);
+        assert_eq!(of("after x ended"), None);
+        // The request it is counted against in the invocations, too.
+        let failed = ing
+            .tables
+            .invocations
+            .iter()
+            .find(|i| i.request_id == x)
+            .unwrap();
+        assert_eq!(failed.error_type.as_deref(), Some("ValueError"));
     }
 
     /// Lambda retries a failed asynchronous event under the same request id: the failure

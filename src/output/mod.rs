@@ -95,6 +95,14 @@ fn strip_controls(s: &str, keep_tabs: bool) -> String {
                 }
             }
             '\t' => out.push(if keep_tabs { '\t' } else { ' ' }),
+            // A line break inside one shown line (Python's traceback joined by CRs in one
+            // event) is a space, not nothing: the words either side stay apart.
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push(' ');
+            }
             c if c.is_control() => {}
             // Bidirectional overrides and isolates reorder what a terminal shows around them
             // (text spoofing): dropped too.
@@ -366,6 +374,14 @@ mod tests {
         assert_eq!(sanitize("日本語 ❤ é"), "日本語 ❤ é");
     }
 
+    /// A line break inside one shown line keeps the words either side apart (Python's
+    /// traceback is joined by CRs in one CloudWatch event).
+    #[test]
+    fn line_breaks_in_a_shown_line_are_spaces() {
+        assert_eq!(sanitize("a\r\nb\rc\nd"), "a b c d");
+        assert_eq!(sanitize_block("a\rb\nc\r\n"), "a b\nc\n");
+    }
+
     #[test]
     fn c1_sequences_go_with_their_parameters() {
         assert_eq!(sanitize("a\u{9b}31mb"), "ab");
@@ -487,7 +503,7 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
         assert_eq!(sanitize("x\u{1b}]0;title\u{7}y"), "xy");
         assert_eq!(sanitize("x\u{1b}]8;;http://e\u{1b}\\y"), "xy");
-        assert_eq!(sanitize("a\tb\r\n\u{9b}c"), "a b");
+        assert_eq!(sanitize("a\tb\r\n\u{9b}c"), "a b ");
         assert_eq!(sanitize("plain é"), "plain é");
         // Bidirectional overrides and isolates (text spoofing) go too.
         assert_eq!(sanitize("ab\u{202e}cd\u{2066}e\u{2069}"), "abcde");
