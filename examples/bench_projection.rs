@@ -99,6 +99,8 @@ fn generate() -> Vec<FunctionUsage> {
                 window_end_ms: start_ms + window_ms as i64,
                 buckets,
                 concurrency,
+                // Not known: the histogram's split (as for a simulator's month).
+                environment_busy_ms: Vec::new(),
                 rounding: None,
                 // Every hour of the window has usage (the Savings Plan options rank them).
                 busy_hours_mb_ms: (0..window_ms / 3_600_000)

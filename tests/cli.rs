@@ -695,7 +695,7 @@ fn waterfall_names_cannot_add_lines() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
     let sub = text.lines().find(|l| l.contains("FAKE LINE")).unwrap();
-    assert!(sub.contains("subFAKE LINE x"), "{sub:?}");
+    assert!(sub.contains("sub FAKE LINE x"), "{sub:?}");
     assert_eq!(
         text.lines().filter(|l| l.contains("ms")).count(),
         2,

@@ -200,6 +200,7 @@ pub fn observed_usage_in(
                 window_start_ms: first,
                 window_end_ms: window_end,
                 buckets: a.buckets.into_values().collect(),
+                environment_busy_ms: environment_busy(&a.events),
                 concurrency: occupancy(a.events),
                 rounding: Some(a.rounding),
                 busy_hours_mb_ms: a.hours.into_values().collect(),
@@ -215,6 +216,43 @@ pub fn observed_usage_in(
         untimed_invocations: untimed,
         untimed_by_function,
     }
+}
+
+/// Busy time of each execution environment when every invocation takes the lowest-numbered
+/// free one and keeps it to its end (see `ConcurrencyProfile::environment_busy_ms`), from the
+/// start (+1) and end (-1) events in pairs, as `occupancy` reads them: at equal times ends
+/// come first (an environment freed at t takes an invocation starting at t). Written here:
+/// a sweep with two heaps, no crate does this.
+fn environment_busy(events: &[(i64, i32)]) -> Vec<u64> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut runs: Vec<(i64, i64)> = events
+        .chunks_exact(2)
+        .map(|pair| (pair[0].0, pair[1].0.max(pair[0].0)))
+        .collect();
+    runs.sort_unstable();
+    let mut free: BinaryHeap<Reverse<usize>> = BinaryHeap::new();
+    let mut running: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
+    let mut busy: Vec<u64> = Vec::new();
+    for (start, end) in runs {
+        while let Some(&Reverse((at, env))) = running.peek() {
+            if at > start {
+                break;
+            }
+            running.pop();
+            free.push(Reverse(env));
+        }
+        let env = match free.pop() {
+            Some(Reverse(env)) => env,
+            None => {
+                busy.push(0);
+                busy.len() - 1
+            }
+        };
+        busy[env] += u64::try_from(end - start).unwrap_or(0);
+        running.push(Reverse((end, env)));
+    }
+    busy
 }
 
 /// Time at each concurrency level > 0 from start (+1) and end (-1) events. At equal times ends
@@ -361,6 +399,32 @@ mod tests {
                 ms_rounded_up_to_100: 1_300,
             })
         );
+    }
+
+    /// Fourth-round cost review: N provisioned environments serve the invocations that find
+    /// one free as they start, each to its end (not Σ min(level, N), which lets a running
+    /// invocation move onto an environment that frees up).
+    #[test]
+    fn each_environment_keeps_the_invocations_it_started() {
+        // Events in pairs: A [0, 10), B [2, 12), C [4, 14), D [10, 20) (ends first at 10).
+        let ev = |runs: &[(i64, i64)]| -> Vec<(i64, i32)> {
+            runs.iter().flat_map(|&(s, e)| [(s, 1), (e, -1)]).collect()
+        };
+        let busy = environment_busy(&ev(&[(4, 14), (0, 10), (2, 12), (10, 20)]));
+        // Environment 1 takes A then D (freed at 10), 2 takes B, 3 takes C.
+        assert_eq!(busy, [20, 10, 10]);
+        // Two environments serve 30 of the 40 ms, where the histogram's Σ min(level, 2) says
+        // 32 (level 1 for 8 ms, 2 for 4, 3 for 8): C, on demand from 4, does not move onto
+        // the second when B ends at 12.
+        let hist = occupancy(ev(&[(4, 14), (0, 10), (2, 12), (10, 20)]));
+        let p = crate::cost::usage::ConcurrencyProfile::new(&hist, 100);
+        assert_eq!(p.covered_ms(2), 32);
+        let p = p.with_environments(busy);
+        assert_eq!(
+            (p.covered_ms(1), p.covered_ms(2), p.covered_ms(3)),
+            (20, 30, 40)
+        );
+        assert_eq!(p.busy_ms(), 40);
     }
 
     #[test]

@@ -104,7 +104,8 @@ pub fn findings(
                 .map(|u| {
                     (
                         u.meta.name.clone(),
-                        ConcurrencyProfile::new(&u.concurrency, window),
+                        ConcurrencyProfile::new(&u.concurrency, window)
+                            .with_environments(u.environment_busy_ms.clone()),
                     )
                 })
                 .collect()

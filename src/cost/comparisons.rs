@@ -40,7 +40,7 @@ use super::engine::{
 };
 use super::money::{mb_to_gb, round_ratio};
 use super::rates::{InstanceShape, PriceBook};
-use super::usage::{FunctionProjection, MonthlyUsage, SnapStart};
+use super::usage::{FunctionProjection, MonthlyUsage, ProjectionBasis, SnapStart};
 use super::{Arch, CostError, Range, HOURS_PER_MONTH};
 
 /// Families of options (to include or leave out).
@@ -625,7 +625,7 @@ pub fn compare_functions(
             let typical = &costs[1];
             let mut a = vec![
                 "PC enabled all month (730 h); free tier does not apply to functions with PC".to_string(),
-                "execution time split between PC and spillover by the observed concurrency histogram".to_string(),
+                pc_split(f).to_string(),
                 "INIT of the PC environments themselves (billed at a rate facts.md leaves unconfirmed) is not modelled".to_string(),
             ];
             if !matches!(f.meta.snapstart, SnapStart::Off) {
@@ -1292,4 +1292,13 @@ pub fn compare_functions(
         functions: out,
         assumptions,
     })
+}
+
+/// How a PC option splits the execution time between its environments and on demand.
+fn pc_split(f: &FunctionProjection) -> &'static str {
+    match (&f.basis, f.concurrency.environment_busy_ms.is_empty()) {
+        (_, true) => "execution time split between PC and spillover by the concurrency histogram (Σ min(level, N): a running invocation counted as moving onto an environment that frees up, so spillover is a lower bound)",
+        (ProjectionBasis::Calculator, false) => "an invocation arriving while all N environments are busy runs on demand to its end: the Erlang loss share of Poisson arrivals",
+        (_, false) => "each observed invocation, in order, runs on a provisioned environment when one is free as it starts, else on demand to its end",
+    }
 }

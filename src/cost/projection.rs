@@ -448,7 +448,8 @@ pub fn project_observed(
     Ok(FunctionProjection {
         meta: meta.clone(),
         usage: range,
-        concurrency: ConcurrencyProfile::new(&usage.concurrency, window_ms),
+        concurrency: ConcurrencyProfile::new(&usage.concurrency, window_ms)
+            .with_environments(usage.environment_busy_ms.clone()),
         rounding_exact,
         basis: ProjectionBasis::Observed {
             window_ms,
@@ -580,7 +581,8 @@ pub fn project_calculator(
     Ok(FunctionProjection {
         meta: meta.clone(),
         usage: Range::collapsed(usage),
-        concurrency: ConcurrencyProfile::new(&histogram, MS_PER_MONTH),
+        concurrency: ConcurrencyProfile::new(&histogram, MS_PER_MONTH)
+            .with_environments(erlang_environment_busy(lambda, MS_PER_MONTH, &histogram)),
         rounding_exact: true,
         basis: ProjectionBasis::Calculator,
         notes,
@@ -606,6 +608,42 @@ pub fn project_supplied(
         notes,
         hourly_shape: None,
     }
+}
+
+/// Busy time of each environment (see `ConcurrencyProfile::environment_busy_ms`) for Poisson
+/// arrivals of offered load `lambda` (mean concurrency) over `window_ms` (`histogram`'s): N
+/// environments that keep each invocation to its end carry λ·(1 − B(N, λ)) of it, B being the
+/// Erlang loss formula (B(0) = 1, B(n) = λB(n−1) / (n + λB(n−1))). The first N add up to that;
+/// the last takes what rounding leaves, so that all of them add up to the histogram's busy
+/// time. Written here: a few lines of a textbook recurrence.
+pub fn erlang_environment_busy(
+    lambda: f64,
+    window_ms: u64,
+    histogram: &[ConcurrencyLevel],
+) -> Vec<u64> {
+    let busy: u128 = histogram
+        .iter()
+        .map(|l| u128::from(l.level) * u128::from(l.ms))
+        .sum();
+    let levels = histogram.iter().map(|l| l.level).max().unwrap_or(0);
+    if !(lambda.is_finite() && lambda > 0.0) || levels == 0 {
+        return Vec::new();
+    }
+    let window = window_ms as f64;
+    let mut out = Vec::with_capacity(levels as usize);
+    let (mut b, mut carried_before) = (1.0f64, 0u128);
+    for n in 1..=levels {
+        b = lambda * b / (f64::from(n) + lambda * b);
+        let carried = if n == levels {
+            busy
+        } else {
+            ((lambda * (1.0 - b) * window).round() as u128).min(busy)
+        };
+        let own = carried.saturating_sub(carried_before);
+        out.push(u64::try_from(own).unwrap_or(u64::MAX));
+        carried_before = carried_before.max(carried);
+    }
+    out
 }
 
 /// Poisson(λ) occupancy over `window_ms` as a histogram (levels ≥ 1). Computed from the mode

@@ -372,6 +372,7 @@ fn observed(
             level: 1,
             ms: 3_600_000,
         }],
+        environment_busy_ms: Vec::new(),
         rounding: None,
         busy_hours_mb_ms: Vec::new(),
         window_hours: 0,

@@ -773,7 +773,13 @@ pub fn projection_at_memory(
         typical: rescale(&p.usage.typical),
         high: rescale(&p.usage.high),
     };
-    out.concurrency = ConcurrencyProfile::new(&levels, c.window_ms);
+    // Each environment's busy time likewise (the same approximation: who serves what kept).
+    let environments = c
+        .environment_busy_ms
+        .iter()
+        .map(|&ms| (ms as f64 * k * cap).round() as u64)
+        .collect();
+    out.concurrency = ConcurrencyProfile::new(&levels, c.window_ms).with_environments(environments);
     out.rounding_exact = false;
     out.notes.push(format!(
         "memory what-if: {from_mb} MB -> {to_mb} MB, invocation time × {k:.3} (CPU-bound fraction {:.2}, {} thread(s); see `faascope tune`)",

@@ -176,6 +176,11 @@ pub struct FunctionUsage {
     pub buckets: Vec<UsageBucket>,
     /// Time-weighted concurrency occupancy over the window.
     pub concurrency: Vec<ConcurrencyLevel>,
+    /// Busy time of each execution environment, ms, when every invocation takes the
+    /// lowest-numbered free one and keeps it to its end (`[0]` the first): see
+    /// [`ConcurrencyProfile::environment_busy_ms`]. Empty when not known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environment_busy_ms: Vec<u64>,
     pub rounding: Option<RoundingSums>,
     /// Billed MB-ms of each clock hour with usage (in any order; empty when not known): with
     /// `window_hours`, the shape a Savings Plan's hourly commitment meets.
@@ -293,6 +298,15 @@ pub struct ConcurrencyProfile {
     pub peak: u32,
     /// Time-weighted mean concurrency (busy execution time / window).
     pub mean: Decimal,
+    /// Busy time of each execution environment, ms, when every invocation takes the
+    /// lowest-numbered free environment and keeps it to its end (`[0]` the first). An
+    /// invocation stays where it started (Lambda sends it to a free provisioned environment,
+    /// else on demand, and never moves it), and the first N environments of this order carry
+    /// exactly the invocations N environments would: so N provisioned environments serve the
+    /// sum of the first N. Empty when not known: then Σ min(level, N) of the histogram, which
+    /// lets a running invocation move onto an environment that frees up (too little spillover).
+    #[serde(skip)]
+    pub environment_busy_ms: Vec<u64>,
 }
 
 impl ConcurrencyProfile {
@@ -340,20 +354,34 @@ impl ConcurrencyProfile {
             .sum()
     }
 
-    /// Execution time served by `n` provisioned environments: Σ min(level, n) × ms.
+    /// The profile with the busy time of each environment (see
+    /// [`Self::environment_busy_ms`]); an empty `busy_ms` keeps the histogram's split.
+    pub fn with_environments(mut self, busy_ms: Vec<u64>) -> ConcurrencyProfile {
+        self.environment_busy_ms = busy_ms;
+        self
+    }
+
+    /// Execution time served by `n` provisioned environments: the first `n` environments'
+    /// busy time, or (not known) Σ min(level, n) × ms.
     pub fn covered_ms(&self, n: u32) -> u128 {
+        if !self.environment_busy_ms.is_empty() {
+            let n = usize::try_from(n).unwrap_or(usize::MAX);
+            return self
+                .environment_busy_ms
+                .iter()
+                .take(n)
+                .map(|&ms| u128::from(ms))
+                .sum();
+        }
         self.levels
             .iter()
             .map(|l| u128::from(l.level.min(n)) * u128::from(l.ms))
             .sum()
     }
 
-    /// Execution time above `n`: Σ max(level − n, 0) × ms.
+    /// Execution time `n` environments do not serve (the spillover).
     pub fn spill_ms(&self, n: u32) -> u128 {
-        self.levels
-            .iter()
-            .map(|l| u128::from(l.level.saturating_sub(n)) * u128::from(l.ms))
-            .sum()
+        self.busy_ms().saturating_sub(self.covered_ms(n))
     }
 
     /// Share of the execution time served by `n` environments (1 when there is no execution).
@@ -460,5 +488,10 @@ mod tests {
         let empty = ConcurrencyProfile::new(&[], 1000);
         assert_eq!((empty.p50, empty.peak), (0, 0));
         assert_eq!(empty.covered_share(3), Decimal::ONE);
+        // With each environment's busy time, N environments serve the first N.
+        let p = p.with_environments(vec![60_000, 40_000, 10_000, 5_000, 5_000]);
+        assert_eq!(p.covered_ms(2), 100_000);
+        assert_eq!(p.spill_ms(2), 20_000);
+        assert_eq!(p.covered_ms(9), p.busy_ms());
     }
 }
