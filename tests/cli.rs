@@ -767,6 +767,43 @@ fn rules_count_overlapping_throttle_metrics_once() {
     assert_eq!(found["value"].as_f64(), want.as_f64(), "{found}");
 }
 
+/// Third-round logs review: after a memory cut the table paired the old size's use with the
+/// new size ("600/512") and `memory_near_limit` said 117 % of the size, telling the user to
+/// raise the memory just lowered. Both weigh the use at the latest size (`at_size`).
+#[test]
+fn memory_used_is_weighed_at_the_latest_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("memdown.log");
+    std::fs::write(
+        &log,
+        "2025-09-01T00:00:00.100Z REPORT RequestId: d0000000-0000-4000-8000-000000000001\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 2048 MB\tMax Memory Used: 600 MB\t\n\
+         2025-09-01T01:00:00.100Z REPORT RequestId: d0000000-0000-4000-8000-000000000002\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 512 MB\tMax Memory Used: 300 MB\t\n",
+    )
+    .unwrap();
+    let v = report_json(&[log.to_str().unwrap(), "--rules"]);
+    let f = &v["functions"][0];
+    assert_eq!(f["max_memory_used_mb"]["max"], 600.0);
+    assert_eq!(f["max_memory_used_mb"]["at_size"], 300.0);
+    let near = v["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["rule"] == "memory_near_limit")
+        .unwrap();
+    assert_eq!(near["outcome"], "pass", "{near}");
+    assert!((near["value"].as_f64().unwrap() - 300.0 / 512.0).abs() < 1e-9);
+    let out = faascope()
+        .args(["report", "-q"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("300/512") && !table.contains("600/512"),
+        "{table}"
+    );
+}
+
 /// Fourth-round ingestion review: a function throttled for the whole window writes no REPORT
 /// line, and `report --rules` said nothing of the throttles its metrics showed.
 #[test]

@@ -39,6 +39,10 @@ pub struct MemoryStats {
     pub p50: Option<f64>,
     pub p99: Option<f64>,
     pub max: Option<f64>,
+    /// The largest of the invocations at `memory_size_mb` (the latest size): what the memory
+    /// rules and the table weigh against that size. After a memory change the largest of all
+    /// may come from another size (600 MB used at 2048 MB is no "600/512").
+    pub at_size: Option<f64>,
 }
 
 /// One function's figures. Field names are the JSON output's.
@@ -250,6 +254,20 @@ pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
             .cast(DataType::Float64)
             .alias("m_max"),
     );
+    aggs.push(
+        col("max_memory_used_mb")
+            .filter(
+                col("memory_size_mb").eq(col("memory_size_mb")
+                    .sort_by(
+                        [col("timestamp")],
+                        SortMultipleOptions::default().with_maintain_order(true),
+                    )
+                    .last()),
+            )
+            .max()
+            .cast(DataType::Float64)
+            .alias("m_at"),
+    );
 
     let out = lf.group_by([col("function")]).agg(aggs).collect()?;
     from_frame(&out, &names, &peaks, account_peak)
@@ -364,7 +382,7 @@ fn from_frame(
             .collect())
     };
     let (d, w, c, i, r) = (dist("d")?, dist("w")?, dist("c")?, init("i")?, init("r")?);
-    let (m50, m99, mmax) = (g("m_p50")?, g("m_p99")?, g("m_max")?);
+    let (m50, m99, mmax, mat) = (g("m_p50")?, g("m_p99")?, g("m_max")?, g("m_at")?);
     let invocations = u64s(df, "invocations")?;
     let errors = u64s(df, "errors")?;
     let timeouts = u64s(df, "timeouts")?;
@@ -408,6 +426,7 @@ fn from_frame(
                 p50: m50[k],
                 p99: m99[k],
                 max: mmax[k],
+                at_size: mat[k],
             },
             memory_utilization_max: util[k],
             first_seen: first[k].map(crate::timeparse::format_ms),

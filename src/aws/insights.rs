@@ -259,6 +259,13 @@ pub fn report_from_rows(all: &[Row], warm: &[Row], cold: &[Row]) -> Report {
                 p50: mb("m_p50"),
                 p99: mb("m_p99"),
                 max: mb("m_max"),
+                // One query by function cannot say which size the largest ran at: when it is
+                // more than the latest size it came from a larger one, and the largest
+                // utilisation at the latest size bounds what ran there.
+                at_size: match (mb("m_max"), mb("memory_size"), num(row, "m_util")) {
+                    (Some(m), Some(s), Some(u)) if m > s => Some(u * s),
+                    (m, _, _) => m,
+                },
             },
             memory_utilization_max: num(row, "m_util"),
             first_seen: first.map(crate::timeparse::format_ms),

@@ -123,7 +123,9 @@ pub fn findings(
             cold_starts: Some(f.cold_starts),
             cold_start_basis: Some("observed".into()),
             memory_size_mb: f.memory_size_mb,
-            max_memory_used_mb: f.max_memory_used_mb.max,
+            // At the size configured now: a larger size's use is no nearness to this one (600
+            // MB used at 2048 MB, then cut to 512 MB where it uses 300, is 58.6 %, not 117 %).
+            max_memory_used_mb: f.max_memory_used_mb.at_size.or(f.max_memory_used_mb.max),
             // Observed at the size it reports: no invocation used more than it ran with.
             out_of_memory: false,
             max_duration_ms: f.duration_ms.max,

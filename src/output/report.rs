@@ -127,7 +127,9 @@ const HEADER: [&str; 13] = [
 ];
 
 fn row(f: &FunctionReport) -> Vec<String> {
-    let mem = match (f.max_memory_used_mb.max, f.memory_size_mb) {
+    // At the size shown: after a memory change the largest of all may be another size's.
+    let used = f.max_memory_used_mb.at_size.or(f.max_memory_used_mb.max);
+    let mem = match (used, f.memory_size_mb) {
         (Some(u), Some(s)) => format!("{u:.0}/{s}"),
         (None, Some(s)) => format!("-/{s}"),
         _ => "-".into(),
@@ -344,6 +346,7 @@ mod tests {
             "cold_duration_ms_max",
             "init_duration_ms_p95",
             "max_memory_used_mb_max",
+            "max_memory_used_mb_at_size",
             "gb_seconds",
             "peak_concurrency",
         ] {

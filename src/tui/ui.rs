@@ -248,7 +248,11 @@ fn function_cells(f: &FunctionReport, data: &DashData) -> Vec<String> {
         // A SnapStart function starts cold by restoring (no INIT): its restore time, as
         // `faascope report`'s `init p50`.
         ms(f.init_duration_ms.p50.or(f.restore_duration_ms.p50)),
-        match (f.max_memory_used_mb.max, f.memory_size_mb) {
+        // At the size shown, as `faascope report`'s table.
+        match (
+            f.max_memory_used_mb.at_size.or(f.max_memory_used_mb.max),
+            f.memory_size_mb,
+        ) {
             (Some(u), Some(c)) => format!("{u:.0}/{c} MB"),
             (None, Some(c)) => format!("-/{c} MB"),
             _ => "-".into(),
