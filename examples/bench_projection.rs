@@ -106,6 +106,8 @@ fn generate() -> Vec<FunctionUsage> {
                 busy_hours_mb_ms: (0..window_ms / 3_600_000)
                     .map(|_| 1 + rng.below(1_000_000))
                     .collect(),
+                // Which day each hour is of: not needed here (the range's days are even).
+                busy_hour_starts_ms: Vec::new(),
                 window_hours: window_ms / 3_600_000,
             }
         })

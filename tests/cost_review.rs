@@ -777,3 +777,67 @@ fn provisioned_concurrency_spills_what_arrives_while_every_environment_is_busy()
         "{served}"
     );
 }
+
+/// Fourth-round cost review: the Savings Plan's low month spread the quietest day's usage over
+/// the whole window's hour-by-hour shape (busy days and all), so a plan that saves on a quiet,
+/// even day looked dearer than on demand. Low and high meet the commitment with their own
+/// day's hours.
+#[test]
+fn savings_plan_low_and_high_months_meet_the_commitment_with_their_own_days_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    // Four busy days (10 invocations an hour), then a quiet one (1 an hour): even hour by hour.
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 9, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let mut text = String::new();
+    let mut id = 0;
+    for day in 0..5i64 {
+        let per_hour = if day < 4 { 10 } else { 1 };
+        for hour in 0..24i64 {
+            for k in 0..per_hour {
+                let t = start
+                    + chrono::Duration::hours(24 * day + hour)
+                    + chrono::Duration::minutes(1 + 5 * k);
+                let ts = t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+                text.push_str(&report(&ts, id, 10_000.0, 10_240, ""));
+                id += 1;
+            }
+        }
+    }
+    let log = write(dir.path(), "s.log", &text);
+    let v = json_of(&[
+        "cost",
+        log.to_str().unwrap(),
+        "--compare",
+        "lambda,savings-plan",
+        "--format",
+        "json",
+    ]);
+    let od = first_option(&v, "lambda-on-demand");
+    let sp = first_option(&v, "lambda-sp-no-upfront");
+    let (od_low, sp_low) = (f(&od["monthly_usd"]["low"]), f(&sp["monthly_usd"]["low"]));
+    // The quiet day's usage sits at the commitment every hour: the plan's rate, below on
+    // demand (the whole window's shape put most of it above the commitment, at on demand).
+    assert!(sp_low < od_low, "{sp}\n{od}");
+    assert!(f(&sp["monthly_usd"]["high"]) < f(&od["monthly_usd"]["high"]));
+}
+
+/// Third-round logs review: `report` and `cost` showed different peak concurrency for the
+/// same invocations (1 against 2) when a busy time ended in half a millisecond: each rounded
+/// the start its own way. Both take `cost`'s start now.
+#[test]
+fn report_and_cost_show_one_peak_concurrency() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(
+        dir.path(),
+        "half.log",
+        &(report("2025-09-01T00:00:01.000Z", 1, 10.0, 128, "")
+            + &report("2025-09-01T00:00:01.001Z", 2, 1.5, 128, "")),
+    );
+    let log = log.to_str().unwrap();
+    let r = json_of(&["report", log, "--format", "json"]);
+    let c = json_of(&["cost", log, "--format", "json"]);
+    assert_eq!(r["functions"][0]["peak_concurrency"], 2, "{r}");
+    assert_eq!(c["functions"][0]["concurrency"]["peak"], 2, "{c}");
+}

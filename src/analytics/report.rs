@@ -135,8 +135,9 @@ fn init_aggs(e: Expr, prefix: &str) -> Vec<Expr> {
 }
 
 /// Peak concurrency per function id and over the account: the most [start, end) intervals
-/// open at once (start = end − duration − INIT − restore, rounded half to even, as
-/// `start_ms` in the plan), an end counting before a start at the same instant.
+/// open at once (start = end − (duration + INIT + restore rounded half to even), at least
+/// 1 ms before the end: [`crate::model::columns::start_before`], as `cost` takes it), an end
+/// counting before a start at the same instant.
 ///
 /// Written by hand rather than in the polars plan: there it took every start and end as a
 /// 2.8 M-row event frame sorted by time, the largest allocation of the whole report (its
@@ -153,18 +154,18 @@ fn peak_concurrency(cols: &ReportColumns) -> (Vec<Option<u64>>, Option<u64>) {
         let Some(end) = cols.timestamp(r) else {
             continue;
         };
-        let busy = cols.duration_ms(r)
-            + cols.init_duration_ms(r).unwrap_or(0.0)
-            + cols.restore_duration_ms(r).unwrap_or(0.0);
         let f = cols.function_id(r);
         ids = ids.max(f as usize + 1);
-        // At least 1 ms long: an invocation of under half a millisecond ran, and a zero-length
-        // interval would end (ends are counted first at a tie) before it starts. (The start is
-        // the end less the busy time, then rounded; `ReportColumns::start_ms` rounds the busy
-        // time first, which differs at half milliseconds: kept so, as report's peaks and the
-        // cost histograms each have their published figures.)
+        // The start `cost` takes too (`ReportColumns::start_ms`: the busy time rounded, at
+        // least 1 ms), so that both show one peak (third-round logs review: they differed at
+        // half milliseconds, 1 against 2).
         starts.push((
-            ((end as f64 - busy).round_ties_even() as i64).min(end - 1),
+            crate::model::columns::start_before(
+                end,
+                cols.duration_ms(r),
+                cols.init_duration_ms(r),
+                cols.restore_duration_ms(r),
+            ),
             f,
         ));
         ends.push((end, f));
@@ -533,9 +534,10 @@ mod tests {
                 .collect();
             let cols = ReportColumns::from_invocations(&invs);
             let (peaks, account) = peak_concurrency(&cols);
+            // The busy time rounded (to even at the half), at least 1 ms: as `cost` takes it.
             let interval = |r: &(u8, i64, u32, Option<u32>)| {
                 let busy = f64::from(r.2) + 0.5 + f64::from(r.3.unwrap_or(0));
-                (((r.1 as f64 - busy).round_ties_even() as i64).min(r.1 - 1), r.1)
+                ((r.1 - busy.round_ties_even() as i64).min(r.1 - 1), r.1)
             };
             let all: Vec<(i64, i64)> = rows.iter().map(interval).collect();
             proptest::prop_assert_eq!(account, Some(peak_by_events(&all)));

@@ -203,6 +203,7 @@ pub fn observed_usage_in(
                 environment_busy_ms: environment_busy(&a.events),
                 concurrency: occupancy(a.events),
                 rounding: Some(a.rounding),
+                busy_hour_starts_ms: a.hours.keys().map(|h| h * HOUR_MS).collect(),
                 busy_hours_mb_ms: a.hours.into_values().collect(),
                 window_hours,
             })

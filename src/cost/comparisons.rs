@@ -670,7 +670,12 @@ pub fn compare_functions(
         // --- Savings Plans ------------------------------------------------------------------
         if has(OptionFamily::SavingsPlan) {
             let even = HourlyShape::new(&[]);
-            let shape = f.hourly_shape.as_ref().unwrap_or(&even);
+            // Each month of the range meets the commitment with its own hours (see
+            // `FunctionProjection::hourly_shape`).
+            let shape = |s: usize| match &f.hourly_shape {
+                Some(r) => pick(r, s),
+                None => &even,
+            };
             for plan in book.savings_plan_names() {
                 let sp = match book.savings_plan(plan, &f.meta.region, f.meta.arch) {
                     Ok(sp) => sp,
@@ -703,10 +708,10 @@ pub fn compare_functions(
                 // even spread when the hours are not known), then held for low and high.
                 let (od1, at_plan1, _) = eligible(1);
                 // Per month (the hourly commitment × 730), kept exact.
-                let (_, commitment) = savings_plan_hourly_usd(od1, at_plan1, shape, None);
+                let (_, commitment) = savings_plan_hourly_usd(od1, at_plan1, shape(1), None);
                 let costs: [Decimal; 3] = std::array::from_fn(|s| {
                     let (od, at_plan, other) = eligible(s);
-                    savings_plan_hourly_usd(od, at_plan, shape, Some(commitment)).0 + other
+                    savings_plan_hourly_usd(od, at_plan, shape(s), Some(commitment)).0 + other
                 });
                 let breakdown = savings_plan_lines(
                     plan,

@@ -378,7 +378,8 @@ pub fn project_observed(
     // Full UTC days inside the window, each ranked by its proxy cost per month.
     let weights = ProxyWeights::new(rates, meta, rules);
     let day_factor = f64::from(super::HOURS_PER_MONTH) / 24.0;
-    let mut full_days: Vec<Sums> = Vec::new();
+    // Each with its start (UTC ms).
+    let mut full_days: Vec<(i64, Sums)> = Vec::new();
     if let (Some(first), Some(last)) = (
         utc_date(usage.window_start_ms),
         utc_date(usage.window_end_ms - 1),
@@ -392,7 +393,7 @@ pub fn project_observed(
                         .find(|(d, _)| *d == date)
                         .map(|(_, s)| *s)
                         .unwrap_or_default();
-                    full_days.push(sums);
+                    full_days.push((start, sums));
                 }
             }
             match date.succ_opt() {
@@ -406,12 +407,15 @@ pub fn project_observed(
         }
     }
     let full_count = u32::try_from(full_days.len()).unwrap_or(u32::MAX);
+    // The quietest and busiest full days the low and high months come from (`None`: the
+    // typical month's).
+    let mut range_days: (Option<i64>, Option<i64>) = (None, None);
     let (range, from_days) = if full_days.len() >= 2 {
         let typical_proxy = weights.of(&total, MS_PER_MONTH as f64 / window_ms as f64);
         let (mut low_i, mut high_i) = (0usize, 0usize);
         let proxies: Vec<f64> = full_days
             .iter()
-            .map(|s| weights.of(s, day_factor))
+            .map(|(_, s)| weights.of(s, day_factor))
             .collect();
         for (i, p) in proxies.iter().enumerate() {
             if *p < proxies[low_i] {
@@ -427,12 +431,14 @@ pub fn project_observed(
         let low = if proxies[low_i] > typical_proxy {
             typical.clone()
         } else {
-            convert(&full_days[low_i])?
+            range_days.0 = Some(full_days[low_i].0);
+            convert(&full_days[low_i].1)?
         };
         let high = if proxies[high_i] < typical_proxy {
             typical.clone()
         } else {
-            convert(&full_days[high_i])?
+            range_days.1 = Some(full_days[high_i].0);
+            convert(&full_days[high_i].1)?
         };
         (Range { low, typical, high }, true)
     } else {
@@ -457,12 +463,44 @@ pub fn project_observed(
             range_from_days: from_days,
         },
         notes,
-        hourly_shape: (!usage.busy_hours_mb_ms.is_empty()).then(|| {
-            super::engine::HourlyShape::sparse(
-                usage.busy_hours_mb_ms.clone(),
-                usize::try_from(usage.window_hours).unwrap_or(usize::MAX),
-            )
-        }),
+        hourly_shape: hourly_shapes(usage, range_days),
+    })
+}
+
+/// The hour-by-hour shapes of the low, typical and high months (see
+/// [`FunctionProjection::hourly_shape`]): the window's for the typical month, and for a low or
+/// high month projected from one day, that day's own 24 hours. A Savings Plan's commitment
+/// meets a quiet month hour by hour as the quiet day was, not as the whole window was.
+fn hourly_shapes(
+    usage: &FunctionUsage,
+    (low_day, high_day): (Option<i64>, Option<i64>),
+) -> Option<Range<super::engine::HourlyShape>> {
+    use super::engine::HourlyShape;
+    if usage.busy_hours_mb_ms.is_empty() {
+        return None;
+    }
+    let window = HourlyShape::sparse(
+        usage.busy_hours_mb_ms.clone(),
+        usize::try_from(usage.window_hours).unwrap_or(usize::MAX),
+    );
+    let known = usage.busy_hour_starts_ms.len() == usage.busy_hours_mb_ms.len();
+    let of_day = |day: Option<i64>| match day {
+        Some(start) if known => HourlyShape::sparse(
+            usage
+                .busy_hour_starts_ms
+                .iter()
+                .zip(&usage.busy_hours_mb_ms)
+                .filter(|(h, _)| (start..start + MS_PER_DAY).contains(*h))
+                .map(|(_, w)| *w)
+                .collect(),
+            24,
+        ),
+        _ => window.clone(),
+    };
+    Some(Range {
+        low: of_day(low_day),
+        high: of_day(high_day),
+        typical: window,
     })
 }
 

@@ -375,6 +375,7 @@ fn observed(
         environment_busy_ms: Vec::new(),
         rounding: None,
         busy_hours_mb_ms: Vec::new(),
+        busy_hour_starts_ms: Vec::new(),
         window_hours: 0,
     }
 }

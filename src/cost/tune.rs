@@ -685,6 +685,16 @@ pub fn tune_function(
             current.clone()
         }
     };
+    // Growing memory under an assumed fraction looks free (fully CPU-bound: durations fall as
+    // memory grows); the cost strategy never grows into a dearer size, the others may.
+    if matches!(cpu_model, CpuModel::Assumed { .. }) && recommended.memory_mb > current.memory_mb {
+        warnings.push(format!(
+            "{} MB -> {} MB rests on the assumed CPU-bound fraction (1.0): its cost and latency are modelled, not observed; were the code I/O-bound, its durations would not fall and its compute cost would grow about {:.1}x. Measure at the new size first (logs at two sizes calibrate the model)",
+            current.memory_mb,
+            recommended.memory_mb,
+            f64::from(recommended.memory_mb) / f64::from(current.memory_mb.max(1))
+        ));
+    }
     Ok(TuneReport {
         name: meta.name.clone(),
         strategy: options.strategy,
@@ -852,6 +862,38 @@ mod tests {
             )
             .expect("tuned");
             assert_eq!(t.recommended_memory_mb, 1769, "{s:?}");
+            // Shrinking under the assumed fraction is conservative: no warning.
+            assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+        }
+    }
+
+    /// Fourth-round cost review: speed and balanced grew 128 MB functions to 1769 MB "at no
+    /// cost" on the assumed fraction, with no word that it is modelled.
+    #[test]
+    fn growing_memory_on_an_assumed_fraction_is_warned() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        for s in [TuneStrategy::Speed, TuneStrategy::Balanced] {
+            let o = TuneOptions {
+                strategy: s,
+                ..TuneOptions::default()
+            };
+            let t = tune_function(
+                &input(128, Some(60), vec![obs(128, 185.0)]),
+                rates,
+                rules,
+                &o,
+            )
+            .expect("tuned");
+            assert!(t.recommended_memory_mb > 128, "{s:?}");
+            assert!(
+                t.warnings
+                    .iter()
+                    .any(|w| w.contains("rests on the assumed CPU-bound fraction")),
+                "{s:?}: {:?}",
+                t.warnings
+            );
         }
     }
 

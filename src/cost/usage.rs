@@ -186,6 +186,10 @@ pub struct FunctionUsage {
     /// `window_hours`, the shape a Savings Plan's hourly commitment meets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub busy_hours_mb_ms: Vec<u64>,
+    /// The start (UTC epoch ms) of each hour of `busy_hours_mb_ms`, in the same order: which
+    /// day an hour belongs to (the quietest and busiest days' own shapes). Empty when not known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub busy_hour_starts_ms: Vec<i64>,
     /// Clock hours the window touches, with and without usage.
     #[serde(default)]
     pub window_hours: u64,
@@ -448,9 +452,11 @@ pub struct FunctionProjection {
     /// Modelling notes to show with the result.
     pub notes: Vec<String>,
     /// The usage's shape over the clock hours of the observed window (see
-    /// [`FunctionUsage::busy_hours_mb_ms`]); `None` when not known (then assumed even).
+    /// [`FunctionUsage::busy_hours_mb_ms`]) for each month of the range: the low and high
+    /// months, projected from the quietest and busiest full days, take those days' own 24
+    /// hours. `None` when not known (then assumed even).
     #[serde(skip)]
-    pub hourly_shape: Option<super::engine::HourlyShape>,
+    pub hourly_shape: Option<super::Range<super::engine::HourlyShape>>,
 }
 
 #[cfg(test)]
