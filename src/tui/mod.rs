@@ -762,7 +762,16 @@ pub(crate) mod tests {
         let s = screen(&a, 80, 16);
         let row = &a.logs.as_ref().unwrap().rows[geo_at];
         assert!(s.contains(&format!("billed: {}", row[6].text())), "{s}");
-        assert!(s.contains(&format!("mean_ms: {}", row[2].text())), "{s}");
+        // Twelve significant digits (not the float's noise).
+        let crate::query::Value::Num(mean) = row[2] else {
+            panic!("{:?}", row[2])
+        };
+        let shown = ui::significant(mean, 12);
+        assert!(
+            shown.len() >= 12 && shown.len() < row[2].text().len(),
+            "{shown}"
+        );
+        assert!(s.contains(&format!("mean_ms: {shown}")), "{s}");
         // j moves to the next row with it open; esc closes it.
         app::tests::press(&mut a, "j");
         assert_eq!(a.logs_selected, geo_at + 1);

@@ -364,6 +364,25 @@ fn tail_fit(s: &str, width: usize) -> String {
     std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
+/// [`ellipsize`], cutting the name before an item's figure rather than the figure
+/// (`api.stripe.exa… 244.7ms`, not `api.stripe.example 244.7…`): the figure is the text from
+/// the last space followed by a digit. Too narrow for the figure, the whole is cut.
+fn ellipsize_keeping_figure(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let figure = s
+        .char_indices()
+        .zip(s.chars().skip(1))
+        .filter(|((_, c), next)| *c == ' ' && next.is_ascii_digit())
+        .map(|((i, _), _)| i)
+        .last();
+    match figure {
+        Some(i) if s.width() > width && width > s[i..].width() + 1 => {
+            ellipsize(&s[..i], width - s[i..].width()) + &s[i..]
+        }
+        _ => ellipsize(s, width),
+    }
+}
+
 fn ellipsize(s: &str, width: usize) -> String {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     if s.width() <= width {
@@ -1060,6 +1079,22 @@ const POPUP_VALUE_MAX_CHARS: usize = 100_000;
 /// The row popup's lines: a field's label (`name: `) with the first line of its value, then
 /// the value's other lines indented; every line sanitized, a value cut at
 /// [`POPUP_VALUE_MAX_CHARS`] with what was left out said.
+/// `x` to `digits` significant digits, trailing zeros of the fraction dropped.
+pub(super) fn significant(x: f64, digits: i32) -> String {
+    let magnitude = if x == 0.0 {
+        0
+    } else {
+        x.abs().log10().floor() as i32
+    };
+    let decimals = usize::try_from((digits - 1 - magnitude).max(0)).unwrap_or(0);
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 fn popup_text(columns: &[String], row: &[Value]) -> Vec<(Option<String>, String)> {
     let mut lines = Vec::new();
     for (c, v) in columns.iter().zip(row) {
@@ -1074,6 +1109,9 @@ fn popup_text(columns: &[String], row: &[Value]) -> Vec<(Option<String>, String)
                     s.len() - cut,
                 )
             }
+            // Twelve significant digits: all a figure's digits, not the binary float's noise
+            // (471.9901999999997 is 471.9902; the table beside shows 471.99).
+            Value::Num(x) if x.is_finite() && x.fract() != 0.0 => (significant(*x, 12), 0),
             other => (other.text(), 0),
         };
         let mut parts = text.split('\n');
@@ -1198,12 +1236,14 @@ fn traces(f: &mut Frame, area: Rect, app: &App) {
             t.spans.to_string(),
             top,
         ];
-        Row::new(
-            cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| ellipsize(c, usize::from(*w))),
-        )
+        let last = cells.len() - 1;
+        Row::new(cells.iter().zip(&widths).enumerate().map(|(i, (c, w))| {
+            if i == last {
+                ellipsize_keeping_figure(c, usize::from(*w))
+            } else {
+                ellipsize(c, usize::from(*w))
+            }
+        }))
         .style(style)
     });
     let table = Table::new(rows, widths.iter().map(|w| Constraint::Length(*w)))
@@ -1798,7 +1838,9 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
             count(n.cold_starts),
         ),
         (
-            "cold-start share",
+            // Of the requests served (a cold start is of a served one), where the share of
+            // the never served below is of all requests.
+            "cold-start share (of served)",
             seen(&|o| prob(Some(o.cold_start_ratio))),
             prob(b.cold_start_probability),
             prob(n.cold_start_probability),
@@ -2098,6 +2140,33 @@ fn help(f: &mut Frame, area: Rect, app: &App) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fifth-round dashboard review: the traces view cut `api.stripe.example 244.7ms` to
+    /// `api.stripe.example 244.7…`, losing the figure's unit; the name is cut instead.
+    /// Fifth-round dashboard review: the row popup printed `471.9901999999997`.
+    #[test]
+    fn popup_numbers_have_twelve_significant_digits() {
+        assert_eq!(significant(471.9901999999997, 12), "471.9902");
+        assert_eq!(significant(88.01981085632855, 12), "88.0198108563");
+        assert_eq!(significant(0.000123456789012345, 12), "0.000123456789012");
+        assert_eq!(significant(-2.5, 12), "-2.5");
+    }
+
+    #[test]
+    fn a_cut_item_keeps_its_figure() {
+        assert_eq!(
+            ellipsize_keeping_figure("api.stripe.example 244.7ms", 25),
+            "api.stripe.examp… 244.7ms"
+        );
+        // Too narrow for the figure: cut as any cell.
+        let long = "s3 2× 50.0ms (+1 in progress)";
+        assert_eq!(ellipsize_keeping_figure(long, 20), ellipsize(long, 20));
+        assert_eq!(
+            ellipsize_keeping_figure("dynamodb 3.0ms", 30),
+            "dynamodb 3.0ms"
+        );
+        assert_eq!(ellipsize_keeping_figure("sqs in progress", 8), "sqs in …");
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
