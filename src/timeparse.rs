@@ -138,10 +138,13 @@ pub fn format_ms(ms: i64) -> String {
 pub struct TimeArgError(pub String);
 
 /// `--since`/`--until`: RFC 3339 or relative to `now_ms` (`30s`, `90m`, `2h`, `7d`, `1w`).
+/// A time finer than a millisecond is rounded up to the next one: records carry whole
+/// milliseconds, and one at or after `T` (or before `T`) is one at or after (before) the
+/// millisecond rounded up (a record at .000 is before `.0005`, where truncating kept it).
 pub fn parse_time_arg(s: &str, now_ms: i64) -> Result<i64, TimeArgError> {
     let t = s.trim();
     if let Some(ms) = parse_timestamp_ms(t) {
-        return Ok(ms);
+        return Ok(ms + i64::from(finer_than_ms(t)));
     }
     let err = || TimeArgError(s.to_string());
     let split = t
@@ -160,9 +163,51 @@ pub fn parse_time_arg(s: &str, now_ms: i64) -> Result<i64, TimeArgError> {
     Ok(now_ms - n * unit_ms)
 }
 
+/// Does the time `t` hold a non-zero digit past the milliseconds of its seconds' fraction?
+fn finer_than_ms(t: &str) -> bool {
+    let Some(start) = t
+        .char_indices()
+        .skip(19)
+        .find(|(_, c)| *c == '.' || *c == ',')
+        .map(|(i, _)| i + 1)
+    else {
+        return false;
+    };
+    t[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .skip(3)
+        .any(|c| c != '0')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Third-round logs review: `--since 10.0005Z` kept a record at 10.000 (truncated to the
+    /// millisecond) and `--until 10.0005Z` dropped it.
+    #[test]
+    fn a_time_finer_than_a_millisecond_rounds_up() {
+        let at = parse_timestamp_ms("2025-09-01T00:00:10.000Z").unwrap();
+        assert_eq!(
+            parse_time_arg("2025-09-01T00:00:10.0005Z", 0).unwrap(),
+            at + 1
+        );
+        assert_eq!(
+            parse_time_arg("2025-09-01T00:00:10.000000001Z", 0).unwrap(),
+            at + 1
+        );
+        assert_eq!(
+            parse_time_arg("2025-09-01T00:00:10.000000Z", 0).unwrap(),
+            at
+        );
+        assert_eq!(
+            parse_time_arg("2025-09-01T00:00:10.123Z", 0).unwrap(),
+            at + 123
+        );
+        assert_eq!(parse_time_arg("2025-09-01T00:00:10Z", 0).unwrap(), at);
+        assert_eq!(parse_time_arg("2025-09-01", 0).unwrap(), at - 10_000);
+    }
 
     #[test]
     fn formats() {

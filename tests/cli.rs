@@ -1027,6 +1027,13 @@ fn faascopes_own_exports_are_passed_over() {
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend(std::fs::read(own.join("logs.ndjson")).unwrap());
     std::fs::write(own.join("bom.ndjson"), bom).unwrap();
+    // Fourth-round ingestion review: the object CloudWatch writes beside an S3 export became a
+    // function "aws-logs-write-test".
+    std::fs::write(
+        own.join("aws-logs-write-test"),
+        "Permission Check Successful",
+    )
+    .unwrap();
     let out = faascope()
         .arg("logs")
         .arg(own)
@@ -1042,7 +1049,10 @@ fn faascopes_own_exports_are_passed_over() {
         assert_eq!(v["function"], "nightly-report", "{l}");
     }
     assert!(
-        err.contains("note: passed over 5 file(s) faascope writes, not reads")
+        err.contains("note: passed over 6 file(s) that hold no logs to read")
+            && err.contains(
+                "aws-logs-write-test (the permission check CloudWatch writes beside an S3 export)"
+            )
             && err.contains("invocations.csv (faascope's export of the invocations table, CSV)")
             && err.contains("logs.ndjson (faascope's export of the logs table, NDJSON)")
             && err.contains("logs.parquet (Parquet"),
@@ -1766,5 +1776,18 @@ fn dated_files_read_from_their_folder_take_its_name() {
             .filter_map(|l| l.split(',').next())
             .collect();
         assert_eq!(names, ["orders-api"], "{arg}: {csv}");
+    }
+}
+
+/// Third-round logs review: `--request-id ''` (an unset shell variable) matched nothing and
+/// exited 0; like an empty `--function-name`, it is refused.
+#[test]
+fn empty_logs_selectors_are_refused() {
+    for flag in ["--request-id", "--level"] {
+        faascope()
+            .args(["logs", "sample-data/logs-tail", flag, ""])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("it is empty"));
     }
 }

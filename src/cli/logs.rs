@@ -27,10 +27,10 @@ pub struct LogsArgs {
     #[arg(long, value_name = "REGEX")]
     pub grep: Option<String>,
     /// Only this level (ERROR, WARN, INFO, DEBUG) or platform line (START, END, REPORT, INIT_START…)
-    #[arg(long, value_name = "LEVEL")]
+    #[arg(long, value_name = "LEVEL", value_parser = not_empty)]
     pub level: Option<String>,
     /// Only the lines of this request
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = not_empty)]
     pub request_id: Option<String>,
     /// Keep printing new events of the cloudwatch:// sources (a StartLiveTail session, else
     /// FilterLogEvents every 2 s) until interrupted, --follow-for ends or --until has passed
@@ -287,6 +287,16 @@ fn options(src: &SourceArgs) -> IngestOptions {
         thin_logs: false,
         report_texts: true,
     }
+}
+
+/// `--level`, `--request-id`: not empty (an unset shell variable, `--request-id "$ID"`, would
+/// match nothing and say only that).
+fn not_empty(s: &str) -> std::result::Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("it is empty: give a value (an unset shell variable?)".into());
+    }
+    Ok(t.to_string())
 }
 
 pub fn run(a: LogsArgs) -> Result<i32> {

@@ -757,7 +757,9 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
         && (!ing.skips.is_empty()
             || ing.skips.replaced_utf8 > 0
             || !ing.skips.own_exports.is_empty()
-            || !ing.skips.partial_traces.is_empty())
+            || !ing.skips.partial_traces.is_empty()
+            || !ing.skips.init_failures.is_empty()
+            || !ing.skips.unreported_failures.is_empty())
     {
         let summary = output::report::skipped_summary(&ing.skips, 5);
         crate::diag!("{}", summary.trim_end_matches('\n'));

@@ -377,7 +377,8 @@ pub fn ingest_inputs(
     repeats::resolve_span_tree(&mut all.tables.spans);
     let metric_duplicates = repeats::drop_repeated_metrics(&mut all.tables.metrics);
     keep_echoes(&mut all, opts.report_columns);
-    apply_overrides(&mut all.tables, &mut all.columns, &all.overrides);
+    all.skips.unreported_failures =
+        apply_overrides(&mut all.tables, &mut all.columns, &all.overrides);
     attribute_to_running_request(&mut all.tables.logs);
     link_records(&mut all.tables);
     Ok(Ingested {
@@ -468,7 +469,13 @@ fn keep_echoes(all: &mut FileOutput, columns: bool) {
 /// invocations with those request ids, when their REPORT did not already say so. A request id
 /// may have several invocations (Lambda retries a failed asynchronous event under the same
 /// id): each status goes to the attempt that ran when its line was written, not to every one.
-fn apply_overrides(tables: &mut Tables, columns: &mut ReportColumns, overrides: &[StatusOverride]) {
+/// Returns the failures whose request has no REPORT in the inputs, `id (status)`, each once:
+/// counted nowhere, so said.
+fn apply_overrides(
+    tables: &mut Tables,
+    columns: &mut ReportColumns,
+    overrides: &[StatusOverride],
+) -> Vec<String> {
     // A handler's `[ERROR]` line naming an exception counts only with a traceback of its
     // request (read anywhere: it may be in another chunk or file); traceback sightings are no
     // statuses themselves.
@@ -486,11 +493,13 @@ fn apply_overrides(tables: &mut Tables, columns: &mut ReportColumns, overrides: 
         })
         .collect();
     if overrides.is_empty() {
-        return;
+        return Vec::new();
     }
     let ids: HashSet<&str> = overrides.iter().map(|o| o.request_id.as_str()).collect();
+    let mut reported: HashSet<&str> = HashSet::new();
     if !columns.is_empty() {
         let rows = columns.rows_with_request_ids(&ids);
+        reported.extend(rows.keys().copied());
         let targets = override_rows(&overrides, &rows);
         // The REPORT's own status, before any line overrode it.
         let reported: Vec<Status> = targets
@@ -515,13 +524,22 @@ fn apply_overrides(tables: &mut Tables, columns: &mut ReportColumns, overrides: 
             rows.entry(*id).or_default().push((i, ran));
         }
     }
+    reported.extend(rows.keys().copied());
+    let mut unreported: Vec<String> = Vec::new();
+    let mut said: HashSet<&str> = HashSet::new();
+    for o in &overrides {
+        let id = o.request_id.as_str();
+        if !reported.contains(id) && said.insert(id) {
+            unreported.push(format!("{id} ({})", o.status.as_str()));
+        }
+    }
     let targets = override_rows(&overrides, &rows);
     // The REPORT's own status, before any line overrode it.
-    let reported: Vec<Status> = targets
+    let own_statuses: Vec<Status> = targets
         .iter()
         .map(|(row, _)| tables.invocations[*row].status)
         .collect();
-    for ((row, o), own) in targets.into_iter().zip(reported) {
+    for ((row, o), own) in targets.into_iter().zip(own_statuses) {
         let inv = &mut tables.invocations[row];
         if matches!(own, Status::Success | Status::Unknown)
             && overrides_status(inv.status, o.status)
@@ -532,6 +550,7 @@ fn apply_overrides(tables: &mut Tables, columns: &mut ReportColumns, overrides: 
             }
         }
     }
+    unreported
 }
 
 /// Whether a status learned from another line replaces `now`: a REPORT's success or silence
@@ -1006,6 +1025,13 @@ fn ingest_stream(
                     state.file_skips.add_own_export(&state.file, &what);
                     break;
                 }
+                if is_permission_check(&display, &block) {
+                    state.file_skips.add_own_export(
+                        &state.file,
+                        "the permission check CloudWatch writes beside an S3 export",
+                    );
+                    break;
+                }
                 if looks_binary(&block) {
                     state.skips_file(0, "binary file", "not text, gzip or zlib; skipped whole");
                     break;
@@ -1063,6 +1089,14 @@ fn ingest_stream(
     c.echoes = std::mem::take(&mut file_out.echoes);
     c.log_lines = file_out.log_lines;
     c.finish(&fallback)
+}
+
+/// The object CloudWatch Logs writes beside an S3 export to check its permission,
+/// `aws-logs-write-test` holding `Permission Check Successful`: no log (it had become a
+/// function of that name).
+fn is_permission_check(display: &str, block: &[u8]) -> bool {
+    display.ends_with("aws-logs-write-test")
+        && block.trim_ascii() == b"Permission Check Successful".as_slice()
 }
 
 /// The length of the leading whole JSON objects of a line cut short (`{...}{...}{.`): what a
@@ -1233,7 +1267,7 @@ fn append_carrying(
     let base = invocations(out);
     out.append(r);
     let end = invocations(out);
-    carry.merge_into(streams, |row, restore_ms, error_type| {
+    carry.merge_into(streams, |row, restore_ms, reinit, error_type| {
         let row = base + row;
         debug_assert!(
             row < end,
@@ -1241,12 +1275,13 @@ fn append_carrying(
         );
         if columns {
             out.columns
-                .set_stream_state(row, restore_ms, error_type.is_some());
+                .set_stream_state(row, restore_ms, reinit, error_type.is_some());
         } else if let Some(inv) = out.tables.invocations.get_mut(row) {
             if let Some(ms) = restore_ms {
                 inv.restore_duration_ms = Some(ms);
                 inv.cold_start = true;
             }
+            inv.cold_start |= reinit;
             if let Some(et) = error_type {
                 inv.status = Status::Error;
                 inv.error_type = et;
@@ -1623,13 +1658,17 @@ fn parse_line(
         if !p.in_string && platform_line::parse(line).is_some() {
             // A Lambda log line cannot stand inside a JSON value (its lines hold no text
             // outside strings): the value never closes (an application printed a lone `{`).
-            // Only its own lines are lost; this one is read as itself.
-            c.skip(
-                p.start_line,
-                "JSON value never closes",
-                Some("a Lambda log line comes before its end"),
-            );
-            *pending = None;
+            // In a text log its lines are the application's, given back as log lines; in a
+            // JSON file they are lost, a skip. This line is read as itself.
+            let start = p.start_line;
+            match pending.take() {
+                Some(p) if mode == Mode::Text => parse_json_text(c, &p.text, p.start_line, true),
+                _ => c.skip(
+                    start,
+                    "JSON value never closes",
+                    Some("a Lambda log line comes before its end"),
+                ),
+            }
         } else {
             p.feed(line);
             if p.depth <= 0 {
@@ -1643,8 +1682,13 @@ fn parse_line(
                     parse_json_text(c, &p.text, p.start_line, as_lines);
                 }
             } else if p.lines > MAX_PENDING_LINES {
-                c.skip(p.start_line, "JSON value never closes", None);
-                *pending = None;
+                let start = p.start_line;
+                match pending.take() {
+                    Some(p) if mode == Mode::Text => {
+                        parse_json_text(c, &p.text, p.start_line, true)
+                    }
+                    _ => c.skip(start, "JSON value never closes", None),
+                }
             }
             return;
         }
@@ -2607,6 +2651,82 @@ mod tests {
             .find(|i| i.request_id == x)
             .unwrap();
         assert_eq!(failed.error_type.as_deref(), Some("ValueError"));
+    }
+
+    /// Third-round logs review: after a failed INIT, the environment initialised again inside
+    /// the invoke phase (`INIT_REPORT … Phase: invoke`); that invocation was counted warm, its
+    /// 1.7 s INIT in the warm percentiles, and the failures were in no figure or note.
+    #[test]
+    fn a_reinit_in_the_invoke_phase_is_a_cold_start_and_init_failures_are_said() {
+        let text = "INIT_REPORT Init Duration: 206.72 ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError\n\
+                    INIT_REPORT Init Duration: 1666.62 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ExitError\n\
+                    START RequestId: 40000000-0000-4000-8000-000000000001 Version: $LATEST\n\
+                    END RequestId: 40000000-0000-4000-8000-000000000001\n\
+                    REPORT RequestId: 40000000-0000-4000-8000-000000000001\tDuration: 1687.96 ms\tBilled Duration: 1688 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\n\
+                    START RequestId: 40000000-0000-4000-8000-000000000002 Version: $LATEST\n\
+                    REPORT RequestId: 40000000-0000-4000-8000-000000000002\tDuration: 20.00 ms\tBilled Duration: 20 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\n";
+        let rows = ingest_one(text, &IngestOptions::default());
+        let cold: Vec<(bool, Option<f64>)> = rows
+            .tables
+            .invocations
+            .iter()
+            .map(|i| (i.cold_start, i.init_duration_ms))
+            .collect();
+        // Cold, its INIT inside its Duration (as billed); the next one warm.
+        assert_eq!(cold, [(true, None), (false, None)]);
+        assert_eq!(rows.skips.init_failures.len(), 2, "{:?}", rows.skips);
+        assert!(rows.skips.init_failures[1].ends_with(":2 (Phase: invoke, Status: error)"));
+        assert_eq!(rows.skips.total, 0);
+        // The report's columns alike.
+        let opts = IngestOptions {
+            report_columns: true,
+            ..IngestOptions::default()
+        };
+        let cols = ingest_one(text, &opts).columns;
+        assert_eq!((cols.cold_start(0), cols.cold_start(1)), (true, false));
+    }
+
+    /// Third-round logs review: a `Task timed out` whose REPORT is missing (a log cut short)
+    /// was in no figure and nothing said so.
+    #[test]
+    fn failures_without_a_report_are_said() {
+        let text = "START RequestId: 50000000-0000-4000-8000-000000000001 Version: $LATEST\n\
+                    2025-09-01T00:02:03.000Z 50000000-0000-4000-8000-000000000001 Task timed out after 3.00 seconds\n\
+                    END RequestId: 50000000-0000-4000-8000-000000000001\n\
+                    2025-09-01T00:03:03.000Z 50000000-0000-4000-8000-000000000002 Task timed out after 3.00 seconds\n\
+                    REPORT RequestId: 50000000-0000-4000-8000-000000000002\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\tStatus: timeout\n";
+        for columns in [false, true] {
+            let opts = IngestOptions {
+                report_columns: columns,
+                ..IngestOptions::default()
+            };
+            let ing = ingest_one(text, &opts);
+            assert_eq!(
+                ing.skips.unreported_failures,
+                ["50000000-0000-4000-8000-000000000001 (timeout)"],
+                "{columns}"
+            );
+            assert_eq!(ing.skips.total, 0);
+        }
+    }
+
+    /// Fourth-round ingestion review: a Logs Insights console copy (markdown) names its log
+    /// group in its header; its rows took the file stem as their function.
+    #[test]
+    fn a_markdown_copy_takes_the_log_group_its_header_names() {
+        let text = "# Lambda Logs (Insights)\n\n**CloudWatch Logs Insights**  \nregion: us-east-1  \nlog-group-names: /aws/lambda/ie-staging-claudeInvoker  \n---\n| @timestamp | @message | @requestId | @type |\n| --- | --- | --- | --- |\n| 2025-08-15 12:44:57.964 | REPORT RequestId: d4bb972a-523d-435f-ba6f-92950f76ad55\tDuration: 3497.80 ms\tBilled Duration: 3498 ms\tMemory Size: 1024 MB\tMax Memory Used: 119 MB\tInit Duration: 986.19 ms\t  | d4bb972a-523d-435f-ba6f-92950f76ad55 | REPORT |\n";
+        let input = MemoryInput {
+            name: "insights-2025-08-15-table.md".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let ing = ingest_inputs(&[], vec![input], &IngestOptions::default(), None).unwrap();
+        let names: Vec<&str> = ing
+            .tables
+            .invocations
+            .iter()
+            .map(|i| &*i.function)
+            .collect();
+        assert_eq!(names, ["ie-staging-claudeInvoker"]);
     }
 
     /// Lambda retries a failed asynchronous event under the same request id: the failure
@@ -3742,8 +3862,10 @@ mod tests {
         assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
     }
 
-    /// An application line that opens a JSON value and never closes it loses its own lines,
-    /// not the invocations after it (a lone `{` or `[` had swallowed every REPORT after it).
+    /// An application line that opens a JSON value and never closes it does not swallow the
+    /// invocations after it (a lone `{` or `[` had swallowed every REPORT after it), nor, in a
+    /// text log, its own lines: they are the application's log lines (fourth-round ingestion
+    /// review: an ERROR line after a lone `{` was lost, and --strict failed on a valid log).
     #[test]
     fn an_unclosed_json_value_stops_at_the_next_lambda_line() {
         let report = |i: usize| {
@@ -3754,14 +3876,26 @@ mod tests {
                 "START RequestId: r0 Version: 1\n2025-01-01T00:00:00.000Z\tr0\tINFO\tpayload:\n{opener}"
             );
             (0..50).for_each(|i| text.push_str(&report(i)));
-            let ing = ingest_one(&text, &IngestOptions::default());
+            let opts = IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            };
+            let ing = ingest_one(&text, &opts);
             assert_eq!(ing.tables.invocations.len(), 50);
-            assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
-            assert_eq!(ing.skips.examples[0].source, "/aws/lambda/orders-api:3");
-            assert!(ing.skips.examples[0]
-                .reason
-                .starts_with("JSON value never closes"));
+            assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+            let lines: Vec<(&str, u64)> = ing
+                .tables
+                .logs
+                .iter()
+                .map(|l| (l.message.as_str(), l.source.line))
+                .collect();
+            for (i, l) in opener.lines().enumerate() {
+                assert!(lines.contains(&(l, 3 + i as u64)), "{l}: {lines:?}");
+            }
         }
+        // In a JSON file the value is a skip.
+        let ing = ingest_one("{\n  \"a\": 1,\n", &IngestOptions::default());
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
         // Inside a closed value, text that reads like a REPORT in a string is data.
         let text = format!(
             "{{\n  \"timestamp\": 1735689600000,\n  \"message\": {}\n}}\n",

@@ -154,7 +154,8 @@ pub fn resolve_span_tree(spans: &mut [Span]) {
 }
 
 /// Drops metric points equal to another in all but where they were read (function, metric,
-/// statistic, unit, timestamp and value): the same page in two files, or twice in one. Of the
+/// statistic (none is the sum), timestamp and value; not the unit, which some sources leave
+/// out): the same page in two files, or twice in one. Of the
 /// copies, the one kept is in the finest series (the file whose points of that function, metric
 /// and statistic are closest together; the first read on a tie), so what remains of each file
 /// still shows its period to [`crate::analytics::metric_totals`], whatever order the inputs were
@@ -193,11 +194,15 @@ pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
             &*p.source.file,
         );
         let rank = (period.get(&series).copied().unwrap_or(i64::MAX), i);
+        // A point without a statistic (the metrics CSV) is the minute's sum, as
+        // `metric_totals` counts it, and a unit one source gives and another leaves out is
+        // no difference: the same minute from a CSV and from get-metric-data is one point
+        // (fourth-round ingestion review: the export summed it twice).
+        let statistic = p.statistic.as_deref().unwrap_or("Sum").to_ascii_lowercase();
         let key = (
             &*p.function,
             p.metric.as_str(),
-            p.statistic.as_deref(),
-            p.unit.as_deref(),
+            statistic,
             p.timestamp,
             p.value.to_bits(),
         );
@@ -426,5 +431,15 @@ pub(super) mod tests {
         assert_eq!(points.len(), 2);
         assert_eq!(&*points[1].source.file, "b.json");
         assert_eq!(points[1].value, 4.0);
+        // The same minute from the metrics CSV (no statistic, a unit) and from
+        // get-metric-data (`Sum`, no unit) is one point.
+        let csv = MetricPoint {
+            statistic: None,
+            unit: Some("Count".into()),
+            ..p("t.csv", 3.0)
+        };
+        let mut points = vec![csv, p("c.json", 3.0)];
+        assert_eq!(drop_repeated_metrics(&mut points), 1);
+        assert_eq!(points.len(), 1);
     }
 }

@@ -39,6 +39,15 @@ pub struct Skips {
     /// and kept, their figures of the segments given; said, not skipped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partial_traces: Vec<String>,
+    /// `INIT_REPORT` lines with a status other than success, `file:line (Phase, Status)`: an
+    /// environment that failed to start (its retry in the invoke phase makes that invocation
+    /// a cold start); said, not skipped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub init_failures: Vec<String>,
+    /// Failures (`Task timed out`, a runtime's error line) naming a request with no REPORT in
+    /// the inputs, `id (status)`: in no figure (a log cut short, a line lost), so said.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreported_failures: Vec<String>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -78,6 +87,7 @@ impl Skips {
     pub fn merge(&mut self, other: Skips) {
         self.own_exports.extend(other.own_exports);
         self.partial_traces.extend(other.partial_traces);
+        self.init_failures.extend(other.init_failures);
         self.total += other.total;
         self.replaced_utf8 += other.replaced_utf8;
         let room = MAX_EXAMPLES.saturating_sub(self.replaced_utf8_at.len());

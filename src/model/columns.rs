@@ -520,15 +520,25 @@ impl ReportColumns {
     }
 
     /// Applies state a REPORT's log stream carried from earlier lines: a restore duration (a
-    /// SnapStart restore: a cold start) and an error without a request id (the status becomes
-    /// an error; the columns keep no error type).
-    pub fn set_stream_state(&mut self, row: usize, restore_ms: Option<f64>, error: bool) {
+    /// SnapStart restore: a cold start), a re-initialisation in the invoke phase (a cold
+    /// start) and an error without a request id (the status becomes an error; the columns
+    /// keep no error type).
+    pub fn set_stream_state(
+        &mut self,
+        row: usize,
+        restore_ms: Option<f64>,
+        reinit: bool,
+        error: bool,
+    ) {
         debug_assert!(row < self.len(), "row {row} of {}", self.len());
         if row >= self.len() {
             return;
         }
         if let Some(ms) = restore_ms {
             self.restore_duration_ms[row] = opt_f64(Some(ms));
+            self.cold_start[row] = true;
+        }
+        if reinit {
             self.cold_start[row] = true;
         }
         if error {

@@ -41,6 +41,25 @@ pub fn sanitize(s: &str) -> String {
     strip_controls(s, false)
 }
 
+/// Text from logs for a message that names it (a file, a bad value): every character a
+/// terminal may act on, and every invisible one, written out as an escape (`\u{1b}`), so that
+/// nothing reaches the terminal and the user sees what the file holds (where [`sanitize`]
+/// would drop a sequence with its payload: fifth-round dashboard review).
+pub fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let hidden = c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+            || matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}');
+        if hidden {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// [`sanitize`], keeping tabs (`keep_tabs`) or turning them into spaces.
 fn strip_controls(s: &str, keep_tabs: bool) -> String {
     let mut out = String::with_capacity(s.len());
@@ -372,6 +391,20 @@ mod tests {
         assert_eq!(sanitize(text), "ABCDEFGHI J K");
         // Visible text is kept, wide characters and emoji included.
         assert_eq!(sanitize("日本語 ❤ é"), "日本語 ❤ é");
+    }
+
+    /// Fifth-round dashboard review: a skip named `evil.log` for `ev\e[31mil.log` and quoted
+    /// `12` for `12\e]0;PWN2\a`; shown as escapes, nothing reaches the terminal.
+    #[test]
+    fn visible_writes_hidden_characters_out() {
+        assert_eq!(
+            visible("ev\u{1b}[31mil.log: `12\u{1b}]0;PWN2\u{7}`"),
+            "ev\\u{1b}[31mil.log: `12\\u{1b}]0;PWN2\\u{7}`"
+        );
+        assert_eq!(visible("a\u{202e}b\u{9b}c é"), "a\\u{202e}b\\u{9b}c é");
+        assert!(!visible("\u{1b}\u{7}\u{9b}\r\n")
+            .chars()
+            .any(char::is_control));
     }
 
     /// A line break inside one shown line keeps the words either side apart (Python's

@@ -276,7 +276,11 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
         if total == 0 {
             return;
         }
-        let shown: Vec<String> = places.iter().take(show).map(|a| sanitize(a)).collect();
+        let shown: Vec<String> = places
+            .iter()
+            .take(show)
+            .map(|a| super::visible(a))
+            .collect();
         let more = if total > shown.len() {
             format!("{sep}...")
         } else {
@@ -295,7 +299,7 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
     );
     said(
         format!(
-            "note: passed over {} file(s) faascope writes, not reads (keep exports out of the input directories)",
+            "note: passed over {} file(s) that hold no logs to read (keep faascope's own exports out of the input directories)",
             skips.own_exports.len()
         ),
         skips.own_exports.len(),
@@ -311,6 +315,24 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
         &skips.partial_traces,
         "; ",
     );
+    said(
+        format!(
+            "note: {} INIT failure(s) (INIT_REPORT with an error or timeout status: an environment failed to start; one retried in the invoke phase makes that invocation a cold start, its INIT inside its Duration)",
+            skips.init_failures.len()
+        ),
+        skips.init_failures.len(),
+        &skips.init_failures,
+        "; ",
+    );
+    said(
+        format!(
+            "note: {} failed request(s) (Task timed out, a runtime's error line) have no REPORT in the sources and are in no figure (a log cut short, or their REPORT outside the files read)",
+            skips.unreported_failures.len()
+        ),
+        skips.unreported_failures.len(),
+        &skips.unreported_failures,
+        ", ",
+    );
     if skips.is_empty() {
         return s;
     }
@@ -318,8 +340,15 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
     for (reason, n) in &skips.by_reason {
         let _ = writeln!(s, "  {n:>8}  {}", sanitize(reason));
     }
+    // Shown, not stripped: the path is one to open and the bad value the one in the file
+    // (stripped, `ev\e[31mil.log` named a file that does not exist, and `12\e]0;x\a` read 12).
     for e in skips.examples.iter().take(show) {
-        let _ = writeln!(s, "  {}: {}", sanitize(&e.source), sanitize(&e.reason));
+        let _ = writeln!(
+            s,
+            "  {}: {}",
+            super::visible(&e.source),
+            super::visible(&e.reason)
+        );
     }
     if skips.total as usize > show.min(skips.examples.len()) {
         let _ = writeln!(
