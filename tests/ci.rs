@@ -426,6 +426,24 @@ fn observed_timeouts_are_priced_as_billed_and_a_timeout_cut_below_completed_runs
         ),
         "{rule}"
     );
+    // With a memory cut in the same change too (verification review: it passed): less memory
+    // is never faster.
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("memory_mb = 10240", "memory_mb = 5120");
+    std::fs::write(&cfg, text).unwrap();
+    let out = check(
+        &cfg,
+        &base,
+        &["--format", "json", "--max-increase-pct", "1000"],
+    )
+    .code(1)
+    .get_output()
+    .stdout
+    .clone();
+    let report = json(&out);
+    let rule = result(function(&report, "slow"), "duration_near_timeout");
+    assert_eq!(rule["outcome"], "fail", "{rule}");
 }
 
 /// Third-round cost and cross-command reviews: a memory cut that makes invocations time out

@@ -435,8 +435,8 @@ struct Prepared {
     /// Share of the observed invocations that used more memory than the configured size:
     /// at that size they would run out of memory (errors).
     out_of_memory_share: f64,
-    /// Observed invocations that completed at the configured memory in longer than the
-    /// configured timeout: at that timeout they would time out.
+    /// Observed invocations that completed in longer than the configured timeout, even at the
+    /// fastest the configured memory allows: at that timeout they would time out.
     completed_past_timeout: u64,
     notes: Vec<String>,
 }
@@ -840,13 +840,18 @@ fn prepare(
             // of the invocations, as the buckets are).
             let mut past_timeout: BTreeMap<(chrono::NaiveDate, u32), f64> = BTreeMap::new();
             let mut cut_at_timeout = 0u64;
-            // Invocations that completed at the configured memory in longer than the configured
-            // timeout: evidence, not a model, that at this timeout they would time out.
+            // Invocations that completed in longer than the configured timeout, even as fast as
+            // the configured memory could make them (fully CPU-bound when it grows; as observed
+            // when it shrinks, less memory being never faster): evidence, not the model's
+            // estimate, that at this timeout they would time out.
             let mut completed_past_timeout = 0u64;
             if let Some(t_ms) = timeout_ms(&spec.settings) {
                 for r in &rows {
                     let d = r.duration_ms * factor_of(r.memory_mb);
-                    if !r.timed_out && r.memory_mb == memory_mb && r.duration_ms > t_ms {
+                    let fastest = r.duration_ms
+                        * duration_factor(r.memory_mb, memory_mb, 1.0, spec.threads, rules)
+                            .min(1.0);
+                    if !r.timed_out && fastest > t_ms {
                         completed_past_timeout += 1;
                     }
                     // An observed timeout at this timeout ran (and was billed) a little past

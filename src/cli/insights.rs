@@ -207,7 +207,7 @@ pub fn render_findings(findings: &[Finding], format: Format, width: Option<u16>)
     let count = |o: Outcome| findings.iter().filter(|f| f.outcome == o).count();
     let _ = writeln!(
         s,
-        "{}insights: {} fail, {} warn, {} pass, {} skipped (unknown inputs; see --format json)",
+        "{}insights: {} fail, {} warn, {} pass, {} skipped (an input unknown, or no invocations; see --format json)",
         if format == Format::Markdown { "\n" } else { "" },
         count(Outcome::Fail),
         count(Outcome::Warn),

@@ -1386,6 +1386,18 @@ impl<'o> Collector<'o> {
             }
             return;
         }
+        if kind == "platform.initReport" {
+            // An environment that failed to start, as the text INIT_REPORT says it.
+            let field = |k: &str| rec.and_then(|r| r.get(k)).and_then(Value::as_str);
+            if let Some(st) = field("status").filter(|s| *s != "success") {
+                self.skips.init_failures.push(format!(
+                    "{}:{} (phase: {}, status: {st})",
+                    self.file,
+                    ev.line,
+                    field("phase").unwrap_or("?")
+                ));
+            }
+        }
         self.log_lines += 1;
         if self.opts.keep_logs {
             let Some(function) = self.keep_thin(ev.log_group, ts, text_type_of(kind)) else {
@@ -1777,20 +1789,22 @@ fn head_request_and_level(head: &[&str]) -> (Option<String>, Option<&'static str
             .map(|t| t.to_string()),
         head.iter()
             .enumerate()
-            .filter(|(i, t)| written_as_level(*i, t))
+            .filter(|(i, t)| written_as_level(t, i.checked_sub(1).map(|p| head[p])))
             .find_map(|(_, t)| level_word(t)),
     )
 }
 
-/// Is the `i`-th word of a line's head written as a level: in upper case (`ERROR`, Node's
-/// and Go's layouts), in brackets (`[ERROR]`, `[error]`), or first with a colon (`error:`,
-/// winston's)? Not a word of the message that names one ("no error found", "Error rate is
-/// 0.0" are INFO-looking text, not ERROR lines: third-round logs review).
-fn written_as_level(i: usize, t: &str) -> bool {
+/// Is a word of a line's head written as a level: in upper case (`ERROR`, Node's and Go's
+/// layouts), in brackets (`[ERROR]`, `[error]`), with a colon (`error:`, winston's; Lambda's
+/// `RequestId: <id> Error: Runtime exited`), or in the level field after the request id
+/// (`<time>\t<request id>\tinfo\t…`, .NET's)? Not a word of the message that names one ("no
+/// error found", "Error rate is 0.0" are not ERROR lines: third-round logs review).
+fn written_as_level(t: &str, before: Option<&str>) -> bool {
     let bare = t.trim_matches(|c| c == '[' || c == ']' || c == ':');
     (!bare.is_empty() && !bare.bytes().any(|b| b.is_ascii_lowercase()))
         || (t.starts_with('[') && t.ends_with(']'))
-        || (i == 0 && t.ends_with(':'))
+        || t.ends_with(':')
+        || before.is_some_and(platform_line::looks_like_request_id)
 }
 
 /// The keys a JSON log line names its request by: Lambda's JSON log format, Powertools (Python,
@@ -1914,7 +1928,16 @@ mod tests {
         );
         assert_eq!(level("error: connection refused"), Some("ERROR"));
         assert_eq!(level("Warning: deprecated"), Some("WARN"));
-        assert_eq!(level("retrying after warning: x"), None);
+        // Verification review: Lambda's own crash line, and .NET's lower-case level field.
+        assert_eq!(
+            level("RequestId: 1a2b3c4d-0000-4000-8000-000000000000 Error: Runtime exited without providing a reason"),
+            Some("ERROR")
+        );
+        assert_eq!(
+            level("2022-12-01T10:19:30.772Z\t2448ca0c-0000-4000-8000-000000000000\tinfo\tProcessed record"),
+            Some("INFO")
+        );
+        assert_eq!(level("no error in 3 retries"), None);
     }
 
     #[test]

@@ -379,7 +379,7 @@ pub fn ingest_inputs(
     keep_echoes(&mut all, opts.report_columns);
     all.skips.unreported_failures =
         apply_overrides(&mut all.tables, &mut all.columns, &all.overrides);
-    attribute_to_running_request(&mut all.tables.logs);
+    attribute_to_running_request(&mut all.tables.logs, &all.tables.invocations);
     link_records(&mut all.tables);
     Ok(Ingested {
         tables: all.tables,
@@ -608,39 +608,91 @@ fn override_rows<'o>(
 
 /// An application line without a request id (Python's uncaught `[ERROR] Type: message` and its
 /// traceback, a library's own print) takes the request running on its log stream: the one
-/// whose START came before it and whose END (or REPORT) has not, as an environment runs one
+/// whose START came before it and whose END or REPORT has not, as an environment runs one
 /// request at a time. That is the request `report` counts such an error against; without this,
-/// `logs --request-id` of a failed request left out the line saying why. Records are in input
-/// order (files in order, lines in order); a stream is its log stream, or the file without one.
-fn attribute_to_running_request(logs: &mut [LogRecord]) {
-    // First the (record, START record) pairs, then the copies: the keys borrow the records.
-    let mut running: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut fill: Vec<(usize, usize)> = Vec::new();
+/// `logs --request-id` of a failed request left out the line saying why. A stream's records
+/// are taken in time order (Logs Insights results come newest first); a stream is its log
+/// stream, else the
+/// directory of an S3 export's objects (`000000.gz`, `000001.gz` of one stream), else the file.
+fn attribute_to_running_request(logs: &mut [LogRecord], invocations: &[Invocation]) {
+    // Each request's REPORT times: the request ends there when its END is missing.
+    let mut reported: HashMap<&str, Vec<i64>> = HashMap::new();
+    for inv in invocations {
+        if let Some(t) = inv.timestamp {
+            reported.entry(inv.request_id.as_str()).or_default().push(t);
+        }
+    }
+    let mut streams: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, r) in logs.iter().enumerate() {
-        let key = (
-            &*r.function,
-            r.log_stream.as_deref().unwrap_or(&*r.source.file),
-        );
-        match (r.kind, r.event_type.as_deref()) {
-            (LogKind::Platform, Some("START" | "platform.start")) if r.request_id.is_some() => {
-                running.insert(key, i);
+        let stream = match r.log_stream.as_deref() {
+            Some(s) => s,
+            None => s3_export_stream(&r.source.file),
+        };
+        streams.entry((&*r.function, stream)).or_default().push(i);
+    }
+    // The (record, START record) pairs first, then the copies: the keys borrow the records.
+    let mut fill: Vec<(usize, usize)> = Vec::new();
+    let mut keys: Vec<&(&str, &str)> = streams.keys().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let mut order = streams[key].clone();
+        // In time order: as read when it already is (lines of one millisecond keep their
+        // order), reversed when it is newest first, else sorted (stably).
+        let times: Vec<Option<i64>> = order.iter().map(|&i| logs[i].timestamp).collect();
+        if times.iter().all(Option::is_some) && !times.is_sorted() {
+            if times.iter().rev().is_sorted() {
+                order.reverse();
+            } else {
+                order.sort_by_key(|&i| logs[i].timestamp);
             }
-            (
-                LogKind::Platform,
-                Some("END" | "REPORT" | "platform.runtimeDone" | "platform.report"),
-            ) => {
-                running.remove(&key);
-            }
-            (LogKind::Application, _) if r.request_id.is_none() => {
-                if let Some(&start) = running.get(&key) {
-                    fill.push((i, start));
+        }
+        // The running request: its START record and when its REPORT came (if known).
+        let mut running: Option<(usize, Option<i64>)> = None;
+        for i in order {
+            let r = &logs[i];
+            match (r.kind, r.event_type.as_deref()) {
+                (LogKind::Platform, Some("START" | "platform.start")) => {
+                    running = r.request_id.as_deref().map(|id| {
+                        let report = reported.get(id).and_then(|times| {
+                            times
+                                .iter()
+                                .filter(|&&t| r.timestamp.is_none_or(|s| t >= s))
+                                .min()
+                                .copied()
+                        });
+                        (i, report)
+                    });
                 }
+                (
+                    LogKind::Platform,
+                    Some("END" | "REPORT" | "platform.runtimeDone" | "platform.report"),
+                ) => running = None,
+                (LogKind::Application, _) if r.request_id.is_none() => match running {
+                    Some((_, Some(end))) if r.timestamp.is_some_and(|t| t > end) => running = None,
+                    Some((start, _)) => fill.push((i, start)),
+                    None => {}
+                },
+                _ => {}
             }
-            _ => {}
         }
     }
     for (i, start) in fill {
         logs[i].request_id = logs[start].request_id.clone();
+    }
+}
+
+/// The stream of an S3 export object (`…/<task>/<log stream>/000001.gz`): its directory; any
+/// other file is a stream of its own.
+fn s3_export_stream(file: &str) -> &str {
+    let path = Path::new(file);
+    let object = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.split('.').next())
+        .is_some_and(|stem| stem.len() >= 6 && stem.bytes().all(|b| b.is_ascii_digit()));
+    match path.parent().and_then(Path::to_str) {
+        Some(dir) if object && !dir.is_empty() => dir,
+        _ => file,
     }
 }
 
@@ -1026,10 +1078,9 @@ fn ingest_stream(
                     break;
                 }
                 if is_permission_check(&display, &block) {
-                    state.file_skips.add_own_export(
-                        &state.file,
-                        "the permission check CloudWatch writes beside an S3 export",
-                    );
+                    state
+                        .file_skips
+                        .add_own_export(&state.file, skips::PERMISSION_CHECK);
                     break;
                 }
                 if looks_binary(&block) {
@@ -1383,6 +1434,14 @@ impl<'o> FileState<'o> {
     fn finish_pending(&mut self, out: &mut FileOutput) {
         if let Some(p) = self.pending.take() {
             let mut c = Collector::new(self.opts, self.file.clone());
+            if self.mode == Mode::Text && p.start_line > 1 {
+                // In a text log the lines of a value that never closes are the application's
+                // (as when a platform line cuts it short); one from the first line on is a
+                // JSON document cut short.
+                parse_json_text(&mut c, &p.text, p.start_line, true);
+                self.merge(vec![c.finish_part()], out);
+                return;
+            }
             let last_line = p.start_line + p.lines.saturating_sub(1);
             match salvage_truncated(&p.text) {
                 // A document cut short (an interrupted `aws logs ... > f.json` or download):
@@ -2684,6 +2743,13 @@ mod tests {
         };
         let cols = ingest_one(text, &opts).columns;
         assert_eq!((cols.cold_start(0), cols.cold_start(1)), (true, false));
+        // The JSON log format's platform.initReport says the same.
+        let json = r#"{"time":"2025-09-01T00:00:00.000Z","type":"platform.initReport","record":{"initializationType":"on-demand","phase":"init","status":"timeout","metrics":{"durationMs":10000.0}}}"#;
+        let ing = ingest_one(json, &IngestOptions::default());
+        assert_eq!(
+            ing.skips.init_failures,
+            ["/aws/lambda/orders-api:1 (phase: init, status: timeout)"]
+        );
     }
 
     /// Third-round logs review: a `Task timed out` whose REPORT is missing (a log cut short)
@@ -2727,6 +2793,82 @@ mod tests {
             .map(|i| &*i.function)
             .collect();
         assert_eq!(names, ["ie-staging-claudeInvoker"]);
+    }
+
+    /// Verification review of the attribution: Logs Insights results come newest first (the
+    /// error line went to the request before), an S3 export splits one stream over objects
+    /// (`000000.gz`, `000001.gz`), and a request without END ends at its REPORT.
+    #[test]
+    fn attribution_takes_time_order_export_objects_and_report_ends() {
+        let (a, b) = (
+            "60000000-0000-4000-8000-00000000000a",
+            "60000000-0000-4000-8000-00000000000b",
+        );
+        let report = |id: &str| {
+            format!("REPORT RequestId: {id}\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t")
+        };
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let request_of = |ing: &Ingested, start: &str| {
+            ing.tables
+                .logs
+                .iter()
+                .find(|l| l.message.starts_with(start))
+                .and_then(|l| l.request_id.clone())
+        };
+        // Newest first, as an NDJSON export of a query sorted by @timestamp desc.
+        let ev = |ms: u64, msg: &str| {
+            format!(
+                "{}\n",
+                serde_json::json!({"timestamp": 1_756_684_800_000u64 + ms, "message": msg, "logGroup": "/aws/lambda/f", "logStream": "s"})
+            )
+        };
+        let lines = [
+            ev(1, &format!("START RequestId: {a} Version: $LATEST")),
+            ev(2, "print of a"),
+            ev(3, &format!("END RequestId: {a}")),
+            ev(4, &report(a)),
+            ev(5, &format!("START RequestId: {b} Version: $LATEST")),
+            ev(6, "[ERROR] KeyError: 'id'"),
+            ev(7, &format!("END RequestId: {b}")),
+            ev(8, &report(b)),
+        ];
+        let newest_first: String = lines.iter().rev().cloned().collect();
+        let ing = ingest_one(&newest_first, &opts);
+        assert_eq!(request_of(&ing, "[ERROR] KeyError").as_deref(), Some(b));
+        assert_eq!(request_of(&ing, "print of a").as_deref(), Some(a));
+        // No END: the request ends at its REPORT.
+        let no_end: String = [
+            ev(1, &format!("START RequestId: {a} Version: $LATEST")),
+            ev(2, "print of a"),
+            ev(4, &report(a)),
+            ev(5, "extension flush after the REPORT"),
+        ]
+        .concat();
+        let ing = ingest_one(&no_end, &opts);
+        assert_eq!(request_of(&ing, "print of a").as_deref(), Some(a));
+        assert_eq!(request_of(&ing, "extension flush"), None);
+        // One stream of an S3 export over two objects.
+        let dir = "exportedlogs/f/0f1e2d3c-0000-4000-8000-000000000000/2025/09/01/[$LATEST]abc";
+        let inputs = vec![
+            MemoryInput {
+                name: format!("{dir}/000000.gz"),
+                bytes: format!("2025-09-01T00:00:00.001Z START RequestId: {a} Version: $LATEST\n")
+                    .into_bytes(),
+            },
+            MemoryInput {
+                name: format!("{dir}/000001.gz"),
+                bytes: format!(
+                    "2025-09-01T00:00:00.002Z [ERROR] KeyError: 'id'\n2025-09-01T00:00:00.003Z END RequestId: {a}\n2025-09-01T00:00:00.004Z {}\n",
+                    report(a)
+                )
+                .into_bytes(),
+            },
+        ];
+        let ing = ingest_inputs(&[], inputs, &opts, None).unwrap();
+        assert_eq!(request_of(&ing, "[ERROR] KeyError").as_deref(), Some(a));
     }
 
     /// Lambda retries a failed asynchronous event under the same request id: the failure
@@ -3893,6 +4035,21 @@ mod tests {
                 assert!(lines.contains(&(l, 3 + i as u64)), "{l}: {lines:?}");
             }
         }
+        // At the end of a text log too (verification review): the lines are the app's.
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(
+            "START RequestId: r0 Version: 1\nconfig:\n{\nERROR payment declined\n",
+            &opts,
+        );
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        assert!(ing
+            .tables
+            .logs
+            .iter()
+            .any(|l| l.message == "ERROR payment declined"));
         // In a JSON file the value is a skip.
         let ing = ingest_one("{\n  \"a\": 1,\n", &IngestOptions::default());
         assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);

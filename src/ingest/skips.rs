@@ -8,6 +8,10 @@ use serde::Serialize;
 /// How many examples are kept in total (the counts are always complete).
 pub const MAX_EXAMPLES: usize = 20;
 
+/// What the object CloudWatch writes beside an S3 export (`aws-logs-write-test`) is called
+/// among the files passed over.
+pub const PERMISSION_CHECK: &str = "the permission check CloudWatch writes beside an S3 export";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SkipExample {
     /// `file:line`

@@ -22,6 +22,26 @@ pub fn render_grid(
     width: Option<u16>,
     right_from: usize,
 ) -> String {
+    // A column of words (a result, a finding, an architecture) stays left-aligned among the
+    // figures: a figure starts like one and holds no word longer than a unit (`ms`, `GB-s`),
+    // where "1352 throttled request(s)…" is a sentence.
+    let figures = |i: usize| {
+        rows.iter().filter_map(|r| r.get(i)).all(|cell| {
+            let starts = cell
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_ascii_digit() || "$<>~+-−.—".contains(c));
+            let longest_word = cell
+                .split(|c: char| !c.is_alphabetic())
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            starts && longest_word <= 4
+        })
+    };
+    let right: Vec<bool> = (0..headers.len())
+        .map(|i| i >= right_from && figures(i))
+        .collect();
     match format {
         Format::Markdown => {
             let mut out = String::new();
@@ -30,7 +50,7 @@ pub fn render_grid(
                 out,
                 "|{}",
                 (0..headers.len())
-                    .map(|i| if i < right_from { "---|" } else { "---:|" })
+                    .map(|i| if right[i] { "---:|" } else { "---|" })
                     .collect::<String>()
             );
             for r in rows {
@@ -51,14 +71,8 @@ pub fn render_grid(
             for r in rows {
                 t.add_row(r);
             }
-            for i in right_from..headers.len() {
-                // A column of words (a result, a finding, an architecture) stays left-aligned
-                // among the figures.
-                let figures = rows
-                    .iter()
-                    .filter_map(|r| r.get(i)?.chars().next())
-                    .all(|c| c.is_ascii_digit() || "$<>~+-−.—".contains(c));
-                if let (true, Some(c)) = (figures, t.column_mut(i)) {
+            for (i, &right) in right.iter().enumerate() {
+                if let (true, Some(c)) = (right, t.column_mut(i)) {
                     c.set_cell_alignment(CellAlignment::Right);
                 }
             }

@@ -368,6 +368,36 @@ mod tests {
 
     use super::*;
 
+    /// Fourth-round reviews: a grid right-aligned a column of sentences (the finding, even
+    /// when each starts with a number) and of words (a result); figures stay right-aligned.
+    #[test]
+    fn grids_right_align_figures_not_words() {
+        let rows = vec![
+            vec![
+                "a".to_string(),
+                "$0.52 – $5.19".to_string(),
+                "4.00 % → 8.14 %".to_string(),
+                "1352 throttled request(s) over the limit".to_string(),
+                "pass".to_string(),
+            ],
+            vec![
+                "b".to_string(),
+                "<0.0001".to_string(),
+                "-".to_string(),
+                "3 timed out".to_string(),
+                "fail".to_string(),
+            ],
+        ];
+        let md = cost::render_grid(
+            &["f", "usd", "pct", "finding", "result"],
+            &rows,
+            Format::Markdown,
+            None,
+            1,
+        );
+        assert!(md.contains("|---|---:|---:|---|---|"), "{md}");
+    }
+
     /// Third-round cost review: a function named by its file stem reached a PR comment as HTML
     /// (`<details>` folding away the failures, `<img>`, an unclosed `<!--`).
     #[test]

@@ -297,10 +297,20 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
         &skips.replaced_utf8_at,
         ", ",
     );
+    let permission_checks = skips
+        .own_exports
+        .iter()
+        .filter(|e| e.ends_with(&format!("({})", crate::ingest::skips::PERMISSION_CHECK)))
+        .count();
     said(
         format!(
-            "note: passed over {} file(s) that hold no logs to read (keep faascope's own exports out of the input directories)",
-            skips.own_exports.len()
+            "note: passed over {} file(s) that hold no logs to read{}",
+            skips.own_exports.len(),
+            if permission_checks < skips.own_exports.len() {
+                " (keep faascope's own exports out of the input directories)"
+            } else {
+                ""
+            }
         ),
         skips.own_exports.len(),
         &skips.own_exports,

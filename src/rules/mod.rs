@@ -235,9 +235,9 @@ pub struct FunctionFacts {
     pub max_duration_basis: Option<String>,
     pub timeouts: Option<u64>,
     pub timeout_ms: Option<f64>,
-    /// Invocations observed to complete, at the memory size given, in longer than `timeout_ms`
-    /// (a timeout cut below them): at that timeout they fail, whatever severity the nearness
-    /// was given.
+    /// Invocations observed to complete in longer than `timeout_ms`, even at the fastest the
+    /// memory size given allows (a timeout cut below them): at that timeout they fail,
+    /// whatever severity the nearness was given.
     pub completed_past_timeout: u64,
     pub provisioned_concurrency: Option<u32>,
     pub provisioned_utilization: Option<f64>,
