@@ -52,6 +52,13 @@ fn json(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).unwrap()
 }
 
+/// The JSON report of a `ci check` that fails (exit 1), with `extra` arguments.
+fn failed_check(cfg: &Path, base: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    json(&check(cfg, base, &args).code(1).get_output().stdout)
+}
+
 fn function<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     doc["functions"]
         .as_array()
@@ -412,12 +419,7 @@ fn observed_timeouts_are_priced_as_billed_and_a_timeout_cut_below_completed_runs
         .unwrap()
         .replace("timeout_s = 3", "timeout_s = 2");
     std::fs::write(&cfg, text).unwrap();
-    let out = check(&cfg, &base, &["--format", "json"])
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let report = json(&out);
+    let report = failed_check(&cfg, &base, &[]);
     let rule = result(function(&report, "slow"), "duration_near_timeout");
     assert_eq!(rule["outcome"], "fail", "{rule}");
     assert!(
@@ -432,16 +434,7 @@ fn observed_timeouts_are_priced_as_billed_and_a_timeout_cut_below_completed_runs
         .unwrap()
         .replace("memory_mb = 10240", "memory_mb = 5120");
     std::fs::write(&cfg, text).unwrap();
-    let out = check(
-        &cfg,
-        &base,
-        &["--format", "json", "--max-increase-pct", "1000"],
-    )
-    .code(1)
-    .get_output()
-    .stdout
-    .clone();
-    let report = json(&out);
+    let report = failed_check(&cfg, &base, &["--max-increase-pct", "1000"]);
     let rule = result(function(&report, "slow"), "duration_near_timeout");
     assert_eq!(rule["outcome"], "fail", "{rule}");
 }
