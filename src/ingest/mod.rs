@@ -29,7 +29,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, Status, Tables};
+use crate::model::{Invocation, LogKind, LogRecord, ReportColumns, SourceRef, Status, Tables};
 pub(crate) use collect::REQUEST_ID_KEYS;
 use collect::{Collector, Confirm, Event, StatusOverride, StreamCarry, StreamState};
 use export_report::ExportPlatform;
@@ -615,12 +615,15 @@ fn override_rows<'o>(
 /// stream, else the
 /// directory of an S3 export's objects (`000000.gz`, `000001.gz` of one stream), else the file.
 fn attribute_to_running_request(logs: &mut [LogRecord], invocations: &[Invocation]) {
-    // Each request's REPORT times: the request ends there when its END is missing.
-    let mut reported: HashMap<&str, Vec<i64>> = HashMap::new();
+    // A REPORT's time and place.
+    type Reported<'a> = (Option<i64>, &'a SourceRef);
+    // Each request's REPORTs: the request ends there when its END is missing.
+    let mut reported: HashMap<&str, Vec<Reported<'_>>> = HashMap::new();
     for inv in invocations {
-        if let Some(t) = inv.timestamp {
-            reported.entry(inv.request_id.as_str()).or_default().push(t);
-        }
+        reported
+            .entry(inv.request_id.as_str())
+            .or_default()
+            .push((inv.timestamp, &inv.source));
     }
     let mut streams: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, r) in logs.iter().enumerate() {
@@ -639,25 +642,42 @@ fn attribute_to_running_request(logs: &mut [LogRecord], invocations: &[Invocatio
         // In time order: as read when it already is (lines of one millisecond keep their
         // order), reversed when it is newest first, else sorted (stably).
         let times: Vec<Option<i64>> = order.iter().map(|&i| logs[i].timestamp).collect();
+        // Read in order: a line of the same file after the REPORT's line came after it.
+        let mut in_file_order = true;
         if times.iter().all(Option::is_some) && !times.is_sorted() {
+            in_file_order = false;
             if times.iter().rev().is_sorted() {
                 order.reverse();
             } else {
                 order.sort_by_key(|&i| logs[i].timestamp);
             }
         }
-        // The running request: its START record and when its REPORT came (if known).
-        let mut running: Option<(usize, Option<i64>)> = None;
+        // Has `r` come after the REPORT that ended the running request?
+        let after = |r: &LogRecord, (at, source): Reported<'_>| {
+            if in_file_order && r.source.file == source.file {
+                r.source.line > source.line
+            } else {
+                r.timestamp.zip(at).is_some_and(|(t, end)| t > end)
+            }
+        };
+        // The running request: its START record and its REPORT (when known).
+        let mut running: Option<(usize, Option<Reported<'_>>)> = None;
         for i in order {
             let r = &logs[i];
             match (r.kind, r.event_type.as_deref()) {
                 (LogKind::Platform, Some("START" | "platform.start")) => {
                     running = r.request_id.as_deref().map(|id| {
-                        let report = reported.get(id).and_then(|times| {
-                            times
-                                .iter()
-                                .filter(|&&t| r.timestamp.is_none_or(|s| t >= s))
-                                .min()
+                        // The first of its REPORTs after this START.
+                        let report = reported.get(id).and_then(|all| {
+                            all.iter()
+                                .filter(|&&(t, source)| {
+                                    if in_file_order && source.file == r.source.file {
+                                        source.line > r.source.line
+                                    } else {
+                                        t.zip(r.timestamp).is_none_or(|(t, s)| t >= s)
+                                    }
+                                })
+                                .min_by_key(|(t, source)| (*t, source.line))
                                 .copied()
                         });
                         (i, report)
@@ -668,7 +688,7 @@ fn attribute_to_running_request(logs: &mut [LogRecord], invocations: &[Invocatio
                     Some("END" | "REPORT" | "platform.runtimeDone" | "platform.report"),
                 ) => running = None,
                 (LogKind::Application, _) if r.request_id.is_none() => match running {
-                    Some((_, Some(end))) if r.timestamp.is_some_and(|t| t > end) => running = None,
+                    Some((_, Some(end))) if after(r, end) => running = None,
                     Some((start, _)) => fill.push((i, start)),
                     None => {}
                 },
@@ -2850,6 +2870,23 @@ mod tests {
         let ing = ingest_one(&no_end, &opts);
         assert_eq!(request_of(&ing, "print of a").as_deref(), Some(a));
         assert_eq!(request_of(&ing, "extension flush"), None);
+        // Without times (a console copy, `sam local`), and a line in the REPORT's millisecond
+        // after it: the place in the file tells (third verification review).
+        let untimed = format!(
+            "START RequestId: {a} Version: $LATEST\nprint of a\n{}\nafter the REPORT\n",
+            report(a)
+        );
+        let ing = ingest_one(&untimed, &opts);
+        assert_eq!(request_of(&ing, "print of a").as_deref(), Some(a));
+        assert_eq!(request_of(&ing, "after the REPORT"), None);
+        let same_ms: String = [
+            ev(1, &format!("START RequestId: {a} Version: $LATEST")),
+            ev(4, &report(a)),
+            ev(4, "in the REPORT's millisecond"),
+        ]
+        .concat();
+        let ing = ingest_one(&same_ms, &opts);
+        assert_eq!(request_of(&ing, "in the REPORT's millisecond"), None);
         // One stream of an S3 export over two objects.
         let dir = "exportedlogs/f/0f1e2d3c-0000-4000-8000-000000000000/2025/09/01/[$LATEST]abc";
         let inputs = vec![

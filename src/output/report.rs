@@ -327,7 +327,7 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
     );
     said(
         format!(
-            "note: {} INIT failure(s) (INIT_REPORT with an error or timeout status: an environment failed to start; one retried in the invoke phase makes that invocation a cold start, its INIT inside its Duration)",
+            "note: {} INIT failure(s) (an INIT_REPORT or platform.initReport with an error or timeout status: an environment failed to start; in a text log, one retried in the invoke phase makes that invocation a cold start, its INIT inside its Duration)",
             skips.init_failures.len()
         ),
         skips.init_failures.len(),
