@@ -49,8 +49,9 @@ pub fn visible(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let hidden = c.is_control()
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
-            || matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}');
+            || is_reordering(c)
+            || matches!(c, '\u{2028}' | '\u{2029}')
+            || is_invisible_format(c);
         if hidden {
             out.extend(c.escape_unicode());
         } else {
@@ -123,27 +124,36 @@ fn strip_controls(s: &str, keep_tabs: bool) -> String {
                 out.push(' ');
             }
             c if c.is_control() => {}
-            // Bidirectional overrides and isolates reorder what a terminal shows around them
-            // (text spoofing): dropped too.
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            c if is_reordering(c) || is_invisible_format(c) => {}
             // Line and paragraph separators: a terminal may break the line there.
             '\u{2028}' | '\u{2029}' => out.push(' '),
-            // Invisible format characters (soft hyphen, zero-width space/joiners, directional
-            // marks, word joiner, BOM, interlinear annotation) and variation selectors: terminals
-            // disagree with the width tables about them, so a table row shifts or leaves stale
-            // cells behind.
-            '\u{ad}'
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Bidirectional overrides and isolates: they reorder what a terminal shows around them (text
+/// spoofing).
+fn is_reordering(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Invisible format characters (soft hyphen, zero-width space/joiners, directional marks, word
+/// joiner, BOM, interlinear annotation) and variation selectors: terminals disagree with the
+/// width tables about them, so a table row shifts or leaves stale cells behind.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
             | '\u{61c}'
             | '\u{180e}'
             | '\u{200b}'..='\u{200f}'
             | '\u{2060}'..='\u{2064}'
             | '\u{fe00}'..='\u{fe0f}'
             | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+            | '\u{fff9}'..='\u{fffb}'
+    )
 }
 
 /// Every line break (CR LF, a lone CR, LF) as LF: one line break however it was written, in
