@@ -1398,3 +1398,74 @@ fn snapstart_in_the_template_is_priced() {
     let java = function(&report, "catalog-snapstart");
     assert_eq!(java["change"], "unchanged", "{java}");
 }
+
+/// Verification review: after a memory change in the PR, provisioned concurrency was priced
+/// from the old size's busy times (half the memory, twice the durations, the same spillover):
+/// $111.53 where `simulate --price` says $135.00. It is replayed at the configured memory.
+#[test]
+fn provisioned_concurrency_after_a_memory_change_is_priced_as_simulate_prices_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("logs")).unwrap();
+    // An hour of 2 s invocations every 700 ms at 1024 MB: about 2.9 running at once.
+    let mut lines = String::new();
+    for i in 0..5_000u64 {
+        let end = 1_756_684_800_000u64 + i * 700 + 2_000;
+        lines.push_str(&format!(
+            "{{\"timestamp\":{end},\"message\":\"REPORT RequestId: {i:08x}-0000-4000-8000-000000000000\\tDuration: 2000.00 ms\\tBilled Duration: 2000 ms\\tMemory Size: 1024 MB\\tMax Memory Used: 200 MB\\t\\n\",\"logGroup\":\"/aws/lambda/steady\",\"logStream\":\"s\"}}\n"
+        ));
+    }
+    let log = dir.path().join("logs/steady.ndjson");
+    std::fs::write(&log, lines).unwrap();
+    let project = |memory: u32, pc: u32| {
+        format!("logs = [\"logs\"]\n[project]\nname = \"t\"\nseed = 1\n[defaults]\nregion = \"us-east-1\"\n[[functions]]\nname = \"steady\"\nmemory_mb = {memory}\ntimeout_s = 30\nprovisioned_concurrency = {pc}\n")
+    };
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::write(&cfg, project(1024, 0)).unwrap();
+    let base = dir.path().join("base.json");
+    baseline(&cfg, &base);
+    std::fs::write(&cfg, project(512, 3)).unwrap();
+    let out = check(
+        &cfg,
+        &base,
+        &["--format", "json", "--max-increase-pct", "1000"],
+    )
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    let report = json(&out);
+    let ci_usd: f64 = function(&report, "steady")["cost"]["new_usd"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let sim = faascope()
+        .args(["simulate", "--from"])
+        .arg(&log)
+        .args([
+            "--function",
+            "steady",
+            "--set",
+            "functions.0.memory_mb=512",
+            "--set",
+            "functions.0.provisioned.count=3",
+            "--price",
+            "--format",
+            "json",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        sim.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sim.stderr)
+    );
+    let sim_usd = json(&sim.stdout)["cost"][0]["total_usd_per_month"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (ci_usd - sim_usd).abs() <= 0.01 * sim_usd,
+        "ci {ci_usd} vs simulate {sim_usd}"
+    );
+}

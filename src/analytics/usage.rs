@@ -219,6 +219,18 @@ pub fn observed_usage_in(
     }
 }
 
+/// The concurrency histogram and each environment's busy time (see [`environment_busy`]) of
+/// invocations given as [start, end) intervals, ms: what [`observed_usage`] computes from the
+/// REPORTs, for runs modelled elsewhere (`ci` at another memory size).
+pub fn concurrency_of(intervals: &[(i64, i64)]) -> (Vec<ConcurrencyLevel>, Vec<u64>) {
+    let events: Vec<(i64, i32)> = intervals
+        .iter()
+        .flat_map(|&(start, end)| [(start, 1), (end.max(start), -1)])
+        .collect();
+    let environments = environment_busy(&events);
+    (occupancy(events), environments)
+}
+
 /// Busy time of each execution environment when every invocation takes the lowest-numbered
 /// free one and keeps it to its end (see `ConcurrencyProfile::environment_busy_ms`), from the
 /// start (+1) and end (-1) events in pairs, as `occupancy` reads them: at equal times ends

@@ -845,6 +845,16 @@ fn prepare(
             // when it shrinks, less memory being never faster): evidence, not the model's
             // estimate, that at this timeout they would time out.
             let mut completed_past_timeout = 0u64;
+            // An observed timeout at this timeout ran (and was billed) a little past it, as
+            // the REPORT says: priced as it ran, only a modelled overrun past that is cut. One
+            // at a longer timeout is cut to this one.
+            let cap_of = |r: &crate::scenario::ObservedRow, t_ms: f64| {
+                if r.timed_out && r.duration_ms < t_ms + TIMEOUT_OVERRUN_MS {
+                    t_ms.max(r.duration_ms)
+                } else {
+                    t_ms
+                }
+            };
             if let Some(t_ms) = timeout_ms(&spec.settings) {
                 for r in &rows {
                     let d = r.duration_ms * factor_of(r.memory_mb);
@@ -854,14 +864,7 @@ fn prepare(
                     if !r.timed_out && fastest > t_ms {
                         completed_past_timeout += 1;
                     }
-                    // An observed timeout at this timeout ran (and was billed) a little past
-                    // it, as the REPORT says: priced as it ran, only a modelled overrun past
-                    // that is cut. One at a longer timeout is cut to this one.
-                    let cap = if r.timed_out && r.duration_ms < t_ms + TIMEOUT_OVERRUN_MS {
-                        t_ms.max(r.duration_ms)
-                    } else {
-                        t_ms
-                    };
+                    let cap = cap_of(r, t_ms);
                     let end = r.start_ms.saturating_add(r.duration_ms.round() as i64);
                     if let (true, Some(at)) =
                         (d > cap, chrono::DateTime::from_timestamp_millis(end))
@@ -876,6 +879,28 @@ fn prepare(
             let mut adapted: FunctionUsage = usage.clone();
             adapted.meta = meta_of(&spec.name, &spec.settings, memory_mb);
             adapted.meta.max_memory_used_mb = usage.meta.max_memory_used_mb;
+            // The concurrency provisioned concurrency is priced from, at the configured
+            // memory: each invocation as long as its billing says (scaled from its own size,
+            // cut at the timeout; INIT as observed), not as it ran at the old size
+            // (verification review: PC at half the memory priced from the old busy times).
+            if rows
+                .iter()
+                .any(|r| (factor_of(r.memory_mb) - 1.0).abs() > 1e-12)
+            {
+                let t_ms = timeout_ms(&spec.settings);
+                let intervals: Vec<(i64, i64)> = rows
+                    .iter()
+                    .map(|r| {
+                        let d = r.duration_ms * factor_of(r.memory_mb);
+                        let d = t_ms.map_or(d, |t| d.min(cap_of(r, t)));
+                        let busy = (d + r.init_ms.unwrap_or(0.0)).round().max(1.0);
+                        (r.start_ms, r.start_ms.saturating_add(busy as i64))
+                    })
+                    .collect();
+                let (levels, environments) = crate::analytics::usage::concurrency_of(&intervals);
+                adapted.concurrency = levels;
+                adapted.environment_busy_ms = environments;
+            }
             for b in &mut adapted.buckets {
                 let k = factor_of(b.memory_mb);
                 let past = past_timeout.remove(&(b.date, b.memory_mb)).unwrap_or(0.0);
