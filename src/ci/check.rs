@@ -367,44 +367,33 @@ pub fn check(
         let (n_throttled, n_requests, new_share) = throttled(new);
         let more_throttled = new_share > old_share && n_throttled > 0;
         if let (Some(q), Some(_)) = (t.max_p99_increase_pct, new) {
-            match pct_change(p99.0, p99.1) {
+            let (was, now) = (p99.0.unwrap_or(0.0), p99.1.unwrap_or(0.0));
+            let (outcome, value, message) = match pct_change(p99.0, p99.1) {
                 // The baseline throttled over 1 %: counted as the slowest, its p99 was a
                 // throttled request, and fewer throttled now is better whatever the served do.
-                Some(d) if old_share > 0.01 && new_share < old_share => results.push(RuleResult {
-                    rule: "max_p99_increase_pct".into(),
-                    outcome: Outcome::Pass,
-                    value: None,
-                    limit: Some(q),
-                    message: format!(
-                        "simulated p99 {:.1} ms → {:.1} ms ({d:+.1} %) of the requests served, with {:.2} % of the requests throttled in the baseline and {:.2} % now: counted as the slowest, the baseline's p99 was a throttled request, so this is no increase over the {q} % limit",
-                        p99.0.unwrap_or(0.0),
-                        p99.1.unwrap_or(0.0),
+                Some(d) if old_share > 0.01 && new_share < old_share => (
+                    Outcome::Pass,
+                    None,
+                    format!(
+                        "simulated p99 {was:.1} ms → {now:.1} ms ({d:+.1} %) of the requests served, with {:.2} % of the requests throttled in the baseline and {:.2} % now: counted as the slowest, the baseline's p99 was a throttled request, so this is no increase over the {q} % limit",
                         old_share * 100.0,
                         new_share * 100.0
                     ),
-                }),
+                ),
                 // Over 1 % throttled: counted as the slowest, the 99th percentile is one.
-                Some(d) if more_throttled && new_share > 0.01 => results.push(RuleResult {
-                    rule: "max_p99_increase_pct".into(),
-                    outcome: Outcome::Fail,
-                    value: None,
-                    limit: Some(q),
-                    message: format!(
-                        "simulated p99 {:.1} ms → {:.1} ms ({d:+.1} %) of the requests served, but {n_throttled} of {n_requests} ({:.2} %) are throttled (a 429, no response): counted as the slowest, the p99 is a throttled request, over the {q} % limit",
-                        p99.0.unwrap_or(0.0),
-                        p99.1.unwrap_or(0.0),
+                Some(d) if more_throttled && new_share > 0.01 => (
+                    Outcome::Fail,
+                    None,
+                    format!(
+                        "simulated p99 {was:.1} ms → {now:.1} ms ({d:+.1} %) of the requests served, but {n_throttled} of {n_requests} ({:.2} %) are throttled (a 429, no response): counted as the slowest, the p99 is a throttled request, over the {q} % limit",
                         new_share * 100.0
                     ),
-                }),
-                Some(d) => results.push(RuleResult {
-                    rule: "max_p99_increase_pct".into(),
-                    outcome: if d > q { Outcome::Fail } else { Outcome::Pass },
-                    value: Some((d * 10_000.0).round() / 10_000.0),
-                    limit: Some(q),
-                    message: format!(
-                        "simulated p99 {:.1} ms → {:.1} ms ({d:+.1} %) {} the {q} % limit{}",
-                        p99.0.unwrap_or(0.0),
-                        p99.1.unwrap_or(0.0),
+                ),
+                Some(d) => (
+                    if d > q { Outcome::Fail } else { Outcome::Pass },
+                    Some((d * 10_000.0).round() / 10_000.0),
+                    format!(
+                        "simulated p99 {was:.1} ms → {now:.1} ms ({d:+.1} %) {} the {q} % limit{}",
                         if d > q { "is over" } else { "is within" },
                         if more_throttled {
                             format!(
@@ -414,15 +403,20 @@ pub fn check(
                             String::new()
                         }
                     ),
-                }),
-                None => results.push(RuleResult {
-                    rule: "max_p99_increase_pct".into(),
-                    outcome: Outcome::Skipped,
-                    value: None,
-                    limit: Some(q),
-                    message: "no simulated p99 on both sides".into(),
-                }),
-            }
+                ),
+                None => (
+                    Outcome::Skipped,
+                    None,
+                    "no simulated p99 on both sides".into(),
+                ),
+            };
+            results.push(RuleResult {
+                rule: "max_p99_increase_pct".into(),
+                outcome,
+                value,
+                limit: Some(q),
+                message,
+            });
         }
         if let (Some(r), Some(_)) = (t.max_cold_start_ratio, new) {
             match cold.1 {

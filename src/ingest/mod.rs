@@ -635,10 +635,8 @@ fn attribute_to_running_request(logs: &mut [LogRecord], invocations: &[Invocatio
     }
     // The (record, START record) pairs first, then the copies: the keys borrow the records.
     let mut fill: Vec<(usize, usize)> = Vec::new();
-    let mut keys: Vec<&(&str, &str)> = streams.keys().collect();
-    keys.sort_unstable();
-    for key in keys {
-        let mut order = streams[key].clone();
+    // Each stream on its own (the order they are taken in changes nothing).
+    for mut order in streams.into_values() {
         // In time order: as read when it already is (lines of one millisecond keep their
         // order), reversed when it is newest first, else sorted (stably).
         let times: Vec<Option<i64>> = order.iter().map(|&i| logs[i].timestamp).collect();
