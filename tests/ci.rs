@@ -1121,9 +1121,10 @@ fn report_rules_use_the_same_engine_and_fail_on_fail_severity() {
         .arg(&typo)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "function `webhook-handlr` (typo.toml:2): no invocations under the name(s) webhook-handlr in the SOURCES; they show: catalog-snapstart, geo-lookup,",
-        ));
+        .stderr(predicate::str::contains(format!(
+            "function `webhook-handlr` ({}:2): no invocations under the name(s) webhook-handlr in the SOURCES; they show: catalog-snapstart, geo-lookup,",
+            typo.display()
+        )));
     // ... but one that --function leaves out is fine.
     faascope()
         .args([

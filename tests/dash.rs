@@ -272,7 +272,7 @@ fn the_config_file_gives_the_sources_and_the_theme() {
     let Some(t) = Tmux::start("cfg", &cmd, 150, 30) else {
         return;
     };
-    let s = t.wait_for("1 functions");
+    let s = t.wait_for("1 function,");
     assert!(
         s.contains("the sources in") && s.contains("orders-api"),
         "{s}"
@@ -476,7 +476,7 @@ fn a_function_filter_does_not_change_its_cost() {
     let Some(t) = Tmux::start("fncost", &cmd, 160, 20) else {
         return;
     };
-    let s = t.wait_for("1 functions");
+    let s = t.wait_for("1 function,");
     let row = s.lines().find(|l| l.contains("image-batch")).unwrap_or("");
     assert!(row.contains(" 10.43 "), "{s}");
     t.keys(&["q"]);

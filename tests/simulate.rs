@@ -219,6 +219,38 @@ fn a_replay_at_another_memory_size_scales_its_durations() {
         ));
 }
 
+/// Fifth-round simulate review (session 7): `--set functions.0.memory_mb=128` under the 244 MB
+/// payments-java used was priced as a saving without a word.
+#[test]
+fn a_replay_below_the_memory_used_says_it_would_run_out() {
+    let run_at = |memory: &str| {
+        faascope()
+            .args([
+                "simulate",
+                "--from",
+                "sample-data",
+                "--function",
+                "payments-java",
+                "--price",
+                "--set",
+                &format!("functions.0.memory_mb={memory}"),
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run_at("128");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "'payments-java' used up to 244 MB of memory: at 128 MB it would run out of memory"
+        ),
+        "{text}"
+    );
+    let out = run_at("512");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("run out of memory"));
+}
+
 /// Fifth-round verification: on logs of two memory sizes, a `--set` memory change scaled
 /// every invocation from the latest size, also those that already ran at the new one.
 #[test]

@@ -431,8 +431,16 @@ pub fn estimate(metric: &str, values: &[f64]) -> Estimate {
             ci95_half_width: None,
         };
     }
-    let mean = values.iter().sum::<f64>() / n as f64;
+    // Replications that agree exactly (a deterministic scenario) vary by nothing: the sum
+    // divided back would leave rounding noise (11.2 ± 5e-15).
+    let same = values.iter().all(|v| v.to_bits() == values[0].to_bits());
+    let mean = if same {
+        values[0]
+    } else {
+        values.iter().sum::<f64>() / n as f64
+    };
     let (sd, hw) = match t_975(n - 1) {
+        Some(_) if same => (Some(0.0), Some(0.0)),
         Some(t) => {
             let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
             let sd = libm::sqrt(var);
@@ -677,6 +685,12 @@ mod tests {
         assert_eq!(e.mean, Some(5.5));
         assert!((e.std_dev.expect("n>1") - 3.027_650_354).abs() < 1e-6);
         assert!((e.ci95_half_width.expect("n>1") - 2.165_700).abs() < 1e-5);
+        // Equal values: exactly that mean, no spread (not rounding noise).
+        let e = estimate("x", &[11.2, 11.2, 11.2]);
+        assert_eq!(
+            (e.mean, e.std_dev, e.ci95_half_width),
+            (Some(11.2), Some(0.0), Some(0.0))
+        );
         let one = estimate("x", &[4.0]);
         assert_eq!(one.mean, Some(4.0));
         assert_eq!(one.ci95_half_width, None);

@@ -45,7 +45,12 @@ pub fn unmatched_function(project: &Project, read: &[std::sync::Arc<str>]) -> Re
         return Err(format!(
             "function `{}` ({}): no invocations under the name(s) {} in the SOURCES; they show: {}. Fix: name the function as its log group does, or drop the entry",
             sanitize(&f.name),
-            f.defined_at.join(", "),
+            // The file as --config named it (`defined_at` is relative to the file's folder,
+            // for baselines: a bare `faascope.toml:2` named none of a monorepo's several).
+            match &f.location {
+                Some((path, line)) => format!("{}:{line}", path.display()),
+                None => f.defined_at.join(", "),
+            },
             names.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", "),
             if seen.is_empty() { "no invocation reports at all".to_string() } else { seen.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", ") }
         ));

@@ -201,6 +201,8 @@ struct FromObserved {
     /// Every function read (`--function-region` and the like may name any of them, as with
     /// `faascope cost`).
     names: Vec<String>,
+    /// The most memory the function's invocations used (`Max Memory Used`), when the logs say.
+    max_memory_used_mb: Option<u32>,
 }
 
 const DEFAULT_TRAFFIC_SCALE: f64 = 1.0;
@@ -618,7 +620,12 @@ fn observed_scenario(
         ));
     }
     notes.extend(restore_note(&shown, &rows));
+    let max_memory_used_mb = (0..cols.len())
+        .filter(|&r| cols.function_id(r) as usize == id)
+        .filter_map(|r| cols.max_memory_used_mb(r))
+        .max();
     Ok(FromObserved {
+        max_memory_used_mb,
         scenario: s,
         event_memory_mb: rows.iter().map(|r| r.memory_mb).collect(),
         warm_memory_mb: {
@@ -1215,6 +1222,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
                 warm_memory_mb,
                 observed: seen,
                 names: from_names,
+                max_memory_used_mb,
             } = from;
             observed = Some(seen);
             let label = format!(
@@ -1244,6 +1252,18 @@ fn run(a: SimulateArgs) -> Result<i32> {
                     &mut s,
                     &mut notes,
                 )?;
+                // A size below what the function used would not run it (as the dashboard's
+                // memory knob, `ci` and `memory_near_limit` say; fifth-round simulate review:
+                // `--price` showed such a size as a saving without a word).
+                if let (Some(used), Some(f)) = (max_memory_used_mb, s.functions.first()) {
+                    if f.memory_mb < used {
+                        notes.push(format!(
+                            "'{}' used up to {used} MB of memory: at {} MB it would run out of memory, so this run (and its price) is of a size that cannot serve it",
+                            sanitize(&f.name),
+                            f.memory_mb
+                        ));
+                    }
+                }
                 s.validate().map_err(|e| from_error(e, &a, &s))?;
                 Ok(s)
             })();

@@ -327,8 +327,10 @@ impl App {
         let inv: u64 = data.report.functions.iter().map(|f| f.invocations).sum();
         let reasons = &data.inputs.skip_reasons;
         self.summary = format!(
-            "{}: {n} functions, {inv} invocations{}{}{}",
+            "{}: {n} function{}, {inv} invocation{}{}{}{}",
             data.source_label,
+            if n == 1 { "" } else { "s" },
+            if inv == 1 { "" } else { "s" },
             if n == 0 && data.inputs.filtered_out.is_some() {
                 ", none matched --function/--since/--until"
             } else if n == 0 {

@@ -1237,7 +1237,7 @@ pub(crate) mod tests {
         let mut a = App::new("");
         a.loaded(fixture("partly-untimed.log", Some("my-func")).0);
         assert!(
-            a.status.contains("1 functions, 2 invocations")
+            a.status.contains("1 function, 2 invocations")
                 && a.status
                     .contains("invocations without a time are not priced: my-func 1"),
             "{}",
@@ -1258,7 +1258,7 @@ pub(crate) mod tests {
         a.loaded(fixture("untimed.log", Some("my-func")).0);
         let why = "no invocation with a time (REPORT lines without timestamps)";
         assert!(
-            a.status.contains("1 functions, 2 invocations")
+            a.status.contains("1 function, 2 invocations")
                 && a.status
                     .contains(&format!("(no cost for 1 of 1 functions: my-func: {why})")),
             "{}",
