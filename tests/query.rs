@@ -486,7 +486,7 @@ fn report_message_is_the_event_as_written() {
     let err = by_id("r-err");
     assert_eq!(
         s(&err["@message"]),
-        "REPORT RequestId: r-err\tDuration: 7.1 ms\tBilled Duration: 8 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tXRAY TraceId: 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e\tSegmentId: 3e5a7c9b1d2f4a6e\tSampled: true"
+        "REPORT RequestId: r-err\tDuration: 7.1 ms\tBilled Duration: 8 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tXRAY TraceId: 1-68b6f91f-4c1e9d2a7b3f5e6d8a9c0b1e\tSegmentId: 3e5a7c9b1d2f4a6e\tSampled: true\t"
     );
     assert_eq!(
         s(&err["@xrayTraceId"]),
@@ -497,7 +497,7 @@ fn report_message_is_the_event_as_written() {
     let slow = by_id("5b1d7c52-8a3e-4f0b-9c6d-2e7f8a9b0c1d");
     assert_eq!(
         s(&slow["@message"]),
-        "REPORT RequestId: 5b1d7c52-8a3e-4f0b-9c6d-2e7f8a9b0c1d\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB"
+        "REPORT RequestId: 5b1d7c52-8a3e-4f0b-9c6d-2e7f8a9b0c1d\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB\t"
     );
     assert!(slow["@xraySegmentId"].is_null());
     // An `XRAY TraceId` line after the REPORT is the same CloudWatch event, after a tab.

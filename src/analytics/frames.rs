@@ -176,6 +176,7 @@ pub fn logs_frame(rows: &[LogRecord]) -> PolarsResult<DataFrame> {
                     .collect::<Vec<Option<bool>>>(),
             ),
             col_str("message", rows, |r| &r.message),
+            col_opt_str("json", rows, |r| r.json.as_deref()),
             col_opt_str("log_stream", rows, |r| r.log_stream.as_deref()),
             Column::new("source".into(), sources),
         ],

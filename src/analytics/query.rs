@@ -115,15 +115,6 @@ fn xray_segment_id(text: &str) -> Option<&str> {
     rest.split_whitespace().next().filter(|id| !id.is_empty())
 }
 
-/// The value after `label` in a text REPORT event (`Status: `, `Error Type: `).
-fn report_word<'t>(text: &'t str, label: &str) -> Option<&'t str> {
-    let (_, rest) = text.split_once(label)?;
-    rest.split(['\t', '\n', '\r'])
-        .next()
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-}
-
 /// The JSON object in a log message: the whole message, or from its first `{` (a text-format
 /// line `time\trequest\tLEVEL\t{...}`).
 fn message_json(msg: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
@@ -279,7 +270,15 @@ impl<'a> Dict<'a> {
         let values: Vec<String> = if self.values.is_empty() {
             vec![String::new()]
         } else {
-            self.values.iter().map(|d| format!("{prefix}{d}")).collect()
+            // A name that is a log group already (a custom group, `/shared/app-logs`: Lambda
+            // names hold no `/`) takes no prefix.
+            self.values
+                .iter()
+                .map(|d| match d.starts_with('/') {
+                    true => d.to_string(),
+                    false => format!("{prefix}{d}"),
+                })
+                .collect()
         };
         let values =
             StringChunked::from_iter_values(name.into(), values.iter().map(String::as_str));
@@ -386,7 +385,7 @@ fn input_frame(
                         r.json
                             .as_deref()
                             .unwrap_or(&r.message)
-                            .trim_end()
+                            .trim_end_matches(['\n', '\r'])
                             .to_string()
                     }))
                     .chain((0..thin.len()).map(|_| String::new()))
@@ -502,7 +501,7 @@ fn input_frame(
             for (k, f) in json_fields.iter().enumerate() {
                 values[k].push(match &obj {
                     Some(o) => json_path(o, f).cloned(),
-                    None => platform_report_field(r, f, text),
+                    None => platform_report_field(r, f),
                 });
             }
         }
@@ -541,30 +540,19 @@ fn input_frame(
     Ok((DataFrame::new(n, cols)?, types))
 }
 
-/// The JSON log format's field `field` of a `platform.report` event for invocation `r`, whose
-/// REPORT event is `text` (a text line) when kept: its status and error type are the ones that
-/// text says (`Status: `, `Error Type: `), not the ones learned from other lines.
-fn platform_report_field(
-    r: &Invocation,
-    field: &str,
-    text: Option<&str>,
-) -> Option<serde_json::Value> {
+/// The JSON log format's field `field` of a `platform.report` event for invocation `r`. Its
+/// status and error type are the invocation's, as `faascope report` counts it: for a text
+/// REPORT, its `Status:` and `Error Type:`, else what `Task timed out` and the runtime's error
+/// lines said (a REPORT without `Status:` read `success` for a request that failed, and
+/// `record.status != "success"` missed it).
+fn platform_report_field(r: &Invocation, field: &str) -> Option<serde_json::Value> {
     use serde_json::Value as J;
     let num = |v: f64| serde_json::Number::from_f64(v).map(J::Number);
     match field {
         "type" => Some(J::String("platform.report".into())),
         "record.requestId" => Some(J::String(r.request_id.clone())),
-        "record.status" => Some(J::String(match text {
-            Some(t) => report_word(t, "Status:").map_or_else(
-                || crate::model::Status::Success.as_str().to_string(),
-                |w| crate::model::Status::from_platform(w).as_str().to_string(),
-            ),
-            None => r.status.as_str().into(),
-        })),
-        "record.errorType" => match text {
-            Some(t) => report_word(t, "Error Type:").map(|w| J::String(w.to_string())),
-            None => r.error_type.clone().map(J::String),
-        },
+        "record.status" => Some(J::String(r.status.as_str().into())),
+        "record.errorType" => r.error_type.clone().map(J::String),
         "record.metrics.durationMs" => num(r.duration_ms),
         "record.metrics.billedDurationMs" => num(r.billed_duration_ms),
         "record.metrics.memorySizeMB" => Some(J::from(r.memory_size_mb)),

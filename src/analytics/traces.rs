@@ -171,7 +171,8 @@ pub fn waterfall(spans: &[Span], trace_id: &str) -> Option<Vec<WaterfallRow>> {
 /// `width` is the width of those columns together (the bar takes what the others leave, at
 /// least 10 cells); flags and detail follow the bar.
 pub fn render_waterfall_text(rows: &[WaterfallRow], width: usize) -> String {
-    const MAX_NAME_CHARS: usize = 48;
+    use unicode_width::UnicodeWidthStr;
+    const MAX_NAME_CELLS: usize = 48;
     const TIME_CHARS: usize = 12; // "   312.0 ms"
     const MIN_BAR_CELLS: usize = 10;
     if rows.is_empty() {
@@ -181,11 +182,12 @@ pub fn render_waterfall_text(rows: &[WaterfallRow], width: usize) -> String {
         .iter()
         .map(|r| {
             let indent = "  ".repeat(r.depth.min(20) as usize);
-            clip(&format!("{indent}{}", r.name), MAX_NAME_CHARS)
+            crate::output::ellipsize(&format!("{indent}{}", r.name), MAX_NAME_CELLS)
         })
         .collect();
-    let name_chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-    let fixed_chars = name_chars + 1 + TIME_CHARS + 1 + TIME_CHARS + 1 + 2;
+    // Padded by display width, not characters, so that a wide name keeps the columns.
+    let name_cells = labels.iter().map(|l| l.width()).max().unwrap_or(0);
+    let fixed_chars = name_cells + 1 + TIME_CHARS + 1 + TIME_CHARS + 1 + 2;
     let bar_cells = width.saturating_sub(fixed_chars).max(MIN_BAR_CELLS);
     let scale_ms = rows
         .iter()
@@ -218,8 +220,9 @@ pub fn render_waterfall_text(rows: &[WaterfallRow], width: usize) -> String {
             Some(d) => format!("{d:>9.1} ms"),
             None => format!("{:>12}", "in progress"),
         };
+        let pad = " ".repeat(name_cells - label.width());
         let mut line = format!(
-            "{label:<name_chars$} {:>9.1} ms {duration:>12} |{bar}|",
+            "{label}{pad} {:>9.1} ms {duration:>12} |{bar}|",
             row.offset_ms
         );
         let suffix: Vec<&str> = [Some(row.flags.as_str()), row.detail.as_deref()]
@@ -295,8 +298,15 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
         cold_start,
         init_ms,
         inits,
-        error: rows.iter().any(|s| s.error),
-        fault: rows.iter().any(|s| s.fault),
+        // As X-Ray's own trace summary: an error or fault is a segment's (a function that
+        // failed marks its segment), not a downstream call's that the code may have handled
+        // (a HeadObject's 404); a throttle is any document's.
+        error: rows
+            .iter()
+            .any(|s| s.error && s.span_kind != SpanKind::Subsegment),
+        fault: rows
+            .iter()
+            .any(|s| s.fault && s.span_kind != SpanKind::Subsegment),
         throttle: rows.iter().any(|s| s.throttle),
         in_progress: real
             .iter()
@@ -549,13 +559,6 @@ fn kind_rank(k: SpanKind) -> u8 {
     }
 }
 
-fn clip(s: &str, max_chars: usize) -> String {
-    match s.char_indices().nth(max_chars.saturating_sub(1)) {
-        Some((cut, _)) if s.chars().count() > max_chars => format!("{}…", &s[..cut]),
-        _ => s.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -666,7 +669,9 @@ mod tests {
         let t = &sums[0];
         assert_eq!(t.cold_start, Some(false));
         assert_eq!(t.init_ms, None);
-        assert!(t.fault && t.error && t.throttle);
+        // The segment's fault; the DynamoDB call's error (a 400 the code may have handled) is
+        // the call's, not the trace's, as in X-Ray's summary; its throttle is the trace's.
+        assert!(t.fault && !t.error && t.throttle);
         assert_eq!(t.root, "payments");
         assert!(approx(t.duration_ms.unwrap(), 750.0));
         assert_eq!(t.downstream.len(), 1);
@@ -1037,6 +1042,38 @@ orders-api       0.0 ms     312.0 ms |██████████████
             .lines()
             .all(|l| l.contains("|          |") || l.contains('█') || l.contains('░')));
         assert_eq!(render_waterfall_text(&[], 80), "");
+    }
+
+    /// Fifth-round traces review: a name with double-width (CJK) characters pushed its row's
+    /// columns right, padded by characters rather than cells.
+    #[test]
+    fn wide_names_keep_the_columns() {
+        use unicode_width::UnicodeWidthStr;
+        let row = |depth: u32, name: &str| WaterfallRow {
+            depth,
+            name: name.into(),
+            offset_ms: 0.0,
+            duration_ms: Some(10.0),
+            flags: String::new(),
+            detail: None,
+        };
+        let rows = [
+            row(0, "orders-api"),
+            row(1, "日本語-サービス"),
+            row(1, &"長".repeat(40)),
+        ];
+        let text = render_waterfall_text(&rows, 80);
+        let bar_at: Vec<usize> = text
+            .lines()
+            .map(|l| l.split('|').next().unwrap_or_default().width())
+            .collect();
+        assert!(bar_at.iter().all(|&c| c == bar_at[0]), "{bar_at:?}\n{text}");
+        // A long wide name is cut to 48 cells with its ellipsis.
+        let cut = text.lines().nth(2).unwrap_or_default();
+        assert!(
+            cut.starts_with(&format!("  {}…", "長".repeat(22))),
+            "{text}"
+        );
     }
 
     #[test]

@@ -241,7 +241,8 @@ fn print(lines: &[Line], sel: &Select, format: LogsFormat, out: &mut impl Write)
                 let mut msg = l
                     .message
                     .lines()
-                    .map(sanitize)
+                    // A REPORT event's trailing tab (kept as written) shows as nothing.
+                    .map(|line| sanitize(line).trim_end().to_string())
                     .collect::<Vec<_>>()
                     .join("\n    ");
                 if let Some(f) = &l.fields {

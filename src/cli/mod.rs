@@ -265,8 +265,10 @@ pub struct ExportArgs {
     pub filter: FilterArgs,
     #[arg(long, value_enum)]
     pub table: TableName,
-    #[arg(long, value_enum, default_value_t = ExportFormat::Ndjson)]
-    pub format: ExportFormat,
+    /// Output format [default: the one --out's extension names (.ndjson, .jsonl, .csv,
+    /// .parquet), else ndjson]
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Output file (written atomically); default (or `-`) stdout for ndjson and csv
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
@@ -429,11 +431,14 @@ impl Filter {
         })
     }
 
-    /// With --function, each trace's INIT is that of the functions asked for (none when they
-    /// did not start cold in it), not the longest of the trace's, another function's.
+    /// With --function, each trace's cold start and INIT are those of the functions asked for
+    /// (not cold, no INIT, when they did not start cold in it), not another function's.
     pub(crate) fn inits_of_functions(&self, list: &mut [crate::analytics::traces::TraceSummary]) {
         let Some(re) = &self.function else { return };
         for t in list {
+            if t.cold_start == Some(true) && !t.inits.is_empty() {
+                t.cold_start = Some(t.inits.iter().any(|(f, _)| re.is_match(f)));
+            }
             t.init_ms = t
                 .inits
                 .iter()
@@ -1054,6 +1059,17 @@ fn function_name_arg(s: &str) -> std::result::Result<String, String> {
     Ok(t.to_string())
 }
 
+/// The export format an output path's extension names, if any.
+fn export_format_of(path: &std::path::Path) -> Option<ExportFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "ndjson" | "jsonl" => Some(ExportFormat::Ndjson),
+        "csv" => Some(ExportFormat::Csv),
+        "parquet" => Some(ExportFormat::Parquet),
+        _ => None,
+    }
+}
+
 fn run_export(mut a: ExportArgs) -> Result<i32> {
     let filter = Filter::from_args(&a.filter)?;
     // `--out -` is standard output, as for most tools.
@@ -1064,7 +1080,25 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
     if to_stdout {
         a.out = None;
     }
-    if a.format == ExportFormat::Parquet && a.out.is_none() {
+    // Without --format, the one --out's extension names (`--out x.parquet` wrote NDJSON into
+    // a file a Parquet reader then refused: fifth-round export review); one that disagrees
+    // with the extension is said.
+    let named = a.out.as_deref().and_then(export_format_of);
+    let format = a.format.or(named).unwrap_or(ExportFormat::Ndjson);
+    if let (Some(named), Some(out)) = (named.filter(|n| *n != format), &a.out) {
+        use clap::ValueEnum as _;
+        let name = |f: ExportFormat| {
+            f.to_possible_value()
+                .map_or(String::new(), |v| v.get_name().to_uppercase())
+        };
+        crate::diag!(
+            "warning: writing {} to {}, whose extension names {}",
+            name(format),
+            output::visible(&out.display().to_string()),
+            name(named)
+        );
+    }
+    if format == ExportFormat::Parquet && a.out.is_none() {
         bail!(UsageError(
             "--format parquet needs --out PATH to a file (Parquet is a binary format, not written to standard output)".into()
         ));
@@ -1080,7 +1114,7 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
                     a.table
                         .to_possible_value()
                         .map_or("table".into(), |v| v.get_name().to_string()),
-                    a.format
+                    format
                         .to_possible_value()
                         .map_or("out".into(), |v| v.get_name().to_string())
                 ))
@@ -1136,7 +1170,7 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
         return Ok(code);
     }
     let mut buf: Vec<u8> = Vec::new();
-    match a.format {
+    match format {
         ExportFormat::Ndjson => write_ndjson(&ing.tables, a.table, &mut buf)?,
         ExportFormat::Csv => {
             // CSV is read on terminals (through `head`, `less`, `cat`) wherever it is written:
@@ -1328,14 +1362,12 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
     }
     filter.apply(&mut ing.tables);
     let mut list = traces::summarize(&ing.tables.spans);
-    filter.inits_of_functions(&mut list);
     // With --function, --cold keeps the traces where a function asked for started cold (not
     // those where another one did).
-    let cold = |t: &traces::TraceSummary| match &filter.function {
-        Some(re) if !t.inits.is_empty() => t.inits.iter().any(|(f, _)| re.is_match(f)),
-        _ => t.cold_start == Some(true),
-    };
-    list.retain(|t| (!a.cold || cold(t)) && (!a.errors || t.error || t.fault || t.throttle));
+    filter.inits_of_functions(&mut list);
+    list.retain(|t| {
+        (!a.cold || t.cold_start == Some(true)) && (!a.errors || t.error || t.fault || t.throttle)
+    });
     if a.order == TraceOrder::Slowest {
         list.sort_by(traces::slowest_first);
     }

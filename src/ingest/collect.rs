@@ -568,7 +568,9 @@ impl<'o> Collector<'o> {
                 request_id: line.request_id().map(str::to_string),
                 trace_id,
                 cold_start: None,
-                message: raw.trim().to_string(),
+                // As Logs Insights' @message: the event as written, its line break aside (a
+                // REPORT's trailing tab kept, which a query's parse may end on).
+                message: raw.trim_start().trim_end_matches(['\n', '\r']).to_string(),
                 json: None,
                 log_stream: ev.log_stream.map(str::to_string),
                 source: self.source(ev.line),
@@ -613,9 +615,11 @@ impl<'o> Collector<'o> {
     /// Keeps `text` as the event text of `row` when ingestion keeps it.
     fn keep_report_text(&mut self, row: &Invocation, text: Option<&str>) {
         if let Some(t) = text.filter(|_| self.keeps_report_text()) {
-            self.tables
-                .report_texts
-                .insert(&row.source, &row.request_id, t.trim_end());
+            self.tables.report_texts.insert(
+                &row.source,
+                &row.request_id,
+                t.trim_end_matches(['\n', '\r']),
+            );
         }
     }
 
@@ -892,7 +896,7 @@ impl<'o> Collector<'o> {
                 request_id,
                 trace_id: None,
                 cold_start: None,
-                message: msg.trim_end().to_string(),
+                message: msg.trim_end_matches(['\n', '\r']).to_string(),
                 json: None,
                 log_stream: ev.log_stream.map(str::to_string),
                 source: self.source(ev.line),
@@ -1350,6 +1354,21 @@ impl<'o> Collector<'o> {
                 .and_then(Value::as_str)
                 .map(Status::from_platform)
                 .unwrap_or(Status::Unknown);
+            // A report takes its stream's waiting state, as a text REPORT does: of it, only a
+            // re-initialisation in the invoke phase (a platform.initReport of phase invoke)
+            // applies, since the record carries its own restore and status.
+            // An echo of a text REPORT (see `echoes`) leaves the state to the REPORT.
+            let echoed = self.echo || self.text_reports;
+            let reinit = !echoed
+                && !self.streams.is_empty()
+                && self
+                    .streams
+                    .remove(&Self::stream_key(ev))
+                    .is_some_and(|st| st.reinit);
+            if !echoed {
+                // State from an earlier chunk of the file reaches this row through the carry.
+                self.note_report(ev.log_stream.unwrap_or(""), self.next_row(), false, false);
+            }
             let function = self.function_for(ev.log_group);
             let stream = ev.log_stream.map(|s| self.intern(s));
             let row = Invocation {
@@ -1363,7 +1382,7 @@ impl<'o> Collector<'o> {
                 init_duration_ms: init,
                 restore_duration_ms: restore,
                 billed_restore_duration_ms: billed_restore,
-                cold_start: init.is_some() || restore.is_some(),
+                cold_start: init.is_some() || restore.is_some() || reinit,
                 status,
                 error_type: r
                     .get("errorType")
@@ -1377,7 +1396,7 @@ impl<'o> Collector<'o> {
                 let text = event_text();
                 self.keep_report_text(&row, Some(&text));
             }
-            if self.echo || self.text_reports {
+            if echoed {
                 self.echoes.push(row);
             } else if self.opts.report_columns {
                 self.columns.push(&row);
@@ -1389,6 +1408,11 @@ impl<'o> Collector<'o> {
         if kind == "platform.initReport" {
             // An environment that failed to start, as the text INIT_REPORT says it.
             let field = |k: &str| rec.and_then(|r| r.get(k)).and_then(Value::as_str);
+            if field("phase") == Some("invoke") {
+                // Initialised again inside the invoke phase: the stream's next report is a
+                // cold start, its INIT inside its duration (as for the text INIT_REPORT).
+                self.streams.entry(Self::stream_key(ev)).or_default().reinit = true;
+            }
             if let Some(st) = field("status").filter(|s| *s != "success") {
                 self.skips.init_failures.push(format!(
                     "{}:{} (phase: {}, status: {st})",

@@ -1217,10 +1217,17 @@ const MAX_LINE_BYTES: usize = if cfg!(test) { 40 << 20 } else { 256 << 20 };
 /// table is missing: its CSV is an input format (`timestamp,function,metric,...`).
 pub(crate) const OWN_EXPORT_COLUMNS: [(&str, &str); 4] = [
     ("invocations", "function,request_id,timestamp,duration_ms,billed_duration_ms,memory_size_mb,max_memory_used_mb,init_duration_ms,restore_duration_ms,billed_restore_duration_ms,cold_start,status,error_type,trace_id,source"),
-    ("logs", "function,timestamp,kind,event_type,level,request_id,trace_id,cold_start,message,log_stream,source"),
+    ("logs", "function,timestamp,kind,event_type,level,request_id,trace_id,cold_start,message,json,log_stream,source"),
     ("spans", "trace_id,span_id,parent_id,name,function,origin,span_kind,namespace,start_ms,end_ms,duration_ms,in_progress,error,fault,throttle,http_status,operation,remote_service,request_id,depth,source"),
     ("metrics", "timestamp,function,metric,statistic,value,unit,source"),
 ];
+
+/// The columns of exports earlier versions wrote (the logs table before its `json` column),
+/// recognised as faascope's own as well.
+const EARLIER_EXPORT_COLUMNS: [(&str, &str); 1] = [(
+    "logs",
+    "function,timestamp,kind,event_type,level,request_id,trace_id,cold_start,message,log_stream,source",
+)];
 
 /// What a file's first block says it is when faascope wrote it (an `export` to a file in an
 /// input directory, read back by the next run) or it is Parquet: `None` for anything else.
@@ -1234,7 +1241,8 @@ fn own_export(block: &[u8]) -> Option<String> {
     let block = block.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(block);
     let first = block.split(|&b| b == b'\n').next()?;
     let first = std::str::from_utf8(first).ok()?.trim_end_matches('\r');
-    for (table, columns) in OWN_EXPORT_COLUMNS {
+    let exports = || OWN_EXPORT_COLUMNS.iter().chain(&EARLIER_EXPORT_COLUMNS);
+    for &(table, columns) in exports() {
         // The metrics CSV is read back as the metrics CSV input.
         if first == columns && table != "metrics" {
             return Some(format!("faascope's export of the {table} table, CSV"));
@@ -1247,7 +1255,7 @@ fn own_export(block: &[u8]) -> Option<String> {
                 .map(|m| m.keys().cloned().collect());
         if let Some(mut keys) = keys {
             keys.sort_unstable();
-            for (table, columns) in OWN_EXPORT_COLUMNS {
+            for &(table, columns) in exports() {
                 let mut want: Vec<&str> = columns.split(',').collect();
                 want.sort_unstable();
                 if keys == want {
@@ -2768,6 +2776,29 @@ mod tests {
             ing.skips.init_failures,
             ["/aws/lambda/orders-api:1 (phase: init, status: timeout)"]
         );
+        // A JSON-format re-initialisation in the invoke phase makes the next report cold too
+        // (fifth-round known limit: it was noted but the invocation counted warm).
+        let report = |id: u32, ms: f64| {
+            format!(
+                r#"{{"time":"2025-09-01T00:00:0{id}.000Z","type":"platform.report","record":{{"requestId":"40000000-0000-4000-8000-00000000000{id}","metrics":{{"durationMs":{ms},"billedDurationMs":{ms},"memorySizeMB":128,"maxMemoryUsedMB":16}},"status":"success"}}}}"#
+            )
+        };
+        let json = [
+            r#"{"time":"2025-09-01T00:00:00.000Z","type":"platform.initReport","record":{"initializationType":"on-demand","phase":"invoke","status":"success","metrics":{"durationMs":1666.6}}}"#.to_string(),
+            report(1, 1688.0),
+            report(2, 20.0),
+        ]
+        .join("\n");
+        let rows = ingest_one(&json, &IngestOptions::default());
+        let cold: Vec<bool> = rows
+            .tables
+            .invocations
+            .iter()
+            .map(|i| i.cold_start)
+            .collect();
+        assert_eq!(cold, [true, false]);
+        let cols = ingest_one(&json, &opts).columns;
+        assert_eq!((cols.cold_start(0), cols.cold_start(1)), (true, false));
     }
 
     /// Third-round logs review: a `Task timed out` whose REPORT is missing (a log cut short)
@@ -3742,6 +3773,25 @@ mod tests {
         .unwrap()
     }
 
+    /// `report`'s compact columns (with the in-place REPORT reader where a chunk allows it).
+    fn report_columns() -> IngestOptions {
+        IngestOptions {
+            keep_logs: false,
+            keep_spans: false,
+            keep_metrics: false,
+            report_columns: true,
+            ..IngestOptions::default()
+        }
+    }
+
+    /// Invocation rows (`export`, the dashboard).
+    fn invocation_rows() -> IngestOptions {
+        IngestOptions {
+            keep_logs: false,
+            ..IngestOptions::default()
+        }
+    }
+
     /// What the invocations say about a REPORT's stream state: (restore ms, cold start, status).
     type StreamOutcome = (Option<f64>, bool, Status);
 
@@ -3795,14 +3845,7 @@ mod tests {
         assert!(want.iter().filter(|w| w.1).count() > 10_000);
         assert!(want.iter().filter(|w| w.2 == Status::Error).count() > 1_000);
         // Compact columns (`report`), with the in-place REPORT reader where a chunk allows it.
-        let columns = IngestOptions {
-            keep_logs: false,
-            keep_spans: false,
-            keep_metrics: false,
-            report_columns: true,
-            ..IngestOptions::default()
-        };
-        let ing = ingest_memory("export.ndjson", bytes.clone(), &columns);
+        let ing = ingest_memory("export.ndjson", bytes.clone(), &report_columns());
         assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
         let c = &ing.columns;
         let got: Vec<StreamOutcome> = (0..c.len())
@@ -3817,11 +3860,7 @@ mod tests {
             wrong.first()
         );
         // Rows (`export`, the dashboard), with the error type.
-        let rows = IngestOptions {
-            keep_logs: false,
-            ..IngestOptions::default()
-        };
-        let ing = ingest_memory("export.ndjson", bytes, &rows);
+        let ing = ingest_memory("export.ndjson", bytes, &invocation_rows());
         let got: Vec<StreamOutcome> = ing
             .tables
             .invocations
@@ -3835,6 +3874,59 @@ mod tests {
             .iter()
             .filter(|r| r.status == Status::Error)
             .all(|r| r.error_type.as_deref() == Some("Runtime.ExitError")));
+    }
+
+    /// The JSON log format's re-initialisation in the invoke phase reaches its stream's next
+    /// `platform.report` across chunk and block boundaries, as the text INIT_REPORT does.
+    #[test]
+    fn json_reinit_crosses_chunks_and_blocks() {
+        const STREAMS: usize = 64;
+        let mut bytes = Vec::new();
+        let mut want = Vec::new();
+        let mut pending = [false; STREAMS];
+        let mut i = 0usize;
+        while bytes.len() < BLOCK_BYTES + BLOCK_BYTES / 8 {
+            let stream = i % STREAMS;
+            let ts = 1_700_000_000_000u64 + i as u64;
+            let msg = if (i / STREAMS).is_multiple_of(2) {
+                // Every third round a re-initialisation, else another platform event.
+                let phase = if (i / STREAMS).is_multiple_of(3) {
+                    "invoke"
+                } else {
+                    "init"
+                };
+                pending[stream] = phase == "invoke";
+                format!(
+                    r#"{{\"time\":\"2025-09-01T00:00:00.000Z\",\"type\":\"platform.initReport\",\"record\":{{\"initializationType\":\"on-demand\",\"phase\":\"{phase}\",\"status\":\"success\",\"metrics\":{{\"durationMs\":250.0}}}}}}"#
+                )
+            } else {
+                want.push(std::mem::take(&mut pending[stream]));
+                format!(
+                    r#"{{\"time\":\"2025-09-01T00:00:01.000Z\",\"type\":\"platform.report\",\"record\":{{\"requestId\":\"6f1c2a9e-3b7d-4e52-9a10-{i:012}\",\"metrics\":{{\"durationMs\":1.0,\"billedDurationMs\":1,\"memorySizeMB\":128,\"maxMemoryUsedMB\":64}},\"status\":\"success\"}}}}"#
+                )
+            };
+            bytes.extend_from_slice(
+                format!(
+                    "{{\"timestamp\":{ts},\"message\":\"{msg}\",\"logGroup\":\"/aws/lambda/f\",\"logStream\":\"2025/09/01/[$LATEST]s{stream}\"}}\n"
+                )
+                .as_bytes(),
+            );
+            i += 1;
+        }
+        assert!(want.iter().filter(|w| **w).count() > 1_000);
+        let ing = ingest_memory("export.ndjson", bytes.clone(), &report_columns());
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        let c = &ing.columns;
+        let got: Vec<bool> = (0..c.len()).map(|r| c.cold_start(r)).collect();
+        assert!(got == want, "{} rows, {} wanted", got.len(), want.len());
+        let ing = ingest_memory("export.ndjson", bytes, &invocation_rows());
+        let got: Vec<bool> = ing
+            .tables
+            .invocations
+            .iter()
+            .map(|r| r.cold_start)
+            .collect();
+        assert!(got == want, "{} rows, {} wanted", got.len(), want.len());
     }
 
     #[test]

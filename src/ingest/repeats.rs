@@ -155,11 +155,11 @@ pub fn resolve_span_tree(spans: &mut [Span]) {
 
 /// Drops metric points equal to another in all but where they were read (function, metric,
 /// statistic (none is the sum), timestamp and value; not the unit, which some sources leave
-/// out): the same page in two files, or twice in one. Of the
-/// copies, the one kept is in the finest series (the file whose points of that function, metric
-/// and statistic are closest together; the first read on a tie), so what remains of each file
-/// still shows its period to [`crate::analytics::metric_totals`], whatever order the inputs were
-/// given in. Keeps the order points were read in; returns how many were dropped.
+/// out) and in a series of the same period (the smallest gap between the times of its file's
+/// points of that function, metric and statistic): the same page in two files, or twice in one.
+/// Of the copies, the first read is kept; a point of a file that shows no period (one time)
+/// goes to the finest series that has it. Keeps the order points were read in; returns how many
+/// were dropped.
 pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
     type SeriesKey<'a> = (&'a str, &'a str, Option<&'a str>, &'a str);
     // Each series' period: the smallest gap between its distinct timestamps (none: i64::MAX).
@@ -184,8 +184,8 @@ pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
             (k, gap)
         })
         .collect();
-    // The copy to keep of each distinct point: the smallest (period, read position).
-    let mut best: HashMap<_, (i64, usize)> = HashMap::new();
+    // The copies of each point: same function, metric, statistic, time and value.
+    let mut copies: HashMap<_, Vec<(i64, usize)>> = HashMap::new();
     for (i, p) in points.iter().enumerate() {
         let series = (
             &*p.function,
@@ -193,7 +193,7 @@ pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
             p.statistic.as_deref(),
             &*p.source.file,
         );
-        let rank = (period.get(&series).copied().unwrap_or(i64::MAX), i);
+        let period = period.get(&series).copied().unwrap_or(i64::MAX);
         // A point without a statistic (the metrics CSV) is the minute's sum, as
         // `metric_totals` counts it, and a unit one source gives and another leaves out is
         // no difference: the same minute from a CSV and from get-metric-data is one point
@@ -206,15 +206,24 @@ pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
             p.timestamp,
             p.value.to_bits(),
         );
-        best.entry(key)
-            .and_modify(|b| {
-                if rank < *b {
-                    *b = rank;
-                }
-            })
-            .or_insert(rank);
+        copies.entry(key).or_default().push((period, i));
     }
-    let keep: HashSet<usize> = best.into_values().map(|(_, i)| i).collect();
+    // Points of series with different periods are different points that happen to agree (an
+    // hourly Throttles sum of 4 and the minute at its start holding all 4; fifth-round export
+    // review: the hourly point was dropped as a copy). Of each period, the first read is kept;
+    // a point whose series shows no period (a file with one time) is a copy of the finest
+    // series' when there is one.
+    let mut keep: HashSet<usize> = HashSet::new();
+    for mut group in copies.into_values() {
+        group.sort_unstable();
+        let finest = group[0].0;
+        for (k, &(period, i)) in group.iter().enumerate() {
+            let first_of_period = k == 0 || group[k - 1].0 != period;
+            if first_of_period && (period != i64::MAX || finest == i64::MAX) {
+                keep.insert(i);
+            }
+        }
+    }
     let before = points.len();
     let mut i = 0;
     points.retain(|_| {
@@ -380,9 +389,11 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn repeated_metric_points_keep_the_finest_series_copy() {
-        // A per-minute file and a sparse one (minutes left out) share 06:00: the minute file's
-        // copy stays whichever file is read first, so its period stays one minute.
+    fn equal_points_of_series_of_other_periods_are_kept() {
+        // An hourly Throttles sum of 4 and the per-minute file's 18:00 minute holding all 4
+        // are two points (fifth-round export review: the hourly one was dropped as a copy).
+        // A file whose times show a coarser period (a sparse per-minute file) keeps its equal
+        // point too; the totals count each minute once either way.
         let p = |file: &str, t_min: i64, v: f64| MetricPoint {
             timestamp: t_min * 60_000,
             function: Arc::from("f"),
@@ -400,16 +411,21 @@ pub(super) mod tests {
         for order in [[&minute, &sparse], [&sparse, &minute]] {
             let mut points: Vec<MetricPoint> =
                 order.iter().flat_map(|s| s.iter().cloned()).collect();
-            assert_eq!(drop_repeated_metrics(&mut points), 1);
-            let at_six: Vec<&str> = points
-                .iter()
-                .filter(|q| q.timestamp == 360 * 60_000)
-                .map(|q| &*q.source.file)
-                .collect();
-            assert_eq!(at_six, ["minute.csv"]);
+            assert_eq!(drop_repeated_metrics(&mut points), 0);
             let totals = crate::analytics::metric_totals::counter_totals(&points, "Throttles");
             assert_eq!(totals.get("f"), Some(&(923.0 + 429.0 + 5.0)));
         }
+        // A file with one time shows no period: its equal point is the finest series' copy.
+        let one = [p("one.csv", 360, 923.0)];
+        let mut points: Vec<MetricPoint> = one.iter().chain(&minute).cloned().collect();
+        assert_eq!(drop_repeated_metrics(&mut points), 1);
+        assert!(points.iter().all(|q| &*q.source.file == "minute.csv"));
+        let mut points: Vec<MetricPoint> = one.iter().chain(&one).cloned().collect();
+        assert_eq!(drop_repeated_metrics(&mut points), 1);
+        // The same hourly page twice is one copy too.
+        let hourly = [p("h.json", 0, 7.0), p("h.json", 60, 4.0)];
+        let mut points: Vec<MetricPoint> = hourly.iter().chain(&hourly).cloned().collect();
+        assert_eq!(drop_repeated_metrics(&mut points), 2);
     }
 
     #[test]

@@ -182,8 +182,8 @@ pub struct LogRecord {
     pub message: String,
     /// The whole JSON event when `message` is only its message field (JSON-format application
     /// logs, `platform.*` events): what Logs Insights calls `@message`, and where queries read
-    /// JSON fields by dotted path. Not exported (the export's `message` is the readable text).
-    #[serde(skip)]
+    /// JSON fields by dotted path. Exported beside the readable `message` (without it, the
+    /// export lost Powertools' `exception` and every custom key: fifth-round export review).
     pub json: Option<String>,
     pub log_stream: Option<String>,
     pub source: SourceRef,

@@ -61,8 +61,31 @@ pub fn visible(s: &str) -> String {
     out
 }
 
-/// [`sanitize`], keeping tabs (`keep_tabs`) or turning them into spaces.
-fn strip_controls(s: &str, keep_tabs: bool) -> String {
+/// `s` cut to at most `width` terminal cells, `…` ending a cut one (a double-width CJK
+/// character takes two cells, as the terminal shows it).
+pub fn ellipsize(s: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// [`sanitize`] (`cell` false), or for a CSV cell (`cell`): tabs kept, and the invisible format
+/// characters and line separators too, which only upset a table's layout (a CSV dropped the
+/// joiners of Persian words and emoji sequences: fifth-round export review).
+fn strip_controls(s: &str, cell: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -114,7 +137,7 @@ fn strip_controls(s: &str, keep_tabs: bool) -> String {
                     }
                 }
             }
-            '\t' => out.push(if keep_tabs { '\t' } else { ' ' }),
+            '\t' => out.push(if cell { '\t' } else { ' ' }),
             // A line break inside one shown line (Python's traceback joined by CRs in one
             // event) is a space, not nothing: the words either side stay apart.
             '\r' | '\n' => {
@@ -124,7 +147,9 @@ fn strip_controls(s: &str, keep_tabs: bool) -> String {
                 out.push(' ');
             }
             c if c.is_control() => {}
-            c if is_reordering(c) || is_invisible_format(c) => {}
+            c if is_reordering(c) => {}
+            c if cell => out.push(c),
+            c if is_invisible_format(c) => {}
             // Line and paragraph separators: a terminal may break the line there.
             '\u{2028}' | '\u{2029}' => out.push(' '),
             c => out.push(c),
@@ -178,8 +203,8 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
-/// The text of one CSV cell from logs: control sequences stripped line by line, tabs kept,
-/// line breaks as LF. Text with nothing to strip is returned as it is. One cell at a time: over
+/// The text of one CSV cell from logs: control sequences stripped line by line, tabs and
+/// invisible format characters kept, line breaks as LF. Text with nothing to strip is returned as it is. One cell at a time: over
 /// a whole document, a sequence cut short in one cell would take the delimiter or quote after it.
 pub fn sanitize_csv(s: &str) -> std::borrow::Cow<'_, str> {
     if !s
@@ -474,6 +499,13 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
         assert_eq!(sanitize_csv(plain), plain);
+        // Text, not terminal control: joiners, variation selectors, directional marks and
+        // soft hyphens stay (fifth-round export review); bidirectional overrides go.
+        let text = "می\u{200c}خواهم 👩\u{200d}💻 ❤\u{fe0f} שלום\u{200f} co\u{ad}op \u{2028}x";
+        assert_eq!(sanitize_csv(text), text);
+        assert_eq!(sanitize_csv("a\u{202e}b"), "ab");
+        // The table's sanitize still drops them (they shift a row's cells).
+        assert_eq!(sanitize("❤\u{fe0f}x"), "❤x");
     }
 
     /// A device is written to in place (never replaced by a regular file, with or without

@@ -327,7 +327,7 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
     );
     said(
         format!(
-            "note: {} INIT failure(s) (an INIT_REPORT or platform.initReport with an error or timeout status: an environment failed to start; in a text log, one retried in the invoke phase makes that invocation a cold start, its INIT inside its Duration)",
+            "note: {} INIT failure(s) (an INIT_REPORT or platform.initReport with an error or timeout status: an environment failed to start; one retried in the invoke phase makes that invocation a cold start, its INIT inside its Duration)",
             skips.init_failures.len()
         ),
         skips.init_failures.len(),
@@ -363,7 +363,7 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
     if skips.total as usize > show.min(skips.examples.len()) {
         let _ = writeln!(
             s,
-            "  (`faascope report` with the same sources and --format json lists the first {} with their lines)",
+            "  (with the same sources, `faascope report --format json` lists the first {} with their lines; `faascope traces --format json` those of X-Ray documents)",
             skips.examples.len()
         );
     }

@@ -16,6 +16,7 @@ use super::app::{App, Input, View, FUNCTION_COLUMNS};
 use super::data::DashData;
 use super::theme::{color_name, Theme};
 use crate::analytics::FunctionReport;
+use crate::output::ellipsize;
 use crate::output::sanitize;
 use crate::query::Value;
 
@@ -381,25 +382,6 @@ fn ellipsize_keeping_figure(s: &str, width: usize) -> String {
         }
         _ => ellipsize(s, width),
     }
-}
-
-fn ellipsize(s: &str, width: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if s.width() <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
 }
 
 /// The functions view without a function: what was read and why nothing came of it (what
