@@ -1793,3 +1793,137 @@ fn empty_logs_selectors_are_refused() {
             .stderr(predicate::str::contains("it is empty"));
     }
 }
+
+/// Fifth-round export review: `--out x.parquet` without `--format` wrote NDJSON into it; the
+/// logs table lost the JSON fields of JSON log lines (`country` here); a format that disagrees
+/// with the extension is said.
+#[test]
+fn export_takes_the_format_its_out_names_and_keeps_json_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = dir.path().join("logs.parquet");
+    let out = faascope()
+        .args([
+            "export",
+            "sample-data/ndjson/geo-lookup.ndjson.gz",
+            "--table",
+            "logs",
+            "--out",
+        ])
+        .arg(&parquet)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read(&parquet).unwrap().starts_with(b"PAR1"));
+    let csv = dir.path().join("logs.csv");
+    let out = faascope()
+        .args([
+            "export",
+            "sample-data/ndjson/geo-lookup.ndjson.gz",
+            "--table",
+            "logs",
+            "-q",
+            "--out",
+        ])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("function,timestamp,kind,event_type,level,request_id,trace_id,cold_start,message,json,log_stream,source\n"), "{}", &text[..200]);
+    let ndjson = faascope()
+        .args([
+            "export",
+            "sample-data/ndjson/geo-lookup.ndjson.gz",
+            "--table",
+            "logs",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    let first: Value = String::from_utf8_lossy(&ndjson.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["message"] == "lookup ok")
+        .unwrap();
+    let json: Value = serde_json::from_str(first["json"].as_str().unwrap()).unwrap();
+    assert!(json["country"].is_string(), "{first}");
+    // An explicit format wins, with a warning naming the mismatch.
+    let mismatched = dir.path().join("x.parquet");
+    faascope()
+        .args([
+            "export",
+            "sample-data/logs-tail",
+            "--table",
+            "invocations",
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(&mismatched)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: writing CSV to"))
+        .stderr(predicate::str::contains("whose extension names PARQUET"));
+    assert!(std::fs::read_to_string(&mismatched)
+        .unwrap()
+        .starts_with("function,request_id,"));
+}
+
+/// Fifth-round query review: a custom log group's `@log` read `/aws/lambda//shared/app-logs`.
+#[test]
+fn query_log_field_is_a_custom_group_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("custom.ndjson");
+    std::fs::write(
+        &file,
+        "{\"timestamp\":1756684801000,\"message\":\"REPORT RequestId: 7e1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33\\tDuration: 10.00 ms\\tBilled Duration: 10 ms\\tMemory Size: 128 MB\\tMax Memory Used: 50 MB\\t\\n\",\"logGroup\":\"/shared/app-logs\",\"logStream\":\"s\"}\n\
+         {\"timestamp\":1756684801000,\"message\":\"REPORT RequestId: 8e1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33\\tDuration: 10.00 ms\\tBilled Duration: 10 ms\\tMemory Size: 128 MB\\tMax Memory Used: 50 MB\\t\\n\",\"logGroup\":\"/aws/lambda/api\",\"logStream\":\"s\"}\n",
+    )
+    .unwrap();
+    let out = faascope()
+        .args([
+            "query",
+            "stats count(*) as n by @log | sort @log asc",
+            "--format",
+            "csv",
+            "-q",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "@log,n\n/aws/lambda/api,1\n/shared/app-logs,1\n"
+    );
+}
+
+/// Fifth-round cost review: inputs each in range whose month passes the limit were refused as
+/// an overflow blaming price files the user had not given.
+#[test]
+fn a_calculator_month_past_the_limit_names_it() {
+    faascope()
+        .args([
+            "cost",
+            "--requests",
+            "1e15",
+            "--duration-ms",
+            "900000",
+            "--memory-mb",
+            "10240",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "GB-s a month (requests × duration × memory) is past the 1e15 GB-s faascope prices",
+        ))
+        .stderr(predicate::str::contains("--pricing").not());
+}

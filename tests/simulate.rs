@@ -302,6 +302,8 @@ fn a_memory_change_scales_each_invocation_from_its_own_size() {
         6000
     );
     // A run longer than the logs (fourth-round simulate review: a month halved without a word).
+    // The observed window is the hour 00:00–01:00 (the first invocation started 0.1 s before
+    // it, in an hour that holds no REPORT), and the run starts at that first arrival.
     faascope()
         .args(["simulate", "--from"])
         .arg(dir.path())
@@ -309,7 +311,7 @@ fn a_memory_change_scales_each_invocation_from_its_own_size() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "duration_s = 10800 outlasts the observed window (7200 s)",
+            "duration_s = 10800 outlasts the observed window (3600.1 s)",
         ));
 }
 

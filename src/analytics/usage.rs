@@ -22,10 +22,11 @@ use crate::model::ReportColumns;
 pub struct ObservedUsage {
     /// Sorted by function name.
     pub functions: Vec<FunctionUsage>,
-    /// The observed window, UTC ms: from the hour of the first invocation's start to the end of
-    /// the hour of the last REPORT. Whole hours, because logs are kept and exported by the hour
-    /// or day: a day of logs that starts 0.5 s after midnight is still a whole day (and counts
-    /// as one for the day-to-day range).
+    /// The observed window, UTC ms: from the hour of the first invocation's start (unless that
+    /// hour holds no REPORT: then the hour of the first REPORT) to the end of the hour of the
+    /// last REPORT. Whole hours, because logs are kept and exported by the hour or day: a day of
+    /// logs that starts 0.5 s after midnight is still a whole day (and counts as one for the
+    /// day-to-day range).
     pub window_start_ms: i64,
     pub window_end_ms: i64,
     /// Invocations without a time (console copies): they cannot be placed in the window and are
@@ -69,22 +70,30 @@ pub fn observed_usage(
 
 const HOUR_MS: i64 = 3_600_000;
 
-/// From the hour of `first` to the end of the hour of `last` (UTC ms).
-fn whole_hours(first: i64, last: i64) -> (i64, i64) {
+/// The whole hours invocations span (UTC ms), from the first start (`first_start`), the first
+/// REPORT (`first_end`) and the last REPORT (`last_end`): from the hour of the first start to
+/// the end of the hour of the last REPORT. An hour that holds starts but no REPORT is only the
+/// tail of invocations running across the start of an export (what `filter-log-events
+/// --start-time` returns with the hour after it): the window starts at the hour of the first
+/// REPORT then (fifth-round cost review: a one-hour export was priced over two hours, at half
+/// its rate).
+fn whole_hours(first_start: i64, first_end: i64, last_end: i64) -> (i64, i64) {
+    let first = first_start.max(first_end.div_euclid(HOUR_MS) * HOUR_MS);
     (
         first.div_euclid(HOUR_MS) * HOUR_MS,
-        (last.div_euclid(HOUR_MS) + 1) * HOUR_MS,
+        (last_end.div_euclid(HOUR_MS) + 1) * HOUR_MS,
     )
 }
 
-/// The hours the invocations in `cols` span: from the hour of the first one's start to the end
-/// of the hour of the last REPORT (see [`ObservedUsage::window_start_ms`]); `None` without a
-/// timed invocation.
+/// The hours the invocations in `cols` span (see [`whole_hours`] and
+/// [`ObservedUsage::window_start_ms`]); `None` without a timed invocation.
 pub fn observed_window(cols: &ReportColumns) -> Option<(i64, i64)> {
-    let (first, last) = (0..cols.len())
+    let (first, first_end, last) = (0..cols.len())
         .filter_map(|row| Some((cols.start_ms(row)?, cols.timestamp(row)?)))
-        .fold((i64::MAX, i64::MIN), |(f, l), (s, t)| (f.min(s), l.max(t)));
-    (first <= last).then(|| whole_hours(first, last))
+        .fold((i64::MAX, i64::MAX, i64::MIN), |(f, fe, l), (s, t)| {
+            (f.min(s), fe.min(t), l.max(t))
+        });
+    (first <= last).then(|| whole_hours(first, first_end, last))
 }
 
 /// The window a month is projected from: [`observed_window`] narrowed by `--since` / `--until`
@@ -116,7 +125,7 @@ pub fn observed_usage_in(
     let mut acc: Vec<Acc> = (0..names.len()).map(|_| Acc::default()).collect();
     let mut untimed = 0u64;
     let mut untimed_ids: BTreeMap<u32, u64> = BTreeMap::new();
-    let (mut first, mut last) = (i64::MAX, i64::MIN);
+    let (mut first, mut first_end, mut last) = (i64::MAX, i64::MAX, i64::MIN);
     for row in 0..cols.len() {
         let timed = match (cols.timestamp(row), cols.start_ms(row)) {
             (Some(ts), Some(start)) => {
@@ -130,6 +139,7 @@ pub fn observed_usage_in(
             continue;
         };
         first = first.min(start);
+        first_end = first_end.min(ts);
         last = last.max(ts);
         let a = &mut acc[cols.function_id(row) as usize];
         let memory_mb = cols.memory_size_mb(row);
@@ -177,7 +187,7 @@ pub fn observed_usage_in(
             ..ObservedUsage::default()
         };
     }
-    let (hour_first, hour_end) = whole_hours(first, last);
+    let (hour_first, hour_end) = whole_hours(first, first_end, last);
     let first = window.0.unwrap_or(hour_first);
     let window_end = window
         .1
@@ -350,6 +360,25 @@ mod tests {
 
     use crate::analytics::test_invocation as inv;
 
+    /// Fifth-round cost review: a one-hour export whose first REPORT belongs to an invocation
+    /// started 100 ms before the hour was projected over two hours (half its rate).
+    #[test]
+    fn an_hour_holding_only_a_start_is_not_observed() {
+        let hour = 3_600_000;
+        let mut rows = vec![inv("a", hour + 125, 225.0, 226.0, None)];
+        rows.extend((1..60).map(|m| inv("a", hour + m * 60_000, 200.0, 200.0, None)));
+        let cols = ReportColumns::from_invocations(&rows);
+        assert_eq!(observed_window(&cols), Some((hour, 2 * hour)));
+        let u = observed_usage(&cols, &|n, m, _| {
+            FunctionMeta::new(n, "us-east-1", Arch::X86_64, m)
+        });
+        assert_eq!((u.window_start_ms, u.window_end_ms), (hour, 2 * hour));
+        // A REPORT in the first start's hour keeps that hour.
+        rows.push(inv("a", hour - 10, 5.0, 5.0, None));
+        let cols = ReportColumns::from_invocations(&rows);
+        assert_eq!(observed_window(&cols), Some((0, 2 * hour)));
+    }
+
     #[test]
     fn buckets_window_and_occupancy() {
         let day = 86_400_000;
@@ -364,9 +393,10 @@ mod tests {
             FunctionMeta::new(n, "us-east-1", Arch::X86_64, m)
         });
         assert_eq!(u.untimed_invocations, 0);
-        // First start: 1000 - 1000 - 200.4 → -200 ms, in the hour before the epoch; the last
-        // REPORT's hour ends at day + 1 h.
-        assert_eq!(u.window_start_ms, -3_600_000);
+        // First start: 1000 - 1000 - 200.4 → -200 ms, in the hour before the epoch, which
+        // holds no REPORT (the tail of an invocation across an export's start): the window
+        // starts at the first REPORT's hour; the last REPORT's hour ends at day + 1 h.
+        assert_eq!(u.window_start_ms, 0);
         assert_eq!(u.window_end_ms, day + 3_600_000);
         let f = &u.functions[0];
         assert_eq!(f.meta.max_memory_used_mb, Some(100));

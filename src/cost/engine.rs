@@ -747,7 +747,9 @@ impl PcCost {
                 pcd_rate,
             ),
             BreakdownLine::with_usd(
-                "spillover duration at on-demand rate",
+                // Its rate is the line's own: on demand, or a Savings Plan's where one
+                // covers the spillover (the label said on demand for both).
+                "spillover duration beyond the provisioned environments",
                 self.spill_gb_seconds,
                 "GB-s",
                 self.spill_usd,

@@ -593,9 +593,15 @@ pub fn project_calculator(
             + cold * round_up_to(billed_cold, hundred),
     };
     if usage.gb_seconds > max_monthly() {
-        return Err(CostError::Overflow {
+        // Each input within its own range can still make a month past the limit: name it
+        // (the overflow message blamed price files the user had not given).
+        return Err(CostError::InvalidInput {
             function: meta.name.clone(),
-            what: "the calculator month".into(),
+            problem: format!(
+                "{} GB-s a month (requests × duration × memory) is past the 1e15 GB-s faascope prices",
+                usage.gb_seconds.round_dp(0)
+            ),
+            fix: "lower --requests, --duration-ms or --memory-mb".into(),
         });
     }
     let busy_ms = warm * spec.duration_ms + cold * (spec.duration_ms + spec.init_ms);

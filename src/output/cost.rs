@@ -561,6 +561,16 @@ pub fn render_cost(
                 format_usd(saving_total.typical),
             ]);
             out.push_str(&render_grid(&headers, &rows, format, width, 3));
+            if c.functions.len() > 1 {
+                // Each function's range is of its own quietest and busiest day (fifth-round
+                // cost review: two functions busy on alternate days summed to $0.02 – $2.96
+                // where every day of the account cost $1.49).
+                let _ = writeln!(
+                    out,
+                    "{}The total's low – high adds up each function's own quietest and busiest day, which need not be the same day: the account's own range lies within it.",
+                    if format == Format::Markdown { "\n" } else { "" }
+                );
+            }
             for (f, v) in c.functions.iter().zip(function_views(c, projections)) {
                 // The on-demand parts, as money, each that is not zero beside requests and
                 // compute: together they make the total.
