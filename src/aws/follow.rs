@@ -407,7 +407,8 @@ impl Follower {
         let now = chrono::Utc::now().timestamp_millis() + 1;
         let mut inputs = Vec::new();
         let mut newest = self.from_ms;
-        for g in &self.groups {
+        let mut gone: Vec<String> = Vec::new();
+        'groups: for g in &self.groups {
             let g = &g.name;
             let mut out = Vec::new();
             // This sweep's view: each content's count, and the ids read (an event twice in
@@ -427,7 +428,17 @@ impl Follower {
                     // Stopped: what this sweep read so far.
                     break;
                 };
-                let page = page.map_err(|e| classify(e, "logs:FilterLogEvents", g))?;
+                let page = match page.map_err(|e| classify(e, "logs:FilterLogEvents", g)) {
+                    Ok(page) => page,
+                    // Deleted while the tail runs (a stack torn down): the tail goes on with
+                    // the other groups (fifth-round live review: one deleted group of a
+                    // pattern's 120 ended the whole tail, saying the pattern matched nothing).
+                    Err(AwsError::NoGroups { .. }) => {
+                        gone.push(g.clone());
+                        continue 'groups;
+                    }
+                    Err(e) => return Err(e),
+                };
                 for ev in page.events() {
                     let (Some(ts), Some(msg)) = (ev.timestamp(), ev.message()) else {
                         continue;
@@ -465,6 +476,14 @@ impl Follower {
                     bytes: out,
                 });
             }
+        }
+        if !gone.is_empty() {
+            self.groups.retain(|g| !gone.contains(&g.name));
+            self.notice = Some(format!(
+                "log group(s) {} no longer exist (deleted while the tail ran); the tail goes on with the {} other(s)",
+                gone.join(", "),
+                self.groups.len()
+            ));
         }
         self.from_ms = newest;
         self.prune();
@@ -722,6 +741,45 @@ mod tests {
         let next = text(f.poll_filter().unwrap());
         assert_eq!(next.matches("retrying").count(), 1, "{next}");
         assert!(!next.contains("other"), "{next}");
+    }
+
+    /// Fifth-round live review: a group of the pattern deleted while the tail ran ended the
+    /// whole tail ("no log group matches" the deleted name). It leaves; the others go on.
+    #[test]
+    fn a_group_deleted_while_polling_leaves_the_tail() {
+        let now = chrono::Utc::now().timestamp_millis();
+        let http = StaticReplayClient::new(vec![
+            ReplayEvent::new(
+                request(),
+                json(serde_json::json!({"logGroups": [
+                    {"logGroupName": "/aws/lambda/a", "storedBytes": 10},
+                    {"logGroupName": "/aws/lambda/b", "storedBytes": 10}]})),
+            ),
+            ReplayEvent::new(
+                request(),
+                http::Response::builder()
+                    .status(400)
+                    .header("content-type", "application/x-amz-json-1.1")
+                    .body(SdkBody::from(
+                        r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#,
+                    ))
+                    .unwrap(),
+            ),
+            ReplayEvent::new(
+                request(),
+                json(serde_json::json!({"events": [
+                    {"eventId": "e1", "logStreamName": "s", "timestamp": now - 1000, "message": "still here"}]})),
+            ),
+        ]);
+        let mut f = follower(&http, "/aws/lambda/*", now - 60_000, false);
+        let inputs = f.poll().unwrap();
+        assert_eq!(text(inputs).matches("still here").count(), 1);
+        let notice = f.take_notice().unwrap_or_default();
+        assert!(
+            notice.contains("/aws/lambda/a no longer exist") && notice.contains("1 other(s)"),
+            "{notice}"
+        );
+        assert_eq!(f.groups.len(), 1);
     }
 
     /// The same across history and a live-tail session (whose events carry no id): the two

@@ -196,8 +196,11 @@ pub enum AwsError {
         "cannot read the AWS config and credentials files for --aws-profile {profile}: {detail}"
     )]
     ProfileFiles { profile: String, detail: String },
-    #[error("no AWS credentials were found ({detail}). Fix: set AWS_PROFILE (or --aws-profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login` for an SSO profile")]
+    #[error("{}", credentials_message(.detail))]
     Credentials { detail: String },
+    /// A query faascope or Logs Insights refused as it stands: nothing to retry.
+    #[error("{reason}. Fix: {fix}")]
+    QueryRefused { reason: String, fix: String },
     #[error("AWS rejected the credentials ({detail}). Fix: check the access key id and secret key (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the profile's), refresh an expired session token (`aws sso login` for an SSO profile), or pick another profile with --aws-profile")]
     Rejected { detail: String },
     #[error("access denied calling {action} on {resource}: the IAM policy needs `{action}` (see the README for the minimal read-only policy)")]
@@ -225,6 +228,21 @@ pub enum AwsError {
     },
     #[error("cannot start the AWS client: {0}")]
     Runtime(String),
+}
+
+/// What a credentials error says: a profile's `credential_process` that failed is that, not
+/// missing credentials (fifth-round live review: the message told the user to set the profile
+/// they had set).
+fn credentials_message(detail: &str) -> String {
+    if detail.contains("external process") || detail.contains("credential_process") {
+        format!(
+            "the profile's credential_process failed ({detail}). Fix: run the command the profile's credential_process names yourself to see why (it must print the credentials JSON and exit 0), or pick another profile with --aws-profile"
+        )
+    } else {
+        format!(
+            "no AWS credentials were found ({detail}). Fix: set AWS_PROFILE (or --aws-profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login` for an SSO profile"
+        )
+    }
 }
 
 impl AwsError {
@@ -658,6 +676,16 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
             cause,
             failed: format!("{action} on {resource}"),
             fetched: "nothing".into(),
+        }
+    } else if code == "MalformedQueryException" {
+        AwsError::QueryRefused {
+            reason: format!(
+                "Logs Insights refused the query ({action} on {resource}): {}",
+                e.as_service_error()
+                    .and_then(|s| s.message())
+                    .unwrap_or("malformed query")
+            ),
+            fix: "correct the query; `faascope query --local` runs the same text over the pulled events and points at the column of an error".into(),
         }
     } else if code == "ResourceNotFoundException" {
         AwsError::NoGroups {
@@ -1934,6 +1962,19 @@ mod tests {
         );
         assert!(e.to_string().contains("set AWS_PROFILE"), "{e}");
         assert_eq!(http.actual_requests().count(), 0);
+        // A profile's credential_process that failed is said as that (fifth-round live
+        // review: "no AWS credentials were found ... set AWS_PROFILE" for the profile set).
+        let e = AwsError::Credentials {
+            detail:
+                "Error retrieving credentials: external process exited with code exit status: 1"
+                    .into(),
+        };
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("the profile's credential_process failed"),
+            "{msg}"
+        );
+        assert!(!msg.contains("set AWS_PROFILE"), "{msg}");
     }
 
     /// A dispatch failure of `error` (as the HTTP client reports a connect failure), classified.

@@ -468,12 +468,16 @@ async fn run_over_groups(
     let (start_ms, end_ms, now_ms) = window;
     let has_stats = q.has_stats();
     if has_stats && groups.len() > GROUPS_PER_QUERY && !stats_by_group(q) {
-        return Err(AwsError::Partial {
-            failed: format!(
-                "{} log groups match, and Logs Insights takes {GROUPS_PER_QUERY} per query; aggregates over more cannot be merged unless the stats group `by function` (or @log)",
+        // Refused before any call: retrying or a narrower window cannot help (fifth-round
+        // live review: the message said both).
+        return Err(AwsError::QueryRefused {
+            reason: format!(
+                "{} log groups match, and Logs Insights takes {GROUPS_PER_QUERY} per query: aggregates over more cannot be merged unless the stats group `by function` (or @log); nothing was sent to AWS",
                 groups.len()
             ),
-            fetched: "nothing".into(),
+            fix: format!(
+                "add `by function` to the stats, name at most {GROUPS_PER_QUERY} groups, or run it with --local (faascope pulls the events and runs the query itself)"
+            ),
         });
     }
     let sent = remote_text(text, q);
@@ -800,5 +804,38 @@ mod tests {
         assert_eq!(body["startTime"], 1_756_821_600);
         assert_eq!(body["endTime"], 1_756_830_000);
         assert_eq!(body["limit"], 10_000);
+    }
+
+    /// Fifth-round live review: aggregates over more than 50 groups not grouped by function
+    /// are refused before any call, and the message said "the pull did not complete ...
+    /// retry, or narrow --since/--until", neither of which can help; it names what does.
+    #[test]
+    fn aggregates_over_too_many_groups_are_refused_with_what_helps() {
+        let http = StaticReplayClient::new(vec![]);
+        let c = logs_client(&http);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let text = "stats count(*) as n by bin(1h)";
+        let query = q(text);
+        let groups: Vec<String> = (0..51).map(|i| format!("/aws/lambda/f{i}")).collect();
+        let e = rt
+            .block_on(run_over_groups(
+                &c,
+                &groups,
+                (0, 3_600_000, 3_600_000),
+                &query,
+                text,
+                Duration::from_millis(1),
+            ))
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("51 log groups match") && msg.contains("nothing was sent to AWS"),
+            "{msg}"
+        );
+        assert!(msg.contains("--local") && !msg.contains("retry"), "{msg}");
+        assert_eq!(http.actual_requests().count(), 0);
     }
 }
