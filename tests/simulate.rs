@@ -1167,3 +1167,25 @@ fn from_takes_a_time_window_and_refuses_it_with_a_file() {
         .assert()
         .code(2);
 }
+
+/// Fifth-round simulate review: a range error of a nested key (keep-alive, a distribution,
+/// the arrivals) named the file without its line, where top-level keys had one.
+#[test]
+fn nested_range_errors_name_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("nested.toml");
+    std::fs::write(
+        &p,
+        "duration_s = 3600\n\n[[functions]]\nname = \"a\"\nmemory_mb = 512\narrivals = { kind = \"poisson\", rate_per_s = 1.0 }\nwarm = { dist = \"constant\", value_ms = -100.0 }\ncold = { model = \"init_added\", init = { dist = \"constant\", value_ms = 1.0 } }\n",
+    )
+    .unwrap();
+    faascope()
+        .arg("simulate")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}:7: functions[0].warm.value_ms",
+            p.display()
+        )));
+}

@@ -1314,7 +1314,18 @@ fn run(a: SimulateArgs) -> Result<i32> {
     // With --from, the fields the options set are named as the options.
     let sim_error = |e: ConfigError| {
         if a.from.is_empty() {
-            UsageError(format!("{label}: {e}"))
+            // Checks the engine makes (distributions, keep-alive, arrivals) name a key path as
+            // the scenario's own do: its line in the file, as for those (fifth-round simulate
+            // review: nested keys had none).
+            let ConfigError::Invalid { path: key, .. } = &e;
+            let line = match (&a.scenario, a.set.is_empty()) {
+                (Some(p), true) => std::fs::read_to_string(p)
+                    .ok()
+                    .and_then(|text| crate::tomlpos::line_of_key(&text, key))
+                    .map_or(String::new(), |l| format!(":{l}")),
+                _ => String::new(),
+            };
+            UsageError(format!("{label}{line}: {e}"))
         } else {
             from_error(e, &a, &scenario)
         }
