@@ -925,6 +925,39 @@ fn an_empty_export_says_why() {
         .assert()
         .success()
         .stderr(predicate::str::contains("nothing exported").not());
+    // An empty NDJSON file is not created (the next run over the directory would read it as
+    // an empty input: fifth-round export review); one --force replaces is replaced.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("none.ndjson");
+    faascope()
+        .args([
+            "export",
+            "sample-data/xray",
+            "--table",
+            "invocations",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "none.ndjson not written: no rows to export",
+        ));
+    assert!(!out.exists());
+    std::fs::write(&out, "old\n").unwrap();
+    faascope()
+        .args([
+            "export",
+            "sample-data/xray",
+            "--table",
+            "invocations",
+            "--force",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&out).unwrap(), b"");
 }
 
 /// Third-round README review: `export` and `query` left out records without a time under

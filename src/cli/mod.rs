@@ -1191,6 +1191,17 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
         }
     }
     match &a.out {
+        // An empty NDJSON file would be read back by the next run over that directory as an
+        // empty input, a malformed record under --strict (fifth-round export review): none is
+        // created; one --force replaces is replaced.
+        Some(p) if buf.is_empty() && format == ExportFormat::Ndjson && !p.exists() => {
+            if !a.source.quiet {
+                crate::diag!(
+                    "note: {} not written: no rows to export",
+                    output::visible(&p.display().to_string())
+                );
+            }
+        }
         Some(p) => output::write_atomic(p, a.force, &buf)
             .with_context(|| format!("cannot write {}", p.display()))?,
         None => write_stdout(&buf)?,
