@@ -303,7 +303,7 @@ fn a_memory_change_scales_each_invocation_from_its_own_size() {
     );
     // A run longer than the logs (fourth-round simulate review: a month halved without a word).
     // The observed window is the hour 00:00–01:00 (the first invocation started 0.1 s before
-    // it, in an hour that holds no REPORT), and the run starts at that first arrival.
+    // it, in an hour that holds no REPORT), and the run is that window.
     faascope()
         .args(["simulate", "--from"])
         .arg(dir.path())
@@ -311,7 +311,7 @@ fn a_memory_change_scales_each_invocation_from_its_own_size() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "duration_s = 10800 outlasts the observed window (3600.1 s)",
+            "duration_s = 10800 outlasts the observed window (3600 s)",
         ));
 }
 
@@ -569,7 +569,8 @@ fn aws_limits_are_enforced_with_the_allowed_range() {
     ]);
 }
 
-/// Errors found when the simulation compiles the arrivals and distributions name the file too.
+/// Errors found when the simulation compiles the arrivals and distributions name the file too,
+/// and the line (fifth-round simulate review).
 #[test]
 fn compile_errors_name_the_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -581,7 +582,7 @@ fn compile_errors_name_the_file() {
     let err = usage_error(&["simulate", p.to_str().unwrap()]);
     assert!(
         err.contains(&format!(
-            "{}: functions[0].arrivals.rate_per_s",
+            "{}:23: functions[0].arrivals.rate_per_s",
             p.display()
         )),
         "{err}"

@@ -27,6 +27,10 @@ pub struct TraceSummary {
     /// restore time, in start order.
     #[serde(skip)]
     pub inits: Vec<(String, f64)>,
+    /// The functions that started cold in the trace, in start order, also those whose INIT
+    /// has not ended (in progress: no time in `inits`).
+    #[serde(skip)]
+    pub cold_functions: Vec<String>,
     pub error: bool,
     pub fault: bool,
     pub throttle: bool,
@@ -289,6 +293,7 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
         .filter_map(|s| Some((s.function.to_string(), s.duration_ms?)))
         .collect();
     let init_ms = inits.iter().map(|(_, ms)| *ms).max_by(f64::total_cmp);
+    let cold_functions: Vec<String> = markers.iter().map(|s| s.function.to_string()).collect();
 
     TraceSummary {
         trace_id: trace_id.to_owned(),
@@ -298,6 +303,7 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
         cold_start,
         init_ms,
         inits,
+        cold_functions,
         // As X-Ray's own trace summary: an error or fault is a segment's (a function that
         // failed marks its segment), not a downstream call's that the code may have handled
         // (a HeadObject's 404); a throttle is any document's.
@@ -747,6 +753,19 @@ mod tests {
         let t = &summarize(&cold)[0];
         assert_eq!(t.cold_start, Some(true));
         assert_eq!(t.init_ms, Some(120.0));
+        assert_eq!(t.cold_functions, ["fn"]);
+        // An INIT still in progress: cold, its function named, no time (fifth-round
+        // verification: `traces --function` took such a function for warm).
+        let in_progress = vec![
+            cold[0].clone(),
+            named(sp("V", "i", Some("f"), "sub", 0.0, None), "Initialization"),
+        ];
+        let t = &summarize(&in_progress)[0];
+        assert_eq!(t.cold_start, Some(true));
+        assert_eq!(
+            (t.init_ms, t.cold_functions.as_slice()),
+            (None, ["fn".to_string()].as_slice())
+        );
     }
 
     #[test]

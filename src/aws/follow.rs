@@ -111,6 +111,8 @@ pub struct Follower {
     live_tail: bool,
     /// Said once when the tail falls back to polling.
     notice: Option<String>,
+    /// A listing found groups once: one finding none later means they were deleted.
+    followed_any: bool,
     /// Live-tail events older than this were read by the sweep before the session (which read
     /// up to its start): an emulator that replays what it stores would print them again once
     /// their contents are forgotten ([`Follower::prune`]).
@@ -170,6 +172,7 @@ impl Follower {
             mode: Mode::Start,
             live_tail,
             notice: None,
+            followed_any: false,
             stop_at: None,
             site: Site::default(),
         }
@@ -198,6 +201,15 @@ impl Follower {
         self.notice.take()
     }
 
+    /// Adds `n` to what the tail has to say (several things in one sweep are all said: the
+    /// polling reason overwrote a deleted group's notice).
+    fn say(&mut self, n: String) {
+        self.notice = Some(match self.notice.take() {
+            Some(before) => format!("{before}; {n}"),
+            None => n,
+        });
+    }
+
     /// The events that arrived since the last call, as export lines (one input per group).
     /// Waits up to 2 s for them.
     pub fn poll(&mut self) -> Result<Vec<MemoryInput>, AwsError> {
@@ -224,7 +236,7 @@ impl Follower {
                 self.mode = match open {
                     Ok(true) => Mode::Live(stream, started),
                     Ok(false) if started.elapsed() < MIN_SESSION => {
-                        self.notice = Some(
+                        self.say(
                             "live tail sessions end as soon as they start at this endpoint; polling FilterLogEvents every 2 s instead".into(),
                         );
                         Mode::Polling
@@ -232,7 +244,7 @@ impl Follower {
                     // The session ended (its 3-hour limit): a new one from the newest event.
                     Ok(false) => self.start_live_tail(),
                     Err(why) => {
-                        self.notice = Some(format!(
+                        self.say(format!(
                             "live tail stopped ({why}); polling FilterLogEvents every 2 s instead"
                         ));
                         Mode::Polling
@@ -269,13 +281,18 @@ impl Follower {
                 return Ok(());
             };
             let found = found?;
-            if found.is_empty() {
+            // Nothing matches: an error at the start; later, the groups followed were deleted
+            // (a stack torn down), and the tail waits for the pattern to match again, as
+            // `tail -F` waits for a file (fifth-round verification: it stopped saying the
+            // pattern never matched).
+            if found.is_empty() && !self.followed_any {
                 return Err(self.rt.block_on(AwsError::no_groups_in(&self.client, p)));
             }
             groups.extend(found);
         }
         groups.sort();
         groups.dedup();
+        self.followed_any |= !groups.is_empty();
         self.groups = groups;
         self.listed_at = Some(std::time::Instant::now());
         Ok(())
@@ -287,7 +304,7 @@ impl Follower {
         }
         let arns: Vec<String> = self.groups.iter().filter_map(|g| g.arn.clone()).collect();
         if arns.len() != self.groups.len() || arns.len() > LIVE_TAIL_MAX_GROUPS {
-            self.notice = Some(format!(
+            self.say(format!(
                 "live tail follows at most {LIVE_TAIL_MAX_GROUPS} groups with ARNs; polling FilterLogEvents every 2 s for these {}",
                 self.groups.len()
             ));
@@ -317,7 +334,7 @@ impl Follower {
                     AwsError::Partial { failed, .. } => failed,
                     other => other.to_string(),
                 };
-                self.notice = Some(format!(
+                self.say(format!(
                     "live tail is not available ({why}); polling FilterLogEvents every 2 s instead"
                 ));
                 Mode::Polling
@@ -479,10 +496,13 @@ impl Follower {
         }
         if !gone.is_empty() {
             self.groups.retain(|g| !gone.contains(&g.name));
-            self.notice = Some(format!(
-                "log group(s) {} no longer exist (deleted while the tail ran); the tail goes on with the {} other(s)",
-                gone.join(", "),
-                self.groups.len()
+            let left = match self.groups.len() {
+                0 => "no group is left to follow: the tail waits for groups the sources name to appear (Ctrl-C stops it)".to_string(),
+                n => format!("the tail goes on with the {n} other(s)"),
+            };
+            self.say(format!(
+                "log group(s) {} no longer exist (deleted while the tail ran); {left}",
+                gone.join(", ")
             ));
         }
         self.from_ms = newest;
@@ -615,16 +635,7 @@ mod tests {
                         {"eventId": "e1", "logStreamName": "s", "timestamp": now - 1000, "message": "seen in history"}]})),
             ),
             streamed(stream),
-            ReplayEvent::new(
-                request(),
-                http::Response::builder()
-                    .status(400)
-                    .header("content-type", "application/x-amz-json-1.1")
-                    .body(SdkBody::from(
-                        r#"{"__type":"AccessDeniedException","message":"no"}"#,
-                    ))
-                    .unwrap(),
-            ),
+            failed("AccessDeniedException", "no"),
         ]);
         let mut f = follower(&http, group, now - 60_000, true);
         let text = |inputs: Vec<MemoryInput>| -> String {
@@ -743,6 +754,28 @@ mod tests {
         assert!(!next.contains("other"), "{next}");
     }
 
+    /// A call's failure: AWS's error `kind` with its message.
+    fn failed(kind: &str, message: &str) -> ReplayEvent {
+        ReplayEvent::new(
+            request(),
+            http::Response::builder()
+                .status(400)
+                .header("content-type", "application/x-amz-json-1.1")
+                .body(SdkBody::from(
+                    serde_json::json!({"__type": kind, "message": message}).to_string(),
+                ))
+                .unwrap(),
+        )
+    }
+
+    /// FilterLogEvents' answer for a group that no longer exists.
+    fn group_not_found() -> ReplayEvent {
+        failed(
+            "ResourceNotFoundException",
+            "The specified log group does not exist.",
+        )
+    }
+
     /// Fifth-round live review: a group of the pattern deleted while the tail ran ended the
     /// whole tail ("no log group matches" the deleted name). It leaves; the others go on.
     #[test]
@@ -755,16 +788,7 @@ mod tests {
                     {"logGroupName": "/aws/lambda/a", "storedBytes": 10},
                     {"logGroupName": "/aws/lambda/b", "storedBytes": 10}]})),
             ),
-            ReplayEvent::new(
-                request(),
-                http::Response::builder()
-                    .status(400)
-                    .header("content-type", "application/x-amz-json-1.1")
-                    .body(SdkBody::from(
-                        r#"{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"#,
-                    ))
-                    .unwrap(),
-            ),
+            group_not_found(),
             ReplayEvent::new(
                 request(),
                 json(serde_json::json!({"events": [
@@ -780,6 +804,20 @@ mod tests {
             "{notice}"
         );
         assert_eq!(f.groups.len(), 1);
+        // The only group deleted: the tail waits for one to appear, saying so, and a later
+        // listing that finds none is no error (fifth-round verification: it stopped with "no
+        // log group matches", and said it went on with "0 other(s)").
+        let http = StaticReplayClient::new(vec![
+            listed("/aws/lambda/a", "arn:a"),
+            group_not_found(),
+            ReplayEvent::new(request(), json(serde_json::json!({"logGroups": []}))),
+        ]);
+        let mut f = follower(&http, "/aws/lambda/a", now - 60_000, false);
+        assert!(f.poll().unwrap().is_empty());
+        let notice = f.take_notice().unwrap_or_default();
+        assert!(notice.contains("no group is left to follow"), "{notice}");
+        f.listed_at = None;
+        assert!(f.poll_filter().unwrap().is_empty());
     }
 
     /// The same across history and a live-tail session (whose events carry no id): the two

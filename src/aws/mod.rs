@@ -685,7 +685,7 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + 'static>(
                     .and_then(|s| s.message())
                     .unwrap_or("malformed query")
             ),
-            fix: "correct the query; `faascope query --local` runs the same text over the pulled events and points at the column of an error".into(),
+            fix: "correct the query (the line and position Logs Insights gives are in the text faascope sent: comment lines left out, a `parse @log` line added where the query reads `function`), or run it with --local, which runs it over the pulled events".into(),
         }
     } else if code == "ResourceNotFoundException" {
         AwsError::NoGroups {

@@ -48,7 +48,11 @@ pub fn unmatched_function(project: &Project, read: &[std::sync::Arc<str>]) -> Re
             // The file as --config named it (`defined_at` is relative to the file's folder,
             // for baselines: a bare `faascope.toml:2` named none of a monorepo's several).
             match &f.location {
-                Some((path, line)) => format!("{}:{line}", path.display()),
+                // The template's places (after the project file's) as they were.
+                Some((path, line)) => std::iter::once(format!("{}:{line}", path.display()))
+                    .chain(f.defined_at.iter().skip(1).cloned())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 None => f.defined_at.join(", "),
             },
             names.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", "),

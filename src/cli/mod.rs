@@ -436,8 +436,8 @@ impl Filter {
     pub(crate) fn inits_of_functions(&self, list: &mut [crate::analytics::traces::TraceSummary]) {
         let Some(re) = &self.function else { return };
         for t in list {
-            if t.cold_start == Some(true) && !t.inits.is_empty() {
-                t.cold_start = Some(t.inits.iter().any(|(f, _)| re.is_match(f)));
+            if t.cold_start == Some(true) {
+                t.cold_start = Some(t.cold_functions.iter().any(|f| re.is_match(f)));
             }
             t.init_ms = t
                 .inits

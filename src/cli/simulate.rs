@@ -201,7 +201,8 @@ struct FromObserved {
     /// Every function read (`--function-region` and the like may name any of them, as with
     /// `faascope cost`).
     names: Vec<String>,
-    /// The most memory the function's invocations used (`Max Memory Used`), when the logs say.
+    /// The most memory the function's invocations used (`Max Memory Used`) at the size the
+    /// replay runs at, when the logs say.
     max_memory_used_mb: Option<u32>,
 }
 
@@ -620,8 +621,10 @@ fn observed_scenario(
         ));
     }
     notes.extend(restore_note(&shown, &rows));
+    // At the size the replay runs at, as `report` weighs memory (`at_size`): what the
+    // function used at a larger size it had before says nothing of this one.
     let max_memory_used_mb = (0..cols.len())
-        .filter(|&r| cols.function_id(r) as usize == id)
+        .filter(|&r| cols.function_id(r) as usize == id && cols.memory_size_mb(r) == memory_mb)
         .filter_map(|r| cols.max_memory_used_mb(r))
         .max();
     Ok(FromObserved {

@@ -155,10 +155,11 @@ pub fn resolve_span_tree(spans: &mut [Span]) {
 
 /// Drops metric points equal to another in all but where they were read (function, metric,
 /// statistic (none is the sum), timestamp and value; not the unit, which some sources leave
-/// out) and in a series of the same period (the smallest gap between the times of its file's
-/// points of that function, metric and statistic): the same page in two files, or twice in one.
-/// Of the copies, the first read is kept; a point of a file that shows no period (one time)
-/// goes to the finest series that has it. Keeps the order points were read in; returns how many
+/// out) and in a series of the same period (the step between the times of its file's points
+/// of that function, metric and statistic, when they are evenly spaced multiples of it): the
+/// same page in two files, or twice in one. Of the copies, the first read is kept; a point of
+/// a file that shows no period (one time, or times no step fits) goes to the finest series that
+/// has it. Keeps the order points were read in; returns how many
 /// were dropped.
 pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
     type SeriesKey<'a> = (&'a str, &'a str, Option<&'a str>, &'a str);
@@ -175,13 +176,26 @@ pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
             .or_default()
             .push(p.timestamp);
     }
+    // A series' period is known when its times are evenly spaced multiples of it, as
+    // CloudWatch's periods are (every point on a multiple of 60 s, 300 s, 1 h, …): the greatest
+    // common divisor of the gaps, every time a multiple of it. A sparse series whose times are
+    // not (a pull of minutes leaving out empty ones: 00:03, 00:07, 00:15) has no period to
+    // read (fifth-round verification: two overlapping such pulls were kept twice).
+    fn gcd(a: i64, b: i64) -> i64 {
+        if b == 0 {
+            a
+        } else {
+            gcd(b, a % b)
+        }
+    }
     let period: HashMap<SeriesKey<'_>, i64> = stamps
         .into_iter()
         .map(|(k, mut ts)| {
             ts.sort_unstable();
             ts.dedup();
-            let gap = ts.windows(2).map(|w| w[1] - w[0]).min().unwrap_or(i64::MAX);
-            (k, gap)
+            let step = ts.windows(2).map(|w| w[1] - w[0]).fold(0, gcd);
+            let known = step > 0 && ts.iter().all(|t| t.rem_euclid(step) == 0);
+            (k, if known { step } else { i64::MAX })
         })
         .collect();
     // The copies of each point: same function, metric, statistic, time and value.
@@ -422,6 +436,17 @@ pub(super) mod tests {
         assert!(points.iter().all(|q| &*q.source.file == "minute.csv"));
         let mut points: Vec<MetricPoint> = one.iter().chain(&one).cloned().collect();
         assert_eq!(drop_repeated_metrics(&mut points), 1);
+        // Two overlapping pulls of a sparse series (times no step fits) share their minute
+        // once.
+        let pull1 = [
+            p("p1.json", 3, 2.0),
+            p("p1.json", 7, 5.0),
+            p("p1.json", 15, 3.0),
+        ];
+        let pull2 = [p("p2.json", 15, 3.0), p("p2.json", 40, 6.0)];
+        let mut points: Vec<MetricPoint> = pull1.iter().chain(&pull2).cloned().collect();
+        assert_eq!(drop_repeated_metrics(&mut points), 1);
+        assert_eq!(points.iter().map(|q| q.value).sum::<f64>(), 16.0);
         // The same hourly page twice is one copy too.
         let hourly = [p("h.json", 0, 7.0), p("h.json", 60, 4.0)];
         let mut points: Vec<MetricPoint> = hourly.iter().chain(&hourly).cloned().collect();

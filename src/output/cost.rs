@@ -561,7 +561,7 @@ pub fn render_cost(
                 format_usd(saving_total.typical),
             ]);
             out.push_str(&render_grid(&headers, &rows, format, width, 3));
-            if c.functions.len() > 1 {
+            if c.functions.len() > 1 && on_demand_total.low != on_demand_total.high {
                 // Each function's range is of its own quietest and busiest day (fifth-round
                 // cost review: two functions busy on alternate days summed to $0.02 – $2.96
                 // where every day of the account cost $1.49).
