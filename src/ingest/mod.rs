@@ -1442,11 +1442,19 @@ impl<'o> FileState<'o> {
                         && !next.is_empty()
                         && next.iter().filter(|l| json_object(l)).count() * 2 > next.len()
                 };
+                // A text log whose first line is a JSON log line (an application's structured
+                // line, a file cut mid-invocation) is text: most of the lines after it are not
+                // objects (fifth-round verification: every START/REPORT of such a file was
+                // skipped as "line is not JSON").
+                // (A line that starts an object counts: a record cut short is NDJSON's.)
+                let mostly_objects =
+                    || next.iter().filter(|l| l.starts_with('{')).count() * 2 >= next.len();
                 if metrics::looks_like_metrics_csv(&first) {
                     Mode::MetricsCsv
                 } else if (json_object(&first)
                     // A header line before pretty-printed JSON (the X-Ray daemon format) is not NDJSON.
-                    && second.is_none_or(|l| l != "{" && l != "["))
+                    && second.is_none_or(|l| l != "{" && l != "[")
+                    && mostly_objects())
                     || broken_first_record()
                 {
                     Mode::Ndjson
@@ -2799,6 +2807,24 @@ mod tests {
         assert_eq!(cold, [true, false]);
         let cols = ingest_one(&json, &opts).columns;
         assert_eq!((cols.cold_start(0), cols.cold_start(1)), (true, false));
+    }
+
+    /// Fifth-round verification: a text log whose first line is an application's JSON line was
+    /// read as NDJSON, every START/REPORT after it skipped as "line is not JSON".
+    #[test]
+    fn a_text_log_starting_with_a_json_line_is_text() {
+        let text = "{\"level\":\"INFO\",\"message\":\"app json first\"}\n\
+                    START RequestId: 60000000-0000-4000-8000-000000000001 Version: $LATEST\n\
+                    END RequestId: 60000000-0000-4000-8000-000000000001\n\
+                    REPORT RequestId: 60000000-0000-4000-8000-000000000001\tDuration: 20.00 ms\tBilled Duration: 20 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\n";
+        let ing = ingest_one(text, &IngestOptions::default());
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        assert_eq!(ing.tables.invocations.len(), 1);
+        assert!(ing
+            .tables
+            .logs
+            .iter()
+            .any(|l| l.message.contains("app json first")));
     }
 
     /// Third-round logs review: a `Task timed out` whose REPORT is missing (a log cut short)
