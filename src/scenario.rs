@@ -155,16 +155,17 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
     // (a rate), ms.
     let (t0, basis_ms, duration_ms) = match r.window {
         Some((start, end)) => {
-            // The run is the window `cost` projects from: an invocation that started before
-            // it (one running across the start of an export, whose REPORT is in it) arrives at
-            // its start (fifth-round verification: a replay from its earlier start ran 10 min
-            // longer than the window and priced the month 14 % below `cost`).
-            let t0 = start;
-            let basis = (end - t0).max(1);
+            // An invocation that started before the window (one running across the start of
+            // an export, whose REPORT is in it) arrives at its own time: the run starts there,
+            // and its usage stands for the window, which is what `--price` projects a month from
+            // ([`usage_window_ms`]; fifth-round verification: arriving at the window's start,
+            // such invocations made a burst that was never observed).
+            let t0 = start.min(first);
+            let basis = (end - start).max(1);
             // Superposed copies are jittered by up to 1 s: the run reaches past the last
             // arrival by that much, which only a last arrival in the window's final second
             // needs.
-            (t0, basis, basis.max(last - t0 + 1_000))
+            (t0, basis, (end - t0).max(last - t0 + 1_000))
         }
         None => {
             let span = (last - first).max(1);
@@ -319,8 +320,21 @@ pub fn price_simulation(
     out: &SimOutput,
     book: &PriceBook,
     place: &dyn Fn(&str) -> (String, Arch),
+    usage_ms: Option<f64>,
 ) -> Result<Vec<PricedFunction>, String> {
-    price_simulation_with(out, book, place, &|_| {})
+    price_simulation_with(out, book, place, &|_| {}, usage_ms)
+}
+
+/// The time a replay's usage stands for, when it is not the run's measured time: the observed
+/// window of a replay over the window `faascope cost` projects from, which began earlier to let
+/// invocations that started before the window arrive at their own time (their REPORTs are in
+/// the window, and `cost` counts them there). `None` for any other run (a warm-up, or a
+/// `duration_s` that does not reach past the window).
+pub fn usage_window_ms(s: &Scenario, window: Option<(i64, i64)>) -> Option<f64> {
+    let (start, end) = window?;
+    let run_ms = s.duration_s * 1000.0;
+    let window_ms = (end - start) as f64;
+    (s.warmup_s == 0.0 && run_ms > window_ms).then_some(window_ms)
 }
 
 /// The simulated usage of each function scaled to a month of 730 h, priced: on demand (account
@@ -334,10 +348,15 @@ pub fn price_simulation_with(
     book: &PriceBook,
     place: &dyn Fn(&str) -> (String, Arch),
     configure: &dyn Fn(&mut FunctionMeta),
+    usage_ms: Option<f64>,
 ) -> Result<Vec<PricedFunction>, String> {
     let rules = book.lambda_rules().map_err(|e| e.to_string())?;
     let measured_ms = (out.measured_s * 1000.0).max(1.0);
-    let factor = Decimal::from_f64(MS_PER_MONTH as f64 / measured_ms).unwrap_or(Decimal::ZERO);
+    let month = |ms: f64| Decimal::from_f64(MS_PER_MONTH as f64 / ms).unwrap_or(Decimal::ZERO);
+    // Requests and execution stand for `usage_ms` (see [`usage_window_ms`]); what runs for
+    // the run's whole time (a provisioned allocation), for the measured time.
+    let factor = month(usage_ms.unwrap_or(measured_ms).max(1.0));
+    let allocation_factor = month(measured_ms);
     let dec = |x: f64| Decimal::from_f64(x).unwrap_or(Decimal::ZERO);
     let projections: Vec<_> = out
         .functions
@@ -391,10 +410,11 @@ pub fn price_simulation_with(
             let rates = book
                 .lambda(&p.meta.region, p.meta.arch)
                 .map_err(|e| e.to_string())?;
-            let provisioned = (dec(m.provisioned_gb_s) * rates.pc_usd_per_gb_second
-                + dec(m.billed_execution_on_provisioned_gb_s)
-                    * rates.pc_duration_usd_per_gb_second)
-                * factor;
+            let provisioned =
+                dec(m.provisioned_gb_s) * rates.pc_usd_per_gb_second * allocation_factor
+                    + dec(m.billed_execution_on_provisioned_gb_s)
+                        * rates.pc_duration_usd_per_gb_second
+                        * factor;
             let on_demand = account.function_usd(i).typical;
             let charges = account.scenarios.typical.functions.get(i);
             let executed_gb_s = dec(m.billed_execution_gb_s + m.billed_init_gb_s) * factor;
@@ -545,14 +565,19 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // An invocation that started before the window (across the start of an export)
-        // arrives at its start: the run is the window.
+        // arrives at its own time: the run starts there and lasts to the window's end; its
+        // usage stands for the window.
         let early = [row(3_600_000 - 600_000), row(3_600_000 + 1_800_000)];
         let s = replay_scenario_in(&Replay { rows: &early, ..r }, &mut notes).unwrap();
-        assert_eq!(s.duration_s, 3_600.0);
+        assert_eq!(s.duration_s, 4_200.0);
         match &s.functions[0].arrivals {
-            ArrivalConfig::Replay { events, .. } => assert_eq!(events[0].offset_us, 0),
+            ArrivalConfig::Replay { events, .. } => {
+                assert_eq!(events[0].offset_us, 0);
+                assert_eq!(events[1].offset_us, 2_400_000_000);
+            }
             other => panic!("{other:?}"),
         }
+        assert_eq!(usage_window_ms(&s, r.window), Some(3_600_000.0));
         // Without a window: from the first arrival to a second after the last, as before.
         let s = replay_scenario_in(&Replay { window: None, ..r }, &mut notes).unwrap();
         assert_eq!(s.duration_s, 1_799.5 + 1.0);

@@ -303,7 +303,7 @@ fn a_memory_change_scales_each_invocation_from_its_own_size() {
     );
     // A run longer than the logs (fourth-round simulate review: a month halved without a word).
     // The observed window is the hour 00:00–01:00 (the first invocation started 0.1 s before
-    // it, in an hour that holds no REPORT), and the run is that window.
+    // it, in an hour that holds no REPORT); the replay runs from that first arrival.
     faascope()
         .args(["simulate", "--from"])
         .arg(dir.path())
@@ -311,7 +311,7 @@ fn a_memory_change_scales_each_invocation_from_its_own_size() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "duration_s = 10800 outlasts the observed window (3600 s)",
+            "duration_s = 10800 outlasts the replay of the observed window (3600.1 s, from the first arrival)",
         ));
 }
 
@@ -1189,4 +1189,46 @@ fn nested_range_errors_name_their_line() {
             "{}:7: functions[0].warm.value_ms",
             p.display()
         )));
+}
+
+/// Fifth-round verification: a one-hour export of 10-minute jobs (ten started before the hour,
+/// their REPORTs in it). Arriving at the window's start they made a burst of 20 environments
+/// that was never observed; replayed from the run's start, the month was 14 % below `cost`.
+/// They arrive at their own time, and the month is projected from the window.
+#[test]
+fn a_replay_of_jobs_started_before_the_window_prices_as_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..60u32 {
+        text.push_str(&format!(
+            "2025-09-01T01:{i:02}:30.000Z REPORT RequestId: 00000000-0000-4000-8000-{i:012}\tDuration: 599999.50 ms\tBilled Duration: 600000 ms\tMemory Size: 1024 MB\tMax Memory Used: 300 MB\t\n"
+        ));
+    }
+    std::fs::write(dir.path().join("worker.log"), text).unwrap();
+    let json = |args: &[&str]| -> Value {
+        let out = faascope()
+            .args(args)
+            .arg(dir.path())
+            .args(["--format", "json", "-q"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let sim = json(&["simulate", "--price", "--from"]);
+    let cost = json(&["cost"]);
+    assert_eq!(sim["cost"][0]["requests_per_month"], 43800.0);
+    assert_eq!(
+        sim["cost"][0]["total_usd_per_month"],
+        cost["account"]["on_demand_usd"]["typical"]
+    );
+    let m = &sim["simulation"]["functions"][0]["metrics"];
+    assert_eq!(
+        (m["max_instances"].as_u64(), m["cold_starts"].as_u64()),
+        (Some(10), Some(10))
+    );
 }

@@ -266,7 +266,9 @@ impl Follower {
         let mut groups = Vec::new();
         for p in &self.patterns {
             let Some(found) = self.call(describe_groups(&self.client, p)) else {
-                if self.groups.is_empty() {
+                // (Not "no groups now": a tail whose groups were deleted waits with none, and
+                // its endpoint answered before.)
+                if !self.followed_any {
                     // Stopped before the endpoint ever answered (refused, throttled or silent,
                     // the SDK still retrying): a failure, not a quiet tail.
                     return Err(AwsError::Unreachable {

@@ -198,6 +198,8 @@ struct FromObserved {
     event_memory_mb: Vec<u32>,
     warm_memory_mb: Vec<u32>,
     observed: Observed,
+    /// The window the month is projected from (as `faascope cost`'s).
+    window: Option<(i64, i64)>,
     /// Every function read (`--function-region` and the like may name any of them, as with
     /// `faascope cost`).
     names: Vec<String>,
@@ -338,7 +340,7 @@ fn set_replay_notes(from_scenario: &Scenario, s: &Scenario) -> Vec<String> {
     });
     if replayed && run_s > observed_s {
         notes.push(format!(
-            "duration_s = {run_s} outlasts the observed window ({observed_s} s): the run's last {} s have no replayed traffic, and a --price month is projected over them too (lower duration_s to {observed_s})",
+            "duration_s = {run_s} outlasts the replay of the observed window ({observed_s} s, from the first arrival): the run's last {} s have no replayed traffic, and a --price month is projected over them too (lower duration_s to {observed_s})",
             run_s - observed_s
         ));
     }
@@ -629,6 +631,7 @@ fn observed_scenario(
         .max();
     Ok(FromObserved {
         max_memory_used_mb,
+        window,
         scenario: s,
         event_memory_mb: rows.iter().map(|r| r.memory_mb).collect(),
         warm_memory_mb: {
@@ -1080,12 +1083,12 @@ fn replicated_table(out: &ReplicatedOutput, format: Format) -> String {
 /// The simulated usage scaled to a month of 730 h, priced (see
 /// [`crate::scenario::price_simulation_with`]) at the `--region`/`--arch` placement, with the
 /// ephemeral storage and SnapStart that the options give, as `faascope cost` prices them.
-fn price(out: &SimOutput, a: &SimulateArgs) -> Result<Vec<PricedFunction>> {
+fn price(out: &SimOutput, a: &SimulateArgs, usage_ms: Option<f64>) -> Result<Vec<PricedFunction>> {
     let catalog = a.place.catalog()?;
     let book = PriceBook::new(&catalog);
     let place = a.place.placement()?;
     let configure = a.place.configuration()?;
-    Ok(price_simulation_with(out, &book, &place, &configure).map_err(UsageError)?)
+    Ok(price_simulation_with(out, &book, &place, &configure, usage_ms).map_err(UsageError)?)
 }
 
 /// The first pricing option given (at any value), which only `--price` uses.
@@ -1200,6 +1203,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
     }
     let mut notes = Vec::new();
     let mut observed = None;
+    let mut usage_ms = None;
     let mut ingested = None;
     // One window for what live sources pull and what the records are cut to (a relative
     // `--since 2h` read twice could differ by a second).
@@ -1226,6 +1230,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
                 observed: seen,
                 names: from_names,
                 max_memory_used_mb,
+                window: from_window_ms,
             } = from;
             observed = Some(seen);
             let label = format!(
@@ -1281,6 +1286,12 @@ fn run(a: SimulateArgs) -> Result<i32> {
                 }
             };
             ingested = Some(ing);
+            // The run began early for invocations that started before the window: its usage
+            // stands for the window, as `faascope cost` projects it (unless --set changed the
+            // run's length).
+            usage_ms = (s.duration_s == from_scenario.duration_s)
+                .then(|| crate::scenario::usage_window_ms(&s, from_window_ms))
+                .flatten();
             (s, label, from_names)
         }
         _ => {
@@ -1404,7 +1415,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
         notes.extend(rate_note(&scenario, fig));
         notes.extend(pending_notes(&scenario, fig));
         let priced = if a.price {
-            Some(price(&out, &a)?)
+            Some(price(&out, &a, usage_ms)?)
         } else {
             None
         };

@@ -775,9 +775,14 @@ pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<Si
         .map_err(|e| e.to_string())?
         .run();
     let priced = book.as_ref().and_then(|b| {
-        price_simulation(&output, b, &|_| ("us-east-1".to_string(), Arch::X86_64))
-            .ok()
-            .and_then(|v| v.into_iter().next())
+        price_simulation(
+            &output,
+            b,
+            &|_| ("us-east-1".to_string(), Arch::X86_64),
+            crate::scenario::usage_window_ms(&s, data.window),
+        )
+        .ok()
+        .and_then(|v| v.into_iter().next())
     });
     Ok(SimRun {
         output,
