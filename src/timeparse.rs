@@ -180,6 +180,16 @@ fn finer_than_ms(t: &str) -> bool {
         .any(|c| c != '0')
 }
 
+/// The greatest common divisor of two spans of time (ms): the longest step both are whole
+/// multiples of (a query's bins and offsets, a metric series' period).
+pub fn gcd_ms(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        a
+    } else {
+        gcd_ms(b, a % b)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

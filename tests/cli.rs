@@ -1833,51 +1833,35 @@ fn empty_logs_selectors_are_refused() {
 #[test]
 fn export_takes_the_format_its_out_names_and_keeps_json_fields() {
     let dir = tempfile::tempdir().unwrap();
-    let parquet = dir.path().join("logs.parquet");
-    let out = faascope()
-        .args([
+    // The logs table of geo-lookup's JSON-format logs, to stdout or to `out`.
+    let export_logs = |out: Option<&Path>| {
+        let mut cmd = faascope();
+        cmd.args([
             "export",
             "sample-data/ndjson/geo-lookup.ndjson.gz",
             "--table",
             "logs",
-            "--out",
-        ])
-        .arg(&parquet)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+            "-q",
+        ]);
+        if let Some(p) = out {
+            cmd.arg("--out").arg(p);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let parquet = dir.path().join("logs.parquet");
+    export_logs(Some(&parquet));
     assert!(std::fs::read(&parquet).unwrap().starts_with(b"PAR1"));
     let csv = dir.path().join("logs.csv");
-    let out = faascope()
-        .args([
-            "export",
-            "sample-data/ndjson/geo-lookup.ndjson.gz",
-            "--table",
-            "logs",
-            "-q",
-            "--out",
-        ])
-        .arg(&csv)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    export_logs(Some(&csv));
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("function,timestamp,kind,event_type,level,request_id,trace_id,cold_start,message,json,log_stream,source\n"), "{}", &text[..200]);
-    let ndjson = faascope()
-        .args([
-            "export",
-            "sample-data/ndjson/geo-lookup.ndjson.gz",
-            "--table",
-            "logs",
-            "-q",
-        ])
-        .output()
-        .unwrap();
-    let first: Value = String::from_utf8_lossy(&ndjson.stdout)
+    let first: Value = String::from_utf8_lossy(&export_logs(None))
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap())
         .find(|v| v["message"] == "lookup ok")

@@ -700,7 +700,10 @@ fn thin_buckets(q: &Query) -> Option<Option<i64>> {
                             } else {
                                 ms
                             };
-                            grain = Some(gcd(gcd(grain.unwrap_or(ms), ms), offset));
+                            grain = Some(crate::timeparse::gcd_ms(
+                                crate::timeparse::gcd_ms(grain.unwrap_or(ms), ms),
+                                offset,
+                            ));
                         }
                         _ if reads_time(&i.expr) => return None,
                         _ => {}
@@ -712,14 +715,6 @@ fn thin_buckets(q: &Query) -> Option<Option<i64>> {
         }
     }
     None
-}
-
-fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
-    }
 }
 
 /// Does `e` call a function `pred` names?

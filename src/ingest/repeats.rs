@@ -159,11 +159,10 @@ pub fn resolve_span_tree(spans: &mut [Span]) {
 /// of that function, metric and statistic, when they are evenly spaced multiples of it): the
 /// same page in two files, or twice in one. Of the copies, the first read is kept; a point of
 /// a file that shows no period (one time, or times no step fits) goes to the finest series that
-/// has it. Keeps the order points were read in; returns how many
-/// were dropped.
+/// has it. Keeps the order points were read in; returns how many were dropped.
 pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
     type SeriesKey<'a> = (&'a str, &'a str, Option<&'a str>, &'a str);
-    // Each series' period: the smallest gap between its distinct timestamps (none: i64::MAX).
+    // Each series' distinct timestamps, for its period below.
     let mut stamps: HashMap<SeriesKey<'_>, Vec<i64>> = HashMap::new();
     for p in points.iter() {
         stamps
@@ -181,19 +180,15 @@ pub fn drop_repeated_metrics(points: &mut Vec<MetricPoint>) -> usize {
     // common divisor of the gaps, every time a multiple of it. A sparse series whose times are
     // not (a pull of minutes leaving out empty ones: 00:03, 00:07, 00:15) has no period to
     // read (fifth-round verification: two overlapping such pulls were kept twice).
-    fn gcd(a: i64, b: i64) -> i64 {
-        if b == 0 {
-            a
-        } else {
-            gcd(b, a % b)
-        }
-    }
     let period: HashMap<SeriesKey<'_>, i64> = stamps
         .into_iter()
         .map(|(k, mut ts)| {
             ts.sort_unstable();
             ts.dedup();
-            let step = ts.windows(2).map(|w| w[1] - w[0]).fold(0, gcd);
+            let step = ts
+                .windows(2)
+                .map(|w| w[1] - w[0])
+                .fold(0, crate::timeparse::gcd_ms);
             let known = step > 0 && ts.iter().all(|t| t.rem_euclid(step) == 0);
             (k, if known { step } else { i64::MAX })
         })
