@@ -1133,6 +1133,15 @@ async fn pull_group(
     Ok((group, out, events))
 }
 
+/// What a pull brought: the inputs, and what it left out.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    pub inputs: Vec<MemoryInput>,
+    /// Log groups listed for a pattern and deleted before their events were pulled: left out
+    /// (their name, for the note [`crate::ingest::Skips::deleted_groups`] makes).
+    pub deleted_groups: Vec<String>,
+}
+
 /// Pulls the events of `uris` in `[start_ms, end_ms)` as in-memory inputs, one per log group;
 /// log groups from `logs_margin_ms` earlier ([`STATUS_MARGIN_MS`]), traces and metrics over the
 /// window itself.
@@ -1142,7 +1151,7 @@ pub fn fetch(
     start_ms: i64,
     end_ms: i64,
     logs_margin_ms: i64,
-) -> Result<Vec<MemoryInput>, AwsError> {
+) -> Result<Fetched, AwsError> {
     runtime()?.block_on(async {
         let conf = config(opts).await?;
         let mut site = Site::of(&conf).await;
@@ -1167,8 +1176,9 @@ async fn pull_all(
     start_ms: i64,
     end_ms: i64,
     logs_margin_ms: i64,
-) -> Result<Vec<MemoryInput>, AwsError> {
+) -> Result<Fetched, AwsError> {
     let mut inputs = Vec::new();
+    let mut deleted_groups = Vec::new();
     if uris.contains(&SourceUri::XRay) {
         inputs.extend(pull_traces(&aws_sdk_xray::Client::new(conf), start_ms, end_ms).await?);
     }
@@ -1207,9 +1217,14 @@ async fn pull_all(
             None => None,
         };
         let from = start_ms - logs_margin_ms;
-        inputs.extend(pull_logs(&c, &patterns, from, end_ms, cache).await?);
+        let logs = pull_logs(&c, &patterns, from, end_ms, cache).await?;
+        inputs.extend(logs.inputs);
+        deleted_groups = logs.deleted_groups;
     }
-    Ok(inputs)
+    Ok(Fetched {
+        inputs,
+        deleted_groups,
+    })
 }
 
 /// Who the calls act as, as far as the cache is concerned.
@@ -1670,7 +1685,7 @@ async fn pull_logs(
     start_ms: i64,
     end_ms: i64,
     cache: Option<CacheKey>,
-) -> Result<Vec<MemoryInput>, AwsError> {
+) -> Result<Fetched, AwsError> {
     {
         let mut groups: Vec<String> = Vec::new();
         for pattern in patterns {
@@ -1702,69 +1717,173 @@ async fn pull_logs(
                 Err(e) => return Err(AwsError::Runtime(e.to_string())),
             }
         }
-        done.sort_by(|a, b| a.0.cmp(&b.0));
-        if !failed.is_empty() {
-            failed.sort_by(|a, b| a.0.cmp(&b.0));
-            // Credentials and permissions are the same for every group: say so once.
-            if let Some(pos) = failed.iter().position(|f| {
-                matches!(
-                    f.2,
-                    AwsError::Credentials { .. }
-                        | AwsError::AccessDenied { .. }
-                        | AwsError::NoGroups { .. }
-                )
-            }) {
-                return Err(failed.swap_remove(pos).2);
-            }
-            let fetched = if done.is_empty() {
-                "none".into()
-            } else {
-                done.iter()
-                    .map(|(g, _, n)| format!("{g} ({n} events)"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            // An endpoint that cannot be reached is said once, with every group it failed.
-            let unreachable = failed.iter().find_map(|f| match &f.2 {
-                AwsError::Unreachable {
-                    endpoint, cause, ..
-                } => Some((endpoint.clone(), cause.clone())),
-                _ => None,
-            });
-            let failed = failed
-                .iter()
-                .map(|(g, n, e)| match e {
-                    AwsError::Partial { failed, .. } => format!("{g} after {n} events ({failed})"),
-                    AwsError::Unreachable { failed, .. } => format!("{failed} after {n} events"),
-                    other => format!("{g} after {n} events ({other})"),
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(match unreachable {
-                Some((endpoint, cause)) => AwsError::Unreachable {
-                    endpoint,
-                    cause,
-                    failed,
-                    fetched,
-                },
-                None => AwsError::Partial { failed, fetched },
-            });
+        settle_groups(done, failed)
+    }
+}
+
+/// What the pulls of a pattern's groups came to: one input per group with events in the
+/// window, and the groups deleted while they were pulled (said, their events left out); or
+/// the error of the failed pulls, with what was fetched completely.
+fn settle_groups(
+    mut done: Vec<(String, Vec<u8>, u64)>,
+    mut failed: Vec<(String, u64, AwsError)>,
+) -> Result<Fetched, AwsError> {
+    done.sort_by(|a, b| a.0.cmp(&b.0));
+    failed.sort_by(|a, b| a.0.cmp(&b.0));
+    // A group listed, then gone when its events were asked for (ResourceNotFoundException):
+    // deleted during the pull. The others are still read (sixth-round review: one group of a
+    // glob deleted mid-pull failed the whole pull, as `logs --follow` had before); with none
+    // left, the pattern matches nothing, as the error says.
+    let gone = |f: &(String, u64, AwsError)| matches!(f.2, AwsError::NoGroups { .. });
+    let mut deleted_groups = Vec::new();
+    if failed.iter().all(gone) {
+        if done.is_empty() && !failed.is_empty() {
+            return Err(failed.swap_remove(0).2);
         }
-        // A group without events in the window is no input (not an empty file to report).
-        Ok(done
+        deleted_groups = failed.drain(..).map(|(g, _, _)| g).collect();
+    }
+    if !failed.is_empty() {
+        // Credentials and permissions are the same for every group: say so once.
+        if let Some(pos) = failed.iter().position(|f| {
+            matches!(
+                f.2,
+                AwsError::Credentials { .. } | AwsError::AccessDenied { .. }
+            )
+        }) {
+            return Err(failed.swap_remove(pos).2);
+        }
+        let fetched = if done.is_empty() {
+            "none".into()
+        } else {
+            done.iter()
+                .map(|(g, _, n)| format!("{g} ({n} events)"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // An endpoint that cannot be reached is said once, with every group it failed.
+        let unreachable = failed.iter().find_map(|f| match &f.2 {
+            AwsError::Unreachable {
+                endpoint, cause, ..
+            } => Some((endpoint.clone(), cause.clone())),
+            _ => None,
+        });
+        let failed = failed
+            .iter()
+            .map(|(g, n, e)| match e {
+                AwsError::Partial { failed, .. } => format!("{g} after {n} events ({failed})"),
+                AwsError::Unreachable { failed, .. } => format!("{failed} after {n} events"),
+                AwsError::NoGroups { .. } => format!("{g} (deleted during the pull)"),
+                other => format!("{g} after {n} events ({other})"),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(match unreachable {
+            Some((endpoint, cause)) => AwsError::Unreachable {
+                endpoint,
+                cause,
+                failed,
+                fetched,
+            },
+            None => AwsError::Partial { failed, fetched },
+        });
+    }
+    // A group without events in the window is no input (not an empty file to report).
+    Ok(Fetched {
+        inputs: done
             .into_iter()
             .filter(|(_, _, n)| *n > 0)
             .map(|(g, bytes, _)| MemoryInput {
                 name: format!("{CLOUDWATCH}{g}"),
                 bytes,
             })
-            .collect())
-    }
+            .collect(),
+        deleted_groups,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sixth-round review: a group of a glob deleted between the listing and the pull of its
+    /// events (ResourceNotFoundException) failed the whole pull. It is left out, named; the
+    /// others are read. With every group gone, the pattern matches nothing; beside another
+    /// failure, the error names it as deleted.
+    #[test]
+    fn a_group_deleted_during_the_pull_is_left_out_and_named() {
+        let gone = |g: &str| {
+            (
+                g.to_string(),
+                0,
+                AwsError::NoGroups {
+                    uri: format!("{CLOUDWATCH}{g}"),
+                    region: String::new(),
+                    account: None,
+                },
+            )
+        };
+        let read = |g: &str, n: u64| (g.to_string(), vec![b'x'; n as usize], n);
+        let ok = settle_groups(
+            vec![read("/aws/lambda/b", 2), read("/aws/lambda/a", 3)],
+            vec![gone("/aws/lambda/c")],
+        )
+        .expect("the groups left are read");
+        let names: Vec<&str> = ok.inputs.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["cloudwatch:///aws/lambda/a", "cloudwatch:///aws/lambda/b"]
+        );
+        assert_eq!(ok.deleted_groups, ["/aws/lambda/c"]);
+
+        let all_gone = settle_groups(Vec::new(), vec![gone("/aws/lambda/c")]);
+        assert!(
+            matches!(all_gone, Err(AwsError::NoGroups { .. })),
+            "{all_gone:?}"
+        );
+
+        let cut = settle_groups(
+            vec![read("/aws/lambda/a", 3)],
+            vec![
+                gone("/aws/lambda/c"),
+                (
+                    "/aws/lambda/d".into(),
+                    7,
+                    AwsError::Runtime("throttled".into()),
+                ),
+            ],
+        );
+        let Err(AwsError::Partial { failed, fetched }) = cut else {
+            panic!("{cut:?}")
+        };
+        assert!(
+            failed.contains("/aws/lambda/c (deleted during the pull)")
+                && failed.contains("/aws/lambda/d after 7 events"),
+            "{failed}"
+        );
+        assert_eq!(fetched, "/aws/lambda/a (3 events)");
+
+        let denied = settle_groups(
+            vec![read("/aws/lambda/a", 3)],
+            vec![
+                gone("/aws/lambda/c"),
+                (
+                    "/aws/lambda/d".into(),
+                    0,
+                    AwsError::AccessDenied {
+                        action: "logs:FilterLogEvents".into(),
+                        resource: "/aws/lambda/d".into(),
+                    },
+                ),
+            ],
+        );
+        assert!(
+            matches!(denied, Err(AwsError::AccessDenied { .. })),
+            "{denied:?}"
+        );
+        // A group with no event in the window is no input.
+        let quiet = settle_groups(vec![read("/aws/lambda/a", 0)], Vec::new()).expect("read");
+        assert!(quiet.inputs.is_empty() && quiet.deleted_groups.is_empty());
+    }
 
     /// Third-round live review: `report`'s push-down fell back to the pull after a silent
     /// endpoint had used up a call's 120 s, which waited 120 s more; the text also claimed 5

@@ -370,8 +370,8 @@ fn load_logs(project: &Project, paths: &[PathBuf], skips: &mut Skips) -> Result<
             None => files.push(p.clone()),
         }
     }
-    let memory = if uris.is_empty() {
-        Vec::new()
+    let fetched = if uris.is_empty() {
+        crate::aws::Fetched::default()
     } else {
         let now = chrono::Utc::now().timestamp_millis();
         // No margin: nothing here filters the records to the window afterwards.
@@ -383,9 +383,9 @@ fn load_logs(project: &Project, paths: &[PathBuf], skips: &mut Skips) -> Result<
             0,
         )?
     };
-    let ing = ingest_inputs(
+    let mut ing = ingest_inputs(
         &files,
-        memory,
+        fetched.inputs,
         &IngestOptions {
             keep_logs: false,
             keep_spans: false,
@@ -395,6 +395,7 @@ fn load_logs(project: &Project, paths: &[PathBuf], skips: &mut Skips) -> Result<
         },
         None,
     )?;
+    ing.skips.deleted_groups = fetched.deleted_groups;
     skips.merge(ing.skips);
     let cols = ing.columns;
     let report = build_report(cols.clone())?

@@ -672,8 +672,8 @@ pub fn load_with_progress(
             None => paths.push(s.clone()),
         }
     }
-    let memory = if uris.is_empty() {
-        Vec::new()
+    let fetched = if uris.is_empty() {
+        crate::aws::Fetched::default()
     } else {
         let (start, end) = src.live_window();
         let opts = src.aws_options();
@@ -731,7 +731,10 @@ pub fn load_with_progress(
             p.read(n);
         }
     };
-    let result = ingest::ingest_inputs(&paths, memory, &opts, Some(&cb));
+    let mut result = ingest::ingest_inputs(&paths, fetched.inputs, &opts, Some(&cb));
+    if let Ok(ing) = &mut result {
+        ing.skips.deleted_groups = fetched.deleted_groups;
+    }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -764,7 +767,8 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
             || !ing.skips.own_exports.is_empty()
             || !ing.skips.partial_traces.is_empty()
             || !ing.skips.init_failures.is_empty()
-            || !ing.skips.unreported_failures.is_empty())
+            || !ing.skips.unreported_failures.is_empty()
+            || !ing.skips.deleted_groups.is_empty())
     {
         let summary = output::report::skipped_summary(&ing.skips, 5);
         crate::diag!("{}", summary.trim_end_matches('\n'));

@@ -52,6 +52,10 @@ pub struct Skips {
     /// the inputs, `id (status)`: in no figure (a log cut short, a line lost), so said.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unreported_failures: Vec<String>,
+    /// Log groups a live pull listed and found deleted when it asked for their events: their
+    /// events are in no figure, so said (the other groups are read).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deleted_groups: Vec<String>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -92,6 +96,7 @@ impl Skips {
         self.own_exports.extend(other.own_exports);
         self.partial_traces.extend(other.partial_traces);
         self.init_failures.extend(other.init_failures);
+        self.deleted_groups.extend(other.deleted_groups);
         self.total += other.total;
         self.replaced_utf8 += other.replaced_utf8;
         let room = MAX_EXAMPLES.saturating_sub(self.replaced_utf8_at.len());

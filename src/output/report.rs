@@ -343,6 +343,15 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
         &skips.unreported_failures,
         ", ",
     );
+    said(
+        format!(
+            "note: {} log group(s) were deleted during the pull, their events left out",
+            skips.deleted_groups.len()
+        ),
+        skips.deleted_groups.len(),
+        &skips.deleted_groups,
+        ", ",
+    );
     if skips.is_empty() {
         return s;
     }
@@ -373,6 +382,19 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deleted_log_groups_are_said() {
+        let skips = Skips {
+            deleted_groups: vec!["/aws/lambda/a".into(), "/aws/lambda/b".into()],
+            ..Skips::default()
+        };
+        assert_eq!(
+            skipped_summary(&skips, 5),
+            "note: 2 log group(s) were deleted during the pull, their events left out: /aws/lambda/a, /aws/lambda/b\n"
+        );
+        assert_eq!(skipped_summary(&Skips::default(), 5), "");
+    }
 
     #[test]
     fn flatten_names() {

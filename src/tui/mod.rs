@@ -409,6 +409,16 @@ pub fn load_data_with_progress(
     progress.computing();
     let mut data = DashData::build_priced(label, ing.tables, ing.skips.total, &basis)?;
     data.inputs = data::Inputs::of(&ing.skips, ing.files, ing.log_lines);
+    if !ing.skips.deleted_groups.is_empty() {
+        // First: the summary line shows the first note, and these figures miss those groups.
+        data.notes.insert(
+            0,
+            format!(
+                "log group(s) deleted during the pull, their events left out: {}",
+                ing.skips.deleted_groups.join(", ")
+            ),
+        );
+    }
     Ok(data)
 }
 
