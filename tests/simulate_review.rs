@@ -656,15 +656,20 @@ fn set_errors_name_set_and_defaulted_tables_can_be_set() {
         "--set",
         "functions.api.keep_alive.policy=\"hybrid_histogram\"",
     ]);
-    // A type error of a set value names --set.
+    // A type error of a set value names the set that gave it (the TOML reader's key path
+    // leaves the index out: `in functions.keep_alive`), the type in words.
     let err = usage_error(&[
         "simulate",
         base.to_str().unwrap(),
         "--set",
+        "duration_s=60",
+        "--set",
         "functions.0.keep_alive.idle_timeout_s=\"x\"",
     ]);
     assert!(
-        err.contains("base.toml with --set: not a valid scenario"),
+        err.contains(
+            "base.toml with --set functions.0.keep_alive.idle_timeout_s=\"x\": not a valid scenario: invalid type: string \"x\", expected a number"
+        ) && !err.contains("in `functions"),
         "{err}"
     );
     // A file that is not a scenario by itself is reported with its line, sets or not.
@@ -695,7 +700,9 @@ fn set_errors_name_set_and_defaulted_tables_can_be_set() {
         "functions.0.memory_mb=\"x\"",
     ]);
     assert!(
-        err.contains("--from sample-data with --set: not a valid scenario"),
+        err.contains(
+            "--from sample-data with --set functions.0.memory_mb=\"x\": not a valid scenario: invalid type: string \"x\", expected a whole number of MB"
+        ) && !err.contains("in `functions"),
         "{err}"
     );
 }

@@ -712,6 +712,46 @@ fn from_error(e: ConfigError, a: &SimulateArgs, s: &Scenario) -> UsageError {
     UsageError(text)
 }
 
+/// The first of `sets` after which `doc` fails to read as a scenario with the error `failed`
+/// (so a set that an earlier one needs to complete is not blamed for the earlier's gap).
+fn culprit<'a>(doc: &toml::Value, sets: &'a [String], failed: &toml::de::Error) -> Option<&'a str> {
+    let failed = failed.to_string();
+    let mut d = doc.clone();
+    for set in sets {
+        apply_set(&mut d, set).ok()?;
+        if let Err(e) = d.clone().try_into::<Scenario>() {
+            if e.to_string() == failed {
+                return Some(set);
+            }
+        }
+    }
+    None
+}
+
+/// A TOML type error without the key path the reader adds (it leaves array indices out: the
+/// set that gave the value is named instead), and with Rust's type names said in words.
+fn type_error_text(e: &toml::de::Error) -> String {
+    let text = e.to_string();
+    let text = text.trim_end();
+    let text = match text.rfind("\nin `") {
+        Some(i) if text.ends_with('`') => &text[..i],
+        _ => text,
+    };
+    let mut text = text.to_string();
+    for (rust, words) in [
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+    ] {
+        text = text.replace(rust, words);
+    }
+    text
+}
+
 /// Applies `sets` to `doc`.
 fn with_sets(mut doc: toml::Value, sets: &[String]) -> Result<toml::Value, UsageError> {
     for s in sets {
@@ -747,6 +787,16 @@ fn scenario_from_file(path: &PathBuf, sets: &[String]) -> Result<Scenario> {
             e.to_string().trim_end()
         ))
     };
+    // A type error of a value a set gave names that set: the path the TOML reader gives
+    // leaves array indices out (`in functions.memory_mb` for `functions.0.memory_mb=1.5`).
+    let typed_set_error = |doc: &toml::Value, e: &toml::de::Error| match culprit(doc, sets, e) {
+        Some(set) => UsageError(format!(
+            "{} with --set {set}: not a valid scenario: {}",
+            path.display(),
+            type_error_text(e)
+        )),
+        None => set_error(e),
+    };
     let scenario: Scenario = match (&parsed, sets.is_empty()) {
         (Ok(p), true) => p.clone(),
         (Err(e), true) => return Err(invalid(e.clone()).into()),
@@ -757,9 +807,9 @@ fn scenario_from_file(path: &PathBuf, sets: &[String]) -> Result<Scenario> {
         // leaves the old kind's values behind: then the sets on the file as written are taken
         // when those make a scenario.
         (Ok(p), false) => match toml::Value::try_from(p) {
-            Ok(doc) => match with_sets(doc, sets)?.try_into::<Scenario>() {
+            Ok(doc) => match with_sets(doc.clone(), sets)?.try_into::<Scenario>() {
                 Ok(s) => s,
-                Err(e) => raw().map_err(|_| set_error(&e))?,
+                Err(e) => raw().map_err(|_| typed_set_error(&doc, &e))?,
             },
             Err(_) => raw().map_err(|e| set_error(&e))?,
         },
@@ -1243,11 +1293,18 @@ fn run(a: SimulateArgs) -> Result<i32> {
                     from_scenario.clone()
                 } else {
                     let doc = toml::Value::try_from(&from_scenario).context("scenario to TOML")?;
-                    let s: Scenario = with_sets(doc, &a.set)?.try_into().map_err(|e| {
-                        UsageError(format!(
-                            "{label}: not a valid scenario: {}",
-                            e.to_string().trim_end()
-                        ))
+                    let s: Scenario = with_sets(doc.clone(), &a.set)?.try_into().map_err(|e| {
+                        match culprit(&doc, &a.set, &e) {
+                            Some(set) => UsageError(format!(
+                                "--from {} with --set {set}: not a valid scenario: {}",
+                                sources_label(&a.from),
+                                type_error_text(&e)
+                            )),
+                            None => UsageError(format!(
+                                "{label}: not a valid scenario: {}",
+                                e.to_string().trim_end()
+                            )),
+                        }
                     })?;
                     notes.extend(set_replay_notes(&from_scenario, &s));
                     s
