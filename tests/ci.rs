@@ -1273,14 +1273,16 @@ fn a_function_at_zero_in_the_baseline_meets_the_usd_limit() {
             .unwrap()
     };
     let now = amount(&b, "api", "typical");
-    // api at $0.00 in the baseline; its amount moves to the other function, so that the
-    // total is still the sum of the functions (a baseline whose total is not is refused) and
-    // does not change.
+    // api at $0.00 in the baseline, with no requests (a cost that moved with the same usage
+    // would be its share of what the account shares); its amount moves to the other function,
+    // so that the total is still the sum of the functions (a baseline whose total is not is
+    // refused) and does not change.
     for k in ["low", "typical", "high"] {
         let moved = amount(&b, "api", k) + amount(&b, "new-thing", k);
         for f in b["functions"].as_array_mut().unwrap() {
             if f["name"] == "api" {
                 f["monthly_usd"][k] = "0".into();
+                f["traffic"]["requests_per_month"][k] = "0".into();
             } else if f["name"] == "new-thing" {
                 f["monthly_usd"][k] = format!("{moved:.6}").into();
             }
@@ -1468,5 +1470,136 @@ fn provisioned_concurrency_after_a_memory_change_is_priced_as_simulate_prices_it
     assert!(
         (ci_usd - sim_usd).abs() <= 0.01 * sim_usd,
         "ci {ci_usd} vs simulate {sim_usd}"
+    );
+}
+
+/// Sixth-round CI review, on explicit traffic: (1) under the free tier, a function added moved
+/// the unchanged functions' pro-rata share and failed them at +12.5 % with nothing in "what
+/// changed": they pass, saying why, and the total holds the account's change; (2) a new INIT
+/// time and cold-start ratio showed nothing in "what changed"; (3) a new seed is noted; (4) the
+/// error rule divided by every simulated request, throttled ones too (3.2 % where 13.7 % of
+/// the invocations that ran failed).
+#[test]
+fn account_shares_given_traffic_seeds_and_throttled_errors_are_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    let project = |extra_function: &str, init: &str, seed: u32| {
+        format!(
+            r#"[project]
+name = "shares"
+seed = {seed}
+
+[pricing]
+free_tier = true
+
+[thresholds]
+max_increase_pct = 10
+
+[[functions]]
+name = "fa"
+memory_mb = 1024
+timeout_s = 10
+[functions.traffic]
+requests_per_month = 1_000_000
+duration_ms = 100
+{init}
+
+[[functions]]
+name = "fb"
+memory_mb = 512
+timeout_s = 10
+[functions.traffic]
+requests_per_month = 2_000_000
+duration_ms = 50
+{extra_function}"#
+        )
+    };
+    std::fs::write(&cfg, project("", "", 1)).unwrap();
+    let base = dir.path().join("b.json");
+    baseline(&cfg, &base);
+    let fc = "\n[[functions]]\nname = \"fc\"\nmemory_mb = 512\n[functions.traffic]\nrequests_per_month = 1_000_000\nduration_ms = 50\n";
+    std::fs::write(&cfg, project(fc, "", 1)).unwrap();
+    let r = failed_check(&cfg, &base, &[]);
+    for name in ["fa", "fb"] {
+        let f = function(&r, name);
+        let pct = result(f, "max_increase_pct");
+        assert_eq!(pct["outcome"], "pass", "{pct}");
+        assert!(
+            pct["message"]
+                .as_str()
+                .unwrap()
+                .contains("its share of the account's free tier"),
+            "{pct}"
+        );
+        assert_eq!(
+            f["settings_changes"][0]["key"],
+            "its free-tier share (moved by the other functions)"
+        );
+    }
+    assert_eq!(r["total_results"][0]["outcome"], "fail");
+    assert_eq!(r["failed"], 1);
+
+    std::fs::write(
+        &cfg,
+        project("", "cold_start_ratio = 0.5\ninit_ms = 1000", 2),
+    )
+    .unwrap();
+    let r = failed_check(&cfg, &base, &[]);
+    let changed: Vec<String> = function(&r, "fa")["settings_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {} → {}", c["key"], c["old"], c["new"]))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "\"init_ms\" \"0\" → \"1000\"",
+            "\"cold_start_ratio\" \"0\" → \"0.5\""
+        ]
+    );
+    assert!(
+        r["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .starts_with("the simulation seed changed since the baseline (1 → 2)")),
+        "{}",
+        r["notes"]
+    );
+
+    // One environment for requests of 5 s, timing out at 4 s: most requests are throttled,
+    // every one that runs times out.
+    let throttled = project("", "", 1)
+        .replace(
+            "name = \"fb\"\nmemory_mb = 512\ntimeout_s = 10",
+            "name = \"fb\"\nmemory_mb = 512\ntimeout_s = 4\nreserved_concurrency = 1",
+        )
+        .replace("duration_ms = 50", "duration_ms = 5000")
+        + "\n[rules.error_ratio]\nthreshold = 0.05\nseverity = \"fail\"\n";
+    std::fs::write(&cfg, throttled).unwrap();
+    let b = json(&baseline(&cfg, &dir.path().join("t.json")));
+    let perf = &function(&b, "fb")["performance"];
+    let (requests, served) = (
+        perf["simulated_requests"].as_u64().unwrap(),
+        perf["served"].as_u64().unwrap(),
+    );
+    assert!(
+        served < requests / 2 && perf["throttles"].as_u64().unwrap() > 0,
+        "{perf}"
+    );
+    let errors = function(&b, "fb")["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["rule"] == "error_ratio")
+        .unwrap()
+        .clone();
+    assert_eq!(errors["outcome"], "fail", "{errors}");
+    assert!(
+        errors["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("of {served} invocations")),
+        "{errors}"
     );
 }

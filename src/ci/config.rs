@@ -190,7 +190,7 @@ impl Thresholds {
                 if !v.is_finite() || v < 0.0 {
                     return Err(places.err(
                         &join(path, &[Seg::K(k)]),
-                        format!("{at}{k} = {v}: give a number of at least 0"),
+                        format!("{at}{k} = {v}: give a finite number of at least 0 (leave the key out for no limit)"),
                     ));
                 }
             }
@@ -795,6 +795,14 @@ impl Project {
             if let Some(ti) = t_index {
                 used_templates[ti] = true;
                 let t = &from_templates[ti];
+                // A template value that cannot be read is an error unless this entry sets it.
+                if let Some((setting, err)) = t
+                    .unresolved
+                    .iter()
+                    .find(|(setting, _)| !overrides(e, setting))
+                {
+                    return Err(unresolved_error(setting, err, &e.name));
+                }
                 apply_template(&mut f, t);
                 for n in t.candidate_names() {
                     if !names.contains(&n) {
@@ -881,6 +889,9 @@ impl Project {
         for (ti, t) in from_templates.iter().enumerate() {
             if used_templates[ti] {
                 continue;
+            }
+            if let Some((setting, err)) = t.unresolved.first() {
+                return Err(unresolved_error(setting, err, t.display_name()));
             }
             let mut f = base(t.display_name().to_string());
             apply_template(&mut f, t);
@@ -1000,6 +1011,33 @@ pub(crate) fn relative_place(project_file: &Path, place: &str) -> String {
             .and_then(|r| r.strip_prefix(std::path::MAIN_SEPARATOR))
             .map_or_else(|| place.to_string(), str::to_string),
         _ => place.to_string(),
+    }
+}
+
+/// A template value that cannot be read, saying which faascope.toml setting takes its place.
+fn unresolved_error(setting: &str, err: &TemplateError, name: &str) -> ConfigError {
+    let mut err = err.clone();
+    if setting != "snapstart" {
+        err.message.push_str(&format!(
+            " (the setting is `{setting}` in a [[functions]] entry with name = \"{name}\", or resource = \"…\" naming the template's function)"
+        ));
+    }
+    err.into()
+}
+
+/// Whether `e` sets the setting a template names by its faascope.toml key (see
+/// [`TemplateFunction::unresolved`]).
+fn overrides(e: &FunctionEntry, setting: &str) -> bool {
+    match setting {
+        "memory_mb" => e.memory_mb.is_some(),
+        "timeout_s" => e.timeout_s.is_some(),
+        "arch" => e.arch.is_some(),
+        "runtime" => e.runtime.is_some(),
+        "provisioned_concurrency" => e.provisioned_concurrency.is_some(),
+        "reserved_concurrency" => e.reserved_concurrency.is_some(),
+        "ephemeral_storage_mb" => e.ephemeral_storage_mb.is_some(),
+        // SnapStart has no faascope.toml setting: the template must say it.
+        _ => false,
     }
 }
 
@@ -1209,6 +1247,44 @@ mod tests {
         assert!(p.functions.is_empty());
         let auto = p.auto.unwrap();
         assert_eq!(auto.template.settings.arch, Arch::Arm64);
+    }
+
+    /// Sixth-round CI review: a template value faascope cannot evaluate (`!If`, `${ssm:…}`) or
+    /// outside Lambda's range failed the project even with the function's `memory_mb` set in
+    /// faascope.toml, as the error advised: the entry's setting takes its place.
+    #[test]
+    fn a_template_value_that_cannot_be_read_gives_way_to_the_entrys_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("t.yaml"),
+            "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: fn\n      MemorySize: !If [IsProd, 1024, 512]\n      Timeout: 20000\n",
+        )
+        .unwrap();
+        let p = dir.path().join("faascope.toml");
+        let project = |settings: &str| {
+            format!("[template]\nsam = \"t.yaml\"\n[[functions]]\nname = \"fn\"\n{settings}\n[functions.traffic]\nrequests_per_month = 1000\nduration_ms = 100\n")
+        };
+        std::fs::write(&p, project("memory_mb = 1024\ntimeout_s = 30")).unwrap();
+        let f = &Project::load(&p).unwrap().functions[0];
+        assert_eq!(f.settings.memory_mb, Some(1024));
+        assert_eq!(f.settings.timeout_s, Some(30));
+        // Without it, the template's error, naming the setting that would take its place.
+        std::fs::write(&p, project("memory_mb = 1024")).unwrap();
+        let e = Project::load(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("t.yaml:7") && e.contains("Timeout = 20000") && e.contains("`timeout_s`"),
+            "{e}"
+        );
+        std::fs::write(&p, project("timeout_s = 30")).unwrap();
+        let e = Project::load(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("t.yaml:6") && e.contains("!If") && e.contains("`memory_mb`"),
+            "{e}"
+        );
+        // A template function without an entry: the template's error.
+        std::fs::write(&p, "logs = [\"logs\"]\n[template]\nsam = \"t.yaml\"\n").unwrap();
+        let e = Project::load(&p).unwrap_err().to_string();
+        assert!(e.contains("t.yaml:6") && e.contains("!If"), "{e}");
     }
 
     #[test]

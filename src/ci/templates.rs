@@ -49,6 +49,23 @@ pub struct TemplateFunction {
     pub reserved_concurrency: Option<u32>,
     /// SnapStart (`SnapStart: {ApplyOn: PublishedVersions}`): on, off (`None`), or not said.
     pub snapstart: Option<bool>,
+    /// Settings whose value the file gives in a form that cannot be evaluated offline (`!If`,
+    /// `${ssm:…}`) or outside Lambda's range, by their `faascope.toml` key: an error only when
+    /// the project's `[[functions]]` entry does not set them (sixth-round CI review: the error
+    /// said to set the value in faascope.toml, and doing so did not help).
+    pub unresolved: Vec<(&'static str, TemplateError)>,
+}
+
+/// `r`'s value, or `None` with its error kept as `setting`'s in `unresolved`.
+fn soft<T>(
+    unresolved: &mut Vec<(&'static str, TemplateError)>,
+    setting: &'static str,
+    r: Result<Option<T>, TemplateError>,
+) -> Option<T> {
+    r.unwrap_or_else(|e| {
+        unresolved.push((setting, e));
+        None
+    })
 }
 
 impl TemplateFunction {
@@ -470,78 +487,106 @@ impl Cfn<'_> {
         };
         let memory_at = at("MemorySize");
         let timeout_at = at("Timeout");
+        // The function's name is who it is: an error. A setting is one only if faascope.toml
+        // does not set it (see `unresolved`).
+        let deployed_name = self.text(
+            get(props, "FunctionName"),
+            &at("FunctionName"),
+            pl("FunctionName"),
+        )?;
+        let mut un = Vec::new();
+        let memory_mb = soft(
+            &mut un,
+            "memory_mb",
+            self.number(prop("MemorySize"), &memory_at, pl("MemorySize"))
+                .and_then(|v| {
+                    check_range(self.file, pl("MemorySize"), &memory_at, v, MEMORY_MB, "MB")
+                }),
+        );
+        let timeout_s = soft(
+            &mut un,
+            "timeout_s",
+            self.number(prop("Timeout"), &timeout_at, pl("Timeout"))
+                .and_then(|v| {
+                    check_range(self.file, pl("Timeout"), &timeout_at, v, TIMEOUT_S, "s")
+                }),
+        );
+        let arch = soft(
+            &mut un,
+            "arch",
+            self.arch(
+                prop("Architectures"),
+                &at("Architectures"),
+                pl("Architectures"),
+            ),
+        );
+        let runtime = soft(
+            &mut un,
+            "runtime",
+            self.text(prop("Runtime"), &at("Runtime"), pl("Runtime")),
+        );
+        let reserved_concurrency = soft(
+            &mut un,
+            "reserved_concurrency",
+            self.number(
+                prop("ReservedConcurrentExecutions"),
+                &at("ReservedConcurrentExecutions"),
+                pl("ReservedConcurrentExecutions"),
+            ),
+        );
         let mut f = TemplateFunction {
             file: self.file.to_path_buf(),
             line,
             key: key.to_string(),
-            deployed_name: self.text(
-                get(props, "FunctionName"),
-                &at("FunctionName"),
-                pl("FunctionName"),
-            )?,
-            memory_mb: check_range(
-                self.file,
-                pl("MemorySize"),
-                &memory_at,
-                self.number(prop("MemorySize"), &memory_at, pl("MemorySize"))?,
-                MEMORY_MB,
-                "MB",
-            )?,
-            timeout_s: check_range(
-                self.file,
-                pl("Timeout"),
-                &timeout_at,
-                self.number(prop("Timeout"), &timeout_at, pl("Timeout"))?,
-                TIMEOUT_S,
-                "s",
-            )?,
-            arch: self.arch(
-                prop("Architectures"),
-                &at("Architectures"),
-                pl("Architectures"),
-            )?,
-            runtime: self.text(prop("Runtime"), &at("Runtime"), pl("Runtime"))?,
-            reserved_concurrency: self.number(
-                prop("ReservedConcurrentExecutions"),
-                &at("ReservedConcurrentExecutions"),
-                pl("ReservedConcurrentExecutions"),
-            )?,
+            deployed_name,
+            memory_mb,
+            timeout_s,
+            arch,
+            runtime,
+            reserved_concurrency,
             ..TemplateFunction::default()
         };
         if let Some(sn) = prop("SnapStart") {
             let apply_at = format!("{}.ApplyOn", at("SnapStart"));
             let apply_line = line_in_block(self.text, pl("SnapStart"), "ApplyOn");
-            let apply = self.text(get(sn, "ApplyOn"), &apply_at, apply_line)?;
+            let apply = soft(
+                &mut un,
+                "snapstart",
+                self.text(get(sn, "ApplyOn"), &apply_at, apply_line),
+            );
             f.snapstart = Some(apply.as_deref() == Some("PublishedVersions"));
         }
         if let Some(e) = prop("EphemeralStorage") {
             let eph_at = format!("{}.Size", at("EphemeralStorage"));
             let eph_line = line_in_block(self.text, pl("EphemeralStorage"), "Size");
-            f.ephemeral_storage_mb = check_range(
-                self.file,
-                eph_line,
-                &eph_at,
-                self.number(get(e, "Size"), &eph_at, eph_line)?,
-                EPHEMERAL_MB,
-                "MB",
-            )?;
+            f.ephemeral_storage_mb = soft(
+                &mut un,
+                "ephemeral_storage_mb",
+                self.number(get(e, "Size"), &eph_at, eph_line)
+                    .and_then(|v| check_range(self.file, eph_line, &eph_at, v, EPHEMERAL_MB, "MB")),
+            );
         }
         if sam {
             if let Some(pc) = prop("ProvisionedConcurrencyConfig") {
-                f.provisioned_concurrency = self.number(
-                    get(pc, "ProvisionedConcurrentExecutions"),
-                    &format!(
-                        "{}.ProvisionedConcurrentExecutions",
-                        at("ProvisionedConcurrencyConfig")
+                f.provisioned_concurrency = soft(
+                    &mut un,
+                    "provisioned_concurrency",
+                    self.number(
+                        get(pc, "ProvisionedConcurrentExecutions"),
+                        &format!(
+                            "{}.ProvisionedConcurrentExecutions",
+                            at("ProvisionedConcurrencyConfig")
+                        ),
+                        line_in_block(
+                            self.text,
+                            pl("ProvisionedConcurrencyConfig"),
+                            "ProvisionedConcurrentExecutions",
+                        ),
                     ),
-                    line_in_block(
-                        self.text,
-                        pl("ProvisionedConcurrencyConfig"),
-                        "ProvisionedConcurrentExecutions",
-                    ),
-                )?;
+                );
             }
         }
+        f.unresolved = un;
         let package = self.text(prop("PackageType"), &at("PackageType"), pl("PackageType"))?;
         f.package = Some(package_type(package.as_deref(), f.runtime.as_deref()));
         Ok(f)
@@ -815,48 +860,62 @@ pub fn read_serverless(
     };
     let service = sls.text(service.as_ref(), "service", line_of_key(&text, "service"))?;
     let p_line = |key: &str| line_in_block(&text, pline, key);
-    let d_memory = check_range(
-        file,
-        p_line("memorySize"),
-        "provider.memorySize",
-        sls.number(
+    // The provider's defaults, or why they cannot be read: a function that sets its own (or
+    // whose faascope.toml entry does) needs none.
+    let d_memory = sls
+        .number(
             get(&provider, "memorySize"),
             "provider.memorySize",
             p_line("memorySize"),
-        )?,
-        MEMORY_MB,
-        "MB",
-    )?;
-    let d_timeout = check_range(
-        file,
-        p_line("timeout"),
-        "provider.timeout",
-        sls.number(
+        )
+        .and_then(|v| {
+            check_range(
+                file,
+                p_line("memorySize"),
+                "provider.memorySize",
+                v,
+                MEMORY_MB,
+                "MB",
+            )
+        });
+    let d_timeout = sls
+        .number(
             get(&provider, "timeout"),
             "provider.timeout",
             p_line("timeout"),
-        )?,
-        TIMEOUT_S,
-        "s",
-    )?;
+        )
+        .and_then(|v| {
+            check_range(
+                file,
+                p_line("timeout"),
+                "provider.timeout",
+                v,
+                TIMEOUT_S,
+                "s",
+            )
+        });
     let d_arch = sls.arch(
         get(&provider, "architecture"),
         "provider.architecture",
         pline,
-    )?;
-    let d_runtime = sls.text(get(&provider, "runtime"), "provider.runtime", pline)?;
-    let d_eph = check_range(
-        file,
-        p_line("ephemeralStorageSize"),
-        "provider.ephemeralStorageSize",
-        sls.number(
+    );
+    let d_runtime = sls.text(get(&provider, "runtime"), "provider.runtime", pline);
+    let d_eph = sls
+        .number(
             get(&provider, "ephemeralStorageSize"),
             "provider.ephemeralStorageSize",
             p_line("ephemeralStorageSize"),
-        )?,
-        EPHEMERAL_MB,
-        "MB",
-    )?;
+        )
+        .and_then(|v| {
+            check_range(
+                file,
+                p_line("ephemeralStorageSize"),
+                "provider.ephemeralStorageSize",
+                v,
+                EPHEMERAL_MB,
+                "MB",
+            )
+        });
     let Value::Mapping(functions) = functions else {
         return Err(err(
             file,
@@ -877,9 +936,80 @@ pub fn read_serverless(
         let explicit = sls.text(get(f, "name"), &at("name"), line)?;
         let deployed =
             explicit.or_else(|| service.as_ref().map(|s| format!("{s}-{}-{key}", sls.stage)));
-        let runtime = sls
-            .text(get(f, "runtime"), &at("runtime"), line)?
-            .or(d_runtime.clone());
+        let mut un = Vec::new();
+        // The function's own value, else the provider's (either may be unreadable).
+        let or_default = |own: Result<Option<u32>, TemplateError>,
+                          default: &Result<Option<u32>, TemplateError>| {
+            match own {
+                Ok(None) => default.clone(),
+                other => other,
+            }
+        };
+        let runtime = soft(
+            &mut un,
+            "runtime",
+            match sls.text(get(f, "runtime"), &at("runtime"), line) {
+                Ok(None) => d_runtime.clone(),
+                other => other,
+            },
+        );
+        let memory_mb = soft(
+            &mut un,
+            "memory_mb",
+            or_default(
+                sls.number(get(f, "memorySize"), &at("memorySize"), fl("memorySize"))
+                    .and_then(|v| checked("memorySize", v, MEMORY_MB, "MB")),
+                &d_memory,
+            ),
+        );
+        let timeout_s = soft(
+            &mut un,
+            "timeout_s",
+            or_default(
+                sls.number(get(f, "timeout"), &at("timeout"), fl("timeout"))
+                    .and_then(|v| checked("timeout", v, TIMEOUT_S, "s")),
+                &d_timeout,
+            ),
+        );
+        let arch = soft(
+            &mut un,
+            "arch",
+            match sls.arch(get(f, "architecture"), &at("architecture"), line) {
+                Ok(None) => d_arch.clone(),
+                other => other,
+            },
+        );
+        let provisioned_concurrency = soft(
+            &mut un,
+            "provisioned_concurrency",
+            sls.number(
+                get(f, "provisionedConcurrency"),
+                &at("provisionedConcurrency"),
+                line,
+            ),
+        );
+        let reserved_concurrency = soft(
+            &mut un,
+            "reserved_concurrency",
+            sls.number(
+                get(f, "reservedConcurrency"),
+                &at("reservedConcurrency"),
+                line,
+            ),
+        );
+        let ephemeral_storage_mb = soft(
+            &mut un,
+            "ephemeral_storage_mb",
+            or_default(
+                sls.number(
+                    get(f, "ephemeralStorageSize"),
+                    &at("ephemeralStorageSize"),
+                    fl("ephemeralStorageSize"),
+                )
+                .and_then(|v| checked("ephemeralStorageSize", v, EPHEMERAL_MB, "MB")),
+                &d_eph,
+            ),
+        );
         let image = get(f, "image").is_some();
         out.push(TemplateFunction {
             file: file.to_path_buf(),
@@ -888,47 +1018,16 @@ pub fn read_serverless(
             // `snapStart: true` (the Serverless Framework's function setting).
             snapstart: get(f, "snapStart").and_then(Value::as_bool),
             deployed_name: deployed,
-            memory_mb: checked(
-                "memorySize",
-                sls.number(get(f, "memorySize"), &at("memorySize"), fl("memorySize"))?,
-                MEMORY_MB,
-                "MB",
-            )?
-            .or(d_memory),
-            timeout_s: checked(
-                "timeout",
-                sls.number(get(f, "timeout"), &at("timeout"), fl("timeout"))?,
-                TIMEOUT_S,
-                "s",
-            )?
-            .or(d_timeout),
-            arch: sls
-                .arch(get(f, "architecture"), &at("architecture"), line)?
-                .or(d_arch),
+            memory_mb,
+            timeout_s,
+            arch,
             region: sls.region.clone(),
-            provisioned_concurrency: sls.number(
-                get(f, "provisionedConcurrency"),
-                &at("provisionedConcurrency"),
-                line,
-            )?,
-            reserved_concurrency: sls.number(
-                get(f, "reservedConcurrency"),
-                &at("reservedConcurrency"),
-                line,
-            )?,
-            ephemeral_storage_mb: checked(
-                "ephemeralStorageSize",
-                sls.number(
-                    get(f, "ephemeralStorageSize"),
-                    &at("ephemeralStorageSize"),
-                    fl("ephemeralStorageSize"),
-                )?,
-                EPHEMERAL_MB,
-                "MB",
-            )?
-            .or(d_eph),
+            provisioned_concurrency,
+            reserved_concurrency,
+            ephemeral_storage_mb,
             package: Some(package_type(image.then_some("Image"), runtime.as_deref())),
             runtime,
+            unresolved: un,
         });
     }
     if out.is_empty() {
@@ -978,13 +1077,24 @@ mod tests {
         assert_eq!(read_sam(&p, &over).unwrap()[0].memory_mb, Some(1536));
     }
 
+    /// The first setting of the first function that could not be read, and why.
+    pub(super) fn unresolved(
+        fs: Result<Vec<TemplateFunction>, TemplateError>,
+    ) -> (&'static str, TemplateError) {
+        let fs = fs.expect("the file reads, its unreadable settings kept");
+        fs[0].unresolved.first().cloned().expect("a setting unread")
+    }
+
     #[test]
     fn sam_errors_name_the_place() {
         let (_d, p) = write(
             "t.yaml",
             "Resources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      MemorySize: !If [Big, 1024, 128]\n",
         );
-        let e = read_sam(&p, &BTreeMap::new()).unwrap_err().to_string();
+        // Kept as the setting's (faascope.toml may set it), not the file's error.
+        let (setting, e) = unresolved(read_sam(&p, &BTreeMap::new()));
+        assert_eq!(setting, "memory_mb");
+        let e = e.to_string();
         // The property's own line.
         assert!(e.contains("t.yaml:5"), "{e}");
         assert!(e.contains("Resources.Api.Properties.MemorySize"), "{e}");
@@ -1005,7 +1115,7 @@ mod tests {
             "t.yaml",
             "Parameters:\n  Mem: {Type: Number, Default: !Ref Mem}\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      MemorySize: !Ref Mem\n",
         );
-        let e = read_sam(&p, &BTreeMap::new()).unwrap_err().to_string();
+        let e = unresolved(read_sam(&p, &BTreeMap::new())).1.to_string();
         assert!(e.contains("refers to itself"), "{e}");
         let (_d2, p2) = write(
             "serverless.yml",
@@ -1044,7 +1154,9 @@ mod tests {
             "serverless.yml",
             "service: s\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h\n    memorySize: ${ssm:/mem}\n",
         );
-        let e = read_serverless(&p2, None).unwrap_err().to_string();
+        let (setting, e) = unresolved(read_serverless(&p2, None));
+        assert_eq!(setting, "memory_mb");
+        let e = e.to_string();
         assert!(e.contains("functions.f.memorySize"), "{e}");
         assert!(e.contains("ssm:/mem"), "{e}");
     }
@@ -1052,6 +1164,7 @@ mod tests {
 
 #[cfg(test)]
 mod range_tests {
+    use super::tests::unresolved;
     use super::*;
 
     fn write(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
@@ -1085,7 +1198,7 @@ mod range_tests {
         let ok = sam("1024", "30", "Timeout: 900", "512").unwrap();
         assert_eq!(ok[0].memory_mb, Some(1024));
         assert_eq!(ok[0].timeout_s, Some(900));
-        let e = sam("99999", "30", "Timeout: 10", "512").unwrap_err();
+        let e = unresolved(sam("99999", "30", "Timeout: 10", "512")).1;
         assert_eq!(e.line, Some(13), "{e}");
         let m = e.to_string();
         assert!(m.contains("template.yaml:13"), "{m}");
@@ -1094,29 +1207,30 @@ mod range_tests {
             "{m}"
         );
         assert!(m.contains("128..=10240 MB"), "{m}");
-        let e = sam("64", "30", "Timeout: 10", "512")
-            .unwrap_err()
+        let e = unresolved(sam("64", "30", "Timeout: 10", "512"))
+            .1
             .to_string();
         assert!(
             e.contains("MemorySize = 64") && e.contains("128..=10240"),
             "{e}"
         );
         for t in ["0", "901", "1000000"] {
-            let e = sam("1024", "30", &format!("Timeout: {t}"), "512").unwrap_err();
+            let e = unresolved(sam("1024", "30", &format!("Timeout: {t}"), "512")).1;
             assert_eq!(e.line, Some(14), "{e}");
             let m = e.to_string();
             assert!(m.contains(&format!("Properties.Timeout = {t}")), "{m}");
             assert!(m.contains("1..=900 s"), "{m}");
         }
         // From Globals: the Globals line.
-        let e = sam("1024", "0", "Runtime: python3.12", "512").unwrap_err();
+        let e = unresolved(sam("1024", "0", "Runtime: python3.12", "512")).1;
         assert_eq!(e.line, Some(7), "{e}");
         assert!(
             e.to_string()
                 .contains("Globals.Function.Timeout (for Api) = 0"),
             "{e}"
         );
-        let e = sam("1024", "30", "Timeout: 10", "20000").unwrap_err();
+        let (setting, e) = unresolved(sam("1024", "30", "Timeout: 10", "20000"));
+        assert_eq!(setting, "ephemeral_storage_mb");
         assert_eq!(e.line, Some(16), "{e}");
         assert!(e.to_string().contains("512..=10240 MB"), "{e}");
     }
@@ -1132,20 +1246,23 @@ mod range_tests {
             read_serverless(&p, None)
         };
         assert_eq!(run("6", "1024", "30").unwrap()[0].timeout_s, Some(30));
-        let e = run("0", "1024", "30").unwrap_err();
+        // The provider's default, where a function takes it (one with its own does not).
+        assert_eq!(run("0", "1024", "30").unwrap()[0].timeout_s, Some(30));
+        let (setting, e) = unresolved(run("0", "1024", ""));
+        assert_eq!(setting, "timeout_s");
         assert_eq!(e.line, Some(4), "{e}");
         assert!(
             e.to_string()
                 .contains("provider.timeout = 0 is outside Lambda's 1..=900 s"),
             "{e}"
         );
-        let e = run("6", "20000", "30").unwrap_err();
+        let e = unresolved(run("6", "20000", "30")).1;
         assert_eq!(e.line, Some(8), "{e}");
         assert!(
             e.to_string().contains("functions.a.memorySize = 20000"),
             "{e}"
         );
-        let e = run("6", "1024", "901").unwrap_err();
+        let e = unresolved(run("6", "1024", "901")).1;
         assert_eq!(e.line, Some(9), "{e}");
     }
 }

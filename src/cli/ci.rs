@@ -261,8 +261,11 @@ fn run_check(mut a: CheckArgs) -> Result<i32> {
         ("--max-increase-usd", a.max_increase_usd),
         ("--max-p99-increase-pct", a.max_p99_increase_pct),
     ] {
-        if v.is_some_and(|v| !v.is_finite() || v < 0.0) {
-            return Err(UsageError(format!("{flag}: give a number of at least 0")).into());
+        if let Some(v) = v.filter(|v| !v.is_finite() || *v < 0.0) {
+            return Err(UsageError(format!(
+                "{flag} {v}: give a finite number of at least 0 (leave the flag out for no limit)"
+            ))
+            .into());
         }
     }
     if a.max_cold_start_ratio

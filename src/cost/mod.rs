@@ -66,7 +66,7 @@ pub use comparisons::{
 pub use engine::{
     lambda_on_demand_account, AccountCost, AccountOptions, Allocation, MarginalOrder,
 };
-pub use money::{format_usd, round_cents};
+pub use money::{format_usd, format_usd_dp, round_cents};
 pub use projection::{project_calculator, project_observed, project_supplied, ProjectionOptions};
 pub use rates::PriceBook;
 pub use tune::{tune_function, TuneInput, TuneOptions, TuneReport, TuneStrategy};

@@ -18,9 +18,14 @@ pub fn round_cents(usd: Decimal) -> Decimal {
 
 /// Formats a USD amount for display: `$45.43`, `-$0.80`, `$1,234,567.00`.
 pub fn format_usd(usd: Decimal) -> String {
-    let cents = round_cents(usd);
+    format_usd_dp(usd, 2)
+}
+
+/// [`format_usd`] to `dp` decimals (`$1,866.6700` at 4).
+pub fn format_usd_dp(usd: Decimal, dp: u32) -> String {
+    let cents = usd.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
     let negative = cents.is_sign_negative() && !cents.is_zero();
-    let text = format!("{:.2}", cents.abs());
+    let text = format!("{:.*}", dp as usize, cents.abs());
     let (int_part, frac_part) = text.split_once('.').unwrap_or((text.as_str(), "00"));
     let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
     for (i, ch) in int_part.chars().enumerate() {
@@ -115,6 +120,8 @@ mod tests {
         assert_eq!(format_usd(d("-0.8")), "-$0.80");
         assert_eq!(format_usd(d("1234567")), "$1,234,567.00");
         assert_eq!(format_usd(d("-0.001")), "$0.00");
+        assert_eq!(format_usd_dp(d("1866.67"), 4), "$1,866.6700");
+        assert_eq!(format_usd_dp(d("-1.86667"), 4), "-$1.8667");
     }
 
     #[test]

@@ -18,24 +18,6 @@ fn usd(d: Decimal) -> String {
     format_usd(d)
 }
 
-fn signed_usd(d: Decimal) -> String {
-    let r = crate::cost::round_cents(d);
-    if r.is_zero() {
-        "$0.00".into()
-    } else if r.is_sign_negative() {
-        format!("-{}", usd(-d))
-    } else {
-        format!("+{}", usd(d))
-    }
-}
-
-/// The change as the shown figures make it: new less old, each in cents (the exact delta,
-/// -$0.014, would read "-$0.01" beside $1.33 → $1.31).
-fn shown_delta(c: &CostDiff) -> String {
-    use crate::cost::round_cents;
-    signed_usd(round_cents(c.new_usd) - round_cents(c.old_usd))
-}
-
 /// `+12.5 % ▲`, `-3.0 % ▼`, `0.0 %`, or `new`.
 fn pct_arrow(c: &CostDiff) -> String {
     match c.delta_pct {
@@ -115,7 +97,10 @@ fn failed_rules(f: &FunctionCheck) -> Vec<&RuleResult> {
 fn changes_text(f: &FunctionCheck) -> String {
     f.settings_changes
         .iter()
-        .map(|c| format!("{} {} → {}", c.key, c.old, c.new))
+        .map(|c| match c.old.is_empty() && c.new.is_empty() {
+            true => c.key.clone(),
+            false => format!("{} {} → {}", c.key, c.old, c.new),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -139,12 +124,10 @@ pub fn render_markdown(r: &CheckReport) -> String {
         )
     };
     let _ = writeln!(s, "## {head}\n");
+    let (total_old, total_new, total_delta) = r.total.shown();
     let _ = writeln!(
         s,
-        "Monthly cost (typical month of 730 h): **{} → {}** ({}, {})\n",
-        usd(r.total.old_usd),
-        usd(r.total.new_usd),
-        shown_delta(&r.total),
+        "Monthly cost (typical month of 730 h): **{total_old} → {total_new}** ({total_delta}, {})\n",
         pct_arrow(&r.total)
     );
     // Notes (a price change since the baseline, skipped records) before the table: they say
@@ -158,14 +141,12 @@ pub fn render_markdown(r: &CheckReport) -> String {
     );
     let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|---|");
     for f in &r.functions {
+        let (old, new, delta) = f.cost.shown();
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {old} | {new} | {delta} | {} | {} | {} | {} |",
             icon(f.outcome()),
             md_cell(&f.name),
-            usd(f.cost.old_usd),
-            usd(f.cost.new_usd),
-            shown_delta(&f.cost),
             function_pct(f),
             pair(ms(f.p99_ms.0), ms(f.p99_ms.1)),
             pair(ratio(f.cold_start_ratio.0), ratio(f.cold_start_ratio.1)),
@@ -179,10 +160,7 @@ pub fn render_markdown(r: &CheckReport) -> String {
     }
     let _ = writeln!(
         s,
-        "| | **Total** | **{}** | **{}** | **{}** | **{}** | | | |",
-        usd(r.total.old_usd),
-        usd(r.total.new_usd),
-        shown_delta(&r.total),
+        "| | **Total** | **{total_old}** | **{total_new}** | **{total_delta}** | **{}** | | | |",
         pct_arrow(&r.total)
     );
     let failures: Vec<(String, &RuleResult)> = r
@@ -236,18 +214,37 @@ pub fn render_markdown(r: &CheckReport) -> String {
         let _ = writeln!(s, "\n</details>");
     }
     let t = &r.thresholds;
-    let mut limits = Vec::new();
-    if let Some(p) = t.max_increase_pct {
-        limits.push(format!("cost +{p} %"));
-    }
-    if let Some(u) = t.max_increase_usd {
-        limits.push(format!("cost +${u:.2}"));
-    }
-    if let Some(q) = t.max_p99_increase_pct {
-        limits.push(format!("p99 +{q} %"));
-    }
-    if let Some(c) = t.max_cold_start_ratio {
-        limits.push(format!("cold starts {:.2} %", c * 100.0));
+    let global = [
+        ("max_increase_pct", t.max_increase_pct),
+        ("max_increase_usd", t.max_increase_usd),
+        ("max_p99_increase_pct", t.max_p99_increase_pct),
+        ("max_cold_start_ratio", t.max_cold_start_ratio),
+    ];
+    let mut limits: Vec<String> = global
+        .iter()
+        .filter_map(|(rule, v)| limit_text(rule, (*v)?))
+        .collect();
+    // A function's own limits (a `[functions.thresholds]` entry) beside the project's: the
+    // sixth-round CI review found only the project's in the footer.
+    let own: Vec<String> = r
+        .functions
+        .iter()
+        .filter_map(|f| {
+            let mine: Vec<String> = f
+                .results
+                .iter()
+                .filter(|x| {
+                    global
+                        .iter()
+                        .any(|(rule, v)| *rule == x.rule && x.limit != *v)
+                })
+                .filter_map(|x| limit_text(&x.rule, x.limit?))
+                .collect();
+            (!mine.is_empty()).then(|| format!("{} {}", md_cell(&f.name), mine.join(", ")))
+        })
+        .collect();
+    if !own.is_empty() {
+        limits.push(format!("for {}", own.join("; ")));
     }
     let _ = writeln!(
         s,
@@ -262,6 +259,20 @@ pub fn render_markdown(r: &CheckReport) -> String {
         md_cell(&r.config),
     );
     s
+}
+
+/// A cost-check limit as the Markdown footer lists it (`cost +10 %`); not a limit rule: `None`.
+fn limit_text(rule: &str, v: f64) -> Option<String> {
+    match rule {
+        "max_increase_pct" => Some(format!("cost +{} %", crate::ci::check::plain_number(v))),
+        "max_increase_usd" => Some(format!("cost +${v:.2}")),
+        "max_p99_increase_pct" => Some(format!("p99 +{} %", crate::ci::check::plain_number(v))),
+        "max_cold_start_ratio" => Some(format!(
+            "cold starts {} %",
+            crate::ci::check::plain_number(v * 100.0)
+        )),
+        _ => None,
+    }
 }
 
 /// A terminal (or CSV) table.
@@ -340,11 +351,12 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
         .functions
         .iter()
         .map(|f| {
+            let (old, new, delta) = f.cost.shown();
             vec![
                 sanitize(&f.name),
-                usd(f.cost.old_usd),
-                usd(f.cost.new_usd),
-                shown_delta(&f.cost),
+                old,
+                new,
+                delta,
                 function_pct(f),
                 pair(ms(f.p99_ms.0), ms(f.p99_ms.1)),
                 pair(ratio(f.cold_start_ratio.0), ratio(f.cold_start_ratio.1)),
@@ -356,11 +368,12 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
             ]
         })
         .collect();
+    let (total_old, total_new, total_delta) = r.total.shown();
     rows.push(vec![
         "total".into(),
-        usd(r.total.old_usd),
-        usd(r.total.new_usd),
-        shown_delta(&r.total),
+        total_old,
+        total_new,
+        total_delta,
         pct_arrow(&r.total),
         String::new(),
         String::new(),
