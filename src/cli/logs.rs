@@ -131,7 +131,7 @@ fn report_text(r: &Invocation, texts: &ReportTexts) -> String {
 }
 
 fn lines(t: &Tables) -> Vec<Line> {
-    let mut out: Vec<Line> = t
+    let out: Vec<Line> = t
         .logs
         .iter()
         .map(|r: &LogRecord| Line {
@@ -163,14 +163,47 @@ fn lines(t: &Tables) -> Vec<Line> {
         }))
         .collect();
     // Lines of one timestamp in the order they were read (a REPORT before the next request's
-    // lines of the same millisecond): by file, then line.
-    out.sort_by(|a, b| {
-        a.timestamp
+    // lines of the same millisecond): by file, then line. A line without a time keeps its place
+    // among its file's lines: it sorts at the time of the timed line before it (or, before the
+    // first, after it). Sixth-round ingestion review: a console "Test" output or `--log-type
+    // Tail` capture, whose platform lines have no time and whose runtime lines do, printed the
+    // untimed START, END and REPORT first and the request's own [ERROR] line after its REPORT.
+    let at = placed_times(&out);
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|&a, &b| {
+        at[a]
             .unwrap_or(i64::MIN)
-            .cmp(&b.timestamp.unwrap_or(i64::MIN))
-            .then_with(|| a.source.cmp(&b.source))
+            .cmp(&at[b].unwrap_or(i64::MIN))
+            .then_with(|| out[a].source.cmp(&out[b].source))
     });
-    out
+    let mut slots: Vec<Option<Line>> = out.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// The time each line sorts at: its own, else that of the nearest timed line before it in its
+/// file, else the nearest after it; `None` in a file without times.
+fn placed_times(lines: &[Line]) -> Vec<Option<i64>> {
+    let mut by_place: Vec<usize> = (0..lines.len()).collect();
+    by_place.sort_by(|&a, &b| lines[a].source.cmp(&lines[b].source));
+    let mut at: Vec<Option<i64>> = lines.iter().map(|l| l.timestamp).collect();
+    for group in by_place.chunk_by(|&a, &b| lines[a].source.0 == lines[b].source.0) {
+        let mut before = None;
+        for &i in group {
+            match at[i] {
+                Some(t) => before = Some(t),
+                None => at[i] = before,
+            }
+        }
+        let mut after = None;
+        for &i in group.iter().rev() {
+            match lines[i].timestamp {
+                Some(t) => after = Some(t),
+                None if at[i].is_none() => at[i] = after,
+                None => {}
+            }
+        }
+    }
+    at
 }
 
 /// Does a line's label (a level, a text platform line's kind or a JSON `platform.*` type) match
@@ -445,6 +478,42 @@ pub fn run(a: LogsArgs) -> Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sixth-round ingestion review: an untimed line keeps its place among its file's lines
+    /// (the timed one before it, else after it), and a file without times keeps its order.
+    #[test]
+    fn untimed_lines_sort_beside_their_files_timed_lines() {
+        let at = |file: &str, n: u64, ts: Option<i64>| Line {
+            timestamp: ts,
+            source: (Arc::from(file), n),
+            function: "f".into(),
+            label: "-".into(),
+            request_id: None,
+            message: String::new(),
+            fields: None,
+        };
+        let lines = [
+            at("a.log", 1, None),
+            at("a.log", 2, Some(500)),
+            at("a.log", 3, None),
+            at("a.log", 4, Some(900)),
+            at("a.log", 5, None),
+            at("b.log", 1, None),
+            at("c.log", 7, Some(100)),
+        ];
+        assert_eq!(
+            placed_times(&lines),
+            [
+                Some(500),
+                Some(500),
+                Some(500),
+                Some(900),
+                Some(900),
+                None,
+                Some(100)
+            ]
+        );
+    }
 
     fn line(ts: i64, label: &str, msg: &str) -> Line {
         Line {

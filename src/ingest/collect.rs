@@ -178,6 +178,11 @@ pub(crate) struct Collector<'o> {
     /// their own (a traceback that S3 exports, `aws logs tail` or a runtime print over several
     /// lines) are its event's and take it (see [`Collector::line_time`]).
     event_time_ms: Option<i64>,
+    /// The request and time of the previous line when it was a logger-layout `[ERROR]` line
+    /// naming an exception ([`Confirm::NeedsTraceback`]): a `Traceback (most recent call
+    /// last):` on the very next line is its event's (an S3 export or `aws logs tail` prints a
+    /// multi-line event over several lines) and confirms it, as it does inside one message.
+    after_logged_error: Option<(String, Option<i64>)>,
 }
 
 impl<'o> Collector<'o> {
@@ -202,6 +207,7 @@ impl<'o> Collector<'o> {
             text_reports: false,
             doc_lines: None,
             event_time_ms: None,
+            after_logged_error: None,
         }
     }
 
@@ -342,6 +348,7 @@ impl<'o> Collector<'o> {
 
     /// A log line passed over without parsing (see [`Self::MATTERS`]).
     pub fn pass_over_log_line(&mut self) {
+        self.after_logged_error = None;
         self.log_lines += 1;
     }
 
@@ -349,7 +356,8 @@ impl<'o> Collector<'o> {
     /// cheaply when logs are not kept (the `report` path over large exports).
     fn text_matters(msg: &str) -> bool {
         // `REPORT` too: a REPORT line missing its durations must still be counted as malformed.
-        msg.contains("Duration")
+        msg.starts_with(TRACEBACK)
+            || msg.contains("Duration")
             || msg.contains("REPORT")
             || msg.contains("RESTORE_")
             || msg.contains("XRAY")
@@ -373,6 +381,19 @@ impl<'o> Collector<'o> {
     pub fn message(&mut self, ev: &Event<'_>, msg: &str) {
         let msg = msg.trim_end_matches(['\n', '\r']);
         let trimmed = msg.trim_start();
+        if let Some((id, ts)) = self.after_logged_error.take() {
+            // The traceback of the line before, printed on a line of its own (no time, no
+            // request id: a continuation of that event).
+            if msg.starts_with(TRACEBACK) && ev.timestamp.is_none() {
+                self.overrides.push(StatusOverride {
+                    request_id: id,
+                    status: Status::Error,
+                    error_type: None,
+                    timestamp_ms: ts,
+                    confirm: Confirm::Traceback,
+                });
+            }
+        }
         if trimmed.is_empty() {
             return;
         }
@@ -789,6 +810,7 @@ impl<'o> Collector<'o> {
 
     /// A line passed over unparsed (invocations only): a timed one starts another event.
     fn passed_over(&mut self, ev: &Event<'_>) {
+        self.after_logged_error = None;
         if ev.timestamp.is_some() {
             self.event_time_ms = ev.timestamp;
         }
@@ -843,9 +865,7 @@ impl<'o> Collector<'o> {
                 match python {
                     Some(PythonErrorLine::Uncaught(t)) => (Some(Some(t)), Confirm::Given),
                     // The traceback in the same event (a multi-line CloudWatch message).
-                    Some(PythonErrorLine::Logged(t))
-                        if msg.contains("Traceback (most recent call last)") =>
-                    {
+                    Some(PythonErrorLine::Logged(t)) if msg.contains(TRACEBACK) => {
                         (Some(Some(t)), Confirm::Given)
                     }
                     Some(PythonErrorLine::Logged(t)) => (Some(Some(t)), Confirm::NeedsTraceback),
@@ -866,13 +886,18 @@ impl<'o> Collector<'o> {
             };
             if let Some(error_type) = error_type {
                 match &request_id {
-                    Some(id) => self.overrides.push(StatusOverride {
-                        request_id: id.clone(),
-                        status: Status::Error,
-                        error_type,
-                        timestamp_ms: ts,
-                        confirm,
-                    }),
+                    Some(id) => {
+                        if confirm == Confirm::NeedsTraceback {
+                            self.after_logged_error = Some((id.clone(), ts));
+                        }
+                        self.overrides.push(StatusOverride {
+                            request_id: id.clone(),
+                            status: Status::Error,
+                            error_type,
+                            timestamp_ms: ts,
+                            confirm,
+                        })
+                    }
                     None => {
                         self.streams
                             .entry(Self::stream_key(ev))
@@ -1735,6 +1760,9 @@ enum PythonErrorLine {
     Other,
 }
 
+/// The first line of a Python traceback.
+const TRACEBACK: &str = "Traceback (most recent call last)";
+
 fn python_error_line(rest: &str) -> PythonErrorLine {
     let fields: Vec<&str> = rest
         .split('\t')
@@ -1750,7 +1778,7 @@ fn python_error_line(rest: &str) -> PythonErrorLine {
         .find(|t| parse_timestamp_ms(t).is_none() && !platform_line::looks_like_request_id(t))
         .copied()
         .unwrap_or("");
-    if text.starts_with("Traceback (most recent call last)") {
+    if text.starts_with(TRACEBACK) {
         return PythonErrorLine::Traceback;
     }
     let Some((ty, _)) = text.split_once(':') else {
@@ -1849,12 +1877,17 @@ fn json_request_id(o: &serde_json::Map<String, Value>) -> Option<&str> {
 }
 
 /// A JSON log line's level (`level`, Python's `levelname`), upper case; a number is pino's
-/// (Node): 10 TRACE, 20 DEBUG, 30 INFO, 40 WARN, 50 ERROR, 60 FATAL.
+/// (Node): 10 TRACE, 20 DEBUG, 30 INFO, 40 WARN, 50 ERROR, 60 FATAL. Python's `WARNING` and
+/// `CRITICAL` are `WARN` and `FATAL`, as in text lines (sixth-round ingestion review: one level
+/// under two names split a `GROUP BY level` of the export).
 fn json_level(o: &serde_json::Map<String, Value>) -> Option<String> {
     ["level", "levelname"]
         .iter()
         .find_map(|k| match o.get(*k)? {
-            Value::String(s) => Some(s.to_ascii_uppercase()),
+            Value::String(s) => Some(match level_word(s) {
+                Some(word) => word.to_string(),
+                None => s.to_ascii_uppercase(),
+            }),
             Value::Number(n) => {
                 let name = match n.as_u64()? {
                     10 => "TRACE",

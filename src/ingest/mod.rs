@@ -1101,6 +1101,16 @@ fn ingest_stream(
                         .add_own_export(&state.file, skips::PERMISSION_CHECK);
                     break;
                 }
+                if block.get(257..262) == Some(b"ustar") {
+                    // A `tar czf` of a log folder (sixth-round ingestion review: said to be "not
+                    // text, gzip or zlib", though it was gzip).
+                    state.skips_file(
+                        0,
+                        "tar archive",
+                        "an archive of files, not a log; unpack it (tar xf FILE) and give the folder; skipped whole",
+                    );
+                    break;
+                }
                 if looks_binary(&block) {
                     state.skips_file(0, "binary file", "not text, gzip or zlib; skipped whole");
                     break;
@@ -2666,6 +2676,15 @@ mod tests {
             report(3),
             "2025-09-01T00:04:00.050Z [ERROR] BadGzipFile: Not a gzipped file\nTraceback (most recent call last):\n  File \"/var/task/app.py\", line 4, in handler\n".to_string(),
             report(4),
+            // Sixth-round ingestion review: the logger's line with its traceback as an S3
+            // export (or `aws logs tail`) prints one event over several lines, the traceback on
+            // a line of its own, counted as success where filter-log-events' JSON (the same
+            // event in one message) failed it.
+            format!("2025-09-01T00:05:00.050Z [ERROR]\t2025-09-01T00:05:00.050Z\t{}\tValueError: bad order id\nTraceback (most recent call last):\n  File \"/var/task/app.py\", line 7, in handler\n", id(5)),
+            report(5),
+            // A traceback that is not the next line is another event's.
+            format!("2025-09-01T00:06:00.050Z [ERROR]\t2025-09-01T00:06:00.050Z\t{}\tValueError: caught\n2025-09-01T00:06:00.060Z [INFO]\t2025-09-01T00:06:00.060Z\t{}\tretrying\nTraceback (most recent call last):\n", id(6), id(6)),
+            report(6),
         ]
         .concat();
         let ing = ingest_one(&text, &IngestOptions::default());
@@ -2682,8 +2701,23 @@ mod tests {
                 (Status::Success, None),
                 (Status::Error, Some("ValueError")),
                 (Status::Error, Some("BadGzipFile")),
+                (Status::Error, Some("ValueError")),
+                (Status::Success, None),
             ]
         );
+        // The same with log records kept (another path through the collector).
+        let keep = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let with_logs = ingest_one(&text, &keep);
+        let statuses: Vec<Status> = with_logs
+            .tables
+            .invocations
+            .iter()
+            .map(|i| i.status)
+            .collect();
+        assert_eq!(statuses, got.iter().map(|g| g.0).collect::<Vec<_>>());
     }
 
     /// Second-round cross-command and logs reviews: Python's uncaught `[ERROR] Type: message`
@@ -3312,10 +3346,20 @@ mod tests {
                 serde_json::to_string(&format!("{{\"level\":{level},\"msg\":\"m\"}}")).unwrap()
             )
         };
-        let text: String = ["30", "50", "\"warn\"", "35"]
-            .iter()
-            .map(|l| line(l))
-            .collect();
+        // Sixth-round ingestion review: Python's WARNING and CRITICAL are WARN and FATAL, as
+        // in text lines (one level under two names split an export grouped by level).
+        let text: String = [
+            "30",
+            "50",
+            "\"warn\"",
+            "35",
+            "\"WARNING\"",
+            "\"critical\"",
+            "\"notice\"",
+        ]
+        .iter()
+        .map(|l| line(l))
+        .collect();
         let ing = ingest_one(
             &text,
             &IngestOptions {
@@ -3325,7 +3369,18 @@ mod tests {
         );
         let levels: Vec<Option<&str>> =
             ing.tables.logs.iter().map(|l| l.level.as_deref()).collect();
-        assert_eq!(levels, [Some("INFO"), Some("ERROR"), Some("WARN"), None]);
+        assert_eq!(
+            levels,
+            [
+                Some("INFO"),
+                Some("ERROR"),
+                Some("WARN"),
+                None,
+                Some("WARN"),
+                Some("FATAL"),
+                Some("NOTICE")
+            ]
+        );
     }
 
     /// Third-round ingestion review: Node's `console.log(object)` in a text log (unquoted
@@ -4214,6 +4269,40 @@ mod tests {
         let ing = ingest_one(&text, &IngestOptions::default());
         assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
         assert_eq!(ing.tables.invocations.len(), 1);
+    }
+
+    /// Sixth-round ingestion review: a `tar czf` of a log folder was "not text, gzip or zlib"
+    /// (it is gzip): it is named as a tar archive to unpack, gzipped or not.
+    #[test]
+    fn a_tar_archive_is_named_as_one() {
+        use std::io::Write;
+        let mut tar = vec![0u8; 1024];
+        tar[..5].copy_from_slice(b"a.log");
+        tar[257..263].copy_from_slice(b"ustar\0");
+        tar.extend_from_slice(b"REPORT RequestId: r1\tDuration: 1.00 ms\n");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&tar).unwrap();
+        let inputs = vec![
+            MemoryInput {
+                name: "logs.tar.gz".into(),
+                bytes: gz.finish().unwrap(),
+            },
+            MemoryInput {
+                name: "logs.tar".into(),
+                bytes: tar,
+            },
+        ];
+        let ing = ingest_inputs(&[], inputs, &IngestOptions::default(), None).unwrap();
+        assert_eq!(
+            ing.skips.by_reason.get("tar archive"),
+            Some(&2),
+            "{:?}",
+            ing.skips
+        );
+        assert!(ing.skips.examples[0]
+            .reason
+            .contains("unpack it (tar xf FILE)"));
+        assert!(ing.tables.invocations.is_empty());
     }
 
     /// A gzip of zeros (no newline anywhere) is a binary file as soon as its first block is
