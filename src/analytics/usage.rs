@@ -153,6 +153,9 @@ pub fn observed_usage_in(
         *a.hours.entry(ts.div_euclid(HOUR_MS)).or_insert(0) += billed * u64::from(memory_mb);
         b.requests += 1;
         b.billed_ms += billed;
+        if cols.status(row) == crate::model::Status::Timeout {
+            b.timeout_billed_ms += billed;
+        }
         a.rounding.add(billed);
         if cols.cold_start(row) {
             b.cold_starts += 1;

@@ -1194,6 +1194,7 @@ fn calibrate(
         meta: usage.meta.clone(),
         requests_per_month: Decimal::ONE,
         init_billed_ms_per_month: Decimal::ZERO,
+        timeout_billed_ms_per_month: Decimal::ZERO,
         observations: obs.clone(),
     };
     let options = TuneOptions {

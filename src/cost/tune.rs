@@ -93,6 +93,9 @@ pub struct TuneInput {
     pub requests_per_month: Decimal,
     /// INIT ms per month added by the INIT rule (not scaled with memory).
     pub init_billed_ms_per_month: Decimal,
+    /// Billed ms per month of invocations that timed out (not scaled with memory: they run
+    /// to the timeout at any size, see [`projection_at_memory`]).
+    pub timeout_billed_ms_per_month: Decimal,
     /// At least one; the one at the current memory is the reference.
     pub observations: Vec<MemoryObservation>,
 }
@@ -107,6 +110,7 @@ impl TuneInput {
             meta: p.meta.clone(),
             requests_per_month: p.usage.typical.requests,
             init_billed_ms_per_month: p.usage.typical.init_billed_ms,
+            timeout_billed_ms_per_month: p.usage.typical.timeout_billed_ms,
             observations,
         }
     }
@@ -545,6 +549,16 @@ pub fn tune_function(
         format!("Lambda's maximum timeout of {} s", fmt_seconds(timeout_ms))
     };
     let mut timed_out: Vec<u32> = Vec::new();
+    // The billed time per request of invocations that timed out: it stays at any size (as in
+    // `projection_at_memory` and `simulate`; sixth-round dash review).
+    let timeout_mean = if input.requests_per_month > Decimal::ZERO {
+        (input.timeout_billed_ms_per_month / input.requests_per_month)
+            .to_f64()
+            .unwrap_or(0.0)
+            .clamp(0.0, reference.mean_billed_ms.max(0.0))
+    } else {
+        0.0
+    };
     let curve: Vec<CurvePoint> = sizes
         .into_iter()
         .map(|m| {
@@ -552,7 +566,7 @@ pub fn tune_function(
             let mean = if m == reference.memory_mb {
                 reference.mean_billed_ms
             } else {
-                (reference.mean_billed_ms - 0.5).max(0.0) * k + 0.5
+                (reference.mean_billed_ms - timeout_mean - 0.5).max(0.0) * k + 0.5 + timeout_mean
             };
             let (p50, p99) = (reference.p50_duration_ms * k, reference.p99_duration_ms * k);
             // The p99 when the observations give one, else the p50.
@@ -739,10 +753,18 @@ pub fn projection_at_memory(
     let gb = mb_to_gb(Decimal::from(to_mb));
     let half = Decimal::new(5, 1);
     let rescale = |u: &MonthlyUsage| -> MonthlyUsage {
-        let exec = (u.billed_ms - u.init_billed_ms).max(Decimal::ZERO);
+        // Invocations that timed out ran to the timeout and were cut: at another size they
+        // would run to it again (nothing says how long they would have taken), so their time
+        // stays, as `simulate` replays them (sixth-round dash review: the cost view's memory
+        // knob priced a function half of whose calls time out at $0.16 where the simulate
+        // view, the same size, said $1.22).
+        let timed_out = u
+            .timeout_billed_ms
+            .min((u.billed_ms - u.init_billed_ms).max(Decimal::ZERO));
+        let exec = (u.billed_ms - u.init_billed_ms - timed_out).max(Decimal::ZERO);
         let rounding = (u.requests * half).min(exec);
         let exec_new = (exec - rounding) * kd + rounding;
-        let billed_ms = exec_new + u.init_billed_ms;
+        let billed_ms = exec_new + u.init_billed_ms + timed_out;
         let ratio = if u.billed_ms.is_zero() {
             Decimal::ONE
         } else {
@@ -826,8 +848,33 @@ mod tests {
             meta,
             requests_per_month: Decimal::from(1_000_000),
             init_billed_ms_per_month: Decimal::ZERO,
+            timeout_billed_ms_per_month: Decimal::ZERO,
             observations,
         }
+    }
+
+    /// Sixth-round dash review: the billed time of invocations that timed out is not rescaled
+    /// (the curve priced a function half of whose calls time out at an eighth of that time).
+    #[test]
+    fn timed_out_time_stays_on_the_curve() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        // 1 M requests of 5,000.5 ms billed on average, half of it invocations cut at 5 s.
+        let mut i = input(128, Some(60), vec![obs(128, 5000.5)]);
+        i.timeout_billed_ms_per_month = Decimal::from(2_500_000_000u64);
+        let options = TuneOptions {
+            candidates_mb: vec![128, 256],
+            ..TuneOptions::default()
+        };
+        let t = tune_function(&i, rates, rules, &options).expect("tuned");
+        let at_256 = t.curve.iter().find(|p| p.memory_mb == 256).unwrap();
+        // Twice the vCPU share: (5,000.5 − 2,500 − 0.5) / 2 + 0.5 + 2,500.
+        assert!(
+            (at_256.est_mean_billed_ms - 3750.5).abs() < 1e-9,
+            "{}",
+            at_256.est_mean_billed_ms
+        );
     }
 
     #[test]
@@ -1322,5 +1369,13 @@ mod tests {
         let io = projection_at_memory(&p, 1024, 0.0, 1, rules);
         assert_eq!(io.usage.typical.billed_ms, Decimal::from(100_510_000));
         assert_eq!(io.usage.typical.gb_seconds, Decimal::from(100_510));
+        // Sixth-round dash review: time of invocations that timed out stays (they would run
+        // to the timeout at any size). 20,000,000 of the billed ms timed out.
+        let mut t = p.clone();
+        t.usage.typical.timeout_billed_ms = Decimal::from(20_000_000);
+        let u = projection_at_memory(&t, 1024, 1.0, 1, rules).usage.typical;
+        // (100,500,000 − 20,000,000 − 500,000) / 2 + 500,000 + 20,000,000 + 10,000 INIT.
+        assert_eq!(u.billed_ms, Decimal::from(60_510_000));
+        assert_eq!(u.timeout_billed_ms, Decimal::from(20_000_000));
     }
 }

@@ -744,8 +744,12 @@ fn axis_label(v: f64) -> String {
         format!("{v:.1}")
     } else if v >= 0.01 {
         format!("{v:.2}")
-    } else {
+    } else if v >= 0.0001 {
         format!("{v:.4}")
+    } else {
+        // Below what four decimals show (a top of 2.1e-5 read `0.0000`: sixth-round dash
+        // review): two significant digits with the exponent.
+        format!("{v:.1e}")
     }
 }
 
@@ -2122,6 +2126,16 @@ fn help(f: &mut Frame, area: Rect, app: &App) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sixth-round dash review: a chart topping at 2.1e-5 labelled its top `0.0000`.
+    #[test]
+    fn axis_labels_never_read_zero_for_a_positive_top() {
+        assert_eq!(axis_label(0.000021), "2.1e-5");
+        assert_eq!(axis_label(0.0021), "0.0021");
+        assert_eq!(axis_label(0.026), "0.03");
+        assert_eq!(axis_label(6.0), "6");
+        assert_eq!(axis_label(2.5), "2.5");
+    }
 
     /// Fifth-round dashboard review: the traces view cut `api.stripe.example 244.7ms` to
     /// `api.stripe.example 244.7…`, losing the figure's unit; the name is cut instead.
