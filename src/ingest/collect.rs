@@ -41,6 +41,10 @@ pub struct StatusOverride {
     /// When the line said so: of several invocations with the request id (an async retry
     /// keeps its id), the one whose REPORT follows is the attempt that failed.
     pub timestamp_ms: Option<i64>,
+    /// The function of the line (its log group's, else the file's once resolved): of
+    /// invocations of several functions with the request id (logs copied under two names), its
+    /// own (sixth-round dash review: the first function took both functions' errors).
+    pub function: Option<Arc<str>>,
 }
 
 /// How a [`StatusOverride`] stands.
@@ -385,13 +389,17 @@ impl<'o> Collector<'o> {
             // The traceback of the line before, printed on a line of its own (no time, no
             // request id: a continuation of that event).
             if msg.starts_with(TRACEBACK) && ev.timestamp.is_none() {
-                self.overrides.push(StatusOverride {
-                    request_id: id,
-                    status: Status::Error,
-                    error_type: None,
-                    timestamp_ms: ts,
-                    confirm: Confirm::Traceback,
-                });
+                self.push_override(
+                    ev,
+                    StatusOverride {
+                        function: None,
+                        request_id: id,
+                        status: Status::Error,
+                        error_type: None,
+                        timestamp_ms: ts,
+                        confirm: Confirm::Traceback,
+                    },
+                );
             }
         }
         if trimmed.is_empty() {
@@ -482,6 +490,12 @@ impl<'o> Collector<'o> {
         }
     }
 
+    /// Keeps `o`, of the function of `ev`'s log group.
+    fn push_override(&mut self, ev: &Event<'_>, o: StatusOverride) {
+        let function = Some(self.function_for(ev.log_group));
+        self.overrides.push(StatusOverride { function, ..o });
+    }
+
     fn stream_key(ev: &Event<'_>) -> String {
         ev.log_stream.unwrap_or("").to_string()
     }
@@ -544,21 +558,29 @@ impl<'o> Collector<'o> {
             PlatformLine::TaskTimedOut {
                 request_id: Some(id),
                 ..
-            } => self.overrides.push(StatusOverride {
-                request_id: id.to_string(),
-                status: Status::Timeout,
-                error_type: None,
-                timestamp_ms: ts,
-                confirm: Confirm::Given,
-            }),
-            PlatformLine::ProcessExited { request_id } => match request_id {
-                Some(id) => self.overrides.push(StatusOverride {
+            } => self.push_override(
+                ev,
+                StatusOverride {
+                    function: None,
                     request_id: id.to_string(),
-                    status: Status::Error,
-                    error_type: Some("Runtime.ExitError".to_string()),
+                    status: Status::Timeout,
+                    error_type: None,
                     timestamp_ms: ts,
                     confirm: Confirm::Given,
-                }),
+                },
+            ),
+            PlatformLine::ProcessExited { request_id } => match request_id {
+                Some(id) => self.push_override(
+                    ev,
+                    StatusOverride {
+                        function: None,
+                        request_id: id.to_string(),
+                        status: Status::Error,
+                        error_type: Some("Runtime.ExitError".to_string()),
+                        timestamp_ms: ts,
+                        confirm: Confirm::Given,
+                    },
+                ),
                 None => {
                     self.streams
                         .entry(Self::stream_key(ev))
@@ -841,13 +863,17 @@ impl<'o> Collector<'o> {
             .and_then(|rest| rest.split_once(" Error: "))
             .filter(|(id, reason)| !id.contains(' ') && reason.starts_with("Runtime exited"))
         {
-            self.overrides.push(StatusOverride {
-                request_id: id.to_string(),
-                status: Status::Error,
-                error_type: Some("Runtime.ExitError".to_string()),
-                timestamp_ms: ts,
-                confirm: Confirm::Given,
-            });
+            self.push_override(
+                ev,
+                StatusOverride {
+                    function: None,
+                    request_id: id.to_string(),
+                    status: Status::Error,
+                    error_type: Some("Runtime.ExitError".to_string()),
+                    timestamp_ms: ts,
+                    confirm: Confirm::Given,
+                },
+            );
         }
         // Runtime-reported handler failures (not every ERROR-level line): Node's `Invoke Error`,
         // Python's `[ERROR] Type: message` followed by a traceback.
@@ -871,13 +897,17 @@ impl<'o> Collector<'o> {
                     Some(PythonErrorLine::Logged(t)) => (Some(Some(t)), Confirm::NeedsTraceback),
                     Some(PythonErrorLine::Traceback) => {
                         if let Some(id) = &request_id {
-                            self.overrides.push(StatusOverride {
-                                request_id: id.clone(),
-                                status: Status::Error,
-                                error_type: None,
-                                timestamp_ms: ts,
-                                confirm: Confirm::Traceback,
-                            });
+                            self.push_override(
+                                ev,
+                                StatusOverride {
+                                    function: None,
+                                    request_id: id.clone(),
+                                    status: Status::Error,
+                                    error_type: None,
+                                    timestamp_ms: ts,
+                                    confirm: Confirm::Traceback,
+                                },
+                            );
                         }
                         (None, Confirm::Given)
                     }
@@ -890,13 +920,17 @@ impl<'o> Collector<'o> {
                         if confirm == Confirm::NeedsTraceback {
                             self.after_logged_error = Some((id.clone(), ts));
                         }
-                        self.overrides.push(StatusOverride {
-                            request_id: id.clone(),
-                            status: Status::Error,
-                            error_type,
-                            timestamp_ms: ts,
-                            confirm,
-                        })
+                        self.push_override(
+                            ev,
+                            StatusOverride {
+                                function: None,
+                                request_id: id.clone(),
+                                status: Status::Error,
+                                error_type,
+                                timestamp_ms: ts,
+                                confirm,
+                            },
+                        )
                     }
                     None => {
                         self.streams
@@ -1525,13 +1559,17 @@ impl<'o> Collector<'o> {
                 if o.contains_key("stackTrace")
                     || s("message").is_some_and(|m| m.contains("Invoke Error"))
                 {
-                    self.overrides.push(StatusOverride {
-                        request_id: id.clone(),
-                        status: Status::Error,
-                        error_type: Some(et.to_string()),
-                        timestamp_ms: ev.timestamp,
-                        confirm: Confirm::Given,
-                    });
+                    self.push_override(
+                        ev,
+                        StatusOverride {
+                            function: None,
+                            request_id: id.clone(),
+                            status: Status::Error,
+                            error_type: Some(et.to_string()),
+                            timestamp_ms: ev.timestamp,
+                            confirm: Confirm::Given,
+                        },
+                    );
                 }
             }
         }
@@ -1604,6 +1642,10 @@ impl<'o> Collector<'o> {
             t.spans.iter_mut().for_each(|r| fix(&mut r.function));
             t.metrics.iter_mut().for_each(|r| fix(&mut r.function));
             t.thin_logs.rename_function(UNRESOLVED, &name);
+            self.overrides
+                .iter_mut()
+                .filter_map(|o| o.function.as_mut())
+                .for_each(fix);
             self.echoes.iter_mut().for_each(|r| fix(&mut r.function));
         }
         if self.opts.report_columns {

@@ -500,7 +500,13 @@ fn apply_overrides(
     if !columns.is_empty() {
         let rows = columns.rows_with_request_ids(&ids);
         reported.extend(rows.keys().copied());
-        let targets = override_rows(&overrides, &rows);
+        let names = columns.names();
+        let function_of = |row: usize| -> &str {
+            names
+                .get(columns.function_id(row) as usize)
+                .map_or("", |n| n)
+        };
+        let targets = override_rows(&overrides, &rows, &function_of);
         // The REPORT's own status, before any line overrode it.
         let reported: Vec<Status> = targets
             .iter()
@@ -533,7 +539,8 @@ fn apply_overrides(
             unreported.push(format!("{id} ({})", o.status.as_str()));
         }
     }
-    let targets = override_rows(&overrides, &rows);
+    let invocations = &tables.invocations;
+    let targets = override_rows(&overrides, &rows, &|row| &invocations[row].function);
     // The REPORT's own status, before any line overrode it.
     let own_statuses: Vec<Status> = targets
         .iter()
@@ -567,15 +574,28 @@ fn overrides_status(now: Status, new: Status) -> bool {
 /// time they ran: the only row of its id; of several, the one that ran when the override's
 /// line was written, or the nearest in time (the line may come just before or after the
 /// REPORT); every row of the id when there are no times to tell them apart.
-fn override_rows<'o>(
+fn override_rows<'o, 'f>(
     overrides: &[&'o StatusOverride],
     rows: &crate::model::columns::RowsById<'_>,
+    function_of: &dyn Fn(usize) -> &'f str,
 ) -> Vec<(usize, &'o StatusOverride)> {
     let mut out = Vec::new();
     for &o in overrides {
-        let Some(candidates) = rows.get(o.request_id.as_str()) else {
+        let Some(all) = rows.get(o.request_id.as_str()) else {
             continue;
         };
+        // The rows of the line's own function when any has the id (the same request id under
+        // two functions: logs copied under two names); else every row of the id (a line whose
+        // function is named otherwise than its REPORT's, as a file's stem).
+        let same: Vec<(usize, Option<(f64, f64)>)> = match &o.function {
+            Some(f) if !f.is_empty() => all
+                .iter()
+                .filter(|(row, _)| function_of(*row) == &**f)
+                .copied()
+                .collect(),
+            _ => Vec::new(),
+        };
+        let candidates = if same.is_empty() { all } else { &same };
         let nearest = match (candidates.as_slice(), o.timestamp_ms) {
             ([(row, _)], _) => Some(*row),
             (_, Some(t)) => {
@@ -4269,6 +4289,63 @@ mod tests {
         let ing = ingest_one(&text, &IngestOptions::default());
         assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
         assert_eq!(ing.tables.invocations.len(), 1);
+    }
+
+    /// Sixth-round dash review: the same request id under two functions (logs copied under
+    /// two names): an error line of one marked the other's invocation, the first read.
+    #[test]
+    fn a_status_line_marks_its_own_functions_invocation() {
+        let ev = |group: &str, ms: u64, msg: &str| {
+            format!(
+                "{{\"timestamp\":{ms},\"message\":{},\"logGroup\":\"/aws/lambda/{group}\",\"logStream\":\"s\"}}\n",
+                serde_json::to_string(msg).unwrap()
+            )
+        };
+        let id = "40000000-0000-4000-8000-000000000001";
+        let report = format!("REPORT RequestId: {id}\tDuration: 20.00 ms\tBilled Duration: 20 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t");
+        let text = [
+            ev("alpha", 1_756_684_800_020, &report),
+            ev(
+                "beta",
+                1_756_684_800_010,
+                &format!("2025-09-01T00:00:00.010Z\t{id}\tERROR\tInvoke Error \t{{\"errorType\":\"Error\"}}"),
+            ),
+            ev("beta", 1_756_684_800_020, &report),
+        ]
+        .concat();
+        for report_columns in [false, true] {
+            let ing = ingest_one(
+                &text,
+                &IngestOptions {
+                    report_columns,
+                    ..IngestOptions::default()
+                },
+            );
+            let got: Vec<(String, Status)> = if report_columns {
+                (0..ing.columns.len())
+                    .map(|r| {
+                        let f = &ing.columns.names()[ing.columns.function_id(r) as usize];
+                        (f.to_string(), ing.columns.status(r))
+                    })
+                    .collect()
+            } else {
+                ing.tables
+                    .invocations
+                    .iter()
+                    .map(|i| (i.function.to_string(), i.status))
+                    .collect()
+            };
+            let mut got = got;
+            got.sort();
+            assert_eq!(
+                got,
+                [
+                    ("alpha".to_string(), Status::Success),
+                    ("beta".to_string(), Status::Error)
+                ],
+                "report_columns {report_columns}"
+            );
+        }
     }
 
     /// Sixth-round ingestion review: a `tar czf` of a log folder was "not text, gzip or zlib"
