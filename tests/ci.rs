@@ -1603,3 +1603,73 @@ duration_ms = 50
         "{errors}"
     );
 }
+
+/// Sixth-round CI verification: (1) a baseline written before `given_shape` and `served` were
+/// recorded read every function of an unchanged project as `changed`; (2) turning the free tier
+/// off was taken for a share moved by other functions, and the functions' own limits were
+/// not applied; (3) a function throttled 100 % (reserved concurrency 0) skipped the p99 rule
+/// ("no simulated p99 on both sides") and passed.
+#[test]
+fn old_baselines_free_tier_switches_and_full_throttling_are_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    let project = |free_tier: bool, fa_extra: &str| {
+        format!(
+            "[project]\nname = \"p\"\nseed = 1\n\n[pricing]\nfree_tier = {free_tier}\n\n\
+             [[functions]]\nname = \"fa\"\nmemory_mb = 1024\ntimeout_s = 10\n{fa_extra}\n\
+             [functions.thresholds]\nmax_increase_pct = 10\nmax_p99_increase_pct = 10\n\
+             [functions.traffic]\nrequests_per_month = 1_000_000\nduration_ms = 100\n\n\
+             [[functions]]\nname = \"fb\"\nmemory_mb = 512\n\
+             [functions.thresholds]\nmax_increase_pct = 10\n\
+             [functions.traffic]\nrequests_per_month = 2_000_000\nduration_ms = 50\n"
+        )
+    };
+    std::fs::write(&cfg, project(false, "")).unwrap();
+    let base = dir.path().join("b.json");
+    let mut b = json(&baseline(&cfg, &base));
+    // As an older faascope wrote it.
+    for f in b["functions"].as_array_mut().unwrap() {
+        f["traffic"].as_object_mut().unwrap().remove("given_shape");
+        f["performance"].as_object_mut().unwrap().remove("served");
+    }
+    std::fs::write(&base, serde_json::to_vec_pretty(&b).unwrap()).unwrap();
+    let out = check(&cfg, &base, &["--format", "json"]).success();
+    let r = json(&out.get_output().stdout);
+    for name in ["fa", "fb"] {
+        assert_eq!(function(&r, name)["change"], "unchanged", "{name}");
+    }
+    assert!(
+        r["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("the baseline was written by an older faascope"),
+        "{}",
+        r["notes"]
+    );
+
+    // The free tier turned on then off: the project's own doing, held to each limit.
+    std::fs::write(&cfg, project(true, "")).unwrap();
+    let base = dir.path().join("with-free-tier.json");
+    baseline(&cfg, &base);
+    std::fs::write(&cfg, project(false, "")).unwrap();
+    let r = failed_check(&cfg, &base, &[]);
+    for name in ["fa", "fb"] {
+        let pct = result(function(&r, name), "max_increase_pct");
+        assert_eq!(pct["outcome"], "fail", "{pct}");
+    }
+
+    // No environment may run: every request is throttled.
+    let base = dir.path().join("current.json");
+    baseline(&cfg, &base);
+    std::fs::write(&cfg, project(false, "reserved_concurrency = 0")).unwrap();
+    let r = failed_check(&cfg, &base, &[]);
+    let p99 = result(function(&r, "fa"), "max_p99_increase_pct");
+    assert_eq!(p99["outcome"], "fail", "{p99}");
+    assert!(
+        p99["message"]
+            .as_str()
+            .unwrap()
+            .contains("simulated requests are throttled"),
+        "{p99}"
+    );
+}

@@ -191,6 +191,16 @@ fn decimals_vs_limit(v: f64, limit: f64, min: usize) -> usize {
     decimals
 }
 
+/// A USD limit as given: to the cent, or with the digits it has below a cent (a limit of
+/// $0.176 shown as $0.18 made "+$0.18 is over the $0.18 limit": sixth-round CI verification).
+pub(crate) fn usd_limit(u: f64) -> String {
+    if (u * 100.0).fract().abs() < 1e-9 {
+        format!("${u:.2}")
+    } else {
+        format!("${}", plain_number(u))
+    }
+}
+
 /// A limit as given, without float noise (0.0524, not 0.052399999999999995).
 pub(crate) fn plain_number(limit: f64) -> String {
     let s = format!("{limit:.6}");
@@ -287,11 +297,37 @@ fn cost_rules(
             value: Some(d),
             limit: Some(u),
             message: format!(
-                "{what} monthly cost {delta} ({old} → {new}) {} the ${u:.2} limit",
-                if over { "is over" } else { "is within" }
+                "{what} monthly cost {delta} ({old} → {new}) {} the {} limit",
+                if over { "is over" } else { "is within" },
+                usd_limit(u)
             ),
         });
     }
+}
+
+/// `new`'s traffic and performance without what `old` (a baseline written by an older
+/// faascope) has no record of, to compare with `old`'s.
+fn as_recorded_in(
+    old: &FunctionEval,
+    new: &FunctionEval,
+) -> (
+    super::evaluate::TrafficEval,
+    Option<super::evaluate::PerfEval>,
+) {
+    let mut traffic = new.traffic.clone();
+    if old.traffic.given_shape.is_none() {
+        traffic.given_shape = None;
+    }
+    if old.traffic.given_duration_ms.is_none() {
+        traffic.given_duration_ms = None;
+    }
+    let performance = new.performance.clone().map(|mut p| {
+        if old.performance.as_ref().is_some_and(|o| o.served.is_none()) {
+            p.served = None;
+        }
+        p
+    });
+    (traffic, performance)
 }
 
 /// The cost rules of a function whose own usage, settings and prices are as in the baseline:
@@ -405,9 +441,12 @@ pub fn check(
         .collect();
     names.sort_unstable();
     names.dedup();
-    let same_prices = baseline.pricing == current.pricing
-        && baseline.pricing_fingerprint == current.pricing_fingerprint;
     let free_tier = |e: &Evaluation| e.notes.iter().any(|n| n == super::evaluate::FREE_TIER_NOTE);
+    // The same prices and the same free-tier setting (turning it on or off changes every
+    // function's cost by the project's own doing: sixth-round CI verification).
+    let same_prices = baseline.pricing == current.pricing
+        && baseline.pricing_fingerprint == current.pricing_fingerprint
+        && free_tier(baseline) == free_tier(current);
     let shared = if free_tier(baseline) && free_tier(current) {
         "its share of the account's free tier (shared pro rata)"
     } else {
@@ -430,15 +469,20 @@ pub fn check(
             (Some(o), Some(n)) => {
                 changes = settings_changes(o, n);
                 // Where a function is defined (and the notes) are not part of what it costs.
+                // Compared as the baseline could record them: what a baseline written by an
+                // older faascope lacks (`given_shape`, `served`) is no change (sixth-round CI
+                // verification: every function of an unchanged project read `changed`).
+                let (traffic, performance) = as_recorded_in(o, n);
+                let same_traffic = o.traffic == traffic;
                 let same = o.settings == n.settings
-                    && o.traffic == n.traffic
+                    && same_traffic
                     && o.monthly_usd == n.monthly_usd
                     && o.provisioned == n.provisioned
-                    && o.performance == n.performance;
+                    && o.performance == performance;
                 change = if same { "unchanged" } else { "changed" };
                 if same_prices
                     && o.settings == n.settings
-                    && o.traffic == n.traffic
+                    && same_traffic
                     && o.monthly_usd != n.monthly_usd
                 {
                     // Its own usage, settings and the prices as before: what moved is its part
@@ -494,6 +538,17 @@ pub fn check(
         if let (Some(q), Some(_)) = (t.max_p99_increase_pct, new) {
             let (was, now) = (p99.0.unwrap_or(0.0), p99.1.unwrap_or(0.0));
             let (outcome, value, message) = match pct_change(p99.0, p99.1) {
+                // Every request throttled: none served, no p99 of its own; counted as the
+                // slowest, the p99 is a throttled request (sixth-round CI verification: the rule
+                // was skipped as "no simulated p99 on both sides" and the check passed).
+                None if p99.1.is_none() && n_requests > 0 && n_throttled >= n_requests => (
+                    Outcome::Fail,
+                    None,
+                    format!(
+                        "simulated p99 {} → none: all {n_requests} simulated requests are throttled (a 429, no response), none served: counted as the slowest, the p99 is a throttled request, over the {q} % limit",
+                        p99.0.map_or("-".to_string(), |w| format!("{w:.1} ms"))
+                    ),
+                ),
                 // The baseline throttled over 1 %: counted as the slowest, its p99 was a
                 // throttled request, and fewer throttled now is better whatever the served do.
                 Some(d) if old_share > 0.01 && new_share < old_share => (
@@ -568,7 +623,11 @@ pub fn check(
                     outcome: Outcome::Skipped,
                     value: None,
                     limit: Some(r),
-                    message: "no simulated requests".into(),
+                    message: if n_requests > 0 {
+                        format!("none of the {n_requests} simulated requests was served (all throttled): no cold-start ratio (the p99 and throttles rules say so)")
+                    } else {
+                        "no simulated requests".into()
+                    },
                 }),
             }
         }
@@ -671,6 +730,16 @@ pub fn check(
             }
         }
     }
+    // A baseline written before explicit traffic's shape was recorded cannot tell its changes.
+    if baseline.functions.iter().any(|f| {
+        f.traffic.basis == "explicit"
+            && f.traffic.given_shape.is_none()
+            && current
+                .function(&f.name)
+                .is_some_and(|n| n.traffic.given_shape.is_some())
+    }) {
+        notes.push("the baseline was written by an older faascope: it does not record explicit traffic's INIT time, cold-start and error ratios, so their changes are not listed in \"what changed\"; regenerate it with `faascope ci baseline`".into());
+    }
     // A new seed moves the simulated p99 and cold starts by chance alone (sixth-round CI
     // review: a p99 failed with nothing in "what changed").
     let seeds = |e: &Evaluation| -> std::collections::BTreeSet<u64> {
@@ -731,6 +800,9 @@ mod tests {
         assert_eq!(decimals_vs_limit(0.0524, 0.0524, 2), 4);
         assert_eq!(plain_number(0.000524 * 100.0), "0.0524");
         assert_eq!(plain_number(5.0), "5");
+        assert_eq!(usd_limit(5.0), "$5.00");
+        assert_eq!(usd_limit(0.18), "$0.18");
+        assert_eq!(usd_limit(0.176), "$0.176");
         let cent = Decimal::new(51, 4);
         assert_eq!(usd_fine(Decimal::new(185, 4), cent), "$0.0185");
         assert_eq!(usd_fine(Decimal::new(185, 4), Decimal::ONE), "$0.02");

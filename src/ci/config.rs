@@ -311,6 +311,9 @@ pub struct FunctionEntry {
     pub provisioned_concurrency: Option<u32>,
     pub reserved_concurrency: Option<u32>,
     pub ephemeral_storage_mb: Option<u32>,
+    /// SnapStart on published versions (what a template's `SnapStart` says, when it cannot be
+    /// read or there is no template).
+    pub snapstart: Option<bool>,
     pub keep_alive_s: Option<f64>,
     pub duration_model: Option<DurationModelName>,
     pub cpu_bound_fraction: Option<f64>,
@@ -836,6 +839,9 @@ impl Project {
             if let Some(eph) = e.ephemeral_storage_mb {
                 s.ephemeral_storage_mb = eph;
             }
+            if let Some(on) = e.snapstart {
+                s.snapstart = on;
+            }
             if let Some(k) = e.keep_alive_s {
                 if !(k.is_finite() && k >= 0.0) {
                     return Err(places.err(
@@ -1017,11 +1023,10 @@ pub(crate) fn relative_place(project_file: &Path, place: &str) -> String {
 /// A template value that cannot be read, saying which faascope.toml setting takes its place.
 fn unresolved_error(setting: &str, err: &TemplateError, name: &str) -> ConfigError {
     let mut err = err.clone();
-    if setting != "snapstart" {
-        err.message.push_str(&format!(
-            " (the setting is `{setting}` in a [[functions]] entry with name = \"{name}\", or resource = \"…\" naming the template's function)"
-        ));
-    }
+    err.message.push_str(&match setting {
+        "name" => " (or describe the function with a [[functions]] entry: resource = \"KEY\" (its logical id or function key) and the name it is deployed as)".to_string(),
+        _ => format!(" (the setting is `{setting}` in a [[functions]] entry with name = \"{name}\", or resource = \"…\" naming the template's function)"),
+    });
     err.into()
 }
 
@@ -1036,7 +1041,9 @@ fn overrides(e: &FunctionEntry, setting: &str) -> bool {
         "provisioned_concurrency" => e.provisioned_concurrency.is_some(),
         "reserved_concurrency" => e.reserved_concurrency.is_some(),
         "ephemeral_storage_mb" => e.ephemeral_storage_mb.is_some(),
-        // SnapStart has no faascope.toml setting: the template must say it.
+        "snapstart" => e.snapstart.is_some(),
+        // The entry describing the template's function names it.
+        "name" => true,
         _ => false,
     }
 }

@@ -487,14 +487,18 @@ impl Cfn<'_> {
         };
         let memory_at = at("MemorySize");
         let timeout_at = at("Timeout");
-        // The function's name is who it is: an error. A setting is one only if faascope.toml
-        // does not set it (see `unresolved`).
-        let deployed_name = self.text(
-            get(props, "FunctionName"),
-            &at("FunctionName"),
-            pl("FunctionName"),
-        )?;
+        // A value that cannot be read is an error only if faascope.toml does not set it (see
+        // `unresolved`; the name by a `[[functions]]` entry with `resource = "KEY"`).
         let mut un = Vec::new();
+        let deployed_name = soft(
+            &mut un,
+            "name",
+            self.text(
+                get(props, "FunctionName"),
+                &at("FunctionName"),
+                pl("FunctionName"),
+            ),
+        );
         let memory_mb = soft(
             &mut un,
             "memory_mb",
@@ -549,12 +553,10 @@ impl Cfn<'_> {
         if let Some(sn) = prop("SnapStart") {
             let apply_at = format!("{}.ApplyOn", at("SnapStart"));
             let apply_line = line_in_block(self.text, pl("SnapStart"), "ApplyOn");
-            let apply = soft(
-                &mut un,
-                "snapstart",
-                self.text(get(sn, "ApplyOn"), &apply_at, apply_line),
-            );
-            f.snapstart = Some(apply.as_deref() == Some("PublishedVersions"));
+            match self.text(get(sn, "ApplyOn"), &apply_at, apply_line) {
+                Ok(apply) => f.snapstart = Some(apply.as_deref() == Some("PublishedVersions")),
+                Err(e) => un.push(("snapstart", e)),
+            }
         }
         if let Some(e) = prop("EphemeralStorage") {
             let eph_at = format!("{}.Size", at("EphemeralStorage"));
@@ -933,10 +935,35 @@ pub fn read_serverless(
         let checked = |p: &str, v: Option<u32>, range: (u32, u32), unit: &str| {
             check_range(file, fl(p), &at(p), v, range, unit)
         };
-        let explicit = sls.text(get(f, "name"), &at("name"), line)?;
-        let deployed =
-            explicit.or_else(|| service.as_ref().map(|s| format!("{s}-{}-{key}", sls.stage)));
         let mut un = Vec::new();
+        let deployed = match sls.text(get(f, "name"), &at("name"), line) {
+            Ok(explicit) => {
+                explicit.or_else(|| service.as_ref().map(|s| format!("{s}-{}-{key}", sls.stage)))
+            }
+            // Not the default name: the file names it otherwise (`resource = "KEY"` and `name`
+            // in faascope.toml take its place).
+            Err(e) => soft(&mut un, "name", Err(e)),
+        };
+        // `snapStart: true`, or a variable that resolves to it (read as off without a word
+        // before: sixth-round CI verification).
+        let snapstart = match get(f, "snapStart") {
+            None => None,
+            Some(v) => soft(
+                &mut un,
+                "snapstart",
+                sls.text(Some(v), &at("snapStart"), fl("snapStart"))
+                    .and_then(|t| match t.as_deref().map(str::trim) {
+                        None => Ok(None),
+                        Some("true") => Ok(Some(true)),
+                        Some("false") => Ok(Some(false)),
+                        Some(other) => Err(err(
+                            file,
+                            fl("snapStart").or(line),
+                            format!("{}: `{other}` is not true or false", at("snapStart")),
+                        )),
+                    }),
+            ),
+        };
         // The function's own value, else the provider's (either may be unreadable).
         let or_default = |own: Result<Option<u32>, TemplateError>,
                           default: &Result<Option<u32>, TemplateError>| {
@@ -1016,7 +1043,7 @@ pub fn read_serverless(
             line,
             key: key.to_string(),
             // `snapStart: true` (the Serverless Framework's function setting).
-            snapstart: get(f, "snapStart").and_then(Value::as_bool),
+            snapstart,
             deployed_name: deployed,
             memory_mb,
             timeout_s,
@@ -1126,6 +1153,31 @@ mod tests {
         assert_eq!(f.region.as_deref(), Some("eu-west-1"));
         let f = &read_serverless(&p2, Some("qa")).unwrap()[0];
         assert_eq!(f.deployed_name.as_deref(), Some("shop-qa-orders"));
+    }
+
+    /// Sixth-round CI verification: a Serverless `snapStart` given by a variable (even with a
+    /// `true` fallback) was read as off without a word.
+    #[test]
+    fn serverless_snapstart_by_variable_is_resolved_or_unresolved() {
+        let run = |v: &str| {
+            let (_d, p) = write(
+                "serverless.yml",
+                &format!("service: s\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h\n    snapStart: {v}\n"),
+            );
+            read_serverless(&p, None)
+        };
+        assert_eq!(run("true").unwrap()[0].snapstart, Some(true));
+        assert_eq!(
+            run("${env:FAASCOPE_NO_SUCH_VAR, true}").unwrap()[0].snapstart,
+            Some(true)
+        );
+        assert_eq!(run("'false'").unwrap()[0].snapstart, Some(false));
+        let (setting, e) = unresolved(run("${ssm:/snap}"));
+        assert_eq!(setting, "snapstart");
+        assert!(e.to_string().contains("functions.f.snapStart"), "{e}");
+        let (setting, e) = unresolved(run("maybe"));
+        assert_eq!(setting, "snapstart");
+        assert!(e.to_string().contains("not true or false"), "{e}");
     }
 
     #[test]

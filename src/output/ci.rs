@@ -18,21 +18,25 @@ fn usd(d: Decimal) -> String {
     format_usd(d)
 }
 
-/// `+12.5 % ▲`, `-3.0 % ▼`, `0.0 %`, or `new`.
+/// `+12.5 % ▲`, `-3.0 % ▼`, `0.0 %`, or, from a cost shown as $0.00 (no percentage),
+/// `from $0.00`.
 fn pct_arrow(c: &CostDiff) -> String {
     match c.delta_pct {
         Some(p) if p > 0.05 => format!("+{p:.1} % ▲"),
         Some(p) if p < -0.05 => format!("{p:.1} % ▼"),
         Some(_) => "0.0 %".into(),
-        None if c.new_usd > Decimal::ZERO => "new".into(),
+        // Under half a cent in the baseline (sixth-round CI verification: an unchanged
+        // $0.0006 read `from $0`, and the total `new`).
+        None if c.new_usd == c.old_usd => "0.0 %".into(),
+        None if c.new_usd > Decimal::ZERO => "from $0.00".into(),
         None => "-".into(),
     }
 }
 
-/// [`pct_arrow`] for a function: one that cost $0.00 in the baseline is not `new`.
+/// [`pct_arrow`] for a function: `new` when it is new since the baseline.
 fn function_pct(f: &FunctionCheck) -> String {
-    if f.cost.delta_pct.is_none() && f.change != "added" && f.cost.new_usd > Decimal::ZERO {
-        "from $0".into()
+    if f.change == "added" && f.cost.new_usd > Decimal::ZERO {
+        "new".into()
     } else {
         pct_arrow(&f.cost)
     }
@@ -265,7 +269,7 @@ pub fn render_markdown(r: &CheckReport) -> String {
 fn limit_text(rule: &str, v: f64) -> Option<String> {
     match rule {
         "max_increase_pct" => Some(format!("cost +{} %", crate::ci::check::plain_number(v))),
-        "max_increase_usd" => Some(format!("cost +${v:.2}")),
+        "max_increase_usd" => Some(format!("cost +{}", crate::ci::check::usd_limit(v))),
         "max_p99_increase_pct" => Some(format!("p99 +{} %", crate::ci::check::plain_number(v))),
         "max_cold_start_ratio" => Some(format!(
             "cold starts {} %",
@@ -700,6 +704,14 @@ mod tests {
         assert_eq!(pct_arrow(&c(10, 20)), "+100.0 % ▲");
         assert_eq!(pct_arrow(&c(20, 10)), "-50.0 % ▼");
         assert_eq!(pct_arrow(&c(10, 10)), "0.0 %");
-        assert_eq!(pct_arrow(&c(0, 10)), "new");
+        assert_eq!(pct_arrow(&c(0, 10)), "from $0.00");
+        assert_eq!(pct_arrow(&c(0, 0)), "0.0 %");
+        let tiny = CostDiff {
+            old_usd: Decimal::new(6, 4),
+            new_usd: Decimal::new(6, 4),
+            delta_usd: Decimal::ZERO,
+            delta_pct: None,
+        };
+        assert_eq!(pct_arrow(&tiny), "0.0 %");
     }
 }
