@@ -394,7 +394,7 @@ pub fn price_simulation_with(
                 ms_at_least_100: billed,
                 ms_rounded_up_to_100: billed,
                 // A simulation's month is priced at the size it ran at: nothing rescales it.
-                timeout_billed_ms: Decimal::ZERO,
+                fixed_billed_ms: Decimal::ZERO,
             }
             .scaled(factor);
             project_supplied(meta, Range::collapsed(usage), &[], MS_PER_MONTH, Vec::new())

@@ -1673,3 +1673,41 @@ fn old_baselines_free_tier_switches_and_full_throttling_are_judged() {
         "{p99}"
     );
 }
+
+/// Sixth-round verification: `ci` rescaled the billed time of timed-out invocations with
+/// memory (a function half of whose calls time out at 10 s priced at 1024 MB as $0.16, where
+/// `tune`, the dashboard and `simulate` say $1.22): it stays, as they take it.
+#[test]
+fn timed_out_invocations_keep_their_time_at_another_memory_size() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("logs")).unwrap();
+    let mut log = String::new();
+    for i in 0..40u32 {
+        let (t, id) = (i * 180, format!("50000000-0000-4000-8000-{i:012}"));
+        let (h, m, s) = (t / 3600, t / 60 % 60, t % 60);
+        let at = format!("2025-09-01T{h:02}:{m:02}:{s:02}");
+        if i % 2 == 0 {
+            log.push_str(&format!("{at}.100Z REPORT RequestId: {id}\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n"));
+        } else {
+            log.push_str(&format!(
+                "{at}.000Z {at}.000Z {id} Task timed out after 10.00 seconds\n"
+            ));
+            log.push_str(&format!("{at}.001Z REPORT RequestId: {id}\tDuration: 10000.00 ms\tBilled Duration: 10000 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tStatus: timeout\n"));
+        }
+    }
+    std::fs::write(dir.path().join("logs/stuck.log"), log).unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    let project = |memory_mb: u32| {
+        format!("logs = [\"logs\"]\n[project]\nname = \"t\"\n[[functions]]\nname = \"stuck\"\nmemory_mb = {memory_mb}\ntimeout_s = 10\ncpu_bound_fraction = 1.0\n")
+    };
+    std::fs::write(&cfg, project(1024)).unwrap();
+    let b = json(&baseline(&cfg, &dir.path().join("b.json")));
+    let usd: f64 = function(&b, "stuck")["monthly_usd"]["typical"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Each 2 h, at 1 GB: 20 × 10 s + 20 × ((100 − 0.5) × 0.125 + 0.5) ms = 200.259 GB-s;
+    // × 365 = 73,094.5 GB-s × $0.0000166667 + 14,600 requests × $0.20/M = $1.2212.
+    assert!((usd - 1.2212).abs() < 0.005, "{usd}");
+}

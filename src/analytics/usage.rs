@@ -153,9 +153,7 @@ pub fn observed_usage_in(
         *a.hours.entry(ts.div_euclid(HOUR_MS)).or_insert(0) += billed * u64::from(memory_mb);
         b.requests += 1;
         b.billed_ms += billed;
-        if cols.status(row) == crate::model::Status::Timeout {
-            b.timeout_billed_ms += billed;
-        }
+        b.fixed_billed_ms += fixed_billed_ms(cols, row, billed);
         a.rounding.add(billed);
         if cols.cold_start(row) {
             b.cold_starts += 1;
@@ -300,6 +298,22 @@ fn occupancy(mut events: Vec<(i64, i32)>) -> Vec<ConcurrencyLevel> {
         .collect()
 }
 
+/// The billed ms of invocation `row` (`billed` of them) that do not scale with memory (see
+/// [`crate::cost::usage::UsageBucket::fixed_billed_ms`]): all of it when it timed out, else the
+/// INIT inside its Billed Duration (when the REPORT billed it: at least Duration + Init) and
+/// its billed restore.
+fn fixed_billed_ms(cols: &ReportColumns, row: usize, billed: u64) -> u64 {
+    if cols.status(row) == crate::model::Status::Timeout {
+        return billed;
+    }
+    let init = cols
+        .init_duration_ms(row)
+        .filter(|init| ms((cols.duration_ms(row) + init).ceil()) <= billed)
+        .map_or(0, |init| ms(init.ceil()));
+    let restore = cols.billed_restore_duration_ms(row).map_or(0, ms);
+    (init + restore).min(billed)
+}
+
 /// Durations of each function at each memory size it ran with (for right-sizing): one polars
 /// plan, exact percentiles as in the report. Keyed by function name, sizes ascending.
 pub fn memory_observations(
@@ -307,6 +321,16 @@ pub fn memory_observations(
 ) -> Result<BTreeMap<String, Vec<MemoryObservation>>, AnalyticsError> {
     if cols.is_empty() {
         return Ok(BTreeMap::new());
+    }
+    // Per function and size: billed ms that do not scale with memory, and timeouts.
+    let mut fixed: BTreeMap<(u32, u32), (u64, u64)> = BTreeMap::new();
+    for row in 0..cols.len() {
+        let billed = ms(cols.billed_duration_ms(row));
+        let e = fixed
+            .entry((cols.function_id(row), cols.memory_size_mb(row)))
+            .or_default();
+        e.0 += fixed_billed_ms(&cols, row, billed);
+        e.1 += u64::from(cols.status(row) == crate::model::Status::Timeout);
     }
     let (df, names) = report_frame(cols)?;
     let out = df
@@ -342,15 +366,20 @@ pub fn memory_observations(
         let Some(name) = names.get(id as usize) else {
             continue;
         };
+        let invocations = n.get(i).unwrap_or(0);
+        let (fixed_ms, timeouts) = fixed.get(&(id, memory_mb)).copied().unwrap_or((0, 0));
+        let per = |x: u64| x as f64 / invocations.max(1) as f64;
         by_name
             .entry(name.to_string())
             .or_default()
             .push(MemoryObservation {
                 memory_mb,
-                invocations: n.get(i).unwrap_or(0),
+                invocations,
                 mean_billed_ms: billed.get(i).unwrap_or(0.0),
                 p50_duration_ms: p50.get(i).unwrap_or(0.0),
                 p99_duration_ms: p99.get(i).unwrap_or(0.0),
+                fixed_mean_billed_ms: per(fixed_ms),
+                timeout_share: per(timeouts),
             });
     }
     Ok(by_name)

@@ -737,6 +737,12 @@ fn type_error_text(e: &toml::de::Error) -> String {
         Some(i) if text.ends_with('`') => &text[..i],
         _ => text,
     };
+    types_in_words(text)
+}
+
+/// A TOML reader's message with Rust's type names said in words (`expected a number`, not
+/// `expected f64`).
+fn types_in_words(text: &str) -> String {
     let mut text = text.to_string();
     for (rust, words) in [
         ("expected f64", "expected a number"),
@@ -767,7 +773,7 @@ fn scenario_from_file(path: &PathBuf, sets: &[String]) -> Result<Scenario> {
         UsageError(format!(
             "{}: not a valid scenario: {}",
             path.display(),
-            e.to_string().trim_end()
+            types_in_words(e.to_string().trim_end())
         ))
     };
     // Straight from the text, so that an error of the file shows its line and column.

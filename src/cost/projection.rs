@@ -79,7 +79,7 @@ struct Sums {
     cold: u128,
     restores: u128,
     restore_mb: u128,
-    timeout_ms: u128,
+    fixed_ms: u128,
 }
 
 impl Sums {
@@ -92,7 +92,7 @@ impl Sums {
         self.cold += o.cold;
         self.restores += o.restores;
         self.restore_mb += o.restore_mb;
-        self.timeout_ms += o.timeout_ms;
+        self.fixed_ms += o.fixed_ms;
     }
 }
 
@@ -172,7 +172,7 @@ fn to_monthly(
         ephemeral_gb_seconds: mb_to_gb(extra_eph_mb) * billed_ms / Decimal::from(1000),
         ms_at_least_100: billed_ms * rounding.at_least_100,
         ms_rounded_up_to_100: billed_ms * rounding.up_to_100,
-        timeout_billed_ms: scale(decimal_from_u128(s.timeout_ms)?)?,
+        fixed_billed_ms: scale(decimal_from_u128(s.fixed_ms)?)?,
     })
 }
 
@@ -290,7 +290,7 @@ pub fn project_observed(
             cold: u128::from(b.cold_starts),
             restores: u128::from(b.restores),
             restore_mb: u128::from(b.restores) * mb,
-            timeout_ms: u128::from(b.timeout_billed_ms),
+            fixed_ms: u128::from(b.fixed_billed_ms),
         };
         match days.last_mut() {
             Some((d, sums)) if *d == b.date => sums.add(&s),
@@ -595,7 +595,7 @@ pub fn project_calculator(
         ms_at_least_100: at_least(hundred),
         ms_rounded_up_to_100: warm * round_up_to(billed_warm, hundred)
             + cold * round_up_to(billed_cold, hundred),
-        timeout_billed_ms: Decimal::ZERO,
+        fixed_billed_ms: Decimal::ZERO,
     };
     if usage.gb_seconds > max_monthly() {
         // Each input within its own range can still make a month past the limit: name it

@@ -83,6 +83,12 @@ pub struct MemoryObservation {
     pub mean_billed_ms: f64,
     pub p50_duration_ms: f64,
     pub p99_duration_ms: f64,
+    /// Mean billed ms per invocation that do not scale with memory: all of an invocation that
+    /// timed out (it would run to the timeout at any size), and INIT and restore time inside
+    /// `Billed Duration` (replayed as observed by `simulate`). See [`projection_at_memory`].
+    pub fixed_mean_billed_ms: f64,
+    /// Share of the invocations that timed out.
+    pub timeout_share: f64,
 }
 
 /// Input of [`tune_function`].
@@ -93,9 +99,6 @@ pub struct TuneInput {
     pub requests_per_month: Decimal,
     /// INIT ms per month added by the INIT rule (not scaled with memory).
     pub init_billed_ms_per_month: Decimal,
-    /// Billed ms per month of invocations that timed out (not scaled with memory: they run
-    /// to the timeout at any size, see [`projection_at_memory`]).
-    pub timeout_billed_ms_per_month: Decimal,
     /// At least one; the one at the current memory is the reference.
     pub observations: Vec<MemoryObservation>,
 }
@@ -110,7 +113,6 @@ impl TuneInput {
             meta: p.meta.clone(),
             requests_per_month: p.usage.typical.requests,
             init_billed_ms_per_month: p.usage.typical.init_billed_ms,
-            timeout_billed_ms_per_month: p.usage.typical.timeout_billed_ms,
             observations,
         }
     }
@@ -549,16 +551,13 @@ pub fn tune_function(
         format!("Lambda's maximum timeout of {} s", fmt_seconds(timeout_ms))
     };
     let mut timed_out: Vec<u32> = Vec::new();
-    // The billed time per request of invocations that timed out: it stays at any size (as in
-    // `projection_at_memory` and `simulate`; sixth-round dash review).
-    let timeout_mean = if input.requests_per_month > Decimal::ZERO {
-        (input.timeout_billed_ms_per_month / input.requests_per_month)
-            .to_f64()
-            .unwrap_or(0.0)
-            .clamp(0.0, reference.mean_billed_ms.max(0.0))
-    } else {
-        0.0
-    };
+    // The billed time per invocation at the reference size that does not scale with memory
+    // (timeouts, INIT and restore inside Billed Duration): it stays at any size, as in
+    // `projection_at_memory` and `simulate` (sixth-round dash review and its verification: of
+    // the reference size's own invocations, not of timeouts at an earlier size).
+    let fixed_mean = reference
+        .fixed_mean_billed_ms
+        .clamp(0.0, reference.mean_billed_ms.max(0.0));
     let curve: Vec<CurvePoint> = sizes
         .into_iter()
         .map(|m| {
@@ -566,9 +565,22 @@ pub fn tune_function(
             let mean = if m == reference.memory_mb {
                 reference.mean_billed_ms
             } else {
-                (reference.mean_billed_ms - timeout_mean - 0.5).max(0.0) * k + 0.5 + timeout_mean
+                (reference.mean_billed_ms - fixed_mean - 0.5).max(0.0) * k + 0.5 + fixed_mean
             };
-            let (p50, p99) = (reference.p50_duration_ms * k, reference.p99_duration_ms * k);
+            // A percentile that is a timed-out invocation (they are the slowest: the q-th is one
+            // when more than 1 − q of them timed out) stays one, running to the timeout at any
+            // size (sixth-round verification: the curve's p99 shrank timeouts its price kept).
+            let scaled = |ms: f64, q: f64| {
+                if reference.timeout_share > 1.0 - q {
+                    ms
+                } else {
+                    ms * k
+                }
+            };
+            let (p50, p99) = (
+                scaled(reference.p50_duration_ms, 0.5),
+                scaled(reference.p99_duration_ms, 0.99),
+            );
             // The p99 when the observations give one, else the p50.
             let (which, modelled) = if p99.is_finite() && p99 > 0.0 {
                 ("p99", p99)
@@ -636,10 +648,14 @@ pub fn tune_function(
                         .map(|p| p.monthly_usd)
                 }
             });
+            // A size within 1 % or half a cent a month of the cheapest is as cheap (a slower
+            // size "saving $0.00" is no recommendation: with INIT priced as observed, the
+            // smallest size of a function with a long INIT is cheaper by fractions of a cent).
+            let half_cent = Decimal::new(5, 3);
             min_cost.and_then(|mc| {
                 allowed
                     .iter()
-                    .filter(|p| p.monthly_usd <= mc * tolerance)
+                    .filter(|p| p.monthly_usd <= (mc * tolerance).max(mc + half_cent))
                     .filter(|p| ceiling.is_none_or(|c| p.monthly_usd <= c))
                     .min_by(|a, b| {
                         a.est_p50_ms
@@ -753,18 +769,19 @@ pub fn projection_at_memory(
     let gb = mb_to_gb(Decimal::from(to_mb));
     let half = Decimal::new(5, 1);
     let rescale = |u: &MonthlyUsage| -> MonthlyUsage {
-        // Invocations that timed out ran to the timeout and were cut: at another size they
-        // would run to it again (nothing says how long they would have taken), so their time
-        // stays, as `simulate` replays them (sixth-round dash review: the cost view's memory
-        // knob priced a function half of whose calls time out at $0.16 where the simulate
-        // view, the same size, said $1.22).
-        let timed_out = u
-            .timeout_billed_ms
+        // Billed time that does not scale with memory stays (`fixed_billed_ms`): invocations
+        // that timed out ran to the timeout and were cut, and would run to it at another size
+        // (nothing says how long they would have taken); INIT and restore time inside Billed
+        // Duration is replayed as observed, as `simulate` does (sixth-round dash review: the
+        // cost view's memory knob priced a function half of whose calls time out at $0.16
+        // where the simulate view, the same size, said $1.22).
+        let fixed = u
+            .fixed_billed_ms
             .min((u.billed_ms - u.init_billed_ms).max(Decimal::ZERO));
-        let exec = (u.billed_ms - u.init_billed_ms - timed_out).max(Decimal::ZERO);
+        let exec = (u.billed_ms - u.init_billed_ms - fixed).max(Decimal::ZERO);
         let rounding = (u.requests * half).min(exec);
         let exec_new = (exec - rounding) * kd + rounding;
-        let billed_ms = exec_new + u.init_billed_ms + timed_out;
+        let billed_ms = exec_new + u.init_billed_ms + fixed;
         let ratio = if u.billed_ms.is_zero() {
             Decimal::ONE
         } else {
@@ -834,6 +851,8 @@ mod tests {
             mean_billed_ms: mean,
             p50_duration_ms: mean - 0.5,
             p99_duration_ms: 3.0 * mean,
+            fixed_mean_billed_ms: 0.0,
+            timeout_share: 0.0,
         }
     }
 
@@ -848,32 +867,42 @@ mod tests {
             meta,
             requests_per_month: Decimal::from(1_000_000),
             init_billed_ms_per_month: Decimal::ZERO,
-            timeout_billed_ms_per_month: Decimal::ZERO,
             observations,
         }
     }
 
-    /// Sixth-round dash review: the billed time of invocations that timed out is not rescaled
-    /// (the curve priced a function half of whose calls time out at an eighth of that time).
+    /// Sixth-round dash review and its verification: the billed time that does not scale with
+    /// memory (timeouts, INIT inside Billed Duration) is the reference size's own, and a p99
+    /// that is a timeout stays one.
     #[test]
-    fn timed_out_time_stays_on_the_curve() {
+    fn fixed_time_stays_on_the_curve() {
         let book = PriceBook::builtin().expect("valid");
         let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
         let rules = book.lambda_rules().expect("rules");
-        // 1 M requests of 5,000.5 ms billed on average, half of it invocations cut at 5 s.
-        let mut i = input(128, Some(60), vec![obs(128, 5000.5)]);
-        i.timeout_billed_ms_per_month = Decimal::from(2_500_000_000u64);
+        // 5,000.5 ms billed on average at 128 MB, 2,500 of it fixed; 2 % timed out at 10 s.
+        let mut o = obs(128, 5000.5);
+        o.fixed_mean_billed_ms = 2500.0;
+        o.timeout_share = 0.02;
+        o.p99_duration_ms = 10_000.0;
         let options = TuneOptions {
             candidates_mb: vec![128, 256],
             ..TuneOptions::default()
         };
-        let t = tune_function(&i, rates, rules, &options).expect("tuned");
+        let t =
+            tune_function(&input(128, Some(60), vec![o]), rates, rules, &options).expect("tuned");
         let at_256 = t.curve.iter().find(|p| p.memory_mb == 256).unwrap();
         // Twice the vCPU share: (5,000.5 − 2,500 − 0.5) / 2 + 0.5 + 2,500.
         assert!(
             (at_256.est_mean_billed_ms - 3750.5).abs() < 1e-9,
             "{}",
             at_256.est_mean_billed_ms
+        );
+        // The p99 is a timeout (2 % timed out): it stays; the p50 halves.
+        assert_eq!(at_256.est_p99_ms, 10_000.0);
+        assert!(
+            (at_256.est_p50_ms - 2500.0).abs() < 1e-9,
+            "{}",
+            at_256.est_p50_ms
         );
     }
 
@@ -1116,6 +1145,8 @@ mod tests {
             mean_billed_ms: ms.ceil(),
             p50_duration_ms: ms,
             p99_duration_ms: ms,
+            fixed_mean_billed_ms: 0.0,
+            timeout_share: 0.0,
         }
     }
 
@@ -1372,10 +1403,10 @@ mod tests {
         // Sixth-round dash review: time of invocations that timed out stays (they would run
         // to the timeout at any size). 20,000,000 of the billed ms timed out.
         let mut t = p.clone();
-        t.usage.typical.timeout_billed_ms = Decimal::from(20_000_000);
+        t.usage.typical.fixed_billed_ms = Decimal::from(20_000_000);
         let u = projection_at_memory(&t, 1024, 1.0, 1, rules).usage.typical;
         // (100,500,000 − 20,000,000 − 500,000) / 2 + 500,000 + 20,000,000 + 10,000 INIT.
         assert_eq!(u.billed_ms, Decimal::from(60_510_000));
-        assert_eq!(u.timeout_billed_ms, Decimal::from(20_000_000));
+        assert_eq!(u.fixed_billed_ms, Decimal::from(20_000_000));
     }
 }

@@ -115,9 +115,11 @@ pub struct UsageBucket {
     pub restores: u64,
     /// Σ `Billed Restore Duration` ms. Informational: it is already inside `billed_ms`.
     pub billed_restore_ms: u64,
-    /// Σ billed ms of invocations that timed out (part of `billed_ms`): cut at the timeout,
-    /// they would run to it at another memory size too (see `tune::projection_at_memory`).
-    pub timeout_billed_ms: u64,
+    /// Σ billed ms that do not scale with memory (part of `billed_ms`): all of an invocation
+    /// that timed out (cut at the timeout, it would run to it at another size too), and INIT and
+    /// restore time inside Billed Duration (as `simulate` replays them). See
+    /// `tune::projection_at_memory`.
+    pub fixed_billed_ms: u64,
 }
 
 impl UsageBucket {
@@ -132,7 +134,7 @@ impl UsageBucket {
             unbilled_init_ms: 0,
             restores: 0,
             billed_restore_ms: 0,
-            timeout_billed_ms: 0,
+            fixed_billed_ms: 0,
         }
     }
 }
@@ -260,9 +262,10 @@ pub struct MonthlyUsage {
     pub ms_at_least_100: Decimal,
     /// Σ ceil(billed ms / 100) × 100.
     pub ms_rounded_up_to_100: Decimal,
-    /// Billed ms of invocations that timed out (part of `billed_ms`).
+    /// Billed ms that do not scale with memory (part of `billed_ms`; see
+    /// [`UsageBucket::fixed_billed_ms`]).
     #[serde(skip_serializing_if = "Decimal::is_zero")]
-    pub timeout_billed_ms: Decimal,
+    pub fixed_billed_ms: Decimal,
 }
 
 impl MonthlyUsage {
@@ -280,7 +283,7 @@ impl MonthlyUsage {
             ephemeral_gb_seconds: self.ephemeral_gb_seconds * factor,
             ms_at_least_100: self.ms_at_least_100 * factor,
             ms_rounded_up_to_100: self.ms_rounded_up_to_100 * factor,
-            timeout_billed_ms: self.timeout_billed_ms * factor,
+            fixed_billed_ms: self.fixed_billed_ms * factor,
         }
     }
 
