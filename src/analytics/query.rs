@@ -163,6 +163,15 @@ fn json_value_path<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde
 
 /// One column of JSON values: booleans or numbers when every present value is one, text
 /// otherwise.
+/// A JSON value that is a number, or text that reads as one.
+fn reads_as_number(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Number(_) => true,
+        serde_json::Value::String(s) => s.trim().parse::<f64>().is_ok_and(f64::is_finite),
+        _ => false,
+    }
+}
+
 fn json_column(name: &str, values: Vec<Option<serde_json::Value>>) -> (Column, Ty) {
     let all_num = values
         .iter()
@@ -304,6 +313,7 @@ fn input_frame(
     needed: &[String],
     warnings: &mut Vec<String>,
     buckets: Option<Option<i64>>,
+    numeric_text: &mut std::collections::HashSet<String>,
 ) -> Result<(DataFrame, HashMap<String, Ty>)> {
     let inv = &tables.invocations;
     let logs = &tables.logs;
@@ -531,6 +541,13 @@ fn input_frame(
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
+            }
+            // A field logged as text somewhere whose values read as numbers elsewhere (`"n/a"`
+            // beside numbers, or numbers logged as strings): its min and max are of the numbers,
+            // as its sum, avg, pct and sort are (sixth-round query review: `max` compared every
+            // value as text, 99 over 1000, and one function's `"n/a"` changed another's max).
+            if v.iter().flatten().any(reads_as_number) {
+                numeric_text.insert(f.to_string());
             }
             let (col, ty) = json_column(f, v);
             cols.push(col);
@@ -1528,12 +1545,20 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
     let buckets = thin_buckets(q);
     let records =
         (cols.len() + tables.invocations.len() + tables.logs.len() + tables.thin_logs.len()) as u64;
-    let (df, types) = input_frame(tables, cols, &needed, &mut warnings, buckets)?;
+    let mut numeric_text = std::collections::HashSet::new();
+    let (df, types) = input_frame(
+        tables,
+        cols,
+        &needed,
+        &mut warnings,
+        buckets,
+        &mut numeric_text,
+    )?;
     let weighted = df.column(WEIGHT).is_ok();
     let mut lf = df.lazy();
     let text_fields = types
         .iter()
-        .filter(|(_, ty)| **ty == Ty::Str)
+        .filter(|(n, ty)| **ty == Ty::Str && !numeric_text.contains(*n))
         .map(|(n, _)| n.clone())
         .collect();
     let mut p = Planner {

@@ -75,6 +75,14 @@ pub fn render_grid(
                 if let (true, Some(c)) = (right, t.column_mut(i)) {
                     c.set_cell_alignment(CellAlignment::Right);
                 }
+                if right {
+                    // A figure is never cut (see `keep_whole`).
+                    let widest = rows
+                        .iter()
+                        .filter_map(|r| r.get(i))
+                        .map(|c| c.chars().count());
+                    super::keep_whole(&mut t, i, widest.max().unwrap_or(0));
+                }
             }
             let mut s = t.to_string();
             s.push('\n');

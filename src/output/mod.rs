@@ -390,6 +390,18 @@ fn new_file_permissions() -> std::fs::Permissions {
     std::fs::Permissions::from_mode(0o666)
 }
 
+/// Keeps column `k` of `t` at least `chars` wide (plus its padding), so that a figure in it is
+/// never wrapped across lines (a dynamic table wraps cells to fit the terminal: "1099.49" read
+/// "1099.4" over "9"). Text columns still wrap to make room; when the figures alone are wider
+/// than the terminal, the table is wider than it rather than cut.
+pub(crate) fn keep_whole(t: &mut comfy_table::Table, k: usize, chars: usize) {
+    use comfy_table::{ColumnConstraint, Width};
+    if let Some(c) = t.column_mut(k) {
+        let w = u16::try_from(chars + 2).unwrap_or(u16::MAX);
+        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

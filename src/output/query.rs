@@ -125,6 +125,10 @@ pub fn render(r: &QueryResult, format: Format, width: Option<u16>) -> String {
                     if let Some(c) = t.column_mut(k) {
                         c.set_cell_alignment(CellAlignment::Right);
                     }
+                    // A number is never cut (sixth-round query review: 1099.49 wrapped into
+                    // "1099.4" over "9"); text columns wrap to make room.
+                    let widest = r.rows.iter().map(|row| shown(&row[k]).chars().count());
+                    super::keep_whole(&mut t, k, widest.max().unwrap_or(0));
                 }
             }
             let mut s = t.to_string();

@@ -1066,3 +1066,39 @@ fn min_and_max_of_a_text_field_compare_the_text() {
     );
     assert_eq!(num(&r, 0, "most"), 3000.0);
 }
+
+/// Sixth-round query review: `max` of a JSON field compared every value as text once any
+/// record logged text for it (99 over 1000), and one function's `"n/a"` changed another's
+/// answer; numbers logged as strings too. Min and max are of the values that read as numbers,
+/// as sum, avg, pct and sort take them; a field of text alone keeps the text's order.
+#[test]
+fn min_and_max_of_a_json_field_with_some_text_are_numeric() {
+    let line = |group: &str, ms: u64, json: &str| {
+        format!(
+            "{{\"timestamp\":{ms},\"message\":{},\"logGroup\":\"/aws/lambda/{group}\",\"logStream\":\"s\"}}\n",
+            serde_json::to_string(json).unwrap()
+        )
+    };
+    let text = [
+        line("api", 1_738_368_000_000, r#"{"latencyMs":1000,"tag":"b"}"#),
+        line("api", 1_738_368_000_100, r#"{"latencyMs":99,"tag":"c"}"#),
+        line("api", 1_738_368_000_200, r#"{"latencyMs":"250","tag":"a"}"#),
+        line(
+            "worker",
+            1_738_368_000_300,
+            r#"{"latencyMs":"n/a","tag":"x"}"#,
+        ),
+        line("worker", 1_738_368_000_400, r#"{"latencyMs":7,"tag":"y"}"#),
+    ]
+    .concat();
+    let r = run_text(
+        "x",
+        &text,
+        "stats max(latencyMs) as hi, min(latencyMs) as lo, max(tag) as t by function | sort function",
+    );
+    assert_eq!(num(&r, 0, "hi"), 1000.0);
+    assert_eq!(num(&r, 0, "lo"), 99.0);
+    assert_eq!(cell(&r, 0, "t"), Value::Str("c".into()));
+    assert_eq!(num(&r, 1, "hi"), 7.0);
+    assert_eq!(num(&r, 1, "lo"), 7.0);
+}
