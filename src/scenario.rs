@@ -395,6 +395,8 @@ pub fn price_simulation_with(
                 ms_rounded_up_to_100: billed,
                 // A simulation's month is priced at the size it ran at: nothing rescales it.
                 fixed_billed_ms: Decimal::ZERO,
+                // The simulation serves its provisioned environments warm already.
+                cold_init_gb_seconds: Decimal::ZERO,
             }
             .scaled(factor);
             project_supplied(meta, Range::collapsed(usage), &[], MS_PER_MONTH, Vec::new())

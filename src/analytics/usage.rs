@@ -154,6 +154,7 @@ pub fn observed_usage_in(
         b.requests += 1;
         b.billed_ms += billed;
         b.fixed_billed_ms += fixed_billed_ms(cols, row, billed);
+        b.billed_init_ms += billed_init_ms(cols, row, billed);
         a.rounding.add(billed);
         if cols.cold_start(row) {
             b.cold_starts += 1;
@@ -306,12 +307,16 @@ fn fixed_billed_ms(cols: &ReportColumns, row: usize, billed: u64) -> u64 {
     if cols.status(row) == crate::model::Status::Timeout {
         return billed;
     }
-    let init = cols
-        .init_duration_ms(row)
-        .filter(|init| ms((cols.duration_ms(row) + init).ceil()) <= billed)
-        .map_or(0, |init| ms(init.ceil()));
     let restore = cols.billed_restore_duration_ms(row).map_or(0, ms);
-    (init + restore).min(billed)
+    (billed_init_ms(cols, row, billed) + restore).min(billed)
+}
+
+/// The INIT inside invocation `row`'s Billed Duration (`billed` ms): its Init Duration when the
+/// REPORT billed it (at least Duration + Init), else 0.
+fn billed_init_ms(cols: &ReportColumns, row: usize, billed: u64) -> u64 {
+    cols.init_duration_ms(row)
+        .filter(|init| ms((cols.duration_ms(row) + init).ceil()) <= billed)
+        .map_or(0, |init| ms(init.ceil()).min(billed))
 }
 
 /// Durations of each function at each memory size it ran with (for right-sizing): one polars

@@ -626,7 +626,7 @@ pub fn compare_functions(
             let mut a = vec![
                 "PC enabled all month (730 h); free tier does not apply to functions with PC".to_string(),
                 pc_split(f).to_string(),
-                "INIT of the PC environments themselves (billed at a rate facts.md leaves unconfirmed) is not modelled".to_string(),
+                "the invocations PC serves start warm: their share of the cold starts' INIT is billed neither way; INIT of the PC environments themselves (billed at a rate facts.md leaves unconfirmed) is not modelled, and the concurrency the share is read from still holds the INIT".to_string(),
             ];
             if !matches!(f.meta.snapstart, SnapStart::Off) {
                 a.push("SnapStart cannot be combined with PC (original restriction, may have changed): this option means SnapStart off".into());

@@ -713,6 +713,10 @@ pub struct PcCost {
     pub pc_duration_usd: Decimal,
     pub spill_gb_seconds: Decimal,
     pub spill_usd: Decimal,
+    /// GB-seconds of cold-start INIT the invocations PC serves no longer run (they start
+    /// warm): the covered share of the month's cold-start INIT, billed neither way.
+    #[serde(skip_serializing_if = "Decimal::is_zero")]
+    pub init_removed_gb_seconds: Decimal,
     pub request_usd: Decimal,
     pub ephemeral_usd: Decimal,
     pub total_usd: Decimal,
@@ -761,6 +765,17 @@ impl PcCost {
                 self.request_usd,
             ),
         ];
+        if !self.init_removed_gb_seconds.is_zero() {
+            lines.insert(
+                3,
+                BreakdownLine::with_usd(
+                    "cold-start INIT the invocations PC serves no longer run",
+                    self.init_removed_gb_seconds,
+                    "GB-s",
+                    Decimal::ZERO,
+                ),
+            );
+        }
         if !self.ephemeral_usd.is_zero() {
             lines.push(BreakdownLine::with_usd(
                 "ephemeral storage above 512 MB",
@@ -807,10 +822,13 @@ pub fn break_even_utilization(
 /// * with a Savings Plan, its PC, PC-duration and duration rates replace the on-demand ones
 ///   where the catalog has them (spillover then at the plan's duration rate).
 ///
-/// Not modelled: INIT of the PC environments themselves (billed by AWS when they are
-/// (re)initialised every few hours; the rate applied is unconfirmed), and the cold starts PC
-/// removes (their INIT stays in the observed GB-seconds); the two roughly offset. The PC
-/// window is the whole month, so utilisation uses the observed histogram's window.
+/// The invocations PC serves start warm: their share of the month's cold-start INIT
+/// ([`MonthlyUsage::cold_init_gb_seconds`]) is billed neither way (sixth-round cost review: it
+/// was billed at the PC duration rate, 9,344 GB-s served where `simulate` said 584). Not
+/// modelled: INIT of the PC environments themselves (billed by AWS when they are
+/// (re)initialised every few hours, a few seconds each; the rate applied is unconfirmed), and
+/// the INIT's part of the concurrency histogram the share is taken from. The PC window is the
+/// whole month, so utilisation uses the observed histogram's window.
 #[allow(clippy::too_many_arguments)]
 pub fn provisioned_concurrency_cost(
     meta: &FunctionMeta,
@@ -836,8 +854,12 @@ pub fn provisioned_concurrency_cost(
         pc_billed_seconds(plan.enabled_seconds, rules.pc_billing_increment_seconds);
     let allocated = Decimal::from(plan.environments) * gb * billed_seconds;
     let share = profile.covered_share(plan.environments);
-    let pc_gbs = usage.gb_seconds * share;
-    let spill_gbs = usage.gb_seconds - pc_gbs;
+    let init = usage
+        .cold_init_gb_seconds
+        .clamp(Decimal::ZERO, usage.gb_seconds);
+    let init_removed = init * share;
+    let pc_gbs = (usage.gb_seconds - init) * share;
+    let spill_gbs = usage.gb_seconds - init_removed - pc_gbs;
     let utilization = match (plan.environments, profile.window_ms) {
         (0, _) | (_, 0) => Decimal::ZERO,
         (n, w) => {
@@ -856,6 +878,7 @@ pub fn provisioned_concurrency_cost(
         pc_duration_usd: pc_gbs * pcd_rate,
         spill_gb_seconds: spill_gbs,
         spill_usd: spill_gbs * spill_rate,
+        init_removed_gb_seconds: init_removed,
         request_usd: usage.requests * rates.request_usd,
         ephemeral_usd: usage.ephemeral_gb_seconds * rates.ephemeral_usd_per_gb_second,
         // No SnapStart charge: SnapStart cannot be combined with provisioned concurrency

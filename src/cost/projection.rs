@@ -76,6 +76,8 @@ struct Sums {
     mb_ms: u128,
     init_ms: u128,
     init_mb_ms: u128,
+    /// INIT inside Billed Duration × MB.
+    billed_init_mb_ms: u128,
     cold: u128,
     restores: u128,
     restore_mb: u128,
@@ -89,6 +91,7 @@ impl Sums {
         self.mb_ms += o.mb_ms;
         self.init_ms += o.init_ms;
         self.init_mb_ms += o.init_mb_ms;
+        self.billed_init_mb_ms += o.billed_init_mb_ms;
         self.cold += o.cold;
         self.restores += o.restores;
         self.restore_mb += o.restore_mb;
@@ -173,6 +176,7 @@ fn to_monthly(
         ms_at_least_100: billed_ms * rounding.at_least_100,
         ms_rounded_up_to_100: billed_ms * rounding.up_to_100,
         fixed_billed_ms: scale(decimal_from_u128(s.fixed_ms)?)?,
+        cold_init_gb_seconds: scale(gb_seconds_from_mb_ms(s.init_mb_ms + s.billed_init_mb_ms)?)?,
     })
 }
 
@@ -287,6 +291,7 @@ pub fn project_observed(
             mb_ms: billed * mb,
             init_ms,
             init_mb_ms: init_ms * mb,
+            billed_init_mb_ms: u128::from(b.billed_init_ms) * mb,
             cold: u128::from(b.cold_starts),
             restores: u128::from(b.restores),
             restore_mb: u128::from(b.restores) * mb,
@@ -596,6 +601,8 @@ pub fn project_calculator(
         ms_rounded_up_to_100: warm * round_up_to(billed_warm, hundred)
             + cold * round_up_to(billed_cold, hundred),
         fixed_billed_ms: Decimal::ZERO,
+        // The calculator's INIT is billed (current rules), inside the cold starts' duration.
+        cold_init_gb_seconds: init_billed_ms * gb / Decimal::from(1000),
     };
     if usage.gb_seconds > max_monthly() {
         // Each input within its own range can still make a month past the limit: name it

@@ -235,6 +235,28 @@ fn derived_provisioned_concurrency_example() {
         None,
     );
     assert_eq!(c2.billed_enabled_seconds, d("7500"));
+    // Sixth-round cost review: the invocations PC serves start warm. With 100,000 GB-s of the
+    // 1.2M being cold-start INIT and every invocation covered, that INIT is billed neither way.
+    let cold = super::usage::MonthlyUsage {
+        cold_init_gb_seconds: d("100000"),
+        ..usage.clone()
+    };
+    let c3 = provisioned_concurrency_cost(
+        &meta,
+        &cold,
+        &profile,
+        rates,
+        rules,
+        plan,
+        rates.tier1_usd_per_gb_second(),
+        None,
+    );
+    assert_eq!(c3.pc_gb_seconds, d("1100000"));
+    assert_eq!(c3.init_removed_gb_seconds, d("100000"));
+    assert_eq!(c3.spill_gb_seconds, d("0"));
+    assert!(c3.lines(rates.request_usd, (d("0"), d("0"), d("0")))[3]
+        .item
+        .starts_with("cold-start INIT"));
 }
 
 #[test]

@@ -790,6 +790,9 @@ pub fn projection_at_memory(
         MonthlyUsage {
             billed_ms,
             gb_seconds: billed_ms * gb / Decimal::from(1000),
+            // The INIT's ms stay (`fixed`): its GB-seconds follow the memory.
+            cold_init_gb_seconds: u.cold_init_gb_seconds * gb
+                / mb_to_gb(Decimal::from(from_mb.max(1))),
             init_gb_seconds: u.init_billed_ms * gb / Decimal::from(1000),
             restore_gb: u.restores * gb,
             ephemeral_gb_seconds: u.ephemeral_gb_seconds * ratio,

@@ -120,6 +120,9 @@ pub struct UsageBucket {
     /// restore time inside Billed Duration (as `simulate` replays them). See
     /// `tune::projection_at_memory`.
     pub fixed_billed_ms: u64,
+    /// Σ INIT ms inside Billed Duration (cold starts whose REPORT billed their INIT; part of
+    /// `billed_ms`): what provisioned concurrency removes from the invocations it serves.
+    pub billed_init_ms: u64,
 }
 
 impl UsageBucket {
@@ -135,6 +138,7 @@ impl UsageBucket {
             restores: 0,
             billed_restore_ms: 0,
             fixed_billed_ms: 0,
+            billed_init_ms: 0,
         }
     }
 }
@@ -266,6 +270,10 @@ pub struct MonthlyUsage {
     /// [`UsageBucket::fixed_billed_ms`]).
     #[serde(skip_serializing_if = "Decimal::is_zero")]
     pub fixed_billed_ms: Decimal,
+    /// GB-seconds of the cold starts' INIT, billed inside Duration or added by the INIT rule
+    /// (part of `gb_seconds`): invocations served by provisioned concurrency run none.
+    #[serde(skip_serializing_if = "Decimal::is_zero")]
+    pub cold_init_gb_seconds: Decimal,
 }
 
 impl MonthlyUsage {
@@ -284,6 +292,7 @@ impl MonthlyUsage {
             ms_at_least_100: self.ms_at_least_100 * factor,
             ms_rounded_up_to_100: self.ms_rounded_up_to_100 * factor,
             fixed_billed_ms: self.fixed_billed_ms * factor,
+            cold_init_gb_seconds: self.cold_init_gb_seconds * factor,
         }
     }
 
