@@ -1128,8 +1128,8 @@ pub struct Metered {
 /// Memory: observed `max_memory_used_mb` (the configured memory when unknown, stated),
 /// rounded up to 128 MB, at least 128 MB; `Err` when above the 1,536 MB maximum. Time: the
 /// billed ms with the 100 ms per-execution minimum (exact when the projection carries the sum).
-/// Using the peak observed memory for every execution overestimates slightly (Azure uses each
-/// execution's own memory).
+/// Using the peak observed memory for every execution is an upper bound (Azure uses each
+/// execution's own memory; one outlier can multiply the figure), said in the note.
 pub fn azure_consumption_metered(
     meta: &FunctionMeta,
     usage: &MonthlyUsage,
@@ -1164,7 +1164,7 @@ pub fn azure_consumption_metered(
         ));
     }
     notes.push(format!(
-        "billed memory {} MB (observed, rounded up to {} MB)",
+        "billed memory {} MB for every execution: the largest observed, rounded up to {} MB (Azure meters each execution's own memory, so this is an upper bound when most use less)",
         billed_mb.normalize(),
         step.normalize()
     ));

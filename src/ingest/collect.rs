@@ -186,7 +186,7 @@ pub(crate) struct Collector<'o> {
     /// naming an exception ([`Confirm::NeedsTraceback`]): a `Traceback (most recent call
     /// last):` on the very next line is its event's (an S3 export or `aws logs tail` prints a
     /// multi-line event over several lines) and confirms it, as it does inside one message.
-    after_logged_error: Option<(String, Option<i64>)>,
+    after_logged_error: Option<(String, Option<i64>, u8)>,
 }
 
 impl<'o> Collector<'o> {
@@ -385,9 +385,10 @@ impl<'o> Collector<'o> {
     pub fn message(&mut self, ev: &Event<'_>, msg: &str) {
         let msg = msg.trim_end_matches(['\n', '\r']);
         let trimmed = msg.trim_start();
-        if let Some((id, ts)) = self.after_logged_error.take() {
+        if let Some((id, ts, lines)) = self.after_logged_error.take() {
             // The traceback of the line before, printed on a line of its own (no time, no
-            // request id: a continuation of that event).
+            // request id: a continuation of that event), after the message's own further
+            // lines, if any (a multi-line exception text: sixth-round verification).
             if msg.starts_with(TRACEBACK) && ev.timestamp.is_none() {
                 self.push_override(
                     ev,
@@ -400,6 +401,8 @@ impl<'o> Collector<'o> {
                         confirm: Confirm::Traceback,
                     },
                 );
+            } else if ev.timestamp.is_none() && lines < 20 && continues_an_event(trimmed) {
+                self.after_logged_error = Some((id, ts, lines + 1));
             }
         }
         if trimmed.is_empty() {
@@ -832,7 +835,7 @@ impl<'o> Collector<'o> {
 
     /// A line passed over unparsed (invocations only): a timed one starts another event.
     fn passed_over(&mut self, ev: &Event<'_>) {
-        self.after_logged_error = None;
+        // (`after_logged_error` was settled by `message` for this line.)
         if ev.timestamp.is_some() {
             self.event_time_ms = ev.timestamp;
         }
@@ -918,7 +921,7 @@ impl<'o> Collector<'o> {
                 match &request_id {
                     Some(id) => {
                         if confirm == Confirm::NeedsTraceback {
-                            self.after_logged_error = Some((id.clone(), ts));
+                            self.after_logged_error = Some((id.clone(), ts, 0));
                         }
                         self.push_override(
                             ev,
@@ -1800,6 +1803,16 @@ enum PythonErrorLine {
     /// `[ERROR]\t<time>\t<request id>\tTraceback (most recent call last):`.
     Traceback,
     Other,
+}
+
+/// Could this untimed line be a further line of the event before it (an exception's message
+/// over several lines) rather than an event of its own: not a runtime's `[LEVEL]` line, a JSON
+/// record, a platform line or a line opening with a time?
+fn continues_an_event(line: &str) -> bool {
+    !(line.is_empty()
+        || line.starts_with(['[', '{'])
+        || line.as_bytes()[0].is_ascii_digit()
+        || platform_line::parse(line).is_some())
 }
 
 /// The first line of a Python traceback.

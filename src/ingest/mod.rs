@@ -2705,6 +2705,9 @@ mod tests {
             // A traceback that is not the next line is another event's.
             format!("2025-09-01T00:06:00.050Z [ERROR]\t2025-09-01T00:06:00.050Z\t{}\tValueError: caught\n2025-09-01T00:06:00.060Z [INFO]\t2025-09-01T00:06:00.060Z\t{}\tretrying\nTraceback (most recent call last):\n", id(6), id(6)),
             report(6),
+            // A message over two lines before its traceback (sixth-round verification).
+            format!("2025-09-01T00:07:00.050Z [ERROR]\t2025-09-01T00:07:00.050Z\t{}\tValueError: bad order id\nsecond line of the message\nTraceback (most recent call last):\n", id(7)),
+            report(7),
         ]
         .concat();
         let ing = ingest_one(&text, &IngestOptions::default());
@@ -2723,6 +2726,7 @@ mod tests {
                 (Status::Error, Some("BadGzipFile")),
                 (Status::Error, Some("ValueError")),
                 (Status::Success, None),
+                (Status::Error, Some("ValueError")),
             ]
         );
         // The same with log records kept (another path through the collector).
