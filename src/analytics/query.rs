@@ -1048,13 +1048,33 @@ impl Planner<'_> {
                         _ => None,
                     })
                     .collect();
-                let numbers: Option<Vec<f64>> = list
+                let mut numbers: Option<Vec<f64>> = list
                     .iter()
                     .map(|i| match i.kind {
                         ExprKind::Num(n) => Some(n),
                         _ => None,
                     })
                     .collect();
+                // A time in a list of texts: the texts are times, as `=` reads them (sixth-round
+                // query review: `@timestamp in ["..."]` compared the raw text, never equal).
+                let texts = match texts {
+                    Some(t) if x.ty == Ty::Time && !t.is_empty() => {
+                        let mut ms = Vec::with_capacity(t.len());
+                        for (text, item) in t.iter().zip(list) {
+                            let v = crate::timeparse::parse_timestamp_ms(text).ok_or_else(|| {
+                                QueryRunError::plan(
+                                    item.pos,
+                                    format!("\"{text}\" is not a time to compare a time with"),
+                                    Some("write it as 2025-09-02, 2025-09-02T10:00:00Z or 2025-09-02 10:00:00.000 (UTC), or compare epoch milliseconds"),
+                                )
+                            })?;
+                            ms.push(v as f64);
+                        }
+                        numbers = Some(ms);
+                        None
+                    }
+                    other => other,
+                };
                 let set = match (texts, numbers) {
                     (Some(t), _) if !t.is_empty() && x.ty == Ty::Str => Some(
                         x.expr

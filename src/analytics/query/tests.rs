@@ -1102,3 +1102,20 @@ fn min_and_max_of_a_json_field_with_some_text_are_numeric() {
     assert_eq!(num(&r, 1, "hi"), 7.0);
     assert_eq!(num(&r, 1, "lo"), 7.0);
 }
+
+/// Sixth-round query review: `@timestamp in ["..."]` compared the raw text and never matched,
+/// where `=` reads the same text as a time.
+#[test]
+fn a_time_in_a_list_of_texts_reads_them_as_times() {
+    let text = [
+        "{\"timestamp\":1756687839598,\"message\":\"{\\\"msg\\\":\\\"a\\\"}\",\"logGroup\":\"/aws/lambda/f\",\"logStream\":\"s\"}\n",
+        "{\"timestamp\":1756687231679,\"message\":\"{\\\"msg\\\":\\\"b\\\"}\",\"logGroup\":\"/aws/lambda/f\",\"logStream\":\"s\"}\n",
+    ]
+    .concat();
+    let r = run_text(
+        "x",
+        &text,
+        "filter @timestamp in [\"2025-09-01 00:50:39.598\", \"2025-09-01T23:59:00Z\"] | stats count(*) as n",
+    );
+    assert_eq!(num(&r, 0, "n"), 1.0);
+}
