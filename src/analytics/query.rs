@@ -163,6 +163,17 @@ fn json_value_path<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde
 
 /// One column of JSON values: booleans or numbers when every present value is one, text
 /// otherwise.
+/// A text literal compared with a time: the time it writes (epoch ms), or an error at `pos`.
+fn time_literal(text: &str, pos: usize) -> Result<i64> {
+    crate::timeparse::parse_timestamp_ms(text).ok_or_else(|| {
+        QueryRunError::plan(
+            pos,
+            format!("\"{text}\" is not a time to compare a time with"),
+            Some("write it as 2025-09-02, 2025-09-02T10:00:00Z or 2025-09-02 10:00:00.000 (UTC), or compare epoch milliseconds"),
+        )
+    })
+}
+
 /// A JSON value that is a number, or text that reads as one.
 fn reads_as_number(v: &serde_json::Value) -> bool {
     match v {
@@ -994,13 +1005,7 @@ impl Planner<'_> {
                     let (ta, tb) = (a.ty, b.ty);
                     for (this, other, other_ast) in [(ta, &mut b, b_ast), (tb, &mut a, a_ast)] {
                         if let (Ty::Time, ExprKind::Str(text)) = (this, &other_ast.kind) {
-                            let ms = crate::timeparse::parse_timestamp_ms(text).ok_or_else(|| {
-                                QueryRunError::plan(
-                                    other_ast.pos,
-                                    format!("\"{text}\" is not a time to compare a time with"),
-                                    Some("write it as 2025-09-02, 2025-09-02T10:00:00Z or 2025-09-02 10:00:00.000 (UTC), or compare epoch milliseconds"),
-                                )
-                            })?;
+                            let ms = time_literal(text, other_ast.pos)?;
                             *other = Typed {
                                 expr: lit(ms),
                                 ty: Ty::Time,
@@ -1061,14 +1066,7 @@ impl Planner<'_> {
                     Some(t) if x.ty == Ty::Time && !t.is_empty() => {
                         let mut ms = Vec::with_capacity(t.len());
                         for (text, item) in t.iter().zip(list) {
-                            let v = crate::timeparse::parse_timestamp_ms(text).ok_or_else(|| {
-                                QueryRunError::plan(
-                                    item.pos,
-                                    format!("\"{text}\" is not a time to compare a time with"),
-                                    Some("write it as 2025-09-02, 2025-09-02T10:00:00Z or 2025-09-02 10:00:00.000 (UTC), or compare epoch milliseconds"),
-                                )
-                            })?;
-                            ms.push(v as f64);
+                            ms.push(time_literal(text, item.pos)? as f64);
                         }
                         numbers = Some(ms);
                         None
