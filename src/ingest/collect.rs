@@ -980,6 +980,17 @@ impl<'o> Collector<'o> {
     /// Any JSON value from a file: a container (CloudWatch API output, subscription payloads,
     /// X-Ray, metrics, arrays of any of these) or a single record.
     pub fn json_value(&mut self, ev: &Event<'_>, v: &Value, depth: u32) {
+        self.json_value_of(ev, v, depth, None);
+    }
+
+    /// [`Self::json_value`] of a line `raw` holds whole: an application's record keeps that
+    /// text as its `@message`, as the input holds it (re-serialised, a bare JSON line lost its
+    /// spacing, escapes and number forms: sixth-round query review).
+    pub fn json_line(&mut self, ev: &Event<'_>, v: &Value, raw: &str) {
+        self.json_value_of(ev, v, 0, Some(raw));
+    }
+
+    fn json_value_of(&mut self, ev: &Event<'_>, v: &Value, depth: u32, raw: Option<&str>) {
         if depth > 8 {
             self.skip(ev.line, "JSON nested too deeply", None);
             return;
@@ -1110,7 +1121,7 @@ impl<'o> Collector<'o> {
             self.event_object(ev, v, None, None);
             return;
         }
-        let raw = v.to_string();
+        let raw = raw.map_or_else(|| v.to_string(), |r| r.trim().to_string());
         self.app_json(ev, o, &raw);
     }
 

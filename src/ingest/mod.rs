@@ -1873,7 +1873,7 @@ fn parse_line(
             }
         }
         match serde_json::from_str::<Value>(trimmed) {
-            Ok(v) => c.json_value(&ev, &v, 0),
+            Ok(v) => c.json_line(&ev, &v, trimmed),
             Err(e) => {
                 if !handle_bad_json(c, e, trimmed, line_no, mode, pending) {
                     c.message(&ev, line);

@@ -1119,3 +1119,17 @@ fn a_time_in_a_list_of_texts_reads_them_as_times() {
     );
     assert_eq!(num(&r, 0, "n"), 1.0);
 }
+
+/// Sixth-round query review: `@message` of a bare JSON log line was re-serialised (spaces,
+/// `\u00e9` and `1.50` changed); it is the line as the input holds it.
+#[test]
+fn a_bare_json_lines_message_is_its_text() {
+    let line = r#"{"timestamp": "2025-09-01T00:00:00.013Z", "level": "INFO", "message": "caf\u00e9 order", "amount": 1.50}"#;
+    let r = run_text(
+        "/aws/lambda/f",
+        &format!("{line}\n"),
+        "fields @message, amount",
+    );
+    assert_eq!(cell(&r, 0, "@message"), Value::Str(line.into()));
+    assert_eq!(num(&r, 0, "amount"), 1.5);
+}
