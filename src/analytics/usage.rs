@@ -154,7 +154,10 @@ pub fn observed_usage_in(
         b.requests += 1;
         b.billed_ms += billed;
         b.fixed_billed_ms += fixed_billed_ms(cols, row, billed);
-        b.billed_init_ms += billed_init_ms(cols, row, billed);
+        // INIT and SnapStart restore inside Billed Duration: what an invocation served warm
+        // by provisioned concurrency does not run (verification of the sixth round).
+        let restore = cols.billed_restore_duration_ms(row).map_or(0, ms);
+        b.billed_init_ms += (billed_init_ms(cols, row, billed) + restore).min(billed);
         a.rounding.add(billed);
         if cols.cold_start(row) {
             b.cold_starts += 1;

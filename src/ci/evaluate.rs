@@ -164,6 +164,9 @@ pub struct PcEval {
     pub on_demand_usd: Range<Decimal>,
 }
 
+/// The start of the project note naming log groups deleted during a live pull.
+pub const DELETED_GROUPS_NOTE: &str = "log group(s) deleted during the pull, their events left out";
+
 /// The project note of a free tier applied (`ci check` reads it from both evaluations).
 pub const FREE_TIER_NOTE: &str = "the account's free tier is applied, shared pro rata";
 
@@ -710,7 +713,7 @@ pub fn evaluate(
         // Said with the project's notes (`ci` prints no input notes of its own; sixth-round
         // verification).
         notes.push(format!(
-            "log group(s) deleted during the pull, their events left out: {}",
+            "{DELETED_GROUPS_NOTE}: {}",
             skips.deleted_groups.join(", ")
         ));
     }

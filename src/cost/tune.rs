@@ -411,12 +411,16 @@ pub fn tune_function(
             fraction: f.clamp(0.0, 1.0),
         }
     } else {
+        // Fitted on the billed time that scales with memory: the fixed part (timeouts, INIT
+        // and restore inside Billed Duration) stays as billed where the fraction is applied, so
+        // in the fit it would count twice (sixth-round verification: a CPU-bound function with a
+        // 2 s INIT fitted 0.43, and the curve's figure at a size it ran at missed its cost).
         let points: Vec<(f64, f64, f64)> = obs
             .iter()
             .map(|o| {
                 (
                     1.0 / model.speed(o.memory_mb),
-                    o.mean_billed_ms,
+                    (o.mean_billed_ms - o.fixed_mean_billed_ms).max(0.0),
                     o.invocations as f64,
                 )
             })
@@ -906,6 +910,42 @@ mod tests {
             (at_256.est_p50_ms - 2500.0).abs() < 1e-9,
             "{}",
             at_256.est_p50_ms
+        );
+    }
+
+    /// Verification of the sixth round: the CPU-bound fraction is fitted on the billed time
+    /// that scales (a fully CPU-bound function with a 2 s INIT inside Billed Duration fitted
+    /// 0.43 when the INIT was in the fit, then kept out of the scaling: counted twice).
+    #[test]
+    fn the_fraction_is_fitted_on_the_time_that_scales() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        // 300 ms of handler at 128 MB, 150 ms at 256 MB (fully CPU-bound), each invocation
+        // billing a 2,000 ms INIT beside it on average 1 in 10 (200 ms a call).
+        let mut small = obs(128, 300.5 + 200.0);
+        small.fixed_mean_billed_ms = 200.0;
+        let mut big = obs(256, 150.5 + 200.0);
+        big.fixed_mean_billed_ms = 200.0;
+        let t = tune_function(
+            &input(256, Some(60), vec![small, big]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        match t.cpu_model {
+            CpuModel::Calibrated { fraction, .. } => {
+                assert!((fraction - 1.0).abs() < 0.01, "{fraction}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // The curve at a size it ran at gives what it billed there.
+        let at_128 = t.curve.iter().find(|p| p.memory_mb == 128).unwrap();
+        assert!(
+            (at_128.est_mean_billed_ms - 500.5).abs() < 1.0,
+            "{}",
+            at_128.est_mean_billed_ms
         );
     }
 

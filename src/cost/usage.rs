@@ -120,8 +120,9 @@ pub struct UsageBucket {
     /// restore time inside Billed Duration (as `simulate` replays them). See
     /// `tune::projection_at_memory`.
     pub fixed_billed_ms: u64,
-    /// Σ INIT ms inside Billed Duration (cold starts whose REPORT billed their INIT; part of
-    /// `billed_ms`): what provisioned concurrency removes from the invocations it serves.
+    /// Σ INIT and SnapStart restore ms inside Billed Duration (cold starts whose REPORT billed
+    /// them; part of `billed_ms`): what provisioned concurrency removes from the invocations it
+    /// serves.
     pub billed_init_ms: u64,
 }
 
@@ -270,8 +271,9 @@ pub struct MonthlyUsage {
     /// [`UsageBucket::fixed_billed_ms`]).
     #[serde(skip_serializing_if = "Decimal::is_zero")]
     pub fixed_billed_ms: Decimal,
-    /// GB-seconds of the cold starts' INIT, billed inside Duration or added by the INIT rule
-    /// (part of `gb_seconds`): invocations served by provisioned concurrency run none.
+    /// GB-seconds of the cold starts' INIT (and SnapStart restores), billed inside Duration or
+    /// added by the INIT rule (part of `gb_seconds`): invocations served by provisioned
+    /// concurrency run none.
     #[serde(skip_serializing_if = "Decimal::is_zero")]
     pub cold_init_gb_seconds: Decimal,
 }

@@ -28,6 +28,8 @@ fn pct_arrow(c: &CostDiff) -> String {
         // Under half a cent in the baseline (sixth-round CI verification: an unchanged
         // $0.0006 read `from $0`, and the total `new`).
         None if c.new_usd == c.old_usd => "0.0 %".into(),
+        // Both shown as $0.00 (one fell within it): no change to show.
+        None if crate::cost::round_cents(c.new_usd).is_zero() => "0.0 %".into(),
         None if c.new_usd > Decimal::ZERO => "from $0.00".into(),
         None => "-".into(),
     }
@@ -713,5 +715,12 @@ mod tests {
             delta_pct: None,
         };
         assert_eq!(pct_arrow(&tiny), "0.0 %");
+        // Fell within $0.00: no change shown either (not "from $0.00").
+        let fell = CostDiff {
+            new_usd: Decimal::new(2, 4),
+            delta_usd: Decimal::new(-4, 4),
+            ..tiny
+        };
+        assert_eq!(pct_arrow(&fell), "0.0 %");
     }
 }

@@ -390,6 +390,9 @@ fn new_file_permissions() -> std::fs::Permissions {
     std::fs::Permissions::from_mode(0o666)
 }
 
+/// The least a text column of a table keeps a line, beside figures kept whole.
+pub(crate) const TEXT_MIN_CHARS: usize = 8;
+
 /// Keeps column `k` of `t` at least `chars` wide (plus its padding), so that a figure in it is
 /// never wrapped across lines (a dynamic table wraps cells to fit the terminal: "1099.49" read
 /// "1099.4" over "9"). Text columns still wrap to make room; when the figures alone are wider

@@ -121,14 +121,21 @@ pub fn render(r: &QueryResult, format: Format, width: Option<u16>) -> String {
                 t.add_row(row.iter().map(shown));
             }
             for k in 0..r.columns.len() {
+                // A number is never cut (sixth-round query review: 1099.49 wrapped into
+                // "1099.4" over "9"); text columns wrap to make room, a few characters a line.
+                let widest = r
+                    .rows
+                    .iter()
+                    .map(|row| shown(&row[k]).chars().count())
+                    .max()
+                    .unwrap_or(0);
                 if numeric_column(r, k) {
                     if let Some(c) = t.column_mut(k) {
                         c.set_cell_alignment(CellAlignment::Right);
                     }
-                    // A number is never cut (sixth-round query review: 1099.49 wrapped into
-                    // "1099.4" over "9"); text columns wrap to make room.
-                    let widest = r.rows.iter().map(|row| shown(&row[k]).chars().count());
-                    super::keep_whole(&mut t, k, widest.max().unwrap_or(0));
+                    super::keep_whole(&mut t, k, widest);
+                } else {
+                    super::keep_whole(&mut t, k, widest.min(super::TEXT_MIN_CHARS));
                 }
             }
             let mut s = t.to_string();
