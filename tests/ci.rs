@@ -1711,3 +1711,28 @@ fn timed_out_invocations_keep_their_time_at_another_memory_size() {
     // × 365 = 73,094.5 GB-s × $0.0000166667 + 14,600 requests × $0.20/M = $1.2212.
     assert!((usd - 1.2212).abs() < 0.005, "{usd}");
 }
+
+/// Verification of the sixth round: `snapstart = true` on a runtime SnapStart does not serve
+/// (or with provisioned concurrency) was priced without it and without a word.
+#[test]
+fn snapstart_where_it_is_not_priced_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::write(
+        &cfg,
+        "[project]\nname = \"s\"\n\n[[functions]]\nname = \"node\"\nmemory_mb = 512\nruntime = \"nodejs20.x\"\nsnapstart = true\n[functions.traffic]\nrequests_per_month = 1000\nduration_ms = 100\n\n[[functions]]\nname = \"java\"\nmemory_mb = 512\nruntime = \"java21\"\nsnapstart = true\nprovisioned_concurrency = 1\n[functions.traffic]\nrequests_per_month = 1000\nduration_ms = 100\n",
+    )
+    .unwrap();
+    let b = json(&baseline(&cfg, &dir.path().join("b.json")));
+    let notes = |name: &str| function(&b, name)["notes"].to_string();
+    assert!(
+        notes("node").contains("runtime `nodejs20.x` is not a runtime SnapStart serves"),
+        "{}",
+        notes("node")
+    );
+    assert!(
+        notes("java").contains("SnapStart and provisioned concurrency cannot be combined"),
+        "{}",
+        notes("java")
+    );
+}

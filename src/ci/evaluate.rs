@@ -673,6 +673,18 @@ pub fn evaluate(
                 Some((t.error_ratio * n).round() as u64 + simulated_timeouts.unwrap_or(0));
         }
         let mut p = p;
+        // SnapStart asked for where it is not priced (verification of the sixth round: dropped
+        // without a word).
+        if p.spec.settings.snapstart {
+            if snapstart_of(&p.spec.settings).is_none() {
+                p.notes.push(format!(
+                    "SnapStart is on, but {} is not a runtime SnapStart serves (Java, Python, .NET): priced without it; set the function's runtime",
+                    p.spec.settings.runtime.as_deref().map_or("the runtime (not given)".to_string(), |r| format!("runtime `{r}`"))
+                ));
+            } else if p.spec.settings.provisioned_concurrency > 0 {
+                p.notes.push("SnapStart and provisioned concurrency cannot be combined: priced with provisioned concurrency and SnapStart off".into());
+            }
+        }
         if let Some(perf) = p
             .perf
             .as_ref()

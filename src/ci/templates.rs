@@ -812,7 +812,7 @@ impl Sls<'_> {
             (None, None) => Err(err(
                 self.file,
                 line,
-                format!("{at}: variable `${{{var}}}` cannot be resolved offline; give a fallback (`${{{var}, 1024}}`) or set the value in faascope.toml"),
+                format!("{at}: variable `${{{var}}}` cannot be resolved offline; give a fallback (`${{{var}, VALUE}}`) or set the value in faascope.toml"),
             )),
         }
     }
