@@ -1063,10 +1063,24 @@ impl Planner<'_> {
                 // A time in a list of texts: the texts are times, as `=` reads them (sixth-round
                 // query review: `@timestamp in ["..."]` compared the raw text, never equal).
                 let texts = match texts {
-                    Some(t) if x.ty == Ty::Time && !t.is_empty() => {
-                        let mut ms = Vec::with_capacity(t.len());
-                        for (text, item) in t.iter().zip(list) {
-                            ms.push(time_literal(text, item.pos)? as f64);
+                    // Times written as texts or epoch milliseconds, mixed or not.
+                    _ if x.ty == Ty::Time
+                        && !list.is_empty()
+                        && list.iter().any(|i| matches!(i.kind, ExprKind::Str(_)))
+                        && list
+                            .iter()
+                            .all(|i| matches!(i.kind, ExprKind::Str(_) | ExprKind::Num(_))) =>
+                    {
+                        let mut ms = Vec::with_capacity(list.len());
+                        for item in list {
+                            match &item.kind {
+                                ExprKind::Str(text) => {
+                                    ms.push(time_literal(text, item.pos)? as f64)
+                                }
+                                ExprKind::Num(n) => ms.push(*n),
+                                // (Every item is one of those: see the guard.)
+                                _ => {}
+                            }
                         }
                         numbers = Some(ms);
                         None

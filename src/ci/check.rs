@@ -709,12 +709,16 @@ pub fn check(
     }
     // What the evaluation says of the whole project now and did not in the baseline, or said
     // then and no longer does (the free tier turned on or off moves every function's cost).
-    for n in &current.notes {
+    // Log groups deleted during this run's pull: said whatever the baseline said (its figures
+    // leave them out).
+    let deleted = |n: &String| n.starts_with(super::evaluate::DELETED_GROUPS_NOTE);
+    notes.extend(current.notes.iter().filter(|n| deleted(n)).cloned());
+    for n in current.notes.iter().filter(|n| !deleted(n)) {
         if !baseline.notes.contains(n) {
             notes.push(format!("new since the baseline: {n}"));
         }
     }
-    for n in &baseline.notes {
+    for n in baseline.notes.iter().filter(|n| !deleted(n)) {
         if !current.notes.contains(n) {
             notes.push(format!("in the baseline, no longer: {n}"));
         }

@@ -850,8 +850,24 @@ fn prepare(
                 .unwrap_or(usage.meta.memory_mb);
             let memory_mb = spec.settings.memory_mb.unwrap_or(usage.meta.memory_mb);
             let calibrated = calibrate(&usage, l, &log_name, book, rules, spec.threads);
-            let (f, how) = fraction(spec.duration_model, calibrated, reference, memory_mb);
-            let factor_of = |from: u32| duration_factor(from, memory_mb, f, spec.threads, rules);
+            let (f, how) = fraction(
+                spec.duration_model,
+                calibrated.map(|(f, at)| {
+                    crate::cost::tune::fraction_at(f, at, reference, spec.threads, rules)
+                }),
+                reference,
+                memory_mb,
+            );
+            // Each size's own share of CPU-bound time when it is calibrated (the fit gives a
+            // share per size); a given or pessimistic fraction as stated.
+            let f_at = |from: u32| match (spec.duration_model, calibrated) {
+                (DurationModel::Auto, Some((fc, at))) => {
+                    crate::cost::tune::fraction_at(fc, at, from, spec.threads, rules)
+                }
+                _ => f,
+            };
+            let factor_of =
+                |from: u32| duration_factor(from, memory_mb, f_at(from), spec.threads, rules);
             let rows = observed_rows(&l.cols, id);
             // Invocations that used more memory than the configured size would end out of
             // memory there (`Runtime.OutOfMemory`, billed and failed): errors, not a saving.
@@ -1223,7 +1239,7 @@ fn calibrate(
     book: &PriceBook,
     rules: &crate::cost::rates::LambdaRules,
     threads: u32,
-) -> Option<f64> {
+) -> Option<(f64, u32)> {
     let obs = l.calibration.get(log_name)?;
     if obs.iter().filter(|o| o.invocations > 0).count() < 2 {
         return None;
@@ -1243,7 +1259,11 @@ fn calibrate(
         .ok()?
         .cpu_model
     {
-        CpuModel::Calibrated { fraction, .. } => Some(fraction),
+        CpuModel::Calibrated {
+            fraction,
+            at_memory_mb,
+            ..
+        } => Some((fraction, at_memory_mb)),
         _ => None,
     }
 }

@@ -126,14 +126,17 @@ fn load_project(a: &ConfigArgs, baseline: Option<&Evaluation>) -> Result<(Projec
             eval.skipped_records
         );
     }
-    // Said by every run that pulled without them, baseline or check (verification of the
-    // sixth round: only a check whose baseline had them said so).
-    for n in eval
-        .notes
-        .iter()
-        .filter(|n| n.starts_with(crate::ci::evaluate::DELETED_GROUPS_NOTE))
-    {
-        crate::diag!("note: {n}");
+    // Said by every run that pulled without them (verification of the sixth round: only a
+    // check whose baseline had them said so): by `ci baseline` here, by `ci check` in its
+    // report's notes, whatever the baseline said.
+    if baseline.is_none() {
+        for n in eval
+            .notes
+            .iter()
+            .filter(|n| n.starts_with(crate::ci::evaluate::DELETED_GROUPS_NOTE))
+        {
+            crate::diag!("note: {n}");
+        }
     }
     Ok((project, eval))
 }

@@ -769,7 +769,7 @@ impl PcCost {
             lines.insert(
                 3,
                 BreakdownLine::with_usd(
-                    "cold-start INIT the invocations PC serves no longer run",
+                    "cold-start INIT and restores the invocations PC serves no longer run",
                     self.init_removed_gb_seconds,
                     "GB-s",
                     Decimal::ZERO,

@@ -155,7 +155,11 @@ impl Default for TuneOptions {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum CpuModel {
     Calibrated {
+        /// The CPU-bound share of the billed time that scales, at `at_memory_mb`.
         fraction: f64,
+        /// The size the fraction is of (the reference): at another size the same fit gives
+        /// another share ([`fraction_at`]).
+        at_memory_mb: u32,
         memory_sizes: usize,
         rmse_ms: f64,
     },
@@ -274,6 +278,23 @@ pub fn duration_factor(
     let model = Model::new(rules, threads);
     let f = cpu_bound_fraction.clamp(0.0, 1.0);
     f * model.speed(from_mb) / model.speed(to_mb) + (1.0 - f)
+}
+
+/// The CPU-bound fraction at `to_mb` of a function whose fraction at `at_mb` is `f`: with the
+/// time `A + B / speed`, the fraction at a size is `(B / speed) / (A + B / speed)`. Scaling
+/// durations observed at another size than the fraction's with the fraction unchanged misprices
+/// a function that is neither wholly CPU- nor I/O-bound (verification of the sixth round: `ci`
+/// read $4.25 at the current size where `tune` and the hand figure said $4.10).
+pub fn fraction_at(f: f64, at_mb: u32, to_mb: u32, threads: u32, rules: &LambdaRules) -> f64 {
+    let f = f.clamp(0.0, 1.0);
+    if f >= 1.0 || f <= 0.0 || at_mb == to_mb {
+        return f;
+    }
+    let model = Model::new(rules, threads);
+    // B / A, from f at `at_mb`.
+    let ratio = f / (1.0 - f) * model.speed(at_mb);
+    let cpu = ratio / model.speed(to_mb);
+    cpu / (1.0 + cpu)
 }
 
 /// Weighted least squares of `y = A + B x`; returns (A, B) or `None` when the xs do not vary.
@@ -459,6 +480,7 @@ pub fn tune_function(
                 };
                 CpuModel::Calibrated {
                     fraction,
+                    at_memory_mb: reference.memory_mb,
                     memory_sizes: obs.len(),
                     rmse_ms: rmse(&points, a, b),
                 }
@@ -947,6 +969,22 @@ mod tests {
             "{}",
             at_128.est_mean_billed_ms
         );
+    }
+
+    /// Verification of the sixth round: the fraction of one fit differs by size. Time 100 ms +
+    /// 100 ms of CPU at 1024 MB is half CPU-bound there; at 512 MB the CPU part takes 200 ms.
+    #[test]
+    fn a_fraction_is_of_a_size() {
+        let rules = PriceBook::builtin()
+            .expect("valid")
+            .lambda_rules()
+            .expect("rules")
+            .clone();
+        let at_512 = fraction_at(0.5, 1024, 512, 1, &rules);
+        assert!((at_512 - 2.0 / 3.0).abs() < 1e-9, "{at_512}");
+        assert!((fraction_at(at_512, 512, 1024, 1, &rules) - 0.5).abs() < 1e-9);
+        assert_eq!(fraction_at(1.0, 1024, 128, 1, &rules), 1.0);
+        assert_eq!(fraction_at(0.0, 1024, 128, 1, &rules), 0.0);
     }
 
     #[test]

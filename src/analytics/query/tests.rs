@@ -1133,3 +1133,15 @@ fn a_bare_json_lines_message_is_its_text() {
     assert_eq!(cell(&r, 0, "@message"), Value::Str(line.into()));
     assert_eq!(num(&r, 0, "amount"), 1.5);
 }
+
+/// Verification of the sixth round: times as texts and epoch milliseconds in one list.
+#[test]
+fn a_time_in_a_mixed_list_reads_texts_as_times() {
+    let line = "{\"timestamp\":1756687839598,\"message\":\"{\\\"msg\\\":\\\"a\\\"}\",\"logGroup\":\"/aws/lambda/f\",\"logStream\":\"s\"}\n";
+    let r = run_text(
+        "x",
+        line,
+        "filter @timestamp in [1, \"2025-09-01 00:50:39.598\"] | stats count(*) as n",
+    );
+    assert_eq!(num(&r, 0, "n"), 1.0);
+}
