@@ -1106,7 +1106,7 @@ impl<'o> Collector<'o> {
             return;
         }
         if o.contains_key("type") && o.contains_key("record") {
-            self.telemetry(ev, o, None);
+            self.telemetry(ev, o, raw.map(str::trim));
             return;
         }
         if o.contains_key("@message") || o.contains_key("@requestId") {

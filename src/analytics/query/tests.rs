@@ -1132,6 +1132,10 @@ fn a_bare_json_lines_message_is_its_text() {
     );
     assert_eq!(cell(&r, 0, "@message"), Value::Str(line.into()));
     assert_eq!(num(&r, 0, "amount"), 1.5);
+    // A platform event too (regression sweep of the sixth round).
+    let event = r#"{"time": "2025-09-01T00:00:01.000Z", "type": "platform.start", "record": {"requestId": "r1", "version": "$LATEST"}}"#;
+    let r = run_text("/aws/lambda/f", &format!("{event}\n"), "fields @message");
+    assert_eq!(cell(&r, 0, "@message"), Value::Str(event.into()));
 }
 
 /// Verification of the sixth round: times as texts and epoch milliseconds in one list.
