@@ -153,11 +153,11 @@ pub fn observed_usage_in(
         *a.hours.entry(ts.div_euclid(HOUR_MS)).or_insert(0) += billed * u64::from(memory_mb);
         b.requests += 1;
         b.billed_ms += billed;
-        b.fixed_billed_ms += fixed_billed_ms(cols, row, billed);
         // INIT and SnapStart restore inside Billed Duration: what an invocation served warm
         // by provisioned concurrency does not run (verification of the sixth round).
-        let restore = cols.billed_restore_duration_ms(row).map_or(0, ms);
-        b.billed_init_ms += (billed_init_ms(cols, row, billed) + restore).min(billed);
+        let init = billed_init_ms(cols, row, billed);
+        b.billed_init_ms += init;
+        b.fixed_billed_ms += fixed_billed_ms(cols, row, billed, init);
         a.rounding.add(billed);
         if cols.cold_start(row) {
             b.cold_starts += 1;
@@ -303,23 +303,25 @@ fn occupancy(mut events: Vec<(i64, i32)>) -> Vec<ConcurrencyLevel> {
 }
 
 /// The billed ms of invocation `row` (`billed` of them) that do not scale with memory (see
-/// [`crate::cost::usage::UsageBucket::fixed_billed_ms`]): all of it when it timed out, else the
-/// INIT inside its Billed Duration (when the REPORT billed it: at least Duration + Init) and
-/// its billed restore.
-fn fixed_billed_ms(cols: &ReportColumns, row: usize, billed: u64) -> u64 {
+/// [`crate::cost::usage::UsageBucket::fixed_billed_ms`]): all of it when it timed out, else
+/// `init`, its [`billed_init_ms`].
+fn fixed_billed_ms(cols: &ReportColumns, row: usize, billed: u64, init: u64) -> u64 {
     if cols.status(row) == crate::model::Status::Timeout {
-        return billed;
+        billed
+    } else {
+        init
     }
-    let restore = cols.billed_restore_duration_ms(row).map_or(0, ms);
-    (billed_init_ms(cols, row, billed) + restore).min(billed)
 }
 
-/// The INIT inside invocation `row`'s Billed Duration (`billed` ms): its Init Duration when the
-/// REPORT billed it (at least Duration + Init), else 0.
+/// The INIT and SnapStart restore inside invocation `row`'s Billed Duration (`billed` ms): its
+/// Init Duration when the REPORT billed it (at least Duration + Init), and its billed restore.
 fn billed_init_ms(cols: &ReportColumns, row: usize, billed: u64) -> u64 {
-    cols.init_duration_ms(row)
+    let init = cols
+        .init_duration_ms(row)
         .filter(|init| ms((cols.duration_ms(row) + init).ceil()) <= billed)
-        .map_or(0, |init| ms(init.ceil()).min(billed))
+        .map_or(0, |init| ms(init.ceil()));
+    let restore = cols.billed_restore_duration_ms(row).map_or(0, ms);
+    (init + restore).min(billed)
 }
 
 /// Durations of each function at each memory size it ran with (for right-sizing): one polars
@@ -337,7 +339,7 @@ pub fn memory_observations(
         let e = fixed
             .entry((cols.function_id(row), cols.memory_size_mb(row)))
             .or_default();
-        e.0 += fixed_billed_ms(&cols, row, billed);
+        e.0 += fixed_billed_ms(&cols, row, billed, billed_init_ms(&cols, row, billed));
         e.1 += u64::from(cols.status(row) == crate::model::Status::Timeout);
     }
     let (df, names) = report_frame(cols)?;

@@ -56,6 +56,17 @@ pub struct TemplateFunction {
     pub unresolved: Vec<(&'static str, TemplateError)>,
 }
 
+/// A function's own value, else the provider's default (either may be unreadable).
+fn or_default<T: Clone>(
+    own: Result<Option<T>, TemplateError>,
+    default: &Result<Option<T>, TemplateError>,
+) -> Result<Option<T>, TemplateError> {
+    match own {
+        Ok(None) => default.clone(),
+        other => other,
+    }
+}
+
 /// `r`'s value, or `None` with its error kept as `setting`'s in `unresolved`.
 fn soft<T>(
     unresolved: &mut Vec<(&'static str, TemplateError)>,
@@ -964,21 +975,13 @@ pub fn read_serverless(
                     }),
             ),
         };
-        // The function's own value, else the provider's (either may be unreadable).
-        let or_default = |own: Result<Option<u32>, TemplateError>,
-                          default: &Result<Option<u32>, TemplateError>| {
-            match own {
-                Ok(None) => default.clone(),
-                other => other,
-            }
-        };
         let runtime = soft(
             &mut un,
             "runtime",
-            match sls.text(get(f, "runtime"), &at("runtime"), line) {
-                Ok(None) => d_runtime.clone(),
-                other => other,
-            },
+            or_default(
+                sls.text(get(f, "runtime"), &at("runtime"), line),
+                &d_runtime,
+            ),
         );
         let memory_mb = soft(
             &mut un,
@@ -1001,10 +1004,10 @@ pub fn read_serverless(
         let arch = soft(
             &mut un,
             "arch",
-            match sls.arch(get(f, "architecture"), &at("architecture"), line) {
-                Ok(None) => d_arch.clone(),
-                other => other,
-            },
+            or_default(
+                sls.arch(get(f, "architecture"), &at("architecture"), line),
+                &d_arch,
+            ),
         );
         let provisioned_concurrency = soft(
             &mut un,

@@ -44,7 +44,7 @@ pub struct StatusOverride {
     /// The function of the line (its log group's, else the file's once resolved): of
     /// invocations of several functions with the request id (logs copied under two names), its
     /// own (sixth-round dash review: the first function took both functions' errors).
-    pub function: Option<Arc<str>>,
+    pub function: Arc<str>,
 }
 
 /// How a [`StatusOverride`] stands.
@@ -390,17 +390,7 @@ impl<'o> Collector<'o> {
             // request id: a continuation of that event), after the message's own further
             // lines, if any (a multi-line exception text: sixth-round verification).
             if msg.starts_with(TRACEBACK) && ev.timestamp.is_none() {
-                self.push_override(
-                    ev,
-                    StatusOverride {
-                        function: None,
-                        request_id: id,
-                        status: Status::Error,
-                        error_type: None,
-                        timestamp_ms: ts,
-                        confirm: Confirm::Traceback,
-                    },
-                );
+                self.push_override(ev, id, Status::Error, None, ts, Confirm::Traceback);
             } else if ev.timestamp.is_none() && lines < 20 && continues_an_event(trimmed) {
                 self.after_logged_error = Some((id, ts, lines + 1));
             }
@@ -493,10 +483,26 @@ impl<'o> Collector<'o> {
         }
     }
 
-    /// Keeps `o`, of the function of `ev`'s log group.
-    fn push_override(&mut self, ev: &Event<'_>, o: StatusOverride) {
-        let function = Some(self.function_for(ev.log_group));
-        self.overrides.push(StatusOverride { function, ..o });
+    /// Keeps the status a line of `ev` gives request `request_id`, of the function of `ev`'s
+    /// log group.
+    fn push_override(
+        &mut self,
+        ev: &Event<'_>,
+        request_id: String,
+        status: Status,
+        error_type: Option<String>,
+        timestamp_ms: Option<i64>,
+        confirm: Confirm,
+    ) {
+        let function = self.function_for(ev.log_group);
+        self.overrides.push(StatusOverride {
+            request_id,
+            status,
+            error_type,
+            confirm,
+            timestamp_ms,
+            function,
+        });
     }
 
     fn stream_key(ev: &Event<'_>) -> String {
@@ -563,26 +569,20 @@ impl<'o> Collector<'o> {
                 ..
             } => self.push_override(
                 ev,
-                StatusOverride {
-                    function: None,
-                    request_id: id.to_string(),
-                    status: Status::Timeout,
-                    error_type: None,
-                    timestamp_ms: ts,
-                    confirm: Confirm::Given,
-                },
+                id.to_string(),
+                Status::Timeout,
+                None,
+                ts,
+                Confirm::Given,
             ),
             PlatformLine::ProcessExited { request_id } => match request_id {
                 Some(id) => self.push_override(
                     ev,
-                    StatusOverride {
-                        function: None,
-                        request_id: id.to_string(),
-                        status: Status::Error,
-                        error_type: Some("Runtime.ExitError".to_string()),
-                        timestamp_ms: ts,
-                        confirm: Confirm::Given,
-                    },
+                    id.to_string(),
+                    Status::Error,
+                    Some("Runtime.ExitError".to_string()),
+                    ts,
+                    Confirm::Given,
                 ),
                 None => {
                     self.streams
@@ -868,14 +868,11 @@ impl<'o> Collector<'o> {
         {
             self.push_override(
                 ev,
-                StatusOverride {
-                    function: None,
-                    request_id: id.to_string(),
-                    status: Status::Error,
-                    error_type: Some("Runtime.ExitError".to_string()),
-                    timestamp_ms: ts,
-                    confirm: Confirm::Given,
-                },
+                id.to_string(),
+                Status::Error,
+                Some("Runtime.ExitError".to_string()),
+                ts,
+                Confirm::Given,
             );
         }
         // Runtime-reported handler failures (not every ERROR-level line): Node's `Invoke Error`,
@@ -902,14 +899,11 @@ impl<'o> Collector<'o> {
                         if let Some(id) = &request_id {
                             self.push_override(
                                 ev,
-                                StatusOverride {
-                                    function: None,
-                                    request_id: id.clone(),
-                                    status: Status::Error,
-                                    error_type: None,
-                                    timestamp_ms: ts,
-                                    confirm: Confirm::Traceback,
-                                },
+                                id.clone(),
+                                Status::Error,
+                                None,
+                                ts,
+                                Confirm::Traceback,
                             );
                         }
                         (None, Confirm::Given)
@@ -923,17 +917,7 @@ impl<'o> Collector<'o> {
                         if confirm == Confirm::NeedsTraceback {
                             self.after_logged_error = Some((id.clone(), ts, 0));
                         }
-                        self.push_override(
-                            ev,
-                            StatusOverride {
-                                function: None,
-                                request_id: id.clone(),
-                                status: Status::Error,
-                                error_type,
-                                timestamp_ms: ts,
-                                confirm,
-                            },
-                        )
+                        self.push_override(ev, id.clone(), Status::Error, error_type, ts, confirm)
                     }
                     None => {
                         self.streams
@@ -1575,14 +1559,11 @@ impl<'o> Collector<'o> {
                 {
                     self.push_override(
                         ev,
-                        StatusOverride {
-                            function: None,
-                            request_id: id.clone(),
-                            status: Status::Error,
-                            error_type: Some(et.to_string()),
-                            timestamp_ms: ev.timestamp,
-                            confirm: Confirm::Given,
-                        },
+                        id.clone(),
+                        Status::Error,
+                        Some(et.to_string()),
+                        ev.timestamp,
+                        Confirm::Given,
                     );
                 }
             }
@@ -1656,10 +1637,7 @@ impl<'o> Collector<'o> {
             t.spans.iter_mut().for_each(|r| fix(&mut r.function));
             t.metrics.iter_mut().for_each(|r| fix(&mut r.function));
             t.thin_logs.rename_function(UNRESOLVED, &name);
-            self.overrides
-                .iter_mut()
-                .filter_map(|o| o.function.as_mut())
-                .for_each(fix);
+            self.overrides.iter_mut().for_each(|o| fix(&mut o.function));
             self.echoes.iter_mut().for_each(|r| fix(&mut r.function));
         }
         if self.opts.report_columns {

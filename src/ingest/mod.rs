@@ -587,13 +587,13 @@ fn override_rows<'o, 'f>(
         // The rows of the line's own function when any has the id (the same request id under
         // two functions: logs copied under two names); else every row of the id (a line whose
         // function is named otherwise than its REPORT's, as a file's stem).
-        let same: Vec<(usize, Option<(f64, f64)>)> = match &o.function {
-            Some(f) if !f.is_empty() => all
-                .iter()
-                .filter(|(row, _)| function_of(*row) == &**f)
+        let same: Vec<(usize, Option<(f64, f64)>)> = if o.function.is_empty() {
+            Vec::new()
+        } else {
+            all.iter()
+                .filter(|(row, _)| function_of(*row) == &*o.function)
                 .copied()
-                .collect(),
-            _ => Vec::new(),
+                .collect()
         };
         let candidates = if same.is_empty() { all } else { &same };
         let nearest = match (candidates.as_slice(), o.timestamp_ms) {

@@ -75,20 +75,14 @@ pub fn render_grid(
                 if let (true, Some(c)) = (right, t.column_mut(i)) {
                     c.set_cell_alignment(CellAlignment::Right);
                 }
-                // A figure is never cut (see `keep_whole`), left-aligned ones too (`memory MB`);
-                // a text column keeps a few characters a line.
+                // A figure is never cut, left-aligned ones too (`memory MB`).
                 let widest = rows
                     .iter()
                     .filter_map(|r| r.get(i))
                     .map(|c| c.chars().count())
                     .max()
                     .unwrap_or(0);
-                let keep = if figures(i) {
-                    widest
-                } else {
-                    widest.min(super::TEXT_MIN_CHARS)
-                };
-                super::keep_whole(&mut t, i, keep);
+                super::keep_whole(&mut t, i, widest, figures(i));
             }
             let mut s = t.to_string();
             s.push('\n');

@@ -391,14 +391,20 @@ fn new_file_permissions() -> std::fs::Permissions {
 }
 
 /// The least a text column of a table keeps a line, beside figures kept whole.
-pub(crate) const TEXT_MIN_CHARS: usize = 8;
+const TEXT_MIN_CHARS: usize = 8;
 
-/// Keeps column `k` of `t` at least `chars` wide (plus its padding), so that a figure in it is
-/// never wrapped across lines (a dynamic table wraps cells to fit the terminal: "1099.49" read
-/// "1099.4" over "9"). Text columns still wrap to make room; when the figures alone are wider
-/// than the terminal, the table is wider than it rather than cut.
-pub(crate) fn keep_whole(t: &mut comfy_table::Table, k: usize, chars: usize) {
+/// Keeps column `k` of `t`, whose widest cell is `widest` characters, wide enough (plus its
+/// padding) that a figure in it is never wrapped across lines (a dynamic table wraps cells to
+/// fit the terminal: "1099.49" read "1099.4" over "9"). A text column (`figures` false) wraps
+/// to make room, keeping a few characters a line; when the figures alone are wider than the
+/// terminal, the table is wider than it rather than cut.
+pub(crate) fn keep_whole(t: &mut comfy_table::Table, k: usize, widest: usize, figures: bool) {
     use comfy_table::{ColumnConstraint, Width};
+    let chars = if figures {
+        widest
+    } else {
+        widest.min(TEXT_MIN_CHARS)
+    };
     if let Some(c) = t.column_mut(k) {
         let w = u16::try_from(chars + 2).unwrap_or(u16::MAX);
         c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));

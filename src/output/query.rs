@@ -117,26 +117,25 @@ pub fn render(r: &QueryResult, format: Format, width: Option<u16>) -> String {
             if let Some(w) = width {
                 t.set_width(w);
             }
-            for row in &r.rows {
-                t.add_row(row.iter().map(shown));
-            }
+            let cells: Vec<Vec<String>> = r
+                .rows
+                .iter()
+                .map(|row| row.iter().map(shown).collect())
+                .collect();
             for k in 0..r.columns.len() {
-                // A number is never cut (sixth-round query review: 1099.49 wrapped into
-                // "1099.4" over "9"); text columns wrap to make room, a few characters a line.
-                let widest = r
-                    .rows
-                    .iter()
-                    .map(|row| shown(&row[k]).chars().count())
-                    .max()
-                    .unwrap_or(0);
-                if numeric_column(r, k) {
+                let numeric = numeric_column(r, k);
+                if numeric {
                     if let Some(c) = t.column_mut(k) {
                         c.set_cell_alignment(CellAlignment::Right);
                     }
-                    super::keep_whole(&mut t, k, widest);
-                } else {
-                    super::keep_whole(&mut t, k, widest.min(super::TEXT_MIN_CHARS));
                 }
+                // A number is never cut (sixth-round query review: 1099.49 wrapped into
+                // "1099.4" over "9").
+                let widest = cells.iter().map(|row| row[k].chars().count()).max();
+                super::keep_whole(&mut t, k, widest.unwrap_or(0), numeric);
+            }
+            for row in cells {
+                t.add_row(row);
             }
             let mut s = t.to_string();
             s.push('\n');
