@@ -126,18 +126,101 @@ pub struct Replay<'a> {
 }
 
 /// The function timeout, whole seconds (1 to 900), that the timed-out invocations among `rows`
-/// show: the median of their durations; `None` without any.
+/// show: the median of their durations; `None` without any, or when the logs show the timeout
+/// changed within them ([`TimeoutChange`]).
 pub fn observed_timeout_s(rows: &[ObservedRow]) -> Option<f64> {
+    match observed_timeout(rows) {
+        ObservedTimeout::One(t) => Some(t),
+        ObservedTimeout::None | ObservedTimeout::Changed(_) => None,
+    }
+}
+
+/// What the timed-out invocations among observed rows say of the function timeout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObservedTimeout {
+    /// No invocation timed out.
+    None,
+    /// One timeout, whole seconds, that every timed-out invocation shows and no other one ran
+    /// past.
+    One(f64),
+    /// The timeout changed within the logs.
+    Changed(TimeoutChange),
+}
+
+/// Evidence that the function timeout changed within the logs: timed-out invocations that
+/// ran to different whole seconds, or invocations that ran past the timeout others show and
+/// ended without timing out (the timeout was raised after, or lowered since). One timeout
+/// cannot replay them all: each then runs its observed duration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeoutChange {
+    /// The timeouts the timed-out invocations show (whole seconds, ascending, distinct).
+    pub timeouts_s: Vec<f64>,
+    pub timed_out: usize,
+    /// Invocations that did not time out and ran longer than the shortest timeout shown.
+    pub longer: usize,
+    /// The longest of those, ms (0 without any).
+    pub longest_ms: f64,
+}
+
+/// See [`ObservedTimeout`].
+pub fn observed_timeout(rows: &[ObservedRow]) -> ObservedTimeout {
     let mut d: Vec<f64> = rows
         .iter()
         .filter(|r| r.timed_out && r.duration_ms.is_finite())
         .map(|r| r.duration_ms)
         .collect();
     if d.is_empty() {
-        return None;
+        return ObservedTimeout::None;
     }
     d.sort_by(f64::total_cmp);
-    Some((d[d.len() / 2] / 1000.0).round().clamp(1.0, 900.0))
+    let whole_s = |ms: f64| (ms / 1000.0).round().clamp(1.0, 900.0);
+    let mut timeouts_s: Vec<f64> = d.iter().map(|&ms| whole_s(ms)).collect();
+    timeouts_s.dedup();
+    // A timed-out invocation's Duration is at (or a few ms past) the timeout; one that ended
+    // by itself is under it. Past the shortest timeout shown, it ran under another.
+    let shortest_ms = timeouts_s[0] * 1000.0;
+    let longer: Vec<f64> = rows
+        .iter()
+        .filter(|r| !r.timed_out && r.duration_ms > shortest_ms)
+        .map(|r| r.duration_ms)
+        .collect();
+    if timeouts_s.len() == 1 && longer.is_empty() {
+        return ObservedTimeout::One(whole_s(d[d.len() / 2]));
+    }
+    ObservedTimeout::Changed(TimeoutChange {
+        timeouts_s,
+        timed_out: d.len(),
+        longer: longer.len(),
+        longest_ms: longer.iter().copied().fold(0.0, f64::max),
+    })
+}
+
+impl TimeoutChange {
+    /// The note a replay gives.
+    pub fn note(&self, name: &str) -> String {
+        let shown = self
+            .timeouts_s
+            .iter()
+            .map(|t| format!("{t} s"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let longer = if self.longer > 0 {
+            format!(
+                " and {} other invocation(s) ran past {} s without timing out (up to {:.1} s)",
+                self.longer,
+                self.timeouts_s[0],
+                self.longest_ms / 1000.0
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "the function timeout of '{}' changed within the logs: its {} observed timeout(s) show {shown}{longer}; one timeout cannot replay them all, so every invocation replays its observed duration under the default {} s timeout and the timeouts as successes that do not reset their environment (--set functions.0.timeout_s=S sets one; longer invocations are then cut there)",
+            crate::output::sanitize(name),
+            self.timed_out,
+            faascope_sim::config::MAX_TIMEOUT_S,
+        )
+    }
 }
 
 /// A replay (see [`Replay`]). Notes describe the choices.
@@ -182,7 +265,14 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
         }
     };
     let timeout_s = if r.timeouts {
-        observed_timeout_s(rows)
+        match observed_timeout(rows) {
+            ObservedTimeout::One(t) => Some(t),
+            ObservedTimeout::None => None,
+            ObservedTimeout::Changed(c) => {
+                notes.push(c.note(name));
+                None
+            }
+        }
     } else {
         None
     };
@@ -529,6 +619,87 @@ mod tests {
             ArrivalConfig::Replay { events, .. } => assert_eq!(events[0].duration_us, Some(10_000)),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Seventh-round review: a timeout raised within the logs (two 3 s timeouts, then 5 s
+    /// successes) cut every longer success to 3 s (-32 % of the billed time). One timeout the
+    /// logs show replays as before; a changed one replays every observed duration, with a note.
+    #[test]
+    fn a_timeout_changed_within_the_logs_keeps_every_observed_duration() {
+        let timed_out = |start, ms| ObservedRow {
+            duration_ms: ms,
+            timed_out: true,
+            ..row(start)
+        };
+        let ok = |start, ms| ObservedRow {
+            duration_ms: ms,
+            ..row(start)
+        };
+        // One timeout: the successes under it, the timeouts' median rounded.
+        let one = [timed_out(0, 3_000.8), ok(1, 2_999.0), timed_out(2, 3_001.2)];
+        assert_eq!(observed_timeout(&one), ObservedTimeout::One(3.0));
+        assert_eq!(observed_timeout_s(&one), Some(3.0));
+        assert_eq!(observed_timeout(&[ok(0, 5.0)]), ObservedTimeout::None);
+        // Raised: successes past the timeout shown.
+        let raised = [
+            timed_out(0, 3_000.5),
+            timed_out(60_000, 3_000.7),
+            ok(120_000, 5_000.0),
+            ok(180_000, 4_000.0),
+            ok(240_000, 20.0),
+        ];
+        let ObservedTimeout::Changed(c) = observed_timeout(&raised) else {
+            panic!("{:?}", observed_timeout(&raised));
+        };
+        assert_eq!(
+            (c.timeouts_s.clone(), c.timed_out, c.longer, c.longest_ms),
+            (vec![3.0], 2, 2, 5_000.0)
+        );
+        assert_eq!(observed_timeout_s(&raised), None);
+        // Timeouts at two settings.
+        let two = [timed_out(0, 3_000.5), timed_out(1, 10_002.0), ok(2, 20.0)];
+        let ObservedTimeout::Changed(c2) = observed_timeout(&two) else {
+            panic!("{:?}", observed_timeout(&two));
+        };
+        assert_eq!((c2.timeouts_s, c2.longer), (vec![3.0, 10.0], 0));
+        // The replay: every observed duration, the default timeout, and the note says why.
+        let mut notes = Vec::new();
+        let s = replay_scenario_in(
+            &Replay {
+                name: "f",
+                rows: &raised,
+                memory_mb: 1024,
+                keep_alive_s: 600.0,
+                duration_factor: &|_| 1.0,
+                arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
+                window: None,
+                timeouts: true,
+            },
+            &mut notes,
+        )
+        .unwrap();
+        let f = &s.functions[0];
+        assert_eq!(f.timeout_s, faascope_sim::config::MAX_TIMEOUT_S);
+        match &f.arrivals {
+            ArrivalConfig::Replay { events, .. } => {
+                let d: Vec<_> = events.iter().map(|e| e.duration_us).collect();
+                assert_eq!(
+                    d,
+                    [
+                        Some(3_000_500),
+                        Some(3_000_700),
+                        Some(5_000_000),
+                        Some(4_000_000),
+                        Some(20_000)
+                    ]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            notes[0].contains("changed within the logs: its 2 observed timeout(s) show 3 s and 2 other invocation(s) ran past 3 s without timing out (up to 5.0 s)"),
+            "{notes:?}"
+        );
     }
 
     /// Over a window the run covers it, arrivals at their offset from its start; Poisson

@@ -706,3 +706,115 @@ fn set_errors_name_set_and_defaulted_tables_can_be_set() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Seventh round: a timeout changed within the logs; the window's sentence on other errors
+// ---------------------------------------------------------------------------------------------
+
+/// Two 3 s timeouts, then five 5 s successes (the timeout was raised): every invocation replays
+/// its observed duration (31 s billed, as `report` reads), the note says why, and a longer
+/// `--set` timeout does not call the successes timeouts.
+#[test]
+fn a_timeout_raised_within_the_logs_keeps_the_longer_successes() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |ts: &str, i: usize, ms: f64, status: &str| {
+        format!("{ts} REPORT RequestId: 00000000-0000-4000-8000-{i:012}\tDuration: {ms:.2} ms\tBilled Duration: {ms:.0} ms\tMemory Size: 1024 MB\tMax Memory Used: 90 MB\t{status}\n")
+    };
+    let mut log = String::new();
+    for i in 0..2 {
+        log.push_str(&format!("2025-09-01T00:0{i}:03.000Z 00000000-0000-4000-8000-{i:012} Task timed out after 3.00 seconds\n"));
+        log.push_str(&report(
+            &format!("2025-09-01T00:0{i}:03.001Z"),
+            i,
+            3000.0,
+            "Status: timeout",
+        ));
+    }
+    for j in 0..5 {
+        log.push_str(&report(
+            &format!("2025-09-01T00:1{j}:05.000Z"),
+            10 + j,
+            5000.0,
+            "",
+        ));
+    }
+    let file = dir.path().join("tchange.log");
+    std::fs::write(&file, &log).unwrap();
+    let f = file.to_str().unwrap();
+    let v = json(&["simulate", "--from", f, "--format", "json"]);
+    let total = &v["simulation"]["total"];
+    assert_eq!(total["billed_execution_ms"], 31_000, "{total}");
+    assert_eq!(total["latency"]["all"]["max_ms"], 5000.0, "{total}");
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("the function timeout of 'tchange' changed within the logs: its 2 observed timeout(s) show 3 s and 5 other invocation(s) ran past 3 s"),
+        "{notes}"
+    );
+    assert!(!notes.contains("the replay's function timeout"), "{notes}");
+    let v = json(&[
+        "simulate",
+        "--from",
+        f,
+        "--set",
+        "functions.0.timeout_s=10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["simulation"]["total"]["billed_execution_ms"], 31_000);
+    assert!(
+        !v["notes"].to_string().contains("ran the full"),
+        "{}",
+        v["notes"]
+    );
+    // One timeout the logs show replays as before: the timeouts end there.
+    let one: String = log
+        .lines()
+        .filter(|l| !l.contains("Duration: 5000.00"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&file, one).unwrap();
+    let v = json(&["simulate", "--from", f, "--format", "json"]);
+    assert_eq!(v["simulation"]["total"]["timeouts"], 2);
+    assert!(
+        v["notes"]
+            .to_string()
+            .contains("the replay's function timeout (timeout_s) is 3 s"),
+        "{}",
+        v["notes"]
+    );
+}
+
+/// An error under --since/--until says no invocation matched the window only when none did.
+#[test]
+fn window_sentence_only_when_the_window_left_nothing() {
+    let s = root().join("sample-data");
+    let d = s.to_str().unwrap();
+    let err = usage_error(&[
+        "simulate",
+        "--from",
+        d,
+        "--function",
+        "nosuch",
+        "--since",
+        "2025-09-01T00:00:00Z",
+        "--until",
+        "2025-09-01T06:00:00Z",
+    ]);
+    assert!(err.contains("no invocations of function 'nosuch'"), "{err}");
+    assert!(!err.contains("none of the"), "{err}");
+    let err = usage_error(&[
+        "simulate",
+        "--from",
+        d,
+        "--function",
+        "nightly-report",
+        "--since",
+        "2026-09-01T00:00:00Z",
+        "--until",
+        "2026-09-01T00:30:00Z",
+    ]);
+    assert!(
+        err.contains("none of the 95039 invocation(s) read"),
+        "{err}"
+    );
+}
