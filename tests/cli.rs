@@ -1945,3 +1945,117 @@ fn a_calculator_month_past_the_limit_names_it() {
         ))
         .stderr(predicate::str::contains("--pricing").not());
 }
+
+/// Seventh-round traces review: real BatchGetTraces output holds an inferred segment
+/// (`"inferred": true`) beside each downstream call, copying the call's outcome and request id
+/// (the corpus's awsdocs BatchGetTraces output and inferred-segment document). The fixture:
+/// `checkout` checks an S3 key with HeadObject (a 404 its code handles), puts the object and
+/// calls https://orders.example.com/, with X-Ray's three inferred segments. The handled 404
+/// does not fail the trace, the inferred segments keep no downstream request id, and a host
+/// called is no function taking part.
+#[test]
+fn inferred_segments_are_the_calls_not_the_traces_own() {
+    let dir = "tests/fixtures/xray/inferred";
+    let csv = |extra: &[&str]| {
+        let o = faascope()
+            .args(["traces", dir, "--format", "csv"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            String::from_utf8(o.stdout).unwrap(),
+            String::from_utf8(o.stderr).unwrap(),
+        )
+    };
+    let (all, _) = csv(&[]);
+    let row = all.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with("1-68b6f91f-0000000000000000000000c1,checkout,1756821791000,300,false,,false,false,false,false,5,9,"),
+        "{all}"
+    );
+    let (errors, _) = csv(&["--errors"]);
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    let (orders, note) = csv(&["--function", "^orders"]);
+    assert_eq!(orders.lines().count(), 1, "{orders}");
+    assert!(
+        note.contains("none of the 1 trace(s) read matched"),
+        "{note}"
+    );
+    let (checkout, _) = csv(&["--function", "^checkout$"]);
+    assert_eq!(checkout.lines().count(), 2, "{checkout}");
+    // The spans: the inferred column, and no S3 request id anywhere.
+    let out = faascope()
+        .args(["export", dir, "--table", "spans", "--format", "ndjson"])
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 9);
+    let inferred: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["inferred"] == true)
+        .map(|r| r["span_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        inferred,
+        ["c100000000000007", "c100000000000008", "c100000000000009"]
+    );
+    for r in &rows {
+        let id = r["request_id"].as_str().unwrap_or("");
+        assert!(!id.starts_with("S3REQ"), "{r}");
+        if r["inferred"] == true {
+            assert!(r["request_id"].is_null(), "{r}");
+        } else {
+            assert_eq!(id, "c1c1c1c1-0000-4000-8000-0000000000c1", "{r}");
+        }
+    }
+}
+
+/// Seventh-round traces review: two copies of one partial BatchGetTraces trace were "2 X-Ray
+/// trace(s) came in part", and a trace re-fetched whole was still said to be partial.
+#[test]
+fn a_partial_trace_is_said_once_and_not_after_a_whole_copy() {
+    let src =
+        std::fs::read_to_string(root().join("tests/fixtures/xray/inferred/batch-get-traces.json"))
+            .unwrap();
+    let partial = src.replace("\"LimitExceeded\": false", "\"LimitExceeded\": true");
+    assert_ne!(partial, src);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a")).unwrap();
+    std::fs::write(dir.path().join("a/page-1.json"), &partial).unwrap();
+    std::fs::write(dir.path().join("a/page-2.json"), &partial).unwrap();
+    let note = |path: &std::path::Path| {
+        let o = faascope()
+            .args(["traces", path.to_str().unwrap(), "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        (
+            v["skipped"]["partial_traces"].clone(),
+            String::from_utf8(o.stderr).unwrap(),
+        )
+    };
+    let (listed, stderr) = note(dir.path());
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert!(
+        listed[0]
+            .as_str()
+            .unwrap()
+            .ends_with("page-1.json:1 (1-68b6f91f-0000000000000000000000c1)"),
+        "{listed}"
+    );
+    assert!(
+        stderr.contains("note: 1 X-Ray trace(s) came in part"),
+        "{stderr}"
+    );
+    // Re-fetched whole: no longer partial, whichever file is read first.
+    std::fs::write(dir.path().join("0-whole.json"), &src).unwrap();
+    let (listed, stderr) = note(dir.path());
+    assert!(listed.is_null(), "{listed}");
+    assert!(!stderr.contains("came in part"), "{stderr}");
+}

@@ -204,6 +204,7 @@ pub fn spans_frame(rows: &[Span]) -> PolarsResult<DataFrame> {
             col_str("function", rows, |r| &r.function),
             col_opt_str("origin", rows, |r| r.origin.as_deref()),
             Column::new("span_kind".into(), kinds),
+            col_bool("inferred", rows, |r| r.inferred),
             col_opt_str("namespace", rows, |r| r.namespace.as_deref()),
             col_f64("start_ms", rows, |r| r.start_ms),
             col_opt_f64("end_ms", rows, |r| r.end_ms),

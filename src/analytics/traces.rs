@@ -306,13 +306,14 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
         cold_functions,
         // As X-Ray's own trace summary: an error or fault is a segment's (a function that
         // failed marks its segment), not a downstream call's that the code may have handled
-        // (a HeadObject's 404); a throttle is any document's.
+        // (a HeadObject's 404), whether its subsegment's or the segment X-Ray inferred for the
+        // called service from it (seventh-round review); a throttle is any document's.
         error: rows
             .iter()
-            .any(|s| s.error && s.span_kind != SpanKind::Subsegment),
+            .any(|s| s.error && s.span_kind != SpanKind::Subsegment && !s.inferred),
         fault: rows
             .iter()
-            .any(|s| s.fault && s.span_kind != SpanKind::Subsegment),
+            .any(|s| s.fault && s.span_kind != SpanKind::Subsegment && !s.inferred),
         throttle: rows.iter().any(|s| s.throttle),
         in_progress: real
             .iter()
@@ -609,6 +610,7 @@ mod tests {
                 "sum" => SpanKind::TraceSummary,
                 _ => SpanKind::Subsegment,
             },
+            inferred: false,
             namespace: None,
             start_ms,
             end_ms,

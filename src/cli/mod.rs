@@ -491,8 +491,9 @@ impl Filter {
             }
             // A Lambda function takes part through its segments (service or function segment;
             // a segment without origin may be one); a downstream service's inferred segment
-            // (`AWS::DynamoDB::Table`) is no function.
+            // (`AWS::DynamoDB::Table`, or an HTTP host's, which has no origin) is no function.
             let lambda_segment = s.span_kind != crate::model::SpanKind::Subsegment
+                && !s.inferred
                 && s.origin
                     .as_deref()
                     .is_none_or(|o| o.starts_with("AWS::Lambda"));

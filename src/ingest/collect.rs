@@ -1010,6 +1010,7 @@ impl<'o> Collector<'o> {
                     .partial_traces
                     .push(format!("{}:{line} ({id})", self.file));
             }
+            self.skips.whole_traces.extend(out.whole);
             if let Some(seg) = out.spans.first() {
                 let f = seg.function.to_string();
                 self.learn_function(&f);

@@ -375,6 +375,7 @@ pub fn ingest_inputs(
     let duplicates = all.columns.drop_duplicates() + drop_duplicates(&mut all.tables.invocations);
     let span_duplicates = repeats::drop_repeated_spans(&mut all.tables.spans);
     repeats::resolve_span_tree(&mut all.tables.spans);
+    all.skips.settle_partial_traces();
     let metric_duplicates = repeats::drop_repeated_metrics(&mut all.tables.metrics);
     keep_echoes(&mut all, opts.report_columns);
     all.skips.unreported_failures =
@@ -1232,32 +1233,33 @@ fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
     (n, None)
 }
 
-/// NUL bytes or mostly non-text bytes in the first 8 KiB.
 /// Past this, a line is not read on: the file's remaining bytes are skipped with a reason (a
 /// decompressed "line" of gigabytes, as a gzip bomb makes, would otherwise be held whole).
 /// The longest real lines, single-line JSON outputs, are far shorter.
 const MAX_LINE_BYTES: usize = if cfg!(test) { 40 << 20 } else { 256 << 20 };
 
-/// Is the start of an input binary rather than text? A tenth of its first 8 KiB control
-/// bytes, or a hundredth NULs (UTF-16, zero-filled files), or a NUL among a twentieth of control
-/// bytes (random bytes hold about 10 % controls and a NUL per 256). A text log with a stray NUL
-/// in a message (a C string an application printed) is text: its lines are read.
 /// The columns of faascope's exports by table (`export --format csv` headers, and the keys of
 /// each `--format ndjson` line): checked against the frames in `analytics`' tests. The metrics
 /// table is missing: its CSV is an input format (`timestamp,function,metric,...`).
 pub(crate) const OWN_EXPORT_COLUMNS: [(&str, &str); 4] = [
     ("invocations", "function,request_id,timestamp,duration_ms,billed_duration_ms,memory_size_mb,max_memory_used_mb,init_duration_ms,restore_duration_ms,billed_restore_duration_ms,cold_start,status,error_type,trace_id,source"),
     ("logs", "function,timestamp,kind,event_type,level,request_id,trace_id,cold_start,message,json,log_stream,source"),
-    ("spans", "trace_id,span_id,parent_id,name,function,origin,span_kind,namespace,start_ms,end_ms,duration_ms,in_progress,error,fault,throttle,http_status,operation,remote_service,request_id,depth,source"),
+    ("spans", "trace_id,span_id,parent_id,name,function,origin,span_kind,inferred,namespace,start_ms,end_ms,duration_ms,in_progress,error,fault,throttle,http_status,operation,remote_service,request_id,depth,source"),
     ("metrics", "timestamp,function,metric,statistic,value,unit,source"),
 ];
 
-/// The columns of exports earlier versions wrote (the logs table before its `json` column),
-/// recognised as faascope's own as well.
-const EARLIER_EXPORT_COLUMNS: [(&str, &str); 1] = [(
-    "logs",
-    "function,timestamp,kind,event_type,level,request_id,trace_id,cold_start,message,log_stream,source",
-)];
+/// The columns of exports earlier versions wrote (the logs table before its `json` column,
+/// the spans table before its `inferred` column), recognised as faascope's own as well.
+const EARLIER_EXPORT_COLUMNS: [(&str, &str); 2] = [
+    (
+        "logs",
+        "function,timestamp,kind,event_type,level,request_id,trace_id,cold_start,message,log_stream,source",
+    ),
+    (
+        "spans",
+        "trace_id,span_id,parent_id,name,function,origin,span_kind,namespace,start_ms,end_ms,duration_ms,in_progress,error,fault,throttle,http_status,operation,remote_service,request_id,depth,source",
+    ),
+];
 
 /// What a file's first block says it is when faascope wrote it (an `export` to a file in an
 /// input directory, read back by the next run) or it is Parquet: `None` for anything else.
@@ -1297,6 +1299,11 @@ fn own_export(block: &[u8]) -> Option<String> {
     None
 }
 
+/// Is the start of an input binary rather than text (NUL bytes or mostly non-text bytes in the
+/// first 8 KiB)? A tenth of its first 8 KiB control bytes, or a hundredth NULs (UTF-16,
+/// zero-filled files), or a NUL among a twentieth of control bytes (random bytes hold about
+/// 10 % controls and a NUL per 256). A text log with a stray NUL in a message (a C string an
+/// application printed) is text: its lines are read.
 fn looks_binary(block: &[u8]) -> bool {
     let head = &block[..block.len().min(8192)];
     let nuls = head.iter().filter(|&&b| b == 0).count();

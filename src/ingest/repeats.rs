@@ -269,6 +269,7 @@ pub(super) mod tests {
             } else {
                 SpanKind::Segment
             },
+            inferred: false,
             namespace: None,
             start_ms: 0.0,
             end_ms,

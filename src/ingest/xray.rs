@@ -21,6 +21,9 @@ pub struct XrayOut {
     /// Traces X-Ray gave in part (`LimitExceeded` of BatchGetTraces, `IsPartial` of
     /// GetTraceSummaries), `(line, trace id)`: read and kept, and said, not skips.
     pub partial: Vec<(u64, String)>,
+    /// Traces BatchGetTraces gave whole (`LimitExceeded: false`), their ids as `partial` holds
+    /// them.
+    pub whole: Vec<String>,
     /// `(trace_id, span_id)` → position in `spans`; rebuilt whenever `spans` was changed from
     /// outside (its length no longer matches `indexed_len`).
     index: foldhash::HashMap<(String, String), usize>,
@@ -289,11 +292,19 @@ impl Ctx<'_> {
         // X-Ray left segments of the trace out (too many): what is read is kept, and the
         // missing part is counted, as UnprocessedTraceIds are, so the summary is not taken
         // for the whole trace.
-        if t.get("LimitExceeded").and_then(Value::as_bool) == Some(true) {
-            let id = t.get("Id").and_then(Value::as_str).unwrap_or("?");
-            self.out
-                .partial
-                .push((self.line, clip(id, MAX_DETAIL_CHARS)));
+        match t.get("LimitExceeded").and_then(Value::as_bool) {
+            Some(true) => {
+                let id = t.get("Id").and_then(Value::as_str).unwrap_or("?");
+                self.out
+                    .partial
+                    .push((self.line, clip(id, MAX_DETAIL_CHARS)));
+            }
+            Some(false) => {
+                if let Some(id) = t.get("Id").and_then(Value::as_str) {
+                    self.out.whole.push(clip(id, MAX_DETAIL_CHARS));
+                }
+            }
+            None => {}
         }
         match t.get("Segments") {
             Some(Value::Array(segments)) => {
@@ -457,6 +468,7 @@ impl Ctx<'_> {
             function: Arc::clone(function),
             origin: non_empty_str(m, "origin").map(str::to_owned),
             span_kind,
+            inferred: span_kind == SpanKind::Segment && flag(m, "inferred"),
             namespace,
             start_ms: r.start_ms,
             end_ms: r.end_ms,
@@ -472,7 +484,8 @@ impl Ctx<'_> {
             // A segment's `aws.request_id` is the request it served (the Lambda service
             // segment's is the invocation's); a subsegment's is the downstream service's
             // (DynamoDB's), which would join the span to no invocation.
-            request_id: (span_kind == SpanKind::Segment)
+            // An inferred segment's is the downstream service's too (X-Ray copies the call's).
+            request_id: (span_kind == SpanKind::Segment && !flag(m, "inferred"))
                 .then(|| aws_str("request_id"))
                 .flatten(),
             depth,
@@ -537,6 +550,7 @@ impl Ctx<'_> {
             name,
             origin,
             span_kind: SpanKind::TraceSummary,
+            inferred: false,
             namespace: None,
             start_ms,
             end_ms: duration_ms.map(|d| start_ms + d),

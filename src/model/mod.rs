@@ -202,6 +202,12 @@ pub struct Span {
     pub origin: Option<String>,
     /// `segment` or `subsegment`.
     pub span_kind: SpanKind,
+    /// A segment X-Ray inferred for a downstream call (`"inferred": true`: the DynamoDB table or
+    /// HTTP host a subsegment called, with that call's outcome copied): the call, not a segment
+    /// of the trace's own services, so it neither sets the trace's error and fault flags nor
+    /// makes its name a function taking part, and its `aws.request_id` is the downstream
+    /// service's.
+    pub inferred: bool,
     /// `aws`, `remote` or empty for subsegments.
     pub namespace: Option<String>,
     pub start_ms: f64,
