@@ -277,12 +277,15 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
         None
     };
     // A replayed duration: a timed-out one just past the timeout (the simulator ends an
-    // execution that runs *longer* than it), any other at most the timeout.
+    // execution that runs *longer* than it), any other at most the timeout. Without one
+    // timeout, a timed-out invocation runs its observed duration, unscaled (it ran to a
+    // timeout at any size).
     let duration = |row: &ObservedRow| -> f64 {
         let d = row.duration_ms * k(row.memory_mb);
         match timeout_s.map(|t| t * 1000.0) {
             Some(t) if row.timed_out => t + 0.001,
             Some(t) => d.min(t),
+            None if row.timed_out => row.duration_ms,
             None => d,
         }
     };

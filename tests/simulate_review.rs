@@ -766,6 +766,23 @@ fn a_timeout_raised_within_the_logs_keeps_the_longer_successes() {
         "{}",
         v["notes"]
     );
+    // At another size the successes scale (1024 -> 2048 MB, fully CPU-bound: x 1024/1769),
+    // the timeouts, which ran to a timeout, do not.
+    let v = json(&[
+        "simulate",
+        "--from",
+        f,
+        "--set",
+        "functions.0.memory_mb=2048",
+        "--format",
+        "json",
+    ]);
+    // (billed in whole ms, rounded up)
+    let want = 2.0 * 3000.0 + 5.0 * (5000.0 * 1024.0 / 1769.0_f64).ceil();
+    assert_eq!(
+        v["simulation"]["total"]["billed_execution_ms"].as_f64(),
+        Some(want)
+    );
     // One timeout the logs show replays as before: the timeouts end there.
     let one: String = log
         .lines()

@@ -123,16 +123,21 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
     let slot = Arc::clone(&read_back);
     let loader = move |progress: crate::tui::LoadProgress| {
         let mut read = None;
+        let mut untimed = None;
         let mut data = crate::tui::load_data_with_progress(label, &progress, || {
             let loaded = read_sources(&source, &filter, Some(&progress))?;
             if let Ok(mut s) = slot.lock() {
                 *s = Some(what_was_skipped(&loaded.0));
             }
-            read = loaded.2;
+            (read, untimed) = (loaded.2, loaded.3);
             Ok((loaded.0, loaded.1))
         })?;
         if data.report.functions.is_empty() {
             data.inputs.filtered_out = read.and_then(|r| r.filtered_out(&filter));
+        }
+        // First, as `report` and `logs` say it: those records are in no view.
+        if let Some(n) = untimed {
+            data.notes.insert(0, n);
         }
         // INIT as `traces --function` shows it.
         filter.inits_of_functions(&mut data.traces);
@@ -154,13 +159,16 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
 }
 
 /// Reads the sources for the dashboard: the tables narrowed by `filter`, what the months are
-/// priced from, and when a filter is given what was read before it (for the note when it
-/// leaves nothing).
+/// priced from, when a filter is given what was read before it (for the note when it leaves
+/// nothing), and the note counting the invocations and log lines without a time that
+/// --since/--until left out (seventh-round review: `report` and `logs` said it, the
+/// dashboard dropped them without a word).
+#[allow(clippy::type_complexity)]
 fn read_sources(
     source: &SourceArgs,
     filter: &Filter,
     progress: Option<&crate::tui::LoadProgress>,
-) -> std::result::Result<(Ingested, PricingBasis, Option<ReadSpan>), String> {
+) -> std::result::Result<(Ingested, PricingBasis, Option<ReadSpan>, Option<String>), String> {
     let mut ing = load_with_progress(source, crate::tui::ingest_options(), progress)
         .map_err(|e| format!("{e:#}"))?;
     let read = filter
@@ -181,8 +189,26 @@ fn read_sources(
         basis.account =
             Some(time_only.apply_columns(ReportColumns::from_invocations(&ing.tables.invocations)));
     }
+    let untimed = {
+        let t = &ing.tables;
+        let invocations = filter.untimed(t.invocations.iter().map(|r| (&*r.function, r.timestamp)));
+        let lines = filter.untimed(t.logs.iter().map(|r| (&*r.function, r.timestamp)));
+        let windowed = filter.since_ms.is_some() || filter.until_ms.is_some();
+        let what = match (invocations, lines) {
+            _ if !windowed => None,
+            (0, 0) => None,
+            (0, n) => Some(format!("{n} log line(s)")),
+            (n, 0) => Some(format!("{n} invocation(s)")),
+            (n, m) => Some(format!("{n} invocation(s) and {m} log line(s)")),
+        };
+        what.map(|w| {
+            format!(
+                "{w} have no time (lines without timestamps) and are left out by --since/--until"
+            )
+        })
+    };
     filter.apply(&mut ing.tables);
-    Ok((ing, basis, read))
+    Ok((ing, basis, read, untimed))
 }
 
 /// What `report_skips` and `strict_exit` read of a load: the skipped records and the records
@@ -213,7 +239,7 @@ mod tests {
 
     fn data(filter: &FilterArgs) -> DashData {
         let filter = Filter::from_args(filter).unwrap();
-        let (ing, basis, _) = read_sources(&sample_data(), &filter, None).unwrap();
+        let (ing, basis, _, _) = read_sources(&sample_data(), &filter, None).unwrap();
         DashData::build_priced("sample-data".into(), ing.tables, ing.skips.total, &basis).unwrap()
     }
 
@@ -276,7 +302,7 @@ mod tests {
             ..SourceArgs::default()
         };
         let filter = Filter::from_args(&FilterArgs::default()).unwrap();
-        let (ing, _, _) = read_sources(&source, &filter, None).unwrap();
+        let (ing, _, _, _) = read_sources(&source, &filter, None).unwrap();
         let kept = what_was_skipped(&ing);
         assert_eq!(kept.skips, ing.skips);
         assert_eq!(kept.skips.total, 1);
@@ -286,5 +312,44 @@ mod tests {
             kept.skips
         );
         assert!(kept.tables.invocations.is_empty() && kept.tables.logs.is_empty());
+    }
+
+    /// Seventh-round review: with --since/--until the dashboard dropped the invocations and
+    /// log lines without a time without a word, where `report` and `logs` count them.
+    #[test]
+    fn records_without_a_time_left_out_by_the_window_are_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = |ts: &str, i: u32| {
+            format!("{ts}REPORT RequestId: 3f2a1c9e-0000-4000-8000-00000000000{i}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n")
+        };
+        std::fs::write(
+            dir.path().join("timed.log"),
+            report("2025-09-02T14:03:11.500Z ", 1),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("nots.log"),
+            format!("{}{}[ERROR] boom\n", report("", 2), report("", 3)),
+        )
+        .unwrap();
+        let source = SourceArgs {
+            sources: vec![dir.path().to_path_buf()],
+            quiet: true,
+            ..SourceArgs::default()
+        };
+        let windowed = Filter::from_args(&FilterArgs {
+            since: Some("2025-09-01T00:00:00Z".into()),
+            ..FilterArgs::default()
+        })
+        .unwrap();
+        let (ing, _, _, note) = read_sources(&source, &windowed, None).unwrap();
+        assert_eq!(ing.tables.invocations.len(), 1);
+        assert_eq!(
+            note.as_deref(),
+            Some("2 invocation(s) and 1 log line(s) have no time (lines without timestamps) and are left out by --since/--until")
+        );
+        let all = Filter::from_args(&FilterArgs::default()).unwrap();
+        let (ing, _, _, note) = read_sources(&source, &all, None).unwrap();
+        assert_eq!((ing.tables.invocations.len(), note), (3, None));
     }
 }

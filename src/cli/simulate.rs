@@ -197,6 +197,11 @@ struct FromObserved {
     /// scales each from its own size.
     event_memory_mb: Vec<u32>,
     warm_memory_mb: Vec<u32>,
+    /// Which of those timed out (in the same orders): they ran to a timeout, so their
+    /// durations are not scaled (a timeout that changed within the logs replays them at their
+    /// observed durations, under the default timeout).
+    event_timed_out: Vec<bool>,
+    warm_timed_out: Vec<bool>,
     observed: Observed,
     /// The window the month is projected from (as `faascope cost`'s).
     window: Option<(i64, i64)>,
@@ -359,6 +364,7 @@ fn set_replay_notes(from_scenario: &Scenario, s: &Scenario) -> Vec<String> {
 fn scale_replayed_durations(
     observed: &Scenario,
     (event_memory_mb, warm_memory_mb): (&[u32], &[u32]),
+    (event_timed_out, warm_timed_out): (&[bool], &[bool]),
     s: &mut Scenario,
     notes: &mut Vec<String>,
 ) -> Result<()> {
@@ -391,7 +397,7 @@ fn scale_replayed_durations(
         // The warm durations sampled for arrivals without their own (`--arrivals poisson`).
         if let faascope_sim::DistConfig::Empirical { samples_ms } = &mut f.warm {
             for (i, d) in samples_ms.iter_mut().enumerate() {
-                if *d * 1000.0 < timeout_us {
+                if *d * 1000.0 < timeout_us && warm_timed_out.get(i) != Some(&true) {
                     *d *= warm_memory_mb.get(i).map_or(k, |mb| k_of(*mb));
                 }
             }
@@ -399,6 +405,9 @@ fn scale_replayed_durations(
         if let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &mut f.arrivals {
             for (i, e) in events.iter_mut().enumerate() {
                 let ki = event_memory_mb.get(i).map_or(k, |mb| k_of(*mb));
+                if event_timed_out.get(i) == Some(&true) {
+                    continue;
+                }
                 if let Some(d) = e.duration_us.as_mut().filter(|d| (**d as f64) < timeout_us) {
                     *d = ((*d as f64) * ki).round().max(1.0) as u64;
                 }
@@ -640,21 +649,20 @@ fn observed_scenario(
         window,
         scenario: s,
         event_memory_mb: rows.iter().map(|r| r.memory_mb).collect(),
-        warm_memory_mb: {
-            let warm: Vec<u32> = rows
-                .iter()
-                .filter(|r| r.init_ms.is_none())
-                .map(|r| r.memory_mb)
-                .collect();
-            if warm.is_empty() {
-                rows.iter().map(|r| r.memory_mb).collect()
-            } else {
-                warm
-            }
-        },
+        warm_memory_mb: warm_rows(&rows).map(|r| r.memory_mb).collect(),
+        event_timed_out: rows.iter().map(|r| r.timed_out).collect(),
+        warm_timed_out: warm_rows(&rows).map(|r| r.timed_out).collect(),
         observed,
         names,
     })
+}
+
+/// The rows a replay's warm duration samples come from, in their order: the warm ones, or all
+/// when none is (as [`crate::scenario::replay_scenario_in`] takes them).
+fn warm_rows(rows: &[ObservedRow]) -> impl Iterator<Item = &ObservedRow> {
+    let any_warm = rows.iter().any(|r| r.init_ms.is_none());
+    rows.iter()
+        .filter(move |r| !any_warm || r.init_ms.is_none())
 }
 
 /// A SnapStart function's cold starts are restores: the simulation delays the request by the
@@ -1289,6 +1297,8 @@ fn run(a: SimulateArgs) -> Result<i32> {
                 scenario: from_scenario,
                 event_memory_mb,
                 warm_memory_mb,
+                event_timed_out,
+                warm_timed_out,
                 observed: seen,
                 names: from_names,
                 max_memory_used_mb,
@@ -1326,6 +1336,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
                 scale_replayed_durations(
                     &from_scenario,
                     (&event_memory_mb, &warm_memory_mb),
+                    (&event_timed_out, &warm_timed_out),
                     &mut s,
                     &mut notes,
                 )?;

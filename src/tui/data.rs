@@ -407,13 +407,15 @@ pub struct LogsScope {
     pub range: usize,
 }
 
-/// The level filters `L` walks: a name and the levels it takes (upper-cased).
+/// The level filters `L` walks: a name and the levels it takes (upper-cased). The name lists
+/// the levels a step takes as `faascope logs --level` names them (seventh-round review: "level
+/// ERROR" showed FATAL lines too, where `logs --level ERROR` does not).
 pub const LOG_LEVELS: &[(&str, &[&str])] = &[
     ("all levels", &[]),
-    ("ERROR", &["ERROR", "FATAL", "CRITICAL"]),
+    ("ERROR, FATAL", &["ERROR", "FATAL", "CRITICAL"]),
     ("WARN", &["WARN", "WARNING"]),
     ("INFO", &["INFO"]),
-    ("DEBUG", &["DEBUG", "TRACE"]),
+    ("DEBUG, TRACE", &["DEBUG", "TRACE"]),
 ];
 
 /// The time ranges `T` walks, back from the newest record loaded: a name and milliseconds.
@@ -726,19 +728,25 @@ pub fn run_simulation(data: &DashData, function: &str, k: SimKnobs) -> Result<Si
         .unwrap_or(128);
     let book = data.book.as_ref();
     let memory_mb = k.memory_mb.unwrap_or(observed_mb);
-    let rules = match (k.memory_mb, book.as_ref().map(|b| b.lambda_rules())) {
-        (Some(_), Some(Ok(rules))) => Some(rules),
-        (Some(_), _) => {
-            return Err("the memory knob needs the built-in price sheet's Lambda rules".into())
+    // Each invocation from the size it ran at (logs may hold several), as `simulate --from`
+    // and `ci` scale them, with the knob at "as configured" too (seventh-round review: logs
+    // of a function whose size changed replayed the older size's durations unscaled there,
+    // $0.06 a month where `simulate --from --price` said $0.03); the figure shown is the
+    // configured size's.
+    let scaled = k.memory_mb.is_some() || rows.iter().any(|r| r.memory_mb != memory_mb);
+    let rules = match (scaled, book.as_ref().map(|b| b.lambda_rules())) {
+        (true, Some(Ok(rules))) => Some(rules),
+        (true, _) => {
+            return Err(
+                "scaling durations to another memory size needs the built-in price sheet's Lambda rules"
+                    .into(),
+            )
         }
-        (None, _) => None,
+        (false, _) => None,
     };
-    // Each invocation from the size it ran at (logs may hold several), as `simulate --from
-    // --set functions.0.memory_mb=` and `ci` scale them; the figure shown is the configured
-    // size's.
-    let factor_of = |from_mb: u32| match (k.memory_mb, rules) {
-        (Some(m), Some(rules)) => crate::cost::tune::duration_factor(from_mb, m, 1.0, 1, rules),
-        _ => 1.0,
+    let factor_of = |from_mb: u32| match rules {
+        Some(rules) => crate::cost::tune::duration_factor(from_mb, memory_mb, 1.0, 1, rules),
+        None => 1.0,
     };
     let duration_factor = factor_of(observed_mb);
     let mut notes = Vec::new();

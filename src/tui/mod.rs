@@ -872,7 +872,7 @@ pub(crate) mod tests {
         let Some(Effect::RunLogsQuery { text, scope, .. }) = effects.first().cloned() else {
             panic!("{effects:?}")
         };
-        assert_eq!(scope.label(), "level ERROR");
+        assert_eq!(scope.label(), "level ERROR, FATAL");
         let errors = data::run_logs_query_scoped(&data, &text, scope).unwrap();
         let expected = data
             .tables
@@ -883,13 +883,13 @@ pub(crate) mod tests {
         assert!(expected > 0, "sample-data has ERROR lines");
         assert_eq!(errors.rows.len(), expected);
         a.logs_answer(a_id(&effects), Ok(errors));
-        assert!(screen(&a, 150, 8).contains("logs [level ERROR]"));
+        assert!(screen(&a, 150, 8).contains("logs [level ERROR, FATAL]"));
         // T: the last 15 minutes before the newest line, on top of the level.
         let effects = app::tests::press(&mut a, "T");
         let Some(Effect::RunLogsQuery { text, scope, .. }) = effects.first().cloned() else {
             panic!("{effects:?}")
         };
-        assert_eq!(scope.label(), "level ERROR · last 15m");
+        assert_eq!(scope.label(), "level ERROR, FATAL · last 15m");
         let all_recent = data::run_logs_query_scoped(
             &data,
             &text,
@@ -1618,5 +1618,65 @@ pub(crate) mod tests {
         assert!(!a.logs_running && a.logs_error.is_some());
         let s = screen(&a, 100, 8);
         assert!(s.contains("the query failed") && s.contains("boom"), "{s}");
+    }
+
+    /// Seventh-round dashboard review: logs of a function whose memory changed (30 calls of
+    /// 200 ms at 256 MB, then 30 of 50 ms at 1024 MB) replayed the older size's durations
+    /// unscaled with the knob at "as configured" ($0.06 a month where `simulate --from --price`
+    /// said $0.03), and scaled only once the knob was moved. Each is now scaled from its own
+    /// size either way: fully CPU-bound, 256 -> 1024 MB is x0.25, so every call runs 50 ms.
+    #[test]
+    fn a_replay_scales_invocations_logged_at_another_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let log: String = (0..60)
+            .map(|i| {
+                let (ms, mb) = if i < 30 { (200, 256) } else { (50, 1024) };
+                format!(
+                    "2025-09-10T00:{:02}:{:02}.000Z REPORT RequestId: 11111111-2222-3333-4444-{i:012}\tDuration: {ms}.00 ms\tBilled Duration: {ms} ms\tMemory Size: {mb} MB\tMax Memory Used: 90 MB\t\n",
+                    i / 2,
+                    (i % 2) * 30
+                )
+            })
+            .collect();
+        std::fs::write(dir.path().join("two.log"), log).unwrap();
+        let ing = crate::ingest::ingest_paths(&[dir.path().to_path_buf()], &ingest_options(), None)
+            .unwrap();
+        let data = DashData::build("two/".into(), ing.tables, ing.skips.total).unwrap();
+        let as_configured = data::run_simulation(&data, "two", data::SimKnobs::default()).unwrap();
+        assert_eq!(as_configured.memory_mb, 1024);
+        assert_eq!(as_configured.output.total.billed_execution_ms, 60 * 50);
+        let knob = data::run_simulation(
+            &data,
+            "two",
+            data::SimKnobs {
+                memory_mb: Some(1024),
+                ..data::SimKnobs::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(knob.output.total.billed_execution_ms, 60 * 50);
+        let usd = |r: &data::SimRun| r.priced.as_ref().unwrap().total_usd_per_month;
+        assert_eq!(usd(&as_configured), usd(&knob));
+    }
+
+    /// Seventh-round dashboard review: a function whose invocations have no time drew three
+    /// empty per-hour charts on a 1 January 1970 axis; the detail view says why instead.
+    #[test]
+    fn a_function_without_timed_invocations_charts_nothing_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let log: String = (0..5)
+            .map(|i| format!("REPORT RequestId: 3f2a1c9e-0000-4000-8000-00000000000{i}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n"))
+            .collect();
+        std::fs::write(dir.path().join("nots.log"), log).unwrap();
+        let ing = crate::ingest::ingest_paths(&[dir.path().to_path_buf()], &ingest_options(), None)
+            .unwrap();
+        let data = DashData::build("nots/".into(), ing.tables, ing.skips.total).unwrap();
+        let mut a = App::new("loading");
+        a.loaded(data);
+        app::tests::press(&mut a, "\n");
+        let s = screen(&a, 150, 30);
+        assert!(s.contains("invocations 5"), "{s}");
+        assert!(s.contains("no invocation with a time"), "{s}");
+        assert!(!s.contains("01-01 00:00"), "{s}");
     }
 }

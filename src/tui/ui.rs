@@ -686,6 +686,19 @@ fn charts_row(f: &mut Frame, charts: Rect, t: &Theme, data: &DashData, name: &st
         .areas(charts)
     };
     let points = data.series.get(name).cloned().unwrap_or_default();
+    // Without a timed invocation there are no hours to chart (seventh-round review: three
+    // empty charts on a 1 January 1970 axis read as a day without calls).
+    if points.is_empty() {
+        f.render_widget(
+            Paragraph::new(
+                "no invocation with a time (REPORT lines without timestamps): nothing to chart per hour",
+            )
+            .wrap(Wrap { trim: true })
+            .block(Block::default().borders(Borders::ALL).title(" per hour ")),
+            charts,
+        );
+        return;
+    }
     let t0 = points.first().map_or(0, |p| p.hour_ms);
     let x = |t: i64| (t - t0) as f64 / 3_600_000.0;
     let inv: Vec<(f64, f64)> = points
