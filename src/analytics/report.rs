@@ -315,8 +315,11 @@ pub fn totals_of(functions: &[FunctionReport], account_peak: Option<u64>) -> Tot
         error_ratio: ratio(e + t, n),
         cold_starts: cs,
         cold_start_ratio: ratio(cs, n),
-        billed_duration_ms: functions.iter().map(|f| f.billed_duration_ms).sum(),
-        gb_seconds: functions.iter().map(|f| f.gb_seconds).sum(),
+        // A float sum of nothing is -0.0, printed `-0.0` (seventh-round review): from 0.0.
+        billed_duration_ms: functions
+            .iter()
+            .fold(0.0, |acc, f| acc + f.billed_duration_ms),
+        gb_seconds: functions.iter().fold(0.0, |acc, f| acc + f.gb_seconds),
         // Fixed-width UTC timestamps: text order is time order.
         first_seen: functions.iter().filter_map(|f| f.first_seen.clone()).min(),
         last_seen: functions.iter().filter_map(|f| f.last_seen.clone()).max(),
@@ -445,6 +448,15 @@ fn from_frame(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Seventh-round live review: the totals of no function read `-0.0` GB-s.
+    #[test]
+    fn totals_of_nothing_are_zero_not_minus_zero() {
+        let t = totals_of(&[], None);
+        assert!(t.gb_seconds == 0.0 && t.gb_seconds.is_sign_positive());
+        assert!(t.billed_duration_ms.is_sign_positive());
+        assert_eq!(format!("{:.1}", t.gb_seconds), "0.0");
+    }
     use crate::model::Invocation;
 
     /// An invocation of `f` ending at `end_ms` after `duration_ms` (so starting at the

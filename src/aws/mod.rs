@@ -1026,13 +1026,18 @@ pub struct PushedDown {
 }
 
 /// `report` over `cloudwatch://` patterns by Logs Insights: `None` when `mode` is `Auto` and the
-/// matched groups store no more than [`insights::PUSH_DOWN_MIN_BYTES`] (pull the events).
+/// matched groups store no more than [`insights::PUSH_DOWN_MIN_BYTES`] (pull the events), or
+/// when `keep_function` leaves no group. A Lambda group (`/aws/lambda/NAME`) whose function
+/// `keep_function` drops is neither queried nor counted (seventh-round review: Logs Insights
+/// bills per GB scanned, and `--function` had every group matched scanned); a custom group
+/// is kept (its records may name their functions).
 pub fn push_down_report(
     patterns: &[String],
     opts: &AwsOptions,
     start_ms: i64,
     end_ms: i64,
     mode: insights::PushDown,
+    keep_function: &dyn Fn(&str) -> bool,
 ) -> Result<Option<PushedDown>, AwsError> {
     if mode == insights::PushDown::Never {
         return Ok(None);
@@ -1052,6 +1057,10 @@ pub fn push_down_report(
             }
             groups.sort();
             groups.dedup();
+            groups.retain(|g| pushed_down_group(&g.name, keep_function));
+            if groups.is_empty() {
+                return Ok(None);
+            }
             let stored_bytes: u64 = groups.iter().map(|g| g.stored_bytes).sum();
             if mode == insights::PushDown::Auto && stored_bytes <= insights::PUSH_DOWN_MIN_BYTES {
                 return Ok(None);
@@ -1068,6 +1077,14 @@ pub fn push_down_report(
         };
         pushed.await.map_err(|e| site.locate(e))
     })
+}
+
+/// Whether the push-down queries (and counts) a group: a Lambda group of a function the
+/// filter keeps, or a custom group (its records may name their functions).
+fn pushed_down_group(group: &str, keep_function: &dyn Fn(&str) -> bool) -> bool {
+    group
+        .strip_prefix("/aws/lambda/")
+        .is_none_or(keep_function)
 }
 
 /// The push-down's result when Logs Insights aggregated at least one group; `None` when it
@@ -1804,6 +1821,17 @@ fn settle_groups(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Seventh-round live review: `report --function` had Logs Insights scan (and bill) every
+    /// group the pattern matched. A Lambda group of a function the filter drops is left out;
+    /// a custom group is kept.
+    #[test]
+    fn the_push_down_queries_only_the_groups_of_functions_kept() {
+        let keep = |f: &str| f.starts_with("orders");
+        assert!(pushed_down_group("/aws/lambda/orders-api", &keep));
+        assert!(!pushed_down_group("/aws/lambda/payments", &keep));
+        assert!(pushed_down_group("/custom/app-logs", &keep));
+    }
 
     /// Sixth-round review: a group of a glob deleted between the listing and the pull of its
     /// events (ResourceNotFoundException) failed the whole pull. It is left out, named; the

@@ -817,6 +817,34 @@ fn terminal_width() -> Option<u16> {
     }
 }
 
+/// Whether `report` pulls the events after the push-down failed with `e` (`Some`, with the
+/// note to give, if any) or fails. `auto` only picks the cheaper way: with the endpoint
+/// refusing connections the pull runs, which serves a window the cache holds (and names the
+/// endpoint when it does not); not after a silent endpoint has used up a call's time limit
+/// (the pull would wait as long again before saying the same). Nor when the credentials may
+/// not run Logs Insights queries (seventh-round review: a policy without `logs:StartQuery`
+/// failed a report the pull serves, once the groups grew past 1 GiB).
+fn pull_after(
+    e: &crate::aws::AwsError,
+    mode: crate::aws::insights::PushDown,
+) -> Option<Option<String>> {
+    use crate::aws::AwsError;
+    if mode != crate::aws::insights::PushDown::Auto {
+        return None;
+    }
+    match e {
+        AwsError::Unreachable { .. } if !e.is_silent_endpoint() => Some(None),
+        AwsError::AccessDenied { action, .. }
+            if action.starts_with("logs:") && action != "logs:DescribeLogGroups" =>
+        {
+            Some(Some(format!(
+                "note: the groups store more than 1 GiB, but the credentials may not run Logs Insights queries ({action} denied): the events are pulled instead (--push-down never skips the attempt)"
+            )))
+        }
+        _ => None,
+    }
+}
+
 /// `report` over `cloudwatch://` by Logs Insights (see `aws::insights`): `None` when the events
 /// are to be pulled instead (push-down off, not large enough in auto mode, or a file source).
 fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
@@ -854,18 +882,18 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
         start,
         end,
         a.push_down,
+        &|function| filter.keep_function(function),
     ) {
         Ok(p) => p,
-        // `auto` only picks the cheaper way: with the endpoint refusing connections the pull
-        // runs, which serves a window the cache holds (and names the endpoint when it does
-        // not). Not after a silent endpoint has used up a call's time limit: the pull would
-        // wait as long again before saying the same.
-        Err(e @ crate::aws::AwsError::Unreachable { .. })
-            if a.push_down == PushDown::Auto && !e.is_silent_endpoint() =>
-        {
-            return Ok(None)
-        }
-        Err(e) => return Err(UsageError(e.to_string()).into()),
+        Err(e) => match pull_after(&e, a.push_down) {
+            Some(note) => {
+                if let Some(note) = note.filter(|_| !a.source.quiet) {
+                    crate::diag!("{note}");
+                }
+                return Ok(None);
+            }
+            None => return Err(UsageError(e.to_string()).into()),
+        },
     };
     let Some(pushed) = pushed else {
         // With `always`, nothing back means no group had text REPORT lines to aggregate.
@@ -906,14 +934,14 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
     write_stdout(text.as_bytes())?;
     if !a.source.quiet {
         crate::diag!(
-            "note: aggregated by CloudWatch Logs Insights over {} log group(s) storing {:.1} GiB{}; percentiles are Logs Insights' own and peak concurrency is not computed (--push-down never pulls the events instead)",
+            "note: aggregated by CloudWatch Logs Insights over {} log group(s) storing {:.1} GiB{}; percentiles are Logs Insights' own, errors and timeouts are those the REPORT lines state (`Status: error|timeout`: a runtime's error line, such as Node.js's `Invoke Error` or `Task timed out` before a REPORT without a status, is not read), and peak concurrency is not computed (--push-down never pulls the events instead)",
             pushed.groups,
             pushed.stored_bytes as f64 / (1u64 << 30) as f64,
             if pushed.pull_instead.is_empty() {
                 String::new()
             } else {
                 format!(
-                    "; {} group(s) without text REPORT lines were pulled (their functions have a peak concurrency, the total has none)",
+                    "; {} group(s) without text REPORT lines in the window were pulled (their functions have a peak concurrency, the total has none)",
                     pushed.pull_instead.len()
                 )
             }
@@ -1426,4 +1454,46 @@ fn run_traces(a: TracesArgs) -> Result<i32> {
         }
     }
     Ok(strict_exit(&a.source, &ing))
+}
+
+#[cfg(test)]
+mod push_down_tests {
+    use super::pull_after;
+    use crate::aws::insights::PushDown;
+    use crate::aws::AwsError;
+
+    /// Seventh-round live review: in auto mode, a policy without `logs:StartQuery` failed a
+    /// report the pull serves; it pulls, with a note. `always` still fails, and a denied
+    /// listing of the groups (which the pull needs too) fails either way.
+    #[test]
+    fn auto_pulls_when_logs_insights_is_denied_or_unreachable() {
+        let denied = |action: &str| AwsError::AccessDenied {
+            action: action.into(),
+            resource: "/aws/lambda/f".into(),
+        };
+        let note = pull_after(&denied("logs:StartQuery"), PushDown::Auto);
+        assert!(
+            note.as_ref().and_then(|n| n.as_deref()).is_some_and(
+                |n| n.contains("(logs:StartQuery denied): the events are pulled instead")
+            ),
+            "{note:?}"
+        );
+        assert!(pull_after(&denied("logs:GetQueryResults"), PushDown::Auto).is_some());
+        assert_eq!(
+            pull_after(&denied("logs:StartQuery"), PushDown::Always),
+            None
+        );
+        assert_eq!(
+            pull_after(&denied("logs:DescribeLogGroups"), PushDown::Auto),
+            None
+        );
+        let refused = AwsError::Unreachable {
+            endpoint: "http://127.0.0.1:9".into(),
+            cause: "connection refused".into(),
+            failed: String::new(),
+            fetched: String::new(),
+        };
+        assert_eq!(pull_after(&refused, PushDown::Auto), Some(None));
+        assert_eq!(pull_after(&refused, PushDown::Always), None);
+    }
 }
