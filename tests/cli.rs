@@ -2059,3 +2059,61 @@ fn a_partial_trace_is_said_once_and_not_after_a_whole_copy() {
     assert!(listed.is_null(), "{listed}");
     assert!(!stderr.contains("came in part"), "{stderr}");
 }
+
+/// Seventh-round export review: `--out x.csv.gz` wrote plain NDJSON (gzip readers refused
+/// it); a `.gz` name is now gzip of the format its inner extension names, and `.parquet.gz`
+/// is refused (Parquet compresses its columns). NDJSON escapes DEL as CSV strips it; a JSON
+/// line's `"message": null` is no message (not the text `null`); long JSON floats are read
+/// exactly (they were one step off).
+#[test]
+fn export_gzip_names_nulls_del_and_exact_floats() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let logs = d.join("in/k.log");
+    std::fs::create_dir_all(d.join("in")).unwrap();
+    std::fs::write(
+        &logs,
+        concat!(
+            "{\"timestamp\":\"2025-09-01T00:00:00Z\",\"level\":\"ERROR\",\"message\":null}\n",
+            "{\"timestamp\":\"2025-09-01T00:00:01Z\",\"level\":\"INFO\",\"message\":\"del\u{7f}x\"}\n",
+            "{\"time\":\"2025-09-01T00:00:02.000Z\",\"type\":\"platform.report\",\"record\":{\"requestId\":\"r-1\",\"metrics\":{\"durationMs\":123.45678901234567,\"billedDurationMs\":124,\"memorySizeMB\":128,\"maxMemoryUsedMB\":60},\"status\":\"success\"}}\n",
+        ),
+    )
+    .unwrap();
+    let input = d.join("in");
+    let export = |table: &str, out: Option<&std::path::Path>| {
+        let mut cmd = faascope();
+        cmd.args(["export", input.to_str().unwrap(), "--table", table, "-q"]);
+        if let Some(out) = out {
+            cmd.arg("--out").arg(out);
+        }
+        cmd.output().unwrap()
+    };
+    let gz = d.join("out.csv.gz");
+    assert!(export("logs", Some(&gz)).status.success());
+    let mut csv = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&gz).unwrap())
+        .read_to_string(&mut csv)
+        .unwrap();
+    assert!(csv.starts_with("function,timestamp,kind,"), "{csv}");
+    assert!(csv.contains(",delx,"), "{csv}");
+    // The message null is an empty cell, not `null`.
+    assert!(!csv.contains(",null,"), "{csv}");
+    let refused = export("logs", Some(&d.join("out.parquet.gz")));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr)
+        .contains("Parquet compresses its own columns: name the file .parquet"));
+    let nd = String::from_utf8(export("logs", None).stdout).unwrap();
+    assert!(nd.contains(r#""message":"del\u007fx""#), "{nd}");
+    assert!(!nd.contains('\u{7f}'), "{nd}");
+    assert!(nd.contains(r#""message":"","#), "{nd}");
+    let inv = export("invocations", None);
+    let row: Value = serde_json::from_slice(&inv.stdout).unwrap();
+    assert_eq!(row["duration_ms"].as_f64(), Some(123.45678901234567));
+    assert!(
+        String::from_utf8_lossy(&inv.stdout).contains("\"duration_ms\":123.45678901234567,"),
+        "{}",
+        String::from_utf8_lossy(&inv.stdout)
+    );
+}

@@ -1082,9 +1082,7 @@ pub fn push_down_report(
 /// Whether the push-down queries (and counts) a group: a Lambda group of a function the
 /// filter keeps, or a custom group (its records may name their functions).
 fn pushed_down_group(group: &str, keep_function: &dyn Fn(&str) -> bool) -> bool {
-    group
-        .strip_prefix("/aws/lambda/")
-        .is_none_or(keep_function)
+    group.strip_prefix("/aws/lambda/").is_none_or(keep_function)
 }
 
 /// The push-down's result when Logs Insights aggregated at least one group; `None` when it

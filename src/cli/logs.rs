@@ -93,7 +93,8 @@ const SHOWN_KEYS: &[&str] = &[
 /// The fields of an application's JSON log line besides those `logs` shows anyway: the data it
 /// logged (`order`, `http.status`, ...), which the message alone would hide.
 fn other_fields(r: &LogRecord) -> Option<serde_json::Map<String, serde_json::Value>> {
-    if r.kind != crate::model::LogKind::Application {
+    // A line without a message key is its own message: shown whole already.
+    if r.kind != crate::model::LogKind::Application || r.json.as_deref() == Some(&r.message) {
         return None;
     }
     let serde_json::Value::Object(mut o) = serde_json::from_str(r.json.as_deref()?).ok()? else {

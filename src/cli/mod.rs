@@ -1092,8 +1092,24 @@ fn function_name_arg(s: &str) -> std::result::Result<String, String> {
     Ok(t.to_string())
 }
 
-/// The export format an output path's extension names, if any.
+/// Does an output path name a gzip file (`.gz`, as `x.csv.gz`)? Then the export is
+/// compressed (seventh-round export review: `--out x.csv.gz` wrote plain NDJSON, which gzip
+/// readers refused).
+fn gzip_out(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// The export format an output path's extension names, if any (the one before `.gz`).
 fn export_format_of(path: &std::path::Path) -> Option<ExportFormat> {
+    let inner;
+    let path = if gzip_out(path) {
+        inner = path.with_extension("");
+        inner.as_path()
+    } else {
+        path
+    };
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "ndjson" | "jsonl" => Some(ExportFormat::Ndjson),
@@ -1130,6 +1146,12 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
             output::visible(&out.display().to_string()),
             name(named)
         );
+    }
+    let gzip = a.out.as_deref().is_some_and(gzip_out);
+    if gzip && format == ExportFormat::Parquet {
+        bail!(UsageError(
+            "Parquet compresses its own columns: name the file .parquet, not .parquet.gz (or export NDJSON or CSV to a .gz name)".into()
+        ));
     }
     if format == ExportFormat::Parquet && a.out.is_none() {
         bail!(UsageError(
@@ -1235,8 +1257,17 @@ fn run_export(mut a: ExportArgs) -> Result<i32> {
                 );
             }
         }
-        Some(p) => output::write_atomic(p, a.force, &buf)
-            .with_context(|| format!("cannot write {}", p.display()))?,
+        Some(p) => {
+            if gzip {
+                use std::io::Write as _;
+                let mut z =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                z.write_all(&buf)?;
+                buf = z.finish()?;
+            }
+            output::write_atomic(p, a.force, &buf)
+                .with_context(|| format!("cannot write {}", p.display()))?
+        }
         None => write_stdout(&buf)?,
     }
     report_skips(&a.source, &ing);

@@ -1588,10 +1588,15 @@ impl<'o> Collector<'o> {
             self.keep_thin(ev.log_group, ts, None);
             return;
         }
-        let (message, json) = match o.get("message").or(o.get("msg")) {
-            Some(Value::String(m)) => (m.clone(), Some(raw.trim().to_string())),
-            Some(other) => (other.to_string(), Some(raw.trim().to_string())),
-            None => (raw.trim().to_string(), None),
+        // Seventh-round export review: `"message": null` was the text `null` (query reads it
+        // as no value), and a line without a message key (structlog's `event`) had no `json`:
+        // the message is then empty, or the whole line, and `json` the line either way.
+        let json = Some(raw.trim().to_string());
+        let message = match o.get("message").or(o.get("msg")) {
+            Some(Value::String(m)) => m.clone(),
+            Some(Value::Null) => String::new(),
+            Some(other) => other.to_string(),
+            None => raw.trim().to_string(),
         };
         let function = self.function_for(ev.log_group);
         self.tables.logs.push(LogRecord {

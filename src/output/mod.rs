@@ -229,7 +229,8 @@ pub fn sanitize_csv(s: &str) -> std::borrow::Cow<'_, str> {
 /// ESC.) They can only stand inside strings, so the text is rewritten without parsing it.
 pub fn json_safe(json: String) -> String {
     fn acts(c: char) -> bool {
-        matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        // DEL too, which CSV strips (seventh-round export review: NDJSON passed it raw).
+        matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     }
     if !json.chars().any(acts) {
         return json;
@@ -415,9 +416,12 @@ pub(crate) fn keep_whole(t: &mut comfy_table::Table, k: usize, widest: usize, fi
 mod tests {
     #[test]
     fn json_safe_escapes_what_a_terminal_acts_on() {
-        let v = serde_json::json!({"m": "a\u{9b}31mb\u{202e}c\u{1b}d\u{e9}"});
+        let v = serde_json::json!({"m": "a\u{9b}31mb\u{202e}c\u{1b}d\u{e9}\u{7f}"});
         let text = super::json_safe(serde_json::to_string(&v).unwrap());
-        assert_eq!(text, "{\"m\":\"a\\u009b31mb\\u202ec\\u001bd\u{e9}\"}");
+        assert_eq!(
+            text,
+            "{\"m\":\"a\\u009b31mb\\u202ec\\u001bd\u{e9}\\u007f\"}"
+        );
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, v);
     }
