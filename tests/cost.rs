@@ -1217,3 +1217,52 @@ fn a_selection_lists_its_own_assumptions() {
     // The generic ones stay.
     assert!(assumptions("^geo-lookup$").contains("a month is 730 h"));
 }
+
+/// Seventh-round review: a price file's source title and note reached the terminal with their
+/// escape sequences (one set the window title) from `pricing show` and `cost`'s assumptions,
+/// in tables and Markdown; every format now shows them stripped.
+#[test]
+fn control_sequences_in_price_file_text_never_reach_the_terminal() {
+    let file = "tests/fixtures/pricing/control-sequences-in-text.toml";
+    let show = ["pricing", "show", "aws-lambda", "--pricing", file];
+    let cost = [
+        "cost",
+        "--requests",
+        "5000000",
+        "--duration-ms",
+        "5000",
+        "--memory-mb",
+        "128",
+        "--compare",
+        "lambda",
+        "--pricing",
+        file,
+    ];
+    let markdown = |args: &[&'static str]| [args, &["--format", "markdown"]].concat();
+    let runs = [
+        show.to_vec(),
+        markdown(&show),
+        cost.to_vec(),
+        markdown(&cost),
+    ];
+    for args in runs {
+        let out = faascope()
+            .env("COLUMNS", "400")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{args:?}: {text}"
+        );
+    }
+    // What the text said is still there.
+    let out = faascope()
+        .env("COLUMNS", "400")
+        .args(["pricing", "show", "aws-lambda", "--pricing", file])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("RED"));
+}

@@ -115,6 +115,7 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
                 }
             }
             LineChart {
+                x_gap: None,
                 title: "Monthly cost vs memory size".into(),
                 x_whole: false,
                 x_label: "memory (MB)".into(),
@@ -182,6 +183,7 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
                 });
             }
             LineChart {
+                x_gap: None,
                 title: format!(
                     "{}: provisioned concurrency vs on demand",
                     sanitize(&p.meta.name)

@@ -794,6 +794,13 @@ fn de_opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D:
 // Validated model
 // ---------------------------------------------------------------------------------------------
 
+/// A price file's text (titles, notes, URLs) as every output shows it: stripped of terminal
+/// control sequences once, where it is read (seventh-round review: `pricing show` and
+/// `cost`'s assumptions printed a note's escape sequences raw in tables and Markdown).
+fn shown_text(s: String) -> String {
+    crate::output::sanitize(&s)
+}
+
 /// A source of figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
@@ -1570,10 +1577,10 @@ fn build_offering(
             id.clone(),
             Source {
                 id,
-                title: s.title,
-                url: s.url,
-                reference: s.reference,
-                note: s.note,
+                title: shown_text(s.title),
+                url: s.url.map(shown_text),
+                reference: s.reference.map(shown_text),
+                note: s.note.map(shown_text),
             },
         );
     }
@@ -1635,7 +1642,7 @@ fn build_offering(
                 date_basis: s.date_basis,
                 confidence: s.confidence,
                 assumption: s.assumption,
-                note: s.note,
+                note: s.note.map(shown_text),
                 origin: file.to_string(),
                 layer,
             },
@@ -1781,7 +1788,7 @@ fn build_offering(
             date_basis: rp.date_basis,
             confidence: rp.confidence,
             assumption: rp.assumption,
-            note: rp.note,
+            note: rp.note.map(shown_text),
             origin: file.to_string(),
             layer,
         };
@@ -1986,7 +1993,7 @@ fn build_offering(
             date_basis: rr.date_basis,
             confidence: rr.confidence,
             assumption: rr.assumption,
-            note: rr.note,
+            note: rr.note.map(shown_text),
             origin: file.to_string(),
             layer,
         };

@@ -236,35 +236,65 @@ pub fn chart_by(
             r.rows.len()
         ));
     };
+    // The x unit the bins read in: seconds or minutes for bins under a minute or an hour (a
+    // `bin(100ms)` series read 0, 0, 0.001 hours: seventh-round review).
+    let (unit_ms, unit) = match *bin_ms {
+        ms if ms < 60_000 => (1_000.0, "seconds"),
+        ms if ms < 3_600_000 => (60_000.0, "minutes"),
+        _ => (3_600_000.0, "hours"),
+    };
+    // Series are told apart by their key values, not by the text they are named with (two
+    // groups `a="x, y", b="z"` and `a="x", b="y, z"` were one line); names that still read
+    // the same are numbered.
     let mut series: Vec<Series> = Vec::new();
+    let mut index: std::collections::HashMap<(Vec<String>, usize), usize> =
+        std::collections::HashMap::new();
     for row in &r.rows {
         let Value::Time(t) = row[x_idx] else { continue };
-        let key: Vec<String> = key_cols.iter().map(|&k| shown(&row[k])).collect();
+        let identity: Vec<String> = key_cols.iter().map(|&k| format!("{:?}", row[k])).collect();
         for &k in &num_cols {
             let Some(y) = row[k].as_f64() else { continue };
-            let mut name = r.columns[k].clone();
-            if !key.is_empty() {
-                name = format!("{name} ({})", key.join(", "));
-            }
-            let x = (t - t0) as f64 / 3_600_000.0;
-            match series.iter_mut().find(|s| s.name == name) {
-                Some(s) => s.points.push((x, y)),
-                None => series.push(Series {
+            let x = (t - t0) as f64 / unit_ms;
+            let i = *index.entry((identity.clone(), k)).or_insert_with(|| {
+                let key: Vec<String> = key_cols.iter().map(|&k| shown(&row[k])).collect();
+                let mut name = r.columns[k].clone();
+                if !key.is_empty() {
+                    name = format!("{name} ({})", key.join(", "));
+                }
+                let same = series
+                    .iter()
+                    .filter(|s| s.name == name || s.name.starts_with(&format!("{name} #")))
+                    .count();
+                if same > 0 {
+                    name = format!("{name} #{}", same + 1);
+                }
+                series.push(Series {
                     name,
-                    points: vec![(x, y)],
-                }),
-            }
+                    points: Vec::new(),
+                });
+                series.len() - 1
+            });
+            series[i].points.push((x, y));
         }
     }
     for s in &mut series {
         s.points.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
+    if series.len() > crate::plot::LEGEND_SERIES {
+        notes.push(format!(
+            "{} series: the legend names the first {} and colours repeat past them (narrow the query with `filter`, or fewer `by` fields)",
+            series.len(),
+            crate::plot::LEGEND_SERIES
+        ));
+    }
     Ok((
         LineChart {
             title: title.to_string(),
             x_whole: false,
+            // Buckets with no records have no row: their neighbours are not joined.
+            x_gap: Some(*bin_ms as f64 / unit_ms * 1.001),
             x_label: format!(
-                "hours since {} UTC (bins of {})",
+                "{unit} since {} UTC (bins of {})",
                 crate::query::time_text(t0),
                 period_text(*bin_ms)
             ),
@@ -419,6 +449,44 @@ mod tests {
         assert_eq!(names, ["n (128)", "n (256)"]);
         assert_eq!(c.series[0].points, [(0.0, 2.0), (1.0, 3.0)]);
         assert_eq!(notes, ["`last` is not numeric: not drawn"]);
+    }
+
+    /// Seventh-round review: groups whose keys join to the same text (`a="x, y", b="z"` and
+    /// `a="x", b="y, z"`) were one zig-zag line; a number and its text likewise. Sub-hour
+    /// bins count seconds or minutes, and missing buckets break the line.
+    #[test]
+    fn groups_reading_alike_are_lines_of_their_own() {
+        let row = |a: Value, b: &str, t: i64, n: f64| {
+            vec![a, Value::Str(b.into()), Value::Time(t), Value::Num(n)]
+        };
+        let r = QueryResult {
+            columns: vec!["a".into(), "b".into(), "bin(1m)".into(), "n".into()],
+            rows: vec![
+                row(Value::Str("x, y".into()), "z", 0, 3.0),
+                row(Value::Str("x".into()), "y, z", 0, 7.0),
+                row(Value::Str("x, y".into()), "z", 60_000, 3.0),
+                row(Value::Str("x".into()), "y, z", 180_000, 7.0),
+                row(Value::Num(200.0), "q", 0, 1.0),
+                row(Value::Str("200".into()), "q", 0, 2.0),
+            ],
+            time_bin: Some(("bin(1m)".into(), 60_000)),
+            ..QueryResult::default()
+        };
+        let by = ["a".to_string(), "b".to_string(), "bin(1m)".to_string()];
+        let (c, _) = chart_by(&r, Some(&by), "t").unwrap();
+        let names: Vec<&str> = c.series.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "n (x, y, z)",
+                "n (x, y, z) #2",
+                "n (200, q)",
+                "n (200, q) #2"
+            ]
+        );
+        assert_eq!(c.series[1].points, [(0.0, 7.0), (3.0, 7.0)]);
+        assert!(c.x_label.starts_with("minutes since"), "{}", c.x_label);
+        assert!(c.x_gap.is_some_and(|g| g > 1.0 && g < 1.01));
     }
 
     #[test]

@@ -32,7 +32,14 @@ pub struct LineChart {
     pub y_label: String,
     pub series: Vec<Series>,
     pub markers: Vec<Marker>,
+    /// Points of a series further apart on x than this are not joined: the buckets between
+    /// them held nothing (a `bin()` series), and a line would show values no record had.
+    pub x_gap: Option<f64>,
 }
+
+/// Series past this many share colours (plotters' palette has 20) and are left out of the
+/// legend, which would otherwise run off the chart.
+pub const LEGEND_SERIES: usize = 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
@@ -94,15 +101,39 @@ fn bounds(chart: &LineChart) -> Option<((f64, f64), (f64, f64))> {
     })
 }
 
-/// An axis label: whole numbers without a decimal point (`2` environments, not `2.0`), others
-/// with up to three decimals and no trailing zeros.
-fn tick(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        // `+ 0.0` turns -0 into 0.
-        format!("{}", v.round() + 0.0)
+/// An axis label on an axis from `lo` to `hi` (about ten ticks): whole numbers without a
+/// decimal point (`2` environments, not `2.0`), others with as many decimals as tell its
+/// ticks apart (no trailing zeros), and an exponent for values past what fixed digits fit in the label area
+/// (seventh-round review: with three decimals, ticks of $0.0015 read `0.002` beside $0.002,
+/// values of 5e-7 all read `0`, and 1e12 ran off the image).
+fn tick_in(v: f64, lo: f64, hi: f64) -> String {
+    let span = (hi - lo).abs();
+    let step = if span > 0.0 && span.is_finite() {
+        span / 10.0
     } else {
-        let t = format!("{v:.3}");
+        1.0
+    };
+    let magnitude = lo.abs().max(hi.abs());
+    if (v - v.round()).abs() < 1e-9 && magnitude < 1e7 {
+        // `+ 0.0` turns -0 into 0.
+        return format!("{}", v.round() + 0.0);
+    }
+    if magnitude >= 1e7 || (magnitude > 0.0 && magnitude < 1e-3) {
+        // Significant digits enough for the step at this magnitude.
+        let digits = (magnitude / step).log10().ceil().clamp(1.0, 6.0) as usize;
+        if v == 0.0 {
+            return "0".into();
+        }
+        return format!("{v:.digits$e}");
+    }
+    // Two more than the step needs, trimmed: a tick between the tenths of the span (plotters
+    // may place them finer) keeps its digits, float noise does not.
+    let decimals = (-step.log10()).ceil().clamp(0.0, 9.0) as usize + 2;
+    let t = format!("{v:.decimals$}");
+    if t.contains('.') {
         t.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        t
     }
 }
 
@@ -127,10 +158,10 @@ where
             if chart.x_whole && (x - x.round()).abs() > 1e-9 {
                 String::new()
             } else {
-                tick(*x)
+                tick_in(*x, x0, x1)
             }
         })
-        .y_label_formatter(&|y| tick(*y))
+        .y_label_formatter(&|y| tick_in(*y, y0, y1))
         .x_desc(chart.x_label.as_str())
         .y_desc(chart.y_label.as_str())
         .label_style((FONT, 14))
@@ -139,13 +170,16 @@ where
         .map_err(|e| e.to_string())?;
     for (i, s) in chart.series.iter().enumerate() {
         let color = Palette99::pick(i).to_rgba();
-        c.draw_series(LineSeries::new(
-            s.points.iter().copied(),
-            color.stroke_width(2),
-        ))
-        .map_err(|e| e.to_string())?
-        .label(s.name.as_str())
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+        for (k, run) in runs(&s.points, chart.x_gap).into_iter().enumerate() {
+            let drawn = c
+                .draw_series(LineSeries::new(run.iter().copied(), color.stroke_width(2)))
+                .map_err(|e| e.to_string())?;
+            if k == 0 && i < LEGEND_SERIES {
+                drawn.label(s.name.as_str()).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+            }
+        }
         c.draw_series(
             s.points
                 .iter()
@@ -175,6 +209,24 @@ where
         .map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// The runs of `points` (sorted by x) to join with a line: split where two are further apart
+/// than `gap`.
+fn runs(points: &[(f64, f64)], gap: Option<f64>) -> Vec<&[(f64, f64)]> {
+    let Some(gap) = gap else {
+        return vec![points];
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..points.len() {
+        if points[i].0 - points[i - 1].0 > gap {
+            out.push(&points[start..i]);
+            start = i;
+        }
+    }
+    out.push(&points[start..]);
+    out
 }
 
 /// The chart as an SVG document.
@@ -296,12 +348,13 @@ mod tests {
 
     #[test]
     fn ticks_are_whole_numbers_when_whole() {
+        let tick = |v: f64| tick_in(v, -5.0, 5.0);
         assert_eq!(tick(2.0), "2");
         assert_eq!(tick(-0.0), "0");
         assert_eq!(tick(-3.0), "-3");
-        assert_eq!(tick(1024.0), "1024");
+        assert_eq!(tick_in(1024.0, 0.0, 2048.0), "1024");
         assert_eq!(tick(0.5), "0.5");
-        assert_eq!(tick(12.125), "12.125");
+        assert_eq!(tick_in(12.125, 12.0, 12.2), "12.125");
         assert_eq!(tick(0.1 + 0.2), "0.3");
     }
 
@@ -320,7 +373,50 @@ mod tests {
                 x: 512.0,
                 y: 2.0,
             }],
+            x_gap: None,
         }
+    }
+
+    /// Seventh-round review: labels tell their ticks apart at any scale.
+    #[test]
+    fn ticks_have_the_digits_their_step_needs() {
+        // $0.0010 to $0.0035 a month in steps of $0.0005.
+        let labels: Vec<String> = [0.001, 0.0015, 0.002, 0.0025, 0.003, 0.0035]
+            .iter()
+            .map(|&v| tick_in(v, 0.0007, 0.0038))
+            .collect();
+        assert_eq!(
+            labels,
+            ["0.001", "0.0015", "0.002", "0.0025", "0.003", "0.0035"]
+        );
+        // 4.8e-7 to 6.1e-7: not all `0`.
+        let small: Vec<String> = [5.0e-7, 5.5e-7, 6.0e-7]
+            .iter()
+            .map(|&v| tick_in(v, 4.7e-7, 6.2e-7))
+            .collect();
+        assert_eq!(small, ["5.00e-7", "5.50e-7", "6.00e-7"]);
+        // About 1e12 bytes: an exponent, not 13 digits.
+        assert_eq!(tick_in(1.0e12, 0.0, 1.2e12), "1.0e12");
+        assert_eq!(tick_in(0.0, 0.0, 1.2e12), "0");
+        // Whole numbers stay whole on ordinary axes.
+        assert_eq!(tick_in(1024.0, 128.0, 10240.0), "1024");
+        assert_eq!(tick_in(0.4, 0.0, 2.0), "0.4");
+        assert_eq!(tick_in(12.5, 0.0, 30.0), "12.5");
+    }
+
+    /// Seventh-round review: a `bin()` series with empty buckets was one line across them.
+    #[test]
+    fn points_apart_more_than_the_gap_are_not_joined() {
+        let pts = [(0.0, 10.0), (1.0, 10.0), (5.0, 10.0), (6.0, 10.0)];
+        let r = runs(&pts, Some(1.5));
+        assert_eq!(r, vec![&pts[..2], &pts[2..]]);
+        assert_eq!(runs(&pts, None), vec![&pts[..]]);
+        let mut c = chart();
+        c.series[0].points = pts.to_vec();
+        let joined = to_svg(&c).unwrap().matches("<polyline").count();
+        c.x_gap = Some(1.5);
+        let split = to_svg(&c).unwrap().matches("<polyline").count();
+        assert_eq!(split, joined + 1);
     }
 
     #[test]
