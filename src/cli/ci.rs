@@ -100,6 +100,7 @@ fn load_project(a: &ConfigArgs, baseline: Option<&Evaluation>) -> Result<(Projec
             .apply_override_file(f)
             .map_err(|e| UsageError(e.to_string()))?;
     }
+    super::cost::warn_overrides(&catalog);
     let pricing: Vec<PricingRef> = catalog
         .list()
         .into_iter()

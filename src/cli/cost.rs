@@ -433,7 +433,15 @@ fn catalog_with(files: &[PathBuf]) -> Result<Catalog> {
         c.apply_override_file(f)
             .map_err(|e| UsageError(e.to_string()))?;
     }
+    warn_overrides(&c);
     Ok(c)
+}
+
+/// Says what user price files may not mean as written ([`Catalog::override_warnings`]).
+pub(crate) fn warn_overrides(c: &Catalog) {
+    for w in c.override_warnings(chrono::Utc::now().date_naive()) {
+        crate::diag!("warning: {w}");
+    }
 }
 
 /// Loads the sources' invocations as compact columns, filtered.

@@ -1135,6 +1135,51 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// What a user price file applied may not mean as written (seventh-round review: both
+    /// were taken without a word): a figure for a region no built-in sheet prices (a typo
+    /// such as `us-eats-1` prices nothing, while the header said the file was applied), and
+    /// an `effective_date` after `today` (the figure prices usage now all the same). One
+    /// warning per file and region or date, in the order of the offerings.
+    pub fn override_warnings(&self, today: NaiveDate) -> Vec<String> {
+        let known: BTreeSet<&str> = self
+            .offerings
+            .values()
+            .flat_map(|o| {
+                let prices = o.prices.iter().map(|p| (&p.region, &p.meta));
+                let rules = o.rules.iter().map(|r| (&r.region, &r.meta));
+                prices.chain(rules)
+            })
+            .filter(|(_, meta)| meta.layer == 0)
+            .filter_map(|(region, _)| region.as_deref())
+            .collect();
+        let mut out: Vec<String> = Vec::new();
+        let mut seen: BTreeSet<(&str, String)> = BTreeSet::new();
+        for o in self.offerings.values() {
+            let prices = o.prices.iter().map(|p| (&p.key, &p.region, &p.meta));
+            let rules = o.rules.iter().map(|r| (&r.key, &r.region, &r.meta));
+            for (key, region, meta) in prices.chain(rules).filter(|(_, _, m)| m.layer > 0) {
+                if let Some(r) = region
+                    .as_deref()
+                    .filter(|r| !known.contains(r) && seen.insert((&meta.origin, r.to_string())))
+                {
+                    out.push(format!(
+                        "{}: region `{r}` (of `{key}` and maybe others) is in no built-in price sheet: check its spelling (codes such as us-east-1); its figures price only functions in a region of that name",
+                        meta.origin
+                    ));
+                }
+                if meta.effective_date > today
+                    && seen.insert((&meta.origin, meta.effective_date.to_string()))
+                {
+                    out.push(format!(
+                        "{}: effective_date {} (of `{key}` and maybe others) is after today: the figure prices usage now all the same, and the output's \"as of\" date reads that day",
+                        meta.origin, meta.effective_date
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     pub fn offering(&self, id: &str) -> Option<&Offering> {
         self.offerings.get(id)
     }
@@ -2412,6 +2457,58 @@ confidence = ["P"]
             3
         );
         assert!(o.files.contains(&"my-prices.toml".to_string()));
+    }
+
+    /// Seventh-round review: a figure for a misspelt region or a future date was taken
+    /// without a word; the built-in sheets and an ordinary override give no warning.
+    #[test]
+    fn override_warnings_name_unknown_regions_and_future_dates() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).expect("a date");
+        let builtin = Catalog::builtin().expect("valid");
+        assert!(builtin.override_warnings(today).is_empty());
+        let file = |region: &str, date: &str| {
+            format!(
+                r#"
+schema_version = 1
+[offering]
+id = "aws-lambda"
+[sources.my]
+title = "mine"
+[[price]]
+key = "requests"
+regions = ["{region}"]
+usd = "0.25"
+unit = "usd_per_million_requests"
+source = "my"
+effective_date = {date}
+confidence = ["U"]
+assumption = true
+[[price]]
+key = "ephemeral_storage"
+regions = ["{region}"]
+usd = "0.0000000309"
+unit = "usd_per_gb_second"
+source = "my"
+effective_date = {date}
+confidence = ["U"]
+assumption = true
+"#
+            )
+        };
+        let mut ok = builtin.clone();
+        ok.apply_str("ok.toml", &file("eu-west-1", "2025-11-01"))
+            .expect("override ok");
+        assert!(ok.override_warnings(today).is_empty());
+        let mut bad = builtin.clone();
+        bad.apply_str("bad.toml", &file("us-eats-1", "2099-01-01"))
+            .expect("override ok");
+        let w = bad.override_warnings(today);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].starts_with("bad.toml: region `us-eats-1`"), "{w:?}");
+        assert!(
+            w[1].starts_with("bad.toml: effective_date 2099-01-01"),
+            "{w:?}"
+        );
     }
 
     #[test]
