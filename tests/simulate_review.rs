@@ -835,3 +835,32 @@ fn window_sentence_only_when_the_window_left_nothing() {
         "{err}"
     );
 }
+
+/// Seventh-round review: `--price` showed on demand $41.21 and provisioned $125.69 beside a
+/// total of $166.89 (each rounded to the cent on its own); a note now says so.
+#[test]
+fn price_parts_that_do_not_add_up_to_the_total_are_explained() {
+    let v = json(&[
+        "simulate",
+        "simulator/scenarios/diurnal-provisioned.toml",
+        "--price",
+        "--format",
+        "json",
+    ]);
+    let c = &v["cost"][0];
+    let cents = |k: &str| (c[k].as_f64().unwrap() * 100.0).round() as i64;
+    let (od, pc, total) = (
+        cents("on_demand_usd_per_month"),
+        cents("provisioned_usd_per_month"),
+        cents("total_usd_per_month"),
+    );
+    assert_eq!((od, pc, total), (4121, 12569, 16689), "{c}");
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("on demand $41.21 + provisioned $125.69 = $166.90, where the total of the unrounded figures is $166.89"),
+        "{notes}"
+    );
+    // A run whose parts add up has no such note.
+    let v = json(&["simulate", API, "--price", "--format", "json"]);
+    assert!(!v["notes"].to_string().contains("each rounded to the cent"));
+}

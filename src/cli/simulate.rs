@@ -1063,6 +1063,20 @@ fn price_notes(priced: &[PricedFunction]) -> Vec<String> {
                 parts.join(" and ")
             ));
         }
+        // Each figure is rounded to the cent on its own: say so when the parts do not add up
+        // to the total (seventh-round review: $41.21 + $125.69 beside $166.89).
+        let parts_cents =
+            ((p.on_demand_usd_per_month + p.provisioned_usd_per_month) * 100.0).round();
+        if parts_cents != (p.total_usd_per_month * 100.0).round() {
+            notes.push(format!(
+                "the $/mo figures of '{}' are each rounded to the cent: on demand {} + provisioned {} = {}, where the total of the unrounded figures is {}",
+                sanitize(&p.function),
+                usd(p.on_demand_usd_per_month),
+                usd(p.provisioned_usd_per_month),
+                usd(parts_cents / 100.0),
+                usd(p.total_usd_per_month)
+            ));
+        }
     }
     notes
 }
