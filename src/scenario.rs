@@ -215,7 +215,7 @@ impl TimeoutChange {
             String::new()
         };
         format!(
-            "the function timeout of '{}' changed within the logs: its {} observed timeout(s) show {shown}{longer}; one timeout cannot replay them all, so every invocation replays its observed duration under the default {} s timeout and the timeouts as successes that do not reset their environment (--set functions.0.timeout_s=S sets one; longer invocations are then cut there)",
+            "the function timeout of '{}' changed within the logs: its {} observed timeout(s) show {shown}{longer}; one timeout cannot replay them all, so every invocation replays its observed duration and the timeouts as successes that do not reset their environment (a timeout set for the run, `--set functions.0.timeout_s=S` or a ci entry's `timeout_s`, cuts longer ones there; without one it is the {} s maximum)",
             crate::output::sanitize(name),
             self.timed_out,
             faascope_sim::config::MAX_TIMEOUT_S,

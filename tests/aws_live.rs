@@ -1438,6 +1438,44 @@ fn a_push_down_that_aggregates_nothing_equals_the_pull() {
     ));
 }
 
+/// Seventh-round review: `--push-down always` with a `--function` that keeps none of the
+/// groups matched scanned them all and printed `-0.0` GB-s; nothing is queried now, and the
+/// output says the filter left nothing, naming the groups.
+#[test]
+fn a_push_down_whose_function_filter_keeps_no_group_queries_nothing() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let line = "REPORT RequestId: q-1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t\n";
+    put_events(&python, &moto, "/aws/lambda/kept-not", &[line]);
+    let mut cmd = faascope();
+    cmd.args([
+        "report",
+        "cloudwatch:///aws/lambda/kept-*",
+        "--function",
+        "^nomatch$",
+        "--since",
+        "1h",
+        "--push-down",
+        "always",
+        "--no-cache",
+    ]);
+    live(&mut cmd, &moto.endpoint);
+    let out = cmd.assert().success().get_output().clone();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stdout.contains("no invocations match --function/--since/--until"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("-0.0"), "{stdout}");
+    assert!(
+        stderr.contains("none of the 1 log group(s) matched (/aws/lambda/kept-not) is of a function --function '^nomatch$' keeps: nothing was queried"),
+        "{stderr}"
+    );
+}
+
 /// An endpoint nothing listens on: a short "cannot reach" error naming it and the cause, with
 /// what to check, and no SDK debug dump; a group that does not exist names the region and
 /// account it was looked for in, and points at --aws-region.

@@ -1023,14 +1023,17 @@ pub struct PushedDown {
     pub pull_instead: Vec<String>,
     pub groups: usize,
     pub stored_bytes: u64,
+    /// The groups matched whose function the filter drops, left out of the queries.
+    pub left_out: Vec<String>,
 }
 
 /// `report` over `cloudwatch://` patterns by Logs Insights: `None` when `mode` is `Auto` and the
-/// matched groups store no more than [`insights::PUSH_DOWN_MIN_BYTES`] (pull the events), or
-/// when `keep_function` leaves no group. A Lambda group (`/aws/lambda/NAME`) whose function
-/// `keep_function` drops is neither queried nor counted (seventh-round review: Logs Insights
-/// bills per GB scanned, and `--function` had every group matched scanned); a custom group
-/// is kept (its records may name their functions).
+/// matched groups store no more than [`insights::PUSH_DOWN_MIN_BYTES`] (pull the events). A
+/// Lambda group (`/aws/lambda/NAME`) whose function `keep_function` drops is not queried
+/// (seventh-round review: Logs Insights bills per GB scanned, and `--function` had every group
+/// matched scanned), but counts toward the size that decides (the pull would read it: seventh-
+/// round verification); with no group left, nothing is queried and the report is empty, the
+/// groups named in `left_out`. A custom group is kept (its records may name their functions).
 pub fn push_down_report(
     patterns: &[String],
     opts: &AwsOptions,
@@ -1057,15 +1060,24 @@ pub fn push_down_report(
             }
             groups.sort();
             groups.dedup();
-            groups.retain(|g| pushed_down_group(&g.name, keep_function));
-            if groups.is_empty() {
-                return Ok(None);
-            }
             let stored_bytes: u64 = groups.iter().map(|g| g.stored_bytes).sum();
             if mode == insights::PushDown::Auto && stored_bytes <= insights::PUSH_DOWN_MIN_BYTES {
                 return Ok(None);
             }
-            let names: Vec<String> = groups.into_iter().map(|g| g.name).collect();
+            let (kept, left): (Vec<GroupInfo>, Vec<GroupInfo>) = groups
+                .into_iter()
+                .partition(|g| pushed_down_group(&g.name, keep_function));
+            let left_out: Vec<String> = left.into_iter().map(|g| g.name).collect();
+            let names: Vec<String> = kept.into_iter().map(|g| g.name).collect();
+            if names.is_empty() {
+                return Ok(Some(PushedDown {
+                    report: crate::analytics::report::Report::default(),
+                    pull_instead: Vec::new(),
+                    groups: 0,
+                    stored_bytes,
+                    left_out,
+                }));
+            }
             let (report, pull_instead) =
                 insights::push_down(&c, &names, start_ms, end_ms, Duration::from_secs(1)).await?;
             Ok(aggregated(PushedDown {
@@ -1073,6 +1085,7 @@ pub fn push_down_report(
                 pull_instead,
                 groups: names.len(),
                 stored_bytes,
+                left_out,
             }))
         };
         pushed.await.map_err(|e| site.locate(e))
@@ -2225,6 +2238,7 @@ mod tests {
             pull_instead: pulled.iter().map(|g| g.to_string()).collect(),
             groups,
             stored_bytes: 0,
+            left_out: Vec::new(),
         };
         assert!(aggregated(pushed(&["/aws/lambda/a"], 1)).is_none());
         assert!(aggregated(pushed(&["/aws/lambda/a"], 2)).is_some());

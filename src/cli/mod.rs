@@ -489,15 +489,8 @@ impl Filter {
             } else {
                 e.0 = e.0.min(s.start_ms);
             }
-            // A Lambda function takes part through its segments (service or function segment;
-            // a segment without origin may be one); a downstream service's inferred segment
-            // (`AWS::DynamoDB::Table`, or an HTTP host's, which has no origin) is no function.
-            let lambda_segment = s.span_kind != crate::model::SpanKind::Subsegment
-                && !s.inferred
-                && s.origin
-                    .as_deref()
-                    .is_none_or(|o| o.starts_with("AWS::Lambda"));
-            e.2 |= lambda_segment && self.keep_function(&s.function);
+            // A Lambda function takes part through its own segments.
+            e.2 |= s.is_function_segment() && self.keep_function(&s.function);
         }
         let kept: HashSet<String> = traces
             .into_iter()
@@ -573,7 +566,10 @@ impl ReadSpan {
                 first_ms = Some(first_ms.map_or(ts, |f| f.min(ts)));
                 last_ms = Some(last_ms.map_or(ts, |l| l.max(ts)));
             }
-            functions.insert(function);
+            // A row of no function (a downstream service's span) counts, unnamed.
+            if !function.is_empty() {
+                functions.insert(function);
+            }
         }
         ReadSpan {
             rows: n,
@@ -620,11 +616,16 @@ impl ReadSpan {
             TableName::Invocations => ReadSpan::of_invocations(&t.invocations),
             TableName::Logs => ReadSpan::of(t.logs.iter().map(|r| (&*r.function, r.timestamp))),
             // Whole milliseconds are enough to say when the spans were.
-            TableName::Spans => ReadSpan::of(
-                t.spans
-                    .iter()
-                    .map(|s| (&*s.function, Some(s.start_ms.floor() as i64))),
-            ),
+            // Of the spans, the functions' own segments name functions (seventh-round
+            // verification: `orders.example.com` and `DynamoDB` were listed as functions).
+            TableName::Spans => ReadSpan::of(t.spans.iter().map(|s| {
+                let function = if s.is_function_segment() {
+                    &*s.function
+                } else {
+                    ""
+                };
+                (function, Some(s.start_ms.floor() as i64))
+            })),
             TableName::Metrics => {
                 ReadSpan::of(t.metrics.iter().map(|m| (&*m.function, Some(m.timestamp))))
             }
@@ -904,6 +905,29 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
         }
         return Ok(None);
     };
+    if pushed.groups == 0 {
+        // No group of a function --function keeps: nothing was queried (or pulled).
+        let text = output::report::render(
+            &pushed.report,
+            &Default::default(),
+            a.format,
+            terminal_width(),
+        )
+        .replace(
+            output::report::NONE_FOUND,
+            "no invocations match --function/--since/--until\n",
+        );
+        write_stdout(text.as_bytes())?;
+        if !a.source.quiet {
+            crate::diag!(
+                "note: none of the {} log group(s) matched ({}) is of a function --function '{}' keeps: nothing was queried",
+                pushed.left_out.len(),
+                output::visible(&pushed.left_out.join(", ")),
+                filter.function.as_ref().map_or("", |re| re.as_str())
+            );
+        }
+        return Ok(Some(EXIT_OK));
+    }
     let mut report = pushed.report;
     let mut skips = crate::ingest::Skips::default();
     if !pushed.pull_instead.is_empty() {

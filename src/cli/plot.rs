@@ -208,6 +208,9 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
     write(&chart, &a.out, a.force).map_err(|e| UsageError(e.to_string()))?;
     crate::diag!("wrote {}", a.out.display());
     if !a.source.quiet {
+        if let Some(n) = chart.legend_note("pick fewer functions with --function") {
+            crate::diag!("note: {n}");
+        }
         // Not drawn: the invocations the chart leaves out, as `cost` and `tune` say it.
         for n in untimed_notes(&untimed) {
             crate::diag!("note: {n}");

@@ -228,6 +228,21 @@ pub struct Span {
     pub source: SourceRef,
 }
 
+impl Span {
+    /// Is this a Lambda function's own segment (the service or function segment; a segment
+    /// without origin may be one)? Not a subsegment, a downstream service's inferred segment
+    /// (`AWS::DynamoDB::Table`, or an HTTP host's, which has no origin), nor another
+    /// service's (`AWS::ElasticBeanstalk::Environment`): its `function` names a function.
+    pub fn is_function_segment(&self) -> bool {
+        self.span_kind != SpanKind::Subsegment
+            && !self.inferred
+            && self
+                .origin
+                .as_deref()
+                .is_none_or(|o| o.starts_with("AWS::Lambda"))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpanKind {

@@ -280,13 +280,6 @@ pub fn chart_by(
     for s in &mut series {
         s.points.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    if series.len() > crate::plot::LEGEND_SERIES {
-        notes.push(format!(
-            "{} series: the legend names the first {} and colours repeat past them (narrow the query with `filter`, or fewer `by` fields)",
-            series.len(),
-            crate::plot::LEGEND_SERIES
-        ));
-    }
     Ok((
         LineChart {
             title: title.to_string(),
@@ -308,6 +301,10 @@ pub fn chart_by(
         },
         notes,
     ))
+    .map(|(chart, mut notes)| {
+        notes.extend(chart.legend_note("narrow the query with `filter`, or fewer `by` fields"));
+        (chart, notes)
+    })
 }
 
 fn period_text(ms: i64) -> String {

@@ -37,9 +37,28 @@ pub struct LineChart {
     pub x_gap: Option<f64>,
 }
 
-/// Series past this many share colours (plotters' palette has 20) and are left out of the
-/// legend, which would otherwise run off the chart.
-pub const LEGEND_SERIES: usize = 20;
+/// Series past this many share colours (plotters' palette has 20).
+pub const COLOURS: usize = 20;
+/// Series past this many are left out of the legend, which would otherwise run off the chart
+/// (about 30 names fit its height).
+pub const LEGEND_SERIES: usize = 30;
+
+impl LineChart {
+    /// The note a chart of more series than [`COLOURS`] needs, naming how to narrow them down.
+    pub fn legend_note(&self, narrow: &str) -> Option<String> {
+        let n = self.series.len();
+        (n > COLOURS).then(|| {
+            format!(
+                "{n} lines: colours repeat past the first {COLOURS}{} ({narrow})",
+                if n > LEGEND_SERIES {
+                    format!(", and the legend names the first {LEGEND_SERIES}")
+                } else {
+                    String::new()
+                }
+            )
+        })
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
@@ -114,14 +133,10 @@ fn tick_in(v: f64, lo: f64, hi: f64) -> String {
         1.0
     };
     let magnitude = lo.abs().max(hi.abs());
-    if (v - v.round()).abs() < 1e-9 && magnitude < 1e7 {
-        // `+ 0.0` turns -0 into 0.
-        return format!("{}", v.round() + 0.0);
-    }
     if magnitude >= 1e7 || (magnitude > 0.0 && magnitude < 1e-3) {
         // Significant digits enough for the step at this magnitude.
-        let digits = (magnitude / step).log10().ceil().clamp(1.0, 6.0) as usize;
-        if v == 0.0 {
+        let digits = (magnitude / step).log10().ceil().clamp(1.0, 9.0) as usize;
+        if v.abs() < step * 1e-6 {
             return "0".into();
         }
         return format!("{v:.digits$e}");
@@ -130,10 +145,16 @@ fn tick_in(v: f64, lo: f64, hi: f64) -> String {
     // may place them finer) keeps its digits, float noise does not.
     let decimals = (-step.log10()).ceil().clamp(0.0, 9.0) as usize + 2;
     let t = format!("{v:.decimals$}");
-    if t.contains('.') {
-        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    let t = if t.contains('.') {
+        t.trim_end_matches('0').trim_end_matches('.')
     } else {
-        t
+        &t
+    };
+    // -0 reads 0.
+    if t == "-0" {
+        "0".into()
+    } else {
+        t.to_string()
     }
 }
 
@@ -398,10 +419,39 @@ mod tests {
         // About 1e12 bytes: an exponent, not 13 digits.
         assert_eq!(tick_in(1.0e12, 0.0, 1.2e12), "1.0e12");
         assert_eq!(tick_in(0.0, 0.0, 1.2e12), "0");
+        // Below 1e-9 too (verification: the whole-number check read them all `0`).
+        assert_eq!(tick_in(2.0e-10, 0.0, 5.0e-10), "2.0e-10");
+        assert_eq!(tick_in(-1e-15, -5.0, 5.0), "0");
         // Whole numbers stay whole on ordinary axes.
         assert_eq!(tick_in(1024.0, 128.0, 10240.0), "1024");
         assert_eq!(tick_in(0.4, 0.0, 2.0), "0.4");
         assert_eq!(tick_in(12.5, 0.0, 30.0), "12.5");
+    }
+
+    /// Seventh-round verification: past 20 lines the legend drops names and colours repeat;
+    /// every chart (query --plot, plot cost-curve) says so.
+    #[test]
+    fn more_lines_than_the_legend_names_are_said() {
+        let mut c = chart();
+        assert_eq!(c.legend_note("narrow"), None);
+        let lines = |n: u32| {
+            (0..n)
+                .map(|i| Series {
+                    name: format!("f{i}"),
+                    points: vec![(128.0, f64::from(i))],
+                })
+                .collect::<Vec<_>>()
+        };
+        c.series = lines(22);
+        assert_eq!(
+            c.legend_note("narrow").as_deref(),
+            Some("22 lines: colours repeat past the first 20 (narrow)")
+        );
+        c.series = lines(31);
+        assert_eq!(
+            c.legend_note("narrow").as_deref(),
+            Some("31 lines: colours repeat past the first 20, and the legend names the first 30 (narrow)")
+        );
     }
 
     /// Seventh-round review: a `bin()` series with empty buckets was one line across them.
