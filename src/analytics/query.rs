@@ -653,10 +653,11 @@ fn needed_inputs(q: &Query) -> Vec<String> {
             CommandKind::Stats { items, by } => {
                 shows_anything = true;
                 for i in items.iter().chain(by) {
-                    let mut r = Vec::new();
-                    i.expr.fields(&mut r);
-                    // Names of earlier items are not inputs.
-                    r.retain(|f| !items.iter().any(|j| j.name() == f));
+                    let (mut r, mut outside) = (Vec::new(), Vec::new());
+                    i.expr.fields_by_aggregate(&mut r, &mut outside);
+                    // Names of other items read outside an aggregate are not inputs.
+                    outside.retain(|f| !items.iter().any(|j| j.name() == f));
+                    r.extend(outside);
                     need(r, &created, after_stats);
                 }
                 created.extend(items.iter().chain(by).map(|i| i.name().to_string()));
@@ -1717,8 +1718,10 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                 let mut out_types: Vec<(String, Ty)> = Vec::new();
                 let mut later: Vec<&crate::query::Item> = Vec::new();
                 for i in items {
-                    let mut reads = Vec::new();
-                    i.expr.fields(&mut reads);
+                    // Another item's name read outside an aggregate (inside one, a name is
+                    // the records' field, as `avg(v) as v` reads `v`).
+                    let (mut inside, mut reads) = (Vec::new(), Vec::new());
+                    i.expr.fields_by_aggregate(&mut inside, &mut reads);
                     let refers_to_item = reads
                         .iter()
                         .any(|f| items.iter().any(|j| j.name() == f && !std::ptr::eq(i, j)));

@@ -211,25 +211,69 @@ impl Expr {
     pub fn fields(&self, out: &mut Vec<String>) {
         match &self.kind {
             ExprKind::Field(f) => out.push(f.clone()),
-            ExprKind::Str(_)
+            _ => {
+                let mut children = Vec::new();
+                self.children(&mut children);
+                children.iter().for_each(|e| e.fields(out));
+            }
+        }
+    }
+
+    /// [`Self::fields`], split into those read inside an aggregate's arguments (always the
+    /// records' fields) and those read outside one (in `stats`, maybe another item's name).
+    /// Seventh-round verification: `stats avg(v) as v` read its own name inside `avg` as the
+    /// item, and came back empty.
+    pub fn fields_by_aggregate(&self, inside: &mut Vec<String>, outside: &mut Vec<String>) {
+        self.fields_split(false, inside, outside);
+    }
+
+    fn fields_split(
+        &self,
+        in_aggregate: bool,
+        inside: &mut Vec<String>,
+        outside: &mut Vec<String>,
+    ) {
+        match &self.kind {
+            ExprKind::Field(f) => {
+                if in_aggregate {
+                    inside.push(f.clone());
+                } else {
+                    outside.push(f.clone());
+                }
+            }
+            ExprKind::Call { name, args } => {
+                let aggregate =
+                    in_aggregate || function(name).is_some_and(|f| f.kind != FnKind::Scalar);
+                args.iter()
+                    .for_each(|e| e.fields_split(aggregate, inside, outside));
+            }
+            _ => {
+                // Everything else nests expressions without changing where they are read.
+                let mut all = Vec::new();
+                self.children(&mut all);
+                all.iter()
+                    .for_each(|e| e.fields_split(in_aggregate, inside, outside));
+            }
+        }
+    }
+
+    /// The expressions directly inside this one.
+    pub(crate) fn children<'a>(&'a self, out: &mut Vec<&'a Expr>) {
+        match &self.kind {
+            ExprKind::Field(_)
+            | ExprKind::Str(_)
             | ExprKind::Num(_)
             | ExprKind::Regex(_)
             | ExprKind::Star
             | ExprKind::Period(_) => {}
-            ExprKind::Not(e) | ExprKind::Neg(e) => e.fields(out),
-            ExprKind::Binary(_, a, b) => {
-                a.fields(out);
-                b.fields(out);
-            }
-            ExprKind::Like { expr, pattern, .. } => {
-                expr.fields(out);
-                pattern.fields(out);
-            }
+            ExprKind::Not(e) | ExprKind::Neg(e) => out.push(e),
+            ExprKind::Binary(_, a, b) => out.extend([&**a, &**b]),
+            ExprKind::Like { expr, pattern, .. } => out.extend([&**expr, &**pattern]),
             ExprKind::In { expr, list, .. } => {
-                expr.fields(out);
-                list.iter().for_each(|e| e.fields(out));
+                out.push(expr);
+                out.extend(list.iter());
             }
-            ExprKind::Call { args, .. } => args.iter().for_each(|e| e.fields(out)),
+            ExprKind::Call { args, .. } => out.extend(args.iter()),
         }
     }
 

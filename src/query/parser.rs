@@ -118,28 +118,9 @@ fn tree_depth(e: &Expr) -> usize {
     let mut stack = vec![(e, 1usize)];
     while let Some((e, d)) = stack.pop() {
         max = max.max(d);
-        match &e.kind {
-            ExprKind::Not(x) | ExprKind::Neg(x) => stack.push((x, d + 1)),
-            ExprKind::Binary(_, a, b) => {
-                stack.push((a, d + 1));
-                stack.push((b, d + 1));
-            }
-            ExprKind::Like { expr, pattern, .. } => {
-                stack.push((expr, d + 1));
-                stack.push((pattern, d + 1));
-            }
-            ExprKind::In { expr, list, .. } => {
-                stack.push((expr, d + 1));
-                stack.extend(list.iter().map(|x| (x, d + 1)));
-            }
-            ExprKind::Call { args, .. } => stack.extend(args.iter().map(|x| (x, d + 1))),
-            ExprKind::Field(_)
-            | ExprKind::Str(_)
-            | ExprKind::Num(_)
-            | ExprKind::Regex(_)
-            | ExprKind::Star
-            | ExprKind::Period(_) => {}
-        }
+        let mut children = Vec::new();
+        e.children(&mut children);
+        stack.extend(children.into_iter().map(|x| (x, d + 1)));
     }
     max
 }

@@ -1149,3 +1149,21 @@ fn a_time_in_a_mixed_list_reads_texts_as_times() {
     );
     assert_eq!(num(&r, 0, "n"), 1.0);
 }
+
+/// Seventh-round verification: an aggregate named after the field it reads (`avg(v) as v`)
+/// read its own name as the item: empty, with a warning that no record has `v`. Inside an
+/// aggregate a name is the records' field; outside one it may be another item's.
+#[test]
+fn an_aggregate_may_be_named_after_its_field() {
+    let text = "{\"timestamp\":\"2025-09-01T00:00:00Z\",\"message\":\"a\",\"v\":2}\n\
+                {\"timestamp\":\"2025-09-01T00:00:01Z\",\"message\":\"b\",\"v\":4}\n";
+    let r = run_text("v", text, "stats avg(v) as v, count(v) as n");
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(r.columns, ["v", "n"]);
+    assert_eq!(
+        (r.rows[0][0].as_f64(), r.rows[0][1].as_f64()),
+        (Some(3.0), Some(2.0))
+    );
+    let r = run_text("v", text, "stats sum(v) as s, count(*) as n, s / n as mean");
+    assert_eq!(r.rows[0][2].as_f64(), Some(3.0));
+}
