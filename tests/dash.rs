@@ -481,3 +481,43 @@ fn a_function_filter_does_not_change_its_cost() {
     assert!(row.contains(" 10.43 "), "{s}");
     t.keys(&["q"]);
 }
+
+/// Seventh-round verification: the note on records without a time that --since left out is
+/// in the status line (which a narrow terminal cuts) and on stderr once the dashboard quits,
+/// as `report` prints it.
+#[test]
+fn records_left_out_by_the_window_are_said_on_quitting_too() {
+    let bin = assert_cmd::cargo::cargo_bin("faascope");
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let report = |ts: &str, i: u32| {
+        format!("{ts}REPORT RequestId: 3f2a1c9e-0000-4000-8000-00000000000{i}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n")
+    };
+    std::fs::write(
+        logs.join("timed.log"),
+        report("2025-09-02T14:03:11.500Z ", 1),
+    )
+    .unwrap();
+    std::fs::write(logs.join("nots.log"), report("", 2)).unwrap();
+    let script = format!(
+        "{} dash {} --since 2025-09-01T00:00:00Z 2>{}; echo EXIT=$?; sleep 60",
+        bin.display(),
+        logs.display(),
+        dir.path().join("stderr").display()
+    );
+    let cmd = format!("sh -c {}", shell_quote(&script));
+    let Some(t) = Tmux::start("untimed", &cmd, 200, 30) else {
+        return;
+    };
+    let s = t.wait_for("have no time");
+    assert!(s.contains("1 invocation(s) have no time"), "{s}");
+    t.keys(&["q"]);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=0"), "{s}");
+    let stderr = std::fs::read_to_string(dir.path().join("stderr")).unwrap();
+    assert!(
+        stderr.contains("note: 1 invocation(s) have no time (lines without timestamps) and are left out by --since/--until"),
+        "{stderr}"
+    );
+}

@@ -121,6 +121,10 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
     // once the terminal is restored, as `faascope report` prints it.
     let read_back: Arc<Mutex<Option<Ingested>>> = Arc::default();
     let slot = Arc::clone(&read_back);
+    // And the note on records without a time the window left out, which the status line may
+    // have no room for (seventh-round verification).
+    let untimed_back: Arc<Mutex<Option<String>>> = Arc::default();
+    let untimed_slot = Arc::clone(&untimed_back);
     let loader = move |progress: crate::tui::LoadProgress| {
         let mut read = None;
         let mut untimed = None;
@@ -137,6 +141,9 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
         }
         // First, as `report` and `logs` say it: those records are in no view.
         if let Some(n) = untimed {
+            if let Ok(mut s) = untimed_slot.lock() {
+                *s = Some(n.clone());
+            }
             data.notes.insert(0, n);
         }
         // INIT as `traces --function` shows it.
@@ -151,6 +158,10 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
         Some(ing) => {
             let source = SourceArgs { quiet, ..a.source };
             report_skips(&source, &ing);
+            let untimed = untimed_back.lock().ok().and_then(|mut s| s.take());
+            if let Some(n) = untimed.filter(|_| !quiet) {
+                crate::diag!("note: {n}");
+            }
             strict_exit(&source, &ing)
         }
         // Quit before the sources were read: nothing is known to have been skipped.
