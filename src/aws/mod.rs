@@ -1068,6 +1068,9 @@ pub fn push_down_report(
                 .into_iter()
                 .partition(|g| pushed_down_group(&g.name, keep_function));
             let left_out: Vec<String> = left.into_iter().map(|g| g.name).collect();
+            // What the note says was scanned: the groups queried (seventh-round verification:
+            // it gave every matched group's storage beside the count of those queried).
+            let stored_bytes: u64 = kept.iter().map(|g| g.stored_bytes).sum();
             let names: Vec<String> = kept.into_iter().map(|g| g.name).collect();
             if names.is_empty() {
                 return Ok(Some(PushedDown {

@@ -1160,12 +1160,22 @@ impl Catalog {
         // prices either, is likely a typo (`us-eats-1`).
         let aws_shaped = |r: &str| {
             let parts: Vec<&str> = r.split('-').collect();
+            // GovCloud, the isolated partitions and the sovereign cloud name a partition or a
+            // country after the area (`us-gov-west-1`, `us-isob-east-1`, `eusc-de-east-1`).
             let (area, rest) = match parts.as_slice() {
-                [area, "gov", rest @ ..] => (*area, rest),
+                [area, p, rest @ ..]
+                    if rest.len() == 2
+                        && (2..=4).contains(&p.len())
+                        && p.bytes().all(|b| b.is_ascii_lowercase()) =>
+                {
+                    (*area, rest)
+                }
                 [area, rest @ ..] => (*area, rest),
                 [] => return false,
             };
-            const AREAS: [&str; 10] = ["af", "ap", "ca", "cn", "eu", "il", "me", "mx", "sa", "us"];
+            const AREAS: [&str; 11] = [
+                "af", "ap", "ca", "cn", "eu", "eusc", "il", "me", "mx", "sa", "us",
+            ];
             const DIRECTIONS: [&str; 9] = [
                 "central",
                 "east",
@@ -1525,7 +1535,8 @@ fn expand_regions(
                     return Err(invalid(
                         file,
                         what,
-                        format!("region `{region}` is not a region code"),
+                        // Escaped: an invisible character (a zero-width space) shows.
+                        format!("region `{}` is not a region code", region.escape_default()),
                         "write codes such as \"us-east-1\"",
                     ));
                 }
@@ -2537,6 +2548,8 @@ assumption = true
             "sa-east-1",
             "us-gov-west-1",
             "ap-southeast-3",
+            "eusc-de-east-1",
+            "us-isob-east-1",
         ]
         .iter()
         .enumerate()
@@ -2553,6 +2566,12 @@ assumption = true
             .expect_err("refused");
         assert!(!e.to_string().contains('\u{1b}'), "{e}");
         assert!(e.to_string().contains("is not a region code"), "{e}");
+        // An invisible character is shown escaped.
+        let e = builtin
+            .clone()
+            .apply_str("zw.toml", &file("us-east-1\u{200b}", "2025-11-01"))
+            .expect_err("refused");
+        assert!(e.to_string().contains("region `us-east-1\\u{200b}`"), "{e}");
         let mut bad = builtin.clone();
         bad.apply_str("bad.toml", &file("us-eats-1", "2099-01-01"))
             .expect("override ok");

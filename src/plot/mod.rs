@@ -40,8 +40,9 @@ pub struct LineChart {
 /// Series past this many share colours (plotters' palette has 20).
 pub const COLOURS: usize = 20;
 /// Series past this many are left out of the legend, which would otherwise run off the chart
-/// (about 30 names fit its height).
-pub const LEGEND_SERIES: usize = 30;
+/// (its box is as tall as the plot area: about 26 names fit; at 30 the last fell below the
+/// frame without their swatch, seventh-round verification).
+pub const LEGEND_SERIES: usize = 24;
 
 impl LineChart {
     /// The note a chart of more series than [`COLOURS`] needs, naming how to narrow them down.
@@ -450,8 +451,18 @@ mod tests {
         c.series = lines(31);
         assert_eq!(
             c.legend_note("narrow").as_deref(),
-            Some("31 lines: colours repeat past the first 20, and the legend names the first 30 (narrow)")
+            Some("31 lines: colours repeat past the first 20, and the legend names the first 24 (narrow)")
         );
+        // Every name the legend draws is inside the image, with its swatch.
+        let svg = to_svg(&c).unwrap();
+        let texts: Vec<f64> = svg
+            .split("<text ")
+            .skip(1)
+            .filter(|t| t.contains(">\nf"))
+            .filter_map(|t| t.split("y=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(texts.len(), LEGEND_SERIES, "{svg}");
+        assert!(texts.iter().all(|y| *y < 530.0), "{texts:?}");
     }
 
     /// Seventh-round review: a `bin()` series with empty buckets was one line across them.
