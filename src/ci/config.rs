@@ -5,6 +5,9 @@
 //!
 //! Precedence of a function's settings: `faascope.toml` > SAM / Serverless file > `[defaults]`
 //! > what the logs show (memory) > AWS's defaults (x86_64, 512 MB ephemeral storage).
+//!
+//! A SAM / CloudFormation function without `MemorySize` or `Timeout` has Lambda's defaults
+//! (128 MB, 3 s) as its template values ([`super::templates`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -56,6 +56,11 @@ pub struct TemplateFunction {
     pub unresolved: Vec<(&'static str, TemplateError)>,
 }
 
+/// Lambda's default memory size and timeout, for a SAM / CloudFormation function that sets
+/// neither (facts.md §3.4: 3 s; CloudFormation's `MemorySize` default, 128 MB).
+const LAMBDA_DEFAULT_MEMORY_MB: u32 = 128;
+const LAMBDA_DEFAULT_TIMEOUT_S: u32 = 3;
+
 /// A function's own value, else the provider's default (either may be unreadable).
 fn or_default<T: Clone>(
     own: Result<Option<T>, TemplateError>,
@@ -510,22 +515,32 @@ impl Cfn<'_> {
                 pl("FunctionName"),
             ),
         );
-        let memory_mb = soft(
-            &mut un,
-            "memory_mb",
-            self.number(prop("MemorySize"), &memory_at, pl("MemorySize"))
-                .and_then(|v| {
-                    check_range(self.file, pl("MemorySize"), &memory_at, v, MEMORY_MB, "MB")
-                }),
-        );
-        let timeout_s = soft(
-            &mut un,
-            "timeout_s",
-            self.number(prop("Timeout"), &timeout_at, pl("Timeout"))
-                .and_then(|v| {
-                    check_range(self.file, pl("Timeout"), &timeout_at, v, TIMEOUT_S, "s")
-                }),
-        );
+        // Set neither on the resource nor in Globals, the function deploys with Lambda's
+        // defaults, 128 MB and 3 s (facts.md §3.4): the template's value, not the memory older
+        // logs show (seventh-round ci review: a template without Timeout gave no timeout, and
+        // one without MemorySize the logs' 3008 MB).
+        let memory_mb = match prop("MemorySize") {
+            None => Some(LAMBDA_DEFAULT_MEMORY_MB),
+            Some(_) => soft(
+                &mut un,
+                "memory_mb",
+                self.number(prop("MemorySize"), &memory_at, pl("MemorySize"))
+                    .and_then(|v| {
+                        check_range(self.file, pl("MemorySize"), &memory_at, v, MEMORY_MB, "MB")
+                    }),
+            ),
+        };
+        let timeout_s = match prop("Timeout") {
+            None => Some(LAMBDA_DEFAULT_TIMEOUT_S),
+            Some(_) => soft(
+                &mut un,
+                "timeout_s",
+                self.number(prop("Timeout"), &timeout_at, pl("Timeout"))
+                    .and_then(|v| {
+                        check_range(self.file, pl("Timeout"), &timeout_at, v, TIMEOUT_S, "s")
+                    }),
+            ),
+        };
         let arch = soft(
             &mut un,
             "arch",
@@ -1181,6 +1196,26 @@ mod tests {
         let (setting, e) = unresolved(run("maybe"));
         assert_eq!(setting, "snapstart");
         assert!(e.to_string().contains("not true or false"), "{e}");
+    }
+
+    /// Seventh-round ci review: a SAM function without `MemorySize` or `Timeout` (on itself or
+    /// in Globals) deploys at Lambda's defaults, 128 MB and 3 s; it read as unset (no timeout,
+    /// and the memory older logs showed). Globals still give theirs.
+    #[test]
+    fn a_sam_function_without_memory_or_timeout_takes_lambdas_defaults() {
+        let (_d, p) = write(
+            "template.yaml",
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  Plain:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n  Sized:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      MemorySize: 1024\n      Timeout: 30\n",
+        );
+        let fs = read_sam(&p, &BTreeMap::new()).unwrap();
+        assert_eq!((fs[0].memory_mb, fs[0].timeout_s), (Some(128), Some(3)));
+        assert_eq!((fs[1].memory_mb, fs[1].timeout_s), (Some(1024), Some(30)));
+        let (_d, p) = write(
+            "template.yaml",
+            "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    MemorySize: 512\n    Timeout: 10\nResources:\n  Plain:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n",
+        );
+        let fs = read_sam(&p, &BTreeMap::new()).unwrap();
+        assert_eq!((fs[0].memory_mb, fs[0].timeout_s), (Some(512), Some(10)));
     }
 
     #[test]
