@@ -1720,7 +1720,7 @@ fn snapstart_where_it_is_not_priced_is_said() {
     let cfg = dir.path().join("faascope.toml");
     std::fs::write(
         &cfg,
-        "[project]\nname = \"s\"\n\n[[functions]]\nname = \"node\"\nmemory_mb = 512\nruntime = \"nodejs20.x\"\nsnapstart = true\n[functions.traffic]\nrequests_per_month = 1000\nduration_ms = 100\n\n[[functions]]\nname = \"java\"\nmemory_mb = 512\nruntime = \"java21\"\nsnapstart = true\nprovisioned_concurrency = 1\n[functions.traffic]\nrequests_per_month = 1000\nduration_ms = 100\n",
+        "[project]\nname = \"s\"\n\n[[functions]]\nname = \"node\"\nmemory_mb = 512\nruntime = \"nodejs20.x\"\nsnapstart = true\n[functions.traffic]\nrequests_per_month = 1000\nduration_ms = 100\n\n[[functions]]\nname = \"java\"\nmemory_mb = 512\nruntime = \"java21\"\nsnapstart = true\nprovisioned_concurrency = 1\n[functions.traffic]\nrequests_per_month = 1000\nduration_ms = 100\n\n[[functions]]\nname = \"py\"\nmemory_mb = 512\nruntime = \"python3.12\"\nsnapstart = true\nephemeral_storage_mb = 2048\n[functions.traffic]\nrequests_per_month = 1000\nduration_ms = 100\n",
     )
     .unwrap();
     let b = json(&baseline(&cfg, &dir.path().join("b.json")));
@@ -1734,5 +1734,11 @@ fn snapstart_where_it_is_not_priced_is_said() {
         notes("java").contains("SnapStart and provisioned concurrency cannot be combined"),
         "{}",
         notes("java")
+    );
+    // Seventh round: SnapStart beside more than 512 MB of /tmp, as `faascope cost` says it.
+    assert!(
+        notes("py").contains("SnapStart cannot be combined with ephemeral storage above 512 MB"),
+        "{}",
+        notes("py")
     );
 }

@@ -1266,3 +1266,23 @@ fn control_sequences_in_price_file_text_never_reach_the_terminal() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("RED"));
 }
+
+/// Seventh-round cost review: SnapStart beside more than 512 MB of ephemeral storage (which
+/// AWS does not allow, facts.md §1.7) was priced without a word; a note says so.
+#[test]
+fn snapstart_with_large_ephemeral_storage_is_noted() {
+    let args = [
+        "cost",
+        "sample-data",
+        "--function",
+        "catalog-snapstart",
+        "--function-snapstart",
+        "catalog-snapstart=python",
+    ];
+    let note = "SnapStart cannot be combined with ephemeral storage above 512 MB";
+    let notes = |v: &Value| v["functions"][0]["notes"].to_string();
+    let big = json_of(&[&args[..], &["--ephemeral-storage-mb", "2048"]].concat());
+    assert!(notes(&big).contains(note), "{}", notes(&big));
+    let small = json_of(&args);
+    assert!(!notes(&small).contains(note), "{}", notes(&small));
+}

@@ -683,6 +683,11 @@ pub fn evaluate(
                 ));
             } else if p.spec.settings.provisioned_concurrency > 0 {
                 p.notes.push("SnapStart and provisioned concurrency cannot be combined: priced with provisioned concurrency and SnapStart off".into());
+            } else if p.spec.settings.ephemeral_storage_mb > 512 {
+                // As `faascope cost` says it (seventh-round cost review).
+                p.notes.push(crate::cost::comparisons::snapstart_tmp_note(
+                    p.spec.settings.ephemeral_storage_mb,
+                ));
             }
         }
         if let Some(perf) = p

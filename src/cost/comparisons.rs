@@ -180,6 +180,21 @@ pub struct FunctionComparison {
     pub notes: Vec<String>,
 }
 
+/// SnapStart beside more than 512 MB of ephemeral storage, which AWS does not allow (facts.md
+/// §1.7, the original restriction): priced as given, and said (seventh-round cost review:
+/// both were charged without a word, where SnapStart with PC has a note).
+pub fn snapstart_with_large_tmp(meta: &crate::cost::FunctionMeta) -> Option<String> {
+    (!matches!(meta.snapstart, SnapStart::Off) && meta.ephemeral_storage_mb > 512)
+        .then(|| snapstart_tmp_note(meta.ephemeral_storage_mb))
+}
+
+/// The note of [`snapstart_with_large_tmp`] (`faascope ci` gives it too).
+pub fn snapstart_tmp_note(ephemeral_storage_mb: u32) -> String {
+    format!(
+        "SnapStart cannot be combined with ephemeral storage above 512 MB (facts.md §1.7; the original restriction, which may have changed): this configuration ({ephemeral_storage_mb} MB of /tmp) may not deploy; both are priced as given"
+    )
+}
+
 /// The account's comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
@@ -1284,7 +1299,11 @@ pub fn compare_functions(
             cheapest_usd,
             monthly_saving_usd: on_demand.minus(&cheapest_usd),
             unavailable,
-            notes: f.notes.clone(),
+            notes: {
+                let mut notes = f.notes.clone();
+                notes.extend(snapstart_with_large_tmp(&f.meta));
+                notes
+            },
         });
     }
     let mut assumptions = vec![
