@@ -1286,3 +1286,56 @@ fn snapstart_with_large_ephemeral_storage_is_noted() {
     let small = json_of(&args);
     assert!(!notes(&small).contains(note), "{}", notes(&small));
 }
+
+/// Seventh-round cost review: whole-number flags named their range only sometimes (`1.5` read
+/// "invalid digit found in string", `-5` "unexpected argument"); `--init-ms` past the limit
+/// read "out of range".
+#[test]
+fn whole_number_flags_name_their_range() {
+    let err = |args: &[&str]| {
+        let out = faascope().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    for (args, want) in [
+        (
+            vec!["cost", "sample-data", "--ephemeral-storage-mb", "1.5"],
+            "`1.5` is not a whole number of MB from 512 to 10240",
+        ),
+        (
+            vec!["cost", "sample-data", "--ephemeral-storage-mb", "-5"],
+            "`-5` is not a whole number of MB from 512 to 10240",
+        ),
+        (
+            vec!["tune", "sample-data", "--headroom", "1.5"],
+            "`1.5` is not a whole number of percent from 0 to 1000",
+        ),
+        (
+            vec!["tune", "sample-data", "--threads", "65"],
+            "`65` is not a whole number of threads from 1 to 64",
+        ),
+        (
+            vec!["cost", "sample-data", "--per-instance-concurrency", "0"],
+            "`0` is not a whole number of executions, at least 1",
+        ),
+        (
+            vec![
+                "cost",
+                "--requests",
+                "1",
+                "--duration-ms",
+                "1",
+                "--memory-mb",
+                "128",
+                "--cold-ratio",
+                "0.1",
+                "--init-ms",
+                "900001",
+            ],
+            "init_ms = 900001 is outside 0..=900000",
+        ),
+    ] {
+        let e = err(&args);
+        assert!(e.contains(want), "{args:?}: {e}");
+    }
+}

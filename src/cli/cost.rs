@@ -114,7 +114,7 @@ pub struct PriceArgs {
     pub function_snapstart: Vec<(String, String)>,
     /// Ephemeral storage (/tmp) of the functions in MB, 512 to 10240 (unless
     /// --function-storage names one); above 512 MB it is billed [default: 512].
-    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(512..=10240))]
+    #[arg(long, value_name = "MB", value_parser = whole_in(512, 10240, "MB"), allow_negative_numbers = true)]
     pub ephemeral_storage_mb: Option<u32>,
     /// Ephemeral storage of one function, NAME=MB (repeatable).
     #[arg(long = "function-storage", value_name = "NAME=MB", value_parser = parse_pair)]
@@ -319,7 +319,7 @@ pub struct CostArgs {
     pub provisioned: Vec<u32>,
     /// Concurrent executions one Fargate task / EC2 instance serves (default: as many
     /// Lambda-sized environments as fit).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = whole_in(1, u32::MAX, "executions"), allow_negative_numbers = true)]
     pub per_instance_concurrency: Option<u32>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -346,10 +346,10 @@ pub struct TuneArgs {
     #[arg(long, value_enum, default_value_t = StrategyArg::Cost)]
     pub strategy: StrategyArg,
     /// Memory headroom above the largest memory used, percent (0 to 1000).
-    #[arg(long, value_name = "PCT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    #[arg(long, value_name = "PCT", default_value_t = 20, value_parser = whole_in(0, 1000, "percent"), allow_negative_numbers = true)]
     pub headroom: u32,
     /// Threads the functions keep busy (1 = single-threaded; more vCPU then helps), 1 to 64.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    #[arg(long, default_value_t = 1, value_parser = whole_in(1, 64, "threads"), allow_negative_numbers = true)]
     pub threads: u32,
     /// Print each function's cost-vs-memory curve.
     #[arg(long)]
@@ -424,6 +424,26 @@ fn families(a: &CostArgs) -> Result<Vec<OptionFamily>> {
         fams.insert(0, OptionFamily::LambdaOnDemand);
     }
     Ok(fams)
+}
+
+/// A parser of a whole number from `lo` to `hi` whose error names the range (seventh-round
+/// cost review: `1.5` read "invalid digit found in string", and `-5` "unexpected argument").
+fn whole_in(
+    lo: u32,
+    hi: u32,
+    unit: &'static str,
+) -> impl Fn(&str) -> std::result::Result<u32, String> + Clone + Send + Sync + 'static {
+    move |s: &str| {
+        let range = if hi == u32::MAX {
+            format!("a whole number of {unit}, at least {lo}")
+        } else {
+            format!("a whole number of {unit} from {lo} to {hi}")
+        };
+        match s.trim().parse::<u32>() {
+            Ok(n) if (lo..=hi).contains(&n) => Ok(n),
+            _ => Err(format!("`{s}` is not {range}")),
+        }
+    }
 }
 
 /// The built-in catalog with `files` applied over it, in order.

@@ -539,7 +539,7 @@ pub fn project_calculator(
     if spec.requests_per_month.is_sign_negative() || spec.requests_per_month > max_monthly() {
         return Err(bad(
             meta,
-            format!("requests = {} is out of range", spec.requests_per_month),
+            format!("requests = {} is outside 0..=1e15", spec.requests_per_month),
             "pass requests per month between 0 and 1e15",
         ));
     }
@@ -560,8 +560,8 @@ pub fn project_calculator(
     if spec.init_ms.is_sign_negative() || spec.init_ms > Decimal::from(900_000) {
         return Err(bad(
             meta,
-            format!("init_ms = {} is out of range", spec.init_ms),
-            "pass the INIT duration of a cold start in ms",
+            format!("init_ms = {} is outside 0..=900000", spec.init_ms),
+            "pass the INIT duration of a cold start in ms (at most the 900,000 ms timeout)",
         ));
     }
     let granularity = rules.billing_granularity_ms;
