@@ -501,8 +501,6 @@ impl Cfn<'_> {
                 format!("Resources.{key}.Properties.{name}")
             }
         };
-        let memory_at = at("MemorySize");
-        let timeout_at = at("Timeout");
         // A value that cannot be read is an error only if faascope.toml does not set it (see
         // `unresolved`; the name by a `[[functions]]` entry with `resource = "KEY"`).
         let mut un = Vec::new();
@@ -515,32 +513,43 @@ impl Cfn<'_> {
                 pl("FunctionName"),
             ),
         );
-        // Set neither on the resource nor in Globals, the function deploys with Lambda's
-        // defaults, 128 MB and 3 s (facts.md §3.4): the template's value, not the memory older
-        // logs show (seventh-round ci review: a template without Timeout gave no timeout, and
-        // one without MemorySize the logs' 3008 MB).
-        let memory_mb = match prop("MemorySize") {
-            None => Some(LAMBDA_DEFAULT_MEMORY_MB),
-            Some(_) => soft(
-                &mut un,
-                "memory_mb",
-                self.number(prop("MemorySize"), &memory_at, pl("MemorySize"))
-                    .and_then(|v| {
-                        check_range(self.file, pl("MemorySize"), &memory_at, v, MEMORY_MB, "MB")
-                    }),
-            ),
+        // A whole number in Lambda's range. Set neither on the resource nor in Globals, the
+        // function deploys with Lambda's default (128 MB, 3 s: facts.md §3.4): the template's
+        // value, not the memory older logs show (seventh-round ci review: a template without
+        // Timeout gave no timeout, and one without MemorySize the logs' 3008 MB).
+        let ranged = |un: &mut Vec<_>,
+                      name: &str,
+                      setting: &'static str,
+                      range: (u32, u32),
+                      unit: &str,
+                      default: u32| {
+            let Some(v) = prop(name) else {
+                return Some(default);
+            };
+            let at = at(name);
+            soft(
+                un,
+                setting,
+                self.number(Some(v), &at, pl(name))
+                    .and_then(|n| check_range(self.file, pl(name), &at, n, range, unit)),
+            )
         };
-        let timeout_s = match prop("Timeout") {
-            None => Some(LAMBDA_DEFAULT_TIMEOUT_S),
-            Some(_) => soft(
-                &mut un,
-                "timeout_s",
-                self.number(prop("Timeout"), &timeout_at, pl("Timeout"))
-                    .and_then(|v| {
-                        check_range(self.file, pl("Timeout"), &timeout_at, v, TIMEOUT_S, "s")
-                    }),
-            ),
-        };
+        let memory_mb = ranged(
+            &mut un,
+            "MemorySize",
+            "memory_mb",
+            MEMORY_MB,
+            "MB",
+            LAMBDA_DEFAULT_MEMORY_MB,
+        );
+        let timeout_s = ranged(
+            &mut un,
+            "Timeout",
+            "timeout_s",
+            TIMEOUT_S,
+            "s",
+            LAMBDA_DEFAULT_TIMEOUT_S,
+        );
         let arch = soft(
             &mut un,
             "arch",

@@ -204,19 +204,13 @@ fn read_sources(
         let t = &ing.tables;
         let invocations = filter.untimed(t.invocations.iter().map(|r| (&*r.function, r.timestamp)));
         let lines = filter.untimed(t.logs.iter().map(|r| (&*r.function, r.timestamp)));
-        let windowed = filter.since_ms.is_some() || filter.until_ms.is_some();
-        let what = match (invocations, lines) {
-            _ if !windowed => None,
+        let counted = match (invocations, lines) {
             (0, 0) => None,
             (0, n) => Some(format!("{n} log line(s)")),
             (n, 0) => Some(format!("{n} invocation(s)")),
             (n, m) => Some(format!("{n} invocation(s) and {m} log line(s)")),
         };
-        what.map(|w| {
-            format!(
-                "{w} have no time (lines without timestamps) and are left out by --since/--until"
-            )
-        })
+        counted.and_then(|c| filter.untimed_sentence(&c))
     };
     filter.apply(&mut ing.tables);
     Ok((ing, basis, read, untimed))

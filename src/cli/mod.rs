@@ -424,9 +424,17 @@ impl Filter {
     /// The note for records a time window leaves out because they have no time (console
     /// copies of log lines): `untimed` counts those of the functions kept.
     pub(crate) fn untimed_note(&self, untimed: usize, what: &str) -> Option<String> {
-        (untimed > 0 && (self.since_ms.is_some() || self.until_ms.is_some())).then(|| {
+        (untimed > 0)
+            .then(|| format!("{untimed} {what}"))
+            .and_then(|counted| self.untimed_sentence(&counted))
+    }
+
+    /// [`Self::untimed_note`] of records already counted in words (`2 invocation(s) and 1 log
+    /// line(s)`); `None` without a time window.
+    pub(crate) fn untimed_sentence(&self, counted: &str) -> Option<String> {
+        (self.since_ms.is_some() || self.until_ms.is_some()).then(|| {
             format!(
-                "{untimed} {what} have no time (lines without timestamps) and are left out by --since/--until"
+                "{counted} have no time (lines without timestamps) and are left out by --since/--until"
             )
         })
     }
@@ -907,16 +915,12 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
     };
     if pushed.groups == 0 {
         // No group of a function --function keeps: nothing was queried (or pulled).
-        let text = output::report::render(
+        let text = output::report::none_matched(&output::report::render(
             &pushed.report,
             &Default::default(),
             a.format,
             terminal_width(),
-        )
-        .replace(
-            output::report::NONE_FOUND,
-            "no invocations match --function/--since/--until\n",
-        );
+        ));
         write_stdout(text.as_bytes())?;
         if !a.source.quiet {
             crate::diag!(
@@ -1024,10 +1028,7 @@ fn run_report(a: ReportArgs) -> Result<i32> {
         .and_then(|r| r.filtered_out(&filter));
     if filtered_out.is_some() {
         // The data is there; the options left none of it (the note below says what).
-        text = text.replace(
-            output::report::NONE_FOUND,
-            "no invocations match --function/--since/--until\n",
-        );
+        text = output::report::none_matched(&text);
     }
     let mut failed = false;
     if let Some(cols) = kept {

@@ -200,16 +200,19 @@ fn derived_provisioned_concurrency_example() {
         environments: 1000,
         enabled_seconds: d("7200"),
     };
-    let c = provisioned_concurrency_cost(
-        &meta,
-        &usage,
-        &profile,
-        rates,
-        rules,
-        plan,
-        rates.tier1_usd_per_gb_second(),
-        None,
-    );
+    let cost = |usage: &super::usage::MonthlyUsage, plan: PcPlan| {
+        provisioned_concurrency_cost(
+            &meta,
+            usage,
+            &profile,
+            rates,
+            rules,
+            plan,
+            rates.tier1_usd_per_gb_second(),
+            None,
+        )
+    };
+    let c = cost(&usage, plan);
     assert_eq!(c.allocation_usd, d("30.00024"));
     assert_eq!(c.pc_duration_usd, d("11.66664"));
     assert_eq!(c.spill_usd, d("0"));
@@ -221,18 +224,12 @@ fn derived_provisioned_concurrency_example() {
         Some(d("0.60"))
     );
     // Enabled 2 h + 1 s is billed as 2 h 5 min.
-    let c2 = provisioned_concurrency_cost(
-        &meta,
+    let c2 = cost(
         &usage,
-        &profile,
-        rates,
-        rules,
         PcPlan {
             environments: 1000,
             enabled_seconds: d("7201"),
         },
-        rates.tier1_usd_per_gb_second(),
-        None,
     );
     assert_eq!(c2.billed_enabled_seconds, d("7500"));
     // Sixth-round cost review: the invocations PC serves start warm. With 100,000 GB-s of the
@@ -241,16 +238,7 @@ fn derived_provisioned_concurrency_example() {
         cold_init_gb_seconds: d("100000"),
         ..usage.clone()
     };
-    let c3 = provisioned_concurrency_cost(
-        &meta,
-        &cold,
-        &profile,
-        rates,
-        rules,
-        plan,
-        rates.tier1_usd_per_gb_second(),
-        None,
-    );
+    let c3 = cost(&cold, plan);
     assert_eq!(c3.pc_gb_seconds, d("1100000"));
     assert_eq!(c3.init_removed_gb_seconds, d("100000"));
     assert_eq!(c3.spill_gb_seconds, d("0"));

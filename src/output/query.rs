@@ -280,31 +280,26 @@ pub fn chart_by(
     for s in &mut series {
         s.points.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    Ok((
-        LineChart {
-            title: title.to_string(),
-            x_whole: false,
-            // Buckets with no records have no row: their neighbours are not joined.
-            x_gap: Some(*bin_ms as f64 / unit_ms * 1.001),
-            x_label: format!(
-                "{unit} since {} UTC (bins of {})",
-                crate::query::time_text(t0),
-                period_text(*bin_ms)
-            ),
-            y_label: if num_cols.len() == 1 {
-                r.columns[num_cols[0]].clone()
-            } else {
-                "value".into()
-            },
-            series,
-            markers: Vec::new(),
+    let chart = LineChart {
+        title: title.to_string(),
+        x_whole: false,
+        // Buckets with no records have no row: their neighbours are not joined.
+        x_gap: Some(*bin_ms as f64 / unit_ms * 1.001),
+        x_label: format!(
+            "{unit} since {} UTC (bins of {})",
+            crate::query::time_text(t0),
+            period_text(*bin_ms)
+        ),
+        y_label: if num_cols.len() == 1 {
+            r.columns[num_cols[0]].clone()
+        } else {
+            "value".into()
         },
-        notes,
-    ))
-    .map(|(chart, mut notes)| {
-        notes.extend(chart.legend_note("narrow the query with `filter`, or fewer `by` fields"));
-        (chart, notes)
-    })
+        series,
+        markers: Vec::new(),
+    };
+    notes.extend(chart.legend_note("narrow the query with `filter`, or fewer `by` fields"));
+    Ok((chart, notes))
 }
 
 fn period_text(ms: i64) -> String {

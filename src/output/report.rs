@@ -110,6 +110,14 @@ fn count(n: u64) -> String {
 /// nothing of what was read.)
 pub const NONE_FOUND: &str = "no invocations (REPORT lines or platform.report events) found\n";
 
+/// `text` (a rendered report) worded for a filter that left nothing of what was read.
+pub fn none_matched(text: &str) -> String {
+    text.replace(
+        NONE_FOUND,
+        "no invocations match --function/--since/--until\n",
+    )
+}
+
 const HEADER: [&str; 13] = [
     "function",
     "invocations",
