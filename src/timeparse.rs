@@ -63,11 +63,15 @@ pub fn parse_timestamp_ms(s: &str) -> Option<i64> {
 /// Finds a timestamp in a short prefix (`2023/06/02/[72]88ab… 2023-06-02T11:27:22.355000`,
 /// `| 2026-06-03 05:22:39.288 |`): tries each token and each pair of adjacent tokens.
 pub fn timestamp_in_prefix(prefix: &str) -> Option<i64> {
-    let toks: Vec<&str> = prefix
+    event_time_in_tokens(&tokens_of_prefix(prefix))
+}
+
+/// The words of a prefix, split at whitespace and `|`.
+pub fn tokens_of_prefix(prefix: &str) -> Vec<&str> {
+    prefix
         .split(|c: char| c.is_whitespace() || c == '|')
         .filter(|t| !t.is_empty())
-        .collect();
-    event_time_in_tokens(&toks)
+        .collect()
 }
 
 /// The time of an event in its leading tokens: a date and the time after it
@@ -92,6 +96,69 @@ pub fn event_time_in_tokens(toks: &[&str]) -> Option<i64> {
         if let Some(ts) = parse_timestamp_ms(t) {
             return Some(ts);
         }
+    }
+    None
+}
+
+/// The first token of `toks` written as a date or date-time that is no time at all (a day the
+/// month does not have, month 13, an hour past 23: `2026-02-30T10:00:00Z`), for a line whose
+/// time could not be read, so that the record kept without a time is said. A token that is no
+/// date in shape (a request id, a word) is not one.
+pub fn impossible_time_in(toks: &[&str]) -> Option<String> {
+    for (i, t) in toks.iter().enumerate() {
+        let t = t.trim_matches(|c| matches!(c, '[' | ']' | '(' | ')' | '|'));
+        let b = t.as_bytes();
+        let digits = |r: std::ops::Range<usize>| {
+            b.get(r.clone())
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        };
+        let date_shape = digits(0..4)
+            && matches!(b.get(4), Some(b'-' | b'/'))
+            && digits(5..7)
+            && b.get(7) == b.get(4)
+            && digits(8..10)
+            && (b.len() == 10 || matches!(b.get(10), Some(b'T' | b' ')));
+        if !date_shape {
+            continue;
+        }
+        let num = |r: std::ops::Range<usize>, b: &[u8]| -> u32 {
+            b[r].iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
+        };
+        let (y, m, d) = (num(0..4, b), num(5..7, b), num(8..10, b));
+        let bad_date = i32::try_from(y)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+            .is_none();
+        // The time: after the `T`, or the next token (`2026-02-03 25:00:00`).
+        let time = if b.len() > 11 {
+            Some(&t[11..])
+        } else {
+            toks.get(i + 1).map(|n| n.trim_end_matches([']', ')', '|']))
+        };
+        let bad_time = time.is_some_and(|tm| {
+            let tb = tm.as_bytes();
+            let two = |at: usize| {
+                tb.get(at..at + 2)
+                    .filter(|d| d.iter().all(u8::is_ascii_digit))
+                    .map(|d| num(0..2, d))
+            };
+            match (two(0), tb.get(2), two(3)) {
+                (Some(h), Some(b':'), Some(mi)) => {
+                    h > 23
+                        || mi > 59
+                        || (tb.get(5) == Some(&b':') && two(6).is_some_and(|s| s > 60))
+                }
+                _ => false,
+            }
+        });
+        if bad_date || bad_time {
+            let shown = match time {
+                Some(tm) if b.len() == 10 => format!("{t} {tm}"),
+                _ => t.to_string(),
+            };
+            return Some(shown.chars().take(40).collect());
+        }
+        return None;
     }
     None
 }
@@ -256,6 +323,34 @@ mod tests {
         );
         assert_eq!(timestamp_in_prefix("2025-09-02 REPORT"), None);
         assert_eq!(format_ms(z), "2025-09-02T14:03:11.482Z");
+    }
+
+    #[test]
+    fn impossible_times_are_found() {
+        let toks = |s: &'static str| s.split_whitespace().collect::<Vec<_>>();
+        for (line, shown) in [
+            ("2026-02-30T10:00:00.000Z START", "2026-02-30T10:00:00.000Z"),
+            ("2026-13-01 10:00:00.000 REPORT", "2026-13-01 10:00:00.000"),
+            ("[2026-01-01 24:00:00,123] INFO", "2026-01-01 24:00:00,123"),
+            ("| 2026/01/01 10:61:00 | x", "2026/01/01 10:61:00"),
+            ("2025-02-29T00:00:00Z", "2025-02-29T00:00:00Z"),
+        ] {
+            assert_eq!(
+                impossible_time_in(&toks(line)).as_deref(),
+                Some(shown),
+                "{line}"
+            );
+        }
+        for line in [
+            "2024-02-29T00:00:00Z leap day",
+            "2026-06-30T23:59:60Z leap second",
+            "6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b33 INFO x",
+            "hello 2026 world",
+            "2026-02-03",
+            "20260230 x",
+        ] {
+            assert_eq!(impossible_time_in(&toks(line)), None, "{line}");
+        }
     }
 
     #[test]

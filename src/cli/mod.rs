@@ -774,6 +774,7 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
     if !src.quiet
         && (!ing.skips.is_empty()
             || ing.skips.replaced_utf8 > 0
+            || ing.skips.impossible_times > 0
             || !ing.skips.own_exports.is_empty()
             || !ing.skips.partial_traces.is_empty()
             || !ing.skips.init_failures.is_empty()

@@ -457,6 +457,9 @@ impl<'o> Collector<'o> {
                 self.event_time_ms = None;
             }
             let ts = ev.timestamp.or_else(|| timestamp_in_prefix(p.prefix));
+            if ts.is_none() && !p.prefix.is_empty() {
+                self.check_impossible_time(ev, &crate::timeparse::tokens_of_prefix(p.prefix));
+            }
             // The event's text: the line without the prefix ingestion strips (a time, a
             // stream name), as Logs Insights shows `@message`.
             let text = msg.get(p.prefix.len()..).unwrap_or(msg);
@@ -682,7 +685,12 @@ impl<'o> Collector<'o> {
         let line = ev.line;
         if let Some(label) = f.bad_field {
             let detail = platform_line::bad_field_detail(label, f.bad_value);
-            self.skip(line, "REPORT field is not a number in range", Some(&detail));
+            let reason = if f.bad_unit {
+                "REPORT field in another unit than ms or MB"
+            } else {
+                "REPORT field is not a number in range"
+            };
+            self.skip(line, reason, Some(&detail));
             return;
         }
         let Some(request_id) = f.request_id else {
@@ -824,7 +832,19 @@ impl<'o> Collector<'o> {
                 self.event_time_ms = Some(t);
                 Some(t)
             }
-            None => self.event_time_ms,
+            None => {
+                self.check_impossible_time(ev, head);
+                self.event_time_ms
+            }
+        }
+    }
+
+    /// A line whose time could not be read: when its head holds a date or time that does not
+    /// exist (`2026-02-30T10:00:00Z`), that is said (the record is kept without that time, so
+    /// --since/--until and every time series leave it out).
+    fn check_impossible_time(&mut self, ev: &Event<'_>, head: &[&str]) {
+        if let Some(shown) = crate::timeparse::impossible_time_in(head) {
+            self.skips.add_impossible_time(&self.file, ev.line, &shown);
         }
     }
 

@@ -2811,6 +2811,58 @@ mod tests {
         assert_eq!(failed.error_type.as_deref(), Some("ValueError"));
     }
 
+    /// Last-round review of ingestion: a line whose date does not exist (`2026-02-30`) made a
+    /// record without a time and said nothing; now it is said (JSON and stderr), for REPORTs
+    /// in a report and for every line read in an export of logs. A REPORT in another unit
+    /// (`Duration: 10.00 s`, read as 10 ms) is refused with its unit.
+    #[test]
+    fn impossible_dates_are_said_and_other_units_refused() {
+        let id = "40000000-0000-4000-8000-00000000000";
+        let rep = |n: u32, date: &str, d: &str| {
+            format!("{date} REPORT RequestId: {id}{n}\tDuration: {d}\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\n")
+        };
+        let text = format!(
+            "2026-02-30T10:00:00.000Z START RequestId: {id}1 Version: $LATEST\n\
+             2026-02-30T10:00:00.000Z\t{id}1\tINFO\thello\n{}{}{}",
+            rep(1, "2026-02-30T10:00:00.100Z", "10.00 ms"),
+            rep(2, "2026-03-01T25:00:00.100Z", "10.00 ms"),
+            rep(3, "2026-03-01T10:00:00.100Z", "10.00 s"),
+        );
+        let ing = ingest_one(&text, &IngestOptions::default());
+        let times: Vec<Option<i64>> = ing.tables.invocations.iter().map(|i| i.timestamp).collect();
+        assert_eq!(times, [None, None], "{:?}", ing.skips);
+        assert_eq!(ing.skips.impossible_times, 4);
+        assert_eq!(
+            ing.skips.impossible_times_at[3],
+            "/aws/lambda/orders-api:4 (2026-03-01T25:00:00.100Z)"
+        );
+        assert_eq!(
+            ing.skips.by_reason["REPORT field in another unit than ms or MB"],
+            1
+        );
+        let summary = crate::output::report::skipped_summary(&ing.skips, 5);
+        assert!(
+            summary.starts_with("warning: 4 line(s) carry a date or time that does not exist"),
+            "{summary}"
+        );
+        // The report's path says the REPORTs' dates too.
+        let opts = IngestOptions {
+            report_columns: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(&text, &opts);
+        for line in [":3 (", ":4 ("] {
+            assert!(
+                ing.skips
+                    .impossible_times_at
+                    .iter()
+                    .any(|a| a.contains(line)),
+                "{:?}",
+                ing.skips
+            );
+        }
+    }
+
     /// Third-round logs review: after a failed INIT, the environment initialised again inside
     /// the invoke phase (`INIT_REPORT … Phase: invoke`); that invocation was counted warm, its
     /// 1.7 s INIT in the warm percentiles, and the failures were in no figure or note.

@@ -108,6 +108,9 @@ pub struct ReportFields<'a> {
     pub bad_field: Option<&'static str>,
     /// The text after that label (`None` when the line ends there).
     pub bad_value: Option<&'a str>,
+    /// The flagged value was a number in another unit than the field's (`Duration: 10.00 s`);
+    /// `bad_value` then holds the number and its unit.
+    pub bad_unit: bool,
 }
 
 impl<'a> ReportFields<'a> {
@@ -392,6 +395,33 @@ pub const MAX_REPORT_VALUE: f64 = 1e9;
 /// Anything else is a corrupt line, which priced as read would multiply a month's cost.
 pub const MEMORY_SIZE_MB: std::ops::RangeInclusive<u32> = 1..=10_240;
 
+/// Whether `unit` names a unit of time (for `expected` "ms") or of size (for "MB") other than
+/// `expected`. Only known units count: a token that is no unit (the next label, decoration) is
+/// not one.
+fn is_other_unit(unit: &str, expected: &str) -> bool {
+    const TIME: &[&str] = &[
+        "s", "sec", "secs", "second", "seconds", "us", "µs", "μs", "ns", "m", "min", "mins",
+        "minute", "minutes", "h", "hr", "hours",
+    ];
+    const SIZE: &[&str] = &[
+        "b", "byte", "bytes", "kb", "kib", "mib", "gb", "gib", "tb", "k", "g",
+    ];
+    if unit == expected {
+        return false;
+    }
+    let unit = unit.trim_end_matches([',', ';']);
+    let units = if expected == "MB" { SIZE } else { TIME };
+    !unit.eq_ignore_ascii_case(expected) && units.iter().any(|u| u.eq_ignore_ascii_case(unit))
+}
+
+/// The text of `body` from the start of `first` to the end of `last`, both slices of `body`
+/// (a value and its unit, shown together in the skip's reason).
+fn span_of<'a>(body: &'a str, first: &'a str, last: &str) -> &'a str {
+    let start = first.as_ptr() as usize - body.as_ptr() as usize;
+    let end = last.as_ptr() as usize + last.len() - body.as_ptr() as usize;
+    body.get(start..end).unwrap_or(first)
+}
+
 /// Walks whitespace tokens and picks out the REPORT field labels. Unknown tokens are ignored, so
 /// decoration (`|`), trailing separators and new fields do not break parsing.
 pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
@@ -404,6 +434,19 @@ pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
         if !v.is_some_and(|x| x.is_finite() && (0.0..=MAX_REPORT_VALUE).contains(&x)) {
             f.flag(label, toks.get(i).copied());
             return None;
+        }
+        // The unit after the number: Lambda writes durations in ms and sizes in MB. Another
+        // unit (`Duration: 10.00 s`, `Memory Size: 1 GB`) would be read 1000 times off, so the
+        // line is refused with the value and its unit; a missing unit is let through.
+        let expected = if label.contains("Memory") { "MB" } else { "ms" };
+        if let (Some(value), Some(unit)) = (toks.get(i), toks.get(i + 1)) {
+            if is_other_unit(unit, expected) {
+                if f.bad_field.is_none() {
+                    f.bad_unit = true;
+                }
+                f.flag(label, Some(span_of(body, value, unit)));
+                return None;
+            }
         }
         v
     };
@@ -690,6 +733,39 @@ mod tests {
         assert!(parse("2021-01-26T23:12:50.909Z\tabc\tINFO\tThis is Hello World event").is_none());
         assert!(parse(r#"{"message":"REPORT RequestId: x"}"#).is_none());
         assert!(parse("the user said a b c d e f g REPORT RequestId: x").is_none());
+    }
+
+    #[test]
+    fn other_units_are_flagged() {
+        // Durations in seconds or sizes in GB would be read 1000 times off: the line is refused
+        // with the value and its unit.
+        for (label, line, shown) in [
+            ("Duration", format!("REPORT RequestId: {RID}\tDuration: 10.00 s\tBilled Duration: 10000 ms\tMemory Size: 128 MB\tMax Memory Used: 5 MB"), "10.00 s"),
+            ("Billed Duration", format!("REPORT RequestId: {RID}\tDuration: 10.00 ms\tBilled Duration: 11 sec\tMemory Size: 128 MB\tMax Memory Used: 5 MB"), "11 sec"),
+            ("Init Duration", format!("REPORT RequestId: {RID}\tDuration: 10.00 ms\tBilled Duration: 11 ms\tMemory Size: 128 MB\tMax Memory Used: 5 MB\tInit Duration: 250 us"), "250 us"),
+            ("Memory Size", format!("REPORT RequestId: {RID}\tDuration: 10.00 ms\tBilled Duration: 11 ms\tMemory Size: 1 GB\tMax Memory Used: 5 MB"), "1 GB"),
+            ("Max Memory Used", format!("REPORT RequestId: {RID}\tDuration: 10.00 ms\tBilled Duration: 11 ms\tMemory Size: 128 MB\tMax Memory Used: 5 MiB"), "5 MiB"),
+        ] {
+            let r = report(&line);
+            assert_eq!((r.bad_field, r.bad_value), (Some(label), Some(shown)), "{line}");
+            assert!(r.bad_unit, "{line}");
+        }
+        let d = bad_field_detail("Duration", Some("10.00 s"));
+        assert!(
+            d.starts_with("Duration is `10.00 s`; it takes a number of ms"),
+            "{d}"
+        );
+        // The expected units in any case, a missing unit, and the next label are all fine.
+        for line in [
+            format!("REPORT RequestId: {RID}\tDuration: 10.00 MS\tBilled Duration: 11 ms\tMemory Size: 128 mb\tMax Memory Used: 5 MB"),
+            format!("REPORT RequestId: {RID}\tDuration: 10.00\tBilled Duration: 11\tMemory Size: 128\tMax Memory Used: 5"),
+            format!("REPORT RequestId: {RID} Duration: 10.00 ms, Billed Duration: 11 ms, Memory Size: 128 MB"),
+        ] {
+            let r = report(&line);
+            assert_eq!(r.bad_field, None, "{line}");
+            assert_eq!(r.duration_ms, Some(10.0), "{line}");
+            assert_eq!(r.memory_size_mb, Some(128), "{line}");
+        }
     }
 
     #[test]

@@ -34,6 +34,13 @@ pub struct Skips {
     /// The first few of them, `file:line`, in input order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replaced_utf8_at: Vec<String>,
+    /// Lines whose leading date or time does not exist (`2026-02-30T10:00:00Z`, an hour past 23),
+    /// read all the same without that time: said, not skipped.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub impossible_times: u64,
+    /// The first few of them, `file:line (the text)`, in input order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub impossible_times_at: Vec<String>,
     /// Files passed over as faascope's own exports (or Parquet), `file (what)`: not inputs,
     /// so neither read nor skips (an export written into the input directory and read back
     /// had made records of an invented function).
@@ -91,6 +98,15 @@ impl Skips {
         }
     }
 
+    /// Records a line whose date or time does not exist (`shown`), read without it.
+    pub fn add_impossible_time(&mut self, file: &str, line: u64, shown: &str) {
+        self.impossible_times += 1;
+        if self.impossible_times_at.len() < MAX_EXAMPLES {
+            self.impossible_times_at
+                .push(format!("{file}:{line} ({shown})"));
+        }
+    }
+
     /// Records a file passed over as faascope's own export.
     pub fn add_own_export(&mut self, file: &str, what: &str) {
         self.own_exports.push(format!("{file} ({what})"));
@@ -133,6 +149,10 @@ impl Skips {
         let room = MAX_EXAMPLES.saturating_sub(self.replaced_utf8_at.len());
         self.replaced_utf8_at
             .extend(other.replaced_utf8_at.into_iter().take(room));
+        self.impossible_times += other.impossible_times;
+        let room = MAX_EXAMPLES.saturating_sub(self.impossible_times_at.len());
+        self.impossible_times_at
+            .extend(other.impossible_times_at.into_iter().take(room));
         for (k, v) in other.by_reason {
             *self.by_reason.entry(k).or_default() += v;
         }

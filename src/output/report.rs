@@ -305,6 +305,15 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
         &skips.replaced_utf8_at,
         ", ",
     );
+    said(
+        format!(
+            "warning: {} line(s) carry a date or time that does not exist (a day the month does not have, an hour past 23), read without that time",
+            skips.impossible_times
+        ),
+        skips.impossible_times as usize,
+        &skips.impossible_times_at,
+        "; ",
+    );
     let permission_checks = skips
         .own_exports
         .iter()
