@@ -1339,3 +1339,18 @@ fn whole_number_flags_name_their_range() {
         assert!(e.contains(want), "{args:?}: {e}");
     }
 }
+
+/// Last-round cost review: cent-rounded figures that do not add up are said, in `cost` (the
+/// total row) and `tune` (now − then beside the saving), as in the README's examples.
+#[test]
+fn cent_rounded_figures_that_do_not_add_up_are_said() {
+    for (command, said) in [
+        ("cost", "Each $ figure is rounded to the cent on its own: the on demand $/mo rows add up to $12.54, where the total of the unrounded figures is $12.53."),
+        ("tune", "note: each $ figure is rounded to the cent on its own: legacy-thumbnailer $1.02 − $0.61 is $0.41 where the saving of the unrounded figures is $0.42"),
+    ] {
+        let out = faascope().args([command, "sample-data"]).output().unwrap();
+        assert!(out.status.success(), "{command}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(said), "{command}: {text}");
+    }
+}

@@ -392,6 +392,66 @@ fn sum_ranges<'a>(rs: impl Iterator<Item = &'a Range<Decimal>>) -> Range<Decimal
     t
 }
 
+/// The sentence under a table whose rows are each rounded to the cent, when a column's rounded
+/// rows do not add up to its total row (`$0.25 + … + $0.08` is $12.54 beside a total of $12.53):
+/// `columns` are (header, the rows' unrounded figures, the total's unrounded figure). `None`
+/// when every column adds up. (Last-round cost review: the README's own example had one.)
+fn total_rounding_note(columns: &[(&str, Vec<Decimal>, Decimal)]) -> Option<String> {
+    let off: Vec<String> = columns
+        .iter()
+        .filter_map(|(header, rows, total)| {
+            let sum: Decimal = rows.iter().map(|&r| round_cents(r)).sum();
+            // Only rounding: the unrounded rows make the total (they always do; a column whose
+            // rows are not its total's parts is not said to be off by rounding).
+            let exact: Decimal = rows.iter().sum();
+            let rounding_only = round_cents(exact) == round_cents(*total);
+            (rounding_only && sum != round_cents(*total)).then(|| {
+                format!(
+                    "the {header} rows add up to {}, where the total of the unrounded figures is {}",
+                    format_usd(sum),
+                    format_usd(*total)
+                )
+            })
+        })
+        .collect();
+    (!off.is_empty()).then(|| {
+        format!(
+            "Each $ figure is rounded to the cent on its own: {}.",
+            off.join("; ")
+        )
+    })
+}
+
+/// Said under `tune`'s table when a row's cent-rounded "$/mo now" less "$/mo then" is not its
+/// "saving $/mo" ($1.02 − $0.61 beside a saving of $0.42): each figure is rounded on its own.
+fn tune_rounding_note(reports: &[TuneReport]) -> Option<String> {
+    let off: Vec<String> = reports
+        .iter()
+        .filter(|r| {
+            round_cents(r.current_monthly_usd) - round_cents(r.recommended_monthly_usd)
+                != round_cents(r.monthly_saving_usd)
+        })
+        .map(|r| {
+            format!(
+                "{} {} − {} is {} where the saving of the unrounded figures is {}",
+                super::sanitize(&r.name),
+                format_usd(r.current_monthly_usd),
+                format_usd(r.recommended_monthly_usd),
+                format_usd(
+                    round_cents(r.current_monthly_usd) - round_cents(r.recommended_monthly_usd)
+                ),
+                format_usd(r.monthly_saving_usd)
+            )
+        })
+        .collect();
+    (!off.is_empty()).then(|| {
+        format!(
+            "each $ figure is rounded to the cent on its own: {}",
+            off.join("; ")
+        )
+    })
+}
+
 fn range_text(r: &Range<Decimal>) -> String {
     if r.low == r.high {
         "-".to_string()
@@ -579,6 +639,35 @@ pub fn render_cost(
                     if format == Format::Markdown { "\n" } else { "" }
                 );
             }
+            if let Some(note) = total_rounding_note(&[
+                (
+                    "on demand $/mo",
+                    c.functions
+                        .iter()
+                        .map(|f| f.on_demand_usd.typical)
+                        .collect(),
+                    on_demand_total.typical,
+                ),
+                (
+                    "cheapest $/mo",
+                    c.functions.iter().map(|f| f.cheapest_usd.typical).collect(),
+                    cheapest_total.typical,
+                ),
+                (
+                    "saving $/mo",
+                    c.functions
+                        .iter()
+                        .map(|f| f.monthly_saving_usd.typical)
+                        .collect(),
+                    saving_total.typical,
+                ),
+            ]) {
+                let _ = writeln!(
+                    out,
+                    "{}{note}",
+                    if format == Format::Markdown { "\n" } else { "" }
+                );
+            }
             for (f, v) in c.functions.iter().zip(function_views(c, projections)) {
                 // The on-demand parts, as money, each that is not zero beside requests and
                 // compute: together they make the total.
@@ -595,6 +684,20 @@ pub fn render_cost(
                         "storage {}",
                         usd(v.on_demand.ephemeral_storage_usd)
                     ));
+                }
+                // Each part is rounded to the cent on its own: said when they then do not
+                // add up to the total shown.
+                let parts_cents: Decimal = [
+                    v.on_demand.requests_usd,
+                    v.on_demand.compute_usd,
+                    v.on_demand.snapstart_usd,
+                    v.on_demand.ephemeral_storage_usd,
+                ]
+                .iter()
+                .map(|&x| round_cents(Decimal::from_f64_retain(x).unwrap_or_default()))
+                .sum();
+                if parts_cents != round_cents(f.on_demand_usd.typical) {
+                    parts.push("each rounded to the cent".into());
                 }
                 let _ = writeln!(
                     out,
@@ -727,6 +830,7 @@ pub fn render_tune(
                     .map(move |n| format!("{}: {n}", super::sanitize(&r.name)))
             })
             .chain(notes.iter().cloned())
+            .chain(tune_rounding_note(reports))
             .collect();
         if !all.is_empty() {
             // A line right under a Markdown table would be read as one of its rows.
@@ -888,4 +992,28 @@ pub fn render_pricing_show(d: &OfferingDetail, format: Format, width: Option<u16
         .collect();
     out.push_str(&render_grid(&headers, &rows, format, width, 99));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Last-round cost review: the README's own `cost` example printed rows of $0.25 … $0.08
+    /// (they add up to $12.54) beside a total of $12.53 without a word.
+    #[test]
+    fn a_column_whose_rounded_rows_miss_its_total_is_said() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // 0.004 + 0.004 + 0.004 = 0.012: rows shown $0.00 each, total $0.01.
+        let rows = vec![d("0.004"), d("0.004"), d("0.004")];
+        assert_eq!(
+            total_rounding_note(&[("on demand $/mo", rows.clone(), d("0.012"))]).as_deref(),
+            Some("Each $ figure is rounded to the cent on its own: the on demand $/mo rows add up to $0.00, where the total of the unrounded figures is $0.01.")
+        );
+        // Rows that add up, and a total that is not their sum (not a rounding matter): nothing.
+        assert_eq!(
+            total_rounding_note(&[("x", vec![d("0.01"), d("0.02")], d("0.03"))]),
+            None
+        );
+        assert_eq!(total_rounding_note(&[("x", rows, d("5"))]), None);
+    }
 }
