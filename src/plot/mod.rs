@@ -209,6 +209,12 @@ where
         )
         .map_err(|e| e.to_string())?;
     }
+    // Marker labels are placed in pixels beside their points, each where it covers no other
+    // label and no marker (last-round review: "now" and "recommended" of a function at nearby
+    // sizes were drawn over each other).
+    let font = (FONT, 14).into_font().color(&BLACK);
+    let mut anchors = Vec::new();
+    let mut sizes = Vec::new();
     for m in &chart.markers {
         c.draw_series(std::iter::once(Circle::new(
             (m.x, m.y),
@@ -216,12 +222,43 @@ where
             BLACK.stroke_width(2),
         )))
         .map_err(|e| e.to_string())?;
-        c.draw_series(std::iter::once(Text::new(
-            m.label.clone(),
-            (m.x, m.y),
-            (FONT, 14).into_font().color(&BLACK),
-        )))
-        .map_err(|e| e.to_string())?;
+        anchors.push(c.backend_coord(&(m.x, m.y)));
+        let (w, h) = root
+            .estimate_text_size(&m.label, &font)
+            .map_err(|e| e.to_string())?;
+        sizes.push((
+            i32::try_from(w).unwrap_or(i32::MAX),
+            i32::try_from(h).unwrap_or(i32::MAX),
+        ));
+    }
+    let (xs, ys) = c.plotting_area().get_pixel_range();
+    let bounds = Rect {
+        x0: xs.start,
+        y0: ys.start,
+        x1: xs.end,
+        y1: ys.end,
+    };
+    let placed = place_labels(&anchors, &sizes, bounds);
+    for (i, m) in chart.markers.iter().enumerate() {
+        let (label_at, beside) = placed[i];
+        let (w, h) = sizes[i];
+        if !beside {
+            // Set apart from its point: a thin line joins them.
+            let label = Rect {
+                x0: label_at.0,
+                y0: label_at.1,
+                x1: label_at.0 + w,
+                y1: label_at.1 + h,
+            };
+            let to = label.nearest_to(anchors[i]);
+            root.draw(&PathElement::new(
+                vec![anchors[i], to],
+                BLACK.mix(0.5).stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
+        }
+        root.draw(&Text::new(m.label.clone(), label_at, font.clone()))
+            .map_err(|e| e.to_string())?;
     }
     c.configure_series_labels()
         .background_style(WHITE.mix(0.8))
@@ -231,6 +268,102 @@ where
         .map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// A box in pixels, `x1`/`y1` past its last pixel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rect {
+    x0: i32,
+    y0: i32,
+    x1: i32,
+    y1: i32,
+}
+
+impl Rect {
+    fn overlaps(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    fn within(&self, o: &Rect) -> bool {
+        self.x0 >= o.x0 && self.y0 >= o.y0 && self.x1 <= o.x1 && self.y1 <= o.y1
+    }
+
+    /// The point of the box nearest to `p`.
+    fn nearest_to(&self, p: (i32, i32)) -> (i32, i32) {
+        (p.0.clamp(self.x0, self.x1), p.1.clamp(self.y0, self.y1))
+    }
+}
+
+/// Where to draw each marker's label (its top-left pixel), given the markers' pixels
+/// (`anchors`), the labels' sizes and the plot area: the first place, in order, that lies in
+/// the plot area and covers no label placed before it and no marker: beside the point (right
+/// above, right below, left above, left below), then further up or down on either side.
+/// `true` with a place beside its point; `false` when set apart (a line then joins them). With
+/// no free place, the label goes beside its point, inside the area as far as it fits.
+/// Written here: plotters places text only at a given coordinate.
+fn place_labels(
+    anchors: &[(i32, i32)],
+    sizes: &[(i32, i32)],
+    area: Rect,
+) -> Vec<((i32, i32), bool)> {
+    const GAP: i32 = 8;
+    // The marker circles (radius 6, stroke 2), as boxes a label must not cover.
+    let circles: Vec<Rect> = anchors
+        .iter()
+        .map(|&(x, y)| Rect {
+            x0: x - 8,
+            y0: y - 8,
+            x1: x + 9,
+            y1: y + 9,
+        })
+        .collect();
+    let mut placed: Vec<Rect> = Vec::new();
+    let mut out = Vec::new();
+    for (&(ax, ay), &(w, h)) in anchors.iter().zip(sizes) {
+        let right = ax + GAP;
+        let left = ax - GAP - w;
+        let above = ay - GAP - h;
+        let below = ay + GAP;
+        let mut candidates = vec![
+            ((right, above), true),
+            ((right, below), true),
+            ((left, above), true),
+            ((left, below), true),
+        ];
+        for k in 1..=12 {
+            let step = k * (h + 4);
+            for x in [right, left] {
+                candidates.push(((x, above - step), false));
+                candidates.push(((x, below + step), false));
+            }
+        }
+        let free = |&((x, y), _): &((i32, i32), bool)| {
+            let r = Rect {
+                x0: x,
+                y0: y,
+                x1: x + w,
+                y1: y + h,
+            };
+            r.within(&area)
+                && !placed.iter().any(|p| p.overlaps(&r))
+                && !circles.iter().any(|c| c.overlaps(&r))
+        };
+        let chosen = candidates.iter().copied().find(free).unwrap_or_else(|| {
+            // Nowhere free: beside the point, moved inside the area as far as it fits.
+            let x = right.min(area.x1 - w).max(area.x0);
+            let y = above.min(area.y1 - h).max(area.y0);
+            ((x, y), true)
+        });
+        let ((x, y), _) = chosen;
+        placed.push(Rect {
+            x0: x,
+            y0: y,
+            x1: x + w,
+            y1: y + h,
+        });
+        out.push(chosen);
+    }
+    out
 }
 
 /// The runs of `points` (sorted by x) to join with a line: split where two are further apart
@@ -366,6 +499,60 @@ pub fn write(chart: &LineChart, path: &Path, overwrite: bool) -> Result<(), Plot
 
 #[cfg(test)]
 mod tests {
+
+    /// Last-round review: the "now" and "recommended" labels of a function at nearby sizes were
+    /// drawn over each other. Labels are placed where they cover no other label and no marker,
+    /// inside the plot area.
+    #[test]
+    fn labels_of_nearby_markers_do_not_overlap() {
+        let area = Rect {
+            x0: 100,
+            y0: 50,
+            x1: 980,
+            y1: 530,
+        };
+        // Eight markers within a few pixels of each other, long labels.
+        let anchors: Vec<(i32, i32)> = (0..8).map(|i| (140 + i * 3, 505 - i)).collect();
+        let sizes = vec![(190, 16); 8];
+        let placed = place_labels(&anchors, &sizes, area);
+        let boxes: Vec<Rect> = placed
+            .iter()
+            .zip(&sizes)
+            .map(|(&((x, y), _), &(w, h))| Rect {
+                x0: x,
+                y0: y,
+                x1: x + w,
+                y1: y + h,
+            })
+            .collect();
+        for (i, b) in boxes.iter().enumerate() {
+            assert!(b.within(&area), "{i}: {b:?}");
+            for (j, o) in boxes.iter().enumerate().skip(i + 1) {
+                assert!(!b.overlaps(o), "{i} and {j}: {b:?} {o:?}");
+            }
+            for (k, &(x, y)) in anchors.iter().enumerate() {
+                assert!(
+                    !b.overlaps(&Rect {
+                        x0: x - 8,
+                        y0: y - 8,
+                        x1: x + 9,
+                        y1: y + 9
+                    }),
+                    "{i} over marker {k}"
+                );
+            }
+        }
+        // A lone marker's label goes right above it; the ones set apart are said to be.
+        assert!(placed.iter().any(|&(_, beside)| !beside));
+        assert_eq!(
+            place_labels(&[(500, 300)], &[(100, 16)], area),
+            [((508, 300 - 8 - 16), true)]
+        );
+        // A marker at the right edge has its label on its left.
+        let placed = place_labels(&[(970, 300)], &[(120, 16)], area);
+        assert_eq!(placed, [((970 - 8 - 120, 300 - 8 - 16), true)]);
+    }
+
     use super::*;
 
     #[test]
