@@ -1411,6 +1411,16 @@ struct PendingJson {
     in_string: bool,
     escaped: bool,
     lines: u64,
+    /// A value printed after a `sam logs` prefix (`<log stream> <time> {`): the event it is.
+    prefixed: Option<PrefixedJson>,
+}
+
+/// The event of a JSON message `sam logs` printed pretty after its prefix: the prefix's time
+/// and stream, and where in the pending text (which keeps the whole first line) the value starts.
+struct PrefixedJson {
+    timestamp_ms: i64,
+    log_stream: String,
+    json_at: usize,
 }
 
 /// Past this, a JSON value that does not close is given up on.
@@ -1505,7 +1515,7 @@ impl<'o> FileState<'o> {
     fn finish_pending(&mut self, out: &mut FileOutput) {
         if let Some(p) = self.pending.take() {
             let mut c = Collector::new(self.opts, self.file.clone());
-            if self.mode == Mode::Text && p.start_line > 1 {
+            if self.mode == Mode::Text && (p.start_line > 1 || p.prefixed.is_some()) {
                 // In a text log the lines of a value that never closes are the application's
                 // (as when a platform line cuts it short); one from the first line on is a
                 // JSON document cut short.
@@ -1802,7 +1812,9 @@ fn parse_line(
         } else {
             p.feed(line);
             if p.depth <= 0 {
-                if let Some(p) = pending.take() {
+                if let Some(p) = pending.take_if(|p| p.prefixed.is_some()) {
+                    prefixed_json_done(c, p);
+                } else if let Some(p) = pending.take() {
                     // In a text log, brackets after a log line that hold no JSON are the
                     // application's output (Node's `console.log(object)`, a value elided with
                     // `...`); a whole file that is broken JSON (from its first line, keys
@@ -1894,9 +1906,70 @@ fn parse_line(
         c.echo = true;
         c.json_value(&ev, &v, 0);
         c.echo = false;
+    } else if let Some((ts, stream, json_at)) = sam_json_prefix(line) {
+        // `sam logs`: `<log stream> <time> <message>`, a JSON message pretty-printed over the
+        // lines that follow (SAM's JSONMsgFormatter), or whole on this one.
+        let ev = Event {
+            timestamp: Some(ts),
+            log_stream: Some(stream),
+            ..ev
+        };
+        let json = &line[json_at..];
+        match serde_json::from_str::<Value>(json) {
+            Ok(_) => c.message(&ev, json),
+            Err(e) if e.is_eof() => {
+                *pending = Some(PendingJson::start_prefixed(
+                    line_no, line, json_at, ts, stream,
+                ));
+            }
+            Err(_) => c.message(&ev, line),
+        }
     } else {
         let (ev, msg) = strip_event_prefix(ev, line);
         c.message(&ev, msg);
+    }
+}
+
+/// A `sam logs` line whose message is a JSON object: `<log stream> <time> {…`, the stream a
+/// Lambda one (`2025/09/01/[$LATEST]88ab…`). The time, the stream and where the object starts.
+fn sam_json_prefix(line: &str) -> Option<(i64, &str, usize)> {
+    let b = line.as_bytes();
+    if b.len() < 30 || !b[0].is_ascii_digit() || b.get(4) != Some(&b'/') {
+        return None;
+    }
+    let sp = line.find(' ')?;
+    let stream = &line[..sp];
+    if !(stream.len() > 11 && b[7] == b'/' && stream.contains('[')) {
+        return None;
+    }
+    let rest = &line[sp + 1..];
+    let sp2 = rest.find(' ')?;
+    let ts = crate::timeparse::parse_timestamp_ms(&rest[..sp2])?;
+    let json_at = sp + 1 + sp2 + 1;
+    line[json_at..]
+        .starts_with('{')
+        .then_some((ts, stream, json_at))
+}
+
+/// A JSON message `sam logs` printed over several lines has closed: it is the message of the
+/// event its prefix names. Text that is no JSON object after all is read as the lines it is.
+fn prefixed_json_done(c: &mut Collector<'_>, p: PendingJson) {
+    let Some(pre) = &p.prefixed else {
+        return;
+    };
+    let json = &p.text[pre.json_at..];
+    if let Ok(v @ Value::Object(_)) = serde_json::from_str::<Value>(json) {
+        let ev = Event {
+            line: p.start_line,
+            timestamp: Some(pre.timestamp_ms),
+            log_stream: Some(&pre.log_stream),
+            ..Event::default()
+        };
+        // On one line again, as CloudWatch holds the message (keys in their order).
+        let message = serde_json::to_string(&v).unwrap_or_else(|_| json.trim_end().to_string());
+        c.message(&ev, &message);
+    } else {
+        parse_json_text(c, &p.text, p.start_line, true);
     }
 }
 
@@ -2313,8 +2386,31 @@ impl PendingJson {
             in_string: false,
             escaped: false,
             lines: 0,
+            prefixed: None,
         };
         p.feed(first);
+        p
+    }
+
+    /// A value opened after a `sam logs` prefix: `first` is the whole line, its value from
+    /// `json_at` on (the prefix's brackets, `[$LATEST]`, are not the value's).
+    fn start_prefixed(
+        line: u64,
+        first: &str,
+        json_at: usize,
+        timestamp_ms: i64,
+        stream: &str,
+    ) -> Self {
+        let mut p = PendingJson::start(line, "");
+        p.text.clear();
+        p.text.push_str(first);
+        p.text.push('\n');
+        p.track(&first[json_at..]);
+        p.prefixed = Some(PrefixedJson {
+            timestamp_ms,
+            log_stream: stream.to_string(),
+            json_at,
+        });
         p
     }
 
@@ -2323,6 +2419,10 @@ impl PendingJson {
         self.lines += 1;
         self.text.push_str(line);
         self.text.push('\n');
+        self.track(line);
+    }
+
+    fn track(&mut self, line: &str) {
         for b in line.bytes() {
             if self.in_string {
                 if self.escaped {
@@ -2809,6 +2909,43 @@ mod tests {
             .find(|i| i.request_id == x)
             .unwrap();
         assert_eq!(failed.error_type.as_deref(), Some("ValueError"));
+    }
+
+    /// Last-round review of ingestion: `sam logs` of a function in the JSON log format prints
+    /// each JSON message pretty after the stream and time; none of it was read (the REPORT's
+    /// platform.report neither). A `{` after the prefix that opens no JSON object is the
+    /// application's lines, as is one the file ends inside.
+    #[test]
+    fn sam_logs_pretty_json_messages_are_events() {
+        let stream = "2025/09/02/[$LATEST]88ab219a63d343d294d0a9947e8ab36a";
+        let id = "6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b38";
+        let text = format!(
+            "{stream} 2025-09-02T11:27:22.600000 {{\n  \"time\": \"2025-09-02T11:27:22.600Z\",\n  \"type\": \"platform.report\",\n  \"record\": {{\"requestId\": \"{id}\", \"metrics\": {{\"durationMs\": 200.5, \"billedDurationMs\": 201, \"memorySizeMB\": 128, \"maxMemoryUsedMB\": 60}}}}\n}}\n\
+             {stream} 2025-09-02T11:27:23.000000 {{\n  a: 1,\n}}\n\
+             {stream} 2025-09-02T11:27:24.000000 {{\"level\": \"INFO\", \"message\": \"one line\"}}\n\
+             {stream} 2025-09-02T11:27:25.000000 {{\n  \"level\": \"INFO\",\n"
+        );
+        let ing = ingest_one(&text, &IngestOptions::default());
+        let inv = &ing.tables.invocations;
+        assert_eq!(inv.len(), 1, "{:?}", ing.skips);
+        assert_eq!(inv[0].duration_ms, 200.5);
+        assert_eq!(inv[0].timestamp, Some(1_756_812_442_600));
+        assert_eq!(&*inv[0].source.to_string(), "/aws/lambda/orders-api:1");
+        let logs: Vec<(u64, String)> = ing
+            .tables
+            .logs
+            .iter()
+            .map(|l| (l.source.line, l.message.to_string()))
+            .collect();
+        // The Node-style object's three lines, the one-line JSON message, and the two lines of
+        // the value the file ends inside.
+        assert_eq!(
+            logs.iter().map(|l| l.0).collect::<Vec<_>>(),
+            [6, 7, 8, 9, 10, 11],
+            "{logs:?}"
+        );
+        assert_eq!(logs[3].1, "one line");
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
     }
 
     /// Last-round review of ingestion: a line whose date does not exist (`2026-02-30`) made a
