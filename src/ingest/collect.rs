@@ -450,6 +450,14 @@ impl<'o> Collector<'o> {
         } else {
             msg
         };
+        if let Some(q) = platform_line::joined_event_at(msg) {
+            // Two events run together on one line (their line break lost): each read as the
+            // event it is (the second had taken the first's place, fields and all).
+            let (first, second) = msg.split_at(q);
+            self.message(ev, first.trim_end());
+            self.message(ev, second);
+            return;
+        }
         if let Some(p) = platform_line::parse(msg) {
             // A platform line is one line: what follows it is no part of it (an `XRAY` line
             // ends a REPORT, and changes nothing).
@@ -691,6 +699,16 @@ impl<'o> Collector<'o> {
                 "REPORT field is not a number in range"
             };
             self.skip(line, reason, Some(&detail));
+            return;
+        }
+        if let Some(label) = f.repeated_field {
+            self.skip(
+                line,
+                "REPORT with a field given twice",
+                Some(&format!(
+                    "`{label}` appears twice on the line (lines run together, or a corrupt line): the line is corrupt (the other lines are read)"
+                )),
+            );
             return;
         }
         let Some(request_id) = f.request_id else {

@@ -2911,6 +2911,47 @@ mod tests {
         assert_eq!(failed.error_type.as_deref(), Some("ValueError"));
     }
 
+    /// Last-round review of ingestion: two events run together on one line kept one invocation
+    /// under the last request id with the last value of each field (the first REPORT lost, a
+    /// REPORT filed under a START's id); a field twice on a REPORT took the last value.
+    #[test]
+    fn events_run_together_are_each_read() {
+        let id = "cccccccc-0000-4000-8000-00000000000";
+        let rep = |n: u32, d: &str| {
+            format!("REPORT RequestId: {id}{n}\tDuration: {d} ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t")
+        };
+        let text = format!(
+            "2025-09-01T00:00:00.000Z {}{}Init Duration: 300.00 ms\n\
+             2025-09-01T00:00:01.000Z {}START RequestId: {id}4 Version: $LATEST\n\
+             2025-09-01T00:00:02.000Z {}Duration: 99.00 ms\n",
+            rep(1, "10.00"),
+            rep(2, "900.00"),
+            rep(3, "10.00"),
+            rep(5, "10.00"),
+        );
+        let ing = ingest_one(&text, &IngestOptions::default());
+        let got: Vec<(String, f64, bool)> = ing
+            .tables
+            .invocations
+            .iter()
+            .map(|i| (i.request_id.to_string(), i.duration_ms, i.cold_start))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (format!("{id}1"), 10.0, false),
+                (format!("{id}2"), 900.0, true),
+                (format!("{id}3"), 10.0, false),
+            ]
+        );
+        assert_eq!(ing.skips.by_reason["REPORT with a field given twice"], 1);
+        assert!(ing
+            .tables
+            .logs
+            .iter()
+            .any(|l| l.request_id.as_deref() == Some(&format!("{id}4"))));
+    }
+
     /// Last-round review of ingestion: `sam logs` of a function in the JSON log format prints
     /// each JSON message pretty after the stream and time; none of it was read (the REPORT's
     /// platform.report neither). A `{` after the prefix that opens no JSON object is the

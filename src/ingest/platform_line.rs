@@ -108,6 +108,9 @@ pub struct ReportFields<'a> {
     pub bad_field: Option<&'static str>,
     /// The text after that label (`None` when the line ends there).
     pub bad_value: Option<&'a str>,
+    /// A field label that appears twice (`Duration: 10.00 ms … Duration: 99.00 ms`): the line
+    /// is corrupt, whichever value were taken.
+    pub repeated_field: Option<&'static str>,
     /// The flagged value was a number in another unit than the field's (`Duration: 10.00 s`);
     /// `bad_value` then holds the number and its unit.
     pub bad_unit: bool,
@@ -160,6 +163,37 @@ pub struct Parsed<'a> {
     pub line: PlatformLine<'a>,
 }
 
+/// How many of [`KEYWORDS`], from the first, start an event of their own: one of them after a
+/// platform line's own, on the same line, is a second event run into the first (a lost line
+/// break), never part of it (`XRAY TraceId:` is: it continues a REPORT).
+const EVENT_KEYWORDS: usize = 9;
+
+/// Where a second platform event starts in `line` (two events run together on one line, their
+/// line break lost: `REPORT RequestId: a … REPORT RequestId: b …`), when the line is a platform
+/// line whose own keyword starts an event and another such keyword follows it after white
+/// space. The caller reads the two parts as two events.
+pub fn joined_event_at(line: &str) -> Option<usize> {
+    let (pos, kw) = find_keyword(line)?;
+    let prefix = &line[..pos];
+    // A platform line as `parse` takes one: its keyword after a short prefix.
+    if !KEYWORDS[..EVENT_KEYWORDS].contains(&kw)
+        || prefix.split_whitespace().count() > MAX_PREFIX_TOKENS
+        || prefix.contains('"')
+    {
+        return None;
+    }
+    let from = pos + kw.len();
+    let rest = &line[from..];
+    keyword_scanner()
+        .find_iter(rest)
+        .find(|m| {
+            m.pattern().as_usize() < EVENT_KEYWORDS
+                && rest[..m.start()].ends_with(|c: char| c.is_whitespace())
+        })
+        .map(|m| from + m.start())
+}
+
+/// The words a platform line starts with; the first [`EVENT_KEYWORDS`] start an event.
 const KEYWORDS: &[&str] = &[
     "REPORT RequestId:",
     "START RequestId:",
@@ -427,6 +461,14 @@ fn span_of<'a>(body: &'a str, first: &'a str, last: &str) -> &'a str {
 pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
     let toks = tokens(body);
     let mut f = ReportFields::default();
+    // Each label once: a second one (two lines run together, a corrupt line) is said.
+    let mut seen = 0u16;
+    let twice = |seen: &mut u16, bit: u16, label: &'static str, f: &mut ReportFields<'a>| {
+        if *seen & (1 << bit) != 0 && f.repeated_field.is_none() {
+            f.repeated_field = Some(label);
+        }
+        *seen |= 1 << bit;
+    };
     let mut i = 0;
     let num = |i: usize, label: &'static str, f: &mut ReportFields<'a>| -> Option<f64> {
         // Durations and sizes are never negative: `-10` is as wrong as `abc`.
@@ -475,30 +517,37 @@ pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
         let next2 = toks.get(i + 2).copied();
         match (t, next, next2) {
             ("RequestId:", Some(id), _) => {
+                twice(&mut seen, 0, "RequestId", &mut f);
                 f.request_id = Some(id);
                 i += 2;
             }
             ("Duration:", _, _) => {
+                twice(&mut seen, 1, "Duration", &mut f);
                 f.duration_ms = num(i + 1, "Duration", &mut f);
                 i += 2;
             }
             ("Billed", Some("Duration:"), _) => {
+                twice(&mut seen, 2, "Billed Duration", &mut f);
                 f.billed_duration_ms = num(i + 2, "Billed Duration", &mut f);
                 i += 3;
             }
             ("Billed", Some("Restore"), Some("Duration:")) => {
+                twice(&mut seen, 3, "Billed Restore Duration", &mut f);
                 f.billed_restore_duration_ms = num(i + 3, "Billed Restore Duration", &mut f);
                 i += 4;
             }
             ("Init", Some("Duration:"), _) => {
+                twice(&mut seen, 4, "Init Duration", &mut f);
                 f.init_duration_ms = num(i + 2, "Init Duration", &mut f);
                 i += 3;
             }
             ("Restore", Some("Duration:"), _) => {
+                twice(&mut seen, 5, "Restore Duration", &mut f);
                 f.restore_duration_ms = num(i + 2, "Restore Duration", &mut f);
                 i += 3;
             }
             ("Memory", Some("Size:"), _) => {
+                twice(&mut seen, 6, "Memory Size", &mut f);
                 let v = num(i + 2, "Memory Size", &mut f);
                 f.memory_size_mb = mb(v, i + 2, "Memory Size", &mut f);
                 if f.memory_size_mb
@@ -510,27 +559,33 @@ pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
                 i += 3;
             }
             ("Max", Some("Memory"), Some("Used:")) => {
+                twice(&mut seen, 7, "Max Memory Used", &mut f);
                 let v = num(i + 3, "Max Memory Used", &mut f);
                 f.max_memory_used_mb = mb(v, i + 3, "Max Memory Used", &mut f);
                 i += 4;
             }
             ("Status:", Some(s), _) => {
+                twice(&mut seen, 8, "Status", &mut f);
                 f.status = Some(s);
                 i += 2;
             }
             ("Error", Some("Type:"), Some(e)) => {
+                twice(&mut seen, 9, "Error Type", &mut f);
                 f.error_type = Some(e);
                 i += 3;
             }
             ("XRAY", Some("TraceId:"), Some(id)) => {
+                twice(&mut seen, 10, "XRAY TraceId", &mut f);
                 f.trace_id = Some(id);
                 i += 3;
             }
             ("SegmentId:", Some(id), _) => {
+                twice(&mut seen, 11, "SegmentId", &mut f);
                 f.segment_id = Some(id);
                 i += 2;
             }
             ("Sampled:", Some(s), _) => {
+                twice(&mut seen, 12, "Sampled", &mut f);
                 f.sampled = match s {
                     "true" => Some(true),
                     "false" => Some(false),
@@ -733,6 +788,40 @@ mod tests {
         assert!(parse("2021-01-26T23:12:50.909Z\tabc\tINFO\tThis is Hello World event").is_none());
         assert!(parse(r#"{"message":"REPORT RequestId: x"}"#).is_none());
         assert!(parse("the user said a b c d e f g REPORT RequestId: x").is_none());
+    }
+
+    #[test]
+    fn joined_events_and_repeated_fields_are_found() {
+        let rep = |id: &str| {
+            format!("REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 5 MB\t")
+        };
+        let two = format!("2025-09-01T00:00:00.000Z {}{}", rep("a"), rep("b"));
+        let at = joined_event_at(&two).unwrap();
+        assert!(
+            two[at..].starts_with("REPORT RequestId: b"),
+            "{}",
+            &two[at..]
+        );
+        let start = format!("{}START RequestId: c Version: $LATEST", rep("a"));
+        assert!(start[joined_event_at(&start).unwrap()..].starts_with("START RequestId: c"));
+        // XRAY continues a REPORT; a keyword glued to a word is no event; application lines
+        // quoting a REPORT are no platform lines.
+        for line in [
+            format!(
+                "{}XRAY TraceId: 1-2-3\tSegmentId: 4\tSampled: true",
+                rep("a")
+            ),
+            format!("{}xREPORT RequestId: b", rep("a")),
+            format!("the user said a b c d e f g {}{}", rep("a"), rep("b")),
+        ] {
+            assert_eq!(joined_event_at(&line), None, "{line}");
+        }
+        // A field twice is said; each field once is not.
+        let l = format!("{}Duration: 99.00 ms", rep("a"));
+        assert_eq!(report(&l).repeated_field, Some("Duration"));
+        assert_eq!(report(&rep("a")).repeated_field, None);
+        let l = format!("{}Status: timeout\tStatus: error", rep("a"));
+        assert_eq!(report(&l).repeated_field, Some("Status"));
     }
 
     #[test]
