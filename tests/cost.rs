@@ -1345,7 +1345,7 @@ fn whole_number_flags_name_their_range() {
 #[test]
 fn cent_rounded_figures_that_do_not_add_up_are_said() {
     for (command, said) in [
-        ("cost", "Each $ figure is rounded to the cent on its own: the on demand $/mo rows add up to $12.54, where the total of the unrounded figures is $12.53."),
+        ("cost", "Each $ figure is rounded to the cent on its own: the on demand $/mo rows add up to $12.54, where the total of the unrounded figures is $12.53; the highs of the low – high rows add up to $13.20, where the total of the unrounded figures is $13.21; nightly-report $0.02 − $0.01 is $0.01 where the saving of the unrounded figures is $0.00."),
         ("tune", "note: each $ figure is rounded to the cent on its own: legacy-thumbnailer $1.02 − $0.61 is $0.41 where the saving of the unrounded figures is $0.42"),
     ] {
         let out = faascope().args([command, "sample-data"]).output().unwrap();

@@ -850,19 +850,27 @@ impl<'o> Collector<'o> {
                 self.event_time_ms = Some(t);
                 Some(t)
             }
-            None => {
-                self.check_impossible_time(ev, head);
-                self.event_time_ms
+            // A line led by a time that does not exist starts an event of its own, without a
+            // time (not the time of the line before: verification of 17ea172), and so do the
+            // lines continuing it.
+            None if self.check_impossible_time(ev, head) => {
+                self.event_time_ms = None;
+                None
             }
+            None => self.event_time_ms,
         }
     }
 
     /// A line whose time could not be read: when its head holds a date or time that does not
     /// exist (`2026-02-30T10:00:00Z`), that is said (the record is kept without that time, so
-    /// --since/--until and every time series leave it out).
-    fn check_impossible_time(&mut self, ev: &Event<'_>, head: &[&str]) {
-        if let Some(shown) = crate::timeparse::impossible_time_in(head) {
-            self.skips.add_impossible_time(&self.file, ev.line, &shown);
+    /// --since/--until and every time series leave it out), and true.
+    fn check_impossible_time(&mut self, ev: &Event<'_>, head: &[&str]) -> bool {
+        match crate::timeparse::impossible_time_in(head) {
+            Some(shown) => {
+                self.skips.add_impossible_time(&self.file, ev.line, &shown);
+                true
+            }
+            None => false,
         }
     }
 

@@ -1795,7 +1795,15 @@ fn parse_line(
     scratch: &mut String,
 ) {
     if let Some(p) = pending.as_mut() {
-        if !p.in_string && platform_line::parse(line).is_some() {
+        // A `sam logs` message ends where the next event's prefix starts: SAM prints each on
+        // lines of its own, and a pretty-printed value holds no raw line break inside a string,
+        // so one that has not closed by then was cut short (verification of 0589241: one such
+        // message made every later event of the file application text).
+        if p.prefixed.is_some() && sam_prefix(line).is_some() {
+            if let Some(p) = pending.take() {
+                parse_json_text(c, &p.text, p.start_line, true);
+            }
+        } else if !p.in_string && platform_line::parse(line).is_some() {
             // A Lambda log line cannot stand inside a JSON value (its lines hold no text
             // outside strings): the value never closes (an application printed a lone `{`).
             // In a text log its lines are the application's, given back as log lines; in a
@@ -1930,9 +1938,16 @@ fn parse_line(
     }
 }
 
-/// A `sam logs` line whose message is a JSON object: `<log stream> <time> {…`, the stream a
-/// Lambda one (`2025/09/01/[$LATEST]88ab…`). The time, the stream and where the object starts.
+/// A `sam logs` line whose message is a JSON object: `<log stream> <time> {…`. The time, the
+/// stream and where the object starts.
 fn sam_json_prefix(line: &str) -> Option<(i64, &str, usize)> {
+    let (ts, stream, at) = sam_prefix(line)?;
+    line[at..].starts_with('{').then_some((ts, stream, at))
+}
+
+/// A `sam logs` line, `<log stream> <time> <message>`, the stream a Lambda one
+/// (`2025/09/01/[$LATEST]88ab…`): the time, the stream and where the message starts.
+fn sam_prefix(line: &str) -> Option<(i64, &str, usize)> {
     let b = line.as_bytes();
     if b.len() < 30 || !b[0].is_ascii_digit() || b.get(4) != Some(&b'/') {
         return None;
@@ -1945,10 +1960,7 @@ fn sam_json_prefix(line: &str) -> Option<(i64, &str, usize)> {
     let rest = &line[sp + 1..];
     let sp2 = rest.find(' ')?;
     let ts = crate::timeparse::parse_timestamp_ms(&rest[..sp2])?;
-    let json_at = sp + 1 + sp2 + 1;
-    line[json_at..]
-        .starts_with('{')
-        .then_some((ts, stream, json_at))
+    Some((ts, stream, sp + 1 + sp2 + 1))
 }
 
 /// A JSON message `sam logs` printed over several lines has closed: it is the message of the
@@ -2987,6 +2999,17 @@ mod tests {
         );
         assert_eq!(logs[3].1, "one line");
         assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        // A message cut short ends at the next event's prefix (verification of 0589241: every
+        // later event of the file had become application text); its lines are the
+        // application's.
+        let cut = format!(
+            "{stream} 2025-09-02T11:27:22.200000 {{\"level\": \"INFO\", \"message\": \"cut \n{}",
+            text.lines().take(5).collect::<Vec<_>>().join("\n")
+        );
+        let ing = ingest_one(&cut, &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 1, "{:?}", ing.skips);
+        assert_eq!(ing.tables.logs.len(), 1);
+        assert_eq!(ing.tables.logs[0].source.line, 1);
     }
 
     /// Last-round review of ingestion: a line whose date does not exist (`2026-02-30`) made a
@@ -3023,6 +3046,14 @@ mod tests {
             summary.starts_with("warning: 4 line(s) carry a date or time that does not exist"),
             "{summary}"
         );
+        // A line in the `<time> LEVEL message` layout does not take the time of the line
+        // before it (verification of 17ea172), nor do the lines continuing it.
+        let ing = ingest_one(
+            "2026-03-01T10:00:00.000Z INFO a\n2026-02-29T23:00:00.000Z INFO b\n  more of b\n",
+            &IngestOptions::default(),
+        );
+        let times: Vec<Option<i64>> = ing.tables.logs.iter().map(|l| l.timestamp).collect();
+        assert_eq!(times, [Some(1_772_359_200_000), None, None]);
         // The report's path says the REPORTs' dates too.
         let opts = IngestOptions {
             report_columns: true,

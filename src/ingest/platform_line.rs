@@ -443,7 +443,7 @@ fn is_other_unit(unit: &str, expected: &str) -> bool {
     if unit == expected {
         return false;
     }
-    let unit = unit.trim_end_matches([',', ';']);
+    let unit = unit.trim_end_matches([',', ';', '.']);
     let units = if expected == "MB" { SIZE } else { TIME };
     !unit.eq_ignore_ascii_case(expected) && units.iter().any(|u| u.eq_ignore_ascii_case(unit))
 }

@@ -392,64 +392,68 @@ fn sum_ranges<'a>(rs: impl Iterator<Item = &'a Range<Decimal>>) -> Range<Decimal
     t
 }
 
-/// The sentence under a table whose rows are each rounded to the cent, when a column's rounded
-/// rows do not add up to its total row (`$0.25 + … + $0.08` is $12.54 beside a total of $12.53):
-/// `columns` are (header, the rows' unrounded figures, the total's unrounded figure). `None`
-/// when every column adds up. (Last-round cost review: the README's own example had one.)
-fn total_rounding_note(columns: &[(&str, Vec<Decimal>, Decimal)]) -> Option<String> {
-    let off: Vec<String> = columns
-        .iter()
-        .filter_map(|(header, rows, total)| {
-            let sum: Decimal = rows.iter().map(|&r| round_cents(r)).sum();
-            // Only rounding: the unrounded rows make the total (they always do; a column whose
-            // rows are not its total's parts is not said to be off by rounding).
-            let exact: Decimal = rows.iter().sum();
-            let rounding_only = round_cents(exact) == round_cents(*total);
-            (rounding_only && sum != round_cents(*total)).then(|| {
-                format!(
-                    "the {header} rows add up to {}, where the total of the unrounded figures is {}",
-                    format_usd(sum),
-                    format_usd(*total)
-                )
-            })
-        })
-        .collect();
-    (!off.is_empty()).then(|| {
-        format!(
-            "Each $ figure is rounded to the cent on its own: {}.",
-            off.join("; ")
-        )
-    })
-}
-
-/// Said under `tune`'s table when a row's cent-rounded "$/mo now" less "$/mo then" is not its
-/// "saving $/mo" ($1.02 − $0.61 beside a saving of $0.42): each figure is rounded on its own.
-fn tune_rounding_note(reports: &[TuneReport]) -> Option<String> {
-    let off: Vec<String> = reports
-        .iter()
-        .filter(|r| {
-            round_cents(r.current_monthly_usd) - round_cents(r.recommended_monthly_usd)
-                != round_cents(r.monthly_saving_usd)
-        })
-        .map(|r| {
+/// What is said under a table whose figures are each rounded to the cent, when they then do
+/// not add up (`$0.25 + … + $0.08` is $12.54 beside a total of $12.53; $1.02 − $0.61 beside a
+/// saving of $0.42): "each $ figure is rounded to the cent on its own: …", or `None` when
+/// every column and row adds up. (Last-round cost review: the README's own example had one.)
+/// `columns` are (what the rows are, the rows' unrounded figures, the total row's unrounded figure); a
+/// column whose unrounded rows do not make its total is no rounding matter and not said.
+/// `differences` are (row name, a, b, a − b unrounded, what a − b is called).
+fn rounding_note(
+    columns: &[(&str, Vec<Decimal>, Decimal)],
+    differences: &[(&str, Decimal, Decimal, Decimal, &str)],
+) -> Option<String> {
+    let sums = columns.iter().filter_map(|(header, rows, total)| {
+        let sum: Decimal = rows.iter().map(|&r| round_cents(r)).sum();
+        let exact: Decimal = rows.iter().sum();
+        let rounding_only = round_cents(exact) == round_cents(*total);
+        (rounding_only && sum != round_cents(*total)).then(|| {
             format!(
-                "{} {} − {} is {} where the saving of the unrounded figures is {}",
-                super::sanitize(&r.name),
-                format_usd(r.current_monthly_usd),
-                format_usd(r.recommended_monthly_usd),
-                format_usd(
-                    round_cents(r.current_monthly_usd) - round_cents(r.recommended_monthly_usd)
-                ),
-                format_usd(r.monthly_saving_usd)
+                "the {header} add up to {}, where the total of the unrounded figures is {}",
+                format_usd(sum),
+                format_usd(*total)
             )
         })
-        .collect();
+    });
+    let rows = differences
+        .iter()
+        .filter_map(|&(name, a, b, diff, called)| {
+            let shown = round_cents(a) - round_cents(b);
+            (shown != round_cents(diff)).then(|| {
+                format!(
+                    "{} {} − {} is {} where the {called} of the unrounded figures is {}",
+                    super::sanitize(name),
+                    format_usd(a),
+                    format_usd(b),
+                    format_usd(shown),
+                    format_usd(diff)
+                )
+            })
+        });
+    let off: Vec<String> = sums.chain(rows).collect();
     (!off.is_empty()).then(|| {
         format!(
             "each $ figure is rounded to the cent on its own: {}",
             off.join("; ")
         )
     })
+}
+
+/// Said under `tune`'s table (see [`rounding_note`]): now − then beside the saving.
+fn tune_rounding_note(reports: &[TuneReport]) -> Option<String> {
+    let rows: Vec<_> = reports
+        .iter()
+        .map(|r| {
+            (
+                r.name.as_str(),
+                r.current_monthly_usd,
+                r.recommended_monthly_usd,
+                r.monthly_saving_usd,
+                "saving",
+            )
+        })
+        .collect();
+    rounding_note(&[], &rows)
 }
 
 fn range_text(r: &Range<Decimal>) -> String {
@@ -639,33 +643,58 @@ pub fn render_cost(
                     if format == Format::Markdown { "\n" } else { "" }
                 );
             }
-            if let Some(note) = total_rounding_note(&[
-                (
-                    "on demand $/mo",
-                    c.functions
-                        .iter()
-                        .map(|f| f.on_demand_usd.typical)
-                        .collect(),
-                    on_demand_total.typical,
-                ),
-                (
-                    "cheapest $/mo",
-                    c.functions.iter().map(|f| f.cheapest_usd.typical).collect(),
-                    cheapest_total.typical,
-                ),
-                (
-                    "saving $/mo",
-                    c.functions
-                        .iter()
-                        .map(|f| f.monthly_saving_usd.typical)
-                        .collect(),
-                    saving_total.typical,
-                ),
-            ]) {
+            let column = |f: fn(&crate::cost::FunctionComparison) -> Decimal| {
+                c.functions.iter().map(f).collect::<Vec<_>>()
+            };
+            let differences: Vec<_> = c
+                .functions
+                .iter()
+                .map(|f| {
+                    (
+                        f.name.as_str(),
+                        f.on_demand_usd.typical,
+                        f.cheapest_usd.typical,
+                        f.monthly_saving_usd.typical,
+                        "saving",
+                    )
+                })
+                .collect();
+            if let Some(note) = rounding_note(
+                &[
+                    (
+                        "on demand $/mo rows",
+                        column(|f| f.on_demand_usd.typical),
+                        on_demand_total.typical,
+                    ),
+                    (
+                        "lows of the low – high rows",
+                        column(|f| f.on_demand_usd.low),
+                        on_demand_total.low,
+                    ),
+                    (
+                        "highs of the low – high rows",
+                        column(|f| f.on_demand_usd.high),
+                        on_demand_total.high,
+                    ),
+                    (
+                        "cheapest $/mo rows",
+                        column(|f| f.cheapest_usd.typical),
+                        cheapest_total.typical,
+                    ),
+                    (
+                        "saving $/mo rows",
+                        column(|f| f.monthly_saving_usd.typical),
+                        saving_total.typical,
+                    ),
+                ],
+                &differences,
+            ) {
+                // A sentence of its own (capitalised), as the one about low – high above.
                 let _ = writeln!(
                     out,
-                    "{}{note}",
-                    if format == Format::Markdown { "\n" } else { "" }
+                    "{}E{}.",
+                    if format == Format::Markdown { "\n" } else { "" },
+                    &note[1..]
                 );
             }
             for (f, v) in c.functions.iter().zip(function_views(c, projections)) {
@@ -1006,14 +1035,22 @@ mod tests {
         // 0.004 + 0.004 + 0.004 = 0.012: rows shown $0.00 each, total $0.01.
         let rows = vec![d("0.004"), d("0.004"), d("0.004")];
         assert_eq!(
-            total_rounding_note(&[("on demand $/mo", rows.clone(), d("0.012"))]).as_deref(),
-            Some("Each $ figure is rounded to the cent on its own: the on demand $/mo rows add up to $0.00, where the total of the unrounded figures is $0.01.")
+            rounding_note(&[("on demand $/mo rows", rows.clone(), d("0.012"))], &[]).as_deref(),
+            Some("each $ figure is rounded to the cent on its own: the on demand $/mo rows add up to $0.00, where the total of the unrounded figures is $0.01")
         );
         // Rows that add up, and a total that is not their sum (not a rounding matter): nothing.
         assert_eq!(
-            total_rounding_note(&[("x", vec![d("0.01"), d("0.02")], d("0.03"))]),
+            rounding_note(&[("x", vec![d("0.01"), d("0.02")], d("0.03"))], &[]),
             None
         );
-        assert_eq!(total_rounding_note(&[("x", rows, d("5"))]), None);
+        assert_eq!(rounding_note(&[("x", rows, d("5"))], &[]), None);
+        // A row's difference: 0.015702 − 0.014258 shows as $0.02 − $0.01 beside $0.00.
+        let diff = [("f", d("0.015702"), d("0.014258"), d("0.001444"), "saving")];
+        assert_eq!(
+            rounding_note(&[], &diff).as_deref(),
+            Some("each $ figure is rounded to the cent on its own: f $0.02 − $0.01 is $0.01 where the saving of the unrounded figures is $0.00")
+        );
+        let diff = [("f", d("0.02"), d("0.01"), d("0.01"), "saving")];
+        assert_eq!(rounding_note(&[], &diff), None);
     }
 }

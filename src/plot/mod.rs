@@ -280,8 +280,16 @@ struct Rect {
 }
 
 impl Rect {
+    #[cfg(test)]
     fn overlaps(&self, o: &Rect) -> bool {
-        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+        self.overlap_area(o) > 0
+    }
+
+    /// The pixels the two boxes share.
+    fn overlap_area(&self, o: &Rect) -> i64 {
+        let w = (self.x1.min(o.x1) - self.x0.max(o.x0)).max(0);
+        let h = (self.y1.min(o.y1) - self.y0.max(o.y0)).max(0);
+        i64::from(w) * i64::from(h)
     }
 
     fn within(&self, o: &Rect) -> bool {
@@ -295,11 +303,11 @@ impl Rect {
 }
 
 /// Where to draw each marker's label (its top-left pixel), given the markers' pixels
-/// (`anchors`), the labels' sizes and the plot area: the first place, in order, that lies in
-/// the plot area and covers no label placed before it and no marker: beside the point (right
-/// above, right below, left above, left below), then further up or down on either side.
-/// `true` with a place beside its point; `false` when set apart (a line then joins them). With
-/// no free place, the label goes beside its point, inside the area as far as it fits.
+/// (`anchors`), the labels' sizes and the plot area: of the places inside the plot area that
+/// cover no label placed before and no marker, the nearest to the point: beside it (right
+/// above, right below, left above, left below) when free, else further up or down, or
+/// further out to either side. `true` with a place beside its point; `false` when set apart (a line
+/// then joins them). With no free place at all, the place that covers the least of the others.
 /// Written here: plotters places text only at a given coordinate.
 fn place_labels(
     anchors: &[(i32, i32)],
@@ -307,6 +315,12 @@ fn place_labels(
     area: Rect,
 ) -> Vec<((i32, i32), bool)> {
     const GAP: i32 = 8;
+    let boxed = |(x, y): (i32, i32), (w, h): (i32, i32)| Rect {
+        x0: x,
+        y0: y,
+        x1: x + w,
+        y1: y + h,
+    };
     // The marker circles (radius 6, stroke 2), as boxes a label must not cover.
     let circles: Vec<Rect> = anchors
         .iter()
@@ -320,47 +334,50 @@ fn place_labels(
     let mut placed: Vec<Rect> = Vec::new();
     let mut out = Vec::new();
     for (&(ax, ay), &(w, h)) in anchors.iter().zip(sizes) {
-        let right = ax + GAP;
-        let left = ax - GAP - w;
-        let above = ay - GAP - h;
-        let below = ay + GAP;
-        let mut candidates = vec![
-            ((right, above), true),
-            ((right, below), true),
-            ((left, above), true),
-            ((left, below), true),
-        ];
-        for k in 1..=12 {
-            let step = k * (h + 4);
-            for x in [right, left] {
-                candidates.push(((x, above - step), false));
-                candidates.push(((x, below + step), false));
+        let step = h + 4;
+        let rows = (area.y1 - area.y0) / step.max(1) + 1;
+        // (place, beside its point), nearest first.
+        let mut candidates: Vec<((i32, i32), bool)> = Vec::new();
+        // Columns a quarter of the label's width apart, out to the area's edges.
+        let shift = (w / 4).max(GAP);
+        let columns = (area.x1 - area.x0) / shift + 1;
+        for col in 0..columns {
+            let right = ax + GAP + col * shift;
+            let left = ax - GAP - w - col * shift;
+            for k in 0..rows {
+                for x in [right, left] {
+                    candidates.push(((x, ay - GAP - h - k * step), col == 0 && k == 0));
+                    candidates.push(((x, ay + GAP + k * step), col == 0 && k == 0));
+                }
             }
         }
-        let free = |&((x, y), _): &((i32, i32), bool)| {
-            let r = Rect {
-                x0: x,
-                y0: y,
-                x1: x + w,
-                y1: y + h,
-            };
-            r.within(&area)
-                && !placed.iter().any(|p| p.overlaps(&r))
-                && !circles.iter().any(|c| c.overlaps(&r))
+        let distance = |&((x, y), _): &((i32, i32), bool)| {
+            let (nx, ny) = boxed((x, y), (w, h)).nearest_to((ax, ay));
+            i64::from(nx - ax).pow(2) + i64::from(ny - ay).pow(2)
         };
-        let chosen = candidates.iter().copied().find(free).unwrap_or_else(|| {
-            // Nowhere free: beside the point, moved inside the area as far as it fits.
-            let x = right.min(area.x1 - w).max(area.x0);
-            let y = above.min(area.y1 - h).max(area.y0);
-            ((x, y), true)
-        });
-        let ((x, y), _) = chosen;
-        placed.push(Rect {
-            x0: x,
-            y0: y,
-            x1: x + w,
-            y1: y + h,
-        });
+        // Stable: of places as near, the order above (beside first, right before left).
+        candidates.sort_by_key(distance);
+        candidates.retain(|&(at, _)| boxed(at, (w, h)).within(&area));
+        let covered = |&(at, _): &((i32, i32), bool)| -> i64 {
+            let r = boxed(at, (w, h));
+            placed
+                .iter()
+                .chain(&circles)
+                .map(|o| r.overlap_area(o))
+                .sum()
+        };
+        let chosen = candidates
+            .iter()
+            .copied()
+            .find(|c| covered(c) == 0)
+            .or_else(|| candidates.iter().copied().min_by_key(covered))
+            .unwrap_or_else(|| {
+                // A label larger than the plot area: beside the point, as far inside as it goes.
+                let x = (ax + GAP).min(area.x1 - w).max(area.x0);
+                let y = (ay - GAP - h).min(area.y1 - h).max(area.y0);
+                ((x, y), true)
+            });
+        placed.push(boxed(chosen.0, (w, h)));
         out.push(chosen);
     }
     out
@@ -511,9 +528,11 @@ mod tests {
             x1: 980,
             y1: 530,
         };
-        // Eight markers within a few pixels of each other, long labels.
-        let anchors: Vec<(i32, i32)> = (0..8).map(|i| (140 + i * 3, 505 - i)).collect();
-        let sizes = vec![(190, 16); 8];
+        // Forty markers within a few pixels of each other, long labels (twenty functions'
+        // "now" and "recommended"; verification of the first version: from fourteen on,
+        // labels were drawn over each other).
+        let anchors: Vec<(i32, i32)> = (0..40).map(|i| (140 + i * 3, 505 - i)).collect();
+        let sizes = vec![(260, 16); 40];
         let placed = place_labels(&anchors, &sizes, area);
         let boxes: Vec<Rect> = placed
             .iter()
