@@ -2117,3 +2117,42 @@ fn export_gzip_names_nulls_del_and_exact_floats() {
         String::from_utf8_lossy(&inv.stdout)
     );
 }
+
+/// README review: `invocations_per_minute` was each function's first-to-last span (at least a
+/// minute): two calls an hour apart read 2 an hour where `cost` priced 1, one call read 1 a
+/// minute, and --since/--until were not its window. It is now over the window `cost` projects
+/// a month from: the whole hours the invocations span, narrowed by --since/--until.
+#[test]
+fn invocations_per_minute_is_over_the_run_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("fn.log");
+    let rep = |t: &str, n: u32| {
+        format!("{t} REPORT RequestId: 40000000-0000-4000-8000-00000000000{n}\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n")
+    };
+    std::fs::write(
+        &log,
+        rep("2025-09-01T10:00:00.500Z", 1) + &rep("2025-09-01T11:00:00.500Z", 2),
+    )
+    .unwrap();
+    let path = log.to_str().unwrap();
+    let rate = |extra: &[&str]| {
+        let mut args = vec![path];
+        args.extend_from_slice(extra);
+        report_json(&args)["functions"][0]["invocations_per_minute"]
+            .as_f64()
+            .unwrap()
+    };
+    // 10:00–12:00: 2 calls in 120 minutes.
+    assert_eq!(rate(&[]), 2.0 / 120.0);
+    // Narrowed, never widened: --until 10:30 keeps the first over 10:00–10:30; --since 10:30
+    // keeps the second over the hour it is in (11:00–12:00), as `cost` does.
+    assert_eq!(rate(&["--until", "2025-09-01T10:30:00Z"]), 1.0 / 30.0);
+    assert_eq!(rate(&["--since", "2025-09-01T10:30:00Z"]), 1.0 / 60.0);
+    // cost projects the same: 1 an hour is 730 a month.
+    let out = faascope()
+        .args(["cost", path, "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["functions"][0]["requests_per_month"], 730.0);
+}

@@ -196,12 +196,60 @@ fn peak_concurrency(cols: &ReportColumns) -> (Vec<Option<u64>>, Option<u64>) {
     (peaks, account)
 }
 
-/// Builds the report over the invocations in `cols` (already filtered by the caller).
+/// Invocations per minute over `window` (UTC ms): the run's window, the one `cost` projects a
+/// month from (the whole hours the invocations span, narrowed by --since/--until), so that the
+/// rate × 60 × 730 is `cost`'s requests a month. (README review: it was each function's own
+/// first-to-last span, at least a minute: two calls an hour apart read 2 an hour where `cost`
+/// priced 1, and one call read 1 a minute.)
+pub fn rate_per_minute(invocations: u64, window: Option<(i64, i64)>) -> Option<f64> {
+    let (start, end) = window?;
+    (end > start).then(|| invocations as f64 / ((end - start) as f64 / 60_000.0))
+}
+
+impl Report {
+    /// Each function's invocations per minute over `window` ([`rate_per_minute`]), for a
+    /// caller whose window differs from the invocations' own (`--since` / `--until`).
+    pub fn rates_over(&mut self, window: Option<(i64, i64)>) {
+        for f in &mut self.functions {
+            f.invocations_per_minute = rate_per_minute(f.invocations, window);
+        }
+    }
+
+    /// The whole hours from the first `first_seen` to the end of the hour of the last
+    /// `last_seen` of the functions (a report aggregated elsewhere, by Logs Insights, has no
+    /// invocation starts), narrowed by `since_ms` / `until_ms`, never widened.
+    pub fn seen_window(&self, since_ms: Option<i64>, until_ms: Option<i64>) -> Option<(i64, i64)> {
+        const HOUR_MS: i64 = 3_600_000;
+        let ms = |t: &Option<String>| t.as_deref().and_then(crate::timeparse::parse_timestamp_ms);
+        let first = self
+            .functions
+            .iter()
+            .filter_map(|f| ms(&f.first_seen))
+            .min()?;
+        let last = self
+            .functions
+            .iter()
+            .filter_map(|f| ms(&f.last_seen))
+            .max()?;
+        let (start, end) = (
+            first.div_euclid(HOUR_MS) * HOUR_MS,
+            (last.div_euclid(HOUR_MS) + 1) * HOUR_MS,
+        );
+        Some((
+            since_ms.map_or(start, |s| s.max(start)),
+            until_ms.map_or(end, |u| u.min(end)),
+        ))
+    }
+}
+
+/// Builds the report over the invocations in `cols` (already filtered by the caller); rates
+/// over the whole hours they span ([`rate_per_minute`]).
 pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
     if cols.is_empty() {
         return Ok(Report::default());
     }
     let (peaks, account_peak) = peak_concurrency(&cols);
+    let window = super::usage::observed_window(&cols);
     let (df, names) = report_frame(cols)?;
     let lf = df.lazy();
 
@@ -271,7 +319,9 @@ pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
     );
 
     let out = lf.group_by([col("function")]).agg(aggs).collect()?;
-    from_frame(&out, &names, &peaks, account_peak)
+    let mut report = from_frame(&out, &names, &peaks, account_peak)?;
+    report.rates_over(window);
+    Ok(report)
 }
 
 fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>, AnalyticsError> {
@@ -406,10 +456,6 @@ fn from_frame(
             timeouts[k].unwrap_or(0),
             cold[k].unwrap_or(0),
         );
-        let per_minute = match (first[k], last[k]) {
-            (Some(a), Some(b)) => Some(n as f64 / (((b - a) as f64) / 60_000.0).max(1.0)),
-            _ => None,
-        };
         functions.push(FunctionReport {
             function: name.clone(),
             invocations: n,
@@ -436,7 +482,8 @@ fn from_frame(
             first_seen: first[k].map(crate::timeparse::format_ms),
             last_seen: last[k].map(crate::timeparse::format_ms),
             peak_concurrency: peak[k],
-            invocations_per_minute: per_minute,
+            // Set by the caller, over the run's window.
+            invocations_per_minute: None,
         });
     }
     // By name, before the totals are summed (float sums depend on their order).

@@ -271,15 +271,15 @@ pub fn report_from_rows(all: &[Row], warm: &[Row], cold: &[Row]) -> Report {
             first_seen: first.map(crate::timeparse::format_ms),
             last_seen: last.map(crate::timeparse::format_ms),
             peak_concurrency: None,
-            invocations_per_minute: match (first, last) {
-                (Some(a), Some(b)) => Some(n as f64 / (((b - a) as f64) / 60_000.0).max(1.0)),
-                _ => None,
-            },
+            // Set below, over the run's window.
+            invocations_per_minute: None,
         });
     }
     functions.sort_by(|a, b| a.function.cmp(&b.function));
     let totals = totals_of(&functions, None);
-    Report { functions, totals }
+    let mut report = Report { functions, totals };
+    report.rates_over(report.seen_window(None, None));
+    report
 }
 
 /// The report of `groups` aggregated by Logs Insights, and the groups that gave no REPORT rows
@@ -396,7 +396,8 @@ mod tests {
         assert_eq!(f.cold_duration_ms.max, Some(130.25));
         assert_eq!(f.warm_duration_ms.max, None);
         assert_eq!(f.first_seen.as_deref(), Some("2025-09-01T00:00:00.000Z"));
-        assert_eq!(f.invocations_per_minute, Some(1.0));
+        // Over the whole hour the invocations span, as a local report's rate.
+        assert_eq!(f.invocations_per_minute, Some(10.0 / 60.0));
         assert_eq!(f.peak_concurrency, None);
         assert_eq!(r.totals.invocations, 10);
         assert_eq!(r.totals.gb_seconds, 0.3);

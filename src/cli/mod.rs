@@ -955,6 +955,8 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
     report
         .functions
         .retain(|f| filter.keep_function(&f.function));
+    // One window for the aggregated and the pulled functions, as a local report has.
+    report.rates_over(report.seen_window(filter.since_ms, filter.until_ms));
     report.totals = crate::analytics::report::totals_of(&report.functions, None);
     if let Some(col) = &a.sort {
         output::report::sort_functions(&mut report, col).map_err(UsageError)?;
@@ -1018,7 +1020,9 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     );
     let columns = filter.apply_columns(columns);
     let kept = if a.rules { Some(columns.clone()) } else { None };
+    let window = crate::analytics::usage::priced_window(&columns, filter.since_ms, filter.until_ms);
     let mut report = analytics::build_report(columns)?;
+    report.rates_over(window);
     if let Some(col) = &a.sort {
         output::report::sort_functions(&mut report, col).map_err(UsageError)?;
     }
