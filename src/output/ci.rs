@@ -169,6 +169,10 @@ pub fn render_markdown(r: &CheckReport) -> String {
         "| | **Total** | **{total_old}** | **{total_new}** | **{total_delta}** | **{}** | | | |",
         pct_arrow(&r.total)
     );
+    if let Some(note) = check_sums_note(r) {
+        // A sentence of its own under the table.
+        let _ = writeln!(s, "\nE{}.", md_cell(&note[1..]));
+    }
     let failures: Vec<(String, &RuleResult)> = r
         .total_results
         .iter()
@@ -375,6 +379,7 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
         })
         .collect();
     let (total_old, total_new, total_delta) = r.total.shown();
+    let sums = check_sums_note(r);
     rows.push(vec![
         "total".into(),
         total_old,
@@ -408,7 +413,7 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
             sanitize(&x.message)
         );
     }
-    for n in &r.notes {
+    for n in r.notes.iter().chain(&sums) {
         let _ = writeln!(s, "note: {}", sanitize(n));
     }
     let _ = writeln!(
@@ -417,6 +422,30 @@ pub fn render_table(r: &CheckReport, format: Format, width: Option<u16>) -> Stri
         r.status, r.failed, r.warnings
     );
     s
+}
+
+/// [`shown_sums_note`] of `ci check`'s old, new and delta columns, as the table and the
+/// Markdown comment show them.
+fn check_sums_note(r: &CheckReport) -> Option<String> {
+    let shown: Vec<(String, String, String)> = r.functions.iter().map(|f| f.cost.shown()).collect();
+    let (old, new, delta) = r.total.shown();
+    shown_sums_note(&[
+        (
+            "old $/mo rows",
+            shown.iter().map(|x| x.0.clone()).collect(),
+            old,
+        ),
+        (
+            "new $/mo rows",
+            shown.iter().map(|x| x.1.clone()).collect(),
+            new,
+        ),
+        (
+            "delta $/mo rows",
+            shown.iter().map(|x| x.2.clone()).collect(),
+            delta,
+        ),
+    ])
 }
 
 /// JUnit XML: one test suite per function (and one for the total), one test case per rule;
@@ -668,7 +697,57 @@ pub fn render_baseline_summary(e: &Evaluation, format: Format, width: Option<u16
     total.extend(money3(&e.total_monthly_usd));
     total.extend([String::new(), String::new()]);
     rows.push(total);
-    render_grid(&headers, &rows, format, width, 1)
+    let mut out = render_grid(&headers, &rows, format, width, 1);
+    if !csv {
+        let (body, total) = rows.split_at(rows.len() - 1);
+        let column = |i: usize| body.iter().map(|r| r[i].clone()).collect::<Vec<_>>();
+        if let Some(note) = shown_sums_note(&[
+            ("$/mo low rows", column(5), total[0][5].clone()),
+            ("$/mo typical rows", column(6), total[0][6].clone()),
+            ("$/mo high rows", column(7), total[0][7].clone()),
+        ]) {
+            if format == Format::Markdown {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "note: {note}");
+        }
+    }
+    out
+}
+
+/// A dollar figure as shown (`$1,234.56`, `-$0.01`, `+$0.2000`): its value and its decimals.
+fn shown_usd(text: &str) -> Option<(Decimal, u32)> {
+    let t = text.trim_start_matches('+');
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let digits: String = t.strip_prefix('$')?.chars().filter(|&c| c != ',').collect();
+    let v: Decimal = digits.parse().ok()?;
+    Some((if negative { -v } else { v }, v.scale()))
+}
+
+/// Said under a table of dollar columns with a total row when a column's rows, as shown, do not
+/// add up to its total as shown (the rows are each rounded on their own; the total is the sum
+/// of the unrounded figures): README review, `ci baseline` rows adding up to $13.88 beside a
+/// total of $13.87. `columns` are (what the rows are, the rows' texts, the total's text).
+fn shown_sums_note(columns: &[(&str, Vec<String>, String)]) -> Option<String> {
+    let off: Vec<String> = columns
+        .iter()
+        .filter_map(|(what, rows, total)| {
+            let rows: Vec<(Decimal, u32)> = rows.iter().filter_map(|r| shown_usd(r)).collect();
+            let (total_v, total_dp) = shown_usd(total)?;
+            let sum: Decimal = rows.iter().map(|r| r.0).sum();
+            let dp = rows.iter().map(|r| r.1).max().unwrap_or(2).max(total_dp);
+            (sum != total_v).then(|| {
+                format!(
+                    "the {what} add up to {}, where the total of the unrounded figures is {total}",
+                    crate::cost::format_usd_dp(sum, dp)
+                )
+            })
+        })
+        .collect();
+    (!off.is_empty()).then(|| format!("each $ figure is rounded on its own: {}", off.join("; ")))
 }
 
 /// Dollars as a CSV value: to the cent, without `$`.
@@ -684,6 +763,33 @@ fn csv_num(v: Option<f64>, digits: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// README review: `ci baseline` rows adding up to $13.88 beside a total of $13.87, without
+    /// a word.
+    #[test]
+    fn columns_whose_shown_rows_miss_the_total_are_said() {
+        assert_eq!(
+            shown_usd("$1,234.5678"),
+            Some((Decimal::new(12_345_678, 4), 4))
+        );
+        assert_eq!(shown_usd("-$0.01"), Some((Decimal::new(-1, 2), 2)));
+        assert_eq!(shown_usd("+$0.20"), Some((Decimal::new(20, 2), 2)));
+        assert_eq!(shown_usd("-"), None);
+        let rows = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            shown_sums_note(&[
+                ("typical rows", rows(&["$10.44", "$1.02", "$2.42"]), "$13.87".into()),
+                ("high rows", rows(&["$1.00", "$2.00"]), "$3.00".into()),
+            ])
+            .as_deref(),
+            Some("each $ figure is rounded on its own: the typical rows add up to $13.88, where the total of the unrounded figures is $13.87")
+        );
+        // Rows shown to hundredths of a cent add up at that precision.
+        assert_eq!(
+            shown_sums_note(&[("old", rows(&["$1.3255", "$0.0045"]), "$1.3300".into())]),
+            None
+        );
+    }
 
     #[test]
     fn github_escaping() {
