@@ -847,6 +847,7 @@ fn natural_key(text: Expr) -> Expr {
 }
 
 /// A translated expression and its type.
+#[derive(Clone)]
 struct Typed {
     expr: Expr,
     ty: Ty,
@@ -1470,6 +1471,22 @@ fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {
                     .and(as_number.is_null())
                     .and(other.is_not_null())
             });
+            let compare = |x: Expr, y: Expr| match op {
+                Eq => x.eq(y),
+                Ne => x.neq(y),
+                Lt => x.lt(y),
+                Le => x.lt_eq(y),
+                Gt => x.gt(y),
+                _ => x.gt_eq(y),
+            };
+            // Two texts that both read as numbers compare as numbers, as `sort` orders them;
+            // a number and a text that is none are unequal and not ordered (as a text against
+            // an unquoted number: `ms > "500"` drops `n/a` as `ms > 500` does); other texts
+            // compare as text (seventh-round query review: `d > "500"` was false for a parsed
+            // 1200 and true for 80, and a JSON field with one text value anywhere compared all
+            // its numbers as text).
+            let both_texts = a.ty == Ty::Str && b.ty == Ty::Str;
+            let numbers = both_texts.then(|| (num(a.clone()), num(b.clone())));
             let (x, y) = if same {
                 (a.expr, b.expr)
             } else if bool_text {
@@ -1477,13 +1494,20 @@ fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {
             } else {
                 (num(a), num(b))
             };
-            let expr = match op {
-                Eq => x.eq(y),
-                Ne => x.neq(y),
-                Lt => x.lt(y),
-                Le => x.lt_eq(y),
-                Gt => x.gt(y),
-                _ => x.gt_eq(y),
+            let expr = match numbers {
+                Some((na, nb)) => {
+                    let (a_num, b_num) = (na.clone().is_not_null(), nb.clone().is_not_null());
+                    let one_number = match op {
+                        Eq | Ne => lit(op == Ne),
+                        _ => lit(NULL).cast(DataType::Boolean),
+                    };
+                    when(a_num.clone().and(b_num.clone()))
+                        .then(compare(na, nb))
+                        .when(a_num.or(b_num))
+                        .then(one_number)
+                        .otherwise(compare(x, y))
+                }
+                None => compare(x, y),
             };
             let expr = match text_vs_number {
                 Some(not_a_number) => when(not_a_number).then(lit(op == Ne)).otherwise(expr),

@@ -377,6 +377,36 @@ fn parsed_numbers_sort_as_numbers() {
     assert_eq!(cell(&r, 5, "d").text(), "10.00");
 }
 
+/// Seventh-round query review: `d > "500"` compared a parsed field as text (1200 was not above
+/// 500, 80 was), and one text value of a JSON field anywhere made all its numbers compare as
+/// text. Two texts that read as numbers now compare as numbers (`sort`'s order), and a text
+/// that is no number is not ordered against one, as against an unquoted number.
+#[test]
+fn texts_that_read_as_numbers_compare_as_numbers() {
+    let r = run("filter @type = \"REPORT\" | parse @message \"Duration: * ms\" as d | filter d > \"500\" | fields d");
+    let d: Vec<String> = (0..r.rows.len()).map(|i| cell(&r, i, "d").text()).collect();
+    assert_eq!(d, ["3000.00"], "{d:?}");
+    let lines = "{\"timestamp\":1738368000000,\"ms\":1200}\n{\"timestamp\":1738368000001,\"ms\":80}\n{\"timestamp\":1738368000002,\"ms\":\"n/a\"}\n{\"timestamp\":1738368000003,\"ms\":\"950\"}\n";
+    for (q, want) in [
+        ("filter ms > \"500\"", vec!["1200", "950"]),
+        ("filter ms < \"500\"", vec!["80"]),
+        ("filter ms = \"1200\"", vec!["1200"]),
+        ("filter ms < \"x\"", vec!["n/a"]),
+        ("filter ms != \"500\"", vec!["1200", "80", "n/a", "950"]),
+        ("filter ms > 500", vec!["1200", "950"]),
+    ] {
+        let r = run_text(
+            "/aws/lambda/f",
+            lines,
+            &format!("{q} | sort @timestamp asc | fields ms"),
+        );
+        let got: Vec<String> = (0..r.rows.len())
+            .map(|i| cell(&r, i, "ms").text())
+            .collect();
+        assert_eq!(got, want, "{q}");
+    }
+}
+
 #[test]
 fn coalesce_falls_back_to_text() {
     let r = run("filter @type = \"REPORT\" | sort @timestamp asc | fields coalesce(@initDuration, \"warm\") as init, coalesce(nosuch, \"x\") as x, coalesce(@initDuration, 0) + 1 as n");
