@@ -84,6 +84,19 @@ fn baseline_is_deterministic_and_reads_the_sam_template() {
     let a = baseline(&cfg, &dir.path().join("a.json"));
     let b = baseline(&cfg, &dir.path().join("b.json"));
     assert_eq!(a, b, "two baselines of the same project differ");
+    // The CloudWatch Throttles among the logs' files are named beside the simulated figure
+    // the gate weighs (seventh-round ci review: read and passed over without a word).
+    let doc = json(&a);
+    let insight = function(&doc, "image-batch")["insights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["rule"] == "throttles")
+        .unwrap();
+    assert_eq!(
+        insight["message"],
+        "0 throttled request(s) (simulated; the CloudWatch Throttles metrics read show 1794 under the deployed configuration) (within the 0 limit)"
+    );
     // The same bytes with --config spelt relative to the working directory: places in it are
     // relative to the project file.
     let out = dir.path().join("c.json");

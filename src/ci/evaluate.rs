@@ -381,6 +381,9 @@ struct Loaded {
     cols: ReportColumns,
     report: BTreeMap<String, FunctionReport>,
     calibration: BTreeMap<String, Vec<crate::cost::tune::MemoryObservation>>,
+    /// Throttled requests per function in CloudWatch `Throttles` metrics among the files:
+    /// what the deployed configuration saw, said beside the simulated figure the gate weighs.
+    observed_throttles: BTreeMap<String, u64>,
 }
 
 fn load_logs(project: &Project, paths: &[PathBuf], skips: &mut Skips) -> Result<Loaded, EvalError> {
@@ -412,7 +415,7 @@ fn load_logs(project: &Project, paths: &[PathBuf], skips: &mut Skips) -> Result<
         &IngestOptions {
             keep_logs: false,
             keep_spans: false,
-            keep_metrics: false,
+            keep_metrics: true,
             report_columns: true,
             ..IngestOptions::default()
         },
@@ -420,6 +423,11 @@ fn load_logs(project: &Project, paths: &[PathBuf], skips: &mut Skips) -> Result<
     )?;
     ing.skips.deleted_groups = fetched.deleted_groups;
     skips.merge(ing.skips);
+    let observed_throttles =
+        crate::analytics::metric_totals::counter_totals(&ing.tables.metrics, "Throttles")
+            .into_iter()
+            .map(|(f, total)| (f.to_string(), total.round() as u64))
+            .collect();
     let cols = ing.columns;
     let report = build_report(cols.clone())?
         .functions
@@ -431,6 +439,7 @@ fn load_logs(project: &Project, paths: &[PathBuf], skips: &mut Skips) -> Result<
         cols,
         report,
         calibration,
+        observed_throttles,
     })
 }
 
@@ -462,6 +471,9 @@ struct Prepared {
     /// Observed invocations that completed in longer than the configured timeout, even at the
     /// fastest the configured memory allows: at that timeout they would time out.
     completed_past_timeout: u64,
+    /// Throttled requests the CloudWatch metrics read show for the function (under the
+    /// deployed configuration), when they show any.
+    observed_throttles: Option<u64>,
     notes: Vec<String>,
 }
 
@@ -645,7 +657,15 @@ pub fn evaluate(
                 .then_some(p.settings.provisioned_concurrency),
             provisioned_utilization: provisioned.as_ref().and_then(|pc| pc.utilization.to_f64()),
             throttles: p.perf.as_ref().map(|x| x.throttles),
-            throttles_basis: Some("simulated".into()),
+            // The gate weighs what this configuration would do; CloudWatch's Throttles among
+            // the files are the deployed one's, said beside it (seventh-round ci review: 1,794
+            // of them read and passed over without a word).
+            throttles_basis: Some(match p.observed_throttles {
+                Some(t) => format!(
+                    "simulated; the CloudWatch Throttles metrics read show {t} under the deployed configuration"
+                ),
+                None => "simulated".into(),
+            }),
         };
         let mut facts = facts;
         // Errors other than timeouts are observed (the configuration does not change them);
@@ -1070,6 +1090,11 @@ fn prepare(
                 max_memory_used_mb: observed.as_ref().and_then(|o| o.max_memory_used_mb),
                 out_of_memory_share,
                 completed_past_timeout,
+                observed_throttles: l
+                    .observed_throttles
+                    .get(&log_name)
+                    .copied()
+                    .filter(|&t| t > 0),
                 settings,
                 projection,
                 traffic,
@@ -1226,6 +1251,7 @@ fn prepare_explicit(
         // fails above the size (see `rules`), no errors are made up.
         out_of_memory_share: 0.0,
         completed_past_timeout: 0,
+        observed_throttles: None,
         settings,
         projection,
         traffic,

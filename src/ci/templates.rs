@@ -11,7 +11,8 @@
 //!   (`!If`, `!FindInMap`, `!GetAtt`, …) is an error naming the resource and property, so a
 //!   value is never guessed.
 //! * **Serverless Framework** (`serverless.yml`): `provider.memorySize / timeout / architecture /
-//!   runtime / region / stage` as defaults and each function's `memorySize`, `timeout`,
+//!   runtime / region / stage` as defaults (memory and timeout set nowhere: the framework's own,
+//!   1024 MB and 6 s) and each function's `memorySize`, `timeout`,
 //!   `architecture`, `runtime`, `provisionedConcurrency`, `ephemeralStorageSize`, `name`.
 //!   Variables `${self:path}`, `${opt:stage}`, `${sls:stage}`, `${opt:region}` and a literal
 //!   fallback (`${env:MEMORY, 1024}`) are resolved; other variables are errors naming the key.
@@ -60,6 +61,15 @@ pub struct TemplateFunction {
 /// neither (facts.md §3.4: 3 s; CloudFormation's `MemorySize` default, 128 MB).
 const LAMBDA_DEFAULT_MEMORY_MB: u32 = 128;
 const LAMBDA_DEFAULT_TIMEOUT_S: u32 = 3;
+
+/// What the Serverless Framework deploys an AWS function with when neither the function nor
+/// `provider` sets `memorySize` / `timeout`: 1024 MB and 6 s (its serverless.yml reference,
+/// `provider.memorySize: 512 # optional, in MB, default is 1024` and `timeout: 10 # optional,
+/// in seconds, default is 6`; its `getMemorySize`/`getTimeout` fall back to 1024 and 6). Not
+/// Lambda's own defaults (128 MB, 3 s): the framework always sets both. Seventh-round ci
+/// review: such a function was "memory_mb is not known".
+const SERVERLESS_DEFAULT_MEMORY_MB: u32 = 1024;
+const SERVERLESS_DEFAULT_TIMEOUT_S: u32 = 6;
 
 /// A function's own value, else the provider's default (either may be unreadable).
 fn or_default<T: Clone>(
@@ -931,6 +941,9 @@ pub fn read_serverless(
                 "s",
             )
         });
+    // Neither the function nor `provider` setting them: the framework's own defaults.
+    let d_memory = d_memory.map(|v| v.or(Some(SERVERLESS_DEFAULT_MEMORY_MB)));
+    let d_timeout = d_timeout.map(|v| v.or(Some(SERVERLESS_DEFAULT_TIMEOUT_S)));
     let d_arch = sls.arch(
         get(&provider, "architecture"),
         "provider.architecture",
@@ -1224,6 +1237,26 @@ mod tests {
             "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    MemorySize: 512\n    Timeout: 10\nResources:\n  Plain:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n",
         );
         let fs = read_sam(&p, &BTreeMap::new()).unwrap();
+        assert_eq!((fs[0].memory_mb, fs[0].timeout_s), (Some(512), Some(10)));
+    }
+
+    /// Seventh-round ci review: a Serverless Framework function without `memorySize` or
+    /// `timeout` (on itself or under `provider`) deploys at the framework's defaults, 1024 MB
+    /// and 6 s; it was "memory_mb is not known". `provider` still gives its own.
+    #[test]
+    fn a_serverless_function_without_memory_or_timeout_takes_the_frameworks_defaults() {
+        let (_d, p) = write(
+            "serverless.yml",
+            "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  plain:\n    handler: h\n  sized:\n    handler: h\n    memorySize: 256\n    timeout: 30\n",
+        );
+        let fs = read_serverless(&p, None).unwrap();
+        assert_eq!((fs[0].memory_mb, fs[0].timeout_s), (Some(1024), Some(6)));
+        assert_eq!((fs[1].memory_mb, fs[1].timeout_s), (Some(256), Some(30)));
+        let (_d, p) = write(
+            "serverless.yml",
+            "service: s\nprovider:\n  name: aws\n  memorySize: 512\n  timeout: 10\nfunctions:\n  plain:\n    handler: h\n",
+        );
+        let fs = read_serverless(&p, None).unwrap();
         assert_eq!((fs[0].memory_mb, fs[0].timeout_s), (Some(512), Some(10)));
     }
 
