@@ -2219,12 +2219,15 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64, lines_if_
             as_lines(c)
         }
         Ok(v) => {
-            let before = c.skips.examples.len();
-            let spans_before = c.tables.spans.len();
+            let before = (
+                c.skips.examples.len(),
+                c.tables.spans.len(),
+                c.skips.partial_traces.len(),
+            );
             c.doc_lines = Some(doc_lines::doc_lines(text, start_line));
             c.json_value(&ev, &v, 0);
             c.doc_lines = None;
-            locate_xray(c, text, start_line, before, spans_before);
+            locate_xray(c, text, start_line, before);
         }
         Err(_) if let Some(values) = concatenated_json(text) => {
             for v in &values {
@@ -2255,18 +2258,13 @@ fn locate_xray(
     c: &mut Collector<'_>,
     text: &str,
     start_line: u64,
-    before: usize,
-    spans_before: usize,
+    (before, spans_before, partial_before): (usize, usize, usize),
 ) {
     let at_start = format!("{}:{start_line}", c.file);
     let new_spans = c.tables.spans.len() > spans_before;
-    let skips_at_start = c
-        .skips
-        .examples
-        .iter()
-        .skip(before)
-        .any(|ex| ex.source == at_start);
-    if !(new_spans || skips_at_start) || !text.contains('\n') {
+    let new_skips = c.skips.examples.len() > before;
+    let partial_at_start = c.skips.partial_traces.len() > partial_before;
+    if !(new_spans || new_skips || partial_at_start) || !text.contains('\n') {
         return;
     }
     let lines = xray_id_lines(text, start_line);
@@ -2280,12 +2278,18 @@ fn locate_xray(
     }
     let file = c.file.clone();
     for ex in c.skips.examples.iter_mut().skip(before) {
+        // A skip naming a (sub)segment goes to the line of its id, wherever the document's
+        // element it is in starts (seventh-round known limit: a subsegment's skip in a
+        // pretty-printed array of segments pointed at its segment's line).
+        if let Some(&line) = named_span_id(&ex.reason).and_then(|id| lines.get(id)) {
+            ex.source = format!("{file}:{line}");
+            continue;
+        }
         if ex.source != at_start {
             continue;
         }
-        let line = named_span_id(&ex.reason)
-            .and_then(|id| lines.get(id))
-            .or_else(|| named_trace_id(&ex.reason).and_then(|t| lines.get(t)))
+        let line = named_trace_id(&ex.reason)
+            .and_then(|t| lines.get(t))
             .copied()
             .or_else(|| {
                 // A trace id not keyed as an id (an `UnprocessedTraceIds` element): its
@@ -2298,6 +2302,17 @@ fn locate_xray(
             });
         if let Some(line) = line {
             ex.source = format!("{file}:{line}");
+        }
+    }
+    // A partial trace (`file:line (trace id)`) at the line of its trace's `Id`, not the
+    // document's first line (seventh-round known limit).
+    let head = format!("{at_start} (");
+    for p in c.skips.partial_traces.iter_mut().skip(partial_before) {
+        let Some(id) = p.strip_prefix(&head).and_then(|r| r.strip_suffix(')')) else {
+            continue;
+        };
+        if let Some(line) = lines.get(id) {
+            *p = format!("{file}:{line} ({id})");
         }
     }
 }
@@ -2731,6 +2746,40 @@ mod tests {
         );
         assert_eq!(named_span_id("Id=x: bad"), None);
         assert_eq!(named_span_id("id=00000000000000a3f"), None);
+    }
+
+    /// Seventh-round known limit: a subsegment's skip in a pretty-printed array of segment
+    /// documents pointed at its segment's line; it is at the line of the subsegment's id.
+    #[test]
+    fn a_subsegment_skip_in_a_pretty_array_is_at_its_id() {
+        let doc = serde_json::json!([{
+            "id": "00000000000000c1", "name": "f", "trace_id": "1-68b6f91f-000000000000000000000006",
+            "start_time": 1756821791.0, "end_time": 1756821792.0,
+            "subsegments": [
+                {"id": "00000000000000c2", "name": "ok", "start_time": 1756821791.0, "end_time": 1756821791.5},
+                {"id": "00000000000000c3", "name": "bad", "start_time": 1756821791.0}
+            ]
+        }]);
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let want = text
+            .lines()
+            .position(|l| l.contains("00000000000000c3"))
+            .unwrap()
+            + 1;
+        let ing = ingest_one(
+            &text,
+            &IngestOptions {
+                keep_spans: true,
+                ..IngestOptions::default()
+            },
+        );
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+        assert_eq!(
+            ing.skips.examples[0].source,
+            format!("/aws/lambda/orders-api:{want}"),
+            "{:?}",
+            ing.skips.examples[0]
+        );
     }
 
     /// A child's segment listed first names its parent in `parent_id`: the parent's skip still
@@ -3571,6 +3620,39 @@ mod tests {
             .map(|(i, _)| i as u64 + 1)
             .collect();
         assert_eq!(lines, want, "{rows}");
+    }
+
+    /// Seventh-round known limit: the partial-trace note of a pretty-printed BatchGetTraces
+    /// file named its line 1; it names the line of the trace's `Id`.
+    #[test]
+    fn a_partial_trace_in_a_pretty_document_is_at_its_id() {
+        let trace = |id: &str, limit: bool| {
+            serde_json::json!({
+                "Id": id, "Duration": 0.275, "LimitExceeded": limit,
+                "Segments": [{"Id": "5d2c8b1a9e7f3c4d", "Document": serde_json::json!({
+                    "id": "5d2c8b1a9e7f3c4d", "name": "orders-api", "trace_id": id,
+                    "start_time": 1756821790.958, "end_time": 1756821791.222,
+                    "origin": "AWS::Lambda::Function"
+                }).to_string()}]
+            })
+        };
+        let doc = serde_json::json!({"Traces": [
+            trace("1-68b6f91f-000000000000000000000001", false),
+            trace("1-68b6f91f-000000000000000000000002", true),
+        ]});
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let id_line = text
+            .lines()
+            .position(|l| l.contains("\"Id\": \"1-68b6f91f-000000000000000000000002\""))
+            .unwrap()
+            + 1;
+        let ing = ingest_one(&text, &IngestOptions::default());
+        assert_eq!(
+            ing.skips.partial_traces,
+            [format!(
+                "/aws/lambda/orders-api:{id_line} (1-68b6f91f-000000000000000000000002)"
+            )]
+        );
     }
 
     /// Third-round traces review: a BatchGetTraces trace with `LimitExceeded` (X-Ray left
