@@ -1479,13 +1479,14 @@ fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {
                 Gt => x.gt(y),
                 _ => x.gt_eq(y),
             };
-            // Two texts that both read as numbers compare as numbers, as `sort` orders them;
-            // a number and a text that is none are unequal and not ordered (as a text against
-            // an unquoted number: `ms > "500"` drops `n/a` as `ms > 500` does); other texts
-            // compare as text (seventh-round query review: `d > "500"` was false for a parsed
-            // 1200 and true for 80, and a JSON field with one text value anywhere compared all
-            // its numbers as text).
-            let both_texts = a.ty == Ty::Str && b.ty == Ty::Str;
+            // Two texts are ordered as `sort` orders them: both read as numbers, as numbers; a
+            // number and a text that is none are not ordered (as a text against an unquoted
+            // number: `ms > "500"` drops `n/a` as `ms > 500` does); other texts as text
+            // (seventh-round query review: `d > "500"` was false for a parsed 1200 and true for
+            // 80, and a JSON field with one text value anywhere compared all its numbers as
+            // text). Equality stays exact text: ids of 19 digits are not equal for sharing
+            // their first 16, nor "0042" and "42" (verification of de10731).
+            let both_texts = a.ty == Ty::Str && b.ty == Ty::Str && !matches!(op, Eq | Ne);
             let numbers = both_texts.then(|| (num(a.clone()), num(b.clone())));
             let (x, y) = if same {
                 (a.expr, b.expr)
@@ -1497,14 +1498,10 @@ fn binary(op: BinOp, a: Typed, b: Typed) -> Typed {
             let expr = match numbers {
                 Some((na, nb)) => {
                     let (a_num, b_num) = (na.clone().is_not_null(), nb.clone().is_not_null());
-                    let one_number = match op {
-                        Eq | Ne => lit(op == Ne),
-                        _ => lit(NULL).cast(DataType::Boolean),
-                    };
                     when(a_num.clone().and(b_num.clone()))
                         .then(compare(na, nb))
                         .when(a_num.or(b_num))
-                        .then(one_number)
+                        .then(lit(NULL).cast(DataType::Boolean))
                         .otherwise(compare(x, y))
                 }
                 None => compare(x, y),

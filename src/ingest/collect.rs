@@ -454,8 +454,16 @@ impl<'o> Collector<'o> {
             // Two events run together on one line (their line break lost): each read as the
             // event it is (the second had taken the first's place, fields and all).
             let (first, second) = msg.split_at(q);
+            // The second takes the time the line's prefix gives (`sam logs`' `<stream> <time>`),
+            // which only the first carries (verification of 00fa9fe: it had none).
+            let second_ev = Event {
+                timestamp: ev.timestamp.or_else(|| {
+                    platform_line::parse(first).and_then(|p| timestamp_in_prefix(p.prefix))
+                }),
+                ..*ev
+            };
             self.message(ev, first.trim_end());
-            self.message(ev, second);
+            self.message(&second_ev, second);
             return;
         }
         if let Some(p) = platform_line::parse(msg) {

@@ -3011,6 +3011,16 @@ mod tests {
             .logs
             .iter()
             .any(|l| l.request_id.as_deref() == Some(&format!("{id}4"))));
+        // Behind a `sam logs` prefix the second takes the prefix's time too (verification:
+        // it had none).
+        let text = format!(
+            "2025/09/01/[$LATEST]88ab219a63d343d294d0a9947e8ab36a 2025-09-01T00:00:05.000000 {}{}\n",
+            rep(6, "10.00"),
+            rep(7, "20.00")
+        );
+        let ing = ingest_one(&text, &IngestOptions::default());
+        let times: Vec<Option<i64>> = ing.tables.invocations.iter().map(|i| i.timestamp).collect();
+        assert_eq!(times, [Some(1_756_684_805_000); 2]);
     }
 
     /// Last-round review of ingestion: `sam logs` of a function in the JSON log format prints

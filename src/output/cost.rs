@@ -658,6 +658,13 @@ pub fn render_cost(
                         "saving",
                     )
                 })
+                .chain(std::iter::once((
+                    "total",
+                    on_demand_total.typical,
+                    cheapest_total.typical,
+                    saving_total.typical,
+                    "saving",
+                )))
                 .collect();
             if let Some(note) = rounding_note(
                 &[

@@ -393,6 +393,8 @@ fn texts_that_read_as_numbers_compare_as_numbers() {
         ("filter ms = \"1200\"", vec!["1200"]),
         ("filter ms < \"x\"", vec!["n/a"]),
         ("filter ms != \"500\"", vec!["1200", "80", "n/a", "950"]),
+        // Equality is exact text (verification: 19-digit ids sharing 16 digits were equal).
+        ("filter ms = \"0950\"", vec![]),
         ("filter ms > 500", vec!["1200", "950"]),
     ] {
         let r = run_text(
@@ -405,6 +407,13 @@ fn texts_that_read_as_numbers_compare_as_numbers() {
             .collect();
         assert_eq!(got, want, "{q}");
     }
+    let ids = "{\"timestamp\":1738368000000,\"seq\":\"49590338271490256608559692538361571095921575989136588898\"}\n{\"timestamp\":1738368000001,\"seq\":\"49590338271490256608559692538361571095921575989136588899\"}\n";
+    let r = run_text(
+        "/aws/lambda/f",
+        ids,
+        "filter seq = \"49590338271490256608559692538361571095921575989136588899\" | fields seq",
+    );
+    assert_eq!(r.rows.len(), 1);
 }
 
 #[test]
