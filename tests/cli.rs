@@ -2046,7 +2046,8 @@ fn a_partial_trace_is_said_once_and_not_after_a_whole_copy() {
         listed[0]
             .as_str()
             .unwrap()
-            .ends_with("page-1.json:1 (1-68b6f91f-0000000000000000000000c1)"),
+            // At the line of the trace's Id (line 4), not the document's first.
+            .ends_with("page-1.json:4 (1-68b6f91f-0000000000000000000000c1)"),
         "{listed}"
     );
     assert!(

@@ -1515,7 +1515,16 @@ impl<'o> FileState<'o> {
     fn finish_pending(&mut self, out: &mut FileOutput) {
         if let Some(p) = self.pending.take() {
             let mut c = Collector::new(self.opts, self.file.clone());
-            if self.mode == Mode::Text && (p.start_line > 1 || p.prefixed.is_some()) {
+            // A later document of a file of several (`>>` of pages, `cat` of outputs) cut
+            // short: an object whose records' array is cut (eighth-round ingestion review:
+            // read as text lines, its events' times and its metrics and traces lost).
+            let cut_document = p.prefixed.is_none()
+                && p.text.trim_start().starts_with('{')
+                && salvage_truncated(&p.text).is_some();
+            if self.mode == Mode::Text
+                && (p.start_line > 1 || p.prefixed.is_some())
+                && !cut_document
+            {
                 // In a text log the lines of a value that never closes are the application's
                 // (as when a platform line cuts it short); one from the first line on is a
                 // JSON document cut short.
@@ -1794,6 +1803,20 @@ fn parse_line(
     pending: &mut Option<PendingJson>,
     scratch: &mut String,
 ) {
+    // A byte-order mark where a later document of the file starts (`cat` of two PowerShell
+    // outputs, each with one): not part of the line (eighth-round ingestion review: the
+    // document after it was read as text lines, its metrics and traces lost without a word).
+    let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+    // Terminal colours around a rendering's time and stream (`aws logs tail --color on`,
+    // `sam logs` through `script`): removed, so the prefix reads as it does without them
+    // (eighth-round ingestion review: every record lost its time).
+    let uncoloured;
+    let line = if mode == Mode::Text && memchr::memchr(0x1b, line.as_bytes()).is_some() {
+        uncoloured = without_colours(line);
+        uncoloured.as_str()
+    } else {
+        line
+    };
     if let Some(p) = pending.as_mut() {
         // A `sam logs` message ends where the next event's prefix starts: SAM prints each on
         // lines of its own, and a pretty-printed value holds no raw line break inside a string,
@@ -1936,6 +1959,34 @@ fn parse_line(
         let (ev, msg) = strip_event_prefix(ev, line);
         c.message(&ev, msg);
     }
+}
+
+/// `line` without its SGR colour sequences (`ESC [ <digits and ;> m`); every other byte kept.
+/// Written here: the one sequence terminals' colour writers emit, where a general ANSI parser
+/// (as `output::sanitize` uses for display) would also drop what the line holds.
+fn without_colours(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find('\x1b') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let sgr_len = after.strip_prefix('[').and_then(|body| {
+            let params = body
+                .bytes()
+                .take_while(|b| b.is_ascii_digit() || *b == b';')
+                .count();
+            (body.as_bytes().get(params) == Some(&b'm')).then_some(1 + params + 1)
+        });
+        match sgr_len {
+            Some(n) => rest = &after[n..],
+            None => {
+                out.push('\x1b');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A `sam logs` line whose message is a JSON object: `<log stream> <time> {…`. The time, the
@@ -2970,6 +3021,66 @@ mod tests {
             .find(|i| i.request_id == x)
             .unwrap();
         assert_eq!(failed.error_type.as_deref(), Some("ValueError"));
+    }
+
+    /// Eighth-round ingestion review: a byte-order mark before a later document of a file (a
+    /// `cat` of PowerShell outputs) made that document text lines; a later document cut short
+    /// was read as text lines too (no skip, its events' times lost); colour codes around a
+    /// rendering's prefix (`aws logs tail --color on`) lost every time.
+    #[test]
+    fn later_documents_with_a_bom_or_cut_short_and_coloured_prefixes_are_read() {
+        let rep = |n: u32| {
+            serde_json::json!({
+                "logStreamName": "s", "timestamp": 1_756_684_800_000i64 + i64::from(n) * 1000,
+                "message": format!("REPORT RequestId: 40000000-0000-4000-8000-00000000000{n}\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n"),
+                "ingestionTime": 1_756_684_900_000i64, "eventId": format!("{n}")
+            })
+        };
+        let doc = |ns: &[u32]| {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "events": ns.iter().map(|&n| rep(n)).collect::<Vec<_>>(),
+                "searchedLogStreams": []
+            }))
+            .unwrap()
+        };
+        let timed = |ing: &Ingested| {
+            ing.tables
+                .invocations
+                .iter()
+                .filter(|i| i.timestamp.is_some())
+                .count()
+        };
+        // A BOM before the second document.
+        let text = format!("{}\n\u{feff}{}\n", doc(&[1, 2]), doc(&[3, 4]));
+        let ing = ingest_one(&text, &IngestOptions::default());
+        assert_eq!(
+            (ing.tables.invocations.len(), timed(&ing)),
+            (4, 4),
+            "{:?}",
+            ing.skips
+        );
+        assert_eq!(ing.skips.total, 0);
+        // The second document cut inside its third event: its two whole events read, one skip.
+        let second = doc(&[3, 4, 5]);
+        let cut = &second[..second.rfind("REPORT").unwrap()];
+        let text = format!("{}\n{cut}", doc(&[1, 2]));
+        let ing = ingest_one(&text, &IngestOptions::default());
+        assert_eq!(
+            (ing.tables.invocations.len(), timed(&ing)),
+            (4, 4),
+            "{:?}",
+            ing.skips
+        );
+        assert_eq!(ing.skips.by_reason["truncated JSON at end of file"], 1);
+        assert!(ing.tables.logs.is_empty(), "no JSON syntax as log lines");
+        // Coloured `aws logs tail` lines.
+        let line = "\x1b[32m2025-09-01T00:00:01.000000+00:00\x1b[0m \x1b[36m2025/09/01/[$LATEST]abc\x1b[0m REPORT RequestId: 40000000-0000-4000-8000-000000000009\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n";
+        let ing = ingest_one(line, &IngestOptions::default());
+        assert_eq!(ing.tables.invocations[0].timestamp, Some(1_756_684_801_000));
+        assert_eq!(
+            without_colours("a\x1b[1;31mb\x1b[0mc\x1b]0;t\x07"),
+            "abc\x1b]0;t\x07"
+        );
     }
 
     /// Last-round review of ingestion: two events run together on one line kept one invocation
