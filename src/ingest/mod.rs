@@ -3043,34 +3043,32 @@ mod tests {
             }))
             .unwrap()
         };
-        let timed = |ing: &Ingested| {
-            ing.tables
+        // Four invocations, all timed.
+        let read = |text: &str| {
+            let ing = ingest_one(text, &IngestOptions::default());
+            let timed = ing
+                .tables
                 .invocations
                 .iter()
                 .filter(|i| i.timestamp.is_some())
-                .count()
+                .count();
+            assert_eq!(
+                (ing.tables.invocations.len(), timed),
+                (4, 4),
+                "{:?}",
+                ing.skips
+            );
+            ing
         };
         // A BOM before the second document.
         let text = format!("{}\n\u{feff}{}\n", doc(&[1, 2]), doc(&[3, 4]));
-        let ing = ingest_one(&text, &IngestOptions::default());
-        assert_eq!(
-            (ing.tables.invocations.len(), timed(&ing)),
-            (4, 4),
-            "{:?}",
-            ing.skips
-        );
+        let ing = read(&text);
         assert_eq!(ing.skips.total, 0);
         // The second document cut inside its third event: its two whole events read, one skip.
         let second = doc(&[3, 4, 5]);
         let cut = &second[..second.rfind("REPORT").unwrap()];
         let text = format!("{}\n{cut}", doc(&[1, 2]));
-        let ing = ingest_one(&text, &IngestOptions::default());
-        assert_eq!(
-            (ing.tables.invocations.len(), timed(&ing)),
-            (4, 4),
-            "{:?}",
-            ing.skips
-        );
+        let ing = read(&text);
         assert_eq!(ing.skips.by_reason["truncated JSON at end of file"], 1);
         assert!(ing.tables.logs.is_empty(), "no JSON syntax as log lines");
         // Coloured `aws logs tail` lines.
