@@ -342,6 +342,7 @@ pub fn memory_observations(
         e.0 += fixed_billed_ms(&cols, row, billed, billed_init_ms(&cols, row, billed));
         e.1 += u64::from(cols.status(row) == crate::model::Status::Timeout);
     }
+    let timeout_code = crate::model::columns::status_code(crate::model::Status::Timeout);
     let (df, names) = report_frame(cols)?;
     let out = df
         .lazy()
@@ -355,6 +356,14 @@ pub fn memory_observations(
             col("duration_ms")
                 .quantile(lit(0.99), QuantileMethod::Linear)
                 .alias("p99"),
+            col("duration_ms")
+                .filter(col("status").neq(lit(u32::from(timeout_code))))
+                .quantile(lit(0.99), QuantileMethod::Linear)
+                .alias("p99_completed"),
+            col("duration_ms")
+                .filter(col("status").eq(lit(u32::from(timeout_code))))
+                .max()
+                .alias("timeout_max"),
         ])
         .sort(
             ["function", "memory_size_mb"],
@@ -368,6 +377,7 @@ pub fn memory_observations(
         Ok(out.column(c)?.cast(&DataType::Float64)?.f64()?.clone())
     };
     let (billed, p50, p99) = (f("billed_mean")?, f("p50")?, f("p99")?);
+    let (p99_completed, timeout_max) = (f("p99_completed")?, f("timeout_max")?);
     let mut by_name: BTreeMap<String, Vec<MemoryObservation>> = BTreeMap::new();
     for i in 0..out.height() {
         let (Some(id), Some(memory_mb)) = (ids.get(i), mem.get(i)) else {
@@ -390,6 +400,8 @@ pub fn memory_observations(
                 p99_duration_ms: p99.get(i).unwrap_or(0.0),
                 fixed_mean_billed_ms: per(fixed_ms),
                 timeout_share: per(timeouts),
+                p99_completed_ms: p99_completed.get(i).unwrap_or(0.0),
+                timeout_ms: timeout_max.get(i),
             });
     }
     Ok(by_name)

@@ -89,6 +89,12 @@ pub struct MemoryObservation {
     pub fixed_mean_billed_ms: f64,
     /// Share of the invocations that timed out.
     pub timeout_share: f64,
+    /// The p99 duration of the invocations that did not time out (the p99 of all when none
+    /// did): what scales with memory when the p99 of all is a timeout.
+    pub p99_completed_ms: f64,
+    /// The longest duration of the invocations that timed out: the function's timeout then
+    /// (they run to it), when some did.
+    pub timeout_ms: Option<f64>,
 }
 
 /// Input of [`tune_function`].
@@ -566,15 +572,20 @@ pub fn tune_function(
         .collect();
     sizes.sort_unstable();
     sizes.dedup();
-    let timeout_ms = options
-        .timeout_ms
-        .filter(|t| t.is_finite() && *t > 0.0)
-        .unwrap_or(MAX_TIMEOUT_MS);
-    let timeout_known = options.timeout_ms.is_some_and(|t| t.is_finite() && t > 0.0);
-    let timeout_text = if timeout_known {
-        format!("the function's timeout of {} s", fmt_seconds(timeout_ms))
-    } else {
-        format!("Lambda's maximum timeout of {} s", fmt_seconds(timeout_ms))
+    // The timeout: given, else the one the reference size's timed-out invocations ran to
+    // (eighth-round cost review: a function timing out at 3 s was recommended a size whose
+    // modelled p50 is 10.6 s), else Lambda's maximum.
+    let given = options.timeout_ms.filter(|t| t.is_finite() && *t > 0.0);
+    let observed_timeout = reference.timeout_ms.filter(|t| t.is_finite() && *t > 0.0);
+    let timeout_ms = given.or(observed_timeout).unwrap_or(MAX_TIMEOUT_MS);
+    let timeout_known = given.or(observed_timeout).is_some();
+    let timeout_text = match (given, observed_timeout) {
+        (Some(_), _) => format!("the function's timeout of {} s", fmt_seconds(timeout_ms)),
+        (None, Some(_)) => format!(
+            "the function's timeout of {} s (what its timed-out invocations ran to)",
+            fmt_seconds(timeout_ms)
+        ),
+        (None, None) => format!("Lambda's maximum timeout of {} s", fmt_seconds(timeout_ms)),
     };
     let mut timed_out: Vec<u32> = Vec::new();
     // The billed time per invocation at the reference size that does not scale with memory
@@ -603,10 +614,19 @@ pub fn tune_function(
                     ms * k
                 }
             };
-            let (p50, p99) = (
-                scaled(reference.p50_duration_ms, 0.5),
-                scaled(reference.p99_duration_ms, 0.99),
-            );
+            let p50 = scaled(reference.p50_duration_ms, 0.5);
+            // A p99 that is a timeout is the longer of it and the invocations that completed,
+            // scaled (eighth-round cost review: it stayed at the timeout while the others grew
+            // past it, a p99 below the p50 at small sizes, and sizes where nothing finishes were
+            // recommended); and never below the p50.
+            let p99 = if reference.timeout_share > 0.01 {
+                reference
+                    .p99_duration_ms
+                    .max(reference.p99_completed_ms * k)
+            } else {
+                reference.p99_duration_ms * k
+            }
+            .max(p50);
             // The p99 when the observations give one, else the p50.
             let (which, modelled) = if p99.is_finite() && p99 > 0.0 {
                 ("p99", p99)
@@ -882,6 +902,8 @@ mod tests {
             p99_duration_ms: 3.0 * mean,
             fixed_mean_billed_ms: 0.0,
             timeout_share: 0.0,
+            p99_completed_ms: 3.0 * mean,
+            timeout_ms: None,
         }
     }
 
@@ -933,6 +955,47 @@ mod tests {
             "{}",
             at_256.est_p50_ms
         );
+    }
+
+    /// Eighth-round cost review: with more than 1 % timed out, the p99 stayed at the timeout
+    /// at every size while the completed invocations grew past it (a p99 below the p50), and
+    /// with Lambda's 900 s as the limit a function timing out at 3 s was recommended a size
+    /// where its p50 is 10.6 s. The p99 is the longer of the timeout and the completed ones
+    /// scaled, and the timeout is what the timed-out invocations ran to.
+    #[test]
+    fn timeouts_do_not_hide_sizes_where_nothing_finishes() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        // At 1024 MB: p50 2,000 ms, completed p99 2,800 ms, 2 % timed out at 3 s.
+        let mut o = obs(1024, 2000.5);
+        o.timeout_share = 0.02;
+        o.p99_duration_ms = 3000.0;
+        o.p99_completed_ms = 2800.0;
+        o.timeout_ms = Some(3000.0);
+        let options = TuneOptions {
+            candidates_mb: vec![128, 1024, 2048],
+            ..TuneOptions::default()
+        };
+        let t =
+            tune_function(&input(1024, Some(60), vec![o]), rates, rules, &options).expect("tuned");
+        let at = |m: u32| t.curve.iter().find(|p| p.memory_mb == m).unwrap();
+        // 128 MB: the completed p99 scaled past the timeout; not allowed.
+        assert!(at(128).est_p99_ms > at(128).est_p50_ms);
+        assert!(!at(128).allowed, "{:?}", at(128));
+        assert!(
+            at(128)
+                .not_allowed
+                .as_deref()
+                .unwrap()
+                .contains("timeout of 3 s"),
+            "{:?}",
+            at(128).not_allowed
+        );
+        // 2048 MB: the timeout still bounds the p99 from below (those run to it).
+        assert_eq!(at(2048).est_p99_ms, 3000.0);
+        assert!(at(2048).allowed);
+        assert_ne!(t.recommended_memory_mb, 128);
     }
 
     /// Verification of the sixth round: the CPU-bound fraction is fitted on the billed time
@@ -1228,6 +1291,8 @@ mod tests {
             p99_duration_ms: ms,
             fixed_mean_billed_ms: 0.0,
             timeout_share: 0.0,
+            p99_completed_ms: ms,
+            timeout_ms: None,
         }
     }
 
