@@ -32,11 +32,11 @@ use serde::Serialize;
 
 use super::engine::{
     azure_consumption_metered, azure_flex_always_ready, azure_flex_metered, azure_premium,
-    capacity_cost, gcp_instance_based, gcp_request_metered, instance_fit, instances_for_peak,
-    lambda_equivalent_vcpu, lambda_on_demand_account, per_instance_concurrency, price_metered,
-    pro_rata, provisioned_concurrency_cost, savings_plan_commitment_usd, savings_plan_hourly_usd,
-    AccountCost, AccountOptions, BreakdownLine, HourlyShape, Metered, PcCost, PcPlan, ProviderCost,
-    ScenarioCost,
+    capacity_cost, gcp_instance_based, gcp_request_metered, given_concurrency_fit, instance_fit,
+    instances_for_peak, lambda_equivalent_vcpu, lambda_on_demand_account, per_instance_concurrency,
+    price_metered, pro_rata, provisioned_concurrency_cost, savings_plan_commitment_usd,
+    savings_plan_hourly_usd, AccountCost, AccountOptions, BreakdownLine, HourlyShape, Metered,
+    PcCost, PcPlan, ProviderCost, ScenarioCost,
 };
 use super::money::{mb_to_gb, round_ratio};
 use super::rates::{InstanceShape, PriceBook};
@@ -130,6 +130,10 @@ pub struct CapacitySummary {
     pub per_instance_concurrency: u32,
     pub sized_for_peak_concurrency: u32,
     pub usd_per_hour_per_instance: Decimal,
+    /// With the executions per instance given: why they do not fit the machine at Lambda's
+    /// shares (see [`given_concurrency_fit`]), shown under the option in tables.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over_capacity: Option<String>,
 }
 
 /// One priced option.
@@ -840,7 +844,21 @@ pub fn compare_functions(
             });
             let instances = instances_for_peak(peak, per);
             notes.insert(0, capacity_note.clone());
-            notes.extend(cpu_note);
+            // With N given, the N executions together are weighed, not one.
+            let over_capacity = options.per_instance_concurrency.and_then(|p| {
+                given_concurrency_fit(
+                    shape,
+                    f.meta.memory_mb,
+                    p,
+                    rules.memory_per_vcpu_mb,
+                    rules.max_vcpu,
+                )
+            });
+            match &over_capacity {
+                Some(note) => notes.push(note.clone()),
+                None if options.per_instance_concurrency.is_none() => notes.extend(cpu_note),
+                None => {}
+            }
             notes.push(match options.per_instance_concurrency {
                 Some(p) => format!("{p} concurrent executions per instance (given)"),
                 None => format!(
@@ -876,6 +894,7 @@ pub fn compare_functions(
                     per_instance_concurrency: per,
                     sized_for_peak_concurrency: peak,
                     usd_per_hour_per_instance: hourly,
+                    over_capacity,
                 }),
             })
         };
@@ -1134,7 +1153,22 @@ pub fn compare_functions(
                             capacity_note.clone(),
                             format!("{per} concurrent executions per instance"),
                         ];
-                        a.extend(cpu_note);
+                        let over_capacity = options.per_instance_concurrency.and_then(|p| {
+                            given_concurrency_fit(
+                                sku,
+                                f.meta.memory_mb,
+                                p,
+                                rules.memory_per_vcpu_mb,
+                                rules.max_vcpu,
+                            )
+                        });
+                        match &over_capacity {
+                            Some(note) => a.push(note.clone()),
+                            None if options.per_instance_concurrency.is_none() => {
+                                a.extend(cpu_note)
+                            }
+                            None => {}
+                        }
                         a.extend(
                             az.assumptions
                                 .iter()
@@ -1157,6 +1191,7 @@ pub fn compare_functions(
                                 per_instance_concurrency: per,
                                 sized_for_peak_concurrency: peak,
                                 usd_per_hour_per_instance: hourly,
+                                over_capacity,
                             }),
                         });
                     }
@@ -1263,6 +1298,7 @@ pub fn compare_functions(
                                 + mb_to_gb(Decimal::from(f.meta.memory_mb))
                                     * g.instance_based_usd_per_gib_second)
                                 * Decimal::from(3600),
+                            over_capacity: None,
                         }),
                     });
                 }

@@ -374,6 +374,9 @@ pub struct LambdaCharges {
     pub init_gb_seconds: Decimal,
     pub ephemeral_gb_seconds: Decimal,
     pub ephemeral_usd: Decimal,
+    /// The storage included free (512 MB unless a price sheet's rule says otherwise): named in
+    /// the breakdown (eighth-round cost review: it said 512 under an override of 1024).
+    pub ephemeral_included_mb: Decimal,
     pub snapstart_cache_usd: Decimal,
     pub snapstart_restore_usd: Decimal,
     pub total_usd: Decimal,
@@ -400,7 +403,10 @@ impl LambdaCharges {
         ];
         if !self.ephemeral_gb_seconds.is_zero() {
             lines.push(BreakdownLine::new(
-                "ephemeral storage above 512 MB",
+                format!(
+                    "ephemeral storage above {} MB",
+                    self.ephemeral_included_mb.normalize()
+                ),
                 self.ephemeral_gb_seconds,
                 "GB-s",
                 rates.ephemeral_usd_per_gb_second,
@@ -579,6 +585,7 @@ pub fn lambda_account_scenario(
                     name,
                     "ephemeral storage",
                 )?,
+                ephemeral_included_mb: rules.ephemeral_included_mb,
                 snapstart_cache_usd: snapstart_cache_usd(metas[i], r, rules),
                 snapstart_restore_usd: snapstart_restore_usd(metas[i], u, r),
                 ..LambdaCharges::default()
@@ -719,6 +726,8 @@ pub struct PcCost {
     pub init_removed_gb_seconds: Decimal,
     pub request_usd: Decimal,
     pub ephemeral_usd: Decimal,
+    /// The storage included free, named in the breakdown (see [`LambdaCharges`]).
+    pub ephemeral_included_mb: Decimal,
     pub total_usd: Decimal,
     /// Busy fraction of the provisioned environments: Σ min(level, N) × ms / (N × window).
     pub utilization: Decimal,
@@ -778,7 +787,10 @@ impl PcCost {
         }
         if !self.ephemeral_usd.is_zero() {
             lines.push(BreakdownLine::with_usd(
-                "ephemeral storage above 512 MB",
+                format!(
+                    "ephemeral storage above {} MB",
+                    self.ephemeral_included_mb.normalize()
+                ),
                 Decimal::ONE,
                 "month",
                 self.ephemeral_usd,
@@ -881,6 +893,7 @@ pub fn provisioned_concurrency_cost(
         init_removed_gb_seconds: init_removed,
         request_usd: usage.requests * rates.request_usd,
         ephemeral_usd: usage.ephemeral_gb_seconds * rates.ephemeral_usd_per_gb_second,
+        ephemeral_included_mb: rules.ephemeral_included_mb,
         // No SnapStart charge: SnapStart cannot be combined with provisioned concurrency
         // (facts.md §1.7), so a function priced with PC is priced with SnapStart off.
         utilization,
@@ -1083,6 +1096,51 @@ pub fn instance_fit(
         }
     }
     Ok(None)
+}
+
+/// With `per` concurrent executions per machine given by the user, what a note says when they
+/// do not fit it at Lambda's shares: their memory together above the machine's, or the machine's
+/// vCPU split between them below what Lambda gives one (eighth-round cost review: 100 × 1 GB
+/// executions on a 2 GB task were named cheapest without a word, and 8 × 2048 MB on 1 vCPU read
+/// "1 vCPU, less than 1.16", where each gets 0.125). The user's number stands; it is said.
+pub fn given_concurrency_fit(
+    shape: &InstanceShape,
+    function_memory_mb: u32,
+    per: u32,
+    memory_per_vcpu_mb: Decimal,
+    max_vcpu: Decimal,
+) -> Option<String> {
+    let n = Decimal::from(per.max(1));
+    let fn_mb = Decimal::from(function_memory_mb);
+    let machine_mb = shape.memory_gb * Decimal::from(1024);
+    let lambda_vcpu = if memory_per_vcpu_mb > Decimal::ZERO {
+        (fn_mb / memory_per_vcpu_mb).min(max_vcpu)
+    } else {
+        Decimal::ZERO
+    };
+    let each_vcpu = shape.vcpu / n;
+    let mut short = Vec::new();
+    if fn_mb * n > machine_mb {
+        short.push(format!(
+            "{} GB of function memory on {} GB",
+            (fn_mb * n / Decimal::from(1024)).round_dp(2).normalize(),
+            shape.memory_gb.normalize()
+        ));
+    }
+    if each_vcpu < lambda_vcpu {
+        short.push(format!(
+            "{} vCPU for each, where Lambda gives a {function_memory_mb} MB function {}",
+            each_vcpu.round_dp(3).normalize(),
+            lambda_vcpu.round_dp(2).normalize()
+        ));
+    }
+    (!short.is_empty()).then(|| {
+        format!(
+            "{per} concurrent {function_memory_mb} MB executions on {} (as given) leave {}: they may not fit or may run slower than on Lambda (same execution time assumed)",
+            shape.name,
+            short.join(" and ")
+        )
+    })
 }
 
 /// Machines needed to serve `peak` concurrent executions: `max(1, ceil(peak / per_instance))`.
@@ -1657,6 +1715,44 @@ mod tests {
             savings_plan_commitment_usd(d("200"), d("176"), d("88")),
             d("188")
         );
+    }
+
+    /// Eighth-round cost review: with the executions per instance given, the machine was
+    /// checked for one execution only; and the ephemeral storage line named 512 MB under a
+    /// price sheet including 1024.
+    #[test]
+    fn given_concurrency_and_included_storage_are_said() {
+        let task = InstanceShape {
+            name: "Fargate task 1 vCPU / 2 GB".into(),
+            vcpu: d("1"),
+            memory_gb: d("2"),
+            arch: None,
+        };
+        let note = given_concurrency_fit(&task, 2048, 8, d("1769"), d("6")).expect("over");
+        assert!(note.contains("16 GB of function memory on 2 GB"), "{note}");
+        assert!(
+            note.contains("0.125 vCPU for each, where Lambda gives a 2048 MB function 1.16"),
+            "{note}"
+        );
+        // Two 512 MB executions on 2 GB, 0.5 vCPU each (Lambda gives 0.29): they fit.
+        assert_eq!(
+            given_concurrency_fit(&task, 512, 2, d("1769"), d("6")),
+            None
+        );
+        let charges = LambdaCharges {
+            ephemeral_gb_seconds: d("1"),
+            ephemeral_included_mb: d("1024"),
+            ..LambdaCharges::default()
+        };
+        let rates = crate::cost::rates::PriceBook::builtin()
+            .expect("valid")
+            .lambda("us-east-1", Arch::X86_64)
+            .expect("rates")
+            .clone();
+        assert!(charges
+            .lines(&rates)
+            .iter()
+            .any(|l| l.item == "ephemeral storage above 1024 MB"));
     }
 
     #[test]

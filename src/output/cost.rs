@@ -761,8 +761,15 @@ pub fn render_cost(
                         }
                         if let Some(k) = &o.capacity {
                             detail.push(format!(
-                                "{} × {} ({} per instance)",
-                                k.instances, k.instance_type, k.per_instance_concurrency
+                                "{} × {} ({} per instance{})",
+                                k.instances,
+                                k.instance_type,
+                                k.per_instance_concurrency,
+                                if k.over_capacity.is_some() {
+                                    ", over capacity: see the note"
+                                } else {
+                                    ""
+                                }
                             ));
                         }
                         if o.id == f.cheapest {
@@ -788,6 +795,15 @@ pub fn render_cost(
                 }
                 for n in &f.notes {
                     let _ = writeln!(out, "note: {}", note_text(n, format));
+                }
+                // Executions per instance given beyond what a machine holds, once per machine.
+                let mut said = std::collections::BTreeSet::new();
+                for k in f.options.iter().filter_map(|o| o.capacity.as_ref()) {
+                    if let Some(why) = &k.over_capacity {
+                        if said.insert(why.as_str()) {
+                            let _ = writeln!(out, "note: {}", note_text(why, format));
+                        }
+                    }
                 }
             }
             if !c.assumptions.is_empty() {
