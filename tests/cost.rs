@@ -185,7 +185,7 @@ fn cost_table_and_markdown_render() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "function,option,name,family,usd_low,usd_typical,usd_high,cheapest,not_priced\n",
+            "function,option,name,family,usd_low,usd_typical,usd_high,cheapest,not_priced,over_capacity\n",
         ));
     // An option that could not be priced is a row with its reason and no amounts.
     let out = faascope()
@@ -506,17 +506,18 @@ fn csv_cells_are_plain_values_and_markdown_notes_leave_the_table() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let mut families = std::collections::BTreeSet::new();
-    // Priced rows end `usd_low,usd_typical,usd_high,cheapest,` (no reason); the name before
-    // them may be quoted with commas inside, so the amounts are counted from the end.
+    // Priced rows end `usd_low,usd_typical,usd_high,cheapest,,` (no reason, within capacity);
+    // the name before them may be quoted with commas inside, so the amounts are counted from
+    // the end.
     for line in text
         .lines()
         .skip(1)
-        .filter(|l| l.ends_with(",true,") || l.ends_with(",false,"))
+        .filter(|l| l.ends_with(",true,,") || l.ends_with(",false,,"))
     {
         let cells: Vec<&str> = line.split(',').collect();
         let n = cells.len();
         families.insert(cells[3].to_string());
-        for usd in &cells[n - 5..n - 2] {
+        for usd in &cells[n - 6..n - 3] {
             let (_, cents) = usd.split_once('.').unwrap_or_else(|| panic!("{line}"));
             assert_eq!(cents.len(), 2, "{line}");
         }

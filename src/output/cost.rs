@@ -240,6 +240,9 @@ struct OptionView<'a> {
     instances: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     per_instance_concurrency: Option<u32>,
+    /// With the executions per instance given, why they outgrow the machine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    over_capacity: Option<&'a str>,
     breakdown: Vec<LineView<'a>>,
     assumptions: &'a [String],
 }
@@ -351,6 +354,7 @@ fn function_views<'a>(
                             .capacity
                             .as_ref()
                             .map(|c| c.per_instance_concurrency),
+                        over_capacity: o.capacity.as_ref().and_then(|c| c.over_capacity.as_deref()),
                         breakdown: o
                             .breakdown
                             .iter()
@@ -506,6 +510,7 @@ pub fn render_cost(
                 "usd_high",
                 "cheapest",
                 "not_priced",
+                "over_capacity",
             ];
             let mut rows: Vec<Vec<String>> = c
                 .functions
@@ -526,6 +531,10 @@ pub fn render_cost(
                             csv_usd(o.monthly_usd.high),
                             (o.id == f.cheapest).to_string(),
                             String::new(),
+                            o.capacity
+                                .as_ref()
+                                .and_then(|c| c.over_capacity.clone())
+                                .unwrap_or_default(),
                         ]
                     })
                 })
@@ -538,6 +547,7 @@ pub fn render_cost(
                     row.extend(std::iter::repeat_n(String::new(), 4));
                     row.push("false".into());
                     row.push(reason.clone());
+                    row.push(String::new());
                     row
                 })
             }));
