@@ -277,13 +277,17 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
         None
     };
     // A replayed duration: a timed-out one just past the timeout (the simulator ends an
-    // execution that runs *longer* than it), any other at most the timeout. Without one
-    // timeout, a timed-out invocation runs its observed duration, unscaled (it ran to a
-    // timeout at any size).
+    // execution that runs *longer* than it), and so is one another memory size makes longer
+    // than the timeout (it would time out there: ended, its environment reset, as `simulate
+    // --set functions.0.memory_mb=…` has it; dash8 review: the dashboard's memory knob made
+    // them successes ending at the timeout, 7 cold starts where the CLI had 200); a completed
+    // one as observed at most the timeout. Without one timeout, a timed-out invocation runs
+    // its observed duration, unscaled (it ran to a timeout at any size).
     let duration = |row: &ObservedRow| -> f64 {
         let d = row.duration_ms * k(row.memory_mb);
         match timeout_s.map(|t| t * 1000.0) {
             Some(t) if row.timed_out => t + 0.001,
+            Some(t) if d > t && d > row.duration_ms => t + 0.001,
             Some(t) => d.min(t),
             None if row.timed_out => row.duration_ms,
             None => d,
@@ -620,6 +624,42 @@ mod tests {
         .unwrap();
         match &s.functions[0].arrivals {
             ArrivalConfig::Replay { events, .. } => assert_eq!(events[0].duration_us, Some(10_000)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// dash8 review: an invocation another memory size makes longer than the timeout the logs
+    /// show replayed as a success ending at the timeout (the dashboard's memory knob: 7 cold
+    /// starts where `simulate --set functions.0.memory_mb` had 200); it times out now.
+    #[test]
+    fn a_duration_scaled_past_the_timeout_times_out() {
+        let mut rows = [row(0), row(1_000), row(2_000)];
+        rows[0].timed_out = true;
+        rows[0].duration_ms = 3_000.4;
+        rows[1].duration_ms = 2_000.0;
+        rows[2].duration_ms = 1_000.0;
+        let factor = |_| 2.0;
+        let mut notes = Vec::new();
+        let s = replay_scenario_in(
+            &Replay {
+                name: "f",
+                rows: &rows,
+                memory_mb: 512,
+                keep_alive_s: 600.0,
+                duration_factor: &factor,
+                arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
+                window: None,
+                timeouts: true,
+            },
+            &mut notes,
+        )
+        .unwrap();
+        match &s.functions[0].arrivals {
+            ArrivalConfig::Replay { events, .. } => {
+                let d: Vec<_> = events.iter().map(|e| e.duration_us).collect();
+                // The timeout, 2 s × 2 past the 3 s timeout (times out), 1 s × 2 within it.
+                assert_eq!(d, [Some(3_000_001), Some(3_000_001), Some(2_000_000)]);
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -31,6 +31,17 @@ pub enum TableName {
 }
 
 /// One table as a DataFrame.
+/// The `q`-quantile (0 to 1) of ascending `sorted` values by linear interpolation between
+/// closest ranks (numpy's default, as every report percentile), `None` when empty. For a few
+/// values outside a frame (a dashboard warning), where building one would cost more than this.
+pub fn percentile_linear(sorted: &[f64], q: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let pos = q.clamp(0.0, 1.0) * last as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    let frac = pos - lo as f64;
+    Some(sorted[lo] + (sorted[hi.min(last)] - sorted[lo]) * frac)
+}
+
 pub fn table_frame(tables: &Tables, which: TableName) -> Result<DataFrame, AnalyticsError> {
     Ok(match which {
         TableName::Invocations => frames::invocations_frame(&tables.invocations)?,
@@ -233,5 +244,17 @@ mod tests {
                 Some(1_756_684_800_000)
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod percentile_tests {
+    #[test]
+    fn percentile_linear_is_numpys_default() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(super::percentile_linear(&v, 0.5), Some(2.5));
+        assert!((super::percentile_linear(&v, 0.99).unwrap() - 3.97).abs() < 1e-12);
+        assert_eq!(super::percentile_linear(&[7.0], 0.99), Some(7.0));
+        assert_eq!(super::percentile_linear(&[], 0.5), None);
     }
 }

@@ -521,6 +521,9 @@ pub struct CostAnswer {
     pub break_even: Option<BreakEven>,
     /// Invocation time at the what-if memory against as observed (1 without the knob).
     pub duration_factor: f64,
+    /// At the what-if memory the modelled p99 exceeds the function's timeout: it would time
+    /// out there, as `faascope tune` marks such a size (dash8 review: priced without a word).
+    pub timeout_warning: Option<String>,
 }
 
 /// The memory sizes the memory knobs step through: AWS's usual steps and the configured size.
@@ -649,10 +652,47 @@ pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAns
         }
         _ => None,
     };
+    let timeout_warning = k
+        .memory_mb
+        .and_then(|m| timeout_warning(data, function, m, duration_factor));
     Ok(CostAnswer {
         comparison,
         break_even,
         duration_factor,
+        timeout_warning,
+    })
+}
+
+/// When the p99 of a function's completed invocations, times `duration_factor` (the what-if
+/// memory's), exceeds its timeout (what its timed-out invocations ran to, else Lambda's 900 s):
+/// the sentence that says so.
+fn timeout_warning(
+    data: &DashData,
+    function: &str,
+    memory_mb: u32,
+    duration_factor: f64,
+) -> Option<String> {
+    let id = data.cols.names().iter().position(|n| &**n == function)?;
+    let rows = crate::scenario::observed_rows(&data.cols, id);
+    let mut completed: Vec<f64> = rows
+        .iter()
+        .filter(|r| !r.timed_out)
+        .map(|r| r.duration_ms)
+        .collect();
+    completed.sort_by(f64::total_cmp);
+    let p99 = crate::analytics::percentile_linear(&completed, 0.99)? * duration_factor;
+    let (timeout_s, whose) = match crate::scenario::observed_timeout_s(&rows) {
+        Some(t) => (t, "the function's timeout"),
+        None => (
+            crate::cost::tune::MAX_TIMEOUT_MS / 1000.0,
+            "Lambda's maximum timeout",
+        ),
+    };
+    (p99 > timeout_s * 1000.0).then(|| {
+        format!(
+            "at {memory_mb} MB the modelled p99 of {:.1} s exceeds {whose} of {timeout_s} s: it would time out there (faascope tune marks the size \"times out\")",
+            p99 / 1000.0
+        )
     })
 }
 

@@ -433,6 +433,43 @@ pub(crate) mod tests {
         DashData::build("sample-data/".into(), ing.tables, ing.skips.total).unwrap()
     }
 
+    /// dash8 review: the Cost view priced a memory what-if where the function would time out
+    /// without a word (`tune` marks such a size "times out").
+    #[test]
+    fn a_cost_what_if_past_the_timeout_is_warned() {
+        let mut text = String::new();
+        for i in 0..40u32 {
+            let (ms, status) = if i % 20 == 0 {
+                ("3000.40", "\tStatus: timeout")
+            } else {
+                ("2000.00", "")
+            };
+            text.push_str(&format!(
+                "2025-09-01T00:{:02}:00.000Z REPORT RequestId: 40000000-0000-4000-8000-0000000000{i:02}\tDuration: {ms} ms\tBilled Duration: 3000 ms\tMemory Size: 1024 MB\tMax Memory Used: 60 MB{status}\t\n",
+                i
+            ));
+        }
+        let input = crate::ingest::MemoryInput {
+            name: "/aws/lambda/slow".into(),
+            bytes: text.into_bytes(),
+        };
+        let ing = crate::ingest::ingest_inputs(&[], vec![input], &ingest_options(), None).unwrap();
+        let data = DashData::build("slow".into(), ing.tables, 0).unwrap();
+        let at = |m: u32| {
+            let knobs = data::CostKnobs {
+                memory_mb: Some(m),
+                ..Default::default()
+            };
+            data::run_cost(&data, "slow", knobs)
+                .unwrap()
+                .timeout_warning
+        };
+        // At 512 MB 2 s runs twice as long, past the 3 s timeout; at 2048 MB not.
+        let w = at(512).expect("warned");
+        assert!(w.contains("exceeds the function's timeout of 3 s"), "{w}");
+        assert_eq!(at(2048), None);
+    }
+
     fn screen(app: &App, w: u16, h: u16) -> String {
         let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
         t.draw(|f| ui::render(f, app)).unwrap();

@@ -1,6 +1,7 @@
 //! Rendering: pure functions of [`App`] into a frame. Every text that came from data goes
 //! through [`crate::output::sanitize`] first.
 
+use crate::cost::round_cents;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols;
@@ -1438,6 +1439,12 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
             Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
         )));
     }
+    if let Some(w) = app.cost.as_ref().and_then(|a| a.timeout_warning.as_ref()) {
+        lines.push(Line::from(Span::styled(
+            format!("⚠ {w}"),
+            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+        )));
+    }
     if let Some(answer) = &app.cost {
         let c = &answer.comparison;
         if k.memory_mb.is_some() {
@@ -1450,7 +1457,7 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
             )));
         }
         lines.push(Line::from(format!(
-            "{} MB in {}   concurrency p50 {} p95 {} p99 {} peak {}   cheapest: {} (saves ${}/month against on demand)",
+            "{} MB in {}   concurrency p50 {} p95 {} p99 {} peak {}   cheapest: {} (saves ${}/month against on demand{})",
             c.memory_mb,
             sanitize(&c.region),
             c.concurrency.p50,
@@ -1464,7 +1471,16 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
                     .find(|o| o.id == c.cheapest)
                     .map_or(&c.cheapest, |o| &o.name)
             ),
-            usd(c.monthly_saving_usd.typical)
+            usd(c.monthly_saving_usd.typical),
+            // The options' figures are each rounded to the cent: said when the two shown do
+            // not subtract to the saving (dash8 review: $1.64 − $0.21 beside "saves $1.44").
+            if round_cents(c.on_demand_usd.typical) - round_cents(c.cheapest_usd.typical)
+                != round_cents(c.monthly_saving_usd.typical)
+            {
+                "; each $ figure rounded to the cent on its own"
+            } else {
+                ""
+            }
         )));
     }
     // The knobs and the headline whole, however narrow the terminal (they wrap).
@@ -1702,6 +1718,9 @@ fn break_even_chart(f: &mut Frame, area: Rect, t: &Theme, be: Option<&super::dat
 
 /// The simulate view: the knobs (the selected one marked), then the run beside the simulated
 /// baseline (the knobs' defaults) and what the logs show was observed.
+/// The Simulate view's row of timeouts (shown when a column has one).
+const TIMEOUTS_ROW: &str = "timeouts (environment reset)";
+
 fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
     let t = &app.theme;
     let k = &app.sim_knobs;
@@ -1823,6 +1842,7 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
     };
     // What the logs show, where they show it (throttled requests leave no REPORT line).
     let seen = |g: &dyn Fn(&FunctionReport) -> String| observed.map_or("-".into(), g);
+    let any_timeouts = b.timeouts > 0 || n.timeouts > 0 || observed.is_some_and(|o| o.timeouts > 0);
     let rows = [
         (
             "requests",
@@ -1843,6 +1863,14 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
             seen(&|o| prob(Some(o.cold_start_ratio))),
             prob(b.cold_start_probability),
             prob(n.cold_start_probability),
+        ),
+        (
+            // Reached the function timeout: a smaller memory can push invocations past it
+            // (dash8 review: nothing in the view said so). Shown when any column has one.
+            TIMEOUTS_ROW,
+            seen(&|o| count(o.timeouts)),
+            count(b.timeouts),
+            count(n.timeouts),
         ),
         (
             "throttles",
@@ -1903,6 +1931,10 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
                 .map_or("-".into(), |p| usd_f64(p.total_usd_per_month)),
         ),
     ];
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|r| r.0 != TIMEOUTS_ROW || any_timeouts)
+        .collect();
     // While a run for newer knobs is under way, the last one is shown as what it is.
     let current = if now.knobs == *k {
         "WITH THE KNOBS"
