@@ -938,7 +938,7 @@ impl Figures<'_> {
 
 /// `--from`: the observed cold starts next to the simulated ones, so a gap is visible, and
 /// what can make them differ.
-fn observed_note(o: &Observed, simulated: Option<Figures<'_>>) -> String {
+fn observed_note(o: &Observed, simulated: Option<Figures<'_>>, scenario: &Scenario) -> String {
     let observed = format!(
         "observed {} cold starts in {} invocations of '{}' (P(cold) {})",
         o.cold_starts,
@@ -971,8 +971,19 @@ fn observed_note(o: &Observed, simulated: Option<Figures<'_>>) -> String {
     } else {
         String::new()
     };
+    // The policy the run used (eighth-round simulate review: "one fixed idle timeout" was
+    // said of a run --set had switched to the hybrid policy).
+    let fixed = scenario
+        .functions
+        .iter()
+        .all(|f| matches!(f.keep_alive, faascope_sim::KeepAliveConfig::Fixed { .. }));
+    let policy = if fixed {
+        "one fixed idle timeout (--keep-alive-s), while AWS's varies"
+    } else {
+        "the hybrid histogram policy set, not AWS's own"
+    };
     format!(
-        "{observed}{simulated}; the simulation's keep-alive is one fixed idle timeout (--keep-alive-s), while AWS's varies and AWS also recycles busy environments, so a replay's cold starts can differ from the observed ones either way{timeouts}"
+        "{observed}{simulated}; the simulation's keep-alive is {policy} and AWS also recycles busy environments, so a replay's cold starts can differ from the observed ones either way{timeouts}"
     )
 }
 
@@ -1449,7 +1460,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
         let rep = run_replications(&scenario, a.seed, a.replications).map_err(sim_error)?;
         let fig = Figures::Mean(&rep);
         if let Some(o) = &observed {
-            notes.push(observed_note(o, Some(fig)));
+            notes.push(observed_note(o, Some(fig), &scenario));
         }
         notes.extend(timeout_notes(&scenario, fig));
         notes.extend(rate_note(&scenario, fig));
@@ -1503,7 +1514,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
         let out = sim.run();
         let fig = Figures::One(&out);
         if let Some(o) = &observed {
-            notes.push(observed_note(o, Some(fig)));
+            notes.push(observed_note(o, Some(fig), &scenario));
         }
         notes.extend(timeout_notes(&scenario, fig));
         notes.extend(rate_note(&scenario, fig));

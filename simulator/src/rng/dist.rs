@@ -89,14 +89,27 @@ fn bad(path: &str, problem: String, fix: &str) -> ConfigError {
     }
 }
 
+/// `v` when finite and not negative; else the error naming `path.name` (`name` empty: `path`
+/// itself, an element such as `samples_ms[1]`). Fields ending `_ms` are milliseconds; others
+/// (`sigma_ln`) have no unit.
 fn finite_nonneg(path: &str, name: &str, v: f64) -> Result<f64, ConfigError> {
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
+        let key = if name.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
+        let fix = if name.is_empty() || name.ends_with("_ms") {
+            "give a non-negative number of milliseconds"
+        } else {
+            "give a non-negative number"
+        };
         Err(bad(
-            &format!("{path}.{name}"),
+            &key,
             format!("must be a finite number >= 0, got {v}"),
-            "give a non-negative number of milliseconds",
+            fix,
         ))
     }
 }
@@ -212,7 +225,7 @@ impl DistConfig {
                 }
                 let mut out = Vec::with_capacity(samples_ms.len());
                 for (i, v) in samples_ms.iter().enumerate() {
-                    let v = finite_nonneg(&format!("{path}.samples_ms[{i}]"), "value", *v)?;
+                    let v = finite_nonneg(&format!("{path}.samples_ms[{i}]"), "", *v)?;
                     let d = SimDuration::from_millis_f64(v.min(MAX_SAMPLE_US / 1000.0))
                         .ok_or_else(|| {
                             bad(
