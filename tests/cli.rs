@@ -2103,8 +2103,33 @@ fn export_gzip_names_nulls_del_and_exact_floats() {
     assert!(!csv.contains(",null,"), "{csv}");
     let refused = export("logs", Some(&d.join("out.parquet.gz")));
     assert_eq!(refused.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&refused.stderr)
-        .contains("Parquet compresses its own columns: name the file .parquet"));
+    let said = String::from_utf8_lossy(&refused.stderr).to_string();
+    assert!(
+        said.contains("Parquet compresses its own columns and is not gzipped")
+            && said.contains("out.parquet.gz ends in .gz; name the file .parquet"),
+        "{said}"
+    );
+    // --format parquet to a CSV .gz name: refused as given, with no warning announcing the
+    // write (eighth-round traces review).
+    let o = faascope()
+        .args([
+            "export",
+            "sample-data/logs-tail",
+            "--table",
+            "logs",
+            "--format",
+            "parquet",
+            "--out",
+        ])
+        .arg(d.join("x.csv.gz"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        said.contains("x.csv.gz ends in .gz") && !said.contains("warning: writing"),
+        "{said}"
+    );
     let nd = String::from_utf8(export("logs", None).stdout).unwrap();
     assert!(nd.contains(r#""message":"del\u007fx""#), "{nd}");
     assert!(!nd.contains('\u{7f}'), "{nd}");

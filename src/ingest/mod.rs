@@ -746,18 +746,36 @@ fn link_records(tables: &mut Tables) {
     // The invocations of each trace, by function: a trace may hold several (A invoking B, a
     // fan-out), and a span takes the request of its own function's invocation. `None` marks
     // a function invoked more than once in the trace, which cannot tell which.
-    let mut requests_by_trace: HashMap<&str, Vec<(&str, Option<&str>)>> = HashMap::new();
+    // With each request, when it ran (ms; start with its INIT, end at its REPORT), if timed.
+    type Ran<'a> = (&'a str, Option<&'a str>, Option<(f64, f64)>);
+    let mut requests_by_trace: HashMap<&str, Vec<Ran<'_>>> = HashMap::new();
     for inv in &tables.invocations {
         if let Some(t) = inv.trace_id.as_deref() {
             trace_by_request.insert(inv.request_id.as_str(), t);
+            let ran = inv.timestamp.map(|end| {
+                let end = end as f64;
+                (
+                    end - inv.duration_ms - inv.init_duration_ms.unwrap_or(0.0),
+                    end,
+                )
+            });
             let of_trace = requests_by_trace.entry(t).or_default();
-            match of_trace.iter_mut().find(|(f, _)| *f == &*inv.function) {
-                Some((_, r)) if *r != Some(inv.request_id.as_str()) => *r = None,
+            match of_trace.iter_mut().find(|(f, _, _)| *f == &*inv.function) {
+                Some((_, r, _)) if *r != Some(inv.request_id.as_str()) => *r = None,
                 Some(_) => {}
-                None => of_trace.push((&inv.function, Some(inv.request_id.as_str()))),
+                None => of_trace.push((&inv.function, Some(inv.request_id.as_str()), ran)),
             }
         }
     }
+    // A span of the function that starts outside the one invocation read (by more than half
+    // a second of clock skew) is of another invocation of it, whose REPORT was not read
+    // (eighth-round traces review: a second run of a function in a Step Functions trace took
+    // the first run's request id).
+    const SKEW_MS: f64 = 500.0;
+    let within = |span: &crate::model::Span, ran: Option<(f64, f64)>| match ran {
+        Some((start, end)) => span.start_ms >= start - SKEW_MS && span.start_ms <= end + SKEW_MS,
+        None => true,
+    };
     if trace_by_request.is_empty() {
         return;
     }
@@ -779,11 +797,11 @@ fn link_records(tables: &mut Tables) {
         let Some(of_trace) = requests_by_trace.get(span.trace_id.as_str()) else {
             continue;
         };
-        let own = of_trace.iter().find(|(f, _)| *f == &*span.function);
+        let own = of_trace.iter().find(|(f, _, _)| *f == &*span.function);
         let request = match (own, of_trace.as_slice()) {
-            (Some((_, r)), _) => *r,
+            (Some((_, r, ran)), _) => r.filter(|_| within(span, *ran)),
             // One invocation in the trace: its other spans (API Gateway's, say) are of it.
-            (None, [(_, r)]) => *r,
+            (None, [(_, r, _)]) => *r,
             (None, _) => None,
         };
         span.request_id = request.map(str::to_string);
@@ -2322,35 +2340,47 @@ fn locate_xray(
     if lines.is_empty() {
         return;
     }
+    // A span read twice in the document (in progress, then completed) takes the line of its
+    // own copy: the k-th span of an id the k-th place of that id (eighth-round traces review:
+    // the completed copy pointed at the in-progress one). A trace summary row has no span id:
+    // the line of its trace's Id.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for span in &mut c.tables.spans[spans_before..] {
-        if let Some(&line) = lines.get(span.span_id.as_str()) {
+        let key = if span.span_id.is_empty() {
+            span.trace_id.as_str()
+        } else {
+            span.span_id.as_str()
+        };
+        let Some((id, places)) = lines.get_key_value(key) else {
+            continue;
+        };
+        let k = seen.entry(id).or_insert(0);
+        if let Some(&line) = places.get(*k).or(places.last()) {
             span.source.line = line;
         }
+        *k += 1;
     }
     let file = c.file.clone();
+    // Skips and notes: the first place of an id.
+    let first = |id: &str| lines.get(id).and_then(|v| v.first().copied());
     for ex in c.skips.examples.iter_mut().skip(before) {
         // A skip naming a (sub)segment goes to the line of its id, wherever the document's
         // element it is in starts (seventh-round known limit: a subsegment's skip in a
         // pretty-printed array of segments pointed at its segment's line).
-        if let Some(&line) = named_span_id(&ex.reason).and_then(|id| lines.get(id)) {
+        if let Some(line) = named_span_id(&ex.reason).and_then(first) {
             ex.source = format!("{file}:{line}");
             continue;
         }
         if ex.source != at_start {
             continue;
         }
-        let line = named_trace_id(&ex.reason)
-            .and_then(|t| lines.get(t))
-            .copied()
-            .or_else(|| {
-                // A trace id not keyed as an id (an `UnprocessedTraceIds` element): its
-                // first appearance.
-                let t = named_trace_id(&ex.reason)?;
-                let pos = memchr::memmem::find(text.as_bytes(), t.as_bytes())?;
-                Some(
-                    start_line + memchr::memchr_iter(b'\n', &text.as_bytes()[..pos]).count() as u64,
-                )
-            });
+        let line = named_trace_id(&ex.reason).and_then(first).or_else(|| {
+            // A trace id not keyed as an id (an `UnprocessedTraceIds` element): its
+            // first appearance.
+            let t = named_trace_id(&ex.reason)?;
+            let pos = memchr::memmem::find(text.as_bytes(), t.as_bytes())?;
+            Some(start_line + memchr::memchr_iter(b'\n', &text.as_bytes()[..pos]).count() as u64)
+        });
         if let Some(line) = line {
             ex.source = format!("{file}:{line}");
         }
@@ -2362,7 +2392,7 @@ fn locate_xray(
         let Some(id) = p.strip_prefix(&head).and_then(|r| r.strip_suffix(')')) else {
             continue;
         };
-        if let Some(line) = lines.get(id) {
+        if let Some(line) = first(id) {
             *p = format!("{file}:{line} ({id})");
         }
     }
@@ -2370,9 +2400,9 @@ fn locate_xray(
 
 /// The line (in the file; the text starts at `start_line`) of each value keyed `id` or `Id` in
 /// `text`, plain (`"id": "…"`) or inside an escaped JSON string (`\"id\":\"…\"`, the
-/// `Document` of a BatchGetTraces segment); the first when a value repeats. Written by hand:
+/// `Document` of a BatchGetTraces segment); every line a value is at, in order. Written by hand:
 /// one byte scan, where a second JSON parser keeping positions would read the text again.
-fn xray_id_lines(text: &str, start_line: u64) -> HashMap<&str, u64> {
+fn xray_id_lines(text: &str, start_line: u64) -> HashMap<&str, Vec<u64>> {
     let b = text.as_bytes();
     let mut starts: Vec<usize> = memchr::memmem::find_iter(b, b"id")
         .chain(memchr::memmem::find_iter(b, b"Id"))
@@ -2418,7 +2448,7 @@ fn xray_id_lines(text: &str, start_line: u64) -> HashMap<&str, u64> {
         counted_to = p;
         // Inside one JSON text: these bytes are ASCII up to a quote, so a char boundary.
         if let Some(value) = text.get(i..i + len) {
-            out.entry(value).or_insert(line);
+            out.entry(value).or_insert_with(Vec::new).push(line);
         }
     }
     out
@@ -2799,6 +2829,98 @@ mod tests {
         assert_eq!(named_span_id("id=00000000000000a3f"), None);
     }
 
+    /// Eighth-round traces review: a function run twice in one trace, one REPORT read: the
+    /// second run's segment took that REPORT's request id. A segment starting outside the
+    /// invocation read is another invocation's.
+    #[test]
+    fn a_second_run_in_a_trace_does_not_take_the_first_runs_request() {
+        let trace = "1-68b6f91f-000000000000000000000f01";
+        let seg = |id: &str, start: f64| {
+            serde_json::json!({
+                "id": id, "name": "worker", "trace_id": trace, "origin": "AWS::Lambda::Function",
+                "start_time": start, "end_time": start + 0.7
+            })
+            .to_string()
+        };
+        let text = format!(
+            "2025-09-02T14:03:11.900Z REPORT RequestId: 11111111-0000-0000-0000-000000000001\tDuration: 700.00 ms\tBilled Duration: 700 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tXRAY TraceId: {trace}\tSegmentId: f000000000000011\tSampled: true\n{}\n{}\n",
+            seg("f000000000000011", 1756821791.2),
+            seg("f000000000000021", 1756821792.6),
+        );
+        let ing = ingest_one(
+            &text,
+            &IngestOptions {
+                keep_spans: true,
+                ..IngestOptions::default()
+            },
+        );
+        let of = |id: &str| {
+            ing.tables
+                .spans
+                .iter()
+                .find(|s| s.span_id == id)
+                .unwrap()
+                .request_id
+                .clone()
+        };
+        assert_eq!(
+            of("f000000000000011").as_deref(),
+            Some("11111111-0000-0000-0000-000000000001")
+        );
+        assert_eq!(of("f000000000000021"), None);
+    }
+
+    /// Eighth-round traces review: GetTraceSummaries rows of a pretty-printed page were all
+    /// at line 1, and a segment read twice in one document (in progress, then completed) kept
+    /// the in-progress copy's line.
+    #[test]
+    fn summary_rows_and_completed_copies_are_at_their_own_lines() {
+        let opts = IngestOptions {
+            keep_spans: true,
+            ..IngestOptions::default()
+        };
+        let row = |n: u32| {
+            serde_json::json!({
+                "Id": format!("1-68b6f91f-00000000000000000000e00{n}"),
+                "StartTime": 1756821794.0, "Duration": 0.25,
+                "EntryPoint": {"Name": "orders-api", "Type": "AWS::Lambda"}
+            })
+        };
+        let text =
+            serde_json::to_string_pretty(&serde_json::json!({"TraceSummaries": [row(0), row(1)]}))
+                .unwrap();
+        let line_of =
+            |t: &str, needle: &str| t.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1;
+        let ing = ingest_one(&text, &opts);
+        let lines: Vec<u64> = ing.tables.spans.iter().map(|s| s.source.line).collect();
+        assert_eq!(lines, [line_of(&text, "e000\""), line_of(&text, "e001\"")]);
+        let seg = |in_progress: bool| {
+            let mut v = serde_json::json!({
+                "id": "d100000000000001", "name": "f",
+                "trace_id": "1-68b6f91f-00000000000000000000d001", "start_time": 1756821791.0
+            });
+            if in_progress {
+                v["in_progress"] = serde_json::json!(true);
+            } else {
+                v["end_time"] = serde_json::json!(1756821792.0);
+            }
+            v
+        };
+        let text =
+            serde_json::to_string_pretty(&serde_json::json!([seg(true), seg(false)])).unwrap();
+        let ing = ingest_one(&text, &opts);
+        let done = ing.tables.spans.iter().find(|s| !s.in_progress).unwrap();
+        let second = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains("d100000000000001"))
+            .nth(1)
+            .unwrap()
+            .0 as u64
+            + 1;
+        assert_eq!(done.source.line, second);
+    }
+
     /// Seventh-round known limit: a subsegment's skip in a pretty-printed array of segment
     /// documents pointed at its segment's line; it is at the line of the subsegment's id.
     #[test]
@@ -2884,9 +3006,12 @@ mod tests {
             Some(format!("{file}:{}", line_of("000000000000000000000005")))
         );
         let ids = xray_id_lines(r#"{"id": "a", "parent_id": "b", "x": "{\"id\":\"c\"}"}"#, 7);
-        assert_eq!(ids.get("a"), Some(&7));
-        assert_eq!(ids.get("c"), Some(&7));
+        assert_eq!(ids.get("a"), Some(&vec![7]));
+        assert_eq!(ids.get("c"), Some(&vec![7]));
         assert_eq!(ids.get("b"), None);
+        // Every place of an id, in order.
+        let ids = xray_id_lines("{\"id\": \"a\"}\n{\"id\": \"a\"}", 3);
+        assert_eq!(ids.get("a"), Some(&vec![3, 4]));
         assert_eq!(
             named_trace_id("trace 1-68b6f91f-000000000000000000000005 left"),
             Some("1-68b6f91f-000000000000000000000005")
