@@ -2174,6 +2174,20 @@ fn invocations_per_minute_is_over_the_run_window() {
     // keeps the second over the hour it is in (11:00–12:00), as `cost` does.
     assert_eq!(rate(&["--until", "2025-09-01T10:30:00Z"]), 1.0 / 30.0);
     assert_eq!(rate(&["--since", "2025-09-01T10:30:00Z"]), 1.0 / 60.0);
+    // Beside another function read over a longer window, --function keeps the run's window,
+    // as cost does (live8 review: the kept function's hours alone).
+    let other = dir.path().join("other.log");
+    std::fs::write(
+        &other,
+        "2025-09-01T13:30:00.500Z REPORT RequestId: 40000000-0000-4000-8000-000000000009\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n",
+    )
+    .unwrap();
+    let both = report_json(&[path, other.to_str().unwrap(), "--function", "^fn$"]);
+    // 10:00–14:00: 2 calls in 240 minutes.
+    assert_eq!(
+        both["functions"][0]["invocations_per_minute"].as_f64(),
+        Some(2.0 / 240.0)
+    );
     // cost projects the same: 1 an hour is 730 a month.
     let out = faascope()
         .args(["cost", path, "--format", "json"])

@@ -88,8 +88,14 @@ fn whole_hours(first_start: i64, first_end: i64, last_end: i64) -> (i64, i64) {
 /// The hours the invocations in `cols` span (see [`whole_hours`] and
 /// [`ObservedUsage::window_start_ms`]); `None` without a timed invocation.
 pub fn observed_window(cols: &ReportColumns) -> Option<(i64, i64)> {
+    observed_window_where(cols, |_| true)
+}
+
+/// [`observed_window`] of the invocations whose REPORT time `keep` takes.
+fn observed_window_where(cols: &ReportColumns, keep: impl Fn(i64) -> bool) -> Option<(i64, i64)> {
     let (first, first_end, last) = (0..cols.len())
         .filter_map(|row| Some((cols.start_ms(row)?, cols.timestamp(row)?)))
+        .filter(|&(_, t)| keep(t))
         .fold((i64::MAX, i64::MAX, i64::MIN), |(f, fe, l), (s, t)| {
             (f.min(s), fe.min(t), l.max(t))
         });
@@ -105,7 +111,11 @@ pub fn priced_window(
     since_ms: Option<i64>,
     until_ms: Option<i64>,
 ) -> Option<(i64, i64)> {
-    let (start, end) = observed_window(cols)?;
+    // The invocations in the window (`cols` may hold others: `report` computes it before
+    // applying the window, of every function read, as `cost` has them).
+    let (start, end) = observed_window_where(cols, |t| {
+        since_ms.is_none_or(|s| t >= s) && until_ms.is_none_or(|u| t < u)
+    })?;
     Some((
         since_ms.map_or(start, |s| s.max(start)),
         until_ms.map_or(end, |u| u.min(end)),

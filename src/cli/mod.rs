@@ -952,11 +952,12 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
         report.functions.sort_by(|x, y| x.function.cmp(&y.function));
         skips = ing.skips;
     }
+    // One window for the aggregated and the pulled functions, as a local report has: of all
+    // of them, before --function keeps some.
+    report.rates_over(report.seen_window(filter.since_ms, filter.until_ms));
     report
         .functions
         .retain(|f| filter.keep_function(&f.function));
-    // One window for the aggregated and the pulled functions, as a local report has.
-    report.rates_over(report.seen_window(filter.since_ms, filter.until_ms));
     report.totals = crate::analytics::report::totals_of(&report.functions, None);
     if let Some(col) = &a.sort {
         output::report::sort_functions(&mut report, col).map_err(UsageError)?;
@@ -1018,9 +1019,12 @@ fn run_report(a: ReportArgs) -> Result<i32> {
         filter.untimed((0..columns.len()).map(|r| (&**columns.function(r), columns.timestamp(r)))),
         "invocation(s)",
     );
+    // The window `cost` projects from: the hours of every function read, narrowed by
+    // --since/--until (not by --function: live8 review, a kept function's rate read 0.0625
+    // where cost priced 0.05 a minute).
+    let window = crate::analytics::usage::priced_window(&columns, filter.since_ms, filter.until_ms);
     let columns = filter.apply_columns(columns);
     let kept = if a.rules { Some(columns.clone()) } else { None };
-    let window = crate::analytics::usage::priced_window(&columns, filter.since_ms, filter.until_ms);
     let mut report = analytics::build_report(columns)?;
     report.rates_over(window);
     if let Some(col) = &a.sort {

@@ -383,6 +383,18 @@ impl<'o> Collector<'o> {
 
     /// One log event's message (a text line or a JSON-format record).
     pub fn message(&mut self, ev: &Event<'_>, msg: &str) {
+        // A byte-order mark or colour codes in an event's text (a pulled or exported message
+        // written by a tool that colours its lines): removed, as from text files' lines, so
+        // its level and JSON read (live8 review: a coloured `[ERROR]` was no error line, and a
+        // JSON line after a BOM no JSON).
+        let msg = msg.strip_prefix('\u{feff}').unwrap_or(msg);
+        let uncoloured;
+        let msg = if memchr::memchr(0x1b, msg.as_bytes()).is_some() {
+            uncoloured = super::without_colours(msg);
+            uncoloured.as_str()
+        } else {
+            msg
+        };
         let msg = msg.trim_end_matches(['\n', '\r']);
         let trimmed = msg.trim_start();
         if let Some((id, ts, lines)) = self.after_logged_error.take() {

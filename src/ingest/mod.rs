@@ -746,7 +746,8 @@ fn link_records(tables: &mut Tables) {
     // The invocations of each trace, by function: a trace may hold several (A invoking B, a
     // fan-out), and a span takes the request of its own function's invocation. `None` marks
     // a function invoked more than once in the trace, which cannot tell which.
-    // With each request, when it ran (ms; start with its INIT, end at its REPORT), if timed.
+    // With each request, when it ran (ms; start with its INIT or SnapStart restore, end at its
+    // REPORT), if timed (verification of d6bc43e: a restore's spans lost their request id).
     type Ran<'a> = (&'a str, Option<&'a str>, Option<(f64, f64)>);
     let mut requests_by_trace: HashMap<&str, Vec<Ran<'_>>> = HashMap::new();
     for inv in &tables.invocations {
@@ -755,7 +756,9 @@ fn link_records(tables: &mut Tables) {
             let ran = inv.timestamp.map(|end| {
                 let end = end as f64;
                 (
-                    end - inv.duration_ms - inv.init_duration_ms.unwrap_or(0.0),
+                    end - inv.duration_ms
+                        - inv.init_duration_ms.unwrap_or(0.0)
+                        - inv.restore_duration_ms.unwrap_or(0.0),
                     end,
                 )
             });
@@ -1982,7 +1985,7 @@ fn parse_line(
 /// `line` without its SGR colour sequences (`ESC [ <digits and ;> m`); every other byte kept.
 /// Written here: the one sequence terminals' colour writers emit, where a general ANSI parser
 /// (as `output::sanitize` uses for display) would also drop what the line holds.
-fn without_colours(line: &str) -> String {
+pub(crate) fn without_colours(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(at) = rest.find('\x1b') {
@@ -2868,6 +2871,23 @@ mod tests {
             Some("11111111-0000-0000-0000-000000000001")
         );
         assert_eq!(of("f000000000000021"), None);
+        // A SnapStart cold start: its segment starts with the restore, before Duration began
+        // (verification: a restore of 800 ms lost the request id).
+        let text = format!(
+            "2025-09-02T14:03:11.900Z REPORT RequestId: 11111111-0000-0000-0000-000000000002\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 512 MB\tMax Memory Used: 60 MB\tRestore Duration: 800.00 ms\tBilled Restore Duration: 300 ms\tXRAY TraceId: {trace}\tSegmentId: f000000000000031\tSampled: true\n{}\n",
+            seg("f000000000000031", 1756821791.0),
+        );
+        let ing = ingest_one(
+            &text,
+            &IngestOptions {
+                keep_spans: true,
+                ..IngestOptions::default()
+            },
+        );
+        assert_eq!(
+            ing.tables.spans[0].request_id.as_deref(),
+            Some("11111111-0000-0000-0000-000000000002")
+        );
     }
 
     /// Eighth-round traces review: GetTraceSummaries rows of a pretty-printed page were all
@@ -3204,6 +3224,25 @@ mod tests {
             without_colours("a\x1b[1;31mb\x1b[0mc\x1b]0;t\x07"),
             "abc\x1b]0;t\x07"
         );
+
+        // In an event's message too (pulled events, exports; live8 review): a coloured
+        // `[ERROR]` is an error line, and a JSON line after a BOM is JSON.
+        let lines = [
+            serde_json::json!({"timestamp": 1_756_684_800_000i64, "message": "\u{1b}[31m[ERROR]\u{1b}[0m\t2025-09-01T00:00:00.000Z\t40000000-0000-4000-8000-000000000009\tboom", "logGroup": "/aws/lambda/f", "logStream": "s"}),
+            serde_json::json!({"timestamp": 1_756_684_800_001i64, "message": "\u{feff}{\"level\": \"ERROR\", \"message\": \"bom\"}", "logGroup": "/aws/lambda/f", "logStream": "s"}),
+        ]
+        .map(|v| v.to_string())
+        .join("\n");
+        let ing = ingest_one(
+            &lines,
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+        );
+        let levels: Vec<Option<&str>> =
+            ing.tables.logs.iter().map(|l| l.level.as_deref()).collect();
+        assert_eq!(levels, [Some("ERROR"), Some("ERROR")]);
     }
 
     /// Last-round review of ingestion: two events run together on one line kept one invocation

@@ -1080,20 +1080,8 @@ pub(crate) mod tests {
     fn sim_view() {
         let mut a = loaded();
         let data = a.data.clone().unwrap();
-        let run = |a: &mut App, keys: &str| {
-            for e in app::tests::press(a, keys) {
-                if let Effect::RunSim {
-                    id,
-                    function,
-                    knobs,
-                } = e
-                {
-                    a.sim_answer(id, data::run_simulation(&data, &function, knobs));
-                }
-            }
-        };
-        run(&mut a, "jjjjjs");
-        run(&mut a, "++");
+        sim_keys(&mut a, &data, "jjjjjs");
+        sim_keys(&mut a, &data, "++");
         insta::assert_snapshot!("sim", screen(&a, 130, 22));
         // Narrower: the legend shortens rather than being cut mid-word, the labels end in `…`,
         // the headers are short, and the rows a short terminal hides are counted.
@@ -1110,6 +1098,21 @@ pub(crate) mod tests {
         );
         let short = screen(&a, 80, 16);
         assert!(short.contains("more row(s) below"), "{short}");
+    }
+
+    /// Verification of 1c5f2bf: the timeouts row pushed "$ per month" out of the result box
+    /// for every function with a timeout in its logs (sample-data's webhook-handler).
+    #[test]
+    fn the_sim_view_keeps_its_price_beside_the_timeouts_row() {
+        let mut a = loaded();
+        let data = a.data.clone().unwrap();
+        sim_keys(&mut a, &data, "/webhook\n");
+        sim_keys(&mut a, &data, "s");
+        let s = screen(&a, 130, 30);
+        assert!(s.contains("simulate webhook-handler"), "{s}");
+        assert!(s.contains("timeouts (environment reset)"), "{s}");
+        assert!(s.contains("$ per month"), "{s}");
+        assert!(!s.contains("more row(s) below"), "{s}");
     }
 
     #[test]

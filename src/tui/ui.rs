@@ -1716,11 +1716,11 @@ fn break_even_chart(f: &mut Frame, area: Rect, t: &Theme, be: Option<&super::dat
     f.render_widget(chart, area);
 }
 
-/// The simulate view: the knobs (the selected one marked), then the run beside the simulated
-/// baseline (the knobs' defaults) and what the logs show was observed.
 /// The Simulate view's row of timeouts (shown when a column has one).
 const TIMEOUTS_ROW: &str = "timeouts (environment reset)";
 
+/// The simulate view: the knobs (the selected one marked), then the run beside the simulated
+/// baseline (the knobs' defaults) and what the logs show was observed.
 fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
     let t = &app.theme;
     let k = &app.sim_knobs;
@@ -1787,9 +1787,25 @@ fn sim(f: &mut Frame, area: Rect, app: &App, name: &str) {
         .map(|l| l.width().div_ceil(inner).clamp(1, 3))
         .sum::<usize>()
         .min(6);
+    // The result's rows (11, and the timeouts row when a column has one: verification of
+    // 1c5f2bf, it pushed "$ per month" out of the box) with the box's borders and header.
+    let observed_timeouts = app
+        .data
+        .as_ref()
+        .and_then(|d| d.report.functions.iter().find(|r| r.function == name))
+        .is_some_and(|o| o.timeouts > 0);
+    let simulated_timeouts = [&app.sim, &app.sim_baseline]
+        .into_iter()
+        .flatten()
+        .any(|r| r.output.total.timeouts > 0);
+    let result_rows: u16 = if observed_timeouts || simulated_timeouts {
+        12
+    } else {
+        11
+    };
     let [knobs_area, table_area, chart_area] = Layout::vertical([
         Constraint::Length(2 + rows as u16),
-        Constraint::Length(14),
+        Constraint::Length(result_rows + 3),
         Constraint::Min(0),
     ])
     .areas(area);
