@@ -2155,9 +2155,13 @@ fn invocations_per_minute_is_over_the_run_window() {
     let rep = |t: &str, n: u32| {
         format!("{t} REPORT RequestId: 40000000-0000-4000-8000-00000000000{n}\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n")
     };
+    // And one REPORT without a time (a console copy): in no rate, as in no cost projection
+    // (verifyR review: it raised the rate past cost's).
     std::fs::write(
         &log,
-        rep("2025-09-01T10:00:00.500Z", 1) + &rep("2025-09-01T11:00:00.500Z", 2),
+        rep("2025-09-01T10:00:00.500Z", 1)
+            + &rep("2025-09-01T11:00:00.500Z", 2)
+            + rep("", 3).trim_start(),
     )
     .unwrap();
     let path = log.to_str().unwrap();

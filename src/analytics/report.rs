@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -50,6 +52,10 @@ pub struct MemoryStats {
 pub struct FunctionReport {
     pub function: String,
     pub invocations: u64,
+    /// The invocations with a time (`None`: all of them): what a rate counts, as `cost`
+    /// projects only timed ones (verifyR review: untimed REPORTs raised the rate past cost's).
+    #[serde(skip)]
+    pub timed_invocations: Option<u64>,
     pub errors: u64,
     pub timeouts: u64,
     /// (errors + timeouts) / invocations.
@@ -211,7 +217,8 @@ impl Report {
     /// caller whose window differs from the invocations' own (`--since` / `--until`).
     pub fn rates_over(&mut self, window: Option<(i64, i64)>) {
         for f in &mut self.functions {
-            f.invocations_per_minute = rate_per_minute(f.invocations, window);
+            let n = f.timed_invocations.unwrap_or(f.invocations);
+            f.invocations_per_minute = rate_per_minute(n, window);
         }
     }
 
@@ -250,6 +257,12 @@ pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
     }
     let (peaks, account_peak) = peak_concurrency(&cols);
     let window = super::usage::observed_window(&cols);
+    let mut timed: HashMap<String, u64> = HashMap::new();
+    for row in 0..cols.len() {
+        if cols.timestamp(row).is_some() {
+            *timed.entry(cols.function(row).to_string()).or_default() += 1;
+        }
+    }
     let (df, names) = report_frame(cols)?;
     let lf = df.lazy();
 
@@ -320,6 +333,9 @@ pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
 
     let out = lf.group_by([col("function")]).agg(aggs).collect()?;
     let mut report = from_frame(&out, &names, &peaks, account_peak)?;
+    for f in &mut report.functions {
+        f.timed_invocations = Some(timed.get(&f.function).copied().unwrap_or(0));
+    }
     report.rates_over(window);
     Ok(report)
 }
@@ -459,6 +475,7 @@ fn from_frame(
         functions.push(FunctionReport {
             function: name.clone(),
             invocations: n,
+            timed_invocations: None,
             errors: e,
             timeouts: t,
             error_ratio: ratio(e + t, n),

@@ -242,6 +242,7 @@ pub fn report_from_rows(all: &[Row], warm: &[Row], cold: &[Row]) -> Report {
         functions.push(FunctionReport {
             function: crate::ingest::collect::function_of_group(group).to_string(),
             invocations: n,
+            timed_invocations: None,
             errors,
             timeouts,
             error_ratio: ratio(errors + timeouts, n),
