@@ -252,17 +252,34 @@ impl Report {
 /// Builds the report over the invocations in `cols` (already filtered by the caller); rates
 /// over the whole hours they span ([`rate_per_minute`]).
 pub fn build_report(cols: ReportColumns) -> Result<Report, AnalyticsError> {
+    let window = super::usage::observed_window(&cols);
+    build_report_in(cols, window)
+}
+
+/// [`build_report`] with the rates over `window` (`report`'s: the run's, before --function).
+pub fn build_report_in(
+    cols: ReportColumns,
+    window: Option<(i64, i64)>,
+) -> Result<Report, AnalyticsError> {
     if cols.is_empty() {
         return Ok(Report::default());
     }
     let (peaks, account_peak) = peak_concurrency(&cols);
-    let window = super::usage::observed_window(&cols);
-    let mut timed: HashMap<String, u64> = HashMap::new();
+    // Timed invocations per function id (one counter bump a row: no name per row).
+    let mut by_id = vec![0u64; cols.names().len()];
     for row in 0..cols.len() {
         if cols.timestamp(row).is_some() {
-            *timed.entry(cols.function(row).to_string()).or_default() += 1;
+            if let Some(n) = by_id.get_mut(cols.function_id(row) as usize) {
+                *n += 1;
+            }
         }
     }
+    let timed: HashMap<String, u64> = cols
+        .names()
+        .iter()
+        .map(|n| n.to_string())
+        .zip(by_id)
+        .collect();
     let (df, names) = report_frame(cols)?;
     let lf = df.lazy();
 

@@ -1025,8 +1025,7 @@ fn run_report(a: ReportArgs) -> Result<i32> {
     let window = crate::analytics::usage::priced_window(&columns, filter.since_ms, filter.until_ms);
     let columns = filter.apply_columns(columns);
     let kept = if a.rules { Some(columns.clone()) } else { None };
-    let mut report = analytics::build_report(columns)?;
-    report.rates_over(window);
+    let mut report = analytics::report::build_report_in(columns, window)?;
     if let Some(col) = &a.sort {
         output::report::sort_functions(&mut report, col).map_err(UsageError)?;
     }

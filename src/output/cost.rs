@@ -653,9 +653,7 @@ pub fn render_cost(
                     if format == Format::Markdown { "\n" } else { "" }
                 );
             }
-            let column = |f: fn(&crate::cost::FunctionComparison) -> Decimal| {
-                c.functions.iter().map(f).collect::<Vec<_>>()
-            };
+            type Of = fn(&crate::cost::FunctionComparison) -> Decimal;
             let differences: Vec<_> = c
                 .functions
                 .iter()
@@ -676,36 +674,38 @@ pub fn render_cost(
                     "saving",
                 )))
                 .collect();
-            if let Some(note) = rounding_note(
-                &[
-                    (
-                        "on demand $/mo rows",
-                        column(|f| f.on_demand_usd.typical),
-                        on_demand_total.typical,
-                    ),
-                    (
-                        "lows of the low – high rows",
-                        column(|f| f.on_demand_usd.low),
-                        on_demand_total.low,
-                    ),
-                    (
-                        "highs of the low – high rows",
-                        column(|f| f.on_demand_usd.high),
-                        on_demand_total.high,
-                    ),
-                    (
-                        "cheapest $/mo rows",
-                        column(|f| f.cheapest_usd.typical),
-                        cheapest_total.typical,
-                    ),
-                    (
-                        "saving $/mo rows",
-                        column(|f| f.monthly_saving_usd.typical),
-                        saving_total.typical,
-                    ),
-                ],
-                &differences,
-            ) {
+            let columns: [(&str, Of, Decimal); 5] = [
+                (
+                    "on demand $/mo rows",
+                    |f| f.on_demand_usd.typical,
+                    on_demand_total.typical,
+                ),
+                (
+                    "lows of the low – high rows",
+                    |f| f.on_demand_usd.low,
+                    on_demand_total.low,
+                ),
+                (
+                    "highs of the low – high rows",
+                    |f| f.on_demand_usd.high,
+                    on_demand_total.high,
+                ),
+                (
+                    "cheapest $/mo rows",
+                    |f| f.cheapest_usd.typical,
+                    cheapest_total.typical,
+                ),
+                (
+                    "saving $/mo rows",
+                    |f| f.monthly_saving_usd.typical,
+                    saving_total.typical,
+                ),
+            ];
+            let columns: Vec<_> = columns
+                .iter()
+                .map(|&(what, of, total)| (what, c.functions.iter().map(of).collect(), total))
+                .collect();
+            if let Some(note) = rounding_note(&columns, &differences) {
                 // A sentence of its own (capitalised), as the one about low – high above.
                 let _ = writeln!(
                     out,
