@@ -932,7 +932,8 @@ fn replay_notes_name_what_the_run_leaves_out_or_changes() {
     let notes = doc["notes"].to_string();
     assert!(notes.contains("10 of the 20 invocations of 'mm' ran at another memory size (128 MB, 1024 MB observed)"), "{notes}");
     assert!(
-        notes.contains("with --set, the run used:") && notes.contains("1024 MB, keep-alive 60 s"),
+        notes.contains("with --set, the run used:")
+            && notes.contains("1024 MB, timeout 900 s, keep-alive 60 s"),
         "{notes}"
     );
 }

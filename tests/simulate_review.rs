@@ -864,3 +864,100 @@ fn price_parts_that_do_not_add_up_to_the_total_are_explained() {
     let v = json(&["simulate", API, "--price", "--format", "json"]);
     assert!(!v["notes"].to_string().contains("each rounded to the cent"));
 }
+
+/// Ninth-round simulate review: the durations `--arrivals poisson` draws are one per observed
+/// invocation, cold ones too, and a memory change scales each from its own size and leaves
+/// its timeout as it ran (they were scaled by the sizes and timeout flags of the warm ones,
+/// one place off after a cold start); a longer `--set` timeout says the timed-out samples
+/// run as successes.
+#[test]
+fn poisson_samples_scale_from_their_own_size_and_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    // (start s, duration ms, memory MB, init ms, timed out)
+    let log = |rows: &[(u32, f64, u32, Option<f64>, bool)]| -> String {
+        let mut text = String::new();
+        for (i, (at_s, ms, mb, init, timed_out)) in rows.iter().enumerate() {
+            text += &format!(
+                "2025-09-01T00:{:02}:{:02}.000Z REPORT RequestId: 00000000-0000-4000-8000-{i:012}\tDuration: {ms:.2} ms\tBilled Duration: {:.0} ms\tMemory Size: {mb} MB\tMax Memory Used: 60 MB\t{}{}\n",
+                at_s / 60,
+                at_s % 60,
+                ms + init.unwrap_or(0.0),
+                init.map_or(String::new(), |d| format!("Init Duration: {d:.2} ms\t")),
+                if *timed_out { "Status: timeout" } else { "" }
+            );
+        }
+        text
+    };
+    let poisson = |file: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "simulate",
+            "--from",
+            file.to_str().unwrap(),
+            "--arrivals",
+            "poisson",
+            "--traffic-scale",
+            "100",
+            "--seed",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--format", "json"]);
+        json(&args)
+    };
+    // Three invocations at 512 MB (1000 ms), then three at 1024 MB (500 ms), each size's first
+    // a cold start: at 1024 MB, the latest, every sample is 500 ms (1000 x 0.5).
+    let mixed = dir.path().join("mixmem.log");
+    std::fs::write(
+        &mixed,
+        log(&[
+            (0, 1000.0, 512, Some(300.0), false),
+            (60, 1000.0, 512, None, false),
+            (120, 1000.0, 512, None, false),
+            (1800, 500.0, 1024, Some(300.0), false),
+            (1860, 500.0, 1024, None, false),
+            (1920, 500.0, 1024, None, false),
+        ]),
+    )
+    .unwrap();
+    let v = poisson(&mixed, &[]);
+    let warm = &v["simulation"]["total"]["latency"]["warm"];
+    assert_eq!(warm["max_ms"], 500.0, "{warm}");
+    assert_eq!(warm["p50_ms"], 500.0, "{warm}");
+
+    // A timeout that changed (3 s, then 5 s) among 100 ms invocations, the first a cold start:
+    // at 256 MB the successes take 400 ms, the timeouts as they ran (not 12 s and 20 s).
+    let tmo = dir.path().join("tmo.log");
+    let mut rows = vec![
+        (0, 100.0, 1024, Some(200.0), false),
+        (300, 3000.0, 1024, None, true),
+        (600, 100.0, 1024, None, false),
+        (900, 5000.0, 1024, None, true),
+    ];
+    rows.extend((0..6).map(|k| (1200 + 300 * k, 100.0, 1024, None, false)));
+    std::fs::write(&tmo, log(&rows)).unwrap();
+    let v = poisson(&tmo, &["--set", "functions.0.memory_mb=256"]);
+    let warm = &v["simulation"]["total"]["latency"]["warm"];
+    assert_eq!(warm["max_ms"], 5000.0, "{warm}");
+    let p50 = warm["p50_ms"].as_f64().unwrap();
+    assert!((p50 - 400.0).abs() < 1.0, "{warm}");
+
+    // One timeout (3 s): a longer one makes its samples successes, and the notes say so.
+    let one = dir.path().join("one.log");
+    std::fs::write(
+        &one,
+        log(&[
+            (0, 100.0, 1024, Some(200.0), false),
+            (300, 3000.0, 1024, None, true),
+            (600, 100.0, 1024, None, false),
+        ]),
+    )
+    .unwrap();
+    let v = poisson(&one, &["--set", "functions.0.timeout_s=10"]);
+    assert_eq!(v["simulation"]["total"]["timeouts"], 0);
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("1 observed timeout(s) of 'one' ran the full 3 s and were cut there: under timeout_s = 10 the Poisson arrivals that draw their durations run as 3 s successes"),
+        "{notes}"
+    );
+    assert!(notes.contains("MB, timeout 10 s, keep-alive"), "{notes}");
+}

@@ -193,15 +193,13 @@ struct Observed {
 struct FromObserved {
     scenario: Scenario,
     /// The memory size each replayed invocation ran at, in the order of the scenario's replay
-    /// events and (of the warm ones) of its warm duration samples: a `--set` memory change
-    /// scales each from its own size.
+    /// events and of its duration samples (one per invocation, cold ones too): a `--set`
+    /// memory change scales each from its own size.
     event_memory_mb: Vec<u32>,
-    warm_memory_mb: Vec<u32>,
-    /// Which of those timed out (in the same orders): they ran to a timeout, so their
+    /// Which of those timed out (in the same order): they ran to a timeout, so their
     /// durations are not scaled (a timeout that changed within the logs replays them at their
     /// observed durations, under the default timeout).
     event_timed_out: Vec<bool>,
-    warm_timed_out: Vec<bool>,
     observed: Observed,
     /// The window the month is projected from (as `faascope cost`'s).
     window: Option<(i64, i64)>,
@@ -322,21 +320,36 @@ fn set_replay_notes(from_scenario: &Scenario, s: &Scenario) -> Vec<String> {
         if f.timeout_s <= was.timeout_s {
             continue;
         }
-        if let faascope_sim::workload::ArrivalConfig::Replay { events, .. } = &f.arrivals {
-            let cut = events
+        // A replayed timeout runs just past the timeout (1 µs), any other at most to it; the
+        // durations Poisson arrivals draw from are the same (ninth-round simulate review: a
+        // Poisson run turned them into successes without this note).
+        let cut = match (&f.arrivals, &f.warm) {
+            (faascope_sim::workload::ArrivalConfig::Replay { events, .. }, _) => events
                 .iter()
-                // A replayed timeout runs just past the timeout (1 µs), any other at most to it.
                 .filter(|e| e.duration_us.is_some_and(|d| d as f64 > old_us))
-                .count();
-            if cut > 0 {
-                notes.push(format!(
-                    "{cut} observed timeout(s) of '{}' ran the full {} s and were cut there: under timeout_s = {} they replay as {} s successes, though how much longer they would have run is unknown",
-                    sanitize(&f.name),
-                    was.timeout_s,
-                    f.timeout_s,
-                    was.timeout_s
-                ));
-            }
+                .count(),
+            (
+                faascope_sim::workload::ArrivalConfig::Poisson { .. },
+                faascope_sim::DistConfig::Empirical { samples_ms },
+            ) => samples_ms.iter().filter(|d| **d * 1000.0 > old_us).count(),
+            _ => 0,
+        };
+        if cut > 0 {
+            let how = if matches!(
+                f.arrivals,
+                faascope_sim::workload::ArrivalConfig::Replay { .. }
+            ) {
+                "they replay"
+            } else {
+                "the Poisson arrivals that draw their durations run"
+            };
+            notes.push(format!(
+                "{cut} observed timeout(s) of '{}' ran the full {} s and were cut there: under timeout_s = {} {how} as {} s successes, though how much longer they would have run is unknown",
+                sanitize(&f.name),
+                was.timeout_s,
+                f.timeout_s,
+                was.timeout_s
+            ));
         }
     }
     // A run past the observed window replays nothing in its tail.
@@ -363,8 +376,8 @@ fn set_replay_notes(from_scenario: &Scenario, s: &Scenario) -> Vec<String> {
 /// observed at the old one (4× the memory gave 4× the GB-s at the same durations).
 fn scale_replayed_durations(
     observed: &Scenario,
-    (event_memory_mb, warm_memory_mb): (&[u32], &[u32]),
-    (event_timed_out, warm_timed_out): (&[bool], &[bool]),
+    event_memory_mb: &[u32],
+    event_timed_out: &[bool],
     s: &mut Scenario,
     notes: &mut Vec<String>,
 ) -> Result<()> {
@@ -394,11 +407,14 @@ fn scale_replayed_durations(
         // An observed timeout ran to the timeout and was cut there: its work is unknown, and it
         // replays as a timeout still (as in `ci`), not as a shorter success.
         let timeout_us = (was.timeout_s * 1e6).round();
-        // The warm durations sampled for arrivals without their own (`--arrivals poisson`).
+        // The durations sampled for arrivals without their own (`--arrivals poisson`): one per
+        // observed invocation, in the order of the replay events (ninth-round simulate review:
+        // scaled by the sizes and timeouts of the warm ones only after the samples took in the
+        // cold ones too, a 512 MB sample kept its duration at 1024 MB, a timeout was scaled).
         if let faascope_sim::DistConfig::Empirical { samples_ms } = &mut f.warm {
             for (i, d) in samples_ms.iter_mut().enumerate() {
-                if *d * 1000.0 < timeout_us && warm_timed_out.get(i) != Some(&true) {
-                    *d *= warm_memory_mb.get(i).map_or(k, |mb| k_of(*mb));
+                if *d * 1000.0 < timeout_us && event_timed_out.get(i) != Some(&true) {
+                    *d *= event_memory_mb.get(i).map_or(k, |mb| k_of(*mb));
                 }
             }
         }
@@ -447,11 +463,14 @@ fn set_note(s: &Scenario) -> String {
         Some(_) => "the hybrid keep-alive policy".to_string(),
         None => String::new(),
     };
+    // The timeout too: the observed scenario's note names the one the logs show, which a
+    // --set may have changed (ninth-round simulate review).
     format!(
-        "with --set, the run used: {} s after a {} s warm-up, {} MB, {keep_alive}",
+        "with --set, the run used: {} s after a {} s warm-up, {} MB, timeout {} s, {keep_alive}",
         s.duration_s,
         s.warmup_s,
-        f.map_or(0, |f| f.memory_mb)
+        f.map_or(0, |f| f.memory_mb),
+        f.map_or(0.0, |f| f.timeout_s)
     )
 }
 
@@ -649,20 +668,10 @@ fn observed_scenario(
         window,
         scenario: s,
         event_memory_mb: rows.iter().map(|r| r.memory_mb).collect(),
-        warm_memory_mb: warm_rows(&rows).map(|r| r.memory_mb).collect(),
         event_timed_out: rows.iter().map(|r| r.timed_out).collect(),
-        warm_timed_out: warm_rows(&rows).map(|r| r.timed_out).collect(),
         observed,
         names,
     })
-}
-
-/// The rows a replay's warm duration samples come from, in their order: the warm ones, or all
-/// when none is (as [`crate::scenario::replay_scenario_in`] takes them).
-fn warm_rows(rows: &[ObservedRow]) -> impl Iterator<Item = &ObservedRow> {
-    let any_warm = rows.iter().any(|r| r.init_ms.is_none());
-    rows.iter()
-        .filter(move |r| !any_warm || r.init_ms.is_none())
 }
 
 /// A SnapStart function's cold starts are restores: the simulation delays the request by the
@@ -1321,9 +1330,7 @@ fn run(a: SimulateArgs) -> Result<i32> {
             let FromObserved {
                 scenario: from_scenario,
                 event_memory_mb,
-                warm_memory_mb,
                 event_timed_out,
-                warm_timed_out,
                 observed: seen,
                 names: from_names,
                 max_memory_used_mb,
@@ -1360,8 +1367,8 @@ fn run(a: SimulateArgs) -> Result<i32> {
                 // invocation scaled from the size it ran at.
                 scale_replayed_durations(
                     &from_scenario,
-                    (&event_memory_mb, &warm_memory_mb),
-                    (&event_timed_out, &warm_timed_out),
+                    &event_memory_mb,
+                    &event_timed_out,
                     &mut s,
                     &mut notes,
                 )?;
