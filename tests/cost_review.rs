@@ -841,3 +841,129 @@ fn report_and_cost_show_one_peak_concurrency() {
     assert_eq!(r["functions"][0]["peak_concurrency"], 2, "{r}");
     assert_eq!(c["functions"][0]["concurrency"]["peak"], 2, "{c}");
 }
+
+/// Ninth-round cost review: timeouts at the size before a memory raise bound tune's curve
+/// (128 MB was recommended, every size allowed, against a 3 s timeout the logs show), and a
+/// timeout raised within the logs (timed out at 3 s, then the same work completed at 3.9 s)
+/// is no limit (every size "timed out" and the current size was kept; the cost curve had no
+/// line for the function).
+#[test]
+fn tune_takes_timeouts_at_every_size_and_a_raised_timeout_is_no_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // Day 1 at 1024 MB: 92 invocations of 2,700 ms, 4 slower ones cut at 3 s; day 2 at
+    // 2048 MB: the same work, 1,600 ms and the 4 slower ones completing at 2,000 ms.
+    let mut text = reports("2025-09-01", 0, 92, 2700.0, 1024, "");
+    text.push_str(&reports(
+        "2025-09-01",
+        92,
+        4,
+        3000.4,
+        1024,
+        "Status: timeout",
+    ));
+    text.push_str(&reports("2025-09-02", 96, 92, 1600.0, 2048, ""));
+    text.push_str(&reports("2025-09-02", 188, 4, 2000.0, 2048, ""));
+    let rev = write(dir.path(), "rev.log", &text);
+    let v = json_of(&["tune", rev.to_str().unwrap(), "--format", "json"]);
+    let r = &v[0];
+    let at = |m: u64| {
+        r["curve"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["memory_mb"] == m)
+            .unwrap_or_else(|| panic!("no {m} MB in {r}"))
+            .clone()
+    };
+    for m in [128, 512, 1024] {
+        let p = at(m);
+        assert_eq!(p["allowed"], false, "{p}");
+        assert!(
+            p["not_allowed"]
+                .as_str()
+                .unwrap()
+                .contains("timeout of 3.0 s (what its timed-out invocations ran to)"),
+            "{p}"
+        );
+    }
+    let rec = r["recommended_memory_mb"].as_u64().unwrap();
+    assert!(rec > 1024, "{r}");
+    assert!(f(&at(rec)["est_p99_ms"]) <= 3000.4, "{r}");
+
+    // 1024 MB throughout: day 1 cuts the slow ones at 3 s, day 2 lets them complete (3.9 s).
+    let mut text = reports("2025-09-01", 0, 94, 1200.0, 1024, "");
+    text.push_str(&reports(
+        "2025-09-01",
+        94,
+        2,
+        3000.4,
+        1024,
+        "Status: timeout",
+    ));
+    text.push_str(&reports("2025-09-02", 96, 94, 1200.0, 1024, ""));
+    text.push_str(&reports("2025-09-02", 190, 2, 3900.0, 1024, ""));
+    let raise = write(dir.path(), "raise.log", &text);
+    let v = json_of(&["tune", raise.to_str().unwrap(), "--format", "json"]);
+    let r = &v[0];
+    assert!(
+        r["curve"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["allowed"] == true),
+        "{r}"
+    );
+    assert!(
+        r["notes"].to_string().contains("the function timeout changed within the logs: its timed-out invocations show 3 s and others ran past 3 s without timing out (up to 3.9 s)"),
+        "{r}"
+    );
+    assert_eq!(r["warnings"].as_array().map(Vec::len), Some(0), "{r}");
+    let out = faascope()
+        .args(["tune", raise.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("timeout changed within the logs"));
+    let png = dir.path().join("cc.png");
+    faascope()
+        .args([
+            "plot",
+            "cost-curve",
+            raise.to_str().unwrap(),
+            "--out",
+            png.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    assert!(png.exists());
+}
+
+/// Ninth-round cost review: `tune --format csv` says the rounding note (on stderr, as its other
+/// notes), and cost's untimed note names impossible dates among the reasons.
+#[test]
+fn tune_csv_rounding_note_and_impossible_dates_in_the_untimed_note() {
+    let out = faascope()
+        .args([
+            "tune",
+            root().join("sample-data").to_str().unwrap(),
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("note: each $ figure is rounded to the cent on its own: legacy-thumbnailer $1.02 − $0.61 is $0.41 where the saving of the unrounded figures is $0.42"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = reports("2025-09-01", 0, 10, 100.0, 512, "");
+    text.push_str(&report("2025-09-31T10:20:00.000Z", 10, 100.0, 512, ""));
+    let p = write(dir.path(), "baddate.log", &text);
+    let out = stdout_of(&["cost", p.to_str().unwrap()]);
+    assert!(
+        out.contains("1 invocation(s) of baddate have no time (REPORT lines without a timestamp, e.g. console copies, or with a date or time that does not exist)"),
+        "{out}"
+    );
+}

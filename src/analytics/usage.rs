@@ -343,14 +343,17 @@ pub fn memory_observations(
         return Ok(BTreeMap::new());
     }
     // Per function and size: billed ms that do not scale with memory, and timeouts.
-    let mut fixed: BTreeMap<(u32, u32), (u64, u64)> = BTreeMap::new();
+    // (fixed billed ms, timeouts, billed INIT and restore ms)
+    let mut fixed: BTreeMap<(u32, u32), (u64, u64, u64)> = BTreeMap::new();
     for row in 0..cols.len() {
         let billed = ms(cols.billed_duration_ms(row));
         let e = fixed
             .entry((cols.function_id(row), cols.memory_size_mb(row)))
             .or_default();
-        e.0 += fixed_billed_ms(&cols, row, billed, billed_init_ms(&cols, row, billed));
+        let init = billed_init_ms(&cols, row, billed);
+        e.0 += fixed_billed_ms(&cols, row, billed, init);
         e.1 += u64::from(cols.status(row) == crate::model::Status::Timeout);
+        e.2 += init;
     }
     let timeout_code = crate::model::columns::status_code(crate::model::Status::Timeout);
     let (df, names) = report_frame(cols)?;
@@ -374,6 +377,14 @@ pub fn memory_observations(
                 .filter(col("status").eq(lit(u32::from(timeout_code))))
                 .max()
                 .alias("timeout_max"),
+            col("duration_ms")
+                .filter(col("status").eq(lit(u32::from(timeout_code))))
+                .min()
+                .alias("timeout_min"),
+            col("duration_ms")
+                .filter(col("status").neq(lit(u32::from(timeout_code))))
+                .max()
+                .alias("completed_max"),
         ])
         .sort(
             ["function", "memory_size_mb"],
@@ -388,6 +399,7 @@ pub fn memory_observations(
     };
     let (billed, p50, p99) = (f("billed_mean")?, f("p50")?, f("p99")?);
     let (p99_completed, timeout_max) = (f("p99_completed")?, f("timeout_max")?);
+    let (timeout_min, completed_max) = (f("timeout_min")?, f("completed_max")?);
     let mut by_name: BTreeMap<String, Vec<MemoryObservation>> = BTreeMap::new();
     for i in 0..out.height() {
         let (Some(id), Some(memory_mb)) = (ids.get(i), mem.get(i)) else {
@@ -397,7 +409,8 @@ pub fn memory_observations(
             continue;
         };
         let invocations = n.get(i).unwrap_or(0);
-        let (fixed_ms, timeouts) = fixed.get(&(id, memory_mb)).copied().unwrap_or((0, 0));
+        let (fixed_ms, timeouts, init_ms) =
+            fixed.get(&(id, memory_mb)).copied().unwrap_or((0, 0, 0));
         let per = |x: u64| x as f64 / invocations.max(1) as f64;
         by_name
             .entry(name.to_string())
@@ -409,9 +422,12 @@ pub fn memory_observations(
                 p50_duration_ms: p50.get(i).unwrap_or(0.0),
                 p99_duration_ms: p99.get(i).unwrap_or(0.0),
                 fixed_mean_billed_ms: per(fixed_ms),
+                init_mean_billed_ms: per(init_ms),
                 timeout_share: per(timeouts),
                 p99_completed_ms: p99_completed.get(i).unwrap_or(0.0),
                 timeout_ms: timeout_max.get(i),
+                timeout_min_ms: timeout_min.get(i),
+                completed_max_ms: completed_max.get(i),
             });
     }
     Ok(by_name)

@@ -90,16 +90,34 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
         PlotKind::CostCurve => {
             let mut series = Vec::new();
             let mut markers = Vec::new();
+            // A function with no allowed size has no curve: said, and left off the chart (ninth-
+            // round cost review: it sat in the legend without a line, or alone gave a bare
+            // "nothing to plot").
+            let mut undrawn = Vec::new();
             for t in tune_all(&projections, cols, &book, &TuneOptions::default())? {
                 let name = sanitize(&t.name);
-                series.push(Series {
-                    name: name.clone(),
-                    points: t
+                let points: Vec<(f64, f64)> = t
+                    .curve
+                    .iter()
+                    .filter(|c| c.allowed)
+                    .map(|c| (f64::from(c.memory_mb), usd(c.monthly_usd)))
+                    .collect();
+                if points.is_empty() {
+                    let why = t
                         .curve
                         .iter()
-                        .filter(|c| c.allowed)
-                        .map(|c| (f64::from(c.memory_mb), usd(c.monthly_usd)))
-                        .collect(),
+                        .rev()
+                        .find_map(|c| c.not_allowed.as_deref())
+                        .unwrap_or("no size is allowed");
+                    undrawn.push(format!(
+                        "'{name}' has no size it can run at (at {} MB: {why}; `faascope tune --curve` shows each size)",
+                        t.curve.last().map_or(0, |c| c.memory_mb)
+                    ));
+                    continue;
+                }
+                series.push(Series {
+                    name: name.clone(),
+                    points,
                 });
                 markers.push(Marker {
                     label: format!("{name} now"),
@@ -113,6 +131,12 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
                         y: usd(t.recommended_monthly_usd),
                     });
                 }
+            }
+            if series.is_empty() {
+                return Err(UsageError(format!("{}: nothing to plot", undrawn.join("; "))).into());
+            }
+            for line in &undrawn {
+                crate::diag!("note: {line}: not drawn");
             }
             LineChart {
                 x_gap: None,

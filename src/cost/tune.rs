@@ -87,6 +87,10 @@ pub struct MemoryObservation {
     /// timed out (it would run to the timeout at any size), and INIT and restore time inside
     /// `Billed Duration` (replayed as observed by `simulate`). See [`projection_at_memory`].
     pub fixed_mean_billed_ms: f64,
+    /// Mean billed ms per invocation of INIT and restore inside `Billed Duration` (all of the
+    /// fixed time but the timeouts'): what stays when the timeout changed within the logs and
+    /// the timed-out invocations scale as the others do.
+    pub init_mean_billed_ms: f64,
     /// Share of the invocations that timed out.
     pub timeout_share: f64,
     /// The p99 duration of the invocations that did not time out (the p99 of all when none
@@ -95,6 +99,61 @@ pub struct MemoryObservation {
     /// The longest duration of the invocations that timed out: the function's timeout then
     /// (they run to it), when some did.
     pub timeout_ms: Option<f64>,
+    /// The shortest duration of the invocations that timed out, when some did.
+    pub timeout_min_ms: Option<f64>,
+    /// The longest duration of the invocations that did not time out, when some did not: one
+    /// past the timeout others show says the timeout changed within the logs.
+    pub completed_max_ms: Option<f64>,
+}
+
+/// What the timed-out invocations at every size say of the function's timeout, as
+/// [`crate::scenario::observed_timeout`] reads it for a replay.
+#[derive(Debug, Clone, PartialEq)]
+enum ObservedLimit {
+    /// No invocation timed out.
+    None,
+    /// One timeout (the longest timed-out duration, ms) that every timed-out invocation shows
+    /// and no other one ran past.
+    One(f64),
+    /// Timed-out invocations ran to different whole seconds, or others ran past the shortest
+    /// one and ended without timing out (the timeout was raised, or lowered since).
+    Changed {
+        timeouts_s: Vec<f64>,
+        longest_completed_ms: f64,
+    },
+}
+
+fn observed_limit(obs: &[&MemoryObservation]) -> ObservedLimit {
+    let whole_s = |ms: f64| (ms / 1000.0).round().clamp(1.0, 900.0);
+    let mut timeouts_s: Vec<f64> = obs
+        .iter()
+        .flat_map(|o| [o.timeout_min_ms, o.timeout_ms])
+        .flatten()
+        .filter(|ms| ms.is_finite() && *ms > 0.0)
+        .map(whole_s)
+        .collect();
+    if timeouts_s.is_empty() {
+        return ObservedLimit::None;
+    }
+    timeouts_s.sort_by(f64::total_cmp);
+    timeouts_s.dedup();
+    let longest_completed_ms = obs
+        .iter()
+        .filter_map(|o| o.completed_max_ms)
+        .filter(|ms| ms.is_finite())
+        .fold(0.0, f64::max);
+    if timeouts_s.len() == 1 && longest_completed_ms <= timeouts_s[0] * 1000.0 {
+        let longest = obs
+            .iter()
+            .filter_map(|o| o.timeout_ms)
+            .filter(|ms| ms.is_finite() && *ms > 0.0)
+            .fold(0.0, f64::max);
+        return ObservedLimit::One(longest);
+    }
+    ObservedLimit::Changed {
+        timeouts_s,
+        longest_completed_ms,
+    }
 }
 
 /// Input of [`tune_function`].
@@ -442,13 +501,19 @@ pub fn tune_function(
         // and restore inside Billed Duration) stays as billed where the fraction is applied, so
         // in the fit it would count twice (sixth-round verification: a CPU-bound function with a
         // 2 s INIT fitted 0.43, and the curve's figure at a size it ran at missed its cost).
+        // Per invocation that completed: a timed-out one was cut, its time is not what the
+        // size gave it (ninth-round cost review: counted as none of the time that scales, 2 %
+        // timed out at the smaller size fitted 0.35 where the same invocations completing
+        // fitted 0.51). A size where every invocation timed out says nothing of the fit.
         let points: Vec<(f64, f64, f64)> = obs
             .iter()
+            .filter(|o| o.timeout_share < 1.0)
             .map(|o| {
+                let completed = 1.0 - o.timeout_share.clamp(0.0, 1.0);
                 (
                     1.0 / model.speed(o.memory_mb),
-                    (o.mean_billed_ms - o.fixed_mean_billed_ms).max(0.0),
-                    o.invocations as f64,
+                    ((o.mean_billed_ms - o.fixed_mean_billed_ms) / completed).max(0.0),
+                    o.invocations as f64 * completed,
                 )
             })
             .collect();
@@ -572,11 +637,49 @@ pub fn tune_function(
         .collect();
     sizes.sort_unstable();
     sizes.dedup();
-    // The timeout: given, else the one the reference size's timed-out invocations ran to
-    // (eighth-round cost review: a function timing out at 3 s was recommended a size whose
-    // modelled p50 is 10.6 s), else Lambda's maximum.
+    // The timeout: given, else the one the timed-out invocations ran to (eighth-round cost
+    // review: a function timing out at 3 s was recommended a size whose modelled p50 is
+    // 10.6 s), at any size (ninth-round cost review: timeouts at the size before a memory
+    // raise were not looked at, and 128 MB was recommended with a modelled p50 of 8.2 s),
+    // else Lambda's maximum. When the logs show the timeout changed (invocations that
+    // completed past the one others timed out at: it was raised), it is not known.
     let given = options.timeout_ms.filter(|t| t.is_finite() && *t > 0.0);
-    let observed_timeout = reference.timeout_ms.filter(|t| t.is_finite() && *t > 0.0);
+    let limit = observed_limit(&obs);
+    let observed_timeout = match &limit {
+        ObservedLimit::One(t) => Some(*t),
+        ObservedLimit::None | ObservedLimit::Changed { .. } => None,
+    };
+    // A timeout no longer in force cut the timed-out invocations: the percentiles scale as if
+    // they had completed there (they ran at least that long).
+    let timeouts_fixed = !matches!(limit, ObservedLimit::Changed { .. });
+    let changed_note = match (given, &limit) {
+        (
+            None,
+            ObservedLimit::Changed {
+                timeouts_s,
+                longest_completed_ms,
+            },
+        ) => {
+            let shown = timeouts_s
+                .iter()
+                .map(|t| format!("{t} s"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some(format!(
+            "the function timeout changed within the logs: its timed-out invocations show {shown}{}: the sizes are checked against Lambda's maximum of 900 s, and the timed-out invocations, cut by a timeout no longer in force, are modelled as ending where they were cut and scale with memory as the others do",
+            if *longest_completed_ms > timeouts_s[0] * 1000.0 {
+                format!(
+                    " and others ran past {} s without timing out (up to {})",
+                    timeouts_s[0],
+                    fmt_seconds(*longest_completed_ms) + " s"
+                )
+            } else {
+                String::new()
+            }
+        ))
+        }
+        _ => None,
+    };
     let timeout_ms = given.or(observed_timeout).unwrap_or(MAX_TIMEOUT_MS);
     let timeout_known = given.or(observed_timeout).is_some();
     let timeout_text = match (given, observed_timeout) {
@@ -592,9 +695,12 @@ pub fn tune_function(
     // (timeouts, INIT and restore inside Billed Duration): it stays at any size, as in
     // `projection_at_memory` and `simulate` (sixth-round dash review and its verification: of
     // the reference size's own invocations, not of timeouts at an earlier size).
-    let fixed_mean = reference
-        .fixed_mean_billed_ms
-        .clamp(0.0, reference.mean_billed_ms.max(0.0));
+    let fixed_mean = if timeouts_fixed {
+        reference.fixed_mean_billed_ms
+    } else {
+        reference.init_mean_billed_ms
+    }
+    .clamp(0.0, reference.mean_billed_ms.max(0.0));
     let curve: Vec<CurvePoint> = sizes
         .into_iter()
         .map(|m| {
@@ -608,7 +714,7 @@ pub fn tune_function(
             // when more than 1 − q of them timed out) stays one, running to the timeout at any
             // size (sixth-round verification: the curve's p99 shrank timeouts its price kept).
             let scaled = |ms: f64, q: f64| {
-                if reference.timeout_share > 1.0 - q {
+                if timeouts_fixed && reference.timeout_share > 1.0 - q {
                     ms
                 } else {
                     ms * k
@@ -619,7 +725,7 @@ pub fn tune_function(
             // scaled (eighth-round cost review: it stayed at the timeout while the others grew
             // past it, a p99 below the p50 at small sizes, and sizes where nothing finishes were
             // recommended); and never below the p50.
-            let p99 = if reference.timeout_share > 0.01 {
+            let p99 = if timeouts_fixed && reference.timeout_share > 0.01 {
                 reference
                     .p99_duration_ms
                     .max(reference.p99_completed_ms * k)
@@ -659,7 +765,7 @@ pub fn tune_function(
             }
         })
         .collect();
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = changed_note.into_iter().collect();
     if !timed_out.is_empty() {
         notes.push(format!(
             "not allowed: {} MB, where the modelled p99 exceeds {timeout_text}: the function would time out{}",
@@ -901,9 +1007,12 @@ mod tests {
             p50_duration_ms: mean - 0.5,
             p99_duration_ms: 3.0 * mean,
             fixed_mean_billed_ms: 0.0,
+            init_mean_billed_ms: 0.0,
             timeout_share: 0.0,
             p99_completed_ms: 3.0 * mean,
             timeout_ms: None,
+            timeout_min_ms: None,
+            completed_max_ms: None,
         }
     }
 
@@ -996,6 +1105,106 @@ mod tests {
         assert_eq!(at(2048).est_p99_ms, 3000.0);
         assert!(at(2048).allowed);
         assert_ne!(t.recommended_memory_mb, 128);
+    }
+
+    /// Ninth-round cost review: timeouts at the size before a memory raise bound the curve
+    /// (they were looked for at the reference size only: 128 MB was recommended against a
+    /// 3 s timeout), and the fit leaves the cut invocations out (counted as no time that
+    /// scales, they lowered the fraction by a third).
+    #[test]
+    fn timeouts_at_an_earlier_size_bound_the_curve_and_leave_the_fit() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        // Half CPU-bound: 1,000 ms of CPU at 1,769 MB and 1,000 ms of waiting. At 1024 MB the
+        // completed take 1000 × 1769/1024 + 1000 = 2727.5 ms; 4 % were cut at 3 s (billed
+        // 3,000 ms each, all of it fixed); at 2048 MB (the current size) all complete.
+        let at_1024 = 1000.0 * 1769.0 / 1024.0 + 1000.0;
+        let mut before = obs(1024, 0.96 * at_1024 + 0.04 * 3000.0);
+        before.fixed_mean_billed_ms = 0.04 * 3000.0;
+        before.timeout_share = 0.04;
+        before.timeout_ms = Some(3002.0);
+        before.timeout_min_ms = Some(3000.5);
+        before.completed_max_ms = Some(2900.0);
+        let mut now = obs(2048, 2000.0);
+        now.p99_duration_ms = 2100.0;
+        now.p99_completed_ms = 2100.0;
+        let options = TuneOptions {
+            candidates_mb: vec![128, 512, 1024, 1536, 2048],
+            ..TuneOptions::default()
+        };
+        let t = tune_function(
+            &input(2048, Some(60), vec![before, now]),
+            rates,
+            rules,
+            &options,
+        )
+        .expect("tuned");
+        let CpuModel::Calibrated { fraction, .. } = t.cpu_model else {
+            panic!("{:?}", t.cpu_model)
+        };
+        // Single-threaded, the speed is capped at 1 vCPU (1,769 MB): at 2048 MB the CPU part is
+        // 1,000 ms of 2,000, the fraction 0.5 (0.35 with the cut ones as no time that scales).
+        assert!((fraction - 0.5).abs() < 0.01, "{fraction}");
+        let at = |m: u32| t.curve.iter().find(|p| p.memory_mb == m).unwrap();
+        for m in [128, 512] {
+            assert!(!at(m).allowed, "{:?}", at(m));
+            assert!(
+                at(m)
+                    .not_allowed
+                    .as_deref()
+                    .unwrap()
+                    .contains("timeout of 3.0 s (what its timed-out invocations ran to)"),
+                "{:?}",
+                at(m).not_allowed
+            );
+        }
+        assert!(t.recommended_memory_mb >= 1024, "{t:?}");
+        assert!(at(t.recommended_memory_mb).est_p99_ms <= 3002.0);
+    }
+
+    /// Ninth-round cost review: a timeout raised within the logs (timed out at 3 s, then the
+    /// same work completed at up to 3.9 s) is no limit, and the p99 scales (it was held at a
+    /// completed invocation's 3.55 s at every size, every size "timed out").
+    #[test]
+    fn a_raised_timeout_is_no_limit() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        let mut o = obs(1024, 1200.0);
+        o.timeout_share = 0.014;
+        o.p99_duration_ms = 3550.0;
+        o.p99_completed_ms = 3554.0;
+        o.timeout_ms = Some(3001.0);
+        o.timeout_min_ms = Some(3000.2);
+        o.completed_max_ms = Some(3900.0);
+        o.fixed_mean_billed_ms = 0.014 * 3001.0;
+        let options = TuneOptions {
+            candidates_mb: vec![1024, 1536, 2048],
+            ..TuneOptions::default()
+        };
+        let t =
+            tune_function(&input(1024, Some(60), vec![o]), rates, rules, &options).expect("tuned");
+        assert!(t.curve.iter().all(|p| p.allowed), "{:?}", t.curve);
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+        let at = |m: u32| t.curve.iter().find(|p| p.memory_mb == m).unwrap();
+        // Fully CPU-bound (one size observed): 3,550 ms × 1024/1536.
+        let want = 3550.0 * 1024.0 / 1536.0;
+        assert!((at(1536).est_p99_ms - want).abs() < 0.01, "{:?}", at(1536));
+        // The cut invocations' billed time scales as the others' (no INIT here).
+        let mean = (1200.0 - 0.5) * 1024.0 / 1536.0 + 0.5;
+        assert!(
+            (at(1536).est_mean_billed_ms - mean).abs() < 1e-6,
+            "{:?}",
+            at(1536)
+        );
+        assert!(
+            t.notes.iter().any(|a| a.contains(
+                "the function timeout changed within the logs: its timed-out invocations show 3 s and others ran past 3 s without timing out (up to 3.9 s)"
+            )),
+            "{:?}",
+            t.notes
+        );
     }
 
     /// Verification of the sixth round: the CPU-bound fraction is fitted on the billed time
@@ -1290,9 +1499,12 @@ mod tests {
             p50_duration_ms: ms,
             p99_duration_ms: ms,
             fixed_mean_billed_ms: 0.0,
+            init_mean_billed_ms: 0.0,
             timeout_share: 0.0,
             p99_completed_ms: ms,
             timeout_ms: None,
+            timeout_min_ms: None,
+            completed_max_ms: None,
         }
     }
 

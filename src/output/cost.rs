@@ -444,7 +444,7 @@ fn rounding_note(
 }
 
 /// Said under `tune`'s table (see [`rounding_note`]): now − then beside the saving.
-fn tune_rounding_note(reports: &[TuneReport]) -> Option<String> {
+pub(crate) fn tune_rounding_note(reports: &[TuneReport]) -> Option<String> {
     let rows: Vec<_> = reports
         .iter()
         .map(|r| {
