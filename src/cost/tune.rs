@@ -897,26 +897,59 @@ pub fn tune_function(
     })
 }
 
+/// The factor invocation time takes at `to_mb`, each size's share of `ran_at` (memory size,
+/// ms that scale) from that size: their time-weighted mean; [`duration_factor`] from `from_mb`
+/// when `ran_at` has no time.
+pub fn factor_from_sizes(
+    from_mb: u32,
+    to_mb: u32,
+    ran_at: &[(u32, f64)],
+    cpu_bound_fraction: f64,
+    threads: u32,
+    rules: &LambdaRules,
+) -> f64 {
+    let total: f64 = ran_at
+        .iter()
+        .map(|(_, ms)| ms.max(0.0))
+        .filter(|ms| ms.is_finite())
+        .sum();
+    if total <= 0.0 {
+        return duration_factor(from_mb, to_mb, cpu_bound_fraction, threads, rules);
+    }
+    ran_at
+        .iter()
+        .filter(|(_, ms)| ms.is_finite())
+        .map(|&(mb, ms)| {
+            ms.max(0.0) / total * duration_factor(mb, to_mb, cpu_bound_fraction, threads, rules)
+        })
+        .sum()
+}
+
 /// One function's projected month as it would be at another memory size, by the model of the
 /// module docs (the cost view's memory knob): invocation time scales by
 /// [`duration_factor`] (the mean billed duration as `(mean − 0.5) × factor + 0.5`, keeping the
 /// expected half-millisecond of 1 ms rounding), INIT added by the INIT rule does not, GB-seconds
 /// are recomputed at the new size, and the concurrency histogram's time at each level scales
 /// with the invocation time (the same overlap, longer or shorter), capped at the window. The
-/// whole window is taken as run at the projection's current size: a function moved between
-/// sizes during the window is rescaled as if it had always had the latest one.
+/// time a function moved between sizes during the window ran at each is `ran_at` (memory size,
+/// ms of time that scales: the completed invocations' durations, say): each size's share
+/// scales from that size, the factor applied is their time-weighted mean (ninth-round dash
+/// review: every invocation was scaled from the latest size, 512 MB runs priced as if twice
+/// as fast at 1024 MB). Empty `ran_at`: all at the projection's size.
 pub fn projection_at_memory(
     p: &FunctionProjection,
     to_mb: u32,
+    ran_at: &[(u32, f64)],
     cpu_bound_fraction: f64,
     threads: u32,
     rules: &LambdaRules,
 ) -> FunctionProjection {
     let from_mb = p.meta.memory_mb;
-    if to_mb == from_mb || to_mb == 0 {
+    let all_at_from = ran_at.iter().all(|(mb, _)| *mb == from_mb);
+    if to_mb == 0 || (to_mb == from_mb && all_at_from) {
         return p.clone();
     }
-    let k = duration_factor(from_mb, to_mb, cpu_bound_fraction, threads, rules);
+    let k = factor_from_sizes(from_mb, to_mb, ran_at, cpu_bound_fraction, threads, rules);
     let kd = to_decimal(k);
     let gb = mb_to_gb(Decimal::from(to_mb));
     let half = Decimal::new(5, 1);
@@ -986,7 +1019,12 @@ pub fn projection_at_memory(
     out.concurrency = ConcurrencyProfile::new(&levels, c.window_ms).with_environments(environments);
     out.rounding_exact = false;
     out.notes.push(format!(
-        "memory what-if: {from_mb} MB -> {to_mb} MB, invocation time × {k:.3} (CPU-bound fraction {:.2}, {} thread(s); see `faascope tune`)",
+        "memory what-if: {from_mb} MB -> {to_mb} MB, invocation time × {k:.3}{} (CPU-bound fraction {:.2}, {} thread(s); see `faascope tune`)",
+        if all_at_from {
+            ""
+        } else {
+            ", each size's invocations from the size they ran at"
+        },
         cpu_bound_fraction.clamp(0.0, 1.0),
         threads.max(1)
     ));
@@ -1725,9 +1763,9 @@ mod tests {
             10_000,
             Vec::new(),
         );
-        assert_eq!(projection_at_memory(&p, 512, 1.0, 1, rules), p);
+        assert_eq!(projection_at_memory(&p, 512, &[], 1.0, 1, rules), p);
         // 512 -> 1024 MB, fully CPU-bound and single-threaded: twice the speed, half the time.
-        let q = projection_at_memory(&p, 1024, 1.0, 1, rules);
+        let q = projection_at_memory(&p, 1024, &[], 1.0, 1, rules);
         assert_eq!(q.meta.memory_mb, 1024);
         let u = &q.usage.typical;
         // (100,500,000 − 500,000) / 2 + 500,000 + 10,000 INIT.
@@ -1738,7 +1776,7 @@ mod tests {
         assert_eq!(q.concurrency.busy_ms(), 1_000);
         assert!(q.notes.iter().any(|n| n.contains("512 MB -> 1024 MB")));
         // Shrinking to 256 MB doubles the time; the histogram is capped at the window.
-        let r = projection_at_memory(&p, 256, 1.0, 1, rules);
+        let r = projection_at_memory(&p, 256, &[], 1.0, 1, rules);
         assert_eq!(r.usage.typical.billed_ms, Decimal::from(200_510_000));
         assert_eq!(r.concurrency.occupied_ms(), 3_000);
         let tiny = crate::cost::project_supplied(
@@ -1749,22 +1787,37 @@ mod tests {
             Vec::new(),
         );
         assert!(
-            projection_at_memory(&tiny, 128, 1.0, 1, rules)
+            projection_at_memory(&tiny, 128, &[], 1.0, 1, rules)
                 .concurrency
                 .occupied_ms()
                 <= 2_000
         );
         // I/O-bound: nothing changes but the GB-seconds.
-        let io = projection_at_memory(&p, 1024, 0.0, 1, rules);
+        let io = projection_at_memory(&p, 1024, &[], 0.0, 1, rules);
         assert_eq!(io.usage.typical.billed_ms, Decimal::from(100_510_000));
         assert_eq!(io.usage.typical.gb_seconds, Decimal::from(100_510));
         // Sixth-round dash review: time of invocations that timed out stays (they would run
         // to the timeout at any size). 20,000,000 of the billed ms timed out.
         let mut t = p.clone();
         t.usage.typical.fixed_billed_ms = Decimal::from(20_000_000);
-        let u = projection_at_memory(&t, 1024, 1.0, 1, rules).usage.typical;
+        let u = projection_at_memory(&t, 1024, &[], 1.0, 1, rules)
+            .usage
+            .typical;
         // (100,500,000 − 20,000,000 − 500,000) / 2 + 500,000 + 20,000,000 + 10,000 INIT.
         assert_eq!(u.billed_ms, Decimal::from(60_510_000));
         assert_eq!(u.fixed_billed_ms, Decimal::from(20_000_000));
+        // Ninth-round dash review: half the time ran at 1024 MB (the projection's 512 MB is
+        // the latest size): at 1024 MB that half stays, the other halves, × 0.75 in all.
+        let mixed = [(1024, 50.0), (512, 50.0)];
+        let u = projection_at_memory(&p, 1024, &mixed, 1.0, 1, rules);
+        // (100,500,000 − 500,000) × 0.75 + 500,000 + 10,000 INIT.
+        assert_eq!(u.usage.typical.billed_ms, Decimal::from(75_510_000));
+        assert!(u
+            .notes
+            .iter()
+            .any(|n| n.contains("from the size they ran at")));
+        // At the projection's own size, the other size's share still scales: × 0.5 + 0.5 × 1.
+        let same = projection_at_memory(&p, 512, &mixed, 1.0, 1, rules);
+        assert_eq!(same.usage.typical.billed_ms, Decimal::from(150_510_000));
     }
 }

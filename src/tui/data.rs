@@ -106,6 +106,8 @@ pub struct Inputs {
     /// When --function/--since/--until left no invocation of those read: what was read and
     /// which options removed it (the note `faascope report` prints).
     pub filtered_out: Option<String>,
+    /// Files passed over on purpose (faascope's own exports, permission checks): `file (what)`.
+    pub passed_over: Vec<String>,
 }
 
 impl Inputs {
@@ -126,6 +128,7 @@ impl Inputs {
                 .map(|e| (e.source.clone(), e.reason.clone()))
                 .collect(),
             filtered_out: None,
+            passed_over: skips.own_exports.clone(),
         }
     }
 }
@@ -570,12 +573,28 @@ pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAns
         })?;
     let rules = book.lambda_rules().map_err(|e| e.to_string())?;
     let from_mb = observed.meta.memory_mb;
+    // Each invocation from the size it ran at, as the Simulate view and `simulate --set` scale
+    // them (ninth-round dash review: all were scaled from the latest size).
+    let rows = data
+        .cols
+        .names()
+        .iter()
+        .position(|n| &**n == function)
+        .map(|id| crate::scenario::observed_rows(&data.cols, id))
+        .unwrap_or_default();
+    let mut ran_at: Vec<(u32, f64)> = Vec::new();
+    for r in rows.iter().filter(|r| !r.timed_out) {
+        match ran_at.iter_mut().find(|(mb, _)| *mb == r.memory_mb) {
+            Some((_, ms)) => *ms += r.duration_ms,
+            None => ran_at.push((r.memory_mb, r.duration_ms)),
+        }
+    }
     let mut p = match k.memory_mb {
-        Some(m) => crate::cost::tune::projection_at_memory(observed, m, 1.0, 1, rules),
+        Some(m) => crate::cost::tune::projection_at_memory(observed, m, &ran_at, 1.0, 1, rules),
         None => observed.clone(),
     };
     let duration_factor = match k.memory_mb {
-        Some(m) => crate::cost::tune::duration_factor(from_mb, m, 1.0, 1, rules),
+        Some(m) => crate::cost::tune::factor_from_sizes(from_mb, m, &ran_at, 1.0, 1, rules),
         None => 1.0,
     };
     p.meta.arch = if k.arm64 { Arch::Arm64 } else { Arch::X86_64 };
@@ -652,9 +671,10 @@ pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAns
         }
         _ => None,
     };
-    let timeout_warning = k
-        .memory_mb
-        .and_then(|m| timeout_warning(data, function, m, duration_factor));
+    let timeout_warning = k.memory_mb.and_then(|m| {
+        let factor = |mb: u32| crate::cost::tune::duration_factor(mb, m, 1.0, 1, rules);
+        timeout_warning(&rows, m, &factor)
+    });
     Ok(CostAnswer {
         comparison,
         break_even,
@@ -663,25 +683,22 @@ pub fn run_cost(data: &DashData, function: &str, k: CostKnobs) -> Result<CostAns
     })
 }
 
-/// When the p99 of a function's completed invocations, times `duration_factor` (the what-if
-/// memory's), exceeds its timeout (what its timed-out invocations ran to, else Lambda's 900 s):
-/// the sentence that says so.
+/// When the p99 of a function's completed invocations, each times `factor` of the size it ran
+/// at (to the what-if memory), exceeds its timeout (what its timed-out invocations ran to,
+/// else Lambda's 900 s): the sentence that says so.
 fn timeout_warning(
-    data: &DashData,
-    function: &str,
+    rows: &[crate::scenario::ObservedRow],
     memory_mb: u32,
-    duration_factor: f64,
+    factor: &dyn Fn(u32) -> f64,
 ) -> Option<String> {
-    let id = data.cols.names().iter().position(|n| &**n == function)?;
-    let rows = crate::scenario::observed_rows(&data.cols, id);
     let mut completed: Vec<f64> = rows
         .iter()
         .filter(|r| !r.timed_out)
-        .map(|r| r.duration_ms)
+        .map(|r| r.duration_ms * factor(r.memory_mb))
         .collect();
     completed.sort_by(f64::total_cmp);
-    let p99 = crate::analytics::percentile_linear(&completed, 0.99)? * duration_factor;
-    let (timeout_s, whose) = match crate::scenario::observed_timeout_s(&rows) {
+    let p99 = crate::analytics::percentile_linear(&completed, 0.99)?;
+    let (timeout_s, whose) = match crate::scenario::observed_timeout_s(rows) {
         Some(t) => (t, "the function's timeout"),
         None => (
             crate::cost::tune::MAX_TIMEOUT_MS / 1000.0,

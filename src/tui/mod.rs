@@ -240,8 +240,16 @@ where
         restore();
         return Err(e.into());
     }
-    let result = event_loop(load, tick, colors);
+    let mut app = App::new("loading the sources...");
+    app.theme = colors;
+    let result = event_loop(load, tick, &mut app);
     restore();
+    // The loaded tables can take seconds to free (1.4 GB read: 3 s, the last frame frozen on
+    // the screen before the terminal came back: ninth-round dash review): after the restore,
+    // off the way out (the process ending frees them all the same).
+    let _ = std::thread::Builder::new()
+        .name("faascope-free".into())
+        .spawn(move || drop(app));
     match result? {
         Ending::Quit => Ok(()),
         Ending::LoadFailed(why) => Err(DashError::LoadFailed(why)),
@@ -249,7 +257,7 @@ where
     }
 }
 
-fn event_loop<F>(load: F, tick: Duration, colors: theme::Theme) -> Result<Ending, DashError>
+fn event_loop<F>(load: F, tick: Duration, app: &mut App) -> Result<Ending, DashError>
 where
     F: FnOnce(LoadProgress) -> Result<DashData, String> + Send + 'static,
 {
@@ -263,8 +271,6 @@ where
         spawn_job(&tx, move || load(progress), |r| Msg::Loaded(Box::new(r)))?;
     }
     let mut jobs = Jobs::default();
-    let mut app = App::new("loading the sources...");
-    app.theme = colors;
     loop {
         if app.data.is_none() {
             app.loading = progress.snapshot(started);
@@ -272,7 +278,7 @@ where
         if let Ok(size) = terminal.size() {
             app.screen = (size.width, size.height);
         }
-        terminal.draw(|f| ui::render(f, &app))?;
+        terminal.draw(|f| ui::render(f, app))?;
         // Wait up to a tick for a key, looking at signals and job answers in between. Every
         // key already typed is handled before the next frame, so typing ahead never waits on
         // drawing.
@@ -468,6 +474,99 @@ pub(crate) mod tests {
         let w = at(512).expect("warned");
         assert!(w.contains("exceeds the function's timeout of 3 s"), "{w}");
         assert_eq!(at(2048), None);
+    }
+
+    /// Ninth-round dash review: a function that ran at several sizes has each invocation's
+    /// time scaled from the size it ran at (all were scaled from the latest size: 512 MB runs
+    /// priced twice as fast at 1024 MB, and a timeout warned that `tune` does not give).
+    #[test]
+    fn a_cost_what_if_scales_each_invocation_from_its_own_size() {
+        let mut text = String::new();
+        for i in 0..40u32 {
+            // 20 at 512 MB of 2,000 ms, then 20 at 1024 MB (the latest) of 1,000 ms: the same
+            // work, fully CPU-bound.
+            let (ms, mb, status) = match i {
+                0 => ("3000.40", 512, "\tStatus: timeout"),
+                1..20 => ("2000.00", 512, ""),
+                _ => ("1000.00", 1024, ""),
+            };
+            text.push_str(&format!(
+                "2025-09-01T00:{:02}:00.000Z REPORT RequestId: 40000000-0000-4000-8000-0000000000{i:02}\tDuration: {ms} ms\tBilled Duration: {} ms\tMemory Size: {mb} MB\tMax Memory Used: 60 MB{status}\t\n",
+                i,
+                &ms[..4]
+            ));
+        }
+        let input = crate::ingest::MemoryInput {
+            name: "/aws/lambda/mixed".into(),
+            bytes: text.into_bytes(),
+        };
+        let ing = crate::ingest::ingest_inputs(&[], vec![input], &ingest_options(), None).unwrap();
+        let data = DashData::build("mixed".into(), ing.tables, 0).unwrap();
+        let at = |m: u32| {
+            let knobs = data::CostKnobs {
+                memory_mb: Some(m),
+                ..Default::default()
+            };
+            data::run_cost(&data, "mixed", knobs).unwrap()
+        };
+        // At 512 MB every completed run takes 2,000 ms, under the 3 s timeout: no warning (the
+        // 512 MB runs doubled again to 4 s gave one). The factor is time-weighted: 38 s at
+        // 512 MB stay (× 1), 20 s at 1024 MB double: 78 / 58.
+        let a = at(512);
+        assert_eq!(a.timeout_warning, None);
+        assert!(
+            (a.duration_factor - 78.0 / 58.0).abs() < 1e-9,
+            "{}",
+            a.duration_factor
+        );
+        assert!(a
+            .comparison
+            .notes
+            .iter()
+            .any(|n| n.contains("each size's invocations from the size they ran at")));
+        // At 256 MB they would take 4,000 ms: past the timeout.
+        let w = at(256).timeout_warning.expect("warned");
+        assert!(
+            w.contains("modelled p99 of 4.0 s exceeds the function's timeout of 3 s"),
+            "{w}"
+        );
+    }
+
+    /// Ninth-round dash review: on a short terminal the Cost view's warnings and headline were
+    /// cut from the bottom of their box without a sign (at 80x24 the "cheapest … saves" line,
+    /// at 60x15 the "would time out" warning, while the table showed the size's price).
+    #[test]
+    fn the_cost_view_keeps_its_warnings_on_a_short_terminal() {
+        let mut text = String::new();
+        for i in 0..40u32 {
+            let (ms, status) = if i % 20 == 0 {
+                ("3000.40", "\tStatus: timeout")
+            } else {
+                ("2000.00", "")
+            };
+            text.push_str(&format!(
+                "2025-09-01T00:{:02}:00.000Z REPORT RequestId: 40000000-0000-4000-8000-0000000000{i:02}\tDuration: {ms} ms\tBilled Duration: 3000 ms\tMemory Size: 1024 MB\tMax Memory Used: 60 MB{status}\t\n",
+                i
+            ));
+        }
+        let input = crate::ingest::MemoryInput {
+            name: "/aws/lambda/slow".into(),
+            bytes: text.into_bytes(),
+        };
+        let ing = crate::ingest::ingest_inputs(&[], vec![input], &ingest_options(), None).unwrap();
+        let mut a = App::new("loading");
+        a.loaded(DashData::build("slow".into(), ing.tables, 0).unwrap());
+        cost_keys(&mut a, "$mm");
+        assert_eq!(a.cost_knobs.memory_mb, Some(512));
+        let s = screen(&a, 80, 24);
+        assert!(s.contains("would time out"), "{s}");
+        assert!(s.contains("cheapest:"), "{s}");
+        assert!(s.contains("(saves $"), "{s}");
+        // Too short for all of it: the warning stays, and the box says it is cut.
+        let s = screen(&a, 60, 15);
+        assert!(s.contains("⚠ at 512 MB the modelled p99"), "{s}");
+        assert!(s.contains("· cut: a taller terminal"), "{s}");
+        assert!(s.contains("OPTION"), "{s}");
     }
 
     fn screen(app: &App, w: u16, h: u16) -> String {
@@ -1267,6 +1366,15 @@ pub(crate) mod tests {
                 && s.contains("skipped 1 malformed record:")
                 && s.contains("1  empty file")
                 && s.contains("empty.log:0: empty file: no records"),
+            "{s}"
+        );
+        // Ninth-round dash review: a file passed over (faascope's own export) says so.
+        let mut a = App::new("");
+        a.loaded(fixture("own-export.ndjson", None).0);
+        let s = screen(&a, 120, 12);
+        assert!(
+            s.contains("passed over 1 file that holds no logs to read")
+                && s.contains("own-export.ndjson (faascope's export of the logs table, NDJSON)"),
             "{s}"
         );
         let mut a = App::new("");

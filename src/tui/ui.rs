@@ -1,7 +1,6 @@
 //! Rendering: pure functions of [`App`] into a frame. Every text that came from data goes
 //! through [`crate::output::sanitize`] first.
 
-use crate::cost::round_cents;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols;
@@ -67,7 +66,7 @@ fn usd(d: Decimal) -> String {
     }
     let cents = crate::cost::round_cents(d);
     if cents.is_zero() {
-        let four = d.round_dp_with_strategy(4, MidpointAwayFromZero);
+        let four = shown_usd(d);
         if four.is_zero() {
             // Not nothing: under a hundredth of a cent.
             return if d.is_sign_negative() {
@@ -80,6 +79,21 @@ fn usd(d: Decimal) -> String {
         format!("{four:.4}")
     } else {
         format!("{cents:.2}")
+    }
+}
+
+/// The amount [`usd`] shows: whole dollars from a million, cents, or four decimals under a
+/// cent (0 for what it shows as `<0.0001`).
+fn shown_usd(d: Decimal) -> Decimal {
+    use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+    if d.abs() >= Decimal::from(1_000_000) {
+        return d.round_dp_with_strategy(0, MidpointAwayFromZero);
+    }
+    let cents = crate::cost::round_cents(d);
+    if cents.is_zero() {
+        d.round_dp_with_strategy(4, MidpointAwayFromZero)
+    } else {
+        cents
     }
 }
 
@@ -406,6 +420,25 @@ fn no_functions(f: &mut Frame, area: Rect, app: &App, data: &DashData) {
             if i.log_lines == 1 { "" } else { "s" }
         )),
     ];
+    // Files left out on purpose, on the screen (ninth-round dash review: "read 1 file, 0 log
+    // lines" for a faascope export, its reason on stderr only after quitting).
+    if !i.passed_over.is_empty() {
+        lines.push(Line::from(format!(
+            "passed over {} {} no logs to read (keep faascope's own exports out of the input directories):",
+            i.passed_over.len(),
+            if i.passed_over.len() == 1 {
+                "file that holds"
+            } else {
+                "files that hold"
+            }
+        )));
+        lines.extend(i.passed_over.iter().take(5).map(|p| {
+            Line::from(Span::styled(
+                format!("  {}", sanitize(p)),
+                Style::default().fg(t.dim),
+            ))
+        }));
+    }
     if data.skipped > 0 {
         lines.push(Line::from(format!(
             "skipped {} malformed record{}:",
@@ -1447,15 +1480,6 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
     }
     if let Some(answer) = &app.cost {
         let c = &answer.comparison;
-        if k.memory_mb.is_some() {
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "memory what-if: invocation time × {:.2} (faascope tune's model, assumed fully CPU-bound and single-threaded)",
-                    answer.duration_factor
-                ),
-                Style::default().fg(t.warn),
-            )));
-        }
         lines.push(Line::from(format!(
             "{} MB in {}   concurrency p50 {} p95 {} p99 {} peak {}   cheapest: {} (saves ${}/month against on demand{})",
             c.memory_mb,
@@ -1474,21 +1498,37 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
             usd(c.monthly_saving_usd.typical),
             // The options' figures are each rounded to the cent: said when the two shown do
             // not subtract to the saving (dash8 review: $1.64 − $0.21 beside "saves $1.44").
-            if round_cents(c.on_demand_usd.typical) - round_cents(c.cheapest_usd.typical)
-                != round_cents(c.monthly_saving_usd.typical)
+            // As shown: four decimals under a cent (ninth-round dash review: 0.01 − 0.0036
+            // beside "saves $0.01" went without the note).
+            if shown_usd(c.on_demand_usd.typical) - shown_usd(c.cheapest_usd.typical)
+                != shown_usd(c.monthly_saving_usd.typical)
             {
-                "; each $ figure rounded to the cent on its own"
+                "; each $ figure rounded on its own"
             } else {
                 ""
             }
         )));
+        // Last: on a short terminal the warnings and the headline go before it.
+        if k.memory_mb.is_some() {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "memory what-if: invocation time × {:.2} (faascope tune's model, assumed fully CPU-bound and single-threaded)",
+                    answer.duration_factor
+                ),
+                Style::default().fg(t.warn),
+            )));
+        }
     }
-    // The knobs and the headline whole, however narrow the terminal (they wrap).
+    // The knobs, the warnings and the headline whole when the terminal has the rows (they
+    // wrap): before the notes, and down to a table of a few rows (ninth-round dash review:
+    // at 80x24 the headline, at 60x15 the "would time out" warning, were cut without a sign).
     let inner = usize::from(area.width.saturating_sub(2)).max(1);
     let rows: usize = lines
         .iter()
         .map(|l| wrapped_rows(&l.to_string(), inner))
         .sum();
+    // A table's borders, header and two rows.
+    const MIDDLE_MIN: u16 = 5;
     // The notes of the answer: their box only when there are some, and only as tall as they
     // are (up to 4 lines), so a small terminal gives its rows to the options.
     let note_lines: Vec<Line> = app
@@ -1508,22 +1548,36 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
         .iter()
         .map(|l| wrapped_rows(&l.to_string(), inner))
         .sum();
+    let knobs_height = (2 + rows.max(3) as u16).min(area.height.saturating_sub(MIDDLE_MIN).max(3));
     let notes_height = if note_rows == 0 {
         0
     } else {
-        2 + note_rows.min(4) as u16
+        let fits = area.height.saturating_sub(knobs_height + 8);
+        if fits < 3 {
+            0
+        } else {
+            (2 + note_rows.min(4) as u16).min(fits)
+        }
     };
+    let notes_left_out = note_rows > 0 && notes_height == 0;
     let [knobs, middle, notes] = Layout::vertical([
-        Constraint::Length(2 + rows.clamp(3, 8) as u16),
-        Constraint::Min(8),
+        Constraint::Length(knobs_height),
+        Constraint::Min(MIDDLE_MIN),
         Constraint::Length(notes_height),
     ])
     .areas(area);
+    let knobs_cut = rows > usize::from(knobs.height.saturating_sub(2));
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" cost of {} per month ", sanitize(name))),
+            Block::default().borders(Borders::ALL).title(format!(
+                " cost of {} per month {}",
+                sanitize(name),
+                if knobs_cut {
+                    "· cut: a taller terminal shows it whole "
+                } else {
+                    ""
+                }
+            )),
         ),
         knobs,
     );
@@ -1602,6 +1656,9 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
     }
     if layout.chart.is_none() {
         title.push_str("· no room for the chart ");
+    }
+    if notes_left_out {
+        title.push_str("· no room for the notes (`faascope cost` prints them) ");
     }
     let mut state = TableState::default().with_selected(Some(selected - offset));
     f.render_stateful_widget(
@@ -2187,6 +2244,25 @@ fn help(f: &mut Frame, area: Rect, app: &App) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ninth-round dash review: the Cost view's rounding note compares the figures as shown,
+    /// four decimals under a cent.
+    #[test]
+    fn shown_amounts_are_what_usd_prints() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        for x in ["0.0136", "0.00361", "1.235", "0.00004", "1234567.5"] {
+            let shown = shown_usd(d(x));
+            match usd(d(x)).parse::<Decimal>() {
+                Ok(printed) => assert_eq!(printed, shown, "{x}"),
+                Err(_) => assert!(shown.is_zero(), "{x}"),
+            }
+        }
+        // 0.01 − 0.0036 is not the 0.01 saving shown: the note is due.
+        assert_ne!(
+            shown_usd(d("0.0136")) - shown_usd(d("0.00361")),
+            shown_usd(d("0.00999"))
+        );
+    }
 
     /// Sixth-round dash review: a chart topping at 2.1e-5 labelled its top `0.0000`.
     #[test]
