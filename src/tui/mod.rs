@@ -439,10 +439,8 @@ pub(crate) mod tests {
         DashData::build("sample-data/".into(), ing.tables, ing.skips.total).unwrap()
     }
 
-    /// dash8 review: the Cost view priced a memory what-if where the function would time out
-    /// without a word (`tune` marks such a size "times out").
-    #[test]
-    fn a_cost_what_if_past_the_timeout_is_warned() {
+    /// `slow`: 40 invocations at 1024 MB of 2,000 ms, 2 of them timed out at 3 s.
+    fn slow_data() -> DashData {
         let mut text = String::new();
         for i in 0..40u32 {
             let (ms, status) = if i % 20 == 0 {
@@ -460,7 +458,14 @@ pub(crate) mod tests {
             bytes: text.into_bytes(),
         };
         let ing = crate::ingest::ingest_inputs(&[], vec![input], &ingest_options(), None).unwrap();
-        let data = DashData::build("slow".into(), ing.tables, 0).unwrap();
+        DashData::build("slow".into(), ing.tables, 0).unwrap()
+    }
+
+    /// dash8 review: the Cost view priced a memory what-if where the function would time out
+    /// without a word (`tune` marks such a size "times out").
+    #[test]
+    fn a_cost_what_if_past_the_timeout_is_warned() {
+        let data = slow_data();
         let at = |m: u32| {
             let knobs = data::CostKnobs {
                 memory_mb: Some(m),
@@ -537,25 +542,8 @@ pub(crate) mod tests {
     /// at 60x15 the "would time out" warning, while the table showed the size's price).
     #[test]
     fn the_cost_view_keeps_its_warnings_on_a_short_terminal() {
-        let mut text = String::new();
-        for i in 0..40u32 {
-            let (ms, status) = if i % 20 == 0 {
-                ("3000.40", "\tStatus: timeout")
-            } else {
-                ("2000.00", "")
-            };
-            text.push_str(&format!(
-                "2025-09-01T00:{:02}:00.000Z REPORT RequestId: 40000000-0000-4000-8000-0000000000{i:02}\tDuration: {ms} ms\tBilled Duration: 3000 ms\tMemory Size: 1024 MB\tMax Memory Used: 60 MB{status}\t\n",
-                i
-            ));
-        }
-        let input = crate::ingest::MemoryInput {
-            name: "/aws/lambda/slow".into(),
-            bytes: text.into_bytes(),
-        };
-        let ing = crate::ingest::ingest_inputs(&[], vec![input], &ingest_options(), None).unwrap();
         let mut a = App::new("loading");
-        a.loaded(DashData::build("slow".into(), ing.tables, 0).unwrap());
+        a.loaded(slow_data());
         cost_keys(&mut a, "$mm");
         assert_eq!(a.cost_knobs.memory_mb, Some(512));
         let s = screen(&a, 80, 24);
