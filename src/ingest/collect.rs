@@ -712,11 +712,24 @@ impl<'o> Collector<'o> {
         self.text_reports = true;
         let line = ev.line;
         if let Some(label) = f.bad_field {
-            let detail = platform_line::bad_field_detail(label, f.bad_value);
-            let reason = if f.bad_unit {
-                "REPORT field in another unit than ms or MB"
+            let (reason, detail) = if f.missing_unit {
+                (
+                    "REPORT field without its unit (ms or MB)",
+                    format!(
+                        "{label} is `{}` without a unit (Lambda writes ms and MB): a line cut short (a file still being written) or corrupt; the other lines are read",
+                        f.bad_value.unwrap_or_default()
+                    ),
+                )
+            } else if f.bad_unit {
+                (
+                    "REPORT field in another unit than ms or MB",
+                    platform_line::bad_field_detail(label, f.bad_value),
+                )
             } else {
-                "REPORT field is not a number in range"
+                (
+                    "REPORT field is not a number in range",
+                    platform_line::bad_field_detail(label, f.bad_value),
+                )
             };
             self.skip(line, reason, Some(&detail));
             return;

@@ -114,6 +114,9 @@ pub struct ReportFields<'a> {
     /// The flagged value was a number in another unit than the field's (`Duration: 10.00 s`);
     /// `bad_value` then holds the number and its unit.
     pub bad_unit: bool,
+    /// The flagged value was a number without its unit (`Max Memory Used: 8` at the end of a
+    /// line cut short); `bad_value` then holds the number.
+    pub missing_unit: bool,
 }
 
 impl<'a> ReportFields<'a> {
@@ -479,14 +482,28 @@ pub fn report_fields<'a>(body: &'a str) -> ReportFields<'a> {
         }
         // The unit after the number: Lambda writes durations in ms and sizes in MB. Another
         // unit (`Duration: 10.00 s`, `Memory Size: 1 GB`) would be read 1000 times off, so the
-        // line is refused with the value and its unit; a missing unit is let through.
+        // line is refused with the value and its unit; so is a number without one (ninth-round
+        // ingestion review: the last line of a file still being written, cut in a field,
+        // read `Memory Size: 256 MB` as 25 MB without a word).
         let expected = if label.contains("Memory") { "MB" } else { "ms" };
-        if let (Some(value), Some(unit)) = (toks.get(i), toks.get(i + 1)) {
-            if is_other_unit(unit, expected) {
+        let value = toks.get(i).copied();
+        match toks.get(i + 1) {
+            Some(unit) if is_other_unit(unit, expected) => {
                 if f.bad_field.is_none() {
                     f.bad_unit = true;
                 }
-                f.flag(label, Some(span_of(body, value, unit)));
+                f.flag(label, value.map(|v| span_of(body, v, unit)));
+                return None;
+            }
+            Some(unit)
+                if unit
+                    .trim_end_matches([',', ';', '.'])
+                    .eq_ignore_ascii_case(expected) => {}
+            _ => {
+                if f.bad_field.is_none() {
+                    f.missing_unit = true;
+                }
+                f.flag(label, value);
                 return None;
             }
         }
@@ -844,10 +861,21 @@ mod tests {
             d.starts_with("Duration is `10.00 s`; it takes a number of ms"),
             "{d}"
         );
-        // The expected units in any case, a missing unit, and the next label are all fine.
+        // Ninth-round ingestion review: a number without its unit is refused too (the last line
+        // of a file still being written, cut inside a field: `Memory Size: 25` of 256 MB).
+        for (label, line, shown) in [
+            ("Max Memory Used", format!("REPORT RequestId: {RID}\tDuration: 10.00 ms\tBilled Duration: 11 ms\tMemory Size: 256 MB\tMax Memory Used: 8"), "8"),
+            ("Memory Size", format!("REPORT RequestId: {RID}\tDuration: 10.00 ms\tBilled Duration: 11 ms\tMemory Size: 25"), "25"),
+            ("Duration", format!("REPORT RequestId: {RID}\tDuration: 10.00\tBilled Duration: 11\tMemory Size: 128\tMax Memory Used: 5"), "10.00"),
+            ("Init Duration", format!("REPORT RequestId: {RID}\tDuration: 10.00 ms\tBilled Duration: 11 ms\tMemory Size: 128 MB\tMax Memory Used: 5 MB\tInit Duration: 4"), "4"),
+        ] {
+            let r = report(&line);
+            assert_eq!((r.bad_field, r.bad_value), (Some(label), Some(shown)), "{line}");
+            assert!(r.missing_unit && !r.bad_unit, "{line}");
+        }
+        // The expected units in any case, and followed by a separator, are fine.
         for line in [
             format!("REPORT RequestId: {RID}\tDuration: 10.00 MS\tBilled Duration: 11 ms\tMemory Size: 128 mb\tMax Memory Used: 5 MB"),
-            format!("REPORT RequestId: {RID}\tDuration: 10.00\tBilled Duration: 11\tMemory Size: 128\tMax Memory Used: 5"),
             format!("REPORT RequestId: {RID} Duration: 10.00 ms, Billed Duration: 11 ms, Memory Size: 128 MB"),
         ] {
             let r = report(&line);
