@@ -1432,6 +1432,9 @@ struct PendingJson {
     in_string: bool,
     escaped: bool,
     lines: u64,
+    /// The brackets open (`{` or `[`), innermost last: after a `,` in an object a key comes,
+    /// never a `{` (see [`document_cut_before`]).
+    open: Vec<u8>,
     /// A value printed after a `sam logs` prefix (`<log stream> <time> {`): the event it is.
     prefixed: Option<PrefixedJson>,
 }
@@ -1847,6 +1850,40 @@ fn parse_line(
             if let Some(p) = pending.take() {
                 parse_json_text(c, &p.text, p.start_line, true);
             }
+        } else if p.prefixed.is_none()
+            && document_cut_before(p, line)
+            // In a text log, a value after log lines is the application's (its lines given
+            // back as log lines at the end), unless it is a document of records.
+            && (mode != Mode::Text || p.start_line == 1 || salvage_truncated(&p.text).is_some())
+        {
+            // A document cut short and another starting after it (an interrupted `aws logs
+            // ... >> pages.json`, then a whole run appended: ninth-round ingestion review: the
+            // whole one was lost, the cut said at the file's last line): the cut one's whole
+            // records are read, the cut is said at its line, and this line starts afresh.
+            if let Some(p) = pending.take() {
+                let cut_at = p.start_line + p.lines.saturating_sub(1);
+                match salvage_truncated(&p.text) {
+                    Some((whole, cut_line)) => {
+                        parse_json_text(c, &whole, p.start_line, false);
+                        c.skip(
+                            cut_at,
+                            "truncated JSON document",
+                            Some(&format!(
+                                "the document from line {} is cut short here, and another starts at line {line_no}: its whole records up to line {} were read and the rest is lost; fetch or export it again",
+                                p.start_line,
+                                p.start_line + cut_line
+                            )),
+                        );
+                    }
+                    None => c.skip(
+                        p.start_line,
+                        "truncated JSON document",
+                        Some(&format!(
+                            "a JSON document starts here and is cut short at line {cut_at}, where another starts at line {line_no}: none of it was read"
+                        )),
+                    ),
+                }
+            }
         } else if !p.in_string && platform_line::parse(line).is_some() {
             // A Lambda log line cannot stand inside a JSON value (its lines hold no text
             // outside strings): the value never closes (an application printed a lone `{`).
@@ -1979,6 +2016,29 @@ fn parse_line(
     } else {
         let (ev, msg) = strip_event_prefix(ev, line);
         c.message(&ev, msg);
+    }
+}
+
+/// Whether `line` starts a new JSON document while `p`, an open document, was cut short before
+/// it: the line opens an object or array at column 0 (a document's first line, or a compact
+/// document), and what `p` holds cannot go on with one (a string left open at a line end,
+/// which JSON does not allow, or a last line ending in a value, in `{`, or in `,` inside an
+/// object, where a key comes next). A document pretty-printed with no indent has values at
+/// column 0 too: after `[`, `:` or `,` in an array, so they are not taken for one.
+fn document_cut_before(p: &PendingJson, line: &str) -> bool {
+    if !(line.starts_with('{') || line.starts_with('[')) || p.depth <= 0 {
+        return false;
+    }
+    if !p.text.trim_start().starts_with(['{', '[']) {
+        return false;
+    }
+    if p.in_string {
+        return true;
+    }
+    match p.text.trim_end().as_bytes().last() {
+        Some(b'[' | b':') | None => false,
+        Some(b',') => p.open.last() == Some(&b'{'),
+        Some(_) => true,
     }
 }
 
@@ -2245,10 +2305,21 @@ fn handle_bad_json(
 /// (`{...}{...}`, as Firehose delivers subscription records to S3): each of them, when there are
 /// two or more and all are whole objects.
 fn concatenated_json(text: &str) -> Option<Vec<Value>> {
-    let values = serde_json::Deserializer::from_str(text)
-        .into_iter::<Value>()
-        .collect::<Result<Vec<Value>, _>>()
-        .ok()?;
+    let read = |text: &str| {
+        serde_json::Deserializer::from_str(text)
+            .into_iter::<Value>()
+            .collect::<Result<Vec<Value>, _>>()
+            .ok()
+    };
+    // A byte-order mark where a later document starts on the line the one before ends (`cat`
+    // of files Python wrote with `utf-8-sig` and no final newline: `}\u{feff}{`): no part of
+    // either (ninth-round ingestion review: the whole file was one "trailing characters" skip).
+    // Removed everywhere: in a string it is no text either (events' messages drop it too).
+    let values = match read(text) {
+        Some(v) => v,
+        None if text.contains('\u{feff}') => read(&text.replace('\u{feff}', ""))?,
+        None => return None,
+    };
     (values.len() > 1 && values.iter().all(Value::is_object)).then_some(values)
 }
 
@@ -2497,6 +2568,7 @@ impl PendingJson {
             in_string: false,
             escaped: false,
             lines: 0,
+            open: Vec::new(),
             prefixed: None,
         };
         p.feed(first);
@@ -2547,8 +2619,14 @@ impl PendingJson {
             }
             match b {
                 b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => self.depth -= 1,
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    self.open.push(b);
+                }
+                b'}' | b']' => {
+                    self.depth -= 1;
+                    self.open.pop();
+                }
                 _ => {}
             }
         }
@@ -3216,6 +3294,31 @@ mod tests {
         let ing = read(&text);
         assert_eq!(ing.skips.by_reason["truncated JSON at end of file"], 1);
         assert!(ing.tables.logs.is_empty(), "no JSON syntax as log lines");
+        // Ninth-round ingestion review: a BOM on the line the document before ends (`cat` of
+        // files written with `utf-8-sig` and no final newline) lost the whole file.
+        let text = format!("{}\u{feff}{}", doc(&[1, 2]), doc(&[3, 4]));
+        let ing = read(&text);
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        // A document cut short with a whole one after it (the whole one was lost, the cut said
+        // at the file's last line): the first's whole events and all of the second's are read,
+        // the cut said where it is, whether it falls in a string, after an opening `{` or in
+        // a number.
+        for (cut_at, keep) in [
+            ("REPORT", 0),
+            ("\"eventId\"", 0),
+            ("\"timestamp\": ", 17),
+            ("\"logStreamName\"", 0),
+        ] {
+            let first = doc(&[1, 2, 9]);
+            let cut = &first[..first.rfind(cut_at).unwrap() + keep];
+            let text = format!("{cut}\n{}\n", doc(&[3, 4]));
+            let cut_line = cut.lines().count() as u64;
+            let ing = read(&text);
+            assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+            let e = &ing.skips.examples[0];
+            assert!(e.reason.starts_with("truncated JSON document: "), "{e:?}");
+            assert!(e.source.ends_with(&format!(":{cut_line}")), "{e:?}");
+        }
         // Coloured `aws logs tail` lines.
         let line = "\x1b[32m2025-09-01T00:00:01.000000+00:00\x1b[0m \x1b[36m2025/09/01/[$LATEST]abc\x1b[0m REPORT RequestId: 40000000-0000-4000-8000-000000000009\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n";
         let ing = ingest_one(line, &IngestOptions::default());
