@@ -32,6 +32,16 @@ pub fn parse_timestamp_ms(s: &str) -> Option<i64> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.with_timezone(&Utc).timestamp_millis());
     }
+    // ISO 8601's offset in whole hours (`2025-09-01T10:00:00+02`), which RFC 3339 writes
+    // `+02:00` (ninth-round ingestion review: such lines were read without a time).
+    let n = b.len();
+    if n > 19
+        && matches!(b[n - 3], b'+' | b'-')
+        && b[n - 2..].iter().all(u8::is_ascii_digit)
+        && b[..n - 3].iter().rev().take_while(|c| **c != b':').count() <= 10
+    {
+        return parse_timestamp_ms(&format!("{s}:00"));
+    }
     for fmt in [
         "%Y-%m-%dT%H:%M:%S%.f%z",
         "%Y-%m-%d %H:%M:%S%.f%z",
@@ -151,7 +161,24 @@ pub fn impossible_time_in(toks: &[&str]) -> Option<String> {
                 _ => false,
             }
         });
-        if bad_date || bad_time {
+        // An offset from UTC past ±23:59 (`+25:00`, `+02:60`): no time either.
+        let bad_offset = time.is_some_and(|tm| {
+            let Some(at) = tm.find(['+', '-']).filter(|&at| at >= 5) else {
+                return false;
+            };
+            let ob = &tm.as_bytes()[at + 1..];
+            let two = |at: usize| {
+                ob.get(at..at + 2)
+                    .filter(|d| d.iter().all(u8::is_ascii_digit))
+                    .map(|d| num(0..2, d))
+            };
+            let minutes = match ob.get(2) {
+                Some(b':') => two(3),
+                _ => two(2),
+            };
+            two(0).is_some_and(|h| h > 23) || minutes.is_some_and(|m| m > 59)
+        });
+        if bad_date || bad_time || bad_offset {
             let shown = match time {
                 Some(tm) if b.len() == 10 => format!("{t} {tm}"),
                 _ => t.to_string(),
@@ -334,6 +361,19 @@ mod tests {
             ("[2026-01-01 24:00:00,123] INFO", "2026-01-01 24:00:00,123"),
             ("| 2026/01/01 10:61:00 | x", "2026/01/01 10:61:00"),
             ("2025-02-29T00:00:00Z", "2025-02-29T00:00:00Z"),
+            // Ninth-round ingestion review: offsets past ±23:59.
+            (
+                "2025-09-04T10:00:00.000+25:00 R",
+                "2025-09-04T10:00:00.000+25:00",
+            ),
+            (
+                "2025-09-04T10:00:00.000+02:60 R",
+                "2025-09-04T10:00:00.000+02:60",
+            ),
+            (
+                "2025-09-04T10:00:00.000-2400 R",
+                "2025-09-04T10:00:00.000-2400",
+            ),
         ] {
             assert_eq!(
                 impossible_time_in(&toks(line)).as_deref(),
@@ -348,9 +388,20 @@ mod tests {
             "hello 2026 world",
             "2026-02-03",
             "20260230 x",
+            "2025-09-04T10:00:00.000+23:59 R",
+            "2025-09-04T10:00:00.000-05:30 R",
         ] {
             assert_eq!(impossible_time_in(&toks(line)), None, "{line}");
         }
+        // ISO 8601's whole-hour offset is read.
+        assert_eq!(
+            parse_timestamp_ms("2025-09-04T10:00:00.000+02"),
+            parse_timestamp_ms("2025-09-04T08:00:00.000Z")
+        );
+        assert_eq!(
+            parse_timestamp_ms("2025-09-04 10:00:00-03"),
+            parse_timestamp_ms("2025-09-04T13:00:00Z")
+        );
     }
 
     #[test]

@@ -465,11 +465,23 @@ impl<'o> Collector<'o> {
         if let Some(q) = platform_line::joined_event_at(msg) {
             // Two events run together on one line (their line break lost): each read as the
             // event it is (the second had taken the first's place, fields and all).
-            let (first, second) = msg.split_at(q);
-            // The second takes the time the line's prefix gives (`sam logs`' `<stream> <time>`),
-            // which only the first carries (verification of 00fa9fe: it had none).
+            let (mut first, mut second) = msg.split_at(q);
+            // The second's own prefix, when it kept one (`<time> REPORT …\t<time> REPORT …` of
+            // an S3 export or `aws logs tail`): its time, and no part of the first's text
+            // (ninth-round ingestion review: it took the first's time, its own left at the
+            // end of the first's message).
+            let own_time = first.rfind('\t').and_then(|tab| {
+                let tail = &first[tab + 1..];
+                let ts = timestamp_in_prefix(tail).filter(|_| !tail.trim().is_empty())?;
+                Some((tab + 1, ts))
+            });
+            if let Some((at, _)) = own_time {
+                (first, second) = msg.split_at(at);
+            }
+            // Else the second takes the time the line's prefix gives (`sam logs`' `<stream>
+            // <time>`), which only the first carries (verification of 00fa9fe: it had none).
             let second_ev = Event {
-                timestamp: ev.timestamp.or_else(|| {
+                timestamp: own_time.map(|(_, ts)| ts).or(ev.timestamp).or_else(|| {
                     platform_line::parse(first).and_then(|p| timestamp_in_prefix(p.prefix))
                 }),
                 ..*ev
@@ -1124,18 +1136,36 @@ impl<'o> Collector<'o> {
         }
         // Kinesis / Firehose records carrying subscription payloads (`Records` in the events
         // Lambda receives from Kinesis, `records` in a Firehose data-transformation event).
-        let records = o.get("Records").or_else(|| {
-            o.get("records")
+        let records = match o.get("Records") {
+            Some(r) => Some(("Records", r)),
+            None => o
+                .get("records")
                 .filter(|_| o.contains_key("invocationId") || o.contains_key("deliveryStreamArn"))
-        });
-        if let Some(records) = records.and_then(Value::as_array) {
-            for r in records {
+                .map(|r| ("records", r)),
+        };
+        if let Some((key, Some(records))) = records.map(|(k, r)| (k, r.as_array())) {
+            for (i, r) in records.iter().enumerate() {
+                // Each record at its own line, its skips naming it (ninth-round ingestion
+                // review: every bad record of a batch was at the document's line 1).
+                let ev = self.element_event(ev, depth, Some(key), i);
                 let data = r
                     .get("kinesis")
                     .and_then(|k| k.get("data"))
                     .or(r.get("data"));
                 match data {
-                    Some(d) => self.awslogs_data(ev, d, depth),
+                    Some(d) => {
+                        let skips_before = self.skips.examples.len();
+                        self.awslogs_data(&ev, d, depth);
+                        let id = ["eventID", "recordId"]
+                            .iter()
+                            .find_map(|k| r.get(*k).and_then(Value::as_str))
+                            .or_else(|| {
+                                r.get("kinesis")
+                                    .and_then(|k| k.get("sequenceNumber"))
+                                    .and_then(Value::as_str)
+                            });
+                        self.skips.name_record(skips_before, i, id);
+                    }
                     // Another service's event (S3, SQS, ...): not a log delivery.
                     None if r.get("eventSource").is_some() => self.log_lines += 1,
                     None => self.skip(ev.line, "record without data", None),
@@ -1287,7 +1317,19 @@ impl<'o> Collector<'o> {
             }
         }
         for (line, row) in rows {
-            let ts = row.get("@timestamp").and_then(|t| parse_timestamp_ms(t));
+            // A time that is no time (an edited or converted result: "yesterday", 2025-02-29)
+            // is a skip, as in an NDJSON export (ninth-round ingestion review: such rows were
+            // kept without a time, left out of windows and series without a word).
+            let ts = match row.get("@timestamp") {
+                None => None,
+                Some(t) => match event_time(Some(&Value::String(t.clone()))) {
+                    Ok(ts) => ts,
+                    Err((reason, why)) => {
+                        self.skip(line, reason, Some(&format!("@timestamp: {why}")));
+                        continue;
+                    }
+                },
+            };
             // Without @log, the function the row's entity names (Logs Insights adds
             // @entity.* to the rows of Lambda log groups), as its log group would.
             let entity_group = [

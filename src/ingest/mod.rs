@@ -3397,6 +3397,30 @@ mod tests {
         let ing = ingest_one(&text, &IngestOptions::default());
         let times: Vec<Option<i64>> = ing.tables.invocations.iter().map(|i| i.timestamp).collect();
         assert_eq!(times, [Some(1_756_684_805_000); 2]);
+        // Ninth-round ingestion review: with its own time (S3 export, `aws logs tail`), the
+        // second takes it, and it is no part of the first's text.
+        let text = format!(
+            "2025-09-01T00:00:05.000Z {}2025-09-01T00:00:59.000Z {}\n",
+            rep(8, "10.00"),
+            rep(9, "20.00")
+        );
+        let ing = ingest_one(
+            &text,
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+        );
+        let times: Vec<Option<i64>> = ing.tables.invocations.iter().map(|i| i.timestamp).collect();
+        assert_eq!(times, [Some(1_756_684_805_000), Some(1_756_684_859_000)]);
+        assert!(
+            ing.tables
+                .logs
+                .iter()
+                .all(|l| !l.message.contains("00:00:59")),
+            "{:?}",
+            ing.tables.logs
+        );
     }
 
     /// Last-round review of ingestion: `sam logs` of a function in the JSON log format prints
@@ -4008,6 +4032,53 @@ mod tests {
         assert_eq!(lines, want, "{rows}");
     }
 
+    /// Ninth-round ingestion review: a Logs Insights row whose `@timestamp` is no time was kept
+    /// without one, where an NDJSON export's is a skip; it is a skip at its row's line.
+    #[test]
+    fn an_insights_row_without_a_readable_time_is_a_skip() {
+        let row = |ts: &str, n: u32| {
+            serde_json::json!([
+                {"field": "@timestamp", "value": ts},
+                {"field": "@message", "value": format!("START RequestId: 40000000-0000-4000-8000-00000000000{n} Version: $LATEST")},
+                {"field": "@log", "value": "123456789012:/aws/lambda/f"}
+            ])
+        };
+        let doc = serde_json::json!({"results": [
+            row("2025-09-01 00:00:00.000", 1),
+            row("yesterday", 2),
+            row("2025-02-29 10:00:00.000", 3),
+            row("1999-09-04 10:00:00.000", 4),
+        ], "status": "Complete"});
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let ing = ingest_one(
+            &text,
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+        );
+        assert_eq!(ing.tables.logs.len(), 1, "{:?}", ing.skips);
+        assert_eq!(ing.skips.by_reason["unreadable timestamp"], 2);
+        assert_eq!(ing.skips.by_reason["timestamp out of range"], 1);
+        let rows: Vec<u64> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == "[")
+            .skip(1)
+            .map(|(i, _)| i as u64 + 1)
+            .collect();
+        let at: Vec<String> = ing
+            .skips
+            .examples
+            .iter()
+            .map(|e| e.source.clone())
+            .collect();
+        assert_eq!(at.len(), 3);
+        for (a, line) in at.iter().zip(&rows) {
+            assert!(a.ends_with(&format!(":{line}")), "{at:?} {rows:?}");
+        }
+    }
+
     /// Seventh-round known limit: the partial-trace note of a pretty-printed BatchGetTraces
     /// file named its line 1; it names the line of the trace's `Id`.
     #[test]
@@ -4382,6 +4453,41 @@ mod tests {
                 ).as_bytes())
             })
             .collect()
+    }
+
+    /// Ninth-round ingestion review: a Kinesis or Firehose batch's records that cannot be decoded
+    /// were all at the document's line 1, with nothing to find them by; each is at its record's
+    /// line with its index and id.
+    #[test]
+    fn bad_records_of_a_batch_are_at_their_own_lines() {
+        use base64::Engine as _;
+        let payload = |i: u32| {
+            base64::engine::general_purpose::STANDARD.encode(gzip(format!(
+                r#"{{"messageType":"DATA_MESSAGE","logGroup":"/aws/lambda/k","logStream":"s","logEvents":[{{"id":"{i}","timestamp":{},"message":"REPORT RequestId: 6f1c2a9e-3b7d-4e52-9a10-{i:012}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n"}}]}}"#,
+                1_756_684_800_000i64 + i64::from(i) * 1000
+            ).as_bytes()))
+        };
+        let record = |i: u32, data: String| serde_json::json!({"kinesis": {"data": data, "sequenceNumber": format!("seq-{i}")}, "eventID": format!("shardId-0:{i}")});
+        let doc = serde_json::json!({"Records": [
+            record(0, payload(0)),
+            record(1, "!!notbase64!!".into()),
+            record(2, payload(2)),
+        ]});
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let ing = ingest_one(&text, &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 2, "{:?}", ing.skips);
+        let second = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == "{")
+            .nth(2)
+            .map(|(i, _)| i as u64 + 1)
+            .unwrap();
+        let e = &ing.skips.examples[0];
+        assert!(e.source.ends_with(&format!(":{second}")), "{e:?} {second}");
+        assert!(e.reason.ends_with("(record 1, shardId-0:1)"), "{e:?}");
+        // The invocations take their records' lines too.
+        assert!(ing.tables.invocations.iter().all(|i| i.source.line > 1));
     }
 
     /// A Firehose object cut short keeps its whole payloads (they share one "line": no newline

@@ -90,6 +90,18 @@ impl Skips {
         }
     }
 
+    /// Appends which record of a batch (its index, and its id when it has one) to the examples
+    /// added since `examples_before`: a Kinesis or Firehose batch's records share the lines of
+    /// one document, and the user looks a bad one up by its id.
+    pub fn name_record(&mut self, examples_before: usize, index: usize, id: Option<&str>) {
+        for e in self.examples.iter_mut().skip(examples_before) {
+            e.reason.push_str(&match id {
+                Some(id) => format!(" (record {index}, {id})"),
+                None => format!(" (record {index})"),
+            });
+        }
+    }
+
     /// Records a place where bytes that are not UTF-8 were replaced (the lines were read).
     pub fn add_replaced(&mut self, file: &str, line: u64) {
         self.replaced_utf8 += 1;

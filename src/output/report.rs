@@ -307,7 +307,7 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
     );
     said(
         format!(
-            "warning: {} line(s) carry a date or time that does not exist (a day the month does not have, an hour past 23), read without that time",
+            "warning: {} line(s) carry a date or time that does not exist (a day the month does not have, an hour past 23, an offset from UTC past 23:59), read without that time",
             skips.impossible_times
         ),
         skips.impossible_times as usize,
