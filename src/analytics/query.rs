@@ -208,11 +208,23 @@ fn json_column(name: &str, values: Vec<Option<serde_json::Value>>) -> (Column, T
             .collect();
         (Column::new(name.into(), v), Ty::Num)
     } else {
+        // A number among texts is written as Logs Insights shows numbers (`5.0` and `5` both
+        // `5`, `1e3` `1000`), so that it equals, groups and counts as the same number does in
+        // a key that holds numbers only (eighth-round query review: one "n/a" anywhere in the
+        // input, another function's included, made 5 and 5.0 two values, and `d = "5"` miss
+        // 5.0). Integers keep every digit.
         let v: Vec<Option<String>> = values
             .into_iter()
             .map(|v| match v {
                 None | Some(serde_json::Value::Null) => None,
                 Some(serde_json::Value::String(s)) => Some(s),
+                Some(serde_json::Value::Number(n)) => Some(match (n.as_i64(), n.as_u64()) {
+                    (Some(i), _) => i.to_string(),
+                    (_, Some(u)) => u.to_string(),
+                    _ => n
+                        .as_f64()
+                        .map_or_else(|| n.to_string(), crate::query::num_text),
+                }),
                 Some(other) => Some(other.to_string()),
             })
             .collect();

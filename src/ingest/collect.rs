@@ -658,8 +658,18 @@ impl<'o> Collector<'o> {
                 trace_id,
                 cold_start: None,
                 // As Logs Insights' @message: the event as written, its line break aside (a
-                // REPORT's trailing tab kept, which a query's parse may end on).
-                message: raw.trim_start().trim_end_matches(['\n', '\r']).to_string(),
+                // REPORT's trailing tab kept, which a query's parse may end on), without the
+                // prefix a file or rendering puts before the platform keyword, as REPORT's
+                // (eighth-round query review: a tab-separated time stayed on START, END and
+                // INIT_START); the lines Lambda writes with a time and request id of their
+                // own (`Task timed out`, `Process exited`) as written.
+                message: match line {
+                    PlatformLine::TaskTimedOut { .. } | PlatformLine::ProcessExited { .. } => raw,
+                    _ => text,
+                }
+                .trim_start()
+                .trim_end_matches(['\n', '\r'])
+                .to_string(),
                 json: None,
                 log_stream: ev.log_stream.map(str::to_string),
                 source: self.source(ev.line),

@@ -1206,3 +1206,92 @@ fn an_aggregate_may_be_named_after_its_field() {
     let r = run_text("v", text, "stats sum(v) as s, count(*) as n, s / n as mean");
     assert_eq!(r.rows[0][2].as_f64(), Some(3.0));
 }
+
+/// Eighth-round query review: a JSON number among texts of the same key equals, groups and
+/// counts as it does where the key holds numbers only (5 and 5.0 one value, `d = "5"` matching
+/// 5.0, 1e3 and 1000 one value), whatever another function's records hold.
+#[test]
+fn json_numbers_among_texts_keep_their_value() {
+    let run_on = |values: &[&str]| {
+        let text: String = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                format!("2025-09-02T14:00:0{i}.000Z r{i}\tINFO\t{{\"d\":{v},\"i\":{i}}}\n")
+            })
+            .collect();
+        let ing = ingest_inputs(
+            &[],
+            vec![MemoryInput {
+                name: "/aws/lambda/f".into(),
+                bytes: text.into_bytes(),
+            }],
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        let q = |q: &str| run_query(&parse(q).unwrap(), &ing.tables).unwrap();
+        let matched = num(&q("filter d = \"5\" | stats count(*) as n"), 0, "n");
+        let distinct = num(&q("stats count_distinct(d) as cd"), 0, "cd");
+        let groups = q("stats count(*) as n by d | sort d").rows.len();
+        (matched, distinct, groups)
+    };
+    let numbers = ["5", "5.0", "7", "1e3", "1000"];
+    assert_eq!(run_on(&numbers), (2.0, 3.0, 3));
+    let mixed = ["5", "5.0", "7", "1e3", "1000", "\"n/a\""];
+    assert_eq!(run_on(&mixed), (2.0, 4.0, 4));
+    // Integers past 2^53 keep every digit among texts.
+    let text = "2025-09-02T14:00:00.000Z r\tINFO\t{\"d\":9007199254740993}\n2025-09-02T14:00:01.000Z r\tINFO\t{\"d\":\"x\"}\n";
+    let ing = ingest_inputs(
+        &[],
+        vec![MemoryInput {
+            name: "/aws/lambda/f".into(),
+            bytes: text.as_bytes().to_vec(),
+        }],
+        &IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    let r = run_query(
+        &parse("filter d = \"9007199254740993\" | stats count(*) as n").unwrap(),
+        &ing.tables,
+    )
+    .unwrap();
+    assert_eq!(num(&r, 0, "n"), 1.0);
+}
+
+/// Eighth-round query review: a file's tab-separated time before each line was kept in the
+/// `@message` of START, END and INIT_START (REPORT's dropped it).
+#[test]
+fn a_files_time_prefix_is_no_part_of_any_platform_message() {
+    let text = "2025-09-01T10:00:00.000Z\tINIT_START Runtime Version: python:3.12.v70\tRuntime Version ARN: arn:x\n\
+                2025-09-01T10:00:00.000Z\tSTART RequestId: r1 Version: $LATEST\n\
+                2025-09-01T10:00:00.300Z\tEND RequestId: r1\n\
+                2025-09-01T10:00:00.300Z\tREPORT RequestId: r1\tDuration: 200.00 ms\tBilled Duration: 200 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 100.00 ms\t\n";
+    let ing = ingest_inputs(
+        &[],
+        vec![MemoryInput {
+            name: "/aws/lambda/tp".into(),
+            bytes: text.as_bytes().to_vec(),
+        }],
+        &IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    let r = run_query(
+        &parse("filter @message like /^(START|END|REPORT|INIT_START)/ | stats count(*) as n")
+            .unwrap(),
+        &ing.tables,
+    )
+    .unwrap();
+    assert_eq!(num(&r, 0, "n"), 4.0);
+}
