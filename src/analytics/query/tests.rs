@@ -1220,19 +1220,7 @@ fn json_numbers_among_texts_keep_their_value() {
                 format!("2025-09-02T14:00:0{i}.000Z r{i}\tINFO\t{{\"d\":{v},\"i\":{i}}}\n")
             })
             .collect();
-        let ing = ingest_inputs(
-            &[],
-            vec![MemoryInput {
-                name: "/aws/lambda/f".into(),
-                bytes: text.into_bytes(),
-            }],
-            &IngestOptions {
-                keep_logs: true,
-                ..IngestOptions::default()
-            },
-            None,
-        )
-        .unwrap();
+        let ing = ingest_text("f", text.into_bytes());
         let q = |q: &str| run_query(&parse(q).unwrap(), &ing.tables).unwrap();
         let matched = num(&q("filter d = \"5\" | stats count(*) as n"), 0, "n");
         let distinct = num(&q("stats count_distinct(d) as cd"), 0, "cd");
@@ -1245,19 +1233,7 @@ fn json_numbers_among_texts_keep_their_value() {
     assert_eq!(run_on(&mixed), (2.0, 4.0, 4));
     // Integers past 2^53 keep every digit among texts.
     let text = "2025-09-02T14:00:00.000Z r\tINFO\t{\"d\":9007199254740993}\n2025-09-02T14:00:01.000Z r\tINFO\t{\"d\":\"x\"}\n";
-    let ing = ingest_inputs(
-        &[],
-        vec![MemoryInput {
-            name: "/aws/lambda/f".into(),
-            bytes: text.as_bytes().to_vec(),
-        }],
-        &IngestOptions {
-            keep_logs: true,
-            ..IngestOptions::default()
-        },
-        None,
-    )
-    .unwrap();
+    let ing = ingest_text("f", text.as_bytes().to_vec());
     let r = run_query(
         &parse("filter d = \"9007199254740993\" | stats count(*) as n").unwrap(),
         &ing.tables,
@@ -1274,19 +1250,7 @@ fn a_files_time_prefix_is_no_part_of_any_platform_message() {
                 2025-09-01T10:00:00.000Z\tSTART RequestId: r1 Version: $LATEST\n\
                 2025-09-01T10:00:00.300Z\tEND RequestId: r1\n\
                 2025-09-01T10:00:00.300Z\tREPORT RequestId: r1\tDuration: 200.00 ms\tBilled Duration: 200 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 100.00 ms\t\n";
-    let ing = ingest_inputs(
-        &[],
-        vec![MemoryInput {
-            name: "/aws/lambda/tp".into(),
-            bytes: text.as_bytes().to_vec(),
-        }],
-        &IngestOptions {
-            keep_logs: true,
-            ..IngestOptions::default()
-        },
-        None,
-    )
-    .unwrap();
+    let ing = ingest_text("tp", text.as_bytes().to_vec());
     let r = run_query(
         &parse("filter @message like /^(START|END|REPORT|INIT_START)/ | stats count(*) as n")
             .unwrap(),
@@ -1294,4 +1258,21 @@ fn a_files_time_prefix_is_no_part_of_any_platform_message() {
     )
     .unwrap();
     assert_eq!(num(&r, 0, "n"), 4.0);
+}
+
+/// The tables of `bytes`, read as the log group of function `name`, log lines kept.
+fn ingest_text(name: &str, bytes: impl Into<Vec<u8>>) -> crate::ingest::Ingested {
+    ingest_inputs(
+        &[],
+        vec![MemoryInput {
+            name: format!("/aws/lambda/{name}"),
+            bytes: bytes.into(),
+        }],
+        &IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        },
+        None,
+    )
+    .unwrap()
 }
