@@ -1152,6 +1152,27 @@ fn report_rules_use_the_same_engine_and_fail_on_fail_severity() {
         .arg(&cfg)
         .assert()
         .code(0);
+    // So is one given explicit traffic (not deployed yet: in no logs; ninth-round ci review:
+    // the bundled CI example was refused).
+    let planned = dir.path().join("planned.toml");
+    std::fs::write(
+        &planned,
+        "[[functions]]\nname = \"search-suggest\"\nmemory_mb = 512\n[functions.traffic]\nrequests_per_month = 1e6\nduration_ms = 50\n",
+    )
+    .unwrap();
+    faascope()
+        .args(["report", "sample-data", "-q", "--rules", "--config"])
+        .arg(&planned)
+        .assert()
+        .code(0);
+    let (_example, example_cfg) = example_project();
+    faascope()
+        .arg("report")
+        .arg(root().join("sample-data"))
+        .args(["-q", "--rules", "--config"])
+        .arg(&example_cfg)
+        .assert()
+        .code(0);
 }
 
 /// Baselines keep places relative to faascope.toml; GitHub annotations name files from the
@@ -1754,4 +1775,71 @@ fn snapstart_where_it_is_not_priced_is_said() {
         "{}",
         notes("py")
     );
+}
+
+/// Ninth-round ci review: `ci` said nothing of invocations it left unpriced (without a time,
+/// or with a date that does not exist), nor the ingestion warnings `report` and `cost` give;
+/// the PR comment says it each run, and a function with no timed invocation names the logs.
+#[test]
+fn ci_says_what_the_logs_held_that_was_not_priced() {
+    let dir = tempfile::tempdir().unwrap();
+    let rep = |ts: &str, i: usize| {
+        format!("{ts}REPORT RequestId: 00000000-0000-4000-8000-{i:012}\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 512 MB\tMax Memory Used: 60 MB\t\n")
+    };
+    let mut text = String::new();
+    for i in 0..20 {
+        text += &rep(&format!("2025-09-01T{:02}:10:00.000Z ", i % 10), i);
+    }
+    for i in 20..30 {
+        text += &rep("", i);
+    }
+    text += &rep("2025-02-30T10:00:00.000Z ", 30);
+    text += &rep("2025-02-30T10:00:00.000Z ", 31);
+    std::fs::write(dir.path().join("fn.log"), &text).unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::write(
+        &cfg,
+        "logs = [\"fn.log\"]\n[[functions]]\nname = \"fn\"\nmemory_mb = 512\ntimeout_s = 10\n",
+    )
+    .unwrap();
+    let base = dir.path().join("base.json");
+    let out = faascope()
+        .args(["ci", "baseline", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let untimed = "12 of the 32 invocation(s) in the logs have no time (REPORT lines without a timestamp, e.g. console copies, or with a date or time that does not exist) and are not priced";
+    assert!(err.contains(&format!("note: fn: {untimed}")), "{err}");
+    assert!(
+        err.contains("warning: 2 line(s) carry a date or time that does not exist"),
+        "{err}"
+    );
+    let md = faascope()
+        .args(["ci", "check", "--format", "markdown", "--config"])
+        .arg(&cfg)
+        .arg("--baseline")
+        .arg(&base)
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains(&format!("fn: {untimed}")), "{md}");
+    // Every invocation without a time: the error names the function's entry and the logs.
+    std::fs::write(dir.path().join("fn.log"), rep("", 1) + &rep("", 2)).unwrap();
+    faascope()
+        .args(["ci", "baseline", "--force", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(&base)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(
+                "function `fn` (faascope.toml:3): its 2 invocation(s) in the logs (",
+            )
+            .and(predicate::str::contains("fn.log) have no time")),
+        );
 }

@@ -380,12 +380,26 @@ fn settings_changes(old: &FunctionEval, new: &FunctionEval) -> Vec<SettingChange
             }
         }
     }
-    if old.traffic.requests_per_month != new.traffic.requests_per_month {
-        out.push(SettingChange {
-            key: "requests_per_month".into(),
-            old: old.traffic.requests_per_month.typical.round().to_string(),
-            new: new.traffic.requests_per_month.typical.round().to_string(),
-        });
+    // The typical month's requests, as shown (whole requests); when only the quietest or
+    // busiest day's moved (the busiest day chosen anew when a timeout reprices each day), that
+    // band, named (ninth-round ci review: "requests_per_month 65568 → 65568").
+    let (o, n) = (
+        &old.traffic.requests_per_month,
+        &new.traffic.requests_per_month,
+    );
+    for (key, o, n) in [
+        ("requests_per_month", o.typical, n.typical),
+        ("requests_per_month (quietest day)", o.low, n.low),
+        ("requests_per_month (busiest day)", o.high, n.high),
+    ] {
+        if o.round() != n.round() {
+            out.push(SettingChange {
+                key: key.into(),
+                old: o.round().to_string(),
+                new: n.round().to_string(),
+            });
+            break;
+        }
     }
     // The rest of explicit traffic as given (sixth-round CI review: a function failing at
     // +446 % for a new INIT time showed nothing in "what changed"). Baselines written before
@@ -711,7 +725,11 @@ pub fn check(
     // then and no longer does (the free tier turned on or off moves every function's cost).
     // Log groups deleted during this run's pull: said whatever the baseline said (its figures
     // leave them out).
-    let deleted = |n: &String| n.starts_with(super::evaluate::DELETED_GROUPS_NOTE);
+    // And what the logs held that was not priced (ninth-round ci review: a PR comment never
+    // said 300 of 400 invocations were left out): said each run, not only when new.
+    let deleted = |n: &String| {
+        n.starts_with(super::evaluate::DELETED_GROUPS_NOTE) || super::evaluate::input_note(n)
+    };
     notes.extend(current.notes.iter().filter(|n| deleted(n)).cloned());
     for n in current.notes.iter().filter(|n| !deleted(n)) {
         if !baseline.notes.contains(n) {
@@ -729,7 +747,7 @@ pub fn check(
     for f in &current.functions {
         let before = baseline.functions.iter().find(|b| b.name == f.name);
         for n in &f.notes {
-            if before.is_none_or(|b| !b.notes.contains(n)) {
+            if super::evaluate::input_note(n) || before.is_none_or(|b| !b.notes.contains(n)) {
                 notes.push(format!("{}: {n}", f.name));
             }
         }
@@ -943,6 +961,36 @@ mod tests {
             max_p99_increase_pct: Some(20.0),
             max_cold_start_ratio: Some(0.05),
         }
+    }
+
+    /// Ninth-round ci review: "requests_per_month 65568 → 65568" when only the busiest day's
+    /// month moved; the band that moved is named, and a change under a request is none.
+    #[test]
+    fn a_traffic_change_names_the_band_that_moved() {
+        let old = eval(&[("a", "1.00", 512)]);
+        let band = |low: &str, typical: &str, high: &str| {
+            let mut e = eval(&[("a", "1.00", 512)]);
+            e.functions[0].traffic.requests_per_month = crate::cost::Range {
+                low: low.parse().unwrap(),
+                typical: typical.parse().unwrap(),
+                high: high.parse().unwrap(),
+            };
+            e
+        };
+        let changes = |new: &Evaluation| settings_changes(&old.functions[0], &new.functions[0]);
+        let high = changes(&band("1", "1.2", "7"));
+        assert_eq!(high.len(), 1, "{high:?}");
+        assert_eq!(
+            (
+                high[0].key.as_str(),
+                high[0].old.as_str(),
+                high[0].new.as_str()
+            ),
+            ("requests_per_month (busiest day)", "1", "7")
+        );
+        let typical = changes(&band("1", "3", "7"));
+        assert_eq!(typical[0].key, "requests_per_month");
+        assert!(changes(&band("1.2", "1.3", "0.9")).is_empty());
     }
 
     /// An increase of a fraction of a cent is +$0.00, within a $0.00 limit: the rule compares

@@ -32,6 +32,84 @@ pub enum ConfigError {
     Template(#[from] TemplateError),
 }
 
+/// What a value of the project file takes, by the type the reader names in its error: the
+/// keys accepted, in words (ninth-round ci review: "data did not match any variant of untagged
+/// enum DurationSpec" for a `p95` where `p99` belongs).
+const TYPES_IN_WORDS: &[(&str, &str, &[&str])] = &[
+    (
+        "untagged enum DurationSpec",
+        "a number of ms (the mean), or { mean = MS, p99 = MS }",
+        &["mean", "p99"],
+    ),
+    (
+        "untagged enum Band",
+        "a number, or { low = N, typical = N, high = N }",
+        &["low", "typical", "high"],
+    ),
+    (
+        "struct Thresholds",
+        "a table of max_increase_pct, max_increase_usd, max_p99_increase_pct, max_cold_start_ratio",
+        &[],
+    ),
+    (
+        "struct RuleOverride",
+        "a table { threshold = N, severity = \"warn\" | \"fail\" } (e.g. [rules.error_ratio] with threshold = 0.02)",
+        &[],
+    ),
+];
+
+/// A TOML reader's error with the project file's types said in words and, for a table whose
+/// keys do not fit, the keys that are not accepted or are missing.
+fn toml_error_text(e: &toml::de::Error, text: &str) -> String {
+    let mut out = e.to_string().trim_end().to_string();
+    for (rust, words, keys) in TYPES_IN_WORDS {
+        let (untagged, expected) = (
+            format!("data did not match any variant of {rust}"),
+            format!("expected {rust}"),
+        );
+        if !(out.contains(&untagged) || out.contains(&expected)) {
+            continue;
+        }
+        let mut said = format!("expected {words}");
+        // The keys of the inline table the error points at, against those accepted.
+        let given: Vec<String> = e
+            .span()
+            .and_then(|r| text.get(r))
+            .and_then(|v| toml::from_str::<toml::Table>(&format!("v = {v}")).ok())
+            .and_then(|t| t.get("v").and_then(|v| v.as_table()).cloned())
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default();
+        if !keys.is_empty() && !given.is_empty() {
+            let unknown: Vec<&String> = given
+                .iter()
+                .filter(|k| !keys.contains(&k.as_str()))
+                .collect();
+            let missing: Vec<&&str> = keys
+                .iter()
+                .filter(|k| !given.iter().any(|g| g == *k))
+                .collect();
+            if !unknown.is_empty() {
+                said.push_str(&format!(
+                    "; `{}` is no key here",
+                    unknown
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join("`, `")
+                ));
+            }
+            if !missing.is_empty() {
+                said.push_str(&format!(
+                    "; `{}` missing",
+                    missing.iter().map(|k| **k).collect::<Vec<_>>().join("`, `")
+                ));
+            }
+        }
+        out = out.replace(&untagged, &said).replace(&expected, &said);
+    }
+    out
+}
+
 fn invalid(file: &Path, message: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
         file: file.to_path_buf(),
@@ -640,7 +718,7 @@ impl Project {
         let raw: ProjectFile = toml::from_str(&text).map_err(|e| {
             invalid(
                 file,
-                format!("not a valid faascope.toml: {}", e.to_string().trim_end()),
+                format!("not a valid faascope.toml: {}", toml_error_text(&e, &text)),
             )
         })?;
         Project::resolve(file, &text, raw, needs_traffic)
@@ -1098,6 +1176,28 @@ mod tests {
         let p = dir.path().join("faascope.toml");
         std::fs::write(&p, text).unwrap();
         Project::load(&p)
+    }
+
+    /// Ninth-round ci review: a typo in a band or a duration named Rust's types, not the key.
+    #[test]
+    fn type_errors_name_the_keys_in_words() {
+        let err = |text: &str| load(text).unwrap_err().to_string();
+        let head = "[[functions]]\nname = \"x\"\nmemory_mb = 512\n[functions.traffic]\n";
+        let e = err(&format!(
+            "{head}requests_per_month = 1e6\nduration_ms = {{ mean = 5, p95 = 9 }}\n"
+        ));
+        assert!(
+            e.contains("expected a number of ms (the mean), or { mean = MS, p99 = MS }; `p95` is no key here; `p99` missing"),
+            "{e}"
+        );
+        assert!(!e.contains("DurationSpec"), "{e}");
+        let e = err(&format!(
+            "{head}requests_per_month = {{ low = 1, typical = 2, hgh = 3 }}\nduration_ms = 5\n"
+        ));
+        assert!(e.contains("`hgh` is no key here; `high` missing"), "{e}");
+        let e = err("thresholds = 5\n[[functions]]\nname = \"x\"\n");
+        assert!(e.contains("expected a table of max_increase_pct"), "{e}");
+        assert!(!e.contains("struct Thresholds"), "{e}");
     }
 
     #[test]

@@ -32,9 +32,13 @@ fn names_of(f: &crate::ci::config::ProjectFunction) -> Vec<String> {
 /// A `[[functions]]` entry of the project file that names no function of the logs read: its
 /// timeout and provisioned concurrency would apply to nothing, and the rules would pass on
 /// defaults the user did not mean (a typo such as `webhook-handlr`). `ci` refuses the same
-/// entry. Functions only a template names may be absent from these logs.
+/// entry. Functions only a template names may be absent from these logs, and so may those
+/// given explicit traffic (`[functions.traffic]`: not deployed yet, so in no logs; ninth-round
+/// ci review: the bundled CI example was refused, advised to drop its entry from the gate).
 pub fn unmatched_function(project: &Project, read: &[std::sync::Arc<str>]) -> Result<(), String> {
-    for f in project.functions.iter().filter(|f| f.declared) {
+    for f in project.functions.iter().filter(|f| {
+        f.declared && !matches!(f.traffic, crate::ci::config::TrafficSource::Explicit(_))
+    }) {
         let names = names_of(f);
         if names.iter().any(|n| read.iter().any(|r| r.as_ref() == n)) {
             continue;
