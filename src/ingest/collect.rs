@@ -661,11 +661,21 @@ impl<'o> Collector<'o> {
                 // REPORT's trailing tab kept, which a query's parse may end on), without the
                 // prefix a file or rendering puts before the platform keyword, as REPORT's
                 // (eighth-round query review: a tab-separated time stayed on START, END and
-                // INIT_START); the lines Lambda writes with a time and request id of their
-                // own (`Task timed out`, `Process exited`) as written.
+                // INIT_START): one that gives the line's time, or decoration without a word.
+                // Other text before the keyword is kept (an application's line run into it,
+                // a lost line break: verification of 9965e57, a traceback line was lost), as
+                // are the lines Lambda writes with a time and request id of their own (`Task
+                // timed out`, `Process exited`).
                 message: match line {
                     PlatformLine::TaskTimedOut { .. } | PlatformLine::ProcessExited { .. } => raw,
-                    _ => text,
+                    _ if file_prefix(
+                        raw.get(..raw.len().saturating_sub(text.len()))
+                            .unwrap_or(""),
+                    ) =>
+                    {
+                        text
+                    }
+                    _ => raw,
                 }
                 .trim_start()
                 .trim_end_matches(['\n', '\r'])
@@ -1849,6 +1859,28 @@ pub(crate) fn implausible_ms(ms: i64) -> Option<String> {
 /// An event's time as written (`timestamp`, a Telemetry event's `time`): epoch milliseconds
 /// or an RFC 3339 text. `Ok(None)` when there is none; `Err((reason, detail))` when it is
 /// there but no time (the record is then skipped, not kept without one).
+/// Whether `prefix`, the text before a platform keyword, is what a file or rendering puts
+/// there (a time, with a stream name or decoration beside it, or decoration alone) rather than
+/// an application's text run into the line.
+fn file_prefix(prefix: &str) -> bool {
+    // A time with its digits masked (`XXXX-XX-XXTXX:XX:XX.XXX-XX:XX`, as shared logs redact
+    // them) is one too.
+    let masked_time = |t: &str| {
+        t.len() >= 8
+            && t.contains([':', '-'])
+            && t.chars().all(|c| {
+                c.is_ascii_digit() || matches!(c, 'X' | 'x' | '-' | ':' | '.' | 'T' | 'Z' | '+')
+            })
+    };
+    prefix.chars().all(|c| !c.is_alphanumeric())
+        || prefix
+            .split(|c: char| c.is_whitespace() || c == '|')
+            .all(|t| t.is_empty() || masked_time(t))
+        || timestamp_in_prefix(prefix).is_some()
+        || crate::timeparse::impossible_time_in(&crate::timeparse::tokens_of_prefix(prefix))
+            .is_some()
+}
+
 pub(crate) fn event_time(v: Option<&Value>) -> Result<Option<i64>, (&'static str, String)> {
     let ms = match v {
         None | Some(Value::Null) => return Ok(None),

@@ -1539,6 +1539,18 @@ impl<'o> FileState<'o> {
     fn finish_pending(&mut self, out: &mut FileOutput) {
         if let Some(p) = self.pending.take() {
             let mut c = Collector::new(self.opts, self.file.clone());
+            // A document cut mid-line with the next one on that line, the file's last (see
+            // `cut_pending`): the cut one's whole records, then the next, whole or cut.
+            if p.prefixed.is_none()
+                && p.in_string
+                && next_document_in(last_line_of(&p.text)).is_some()
+            {
+                let next_line = p.start_line + p.lines;
+                let rest = cut_pending(&mut c, p, next_line, self.mode);
+                self.merge(vec![c.finish_part()], out);
+                self.pending = rest;
+                return self.finish_pending(out);
+            }
             // A later document of a file of several (`>>` of pages, `cat` of outputs) cut
             // short: an object whose records' array is cut (eighth-round ingestion review:
             // read as text lines, its events' times and its metrics and traces lost).
@@ -1841,6 +1853,19 @@ fn parse_line(
     } else {
         line
     };
+    // A document cut short and another starting after it (an interrupted `aws logs ... >
+    // pages.json`, then a whole run appended: ninth-round ingestion review: the whole one was
+    // lost, the cut said at the file's last line), or a string left open at a line's end,
+    // which JSON does not allow: the cut one's whole records are read, the cut is said at its
+    // line, and the next document is read from where it starts (on the cut line itself when
+    // the interrupted write ended mid-line, as buffered output does).
+    if let Some(p) = pending.take_if(|p| {
+        p.prefixed.is_none()
+            && (document_cut_before(p, line)
+                || (p.in_string && next_document_in(last_line_of(&p.text)).is_some()))
+    }) {
+        *pending = cut_pending(c, p, line_no, mode);
+    }
     if let Some(p) = pending.as_mut() {
         // A `sam logs` message ends where the next event's prefix starts: SAM prints each on
         // lines of its own, and a pretty-printed value holds no raw line break inside a string,
@@ -1849,40 +1874,6 @@ fn parse_line(
         if p.prefixed.is_some() && sam_prefix(line).is_some() {
             if let Some(p) = pending.take() {
                 parse_json_text(c, &p.text, p.start_line, true);
-            }
-        } else if p.prefixed.is_none()
-            && document_cut_before(p, line)
-            // In a text log, a value after log lines is the application's (its lines given
-            // back as log lines at the end), unless it is a document of records.
-            && (mode != Mode::Text || p.start_line == 1 || salvage_truncated(&p.text).is_some())
-        {
-            // A document cut short and another starting after it (an interrupted `aws logs
-            // ... >> pages.json`, then a whole run appended: ninth-round ingestion review: the
-            // whole one was lost, the cut said at the file's last line): the cut one's whole
-            // records are read, the cut is said at its line, and this line starts afresh.
-            if let Some(p) = pending.take() {
-                let cut_at = p.start_line + p.lines.saturating_sub(1);
-                match salvage_truncated(&p.text) {
-                    Some((whole, cut_line)) => {
-                        parse_json_text(c, &whole, p.start_line, false);
-                        c.skip(
-                            cut_at,
-                            "truncated JSON document",
-                            Some(&format!(
-                                "the document from line {} is cut short here, and another starts at line {line_no}: its whole records up to line {} were read and the rest is lost; fetch or export it again",
-                                p.start_line,
-                                p.start_line + cut_line
-                            )),
-                        );
-                    }
-                    None => c.skip(
-                        p.start_line,
-                        "truncated JSON document",
-                        Some(&format!(
-                            "a JSON document starts here and is cut short at line {cut_at}, where another starts at line {line_no}: none of it was read"
-                        )),
-                    ),
-                }
             }
         } else if !p.in_string && platform_line::parse(line).is_some() {
             // A Lambda log line cannot stand inside a JSON value (its lines hold no text
@@ -2017,6 +2008,112 @@ fn parse_line(
         let (ev, msg) = strip_event_prefix(ev, line);
         c.message(&ev, msg);
     }
+}
+
+/// Reads what `p`, a JSON value cut short before line `line_no` (see [`document_cut_before`]),
+/// holds: a document's whole records and a skip at the cut (in a text log, a value that is
+/// no document of records gives its lines back as log lines, as when the file ends in it).
+/// When a document starts on the cut line itself (an interrupted write ended mid-line and the
+/// next run's output went on from there), it is read from there: whole, or as the pending
+/// value returned, which line `line_no` goes on.
+fn cut_pending(
+    c: &mut Collector<'_>,
+    p: PendingJson,
+    line_no: u64,
+    mode: Mode,
+) -> Option<PendingJson> {
+    let cut_at = p.start_line + p.lines.saturating_sub(1);
+    let body = p.text.strip_suffix('\n').unwrap_or(&p.text);
+    let last_at = body.len() - last_line_of(&p.text).len();
+    // Where a document starts within the cut line: after the string left open there, the
+    // first `{` from which whole JSON values run to the line's end, or one is cut by it.
+    let restart = p
+        .in_string
+        .then(|| next_document_in(&body[last_at..]))
+        .flatten()
+        .map(|(k, whole)| (last_at + k, whole));
+    let before = &p.text[..restart.map_or(p.text.len(), |(k, _)| k)];
+    match salvage_truncated(before) {
+        Some((whole, cut_line)) => {
+            parse_json_text(c, &whole, p.start_line, false);
+            c.skip(
+                cut_at,
+                "truncated JSON document",
+                Some(&format!(
+                    "the document from line {} is cut short at this line, and another starts {}: its whole records up to line {} were read and the rest is lost; fetch or export it again",
+                    p.start_line,
+                    if restart.is_some() {
+                        "on it".to_string()
+                    } else {
+                        format!("at line {line_no}")
+                    },
+                    p.start_line + cut_line
+                )),
+            );
+        }
+        // A value in a text log that is no AWS document (an application's JSON, broken) gives
+        // its lines back as log lines (verification of d13a550: a log opening with one lost
+        // them); a document's syntax is no log line.
+        None if mode == Mode::Text && !holds_record_array(before) => {
+            parse_json_text(c, before, p.start_line, true)
+        }
+        None => c.skip(
+            p.start_line,
+            "truncated JSON document",
+            Some(&format!(
+                "a JSON document starts here and is cut short at line {cut_at}: none of it was read"
+            )),
+        ),
+    }
+    let (k, whole) = restart?;
+    let rest = body[k..].to_string();
+    if whole {
+        parse_json_text(c, &rest, cut_at, false);
+        None
+    } else {
+        Some(PendingJson::start(cut_at, &rest))
+    }
+}
+
+/// The last line of a pending value's text (which ends in a line break).
+fn last_line_of(text: &str) -> &str {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    &body[body.rfind('\n').map_or(0, |i| i + 1)..]
+}
+
+/// Where in `line` (the line a string was left open on) a JSON document starts: the first `{`
+/// after the line's start from which whole JSON objects run to its end (`true`) or the last
+/// one is cut by it (`false`).
+fn next_document_in(line: &str) -> Option<(usize, bool)> {
+    // After the string the line leaves open: an odd number of quotes before it (a line that
+    // opens none was fed while an earlier one was open, and holds no cut).
+    let opened = |k: usize| {
+        let (mut quotes, mut escaped) = (0u32, false);
+        for b in line[..k].bytes() {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                quotes += 1;
+            }
+        }
+        quotes % 2 == 1
+    };
+    line.match_indices('{')
+        .map(|(k, _)| k)
+        .filter(|&k| k > 0 && opened(k))
+        .find_map(|k| {
+            let mut values = serde_json::Deserializer::from_str(&line[k..]).into_iter::<Value>();
+            loop {
+                match values.next() {
+                    None => return Some((k, true)),
+                    Some(Ok(v)) if v.is_object() => continue,
+                    Some(Err(e)) if e.is_eof() => return Some((k, false)),
+                    Some(_) => return None,
+                }
+            }
+        })
 }
 
 /// Whether `line` starts a new JSON document while `p`, an open document, was cut short before
@@ -2649,6 +2746,14 @@ const RECORD_ARRAYS: &[&str] = &[
     "records",
 ];
 
+/// Whether `text` (a JSON value, maybe cut) has a key of [`RECORD_ARRAYS`]: an AWS document.
+fn holds_record_array(text: &str) -> bool {
+    RECORD_ARRAYS.iter().any(|k| {
+        text.match_indices(&format!("\"{k}\""))
+            .any(|(at, m)| text[at + m.len()..].trim_start().starts_with(':'))
+    })
+}
+
 /// The whole part of a JSON document cut short: its text up to the end of the last whole
 /// record, with the arrays and objects open there closed, and the line of that end (from 0,
 /// within `text`); `None` when no record is whole. Records are the elements of the document
@@ -2687,19 +2792,31 @@ fn salvage_truncated(text: &str) -> Option<(String, u64)> {
     }
     let bytes = text.as_bytes();
     let at_cut = scan(bytes, |_, _| {});
+    // Cut after its records' array closed (in `searchedLogStreams`, `nextToken`, `statistics`,
+    // or only its last `}` missing: verification of d13a550, every whole record was lost):
+    // the document up to its last member that closed, closed.
+    let after_records = || {
+        let top = *at_cut.first().filter(|(b, _)| *b == b'{')?;
+        let mut cut = None;
+        scan(bytes, |i, open| {
+            if open == [top] {
+                cut = Some(i + 1);
+            }
+        });
+        let cut = cut.filter(|&c| holds_record_array(&text[..c]))?;
+        let line = memchr::memchr_iter(b'\n', &bytes[..cut]).count() as u64;
+        Some((format!("{}}}", &text[..cut]), line))
+    };
     // The records' array: the document itself, or its member named as one.
+    let key_at = |at: usize| -> Option<&str> {
+        let before = text[..at].trim_end().strip_suffix(':')?.trim_end();
+        let key = before.strip_suffix('"')?;
+        Some(&key[key.rfind('"')? + 1..])
+    };
     let records = match at_cut.as_slice() {
         [(b'[', _), ..] => 0,
-        [(b'{', _), (b'[', at), ..] => {
-            let before = text[..*at].trim_end().strip_suffix(':')?.trim_end();
-            let key = before.strip_suffix('"')?;
-            let key = &key[key.rfind('"')? + 1..];
-            if !RECORD_ARRAYS.contains(&key) {
-                return None;
-            }
-            1
-        }
-        _ => return None,
+        [(b'{', _), (b'[', at), ..] if key_at(*at).is_some_and(|k| RECORD_ARRAYS.contains(&k)) => 1,
+        _ => return after_records(),
     };
     let mut cut = None;
     scan(bytes, |i, open| {
@@ -3294,6 +3411,51 @@ mod tests {
         let ing = read(&text);
         assert_eq!(ing.skips.by_reason["truncated JSON at end of file"], 1);
         assert!(ing.tables.logs.is_empty(), "no JSON syntax as log lines");
+        // Verification of d13a550: a cut after the records' array closed kept none of them;
+        // a cut mid-line with the next document appended on the same line lost that one; a
+        // text log opening with an application's broken JSON lost its lines.
+        let full = doc(&[1, 2]);
+        for cut in [
+            full.trim_end().strip_suffix('}').unwrap().to_string(),
+            full[..full.find("\"searchedLogStreams\"").unwrap() + 5].to_string(),
+        ] {
+            let ing = ingest_one(&cut, &IngestOptions::default());
+            assert_eq!(ing.tables.invocations.len(), 2, "{cut}\n{:?}", ing.skips);
+            assert_eq!(ing.skips.total, 1);
+        }
+        let first = doc(&[1, 2, 9]);
+        let cut = &first[..first.rfind("REPORT").unwrap() + 10];
+        let ing = read(&format!("{cut}{}\n", doc(&[3, 4])));
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+        assert!(ing.skips.examples[0]
+            .reason
+            .contains("another starts on it"));
+        let compact =
+            serde_json::to_string(&serde_json::json!({"events": [rep(3), rep(4)]})).unwrap();
+        let ing = read(&format!("{cut}{compact}\n"));
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+        let app = "{\n  \"order\": 1,\n  \"note\": \"cut\n{\n  \"sku\": \"x\"\n}\nSTART RequestId: 40000000-0000-4000-8000-000000000001 Version: $LATEST\n";
+        let ing = ingest_one(
+            app,
+            &IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            },
+        );
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        assert!(
+            ing.tables
+                .logs
+                .iter()
+                .any(|l| l.message.contains("\"order\": 1")),
+            "{:?}",
+            ing.tables.logs
+        );
+        assert!(ing
+            .tables
+            .logs
+            .iter()
+            .any(|l| l.event_type.as_deref() == Some("START")));
         // Ninth-round ingestion review: a BOM on the line the document before ends (`cat` of
         // files written with `utf-8-sig` and no final newline) lost the whole file.
         let text = format!("{}\u{feff}{}", doc(&[1, 2]), doc(&[3, 4]));

@@ -1258,6 +1258,16 @@ fn a_files_time_prefix_is_no_part_of_any_platform_message() {
     )
     .unwrap();
     assert_eq!(num(&r, 0, "n"), 4.0);
+    // An application's text run into a platform line (a lost line break) is no file's
+    // prefix: kept (verification of 9965e57: a traceback line was lost).
+    let text = "    database_name = log_events['logStream']END RequestId: r1\n";
+    let ing = ingest_text("tp", text.as_bytes().to_vec());
+    let r = run_query(
+        &parse("filter @message like /database_name/ | stats count(*) as n").unwrap(),
+        &ing.tables,
+    )
+    .unwrap();
+    assert_eq!(num(&r, 0, "n"), 1.0);
 }
 
 /// The tables of `bytes`, read as the log group of function `name`, log lines kept.
