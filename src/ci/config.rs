@@ -177,7 +177,7 @@ fn join<'a>(path: &[Seg<'a>], more: &[Seg<'a>]) -> Vec<Seg<'a>> {
 
 /// A number, or a `{ low, typical, high }` band.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, deny_unknown_fields)]
 pub enum Band {
     One(f64),
     Range { low: f64, typical: f64, high: f64 },
@@ -194,7 +194,7 @@ impl Band {
 
 /// A duration: a mean, or a mean and a 99th percentile (log-normal between them).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, deny_unknown_fields)]
 pub enum DurationSpec {
     Mean(f64),
     Shape { mean: f64, p99: f64 },
@@ -1195,6 +1195,15 @@ mod tests {
             "{head}requests_per_month = {{ low = 1, typical = 2, hgh = 3 }}\nduration_ms = 5\n"
         ));
         assert!(e.contains("`hgh` is no key here; `high` missing"), "{e}");
+        // An extra key beside all those needed is refused too (verification of 4036a0b).
+        let e = err(&format!(
+            "{head}requests_per_month = {{ low = 1, typical = 2, high = 3, hihg = 4 }}\nduration_ms = 5\n"
+        ));
+        assert!(e.contains("`hihg` is no key here"), "{e}");
+        let e = err(&format!(
+            "{head}requests_per_month = 1e6\nduration_ms = {{ mean = 5, p99 = 9, p95 = 7 }}\n"
+        ));
+        assert!(e.contains("`p95` is no key here"), "{e}");
         let e = err("thresholds = 5\n[[functions]]\nname = \"x\"\n");
         assert!(e.contains("expected a table of max_increase_pct"), "{e}");
         assert!(!e.contains("struct Thresholds"), "{e}");

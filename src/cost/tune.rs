@@ -850,8 +850,19 @@ pub fn tune_function(
             "report this as a bug",
         )
     })?;
-    let recommended = match chosen {
+    // Every invocation at the reference size timed out: their durations are the timeout,
+    // not the work, and say nothing of what another size would take (verification of
+    // 44be13c: 128 MB was recommended, "saving" 87 %, for a function that never finished).
+    let all_timed_out = reference.timeout_share >= 1.0;
+    if all_timed_out {
+        warnings.push(format!(
+            "every invocation at {} MB timed out: their durations are the timeout, not the work, so no other size can be modelled from them: keeping the current size (fix the timeouts, then tune)",
+            reference.memory_mb
+        ));
+    }
+    let recommended = match chosen.filter(|_| !all_timed_out) {
         Some(p) => p.clone(),
+        None if all_timed_out => current.clone(),
         None => {
             let why = if curve
                 .iter()
@@ -1199,6 +1210,39 @@ mod tests {
         }
         assert!(t.recommended_memory_mb >= 1024, "{t:?}");
         assert!(at(t.recommended_memory_mb).est_p99_ms <= 3002.0);
+    }
+
+    /// Verification of 44be13c: a function whose every invocation timed out was recommended
+    /// 128 MB (its durations, all the timeout, the same at every size).
+    #[test]
+    fn a_function_that_always_timed_out_keeps_its_size() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        let mut o = obs(1024, 3000.5);
+        o.p50_duration_ms = 3000.2;
+        o.p99_duration_ms = 3000.4;
+        o.p99_completed_ms = 3000.4;
+        o.timeout_share = 1.0;
+        o.fixed_mean_billed_ms = 3000.5;
+        o.timeout_ms = Some(3000.4);
+        o.timeout_min_ms = Some(3000.1);
+        let t = tune_function(
+            &input(1024, Some(60), vec![o]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        assert_eq!(t.recommended_memory_mb, 1024);
+        assert!(!t.change);
+        assert!(
+            t.warnings
+                .iter()
+                .any(|w| w.contains("every invocation at 1024 MB timed out")),
+            "{:?}",
+            t.warnings
+        );
     }
 
     /// Ninth-round cost review: a timeout raised within the logs (timed out at 3 s, then the

@@ -766,6 +766,16 @@ impl<'o> Collector<'o> {
             self.skip(line, reason, Some(&detail));
             return;
         }
+        if let Some(end) = f.cut_label {
+            self.skip(
+                line,
+                "REPORT line cut short",
+                Some(&format!(
+                    "it ends in `{end}`, part of a field's label (a file still being written, or cut): the fields after the cut are lost; the other lines are read"
+                )),
+            );
+            return;
+        }
         if let Some(label) = f.repeated_field {
             self.skip(
                 line,
@@ -1895,10 +1905,18 @@ pub(crate) fn event_time(v: Option<&Value>) -> Result<Option<i64>, (&'static str
             Some(ms) => ms,
             None => {
                 let shown: String = s.chars().take(40).collect();
-                return Err((
-                    "unreadable timestamp",
-                    format!("{shown:?} is neither epoch milliseconds nor an RFC 3339 time"),
-                ));
+                // A date or time in shape that does not exist is said as such (verification
+                // of 419e4ac: "2025-02-29T10:00:00.000Z is neither … an RFC 3339 time").
+                let why = if crate::timeparse::impossible_time_in(
+                    &crate::timeparse::tokens_of_prefix(s),
+                )
+                .is_some()
+                {
+                    "is a date or time that does not exist (a day the month does not have, an hour past 23, an offset past 23:59)"
+                } else {
+                    "is neither epoch milliseconds nor an RFC 3339 time"
+                };
+                return Err(("unreadable timestamp", format!("{shown:?} {why}")));
             }
         },
         Some(other) => {

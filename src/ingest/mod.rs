@@ -4222,6 +4222,10 @@ mod tests {
         assert_eq!(ing.tables.logs.len(), 1, "{:?}", ing.skips);
         assert_eq!(ing.skips.by_reason["unreadable timestamp"], 2);
         assert_eq!(ing.skips.by_reason["timestamp out of range"], 1);
+        // A date that does not exist is said as such.
+        assert!(ing.skips.examples.iter().any(|e| e
+            .reason
+            .contains("\"2025-02-29 10:00:00.000\" is a date or time that does not exist")));
         let rows: Vec<u64> = text
             .lines()
             .enumerate()

@@ -705,10 +705,19 @@ fn timeout_warning(
             "Lambda's maximum timeout",
         ),
     };
+    // `tune` models from the size most invocations ran at, this from each invocation's own:
+    // the two agree when the logs hold one size (verification of 511681d: with two, tune
+    // recommended a size this said it marks "times out").
+    let one_size = rows.windows(2).all(|w| w[0].memory_mb == w[1].memory_mb);
     (p99 > timeout_s * 1000.0).then(|| {
         format!(
-            "at {memory_mb} MB the modelled p99 of {:.1} s exceeds {whose} of {timeout_s} s: it would time out there (faascope tune marks the size \"times out\")",
-            p99 / 1000.0
+            "at {memory_mb} MB the modelled p99 of {:.1} s exceeds {whose} of {timeout_s} s: it would time out there{}",
+            p99 / 1000.0,
+            if one_size {
+                " (faascope tune marks the size \"times out\")"
+            } else {
+                " (each invocation scaled from the size it ran at, as `faascope simulate --set functions.0.memory_mb=MB` runs them)"
+            }
         )
     })
 }

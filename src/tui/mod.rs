@@ -535,6 +535,11 @@ pub(crate) mod tests {
             w.contains("modelled p99 of 4.0 s exceeds the function's timeout of 3 s"),
             "{w}"
         );
+        // Not tune's figure (tune models from the size most ran at): said as simulate's.
+        assert!(
+            w.contains("each invocation scaled from the size it ran at"),
+            "{w}"
+        );
     }
 
     /// Ninth-round dash review: on a short terminal the Cost view's warnings and headline were
