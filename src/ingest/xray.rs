@@ -513,7 +513,7 @@ impl Ctx<'_> {
         let Some(start_ms) = start_s.map(|s| s * 1000.0).filter(|ms| ms.is_finite()) else {
             self.skip(
                 "X-Ray trace summary without StartTime or a time-bearing Id",
-                trace_id,
+                format!("Id={trace_id}"),
             );
             return;
         };
