@@ -967,30 +967,3 @@ fn tune_csv_rounding_note_and_impossible_dates_in_the_untimed_note() {
         "{out}"
     );
 }
-
-/// Verification of 44be13c: the calibration left out the timed-out invocations at the size
-/// that cut them (its slow tail) but kept their counterparts at the other size, fitting a CPU
-/// fraction too low; the same slowest share is left out at every size.
-#[test]
-fn tune_calibrates_on_the_same_invocations_at_every_size() {
-    let dir = tempfile::tempdir().unwrap();
-    // Half CPU-bound: 1,000 ms of CPU (at 1 vCPU) and 1,000 ms of waiting; 4 of 96 requests
-    // take 1,200 ms of CPU. At 1024 MB (0.579 vCPU) those run past the 3 s timeout.
-    let mut text = reports("2025-09-01", 0, 92, 2728.0, 1024, "");
-    text.push_str(&reports(
-        "2025-09-01",
-        92,
-        4,
-        3001.0,
-        1024,
-        "Status: timeout",
-    ));
-    text.push_str(&reports("2025-09-02", 96, 92, 2000.0, 2048, ""));
-    text.push_str(&reports("2025-09-02", 188, 4, 2200.0, 2048, ""));
-    let p = write(dir.path(), "cal.log", &text);
-    let v = json_of(&["tune", p.to_str().unwrap(), "--format", "json"]);
-    let m = &v[0]["cpu_model"];
-    assert_eq!(m["kind"], "calibrated", "{m}");
-    let fraction = f(&m["fraction"]);
-    assert!((fraction - 0.5).abs() < 0.003, "{m}");
-}

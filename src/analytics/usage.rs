@@ -345,42 +345,16 @@ pub fn memory_observations(
     // Per function and size: billed ms that do not scale with memory, and timeouts.
     // (fixed billed ms, timeouts, billed INIT and restore ms)
     let mut fixed: BTreeMap<(u32, u32), (u64, u64, u64)> = BTreeMap::new();
-    // Each invocation's billed time that scales with memory (a timed-out one's whole billed
-    // time: it was cut at the timeout, the slowest), for the fit's trimmed means below.
-    let mut scaling: BTreeMap<(u32, u32), Vec<u64>> = BTreeMap::new();
     for row in 0..cols.len() {
         let billed = ms(cols.billed_duration_ms(row));
-        let key = (cols.function_id(row), cols.memory_size_mb(row));
-        let e = fixed.entry(key).or_default();
+        let e = fixed
+            .entry((cols.function_id(row), cols.memory_size_mb(row)))
+            .or_default();
         let init = billed_init_ms(&cols, row, billed);
         e.0 += fixed_billed_ms(&cols, row, billed, init);
         e.1 += u64::from(cols.status(row) == crate::model::Status::Timeout);
         e.2 += init;
-        scaling.entry(key).or_default().push(billed - init);
     }
-    // The calibration's means (`MemoryObservation::fit_mean_ms`): at every size of a function,
-    // the slowest share that timed out at the size where most did is left out, so that each
-    // size's mean is of the same invocations (verification of 44be13c: leaving out only the
-    // timed-out ones, the slow tail at the size that cut them, fitted 0.43 where the same logs
-    // without timeouts fit 0.51).
-    let mut worst_share: BTreeMap<u32, f64> = BTreeMap::new();
-    for (&(id, size), v) in &scaling {
-        let timeouts = fixed.get(&(id, size)).map_or(0, |f| f.1);
-        let share = timeouts as f64 / v.len().max(1) as f64;
-        let w = worst_share.entry(id).or_insert(0.0);
-        *w = w.max(share);
-    }
-    let fit_means: BTreeMap<(u32, u32), (f64, u64)> = scaling
-        .into_iter()
-        .filter_map(|((id, size), mut v)| {
-            let drop =
-                (worst_share.get(&id).copied().unwrap_or(0.0) * v.len() as f64).ceil() as usize;
-            let keep = v.len().checked_sub(drop).filter(|k| *k > 0)?;
-            v.sort_unstable();
-            let sum: u64 = v[..keep].iter().sum();
-            Some(((id, size), (sum as f64 / keep as f64, keep as u64)))
-        })
-        .collect();
     let timeout_code = crate::model::columns::status_code(crate::model::Status::Timeout);
     let (df, names) = report_frame(cols)?;
     let out = df
@@ -454,7 +428,6 @@ pub fn memory_observations(
                 timeout_ms: timeout_max.get(i),
                 timeout_min_ms: timeout_min.get(i),
                 completed_max_ms: completed_max.get(i),
-                fit_mean_ms: fit_means.get(&(id, memory_mb)).copied(),
             });
     }
     Ok(by_name)

@@ -101,11 +101,6 @@ pub struct MemoryObservation {
     pub timeout_ms: Option<f64>,
     /// The shortest duration of the invocations that timed out, when some did.
     pub timeout_min_ms: Option<f64>,
-    /// For the calibration: the mean billed time that scales with memory and how many
-    /// invocations it is of, leaving out at every size of the function the slowest share that
-    /// timed out where most did (the same invocations at each size). `None`: the fit uses the
-    /// completed invocations' mean.
-    pub fit_mean_ms: Option<(f64, u64)>,
     /// The longest duration of the invocations that did not time out, when some did not: one
     /// past the timeout others show says the timeout changed within the logs.
     pub completed_max_ms: Option<f64>,
@@ -513,16 +508,13 @@ pub fn tune_function(
         let points: Vec<(f64, f64, f64)> = obs
             .iter()
             .filter(|o| o.timeout_share < 1.0)
-            .map(|o| match o.fit_mean_ms {
-                Some((mean, n)) => (1.0 / model.speed(o.memory_mb), mean.max(0.0), n as f64),
-                None => {
-                    let completed = 1.0 - o.timeout_share.clamp(0.0, 1.0);
-                    (
-                        1.0 / model.speed(o.memory_mb),
-                        ((o.mean_billed_ms - o.fixed_mean_billed_ms) / completed).max(0.0),
-                        o.invocations as f64 * completed,
-                    )
-                }
+            .map(|o| {
+                let completed = 1.0 - o.timeout_share.clamp(0.0, 1.0);
+                (
+                    1.0 / model.speed(o.memory_mb),
+                    ((o.mean_billed_ms - o.fixed_mean_billed_ms) / completed).max(0.0),
+                    o.invocations as f64 * completed,
+                )
             })
             .collect();
         let sizes = |obs: &[&MemoryObservation]| -> String {
@@ -1070,7 +1062,6 @@ mod tests {
             timeout_ms: None,
             timeout_min_ms: None,
             completed_max_ms: None,
-            fit_mean_ms: None,
         }
     }
 
@@ -1596,7 +1587,6 @@ mod tests {
             timeout_ms: None,
             timeout_min_ms: None,
             completed_max_ms: None,
-            fit_mean_ms: None,
         }
     }
 
