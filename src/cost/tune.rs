@@ -476,6 +476,24 @@ pub fn tune_function(
             ));
             most
         }
+        // Every invocation at the current size timed out, and some at another size completed:
+        // that size's durations say what the work takes (verification of 3c62a65: the current
+        // size was kept, "no other size can be modelled", though the logs held one).
+        Some(o) if o.timeout_share >= 1.0 && obs.iter().any(|x| x.timeout_share < 1.0) => {
+            let most = obs
+                .iter()
+                .filter(|x| x.timeout_share < 1.0)
+                .max_by_key(|x| x.invocations)
+                .map_or(**o, |x| **x);
+            assumptions.push(format!(
+                "every invocation at the current {} MB timed out: the {} MB observation, where {} completed, is the reference, scaled to {} MB by the model",
+                o.memory_mb,
+                most.memory_mb,
+                ((1.0 - most.timeout_share) * most.invocations as f64).round(),
+                o.memory_mb
+            ));
+            most
+        }
         Some(o) => **o,
         None => {
             let most = obs
@@ -552,7 +570,7 @@ pub fn tune_function(
                 CpuModel::Calibrated {
                     fraction,
                     at_memory_mb: reference.memory_mb,
-                    memory_sizes: obs.len(),
+                    memory_sizes: points.len(),
                     rmse_ms: rmse(&points, a, b),
                 }
             }
@@ -560,6 +578,10 @@ pub fn tune_function(
                 fraction: 1.0,
                 reason: if obs.len() < 2 {
                     "observed at one memory size only: CPU-bound fraction assumed 1.0 (fully CPU-bound; conservative for shrinking)".into()
+                } else if points.len() < 2 {
+                    // Sizes where every invocation timed out say nothing of the speed
+                    // (verification of 3c62a65: "all give the same CPU speed" was said).
+                    "invocations completed at one memory size only (at the others every one timed out): CPU-bound fraction assumed 1.0 (fully CPU-bound; conservative for shrinking)".into()
                 } else {
                     "the observed memory sizes all give the same CPU speed: CPU-bound fraction assumed 1.0".into()
                 },
@@ -1210,6 +1232,51 @@ mod tests {
         }
         assert!(t.recommended_memory_mb >= 1024, "{t:?}");
         assert!(at(t.recommended_memory_mb).est_p99_ms <= 3002.0);
+    }
+
+    /// Verification of 3c62a65: the current size's invocations all timed out while another
+    /// size's completed: that one is the reference, and the current size "times out".
+    #[test]
+    fn a_size_that_always_timed_out_is_modelled_from_one_that_completed() {
+        let book = PriceBook::builtin().expect("valid");
+        let rates = book.lambda("us-east-1", Arch::X86_64).expect("rates");
+        let rules = book.lambda_rules().expect("rules");
+        let mut now = obs(1024, 3000.5);
+        now.p50_duration_ms = 3000.2;
+        now.p99_duration_ms = 3000.4;
+        now.p99_completed_ms = 3000.4;
+        now.timeout_share = 1.0;
+        now.fixed_mean_billed_ms = 3000.5;
+        now.timeout_ms = Some(3000.4);
+        now.timeout_min_ms = Some(3000.1);
+        let mut before = obs(2048, 2000.5);
+        before.p50_duration_ms = 2000.0;
+        before.p99_duration_ms = 2100.0;
+        before.p99_completed_ms = 2100.0;
+        let t = tune_function(
+            &input(1024, Some(60), vec![now, before]),
+            rates,
+            rules,
+            &TuneOptions::default(),
+        )
+        .expect("tuned");
+        assert!(
+            t.assumptions.iter().any(|a| a.contains(
+                "every invocation at the current 1024 MB timed out: the 2048 MB observation"
+            )),
+            "{:?}",
+            t.assumptions
+        );
+        let at = |m: u32| t.curve.iter().find(|p| p.memory_mb == m).unwrap();
+        assert!(!at(1024).allowed, "{:?}", at(1024));
+        assert!(t.recommended_memory_mb > 1024, "{t:?}");
+        let CpuModel::Assumed { reason, .. } = &t.cpu_model else {
+            panic!("{:?}", t.cpu_model)
+        };
+        assert!(
+            reason.contains("invocations completed at one memory size only"),
+            "{reason}"
+        );
     }
 
     /// Verification of 44be13c: a function whose every invocation timed out was recommended
