@@ -1044,11 +1044,14 @@ fn csv_rows(text: &str, file: &Arc<str>, out: &mut MetricsOut) {
             // told apart again when it is read back, and a point read from both the export and
             // its original is one (ninth-round traces review: hourly and per-minute Throttles
             // in one export counted 2,274 where the originals give 1,794).
+            // The place is named through this file (`export.csv > get-metric-data.json:3`): two
+            // exports of same-named files from different pulls stay two series (verification
+            // of ea65f6c: they merged, 26 for 17).
             source: match optional(cols.source).and_then(origin_of) {
                 Some((origin, at)) => SourceRef {
                     file: origins
                         .entry(origin.to_string())
-                        .or_insert_with(|| Arc::from(origin))
+                        .or_insert_with(|| Arc::from(format!("{file} > {origin}")))
                         .clone(),
                     line: at,
                 },
@@ -1974,8 +1977,27 @@ mod tests {
         }
         let out = parse_csv(&csv);
         assert_eq!(out.points.len(), 12, "{:?}", out.skipped);
-        assert_eq!(out.points[0].source.to_string(), "hourly.json:3");
+        assert_eq!(
+            out.points[0].source.to_string(),
+            "metrics.csv > hourly.json:3"
+        );
         let totals = crate::analytics::metric_totals::counter_totals(&out.points, "Throttles");
+        assert_eq!(totals.values().copied().collect::<Vec<_>>(), [17.0]);
+        // Two exports naming the same file (pulled into two folders) are two series.
+        let mut two = MetricsOut::default();
+        let (hourly, minutes): (Vec<&str>, Vec<&str>) =
+            csv.lines().skip(1).partition(|l| l.contains("hourly"));
+        let head = "timestamp,function,metric,statistic,value,unit,source\n";
+        let renamed = |rows: &[&str]| {
+            head.to_string()
+                + &rows
+                    .iter()
+                    .map(|r| r.replace("minutes.json", "hourly.json") + "\n")
+                    .collect::<String>()
+        };
+        parse_metrics_csv(&renamed(&hourly), &Arc::from("a/export.csv"), &mut two);
+        parse_metrics_csv(&renamed(&minutes), &Arc::from("b/export.csv"), &mut two);
+        let totals = crate::analytics::metric_totals::counter_totals(&two.points, "Throttles");
         assert_eq!(totals.values().copied().collect::<Vec<_>>(), [17.0]);
         // A `source` that names no place is no origin: the CSV's own line.
         let out = parse_csv(

@@ -1539,14 +1539,16 @@ impl<'o> FileState<'o> {
     fn finish_pending(&mut self, out: &mut FileOutput) {
         if let Some(p) = self.pending.take() {
             let mut c = Collector::new(self.opts, self.file.clone());
-            // A document cut mid-line with the next one on that line, the file's last (see
-            // `cut_pending`): the cut one's whole records, then the next, whole or cut.
+            // A document cut mid-line with the next one whole on that line, the file's last
+            // (see `cut_pending`): the cut one's whole records, then the next. (A `{` that
+            // opens nothing more at the end of the file is the cut string's: verification of
+            // 0df4ecc.)
             if p.prefixed.is_none()
                 && p.in_string
-                && next_document_in(last_line_of(&p.text)).is_some()
+                && matches!(next_document_in(last_line_of(&p.text)), Some((_, true)))
             {
                 let next_line = p.start_line + p.lines;
-                let rest = cut_pending(&mut c, p, next_line, self.mode);
+                let rest = cut_pending(&mut c, p, next_line, self.mode, true);
                 self.merge(vec![c.finish_part()], out);
                 self.pending = rest;
                 return self.finish_pending(out);
@@ -1864,7 +1866,11 @@ fn parse_line(
             && (document_cut_before(p, line)
                 || (p.in_string && next_document_in(last_line_of(&p.text)).is_some()))
     }) {
-        *pending = cut_pending(c, p, line_no, mode);
+        // A document starting at this line is the next one; else one may start on the cut
+        // line (verification of 0df4ecc: a string cut just after a `{` took that `{` for it,
+        // and the document on the next line was lost).
+        let next_here = line.starts_with(['{', '[']);
+        *pending = cut_pending(c, p, line_no, mode, !next_here);
     }
     if let Some(p) = pending.as_mut() {
         // A `sam logs` message ends where the next event's prefix starts: SAM prints each on
@@ -2021,14 +2027,14 @@ fn cut_pending(
     p: PendingJson,
     line_no: u64,
     mode: Mode,
+    restart_on_cut_line: bool,
 ) -> Option<PendingJson> {
     let cut_at = p.start_line + p.lines.saturating_sub(1);
     let body = p.text.strip_suffix('\n').unwrap_or(&p.text);
     let last_at = body.len() - last_line_of(&p.text).len();
     // Where a document starts within the cut line: after the string left open there, the
     // first `{` from which whole JSON values run to the line's end, or one is cut by it.
-    let restart = p
-        .in_string
+    let restart = (p.in_string && restart_on_cut_line)
         .then(|| next_document_in(&body[last_at..]))
         .flatten()
         .map(|(k, whole)| (last_at + k, whole));
@@ -3441,6 +3447,12 @@ mod tests {
         assert!(ing.skips.examples[0]
             .reason
             .contains("another starts on it"));
+        // A string cut just after a `{` (a JSON-format message), the next document on the next
+        // line: that `{` is no document (verification of 0df4ecc: the next one was lost).
+        let at = first.rfind("\"REPORT").unwrap() + 1;
+        let cut_brace = format!("{}{{", &first[..at]);
+        let ing = read(&format!("{cut_brace}\n{}\n", doc(&[3, 4])));
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
         let compact =
             serde_json::to_string(&serde_json::json!({"events": [rep(3), rep(4)]})).unwrap();
         let ing = read(&format!("{cut}{compact}\n"));
