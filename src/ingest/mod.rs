@@ -2374,6 +2374,35 @@ fn handle_bad_json(
         }
         return true;
     }
+    // A one-line document cut short inside a string with the next one on the same line (an
+    // interrupted `> pages.json` of compact output, then `>>`): the cut one's whole records,
+    // one skip, then the next (verification of 0df4ecc: both were lost, `report` said nothing).
+    if !e.is_eof() && trimmed.starts_with('{') && holds_record_array(trimmed) {
+        if let Some((k, whole)) = next_document_in(trimmed) {
+            match salvage_truncated(&trimmed[..k]) {
+                Some((w, _)) => {
+                    parse_json_text(c, &w, line_no, false);
+                    c.skip(
+                        line_no,
+                        "truncated JSON document",
+                        Some("the document this line starts with is cut short where another starts on it: its whole records were read and the rest is lost; fetch or export it again"),
+                    );
+                }
+                None => c.skip(
+                    line_no,
+                    "truncated JSON document",
+                    Some("the document this line starts with is cut short where another starts on it: none of it was read"),
+                ),
+            }
+            let rest = &trimmed[k..];
+            if whole {
+                parse_json_text(c, rest, line_no, false);
+            } else {
+                *pending = Some(PendingJson::start(line_no, rest));
+            }
+            return true;
+        }
+    }
     if mode == Mode::Ndjson {
         // A one-line page (`aws logs filter-log-events --output json | jq -c`, appended per
         // page) cut short: its whole records are read, as a pretty-printed one's are.
@@ -3456,6 +3485,12 @@ mod tests {
         let compact =
             serde_json::to_string(&serde_json::json!({"events": [rep(3), rep(4)]})).unwrap();
         let ing = read(&format!("{cut}{compact}\n"));
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+        // Both compact, on one line (verification of 0df4ecc: both lost without a word).
+        let a = serde_json::to_string(&serde_json::json!({"events": [rep(1), rep(2), rep(9)]}))
+            .unwrap();
+        let a_cut = &a[..a.rfind("REPORT").unwrap() + 10];
+        let ing = read(&format!("{a_cut}{compact}\n"));
         assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
         let app = "{\n  \"order\": 1,\n  \"note\": \"cut\n{\n  \"sku\": \"x\"\n}\nSTART RequestId: 40000000-0000-4000-8000-000000000001 Version: $LATEST\n";
         let ing = ingest_one(
