@@ -723,7 +723,7 @@ pub fn tune_function(
         reference.init_mean_billed_ms
     }
     .clamp(0.0, reference.mean_billed_ms.max(0.0));
-    let curve: Vec<CurvePoint> = sizes
+    let mut curve: Vec<CurvePoint> = sizes
         .into_iter()
         .map(|m| {
             let k = factor(m);
@@ -800,6 +800,29 @@ pub fn tune_function(
         ));
     }
 
+    // The current size when every invocation there timed out and another size is the
+    // reference: what was observed, not the model (verification of e0f6ea1: it read "p50 now
+    // 621.5 ms", current and recommended, where every call ran to the 3 s timeout).
+    if let Some(o) = obs
+        .iter()
+        .find(|o| o.memory_mb == meta.memory_mb && o.timeout_share >= 1.0)
+        .filter(|_| reference.memory_mb != meta.memory_mb)
+    {
+        if let Some(p) = curve.iter_mut().find(|p| p.current) {
+            p.est_p50_ms = o.p50_duration_ms;
+            p.est_p99_ms = o.p99_duration_ms;
+            p.est_mean_billed_ms = o.mean_billed_ms;
+            p.monthly_usd = monthly(p.memory_mb, o.mean_billed_ms);
+            p.allowed = false;
+            p.not_allowed = Some("every invocation observed at this size timed out".into());
+        }
+        warnings.push(format!(
+            "every invocation at the current {} MB timed out (p50 {} s): the other sizes are modelled from the {} MB invocations that completed",
+            meta.memory_mb,
+            fmt_seconds(o.p50_duration_ms),
+            reference.memory_mb
+        ));
+    }
     let current = curve.iter().find(|p| p.current).cloned();
     let allowed: Vec<&CurvePoint> = curve.iter().filter(|p| p.allowed).collect();
     let tolerance = Decimal::new(101, 2);
@@ -1269,6 +1292,16 @@ mod tests {
         );
         let at = |m: u32| t.curve.iter().find(|p| p.memory_mb == m).unwrap();
         assert!(!at(1024).allowed, "{:?}", at(1024));
+        // What was observed there, said (verification of e0f6ea1: modelled as healthy).
+        assert_eq!(at(1024).est_p50_ms, 3000.2);
+        assert_eq!(t.current_p50_ms, 3000.2);
+        assert!(
+            t.warnings
+                .iter()
+                .any(|w| w.contains("every invocation at the current 1024 MB timed out")),
+            "{:?}",
+            t.warnings
+        );
         assert!(t.recommended_memory_mb > 1024, "{t:?}");
         let CpuModel::Assumed { reason, .. } = &t.cpu_model else {
             panic!("{:?}", t.cpu_model)
