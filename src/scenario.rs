@@ -162,6 +162,12 @@ pub struct TimeoutChange {
     pub longest_ms: f64,
 }
 
+/// The function timeout, whole seconds within Lambda's 1 to 900, a timed-out invocation's
+/// Duration (ms) shows: it ran to the timeout, or a few ms past it.
+pub fn timeout_whole_s(ms: f64) -> f64 {
+    (ms / 1000.0).round().clamp(1.0, 900.0)
+}
+
 /// See [`ObservedTimeout`].
 pub fn observed_timeout(rows: &[ObservedRow]) -> ObservedTimeout {
     let mut d: Vec<f64> = rows
@@ -173,7 +179,7 @@ pub fn observed_timeout(rows: &[ObservedRow]) -> ObservedTimeout {
         return ObservedTimeout::None;
     }
     d.sort_by(f64::total_cmp);
-    let whole_s = |ms: f64| (ms / 1000.0).round().clamp(1.0, 900.0);
+    let whole_s = timeout_whole_s;
     let mut timeouts_s: Vec<f64> = d.iter().map(|&ms| whole_s(ms)).collect();
     timeouts_s.dedup();
     // A timed-out invocation's Duration is at (or a few ms past) the timeout; one that ended

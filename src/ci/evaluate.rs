@@ -169,7 +169,7 @@ pub const DELETED_GROUPS_NOTE: &str = "log group(s) deleted during the pull, the
 
 /// In the notes of what the logs held that was not priced (invocations without a time,
 /// malformed records): `ci check` says them whatever the baseline said, as `ci baseline` does.
-pub const UNPRICED_MARK: &str = "(REPORT lines without a timestamp";
+pub const UNPRICED_MARK: &str = crate::cost::UNTIMED_REASON;
 pub const MALFORMED_NOTE: &str = "malformed record(s) in the logs were skipped";
 
 /// Whether note `n` says the logs held what was not priced (see [`UNPRICED_MARK`]).
@@ -889,12 +889,13 @@ fn prepare(
                 return Err(function_error(
                     &spec,
                     format!(
-                        "its {untimed} invocation(s) in the logs ({}) have no time (REPORT lines without a timestamp, e.g. console copies, or with a date or time that does not exist), so they cannot be projected to a month. Fix: give logs with their times (`faascope report` on them names the lines), or give the function [functions.traffic]",
+                        "its {untimed} invocation(s) in the logs ({}) have no time {}, so they cannot be projected to a month. Fix: give logs with their times (`faascope report` on them names the lines), or give the function [functions.traffic]",
                         paths
                             .iter()
                             .map(|p| p.display().to_string())
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
+                        crate::cost::UNTIMED_REASON
                     ),
                 ));
             };
@@ -902,8 +903,9 @@ fn prepare(
             // review: 300 of 400 invocations left out of the month without a word).
             if untimed > 0 {
                 notes.push(format!(
-                    "{untimed} of the {} invocation(s) in the logs have no time (REPORT lines without a timestamp, e.g. console copies, or with a date or time that does not exist) and are not priced: they cannot be placed in the observed window",
-                    untimed + usage.buckets.iter().map(|b| b.requests).sum::<u64>()
+                    "{untimed} of the {} invocation(s) in the logs have no time {} and are not priced: they cannot be placed in the observed window",
+                    untimed + usage.buckets.iter().map(|b| b.requests).sum::<u64>(),
+                    crate::cost::UNTIMED_REASON
                 ));
             }
             // Reference memory: the size most invocations ran at.

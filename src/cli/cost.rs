@@ -546,8 +546,9 @@ pub(super) fn untimed_notes(untimed: &std::collections::BTreeMap<String, u64>) -
         .iter()
         .map(|(name, n)| {
             format!(
-                "{n} invocation(s) of {} have no time (REPORT lines without a timestamp, e.g. console copies, or with a date or time that does not exist) and are not priced: they cannot be placed in the observed window",
-                crate::output::sanitize(name)
+                "{n} invocation(s) of {} have no time {} and are not priced: they cannot be placed in the observed window",
+                crate::output::sanitize(name),
+                crate::cost::UNTIMED_REASON
             )
         })
         .collect()

@@ -41,6 +41,10 @@
 //! All functions passed together are treated as **one AWS account** (volume tiers and the free
 //! tier are account-wide): call once per account.
 
+/// Why invocations have no time (said wherever they are left out of a month's price: `cost`,
+/// `ci`), and how `ci check` knows such a note.
+pub const UNTIMED_REASON: &str = "(REPORT lines without a timestamp, e.g. console copies, or with a date or time that does not exist)";
+
 pub mod catalog;
 pub mod comparisons;
 pub mod engine;

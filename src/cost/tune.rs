@@ -124,13 +124,12 @@ enum ObservedLimit {
 }
 
 fn observed_limit(obs: &[&MemoryObservation]) -> ObservedLimit {
-    let whole_s = |ms: f64| (ms / 1000.0).round().clamp(1.0, 900.0);
     let mut timeouts_s: Vec<f64> = obs
         .iter()
         .flat_map(|o| [o.timeout_min_ms, o.timeout_ms])
         .flatten()
         .filter(|ms| ms.is_finite() && *ms > 0.0)
-        .map(whole_s)
+        .map(crate::scenario::timeout_whole_s)
         .collect();
     if timeouts_s.is_empty() {
         return ObservedLimit::None;

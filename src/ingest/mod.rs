@@ -2093,19 +2093,7 @@ fn last_line_of(text: &str) -> &str {
 fn next_document_in(line: &str) -> Option<(usize, bool)> {
     // After the string the line leaves open: an odd number of quotes before it (a line that
     // opens none was fed while an earlier one was open, and holds no cut).
-    let opened = |k: usize| {
-        let (mut quotes, mut escaped) = (0u32, false);
-        for b in line[..k].bytes() {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                quotes += 1;
-            }
-        }
-        quotes % 2 == 1
-    };
+    let opened = |k: usize| PendingJson::start(0, &line[..k]).in_string;
     line.match_indices('{')
         .map(|(k, _)| k)
         .filter(|&k| k > 0 && opened(k))
