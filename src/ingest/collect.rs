@@ -182,6 +182,10 @@ pub(crate) struct Collector<'o> {
     /// their own (a traceback that S3 exports, `aws logs tail` or a runtime print over several
     /// lines) are its event's and take it (see [`Collector::line_time`]).
     event_time_ms: Option<i64>,
+    /// The level of that line's event, which the lines continuing it take (tenth-round logs
+    /// review: a traceback S3 exports or `aws logs tail` print over several lines lost it, so
+    /// `logs --level ERROR` showed its first line only, whole from CloudWatch JSON).
+    event_level: Option<&'static str>,
     /// The request and time of the previous line when it was a logger-layout `[ERROR]` line
     /// naming an exception ([`Confirm::NeedsTraceback`]): a `Traceback (most recent call
     /// last):` on the very next line is its event's (an S3 export or `aws logs tail` prints a
@@ -211,6 +215,7 @@ impl<'o> Collector<'o> {
             text_reports: false,
             doc_lines: None,
             event_time_ms: None,
+            event_level: None,
             after_logged_error: None,
         }
     }
@@ -425,6 +430,7 @@ impl<'o> Collector<'o> {
                 self.last_report = None;
                 // A JSON line is an event of its own, never part of a text event before it.
                 self.event_time_ms = ev.timestamp;
+                self.event_level = None;
                 self.json_in_message(ev, &v, msg);
                 return;
             }
@@ -495,6 +501,7 @@ impl<'o> Collector<'o> {
             // ends a REPORT, and changes nothing).
             if !matches!(p.line, platform_line::PlatformLine::Xray { .. }) {
                 self.event_time_ms = None;
+                self.event_level = None;
             }
             let ts = ev.timestamp.or_else(|| timestamp_in_prefix(p.prefix));
             if ts.is_none() && !p.prefix.is_empty() {
@@ -505,11 +512,23 @@ impl<'o> Collector<'o> {
             let text = msg.get(p.prefix.len()..).unwrap_or(msg);
             self.platform(ev, ts, p.line, msg, text);
         } else if let Some(f) = platform_line::parse_headless_report(msg) {
-            if let Some(at) = msg.find("REPORT RequestId:") {
+            let quoted_at = msg.find("REPORT RequestId:").filter(|&at| {
+                ev.timestamp.is_none()
+                    && msg[..at].ends_with(['"', '\'', '`'])
+                    && !trimmed.starts_with(['{', '['])
+            });
+            if let Some(at) = quoted_at {
                 // A whole REPORT quoted behind a prefix that is no decoration (`The message
-                // is "` of a collector's debug line).
+                // is "` of a collector's debug line). Not an event's (a pulled or exported
+                // message is one line a function wrote: a REPORT behind its own words, or in
+                // quotes, is what it logged, as a log shipper logs what it forwards), nor one
+                // unquoted after words (ninth-round live review: each was billed as an
+                // invocation of the function that logged it).
                 let ts = ev.timestamp;
                 self.platform(ev, ts, PlatformLine::Report(f), msg, &msg[at..]);
+            } else if msg.contains("REPORT RequestId:") {
+                self.last_report = None;
+                self.app_text(ev, msg);
             } else {
                 // A REPORT's fields without its `REPORT RequestId:` head: a fragment pasted
                 // from a console, or the second half of a wrapped line. Lambda never writes
@@ -923,6 +942,7 @@ impl<'o> Collector<'o> {
         match ev.timestamp.or_else(|| event_time_in_tokens(head)) {
             Some(t) => {
                 self.event_time_ms = Some(t);
+                self.event_level = None;
                 Some(t)
             }
             // A line led by a time that does not exist starts an event of its own, without a
@@ -930,6 +950,7 @@ impl<'o> Collector<'o> {
             // lines continuing it.
             None if self.check_impossible_time(ev, head) => {
                 self.event_time_ms = None;
+                self.event_level = None;
                 None
             }
             None => self.event_time_ms,
@@ -959,6 +980,7 @@ impl<'o> Collector<'o> {
         // (`after_logged_error` was settled by `message` for this line.)
         if ev.timestamp.is_some() {
             self.event_time_ms = ev.timestamp;
+            self.event_level = None;
         }
     }
 
@@ -977,7 +999,21 @@ impl<'o> Collector<'o> {
         }
         let head: Vec<&str> = msg.split_whitespace().take(4).collect();
         let (request_id, level) = head_request_and_level(&head);
-        let ts = self.line_time(ev, &head[..head.len().min(3)]);
+        let head_time = &head[..head.len().min(3)];
+        let own_time = ev.timestamp.is_some() || event_time_in_tokens(head_time).is_some();
+        let ts = self.line_time(ev, head_time);
+        // A line continuing a timed event shows its level (it is no line of that level by
+        // itself: no runtime error is read from it).
+        let shown_level = if own_time || (level.is_some() && ts.is_some()) {
+            // A line of its own level, timed or continuing (a console's untimed `[ERROR]`
+            // after a `[WARNING]`): the level of the lines after it.
+            self.event_level = level;
+            level
+        } else if ts.is_some() && request_id.is_none() {
+            level.or(self.event_level)
+        } else {
+            level
+        };
         // The runtime's own failure in the older format, before or after the REPORT:
         // `RequestId: <id> Error: Runtime exited without providing a reason` (the error type,
         // `Runtime.ExitError`, on the next line).
@@ -1059,7 +1095,7 @@ impl<'o> Collector<'o> {
                 timestamp: ts,
                 kind: LogKind::Application,
                 event_type: None,
-                level: level.map(str::to_string),
+                level: shown_level.map(str::to_string),
                 request_id,
                 trace_id: None,
                 cold_start: None,

@@ -2270,10 +2270,21 @@ fn prefixed_json_done(c: &mut Collector<'_>, p: PendingJson) {
 }
 
 /// Lines that carry the CloudWatch event's time in front of the message: S3 exports
-/// (`<ISO ts> <message>`) and `aws logs tail` (`<ISO ts> <log stream> <message>`). Returns the
+/// (`<ISO ts> <message>`), `aws logs tail` (`<ISO ts> <log stream> <message>`) and `sam logs`
+/// (`<log stream> <time> <message>`). Returns the
 /// event with its time (and stream) and the message. A timestamp followed by a tab is part of the
 /// message itself (Node.js runtime layout) and is left alone.
 fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) {
+    // `sam logs`: `<log stream> <time> <message>` (tenth-round export review: an application
+    // line kept the prefix, so its level, its error and its stream were lost).
+    if let Some((ts, stream, at)) = sam_prefix(line) {
+        let ev = Event {
+            timestamp: Some(ts),
+            log_stream: Some(stream),
+            ..ev
+        };
+        return (ev, &line[at..]);
+    }
     let b = line.as_bytes();
     if b.len() < 20 || !b[0].is_ascii_digit() || b[4] != b'-' {
         return (ev, line);
@@ -3467,6 +3478,133 @@ mod tests {
             .find(|i| i.request_id == x)
             .unwrap();
         assert_eq!(failed.error_type.as_deref(), Some("ValueError"));
+    }
+
+    #[test]
+    fn sam_logs_application_lines_and_continued_events_are_read() {
+        // Tenth-round export review: behind `sam logs`' `<stream> <time>` prefix, a runtime's
+        // error line was not read (a failed invocation a success), levels were lost and the
+        // message kept the prefix.
+        let stream = "2025/09/01/[$LATEST]0123456789abcdef0123456789abcdef";
+        let id = "33333333-3333-3333-3333-333333333333";
+        let text = [
+            format!("{stream} 2025-09-01T10:00:00.100000 START RequestId: {id} Version: $LATEST"),
+            format!("{stream} 2025-09-01T10:00:00.200000 2025-09-01T10:00:00.200Z\t{id}\tWARN\tnode warn"),
+            format!("{stream} 2025-09-01T10:00:00.210000 2025-09-01T10:00:00.210Z\t{id}\tERROR\tInvoke Error \t{{\"errorType\":\"TypeError\",\"errorMessage\":\"x\"}}"),
+            format!("{stream} 2025-09-01T10:00:00.400000 END RequestId: {id}"),
+            format!("{stream} 2025-09-01T10:00:00.400000 REPORT RequestId: {id}\tDuration: 300.00 ms\tBilled Duration: 300 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB"),
+        ]
+        .join("\n");
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(&text, &opts);
+        let inv = &ing.tables.invocations[0];
+        assert_eq!(inv.status, Status::Error);
+        assert_eq!(inv.error_type.as_deref(), Some("TypeError"));
+        let app: Vec<_> = ing
+            .tables
+            .logs
+            .iter()
+            .filter(|l| l.kind == LogKind::Application)
+            .collect();
+        assert_eq!(app.len(), 2, "{:?}", ing.tables.logs);
+        assert_eq!(app[0].level.as_deref(), Some("WARN"));
+        assert_eq!(app[1].level.as_deref(), Some("ERROR"));
+        assert!(
+            app[0].message.starts_with("2025-09-01T10:00:00.200Z\t"),
+            "{:?}",
+            app[0]
+        );
+        assert_eq!(app[0].log_stream.as_deref(), Some(stream));
+        assert_eq!(app[0].timestamp, Some(1_756_720_800_200));
+
+        // Tenth-round logs review: a traceback printed over lines of its own (`aws logs tail`,
+        // S3 exports) is its event's: the lines take its level (`--level ERROR` showed the
+        // first line only); an untimed line after a platform line takes none.
+        let text = "2025-09-01T10:00:00.000000+00:00 2025/09/01/[$LATEST]abc START RequestId: cccccccc-2222-3333-4444-555555555555 Version: $LATEST
+2025-09-01T10:00:00.010000+00:00 2025/09/01/[$LATEST]abc [ERROR] ValueError: boom
+Traceback (most recent call last):
+  File \"/var/task/app.py\", line 3, in handler
+2025-09-01T10:00:00.020000+00:00 2025/09/01/[$LATEST]abc [INFO] fine
+  more of fine
+2025-09-01T10:00:00.030000+00:00 2025/09/01/[$LATEST]abc END RequestId: cccccccc-2222-3333-4444-555555555555
+after the end
+";
+        let ing = ingest_one(text, &opts);
+        let levels: Vec<(&str, Option<&str>)> = ing
+            .tables
+            .logs
+            .iter()
+            .filter(|l| l.kind == LogKind::Application)
+            .map(|l| (l.message.trim(), l.level.as_deref()))
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                ("[ERROR] ValueError: boom", Some("ERROR")),
+                ("Traceback (most recent call last):", Some("ERROR")),
+                (
+                    "File \"/var/task/app.py\", line 3, in handler",
+                    Some("ERROR")
+                ),
+                ("[INFO] fine", Some("INFO")),
+                ("more of fine", Some("INFO")),
+                ("after the end", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_report_an_application_logs_is_no_invocation() {
+        // A log shipper's lines quoting the REPORT lines it forwards (ninth-round live review:
+        // each was billed as an invocation of the shipper), as events and as text lines.
+        let own = |n: u32| format!("66666666-0000-4000-8000-00000000000{n}");
+        let quoted = "REPORT RequestId: 77777777-0000-4000-8000-000000000000\tDuration: 2000.00 ms\tBilled Duration: 2000 ms\tMemory Size: 2048 MB\tMax Memory Used: 300 MB\t";
+        let lines = |n: u32| {
+            [
+                format!("START RequestId: {} Version: $LATEST", own(n)),
+                format!("[INFO]\t2025-09-01T00:00:0{n}.000Z\t{}\tforwarding {quoted}", own(n)),
+                format!("2025-09-01T00:00:0{n}.000Z\t{}\tINFO\tforwarding: {quoted}", own(n)),
+                format!("forwarding to S3: {quoted}"),
+                format!("{{\"payload\": \"{quoted}"),
+                format!("END RequestId: {}", own(n)),
+                format!("REPORT RequestId: {}\tDuration: 20.00 ms\tBilled Duration: 20 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t", own(n)),
+            ]
+        };
+        let events: Vec<String> = (1..=2)
+            .flat_map(lines)
+            .enumerate()
+            .map(|(i, m)| {
+                serde_json::json!({"timestamp": 1_756_684_800_000i64 + i as i64, "message": m,
+                    "logGroup": "/aws/lambda/shipper", "logStream": "s"})
+                .to_string()
+            })
+            .collect();
+        let text: Vec<String> = (1..=2).flat_map(lines).collect();
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        for input in [events.join("\n"), text.join("\n")] {
+            let ing = ingest_one(&input, &opts);
+            let ids: Vec<&str> = ing
+                .tables
+                .invocations
+                .iter()
+                .map(|i| i.request_id.as_str())
+                .collect();
+            assert_eq!(ids, [own(1), own(2)], "{input}");
+            assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+            let forwarded = ing
+                .tables
+                .logs
+                .iter()
+                .filter(|l| l.message.contains("forwarding"))
+                .count();
+            assert_eq!(forwarded, 6, "{:?}", ing.tables.logs);
+        }
     }
 
     /// Eighth-round ingestion review: a byte-order mark before a later document of a file (a

@@ -181,10 +181,7 @@ pub fn joined_event_at(line: &str) -> Option<usize> {
     let (pos, kw) = find_keyword(line)?;
     let prefix = &line[..pos];
     // A platform line as `parse` takes one: its keyword after a short prefix.
-    if !KEYWORDS[..EVENT_KEYWORDS].contains(&kw)
-        || prefix.split_whitespace().count() > MAX_PREFIX_TOKENS
-        || prefix.contains('"')
-    {
+    if !KEYWORDS[..EVENT_KEYWORDS].contains(&kw) || !is_decoration(prefix) {
         return None;
     }
     let from = pos + kw.len();
@@ -221,13 +218,49 @@ const KEYWORDS: &[&str] = &[
 /// `[root - INFO - 2020-05-02 20:28:50,023]`).
 const MAX_PREFIX_TOKENS: usize = 6;
 
+/// Whether `prefix`, what stands before a platform keyword on a line, is a rendering's
+/// decoration (times, masked times, log-stream names, a request id, table borders, bracketed
+/// logger heads: `[root - INFO - 2020-05-02 20:28:50,023]`) or the end of a line run together
+/// with the keyword (no space between: a console's copy that lost a line break). Words of an
+/// application's own (`[INFO] <time> <id> forwarding REPORT RequestId: …`, a log shipper's
+/// line quoting another function's REPORT) make it the application's line (ninth-round live
+/// review: each quoted REPORT was billed as an invocation of the function that logged it).
+fn is_decoration(prefix: &str) -> bool {
+    if prefix.split_whitespace().count() > MAX_PREFIX_TOKENS || prefix.contains('"') {
+        return false;
+    }
+    if !prefix.is_empty() && !prefix.ends_with(char::is_whitespace) {
+        return true;
+    }
+    let mut depth = 0usize;
+    let mut outside = String::with_capacity(prefix.len());
+    for ch in prefix.chars() {
+        match ch {
+            '[' => depth += 1,
+            ']' if depth > 0 => {
+                depth -= 1;
+                outside.push(' ');
+            }
+            _ if depth == 0 => outside.push(ch),
+            _ => {}
+        }
+    }
+    // A word with a digit (a time, a stream name, an id) or an `X` where one was masked, or
+    // no letter at all (`|`, `-`): decoration; `RequestId:` heads `Task timed out` lines.
+    outside.split_whitespace().all(|w| {
+        w.contains(|c: char| c.is_ascii_digit() || c == 'X')
+            || !w.contains(char::is_alphanumeric)
+            || w == "RequestId:"
+    })
+}
+
 /// Recognises a platform line anywhere after a short prefix. Returns `None` for everything else
 /// (application output).
 pub fn parse(line: &str) -> Option<Parsed<'_>> {
     let line = line.trim_end_matches(['\r', '\n']);
     let (pos, kw) = find_keyword(line)?;
     let prefix = &line[..pos];
-    if prefix.split_whitespace().count() > MAX_PREFIX_TOKENS || prefix.contains('"') {
+    if !is_decoration(prefix) {
         return None;
     }
     let rest = &line[pos + kw.len()..];
