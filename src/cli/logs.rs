@@ -170,15 +170,71 @@ fn lines(t: &Tables) -> Vec<Line> {
     // Tail` capture, whose platform lines have no time and whose runtime lines do, printed the
     // untimed START, END and REPORT first and the request's own [ERROR] line after its REPORT.
     let at = placed_times(&out);
+    // A file read newest first (a FilterLogEvents dump sorted so, an Insights export sorted
+    // `@timestamp desc`): its lines of one millisecond in the reverse of the order read
+    // (tenth-round logs review: END printed after its REPORT, the next START before both).
+    let newest_first = newest_first_files(&t.logs);
+    let reversed = |i: usize| newest_first.contains(&out[i].source.0);
+    let n_logs = t.logs.len();
     let mut order: Vec<usize> = (0..out.len()).collect();
     order.sort_by(|&a, &b| {
+        let place = if reversed(a) {
+            out[b].source.1.cmp(&out[a].source.1)
+        } else {
+            out[a].source.1.cmp(&out[b].source.1)
+        };
         at[a]
             .unwrap_or(i64::MIN)
             .cmp(&at[b].unwrap_or(i64::MIN))
-            .then_with(|| out[a].source.cmp(&out[b].source))
+            .then_with(|| out[a].source.0.cmp(&out[b].source.0))
+            .then_with(|| place)
+            .then_with(|| match (a < n_logs, b < n_logs, reversed(a)) {
+                (true, true, true) => b.cmp(&a),
+                _ => a.cmp(&b),
+            })
     });
+    // Events of one line (a compact JSON document, a subscription payload): a REPORT right
+    // after the last line of its request there, else before the others (the lines of a
+    // millisecond are otherwise kept in the order read; tenth-round logs review: every REPORT
+    // came after all other lines of its millisecond, after the next request's START).
+    let same_place = |a: usize, b: usize| at[a] == at[b] && out[a].source == out[b].source;
+    let mut placed = Vec::with_capacity(order.len());
+    for run in order.chunk_by(|&a, &b| same_place(a, b)) {
+        let (reports, others): (Vec<usize>, Vec<usize>) = run.iter().partition(|&&i| i >= n_logs);
+        let mut run_order = others;
+        for r in reports {
+            let id = &out[r].request_id;
+            let at = run_order
+                .iter()
+                .rposition(|&i| i < n_logs && id.is_some() && out[i].request_id == *id)
+                .map_or(0, |k| k + 1);
+            run_order.insert(at.min(run_order.len()), r);
+        }
+        placed.extend(run_order);
+    }
     let mut slots: Vec<Option<Line>> = out.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    placed.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// The files whose log lines were read newest first: of the pairs of timed lines one after
+/// the other in a file, more go back in time than forward.
+fn newest_first_files(logs: &[LogRecord]) -> std::collections::HashSet<Arc<str>> {
+    let mut steps: std::collections::HashMap<&Arc<str>, (u64, u64, i64)> = Default::default();
+    for r in logs {
+        let Some(t) = r.timestamp else { continue };
+        let e = steps.entry(&r.source.file).or_insert((0, 0, t));
+        if t > e.2 {
+            e.0 += 1;
+        } else if t < e.2 {
+            e.1 += 1;
+        }
+        e.2 = t;
+    }
+    steps
+        .into_iter()
+        .filter(|(_, (forward, back, _))| back > forward)
+        .map(|(f, _)| f.clone())
+        .collect()
 }
 
 /// The time each line sorts at: its own, else that of the nearest timed line before it in its
@@ -479,6 +535,60 @@ pub fn run(a: LogsArgs) -> Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tenth-round logs review: lines of one millisecond in a compact document (one line of
+    /// the file) printed every REPORT after all the others, after the next request's START;
+    /// a file read newest first printed them in the reverse of time.
+    #[test]
+    fn lines_of_one_millisecond_keep_their_request_order() {
+        use crate::ingest::{ingest_inputs, IngestOptions, MemoryInput};
+        let (a, b) = (
+            "a0000000-2222-3333-4444-555555555555",
+            "b0000000-2222-3333-4444-555555555555",
+        );
+        let ev = |t: i64, m: String| serde_json::json!({"timestamp": t, "message": m});
+        let events = vec![
+            ev(1_756_720_800_000, format!("START RequestId: {a} Version: $LATEST\n")),
+            ev(1_756_720_800_003, format!("END RequestId: {a}\n")),
+            ev(1_756_720_800_003, format!("REPORT RequestId: {a}\tDuration: 2.50 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n")),
+            ev(1_756_720_800_003, format!("START RequestId: {b} Version: $LATEST\n")),
+            ev(1_756_720_800_003, format!("2025-09-01T10:00:00.003Z\t{b}\tINFO\tB says hi\n")),
+            ev(1_756_720_800_009, format!("END RequestId: {b}\n")),
+            ev(1_756_720_800_009, format!("REPORT RequestId: {b}\tDuration: 2.50 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n")),
+        ];
+        let labels = |doc: String| {
+            let opts = IngestOptions {
+                keep_logs: true,
+                ..IngestOptions::default()
+            };
+            let input = MemoryInput {
+                name: "/aws/lambda/f".into(),
+                bytes: doc.into_bytes(),
+            };
+            let ing = ingest_inputs(&[], vec![input], &opts, None).unwrap();
+            lines(&ing.tables)
+                .iter()
+                .map(|l| {
+                    let id = l.request_id.as_deref().unwrap_or("-");
+                    format!("{} {}", l.label, &id[..1])
+                })
+                .collect::<Vec<_>>()
+        };
+        let want = [
+            "START a", "END a", "REPORT a", "START b", "INFO b", "END b", "REPORT b",
+        ];
+        let compact = serde_json::json!({"events": events}).to_string();
+        assert_eq!(labels(compact), want);
+        let pretty = serde_json::to_string_pretty(&serde_json::json!({"events": events})).unwrap();
+        assert_eq!(labels(pretty), want);
+        let mut newest = events.clone();
+        newest.reverse();
+        let newest_pretty =
+            serde_json::to_string_pretty(&serde_json::json!({"events": newest})).unwrap();
+        assert_eq!(labels(newest_pretty), want);
+        let newest_compact = serde_json::json!({"events": newest}).to_string();
+        assert_eq!(labels(newest_compact), want);
+    }
 
     /// Sixth-round ingestion review: an untimed line keeps its place among its file's lines
     /// (the timed one before it, else after it), and a file without times keeps its order.
