@@ -235,8 +235,12 @@ fn value(column: &str, time_col: Option<&str>, text: &str) -> Value {
             return Value::Time(ms);
         }
     }
-    match text.trim().parse::<f64>() {
-        Ok(n) if n.is_finite() && !text.trim().is_empty() => Value::Num(n),
+    // A number only when written as Logs Insights prints one (`42`, `-3`, `1.5`): every
+    // result value comes back as text, and one written otherwise (`012345678901`, `02139`,
+    // `1e5`, `+5`, `1.50`) is a text a field held, kept as written, as a local run keeps it
+    // (tenth-round query-library review: account ids and ZIP codes lost their zeros).
+    match text.parse::<f64>() {
+        Ok(n) if n.is_finite() && crate::query::num_text(n) == text => Value::Num(n),
         _ => Value::Str(text.to_string()),
     }
 }
@@ -271,15 +275,22 @@ pub fn merge_rows(q: &Query, rows: Vec<Row>) -> QueryResult {
     // The query's own column order (and its columns no row has, empty as a local run shows
     // them), then any other column in the order Logs Insights returned it.
     let mut warnings = Vec::new();
+    // With no rows, the query's columns all the same, as a local run prints them (tenth-round
+    // query-library review: a quiet window gave CSV without its header, Markdown no table).
     let wanted = output_columns(q);
-    if !rows.is_empty() {
-        for w in &wanted {
-            if !columns.contains(w) {
+    // Logs Insights discovers `@type` on text-format lines only (tenth-round query-library
+    // review: the saved queries, read over a JSON-format group, gave nothing and said nothing).
+    if rows.is_empty() && q.referenced_fields().iter().any(|f| f == "@type") {
+        warnings.push("Logs Insights sets @type on text-format lines only: a log group in the JSON log format has no REPORT (or START, END) for this query to read; --local reads its platform.report records".to_string());
+    }
+    for w in &wanted {
+        if !columns.contains(w) {
+            if !rows.is_empty() {
                 warnings.push(format!(
                     "no record has a field `{w}` at that point of the query: it is empty"
                 ));
-                columns.push(w.clone());
             }
+            columns.push(w.clone());
         }
     }
     columns.sort_by_key(|c| wanted.iter().position(|w| w == c).unwrap_or(usize::MAX));
@@ -701,6 +712,48 @@ mod tests {
         assert_eq!(r.time_bin, Some(("bin(1h)".into(), 3_600_000)));
         assert!(matches!(r.rows[0][0], Value::Time(_)));
         assert_eq!(r.rows[0][1], Value::Num(7.0));
+    }
+
+    #[test]
+    fn remote_texts_that_read_as_numbers_stay_texts() {
+        // Tenth-round query-library review: every value comes back as text; one written
+        // otherwise than Logs Insights prints a number is a field's text, kept as written.
+        for text in [
+            "012345678901",
+            "02139",
+            "0042",
+            "1e5",
+            "+5",
+            "1.50",
+            " 7",
+            "-0",
+        ] {
+            assert_eq!(value("v", None, text), Value::Str(text.into()), "{text}");
+        }
+        for (text, n) in [
+            ("42", 42.0),
+            ("-3", -3.0),
+            ("1.5", 1.5),
+            ("0", 0.0),
+            ("0.25", 0.25),
+        ] {
+            assert_eq!(value("v", None, text), Value::Num(n), "{text}");
+        }
+        // No rows: the query's columns all the same, and for `@type`, why none may come.
+        let r = merge_rows(
+            &q("filter @type = \"REPORT\" | stats count(*) as n by bin(1h)"),
+            Vec::new(),
+        );
+        assert_eq!(r.columns, ["bin(1h)", "n"]);
+        assert!(r.rows.is_empty());
+        assert!(
+            r.warnings.iter().any(|w| w.contains("JSON log format")),
+            "{:?}",
+            r.warnings
+        );
+        let r = merge_rows(&q("fields @timestamp, @message"), Vec::new());
+        assert_eq!(r.columns, ["@timestamp", "@message"]);
+        assert!(r.warnings.is_empty());
     }
 
     #[test]

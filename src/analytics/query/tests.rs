@@ -1286,3 +1286,29 @@ fn ingest_text(name: &str, bytes: impl Into<Vec<u8>>) -> crate::ingest::Ingested
     )
     .unwrap()
 }
+
+#[test]
+fn a_bin_of_records_without_a_time_is_said() {
+    // Tenth-round query-library review: untimed REPORTs of three runs read as one burst minute.
+    let log = "\
+REPORT RequestId: u1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 100.00 ms
+REPORT RequestId: u2\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB
+";
+    let inputs = vec![MemoryInput {
+        name: "/aws/lambda/untimed".into(),
+        bytes: log.as_bytes().to_vec(),
+    }];
+    let ing = ingest_inputs(&[], inputs, &IngestOptions::default(), None).unwrap();
+    let q = parse("stats count(*) as n by bin(1m)").unwrap();
+    let r = run_query(&q, &ing.tables).unwrap();
+    assert_eq!(cell(&r, 0, "bin(1m)"), Value::Null);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("1 row(s) have an empty `bin(1m)`")),
+        "{:?}",
+        r.warnings
+    );
+    // Timed records only: nothing said.
+    assert!(run("stats count(*) as n by bin(1h)").warnings.is_empty());
+}
