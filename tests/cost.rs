@@ -1077,6 +1077,57 @@ fn plot_text_is_sanitized_and_an_empty_filter_is_named() {
 /// Third-round README review: `plot` dropped malformed records and untimed invocations without
 /// a word and ignored --strict, where every other command says them and exits 2.
 #[test]
+fn plot_cost_curve_gives_tunes_notes() {
+    // Tenth-round plot review: sizes left off because the function would time out there went
+    // unexplained (tune says so in a note).
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("to.log");
+    let lines: String = (0..40)
+        .map(|i| {
+            let (d, status) = if i % 10 == 0 {
+                ("3000.00".to_string(), "\tStatus: timeout")
+            } else {
+                (format!("{}.00", 1700 + i * 5), "")
+            };
+            format!(
+                "2025-09-01T00:{:02}:00.000Z REPORT RequestId: 11111111-aaaa-bbbb-cccc-0000000000{i:02}\tDuration: {d} ms\tBilled Duration: {} ms\tMemory Size: 1024 MB\tMax Memory Used: 100 MB{status}\n",
+                i,
+                d.trim_end_matches(".00")
+            )
+        })
+        .collect();
+    std::fs::write(&log, lines).unwrap();
+    let tune = faascope()
+        .args([
+            "tune",
+            log.to_str().unwrap(),
+            "--function-name",
+            "to",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let tune_err = String::from_utf8_lossy(&tune.stderr);
+    assert!(tune_err.contains("note: to: not allowed"), "{tune_err}");
+    let out = faascope()
+        .args([
+            "plot",
+            "cost-curve",
+            log.to_str().unwrap(),
+            "--function-name",
+            "to",
+            "--out",
+        ])
+        .arg(dir.path().join("to.svg"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("note: to: not allowed"), "{err}");
+}
+
+#[test]
 fn plot_says_its_skips_and_honours_strict() {
     let dir = tempfile::tempdir().unwrap();
     let logs = dir.path().join("logs");

@@ -462,6 +462,48 @@ fn plot_draws_a_bin_series() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&nobin.stderr).contains("bin("));
+    // A calendar period is a bin() too: said so (tenth-round plot review).
+    let monthly = faascope()
+        .args([
+            "query",
+            "stats count(*) by bin(1mo)",
+            sample.to_str().unwrap(),
+            "--plot",
+            svg.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(monthly.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&monthly.stderr);
+    assert!(
+        err.contains("calendar periods") && err.contains("30d"),
+        "{err}"
+    );
+    // Rows of records without a time are not drawn: said.
+    let untimed = dir.path().join("untimed.log");
+    std::fs::write(
+        &untimed,
+        "2025-09-01T00:00:00.000Z REPORT RequestId: t1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n\
+         REPORT RequestId: u1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\n",
+    )
+    .unwrap();
+    let out = faascope()
+        .args([
+            "query",
+            "stats count(*) as n by bin(1h)",
+            untimed.to_str().unwrap(),
+            "--plot",
+            dir.path().join("u.svg").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 row(s) with no time"), "{err}");
 }
 
 fn query_file(q: &str, file: &str) -> Vec<Value> {

@@ -888,7 +888,7 @@ pub(super) fn tune_refuses(price: &PriceArgs, command: &str) -> Result<()> {
 /// shows for the same function: the account's volume tiers (`cost` allocates them, the curve
 /// prices every size at the tier-1 rate), and invocations that ran at other memory sizes
 /// (`cost` prices them as they ran, the curve at the current size).
-fn tier_notes(observed: &Observed, book: &PriceBook, reports: &mut [TuneReport]) {
+pub(super) fn tier_notes(observed: &Observed, book: &PriceBook, reports: &mut [TuneReport]) {
     let Ok(account) = crate::cost::lambda_on_demand_account(
         &observed.projections,
         book,
@@ -1037,6 +1037,12 @@ pub fn run_pricing(cmd: PricingCommand) -> Result<i32> {
         } => {
             let c = catalog_with(&pricing)?;
             let d = c.show(&offering).map_err(|e| UsageError(e.to_string()))?;
+            if d.superseded > 0 {
+                crate::diag!(
+                    "note: {} figure(s) not shown: a later --pricing file replaces each wherever it applies",
+                    d.superseded
+                );
+            }
             render_pricing_show(&d, format, terminal_width())
         }
     };

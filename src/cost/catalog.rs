@@ -834,6 +834,9 @@ pub struct FigureMeta {
     /// file given twice, is still a later layer.
     #[serde(skip)]
     pub layer: usize,
+    /// Its table's index in its file (`price[3]`), for messages.
+    #[serde(skip)]
+    pub index: usize,
 }
 
 /// One `[[price]]` figure, expanded to a single region (or `None`: every region).
@@ -1066,6 +1069,8 @@ pub struct OfferingDetail {
     pub description: Option<String>,
     pub sources: Vec<Source>,
     pub figures: Vec<FigureRow>,
+    /// Figures left out: a later file replaces each wherever it applies.
+    pub superseded: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1253,7 +1258,41 @@ impl Catalog {
                     .join(", "),
             })?;
         let mut figures = Vec::new();
+        // A figure a later file replaces wherever it applies is never looked up: not shown as
+        // if it were (tenth-round plot review: a region-less override left the built-in
+        // regional figures listed, $0.0000041667 shown where $0.000005 was charged).
+        #[allow(clippy::type_complexity)]
+        let replaced = |f: (
+            &str,
+            &Option<String>,
+            &Option<String>,
+            Option<Arch>,
+            &FigureMeta,
+        ),
+                        by: (
+            &str,
+            &Option<String>,
+            &Option<String>,
+            Option<Arch>,
+            &FigureMeta,
+        )| {
+            by.0 == f.0
+                && by.1 == f.1
+                && by.4.layer > f.4.layer
+                && (by.2.is_none() || by.2 == f.2)
+                && (by.3.is_none() || by.3 == f.3)
+        };
+        let mut superseded = 0;
         for p in &offering.prices {
+            let this = (p.key.as_str(), &p.sku, &p.region, p.arch, &p.meta);
+            if offering
+                .prices
+                .iter()
+                .any(|q| replaced(this, (q.key.as_str(), &q.sku, &q.region, q.arch, &q.meta)))
+            {
+                superseded += 1;
+                continue;
+            }
             let tier = match (p.tier_from, p.tier_to) {
                 (None, None) => None,
                 (from, to) => Some(format!(
@@ -1276,6 +1315,15 @@ impl Catalog {
             ));
         }
         for r in &offering.rules {
+            let this = (r.key.as_str(), &r.sku, &r.region, r.arch, &r.meta);
+            if offering
+                .rules
+                .iter()
+                .any(|q| replaced(this, (q.key.as_str(), &q.sku, &q.region, q.arch, &q.meta)))
+            {
+                superseded += 1;
+                continue;
+            }
             let value = match (r.value, r.date) {
                 (Some(v), _) => v.normalize().to_string(),
                 (None, Some(d)) => d.to_string(),
@@ -1326,6 +1374,7 @@ impl Catalog {
             description: offering.description.clone(),
             sources: offering.sources.values().cloned().collect(),
             figures,
+            superseded,
         })
     }
 }
@@ -1735,6 +1784,7 @@ fn build_offering(
                 note: s.note.map(shown_text),
                 origin: file.to_string(),
                 layer,
+                index: i,
             },
         });
     }
@@ -1881,6 +1931,7 @@ fn build_offering(
             note: rp.note.map(shown_text),
             origin: file.to_string(),
             layer,
+            index: i,
         };
         for region in expand_regions(file, &what, rp.regions)? {
             let price = Price {
@@ -2086,6 +2137,7 @@ fn build_offering(
             note: rr.note.map(shown_text),
             origin: file.to_string(),
             layer,
+            index: i,
         };
         for region in expand_regions(file, &what, rr.regions)? {
             let rule = Rule {
@@ -2190,8 +2242,25 @@ fn check_tiers(file: &str, kind: OfferingKind, prices: &[Price]) -> Result<(), C
     }
     for ((key, region, arch, sku), mut bands) in groups {
         bands.sort_by_key(|p| p.tier_from.unwrap_or(Decimal::ZERO));
-        let what = describe("price", 0, &key, region.as_deref(), arch, sku.as_deref())
-            .replace("price[0] ", "price ");
+        // The band at fault, when it is this file's: its `price[N]` (whose line the message
+        // gets); else the key's (tenth-round plot review: the first band's line was given).
+        let what_at = |band: &Price| {
+            let this_file =
+                band.meta.origin == file && bands.iter().all(|b| b.meta.layer <= band.meta.layer);
+            if this_file {
+                describe(
+                    "price",
+                    band.meta.index,
+                    &key,
+                    region.as_deref(),
+                    arch,
+                    sku.as_deref(),
+                )
+            } else {
+                describe("price", 0, &key, region.as_deref(), arch, sku.as_deref())
+                    .replace("price[0] ", "price ")
+            }
+        };
         let fix = "give contiguous bands: the first with tier_from = 0, each tier_to equal to the next tier_from, the last without tier_to (an override replaces all bands of a key/region/arch at once)";
         let mut expected_from = Decimal::ZERO;
         for (i, band) in bands.iter().enumerate() {
@@ -2199,7 +2268,7 @@ fn check_tiers(file: &str, kind: OfferingKind, prices: &[Price]) -> Result<(), C
             if from != expected_from {
                 return Err(invalid(
                     file,
-                    &what,
+                    what_at(band),
                     format!("tier band starting at {from} does not continue from {expected_from}"),
                     fix,
                 ));
@@ -2210,17 +2279,17 @@ fn check_tiers(file: &str, kind: OfferingKind, prices: &[Price]) -> Result<(), C
                 None => {
                     return Err(invalid(
                         file,
-                        &what,
+                        what_at(band),
                         format!("tier band starting at {from} is unbounded but is not the last"),
                         fix,
                     ))
                 }
             }
         }
-        if bands.last().is_some_and(|b| b.tier_to.is_some()) {
+        if let Some(last) = bands.last().filter(|b| b.tier_to.is_some()) {
             return Err(invalid(
                 file,
-                &what,
+                what_at(last),
                 "the last tier band has a tier_to",
                 fix,
             ));
@@ -2616,5 +2685,75 @@ confidence = ["PL"]
                 .len(),
             3
         );
+        // A gap after the first band: the band at fault, by its line and index (tenth-round
+        // plot review: the first band's line was given, and no index).
+        let band = |from: &str, to: Option<&str>| {
+            format!(
+                "[[price]]\nkey = \"duration\"\nregions = [\"us-east-1\"]\narch = \"x86_64\"\ntier_from = \"{from}\"\n{}usd = \"0.000015\"\nunit = \"usd_per_gb_second\"\nsource = \"price-list-us-east-1\"\neffective_date = 2025-10-01\nconfidence = [\"PL\"]\n",
+                to.map(|t| format!("tier_to = \"{t}\"\n")).unwrap_or_default()
+            )
+        };
+        let gap = format!(
+            "schema_version = 1\n[offering]\nid = \"aws-lambda\"\n{}\n{}",
+            band("0", Some("6000000000")),
+            band("7000000000", None)
+        );
+        let e = c
+            .apply_str("gap.toml", &gap)
+            .expect_err("must fail")
+            .to_string();
+        let line_of_second = gap
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| *l == "[[price]]")
+            .nth(1)
+            .map(|(i, _)| i + 1)
+            .unwrap();
+        assert!(e.starts_with(&format!("gap.toml:{line_of_second}:")), "{e}");
+        assert!(e.contains("price[1]"), "{e}");
+    }
+
+    #[test]
+    fn a_figure_replaced_wherever_it_applies_is_not_shown() {
+        // Tenth-round plot review: a region-less override left the built-in regional figures
+        // listed as if they applied.
+        let mut c = Catalog::builtin().expect("valid");
+        let shown = |c: &Catalog| {
+            c.show("aws-lambda")
+                .unwrap()
+                .figures
+                .iter()
+                .filter(|f| {
+                    f.key == "provisioned_concurrency" && f.arch.as_deref() == Some("x86_64")
+                })
+                .map(|f| (f.region.clone(), f.value.clone()))
+                .collect::<Vec<_>>()
+        };
+        let before = shown(&c);
+        assert!(before.len() > 1, "{before:?}");
+        assert_eq!(c.show("aws-lambda").unwrap().superseded, 0);
+        let user = r#"
+schema_version = 1
+[offering]
+id = "aws-lambda"
+[[price]]
+key = "provisioned_concurrency"
+arch = "x86_64"
+usd = "0.018"
+unit = "usd_per_gb_hour"
+source = "price-list-us-east-1"
+effective_date = 2025-11-01
+confidence = ["P"]
+"#;
+        c.apply_str("pc.toml", user).expect("valid");
+        assert_eq!(shown(&c), [(None, "0.018".to_string())]);
+        assert_eq!(c.show("aws-lambda").unwrap().superseded, before.len());
+        // The arm64 figures, which it does not cover, are still shown.
+        assert!(c
+            .show("aws-lambda")
+            .unwrap()
+            .figures
+            .iter()
+            .any(|f| f.key == "provisioned_concurrency" && f.arch.as_deref() == Some("arm64")));
     }
 }
