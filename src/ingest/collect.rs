@@ -171,6 +171,8 @@ pub(crate) struct Collector<'o> {
     pub echoes: Vec<Invocation>,
     /// While on, invocations go to [`Self::echoes`].
     pub echo: bool,
+    /// While a CloudWatch event's message is read (see [`Self::event_message`]).
+    in_event: bool,
     /// Text REPORT lines were read here: a `platform.report` event after one is an echo too (a
     /// function logs in one format; the other is an extension's print, which comes after the
     /// REPORT: the Telemetry API sends `platform.report` once the invocation has ended).
@@ -212,6 +214,7 @@ impl<'o> Collector<'o> {
             last_report: None,
             echoes: Vec::new(),
             echo: false,
+            in_event: false,
             text_reports: false,
             doc_lines: None,
             event_time_ms: None,
@@ -387,6 +390,16 @@ impl<'o> Collector<'o> {
     }
 
     /// One log event's message (a text line or a JSON-format record).
+    /// A CloudWatch event's message (an API or export event, a subscription's, an Insights
+    /// row's `@message`): one line a function or Lambda wrote, so a platform line starts with
+    /// its keyword; a keyword after other words is the application's text (a log shipper
+    /// logging the REPORT lines it forwards: ninth-round live review, verification of 703b4fb).
+    pub fn event_message(&mut self, ev: &Event<'_>, msg: &str) {
+        let was = std::mem::replace(&mut self.in_event, true);
+        self.message(ev, msg);
+        self.in_event = was;
+    }
+
     pub fn message(&mut self, ev: &Event<'_>, msg: &str) {
         // A byte-order mark or colour codes in an event's text (a pulled or exported message
         // written by a tool that colours its lines): removed, as from text files' lines, so
@@ -468,35 +481,49 @@ impl<'o> Collector<'o> {
         } else {
             msg
         };
-        if let Some(q) = platform_line::joined_event_at(msg) {
-            // Two events run together on one line (their line break lost): each read as the
-            // event it is (the second had taken the first's place, fields and all).
-            let (mut first, mut second) = msg.split_at(q);
-            // The second's own prefix, when it kept one (`<time> REPORT …\t<time> REPORT …` of
-            // an S3 export or `aws logs tail`): its time, and no part of the first's text
-            // (ninth-round ingestion review: it took the first's time, its own left at the
-            // end of the first's message).
-            let own_time = first.rfind('\t').and_then(|tab| {
-                let tail = &first[tab + 1..];
-                let ts = timestamp_in_prefix(tail).filter(|_| !tail.trim().is_empty())?;
-                Some((tab + 1, ts))
-            });
-            if let Some((at, _)) = own_time {
-                (first, second) = msg.split_at(at);
+        // In an event, only a message that starts with a keyword is Lambda's (see
+        // `platform_line::may_be_lambdas`).
+        let platform_ok = !self.in_event || platform_line::may_be_lambdas(msg.trim_start());
+        if platform_ok && platform_line::joined_event_at(msg).is_some() {
+            // Events run together on one line (their line breaks lost): each read as the event
+            // it is (the second had taken the first's place, fields and all). Split in a loop,
+            // each part then read alone (tenth-round robustness review: a split per level of
+            // recursion overflowed the stack at some thousands of events on a line).
+            let mut parts: Vec<(Event<'_>, &str)> = Vec::new();
+            let (mut at, mut rest) = (*ev, msg);
+            while let Some(q) = platform_line::joined_event_at(rest) {
+                let (mut first, mut second) = rest.split_at(q);
+                // The next one's own prefix, when it kept one (`<time> REPORT …\t<time> REPORT
+                // …` of an S3 export or `aws logs tail`): its time, and no part of the first's
+                // text (ninth-round ingestion review: it took the first's time, its own left
+                // at the end of the first's message).
+                let own_time = first.rfind('\t').and_then(|tab| {
+                    let tail = &first[tab + 1..];
+                    let ts = timestamp_in_prefix(tail).filter(|_| !tail.trim().is_empty())?;
+                    Some((tab + 1, ts))
+                });
+                if let Some((cut, _)) = own_time {
+                    (first, second) = rest.split_at(cut);
+                }
+                // Else it takes the time the line's prefix gives (`sam logs`' `<stream>
+                // <time>`), which only the first carries (verification of 00fa9fe: it had
+                // none).
+                let next = Event {
+                    timestamp: own_time.map(|(_, ts)| ts).or(at.timestamp).or_else(|| {
+                        platform_line::parse(first).and_then(|p| timestamp_in_prefix(p.prefix))
+                    }),
+                    ..at
+                };
+                parts.push((at, first.trim_end()));
+                (at, rest) = (next, second);
             }
-            // Else the second takes the time the line's prefix gives (`sam logs`' `<stream>
-            // <time>`), which only the first carries (verification of 00fa9fe: it had none).
-            let second_ev = Event {
-                timestamp: own_time.map(|(_, ts)| ts).or(ev.timestamp).or_else(|| {
-                    platform_line::parse(first).and_then(|p| timestamp_in_prefix(p.prefix))
-                }),
-                ..*ev
-            };
-            self.message(ev, first.trim_end());
-            self.message(&second_ev, second);
+            parts.push((at, rest));
+            for (e, part) in parts {
+                self.message(&e, part);
+            }
             return;
         }
-        if let Some(p) = platform_line::parse(msg) {
+        if let Some(p) = platform_line::parse(msg).filter(|_| platform_ok) {
             // A platform line is one line: what follows it is no part of it (an `XRAY` line
             // ends a REPORT, and changes nothing).
             if !matches!(p.line, platform_line::PlatformLine::Xray { .. }) {
@@ -513,7 +540,8 @@ impl<'o> Collector<'o> {
             self.platform(ev, ts, p.line, msg, text);
         } else if let Some(f) = platform_line::parse_headless_report(msg) {
             let quoted_at = msg.find("REPORT RequestId:").filter(|&at| {
-                ev.timestamp.is_none()
+                !self.in_event
+                    && ev.timestamp.is_none()
                     && msg[..at].ends_with(['"', '\'', '`'])
                     && !trimmed.starts_with(['{', '['])
             });
@@ -1316,7 +1344,7 @@ impl<'o> Collector<'o> {
             log_group: group,
             log_stream: stream,
         };
-        self.message(&inner, msg);
+        self.event_message(&inner, msg);
     }
 
     /// `awslogs.data`: base64 of a gzip (or zlib, or plain) subscription payload.
@@ -1418,7 +1446,7 @@ impl<'o> Collector<'o> {
                 log_stream: stream,
             };
             if let Some(m) = row.get("@message") {
-                self.message(&inner, m);
+                self.event_message(&inner, m);
             } else if row.contains_key("@duration") && row.contains_key("@requestId") {
                 self.insights_report_row(&inner, &row);
             } else if row.contains_key("@duration") {
@@ -1985,7 +2013,8 @@ fn level_word(t: &str) -> Option<&'static str> {
         "TRACE" => "TRACE",
         "DEBUG" => "DEBUG",
         "INFO" => "INFO",
-        "WARN" | "WARNING" => "WARN",
+        // The runtime's own warning line (`LAMBDA_WARNING: Unhandled exception. …`).
+        "WARN" | "WARNING" | "LAMBDA_WARNING" => "WARN",
         "ERROR" => "ERROR",
         "FATAL" | "CRITICAL" => "FATAL",
         _ => return None,

@@ -1054,6 +1054,7 @@ fn ingest_stream(
 ) -> FileOutput {
     let mut state = FileState::new(opts, display.clone());
     let mut reader: Box<dyn Read + Send + '_> = Box::new(&mut file);
+    let mut compressed = false;
     // Gzip inside gzip too: Firehose with GZIP compression stores CloudWatch's own gzipped
     // payloads gzipped again. A few layers at most (each is a decoder on the last).
     for layer in 0..4 {
@@ -1073,7 +1074,29 @@ fn ingest_stream(
         if !decode::is_gzip(&head[..n]) || layer == 3 {
             break;
         }
+        compressed = true;
     }
+    // Classic Mac OS line ends, a lone CR (Excel for Mac's "CSV (Macintosh)", old editors): read
+    // as line breaks (tenth-round robustness review: a text log became one corrupt line, a
+    // metrics CSV lost every point without a word). Told by the start of the file: carriage
+    // returns and no line feed.
+    let mut head = vec![0u8; 64 << 10];
+    let (n, err) = read_up_to(&mut reader, &mut head);
+    head.truncate(n);
+    let cr_lines = !head.contains(&b'\n')
+        && head.iter().filter(|&&b| b == b'\r').count() >= 2
+        && !looks_binary(&head);
+    // A read error there (a truncated gzip) comes after the bytes read, where it happened.
+    let reader: Box<dyn Read + Send + '_> = match err {
+        Some(e) => Box::new(FailsWith(Some(e))),
+        None => reader,
+    };
+    let raw = io::Cursor::new(head).chain(reader);
+    let reader: Box<dyn Read + Send + '_> = if cr_lines {
+        Box::new(CrAsLf(raw))
+    } else {
+        Box::new(raw)
+    };
     let mut out = FileOutput::default();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<RawBlock>(1);
@@ -1115,6 +1138,16 @@ fn ingest_stream(
                     state.skips_file(0, "empty file", "no records");
                     break;
                 }
+                if block.starts_with(b"\xFF\xFE\x00\x00") || block.starts_with(b"\x00\x00\xFE\xFF")
+                {
+                    // (Before UTF-16's test: its mark is a prefix of this one's.)
+                    state.skips_file(
+                        0,
+                        "UTF-32 text",
+                        "faascope reads UTF-8; convert it first (iconv -f UTF-32 -t UTF-8 FILE > FILE.utf8); skipped whole",
+                    );
+                    break;
+                }
                 if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") {
                     // Windows PowerShell 5's `>` writes UTF-16 with a byte-order mark.
                     state.skips_file(
@@ -1154,7 +1187,12 @@ fn ingest_stream(
                     break;
                 }
                 if looks_binary(&block) {
-                    state.skips_file(0, "binary file", "not text, gzip or zlib; skipped whole");
+                    let what = if compressed {
+                        "compressed (gzip), and what it holds is not text; skipped whole"
+                    } else {
+                        "not text, gzip or zlib; skipped whole"
+                    };
+                    state.skips_file(0, "binary file", what);
                     break;
                 }
                 if block.starts_with(b"\xEF\xBB\xBF") {
@@ -1241,6 +1279,31 @@ fn complete_json_prefix(line: &[u8]) -> usize {
 
 /// Fills `buf` as far as the reader goes. Returns the bytes read and the error that stopped it,
 /// if any, so that what was read before a corrupt stretch is still used.
+/// A reader that fails with its error, once (then reads nothing).
+struct FailsWith(Option<io::Error>);
+
+impl Read for FailsWith {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+/// A reader whose carriage returns read as line feeds (see `ingest_stream`). Written here: one
+/// byte map over a reader, which no crate of ours offers.
+struct CrAsLf<R>(R);
+
+impl<R: Read> Read for CrAsLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for b in &mut buf[..n] {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+        Ok(n)
+    }
+}
+
 fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
     let mut n = 0;
     while n < buf.len() {
@@ -1948,7 +2011,7 @@ fn parse_line(
                     log_stream: fast.log_stream,
                 };
                 let message = fast.message.unwrap_or(scratch.as_str());
-                c.message(&ev, message);
+                c.event_message(&ev, message);
                 return;
             }
             match serde_json::from_str::<LineEvent>(trimmed) {
@@ -1972,7 +2035,7 @@ fn parse_line(
                         log_group: log_group.as_deref(),
                         log_stream: log_stream.as_deref(),
                     };
-                    c.message(&ev, &m);
+                    c.event_message(&ev, &m);
                     return;
                 }
                 Ok(_) => {}
@@ -2081,7 +2144,7 @@ fn cut_pending(
         // A value in a text log that is no AWS document (an application's JSON, broken) gives
         // its lines back as log lines (verification of d13a550: a log opening with one lost
         // them); a document's syntax is no log line.
-        None if mode == Mode::Text && !holds_record_array(before) => {
+        None if mode == Mode::Text && !holds_record_array(before) && restart.is_none() => {
             parse_json_text(c, before, p.start_line, true)
         }
         None => c.skip(
@@ -2127,16 +2190,35 @@ fn document_after_break(text: &str) -> Option<(usize, bool)> {
     let k = [at, at.saturating_sub(1)]
         .into_iter()
         .find(|&k| k > 0 && matches!(text.as_bytes().get(k), Some(b'{' | b'[')))?;
-    if !holds_record_array(&text[..k]) {
+    // The cut one is a document of records (an array of them, or an object naming them), or
+    // the next one is (a subscription payload names its `logEvents` last: cut in its head).
+    let (before, rest) = text.split_at(k);
+    let array_of_records = before
+        .trim_start()
+        .strip_prefix('[')
+        .is_some_and(|r| r.trim_start().starts_with('{'));
+    if !(holds_record_array(before) || array_of_records || holds_record_array(rest))
+        // A whole value followed by another (`[1] [2]`) is no cut one.
+        || serde_json::from_str::<IgnoredAny>(before).is_ok()
+    {
         return None;
     }
-    let mut values = serde_json::Deserializer::from_str(&text[k..]).into_iter::<IgnoredAny>();
+    documents_from(rest).map(|whole| (k, whole))
+}
+
+/// Whether whole JSON values run from the start of `rest` to its end (`Some(true)`), or the
+/// last is cut by the end, or the first, a document of records, is itself cut short where
+/// another starts (`Some(false)`: a chain of cut documents on one line, each read in turn:
+/// verification of 96f3996, the whole line was lost).
+fn documents_from(rest: &str) -> Option<bool> {
+    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<IgnoredAny>();
     let mut any = false;
     loop {
         match values.next() {
-            None => return any.then_some((k, true)),
+            None => return any.then_some(true),
             Some(Ok(_)) => any = true,
-            Some(Err(e)) if e.is_eof() => return Some((k, false)),
+            Some(Err(e)) if e.is_eof() => return Some(false),
+            Some(Err(_)) if !any && holds_record_array(rest) => return Some(false),
             Some(Err(_)) => return None,
         }
     }
@@ -2160,11 +2242,16 @@ fn next_document_in(line: &str) -> Option<(usize, bool)> {
         .filter(|&k| k > 0 && opened(k))
         .find_map(|k| {
             let mut values = serde_json::Deserializer::from_str(&line[k..]).into_iter::<Value>();
+            let mut any = false;
             loop {
                 match values.next() {
                     None => return Some((k, true)),
-                    Some(Ok(v)) if v.is_object() => continue,
+                    Some(Ok(v)) if v.is_object() => any = true,
                     Some(Err(e)) if e.is_eof() => return Some((k, false)),
+                    // Itself cut where a third starts (see `documents_from`).
+                    Some(Err(_)) if !any && holds_record_array(&line[k..]) => {
+                        return Some((k, false))
+                    }
                     Some(_) => return None,
                 }
             }
@@ -2438,10 +2525,15 @@ fn handle_bad_json(
     // interrupted `> pages.json` of compact output, then `>>`): the cut one's whole records,
     // one skip, then the next (verification of 0df4ecc: both were lost, `report` said nothing).
     // Cut outside a string, where the JSON breaks on the next one's `{`: the same.
-    if !e.is_eof() && trimmed.starts_with('{') && holds_record_array(trimmed) {
-        if let Some((k, whole)) =
-            next_document_in(trimmed).or_else(|| document_after_break(trimmed))
-        {
+    if !e.is_eof()
+        && (trimmed.starts_with('[') || (trimmed.starts_with('{') && holds_record_array(trimmed)))
+    {
+        // The earlier of the two (a chain of cut documents on one line: each in turn).
+        let found = [next_document_in(trimmed), document_after_break(trimmed)]
+            .into_iter()
+            .flatten()
+            .min_by_key(|(k, _)| *k);
+        if let Some((k, whole)) = found {
             match salvage_truncated(&trimmed[..k]) {
                 Some((w, _)) => {
                     parse_json_text(c, &w, line_no, false);
@@ -3557,6 +3649,40 @@ after the end
     }
 
     #[test]
+    fn events_run_together_and_lone_cr_line_ends_are_read() {
+        // Tenth-round robustness review: thousands of events run together on one line (line
+        // ends lost, or a classic Mac OS file's lone CRs) overflowed the stack (a split per level
+        // of recursion) and took seconds (a search per keyword to the line's end each time);
+        // lone-CR line ends made a text log one corrupt line.
+        let event = |i: u32, sep: &str| {
+            format!(
+                "2025-09-01T00:00:00.000Z START RequestId: 00000000-0000-4000-8000-{i:012} Version: $LATEST{sep}\
+                 2025-09-01T00:00:00.100Z END RequestId: 00000000-0000-4000-8000-{i:012}{sep}\
+                 2025-09-01T00:00:00.100Z REPORT RequestId: 00000000-0000-4000-8000-{i:012}\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t{sep}"
+            )
+        };
+        let joined: String = (0..20_000).map(|i| event(i, " ")).collect();
+        let ing = ingest_one(&format!("{joined}\n"), &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 20_000, "{:?}", ing.skips);
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        let cr: String = (0..500).map(|i| event(i, "\r")).collect();
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(&cr, &opts);
+        assert_eq!(ing.tables.invocations.len(), 500, "{:?}", ing.skips);
+        assert_eq!(ing.tables.logs.len(), 1_000);
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        assert!(ing.tables.logs[1].source.to_string().ends_with(":2"));
+        // A lone CR inside a line of a file with line feeds stays a character of it.
+        let mixed = format!("{}\n", event(1, "\n").replace(" Version", "\r Version"));
+        let ing = ingest_one(&mixed, &opts);
+        assert_eq!(ing.tables.invocations.len(), 1);
+        assert_eq!(ing.tables.logs.len(), 2);
+    }
+
+    #[test]
     fn a_report_an_application_logs_is_no_invocation() {
         // A log shipper's lines quoting the REPORT lines it forwards (ninth-round live review:
         // each was billed as an invocation of the shipper), as events and as text lines.
@@ -3569,6 +3695,8 @@ after the end
                 format!("2025-09-01T00:00:0{n}.000Z\t{}\tINFO\tforwarding: {quoted}", own(n)),
                 format!("forwarding to S3: {quoted}"),
                 format!("{{\"payload\": \"{quoted}"),
+                // The logger's layout with no words of its own (verification of 703b4fb).
+                format!("[INFO]\t2025-09-01T00:00:0{n}.000Z\t{}\t{quoted}", own(n)),
                 format!("END RequestId: {}", own(n)),
                 format!("REPORT RequestId: {}\tDuration: 20.00 ms\tBilled Duration: 20 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t", own(n)),
             ]
@@ -3605,6 +3733,33 @@ after the end
                 .count();
             assert_eq!(forwarded, 6, "{:?}", ing.tables.logs);
         }
+        // Renderings' prefixes still read (verification of 703b4fb: `awslogs get`'s group
+        // name made every REPORT application text): a group, a group and stream, a function
+        // column, masked or placeholder times, a syslog time; and Lambda's own timeout line
+        // in an event, after its time and request id.
+        let report = "REPORT RequestId: 40000000-0000-4000-8000-000000000009\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t";
+        for prefix in [
+            "/aws/lambda/orders-api 2025/09/01/[$LATEST]abcdef0123 ",
+            "2025-09-01T00:00:01.000Z\t/aws/lambda/orders\t2025/09/01/[$LATEST]0123abcdef\t",
+            "orders | 2025-09-01T00:00:01.000Z | ",
+            "my-function 2025-09-01T00:00:01.000Z ",
+            "xxxx-xx-xxTxx:xx:xx.xxxZ ",
+            "<timestamp> ",
+            "Sep 1 00:00:01 ",
+            "[root - INFO - 2020-05-02 20:28:50,023] ",
+        ] {
+            let ing = ingest_one(&format!("{prefix}{report}\n"), &opts);
+            assert_eq!(ing.tables.invocations.len(), 1, "{prefix}");
+        }
+        let timeout = serde_json::json!({"timestamp": 1_591_714_946_151i64, "logGroup": "/aws/lambda/f",
+            "message": "2020-06-09T15:02:26.150Z 7c9567b5-107b-4a6c-8798-0157ac21db52 Task timed out after 3.00 seconds\n"});
+        let ing = ingest_one(&timeout.to_string(), &opts);
+        assert_eq!(
+            ing.tables.logs[0].event_type.as_deref(),
+            Some("TIMEOUT"),
+            "{:?}",
+            ing.tables.logs
+        );
     }
 
     /// Eighth-round ingestion review: a byte-order mark before a later document of a file (a
@@ -3786,6 +3941,34 @@ after the end
         let ing = ingest_one(&text, &IngestOptions::default());
         assert_eq!(ing.tables.invocations.len(), 6, "{:?}", ing.skips);
         assert_eq!(ing.skips.total, 2, "{:?}", ing.skips);
+        // A chain on one line: a cut one, another cut one, a whole one; and compact arrays of
+        // Telemetry events, one cut after a member's `,` (verification of 96f3996: the whole
+        // line was lost, without a skip).
+        let (a, b, c) = (compact(&[1, 2, 9]), compact(&[3, 4, 8]), compact(&[5, 6]));
+        let a_cut = &a[..a.rfind("\"timestamp\":").unwrap() + 16];
+        let b_cut = &b[..b.rfind("REPORT").unwrap() + 10];
+        let ing = ingest_one(&format!("{a_cut}{b_cut}{c}\n"), &IngestOptions::default());
+        assert_eq!(ing.tables.invocations.len(), 6, "{:?}", ing.skips);
+        assert_eq!(ing.skips.total, 2, "{:?}", ing.skips);
+        let telemetry = |ns: &[u32]| {
+            serde_json::to_string(
+                &ns.iter()
+                    .map(|n| serde_json::json!({"time": format!("2025-09-04T15:00:0{n}.000Z"), "type": "platform.report",
+                        "record": {"requestId": format!("a000000{n}-aaaa-4aaa-8aaa-aaaaaaaaaaaa"),
+                            "metrics": {"durationMs": 10.5, "billedDurationMs": 11, "memorySizeMB": 128, "maxMemoryUsedMB": 60},
+                            "status": "success"}}))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap()
+        };
+        let first = telemetry(&[1, 2, 3]);
+        let cut = &first[..first.rfind("\"metrics\"").unwrap()];
+        let ing = ingest_one(
+            &format!("{cut}{}\n", telemetry(&[4, 5])),
+            &IngestOptions::default(),
+        );
+        assert_eq!(ing.tables.invocations.len(), 4, "{:?}", ing.skips);
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
         // Coloured `aws logs tail` lines.
         let line = "\x1b[32m2025-09-01T00:00:01.000000+00:00\x1b[0m \x1b[36m2025/09/01/[$LATEST]abc\x1b[0m REPORT RequestId: 40000000-0000-4000-8000-000000000009\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n";
         let ing = ingest_one(line, &IngestOptions::default());
