@@ -170,45 +170,68 @@ fn lines(t: &Tables) -> Vec<Line> {
     // Tail` capture, whose platform lines have no time and whose runtime lines do, printed the
     // untimed START, END and REPORT first and the request's own [ERROR] line after its REPORT.
     let at = placed_times(&out);
-    // A file read newest first (a FilterLogEvents dump sorted so, an Insights export sorted
-    // `@timestamp desc`): its lines of one millisecond in the reverse of the order read
-    // (tenth-round logs review: END printed after its REPORT, the next START before both).
-    let newest_first = newest_first_files(&t.logs);
-    let reversed = |i: usize| newest_first.contains(&out[i].source.0);
     let n_logs = t.logs.len();
+    let is_report = |i: usize| i >= n_logs;
     let mut order: Vec<usize> = (0..out.len()).collect();
     order.sort_by(|&a, &b| {
-        let place = if reversed(a) {
-            out[b].source.1.cmp(&out[a].source.1)
-        } else {
-            out[a].source.1.cmp(&out[b].source.1)
-        };
         at[a]
             .unwrap_or(i64::MIN)
             .cmp(&at[b].unwrap_or(i64::MIN))
-            .then_with(|| out[a].source.0.cmp(&out[b].source.0))
-            .then_with(|| place)
-            .then_with(|| match (a < n_logs, b < n_logs, reversed(a)) {
-                (true, true, true) => b.cmp(&a),
-                _ => a.cmp(&b),
-            })
+            .then_with(|| out[a].source.cmp(&out[b].source))
+            .then_with(|| a.cmp(&b))
     });
+    // A file read newest first (a FilterLogEvents dump sorted so, an Insights export sorted
+    // `@timestamp desc`): its events of one millisecond in the reverse of the order read, each
+    // event's own lines (a traceback printed over several, one line after the other, of one
+    // request) kept in theirs (tenth-round logs review: END printed after its REPORT, the next
+    // START before both; verification of 721baae: a traceback upside down). A line of no
+    // request right after another is taken for the rest of its event.
+    let newest_first = newest_first_files(&t.logs);
+    let same_ms_file = |a: usize, b: usize| at[a] == at[b] && out[a].source.0 == out[b].source.0;
+    let mut in_time: Vec<usize> = Vec::with_capacity(order.len());
+    for run in order.chunk_by(|&a, &b| same_ms_file(a, b)) {
+        if !newest_first.contains(&out[run[0]].source.0) {
+            in_time.extend_from_slice(run);
+            continue;
+        }
+        let continues = |prev: usize, next: usize| {
+            !is_report(prev)
+                && !is_report(next)
+                && out[next].source.1 == out[prev].source.1 + 1
+                && (out[next].request_id.is_none() || out[next].request_id == out[prev].request_id)
+        };
+        let events: Vec<&[usize]> = run.chunk_by(|&a, &b| continues(a, b)).collect();
+        for event in events.into_iter().rev() {
+            in_time.extend_from_slice(event);
+        }
+    }
     // Events of one line (a compact JSON document, a subscription payload): a REPORT right
-    // after the last line of its request there, else before the others (the lines of a
-    // millisecond are otherwise kept in the order read; tenth-round logs review: every REPORT
-    // came after all other lines of its millisecond, after the next request's START).
+    // after its request's END there (else after its request's last line there, else after the
+    // REPORTs placed so, before the others): the lines of a millisecond are otherwise kept in
+    // the order read (tenth-round logs review: every REPORT came after all other lines of its
+    // millisecond, after the next request's START; verification of 721baae: REPORTs of several
+    // streams reversed, a REPORT after its `Task timed out` line).
     let same_place = |a: usize, b: usize| at[a] == at[b] && out[a].source == out[b].source;
-    let mut placed = Vec::with_capacity(order.len());
-    for run in order.chunk_by(|&a, &b| same_place(a, b)) {
-        let (reports, others): (Vec<usize>, Vec<usize>) = run.iter().partition(|&&i| i >= n_logs);
-        let mut run_order = others;
+    let mut placed = Vec::with_capacity(in_time.len());
+    for run in in_time.chunk_by(|&a, &b| same_place(a, b)) {
+        let (reports, mut run_order): (Vec<usize>, Vec<usize>) =
+            run.iter().partition(|&&i| is_report(i));
+        let mut front = 0;
         for r in reports {
             let id = &out[r].request_id;
-            let at = run_order
+            let of_request =
+                |i: &usize| !is_report(*i) && id.is_some() && out[*i].request_id == *id;
+            let after = run_order
                 .iter()
-                .rposition(|&i| i < n_logs && id.is_some() && out[i].request_id == *id)
-                .map_or(0, |k| k + 1);
-            run_order.insert(at.min(run_order.len()), r);
+                .rposition(|i| of_request(i) && out[*i].label == "END")
+                .or_else(|| run_order.iter().rposition(of_request));
+            match after {
+                Some(k) => run_order.insert(k + 1, r),
+                None => {
+                    run_order.insert(front, r);
+                    front += 1;
+                }
+            }
         }
         placed.extend(run_order);
     }
@@ -588,6 +611,29 @@ mod tests {
         assert_eq!(labels(newest_pretty), want);
         let newest_compact = serde_json::json!({"events": newest}).to_string();
         assert_eq!(labels(newest_compact), want);
+        // Verification of 721baae: REPORTs of several requests in one millisecond keep their
+        // order (they were reversed; those of no line there come first), and a REPORT goes
+        // after its END, before the `Task timed out` line that follows it.
+        let c = "c0000000-2222-3333-4444-555555555555";
+        let report = |id: &str| {
+            format!("REPORT RequestId: {id}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n")
+        };
+        let t = 1_756_720_801_000;
+        let events = vec![
+            ev(t, format!("END RequestId: {a}\n")),
+            ev(t, report(a)),
+            ev(
+                t,
+                format!("2025-09-01T10:00:01.000Z {a} Task timed out after 3.00 seconds\n"),
+            ),
+            ev(t, report(b)),
+            ev(t, report(c)),
+        ];
+        let compact = serde_json::json!({"events": events}).to_string();
+        assert_eq!(
+            labels(compact),
+            ["REPORT b", "REPORT c", "END a", "REPORT a", "TIMEOUT a"]
+        );
     }
 
     /// Sixth-round ingestion review: an untimed line keeps its place among its file's lines
