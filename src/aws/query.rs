@@ -235,14 +235,24 @@ fn value(column: &str, time_col: Option<&str>, text: &str) -> Value {
             return Value::Time(ms);
         }
     }
-    // A number only when written as Logs Insights prints one (`42`, `-3`, `1.5`): every
-    // result value comes back as text, and one written otherwise (`012345678901`, `02139`,
-    // `1e5`, `+5`, `1.50`) is a text a field held, kept as written, as a local run keeps it
-    // (tenth-round query-library review: account ids and ZIP codes lost their zeros).
-    match text.parse::<f64>() {
-        Ok(n) if n.is_finite() && crate::query::num_text(n) == text => Value::Num(n),
-        _ => Value::Str(text.to_string()),
+    match insights_number(text) {
+        Some(n) => Value::Num(n),
+        None => Value::Str(text.to_string()),
     }
+}
+
+/// A result value written as Logs Insights writes a number (`42`, `-3`, `1.5`, `15.0`,
+/// `6.7E7`): every value comes back as text, and one written otherwise (`012345678901`,
+/// `02139`, `+5`, ` 7`) is a text a field held, kept as written, as a local run keeps it
+/// (tenth-round query-library review: account ids and ZIP codes lost their zeros).
+fn insights_number(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    let leading_zero =
+        digits.first() == Some(&b'0') && digits.get(1).is_some_and(u8::is_ascii_digit);
+    if !digits.first()?.is_ascii_digit() || leading_zero {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
@@ -721,21 +731,28 @@ mod tests {
         for text in [
             "012345678901",
             "02139",
-            "0042",
-            "1e5",
+            "-0042",
             "+5",
-            "1.50",
             " 7",
-            "-0",
+            ".5",
+            "NaN",
+            "inf",
+            "1_0",
         ] {
             assert_eq!(value("v", None, text), Value::Str(text.into()), "{text}");
         }
+        // As Logs Insights writes numbers (verification of 3f9ccd6: `15.0`, `6.7E7` of real
+        // results came back as texts).
         for (text, n) in [
             ("42", 42.0),
             ("-3", -3.0),
             ("1.5", 1.5),
             ("0", 0.0),
             ("0.25", 0.25),
+            ("15.0", 15.0),
+            ("6.7E7", 6.7e7),
+            ("1.28E8", 1.28e8),
+            ("1.2345678901234567", 1.234_567_890_123_456_7),
         ] {
             assert_eq!(value("v", None, text), Value::Num(n), "{text}");
         }

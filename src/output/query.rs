@@ -232,7 +232,7 @@ pub fn chart_by(
         .collect();
     let Some(&t0) = times.iter().min() else {
         return Err(format!(
-            "the `{bin_col}` column holds no time in any of the {} row(s): nothing to plot (a `bin()` of a later `stats` has no @timestamp to read once an earlier `stats` dropped it)",
+            "the `{bin_col}` column holds no time in any of the {} row(s): nothing to plot (the records read carry no time, or a `bin()` of a later `stats` has no @timestamp to read once an earlier `stats` dropped it)",
             r.rows.len()
         ));
     };
