@@ -1072,6 +1072,35 @@ fn plot_text_is_sanitized_and_an_empty_filter_is_named() {
         .stderr(predicate::str::contains(
             "--function matched none of the 1 function(s)",
         ));
+    // A window that leaves nothing is said as `report` says it, in cost, tune and plot (tenth-
+    // round cross-command review: "no invocations with a time were found" of timed logs).
+    for cmd in [
+        vec!["cost", "sample-data", "--until", "2025-08-01"],
+        vec!["tune", "sample-data", "--until", "2025-08-01"],
+        vec![
+            "plot",
+            "cost-curve",
+            "sample-data",
+            "--function",
+            "^nightly-report$",
+            "--since",
+            "2025-09-02T10:05:00Z",
+            "--until",
+            "2025-09-02T10:10:00Z",
+            "--out",
+        ],
+    ] {
+        let mut c = faascope();
+        c.args(&cmd);
+        if cmd[0] == "plot" {
+            c.arg(dir.path().join("window.svg"));
+        }
+        c.assert().stderr(
+            predicate::str::contains("none of the 95039 invocation(s) read")
+                .and(predicate::str::contains("nightly-report"))
+                .and(predicate::str::contains("no invocations with a time").not()),
+        );
+    }
 }
 
 /// Third-round README review: `plot` dropped malformed records and untimed invocations without

@@ -315,6 +315,45 @@ fn a_memory_change_scales_each_invocation_from_its_own_size() {
         ));
 }
 
+/// Tenth-round cross-command review: `simulate --from` had no --function-name or
+/// --input-format, which every other command reading logs has.
+#[test]
+fn simulate_from_takes_function_name_and_input_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("fn1");
+    std::fs::copy(
+        root().join("sample-data/logs-tail/nightly-report.txt"),
+        &log,
+    )
+    .unwrap();
+    faascope()
+        .args(["simulate", "--from"])
+        .arg(&log)
+        .args([
+            "--function-name",
+            "checkout",
+            "--function",
+            "checkout",
+            "--input-format",
+            "text",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"checkout\""));
+    // Not with a scenario file.
+    faascope()
+        .args([
+            "simulate",
+            "simulator/scenarios/api-basic.toml",
+            "--function-name",
+            "x",
+        ])
+        .assert()
+        .code(2);
+}
+
 #[test]
 fn bad_scenarios_are_exit_2_with_the_problem() {
     let dir = tempfile::tempdir().unwrap();

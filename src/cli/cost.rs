@@ -470,7 +470,7 @@ pub(crate) fn load_filtered(
     filter: &FilterArgs,
 ) -> Result<(ReportColumns, crate::ingest::Ingested)> {
     let filter = Filter::from_args(filter)?;
-    let (cols, ing) = load_columns(source, &filter)?;
+    let (cols, ing, _) = load_columns(source, &filter)?;
     // The time window is applied already.
     let by_function = Filter {
         since_ms: None,
@@ -482,10 +482,11 @@ pub(crate) fn load_filtered(
 
 /// Loads the sources' invocations as compact columns, read for `filter`'s time window but not
 /// filtered yet.
+/// Also what was read before the window (for the note when it leaves nothing).
 fn load_columns(
     source: &SourceArgs,
     filter: &Filter,
-) -> Result<(ReportColumns, crate::ingest::Ingested)> {
+) -> Result<(ReportColumns, crate::ingest::Ingested, super::ReadSpan)> {
     let mut ing = load(
         &source.with_window(filter),
         IngestOptions {
@@ -497,13 +498,14 @@ fn load_columns(
         },
     )?;
     let cols = std::mem::take(&mut ing.columns);
+    let read = super::ReadSpan::of_columns(&cols);
     // Sources read for the window may hold records outside it.
     let cols = Filter {
         function: None,
         ..filter.clone()
     }
     .apply_columns(cols);
-    Ok((cols, ing))
+    Ok((cols, ing, read))
 }
 
 /// The sources' invocations, their usage, and each function's month projected from it.
@@ -521,6 +523,8 @@ pub(super) struct Observed {
     /// Invocations without a time of the functions --function selects, by name: they cannot
     /// be placed in the window and are not priced.
     pub untimed: std::collections::BTreeMap<String, u64>,
+    /// Why nothing is selected when --since/--until left nothing of what was read.
+    pub why_empty: Option<String>,
 }
 
 impl Observed {
@@ -577,7 +581,12 @@ pub(super) fn observe(
     let place = price.placement()?;
     let configure = price.configuration()?;
     let f = Filter::from_args(filter)?;
-    let (mut cols, ing) = load_columns(source, &f)?;
+    let (mut cols, ing, read) = load_columns(source, &f)?;
+    // With a window: what it and --function left of what was read, as `report` says it (tenth-
+    // round cross-command review: "no invocations with a time were found" of timed logs).
+    let why_empty = (f.since_ms.is_some() || f.until_ms.is_some())
+        .then(|| read.filtered_out(&f))
+        .flatten();
     // Against every function read, also those --function leaves out: naming one is no typo.
     price.check_names(cols.names().iter().map(|n| n.as_ref()))?;
     // The month is projected from the run's window: the hours every function read spans
@@ -643,12 +652,16 @@ pub(super) fn observe(
         projections,
         selected,
         untimed,
+        why_empty,
     })
 }
 
-/// Why nothing is shown: no timed invocation at all, or --function matched none of `all`.
-pub(super) fn nothing_selected(all: &[FunctionProjection]) -> String {
-    if all.is_empty() {
+/// Why nothing is shown: what the window and --function left of what was read (`why_empty`),
+/// no timed invocation at all, or --function matched none of `all`.
+pub(super) fn nothing_selected(all: &[FunctionProjection], why_empty: Option<&str>) -> String {
+    if let Some(why) = why_empty {
+        why.to_string()
+    } else if all.is_empty() {
         "no invocations with a time were found".to_string()
     } else {
         let names: Vec<&str> = all.iter().map(|p| p.meta.name.as_str()).collect();
@@ -755,6 +768,7 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         .into());
     }
     let mut untimed = std::collections::BTreeMap::new();
+    let mut why_empty: Option<String> = None;
     let (projections, selected, basis, ing) = if let Some(requests) = a.requests {
         if !a.source.sources.is_empty() {
             return Err(UsageError(
@@ -790,8 +804,10 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
             projections,
             selected,
             untimed: left_out,
+            why_empty: why,
             ..
         } = observe(&a.source, &a.filter, &a.price, &book)?;
+        why_empty = why;
         untimed = left_out;
         // No window when nothing is shown (no timed invocation, or --function matched none).
         let shown = selected.iter().any(|k| *k);
@@ -816,7 +832,7 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         .map(|(p, _)| p.clone())
         .collect();
     if shown.is_empty() {
-        let why = nothing_selected(&projections);
+        let why = nothing_selected(&projections, why_empty.as_deref());
         if a.format != Format::Json {
             if let Some(ing) = &ing {
                 report_skips(&a.source, ing);
@@ -965,7 +981,7 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
     if observed.filter_matched_none() || observed.projections.is_empty() {
         crate::diag!(
             "note: {}; nothing to tune",
-            nothing_selected(&observed.projections)
+            nothing_selected(&observed.projections, observed.why_empty.as_deref())
         );
     }
     let selected = observed.selected_projections();

@@ -74,7 +74,7 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
     if projections.is_empty() {
         return Err(UsageError(format!(
             "{}; nothing to plot",
-            nothing_selected(&observed.projections)
+            nothing_selected(&observed.projections, observed.why_empty.as_deref())
         ))
         .into());
     }

@@ -81,6 +81,13 @@ pub struct SimulateArgs {
     /// With --from: pull live sources again instead of reusing the local cache
     #[arg(long, requires = "from")]
     pub no_cache: bool,
+    /// With --from: force the input format instead of detecting it per file
+    #[arg(long, value_enum, requires = "from")]
+    pub input_format: Option<InputFormat>,
+    /// With --from: function name for records whose input does not name one (before the file
+    /// stem)
+    #[arg(long, value_name = "NAME", requires = "from", value_parser = super::function_name_arg)]
+    pub function_name: Option<String>,
     /// Seed of every random stream (same seed, same output). JSON output writes seeds as decimal
     /// strings, which this takes back as they are.
     #[arg(long, default_value_t = 1)]
@@ -233,8 +240,8 @@ fn from_window(a: &SimulateArgs) -> Result<Filter> {
 fn from_source(a: &SimulateArgs, window: &Filter) -> SourceArgs {
     SourceArgs {
         sources: a.from.clone(),
-        input_format: InputFormat::Auto,
-        function_name: None,
+        input_format: a.input_format.unwrap_or(InputFormat::Auto),
+        function_name: a.function_name.clone(),
         strict: a.strict,
         quiet: a.quiet,
         aws_region: a.aws_region.clone(),
@@ -1244,6 +1251,11 @@ fn check_from_options(a: &SimulateArgs, path: &std::path::Path) -> Result<(), Us
             "--since/--until",
             a.since.is_some() || a.until.is_some(),
             "a file's simulated span is its `duration_s`; change it with --set duration_s=S",
+        ),
+        (
+            "--input-format/--function-name",
+            a.input_format.is_some() || a.function_name.is_some(),
+            "they say how the logs of --from are read",
         ),
         (
             "--aws-region/--aws-profile/--endpoint-url/--no-cache",
