@@ -62,6 +62,8 @@ struct Line {
     message: String,
     /// A structured log line's other fields (see [`other_fields`]), shown after the message.
     fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// A line continuing the event before it ([`LogRecord::continues`]).
+    continues: bool,
 }
 
 /// Keys of a JSON log line shown otherwise (time, level, message; and the request id's,
@@ -152,6 +154,7 @@ fn lines(t: &Tables) -> Vec<Line> {
             request_id: r.request_id.clone(),
             message: r.message.trim_end().to_string(),
             fields: other_fields(r),
+            continues: r.continues,
         })
         .chain(t.invocations.iter().map(|r| Line {
             timestamp: r.timestamp,
@@ -161,6 +164,7 @@ fn lines(t: &Tables) -> Vec<Line> {
             request_id: Some(r.request_id.clone()),
             message: report_text(r, &t.report_texts),
             fields: None,
+            continues: false,
         }))
         .collect();
     // Lines of one timestamp in the order they were read (a REPORT before the next request's
@@ -184,8 +188,8 @@ fn lines(t: &Tables) -> Vec<Line> {
     // `@timestamp desc`): its events of one millisecond in the reverse of the order read, each
     // event's own lines (a traceback printed over several, one line after the other, of one
     // request) kept in theirs (tenth-round logs review: END printed after its REPORT, the next
-    // START before both; verification of 721baae: a traceback upside down). A line of no
-    // request right after another is taken for the rest of its event.
+    // START before both; verification of 721baae: a traceback upside down; verification of
+    // c0a5c71: a request's own lines, its START and log lines, are events each).
     let newest_first = newest_first_files(&t.logs);
     let same_ms_file = |a: usize, b: usize| at[a] == at[b] && out[a].source.0 == out[b].source.0;
     let mut in_time: Vec<usize> = Vec::with_capacity(order.len());
@@ -194,12 +198,9 @@ fn lines(t: &Tables) -> Vec<Line> {
             in_time.extend_from_slice(run);
             continue;
         }
-        let continues = |prev: usize, next: usize| {
-            !is_report(prev)
-                && !is_report(next)
-                && out[next].source.1 == out[prev].source.1 + 1
-                && (out[next].request_id.is_none() || out[next].request_id == out[prev].request_id)
-        };
+        // (An empty line between an event's lines is no record: the next one still continues.)
+        let continues =
+            |prev: usize, next: usize| !is_report(prev) && !is_report(next) && out[next].continues;
         let events: Vec<&[usize]> = run.chunk_by(|&a, &b| continues(a, b)).collect();
         for event in events.into_iter().rev() {
             in_time.extend_from_slice(event);
@@ -629,6 +630,49 @@ mod tests {
             ev(t, report(b)),
             ev(t, report(c)),
         ];
+        // A text file read newest first: events put back in time order, each event's own lines
+        // (a traceback after its first, an empty line among them) kept in theirs (verification
+        // of 721baae and c0a5c71).
+        let text = format!(
+            "2025-09-01T10:00:00.005Z END RequestId: {a}\n\
+             2025-09-01T10:00:00.003Z [INFO]\t2025-09-01T10:00:00.003Z\t{a}\tafter\n\
+             2025-09-01T10:00:00.003Z [ERROR]\t2025-09-01T10:00:00.003Z\t{a}\tboom\n\
+             Traceback (most recent call last):\n\
+             \n\
+             \x20 File \"/var/task/app.py\", line 3\n\
+             2025-09-01T10:00:00.003Z START RequestId: {a} Version: $LATEST\n"
+        );
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let input = MemoryInput {
+            name: "/aws/lambda/f".into(),
+            bytes: text.into_bytes(),
+        };
+        let ing = ingest_inputs(&[], vec![input], &opts, None).unwrap();
+        let messages: Vec<String> = lines(&ing.tables)
+            .iter()
+            .map(|l| {
+                l.message
+                    .split('\t')
+                    .next_back()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                format!("START RequestId: {a} Version: $LATEST"),
+                "boom".to_string(),
+                "Traceback (most recent call last):".to_string(),
+                "File \"/var/task/app.py\", line 3".to_string(),
+                "after".to_string(),
+                format!("END RequestId: {a}"),
+            ]
+        );
         let compact = serde_json::json!({"events": events}).to_string();
         assert_eq!(
             labels(compact),
@@ -648,6 +692,7 @@ mod tests {
             request_id: None,
             message: String::new(),
             fields: None,
+            continues: false,
         };
         let lines = [
             at("a.log", 1, None),
@@ -681,6 +726,7 @@ mod tests {
             request_id: Some("r1".into()),
             message: msg.into(),
             fields: None,
+            continues: false,
         }
     }
 
@@ -705,6 +751,7 @@ mod tests {
                 file: Arc::from("f.log"),
                 line: 1,
             },
+            continues: false,
         };
         let f = other_fields(&r).unwrap();
         assert_eq!(

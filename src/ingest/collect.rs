@@ -415,6 +415,14 @@ impl<'o> Collector<'o> {
         };
         let msg = msg.trim_end_matches(['\n', '\r']);
         let trimmed = msg.trim_start();
+        // A text line naming its log group (`awslogs get`): the function of the file's lines
+        // that name none (a traceback's continuation lines).
+        if let Some(g) = ev
+            .log_group
+            .filter(|_| !self.in_event && self.learned_function.is_none())
+        {
+            self.learn_function(function_of_group(g));
+        }
         if let Some((id, ts, lines)) = self.after_logged_error.take() {
             // The traceback of the line before, printed on a line of its own (no time, no
             // request id: a continuation of that event), after the message's own further
@@ -730,6 +738,7 @@ impl<'o> Collector<'o> {
                 json: None,
                 log_stream: ev.log_stream.map(str::to_string),
                 source: self.source(ev.line),
+                continues: false,
             });
         }
     }
@@ -1032,6 +1041,7 @@ impl<'o> Collector<'o> {
         let ts = self.line_time(ev, head_time);
         // A line continuing a timed event shows its level (it is no line of that level by
         // itself: no runtime error is read from it).
+        let continues = !own_time && ts.is_some();
         let shown_level = if own_time || (level.is_some() && ts.is_some()) {
             // A line of its own level, timed or continuing (a console's untimed `[ERROR]`
             // after a `[WARNING]`): the level of the lines after it.
@@ -1131,6 +1141,7 @@ impl<'o> Collector<'o> {
                 json: None,
                 log_stream: ev.log_stream.map(str::to_string),
                 source: self.source(ev.line),
+                continues,
             });
         }
     }
@@ -1756,6 +1767,7 @@ impl<'o> Collector<'o> {
                 json,
                 log_stream: ev.log_stream.map(str::to_string),
                 source: self.source(ev.line),
+                continues: false,
             });
         }
     }
@@ -1827,6 +1839,7 @@ impl<'o> Collector<'o> {
             json,
             log_stream: ev.log_stream.map(str::to_string),
             source: self.source(ev.line),
+            continues: false,
         });
     }
 

@@ -2316,6 +2316,12 @@ fn sam_json_prefix(line: &str) -> Option<(i64, &str, usize)> {
     line[at..].starts_with('{').then_some((ts, stream, at))
 }
 
+/// A Lambda log stream's name: `2025/09/01/[$LATEST]88ab…` (or `…/fn[$LATEST]…`).
+fn lambda_stream(tok: &str) -> bool {
+    let b = tok.as_bytes();
+    b.len() > 11 && b[0].is_ascii_digit() && b[4] == b'/' && b[7] == b'/' && tok.contains('[')
+}
+
 /// A `sam logs` line, `<log stream> <time> <message>`, the stream a Lambda one
 /// (`2025/09/01/[$LATEST]88ab…`): the time, the stream and where the message starts.
 fn sam_prefix(line: &str) -> Option<(i64, &str, usize)> {
@@ -2371,6 +2377,32 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
             ..ev
         };
         return (ev, &line[at..]);
+    }
+    // `awslogs get`: `<log group> <log stream> [<time>] <message>`, or without the group
+    // (`--no-group`, no `-t`): `<log stream> <message>` (README review: its application lines
+    // kept the prefix, so their errors, levels and stream were lost).
+    let (group, after_group) = match line.split_once(' ') {
+        Some((g, rest)) if g.starts_with('/') && g.len() > 1 => (Some(g), rest),
+        _ => (None, line),
+    };
+    if let Some((stream, rest)) = after_group
+        .split_once(' ')
+        .filter(|(s, _)| lambda_stream(s))
+    {
+        let (ts, msg) = match rest.split_once(' ') {
+            Some((t, msg)) => match crate::timeparse::parse_timestamp_ms(t) {
+                Some(ts) => (Some(ts), msg),
+                None => (None, rest),
+            },
+            None => (None, rest),
+        };
+        let ev = Event {
+            timestamp: ts.or(ev.timestamp),
+            log_group: group.or(ev.log_group),
+            log_stream: Some(stream),
+            ..ev
+        };
+        return (ev, msg);
     }
     let b = line.as_bytes();
     if b.len() < 20 || !b[0].is_ascii_digit() || b[4] != b'-' {
@@ -3611,6 +3643,46 @@ mod tests {
         );
         assert_eq!(app[0].log_stream.as_deref(), Some(stream));
         assert_eq!(app[0].timestamp, Some(1_756_720_800_200));
+
+        // `awslogs get` (group, stream, `-t`'s time) and its `--no-group` layout (README review:
+        // the same lines kept their prefix, their error unread): the same reading, the group
+        // naming the function, also of the continuation lines.
+        for (prefix, with_time) in [
+            (format!("/aws/lambda/orders {stream} "), true),
+            (format!("/aws/lambda/orders {stream} "), false),
+            (format!("{stream} "), false),
+        ] {
+            let time = |t: &str| {
+                if with_time {
+                    format!("2025-09-01T10:00:00.{t}Z ")
+                } else {
+                    String::new()
+                }
+            };
+            let text = [
+                format!("{prefix}{}START RequestId: {id} Version: $LATEST", time("100")),
+                format!("{prefix}{}[ERROR]\t2025-09-01T10:00:00.200Z\t{id}\tValueError: boom", time("200")),
+                "Traceback (most recent call last):".to_string(),
+                "  File \"/var/task/app.py\", line 3, in handler".to_string(),
+                format!("{prefix}{}END RequestId: {id}", time("400")),
+                format!("{prefix}{}REPORT RequestId: {id}\tDuration: 300.00 ms\tBilled Duration: 300 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB", time("400")),
+            ]
+            .join("\n");
+            let ing = ingest_one(&text, &opts);
+            let inv = &ing.tables.invocations[0];
+            assert_eq!(inv.status, Status::Error, "{prefix}");
+            let app: Vec<_> = ing
+                .tables
+                .logs
+                .iter()
+                .filter(|l| l.kind == LogKind::Application)
+                .collect();
+            assert!(app[0].message.starts_with("[ERROR]"), "{:?}", app[0]);
+            assert_eq!(app[0].log_stream.as_deref(), Some(stream));
+            if prefix.starts_with('/') {
+                assert!(ing.tables.logs.iter().all(|l| &*l.function == "orders"));
+            }
+        }
 
         // Tenth-round logs review: a traceback printed over lines of its own (`aws logs tail`,
         // S3 exports) is its event's: the lines take its level (`--level ERROR` showed the

@@ -187,6 +187,10 @@ pub struct LogRecord {
     pub json: Option<String>,
     pub log_stream: Option<String>,
     pub source: SourceRef,
+    /// A line of a text file continuing the event before it (no time of its own: a traceback's
+    /// lines after its first in an S3 export or `aws logs tail`). Not exported.
+    #[serde(skip)]
+    pub continues: bool,
 }
 
 /// One X-Ray segment or subsegment.
