@@ -173,6 +173,9 @@ pub(crate) struct Collector<'o> {
     pub echo: bool,
     /// While a CloudWatch event's message is read (see [`Self::event_message`]).
     in_event: bool,
+    /// The log group the last text line named (`awslogs get`): the group of the lines after it
+    /// that name none (a traceback's continuation lines).
+    text_group: Option<String>,
     /// Text REPORT lines were read here: a `platform.report` event after one is an echo too (a
     /// function logs in one format; the other is an extension's print, which comes after the
     /// REPORT: the Telemetry API sends `platform.report` once the invocation has ended).
@@ -215,6 +218,7 @@ impl<'o> Collector<'o> {
             echoes: Vec::new(),
             echo: false,
             in_event: false,
+            text_group: None,
             text_reports: false,
             doc_lines: None,
             event_time_ms: None,
@@ -401,6 +405,30 @@ impl<'o> Collector<'o> {
     }
 
     pub fn message(&mut self, ev: &Event<'_>, msg: &str) {
+        // A text line without a group after one that named its own (`awslogs get`: the lines
+        // continuing an event): that group (verification of 4d303d6: with two groups in a file,
+        // the second's tracebacks went to the first's function).
+        if !self.in_event {
+            match ev.log_group {
+                Some(g) if self.text_group.as_deref() != Some(g) => {
+                    self.text_group = Some(g.to_string());
+                }
+                None => {
+                    if let Some(g) = self.text_group.clone() {
+                        let with_group = Event {
+                            log_group: Some(&g),
+                            ..*ev
+                        };
+                        return self.message_of(&with_group, msg);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.message_of(ev, msg)
+    }
+
+    fn message_of(&mut self, ev: &Event<'_>, msg: &str) {
         // A byte-order mark or colour codes in an event's text (a pulled or exported message
         // written by a tool that colours its lines): removed, as from text files' lines, so
         // its level and JSON read (live8 review: a coloured `[ERROR]` was no error line, and a

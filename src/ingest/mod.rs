@@ -2316,10 +2316,18 @@ fn sam_json_prefix(line: &str) -> Option<(i64, &str, usize)> {
     line[at..].starts_with('{').then_some((ts, stream, at))
 }
 
-/// A Lambda log stream's name: `2025/09/01/[$LATEST]88ab…` (or `…/fn[$LATEST]…`).
+/// A Lambda log stream's name: `2025/09/01/[$LATEST]88ab…` (or `…/fn[$LATEST]…`): the
+/// instance's id after the version is hex (not `/srv/app 2025/09/01/[backup]nightly`: a line of
+/// text, verification of 4d303d6).
 fn lambda_stream(tok: &str) -> bool {
     let b = tok.as_bytes();
-    b.len() > 11 && b[0].is_ascii_digit() && b[4] == b'/' && b[7] == b'/' && tok.contains('[')
+    b.len() > 11
+        && b[0].is_ascii_digit()
+        && b[4] == b'/'
+        && b[7] == b'/'
+        && tok
+            .rsplit_once(']')
+            .is_some_and(|(_, id)| !id.is_empty() && id.bytes().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// A `sam logs` line, `<log stream> <time> <message>`, the stream a Lambda one
@@ -3683,6 +3691,20 @@ mod tests {
                 assert!(ing.tables.logs.iter().all(|l| &*l.function == "orders"));
             }
         }
+        // Two groups in one file: each traceback line is its own event's group's (verification
+        // of 4d303d6); a line of text shaped like the prefix, with no hex instance id, is not.
+        let text = format!(
+            "/aws/lambda/orders {stream} [ERROR] KeyError: 'a'\nTraceback (most recent call last):\n\
+             /aws/lambda/payments {stream} [ERROR] KeyError: 'b'\nTraceback (most recent call last):\n\
+             /srv/app 2025/09/01/[backup]nightly done\n"
+        );
+        let ing = ingest_one(&text, &opts);
+        let functions: Vec<&str> = ing.tables.logs.iter().map(|l| &*l.function).collect();
+        assert_eq!(
+            functions,
+            ["orders", "orders", "payments", "payments", "payments"]
+        );
+        assert!(ing.tables.logs[4].message.starts_with("/srv/app"));
 
         // Tenth-round logs review: a traceback printed over lines of its own (`aws logs tail`,
         // S3 exports) is its event's: the lines take its level (`--level ERROR` showed the
