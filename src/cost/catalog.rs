@@ -1261,35 +1261,19 @@ impl Catalog {
         // A figure a later file replaces wherever it applies is never looked up: not shown as
         // if it were (tenth-round plot review: a region-less override left the built-in
         // regional figures listed, $0.0000041667 shown where $0.000005 was charged).
-        #[allow(clippy::type_complexity)]
-        let replaced = |f: (
-            &str,
-            &Option<String>,
-            &Option<String>,
-            Option<Arch>,
-            &FigureMeta,
-        ),
-                        by: (
-            &str,
-            &Option<String>,
-            &Option<String>,
-            Option<Arch>,
-            &FigureMeta,
-        )| {
-            by.0 == f.0
-                && by.1 == f.1
-                && by.4.layer > f.4.layer
-                && (by.2.is_none() || by.2 == f.2)
-                && (by.3.is_none() || by.3 == f.3)
-        };
+        let price_covers: Vec<Cover<'_>> = offering
+            .prices
+            .iter()
+            .map(|p| Cover::of(&p.key, &p.sku, &p.region, p.arch, &p.meta))
+            .collect();
+        let rule_covers: Vec<Cover<'_>> = offering
+            .rules
+            .iter()
+            .map(|r| Cover::of(&r.key, &r.sku, &r.region, r.arch, &r.meta))
+            .collect();
         let mut superseded = 0;
-        for p in &offering.prices {
-            let this = (p.key.as_str(), &p.sku, &p.region, p.arch, &p.meta);
-            if offering
-                .prices
-                .iter()
-                .any(|q| replaced(this, (q.key.as_str(), &q.sku, &q.region, q.arch, &q.meta)))
-            {
+        for (p, cover) in offering.prices.iter().zip(&price_covers) {
+            if cover.replaced_in(&price_covers) {
                 superseded += 1;
                 continue;
             }
@@ -1314,13 +1298,8 @@ impl Catalog {
                 &p.meta,
             ));
         }
-        for r in &offering.rules {
-            let this = (r.key.as_str(), &r.sku, &r.region, r.arch, &r.meta);
-            if offering
-                .rules
-                .iter()
-                .any(|q| replaced(this, (q.key.as_str(), &q.sku, &q.region, q.arch, &q.meta)))
-            {
+        for (r, cover) in offering.rules.iter().zip(&rule_covers) {
+            if cover.replaced_in(&rule_covers) {
                 superseded += 1;
                 continue;
             }
@@ -1375,6 +1354,45 @@ impl Catalog {
             sources: offering.sources.values().cloned().collect(),
             figures,
             superseded,
+        })
+    }
+}
+
+/// Where a price or rule applies: its key and SKU, its region and architecture (`None`: all),
+/// and the layer (file) it came from.
+struct Cover<'a> {
+    key: &'a str,
+    sku: Option<&'a str>,
+    region: Option<&'a str>,
+    arch: Option<Arch>,
+    layer: usize,
+}
+
+impl<'a> Cover<'a> {
+    fn of(
+        key: &'a str,
+        sku: &'a Option<String>,
+        region: &'a Option<String>,
+        arch: Option<Arch>,
+        meta: &FigureMeta,
+    ) -> Self {
+        Cover {
+            key,
+            sku: sku.as_deref(),
+            region: region.as_deref(),
+            arch,
+            layer: meta.layer,
+        }
+    }
+
+    /// Whether a figure of a later layer among `all` covers every place this one applies.
+    fn replaced_in(&self, all: &[Cover<'_>]) -> bool {
+        all.iter().any(|by| {
+            by.key == self.key
+                && by.sku == self.sku
+                && by.layer > self.layer
+                && (by.region.is_none() || by.region == self.region)
+                && (by.arch.is_none() || by.arch == self.arch)
         })
     }
 }

@@ -2193,17 +2193,21 @@ fn document_after_break(text: &str) -> Option<(usize, bool)> {
     // The cut one is a document of records (an array of them, or an object naming them), or
     // the next one is (a subscription payload names its `logEvents` last: cut in its head).
     let (before, rest) = text.split_at(k);
-    let array_of_records = before
-        .trim_start()
-        .strip_prefix('[')
-        .is_some_and(|r| r.trim_start().starts_with('{'));
-    if !(holds_record_array(before) || array_of_records || holds_record_array(rest))
+    if !(holds_record_array(before) || array_of_records(before) || holds_record_array(rest))
         // A whole value followed by another (`[1] [2]`) is no cut one.
         || serde_json::from_str::<IgnoredAny>(before).is_ok()
     {
         return None;
     }
     documents_from(rest).map(|whole| (k, whole))
+}
+
+/// Whether `text` starts an array of objects (a Telemetry batch), not a line of text that
+/// starts with a bracket (`[INFO] ...`, on the text-line path every such line takes).
+fn array_of_records(text: &str) -> bool {
+    text.trim_start()
+        .strip_prefix('[')
+        .is_some_and(|r| r.trim_start().starts_with('{'))
 }
 
 /// Whether whole JSON values run from the start of `rest` to its end (`Some(true)`), or the
@@ -2566,7 +2570,7 @@ fn handle_bad_json(
     // one skip, then the next (verification of 0df4ecc: both were lost, `report` said nothing).
     // Cut outside a string, where the JSON breaks on the next one's `{`: the same.
     if !e.is_eof()
-        && (trimmed.starts_with('[') || (trimmed.starts_with('{') && holds_record_array(trimmed)))
+        && (array_of_records(trimmed) || (trimmed.starts_with('{') && holds_record_array(trimmed)))
     {
         // The earlier of the two (a chain of cut documents on one line: each in turn).
         let found = [next_document_in(trimmed), document_after_break(trimmed)]
