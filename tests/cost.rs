@@ -1103,6 +1103,90 @@ fn plot_text_is_sanitized_and_an_empty_filter_is_named() {
     }
 }
 
+/// Review of 2026-12-07: with --since/--until, the invocations without a time the window leaves
+/// out were not said by `cost` (table and JSON), `tune` nor `plot`, where `report` says them
+/// and `cost` without a window does.
+#[test]
+fn a_window_says_the_untimed_invocations_it_leaves_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let timed = "2025-09-02T10:00:00.000Z\tREPORT RequestId: 21111111-1111-1111-1111-111111111111\tDuration: 12.3 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\n";
+    let untimed = "REPORT RequestId: 11111111-1111-1111-1111-111111111111\tDuration: 12.3 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\n";
+    let both = dir.path().join("both.log");
+    std::fs::write(&both, format!("{timed}{untimed}")).unwrap();
+    let only = dir.path().join("only.log");
+    std::fs::write(&only, untimed).unwrap();
+    let said = "1 invocation(s) of fn have no time";
+    for (file, window) in [
+        (&both, "2025-09-02T09:00:00Z"),
+        (&only, "2025-09-02T09:00:00Z"),
+    ] {
+        // Both streams: the table's notes go with it on stdout.
+        let both_streams = |cmd: &str| {
+            let out = faascope()
+                .args([cmd, "--function-name", "fn", "--since", window])
+                .arg(file)
+                .output()
+                .unwrap();
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        };
+        // cost: the table's notes, and JSON's count.
+        let all = both_streams("cost");
+        assert!(all.contains(said), "{all}");
+        let json = faascope()
+            .args([
+                "cost",
+                "--function-name",
+                "fn",
+                "--format",
+                "json",
+                "--since",
+                window,
+            ])
+            .arg(file)
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+        assert_eq!(doc["basis"]["untimed_invocations_left_out"], 1, "{doc}");
+        // tune and plot.
+        let all = both_streams("tune");
+        assert!(all.contains("have no time"), "{all}");
+        let out = faascope()
+            .args([
+                "plot",
+                "cost-curve",
+                "--function-name",
+                "fn",
+                "--since",
+                window,
+                "--out",
+            ])
+            .arg(dir.path().join("c.svg"))
+            .arg(file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(said), "{stderr}");
+        let _ = std::fs::remove_file(dir.path().join("c.svg"));
+        // --strict fails on them, as without a window.
+        faascope()
+            .args([
+                "cost",
+                "--strict",
+                "--function-name",
+                "fn",
+                "--since",
+                window,
+            ])
+            .arg(file)
+            .assert()
+            .code(2);
+    }
+}
+
 /// Third-round README review: `plot` dropped malformed records and untimed invocations without
 /// a word and ignored --strict, where every other command says them and exits 2.
 #[test]

@@ -470,7 +470,7 @@ pub(crate) fn load_filtered(
     filter: &FilterArgs,
 ) -> Result<(ReportColumns, crate::ingest::Ingested)> {
     let filter = Filter::from_args(filter)?;
-    let (cols, ing, _) = load_columns(source, &filter)?;
+    let (cols, ing, _, _) = load_columns(source, &filter)?;
     // The time window is applied already.
     let by_function = Filter {
         since_ms: None,
@@ -482,11 +482,18 @@ pub(crate) fn load_filtered(
 
 /// Loads the sources' invocations as compact columns, read for `filter`'s time window but not
 /// filtered yet.
-/// Also what was read before the window (for the note when it leaves nothing).
+/// Also what was read before the window (for the note when it leaves nothing), and with a
+/// window the invocations without a time it leaves out, by function (every function read).
+#[allow(clippy::type_complexity)]
 fn load_columns(
     source: &SourceArgs,
     filter: &Filter,
-) -> Result<(ReportColumns, crate::ingest::Ingested, super::ReadSpan)> {
+) -> Result<(
+    ReportColumns,
+    crate::ingest::Ingested,
+    super::ReadSpan,
+    std::collections::BTreeMap<String, u64>,
+)> {
     let mut ing = load(
         &source.with_window(filter),
         IngestOptions {
@@ -499,13 +506,22 @@ fn load_columns(
     )?;
     let cols = std::mem::take(&mut ing.columns);
     let read = super::ReadSpan::of_columns(&cols);
+    // A window leaves out the invocations without a time before the usage is counted: they are
+    // counted here, as `report` counts them (review of 2026-12-07: `cost --since` left them out
+    // without a word where `report` and `cost` without a window said so).
+    let mut untimed = std::collections::BTreeMap::new();
+    if filter.since_ms.is_some() || filter.until_ms.is_some() {
+        for r in (0..cols.len()).filter(|&r| cols.timestamp(r).is_none()) {
+            *untimed.entry(cols.function(r).to_string()).or_insert(0u64) += 1;
+        }
+    }
     // Sources read for the window may hold records outside it.
     let cols = Filter {
         function: None,
         ..filter.clone()
     }
     .apply_columns(cols);
-    Ok((cols, ing, read))
+    Ok((cols, ing, read, untimed))
 }
 
 /// The sources' invocations, their usage, and each function's month projected from it.
@@ -581,7 +597,7 @@ pub(super) fn observe(
     let place = price.placement()?;
     let configure = price.configuration()?;
     let f = Filter::from_args(filter)?;
-    let (mut cols, ing, read) = load_columns(source, &f)?;
+    let (mut cols, ing, read, untimed_in_window) = load_columns(source, &f)?;
     // With a window: what it and --function left of what was read, as `report` says it (tenth-
     // round cross-command review: "no invocations with a time were found" of timed logs).
     let why_empty = (f.since_ms.is_some() || f.until_ms.is_some())
@@ -639,9 +655,11 @@ pub(super) fn observe(
             }
         }
     }
+    // Without a window the usage counts them; with one, the read before the window did.
     let untimed = usage
         .untimed_by_function
         .iter()
+        .chain(&untimed_in_window)
         .filter(|(name, _)| f.keep_function(name))
         .map(|(name, n)| (name.clone(), *n))
         .collect();

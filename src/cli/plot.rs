@@ -72,6 +72,13 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
     }
     let projections = observed.selected_projections();
     if projections.is_empty() {
+        // Invocations without a time are why, or part of why, nothing is left: said as `cost`
+        // and `tune` say it.
+        if !a.source.quiet {
+            for n in untimed_notes(&observed.untimed) {
+                crate::diag!("note: {n}");
+            }
+        }
         return Err(UsageError(format!(
             "{}; nothing to plot",
             nothing_selected(&observed.projections, observed.why_empty.as_deref())
