@@ -1235,6 +1235,9 @@ impl<'o> Collector<'o> {
                     .push(format!("{}:{line} ({id})", self.file));
             }
             self.skips.whole_traces.extend(out.whole);
+            if self.opts.keep_spans {
+                self.skips.repeated_spans += out.repeated;
+            }
             if let Some(seg) = out.spans.first() {
                 let f = seg.function.to_string();
                 self.learn_function(&f);
@@ -2286,7 +2289,7 @@ pub(super) const EVENT_KEYS: [&str; 9] = [
 /// exports and subscriptions write them), rather than an application's JSON log line that also
 /// has `message` and `timestamp` keys (Lambda's JSON log format, Powertools)? An event names its
 /// stream or group, or has no keys but CloudWatch's own.
-fn is_event_object(o: &serde_json::Map<String, Value>) -> bool {
+pub(super) fn is_event_object(o: &serde_json::Map<String, Value>) -> bool {
     ["logStream", "logStreamName", "logGroup"]
         .iter()
         .any(|k| o.contains_key(*k))

@@ -373,7 +373,8 @@ pub fn ingest_inputs(
         }
     }
     let duplicates = all.columns.drop_duplicates() + drop_duplicates(&mut all.tables.invocations);
-    let span_duplicates = repeats::drop_repeated_spans(&mut all.tables.spans);
+    let span_duplicates =
+        repeats::drop_repeated_spans(&mut all.tables.spans) + all.skips.repeated_spans;
     repeats::resolve_span_tree(&mut all.tables.spans);
     all.skips.settle_partial_traces();
     let metric_duplicates = repeats::drop_repeated_metrics(&mut all.tables.metrics);
@@ -2177,19 +2178,7 @@ fn cut_pending(
 /// end (`true`) or the last is cut by it (`false`). serde_json finds the break (its line and
 /// column); a cut after a `:` or `[`, where a `{` can stand, is not told apart.
 fn document_after_break(text: &str) -> Option<(usize, bool)> {
-    let err = serde_json::from_str::<IgnoredAny>(text).err()?;
-    if err.is_eof() || err.line() == 0 {
-        return None;
-    }
-    let line_at = match err.line() {
-        1 => 0,
-        n => memchr::memchr_iter(b'\n', text.as_bytes()).nth(n - 2)? + 1,
-    };
-    // The column is the offending byte's, from 1 (or the byte read before it, by the error).
-    let at = line_at + err.column().checked_sub(1)?;
-    let k = [at, at.saturating_sub(1)]
-        .into_iter()
-        .find(|&k| k > 0 && matches!(text.as_bytes().get(k), Some(b'{' | b'[')))?;
+    let k = json_break_at(text)?;
     // The cut one is a document of records (an array of them, or an object naming them), or
     // the next one is (a subscription payload names its `logEvents` last: cut in its head).
     let (before, rest) = text.split_at(k);
@@ -2200,6 +2189,48 @@ fn document_after_break(text: &str) -> Option<(usize, bool)> {
         return None;
     }
     documents_from(rest).map(|whole| (k, whole))
+}
+
+/// Where `text`'s JSON first breaks on a `{` or `[` standing where none can (after a value, or
+/// where a key comes), by serde_json's line and column of the error.
+fn json_break_at(text: &str) -> Option<usize> {
+    let err = serde_json::from_str::<IgnoredAny>(text).err()?;
+    if err.is_eof() || err.line() == 0 {
+        return None;
+    }
+    let line_at = match err.line() {
+        1 => 0,
+        n => memchr::memchr_iter(b'\n', text.as_bytes()).nth(n - 2)? + 1,
+    };
+    // The column is the offending byte's, from 1 (or the byte read before it, by the error).
+    let at = line_at + err.column().checked_sub(1)?;
+    [at, at.saturating_sub(1)]
+        .into_iter()
+        .find(|&k| k > 0 && matches!(text.as_bytes().get(k), Some(b'{' | b'[')))
+}
+
+/// A line holding one JSON record (an X-Ray segment document, a CloudWatch event), cut short
+/// outside a string with the next record written on from the cut: where the next starts, when
+/// from there whole records run to the line's end. In an NDJSON file any JSON object counts;
+/// elsewhere (a file of one such line reads as a text log) only an X-Ray or CloudWatch record,
+/// so an application's broken JSON line stays a log line. Review of 2026-12-07: the record after
+/// the cut was lost, and in a one-line file read as a log line without a word.
+fn record_after_break(line: &str, any_object: bool) -> Option<usize> {
+    let k = json_break_at(line)?;
+    let (before, rest) = line.split_at(k);
+    if serde_json::from_str::<IgnoredAny>(before).is_ok() {
+        return None;
+    }
+    let values = serde_json::Deserializer::from_str(rest)
+        .into_iter::<Value>()
+        .collect::<Result<Vec<Value>, _>>()
+        .ok()?;
+    let first = values.first()?;
+    let record = |v: &Value| match v {
+        Value::Object(o) => any_object || xray::is_xray_value(v) || collect::is_event_object(o),
+        _ => false,
+    };
+    (values.iter().all(Value::is_object) && record(first)).then_some(k)
 }
 
 /// Whether `text` starts an array of objects (a Telemetry batch), not a line of text that
@@ -2241,9 +2272,17 @@ fn next_document_in(line: &str) -> Option<(usize, bool)> {
     // After the string the line leaves open: an odd number of quotes before it (a line that
     // opens none was fed while an earlier one was open, and holds no cut).
     let opened = |k: usize| PendingJson::start(0, &line[..k]).in_string;
+    // A document's `{` opens an object: a key's quote, `}` or the line's end follows, not the
+    // `\"` of JSON text inside a string (an X-Ray `Document`: review of 2026-12-07, a compact
+    // BatchGetTraces page cut in a number, with the next written on, was taken to restart
+    // inside a string and both were lost).
+    let opens_object = |k: usize| {
+        let after = line[k + 1..].trim_start();
+        after.is_empty() || after.starts_with(['"', '}'])
+    };
     line.match_indices('{')
         .map(|(k, _)| k)
-        .filter(|&k| k > 0 && opened(k))
+        .filter(|&k| k > 0 && opens_object(k) && opened(k))
         .find_map(|k| {
             let mut values = serde_json::Deserializer::from_str(&line[k..]).into_iter::<Value>();
             let mut any = false;
@@ -2599,6 +2638,17 @@ fn handle_bad_json(
             } else {
                 *pending = Some(PendingJson::start(line_no, rest));
             }
+            return true;
+        }
+    }
+    if !e.is_eof() && trimmed.starts_with('{') {
+        if let Some(k) = record_after_break(trimmed, mode == Mode::Ndjson) {
+            c.skip(
+                line_no,
+                "JSON line cut short",
+                Some("the record this line starts with is cut short where another starts on it: none of it was read; the records after the cut were"),
+            );
+            parse_json_text(c, &trimmed[k..], line_no, false);
             return true;
         }
     }
@@ -3864,6 +3914,90 @@ after the end
     /// `cat` of PowerShell outputs) made that document text lines; a later document cut short
     /// was read as text lines too (no skip, its events' times lost); colour codes around a
     /// rendering's prefix (`aws logs tail --color on`) lost every time.
+    /// Review of 2026-12-07 (traces): a compact BatchGetTraces page cut in a number with the
+    /// next written on from the cut lost both (the next document was looked for at a `{` inside
+    /// a segment's `Document` string); a segment document cut so, one per line, lost the next
+    /// (in a one-line file read as a log line, without a skip); a segment twice in one page was
+    /// kept once without the note copies across inputs get.
+    #[test]
+    fn cut_segment_documents_and_pages_keep_what_follows_the_cut() {
+        let segment = |trace: u32, id: &str| {
+            serde_json::json!({
+                "trace_id": format!("1-69355aa0-{trace:024x}"), "id": id, "name": "fnA",
+                "origin": "AWS::Lambda::Function", "start_time": 1_765_100_000.0,
+                "end_time": 1_765_100_001.25,
+                "subsegments": [{"id": format!("a{}", &id[1..]), "name": "DynamoDB", "namespace": "aws",
+                    "start_time": 1_765_100_000.5, "end_time": 1_765_100_000.75}]
+            })
+        };
+        let page = |traces: &[u32]| {
+            serde_json::to_string(&serde_json::json!({
+                "Traces": traces.iter().map(|&t| serde_json::json!({
+                    "Id": format!("1-69355aa0-{t:024x}"), "Duration": 1.25,
+                    "Segments": [{"Id": format!("{t:016x}"),
+                        "Document": segment(t, &format!("{t:016x}")).to_string()}]
+                })).collect::<Vec<_>>(),
+                "UnprocessedTraceIds": []
+            }))
+            .unwrap()
+        };
+        let traces = |ing: &Ingested| {
+            let mut ids: Vec<String> = ing
+                .tables
+                .spans
+                .iter()
+                .filter(|s| s.is_function_segment())
+                .map(|s| s.trace_id.to_string())
+                .collect();
+            ids.sort();
+            ids.dedup();
+            ids.len()
+        };
+        let opts = IngestOptions::default();
+        // Page A (3 traces) cut in trace 3's Duration, page B (2 traces) written on.
+        let a = page(&[1, 2, 3]);
+        let cut = &a[..a.rfind("\"Duration\":1.25").unwrap() + "\"Duration\":1".len()];
+        let text = format!("{cut}{}\n", page(&[4, 5]));
+        let ing = ingest_memory("pages.json", text.into_bytes(), &opts);
+        assert_eq!(traces(&ing), 4, "{:?}", ing.skips);
+        assert_eq!(ing.skips.total, 1, "{:?}", ing.skips);
+        // Segment documents one per line: the second cut in its end_time, the third written
+        // on from the cut; in a three-line file and alone in a file.
+        let seg = |t: u32| segment(t, &format!("{t:016x}")).to_string();
+        let two = seg(2);
+        let cut = &two[..two.find("\"end_time\":1765100001").unwrap() + 14];
+        let line = format!("{cut}{}", seg(3));
+        for text in [
+            format!("{}\n{line}\n{}\n", seg(1), seg(4)),
+            format!("{line}\n"),
+        ] {
+            let ing = ingest_memory("segments.ndjson", text.clone().into_bytes(), &opts);
+            let want = if text.starts_with(&line) { 1 } else { 3 };
+            assert_eq!(traces(&ing), want, "{text}: {:?}", ing.skips);
+            assert_eq!(
+                ing.skips.by_reason.get("JSON line cut short"),
+                Some(&1),
+                "{:?}",
+                ing.skips
+            );
+            assert!(ing.tables.logs.is_empty(), "no JSON text as log lines");
+        }
+        // An application's broken JSON line in a text log stays its log line.
+        let text = "{\"level\":\"INFO\",\"n\":1{\"level\":\"INFO\",\"n\":2}\n";
+        let ing = ingest_memory("app.log", text.as_bytes().to_vec(), &opts);
+        assert_eq!(ing.skips.total, 0, "{:?}", ing.skips);
+        assert_eq!(ing.tables.logs.len(), 1);
+        // The same segment twice in one page: kept once, and counted as a repeat.
+        let doc = segment(7, "0000000000000007").to_string();
+        let text = serde_json::json!({"Traces": [{"Id": "1-69355aa0-000000000000000000000007",
+            "Segments": [{"Id": "0000000000000007", "Document": doc},
+                         {"Id": "0000000000000007", "Document": doc}]}]})
+        .to_string();
+        let ing = ingest_memory("dup.json", text.into_bytes(), &opts);
+        assert_eq!(ing.tables.spans.len(), 2);
+        assert_eq!(ing.span_duplicates, 2, "the segment and its subsegment");
+    }
+
     #[test]
     fn later_documents_with_a_bom_or_cut_short_and_coloured_prefixes_are_read() {
         let rep = |n: u32| {

@@ -28,6 +28,9 @@ pub struct XrayOut {
     /// outside (its length no longer matches `indexed_len`).
     index: foldhash::HashMap<(String, String), usize>,
     indexed_len: usize,
+    /// Spans read again within the values parsed into this (the same segment twice in one
+    /// BatchGetTraces page): kept once, and counted, as copies across inputs are.
+    pub repeated: usize,
 }
 
 /// One value (or part of one) that was not turned into a span.
@@ -69,6 +72,7 @@ impl XrayOut {
         });
         match found {
             Some(i) => {
+                self.repeated += 1;
                 if let Some(existing) = self.spans.get_mut(i) {
                     if existing.in_progress && !span.in_progress {
                         *existing = span;
