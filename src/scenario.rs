@@ -353,7 +353,43 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
             f.timeout_s = t;
         }
     }
+    // The logs show the account ran this many at once: its limit is at least that (it can be
+    // raised above AWS's default), so the replay does not throttle what was served (tenth-round
+    // simulate review: 1,500 in flight replayed under the default 1,000, a third of the traffic
+    // rejected and left out of --price, without a word).
+    let peak = observed_peak_in_flight(rows);
+    if let faascope_sim::Limit::Count(limit) = s.account.concurrency_limit {
+        if peak > limit {
+            s.account.concurrency_limit = faascope_sim::Limit::Count(peak);
+            notes.push(format!(
+                "the logs show {peak} invocations of '{}' running at once, above AWS's default account concurrency limit of {limit}: the account's limit was raised, and the replay's is {peak} (--set account.concurrency_limit=N sets another)",
+                crate::output::sanitize(name)
+            ));
+        }
+    }
     Ok(s)
+}
+
+/// The most invocations in flight at once, each from its start through its INIT (or restore)
+/// and its duration, as observed; one that ends when another starts is not counted with it.
+pub fn observed_peak_in_flight(rows: &[ObservedRow]) -> u64 {
+    let us = |ms: f64| (ms.max(0.0) * 1000.0).round() as i64;
+    let mut events: Vec<(i64, i64)> = rows
+        .iter()
+        .flat_map(|r| {
+            let start = r.start_ms.saturating_mul(1000);
+            let end = start.saturating_add(us(r.duration_ms + r.init_ms.unwrap_or(0.0)));
+            [(start, 1), (end, -1)]
+        })
+        .collect();
+    // At one time, ends before starts.
+    events.sort_unstable();
+    let (mut now, mut peak) = (0i64, 0i64);
+    for (_, d) in events {
+        now += d;
+        peak = peak.max(now);
+    }
+    u64::try_from(peak).unwrap_or(0)
 }
 
 /// Arrivals simulated for an explicit traffic description: enough to estimate a p99 (about
@@ -559,6 +595,58 @@ mod tests {
             memory_mb: 128,
             timed_out: false,
         }
+    }
+
+    /// Tenth-round simulate review: a replay kept AWS's default limit of 1,000 where the logs
+    /// show more running at once (the account's limit was raised), and rejected what was served.
+    #[test]
+    fn a_replay_takes_the_observed_peak_as_its_limit() {
+        // 1,200 invocations of 100 s, one every 10 ms: all in flight together; one that starts
+        // as another ends is not counted with it.
+        let rows: Vec<ObservedRow> = (0..1_200)
+            .map(|i| ObservedRow {
+                duration_ms: 100_000.0,
+                ..row(i * 10)
+            })
+            .collect();
+        assert_eq!(observed_peak_in_flight(&rows), 1_200);
+        assert_eq!(observed_peak_in_flight(&[row(0), row(10), row(20)]), 1);
+        let replay = |rows: &[ObservedRow], notes: &mut Vec<String>| {
+            replay_scenario_in(
+                &Replay {
+                    name: "f",
+                    rows,
+                    memory_mb: 128,
+                    keep_alive_s: 600.0,
+                    duration_factor: &|_| 1.0,
+                    arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
+                    window: None,
+                    timeouts: true,
+                },
+                notes,
+            )
+            .unwrap()
+        };
+        let mut notes = Vec::new();
+        let s = replay(&rows, &mut notes);
+        assert_eq!(
+            s.account.concurrency_limit,
+            faascope_sim::Limit::Count(1_200)
+        );
+        assert!(notes
+            .iter()
+            .any(|n| n.contains("1200 invocations of 'f' running at once")));
+        let out = faascope_sim::Simulation::new(&s, 1).unwrap().run();
+        assert_eq!(out.functions[0].metrics.rejected, 0);
+        // Under the default, the default stays, without the note.
+        let few: Vec<ObservedRow> = (0..10).map(|i| row(i * 1_000)).collect();
+        let mut notes = Vec::new();
+        let s = replay(&few, &mut notes);
+        assert_eq!(
+            s.account.concurrency_limit,
+            faascope_sim::Limit::Count(1_000)
+        );
+        assert!(!notes.iter().any(|n| n.contains("running at once")));
     }
 
     /// Any name is kept exactly: it is not written into TOML text.

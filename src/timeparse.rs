@@ -220,6 +220,18 @@ fn is_bare_date(s: &str) -> bool {
 }
 
 /// Formats epoch ms as RFC 3339 UTC with milliseconds.
+/// A window's length for a sentence: hours to one decimal from 0.1 h, else minutes, else
+/// seconds (tenth-round simulate review: a window of two minutes read "0.0 h").
+pub fn hours_text(hours: f64) -> String {
+    if hours >= 0.1 || hours <= 0.0 {
+        format!("{hours:.1} h")
+    } else if hours * 60.0 >= 1.0 {
+        format!("{:.1} min", hours * 60.0)
+    } else {
+        format!("{:.1} s", hours * 3600.0)
+    }
+}
+
 pub fn format_ms(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .map(|d| d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
@@ -287,6 +299,15 @@ pub fn gcd_ms(a: i64, b: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn window_lengths_read_in_a_unit_that_shows_them() {
+        assert_eq!(hours_text(1.25), "1.2 h");
+        assert_eq!(hours_text(0.1), "0.1 h");
+        assert_eq!(hours_text(2.0 / 60.0), "2.0 min");
+        assert_eq!(hours_text(30.0 / 3600.0), "30.0 s");
+        assert_eq!(hours_text(0.0), "0.0 h");
+    }
 
     /// Third-round logs review: `--since 10.0005Z` kept a record at 10.000 (truncated to the
     /// millisecond) and `--until 10.0005Z` dropped it.

@@ -619,13 +619,13 @@ fn observed_scenario(
         window_hours: (end - start) as f64 / 3.6e6,
     };
     notes.push(format!(
-        "scenario from {} observed invocations of '{shown}' ({} arrivals) over the observed window of {:.1} h, {} to {} ({} the window `faascope cost` projects a month from), {memory_mb} MB, keep-alive {} s",
+        "scenario from {} observed invocations of '{shown}' ({} arrivals) over the observed window of {}, {} to {} ({} the window `faascope cost` projects a month from), {memory_mb} MB, keep-alive {} s",
         rows.len(),
         match arrivals_arg {
             ArrivalsArg::Replay => "replayed",
             ArrivalsArg::Poisson => "Poisson",
         },
-        observed.window_hours,
+        crate::timeparse::hours_text(observed.window_hours),
         observed.window_start,
         observed.window_end,
         if from_window.is_active() {

@@ -568,7 +568,8 @@ pub fn render_cost(
                     );
                     let _ = writeln!(
                         out,
-                        "Observed {window_start} – {window_end} ({window_hours:.1} h), projected to a month of {} h.{}",
+                        "Observed {window_start} – {window_end} ({}), projected to a month of {} h.{}",
+                        crate::timeparse::hours_text(*window_hours),
                         crate::cost::HOURS_PER_MONTH,
                         if c.account.options.free_tier { " Free tier applied to the account." } else { "" }
                     );
