@@ -535,10 +535,23 @@ impl<'o> Collector<'o> {
                 // at the end of the first's message).
                 let own_time = first.rfind('\t').and_then(|tab| {
                     let tail = &first[tab + 1..];
+                    // A prefix after the last field's tab starts there (not `Init Duration:
+                    // 200.00 ms/aws/lambda/…`, a field with a prefix run into it: below).
+                    if !tail.starts_with(|c: char| c.is_ascii_digit()) {
+                        return None;
+                    }
                     let ts = timestamp_in_prefix(tail).filter(|_| !tail.trim().is_empty())?;
                     Some((tab + 1, ts))
                 });
                 if let Some((cut, _)) = own_time {
+                    (first, second) = rest.split_at(cut);
+                }
+                // Or a rendering's whole prefix, run into the first's last field.
+                let glued = own_time
+                    .is_none()
+                    .then(|| super::glued_prefix_start(first))
+                    .flatten();
+                if let Some(cut) = glued {
                     (first, second) = rest.split_at(cut);
                 }
                 // Else it takes the time the line's prefix gives (`sam logs`' `<stream>
@@ -551,7 +564,10 @@ impl<'o> Collector<'o> {
                     ..at
                 };
                 parts.push((at, first.trim_end()));
-                (at, rest) = (next, second);
+                (at, rest) = match glued {
+                    Some(_) => super::strip_event_prefix(next, second),
+                    None => (next, second),
+                };
             }
             parts.push((at, rest));
             for (e, part) in parts {

@@ -2373,6 +2373,42 @@ fn lambda_stream(tok: &str) -> bool {
             .is_some_and(|(_, id)| !id.is_empty() && id.bytes().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// Where a rendering's event prefix run into the end of `text` starts: `[<group>] <Lambda
+/// stream> [<time> [<time>]] ` after a line whose break was lost and whose last character the
+/// renderer had stripped (`awslogs get` strips the REPORT's trailing tab: `… Init Duration:
+/// 200.00 ms/aws/lambda/fn 2025/09/04/[$LATEST]ab… 2025-09-04T10:00:02.000Z START …`; tenth-
+/// round ingestion review: the REPORT's last field was lost in the prefix, and the START not
+/// read). The group or stream is glued to the text before it.
+fn glued_prefix_start(text: &str) -> Option<usize> {
+    let body = text.trim_end_matches(' ');
+    let token_start = |end: usize| body[..end].rfind(' ').map_or(0, |i| i + 1);
+    // Back over up to two times.
+    let mut end = body.len();
+    for _ in 0..2 {
+        let start = token_start(end);
+        if start == 0 || crate::timeparse::parse_timestamp_ms(&body[start..end]).is_none() {
+            break;
+        }
+        end = start - 1;
+    }
+    let start = token_start(end);
+    let tok = &body[start..end];
+    // The stream, alone or glued (`ms2025/09/04/[$LATEST]ab…`).
+    let at = tok
+        .char_indices()
+        .find(|&(i, c)| c.is_ascii_digit() && lambda_stream(&tok[i..]))?
+        .0;
+    if at > 0 {
+        return Some(start + at);
+    }
+    // A group before it, glued (`ms/aws/lambda/fn`) or not; else the stream starts it.
+    let Some(gend) = start.checked_sub(1) else {
+        return Some(start);
+    };
+    let gstart = token_start(gend);
+    Some(body[gstart..gend].find('/').map_or(start, |i| gstart + i))
+}
+
 /// A `sam logs` line, `<log stream> <time> <message>`, the stream a Lambda one
 /// (`2025/09/01/[$LATEST]88ab…`): the time, the stream and where the message starts.
 fn sam_prefix(line: &str) -> Option<(i64, &str, usize)> {
@@ -2432,21 +2468,48 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
     // `awslogs get`: `<log group> <log stream> [<time>] <message>`, or without the group
     // (`--no-group`, no `-t`): `<log stream> <message>` (README review: its application lines
     // kept the prefix, so their errors, levels and stream were lost).
+    // Its other layouts (tenth-round ingestion review: their prefixes stayed in the message, a
+    // JSON-format function's every invocation and a text one's errors were lost): a group of any
+    // name before a Lambda stream (advanced logging controls' custom groups: `shared-app-logs`);
+    // a stream padded to the longest shown (`ljust`: `[12]` beside `[$LATEST]`); `-t -i`, the
+    // event's time then the ingestion time; `-S`, no stream: `/group [<time>] <message>`.
+    let stream_at = |text: &'a str| {
+        text.split_once(' ')
+            .filter(|(s, _)| lambda_stream(s))
+            .map(|(s, rest)| (s, rest.trim_start_matches(' ')))
+    };
     let (group, after_group) = match line.split_once(' ') {
-        Some((g, rest)) if g.starts_with('/') && g.len() > 1 => (Some(g), rest),
+        Some((g, rest))
+            if !g.contains('\t')
+                && ((g.starts_with('/') && g.len() > 1)
+                    // (Not `aws logs tail`'s time before its stream.)
+                    || (stream_at(rest).is_some()
+                        && crate::timeparse::parse_timestamp_ms(g).is_none())) =>
+        {
+            (Some(g), rest)
+        }
         _ => (None, line),
     };
-    if let Some((stream, rest)) = after_group
-        .split_once(' ')
-        .filter(|(s, _)| lambda_stream(s))
-    {
-        let (ts, msg) = match rest.split_once(' ') {
-            Some((t, msg)) => match crate::timeparse::parse_timestamp_ms(t) {
-                Some(ts) => (Some(ts), msg),
-                None => (None, rest),
-            },
-            None => (None, rest),
-        };
+    // Up to two times (the event's, then with `-i` the ingestion time) before the message.
+    let times = |text: &'a str| {
+        let mut ts = None;
+        let mut msg = text;
+        for _ in 0..2 {
+            let Some((t, rest)) = msg.split_once(' ') else {
+                break;
+            };
+            match crate::timeparse::parse_timestamp_ms(t) {
+                Some(t) => {
+                    ts = ts.or(Some(t));
+                    msg = rest;
+                }
+                None => break,
+            }
+        }
+        (ts, msg)
+    };
+    if let Some((stream, rest)) = stream_at(after_group) {
+        let (ts, msg) = times(rest);
         let ev = Event {
             timestamp: ts.or(ev.timestamp),
             log_group: group.or(ev.log_group),
@@ -2454,6 +2517,18 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
             ..ev
         };
         return (ev, msg);
+    }
+    // `-S`: a group (`/...`) then a time, or a Lambda function's group then the message.
+    if let Some(g) = group.filter(|g| g.starts_with('/')) {
+        let (ts, msg) = times(after_group);
+        if ts.is_some() || g.starts_with("/aws/lambda/") {
+            let ev = Event {
+                timestamp: ts.or(ev.timestamp),
+                log_group: Some(g),
+                ..ev
+            };
+            return (ev, msg);
+        }
     }
     let b = line.as_bytes();
     if b.len() < 20 || !b[0].is_ascii_digit() || b[4] != b'-' {
@@ -2478,6 +2553,13 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
         // A zone as a word of its own (`13:45:15,123 +02:00 INFO ...`) is part of the time.
         let zone_end = rest.find([' ', '\t']).unwrap_or(rest.len());
         let zone = &rest[..zone_end];
+        // Or in brackets, as `sls logs` writes its local time (`17:01:40.003 (+02:00)`; tenth-
+        // round ingestion review: read as UTC, two hours off).
+        let zone = zone
+            .strip_prefix('(')
+            .and_then(|z| z.strip_suffix(')'))
+            .filter(|z| crate::timeparse::is_zone(z))
+            .unwrap_or(zone);
         let Some(ts) = crate::timeparse::date_time_ms(&line[..sp], &after[..end], Some(zone))
         else {
             return (ev, line);
@@ -3709,18 +3791,20 @@ mod tests {
         // `awslogs get` (group, stream, `-t`'s time) and its `--no-group` layout (README review:
         // the same lines kept their prefix, their error unread): the same reading, the group
         // naming the function, also of the continuation lines.
-        for (prefix, with_time) in [
-            (format!("/aws/lambda/orders {stream} "), true),
-            (format!("/aws/lambda/orders {stream} "), false),
-            (format!("{stream} "), false),
+        // Tenth-round ingestion review, its other layouts: `-t -i` (two times), a custom group
+        // (no leading '/'), a stream padded to a longer one's width, `-S` (no stream) with and
+        // without a time.
+        for (prefix, times) in [
+            (format!("/aws/lambda/orders {stream} "), 1),
+            (format!("/aws/lambda/orders {stream} "), 0),
+            (format!("{stream} "), 0),
+            (format!("/aws/lambda/orders {stream} "), 2),
+            (format!("shared-logs {stream} "), 1),
+            (format!("/aws/lambda/orders {stream}    "), 1),
+            ("/aws/lambda/orders ".to_string(), 1),
+            ("/aws/lambda/orders ".to_string(), 0),
         ] {
-            let time = |t: &str| {
-                if with_time {
-                    format!("2025-09-01T10:00:00.{t}Z ")
-                } else {
-                    String::new()
-                }
-            };
+            let time = |t: &str| format!("2025-09-01T10:00:00.{t}Z ").repeat(times);
             let text = [
                 format!("{prefix}{}START RequestId: {id} Version: $LATEST", time("100")),
                 format!("{prefix}{}[ERROR]\t2025-09-01T10:00:00.200Z\t{id}\tValueError: boom", time("200")),
@@ -3740,9 +3824,25 @@ mod tests {
                 .filter(|l| l.kind == LogKind::Application)
                 .collect();
             assert!(app[0].message.starts_with("[ERROR]"), "{:?}", app[0]);
-            assert_eq!(app[0].log_stream.as_deref(), Some(stream));
-            if prefix.starts_with('/') {
-                assert!(ing.tables.logs.iter().all(|l| &*l.function == "orders"));
+            if prefix.contains(stream) {
+                assert_eq!(app[0].log_stream.as_deref(), Some(stream));
+            }
+            if times > 0 {
+                assert_eq!(app[0].timestamp, Some(1_756_720_800_200), "{prefix}");
+            }
+            let function = if prefix.starts_with('/') {
+                "orders"
+            } else if prefix.starts_with("shared") {
+                "shared-logs"
+            } else {
+                "/aws/lambda/orders"
+            };
+            if !prefix.starts_with(stream) {
+                assert!(
+                    ing.tables.logs.iter().all(|l| &*l.function == function),
+                    "{prefix}: {:?}",
+                    ing.tables.logs
+                );
             }
         }
         // Two groups in one file: each traceback line is its own event's group's (verification
@@ -3996,6 +4096,64 @@ after the end
         let ing = ingest_memory("dup.json", text.into_bytes(), &opts);
         assert_eq!(ing.tables.spans.len(), 2);
         assert_eq!(ing.span_duplicates, 2, "the segment and its subsegment");
+    }
+
+    /// Tenth-round ingestion and dashboard reviews: a lost line break where nothing separates
+    /// the events (an END's id, a REPORT's last unit run into the next keyword), or where
+    /// `awslogs get` (which strips the REPORT's trailing tab) runs the next line's prefix into the
+    /// last field, lost a REPORT or its last field without a word; `sls logs`' local time with
+    /// its zone in brackets was read as UTC.
+    #[test]
+    fn glued_events_and_bracketed_zones_are_read() {
+        let stream = "2025/09/04/[$LATEST]0123456789abcdef0123456789abcdef";
+        let rep = |n: u32, last: &str| {
+            format!("REPORT RequestId: r{n}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 5{n} MB{last}")
+        };
+        let opts = IngestOptions::default();
+        let cases = [
+            // END's id, then REPORT; a REPORT's unit, then the next REPORT and a START.
+            format!("END RequestId: r1{}\n", rep(1, "")),
+            format!(
+                "{}{}START RequestId: r3 Version: $LATEST\n",
+                rep(1, "\tInit Duration: 200.00 ms"),
+                rep(2, "")
+            ),
+            // awslogs: the next line's group, stream and time run into the last field.
+            format!(
+                "/aws/lambda/rt {stream} 2025-09-04T10:00:00.100Z {}/aws/lambda/rt {stream} 2025-09-04T10:00:01.000Z {}\n",
+                rep(1, "\tInit Duration: 200.00 ms"),
+                rep(2, "")
+            ),
+        ];
+        for text in &cases {
+            let ing = ingest_one(text, &opts);
+            assert_eq!(ing.skips.total, 0, "{text}: {:?}", ing.skips);
+            let ids: Vec<&str> = ing
+                .tables
+                .invocations
+                .iter()
+                .map(|i| &*i.request_id)
+                .collect();
+            let want: &[&str] = if text.starts_with("END") {
+                &["r1"]
+            } else {
+                &["r1", "r2"]
+            };
+            assert_eq!(ids, want, "{text}");
+            let first = &ing.tables.invocations[0];
+            assert_eq!(first.max_memory_used_mb, Some(51), "{text}");
+            if !text.starts_with("END") {
+                assert_eq!(first.init_duration_ms, Some(200.0), "{text}");
+            }
+        }
+        let ing = ingest_one(&cases[2], &opts);
+        assert_eq!(ing.tables.invocations[1].timestamp, Some(1_756_980_001_000));
+        // `sls logs`: `2025-09-04 17:01:40.003 (+02:00)\t<id>\t[INFO]\t...` is 15:01:40.003Z.
+        let text = "2025-09-04 17:01:40.003 (+02:00)\tr1\t[INFO]\tprocessing item 0\n";
+        let ing = ingest_one(text, &opts);
+        let l = &ing.tables.logs[0];
+        assert_eq!(l.timestamp, Some(1_756_998_100_003));
+        assert!(l.message.starts_with("r1\t[INFO]"), "{:?}", l.message);
     }
 
     #[test]
