@@ -772,3 +772,62 @@ fn an_empty_selection_is_said_and_strict_plots_nothing() {
         .stderr(predicate::str::contains("nothing plotted"));
     assert!(!chart.exists());
 }
+
+/// Tenth-round dashboard review: records of one @timestamp came out of `sort @timestamp asc`
+/// in the frame's order (a REPORT before its END; a file read newest first, its lines of one
+/// millisecond reversed), where `logs` prints them in time order. Now `logs`' order, and its
+/// reverse for `desc` and for the default newest-first listing.
+#[test]
+fn ties_of_one_timestamp_sort_in_logs_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("newest-first.log");
+    let id = "7f40524d-0171-473f-bb7d-3e2a07c19b97";
+    // Newest first, as a FilterLogEvents dump sorted so.
+    std::fs::write(
+        &file,
+        format!(
+            "2025-09-01T00:00:00.200Z REPORT RequestId: {id}\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n\
+             2025-09-01T00:00:00.200Z END RequestId: {id}\n\
+             2025-09-01T00:00:00.150Z {id} saved\n\
+             2025-09-01T00:00:00.150Z {id} saving\n\
+             2025-09-01T00:00:00.100Z START RequestId: {id} Version: $LATEST\n"
+        ),
+    )
+    .unwrap();
+    let kinds = |order: &str| -> Vec<String> {
+        let doc = run_json(&[
+            "query",
+            &format!("fields @message | sort @timestamp {order}"),
+            file.to_str().unwrap(),
+        ]);
+        doc["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let m = r["@message"].as_str().unwrap();
+                m.split_whitespace()
+                    .find(|w| !w.contains(':') && !w.contains('-'))
+                    .unwrap_or(m)
+                    .to_string()
+            })
+            .collect()
+    };
+    let asc = kinds("asc");
+    assert_eq!(asc, ["START", "saving", "saved", "END", "REPORT"]);
+    let mut desc = kinds("desc");
+    desc.reverse();
+    assert_eq!(desc, asc);
+    // `logs` prints the same order.
+    let out = faascope().args(["logs", "-q"]).arg(&file).output().unwrap();
+    let logs = String::from_utf8_lossy(&out.stdout);
+    let at = |w: &str| logs.find(w).unwrap();
+    assert!(
+        at("START") < at("saving") && at("saving") < at("saved"),
+        "{logs}"
+    );
+    assert!(
+        at("saved") < at("END") && at("END") < at("REPORT"),
+        "{logs}"
+    );
+}

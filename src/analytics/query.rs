@@ -337,6 +337,7 @@ fn input_frame(
     warnings: &mut Vec<String>,
     buckets: Option<Option<i64>>,
     numeric_text: &mut std::collections::HashSet<String>,
+    read_order: bool,
 ) -> Result<(DataFrame, HashMap<String, Ty>)> {
     let inv = &tables.invocations;
     let logs = &tables.logs;
@@ -577,7 +578,59 @@ fn input_frame(
             types.insert(f.to_string(), ty);
         }
     }
+    if read_order {
+        cols.push(read_order_column(c, inv, logs, thin));
+    }
     Ok((DataFrame::new(n, cols)?, types))
+}
+
+/// Each record's place in the order `logs` prints them ([`crate::model::order`]), the frame's
+/// rows being compact invocation columns, invocations, log records and thin log records: what
+/// breaks ties of one @timestamp (tenth-round dashboard review: `sort @timestamp asc` showed an
+/// invocation's REPORT before its END, a newest-first file's lines of one millisecond reversed).
+fn read_order_column(
+    c: &ReportColumns,
+    inv: &[Invocation],
+    logs: &[LogRecord],
+    thin: &crate::model::columns::ThinLogs,
+) -> Column {
+    use crate::model::order::{read_order, Place};
+    let bare = |timestamp: Option<i64>, line: usize, report: bool| Place {
+        timestamp,
+        file: "",
+        line: line as u64,
+        report,
+        continues: false,
+        request_id: None,
+        end: false,
+    };
+    let places: Vec<Place<'_>> = (0..c.len())
+        .map(|i| bare(c.timestamp(i), i, true))
+        .chain(inv.iter().map(|r| Place {
+            timestamp: r.timestamp,
+            file: &r.source.file,
+            line: r.source.line,
+            report: true,
+            continues: false,
+            request_id: Some(&r.request_id),
+            end: false,
+        }))
+        .chain(logs.iter().map(|r| Place {
+            timestamp: r.timestamp,
+            file: &r.source.file,
+            line: r.source.line,
+            report: false,
+            continues: r.continues,
+            request_id: r.request_id.as_deref(),
+            end: r.event_type.as_deref() == Some("END"),
+        }))
+        .chain((0..thin.len()).map(|i| bare(thin.timestamp(i), i, false)))
+        .collect();
+    let mut rank = vec![0u32; places.len()];
+    for (k, i) in read_order(&places).into_iter().enumerate() {
+        rank[i] = u32::try_from(k).unwrap_or(u32::MAX);
+    }
+    Column::new(READ_ORDER.into(), rank)
 }
 
 /// The JSON log format's field `field` of a `platform.report` event for invocation `r`. Its
@@ -703,6 +756,8 @@ const INVOCATION_ONLY: &[&str] = &[
 /// The weight column of a frame whose thin log records are counted in buckets: how many
 /// records each row stands for.
 const WEIGHT: &str = "__faascope_weight";
+/// The hidden column of each record's place in `logs`' order ([`read_order_column`]).
+const READ_ORDER: &str = "__faascope_read_order";
 
 /// Whether thin log records may be counted in buckets ([`crate::model::ThinLogs::bucketed`])
 /// for this query, and the bucket length (`None`: time is not read at all).
@@ -878,6 +933,9 @@ struct Planner<'a> {
     /// `min`/`max` compare the text. Fields made by `parse` or `fields` are not here: their
     /// `max` is of the numbers they hold (`parse ... "took * ms" as t | stats max(t)`).
     text_fields: std::collections::HashSet<String>,
+    /// The column of each record's place in `logs`' order, while the frame has it (up to the
+    /// first `stats`): `earliest`/`latest` break ties of one time by it, as the listing does.
+    read_order: Option<&'static str>,
 }
 
 fn num(t: Typed) -> Expr {
@@ -1384,8 +1442,12 @@ impl Planner<'_> {
                 // Newest first, records of one millisecond in the order the newest-first
                 // listing (and `limit`, `dedup`) has them: `latest` is the row that listing
                 // shows first, `earliest` the one it shows last.
-                let sorted = t.expr.filter(present.clone()).sort_by(
-                    [ts.filter(present)],
+                let mut keys = vec![ts.filter(present.clone())];
+                if let Some(order) = self.read_order {
+                    keys.push(col(order).filter(present.clone()));
+                }
+                let sorted = t.expr.filter(present).sort_by(
+                    keys,
                     SortMultipleOptions::default()
                         .with_order_descending(true)
                         .with_maintain_order(true),
@@ -1612,28 +1674,6 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
     let records =
         (cols.len() + tables.invocations.len() + tables.logs.len() + tables.thin_logs.len()) as u64;
     let mut numeric_text = std::collections::HashSet::new();
-    let (df, types) = input_frame(
-        tables,
-        cols,
-        &needed,
-        &mut warnings,
-        buckets,
-        &mut numeric_text,
-    )?;
-    let weighted = df.column(WEIGHT).is_ok();
-    let mut lf = df.lazy();
-    let text_fields = types
-        .iter()
-        .filter(|(n, ty)| **ty == Ty::Str && !numeric_text.contains(*n))
-        .map(|(n, _)| n.clone())
-        .collect();
-    let mut p = Planner {
-        types,
-        warnings: &mut warnings,
-        weight: weighted.then_some(WEIGHT),
-        rows_of: None,
-        text_fields,
-    };
     // A `limit` or `dedup` before any `sort` or `stats` keeps the newest records, as the
     // query's result would show them, whatever comes after it.
     let cuts_first = q
@@ -1648,10 +1688,49 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         .iter()
         .find(|c| matches!(c.kind, CommandKind::Sort(_) | CommandKind::Stats { .. }))
         .is_some_and(|c| matches!(c.kind, CommandKind::Stats { .. }));
-    if !stats_first || cuts_first {
-        // As the Logs Insights console: newest first.
+    let newest_first = !stats_first || cuts_first;
+    // `earliest`/`latest` of the first `stats` break ties as the listing does.
+    let first_stats_ties = q
+        .commands
+        .iter()
+        .find_map(|c| match &c.kind {
+            CommandKind::Stats { items, .. } => Some(items),
+            _ => None,
+        })
+        .is_some_and(|items| {
+            items
+                .iter()
+                .any(|i| calls_any(&i.expr, &|n| matches!(n, "earliest" | "latest")))
+        });
+    let (df, types) = input_frame(
+        tables,
+        cols,
+        &needed,
+        &mut warnings,
+        buckets,
+        &mut numeric_text,
+        newest_first || first_stats_ties,
+    )?;
+    let weighted = df.column(WEIGHT).is_ok();
+    let mut lf = df.lazy();
+    let text_fields = types
+        .iter()
+        .filter(|(n, ty)| **ty == Ty::Str && !numeric_text.contains(*n))
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut p = Planner {
+        types,
+        warnings: &mut warnings,
+        weight: weighted.then_some(WEIGHT),
+        rows_of: None,
+        text_fields,
+        read_order: (newest_first || first_stats_ties).then_some(READ_ORDER),
+    };
+    if newest_first {
+        // As the Logs Insights console: newest first, records of one time in the reverse of
+        // `logs`' order.
         lf = lf.sort(
-            ["@timestamp"],
+            ["@timestamp", READ_ORDER],
             SortMultipleOptions::default()
                 .with_order_descending(true)
                 .with_nulls_last(true)
@@ -1787,6 +1866,7 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                 // After `stats`, only its columns exist, each row a group.
                 p.types = key_types.iter().chain(&out_types).cloned().collect();
                 p.weight = None;
+                p.read_order = None;
                 p.rows_of = key_types
                     .first()
                     .or(out_types.first())
@@ -1842,6 +1922,14 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
                         continue;
                     }
                     exprs.push(t.expr);
+                    desc.push(k.descending);
+                }
+                // Records of one @timestamp: in `logs`' order, or its reverse (newest first).
+                let by_time = keys
+                    .first()
+                    .filter(|k| matches!(&k.expr.kind, ExprKind::Field(f) if f == "@timestamp"));
+                if let (Some(k), Some(order)) = (by_time, p.read_order) {
+                    exprs.push(col(order));
                     desc.push(k.descending);
                 }
                 if !exprs.is_empty() {

@@ -11,6 +11,7 @@ use regex::Regex;
 
 use super::{load, report_skips, strict_exit, Filter, FilterArgs, SourceArgs, UsageError};
 use crate::ingest::{self, IngestOptions};
+use crate::model::order::{read_order, Place};
 use crate::model::{Invocation, LogRecord, ReportTexts, Tables};
 use crate::output::sanitize;
 
@@ -167,124 +168,29 @@ fn lines(t: &Tables) -> Vec<Line> {
             continues: false,
         }))
         .collect();
-    // Lines of one timestamp in the order they were read (a REPORT before the next request's
-    // lines of the same millisecond): by file, then line. A line without a time keeps its place
-    // among its file's lines: it sorts at the time of the timed line before it (or, before the
-    // first, after it). Sixth-round ingestion review: a console "Test" output or `--log-type
-    // Tail` capture, whose platform lines have no time and whose runtime lines do, printed the
-    // untimed START, END and REPORT first and the request's own [ERROR] line after its REPORT.
-    let at = placed_times(&out);
+    // Lines of one timestamp in the order they were read, a newest-first file's put back in
+    // time order event by event, a REPORT after its END (`crate::model::order`; sixth-round
+    // ingestion review: untimed platform lines of a console's "Test" output printed first;
+    // tenth-round logs review and the verifications of 721baae and c0a5c71: REPORTs, END and
+    // tracebacks out of order).
     let n_logs = t.logs.len();
-    let is_report = |i: usize| i >= n_logs;
-    let mut order: Vec<usize> = (0..out.len()).collect();
-    order.sort_by(|&a, &b| {
-        at[a]
-            .unwrap_or(i64::MIN)
-            .cmp(&at[b].unwrap_or(i64::MIN))
-            .then_with(|| out[a].source.cmp(&out[b].source))
-            .then_with(|| a.cmp(&b))
-    });
-    // A file read newest first (a FilterLogEvents dump sorted so, an Insights export sorted
-    // `@timestamp desc`): its events of one millisecond in the reverse of the order read, each
-    // event's own lines (a traceback printed over several, one line after the other, of one
-    // request) kept in theirs (tenth-round logs review: END printed after its REPORT, the next
-    // START before both; verification of 721baae: a traceback upside down; verification of
-    // c0a5c71: a request's own lines, its START and log lines, are events each).
-    let newest_first = newest_first_files(&t.logs);
-    let same_ms_file = |a: usize, b: usize| at[a] == at[b] && out[a].source.0 == out[b].source.0;
-    let mut in_time: Vec<usize> = Vec::with_capacity(order.len());
-    for run in order.chunk_by(|&a, &b| same_ms_file(a, b)) {
-        if !newest_first.contains(&out[run[0]].source.0) {
-            in_time.extend_from_slice(run);
-            continue;
-        }
-        // (An empty line between an event's lines is no record: the next one still continues.)
-        let continues =
-            |prev: usize, next: usize| !is_report(prev) && !is_report(next) && out[next].continues;
-        let events: Vec<&[usize]> = run.chunk_by(|&a, &b| continues(a, b)).collect();
-        for event in events.into_iter().rev() {
-            in_time.extend_from_slice(event);
-        }
-    }
-    // Events of one line (a compact JSON document, a subscription payload): a REPORT right
-    // after its request's END there (else after its request's last line there, else after the
-    // REPORTs placed so, before the others): the lines of a millisecond are otherwise kept in
-    // the order read (tenth-round logs review: every REPORT came after all other lines of its
-    // millisecond, after the next request's START; verification of 721baae: REPORTs of several
-    // streams reversed, a REPORT after its `Task timed out` line).
-    let same_place = |a: usize, b: usize| at[a] == at[b] && out[a].source == out[b].source;
-    let mut placed = Vec::with_capacity(in_time.len());
-    for run in in_time.chunk_by(|&a, &b| same_place(a, b)) {
-        let (reports, mut run_order): (Vec<usize>, Vec<usize>) =
-            run.iter().partition(|&&i| is_report(i));
-        let mut front = 0;
-        for r in reports {
-            let id = &out[r].request_id;
-            let of_request =
-                |i: &usize| !is_report(*i) && id.is_some() && out[*i].request_id == *id;
-            let after = run_order
-                .iter()
-                .rposition(|i| of_request(i) && out[*i].label == "END")
-                .or_else(|| run_order.iter().rposition(of_request));
-            match after {
-                Some(k) => run_order.insert(k + 1, r),
-                None => {
-                    run_order.insert(front, r);
-                    front += 1;
-                }
-            }
-        }
-        placed.extend(run_order);
-    }
+    let places: Vec<Place<'_>> = out
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Place {
+            timestamp: l.timestamp,
+            file: &l.source.0,
+            line: l.source.1,
+            report: i >= n_logs,
+            continues: l.continues,
+            request_id: l.request_id.as_deref(),
+            end: l.label == "END",
+        })
+        .collect();
+    let placed = read_order(&places);
+    drop(places);
     let mut slots: Vec<Option<Line>> = out.into_iter().map(Some).collect();
     placed.into_iter().filter_map(|i| slots[i].take()).collect()
-}
-
-/// The files whose log lines were read newest first: of the pairs of timed lines one after
-/// the other in a file, more go back in time than forward.
-fn newest_first_files(logs: &[LogRecord]) -> std::collections::HashSet<Arc<str>> {
-    let mut steps: std::collections::HashMap<&Arc<str>, (u64, u64, i64)> = Default::default();
-    for r in logs {
-        let Some(t) = r.timestamp else { continue };
-        let e = steps.entry(&r.source.file).or_insert((0, 0, t));
-        if t > e.2 {
-            e.0 += 1;
-        } else if t < e.2 {
-            e.1 += 1;
-        }
-        e.2 = t;
-    }
-    steps
-        .into_iter()
-        .filter(|(_, (forward, back, _))| back > forward)
-        .map(|(f, _)| f.clone())
-        .collect()
-}
-
-/// The time each line sorts at: its own, else that of the nearest timed line before it in its
-/// file, else the nearest after it; `None` in a file without times.
-fn placed_times(lines: &[Line]) -> Vec<Option<i64>> {
-    let mut by_place: Vec<usize> = (0..lines.len()).collect();
-    by_place.sort_by(|&a, &b| lines[a].source.cmp(&lines[b].source));
-    let mut at: Vec<Option<i64>> = lines.iter().map(|l| l.timestamp).collect();
-    for group in by_place.chunk_by(|&a, &b| lines[a].source.0 == lines[b].source.0) {
-        let mut before = None;
-        for &i in group {
-            match at[i] {
-                Some(t) => before = Some(t),
-                None => at[i] = before,
-            }
-        }
-        let mut after = None;
-        for &i in group.iter().rev() {
-            match lines[i].timestamp {
-                Some(t) => after = Some(t),
-                None if at[i].is_none() => at[i] = after,
-                None => {}
-            }
-        }
-    }
-    at
 }
 
 /// Does a line's label (a level, a text platform line's kind or a JSON `platform.*` type) match
@@ -677,43 +583,6 @@ mod tests {
         assert_eq!(
             labels(compact),
             ["REPORT b", "REPORT c", "END a", "REPORT a", "TIMEOUT a"]
-        );
-    }
-
-    /// Sixth-round ingestion review: an untimed line keeps its place among its file's lines
-    /// (the timed one before it, else after it), and a file without times keeps its order.
-    #[test]
-    fn untimed_lines_sort_beside_their_files_timed_lines() {
-        let at = |file: &str, n: u64, ts: Option<i64>| Line {
-            timestamp: ts,
-            source: (Arc::from(file), n),
-            function: "f".into(),
-            label: "-".into(),
-            request_id: None,
-            message: String::new(),
-            fields: None,
-            continues: false,
-        };
-        let lines = [
-            at("a.log", 1, None),
-            at("a.log", 2, Some(500)),
-            at("a.log", 3, None),
-            at("a.log", 4, Some(900)),
-            at("a.log", 5, None),
-            at("b.log", 1, None),
-            at("c.log", 7, Some(100)),
-        ];
-        assert_eq!(
-            placed_times(&lines),
-            [
-                Some(500),
-                Some(500),
-                Some(500),
-                Some(900),
-                Some(900),
-                None,
-                Some(100)
-            ]
         );
     }
 

@@ -4,6 +4,7 @@
 //! milliseconds (`timestamp_ms`).
 
 pub mod columns;
+pub mod order;
 
 use std::fmt;
 use std::sync::Arc;

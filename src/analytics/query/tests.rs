@@ -439,8 +439,8 @@ fn dedup_keeps_records_with_a_null_field() {
     let types: Vec<String> = (0..r.rows.len())
         .map(|i| cell(&r, i, "@type").text())
         .collect();
-    // (END and REPORT share a time; invocations come first in the frame.)
-    assert_eq!(types, ["START", "", "REPORT", "END", ""]);
+    // (END and REPORT share a time: in `logs`' order, END first.)
+    assert_eq!(types, ["START", "", "END", "REPORT", ""]);
 }
 
 #[test]
