@@ -362,13 +362,16 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
         if peak > limit {
             s.account.concurrency_limit = faascope_sim::Limit::Count(peak);
             notes.push(format!(
-                "the logs show {peak} invocations of '{}' running at once, above AWS's default account concurrency limit of {limit}: the account's limit was raised, and the replay's is {peak} (--set account.concurrency_limit=N sets another)",
+                "the logs show {peak} invocations of '{}' running at once, above AWS's default account concurrency limit of {limit}: {RAISED_LIMIT_NOTE} {peak} (--set account.concurrency_limit=N sets another)",
                 crate::output::sanitize(name)
             ));
         }
     }
     Ok(s)
 }
+
+/// The words of the note a replay gives when the observed peak raised its account limit.
+pub const RAISED_LIMIT_NOTE: &str = "the account's limit was raised, and the replay's is";
 
 /// The most invocations in flight at once, each from its start through its INIT (or restore)
 /// and its duration, as observed; one that ends when another starts is not counted with it.

@@ -1272,3 +1272,48 @@ fn a_replay_of_jobs_started_before_the_window_prices_as_cost() {
         (Some(10), Some(10))
     );
 }
+
+/// Tenth-round simulate review: a replay of logs showing 1,200 in flight at once kept AWS's
+/// default limit of 1,000 and rejected what was served; now the observed peak, with a note,
+/// which a limit given with --set replaces (verification of 258a1d5: the note stayed).
+#[test]
+fn a_replay_takes_the_observed_peak_as_its_account_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ramp.log");
+    // 1,200 invocations of 100 s, started 10 ms apart: all in flight together.
+    let mut text = String::new();
+    for i in 0..1_200u64 {
+        let end_ms = 1_756_684_800_000 + i * 10 + 100_000;
+        let ts = chrono::DateTime::from_timestamp_millis(end_ms as i64)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M:%S%.3fZ");
+        text.push_str(&format!("{ts} REPORT RequestId: r{i}\tDuration: 100000.00 ms\tBilled Duration: 100000 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let run = |set: Option<&str>| -> (Value, String) {
+        let mut c = faascope();
+        c.args(["simulate", "--format", "json", "--from"])
+            .arg(&file);
+        if let Some(s) = set {
+            c.args(["--set", s]);
+        }
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let notes = doc["notes"].to_string();
+        (doc["simulation"]["total"].clone(), notes)
+    };
+    let (total, notes) = run(None);
+    assert_eq!(total["rejected"], 0, "{total}");
+    assert!(
+        notes.contains("the logs show 1200 invocations of 'ramp' running at once"),
+        "{notes}"
+    );
+    let (total, notes) = run(Some("account.concurrency_limit=1000"));
+    assert_eq!(total["rejected"], 200, "{total}");
+    assert!(!notes.contains("running at once"), "{notes}");
+}

@@ -176,6 +176,10 @@ pub(crate) struct Collector<'o> {
     /// The log group the last text line named (`awslogs get`): the group of the lines after it
     /// that name none (a traceback's continuation lines).
     text_group: Option<String>,
+    /// Log groups `awslogs get` named before a platform line in this file, in its layouts
+    /// without a stream or with a group of any name ([`super::strip_event_prefix`]): an
+    /// application line's first word is taken for one only when it is one of these.
+    pub(super) prefix_groups: std::collections::HashSet<String>,
     /// Text REPORT lines were read here: a `platform.report` event after one is an echo too (a
     /// function logs in one format; the other is an extension's print, which comes after the
     /// REPORT: the Telemetry API sends `platform.report` once the invocation has ended).
@@ -219,6 +223,7 @@ impl<'o> Collector<'o> {
             echo: false,
             in_event: false,
             text_group: None,
+            prefix_groups: std::collections::HashSet::new(),
             text_reports: false,
             doc_lines: None,
             event_time_ms: None,
@@ -565,7 +570,7 @@ impl<'o> Collector<'o> {
                 };
                 parts.push((at, first.trim_end()));
                 (at, rest) = match glued {
-                    Some(_) => super::strip_event_prefix(next, second),
+                    Some(_) => super::strip_event_prefix(self, next, second),
                     None => (next, second),
                 };
             }

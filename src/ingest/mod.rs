@@ -2084,7 +2084,7 @@ fn parse_line(
             Err(_) => c.message(&ev, line),
         }
     } else {
-        let (ev, msg) = strip_event_prefix(ev, line);
+        let (ev, msg) = strip_event_prefix(c, ev, line);
         c.message(&ev, msg);
     }
 }
@@ -2382,31 +2382,53 @@ fn lambda_stream(tok: &str) -> bool {
 fn glued_prefix_start(text: &str) -> Option<usize> {
     let body = text.trim_end_matches(' ');
     let token_start = |end: usize| body[..end].rfind(' ').map_or(0, |i| i + 1);
-    // Back over up to two times.
-    let mut end = body.len();
-    for _ in 0..2 {
+    let is_time = |t: &str| crate::timeparse::parse_timestamp_ms(t).is_some();
+    // Where a REPORT's last unit, run into the token, ends in it.
+    let after_unit = |start: usize, tok: &str| {
+        (tok.len() > 2 && (tok.starts_with("ms") || tok.starts_with("MB"))).then_some(start + 2)
+    };
+    // Back over up to two times; one run into the unit (`ms2025-09-04T10:00:01.000Z`: a plain
+    // timestamped log) starts the prefix.
+    let (mut end, mut times) = (body.len(), 0);
+    while times < 2 {
         let start = token_start(end);
-        if start == 0 || crate::timeparse::parse_timestamp_ms(&body[start..end]).is_none() {
-            break;
+        let tok = &body[start..end];
+        if start > 0 && is_time(tok) {
+            end = start - 1;
+            times += 1;
+            continue;
         }
-        end = start - 1;
+        if let Some(u) = after_unit(start, tok).filter(|&u| is_time(&body[u..end])) {
+            return Some(u);
+        }
+        break;
     }
     let start = token_start(end);
     let tok = &body[start..end];
-    // The stream, alone or glued (`ms2025/09/04/[$LATEST]ab…`).
-    let at = tok
+    // The stream, alone or run into the unit (`ms2025/09/04/[$LATEST]ab…`), with the group
+    // before it: run into the unit (`ms/aws/lambda/fn`, `msshared-logs`) or not.
+    if let Some((at, _)) = tok
         .char_indices()
-        .find(|&(i, c)| c.is_ascii_digit() && lambda_stream(&tok[i..]))?
-        .0;
-    if at > 0 {
-        return Some(start + at);
+        .find(|&(i, c)| c.is_ascii_digit() && lambda_stream(&tok[i..]))
+    {
+        if at > 0 {
+            return Some(start + at);
+        }
+        let Some(gend) = start.checked_sub(1) else {
+            return Some(start);
+        };
+        let gstart = token_start(gend);
+        let group = &body[gstart..gend];
+        return Some(match group.find('/') {
+            Some(i) => gstart + i,
+            None => after_unit(gstart, group).unwrap_or(start),
+        });
     }
-    // A group before it, glued (`ms/aws/lambda/fn`) or not; else the stream starts it.
-    let Some(gend) = start.checked_sub(1) else {
-        return Some(start);
-    };
-    let gstart = token_start(gend);
-    Some(body[gstart..gend].find('/').map_or(start, |i| gstart + i))
+    // `-S`: no stream, the group (`/…`) before the times.
+    if times > 0 {
+        return tok.find('/').map(|i| start + i);
+    }
+    None
 }
 
 /// A `sam logs` line, `<log stream> <time> <message>`, the stream a Lambda one
@@ -2454,7 +2476,11 @@ fn prefixed_json_done(c: &mut Collector<'_>, p: PendingJson) {
 /// (`<log stream> <time> <message>`). Returns the
 /// event with its time (and stream) and the message. A timestamp followed by a tab is part of the
 /// message itself (Node.js runtime layout) and is left alone.
-fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) {
+fn strip_event_prefix<'a>(
+    c: &mut Collector<'_>,
+    ev: Event<'a>,
+    line: &'a str,
+) -> (Event<'a>, &'a str) {
     // `sam logs`: `<log stream> <time> <message>` (tenth-round export review: an application
     // line kept the prefix, so its level, its error and its stream were lost).
     if let Some((ts, stream, at)) = sam_prefix(line) {
@@ -2478,18 +2504,6 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
             .filter(|(s, _)| lambda_stream(s))
             .map(|(s, rest)| (s, rest.trim_start_matches(' ')))
     };
-    let (group, after_group) = match line.split_once(' ') {
-        Some((g, rest))
-            if !g.contains('\t')
-                && ((g.starts_with('/') && g.len() > 1)
-                    // (Not `aws logs tail`'s time before its stream.)
-                    || (stream_at(rest).is_some()
-                        && crate::timeparse::parse_timestamp_ms(g).is_none())) =>
-        {
-            (Some(g), rest)
-        }
-        _ => (None, line),
-    };
     // Up to two times (the event's, then with `-i` the ingestion time) before the message.
     let times = |text: &'a str| {
         let mut ts = None;
@@ -2508,6 +2522,35 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
         }
         (ts, msg)
     };
+    // Layouts a line of an application's own could also have (`/aws/lambda/payments is
+    // throttling`, `current 2025/09/01/[$LATEST]… (warm)`; verification of aeaeb12: such a line
+    // renamed the file's function): their group only before a platform line (a JSON-format one
+    // too), or once one named it in this file.
+    let mut platform_after = |g: &str, msg: &str| {
+        let msg = msg.trim_start();
+        let platform = platform_line::may_be_lambdas(msg)
+            || (msg.starts_with("{\"") && msg.contains("\"platform."));
+        if platform {
+            c.prefix_groups.insert(g.to_string());
+        }
+        platform || c.prefix_groups.contains(g)
+    };
+    let (group, after_group) = match line.split_once(' ') {
+        Some((g, rest)) if g.starts_with('/') && g.len() > 1 && stream_at(rest).is_some() => {
+            (Some(g), rest)
+        }
+        Some((g, rest))
+            if !g.contains('\t')
+                && !g.starts_with('/')
+                && stream_at(rest).is_some_and(|(_, msg)| platform_after(g, times(msg).1))
+                // (Not `aws logs tail`'s time before its stream.)
+                && crate::timeparse::parse_timestamp_ms(g).is_none() =>
+        {
+            (Some(g), rest)
+        }
+        Some((g, rest)) if g.starts_with('/') && g.len() > 1 => (Some(g), rest),
+        _ => (None, line),
+    };
     if let Some((stream, rest)) = stream_at(after_group) {
         let (ts, msg) = times(rest);
         let ev = Event {
@@ -2518,10 +2561,10 @@ fn strip_event_prefix<'a>(ev: Event<'a>, line: &'a str) -> (Event<'a>, &'a str) 
         };
         return (ev, msg);
     }
-    // `-S`: a group (`/...`) then a time, or a Lambda function's group then the message.
+    // `-S`: a group (`/...`), maybe a time, then the message.
     if let Some(g) = group.filter(|g| g.starts_with('/')) {
         let (ts, msg) = times(after_group);
-        if ts.is_some() || g.starts_with("/aws/lambda/") {
+        if platform_after(g, msg) {
             let ev = Event {
                 timestamp: ts.or(ev.timestamp),
                 log_group: Some(g),
@@ -2728,7 +2771,7 @@ fn handle_bad_json(
             c.skip(
                 line_no,
                 "JSON line cut short",
-                Some("the record this line starts with is cut short where another starts on it: none of it was read; the records after the cut were"),
+                Some("the record this line starts with is cut short where another starts on it: none of it was read; the records after the cut were read"),
             );
             parse_json_text(c, &trimmed[k..], line_no, false);
             return true;
@@ -2814,7 +2857,7 @@ fn parse_json_text(c: &mut Collector<'_>, text: &str, start_line: u64, lines_if_
                 line: start_line + i as u64,
                 ..Event::default()
             };
-            let (ev, msg) = strip_event_prefix(ev, l);
+            let (ev, msg) = strip_event_prefix(c, ev, l);
             c.message(&ev, msg);
         }
     };
@@ -4148,6 +4191,53 @@ after the end
         }
         let ing = ingest_one(&cases[2], &opts);
         assert_eq!(ing.tables.invocations[1].timestamp, Some(1_756_980_001_000));
+        // Verification of aeaeb12: awslogs' `-S` and custom-group layouts, and a plain
+        // timestamped log, with the next line's prefix run into the last unit.
+        for (p1, p2) in [
+            (
+                "/aws/lambda/rt 2025-09-04T10:00:00.100Z ".to_string(),
+                "/aws/lambda/rt 2025-09-04T10:00:01.000Z ".to_string(),
+            ),
+            (
+                format!("shared-logs {stream} 2025-09-04T10:00:00.100Z "),
+                format!("shared-logs {stream} 2025-09-04T10:00:01.000Z "),
+            ),
+            (
+                "2025-09-04T10:00:00.100Z ".to_string(),
+                "2025-09-04T10:00:01.000Z ".to_string(),
+            ),
+        ] {
+            let text = format!(
+                "{p1}{}{p2}{}\n",
+                rep(1, "\tInit Duration: 200.00 ms"),
+                rep(2, "")
+            );
+            let ing = ingest_one(&text, &opts);
+            assert_eq!(ing.skips.total, 0, "{text}: {:?}", ing.skips);
+            let inv = &ing.tables.invocations;
+            assert_eq!(inv.len(), 2, "{text}");
+            assert_eq!(inv[0].init_duration_ms, Some(200.0), "{text}");
+            assert_eq!(inv[1].timestamp, Some(1_756_980_001_000), "{text}");
+        }
+        // An application's own line shaped like those layouts' prefix is its text, of the
+        // file's function (it renamed the function).
+        for line in [
+            "/aws/lambda/payments is throttling our calls".to_string(),
+            "/var/task/app.py 2025-09-01T10:00:00.150Z checkpoint reached".to_string(),
+            format!("current {stream} (warm)"),
+        ] {
+            let text = format!(
+                "2025-09-01T10:00:00.000Z START RequestId: r1 Version: $LATEST\n{line}\n2025-09-01T10:00:00.300Z {}\n",
+                rep(1, "")
+            );
+            let ing = ingest_memory("app.log", text.into_bytes(), &opts);
+            assert!(
+                ing.tables.logs.iter().all(|l| &*l.function == "app"),
+                "{line}: {:?}",
+                ing.tables.logs
+            );
+            assert!(ing.tables.logs.iter().any(|l| l.message == line), "{line}");
+        }
         // `sls logs`: `2025-09-04 17:01:40.003 (+02:00)\t<id>\t[INFO]\t...` is 15:01:40.003Z.
         let text = "2025-09-04 17:01:40.003 (+02:00)\tr1\t[INFO]\tprocessing item 0\n";
         let ing = ingest_one(text, &opts);
