@@ -244,12 +244,28 @@ fn value(column: &str, time_col: Option<&str>, text: &str) -> Value {
 /// A result value written as Logs Insights writes a number (`42`, `-3`, `1.5`, `15.0`,
 /// `6.7E7`): every value comes back as text, and one written otherwise (`012345678901`,
 /// `02139`, `+5`, ` 7`) is a text a field held, kept as written, as a local run keeps it
-/// (tenth-round query-library review: account ids and ZIP codes lost their zeros).
+/// (tenth-round query-library review: account ids and ZIP codes lost their zeros). As Java
+/// writes a double: a fraction ends in a digit other than 0 unless it is `.0`, an exponent is
+/// `E` after a fraction; `1.10` and `1e5` are texts (ninth-round query review: versions `1.10`
+/// and `1.1` came back as two groups both shown `1.1`).
 fn insights_number(text: &str) -> Option<f64> {
-    let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
-    let leading_zero =
-        digits.first() == Some(&b'0') && digits.get(1).is_some_and(u8::is_ascii_digit);
-    if !digits.first()?.is_ascii_digit() || leading_zero {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once('E') {
+        Some((m, e)) => (m, Some(e)),
+        None => (unsigned, None),
+    };
+    let (int, fraction) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let int_ok = digits(int) && (int == "0" || !int.starts_with('0'));
+    let fraction_ok = fraction.is_none_or(|f| digits(f) && (f == "0" || !f.ends_with('0')));
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix('-').unwrap_or(e);
+        fraction.is_some() && digits(e) && !e.starts_with('0')
+    });
+    if !(int_ok && fraction_ok && exponent_ok) {
         return None;
     }
     text.parse::<f64>().ok().filter(|n| n.is_finite())
@@ -738,6 +754,12 @@ mod tests {
             "NaN",
             "inf",
             "1_0",
+            // Ninth-round query review: not as Java writes a double.
+            "1.10",
+            "1e5",
+            "2E1",
+            "1.5E07",
+            "1.",
         ] {
             assert_eq!(value("v", None, text), Value::Str(text.into()), "{text}");
         }
@@ -752,6 +774,7 @@ mod tests {
             ("15.0", 15.0),
             ("6.7E7", 6.7e7),
             ("1.28E8", 1.28e8),
+            ("1.0E-5", 1.0e-5),
             ("1.2345678901234567", 1.234_567_890_123_456_7),
         ] {
             assert_eq!(value("v", None, text), Value::Num(n), "{text}");

@@ -181,7 +181,11 @@ pub fn joined_event_at(line: &str) -> Option<usize> {
     let (pos, kw) = find_keyword(line)?;
     let prefix = &line[..pos];
     // A platform line as `parse` takes one: its keyword after a short prefix.
-    if !KEYWORDS[..EVENT_KEYWORDS].contains(&kw) || !is_decoration(prefix) {
+    // (An X-Ray line, which continues a REPORT, can have the next event run into it too:
+    // ninth-round query review, the REPORT after it was lost.)
+    if !(KEYWORDS[..EVENT_KEYWORDS].contains(&kw) || kw == "XRAY TraceId:")
+        || !is_decoration(prefix)
+    {
         return None;
     }
     let from = pos + kw.len();
@@ -195,6 +199,8 @@ pub fn joined_event_at(line: &str) -> Option<usize> {
             || before.ends_with(" ms")
             || before.ends_with(" MB")
             || before.ends_with("$LATEST")
+            || before.ends_with("Sampled: true")
+            || before.ends_with("Sampled: false")
             || (kw == "END RequestId:" && !before.trim_start().contains(char::is_whitespace))
     };
     keyword_scanner()
@@ -933,6 +939,17 @@ mod tests {
         );
         let start = format!("{}START RequestId: c Version: $LATEST", rep("a"));
         assert!(start[joined_event_at(&start).unwrap()..].starts_with("START RequestId: c"));
+        // Ninth-round query review: after an X-Ray line, or a REPORT's X-Ray fields, the next
+        // event run in with or without a tab between.
+        let xray = "XRAY TraceId: 1-5e1b4151-5ac6c58f1b2a4b5c6d7e8f90\tSegmentId: 6e4b0f1a2b3c4d5e\tSampled: true";
+        for line in [
+            format!("{xray}\t{}", rep("b")),
+            format!("{xray}{}", rep("b")),
+            format!("{}{xray}{}", rep("a"), rep("b")),
+        ] {
+            let at = joined_event_at(&line).expect(&line);
+            assert!(line[at..].starts_with("REPORT RequestId: b"), "{line}");
+        }
         // XRAY continues a REPORT; a keyword glued to a word is no event; application lines
         // quoting a REPORT are no platform lines.
         for line in [
