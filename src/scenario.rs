@@ -357,12 +357,27 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
     // raised above AWS's default), so the replay does not throttle what was served (tenth-round
     // simulate review: 1,500 in flight replayed under the default 1,000, a third of the traffic
     // rejected and left out of --price, without a word).
+    // So does the scaling rate: the replay starts with no environment, where the logs' first
+    // invocations ran on environments already up (tenth-round cost review: 1,500 in flight from
+    // the window's start, 990 throttled by the 1,000-per-10-s rate and left out of --price).
     let peak = observed_peak_in_flight(rows);
     if let faascope_sim::Limit::Count(limit) = s.account.concurrency_limit {
         if peak > limit {
             s.account.concurrency_limit = faascope_sim::Limit::Count(peak);
+            let mut scaling = String::new();
+            for f in &mut s.functions {
+                if let faascope_sim::Limit::Count(rate) = f.scaling.new_environments_per_window {
+                    if peak > rate {
+                        f.scaling.new_environments_per_window = faascope_sim::Limit::Count(peak);
+                        scaling = format!(
+                            ", and so is its scaling rate (new environments per {} s; the replay starts with none up, the logs' first invocations ran on environments already up)",
+                            f.scaling.window_s
+                        );
+                    }
+                }
+            }
             notes.push(format!(
-                "the logs show {peak} invocations of '{}' running at once, above AWS's default account concurrency limit of {limit}: {RAISED_LIMIT_NOTE} {peak} (--set account.concurrency_limit=N sets another)",
+                "the logs show {peak} invocations of '{}' running at once, above AWS's default account concurrency limit of {limit}: {RAISED_LIMIT_NOTE} {peak}{scaling} (--set account.concurrency_limit=N and functions.0.scaling.new_environments_per_window=N set others)",
                 crate::output::sanitize(name)
             ));
         }

@@ -1479,6 +1479,11 @@ fn an_empty_report_says_what_the_filter_left_out() {
             vec!["--since", "2030-01-01T00:00:00Z"],
             "matched --since 2030-01-01T00:00:00Z",
         ),
+        // Tenth-round cost review: a bound with milliseconds is said with them.
+        (
+            vec!["--since", "2030-01-01T00:00:00.500Z"],
+            "matched --since 2030-01-01T00:00:00.500Z",
+        ),
     ] {
         let out = faascope()
             .args(["report", "sample-data"])

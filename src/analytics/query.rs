@@ -578,35 +578,23 @@ fn input_frame(
             types.insert(f.to_string(), ty);
         }
     }
-    if read_order {
-        cols.push(read_order_column(c, inv, logs, thin));
+    // Only over whole records: compact columns and thin log records know no file and line
+    // (verification of e664eca: their ties came out in no order, and slower).
+    if read_order && cn == 0 && thin.is_empty() {
+        cols.push(read_order_column(inv, logs));
     }
     Ok((DataFrame::new(n, cols)?, types))
 }
 
 /// Each record's place in the order `logs` prints them ([`crate::model::order`]), the frame's
-/// rows being compact invocation columns, invocations, log records and thin log records: what
+/// rows being invocations then log records: what
 /// breaks ties of one @timestamp (tenth-round dashboard review: `sort @timestamp asc` showed an
 /// invocation's REPORT before its END, a newest-first file's lines of one millisecond reversed).
-fn read_order_column(
-    c: &ReportColumns,
-    inv: &[Invocation],
-    logs: &[LogRecord],
-    thin: &crate::model::columns::ThinLogs,
-) -> Column {
+fn read_order_column(inv: &[Invocation], logs: &[LogRecord]) -> Column {
     use crate::model::order::{read_order, Place};
-    let bare = |timestamp: Option<i64>, line: usize, report: bool| Place {
-        timestamp,
-        file: "",
-        line: line as u64,
-        report,
-        continues: false,
-        request_id: None,
-        end: false,
-    };
-    let places: Vec<Place<'_>> = (0..c.len())
-        .map(|i| bare(c.timestamp(i), i, true))
-        .chain(inv.iter().map(|r| Place {
+    let places: Vec<Place<'_>> = inv
+        .iter()
+        .map(|r| Place {
             timestamp: r.timestamp,
             file: &r.source.file,
             line: r.source.line,
@@ -614,7 +602,7 @@ fn read_order_column(
             continues: false,
             request_id: Some(&r.request_id),
             end: false,
-        }))
+        })
         .chain(logs.iter().map(|r| Place {
             timestamp: r.timestamp,
             file: &r.source.file,
@@ -624,7 +612,6 @@ fn read_order_column(
             request_id: r.request_id.as_deref(),
             end: r.event_type.as_deref() == Some("END"),
         }))
-        .chain((0..thin.len()).map(|i| bare(thin.timestamp(i), i, false)))
         .collect();
     let mut rank = vec![0u32; places.len()];
     for (k, i) in read_order(&places).into_iter().enumerate() {
@@ -1712,6 +1699,7 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         newest_first || first_stats_ties,
     )?;
     let weighted = df.column(WEIGHT).is_ok();
+    let ordered = df.column(READ_ORDER).is_ok();
     let mut lf = df.lazy();
     let text_fields = types
         .iter()
@@ -1724,13 +1712,18 @@ pub fn run_query_on(q: &Query, tables: &Tables, cols: &ReportColumns) -> Result<
         weight: weighted.then_some(WEIGHT),
         rows_of: None,
         text_fields,
-        read_order: (newest_first || first_stats_ties).then_some(READ_ORDER),
+        read_order: ordered.then_some(READ_ORDER),
     };
     if newest_first {
         // As the Logs Insights console: newest first, records of one time in the reverse of
         // `logs`' order.
+        let keys: Vec<&str> = if ordered {
+            vec!["@timestamp", READ_ORDER]
+        } else {
+            vec!["@timestamp"]
+        };
         lf = lf.sort(
-            ["@timestamp", READ_ORDER],
+            keys,
             SortMultipleOptions::default()
                 .with_order_descending(true)
                 .with_nulls_last(true)

@@ -265,7 +265,8 @@ fn insights_number(text: &str) -> Option<f64> {
         let e = e.strip_prefix('-').unwrap_or(e);
         fraction.is_some() && digits(e) && !e.starts_with('0')
     });
-    if !(int_ok && fraction_ok && exponent_ok) {
+    // (`-0` is no double Java writes: `-0.0`.)
+    if !(int_ok && fraction_ok && exponent_ok) || text == "-0" {
         return None;
     }
     text.parse::<f64>().ok().filter(|n| n.is_finite())
@@ -759,6 +760,7 @@ mod tests {
             "1e5",
             "2E1",
             "1.5E07",
+            "-0",
             "1.",
         ] {
             assert_eq!(value("v", None, text), Value::Str(text.into()), "{text}");

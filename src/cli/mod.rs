@@ -395,10 +395,10 @@ impl Filter {
             parts.push(format!("--function '{}'", re.as_str()));
         }
         if let Some(ms) = self.since_ms {
-            parts.push(format!("--since {}", utc_seconds(ms)));
+            parts.push(format!("--since {}", utc_bound(ms)));
         }
         if let Some(ms) = self.until_ms {
-            parts.push(format!("--until {}", utc_seconds(ms)));
+            parts.push(format!("--until {}", utc_bound(ms)));
         }
         output::sanitize(&parts.join(" "))
     }
@@ -533,6 +533,19 @@ fn utc_seconds(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map_or_else(
         || ms.to_string(),
         |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    )
+}
+
+/// A --since/--until as given: to the millisecond when it has some (tenth-round cost review:
+/// `--since 10:01:59.500Z` read `10:01:59Z` in a note saying nothing matched, where that
+/// matched).
+fn utc_bound(ms: i64) -> String {
+    if ms.rem_euclid(1000) == 0 {
+        return utc_seconds(ms);
+    }
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
+        || ms.to_string(),
+        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     )
 }
 

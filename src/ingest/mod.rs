@@ -2385,7 +2385,10 @@ fn glued_prefix_start(text: &str) -> Option<usize> {
     let is_time = |t: &str| crate::timeparse::parse_timestamp_ms(t).is_some();
     // Where a REPORT's last unit, run into the token, ends in it.
     let after_unit = |start: usize, tok: &str| {
-        (tok.len() > 2 && (tok.starts_with("ms") || tok.starts_with("MB"))).then_some(start + 2)
+        ["ms", "MB", "true", "false"]
+            .iter()
+            .find(|u| tok.len() > u.len() && tok.starts_with(*u))
+            .map(|u| start + u.len())
     };
     // Back over up to two times; one run into the unit (`ms2025-09-04T10:00:01.000Z`: a plain
     // timestamped log) starts the prefix.
@@ -2564,7 +2567,8 @@ fn strip_event_prefix<'a>(
     // `-S`: a group (`/...`), maybe a time, then the message.
     if let Some(g) = group.filter(|g| g.starts_with('/')) {
         let (ts, msg) = times(after_group);
-        if platform_after(g, msg) {
+        // (A Lambda function's group and a time: no line of its own starts so.)
+        if (ts.is_some() && g.starts_with("/aws/lambda/")) || platform_after(g, msg) {
             let ev = Event {
                 timestamp: ts.or(ev.timestamp),
                 log_group: Some(g),
@@ -4219,6 +4223,22 @@ after the end
             assert_eq!(inv[0].init_duration_ms, Some(200.0), "{text}");
             assert_eq!(inv[1].timestamp, Some(1_756_980_001_000), "{text}");
         }
+        // Verification of 0359898: awslogs `-S` lines with no platform line before them (a
+        // `--filter-pattern ERROR` pull) are read behind their prefix; a time run into an X-Ray
+        // line's `Sampled: true` is the next event's.
+        let text = "/aws/lambda/orders 2025-09-04T10:00:00.050Z [ERROR] 2025-09-04T10:00:00.050Z r0 payment gateway timeout\n";
+        let ing = ingest_memory("errors.log", text.as_bytes().to_vec(), &opts);
+        let l = &ing.tables.logs[0];
+        assert_eq!(&*l.function, "orders");
+        assert_eq!(l.level.as_deref(), Some("ERROR"));
+        let text = format!(
+            "2025-09-04T10:00:00.100Z {}\tXRAY TraceId: 1-5e1b4151-5ac6c58f1b2a4b5c6d7e8f90\tSegmentId: 6e4b0f1a2b3c4d5e\tSampled: true2025-09-04T10:00:01.000Z {}\n",
+            rep(1, ""),
+            rep(2, "")
+        );
+        let ing = ingest_one(&text, &opts);
+        assert_eq!(ing.tables.invocations.len(), 2, "{:?}", ing.skips);
+        assert_eq!(ing.tables.invocations[1].timestamp, Some(1_756_980_001_000));
         // An application's own line shaped like those layouts' prefix is its text, of the
         // file's function (it renamed the function).
         for line in [
