@@ -364,22 +364,21 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
     if let faascope_sim::Limit::Count(limit) = s.account.concurrency_limit {
         if peak > limit {
             s.account.concurrency_limit = faascope_sim::Limit::Count(peak);
-            let mut scaling = String::new();
+            notes.push(format!(
+                "the logs show {peak} invocations of '{}' running at once, above AWS's default account concurrency limit of {limit}: {RAISED_LIMIT_NOTE} {peak} (--set account.concurrency_limit=N sets another)",
+                crate::output::sanitize(name)
+            ));
             for f in &mut s.functions {
                 if let faascope_sim::Limit::Count(rate) = f.scaling.new_environments_per_window {
                     if peak > rate {
                         f.scaling.new_environments_per_window = faascope_sim::Limit::Count(peak);
-                        scaling = format!(
-                            ", and so is its scaling rate (new environments per {} s; the replay starts with none up, the logs' first invocations ran on environments already up)",
+                        notes.push(format!(
+                            "{RAISED_SCALING_NOTE} {peak} new environments per {} s, from AWS's {rate}: the replay starts with no environment up, and the logs show those {peak} served at once (--set functions.0.scaling.new_environments_per_window=N sets another)",
                             f.scaling.window_s
-                        );
+                        ));
                     }
                 }
             }
-            notes.push(format!(
-                "the logs show {peak} invocations of '{}' running at once, above AWS's default account concurrency limit of {limit}: {RAISED_LIMIT_NOTE} {peak}{scaling} (--set account.concurrency_limit=N and functions.0.scaling.new_environments_per_window=N set others)",
-                crate::output::sanitize(name)
-            ));
         }
     }
     Ok(s)
@@ -387,6 +386,8 @@ pub fn replay_scenario_in(r: &Replay<'_>, notes: &mut Vec<String>) -> Result<Sce
 
 /// The words of the note a replay gives when the observed peak raised its account limit.
 pub const RAISED_LIMIT_NOTE: &str = "the account's limit was raised, and the replay's is";
+/// The words of the note a replay gives when the observed peak raised its scaling rate.
+pub const RAISED_SCALING_NOTE: &str = "the replay's scaling rate is";
 
 /// The most invocations in flight at once, each from its start through its INIT (or restore)
 /// and its duration, as observed; one that ends when another starts is not counted with it.

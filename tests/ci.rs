@@ -197,6 +197,26 @@ fn baseline_is_deterministic_and_reads_the_sam_template() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--force"));
+    // Ninth-round ci review: not even with --force over a file the run reads (its baseline,
+    // its project file), also through a link.
+    let base = dir.path().join("a.json");
+    let before = std::fs::read(&base).unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&base, &link).unwrap();
+    for out in [&base, &link] {
+        check(&cfg, &base, &["--force", "--out", out.to_str().unwrap()])
+            .code(2)
+            .stderr(predicate::str::contains("which this run reads"));
+    }
+    assert_eq!(std::fs::read(&base).unwrap(), before);
+    faascope()
+        .args(["ci", "baseline", "--force", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(&cfg)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("which this run reads"));
 }
 
 #[test]

@@ -158,7 +158,24 @@ fn load_project(a: &ConfigArgs, baseline: Option<&Evaluation>) -> Result<(Projec
     Ok((project, eval))
 }
 
-fn refuse_overwrite(path: &Path, force: bool) -> Result<()> {
+/// Refuses an --out that is a directory, one that exists without --force, and one that is a
+/// file the run reads (its --config, --baseline or a --pricing file), even with --force
+/// (ninth-round ci review: `ci check --out` over its own --baseline, and `ci baseline --out`
+/// over the project file, replaced them with a report).
+fn refuse_overwrite(path: &Path, force: bool, inputs: &[&Path]) -> Result<()> {
+    if let Ok(out) = std::fs::canonicalize(path) {
+        if let Some(input) = inputs
+            .iter()
+            .find(|i| std::fs::canonicalize(i).is_ok_and(|i| i == out))
+        {
+            return Err(UsageError(format!(
+                "--out {} is {}, which this run reads; write the output to another file",
+                path.display(),
+                input.display()
+            ))
+            .into());
+        }
+    }
     if path.is_dir() {
         return Err(UsageError(format!(
             "{} is a directory; give --out a file name in it (e.g. {})",
@@ -191,7 +208,10 @@ fn run_baseline(a: BaselineArgs) -> Result<i32> {
         )
         .into());
     }
-    refuse_overwrite(&a.out, a.force)?;
+    let inputs: Vec<&Path> = std::iter::once(a.project.config.as_path())
+        .chain(a.project.pricing.iter().map(PathBuf::as_path))
+        .collect();
+    refuse_overwrite(&a.out, a.force, &inputs)?;
     let (_, mut eval) = load_project(&a.project, None)?;
     if a.timestamp {
         eval.generated_at = Some(chrono::Utc::now().to_rfc3339());
@@ -277,7 +297,11 @@ fn run_check(mut a: CheckArgs) -> Result<i32> {
         .into());
     }
     if let Some(out) = &a.out {
-        refuse_overwrite(out, a.force)?;
+        let inputs: Vec<&Path> = [a.project.config.as_path(), a.baseline.as_path()]
+            .into_iter()
+            .chain(a.project.pricing.iter().map(PathBuf::as_path))
+            .collect();
+        refuse_overwrite(out, a.force, &inputs)?;
     }
     let cli = Thresholds {
         max_increase_pct: a.max_increase_pct,

@@ -1373,16 +1373,18 @@ fn run(a: SimulateArgs) -> Result<i32> {
                         }
                     })?;
                     // A limit --set gives replaces the one the observed peak raised: its note
-                    // goes (verification of 258a1d5: it named the raised one).
+                    // goes (verification of 258a1d5: it named the raised one), the other's
+                    // stays (verification of ba04336).
                     let scaling = |s: &Scenario| {
                         s.functions
                             .first()
                             .map(|f| f.scaling.new_environments_per_window)
                     };
-                    if s.account.concurrency_limit != from_scenario.account.concurrency_limit
-                        || scaling(&s) != scaling(&from_scenario)
-                    {
+                    if s.account.concurrency_limit != from_scenario.account.concurrency_limit {
                         notes.retain(|n| !n.contains(crate::scenario::RAISED_LIMIT_NOTE));
+                    }
+                    if scaling(&s) != scaling(&from_scenario) {
+                        notes.retain(|n| !n.starts_with(crate::scenario::RAISED_SCALING_NOTE));
                     }
                     notes.extend(set_replay_notes(&from_scenario, &s));
                     s

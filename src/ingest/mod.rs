@@ -2567,8 +2567,9 @@ fn strip_event_prefix<'a>(
     // `-S`: a group (`/...`), maybe a time, then the message.
     if let Some(g) = group.filter(|g| g.starts_with('/')) {
         let (ts, msg) = times(after_group);
-        // (A Lambda function's group and a time: no line of its own starts so.)
-        if (ts.is_some() && g.starts_with("/aws/lambda/")) || platform_after(g, msg) {
+        // (Not a Lambda group and a time alone: an application's line can start so, and its
+        // group would name the file's function: verification of ba04336.)
+        if platform_after(g, msg) {
             let ev = Event {
                 timestamp: ts.or(ev.timestamp),
                 log_group: Some(g),
@@ -4223,14 +4224,16 @@ after the end
             assert_eq!(inv[0].init_duration_ms, Some(200.0), "{text}");
             assert_eq!(inv[1].timestamp, Some(1_756_980_001_000), "{text}");
         }
-        // Verification of 0359898: awslogs `-S` lines with no platform line before them (a
-        // `--filter-pattern ERROR` pull) are read behind their prefix; a time run into an X-Ray
-        // line's `Sampled: true` is the next event's.
-        let text = "/aws/lambda/orders 2025-09-04T10:00:00.050Z [ERROR] 2025-09-04T10:00:00.050Z r0 payment gateway timeout\n";
-        let ing = ingest_memory("errors.log", text.as_bytes().to_vec(), &opts);
-        let l = &ing.tables.logs[0];
-        assert_eq!(&*l.function, "orders");
-        assert_eq!(l.level.as_deref(), Some("ERROR"));
+        // Verification of ba04336: an application's line `/aws/lambda/<fn> <time> ...` in a
+        // plain log is its text (taken for awslogs' `-S` layout, it renamed the file's
+        // function); a time run into an X-Ray line's `Sampled: true` is the next event's.
+        let text = format!(
+            "2025-09-04T10:00:00.000Z START RequestId: r1 Version: $LATEST\n/aws/lambda/audit-sink 2025-09-04T10:00:00.050Z forwarded\n2025-09-04T10:00:00.100Z {}\n",
+            rep(1, "")
+        );
+        let ing = ingest_memory("orders.log", text.into_bytes(), &opts);
+        assert!(ing.tables.logs.iter().all(|l| &*l.function == "orders"));
+        assert_eq!(&*ing.tables.invocations[0].function, "orders");
         let text = format!(
             "2025-09-04T10:00:00.100Z {}\tXRAY TraceId: 1-5e1b4151-5ac6c58f1b2a4b5c6d7e8f90\tSegmentId: 6e4b0f1a2b3c4d5e\tSampled: true2025-09-04T10:00:01.000Z {}\n",
             rep(1, ""),
