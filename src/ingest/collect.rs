@@ -570,7 +570,16 @@ impl<'o> Collector<'o> {
                 };
                 parts.push((at, first.trim_end()));
                 (at, rest) = match glued {
-                    Some(_) => super::strip_event_prefix(self, next, second),
+                    Some(_) => {
+                        let (mut e, m) = super::strip_event_prefix(self, next, second);
+                        // A prefix left on it (one not read as a layout's) still gives its time.
+                        if let Some(ts) =
+                            platform_line::parse(m).and_then(|p| timestamp_in_prefix(p.prefix))
+                        {
+                            e.timestamp = Some(ts);
+                        }
+                        (e, m)
+                    }
                     None => (next, second),
                 };
             }

@@ -2501,7 +2501,7 @@ fn strip_event_prefix<'a>(
     // JSON-format function's every invocation and a text one's errors were lost): a group of any
     // name before a Lambda stream (advanced logging controls' custom groups: `shared-app-logs`);
     // a stream padded to the longest shown (`ljust`: `[12]` beside `[$LATEST]`); `-t -i`, the
-    // event's time then the ingestion time; `-S`, no stream: `/group [<time>] <message>`.
+    // event's time then the ingestion time.
     let stream_at = |text: &'a str| {
         text.split_once(' ')
             .filter(|(s, _)| lambda_stream(s))
@@ -2551,7 +2551,6 @@ fn strip_event_prefix<'a>(
         {
             (Some(g), rest)
         }
-        Some((g, rest)) if g.starts_with('/') && g.len() > 1 => (Some(g), rest),
         _ => (None, line),
     };
     if let Some((stream, rest)) = stream_at(after_group) {
@@ -2564,20 +2563,9 @@ fn strip_event_prefix<'a>(
         };
         return (ev, msg);
     }
-    // `-S`: a group (`/...`), maybe a time, then the message.
-    if let Some(g) = group.filter(|g| g.starts_with('/')) {
-        let (ts, msg) = times(after_group);
-        // (Not a Lambda group and a time alone: an application's line can start so, and its
-        // group would name the file's function: verification of ba04336.)
-        if platform_after(g, msg) {
-            let ev = Event {
-                timestamp: ts.or(ev.timestamp),
-                log_group: Some(g),
-                ..ev
-            };
-            return (ev, msg);
-        }
-    }
+    // `-S` (no stream: `/group [<time>] <message>`) is not read: an application's own line can
+    // have that shape, a log forwarder's `/aws/lambda/other <time> REPORT ...` too, and its
+    // group would name every record of the file (verifications of ba04336 and 90847fb).
     let b = line.as_bytes();
     if b.len() < 20 || !b[0].is_ascii_digit() || b[4] != b'-' {
         return (ev, line);
@@ -3840,8 +3828,7 @@ mod tests {
         // the same lines kept their prefix, their error unread): the same reading, the group
         // naming the function, also of the continuation lines.
         // Tenth-round ingestion review, its other layouts: `-t -i` (two times), a custom group
-        // (no leading '/'), a stream padded to a longer one's width, `-S` (no stream) with and
-        // without a time.
+        // (no leading '/'), a stream padded to a longer one's width.
         for (prefix, times) in [
             (format!("/aws/lambda/orders {stream} "), 1),
             (format!("/aws/lambda/orders {stream} "), 0),
@@ -3849,8 +3836,6 @@ mod tests {
             (format!("/aws/lambda/orders {stream} "), 2),
             (format!("shared-logs {stream} "), 1),
             (format!("/aws/lambda/orders {stream}    "), 1),
-            ("/aws/lambda/orders ".to_string(), 1),
-            ("/aws/lambda/orders ".to_string(), 0),
         ] {
             let time = |t: &str| format!("2025-09-01T10:00:00.{t}Z ").repeat(times);
             let text = [
@@ -4227,8 +4212,9 @@ after the end
         // Verification of ba04336: an application's line `/aws/lambda/<fn> <time> ...` in a
         // plain log is its text (taken for awslogs' `-S` layout, it renamed the file's
         // function); a time run into an X-Ray line's `Sampled: true` is the next event's.
+        // (Verification of 90847fb: also a forwarder's line of another function's START.)
         let text = format!(
-            "2025-09-04T10:00:00.000Z START RequestId: r1 Version: $LATEST\n/aws/lambda/audit-sink 2025-09-04T10:00:00.050Z forwarded\n2025-09-04T10:00:00.100Z {}\n",
+            "2025-09-04T10:00:00.000Z START RequestId: r1 Version: $LATEST\n/aws/lambda/audit-sink 2025-09-04T10:00:00.050Z forwarded\n/aws/lambda/audit-sink 2025-09-04T10:00:00.060Z START RequestId: x9 Version: $LATEST\n2025-09-04T10:00:00.100Z {}\n",
             rep(1, "")
         );
         let ing = ingest_memory("orders.log", text.into_bytes(), &opts);
