@@ -390,25 +390,18 @@ pub const RAISED_LIMIT_NOTE: &str = "the account's limit was raised, and the rep
 pub const RAISED_SCALING_NOTE: &str = "the replay's scaling rate is";
 
 /// The most invocations in flight at once, each from its start through its INIT (or restore)
-/// and its duration, as observed; one that ends when another starts is not counted with it.
+/// and its duration as `start_before` rounds them (the report's peak); one that ends when
+/// another starts is not counted with it.
 pub fn observed_peak_in_flight(rows: &[ObservedRow]) -> u64 {
-    let us = |ms: f64| (ms.max(0.0) * 1000.0).round() as i64;
-    let mut events: Vec<(i64, i64)> = rows
+    let intervals: Vec<(i64, i64)> = rows
         .iter()
-        .flat_map(|r| {
-            let start = r.start_ms.saturating_mul(1000);
-            let end = start.saturating_add(us(r.duration_ms + r.init_ms.unwrap_or(0.0)));
-            [(start, 1), (end, -1)]
+        .map(|r| {
+            let busy = (r.duration_ms + r.init_ms.unwrap_or(0.0)).round_ties_even() as i64;
+            (r.start_ms, r.start_ms.saturating_add(busy.max(1)))
         })
         .collect();
-    // At one time, ends before starts.
-    events.sort_unstable();
-    let (mut now, mut peak) = (0i64, 0i64);
-    for (_, d) in events {
-        now += d;
-        peak = peak.max(now);
-    }
-    u64::try_from(peak).unwrap_or(0)
+    let (levels, _) = crate::analytics::usage::concurrency_of(&intervals);
+    levels.iter().map(|l| u64::from(l.level)).max().unwrap_or(0)
 }
 
 /// Arrivals simulated for an explicit traffic description: enough to estimate a p99 (about
@@ -605,6 +598,24 @@ pub fn price_simulation_with(
 mod tests {
     use super::*;
 
+    fn unscaled(_: u32) -> f64 {
+        1.0
+    }
+
+    /// A replay of `rows` as observed: at `memory_mb`, keep-alive 600 s, replayed arrivals.
+    fn replay_of(rows: &[ObservedRow], memory_mb: u32) -> Replay<'_> {
+        Replay {
+            name: "f",
+            rows,
+            memory_mb,
+            keep_alive_s: 600.0,
+            duration_factor: &unscaled,
+            arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
+            window: None,
+            timeouts: true,
+        }
+    }
+
     fn row(start_ms: i64) -> ObservedRow {
         ObservedRow {
             start_ms,
@@ -631,20 +642,7 @@ mod tests {
         assert_eq!(observed_peak_in_flight(&rows), 1_200);
         assert_eq!(observed_peak_in_flight(&[row(0), row(10), row(20)]), 1);
         let replay = |rows: &[ObservedRow], notes: &mut Vec<String>| {
-            replay_scenario_in(
-                &Replay {
-                    name: "f",
-                    rows,
-                    memory_mb: 128,
-                    keep_alive_s: 600.0,
-                    duration_factor: &|_| 1.0,
-                    arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
-                    window: None,
-                    timeouts: true,
-                },
-                notes,
-            )
-            .unwrap()
+            replay_scenario_in(&replay_of(rows, 128), notes).unwrap()
         };
         let mut notes = Vec::new();
         let s = replay(&rows, &mut notes);
@@ -825,20 +823,7 @@ mod tests {
         assert_eq!((c2.timeouts_s, c2.longer), (vec![3.0, 10.0], 0));
         // The replay: every observed duration, the default timeout, and the note says why.
         let mut notes = Vec::new();
-        let s = replay_scenario_in(
-            &Replay {
-                name: "f",
-                rows: &raised,
-                memory_mb: 1024,
-                keep_alive_s: 600.0,
-                duration_factor: &|_| 1.0,
-                arrivals: ReplayArrivals::Replay { traffic_scale: 1.0 },
-                window: None,
-                timeouts: true,
-            },
-            &mut notes,
-        )
-        .unwrap();
+        let s = replay_scenario_in(&replay_of(&raised, 1024), &mut notes).unwrap();
         let f = &s.functions[0];
         assert_eq!(f.timeout_s, faascope_sim::config::MAX_TIMEOUT_S);
         match &f.arrivals {

@@ -530,23 +530,22 @@ impl Filter {
 
 /// An epoch-millisecond time as RFC 3339 UTC to the second (the time itself when out of range).
 fn utc_seconds(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
-        || ms.to_string(),
-        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    )
+    utc_in(ms, chrono::SecondsFormat::Secs)
 }
 
 /// A --since/--until as given: to the millisecond when it has some (tenth-round cost review:
 /// `--since 10:01:59.500Z` read `10:01:59Z` in a note saying nothing matched, where that
 /// matched).
 fn utc_bound(ms: i64) -> String {
-    if ms.rem_euclid(1000) == 0 {
-        return utc_seconds(ms);
+    match ms.rem_euclid(1000) {
+        0 => utc_seconds(ms),
+        _ => utc_in(ms, chrono::SecondsFormat::Millis),
     }
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
-        || ms.to_string(),
-        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-    )
+}
+
+fn utc_in(ms: i64, unit: chrono::SecondsFormat) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map_or_else(|| ms.to_string(), |t| t.to_rfc3339_opts(unit, true))
 }
 
 /// What the inputs held before a filter: rows, their time span and functions.

@@ -3807,12 +3807,14 @@ mod tests {
         let inv = &ing.tables.invocations[0];
         assert_eq!(inv.status, Status::Error);
         assert_eq!(inv.error_type.as_deref(), Some("TypeError"));
-        let app: Vec<_> = ing
-            .tables
-            .logs
-            .iter()
-            .filter(|l| l.kind == LogKind::Application)
-            .collect();
+        fn application(ing: &Ingested) -> Vec<&LogRecord> {
+            ing.tables
+                .logs
+                .iter()
+                .filter(|l| l.kind == LogKind::Application)
+                .collect()
+        }
+        let app = application(&ing);
         assert_eq!(app.len(), 2, "{:?}", ing.tables.logs);
         assert_eq!(app[0].level.as_deref(), Some("WARN"));
         assert_eq!(app[1].level.as_deref(), Some("ERROR"));
@@ -3850,27 +3852,19 @@ mod tests {
             let ing = ingest_one(&text, &opts);
             let inv = &ing.tables.invocations[0];
             assert_eq!(inv.status, Status::Error, "{prefix}");
-            let app: Vec<_> = ing
-                .tables
-                .logs
-                .iter()
-                .filter(|l| l.kind == LogKind::Application)
-                .collect();
+            let app = application(&ing);
             assert!(app[0].message.starts_with("[ERROR]"), "{:?}", app[0]);
-            if prefix.contains(stream) {
-                assert_eq!(app[0].log_stream.as_deref(), Some(stream));
-            }
+            assert_eq!(app[0].log_stream.as_deref(), Some(stream));
             if times > 0 {
                 assert_eq!(app[0].timestamp, Some(1_756_720_800_200), "{prefix}");
             }
-            let function = if prefix.starts_with('/') {
-                "orders"
-            } else if prefix.starts_with("shared") {
-                "shared-logs"
-            } else {
-                "/aws/lambda/orders"
-            };
-            if !prefix.starts_with(stream) {
+            // The group names the function (a Lambda group's its name); without one, the file's.
+            if let Some(group) = prefix
+                .split_once(' ')
+                .map(|(g, _)| g)
+                .filter(|g| *g != stream)
+            {
+                let function = group.strip_prefix("/aws/lambda/").unwrap_or(group);
                 assert!(
                     ing.tables.logs.iter().all(|l| &*l.function == function),
                     "{prefix}: {:?}",
