@@ -1267,6 +1267,37 @@ fn provisioned_concurrency_without_traffic_is_priced() {
         .contains("0 requests a month"));
 }
 
+/// Explicit traffic given as a mean alone is simulated as exponential, and a note says so with
+/// the p99 that implies (ln 100 × 1000 ms = 4605 ms); with a p99 given, no such note (ci9
+/// review: timeouts and cold starts from an unstated tail).
+#[test]
+fn a_mean_alone_says_the_tail_it_simulates() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("faascope.toml");
+    std::fs::write(
+        &cfg,
+        "[project]\nname = \"m\"\nseed = 1\n[[functions]]\nname = \"api\"\nmemory_mb = 1024\ntimeout_s = 30\n[functions.traffic]\nrequests_per_month = 1000000\nduration_ms = 1000\n",
+    )
+    .unwrap();
+    let b = json(&baseline(&cfg, &dir.path().join("b.json")));
+    let notes = function(&b, "api")["notes"].to_string();
+    assert!(
+        notes.contains(
+            "durations simulated as exponential (p99 4605 ms, 4.6 × the mean of 1000 ms)"
+        ),
+        "{notes}"
+    );
+    let p99 = function(&b, "api")["performance"]["p99_ms"]
+        .as_f64()
+        .unwrap();
+    assert!((4300.0..4900.0).contains(&p99), "simulated p99 {p99}");
+    let (dir, cfg) = explicit_project();
+    let b = json(&baseline(&cfg, &dir.path().join("b.json")));
+    assert!(!function(&b, "api")["notes"]
+        .to_string()
+        .contains("exponential"));
+}
+
 /// A price change under the same effective date is noticed through the baseline's price
 /// fingerprint, in every format; a baseline without one (older faascope) still loads.
 #[test]

@@ -1252,6 +1252,12 @@ fn prepare_explicit(
     // priced (PC alone), nothing to simulate.
     let perf = if ty > 0.0 {
         notes.push("explicit traffic: cost uses the given cold-start ratio; performance is simulated with Poisson arrivals".into());
+        if p99.is_none() {
+            notes.push(format!(
+                "duration_ms gives the mean alone: durations simulated as exponential (p99 {:.0} ms, 4.6 × the mean of {mean:.0} ms); give duration_ms = {{ mean, p99 }} for the tail you see",
+                mean * std::f64::consts::LN_10 * 2.0
+            ));
+        }
         let mut s = explicit_scenario(
             &spec.name,
             memory_mb,
