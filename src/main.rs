@@ -18,7 +18,12 @@ fn main() {
             0
         }
         Err(e) => {
-            faascope::diag!("error: {e:#}");
+            // A file name or value quoted in the error may hold terminal controls (robust2
+            // review: `ctl/dang\e[31m.log` coloured the terminal); line breaks are the message's.
+            faascope::diag!(
+                "error: {}",
+                faascope::output::visible_lines(&format!("{e:#}"))
+            );
             // Usage errors and internal failures (I/O, analytics) alike: exit 1 means only
             // "a check failed".
             cli::EXIT_BAD_INPUT

@@ -1405,20 +1405,7 @@ fn a_push_down_that_aggregates_nothing_equals_the_pull() {
     };
     let (a, b, c) = (report("p-1"), report("p-2"), report("p-3"));
     put_events(&python, &moto, "/aws/lambda/peak-fn", &[&a, &b, &c]);
-    let run = |mode: &str| {
-        report_json(
-            &[
-                "cloudwatch:///aws/lambda/peak-fn",
-                "--since",
-                "1h",
-                "--push-down",
-                mode,
-                "--no-cache",
-            ],
-            Some(&moto.endpoint),
-        )
-    };
-    let (always, never) = (run("always"), run("never"));
+    let (always, never) = always_and_never(&moto, "cloudwatch:///aws/lambda/peak-fn");
     assert_eq!(never["totals"]["peak_concurrency"], 3, "{never}");
     assert_eq!(always, never);
     // And it says so: `always` was asked for, and the events were pulled all the same.
@@ -1435,6 +1422,83 @@ fn a_push_down_that_aggregates_nothing_equals_the_pull() {
     live(&mut cmd, &moto.endpoint);
     cmd.assert().success().stderr(predicates::str::contains(
         "note: Logs Insights aggregated none of the log groups",
+    ));
+}
+
+/// `report --format json` of `source` over the last hour with `--push-down always` and `never`.
+fn always_and_never(moto: &Moto, source: &str) -> (serde_json::Value, serde_json::Value) {
+    let run = |mode: &str| {
+        report_json(
+            &[source, "--since", "1h", "--push-down", mode, "--no-cache"],
+            Some(&moto.endpoint),
+        )
+    };
+    (run("always"), run("never"))
+}
+
+/// Functions sharing a custom log group, pulled: told apart by their streams' names; the
+/// push-down does not query such a group (Logs Insights' rows by `@log` merged them) and pulls
+/// it, saying so (readme4 review).
+#[test]
+fn a_custom_log_group_shared_by_two_functions_is_pulled_apart() {
+    let python = moto_python();
+    let moto = start_moto(&python);
+    let report = |id: &str, ms: u32, mb: u32| {
+        format!("REPORT RequestId: {id}\tDuration: {ms}.00 ms\tBilled Duration: {ms} ms\tMemory Size: {mb} MB\tMax Memory Used: 40 MB\t\n")
+    };
+    for (stream, lines) in [
+        (
+            "2026/11/23/orders-api[$LATEST]0123456789abcdef0123456789abcdef",
+            [report("o-1", 40, 512), report("o-2", 50, 512)],
+        ),
+        (
+            "2026/11/23/image-batch[$LATEST]fedcba9876543210fedcba9876543210",
+            [report("i-1", 3000, 2048), report("i-2", 4000, 2048)],
+        ),
+    ] {
+        let ok = Command::new(&python)
+            .arg(root().join("tests/aws/put_events.py"))
+            .args([moto.endpoint.as_str(), "/app/shared-logs", stream])
+            .args(&lines)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "put_events.py failed");
+    }
+    let (always, never) = always_and_never(&moto, "cloudwatch:///app/shared-logs");
+    assert_eq!(always, never);
+    let got: Vec<(String, u64, f64)> = never["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["function"].as_str().unwrap().to_string(),
+                f["memory_size_mb"].as_u64().unwrap(),
+                f["duration_ms"]["p50"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("image-batch".to_string(), 2048, 3500.0),
+            ("orders-api".to_string(), 512, 45.0)
+        ]
+    );
+    let mut cmd = faascope();
+    cmd.args([
+        "report",
+        "cloudwatch:///app/shared-logs",
+        "--since",
+        "1h",
+        "--push-down",
+        "always",
+        "--no-cache",
+    ]);
+    live(&mut cmd, &moto.endpoint);
+    cmd.assert().success().stderr(predicates::str::contains(
+        "the 1 custom log group(s), whose functions are told apart only by their streams' names; their events are pulled instead",
     ));
 }
 

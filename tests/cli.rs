@@ -2205,3 +2205,44 @@ fn invocations_per_minute_is_over_the_run_window() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["functions"][0]["requests_per_month"], 730.0);
 }
+
+/// Functions sharing a custom log group (advanced logging controls) are told apart by the
+/// function name their streams carry (readme4 review: merged into one function named after the
+/// group, `--function orders-api` matching none); `@log` is the custom group.
+#[test]
+fn functions_sharing_a_custom_log_group_are_apart() {
+    let file = "tests/fixtures/formats/custom-group-shared.ndjson";
+    let r = report_json(&[file]);
+    let names: Vec<&str> = r["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["function"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["image-batch", "orders-api"]);
+    let orders = report_json(&[file, "--function", "^orders-api$"]);
+    let f = &orders["functions"][0];
+    assert_eq!(f["invocations"], 2);
+    assert_eq!(f["memory_size_mb"], 512);
+    assert_eq!(f["cold_starts"], 1);
+    assert_eq!(f["warm_duration_ms"]["p50"], 40.0);
+    let out = faascope()
+        .args([
+            "query",
+            "stats count(*) as n by @log, function",
+            file,
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "@log,function,n\nshared-app-logs,image-batch,2\nshared-app-logs,orders-api,3\n"
+    );
+}

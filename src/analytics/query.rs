@@ -297,20 +297,39 @@ impl<'a> Dict<'a> {
         }
     }
 
+    /// `@log` of function names: the custom group a function's streams named it in, else its
+    /// Lambda group.
+    fn into_log_column(
+        self,
+        name: &str,
+        groups: &std::collections::BTreeMap<String, String>,
+    ) -> PolarsResult<Column> {
+        let group = |d: &str| match groups.get(d) {
+            Some(g) => g.clone(),
+            None => Self::prefixed(d, "/aws/lambda/"),
+        };
+        self.into_column_with(name, group)
+    }
+
     /// The column, each value with `prefix` in front.
     fn into_column(self, name: &str, prefix: &str) -> PolarsResult<Column> {
+        self.into_column_with(name, |d| Self::prefixed(d, prefix))
+    }
+
+    /// A name that is a log group already (a custom group, `/shared/app-logs`: Lambda names
+    /// hold no `/`) takes no prefix.
+    fn prefixed(d: &str, prefix: &str) -> String {
+        match d.starts_with('/') {
+            true => d.to_string(),
+            false => format!("{prefix}{d}"),
+        }
+    }
+
+    fn into_column_with(self, name: &str, text: impl Fn(&str) -> String) -> PolarsResult<Column> {
         let values: Vec<String> = if self.values.is_empty() {
             vec![String::new()]
         } else {
-            // A name that is a log group already (a custom group, `/shared/app-logs`: Lambda
-            // names hold no `/`) takes no prefix.
-            self.values
-                .iter()
-                .map(|d| match d.starts_with('/') {
-                    true => d.to_string(),
-                    false => format!("{prefix}{d}"),
-                })
-                .collect()
+            self.values.iter().map(|d| text(d)).collect()
         };
         let values =
             StringChunked::from_iter_values(name.into(), values.iter().map(String::as_str));
@@ -443,7 +462,12 @@ fn input_frame(
                 inv.iter().for_each(|r| d.push(Some(&r.function)));
                 logs.iter().for_each(|r| d.push(Some(&r.function)));
                 (0..thin.len()).for_each(|i| d.push_id(from_thin[thin.function_id(i) as usize]));
-                d.into_column(name, if name == "@log" { "/aws/lambda/" } else { "" })?
+                if name == "@log" {
+                    // A function named by its stream in a custom group logs there.
+                    d.into_log_column(name, &tables.log_groups)?
+                } else {
+                    d.into_column(name, "")?
+                }
             }
             "@type" => {
                 let mut d = Dict::with_capacity(n);

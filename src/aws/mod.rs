@@ -1021,6 +1021,9 @@ async fn describe_groups(c: &Client, pattern: &str) -> Result<Vec<GroupInfo>, Aw
 pub struct PushedDown {
     pub report: crate::analytics::report::Report,
     pub pull_instead: Vec<String>,
+    /// Custom log groups matched (advanced logging controls): pulled, not queried, since
+    /// several functions may share one and only their streams' names tell them apart.
+    pub pull_custom: Vec<String>,
     pub groups: usize,
     pub stored_bytes: u64,
     /// The groups matched whose function the filter drops, left out of the queries.
@@ -1033,7 +1036,10 @@ pub struct PushedDown {
 /// (seventh-round review: Logs Insights bills per GB scanned, and `--function` had every group
 /// matched scanned), but counts toward the size that decides (the pull would read it: seventh-
 /// round verification); with no group left, nothing is queried and the report is empty, the
-/// groups named in `left_out`. A custom group is kept (its records may name their functions).
+/// groups named in `left_out`. A custom group is pulled, not queried (`pull_custom`): several
+/// functions may share it, told apart only by their streams' names (readme4 review: Logs
+/// Insights' rows by `@log` merged them into one function); with no Lambda group to query,
+/// `groups` is 0 and `pull_custom` names them.
 pub fn push_down_report(
     patterns: &[String],
     opts: &AwsOptions,
@@ -1064,10 +1070,25 @@ pub fn push_down_report(
             if mode == insights::PushDown::Auto && stored_bytes <= insights::PUSH_DOWN_MIN_BYTES {
                 return Ok(None);
             }
-            let (kept, left): (Vec<GroupInfo>, Vec<GroupInfo>) = groups
+            let (custom, lambda): (Vec<GroupInfo>, Vec<GroupInfo>) = groups
+                .into_iter()
+                .partition(|g| crate::ingest::collect::is_custom_group(&g.name));
+            let pull_custom: Vec<String> = custom.into_iter().map(|g| g.name).collect();
+            let (kept, left): (Vec<GroupInfo>, Vec<GroupInfo>) = lambda
                 .into_iter()
                 .partition(|g| pushed_down_group(&g.name, keep_function));
             let left_out: Vec<String> = left.into_iter().map(|g| g.name).collect();
+            if kept.is_empty() && !pull_custom.is_empty() {
+                // Nothing to query: the custom groups are pulled (the caller says so).
+                return Ok(Some(PushedDown {
+                    report: crate::analytics::report::Report::default(),
+                    pull_instead: Vec::new(),
+                    pull_custom,
+                    groups: 0,
+                    stored_bytes: 0,
+                    left_out,
+                }));
+            }
             // What the note says was scanned: the groups queried (seventh-round verification:
             // it gave every matched group's storage beside the count of those queried).
             let stored_bytes: u64 = kept.iter().map(|g| g.stored_bytes).sum();
@@ -1076,6 +1097,7 @@ pub fn push_down_report(
                 return Ok(Some(PushedDown {
                     report: crate::analytics::report::Report::default(),
                     pull_instead: Vec::new(),
+                    pull_custom,
                     groups: 0,
                     stored_bytes,
                     left_out,
@@ -1086,6 +1108,7 @@ pub fn push_down_report(
             Ok(aggregated(PushedDown {
                 report,
                 pull_instead,
+                pull_custom,
                 groups: names.len(),
                 stored_bytes,
                 left_out,
@@ -1095,8 +1118,7 @@ pub fn push_down_report(
     })
 }
 
-/// Whether the push-down queries (and counts) a group: a Lambda group of a function the
-/// filter keeps, or a custom group (its records may name their functions).
+/// Whether the push-down queries (and counts) a Lambda group: one of a function the filter keeps.
 fn pushed_down_group(group: &str, keep_function: &dyn Fn(&str) -> bool) -> bool {
     group.strip_prefix("/aws/lambda/").is_none_or(keep_function)
 }
@@ -1837,14 +1859,13 @@ mod tests {
     use super::*;
 
     /// Seventh-round live review: `report --function` had Logs Insights scan (and bill) every
-    /// group the pattern matched. A Lambda group of a function the filter drops is left out;
-    /// a custom group is kept.
+    /// group the pattern matched. A Lambda group of a function the filter drops is left out
+    /// (a custom group is pulled, not queried).
     #[test]
     fn the_push_down_queries_only_the_groups_of_functions_kept() {
         let keep = |f: &str| f.starts_with("orders");
         assert!(pushed_down_group("/aws/lambda/orders-api", &keep));
         assert!(!pushed_down_group("/aws/lambda/payments", &keep));
-        assert!(pushed_down_group("/custom/app-logs", &keep));
     }
 
     /// Sixth-round review: a group of a glob deleted between the listing and the pull of its
@@ -2239,6 +2260,7 @@ mod tests {
                 totals: crate::analytics::report::totals_of(&[], None),
             },
             pull_instead: pulled.iter().map(|g| g.to_string()).collect(),
+            pull_custom: Vec::new(),
             groups,
             stored_bytes: 0,
             left_out: Vec::new(),

@@ -321,10 +321,26 @@ pub fn run(cli: Cli) -> Result<i32> {
     match command {
         Command::Dash(a) => dash::run(a),
         Command::Report(a) => run_report(a),
-        Command::Export(a) => run_export(a),
-        Command::Traces(a) => run_traces(a),
-        Command::Logs(a) => logs::run(a),
-        Command::Query(a) => query::run(a),
+        Command::Export(a) => {
+            set_skip_lister(match a.table {
+                TableName::Logs => output::report::SkipLister::Query,
+                TableName::Spans => output::report::SkipLister::Traces,
+                TableName::Invocations | TableName::Metrics => output::report::SkipLister::Report,
+            });
+            run_export(a)
+        }
+        Command::Traces(a) => {
+            set_skip_lister(output::report::SkipLister::Traces);
+            run_traces(a)
+        }
+        Command::Logs(a) => {
+            set_skip_lister(output::report::SkipLister::Query);
+            logs::run(a)
+        }
+        Command::Query(a) => {
+            set_skip_lister(output::report::SkipLister::Query);
+            query::run(a)
+        }
         Command::Cost(a) => cost::run_cost(a),
         Command::Tune(a) => cost::run_tune(a),
         Command::Pricing(c) => cost::run_pricing(c),
@@ -782,6 +798,14 @@ fn no_inputs_example(command: Option<&str>) -> &'static str {
     }
 }
 
+/// The command whose JSON lists this run's skipped records (set once by the commands that
+/// read otherwise than `report`).
+static SKIP_LISTER: std::sync::OnceLock<output::report::SkipLister> = std::sync::OnceLock::new();
+
+fn set_skip_lister(lister: output::report::SkipLister) {
+    let _ = SKIP_LISTER.set(lister);
+}
+
 fn report_skips(src: &SourceArgs, ing: &Ingested) {
     if !src.quiet
         && (!ing.skips.is_empty()
@@ -793,7 +817,8 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
             || !ing.skips.unreported_failures.is_empty()
             || !ing.skips.deleted_groups.is_empty())
     {
-        let summary = output::report::skipped_summary(&ing.skips, 5);
+        let lister = SKIP_LISTER.get().copied().unwrap_or_default();
+        let summary = output::report::skipped_summary_listed(&ing.skips, 5, lister);
         crate::diag!("{}", summary.trim_end_matches('\n'));
     }
     if !src.quiet && ing.duplicates > 0 {
@@ -926,6 +951,17 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
         }
         return Ok(None);
     };
+    if pushed.groups == 0 && !pushed.pull_custom.is_empty() {
+        // Only custom groups to read: they are pulled, as without a push-down.
+        if a.push_down == PushDown::Always && !a.source.quiet {
+            crate::diag!(
+                "note: Logs Insights aggregated none of the log groups: {} {} custom log group(s), whose functions are told apart only by their streams' names; their events are pulled instead",
+                if pushed.left_out.is_empty() { "the" } else { "those kept are" },
+                pushed.pull_custom.len()
+            );
+        }
+        return Ok(None);
+    }
     if pushed.groups == 0 {
         // No group of a function --function keeps: nothing was queried (or pulled).
         let text = output::report::none_matched(&output::report::render(
@@ -947,12 +983,14 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
     }
     let mut report = pushed.report;
     let mut skips = crate::ingest::Skips::default();
-    if !pushed.pull_instead.is_empty() {
-        // Groups without text REPORT lines (JSON log format): their events are pulled.
+    if !pushed.pull_instead.is_empty() || !pushed.pull_custom.is_empty() {
+        // Groups without text REPORT lines (JSON log format) and custom groups: their events
+        // are pulled.
         let pulled = SourceArgs {
             sources: pushed
                 .pull_instead
                 .iter()
+                .chain(&pushed.pull_custom)
                 .map(|g| PathBuf::from(format!("{}{g}", crate::aws::CLOUDWATCH)))
                 .collect(),
             ..src.clone()
@@ -981,13 +1019,20 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
             "note: aggregated by CloudWatch Logs Insights over {} log group(s) storing {:.1} GiB{}; percentiles are Logs Insights' own, errors and timeouts are those the REPORT lines state (`Status: error|timeout`: a runtime's error line, such as Node.js's `Invoke Error` or `Task timed out` before a REPORT without a status, is not read), and peak concurrency is not computed (--push-down never pulls the events instead)",
             pushed.groups,
             pushed.stored_bytes as f64 / (1u64 << 30) as f64,
-            if pushed.pull_instead.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; {} group(s) without text REPORT lines in the window were pulled (their functions have a peak concurrency, the total has none)",
-                    pushed.pull_instead.len()
-                )
+            match (pushed.pull_instead.len(), pushed.pull_custom.len()) {
+                (0, 0) => String::new(),
+                (json, 0) => format!(
+                    "; {json} group(s) without text REPORT lines in the window were pulled (their functions have a peak concurrency, the total has none)"
+                ),
+                (json, custom) => format!(
+                    "; {} group(s) were pulled ({custom} custom group(s), whose streams name their functions{}; their functions have a peak concurrency, the total has none)",
+                    json + custom,
+                    if json > 0 {
+                        format!(", and {json} without text REPORT lines in the window")
+                    } else {
+                        String::new()
+                    }
+                ),
             }
         );
     }

@@ -158,6 +158,8 @@ pub(crate) struct Collector<'o> {
     interner: foldhash::HashMap<String, Arc<str>>,
     /// Function names by the log group text they came from (see [`Self::function_for`]).
     by_group: foldhash::HashMap<Box<str>, Arc<str>>,
+    /// Function names by the stream of a custom log group that names them.
+    by_stream: foldhash::HashMap<Box<str>, Arc<str>>,
     unresolved: Arc<str>,
     streams: HashMap<String, StreamState>,
     /// The first REPORT of each stream (see [`StreamCarry`]).
@@ -215,6 +217,7 @@ impl<'o> Collector<'o> {
             log_lines: 0,
             interner: foldhash::HashMap::default(),
             by_group: foldhash::HashMap::default(),
+            by_stream: foldhash::HashMap::default(),
             unresolved: Arc::from(UNRESOLVED),
             streams: HashMap::new(),
             first_reports: foldhash::HashMap::default(),
@@ -279,21 +282,41 @@ impl<'o> Collector<'o> {
     }
 
     /// Function name from a log group: `/aws/lambda/NAME` → NAME (also `123456789012:/aws/lambda/NAME`
-    /// as Logs Insights writes `@log`); a custom group name is used whole.
-    fn function_for(&mut self, group: Option<&str>) -> Arc<str> {
+    /// as Logs Insights writes `@log`); in a custom group, the function its stream names
+    /// ([`function_of_stream`]: several functions may log to one group), else the group's name
+    /// whole.
+    fn function_for(&mut self, group: Option<&str>, stream: Option<&str>) -> Arc<str> {
         let Some(g) = group else {
             return self.unresolved.clone();
         };
-        // Every record of a log group names the same function: one lookup of the group's text
-        // instead of trimming and searching it for every record.
+        // Every record of a `/aws/lambda/` group names the same function: one lookup of the
+        // group's text instead of trimming and searching it for every record.
         if let Some(f) = self.by_group.get(g) {
             return f.clone();
         }
-        let f = if g.trim().is_empty() {
-            self.unresolved.clone()
-        } else {
-            self.intern(function_of_group(g))
-        };
+        if g.trim().is_empty() {
+            return self.unresolved.clone();
+        }
+        let name = function_of_group(g);
+        if is_custom_group(g) {
+            // Not kept by group: the next stream may name another function.
+            if let Some(s) = stream {
+                if let Some(f) = self.by_stream.get(s) {
+                    return f.clone();
+                }
+                if let Some(named) = function_of_stream(s) {
+                    let f = self.intern(named);
+                    self.by_stream.insert(s.into(), f.clone());
+                    if !self.tables.log_groups.contains_key(named) {
+                        let group = without_account(g).to_string();
+                        self.tables.log_groups.insert(named.to_string(), group);
+                    }
+                    return f;
+                }
+            }
+            return self.intern(name);
+        }
+        let f = self.intern(name);
         self.by_group.insert(g.into(), f.clone());
         f
     }
@@ -303,17 +326,18 @@ impl<'o> Collector<'o> {
     fn keep_thin(
         &mut self,
         group: Option<&str>,
+        stream: Option<&str>,
         ts: Option<i64>,
         log_type: Option<&'static str>,
     ) -> Option<Arc<str>> {
         if !self.opts.thin_logs {
-            return Some(self.function_for(group));
+            return Some(self.function_for(group, stream));
         }
         // The group's function by reference when known: no reference count touched per line.
         match group.and_then(|g| self.by_group.get(g)) {
             Some(f) => self.tables.thin_logs.push(f, ts, log_type),
             None => {
-                let f = self.function_for(group);
+                let f = self.function_for(group, stream);
                 self.tables.thin_logs.push(&f, ts, log_type);
             }
         }
@@ -454,7 +478,11 @@ impl<'o> Collector<'o> {
             .log_group
             .filter(|_| !self.in_event && self.learned_function.is_none())
         {
-            self.learn_function(function_of_group(g));
+            let named = ev.log_stream.and_then(function_of_stream);
+            match named.filter(|_| is_custom_group(g)) {
+                Some(f) => self.learn_function(f),
+                None => self.learn_function(function_of_group(g)),
+            }
         }
         if let Some((id, ts, lines)) = self.after_logged_error.take() {
             // The traceback of the line before, printed on a line of its own (no time, no
@@ -480,13 +508,31 @@ impl<'o> Collector<'o> {
                 self.passed_over(ev);
                 return;
             }
-            if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
-                self.last_report = None;
-                // A JSON line is an event of its own, never part of a text event before it.
-                self.event_time_ms = ev.timestamp;
-                self.event_level = None;
-                self.json_in_message(ev, &v, msg);
-                return;
+            match serde_json::from_str::<Value>(trimmed) {
+                Ok(v) => {
+                    self.last_report = None;
+                    // A JSON line is an event of its own, never part of a text event before it.
+                    self.event_time_ms = ev.timestamp;
+                    self.event_level = None;
+                    self.json_in_message(ev, &v, msg);
+                    return;
+                }
+                // Lambda's own JSON-format record that does not parse (cut short: the last
+                // line of a file still being written; a number out of range): skipped with its
+                // reason, as its text twin is (robust2 review: read as an application line, the
+                // invocation lost without a word and --strict passed).
+                Err(e) if names_platform_type(trimmed) => {
+                    self.last_report = None;
+                    self.skip(
+                        ev.line,
+                        "JSON-format platform record that does not parse",
+                        Some(&format!(
+                            "{e} (cut short, as the last line of a file still being written, or a value out of range): the other lines are read"
+                        )),
+                    );
+                    return;
+                }
+                Err(_) => {}
             }
         }
         // A Logs Insights console copy (markdown) names its one log group in its header: the
@@ -525,6 +571,13 @@ impl<'o> Collector<'o> {
         // In an event, only a message that starts with a keyword is Lambda's (see
         // `platform_line::may_be_lambdas`).
         let platform_ok = !self.in_event || platform_line::may_be_lambdas(msg.trim_start());
+        if let Some(at) = platform_line::glued_end_at(msg).filter(|_| !self.in_event) {
+            // An application line and the END run into it: read as the two lines they were.
+            let (text, end) = msg.split_at(at);
+            self.message(ev, text);
+            self.message(ev, end);
+            return;
+        }
         if platform_ok && platform_line::joined_event_at(msg).is_some() {
             // Events run together on one line (their line breaks lost): each read as the event
             // it is (the second had taken the first's place, fields and all). Split in a loop,
@@ -650,7 +703,7 @@ impl<'o> Collector<'o> {
         timestamp_ms: Option<i64>,
         confirm: Confirm,
     ) {
-        let function = self.function_for(ev.log_group);
+        let function = self.function_for(ev.log_group, ev.log_stream);
         self.overrides.push(StatusOverride {
             request_id,
             status,
@@ -758,7 +811,9 @@ impl<'o> Collector<'o> {
                 PlatformLine::Xray { trace_id, .. } => Some(trace_id.to_string()),
                 _ => None,
             };
-            let Some(function) = self.keep_thin(ev.log_group, ts, Some(line.event_type())) else {
+            let Some(function) =
+                self.keep_thin(ev.log_group, ev.log_stream, ts, Some(line.event_type()))
+            else {
                 return;
             };
             self.tables.logs.push(LogRecord {
@@ -863,7 +918,7 @@ impl<'o> Collector<'o> {
                     "REPORT field without its unit (ms or MB)",
                     format!(
                         "{label} is `{}` without a unit (Lambda writes ms and MB): a line cut short (a file still being written) or corrupt; the other lines are read",
-                        f.bad_value.unwrap_or_default()
+                        platform_line::clipped(f.bad_value.unwrap_or_default())
                     ),
                 )
             } else if f.bad_unit {
@@ -945,7 +1000,7 @@ impl<'o> Collector<'o> {
             restore.is_none(),
             status == Status::Success,
         );
-        let function = self.function_for(ev.log_group);
+        let function = self.function_for(ev.log_group, ev.log_stream);
         let fields = InvocationRef {
             function: &function,
             request_id,
@@ -996,7 +1051,7 @@ impl<'o> Collector<'o> {
         }
         self.note_report(r.log_stream, self.columns.len(), true, true);
         self.text_reports = true;
-        let function = self.function_for(Some(r.log_group));
+        let function = self.function_for(Some(r.log_group), Some(r.log_stream));
         self.columns.push_ref(&InvocationRef {
             function: &function,
             request_id: r.request_id,
@@ -1027,7 +1082,12 @@ impl<'o> Collector<'o> {
         }
         self.last_report = None;
         self.log_lines += 1;
-        self.keep_thin(Some(e.log_group), Some(e.timestamp_ms), Some(e.event_type));
+        self.keep_thin(
+            Some(e.log_group),
+            Some(e.log_stream),
+            Some(e.timestamp_ms),
+            Some(e.event_type),
+        );
         true
     }
 
@@ -1089,7 +1149,7 @@ impl<'o> Collector<'o> {
             let head: Vec<&str> = msg.split_whitespace().take(3).collect();
             let ts = self.line_time(ev, &head);
             self.log_lines += 1;
-            self.keep_thin(ev.log_group, ts, None);
+            self.keep_thin(ev.log_group, ev.log_stream, ts, None);
             return;
         }
         let head: Vec<&str> = msg.split_whitespace().take(4).collect();
@@ -1107,7 +1167,17 @@ impl<'o> Collector<'o> {
             level
         } else if ts.is_some() && request_id.is_none() {
             level.or(self.event_level)
+        } else if level.is_some() {
+            // An untimed line of its own level (a console copy's `[ERROR] …`): the level of
+            // the untimed lines continuing it.
+            self.event_level = level;
+            level
+        } else if request_id.is_none() && continues_untimed(msg) {
+            // A traceback's or stack trace's further line (logs2 review: a console copy's
+            // traceback had no level, so `--level ERROR` showed its first line only).
+            self.event_level
         } else {
+            self.event_level = None;
             level
         };
         // The runtime's own failure in the older format, before or after the REPORT:
@@ -1183,7 +1253,7 @@ impl<'o> Collector<'o> {
         }
         self.log_lines += 1;
         if self.opts.keep_logs {
-            let Some(function) = self.keep_thin(ev.log_group, ts, None) else {
+            let Some(function) = self.keep_thin(ev.log_group, ev.log_stream, ts, None) else {
                 return;
             };
             self.tables.logs.push(LogRecord {
@@ -1394,7 +1464,15 @@ impl<'o> Collector<'o> {
         stream: Option<&str>,
     ) {
         let Some(msg) = e.get("message").and_then(Value::as_str) else {
-            self.skip(ev.line, "log event without message", None);
+            // Present but not text (an object, a number): said so, not called missing.
+            match e.get("message") {
+                Some(Value::Null) | None => self.skip(ev.line, "log event without message", None),
+                Some(_) => self.skip(
+                    ev.line,
+                    "log event whose message is not a string",
+                    Some("CloudWatch events carry their message as a JSON string; re-export the events as CloudWatch writes them"),
+                ),
+            }
             return;
         };
         let ts = match event_time(e.get("timestamp")) {
@@ -1714,7 +1792,7 @@ impl<'o> Collector<'o> {
                 // State from an earlier chunk of the file reaches this row through the carry.
                 self.note_report(ev.log_stream.unwrap_or(""), self.next_row(), false, false);
             }
-            let function = self.function_for(ev.log_group);
+            let function = self.function_for(ev.log_group, ev.log_stream);
             let stream = ev.log_stream.map(|s| self.intern(s));
             let row = Invocation {
                 function,
@@ -1769,7 +1847,9 @@ impl<'o> Collector<'o> {
         }
         self.log_lines += 1;
         if self.opts.keep_logs {
-            let Some(function) = self.keep_thin(ev.log_group, ts, text_type_of(kind)) else {
+            let Some(function) =
+                self.keep_thin(ev.log_group, ev.log_stream, ts, text_type_of(kind))
+            else {
                 return;
             };
             // A function's record is its log line as a text log holds it (the runtime's
@@ -1873,7 +1953,7 @@ impl<'o> Collector<'o> {
             .or(o.get("coldStart"))
             .and_then(Value::as_bool);
         if self.opts.thin_logs {
-            self.keep_thin(ev.log_group, ts, None);
+            self.keep_thin(ev.log_group, ev.log_stream, ts, None);
             return;
         }
         // Seventh-round export review: `"message": null` was the text `null` (query reads it
@@ -1886,7 +1966,7 @@ impl<'o> Collector<'o> {
             Some(other) => other.to_string(),
             None => raw.trim().to_string(),
         };
-        let function = self.function_for(ev.log_group);
+        let function = self.function_for(ev.log_group, ev.log_stream);
         self.tables.logs.push(LogRecord {
             function,
             timestamp: ts,
@@ -2130,6 +2210,35 @@ fn continues_an_event(line: &str) -> bool {
         || platform_line::parse(line).is_some())
 }
 
+/// Whether a JSON line's head names a Lambda platform event type (`"type":"platform.report"`,
+/// spaces allowed around the colon), as Lambda's JSON log format writes it near the start.
+fn names_platform_type(line: &str) -> bool {
+    let head = &line.as_bytes()[..line.len().min(256)];
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&head[from..], b"\"type\"") {
+        let rest = &head[from + i + 6..];
+        let rest = rest.trim_ascii_start();
+        if let Some(value) = rest.strip_prefix(b":") {
+            if value.trim_ascii_start().starts_with(b"\"platform.") {
+                return true;
+            }
+        }
+        from += i + 6;
+    }
+    false
+}
+
+/// Whether an untimed line is a further line of a stack trace: Python's `Traceback (most recent
+/// call last):`, an indented frame or source line (Python, Node.js's `    at …`, Java's
+/// `\tat …`), or Java's `Caused by:`. Untimed lines of other kinds stand alone.
+fn continues_untimed(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    !trimmed.is_empty()
+        && (trimmed.starts_with(TRACEBACK)
+            || trimmed.starts_with("Caused by:")
+            || line.starts_with(char::is_whitespace))
+}
+
 /// The first line of a Python traceback.
 const TRACEBACK: &str = "Traceback (most recent call last)";
 
@@ -2181,14 +2290,51 @@ fn is_python_identifier(t: &str) -> bool {
         && t.chars().next().is_some_and(|c| c.is_ascii_uppercase())
 }
 
-/// Function name from a log group: `/aws/lambda/NAME` → NAME (also `123456789012:/aws/lambda/NAME`
-/// as Logs Insights writes `@log`); a custom group name is used whole.
-pub fn function_of_group(group: &str) -> &str {
+/// Whether a log group is a custom group (advanced logging controls), which several functions
+/// may share, rather than one of Lambda's own (`/aws/lambda/NAME`, also behind an account id as
+/// Logs Insights writes `@log`).
+pub fn is_custom_group(group: &str) -> bool {
+    !without_account(group).starts_with("/aws/lambda/")
+}
+
+/// A log group's name without the account id Logs Insights writes before it in `@log`.
+fn without_account(group: &str) -> &str {
     let g = group.trim();
-    let g = match g.find(":/") {
+    match g.find(":/") {
         Some(i) if g[..i].bytes().all(|b| b.is_ascii_digit()) => &g[i + 1..],
         _ => g,
-    };
+    }
+}
+
+/// The function a log stream of a custom log group names: Lambda writes to such a group under
+/// `YYYY/MM/DD/<function name>[<version>]<environment id>` (the Lambda Developer Guide's
+/// "Configuring CloudWatch log groups"), where the streams of its own group leave the name out
+/// (`YYYY/MM/DD/[<version>]<id>`). `None` for any other stream name.
+pub fn function_of_stream(stream: &str) -> Option<&str> {
+    let b = stream.as_bytes();
+    let date = b.get(..11)?;
+    let digits = |r: std::ops::Range<usize>| date[r].iter().all(u8::is_ascii_digit);
+    if !(digits(0..4) && date[4] == b'/' && digits(5..7) && date[7] == b'/' && digits(8..10))
+        || date[10] != b'/'
+    {
+        return None;
+    }
+    let rest = &stream[11..];
+    let open = rest.find('[')?;
+    let name = &rest[..open];
+    // A function's name: letters, digits, hyphens and underscores, 1 to 64 of them.
+    let valid = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+    (valid && rest[open..].contains(']')).then_some(name)
+}
+
+/// Function name from a log group: `/aws/lambda/NAME` → NAME (also `123456789012:/aws/lambda/NAME`
+/// as Logs Insights writes `@log`); a custom group name is used whole (its streams may name
+/// the function: [`function_of_stream`]).
+pub fn function_of_group(group: &str) -> &str {
+    let g = without_account(group);
     g.strip_prefix("/aws/lambda/").unwrap_or(g)
 }
 
@@ -2329,6 +2475,34 @@ pub(super) fn is_event_object(o: &serde_json::Map<String, Value>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A custom group's streams name their function; a Lambda group's and other names do not.
+    #[test]
+    fn custom_group_streams_name_their_function() {
+        let name = function_of_stream;
+        assert_eq!(
+            name("2025/09/02/orders-api[$LATEST]0123456789abcdef0123456789abcdef"),
+            Some("orders-api")
+        );
+        assert_eq!(name("2025/09/02/Fn_2[7][0123abcd]"), Some("Fn_2"));
+        for other in [
+            "2025/09/02/[$LATEST]0123456789abcdef0123456789abcdef",
+            "2025/09/02/orders.api[$LATEST]01",
+            "2025/09/02/orders-api",
+            "2025/09/02/orders-api[$LATEST",
+            "2025-09-02/orders-api[$LATEST]01",
+            "app/orders-api[$LATEST]01",
+            "2025/09/0",
+            "",
+        ] {
+            assert_eq!(name(other), None, "{other}");
+        }
+        assert!(is_custom_group("shared-app-logs"));
+        assert!(is_custom_group("/app/shared"));
+        assert!(is_custom_group("123456789012:/app/shared"));
+        assert!(!is_custom_group("/aws/lambda/orders-api"));
+        assert!(!is_custom_group("123456789012:/aws/lambda/orders-api"));
+    }
 
     /// Third-round logs review (still broken from round 2): "no error found" and "Error rate
     /// is 0.0" were filed as ERROR lines. A level is a word written as one.

@@ -142,6 +142,7 @@ fn event_tail<'a>(r: &mut Reader<'a>) -> Option<(&'a str, &'a str)> {
 pub(super) struct ExportStartEnd<'a> {
     pub timestamp_ms: i64,
     pub log_group: &'a str,
+    pub log_stream: &'a str,
     /// `START` or `END`, as the general path names them.
     pub event_type: &'static str,
 }
@@ -198,10 +199,11 @@ fn start_end_body(mut r: Reader<'_>, timestamp_ms: i64) -> Option<ExportStartEnd
         return None;
     }
     r.i += end;
-    let (log_group, _) = event_tail(&mut r)?;
+    let (log_group, log_stream) = event_tail(&mut r)?;
     Some(ExportStartEnd {
         timestamp_ms,
         log_group,
+        log_stream,
         event_type,
     })
 }
@@ -360,6 +362,7 @@ mod tests {
         Some(ExportStartEnd {
             timestamp_ms: e.timestamp_ms?,
             log_group: e.log_group?,
+            log_stream: e.log_stream?,
             event_type,
         })
     }

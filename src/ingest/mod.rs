@@ -147,6 +147,9 @@ impl FileOutput {
         join(&mut self.tables.spans, tables.spans);
         join(&mut self.tables.metrics, tables.metrics);
         self.tables.report_texts.append(tables.report_texts);
+        for (function, group) in tables.log_groups {
+            self.tables.log_groups.entry(function).or_insert(group);
+        }
         self.columns.append(columns);
         self.skips.merge(skips);
         self.overrides.extend(overrides);
@@ -4130,6 +4133,71 @@ after the end
     /// `awslogs get` (which strips the REPORT's trailing tab) runs the next line's prefix into the
     /// last field, lost a REPORT or its last field without a word; `sls logs`' local time with
     /// its zone in brackets was read as UTC.
+    /// A console copy (untimed): the traceback after an `[ERROR]` line takes its level, and its
+    /// last line run into the END (Python's error output ends without a line break) is two
+    /// records; an END quoted in a message is not split off (logs2 review).
+    #[test]
+    fn a_console_traceback_keeps_its_level_and_its_end() {
+        let id = "d696fc83-8c70-4112-8746-605b8a98135a";
+        let text = format!(
+            "START RequestId: {id} Version: $LATEST\n\
+             [ERROR] Error: Only base64 data is allowed\n\
+             Traceback (most recent call last):\n\
+             \u{a0} File \"/var/task/app.py\", line 26, in handler\n\
+             \u{a0}\u{a0}\u{a0} v = e['x']END RequestId: {id}\n\
+             REPORT RequestId: {id}\tDuration: 31.37 ms\tBilled Duration: 32 ms\tMemory Size: 128 MB\tMax Memory Used: 81 MB\n\
+             Request ID\n\
+             The message is \"END RequestId: {id}\n"
+        );
+        let opts = IngestOptions {
+            keep_logs: true,
+            ..IngestOptions::default()
+        };
+        let ing = ingest_one(&text, &opts);
+        let rows: Vec<(Option<&str>, Option<&str>, &str)> = ing
+            .tables
+            .logs
+            .iter()
+            .map(|r| {
+                (
+                    r.event_type.as_deref(),
+                    r.level.as_deref(),
+                    r.message.trim_end(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    Some("START"),
+                    None,
+                    &*format!("START RequestId: {id} Version: $LATEST")
+                ),
+                (
+                    None,
+                    Some("ERROR"),
+                    "[ERROR] Error: Only base64 data is allowed"
+                ),
+                (None, Some("ERROR"), "Traceback (most recent call last):"),
+                (
+                    None,
+                    Some("ERROR"),
+                    "\u{a0} File \"/var/task/app.py\", line 26, in handler"
+                ),
+                (None, Some("ERROR"), "\u{a0}\u{a0}\u{a0} v = e['x']"),
+                (Some("END"), None, &*format!("END RequestId: {id}")),
+                (None, None, "Request ID"),
+                (
+                    None,
+                    None,
+                    &*format!("The message is \"END RequestId: {id}")
+                ),
+            ]
+        );
+        assert_eq!(ing.tables.invocations.len(), 1);
+    }
+
     #[test]
     fn glued_events_and_bracketed_zones_are_read() {
         let stream = "2025/09/04/[$LATEST]0123456789abcdef0123456789abcdef";

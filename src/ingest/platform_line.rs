@@ -133,8 +133,19 @@ impl<'a> ReportFields<'a> {
 
 /// What a skip of a REPORT whose `label` field held `value` says beside its reason: the value
 /// and what the field accepts.
+/// A field's value as a skip's reason quotes it: up to 40 characters, as other reasons quote
+/// a value (robust2 review: a million-digit Duration was written whole into stderr and the
+/// JSON).
+pub fn clipped(v: &str) -> String {
+    let mut q: String = v.chars().take(40).collect();
+    if q.len() < v.len() {
+        q.push('…');
+    }
+    q
+}
+
 pub fn bad_field_detail(label: &str, value: Option<&str>) -> String {
-    let value = value.map_or("nothing".to_string(), |v| format!("`{v}`"));
+    let value = value.map_or("nothing".to_string(), |v| format!("`{}`", clipped(v)));
     let accepts = if label == "@memorySize" {
         // Logs Insights gives memory in bytes (MB × 10^6).
         format!(
@@ -207,6 +218,29 @@ pub fn joined_event_at(line: &str) -> Option<usize> {
         .find_iter(rest)
         .find(|m| m.pattern().as_usize() < EVENT_KEYWORDS && line_end(&rest[..m.start()]))
         .map(|m| from + m.start())
+}
+
+/// Where an `END RequestId: <id>` run into the end of an application line starts (a lost line
+/// break: Python's uncaught-error output ends without one, so a console copy shows
+/// `…strict_mode=validate)END RequestId: <id>`; logs2 review: the END was lost, or the
+/// traceback line read as the END). Only an END that ends the line, its request id a UUID as
+/// Lambda writes it, glued to text that is not a platform line and holds no other END (not
+/// after a quote: a message quoting an END, `The message is "END RequestId: …`).
+pub fn glued_end_at(line: &str) -> Option<usize> {
+    const END: &str = "END RequestId: ";
+    let at = line.rfind(END)?;
+    let (text, end) = line.split_at(at);
+    let id = end[END.len()..].trim_end();
+    let glued = text
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_whitespace() && !matches!(c, '|' | '"' | '\'' | '`'));
+    (glued
+        && looks_like_request_id(id)
+        && !text.contains(END)
+        && !text.trim().is_empty()
+        && parse(text.trim()).is_none())
+    .then_some(at)
 }
 
 /// The words a platform line starts with; the first [`EVENT_KEYWORDS`] start an event.

@@ -61,6 +61,15 @@ pub fn visible(s: &str) -> String {
     out
 }
 
+/// [`visible`] keeping line breaks and tabs: for a multi-line message (an error with its
+/// hint) that may quote a file name or a value holding terminal controls.
+pub fn visible_lines(s: &str) -> String {
+    s.split('\n')
+        .map(|line| line.split('\t').map(visible).collect::<Vec<_>>().join("\t"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `s` cut to at most `width` terminal cells, `…` ending a cut one (a double-width CJK
 /// character takes two cells, as the terminal shows it).
 pub fn ellipsize(s: &str, width: usize) -> String {
@@ -427,6 +436,15 @@ mod tests {
     }
 
     use super::*;
+
+    /// An error's own line breaks and tabs stay; a control sequence a name holds is shown.
+    #[test]
+    fn visible_lines_keep_breaks_and_show_controls() {
+        assert_eq!(
+            visible_lines("ctl/dang\u{1b}[31m.log: gone\n  check\tit\u{7}"),
+            "ctl/dang\\u{1b}[31m.log: gone\n  check\tit\\u{7}"
+        );
+    }
 
     /// Fourth-round reviews: a grid right-aligned a column of sentences (the finding, even
     /// when each starts with a number) and of words (a result); figures stay right-aligned.

@@ -276,8 +276,44 @@ pub fn render(report: &Report, skipped: &Skips, format: Format, width: Option<u1
     }
 }
 
+/// Which command lists a run's skipped records in its JSON (`skipped.examples`): the one
+/// that reads the sources the same way (export3 review: `export --table logs` and `logs`
+/// pointed at `report`, which reads no application line of an NDJSON export and lists
+/// other skips).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SkipLister {
+    /// `report`, and every command reading invocations as it does.
+    #[default]
+    Report,
+    /// `query` (and `logs`, `export --table logs`): every log record.
+    Query,
+    /// `traces` (and `export --table spans`).
+    Traces,
+}
+
+impl SkipLister {
+    fn hint(self, n: usize) -> String {
+        match self {
+            SkipLister::Report => format!(
+                "(with the same sources, `faascope report --format json` lists the first {n} with their lines; `faascope traces --format json` those of X-Ray documents)"
+            ),
+            SkipLister::Query => format!(
+                "(with the same sources, `faascope query 'fields @message' --format json` lists the first {n} with their lines)"
+            ),
+            SkipLister::Traces => format!(
+                "(with the same sources, `faascope traces --format json` lists the first {n} with their lines)"
+            ),
+        }
+    }
+}
+
 /// The skipped-records summary for stderr: counts per reason and the first examples.
 pub fn skipped_summary(skips: &Skips, show: usize) -> String {
+    skipped_summary_listed(skips, show, SkipLister::Report)
+}
+
+/// [`skipped_summary`] naming `lister` as the command whose JSON lists the examples.
+pub fn skipped_summary_listed(skips: &Skips, show: usize, lister: SkipLister) -> String {
     let mut s = String::new();
     // What was read with a word, not skipped: one line each, naming the first few places.
     let mut said = |head: String, total: usize, places: &[String], sep: &str| {
@@ -387,11 +423,7 @@ pub fn skipped_summary(skips: &Skips, show: usize) -> String {
         );
     }
     if skips.total as usize > show.min(skips.examples.len()) {
-        let _ = writeln!(
-            s,
-            "  (with the same sources, `faascope report --format json` lists the first {} with their lines; `faascope traces --format json` those of X-Ray documents)",
-            skips.examples.len()
-        );
+        let _ = writeln!(s, "  {}", lister.hint(skips.examples.len()));
     }
     s
 }
