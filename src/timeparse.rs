@@ -266,7 +266,11 @@ pub fn parse_time_arg(s: &str, now_ms: i64) -> Result<i64, TimeArgError> {
         "w" => 7 * 86_400_000,
         _ => return Err(err()),
     };
-    Ok(now_ms - n * unit_ms)
+    // Far beyond any log (xcmd2 review: `9999999999999d` wrapped round to a time in the far
+    // future): refused as a number too long for i64 is.
+    n.checked_mul(unit_ms)
+        .and_then(|back| now_ms.checked_sub(back))
+        .ok_or_else(err)
 }
 
 /// Does the time `t` hold a non-zero digit past the milliseconds of its seconds' fraction?
@@ -332,6 +336,18 @@ mod tests {
         );
         assert_eq!(parse_time_arg("2025-09-01T00:00:10Z", 0).unwrap(), at);
         assert_eq!(parse_time_arg("2025-09-01", 0).unwrap(), at - 10_000);
+    }
+
+    /// A relative time past i64's milliseconds is refused, not wrapped round (xcmd2 review).
+    #[test]
+    fn a_relative_time_too_far_back_is_refused() {
+        let now = 1_756_684_800_000;
+        assert!(parse_time_arg("9999999999999d", now).is_err());
+        assert!(parse_time_arg("9223372036854775807s", now).is_err());
+        assert_eq!(
+            parse_time_arg("100000d", now).unwrap(),
+            now - 100_000 * 86_400_000
+        );
     }
 
     #[test]

@@ -1234,7 +1234,15 @@ fn logs_say_why_nothing_was_shown() {
         .assert()
         .success()
         .stdout("")
-        .stderr(predicate::str::contains("no log lines in the sources"));
+        .stderr(
+            predicate::str::contains("none of the ")
+                .and(predicate::str::contains(
+                    "log line(s) read (2025-09-01T00:00:00Z to 2025-09-03T",
+                ))
+                .and(predicate::str::contains(
+                    "matched --since 2030-01-01T00:00:00Z",
+                )),
+        );
 }
 
 #[test]

@@ -1317,3 +1317,40 @@ fn a_replay_takes_the_observed_peak_as_its_account_limit() {
     assert_eq!(total["rejected"], 200, "{total}");
     assert!(!notes.contains("running at once"), "{notes}");
 }
+
+/// `simulate --from --price --strict` fails, as `cost` does, when invocations without a time
+/// were left out of the priced month (xcmd2 review: exit 0 where cost exits 2); without
+/// --price, or without --strict, it succeeds.
+#[test]
+fn strict_pricing_fails_on_untimed_invocations_as_cost_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |id: u32| {
+        format!("REPORT RequestId: 33333333-0000-0000-0000-00000000000{id}\tDuration: 50.00 ms\tBilled Duration: 50 ms\tMemory Size: 256 MB\tMax Memory Used: 70 MB\t")
+    };
+    let timed: String = (0..4)
+        .map(|i| format!("2025-09-02T10:0{i}:00.000Z {}\n", report(i)))
+        .collect();
+    std::fs::create_dir(dir.path().join("a")).unwrap();
+    std::fs::create_dir(dir.path().join("b")).unwrap();
+    std::fs::write(dir.path().join("a/ufn.log"), timed).unwrap();
+    std::fs::write(dir.path().join("b/ufn.log"), format!("{}\n", report(9))).unwrap();
+    let run = |extra: &[&str]| {
+        faascope()
+            .args(["simulate", "--function", "ufn", "--from"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let strict = run(&["--price", "--strict"]);
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&strict.stderr)
+        .contains("error: --strict: 1 invocation(s) have no time and were not priced"));
+    faascope()
+        .args(["cost", "--strict"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    assert_eq!(run(&["--price"]).status.code(), Some(0));
+    assert_eq!(run(&["--strict"]).status.code(), Some(0));
+}

@@ -389,8 +389,8 @@ fn settings_changes(old: &FunctionEval, new: &FunctionEval) -> Vec<SettingChange
     );
     for (key, o, n) in [
         ("requests_per_month", o.typical, n.typical),
-        ("requests_per_month (quietest day)", o.low, n.low),
-        ("requests_per_month (busiest day)", o.high, n.high),
+        ("requests_per_month (cheapest day)", o.low, n.low),
+        ("requests_per_month (costliest day)", o.high, n.high),
     ] {
         if o.round() != n.round() {
             out.push(SettingChange {
@@ -986,7 +986,7 @@ mod tests {
                 high[0].old.as_str(),
                 high[0].new.as_str()
             ),
-            ("requests_per_month (busiest day)", "1", "7")
+            ("requests_per_month (costliest day)", "1", "7")
         );
         let typical = changes(&band("1", "3", "7"));
         assert_eq!(typical[0].key, "requests_per_month");

@@ -776,7 +776,7 @@ pub fn evaluate(
             skips.total
         ));
     }
-    notes.push("one month = 730 h; typical = the observed window's mean rate, low/high = the quietest/busiest full day".into());
+    notes.push("one month = 730 h; typical = the observed window's mean rate, low/high = the cheapest/costliest full day (ranked by on-demand cost, so its requests can be fewer than typical's)".into());
     Ok(Evaluation {
         schema: SCHEMA.into(),
         project: project.name.clone(),

@@ -676,9 +676,16 @@ pub(super) fn observe(
 
 /// Why nothing is shown: what the window and --function left of what was read (`why_empty`),
 /// no timed invocation at all, or --function matched none of `all`.
-pub(super) fn nothing_selected(all: &[FunctionProjection], why_empty: Option<&str>) -> String {
+pub(super) fn nothing_selected(
+    all: &[FunctionProjection],
+    why_empty: Option<&str>,
+    untimed: &std::collections::BTreeMap<String, u64>,
+) -> String {
     if let Some(why) = why_empty {
         why.to_string()
+    } else if all.is_empty() && untimed.values().all(|&n| n == 0) {
+        // None at all, not only none with a time (xcmd2 review).
+        "no invocation reports were found".to_string()
     } else if all.is_empty() {
         "no invocations with a time were found".to_string()
     } else {
@@ -850,20 +857,25 @@ pub fn run_cost(a: CostArgs) -> Result<i32> {
         .map(|(p, _)| p.clone())
         .collect();
     if shown.is_empty() {
-        let why = nothing_selected(&projections, why_empty.as_deref());
-        if a.format != Format::Json {
+        let why = nothing_selected(&projections, why_empty.as_deref(), &untimed);
+        if !matches!(a.format, Format::Json | Format::Csv) {
             if let Some(ing) = &ing {
                 report_skips(&a.source, ing);
             }
-            for n in &notes {
-                crate::diag!("note: {n}");
+            if !a.source.quiet {
+                for n in &notes {
+                    crate::diag!("note: {n}");
+                }
+                crate::diag!("note: {why}; nothing to price");
             }
-            crate::diag!("note: {why}; nothing to price");
             let code = ing.as_ref().map_or(0, |i| strict_exit(&a.source, i));
             return Ok(code.max(strict_untimed(&a.source, &untimed)));
         }
-        // JSON readers get a document (with no functions), as from `tune` and `report`.
-        crate::diag!("note: {why}; nothing to price");
+        // JSON readers get a document (with no functions), as from `tune` and `report`; CSV
+        // readers the header row (xcmd2 review: 0 bytes, where every other CSV has it).
+        if !a.source.quiet {
+            crate::diag!("note: {why}; nothing to price");
+        }
     }
     // The whole account is priced (free tier and volume tiers are account-wide), then the
     // functions --function selects are shown, with the totals of the selection.
@@ -996,10 +1008,14 @@ pub fn run_tune(a: TuneArgs) -> Result<i32> {
         ..TuneOptions::default()
     };
     // As `cost` says it: a filter that matched nothing, or sources without a timed invocation.
-    if observed.filter_matched_none() || observed.projections.is_empty() {
+    if (observed.filter_matched_none() || observed.projections.is_empty()) && !a.source.quiet {
         crate::diag!(
             "note: {}; nothing to tune",
-            nothing_selected(&observed.projections, observed.why_empty.as_deref())
+            nothing_selected(
+                &observed.projections,
+                observed.why_empty.as_deref(),
+                &observed.untimed
+            )
         );
     }
     let selected = observed.selected_projections();

@@ -340,6 +340,9 @@ pub fn run(a: LogsArgs) -> Result<i32> {
             filter.untimed_records(t, &crate::model::ReportColumns::default()),
             "log line(s)",
         );
+        // What was read before the filters, for the note of an empty answer (as `query`'s).
+        let read = super::ReadSpan::of_records(t, &crate::model::ReportColumns::default())
+            .filtered_out_of(&filter, "log line(s)");
         filter.apply(&mut ing.tables);
         let all = lines(&ing.tables);
         let shown =
@@ -351,9 +354,12 @@ pub fn run(a: LogsArgs) -> Result<i32> {
         if shown == 0 && !a.source.quiet {
             // An empty answer says why: nothing read, or nothing matched the filters.
             if all.is_empty() {
-                crate::diag!(
-                    "note: no log lines in the sources (after --function/--since/--until)"
-                );
+                // What --function/--since/--until left of what was read (xcmd2 review: "no
+                // log lines in the sources" read as if the files were empty).
+                match &read {
+                    Some(note) => crate::diag!("note: {note}"),
+                    None => crate::diag!("note: no log lines in the sources"),
+                }
             } else {
                 crate::diag!(
                     "note: none of the {} log line(s) matched --grep/--level/--request-id",

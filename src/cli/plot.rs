@@ -81,7 +81,11 @@ pub fn run_plot(a: PlotArgs) -> Result<i32> {
         }
         return Err(UsageError(format!(
             "{}; nothing to plot",
-            nothing_selected(&observed.projections, observed.why_empty.as_deref())
+            nothing_selected(
+                &observed.projections,
+                observed.why_empty.as_deref(),
+                &observed.untimed
+            )
         ))
         .into());
     }

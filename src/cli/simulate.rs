@@ -1627,7 +1627,20 @@ fn run(a: SimulateArgs) -> Result<i32> {
     Ok(match &ingested {
         Some(ing) => {
             report_skips(&source, ing);
-            strict_exit(&source, ing)
+            let code = strict_exit(&source, ing);
+            // Priced, the month leaves out invocations without a time, as `cost` does, and
+            // --strict fails on it as there (xcmd2 review: exit 0 where cost exits 2).
+            let untimed = observed
+                .as_ref()
+                .map_or(0, |o: &Observed| o.untimed_invocations_left_out);
+            if code == EXIT_OK && a.price && a.strict && untimed > 0 {
+                crate::diag!(
+                    "error: --strict: {untimed} invocation(s) have no time and were not priced"
+                );
+                super::EXIT_BAD_INPUT
+            } else {
+                code
+            }
         }
         None => EXIT_OK,
     })

@@ -650,7 +650,7 @@ pub fn render_cost(
                 // where every day of the account cost $1.49).
                 let _ = writeln!(
                     out,
-                    "{}The total's low – high adds up each function's own quietest and busiest day, which need not be the same day: the account's own range lies within it.",
+                    "{}The total's low – high adds up each function's own cheapest and costliest day, which need not be the same day: the account's own range lies within it.",
                     if format == Format::Markdown { "\n" } else { "" }
                 );
             }
@@ -1025,6 +1025,7 @@ pub fn render_pricing_show(d: &OfferingDetail, format: Format, width: Option<u16
         "effective",
         "confidence",
         "source",
+        "file",
     ];
     let rows: Vec<Vec<String>> = d
         .figures
@@ -1050,6 +1051,9 @@ pub fn render_pricing_show(d: &OfferingDetail, format: Format, width: Option<u16
                     Some(u) => format!("{} <{u}>", f.source_title),
                     None => f.source_title.clone(),
                 },
+                // Which file the figure came from: a user figure may cite a built-in source
+                // (readme4 review: only JSON told them apart).
+                f.file.clone(),
             ]
         })
         .collect();
