@@ -2253,4 +2253,56 @@ fn functions_sharing_a_custom_log_group_are_apart() {
         String::from_utf8_lossy(&out.stdout),
         "@log,function,n\nshared-app-logs,image-batch,2\nshared-app-logs,orders-api,3\n"
     );
+    // A function that moved to the custom group keeps its old rows' Lambda group
+    // (verification of 0f25df1: all of them were shown under the custom group).
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.ndjson");
+    std::fs::write(
+        &old,
+        "{\"timestamp\":1756684700000,\"message\":\"REPORT RequestId: 00000009-1111-1111-1111-111111111111\\tDuration: 40.00 ms\\tBilled Duration: 40 ms\\tMemory Size: 512 MB\\tMax Memory Used: 100 MB\\t\\n\",\"logGroup\":\"/aws/lambda/orders-api\",\"logStream\":\"2025/09/01/[$LATEST]0123456789abcdef0123456789abcdef\"}\n",
+    )
+    .unwrap();
+    let out = faascope()
+        .args([
+            "query",
+            "stats count(*) as n by @log",
+            "--format",
+            "csv",
+            file,
+        ])
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "@log,n\n/aws/lambda/orders-api,1\nshared-app-logs,5\n"
+    );
+    // `awslogs get` lines continuing an event (no prefix) are of its stream's function.
+    let awslogs = root().join("tests/fixtures/formats/custom-group-awslogs.log");
+    let text = std::fs::read_to_string(&awslogs).unwrap();
+    let with_trace = dir.path().join("awslogs.log");
+    // After image-batch's REPORT, before orders-api's last line.
+    let at = text
+        .rfind("/app/shared-logs 2025/09/02/orders-api")
+        .unwrap();
+    let traced = format!(
+        "{}Traceback (most recent call last):\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&with_trace, traced).unwrap();
+    let out = faascope()
+        .args([
+            "query",
+            "stats count(*) as n by function",
+            "--format",
+            "csv",
+        ])
+        .arg(&with_trace)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "function,n\nimage-batch,3\norders-api,3\n"
+    );
 }

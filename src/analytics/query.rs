@@ -297,16 +297,16 @@ impl<'a> Dict<'a> {
         }
     }
 
-    /// `@log` of function names: the custom group a function's streams named it in, else its
-    /// Lambda group.
+    /// `@log` of function names and custom groups (`groups`): a custom group as it is, a
+    /// function's Lambda group.
     fn into_log_column(
         self,
         name: &str,
-        groups: &std::collections::BTreeMap<String, String>,
+        groups: &std::collections::HashSet<&str>,
     ) -> PolarsResult<Column> {
-        let group = |d: &str| match groups.get(d) {
-            Some(g) => g.clone(),
-            None => Self::prefixed(d, "/aws/lambda/"),
+        let group = |d: &str| match groups.contains(d) {
+            true => d.to_string(),
+            false => Self::prefixed(d, "/aws/lambda/"),
         };
         self.into_column_with(name, group)
     }
@@ -337,6 +337,14 @@ impl<'a> Dict<'a> {
             IdxCa::from_vec_validity("index".into(), self.index, with_nulls(self.valid.into()));
         Ok(values.take(&index)?.into_column())
     }
+}
+
+/// `@log` of a row of function `f` and log stream `stream`: the custom group of a stream that
+/// named its function there, else the function (its Lambda group).
+fn log_of_row<'x>(t: &'x Tables, f: &'x str, stream: Option<&'x str>) -> &'x str {
+    stream
+        .and_then(|s| t.stream_groups.get(s))
+        .map_or(f, String::as_str)
 }
 
 /// Builds the input frame with the columns the query reads (and `@timestamp`).
@@ -452,7 +460,7 @@ fn input_frame(
                     .chain((0..thin.len()).map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
-            "@log" | "function" => {
+            "function" => {
                 // Compact columns and thin records store names as ids: each id is looked up
                 // once, not its text hashed for every row.
                 let mut d = Dict::with_capacity(n);
@@ -462,12 +470,27 @@ fn input_frame(
                 inv.iter().for_each(|r| d.push(Some(&r.function)));
                 logs.iter().for_each(|r| d.push(Some(&r.function)));
                 (0..thin.len()).for_each(|i| d.push_id(from_thin[thin.function_id(i) as usize]));
-                if name == "@log" {
-                    // A function named by its stream in a custom group logs there.
-                    d.into_log_column(name, &tables.log_groups)?
-                } else {
-                    d.into_column(name, "")?
-                }
+                d.into_column(name, "")?
+            }
+            "@log" => {
+                // A row's custom log group: its stream's, when the stream named its function
+                // there (verification of 0f25df1: taken per function, a function moved to a
+                // custom group had its old `/aws/lambda/` rows shown under the new group).
+                // Other rows: the function's Lambda group. (The query reads full rows for
+                // `@log`: compact columns and thin records keep no stream.)
+                let of_row = |f, stream| log_of_row(tables, f, stream);
+                let mut d = Dict::with_capacity(n);
+                let from_cols: Vec<IdxSize> = c.names().iter().map(|f| d.id(f)).collect();
+                let from_thin: Vec<IdxSize> = thin.names().iter().map(|f| d.id(f)).collect();
+                (0..cn).for_each(|i| d.push_id(from_cols[c.function_id(i) as usize]));
+                inv.iter()
+                    .for_each(|r| d.push(Some(of_row(&r.function, r.log_stream.as_deref()))));
+                logs.iter()
+                    .for_each(|r| d.push(Some(of_row(&r.function, r.log_stream.as_deref()))));
+                (0..thin.len()).for_each(|i| d.push_id(from_thin[thin.function_id(i) as usize]));
+                let groups: std::collections::HashSet<&str> =
+                    tables.stream_groups.values().map(String::as_str).collect();
+                d.into_log_column(name, &groups)?
             }
             "@type" => {
                 let mut d = Dict::with_capacity(n);
@@ -676,9 +699,11 @@ pub fn reads_log_text(q: &Query) -> bool {
 }
 
 /// Discovered fields read off a record's text or ids, which compact columns and thin log
-/// records do not keep.
+/// records do not keep (`@log`: a custom log group is the one its stream named the function
+/// in, so a function that moved to one has rows of both groups).
 const TEXT_FIELDS: &[&str] = &[
     "@message",
+    "@log",
     "@logStream",
     "@requestId",
     "@xrayTraceId",

@@ -1253,9 +1253,16 @@ fn prepare_explicit(
     let perf = if ty > 0.0 {
         notes.push("explicit traffic: cost uses the given cold-start ratio; performance is simulated with Poisson arrivals".into());
         if p99.is_none() {
+            // Whole ms, or two decimals for a mean under 10 ms (verification of ad4e644:
+            // "p99 2 ms, 4.6 × the mean of 0 ms" for 0.5 ms).
+            let ms = |x: f64| match x < 10.0 {
+                true => format!("{x:.2}"),
+                false => format!("{x:.0}"),
+            };
             notes.push(format!(
-                "duration_ms gives the mean alone: durations simulated as exponential (p99 {:.0} ms, 4.6 × the mean of {mean:.0} ms); give duration_ms = {{ mean, p99 }} for the tail you see",
-                mean * std::f64::consts::LN_10 * 2.0
+                "duration_ms gives the mean alone: durations simulated as exponential (p99 {} ms, 4.6 × the mean of {} ms); give duration_ms = {{ mean, p99 }} for the tail you see",
+                ms(mean * std::f64::consts::LN_10 * 2.0),
+                ms(mean)
             ));
         }
         let mut s = explicit_scenario(

@@ -178,6 +178,8 @@ pub(crate) struct Collector<'o> {
     /// The log group the last text line named (`awslogs get`): the group of the lines after it
     /// that name none (a traceback's continuation lines).
     text_group: Option<String>,
+    /// The stream of that line (a custom group's names its function: see [`function_of_stream`]).
+    text_stream: Option<String>,
     /// Log groups `awslogs get` named before a platform line in this file, in its layouts
     /// without a stream or with a group of any name ([`super::strip_event_prefix`]): an
     /// application line's first word is taken for one only when it is one of these.
@@ -226,6 +228,7 @@ impl<'o> Collector<'o> {
             echo: false,
             in_event: false,
             text_group: None,
+            text_stream: None,
             prefix_groups: std::collections::HashSet::new(),
             text_reports: false,
             doc_lines: None,
@@ -307,10 +310,8 @@ impl<'o> Collector<'o> {
                 if let Some(named) = function_of_stream(s) {
                     let f = self.intern(named);
                     self.by_stream.insert(s.into(), f.clone());
-                    if !self.tables.log_groups.contains_key(named) {
-                        let group = without_account(g).to_string();
-                        self.tables.log_groups.insert(named.to_string(), group);
-                    }
+                    let group = without_account(g).to_string();
+                    self.tables.stream_groups.insert(s.to_string(), group);
                     return f;
                 }
             }
@@ -439,19 +440,27 @@ impl<'o> Collector<'o> {
         // the second's tracebacks went to the first's function).
         if !self.in_event {
             match ev.log_group {
-                Some(g) if self.text_group.as_deref() != Some(g) => {
-                    self.text_group = Some(g.to_string());
+                Some(g) => {
+                    if self.text_group.as_deref() != Some(g) {
+                        self.text_group = Some(g.to_string());
+                    }
+                    if self.text_stream.as_deref() != ev.log_stream {
+                        self.text_stream = ev.log_stream.map(str::to_string);
+                    }
                 }
                 None => {
                     if let Some(g) = self.text_group.clone() {
+                        // And its stream, which in a custom group names the function
+                        // (verification of 0f25df1: a traceback went to the group's name).
+                        let stream = self.text_stream.clone();
                         let with_group = Event {
                             log_group: Some(&g),
+                            log_stream: ev.log_stream.or(stream.as_deref()),
                             ..*ev
                         };
                         return self.message_of(&with_group, msg);
                     }
                 }
-                _ => {}
             }
         }
         self.message_of(ev, msg)
@@ -463,6 +472,18 @@ impl<'o> Collector<'o> {
         // its level and JSON read (live8 review: a coloured `[ERROR]` was no error line, and a
         // JSON line after a BOM no JSON).
         let msg = msg.strip_prefix('\u{feff}').unwrap_or(msg);
+        // UTF-16 text in a file read as UTF-8 (a `cat` of a UTF-16 file, as Windows
+        // PowerShell 5.1's `>` writes, after a UTF-8 one): every other byte NUL. Skipped with
+        // its reason (robust2 review: its invocations were lost behind a "read all the same"
+        // warning, or none at all).
+        if memchr::memchr(0, msg.as_bytes()).is_some() && looks_like_utf16(msg) {
+            self.skip(
+                ev.line,
+                "UTF-16 text in a file read as UTF-8",
+                Some("part of the file is UTF-16 (every other byte NUL): convert that part to UTF-8 first (iconv -f UTF-16 -t UTF-8), or write it with `Out-File -Encoding utf8`"),
+            );
+            return;
+        }
         let uncoloured;
         let msg = if memchr::memchr(0x1b, msg.as_bytes()).is_some() {
             uncoloured = super::without_colours(msg);
@@ -2210,10 +2231,23 @@ fn continues_an_event(line: &str) -> bool {
         || platform_line::parse(line).is_some())
 }
 
+/// Whether a line holding NUL bytes is UTF-16 text read as bytes: at least a third of it NUL
+/// (ASCII text in UTF-16 is half NUL), and some of it more than NUL.
+fn looks_like_utf16(line: &str) -> bool {
+    let b = line.as_bytes();
+    let nul = memchr::memchr_iter(0, b).count();
+    nul * 3 >= b.len() && nul < b.len()
+}
+
 /// Whether a JSON line's head names a Lambda platform event type (`"type":"platform.report"`,
 /// spaces allowed around the colon), as Lambda's JSON log format writes it near the start.
 fn names_platform_type(line: &str) -> bool {
-    let head = &line.as_bytes()[..line.len().min(256)];
+    // Its top level only: up to the next object or array it opens (verification of 0f25df1:
+    // an application's record nesting `{"type":"platform.x"}` is the application's).
+    let bytes = line.as_bytes();
+    let end = memchr::memchr2(b'{', b'[', bytes.get(1..).unwrap_or_default())
+        .map_or(bytes.len(), |i| i + 1);
+    let head = &bytes[..end.min(256)];
     let mut from = 0;
     while let Some(i) = memchr::memmem::find(&head[from..], b"\"type\"") {
         let rest = &head[from + i + 6..];
@@ -2502,6 +2536,24 @@ mod tests {
         assert!(is_custom_group("123456789012:/app/shared"));
         assert!(!is_custom_group("/aws/lambda/orders-api"));
         assert!(!is_custom_group("123456789012:/aws/lambda/orders-api"));
+    }
+
+    /// Only a top-level `type` names a platform record (verification of 0f25df1: an
+    /// application's record nesting one was skipped as a broken platform record).
+    #[test]
+    fn a_platform_type_is_a_top_level_one() {
+        assert!(names_platform_type(
+            r#"{"time":"2025-09-01T10:00:00.100Z","type":"platform.report","record":{"req"#
+        ));
+        assert!(names_platform_type(
+            r#"{"time": "t", "type" : "platform.start""#
+        ));
+        assert!(!names_platform_type(
+            r#"{"level":"INFO","event":{"type":"platform.report","record":{"requestId":"x""#
+        ));
+        assert!(!names_platform_type(
+            r#"{"type":"order.created","n":1e309}"#
+        ));
     }
 
     /// Third-round logs review (still broken from round 2): "no error found" and "Error rate

@@ -282,7 +282,7 @@ pub struct Tables {
     /// The text of REPORT events as written, kept with full log records (see [`ReportTexts`]):
     /// a query's `@message`, the lines `logs` prints.
     pub report_texts: ReportTexts,
-    /// The custom log group (advanced logging controls) of each function named by its log
-    /// streams there (several functions may share one group): a query's `@log`.
-    pub log_groups: std::collections::BTreeMap<String, String>,
+    /// The custom log group (advanced logging controls) of each log stream that named its
+    /// function there (several functions may share one group): a query's `@log`.
+    pub stream_groups: std::collections::BTreeMap<String, String>,
 }

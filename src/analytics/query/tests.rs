@@ -256,7 +256,7 @@ fn thin_log_records_answer_as_full_ones() {
     assert_eq!(cols.len(), full.invocations.len());
     for q in [
         "stats count(*), pct(@duration, 99) by function, bin(1h)",
-        "stats count(*) by @type, @log",
+        "stats count(*) by @type, function",
         "filter @type = \"START\" | stats count(*) as starts by function",
         "filter ispresent(@initDuration) | stats count(*), avg(@initDuration) by function",
         // Log records counted in buckets (see `thin_buckets`), and not.
@@ -284,6 +284,8 @@ fn thin_log_records_answer_as_full_ones() {
         "fields @timestamp, @message",
         "filter @message like /ERROR/ | stats count(*)",
         "stats count(*) by @logStream",
+        // A custom log group is its stream's (see `log_of_row`).
+        "stats count(*) by @type, @log",
         "stats count(*) by level",
         "filter @requestId = \"x\"",
     ] {
