@@ -2306,3 +2306,40 @@ fn functions_sharing_a_custom_log_group_are_apart() {
         "function,n\nimage-batch,3\norders-api,3\n"
     );
 }
+
+/// A text REPORT beside its JSON-format `platform.report` (either first) counts once, and the
+/// note counts every such pair (xcmd2 review: it said 1 of 10, or nothing).
+#[test]
+fn a_report_in_two_forms_is_counted_once_and_noted_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text_first) in [("pr-first.log", false), ("text-first.log", true)] {
+        let mut lines = String::new();
+        for i in 0..3 {
+            let id = format!("6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b3{i}");
+            let text = format!("REPORT RequestId: {id}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\t\n");
+            let json = format!("{{\"time\":\"2025-09-01T10:00:0{i}.000Z\",\"type\":\"platform.report\",\"record\":{{\"requestId\":\"{id}\",\"metrics\":{{\"durationMs\":10.0,\"billedDurationMs\":10,\"memorySizeMB\":128,\"maxMemoryUsedMB\":50}},\"status\":\"success\"}}}}\n");
+            if text_first {
+                lines += &(text + &json);
+            } else {
+                lines += &(json + &text);
+            }
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, lines).unwrap();
+        let out = faascope()
+            .args(["report", "--format", "csv"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.lines().nth(1).unwrap().contains(",3,"),
+            "{name}: {stdout}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("note: 3 invocation report(s) were read more than once"),
+            "{name}: {stderr}"
+        );
+    }
+}

@@ -649,6 +649,7 @@ fn read_order_column(inv: &[Invocation], logs: &[LogRecord]) -> Column {
             continues: false,
             request_id: Some(&r.request_id),
             end: false,
+            start: false,
         })
         .chain(logs.iter().map(|r| Place {
             timestamp: r.timestamp,
@@ -658,6 +659,7 @@ fn read_order_column(inv: &[Invocation], logs: &[LogRecord]) -> Column {
             continues: r.continues,
             request_id: r.request_id.as_deref(),
             end: r.event_type.as_deref() == Some("END"),
+            start: matches!(r.event_type.as_deref(), Some("START" | "platform.start")),
         }))
         .collect();
     let mut rank = vec![0u32; places.len()];

@@ -185,6 +185,7 @@ fn lines(t: &Tables) -> Vec<Line> {
             continues: l.continues,
             request_id: l.request_id.as_deref(),
             end: l.label == "END",
+            start: l.label == "START" || l.label == "platform.start",
         })
         .collect();
     let placed = read_order(&places);

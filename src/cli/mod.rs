@@ -823,7 +823,7 @@ fn report_skips(src: &SourceArgs, ing: &Ingested) {
     }
     if !src.quiet && ing.duplicates > 0 {
         crate::diag!(
-            "note: {} invocation report(s) were read more than once (overlapping inputs) and counted once",
+            "note: {} invocation report(s) were read more than once (overlapping inputs, or one report in two forms: a text REPORT beside its platform.report, an extension's printed copy) and counted once",
             ing.duplicates
         );
     }
@@ -983,6 +983,7 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
     }
     let mut report = pushed.report;
     let mut skips = crate::ingest::Skips::default();
+    let mut pulled_exit = EXIT_OK;
     if !pushed.pull_instead.is_empty() || !pushed.pull_custom.is_empty() {
         // Groups without text REPORT lines (JSON log format) and custom groups: their events
         // are pulled.
@@ -996,10 +997,30 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
             ..src.clone()
         };
         let (columns, ing) = cost::load_filtered(&pulled, &a.filter)?;
-        report
-            .functions
-            .extend(analytics::build_report(columns)?.functions);
+        let pulled_functions = analytics::build_report(columns)?.functions;
+        // A function of both an aggregated group and a pulled one (a function that logs to
+        // its own group and a custom one) would stand twice, its halves' percentiles not
+        // mergeable: every group is pulled instead (live10 review: two rows of one function).
+        let twice: Vec<&str> = pulled_functions
+            .iter()
+            .filter(|f| report.functions.iter().any(|g| g.function == f.function))
+            .map(|f| f.function.as_str())
+            .collect();
+        if !twice.is_empty() {
+            if !a.source.quiet {
+                crate::diag!(
+                    "note: {} log to a group Logs Insights aggregated and to one pulled: every group is pulled instead, so that each function is one row",
+                    output::visible(&twice.join(", "))
+                );
+            }
+            return Ok(None);
+        }
+        report.functions.extend(pulled_functions);
         report.functions.sort_by(|x, y| x.function.cmp(&y.function));
+        // The pulled groups' skipped records, on stderr and for --strict, as a pull says them
+        // (live10 review: only the JSON counted them, and --strict passed).
+        report_skips(&pulled, &ing);
+        pulled_exit = strict_exit(&pulled, &ing);
         skips = ing.skips;
     }
     // One window for the aggregated and the pulled functions, as a local report has: of all
@@ -1036,7 +1057,7 @@ fn report_pushed_down(a: &ReportArgs, filter: &Filter) -> Result<Option<i32>> {
             }
         );
     }
-    Ok(Some(EXIT_OK))
+    Ok(Some(pulled_exit))
 }
 
 fn run_report(a: ReportArgs) -> Result<i32> {

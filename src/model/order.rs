@@ -23,6 +23,21 @@ pub struct Place<'a> {
     pub request_id: Option<&'a str>,
     /// A text END line.
     pub end: bool,
+    /// A START line (text, or the JSON log format's `platform.start`).
+    pub start: bool,
+}
+
+impl Place<'_> {
+    /// Where a record stands among its request's records of one millisecond: START, the
+    /// request's own lines, END, REPORT.
+    fn phase(&self) -> u8 {
+        match (self.start, self.end, self.report) {
+            (true, _, _) => 0,
+            (_, true, _) => 2,
+            (_, _, true) => 3,
+            _ => 1,
+        }
+    }
 }
 
 /// The positions of `places` in the order described above.
@@ -49,8 +64,10 @@ pub fn read_order(places: &[Place<'_>]) -> Vec<usize> {
         let continues = |prev: usize, next: usize| {
             !places[prev].report && !places[next].report && places[next].continues
         };
-        let events: Vec<&[usize]> = run.chunk_by(|&a, &b| continues(a, b)).collect();
-        for event in events.into_iter().rev() {
+        let mut events: Vec<&[usize]> = run.chunk_by(|&a, &b| continues(a, b)).collect();
+        events.reverse();
+        in_request_order(places, &mut events);
+        for event in events {
             in_time.extend_from_slice(event);
         }
     }
@@ -79,6 +96,26 @@ pub fn read_order(places: &[Place<'_>]) -> Vec<usize> {
         placed.extend(run_order);
     }
     placed
+}
+
+/// The events of one request, in the places its events hold, put in the order Lambda writes
+/// them: START, the request's lines, END, REPORT (logs2 review: a newest-first export that
+/// lists the rows of one millisecond in the order written, as Logs Insights mostly does, had
+/// its REPORT before its END once reversed). Other events keep their places.
+fn in_request_order(places: &[Place<'_>], events: &mut [&[usize]]) {
+    let mut by_request: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (k, e) in events.iter().enumerate() {
+        if let Some(id) = places[e[0]].request_id {
+            by_request.entry(id).or_default().push(k);
+        }
+    }
+    for slots in by_request.values().filter(|s| s.len() > 1) {
+        let mut own: Vec<&[usize]> = slots.iter().map(|&k| events[k]).collect();
+        own.sort_by_key(|e| places[e[0]].phase());
+        for (&k, e) in slots.iter().zip(own) {
+            events[k] = e;
+        }
+    }
 }
 
 /// The files whose log lines were read newest first: of the pairs of timed lines one after
@@ -142,6 +179,7 @@ mod tests {
             continues: false,
             request_id: None,
             end: false,
+            start: false,
         }
     }
 
@@ -204,5 +242,39 @@ mod tests {
             ..at("n.log", 1, Some(200))
         });
         assert_eq!(read_order(&places), [3, 1, 2, 0, 4]);
+    }
+
+    /// A newest-first file that lists the rows of one millisecond in the order written (as
+    /// Logs Insights mostly does): once reversed, each request's START, lines, END and REPORT
+    /// are put back in that order; other requests' events keep their places (logs2 review).
+    #[test]
+    fn a_requests_records_of_one_millisecond_keep_lambdas_order() {
+        let (a, b) = (Some("a"), Some("b"));
+        let places = vec![
+            // Newest first; within 300 ms as written: a's END, a's REPORT.
+            Place {
+                end: true,
+                request_id: a,
+                ..at("d.json", 1, Some(300))
+            },
+            Place {
+                report: true,
+                request_id: a,
+                ..at("d.json", 2, Some(300))
+            },
+            // Within 200 ms as written: b's START, then b's line, then another's line.
+            Place {
+                start: true,
+                request_id: b,
+                ..at("d.json", 3, Some(200))
+            },
+            Place {
+                request_id: b,
+                ..at("d.json", 4, Some(200))
+            },
+            at("d.json", 5, Some(200)),
+            at("d.json", 6, Some(100)),
+        ];
+        assert_eq!(read_order(&places), [5, 4, 2, 3, 0, 1]);
     }
 }

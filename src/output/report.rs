@@ -298,7 +298,7 @@ impl SkipLister {
                 "(with the same sources, `faascope report --format json` lists the first {n} with their lines; `faascope traces --format json` those of X-Ray documents)"
             ),
             SkipLister::Query => format!(
-                "(with the same sources, `faascope query 'fields @message' --format json` lists the first {n} with their lines)"
+                "(with the same sources, `faascope query 'fields @message' --format json` lists the first {n} with their lines; with --local over cloudwatch:// sources)"
             ),
             SkipLister::Traces => format!(
                 "(with the same sources, `faascope traces --format json` lists the first {n} with their lines)"
