@@ -2343,3 +2343,31 @@ fn a_report_in_two_forms_is_counted_once_and_noted_each_time() {
         );
     }
 }
+
+/// A newest-first JSON-format file whose records of one millisecond are listed as written: the
+/// request's own line comes before its platform.runtimeDone (an END), then its report
+/// (verification of cf9ca79).
+#[test]
+fn a_newest_first_json_format_request_keeps_lambdas_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fn.log");
+    let id = "6f1c2a9e-3b7d-4e52-9a10-2c4d8e7f1b30";
+    let lines = [
+        format!("{{\"time\":\"2025-09-01T10:00:00.300Z\",\"type\":\"platform.report\",\"record\":{{\"requestId\":\"{id}\",\"metrics\":{{\"durationMs\":200.0,\"billedDurationMs\":200,\"memorySizeMB\":128,\"maxMemoryUsedMB\":50}},\"status\":\"success\"}}}}"),
+        format!("{{\"timestamp\":\"2025-09-01T10:00:00.300Z\",\"level\":\"INFO\",\"requestId\":\"{id}\",\"message\":\"done\"}}"),
+        format!("{{\"time\":\"2025-09-01T10:00:00.300Z\",\"type\":\"platform.runtimeDone\",\"record\":{{\"requestId\":\"{id}\",\"status\":\"success\"}}}}"),
+        format!("{{\"time\":\"2025-09-01T10:00:00.100Z\",\"type\":\"platform.start\",\"record\":{{\"requestId\":\"{id}\"}}}}"),
+    ];
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let out = faascope().arg("logs").arg(&path).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let labels: Vec<&str> = text
+        .lines()
+        .map(|l| l.split_whitespace().nth(2).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        labels,
+        ["platform.start", "INFO", "platform.runtimeDone", "REPORT"],
+        "{text}"
+    );
+}

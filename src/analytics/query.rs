@@ -658,8 +658,9 @@ fn read_order_column(inv: &[Invocation], logs: &[LogRecord]) -> Column {
             report: false,
             continues: r.continues,
             request_id: r.request_id.as_deref(),
-            end: r.event_type.as_deref() == Some("END"),
-            start: matches!(r.event_type.as_deref(), Some("START" | "platform.start")),
+            // As `@type` names them: the JSON log format's platform.runtimeDone is an END.
+            end: log_type(r) == Some("END"),
+            start: log_type(r) == Some("START"),
         }))
         .collect();
     let mut rank = vec![0u32; places.len()];

@@ -184,7 +184,8 @@ fn lines(t: &Tables) -> Vec<Line> {
             report: i >= n_logs,
             continues: l.continues,
             request_id: l.request_id.as_deref(),
-            end: l.label == "END",
+            // The JSON log format's platform.runtimeDone ends a request as END does.
+            end: l.label == "END" || l.label == "platform.runtimeDone",
             start: l.label == "START" || l.label == "platform.start",
         })
         .collect();
