@@ -540,10 +540,6 @@ impl<'o> Collector<'o> {
                     self.json_in_message(ev, &v, msg);
                     return;
                 }
-                // Lambda's own JSON-format record that does not parse (cut short: the last
-                // line of a file still being written; a number out of range): skipped with its
-                // reason, as its text twin is (robust2 review: read as an application line, the
-                // invocation lost without a word and --strict passed).
                 // Records run together on one line (their line break lost): each read
                 // (live10 review: two JSON-format records in one event were one skip).
                 Err(_) if let Some(values) = super::concatenated_json(trimmed) => {
@@ -555,6 +551,10 @@ impl<'o> Collector<'o> {
                     }
                     return;
                 }
+                // Lambda's own JSON-format record that does not parse (cut short: the last
+                // line of a file still being written; a number out of range): skipped with its
+                // reason, as its text twin is (robust2 review: read as an application line, the
+                // invocation lost without a word and --strict passed).
                 Err(e) if names_platform_type(trimmed) => {
                     self.last_report = None;
                     self.skip(
