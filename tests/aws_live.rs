@@ -838,9 +838,20 @@ fn live_rows_sum(rows: &[serde_json::Value], function: &str, metric: &str) -> u6
 }
 
 fn put_events(python: &Path, moto: &Moto, group: &str, messages: &[&str]) {
+    put_events_in(python, moto, group, "2026/11/23/[$LATEST]tail", messages);
+}
+
+/// [`put_events`] into stream `stream`.
+fn put_events_in<S: AsRef<std::ffi::OsStr>>(
+    python: &Path,
+    moto: &Moto,
+    group: &str,
+    stream: &str,
+    messages: &[S],
+) {
     let ok = Command::new(python)
         .arg(root().join("tests/aws/put_events.py"))
-        .args([moto.endpoint.as_str(), group, "2026/11/23/[$LATEST]tail"])
+        .args([moto.endpoint.as_str(), group, stream])
         .args(messages)
         .status()
         .unwrap()
@@ -1409,10 +1420,17 @@ fn a_push_down_that_aggregates_nothing_equals_the_pull() {
     assert_eq!(never["totals"]["peak_concurrency"], 3, "{never}");
     assert_eq!(always, never);
     // And it says so: `always` was asked for, and the events were pulled all the same.
+    assert!(always_stderr(&moto, "cloudwatch:///aws/lambda/peak-fn")
+        .contains("note: Logs Insights aggregated none of the log groups"));
+}
+
+/// The stderr of a successful `report` (table) of `source` over the last hour with
+/// `--push-down always`.
+fn always_stderr(moto: &Moto, source: &str) -> String {
     let mut cmd = faascope();
     cmd.args([
         "report",
-        "cloudwatch:///aws/lambda/peak-fn",
+        source,
         "--since",
         "1h",
         "--push-down",
@@ -1420,9 +1438,8 @@ fn a_push_down_that_aggregates_nothing_equals_the_pull() {
         "--no-cache",
     ]);
     live(&mut cmd, &moto.endpoint);
-    cmd.assert().success().stderr(predicates::str::contains(
-        "note: Logs Insights aggregated none of the log groups",
-    ));
+    let out = cmd.assert().success().get_output().stderr.clone();
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `report --format json` of `source` over the last hour with `--push-down always` and `never`.
@@ -1456,14 +1473,7 @@ fn a_custom_log_group_shared_by_two_functions_is_pulled_apart() {
             [report("i-1", 3000, 2048), report("i-2", 4000, 2048)],
         ),
     ] {
-        let ok = Command::new(&python)
-            .arg(root().join("tests/aws/put_events.py"))
-            .args([moto.endpoint.as_str(), "/app/shared-logs", stream])
-            .args(&lines)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "put_events.py failed");
+        put_events_in(&python, &moto, "/app/shared-logs", stream, &lines);
     }
     let (always, never) = always_and_never(&moto, "cloudwatch:///app/shared-logs");
     assert_eq!(always, never);
@@ -1486,19 +1496,8 @@ fn a_custom_log_group_shared_by_two_functions_is_pulled_apart() {
             ("orders-api".to_string(), 512, 45.0)
         ]
     );
-    let mut cmd = faascope();
-    cmd.args([
-        "report",
-        "cloudwatch:///app/shared-logs",
-        "--since",
-        "1h",
-        "--push-down",
-        "always",
-        "--no-cache",
-    ]);
-    live(&mut cmd, &moto.endpoint);
-    cmd.assert().success().stderr(predicates::str::contains(
-        "the 1 custom log group(s), whose functions are told apart only by their streams' names; their events are pulled instead",
+    assert!(always_stderr(&moto, "cloudwatch:///app/shared-logs").contains(
+        "the 1 custom log group(s), whose functions are told apart only by their streams' names; their events are pulled instead"
     ));
 }
 

@@ -460,25 +460,19 @@ fn input_frame(
                     .chain((0..thin.len()).map(|_| None))
                     .collect::<Vec<Option<&str>>>(),
             ),
-            "function" => {
+            "@log" | "function" => {
+                // `@log`: a row's custom log group, its stream's when the stream named its
+                // function there (verification of 0f25df1: taken per function, a function
+                // moved to a custom group had its old `/aws/lambda/` rows shown under the new
+                // group); other rows, the function's Lambda group. (The query reads full rows
+                // for `@log`: compact columns and thin records keep no stream.)
+                let log = name == "@log";
+                let of_row = |f, stream| match log {
+                    true => log_of_row(tables, f, stream),
+                    false => f,
+                };
                 // Compact columns and thin records store names as ids: each id is looked up
                 // once, not its text hashed for every row.
-                let mut d = Dict::with_capacity(n);
-                let from_cols: Vec<IdxSize> = c.names().iter().map(|f| d.id(f)).collect();
-                let from_thin: Vec<IdxSize> = thin.names().iter().map(|f| d.id(f)).collect();
-                (0..cn).for_each(|i| d.push_id(from_cols[c.function_id(i) as usize]));
-                inv.iter().for_each(|r| d.push(Some(&r.function)));
-                logs.iter().for_each(|r| d.push(Some(&r.function)));
-                (0..thin.len()).for_each(|i| d.push_id(from_thin[thin.function_id(i) as usize]));
-                d.into_column(name, "")?
-            }
-            "@log" => {
-                // A row's custom log group: its stream's, when the stream named its function
-                // there (verification of 0f25df1: taken per function, a function moved to a
-                // custom group had its old `/aws/lambda/` rows shown under the new group).
-                // Other rows: the function's Lambda group. (The query reads full rows for
-                // `@log`: compact columns and thin records keep no stream.)
-                let of_row = |f, stream| log_of_row(tables, f, stream);
                 let mut d = Dict::with_capacity(n);
                 let from_cols: Vec<IdxSize> = c.names().iter().map(|f| d.id(f)).collect();
                 let from_thin: Vec<IdxSize> = thin.names().iter().map(|f| d.id(f)).collect();
@@ -488,9 +482,13 @@ fn input_frame(
                 logs.iter()
                     .for_each(|r| d.push(Some(of_row(&r.function, r.log_stream.as_deref()))));
                 (0..thin.len()).for_each(|i| d.push_id(from_thin[thin.function_id(i) as usize]));
-                let groups: std::collections::HashSet<&str> =
-                    tables.stream_groups.values().map(String::as_str).collect();
-                d.into_log_column(name, &groups)?
+                if log {
+                    let groups: std::collections::HashSet<&str> =
+                        tables.stream_groups.values().map(String::as_str).collect();
+                    d.into_log_column(name, &groups)?
+                } else {
+                    d.into_column(name, "")?
+                }
             }
             "@type" => {
                 let mut d = Dict::with_capacity(n);
