@@ -2371,3 +2371,151 @@ fn a_newest_first_json_format_request_keeps_lambdas_order() {
         "{text}"
     );
 }
+
+/// Review of 2026-12-07: a BatchGetTraces id left unprocessed was a malformed record (failing
+/// --strict) even when the retry's page held the whole trace; it is a warning that a copy
+/// read elsewhere clears.
+#[test]
+fn an_unprocessed_trace_id_is_said_and_cleared_by_a_copy() {
+    let src =
+        std::fs::read_to_string(root().join("tests/fixtures/xray/inferred/batch-get-traces.json"))
+            .unwrap();
+    let id = "1-68b6f91f-0000000000000000000000c1";
+    assert!(src.contains(id));
+    let dir = tempfile::tempdir().unwrap();
+    let unprocessed = dir.path().join("page-1.json");
+    std::fs::write(
+        &unprocessed,
+        format!("{{\n  \"Traces\": [],\n  \"UnprocessedTraceIds\": [\n    \"{id}\"\n  ]\n}}\n"),
+    )
+    .unwrap();
+    let run = |paths: &[&std::path::Path]| {
+        let mut args = vec!["traces".to_string()];
+        args.extend(paths.iter().map(|p| p.to_str().unwrap().to_string()));
+        args.extend(["--format", "json", "--strict"].map(String::from));
+        let o = faascope().args(&args).output().unwrap();
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        (o.status.code(), v, String::from_utf8(o.stderr).unwrap())
+    };
+    let (code, v, stderr) = run(&[&unprocessed]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(v["skipped"]["total"], 0, "{v}");
+    let listed = v["skipped"]["unprocessed_traces"].as_array().unwrap();
+    // At the line of the id in the pretty-printed page.
+    assert!(
+        listed[0]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("page-1.json:4 ({id})")),
+        "{listed:?}"
+    );
+    assert!(
+        stderr.contains("warning: 1 X-Ray trace(s) BatchGetTraces left unprocessed"),
+        "{stderr}"
+    );
+    // The retry's page: the trace is there, and nothing is said.
+    let retry = dir.path().join("page-2.json");
+    std::fs::write(&retry, &src).unwrap();
+    let (code, v, stderr) = run(&[&unprocessed, &retry]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(v["skipped"]["unprocessed_traces"].is_null(), "{v}");
+    assert!(!stderr.contains("unprocessed"), "{stderr}");
+    assert_eq!(v["traces"].as_array().unwrap().len(), 1, "{v}");
+}
+
+/// Review of 2026-12-07: segments copied out of a JSON array (`{...},`) in a file read as text
+/// were application lines, lost without a word; the X-Ray daemon's datagram as its
+/// documentation prints it (`{header}\n{segment}` on one line) was too; an X-Ray document with
+/// other text after it is a skip. A trace id that is no X-Ray id opens with --trace-id as
+/// `traces` lists it.
+#[test]
+fn segment_lines_with_a_trailing_comma_or_a_daemon_header_are_read() {
+    let seg = |id: &str, parent: Option<&str>, start: f64, end: f64| {
+        let mut v = serde_json::json!({
+            "id": id, "name": "fn1", "trace_id": "1-6500000a-aaaaaaaaaaaaaaaaaaaaaaaa",
+            "start_time": start, "end_time": end, "origin": "AWS::Lambda::Function"
+        });
+        if let Some(p) = parent {
+            v["parent_id"] = p.into();
+        }
+        v.to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let commas = dir.path().join("commas.txt");
+    std::fs::write(
+        &commas,
+        format!(
+            "{},\n{}\n",
+            seg("a000000000000001", None, 1_756_684_800.0, 1_756_684_801.0),
+            seg(
+                "a000000000000002",
+                Some("a000000000000001"),
+                1_756_684_800.002,
+                1_756_684_800.998
+            )
+        ),
+    )
+    .unwrap();
+    let daemon = dir.path().join("daemon.txt");
+    std::fs::write(
+        &daemon,
+        format!(
+            "{{\"format\": \"json\", \"version\": 1}}\\n{}\n",
+            seg("b000000000000001", None, 1_756_684_900.0, 1_756_684_900.5)
+                .replace("aaaaaaaa", "bbbbbbbb")
+        ),
+    )
+    .unwrap();
+    let junk = dir.path().join("junk.txt");
+    std::fs::write(
+        &junk,
+        format!(
+            "{} trailing words\n",
+            seg("c000000000000001", None, 1_756_685_000.0, 1_756_685_000.5)
+        ),
+    )
+    .unwrap();
+    let run = |p: &std::path::Path| {
+        let o = faascope()
+            .args([
+                "traces",
+                p.to_str().unwrap(),
+                "--format",
+                "json",
+                "--strict",
+            ])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+        (o.status.code(), v, String::from_utf8(o.stderr).unwrap())
+    };
+    let (code, v, stderr) = run(&commas);
+    assert_eq!(code, Some(0), "{stderr}");
+    let t = &v["traces"][0];
+    assert_eq!(t["segments"], 2, "{v}");
+    assert_eq!(t["duration_ms"], 1000.0, "{v}");
+    let (code, v, stderr) = run(&daemon);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(v["traces"][0]["duration_ms"], 500.0, "{v}");
+    let (code, _, stderr) = run(&junk);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("junk.txt:1: malformed JSON line: an X-Ray document followed by other characters: trailing words"),
+        "{stderr}"
+    );
+
+    // An id that is no X-Ray id, as a hand-made document may carry.
+    let odd = dir.path().join("odd.json");
+    std::fs::write(
+        &odd,
+        seg("d000000000000001", None, 1_756_685_100.0, 1_756_685_100.25)
+            .replace("1-6500000a-aaaaaaaaaaaaaaaaaaaaaaaa", "my-trace-7"),
+    )
+    .unwrap();
+    let o = faascope()
+        .args(["traces", odd.to_str().unwrap(), "--trace-id", "my-trace-7"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("fn1"));
+}

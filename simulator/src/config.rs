@@ -356,6 +356,12 @@ pub const MAX_HORIZON_S: f64 = 1e10;
 /// Most time-series points a scenario may keep (all series): 48 bytes each, about 1 GB.
 pub const MAX_SERIES_POINTS: f64 = 2e7;
 
+/// Most replayed arrivals a scenario may hold: a replay's copies (`traffic_scale`) are made and
+/// ordered before the run, 24 bytes each, so 40 million is about 1 GB, the budget of the time
+/// series (review of 2026-12-07: a replay of 1e9 arrivals passed [`MAX_ARRIVALS`] and aborted
+/// on a 24 GB allocation).
+pub const MAX_REPLAY_ARRIVALS: f64 = 4e7;
+
 /// Most instances a scenario may keep alive at once (all functions, estimated before the run by
 /// [`Scenario::validate`]). The engine holds about 100 bytes per live instance (its slab entry, its pool
 /// entries, and its pending completion or idle timer in the event queues): the review of finding 9 measured
@@ -525,6 +531,22 @@ impl Scenario {
                     "up to {up_to} arrivals over warmup_s + duration_s = {horizon_s} s, more than the {MAX_ARRIVALS:.0e} a run can simulate in reasonable time (about 20 million a second)"
                 ),
                 "lower the rates or simulate less time: percentiles and cold-start ratios settle long before that",
+            ));
+        }
+        let replayed: f64 = self
+            .functions
+            .iter()
+            .filter(|f| matches!(f.arrivals, ArrivalConfig::Replay { .. }))
+            .map(|f| f.arrivals.max_arrivals(horizon_s))
+            .filter(|n| !n.is_nan())
+            .sum();
+        if replayed > MAX_REPLAY_ARRIVALS {
+            return Err(ConfigError::invalid(
+                "functions[*].arrivals.traffic_scale",
+                format!(
+                    "{replayed:.3e} replayed arrivals (events × traffic_scale rounded up) are more than the {MAX_REPLAY_ARRIVALS:.0e} a run holds in memory (24 bytes each, about 1 GB)"
+                ),
+                "lower traffic_scale, or replay part of the trace: cold-start ratios and percentiles settle long before that",
             ));
         }
         self.check_peak_instances(horizon_s, limit)?;
@@ -968,6 +990,20 @@ scaling = {{ new_environments_per_window = "unlimited" }}
             jitter_s: 1.0,
         };
         assert_eq!(s.validate(), Ok(()));
+        // One event more is more copies than a run holds in memory (review of 2026-12-07: 1e9
+        // replayed arrivals passed and aborted on a 24 GB allocation).
+        if let ArrivalConfig::Replay { events, .. } = &mut s.functions[0].arrivals {
+            events.push(crate::workload::ReplayEvent {
+                offset_us: 0,
+                duration_us: Some(500),
+                init_us: None,
+            });
+        }
+        let e = s.validate().unwrap_err().to_string();
+        assert!(
+            e.starts_with("functions[*].arrivals.traffic_scale: 4.000e7 replayed arrivals"),
+            "{e}"
+        );
     }
 
     #[test]

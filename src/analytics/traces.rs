@@ -177,6 +177,7 @@ pub fn waterfall(spans: &[Span], trace_id: &str) -> Option<Vec<WaterfallRow>> {
 pub fn render_waterfall_text(rows: &[WaterfallRow], width: usize) -> String {
     use unicode_width::UnicodeWidthStr;
     const MAX_NAME_CELLS: usize = 48;
+    const MAX_INDENT: u32 = 20;
     const TIME_CHARS: usize = 12; // "   312.0 ms"
     const MIN_BAR_CELLS: usize = 10;
     if rows.is_empty() {
@@ -185,8 +186,15 @@ pub fn render_waterfall_text(rows: &[WaterfallRow], width: usize) -> String {
     let labels: Vec<String> = rows
         .iter()
         .map(|r| {
-            let indent = "  ".repeat(r.depth.min(20) as usize);
-            crate::output::ellipsize(&format!("{indent}{}", r.name), MAX_NAME_CELLS)
+            // Indented up to 20 levels; deeper ones say their depth, so that a child is not
+            // taken for its parent's sibling (review of 2026-12-07).
+            let indent = "  ".repeat(r.depth.min(MAX_INDENT) as usize);
+            let deeper = if r.depth > MAX_INDENT {
+                format!("[{}] ", r.depth)
+            } else {
+                String::new()
+            };
+            crate::output::ellipsize(&format!("{indent}{deeper}{}", r.name), MAX_NAME_CELLS)
         })
         .collect();
     // Padded by display width, not characters, so that a wide name keeps the columns.
@@ -251,23 +259,26 @@ fn summarize_trace(trace_id: &str, rows: &[&Span]) -> TraceSummary {
     let (start_ms, duration_ms) = if real.is_empty() {
         summary_row.map_or((0.0, None), |s| (s.start_ms, s.duration_ms))
     } else {
-        let start = real
-            .iter()
+        // The trace's bounds are its segments', as X-Ray's own Duration (BatchGetTraces,
+        // GetTraceSummaries) is: a subsegment outside every segment (clock skew between a
+        // function and the SDK, one whose segment is not in the files) does not widen it
+        // (review of 2026-12-07: 350 ms where X-Ray said 200). A trace of subsegments alone:
+        // theirs.
+        let has_segment = real.iter().any(|s| s.span_kind == SpanKind::Segment);
+        let bounding = || {
+            real.iter()
+                .filter(|s| !has_segment || s.span_kind == SpanKind::Segment)
+        };
+        let start = bounding()
             .map(|s| s.start_ms)
             .min_by(f64::total_cmp)
             .unwrap_or(0.0);
         // In-progress spans count only their start; with no end at all there is no duration.
-        let end = real
-            .iter()
+        let end = bounding()
             .map(|s| s.end_ms.unwrap_or(s.start_ms))
             .max_by(f64::total_cmp)
             .unwrap_or(start);
-        // Ended when one of its segments has (a trace of subsegments alone: one of them).
-        let has_segment = real.iter().any(|s| s.span_kind == SpanKind::Segment);
-        let ended = real
-            .iter()
-            .filter(|s| !has_segment || s.span_kind == SpanKind::Segment)
-            .any(|s| s.end_ms.is_some());
+        let ended = bounding().any(|s| s.end_ms.is_some());
         (start, ended.then(|| round_us(end - start)))
     };
 
@@ -897,6 +908,62 @@ mod tests {
             csv.contains("S3 GetObject 100.0ms, DynamoDB 20.0ms (+1 in progress), SQS in progress"),
             "{csv}"
         );
+    }
+
+    /// Review of 2026-12-07: a subsegment outside its segment (clock skew) or one whose
+    /// segment is missing widened the trace (350 ms where X-Ray said 200); the waterfall past
+    /// 20 levels says each row's depth; of two different copies of a span the same one is
+    /// kept whatever the order they were read in.
+    #[test]
+    fn a_trace_is_bounded_by_its_segments_and_deep_rows_say_their_depth() {
+        let spans = vec![
+            sp("T", "a", None, "seg", 10_000.0, Some(10_200.0)),
+            sp("T", "b", Some("a"), "sub", 9_950.0, Some(10_250.0)),
+            sp("T", "c", Some("b"), "sub", 9_900.0, Some(10_000.0)),
+            sp("T", "o", Some("gone"), "sub", 9_000.0, Some(9_100.0)),
+        ];
+        let t = &summarize(&spans)[0];
+        assert!(approx(t.start_ms, 10_000.0), "{t:?}");
+        assert!(approx(t.duration_ms.unwrap(), 200.0), "{t:?}");
+        // Subsegments alone: theirs.
+        let subs = vec![sp("U", "b", None, "sub", 50.0, Some(90.0))];
+        assert!(approx(summarize(&subs)[0].duration_ms.unwrap(), 40.0));
+
+        let mut chain = vec![sp("D", "s0", None, "seg", 0.0, Some(100.0))];
+        for i in 1..=23 {
+            let mut s = sp("D", &format!("s{i}"), None, "sub", 0.0, Some(100.0));
+            s.parent_id = Some(format!("s{}", i - 1));
+            chain.push(s);
+        }
+        let rows = waterfall(&chain, "D").expect("trace");
+        let text = render_waterfall_text(&rows, 100);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[20].starts_with(&format!("{}s20 ", "  ".repeat(20))),
+            "{text}"
+        );
+        assert!(
+            lines[21].starts_with(&format!("{}[21] s21 ", "  ".repeat(20))),
+            "{text}"
+        );
+        assert!(
+            lines[23].starts_with(&format!("{}[23] s23 ", "  ".repeat(20))),
+            "{text}"
+        );
+
+        let short = sp("R", "x", None, "seg", 0.0, Some(100.0));
+        let mut long = sp("R", "x", None, "seg", 0.0, Some(900.0));
+        long.fault = true;
+        let one = |order: Vec<Span>| {
+            let mut spans = order;
+            crate::ingest::repeats::drop_repeated_spans(&mut spans);
+            assert_eq!(spans.len(), 1);
+            summarize(&spans).remove(0)
+        };
+        let a = one(vec![short.clone(), long.clone()]);
+        let b = one(vec![long, short]);
+        assert!(approx(a.duration_ms.unwrap(), 900.0) && a.fault, "{a:?}");
+        assert!(approx(b.duration_ms.unwrap(), 900.0) && b.fault, "{b:?}");
     }
 
     #[test]

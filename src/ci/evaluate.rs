@@ -576,16 +576,28 @@ pub fn evaluate(
             let costs: Vec<_> = (0..3)
                 .map(|s| {
                     let usage = p.projection.usage.as_array()[s];
-                    provisioned_concurrency_cost(
-                        &p.projection.meta,
-                        usage,
-                        &p.projection.concurrency,
+                    let priced = |spill_rate| {
+                        provisioned_concurrency_cost(
+                            &p.projection.meta,
+                            usage,
+                            &p.projection.concurrency,
+                            rates,
+                            rules,
+                            PcPlan::full_month(n),
+                            spill_rate,
+                            None,
+                        )
+                    };
+                    // As `cost` prices it: the spillover at its own place on the tiers.
+                    let first = priced(scen[s].functions[i].effective_usd_per_gb_second);
+                    priced(crate::cost::engine::spill_usd_per_gb_second(
+                        &projections,
+                        scen[s],
+                        i,
+                        first.spill_gb_seconds,
                         rates,
-                        rules,
-                        PcPlan::full_month(n),
-                        scen[s].functions[i].effective_usd_per_gb_second,
-                        None,
-                    )
+                        account.options.allocation,
+                    ))
                 })
                 .collect();
             let monthly = Range {

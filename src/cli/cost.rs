@@ -42,7 +42,7 @@ fn parse_decimal(s: &str) -> Result<Decimal, String> {
                 format!("'{s}' is negative; give a number of at least 0")
             }
             Ok(x) if x.is_finite() && x.abs() >= 1.0 => {
-                format!("'{s}' is too large to price (the largest number is about 7.9e28)")
+                format!("'{s}' is too large to price (more than 28 digits; the calculator takes up to 1e15 requests)")
             }
             Ok(x) if x.is_finite() => {
                 format!("'{s}' is too small to price (more than 28 decimal places)")
@@ -156,6 +156,29 @@ impl PriceArgs {
     /// Checks that every function named by --function-region / --function-arch is one of
     /// `known` (a misspelt name would otherwise silently price the function at the defaults).
     pub(super) fn check_names<'a>(&self, known: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        // One function given two values of one flag: a mistake, not "the last wins" (review
+        // of 2026-12-07).
+        let flags: [(&str, &Vec<(String, String)>); 4] = [
+            ("--function-region", &self.function_region),
+            ("--function-arch", &self.function_arch),
+            ("--function-snapstart", &self.function_snapstart),
+            ("--function-storage", &self.function_storage),
+        ];
+        for (flag, given) in flags {
+            let mut seen: HashMap<&str, &str> = HashMap::new();
+            for (name, value) in given {
+                match seen.insert(name.as_str(), value.as_str()) {
+                    Some(before) if before != value => {
+                        return Err(UsageError(format!(
+                            "{flag} gives {} two values ({before} and {value}): give one",
+                            crate::output::sanitize(name)
+                        ))
+                        .into());
+                    }
+                    _ => {}
+                }
+            }
+        }
         let known: std::collections::BTreeSet<&str> =
             known.into_iter().filter(|n| !n.is_empty()).collect();
         let named = self
@@ -416,6 +439,14 @@ fn families(a: &CostArgs) -> Result<Vec<OptionFamily>> {
     if !a.compare.is_empty() && !a.provider.is_empty() && fams.is_empty() {
         return Err(UsageError(
             "--compare names no option of the --provider given (azure is Azure, google is gcp, the rest aws): change one of them".into(),
+        )
+        .into());
+    }
+    // An explicit size that nothing would price (review of 2026-12-07: it was dropped
+    // without a word).
+    if !a.provisioned.is_empty() && !fams.contains(&OptionFamily::ProvisionedConcurrency) {
+        return Err(UsageError(
+            "--provisioned prices provisioned concurrency, which --compare/--provider leave out: add `provisioned` to --compare (and aws to --provider), or drop --provisioned".into(),
         )
         .into());
     }
@@ -992,6 +1023,14 @@ pub(super) fn tier_notes(observed: &Observed, book: &PriceBook, reports: &mut [T
 
 pub fn run_tune(a: TuneArgs) -> Result<i32> {
     tune_refuses(&a.price, "faascope tune")?;
+    // CSV is the summary table, one row a function: the curves would go nowhere (review of
+    // 2026-12-07: left out without a word).
+    if a.curve && a.format == Format::Csv {
+        return Err(UsageError(
+            "--curve prints the curves in the table and Markdown formats; CSV is the summary, one row per function (JSON holds every curve as `curve`): leave out --curve or choose another --format".into(),
+        )
+        .into());
+    }
     let catalog = a.price.catalog()?;
     let book = PriceBook::new(&catalog);
     let mut observed = observe(&a.source, &a.filter, &a.price, &book)?;

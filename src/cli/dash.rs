@@ -1,5 +1,6 @@
 //! `faascope` (no subcommand) and `faascope dash`: the interactive dashboard over the sources.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -128,16 +129,20 @@ pub fn run(mut a: DashArgs) -> Result<i32> {
     let loader = move |progress: crate::tui::LoadProgress| {
         let mut read = None;
         let mut untimed = None;
+        let mut traces_read = 0;
         let mut data = crate::tui::load_data_with_progress(label, &progress, || {
             let loaded = read_sources(&source, &filter, Some(&progress))?;
             if let Ok(mut s) = slot.lock() {
                 *s = Some(what_was_skipped(&loaded.0));
             }
-            (read, untimed) = (loaded.2, loaded.3);
+            (read, untimed, traces_read) = (loaded.2, loaded.3, loaded.4);
             Ok((loaded.0, loaded.1))
         })?;
         if data.report.functions.is_empty() {
             data.inputs.filtered_out = read.and_then(|r| r.filtered_out(&filter));
+        }
+        if data.traces.is_empty() && traces_read > 0 {
+            data.inputs.traces_filtered_out = Some(traces_read);
         }
         // First, as `report` and `logs` say it: those records are in no view.
         if let Some(n) = untimed {
@@ -179,7 +184,16 @@ fn read_sources(
     source: &SourceArgs,
     filter: &Filter,
     progress: Option<&crate::tui::LoadProgress>,
-) -> std::result::Result<(Ingested, PricingBasis, Option<ReadSpan>, Option<String>), String> {
+) -> std::result::Result<
+    (
+        Ingested,
+        PricingBasis,
+        Option<ReadSpan>,
+        Option<String>,
+        usize,
+    ),
+    String,
+> {
     let mut ing = load_with_progress(source, crate::tui::ingest_options(), progress)
         .map_err(|e| format!("{e:#}"))?;
     let read = filter
@@ -212,8 +226,19 @@ fn read_sources(
         };
         counted.and_then(|c| filter.untimed_sentence(&c))
     };
+    // The traces read, for the traces view's note when the filter keeps none of them.
+    let traces_read = if filter.is_active() {
+        ing.tables
+            .spans
+            .iter()
+            .map(|s| s.trace_id.as_str())
+            .collect::<HashSet<&str>>()
+            .len()
+    } else {
+        0
+    };
     filter.apply(&mut ing.tables);
-    Ok((ing, basis, read, untimed))
+    Ok((ing, basis, read, untimed, traces_read))
 }
 
 /// What `report_skips` and `strict_exit` read of a load: the skipped records and the records
@@ -244,7 +269,7 @@ mod tests {
 
     fn data(filter: &FilterArgs) -> DashData {
         let filter = Filter::from_args(filter).unwrap();
-        let (ing, basis, _, _) = read_sources(&sample_data(), &filter, None).unwrap();
+        let (ing, basis, _, _, _) = read_sources(&sample_data(), &filter, None).unwrap();
         DashData::build_priced("sample-data".into(), ing.tables, ing.skips.total, &basis).unwrap()
     }
 
@@ -307,7 +332,7 @@ mod tests {
             ..SourceArgs::default()
         };
         let filter = Filter::from_args(&FilterArgs::default()).unwrap();
-        let (ing, _, _, _) = read_sources(&source, &filter, None).unwrap();
+        let (ing, _, _, _, _) = read_sources(&source, &filter, None).unwrap();
         let kept = what_was_skipped(&ing);
         assert_eq!(kept.skips, ing.skips);
         assert_eq!(kept.skips.total, 1);
@@ -347,14 +372,14 @@ mod tests {
             ..FilterArgs::default()
         })
         .unwrap();
-        let (ing, _, _, note) = read_sources(&source, &windowed, None).unwrap();
+        let (ing, _, _, note, _) = read_sources(&source, &windowed, None).unwrap();
         assert_eq!(ing.tables.invocations.len(), 1);
         assert_eq!(
             note.as_deref(),
             Some("2 invocation(s) and 1 log line(s) have no time (lines without timestamps) and are left out by --since/--until")
         );
         let all = Filter::from_args(&FilterArgs::default()).unwrap();
-        let (ing, _, _, note) = read_sources(&source, &all, None).unwrap();
+        let (ing, _, _, note, _) = read_sources(&source, &all, None).unwrap();
         assert_eq!((ing.tables.invocations.len(), note), (3, None));
     }
 }

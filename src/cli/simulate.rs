@@ -89,8 +89,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "NAME", requires = "from", value_parser = super::function_name_arg)]
     pub function_name: Option<String>,
     /// Seed of every random stream (same seed, same output). JSON output writes seeds as decimal
-    /// strings, which this takes back as they are.
-    #[arg(long, default_value_t = 1)]
+    /// strings, which this takes back as they are (`"7"`, quotes and all, as `jq` prints one).
+    #[arg(long, default_value_t = 1, value_parser = seed_arg)]
     pub seed: u64,
     /// Independent runs with derived seeds (1 to 1000); headline outputs get 95 % confidence
     /// intervals.
@@ -115,6 +115,19 @@ pub struct SimulateArgs {
     pub quiet: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// A seed as given, or as JSON output writes one (a decimal string: `jq` prints it quoted;
+/// review of 2026-12-07: "takes back as they are" refused the quoted form).
+fn seed_arg(arg: &str) -> Result<u64, String> {
+    let digits = arg
+        .trim()
+        .strip_prefix('"')
+        .and_then(|a| a.strip_suffix('"'))
+        .unwrap_or(arg.trim());
+    digits
+        .parse::<u64>()
+        .map_err(|e| format!("{e}: give a whole number from 0 to {}", u64::MAX))
 }
 
 /// Applies `a.b.0.c=value` to a TOML document. A path segment picks a table key, an array
@@ -147,8 +160,26 @@ pub fn apply_set(doc: &mut toml::Value, assignment: &str) -> Result<(), String> 
                         .iter()
                         .position(|v| v.get("name").and_then(|n| n.as_str()) == Some(seg))
                         .ok_or_else(|| {
+                            // A name holding a `.` cannot be a path segment: its index can
+                            // (review of 2026-12-07).
+                            let dotted: Vec<String> = items
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(k, v)| {
+                                    let n = v.get("name")?.as_str()?;
+                                    n.contains('.').then(|| format!("'{n}' is {k}"))
+                                })
+                                .collect();
+                            let hint = if dotted.is_empty() {
+                                String::new()
+                            } else {
+                                format!(
+                                    " (a name holding '.' is given by its index: {})",
+                                    dotted.join(", ")
+                                )
+                            };
                             format!(
-                                "--set '{assignment}': no element named '{seg}' in '{}'",
+                                "--set '{assignment}': no element named '{seg}' in '{}'{hint}",
                                 segs[..i].join(".")
                             )
                         })?,
@@ -1685,6 +1716,24 @@ mod tests {
     struct Wrap {
         #[command(flatten)]
         a: SimulateArgs,
+    }
+
+    /// Review of 2026-12-07: the seed as JSON output writes it (quoted, as `jq` prints it) is
+    /// taken; a function whose name holds a `.` is pointed to by its index.
+    #[test]
+    fn quoted_seeds_and_dotted_names() {
+        let w = Wrap::try_parse_from(["x", "s.toml", "--seed", "\"7\""]).expect("parses");
+        assert_eq!(w.a.seed, 7);
+        assert!(Wrap::try_parse_from(["x", "s.toml", "--seed", "\"-1\""]).is_err());
+        let mut doc: toml::Value =
+            toml::from_str("[[functions]]\nname = \"api.v2\"\nmemory_mb = 128\n").expect("toml");
+        let e = apply_set(&mut doc, "functions.api.v2.memory_mb=256").unwrap_err();
+        assert!(
+            e.ends_with("(a name holding '.' is given by its index: 'api.v2' is 0)"),
+            "{e}"
+        );
+        apply_set(&mut doc, "functions.0.memory_mb=256").expect("by index");
+        assert_eq!(doc["functions"][0]["memory_mb"].as_integer(), Some(256));
     }
 
     #[test]

@@ -623,16 +623,34 @@ pub fn compare_functions(
             }
         }
         let pc_cost = |n: u32, s: usize, sp: Option<&super::rates::SavingsPlanRates>| -> PcCost {
-            provisioned_concurrency_cost(
-                &f.meta,
-                pick(&f.usage, s),
-                &f.concurrency,
+            let priced = |spill_rate: Decimal| {
+                provisioned_concurrency_cost(
+                    &f.meta,
+                    pick(&f.usage, s),
+                    &f.concurrency,
+                    rates,
+                    rules,
+                    PcPlan::full_month(n),
+                    spill_rate,
+                    sp,
+                )
+            };
+            // The spillover's GB-s do not hang on its rate: priced once more at the rate of
+            // its own place on the account's tiers.
+            let first = priced(charges(s).effective_usd_per_gb_second);
+            let rate = super::engine::spill_usd_per_gb_second(
+                projections,
+                scen[s],
+                i,
+                first.spill_gb_seconds,
                 rates,
-                rules,
-                PcPlan::full_month(n),
-                charges(s).effective_usd_per_gb_second,
-                sp,
-            )
+                options.account.allocation,
+            );
+            if rate == charges(s).effective_usd_per_gb_second {
+                first
+            } else {
+                priced(rate)
+            }
         };
         let mut best_pc: Option<(u32, Decimal)> = None;
         for (n, labels) in &pc_sizes {

@@ -330,18 +330,8 @@ pub fn allocate_tiers(
             }
         }
         Allocation::Marginal(order) => {
-            let mut idx: Vec<usize> = (0..billable_gb_seconds.len()).collect();
-            match order {
-                MarginalOrder::SmallestFirst => {
-                    idx.sort_by(|a, b| billable_gb_seconds[*a].cmp(&billable_gb_seconds[*b]))
-                }
-                MarginalOrder::LargestFirst => {
-                    idx.sort_by(|a, b| billable_gb_seconds[*b].cmp(&billable_gb_seconds[*a]))
-                }
-                MarginalOrder::AsGiven => {}
-            }
             let mut offset = Decimal::ZERO;
-            for i in idx {
+            for i in marginal_order(billable_gb_seconds, order) {
                 shares[i] = alloc_round(tiered_usd(bands, offset, billable_gb_seconds[i])?.0);
                 offset += billable_gb_seconds[i];
             }
@@ -352,6 +342,51 @@ pub fn allocate_tiers(
         shares[i] += residual;
     }
     Some((shares, group_usd, uses))
+}
+
+/// The order in which functions fill the tiers under [`Allocation::Marginal`] (stable: ties
+/// keep input order).
+fn marginal_order(billable_gb_seconds: &[Decimal], order: MarginalOrder) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..billable_gb_seconds.len()).collect();
+    match order {
+        MarginalOrder::SmallestFirst => {
+            idx.sort_by(|a, b| billable_gb_seconds[*a].cmp(&billable_gb_seconds[*b]))
+        }
+        MarginalOrder::LargestFirst => {
+            idx.sort_by(|a, b| billable_gb_seconds[*b].cmp(&billable_gb_seconds[*a]))
+        }
+        MarginalOrder::AsGiven => {}
+    }
+    idx
+}
+
+/// The rate per GB-second entry `at` of `billable_gb_seconds` pays as [`allocate_tiers`]
+/// allocates the tiers, unrounded (a share rounded to [`ALLOCATION_DP`] over a small amount
+/// is no rate: 0.00001666670013 for 0.0000166667).
+fn allocated_rate(
+    bands: &[TierBand],
+    billable_gb_seconds: &[Decimal],
+    at: usize,
+    allocation: Allocation,
+) -> Option<Decimal> {
+    let amount = *billable_gb_seconds.get(at)?;
+    match allocation {
+        Allocation::Blended => {
+            let total = billable_gb_seconds
+                .iter()
+                .try_fold(Decimal::ZERO, |a, g| a.checked_add(*g))?;
+            tiered_usd(bands, Decimal::ZERO, total)?
+                .0
+                .checked_div(total)
+        }
+        Allocation::Marginal(order) => {
+            let offset = marginal_order(billable_gb_seconds, order)
+                .into_iter()
+                .take_while(|&i| i != at)
+                .try_fold(Decimal::ZERO, |a, i| a.checked_add(billable_gb_seconds[i]))?;
+            tiered_usd(bands, offset, amount)?.0.checked_div(amount)
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -820,6 +855,49 @@ pub fn break_even_utilization(
     } else {
         Some(pc_usd_per_gb_second / margin)
     }
+}
+
+/// The on-demand rate of function `i`'s spillover when it runs with provisioned concurrency:
+/// the account's volume tiers allocated again (as `allocation` allocates them) with the
+/// function's billable GB-seconds replaced by its `spill_gb_seconds` (all billable: the free
+/// tier does not apply to a function with PC). Review of 2026-12-07: the spillover took the
+/// rate of the all-on-demand account, a blend of tiers 1 and 2 where the smaller spillover of
+/// a function alone in its account is all tier 1 ($213.75 a month low, break-even 65 % for
+/// 60 %), and `--free-tier` moved it.
+pub fn spill_usd_per_gb_second(
+    functions: &[FunctionProjection],
+    scenario: &ScenarioCost,
+    i: usize,
+    spill_gb_seconds: Decimal,
+    rates: &LambdaRates,
+    allocation: Allocation,
+) -> Decimal {
+    let tier1 = rates.tier1_usd_per_gb_second();
+    // No spillover: the rate its first GB-second would take (the break-even's), that of one.
+    let spill_gb_seconds = spill_gb_seconds.max(Decimal::ONE);
+    let Some(me) = functions.get(i) else {
+        return tier1;
+    };
+    let key = (me.meta.region.as_str(), me.meta.arch);
+    let mut billable = Vec::new();
+    let mut at = 0;
+    for (j, f) in functions.iter().enumerate() {
+        if (f.meta.region.as_str(), f.meta.arch) != key {
+            continue;
+        }
+        if j == i {
+            at = billable.len();
+            billable.push(spill_gb_seconds);
+        } else {
+            billable.push(
+                scenario
+                    .functions
+                    .get(j)
+                    .map_or(Decimal::ZERO, |c| c.billable_gb_seconds),
+            );
+        }
+    }
+    allocated_rate(&rates.duration_tiers, &billable, at, allocation).unwrap_or(tier1)
 }
 
 /// Provisioned concurrency for one month.

@@ -999,3 +999,57 @@ fn by_hours(od: Decimal, plan: Decimal, hours: &[u64], c: Decimal) -> Decimal {
         .sum();
     c * month + excess * month / n
 }
+
+/// Review of 2026-12-07: an account past the first volume tier priced a PC option's spillover
+/// at the all-on-demand account's blended rate, though that spillover alone is all tier 1
+/// ($213.75 a month low at 342 environments, break-even 65 % for 60 %); the free tier, which
+/// does not apply to a function with PC, moved it.
+#[test]
+fn pc_spillover_takes_its_own_place_on_the_tiers() {
+    let book = book();
+    // 1M requests × 900 s × 10 GB: 9e9 GB-s on demand, past tier 1's 6e9.
+    let f = calc(&book, "big", Arch::X86_64, 10_240, "1000000", "900000");
+    let pc = |account: AccountOptions| {
+        let cmp = compare_functions(
+            std::slice::from_ref(&f),
+            &book,
+            &CompareOptions {
+                account,
+                families: vec![
+                    OptionFamily::LambdaOnDemand,
+                    OptionFamily::ProvisionedConcurrency,
+                ],
+                pc_at_percentiles: false,
+                provisioned: vec![342],
+                ..CompareOptions::default()
+            },
+        )
+        .expect("compared");
+        let o = cmp.functions[0]
+            .options
+            .iter()
+            .find(|o| o.id == "lambda-pc-342")
+            .expect("PC option")
+            .clone();
+        o
+    };
+    let o = pc(AccountOptions::default());
+    let spill = o
+        .breakdown
+        .iter()
+        .find(|l| l.item.starts_with("spillover"))
+        .expect("spillover line");
+    assert_eq!(
+        spill.usd_per_unit.round_dp(10),
+        d("0.0000166667"),
+        "{spill:?}"
+    );
+    let be = o
+        .provisioned
+        .as_ref()
+        .and_then(|p| p.break_even_utilization)
+        .expect("break-even");
+    assert_eq!(be.round_dp(2), d("0.60"), "{be}");
+    // The free tier does not move an option it does not apply to.
+    assert_eq!(pc(with_free_tier()).monthly_usd, o.monthly_usd);
+}

@@ -1369,6 +1369,12 @@ impl<'o> Collector<'o> {
                     .push(format!("{}:{line} ({id})", self.file));
             }
             self.skips.whole_traces.extend(out.whole);
+            self.skips.read_traces.extend(out.read);
+            for (line, id) in out.unprocessed {
+                self.skips
+                    .unprocessed_traces
+                    .push(format!("{}:{line} ({id})", self.file));
+            }
             if self.opts.keep_spans {
                 self.skips.repeated_spans += out.repeated;
             }

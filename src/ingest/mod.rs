@@ -12,7 +12,7 @@ mod export_report;
 pub mod metrics;
 pub mod platform_line;
 pub mod pyrepr;
-mod repeats;
+pub(crate) mod repeats;
 pub mod skips;
 pub mod xray;
 
@@ -380,7 +380,8 @@ pub fn ingest_inputs(
     let span_duplicates =
         repeats::drop_repeated_spans(&mut all.tables.spans) + all.skips.repeated_spans;
     repeats::resolve_span_tree(&mut all.tables.spans);
-    all.skips.settle_partial_traces();
+    all.skips
+        .settle_partial_traces(all.tables.spans.iter().map(|s| s.trace_id.as_str()));
     let metric_duplicates = repeats::drop_repeated_metrics(&mut all.tables.metrics);
     duplicates += keep_echoes(&mut all, opts.report_columns);
     all.skips.unreported_failures =
@@ -908,6 +909,22 @@ fn ingest_file(
     ))
 }
 
+/// A reader that tells `progress` how many bytes each read gave.
+struct Counted<'p, R> {
+    inner: R,
+    progress: Option<&'p (dyn Fn(u64) + Sync)>,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(p) = self.progress {
+            p(n as u64);
+        }
+        Ok(n)
+    }
+}
+
 /// A block of whole lines read ahead by the reader thread of [`ingest_stream`]. At the end of
 /// the input `bytes` also holds a last line without its newline; after a read error, only the
 /// whole lines read before it, and `err` says what broke.
@@ -925,7 +942,6 @@ fn read_blocks(
     mut reader: impl Read,
     tx: std::sync::mpsc::SyncSender<RawBlock>,
     spare: std::sync::mpsc::Receiver<Vec<u8>>,
-    progress: Option<&(dyn Fn(u64) + Sync)>,
 ) {
     let mut carry: Vec<u8> = Vec::new();
     let mut sent = false;
@@ -958,9 +974,6 @@ fn read_blocks(
                 eof: true,
             });
             return;
-        }
-        if let Some(p) = progress {
-            p(got as u64);
         }
         let eof = got == 0 || block.len() < want;
         // A line longer than the limit ends where the block grew past it, or a little after:
@@ -1077,7 +1090,13 @@ fn ingest_stream(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> FileOutput {
     let mut state = FileState::new(opts, display.clone());
-    let mut reader: Box<dyn Read + Send + '_> = Box::new(&mut file);
+    // Progress counts the bytes of the file, before any decompression: the bar's total is the
+    // files' size (review of 2026-12-07: a gzipped input ran the count to 450 % of it).
+    let mut counted = Counted {
+        inner: &mut file,
+        progress,
+    };
+    let mut reader: Box<dyn Read + Send + '_> = Box::new(&mut counted);
     let mut compressed = false;
     // Gzip inside gzip too: Firehose with GZIP compression stores CloudWatch's own gzipped
     // payloads gzipped again. A few layers at most (each is a decoder on the last).
@@ -1125,7 +1144,7 @@ fn ingest_stream(
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<RawBlock>(1);
         let (back, spare) = std::sync::mpsc::channel::<Vec<u8>>();
-        scope.spawn(move || read_blocks(reader, tx, spare, progress));
+        scope.spawn(move || read_blocks(reader, tx, spare));
         let mut first = true;
         let mut next_line: u64 = 1;
         while let Ok(RawBlock {
@@ -2793,6 +2812,47 @@ fn handle_bad_json(
             return true;
         }
     }
+    if !e.is_eof() && trimmed.starts_with('{') {
+        if let Some((v, rest)) = leading_object(trimmed) {
+            let rest = rest.trim();
+            // An element copied out of a JSON array (`{...},`): the object is the line's
+            // (review of 2026-12-07: X-Ray segments copied so were application text, lost
+            // without a word, their traces summarised from what was left).
+            if rest == "," {
+                let raw = trimmed[..trimmed.len() - 1].trim_end();
+                c.json_line(&ev, &v, raw);
+                return true;
+            }
+            if xray::is_xray_value(&v) || metrics::is_metrics_value(&v) {
+                // The X-Ray daemon's datagram as its documentation prints it, the header and
+                // the segment on one line with a `\n` between them.
+                if let Some(doc) = rest
+                    .strip_prefix("\\n")
+                    .filter(|_| v.get("format").is_some() && v.get("version").is_some())
+                {
+                    if let Ok(seg) = serde_json::from_str::<Value>(doc.trim()) {
+                        c.json_value(&ev, &seg, 0);
+                        return true;
+                    }
+                }
+                // Another X-Ray or metrics document with text after it: no application line.
+                c.skip(
+                    line_no,
+                    "malformed JSON line",
+                    Some(&format!(
+                        "{} followed by other characters: {}",
+                        if xray::is_xray_value(&v) {
+                            "an X-Ray document"
+                        } else {
+                            "a CloudWatch metrics document"
+                        },
+                        excerpt(rest)
+                    )),
+                );
+                return true;
+            }
+        }
+    }
     if mode == Mode::Ndjson {
         // A one-line page (`aws logs filter-log-events --output json | jq -c`, appended per
         // page) cut short: its whole records are read, as a pretty-printed one's are.
@@ -2821,6 +2881,13 @@ fn handle_bad_json(
         return true;
     }
     false
+}
+
+/// The JSON object `text` starts with, whole, and what follows it.
+fn leading_object(text: &str) -> Option<(Value, &str)> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let v = values.next()?.ok().filter(Value::is_object)?;
+    Some((v, &text[values.byte_offset()..]))
 }
 
 /// JSON objects written back to back with nothing or only white space between them
@@ -2932,6 +2999,7 @@ fn read_document(c: &mut Collector<'_>, ev: &Event<'_>, text: &str, v: &Value, s
         c.skips.examples.len(),
         c.tables.spans.len(),
         c.skips.partial_traces.len(),
+        c.skips.unprocessed_traces.len(),
     );
     c.doc_lines = Some(doc_lines::doc_lines(text, start_line));
     c.json_value(ev, v, 0);
@@ -2964,14 +3032,33 @@ fn locate_xray(
     c: &mut Collector<'_>,
     text: &str,
     start_line: u64,
-    (before, spans_before, partial_before): (usize, usize, usize),
+    (before, spans_before, partial_before, unprocessed_before): (usize, usize, usize, usize),
 ) {
     let at_start = format!("{}:{start_line}", c.file);
     let new_spans = c.tables.spans.len() > spans_before;
     let new_skips = c.skips.examples.len() > before;
-    let partial_at_start = c.skips.partial_traces.len() > partial_before;
+    let partial_at_start = c.skips.partial_traces.len() > partial_before
+        || c.skips.unprocessed_traces.len() > unprocessed_before;
     if !(new_spans || new_skips || partial_at_start) || !text.contains('\n') {
         return;
+    }
+    // An unprocessed id is an `UnprocessedTraceIds` element, not keyed: its first appearance.
+    let head = format!("{at_start} (");
+    for p in c
+        .skips
+        .unprocessed_traces
+        .iter_mut()
+        .skip(unprocessed_before)
+    {
+        let Some(id) = p.strip_prefix(&head).and_then(|r| r.strip_suffix(')')) else {
+            continue;
+        };
+        let quoted = format!("\"{id}\"");
+        if let Some(pos) = memchr::memmem::find(text.as_bytes(), quoted.as_bytes()) {
+            let line =
+                start_line + memchr::memchr_iter(b'\n', &text.as_bytes()[..pos]).count() as u64;
+            *p = format!("{}:{line} ({id})", c.file);
+        }
     }
     let lines = xray_id_lines(text, start_line);
     if lines.is_empty() {
@@ -3035,7 +3122,6 @@ fn locate_xray(
     }
     // A partial trace (`file:line (trace id)`) at the line of its trace's `Id`, not the
     // document's first line (seventh-round known limit).
-    let head = format!("{at_start} (");
     for p in c.skips.partial_traces.iter_mut().skip(partial_before) {
         let Some(id) = p.strip_prefix(&head).and_then(|r| r.strip_suffix(')')) else {
             continue;
@@ -3701,9 +3787,13 @@ mod tests {
             at("without end_time"),
             Some(format!("{file}:{}", line_of(r#""Id": "00000000000000b1""#)))
         );
+        // An unprocessed id, said (not skipped), at its line.
         assert_eq!(
-            at("unprocessed"),
-            Some(format!("{file}:{}", line_of("000000000000000000000005")))
+            ing.skips.unprocessed_traces,
+            [format!(
+                "{file}:{} (1-68b6f91f-000000000000000000000005)",
+                line_of("000000000000000000000005")
+            )]
         );
         let ids = xray_id_lines(r#"{"id": "a", "parent_id": "b", "x": "{\"id\":\"c\"}"}"#, 7);
         assert_eq!(ids.get("a"), Some(&vec![7]));

@@ -37,7 +37,7 @@ pub fn drop_repeated_spans(spans: &mut Vec<Span>) -> usize {
         match pos.get(&(s.trace_id.as_str(), s.span_id.as_str())) {
             Some(&first) => {
                 let kept = keep[first].unwrap_or(first);
-                if spans[kept].in_progress && !s.in_progress {
+                if spans[kept].is_better_copy(s) {
                     keep[first] = Some(i);
                 }
             }
@@ -304,7 +304,7 @@ pub(super) mod tests {
             span("t", "a", None, Some(5.0)),
             span("t", "a", None, None),
             span("u", "a", None, Some(1.0)), // another trace: kept
-            span("t", "b", Some("a"), Some(3.0)), // both complete: the first stays
+            span("t", "b", Some("a"), Some(3.0)), // both complete: the one ending last, in place
         ];
         assert_eq!(drop_repeated_spans(&mut spans), 3);
         let got: Vec<(&str, &str, Option<f64>)> = spans
@@ -315,7 +315,7 @@ pub(super) mod tests {
             got,
             [
                 ("t", "a", Some(5.0)),
-                ("t", "b", Some(2.0)),
+                ("t", "b", Some(3.0)),
                 ("u", "a", Some(1.0))
             ]
         );

@@ -50,6 +50,12 @@ pub struct Skips {
     /// and kept, their figures of the segments given; said, not skipped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partial_traces: Vec<String>,
+    /// Trace ids BatchGetTraces left unprocessed (`UnprocessedTraceIds`: throttled, to be asked
+    /// again), `file:line (trace id)`: not in the file, so in no figure, and said, not skipped;
+    /// one a copy of was read elsewhere (the retry's page) is dropped
+    /// ([`Skips::settle_partial_traces`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unprocessed_traces: Vec<String>,
     /// `INIT_REPORT` lines with a status other than success, `file:line (Phase, Status)`: an
     /// environment that failed to start (its retry in the invoke phase makes that invocation
     /// a cold start); said, not skipped.
@@ -67,6 +73,10 @@ pub struct Skips {
     /// one read elsewhere is no longer partial ([`Skips::settle_partial_traces`]).
     #[serde(skip)]
     pub whole_traces: Vec<String>,
+    /// Traces a BatchGetTraces response held (whole or in part), their ids: an unprocessed id
+    /// of one of them was fetched again ([`Skips::settle_partial_traces`]).
+    #[serde(skip)]
+    pub read_traces: Vec<String>,
     /// X-Ray spans read twice within one value (a segment repeated in one BatchGetTraces
     /// page), kept once there: counted with the copies across inputs (review of 2026-12-07:
     /// those were said, these not).
@@ -133,32 +143,44 @@ impl Skips {
     /// that a whole copy of was read too (its spans are then all there). Seventh-round
     /// review: two copies of one partial trace read "2 X-Ray trace(s) came in part", and a
     /// trace re-fetched whole was still said to be partial.
-    pub fn settle_partial_traces(&mut self) {
-        // `file:line (id)`, as [`crate::ingest::collect`] writes them.
-        fn id(entry: &str) -> &str {
-            entry
-                .rsplit_once(" (")
-                .map_or(entry, |(_, id)| id.strip_suffix(')').unwrap_or(id))
+    pub fn settle_partial_traces<'a>(&mut self, span_traces: impl Iterator<Item = &'a str>) {
+        // Each trace said once, and none of `cleared`; entries are `file:line (id)`, as
+        // [`crate::ingest::collect`] writes them.
+        fn settle(list: &mut Vec<String>, cleared: &std::collections::HashSet<&str>) {
+            fn id(entry: &str) -> &str {
+                entry
+                    .rsplit_once(" (")
+                    .map_or(entry, |(_, id)| id.strip_suffix(')').unwrap_or(id))
+            }
+            let mut seen = std::collections::HashSet::new();
+            list.retain(|e| {
+                let id = id(e);
+                !cleared.contains(id) && seen.insert(id.to_owned())
+            });
         }
         let whole: std::collections::HashSet<&str> =
             self.whole_traces.iter().map(String::as_str).collect();
-        let mut seen = std::collections::HashSet::new();
-        let kept: Vec<String> = self
-            .partial_traces
-            .iter()
-            .filter(|e| {
-                let id = id(e);
-                !whole.contains(id) && seen.insert(id.to_owned())
-            })
-            .cloned()
-            .collect();
-        self.partial_traces = kept;
+        settle(&mut self.partial_traces, &whole);
+        // An unprocessed id read in any copy (a retry's page, its segments from elsewhere) is
+        // in the figures (review of 2026-12-07: the trace was listed whole and still failed
+        // --strict as a malformed record).
+        if self.unprocessed_traces.is_empty() {
+            return;
+        }
+        let mut read: std::collections::HashSet<&str> =
+            self.read_traces.iter().map(String::as_str).collect();
+        for t in span_traces {
+            read.insert(t);
+        }
+        settle(&mut self.unprocessed_traces, &read);
     }
 
     pub fn merge(&mut self, other: Skips) {
         self.own_exports.extend(other.own_exports);
         self.partial_traces.extend(other.partial_traces);
         self.whole_traces.extend(other.whole_traces);
+        self.unprocessed_traces.extend(other.unprocessed_traces);
+        self.read_traces.extend(other.read_traces);
         self.repeated_spans += other.repeated_spans;
         self.init_failures.extend(other.init_failures);
         self.deleted_groups.extend(other.deleted_groups);

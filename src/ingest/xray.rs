@@ -24,6 +24,11 @@ pub struct XrayOut {
     /// Traces BatchGetTraces gave whole (`LimitExceeded: false`), their ids as `partial` holds
     /// them.
     pub whole: Vec<String>,
+    /// `UnprocessedTraceIds` of BatchGetTraces, `(line, trace id)`: not given, said (a copy
+    /// read elsewhere clears them), not skips.
+    pub unprocessed: Vec<(u64, String)>,
+    /// The ids of the BatchGetTraces traces read, whole or in part.
+    pub read: Vec<String>,
     /// `(trace_id, span_id)` → position in `spans`; rebuilt whenever `spans` was changed from
     /// outside (its length no longer matches `indexed_len`).
     index: foldhash::HashMap<(String, String), usize>,
@@ -74,7 +79,7 @@ impl XrayOut {
             Some(i) => {
                 self.repeated += 1;
                 if let Some(existing) = self.spans.get_mut(i) {
-                    if existing.in_progress && !span.in_progress {
+                    if existing.is_better_copy(&span) {
                         *existing = span;
                     }
                 }
@@ -266,8 +271,16 @@ impl Ctx<'_> {
             None | Some(Value::Null) => {}
             Some(Value::Array(ids)) => {
                 for id in ids {
-                    let detail = id.as_str().map_or_else(|| type_name(id), str::to_owned);
-                    self.skip("X-Ray trace left unprocessed by BatchGetTraces", detail);
+                    match id.as_str().filter(|t| !t.is_empty()) {
+                        Some(t) => self
+                            .out
+                            .unprocessed
+                            .push((self.line, clip(t, MAX_DETAIL_CHARS))),
+                        None => self.skip(
+                            "X-Ray UnprocessedTraceIds element is not a trace id",
+                            type_name(id),
+                        ),
+                    }
                 }
             }
             Some(other) => self.skip(
@@ -296,6 +309,9 @@ impl Ctx<'_> {
         // X-Ray left segments of the trace out (too many): what is read is kept, and the
         // missing part is counted, as UnprocessedTraceIds are, so the summary is not taken
         // for the whole trace.
+        if let Some(id) = t.get("Id").and_then(Value::as_str) {
+            self.out.read.push(clip(id, MAX_DETAIL_CHARS));
+        }
         match t.get("LimitExceeded").and_then(Value::as_bool) {
             Some(true) => {
                 let id = t.get("Id").and_then(Value::as_str).unwrap_or("?");
@@ -656,8 +672,15 @@ fn non_empty_str<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 }
 
 /// A JSON `true`; anything else (absent, false, a string) is false.
+/// A flag: `true`, or as exporters that stringify values write it (`"true"`, `1`), as numbers
+/// are read from strings (review of 2026-12-07: `"fault": "true"` read as no fault).
 fn flag(m: &Map<String, Value>, key: &str) -> bool {
-    m.get(key).and_then(Value::as_bool).unwrap_or(false)
+    match m.get(key) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("true"),
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x == 1.0),
+        _ => false,
+    }
 }
 
 /// A number, or a string holding one (some exporters stringify numbers).
@@ -1116,16 +1139,14 @@ mod tests {
         assert_eq!(s3.operation.as_deref(), Some("GetObject"));
         assert_eq!(&*s3.function, "inventory");
         let reasons: Vec<&str> = out.skipped.iter().map(|s| s.reason).collect();
-        assert_eq!(
-            reasons,
-            [
-                "X-Ray segment Document is not valid JSON",
-                "X-Ray trace left unprocessed by BatchGetTraces"
-            ]
-        );
+        assert_eq!(reasons, ["X-Ray segment Document is not valid JSON"]);
         assert!(out.skipped[0].detail.starts_with("Id=d000000000000003"));
-        assert_eq!(out.skipped[1].detail, "1-66500021-00000000000000000000000e");
         assert!(out.skipped.iter().all(|s| s.line == 7));
+        // An unprocessed id is no malformed record: said, and cleared by a copy read elsewhere.
+        assert_eq!(
+            out.unprocessed,
+            [(7, "1-66500021-00000000000000000000000e".to_string())]
+        );
     }
 
     #[test]
@@ -1338,6 +1359,18 @@ mod tests {
             ]
         );
         assert!(out.skipped[1].detail.contains("dropped too"));
+    }
+
+    /// Review of 2026-12-07: flags written as strings or numbers were read as unset.
+    #[test]
+    fn flags_written_as_strings_or_numbers() {
+        let m = json!({"fault": "true", "error": 1, "throttle": "false"});
+        let m = m.as_object().expect("object");
+        assert!(flag(m, "fault") && flag(m, "error"));
+        assert!(!flag(m, "throttle") && !flag(m, "missing"));
+        let off = json!({"fault": 0, "error": "no"});
+        let off = off.as_object().expect("object");
+        assert!(!flag(off, "fault") && !flag(off, "error"));
     }
 
     #[test]

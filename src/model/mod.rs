@@ -234,6 +234,21 @@ pub struct Span {
 }
 
 impl Span {
+    /// Of two copies of one span (the same trace and span id, read twice), is `other` the one
+    /// to keep over `self`? A completed copy over one in progress, then the one ending last
+    /// (a later flush of the segment), then the one flagged, so that the choice does not hang
+    /// on the order the inputs were read in (review of 2026-12-07: the first copy read won).
+    pub fn is_better_copy(&self, other: &Span) -> bool {
+        let end = |s: &Span| s.end_ms.unwrap_or(f64::NEG_INFINITY);
+        (!other.in_progress)
+            .cmp(&!self.in_progress)
+            .then(end(other).total_cmp(&end(self)))
+            .then(other.fault.cmp(&self.fault))
+            .then(other.error.cmp(&self.error))
+            .then(other.throttle.cmp(&self.throttle))
+            .is_gt()
+    }
+
     /// Is this a Lambda function's own segment (the service or function segment; a segment
     /// without origin may be one)? Not a subsegment, a downstream service's inferred segment
     /// (`AWS::DynamoDB::Table`, or an HTTP host's, which has no origin), nor another

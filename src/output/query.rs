@@ -90,7 +90,11 @@ pub fn render(r: &QueryResult, format: Format, width: Option<u16>) -> String {
             let _ = writeln!(out, "{}", header.join(","));
             for row in &r.rows {
                 let cells: Vec<String> = row.iter().map(|v| csv_cell(&v.text())).collect();
-                let _ = writeln!(out, "{}", cells.join(","));
+                let line = cells.join(",");
+                // A row of one empty cell is `""`, not a blank line, which CSV readers (Python's
+                // csv, pandas) pass over as no row (review of 2026-12-07: 3 rows of 16 read).
+                let line = if line.is_empty() { "\"\"".into() } else { line };
+                let _ = writeln!(out, "{line}");
             }
             out
         }
@@ -382,6 +386,12 @@ mod tests {
             csv.contains("job,1970-01-01 01:00:00.000,1,\"x,\"\"y\"\"\""),
             "{csv}"
         );
+        // One column with empty cells: `""` lines, not blank ones a CSV reader passes over.
+        let mut one = result();
+        one.columns = vec!["u".into()];
+        one.rows = vec![vec![Value::Null], vec![Value::Str("a".into())]];
+        one.time_bin = None;
+        assert_eq!(render(&one, Format::Csv, None), "u\n\"\"\na\n");
         let md = render(&r, Format::Markdown, None);
         assert!(md.contains("|---|---|---:|---|"), "{md}");
         assert!(md.contains("a\\|b"), "{md}");

@@ -380,6 +380,15 @@ pub fn skipped_summary_listed(skips: &Skips, show: usize, lister: SkipLister) ->
     );
     said(
         format!(
+            "warning: {} X-Ray trace(s) BatchGetTraces left unprocessed (UnprocessedTraceIds: throttled) are in no figure; ask for them again (`aws xray batch-get-traces --trace-ids ID...`) and add that output",
+            skips.unprocessed_traces.len()
+        ),
+        skips.unprocessed_traces.len(),
+        &skips.unprocessed_traces,
+        "; ",
+    );
+    said(
+        format!(
             "note: {} INIT failure(s) (an INIT_REPORT or platform.initReport with an error or timeout status: an environment failed to start; one retried in the invoke phase makes that invocation a cold start, its INIT inside its Duration)",
             skips.init_failures.len()
         ),

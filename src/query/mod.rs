@@ -452,13 +452,18 @@ impl QueryError {
         let (line, col) = self.line_col(query);
         let text = query.lines().nth(line - 1).unwrap_or("");
         let mut out = format!("{origin}:{line}:{col}: {}\n", self.message);
-        let shown: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
+        // A control character shown escaped, as the error that ends a run shows it (`\u{1b}`),
+        // here so that the caret counts the cells it takes (review of 2026-12-07: the caret
+        // stood five cells left of the error for each ESC before it).
+        let show = |c: char| match c {
+            '\t' => " ".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        };
+        let shown: String = text.chars().map(show).collect();
         let _ = writeln!(out, "  {shown}");
         // Under the column as the terminal shows it: wide characters take two cells.
-        let before: String = shown.chars().take(col - 1).collect();
+        let before: String = text.chars().take(col - 1).map(show).collect();
         let cells = unicode_width::UnicodeWidthStr::width(before.as_str());
         let _ = writeln!(out, "  {}^", " ".repeat(cells));
         if let Some(h) = &self.hint {

@@ -879,8 +879,15 @@ impl App {
             self.views.truncate(1);
             self.views.push(View::Traces);
         }
-        if self.data.as_ref().is_some_and(|d| d.traces.is_empty()) {
-            self.status = "no X-Ray traces in the sources (add trace files or xray://)".into();
+        if let Some(d) = self.data.as_ref().filter(|d| d.traces.is_empty()) {
+            // Traces read and all left out by the options differ from none read (review of
+            // 2026-12-07: the view asked for the files it had been given).
+            self.status = match d.inputs.traces_filtered_out {
+                Some(n) => {
+                    format!("none of the {n} trace(s) read matched --function/--since/--until")
+                }
+                None => "no X-Ray traces in the sources (add trace files or xray://)".into(),
+            };
         }
     }
 
@@ -1039,6 +1046,13 @@ impl App {
         match key.code {
             KeyCode::Char('q') => effects.push(Effect::Quit),
             KeyCode::Char(':') => self.input = Input::Command(String::new()),
+            // The views with a filter of their own: elsewhere `/` would set the functions
+            // view's filter out of sight (review of 2026-12-07: the list came back empty).
+            KeyCode::Char('/')
+                if !matches!(self.view(), View::Functions | View::Logs | View::Traces) =>
+            {
+                self.status = "`/` filters the functions, logs and traces views: `esc` back to one of them (`:functions`, `:logs`, `:traces`)".into();
+            }
             KeyCode::Char('/') => {
                 // The logs query is kept for editing; a name filter starts afresh (as k9s).
                 let current = match self.view() {
@@ -1096,10 +1110,9 @@ impl App {
             KeyCode::Enter if matches!(self.view(), View::Invocations(_)) => {
                 if let Some(inv) = self.selected_invocation() {
                     // Its log lines, oldest first: the logs view with the query that selects them.
-                    self.logs_query = format!(
-                        "filter @requestId = \"{}\" | sort @timestamp asc",
-                        inv.request_id.replace('"', "")
-                    );
+                    // The id as a string literal of the query language (review of
+                    // 2026-12-07: a `"` was dropped and a `\` read as an escape: 0 rows).
+                    self.logs_query = request_lines_query(&inv.request_id);
                     // All of the invocation's lines, whatever the level and range were.
                     self.logs_scope = super::data::LogsScope::default();
                     self.views.push(View::Logs);
@@ -1297,6 +1310,15 @@ impl App {
     }
 }
 
+/// The logs view's query for one request's lines, oldest first: the id as a string literal of
+/// the query language, `"` and `\` escaped.
+fn request_lines_query(request_id: &str) -> String {
+    format!(
+        "filter @requestId = \"{}\" | sort @timestamp asc",
+        request_id.replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -1324,6 +1346,19 @@ pub(crate) mod tests {
         let mut a = App::new("loading");
         a.loaded(super::super::tests::sample_data());
         a
+    }
+
+    /// Review of 2026-12-07: an id holding `"` or `\\` gave a query that found none of its lines.
+    #[test]
+    fn a_request_id_is_quoted_as_a_string_literal() {
+        for id in ["abc\"def", "back\\slash", "plain-1"] {
+            let q = request_lines_query(id);
+            let parsed = crate::query::parse(&q).expect("parses");
+            assert!(
+                format!("{parsed:?}").contains(&format!("{id:?}")),
+                "{q}: {parsed:?}"
+            );
+        }
     }
 
     #[test]
@@ -1939,5 +1974,22 @@ mod loading_tests {
         assert!(a.status.starts_with("not a regular expression"));
         press(&mut a, "/geo\n");
         assert_eq!(a.status, a.summary);
+    }
+
+    /// Review of 2026-12-07: `/` in the cost view set the functions filter out of sight.
+    #[test]
+    fn slash_where_no_filter_is_said_and_changes_nothing() {
+        let mut a = App::new("");
+        a.loaded(super::super::tests::sample_data());
+        press(&mut a, "$/Azure\n");
+        assert!(
+            a.status.starts_with("`/` filters the functions"),
+            "{}",
+            a.status
+        );
+        assert!(a.filter.is_none());
+        press(&mut a, "\u{1b}");
+        assert_eq!(a.view(), &View::Functions);
+        assert!(a.filter.is_none() && a.filter_text.is_empty());
     }
 }

@@ -106,6 +106,8 @@ pub struct Inputs {
     /// When --function/--since/--until left no invocation of those read: what was read and
     /// which options removed it (the note `faascope report` prints).
     pub filtered_out: Option<String>,
+    /// When --function/--since/--until left no trace of those read: how many were read.
+    pub traces_filtered_out: Option<usize>,
     /// Files passed over on purpose (faascope's own exports, permission checks): `file (what)`.
     pub passed_over: Vec<String>,
 }
@@ -128,6 +130,7 @@ impl Inputs {
                 .map(|e| (e.source.clone(), e.reason.clone()))
                 .collect(),
             filtered_out: None,
+            traces_filtered_out: None,
             passed_over: skips.own_exports.clone(),
         }
     }

@@ -1449,8 +1449,9 @@ fn cost(f: &mut Frame, area: Rect, app: &App, name: &str) {
         "at the observed p50/p95/p99/peak".to_string()
     } else {
         format!(
-            "{} environments, and at the observed p50/p95/p99/peak",
-            k.provisioned
+            "{} environment{}, and at the observed p50/p95/p99/peak",
+            k.provisioned,
+            if k.provisioned == 1 { "" } else { "s" }
         )
     };
     let configured = app.configured_memory_mb(name);

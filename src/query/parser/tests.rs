@@ -264,6 +264,18 @@ fn the_caret_counts_terminal_cells() {
     assert_eq!(caret, cells_before_cnt, "{text}");
 }
 
+/// Review of 2026-12-07: a control character before the error is shown escaped, six cells.
+#[test]
+fn the_caret_counts_escaped_control_characters() {
+    let q = "filter @message like \"\u{1b}[31mred\" | srot";
+    let e = err(q);
+    let text = e.render(q, "q");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[1], "  filter @message like \"\\u{1b}[31mred\" | srot");
+    let caret = lines[2].find('^').unwrap();
+    assert_eq!(&lines[1][caret..caret + 4], "srot", "{text}");
+}
+
 #[test]
 fn every_column_needs_its_own_name() {
     for (q, name) in [
