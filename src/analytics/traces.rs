@@ -194,7 +194,10 @@ pub fn render_waterfall_text(rows: &[WaterfallRow], width: usize) -> String {
             } else {
                 String::new()
             };
-            crate::output::ellipsize(&format!("{indent}{deeper}{}", r.name), MAX_NAME_CELLS)
+            // The name keeps 16 cells at least, however deep (verification: `[23] Dy…`).
+            let prefix = format!("{indent}{deeper}");
+            let room = MAX_NAME_CELLS.saturating_sub(prefix.width()).max(16);
+            format!("{prefix}{}", crate::output::ellipsize(&r.name, room))
         })
         .collect();
     // Padded by display width, not characters, so that a wide name keeps the columns.
@@ -950,6 +953,19 @@ mod tests {
             lines[23].starts_with(&format!("{}[23] s23 ", "  ".repeat(20))),
             "{text}"
         );
+        // A long name keeps 16 cells past the depth.
+        chain[23].name = "DynamoDB-and-more-text".into();
+        let rows = waterfall(&chain, "D").expect("trace");
+        let text = render_waterfall_text(&rows, 100);
+        assert!(text.contains("[23] DynamoDB-and-mo…"), "{text}");
+        // Two copies ending together: the one starting first, in either order.
+        let late = sp("E", "y", None, "seg", 1000.0, Some(1500.0));
+        let early = sp("E", "y", None, "seg", 0.0, Some(1500.0));
+        for order in [vec![late.clone(), early.clone()], vec![early, late]] {
+            let mut spans = order;
+            crate::ingest::repeats::drop_repeated_spans(&mut spans);
+            assert!(approx(spans[0].start_ms, 0.0), "{spans:?}");
+        }
 
         let short = sp("R", "x", None, "seg", 0.0, Some(100.0));
         let mut long = sp("R", "x", None, "seg", 0.0, Some(900.0));

@@ -677,7 +677,10 @@ fn non_empty_str<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 fn flag(m: &Map<String, Value>, key: &str) -> bool {
     match m.get(key) {
         Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("true"),
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            s.eq_ignore_ascii_case("true") || s == "1"
+        }
         Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x == 1.0),
         _ => false,
     }
@@ -1364,9 +1367,9 @@ mod tests {
     /// Review of 2026-12-07: flags written as strings or numbers were read as unset.
     #[test]
     fn flags_written_as_strings_or_numbers() {
-        let m = json!({"fault": "true", "error": 1, "throttle": "false"});
+        let m = json!({"fault": "true", "error": 1, "throttle": "false", "x": "1"});
         let m = m.as_object().expect("object");
-        assert!(flag(m, "fault") && flag(m, "error"));
+        assert!(flag(m, "fault") && flag(m, "error") && flag(m, "x"));
         assert!(!flag(m, "throttle") && !flag(m, "missing"));
         let off = json!({"fault": 0, "error": "no"});
         let off = off.as_object().expect("object");

@@ -246,6 +246,10 @@ impl Span {
             .then(other.fault.cmp(&self.fault))
             .then(other.error.cmp(&self.error))
             .then(other.throttle.cmp(&self.throttle))
+            // Then the one starting first (the longer), and by name: a total order, so that
+            // equal ends do not fall back on the order read (verification).
+            .then(self.start_ms.total_cmp(&other.start_ms))
+            .then(other.name.cmp(&self.name))
             .is_gt()
     }
 
